@@ -1,0 +1,243 @@
+//! The records of identity: contacts, memberships, credentials, sessions and
+//! one-time tokens.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::tokens::TokenHash;
+use crate::access::Role;
+use crate::shared::{
+    AccountId, ContactId, EmailAddress, ExternalId, PhoneNumber, SessionId, TenantId,
+};
+
+/// A person who may log in. Unique per tenant by e-mail and by phone, since
+/// either is a log-in name.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Contact {
+    /// Our id.
+    pub id: ContactId,
+    /// The tenant.
+    pub tenant: TenantId,
+    /// The host's id for the person.
+    pub external_id: ExternalId,
+    /// Full name.
+    pub name: String,
+    /// Log-in e-mail.
+    pub email: Option<EmailAddress>,
+    /// Log-in phone number.
+    pub phone: Option<PhoneNumber>,
+    /// A disabled contact cannot log in or register.
+    pub enabled: bool,
+}
+
+/// What the host sends to create or update a contact, keyed by its own id.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ContactUpsert {
+    /// The host's id.
+    pub external_id: ExternalId,
+    /// Full name.
+    pub name: String,
+    /// E-mail.
+    pub email: Option<EmailAddress>,
+    /// Phone.
+    pub phone: Option<PhoneNumber>,
+    /// Whether the contact may use the portal.
+    pub enabled: bool,
+}
+
+/// A contact's role on one account, with what the switcher shows.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Membership {
+    /// The account.
+    pub account: AccountId,
+    /// Its number.
+    pub account_number: String,
+    /// Its name.
+    pub account_name: String,
+    /// The contact's role there.
+    pub role: Role,
+    /// Whether the account's portal is on; memberships of accounts with the
+    /// portal off are never usable.
+    pub portal_enabled: bool,
+    /// Whether the host marked the account as having history (see
+    /// `Account::has_history`); some tenants require it to register.
+    pub has_history: bool,
+}
+
+/// How a contact names themself at log-in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LoginName {
+    /// By e-mail.
+    Email(EmailAddress),
+    /// By phone number.
+    Phone(PhoneNumber),
+}
+
+impl LoginName {
+    /// Reads what the customer typed: an `@` means e-mail, else a phone number.
+    ///
+    /// ```
+    /// use portal_core::identity::LoginName;
+    /// assert!(matches!(LoginName::parse("ada@example.com"), Ok(LoginName::Email(_))));
+    /// assert!(matches!(LoginName::parse("555 123 4567"), Ok(LoginName::Phone(_))));
+    /// ```
+    pub fn parse(text: &str) -> Result<Self, crate::shared::ParseError> {
+        if text.contains('@') {
+            EmailAddress::parse(text).map(LoginName::Email)
+        } else {
+            PhoneNumber::parse(text).map(LoginName::Phone).map_err(|_| {
+                crate::shared::ParseError::new(
+                    "login",
+                    "must be an e-mail address or a phone number",
+                )
+            })
+        }
+    }
+}
+
+/// A contact's password hash and lockout state.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Credential {
+    /// The PHC-format argon2id hash.
+    pub password_hash: String,
+    /// Consecutive failed log-ins since the last success or lock.
+    pub failed_attempts: u32,
+    /// Log-in is refused until then.
+    pub locked_until: Option<DateTime<Utc>>,
+}
+
+/// What log-in needs to decide: the contact, its credential if it has
+/// registered, and the memberships it could use.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LoginCandidate {
+    /// The contact.
+    pub contact: Contact,
+    /// None until the contact has set a password.
+    pub credential: Option<Credential>,
+}
+
+/// Whether a session came from the HTML portal (cookie) or the API (bearer).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SessionKind {
+    /// A browser session carried in a cookie.
+    Cookie,
+    /// An API session carried as a bearer token.
+    Bearer,
+}
+
+impl SessionKind {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SessionKind::Cookie => "cookie",
+            SessionKind::Bearer => "bearer",
+        }
+    }
+
+    /// Reads a stored name back.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "cookie" => Some(SessionKind::Cookie),
+            "bearer" => Some(SessionKind::Bearer),
+            _ => None,
+        }
+    }
+}
+
+/// A session as stored: only the token's hash, never the token.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Session {
+    /// Our id.
+    pub id: SessionId,
+    /// The tenant.
+    pub tenant: TenantId,
+    /// Who logged in.
+    pub contact: ContactId,
+    /// The account everything is shown for.
+    pub active_account: AccountId,
+    /// SHA-256 of the token.
+    pub token_hash: TokenHash,
+    /// Cookie or bearer.
+    pub kind: SessionKind,
+    /// When it started.
+    pub created_at: DateTime<Utc>,
+    /// Last time it was used (updated at most once a minute).
+    pub last_seen_at: DateTime<Utc>,
+    /// It ends at this time unless used again.
+    pub idle_expires_at: DateTime<Utc>,
+    /// It ends at this time regardless.
+    pub absolute_expires_at: DateTime<Utc>,
+}
+
+/// A live session with what every request needs: the contact and the
+/// active membership, read in one query.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SessionContext {
+    /// The session.
+    pub session: Session,
+    /// The contact.
+    pub contact: Contact,
+    /// The contact's membership of the active account.
+    pub membership: Membership,
+}
+
+/// What a one-time token is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenPurpose {
+    /// First password, after registering by e-mail on file.
+    SetPassword,
+    /// Forgotten password.
+    ResetPassword,
+    /// Invitation by staff or a colleague.
+    Invitation,
+}
+
+impl TokenPurpose {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenPurpose::SetPassword => "set_password",
+            TokenPurpose::ResetPassword => "reset_password",
+            TokenPurpose::Invitation => "invitation",
+        }
+    }
+
+    /// Reads a stored name back.
+    pub fn parse(text: &str) -> Option<Self> {
+        [
+            TokenPurpose::SetPassword,
+            TokenPurpose::ResetPassword,
+            TokenPurpose::Invitation,
+        ]
+        .into_iter()
+        .find(|purpose| purpose.as_str() == text)
+    }
+
+    /// How long a link of this kind stays valid: an hour for passwords,
+    /// a week for invitations (people read invitations days later).
+    pub fn lifetime(self) -> chrono::Duration {
+        match self {
+            TokenPurpose::SetPassword | TokenPurpose::ResetPassword => chrono::Duration::hours(1),
+            TokenPurpose::Invitation => chrono::Duration::days(7),
+        }
+    }
+}
+
+/// A single-use token as stored.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OneTimeToken {
+    /// SHA-256 of the token mailed out.
+    pub hash: TokenHash,
+    /// The tenant.
+    pub tenant: TenantId,
+    /// Whose password it sets.
+    pub contact: ContactId,
+    /// What it is for.
+    pub purpose: TokenPurpose,
+    /// When it was made.
+    pub created_at: DateTime<Utc>,
+    /// It is refused from this time.
+    pub expires_at: DateTime<Utc>,
+}

@@ -1,0 +1,311 @@
+//! Passwords: the policy (8 to 128 characters, no composition rules, common
+//! passwords refused) and the [`PasswordHasher`] port with its argon2id
+//! adapter. The cap bounds hashing cost; NIST SP 800-63B and OWASP ASVS
+//! advise against composition rules.
+
+use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
+use async_trait::async_trait;
+use secrecy::{ExposeSecret, SecretString};
+use std::fmt;
+use std::sync::Arc;
+use tokio::sync::Semaphore;
+
+use crate::shared::ParseError;
+
+/// The shortest password accepted.
+pub const MIN_PASSWORD_CHARS: usize = 8;
+/// The longest password accepted; bounds the cost of hashing.
+pub const MAX_PASSWORD_CHARS: usize = 128;
+
+/// Passwords too common to accept, lower-cased (a short list of the most
+/// used; the check is case-insensitive).
+const COMMON_PASSWORDS: &[&str] = &[
+    "password",
+    "password1",
+    "password12",
+    "password123",
+    "passw0rd",
+    "12345678",
+    "123456789",
+    "1234567890",
+    "12345678910",
+    "qwertyuiop",
+    "qwerty123",
+    "qwerty12",
+    "1q2w3e4r",
+    "1qaz2wsx",
+    "iloveyou",
+    "sunshine",
+    "princess",
+    "football",
+    "baseball",
+    "welcome1",
+    "welcome123",
+    "abc12345",
+    "abcd1234",
+    "11111111",
+    "00000000",
+    "88888888",
+    "87654321",
+    "letmein1",
+    "trustno1",
+    "superman",
+    "starwars",
+    "dragon123",
+    "monkey123",
+    "master123",
+    "whatever",
+    "changeme",
+    "adminadmin",
+    "administrator",
+    "admin123",
+    "qazwsxedc",
+    "zaq12wsx",
+    "asdfghjk",
+    "asdfasdf",
+    "secret123",
+    "internet",
+    "computer",
+    "michelle",
+    "jennifer",
+    "charlie1",
+    "shadow12",
+    "liverpool",
+    "chelsea1",
+    "password!",
+    "p@ssw0rd",
+    "p@ssword",
+    "test1234",
+    "default1",
+    "login123",
+    "portal123",
+    "customer",
+];
+
+/// A new password that meets the policy. `Debug` prints `***`.
+#[derive(Clone)]
+pub struct Password(SecretString);
+
+impl Password {
+    /// Checks the policy: 8 to 128 characters, not a common password.
+    ///
+    /// ```
+    /// use portal_core::identity::Password;
+    /// assert!(Password::parse("correct horse battery").is_ok());
+    /// assert!(Password::parse("short").is_err());
+    /// assert!(Password::parse("Password123").is_err());
+    /// ```
+    pub fn parse(text: &str) -> Result<Self, ParseError> {
+        let length = text.chars().count();
+        if length < MIN_PASSWORD_CHARS {
+            return Err(ParseError::new("password", "must be at least 8 characters"));
+        }
+        if length > MAX_PASSWORD_CHARS {
+            return Err(ParseError::new(
+                "password",
+                "must be at most 128 characters",
+            ));
+        }
+        if COMMON_PASSWORDS.contains(&text.to_lowercase().as_str()) {
+            return Err(ParseError::new("password", "is too common; choose another"));
+        }
+        Ok(Self(SecretString::from(text.to_owned())))
+    }
+
+    /// The password's text, for the hasher only.
+    pub fn expose(&self) -> &str {
+        self.0.expose_secret()
+    }
+}
+
+impl fmt::Debug for Password {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Password(***)")
+    }
+}
+
+/// The hasher failed in a way that is not "wrong password".
+#[derive(Debug, thiserror::Error)]
+#[error("password hashing failed: {0}")]
+pub struct HashError(pub String);
+
+/// Hashes and verifies passwords. Implementations MUST be slow on purpose
+/// (a memory-hard function) and MUST NOT block the async executor.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait PasswordHasher: Send + Sync {
+    /// Hashes a new password into a self-describing (PHC) string.
+    async fn hash(&self, password: &Password) -> Result<String, HashError>;
+
+    /// Whether `candidate` matches `stored`. A malformed `stored` is an error.
+    async fn verify(&self, candidate: &SecretString, stored: &str) -> Result<bool, HashError>;
+
+    /// Spends the same time as a [`Self::verify`] against a real hash, so an
+    /// unknown log-in name costs what a known one does.
+    async fn verify_dummy(&self, candidate: &SecretString);
+}
+
+/// argon2id with OWASP's parameters (m = 19 MiB, t = 2, p = 1), run on the
+/// blocking pool behind a semaphore sized to the cores: a log-in storm
+/// queues here instead of starving other requests of executor threads.
+#[derive(Clone)]
+pub struct Argon2Hasher {
+    params: Params,
+    permits: Arc<Semaphore>,
+    dummy_hash: Arc<str>,
+}
+
+impl Argon2Hasher {
+    /// OWASP's recommended argon2id parameters, one hashing job per core.
+    pub fn owasp() -> Result<Self, HashError> {
+        let params = Params::new(19 * 1024, 2, 1, None).map_err(|e| HashError(e.to_string()))?;
+        Self::with_params(params, num_cores())
+    }
+
+    /// Cheap parameters for tests only: still argon2id, but fast.
+    #[doc(hidden)]
+    pub fn insecure_for_tests() -> Self {
+        let params = Params::new(256, 1, 1, None).unwrap_or_default();
+        Self::with_params(params, 4).unwrap_or_else(|_| Self {
+            params: Params::default(),
+            permits: Arc::new(Semaphore::new(4)),
+            dummy_hash: Arc::from(""),
+        })
+    }
+
+    /// Any parameters, and how many hashes may run at once.
+    pub fn with_params(params: Params, concurrency: usize) -> Result<Self, HashError> {
+        let dummy_hash = hash_blocking(&params, "dummy password for unknown users")?;
+        Ok(Self {
+            params,
+            permits: Arc::new(Semaphore::new(concurrency.max(1))),
+            dummy_hash: Arc::from(dummy_hash),
+        })
+    }
+
+    async fn run<T: Send + 'static>(
+        &self,
+        job: impl FnOnce(Params) -> T + Send + 'static,
+    ) -> Result<T, HashError> {
+        let _permit = self
+            .permits
+            .acquire()
+            .await
+            .map_err(|e| HashError(e.to_string()))?;
+        let params = self.params.clone();
+        tokio::task::spawn_blocking(move || job(params))
+            .await
+            .map_err(|e| HashError(e.to_string()))
+    }
+}
+
+fn num_cores() -> usize {
+    std::thread::available_parallelism()
+        .map(usize::from)
+        .unwrap_or(2)
+}
+
+fn argon2(params: Params) -> Argon2<'static> {
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+fn hash_blocking(params: &Params, password: &str) -> Result<String, HashError> {
+    let salt = SaltString::generate(&mut rand::rngs::OsRng);
+    argon2(params.clone())
+        .hash_password(password.as_bytes(), &salt)
+        .map(|hash| hash.to_string())
+        .map_err(|e| HashError(e.to_string()))
+}
+
+fn verify_blocking(params: Params, candidate: &str, stored: &str) -> Result<bool, HashError> {
+    let parsed = PasswordHash::new(stored).map_err(|e| HashError(e.to_string()))?;
+    match argon2(params).verify_password(candidate.as_bytes(), &parsed) {
+        Ok(()) => Ok(true),
+        Err(argon2::password_hash::Error::Password) => Ok(false),
+        Err(other) => Err(HashError(other.to_string())),
+    }
+}
+
+#[async_trait]
+impl PasswordHasher for Argon2Hasher {
+    async fn hash(&self, password: &Password) -> Result<String, HashError> {
+        let password = password.clone();
+        self.run(move |params| hash_blocking(&params, password.expose()))
+            .await?
+    }
+
+    async fn verify(&self, candidate: &SecretString, stored: &str) -> Result<bool, HashError> {
+        let candidate = candidate.clone();
+        let stored = stored.to_owned();
+        self.run(move |params| verify_blocking(params, candidate.expose_secret(), &stored))
+            .await?
+    }
+
+    async fn verify_dummy(&self, candidate: &SecretString) {
+        let candidate = candidate.clone();
+        let dummy = self.dummy_hash.clone();
+        let _ = self
+            .run(move |params| verify_blocking(params, candidate.expose_secret(), &dummy))
+            .await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_policy_bounds_length_and_refuses_common_passwords() {
+        assert!(Password::parse("1234567").is_err());
+        assert!(Password::parse(&"x".repeat(129)).is_err());
+        assert!(Password::parse(&"x".repeat(128)).is_ok());
+        assert!(Password::parse("LetMeIn1").is_err());
+        assert!(Password::parse("seven dwarfs walk").is_ok());
+        assert_eq!(
+            format!("{:?}", Password::parse("seven dwarfs walk").unwrap()),
+            "Password(***)"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_hash_verifies_its_password_and_nothing_else() {
+        let hasher = Argon2Hasher::insecure_for_tests();
+        let hash = hasher
+            .hash(&Password::parse("seven dwarfs walk").unwrap())
+            .await
+            .unwrap();
+        assert!(hash.starts_with("$argon2id$"));
+        assert!(
+            hasher
+                .verify(&SecretString::from("seven dwarfs walk"), &hash)
+                .await
+                .unwrap()
+        );
+        assert!(
+            !hasher
+                .verify(&SecretString::from("seven dwarfs run"), &hash)
+                .await
+                .unwrap()
+        );
+        assert!(
+            hasher
+                .verify(&SecretString::from("x"), "not a hash")
+                .await
+                .is_err()
+        );
+    }
+
+    #[tokio::test]
+    async fn the_owasp_parameters_are_argon2id_m19mib_t2_p1() {
+        let hasher = Argon2Hasher::owasp().unwrap();
+        let hash = hasher
+            .hash(&Password::parse("seven dwarfs walk").unwrap())
+            .await
+            .unwrap();
+        assert!(
+            hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{hash}"
+        );
+    }
+}

@@ -1,0 +1,37 @@
+//! # portal-core
+//!
+//! The domain, use cases and ports of Portal, an embeddable customer
+//! self-service portal for service businesses. No I/O lives here: storage,
+//! mail and HTTP are adapters in sibling crates that implement the ports
+//! ([`ports`], [`outbox::Mailer`], [`outbox::EventSink`],
+//! [`identity::PasswordHasher`], [`shared::Clock`]) or call the [`Portal`]
+//! facade.
+//!
+//! Map of modules, by bounded context:
+//! - [`shared`]: ids, parsed e-mail/phone/postal code, clock, pagination
+//! - [`access`]: permissions, roles, actors and [`access::authorize`], the
+//!   one choke point every use case passes
+//! - [`tenancy`]: tenants and their portal settings
+//! - [`accounts`]: customer accounts and their communications log
+//! - [`identity`]: contacts, credentials, sessions, one-time tokens, passwords
+//! - [`outbox`]: mails and host events, delivered after commit with retries
+//! - [`dashboard`]: the dashboard's panels
+//! - [`ports`]: the store traits adapters implement
+//! - [`Portal`]: the facade with every use case
+
+pub mod access;
+pub mod accounts;
+pub mod dashboard;
+mod error;
+pub mod identity;
+pub mod outbox;
+mod portal;
+pub mod ports;
+pub mod shared;
+pub mod tenancy;
+
+pub use error::PortalError;
+pub use portal::{
+    AccountOverview, AuthContext, HostApi, KnownFacts, LinkRequest, NewSession, Portal,
+    PortalBuilder, TokenInfo,
+};

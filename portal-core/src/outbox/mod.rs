@@ -1,0 +1,270 @@
+//! The outbox: mails and host events are written to it in the same
+//! transaction as the change that causes them, then delivered by an
+//! [`OutboxWorker`] with retries and backoff. A mail server or host that is
+//! down loses nothing; several workers (one per portal process) never
+//! deliver the same row twice because claiming a row is an atomic lease in
+//! the store (`FOR UPDATE SKIP LOCKED` on PostgreSQL).
+//!
+//! Messages carry intent and data, not rendered text: `portal-mail` renders
+//! the templates at delivery, so changing a template needs no migration.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+
+use crate::ports::{OutboxStore, StoreError};
+use crate::shared::{AccountId, Clock, ContactId, EmailAddress, OutboxId, TenantId};
+
+/// Something to deliver after a change commits.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum OutboxMessage {
+    /// A mail to a customer.
+    Mail(Email),
+    /// An event for the host.
+    Event(DomainEvent),
+}
+
+/// A mail to send: who to, the tenant's branding, and what it says.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Email {
+    /// Recipient.
+    pub to: EmailAddress,
+    /// Recipient's name, for the greeting.
+    pub to_name: String,
+    /// The business's display name; mails come "from" it.
+    pub business_name: String,
+    /// Where replies should go: the business's contact e-mail.
+    pub reply_to: Option<EmailAddress>,
+    /// What the mail is about.
+    pub kind: EmailKind,
+}
+
+/// The kinds of mail the portal sends, each with its own template.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum EmailKind {
+    /// Registering by e-mail on file: a link to set the first password.
+    SetPassword {
+        /// The absolute link, built from the tenant's base URL.
+        link: String,
+        /// When the link stops working.
+        expires_at: DateTime<Utc>,
+    },
+    /// Forgot password: a link to choose a new one.
+    ResetPassword {
+        /// The absolute link.
+        link: String,
+        /// When the link stops working.
+        expires_at: DateTime<Utc>,
+    },
+    /// An invitation to the portal.
+    Invitation {
+        /// The absolute link.
+        link: String,
+        /// When the link stops working.
+        expires_at: DateTime<Utc>,
+        /// Who invited, when a colleague did.
+        invited_by: Option<String>,
+    },
+    /// The password was changed: a notice, in case it was not them.
+    PasswordChanged {
+        /// When it changed.
+        changed_at: DateTime<Utc>,
+    },
+}
+
+/// Something that happened that the host may want to act on.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum DomainEvent {
+    /// A contact set their first password (registration or invitation).
+    ContactRegistered {
+        /// Who.
+        contact: ContactId,
+        /// When.
+        at: DateTime<Utc>,
+    },
+    /// A contact changed or reset their password.
+    PasswordChanged {
+        /// Who.
+        contact: ContactId,
+        /// When.
+        at: DateTime<Utc>,
+    },
+    /// A contact's log-in was locked after repeated failures.
+    ContactLockedOut {
+        /// Who.
+        contact: ContactId,
+        /// Until when.
+        until: DateTime<Utc>,
+    },
+    /// The portal was switched on or off for an account.
+    PortalAccessChanged {
+        /// Which account.
+        account: AccountId,
+        /// On or off.
+        enabled: bool,
+    },
+}
+
+/// An outbox row claimed for delivery.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OutboxItem {
+    /// The row.
+    pub id: OutboxId,
+    /// The tenant it belongs to.
+    pub tenant: TenantId,
+    /// What to deliver.
+    pub message: OutboxMessage,
+    /// Earlier failed attempts.
+    pub attempts: u32,
+}
+
+/// Delivery failed; the worker will retry later.
+#[derive(Debug, thiserror::Error)]
+#[error("delivery failed: {0}")]
+pub struct DeliveryError(pub String);
+
+/// Sends mails. Adapters live in `portal-mail` (SMTP, a folder for
+/// development). MUST return an error, not panic, when the server is down,
+/// so the worker can retry.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait Mailer: Send + Sync {
+    /// Renders and sends one mail.
+    async fn send(&self, mail: &Email) -> Result<(), DeliveryError>;
+}
+
+/// Receives domain events; the host implements it (a queue, a webhook, a
+/// channel into its own code).
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait EventSink: Send + Sync {
+    /// Takes one event. An error makes the worker retry it later.
+    async fn publish(&self, tenant: TenantId, event: &DomainEvent) -> Result<(), DeliveryError>;
+}
+
+/// An [`EventSink`] that drops events, for hosts that do not listen.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct NoEvents;
+
+#[async_trait]
+impl EventSink for NoEvents {
+    async fn publish(&self, _tenant: TenantId, _event: &DomainEvent) -> Result<(), DeliveryError> {
+        Ok(())
+    }
+}
+
+/// How long to wait before retry number `attempts` (1-based): 30 s doubling
+/// up to an hour, so a short outage is bridged quickly and a long one is not
+/// hammered.
+pub fn retry_delay(attempts: u32) -> Duration {
+    let seconds = 30i64.saturating_mul(1i64 << attempts.saturating_sub(1).min(12));
+    Duration::seconds(seconds.min(3600))
+}
+
+/// After this many failed attempts a row is given up on and kept for
+/// inspection (about two days of retries with [`retry_delay`]).
+pub const MAX_DELIVERY_ATTEMPTS: u32 = 50;
+
+/// Delivers the outbox: claims due rows, sends each, records the outcome.
+pub struct OutboxWorker {
+    store: Arc<dyn OutboxStore>,
+    mailer: Arc<dyn Mailer>,
+    events: Arc<dyn EventSink>,
+    clock: Arc<dyn Clock>,
+    lease: Duration,
+}
+
+impl OutboxWorker {
+    /// A worker over the given ports. Rows it claims are leased for two
+    /// minutes: if this process dies mid-delivery another worker retries.
+    pub fn new(
+        store: Arc<dyn OutboxStore>,
+        mailer: Arc<dyn Mailer>,
+        events: Arc<dyn EventSink>,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
+        Self {
+            store,
+            mailer,
+            events,
+            clock,
+            lease: Duration::minutes(2),
+        }
+    }
+
+    /// Claims up to `limit` due rows and delivers them. Returns how many
+    /// were delivered.
+    pub async fn run_once(&self, limit: u32) -> Result<usize, StoreError> {
+        let now = self.clock.now();
+        let items = self
+            .store
+            .claim_outbox(now, now + self.lease, limit)
+            .await?;
+        let mut delivered = 0;
+        for item in items {
+            let outcome = match &item.message {
+                OutboxMessage::Mail(mail) => self.mailer.send(mail).await,
+                OutboxMessage::Event(event) => self.events.publish(item.tenant, event).await,
+            };
+            match outcome {
+                Ok(()) => {
+                    self.store
+                        .complete_outbox(item.id, self.clock.now())
+                        .await?;
+                    delivered += 1;
+                }
+                Err(error) => {
+                    let attempts = item.attempts + 1;
+                    tracing::warn!(outbox_id = %item.id, attempts, %error, "outbox delivery failed");
+                    let retry_at = (attempts < MAX_DELIVERY_ATTEMPTS)
+                        .then(|| self.clock.now() + retry_delay(attempts));
+                    self.store.fail_outbox(item.id, &error.0, retry_at).await?;
+                }
+            }
+        }
+        Ok(delivered)
+    }
+
+    /// Delivers until `shutdown` resolves, polling every `interval` when
+    /// idle. Store errors are logged and retried, never fatal.
+    pub async fn run(
+        &self,
+        interval: std::time::Duration,
+        shutdown: impl std::future::Future<Output = ()>,
+    ) {
+        tokio::pin!(shutdown);
+        loop {
+            let busy = match self.run_once(50).await {
+                Ok(delivered) => delivered > 0,
+                Err(error) => {
+                    tracing::error!(%error, "outbox worker could not read the outbox");
+                    false
+                }
+            };
+            if busy {
+                continue;
+            }
+            tokio::select! {
+                _ = &mut shutdown => return,
+                _ = tokio::time::sleep(interval) => {}
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retries_back_off_from_30_seconds_to_an_hour() {
+        assert_eq!(retry_delay(1), Duration::seconds(30));
+        assert_eq!(retry_delay(2), Duration::seconds(60));
+        assert_eq!(retry_delay(5), Duration::seconds(480));
+        assert_eq!(retry_delay(40), Duration::hours(1));
+    }
+}

@@ -1,0 +1,69 @@
+//! What a logged-in customer reads: the dashboard and the account page.
+//! Each panel is authorised on its own, so a role or a switched-off feature
+//! hides exactly that panel.
+
+use std::collections::BTreeMap;
+
+use super::Portal;
+use crate::access::{Actor, Permission, authorize};
+use crate::accounts::Account;
+use crate::dashboard::{Dashboard, PanelSelection};
+use crate::error::PortalError;
+
+/// The account page: the account's details and the custom fields the tenant
+/// lets customers see.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AccountOverview {
+    /// The account.
+    pub account: Account,
+    /// Visible custom fields, with whether each may be edited.
+    pub custom_fields: BTreeMap<String, (String, bool)>,
+}
+
+impl Portal {
+    /// The dashboard of the actor's active account.
+    pub async fn dashboard(&self, actor: &Actor) -> Result<Dashboard, PortalError> {
+        let (tenant, scope) = self.authorize(actor, Permission::ViewDashboard).await?;
+        let features = &tenant.settings.features;
+        let allowed = |permission| authorize(actor, permission, features).is_ok();
+        let panels = PanelSelection {
+            invoices: allowed(Permission::ViewBilling),
+            jobs: allowed(Permission::ViewServices),
+            tickets: allowed(Permission::ViewTickets) && features.tickets_view_open,
+        };
+        let time_zone: chrono_tz::Tz = tenant.settings.time_zone.parse().unwrap_or(chrono_tz::UTC);
+        let today = self
+            .inner
+            .clock
+            .now()
+            .with_timezone(&time_zone)
+            .date_naive();
+        Ok(self.store().dashboard(&scope, panels, today).await?)
+    }
+
+    /// The active account's details.
+    pub async fn account_overview(&self, actor: &Actor) -> Result<AccountOverview, PortalError> {
+        let (tenant, scope) = self.authorize(actor, Permission::ViewAccount).await?;
+        let account = self
+            .store()
+            .account(scope.tenant(), scope.account())
+            .await?
+            .ok_or(PortalError::NotFound)?;
+        let settings = &tenant.settings;
+        let custom_fields = settings
+            .visible_custom_fields
+            .iter()
+            .map(|name| {
+                let value = account.custom_fields.get(name).cloned().unwrap_or_default();
+                (
+                    name.clone(),
+                    (value, settings.editable_custom_fields.contains(name)),
+                )
+            })
+            .collect();
+        Ok(AccountOverview {
+            account,
+            custom_fields,
+        })
+    }
+}

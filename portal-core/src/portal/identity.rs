@@ -1,0 +1,503 @@
+//! Identity use cases: the two registrations, set-password links, log-in,
+//! sessions, password changes and switching the active account.
+//!
+//! Enumeration: requesting a link answers the same whether or not the
+//! e-mail exists; log-in failures are one error whatever the cause, and an
+//! unknown name is verified against a dummy hash so it costs the same time.
+
+use chrono::{DateTime, Duration, Utc};
+use secrecy::SecretString;
+use std::sync::Arc;
+
+use super::Portal;
+use crate::access::{Actor, ContactActor};
+use crate::error::PortalError;
+use crate::identity::{
+    Contact, LoginName, Membership, OneTimeToken, Password, RawToken, Session, SessionKind,
+    TokenPurpose,
+};
+use crate::outbox::{DomainEvent, Email, EmailKind, OutboxMessage};
+use crate::ports::StoreError;
+use crate::shared::{AccountId, EmailAddress, PhoneNumber, PostalCode, SessionId};
+use crate::tenancy::Tenant;
+
+/// A session is touched (its idle expiry pushed out) at most this often, so
+/// reading pages does not turn every request into a write.
+const TOUCH_EVERY: Duration = Duration::seconds(60);
+
+/// Which link a customer asks for by e-mail.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LinkRequest {
+    /// "Register": first password for an e-mail on file.
+    Register,
+    /// "Forgot password".
+    Reset,
+}
+
+/// What known-facts registration asks for; all must match the account.
+#[derive(Clone, Debug)]
+pub struct KnownFacts {
+    /// The account's phone number.
+    pub phone: String,
+    /// The e-mail on file.
+    pub email: String,
+    /// The postal code on file.
+    pub postal_code: String,
+}
+
+/// What a set-password page shows before the form is posted.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TokenInfo {
+    /// Registration, reset or invitation.
+    pub purpose: TokenPurpose,
+    /// When the link stops working.
+    pub expires_at: DateTime<Utc>,
+}
+
+/// A session just started: the token goes to the client, once.
+#[derive(Debug)]
+pub struct NewSession {
+    /// The bearer token or cookie value.
+    pub token: RawToken,
+    /// The session's id.
+    pub id: SessionId,
+    /// When it ends at the latest.
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Who a request is from, once its session checked out.
+#[derive(Clone, Debug)]
+pub struct AuthContext {
+    /// The tenant.
+    pub tenant: Arc<Tenant>,
+    /// The actor to pass to use cases.
+    pub actor: Actor,
+    /// The contact.
+    pub contact: Contact,
+    /// The contact's membership of the active account.
+    pub membership: Membership,
+    /// The session.
+    pub session: Session,
+}
+
+impl AuthContext {
+    /// The session's id.
+    pub fn session_id(&self) -> SessionId {
+        self.session.id
+    }
+}
+
+fn may_register(tenant: &Tenant, membership: &Membership) -> bool {
+    membership.portal_enabled
+        && (!tenant.settings.registration.require_history || membership.has_history)
+}
+
+impl Portal {
+    /// Mails a set-password (or reset) link if an enabled contact with this
+    /// e-mail may use the portal; otherwise does nothing. Answers the same
+    /// either way. Only a malformed e-mail is an error.
+    pub async fn request_password_link(
+        &self,
+        tenant: &Tenant,
+        email: &str,
+        request: LinkRequest,
+    ) -> Result<(), PortalError> {
+        let email = EmailAddress::parse(email)?;
+        if request == LinkRequest::Register && !tenant.settings.registration.email_on_file {
+            return Err(PortalError::Forbidden(
+                crate::access::AccessError::FeatureOff,
+            ));
+        }
+        let Some(contact) = self.store().contact_by_email(tenant.id, &email).await? else {
+            return Ok(());
+        };
+        if !contact.enabled {
+            return Ok(());
+        }
+        let memberships = self.store().memberships(tenant.id, contact.id).await?;
+        if !memberships.iter().any(|m| may_register(tenant, m)) {
+            return Ok(());
+        }
+        let has_password = self
+            .store()
+            .login_candidate(tenant.id, &LoginName::Email(email.clone()))
+            .await?
+            .is_some_and(|candidate| candidate.credential.is_some());
+        let purpose = if has_password {
+            TokenPurpose::ResetPassword
+        } else {
+            TokenPurpose::SetPassword
+        };
+        self.mail_token(tenant, &contact, email, purpose, None)
+            .await
+    }
+
+    /// Issues a one-time token for `contact` and mails its link, in one
+    /// store transaction.
+    pub(super) async fn mail_token(
+        &self,
+        tenant: &Tenant,
+        contact: &Contact,
+        to: EmailAddress,
+        purpose: TokenPurpose,
+        invited_by: Option<String>,
+    ) -> Result<(), PortalError> {
+        let now = self.inner.clock.now();
+        let raw = self.inner.tokens.new_token();
+        let token = OneTimeToken {
+            hash: raw.hash(),
+            tenant: tenant.id,
+            contact: contact.id,
+            purpose,
+            created_at: now,
+            expires_at: now + purpose.lifetime(),
+        };
+        let link = tenant.link(&format!("set-password?token={}", raw.expose()));
+        let expires_at = token.expires_at;
+        let kind = match purpose {
+            TokenPurpose::SetPassword => EmailKind::SetPassword { link, expires_at },
+            TokenPurpose::ResetPassword => EmailKind::ResetPassword { link, expires_at },
+            TokenPurpose::Invitation => EmailKind::Invitation {
+                link,
+                expires_at,
+                invited_by,
+            },
+        };
+        let mail = self.mail_to(tenant, contact, to, kind);
+        self.store().issue_token(&token, &[mail]).await?;
+        Ok(())
+    }
+
+    fn mail_to(
+        &self,
+        tenant: &Tenant,
+        contact: &Contact,
+        to: EmailAddress,
+        kind: EmailKind,
+    ) -> OutboxMessage {
+        OutboxMessage::Mail(Email {
+            to,
+            to_name: contact.name.clone(),
+            business_name: tenant.settings.display_name.clone(),
+            reply_to: tenant.settings.contact.email.clone(),
+            kind,
+        })
+    }
+
+    /// Whether a set-password link is still good, without spending it: a
+    /// GET of the link only shows the form, so mail scanners that open
+    /// links cannot burn them.
+    pub async fn inspect_token(
+        &self,
+        tenant: &Tenant,
+        token: &RawToken,
+    ) -> Result<TokenInfo, PortalError> {
+        let now = self.inner.clock.now();
+        let token = self
+            .store()
+            .live_token(tenant.id, &token.hash(), now)
+            .await?
+            .ok_or(PortalError::LinkInvalid)?;
+        Ok(TokenInfo {
+            purpose: token.purpose,
+            expires_at: token.expires_at,
+        })
+    }
+
+    /// Spends a set-password link and sets the password. Ends every session
+    /// of the contact and lifts any lock; does not log in (the customer logs
+    /// in with the new password, which proves they know it).
+    pub async fn set_password_with_token(
+        &self,
+        tenant: &Tenant,
+        token: &RawToken,
+        password: &str,
+    ) -> Result<(), PortalError> {
+        let password = Password::parse(password)?;
+        let now = self.inner.clock.now();
+        let hash = token.hash();
+        let live = self
+            .store()
+            .live_token(tenant.id, &hash, now)
+            .await?
+            .ok_or(PortalError::LinkInvalid)?;
+        let new_hash = self.inner.hasher.hash(&password).await?;
+        let now = self.inner.clock.now();
+        let event = match live.purpose {
+            TokenPurpose::ResetPassword => DomainEvent::PasswordChanged {
+                contact: live.contact,
+                at: now,
+            },
+            TokenPurpose::SetPassword | TokenPurpose::Invitation => {
+                DomainEvent::ContactRegistered {
+                    contact: live.contact,
+                    at: now,
+                }
+            }
+        };
+        match self
+            .store()
+            .redeem_token(
+                tenant.id,
+                &hash,
+                now,
+                &new_hash,
+                &[OutboxMessage::Event(event)],
+            )
+            .await
+        {
+            Ok(_) => Ok(()),
+            // Spent or expired between the check and the write: another
+            // request won the race, and this one wrote nothing.
+            Err(StoreError::NotFound) => Err(PortalError::LinkInvalid),
+            Err(other) => Err(other.into()),
+        }
+    }
+
+    /// Registers by known facts: the phone number, e-mail and postal code
+    /// must all match an account that may register, and the contact with
+    /// that e-mail on it must not have a password yet. Any mismatch is the
+    /// same [`PortalError::RegistrationRefused`].
+    pub async fn register_by_facts(
+        &self,
+        tenant: &Tenant,
+        facts: &KnownFacts,
+        password: &str,
+    ) -> Result<(), PortalError> {
+        if !tenant.settings.registration.known_facts {
+            return Err(PortalError::Forbidden(
+                crate::access::AccessError::FeatureOff,
+            ));
+        }
+        let phone = PhoneNumber::parse(&facts.phone)?;
+        let email = EmailAddress::parse(&facts.email)?;
+        let postal_code = PostalCode::parse(&facts.postal_code)?;
+        let password = Password::parse(password)?;
+        // Hash first, whatever the outcome, so a refusal takes as long as a
+        // success and timing says nothing about which fact was wrong.
+        let hash = self.inner.hasher.hash(&password).await?;
+        let store = self.store();
+        let accounts = store
+            .accounts_matching_facts(tenant.id, &phone, &email, &postal_code)
+            .await?;
+        let Some(contact) = store.contact_by_email(tenant.id, &email).await? else {
+            return Err(PortalError::RegistrationRefused);
+        };
+        if !contact.enabled || accounts.is_empty() {
+            return Err(PortalError::RegistrationRefused);
+        }
+        let memberships = store.memberships(tenant.id, contact.id).await?;
+        let eligible = memberships
+            .iter()
+            .any(|m| may_register(tenant, m) && accounts.iter().any(|a| a.id == m.account));
+        if !eligible {
+            return Err(PortalError::RegistrationRefused);
+        }
+        let event = OutboxMessage::Event(DomainEvent::ContactRegistered {
+            contact: contact.id,
+            at: self.inner.clock.now(),
+        });
+        match store
+            .set_first_password(tenant.id, contact.id, &hash, &[event])
+            .await
+        {
+            Ok(()) => Ok(()),
+            Err(StoreError::Conflict(_)) => Err(PortalError::RegistrationRefused),
+            Err(other) => Err(other.into()),
+        }
+    }
+
+    /// Logs in by e-mail or phone number. Every failure is the same
+    /// [`PortalError::InvalidCredentials`]; failures count towards the
+    /// tenant's lockout. A new session id every time.
+    pub async fn log_in(
+        &self,
+        tenant: &Tenant,
+        login: &str,
+        password: &SecretString,
+        kind: SessionKind,
+    ) -> Result<NewSession, PortalError> {
+        let login = LoginName::parse(login)?;
+        let hasher = &self.inner.hasher;
+        let candidate = self.store().login_candidate(tenant.id, &login).await?;
+        let now = self.inner.clock.now();
+        let usable = candidate.filter(|c| c.contact.enabled).and_then(|c| {
+            let credential = c.credential?;
+            let locked = credential.locked_until.is_some_and(|until| until > now);
+            (!locked).then_some((c.contact, credential))
+        });
+        let Some((contact, credential)) = usable else {
+            hasher.verify_dummy(password).await;
+            return Err(PortalError::InvalidCredentials);
+        };
+        if !hasher.verify(password, &credential.password_hash).await? {
+            let policy = tenant.settings.lockout;
+            if let Some(until) = self
+                .store()
+                .record_login_failure(tenant.id, contact.id, now, &policy)
+                .await?
+            {
+                tracing::info!(contact = %contact.id, %until, "log-in locked after repeated failures");
+            }
+            return Err(PortalError::InvalidCredentials);
+        }
+        let memberships = self.store().memberships(tenant.id, contact.id).await?;
+        let Some(active) = memberships.iter().find(|m| m.portal_enabled) else {
+            return Err(PortalError::InvalidCredentials);
+        };
+        let now = self.inner.clock.now();
+        let policy = tenant.settings.sessions;
+        let absolute = now + Duration::hours(i64::from(policy.absolute_hours));
+        let token = self.inner.tokens.new_token();
+        let session = Session {
+            id: SessionId::new(),
+            tenant: tenant.id,
+            contact: contact.id,
+            active_account: active.account,
+            token_hash: token.hash(),
+            kind,
+            created_at: now,
+            last_seen_at: now,
+            idle_expires_at: (now + Duration::minutes(i64::from(policy.idle_minutes)))
+                .min(absolute),
+            absolute_expires_at: absolute,
+        };
+        self.store().start_session(&session).await?;
+        Ok(NewSession {
+            token,
+            id: session.id,
+            expires_at: absolute,
+        })
+    }
+
+    /// Checks a session token and says who it belongs to. Expired, ended or
+    /// foreign tokens, disabled contacts and accounts whose portal is off
+    /// are all [`PortalError::Unauthenticated`].
+    pub async fn authenticate(
+        &self,
+        tenant: &Arc<Tenant>,
+        token: &RawToken,
+    ) -> Result<AuthContext, PortalError> {
+        let now = self.inner.clock.now();
+        let context = self
+            .store()
+            .session_context(tenant.id, &token.hash(), now)
+            .await?
+            .ok_or(PortalError::Unauthenticated)?;
+        let session = context.session;
+        if now - session.last_seen_at >= TOUCH_EVERY {
+            let idle = Duration::minutes(i64::from(tenant.settings.sessions.idle_minutes));
+            let idle_expires_at = (now + idle).min(session.absolute_expires_at);
+            self.store()
+                .touch_session(tenant.id, session.id, now, idle_expires_at)
+                .await?;
+        }
+        let actor = Actor::Contact(ContactActor {
+            tenant: tenant.id,
+            contact: context.contact.id,
+            account: context.membership.account,
+            role: context.membership.role,
+            session: session.id,
+        });
+        Ok(AuthContext {
+            tenant: tenant.clone(),
+            actor,
+            contact: context.contact,
+            membership: context.membership,
+            session,
+        })
+    }
+
+    /// Ends the session (log-out).
+    pub async fn log_out(&self, auth: &AuthContext) -> Result<(), PortalError> {
+        self.store()
+            .end_session(auth.tenant.id, auth.session.id)
+            .await?;
+        Ok(())
+    }
+
+    /// Changes the password: the current one must be right and the new one
+    /// must meet the policy. Ends the contact's other sessions, mails a
+    /// notice and tells the host.
+    pub async fn change_password(
+        &self,
+        auth: &AuthContext,
+        current: &SecretString,
+        new: &str,
+    ) -> Result<(), PortalError> {
+        let new = Password::parse(new)?;
+        let tenant = &auth.tenant;
+        let login = match (&auth.contact.email, &auth.contact.phone) {
+            (Some(email), _) => LoginName::Email(email.clone()),
+            (None, Some(phone)) => LoginName::Phone(phone.clone()),
+            (None, None) => return Err(PortalError::Unauthenticated),
+        };
+        let credential = self
+            .store()
+            .login_candidate(tenant.id, &login)
+            .await?
+            .and_then(|c| c.credential)
+            .ok_or(PortalError::Unauthenticated)?;
+        if !self
+            .inner
+            .hasher
+            .verify(current, &credential.password_hash)
+            .await?
+        {
+            return Err(PortalError::invalid(
+                "current_password",
+                "is not your current password",
+            ));
+        }
+        let new_hash = self.inner.hasher.hash(&new).await?;
+        let now = self.inner.clock.now();
+        let mut messages = vec![OutboxMessage::Event(DomainEvent::PasswordChanged {
+            contact: auth.contact.id,
+            at: now,
+        })];
+        if let Some(email) = auth.contact.email.clone() {
+            messages.push(self.mail_to(
+                tenant,
+                &auth.contact,
+                email,
+                EmailKind::PasswordChanged { changed_at: now },
+            ));
+        }
+        self.store()
+            .change_password(
+                tenant.id,
+                auth.contact.id,
+                &new_hash,
+                Some(auth.session.id),
+                &messages,
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// The accounts the contact may switch between.
+    pub async fn memberships(&self, auth: &AuthContext) -> Result<Vec<Membership>, PortalError> {
+        let memberships = self
+            .store()
+            .memberships(auth.tenant.id, auth.contact.id)
+            .await?;
+        Ok(memberships
+            .into_iter()
+            .filter(|m| m.portal_enabled)
+            .collect())
+    }
+
+    /// Makes another of the contact's accounts the active one; everything
+    /// shown follows it. `NotFound` for an account the contact is not a
+    /// member of.
+    pub async fn switch_account(
+        &self,
+        auth: &AuthContext,
+        account: AccountId,
+    ) -> Result<(), PortalError> {
+        self.store()
+            .switch_account(auth.tenant.id, auth.session.id, account)
+            .await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,224 @@
+//! The [`Portal`] facade: every use case the adapters may call. Pages and
+//! the JSON API both go through it, so they can never disagree on a rule.
+//!
+//! - `identity.rs`: registration, log-in, sessions, passwords, account switch
+//! - `host.rs`: the host's own API (tenants, accounts, contacts, invitations)
+//! - `customer.rs`: what a logged-in customer reads (dashboard, account)
+
+mod customer;
+mod host;
+mod identity;
+
+pub use customer::AccountOverview;
+pub use host::HostApi;
+pub use identity::{AuthContext, KnownFacts, LinkRequest, NewSession, TokenInfo};
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use crate::access::{AccountScope, Actor, Permission, authorize};
+use crate::error::PortalError;
+use crate::identity::{Argon2Hasher, OsTokens, PasswordHasher, TokenSource};
+use crate::outbox::{EventSink, Mailer, OutboxWorker};
+use crate::ports::Store;
+use crate::shared::{Clock, SystemClock, TenantId};
+use crate::tenancy::{Tenant, TenantSlug};
+
+/// How long a tenant read from the store is reused. Settings changed by
+/// another process show up within this time; changes made through this
+/// facade show up at once.
+const TENANT_CACHE_TTL: Duration = Duration::from_secs(10);
+
+/// The portal: holds the ports and offers the use cases. Cheap to clone.
+///
+/// ```
+/// # async fn wire(store: std::sync::Arc<dyn portal_core::ports::Store>) -> Result<(), portal_core::PortalError> {
+/// use portal_core::Portal;
+/// let portal = Portal::builder(store).build()?;
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Portal {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Arc<dyn Store>,
+    hasher: Arc<dyn PasswordHasher>,
+    clock: Arc<dyn Clock>,
+    tokens: Arc<dyn TokenSource>,
+    tenants: RwLock<HashMap<TenantId, (Arc<Tenant>, Instant)>>,
+    slugs: RwLock<HashMap<String, TenantId>>,
+}
+
+/// Builds a [`Portal`]; every port but the store has a production default.
+pub struct PortalBuilder {
+    store: Arc<dyn Store>,
+    hasher: Option<Arc<dyn PasswordHasher>>,
+    clock: Arc<dyn Clock>,
+    tokens: Arc<dyn TokenSource>,
+}
+
+impl PortalBuilder {
+    /// Replaces the argon2id hasher (tests use cheaper parameters).
+    pub fn hasher(mut self, hasher: Arc<dyn PasswordHasher>) -> Self {
+        self.hasher = Some(hasher);
+        self
+    }
+
+    /// Replaces the system clock.
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// Replaces the OS token source.
+    pub fn tokens(mut self, tokens: Arc<dyn TokenSource>) -> Self {
+        self.tokens = tokens;
+        self
+    }
+
+    /// The portal.
+    pub fn build(self) -> Result<Portal, PortalError> {
+        let hasher = match self.hasher {
+            Some(hasher) => hasher,
+            None => Arc::new(Argon2Hasher::owasp()?),
+        };
+        Ok(Portal {
+            inner: Arc::new(Inner {
+                store: self.store,
+                hasher,
+                clock: self.clock,
+                tokens: self.tokens,
+                tenants: RwLock::default(),
+                slugs: RwLock::default(),
+            }),
+        })
+    }
+}
+
+impl Portal {
+    /// Starts building a portal over `store`.
+    pub fn builder(store: Arc<dyn Store>) -> PortalBuilder {
+        PortalBuilder {
+            store,
+            hasher: None,
+            clock: Arc::new(SystemClock),
+            tokens: Arc::new(OsTokens),
+        }
+    }
+
+    /// The host's API: tenants, accounts, contacts, invitations.
+    pub fn host(&self) -> HostApi<'_> {
+        HostApi::new(self)
+    }
+
+    /// A worker that delivers this portal's outbox through `mailer` and
+    /// `events`. Run one per process; they share the work safely.
+    pub fn outbox_worker(
+        &self,
+        mailer: Arc<dyn Mailer>,
+        events: Arc<dyn EventSink>,
+    ) -> OutboxWorker {
+        OutboxWorker::new(
+            self.inner.store.clone(),
+            mailer,
+            events,
+            self.inner.clock.clone(),
+        )
+    }
+
+    /// The clock the portal runs on.
+    pub fn clock(&self) -> &Arc<dyn Clock> {
+        &self.inner.clock
+    }
+
+    /// The tenant with this id (cached briefly).
+    pub async fn tenant(&self, id: TenantId) -> Result<Arc<Tenant>, PortalError> {
+        if let Some(tenant) = self.cached_tenant(id) {
+            return Ok(tenant);
+        }
+        let tenant = self
+            .inner
+            .store
+            .tenant(id)
+            .await?
+            .ok_or(PortalError::NotFound)?;
+        Ok(self.remember(tenant))
+    }
+
+    /// The tenant with this slug (cached briefly); `NotFound` for an
+    /// unknown or malformed slug.
+    pub async fn tenant_by_slug(&self, slug: &str) -> Result<Arc<Tenant>, PortalError> {
+        let known = self.read_slugs().get(slug).copied();
+        if let Some(tenant) = known.and_then(|id| self.cached_tenant(id)) {
+            return Ok(tenant);
+        }
+        let slug = TenantSlug::parse(slug).map_err(|_| PortalError::NotFound)?;
+        let tenant = self
+            .inner
+            .store
+            .tenant_by_slug(&slug)
+            .await?
+            .ok_or(PortalError::NotFound)?;
+        Ok(self.remember(tenant))
+    }
+
+    fn read_slugs(&self) -> std::sync::RwLockReadGuard<'_, HashMap<String, TenantId>> {
+        self.inner
+            .slugs
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn cached_tenant(&self, id: TenantId) -> Option<Arc<Tenant>> {
+        let tenants = self
+            .inner
+            .tenants
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        tenants
+            .get(&id)
+            .filter(|(_, fetched)| fetched.elapsed() < TENANT_CACHE_TTL)
+            .map(|(tenant, _)| tenant.clone())
+    }
+
+    fn remember(&self, tenant: Tenant) -> Arc<Tenant> {
+        let tenant = Arc::new(tenant);
+        self.inner
+            .slugs
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .insert(tenant.slug.as_str().to_owned(), tenant.id);
+        self.inner
+            .tenants
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .insert(tenant.id, (tenant.clone(), Instant::now()));
+        tenant
+    }
+
+    fn forget(&self, id: TenantId) {
+        self.inner
+            .tenants
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .remove(&id);
+    }
+
+    /// Authorises `actor` for `permission` against its tenant's features.
+    async fn authorize(
+        &self,
+        actor: &Actor,
+        permission: Permission,
+    ) -> Result<(Arc<Tenant>, AccountScope), PortalError> {
+        let tenant = self.tenant(actor.tenant()).await?;
+        let scope = authorize(actor, permission, &tenant.settings.features)?;
+        Ok((tenant, scope))
+    }
+
+    fn store(&self) -> &dyn Store {
+        self.inner.store.as_ref()
+    }
+}

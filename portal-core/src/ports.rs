@@ -1,0 +1,303 @@
+//! The store ports: what the use cases need from persistence, one trait per
+//! context, each method one atomic unit of work. Adapters (`portal-store-sqlx`)
+//! implement them on SQLite and PostgreSQL; the conformance suite there tests
+//! every "MUST" below on both.
+//!
+//! Scoping: tenant-level methods take a [`TenantId`]; account-level reads
+//! take an [`AccountScope`], which only `authorize` hands out. Adapters MUST
+//! filter by both in SQL, not after the fact.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+use crate::access::{AccountScope, Role};
+use crate::accounts::{Account, AccountUpsert, Communication};
+use crate::dashboard::{Dashboard, PanelSelection};
+use crate::identity::{
+    Contact, ContactUpsert, LoginCandidate, LoginName, Membership, OneTimeToken, Session,
+    SessionContext, TokenHash,
+};
+use crate::outbox::{OutboxItem, OutboxMessage};
+use crate::shared::{
+    AccountId, ContactId, EmailAddress, ExternalId, OutboxId, PhoneNumber, PostalCode, SessionId,
+    TenantId,
+};
+use crate::tenancy::{LockoutPolicy, Tenant, TenantSlug};
+
+/// What went wrong in a store. Adapters map constraint violations to
+/// [`StoreError::Conflict`] and everything unexpected to
+/// [`StoreError::Backend`], whose text is logged, never shown.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The row does not exist in the caller's scope.
+    #[error("not found")]
+    NotFound,
+    /// A uniqueness rule or a conditional update refused the write; the
+    /// text names the rule for the caller (`email already in use`).
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// The database failed.
+    #[error("store backend error: {0}")]
+    Backend(String),
+}
+
+/// Tenants and their settings.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait TenantStore: Send + Sync {
+    /// Stores a new tenant. MUST return `Conflict` when the slug is taken.
+    async fn insert_tenant(&self, tenant: &Tenant) -> Result<(), StoreError>;
+    /// Replaces a tenant's base URL and settings. MUST return `NotFound` for
+    /// an unknown id.
+    async fn update_tenant(&self, tenant: &Tenant) -> Result<(), StoreError>;
+    /// The tenant with this id.
+    async fn tenant(&self, id: TenantId) -> Result<Option<Tenant>, StoreError>;
+    /// The tenant with this slug.
+    async fn tenant_by_slug(&self, slug: &TenantSlug) -> Result<Option<Tenant>, StoreError>;
+}
+
+/// Accounts and their communications log.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait AccountStore: Send + Sync {
+    /// Creates the account or updates the one with the same external id in
+    /// this tenant, keeping its id. MUST be idempotent: the same upsert twice
+    /// leaves one row and returns the same account.
+    async fn upsert_account(
+        &self,
+        tenant: TenantId,
+        account: &AccountUpsert,
+    ) -> Result<Account, StoreError>;
+    /// The account with this id in this tenant.
+    async fn account(&self, tenant: TenantId, id: AccountId)
+    -> Result<Option<Account>, StoreError>;
+    /// The account with this external id in this tenant.
+    async fn account_by_external_id(
+        &self,
+        tenant: TenantId,
+        id: &ExternalId,
+    ) -> Result<Option<Account>, StoreError>;
+    /// Switches the portal on or off for an account and writes `messages`
+    /// to the outbox, in one transaction. MUST return `NotFound` for an
+    /// account of another tenant.
+    async fn set_portal_enabled(
+        &self,
+        tenant: TenantId,
+        account: AccountId,
+        enabled: bool,
+        messages: &[OutboxMessage],
+    ) -> Result<(), StoreError>;
+    /// Accounts in this tenant whose phone, e-mail and postal code on file
+    /// are all equal to these (known-facts registration).
+    async fn accounts_matching_facts(
+        &self,
+        tenant: TenantId,
+        phone: &PhoneNumber,
+        email: &EmailAddress,
+        postal_code: &PostalCode,
+    ) -> Result<Vec<Account>, StoreError>;
+    /// Appends to an account's communications log. MUST return `NotFound`
+    /// when the account is not in this tenant.
+    async fn record_communication(
+        &self,
+        tenant: TenantId,
+        communication: &Communication,
+    ) -> Result<(), StoreError>;
+}
+
+/// Contacts, memberships, credentials, sessions and one-time tokens.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait IdentityStore: Send + Sync {
+    /// Creates the contact or updates the one with the same external id,
+    /// keeping its id. MUST be idempotent and MUST return `Conflict` when
+    /// another contact of the tenant has the e-mail or the phone.
+    async fn upsert_contact(
+        &self,
+        tenant: TenantId,
+        contact: &ContactUpsert,
+    ) -> Result<Contact, StoreError>;
+    /// The contact with this id in this tenant.
+    async fn contact(&self, tenant: TenantId, id: ContactId)
+    -> Result<Option<Contact>, StoreError>;
+    /// The contact with this external id in this tenant.
+    async fn contact_by_external_id(
+        &self,
+        tenant: TenantId,
+        id: &ExternalId,
+    ) -> Result<Option<Contact>, StoreError>;
+    /// The contact with this e-mail in this tenant.
+    async fn contact_by_email(
+        &self,
+        tenant: TenantId,
+        email: &EmailAddress,
+    ) -> Result<Option<Contact>, StoreError>;
+    /// Gives a contact a role on an account, or changes it. MUST return
+    /// `NotFound` when either is not in this tenant.
+    async fn grant_membership(
+        &self,
+        tenant: TenantId,
+        contact: ContactId,
+        account: AccountId,
+        role: Role,
+    ) -> Result<(), StoreError>;
+    /// Removes a contact's membership and ends the contact's sessions whose
+    /// active account it was, in one transaction.
+    async fn revoke_membership(
+        &self,
+        tenant: TenantId,
+        contact: ContactId,
+        account: AccountId,
+    ) -> Result<(), StoreError>;
+    /// The contact's memberships, by account name.
+    async fn memberships(
+        &self,
+        tenant: TenantId,
+        contact: ContactId,
+    ) -> Result<Vec<Membership>, StoreError>;
+    /// The contact who logs in with this name, with its credential.
+    async fn login_candidate(
+        &self,
+        tenant: TenantId,
+        login: &LoginName,
+    ) -> Result<Option<LoginCandidate>, StoreError>;
+    /// Counts a failed log-in atomically (a single conditional update, so
+    /// concurrent failures are all counted). On reaching
+    /// `policy.max_failures` the contact is locked until
+    /// `now + policy.lock_minutes`, the counter restarts and the returned
+    /// value is the lock's end.
+    async fn record_login_failure(
+        &self,
+        tenant: TenantId,
+        contact: ContactId,
+        now: DateTime<Utc>,
+        policy: &LockoutPolicy,
+    ) -> Result<Option<DateTime<Utc>>, StoreError>;
+    /// Stores a new session and clears the contact's failure counter, in
+    /// one transaction; also deletes the contact's expired sessions.
+    async fn start_session(&self, session: &Session) -> Result<(), StoreError>;
+    /// The live session with this token hash: MUST return `None` when it is
+    /// in another tenant, past either expiry at `now`, its contact is
+    /// disabled, or its active membership is gone or on an account whose
+    /// portal is off.
+    async fn session_context(
+        &self,
+        tenant: TenantId,
+        token: &TokenHash,
+        now: DateTime<Utc>,
+    ) -> Result<Option<SessionContext>, StoreError>;
+    /// Records use of a session, pushing its idle expiry out (never past
+    /// the absolute expiry).
+    async fn touch_session(
+        &self,
+        tenant: TenantId,
+        session: SessionId,
+        now: DateTime<Utc>,
+        idle_expires_at: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+    /// Makes `account` the session's active account. MUST return `NotFound`
+    /// unless the session's contact is a member of it and its portal is on.
+    async fn switch_account(
+        &self,
+        tenant: TenantId,
+        session: SessionId,
+        account: AccountId,
+    ) -> Result<(), StoreError>;
+    /// Ends one session (log-out).
+    async fn end_session(&self, tenant: TenantId, session: SessionId) -> Result<(), StoreError>;
+    /// Replaces a contact's password hash, ends every other session of the
+    /// contact (all of them when `keep` is `None`) and writes `messages`,
+    /// in one transaction.
+    async fn change_password(
+        &self,
+        tenant: TenantId,
+        contact: ContactId,
+        new_hash: &str,
+        keep: Option<SessionId>,
+        messages: &[OutboxMessage],
+    ) -> Result<(), StoreError>;
+    /// Sets the first password of a contact that has none (known-facts
+    /// registration) and writes `messages`, in one transaction. MUST return
+    /// `Conflict` when the contact already has a password.
+    async fn set_first_password(
+        &self,
+        tenant: TenantId,
+        contact: ContactId,
+        hash: &str,
+        messages: &[OutboxMessage],
+    ) -> Result<(), StoreError>;
+    /// Stores a one-time token and writes `messages` (the mail carrying
+    /// it), in one transaction. Earlier unused tokens of the same contact
+    /// and purpose are spent, so only the newest link works.
+    async fn issue_token(
+        &self,
+        token: &OneTimeToken,
+        messages: &[OutboxMessage],
+    ) -> Result<(), StoreError>;
+    /// The unspent, unexpired token with this hash, without spending it.
+    async fn live_token(
+        &self,
+        tenant: TenantId,
+        hash: &TokenHash,
+        now: DateTime<Utc>,
+    ) -> Result<Option<OneTimeToken>, StoreError>;
+    /// Spends the token and sets the password, in one transaction: marks
+    /// the token used only if it is unspent and unexpired at `now` (a
+    /// conditional update; MUST return `NotFound` otherwise, and then write
+    /// nothing), stores the hash, clears failures and any lock, ends all of
+    /// the contact's sessions and writes `messages`. Returns the contact.
+    async fn redeem_token(
+        &self,
+        tenant: TenantId,
+        hash: &TokenHash,
+        now: DateTime<Utc>,
+        new_hash: &str,
+        messages: &[OutboxMessage],
+    ) -> Result<ContactId, StoreError>;
+}
+
+/// The mail and event outbox.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait OutboxStore: Send + Sync {
+    /// Claims up to `limit` undelivered rows due at `now` whose lease has
+    /// run out, leasing them until `lease_until`. MUST be safe with several
+    /// workers at once: a row is handed to one worker only (row locks with
+    /// `SKIP LOCKED` on PostgreSQL, one writer on SQLite).
+    async fn claim_outbox(
+        &self,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<OutboxItem>, StoreError>;
+    /// Marks a row delivered.
+    async fn complete_outbox(&self, id: OutboxId, at: DateTime<Utc>) -> Result<(), StoreError>;
+    /// Records a failed attempt; the row is due again at `retry_at`, or
+    /// given up on when `retry_at` is `None`.
+    async fn fail_outbox(
+        &self,
+        id: OutboxId,
+        error: &str,
+        retry_at: Option<DateTime<Utc>>,
+    ) -> Result<(), StoreError>;
+}
+
+/// Reads that gather what the dashboard shows, scoped to one account.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait DashboardStore: Send + Sync {
+    /// The selected panels for the scope's account, each a handful of rows
+    /// from an indexed query, plus the latest communications.
+    async fn dashboard(
+        &self,
+        scope: &AccountScope,
+        panels: PanelSelection,
+        today: chrono::NaiveDate,
+    ) -> Result<Dashboard, StoreError>;
+}
+
+/// Everything the facade needs from one store. Adapters implement the
+/// context traits; this one comes for free.
+pub trait Store: TenantStore + AccountStore + IdentityStore + OutboxStore + DashboardStore {}
+
+impl<T: TenantStore + AccountStore + IdentityStore + OutboxStore + DashboardStore> Store for T {}

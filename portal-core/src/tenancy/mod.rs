@@ -1,0 +1,399 @@
+//! Tenancy: a [`Tenant`] is one service business running a portal, and its
+//! [`PortalSettings`] say how that portal looks and what it offers.
+//!
+//! Settings are one value stored as a document: the host edits them as a
+//! whole and the portal reads them on every request (cached briefly by the
+//! facade), so there is no reason to spread them over many columns.
+
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+use crate::shared::{EmailAddress, ParseError, TenantId};
+
+/// A service business that runs a portal for its customers.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Tenant {
+    /// Our id.
+    pub id: TenantId,
+    /// A short, URL-safe name, unique across tenants (`acme-pest`).
+    pub slug: TenantSlug,
+    /// Where this tenant's portal is reachable, ending in `/`; every link in
+    /// a mail is built from it, never from a request's `Host` header.
+    pub base_url: Url,
+    /// How the portal looks and what it offers.
+    pub settings: PortalSettings,
+}
+
+impl Tenant {
+    /// An absolute link into this tenant's portal, e.g. `set-password?token=...`.
+    pub fn link(&self, relative: &str) -> String {
+        self.base_url
+            .join(relative)
+            .map(String::from)
+            .unwrap_or_else(|_| format!("{}{}", self.base_url, relative))
+    }
+}
+
+/// A tenant's short name: 1 to 63 lower-case letters, digits and dashes.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct TenantSlug(String);
+
+impl TenantSlug {
+    /// ```
+    /// use portal_core::tenancy::TenantSlug;
+    /// assert!(TenantSlug::parse("acme-pest").is_ok());
+    /// assert!(TenantSlug::parse("Acme Pest").is_err());
+    /// ```
+    pub fn parse(text: &str) -> Result<Self, ParseError> {
+        let ok = (1..=63).contains(&text.len())
+            && text
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            && !text.starts_with('-');
+        if ok {
+            Ok(Self(text.to_owned()))
+        } else {
+            Err(ParseError::new(
+                "slug",
+                "must be 1 to 63 lower-case letters, digits and dashes",
+            ))
+        }
+    }
+
+    /// The slug.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for TenantSlug {
+    type Error = ParseError;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::parse(&value)
+    }
+}
+
+impl From<TenantSlug> for String {
+    fn from(value: TenantSlug) -> Self {
+        value.0
+    }
+}
+
+/// Everything a tenant configures about its portal.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PortalSettings {
+    /// The name shown in the header and in mails ("Acme Pest Control").
+    pub display_name: String,
+    /// Colours and logo.
+    pub branding: Branding,
+    /// How customers reach the business: shown in the contact menu.
+    pub contact: BusinessContact,
+    /// ISO 4217 code of the currency amounts are shown in.
+    pub currency: String,
+    /// IANA time zone dates are shown in (`America/Chicago`).
+    pub time_zone: String,
+    /// BCP 47 locale (`en-US`).
+    pub locale: String,
+    /// Which parts of the portal are switched on.
+    pub features: Features,
+    /// Who may register, and how.
+    pub registration: RegistrationPolicy,
+    /// Lockout after repeated failed log-ins.
+    pub lockout: LockoutPolicy,
+    /// Session lifetimes.
+    pub sessions: SessionPolicy,
+    /// Account custom fields customers may see; the listed ones in
+    /// `editable_custom_fields` they may also change.
+    pub visible_custom_fields: Vec<String>,
+    /// Custom fields customers may change (a subset of the visible ones).
+    pub editable_custom_fields: Vec<String>,
+}
+
+impl Default for PortalSettings {
+    fn default() -> Self {
+        Self {
+            display_name: "Customer portal".to_owned(),
+            branding: Branding::default(),
+            contact: BusinessContact::default(),
+            currency: "USD".to_owned(),
+            time_zone: "UTC".to_owned(),
+            locale: "en-US".to_owned(),
+            features: Features::default(),
+            registration: RegistrationPolicy::default(),
+            lockout: LockoutPolicy::default(),
+            sessions: SessionPolicy::default(),
+            visible_custom_fields: Vec::new(),
+            editable_custom_fields: Vec::new(),
+        }
+    }
+}
+
+impl PortalSettings {
+    /// Checks the values that have rules: the colours are `#rrggbb`, the
+    /// time zone is a known IANA name, the currency is three capital letters,
+    /// and the policies are within sane bounds.
+    pub fn validate(&self) -> Result<(), ParseError> {
+        if self.display_name.trim().is_empty() || self.display_name.len() > 120 {
+            return Err(ParseError::new(
+                "display_name",
+                "must be 1 to 120 characters",
+            ));
+        }
+        for colour in [&self.branding.primary_color, &self.branding.accent_color] {
+            let hex = colour.strip_prefix('#').unwrap_or("");
+            if hex.len() != 6 || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
+                return Err(ParseError::new(
+                    "branding",
+                    "colours must look like #1a2b3c",
+                ));
+            }
+        }
+        if self.time_zone.parse::<chrono_tz::Tz>().is_err() {
+            return Err(ParseError::new(
+                "time_zone",
+                "is not a known IANA time zone",
+            ));
+        }
+        if self.currency.len() != 3 || !self.currency.chars().all(|c| c.is_ascii_uppercase()) {
+            return Err(ParseError::new(
+                "currency",
+                "must be an ISO 4217 code such as USD",
+            ));
+        }
+        if !(1..=100).contains(&self.lockout.max_failures)
+            || !(1..=1440).contains(&self.lockout.lock_minutes)
+        {
+            return Err(ParseError::new(
+                "lockout",
+                "must allow 1-100 failures and lock 1-1440 minutes",
+            ));
+        }
+        if !(5..=1440).contains(&self.sessions.idle_minutes)
+            || !(1..=720).contains(&self.sessions.absolute_hours)
+        {
+            return Err(ParseError::new(
+                "sessions",
+                "idle 5-1440 minutes, absolute 1-720 hours",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Colours (`#rrggbb`) and an optional logo.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Branding {
+    /// Header and button colour; white text must be readable on it.
+    pub primary_color: String,
+    /// Links and highlights.
+    pub accent_color: String,
+    /// An absolute URL of the logo image.
+    pub logo_url: Option<Url>,
+}
+
+impl Default for Branding {
+    fn default() -> Self {
+        Self {
+            primary_color: "#1f4e79".to_owned(),
+            accent_color: "#0b6e4f".to_owned(),
+            logo_url: None,
+        }
+    }
+}
+
+/// The business's own contact details, shown in the contact menu.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct BusinessContact {
+    /// The business's e-mail address.
+    pub email: Option<EmailAddress>,
+    /// The business's phone number, as it should be shown.
+    pub phone: Option<String>,
+    /// Social media profiles.
+    pub social_links: Vec<SocialLink>,
+}
+
+/// A link to one of the business's social media profiles.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SocialLink {
+    /// The network's name as shown ("Facebook").
+    pub label: String,
+    /// The profile's address.
+    pub url: Url,
+}
+
+/// The parts of the portal a tenant switches on or off. A permission that
+/// belongs to a switched-off feature is refused to everyone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Features {
+    /// Invoices, payments history, balance.
+    pub billing: bool,
+    /// Paying invoices online.
+    pub online_payment: bool,
+    /// Paying ahead, as account credit.
+    pub prepayment: bool,
+    /// Saving cards on file.
+    pub card_on_file: bool,
+    /// Enrolling in autopay.
+    pub autopay: bool,
+    /// Paying part of an invoice.
+    pub partial_payment: bool,
+    /// Statements for a date range.
+    pub statements: bool,
+    /// Quotes to approve or decline.
+    pub quotes: bool,
+    /// Jobs, visits and service contracts.
+    pub services: bool,
+    /// Opening tickets.
+    pub tickets_submit: bool,
+    /// Seeing open tickets.
+    pub tickets_view_open: bool,
+    /// Seeing closed tickets.
+    pub tickets_view_closed: bool,
+    /// Equipment and its service history.
+    pub assets: bool,
+    /// Rental contracts and items out.
+    pub rentals: bool,
+    /// Downloads.
+    pub downloads: bool,
+    /// Customers managing their colleagues' access.
+    pub contact_management: bool,
+}
+
+impl Default for Features {
+    fn default() -> Self {
+        Self {
+            billing: true,
+            online_payment: true,
+            prepayment: false,
+            card_on_file: true,
+            autopay: false,
+            partial_payment: false,
+            statements: true,
+            quotes: true,
+            services: true,
+            tickets_submit: true,
+            tickets_view_open: true,
+            tickets_view_closed: true,
+            assets: false,
+            rentals: false,
+            downloads: true,
+            contact_management: true,
+        }
+    }
+}
+
+/// Which registration methods are offered, and what an account needs
+/// before anyone may register for it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RegistrationPolicy {
+    /// Enter the e-mail on file and receive a set-password link.
+    pub email_on_file: bool,
+    /// Phone number, e-mail and postal code must all match the account.
+    pub known_facts: bool,
+    /// Only accounts the host marked as having history (a contract or a
+    /// quote, say) may register; see `AccountUpsert::has_history`.
+    pub require_history: bool,
+}
+
+impl Default for RegistrationPolicy {
+    fn default() -> Self {
+        Self {
+            email_on_file: true,
+            known_facts: true,
+            require_history: false,
+        }
+    }
+}
+
+/// Locks a contact's log-in for a while after repeated failures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LockoutPolicy {
+    /// Consecutive failures that trigger the lock.
+    pub max_failures: u32,
+    /// How long the lock lasts.
+    pub lock_minutes: u32,
+}
+
+impl Default for LockoutPolicy {
+    fn default() -> Self {
+        Self {
+            max_failures: 5,
+            lock_minutes: 15,
+        }
+    }
+}
+
+/// How long sessions live.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SessionPolicy {
+    /// A session unused this long ends.
+    pub idle_minutes: u32,
+    /// A session ends this long after log-in, however busy.
+    pub absolute_hours: u32,
+}
+
+impl Default for SessionPolicy {
+    fn default() -> Self {
+        Self {
+            idle_minutes: 30,
+            absolute_hours: 12,
+        }
+    }
+}
+
+/// One feature switch, named so a permission can say which it needs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Feature {
+    /// [`Features::billing`]
+    Billing,
+    /// [`Features::online_payment`]
+    OnlinePayment,
+    /// [`Features::card_on_file`]
+    CardOnFile,
+    /// [`Features::statements`]
+    Statements,
+    /// [`Features::quotes`]
+    Quotes,
+    /// [`Features::services`]
+    Services,
+    /// [`Features::tickets_submit`]
+    TicketsSubmit,
+    /// [`Features::tickets_view_open`] or [`Features::tickets_view_closed`]
+    TicketsView,
+    /// [`Features::assets`]
+    Assets,
+    /// [`Features::rentals`]
+    Rentals,
+    /// [`Features::downloads`]
+    Downloads,
+    /// [`Features::contact_management`]
+    ContactManagement,
+}
+
+impl Features {
+    /// Whether `feature` is switched on.
+    pub fn is_on(&self, feature: Feature) -> bool {
+        match feature {
+            Feature::Billing => self.billing,
+            Feature::OnlinePayment => self.billing && self.online_payment,
+            Feature::CardOnFile => self.billing && self.card_on_file,
+            Feature::Statements => self.billing && self.statements,
+            Feature::Quotes => self.quotes,
+            Feature::Services => self.services,
+            Feature::TicketsSubmit => self.tickets_submit,
+            Feature::TicketsView => self.tickets_view_open || self.tickets_view_closed,
+            Feature::Assets => self.assets,
+            Feature::Rentals => self.rentals,
+            Feature::Downloads => self.downloads,
+            Feature::ContactManagement => self.contact_management,
+        }
+    }
+}
