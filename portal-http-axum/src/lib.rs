@@ -1,1 +1,105 @@
-//! placeholder
+//! # portal-http-axum
+//!
+//! The HTTP face of Portal: an axum [`Router`] with the HTML portal pages
+//! and the JSON API under `/api/v1` (OpenAPI document at
+//! `/api/v1/openapi.json`). Handlers are thin: they extract, call one use
+//! case on the [`Portal`] facade and render; no business rule lives here.
+//!
+//! Mount it under any prefix of the host's app:
+//!
+//! ```no_run
+//! # async fn wire(portal: portal_core::Portal) {
+//! use portal_http_axum::{router, HttpConfig};
+//! let app = axum::Router::new().nest("/portal", router(portal, HttpConfig::single_tenant("acme")));
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:3000").await.unwrap();
+//! axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>()).await.unwrap();
+//! # }
+//! ```
+//!
+//! Map: [`config`] (resolvers, rate limits), `context` (tenant middleware),
+//! `security` (cookies, CSRF, auth extractors), `error` (problem+json),
+//! `pages` (HTML), `api` (JSON + OpenAPI).
+
+mod api;
+pub mod config;
+mod context;
+mod error;
+mod pages;
+mod rate_limit;
+mod security;
+
+use axum::Router;
+use axum::http::{HeaderName, HeaderValue, header};
+use axum::middleware;
+use std::sync::Arc;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use portal_core::Portal;
+
+pub use api::ApiDoc;
+pub use config::{HttpConfig, RateLimit, SingleTenant, TenantByHost, TenantInPath, TenantResolver};
+pub use error::Problem;
+
+use rate_limit::AuthLimiter;
+use security::CookieNames;
+
+/// What handlers share.
+#[derive(Clone)]
+pub struct AppState {
+    portal: Portal,
+    config: Arc<HttpConfig>,
+    limiter: AuthLimiter,
+    cookies: CookieNames,
+}
+
+/// The portal's router: pages at `/`, the API at `/api/v1`. With
+/// [`HttpConfig::tenant_in_path`] everything sits under `/{tenant}`.
+pub fn router(portal: Portal, config: HttpConfig) -> Router {
+    let state = AppState {
+        portal,
+        limiter: AuthLimiter::new(config.auth_rate_limit),
+        cookies: CookieNames::new(config.secure_cookies),
+        config: Arc::new(config),
+    };
+    let pages = pages::routes().layer(middleware::from_fn_with_state(
+        state.clone(),
+        security::ensure_csrf_cookie,
+    ));
+    let inner = Router::new()
+        .merge(pages)
+        .nest("/api/v1", api::routes())
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            context::resolve_tenant,
+        ))
+        .with_state(state.clone());
+    let inner = if state.config.tenant_in_path {
+        Router::new().nest("/{tenant}", inner)
+    } else {
+        inner
+    };
+    inner
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'self'; img-src 'self' https: data:; style-src 'self' 'unsafe-inline'; \
+                 script-src 'none'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+            ),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            HeaderName::from_static("cross-origin-opener-policy"),
+            HeaderValue::from_static("same-origin"),
+        ))
+}

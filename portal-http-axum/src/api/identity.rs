@@ -1,0 +1,228 @@
+//! Registration, log-in, log-out and set-password links over JSON.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use chrono::{DateTime, Utc};
+use secrecy::SecretString;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use portal_core::identity::{RawToken, SessionKind, TokenPurpose};
+use portal_core::{KnownFacts, LinkRequest};
+
+use super::ApiJson;
+use crate::AppState;
+use crate::context::RequestContext;
+use crate::error::{ApiError, Problem};
+use crate::security::{ApiUser, check_rate};
+
+/// Log-in by e-mail or phone number.
+#[derive(Deserialize, ToSchema)]
+pub struct LoginRequest {
+    /// E-mail address or phone number.
+    pub login: String,
+    /// Password.
+    pub password: String,
+}
+
+/// A new session's bearer token.
+#[derive(Serialize, ToSchema)]
+pub struct SessionResponse {
+    /// Send as `Authorization: Bearer <token>`.
+    pub token: String,
+    /// When the session ends at the latest.
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Log in and get a bearer token.
+#[utoipa::path(post, path = "/api/v1/sessions", tag = "identity", request_body = LoginRequest,
+    responses((status = 201, body = SessionResponse), (status = 401, body = Problem, description = "wrong log-in name or password, or locked"), (status = 422, body = Problem), (status = 429, body = Problem)))]
+pub async fn create_session(
+    State(state): State<AppState>,
+    context: RequestContext,
+    ApiJson(body): ApiJson<LoginRequest>,
+) -> Result<(StatusCode, Json<SessionResponse>), ApiError> {
+    check_rate(&state, &context)?;
+    let password = SecretString::from(body.password);
+    let session = state
+        .portal
+        .log_in(&context.tenant, &body.login, &password, SessionKind::Bearer)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(SessionResponse {
+            token: session.token.expose().to_owned(),
+            expires_at: session.expires_at,
+        }),
+    ))
+}
+
+/// End the current session.
+#[utoipa::path(delete, path = "/api/v1/sessions/current", tag = "identity", security(("bearer" = [])),
+    responses((status = 204), (status = 401, body = Problem)))]
+pub async fn delete_session(
+    State(state): State<AppState>,
+    ApiUser(auth): ApiUser,
+) -> Result<StatusCode, ApiError> {
+    state.portal.log_out(&auth).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// An e-mail address.
+#[derive(Deserialize, ToSchema)]
+pub struct EmailRequest {
+    /// The e-mail on file.
+    pub email: String,
+}
+
+/// Accepted; the same answer whether or not the e-mail is known.
+#[derive(Serialize, ToSchema)]
+pub struct Accepted {
+    /// What happens next.
+    pub message: String,
+}
+
+fn link_sent() -> Json<Accepted> {
+    Json(Accepted {
+        message: "If that email belongs to an account that can use this portal, a link has been sent to it.".into(),
+    })
+}
+
+/// Register by e-mail on file: mails a set-password link.
+#[utoipa::path(post, path = "/api/v1/registrations/email", tag = "identity", request_body = EmailRequest,
+    responses((status = 202, body = Accepted, description = "the same whether or not the e-mail is known"), (status = 422, body = Problem), (status = 429, body = Problem)))]
+pub async fn register_by_email(
+    State(state): State<AppState>,
+    context: RequestContext,
+    ApiJson(body): ApiJson<EmailRequest>,
+) -> Result<(StatusCode, Json<Accepted>), ApiError> {
+    check_rate(&state, &context)?;
+    state
+        .portal
+        .request_password_link(&context.tenant, &body.email, LinkRequest::Register)
+        .await?;
+    Ok((StatusCode::ACCEPTED, link_sent()))
+}
+
+/// Forgot password: mails a reset link.
+#[utoipa::path(post, path = "/api/v1/password-resets", tag = "identity", request_body = EmailRequest,
+    responses((status = 202, body = Accepted, description = "the same whether or not the e-mail is known"), (status = 422, body = Problem), (status = 429, body = Problem)))]
+pub async fn request_reset(
+    State(state): State<AppState>,
+    context: RequestContext,
+    ApiJson(body): ApiJson<EmailRequest>,
+) -> Result<(StatusCode, Json<Accepted>), ApiError> {
+    check_rate(&state, &context)?;
+    state
+        .portal
+        .request_password_link(&context.tenant, &body.email, LinkRequest::Reset)
+        .await?;
+    Ok((StatusCode::ACCEPTED, link_sent()))
+}
+
+/// Known-facts registration.
+#[derive(Deserialize, ToSchema)]
+pub struct FactsRequest {
+    /// The account's phone number.
+    pub phone: String,
+    /// The e-mail on file.
+    pub email: String,
+    /// The postal code on file.
+    pub postal_code: String,
+    /// The new password (8 to 128 characters).
+    pub password: String,
+}
+
+/// Register by known facts: phone, e-mail and postal code must all match.
+#[utoipa::path(post, path = "/api/v1/registrations/facts", tag = "identity", request_body = FactsRequest,
+    responses((status = 201, body = Accepted), (status = 422, body = Problem, description = "details do not match (never says which), or invalid input"), (status = 429, body = Problem)))]
+pub async fn register_by_facts(
+    State(state): State<AppState>,
+    context: RequestContext,
+    ApiJson(body): ApiJson<FactsRequest>,
+) -> Result<(StatusCode, Json<Accepted>), ApiError> {
+    check_rate(&state, &context)?;
+    let facts = KnownFacts {
+        phone: body.phone,
+        email: body.email,
+        postal_code: body.postal_code,
+    };
+    state
+        .portal
+        .register_by_facts(&context.tenant, &facts, &body.password)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(Accepted {
+            message: "Registered. Log in with your new password.".into(),
+        }),
+    ))
+}
+
+/// A token from a set-password link.
+#[derive(Deserialize, ToSchema)]
+pub struct TokenRequest {
+    /// The `token` parameter of the link.
+    pub token: String,
+}
+
+/// What a live link is for.
+#[derive(Serialize, ToSchema)]
+pub struct LinkInfo {
+    /// `set_password`, `reset_password` or `invitation`.
+    pub purpose: String,
+    /// When the link stops working.
+    pub expires_at: DateTime<Utc>,
+}
+
+fn purpose_name(purpose: TokenPurpose) -> String {
+    purpose.as_str().to_owned()
+}
+
+/// Check a link without spending it.
+#[utoipa::path(post, path = "/api/v1/password-links/inspect", tag = "identity", request_body = TokenRequest,
+    responses((status = 200, body = LinkInfo), (status = 410, body = Problem, description = "unknown, used or expired")))]
+pub async fn inspect_link(
+    State(state): State<AppState>,
+    context: RequestContext,
+    ApiJson(body): ApiJson<TokenRequest>,
+) -> Result<Json<LinkInfo>, ApiError> {
+    let info = state
+        .portal
+        .inspect_token(&context.tenant, &RawToken::from_client(&body.token))
+        .await?;
+    Ok(Json(LinkInfo {
+        purpose: purpose_name(info.purpose),
+        expires_at: info.expires_at,
+    }))
+}
+
+/// Spend a link and set the password.
+#[derive(Deserialize, ToSchema)]
+pub struct RedeemRequest {
+    /// The `token` parameter of the link.
+    pub token: String,
+    /// The new password (8 to 128 characters).
+    pub password: String,
+}
+
+/// Spend a set-password link and set the password. Does not log in.
+#[utoipa::path(post, path = "/api/v1/password-links/redeem", tag = "identity", request_body = RedeemRequest,
+    responses((status = 204), (status = 410, body = Problem, description = "unknown, used or expired"), (status = 422, body = Problem), (status = 429, body = Problem)))]
+pub async fn redeem_link(
+    State(state): State<AppState>,
+    context: RequestContext,
+    ApiJson(body): ApiJson<RedeemRequest>,
+) -> Result<StatusCode, ApiError> {
+    check_rate(&state, &context)?;
+    state
+        .portal
+        .set_password_with_token(
+            &context.tenant,
+            &RawToken::from_client(&body.token),
+            &body.password,
+        )
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,104 @@
+//! What every request carries once it is through the tenant middleware: the
+//! tenant, the path the portal is mounted at (so links work under any
+//! prefix), and the client's address.
+
+use axum::extract::{ConnectInfo, FromRequestParts, OriginalUri, Request, State};
+use axum::http::request::Parts;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+
+use portal_core::tenancy::Tenant;
+
+use crate::AppState;
+use crate::error::ApiError;
+
+/// The request's tenant and where the portal is mounted.
+#[derive(Clone, Debug)]
+pub struct RequestContext {
+    /// The tenant.
+    pub tenant: Arc<Tenant>,
+    /// The mount path without a trailing slash (`/portal/acme`), "" at root.
+    pub base: String,
+    /// The client's address (for rate limits).
+    pub client: IpAddr,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for RequestContext {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<RequestContext>()
+            .cloned()
+            .ok_or(ApiError::not_found())
+    }
+}
+
+/// Resolves the tenant (404 when unknown) and records the mount path.
+pub async fn resolve_tenant(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let (mut parts, body) = request.into_parts();
+    let Some(slug) = state.config.resolver.resolve(&mut parts).await else {
+        return ApiError::not_found().into_response();
+    };
+    let tenant = match state.portal.tenant_by_slug(&slug).await {
+        Ok(tenant) => tenant,
+        Err(error) => return ApiError::from(error).into_response(),
+    };
+    let inner_path = parts.uri.path().to_owned();
+    let original = parts
+        .extensions
+        .get::<OriginalUri>()
+        .map(|uri| uri.0.path().to_owned())
+        .unwrap_or_else(|| inner_path.clone());
+    let base = mount_base(&original, &inner_path);
+    let client = client_address(&parts, state.config.trust_forwarded_for);
+    parts.extensions.insert(RequestContext {
+        tenant,
+        base,
+        client,
+    });
+    next.run(Request::from_parts(parts, body)).await
+}
+
+/// The part of `original` before the router's own path: the mount point.
+fn mount_base(original: &str, inner: &str) -> String {
+    let base = original.strip_suffix(inner).unwrap_or("");
+    base.trim_end_matches('/').to_owned()
+}
+
+fn client_address(parts: &Parts, trust_forwarded_for: bool) -> IpAddr {
+    if trust_forwarded_for
+        && let Some(ip) = parts
+            .headers
+            .get("x-forwarded-for")
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.split(',').next())
+            .and_then(|first| first.trim().parse().ok())
+    {
+        return ip;
+    }
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|info| info.0.ip())
+        .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mount_base;
+
+    #[test]
+    fn the_mount_base_is_what_precedes_the_routers_path() {
+        assert_eq!(mount_base("/portal/login", "/login"), "/portal");
+        assert_eq!(mount_base("/portal/acme/", "/"), "/portal/acme");
+        assert_eq!(mount_base("/login", "/login"), "");
+    }
+}

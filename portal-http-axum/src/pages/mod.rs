@@ -1,0 +1,206 @@
+//! The HTML portal. Pages work without JavaScript: every action is a form
+//! POST protected by [`crate::security::CsrfForm`], answered with a redirect
+//! (post/redirect/get) or the same form re-rendered with its error.
+//!
+//! - `auth.rs`: log in/out, both registrations, set and forgot password
+//! - `portal.rs`: dashboard, account, change password, account switcher
+
+mod auth;
+mod portal;
+
+use askama::Template;
+use axum::Router;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+
+use portal_core::AuthContext;
+use portal_core::identity::Membership;
+use portal_core::tenancy::Tenant;
+
+use crate::AppState;
+use crate::context::RequestContext;
+use crate::security::Csrf;
+
+/// The page routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(portal::dashboard))
+        .route("/login", get(auth::login_page).post(auth::login_submit))
+        .route("/logout", post(auth::logout))
+        .route(
+            "/register",
+            get(auth::register_page).post(auth::register_submit),
+        )
+        .route(
+            "/register/details",
+            get(auth::register_details_page).post(auth::register_details_submit),
+        )
+        .route(
+            "/set-password",
+            get(auth::set_password_page).post(auth::set_password_submit),
+        )
+        .route(
+            "/forgot-password",
+            get(auth::forgot_page).post(auth::forgot_submit),
+        )
+        .route("/account", get(portal::account))
+        .route("/account/password", post(portal::change_password))
+        .route("/switch-account", post(portal::switch_account))
+}
+
+/// The tenant's branding, as the layout shows it.
+pub struct Brand {
+    name: String,
+    primary: String,
+    accent: String,
+    logo: Option<String>,
+    email: Option<String>,
+    phone: Option<String>,
+    socials: Vec<(String, String)>,
+}
+
+impl Brand {
+    fn of(tenant: &Tenant) -> Self {
+        let settings = &tenant.settings;
+        Self {
+            name: settings.display_name.clone(),
+            primary: settings.branding.primary_color.clone(),
+            accent: settings.branding.accent_color.clone(),
+            logo: settings
+                .branding
+                .logo_url
+                .as_ref()
+                .map(|url| url.to_string()),
+            email: settings
+                .contact
+                .email
+                .as_ref()
+                .map(|email| email.to_string()),
+            phone: settings.contact.phone.clone(),
+            socials: settings
+                .contact
+                .social_links
+                .iter()
+                .map(|link| (link.label.clone(), link.url.to_string()))
+                .collect(),
+        }
+    }
+
+    fn plain() -> Self {
+        Self {
+            name: "Customer portal".into(),
+            primary: "#1f4e79".into(),
+            accent: "#0b6e4f".into(),
+            logo: None,
+            email: None,
+            phone: None,
+            socials: Vec::new(),
+        }
+    }
+
+    fn has_contact(&self) -> bool {
+        self.email.is_some() || self.phone.is_some() || !self.socials.is_empty()
+    }
+}
+
+/// The logged-in part of the header.
+pub struct UserNav {
+    name: String,
+    accounts: Vec<AccountOption>,
+}
+
+/// One entry of the account switcher.
+pub struct AccountOption {
+    id: String,
+    label: String,
+    selected: bool,
+}
+
+/// What the base template needs.
+pub struct Layout {
+    title: String,
+    base: String,
+    brand: Brand,
+    csrf: String,
+    user: Option<UserNav>,
+}
+
+impl Layout {
+    fn public(title: &str, context: &RequestContext, csrf: &Csrf) -> Self {
+        Self {
+            title: title.to_owned(),
+            base: context.base.clone(),
+            brand: Brand::of(&context.tenant),
+            csrf: csrf.0.clone(),
+            user: None,
+        }
+    }
+
+    fn signed_in(
+        title: &str,
+        context: &RequestContext,
+        csrf: &Csrf,
+        auth: &AuthContext,
+        memberships: &[Membership],
+    ) -> Self {
+        let accounts = memberships
+            .iter()
+            .map(|m| AccountOption {
+                id: m.account.to_string(),
+                label: format!("{} · {}", m.account_number, m.account_name),
+                selected: m.account == auth.membership.account,
+            })
+            .collect();
+        Self {
+            user: Some(UserNav {
+                name: auth.contact.name.clone(),
+                accounts,
+            }),
+            ..Self::public(title, context, csrf)
+        }
+    }
+}
+
+/// Renders a template with a status; pages are never cached, since they
+/// hold customer data or single-use tokens.
+fn render(status: StatusCode, template: &impl Template) -> Response {
+    match template.render() {
+        Ok(html) => {
+            let mut response = (status, Html(html)).into_response();
+            response
+                .headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            response
+        }
+        Err(error) => {
+            tracing::error!(%error, "template failed to render");
+            (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "message.html")]
+struct MessagePage {
+    layout: Layout,
+    heading: String,
+    message: String,
+}
+
+/// A page with one message, for refusals that happen before a tenant is
+/// known (a forged form) and for confirmations.
+pub fn message_page(status: StatusCode, heading: &str, message: &str) -> Response {
+    let page = MessagePage {
+        layout: Layout {
+            title: heading.to_owned(),
+            base: String::new(),
+            brand: Brand::plain(),
+            csrf: String::new(),
+            user: None,
+        },
+        heading: heading.to_owned(),
+        message: message.to_owned(),
+    };
+    render(status, &page)
+}

@@ -1,0 +1,208 @@
+//! The logged-in pages: dashboard, account, change password, and the
+//! account switcher for contacts with several accounts.
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use secrecy::SecretString;
+use serde::Deserialize;
+
+use portal_core::dashboard::Dashboard;
+use portal_core::identity::Contact;
+use portal_core::shared::AccountId;
+use portal_core::{AccountOverview, AuthContext};
+
+use super::{Layout, render};
+use crate::AppState;
+use crate::context::RequestContext;
+use crate::error::{ApiError, status_of};
+use crate::security::{Csrf, CsrfForm, PageUser};
+
+async fn layout(
+    state: &AppState,
+    title: &str,
+    context: &RequestContext,
+    csrf: &Csrf,
+    auth: &AuthContext,
+) -> Result<Layout, Response> {
+    let memberships = state
+        .portal
+        .memberships(auth)
+        .await
+        .map_err(|error| ApiError::from(error).into_response())?;
+    Ok(Layout::signed_in(title, context, csrf, auth, &memberships))
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct DashboardPage {
+    layout: Layout,
+    contact_name: String,
+    account_number: String,
+    account_name: String,
+    dashboard: Dashboard,
+}
+
+pub async fn dashboard(
+    State(state): State<AppState>,
+    context: RequestContext,
+    csrf: Csrf,
+    PageUser(auth): PageUser,
+) -> Response {
+    let (layout, dashboard) = tokio::join!(
+        layout(&state, "Dashboard", &context, &csrf, &auth),
+        state.portal.dashboard(&auth.actor)
+    );
+    let layout = match layout {
+        Ok(layout) => layout,
+        Err(response) => return response,
+    };
+    match dashboard {
+        Ok(dashboard) => render(
+            StatusCode::OK,
+            &DashboardPage {
+                layout,
+                contact_name: auth.contact.name.clone(),
+                account_number: auth.membership.account_number.clone(),
+                account_name: auth.membership.account_name.clone(),
+                dashboard,
+            },
+        ),
+        Err(error) => ApiError::from(error).into_response(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "account.html")]
+struct AccountPage {
+    layout: Layout,
+    error: Option<String>,
+    notice: Option<String>,
+    overview: AccountOverview,
+    address_lines: Vec<String>,
+    contact: Contact,
+    role: &'static str,
+}
+
+async fn account_page(
+    state: &AppState,
+    context: &RequestContext,
+    csrf: &Csrf,
+    auth: &AuthContext,
+    status: StatusCode,
+    error: Option<String>,
+    notice: Option<String>,
+) -> Response {
+    let layout = match layout(state, "Account", context, csrf, auth).await {
+        Ok(layout) => layout,
+        Err(response) => return response,
+    };
+    match state.portal.account_overview(&auth.actor).await {
+        Ok(overview) => render(
+            status,
+            &AccountPage {
+                layout,
+                error,
+                notice,
+                address_lines: overview.account.address.lines(),
+                overview,
+                contact: auth.contact.clone(),
+                role: auth.membership.role.as_str(),
+            },
+        ),
+        Err(error) => ApiError::from(error).into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct AccountQuery {
+    #[serde(default)]
+    done: Option<String>,
+}
+
+pub async fn account(
+    State(state): State<AppState>,
+    context: RequestContext,
+    csrf: Csrf,
+    PageUser(auth): PageUser,
+    axum::extract::Query(query): axum::extract::Query<AccountQuery>,
+) -> Response {
+    let notice = (query.done.as_deref() == Some("password"))
+        .then(|| "Your password was changed. Your other sessions were logged out.".to_owned());
+    account_page(&state, &context, &csrf, &auth, StatusCode::OK, None, notice).await
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    current_password: String,
+    #[serde(default)]
+    new_password: String,
+    #[serde(default)]
+    new_password_confirm: String,
+}
+
+pub async fn change_password(
+    State(state): State<AppState>,
+    context: RequestContext,
+    csrf: Csrf,
+    PageUser(auth): PageUser,
+    CsrfForm(form): CsrfForm<PasswordForm>,
+) -> Response {
+    if form.new_password != form.new_password_confirm {
+        let message = Some("The two new passwords do not match.".to_owned());
+        return account_page(
+            &state,
+            &context,
+            &csrf,
+            &auth,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            message,
+            None,
+        )
+        .await;
+    }
+    let current = SecretString::from(form.current_password);
+    match state
+        .portal
+        .change_password(&auth, &current, &form.new_password)
+        .await
+    {
+        Ok(()) => Redirect::to(&format!("{}/account?done=password", context.base)).into_response(),
+        Err(error) => {
+            let status = status_of(&error);
+            account_page(
+                &state,
+                &context,
+                &csrf,
+                &auth,
+                status,
+                Some(error.to_string()),
+                None,
+            )
+            .await
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct SwitchForm {
+    #[serde(default)]
+    account_id: String,
+}
+
+pub async fn switch_account(
+    State(state): State<AppState>,
+    context: RequestContext,
+    PageUser(auth): PageUser,
+    CsrfForm(form): CsrfForm<SwitchForm>,
+) -> Response {
+    let Ok(account) = AccountId::parse(&form.account_id) else {
+        return ApiError::not_found().into_response();
+    };
+    match state.portal.switch_account(&auth, account).await {
+        Ok(()) => Redirect::to(&format!("{}/", context.base)).into_response(),
+        Err(error) => ApiError::from(error).into_response(),
+    }
+}

@@ -1,0 +1,269 @@
+//! Cookies, CSRF and the extractors that turn a request into an
+//! authenticated [`AuthContext`].
+//!
+//! CSRF uses the double-submit pattern with a `__Host-` cookie: every page
+//! response carries a random token in a cookie, forms echo it in a hidden
+//! field, and a POST is accepted only when both are present and equal
+//! (compared in constant time) and `Sec-Fetch-Site`, when the browser sends
+//! it, is not cross-site. The `__Host-` prefix means no subdomain can plant
+//! the cookie; SameSite=Lax is a second fence, not the only one.
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use rand::RngCore;
+use serde::de::DeserializeOwned;
+use subtle::ConstantTimeEq;
+
+use portal_core::AuthContext;
+use portal_core::identity::RawToken;
+
+use crate::AppState;
+use crate::context::RequestContext;
+use crate::error::ApiError;
+
+/// The largest form body accepted.
+const MAX_FORM_BYTES: usize = 64 * 1024;
+
+/// Names of the cookies, which depend on whether they are `Secure`.
+#[derive(Clone, Copy, Debug)]
+pub struct CookieNames {
+    /// The session cookie.
+    pub session: &'static str,
+    /// The CSRF cookie.
+    pub csrf: &'static str,
+    secure: bool,
+}
+
+impl CookieNames {
+    /// The names for `secure` cookies (`__Host-` prefixed) or plain ones.
+    pub fn new(secure: bool) -> Self {
+        if secure {
+            Self {
+                session: "__Host-portal_session",
+                csrf: "__Host-portal_csrf",
+                secure,
+            }
+        } else {
+            Self {
+                session: "portal_session",
+                csrf: "portal_csrf",
+                secure,
+            }
+        }
+    }
+
+    /// A cookie with the portal's attributes: HttpOnly, SameSite=Lax,
+    /// Path=/ and Secure when configured.
+    pub fn build(&self, name: &'static str, value: String) -> Cookie<'static> {
+        Cookie::build((name, value))
+            .http_only(true)
+            .same_site(SameSite::Lax)
+            .path("/")
+            .secure(self.secure)
+            .build()
+    }
+
+    /// A cookie that deletes `name`.
+    pub fn removal(&self, name: &'static str) -> Cookie<'static> {
+        let mut cookie = self.build(name, String::new());
+        cookie.make_removal();
+        cookie
+    }
+}
+
+/// The CSRF token for this response's forms.
+#[derive(Clone, Debug)]
+pub struct Csrf(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for Csrf {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        parts.extensions.get::<Csrf>().cloned().ok_or_else(|| {
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "internal error",
+            )
+        })
+    }
+}
+
+fn new_csrf_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+/// Page middleware: makes sure the client has a CSRF cookie (setting one
+/// when missing) and exposes its value to handlers as [`Csrf`].
+pub async fn ensure_csrf_cookie(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let names = state.cookies;
+    let jar = CookieJar::from_headers(request.headers());
+    let existing = jar
+        .get(names.csrf)
+        .map(|cookie| cookie.value().to_owned())
+        .filter(|value| value.len() == 64);
+    let token = existing.clone().unwrap_or_else(new_csrf_token);
+    request.extensions_mut().insert(Csrf(token.clone()));
+    let response = next.run(request).await;
+    if existing.is_some() {
+        return response;
+    }
+    (
+        CookieJar::new().add(names.build(names.csrf, token)),
+        response,
+    )
+        .into_response()
+}
+
+/// A form body whose CSRF token checked out. Rejects with 403 and reads
+/// nothing further otherwise, so a forged POST writes nothing.
+pub struct CsrfForm<T>(pub T);
+
+#[derive(serde::Deserialize)]
+struct CsrfField {
+    #[serde(default)]
+    csrf_token: String,
+}
+
+/// Why a form was refused before its handler ran.
+pub enum FormRejection {
+    /// The CSRF check failed.
+    Forbidden,
+    /// The body was not a form or too large.
+    BadRequest(String),
+}
+
+impl IntoResponse for FormRejection {
+    fn into_response(self) -> Response {
+        let (status, message) = match self {
+            FormRejection::Forbidden => (
+                StatusCode::FORBIDDEN,
+                "This form has expired or did not come from this site. Go back, reload the page and try again."
+                    .to_owned(),
+            ),
+            FormRejection::BadRequest(detail) => (StatusCode::BAD_REQUEST, detail),
+        };
+        crate::pages::message_page(status, "The request was refused", &message)
+    }
+}
+
+fn is_cross_site(headers: &HeaderMap) -> bool {
+    headers
+        .get("sec-fetch-site")
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|site| !matches!(site, "same-origin" | "none"))
+}
+
+impl<T: DeserializeOwned + Send> FromRequest<AppState> for CsrfForm<T> {
+    type Rejection = FormRejection;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        if request.method() != Method::POST {
+            return Err(FormRejection::BadRequest("expected a POST".into()));
+        }
+        let headers = request.headers().clone();
+        if is_cross_site(&headers) {
+            return Err(FormRejection::Forbidden);
+        }
+        let is_form = headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .is_some_and(|value| value.starts_with("application/x-www-form-urlencoded"));
+        if !is_form {
+            return Err(FormRejection::BadRequest("expected a form".into()));
+        }
+        let body = axum::body::to_bytes(request.into_body(), MAX_FORM_BYTES)
+            .await
+            .map_err(|_| FormRejection::BadRequest("the form is too large".into()))?;
+        let cookie = CookieJar::from_headers(&headers)
+            .get(state.cookies.csrf)
+            .map(|cookie| cookie.value().to_owned())
+            .unwrap_or_default();
+        let field: CsrfField =
+            serde_urlencoded::from_bytes(&body).map_err(|_| FormRejection::Forbidden)?;
+        let matches: bool = cookie.as_bytes().ct_eq(field.csrf_token.as_bytes()).into();
+        if cookie.is_empty() || !matches {
+            return Err(FormRejection::Forbidden);
+        }
+        parse_form(&body).map(CsrfForm)
+    }
+}
+
+fn parse_form<T: DeserializeOwned>(body: &Bytes) -> Result<T, FormRejection> {
+    serde_urlencoded::from_bytes(body)
+        .map_err(|error| FormRejection::BadRequest(format!("the form is incomplete: {error}")))
+}
+
+/// A page request from a logged-in customer; anyone else is sent to the
+/// log-in page.
+pub struct PageUser(pub AuthContext);
+
+impl FromRequestParts<AppState> for PageUser {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let context = RequestContext::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let to_login = || Redirect::to(&format!("{}/login", context.base)).into_response();
+        let jar = CookieJar::from_headers(&parts.headers);
+        let Some(cookie) = jar.get(state.cookies.session) else {
+            return Err(to_login());
+        };
+        let token = RawToken::from_client(cookie.value());
+        match state.portal.authenticate(&context.tenant, &token).await {
+            Ok(auth) => Ok(PageUser(auth)),
+            Err(portal_core::PortalError::Unauthenticated) => Err(to_login()),
+            Err(other) => Err(ApiError::from(other).into_response()),
+        }
+    }
+}
+
+/// An API request with a valid bearer token. Cookies are not accepted on
+/// the API, which is why it needs no CSRF protection.
+pub struct ApiUser(pub AuthContext);
+
+impl FromRequestParts<AppState> for ApiUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let context = RequestContext::from_request_parts(parts, state).await?;
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.strip_prefix("Bearer "))
+            .ok_or(portal_core::PortalError::Unauthenticated)?;
+        let auth = state
+            .portal
+            .authenticate(&context.tenant, &RawToken::from_client(token))
+            .await?;
+        Ok(ApiUser(auth))
+    }
+}
+
+/// Refuses the request with 429 when its client is over the auth limit.
+pub fn check_rate(state: &AppState, context: &RequestContext) -> Result<(), ApiError> {
+    if state.limiter.allows(context.client) {
+        Ok(())
+    } else {
+        Err(ApiError::too_many_requests())
+    }
+}
