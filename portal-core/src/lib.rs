@@ -33,5 +33,5 @@ pub mod tenancy;
 pub use error::PortalError;
 pub use portal::{
     AccountOverview, AuthContext, HostApi, KnownFacts, LinkRequest, NewSession, Portal,
-    PortalBuilder, TokenInfo,
+    PortalBuilder, Stores, TokenInfo,
 };

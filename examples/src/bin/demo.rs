@@ -1,1 +1,69 @@
-fn main() {}
+//! The demo host: `cargo run` at the workspace root.
+//!
+//! Starts Portal on SQLite (`demo-data/portal.db`), seeds a demo tenant,
+//! mounts the portal at `/portal`, writes mails to `demo-data/mail/` and
+//! prints the URL and demo log-ins. Listens on 127.0.0.1:3000 unless
+//! `PORTAL_ADDR` says otherwise.
+
+use anyhow::Context;
+use axum::Router;
+use axum::response::Redirect;
+use axum::routing::get;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use portal_core::Portal;
+use portal_core::outbox::NoEvents;
+use portal_examples::seed::{DEMO_LOGINS, DEMO_PASSWORD, seed_demo};
+use portal_http_axum::{HttpConfig, router};
+use portal_mail::FileMailer;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(std::env::var("RUST_LOG").unwrap_or_else(|_| "info,sqlx=warn".into()))
+        .init();
+    let addr: SocketAddr = std::env::var("PORTAL_ADDR")
+        .unwrap_or_else(|_| "127.0.0.1:3000".into())
+        .parse()
+        .context("PORTAL_ADDR must look like 127.0.0.1:3000")?;
+    let data = PathBuf::from(std::env::var("PORTAL_DEMO_DATA").unwrap_or_else(|_| "demo-data".into()));
+    let mail_dir = data.join("mail");
+    std::fs::create_dir_all(&mail_dir)?;
+
+    let database = format!("sqlite://{}?mode=rwc", data.join("portal.db").display());
+    let store = portal_store_sqlx::connect(&database).await?;
+    let portal = Portal::builder(store).build()?;
+    let base_url = format!("http://{addr}/portal/");
+    let tenant = seed_demo(&portal, &base_url).await?;
+
+    let worker = portal.outbox_worker(Arc::new(FileMailer::new(&mail_dir)), Arc::new(NoEvents));
+    tokio::spawn(async move {
+        worker
+            .run(std::time::Duration::from_secs(1), std::future::pending())
+            .await
+    });
+
+    let app = Router::new()
+        .route("/", get(|| async { Redirect::to("/portal/") }))
+        .nest("/portal", router(portal, HttpConfig::single_tenant(tenant.slug.as_str())));
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr}; set PORTAL_ADDR"))?;
+
+    println!("\nPortal demo for \"{}\" is running at {base_url}", tenant.settings.display_name);
+    println!("Mails (set-password and reset links) are written to {}/", mail_dir.display());
+    println!("Demo log-ins (password: {DEMO_PASSWORD}):");
+    for login in DEMO_LOGINS {
+        println!("  {:<20} {}", login.email, login.note);
+    }
+    println!("Others (dan@, erin@, frank@example.com) can register with \"Register\" and the mailed link.\n");
+
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}

@@ -38,14 +38,14 @@ impl Portal {
             .now()
             .with_timezone(&time_zone)
             .date_naive();
-        Ok(self.store().dashboard(&scope, panels, today).await?)
+        Ok(self.dashboards().dashboard(&scope, panels, today).await?)
     }
 
     /// The active account's details.
     pub async fn account_overview(&self, actor: &Actor) -> Result<AccountOverview, PortalError> {
         let (tenant, scope) = self.authorize(actor, Permission::ViewAccount).await?;
         let account = self
-            .store()
+            .accounts()
             .account(scope.tenant(), scope.account())
             .await?
             .ok_or(PortalError::NotFound)?;

@@ -48,7 +48,7 @@ impl<'a> HostApi<'a> {
             base_url: parse_base_url(base_url)?,
             settings,
         };
-        self.portal.store().insert_tenant(&tenant).await?;
+        self.portal.tenants().insert_tenant(&tenant).await?;
         Ok(tenant)
     }
 
@@ -67,7 +67,7 @@ impl<'a> HostApi<'a> {
             base_url: parse_base_url(base_url)?,
             settings,
         };
-        self.portal.store().update_tenant(&tenant).await?;
+        self.portal.tenants().update_tenant(&tenant).await?;
         self.portal.forget(id);
         Ok(tenant)
     }
@@ -81,7 +81,11 @@ impl<'a> HostApi<'a> {
         if account.name.trim().is_empty() || account.number.trim().is_empty() {
             return Err(PortalError::invalid("account", "needs a name and a number"));
         }
-        Ok(self.portal.store().upsert_account(tenant, account).await?)
+        Ok(self
+            .portal
+            .accounts()
+            .upsert_account(tenant, account)
+            .await?)
     }
 
     /// Switches the portal on or off for an account; the host gets a
@@ -94,7 +98,7 @@ impl<'a> HostApi<'a> {
     ) -> Result<(), PortalError> {
         let event = OutboxMessage::Event(DomainEvent::PortalAccessChanged { account, enabled });
         self.portal
-            .store()
+            .accounts()
             .set_portal_enabled(tenant, account, enabled, &[event])
             .await?;
         Ok(())
@@ -116,7 +120,11 @@ impl<'a> HostApi<'a> {
                 "needs an e-mail or a phone number to log in with",
             ));
         }
-        Ok(self.portal.store().upsert_contact(tenant, contact).await?)
+        Ok(self
+            .portal
+            .identity()
+            .upsert_contact(tenant, contact)
+            .await?)
     }
 
     /// Gives a contact a role on an account (or changes it).
@@ -128,7 +136,7 @@ impl<'a> HostApi<'a> {
         role: Role,
     ) -> Result<(), PortalError> {
         self.portal
-            .store()
+            .identity()
             .grant_membership(tenant, contact, account, role)
             .await?;
         Ok(())
@@ -142,7 +150,7 @@ impl<'a> HostApi<'a> {
         account: AccountId,
     ) -> Result<(), PortalError> {
         self.portal
-            .store()
+            .identity()
             .revoke_membership(tenant, contact, account)
             .await?;
         Ok(())
@@ -158,7 +166,7 @@ impl<'a> HostApi<'a> {
         let tenant = self.portal.tenant(tenant).await?;
         let contact = self
             .portal
-            .store()
+            .identity()
             .contact(tenant.id, contact)
             .await?
             .ok_or(PortalError::NotFound)?;
@@ -197,7 +205,7 @@ impl<'a> HostApi<'a> {
             occurred_at,
         };
         self.portal
-            .store()
+            .accounts()
             .record_communication(tenant, &communication)
             .await?;
         Ok(communication)

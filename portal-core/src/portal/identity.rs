@@ -108,18 +108,18 @@ impl Portal {
                 crate::access::AccessError::FeatureOff,
             ));
         }
-        let Some(contact) = self.store().contact_by_email(tenant.id, &email).await? else {
+        let Some(contact) = self.identity().contact_by_email(tenant.id, &email).await? else {
             return Ok(());
         };
         if !contact.enabled {
             return Ok(());
         }
-        let memberships = self.store().memberships(tenant.id, contact.id).await?;
+        let memberships = self.identity().memberships(tenant.id, contact.id).await?;
         if !memberships.iter().any(|m| may_register(tenant, m)) {
             return Ok(());
         }
         let has_password = self
-            .store()
+            .identity()
             .login_candidate(tenant.id, &LoginName::Email(email.clone()))
             .await?
             .is_some_and(|candidate| candidate.credential.is_some());
@@ -164,7 +164,7 @@ impl Portal {
             },
         };
         let mail = self.mail_to(tenant, contact, to, kind);
-        self.store().issue_token(&token, &[mail]).await?;
+        self.identity().issue_token(&token, &[mail]).await?;
         Ok(())
     }
 
@@ -194,7 +194,7 @@ impl Portal {
     ) -> Result<TokenInfo, PortalError> {
         let now = self.inner.clock.now();
         let token = self
-            .store()
+            .identity()
             .live_token(tenant.id, &token.hash(), now)
             .await?
             .ok_or(PortalError::LinkInvalid)?;
@@ -217,7 +217,7 @@ impl Portal {
         let now = self.inner.clock.now();
         let hash = token.hash();
         let live = self
-            .store()
+            .identity()
             .live_token(tenant.id, &hash, now)
             .await?
             .ok_or(PortalError::LinkInvalid)?;
@@ -236,7 +236,7 @@ impl Portal {
             }
         };
         match self
-            .store()
+            .identity()
             .redeem_token(
                 tenant.id,
                 &hash,
@@ -276,17 +276,17 @@ impl Portal {
         // Hash first, whatever the outcome, so a refusal takes as long as a
         // success and timing says nothing about which fact was wrong.
         let hash = self.inner.hasher.hash(&password).await?;
-        let store = self.store();
-        let accounts = store
+        let accounts = self
+            .accounts()
             .accounts_matching_facts(tenant.id, &phone, &email, &postal_code)
             .await?;
-        let Some(contact) = store.contact_by_email(tenant.id, &email).await? else {
+        let Some(contact) = self.identity().contact_by_email(tenant.id, &email).await? else {
             return Err(PortalError::RegistrationRefused);
         };
         if !contact.enabled || accounts.is_empty() {
             return Err(PortalError::RegistrationRefused);
         }
-        let memberships = store.memberships(tenant.id, contact.id).await?;
+        let memberships = self.identity().memberships(tenant.id, contact.id).await?;
         let eligible = memberships
             .iter()
             .any(|m| may_register(tenant, m) && accounts.iter().any(|a| a.id == m.account));
@@ -297,7 +297,8 @@ impl Portal {
             contact: contact.id,
             at: self.inner.clock.now(),
         });
-        match store
+        match self
+            .identity()
             .set_first_password(tenant.id, contact.id, &hash, &[event])
             .await
         {
@@ -319,7 +320,7 @@ impl Portal {
     ) -> Result<NewSession, PortalError> {
         let login = LoginName::parse(login)?;
         let hasher = &self.inner.hasher;
-        let candidate = self.store().login_candidate(tenant.id, &login).await?;
+        let candidate = self.identity().login_candidate(tenant.id, &login).await?;
         let now = self.inner.clock.now();
         let usable = candidate.filter(|c| c.contact.enabled).and_then(|c| {
             let credential = c.credential?;
@@ -333,7 +334,7 @@ impl Portal {
         if !hasher.verify(password, &credential.password_hash).await? {
             let policy = tenant.settings.lockout;
             if let Some(until) = self
-                .store()
+                .identity()
                 .record_login_failure(tenant.id, contact.id, now, &policy)
                 .await?
             {
@@ -341,7 +342,7 @@ impl Portal {
             }
             return Err(PortalError::InvalidCredentials);
         }
-        let memberships = self.store().memberships(tenant.id, contact.id).await?;
+        let memberships = self.identity().memberships(tenant.id, contact.id).await?;
         let Some(active) = memberships.iter().find(|m| m.portal_enabled) else {
             return Err(PortalError::InvalidCredentials);
         };
@@ -362,7 +363,7 @@ impl Portal {
                 .min(absolute),
             absolute_expires_at: absolute,
         };
-        self.store().start_session(&session).await?;
+        self.identity().start_session(&session).await?;
         Ok(NewSession {
             token,
             id: session.id,
@@ -380,7 +381,7 @@ impl Portal {
     ) -> Result<AuthContext, PortalError> {
         let now = self.inner.clock.now();
         let context = self
-            .store()
+            .identity()
             .session_context(tenant.id, &token.hash(), now)
             .await?
             .ok_or(PortalError::Unauthenticated)?;
@@ -388,7 +389,7 @@ impl Portal {
         if now - session.last_seen_at >= TOUCH_EVERY {
             let idle = Duration::minutes(i64::from(tenant.settings.sessions.idle_minutes));
             let idle_expires_at = (now + idle).min(session.absolute_expires_at);
-            self.store()
+            self.identity()
                 .touch_session(tenant.id, session.id, now, idle_expires_at)
                 .await?;
         }
@@ -410,7 +411,7 @@ impl Portal {
 
     /// Ends the session (log-out).
     pub async fn log_out(&self, auth: &AuthContext) -> Result<(), PortalError> {
-        self.store()
+        self.identity()
             .end_session(auth.tenant.id, auth.session.id)
             .await?;
         Ok(())
@@ -433,7 +434,7 @@ impl Portal {
             (None, None) => return Err(PortalError::Unauthenticated),
         };
         let credential = self
-            .store()
+            .identity()
             .login_candidate(tenant.id, &login)
             .await?
             .and_then(|c| c.credential)
@@ -463,7 +464,7 @@ impl Portal {
                 EmailKind::PasswordChanged { changed_at: now },
             ));
         }
-        self.store()
+        self.identity()
             .change_password(
                 tenant.id,
                 auth.contact.id,
@@ -478,7 +479,7 @@ impl Portal {
     /// The accounts the contact may switch between.
     pub async fn memberships(&self, auth: &AuthContext) -> Result<Vec<Membership>, PortalError> {
         let memberships = self
-            .store()
+            .identity()
             .memberships(auth.tenant.id, auth.contact.id)
             .await?;
         Ok(memberships
@@ -495,7 +496,7 @@ impl Portal {
         auth: &AuthContext,
         account: AccountId,
     ) -> Result<(), PortalError> {
-        self.store()
+        self.identity()
             .switch_account(auth.tenant.id, auth.session.id, account)
             .await?;
         Ok(())

@@ -8,6 +8,8 @@
 mod customer;
 mod host;
 mod identity;
+#[cfg(test)]
+mod tests;
 
 pub use customer::AccountOverview;
 pub use host::HostApi;
@@ -21,7 +23,7 @@ use crate::access::{AccountScope, Actor, Permission, authorize};
 use crate::error::PortalError;
 use crate::identity::{Argon2Hasher, OsTokens, PasswordHasher, TokenSource};
 use crate::outbox::{EventSink, Mailer, OutboxWorker};
-use crate::ports::Store;
+use crate::ports::{AccountStore, DashboardStore, IdentityStore, OutboxStore, Store, TenantStore};
 use crate::shared::{Clock, SystemClock, TenantId};
 use crate::tenancy::{Tenant, TenantSlug};
 
@@ -44,7 +46,7 @@ pub struct Portal {
 }
 
 struct Inner {
-    store: Arc<dyn Store>,
+    stores: Stores,
     hasher: Arc<dyn PasswordHasher>,
     clock: Arc<dyn Clock>,
     tokens: Arc<dyn TokenSource>,
@@ -54,7 +56,7 @@ struct Inner {
 
 /// Builds a [`Portal`]; every port but the store has a production default.
 pub struct PortalBuilder {
-    store: Arc<dyn Store>,
+    stores: Stores,
     hasher: Option<Arc<dyn PasswordHasher>>,
     clock: Arc<dyn Clock>,
     tokens: Arc<dyn TokenSource>,
@@ -87,7 +89,7 @@ impl PortalBuilder {
         };
         Ok(Portal {
             inner: Arc::new(Inner {
-                store: self.store,
+                stores: self.stores,
                 hasher,
                 clock: self.clock,
                 tokens: self.tokens,
@@ -101,8 +103,14 @@ impl PortalBuilder {
 impl Portal {
     /// Starts building a portal over `store`.
     pub fn builder(store: Arc<dyn Store>) -> PortalBuilder {
+        Self::builder_with(Stores::from_store(store))
+    }
+
+    /// Starts building a portal over one store per context (tests give
+    /// each context its own mock).
+    pub fn builder_with(stores: Stores) -> PortalBuilder {
         PortalBuilder {
-            store,
+            stores,
             hasher: None,
             clock: Arc::new(SystemClock),
             tokens: Arc::new(OsTokens),
@@ -122,7 +130,7 @@ impl Portal {
         events: Arc<dyn EventSink>,
     ) -> OutboxWorker {
         OutboxWorker::new(
-            self.inner.store.clone(),
+            self.inner.stores.outbox.clone(),
             mailer,
             events,
             self.inner.clock.clone(),
@@ -140,8 +148,7 @@ impl Portal {
             return Ok(tenant);
         }
         let tenant = self
-            .inner
-            .store
+            .tenants()
             .tenant(id)
             .await?
             .ok_or(PortalError::NotFound)?;
@@ -157,8 +164,7 @@ impl Portal {
         }
         let slug = TenantSlug::parse(slug).map_err(|_| PortalError::NotFound)?;
         let tenant = self
-            .inner
-            .store
+            .tenants()
             .tenant_by_slug(&slug)
             .await?
             .ok_or(PortalError::NotFound)?;
@@ -218,7 +224,48 @@ impl Portal {
         Ok((tenant, scope))
     }
 
-    fn store(&self) -> &dyn Store {
-        self.inner.store.as_ref()
+    fn tenants(&self) -> &dyn TenantStore {
+        self.inner.stores.tenants.as_ref()
+    }
+
+    fn accounts(&self) -> &dyn AccountStore {
+        self.inner.stores.accounts.as_ref()
+    }
+
+    fn identity(&self) -> &dyn IdentityStore {
+        self.inner.stores.identity.as_ref()
+    }
+
+    fn dashboards(&self) -> &dyn DashboardStore {
+        self.inner.stores.dashboard.as_ref()
+    }
+}
+
+/// The store ports the facade uses, one per context. Usually all are the
+/// same adapter ([`Stores::from_store`]).
+#[derive(Clone)]
+pub struct Stores {
+    /// Tenants.
+    pub tenants: Arc<dyn TenantStore>,
+    /// Accounts.
+    pub accounts: Arc<dyn AccountStore>,
+    /// Identity.
+    pub identity: Arc<dyn IdentityStore>,
+    /// The outbox.
+    pub outbox: Arc<dyn OutboxStore>,
+    /// Dashboard reads.
+    pub dashboard: Arc<dyn DashboardStore>,
+}
+
+impl Stores {
+    /// Every context served by one adapter.
+    pub fn from_store(store: Arc<dyn Store>) -> Self {
+        Self {
+            tenants: store.clone(),
+            accounts: store.clone(),
+            identity: store.clone(),
+            outbox: store.clone(),
+            dashboard: store,
+        }
     }
 }

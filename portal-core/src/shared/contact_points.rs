@@ -190,3 +190,55 @@ impl fmt::Display for PostalCode {
         f.write_str(&self.0)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn parsing_a_normalised_value_gives_it_back(raw in "[+]?[0-9 ().-]{7,25}") {
+            if let Ok(phone) = PhoneNumber::parse(&raw) {
+                prop_assert_eq!(PhoneNumber::parse(phone.as_str()), Ok(phone.clone()));
+                prop_assert!(phone.as_str().trim_start_matches('+').chars().all(|c| c.is_ascii_digit()));
+            }
+        }
+
+        #[test]
+        fn phone_formatting_never_changes_the_number(digits in "[0-9]{10}") {
+            let dashed = format!("({}) {}-{}", &digits[..3], &digits[3..6], &digits[6..]);
+            prop_assert_eq!(PhoneNumber::parse(&dashed), PhoneNumber::parse(&digits));
+        }
+
+        #[test]
+        fn emails_compare_case_insensitively(local in "[a-z0-9._]{1,20}", domain in "[a-z0-9]{1,20}") {
+            let lower = format!("{local}@{domain}.com");
+            let upper = lower.to_uppercase();
+            prop_assert_eq!(EmailAddress::parse(&lower), EmailAddress::parse(&upper));
+        }
+
+        #[test]
+        fn postal_codes_ignore_case_spaces_and_dashes(code in "[a-z0-9]{3,8}") {
+            let spaced = format!(" {}-{} ", &code[..2], &code[2..]);
+            prop_assert_eq!(PostalCode::parse(&spaced), PostalCode::parse(&code.to_uppercase()));
+        }
+    }
+
+    #[test]
+    fn hostile_input_is_refused() {
+        for bad in [
+            "a@b",
+            "@example.com",
+            "a b@example.com",
+            "<a@example.com>",
+            "a@example..com",
+            "a@-",
+        ] {
+            assert!(EmailAddress::parse(bad).is_err(), "{bad}");
+        }
+        for bad in ["123", "555-CALL-NOW", "+", "1234567890123456"] {
+            assert!(PhoneNumber::parse(bad).is_err(), "{bad}");
+        }
+    }
+}

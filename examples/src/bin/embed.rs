@@ -1,0 +1,54 @@
+//! The smallest embedding: a host's `main` that wires Portal in and nothing
+//! else. Run with `cargo run --bin embed`.
+//!
+//! Everything the host provides: a database URL, a mailer, a tenant, and a
+//! path to mount the router at.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use portal_core::Portal;
+use portal_core::outbox::NoEvents;
+use portal_core::tenancy::PortalSettings;
+use portal_http_axum::{HttpConfig, router};
+use portal_mail::FileMailer;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    // 1. A store: SQLite embedded (or a postgres:// URL for several processes).
+    let store = portal_store_sqlx::connect("sqlite://embed.db?mode=rwc").await?;
+    let portal = Portal::builder(store).build()?;
+
+    // 2. Your tenant (your business); create it once.
+    if portal.tenant_by_slug("my-business").await.is_err() {
+        let settings = PortalSettings {
+            display_name: "My Business".into(),
+            ..PortalSettings::default()
+        };
+        let host = portal.host();
+        host.create_tenant("my-business", "http://127.0.0.1:3001/portal/", settings)
+            .await?;
+    }
+
+    // 3. Deliver the outbox (use portal_mail::SmtpMailer in production).
+    let worker = portal.outbox_worker(Arc::new(FileMailer::new("embed-mail")), Arc::new(NoEvents));
+    tokio::spawn(async move {
+        worker
+            .run(std::time::Duration::from_secs(2), std::future::pending())
+            .await
+    });
+
+    // 4. Mount the portal in your own router.
+    let app = axum::Router::new().nest(
+        "/portal",
+        router(portal, HttpConfig::single_tenant("my-business")),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:3001").await?;
+    println!("portal at http://127.0.0.1:3001/portal/");
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,188 @@
+//! The demo tenant: a lawn and pest-care business with a handful of
+//! accounts, contacts (one of them on two accounts) and communications.
+//! Seeding is idempotent: every record is upserted by its external id, so
+//! the demo can restart on the same database.
+
+use anyhow::Context;
+use chrono::{Duration, Utc};
+use std::collections::BTreeMap;
+
+use portal_core::access::Role;
+use portal_core::accounts::{AccountUpsert, Address};
+use portal_core::identity::ContactUpsert;
+use portal_core::shared::{EmailAddress, ExternalId, PhoneNumber, PostalCode};
+use portal_core::tenancy::{PortalSettings, SocialLink, Tenant};
+use portal_core::{KnownFacts, Portal, PortalError};
+
+/// The password every demo contact gets.
+pub const DEMO_PASSWORD: &str = "demo-portal-2026";
+
+/// A demo log-in to print.
+pub struct DemoLogin {
+    /// E-mail to log in with.
+    pub email: &'static str,
+    /// What is special about this contact.
+    pub note: &'static str,
+}
+
+/// The contacts with a password, for the start-up banner.
+pub const DEMO_LOGINS: [DemoLogin; 3] = [
+    DemoLogin {
+        email: "ada@example.com",
+        note: "primary contact of two accounts (use the account switcher)",
+    },
+    DemoLogin {
+        email: "bob@example.com",
+        note: "primary contact of one account",
+    },
+    DemoLogin {
+        email: "carol@example.com",
+        note: "billing contact",
+    },
+];
+
+struct DemoAccount {
+    external_id: &'static str,
+    number: &'static str,
+    name: &'static str,
+    email: &'static str,
+    phone: &'static str,
+    postal_code: &'static str,
+    street: &'static str,
+}
+
+const ACCOUNTS: [DemoAccount; 6] = [
+    DemoAccount { external_id: "acct-1001", number: "1001", name: "Lovelace Bakery", email: "ada@example.com", phone: "555-010-1001", postal_code: "62701", street: "12 Analytical Way" },
+    DemoAccount { external_id: "acct-1002", number: "1002", name: "Lovelace Lake House", email: "ada@example.com", phone: "555-010-1002", postal_code: "62702", street: "4 Shoreline Rd" },
+    DemoAccount { external_id: "acct-1003", number: "1003", name: "Builder Garage", email: "bob@example.com", phone: "555-010-1003", postal_code: "62703", street: "88 Wrench Ave" },
+    DemoAccount { external_id: "acct-1004", number: "1004", name: "Diner on Main", email: "dan@example.com", phone: "555-010-1004", postal_code: "62704", street: "1 Main St" },
+    DemoAccount { external_id: "acct-1005", number: "1005", name: "Evergreen Apartments", email: "erin@example.com", phone: "555-010-1005", postal_code: "62705", street: "300 Evergreen Ter" },
+    DemoAccount { external_id: "acct-1006", number: "1006", name: "Frank's Farm Supply", email: "frank@example.com", phone: "555-010-1006", postal_code: "62706", street: "9 County Rd" },
+];
+
+/// (external id, name, e-mail, phone, [(account external id, role)])
+type DemoContact = (&'static str, &'static str, &'static str, &'static str, &'static [(&'static str, Role)]);
+
+const CONTACTS: [DemoContact; 6] = [
+    ("ct-ada", "Ada Lovelace", "ada@example.com", "555-010-1001", &[("acct-1001", Role::Primary), ("acct-1002", Role::Primary)]),
+    ("ct-bob", "Bob Builder", "bob@example.com", "555-010-1003", &[("acct-1003", Role::Primary)]),
+    ("ct-carol", "Carol Counts", "carol@example.com", "555-020-0003", &[("acct-1003", Role::Billing)]),
+    ("ct-dan", "Dan Diner", "dan@example.com", "555-010-1004", &[("acct-1004", Role::Primary)]),
+    ("ct-erin", "Erin Evergreen", "erin@example.com", "555-010-1005", &[("acct-1005", Role::Primary)]),
+    ("ct-frank", "Frank Farmer", "frank@example.com", "555-010-1006", &[("acct-1006", Role::Primary)]),
+];
+
+fn settings() -> anyhow::Result<PortalSettings> {
+    let mut settings = PortalSettings {
+        display_name: "Greenleaf Lawn & Pest".into(),
+        time_zone: "America/Chicago".into(),
+        visible_custom_fields: vec!["Gate code".into(), "Preferred day".into()],
+        editable_custom_fields: vec!["Preferred day".into()],
+        ..PortalSettings::default()
+    };
+    settings.branding.primary_color = "#1d5c3a".into();
+    settings.branding.accent_color = "#0b5cad".into();
+    settings.contact.email = Some(EmailAddress::parse("office@greenleaf.example")?);
+    settings.contact.phone = Some("+1 555 010 0000".into());
+    settings.contact.social_links = vec![SocialLink {
+        label: "Facebook".into(),
+        url: "https://facebook.example/greenleaf".parse()?,
+    }];
+    Ok(settings)
+}
+
+/// Creates or refreshes the demo tenant at `base_url` and returns it.
+pub async fn seed_demo(portal: &Portal, base_url: &str) -> anyhow::Result<Tenant> {
+    let host = portal.host();
+    let (tenant, is_new) = match portal.tenant_by_slug("demo").await {
+        Ok(existing) => (host.update_tenant(existing.id, base_url, settings()?).await?, false),
+        Err(PortalError::NotFound) => (host.create_tenant("demo", base_url, settings()?).await?, true),
+        Err(other) => return Err(other.into()),
+    };
+    let mut ids = BTreeMap::new();
+    for demo in &ACCOUNTS {
+        let account = host
+            .upsert_account(
+                tenant.id,
+                &AccountUpsert {
+                    external_id: ExternalId::parse(demo.external_id)?,
+                    number: demo.number.into(),
+                    name: demo.name.into(),
+                    address: Address {
+                        line1: demo.street.into(),
+                        city: "Springfield".into(),
+                        region: "IL".into(),
+                        postal_code: demo.postal_code.into(),
+                        country: "US".into(),
+                        ..Address::default()
+                    },
+                    phone: Some(PhoneNumber::parse(demo.phone)?),
+                    email: Some(EmailAddress::parse(demo.email)?),
+                    postal_code: Some(PostalCode::parse(demo.postal_code)?),
+                    custom_fields: BTreeMap::from([
+                        ("Gate code".to_owned(), format!("#{}", demo.number)),
+                        ("Preferred day".to_owned(), "Tuesday".to_owned()),
+                    ]),
+                    portal_enabled: true,
+                    has_history: true,
+                },
+            )
+            .await
+            .with_context(|| format!("account {}", demo.number))?;
+        ids.insert(demo.external_id, account);
+    }
+    for (external_id, name, email, phone, memberships) in CONTACTS {
+        let contact = host
+            .upsert_contact(
+                tenant.id,
+                &ContactUpsert {
+                    external_id: ExternalId::parse(external_id)?,
+                    name: name.into(),
+                    email: Some(EmailAddress::parse(email)?),
+                    phone: Some(PhoneNumber::parse(phone)?),
+                    enabled: true,
+                },
+            )
+            .await
+            .with_context(|| format!("contact {email}"))?;
+        for (account, role) in memberships {
+            let account = ids.get(account).context("unknown demo account")?;
+            host.grant_membership(tenant.id, contact.id, account.id, *role).await?;
+        }
+    }
+    // Passwords are set the way a customer sets one, by known facts; on a
+    // restart the contacts already have one and the refusal is expected.
+    for login in DEMO_LOGINS {
+        let account = ACCOUNTS
+            .iter()
+            .find(|a| a.email == login.email)
+            .or_else(|| ACCOUNTS.iter().find(|a| a.number == "1003"))
+            .context("demo account")?;
+        let facts = KnownFacts {
+            phone: account.phone.into(),
+            email: account.email.into(),
+            postal_code: account.postal_code.into(),
+        };
+        match portal.register_by_facts(&tenant, &facts, DEMO_PASSWORD).await {
+            Ok(()) | Err(PortalError::RegistrationRefused) => {}
+            Err(other) => return Err(other.into()),
+        }
+    }
+    if !is_new {
+        // The communications log is append-only: seed it once.
+        return Ok(tenant);
+    }
+    let now = Utc::now();
+    let notes = [
+        ("acct-1001", "email", "Spring pre-emergent treatment booked", "Our technician will visit on Tuesday between 8 and 10."),
+        ("acct-1001", "call", "Called about ant activity in the kitchen", "Scheduled a follow-up inspection."),
+        ("acct-1002", "note", "Dock spider treatment completed", "Treated the dock and boathouse."),
+        ("acct-1003", "email", "Welcome to Greenleaf", "Thanks for choosing us for your garage's pest control."),
+    ];
+    for (account, channel, subject, body) in notes {
+        let account = ids.get(account).context("unknown demo account")?;
+        host.record_communication(tenant.id, account.id, channel, subject, body, now - Duration::days(2))
+            .await?;
+    }
+    Ok(tenant)
+}

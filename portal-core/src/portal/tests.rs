@@ -1,0 +1,379 @@
+//! Use-case tests with every port mocked: they pin down which port calls a
+//! use case makes, and, as importantly, which it must not make (a mock with
+//! no expectation fails the test when called).
+
+use secrecy::SecretString;
+use std::sync::Arc;
+
+use super::*;
+use crate::access::Role;
+use crate::identity::{
+    Contact, Credential, LoginCandidate, Membership, MockPasswordHasher, SessionKind,
+};
+use crate::ports::{
+    MockAccountStore, MockDashboardStore, MockIdentityStore, MockOutboxStore, MockTenantStore,
+};
+use crate::shared::{AccountId, ContactId, ExternalId, FixedClock};
+use crate::tenancy::PortalSettings;
+
+fn tenant() -> Tenant {
+    Tenant {
+        id: TenantId::new(),
+        slug: TenantSlug::parse("acme").unwrap(),
+        base_url: "https://acme.test/portal/".parse().unwrap(),
+        settings: PortalSettings::default(),
+    }
+}
+
+fn contact(tenant: &Tenant) -> Contact {
+    Contact {
+        id: ContactId::new(),
+        tenant: tenant.id,
+        external_id: ExternalId::parse("c-1").unwrap(),
+        name: "Ada".into(),
+        email: Some(crate::shared::EmailAddress::parse("ada@example.com").unwrap()),
+        phone: None,
+        enabled: true,
+    }
+}
+
+fn membership(portal_enabled: bool) -> Membership {
+    Membership {
+        account: AccountId::new(),
+        account_number: "1001".into(),
+        account_name: "Ada's".into(),
+        role: Role::Primary,
+        portal_enabled,
+        has_history: true,
+    }
+}
+
+struct Mocks {
+    identity: MockIdentityStore,
+    accounts: MockAccountStore,
+    hasher: MockPasswordHasher,
+}
+
+impl Mocks {
+    fn new() -> Self {
+        Self {
+            identity: MockIdentityStore::new(),
+            accounts: MockAccountStore::new(),
+            hasher: MockPasswordHasher::new(),
+        }
+    }
+
+    fn portal(self) -> Portal {
+        let stores = Stores {
+            tenants: Arc::new(MockTenantStore::new()),
+            accounts: Arc::new(self.accounts),
+            identity: Arc::new(self.identity),
+            outbox: Arc::new(MockOutboxStore::new()),
+            dashboard: Arc::new(MockDashboardStore::new()),
+        };
+        Portal::builder_with(stores)
+            .hasher(Arc::new(self.hasher))
+            .clock(Arc::new(FixedClock::at(
+                "2026-11-23T09:00:00Z".parse().unwrap(),
+            )))
+            .build()
+            .unwrap()
+    }
+}
+
+fn password() -> SecretString {
+    SecretString::from("correct horse battery")
+}
+
+#[tokio::test]
+async fn an_unknown_login_costs_a_dummy_verification_and_starts_nothing() {
+    let mut mocks = Mocks::new();
+    mocks
+        .identity
+        .expect_login_candidate()
+        .returning(|_, _| Ok(None));
+    mocks.hasher.expect_verify_dummy().times(1).return_const(());
+    let portal = mocks.portal();
+    let result = portal
+        .log_in(
+            &tenant(),
+            "zed@example.com",
+            &password(),
+            SessionKind::Cookie,
+        )
+        .await;
+    assert!(matches!(result, Err(PortalError::InvalidCredentials)));
+}
+
+#[tokio::test]
+async fn a_locked_contact_is_refused_without_checking_the_password() {
+    let t = tenant();
+    let person = contact(&t);
+    let mut mocks = Mocks::new();
+    mocks
+        .identity
+        .expect_login_candidate()
+        .returning(move |_, _| {
+            Ok(Some(LoginCandidate {
+                contact: person.clone(),
+                credential: Some(Credential {
+                    password_hash: "$argon2id$...".into(),
+                    failed_attempts: 0,
+                    locked_until: Some("2026-11-23T09:10:00Z".parse().unwrap()),
+                }),
+            }))
+        });
+    mocks.hasher.expect_verify_dummy().times(1).return_const(());
+    let result = mocks
+        .portal()
+        .log_in(&t, "ada@example.com", &password(), SessionKind::Cookie)
+        .await;
+    assert!(matches!(result, Err(PortalError::InvalidCredentials)));
+}
+
+#[tokio::test]
+async fn a_wrong_password_is_counted_towards_the_lockout() {
+    let t = tenant();
+    let person = contact(&t);
+    let id = person.id;
+    let mut mocks = Mocks::new();
+    mocks
+        .identity
+        .expect_login_candidate()
+        .returning(move |_, _| {
+            Ok(Some(LoginCandidate {
+                contact: person.clone(),
+                credential: Some(Credential {
+                    password_hash: "hash".into(),
+                    failed_attempts: 2,
+                    locked_until: None,
+                }),
+            }))
+        });
+    mocks.hasher.expect_verify().returning(|_, _| Ok(false));
+    mocks
+        .identity
+        .expect_record_login_failure()
+        .withf(move |_, contact, _, policy| *contact == id && policy.max_failures == 5)
+        .times(1)
+        .returning(|_, _, _, _| Ok(None));
+    let result = mocks
+        .portal()
+        .log_in(&t, "ada@example.com", &password(), SessionKind::Cookie)
+        .await;
+    assert!(matches!(result, Err(PortalError::InvalidCredentials)));
+}
+
+#[tokio::test]
+async fn a_good_password_starts_a_session_on_the_first_usable_account() {
+    let t = tenant();
+    let person = contact(&t);
+    let usable = membership(true);
+    let usable_id = usable.account;
+    let mut mocks = Mocks::new();
+    mocks
+        .identity
+        .expect_login_candidate()
+        .returning(move |_, _| {
+            Ok(Some(LoginCandidate {
+                contact: person.clone(),
+                credential: Some(Credential {
+                    password_hash: "hash".into(),
+                    failed_attempts: 0,
+                    locked_until: None,
+                }),
+            }))
+        });
+    mocks.hasher.expect_verify().returning(|_, _| Ok(true));
+    mocks
+        .identity
+        .expect_memberships()
+        .returning(move |_, _| Ok(vec![membership(false), usable.clone()]));
+    mocks
+        .identity
+        .expect_start_session()
+        .withf(move |session| {
+            session.active_account == usable_id
+                && session.idle_expires_at
+                    == "2026-11-23T09:30:00Z"
+                        .parse::<chrono::DateTime<chrono::Utc>>()
+                        .unwrap()
+                && session.absolute_expires_at
+                    == "2026-11-23T21:00:00Z"
+                        .parse::<chrono::DateTime<chrono::Utc>>()
+                        .unwrap()
+        })
+        .times(1)
+        .returning(|_| Ok(()));
+    let session = mocks
+        .portal()
+        .log_in(&t, "ada@example.com", &password(), SessionKind::Bearer)
+        .await
+        .unwrap();
+    assert_eq!(session.token.expose().len(), 64);
+}
+
+#[tokio::test]
+async fn a_link_request_for_an_unknown_email_writes_nothing() {
+    let mut mocks = Mocks::new();
+    mocks
+        .identity
+        .expect_contact_by_email()
+        .returning(|_, _| Ok(None));
+    mocks.identity.expect_issue_token().never();
+    let result = mocks
+        .portal()
+        .request_password_link(&tenant(), "zed@example.com", LinkRequest::Register)
+        .await;
+    assert!(result.is_ok());
+}
+
+#[tokio::test]
+async fn a_link_request_for_an_account_with_the_portal_off_writes_nothing() {
+    let t = tenant();
+    let person = contact(&t);
+    let mut mocks = Mocks::new();
+    mocks
+        .identity
+        .expect_contact_by_email()
+        .returning(move |_, _| Ok(Some(person.clone())));
+    mocks
+        .identity
+        .expect_memberships()
+        .returning(|_, _| Ok(vec![membership(false)]));
+    mocks.identity.expect_issue_token().never();
+    assert!(
+        mocks
+            .portal()
+            .request_password_link(&t, "ada@example.com", LinkRequest::Register)
+            .await
+            .is_ok()
+    );
+}
+
+#[tokio::test]
+async fn a_link_is_mailed_in_the_same_write_as_its_token_and_built_from_the_base_url() {
+    let t = tenant();
+    let person = contact(&t);
+    let mut mocks = Mocks::new();
+    mocks
+        .identity
+        .expect_contact_by_email()
+        .returning(move |_, _| Ok(Some(person.clone())));
+    mocks
+        .identity
+        .expect_memberships()
+        .returning(|_, _| Ok(vec![membership(true)]));
+    mocks
+        .identity
+        .expect_login_candidate()
+        .returning(|_, _| Ok(None));
+    mocks
+        .identity
+        .expect_issue_token()
+        .withf(|token, messages| {
+            let [crate::outbox::OutboxMessage::Mail(mail)] = messages else {
+                return false;
+            };
+            let crate::outbox::EmailKind::SetPassword { link, expires_at } = &mail.kind else {
+                return false;
+            };
+            link.starts_with("https://acme.test/portal/set-password?token=")
+                && *expires_at == token.expires_at
+                && token.expires_at - token.created_at == chrono::Duration::hours(1)
+                && !link.contains(token.hash.as_str())
+        })
+        .times(1)
+        .returning(|_, _| Ok(()));
+    mocks
+        .portal()
+        .request_password_link(&t, "ADA@example.com", LinkRequest::Register)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_dead_link_is_refused_before_any_hashing() {
+    let mut mocks = Mocks::new();
+    mocks
+        .identity
+        .expect_live_token()
+        .returning(|_, _, _| Ok(None));
+    mocks.hasher.expect_hash().never();
+    mocks.identity.expect_redeem_token().never();
+    let result = mocks
+        .portal()
+        .set_password_with_token(
+            &tenant(),
+            &crate::identity::RawToken::from_client("abc"),
+            "correct horse battery",
+        )
+        .await;
+    assert!(matches!(result, Err(PortalError::LinkInvalid)));
+}
+
+#[tokio::test]
+async fn known_facts_that_match_no_account_are_refused_and_set_nothing() {
+    let t = tenant();
+    let person = contact(&t);
+    let mut mocks = Mocks::new();
+    mocks
+        .hasher
+        .expect_hash()
+        .times(1)
+        .returning(|_| Ok("hash".into()));
+    mocks
+        .accounts
+        .expect_accounts_matching_facts()
+        .returning(|_, _, _, _| Ok(vec![]));
+    mocks
+        .identity
+        .expect_contact_by_email()
+        .returning(move |_, _| Ok(Some(person.clone())));
+    mocks.identity.expect_set_first_password().never();
+    let facts = KnownFacts {
+        phone: "555 0100".into(),
+        email: "ada@example.com".into(),
+        postal_code: "12345".into(),
+    };
+    let result = mocks
+        .portal()
+        .register_by_facts(&t, &facts, "correct horse battery")
+        .await;
+    assert!(matches!(result, Err(PortalError::RegistrationRefused)));
+}
+
+#[tokio::test]
+async fn malformed_input_is_refused_before_touching_any_port() {
+    let portal = Mocks::new().portal();
+    let t = tenant();
+    let bad_email = portal
+        .request_password_link(&t, "nope", LinkRequest::Reset)
+        .await;
+    assert!(matches!(
+        bad_email,
+        Err(PortalError::InvalidInput { field: "email", .. })
+    ));
+    let bad_login = portal
+        .log_in(&t, "not a login", &password(), SessionKind::Cookie)
+        .await;
+    assert!(matches!(
+        bad_login,
+        Err(PortalError::InvalidInput { field: "login", .. })
+    ));
+    let facts = KnownFacts {
+        phone: "555 0100 00".into(),
+        email: "ada@example.com".into(),
+        postal_code: "1".into(),
+    };
+    let bad_postal = portal
+        .register_by_facts(&t, &facts, "correct horse battery")
+        .await;
+    assert!(matches!(
+        bad_postal,
+        Err(PortalError::InvalidInput {
+            field: "postal_code",
+            ..
+        })
+    ));
+}
