@@ -1,0 +1,315 @@
+//! Rendering: an outbox [`Email`] becomes a subject, a plain-text body and
+//! an HTML body.
+//!
+//! Each [`EmailKind`] has two askama templates in `portal-mail/templates/`,
+//! `<kind>.txt` and `<kind>.html`, which extend `layout.txt` and
+//! `layout.html` (greeting, business name, who to reply to). The HTML ones
+//! are auto-escaped by askama (the `.html` extension decides), so a contact
+//! named `<script>` is shown, never run; the text ones are not escaped,
+//! because plain text has nothing to escape.
+//!
+//! Wording is kept short and literal: what happened, the one thing to do
+//! (a button in HTML, the bare link on its own line in text), when the link
+//! stops working, and what to do if the mail was not expected. Times are
+//! shown in UTC; the outbox does not know the contact's time zone.
+
+use askama::Template;
+use chrono::{DateTime, Utc};
+use portal_core::outbox::{Email, EmailKind};
+
+/// A mail ready to be put in an envelope.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RenderedMail {
+    /// The subject line, on one line.
+    pub subject: String,
+    /// The plain-text body.
+    pub text: String,
+    /// The HTML body (a complete document with inline styles).
+    pub html: String,
+}
+
+/// Why a mail could not be rendered.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    /// The link is not an absolute `http`/`https` URL. Links are built from
+    /// the tenant's base URL, so this means a misconfigured tenant; refusing
+    /// keeps a `javascript:` or relative link out of a customer's inbox.
+    #[error("the link in a {kind} mail is not an absolute http(s) URL")]
+    InvalidLink {
+        /// Which kind of mail carried it.
+        kind: &'static str,
+    },
+    /// A template failed to render.
+    #[error("could not render the {kind} mail: {source}")]
+    Template {
+        /// Which kind of mail.
+        kind: &'static str,
+        /// What askama said.
+        source: askama::Error,
+    },
+}
+
+/// Renders `mail` into its subject, text and HTML.
+///
+/// ```
+/// use chrono::{TimeZone, Utc};
+/// use portal_core::outbox::{Email, EmailKind};
+/// use portal_core::shared::EmailAddress;
+///
+/// let mail = Email {
+///     to: EmailAddress::parse("ada@example.com").unwrap(),
+///     to_name: "Ada".into(),
+///     business_name: "Acme Plumbing".into(),
+///     reply_to: None,
+///     kind: EmailKind::ResetPassword {
+///         link: "https://portal.example.com/reset?token=abc".into(),
+///         expires_at: Utc.with_ymd_and_hms(2026, 11, 23, 13, 0, 0).unwrap(),
+///     },
+/// };
+/// let rendered = portal_mail::render(&mail).unwrap();
+/// assert_eq!(rendered.subject, "Reset your password for Acme Plumbing");
+/// assert!(rendered.text.contains("\nhttps://portal.example.com/reset?token=abc\n"));
+/// assert!(rendered.html.contains("Hello Ada,"));
+/// ```
+pub fn render(mail: &Email) -> Result<RenderedMail, RenderError> {
+    let business_name = one_line(&mail.business_name);
+    let to_name = one_line(&mail.to_name);
+    let kind_name = kind_name(&mail.kind);
+    let subject = one_line(&subject(&mail.kind, &business_name));
+    let frame = Frame {
+        subject: &subject,
+        to_name: (!to_name.is_empty()).then_some(to_name.as_str()),
+        business_name: &business_name,
+        reply_to: mail.reply_to.as_ref().map(|address| address.as_str()),
+    };
+    let template_error = |source| RenderError::Template {
+        kind: kind_name,
+        source,
+    };
+
+    let (text, html) = match &mail.kind {
+        EmailKind::SetPassword { link, expires_at } => {
+            let link = checked_link(link, kind_name)?;
+            let expires = when(expires_at);
+            let view = LinkView {
+                frame: &frame,
+                link,
+                expires: &expires,
+            };
+            (
+                SetPasswordText { v: &view }.render(),
+                SetPasswordHtml { v: &view }.render(),
+            )
+        }
+        EmailKind::ResetPassword { link, expires_at } => {
+            let link = checked_link(link, kind_name)?;
+            let expires = when(expires_at);
+            let view = LinkView {
+                frame: &frame,
+                link,
+                expires: &expires,
+            };
+            (
+                ResetPasswordText { v: &view }.render(),
+                ResetPasswordHtml { v: &view }.render(),
+            )
+        }
+        EmailKind::Invitation {
+            link,
+            expires_at,
+            invited_by,
+        } => {
+            let link = checked_link(link, kind_name)?;
+            let expires = when(expires_at);
+            let inviter = invited_by
+                .as_deref()
+                .map(one_line)
+                .filter(|name| !name.is_empty());
+            let view = InvitationView {
+                frame: &frame,
+                link,
+                expires: &expires,
+                invited_by: inviter.as_deref(),
+            };
+            (
+                InvitationText { v: &view }.render(),
+                InvitationHtml { v: &view }.render(),
+            )
+        }
+        EmailKind::PasswordChanged { changed_at } => {
+            let changed = when(changed_at);
+            let view = ChangedView {
+                frame: &frame,
+                changed: &changed,
+            };
+            (
+                PasswordChangedText { v: &view }.render(),
+                PasswordChangedHtml { v: &view }.render(),
+            )
+        }
+    };
+    Ok(RenderedMail {
+        subject,
+        text: text.map_err(template_error)?,
+        html: html.map_err(template_error)?,
+    })
+}
+
+/// The kind's name in `snake_case`, as the outbox stores it; used in file
+/// names and errors.
+pub(crate) fn kind_name(kind: &EmailKind) -> &'static str {
+    match kind {
+        EmailKind::SetPassword { .. } => "set_password",
+        EmailKind::ResetPassword { .. } => "reset_password",
+        EmailKind::Invitation { .. } => "invitation",
+        EmailKind::PasswordChanged { .. } => "password_changed",
+    }
+}
+
+fn subject(kind: &EmailKind, business: &str) -> String {
+    match kind {
+        EmailKind::SetPassword { .. } => format!("Set your password for {business}"),
+        EmailKind::ResetPassword { .. } => format!("Reset your password for {business}"),
+        EmailKind::Invitation {
+            invited_by: Some(inviter),
+            ..
+        } if !inviter.trim().is_empty() => {
+            format!("{inviter} invited you to the {business} customer portal")
+        }
+        EmailKind::Invitation { .. } => {
+            format!("You are invited to the {business} customer portal")
+        }
+        EmailKind::PasswordChanged { .. } => format!("Your password for {business} was changed"),
+    }
+}
+
+/// Collapses line breaks, tabs and other control characters into single
+/// spaces: names end up in headers and one-line greetings, where a line
+/// break would be a header injection or a broken layout.
+pub(crate) fn one_line(text: &str) -> String {
+    text.split(char::is_control)
+        .flat_map(str::split_whitespace)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn checked_link<'a>(link: &'a str, kind: &'static str) -> Result<&'a str, RenderError> {
+    let (scheme, rest) = link.split_once("://").unwrap_or(("", ""));
+    let absolute = (scheme.eq_ignore_ascii_case("https") || scheme.eq_ignore_ascii_case("http"))
+        && !rest.is_empty()
+        && !rest.starts_with('/');
+    let clean = !link.chars().any(|c| c.is_whitespace() || c.is_control());
+    if absolute && clean {
+        Ok(link)
+    } else {
+        Err(RenderError::InvalidLink { kind })
+    }
+}
+
+/// "Monday 23 November 2026 at 13:00 UTC".
+fn when(at: &DateTime<Utc>) -> String {
+    at.format("%A %-d %B %Y at %H:%M UTC").to_string()
+}
+
+/// What every mail's layout shows.
+struct Frame<'a> {
+    subject: &'a str,
+    /// `None` when the contact has no name on file: the greeting is then a
+    /// plain "Hello,".
+    to_name: Option<&'a str>,
+    business_name: &'a str,
+    reply_to: Option<&'a str>,
+}
+
+/// A mail whose point is one link that expires.
+struct LinkView<'a> {
+    frame: &'a Frame<'a>,
+    link: &'a str,
+    expires: &'a str,
+}
+
+struct InvitationView<'a> {
+    frame: &'a Frame<'a>,
+    link: &'a str,
+    expires: &'a str,
+    invited_by: Option<&'a str>,
+}
+
+struct ChangedView<'a> {
+    frame: &'a Frame<'a>,
+    changed: &'a str,
+}
+
+// One wrapper per template file: askama ties a struct to one path, and the
+// text and HTML versions share the view they render.
+
+#[derive(Template)]
+#[template(path = "set_password.txt")]
+struct SetPasswordText<'a> {
+    v: &'a LinkView<'a>,
+}
+
+#[derive(Template)]
+#[template(path = "set_password.html")]
+struct SetPasswordHtml<'a> {
+    v: &'a LinkView<'a>,
+}
+
+#[derive(Template)]
+#[template(path = "reset_password.txt")]
+struct ResetPasswordText<'a> {
+    v: &'a LinkView<'a>,
+}
+
+#[derive(Template)]
+#[template(path = "reset_password.html")]
+struct ResetPasswordHtml<'a> {
+    v: &'a LinkView<'a>,
+}
+
+#[derive(Template)]
+#[template(path = "invitation.txt")]
+struct InvitationText<'a> {
+    v: &'a InvitationView<'a>,
+}
+
+#[derive(Template)]
+#[template(path = "invitation.html")]
+struct InvitationHtml<'a> {
+    v: &'a InvitationView<'a>,
+}
+
+#[derive(Template)]
+#[template(path = "password_changed.txt")]
+struct PasswordChangedText<'a> {
+    v: &'a ChangedView<'a>,
+}
+
+#[derive(Template)]
+#[template(path = "password_changed.html")]
+struct PasswordChangedHtml<'a> {
+    v: &'a ChangedView<'a>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_line_drops_line_breaks_and_extra_spaces() {
+        assert_eq!(
+            one_line(" Acme\r\nBcc: x@y.z \t Ltd "),
+            "Acme Bcc: x@y.z Ltd"
+        );
+    }
+
+    #[test]
+    fn only_absolute_http_links_are_accepted() {
+        assert!(checked_link("https://portal.example.com/a?b=c", "k").is_ok());
+        assert!(checked_link("HTTP://localhost:8080/x", "k").is_ok());
+        assert!(checked_link("javascript:alert(1)", "k").is_err());
+        assert!(checked_link("/set-password?token=x", "k").is_err());
+        assert!(checked_link("https://a.example/x y", "k").is_err());
+        assert!(checked_link("https://", "k").is_err());
+    }
+}

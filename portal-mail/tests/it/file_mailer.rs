@@ -1,0 +1,87 @@
+//! The development mailer writes complete mails into a folder.
+
+use portal_core::outbox::Mailer;
+use portal_mail::FileMailer;
+use portal_mail::testing::ReceivedMail;
+
+use crate::support::{EXPIRY_TEXT, LINK, set_password_mail};
+
+#[tokio::test]
+async fn writes_a_complete_parseable_mail_named_after_time_recipient_and_kind() {
+    let folder = tempfile::tempdir().unwrap();
+    let dir = folder.path().join("outbox/mails");
+    let mailer = FileMailer::new(&dir, "noreply@portal.example".parse().unwrap()).unwrap();
+
+    let path = mailer
+        .write(&set_password_mail("ada@example.com"))
+        .await
+        .unwrap();
+
+    assert_eq!(path.parent(), Some(dir.as_path()));
+    let name = path.file_name().unwrap().to_str().unwrap();
+    assert!(
+        name.ends_with("-ada@example.com-set_password.eml"),
+        "unexpected file name {name}"
+    );
+    assert!(
+        name.starts_with("20"),
+        "name should start with a timestamp: {name}"
+    );
+
+    let raw = std::fs::read_to_string(&path).unwrap();
+    let mail = ReceivedMail::parse(&raw).unwrap();
+    assert_eq!(mail.subject, "Set your password for Acme Plumbing");
+    assert_eq!(mail.from_name.as_deref(), Some("Acme Plumbing"));
+    assert_eq!(mail.from_address.as_deref(), Some("noreply@portal.example"));
+    assert_eq!(
+        mail.reply_to.as_deref(),
+        Some("office@acme-plumbing.example")
+    );
+    assert_eq!(mail.first_link().as_deref(), Some(LINK));
+    assert!(mail.text.contains(EXPIRY_TEXT));
+    assert!(mail.html.contains(&format!("href=\"{LINK}\"")));
+    assert!(raw.contains("multipart/alternative"));
+    let message_id = raw
+        .lines()
+        .find_map(|line| line.strip_prefix("Message-ID: "))
+        .expect("a Message-ID header");
+    assert!(message_id.ends_with("@portal.example>"), "{message_id}");
+    assert!(
+        raw.contains("To: \"Ada Lovelace\" <ada@example.com>"),
+        "{raw}"
+    );
+}
+
+#[tokio::test]
+async fn mails_sent_at_the_same_moment_never_overwrite_each_other() {
+    let folder = tempfile::tempdir().unwrap();
+    let mailer = FileMailer::new(folder.path(), "noreply@portal.example".parse().unwrap()).unwrap();
+    let mail = set_password_mail("ada@example.com");
+
+    let (a, b, c) = tokio::join!(mailer.send(&mail), mailer.send(&mail), mailer.send(&mail));
+    a.unwrap();
+    b.unwrap();
+    c.unwrap();
+
+    let count = std::fs::read_dir(folder.path()).unwrap().count();
+    assert_eq!(count, 3);
+}
+
+#[tokio::test]
+async fn a_folder_that_cannot_be_written_gives_a_delivery_error() {
+    let folder = tempfile::tempdir().unwrap();
+    let mailer = FileMailer::new(
+        folder.path().join("mails"),
+        "noreply@portal.example".parse().unwrap(),
+    )
+    .unwrap();
+    // Replace the folder by a file: creating the mail must now fail.
+    std::fs::remove_dir(mailer.dir()).unwrap();
+    std::fs::write(mailer.dir(), b"not a folder").unwrap();
+
+    let error = mailer
+        .send(&set_password_mail("ada@example.com"))
+        .await
+        .unwrap_err();
+    assert!(error.0.contains("could not write"), "{error}");
+}

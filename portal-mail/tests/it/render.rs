@@ -1,0 +1,252 @@
+//! What each kind of mail says.
+
+use portal_core::outbox::EmailKind;
+use portal_mail::{RenderError, render};
+
+use crate::support::{EXPIRY_TEXT, LINK, every_kind, expiry, mail_to};
+
+fn link_of(kind: &EmailKind) -> Option<&str> {
+    match kind {
+        EmailKind::SetPassword { link, .. }
+        | EmailKind::ResetPassword { link, .. }
+        | EmailKind::Invitation { link, .. } => Some(link),
+        EmailKind::PasswordChanged { .. } => None,
+    }
+}
+
+#[test]
+fn every_kind_greets_by_name_and_names_the_business_in_text_and_html() {
+    for kind in every_kind() {
+        let mail = render(&mail_to("ada@example.com", kind.clone())).unwrap();
+        for body in [&mail.text, &mail.html] {
+            assert!(body.contains("Hello Ada Lovelace,"), "{kind:?}: {body}");
+            assert!(body.contains("Acme Plumbing"), "{kind:?}: {body}");
+            assert!(body.contains(EXPIRY_TEXT), "{kind:?}: {body}");
+            assert!(
+                body.contains("office@acme-plumbing.example"),
+                "{kind:?}: {body}"
+            );
+        }
+        assert!(mail.subject.contains("Acme Plumbing"), "{kind:?}");
+        assert!(!mail.subject.contains('\n'));
+    }
+}
+
+#[test]
+fn mails_with_a_link_show_it_on_its_own_line_in_text_and_as_a_button_in_html() {
+    for kind in every_kind() {
+        let Some(link) = link_of(&kind) else { continue };
+        let mail = render(&mail_to("ada@example.com", kind.clone())).unwrap();
+        assert!(
+            mail.text.lines().any(|line| line == link),
+            "{kind:?}: the link is not alone on a line:\n{}",
+            mail.text
+        );
+        assert!(
+            mail.html.contains(&format!("<a href=\"{link}\"")),
+            "{kind:?}"
+        );
+        assert!(mail.text.contains("expires on"), "{kind:?}");
+        assert!(
+            mail.text
+                .contains("If you did not ask for this, ignore this mail"),
+            "{kind:?}"
+        );
+        assert!(
+            mail.html
+                .contains("If you did not ask for this, ignore this mail"),
+            "{kind:?}"
+        );
+    }
+}
+
+#[test]
+fn subjects_say_what_the_mail_is_about() {
+    let subjects: Vec<String> = every_kind()
+        .into_iter()
+        .map(|kind| render(&mail_to("ada@example.com", kind)).unwrap().subject)
+        .collect();
+    assert_eq!(
+        subjects,
+        [
+            "Set your password for Acme Plumbing",
+            "Reset your password for Acme Plumbing",
+            "Grace Hopper invited you to the Acme Plumbing customer portal",
+            "Your password for Acme Plumbing was changed",
+        ]
+    );
+}
+
+#[test]
+fn names_are_escaped_in_html_and_kept_verbatim_in_text() {
+    let mut mail = mail_to("ada@example.com", every_kind().remove(2));
+    mail.to_name = "<script>alert('to')</script>".into();
+    mail.business_name = "Acme & Sons <b>".into();
+    if let EmailKind::Invitation { invited_by, .. } = &mut mail.kind {
+        *invited_by = Some("<img src=x onerror=alert(1)>".into());
+    }
+    let rendered = render(&mail).unwrap();
+    assert!(!rendered.html.contains("<script>"), "{}", rendered.html);
+    assert!(!rendered.html.contains("<img"), "{}", rendered.html);
+    assert!(!rendered.html.contains("<b>"), "{}", rendered.html);
+    assert!(
+        rendered.html.contains("&#60;script&#62;"),
+        "{}",
+        rendered.html
+    );
+    assert!(
+        rendered.html.contains("Acme &#38; Sons"),
+        "{}",
+        rendered.html
+    );
+    assert!(
+        rendered
+            .text
+            .contains("Hello <script>alert('to')</script>,")
+    );
+}
+
+#[test]
+fn a_link_with_an_ampersand_is_escaped_inside_the_html_attribute() {
+    let mail = mail_to(
+        "ada@example.com",
+        EmailKind::ResetPassword {
+            link: "https://portal.example.com/reset?token=a&tenant=b".into(),
+            expires_at: expiry(),
+        },
+    );
+    let rendered = render(&mail).unwrap();
+    assert!(
+        rendered
+            .html
+            .contains("href=\"https://portal.example.com/reset?token=a&#38;tenant=b\"")
+    );
+    assert!(
+        rendered
+            .text
+            .contains("\nhttps://portal.example.com/reset?token=a&tenant=b\n")
+    );
+}
+
+#[test]
+fn a_link_that_is_not_absolute_http_is_refused() {
+    for link in [
+        "javascript:alert(1)",
+        "/set-password?token=x",
+        "data:text/html,hi",
+    ] {
+        let mail = mail_to(
+            "ada@example.com",
+            EmailKind::SetPassword {
+                link: link.into(),
+                expires_at: expiry(),
+            },
+        );
+        assert!(
+            matches!(
+                render(&mail),
+                Err(RenderError::InvalidLink {
+                    kind: "set_password"
+                })
+            ),
+            "{link}"
+        );
+    }
+}
+
+#[test]
+fn without_a_reply_to_the_mail_says_replies_are_not_read() {
+    let mut mail = mail_to("ada@example.com", every_kind().remove(0));
+    mail.reply_to = None;
+    let rendered = render(&mail).unwrap();
+    assert!(rendered.text.contains("replies to it are not read"));
+    assert!(rendered.html.contains("replies to it are not read"));
+    assert!(!rendered.html.contains("mailto:"));
+}
+
+#[test]
+fn an_invitation_without_an_inviter_comes_from_the_business() {
+    let mail = mail_to(
+        "ada@example.com",
+        EmailKind::Invitation {
+            link: LINK.into(),
+            expires_at: expiry(),
+            invited_by: None,
+        },
+    );
+    let rendered = render(&mail).unwrap();
+    assert_eq!(
+        rendered.subject,
+        "You are invited to the Acme Plumbing customer portal"
+    );
+    assert!(
+        rendered
+            .text
+            .contains("Acme Plumbing invited you to its customer portal,")
+    );
+    assert!(
+        rendered
+            .html
+            .contains("Acme Plumbing invited you to its customer portal,")
+    );
+}
+
+#[test]
+fn a_password_change_notice_says_what_to_do_if_it_was_not_them() {
+    let mail = mail_to(
+        "ada@example.com",
+        EmailKind::PasswordChanged {
+            changed_at: expiry(),
+        },
+    );
+    let rendered = render(&mail).unwrap();
+    assert!(
+        rendered
+            .text
+            .contains("If you did not, reset your password")
+    );
+    assert!(
+        rendered
+            .html
+            .contains("If you did not, reset your password")
+    );
+    assert!(!rendered.html.contains("<a href=\"http"));
+}
+
+#[test]
+fn a_contact_without_a_name_is_greeted_plainly() {
+    let mut mail = mail_to("ada@example.com", every_kind().remove(0));
+    mail.to_name = "  ".into();
+    let rendered = render(&mail).unwrap();
+    assert!(rendered.text.starts_with("Hello,\n"), "{}", rendered.text);
+    assert!(rendered.html.contains(">Hello,</p>"));
+}
+
+#[test]
+fn line_breaks_in_names_cannot_reach_the_subject() {
+    let mut mail = mail_to("ada@example.com", every_kind().remove(1));
+    mail.business_name = "Acme\r\nBcc: victim@example.com".into();
+    let rendered = render(&mail).unwrap();
+    assert_eq!(
+        rendered.subject,
+        "Reset your password for Acme Bcc: victim@example.com"
+    );
+}
+
+#[test]
+fn html_is_a_complete_accessible_document_without_images() {
+    let rendered = render(&mail_to("ada@example.com", every_kind().remove(0))).unwrap();
+    assert!(
+        rendered.html.starts_with("<!DOCTYPE html>"),
+        "{}",
+        &rendered.html[..80]
+    );
+    assert!(rendered.html.contains("<html lang=\"en\">"));
+    assert!(
+        rendered
+            .html
+            .contains("<title>Set your password for Acme Plumbing</title>")
+    );
+    assert!(!rendered.html.contains("<img"));
+    assert!(rendered.html.contains("role=\"presentation\""));
+}

@@ -1,0 +1,70 @@
+//! Sample mails shared by the tests.
+
+use chrono::{DateTime, TimeZone, Utc};
+use portal_core::outbox::{Email, EmailKind};
+use portal_core::shared::EmailAddress;
+
+/// 23 November 2026, 13:00 UTC: when sample links expire.
+pub fn expiry() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 23, 13, 0, 0).unwrap()
+}
+
+/// How templates show [`expiry`].
+pub const EXPIRY_TEXT: &str = "Monday 23 November 2026 at 13:00 UTC";
+
+/// The sample link.
+pub const LINK: &str = "https://portal.example.com/set-password?token=Zm9vYmFy";
+
+/// One sample of every kind, with the link it carries (if any).
+pub fn every_kind() -> Vec<EmailKind> {
+    vec![
+        EmailKind::SetPassword {
+            link: LINK.into(),
+            expires_at: expiry(),
+        },
+        EmailKind::ResetPassword {
+            link: LINK.into(),
+            expires_at: expiry(),
+        },
+        EmailKind::Invitation {
+            link: LINK.into(),
+            expires_at: expiry(),
+            invited_by: Some("Grace Hopper".into()),
+        },
+        EmailKind::PasswordChanged {
+            changed_at: expiry(),
+        },
+    ]
+}
+
+/// A mail of `kind` to `to` from "Acme Plumbing", replies to its office.
+pub fn mail_to(to: &str, kind: EmailKind) -> Email {
+    Email {
+        to: EmailAddress::parse(to).unwrap(),
+        to_name: "Ada Lovelace".into(),
+        business_name: "Acme Plumbing".into(),
+        reply_to: Some(EmailAddress::parse("office@acme-plumbing.example").unwrap()),
+        kind,
+    }
+}
+
+/// A set-password mail to Ada.
+pub fn set_password_mail(to: &str) -> Email {
+    mail_to(
+        to,
+        EmailKind::SetPassword {
+            link: LINK.into(),
+            expires_at: expiry(),
+        },
+    )
+}
+
+/// An address no other test (or earlier run) uses, so tests sharing the
+/// SMTP server's Maildir never read each other's mail.
+pub fn unique_address(label: &str) -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    format!("{label}.{}.{nanos}@example.com", std::process::id())
+}
