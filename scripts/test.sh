@@ -1,0 +1,252 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it (.ci/run) and as a developer runs it:
+#
+#   scripts/test.sh                  # every crate: fmt, clippy, tests, doc tests
+#   scripts/test.sh -p portal-mail   # the cargo steps limited to these cargo args
+#
+# On a fresh Debian machine (as root) it first installs what is missing:
+# Chromium and chromedriver (and PostgreSQL 15) from Debian, aiosmtpd from
+# PyPI. Then it starts, each on a free loopback port and in a fresh
+# temporary directory removed at exit:
+#
+#   PostgreSQL 15, as the unprivileged user `portalpg` (initdb refuses root)
+#       PORTAL_TEST_PG_URL=postgres://portal@127.0.0.1:PORT/postgres
+#   an SMTP server (aiosmtpd) that stores every mail it receives in a Maildir
+#       PORTAL_TEST_SMTP_ADDR=127.0.0.1:PORT  PORTAL_TEST_MAILDIR=DIR
+#   chromedriver, for the browser tests
+#       PORTAL_TEST_WEBDRIVER=http://127.0.0.1:PORT  PORTAL_TEST_CHROMIUM=/usr/bin/chromium
+#
+# and runs `cargo fmt --check`, `cargo clippy -D warnings`, the tests (with
+# cargo-nextest when installed, else `cargo test`) and the doc tests (which
+# nextest does not run). Every step runs even when an earlier one failed, so
+# one CI run shows every problem; the exit status is non-zero if any failed.
+# Tests that need a service fail (never skip) when its variable is missing.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+
+AIOSMTPD_VERSION=1.4.6
+PG_BIN=/usr/lib/postgresql/15/bin
+PG_USER=portalpg
+CHROMIUM=/usr/bin/chromium
+CHROMEDRIVER=/usr/bin/chromedriver
+
+step() { printf '\n==> %s\n' "$*"; }
+note() { printf '    %s\n' "$*"; }
+die() {
+    printf 'test.sh: %s\n' "$*" >&2
+    exit 1
+}
+
+# --- what the cargo steps run on ----------------------------------------
+# No arguments: the whole workspace. Otherwise the arguments go to clippy,
+# the tests and the doc tests as given; `cargo fmt` gets only the
+# `-p/--package` ones (it knows no other selection).
+if [ "$#" -eq 0 ]; then
+    CARGO_SCOPE=(--workspace)
+    FMT_SCOPE=(--all)
+else
+    CARGO_SCOPE=("$@")
+    FMT_SCOPE=()
+    args=("$@")
+    for ((i = 0; i < ${#args[@]}; i++)); do
+        case "${args[i]}" in
+        -p | --package) FMT_SCOPE+=(-p "${args[i + 1]:-}") && i=$((i + 1)) ;;
+        --package=*) FMT_SCOPE+=(-p "${args[i]#--package=}") ;;
+        -p?*) FMT_SCOPE+=(-p "${args[i]#-p}") ;;
+        --workspace | --all) FMT_SCOPE+=(--all) ;;
+        esac
+    done
+    [ "${#FMT_SCOPE[@]}" -gt 0 ] || FMT_SCOPE=(--all)
+fi
+
+is_root() { [ "$(id -u)" -eq 0 ]; }
+
+# --- 1. install what is missing (quietly, and only when missing) ---------
+step "Checking tools (installing what is missing)"
+
+apt_packages=()
+[ -x "$CHROMIUM" ] || apt_packages+=(chromium)
+[ -x "$CHROMEDRIVER" ] || apt_packages+=(chromium-driver)
+[ -x "$PG_BIN/initdb" ] || apt_packages+=(postgresql-15)
+if [ "${#apt_packages[@]}" -gt 0 ]; then
+    is_root || die "missing ${apt_packages[*]}: install them (apt-get install ${apt_packages[*]}) or run as root"
+    note "apt-get install ${apt_packages[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null
+    apt-get install -y -qq "${apt_packages[@]}" >/dev/null
+fi
+
+if ! python3 -c 'import aiosmtpd' 2>/dev/null; then
+    note "pip install aiosmtpd==$AIOSMTPD_VERSION"
+    pip_install=(python3 -m pip install --quiet --disable-pip-version-check)
+    is_root && pip_install+=(--root-user-action=ignore)
+    # A Debian-managed Python refuses plain `pip install` (PEP 668); aiosmtpd
+    # and its two small dependencies are safe to add there.
+    "${pip_install[@]}" "aiosmtpd==$AIOSMTPD_VERSION" 2>/dev/null ||
+        "${pip_install[@]}" --break-system-packages "aiosmtpd==$AIOSMTPD_VERSION"
+    python3 -c 'import aiosmtpd' || die "aiosmtpd did not install"
+fi
+
+if cargo nextest --version >/dev/null 2>&1; then
+    HAVE_NEXTEST=1
+else
+    HAVE_NEXTEST=0
+    note "cargo-nextest not found: the tests run with cargo test"
+fi
+note "chromium: $("$CHROMIUM" --version 2>/dev/null | head -n1)"
+note "postgres: $("$PG_BIN/postgres" --version)"
+note "aiosmtpd: $(python3 -m aiosmtpd --version 2>&1 | head -n1)"
+
+# --- 2. services ---------------------------------------------------------
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/portal-test.XXXXXX")
+# PostgreSQL runs as another user, who must be able to reach its folders.
+chmod 755 "$WORK"
+SMTP_PID=""
+CHROMEDRIVER_PID=""
+PG_DATA=""
+PG_RUN_AS=()
+
+stop_group() {
+    # Each service was started as the leader of its own process group
+    # (setsid), so this ends it and anything it started (Chromium windows
+    # left by a failed browser test), and nothing else.
+    local pid=$1
+    [ -n "$pid" ] || return 0
+    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 50); do
+        kill -0 "$pid" 2>/dev/null || return 0
+        sleep 0.1
+    done
+    kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+    local status=$?
+    set +e
+    stop_group "$CHROMEDRIVER_PID"
+    stop_group "$SMTP_PID"
+    if [ -n "$PG_DATA" ] && [ -f "$PG_DATA/postmaster.pid" ]; then
+        "${PG_RUN_AS[@]}" "$PG_BIN/pg_ctl" -D "$PG_DATA" -m immediate -w stop >/dev/null 2>&1
+    fi
+    rm -rf "$WORK"
+    exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+free_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+# wait_for_port NAME PORT PID LOG: until the port accepts a connection; fails
+# early, with the service's log, if the process died.
+wait_for_port() {
+    local name=$1 port=$2 pid=$3 log=$4
+    for _ in $(seq 1 300); do
+        if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+            return 0
+        fi
+        if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; then
+            cat "$log" >&2
+            die "$name exited before listening on 127.0.0.1:$port"
+        fi
+        sleep 0.1
+    done
+    cat "$log" >&2
+    die "$name did not listen on 127.0.0.1:$port within 30 s"
+}
+
+step "Starting PostgreSQL 15"
+if is_root; then
+    # initdb and postgres refuse to run as root.
+    if ! id -u "$PG_USER" >/dev/null 2>&1; then
+        note "creating system user $PG_USER"
+        useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin "$PG_USER"
+    fi
+    PG_RUN_AS=(runuser -u "$PG_USER" --)
+fi
+# One folder owned by the server's user: data, socket and log.
+PG_HOME="$WORK/pg"
+PG_LOG="$PG_HOME/postgres.log"
+mkdir -p "$PG_HOME"
+is_root && chown "$PG_USER:" "$PG_HOME"
+PG_DATA="$PG_HOME/data"
+PG_PORT=$(free_port)
+if ! "${PG_RUN_AS[@]}" "$PG_BIN/initdb" -D "$PG_DATA" -A trust -U portal -E UTF8 --no-locale --no-sync \
+    >"$WORK/initdb.log" 2>&1; then
+    cat "$WORK/initdb.log" >&2
+    die "initdb failed"
+fi
+# Throw-away data: durability off for speed; room for many per-test pools.
+if ! "${PG_RUN_AS[@]}" "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_LOG" -w -t 60 \
+    -o "-k $PG_HOME -p $PG_PORT -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
+    start >/dev/null; then
+    cat "$PG_LOG" >&2
+    die "PostgreSQL did not start"
+fi
+export PORTAL_TEST_PG_URL="postgres://portal@127.0.0.1:$PG_PORT/postgres"
+# The exact URL the tests get, over TCP as they connect.
+"$PG_BIN/psql" "$PORTAL_TEST_PG_URL" -Atqc 'select 1' >/dev/null ||
+    die "PostgreSQL does not answer at $PORTAL_TEST_PG_URL"
+note "PORTAL_TEST_PG_URL=$PORTAL_TEST_PG_URL"
+
+step "Starting the SMTP server (aiosmtpd, Maildir)"
+MAILDIR="$WORK/maildir"
+SMTP_PORT=$(free_port)
+setsid python3 -m aiosmtpd -n -l "127.0.0.1:$SMTP_PORT" -c aiosmtpd.handlers.Mailbox "$MAILDIR" \
+    </dev/null >"$WORK/smtp.log" 2>&1 &
+SMTP_PID=$!
+wait_for_port aiosmtpd "$SMTP_PORT" "$SMTP_PID" "$WORK/smtp.log"
+export PORTAL_TEST_SMTP_ADDR="127.0.0.1:$SMTP_PORT"
+export PORTAL_TEST_MAILDIR="$MAILDIR"
+note "PORTAL_TEST_SMTP_ADDR=$PORTAL_TEST_SMTP_ADDR"
+note "PORTAL_TEST_MAILDIR=$PORTAL_TEST_MAILDIR"
+
+step "Starting chromedriver"
+WEBDRIVER_PORT=$(free_port)
+setsid "$CHROMEDRIVER" --port="$WEBDRIVER_PORT" --allowed-ips=127.0.0.1 \
+    </dev/null >"$WORK/chromedriver.log" 2>&1 &
+CHROMEDRIVER_PID=$!
+wait_for_port chromedriver "$WEBDRIVER_PORT" "$CHROMEDRIVER_PID" "$WORK/chromedriver.log"
+export PORTAL_TEST_WEBDRIVER="http://127.0.0.1:$WEBDRIVER_PORT"
+export PORTAL_TEST_CHROMIUM="$CHROMIUM"
+note "PORTAL_TEST_WEBDRIVER=$PORTAL_TEST_WEBDRIVER"
+note "PORTAL_TEST_CHROMIUM=$PORTAL_TEST_CHROMIUM"
+
+# --- 3. the checks -------------------------------------------------------
+failed=()
+run_step() {
+    local name=$1
+    shift
+    step "$name: $*"
+    if ! "$@"; then
+        failed+=("$name")
+    fi
+}
+
+run_step fmt cargo fmt "${FMT_SCOPE[@]}" -- --check
+run_step clippy cargo clippy "${CARGO_SCOPE[@]}" --all-targets -- -D warnings
+if [ "$HAVE_NEXTEST" -eq 1 ]; then
+    run_step tests cargo nextest run "${CARGO_SCOPE[@]}" --no-fail-fast
+else
+    run_step tests cargo test "${CARGO_SCOPE[@]}" --no-fail-fast
+fi
+# `cargo test` already ran the doc tests; nextest does not.
+if [ "$HAVE_NEXTEST" -eq 1 ]; then
+    run_step doctests cargo test "${CARGO_SCOPE[@]}" --doc
+fi
+
+if [ "${#failed[@]}" -gt 0 ]; then
+    step "FAILED: ${failed[*]}"
+    # The services' own logs, in case a failure came from one of them.
+    for log in "$PG_LOG" "$WORK/smtp.log" "$WORK/chromedriver.log"; do
+        if [ -s "$log" ]; then
+            printf -- '--- last lines of %s\n' "$(basename "$log")"
+            tail -n 20 "$log"
+        fi
+    done
+    exit 1
+fi
+step "All steps passed: fmt, clippy, tests and doc tests"
