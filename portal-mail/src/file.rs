@@ -22,6 +22,14 @@ use crate::message;
 use crate::render::kind_name;
 
 /// Writes mails into a folder as `.eml` files.
+///
+/// ```no_run
+/// use std::sync::Arc;
+/// use portal_core::outbox::Mailer;
+/// use portal_mail::FileMailer;
+///
+/// let mailer: Arc<dyn Mailer> = Arc::new(FileMailer::new("demo-data/mail"));
+/// ```
 #[derive(Clone, Debug)]
 pub struct FileMailer {
     dir: PathBuf,
@@ -29,12 +37,21 @@ pub struct FileMailer {
 }
 
 impl FileMailer {
-    /// A mailer writing into `dir`, created (with its parents) if missing.
-    /// `from` is the sending address shown with the business's name.
-    pub fn new(dir: impl Into<PathBuf>, from: Address) -> std::io::Result<Self> {
-        let dir = dir.into();
-        std::fs::create_dir_all(&dir)?;
-        Ok(Self { dir, from })
+    /// A mailer writing into `dir`, which is created (with its parents) at
+    /// the first mail, so building one never fails. Mails come from
+    /// `noreply@portal.invalid` (a reserved domain, so nothing can be sent
+    /// to it by mistake) unless [`Self::with_from`] says otherwise.
+    pub fn new(dir: impl Into<PathBuf>) -> Self {
+        Self {
+            dir: dir.into(),
+            from: Address::new_dangerous("noreply", "portal.invalid"),
+        }
+    }
+
+    /// Mails come from `from`, shown with the business's name.
+    pub fn with_from(mut self, from: Address) -> Self {
+        self.from = from;
+        self
     }
 
     /// The folder mails are written to.
@@ -54,8 +71,8 @@ impl FileMailer {
                 self.dir.display()
             ))
         };
-        // Again here, not only in `new`: a developer may empty the folder
-        // with `rm -r` while the portal runs.
+        // At every mail, not once: a developer may delete the folder while
+        // the portal runs.
         tokio::fs::create_dir_all(&self.dir)
             .await
             .map_err(io_error)?;

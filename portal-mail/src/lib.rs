@@ -47,7 +47,7 @@ pub mod testing;
 
 pub use file::FileMailer;
 /// A mail address as lettre takes it (`noreply@example.com`); used for the
-/// sending address in [`SmtpConfig`] and [`FileMailer`].
+/// sending address in [`SmtpConfig`] and [`FileMailer::with_from`].
 pub use lettre::Address;
 pub use render::{RenderError, RenderedMail, render};
 pub use smtp::{SmtpConfig, SmtpConfigError, SmtpMailer, SmtpTls};

@@ -24,10 +24,15 @@
 //! # }
 //! ```
 //!
-//! With the `testing` feature, `ReceivedMail::parse` decodes the raw mail
-//! (quoted-printable, base64, folded headers) into its subject, text and
-//! HTML, and `ReceivedMail::first_link` finds the link a customer would
-//! follow. Other crates' tests use it through a dev-dependency:
+//! The raw mail is encoded: lettre sends text with lines of 76 characters
+//! or more (any real link) as quoted-printable, where `?token=abc` is
+//! stored as `?token=3Dabc` and may be split by a soft line break, so do not
+//! search the raw text for a link. With the `testing` feature,
+//! `ReceivedMail::parse` decodes the raw mail (quoted-printable, base64,
+//! folded headers) into its subject, text and HTML,
+//! `ReceivedMail::first_link` finds the link a customer would follow, and
+//! `wait_for_link` does both after waiting. Other crates' tests get them
+//! through a dev-dependency:
 //! `portal-mail = { workspace = true, features = ["testing"] }`.
 //!
 //! Not part of the public API: hidden from the docs, may change with the
@@ -137,6 +142,17 @@ async fn find_mail(maildir: &Path, matches: &impl Fn(&str) -> bool) -> Option<St
 
 #[cfg(feature = "testing")]
 pub use parsed::ReceivedMail;
+
+/// Waits like [`wait_for_mail`], then returns the first link of the mail's
+/// decoded text part: the link a customer would follow. Use this rather
+/// than searching the raw mail: lettre sends text with long lines (every
+/// real link) as quoted-printable, where `token=abc` is stored as
+/// `token=3Dabc` and may be cut by a soft line break.
+#[cfg(feature = "testing")]
+pub async fn wait_for_link(maildir: &Path, recipient: &str, timeout: Duration) -> Option<String> {
+    let raw = wait_for_mail(maildir, recipient, timeout).await?;
+    ReceivedMail::parse(&raw)?.first_link()
+}
 
 #[cfg(feature = "testing")]
 mod parsed {

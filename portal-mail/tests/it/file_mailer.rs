@@ -10,7 +10,7 @@ use crate::support::{EXPIRY_TEXT, LINK, set_password_mail};
 async fn writes_a_complete_parseable_mail_named_after_time_recipient_and_kind() {
     let folder = tempfile::tempdir().unwrap();
     let dir = folder.path().join("outbox/mails");
-    let mailer = FileMailer::new(&dir, "noreply@portal.example".parse().unwrap()).unwrap();
+    let mailer = FileMailer::new(&dir).with_from("noreply@portal.example".parse().unwrap());
 
     let path = mailer
         .write(&set_password_mail("ada@example.com"))
@@ -55,7 +55,7 @@ async fn writes_a_complete_parseable_mail_named_after_time_recipient_and_kind() 
 #[tokio::test]
 async fn mails_sent_at_the_same_moment_never_overwrite_each_other() {
     let folder = tempfile::tempdir().unwrap();
-    let mailer = FileMailer::new(folder.path(), "noreply@portal.example".parse().unwrap()).unwrap();
+    let mailer = FileMailer::new(folder.path());
     let mail = set_password_mail("ada@example.com");
 
     let (a, b, c) = tokio::join!(mailer.send(&mail), mailer.send(&mail), mailer.send(&mail));
@@ -70,13 +70,8 @@ async fn mails_sent_at_the_same_moment_never_overwrite_each_other() {
 #[tokio::test]
 async fn a_folder_that_cannot_be_written_gives_a_delivery_error() {
     let folder = tempfile::tempdir().unwrap();
-    let mailer = FileMailer::new(
-        folder.path().join("mails"),
-        "noreply@portal.example".parse().unwrap(),
-    )
-    .unwrap();
-    // Replace the folder by a file: creating the mail must now fail.
-    std::fs::remove_dir(mailer.dir()).unwrap();
+    let mailer = FileMailer::new(folder.path().join("mails"));
+    // A file where the folder should be: creating the mail must fail.
     std::fs::write(mailer.dir(), b"not a folder").unwrap();
 
     let error = mailer
@@ -84,4 +79,19 @@ async fn a_folder_that_cannot_be_written_gives_a_delivery_error() {
         .await
         .unwrap_err();
     assert!(error.0.contains("could not write"), "{error}");
+}
+
+#[tokio::test]
+async fn without_a_sending_address_mails_come_from_a_reserved_domain() {
+    let folder = tempfile::tempdir().unwrap();
+    let mailer = FileMailer::new(folder.path());
+
+    let path = mailer
+        .write(&set_password_mail("ada@example.com"))
+        .await
+        .unwrap();
+
+    let mail = ReceivedMail::parse(&std::fs::read_to_string(path).unwrap()).unwrap();
+    assert_eq!(mail.from_address.as_deref(), Some("noreply@portal.invalid"));
+    assert_eq!(mail.from_name.as_deref(), Some("Acme Plumbing"));
 }

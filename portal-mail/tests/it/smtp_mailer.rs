@@ -4,7 +4,7 @@
 use std::time::{Duration, Instant};
 
 use portal_core::outbox::Mailer;
-use portal_mail::testing::{ReceivedMail, smtp_test_server, wait_for_mail};
+use portal_mail::testing::{ReceivedMail, smtp_test_server, wait_for_link, wait_for_mail};
 use portal_mail::{SmtpConfig, SmtpConfigError, SmtpMailer, SmtpTls};
 
 use crate::support::{EXPIRY_TEXT, LINK, set_password_mail, unique_address};
@@ -53,6 +53,12 @@ async fn a_mail_reaches_the_smtp_server_with_subject_text_html_and_link() {
     assert!(mail.text.contains("Hello Ada Lovelace,"), "{}", mail.text);
     assert!(mail.text.contains(EXPIRY_TEXT), "{}", mail.text);
     assert_eq!(mail.first_link().as_deref(), Some(LINK));
+    assert_eq!(
+        wait_for_link(&server.maildir, &to, Duration::from_secs(1))
+            .await
+            .as_deref(),
+        Some(LINK)
+    );
     assert!(
         mail.html.contains(&format!("href=\"{LINK}\"")),
         "{}",

@@ -12,8 +12,10 @@ pub fn expiry() -> DateTime<Utc> {
 /// How templates show [`expiry`].
 pub const EXPIRY_TEXT: &str = "Monday 23 November 2026 at 13:00 UTC";
 
-/// The sample link.
-pub const LINK: &str = "https://portal.example.com/set-password?token=Zm9vYmFy";
+/// The sample link, as long as a real one (a 256-bit token in base64url):
+/// long enough that lettre sends the text part as quoted-printable, so the
+/// tests read links the way a mail client decodes them.
+pub const LINK: &str = "https://greenleaf-lawn-and-pest.portal.example.com/portal/set-password?token=q8Jz0Xv3mY7Tn2Lk5Rb9Wc1Hd6Fg4Sa0Pe8Uo3Ii7Kk";
 
 /// One sample of every kind, with the link it carries (if any).
 pub fn every_kind() -> Vec<EmailKind> {
