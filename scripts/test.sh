@@ -65,18 +65,28 @@ is_root() { [ "$(id -u)" -eq 0 ]; }
 # --- 1. install what is missing (quietly, and only when missing) ---------
 step "Checking tools (installing what is missing)"
 
+APT_UPDATED=0
+apt_install() {
+    is_root || die "missing $*: install them (apt-get install $*) or run as root"
+    note "apt-get install $*"
+    export DEBIAN_FRONTEND=noninteractive
+    if [ "$APT_UPDATED" -eq 0 ]; then
+        apt-get update -qq >/dev/null
+        APT_UPDATED=1
+    fi
+    apt-get install -y -qq "$@" >/dev/null
+}
+
 apt_packages=()
 [ -x "$CHROMIUM" ] || apt_packages+=(chromium)
 [ -x "$CHROMEDRIVER" ] || apt_packages+=(chromium-driver)
 [ -x "$PG_BIN/initdb" ] || apt_packages+=(postgresql-15)
-if [ "${#apt_packages[@]}" -gt 0 ]; then
-    is_root || die "missing ${apt_packages[*]}: install them (apt-get install ${apt_packages[*]}) or run as root"
-    note "apt-get install ${apt_packages[*]}"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq >/dev/null
-    apt-get install -y -qq "${apt_packages[@]}" >/dev/null
-fi
+[ "${#apt_packages[@]}" -eq 0 ] || apt_install "${apt_packages[@]}"
 
+# The SMTP server runs on the first `python3` (as a developer's shell finds
+# it), from PyPI; Debian's own package for Debian's Python is the fallback
+# when that Python has no pip.
+SMTP_PYTHON=python3
 if ! python3 -c 'import aiosmtpd' 2>/dev/null; then
     note "pip install aiosmtpd==$AIOSMTPD_VERSION"
     pip_install=(python3 -m pip install --quiet --disable-pip-version-check)
@@ -84,8 +94,13 @@ if ! python3 -c 'import aiosmtpd' 2>/dev/null; then
     # A Debian-managed Python refuses plain `pip install` (PEP 668); aiosmtpd
     # and its two small dependencies are safe to add there.
     "${pip_install[@]}" "aiosmtpd==$AIOSMTPD_VERSION" 2>/dev/null ||
-        "${pip_install[@]}" --break-system-packages "aiosmtpd==$AIOSMTPD_VERSION"
-    python3 -c 'import aiosmtpd' || die "aiosmtpd did not install"
+        "${pip_install[@]}" --break-system-packages "aiosmtpd==$AIOSMTPD_VERSION" 2>/dev/null ||
+        true
+    if ! python3 -c 'import aiosmtpd' 2>/dev/null; then
+        apt_install python3-aiosmtpd
+        SMTP_PYTHON=/usr/bin/python3
+    fi
+    "$SMTP_PYTHON" -c 'import aiosmtpd' || die "aiosmtpd did not install"
 fi
 
 if cargo nextest --version >/dev/null 2>&1; then
@@ -96,7 +111,7 @@ else
 fi
 note "chromium: $("$CHROMIUM" --version 2>/dev/null | head -n1)"
 note "postgres: $("$PG_BIN/postgres" --version)"
-note "aiosmtpd: $(python3 -m aiosmtpd --version 2>&1 | head -n1)"
+note "aiosmtpd: $("$SMTP_PYTHON" -m aiosmtpd --version 2>&1 | head -n1)"
 
 # --- 2. services ---------------------------------------------------------
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/portal-test.XXXXXX")
@@ -195,7 +210,7 @@ note "PORTAL_TEST_PG_URL=$PORTAL_TEST_PG_URL"
 step "Starting the SMTP server (aiosmtpd, Maildir)"
 MAILDIR="$WORK/maildir"
 SMTP_PORT=$(free_port)
-setsid python3 -m aiosmtpd -n -l "127.0.0.1:$SMTP_PORT" -c aiosmtpd.handlers.Mailbox "$MAILDIR" \
+setsid "$SMTP_PYTHON" -m aiosmtpd -n -l "127.0.0.1:$SMTP_PORT" -c aiosmtpd.handlers.Mailbox "$MAILDIR" \
     </dev/null >"$WORK/smtp.log" 2>&1 &
 SMTP_PID=$!
 wait_for_port aiosmtpd "$SMTP_PORT" "$SMTP_PID" "$WORK/smtp.log"
