@@ -52,24 +52,114 @@ struct DemoAccount {
 }
 
 const ACCOUNTS: [DemoAccount; 6] = [
-    DemoAccount { external_id: "acct-1001", number: "1001", name: "Lovelace Bakery", email: "ada@example.com", phone: "555-010-1001", postal_code: "62701", street: "12 Analytical Way" },
-    DemoAccount { external_id: "acct-1002", number: "1002", name: "Lovelace Lake House", email: "ada@example.com", phone: "555-010-1002", postal_code: "62702", street: "4 Shoreline Rd" },
-    DemoAccount { external_id: "acct-1003", number: "1003", name: "Builder Garage", email: "bob@example.com", phone: "555-010-1003", postal_code: "62703", street: "88 Wrench Ave" },
-    DemoAccount { external_id: "acct-1004", number: "1004", name: "Diner on Main", email: "dan@example.com", phone: "555-010-1004", postal_code: "62704", street: "1 Main St" },
-    DemoAccount { external_id: "acct-1005", number: "1005", name: "Evergreen Apartments", email: "erin@example.com", phone: "555-010-1005", postal_code: "62705", street: "300 Evergreen Ter" },
-    DemoAccount { external_id: "acct-1006", number: "1006", name: "Frank's Farm Supply", email: "frank@example.com", phone: "555-010-1006", postal_code: "62706", street: "9 County Rd" },
+    DemoAccount {
+        external_id: "acct-1001",
+        number: "1001",
+        name: "Lovelace Bakery",
+        email: "ada@example.com",
+        phone: "555-010-1001",
+        postal_code: "62701",
+        street: "12 Analytical Way",
+    },
+    DemoAccount {
+        external_id: "acct-1002",
+        number: "1002",
+        name: "Lovelace Lake House",
+        email: "ada@example.com",
+        phone: "555-010-1002",
+        postal_code: "62702",
+        street: "4 Shoreline Rd",
+    },
+    DemoAccount {
+        external_id: "acct-1003",
+        number: "1003",
+        name: "Builder Garage",
+        email: "bob@example.com",
+        phone: "555-010-1003",
+        postal_code: "62703",
+        street: "88 Wrench Ave",
+    },
+    DemoAccount {
+        external_id: "acct-1004",
+        number: "1004",
+        name: "Diner on Main",
+        email: "dan@example.com",
+        phone: "555-010-1004",
+        postal_code: "62704",
+        street: "1 Main St",
+    },
+    DemoAccount {
+        external_id: "acct-1005",
+        number: "1005",
+        name: "Evergreen Apartments",
+        email: "erin@example.com",
+        phone: "555-010-1005",
+        postal_code: "62705",
+        street: "300 Evergreen Ter",
+    },
+    DemoAccount {
+        external_id: "acct-1006",
+        number: "1006",
+        name: "Frank's Farm Supply",
+        email: "frank@example.com",
+        phone: "555-010-1006",
+        postal_code: "62706",
+        street: "9 County Rd",
+    },
 ];
 
 /// (external id, name, e-mail, phone, [(account external id, role)])
-type DemoContact = (&'static str, &'static str, &'static str, &'static str, &'static [(&'static str, Role)]);
+type DemoContact = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [(&'static str, Role)],
+);
 
 const CONTACTS: [DemoContact; 6] = [
-    ("ct-ada", "Ada Lovelace", "ada@example.com", "555-010-1001", &[("acct-1001", Role::Primary), ("acct-1002", Role::Primary)]),
-    ("ct-bob", "Bob Builder", "bob@example.com", "555-010-1003", &[("acct-1003", Role::Primary)]),
-    ("ct-carol", "Carol Counts", "carol@example.com", "555-020-0003", &[("acct-1003", Role::Billing)]),
-    ("ct-dan", "Dan Diner", "dan@example.com", "555-010-1004", &[("acct-1004", Role::Primary)]),
-    ("ct-erin", "Erin Evergreen", "erin@example.com", "555-010-1005", &[("acct-1005", Role::Primary)]),
-    ("ct-frank", "Frank Farmer", "frank@example.com", "555-010-1006", &[("acct-1006", Role::Primary)]),
+    (
+        "ct-ada",
+        "Ada Lovelace",
+        "ada@example.com",
+        "555-010-1001",
+        &[("acct-1001", Role::Primary), ("acct-1002", Role::Primary)],
+    ),
+    (
+        "ct-bob",
+        "Bob Builder",
+        "bob@example.com",
+        "555-010-1003",
+        &[("acct-1003", Role::Primary)],
+    ),
+    (
+        "ct-carol",
+        "Carol Counts",
+        "carol@example.com",
+        "555-020-0003",
+        &[("acct-1003", Role::Billing)],
+    ),
+    (
+        "ct-dan",
+        "Dan Diner",
+        "dan@example.com",
+        "555-010-1004",
+        &[("acct-1004", Role::Primary)],
+    ),
+    (
+        "ct-erin",
+        "Erin Evergreen",
+        "erin@example.com",
+        "555-010-1005",
+        &[("acct-1005", Role::Primary)],
+    ),
+    (
+        "ct-frank",
+        "Frank Farmer",
+        "frank@example.com",
+        "555-010-1006",
+        &[("acct-1006", Role::Primary)],
+    ),
 ];
 
 fn settings() -> anyhow::Result<PortalSettings> {
@@ -95,8 +185,15 @@ fn settings() -> anyhow::Result<PortalSettings> {
 pub async fn seed_demo(portal: &Portal, base_url: &str) -> anyhow::Result<Tenant> {
     let host = portal.host();
     let (tenant, is_new) = match portal.tenant_by_slug("demo").await {
-        Ok(existing) => (host.update_tenant(existing.id, base_url, settings()?).await?, false),
-        Err(PortalError::NotFound) => (host.create_tenant("demo", base_url, settings()?).await?, true),
+        Ok(existing) => (
+            host.update_tenant(existing.id, base_url, settings()?)
+                .await?,
+            false,
+        ),
+        Err(PortalError::NotFound) => (
+            host.create_tenant("demo", base_url, settings()?).await?,
+            true,
+        ),
         Err(other) => return Err(other.into()),
     };
     let mut ids = BTreeMap::new();
@@ -147,7 +244,8 @@ pub async fn seed_demo(portal: &Portal, base_url: &str) -> anyhow::Result<Tenant
             .with_context(|| format!("contact {email}"))?;
         for (account, role) in memberships {
             let account = ids.get(account).context("unknown demo account")?;
-            host.grant_membership(tenant.id, contact.id, account.id, *role).await?;
+            host.grant_membership(tenant.id, contact.id, account.id, *role)
+                .await?;
         }
     }
     // Passwords are set the way a customer sets one, by known facts; on a
@@ -163,7 +261,10 @@ pub async fn seed_demo(portal: &Portal, base_url: &str) -> anyhow::Result<Tenant
             email: account.email.into(),
             postal_code: account.postal_code.into(),
         };
-        match portal.register_by_facts(&tenant, &facts, DEMO_PASSWORD).await {
+        match portal
+            .register_by_facts(&tenant, &facts, DEMO_PASSWORD)
+            .await
+        {
             Ok(()) | Err(PortalError::RegistrationRefused) => {}
             Err(other) => return Err(other.into()),
         }
@@ -174,15 +275,42 @@ pub async fn seed_demo(portal: &Portal, base_url: &str) -> anyhow::Result<Tenant
     }
     let now = Utc::now();
     let notes = [
-        ("acct-1001", "email", "Spring pre-emergent treatment booked", "Our technician will visit on Tuesday between 8 and 10."),
-        ("acct-1001", "call", "Called about ant activity in the kitchen", "Scheduled a follow-up inspection."),
-        ("acct-1002", "note", "Dock spider treatment completed", "Treated the dock and boathouse."),
-        ("acct-1003", "email", "Welcome to Greenleaf", "Thanks for choosing us for your garage's pest control."),
+        (
+            "acct-1001",
+            "email",
+            "Spring pre-emergent treatment booked",
+            "Our technician will visit on Tuesday between 8 and 10.",
+        ),
+        (
+            "acct-1001",
+            "call",
+            "Called about ant activity in the kitchen",
+            "Scheduled a follow-up inspection.",
+        ),
+        (
+            "acct-1002",
+            "note",
+            "Dock spider treatment completed",
+            "Treated the dock and boathouse.",
+        ),
+        (
+            "acct-1003",
+            "email",
+            "Welcome to Greenleaf",
+            "Thanks for choosing us for your garage's pest control.",
+        ),
     ];
     for (account, channel, subject, body) in notes {
         let account = ids.get(account).context("unknown demo account")?;
-        host.record_communication(tenant.id, account.id, channel, subject, body, now - Duration::days(2))
-            .await?;
+        host.record_communication(
+            tenant.id,
+            account.id,
+            channel,
+            subject,
+            body,
+            now - Duration::days(2),
+        )
+        .await?;
     }
     Ok(tenant)
 }

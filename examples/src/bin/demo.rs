@@ -28,7 +28,8 @@ async fn main() -> anyhow::Result<()> {
         .unwrap_or_else(|_| "127.0.0.1:3000".into())
         .parse()
         .context("PORTAL_ADDR must look like 127.0.0.1:3000")?;
-    let data = PathBuf::from(std::env::var("PORTAL_DEMO_DATA").unwrap_or_else(|_| "demo-data".into()));
+    let data =
+        PathBuf::from(std::env::var("PORTAL_DEMO_DATA").unwrap_or_else(|_| "demo-data".into()));
     let mail_dir = data.join("mail");
     std::fs::create_dir_all(&mail_dir)?;
 
@@ -38,7 +39,8 @@ async fn main() -> anyhow::Result<()> {
     let base_url = format!("http://{addr}/portal/");
     let tenant = seed_demo(&portal, &base_url).await?;
 
-    let worker = portal.outbox_worker(Arc::new(FileMailer::new(&mail_dir)), Arc::new(NoEvents));
+    let mailer = FileMailer::new(&mail_dir).with_from("portal@greenleaf.example".parse()?);
+    let worker = portal.outbox_worker(Arc::new(mailer), Arc::new(NoEvents));
     tokio::spawn(async move {
         worker
             .run(std::time::Duration::from_secs(1), std::future::pending())
@@ -47,23 +49,37 @@ async fn main() -> anyhow::Result<()> {
 
     let app = Router::new()
         .route("/", get(|| async { Redirect::to("/portal/") }))
-        .nest("/portal", router(portal, HttpConfig::single_tenant(tenant.slug.as_str())));
+        .nest(
+            "/portal",
+            router(portal, HttpConfig::single_tenant(tenant.slug.as_str())),
+        );
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen on {addr}; set PORTAL_ADDR"))?;
 
-    println!("\nPortal demo for \"{}\" is running at {base_url}", tenant.settings.display_name);
-    println!("Mails (set-password and reset links) are written to {}/", mail_dir.display());
+    println!(
+        "\nPortal demo for \"{}\" is running at {base_url}",
+        tenant.settings.display_name
+    );
+    println!(
+        "Mails (set-password and reset links) are written to {}/",
+        mail_dir.display()
+    );
     println!("Demo log-ins (password: {DEMO_PASSWORD}):");
     for login in DEMO_LOGINS {
         println!("  {:<20} {}", login.email, login.note);
     }
-    println!("Others (dan@, erin@, frank@example.com) can register with \"Register\" and the mailed link.\n");
+    println!(
+        "Others (dan@, erin@, frank@example.com) can register with \"Register\" and the mailed link.\n"
+    );
 
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
     Ok(())
 }

@@ -31,7 +31,8 @@ async fn main() -> anyhow::Result<()> {
     }
 
     // 3. Deliver the outbox (use portal_mail::SmtpMailer in production).
-    let worker = portal.outbox_worker(Arc::new(FileMailer::new("embed-mail")), Arc::new(NoEvents));
+    let mailer = FileMailer::new("embed-mail");
+    let worker = portal.outbox_worker(Arc::new(mailer), Arc::new(NoEvents));
     tokio::spawn(async move {
         worker
             .run(std::time::Duration::from_secs(2), std::future::pending())

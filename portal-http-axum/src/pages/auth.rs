@@ -407,7 +407,7 @@ pub async fn set_password_page(
             },
         ),
         Err(PortalError::LinkInvalid) => link_invalid_page(&context, &csrf),
-        Err(error) => crate::error::ApiError::from(error).into_response(),
+        Err(error) => super::error_page(&context, error),
     };
     without_referrer(response)
 }

@@ -14,9 +14,9 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 
-use portal_core::AuthContext;
 use portal_core::identity::Membership;
 use portal_core::tenancy::Tenant;
+use portal_core::{AuthContext, PortalError};
 
 use crate::AppState;
 use crate::context::RequestContext;
@@ -188,14 +188,26 @@ struct MessagePage {
     message: String,
 }
 
-/// A page with one message, for refusals that happen before a tenant is
-/// known (a forged form) and for confirmations.
+/// A page with one message, for refusals that happen before the tenant is
+/// at hand (a forged form).
 pub fn message_page(status: StatusCode, heading: &str, message: &str) -> Response {
+    message_page_for(None, status, heading, message)
+}
+
+/// A page with one message, in the tenant's branding when known.
+fn message_page_for(
+    context: Option<&RequestContext>,
+    status: StatusCode,
+    heading: &str,
+    message: &str,
+) -> Response {
     let page = MessagePage {
         layout: Layout {
             title: heading.to_owned(),
-            base: String::new(),
-            brand: Brand::plain(),
+            base: context.map(|c| c.base.clone()).unwrap_or_default(),
+            brand: context
+                .map(|c| Brand::of(&c.tenant))
+                .unwrap_or_else(Brand::plain),
             csrf: String::new(),
             user: None,
         },
@@ -203,4 +215,21 @@ pub fn message_page(status: StatusCode, heading: &str, message: &str) -> Respons
         message: message.to_owned(),
     };
     render(status, &page)
+}
+
+/// A use case's error as a page: the status the API would use, the
+/// message for a person, the tenant's branding.
+fn error_page(context: &RequestContext, error: PortalError) -> Response {
+    let status = crate::error::status_of(&error);
+    let heading = match status {
+        StatusCode::NOT_FOUND => "Not found",
+        StatusCode::FORBIDDEN => "Not available",
+        StatusCode::INTERNAL_SERVER_ERROR => "Something went wrong",
+        _ => "That did not work",
+    };
+    let message = match error {
+        PortalError::Internal(_) => "Please try again in a moment.".to_owned(),
+        other => other.to_string(),
+    };
+    message_page_for(Some(context), status, heading, &message)
 }

@@ -11,12 +11,12 @@ use serde::Deserialize;
 use portal_core::dashboard::Dashboard;
 use portal_core::identity::Contact;
 use portal_core::shared::AccountId;
-use portal_core::{AccountOverview, AuthContext};
+use portal_core::{AccountOverview, AuthContext, PortalError};
 
-use super::{Layout, render};
+use super::{Layout, error_page, render};
 use crate::AppState;
 use crate::context::RequestContext;
-use crate::error::{ApiError, status_of};
+use crate::error::status_of;
 use crate::security::{Csrf, CsrfForm, PageUser};
 
 async fn layout(
@@ -30,7 +30,7 @@ async fn layout(
         .portal
         .memberships(auth)
         .await
-        .map_err(|error| ApiError::from(error).into_response())?;
+        .map_err(|error| error_page(context, error))?;
     Ok(Layout::signed_in(title, context, csrf, auth, &memberships))
 }
 
@@ -69,7 +69,7 @@ pub async fn dashboard(
                 dashboard,
             },
         ),
-        Err(error) => ApiError::from(error).into_response(),
+        Err(error) => error_page(&context, error),
     }
 }
 
@@ -111,7 +111,7 @@ async fn account_page(
                 role: auth.membership.role.as_str(),
             },
         ),
-        Err(error) => ApiError::from(error).into_response(),
+        Err(error) => error_page(context, error),
     }
 }
 
@@ -199,10 +199,10 @@ pub async fn switch_account(
     CsrfForm(form): CsrfForm<SwitchForm>,
 ) -> Response {
     let Ok(account) = AccountId::parse(&form.account_id) else {
-        return ApiError::not_found().into_response();
+        return error_page(&context, PortalError::NotFound);
     };
     match state.portal.switch_account(&auth, account).await {
         Ok(()) => Redirect::to(&format!("{}/", context.base)).into_response(),
-        Err(error) => ApiError::from(error).into_response(),
+        Err(error) => error_page(&context, error),
     }
 }

@@ -1,0 +1,12 @@
+//! The browser test: a real server on loopback, headless Chromium through
+//! chromedriver, mail through a real SMTP server. Registers through the
+//! e-mailed link, logs in, sees the dashboard, logs out.
+//!
+//! Needs PORTAL_TEST_WEBDRIVER (chromedriver's URL), PORTAL_TEST_CHROMIUM,
+//! PORTAL_TEST_SMTP_ADDR and PORTAL_TEST_MAILDIR, all set by
+//! `scripts/test.sh`. Missing variables fail the test: it is never skipped.
+
+#[tokio::test]
+async fn a_customer_registers_from_the_mailed_link_logs_in_and_out_in_chromium() {
+    crate::browser_flow::run().await;
+}

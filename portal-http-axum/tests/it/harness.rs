@@ -1,0 +1,519 @@
+//! `TestApp`: a tenant with accounts and contacts on a fresh in-memory
+//! store, the router mounted at `/portal`, and helpers to send requests
+//! with cookies and CSRF tokens the way a browser would.
+
+use async_trait::async_trait;
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
+use tower::ServiceExt;
+
+use portal_core::Portal;
+use portal_core::access::Role;
+use portal_core::accounts::{AccountUpsert, Address};
+use portal_core::identity::{Argon2Hasher, ContactUpsert};
+use portal_core::outbox::{DeliveryError, Email, EmailKind, Mailer, NoEvents};
+use portal_core::shared::{
+    AccountId, ContactId, EmailAddress, ExternalId, FixedClock, PhoneNumber, PostalCode, TenantId,
+};
+use portal_core::tenancy::{PortalSettings, Tenant};
+use portal_http_axum::{HttpConfig, router};
+
+pub const PASSWORD: &str = "correct horse battery";
+
+/// Mails the outbox worker delivered.
+#[derive(Clone, Default)]
+pub struct Mailbox(Arc<Mutex<Vec<Email>>>);
+
+#[async_trait]
+impl Mailer for Mailbox {
+    async fn send(&self, mail: &Email) -> Result<(), DeliveryError> {
+        self.0.lock().unwrap().push(mail.clone());
+        Ok(())
+    }
+}
+
+impl Mailbox {
+    pub fn all(&self) -> Vec<Email> {
+        self.0.lock().unwrap().clone()
+    }
+
+    pub fn to(&self, address: &str) -> Vec<Email> {
+        self.all()
+            .into_iter()
+            .filter(|mail| mail.to.as_str() == address)
+            .collect()
+    }
+}
+
+/// The link of a set-password, reset or invitation mail.
+pub fn link_of(mail: &Email) -> String {
+    match &mail.kind {
+        EmailKind::SetPassword { link, .. }
+        | EmailKind::ResetPassword { link, .. }
+        | EmailKind::Invitation { link, .. } => link.clone(),
+        other => panic!("not a link mail: {other:?}"),
+    }
+}
+
+/// The path-and-query of a mailed link, to send through the router.
+pub fn path_of(link: &str) -> String {
+    let url = url::Url::parse(link).unwrap();
+    format!("{}?{}", url.path(), url.query().unwrap_or(""))
+}
+
+pub struct Seeded {
+    pub tenant: Tenant,
+    /// Ada: primary on account A and member of account C ("related property").
+    pub ada: ContactId,
+    /// Bob: primary on account B (portal on, no password yet).
+    pub bob: ContactId,
+    pub account_a: AccountId,
+    pub account_b: AccountId,
+    pub account_c: AccountId,
+    /// An account with the portal switched off, and its contact Dan.
+    pub account_off: AccountId,
+}
+
+pub struct TestApp {
+    pub portal: Portal,
+    pub app: Router,
+    pub clock: Arc<FixedClock>,
+    pub mailbox: Mailbox,
+    pub seeded: Seeded,
+}
+
+pub fn account(
+    external: &str,
+    number: &str,
+    name: &str,
+    email: &str,
+    phone: &str,
+    postal: &str,
+    enabled: bool,
+) -> AccountUpsert {
+    AccountUpsert {
+        external_id: ExternalId::parse(external).unwrap(),
+        number: number.into(),
+        name: name.into(),
+        address: Address {
+            line1: "1 Main St".into(),
+            city: "Springfield".into(),
+            postal_code: postal.into(),
+            ..Address::default()
+        },
+        phone: Some(PhoneNumber::parse(phone).unwrap()),
+        email: Some(EmailAddress::parse(email).unwrap()),
+        postal_code: Some(PostalCode::parse(postal).unwrap()),
+        custom_fields: BTreeMap::from([("Gate code".to_owned(), "4321".to_owned())]),
+        portal_enabled: enabled,
+        has_history: true,
+    }
+}
+
+pub fn contact(external: &str, name: &str, email: &str, phone: Option<&str>) -> ContactUpsert {
+    ContactUpsert {
+        external_id: ExternalId::parse(external).unwrap(),
+        name: name.into(),
+        email: Some(EmailAddress::parse(email).unwrap()),
+        phone: phone.map(|p| PhoneNumber::parse(p).unwrap()),
+        enabled: true,
+    }
+}
+
+pub async fn new_portal(clock: Arc<FixedClock>) -> Portal {
+    let store = portal_store_sqlx::SqliteStore::in_memory().await.unwrap();
+    Portal::builder(Arc::new(store))
+        .hasher(Arc::new(Argon2Hasher::insecure_for_tests()))
+        .clock(clock)
+        .build()
+        .unwrap()
+}
+
+/// Seeds one tenant ("acme") with accounts A, B, C and one with the portal off.
+pub async fn seed(portal: &Portal, slug: &str, settings: PortalSettings) -> Seeded {
+    let host = portal.host();
+    let tenant = host
+        .create_tenant(
+            slug,
+            &format!("https://{slug}.portal.test/portal/"),
+            settings,
+        )
+        .await
+        .unwrap();
+    let t = tenant.id;
+    let a = host
+        .upsert_account(
+            t,
+            &account(
+                "A-1",
+                "1001",
+                "Ada's Bakery",
+                "ada@example.com",
+                "555-0100-01",
+                "12345",
+                true,
+            ),
+        )
+        .await
+        .unwrap();
+    let b = host
+        .upsert_account(
+            t,
+            &account(
+                "B-1",
+                "1002",
+                "Bob's Garage",
+                "bob@example.com",
+                "555-0100-02",
+                "23456",
+                true,
+            ),
+        )
+        .await
+        .unwrap();
+    let c = host
+        .upsert_account(
+            t,
+            &account(
+                "C-1",
+                "1003",
+                "Ada's Lake House",
+                "ada@example.com",
+                "555-0100-03",
+                "34567",
+                true,
+            ),
+        )
+        .await
+        .unwrap();
+    let off = host
+        .upsert_account(
+            t,
+            &account(
+                "D-1",
+                "1004",
+                "Dan's Diner",
+                "dan@example.com",
+                "555-0100-04",
+                "45678",
+                false,
+            ),
+        )
+        .await
+        .unwrap();
+    let ada = host
+        .upsert_contact(
+            t,
+            &contact(
+                "ada",
+                "Ada Lovelace",
+                "ada@example.com",
+                Some("555 0100 01"),
+            ),
+        )
+        .await
+        .unwrap();
+    let bob = host
+        .upsert_contact(
+            t,
+            &contact("bob", "Bob Builder", "bob@example.com", Some("555 0100 02")),
+        )
+        .await
+        .unwrap();
+    let dan = host
+        .upsert_contact(t, &contact("dan", "Dan Diner", "dan@example.com", None))
+        .await
+        .unwrap();
+    host.grant_membership(t, ada.id, a.id, Role::Primary)
+        .await
+        .unwrap();
+    host.grant_membership(t, ada.id, c.id, Role::Member)
+        .await
+        .unwrap();
+    host.grant_membership(t, bob.id, b.id, Role::Primary)
+        .await
+        .unwrap();
+    host.grant_membership(t, dan.id, off.id, Role::Primary)
+        .await
+        .unwrap();
+    Seeded {
+        tenant,
+        ada: ada.id,
+        bob: bob.id,
+        account_a: a.id,
+        account_b: b.id,
+        account_c: c.id,
+        account_off: off.id,
+    }
+}
+
+pub fn demo_settings() -> PortalSettings {
+    let mut settings = PortalSettings {
+        display_name: "Acme Pest Control".into(),
+        ..PortalSettings::default()
+    };
+    settings.contact.email = Some(EmailAddress::parse("help@acme.test").unwrap());
+    settings.contact.phone = Some("+1 555 0100".into());
+    settings.visible_custom_fields = vec!["Gate code".into()];
+    settings
+}
+
+impl TestApp {
+    pub async fn new() -> Self {
+        Self::with_settings(demo_settings()).await
+    }
+
+    pub async fn with_settings(settings: PortalSettings) -> Self {
+        Self::build(settings, |config| config).await
+    }
+
+    pub async fn build(
+        settings: PortalSettings,
+        configure: impl FnOnce(HttpConfig) -> HttpConfig,
+    ) -> Self {
+        let clock = Arc::new(FixedClock::at("2026-11-23T09:00:00Z".parse().unwrap()));
+        let portal = new_portal(clock.clone()).await;
+        let seeded = seed(&portal, "acme", settings).await;
+        let config = configure(HttpConfig {
+            auth_rate_limit: None,
+            ..HttpConfig::single_tenant("acme")
+        });
+        let app = Router::new().nest("/portal", router(portal.clone(), config));
+        Self {
+            portal,
+            app,
+            clock,
+            mailbox: Mailbox::default(),
+            seeded,
+        }
+    }
+
+    pub fn tenant_id(&self) -> TenantId {
+        self.seeded.tenant.id
+    }
+
+    /// Delivers the outbox into the mailbox, as the worker would.
+    pub async fn deliver_mail(&self) {
+        let worker = self
+            .portal
+            .outbox_worker(Arc::new(self.mailbox.clone()), Arc::new(NoEvents));
+        while worker.run_once(50).await.unwrap() > 0 {}
+    }
+
+    pub async fn send(&self, request: Request<Body>) -> Reply {
+        let response = self.app.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        Reply {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    /// A browser: keeps cookies between requests.
+    pub fn browser(&self) -> Browser<'_> {
+        Browser {
+            app: self,
+            cookies: HashMap::new(),
+        }
+    }
+
+    /// Sets Ada's password directly through the host-free path a customer
+    /// uses: registration by e-mail and the mailed link.
+    pub async fn register(&self, email: &str) {
+        let mut browser = self.browser();
+        browser.get("/portal/register").await;
+        let reply = browser
+            .post_form("/portal/register", &[("email", email)])
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        self.deliver_mail().await;
+        let mail = self.mailbox.to(email).pop().expect("a set-password mail");
+        let path = path_of(&link_of(&mail));
+        let page = browser.get(&path).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        let token = path.split("token=").nth(1).unwrap().to_owned();
+        let done = browser
+            .post_form(
+                "/portal/set-password",
+                &[
+                    ("token", &token),
+                    ("password", PASSWORD),
+                    ("password_confirm", PASSWORD),
+                ],
+            )
+            .await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    }
+
+    /// A browser logged in as `login`.
+    pub async fn logged_in(&self, login: &str) -> Browser<'_> {
+        let mut browser = self.browser();
+        browser.get("/portal/login").await;
+        let reply = browser
+            .post_form("/portal/login", &[("login", login), ("password", PASSWORD)])
+            .await;
+        assert_eq!(
+            reply.status,
+            StatusCode::SEE_OTHER,
+            "log-in failed: {}",
+            reply.body
+        );
+        browser
+    }
+
+    /// A bearer token for `login` from the API.
+    pub async fn api_token(&self, login: &str) -> String {
+        let reply = self
+            .send(json_request(
+                "POST",
+                "/portal/api/v1/sessions",
+                None,
+                &serde_json::json!({"login": login, "password": PASSWORD}),
+            ))
+            .await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+        reply.json()["token"].as_str().unwrap().to_owned()
+    }
+}
+
+pub fn json_request(
+    method: &str,
+    uri: &str,
+    token: Option<&str>,
+    body: &serde_json::Value,
+) -> Request<Body> {
+    let mut builder = Request::builder()
+        .method(method)
+        .uri(uri)
+        .header(header::CONTENT_TYPE, "application/json");
+    if let Some(token) = token {
+        builder = builder.header(header::AUTHORIZATION, format!("Bearer {token}"));
+    }
+    builder.body(Body::from(body.to_string())).unwrap()
+}
+
+pub fn get_request(uri: &str, token: Option<&str>) -> Request<Body> {
+    let mut builder = Request::builder().uri(uri);
+    if let Some(token) = token {
+        builder = builder.header(header::AUTHORIZATION, format!("Bearer {token}"));
+    }
+    builder.body(Body::empty()).unwrap()
+}
+
+#[derive(Debug)]
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: String,
+}
+
+impl Reply {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|_| panic!("not JSON: {}", self.body))
+    }
+
+    pub fn location(&self) -> &str {
+        self.headers
+            .get(header::LOCATION)
+            .unwrap()
+            .to_str()
+            .unwrap()
+    }
+
+    pub fn set_cookies(&self) -> Vec<String> {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .map(|value| value.to_str().unwrap().to_owned())
+            .collect()
+    }
+}
+
+/// Keeps cookies like a browser and fills in the CSRF field on forms.
+pub struct Browser<'a> {
+    app: &'a TestApp,
+    pub cookies: HashMap<String, String>,
+}
+
+impl Browser<'_> {
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    fn remember(&mut self, reply: &Reply) {
+        for cookie in reply.set_cookies() {
+            let pair = cookie.split(';').next().unwrap();
+            let (name, value) = pair.split_once('=').unwrap();
+            if value.is_empty() {
+                self.cookies.remove(name);
+            } else {
+                self.cookies.insert(name.to_owned(), value.to_owned());
+            }
+        }
+    }
+
+    pub fn csrf(&self) -> String {
+        self.cookies
+            .get("__Host-portal_csrf")
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    pub async fn get(&mut self, uri: &str) -> Reply {
+        let request = Request::builder()
+            .uri(uri)
+            .header(header::COOKIE, self.cookie_header())
+            .body(Body::empty())
+            .unwrap();
+        let reply = self.app.send(request).await;
+        self.remember(&reply);
+        reply
+    }
+
+    /// Posts a form with the CSRF token added, as the page's form would.
+    pub async fn post_form(&mut self, uri: &str, fields: &[(&str, &str)]) -> Reply {
+        let csrf = self.csrf();
+        let mut all: Vec<(&str, &str)> = fields.to_vec();
+        all.push(("csrf_token", &csrf));
+        self.post_raw(uri, &all).await
+    }
+
+    /// Posts exactly these fields (no CSRF token added).
+    pub async fn post_raw(&mut self, uri: &str, fields: &[(&str, &str)]) -> Reply {
+        let body = serde_urlencoded::to_string(fields).unwrap();
+        let request = Request::builder()
+            .method("POST")
+            .uri(uri)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::COOKIE, self.cookie_header())
+            .body(Body::from(body))
+            .unwrap();
+        let reply = self.app.send(request).await;
+        self.remember(&reply);
+        reply
+    }
+}
+
+/// Strips the per-response CSRF token so two pages can be compared.
+pub fn without_csrf(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    for line in html.lines() {
+        if line.contains("name=\"csrf_token\"") {
+            continue;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}

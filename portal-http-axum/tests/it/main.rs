@@ -1,0 +1,10 @@
+//! HTTP tests through the router (no sockets, `tower::ServiceExt::oneshot`),
+//! each with a fresh SQLite database, a frozen clock and a captured mailbox.
+//! The browser test drives a real server in headless Chromium.
+
+mod api;
+mod browser;
+mod browser_flow;
+mod harness;
+mod isolation;
+mod pages;

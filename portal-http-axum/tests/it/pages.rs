@@ -1,0 +1,802 @@
+//! The HTML portal, page by page, with its bad-input cases.
+
+use axum::http::StatusCode;
+use chrono::Duration;
+
+use portal_core::outbox::EmailKind;
+use portal_core::tenancy::PortalSettings;
+
+use crate::harness::*;
+
+#[tokio::test]
+async fn the_login_page_is_branded_and_sets_a_secure_csrf_cookie() {
+    let app = TestApp::new().await;
+    let mut browser = app.browser();
+    let reply = browser.get("/portal/login").await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert!(reply.body.contains("Acme Pest Control"));
+    assert!(
+        reply.body.contains("help@acme.test"),
+        "contact menu shows the business e-mail"
+    );
+    assert!(reply.body.contains("<label for=\"login\">"));
+    assert!(
+        reply.body.contains("action=\"/portal/login\""),
+        "links follow the mount point"
+    );
+    let cookie = reply
+        .set_cookies()
+        .into_iter()
+        .find(|c| c.starts_with("__Host-portal_csrf="))
+        .unwrap();
+    for attribute in ["HttpOnly", "Secure", "SameSite=Lax", "Path=/"] {
+        assert!(cookie.contains(attribute), "{cookie} lacks {attribute}");
+    }
+    assert_eq!(reply.headers["x-content-type-options"], "nosniff");
+    assert_eq!(reply.headers["x-frame-options"], "DENY");
+    assert!(
+        reply.headers["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("frame-ancestors 'none'")
+    );
+    assert_eq!(reply.headers["cache-control"], "no-store");
+}
+
+#[tokio::test]
+async fn registering_by_email_mails_a_link_that_sets_the_password_once() {
+    let app = TestApp::new().await;
+    let mut browser = app.browser();
+    browser.get("/portal/register").await;
+    let reply = browser
+        .post_form("/portal/register", &[("email", "ADA@example.com")])
+        .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert!(reply.body.contains("we have sent a link"));
+    app.deliver_mail().await;
+    let mails = app.mailbox.to("ada@example.com");
+    assert_eq!(mails.len(), 1);
+    let mail = &mails[0];
+    assert_eq!(mail.business_name, "Acme Pest Control");
+    let EmailKind::SetPassword { link, expires_at } = &mail.kind else {
+        panic!("{:?}", mail.kind)
+    };
+    assert!(
+        link.starts_with("https://acme.portal.test/portal/set-password?token="),
+        "{link}"
+    );
+    assert!(*expires_at <= app.clock_now() + Duration::hours(1));
+
+    // Opening the link (a mail scanner would) only shows the form.
+    let path = path_of(link);
+    for _ in 0..2 {
+        let page = browser.get(&path).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert_eq!(page.headers["referrer-policy"], "no-referrer");
+        assert!(page.body.contains("Set your password"));
+    }
+    let token = path.split("token=").nth(1).unwrap().to_owned();
+    let done = browser
+        .post_form(
+            "/portal/set-password",
+            &[
+                ("token", &token),
+                ("password", PASSWORD),
+                ("password_confirm", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    assert_eq!(done.location(), "/portal/login?done=password");
+    // No automatic log-in after setting a password.
+    assert!(!browser.cookies.contains_key("__Host-portal_session"));
+
+    let again = browser
+        .post_form(
+            "/portal/set-password",
+            &[
+                ("token", &token),
+                ("password", "another fine pass"),
+                ("password_confirm", "another fine pass"),
+            ],
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::GONE, "a link works once");
+    assert_eq!(browser.get(&path).await.status, StatusCode::GONE);
+
+    app.logged_in("ada@example.com").await;
+}
+
+impl TestApp {
+    pub fn clock_now(&self) -> chrono::DateTime<chrono::Utc> {
+        use portal_core::shared::Clock;
+        self.clock.now()
+    }
+}
+
+#[tokio::test]
+async fn known_and_unknown_emails_get_the_same_answer_and_only_known_ones_a_mail() {
+    let app = TestApp::new().await;
+    let mut browser = app.browser();
+    browser.get("/portal/register").await;
+    let known = browser
+        .post_form("/portal/register", &[("email", "bob@example.com")])
+        .await;
+    let unknown = browser
+        .post_form("/portal/register", &[("email", "nobody@example.com")])
+        .await;
+    let portal_off = browser
+        .post_form("/portal/register", &[("email", "dan@example.com")])
+        .await;
+    assert_eq!(known.status, unknown.status);
+    assert_eq!(without_csrf(&known.body), without_csrf(&unknown.body));
+    assert_eq!(without_csrf(&known.body), without_csrf(&portal_off.body));
+    app.deliver_mail().await;
+    assert_eq!(app.mailbox.all().len(), 1);
+    assert_eq!(app.mailbox.all()[0].to.as_str(), "bob@example.com");
+
+    let forgot_known = browser
+        .post_form("/portal/forgot-password", &[("email", "bob@example.com")])
+        .await;
+    let forgot_unknown = browser
+        .post_form(
+            "/portal/forgot-password",
+            &[("email", "nobody@example.com")],
+        )
+        .await;
+    assert_eq!(
+        without_csrf(&forgot_known.body),
+        without_csrf(&forgot_unknown.body)
+    );
+}
+
+#[tokio::test]
+async fn a_malformed_email_is_a_clear_422_and_sends_nothing() {
+    let app = TestApp::new().await;
+    let mut browser = app.browser();
+    browser.get("/portal/register").await;
+    let reply = browser
+        .post_form("/portal/register", &[("email", "not-an-email")])
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(reply.body.contains("email is not a valid e-mail address"));
+    app.deliver_mail().await;
+    assert!(app.mailbox.all().is_empty());
+}
+
+#[tokio::test]
+async fn a_link_expires_after_an_hour() {
+    let app = TestApp::new().await;
+    let mut browser = app.browser();
+    browser.get("/portal/register").await;
+    browser
+        .post_form("/portal/register", &[("email", "bob@example.com")])
+        .await;
+    app.deliver_mail().await;
+    let path = path_of(&link_of(&app.mailbox.to("bob@example.com")[0]));
+    app.clock.advance(Duration::minutes(61));
+    assert_eq!(browser.get(&path).await.status, StatusCode::GONE);
+    let token = path.split("token=").nth(1).unwrap().to_owned();
+    let reply = browser
+        .post_form(
+            "/portal/set-password",
+            &[
+                ("token", &token),
+                ("password", PASSWORD),
+                ("password_confirm", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::GONE);
+    let mut fresh = app.browser();
+    fresh.get("/portal/login").await;
+    let login = fresh
+        .post_form(
+            "/portal/login",
+            &[("login", "bob@example.com"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(
+        login.status,
+        StatusCode::UNAUTHORIZED,
+        "the expired link set nothing"
+    );
+}
+
+#[tokio::test]
+async fn only_the_newest_link_works() {
+    let app = TestApp::new().await;
+    let mut browser = app.browser();
+    browser.get("/portal/register").await;
+    browser
+        .post_form("/portal/register", &[("email", "bob@example.com")])
+        .await;
+    browser
+        .post_form("/portal/register", &[("email", "bob@example.com")])
+        .await;
+    app.deliver_mail().await;
+    let mails = app.mailbox.to("bob@example.com");
+    assert_eq!(mails.len(), 2);
+    assert_eq!(
+        browser.get(&path_of(&link_of(&mails[0]))).await.status,
+        StatusCode::GONE
+    );
+    assert_eq!(
+        browser.get(&path_of(&link_of(&mails[1]))).await.status,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn forms_without_the_csrf_token_are_refused_and_write_nothing() {
+    let app = TestApp::new().await;
+    app.register("ada@example.com").await;
+    let mut browser = app.browser();
+    browser.get("/portal/login").await;
+    let reply = browser
+        .post_raw(
+            "/portal/login",
+            &[("login", "ada@example.com"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+    assert!(!browser.cookies.contains_key("__Host-portal_session"));
+    let forged = browser
+        .post_raw(
+            "/portal/register",
+            &[("email", "bob@example.com"), ("csrf_token", "0000")],
+        )
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    app.deliver_mail().await;
+    assert!(
+        app.mailbox.to("bob@example.com").is_empty(),
+        "a forged form sends no mail"
+    );
+
+    let mut logged_in = app.logged_in("ada@example.com").await;
+    let change = logged_in
+        .post_raw(
+            "/portal/account/password",
+            &[
+                ("current_password", PASSWORD),
+                ("new_password", "brand new secret"),
+                ("new_password_confirm", "brand new secret"),
+            ],
+        )
+        .await;
+    assert_eq!(change.status, StatusCode::FORBIDDEN);
+    let mut again = app.browser();
+    again.get("/portal/login").await;
+    let still = again
+        .post_form(
+            "/portal/login",
+            &[("login", "ada@example.com"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(
+        still.status,
+        StatusCode::SEE_OTHER,
+        "the old password still works"
+    );
+}
+
+#[tokio::test]
+async fn logging_in_sets_a_secure_session_cookie_and_shows_the_dashboard() {
+    let app = TestApp::new().await;
+    app.register("ada@example.com").await;
+    app.portal
+        .host()
+        .record_communication(
+            app.tenant_id(),
+            app.seeded.account_a,
+            "email",
+            "Spring treatment booked",
+            "See you on the 3rd.",
+            app.clock_now(),
+        )
+        .await
+        .unwrap();
+    let mut browser = app.browser();
+    browser.get("/portal/login").await;
+    let reply = browser
+        .post_form(
+            "/portal/login",
+            &[("login", "ada@example.com"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    assert_eq!(reply.location(), "/portal/");
+    let cookie = reply
+        .set_cookies()
+        .into_iter()
+        .find(|c| c.starts_with("__Host-portal_session="))
+        .unwrap();
+    for attribute in ["HttpOnly", "Secure", "SameSite=Lax", "Path=/"] {
+        assert!(cookie.contains(attribute), "{cookie} lacks {attribute}");
+    }
+    let dashboard = browser.get("/portal/").await;
+    assert_eq!(dashboard.status, StatusCode::OK);
+    assert!(dashboard.body.contains("Welcome, Ada Lovelace"));
+    assert!(
+        dashboard.body.contains("Spring treatment booked"),
+        "real communications are shown"
+    );
+    assert!(
+        dashboard.body.contains("You have no unpaid invoices"),
+        "empty states are explicit"
+    );
+    assert!(dashboard.body.contains("No jobs are open right now"));
+    assert!(dashboard.body.contains("You have no open tickets"));
+}
+
+#[tokio::test]
+async fn logging_in_by_phone_number_works_too() {
+    let app = TestApp::new().await;
+    app.register("ada@example.com").await;
+    app.logged_in("(555) 0100-01").await;
+}
+
+#[tokio::test]
+async fn the_dashboard_sends_strangers_to_the_login_page() {
+    let app = TestApp::new().await;
+    let reply = app.browser().get("/portal/").await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    assert_eq!(reply.location(), "/portal/login");
+    let mut forged = app.browser();
+    forged
+        .cookies
+        .insert("__Host-portal_session".into(), "f".repeat(64));
+    assert_eq!(
+        forged.get("/portal/account").await.status,
+        StatusCode::SEE_OTHER
+    );
+}
+
+#[tokio::test]
+async fn wrong_passwords_and_unknown_names_fail_alike() {
+    let app = TestApp::new().await;
+    app.register("ada@example.com").await;
+    let mut browser = app.browser();
+    browser.get("/portal/login").await;
+    let wrong = browser
+        .post_form(
+            "/portal/login",
+            &[("login", "ada@example.com"), ("password", "wrong password")],
+        )
+        .await;
+    let unknown = browser
+        .post_form(
+            "/portal/login",
+            &[("login", "zed@example.com"), ("password", "wrong password")],
+        )
+        .await;
+    let unregistered = browser
+        .post_form(
+            "/portal/login",
+            &[("login", "bob@example.com"), ("password", "wrong password")],
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    for other in [&unknown, &unregistered] {
+        assert_eq!(other.status, wrong.status);
+        assert_eq!(
+            without_csrf(&other.body)
+                .replace("zed@example.com", "X")
+                .replace("bob@example.com", "X"),
+            without_csrf(&wrong.body).replace("ada@example.com", "X")
+        );
+    }
+}
+
+#[tokio::test]
+async fn five_failures_lock_the_login_for_fifteen_minutes_and_a_reset_lifts_it() {
+    let app = TestApp::new().await;
+    app.register("ada@example.com").await;
+    let mut browser = app.browser();
+    browser.get("/portal/login").await;
+    for _ in 0..5 {
+        let reply = browser
+            .post_form(
+                "/portal/login",
+                &[("login", "ada@example.com"), ("password", "wrong password")],
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    }
+    let locked = browser
+        .post_form(
+            "/portal/login",
+            &[("login", "ada@example.com"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(
+        locked.status,
+        StatusCode::UNAUTHORIZED,
+        "the right password is refused while locked"
+    );
+    app.clock.advance(Duration::minutes(16));
+    app.logged_in("ada@example.com").await;
+
+    for _ in 0..5 {
+        browser
+            .post_form(
+                "/portal/login",
+                &[("login", "ada@example.com"), ("password", "wrong password")],
+            )
+            .await;
+    }
+    browser
+        .post_form("/portal/forgot-password", &[("email", "ada@example.com")])
+        .await;
+    app.deliver_mail().await;
+    let mail = app.mailbox.to("ada@example.com").pop().unwrap();
+    assert!(matches!(mail.kind, EmailKind::ResetPassword { .. }));
+    let path = path_of(&link_of(&mail));
+    let token = path.split("token=").nth(1).unwrap().to_owned();
+    let reset = browser
+        .post_form(
+            "/portal/set-password",
+            &[
+                ("token", &token),
+                ("password", "a brand new secret"),
+                ("password_confirm", "a brand new secret"),
+            ],
+        )
+        .await;
+    assert_eq!(reset.status, StatusCode::SEE_OTHER);
+    let login = browser
+        .post_form(
+            "/portal/login",
+            &[
+                ("login", "ada@example.com"),
+                ("password", "a brand new secret"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        login.status,
+        StatusCode::SEE_OTHER,
+        "a completed reset lifts the lock"
+    );
+}
+
+#[tokio::test]
+async fn a_weak_or_mismatched_new_password_is_refused_and_the_link_survives() {
+    let app = TestApp::new().await;
+    let mut browser = app.browser();
+    browser.get("/portal/register").await;
+    browser
+        .post_form("/portal/register", &[("email", "bob@example.com")])
+        .await;
+    app.deliver_mail().await;
+    let path = path_of(&link_of(&app.mailbox.to("bob@example.com")[0]));
+    let token = path.split("token=").nth(1).unwrap().to_owned();
+    let short = browser
+        .post_form(
+            "/portal/set-password",
+            &[
+                ("token", &token),
+                ("password", "short"),
+                ("password_confirm", "short"),
+            ],
+        )
+        .await;
+    assert_eq!(short.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(short.body.contains("at least 8 characters"));
+    let common = browser
+        .post_form(
+            "/portal/set-password",
+            &[
+                ("token", &token),
+                ("password", "password123"),
+                ("password_confirm", "password123"),
+            ],
+        )
+        .await;
+    assert_eq!(common.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let mismatch = browser
+        .post_form(
+            "/portal/set-password",
+            &[
+                ("token", &token),
+                ("password", PASSWORD),
+                ("password_confirm", "something else"),
+            ],
+        )
+        .await;
+    assert_eq!(mismatch.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        browser.get(&path).await.status,
+        StatusCode::OK,
+        "the link is still good"
+    );
+}
+
+#[tokio::test]
+async fn registering_by_known_facts_needs_all_three_to_match_and_never_says_which() {
+    let app = TestApp::new().await;
+    let mut browser = app.browser();
+    browser.get("/portal/register/details").await;
+    let attempt = |phone: &'static str, email: &'static str, postal: &'static str| {
+        vec![
+            ("phone", phone),
+            ("email", email),
+            ("postal_code", postal),
+            ("password", PASSWORD),
+            ("password_confirm", PASSWORD),
+        ]
+    };
+    let mut refusals = Vec::new();
+    for fields in [
+        attempt("555-0100-99", "bob@example.com", "23456"),
+        attempt("555-0100-02", "ada@example.com", "23456"),
+        attempt("555-0100-02", "bob@example.com", "99999"),
+    ] {
+        let reply = browser.post_form("/portal/register/details", &fields).await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(reply.body.contains("could not verify these details"));
+        refusals.push(reply);
+    }
+    let ok = browser
+        .post_form(
+            "/portal/register/details",
+            &attempt("(555) 0100-02", "BOB@example.com", "23456"),
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    assert_eq!(ok.location(), "/portal/login?done=registered");
+    app.logged_in("bob@example.com").await;
+    let twice = browser
+        .post_form(
+            "/portal/register/details",
+            &attempt("555-0100-02", "bob@example.com", "23456"),
+        )
+        .await;
+    assert_eq!(
+        twice.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "known facts cannot overwrite a password"
+    );
+}
+
+#[tokio::test]
+async fn an_account_with_the_portal_off_cannot_register_or_log_in() {
+    let app = TestApp::new().await;
+    let mut browser = app.browser();
+    browser.get("/portal/register/details").await;
+    let reply = browser
+        .post_form(
+            "/portal/register/details",
+            &[
+                ("phone", "555-0100-04"),
+                ("email", "dan@example.com"),
+                ("postal_code", "45678"),
+                ("password", PASSWORD),
+                ("password_confirm", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(reply.body.contains("could not verify these details"));
+}
+
+#[tokio::test]
+async fn a_tenant_requiring_history_refuses_accounts_without_it() {
+    let mut settings = demo_settings();
+    settings.registration.require_history = true;
+    let app = TestApp::with_settings(settings).await;
+    let mut upsert = account(
+        "B-1",
+        "1002",
+        "Bob's Garage",
+        "bob@example.com",
+        "555-0100-02",
+        "23456",
+        true,
+    );
+    upsert.has_history = false;
+    app.portal
+        .host()
+        .upsert_account(app.tenant_id(), &upsert)
+        .await
+        .unwrap();
+    let mut browser = app.browser();
+    browser.get("/portal/register").await;
+    browser
+        .post_form("/portal/register", &[("email", "bob@example.com")])
+        .await;
+    app.deliver_mail().await;
+    assert!(
+        app.mailbox.all().is_empty(),
+        "no link for an account without history"
+    );
+}
+
+#[tokio::test]
+async fn changing_the_password_needs_the_current_one_and_ends_other_sessions() {
+    let app = TestApp::new().await;
+    app.register("ada@example.com").await;
+    let mut phone = app.logged_in("ada@example.com").await;
+    let mut laptop = app.logged_in("ada@example.com").await;
+    let wrong = laptop
+        .post_form(
+            "/portal/account/password",
+            &[
+                ("current_password", "not my password"),
+                ("new_password", "brand new secret"),
+                ("new_password_confirm", "brand new secret"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(wrong.body.contains("is not your current password"));
+    let ok = laptop
+        .post_form(
+            "/portal/account/password",
+            &[
+                ("current_password", PASSWORD),
+                ("new_password", "brand new secret"),
+                ("new_password_confirm", "brand new secret"),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        laptop.get("/portal/account").await.status,
+        StatusCode::OK,
+        "this session lives on"
+    );
+    assert_eq!(
+        phone.get("/portal/account").await.status,
+        StatusCode::SEE_OTHER,
+        "the other session ended"
+    );
+    app.deliver_mail().await;
+    assert!(
+        app.mailbox
+            .to("ada@example.com")
+            .iter()
+            .any(|m| matches!(m.kind, EmailKind::PasswordChanged { .. }))
+    );
+}
+
+#[tokio::test]
+async fn the_account_page_shows_details_and_visible_custom_fields() {
+    let app = TestApp::new().await;
+    app.register("ada@example.com").await;
+    let mut browser = app.logged_in("ada@example.com").await;
+    let page = browser.get("/portal/account").await;
+    assert_eq!(page.status, StatusCode::OK);
+    for expected in [
+        "Ada&#39;s Bakery",
+        "1001",
+        "1 Main St",
+        "Gate code",
+        "4321",
+        "ada@example.com",
+        "primary",
+    ] {
+        assert!(page.body.contains(expected), "missing {expected}");
+    }
+}
+
+#[tokio::test]
+async fn a_contact_with_two_accounts_switches_and_everything_follows() {
+    let app = TestApp::new().await;
+    app.register("ada@example.com").await;
+    let host = app.portal.host();
+    host.record_communication(
+        app.tenant_id(),
+        app.seeded.account_c,
+        "note",
+        "Dock repaired",
+        "",
+        app.clock_now(),
+    )
+    .await
+    .unwrap();
+    let mut browser = app.logged_in("ada@example.com").await;
+    let before = browser.get("/portal/").await;
+    assert!(before.body.contains("Ada&#39;s Bakery"));
+    assert!(!before.body.contains("Dock repaired"));
+    assert!(
+        before.body.contains("Ada&#39;s Lake House"),
+        "the switcher lists both accounts"
+    );
+    let switch = browser
+        .post_form(
+            "/portal/switch-account",
+            &[("account_id", &app.seeded.account_c.to_string())],
+        )
+        .await;
+    assert_eq!(switch.status, StatusCode::SEE_OTHER);
+    let after = browser.get("/portal/").await;
+    assert!(after.body.contains("Dock repaired"));
+    let account = browser.get("/portal/account").await;
+    assert!(account.body.contains("1003"));
+    assert!(account.body.contains("member"));
+}
+
+#[tokio::test]
+async fn logging_out_ends_the_session() {
+    let app = TestApp::new().await;
+    app.register("ada@example.com").await;
+    let mut browser = app.logged_in("ada@example.com").await;
+    let session = browser.cookies["__Host-portal_session"].clone();
+    let reply = browser.post_form("/portal/logout", &[]).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    assert_eq!(reply.location(), "/portal/login?done=logout");
+    assert!(!browser.cookies.contains_key("__Host-portal_session"));
+    let mut replay = app.browser();
+    replay
+        .cookies
+        .insert("__Host-portal_session".into(), session);
+    assert_eq!(
+        replay.get("/portal/").await.status,
+        StatusCode::SEE_OTHER,
+        "the old cookie is dead"
+    );
+}
+
+#[tokio::test]
+async fn sessions_end_after_the_idle_timeout() {
+    let app = TestApp::new().await;
+    app.register("ada@example.com").await;
+    let mut browser = app.logged_in("ada@example.com").await;
+    app.clock.advance(Duration::minutes(20));
+    assert_eq!(browser.get("/portal/").await.status, StatusCode::OK);
+    app.clock.advance(Duration::minutes(20));
+    assert_eq!(
+        browser.get("/portal/").await.status,
+        StatusCode::OK,
+        "use pushed the idle expiry out"
+    );
+    app.clock.advance(Duration::minutes(31));
+    assert_eq!(browser.get("/portal/").await.status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn log_in_attempts_are_rate_limited_per_client() {
+    let app = TestApp::build(demo_settings(), |config| portal_http_axum::HttpConfig {
+        auth_rate_limit: Some(portal_http_axum::RateLimit {
+            per_minute: 3,
+            burst: 3,
+        }),
+        ..config
+    })
+    .await;
+    let mut browser = app.browser();
+    browser.get("/portal/login").await;
+    let mut statuses = Vec::new();
+    for _ in 0..5 {
+        let reply = browser
+            .post_form(
+                "/portal/login",
+                &[("login", "ada@example.com"), ("password", "wrong password")],
+            )
+            .await;
+        statuses.push(reply.status);
+    }
+    assert_eq!(&statuses[..3], &[StatusCode::UNAUTHORIZED; 3]);
+    assert_eq!(&statuses[3..], &[StatusCode::TOO_MANY_REQUESTS; 2]);
+}
+
+#[tokio::test]
+async fn registration_pages_follow_the_tenants_allowed_methods() {
+    let mut settings = PortalSettings::default();
+    settings.registration.email_on_file = false;
+    let app = TestApp::with_settings(settings).await;
+    let mut browser = app.browser();
+    let login = browser.get("/portal/login").await;
+    assert!(!login.body.contains("/portal/register\""));
+    assert!(login.body.contains("/portal/register/details"));
+    assert_eq!(
+        browser.get("/portal/register").await.status,
+        StatusCode::NOT_FOUND
+    );
+    let post = browser
+        .post_form("/portal/register", &[("email", "ada@example.com")])
+        .await;
+    assert_eq!(post.status, StatusCode::FORBIDDEN);
+}
