@@ -1,1 +1,79 @@
-//! placeholder
+//! # portal-store-sqlx
+//!
+//! Portal's store ports ([`portal_core::ports`]) on SQLite, the embedded
+//! default, and on PostgreSQL, with their migrations. Both adapters
+//! implement every context trait, so each is a [`Store`]:
+//!
+//! - [`SqliteStore`]: one file (or memory) next to the host. WAL, one
+//!   writer connection so read-then-write transactions never meet
+//!   `SQLITE_BUSY`, a pool of readers beside it.
+//! - [`PgStore`]: a PostgreSQL pool; several portal processes may share
+//!   the database (the outbox claim uses `FOR UPDATE SKIP LOCKED`).
+//!
+//! Each store runs its migrations (`migrations/sqlite`, `migrations/postgres`)
+//! when it connects. Queries are plain runtime `query_as` with bound
+//! parameters; the conformance suite in `tests/it` runs every contract of
+//! the ports against both databases.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), portal_core::ports::StoreError> {
+//! // Pick by URL: `sqlite://portal.db`, `sqlite::memory:`, `postgres://...`
+//! let store = portal_store_sqlx::connect("sqlite://portal.db").await?;
+//! # let _ = store;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! ## Storage encodings
+//!
+//! The tables and indexes are the same on both databases. Where SQLite has
+//! no native type, values are stored as follows (hosts and benchmarks that
+//! seed through [`SqliteStore::pool`] write them the same way):
+//!
+//! | value | PostgreSQL | SQLite |
+//! | --- | --- | --- |
+//! | ids | `UUID` | `BLOB`, the UUID's 16 bytes (sqlx's `Uuid` encoding) |
+//! | timestamps | `TIMESTAMPTZ` | `INTEGER` unix microseconds, UTC |
+//! | dates | `DATE` | `TEXT` `YYYY-MM-DD` |
+//! | money | `NUMERIC(19,4)` | `TEXT` decimal, e.g. `120.50` |
+//! | documents | `JSONB` | `TEXT` JSON |
+//! | booleans | `BOOLEAN` | `INTEGER` 0/1 |
+//!
+//! Money is read back as text into [`rust_decimal::Decimal`]; no float is
+//! involved anywhere. Timestamps keep microseconds on both.
+//!
+//! ## Modules
+//!
+//! - `sqlite/` and `postgres/`: one file per bounded context (`tenancy`,
+//!   `accounts`, `identity`, `outbox`, `dashboard`), the same names in both
+//! - `rows`: row shapes both databases return and their mapping to core's
+//!   models
+//! - `error`: database errors to [`StoreError`]
+
+mod error;
+mod postgres;
+mod rows;
+mod sqlite;
+
+use std::sync::Arc;
+
+use portal_core::ports::{Store, StoreError};
+
+pub use postgres::PgStore;
+pub use sqlite::SqliteStore;
+
+/// Connects to the database the URL names and runs its migrations:
+/// `sqlite:` URLs open a [`SqliteStore`] (`sqlite::memory:` an in-memory
+/// one), `postgres:` and `postgresql:` URLs a [`PgStore`]. Any other scheme
+/// is a [`StoreError::Backend`].
+pub async fn connect(url: &str) -> Result<Arc<dyn Store>, StoreError> {
+    let scheme = url.split(':').next().unwrap_or_default();
+    match scheme {
+        "sqlite" => Ok(Arc::new(SqliteStore::connect(url).await?)),
+        "postgres" | "postgresql" => Ok(Arc::new(PgStore::connect(url).await?)),
+        // Only the scheme is echoed: the rest may hold a password.
+        _ => Err(StoreError::Backend(format!(
+            "unsupported database URL scheme `{scheme}`: expected sqlite: or postgres:"
+        ))),
+    }
+}

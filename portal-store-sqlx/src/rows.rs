@@ -1,0 +1,494 @@
+//! Rows as both databases return them, and their conversion into core's
+//! models. The SQL differs per database; the shapes it returns do not, so
+//! each row type is declared once here and decoded from either.
+//!
+//! The one type that is stored differently is a timestamp: TIMESTAMPTZ on
+//! PostgreSQL, INTEGER unix microseconds on SQLite. [`Timestamp`] decodes
+//! from both. Column names are unique across the row types (`contact_name`,
+//! `account_name`) so a joined query can fill several with `flatten`.
+
+use std::collections::BTreeMap;
+use std::str::FromStr;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use portal_core::access::Role;
+use portal_core::accounts::{Account, Address, Communication};
+use portal_core::dashboard::{InvoiceRow, JobRow, Panel, TicketRow};
+use portal_core::identity::{
+    Contact, Credential, LoginCandidate, Membership, OneTimeToken, Session, SessionContext,
+    SessionKind, TokenHash, TokenPurpose,
+};
+use portal_core::outbox::{OutboxItem, OutboxMessage};
+use portal_core::ports::StoreError;
+use portal_core::shared::{
+    AccountId, CommunicationId, ContactId, EmailAddress, ExternalId, OutboxId, PhoneNumber,
+    PostalCode, SessionId, TenantId,
+};
+use portal_core::tenancy::{PortalSettings, Tenant, TenantSlug};
+use rust_decimal::Decimal;
+use sqlx::error::BoxDynError;
+use sqlx::postgres::{PgTypeInfo, PgValueRef, Postgres};
+use sqlx::sqlite::{Sqlite, SqliteTypeInfo, SqliteValueRef};
+use sqlx::types::Json;
+use sqlx::{Decode, FromRow, Type};
+use uuid::Uuid;
+
+use crate::error::backend;
+
+/// A point in time read from either database.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Timestamp(pub(crate) DateTime<Utc>);
+
+impl Type<Sqlite> for Timestamp {
+    fn type_info() -> SqliteTypeInfo {
+        <i64 as Type<Sqlite>>::type_info()
+    }
+
+    fn compatible(ty: &SqliteTypeInfo) -> bool {
+        <i64 as Type<Sqlite>>::compatible(ty)
+    }
+}
+
+impl<'r> Decode<'r, Sqlite> for Timestamp {
+    fn decode(value: SqliteValueRef<'r>) -> Result<Self, BoxDynError> {
+        let micros = <i64 as Decode<Sqlite>>::decode(value)?;
+        DateTime::from_timestamp_micros(micros)
+            .map(Timestamp)
+            .ok_or_else(|| format!("timestamp out of range: {micros} µs").into())
+    }
+}
+
+impl Type<Postgres> for Timestamp {
+    fn type_info() -> PgTypeInfo {
+        <DateTime<Utc> as Type<Postgres>>::type_info()
+    }
+
+    fn compatible(ty: &PgTypeInfo) -> bool {
+        <DateTime<Utc> as Type<Postgres>>::compatible(ty)
+    }
+}
+
+impl<'r> Decode<'r, Postgres> for Timestamp {
+    fn decode(value: PgValueRef<'r>) -> Result<Self, BoxDynError> {
+        <DateTime<Utc> as Decode<Postgres>>::decode(value).map(Timestamp)
+    }
+}
+
+/// How SQLite stores a timestamp: unix microseconds.
+pub(crate) fn micros(at: DateTime<Utc>) -> i64 {
+    at.timestamp_micros()
+}
+
+/// Reads a stored value back through core's parser; a value that fails was
+/// written by something other than this crate, which is a backend fault.
+fn stored<T, E: std::fmt::Display>(what: &str, parsed: Result<T, E>) -> Result<T, StoreError> {
+    parsed.map_err(|error| backend(format!("stored {what} does not parse: {error}")))
+}
+
+fn optional<T, E: std::fmt::Display>(
+    what: &str,
+    text: Option<String>,
+    parse: impl Fn(&str) -> Result<T, E>,
+) -> Result<Option<T>, StoreError> {
+    text.map(|text| stored(what, parse(&text))).transpose()
+}
+
+fn role(text: &str) -> Result<Role, StoreError> {
+    Role::parse(text).ok_or_else(|| backend(format!("stored role is unknown: {text}")))
+}
+
+fn count(total: i64) -> u64 {
+    u64::try_from(total).unwrap_or(0)
+}
+
+fn small_count(what: &str, value: i32) -> Result<u32, StoreError> {
+    stored(what, u32::try_from(value))
+}
+
+#[derive(FromRow)]
+pub(crate) struct TenantRow {
+    id: Uuid,
+    slug: String,
+    base_url: String,
+    settings: Json<PortalSettings>,
+}
+
+impl TryFrom<TenantRow> for Tenant {
+    type Error = StoreError;
+    fn try_from(row: TenantRow) -> Result<Self, StoreError> {
+        Ok(Tenant {
+            id: TenantId::from_uuid(row.id),
+            slug: stored("slug", TenantSlug::parse(&row.slug))?,
+            base_url: stored("base_url", url::Url::parse(&row.base_url))?,
+            settings: row.settings.0,
+        })
+    }
+}
+
+#[derive(FromRow)]
+pub(crate) struct AccountRow {
+    id: Uuid,
+    tenant_id: Uuid,
+    external_id: String,
+    number: String,
+    name: String,
+    address_line1: String,
+    address_line2: String,
+    address_city: String,
+    address_region: String,
+    address_postal_code: String,
+    address_country: String,
+    phone: Option<String>,
+    email: Option<String>,
+    postal_code: Option<String>,
+    custom_fields: Json<BTreeMap<String, String>>,
+    portal_enabled: bool,
+    has_history: bool,
+}
+
+impl TryFrom<AccountRow> for Account {
+    type Error = StoreError;
+    fn try_from(row: AccountRow) -> Result<Self, StoreError> {
+        Ok(Account {
+            id: AccountId::from_uuid(row.id),
+            tenant: TenantId::from_uuid(row.tenant_id),
+            external_id: stored("external_id", ExternalId::parse(&row.external_id))?,
+            number: row.number,
+            name: row.name,
+            address: Address {
+                line1: row.address_line1,
+                line2: row.address_line2,
+                city: row.address_city,
+                region: row.address_region,
+                postal_code: row.address_postal_code,
+                country: row.address_country,
+            },
+            phone: optional("phone", row.phone, PhoneNumber::parse)?,
+            email: optional("email", row.email, EmailAddress::parse)?,
+            postal_code: optional("postal_code", row.postal_code, PostalCode::parse)?,
+            custom_fields: row.custom_fields.0,
+            portal_enabled: row.portal_enabled,
+            has_history: row.has_history,
+        })
+    }
+}
+
+/// Converts a batch of account rows.
+pub(crate) fn accounts(rows: Vec<AccountRow>) -> Result<Vec<Account>, StoreError> {
+    rows.into_iter().map(Account::try_from).collect()
+}
+
+/// A contact, selected as `c.id AS contact_id, c.tenant_id, c.external_id
+/// AS contact_external_id, c.name AS contact_name, c.email AS
+/// contact_email, c.phone AS contact_phone, c.enabled AS contact_enabled`.
+#[derive(FromRow)]
+pub(crate) struct ContactRow {
+    contact_id: Uuid,
+    tenant_id: Uuid,
+    contact_external_id: String,
+    contact_name: String,
+    contact_email: Option<String>,
+    contact_phone: Option<String>,
+    contact_enabled: bool,
+}
+
+impl TryFrom<ContactRow> for Contact {
+    type Error = StoreError;
+    fn try_from(row: ContactRow) -> Result<Self, StoreError> {
+        Ok(Contact {
+            id: ContactId::from_uuid(row.contact_id),
+            tenant: TenantId::from_uuid(row.tenant_id),
+            external_id: stored("external_id", ExternalId::parse(&row.contact_external_id))?,
+            name: row.contact_name,
+            email: optional("email", row.contact_email, EmailAddress::parse)?,
+            phone: optional("phone", row.contact_phone, PhoneNumber::parse)?,
+            enabled: row.contact_enabled,
+        })
+    }
+}
+
+/// A contact and, when it has registered, its credential (a LEFT JOIN).
+#[derive(FromRow)]
+pub(crate) struct LoginCandidateRow {
+    #[sqlx(flatten)]
+    contact: ContactRow,
+    password_hash: Option<String>,
+    failed_attempts: Option<i32>,
+    locked_until: Option<Timestamp>,
+}
+
+impl TryFrom<LoginCandidateRow> for LoginCandidate {
+    type Error = StoreError;
+    fn try_from(row: LoginCandidateRow) -> Result<Self, StoreError> {
+        let credential = match row.password_hash {
+            Some(password_hash) => Some(Credential {
+                password_hash,
+                failed_attempts: small_count("failed_attempts", row.failed_attempts.unwrap_or(0))?,
+                locked_until: row.locked_until.map(|at| at.0),
+            }),
+            None => None,
+        };
+        Ok(LoginCandidate {
+            contact: row.contact.try_into()?,
+            credential,
+        })
+    }
+}
+
+/// A membership with what the account switcher shows, selected as
+/// `m.account_id, a.number AS account_number, a.name AS account_name,
+/// m.role, a.portal_enabled, a.has_history`.
+#[derive(FromRow)]
+pub(crate) struct MembershipRow {
+    account_id: Uuid,
+    account_number: String,
+    account_name: String,
+    role: String,
+    portal_enabled: bool,
+    has_history: bool,
+}
+
+impl TryFrom<MembershipRow> for Membership {
+    type Error = StoreError;
+    fn try_from(row: MembershipRow) -> Result<Self, StoreError> {
+        Ok(Membership {
+            account: AccountId::from_uuid(row.account_id),
+            account_number: row.account_number,
+            account_name: row.account_name,
+            role: role(&row.role)?,
+            portal_enabled: row.portal_enabled,
+            has_history: row.has_history,
+        })
+    }
+}
+
+/// A session, selected as `s.id AS session_id, s.tenant_id, s.contact_id,
+/// s.active_account_id, s.token_hash, s.kind, s.created_at, ...`.
+#[derive(FromRow)]
+pub(crate) struct SessionRow {
+    session_id: Uuid,
+    tenant_id: Uuid,
+    contact_id: Uuid,
+    active_account_id: Uuid,
+    token_hash: String,
+    kind: String,
+    created_at: Timestamp,
+    last_seen_at: Timestamp,
+    idle_expires_at: Timestamp,
+    absolute_expires_at: Timestamp,
+}
+
+impl TryFrom<SessionRow> for Session {
+    type Error = StoreError;
+    fn try_from(row: SessionRow) -> Result<Self, StoreError> {
+        Ok(Session {
+            id: SessionId::from_uuid(row.session_id),
+            tenant: TenantId::from_uuid(row.tenant_id),
+            contact: ContactId::from_uuid(row.contact_id),
+            active_account: AccountId::from_uuid(row.active_account_id),
+            token_hash: TokenHash::from_stored(row.token_hash),
+            kind: SessionKind::parse(&row.kind)
+                .ok_or_else(|| backend(format!("stored session kind is unknown: {}", row.kind)))?,
+            created_at: row.created_at.0,
+            last_seen_at: row.last_seen_at.0,
+            idle_expires_at: row.idle_expires_at.0,
+            absolute_expires_at: row.absolute_expires_at.0,
+        })
+    }
+}
+
+/// The session, its contact and its active membership, from one joined row.
+#[derive(FromRow)]
+pub(crate) struct SessionContextRow {
+    #[sqlx(flatten)]
+    session: SessionRow,
+    #[sqlx(flatten)]
+    contact: ContactRow,
+    #[sqlx(flatten)]
+    membership: MembershipRow,
+}
+
+impl TryFrom<SessionContextRow> for SessionContext {
+    type Error = StoreError;
+    fn try_from(row: SessionContextRow) -> Result<Self, StoreError> {
+        Ok(SessionContext {
+            session: row.session.try_into()?,
+            contact: row.contact.try_into()?,
+            membership: row.membership.try_into()?,
+        })
+    }
+}
+
+#[derive(FromRow)]
+pub(crate) struct TokenRow {
+    hash: String,
+    tenant_id: Uuid,
+    contact_id: Uuid,
+    purpose: String,
+    created_at: Timestamp,
+    expires_at: Timestamp,
+}
+
+impl TryFrom<TokenRow> for OneTimeToken {
+    type Error = StoreError;
+    fn try_from(row: TokenRow) -> Result<Self, StoreError> {
+        Ok(OneTimeToken {
+            hash: TokenHash::from_stored(row.hash),
+            tenant: TenantId::from_uuid(row.tenant_id),
+            contact: ContactId::from_uuid(row.contact_id),
+            purpose: TokenPurpose::parse(&row.purpose).ok_or_else(|| {
+                backend(format!("stored token purpose is unknown: {}", row.purpose))
+            })?,
+            created_at: row.created_at.0,
+            expires_at: row.expires_at.0,
+        })
+    }
+}
+
+/// A claimed outbox row; `due_at` only orders the batch.
+#[derive(FromRow)]
+pub(crate) struct OutboxRow {
+    id: Uuid,
+    tenant_id: Uuid,
+    payload: Json<OutboxMessage>,
+    attempts: i32,
+    due_at: Timestamp,
+}
+
+/// Converts a claimed batch, oldest due first (`RETURNING` has no order).
+pub(crate) fn outbox_items(mut rows: Vec<OutboxRow>) -> Result<Vec<OutboxItem>, StoreError> {
+    rows.sort_by_key(|row| (row.due_at.0, row.id));
+    rows.into_iter()
+        .map(|row| {
+            Ok(OutboxItem {
+                id: OutboxId::from_uuid(row.id),
+                tenant: TenantId::from_uuid(row.tenant_id),
+                message: row.payload.0,
+                attempts: small_count("attempts", row.attempts)?,
+            })
+        })
+        .collect()
+}
+
+/// An unpaid invoice with the panel's total count (`COUNT(*) OVER ()`).
+#[derive(FromRow)]
+pub(crate) struct InvoicePanelRow {
+    number: String,
+    due_on: NaiveDate,
+    balance: String,
+    currency: String,
+    total: i64,
+}
+
+/// The unpaid-invoices panel; overdue means due before `today`.
+pub(crate) fn invoice_panel(
+    rows: Vec<InvoicePanelRow>,
+    today: NaiveDate,
+) -> Result<Panel<InvoiceRow>, StoreError> {
+    let total = rows.first().map_or(0, |row| count(row.total));
+    let rows = rows
+        .into_iter()
+        .map(|row| {
+            Ok(InvoiceRow {
+                number: row.number,
+                is_overdue: row.due_on < today,
+                due_on: row.due_on,
+                balance: stored("balance", Decimal::from_str(row.balance.trim()))?,
+                currency: row.currency,
+            })
+        })
+        .collect::<Result<_, StoreError>>()?;
+    Ok(Panel { rows, total })
+}
+
+/// An open job with the panel's total count.
+#[derive(FromRow)]
+pub(crate) struct JobPanelRow {
+    number: String,
+    title: String,
+    status: String,
+    scheduled_for: Option<Timestamp>,
+    total: i64,
+}
+
+/// The open-jobs panel.
+pub(crate) fn job_panel(rows: Vec<JobPanelRow>) -> Panel<JobRow> {
+    let total = rows.first().map_or(0, |row| count(row.total));
+    let rows = rows
+        .into_iter()
+        .map(|row| JobRow {
+            number: row.number,
+            title: row.title,
+            status: row.status,
+            scheduled_for: row.scheduled_for.map(|at| at.0),
+        })
+        .collect();
+    Panel { rows, total }
+}
+
+/// An open ticket with the panel's total count.
+#[derive(FromRow)]
+pub(crate) struct TicketPanelRow {
+    number: String,
+    subject: String,
+    status: String,
+    updated_at: Timestamp,
+    total: i64,
+}
+
+/// The open-tickets panel.
+pub(crate) fn ticket_panel(rows: Vec<TicketPanelRow>) -> Panel<TicketRow> {
+    let total = rows.first().map_or(0, |row| count(row.total));
+    let rows = rows
+        .into_iter()
+        .map(|row| TicketRow {
+            number: row.number,
+            subject: row.subject,
+            status: row.status,
+            updated_at: row.updated_at.0,
+        })
+        .collect();
+    Panel { rows, total }
+}
+
+/// A communication with the panel's total count.
+#[derive(FromRow)]
+pub(crate) struct CommunicationPanelRow {
+    id: Uuid,
+    account_id: Uuid,
+    channel: String,
+    subject: String,
+    body: String,
+    occurred_at: Timestamp,
+    total: i64,
+}
+
+/// The recent-communications panel.
+pub(crate) fn communication_panel(rows: Vec<CommunicationPanelRow>) -> Panel<Communication> {
+    let total = rows.first().map_or(0, |row| count(row.total));
+    let rows = rows
+        .into_iter()
+        .map(|row| Communication {
+            id: CommunicationId::from_uuid(row.id),
+            account: AccountId::from_uuid(row.account_id),
+            channel: row.channel,
+            subject: row.subject,
+            body: row.body,
+            occurred_at: row.occurred_at.0,
+        })
+        .collect();
+    Panel { rows, total }
+}
+
+/// Caps a delivery error so one chatty mail server cannot bloat the table.
+pub(crate) fn error_text(error: &str) -> &str {
+    const MAX: usize = 2000;
+    if error.len() <= MAX {
+        return error;
+    }
+    let mut end = MAX;
+    while !error.is_char_boundary(end) {
+        end -= 1;
+    }
+    &error[..end]
+}

@@ -1,0 +1,293 @@
+//! Contacts and memberships: idempotent upserts, unique e-mail and phone
+//! per tenant, tenant isolation, memberships only within a tenant.
+
+use portal_core::access::Role;
+use portal_core::identity::LoginName;
+use portal_core::ports::StoreError;
+use portal_core::shared::{AccountId, ContactId, EmailAddress, PhoneNumber};
+
+use crate::harness::{TestDb, account, conformance, contact, contact_upsert, tenant};
+
+conformance!(
+    upserting_a_contact_twice_leaves_one_row_and_keeps_its_id,
+    another_contacts_email_is_a_conflict,
+    another_contacts_phone_is_a_conflict,
+    the_same_email_and_phone_in_another_tenant_are_no_conflict,
+    another_tenants_contacts_are_invisible,
+    a_membership_needs_a_contact_and_an_account_of_the_tenant,
+    granting_again_changes_the_role_and_memberships_list_by_account_name,
+    login_candidate_finds_by_email_or_phone_with_the_credential_once_set,
+);
+
+async fn upserting_a_contact_twice_leaves_one_row_and_keeps_its_id(db: TestDb) {
+    let tenant = tenant(&*db, "acme").await;
+    let mut upsert = contact_upsert("ada", "ada@example.com", Some("555 010 0101"));
+    let first = db.upsert_contact(tenant.id, &upsert).await.unwrap();
+    let second = db.upsert_contact(tenant.id, &upsert).await.unwrap();
+    assert_eq!(first, second);
+    assert_eq!(db.count("SELECT COUNT(*) FROM contacts").await, 1);
+    assert_eq!(first.email, upsert.email);
+    assert_eq!(first.phone, upsert.phone);
+
+    upsert.name = "Ada King".into();
+    upsert.email = Some(EmailAddress::parse("ada.king@example.com").unwrap());
+    upsert.phone = None;
+    upsert.enabled = false;
+    let updated = db.upsert_contact(tenant.id, &upsert).await.unwrap();
+    assert_eq!(updated.id, first.id);
+    assert_eq!(
+        (
+            updated.name.as_str(),
+            &updated.email,
+            &updated.phone,
+            updated.enabled
+        ),
+        ("Ada King", &upsert.email, &None, false)
+    );
+    assert_eq!(
+        db.contact(tenant.id, first.id).await.unwrap(),
+        Some(updated)
+    );
+}
+
+async fn another_contacts_email_is_a_conflict(db: TestDb) {
+    let tenant = tenant(&*db, "acme").await;
+    db.upsert_contact(tenant.id, &contact_upsert("ada", "ada@example.com", None))
+        .await
+        .unwrap();
+    let bob = db
+        .upsert_contact(tenant.id, &contact_upsert("bob", "bob@example.com", None))
+        .await
+        .unwrap();
+
+    // A new contact with Ada's e-mail, and Bob taking it in an update.
+    for external in ["eve", "bob"] {
+        let refused = db
+            .upsert_contact(
+                tenant.id,
+                &contact_upsert(external, "ada@example.com", None),
+            )
+            .await;
+        match refused {
+            Err(StoreError::Conflict(text)) => assert_eq!(text, "email already in use"),
+            other => panic!("expected a conflict, got {other:?}"),
+        }
+    }
+    assert_eq!(db.contact(tenant.id, bob.id).await.unwrap(), Some(bob));
+    assert_eq!(db.count("SELECT COUNT(*) FROM contacts").await, 2);
+}
+
+async fn another_contacts_phone_is_a_conflict(db: TestDb) {
+    let tenant = tenant(&*db, "acme").await;
+    db.upsert_contact(
+        tenant.id,
+        &contact_upsert("ada", "ada@example.com", Some("555 010 0101")),
+    )
+    .await
+    .unwrap();
+    // Written differently, the same number.
+    let refused = db
+        .upsert_contact(
+            tenant.id,
+            &contact_upsert("bob", "bob@example.com", Some("(555) 010-0101")),
+        )
+        .await;
+    match refused {
+        Err(StoreError::Conflict(text)) => assert_eq!(text, "phone already in use"),
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+    // Contacts without a phone never clash with each other.
+    for external in ["carl", "dora"] {
+        let email = format!("{external}@example.com");
+        db.upsert_contact(tenant.id, &contact_upsert(external, &email, None))
+            .await
+            .unwrap();
+    }
+    assert_eq!(db.count("SELECT COUNT(*) FROM contacts").await, 3);
+}
+
+async fn the_same_email_and_phone_in_another_tenant_are_no_conflict(db: TestDb) {
+    let acme = tenant(&*db, "acme").await;
+    let other = tenant(&*db, "other").await;
+    let upsert = contact_upsert("ada", "ada@example.com", Some("555 010 0101"));
+    let ours = db.upsert_contact(acme.id, &upsert).await.unwrap();
+    let theirs = db.upsert_contact(other.id, &upsert).await.unwrap();
+    assert_ne!(ours.id, theirs.id);
+}
+
+async fn another_tenants_contacts_are_invisible(db: TestDb) {
+    let acme = tenant(&*db, "acme").await;
+    let other = tenant(&*db, "other").await;
+    let ada = db
+        .upsert_contact(
+            acme.id,
+            &contact_upsert("ada", "ada@example.com", Some("555 010 0101")),
+        )
+        .await
+        .unwrap();
+    db.set_first_password(acme.id, ada.id, "hash", &[])
+        .await
+        .unwrap();
+    let email = ada.email.clone().unwrap();
+    let phone = ada.phone.clone().unwrap();
+
+    assert_eq!(db.contact(other.id, ada.id).await.unwrap(), None);
+    assert_eq!(
+        db.contact_by_external_id(other.id, &ada.external_id)
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(db.contact_by_email(other.id, &email).await.unwrap(), None);
+    assert_eq!(
+        db.login_candidate(other.id, &LoginName::Email(email.clone()))
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(
+        db.login_candidate(other.id, &LoginName::Phone(phone))
+            .await
+            .unwrap(),
+        None
+    );
+    assert!(db.memberships(other.id, ada.id).await.unwrap().is_empty());
+
+    assert_eq!(
+        db.contact_by_external_id(acme.id, &ada.external_id)
+            .await
+            .unwrap(),
+        Some(ada.clone())
+    );
+    assert_eq!(
+        db.contact_by_email(acme.id, &email).await.unwrap(),
+        Some(ada)
+    );
+}
+
+async fn a_membership_needs_a_contact_and_an_account_of_the_tenant(db: TestDb) {
+    let acme = tenant(&*db, "acme").await;
+    let other = tenant(&*db, "other").await;
+    let ours = (
+        contact(&*db, acme.id, "ada").await,
+        account(&*db, acme.id, "A").await,
+    );
+    let theirs = (
+        contact(&*db, other.id, "bob").await,
+        account(&*db, other.id, "B").await,
+    );
+
+    for (tenant, contact, account) in [
+        (acme.id, ours.0.id, theirs.1.id),
+        (acme.id, theirs.0.id, ours.1.id),
+        (other.id, ours.0.id, ours.1.id),
+        (acme.id, ContactId::new(), ours.1.id),
+        (acme.id, ours.0.id, AccountId::new()),
+    ] {
+        let refused = db
+            .grant_membership(tenant, contact, account, Role::Primary)
+            .await;
+        assert!(matches!(refused, Err(StoreError::NotFound)), "{refused:?}");
+    }
+    assert_eq!(db.count("SELECT COUNT(*) FROM memberships").await, 0);
+
+    db.grant_membership(acme.id, ours.0.id, ours.1.id, Role::Billing)
+        .await
+        .unwrap();
+    let memberships = db.memberships(acme.id, ours.0.id).await.unwrap();
+    assert_eq!(memberships.len(), 1);
+    assert_eq!(
+        (memberships[0].account, memberships[0].role),
+        (ours.1.id, Role::Billing)
+    );
+}
+
+async fn granting_again_changes_the_role_and_memberships_list_by_account_name(db: TestDb) {
+    let tenant = tenant(&*db, "acme").await;
+    let ada = contact(&*db, tenant.id, "ada").await;
+    let zoo = db
+        .upsert_account(
+            tenant.id,
+            &crate::harness::account_upsert("Z", "Zoo Supplies", "zoo@example.com", "5550100001"),
+        )
+        .await
+        .unwrap();
+    let mut off = crate::harness::account_upsert("M", "Main Street", "m@example.com", "5550100002");
+    off.portal_enabled = false;
+    off.has_history = false;
+    let main = db.upsert_account(tenant.id, &off).await.unwrap();
+
+    db.grant_membership(tenant.id, ada.id, zoo.id, Role::Viewer)
+        .await
+        .unwrap();
+    db.grant_membership(tenant.id, ada.id, main.id, Role::Member)
+        .await
+        .unwrap();
+    db.grant_membership(tenant.id, ada.id, zoo.id, Role::Primary)
+        .await
+        .unwrap();
+
+    let memberships = db.memberships(tenant.id, ada.id).await.unwrap();
+    let seen: Vec<_> = memberships
+        .iter()
+        .map(|m| {
+            (
+                m.account_name.as_str(),
+                m.account_number.as_str(),
+                m.role,
+                m.portal_enabled,
+                m.has_history,
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        vec![
+            ("Main Street", "N-M", Role::Member, false, false),
+            ("Zoo Supplies", "N-Z", Role::Primary, true, true),
+        ]
+    );
+    assert_eq!(db.count("SELECT COUNT(*) FROM memberships").await, 2);
+}
+
+async fn login_candidate_finds_by_email_or_phone_with_the_credential_once_set(db: TestDb) {
+    let tenant = tenant(&*db, "acme").await;
+    let ada = db
+        .upsert_contact(
+            tenant.id,
+            &contact_upsert("ada", "ada@example.com", Some("555 010 0101")),
+        )
+        .await
+        .unwrap();
+    let by_email = LoginName::Email(EmailAddress::parse("ADA@example.com").unwrap());
+    let by_phone = LoginName::Phone(PhoneNumber::parse("555-010-0101").unwrap());
+
+    let candidate = db
+        .login_candidate(tenant.id, &by_email)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (candidate.contact, candidate.credential),
+        (ada.clone(), None)
+    );
+
+    db.set_first_password(tenant.id, ada.id, "$argon2id$hash", &[])
+        .await
+        .unwrap();
+    for login in [&by_email, &by_phone] {
+        let candidate = db.login_candidate(tenant.id, login).await.unwrap().unwrap();
+        assert_eq!(candidate.contact, ada);
+        let credential = candidate.credential.unwrap();
+        assert_eq!(credential.password_hash, "$argon2id$hash");
+        assert_eq!(
+            (credential.failed_attempts, credential.locked_until),
+            (0, None)
+        );
+    }
+    let stranger = LoginName::Email(EmailAddress::parse("eve@example.com").unwrap());
+    assert_eq!(
+        db.login_candidate(tenant.id, &stranger).await.unwrap(),
+        None
+    );
+}

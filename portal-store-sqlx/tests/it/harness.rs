@@ -1,0 +1,564 @@
+//! What every conformance test stands on: a fresh database per test on
+//! either backend ([`TestDb`]), the `conformance!` macro that runs one test
+//! body on both, and small builders for the records tests need.
+//!
+//! SQLite tests get a temporary file (so the real writer + reader pools are
+//! exercised, and a second store can open the same file). PostgreSQL tests
+//! get a database of their own, created on the server named by
+//! `PORTAL_TEST_PG_URL` and dropped when the test passes; without that
+//! variable they fail, loudly, rather than skip.
+
+use std::collections::BTreeMap;
+use std::str::FromStr;
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use portal_core::access::{AccountScope, Role};
+use portal_core::accounts::{Account, AccountUpsert, Address};
+use portal_core::identity::{
+    Contact, ContactUpsert, OneTimeToken, RawToken, Session, SessionKind, TokenPurpose,
+};
+use portal_core::outbox::{DomainEvent, Email, EmailKind, OutboxMessage};
+use portal_core::ports::Store;
+use portal_core::shared::{
+    AccountId, ContactId, EmailAddress, ExternalId, PhoneNumber, PostalCode, SessionId, TenantId,
+};
+use portal_core::tenancy::{PortalSettings, Tenant, TenantSlug};
+use portal_store_sqlx::{PgStore, SqliteStore};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{AssertSqlSafe, Connection, PgConnection};
+use uuid::Uuid;
+
+/// The variable naming the PostgreSQL server the suite creates its
+/// databases on, e.g. `postgres://portal@127.0.0.1:5433/postgres`.
+pub const PG_URL_VAR: &str = "PORTAL_TEST_PG_URL";
+
+/// Runs each named test body (an `async fn(TestDb)`) once on SQLite and
+/// once on PostgreSQL, as `<name>::sqlite` and `<name>::postgres`.
+macro_rules! conformance {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    let db = crate::harness::TestDb::sqlite().await;
+                    super::$name(db).await;
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    let db = crate::harness::TestDb::postgres().await;
+                    let cleanup = db.cleanup();
+                    super::$name(db).await;
+                    cleanup.run().await;
+                }
+            }
+        )*
+    };
+}
+pub(crate) use conformance;
+
+/// Which database a test runs on, and what it needs to reach it again.
+enum Backend {
+    Sqlite {
+        store: SqliteStore,
+        /// The file lives in here; dropped (deleted) with the test.
+        dir: Arc<tempfile::TempDir>,
+    },
+    Postgres {
+        store: PgStore,
+        options: Box<PgConnectOptions>,
+    },
+}
+
+/// A fresh, migrated database for one test, and its store.
+pub struct TestDb {
+    /// The store under test, as the facade holds it.
+    pub store: Arc<dyn Store>,
+    backend: Backend,
+}
+
+impl TestDb {
+    /// A new SQLite database in a temporary file.
+    pub async fn sqlite() -> Self {
+        let dir = Arc::new(tempfile::tempdir().expect("a temporary directory"));
+        let store = SqliteStore::connect(&sqlite_url(&dir))
+            .await
+            .expect("SQLite store opens");
+        Self {
+            store: Arc::new(store.clone()),
+            backend: Backend::Sqlite { store, dir },
+        }
+    }
+
+    /// A new database on the PostgreSQL server named by `PORTAL_TEST_PG_URL`.
+    pub async fn postgres() -> Self {
+        let database = PgDatabase::create().await;
+        let store = pg_store(&database.options).await;
+        Self {
+            store: Arc::new(store.clone()),
+            backend: Backend::Postgres {
+                store,
+                options: Box::new(database.options),
+            },
+        }
+    }
+
+    /// A second, independent store (its own pools) on the same database:
+    /// another portal process, as far as the database can tell.
+    pub async fn another_store(&self) -> Arc<dyn Store> {
+        match &self.backend {
+            Backend::Sqlite { dir, .. } => Arc::new(
+                SqliteStore::connect(&sqlite_url(dir))
+                    .await
+                    .expect("second SQLite store opens"),
+            ),
+            Backend::Postgres { options, .. } => Arc::new(pg_store(options).await),
+        }
+    }
+
+    /// What to do once the test passed: drop its PostgreSQL database.
+    pub fn cleanup(&self) -> Cleanup {
+        Cleanup(match &self.backend {
+            Backend::Sqlite { .. } => None,
+            Backend::Postgres { options, .. } => Some(options.as_ref().clone()),
+        })
+    }
+
+    /// Runs a `SELECT COUNT(*) ...` written the same for both databases.
+    pub async fn count(&self, sql: &'static str) -> i64 {
+        let result = match &self.backend {
+            Backend::Sqlite { store, .. } => {
+                sqlx::query_scalar::<_, i64>(sql)
+                    .fetch_one(store.pool())
+                    .await
+            }
+            Backend::Postgres { store, .. } => {
+                sqlx::query_scalar::<_, i64>(sql)
+                    .fetch_one(store.pool())
+                    .await
+            }
+        };
+        result.unwrap_or_else(|error| panic!("{sql}: {error}"))
+    }
+
+    /// Stores an invoice for the dashboard (billing has no port for it yet).
+    pub async fn seed_invoice(
+        &self,
+        scope: AccountScope,
+        number: &str,
+        due_on: NaiveDate,
+        balance: &str,
+        status: &str,
+    ) {
+        let id = Uuid::now_v7();
+        let issued_on = due_on - Duration::days(30);
+        let (tenant, account) = (scope.tenant().as_uuid(), scope.account().as_uuid());
+        let result = match &self.backend {
+            Backend::Sqlite { store, .. } => sqlx::query(
+                "INSERT INTO invoices (id, tenant_id, account_id, number, issued_on, due_on, \
+                     currency, total, balance, status) \
+                 VALUES ($1, $2, $3, $4, $5, $6, 'USD', $7, $7, $8)",
+            )
+            .bind(id)
+            .bind(tenant)
+            .bind(account)
+            .bind(number)
+            .bind(issued_on)
+            .bind(due_on)
+            .bind(balance)
+            .bind(status)
+            .execute(store.pool())
+            .await
+            .map(drop),
+            Backend::Postgres { store, .. } => sqlx::query(
+                "INSERT INTO invoices (id, tenant_id, account_id, number, issued_on, due_on, \
+                     currency, total, balance, status) \
+                 VALUES ($1, $2, $3, $4, $5, $6, 'USD', CAST($7 AS NUMERIC), \
+                     CAST($7 AS NUMERIC), $8)",
+            )
+            .bind(id)
+            .bind(tenant)
+            .bind(account)
+            .bind(number)
+            .bind(issued_on)
+            .bind(due_on)
+            .bind(balance)
+            .bind(status)
+            .execute(store.pool())
+            .await
+            .map(drop),
+        };
+        result.expect("invoice seeded");
+    }
+
+    /// Stores a work order for the dashboard.
+    pub async fn seed_job(
+        &self,
+        scope: AccountScope,
+        number: &str,
+        status: &str,
+        scheduled_for: Option<DateTime<Utc>>,
+    ) {
+        let id = Uuid::now_v7();
+        let title = format!("Job {number}");
+        let (tenant, account) = (scope.tenant().as_uuid(), scope.account().as_uuid());
+        let sql = "INSERT INTO work_orders (id, tenant_id, account_id, number, title, status, \
+                       scheduled_for, created_at) \
+                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+        let result = match &self.backend {
+            Backend::Sqlite { store, .. } => sqlx::query(sql)
+                .bind(id)
+                .bind(tenant)
+                .bind(account)
+                .bind(number)
+                .bind(&title)
+                .bind(status)
+                .bind(scheduled_for.map(|at| at.timestamp_micros()))
+                .bind(now().timestamp_micros())
+                .execute(store.pool())
+                .await
+                .map(drop),
+            Backend::Postgres { store, .. } => sqlx::query(sql)
+                .bind(id)
+                .bind(tenant)
+                .bind(account)
+                .bind(number)
+                .bind(&title)
+                .bind(status)
+                .bind(scheduled_for)
+                .bind(now())
+                .execute(store.pool())
+                .await
+                .map(drop),
+        };
+        result.expect("work order seeded");
+    }
+
+    /// Stores a ticket for the dashboard.
+    pub async fn seed_ticket(
+        &self,
+        scope: AccountScope,
+        number: &str,
+        status: &str,
+        updated_at: DateTime<Utc>,
+    ) {
+        let id = Uuid::now_v7();
+        let subject = format!("Ticket {number}");
+        let (tenant, account) = (scope.tenant().as_uuid(), scope.account().as_uuid());
+        let sql = "INSERT INTO tickets (id, tenant_id, account_id, number, subject, status, \
+                       updated_at) \
+                   VALUES ($1, $2, $3, $4, $5, $6, $7)";
+        let result = match &self.backend {
+            Backend::Sqlite { store, .. } => sqlx::query(sql)
+                .bind(id)
+                .bind(tenant)
+                .bind(account)
+                .bind(number)
+                .bind(&subject)
+                .bind(status)
+                .bind(updated_at.timestamp_micros())
+                .execute(store.pool())
+                .await
+                .map(drop),
+            Backend::Postgres { store, .. } => sqlx::query(sql)
+                .bind(id)
+                .bind(tenant)
+                .bind(account)
+                .bind(number)
+                .bind(&subject)
+                .bind(status)
+                .bind(updated_at)
+                .execute(store.pool())
+                .await
+                .map(drop),
+        };
+        result.expect("ticket seeded");
+    }
+}
+
+impl std::ops::Deref for TestDb {
+    type Target = dyn Store;
+    fn deref(&self) -> &Self::Target {
+        self.store.as_ref()
+    }
+}
+
+/// A fresh, empty database on the test server.
+pub struct PgDatabase {
+    /// How to connect to it.
+    pub options: PgConnectOptions,
+    /// The same, as a URL.
+    pub url: String,
+}
+
+impl PgDatabase {
+    /// Creates a database with a random name on the server named by
+    /// `PORTAL_TEST_PG_URL`; panics, with what to do, when it is not set.
+    pub async fn create() -> Self {
+        let url = std::env::var(PG_URL_VAR).unwrap_or_else(|_| {
+            panic!(
+                "{PG_URL_VAR} is not set, so the PostgreSQL half of the store conformance \
+                 suite cannot run (it never skips silently). Start a server and set it, e.g. \
+                 {PG_URL_VAR}=postgres://portal@127.0.0.1:5433/postgres, or run scripts/test.sh, \
+                 which does both."
+            )
+        });
+        let server = PgConnectOptions::from_str(&url)
+            .unwrap_or_else(|error| panic!("{PG_URL_VAR} is not a PostgreSQL URL: {error}"));
+        let name = format!("portal_test_{}", Uuid::new_v4().simple());
+        let mut admin = PgConnection::connect_with(&server)
+            .await
+            .unwrap_or_else(|error| panic!("cannot reach the server in {PG_URL_VAR}: {error}"));
+        // A database name cannot be a bound parameter; this one is ours,
+        // a fixed prefix and hex digits.
+        sqlx::query(AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .execute(&mut admin)
+            .await
+            .expect("CREATE DATABASE");
+        admin.close().await.ok();
+        let mut database_url = url::Url::parse(&url).expect("a URL");
+        database_url.set_path(&format!("/{name}"));
+        Self {
+            options: server.database(&name),
+            url: database_url.into(),
+        }
+    }
+
+    /// What to do once the test passed: drop the database.
+    pub fn cleanup(&self) -> Cleanup {
+        Cleanup(Some(self.options.clone()))
+    }
+}
+
+/// Drops a passed test's PostgreSQL database. A failed test's database is
+/// kept, to look at.
+pub struct Cleanup(Option<PgConnectOptions>);
+
+impl Cleanup {
+    /// Drops the database, closing whatever connections the test left.
+    pub async fn run(self) {
+        let Some(options) = self.0 else { return };
+        let Some(name) = options.get_database().map(str::to_owned) else {
+            return;
+        };
+        let server = options.database("postgres");
+        if let Ok(mut admin) = PgConnection::connect_with(&server).await {
+            let _ = sqlx::query(AssertSqlSafe(format!(
+                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+            )))
+            .execute(&mut admin)
+            .await;
+            admin.close().await.ok();
+        }
+    }
+}
+
+fn sqlite_url(dir: &tempfile::TempDir) -> String {
+    format!("sqlite://{}", dir.path().join("portal.db").display())
+}
+
+async fn pg_store(options: &PgConnectOptions) -> PgStore {
+    let pool = PgPoolOptions::new()
+        .max_connections(5)
+        .connect_with(options.clone())
+        .await
+        .expect("connect to the test database");
+    PgStore::from_pool(pool)
+        .await
+        .expect("PostgreSQL store migrates")
+}
+
+/// The suite's "now": whole seconds, since both databases keep microseconds.
+pub fn now() -> DateTime<Utc> {
+    at("2030-03-04T09:00:00Z")
+}
+
+/// A point in time from RFC 3339 text.
+pub fn at(text: &str) -> DateTime<Utc> {
+    text.parse().expect("an RFC 3339 time")
+}
+
+/// A date from `YYYY-MM-DD`.
+pub fn date(text: &str) -> NaiveDate {
+    text.parse().expect("a YYYY-MM-DD date")
+}
+
+/// Stores a tenant with default settings under `slug`.
+pub async fn tenant(store: &dyn Store, slug: &str) -> Tenant {
+    let tenant = Tenant {
+        id: TenantId::new(),
+        slug: TenantSlug::parse(slug).expect("slug"),
+        base_url: format!("https://{slug}.portal.test/portal/")
+            .parse()
+            .expect("url"),
+        settings: PortalSettings {
+            display_name: format!("{slug} services"),
+            ..PortalSettings::default()
+        },
+    };
+    store.insert_tenant(&tenant).await.expect("tenant stored");
+    tenant
+}
+
+/// An account upsert with the given facts on file.
+pub fn account_upsert(external: &str, name: &str, email: &str, phone: &str) -> AccountUpsert {
+    AccountUpsert {
+        external_id: ExternalId::parse(external).expect("external id"),
+        number: format!("N-{external}"),
+        name: name.to_owned(),
+        address: Address {
+            line1: "1 Main St".into(),
+            city: "Springfield".into(),
+            postal_code: "12345".into(),
+            ..Address::default()
+        },
+        phone: Some(PhoneNumber::parse(phone).expect("phone")),
+        email: Some(EmailAddress::parse(email).expect("email")),
+        postal_code: Some(PostalCode::parse("12345").expect("postal code")),
+        custom_fields: BTreeMap::from([("Gate code".to_owned(), "4711".to_owned())]),
+        portal_enabled: true,
+        has_history: true,
+    }
+}
+
+/// Stores an account with the portal on.
+pub async fn account(store: &dyn Store, tenant: TenantId, external: &str) -> Account {
+    let upsert = account_upsert(
+        external,
+        &format!("Account {external}"),
+        &format!("{}@accounts.test", external.to_lowercase()),
+        "555 010 0100",
+    );
+    store
+        .upsert_account(tenant, &upsert)
+        .await
+        .expect("account stored")
+}
+
+/// A contact upsert with an e-mail and, optionally, a phone.
+pub fn contact_upsert(external: &str, email: &str, phone: Option<&str>) -> ContactUpsert {
+    ContactUpsert {
+        external_id: ExternalId::parse(external).expect("external id"),
+        name: format!("Contact {external}"),
+        email: Some(EmailAddress::parse(email).expect("email")),
+        phone: phone.map(|phone| PhoneNumber::parse(phone).expect("phone")),
+        enabled: true,
+    }
+}
+
+/// Stores an enabled contact with an e-mail made from its external id.
+pub async fn contact(store: &dyn Store, tenant: TenantId, external: &str) -> Contact {
+    let upsert = contact_upsert(
+        external,
+        &format!("{}@people.test", external.to_lowercase()),
+        None,
+    );
+    store
+        .upsert_contact(tenant, &upsert)
+        .await
+        .expect("contact stored")
+}
+
+/// One tenant with a contact who is a member of two accounts, registered
+/// with a password: what most identity tests start from.
+pub struct World {
+    pub tenant: Tenant,
+    pub contact: Contact,
+    pub account: Account,
+    pub second_account: Account,
+}
+
+impl World {
+    pub async fn new(store: &dyn Store, slug: &str) -> Self {
+        let tenant = tenant(store, slug).await;
+        let account_a = account(store, tenant.id, "A").await;
+        let account_b = account(store, tenant.id, "B").await;
+        let contact = contact(store, tenant.id, "ada").await;
+        for (account, role) in [(&account_a, Role::Primary), (&account_b, Role::Member)] {
+            store
+                .grant_membership(tenant.id, contact.id, account.id, role)
+                .await
+                .expect("membership granted");
+        }
+        store
+            .set_first_password(tenant.id, contact.id, "hash-0", &[])
+            .await
+            .expect("password set");
+        Self {
+            tenant,
+            contact,
+            account: account_a,
+            second_account: account_b,
+        }
+    }
+
+    /// A session for the contact on `account`, started at `started`:
+    /// 30 minutes idle, 12 hours absolute. Returns it and its raw token.
+    pub fn session_on(&self, account: AccountId, started: DateTime<Utc>) -> (Session, RawToken) {
+        let token = RawToken::from_client(&Uuid::new_v4().simple().to_string());
+        let session = Session {
+            id: SessionId::new(),
+            tenant: self.tenant.id,
+            contact: self.contact.id,
+            active_account: account,
+            token_hash: token.hash(),
+            kind: SessionKind::Cookie,
+            created_at: started,
+            last_seen_at: started,
+            idle_expires_at: started + Duration::minutes(30),
+            absolute_expires_at: started + Duration::hours(12),
+        };
+        (session, token)
+    }
+
+    /// Starts a session on the first account at [`now`].
+    pub async fn log_in(&self, store: &dyn Store) -> (Session, RawToken) {
+        let (session, token) = self.session_on(self.account.id, now());
+        store
+            .start_session(&session)
+            .await
+            .expect("session started");
+        (session, token)
+    }
+
+    /// A one-time token for the contact, issued at [`now`].
+    pub fn token(&self, purpose: TokenPurpose) -> (OneTimeToken, RawToken) {
+        token_for(self.tenant.id, self.contact.id, purpose)
+    }
+}
+
+/// A one-time token for `contact`, issued at [`now`] with the purpose's
+/// lifetime.
+pub fn token_for(
+    tenant: TenantId,
+    contact: ContactId,
+    purpose: TokenPurpose,
+) -> (OneTimeToken, RawToken) {
+    let raw = RawToken::from_client(&Uuid::new_v4().simple().to_string());
+    let token = OneTimeToken {
+        hash: raw.hash(),
+        tenant,
+        contact,
+        purpose,
+        created_at: now(),
+        expires_at: now() + purpose.lifetime(),
+    };
+    (token, raw)
+}
+
+/// A mail for the outbox.
+pub fn mail(to: &str) -> OutboxMessage {
+    OutboxMessage::Mail(Email {
+        to: EmailAddress::parse(to).expect("email"),
+        to_name: "Ada".into(),
+        business_name: "Acme".into(),
+        reply_to: None,
+        kind: EmailKind::PasswordChanged { changed_at: now() },
+    })
+}
+
+/// A host event for the outbox.
+pub fn event(contact: ContactId) -> OutboxMessage {
+    OutboxMessage::Event(DomainEvent::PasswordChanged { contact, at: now() })
+}

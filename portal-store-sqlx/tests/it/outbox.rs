@@ -1,0 +1,220 @@
+//! The outbox: rows are claimed under a lease by one worker only, oldest
+//! due first; completed rows are done; failed rows come back at their retry
+//! time or are given up on; a lost worker's lease runs out.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, Duration, Utc};
+use portal_core::outbox::{OutboxItem, OutboxMessage};
+use portal_core::ports::Store;
+use portal_core::shared::OutboxId;
+
+use crate::harness::{TestDb, World, conformance, mail, now};
+
+conformance!(
+    messages_come_back_as_written_with_their_tenant,
+    claiming_takes_due_rows_oldest_first_up_to_the_limit,
+    a_claimed_row_is_not_claimed_again_until_its_lease_runs_out,
+    a_completed_row_is_never_claimed_again,
+    a_failed_row_is_retried_at_its_retry_time_with_the_attempt_counted,
+    a_row_given_up_on_is_never_claimed_again,
+    two_workers_never_claim_the_same_row_and_together_claim_all,
+);
+
+fn lease(at: DateTime<Utc>) -> DateTime<Utc> {
+    at + Duration::minutes(2)
+}
+
+/// Writes `count` mails for the world's tenant through a port method that
+/// carries messages (a password change keeping no sessions).
+async fn write_mails(db: &dyn Store, world: &World, count: usize) -> Vec<OutboxMessage> {
+    let messages: Vec<_> = (0..count)
+        .map(|i| mail(&format!("customer{i}@example.com")))
+        .collect();
+    db.change_password(world.tenant.id, world.contact.id, "hash", None, &messages)
+        .await
+        .unwrap();
+    messages
+}
+
+fn ids(items: &[OutboxItem]) -> Vec<OutboxId> {
+    items.iter().map(|item| item.id).collect()
+}
+
+async fn messages_come_back_as_written_with_their_tenant(db: TestDb) {
+    let world = World::new(&*db, "acme").await;
+    let written = write_mails(&*db, &world, 2).await;
+    let claimed = db.claim_outbox(now(), lease(now()), 10).await.unwrap();
+    assert_eq!(claimed.len(), 2);
+    assert!(claimed.iter().all(|item| item.tenant == world.tenant.id));
+    assert!(claimed.iter().all(|item| item.attempts == 0));
+    let messages: Vec<_> = claimed.into_iter().map(|item| item.message).collect();
+    assert_eq!(messages, written, "oldest first, as written");
+}
+
+async fn claiming_takes_due_rows_oldest_first_up_to_the_limit(db: TestDb) {
+    let world = World::new(&*db, "acme").await;
+    let written = write_mails(&*db, &world, 5).await;
+    let first = db.claim_outbox(now(), lease(now()), 3).await.unwrap();
+    let rest = db.claim_outbox(now(), lease(now()), 3).await.unwrap();
+    assert_eq!((first.len(), rest.len()), (3, 2));
+    let messages: Vec<_> = first
+        .iter()
+        .chain(&rest)
+        .map(|i| i.message.clone())
+        .collect();
+    assert_eq!(messages, written);
+    assert!(
+        db.claim_outbox(now(), lease(now()), 3)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    // A row failed until later is not due before then, and a fresh row
+    // (due at once) goes first.
+    let retry_at = now() + Duration::minutes(5);
+    db.fail_outbox(first[0].id, "mail server down", Some(retry_at))
+        .await
+        .unwrap();
+    let later = retry_at + Duration::minutes(1);
+    let fresh = write_mails(&*db, &world, 1).await;
+    let claimed = db.claim_outbox(later, lease(later), 10).await.unwrap();
+    // The others' leases ran out by now too: all six are due.
+    assert_eq!(claimed.len(), 6);
+    assert_eq!(
+        claimed[0].message, written[1],
+        "the fresh and unfailed first"
+    );
+    assert!(claimed.iter().any(|item| item.message == fresh[0]));
+    assert_eq!(claimed.last().map(|item| item.id), Some(first[0].id));
+}
+
+async fn a_claimed_row_is_not_claimed_again_until_its_lease_runs_out(db: TestDb) {
+    let world = World::new(&*db, "acme").await;
+    write_mails(&*db, &world, 1).await;
+    let claimed = db.claim_outbox(now(), lease(now()), 10).await.unwrap();
+    assert_eq!(claimed.len(), 1);
+
+    let during = now() + Duration::minutes(1);
+    assert!(
+        db.claim_outbox(during, lease(during), 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // The worker died; once the lease ends, another worker takes the row.
+    let after = lease(now());
+    let again = db.claim_outbox(after, lease(after), 10).await.unwrap();
+    assert_eq!(ids(&again), ids(&claimed));
+    assert_eq!(again[0].attempts, 0);
+}
+
+async fn a_completed_row_is_never_claimed_again(db: TestDb) {
+    let world = World::new(&*db, "acme").await;
+    write_mails(&*db, &world, 2).await;
+    let claimed = db.claim_outbox(now(), lease(now()), 10).await.unwrap();
+    db.complete_outbox(claimed[0].id, now()).await.unwrap();
+
+    let much_later = now() + Duration::days(30);
+    let again = db
+        .claim_outbox(much_later, lease(much_later), 10)
+        .await
+        .unwrap();
+    assert_eq!(ids(&again), vec![claimed[1].id]);
+    assert_eq!(
+        db.count("SELECT COUNT(*) FROM outbox WHERE delivered_at IS NOT NULL")
+            .await,
+        1
+    );
+}
+
+async fn a_failed_row_is_retried_at_its_retry_time_with_the_attempt_counted(db: TestDb) {
+    let world = World::new(&*db, "acme").await;
+    write_mails(&*db, &world, 1).await;
+    let claimed = db.claim_outbox(now(), lease(now()), 10).await.unwrap();
+    let retry_at = now() + Duration::seconds(30);
+    db.fail_outbox(claimed[0].id, "421 try later", Some(retry_at))
+        .await
+        .unwrap();
+
+    // The lease is cleared, but the row waits for its retry time.
+    let before = retry_at - Duration::seconds(1);
+    assert!(
+        db.claim_outbox(before, lease(before), 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let retried = db
+        .claim_outbox(retry_at, lease(retry_at), 10)
+        .await
+        .unwrap();
+    assert_eq!(ids(&retried), ids(&claimed));
+    assert_eq!(retried[0].attempts, 1);
+
+    let next = retry_at + Duration::seconds(60);
+    db.fail_outbox(retried[0].id, "421 still busy", Some(next))
+        .await
+        .unwrap();
+    let retried = db.claim_outbox(next, lease(next), 10).await.unwrap();
+    assert_eq!(retried[0].attempts, 2);
+}
+
+async fn a_row_given_up_on_is_never_claimed_again(db: TestDb) {
+    let world = World::new(&*db, "acme").await;
+    write_mails(&*db, &world, 1).await;
+    let claimed = db.claim_outbox(now(), lease(now()), 10).await.unwrap();
+    // A long error is kept, cut to a sane length.
+    let error = "550 no such user ".repeat(500);
+    db.fail_outbox(claimed[0].id, &error, None).await.unwrap();
+
+    let much_later = now() + Duration::days(30);
+    assert!(
+        db.claim_outbox(much_later, lease(much_later), 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        db.count(
+            "SELECT COUNT(*) FROM outbox WHERE gave_up AND attempts = 1 AND last_error IS NOT NULL"
+        )
+        .await,
+        1
+    );
+}
+
+async fn two_workers_never_claim_the_same_row_and_together_claim_all(db: TestDb) {
+    let world = World::new(&*db, "acme").await;
+    const ROWS: usize = 200;
+    write_mails(&*db, &world, ROWS).await;
+    let stores = [db.store.clone(), db.another_store().await];
+
+    // Each worker claims small batches until nothing is left, as the
+    // outbox worker's loop does, both at once on separate pools.
+    let workers = stores.map(|store| async move {
+        let mut mine = Vec::new();
+        loop {
+            let batch = store.claim_outbox(now(), lease(now()), 7).await.unwrap();
+            if batch.is_empty() {
+                return mine;
+            }
+            mine.extend(ids(&batch));
+            tokio::task::yield_now().await;
+        }
+    });
+    let [first, second] = workers;
+    let (first, second) = tokio::join!(tokio::spawn(first), tokio::spawn(second));
+    let (first, second) = (first.unwrap(), second.unwrap());
+
+    let all: HashSet<_> = first.iter().chain(&second).copied().collect();
+    assert_eq!(first.len() + second.len(), ROWS, "no row claimed twice");
+    assert_eq!(all.len(), ROWS, "every row claimed");
+    assert!(
+        !first.is_empty() && !second.is_empty(),
+        "both workers got rows ({} and {})",
+        first.len(),
+        second.len()
+    );
+}

@@ -1,0 +1,374 @@
+//! Sessions: `session_context` is the one query every request runs, and
+//! returns nothing for an expired session, another tenant's token, a
+//! disabled contact, a revoked membership or an account whose portal is
+//! off. Plus touching, switching accounts, and ending sessions.
+
+use chrono::Duration;
+use portal_core::access::Role;
+use portal_core::identity::RawToken;
+use portal_core::ports::StoreError;
+use portal_core::shared::{AccountId, SessionId};
+
+use crate::harness::{TestDb, World, account, conformance, contact_upsert, now, tenant};
+
+conformance!(
+    a_live_session_gives_its_contact_and_active_membership,
+    a_session_ends_at_its_idle_expiry,
+    touching_pushes_the_idle_expiry_out_but_never_past_the_absolute_one,
+    a_session_ends_at_its_absolute_expiry,
+    touching_never_revives_an_expired_session,
+    a_session_token_is_nothing_in_another_tenant,
+    disabling_the_contact_ends_its_sessions,
+    switching_the_portal_off_ends_the_sessions_on_that_account,
+    revoking_a_membership_ends_the_sessions_on_that_account_only,
+    switching_needs_a_membership_of_an_account_with_the_portal_on,
+    ending_a_session_ends_only_that_session,
+    starting_a_session_deletes_expired_ones_and_clears_the_failure_count,
+    a_session_can_only_start_on_an_account_the_contact_belongs_to,
+);
+
+async fn a_live_session_gives_its_contact_and_active_membership(db: TestDb) {
+    let world = World::new(&*db, "acme").await;
+    let (session, token) = world.log_in(&*db).await;
+
+    let context = db
+        .session_context(world.tenant.id, &token.hash(), now())
+        .await
+        .unwrap()
+        .expect("a live session");
+    assert_eq!(context.session, session);
+    assert_eq!(context.contact, world.contact);
+    assert_eq!(context.membership.account, world.account.id);
+    assert_eq!(context.membership.account_name, world.account.name);
+    assert_eq!(context.membership.account_number, world.account.number);
+    assert_eq!(context.membership.role, Role::Primary);
+    assert!(context.membership.portal_enabled && context.membership.has_history);
+
+    let unknown = RawToken::from_client("not-a-token");
+    assert_eq!(
+        db.session_context(world.tenant.id, &unknown.hash(), now())
+            .await
+            .unwrap(),
+        None
+    );
+}
+
+async fn a_session_ends_at_its_idle_expiry(db: TestDb) {
+    let world = World::new(&*db, "acme").await;
+    let (session, token) = world.log_in(&*db).await;
+    let hash = token.hash();
+    let tenant = world.tenant.id;
+
+    let just_before = session.idle_expires_at - Duration::seconds(1);
+    assert!(
+        db.session_context(tenant, &hash, just_before)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert_eq!(
+        db.session_context(tenant, &hash, session.idle_expires_at)
+            .await
+            .unwrap(),
+        None
+    );
+}
+
+async fn touching_pushes_the_idle_expiry_out_but_never_past_the_absolute_one(db: TestDb) {
+    let world = World::new(&*db, "acme").await;
+    let (session, token) = world.log_in(&*db).await;
+    let tenant = world.tenant.id;
+
+    let later = now() + Duration::minutes(20);
+    db.touch_session(tenant, session.id, later, later + Duration::minutes(30))
+        .await
+        .unwrap();
+    let past_old_idle = session.idle_expires_at + Duration::minutes(5);
+    let context = db
+        .session_context(tenant, &token.hash(), past_old_idle)
+        .await
+        .unwrap()
+        .expect("touched, so still live");
+    assert_eq!(context.session.last_seen_at, later);
+    assert_eq!(
+        context.session.idle_expires_at,
+        later + Duration::minutes(30)
+    );
+
+    // Asked to go past the absolute expiry, the idle expiry stops at it.
+    let (mut short, short_token) = world.session_on(world.account.id, now());
+    short.absolute_expires_at = now() + Duration::minutes(40);
+    db.start_session(&short).await.unwrap();
+    db.touch_session(tenant, short.id, later, later + Duration::minutes(30))
+        .await
+        .unwrap();
+    let context = db
+        .session_context(tenant, &short_token.hash(), later)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(context.session.idle_expires_at, short.absolute_expires_at);
+}
+
+async fn a_session_ends_at_its_absolute_expiry(db: TestDb) {
+    let world = World::new(&*db, "acme").await;
+    let (session, token) = world.log_in(&*db).await;
+    let tenant = world.tenant.id;
+    // Used every 20 minutes all day long...
+    let mut at = now();
+    while at + Duration::minutes(20) < session.absolute_expires_at {
+        at += Duration::minutes(20);
+        db.touch_session(tenant, session.id, at, at + Duration::minutes(30))
+            .await
+            .unwrap();
+        assert!(
+            db.session_context(tenant, &token.hash(), at)
+                .await
+                .unwrap()
+                .is_some()
+        );
+    }
+    // ...it still ends at its absolute expiry.
+    assert_eq!(
+        db.session_context(tenant, &token.hash(), session.absolute_expires_at)
+            .await
+            .unwrap(),
+        None
+    );
+}
+
+async fn touching_never_revives_an_expired_session(db: TestDb) {
+    let world = World::new(&*db, "acme").await;
+    let (session, token) = world.log_in(&*db).await;
+    let late = session.idle_expires_at + Duration::minutes(1);
+    db.touch_session(
+        world.tenant.id,
+        session.id,
+        late,
+        late + Duration::minutes(30),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        db.session_context(world.tenant.id, &token.hash(), late)
+            .await
+            .unwrap(),
+        None
+    );
+}
+
+async fn a_session_token_is_nothing_in_another_tenant(db: TestDb) {
+    let world = World::new(&*db, "acme").await;
+    let other = World::new(&*db, "other").await;
+    let (session, token) = world.log_in(&*db).await;
+
+    assert_eq!(
+        db.session_context(other.tenant.id, &token.hash(), now())
+            .await
+            .unwrap(),
+        None
+    );
+    // Nor can another tenant touch, switch or end it.
+    let later = now() + Duration::minutes(25);
+    db.touch_session(
+        other.tenant.id,
+        session.id,
+        later,
+        later + Duration::minutes(30),
+    )
+    .await
+    .unwrap();
+    let refused = db
+        .switch_account(other.tenant.id, session.id, other.account.id)
+        .await;
+    assert!(matches!(refused, Err(StoreError::NotFound)), "{refused:?}");
+    db.end_session(other.tenant.id, session.id).await.unwrap();
+
+    let context = db
+        .session_context(world.tenant.id, &token.hash(), now())
+        .await
+        .unwrap()
+        .expect("untouched by the other tenant");
+    assert_eq!(context.session, session);
+}
+
+async fn disabling_the_contact_ends_its_sessions(db: TestDb) {
+    let world = World::new(&*db, "acme").await;
+    let (_, token) = world.log_in(&*db).await;
+    let mut upsert = contact_upsert("ada", "ada@people.test", None);
+    upsert.enabled = false;
+    db.upsert_contact(world.tenant.id, &upsert).await.unwrap();
+
+    assert_eq!(
+        db.session_context(world.tenant.id, &token.hash(), now())
+            .await
+            .unwrap(),
+        None
+    );
+}
+
+async fn switching_the_portal_off_ends_the_sessions_on_that_account(db: TestDb) {
+    let world = World::new(&*db, "acme").await;
+    let (_, on_first) = world.log_in(&*db).await;
+    let (second, on_second) = world.session_on(world.second_account.id, now());
+    db.start_session(&second).await.unwrap();
+
+    db.set_portal_enabled(world.tenant.id, world.account.id, false, &[])
+        .await
+        .unwrap();
+    let tenant = world.tenant.id;
+    assert_eq!(
+        db.session_context(tenant, &on_first.hash(), now())
+            .await
+            .unwrap(),
+        None
+    );
+    assert!(
+        db.session_context(tenant, &on_second.hash(), now())
+            .await
+            .unwrap()
+            .is_some()
+    );
+}
+
+async fn revoking_a_membership_ends_the_sessions_on_that_account_only(db: TestDb) {
+    let world = World::new(&*db, "acme").await;
+    let tenant = world.tenant.id;
+    let (first, on_first) = world.log_in(&*db).await;
+    let (second, on_second) = world.session_on(world.second_account.id, now());
+    db.start_session(&second).await.unwrap();
+
+    db.revoke_membership(tenant, world.contact.id, world.account.id)
+        .await
+        .unwrap();
+    assert_eq!(
+        db.session_context(tenant, &on_first.hash(), now())
+            .await
+            .unwrap(),
+        None
+    );
+    assert!(
+        db.session_context(tenant, &on_second.hash(), now())
+            .await
+            .unwrap()
+            .is_some()
+    );
+    let memberships = db.memberships(tenant, world.contact.id).await.unwrap();
+    assert_eq!(
+        memberships.iter().map(|m| m.account).collect::<Vec<_>>(),
+        vec![world.second_account.id]
+    );
+    // The session row itself is gone, not just hidden.
+    let refused = db
+        .switch_account(tenant, first.id, world.second_account.id)
+        .await;
+    assert!(matches!(refused, Err(StoreError::NotFound)), "{refused:?}");
+}
+
+async fn switching_needs_a_membership_of_an_account_with_the_portal_on(db: TestDb) {
+    let world = World::new(&*db, "acme").await;
+    let tenant = world.tenant.id;
+    let (session, token) = world.log_in(&*db).await;
+    let stranger_account = account(&*db, tenant, "C").await;
+    let other = World::new(&*db, "other").await;
+
+    for account in [stranger_account.id, other.account.id, AccountId::new()] {
+        let refused = db.switch_account(tenant, session.id, account).await;
+        assert!(matches!(refused, Err(StoreError::NotFound)), "{refused:?}");
+    }
+    let refused = db
+        .switch_account(tenant, SessionId::new(), world.second_account.id)
+        .await;
+    assert!(matches!(refused, Err(StoreError::NotFound)), "{refused:?}");
+
+    db.switch_account(tenant, session.id, world.second_account.id)
+        .await
+        .unwrap();
+    let context = db
+        .session_context(tenant, &token.hash(), now())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(context.session.active_account, world.second_account.id);
+    assert_eq!(context.membership.account, world.second_account.id);
+    assert_eq!(context.membership.role, Role::Member);
+
+    // A member of it, but its portal is off.
+    db.set_portal_enabled(tenant, world.account.id, false, &[])
+        .await
+        .unwrap();
+    let refused = db
+        .switch_account(tenant, session.id, world.account.id)
+        .await;
+    assert!(matches!(refused, Err(StoreError::NotFound)), "{refused:?}");
+}
+
+async fn ending_a_session_ends_only_that_session(db: TestDb) {
+    let world = World::new(&*db, "acme").await;
+    let tenant = world.tenant.id;
+    let (first, on_first) = world.log_in(&*db).await;
+    let (_, on_second) = world.log_in(&*db).await;
+
+    db.end_session(tenant, first.id).await.unwrap();
+    assert_eq!(
+        db.session_context(tenant, &on_first.hash(), now())
+            .await
+            .unwrap(),
+        None
+    );
+    assert!(
+        db.session_context(tenant, &on_second.hash(), now())
+            .await
+            .unwrap()
+            .is_some()
+    );
+}
+
+async fn starting_a_session_deletes_expired_ones_and_clears_the_failure_count(db: TestDb) {
+    let world = World::new(&*db, "acme").await;
+    let tenant = world.tenant.id;
+    // Started before the other, so its own clean-up cannot remove it.
+    let (recent, still_live) = world.session_on(world.account.id, now() - Duration::minutes(10));
+    db.start_session(&recent).await.unwrap();
+    let (yesterday, _) = world.session_on(world.account.id, now() - Duration::days(1));
+    db.start_session(&yesterday).await.unwrap();
+    let policy = world.tenant.settings.lockout;
+    for _ in 0..2 {
+        db.record_login_failure(tenant, world.contact.id, now(), &policy)
+            .await
+            .unwrap();
+    }
+    assert_eq!(db.count("SELECT COUNT(*) FROM sessions").await, 2);
+
+    world.log_in(&*db).await;
+    assert_eq!(db.count("SELECT COUNT(*) FROM sessions").await, 2);
+    assert!(
+        db.session_context(tenant, &still_live.hash(), now())
+            .await
+            .unwrap()
+            .is_some()
+    );
+    let login = portal_core::identity::LoginName::Email(world.contact.email.clone().unwrap());
+    let credential = db
+        .login_candidate(tenant, &login)
+        .await
+        .unwrap()
+        .unwrap()
+        .credential
+        .unwrap();
+    assert_eq!(credential.failed_attempts, 0);
+}
+
+async fn a_session_can_only_start_on_an_account_the_contact_belongs_to(db: TestDb) {
+    let world = World::new(&*db, "acme").await;
+    let stranger_account = account(&*db, world.tenant.id, "C").await;
+    let other = tenant(&*db, "other").await;
+    let (session, _) = world.session_on(stranger_account.id, now());
+    let refused = db.start_session(&session).await;
+    assert!(matches!(refused, Err(StoreError::NotFound)), "{refused:?}");
+    let (mut foreign, _) = world.session_on(world.account.id, now());
+    foreign.tenant = other.id;
+    let refused = db.start_session(&foreign).await;
+    assert!(matches!(refused, Err(StoreError::NotFound)), "{refused:?}");
+    assert_eq!(db.count("SELECT COUNT(*) FROM sessions").await, 0);
+}
