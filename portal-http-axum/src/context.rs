@@ -69,7 +69,12 @@ pub async fn resolve_tenant(
 
 /// The part of `original` before the router's own path: the mount point.
 fn mount_base(original: &str, inner: &str) -> String {
-    let base = original.strip_suffix(inner).unwrap_or("");
+    // A router nested at `/portal` sees `/portal` itself as `/`.
+    let base = match original.strip_suffix(inner) {
+        Some(base) => base,
+        None if inner == "/" => original,
+        None => "",
+    };
     base.trim_end_matches('/').to_owned()
 }
 
@@ -100,5 +105,6 @@ mod tests {
         assert_eq!(mount_base("/portal/login", "/login"), "/portal");
         assert_eq!(mount_base("/portal/acme/", "/"), "/portal/acme");
         assert_eq!(mount_base("/login", "/login"), "");
+        assert_eq!(mount_base("/portal", "/"), "/portal");
     }
 }

@@ -48,7 +48,11 @@ async fn main() -> anyhow::Result<()> {
     });
 
     let app = Router::new()
-        .route("/", get(|| async { Redirect::to("/portal/") }))
+        .route("/", get(|| async { Redirect::to("/portal/dashboard") }))
+        .route(
+            "/portal/",
+            get(|| async { Redirect::to("/portal/dashboard") }),
+        )
         .nest(
             "/portal",
             router(portal, HttpConfig::single_tenant(tenant.slug.as_str())),

@@ -110,18 +110,26 @@ pub async fn login_submit(
             let cookie = state
                 .cookies
                 .build(state.cookies.session, session.token.expose().to_owned());
-            (jar.add(cookie), Redirect::to(&format!("{}/", context.base))).into_response()
+            (
+                jar.add(cookie),
+                Redirect::to(&format!("{}/dashboard", context.base)),
+            )
+                .into_response()
         }
         Err(error) => fail(status_of(&error), error.to_string()),
     }
 }
+
+/// A form with nothing but its CSRF token.
+#[derive(Deserialize)]
+pub struct NoFields {}
 
 pub async fn logout(
     State(state): State<AppState>,
     context: RequestContext,
     jar: CookieJar,
     user: Result<PageUser, Response>,
-    CsrfForm(()): CsrfForm<()>,
+    CsrfForm(NoFields {}): CsrfForm<NoFields>,
 ) -> Response {
     if let Ok(PageUser(auth)) = user
         && let Err(error) = state.portal.log_out(&auth).await

@@ -25,7 +25,8 @@ use crate::security::Csrf;
 /// The page routes.
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/", get(portal::dashboard))
+        .route("/", get(portal::home))
+        .route("/dashboard", get(portal::dashboard))
         .route("/login", get(auth::login_page).post(auth::login_submit))
         .route("/logout", post(auth::logout))
         .route(

@@ -34,6 +34,12 @@ async fn layout(
     Ok(Layout::signed_in(title, context, csrf, auth, &memberships))
 }
 
+/// The portal's root: straight to the dashboard (which sends strangers on
+/// to the log-in page).
+pub async fn home(context: RequestContext) -> Response {
+    Redirect::to(&format!("{}/dashboard", context.base)).into_response()
+}
+
 #[derive(Template)]
 #[template(path = "dashboard.html")]
 struct DashboardPage {
@@ -202,7 +208,7 @@ pub async fn switch_account(
         return error_page(&context, PortalError::NotFound);
     };
     match state.portal.switch_account(&auth, account).await {
-        Ok(()) => Redirect::to(&format!("{}/", context.base)).into_response(),
+        Ok(()) => Redirect::to(&format!("{}/dashboard", context.base)).into_response(),
         Err(error) => error_page(&context, error),
     }
 }

@@ -215,7 +215,10 @@ async fn walk(
     assert_eq!(heading, "Welcome, Grace Hopper");
     let page = browser.source().await?;
     assert!(page.contains("Unpaid invoices") && page.contains("Recent communications"));
-    assert_eq!(browser.current_url().await?.as_str(), base_url);
+    assert_eq!(
+        browser.current_url().await?.as_str(),
+        format!("{base_url}dashboard")
+    );
 
     // Log out.
     browser
@@ -231,7 +234,7 @@ async fn walk(
         .text()
         .await?;
     assert_eq!(notice, "You have logged out.");
-    browser.goto(base_url).await?;
+    browser.goto(&format!("{base_url}dashboard")).await?;
     assert!(
         browser
             .current_url()

@@ -70,6 +70,7 @@ pub struct Seeded {
     /// Ada: primary on account A and member of account C ("related property").
     pub ada: ContactId,
     /// Bob: primary on account B (portal on, no password yet).
+    #[allow(dead_code)]
     pub bob: ContactId,
     pub account_a: AccountId,
     pub account_b: AccountId,

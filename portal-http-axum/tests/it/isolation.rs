@@ -27,7 +27,7 @@ async fn a_contact_never_sees_another_accounts_communications() {
     .unwrap();
     let mut ada = app.logged_in("ada@example.com").await;
     assert!(
-        !ada.get("/portal/")
+        !ada.get("/portal/dashboard")
             .await
             .body
             .contains("Bob&#39;s secret quote")
@@ -39,7 +39,7 @@ async fn a_contact_never_sees_another_accounts_communications() {
     assert!(!dashboard.body.contains("secret quote"));
     let mut bob = app.logged_in("bob@example.com").await;
     assert!(
-        bob.get("/portal/")
+        bob.get("/portal/dashboard")
             .await
             .body
             .contains("Bob&#39;s secret quote")
@@ -68,7 +68,10 @@ async fn switching_to_another_contacts_account_is_404_on_pages_and_api() {
         .await;
     assert_eq!(garbage.status, StatusCode::NOT_FOUND);
     assert!(
-        ada.get("/portal/").await.body.contains("Ada&#39;s Bakery"),
+        ada.get("/portal/dashboard")
+            .await
+            .body
+            .contains("Ada&#39;s Bakery"),
         "still on her own account"
     );
     let token = app.api_token("ada@example.com").await;
@@ -94,11 +97,17 @@ async fn revoking_access_or_switching_the_portal_off_ends_sessions_at_once() {
     host.revoke_membership(app.tenant_id(), app.seeded.ada, app.seeded.account_a)
         .await
         .unwrap();
-    assert_eq!(ada.get("/portal/").await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        ada.get("/portal/dashboard").await.status,
+        StatusCode::SEE_OTHER
+    );
     host.set_portal_enabled(app.tenant_id(), app.seeded.account_b, false)
         .await
         .unwrap();
-    assert_eq!(bob.get("/portal/").await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        bob.get("/portal/dashboard").await.status,
+        StatusCode::SEE_OTHER
+    );
     let mut again = app.browser();
     again.get("/portal/login").await;
     let refused = again
@@ -116,7 +125,7 @@ async fn revoking_access_or_switching_the_portal_off_ends_sessions_at_once() {
     let mut ada_again = app.logged_in("ada@example.com").await;
     assert!(
         ada_again
-            .get("/portal/")
+            .get("/portal/dashboard")
             .await
             .body
             .contains("Ada&#39;s Lake House")

@@ -7,4 +7,5 @@ mod browser;
 mod browser_flow;
 mod harness;
 mod isolation;
+mod outbox;
 mod pages;

@@ -306,7 +306,7 @@ async fn logging_in_sets_a_secure_session_cookie_and_shows_the_dashboard() {
         )
         .await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER);
-    assert_eq!(reply.location(), "/portal/");
+    assert_eq!(reply.location(), "/portal/dashboard");
     let cookie = reply
         .set_cookies()
         .into_iter()
@@ -315,7 +315,7 @@ async fn logging_in_sets_a_secure_session_cookie_and_shows_the_dashboard() {
     for attribute in ["HttpOnly", "Secure", "SameSite=Lax", "Path=/"] {
         assert!(cookie.contains(attribute), "{cookie} lacks {attribute}");
     }
-    let dashboard = browser.get("/portal/").await;
+    let dashboard = browser.get("/portal/dashboard").await;
     assert_eq!(dashboard.status, StatusCode::OK);
     assert!(dashboard.body.contains("Welcome, Ada Lovelace"));
     assert!(
@@ -338,9 +338,17 @@ async fn logging_in_by_phone_number_works_too() {
 }
 
 #[tokio::test]
+async fn the_portal_root_leads_to_the_dashboard() {
+    let app = TestApp::new().await;
+    let reply = app.browser().get("/portal").await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    assert_eq!(reply.location(), "/portal/dashboard");
+}
+
+#[tokio::test]
 async fn the_dashboard_sends_strangers_to_the_login_page() {
     let app = TestApp::new().await;
-    let reply = app.browser().get("/portal/").await;
+    let reply = app.browser().get("/portal/dashboard").await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER);
     assert_eq!(reply.location(), "/portal/login");
     let mut forged = app.browser();
@@ -697,7 +705,7 @@ async fn a_contact_with_two_accounts_switches_and_everything_follows() {
     .await
     .unwrap();
     let mut browser = app.logged_in("ada@example.com").await;
-    let before = browser.get("/portal/").await;
+    let before = browser.get("/portal/dashboard").await;
     assert!(before.body.contains("Ada&#39;s Bakery"));
     assert!(!before.body.contains("Dock repaired"));
     assert!(
@@ -711,7 +719,7 @@ async fn a_contact_with_two_accounts_switches_and_everything_follows() {
         )
         .await;
     assert_eq!(switch.status, StatusCode::SEE_OTHER);
-    let after = browser.get("/portal/").await;
+    let after = browser.get("/portal/dashboard").await;
     assert!(after.body.contains("Dock repaired"));
     let account = browser.get("/portal/account").await;
     assert!(account.body.contains("1003"));
@@ -733,7 +741,7 @@ async fn logging_out_ends_the_session() {
         .cookies
         .insert("__Host-portal_session".into(), session);
     assert_eq!(
-        replay.get("/portal/").await.status,
+        replay.get("/portal/dashboard").await.status,
         StatusCode::SEE_OTHER,
         "the old cookie is dead"
     );
@@ -745,15 +753,21 @@ async fn sessions_end_after_the_idle_timeout() {
     app.register("ada@example.com").await;
     let mut browser = app.logged_in("ada@example.com").await;
     app.clock.advance(Duration::minutes(20));
-    assert_eq!(browser.get("/portal/").await.status, StatusCode::OK);
+    assert_eq!(
+        browser.get("/portal/dashboard").await.status,
+        StatusCode::OK
+    );
     app.clock.advance(Duration::minutes(20));
     assert_eq!(
-        browser.get("/portal/").await.status,
+        browser.get("/portal/dashboard").await.status,
         StatusCode::OK,
         "use pushed the idle expiry out"
     );
     app.clock.advance(Duration::minutes(31));
-    assert_eq!(browser.get("/portal/").await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        browser.get("/portal/dashboard").await.status,
+        StatusCode::SEE_OTHER
+    );
 }
 
 #[tokio::test]
