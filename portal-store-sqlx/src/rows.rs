@@ -97,6 +97,20 @@ fn role(text: &str) -> Result<Role, StoreError> {
     Role::parse(text).ok_or_else(|| backend(format!("stored role is unknown: {text}")))
 }
 
+/// Decimal places money is stored with: PostgreSQL's `NUMERIC(19,4)`.
+/// Amounts are read back at exactly this scale on both databases, so the
+/// same invoice shows the same `Decimal` (and the same text) on either;
+/// rounding to the currency's minor unit is core's business, not ours.
+const MONEY_SCALE: u32 = 4;
+
+/// Reads stored money text (`'120.50'` on SQLite, `'120.5000'` from
+/// PostgreSQL) at [`MONEY_SCALE`] decimal places.
+fn money(what: &str, text: &str) -> Result<Decimal, StoreError> {
+    let mut amount = stored(what, Decimal::from_str(text.trim()))?;
+    amount.rescale(MONEY_SCALE);
+    Ok(amount)
+}
+
 fn count(total: i64) -> u64 {
     u64::try_from(total).unwrap_or(0)
 }
@@ -393,7 +407,7 @@ pub(crate) fn invoice_panel(
                 number: row.number,
                 is_overdue: row.due_on < today,
                 due_on: row.due_on,
-                balance: stored("balance", Decimal::from_str(row.balance.trim()))?,
+                balance: money("balance", &row.balance)?,
                 currency: row.currency,
             })
         })

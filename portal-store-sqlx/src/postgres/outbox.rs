@@ -68,6 +68,9 @@ impl OutboxStore for PgStore {
     }
 
     async fn complete_outbox(&self, id: OutboxId, at: DateTime<Utc>) -> Result<(), StoreError> {
+        // The row is kept, payload and all, for inspection; delivered rows
+        // can be purged at will. (A payload may hold a set-password link,
+        // which is single use and expires within the hour or week anyway.)
         sqlx::query("UPDATE outbox SET delivered_at = $2, leased_until = NULL WHERE id = $1")
             .bind(id.as_uuid())
             .bind(at)

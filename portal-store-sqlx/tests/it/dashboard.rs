@@ -106,6 +106,16 @@ async fn panels_show_the_accounts_open_items_in_order_with_their_totals(db: Test
             ("INV-5", money("50.00"), false),
         ]
     );
+    // The same text on both databases: the stored scale of 4 places.
+    let texts: Vec<_> = invoices
+        .rows
+        .iter()
+        .map(|r| r.balance.to_string())
+        .collect();
+    assert_eq!(
+        texts,
+        ["10.1000", "1234567.8912", "0.3000", "40.0000", "50.0000"]
+    );
     assert_eq!(invoices.rows[1].due_on, date("2030-03-03"));
     assert_eq!(invoices.rows[1].currency, "USD");
 
