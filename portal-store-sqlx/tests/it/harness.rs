@@ -63,7 +63,7 @@ enum Backend {
     Sqlite {
         store: SqliteStore,
         /// The file lives in here; dropped (deleted) with the test.
-        dir: Arc<tempfile::TempDir>,
+        dir: tempfile::TempDir,
     },
     Postgres {
         store: PgStore,
@@ -81,7 +81,7 @@ pub struct TestDb {
 impl TestDb {
     /// A new SQLite database in a temporary file.
     pub async fn sqlite() -> Self {
-        let dir = Arc::new(tempfile::tempdir().expect("a temporary directory"));
+        let dir = tempfile::tempdir().expect("a temporary directory");
         let store = SqliteStore::connect(&sqlite_url(&dir))
             .await
             .expect("SQLite store opens");
