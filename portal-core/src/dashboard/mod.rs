@@ -69,6 +69,13 @@ pub struct InvoiceRow {
     pub is_overdue: bool,
 }
 
+impl InvoiceRow {
+    /// The balance as customers read it (`120.50 USD`).
+    pub fn balance_text(&self) -> String {
+        crate::shared::format_amount(self.balance, &self.currency)
+    }
+}
+
 /// An open job on the dashboard.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct JobRow {

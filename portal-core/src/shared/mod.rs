@@ -1,9 +1,10 @@
-//! Building blocks every context uses: ids, parsed contact points, the clock,
-//! pagination and the parse error.
+//! Building blocks every context uses: ids, parsed contact points, money
+//! rounding, the clock, pagination and the parse error.
 
 mod clock;
 mod contact_points;
 mod ids;
+mod money;
 mod page;
 
 #[cfg(any(test, feature = "mocks"))]
@@ -11,6 +12,7 @@ pub use clock::MockClock;
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use contact_points::{EmailAddress, PhoneNumber, PostalCode};
 pub use ids::{AccountId, CommunicationId, ContactId, ExternalId, OutboxId, SessionId, TenantId};
+pub use money::{format_amount, minor_unit_digits, round_to_minor_unit};
 pub use page::{Page, PageRequest};
 
 /// A value from outside did not meet its type's rules.

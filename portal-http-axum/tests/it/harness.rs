@@ -81,6 +81,8 @@ pub struct Seeded {
 
 pub struct TestApp {
     pub portal: Portal,
+    /// The store itself, to seed tables that have no host API yet.
+    pub store: portal_store_sqlx::SqliteStore,
     pub app: Router,
     pub clock: Arc<FixedClock>,
     pub mailbox: Mailbox,
@@ -125,13 +127,14 @@ pub fn contact(external: &str, name: &str, email: &str, phone: Option<&str>) -> 
     }
 }
 
-pub async fn new_portal(clock: Arc<FixedClock>) -> Portal {
+pub async fn new_portal(clock: Arc<FixedClock>) -> (Portal, portal_store_sqlx::SqliteStore) {
     let store = portal_store_sqlx::SqliteStore::in_memory().await.unwrap();
-    Portal::builder(Arc::new(store))
+    let portal = Portal::builder(Arc::new(store.clone()))
         .hasher(Arc::new(Argon2Hasher::insecure_for_tests()))
         .clock(clock)
         .build()
-        .unwrap()
+        .unwrap();
+    (portal, store)
 }
 
 /// Seeds one tenant ("acme") with accounts A, B, C and one with the portal off.
@@ -277,7 +280,7 @@ impl TestApp {
         configure: impl FnOnce(HttpConfig) -> HttpConfig,
     ) -> Self {
         let clock = Arc::new(FixedClock::at("2026-11-23T09:00:00Z".parse().unwrap()));
-        let portal = new_portal(clock.clone()).await;
+        let (portal, store) = new_portal(clock.clone()).await;
         let seeded = seed(&portal, "acme", settings).await;
         let config = configure(HttpConfig {
             auth_rate_limit: None,
@@ -286,6 +289,7 @@ impl TestApp {
         let app = Router::new().nest("/portal", router(portal.clone(), config));
         Self {
             portal,
+            store,
             app,
             clock,
             mailbox: Mailbox::default(),

@@ -814,3 +814,91 @@ async fn registration_pages_follow_the_tenants_allowed_methods() {
         .await;
     assert_eq!(post.status, StatusCode::FORBIDDEN);
 }
+
+/// Inserts rows into the panels' tables directly: billing, jobs and tickets
+/// get their host APIs in later work, the dashboard reads them already.
+async fn seed_panels(app: &TestApp, account: portal_core::shared::AccountId, prefix: &str) {
+    let pool = app.store.pool();
+    let tenant = app.tenant_id().as_uuid();
+    let account = account.as_uuid();
+    let id = || uuid::Uuid::now_v7();
+    for (number, due, balance, status) in [
+        ("1", "2026-10-01", "120.5", "open"),
+        ("2", "2026-12-31", "80", "partially_paid"),
+        ("3", "2026-09-01", "99", "paid"),
+    ] {
+        sqlx::query("INSERT INTO invoices (id, tenant_id, account_id, number, issued_on, due_on, currency, total, balance, status) VALUES (?, ?, ?, ?, '2026-09-01', ?, 'USD', ?, ?, ?)")
+            .bind(&id().as_bytes()[..]).bind(&tenant.as_bytes()[..]).bind(&account.as_bytes()[..])
+            .bind(format!("{prefix}-INV-{number}")).bind(due).bind(balance).bind(balance).bind(status)
+            .execute(pool).await.unwrap();
+    }
+    for (number, status) in [("1", "scheduled"), ("2", "completed")] {
+        sqlx::query("INSERT INTO work_orders (id, tenant_id, account_id, number, title, status, scheduled_for, created_at) VALUES (?, ?, ?, ?, 'Quarterly pest treatment', ?, NULL, 0)")
+            .bind(&id().as_bytes()[..]).bind(&tenant.as_bytes()[..]).bind(&account.as_bytes()[..])
+            .bind(format!("{prefix}-JOB-{number}")).bind(status)
+            .execute(pool).await.unwrap();
+    }
+    for (number, status) in [("1", "open"), ("2", "closed")] {
+        sqlx::query("INSERT INTO tickets (id, tenant_id, account_id, number, subject, status, updated_at) VALUES (?, ?, ?, ?, 'Ants in the kitchen', ?, 0)")
+            .bind(&id().as_bytes()[..]).bind(&tenant.as_bytes()[..]).bind(&account.as_bytes()[..])
+            .bind(format!("{prefix}-TKT-{number}")).bind(status)
+            .execute(pool).await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn the_dashboard_shows_unpaid_invoices_open_jobs_and_open_tickets_of_the_active_account_only()
+{
+    let app = TestApp::new().await;
+    app.register("ada@example.com").await;
+    seed_panels(&app, app.seeded.account_a, "A").await;
+    seed_panels(&app, app.seeded.account_b, "B").await;
+    let mut browser = app.logged_in("ada@example.com").await;
+    let page = browser.get("/portal/dashboard").await.body;
+    for shown in [
+        "A-INV-1",
+        "A-INV-2",
+        "120.50 USD",
+        "80.00 USD",
+        "Overdue",
+        "A-JOB-1",
+        "A-TKT-1",
+    ] {
+        assert!(page.contains(shown), "missing {shown}");
+    }
+    for hidden in ["A-INV-3", "A-JOB-2", "A-TKT-2", "B-INV", "B-JOB", "B-TKT"] {
+        assert!(!page.contains(hidden), "{hidden} must not show");
+    }
+    let token = app.api_token("ada@example.com").await;
+    let json = app
+        .send(get_request("/portal/api/v1/dashboard", Some(&token)))
+        .await
+        .json();
+    assert_eq!(json["unpaid_invoices"]["total"], 2);
+    assert_eq!(json["open_jobs"]["total"], 1);
+    assert_eq!(json["open_tickets"]["total"], 1);
+}
+
+#[tokio::test]
+async fn panels_follow_the_role_and_the_tenants_features() {
+    let mut settings = demo_settings();
+    settings.features.tickets_view_open = false;
+    settings.features.tickets_view_closed = false;
+    let app = TestApp::with_settings(settings).await;
+    app.register("ada@example.com").await;
+    seed_panels(&app, app.seeded.account_c, "C").await;
+    let mut browser = app.logged_in("ada@example.com").await;
+    browser
+        .post_form(
+            "/portal/switch-account",
+            &[("account_id", &app.seeded.account_c.to_string())],
+        )
+        .await;
+    let page = browser.get("/portal/dashboard").await.body;
+    assert!(
+        !page.contains("Unpaid invoices"),
+        "a member does not see billing"
+    );
+    assert!(!page.contains("Open tickets"), "tickets are switched off");
+    assert!(page.contains("C-JOB-1"), "services are for members too");
+}
