@@ -259,6 +259,119 @@ impl OutboxWorker {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ports::MockOutboxStore;
+    use crate::shared::FixedClock;
+
+    fn mail_item(attempts: u32) -> OutboxItem {
+        OutboxItem {
+            id: OutboxId::new(),
+            tenant: TenantId::new(),
+            message: OutboxMessage::Mail(Email {
+                to: EmailAddress::parse("ada@example.com").unwrap(),
+                to_name: "Ada".into(),
+                business_name: "Acme".into(),
+                reply_to: None,
+                kind: EmailKind::PasswordChanged {
+                    changed_at: "2026-11-23T09:00:00Z".parse().unwrap(),
+                },
+            }),
+            attempts,
+        }
+    }
+
+    fn event_item() -> OutboxItem {
+        OutboxItem {
+            id: OutboxId::new(),
+            tenant: TenantId::new(),
+            message: OutboxMessage::Event(DomainEvent::PortalAccessChanged {
+                account: AccountId::new(),
+                enabled: true,
+            }),
+            attempts: 0,
+        }
+    }
+
+    fn clock() -> Arc<FixedClock> {
+        Arc::new(FixedClock::at("2026-11-23T09:00:00Z".parse().unwrap()))
+    }
+
+    #[tokio::test]
+    async fn mails_go_to_the_mailer_events_to_the_sink_and_both_are_completed() {
+        let (mail, event) = (mail_item(0), event_item());
+        let (mail_id, event_id) = (mail.id, event.id);
+        let mut store = MockOutboxStore::new();
+        store
+            .expect_claim_outbox()
+            .withf(|now, lease_until, limit| {
+                *lease_until - *now == Duration::minutes(2) && *limit == 10
+            })
+            .returning(move |_, _, _| Ok(vec![mail.clone(), event.clone()]));
+        store
+            .expect_complete_outbox()
+            .withf(move |id, _| *id == mail_id || *id == event_id)
+            .times(2)
+            .returning(|_, _| Ok(()));
+        let mut mailer = MockMailer::new();
+        mailer.expect_send().times(1).returning(|_| Ok(()));
+        let mut sink = MockEventSink::new();
+        sink.expect_publish().times(1).returning(|_, _| Ok(()));
+        let worker = OutboxWorker::new(Arc::new(store), Arc::new(mailer), Arc::new(sink), clock());
+        assert_eq!(worker.run_once(10).await.unwrap(), 2);
+    }
+
+    #[tokio::test]
+    async fn a_failed_delivery_is_rescheduled_with_backoff_and_never_completed() {
+        let item = mail_item(2);
+        let mut store = MockOutboxStore::new();
+        store
+            .expect_claim_outbox()
+            .returning(move |_, _, _| Ok(vec![item.clone()]));
+        store.expect_complete_outbox().never();
+        store
+            .expect_fail_outbox()
+            .withf(|_, error, retry_at| {
+                error.contains("connection refused")
+                    && *retry_at == Some("2026-11-23T09:02:00Z".parse().unwrap())
+            })
+            .times(1)
+            .returning(|_, _, _| Ok(()));
+        let mut mailer = MockMailer::new();
+        mailer
+            .expect_send()
+            .returning(|_| Err(DeliveryError("connection refused".into())));
+        let worker = OutboxWorker::new(
+            Arc::new(store),
+            Arc::new(mailer),
+            Arc::new(NoEvents),
+            clock(),
+        );
+        assert_eq!(worker.run_once(10).await.unwrap(), 0);
+    }
+
+    #[tokio::test]
+    async fn after_the_last_attempt_a_row_is_given_up_on() {
+        let item = mail_item(MAX_DELIVERY_ATTEMPTS - 1);
+        let mut store = MockOutboxStore::new();
+        store
+            .expect_claim_outbox()
+            .returning(move |_, _, _| Ok(vec![item.clone()]));
+        store
+            .expect_fail_outbox()
+            .withf(|_, _, retry_at| retry_at.is_none())
+            .times(1)
+            .returning(|_, _, _| Ok(()));
+        let mut mailer = MockMailer::new();
+        mailer
+            .expect_send()
+            .returning(|_| Err(DeliveryError("mailbox full".into())));
+        let worker = OutboxWorker::new(
+            Arc::new(store),
+            Arc::new(mailer),
+            Arc::new(NoEvents),
+            clock(),
+        );
+        worker.run_once(10).await.unwrap();
+    }
 
     #[test]
     fn retries_back_off_from_30_seconds_to_an_hour() {
