@@ -1,0 +1,238 @@
+#!/usr/bin/env bash
+# Portal's HTTP load benchmark, start to finish:
+#
+#   benches/run.sh                    # SQLite, 100,000 accounts
+#   benches/run.sh --postgres         # PostgreSQL 15, started here as in scripts/test.sh
+#   benches/run.sh --accounts 20000   # a smaller tenant
+#   benches/run.sh --duration 20      # seconds per scenario (default 10)
+#
+# It builds the release binaries of `portal-benches`, seeds the tenant
+# `bench` (N accounts, 1.2 N contacts, 1,000 sessions, 200 passwords) and a
+# 1,000-account twin for the scaling comparison, caching both under
+# target/bench-data/ (a re-run seeds nothing but fresh sessions), measures
+# the machine's argon2id hash rate, starts `bench-server` in release mode on
+# 127.0.0.1 and drives it with `loadgen`:
+#
+#   dashboard @8 and @64 keep-alive connections; log-in @16; the dashboard
+#   @64 while log-in @16 runs beside it; the server's peak RSS (VmHWM)
+#   after that storm; then the dashboard @64 on the 1,000-account twin.
+#
+# and prints the figures with the issue's targets, PASS or FAIL each, and
+# the machine. Exits non-zero when a target is missed. Every request goes
+# to 127.0.0.1. CARGO_TARGET_DIR is honoured.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+
+ACCOUNTS=100000
+SMALL=1000
+DURATION=10
+BACKEND=sqlite
+PG_BIN=/usr/lib/postgresql/15/bin
+PG_USER=portalpg
+
+usage() { sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; }
+die() {
+    printf 'run.sh: %s\n' "$*" >&2
+    exit 1
+}
+step() { printf '\n==> %s\n' "$*"; }
+
+while [ "$#" -gt 0 ]; do
+    case "$1" in
+    --postgres) BACKEND=postgres ;;
+    --accounts) ACCOUNTS=${2:?--accounts needs a number} && shift ;;
+    --duration) DURATION=${2:?--duration needs seconds} && shift ;;
+    -h | --help) usage && exit 0 ;;
+    *) die "unknown argument $1 (try --help)" ;;
+    esac
+    shift
+done
+[[ "$ACCOUNTS" =~ ^[0-9]+$ ]] && [ "$ACCOUNTS" -ge 1000 ] || die "--accounts must be a number >= 1000"
+[[ "$DURATION" =~ ^[0-9]+$ ]] && [ "$DURATION" -ge 2 ] || die "--duration must be a number of seconds >= 2"
+
+TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
+BIN=$TARGET_DIR/release
+DATA=$ROOT/target/bench-data
+mkdir -p "$DATA"
+
+step "Building the release binaries (cargo build --release -p portal-benches)"
+cargo build --release -p portal-benches --bins
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/portal-bench.XXXXXX")
+chmod 755 "$WORK"
+SERVER_PID=""
+PG_DATA=""
+PG_RUN_AS=()
+BG_PIDS=()
+
+stop_server() {
+    [ -n "$SERVER_PID" ] || return 0
+    kill -TERM "$SERVER_PID" 2>/dev/null || true
+    for _ in $(seq 1 50); do
+        kill -0 "$SERVER_PID" 2>/dev/null || break
+        sleep 0.1
+    done
+    kill -KILL "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+    SERVER_PID=""
+}
+
+cleanup() {
+    local status=$?
+    set +e
+    for pid in "${BG_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null; done
+    stop_server
+    if [ -n "$PG_DATA" ] && [ -f "$PG_DATA/postmaster.pid" ]; then
+        "${PG_RUN_AS[@]}" "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -w stop >/dev/null 2>&1
+    fi
+    rm -rf "$WORK"
+    exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+port_is_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+free_port() {
+    local port
+    for _ in $(seq 1 100); do
+        port=$((20000 + RANDOM % 40000))
+        port_is_free "$port" && echo "$port" && return 0
+    done
+    die "no free loopback port found"
+}
+
+# --- the database ---------------------------------------------------------
+db_url() {
+    local accounts=$1
+    if [ "$BACKEND" = sqlite ]; then
+        echo "sqlite://$DATA/sqlite-$accounts.db?mode=rwc"
+    else
+        echo "postgres://portal@127.0.0.1:$PG_PORT/bench_$accounts"
+    fi
+}
+
+if [ "$BACKEND" = postgres ]; then
+    step "Starting PostgreSQL 15"
+    [ -x "$PG_BIN/initdb" ] || die "PostgreSQL 15 is missing: apt-get install postgresql-15 (or run scripts/test.sh once as root)"
+    if [ "$(id -u)" -eq 0 ]; then
+        # initdb and postgres refuse to run as root.
+        if ! id -u "$PG_USER" >/dev/null 2>&1; then
+            useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin "$PG_USER"
+        fi
+        PG_RUN_AS=(runuser -u "$PG_USER" --)
+    fi
+    # The cluster is cached next to the SQLite files when the server's user
+    # can reach that folder; otherwise it lives (and is seeded) per run.
+    PG_HOME="$DATA/postgres"
+    mkdir -p "$PG_HOME"
+    [ "$(id -u)" -eq 0 ] && chown "$PG_USER:" "$PG_HOME"
+    if ! "${PG_RUN_AS[@]}" test -w "$PG_HOME"; then
+        PG_HOME="$WORK/pg"
+        mkdir -p "$PG_HOME"
+        [ "$(id -u)" -eq 0 ] && chown "$PG_USER:" "$PG_HOME"
+        echo "    $DATA is out of reach of $PG_USER: the cluster lives in $PG_HOME for this run only"
+    fi
+    PG_DATA="$PG_HOME/data"
+    if [ ! -f "$PG_DATA/PG_VERSION" ]; then
+        "${PG_RUN_AS[@]}" "$PG_BIN/initdb" -D "$PG_DATA" -A trust -U portal -E UTF8 --no-locale \
+            >"$WORK/initdb.log" 2>&1 || {
+            cat "$WORK/initdb.log" >&2
+            die "initdb failed"
+        }
+    fi
+    PG_PORT=$(free_port)
+    # Durable (fsync on); commits do not wait for the WAL flush, the same
+    # trade SQLite's WAL with synchronous=NORMAL makes.
+    "${PG_RUN_AS[@]}" "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$WORK/postgres.log" -w -t 60 \
+        -o "-k $WORK -p $PG_PORT -c listen_addresses=127.0.0.1 -c synchronous_commit=off -c max_connections=200" \
+        start >/dev/null || {
+        cat "$WORK/postgres.log" >&2
+        die "PostgreSQL did not start"
+    }
+    for accounts in "$ACCOUNTS" "$SMALL"; do
+        exists=$("$PG_BIN/psql" "postgres://portal@127.0.0.1:$PG_PORT/postgres" -Atqc \
+            "SELECT 1 FROM pg_database WHERE datname = 'bench_$accounts'")
+        [ "$exists" = 1 ] || "$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U portal "bench_$accounts"
+    done
+    echo "    postgres://portal@127.0.0.1:$PG_PORT/ (data in $PG_DATA)"
+fi
+
+seed() {
+    local accounts=$1
+    step "Seeding $accounts accounts on $BACKEND (skipped when cached; fresh sessions every run)"
+    "$BIN/bench-seed" --db "$(db_url "$accounts")" --accounts "$accounts" \
+        --tokens-file "$WORK/tokens-$accounts.txt" --logins-file "$WORK/logins-$accounts.txt" |
+        tee "$WORK/seed-$accounts.json"
+}
+seed "$ACCOUNTS"
+seed "$SMALL"
+
+# --- the measurements -------------------------------------------------------
+step "argon2id hash rate on every core (m=19 MiB, t=2, p=1), 5 s"
+"$BIN/loadgen" --hashrate --duration-secs 5 | tee "$WORK/hashrate.json"
+
+start_server() {
+    local accounts=$1 port
+    port=$(free_port)
+    "$BIN/bench-server" --db "$(db_url "$accounts")" --addr "127.0.0.1:$port" \
+        >"$WORK/server-$accounts.out" 2>"$WORK/server-$accounts.log" &
+    SERVER_PID=$!
+    for _ in $(seq 1 300); do
+        if grep -q '^ready' "$WORK/server-$accounts.out" 2>/dev/null; then
+            URL="http://127.0.0.1:$port/portal"
+            echo "    bench-server (pid $SERVER_PID) on $URL, $accounts accounts"
+            return 0
+        fi
+        kill -0 "$SERVER_PID" 2>/dev/null || break
+        sleep 0.1
+    done
+    cat "$WORK/server-$accounts.log" >&2
+    die "bench-server did not start"
+}
+
+# load NAME ACCOUNTS LOADGEN-ARGS...: one measured run, its JSON line kept.
+load() {
+    local name=$1 accounts=$2
+    shift 2
+    "$BIN/loadgen" --url "$URL" --tokens-file "$WORK/tokens-$accounts.txt" \
+        --logins-file "$WORK/logins-$accounts.txt" "$@" >"$WORK/$name.json"
+    cat "$WORK/$name.json"
+}
+
+step "Server on $ACCOUNTS accounts"
+start_server "$ACCOUNTS"
+echo "    warm-up: dashboard @8 for 3 s (not counted)"
+load warmup "$ACCOUNTS" --scenario dashboard --connections 8 --duration-secs 3 >/dev/null
+
+step "Dashboard @8 connections, ${DURATION} s"
+load dash8 "$ACCOUNTS" --scenario dashboard --connections 8 --duration-secs "$DURATION"
+step "Dashboard @64 connections, ${DURATION} s"
+load dash64 "$ACCOUNTS" --scenario dashboard --connections 64 --duration-secs "$DURATION"
+step "Log-in @16 connections, ${DURATION} s"
+load login "$ACCOUNTS" --scenario login --connections 16 --duration-secs "$DURATION"
+
+step "Dashboard @64 during a log-in storm @16, ${DURATION} s"
+# The storm starts first and ends last, so the whole dashboard window sees it.
+"$BIN/loadgen" --url "$URL" --logins-file "$WORK/logins-$ACCOUNTS.txt" --scenario login \
+    --connections 16 --warmup-secs 2 --duration-secs $((DURATION + 2)) >"$WORK/storm-login.json" &
+BG_PIDS+=($!)
+sleep 2
+load storm-dashboard "$ACCOUNTS" --scenario dashboard --connections 64 --duration-secs "$DURATION"
+wait "${BG_PIDS[@]}"
+BG_PIDS=()
+cat "$WORK/storm-login.json"
+RSS_KIB=$(awk '/^VmHWM:/ { print $2 }' "/proc/$SERVER_PID/status")
+echo "    server peak RSS (VmHWM): $RSS_KIB KiB"
+stop_server
+
+step "Server on $SMALL accounts (scaling comparison)"
+start_server "$SMALL"
+load warmup "$SMALL" --scenario dashboard --connections 8 --duration-secs 3 >/dev/null
+load small-dash64 "$SMALL" --scenario dashboard --connections 64 --duration-secs "$DURATION"
+stop_server
+
+"$BIN/bench-report" --dir "$WORK" --backend "$BACKEND" --accounts "$ACCOUNTS" --small "$SMALL" \
+    --rss-kib "$RSS_KIB" --date "$(date -u '+%Y-%m-%d %H:%M UTC')"

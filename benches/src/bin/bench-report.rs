@@ -1,0 +1,199 @@
+//! Prints the load benchmark's summary: the figures of every scenario, the
+//! issue's targets with PASS or FAIL, and the machine. `benches/run.sh`
+//! calls it with the folder its runs wrote their JSON lines to.
+//!
+//! ```text
+//! bench-report --dir /tmp/portal-bench.XXXX --backend sqlite --accounts 100000 --small 1000 --rss-kib 61234
+//! ```
+//!
+//! Reads `hashrate.json`, `dash8.json`, `dash64.json`, `login.json`,
+//! `storm-dashboard.json`, `storm-login.json` and `small-dash64.json`.
+//! Exits non-zero when a target is missed.
+
+use anyhow::Context;
+use std::path::{Path, PathBuf};
+
+use portal_benches::cli::Args;
+use portal_benches::hashrate::HashRate;
+use portal_benches::load::LoadReport;
+
+/// Dashboard throughput at 64 connections (req/s).
+const DASHBOARD_RPS: f64 = 4_000.0;
+/// Dashboard p99 at 64 connections (ms).
+const DASHBOARD_P99_MS: f64 = 25.0;
+/// Log-in throughput as a share of the measured hash rate.
+const LOGIN_SHARE: f64 = 0.8;
+/// Dashboard p99 during the log-in storm (ms).
+const STORM_P99_MS: f64 = 50.0;
+/// Peak resident memory of the server (MiB).
+const PEAK_RSS_MIB: f64 = 150.0;
+/// Dashboard latency at N accounts over latency at the small database.
+const SCALING_RATIO: f64 = 1.3;
+
+fn read<T: serde::de::DeserializeOwned>(dir: &Path, name: &str) -> anyhow::Result<T> {
+    let path: PathBuf = dir.join(name);
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    let line = text
+        .lines()
+        .rev()
+        .find(|line| line.trim_start().starts_with('{'))
+        .with_context(|| format!("{} holds no JSON line", path.display()))?;
+    serde_json::from_str(line).with_context(|| format!("{} is not a report", path.display()))
+}
+
+fn cpu_model() -> String {
+    std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|text| {
+            text.lines()
+                .find(|line| line.starts_with("model name"))
+                .and_then(|line| line.split_once(':'))
+                .map(|(_, model)| model.trim().to_owned())
+        })
+        .unwrap_or_else(|| "unknown CPU".to_owned())
+}
+
+fn memory_mib() -> u64 {
+    std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|text| {
+            text.lines()
+                .find(|line| line.starts_with("MemTotal:"))
+                .and_then(|line| line.split_whitespace().nth(1))
+                .and_then(|kib| kib.parse::<u64>().ok())
+        })
+        .map_or(0, |kib| kib / 1024)
+}
+
+fn verdict(ok: bool) -> &'static str {
+    if ok { "PASS" } else { "FAIL" }
+}
+
+fn main() -> anyhow::Result<()> {
+    let args = Args::from_env()?;
+    let dir = PathBuf::from(args.required("dir")?);
+    let backend = args.required("backend")?.to_owned();
+    let accounts: usize = args.parsed_or("accounts", 100_000)?;
+    let small: usize = args.parsed_or("small", 1_000)?;
+    let rss_kib: u64 = args.parsed_or("rss-kib", 0)?;
+    let date = args.get("date").unwrap_or("unknown date").to_owned();
+
+    let hashrate: HashRate = read(&dir, "hashrate.json")?;
+    let dash8: LoadReport = read(&dir, "dash8.json")?;
+    let dash64: LoadReport = read(&dir, "dash64.json")?;
+    let login: LoadReport = read(&dir, "login.json")?;
+    let storm_dashboard: LoadReport = read(&dir, "storm-dashboard.json")?;
+    let storm_login: LoadReport = read(&dir, "storm-login.json")?;
+    let small64: LoadReport = read(&dir, "small-dash64.json")?;
+
+    let cores = std::thread::available_parallelism().map_or(0, usize::from);
+    println!();
+    println!(
+        "Portal HTTP load benchmark: {backend}, {accounts} accounts ({} contacts, 1,000 sessions)",
+        accounts + accounts / 5
+    );
+    println!(
+        "Machine: {cores} cores, {}, {} MiB RAM; {date}",
+        cpu_model(),
+        memory_mib()
+    );
+    println!();
+    println!("| scenario | conns | requests | errors | req/s | p50 ms | p99 ms | max ms |");
+    println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    let rows = [
+        (format!("dashboard, {accounts} accounts"), &dash8),
+        (format!("dashboard, {accounts} accounts"), &dash64),
+        ("log-in (POST /api/v1/sessions)".to_owned(), &login),
+        ("dashboard during log-in storm".to_owned(), &storm_dashboard),
+        ("log-in storm (beside it)".to_owned(), &storm_login),
+        (format!("dashboard, {small} accounts"), &small64),
+    ];
+    for (name, report) in &rows {
+        println!(
+            "| {name} | {} | {} | {} | {:.0} | {:.2} | {:.2} | {:.1} |",
+            report.connections,
+            report.requests,
+            report.errors,
+            report.rps,
+            report.p50_ms,
+            report.p99_ms,
+            report.max_ms
+        );
+    }
+    println!(
+        "| argon2id hash rate (m=19 MiB, t=2, p=1), {} threads | | {} | | {:.1}/s | | | |",
+        hashrate.threads, hashrate.hashes, hashrate.rate
+    );
+    println!();
+
+    let rss_mib = rss_kib as f64 / 1024.0;
+    let login_share = login.rps / hashrate.rate;
+    let scaling = dash64.p50_ms / small64.p50_ms;
+    let errors: u64 = rows.iter().map(|(_, report)| report.errors).sum();
+    let checks = [
+        (
+            format!("dashboard @64 >= {DASHBOARD_RPS:.0} req/s"),
+            format!("{:.0} req/s", dash64.rps),
+            dash64.rps >= DASHBOARD_RPS,
+        ),
+        (
+            format!("dashboard @64 p99 <= {DASHBOARD_P99_MS:.0} ms"),
+            format!("{:.2} ms", dash64.p99_ms),
+            dash64.p99_ms <= DASHBOARD_P99_MS,
+        ),
+        (
+            format!(
+                "log-in >= {:.0}% of hash rate ({:.1}/s)",
+                LOGIN_SHARE * 100.0,
+                hashrate.rate
+            ),
+            format!("{:.1}/s = {:.0}%", login.rps, login_share * 100.0),
+            login_share >= LOGIN_SHARE,
+        ),
+        (
+            format!("dashboard p99 during log-in storm <= {STORM_P99_MS:.0} ms"),
+            format!("{:.2} ms", storm_dashboard.p99_ms),
+            storm_dashboard.p99_ms <= STORM_P99_MS,
+        ),
+        (
+            format!("server peak RSS <= {PEAK_RSS_MIB:.0} MiB"),
+            format!("{rss_mib:.1} MiB"),
+            rss_kib > 0 && rss_mib <= PEAK_RSS_MIB,
+        ),
+        (
+            format!("dashboard p50 at {accounts} <= {SCALING_RATIO}x at {small} accounts"),
+            format!(
+                "{:.2} / {:.2} ms = {scaling:.2}x",
+                dash64.p50_ms, small64.p50_ms
+            ),
+            scaling <= SCALING_RATIO,
+        ),
+        (
+            "no errors or unexpected statuses".to_owned(),
+            format!("{errors}"),
+            errors == 0,
+        ),
+    ];
+    println!("| target | measured | |");
+    println!("| --- | --- | --- |");
+    for (target, measured, ok) in &checks {
+        println!("| {target} | {measured} | {} |", verdict(*ok));
+    }
+    for (name, report) in &rows {
+        if !report.error_kinds.is_empty() {
+            println!(
+                "errors in {name} @{}: {:?}",
+                report.connections, report.error_kinds
+            );
+        }
+    }
+    println!();
+    if checks.iter().all(|(_, _, ok)| *ok) {
+        println!("All targets met.");
+        Ok(())
+    } else {
+        println!("Some targets were missed.");
+        std::process::exit(1)
+    }
+}

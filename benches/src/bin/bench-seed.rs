@@ -1,0 +1,52 @@
+//! Seeds the benchmark's database and writes the files the load generator
+//! reads.
+//!
+//! ```text
+//! bench-seed --db sqlite://target/bench-data/sqlite-100000.db?mode=rwc \
+//!     --accounts 100000 --tokens-file tokens.txt --logins-file logins.txt
+//! ```
+//!
+//! Seeds the tenant `bench` through Portal's host API (see
+//! `portal_benches::plan` for the dataset) unless the database already
+//! holds it, then always writes 1,000 fresh sessions (their raw tokens to
+//! `--tokens-file`) and the log-ins with passwords (`--logins-file`).
+//! Prints one JSON line with the seeding time.
+
+use std::path::Path;
+use std::time::Instant;
+
+use portal_benches::cli::Args;
+use portal_benches::plan::{DEFAULT_ACCOUNTS, Plan};
+use portal_benches::seed::{Db, seed, write_logins, write_sessions};
+use portal_core::Portal;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args = Args::from_env()?;
+    let url = args.required("db")?;
+    let plan = Plan::new(args.parsed_or("accounts", DEFAULT_ACCOUNTS)?)?;
+    let tokens_file = args.required("tokens-file")?;
+    let logins_file = args.required("logins-file")?;
+
+    let db = Db::open(url).await?;
+    // The production hasher: the stored hashes carry its parameters, and
+    // the server verifies with the parameters a hash carries.
+    let portal = Portal::builder(db.store()).build()?;
+    let report = seed(&db, &portal, plan).await?;
+    let started = Instant::now();
+    let sessions = write_sessions(&db, &portal, plan, Path::new(tokens_file)).await?;
+    write_logins(plan, Path::new(logins_file))?;
+    println!(
+        "{}",
+        serde_json::json!({
+            "scenario": "seed",
+            "accounts": plan.accounts(),
+            "contacts": plan.contacts(),
+            "skipped": report.skipped,
+            "seed_seconds": report.seconds,
+            "sessions": sessions,
+            "sessions_seconds": started.elapsed().as_secs_f64(),
+        })
+    );
+    Ok(())
+}

@@ -1,0 +1,395 @@
+//! The load generator: a closed loop over `connections` keep-alive HTTP/1.1
+//! connections, one task each, every task sending its next request as soon
+//! as the previous response's body has arrived (as `wrk` does). Latency is
+//! from just before the request is written to the end of the response
+//! body, recorded in microseconds into an HDR histogram per connection,
+//! merged at the end. Requests started during the warm-up are sent but
+//! not counted.
+
+use anyhow::{Context, bail};
+use hdrhistogram::Histogram;
+use http_body_util::{BodyExt, Full};
+use hyper::body::Bytes;
+use hyper::client::conn::http1;
+use hyper::{Method, Request, StatusCode, Uri, header};
+use hyper_util::rt::TokioIo;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::net::TcpStream;
+
+/// The session cookie's name (`secure_cookies` on, as in production).
+pub const SESSION_COOKIE: &str = "__Host-portal_session";
+/// The CSRF cookie's name; a browser sends it back with every page, so the
+/// server does not mint a new one per request.
+pub const CSRF_COOKIE: &str = "__Host-portal_csrf";
+
+/// What one run sends.
+#[derive(Clone, Debug)]
+pub enum Scenario {
+    /// `GET` the dashboard page with one of these session tokens, rotating;
+    /// expects 200.
+    Dashboard {
+        /// Raw session tokens.
+        tokens: Arc<Vec<String>>,
+    },
+    /// `POST /api/v1/sessions` with one of these log-ins, rotating;
+    /// expects 201.
+    Login {
+        /// (log-in name, password).
+        logins: Arc<Vec<(String, String)>>,
+    },
+}
+
+impl Scenario {
+    /// The scenario's name in reports.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Scenario::Dashboard { .. } => "dashboard",
+            Scenario::Login { .. } => "login",
+        }
+    }
+
+    fn expected(&self) -> StatusCode {
+        match self {
+            Scenario::Dashboard { .. } => StatusCode::OK,
+            Scenario::Login { .. } => StatusCode::CREATED,
+        }
+    }
+
+    fn rotation(&self) -> usize {
+        match self {
+            Scenario::Dashboard { tokens } => tokens.len(),
+            Scenario::Login { logins } => logins.len(),
+        }
+    }
+}
+
+/// How to run.
+#[derive(Clone, Debug)]
+pub struct LoadConfig {
+    /// Where the portal is mounted, e.g. `http://127.0.0.1:8080/portal`.
+    pub url: Uri,
+    /// Concurrent keep-alive connections.
+    pub connections: usize,
+    /// Measured time.
+    pub duration: Duration,
+    /// Time before measuring starts.
+    pub warmup: Duration,
+    /// What to send.
+    pub scenario: Scenario,
+}
+
+/// One run's figures: printed as one JSON line.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct LoadReport {
+    /// `dashboard` or `login`.
+    pub scenario: String,
+    /// Concurrent connections.
+    pub connections: usize,
+    /// Measured seconds.
+    pub seconds: f64,
+    /// Responses with the expected status in the measured window.
+    pub requests: u64,
+    /// Other responses and failed requests in the measured window.
+    pub errors: u64,
+    /// Count per unexpected status (`"303"`) or `"io"` for failures.
+    pub error_kinds: BTreeMap<String, u64>,
+    /// Expected responses a second.
+    pub rps: f64,
+    /// Median latency, milliseconds.
+    pub p50_ms: f64,
+    /// 90th percentile, milliseconds.
+    pub p90_ms: f64,
+    /// 99th percentile, milliseconds.
+    pub p99_ms: f64,
+    /// Slowest, milliseconds.
+    pub max_ms: f64,
+    /// Mean response body size, bytes.
+    pub mean_body_bytes: u64,
+}
+
+struct ConnStats {
+    histogram: Histogram<u64>,
+    ok: u64,
+    errors: BTreeMap<String, u64>,
+    body_bytes: u64,
+}
+
+impl ConnStats {
+    fn new() -> anyhow::Result<Self> {
+        Ok(Self {
+            // 1 µs to 60 s, three significant digits.
+            histogram: Histogram::new_with_bounds(1, 60_000_000, 3)?,
+            ok: 0,
+            errors: BTreeMap::new(),
+            body_bytes: 0,
+        })
+    }
+
+    fn error(&mut self, kind: String) {
+        *self.errors.entry(kind).or_default() += 1;
+    }
+}
+
+struct Target {
+    addr: SocketAddr,
+    host: String,
+    /// The mount path without a trailing slash (`/portal`).
+    base: String,
+    /// The dashboard's path, found by [`find_dashboard`].
+    dashboard: String,
+}
+
+impl Target {
+    fn parse(url: &Uri) -> anyhow::Result<Self> {
+        if url.scheme_str() != Some("http") {
+            bail!("--url must be http://127.0.0.1:PORT/...");
+        }
+        let authority = url.authority().context("--url needs a host and port")?;
+        let port = authority.port_u16().unwrap_or(80);
+        let ip: std::net::IpAddr = authority
+            .host()
+            .parse()
+            .context("--url must name an IP address (the benchmark stays on loopback)")?;
+        let base = url.path().trim_end_matches('/').to_owned();
+        Ok(Self {
+            addr: SocketAddr::new(ip, port),
+            host: authority.as_str().to_owned(),
+            dashboard: format!("{base}/dashboard"),
+            base,
+        })
+    }
+}
+
+/// The dashboard page's path: `{base}/dashboard`, or `{base}` itself on
+/// routers that serve it at the root. Probed once with a session, so every
+/// measured request is the page itself, never a redirect to it.
+async fn find_dashboard(target: &mut Target, token: &str) -> anyhow::Result<()> {
+    let mut sender = connect(target).await?;
+    let mut seen = Vec::new();
+    let root = if target.base.is_empty() {
+        "/".to_owned()
+    } else {
+        target.base.clone()
+    };
+    for path in [format!("{}/dashboard", target.base), root] {
+        let request = Request::builder()
+            .uri(path.as_str())
+            .header(header::HOST, target.host.as_str())
+            .header(header::COOKIE, format!("{SESSION_COOKIE}={token}"))
+            .body(Full::new(Bytes::new()))?;
+        sender.ready().await?;
+        let response = sender.send_request(request).await?;
+        let status = response.status();
+        response.into_body().collect().await?;
+        if status == StatusCode::OK {
+            target.dashboard = path;
+            return Ok(());
+        }
+        seen.push(format!("{path}: {status}"));
+    }
+    bail!(
+        "no dashboard page answered 200 with a seeded session ({}); is the server on the seeded database?",
+        seen.join(", ")
+    )
+}
+
+/// Runs the scenario and returns its figures.
+pub async fn run(config: LoadConfig) -> anyhow::Result<LoadReport> {
+    if config.scenario.rotation() == 0 {
+        bail!("nothing to send: the tokens or log-ins file is empty");
+    }
+    let mut target = Target::parse(&config.url)?;
+    if let Scenario::Dashboard { tokens } = &config.scenario {
+        find_dashboard(&mut target, &tokens[0]).await?;
+    }
+    let target = Arc::new(target);
+    let start = Instant::now();
+    let measure_from = start + config.warmup;
+    let end = measure_from + config.duration;
+    let mut tasks = Vec::with_capacity(config.connections);
+    for connection in 0..config.connections {
+        let target = target.clone();
+        let scenario = config.scenario.clone();
+        let stride = config.connections;
+        tasks.push(tokio::spawn(async move {
+            connection_loop(target, scenario, connection, stride, measure_from, end).await
+        }));
+    }
+    let mut total = ConnStats::new()?;
+    for task in tasks {
+        let stats = task.await??;
+        total.histogram.add(&stats.histogram)?;
+        total.ok += stats.ok;
+        total.body_bytes += stats.body_bytes;
+        for (kind, count) in stats.errors {
+            *total.errors.entry(kind).or_default() += count;
+        }
+    }
+    let seconds = config.duration.as_secs_f64();
+    let ms = |quantile: f64| total.histogram.value_at_quantile(quantile) as f64 / 1000.0;
+    Ok(LoadReport {
+        scenario: config.scenario.name().to_owned(),
+        connections: config.connections,
+        seconds,
+        requests: total.ok,
+        errors: total.errors.values().sum(),
+        error_kinds: total.errors,
+        rps: total.ok as f64 / seconds,
+        p50_ms: ms(0.50),
+        p90_ms: ms(0.90),
+        p99_ms: ms(0.99),
+        max_ms: total.histogram.max() as f64 / 1000.0,
+        mean_body_bytes: total.body_bytes.checked_div(total.ok).unwrap_or(0),
+    })
+}
+
+async fn connect(target: &Target) -> anyhow::Result<http1::SendRequest<Full<Bytes>>> {
+    let stream = TcpStream::connect(target.addr).await?;
+    stream.set_nodelay(true)?;
+    let (sender, connection) = http1::handshake(TokioIo::new(stream)).await?;
+    tokio::spawn(async move {
+        // Ends when the server or this side closes the connection; the
+        // request that notices reports the error.
+        let _ = connection.await;
+    });
+    Ok(sender)
+}
+
+fn csrf_value(connection: usize) -> String {
+    format!("{:064x}", connection + 1)
+}
+
+fn build_request(
+    target: &Target,
+    scenario: &Scenario,
+    csrf: &str,
+    index: usize,
+) -> anyhow::Result<Request<Full<Bytes>>> {
+    let request = match scenario {
+        Scenario::Dashboard { tokens } => {
+            let token = &tokens[index % tokens.len()];
+            Request::builder()
+                .method(Method::GET)
+                .uri(target.dashboard.as_str())
+                .header(header::HOST, target.host.as_str())
+                .header(header::ACCEPT, "text/html")
+                .header(
+                    header::COOKIE,
+                    format!("{SESSION_COOKIE}={token}; {CSRF_COOKIE}={csrf}"),
+                )
+                .body(Full::new(Bytes::new()))?
+        }
+        Scenario::Login { logins } => {
+            let (login, password) = &logins[index % logins.len()];
+            let body = serde_json::to_vec(&serde_json::json!({
+                "login": login,
+                "password": password,
+            }))?;
+            Request::builder()
+                .method(Method::POST)
+                .uri(format!("{}/api/v1/sessions", target.base))
+                .header(header::HOST, target.host.as_str())
+                .header(header::CONTENT_TYPE, "application/json")
+                .header(header::ACCEPT, "application/json")
+                .body(Full::new(Bytes::from(body)))?
+        }
+    };
+    Ok(request)
+}
+
+async fn connection_loop(
+    target: Arc<Target>,
+    scenario: Scenario,
+    connection: usize,
+    stride: usize,
+    measure_from: Instant,
+    end: Instant,
+) -> anyhow::Result<ConnStats> {
+    let mut stats = ConnStats::new()?;
+    let expected = scenario.expected();
+    let csrf = csrf_value(connection);
+    let mut index = connection;
+    let mut sender = None;
+    loop {
+        let started = Instant::now();
+        if started >= end {
+            break;
+        }
+        let counted = started >= measure_from;
+        let mut current = match sender.take() {
+            Some(current) => current,
+            None => match connect(&target).await {
+                Ok(fresh) => fresh,
+                Err(error) => {
+                    if counted {
+                        stats.error(format!("connect: {error}"));
+                    }
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                    continue;
+                }
+            },
+        };
+        let request = build_request(&target, &scenario, &csrf, index)?;
+        index = index.wrapping_add(stride);
+        let outcome = async {
+            current.ready().await?;
+            let response = current.send_request(request).await?;
+            let status = response.status();
+            let body = response.into_body().collect().await?.to_bytes();
+            anyhow::Ok((status, body.len()))
+        }
+        .await;
+        let elapsed = started.elapsed();
+        match outcome {
+            Ok((status, bytes)) => {
+                sender = Some(current);
+                if !counted {
+                    continue;
+                }
+                if status == expected {
+                    stats.ok += 1;
+                    stats.body_bytes += bytes as u64;
+                    stats
+                        .histogram
+                        .saturating_record(elapsed.as_micros().try_into().unwrap_or(u64::MAX));
+                } else {
+                    stats.error(status.as_u16().to_string());
+                }
+            }
+            Err(error) => {
+                if counted {
+                    stats.error(format!("io: {error}"));
+                }
+            }
+        }
+    }
+    Ok(stats)
+}
+
+/// Reads the raw session tokens, one a line.
+pub fn read_tokens(path: &str) -> anyhow::Result<Vec<String>> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {path}"))?;
+    Ok(text
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .map(str::to_owned)
+        .collect())
+}
+
+/// Reads `login<TAB>password` lines.
+pub fn read_logins(path: &str) -> anyhow::Result<Vec<(String, String)>> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {path}"))?;
+    text.lines()
+        .filter(|line| !line.trim().is_empty())
+        .map(|line| {
+            line.split_once('\t')
+                .map(|(login, password)| (login.to_owned(), password.to_owned()))
+                .with_context(|| format!("{path}: expected login<TAB>password"))
+        })
+        .collect()
+}

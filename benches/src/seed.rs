@@ -1,0 +1,531 @@
+//! Seeding the benchmark's tenant through Portal's own host API (the way a
+//! host pushes its data in), plus the rows no port writes yet (invoices,
+//! jobs, tickets) straight into the tables the dashboard reads, and the
+//! sessions written through [`start_session`](portal_core::ports::IdentityStore::start_session).
+//!
+//! Re-runs are cheap: a database whose tenant carries the plan's marker is
+//! left as it is; only the sessions are written afresh every time (their
+//! idle expiry would otherwise have run out since the last run).
+
+use anyhow::{Context, bail};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use futures::{StreamExt, TryStreamExt};
+use std::io::Write;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Instant;
+use uuid::Uuid;
+
+use portal_core::access::Role;
+use portal_core::accounts::{AccountUpsert, Address};
+use portal_core::identity::{ContactUpsert, OsTokens, Session, SessionKind, TokenSource};
+use portal_core::ports::Store;
+use portal_core::shared::{
+    AccountId, ContactId, EmailAddress, ExternalId, PhoneNumber, PostalCode, SessionId, TenantId,
+};
+use portal_core::tenancy::{PortalSettings, Tenant};
+use portal_core::{KnownFacts, Portal, PortalError};
+use portal_store_sqlx::{PgStore, SqliteStore};
+
+use crate::plan::{self, PASSWORD, Plan, TENANT_SLUG};
+
+/// The database the benchmark runs on, kept as its concrete store so the
+/// seeder can reach the pool for the tables no port writes yet.
+#[derive(Clone)]
+pub enum Db {
+    /// A SQLite file.
+    Sqlite(Arc<SqliteStore>),
+    /// A PostgreSQL database.
+    Postgres(Arc<PgStore>),
+}
+
+impl Db {
+    /// Opens (and migrates) the database a `sqlite:` or `postgres:` URL
+    /// names.
+    pub async fn open(url: &str) -> anyhow::Result<Self> {
+        if url.starts_with("sqlite:") {
+            Ok(Db::Sqlite(Arc::new(SqliteStore::connect(url).await?)))
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Ok(Db::Postgres(Arc::new(PgStore::connect(url).await?)))
+        } else {
+            bail!("--db must be a sqlite: or postgres: URL")
+        }
+    }
+
+    /// The store behind the ports.
+    pub fn store(&self) -> Arc<dyn Store> {
+        match self {
+            Db::Sqlite(store) => store.clone(),
+            Db::Postgres(store) => store.clone(),
+        }
+    }
+
+    /// How many seeding tasks run at once: SQLite has one writer anyway,
+    /// a few tasks keep it busy; PostgreSQL takes many.
+    fn concurrency(&self) -> usize {
+        match self {
+            Db::Sqlite(_) => 8,
+            Db::Postgres(_) => 32,
+        }
+    }
+}
+
+/// What the seeder did.
+#[derive(Debug)]
+pub struct SeedReport {
+    /// Whether the dataset was already there.
+    pub skipped: bool,
+    /// How long the dataset took (zero when skipped).
+    pub seconds: f64,
+}
+
+/// Seeds the plan's dataset unless the database already holds it.
+pub async fn seed(db: &Db, portal: &Portal, plan: Plan) -> anyhow::Result<SeedReport> {
+    let started = Instant::now();
+    let tenant = tenant(portal).await?;
+    if tenant.settings.display_name == plan.marker() {
+        return Ok(SeedReport {
+            skipped: true,
+            seconds: 0.0,
+        });
+    }
+    let concurrency = db.concurrency();
+    let n = plan.accounts();
+
+    progress(&format!("accounts: {n}"));
+    let accounts: Vec<AccountId> = futures::stream::iter(0..n)
+        .map(|i| upsert_account(portal, tenant.id, i))
+        .buffered(concurrency)
+        .try_collect()
+        .await?;
+    let accounts = Arc::new(accounts);
+    progress(&format!(
+        "  done at {:.1} s",
+        started.elapsed().as_secs_f64()
+    ));
+
+    progress(&format!("contacts and memberships: {}", plan.contacts()));
+    futures::stream::iter(0..n)
+        .map(|i| upsert_contacts(portal, tenant.id, plan, &accounts, i))
+        .buffer_unordered(concurrency)
+        .try_collect::<()>()
+        .await?;
+    progress(&format!(
+        "  done at {:.1} s",
+        started.elapsed().as_secs_f64()
+    ));
+
+    let with_data: Vec<usize> = (0..n).filter(|&i| plan.has_data(i)).collect();
+    progress(&format!(
+        "communications, invoices, jobs, tickets for {} accounts",
+        with_data.len()
+    ));
+    let now = Utc::now();
+    futures::stream::iter(with_data.iter().copied())
+        .map(|i| record_communications(portal, tenant.id, accounts[i], i, now))
+        .buffer_unordered(concurrency)
+        .try_collect::<()>()
+        .await?;
+    for chunk in with_data.chunks(500) {
+        let rows: Vec<(usize, AccountId)> = chunk.iter().map(|&i| (i, accounts[i])).collect();
+        insert_panel_rows(db, tenant.id, &rows, now).await?;
+    }
+    progress(&format!(
+        "  done at {:.1} s",
+        started.elapsed().as_secs_f64()
+    ));
+
+    progress(&format!(
+        "passwords for {} contacts (argon2id, OWASP parameters)",
+        plan::LOGINS
+    ));
+    let hashers = std::thread::available_parallelism().map_or(2, usize::from);
+    futures::stream::iter(plan.login_accounts())
+        .map(|i| register(portal, &tenant, i))
+        .buffer_unordered(hashers)
+        .try_collect::<()>()
+        .await?;
+    progress(&format!(
+        "  done at {:.1} s",
+        started.elapsed().as_secs_f64()
+    ));
+
+    let settings = PortalSettings {
+        display_name: plan.marker(),
+        ..tenant.settings.clone()
+    };
+    portal
+        .host()
+        .update_tenant(tenant.id, tenant.base_url.as_str(), settings)
+        .await?;
+    Ok(SeedReport {
+        skipped: false,
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}
+
+fn progress(text: &str) {
+    eprintln!("bench-seed: {text}");
+}
+
+/// The bench tenant, created when missing.
+async fn tenant(portal: &Portal) -> anyhow::Result<Arc<Tenant>> {
+    match portal.tenant_by_slug(TENANT_SLUG).await {
+        Ok(tenant) => return Ok(tenant),
+        Err(PortalError::NotFound) => {}
+        Err(other) => return Err(other.into()),
+    }
+    let settings = PortalSettings {
+        display_name: "Bench Lawn & Pest (seeding)".to_owned(),
+        ..PortalSettings::default()
+    };
+    portal
+        .host()
+        .create_tenant(TENANT_SLUG, "http://127.0.0.1/portal/", settings)
+        .await?;
+    Ok(portal.tenant_by_slug(TENANT_SLUG).await?)
+}
+
+async fn upsert_account(portal: &Portal, tenant: TenantId, i: usize) -> anyhow::Result<AccountId> {
+    let postal = plan::postal_code(i);
+    let account = AccountUpsert {
+        external_id: ExternalId::parse(&plan::account_external_id(i))?,
+        number: plan::account_number(i),
+        name: format!("Customer {i}"),
+        address: Address {
+            line1: format!("{} Main Street", 1 + i % 9_000),
+            line2: String::new(),
+            city: "Springfield".to_owned(),
+            region: "IL".to_owned(),
+            postal_code: postal.clone(),
+            country: "US".to_owned(),
+        },
+        phone: Some(PhoneNumber::parse(&plan::primary_phone(i))?),
+        email: Some(EmailAddress::parse(&plan::primary_email(i))?),
+        postal_code: Some(PostalCode::parse(&postal)?),
+        custom_fields: Default::default(),
+        portal_enabled: true,
+        has_history: true,
+    };
+    Ok(portal.host().upsert_account(tenant, &account).await?.id)
+}
+
+async fn upsert_contacts(
+    portal: &Portal,
+    tenant: TenantId,
+    plan: Plan,
+    accounts: &[AccountId],
+    i: usize,
+) -> anyhow::Result<()> {
+    let host = portal.host();
+    let primary = ContactUpsert {
+        external_id: ExternalId::parse(&plan::primary_external_id(i))?,
+        name: format!("Pat Customer {i}"),
+        email: Some(EmailAddress::parse(&plan::primary_email(i))?),
+        phone: Some(PhoneNumber::parse(&plan::primary_phone(i))?),
+        enabled: true,
+    };
+    let primary = host.upsert_contact(tenant, &primary).await?;
+    host.grant_membership(tenant, primary.id, accounts[i], Role::Primary)
+        .await?;
+    if let Some(other) = plan.second_account(i) {
+        host.grant_membership(tenant, primary.id, accounts[other], Role::Member)
+            .await?;
+    }
+    if plan::has_second_contact(i) {
+        let second = ContactUpsert {
+            external_id: ExternalId::parse(&plan::second_external_id(i))?,
+            name: format!("Sam Colleague {i}"),
+            email: Some(EmailAddress::parse(&plan::second_email(i))?),
+            phone: Some(PhoneNumber::parse(&plan::second_phone(i))?),
+            enabled: true,
+        };
+        let second = host.upsert_contact(tenant, &second).await?;
+        host.grant_membership(tenant, second.id, accounts[i], Role::Member)
+            .await?;
+    }
+    Ok(())
+}
+
+async fn record_communications(
+    portal: &Portal,
+    tenant: TenantId,
+    account: AccountId,
+    i: usize,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    let entries = [
+        ("email", "Your service visit is confirmed", 2),
+        ("call", "Called about the spring treatment plan", 9),
+        ("note", "Gate code updated on file", 30),
+    ];
+    for (channel, subject, days_ago) in entries {
+        portal
+            .host()
+            .record_communication(
+                tenant,
+                account,
+                channel,
+                subject,
+                &format!("Account {i}: {subject}."),
+                now - Duration::days(days_ago),
+            )
+            .await?;
+    }
+    Ok(())
+}
+
+async fn register(portal: &Portal, tenant: &Tenant, i: usize) -> anyhow::Result<()> {
+    let facts = KnownFacts {
+        phone: plan::primary_phone(i),
+        email: plan::primary_email(i),
+        postal_code: plan::postal_code(i),
+    };
+    match portal.register_by_facts(tenant, &facts, PASSWORD).await {
+        // Refused only when a previous, interrupted run set it already.
+        Ok(()) | Err(PortalError::RegistrationRefused) => Ok(()),
+        Err(other) => Err(other).with_context(|| format!("registering {}", facts.email)),
+    }
+}
+
+/// A deterministic id for seeded panel rows, so a resumed seeding inserts
+/// nothing twice.
+fn row_id(kind: u8, i: usize, k: u8) -> Uuid {
+    Uuid::from_u128((u128::from(kind) << 120) | ((i as u128) << 8) | u128::from(k))
+}
+
+/// One invoice: (number suffix, issued days ago, due in days, total, balance, status).
+const INVOICES: [(u8, i64, i64, &str, &str, &str); 3] = [
+    (1, 40, -10, "182.40", "182.40", "open"),
+    (2, 10, 20, "95.00", "45.00", "partially_paid"),
+    (3, 70, -40, "120.00", "0.00", "paid"),
+];
+/// One job: (suffix, title, status, scheduled in days).
+const JOBS: [(u8, &str, &str, Option<i64>); 2] = [
+    (1, "Quarterly pest treatment", "scheduled", Some(3)),
+    (2, "Lawn aeration", "completed", None),
+];
+/// One ticket: (suffix, subject, status, updated days ago).
+const TICKETS: [(u8, &str, &str, i64); 2] = [
+    (1, "Question about my last invoice", "open", 1),
+    (2, "Reschedule request", "closed", 20),
+];
+
+async fn insert_panel_rows(
+    db: &Db,
+    tenant: TenantId,
+    rows: &[(usize, AccountId)],
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    let today = now.date_naive();
+    let day = |days: i64| today + Duration::days(days);
+    let date_text = |date: NaiveDate| date.format("%Y-%m-%d").to_string();
+    let micros = |at: DateTime<Utc>| at.timestamp_micros();
+    let tenant = tenant.as_uuid();
+    match db {
+        Db::Sqlite(store) => {
+            let mut tx = store.pool().begin_with("BEGIN IMMEDIATE").await?;
+            for &(i, account) in rows {
+                let account = account.as_uuid();
+                for (k, issued, due, total, balance, status) in INVOICES {
+                    sqlx::query(
+                        "INSERT INTO invoices (id, tenant_id, account_id, number, issued_on, due_on, currency, total, balance, status) \
+                         VALUES (?, ?, ?, ?, ?, ?, 'USD', ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+                    )
+                    .bind(row_id(1, i, k))
+                    .bind(tenant)
+                    .bind(account)
+                    .bind(format!("INV-{i}-{k}"))
+                    .bind(date_text(day(-issued)))
+                    .bind(date_text(day(due)))
+                    .bind(total)
+                    .bind(balance)
+                    .bind(status)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                for (k, title, status, scheduled) in JOBS {
+                    sqlx::query(
+                        "INSERT INTO work_orders (id, tenant_id, account_id, number, title, status, scheduled_for, created_at) \
+                         VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+                    )
+                    .bind(row_id(2, i, k))
+                    .bind(tenant)
+                    .bind(account)
+                    .bind(format!("JOB-{i}-{k}"))
+                    .bind(title)
+                    .bind(status)
+                    .bind(scheduled.map(|days| micros(now + Duration::days(days))))
+                    .bind(micros(now - Duration::days(14)))
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                for (k, subject, status, days_ago) in TICKETS {
+                    sqlx::query(
+                        "INSERT INTO tickets (id, tenant_id, account_id, number, subject, status, updated_at) \
+                         VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+                    )
+                    .bind(row_id(3, i, k))
+                    .bind(tenant)
+                    .bind(account)
+                    .bind(format!("T-{i}-{k}"))
+                    .bind(subject)
+                    .bind(status)
+                    .bind(micros(now - Duration::days(days_ago)))
+                    .execute(&mut *tx)
+                    .await?;
+                }
+            }
+            tx.commit().await?;
+        }
+        Db::Postgres(store) => {
+            let mut tx = store.pool().begin().await?;
+            for &(i, account) in rows {
+                let account = account.as_uuid();
+                for (k, issued, due, total, balance, status) in INVOICES {
+                    sqlx::query(
+                        "INSERT INTO invoices (id, tenant_id, account_id, number, issued_on, due_on, currency, total, balance, status) \
+                         VALUES ($1, $2, $3, $4, $5, $6, 'USD', $7::numeric, $8::numeric, $9) ON CONFLICT (id) DO NOTHING",
+                    )
+                    .bind(row_id(1, i, k))
+                    .bind(tenant)
+                    .bind(account)
+                    .bind(format!("INV-{i}-{k}"))
+                    .bind(day(-issued))
+                    .bind(day(due))
+                    .bind(total)
+                    .bind(balance)
+                    .bind(status)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                for (k, title, status, scheduled) in JOBS {
+                    sqlx::query(
+                        "INSERT INTO work_orders (id, tenant_id, account_id, number, title, status, scheduled_for, created_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING",
+                    )
+                    .bind(row_id(2, i, k))
+                    .bind(tenant)
+                    .bind(account)
+                    .bind(format!("JOB-{i}-{k}"))
+                    .bind(title)
+                    .bind(status)
+                    .bind(scheduled.map(|days| now + Duration::days(days)))
+                    .bind(now - Duration::days(14))
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                for (k, subject, status, days_ago) in TICKETS {
+                    sqlx::query(
+                        "INSERT INTO tickets (id, tenant_id, account_id, number, subject, status, updated_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING",
+                    )
+                    .bind(row_id(3, i, k))
+                    .bind(tenant)
+                    .bind(account)
+                    .bind(format!("T-{i}-{k}"))
+                    .bind(subject)
+                    .bind(status)
+                    .bind(now - Duration::days(days_ago))
+                    .execute(&mut *tx)
+                    .await?;
+                }
+            }
+            tx.commit().await?;
+        }
+    }
+    Ok(())
+}
+
+/// Ends every session of the bench tenant (earlier runs' and the log-in
+/// scenario's), so each run starts from the same table.
+async fn clear_sessions(db: &Db, tenant: TenantId) -> anyhow::Result<()> {
+    match db {
+        Db::Sqlite(store) => {
+            sqlx::query("DELETE FROM sessions WHERE tenant_id = ?")
+                .bind(tenant.as_uuid())
+                .execute(store.pool())
+                .await?;
+        }
+        Db::Postgres(store) => {
+            sqlx::query("DELETE FROM sessions WHERE tenant_id = $1")
+                .bind(tenant.as_uuid())
+                .execute(store.pool())
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes a fresh cookie session for each of the plan's session contacts
+/// through [`start_session`](portal_core::ports::IdentityStore::start_session) and their raw tokens to
+/// `tokens_file`, one a line. Their last use is spread over the past
+/// minute, so the once-a-minute touch is spread evenly over the run
+/// instead of coming all at once.
+pub async fn write_sessions(
+    db: &Db,
+    portal: &Portal,
+    plan: Plan,
+    tokens_file: &Path,
+) -> anyhow::Result<usize> {
+    let tenant = portal.tenant_by_slug(TENANT_SLUG).await?;
+    clear_sessions(db, tenant.id).await?;
+    let store = db.store();
+    let now = Utc::now();
+    let mut tokens = String::new();
+    for (k, i) in plan.session_accounts().enumerate() {
+        let (contact, account) = ids_of(store.as_ref(), tenant.id, i).await?;
+        let token = OsTokens.new_token();
+        let spread = Duration::milliseconds((k as i64 * 60_000) / plan::SESSIONS as i64);
+        let session = Session {
+            id: SessionId::new(),
+            tenant: tenant.id,
+            contact,
+            active_account: account,
+            token_hash: token.hash(),
+            kind: SessionKind::Cookie,
+            created_at: now - Duration::minutes(5),
+            last_seen_at: now - spread,
+            idle_expires_at: now + Duration::days(30),
+            absolute_expires_at: now + Duration::days(30),
+        };
+        store.start_session(&session).await?;
+        tokens.push_str(token.expose());
+        tokens.push('\n');
+    }
+    write_file(tokens_file, &tokens)?;
+    Ok(plan::SESSIONS)
+}
+
+async fn ids_of(
+    store: &dyn Store,
+    tenant: TenantId,
+    i: usize,
+) -> anyhow::Result<(ContactId, AccountId)> {
+    let contact = store
+        .contact_by_external_id(tenant, &ExternalId::parse(&plan::primary_external_id(i))?)
+        .await?
+        .with_context(|| format!("contact {i} is missing: the database is not fully seeded"))?;
+    let account = store
+        .account_by_external_id(tenant, &ExternalId::parse(&plan::account_external_id(i))?)
+        .await?
+        .with_context(|| format!("account {i} is missing: the database is not fully seeded"))?;
+    Ok((contact.id, account.id))
+}
+
+/// Writes the log-in names of the password contacts, with the password,
+/// tab-separated, one a line.
+pub fn write_logins(plan: Plan, logins_file: &Path) -> anyhow::Result<()> {
+    let mut text = String::new();
+    for i in plan.login_accounts() {
+        text.push_str(&format!("{}\t{PASSWORD}\n", plan::primary_email(i)));
+    }
+    write_file(logins_file, &text)
+}
+
+fn write_file(path: &Path, text: &str) -> anyhow::Result<()> {
+    let mut file =
+        std::fs::File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
+    file.write_all(text.as_bytes())?;
+    Ok(())
+}
