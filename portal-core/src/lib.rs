@@ -32,6 +32,6 @@ pub mod tenancy;
 
 pub use error::PortalError;
 pub use portal::{
-    AccountOverview, AuthContext, HostApi, KnownFacts, LinkRequest, NewSession, Portal,
-    PortalBuilder, Stores, TokenInfo,
+    AccountOverview, AuthContext, DEFAULT_RESPONSE_FLOOR, HostApi, KnownFacts, LinkRequest,
+    NewSession, Portal, PortalBuilder, Stores, TokenInfo,
 };

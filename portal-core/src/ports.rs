@@ -14,13 +14,13 @@ use crate::access::{AccountScope, Role};
 use crate::accounts::{Account, AccountUpsert, Communication};
 use crate::dashboard::{Dashboard, PanelSelection};
 use crate::identity::{
-    Contact, ContactUpsert, LoginCandidate, LoginName, Membership, OneTimeToken, Session,
-    SessionContext, TokenHash,
+    Contact, ContactUpsert, Credential, LoginCandidate, LoginName, Membership, OneTimeToken,
+    Session, SessionContext, TokenHash,
 };
 use crate::outbox::{OutboxItem, OutboxMessage};
 use crate::shared::{
-    AccountId, ContactId, EmailAddress, ExternalId, OutboxId, PhoneNumber, PostalCode, SessionId,
-    TenantId,
+    AccountId, ContactId, EmailAddress, ExternalId, LeaseId, OutboxId, PhoneNumber, PostalCode,
+    SessionId, TenantId,
 };
 use crate::tenancy::{LockoutPolicy, Tenant, TenantSlug};
 
@@ -111,7 +111,9 @@ pub trait AccountStore: Send + Sync {
 pub trait IdentityStore: Send + Sync {
     /// Creates the contact or updates the one with the same external id,
     /// keeping its id. MUST be idempotent and MUST return `Conflict` when
-    /// another contact of the tenant has the e-mail or the phone.
+    /// another contact of the tenant has the e-mail or the phone. When the
+    /// e-mail changes, the contact's unused one-time tokens MUST be spent in
+    /// the same transaction (a link mailed to the old address dies).
     async fn upsert_contact(
         &self,
         tenant: TenantId,
@@ -155,27 +157,51 @@ pub trait IdentityStore: Send + Sync {
         tenant: TenantId,
         contact: ContactId,
     ) -> Result<Vec<Membership>, StoreError>;
+    /// The contact's credential, if it has set a password.
+    async fn credential(
+        &self,
+        tenant: TenantId,
+        contact: ContactId,
+    ) -> Result<Option<Credential>, StoreError>;
     /// The contact who logs in with this name, with its credential.
     async fn login_candidate(
         &self,
         tenant: TenantId,
         login: &LoginName,
     ) -> Result<Option<LoginCandidate>, StoreError>;
-    /// Counts a failed log-in atomically (a single conditional update, so
-    /// concurrent failures are all counted). On reaching
+    /// When the contact's log-in is locked at `now`, the lock's end.
+    async fn locked_until(
+        &self,
+        tenant: TenantId,
+        contact: ContactId,
+        now: DateTime<Utc>,
+    ) -> Result<Option<DateTime<Utc>>, StoreError>;
+    /// Counts a failed log-in or known-facts registration attempt
+    /// atomically (a single conditional update, so concurrent failures are
+    /// all counted). Lockout state MUST exist apart from the credential:
+    /// failures of a contact who has no password yet count too, and a later
+    /// first password keeps them (a redeemed link clears them). On reaching
     /// `policy.max_failures` the contact is locked until
-    /// `now + policy.lock_minutes`, the counter restarts and the returned
-    /// value is the lock's end.
+    /// `now + policy.lock_minutes`, the counter restarts, `on_lock` is
+    /// written to the outbox in the same transaction and the returned value
+    /// is the lock's end. `on_lock` is written only when this failure
+    /// engages the lock.
     async fn record_login_failure(
         &self,
         tenant: TenantId,
         contact: ContactId,
         now: DateTime<Utc>,
         policy: &LockoutPolicy,
+        on_lock: &[OutboxMessage],
     ) -> Result<Option<DateTime<Utc>>, StoreError>;
     /// Stores a new session and clears the contact's failure counter, in
-    /// one transaction; also deletes the contact's expired sessions.
-    async fn start_session(&self, session: &Session) -> Result<(), StoreError>;
+    /// one transaction; also deletes the contact's expired sessions. MUST
+    /// return `Conflict` and write nothing when the contact's password hash
+    /// is no longer `verified_hash` (a reset or change committed while the
+    /// password was being checked) or the contact is locked at the
+    /// session's `created_at`.
+    async fn start_session(&self, session: &Session, verified_hash: &str)
+    -> Result<(), StoreError>;
     /// The live session with this token hash: MUST return `None` when it is
     /// in another tenant, past either expiry at `now`, its contact is
     /// disabled, or its active membership is gone or on an account whose
@@ -206,19 +232,23 @@ pub trait IdentityStore: Send + Sync {
     /// Ends one session (log-out).
     async fn end_session(&self, tenant: TenantId, session: SessionId) -> Result<(), StoreError>;
     /// Replaces a contact's password hash, ends every other session of the
-    /// contact (all of them when `keep` is `None`) and writes `messages`,
-    /// in one transaction.
+    /// contact (all of them when `keep` is `None`), spends all its unused
+    /// one-time tokens and writes `messages`, in one transaction. MUST
+    /// return `Conflict` and write nothing when the stored hash is no longer
+    /// `current_hash` (another change won the race).
     async fn change_password(
         &self,
         tenant: TenantId,
         contact: ContactId,
+        current_hash: &str,
         new_hash: &str,
         keep: Option<SessionId>,
         messages: &[OutboxMessage],
     ) -> Result<(), StoreError>;
     /// Sets the first password of a contact that has none (known-facts
-    /// registration) and writes `messages`, in one transaction. MUST return
-    /// `Conflict` when the contact already has a password.
+    /// registration), spends all its unused one-time tokens and writes
+    /// `messages`, in one transaction. MUST return `Conflict` when the
+    /// contact already has a password.
     async fn set_first_password(
         &self,
         tenant: TenantId,
@@ -227,8 +257,10 @@ pub trait IdentityStore: Send + Sync {
         messages: &[OutboxMessage],
     ) -> Result<(), StoreError>;
     /// Stores a one-time token and writes `messages` (the mail carrying
-    /// it), in one transaction. Earlier unused tokens of the same contact
-    /// and purpose are spent, so only the newest link works.
+    /// it), in one transaction. Earlier unused tokens of the same contact,
+    /// of any purpose, are spent, so only the newest link works; two
+    /// concurrent calls for one contact MUST leave one live token (lock the
+    /// contact's row on PostgreSQL).
     async fn issue_token(
         &self,
         token: &OneTimeToken,
@@ -244,8 +276,9 @@ pub trait IdentityStore: Send + Sync {
     /// Spends the token and sets the password, in one transaction: marks
     /// the token used only if it is unspent and unexpired at `now` (a
     /// conditional update; MUST return `NotFound` otherwise, and then write
-    /// nothing), stores the hash, clears failures and any lock, ends all of
-    /// the contact's sessions and writes `messages`. Returns the contact.
+    /// nothing), stores the hash, clears failures and any lock, spends the
+    /// contact's other unused tokens, ends all of the contact's sessions and
+    /// writes `messages`. Returns the contact.
     async fn redeem_token(
         &self,
         tenant: TenantId,
@@ -261,22 +294,34 @@ pub trait IdentityStore: Send + Sync {
 #[async_trait]
 pub trait OutboxStore: Send + Sync {
     /// Claims up to `limit` undelivered rows due at `now` whose lease has
-    /// run out, leasing them until `lease_until`. MUST be safe with several
-    /// workers at once: a row is handed to one worker only (row locks with
-    /// `SKIP LOCKED` on PostgreSQL, one writer on SQLite).
+    /// run out, leasing them until `lease_until` under a fresh lease id
+    /// (returned in each item). MUST be safe with several workers at once:
+    /// a row is handed to one worker only (row locks with `SKIP LOCKED` on
+    /// PostgreSQL, one writer on SQLite).
     async fn claim_outbox(
         &self,
         now: DateTime<Utc>,
         lease_until: DateTime<Utc>,
         limit: u32,
     ) -> Result<Vec<OutboxItem>, StoreError>;
-    /// Marks a row delivered.
-    async fn complete_outbox(&self, id: OutboxId, at: DateTime<Utc>) -> Result<(), StoreError>;
-    /// Records a failed attempt; the row is due again at `retry_at`, or
-    /// given up on when `retry_at` is `None`.
+    /// Marks a row delivered and replaces its payload with
+    /// [`OutboxMessage::redacted`] (no live link stays in the table). MUST
+    /// change nothing when the row's lease is no longer `lease` (it expired
+    /// and another worker owns the row now).
+    async fn complete_outbox(
+        &self,
+        id: OutboxId,
+        lease: LeaseId,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+    /// Records a failed attempt and clears the lease; the row is due again
+    /// at `retry_at`, or given up on (and its payload redacted) when
+    /// `retry_at` is `None`. MUST change nothing when the row's lease is no
+    /// longer `lease`.
     async fn fail_outbox(
         &self,
         id: OutboxId,
+        lease: LeaseId,
         error: &str,
         retry_at: Option<DateTime<Utc>>,
     ) -> Result<(), StoreError>;

@@ -188,15 +188,22 @@ impl Argon2Hasher {
         &self,
         job: impl FnOnce(Params) -> T + Send + 'static,
     ) -> Result<T, HashError> {
-        let _permit = self
+        // The permit moves into the blocking job: if the request is dropped
+        // (client gone) the hash still runs, and still holds its permit, so
+        // abandoned requests cannot pile up unbounded hashing.
+        let permit = self
             .permits
-            .acquire()
+            .clone()
+            .acquire_owned()
             .await
             .map_err(|e| HashError(e.to_string()))?;
         let params = self.params.clone();
-        tokio::task::spawn_blocking(move || job(params))
-            .await
-            .map_err(|e| HashError(e.to_string()))
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            job(params)
+        })
+        .await
+        .map_err(|e| HashError(e.to_string()))
     }
 }
 

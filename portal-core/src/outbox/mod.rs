@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
 use crate::ports::{OutboxStore, StoreError};
-use crate::shared::{AccountId, Clock, ContactId, EmailAddress, OutboxId, TenantId};
+use crate::shared::{AccountId, Clock, ContactId, EmailAddress, LeaseId, OutboxId, TenantId};
 
 /// Something to deliver after a change commits.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -109,11 +109,47 @@ pub enum DomainEvent {
     },
 }
 
+impl OutboxMessage {
+    /// The message with every link replaced by `[redacted]`: what the store
+    /// keeps once a mail is delivered or given up on, so no usable
+    /// set-password link stays in the database.
+    ///
+    /// ```
+    /// # use portal_core::outbox::*;
+    /// # use portal_core::shared::EmailAddress;
+    /// let mail = OutboxMessage::Mail(Email {
+    ///     to: EmailAddress::parse("ada@example.com").unwrap(),
+    ///     to_name: "Ada".into(),
+    ///     business_name: "Acme".into(),
+    ///     reply_to: None,
+    ///     kind: EmailKind::ResetPassword {
+    ///         link: "https://acme.test/set-password?token=abc".into(),
+    ///         expires_at: chrono::Utc::now(),
+    ///     },
+    /// });
+    /// assert!(!serde_json::to_string(&mail.redacted()).unwrap().contains("abc"));
+    /// ```
+    pub fn redacted(&self) -> OutboxMessage {
+        let mut message = self.clone();
+        if let OutboxMessage::Mail(mail) = &mut message {
+            match &mut mail.kind {
+                EmailKind::SetPassword { link, .. }
+                | EmailKind::ResetPassword { link, .. }
+                | EmailKind::Invitation { link, .. } => *link = "[redacted]".to_owned(),
+                EmailKind::PasswordChanged { .. } => {}
+            }
+        }
+        message
+    }
+}
+
 /// An outbox row claimed for delivery.
 #[derive(Clone, Debug, PartialEq)]
 pub struct OutboxItem {
     /// The row.
     pub id: OutboxId,
+    /// This claim; completing or failing the row needs it.
+    pub lease: LeaseId,
     /// The tenant it belongs to.
     pub tenant: TenantId,
     /// What to deliver.
@@ -179,8 +215,14 @@ pub struct OutboxWorker {
 }
 
 impl OutboxWorker {
-    /// A worker over the given ports. Rows it claims are leased for two
-    /// minutes: if this process dies mid-delivery another worker retries.
+    /// Rows claimed at a time.
+    pub const BATCH: u32 = 10;
+
+    /// A worker over the given ports. It claims [`Self::BATCH`] rows at a
+    /// time under a five-minute lease, longer than a batch can take (ten
+    /// sends at lettre's 30 s timeout): if this process dies mid-delivery
+    /// another worker retries, but no row is taken over while still being
+    /// sent. Completing or failing a row is conditional on the lease.
     pub fn new(
         store: Arc<dyn OutboxStore>,
         mailer: Arc<dyn Mailer>,
@@ -192,14 +234,15 @@ impl OutboxWorker {
             mailer,
             events,
             clock,
-            lease: Duration::minutes(2),
+            lease: Duration::minutes(5),
         }
     }
 
-    /// Claims up to `limit` due rows and delivers them. Returns how many
-    /// were delivered.
+    /// Claims up to `limit` (at most [`Self::BATCH`]) due rows and delivers
+    /// them. Returns how many were delivered.
     pub async fn run_once(&self, limit: u32) -> Result<usize, StoreError> {
         let now = self.clock.now();
+        let limit = limit.min(Self::BATCH);
         let items = self
             .store
             .claim_outbox(now, now + self.lease, limit)
@@ -213,7 +256,7 @@ impl OutboxWorker {
             match outcome {
                 Ok(()) => {
                     self.store
-                        .complete_outbox(item.id, self.clock.now())
+                        .complete_outbox(item.id, item.lease, self.clock.now())
                         .await?;
                     delivered += 1;
                 }
@@ -222,7 +265,9 @@ impl OutboxWorker {
                     tracing::warn!(outbox_id = %item.id, attempts, %error, "outbox delivery failed");
                     let retry_at = (attempts < MAX_DELIVERY_ATTEMPTS)
                         .then(|| self.clock.now() + retry_delay(attempts));
-                    self.store.fail_outbox(item.id, &error.0, retry_at).await?;
+                    self.store
+                        .fail_outbox(item.id, item.lease, &error.0, retry_at)
+                        .await?;
                 }
             }
         }
@@ -238,7 +283,7 @@ impl OutboxWorker {
     ) {
         tokio::pin!(shutdown);
         loop {
-            let busy = match self.run_once(50).await {
+            let busy = match self.run_once(Self::BATCH).await {
                 Ok(delivered) => delivered > 0,
                 Err(error) => {
                     tracing::error!(%error, "outbox worker could not read the outbox");
@@ -265,6 +310,7 @@ mod tests {
     fn mail_item(attempts: u32) -> OutboxItem {
         OutboxItem {
             id: OutboxId::new(),
+            lease: LeaseId::new(),
             tenant: TenantId::new(),
             message: OutboxMessage::Mail(Email {
                 to: EmailAddress::parse("ada@example.com").unwrap(),
@@ -282,6 +328,7 @@ mod tests {
     fn event_item() -> OutboxItem {
         OutboxItem {
             id: OutboxId::new(),
+            lease: LeaseId::new(),
             tenant: TenantId::new(),
             message: OutboxMessage::Event(DomainEvent::PortalAccessChanged {
                 account: AccountId::new(),
@@ -303,25 +350,30 @@ mod tests {
         store
             .expect_claim_outbox()
             .withf(|now, lease_until, limit| {
-                *lease_until - *now == Duration::minutes(2) && *limit == 10
+                *lease_until - *now == Duration::minutes(5) && *limit == 10
             })
             .returning(move |_, _, _| Ok(vec![mail.clone(), event.clone()]));
         store
             .expect_complete_outbox()
-            .withf(move |id, _| *id == mail_id || *id == event_id)
+            .withf(move |id, _, _| *id == mail_id || *id == event_id)
             .times(2)
-            .returning(|_, _| Ok(()));
+            .returning(|_, _, _| Ok(()));
         let mut mailer = MockMailer::new();
         mailer.expect_send().times(1).returning(|_| Ok(()));
         let mut sink = MockEventSink::new();
         sink.expect_publish().times(1).returning(|_, _| Ok(()));
         let worker = OutboxWorker::new(Arc::new(store), Arc::new(mailer), Arc::new(sink), clock());
-        assert_eq!(worker.run_once(10).await.unwrap(), 2);
+        assert_eq!(
+            worker.run_once(50).await.unwrap(),
+            2,
+            "a batch is capped at 10"
+        );
     }
 
     #[tokio::test]
     async fn a_failed_delivery_is_rescheduled_with_backoff_and_never_completed() {
         let item = mail_item(2);
+        let lease = item.lease;
         let mut store = MockOutboxStore::new();
         store
             .expect_claim_outbox()
@@ -329,12 +381,13 @@ mod tests {
         store.expect_complete_outbox().never();
         store
             .expect_fail_outbox()
-            .withf(|_, error, retry_at| {
-                error.contains("connection refused")
+            .withf(move |_, held, error, retry_at| {
+                *held == lease
+                    && error.contains("connection refused")
                     && *retry_at == Some("2026-11-23T09:02:00Z".parse().unwrap())
             })
             .times(1)
-            .returning(|_, _, _| Ok(()));
+            .returning(|_, _, _, _| Ok(()));
         let mut mailer = MockMailer::new();
         mailer
             .expect_send()
@@ -357,9 +410,9 @@ mod tests {
             .returning(move |_, _, _| Ok(vec![item.clone()]));
         store
             .expect_fail_outbox()
-            .withf(|_, _, retry_at| retry_at.is_none())
+            .withf(|_, _, _, retry_at| retry_at.is_none())
             .times(1)
-            .returning(|_, _, _| Ok(()));
+            .returning(|_, _, _, _| Ok(()));
         let mut mailer = MockMailer::new();
         mailer
             .expect_send()

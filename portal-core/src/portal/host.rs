@@ -174,6 +174,17 @@ impl<'a> HostApi<'a> {
             .email
             .clone()
             .ok_or_else(|| PortalError::invalid("email", "the contact has no e-mail to invite"))?;
+        let memberships = self
+            .portal
+            .identity()
+            .memberships(tenant.id, contact.id)
+            .await?;
+        if !memberships.iter().any(|m| m.portal_enabled) {
+            return Err(PortalError::invalid(
+                "contact",
+                "has no account with the portal switched on",
+            ));
+        }
         self.portal
             .mail_token(&tenant, &contact, email, TokenPurpose::Invitation, None)
             .await

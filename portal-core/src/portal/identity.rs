@@ -8,6 +8,7 @@
 use chrono::{DateTime, Duration, Utc};
 use secrecy::SecretString;
 use std::sync::Arc;
+use tokio::time::Instant;
 
 use super::Portal;
 use crate::access::{Actor, ContactActor};
@@ -18,7 +19,7 @@ use crate::identity::{
 };
 use crate::outbox::{DomainEvent, Email, EmailKind, OutboxMessage};
 use crate::ports::StoreError;
-use crate::shared::{AccountId, EmailAddress, PhoneNumber, PostalCode, SessionId};
+use crate::shared::{AccountId, ContactId, EmailAddress, PhoneNumber, PostalCode, SessionId};
 use crate::tenancy::Tenant;
 
 /// A session is touched (its idle expiry pushed out) at most this often, so
@@ -87,6 +88,13 @@ impl AuthContext {
     }
 }
 
+/// Waits until `floor` has passed since `started`, so that answers whose
+/// work differs (a known e-mail's writes, an unknown one's nothing) take
+/// the same time from outside.
+async fn pad_to_floor(started: Instant, floor: std::time::Duration) {
+    tokio::time::sleep_until(started + floor).await;
+}
+
 fn may_register(tenant: &Tenant, membership: &Membership) -> bool {
     membership.portal_enabled
         && (!tenant.settings.registration.require_history || membership.has_history)
@@ -103,11 +111,26 @@ impl Portal {
         request: LinkRequest,
     ) -> Result<(), PortalError> {
         let email = EmailAddress::parse(email)?;
-        if request == LinkRequest::Register && !tenant.settings.registration.email_on_file {
+        let email_on_file = tenant.settings.registration.email_on_file;
+        if request == LinkRequest::Register && !email_on_file {
             return Err(PortalError::Forbidden(
                 crate::access::AccessError::FeatureOff,
             ));
         }
+        // Known and unknown addresses answer after the same floor, so the
+        // extra reads and the write of a known one cannot be timed.
+        let started = Instant::now();
+        let outcome = self.link_for(tenant, email, email_on_file).await;
+        pad_to_floor(started, self.inner.response_floor).await;
+        outcome
+    }
+
+    async fn link_for(
+        &self,
+        tenant: &Tenant,
+        email: EmailAddress,
+        email_on_file: bool,
+    ) -> Result<(), PortalError> {
         let Some(contact) = self.identity().contact_by_email(tenant.id, &email).await? else {
             return Ok(());
         };
@@ -115,17 +138,23 @@ impl Portal {
             return Ok(());
         }
         let memberships = self.identity().memberships(tenant.id, contact.id).await?;
-        if !memberships.iter().any(|m| may_register(tenant, m)) {
-            return Ok(());
-        }
         let has_password = self
             .identity()
-            .login_candidate(tenant.id, &LoginName::Email(email.clone()))
+            .credential(tenant.id, contact.id)
             .await?
-            .is_some_and(|candidate| candidate.credential.is_some());
+            .is_some();
+        // A reset needs a usable account; a first password also needs the
+        // tenant's registration rules (a "forgot password" from someone who
+        // never registered is a registration in disguise).
         let purpose = if has_password {
+            if !memberships.iter().any(|m| m.portal_enabled) {
+                return Ok(());
+            }
             TokenPurpose::ResetPassword
         } else {
+            if !email_on_file || !memberships.iter().any(|m| may_register(tenant, m)) {
+                return Ok(());
+            }
             TokenPurpose::SetPassword
         };
         self.mail_token(tenant, &contact, email, purpose, None)
@@ -273,29 +302,57 @@ impl Portal {
         let email = EmailAddress::parse(&facts.email)?;
         let postal_code = PostalCode::parse(&facts.postal_code)?;
         let password = Password::parse(password)?;
+        let started = Instant::now();
+        let outcome = self
+            .register_matching(tenant, &phone, &email, &postal_code, &password)
+            .await;
+        if outcome.is_err() {
+            pad_to_floor(started, self.inner.response_floor).await;
+        }
+        outcome
+    }
+
+    async fn register_matching(
+        &self,
+        tenant: &Tenant,
+        phone: &PhoneNumber,
+        email: &EmailAddress,
+        postal_code: &PostalCode,
+        password: &Password,
+    ) -> Result<(), PortalError> {
         // Hash first, whatever the outcome, so a refusal takes as long as a
         // success and timing says nothing about which fact was wrong.
-        let hash = self.inner.hasher.hash(&password).await?;
-        let accounts = self
-            .accounts()
-            .accounts_matching_facts(tenant.id, &phone, &email, &postal_code)
-            .await?;
-        let Some(contact) = self.identity().contact_by_email(tenant.id, &email).await? else {
+        let hash = self.inner.hasher.hash(password).await?;
+        let now = self.inner.clock.now();
+        let Some(contact) = self.identity().contact_by_email(tenant.id, email).await? else {
             return Err(PortalError::RegistrationRefused);
         };
-        if !contact.enabled || accounts.is_empty() {
+        // Wrong guesses count towards the contact's lockout like wrong
+        // passwords, so the postal code cannot be brute-forced.
+        if !contact.enabled
+            || self
+                .identity()
+                .locked_until(tenant.id, contact.id, now)
+                .await?
+                .is_some()
+        {
             return Err(PortalError::RegistrationRefused);
         }
+        let accounts = self
+            .accounts()
+            .accounts_matching_facts(tenant.id, phone, email, postal_code)
+            .await?;
         let memberships = self.identity().memberships(tenant.id, contact.id).await?;
         let eligible = memberships
             .iter()
             .any(|m| may_register(tenant, m) && accounts.iter().any(|a| a.id == m.account));
         if !eligible {
+            self.count_failure(tenant, contact.id, now).await?;
             return Err(PortalError::RegistrationRefused);
         }
         let event = OutboxMessage::Event(DomainEvent::ContactRegistered {
             contact: contact.id,
-            at: self.inner.clock.now(),
+            at: now,
         });
         match self
             .identity()
@@ -306,6 +363,29 @@ impl Portal {
             Err(StoreError::Conflict(_)) => Err(PortalError::RegistrationRefused),
             Err(other) => Err(other.into()),
         }
+    }
+
+    /// Counts a failed guess; the host hears when it locks the contact.
+    async fn count_failure(
+        &self,
+        tenant: &Tenant,
+        contact: ContactId,
+        now: DateTime<Utc>,
+    ) -> Result<(), PortalError> {
+        let policy = tenant.settings.lockout;
+        let until = now + Duration::minutes(i64::from(policy.lock_minutes));
+        let on_lock = [OutboxMessage::Event(DomainEvent::ContactLockedOut {
+            contact,
+            until,
+        })];
+        if let Some(until) = self
+            .identity()
+            .record_login_failure(tenant.id, contact, now, &policy, &on_lock)
+            .await?
+        {
+            tracing::info!(%contact, %until, "log-in locked after repeated failures");
+        }
+        Ok(())
     }
 
     /// Logs in by e-mail or phone number. Every failure is the same
@@ -319,8 +399,25 @@ impl Portal {
         kind: SessionKind,
     ) -> Result<NewSession, PortalError> {
         let login = LoginName::parse(login)?;
+        // Failures answer after the same floor whatever their cause, so the
+        // failure counter's write for a known contact cannot be timed.
+        let started = Instant::now();
+        let outcome = self.attempt_log_in(tenant, &login, password, kind).await;
+        if outcome.is_err() {
+            pad_to_floor(started, self.inner.response_floor).await;
+        }
+        outcome
+    }
+
+    async fn attempt_log_in(
+        &self,
+        tenant: &Tenant,
+        login: &LoginName,
+        password: &SecretString,
+        kind: SessionKind,
+    ) -> Result<NewSession, PortalError> {
         let hasher = &self.inner.hasher;
-        let candidate = self.identity().login_candidate(tenant.id, &login).await?;
+        let candidate = self.identity().login_candidate(tenant.id, login).await?;
         let now = self.inner.clock.now();
         let usable = candidate.filter(|c| c.contact.enabled).and_then(|c| {
             let credential = c.credential?;
@@ -332,14 +429,7 @@ impl Portal {
             return Err(PortalError::InvalidCredentials);
         };
         if !hasher.verify(password, &credential.password_hash).await? {
-            let policy = tenant.settings.lockout;
-            if let Some(until) = self
-                .identity()
-                .record_login_failure(tenant.id, contact.id, now, &policy)
-                .await?
-            {
-                tracing::info!(contact = %contact.id, %until, "log-in locked after repeated failures");
-            }
+            self.count_failure(tenant, contact.id, now).await?;
             return Err(PortalError::InvalidCredentials);
         }
         let memberships = self.identity().memberships(tenant.id, contact.id).await?;
@@ -363,7 +453,17 @@ impl Portal {
                 .min(absolute),
             absolute_expires_at: absolute,
         };
-        self.identity().start_session(&session).await?;
+        match self
+            .identity()
+            .start_session(&session, &credential.password_hash)
+            .await
+        {
+            Ok(()) => {}
+            // The password was reset or changed, or the contact locked,
+            // while this one was being checked.
+            Err(StoreError::Conflict(_)) => return Err(PortalError::InvalidCredentials),
+            Err(other) => return Err(other.into()),
+        }
         Ok(NewSession {
             token,
             id: session.id,
@@ -389,9 +489,15 @@ impl Portal {
         if now - session.last_seen_at >= TOUCH_EVERY {
             let idle = Duration::minutes(i64::from(tenant.settings.sessions.idle_minutes));
             let idle_expires_at = (now + idle).min(session.absolute_expires_at);
-            self.identity()
+            // A missed touch only shortens the idle window; it must not fail
+            // the page (SQLite's single writer may be busy).
+            if let Err(error) = self
+                .identity()
                 .touch_session(tenant.id, session.id, now, idle_expires_at)
-                .await?;
+                .await
+            {
+                tracing::warn!(%error, "session touch failed");
+            }
         }
         let actor = Actor::Contact(ContactActor {
             tenant: tenant.id,
@@ -428,23 +534,24 @@ impl Portal {
     ) -> Result<(), PortalError> {
         let new = Password::parse(new)?;
         let tenant = &auth.tenant;
-        let login = match (&auth.contact.email, &auth.contact.phone) {
-            (Some(email), _) => LoginName::Email(email.clone()),
-            (None, Some(phone)) => LoginName::Phone(phone.clone()),
-            (None, None) => return Err(PortalError::Unauthenticated),
-        };
         let credential = self
             .identity()
-            .login_candidate(tenant.id, &login)
+            .credential(tenant.id, auth.contact.id)
             .await?
-            .and_then(|c| c.credential)
             .ok_or(PortalError::Unauthenticated)?;
+        let now = self.inner.clock.now();
+        // Guessing the current password from a stolen session counts
+        // towards the lockout like guessing at the log-in form.
+        if credential.locked_until.is_some_and(|until| until > now) {
+            return Err(PortalError::InvalidCredentials);
+        }
         if !self
             .inner
             .hasher
             .verify(current, &credential.password_hash)
             .await?
         {
+            self.count_failure(tenant, auth.contact.id, now).await?;
             return Err(PortalError::invalid(
                 "current_password",
                 "is not your current password",
@@ -468,6 +575,7 @@ impl Portal {
             .change_password(
                 tenant.id,
                 auth.contact.id,
+                &credential.password_hash,
                 &new_hash,
                 Some(auth.session.id),
                 &messages,

@@ -50,6 +50,7 @@ struct Inner {
     hasher: Arc<dyn PasswordHasher>,
     clock: Arc<dyn Clock>,
     tokens: Arc<dyn TokenSource>,
+    response_floor: Duration,
     tenants: RwLock<HashMap<TenantId, (Arc<Tenant>, Instant)>>,
     slugs: RwLock<HashMap<String, TenantId>>,
 }
@@ -60,7 +61,12 @@ pub struct PortalBuilder {
     hasher: Option<Arc<dyn PasswordHasher>>,
     clock: Arc<dyn Clock>,
     tokens: Arc<dyn TokenSource>,
+    response_floor: Duration,
 }
+
+/// How long failed log-ins, refused registrations and every link request
+/// take at least, so their timing says nothing about which e-mails exist.
+pub const DEFAULT_RESPONSE_FLOOR: Duration = Duration::from_millis(250);
 
 impl PortalBuilder {
     /// Replaces the argon2id hasher (tests use cheaper parameters).
@@ -81,6 +87,13 @@ impl PortalBuilder {
         self
     }
 
+    /// Replaces [`DEFAULT_RESPONSE_FLOOR`]; it should stay above what a
+    /// known e-mail's work takes under load.
+    pub fn response_floor(mut self, floor: Duration) -> Self {
+        self.response_floor = floor;
+        self
+    }
+
     /// The portal.
     pub fn build(self) -> Result<Portal, PortalError> {
         let hasher = match self.hasher {
@@ -93,6 +106,7 @@ impl PortalBuilder {
                 hasher,
                 clock: self.clock,
                 tokens: self.tokens,
+                response_floor: self.response_floor,
                 tenants: RwLock::default(),
                 slugs: RwLock::default(),
             }),
@@ -114,6 +128,7 @@ impl Portal {
             hasher: None,
             clock: Arc::new(SystemClock),
             tokens: Arc::new(OsTokens),
+            response_floor: DEFAULT_RESPONSE_FLOOR,
         }
     }
 

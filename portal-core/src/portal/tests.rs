@@ -154,9 +154,18 @@ async fn a_wrong_password_is_counted_towards_the_lockout() {
     mocks
         .identity
         .expect_record_login_failure()
-        .withf(move |_, contact, _, policy| *contact == id && policy.max_failures == 5)
+        .withf(move |_, contact, _, policy, on_lock| {
+            *contact == id
+                && policy.max_failures == 5
+                && matches!(
+                    on_lock,
+                    [crate::outbox::OutboxMessage::Event(
+                        crate::outbox::DomainEvent::ContactLockedOut { .. }
+                    )]
+                )
+        })
         .times(1)
-        .returning(|_, _, _, _| Ok(None));
+        .returning(|_, _, _, _, _| Ok(None));
     let result = mocks
         .portal()
         .log_in(&t, "ada@example.com", &password(), SessionKind::Cookie)
@@ -192,8 +201,9 @@ async fn a_good_password_starts_a_session_on_the_first_usable_account() {
     mocks
         .identity
         .expect_start_session()
-        .withf(move |session| {
-            session.active_account == usable_id
+        .withf(move |session, verified| {
+            verified == "hash"
+                && session.active_account == usable_id
                 && session.idle_expires_at
                     == "2026-11-23T09:30:00Z"
                         .parse::<chrono::DateTime<chrono::Utc>>()
@@ -204,7 +214,7 @@ async fn a_good_password_starts_a_session_on_the_first_usable_account() {
                         .unwrap()
         })
         .times(1)
-        .returning(|_| Ok(()));
+        .returning(|_, _| Ok(()));
     let session = mocks
         .portal()
         .log_in(&t, "ada@example.com", &password(), SessionKind::Bearer)
@@ -241,6 +251,10 @@ async fn a_link_request_for_an_account_with_the_portal_off_writes_nothing() {
         .identity
         .expect_memberships()
         .returning(|_, _| Ok(vec![membership(false)]));
+    mocks
+        .identity
+        .expect_credential()
+        .returning(|_, _| Ok(None));
     mocks.identity.expect_issue_token().never();
     assert!(
         mocks
@@ -266,7 +280,7 @@ async fn a_link_is_mailed_in_the_same_write_as_its_token_and_built_from_the_base
         .returning(|_, _| Ok(vec![membership(true)]));
     mocks
         .identity
-        .expect_login_candidate()
+        .expect_credential()
         .returning(|_, _| Ok(None));
     mocks
         .identity
@@ -313,7 +327,7 @@ async fn a_dead_link_is_refused_before_any_hashing() {
 }
 
 #[tokio::test]
-async fn known_facts_that_match_no_account_are_refused_and_set_nothing() {
+async fn known_facts_that_match_no_account_are_refused_counted_and_set_nothing() {
     let t = tenant();
     let person = contact(&t);
     let mut mocks = Mocks::new();
@@ -330,6 +344,19 @@ async fn known_facts_that_match_no_account_are_refused_and_set_nothing() {
         .identity
         .expect_contact_by_email()
         .returning(move |_, _| Ok(Some(person.clone())));
+    mocks
+        .identity
+        .expect_locked_until()
+        .returning(|_, _, _| Ok(None));
+    mocks
+        .identity
+        .expect_memberships()
+        .returning(|_, _| Ok(vec![membership(true)]));
+    mocks
+        .identity
+        .expect_record_login_failure()
+        .times(1)
+        .returning(|_, _, _, _, _| Ok(None));
     mocks.identity.expect_set_first_password().never();
     let facts = KnownFacts {
         phone: "555 0100".into(),
@@ -376,4 +403,35 @@ async fn malformed_input_is_refused_before_touching_any_port() {
             ..
         })
     ));
+}
+
+#[tokio::test(start_paused = true)]
+async fn failures_and_link_requests_answer_after_the_same_floor() {
+    let mut mocks = Mocks::new();
+    mocks
+        .identity
+        .expect_login_candidate()
+        .returning(|_, _| Ok(None));
+    mocks
+        .identity
+        .expect_contact_by_email()
+        .returning(|_, _| Ok(None));
+    mocks.hasher.expect_verify_dummy().return_const(());
+    let portal = mocks.portal();
+    let started = tokio::time::Instant::now();
+    let _ = portal
+        .log_in(
+            &tenant(),
+            "zed@example.com",
+            &password(),
+            SessionKind::Cookie,
+        )
+        .await;
+    assert!(started.elapsed() >= DEFAULT_RESPONSE_FLOOR);
+    let started = tokio::time::Instant::now();
+    portal
+        .request_password_link(&tenant(), "zed@example.com", LinkRequest::Reset)
+        .await
+        .unwrap();
+    assert!(started.elapsed() >= DEFAULT_RESPONSE_FLOOR);
 }

@@ -69,6 +69,11 @@ id_type!(
     OutboxId
 );
 id_type!(
+    /// One worker's claim on an outbox row; completing or failing the row
+    /// needs it, so a worker whose lease ran out cannot touch the row.
+    LeaseId
+);
+id_type!(
     /// An entry of an account's communications log.
     CommunicationId
 );

@@ -11,7 +11,9 @@ mod page;
 pub use clock::MockClock;
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use contact_points::{EmailAddress, PhoneNumber, PostalCode};
-pub use ids::{AccountId, CommunicationId, ContactId, ExternalId, OutboxId, SessionId, TenantId};
+pub use ids::{
+    AccountId, CommunicationId, ContactId, ExternalId, LeaseId, OutboxId, SessionId, TenantId,
+};
 pub use money::{format_amount, minor_unit_digits, round_to_minor_unit};
 pub use page::{Page, PageRequest};
 
