@@ -37,7 +37,7 @@ pub const DEMO_LOGINS: [DemoLogin; 3] = [
     },
     DemoLogin {
         email: "carol@example.com",
-        note: "billing contact",
+        note: "her own firm, and billing contact of Builder Garage",
     },
 ];
 
@@ -51,7 +51,7 @@ struct DemoAccount {
     street: &'static str,
 }
 
-const ACCOUNTS: [DemoAccount; 6] = [
+const ACCOUNTS: [DemoAccount; 7] = [
     DemoAccount {
         external_id: "acct-1001",
         number: "1001",
@@ -106,6 +106,15 @@ const ACCOUNTS: [DemoAccount; 6] = [
         postal_code: "62706",
         street: "9 County Rd",
     },
+    DemoAccount {
+        external_id: "acct-1007",
+        number: "1007",
+        name: "Counts Bookkeeping",
+        email: "carol@example.com",
+        phone: "555-020-0003",
+        postal_code: "62707",
+        street: "5 Ledger Ln",
+    },
 ];
 
 /// (external id, name, e-mail, phone, [(account external id, role)])
@@ -137,7 +146,7 @@ const CONTACTS: [DemoContact; 6] = [
         "Carol Counts",
         "carol@example.com",
         "555-020-0003",
-        &[("acct-1003", Role::Billing)],
+        &[("acct-1007", Role::Primary), ("acct-1003", Role::Billing)],
     ),
     (
         "ct-dan",
@@ -254,8 +263,7 @@ pub async fn seed_demo(portal: &Portal, base_url: &str) -> anyhow::Result<Tenant
         let account = ACCOUNTS
             .iter()
             .find(|a| a.email == login.email)
-            .or_else(|| ACCOUNTS.iter().find(|a| a.number == "1003"))
-            .context("demo account")?;
+            .context("a demo log-in's own account")?;
         let facts = KnownFacts {
             phone: account.phone.into(),
             email: account.email.into(),

@@ -11,7 +11,7 @@ use crate::shared::ParseError;
 #[derive(Debug, thiserror::Error)]
 pub enum PortalError {
     /// Input broke a rule; `field` names the input (HTTP 422).
-    #[error("{field} {reason}")]
+    #[error("{} {reason}.", crate::shared::field_label(field))]
     InvalidInput {
         /// The input field.
         field: &'static str,
@@ -20,30 +20,36 @@ pub enum PortalError {
     },
     /// Log-in failed. Deliberately the same for an unknown name, a wrong
     /// password, a locked or disabled contact (HTTP 401).
-    #[error("the log-in name or password is incorrect, or the log-in is temporarily locked")]
+    #[error(
+        "That email or phone number and password don't match. After several failed tries log-in \
+         pauses for a few minutes; resetting your password lifts the pause."
+    )]
     InvalidCredentials,
     /// Registration was refused. Deliberately the same whichever fact did
     /// not match, and whether or not the account may register (HTTP 422).
-    #[error("we could not verify these details; check them or contact us")]
+    #[error(
+        "We couldn't match these details to an account that can register here. Check them \
+         against a recent invoice, or contact us."
+    )]
     RegistrationRefused,
     /// A set-password link is unknown, used or expired (HTTP 410).
-    #[error("this link has expired or was already used; ask for a new one")]
+    #[error("This link has expired or was already used. Ask for a new one.")]
     LinkInvalid,
     /// No live session (HTTP 401).
-    #[error("please log in")]
+    #[error("Please log in.")]
     Unauthenticated,
     /// The actor may not do this (HTTP 403).
     #[error(transparent)]
     Forbidden(#[from] AccessError),
     /// Nothing of that id in the actor's scope (HTTP 404). Also what another
     /// account's or tenant's things look like.
-    #[error("not found")]
+    #[error("We couldn't find that.")]
     NotFound,
     /// The change clashes with the current state (HTTP 409).
     #[error("{0}")]
     Conflict(String),
     /// Something failed inside; details are in the logs (HTTP 500).
-    #[error("internal error")]
+    #[error("Something went wrong on our side. Please try again in a moment.")]
     Internal(String),
 }
 

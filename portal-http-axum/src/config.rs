@@ -82,8 +82,8 @@ pub struct HttpConfig {
     /// Limit on log-in, registration and reset requests per client address;
     /// `None` switches it off (benchmarks).
     pub auth_rate_limit: Option<RateLimit>,
-    /// Take the client address from the first `X-Forwarded-For` entry. Only
-    /// behind a proxy that sets it.
+    /// Take the client address from the last `X-Forwarded-For` entry, the
+    /// one a single trusted reverse proxy appends. Only behind such a proxy.
     pub trust_forwarded_for: bool,
 }
 

@@ -84,8 +84,10 @@ fn client_address(parts: &Parts, trust_forwarded_for: bool) -> IpAddr {
             .headers
             .get("x-forwarded-for")
             .and_then(|value| value.to_str().ok())
-            .and_then(|value| value.split(',').next())
-            .and_then(|first| first.trim().parse().ok())
+            // The right-most entry is the one our proxy appended; entries
+            // to its left are whatever the client chose to send.
+            .and_then(|value| value.rsplit(',').next())
+            .and_then(|last| last.trim().parse().ok())
     {
         return ip;
     }
@@ -93,7 +95,22 @@ fn client_address(parts: &Parts, trust_forwarded_for: bool) -> IpAddr {
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
         .map(|info| info.0.ip())
-        .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED))
+        .unwrap_or_else(|| {
+            warn_once_without_connect_info();
+            IpAddr::V4(Ipv4Addr::UNSPECIFIED)
+        })
+}
+
+/// Without the peer address every client shares one rate-limit bucket; say
+/// so once instead of failing quietly.
+fn warn_once_without_connect_info() {
+    static WARNED: std::sync::Once = std::sync::Once::new();
+    WARNED.call_once(|| {
+        tracing::error!(
+            "no client address: serve the app with into_make_service_with_connect_info::<SocketAddr>() \
+             (or set trust_forwarded_for behind a proxy), or all clients share one rate limit"
+        );
+    });
 }
 
 #[cfg(test)]

@@ -52,6 +52,20 @@ pub struct AppState {
     cookies: CookieNames,
 }
 
+/// Unknown paths: problem+json under the API, a page elsewhere.
+async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if uri.path().contains("/api/") {
+        error::ApiError::not_found().into_response()
+    } else {
+        pages::message_page(
+            axum::http::StatusCode::NOT_FOUND,
+            "Page not found",
+            "There is no page at this address. Check the link, or start again from the log-in page.",
+        )
+    }
+}
+
 /// The portal's router: pages at `/`, the API at `/api/v1`. With
 /// [`HttpConfig::tenant_in_path`] everything sits under `/{tenant}`.
 pub fn router(portal: Portal, config: HttpConfig) -> Router {
@@ -72,6 +86,7 @@ pub fn router(portal: Portal, config: HttpConfig) -> Router {
             state.clone(),
             context::resolve_tenant,
         ))
+        .fallback(not_found)
         .with_state(state.clone());
     let inner = if state.config.tenant_in_path {
         Router::new().nest("/{tenant}", inner)

@@ -26,8 +26,15 @@ impl AuthLimiter {
         }))
     }
 
-    /// Whether `client` may make one more request now.
+    /// Whether `client` may make one more request now. IPv6 clients are
+    /// counted per /64, the block one subscriber usually holds.
     pub fn allows(&self, client: IpAddr) -> bool {
+        let client = match client {
+            IpAddr::V6(v6) => {
+                IpAddr::V6(std::net::Ipv6Addr::from(u128::from(v6) & (u128::MAX << 64)))
+            }
+            v4 => v4,
+        };
         match &self.0 {
             Some(limiter) => {
                 if limiter.len() > 100_000 {
@@ -37,5 +44,21 @@ impl AuthLimiter {
             }
             None => true,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_ipv6_slash_64_is_one_client() {
+        let limiter = AuthLimiter::new(Some(RateLimit {
+            per_minute: 1,
+            burst: 1,
+        }));
+        assert!(limiter.allows("2001:db8:0:1::1".parse().unwrap()));
+        assert!(!limiter.allows("2001:db8:0:1::ffff".parse().unwrap()));
+        assert!(limiter.allows("2001:db8:0:2::1".parse().unwrap()));
     }
 }

@@ -94,7 +94,8 @@ impl<S: Send + Sync> FromRequestParts<S> for Csrf {
     }
 }
 
-fn new_csrf_token() -> String {
+/// A new random CSRF token.
+pub fn new_csrf_token() -> String {
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     hex::encode(bytes)
@@ -219,7 +220,17 @@ impl FromRequestParts<AppState> for PageUser {
         let context = RequestContext::from_request_parts(parts, state)
             .await
             .map_err(IntoResponse::into_response)?;
-        let to_login = || Redirect::to(&format!("{}/login", context.base)).into_response();
+        // Back to where the customer was going once logged in.
+        let wanted = parts
+            .uri
+            .path_and_query()
+            .map(|p| p.as_str())
+            .unwrap_or("/");
+        let next = format!("{}{}", context.base, wanted);
+        let to_login = || {
+            let query = serde_urlencoded::to_string([("next", next.as_str())]).unwrap_or_default();
+            Redirect::to(&format!("{}/login?{query}", context.base)).into_response()
+        };
         let jar = CookieJar::from_headers(&parts.headers);
         let Some(cookie) = jar.get(state.cookies.session) else {
             return Err(to_login());

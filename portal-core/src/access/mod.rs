@@ -162,6 +162,16 @@ impl Role {
         }
     }
 
+    /// How the role is named to customers.
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Primary => "Primary contact",
+            Role::Billing => "Billing contact",
+            Role::Member => "Member",
+            Role::Viewer => "Viewer",
+        }
+    }
+
     /// Reads a stored name back.
     pub fn parse(text: &str) -> Option<Role> {
         Role::ALL.into_iter().find(|role| role.as_str() == text)
@@ -252,13 +262,13 @@ impl AccountScope {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum AccessError {
     /// The actor's role does not include the permission.
-    #[error("your role does not allow this")]
+    #[error("Your role on this account does not allow this.")]
     NotPermitted,
     /// The tenant has switched the feature off.
-    #[error("this feature is not available")]
+    #[error("This is not available in this portal.")]
     FeatureOff,
     /// Staff viewing a customer's portal tried to change something.
-    #[error("viewing as a customer is read-only")]
+    #[error("Viewing as a customer is read-only.")]
     ReadOnly,
 }
 

@@ -82,13 +82,16 @@ impl LoginName {
     /// assert!(matches!(LoginName::parse("555 123 4567"), Ok(LoginName::Phone(_))));
     /// ```
     pub fn parse(text: &str) -> Result<Self, crate::shared::ParseError> {
+        if text.trim().is_empty() {
+            return Err(crate::shared::ParseError::new("login", "is required"));
+        }
         if text.contains('@') {
             EmailAddress::parse(text).map(LoginName::Email)
         } else {
             PhoneNumber::parse(text).map(LoginName::Phone).map_err(|_| {
                 crate::shared::ParseError::new(
                     "login",
-                    "must be an e-mail address or a phone number",
+                    "must be an email address or a phone number",
                 )
             })
         }

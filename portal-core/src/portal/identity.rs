@@ -552,10 +552,7 @@ impl Portal {
             .await?
         {
             self.count_failure(tenant, auth.contact.id, now).await?;
-            return Err(PortalError::invalid(
-                "current_password",
-                "is not your current password",
-            ));
+            return Err(PortalError::invalid("current_password", "isn't right"));
         }
         let new_hash = self.inner.hasher.hash(&new).await?;
         let now = self.inner.clock.now();

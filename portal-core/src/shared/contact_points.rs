@@ -25,7 +25,10 @@ impl EmailAddress {
     /// ```
     pub fn parse(text: &str) -> Result<Self, ParseError> {
         let candidate = text.trim().to_lowercase();
-        let invalid = || ParseError::new("email", "is not a valid e-mail address");
+        if candidate.is_empty() {
+            return Err(ParseError::new("email", "is required"));
+        }
+        let invalid = || ParseError::new("email", "doesn't look like an email address");
         if candidate.len() > 254
             || candidate
                 .chars()
@@ -92,8 +95,11 @@ impl PhoneNumber {
     /// assert!(PhoneNumber::parse("call me").is_err());
     /// ```
     pub fn parse(text: &str) -> Result<Self, ParseError> {
-        let invalid = || ParseError::new("phone", "is not a valid phone number");
+        let invalid = || ParseError::new("phone", "doesn't look like a phone number");
         let trimmed = text.trim();
+        if trimmed.is_empty() {
+            return Err(ParseError::new("phone", "is required"));
+        }
         let (plus, rest) = match trimmed.strip_prefix('+') {
             Some(rest) => ("+", rest),
             None => ("", trimmed),
@@ -160,8 +166,14 @@ impl PostalCode {
             .filter(|c| *c != ' ' && *c != '-')
             .map(|c| c.to_ascii_uppercase())
             .collect();
+        if code.is_empty() {
+            return Err(ParseError::new("postal_code", "is required"));
+        }
         if !(3..=10).contains(&code.len()) || !code.chars().all(|c| c.is_ascii_alphanumeric()) {
-            return Err(ParseError::new("postal_code", "is not a valid postal code"));
+            return Err(ParseError::new(
+                "postal_code",
+                "doesn't look like a postal code",
+            ));
         }
         Ok(Self(code))
     }

@@ -17,9 +17,10 @@ pub use ids::{
 pub use money::{format_amount, minor_unit_digits, round_to_minor_unit};
 pub use page::{Page, PageRequest};
 
-/// A value from outside did not meet its type's rules.
+/// A value from outside did not meet its type's rules. Displays as a
+/// sentence a customer can act on ("Postal code is required.").
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("{field} {reason}")]
+#[error("{} {reason}.", field_label(field))]
 pub struct ParseError {
     /// The input field the value came from, as the caller knows it.
     pub field: &'static str,
@@ -31,5 +32,24 @@ impl ParseError {
     /// An error about `field`.
     pub const fn new(field: &'static str, reason: &'static str) -> Self {
         Self { field, reason }
+    }
+}
+
+/// How a field is named to customers.
+pub fn field_label(field: &str) -> String {
+    match field {
+        "email" => "Email".to_owned(),
+        "phone" => "Phone number".to_owned(),
+        "postal_code" => "Postal code".to_owned(),
+        "login" => "Email or phone number".to_owned(),
+        "current_password" => "Current password".to_owned(),
+        other => {
+            let spaced = other.replace('_', " ");
+            let mut chars = spaced.chars();
+            chars
+                .next()
+                .map(|first| first.to_uppercase().chain(chars).collect())
+                .unwrap_or_default()
+        }
     }
 }

@@ -87,8 +87,10 @@ pub struct ChangePasswordRequest {
 pub async fn change_password(
     State(state): State<AppState>,
     ApiUser(auth): ApiUser,
+    context: crate::context::RequestContext,
     ApiJson(body): ApiJson<ChangePasswordRequest>,
 ) -> Result<StatusCode, ApiError> {
+    crate::security::check_rate(&state, &context)?;
     let current = SecretString::from(body.current_password);
     state
         .portal

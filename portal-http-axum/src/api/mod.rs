@@ -13,6 +13,7 @@ use axum::response::IntoResponse;
 use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
 use serde::de::DeserializeOwned;
+use tower_http::set_header::SetResponseHeaderLayer;
 use utoipa::OpenApi;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 
@@ -35,6 +36,11 @@ pub fn routes() -> Router<AppState> {
         .route("/me/active-account", put(me::switch_account))
         .route("/dashboard", get(me::dashboard))
         .route("/account", get(me::account))
+        // Responses carry bearer tokens and customer data: never cached.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            header::HeaderValue::from_static("no-store"),
+        ))
 }
 
 /// The OpenAPI document of the API.

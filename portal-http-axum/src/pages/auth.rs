@@ -29,6 +29,7 @@ struct LoginPage {
     error: Option<String>,
     notice: Option<String>,
     login: String,
+    next: String,
     offers_email: bool,
     offers_facts: bool,
 }
@@ -38,6 +39,7 @@ impl LoginPage {
         context: &RequestContext,
         csrf: &Csrf,
         login: String,
+        next: Option<&str>,
         error: Option<String>,
         notice: Option<String>,
     ) -> Self {
@@ -47,6 +49,7 @@ impl LoginPage {
             error,
             notice,
             login,
+            next: super::local_target(context, next).unwrap_or_default(),
             offers_email: registration.email_on_file,
             offers_facts: registration.known_facts,
         }
@@ -57,13 +60,19 @@ impl LoginPage {
 pub struct LoginNotice {
     #[serde(default)]
     done: Option<String>,
+    #[serde(default)]
+    next: Option<String>,
 }
 
 pub async fn login_page(
     context: RequestContext,
     csrf: Csrf,
+    user: Result<PageUser, Response>,
     Query(query): Query<LoginNotice>,
 ) -> Response {
+    if user.is_ok() {
+        return Redirect::to(&format!("{}/dashboard", context.base)).into_response();
+    }
     let notice = match query.done.as_deref() {
         Some("password") => Some("Your password is set. Log in with it now.".to_owned()),
         Some("registered") => Some("You are registered. Log in with your new password.".to_owned()),
@@ -72,12 +81,21 @@ pub async fn login_page(
     };
     render(
         StatusCode::OK,
-        &LoginPage::new(&context, &csrf, String::new(), None, notice),
+        &LoginPage::new(
+            &context,
+            &csrf,
+            String::new(),
+            query.next.as_deref(),
+            None,
+            notice,
+        ),
     )
 }
 
 #[derive(Deserialize)]
 pub struct LoginForm {
+    #[serde(default)]
+    next: Option<String>,
     #[serde(default)]
     login: String,
     #[serde(default)]
@@ -94,7 +112,14 @@ pub async fn login_submit(
     let fail = |status: StatusCode, message: String| {
         render(
             status,
-            &LoginPage::new(&context, &csrf, form.login.clone(), Some(message), None),
+            &LoginPage::new(
+                &context,
+                &csrf,
+                form.login.clone(),
+                form.next.as_deref(),
+                Some(message),
+                None,
+            ),
         )
     };
     if let Err(limited) = check_rate(&state, &context) {
@@ -107,12 +132,16 @@ pub async fn login_submit(
         .await
     {
         Ok(session) => {
-            let cookie = state
-                .cookies
-                .build(state.cookies.session, session.token.expose().to_owned());
+            let cookies = state.cookies;
+            let session_cookie = cookies.build(cookies.session, session.token.expose().to_owned());
+            // A fresh CSRF token with the fresh session: a token planted
+            // before log-in is worthless after it.
+            let csrf_cookie = cookies.build(cookies.csrf, crate::security::new_csrf_token());
+            let target = super::local_target(&context, form.next.as_deref())
+                .unwrap_or_else(|| format!("{}/dashboard", context.base));
             (
-                jar.add(cookie),
-                Redirect::to(&format!("{}/dashboard", context.base)),
+                jar.add(session_cookie).add(csrf_cookie),
+                Redirect::to(&target),
             )
                 .into_response()
         }

@@ -122,6 +122,8 @@ pub struct AccountOption {
 pub struct Layout {
     title: String,
     base: String,
+    /// This page's path, for forms that come back to it.
+    current_path: String,
     brand: Brand,
     csrf: String,
     user: Option<UserNav>,
@@ -132,6 +134,7 @@ impl Layout {
         Self {
             title: title.to_owned(),
             base: context.base.clone(),
+            current_path: String::new(),
             brand: Brand::of(&context.tenant),
             csrf: csrf.0.clone(),
             user: None,
@@ -140,6 +143,7 @@ impl Layout {
 
     fn signed_in(
         title: &str,
+        page: &str,
         context: &RequestContext,
         csrf: &Csrf,
         auth: &AuthContext,
@@ -158,9 +162,21 @@ impl Layout {
                 name: auth.contact.name.clone(),
                 accounts,
             }),
+            current_path: format!("{}/{page}", context.base),
             ..Self::public(title, context, csrf)
         }
     }
+}
+
+/// `next` when it is a path inside this portal, so redirects after log-in
+/// or an account switch can never lead to another site.
+fn local_target(context: &RequestContext, next: Option<&str>) -> Option<String> {
+    let next = next?;
+    let inside = next.starts_with(&format!("{}/", context.base))
+        && !next.contains("//")
+        && !next.contains('\\')
+        && next.chars().all(|c| c.is_ascii_graphic());
+    inside.then(|| next.to_owned())
 }
 
 /// Renders a template with a status; pages are never cached, since they
@@ -206,6 +222,7 @@ fn message_page_for(
         layout: Layout {
             title: heading.to_owned(),
             base: context.map(|c| c.base.clone()).unwrap_or_default(),
+            current_path: String::new(),
             brand: context
                 .map(|c| Brand::of(&c.tenant))
                 .unwrap_or_else(Brand::plain),

@@ -17,11 +17,12 @@ use super::{Layout, error_page, render};
 use crate::AppState;
 use crate::context::RequestContext;
 use crate::error::status_of;
-use crate::security::{Csrf, CsrfForm, PageUser};
+use crate::security::{Csrf, CsrfForm, PageUser, check_rate};
 
 async fn layout(
     state: &AppState,
     title: &str,
+    page: &str,
     context: &RequestContext,
     csrf: &Csrf,
     auth: &AuthContext,
@@ -31,7 +32,14 @@ async fn layout(
         .memberships(auth)
         .await
         .map_err(|error| error_page(context, error))?;
-    Ok(Layout::signed_in(title, context, csrf, auth, &memberships))
+    Ok(Layout::signed_in(
+        title,
+        page,
+        context,
+        csrf,
+        auth,
+        &memberships,
+    ))
 }
 
 /// The portal's root: straight to the dashboard (which sends strangers on
@@ -48,6 +56,7 @@ struct DashboardPage {
     account_number: String,
     account_name: String,
     dashboard: Dashboard,
+    zone: chrono_tz::Tz,
 }
 
 pub async fn dashboard(
@@ -57,7 +66,7 @@ pub async fn dashboard(
     PageUser(auth): PageUser,
 ) -> Response {
     let (layout, dashboard) = tokio::join!(
-        layout(&state, "Dashboard", &context, &csrf, &auth),
+        layout(&state, "Dashboard", "dashboard", &context, &csrf, &auth),
         state.portal.dashboard(&auth.actor)
     );
     let layout = match layout {
@@ -73,6 +82,12 @@ pub async fn dashboard(
                 account_number: auth.membership.account_number.clone(),
                 account_name: auth.membership.account_name.clone(),
                 dashboard,
+                zone: context
+                    .tenant
+                    .settings
+                    .time_zone
+                    .parse()
+                    .unwrap_or(chrono_tz::UTC),
             },
         ),
         Err(error) => error_page(&context, error),
@@ -100,7 +115,7 @@ async fn account_page(
     error: Option<String>,
     notice: Option<String>,
 ) -> Response {
-    let layout = match layout(state, "Account", context, csrf, auth).await {
+    let layout = match layout(state, "Account", "account", context, csrf, auth).await {
         Ok(layout) => layout,
         Err(response) => return response,
     };
@@ -114,7 +129,7 @@ async fn account_page(
                 address_lines: overview.account.address.lines(),
                 overview,
                 contact: auth.contact.clone(),
-                role: auth.membership.role.as_str(),
+                role: auth.membership.role.label(),
             },
         ),
         Err(error) => error_page(context, error),
@@ -156,6 +171,19 @@ pub async fn change_password(
     PageUser(auth): PageUser,
     CsrfForm(form): CsrfForm<PasswordForm>,
 ) -> Response {
+    if let Err(limited) = check_rate(&state, &context) {
+        let message = Some(limited.detail().to_owned());
+        return account_page(
+            &state,
+            &context,
+            &csrf,
+            &auth,
+            limited.status(),
+            message,
+            None,
+        )
+        .await;
+    }
     if form.new_password != form.new_password_confirm {
         let message = Some("The two new passwords do not match.".to_owned());
         return account_page(
@@ -196,6 +224,8 @@ pub async fn change_password(
 pub struct SwitchForm {
     #[serde(default)]
     account_id: String,
+    #[serde(default)]
+    return_to: Option<String>,
 }
 
 pub async fn switch_account(
@@ -208,7 +238,11 @@ pub async fn switch_account(
         return error_page(&context, PortalError::NotFound);
     };
     match state.portal.switch_account(&auth, account).await {
-        Ok(()) => Redirect::to(&format!("{}/dashboard", context.base)).into_response(),
+        Ok(()) => {
+            let target = super::local_target(&context, form.return_to.as_deref())
+                .unwrap_or_else(|| format!("{}/dashboard", context.base));
+            Redirect::to(&target).into_response()
+        }
         Err(error) => error_page(&context, error),
     }
 }
