@@ -143,13 +143,18 @@ if [ "$BACKEND" = postgres ]; then
             die "initdb failed"
         }
     fi
+    # Socket and log in a per-run folder the server's user owns.
+    PG_RUN="$WORK/pg-run"
+    mkdir -p "$PG_RUN"
+    [ "$(id -u)" -eq 0 ] && chown "$PG_USER:" "$PG_RUN"
+    PG_LOG="$PG_RUN/postgres.log"
     PG_PORT=$(free_port)
     # Durable (fsync on); commits do not wait for the WAL flush, the same
     # trade SQLite's WAL with synchronous=NORMAL makes.
-    "${PG_RUN_AS[@]}" "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$WORK/postgres.log" -w -t 60 \
-        -o "-k $WORK -p $PG_PORT -c listen_addresses=127.0.0.1 -c synchronous_commit=off -c max_connections=200" \
+    "${PG_RUN_AS[@]}" "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_LOG" -w -t 60 \
+        -o "-k $PG_RUN -p $PG_PORT -c listen_addresses=127.0.0.1 -c synchronous_commit=off -c max_connections=200" \
         start >/dev/null || {
-        cat "$WORK/postgres.log" >&2
+        cat "$PG_LOG" >&2
         die "PostgreSQL did not start"
     }
     for accounts in "$ACCOUNTS" "$SMALL"; do
@@ -193,12 +198,36 @@ start_server() {
     die "bench-server did not start"
 }
 
-# load NAME ACCOUNTS LOADGEN-ARGS...: one measured run, its JSON line kept.
+# CPU accounting around a run: the server's own CPU time and the whole
+# machine's, from which the rest (load generators, anything else running)
+# follows. Shared machines vary; this shows how much the server really had.
+CORES=$(nproc)
+cpu_snapshot() {
+    local server
+    server=$(awk '{ print $14 + $15 }' "/proc/$SERVER_PID/stat")
+    awk -v server="$server" '/^cpu / {
+        busy = $2 + $3 + $4 + $7 + $8 + $9; total = busy + $5 + $6
+        print server, busy, total }' /proc/stat
+}
+# cpu_report NAME "BEFORE": writes NAME.cpu.json from BEFORE and now.
+cpu_report() {
+    local name=$1 before=$2
+    printf '%s %s\n' "$before" "$(cpu_snapshot)" | awk -v cores="$CORES" '{
+        total = $6 - $3; if (total <= 0) total = 1
+        server = ($4 - $1) / total * cores; all = ($5 - $2) / total * cores
+        printf "{\"server_cores\":%.2f,\"other_cores\":%.2f}\n", server, all - server }' \
+        >"$WORK/$name.cpu.json"
+}
+
+# load NAME ACCOUNTS LOADGEN-ARGS...: one measured run, its JSON line and
+# the CPU it took kept.
 load() {
-    local name=$1 accounts=$2
+    local name=$1 accounts=$2 before
     shift 2
+    before=$(cpu_snapshot)
     "$BIN/loadgen" --url "$URL" --tokens-file "$WORK/tokens-$accounts.txt" \
         --logins-file "$WORK/logins-$accounts.txt" "$@" >"$WORK/$name.json"
+    cpu_report "$name" "$before"
     cat "$WORK/$name.json"
 }
 

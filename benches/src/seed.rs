@@ -18,7 +18,10 @@ use uuid::Uuid;
 
 use portal_core::access::Role;
 use portal_core::accounts::{AccountUpsert, Address};
-use portal_core::identity::{ContactUpsert, OsTokens, Session, SessionKind, TokenSource};
+use portal_core::identity::{
+    Argon2Hasher, ContactUpsert, OsTokens, Password, PasswordHasher, Session, SessionKind,
+    TokenSource,
+};
 use portal_core::ports::Store;
 use portal_core::shared::{
     AccountId, ContactId, EmailAddress, ExternalId, PhoneNumber, PostalCode, SessionId, TenantId,
@@ -140,8 +143,9 @@ pub async fn seed(db: &Db, portal: &Portal, plan: Plan) -> anyhow::Result<SeedRe
         plan::LOGINS
     ));
     let hashers = std::thread::available_parallelism().map_or(2, usize::from);
+    let store = db.store();
     futures::stream::iter(plan.login_accounts())
-        .map(|i| register(portal, &tenant, i))
+        .map(|i| register(portal, store.as_ref(), &tenant, i))
         .buffer_unordered(hashers)
         .try_collect::<()>()
         .await?;
@@ -275,17 +279,31 @@ async fn record_communications(
     Ok(())
 }
 
-async fn register(portal: &Portal, tenant: &Tenant, i: usize) -> anyhow::Result<()> {
+async fn register(
+    portal: &Portal,
+    store: &dyn Store,
+    tenant: &Tenant,
+    i: usize,
+) -> anyhow::Result<()> {
+    // A resumed seeding skips contacts that have their password: a second
+    // registration would be refused and count as a failed guess.
+    let email = EmailAddress::parse(&plan::primary_email(i))?;
+    let contact = store
+        .contact_by_email(tenant.id, &email)
+        .await?
+        .with_context(|| format!("contact {email} is missing"))?;
+    if store.credential(tenant.id, contact.id).await?.is_some() {
+        return Ok(());
+    }
     let facts = KnownFacts {
         phone: plan::primary_phone(i),
         email: plan::primary_email(i),
         postal_code: plan::postal_code(i),
     };
-    match portal.register_by_facts(tenant, &facts, PASSWORD).await {
-        // Refused only when a previous, interrupted run set it already.
-        Ok(()) | Err(PortalError::RegistrationRefused) => Ok(()),
-        Err(other) => Err(other).with_context(|| format!("registering {}", facts.email)),
-    }
+    portal
+        .register_by_facts(tenant, &facts, PASSWORD)
+        .await
+        .with_context(|| format!("registering {}", facts.email))
 }
 
 /// A deterministic id for seeded panel rows, so a resumed seeding inserts
@@ -458,10 +476,12 @@ async fn clear_sessions(db: &Db, tenant: TenantId) -> anyhow::Result<()> {
 }
 
 /// Writes a fresh cookie session for each of the plan's session contacts
-/// through [`start_session`](portal_core::ports::IdentityStore::start_session) and their raw tokens to
-/// `tokens_file`, one a line. Their last use is spread over the past
-/// minute, so the once-a-minute touch is spread evenly over the run
-/// instead of coming all at once.
+/// through [`start_session`](portal_core::ports::IdentityStore::start_session)
+/// and their raw tokens to `tokens_file`, one a line. A session is started
+/// for a verified password hash, so contacts without a password first get
+/// one (the same hash of [`PASSWORD`] for all, one argon2id run). Their last
+/// use is spread over the past minute, so the once-a-minute touch is spread
+/// evenly over the run instead of coming all at once.
 pub async fn write_sessions(
     db: &Db,
     portal: &Portal,
@@ -471,10 +491,22 @@ pub async fn write_sessions(
     let tenant = portal.tenant_by_slug(TENANT_SLUG).await?;
     clear_sessions(db, tenant.id).await?;
     let store = db.store();
+    let shared_hash = Argon2Hasher::owasp()?
+        .hash(&Password::parse(PASSWORD)?)
+        .await?;
     let now = Utc::now();
     let mut tokens = String::new();
     for (k, i) in plan.session_accounts().enumerate() {
         let (contact, account) = ids_of(store.as_ref(), tenant.id, i).await?;
+        let hash = match store.credential(tenant.id, contact).await? {
+            Some(credential) => credential.password_hash,
+            None => {
+                store
+                    .set_first_password(tenant.id, contact, &shared_hash, &[])
+                    .await?;
+                shared_hash.clone()
+            }
+        };
         let token = OsTokens.new_token();
         let spread = Duration::milliseconds((k as i64 * 60_000) / plan::SESSIONS as i64);
         let session = Session {
@@ -489,7 +521,7 @@ pub async fn write_sessions(
             idle_expires_at: now + Duration::days(30),
             absolute_expires_at: now + Duration::days(30),
         };
-        store.start_session(&session).await?;
+        store.start_session(&session, &hash).await?;
         tokens.push_str(token.expose());
         tokens.push('\n');
     }

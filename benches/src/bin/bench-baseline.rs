@@ -8,15 +8,16 @@
 //!
 //! ```text
 //! bench-baseline --db sqlite://target/bench-data/sqlite-100000.db --addr 127.0.0.1:8081 \
-//!     [--readers 8] [--ping true] [--one-connection]
+//!     [--readers 8] [--ping true] [--one-connection] [--literal-limit]
 //! ```
 //!
 //! The switches show what the SQLite pool's use costs: `--ping true` (the
 //! default, sqlx's `test_before_acquire`) pings every connection taken from
 //! the pool, one more round trip to its worker thread per query;
 //! `--one-connection` takes one reader for all five reads of a request
-//! instead of one per query; `--readers` sizes the reader pool. Prints
-//! `ready` when listening.
+//! instead of one per query; `--readers` sizes the reader pool;
+//! `--literal-limit` writes the panels' `LIMIT 5` into the SQL instead of
+//! binding it. Prints `ready` when listening.
 
 use anyhow::Context;
 use axum::Router;
@@ -62,17 +63,17 @@ const MEMBERSHIPS_SQL: &str = "SELECT m.account_id, a.number, a.name, m.role, \
 const INVOICES_SQL: &str = "SELECT number, due_on, CAST(balance AS TEXT), currency, \
      COUNT(*) OVER () FROM invoices \
      WHERE tenant_id = $1 AND account_id = $2 AND status IN ('open', 'partially_paid') \
-     ORDER BY due_on, number LIMIT 5";
+     ORDER BY due_on, number LIMIT $3";
 const JOBS_SQL: &str = "SELECT number, title, status, scheduled_for, COUNT(*) OVER () \
      FROM work_orders WHERE tenant_id = $1 AND account_id = $2 \
        AND status IN ('unscheduled', 'scheduled', 'in_progress') \
-     ORDER BY scheduled_for NULLS LAST, number LIMIT 5";
+     ORDER BY scheduled_for NULLS LAST, number LIMIT $3";
 const TICKETS_SQL: &str = "SELECT number, subject, status, updated_at, COUNT(*) OVER () \
      FROM tickets WHERE tenant_id = $1 AND account_id = $2 AND status <> 'closed' \
-     ORDER BY updated_at DESC, number LIMIT 5";
+     ORDER BY updated_at DESC, number LIMIT $3";
 const COMMUNICATIONS_SQL: &str = "SELECT id, account_id, channel, subject, body, occurred_at, \
      COUNT(*) OVER () FROM communications WHERE tenant_id = $1 AND account_id = $2 \
-     ORDER BY occurred_at DESC, id DESC LIMIT 5";
+     ORDER BY occurred_at DESC, id DESC LIMIT $3";
 
 /// The page's fixed part, about the size of Portal's layout and styles.
 const STYLE: &str = include_str!("../baseline-style.css");
@@ -82,6 +83,7 @@ struct App {
     write: SqlitePool,
     tenant: Uuid,
     one_connection: bool,
+    sql: PanelSql,
 }
 
 #[tokio::main]
@@ -114,6 +116,7 @@ async fn main() -> anyhow::Result<()> {
         write,
         tenant,
         one_connection: args.flag("one-connection"),
+        sql: PanelSql::new(args.flag("literal-limit")),
     });
     let router = Router::new()
         .route("/portal/dashboard", get(dashboard))
@@ -187,9 +190,9 @@ async fn page(app: &App, headers: &HeaderMap) -> anyhow::Result<Option<String>> 
     }
     let reads = if app.one_connection {
         let mut conn = app.read.acquire().await?;
-        reads(&mut conn, app.tenant, contact, account).await?
+        reads(&mut conn, &app.sql, app.tenant, contact, account).await?
     } else {
-        reads_from_pool(&app.read, app.tenant, contact, account).await?
+        reads_from_pool(&app.read, &app.sql, app.tenant, contact, account).await?
     };
 
     let mut html = String::with_capacity(8 * 1024);
@@ -260,45 +263,110 @@ struct Reads {
     communications: Vec<sqlx::sqlite::SqliteRow>,
 }
 
+/// The four panel queries, with the row limit bound as `$3` (as Portal's
+/// store does) or written into the SQL (`--literal-limit`).
+struct PanelSql {
+    invoices: &'static str,
+    jobs: &'static str,
+    tickets: &'static str,
+    communications: &'static str,
+    bound_limit: bool,
+}
+
+impl PanelSql {
+    fn new(literal_limit: bool) -> Self {
+        // Made once at start-up; sqlx takes `&'static str` as trusted SQL.
+        let sql = |text: &'static str| -> &'static str {
+            if literal_limit {
+                text.replace("LIMIT $3", "LIMIT 5").leak()
+            } else {
+                text
+            }
+        };
+        Self {
+            invoices: sql(INVOICES_SQL),
+            jobs: sql(JOBS_SQL),
+            tickets: sql(TICKETS_SQL),
+            communications: sql(COMMUNICATIONS_SQL),
+            bound_limit: !literal_limit,
+        }
+    }
+
+    fn query(
+        &self,
+        sql: &'static str,
+        tenant: Uuid,
+        account: Uuid,
+    ) -> sqlx::query::Query<'static, sqlx::Sqlite, sqlx::sqlite::SqliteArguments> {
+        let query = sqlx::query(sql).bind(tenant).bind(account);
+        if self.bound_limit {
+            query.bind(5_i64)
+        } else {
+            query
+        }
+    }
+}
+
 /// The five reads, each on a connection of its own from the pool (what
 /// Portal's store does today).
 async fn reads_from_pool(
     pool: &SqlitePool,
+    sql: &PanelSql,
     tenant: Uuid,
     contact: Uuid,
     account: Uuid,
 ) -> anyhow::Result<Reads> {
-    let by_account = |sql| sqlx::query(sql).bind(tenant).bind(account);
     Ok(Reads {
         memberships: sqlx::query(MEMBERSHIPS_SQL)
             .bind(tenant)
             .bind(contact)
             .fetch_all(pool)
             .await?,
-        invoices: by_account(INVOICES_SQL).fetch_all(pool).await?,
-        jobs: by_account(JOBS_SQL).fetch_all(pool).await?,
-        tickets: by_account(TICKETS_SQL).fetch_all(pool).await?,
-        communications: by_account(COMMUNICATIONS_SQL).fetch_all(pool).await?,
+        invoices: sql
+            .query(sql.invoices, tenant, account)
+            .fetch_all(pool)
+            .await?,
+        jobs: sql.query(sql.jobs, tenant, account).fetch_all(pool).await?,
+        tickets: sql
+            .query(sql.tickets, tenant, account)
+            .fetch_all(pool)
+            .await?,
+        communications: sql
+            .query(sql.communications, tenant, account)
+            .fetch_all(pool)
+            .await?,
     })
 }
 
 /// The five reads on one connection.
 async fn reads(
     conn: &mut SqliteConnection,
+    sql: &PanelSql,
     tenant: Uuid,
     contact: Uuid,
     account: Uuid,
 ) -> anyhow::Result<Reads> {
-    let by_account = |sql| sqlx::query(sql).bind(tenant).bind(account);
     Ok(Reads {
         memberships: sqlx::query(MEMBERSHIPS_SQL)
             .bind(tenant)
             .bind(contact)
             .fetch_all(&mut *conn)
             .await?,
-        invoices: by_account(INVOICES_SQL).fetch_all(&mut *conn).await?,
-        jobs: by_account(JOBS_SQL).fetch_all(&mut *conn).await?,
-        tickets: by_account(TICKETS_SQL).fetch_all(&mut *conn).await?,
-        communications: by_account(COMMUNICATIONS_SQL).fetch_all(&mut *conn).await?,
+        invoices: sql
+            .query(sql.invoices, tenant, account)
+            .fetch_all(&mut *conn)
+            .await?,
+        jobs: sql
+            .query(sql.jobs, tenant, account)
+            .fetch_all(&mut *conn)
+            .await?,
+        tickets: sql
+            .query(sql.tickets, tenant, account)
+            .fetch_all(&mut *conn)
+            .await?,
+        communications: sql
+            .query(sql.communications, tenant, account)
+            .fetch_all(&mut *conn)
+            .await?,
     })
 }

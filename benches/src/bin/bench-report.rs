@@ -7,7 +7,8 @@
 //! ```
 //!
 //! Reads `hashrate.json`, `dash8.json`, `dash64.json`, `login.json`,
-//! `storm-dashboard.json`, `storm-login.json` and `small-dash64.json`.
+//! `storm-dashboard.json`, `storm-login.json` and `small-dash64.json`, and
+//! the `NAME.cpu.json` beside each when present.
 //! Exits non-zero when a target is missed.
 
 use anyhow::Context;
@@ -40,6 +41,21 @@ fn read<T: serde::de::DeserializeOwned>(dir: &Path, name: &str) -> anyhow::Resul
         .find(|line| line.trim_start().starts_with('{'))
         .with_context(|| format!("{} holds no JSON line", path.display()))?;
     serde_json::from_str(line).with_context(|| format!("{} is not a report", path.display()))
+}
+
+/// The CPU a run took, written by `run.sh` beside its report: the server's
+/// cores and the rest of the machine's (load generators and anything else).
+#[derive(serde::Deserialize)]
+struct CpuUse {
+    server_cores: f64,
+    other_cores: f64,
+}
+
+fn cpu_use(dir: &Path, name: &str) -> String {
+    read::<CpuUse>(dir, &format!("{name}.cpu.json")).map_or_else(
+        |_| "| |".to_owned(),
+        |cpu| format!("| {:.2} | {:.2} |", cpu.server_cores, cpu.other_cores),
+    )
 }
 
 fn cpu_model() -> String {
@@ -99,38 +115,58 @@ fn main() -> anyhow::Result<()> {
         memory_mib()
     );
     println!();
-    println!("| scenario | conns | requests | errors | req/s | p50 ms | p99 ms | max ms |");
-    println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    println!(
+        "| scenario | conns | requests | errors | req/s | p50 ms | p99 ms | max ms | server cores | other cores |"
+    );
+    println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
     let rows = [
-        (format!("dashboard, {accounts} accounts"), &dash8),
-        (format!("dashboard, {accounts} accounts"), &dash64),
-        ("log-in (POST /api/v1/sessions)".to_owned(), &login),
-        ("dashboard during log-in storm".to_owned(), &storm_dashboard),
-        ("log-in storm (beside it)".to_owned(), &storm_login),
-        (format!("dashboard, {small} accounts"), &small64),
+        (format!("dashboard, {accounts} accounts"), "dash8", &dash8),
+        (format!("dashboard, {accounts} accounts"), "dash64", &dash64),
+        ("log-in (POST /api/v1/sessions)".to_owned(), "login", &login),
+        (
+            "dashboard during log-in storm".to_owned(),
+            "storm-dashboard",
+            &storm_dashboard,
+        ),
+        (
+            "log-in storm (beside it)".to_owned(),
+            "storm-login",
+            &storm_login,
+        ),
+        (
+            format!("dashboard, {small} accounts"),
+            "small-dash64",
+            &small64,
+        ),
     ];
-    for (name, report) in &rows {
+    for (name, file, report) in &rows {
         println!(
-            "| {name} | {} | {} | {} | {:.0} | {:.2} | {:.2} | {:.1} |",
+            "| {name} | {} | {} | {} | {:.0} | {:.2} | {:.2} | {:.1} {}",
             report.connections,
             report.requests,
             report.errors,
             report.rps,
             report.p50_ms,
             report.p99_ms,
-            report.max_ms
+            report.max_ms,
+            cpu_use(&dir, file)
         );
     }
     println!(
-        "| argon2id hash rate (m=19 MiB, t=2, p=1), {} threads | | {} | | {:.1}/s | | | |",
+        "| argon2id hash rate (m=19 MiB, t=2, p=1), {} threads | | {} | | {:.1}/s | | | | | |",
         hashrate.threads, hashrate.hashes, hashrate.rate
+    );
+    println!();
+    println!(
+        "server cores: CPU the bench-server process used during the run; other cores: the rest of the \
+         machine's (load generators, PostgreSQL when used, anything else running)."
     );
     println!();
 
     let rss_mib = rss_kib as f64 / 1024.0;
     let login_share = login.rps / hashrate.rate;
     let scaling = dash64.p50_ms / small64.p50_ms;
-    let errors: u64 = rows.iter().map(|(_, report)| report.errors).sum();
+    let errors: u64 = rows.iter().map(|(_, _, report)| report.errors).sum();
     let checks = [
         (
             format!("dashboard @64 >= {DASHBOARD_RPS:.0} req/s"),
@@ -180,7 +216,7 @@ fn main() -> anyhow::Result<()> {
     for (target, measured, ok) in &checks {
         println!("| {target} | {measured} | {} |", verdict(*ok));
     }
-    for (name, report) in &rows {
+    for (name, _, report) in &rows {
         if !report.error_kinds.is_empty() {
             println!(
                 "errors in {name} @{}: {:?}",
