@@ -86,13 +86,13 @@ pub fn router(portal: Portal, config: HttpConfig) -> Router {
             state.clone(),
             context::resolve_tenant,
         ))
-        .fallback(not_found)
         .with_state(state.clone());
     let inner = if state.config.tenant_in_path {
         Router::new().nest("/{tenant}", inner)
     } else {
         inner
-    };
+    }
+    .fallback(not_found);
     inner
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,

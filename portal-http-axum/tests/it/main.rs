@@ -8,6 +8,7 @@
 mod api;
 mod browser;
 mod browser_flow;
+mod hardening;
 mod harness;
 mod isolation;
 mod outbox;

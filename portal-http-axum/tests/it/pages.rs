@@ -356,7 +356,7 @@ async fn the_dashboard_sends_strangers_to_the_login_page() {
     let app = TestApp::new().await;
     let reply = app.browser().get("/portal/dashboard").await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER);
-    assert_eq!(reply.location(), "/portal/login");
+    assert_eq!(reply.location(), "/portal/login?next=%2Fportal%2Fdashboard");
     let mut forged = app.browser();
     forged
         .cookies
@@ -733,7 +733,7 @@ async fn a_contact_with_two_accounts_switches_and_everything_follows() {
     assert!(after.body.contains("Dock repaired"));
     let account = browser.get("/portal/account").await;
     assert!(account.body.contains("1003"));
-    assert!(account.body.contains("member"));
+    assert!(account.body.contains("Member"));
 }
 
 #[tokio::test]
