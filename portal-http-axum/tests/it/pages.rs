@@ -693,7 +693,7 @@ async fn the_account_page_shows_details_and_visible_custom_fields() {
         "Gate code",
         "4321",
         "ada@example.com",
-        "primary",
+        "Primary contact",
     ] {
         assert!(page.body.contains(expected), "missing {expected}");
     }
