@@ -11,7 +11,7 @@
 //!   the database (the outbox claim uses `FOR UPDATE SKIP LOCKED`).
 //!
 //! Each store runs its migrations (`migrations/sqlite`, `migrations/postgres`)
-//! when it connects. Queries are plain runtime `query_as` with bound
+//! when it connects. Queries are plain runtime queries with bound
 //! parameters; the conformance suite in `tests/it` runs every contract of
 //! the ports against both databases.
 //!
@@ -44,12 +44,29 @@
 //!
 //! ## Modules
 //!
-//! - `sqlite/` and `postgres/`: one file per bounded context (`tenancy`,
-//!   `accounts`, `identity`, `outbox`, `dashboard`), the same names in both
+//! - `common/`: what both databases share. The identity and outbox ports
+//!   are written once there (`identity`, `outbox`, `ports`), as SQL that
+//!   runs unchanged on both, over a small seam (`Conn`: run a statement with
+//!   bound `Arg`s; `Dialect`: the few statements that differ, such as row
+//!   locks; `Backend`: where a store's transactions and connections come
+//!   from)
+//! - `sqlite/` and `postgres/`: each store's connection setup and seam, and
+//!   the contexts still written per database (`tenancy`, `accounts`,
+//!   `dashboard`), the same names in both
 //! - `rows`: row shapes both databases return and their mapping to core's
 //!   models
 //! - `error`: database errors to [`StoreError`]
+//!
+//! ## Concurrency
+//!
+//! Every write about one contact's password, tokens or sessions first locks
+//! the contact's row on PostgreSQL (`SELECT ... FOR UPDATE`), so such writes
+//! for one contact queue, always taking their locks in the same order; on
+//! SQLite every write transaction holds the database's write lock from
+//! `BEGIN IMMEDIATE`. Outbox rows are claimed under a fresh lease id, and
+//! only that lease completes or fails them.
 
+mod common;
 mod error;
 mod postgres;
 mod rows;

@@ -21,8 +21,8 @@ use portal_core::identity::{
 use portal_core::outbox::{OutboxItem, OutboxMessage};
 use portal_core::ports::StoreError;
 use portal_core::shared::{
-    AccountId, CommunicationId, ContactId, EmailAddress, ExternalId, OutboxId, PhoneNumber,
-    PostalCode, SessionId, TenantId,
+    AccountId, CommunicationId, ContactId, EmailAddress, ExternalId, LeaseId, OutboxId,
+    PhoneNumber, PostalCode, SessionId, TenantId,
 };
 use portal_core::tenancy::{PortalSettings, Tenant, TenantSlug};
 use rust_decimal::Decimal;
@@ -221,7 +221,30 @@ impl TryFrom<ContactRow> for Contact {
     }
 }
 
-/// A contact and, when it has registered, its credential (a LEFT JOIN).
+/// A credential with the contact's lockout state, selected as
+/// `cr.password_hash, l.failed_attempts, l.locked_until` from `credentials
+/// cr LEFT JOIN lockouts l` (a contact that never failed has no lockout
+/// row).
+#[derive(FromRow)]
+pub(crate) struct CredentialRow {
+    password_hash: String,
+    failed_attempts: Option<i32>,
+    locked_until: Option<Timestamp>,
+}
+
+impl TryFrom<CredentialRow> for Credential {
+    type Error = StoreError;
+    fn try_from(row: CredentialRow) -> Result<Self, StoreError> {
+        Ok(Credential {
+            password_hash: row.password_hash,
+            failed_attempts: small_count("failed_attempts", row.failed_attempts.unwrap_or(0))?,
+            locked_until: row.locked_until.map(|at| at.0),
+        })
+    }
+}
+
+/// A contact and, when it has registered, its credential (LEFT JOINs of
+/// `credentials` and `lockouts`).
 #[derive(FromRow)]
 pub(crate) struct LoginCandidateRow {
     #[sqlx(flatten)]
@@ -234,14 +257,16 @@ pub(crate) struct LoginCandidateRow {
 impl TryFrom<LoginCandidateRow> for LoginCandidate {
     type Error = StoreError;
     fn try_from(row: LoginCandidateRow) -> Result<Self, StoreError> {
-        let credential = match row.password_hash {
-            Some(password_hash) => Some(Credential {
-                password_hash,
-                failed_attempts: small_count("failed_attempts", row.failed_attempts.unwrap_or(0))?,
-                locked_until: row.locked_until.map(|at| at.0),
-            }),
-            None => None,
-        };
+        let credential = row
+            .password_hash
+            .map(|password_hash| {
+                Credential::try_from(CredentialRow {
+                    password_hash,
+                    failed_attempts: row.failed_attempts,
+                    locked_until: row.locked_until,
+                })
+            })
+            .transpose()?;
         Ok(LoginCandidate {
             contact: row.contact.try_into()?,
             credential,
@@ -369,13 +394,18 @@ pub(crate) struct OutboxRow {
     due_at: Timestamp,
 }
 
-/// Converts a claimed batch, oldest due first (`RETURNING` has no order).
-pub(crate) fn outbox_items(mut rows: Vec<OutboxRow>) -> Result<Vec<OutboxItem>, StoreError> {
+/// Converts a batch claimed under `lease`, oldest due first (`RETURNING`
+/// has no order).
+pub(crate) fn outbox_items(
+    mut rows: Vec<OutboxRow>,
+    lease: LeaseId,
+) -> Result<Vec<OutboxItem>, StoreError> {
     rows.sort_by_key(|row| (row.due_at.0, row.id));
     rows.into_iter()
         .map(|row| {
             Ok(OutboxItem {
                 id: OutboxId::from_uuid(row.id),
+                lease,
                 tenant: TenantId::from_uuid(row.tenant_id),
                 message: row.payload.0,
                 attempts: small_count("attempts", row.attempts)?,

@@ -1,16 +1,21 @@
-//! The PostgreSQL adapter: [`PgStore`], and one file per context with its
-//! part of the ports. Native types throughout (UUID, TIMESTAMPTZ, DATE,
-//! NUMERIC, JSONB); several portal processes may share one database.
+//! The PostgreSQL adapter: [`PgStore`], its side of the shared seam
+//! (`crate::common`: where transactions and connections come from, how
+//! values are bound, the statements only PostgreSQL writes so, such as row
+//! locks), and one file per context still written per database. Native
+//! types throughout (UUID, TIMESTAMPTZ, DATE, NUMERIC, JSONB); several
+//! portal processes may share one database.
 
 mod accounts;
 mod dashboard;
-mod identity;
-mod outbox;
 mod tenancy;
 
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use portal_core::ports::StoreError;
-use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::pool::PoolConnection;
+use sqlx::postgres::{PgConnection, PgPool, PgPoolOptions, Postgres};
 
+use crate::common::{Backend, Dialect, impl_conn};
 use crate::error::{backend, store_error};
 
 /// Connections per store when [`PgStore::connect`] makes the pool.
@@ -60,6 +65,51 @@ impl PgStore {
 }
 
 /// Starts a transaction.
-async fn begin(store: &PgStore) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, StoreError> {
+async fn begin(store: &PgStore) -> Result<sqlx::Transaction<'static, Postgres>, StoreError> {
     store.pool.begin().await.map_err(store_error)
+}
+
+/// The shared operations run on the pool, writes in transactions.
+#[async_trait]
+impl Backend for PgStore {
+    type Db = Postgres;
+
+    async fn begin(&self) -> Result<sqlx::Transaction<'static, Postgres>, StoreError> {
+        begin(self).await
+    }
+
+    async fn writer(&self) -> Result<PoolConnection<Postgres>, StoreError> {
+        self.pool.acquire().await.map_err(store_error)
+    }
+
+    async fn reader(&self) -> Result<PoolConnection<Postgres>, StoreError> {
+        self.pool.acquire().await.map_err(store_error)
+    }
+}
+
+/// PostgreSQL locks rows where several processes could otherwise
+/// interleave.
+impl Dialect for PgConnection {
+    const LOCK_CONTACT: &'static str =
+        "SELECT id FROM contacts WHERE tenant_id = $1 AND id = $2 FOR UPDATE";
+    const LOCK_CONTACT_EMAIL_BY_EXTERNAL_ID: &'static str =
+        "SELECT email FROM contacts WHERE tenant_id = $1 AND external_id = $2 FOR UPDATE";
+    // A concurrent claim passes over the rows this one locked instead of
+    // waiting or taking them too, so a row is leased to one worker only.
+    const CLAIM_OUTBOX: &'static str = "UPDATE outbox SET leased_until = $2, lease_id = $4 \
+         WHERE id IN ( \
+             SELECT id FROM outbox \
+             WHERE delivered_at IS NULL AND NOT gave_up AND due_at <= $1 \
+               AND (leased_until IS NULL OR leased_until <= $1) \
+             ORDER BY due_at, id LIMIT $3 \
+             FOR UPDATE SKIP LOCKED) \
+         RETURNING id, tenant_id, payload, attempts, due_at";
+}
+
+// Timestamps are bound as themselves (TIMESTAMPTZ).
+impl_conn!(PgConnection, Postgres, native);
+
+/// PostgreSQL stores a timestamp as itself.
+fn native(at: DateTime<Utc>) -> DateTime<Utc> {
+    at
 }

@@ -7,7 +7,8 @@ use portal_core::ports::{AccountStore, StoreError};
 use portal_core::shared::{AccountId, EmailAddress, ExternalId, PhoneNumber, PostalCode, TenantId};
 use sqlx::types::Json;
 
-use super::{SqliteStore, begin, outbox::enqueue};
+use super::{SqliteStore, begin};
+use crate::common::outbox::enqueue;
 use crate::error::store_error;
 use crate::rows::{AccountRow, accounts, micros};
 
@@ -122,7 +123,7 @@ impl AccountStore for SqliteStore {
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        enqueue(&mut tx, tenant, messages).await?;
+        enqueue(&mut *tx, tenant, messages).await?;
         tx.commit().await.map_err(store_error)
     }
 

@@ -1,5 +1,7 @@
-//! The SQLite adapter: [`SqliteStore`], and one file per context with its
-//! part of the ports.
+//! The SQLite adapter: [`SqliteStore`], its side of the shared seam
+//! (`crate::common`: where transactions and connections come from, how
+//! values are bound, the statements only SQLite writes so), and one file
+//! per context still written per database.
 //!
 //! SQLite allows one writer at a time. A transaction that reads and then
 //! writes, begun while another connection writes, fails with `SQLITE_BUSY`
@@ -10,19 +12,22 @@
 
 mod accounts;
 mod dashboard;
-mod identity;
-mod outbox;
 mod tenancy;
 
 use std::str::FromStr;
 use std::time::Duration;
 
+use async_trait::async_trait;
 use portal_core::ports::StoreError;
+use sqlx::pool::PoolConnection;
 use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+    Sqlite, SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePool,
+    SqlitePoolOptions, SqliteSynchronous,
 };
 
+use crate::common::{Backend, Dialect, impl_conn};
 use crate::error::{backend, store_error};
+use crate::rows::micros;
 
 /// How many connections serve reads on a file database.
 const READERS: u32 = 8;
@@ -128,12 +133,47 @@ async fn migrate(pool: &SqlitePool) -> Result<(), StoreError> {
 }
 
 /// Starts a write transaction holding the write lock from the start.
-async fn begin(
-    store: &SqliteStore,
-) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, StoreError> {
+async fn begin(store: &SqliteStore) -> Result<sqlx::Transaction<'static, Sqlite>, StoreError> {
     store
         .write
         .begin_with("BEGIN IMMEDIATE")
         .await
         .map_err(store_error)
 }
+
+/// The shared operations run on the writer for writes, in `BEGIN
+/// IMMEDIATE` transactions, and on the reader pool for reads.
+#[async_trait]
+impl Backend for SqliteStore {
+    type Db = Sqlite;
+
+    async fn begin(&self) -> Result<sqlx::Transaction<'static, Sqlite>, StoreError> {
+        begin(self).await
+    }
+
+    async fn writer(&self) -> Result<PoolConnection<Sqlite>, StoreError> {
+        self.write.acquire().await.map_err(store_error)
+    }
+
+    async fn reader(&self) -> Result<PoolConnection<Sqlite>, StoreError> {
+        self.read.acquire().await.map_err(store_error)
+    }
+}
+
+/// SQLite has no row locks and needs none: every write transaction holds
+/// the database's write lock from `BEGIN IMMEDIATE` on.
+impl Dialect for SqliteConnection {
+    const LOCK_CONTACT: &'static str = "SELECT id FROM contacts WHERE tenant_id = $1 AND id = $2";
+    const LOCK_CONTACT_EMAIL_BY_EXTERNAL_ID: &'static str =
+        "SELECT email FROM contacts WHERE tenant_id = $1 AND external_id = $2";
+    const CLAIM_OUTBOX: &'static str = "UPDATE outbox SET leased_until = $2, lease_id = $4 \
+         WHERE id IN ( \
+             SELECT id FROM outbox \
+             WHERE delivered_at IS NULL AND NOT gave_up AND due_at <= $1 \
+               AND (leased_until IS NULL OR leased_until <= $1) \
+             ORDER BY due_at, id LIMIT $3) \
+         RETURNING id, tenant_id, payload, attempts, due_at";
+}
+
+// Timestamps are bound as unix microseconds.
+impl_conn!(SqliteConnection, Sqlite, micros);

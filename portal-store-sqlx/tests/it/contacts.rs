@@ -2,11 +2,13 @@
 //! per tenant, tenant isolation, memberships only within a tenant.
 
 use portal_core::access::Role;
-use portal_core::identity::LoginName;
+use portal_core::identity::{LoginName, TokenPurpose};
 use portal_core::ports::StoreError;
 use portal_core::shared::{AccountId, ContactId, EmailAddress, PhoneNumber};
 
-use crate::harness::{TestDb, account, conformance, contact, contact_upsert, tenant};
+use crate::harness::{
+    TestDb, account, conformance, contact, contact_upsert, now, tenant, token_for,
+};
 
 conformance!(
     upserting_a_contact_twice_leaves_one_row_and_keeps_its_id,
@@ -17,6 +19,7 @@ conformance!(
     a_membership_needs_a_contact_and_an_account_of_the_tenant,
     granting_again_changes_the_role_and_memberships_list_by_account_name,
     login_candidate_finds_by_email_or_phone_with_the_credential_once_set,
+    changing_a_contacts_email_spends_its_unused_tokens,
 );
 
 async fn upserting_a_contact_twice_leaves_one_row_and_keeps_its_id(db: TestDb) {
@@ -288,6 +291,58 @@ async fn login_candidate_finds_by_email_or_phone_with_the_credential_once_set(db
     let stranger = LoginName::Email(EmailAddress::parse("eve@example.com").unwrap());
     assert_eq!(
         db.login_candidate(tenant.id, &stranger).await.unwrap(),
+        None
+    );
+}
+
+async fn changing_a_contacts_email_spends_its_unused_tokens(db: TestDb) {
+    let acme = tenant(&*db, "acme").await;
+    let mut upsert = contact_upsert("ada", "ada@example.com", None);
+    let ada = db.upsert_contact(acme.id, &upsert).await.unwrap();
+    let (token, raw) = token_for(acme.id, ada.id, TokenPurpose::Invitation);
+    db.issue_token(&token, &[]).await.unwrap();
+    let bob = contact(&*db, acme.id, "bob").await;
+    let (bobs, bobs_raw) = token_for(acme.id, bob.id, TokenPurpose::Invitation);
+    db.issue_token(&bobs, &[]).await.unwrap();
+
+    // Other changes leave the link alone.
+    upsert.name = "Ada King".into();
+    upsert.phone = Some(PhoneNumber::parse("555 010 0101").unwrap());
+    db.upsert_contact(acme.id, &upsert).await.unwrap();
+    assert!(
+        db.live_token(acme.id, &raw.hash(), now())
+            .await
+            .unwrap()
+            .is_some()
+    );
+
+    // A new address: the link mailed to the old one dies.
+    upsert.email = Some(EmailAddress::parse("ada.king@example.com").unwrap());
+    db.upsert_contact(acme.id, &upsert).await.unwrap();
+    assert_eq!(
+        db.live_token(acme.id, &raw.hash(), now()).await.unwrap(),
+        None
+    );
+    let refused = db
+        .redeem_token(acme.id, &raw.hash(), now(), "hash", &[])
+        .await;
+    assert!(matches!(refused, Err(StoreError::NotFound)), "{refused:?}");
+    assert!(
+        db.live_token(acme.id, &bobs_raw.hash(), now())
+            .await
+            .unwrap()
+            .is_some()
+    );
+
+    // So does removing the address.
+    let (again, again_raw) = token_for(acme.id, ada.id, TokenPurpose::ResetPassword);
+    db.issue_token(&again, &[]).await.unwrap();
+    upsert.email = None;
+    db.upsert_contact(acme.id, &upsert).await.unwrap();
+    assert_eq!(
+        db.live_token(acme.id, &again_raw.hash(), now())
+            .await
+            .unwrap(),
         None
     );
 }

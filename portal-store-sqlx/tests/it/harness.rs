@@ -16,7 +16,8 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use portal_core::access::{AccountScope, Role};
 use portal_core::accounts::{Account, AccountUpsert, Address};
 use portal_core::identity::{
-    Contact, ContactUpsert, OneTimeToken, RawToken, Session, SessionKind, TokenPurpose,
+    Contact, ContactUpsert, Credential, LoginName, OneTimeToken, RawToken, Session, SessionKind,
+    TokenPurpose,
 };
 use portal_core::outbox::{DomainEvent, Email, EmailKind, OutboxMessage};
 use portal_core::ports::Store;
@@ -190,6 +191,39 @@ impl TestDb {
             .map(drop),
         };
         result.expect("invoice seeded");
+    }
+
+    /// Stores an unspent one-time token as it is, bypassing `issue_token`
+    /// (which spends the contact's other tokens): a state the ports no
+    /// longer make, to check that the other writes clean it up too.
+    pub async fn seed_token(&self, token: &OneTimeToken) {
+        let sql = "INSERT INTO one_time_tokens \
+                       (hash, tenant_id, contact_id, purpose, created_at, expires_at) \
+                   VALUES ($1, $2, $3, $4, $5, $6)";
+        let (tenant, contact) = (token.tenant.as_uuid(), token.contact.as_uuid());
+        let result = match &self.backend {
+            Backend::Sqlite { store, .. } => sqlx::query(sql)
+                .bind(token.hash.as_str())
+                .bind(tenant)
+                .bind(contact)
+                .bind(token.purpose.as_str())
+                .bind(token.created_at.timestamp_micros())
+                .bind(token.expires_at.timestamp_micros())
+                .execute(store.pool())
+                .await
+                .map(drop),
+            Backend::Postgres { store, .. } => sqlx::query(sql)
+                .bind(token.hash.as_str())
+                .bind(tenant)
+                .bind(contact)
+                .bind(token.purpose.as_str())
+                .bind(token.created_at)
+                .bind(token.expires_at)
+                .execute(store.pool())
+                .await
+                .map(drop),
+        };
+        result.expect("token seeded");
     }
 
     /// Stores a work order for the dashboard.
@@ -460,8 +494,11 @@ pub async fn contact(store: &dyn Store, tenant: TenantId, external: &str) -> Con
         .expect("contact stored")
 }
 
+/// The password hash [`World`]'s contact registers with.
+pub const PASSWORD: &str = "hash-0";
+
 /// One tenant with a contact who is a member of two accounts, registered
-/// with a password: what most identity tests start from.
+/// with a password ([`PASSWORD`]): what most identity tests start from.
 pub struct World {
     pub tenant: Tenant,
     pub contact: Contact,
@@ -482,7 +519,7 @@ impl World {
                 .expect("membership granted");
         }
         store
-            .set_first_password(tenant.id, contact.id, "hash-0", &[])
+            .set_first_password(tenant.id, contact.id, PASSWORD, &[])
             .await
             .expect("password set");
         Self {
@@ -512,11 +549,23 @@ impl World {
         (session, token)
     }
 
+    /// The contact's credential as log-in reads it (`login_candidate`).
+    pub async fn credential(&self, store: &dyn Store) -> Credential {
+        let login = LoginName::Email(self.contact.email.clone().expect("an e-mail"));
+        store
+            .login_candidate(self.tenant.id, &login)
+            .await
+            .expect("login candidate read")
+            .expect("the contact")
+            .credential
+            .expect("a credential")
+    }
+
     /// Starts a session on the first account at [`now`].
     pub async fn log_in(&self, store: &dyn Store) -> (Session, RawToken) {
         let (session, token) = self.session_on(self.account.id, now());
         store
-            .start_session(&session)
+            .start_session(&session, PASSWORD)
             .await
             .expect("session started");
         (session, token)
@@ -535,14 +584,25 @@ pub fn token_for(
     contact: ContactId,
     purpose: TokenPurpose,
 ) -> (OneTimeToken, RawToken) {
+    token_at(tenant, contact, now(), now() + purpose.lifetime())
+}
+
+/// A reset token for `contact` issued at `created_at`, expiring at
+/// `expires_at`.
+pub fn token_at(
+    tenant: TenantId,
+    contact: ContactId,
+    created_at: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+) -> (OneTimeToken, RawToken) {
     let raw = RawToken::from_client(&Uuid::new_v4().simple().to_string());
     let token = OneTimeToken {
         hash: raw.hash(),
         tenant,
         contact,
-        purpose,
-        created_at: now(),
-        expires_at: now() + purpose.lifetime(),
+        purpose: TokenPurpose::ResetPassword,
+        created_at,
+        expires_at,
     };
     (token, raw)
 }
@@ -555,6 +615,20 @@ pub fn mail(to: &str) -> OutboxMessage {
         business_name: "Acme".into(),
         reply_to: None,
         kind: EmailKind::PasswordChanged { changed_at: now() },
+    })
+}
+
+/// A set-password mail carrying `link`, for the outbox.
+pub fn link_mail(to: &str, link: &str) -> OutboxMessage {
+    OutboxMessage::Mail(Email {
+        to: EmailAddress::parse(to).expect("email"),
+        to_name: "Ada".into(),
+        business_name: "Acme".into(),
+        reply_to: None,
+        kind: EmailKind::ResetPassword {
+            link: link.to_owned(),
+            expires_at: now() + Duration::hours(1),
+        },
     })
 }
 

@@ -1,6 +1,8 @@
 //! The outbox: rows are claimed under a lease by one worker only, oldest
 //! due first; completed rows are done; failed rows come back at their retry
-//! time or are given up on; a lost worker's lease runs out.
+//! time or are given up on; a lost worker's lease runs out, and then its
+//! lease id no longer completes or fails the row; rows done with keep no
+//! link.
 
 use std::collections::HashSet;
 
@@ -9,7 +11,7 @@ use portal_core::outbox::{OutboxItem, OutboxMessage};
 use portal_core::ports::Store;
 use portal_core::shared::OutboxId;
 
-use crate::harness::{TestDb, World, conformance, mail, now};
+use crate::harness::{TestDb, World, conformance, link_mail, mail, now};
 
 conformance!(
     messages_come_back_as_written_with_their_tenant,
@@ -19,6 +21,9 @@ conformance!(
     a_failed_row_is_retried_at_its_retry_time_with_the_attempt_counted,
     a_row_given_up_on_is_never_claimed_again,
     two_workers_never_claim_the_same_row_and_together_claim_all,
+    every_claim_has_a_lease_of_its_own,
+    a_stale_lease_can_neither_complete_nor_fail_a_row_claimed_again,
+    delivered_and_given_up_rows_keep_no_link,
 );
 
 fn lease(at: DateTime<Utc>) -> DateTime<Utc> {
@@ -26,12 +31,13 @@ fn lease(at: DateTime<Utc>) -> DateTime<Utc> {
 }
 
 /// Writes `count` mails for the world's tenant through a port method that
-/// carries messages (a password change keeping no sessions).
+/// carries messages and may be called again and again (switching an
+/// account's portal on).
 async fn write_mails(db: &dyn Store, world: &World, count: usize) -> Vec<OutboxMessage> {
     let messages: Vec<_> = (0..count)
         .map(|i| mail(&format!("customer{i}@example.com")))
         .collect();
-    db.change_password(world.tenant.id, world.contact.id, "hash", None, &messages)
+    db.set_portal_enabled(world.tenant.id, world.account.id, true, &messages)
         .await
         .unwrap();
     messages
@@ -74,9 +80,14 @@ async fn claiming_takes_due_rows_oldest_first_up_to_the_limit(db: TestDb) {
     // A row failed until later is not due before then, and a fresh row
     // (due at once) goes first.
     let retry_at = now() + Duration::minutes(5);
-    db.fail_outbox(first[0].id, "mail server down", Some(retry_at))
-        .await
-        .unwrap();
+    db.fail_outbox(
+        first[0].id,
+        first[0].lease,
+        "mail server down",
+        Some(retry_at),
+    )
+    .await
+    .unwrap();
     let later = retry_at + Duration::minutes(1);
     let fresh = write_mails(&*db, &world, 1).await;
     let claimed = db.claim_outbox(later, lease(later), 10).await.unwrap();
@@ -114,7 +125,9 @@ async fn a_completed_row_is_never_claimed_again(db: TestDb) {
     let world = World::new(&*db, "acme").await;
     write_mails(&*db, &world, 2).await;
     let claimed = db.claim_outbox(now(), lease(now()), 10).await.unwrap();
-    db.complete_outbox(claimed[0].id, now()).await.unwrap();
+    db.complete_outbox(claimed[0].id, claimed[0].lease, now())
+        .await
+        .unwrap();
 
     let much_later = now() + Duration::days(30);
     let again = db
@@ -134,9 +147,14 @@ async fn a_failed_row_is_retried_at_its_retry_time_with_the_attempt_counted(db: 
     write_mails(&*db, &world, 1).await;
     let claimed = db.claim_outbox(now(), lease(now()), 10).await.unwrap();
     let retry_at = now() + Duration::seconds(30);
-    db.fail_outbox(claimed[0].id, "421 try later", Some(retry_at))
-        .await
-        .unwrap();
+    db.fail_outbox(
+        claimed[0].id,
+        claimed[0].lease,
+        "421 try later",
+        Some(retry_at),
+    )
+    .await
+    .unwrap();
 
     // The lease is cleared, but the row waits for its retry time.
     let before = retry_at - Duration::seconds(1);
@@ -154,9 +172,14 @@ async fn a_failed_row_is_retried_at_its_retry_time_with_the_attempt_counted(db: 
     assert_eq!(retried[0].attempts, 1);
 
     let next = retry_at + Duration::seconds(60);
-    db.fail_outbox(retried[0].id, "421 still busy", Some(next))
-        .await
-        .unwrap();
+    db.fail_outbox(
+        retried[0].id,
+        retried[0].lease,
+        "421 still busy",
+        Some(next),
+    )
+    .await
+    .unwrap();
     let retried = db.claim_outbox(next, lease(next), 10).await.unwrap();
     assert_eq!(retried[0].attempts, 2);
 }
@@ -167,7 +190,9 @@ async fn a_row_given_up_on_is_never_claimed_again(db: TestDb) {
     let claimed = db.claim_outbox(now(), lease(now()), 10).await.unwrap();
     // A long error is kept, cut to a sane length.
     let error = "550 no such user ".repeat(500);
-    db.fail_outbox(claimed[0].id, &error, None).await.unwrap();
+    db.fail_outbox(claimed[0].id, claimed[0].lease, &error, None)
+        .await
+        .unwrap();
 
     let much_later = now() + Duration::days(30);
     assert!(
@@ -216,5 +241,128 @@ async fn two_workers_never_claim_the_same_row_and_together_claim_all(db: TestDb)
         "both workers got rows ({} and {})",
         first.len(),
         second.len()
+    );
+}
+
+async fn every_claim_has_a_lease_of_its_own(db: TestDb) {
+    let world = World::new(&*db, "acme").await;
+    write_mails(&*db, &world, 3).await;
+    let first = db.claim_outbox(now(), lease(now()), 2).await.unwrap();
+    let second = db.claim_outbox(now(), lease(now()), 2).await.unwrap();
+    assert_eq!((first.len(), second.len()), (2, 1));
+    assert_eq!(first[0].lease, first[1].lease, "one lease per claim");
+    assert_ne!(first[0].lease, second[0].lease);
+
+    // Claimed again after the lease ran out: a new lease.
+    let after = lease(now());
+    let again = db.claim_outbox(after, lease(after), 1).await.unwrap();
+    assert_eq!(again[0].id, first[0].id);
+    assert_ne!(again[0].lease, first[0].lease);
+}
+
+async fn a_stale_lease_can_neither_complete_nor_fail_a_row_claimed_again(db: TestDb) {
+    let world = World::new(&*db, "acme").await;
+    write_mails(&*db, &world, 1).await;
+    let stale = db.claim_outbox(now(), lease(now()), 10).await.unwrap();
+    // The first worker stalled past its lease; another process took over.
+    let after = lease(now());
+    let other = db.another_store().await;
+    let current = other.claim_outbox(after, lease(after), 10).await.unwrap();
+    assert_eq!(ids(&current), ids(&stale));
+    let (id, old) = (stale[0].id, stale[0].lease);
+
+    // The stalled worker's late outcomes change nothing, and are no error.
+    db.complete_outbox(id, old, after).await.unwrap();
+    db.fail_outbox(id, old, "timed out", Some(after + Duration::minutes(1)))
+        .await
+        .unwrap();
+    db.fail_outbox(id, old, "timed out", None).await.unwrap();
+    assert_eq!(
+        db.count(
+            "SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL AND NOT gave_up \
+                 AND attempts = 0 AND last_error IS NULL AND leased_until IS NOT NULL"
+        )
+        .await,
+        1
+    );
+    // Still leased to the other worker, who completes it.
+    assert!(
+        db.claim_outbox(after, lease(after), 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    other
+        .complete_outbox(id, current[0].lease, after)
+        .await
+        .unwrap();
+    assert_eq!(
+        db.count("SELECT COUNT(*) FROM outbox WHERE delivered_at IS NOT NULL")
+            .await,
+        1
+    );
+    // Completing twice, or failing after completing, changes nothing either.
+    other
+        .fail_outbox(id, current[0].lease, "late", None)
+        .await
+        .unwrap();
+    assert_eq!(
+        db.count("SELECT COUNT(*) FROM outbox WHERE gave_up OR last_error IS NOT NULL")
+            .await,
+        0
+    );
+}
+
+async fn delivered_and_given_up_rows_keep_no_link(db: TestDb) {
+    let world = World::new(&*db, "acme").await;
+    let link = "https://acme.portal.test/portal/set-password?token=5ec2e7-70ken-7ex7";
+    let messages: Vec<_> = ["delivered", "given-up", "retried"]
+        .iter()
+        .map(|name| link_mail(&format!("{name}@example.com"), link))
+        .collect();
+    db.set_portal_enabled(world.tenant.id, world.account.id, true, &messages)
+        .await
+        .unwrap();
+    const WITH_LINK: &str =
+        "SELECT COUNT(*) FROM outbox WHERE CAST(payload AS TEXT) LIKE '%5ec2e7-70ken-7ex7%'";
+    assert_eq!(db.count(WITH_LINK).await, 3);
+
+    let claimed = db.claim_outbox(now(), lease(now()), 10).await.unwrap();
+    let [delivered, given_up, retried] = &claimed[..] else {
+        panic!("three rows, got {claimed:?}");
+    };
+    db.complete_outbox(delivered.id, delivered.lease, now())
+        .await
+        .unwrap();
+    db.fail_outbox(given_up.id, given_up.lease, "550 no such user", None)
+        .await
+        .unwrap();
+    let retry_at = now() + Duration::minutes(1);
+    db.fail_outbox(retried.id, retried.lease, "421 later", Some(retry_at))
+        .await
+        .unwrap();
+
+    // Only the row still to be sent keeps its link, as it must.
+    assert_eq!(db.count(WITH_LINK).await, 1);
+    assert_eq!(
+        db.count("SELECT COUNT(*) FROM outbox WHERE CAST(payload AS TEXT) LIKE '%[redacted]%'")
+            .await,
+        2
+    );
+    let again = db
+        .claim_outbox(retry_at, lease(retry_at), 10)
+        .await
+        .unwrap();
+    assert_eq!(ids(&again), vec![retried.id]);
+    assert_eq!(again[0].message, messages[2], "the retried mail is intact");
+    // What is kept is the message redacted, still readable.
+    assert_eq!(
+        db.count(
+            "SELECT COUNT(*) FROM outbox \
+             WHERE CAST(payload AS TEXT) LIKE '%delivered@example.com%' \
+               AND delivered_at IS NOT NULL"
+        )
+        .await,
+        1
     );
 }

@@ -1,30 +1,26 @@
-//! Passwords: a change keeps only the given session and writes its
-//! messages in the same transaction; a first password is set only once.
+//! Passwords: a change needs the stored hash to still be the one the caller
+//! verified, keeps only the given session, spends the contact's unused
+//! links and writes its messages in the same transaction; a first password
+//! is set only once, and spends the links too.
 
 use chrono::Duration;
-use portal_core::identity::LoginName;
-use portal_core::ports::{Store, StoreError};
+use portal_core::identity::{LoginName, TokenPurpose};
+use portal_core::ports::StoreError;
 use portal_core::shared::ContactId;
 
-use crate::harness::{TestDb, World, conformance, contact, event, mail, now, tenant};
+use crate::harness::{
+    PASSWORD, TestDb, World, conformance, contact, event, mail, now, tenant, token_for,
+};
 
 conformance!(
     changing_the_password_keeps_only_the_given_session,
     changing_the_password_without_a_session_to_keep_ends_them_all,
     changing_another_tenants_contacts_password_is_not_found_and_writes_nothing,
     a_first_password_is_set_once,
+    changing_the_password_needs_the_current_hash_and_otherwise_writes_nothing,
+    changing_the_password_spends_the_contacts_unused_tokens,
+    setting_the_first_password_spends_the_contacts_unused_tokens,
 );
-
-async fn password_hash(db: &dyn Store, world: &World) -> String {
-    let login = LoginName::Email(world.contact.email.clone().unwrap());
-    db.login_candidate(world.tenant.id, &login)
-        .await
-        .unwrap()
-        .unwrap()
-        .credential
-        .unwrap()
-        .password_hash
-}
 
 async fn changing_the_password_keeps_only_the_given_session(db: TestDb) {
     let world = World::new(&*db, "acme").await;
@@ -32,14 +28,21 @@ async fn changing_the_password_keeps_only_the_given_session(db: TestDb) {
     let (kept, kept_token) = world.log_in(&*db).await;
     let (_, other_token) = world.log_in(&*db).await;
     let (on_second, second_token) = world.session_on(world.second_account.id, now());
-    db.start_session(&on_second).await.unwrap();
+    db.start_session(&on_second, PASSWORD).await.unwrap();
     let messages = [event(world.contact.id), mail("ada@people.test")];
 
-    db.change_password(tenant, world.contact.id, "hash-1", Some(kept.id), &messages)
-        .await
-        .unwrap();
+    db.change_password(
+        tenant,
+        world.contact.id,
+        PASSWORD,
+        "hash-1",
+        Some(kept.id),
+        &messages,
+    )
+    .await
+    .unwrap();
 
-    assert_eq!(password_hash(&*db, &world).await, "hash-1");
+    assert_eq!(world.credential(&*db).await.password_hash, "hash-1");
     assert!(
         db.session_context(tenant, &kept_token.hash(), now())
             .await
@@ -69,9 +72,16 @@ async fn changing_the_password_without_a_session_to_keep_ends_them_all(db: TestD
     let world = World::new(&*db, "acme").await;
     let (_, first) = world.log_in(&*db).await;
     let (_, second) = world.log_in(&*db).await;
-    db.change_password(world.tenant.id, world.contact.id, "hash-1", None, &[])
-        .await
-        .unwrap();
+    db.change_password(
+        world.tenant.id,
+        world.contact.id,
+        PASSWORD,
+        "hash-1",
+        None,
+        &[],
+    )
+    .await
+    .unwrap();
     for token in [first, second] {
         assert_eq!(
             db.session_context(world.tenant.id, &token.hash(), now())
@@ -92,6 +102,7 @@ async fn changing_another_tenants_contacts_password_is_not_found_and_writes_noth
             .change_password(
                 other.tenant.id,
                 contact,
+                PASSWORD,
                 "hash-x",
                 None,
                 &[mail("a@b.test")],
@@ -99,7 +110,7 @@ async fn changing_another_tenants_contacts_password_is_not_found_and_writes_noth
             .await;
         assert!(matches!(refused, Err(StoreError::NotFound)), "{refused:?}");
     }
-    assert_eq!(password_hash(&*db, &world).await, "hash-0");
+    assert_eq!(world.credential(&*db).await.password_hash, "hash-0");
     assert!(
         db.session_context(world.tenant.id, &token.hash(), now())
             .await
@@ -140,4 +151,101 @@ async fn a_first_password_is_set_once(db: TestDb) {
         .unwrap();
     assert_eq!(credential.password_hash, "hash-1");
     assert_eq!(db.count("SELECT COUNT(*) FROM outbox").await, 1);
+}
+
+async fn changing_the_password_needs_the_current_hash_and_otherwise_writes_nothing(db: TestDb) {
+    let world = World::new(&*db, "acme").await;
+    let tenant = world.tenant.id;
+    let (_, session) = world.log_in(&*db).await;
+    let (token, raw) = world.token(TokenPurpose::ResetPassword);
+    db.issue_token(&token, &[]).await.unwrap();
+
+    // Another change (or a reset) won the race: the hash verified is stale.
+    let refused = db
+        .change_password(
+            tenant,
+            world.contact.id,
+            "hash-verified-before-the-other-change",
+            "hash-1",
+            None,
+            &[mail("ada@people.test")],
+        )
+        .await;
+    assert!(
+        matches!(refused, Err(StoreError::Conflict(_))),
+        "{refused:?}"
+    );
+
+    assert_eq!(world.credential(&*db).await.password_hash, PASSWORD);
+    assert!(
+        db.session_context(tenant, &session.hash(), now())
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert!(
+        db.live_token(tenant, &raw.hash(), now())
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert_eq!(db.count("SELECT COUNT(*) FROM outbox").await, 0);
+
+    // The same change with the current hash goes through.
+    db.change_password(tenant, world.contact.id, PASSWORD, "hash-1", None, &[])
+        .await
+        .unwrap();
+    assert_eq!(world.credential(&*db).await.password_hash, "hash-1");
+}
+
+async fn changing_the_password_spends_the_contacts_unused_tokens(db: TestDb) {
+    let world = World::new(&*db, "acme").await;
+    let tenant = world.tenant.id;
+    let (token, raw) = world.token(TokenPurpose::ResetPassword);
+    db.issue_token(&token, &[]).await.unwrap();
+    let bob = contact(&*db, tenant, "bob").await;
+    let (bobs, bobs_raw) = token_for(tenant, bob.id, TokenPurpose::Invitation);
+    db.issue_token(&bobs, &[]).await.unwrap();
+
+    db.change_password(tenant, world.contact.id, PASSWORD, "hash-1", None, &[])
+        .await
+        .unwrap();
+
+    // A reset link mailed before the change no longer works...
+    assert_eq!(
+        db.live_token(tenant, &raw.hash(), now()).await.unwrap(),
+        None
+    );
+    let refused = db
+        .redeem_token(tenant, &raw.hash(), now(), "hash-attacker", &[])
+        .await;
+    assert!(matches!(refused, Err(StoreError::NotFound)), "{refused:?}");
+    assert_eq!(world.credential(&*db).await.password_hash, "hash-1");
+    // ...and another contact's link is not touched.
+    assert!(
+        db.live_token(tenant, &bobs_raw.hash(), now())
+            .await
+            .unwrap()
+            .is_some()
+    );
+}
+
+async fn setting_the_first_password_spends_the_contacts_unused_tokens(db: TestDb) {
+    let acme = tenant(&*db, "acme").await;
+    let ada = contact(&*db, acme.id, "ada").await;
+    let (invitation, raw) = token_for(acme.id, ada.id, TokenPurpose::Invitation);
+    db.issue_token(&invitation, &[]).await.unwrap();
+
+    db.set_first_password(acme.id, ada.id, "hash-1", &[])
+        .await
+        .unwrap();
+
+    assert_eq!(
+        db.live_token(acme.id, &raw.hash(), now()).await.unwrap(),
+        None
+    );
+    let refused = db
+        .redeem_token(acme.id, &raw.hash(), now(), "hash-2", &[])
+        .await;
+    assert!(matches!(refused, Err(StoreError::NotFound)), "{refused:?}");
 }

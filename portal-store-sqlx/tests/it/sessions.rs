@@ -1,15 +1,20 @@
 //! Sessions: `session_context` is the one query every request runs, and
 //! returns nothing for an expired session, another tenant's token, a
 //! disabled contact, a revoked membership or an account whose portal is
-//! off. Plus touching, switching accounts, and ending sessions.
+//! off. Plus touching, switching accounts, and ending sessions; and a
+//! session starts only while the password verified is still the stored one
+//! and the contact is not locked.
 
 use chrono::Duration;
 use portal_core::access::Role;
 use portal_core::identity::RawToken;
 use portal_core::ports::StoreError;
 use portal_core::shared::{AccountId, SessionId};
+use portal_core::tenancy::LockoutPolicy;
 
-use crate::harness::{TestDb, World, account, conformance, contact_upsert, now, tenant};
+use crate::harness::{
+    PASSWORD, TestDb, World, account, conformance, contact, contact_upsert, now, tenant, token_at,
+};
 
 conformance!(
     a_live_session_gives_its_contact_and_active_membership,
@@ -25,6 +30,9 @@ conformance!(
     ending_a_session_ends_only_that_session,
     starting_a_session_deletes_expired_ones_and_clears_the_failure_count,
     a_session_can_only_start_on_an_account_the_contact_belongs_to,
+    a_session_starts_only_while_the_password_hash_is_the_one_verified,
+    a_session_does_not_start_while_the_contact_is_locked,
+    starting_a_session_deletes_the_contacts_tokens_spent_or_expired_over_a_day_ago,
 );
 
 async fn a_live_session_gives_its_contact_and_active_membership(db: TestDb) {
@@ -98,7 +106,7 @@ async fn touching_pushes_the_idle_expiry_out_but_never_past_the_absolute_one(db:
     // Asked to go past the absolute expiry, the idle expiry stops at it.
     let (mut short, short_token) = world.session_on(world.account.id, now());
     short.absolute_expires_at = now() + Duration::minutes(40);
-    db.start_session(&short).await.unwrap();
+    db.start_session(&short, PASSWORD).await.unwrap();
     db.touch_session(tenant, short.id, later, later + Duration::minutes(30))
         .await
         .unwrap();
@@ -211,7 +219,7 @@ async fn switching_the_portal_off_ends_the_sessions_on_that_account(db: TestDb) 
     let world = World::new(&*db, "acme").await;
     let (_, on_first) = world.log_in(&*db).await;
     let (second, on_second) = world.session_on(world.second_account.id, now());
-    db.start_session(&second).await.unwrap();
+    db.start_session(&second, PASSWORD).await.unwrap();
 
     db.set_portal_enabled(world.tenant.id, world.account.id, false, &[])
         .await
@@ -236,7 +244,7 @@ async fn revoking_a_membership_ends_the_sessions_on_that_account_only(db: TestDb
     let tenant = world.tenant.id;
     let (first, on_first) = world.log_in(&*db).await;
     let (second, on_second) = world.session_on(world.second_account.id, now());
-    db.start_session(&second).await.unwrap();
+    db.start_session(&second, PASSWORD).await.unwrap();
 
     db.revoke_membership(tenant, world.contact.id, world.account.id)
         .await
@@ -329,12 +337,12 @@ async fn starting_a_session_deletes_expired_ones_and_clears_the_failure_count(db
     let tenant = world.tenant.id;
     // Started before the other, so its own clean-up cannot remove it.
     let (recent, still_live) = world.session_on(world.account.id, now() - Duration::minutes(10));
-    db.start_session(&recent).await.unwrap();
+    db.start_session(&recent, PASSWORD).await.unwrap();
     let (yesterday, _) = world.session_on(world.account.id, now() - Duration::days(1));
-    db.start_session(&yesterday).await.unwrap();
+    db.start_session(&yesterday, PASSWORD).await.unwrap();
     let policy = world.tenant.settings.lockout;
     for _ in 0..2 {
-        db.record_login_failure(tenant, world.contact.id, now(), &policy)
+        db.record_login_failure(tenant, world.contact.id, now(), &policy, &[])
             .await
             .unwrap();
     }
@@ -364,11 +372,138 @@ async fn a_session_can_only_start_on_an_account_the_contact_belongs_to(db: TestD
     let stranger_account = account(&*db, world.tenant.id, "C").await;
     let other = tenant(&*db, "other").await;
     let (session, _) = world.session_on(stranger_account.id, now());
-    let refused = db.start_session(&session).await;
+    let refused = db.start_session(&session, PASSWORD).await;
     assert!(matches!(refused, Err(StoreError::NotFound)), "{refused:?}");
     let (mut foreign, _) = world.session_on(world.account.id, now());
     foreign.tenant = other.id;
-    let refused = db.start_session(&foreign).await;
+    let refused = db.start_session(&foreign, PASSWORD).await;
     assert!(matches!(refused, Err(StoreError::NotFound)), "{refused:?}");
     assert_eq!(db.count("SELECT COUNT(*) FROM sessions").await, 0);
+}
+
+async fn a_session_starts_only_while_the_password_hash_is_the_one_verified(db: TestDb) {
+    let world = World::new(&*db, "acme").await;
+    let tenant = world.tenant.id;
+    // Things a started session would change: an expired session it would
+    // delete, a failure count it would clear.
+    let (old, _) = world.session_on(world.account.id, now() - Duration::days(1));
+    db.start_session(&old, PASSWORD).await.unwrap();
+    let policy = world.tenant.settings.lockout;
+    db.record_login_failure(tenant, world.contact.id, now(), &policy, &[])
+        .await
+        .unwrap();
+
+    // The password was changed while this log-in checked the old one.
+    let (session, token) = world.session_on(world.account.id, now());
+    let refused = db.start_session(&session, "hash-before-the-reset").await;
+    assert!(
+        matches!(refused, Err(StoreError::Conflict(_))),
+        "{refused:?}"
+    );
+
+    assert_eq!(
+        db.session_context(tenant, &token.hash(), now())
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(
+        db.count("SELECT COUNT(*) FROM sessions").await,
+        1,
+        "nothing deleted"
+    );
+    assert_eq!(
+        world.credential(&*db).await.failed_attempts,
+        1,
+        "failures not cleared"
+    );
+
+    // A contact who has no password at all cannot start one either.
+    let bob = contact(&*db, tenant, "bob").await;
+    db.grant_membership(tenant, bob.id, world.account.id, Role::Member)
+        .await
+        .unwrap();
+    let (mut bobs, _) = world.session_on(world.account.id, now());
+    bobs.contact = bob.id;
+    let refused = db.start_session(&bobs, PASSWORD).await;
+    assert!(
+        matches!(refused, Err(StoreError::Conflict(_))),
+        "{refused:?}"
+    );
+
+    db.start_session(&session, PASSWORD).await.unwrap();
+    assert!(
+        db.session_context(tenant, &token.hash(), now())
+            .await
+            .unwrap()
+            .is_some()
+    );
+}
+
+async fn a_session_does_not_start_while_the_contact_is_locked(db: TestDb) {
+    let world = World::new(&*db, "acme").await;
+    let tenant = world.tenant.id;
+    let policy = LockoutPolicy {
+        max_failures: 1,
+        lock_minutes: 10,
+    };
+    let until = db
+        .record_login_failure(tenant, world.contact.id, now(), &policy, &[])
+        .await
+        .unwrap()
+        .unwrap();
+
+    // The lock was engaged while this log-in checked the (right) password.
+    let (during, _) = world.session_on(world.account.id, until - Duration::seconds(1));
+    let refused = db.start_session(&during, PASSWORD).await;
+    assert!(
+        matches!(refused, Err(StoreError::Conflict(_))),
+        "{refused:?}"
+    );
+    assert_eq!(db.count("SELECT COUNT(*) FROM sessions").await, 0);
+
+    let (after, token) = world.session_on(world.account.id, until);
+    db.start_session(&after, PASSWORD).await.unwrap();
+    assert!(
+        db.session_context(tenant, &token.hash(), until)
+            .await
+            .unwrap()
+            .is_some()
+    );
+}
+
+async fn starting_a_session_deletes_the_contacts_tokens_spent_or_expired_over_a_day_ago(
+    db: TestDb,
+) {
+    let world = World::new(&*db, "acme").await;
+    let (tenant, ada) = (world.tenant.id, world.contact.id);
+    let day = Duration::days(1);
+    let hour = Duration::hours(1);
+    // Issued in turn, each spending the one before:
+    // spent 3 days ago (long-lived, not expired) ............ deleted
+    let (spent_long_ago, _) = token_at(tenant, ada, now() - day * 5, now() + day * 5);
+    // expired 3 days ago, spent 2 hours ago .................. deleted
+    let (expired_long_ago, _) = token_at(tenant, ada, now() - day * 3, now() - day * 3 + hour);
+    // spent an hour ago ...................................... kept
+    let (spent_recently, _) = token_at(tenant, ada, now() - hour * 2, now() + hour);
+    // live ................................................... kept
+    let (live, live_raw) = token_at(tenant, ada, now() - hour, now() + hour);
+    for token in [&spent_long_ago, &expired_long_ago, &spent_recently, &live] {
+        db.issue_token(token, &[]).await.unwrap();
+    }
+    // Another contact's old token is not this log-in's business.
+    let bob = contact(&*db, tenant, "bob").await;
+    let (bobs, _) = token_at(tenant, bob.id, now() - day * 3, now() - day * 3 + hour);
+    db.issue_token(&bobs, &[]).await.unwrap();
+    assert_eq!(db.count("SELECT COUNT(*) FROM one_time_tokens").await, 5);
+
+    world.log_in(&*db).await;
+
+    assert_eq!(db.count("SELECT COUNT(*) FROM one_time_tokens").await, 3);
+    assert!(
+        db.live_token(tenant, &live_raw.hash(), now())
+            .await
+            .unwrap()
+            .is_some()
+    );
 }

@@ -1,6 +1,8 @@
 //! One-time tokens: issued with their mail in one transaction, only the
-//! newest of a purpose works, live until they expire, redeemed once by a
-//! conditional update that, when it refuses, writes nothing.
+//! newest of a contact works whatever its purpose (also when issued
+//! concurrently), live until they expire, redeemed once by a conditional
+//! update that, when it refuses, writes nothing, and redeeming one spends
+//! the contact's others.
 
 use chrono::Duration;
 use portal_core::identity::{LoginName, TokenPurpose};
@@ -9,14 +11,16 @@ use portal_core::ports::StoreError;
 use portal_core::shared::ContactId;
 use portal_core::tenancy::LockoutPolicy;
 
-use crate::harness::{TestDb, World, conformance, event, mail, now, token_for};
+use crate::harness::{TestDb, World, conformance, contact, event, mail, now, token_for};
 
 conformance!(
     issuing_a_token_writes_its_mail_in_the_same_transaction,
     a_token_is_live_until_it_expires,
     a_token_redeems_once_setting_the_password_lifting_the_lock_and_ending_sessions,
     an_expired_or_spent_token_is_not_found_and_redeeming_it_writes_nothing,
-    only_the_newest_token_of_a_purpose_works,
+    only_the_newest_token_of_a_contact_works_whatever_its_purpose,
+    concurrent_issues_for_one_contact_leave_exactly_one_live_token,
+    redeeming_a_token_spends_the_contacts_other_tokens,
     another_tenants_token_is_not_found,
     concurrent_redemptions_spend_a_token_once,
 );
@@ -82,7 +86,7 @@ async fn a_token_redeems_once_setting_the_password_lifting_the_lock_and_ending_s
         max_failures: 1,
         lock_minutes: 60,
     };
-    db.record_login_failure(tenant, world.contact.id, now(), &policy)
+    db.record_login_failure(tenant, world.contact.id, now(), &policy, &[])
         .await
         .unwrap();
     let (token, raw) = world.token(TokenPurpose::ResetPassword);
@@ -180,7 +184,7 @@ async fn an_expired_or_spent_token_is_not_found_and_redeeming_it_writes_nothing(
     );
 }
 
-async fn only_the_newest_token_of_a_purpose_works(db: TestDb) {
+async fn only_the_newest_token_of_a_contact_works_whatever_its_purpose(db: TestDb) {
     let world = World::new(&*db, "acme").await;
     let tenant = world.tenant.id;
     let (first, first_raw) = world.token(TokenPurpose::ResetPassword);
@@ -190,26 +194,106 @@ async fn only_the_newest_token_of_a_purpose_works(db: TestDb) {
     let (second, second_raw) = world.token(TokenPurpose::ResetPassword);
     db.issue_token(&second, &[]).await.unwrap();
 
-    assert_eq!(
-        db.live_token(tenant, &first_raw.hash(), now())
-            .await
-            .unwrap(),
-        None
-    );
-    let refused = db
-        .redeem_token(tenant, &first_raw.hash(), now(), "h1", &[])
-        .await;
-    assert!(matches!(refused, Err(StoreError::NotFound)), "{refused:?}");
-    // Another purpose is not affected.
+    // An invitation and a reset link are both a way to set the password:
+    // a newer link of either purpose ends the older ones.
+    for spent in [&first_raw, &invitation_raw] {
+        assert_eq!(
+            db.live_token(tenant, &spent.hash(), now()).await.unwrap(),
+            None
+        );
+        let refused = db
+            .redeem_token(tenant, &spent.hash(), now(), "h1", &[])
+            .await;
+        assert!(matches!(refused, Err(StoreError::NotFound)), "{refused:?}");
+    }
+    // Another contact's tokens are not affected.
+    let other = contact(&*db, tenant, "bob").await;
+    let (bobs, bobs_raw) = token_for(tenant, other.id, TokenPurpose::SetPassword);
+    db.issue_token(&bobs, &[]).await.unwrap();
+    let (third, third_raw) = world.token(TokenPurpose::SetPassword);
+    db.issue_token(&third, &[]).await.unwrap();
     assert!(
-        db.live_token(tenant, &invitation_raw.hash(), now())
+        db.live_token(tenant, &bobs_raw.hash(), now())
             .await
             .unwrap()
             .is_some()
     );
-    db.redeem_token(tenant, &second_raw.hash(), now(), "h2", &[])
+    assert_eq!(
+        db.live_token(tenant, &second_raw.hash(), now())
+            .await
+            .unwrap(),
+        None
+    );
+
+    db.redeem_token(tenant, &third_raw.hash(), now(), "h2", &[])
         .await
         .unwrap();
+}
+
+async fn concurrent_issues_for_one_contact_leave_exactly_one_live_token(db: TestDb) {
+    let world = World::new(&*db, "acme").await;
+    let second = db.another_store().await;
+    const CALLS: usize = 40;
+
+    // Two portal processes (two pools) issuing links for one contact at
+    // once, e.g. a double-clicked "forgot password" on a busy site.
+    let issues = (0..CALLS).map(|i| {
+        let store = if i % 2 == 0 {
+            db.store.clone()
+        } else {
+            second.clone()
+        };
+        let (token, _) = world.token(TokenPurpose::ResetPassword);
+        let message = mail("ada@people.test");
+        tokio::spawn(async move { store.issue_token(&token, &[message]).await })
+    });
+    for outcome in futures::future::join_all(issues).await {
+        outcome.unwrap().unwrap();
+    }
+
+    assert_eq!(
+        db.count("SELECT COUNT(*) FROM one_time_tokens WHERE used_at IS NULL")
+            .await,
+        1,
+        "exactly one live token"
+    );
+    assert_eq!(
+        db.count("SELECT COUNT(*) FROM one_time_tokens").await,
+        CALLS as i64
+    );
+    assert_eq!(db.count("SELECT COUNT(*) FROM outbox").await, CALLS as i64);
+}
+
+async fn redeeming_a_token_spends_the_contacts_other_tokens(db: TestDb) {
+    let world = World::new(&*db, "acme").await;
+    let tenant = world.tenant.id;
+    let (token, raw) = world.token(TokenPurpose::ResetPassword);
+    db.issue_token(&token, &[]).await.unwrap();
+    // A second live link (issue_token would have spent the first).
+    let (other, other_raw) = world.token(TokenPurpose::Invitation);
+    db.seed_token(&other).await;
+    assert!(
+        db.live_token(tenant, &other_raw.hash(), now())
+            .await
+            .unwrap()
+            .is_some()
+    );
+
+    db.redeem_token(tenant, &raw.hash(), now(), "hash-new", &[])
+        .await
+        .unwrap();
+
+    assert_eq!(
+        db.live_token(tenant, &other_raw.hash(), now())
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(
+        db.count("SELECT COUNT(*) FROM one_time_tokens WHERE used_at IS NULL")
+            .await,
+        0
+    );
 }
 
 async fn another_tenants_token_is_not_found(db: TestDb) {

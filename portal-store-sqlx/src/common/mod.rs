@@ -1,0 +1,203 @@
+//! What both databases share: the rules of the identity writes and of the
+//! outbox, written once over a small seam ([`Conn`]) that each database
+//! implements for its connection type.
+//!
+//! The SQL in here is the same text on both databases: placeholders are
+//! `$1`, `$2`, ... (SQLite reads them too), values are bound as [`Arg`]s and
+//! each database encodes them its own way (a timestamp is `TIMESTAMPTZ` on
+//! PostgreSQL and unix microseconds on SQLite), and rows come back through
+//! [`crate::rows`], whose types decode from either. Where the databases
+//! really differ (row locks, `FOR UPDATE SKIP LOCKED`), the statement is an
+//! associated constant of [`Dialect`], one per database.
+//!
+//! `ports` implements the identity and outbox ports once for both stores,
+//! on these operations; each store only says how it hands out transactions
+//! and connections ([`Backend`]).
+//!
+//! The operations take a transaction by value and commit it when all went
+//! well; returning early with an error drops it, which rolls back, so a
+//! refused write writes nothing.
+
+pub(crate) mod identity;
+pub(crate) mod outbox;
+mod ports;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use portal_core::outbox::OutboxMessage;
+use portal_core::ports::StoreError;
+use sqlx::pool::PoolConnection;
+use sqlx::postgres::PgRow;
+use sqlx::sqlite::SqliteRow;
+use sqlx::types::Json;
+use sqlx::{Arguments, Database, Encode, FromRow, Type};
+use uuid::Uuid;
+
+use crate::error::backend;
+
+/// A transaction on one of the databases.
+pub(crate) type Tx<DB> = sqlx::Transaction<'static, DB>;
+
+/// A database whose connections implement [`Conn`]: SQLite or PostgreSQL.
+pub(crate) trait Db: Database<Connection: Conn> {}
+
+impl<DB: Database<Connection: Conn>> Db for DB {}
+
+/// One bound value, in the ports' terms; each database encodes it its own
+/// way (see [`arguments`]).
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Arg<'a> {
+    Id(Uuid),
+    Text(&'a str),
+    OptText(Option<&'a str>),
+    Int(i64),
+    Bool(bool),
+    Time(DateTime<Utc>),
+    Message(&'a OutboxMessage),
+}
+
+/// A row type both databases decode (see [`crate::rows`]).
+pub(crate) trait Row:
+    for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin
+{
+}
+
+impl<T> Row for T where T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin
+{}
+
+/// The statements whose text differs between the databases, one set per
+/// connection type.
+pub(crate) trait Dialect {
+    /// Selects the contact's id (`$1` tenant, `$2` contact) and, on
+    /// PostgreSQL, locks its row until the transaction ends (`FOR UPDATE`).
+    /// Every write about one contact's password, tokens or sessions takes
+    /// this lock first, so such writes for one contact queue instead of
+    /// interleaving, and always in the same order (contact, tokens,
+    /// credential and lockout, sessions, outbox), so they cannot deadlock.
+    /// SQLite needs no row lock: a write transaction holds the database's
+    /// write lock from `BEGIN IMMEDIATE` on.
+    const LOCK_CONTACT: &'static str;
+    /// Selects the e-mail of the contact with this external id (`$1`
+    /// tenant, `$2` external id), locking its row like
+    /// [`Dialect::LOCK_CONTACT`].
+    const LOCK_CONTACT_EMAIL_BY_EXTERNAL_ID: &'static str;
+    /// Leases up to `$3` undelivered rows due at `$1` whose lease ran out
+    /// until `$2` under lease id `$4`, returning [`crate::rows::OutboxRow`]s.
+    /// PostgreSQL skips rows another claim holds (`FOR UPDATE SKIP
+    /// LOCKED`); on SQLite claims are serialised by the write lock.
+    const CLAIM_OUTBOX: &'static str;
+}
+
+/// A connection (or the transaction on it) that runs the shared SQL;
+/// [`impl_conn!`] implements it.
+#[async_trait]
+pub(crate) trait Conn: Dialect + Send {
+    /// Runs a statement; how many rows it changed.
+    async fn execute(&mut self, sql: &'static str, args: &[Arg<'_>]) -> Result<u64, StoreError>;
+
+    /// Runs a query expected to return at most one row.
+    async fn fetch_optional<O: Row>(
+        &mut self,
+        sql: &'static str,
+        args: &[Arg<'_>],
+    ) -> Result<Option<O>, StoreError>;
+
+    /// Runs a query and collects its rows.
+    async fn fetch_all<O: Row>(
+        &mut self,
+        sql: &'static str,
+        args: &[Arg<'_>],
+    ) -> Result<Vec<O>, StoreError>;
+}
+
+/// Implements [`Conn`] for a database's connection type, given the
+/// database and how it stores a timestamp (a function of `DateTime<Utc>`).
+macro_rules! impl_conn {
+    ($conn:ty, $db:ty, $time:path) => {
+        #[async_trait::async_trait]
+        impl $crate::common::Conn for $conn {
+            async fn execute(
+                &mut self,
+                sql: &'static str,
+                args: &[$crate::common::Arg<'_>],
+            ) -> Result<u64, portal_core::ports::StoreError> {
+                let args = $crate::common::arguments::<$db, _>(args, $time)?;
+                let done = sqlx::query_with(sql, args)
+                    .execute(self)
+                    .await
+                    .map_err($crate::error::store_error)?;
+                Ok(done.rows_affected())
+            }
+
+            async fn fetch_optional<O: $crate::common::Row>(
+                &mut self,
+                sql: &'static str,
+                args: &[$crate::common::Arg<'_>],
+            ) -> Result<Option<O>, portal_core::ports::StoreError> {
+                let args = $crate::common::arguments::<$db, _>(args, $time)?;
+                sqlx::query_as_with(sql, args)
+                    .fetch_optional(self)
+                    .await
+                    .map_err($crate::error::store_error)
+            }
+
+            async fn fetch_all<O: $crate::common::Row>(
+                &mut self,
+                sql: &'static str,
+                args: &[$crate::common::Arg<'_>],
+            ) -> Result<Vec<O>, portal_core::ports::StoreError> {
+                let args = $crate::common::arguments::<$db, _>(args, $time)?;
+                sqlx::query_as_with(sql, args)
+                    .fetch_all(self)
+                    .await
+                    .map_err($crate::error::store_error)
+            }
+        }
+    };
+}
+pub(crate) use impl_conn;
+
+/// A store on one database: where the shared operations get their
+/// transactions and connections.
+#[async_trait]
+pub(crate) trait Backend: Send + Sync {
+    /// SQLite or PostgreSQL.
+    type Db: Db;
+    /// A write transaction.
+    async fn begin(&self) -> Result<Tx<Self::Db>, StoreError>;
+    /// A connection for one statement that writes.
+    async fn writer(&self) -> Result<PoolConnection<Self::Db>, StoreError>;
+    /// A connection for reads.
+    async fn reader(&self) -> Result<PoolConnection<Self::Db>, StoreError>;
+}
+
+/// Encodes `args` for database `DB`; `time` says how it stores a timestamp.
+pub(crate) fn arguments<'a, DB, T>(
+    args: &[Arg<'a>],
+    time: impl Fn(DateTime<Utc>) -> T,
+) -> Result<DB::Arguments, StoreError>
+where
+    DB: Database,
+    T: Encode<'a, DB> + Type<DB>,
+    Uuid: Encode<'a, DB> + Type<DB>,
+    &'a str: Encode<'a, DB> + Type<DB>,
+    Option<&'a str>: Encode<'a, DB> + Type<DB>,
+    i64: Encode<'a, DB> + Type<DB>,
+    bool: Encode<'a, DB> + Type<DB>,
+    Json<&'a OutboxMessage>: Encode<'a, DB> + Type<DB>,
+{
+    let mut bound = DB::Arguments::default();
+    for arg in args {
+        match *arg {
+            Arg::Id(id) => bound.add(id),
+            Arg::Text(text) => bound.add(text),
+            Arg::OptText(text) => bound.add(text),
+            Arg::Int(number) => bound.add(number),
+            Arg::Bool(flag) => bound.add(flag),
+            Arg::Time(at) => bound.add(time(at)),
+            Arg::Message(message) => bound.add(Json(message)),
+        }
+        .map_err(backend)?;
+    }
+    Ok(bound)
+}

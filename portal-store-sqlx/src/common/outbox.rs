@@ -1,0 +1,141 @@
+//! The outbox on either database: writing messages in the caller's
+//! transaction, claiming rows under a fresh lease id, and finishing a row,
+//! which only the claim holding its lease may do. A row delivered or given
+//! up on keeps its message only [redacted](OutboxMessage::redacted), so no
+//! usable link stays in the table.
+//!
+//! Delivered and given-up rows stay for inspection and can be purged at
+//! will (`DELETE FROM outbox WHERE delivered_at < ...`).
+
+use chrono::{DateTime, Utc};
+use portal_core::outbox::{OutboxItem, OutboxMessage};
+use portal_core::ports::StoreError;
+use portal_core::shared::{LeaseId, OutboxId, TenantId};
+use sqlx::types::Json;
+
+use super::{Arg, Conn, Db, Tx};
+use crate::error::store_error;
+use crate::rows::{OutboxRow, error_text, outbox_items};
+
+/// Writes `messages` to the outbox on the caller's transaction, so they
+/// commit or roll back with the change that caused them. They are due at
+/// once: `due_at` is the epoch, whatever the clock of the worker that
+/// claims them says.
+pub(crate) async fn enqueue<C: Conn>(
+    conn: &mut C,
+    tenant: TenantId,
+    messages: &[OutboxMessage],
+) -> Result<(), StoreError> {
+    for message in messages {
+        conn.execute(
+            "INSERT INTO outbox (id, tenant_id, payload, due_at) VALUES ($1, $2, $3, $4)",
+            &[
+                Arg::Id(OutboxId::new().as_uuid()),
+                Arg::Id(tenant.as_uuid()),
+                Arg::Message(message),
+                Arg::Time(DateTime::UNIX_EPOCH),
+            ],
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Leases up to `limit` due rows until `lease_until` under a fresh lease
+/// id, returned in every item; oldest due first. One statement, so no
+/// transaction: a claim is one round trip.
+pub(crate) async fn claim_outbox<C: Conn>(
+    conn: &mut C,
+    now: DateTime<Utc>,
+    lease_until: DateTime<Utc>,
+    limit: u32,
+) -> Result<Vec<OutboxItem>, StoreError> {
+    let lease = LeaseId::new();
+    let rows = conn
+        .fetch_all::<OutboxRow>(
+            C::CLAIM_OUTBOX,
+            &[
+                Arg::Time(now),
+                Arg::Time(lease_until),
+                Arg::Int(i64::from(limit)),
+                Arg::Id(lease.as_uuid()),
+            ],
+        )
+        .await?;
+    outbox_items(rows, lease)
+}
+
+/// How a claimed row's delivery ended.
+pub(crate) enum Outcome<'a> {
+    /// Delivered at this time.
+    Delivered(DateTime<Utc>),
+    /// Failed; due again then.
+    Retry { error: &'a str, at: DateTime<Utc> },
+    /// Failed for the last time.
+    GaveUp { error: &'a str },
+}
+
+impl<'a> Outcome<'a> {
+    /// A failed attempt: retried at `retry_at`, or given up on without one.
+    pub(crate) fn failed(error: &'a str, retry_at: Option<DateTime<Utc>>) -> Self {
+        match retry_at {
+            Some(at) => Outcome::Retry { error, at },
+            None => Outcome::GaveUp { error },
+        }
+    }
+}
+
+/// Records how the delivery of a claimed row ended, only while the row is
+/// still undelivered and leased under `lease`: every statement here is
+/// conditional on both, so a worker whose lease ran out (and whose row
+/// another worker has claimed since) changes nothing. Clears the lease.
+pub(crate) async fn finish_outbox<DB: Db>(
+    mut tx: Tx<DB>,
+    id: OutboxId,
+    lease: LeaseId,
+    outcome: Outcome<'_>,
+) -> Result<(), StoreError> {
+    let conn = &mut *tx;
+    let (id, lease) = (Arg::Id(id.as_uuid()), Arg::Id(lease.as_uuid()));
+    let (sql, detail) = match outcome {
+        Outcome::Retry { error, at } => {
+            conn.execute(
+                "UPDATE outbox SET attempts = attempts + 1, last_error = $3, due_at = $4, \
+                     leased_until = NULL, lease_id = NULL \
+                 WHERE id = $1 AND lease_id = $2 AND delivered_at IS NULL",
+                &[id, lease, Arg::Text(error_text(error)), Arg::Time(at)],
+            )
+            .await?;
+            return tx.commit().await.map_err(store_error);
+        }
+        Outcome::Delivered(at) => (
+            "UPDATE outbox SET delivered_at = $4, payload = $3, \
+                 leased_until = NULL, lease_id = NULL \
+             WHERE id = $1 AND lease_id = $2 AND delivered_at IS NULL",
+            Arg::Time(at),
+        ),
+        Outcome::GaveUp { error } => (
+            "UPDATE outbox SET attempts = attempts + 1, last_error = $4, gave_up = TRUE, \
+                 payload = $3, leased_until = NULL, lease_id = NULL \
+             WHERE id = $1 AND lease_id = $2 AND delivered_at IS NULL",
+            Arg::Text(error_text(error)),
+        ),
+    };
+    // The row is done with: keep its message without the links. The read
+    // needs no lock, as the update is conditional on the lease again and
+    // nothing else changes a payload.
+    let stored = conn
+        .fetch_optional::<(Json<OutboxMessage>,)>(
+            "SELECT payload FROM outbox WHERE id = $1 AND lease_id = $2 AND delivered_at IS NULL",
+            &[id, lease],
+        )
+        .await?;
+    let Some((Json(message),)) = stored else {
+        // The lease was lost: nothing to change.
+        return Ok(());
+    };
+    let redacted = message.redacted();
+    conn.execute(sql, &[id, lease, Arg::Message(&redacted), detail])
+        .await?;
+    tx.commit().await.map_err(store_error)
+}

@@ -1,0 +1,272 @@
+//! The identity and outbox ports, implemented once for both stores: every
+//! method takes what it needs from the store's [`Backend`] (a transaction,
+//! a writer or a reader connection) and runs the shared operation in
+//! [`identity`] or [`outbox`]. A macro writes the two `impl` blocks, as the
+//! ports are core's traits and cannot be implemented for "any backend".
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use portal_core::access::Role;
+use portal_core::identity::{
+    Contact, ContactUpsert, Credential, LoginCandidate, LoginName, Membership, OneTimeToken,
+    Session, SessionContext, TokenHash,
+};
+use portal_core::outbox::{OutboxItem, OutboxMessage};
+use portal_core::ports::{IdentityStore, OutboxStore, StoreError};
+use portal_core::shared::{
+    AccountId, ContactId, EmailAddress, ExternalId, LeaseId, OutboxId, SessionId, TenantId,
+};
+use portal_core::tenancy::LockoutPolicy;
+
+use super::outbox::{self, Outcome};
+use super::{Backend, identity};
+use crate::{PgStore, SqliteStore};
+
+macro_rules! impl_ports {
+    ($store:ty) => {
+        #[async_trait]
+        impl IdentityStore for $store {
+            async fn upsert_contact(
+                &self,
+                tenant: TenantId,
+                contact: &ContactUpsert,
+            ) -> Result<Contact, StoreError> {
+                identity::upsert_contact(self.begin().await?, tenant, contact).await
+            }
+
+            async fn contact(
+                &self,
+                tenant: TenantId,
+                id: ContactId,
+            ) -> Result<Option<Contact>, StoreError> {
+                identity::contact(&mut *self.reader().await?, tenant, id).await
+            }
+
+            async fn contact_by_external_id(
+                &self,
+                tenant: TenantId,
+                id: &ExternalId,
+            ) -> Result<Option<Contact>, StoreError> {
+                identity::contact_by_external_id(&mut *self.reader().await?, tenant, id).await
+            }
+
+            async fn contact_by_email(
+                &self,
+                tenant: TenantId,
+                email: &EmailAddress,
+            ) -> Result<Option<Contact>, StoreError> {
+                identity::contact_by_email(&mut *self.reader().await?, tenant, email).await
+            }
+
+            async fn grant_membership(
+                &self,
+                tenant: TenantId,
+                contact: ContactId,
+                account: AccountId,
+                role: Role,
+            ) -> Result<(), StoreError> {
+                let mut conn = self.writer().await?;
+                identity::grant_membership(&mut *conn, tenant, contact, account, role).await
+            }
+
+            async fn revoke_membership(
+                &self,
+                tenant: TenantId,
+                contact: ContactId,
+                account: AccountId,
+            ) -> Result<(), StoreError> {
+                identity::revoke_membership(self.begin().await?, tenant, contact, account).await
+            }
+
+            async fn memberships(
+                &self,
+                tenant: TenantId,
+                contact: ContactId,
+            ) -> Result<Vec<Membership>, StoreError> {
+                identity::memberships(&mut *self.reader().await?, tenant, contact).await
+            }
+
+            async fn credential(
+                &self,
+                tenant: TenantId,
+                contact: ContactId,
+            ) -> Result<Option<Credential>, StoreError> {
+                identity::credential(&mut *self.reader().await?, tenant, contact).await
+            }
+
+            async fn login_candidate(
+                &self,
+                tenant: TenantId,
+                login: &LoginName,
+            ) -> Result<Option<LoginCandidate>, StoreError> {
+                identity::login_candidate(&mut *self.reader().await?, tenant, login).await
+            }
+
+            async fn locked_until(
+                &self,
+                tenant: TenantId,
+                contact: ContactId,
+                now: DateTime<Utc>,
+            ) -> Result<Option<DateTime<Utc>>, StoreError> {
+                identity::locked_until(&mut *self.reader().await?, tenant, contact, now).await
+            }
+
+            async fn record_login_failure(
+                &self,
+                tenant: TenantId,
+                contact: ContactId,
+                now: DateTime<Utc>,
+                policy: &LockoutPolicy,
+                on_lock: &[OutboxMessage],
+            ) -> Result<Option<DateTime<Utc>>, StoreError> {
+                let tx = self.begin().await?;
+                identity::record_login_failure(tx, tenant, contact, now, policy, on_lock).await
+            }
+
+            async fn start_session(
+                &self,
+                session: &Session,
+                verified_hash: &str,
+            ) -> Result<(), StoreError> {
+                identity::start_session(self.begin().await?, session, verified_hash).await
+            }
+
+            async fn session_context(
+                &self,
+                tenant: TenantId,
+                token: &TokenHash,
+                now: DateTime<Utc>,
+            ) -> Result<Option<SessionContext>, StoreError> {
+                identity::session_context(&mut *self.reader().await?, tenant, token, now).await
+            }
+
+            async fn touch_session(
+                &self,
+                tenant: TenantId,
+                session: SessionId,
+                now: DateTime<Utc>,
+                idle_expires_at: DateTime<Utc>,
+            ) -> Result<(), StoreError> {
+                let mut conn = self.writer().await?;
+                identity::touch_session(&mut *conn, tenant, session, now, idle_expires_at).await
+            }
+
+            async fn switch_account(
+                &self,
+                tenant: TenantId,
+                session: SessionId,
+                account: AccountId,
+            ) -> Result<(), StoreError> {
+                let mut conn = self.writer().await?;
+                identity::switch_account(&mut *conn, tenant, session, account).await
+            }
+
+            async fn end_session(
+                &self,
+                tenant: TenantId,
+                session: SessionId,
+            ) -> Result<(), StoreError> {
+                identity::end_session(&mut *self.writer().await?, tenant, session).await
+            }
+
+            async fn change_password(
+                &self,
+                tenant: TenantId,
+                contact: ContactId,
+                current_hash: &str,
+                new_hash: &str,
+                keep: Option<SessionId>,
+                messages: &[OutboxMessage],
+            ) -> Result<(), StoreError> {
+                let tx = self.begin().await?;
+                identity::change_password(
+                    tx,
+                    tenant,
+                    contact,
+                    current_hash,
+                    new_hash,
+                    keep,
+                    messages,
+                )
+                .await
+            }
+
+            async fn set_first_password(
+                &self,
+                tenant: TenantId,
+                contact: ContactId,
+                hash: &str,
+                messages: &[OutboxMessage],
+            ) -> Result<(), StoreError> {
+                let tx = self.begin().await?;
+                identity::set_first_password(tx, tenant, contact, hash, messages).await
+            }
+
+            async fn issue_token(
+                &self,
+                token: &OneTimeToken,
+                messages: &[OutboxMessage],
+            ) -> Result<(), StoreError> {
+                identity::issue_token(self.begin().await?, token, messages).await
+            }
+
+            async fn live_token(
+                &self,
+                tenant: TenantId,
+                hash: &TokenHash,
+                now: DateTime<Utc>,
+            ) -> Result<Option<OneTimeToken>, StoreError> {
+                identity::live_token(&mut *self.reader().await?, tenant, hash, now).await
+            }
+
+            async fn redeem_token(
+                &self,
+                tenant: TenantId,
+                hash: &TokenHash,
+                now: DateTime<Utc>,
+                new_hash: &str,
+                messages: &[OutboxMessage],
+            ) -> Result<ContactId, StoreError> {
+                let tx = self.begin().await?;
+                identity::redeem_token(tx, tenant, hash, now, new_hash, messages).await
+            }
+        }
+
+        #[async_trait]
+        impl OutboxStore for $store {
+            async fn claim_outbox(
+                &self,
+                now: DateTime<Utc>,
+                lease_until: DateTime<Utc>,
+                limit: u32,
+            ) -> Result<Vec<OutboxItem>, StoreError> {
+                let mut conn = self.writer().await?;
+                outbox::claim_outbox(&mut *conn, now, lease_until, limit).await
+            }
+
+            async fn complete_outbox(
+                &self,
+                id: OutboxId,
+                lease: LeaseId,
+                at: DateTime<Utc>,
+            ) -> Result<(), StoreError> {
+                let outcome = Outcome::Delivered(at);
+                outbox::finish_outbox(self.begin().await?, id, lease, outcome).await
+            }
+
+            async fn fail_outbox(
+                &self,
+                id: OutboxId,
+                lease: LeaseId,
+                error: &str,
+                retry_at: Option<DateTime<Utc>>,
+            ) -> Result<(), StoreError> {
+                let outcome = Outcome::failed(error, retry_at);
+                outbox::finish_outbox(self.begin().await?, id, lease, outcome).await
+            }
+        }
+    };
+}
+
+impl_ports!(SqliteStore);
+impl_ports!(PgStore);
