@@ -15,7 +15,10 @@
 #
 #   dashboard @8 and @64 keep-alive connections; log-in @16; the dashboard
 #   @64 while log-in @16 runs beside it; the server's peak RSS (VmHWM)
-#   after that storm; then the dashboard @64 on the 1,000-account twin.
+#   after that storm; on SQLite the same dashboard @64 served by
+#   `bench-baseline`, a hand-written axum + sqlx page making the same six
+#   queries (the yardstick); then the dashboard @64 on the 1,000-account
+#   twin.
 #
 # and prints the figures with the issue's targets, PASS or FAIL each, and
 # the machine. Exits non-zero when a target is missed. Every request goes
@@ -179,23 +182,25 @@ seed "$SMALL"
 step "argon2id hash rate on every core (m=19 MiB, t=2, p=1), 5 s"
 "$BIN/loadgen" --hashrate --duration-secs 5 | tee "$WORK/hashrate.json"
 
+# start_server BINARY ACCOUNTS: starts bench-server (or bench-baseline) on
+# the database of ACCOUNTS accounts and a free port; sets URL.
 start_server() {
-    local accounts=$1 port
+    local binary=$1 accounts=$2 port
     port=$(free_port)
-    "$BIN/bench-server" --db "$(db_url "$accounts")" --addr "127.0.0.1:$port" \
-        >"$WORK/server-$accounts.out" 2>"$WORK/server-$accounts.log" &
+    "$BIN/$binary" --db "$(db_url "$accounts")" --addr "127.0.0.1:$port" \
+        >"$WORK/$binary-$accounts.out" 2>"$WORK/$binary-$accounts.log" &
     SERVER_PID=$!
     for _ in $(seq 1 300); do
-        if grep -q '^ready' "$WORK/server-$accounts.out" 2>/dev/null; then
+        if grep -q '^ready' "$WORK/$binary-$accounts.out" 2>/dev/null; then
             URL="http://127.0.0.1:$port/portal"
-            echo "    bench-server (pid $SERVER_PID) on $URL, $accounts accounts"
+            echo "    $binary (pid $SERVER_PID) on $URL, $accounts accounts"
             return 0
         fi
         kill -0 "$SERVER_PID" 2>/dev/null || break
         sleep 0.1
     done
-    cat "$WORK/server-$accounts.log" >&2
-    die "bench-server did not start"
+    cat "$WORK/$binary-$accounts.log" >&2
+    die "$binary did not start"
 }
 
 # CPU accounting around a run: the server's own CPU time and the whole
@@ -232,7 +237,7 @@ load() {
 }
 
 step "Server on $ACCOUNTS accounts"
-start_server "$ACCOUNTS"
+start_server bench-server "$ACCOUNTS"
 echo "    warm-up: dashboard @8 for 3 s (not counted)"
 load warmup "$ACCOUNTS" --scenario dashboard --connections 8 --duration-secs 3 >/dev/null
 
@@ -257,8 +262,16 @@ RSS_KIB=$(awk '/^VmHWM:/ { print $2 }' "/proc/$SERVER_PID/status")
 echo "    server peak RSS (VmHWM): $RSS_KIB KiB"
 stop_server
 
+if [ "$BACKEND" = sqlite ]; then
+    step "Hand-written axum + sqlx page with the same six queries (bench-baseline) @64, ${DURATION} s"
+    start_server bench-baseline "$ACCOUNTS"
+    load warmup "$ACCOUNTS" --scenario dashboard --connections 8 --duration-secs 3 >/dev/null
+    load baseline-dash64 "$ACCOUNTS" --scenario dashboard --connections 64 --duration-secs "$DURATION"
+    stop_server
+fi
+
 step "Server on $SMALL accounts (scaling comparison)"
-start_server "$SMALL"
+start_server bench-server "$SMALL"
 load warmup "$SMALL" --scenario dashboard --connections 8 --duration-secs 3 >/dev/null
 load small-dash64 "$SMALL" --scenario dashboard --connections 64 --duration-secs "$DURATION"
 stop_server
