@@ -11,15 +11,22 @@
 //! rate limit (every request comes from 127.0.0.1). Prints `ready` once
 //! listening; stops on SIGTERM or Ctrl-C. `RUST_LOG` sets the log filter
 //! (default `warn`).
+//!
+//! `--hash-concurrency N` replaces the default hasher by the same OWASP
+//! parameters with N hashes at once instead of one per core: a host's
+//! choice, for measuring what it does to the dashboard during a log-in
+//! storm. `run.sh` never passes it.
 
 use anyhow::Context;
 use axum::Router;
 use std::io::Write;
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use portal_benches::cli::Args;
 use portal_benches::plan::TENANT_SLUG;
 use portal_core::Portal;
+use portal_core::identity::Argon2Hasher;
 use portal_http_axum::{HttpConfig, router};
 
 #[tokio::main]
@@ -36,7 +43,14 @@ async fn main() -> anyhow::Result<()> {
         .context("--addr must look like 127.0.0.1:8080")?;
 
     let store = portal_store_sqlx::connect(db).await?;
-    let portal = Portal::builder(store).build()?;
+    let mut builder = Portal::builder(store);
+    if let Some(concurrency) = args.get("hash-concurrency") {
+        let params = argon2::Params::new(19 * 1024, 2, 1, None)
+            .map_err(|error| anyhow::anyhow!("{error}"))?;
+        let hasher = Argon2Hasher::with_params(params, concurrency.parse()?)?;
+        builder = builder.hasher(Arc::new(hasher));
+    }
+    let portal = builder.build()?;
     portal
         .tenant_by_slug(TENANT_SLUG)
         .await
