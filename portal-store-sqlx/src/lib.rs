@@ -44,15 +44,15 @@
 //!
 //! ## Modules
 //!
-//! - `common/`: what both databases share. The identity and outbox ports
-//!   are written once there (`identity`, `outbox`, `ports`), as SQL that
+//! - `common/`: what both databases share. Every port is written once
+//!   there (`tenancy`, `accounts`, `identity`, `outbox`, `dashboard`, and
+//!   `ports`, which implements core's traits for both stores), as SQL that
 //!   runs unchanged on both, over a small seam (`Conn`: run a statement with
 //!   bound `Arg`s; `Dialect`: the few statements that differ, such as row
 //!   locks; `Backend`: where a store's transactions and connections come
 //!   from)
-//! - `sqlite/` and `postgres/`: each store's connection setup and seam, and
-//!   the contexts still written per database (`tenancy`, `accounts`,
-//!   `dashboard`), the same names in both
+//! - `sqlite/` and `postgres/`: each store's connection setup and its side
+//!   of the seam
 //! - `rows`: row shapes both databases return and their mapping to core's
 //!   models
 //! - `error`: database errors to [`StoreError`]

@@ -10,22 +10,29 @@
 //! really differ (row locks, `FOR UPDATE SKIP LOCKED`), the statement is an
 //! associated constant of [`Dialect`], one per database.
 //!
-//! `ports` implements the identity and outbox ports once for both stores,
-//! on these operations; each store only says how it hands out transactions
-//! and connections ([`Backend`]).
+//! `ports` implements every port once for both stores, on the operations
+//! in `tenancy`, `accounts`, `identity`, `outbox` and `dashboard`; each
+//! store only says how it hands out transactions and connections
+//! ([`Backend`]).
 //!
 //! The operations take a transaction by value and commit it when all went
 //! well; returning early with an error drops it, which rolls back, so a
 //! refused write writes nothing.
 
+mod accounts;
+mod dashboard;
 pub(crate) mod identity;
 pub(crate) mod outbox;
 mod ports;
+mod tenancy;
+
+use std::collections::BTreeMap;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use portal_core::outbox::OutboxMessage;
 use portal_core::ports::StoreError;
+use portal_core::tenancy::PortalSettings;
 use sqlx::pool::PoolConnection;
 use sqlx::postgres::PgRow;
 use sqlx::sqlite::SqliteRow;
@@ -53,7 +60,12 @@ pub(crate) enum Arg<'a> {
     Int(i64),
     Bool(bool),
     Time(DateTime<Utc>),
+    /// An outbox message, stored as a JSON document.
     Message(&'a OutboxMessage),
+    /// An account's custom fields, stored as a JSON document.
+    Fields(&'a BTreeMap<String, String>),
+    /// A tenant's settings, stored as a JSON document.
+    Settings(&'a PortalSettings),
 }
 
 /// A row type both databases decode (see [`crate::rows`]).
@@ -185,6 +197,8 @@ where
     i64: Encode<'a, DB> + Type<DB>,
     bool: Encode<'a, DB> + Type<DB>,
     Json<&'a OutboxMessage>: Encode<'a, DB> + Type<DB>,
+    Json<&'a BTreeMap<String, String>>: Encode<'a, DB> + Type<DB>,
+    Json<&'a PortalSettings>: Encode<'a, DB> + Type<DB>,
 {
     let mut bound = DB::Arguments::default();
     for arg in args {
@@ -196,6 +210,8 @@ where
             Arg::Bool(flag) => bound.add(flag),
             Arg::Time(at) => bound.add(time(at)),
             Arg::Message(message) => bound.add(Json(message)),
+            Arg::Fields(fields) => bound.add(Json(fields)),
+            Arg::Settings(settings) => bound.add(Json(settings)),
         }
         .map_err(backend)?;
     }

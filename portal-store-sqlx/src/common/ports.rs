@@ -1,29 +1,116 @@
-//! The identity and outbox ports, implemented once for both stores: every
-//! method takes what it needs from the store's [`Backend`] (a transaction,
-//! a writer or a reader connection) and runs the shared operation in
-//! [`identity`] or [`outbox`]. A macro writes the two `impl` blocks, as the
-//! ports are core's traits and cannot be implemented for "any backend".
+//! Every port, implemented once for both stores: every method takes what
+//! it needs from the store's [`Backend`] (a transaction, a writer or a
+//! reader connection) and runs the shared operation in [`tenancy`],
+//! [`accounts`], [`identity`], [`outbox`] or [`dashboard`]. A macro writes
+//! the two stores' `impl` blocks, as the ports are core's traits and cannot
+//! be implemented for "any backend".
 
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
-use portal_core::access::Role;
+use chrono::{DateTime, NaiveDate, Utc};
+use portal_core::access::{AccountScope, Role};
+use portal_core::accounts::{Account, AccountUpsert, Communication};
+use portal_core::dashboard::{Dashboard, PanelSelection};
 use portal_core::identity::{
     Contact, ContactUpsert, Credential, LoginCandidate, LoginName, Membership, OneTimeToken,
     Session, SessionContext, TokenHash,
 };
 use portal_core::outbox::{OutboxItem, OutboxMessage};
-use portal_core::ports::{IdentityStore, OutboxStore, StoreError};
-use portal_core::shared::{
-    AccountId, ContactId, EmailAddress, ExternalId, LeaseId, OutboxId, SessionId, TenantId,
+use portal_core::ports::{
+    AccountStore, DashboardStore, IdentityStore, OutboxStore, StoreError, TenantStore,
 };
-use portal_core::tenancy::LockoutPolicy;
+use portal_core::shared::{
+    AccountId, ContactId, EmailAddress, ExternalId, LeaseId, OutboxId, PhoneNumber, PostalCode,
+    SessionId, TenantId,
+};
+use portal_core::tenancy::{LockoutPolicy, Tenant, TenantSlug};
 
 use super::outbox::{self, Outcome};
-use super::{Backend, identity};
+use super::{Backend, accounts, dashboard, identity, tenancy};
 use crate::{PgStore, SqliteStore};
 
 macro_rules! impl_ports {
     ($store:ty) => {
+        #[async_trait]
+        impl TenantStore for $store {
+            async fn insert_tenant(&self, tenant: &Tenant) -> Result<(), StoreError> {
+                tenancy::insert_tenant(&mut *self.writer().await?, tenant).await
+            }
+
+            async fn update_tenant(&self, tenant: &Tenant) -> Result<(), StoreError> {
+                tenancy::update_tenant(&mut *self.writer().await?, tenant).await
+            }
+
+            async fn tenant(&self, id: TenantId) -> Result<Option<Tenant>, StoreError> {
+                tenancy::tenant(&mut *self.reader().await?, id).await
+            }
+
+            async fn tenant_by_slug(
+                &self,
+                slug: &TenantSlug,
+            ) -> Result<Option<Tenant>, StoreError> {
+                tenancy::tenant_by_slug(&mut *self.reader().await?, slug).await
+            }
+        }
+
+        #[async_trait]
+        impl AccountStore for $store {
+            async fn upsert_account(
+                &self,
+                tenant: TenantId,
+                account: &AccountUpsert,
+            ) -> Result<Account, StoreError> {
+                accounts::upsert_account(&mut *self.writer().await?, tenant, account).await
+            }
+
+            async fn account(
+                &self,
+                tenant: TenantId,
+                id: AccountId,
+            ) -> Result<Option<Account>, StoreError> {
+                accounts::account(&mut *self.reader().await?, tenant, id).await
+            }
+
+            async fn account_by_external_id(
+                &self,
+                tenant: TenantId,
+                id: &ExternalId,
+            ) -> Result<Option<Account>, StoreError> {
+                accounts::account_by_external_id(&mut *self.reader().await?, tenant, id).await
+            }
+
+            async fn set_portal_enabled(
+                &self,
+                tenant: TenantId,
+                account: AccountId,
+                enabled: bool,
+                messages: &[OutboxMessage],
+            ) -> Result<(), StoreError> {
+                let tx = self.begin().await?;
+                accounts::set_portal_enabled(tx, tenant, account, enabled, messages).await
+            }
+
+            async fn accounts_matching_facts(
+                &self,
+                tenant: TenantId,
+                phone: &PhoneNumber,
+                email: &EmailAddress,
+                postal_code: &PostalCode,
+            ) -> Result<Vec<Account>, StoreError> {
+                let mut conn = self.reader().await?;
+                accounts::accounts_matching_facts(&mut *conn, tenant, phone, email, postal_code)
+                    .await
+            }
+
+            async fn record_communication(
+                &self,
+                tenant: TenantId,
+                communication: &Communication,
+            ) -> Result<(), StoreError> {
+                let mut conn = self.writer().await?;
+                accounts::record_communication(&mut *conn, tenant, communication).await
+            }
+        }
+
         #[async_trait]
         impl IdentityStore for $store {
             async fn upsert_contact(
@@ -263,6 +350,18 @@ macro_rules! impl_ports {
             ) -> Result<(), StoreError> {
                 let outcome = Outcome::failed(error, retry_at);
                 outbox::finish_outbox(self.begin().await?, id, lease, outcome).await
+            }
+        }
+
+        #[async_trait]
+        impl DashboardStore for $store {
+            async fn dashboard(
+                &self,
+                scope: &AccountScope,
+                panels: PanelSelection,
+                today: NaiveDate,
+            ) -> Result<Dashboard, StoreError> {
+                dashboard::dashboard(&mut *self.reader().await?, scope, panels, today).await
             }
         }
     };

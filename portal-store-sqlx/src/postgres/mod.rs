@@ -1,13 +1,9 @@
-//! The PostgreSQL adapter: [`PgStore`], its side of the shared seam
+//! The PostgreSQL adapter: [`PgStore`] and its side of the shared seam
 //! (`crate::common`: where transactions and connections come from, how
 //! values are bound, the statements only PostgreSQL writes so, such as row
-//! locks), and one file per context still written per database. Native
+//! locks). The ports themselves are written once, in `crate::common`. Native
 //! types throughout (UUID, TIMESTAMPTZ, DATE, NUMERIC, JSONB); several
 //! portal processes may share one database.
-
-mod accounts;
-mod dashboard;
-mod tenancy;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};

@@ -1,7 +1,7 @@
-//! The SQLite adapter: [`SqliteStore`], its side of the shared seam
+//! The SQLite adapter: [`SqliteStore`] and its side of the shared seam
 //! (`crate::common`: where transactions and connections come from, how
-//! values are bound, the statements only SQLite writes so), and one file
-//! per context still written per database.
+//! values are bound, the statements only SQLite writes so). The ports
+//! themselves are written once, in `crate::common`.
 //!
 //! SQLite allows one writer at a time. A transaction that reads and then
 //! writes, begun while another connection writes, fails with `SQLITE_BUSY`
@@ -9,10 +9,6 @@
 //! connection, and starts with `BEGIN IMMEDIATE` (taking the write lock
 //! up front, which also covers a second process on the same file), while
 //! reads use their own pool and, thanks to WAL, never wait for the writer.
-
-mod accounts;
-mod dashboard;
-mod tenancy;
 
 use std::str::FromStr;
 use std::time::Duration;
