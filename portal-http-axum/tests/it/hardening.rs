@@ -75,12 +75,7 @@ async fn log_in_renews_the_csrf_token() {
     let mut browser = app.browser();
     browser.get("/portal/login").await;
     let planted = browser.csrf();
-    browser
-        .post_form(
-            "/portal/login",
-            &[("login", "ada@example.com"), ("password", PASSWORD)],
-        )
-        .await;
+    browser.submit_login("ada@example.com", PASSWORD).await;
     assert_ne!(browser.csrf(), planted);
     let old = browser
         .post_raw("/portal/logout", &[("csrf_token", &planted)])
@@ -169,30 +164,12 @@ async fn guessing_the_postal_code_locks_known_facts_registration() {
     browser.get("/portal/register/details").await;
     for guess in ["10001", "10002", "10003", "10004", "10005"] {
         let reply = browser
-            .post_form(
-                "/portal/register/details",
-                &[
-                    ("phone", "555-0100-02"),
-                    ("email", "bob@example.com"),
-                    ("postal_code", guess),
-                    ("password", PASSWORD),
-                    ("password_confirm", PASSWORD),
-                ],
-            )
+            .submit_facts("555-0100-02", "bob@example.com", guess)
             .await;
         assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     }
     let right = browser
-        .post_form(
-            "/portal/register/details",
-            &[
-                ("phone", "555-0100-02"),
-                ("email", "bob@example.com"),
-                ("postal_code", "23456"),
-                ("password", PASSWORD),
-                ("password_confirm", PASSWORD),
-            ],
-        )
+        .submit_facts("555-0100-02", "bob@example.com", "23456")
         .await;
     assert_eq!(
         right.status,
@@ -201,16 +178,7 @@ async fn guessing_the_postal_code_locks_known_facts_registration() {
     );
     app.clock.advance(chrono::Duration::minutes(16));
     let later = browser
-        .post_form(
-            "/portal/register/details",
-            &[
-                ("phone", "555-0100-02"),
-                ("email", "bob@example.com"),
-                ("postal_code", "23456"),
-                ("password", PASSWORD),
-                ("password_confirm", PASSWORD),
-            ],
-        )
+        .submit_facts("555-0100-02", "bob@example.com", "23456")
         .await;
     assert_eq!(later.status, StatusCode::SEE_OTHER, "the lock ends");
 }
@@ -235,12 +203,7 @@ async fn guessing_the_current_password_from_a_session_counts_towards_the_lock() 
     }
     let mut other = app.browser();
     other.get("/portal/login").await;
-    let login = other
-        .post_form(
-            "/portal/login",
-            &[("login", "ada@example.com"), ("password", PASSWORD)],
-        )
-        .await;
+    let login = other.submit_login("ada@example.com", PASSWORD).await;
     assert_eq!(
         login.status,
         StatusCode::UNAUTHORIZED,
@@ -259,16 +222,7 @@ async fn an_old_link_dies_when_the_password_is_set_another_way() {
     app.deliver_mail().await;
     let link = path_of(&link_of(&app.mailbox.to("bob@example.com")[0]));
     let registered = browser
-        .post_form(
-            "/portal/register/details",
-            &[
-                ("phone", "555-0100-02"),
-                ("email", "bob@example.com"),
-                ("postal_code", "23456"),
-                ("password", PASSWORD),
-                ("password_confirm", PASSWORD),
-            ],
-        )
+        .submit_facts("555-0100-02", "bob@example.com", "23456")
         .await;
     assert_eq!(registered.status, StatusCode::SEE_OTHER);
     assert_eq!(browser.get(&link).await.status, StatusCode::GONE);

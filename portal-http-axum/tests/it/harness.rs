@@ -59,6 +59,11 @@ pub fn link_of(mail: &Email) -> String {
     }
 }
 
+/// The token of a link's path.
+pub fn token_in(path: &str) -> String {
+    path.split("token=").nth(1).unwrap().to_owned()
+}
+
 /// The path-and-query of a mailed link, to send through the router.
 pub fn path_of(link: &str) -> String {
     let url = url::Url::parse(link).unwrap();
@@ -343,16 +348,9 @@ impl TestApp {
         let path = path_of(&link_of(&mail));
         let page = browser.get(&path).await;
         assert_eq!(page.status, StatusCode::OK, "{}", page.body);
-        let token = path.split("token=").nth(1).unwrap().to_owned();
+        let token = token_in(&path);
         let done = browser
-            .post_form(
-                "/portal/set-password",
-                &[
-                    ("token", &token),
-                    ("password", PASSWORD),
-                    ("password_confirm", PASSWORD),
-                ],
-            )
+            .submit_new_password(&token, PASSWORD, PASSWORD)
             .await;
         assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
     }
@@ -361,9 +359,7 @@ impl TestApp {
     pub async fn logged_in(&self, login: &str) -> Browser<'_> {
         let mut browser = self.browser();
         browser.get("/portal/login").await;
-        let reply = browser
-            .post_form("/portal/login", &[("login", login), ("password", PASSWORD)])
-            .await;
+        let reply = browser.submit_login(login, PASSWORD).await;
         assert_eq!(
             reply.status,
             StatusCode::SEE_OTHER,
@@ -492,6 +488,45 @@ impl Browser<'_> {
         let mut all: Vec<(&str, &str)> = fields.to_vec();
         all.push(("csrf_token", &csrf));
         self.post_raw(uri, &all).await
+    }
+
+    /// Posts the log-in form.
+    pub async fn submit_login(&mut self, login: &str, password: &str) -> Reply {
+        self.post_form("/portal/login", &[("login", login), ("password", password)])
+            .await
+    }
+
+    /// Posts the set-password form of a mailed link.
+    pub async fn submit_new_password(
+        &mut self,
+        token: &str,
+        password: &str,
+        confirm: &str,
+    ) -> Reply {
+        self.post_form(
+            "/portal/set-password",
+            &[
+                ("token", token),
+                ("password", password),
+                ("password_confirm", confirm),
+            ],
+        )
+        .await
+    }
+
+    /// Posts the known-facts registration form with [`PASSWORD`].
+    pub async fn submit_facts(&mut self, phone: &str, email: &str, postal_code: &str) -> Reply {
+        self.post_form(
+            "/portal/register/details",
+            &[
+                ("phone", phone),
+                ("email", email),
+                ("postal_code", postal_code),
+                ("password", PASSWORD),
+                ("password_confirm", PASSWORD),
+            ],
+        )
+        .await
     }
 
     /// Posts exactly these fields (no CSRF token added).

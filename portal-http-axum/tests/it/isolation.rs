@@ -110,12 +110,7 @@ async fn revoking_access_or_switching_the_portal_off_ends_sessions_at_once() {
     );
     let mut again = app.browser();
     again.get("/portal/login").await;
-    let refused = again
-        .post_form(
-            "/portal/login",
-            &[("login", "bob@example.com"), ("password", PASSWORD)],
-        )
-        .await;
+    let refused = again.submit_login("bob@example.com", PASSWORD).await;
     assert_eq!(
         refused.status,
         StatusCode::UNAUTHORIZED,

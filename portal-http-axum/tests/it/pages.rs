@@ -75,16 +75,9 @@ async fn registering_by_email_mails_a_link_that_sets_the_password_once() {
         assert_eq!(page.headers["referrer-policy"], "no-referrer");
         assert!(page.body.contains("Set your password"));
     }
-    let token = path.split("token=").nth(1).unwrap().to_owned();
+    let token = token_in(&path);
     let done = browser
-        .post_form(
-            "/portal/set-password",
-            &[
-                ("token", &token),
-                ("password", PASSWORD),
-                ("password_confirm", PASSWORD),
-            ],
-        )
+        .submit_new_password(&token, PASSWORD, PASSWORD)
         .await;
     assert_eq!(done.status, StatusCode::SEE_OTHER);
     assert_eq!(done.location(), "/portal/login?done=password");
@@ -92,14 +85,7 @@ async fn registering_by_email_mails_a_link_that_sets_the_password_once() {
     assert!(!browser.cookies.contains_key("__Host-portal_session"));
 
     let again = browser
-        .post_form(
-            "/portal/set-password",
-            &[
-                ("token", &token),
-                ("password", "another fine pass"),
-                ("password_confirm", "another fine pass"),
-            ],
-        )
+        .submit_new_password(&token, "another fine pass", "another fine pass")
         .await;
     assert_eq!(again.status, StatusCode::GONE, "a link works once");
     assert_eq!(browser.get(&path).await.status, StatusCode::GONE);
@@ -182,26 +168,14 @@ async fn a_link_expires_after_an_hour() {
     let path = path_of(&link_of(&app.mailbox.to("bob@example.com")[0]));
     app.clock.advance(Duration::minutes(61));
     assert_eq!(browser.get(&path).await.status, StatusCode::GONE);
-    let token = path.split("token=").nth(1).unwrap().to_owned();
+    let token = token_in(&path);
     let reply = browser
-        .post_form(
-            "/portal/set-password",
-            &[
-                ("token", &token),
-                ("password", PASSWORD),
-                ("password_confirm", PASSWORD),
-            ],
-        )
+        .submit_new_password(&token, PASSWORD, PASSWORD)
         .await;
     assert_eq!(reply.status, StatusCode::GONE);
     let mut fresh = app.browser();
     fresh.get("/portal/login").await;
-    let login = fresh
-        .post_form(
-            "/portal/login",
-            &[("login", "bob@example.com"), ("password", PASSWORD)],
-        )
-        .await;
+    let login = fresh.submit_login("bob@example.com", PASSWORD).await;
     assert_eq!(
         login.status,
         StatusCode::UNAUTHORIZED,
@@ -274,12 +248,7 @@ async fn forms_without_the_csrf_token_are_refused_and_write_nothing() {
     assert_eq!(change.status, StatusCode::FORBIDDEN);
     let mut again = app.browser();
     again.get("/portal/login").await;
-    let still = again
-        .post_form(
-            "/portal/login",
-            &[("login", "ada@example.com"), ("password", PASSWORD)],
-        )
-        .await;
+    let still = again.submit_login("ada@example.com", PASSWORD).await;
     assert_eq!(
         still.status,
         StatusCode::SEE_OTHER,
@@ -305,12 +274,7 @@ async fn logging_in_sets_a_secure_session_cookie_and_shows_the_dashboard() {
         .unwrap();
     let mut browser = app.browser();
     browser.get("/portal/login").await;
-    let reply = browser
-        .post_form(
-            "/portal/login",
-            &[("login", "ada@example.com"), ("password", PASSWORD)],
-        )
-        .await;
+    let reply = browser.submit_login("ada@example.com", PASSWORD).await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER);
     assert_eq!(reply.location(), "/portal/dashboard");
     let cookie = reply
@@ -374,22 +338,13 @@ async fn wrong_passwords_and_unknown_names_fail_alike() {
     let mut browser = app.browser();
     browser.get("/portal/login").await;
     let wrong = browser
-        .post_form(
-            "/portal/login",
-            &[("login", "ada@example.com"), ("password", "wrong password")],
-        )
+        .submit_login("ada@example.com", "wrong password")
         .await;
     let unknown = browser
-        .post_form(
-            "/portal/login",
-            &[("login", "zed@example.com"), ("password", "wrong password")],
-        )
+        .submit_login("zed@example.com", "wrong password")
         .await;
     let unregistered = browser
-        .post_form(
-            "/portal/login",
-            &[("login", "bob@example.com"), ("password", "wrong password")],
-        )
+        .submit_login("bob@example.com", "wrong password")
         .await;
     assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
     for other in [&unknown, &unregistered] {
@@ -411,19 +366,11 @@ async fn five_failures_lock_the_login_for_fifteen_minutes_and_a_reset_lifts_it()
     browser.get("/portal/login").await;
     for _ in 0..5 {
         let reply = browser
-            .post_form(
-                "/portal/login",
-                &[("login", "ada@example.com"), ("password", "wrong password")],
-            )
+            .submit_login("ada@example.com", "wrong password")
             .await;
         assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
     }
-    let locked = browser
-        .post_form(
-            "/portal/login",
-            &[("login", "ada@example.com"), ("password", PASSWORD)],
-        )
-        .await;
+    let locked = browser.submit_login("ada@example.com", PASSWORD).await;
     assert_eq!(
         locked.status,
         StatusCode::UNAUTHORIZED,
@@ -434,10 +381,7 @@ async fn five_failures_lock_the_login_for_fifteen_minutes_and_a_reset_lifts_it()
 
     for _ in 0..5 {
         browser
-            .post_form(
-                "/portal/login",
-                &[("login", "ada@example.com"), ("password", "wrong password")],
-            )
+            .submit_login("ada@example.com", "wrong password")
             .await;
     }
     browser
@@ -447,16 +391,9 @@ async fn five_failures_lock_the_login_for_fifteen_minutes_and_a_reset_lifts_it()
     let mail = app.mailbox.to("ada@example.com").pop().unwrap();
     assert!(matches!(mail.kind, EmailKind::ResetPassword { .. }));
     let path = path_of(&link_of(&mail));
-    let token = path.split("token=").nth(1).unwrap().to_owned();
+    let token = token_in(&path);
     let reset = browser
-        .post_form(
-            "/portal/set-password",
-            &[
-                ("token", &token),
-                ("password", "a brand new secret"),
-                ("password_confirm", "a brand new secret"),
-            ],
-        )
+        .submit_new_password(&token, "a brand new secret", "a brand new secret")
         .await;
     assert_eq!(reset.status, StatusCode::SEE_OTHER);
     let login = browser
@@ -485,39 +422,16 @@ async fn a_weak_or_mismatched_new_password_is_refused_and_the_link_survives() {
         .await;
     app.deliver_mail().await;
     let path = path_of(&link_of(&app.mailbox.to("bob@example.com")[0]));
-    let token = path.split("token=").nth(1).unwrap().to_owned();
-    let short = browser
-        .post_form(
-            "/portal/set-password",
-            &[
-                ("token", &token),
-                ("password", "short"),
-                ("password_confirm", "short"),
-            ],
-        )
-        .await;
+    let token = token_in(&path);
+    let short = browser.submit_new_password(&token, "short", "short").await;
     assert_eq!(short.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(short.body.contains("at least 8 characters"));
     let common = browser
-        .post_form(
-            "/portal/set-password",
-            &[
-                ("token", &token),
-                ("password", "password123"),
-                ("password_confirm", "password123"),
-            ],
-        )
+        .submit_new_password(&token, "password123", "password123")
         .await;
     assert_eq!(common.status, StatusCode::UNPROCESSABLE_ENTITY);
     let mismatch = browser
-        .post_form(
-            "/portal/set-password",
-            &[
-                ("token", &token),
-                ("password", PASSWORD),
-                ("password_confirm", "something else"),
-            ],
-        )
+        .submit_new_password(&token, PASSWORD, "something else")
         .await;
     assert_eq!(mismatch.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
@@ -580,16 +494,7 @@ async fn an_account_with_the_portal_off_cannot_register_or_log_in() {
     let mut browser = app.browser();
     browser.get("/portal/register/details").await;
     let reply = browser
-        .post_form(
-            "/portal/register/details",
-            &[
-                ("phone", "555-0100-04"),
-                ("email", "dan@example.com"),
-                ("postal_code", "45678"),
-                ("password", PASSWORD),
-                ("password_confirm", PASSWORD),
-            ],
-        )
+        .submit_facts("555-0100-04", "dan@example.com", "45678")
         .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(reply.body.contains("match these details to an account"));
@@ -795,10 +700,7 @@ async fn log_in_attempts_are_rate_limited_per_client() {
     let mut statuses = Vec::new();
     for _ in 0..5 {
         let reply = browser
-            .post_form(
-                "/portal/login",
-                &[("login", "ada@example.com"), ("password", "wrong password")],
-            )
+            .submit_login("ada@example.com", "wrong password")
             .await;
         statuses.push(reply.status);
     }
