@@ -83,10 +83,26 @@ pub struct Accepted {
     pub message: String,
 }
 
-fn link_sent() -> Json<Accepted> {
-    Json(Accepted {
-        message: "If that email belongs to an account that can use this portal, a link has been sent to it.".into(),
-    })
+/// Asks for a link and answers the same whether or not the e-mail is known.
+async fn request_link(
+    state: &AppState,
+    context: &RequestContext,
+    email: &str,
+    request: LinkRequest,
+) -> Result<(StatusCode, Json<Accepted>), ApiError> {
+    check_rate(state, context)?;
+    state
+        .portal
+        .request_password_link(&context.tenant, email, request)
+        .await?;
+    let message =
+        "If that email belongs to an account that can use this portal, a link has been sent to it.";
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(Accepted {
+            message: message.into(),
+        }),
+    ))
 }
 
 /// Register by e-mail on file: mails a set-password link.
@@ -97,12 +113,7 @@ pub async fn register_by_email(
     context: RequestContext,
     ApiJson(body): ApiJson<EmailRequest>,
 ) -> Result<(StatusCode, Json<Accepted>), ApiError> {
-    check_rate(&state, &context)?;
-    state
-        .portal
-        .request_password_link(&context.tenant, &body.email, LinkRequest::Register)
-        .await?;
-    Ok((StatusCode::ACCEPTED, link_sent()))
+    request_link(&state, &context, &body.email, LinkRequest::Register).await
 }
 
 /// Forgot password: mails a reset link.
@@ -113,12 +124,7 @@ pub async fn request_reset(
     context: RequestContext,
     ApiJson(body): ApiJson<EmailRequest>,
 ) -> Result<(StatusCode, Json<Accepted>), ApiError> {
-    check_rate(&state, &context)?;
-    state
-        .portal
-        .request_password_link(&context.tenant, &body.email, LinkRequest::Reset)
-        .await?;
-    Ok((StatusCode::ACCEPTED, link_sent()))
+    request_link(&state, &context, &body.email, LinkRequest::Reset).await
 }
 
 /// Known-facts registration.
