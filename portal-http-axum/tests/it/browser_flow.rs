@@ -153,7 +153,8 @@ async fn walk(
         .click()
         .await?;
     let notice = browser
-        .find(Locator::Css(".alert.ok"))
+        .wait()
+        .for_element(Locator::Css(".alert.ok"))
         .await?
         .text()
         .await?;
@@ -189,7 +190,8 @@ async fn walk(
         .click()
         .await?;
     let notice = browser
-        .find(Locator::Css(".alert.ok"))
+        .wait()
+        .for_element(Locator::Css(".alert.ok"))
         .await?
         .text()
         .await?;
@@ -211,6 +213,8 @@ async fn walk(
         .await?
         .click()
         .await?;
+    let dashboard = url::Url::parse(&format!("{base_url}dashboard")).unwrap();
+    browser.wait().for_url(&dashboard).await?;
     let heading = browser.find(Locator::Css("main h1")).await?.text().await?;
     assert_eq!(heading, "Welcome, Grace Hopper");
     let page = browser.source().await?;
@@ -229,7 +233,8 @@ async fn walk(
         .click()
         .await?;
     let notice = browser
-        .find(Locator::Css(".alert.ok"))
+        .wait()
+        .for_element(Locator::Css(".alert.ok"))
         .await?
         .text()
         .await?;
@@ -240,7 +245,7 @@ async fn walk(
             .current_url()
             .await?
             .as_str()
-            .ends_with("/portal/login"),
+            .contains("/portal/login?next="),
         "logged out for real"
     );
     Ok(())
