@@ -9,11 +9,11 @@
 # It builds the release binaries of `portal-benches`, seeds the tenant
 # `bench` (N accounts, 1.2 N contacts, 1,000 sessions, 200 passwords) and a
 # 1,000-account twin for the scaling comparison, caching both under
-# target/bench-data/ (a re-run seeds nothing but fresh sessions), measures
-# the machine's argon2id hash rate, starts `bench-server` in release mode on
-# 127.0.0.1 and drives it with `loadgen`:
+# target/bench-data/ (a re-run seeds nothing but fresh sessions), starts
+# `bench-server` in release mode on 127.0.0.1 and drives it with `loadgen`:
 #
-#   dashboard @8 and @64 keep-alive connections; log-in @16; the dashboard
+#   dashboard @8 and @64 keep-alive connections; the machine's argon2id
+#   hash rate (server idle), then log-in @16; the dashboard
 #   @64 while log-in @16 runs beside it; the server's peak RSS (VmHWM)
 #   after that storm; on SQLite the same dashboard @64 served by
 #   `bench-baseline`, a hand-written axum + sqlx page making the same six
@@ -35,7 +35,7 @@ BACKEND=sqlite
 PG_BIN=/usr/lib/postgresql/15/bin
 PG_USER=portalpg
 
-usage() { sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; }
 die() {
     printf 'run.sh: %s\n' "$*" >&2
     exit 1
@@ -179,9 +179,6 @@ seed "$ACCOUNTS"
 seed "$SMALL"
 
 # --- the measurements -------------------------------------------------------
-step "argon2id hash rate on every core (m=19 MiB, t=2, p=1), 5 s"
-"$BIN/loadgen" --hashrate --duration-secs 5 | tee "$WORK/hashrate.json"
-
 # start_server BINARY ACCOUNTS: starts bench-server (or bench-baseline) on
 # the database of ACCOUNTS accounts and a free port; sets URL.
 start_server() {
@@ -245,6 +242,10 @@ step "Dashboard @8 connections, ${DURATION} s"
 load dash8 "$ACCOUNTS" --scenario dashboard --connections 8 --duration-secs "$DURATION"
 step "Dashboard @64 connections, ${DURATION} s"
 load dash64 "$ACCOUNTS" --scenario dashboard --connections 64 --duration-secs "$DURATION"
+# Measured right before the log-in run, with the server idle, so both see
+# the same machine (on a shared one, what else runs changes by the minute).
+step "argon2id hash rate on every core (m=19 MiB, t=2, p=1), 5 s"
+"$BIN/loadgen" --hashrate --duration-secs 5 | tee "$WORK/hashrate.json"
 step "Log-in @16 connections, ${DURATION} s"
 load login "$ACCOUNTS" --scenario login --connections 16 --duration-secs "$DURATION"
 
