@@ -8,7 +8,7 @@
 //!
 //! ```text
 //! bench-baseline --db sqlite://target/bench-data/sqlite-100000.db --addr 127.0.0.1:8081 \
-//!     [--readers 8] [--ping true] [--one-connection] [--literal-limit]
+//!     [--readers 8] [--ping true] [--one-connection] [--combined] [--literal-limit]
 //! ```
 //!
 //! The switches show what the SQLite pool's use costs: `--ping true` (the
@@ -16,8 +16,9 @@
 //! the pool, one more round trip to its worker thread per query;
 //! `--one-connection` takes one reader for all five reads of a request
 //! instead of one per query; `--readers` sizes the reader pool;
-//! `--literal-limit` writes the panels' `LIMIT 5` into the SQL instead of
-//! binding it. Prints `ready` when listening.
+//! `--combined` makes the five reads one statement returning JSON arrays
+//! (two statements a page instead of six); `--literal-limit` writes the
+//! panels' `LIMIT 5` into the SQL instead of binding it. Prints `ready` when listening.
 
 use anyhow::Context;
 use axum::Router;
@@ -83,6 +84,7 @@ struct App {
     write: SqlitePool,
     tenant: Uuid,
     one_connection: bool,
+    combined: bool,
     sql: PanelSql,
 }
 
@@ -116,6 +118,7 @@ async fn main() -> anyhow::Result<()> {
         write,
         tenant,
         one_connection: args.flag("one-connection"),
+        combined: args.flag("combined"),
         sql: PanelSql::new(args.flag("literal-limit")),
     });
     let router = Router::new()
@@ -188,7 +191,9 @@ async fn page(app: &App, headers: &HeaderMap) -> anyhow::Result<Option<String>> 
             .execute(&app.write)
             .await?;
     }
-    let reads = if app.one_connection {
+    let reads = if app.combined {
+        combined_reads(&app.read, app.tenant, contact, account).await?
+    } else if app.one_connection {
         let mut conn = app.read.acquire().await?;
         reads(&mut conn, &app.sql, app.tenant, contact, account).await?
     } else {
@@ -199,13 +204,11 @@ async fn page(app: &App, headers: &HeaderMap) -> anyhow::Result<Option<String>> 
     html.push_str("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Dashboard</title><style>");
     html.push_str(STYLE);
     html.push_str("</style></head><body><header><nav>");
-    for row in &reads.memberships {
-        let number: String = row.try_get(1)?;
-        let name: String = row.try_get(2)?;
+    for (number, name) in &reads.memberships {
         html.push_str("<option>");
-        escape(&mut html, &number);
+        escape(&mut html, number);
         html.push_str(" · ");
-        escape(&mut html, &name);
+        escape(&mut html, name);
         html.push_str("</option>");
     }
     html.push_str("</nav></header><main><h1>Welcome, ");
@@ -215,19 +218,16 @@ async fn page(app: &App, headers: &HeaderMap) -> anyhow::Result<Option<String>> 
     html.push_str(" · ");
     escape(&mut html, &account_name);
     html.push_str("</p>");
-    for (title, rows) in [
-        ("Unpaid invoices", &reads.invoices),
-        ("Open jobs", &reads.jobs),
-        ("Open tickets", &reads.tickets),
-    ] {
-        let total: i64 = rows.first().map_or(Ok(0), |row| row.try_get(4))?;
+    for (title, (total, rows)) in ["Unpaid invoices", "Open jobs", "Open tickets"]
+        .iter()
+        .zip(&reads.panels)
+    {
         let _ = write!(html, "<section><h2>{title} {total}</h2><table>");
-        for row in rows.iter() {
+        for row in rows {
             html.push_str("<tr>");
-            for column in 0..3 {
+            for cell in row {
                 html.push_str("<td>");
-                let text: Option<String> = row.try_get(column).ok();
-                escape(&mut html, text.as_deref().unwrap_or(""));
+                escape(&mut html, cell);
                 html.push_str("</td>");
             }
             html.push_str("</tr>");
@@ -235,32 +235,152 @@ async fn page(app: &App, headers: &HeaderMap) -> anyhow::Result<Option<String>> 
         html.push_str("</table></section>");
     }
     html.push_str("<section><h2>Recent communications</h2><ul>");
-    for row in &reads.communications {
-        let channel: String = row.try_get(2)?;
-        let subject: String = row.try_get(3)?;
-        let body: String = row.try_get(4)?;
-        let at: i64 = row.try_get(5)?;
-        let day = chrono::DateTime::from_timestamp_micros(at)
+    for (channel, subject, body, at) in &reads.communications {
+        let day = chrono::DateTime::from_timestamp_micros(*at)
             .map(|at| at.format("%Y-%m-%d").to_string())
             .unwrap_or_default();
         html.push_str("<li><strong>");
-        escape(&mut html, &subject);
+        escape(&mut html, subject);
         html.push_str("</strong> ");
-        escape(&mut html, &channel);
+        escape(&mut html, channel);
         let _ = write!(html, " · {day} ");
-        escape(&mut html, &body);
+        escape(&mut html, body);
         html.push_str("</li>");
     }
     html.push_str("</ul></section></main></body></html>");
     Ok(Some(html))
 }
 
+/// What the page shows, however it was read.
 struct Reads {
-    memberships: Vec<sqlx::sqlite::SqliteRow>,
-    invoices: Vec<sqlx::sqlite::SqliteRow>,
-    jobs: Vec<sqlx::sqlite::SqliteRow>,
-    tickets: Vec<sqlx::sqlite::SqliteRow>,
-    communications: Vec<sqlx::sqlite::SqliteRow>,
+    /// (number, name) of each account the contact may switch to.
+    memberships: Vec<(String, String)>,
+    /// Invoices, jobs, tickets: the total and up to five rows of three cells.
+    panels: [(i64, Vec<[String; 3]>); 3],
+    /// (channel, subject, body, occurred at in µs).
+    communications: Vec<(String, String, String, i64)>,
+}
+
+type SqliteRows = Vec<sqlx::sqlite::SqliteRow>;
+
+impl Reads {
+    fn from_rows(
+        memberships: SqliteRows,
+        panels: [SqliteRows; 3],
+        communications: SqliteRows,
+    ) -> anyhow::Result<Self> {
+        let panel = |rows: &SqliteRows| -> anyhow::Result<(i64, Vec<[String; 3]>)> {
+            let total = rows.first().map_or(Ok(0), |row| row.try_get(4))?;
+            let cells = rows
+                .iter()
+                .map(|row| {
+                    let cell = |i| {
+                        row.try_get::<Option<String>, _>(i)
+                            .ok()
+                            .flatten()
+                            .unwrap_or_default()
+                    };
+                    [cell(0), cell(1), cell(2)]
+                })
+                .collect();
+            Ok((total, cells))
+        };
+        let [invoices, jobs, tickets] = &panels;
+        Ok(Self {
+            memberships: memberships
+                .iter()
+                .map(|row| Ok((row.try_get(1)?, row.try_get(2)?)))
+                .collect::<Result<_, sqlx::Error>>()?,
+            panels: [panel(invoices)?, panel(jobs)?, panel(tickets)?],
+            communications: communications
+                .iter()
+                .map(|row| {
+                    Ok((
+                        row.try_get(2)?,
+                        row.try_get(3)?,
+                        row.try_get(4)?,
+                        row.try_get(5)?,
+                    ))
+                })
+                .collect::<Result<_, sqlx::Error>>()?,
+        })
+    }
+}
+
+/// All five reads as one statement: each list as a JSON array, so the
+/// page costs two statements (session, then this) and two rows.
+const COMBINED_SQL: &str = "SELECT \
+     (SELECT json_group_array(json_array(number, name)) FROM ( \
+         SELECT a.number, a.name FROM memberships m \
+         JOIN accounts a ON a.id = m.account_id AND a.tenant_id = m.tenant_id \
+         WHERE m.tenant_id = $1 AND m.contact_id = $2 ORDER BY a.name, a.number, a.id)), \
+     (SELECT json_group_array(json_array(number, due_on, balance, total)) FROM ( \
+         SELECT number, due_on, CAST(balance AS TEXT) AS balance, COUNT(*) OVER () AS total \
+         FROM invoices WHERE tenant_id = $1 AND account_id = $3 \
+           AND status IN ('open', 'partially_paid') ORDER BY due_on, number LIMIT 5)), \
+     (SELECT json_group_array(json_array(number, title, status, total)) FROM ( \
+         SELECT number, title, status, COUNT(*) OVER () AS total FROM work_orders \
+         WHERE tenant_id = $1 AND account_id = $3 \
+           AND status IN ('unscheduled', 'scheduled', 'in_progress') \
+         ORDER BY scheduled_for NULLS LAST, number LIMIT 5)), \
+     (SELECT json_group_array(json_array(number, subject, status, total)) FROM ( \
+         SELECT number, subject, status, COUNT(*) OVER () AS total FROM tickets \
+         WHERE tenant_id = $1 AND account_id = $3 AND status <> 'closed' \
+         ORDER BY updated_at DESC, number LIMIT 5)), \
+     (SELECT json_group_array(json_array(channel, subject, body, occurred_at)) FROM ( \
+         SELECT channel, subject, body, occurred_at FROM communications \
+         WHERE tenant_id = $1 AND account_id = $3 ORDER BY occurred_at DESC, id DESC LIMIT 5))";
+
+async fn combined_reads(
+    pool: &SqlitePool,
+    tenant: Uuid,
+    contact: Uuid,
+    account: Uuid,
+) -> anyhow::Result<Reads> {
+    let row = sqlx::query(COMBINED_SQL)
+        .bind(tenant)
+        .bind(contact)
+        .bind(account)
+        .fetch_one(pool)
+        .await?;
+    let list = |i: usize| -> anyhow::Result<Vec<Vec<serde_json::Value>>> {
+        Ok(serde_json::from_str(&row.try_get::<String, _>(i)?)?)
+    };
+    let text = |value: &serde_json::Value| match value {
+        serde_json::Value::String(text) => text.clone(),
+        other => other.to_string(),
+    };
+    let panel = |i: usize| -> anyhow::Result<(i64, Vec<[String; 3]>)> {
+        let rows = list(i)?;
+        let total = rows
+            .first()
+            .and_then(|row| row.get(3))
+            .and_then(serde_json::Value::as_i64)
+            .unwrap_or(0);
+        let cells = rows
+            .iter()
+            .map(|row| [0, 1, 2].map(|c| row.get(c).map(text).unwrap_or_default()))
+            .collect();
+        Ok((total, cells))
+    };
+    Ok(Reads {
+        memberships: list(0)?
+            .iter()
+            .map(|row| {
+                let cell = |c: usize| row.get(c).map(text).unwrap_or_default();
+                (cell(0), cell(1))
+            })
+            .collect(),
+        panels: [panel(1)?, panel(2)?, panel(3)?],
+        communications: list(4)?
+            .iter()
+            .map(|row| {
+                let cell = |c: usize| row.get(c).map(text).unwrap_or_default();
+                let at = row.get(3).and_then(serde_json::Value::as_i64).unwrap_or(0);
+                (cell(0), cell(1), cell(2), at)
+            })
+            .collect(),
+    })
 }
 
 /// The four panel queries, with the row limit bound as `$3` (as Portal's
@@ -316,26 +436,25 @@ async fn reads_from_pool(
     contact: Uuid,
     account: Uuid,
 ) -> anyhow::Result<Reads> {
-    Ok(Reads {
-        memberships: sqlx::query(MEMBERSHIPS_SQL)
-            .bind(tenant)
-            .bind(contact)
-            .fetch_all(pool)
-            .await?,
-        invoices: sql
-            .query(sql.invoices, tenant, account)
-            .fetch_all(pool)
-            .await?,
-        jobs: sql.query(sql.jobs, tenant, account).fetch_all(pool).await?,
-        tickets: sql
-            .query(sql.tickets, tenant, account)
-            .fetch_all(pool)
-            .await?,
-        communications: sql
-            .query(sql.communications, tenant, account)
-            .fetch_all(pool)
-            .await?,
-    })
+    let memberships = sqlx::query(MEMBERSHIPS_SQL)
+        .bind(tenant)
+        .bind(contact)
+        .fetch_all(pool)
+        .await?;
+    let invoices = sql
+        .query(sql.invoices, tenant, account)
+        .fetch_all(pool)
+        .await?;
+    let jobs = sql.query(sql.jobs, tenant, account).fetch_all(pool).await?;
+    let tickets = sql
+        .query(sql.tickets, tenant, account)
+        .fetch_all(pool)
+        .await?;
+    let communications = sql
+        .query(sql.communications, tenant, account)
+        .fetch_all(pool)
+        .await?;
+    Reads::from_rows(memberships, [invoices, jobs, tickets], communications)
 }
 
 /// The five reads on one connection.
@@ -346,27 +465,26 @@ async fn reads(
     contact: Uuid,
     account: Uuid,
 ) -> anyhow::Result<Reads> {
-    Ok(Reads {
-        memberships: sqlx::query(MEMBERSHIPS_SQL)
-            .bind(tenant)
-            .bind(contact)
-            .fetch_all(&mut *conn)
-            .await?,
-        invoices: sql
-            .query(sql.invoices, tenant, account)
-            .fetch_all(&mut *conn)
-            .await?,
-        jobs: sql
-            .query(sql.jobs, tenant, account)
-            .fetch_all(&mut *conn)
-            .await?,
-        tickets: sql
-            .query(sql.tickets, tenant, account)
-            .fetch_all(&mut *conn)
-            .await?,
-        communications: sql
-            .query(sql.communications, tenant, account)
-            .fetch_all(&mut *conn)
-            .await?,
-    })
+    let memberships = sqlx::query(MEMBERSHIPS_SQL)
+        .bind(tenant)
+        .bind(contact)
+        .fetch_all(&mut *conn)
+        .await?;
+    let invoices = sql
+        .query(sql.invoices, tenant, account)
+        .fetch_all(&mut *conn)
+        .await?;
+    let jobs = sql
+        .query(sql.jobs, tenant, account)
+        .fetch_all(&mut *conn)
+        .await?;
+    let tickets = sql
+        .query(sql.tickets, tenant, account)
+        .fetch_all(&mut *conn)
+        .await?;
+    let communications = sql
+        .query(sql.communications, tenant, account)
+        .fetch_all(&mut *conn)
+        .await?;
+    Reads::from_rows(memberships, [invoices, jobs, tickets], communications)
 }
