@@ -17,8 +17,8 @@
 #   @64 while log-in @16 runs beside it; the server's peak RSS (VmHWM)
 #   after that storm; on SQLite the same dashboard @64 served by
 #   `bench-baseline`, a hand-written axum + sqlx page making the same six
-#   queries (the yardstick); then the dashboard @64 on the 1,000-account
-#   twin.
+#   queries (the yardstick); then the dashboard @64 at N and on the
+#   1,000-account twin, in turns, for the scaling comparison.
 #
 # and prints the figures with the targets, PASS or FAIL each, and
 # the machine. Exits non-zero when a target is missed. Every request goes
@@ -66,6 +66,8 @@ cargo build --release -p portal-benches --bins
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/portal-bench.XXXXXX")
 chmod 755 "$WORK"
 SERVER_PID=""
+BIG_PID=""
+SMALL_PID=""
 PG_DATA=""
 PG_RUN_AS=()
 BG_PIDS=()
@@ -87,6 +89,9 @@ cleanup() {
     set +e
     for pid in "${BG_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null; done
     stop_server
+    for pid in "$BIG_PID" "$SMALL_PID"; do
+        [ -n "$pid" ] && SERVER_PID=$pid && stop_server
+    done
     if [ -n "$PG_DATA" ] && [ -f "$PG_DATA/postmaster.pid" ]; then
         "${PG_RUN_AS[@]}" "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -w stop >/dev/null 2>&1
     fi
@@ -271,11 +276,30 @@ if [ "$BACKEND" = sqlite ]; then
     stop_server
 fi
 
-step "Server on $SMALL accounts (scaling comparison)"
+# Latency at N and at 1,000 accounts, measured in turns (N, 1,000, N, ...)
+# with both servers up, so that drift in what else runs on the machine
+# weighs on both sides alike; the report compares the medians.
+step "Scaling: dashboard @64 at $ACCOUNTS and at $SMALL accounts, in turns, 3 x $((DURATION / 2 > 2 ? DURATION / 2 : 2)) s each"
+TURN=$((DURATION / 2 > 2 ? DURATION / 2 : 2))
+start_server bench-server "$ACCOUNTS"
+BIG_PID=$SERVER_PID BIG_URL=$URL
 start_server bench-server "$SMALL"
-load warmup "$SMALL" --scenario dashboard --connections 8 --duration-secs 3 >/dev/null
-load small-dash64 "$SMALL" --scenario dashboard --connections 64 --duration-secs "$DURATION"
+SMALL_PID=$SERVER_PID SMALL_URL=$URL
+for accounts in "$ACCOUNTS" "$SMALL"; do
+    if [ "$accounts" = "$ACCOUNTS" ]; then SERVER_PID=$BIG_PID URL=$BIG_URL; else SERVER_PID=$SMALL_PID URL=$SMALL_URL; fi
+    load warmup "$accounts" --scenario dashboard --connections 8 --duration-secs 2 >/dev/null
+done
+for turn in 1 2 3; do
+    SERVER_PID=$BIG_PID URL=$BIG_URL
+    load "scale-big-$turn" "$ACCOUNTS" --scenario dashboard --connections 64 --duration-secs "$TURN"
+    SERVER_PID=$SMALL_PID URL=$SMALL_URL
+    load "scale-small-$turn" "$SMALL" --scenario dashboard --connections 64 --duration-secs "$TURN"
+done
+SERVER_PID=$SMALL_PID
 stop_server
+SERVER_PID=$BIG_PID
+stop_server
+BIG_PID="" SMALL_PID=""
 
 "$BIN/bench-report" --dir "$WORK" --backend "$BACKEND" --accounts "$ACCOUNTS" --small "$SMALL" \
     --rss-kib "$RSS_KIB" --date "$(date -u '+%Y-%m-%d %H:%M UTC')"
