@@ -69,8 +69,12 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(BUSY_TIMEOUT);
+        // No ping on checkout: an embedded file connection does not go stale,
+        // and the ping is a round trip to the connection's worker thread on
+        // every query (measured: a sixth of the dashboard's throughput).
         let write = SqlitePoolOptions::new()
             .max_connections(1)
+            .test_before_acquire(false)
             .connect_with(options.clone())
             .await
             .map_err(store_error)?;
@@ -78,6 +82,7 @@ impl SqliteStore {
         migrate(&write).await?;
         let read = SqlitePoolOptions::new()
             .max_connections(READERS)
+            .test_before_acquire(false)
             .connect_with(options)
             .await
             .map_err(store_error)?;
