@@ -63,6 +63,40 @@ impl Mocks {
         }
     }
 
+    /// `person` is found by e-mail, has no password yet and one membership
+    /// whose account has the portal `portal_enabled`.
+    fn registering(&mut self, person: Contact, portal_enabled: bool) {
+        self.identity
+            .expect_contact_by_email()
+            .returning(move |_, _| Ok(Some(person.clone())));
+        self.identity
+            .expect_memberships()
+            .returning(move |_, _| Ok(vec![membership(portal_enabled)]));
+        self.identity.expect_credential().returning(|_, _| Ok(None));
+    }
+
+    /// `person` logs in with a password whose hash is `hash`, locked until
+    /// `locked_until` if given.
+    fn registered(
+        &mut self,
+        person: Contact,
+        hash: &'static str,
+        locked_until: Option<chrono::DateTime<chrono::Utc>>,
+    ) {
+        self.identity
+            .expect_login_candidate()
+            .returning(move |_, _| {
+                Ok(Some(LoginCandidate {
+                    contact: person.clone(),
+                    credential: Some(Credential {
+                        password_hash: hash.into(),
+                        failed_attempts: 0,
+                        locked_until,
+                    }),
+                }))
+            });
+    }
+
     fn portal(self) -> Portal {
         let stores = Stores {
             tenants: Arc::new(MockTenantStore::new()),
@@ -110,19 +144,11 @@ async fn a_locked_contact_is_refused_without_checking_the_password() {
     let t = tenant();
     let person = contact(&t);
     let mut mocks = Mocks::new();
-    mocks
-        .identity
-        .expect_login_candidate()
-        .returning(move |_, _| {
-            Ok(Some(LoginCandidate {
-                contact: person.clone(),
-                credential: Some(Credential {
-                    password_hash: "$argon2id$...".into(),
-                    failed_attempts: 0,
-                    locked_until: Some("2026-11-23T09:10:00Z".parse().unwrap()),
-                }),
-            }))
-        });
+    mocks.registered(
+        person,
+        "$argon2id$...",
+        Some("2026-11-23T09:10:00Z".parse().unwrap()),
+    );
     mocks.hasher.expect_verify_dummy().times(1).return_const(());
     let result = mocks
         .portal()
@@ -137,19 +163,7 @@ async fn a_wrong_password_is_counted_towards_the_lockout() {
     let person = contact(&t);
     let id = person.id;
     let mut mocks = Mocks::new();
-    mocks
-        .identity
-        .expect_login_candidate()
-        .returning(move |_, _| {
-            Ok(Some(LoginCandidate {
-                contact: person.clone(),
-                credential: Some(Credential {
-                    password_hash: "hash".into(),
-                    failed_attempts: 2,
-                    locked_until: None,
-                }),
-            }))
-        });
+    mocks.registered(person, "hash", None);
     mocks.hasher.expect_verify().returning(|_, _| Ok(false));
     mocks
         .identity
@@ -180,19 +194,7 @@ async fn a_good_password_starts_a_session_on_the_first_usable_account() {
     let usable = membership(true);
     let usable_id = usable.account;
     let mut mocks = Mocks::new();
-    mocks
-        .identity
-        .expect_login_candidate()
-        .returning(move |_, _| {
-            Ok(Some(LoginCandidate {
-                contact: person.clone(),
-                credential: Some(Credential {
-                    password_hash: "hash".into(),
-                    failed_attempts: 0,
-                    locked_until: None,
-                }),
-            }))
-        });
+    mocks.registered(person, "hash", None);
     mocks.hasher.expect_verify().returning(|_, _| Ok(true));
     mocks
         .identity
@@ -243,18 +245,7 @@ async fn a_link_request_for_an_account_with_the_portal_off_writes_nothing() {
     let t = tenant();
     let person = contact(&t);
     let mut mocks = Mocks::new();
-    mocks
-        .identity
-        .expect_contact_by_email()
-        .returning(move |_, _| Ok(Some(person.clone())));
-    mocks
-        .identity
-        .expect_memberships()
-        .returning(|_, _| Ok(vec![membership(false)]));
-    mocks
-        .identity
-        .expect_credential()
-        .returning(|_, _| Ok(None));
+    mocks.registering(person, false);
     mocks.identity.expect_issue_token().never();
     assert!(
         mocks
@@ -270,18 +261,7 @@ async fn a_link_is_mailed_in_the_same_write_as_its_token_and_built_from_the_base
     let t = tenant();
     let person = contact(&t);
     let mut mocks = Mocks::new();
-    mocks
-        .identity
-        .expect_contact_by_email()
-        .returning(move |_, _| Ok(Some(person.clone())));
-    mocks
-        .identity
-        .expect_memberships()
-        .returning(|_, _| Ok(vec![membership(true)]));
-    mocks
-        .identity
-        .expect_credential()
-        .returning(|_, _| Ok(None));
+    mocks.registering(person, true);
     mocks
         .identity
         .expect_issue_token()
