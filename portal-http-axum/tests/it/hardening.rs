@@ -216,9 +216,7 @@ async fn an_old_link_dies_when_the_password_is_set_another_way() {
     let app = TestApp::new().await;
     let mut browser = app.browser();
     browser.get("/portal/register").await;
-    browser
-        .post_form("/portal/register", &[("email", "bob@example.com")])
-        .await;
+    browser.submit_registration("bob@example.com").await;
     app.deliver_mail().await;
     let link = path_of(&link_of(&app.mailbox.to("bob@example.com")[0]));
     let registered = browser

@@ -339,9 +339,7 @@ impl TestApp {
     pub async fn register(&self, email: &str) {
         let mut browser = self.browser();
         browser.get("/portal/register").await;
-        let reply = browser
-            .post_form("/portal/register", &[("email", email)])
-            .await;
+        let reply = browser.submit_registration(email).await;
         assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
         self.deliver_mail().await;
         let mail = self.mailbox.to(email).pop().expect("a set-password mail");
@@ -493,6 +491,12 @@ impl Browser<'_> {
     /// Posts the log-in form.
     pub async fn submit_login(&mut self, login: &str, password: &str) -> Reply {
         self.post_form("/portal/login", &[("login", login), ("password", password)])
+            .await
+    }
+
+    /// Posts the register-by-email form.
+    pub async fn submit_registration(&mut self, email: &str) -> Reply {
+        self.post_form("/portal/register", &[("email", email)])
             .await
     }
 

@@ -48,9 +48,7 @@ async fn registering_by_email_mails_a_link_that_sets_the_password_once() {
     let app = TestApp::new().await;
     let mut browser = app.browser();
     browser.get("/portal/register").await;
-    let reply = browser
-        .post_form("/portal/register", &[("email", "ADA@example.com")])
-        .await;
+    let reply = browser.submit_registration("ADA@example.com").await;
     assert_eq!(reply.status, StatusCode::OK);
     assert!(reply.body.contains("we have sent a link"));
     app.deliver_mail().await;
@@ -105,15 +103,9 @@ async fn known_and_unknown_emails_get_the_same_answer_and_only_known_ones_a_mail
     let app = TestApp::new().await;
     let mut browser = app.browser();
     browser.get("/portal/register").await;
-    let known = browser
-        .post_form("/portal/register", &[("email", "bob@example.com")])
-        .await;
-    let unknown = browser
-        .post_form("/portal/register", &[("email", "nobody@example.com")])
-        .await;
-    let portal_off = browser
-        .post_form("/portal/register", &[("email", "dan@example.com")])
-        .await;
+    let known = browser.submit_registration("bob@example.com").await;
+    let unknown = browser.submit_registration("nobody@example.com").await;
+    let portal_off = browser.submit_registration("dan@example.com").await;
     assert_eq!(known.status, unknown.status);
     assert_eq!(without_csrf(&known.body), without_csrf(&unknown.body));
     assert_eq!(without_csrf(&known.body), without_csrf(&portal_off.body));
@@ -141,9 +133,7 @@ async fn a_malformed_email_is_a_clear_422_and_sends_nothing() {
     let app = TestApp::new().await;
     let mut browser = app.browser();
     browser.get("/portal/register").await;
-    let reply = browser
-        .post_form("/portal/register", &[("email", "not-an-email")])
-        .await;
+    let reply = browser.submit_registration("not-an-email").await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         reply
@@ -161,9 +151,7 @@ async fn a_link_expires_after_an_hour() {
     let app = TestApp::new().await;
     let mut browser = app.browser();
     browser.get("/portal/register").await;
-    browser
-        .post_form("/portal/register", &[("email", "bob@example.com")])
-        .await;
+    browser.submit_registration("bob@example.com").await;
     app.deliver_mail().await;
     let path = path_of(&link_of(&app.mailbox.to("bob@example.com")[0]));
     app.clock.advance(Duration::minutes(61));
@@ -188,12 +176,8 @@ async fn only_the_newest_link_works() {
     let app = TestApp::new().await;
     let mut browser = app.browser();
     browser.get("/portal/register").await;
-    browser
-        .post_form("/portal/register", &[("email", "bob@example.com")])
-        .await;
-    browser
-        .post_form("/portal/register", &[("email", "bob@example.com")])
-        .await;
+    browser.submit_registration("bob@example.com").await;
+    browser.submit_registration("bob@example.com").await;
     app.deliver_mail().await;
     let mails = app.mailbox.to("bob@example.com");
     assert_eq!(mails.len(), 2);
@@ -417,9 +401,7 @@ async fn a_weak_or_mismatched_new_password_is_refused_and_the_link_survives() {
     let app = TestApp::new().await;
     let mut browser = app.browser();
     browser.get("/portal/register").await;
-    browser
-        .post_form("/portal/register", &[("email", "bob@example.com")])
-        .await;
+    browser.submit_registration("bob@example.com").await;
     app.deliver_mail().await;
     let path = path_of(&link_of(&app.mailbox.to("bob@example.com")[0]));
     let token = token_in(&path);
@@ -522,9 +504,7 @@ async fn a_tenant_requiring_history_refuses_accounts_without_it() {
         .unwrap();
     let mut browser = app.browser();
     browser.get("/portal/register").await;
-    browser
-        .post_form("/portal/register", &[("email", "bob@example.com")])
-        .await;
+    browser.submit_registration("bob@example.com").await;
     app.deliver_mail().await;
     assert!(
         app.mailbox.all().is_empty(),
@@ -721,9 +701,7 @@ async fn registration_pages_follow_the_tenants_allowed_methods() {
         browser.get("/portal/register").await.status,
         StatusCode::NOT_FOUND
     );
-    let post = browser
-        .post_form("/portal/register", &[("email", "ada@example.com")])
-        .await;
+    let post = browser.submit_registration("ada@example.com").await;
     assert_eq!(post.status, StatusCode::FORBIDDEN);
 }
 
