@@ -13,6 +13,8 @@
 //!   one choke point every use case passes
 //! - [`tenancy`]: tenants and their portal settings
 //! - [`accounts`]: customer accounts and their communications log
+//! - [`billing`]: invoices, payments, cards on file, autopay, statements and
+//!   the payment gateway port
 //! - [`identity`]: contacts, credentials, sessions, one-time tokens, passwords
 //! - [`outbox`]: mails and host events, delivered after commit with retries
 //! - [`dashboard`]: the dashboard's panels
@@ -21,6 +23,7 @@
 
 pub mod access;
 pub mod accounts;
+pub mod billing;
 pub mod dashboard;
 mod error;
 pub mod identity;

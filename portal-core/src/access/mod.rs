@@ -203,6 +203,14 @@ impl Actor {
             Actor::Staff(staff) => staff.account,
         }
     }
+
+    /// The contact acting, when a customer is (not staff).
+    pub fn contact(&self) -> Option<ContactId> {
+        match self {
+            Actor::Contact(contact) => Some(contact.contact),
+            Actor::Staff(_) => None,
+        }
+    }
 }
 
 /// A customer contact acting through a session.

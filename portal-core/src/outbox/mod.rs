@@ -14,7 +14,13 @@ use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
 use crate::ports::{OutboxStore, StoreError};
-use crate::shared::{AccountId, Clock, ContactId, EmailAddress, LeaseId, OutboxId, TenantId};
+use rust_decimal::Decimal;
+
+use crate::billing::Allocation;
+use crate::shared::{
+    AccountId, AutopayId, Clock, ContactId, Currency, EmailAddress, LeaseId, OutboxId, PaymentId,
+    PaymentMethodId, TenantId,
+};
 
 /// Something to deliver after a change commits.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -73,6 +79,33 @@ pub enum EmailKind {
         /// When it changed.
         changed_at: DateTime<Utc>,
     },
+    /// A payment went through: the receipt.
+    PaymentReceipt(Receipt),
+}
+
+/// What a payment receipt says.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Receipt {
+    /// The payment.
+    pub payment: PaymentId,
+    /// The account's name and number.
+    pub account: String,
+    /// How much was paid.
+    pub amount: Decimal,
+    /// In what.
+    pub currency: Currency,
+    /// How ("Visa ending 4242").
+    pub method_label: String,
+    /// The gateway's reference.
+    pub reference: String,
+    /// When.
+    pub paid_at: DateTime<Utc>,
+    /// Which invoices it paid, and how much of each.
+    pub allocations: Vec<Allocation>,
+    /// What became account credit.
+    pub credit: Decimal,
+    /// The receipt page in the portal.
+    pub link: String,
 }
 
 /// Something that happened that the host may want to act on.
@@ -107,6 +140,86 @@ pub enum DomainEvent {
         /// On or off.
         enabled: bool,
     },
+    /// A payment in the portal succeeded.
+    PaymentSucceeded {
+        /// Which account.
+        account: AccountId,
+        /// The payment.
+        payment: PaymentId,
+        /// How much.
+        amount: Decimal,
+        /// In what.
+        currency: Currency,
+        /// Which invoices it paid.
+        allocations: Vec<Allocation>,
+        /// The gateway's reference.
+        reference: String,
+    },
+    /// A payment in the portal was declined or failed.
+    PaymentFailed {
+        /// Which account.
+        account: AccountId,
+        /// The payment.
+        payment: PaymentId,
+        /// Why, as the customer was told.
+        message: String,
+    },
+    /// Account credit was applied to invoices by a customer.
+    CreditApplied {
+        /// Which account.
+        account: AccountId,
+        /// Who.
+        contact: ContactId,
+        /// Which invoices, how much of each.
+        allocations: Vec<Allocation>,
+    },
+    /// A card was put on file.
+    PaymentMethodAdded {
+        /// Which account.
+        account: AccountId,
+        /// The method.
+        method: PaymentMethodId,
+        /// Who.
+        contact: ContactId,
+    },
+    /// A card was removed.
+    PaymentMethodRemoved {
+        /// Which account.
+        account: AccountId,
+        /// The method.
+        method: PaymentMethodId,
+        /// Who.
+        contact: ContactId,
+    },
+    /// The default card changed.
+    DefaultPaymentMethodChanged {
+        /// Which account.
+        account: AccountId,
+        /// The new default.
+        method: PaymentMethodId,
+        /// Who.
+        contact: ContactId,
+    },
+    /// A contact enrolled the account in autopay.
+    AutopayEnrolled {
+        /// Which account.
+        account: AccountId,
+        /// The consent record.
+        consent: AutopayId,
+        /// The method to charge.
+        method: PaymentMethodId,
+        /// Who consented.
+        contact: ContactId,
+    },
+    /// A contact withdrew the autopay consent.
+    AutopayWithdrawn {
+        /// Which account.
+        account: AccountId,
+        /// The consent record.
+        consent: AutopayId,
+        /// Who withdrew it.
+        contact: ContactId,
+    },
 }
 
 impl OutboxMessage {
@@ -136,7 +249,7 @@ impl OutboxMessage {
                 EmailKind::SetPassword { link, .. }
                 | EmailKind::ResetPassword { link, .. }
                 | EmailKind::Invitation { link, .. } => *link = "[redacted]".to_owned(),
-                EmailKind::PasswordChanged { .. } => {}
+                EmailKind::PasswordChanged { .. } | EmailKind::PaymentReceipt(_) => {}
             }
         }
         message

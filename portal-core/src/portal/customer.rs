@@ -31,7 +31,7 @@ impl Portal {
             jobs: allowed(Permission::ViewServices),
             tickets: allowed(Permission::ViewTickets) && features.tickets_view_open,
         };
-        let time_zone: chrono_tz::Tz = tenant.settings.time_zone.parse().unwrap_or(chrono_tz::UTC);
+        let time_zone = tenant.settings.time_zone();
         let today = self
             .inner
             .clock

@@ -77,6 +77,22 @@ id_type!(
     /// An entry of an account's communications log.
     CommunicationId
 );
+id_type!(
+    /// An invoice.
+    InvoiceId
+);
+id_type!(
+    /// A payment or credit on an account.
+    PaymentId
+);
+id_type!(
+    /// A card or bank account on file.
+    PaymentMethodId
+);
+id_type!(
+    /// An autopay enrolment (the consent record).
+    AutopayId
+);
 
 /// An id given by the host product to one of its own records (an account,
 /// a contact). Upserts are keyed by it, which makes them idempotent.

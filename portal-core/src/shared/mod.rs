@@ -12,9 +12,10 @@ pub use clock::MockClock;
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use contact_points::{EmailAddress, PhoneNumber, PostalCode};
 pub use ids::{
-    AccountId, CommunicationId, ContactId, ExternalId, LeaseId, OutboxId, SessionId, TenantId,
+    AccountId, AutopayId, CommunicationId, ContactId, ExternalId, InvoiceId, LeaseId, OutboxId,
+    PaymentId, PaymentMethodId, SessionId, TenantId,
 };
-pub use money::{format_amount, minor_unit_digits, round_to_minor_unit};
+pub use money::{Currency, format_amount, minor_unit_digits, round_to_minor_unit};
 pub use page::{Page, PageRequest};
 
 /// A value from outside did not meet its type's rules. Displays as a

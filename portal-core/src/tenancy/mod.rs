@@ -8,7 +8,7 @@
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use crate::shared::{EmailAddress, ParseError, TenantId};
+use crate::shared::{Currency, EmailAddress, ParseError, TenantId};
 
 /// A service business that runs a portal for its customers.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -109,7 +109,15 @@ pub struct PortalSettings {
     pub visible_custom_fields: Vec<String>,
     /// Custom fields customers may change (a subset of the visible ones).
     pub editable_custom_fields: Vec<String>,
+    /// The terms a customer agrees to when enrolling in autopay; recorded
+    /// word for word with each consent.
+    pub autopay_terms: String,
 }
+
+/// The autopay terms a tenant starts with.
+pub const DEFAULT_AUTOPAY_TERMS: &str = "I authorise the business to charge the selected \
+payment method for each invoice on its due date, for the amount due, until I withdraw this \
+authorisation in the portal. Withdrawing takes effect for invoices not yet charged.";
 
 impl Default for PortalSettings {
     fn default() -> Self {
@@ -126,11 +134,26 @@ impl Default for PortalSettings {
             sessions: SessionPolicy::default(),
             visible_custom_fields: Vec::new(),
             editable_custom_fields: Vec::new(),
+            autopay_terms: DEFAULT_AUTOPAY_TERMS.to_owned(),
         }
     }
 }
 
 impl PortalSettings {
+    /// The currency amounts are in (validated by [`PortalSettings::validate`];
+    /// `USD` if it was stored broken).
+    pub fn currency(&self) -> Currency {
+        Currency::parse(&self.currency).unwrap_or_else(|_| {
+            tracing::warn!(currency = %self.currency, "tenant currency is not an ISO code");
+            Currency::USD
+        })
+    }
+
+    /// The tenant's time zone (UTC if it was stored broken).
+    pub fn time_zone(&self) -> chrono_tz::Tz {
+        self.time_zone.parse().unwrap_or(chrono_tz::UTC)
+    }
+
     /// Checks the values that have rules: the colours are `#rrggbb`, the
     /// time zone is a known IANA name, the currency is three capital letters,
     /// and the policies are within sane bounds.
@@ -154,6 +177,12 @@ impl PortalSettings {
             return Err(ParseError::new(
                 "time_zone",
                 "is not a known IANA time zone",
+            ));
+        }
+        if self.autopay_terms.trim().is_empty() || self.autopay_terms.len() > 4000 {
+            return Err(ParseError::new(
+                "autopay_terms",
+                "must be 1 to 4000 characters",
             ));
         }
         if self.currency.len() != 3 || !self.currency.chars().all(|c| c.is_ascii_uppercase()) {

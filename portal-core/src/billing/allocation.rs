@@ -1,0 +1,335 @@
+//! How money is spread over invoices. Two rules, both pure functions:
+//!
+//! - **Chosen invoices** ([`allocate_selection`]): the customer names the
+//!   invoices and, where the tenant allows partial payment, an amount for
+//!   each; every amount must be more than zero and at most what is payable
+//!   on that invoice. Without partial payment, each chosen invoice is paid
+//!   in full.
+//! - **Oldest first** ([`allocate_oldest_first`], "pay the statement
+//!   balance"): an amount pays the invoice due first, then the next, each
+//!   up to what is payable; what is left over is returned as `unallocated`
+//!   so the caller must decide (account credit where prepayment is on, an
+//!   error where it is not). Nothing is ever dropped: the allocations plus
+//!   `unallocated` always equal the amount.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use super::{Allocation, Invoice};
+use crate::error::PortalError;
+use crate::shared::{Currency, InvoiceId};
+
+/// An unpaid invoice as allocation sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PayableInvoice {
+    /// The invoice.
+    pub id: InvoiceId,
+    /// Its number.
+    pub number: String,
+    /// Issue date (second key of "oldest").
+    pub issued_on: NaiveDate,
+    /// Due date (first key of "oldest").
+    pub due_on: NaiveDate,
+    /// What may be paid on it now.
+    pub payable: Decimal,
+}
+
+impl From<&Invoice> for PayableInvoice {
+    fn from(invoice: &Invoice) -> Self {
+        Self {
+            id: invoice.id,
+            number: invoice.number.clone(),
+            issued_on: invoice.issued_on,
+            due_on: invoice.due_on,
+            payable: invoice.payable(),
+        }
+    }
+}
+
+/// An amount spread over invoices, and what did not fit.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct AllocationPlan {
+    /// Each invoice's share, oldest first; never more than its payable
+    /// amount, never zero.
+    pub allocations: Vec<Allocation>,
+    /// What no invoice took.
+    pub unallocated: Decimal,
+}
+
+impl AllocationPlan {
+    /// The sum of the allocations.
+    pub fn allocated(&self) -> Decimal {
+        self.allocations.iter().map(|a| a.amount).sum()
+    }
+}
+
+/// Spreads `amount` over `invoices` oldest first (by due date, then issue
+/// date, then number).
+///
+/// ```
+/// use portal_core::billing::{PayableInvoice, allocate_oldest_first};
+/// use portal_core::shared::{Currency, InvoiceId};
+/// use rust_decimal::Decimal;
+/// let day = |d| chrono::NaiveDate::from_ymd_opt(2026, 1, d).unwrap();
+/// let invoice = |n: &str, due, payable| PayableInvoice {
+///     id: InvoiceId::new(), number: n.into(), issued_on: day(1), due_on: day(due), payable,
+/// };
+/// let plan = allocate_oldest_first(
+///     Decimal::new(150, 0),
+///     &[invoice("B", 20, Decimal::new(100, 0)), invoice("A", 10, Decimal::new(100, 0))],
+///     Currency::USD,
+/// );
+/// assert_eq!(plan.allocations[0].invoice_number, "A");
+/// assert_eq!(plan.allocations[0].amount, Decimal::new(100, 0));
+/// assert_eq!(plan.allocations[1].amount, Decimal::new(50, 0));
+/// assert!(plan.unallocated.is_zero());
+/// ```
+pub fn allocate_oldest_first(
+    amount: Decimal,
+    invoices: &[PayableInvoice],
+    currency: Currency,
+) -> AllocationPlan {
+    let mut ordered: Vec<&PayableInvoice> = invoices.iter().collect();
+    ordered.sort_by(|a, b| {
+        (a.due_on, a.issued_on, &a.number, a.id).cmp(&(b.due_on, b.issued_on, &b.number, b.id))
+    });
+    let mut left = currency.round(amount).max(Decimal::ZERO);
+    let mut allocations = Vec::new();
+    for invoice in ordered {
+        if left <= Decimal::ZERO {
+            break;
+        }
+        let share = left.min(invoice.payable);
+        if share > Decimal::ZERO {
+            allocations.push(Allocation {
+                invoice: invoice.id,
+                invoice_number: invoice.number.clone(),
+                amount: share,
+            });
+            left -= share;
+        }
+    }
+    AllocationPlan {
+        allocations,
+        unallocated: currency.round(left),
+    }
+}
+
+/// Checks a customer's choice of invoices and amounts against what is
+/// payable, giving each chosen invoice its share (oldest first). `None` as
+/// an amount means "what is payable". Errors: an invoice not among
+/// `payable` is `NotFound` (another account's looks the same as none); a
+/// duplicate, a zero or negative amount, one with more decimals than the
+/// currency, one above what is payable, or one below it without
+/// `partial_allowed` is `InvalidInput`; an invoice with nothing payable is
+/// `Conflict` (already paid, or a payment in progress holds it).
+pub fn allocate_selection(
+    chosen: &[(InvoiceId, Option<Decimal>)],
+    payable: &[PayableInvoice],
+    currency: Currency,
+    partial_allowed: bool,
+) -> Result<Vec<Allocation>, PortalError> {
+    let mut allocations: Vec<(&PayableInvoice, Decimal)> = Vec::with_capacity(chosen.len());
+    for (id, amount) in chosen {
+        let invoice = payable
+            .iter()
+            .find(|invoice| invoice.id == *id)
+            .ok_or(PortalError::NotFound)?;
+        if allocations.iter().any(|(seen, _)| seen.id == *id) {
+            return Err(PortalError::invalid(
+                "invoices",
+                format!("lists invoice {} twice", invoice.number),
+            ));
+        }
+        if invoice.payable <= Decimal::ZERO {
+            return Err(PortalError::Conflict(format!(
+                "Invoice {} has nothing left to pay.",
+                invoice.number
+            )));
+        }
+        let amount = amount.unwrap_or(invoice.payable);
+        if amount <= Decimal::ZERO || currency.to_minor(amount).is_none() {
+            return Err(PortalError::invalid(
+                "amount",
+                format!(
+                    "for invoice {} must be more than zero, in whole {currency} minor units",
+                    invoice.number
+                ),
+            ));
+        }
+        if amount > invoice.payable {
+            return Err(PortalError::invalid(
+                "amount",
+                format!(
+                    "for invoice {} is more than its balance of {}",
+                    invoice.number,
+                    currency.format(invoice.payable)
+                ),
+            ));
+        }
+        if amount < invoice.payable && !partial_allowed {
+            return Err(PortalError::invalid(
+                "amount",
+                format!(
+                    "for invoice {} must be its full balance of {}",
+                    invoice.number,
+                    currency.format(invoice.payable)
+                ),
+            ));
+        }
+        allocations.push((invoice, amount));
+    }
+    allocations.sort_by(|(a, _), (b, _)| {
+        (a.due_on, a.issued_on, &a.number, a.id).cmp(&(b.due_on, b.issued_on, &b.number, b.id))
+    });
+    Ok(allocations
+        .into_iter()
+        .map(|(invoice, amount)| Allocation {
+            invoice: invoice.id,
+            invoice_number: invoice.number.clone(),
+            amount,
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn invoices() -> impl Strategy<Value = Vec<PayableInvoice>> {
+        prop::collection::vec((1u32..28, 1u32..28, 0i64..500_000), 0..12).prop_map(|rows| {
+            rows.into_iter()
+                .enumerate()
+                .map(|(n, (due, issued, payable))| PayableInvoice {
+                    id: InvoiceId::new(),
+                    number: format!("INV-{n:03}"),
+                    issued_on: NaiveDate::from_ymd_opt(2026, 1, issued).unwrap(),
+                    due_on: NaiveDate::from_ymd_opt(2026, 2, due).unwrap(),
+                    payable: Currency::USD.from_minor(payable),
+                })
+                .collect()
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn oldest_first_never_over_allocates_nor_loses_money(
+            invoices in invoices(),
+            amount in 0i64..3_000_000,
+        ) {
+            let usd = Currency::USD;
+            let amount = usd.from_minor(amount);
+            let plan = allocate_oldest_first(amount, &invoices, usd);
+            // Nothing lost, nothing invented.
+            prop_assert_eq!(plan.allocated() + plan.unallocated, amount);
+            prop_assert!(plan.unallocated >= Decimal::ZERO);
+            for allocation in &plan.allocations {
+                let invoice = invoices.iter().find(|i| i.id == allocation.invoice).unwrap();
+                prop_assert!(allocation.amount > Decimal::ZERO);
+                prop_assert!(allocation.amount <= invoice.payable);
+            }
+            // Money is left over only when every invoice is paid in full.
+            let owed: Decimal = invoices.iter().map(|i| i.payable).sum();
+            if plan.unallocated > Decimal::ZERO {
+                prop_assert_eq!(plan.allocated(), owed);
+            }
+            // Oldest first: every invoice before the last one allocated is paid in full.
+            if let Some((_, earlier)) = plan.allocations.split_last() {
+                for allocation in earlier {
+                    let invoice = invoices.iter().find(|i| i.id == allocation.invoice).unwrap();
+                    prop_assert_eq!(allocation.amount, invoice.payable);
+                }
+            }
+        }
+
+        #[test]
+        fn a_valid_selection_pays_exactly_what_was_asked(
+            invoices in invoices(),
+            picks in prop::collection::vec((any::<prop::sample::Index>(), 1i64..100), 0..6),
+            partial in any::<bool>(),
+        ) {
+            let usd = Currency::USD;
+            let mut chosen: Vec<(InvoiceId, Option<Decimal>)> = Vec::new();
+            for (index, percent) in picks {
+                if invoices.is_empty() { break; }
+                let invoice = &invoices[index.index(invoices.len())];
+                if chosen.iter().any(|(id, _)| *id == invoice.id) { continue; }
+                let amount = usd.round(invoice.payable * Decimal::new(percent, 2));
+                chosen.push((invoice.id, if partial { Some(amount) } else { None }));
+            }
+            match allocate_selection(&chosen, &invoices, usd, partial) {
+                Ok(allocations) => {
+                    prop_assert_eq!(allocations.len(), chosen.len());
+                    for allocation in &allocations {
+                        let invoice = invoices.iter().find(|i| i.id == allocation.invoice).unwrap();
+                        prop_assert!(allocation.amount > Decimal::ZERO);
+                        prop_assert!(allocation.amount <= invoice.payable);
+                        if !partial {
+                            prop_assert_eq!(allocation.amount, invoice.payable);
+                        }
+                    }
+                }
+                Err(error) => {
+                    // Only zero payable or a rounded-away amount may refuse.
+                    let refusable = chosen.iter().any(|(id, amount)| {
+                        let invoice = invoices.iter().find(|i| i.id == *id).unwrap();
+                        invoice.payable.is_zero() || amount.is_some_and(|a| a.is_zero())
+                    });
+                    prop_assert!(refusable, "refused a valid selection: {error}");
+                }
+            }
+        }
+    }
+
+    fn invoice(payable: i64) -> PayableInvoice {
+        PayableInvoice {
+            id: InvoiceId::new(),
+            number: "INV-1".into(),
+            issued_on: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+            due_on: NaiveDate::from_ymd_opt(2026, 1, 31).unwrap(),
+            payable: Currency::USD.from_minor(payable),
+        }
+    }
+
+    #[test]
+    fn bad_selections_are_refused() {
+        let usd = Currency::USD;
+        let open = invoice(10_000);
+        let paid = invoice(0);
+        let both = [open.clone(), paid.clone()];
+        let refused = |chosen: &[(InvoiceId, Option<Decimal>)], partial| {
+            allocate_selection(chosen, &both, usd, partial).unwrap_err()
+        };
+        assert!(matches!(
+            refused(&[(InvoiceId::new(), None)], true),
+            PortalError::NotFound
+        ));
+        assert!(matches!(
+            refused(&[(paid.id, None)], true),
+            PortalError::Conflict(_)
+        ));
+        assert!(matches!(
+            refused(&[(open.id, None), (open.id, None)], true),
+            PortalError::InvalidInput { .. }
+        ));
+        for amount in [Decimal::ZERO, Decimal::NEGATIVE_ONE, Decimal::new(1, 3)] {
+            assert!(matches!(
+                refused(&[(open.id, Some(amount))], true),
+                PortalError::InvalidInput { .. }
+            ));
+        }
+        assert!(matches!(
+            refused(&[(open.id, Some(usd.from_minor(10_001)))], true),
+            PortalError::InvalidInput { .. }
+        ));
+        assert!(matches!(
+            refused(&[(open.id, Some(usd.from_minor(5_000)))], false),
+            PortalError::InvalidInput { .. }
+        ));
+        let partial =
+            allocate_selection(&[(open.id, Some(usd.from_minor(5_000)))], &both, usd, true);
+        assert_eq!(partial.unwrap()[0].amount, usd.from_minor(5_000));
+    }
+}

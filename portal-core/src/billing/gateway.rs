@@ -1,0 +1,218 @@
+//! The payment gateway port, and the webhook signature scheme adapters
+//! share.
+//!
+//! Idempotency: every charge carries the payment's idempotency key, and a
+//! gateway MUST answer a repeated key with the first charge's result
+//! instead of charging again (every real gateway offers this). The portal
+//! adds its own guard in the store, so a key is sent to the gateway for
+//! one payment only.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use hmac::{Hmac, Mac};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use sha2::Sha256;
+
+use crate::shared::Currency;
+
+/// How long a webhook's timestamp is accepted (Stripe's default).
+pub const WEBHOOK_TOLERANCE_SECONDS: i64 = 300;
+
+/// A charge to make.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChargeRequest {
+    /// How much (more than zero).
+    pub amount: Decimal,
+    /// In what.
+    pub currency: Currency,
+    /// A reusable method token or a one-time token.
+    pub method_token: String,
+    /// The payment's key: the same key never charges twice.
+    pub idempotency_key: String,
+    /// What the customer's statement says.
+    pub description: String,
+}
+
+/// The gateway's answer to a charge that it processed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum ChargeOutcome {
+    /// The money was taken.
+    Succeeded {
+        /// The gateway's reference for it.
+        reference: String,
+    },
+    /// The card or bank refused.
+    Declined {
+        /// The gateway's reason code.
+        code: String,
+        /// What to tell the customer.
+        message: String,
+    },
+}
+
+/// A method saved with the gateway.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SavedMethod {
+    /// The reusable token.
+    pub token: String,
+    /// "Visa", "Mastercard".
+    pub brand: String,
+    /// Last four digits.
+    pub last4: String,
+    /// Expiry month.
+    pub exp_month: Option<u8>,
+    /// Expiry year.
+    pub exp_year: Option<u16>,
+}
+
+/// The gateway did not give an answer.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum GatewayError {
+    /// No answer in time: the charge may or may not have happened.
+    #[error("the payment provider did not answer in time")]
+    Timeout,
+    /// The gateway answered with an error: nothing happened.
+    #[error("the payment provider failed: {0}")]
+    Failed(String),
+    /// The token was refused (unknown, used, malformed).
+    #[error("the payment method was not accepted: {0}")]
+    InvalidMethod(String),
+}
+
+/// An event a gateway pushed to the webhook.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GatewayEvent {
+    /// The event's id; receivers handle each id once.
+    pub id: String,
+    /// The charge's idempotency key.
+    pub idempotency_key: String,
+    /// What became of the charge.
+    pub outcome: ChargeOutcome,
+}
+
+/// A webhook was refused.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum WebhookError {
+    /// The signature header is missing or malformed, or no signature
+    /// matches, or the timestamp is outside the tolerance.
+    #[error("the webhook signature is not valid")]
+    BadSignature,
+    /// Signed correctly, but the body is not an event we understand.
+    #[error("the webhook body is not a known event: {0}")]
+    BadBody(String),
+}
+
+/// A payment provider. Adapters wrap a real provider; [`super::SandboxGateway`]
+/// simulates one for the demo and tests.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait PaymentGateway: Send + Sync {
+    /// Charges a method. MUST return the first result for a repeated
+    /// idempotency key instead of charging again.
+    async fn charge(&self, request: &ChargeRequest) -> Result<ChargeOutcome, GatewayError>;
+    /// What became of the charge with this key, if the gateway saw it
+    /// (reconciling a charge that timed out).
+    async fn charge_status(
+        &self,
+        idempotency_key: &str,
+    ) -> Result<Option<ChargeOutcome>, GatewayError>;
+    /// Turns a one-time token into a reusable, saved method.
+    async fn save_method(&self, token: &str) -> Result<SavedMethod, GatewayError>;
+    /// Refunds (part of) a charge. MUST not refund twice for one key.
+    async fn refund(
+        &self,
+        reference: &str,
+        amount: Decimal,
+        currency: Currency,
+        idempotency_key: &str,
+    ) -> Result<String, GatewayError>;
+    /// Checks a webhook's signature and reads its event.
+    fn verify_webhook(
+        &self,
+        body: &[u8],
+        signature_header: &str,
+        now: DateTime<Utc>,
+    ) -> Result<GatewayEvent, WebhookError>;
+}
+
+/// Checks a signature header in Stripe's scheme, `t=<unix
+/// seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">` (several `v1` allowed,
+/// for secret rotation): constant-time compare, timestamp within
+/// [`WEBHOOK_TOLERANCE_SECONDS`] of `now`.
+///
+/// ```
+/// use portal_core::billing::{sign_webhook, verify_webhook_signature};
+/// let now = chrono::Utc::now();
+/// let header = sign_webhook(b"secret", b"{}", now);
+/// assert!(verify_webhook_signature(b"secret", b"{}", &header, now).is_ok());
+/// assert!(verify_webhook_signature(b"other", b"{}", &header, now).is_err());
+/// ```
+pub fn verify_webhook_signature(
+    secret: &[u8],
+    body: &[u8],
+    header: &str,
+    now: DateTime<Utc>,
+) -> Result<(), WebhookError> {
+    let mut timestamp = None;
+    let mut signatures = Vec::new();
+    for part in header.split(',') {
+        match part.trim().split_once('=') {
+            Some(("t", value)) => timestamp = value.parse::<i64>().ok(),
+            Some(("v1", value)) => signatures.extend(hex::decode(value).ok()),
+            _ => {}
+        }
+    }
+    let timestamp = timestamp.ok_or(WebhookError::BadSignature)?;
+    if (now.timestamp() - timestamp).abs() > WEBHOOK_TOLERANCE_SECONDS {
+        return Err(WebhookError::BadSignature);
+    }
+    let matches = signatures.iter().any(|signature| {
+        webhook_mac(secret, timestamp, body)
+            .map(|mac| mac.verify_slice(signature).is_ok())
+            .unwrap_or(false)
+    });
+    if matches {
+        Ok(())
+    } else {
+        Err(WebhookError::BadSignature)
+    }
+}
+
+/// The signature header for `body` at `at` (what a gateway sends; tests
+/// and the sandbox use it).
+pub fn sign_webhook(secret: &[u8], body: &[u8], at: DateTime<Utc>) -> String {
+    let timestamp = at.timestamp();
+    let signature = webhook_mac(secret, timestamp, body)
+        .map(|mac| hex::encode(mac.finalize().into_bytes()))
+        .unwrap_or_default();
+    format!("t={timestamp},v1={signature}")
+}
+
+fn webhook_mac(secret: &[u8], timestamp: i64, body: &[u8]) -> Option<Hmac<Sha256>> {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret).ok()?;
+    mac.update(timestamp.to_string().as_bytes());
+    mac.update(b".");
+    mac.update(body);
+    Some(mac)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signatures_expire_and_bind_the_body() {
+        let now = Utc::now();
+        let header = sign_webhook(b"whsec", b"body", now);
+        assert!(verify_webhook_signature(b"whsec", b"body", &header, now).is_ok());
+        assert!(verify_webhook_signature(b"whsec", b"bodx", &header, now).is_err());
+        let late = now + chrono::Duration::seconds(WEBHOOK_TOLERANCE_SECONDS + 1);
+        assert!(verify_webhook_signature(b"whsec", b"body", &header, late).is_err());
+        assert!(verify_webhook_signature(b"whsec", b"body", "v1=00", now).is_err());
+        // A rotated secret: either signature is accepted.
+        let rotated = format!("{header},v1={}", "ab".repeat(32));
+        assert!(verify_webhook_signature(b"whsec", b"body", &rotated, now).is_ok());
+    }
+}

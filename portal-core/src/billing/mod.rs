@@ -1,0 +1,49 @@
+//! Billing: invoices, payments and credits, cards on file, autopay and
+//! statements, with the money rules every adapter relies on.
+//!
+//! - Money is `rust_decimal::Decimal` with a [`Currency`]; every amount is
+//!   rounded by the one rule in [`crate::shared::round_to_minor_unit`], and
+//!   stores keep whole minor units ([`Currency::to_minor`]).
+//! - An account's ledger is its invoices (charges) less its succeeded
+//!   payments and credits; its balance is always that sum, which equals
+//!   what its unpaid invoices owe less its unapplied credit.
+//! - Allocation rules are in [`allocate_selection`] and
+//!   [`allocate_oldest_first`]; prepayments and credits are never applied
+//!   on their own, only when the customer (or host) says so.
+//! - Paying follows [`payment`]'s lifecycle: hold, charge, settle.
+//! - Idempotency follows Stripe: the same key with the same parameters
+//!   replays the first result, with different parameters is refused
+//!   (422), and while the first attempt is still pending is a conflict
+//!   (409).
+//!
+//! [`Currency`]: crate::shared::Currency
+//! [`Currency::to_minor`]: crate::shared::Currency::to_minor
+
+mod allocation;
+mod gateway;
+mod invoice;
+pub mod payment;
+mod sandbox;
+mod statement;
+
+pub use allocation::{AllocationPlan, PayableInvoice, allocate_oldest_first, allocate_selection};
+#[cfg(any(test, feature = "mocks"))]
+pub use gateway::MockPaymentGateway;
+pub use gateway::{
+    ChargeOutcome, ChargeRequest, GatewayError, GatewayEvent, PaymentGateway, SavedMethod,
+    WEBHOOK_TOLERANCE_SECONDS, WebhookError, sign_webhook, verify_webhook_signature,
+};
+pub use invoice::{
+    AppliedPayment, Invoice, InvoiceDetail, InvoiceLine, InvoiceQuery, InvoiceSort, InvoiceStatus,
+    InvoiceStatusFilter, InvoiceTotals, InvoiceUpsert, MAX_INVOICE_LINES, MAX_INVOICE_PDF_BYTES,
+};
+pub use payment::{
+    AccountSummary, Allocation, AutopayConsent, ExternalPayment, IdempotencyKey, MethodChoice,
+    PayRequest, Payment, PaymentDetail, PaymentIntent, PaymentKind, PaymentMethod, PaymentSource,
+    PaymentStart, PaymentStatus, Settlement,
+};
+pub use sandbox::SandboxGateway;
+pub use statement::{
+    Aging, EntryKind, LedgerEntry, MAX_STATEMENT_DAYS, Statement, StatementLine, StatementParts,
+    StatementRange,
+};

@@ -1,0 +1,464 @@
+//! Payments and credits, the cards on file, autopay and the account's
+//! summary.
+//!
+//! A payment's life: the portal records it as `Pending` and holds the
+//! invoices' amounts it will pay (so a concurrent payment cannot take the
+//! same balance), then asks the gateway to charge. Success applies the
+//! held amounts; a decline or error releases them and the payment is
+//! `Failed` with the customer's message; a timeout leaves it `Pending`,
+//! holding, until a webhook or a reconcile call settles it one way or the
+//! other. Nothing is ever half applied.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::error::PortalError;
+use crate::shared::{
+    AccountId, AutopayId, ContactId, Currency, ExternalId, InvoiceId, PaymentId, PaymentMethodId,
+};
+
+/// Money in: a payment, or a credit the host granted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PaymentKind {
+    /// Money the customer paid.
+    Payment,
+    /// A credit memo: money the business owes back or forgave.
+    Credit,
+}
+
+impl PaymentKind {
+    /// How stores spell it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Payment => "payment",
+            Self::Credit => "credit",
+        }
+    }
+
+    /// The kind a store spelled with [`PaymentKind::as_str`].
+    pub fn parse(text: &str) -> Option<Self> {
+        [Self::Payment, Self::Credit]
+            .into_iter()
+            .find(|kind| kind.as_str() == text)
+    }
+}
+
+/// Where a payment stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PaymentStatus {
+    /// Sent to the gateway, answer not known yet; its amounts are held.
+    Pending,
+    /// Charged and applied.
+    Succeeded,
+    /// Declined or failed; nothing was applied.
+    Failed,
+}
+
+impl PaymentStatus {
+    /// How stores spell it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Succeeded => "succeeded",
+            Self::Failed => "failed",
+        }
+    }
+
+    /// The status a store spelled with [`PaymentStatus::as_str`].
+    pub fn parse(text: &str) -> Option<Self> {
+        [Self::Pending, Self::Succeeded, Self::Failed]
+            .into_iter()
+            .find(|status| status.as_str() == text)
+    }
+}
+
+/// Who recorded a payment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PaymentSource {
+    /// A customer, in the portal.
+    Portal,
+    /// The host, for money taken outside the portal (cash, check, phone).
+    Host,
+    /// The portal's autopay run.
+    Autopay,
+}
+
+impl PaymentSource {
+    /// How stores spell it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Portal => "portal",
+            Self::Host => "host",
+            Self::Autopay => "autopay",
+        }
+    }
+
+    /// The source a store spelled with [`PaymentSource::as_str`].
+    pub fn parse(text: &str) -> Option<Self> {
+        [Self::Portal, Self::Host, Self::Autopay]
+            .into_iter()
+            .find(|source| source.as_str() == text)
+    }
+}
+
+/// A payment or credit on an account.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Payment {
+    /// Our id.
+    pub id: PaymentId,
+    /// The account it is for.
+    pub account: AccountId,
+    /// Payment or credit.
+    pub kind: PaymentKind,
+    /// Who recorded it.
+    pub source: PaymentSource,
+    /// Where it stands.
+    pub status: PaymentStatus,
+    /// How much.
+    pub amount: Decimal,
+    /// In what.
+    pub currency: Currency,
+    /// How much of it is applied to invoices; the rest is account credit.
+    pub applied: Decimal,
+    /// How it was paid ("Visa ending 4242", "Check 1042").
+    pub method_label: Option<String>,
+    /// The gateway's reference of the charge.
+    pub gateway_reference: Option<String>,
+    /// Why it failed, in words for the customer.
+    pub failure_message: Option<String>,
+    /// The host's id, for payments and credits the host recorded.
+    pub external_id: Option<ExternalId>,
+    /// The contact who paid in the portal.
+    pub contact: Option<ContactId>,
+    /// A note (the host's memo, the customer's reference).
+    pub memo: Option<String>,
+    /// When it was received (or attempted).
+    pub received_at: DateTime<Utc>,
+}
+
+impl Payment {
+    /// What is not applied to any invoice: account credit once succeeded.
+    pub fn unapplied(&self) -> Decimal {
+        if self.status == PaymentStatus::Succeeded {
+            self.amount - self.applied
+        } else {
+            self.currency.round(Decimal::ZERO)
+        }
+    }
+}
+
+/// A payment with the invoices it was (or, while pending, will be)
+/// applied to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PaymentDetail {
+    /// The payment.
+    pub payment: Payment,
+    /// Its share of each invoice.
+    pub allocations: Vec<Allocation>,
+}
+
+/// A share of a payment applied to one invoice.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Allocation {
+    /// The invoice.
+    pub invoice: InvoiceId,
+    /// Its number, for people.
+    pub invoice_number: String,
+    /// How much.
+    pub amount: Decimal,
+}
+
+/// An idempotency key: the client's name for one payment attempt. The
+/// same key never charges twice; see [`crate::billing`].
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct IdempotencyKey(String);
+
+impl IdempotencyKey {
+    /// Accepts 8 to 100 characters from `[A-Za-z0-9_-]`.
+    ///
+    /// ```
+    /// use portal_core::billing::IdempotencyKey;
+    /// assert!(IdempotencyKey::parse("0b5c2a8e-2f43-4d5e-9a8b-3f1e2d4c5b6a").is_ok());
+    /// assert!(IdempotencyKey::parse("short").is_err());
+    /// ```
+    pub fn parse(text: &str) -> Result<Self, crate::shared::ParseError> {
+        let ok = (8..=100).contains(&text.len())
+            && text
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        if ok {
+            Ok(Self(text.to_owned()))
+        } else {
+            Err(crate::shared::ParseError::new(
+                "idempotency_key",
+                "must be 8 to 100 letters, digits, '-' or '_'",
+            ))
+        }
+    }
+
+    /// A fresh random key (for pages, which put one in each form).
+    pub fn generate() -> Self {
+        Self(uuid::Uuid::new_v4().to_string())
+    }
+
+    /// The key.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for IdempotencyKey {
+    type Error = crate::shared::ParseError;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::parse(&value)
+    }
+}
+
+impl From<IdempotencyKey> for String {
+    fn from(value: IdempotencyKey) -> Self {
+        value.0
+    }
+}
+
+/// How a customer pays.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum MethodChoice {
+    /// A card on file.
+    Saved {
+        /// Which one.
+        id: PaymentMethodId,
+    },
+    /// A new card, as the gateway's one-time token (the card number never
+    /// reaches the portal).
+    NewToken {
+        /// The gateway's token.
+        token: String,
+        /// Keep it on file (needs the card-on-file feature).
+        #[serde(default)]
+        save: bool,
+    },
+}
+
+/// A customer's request to pay invoices, or to prepay when `invoices` is
+/// empty.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PayRequest {
+    /// The client's key for this attempt.
+    pub idempotency_key: IdempotencyKey,
+    /// Which invoices, each with the amount to pay (`None`: what is
+    /// payable). Order does not matter.
+    pub invoices: Vec<(InvoiceId, Option<Decimal>)>,
+    /// An amount beyond the invoices that becomes account credit (needs
+    /// the prepayment feature).
+    pub prepayment: Option<Decimal>,
+    /// How.
+    pub method: MethodChoice,
+}
+
+/// What a store records when a payment starts: the parts that make two
+/// requests "the same" are hashed into `fingerprint`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PaymentIntent {
+    /// The new payment's id.
+    pub id: PaymentId,
+    /// The client's key.
+    pub idempotency_key: IdempotencyKey,
+    /// Hash of the request's parameters ([`PaymentIntent::fingerprint_of`]).
+    pub fingerprint: String,
+    /// The total to charge.
+    pub amount: Decimal,
+    /// In what.
+    pub currency: Currency,
+    /// What to apply to which invoice; the rest is account credit.
+    pub allocations: Vec<Allocation>,
+    /// Card on file used, if one was.
+    pub method: Option<PaymentMethodId>,
+    /// How it is paid, for people.
+    pub method_label: Option<String>,
+    /// Who pays.
+    pub contact: Option<ContactId>,
+    /// Portal or autopay.
+    pub source: PaymentSource,
+    /// When.
+    pub at: DateTime<Utc>,
+}
+
+impl PaymentIntent {
+    /// A stable hash of what was asked: the invoices and amounts (in a
+    /// fixed order), the prepayment and the method. A reused key with a
+    /// different fingerprint is refused.
+    pub fn fingerprint_of(
+        allocations: &[(InvoiceId, Decimal)],
+        prepayment: Decimal,
+        method: &MethodChoice,
+    ) -> String {
+        let mut sorted: Vec<_> = allocations
+            .iter()
+            .map(|(id, amount)| format!("{id}={}", amount.normalize()))
+            .collect();
+        sorted.sort();
+        let method = match method {
+            MethodChoice::Saved { id } => format!("saved:{id}"),
+            MethodChoice::NewToken { token, save } => format!("token:{token}:{save}"),
+        };
+        let text = format!(
+            "{}|prepay={}|{method}",
+            sorted.join(","),
+            prepayment.normalize()
+        );
+        hex::encode(Sha256::digest(text.as_bytes()))
+    }
+}
+
+/// What starting a payment found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PaymentStart {
+    /// A new pending payment, its amounts held; go and charge.
+    Started,
+    /// The key was used before with the same parameters and that payment
+    /// is settled: its result.
+    Replay(PaymentDetail),
+    /// The key was used before with the same parameters and that payment
+    /// is still pending.
+    InProgress(PaymentDetail),
+    /// The key was used before with different parameters.
+    KeyReused,
+}
+
+/// What the gateway said about a pending payment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Settlement {
+    /// Charged: apply the held amounts.
+    Succeeded {
+        /// The gateway's reference.
+        reference: String,
+    },
+    /// Declined or failed: release the held amounts.
+    Failed {
+        /// Why, for the customer.
+        message: String,
+    },
+}
+
+/// A payment or credit taken outside the portal, recorded by the host.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExternalPayment {
+    /// The host's id; recording the same id again changes nothing.
+    pub external_id: ExternalId,
+    /// The account.
+    pub account: AccountId,
+    /// Payment or credit.
+    pub kind: PaymentKind,
+    /// How much (more than zero).
+    pub amount: Decimal,
+    /// In what; must be the tenant's currency.
+    pub currency: Currency,
+    /// When it was received.
+    pub received_at: DateTime<Utc>,
+    /// How ("Check 1042", "Cash").
+    pub method_label: Option<String>,
+    /// A note.
+    pub memo: Option<String>,
+    /// Which invoices it pays, by our id, and how much of each. What is
+    /// not applied stays as account credit.
+    pub applied_to: Vec<(InvoiceId, Decimal)>,
+}
+
+/// A card or bank account on file: the gateway's reusable token and what
+/// a customer recognises it by. Never a card number.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PaymentMethod {
+    /// Our id.
+    pub id: PaymentMethodId,
+    /// The account it belongs to.
+    pub account: AccountId,
+    /// The gateway's reusable token.
+    #[serde(skip)]
+    pub gateway_token: String,
+    /// "Visa", "Mastercard", "Bank account".
+    pub brand: String,
+    /// The last four digits.
+    pub last4: String,
+    /// Expiry month (1-12), for cards.
+    pub exp_month: Option<u8>,
+    /// Expiry year, for cards.
+    pub exp_year: Option<u16>,
+    /// Whether payments use it unless told otherwise.
+    pub is_default: bool,
+    /// Who added it.
+    pub added_by: Option<ContactId>,
+    /// When.
+    pub added_at: DateTime<Utc>,
+}
+
+impl PaymentMethod {
+    /// How customers see it ("Visa ending 4242").
+    pub fn label(&self) -> String {
+        format!("{} ending {}", self.brand, self.last4)
+    }
+
+    /// Whether a card's expiry month is before `today`'s.
+    pub fn is_expired(&self, today: NaiveDate) -> bool {
+        use chrono::Datelike;
+        match (self.exp_year, self.exp_month) {
+            (Some(year), Some(month)) => {
+                (i32::from(year), u32::from(month)) < (today.year(), today.month())
+            }
+            _ => false,
+        }
+    }
+}
+
+/// An autopay enrolment: the consent as given, and its withdrawal.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AutopayConsent {
+    /// Our id.
+    pub id: AutopayId,
+    /// The account.
+    pub account: AccountId,
+    /// The method autopay charges.
+    pub method: PaymentMethodId,
+    /// Who consented.
+    pub contact: ContactId,
+    /// The terms shown, word for word.
+    pub terms: String,
+    /// When.
+    pub consented_at: DateTime<Utc>,
+    /// When it was withdrawn.
+    pub withdrawn_at: Option<DateTime<Utc>>,
+    /// Who withdrew it.
+    pub withdrawn_by: Option<ContactId>,
+}
+
+/// An account's money at a glance.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AccountSummary {
+    /// The currency.
+    pub currency: Currency,
+    /// What the unpaid invoices still owe, less account credit; negative
+    /// when the account is in credit.
+    pub current_balance: Decimal,
+    /// What unpaid invoices past their due date still owe.
+    pub past_due: Decimal,
+    /// Unapplied payments and credits.
+    pub credit: Decimal,
+    /// How many invoices are unpaid.
+    pub unpaid_invoices: u64,
+    /// The last successful payment: amount and when.
+    pub last_payment: Option<(Decimal, DateTime<Utc>)>,
+}
+
+/// Turns a store's "not the same" into the customer's sentence.
+pub(crate) fn key_reused() -> PortalError {
+    PortalError::invalid(
+        "idempotency_key",
+        "was already used for a different payment; start a new payment",
+    )
+}
