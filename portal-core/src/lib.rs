@@ -35,6 +35,7 @@ pub mod tenancy;
 
 pub use error::PortalError;
 pub use portal::{
-    AccountOverview, AuthContext, DEFAULT_RESPONSE_FLOOR, HostApi, KnownFacts, LinkRequest,
-    NewSession, Portal, PortalBuilder, Stores, TokenInfo,
+    AccountOverview, AuthContext, AutopayStatus, DEFAULT_RESPONSE_FLOOR, HostApi, InvoiceDocument,
+    InvoiceList, KnownFacts, LinkRequest, MAX_PAYABLE_INVOICES, MAX_PAYMENT_METHODS, NewSession,
+    PaymentOptions, PaymentPreview, Portal, PortalBuilder, Stores, TokenInfo,
 };

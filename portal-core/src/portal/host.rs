@@ -16,7 +16,7 @@ use crate::tenancy::{PortalSettings, Tenant, TenantSlug};
 
 /// The host's side of the portal; get one with [`Portal::host`].
 pub struct HostApi<'a> {
-    portal: &'a Portal,
+    pub(super) portal: &'a Portal,
 }
 
 impl<'a> HostApi<'a> {

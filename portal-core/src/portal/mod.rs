@@ -4,13 +4,23 @@
 //! - `identity.rs`: registration, log-in, sessions, passwords, account switch
 //! - `host.rs`: the host's own API (tenants, accounts, contacts, invitations)
 //! - `customer.rs`: what a logged-in customer reads (dashboard, account)
+//! - `billing.rs`: a customer's invoices, payments, cards and statements
+//! - `host_billing.rs`: the host's invoices, payments and reconciling
 
+mod billing;
+#[cfg(test)]
+mod billing_tests;
 mod customer;
 mod host;
+mod host_billing;
 mod identity;
 #[cfg(test)]
 mod tests;
 
+pub use billing::{
+    AutopayStatus, InvoiceDocument, InvoiceList, MAX_PAYABLE_INVOICES, MAX_PAYMENT_METHODS,
+    PaymentOptions, PaymentPreview,
+};
 pub use customer::AccountOverview;
 pub use host::HostApi;
 pub use identity::{AuthContext, KnownFacts, LinkRequest, NewSession, TokenInfo};
@@ -20,10 +30,13 @@ use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use crate::access::{AccountScope, Actor, Permission, authorize};
+use crate::billing::PaymentGateway;
 use crate::error::PortalError;
 use crate::identity::{Argon2Hasher, OsTokens, PasswordHasher, TokenSource};
 use crate::outbox::{EventSink, Mailer, OutboxWorker};
-use crate::ports::{AccountStore, DashboardStore, IdentityStore, OutboxStore, Store, TenantStore};
+use crate::ports::{
+    AccountStore, BillingStore, DashboardStore, IdentityStore, OutboxStore, Store, TenantStore,
+};
 use crate::shared::{Clock, SystemClock, TenantId};
 use crate::tenancy::{Tenant, TenantSlug};
 
@@ -50,6 +63,7 @@ struct Inner {
     hasher: Arc<dyn PasswordHasher>,
     clock: Arc<dyn Clock>,
     tokens: Arc<dyn TokenSource>,
+    gateway: Option<Arc<dyn PaymentGateway>>,
     response_floor: Duration,
     tenants: RwLock<HashMap<TenantId, (Arc<Tenant>, Instant)>>,
     slugs: RwLock<HashMap<String, TenantId>>,
@@ -61,6 +75,7 @@ pub struct PortalBuilder {
     hasher: Option<Arc<dyn PasswordHasher>>,
     clock: Arc<dyn Clock>,
     tokens: Arc<dyn TokenSource>,
+    gateway: Option<Arc<dyn PaymentGateway>>,
     response_floor: Duration,
 }
 
@@ -87,6 +102,14 @@ impl PortalBuilder {
         self
     }
 
+    /// The payment gateway online payments, cards on file and refunds go
+    /// through. Without one, paying fails with an internal error (and is
+    /// logged), so a host that switches online payment on must set it.
+    pub fn gateway(mut self, gateway: Arc<dyn PaymentGateway>) -> Self {
+        self.gateway = Some(gateway);
+        self
+    }
+
     /// Replaces [`DEFAULT_RESPONSE_FLOOR`]; it should stay above what a
     /// known e-mail's work takes under load.
     pub fn response_floor(mut self, floor: Duration) -> Self {
@@ -106,6 +129,7 @@ impl PortalBuilder {
                 hasher,
                 clock: self.clock,
                 tokens: self.tokens,
+                gateway: self.gateway,
                 response_floor: self.response_floor,
                 tenants: RwLock::default(),
                 slugs: RwLock::default(),
@@ -128,6 +152,7 @@ impl Portal {
             hasher: None,
             clock: Arc::new(SystemClock),
             tokens: Arc::new(OsTokens),
+            gateway: None,
             response_floor: DEFAULT_RESPONSE_FLOOR,
         }
     }
@@ -270,6 +295,8 @@ pub struct Stores {
     pub outbox: Arc<dyn OutboxStore>,
     /// Dashboard reads.
     pub dashboard: Arc<dyn DashboardStore>,
+    /// Billing.
+    pub billing: Arc<dyn BillingStore>,
 }
 
 impl Stores {
@@ -280,7 +307,8 @@ impl Stores {
             accounts: store.clone(),
             identity: store.clone(),
             outbox: store.clone(),
-            dashboard: store,
+            dashboard: store.clone(),
+            billing: store,
         }
     }
 }

@@ -11,7 +11,8 @@ use crate::identity::{
     Contact, Credential, LoginCandidate, Membership, MockPasswordHasher, SessionKind,
 };
 use crate::ports::{
-    MockAccountStore, MockDashboardStore, MockIdentityStore, MockOutboxStore, MockTenantStore,
+    MockAccountStore, MockBillingStore, MockDashboardStore, MockIdentityStore, MockOutboxStore,
+    MockTenantStore,
 };
 use crate::shared::{AccountId, ContactId, ExternalId, FixedClock};
 use crate::tenancy::PortalSettings;
@@ -104,6 +105,7 @@ impl Mocks {
             identity: Arc::new(self.identity),
             outbox: Arc::new(MockOutboxStore::new()),
             dashboard: Arc::new(MockDashboardStore::new()),
+            billing: Arc::new(MockBillingStore::new()),
         };
         Portal::builder_with(stores)
             .hasher(Arc::new(self.hasher))

@@ -387,6 +387,12 @@ pub enum Feature {
     OnlinePayment,
     /// [`Features::card_on_file`]
     CardOnFile,
+    /// [`Features::prepayment`]
+    Prepayment,
+    /// [`Features::autopay`] (needs cards on file)
+    Autopay,
+    /// [`Features::partial_payment`]
+    PartialPayment,
     /// [`Features::statements`]
     Statements,
     /// [`Features::quotes`]
@@ -414,6 +420,9 @@ impl Features {
             Feature::Billing => self.billing,
             Feature::OnlinePayment => self.billing && self.online_payment,
             Feature::CardOnFile => self.billing && self.card_on_file,
+            Feature::Prepayment => self.billing && self.online_payment && self.prepayment,
+            Feature::Autopay => self.billing && self.card_on_file && self.autopay,
+            Feature::PartialPayment => self.billing && self.online_payment && self.partial_payment,
             Feature::Statements => self.billing && self.statements,
             Feature::Quotes => self.quotes,
             Feature::Services => self.services,

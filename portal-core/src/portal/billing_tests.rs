@@ -1,0 +1,543 @@
+//! Paying, with every port mocked: which store and gateway calls each
+//! outcome makes, and which it must never make (a mock without an
+//! expectation fails the test when called).
+
+use std::sync::{Arc, Mutex};
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use super::*;
+use crate::access::{ContactActor, Role, StaffActor};
+use crate::accounts::Account;
+use crate::billing::{
+    ChargeOutcome, IdempotencyKey, Invoice, InvoiceStatus, MethodChoice, MockPaymentGateway,
+    PayRequest, Payment, PaymentDetail, PaymentKind, PaymentSource, PaymentStart, PaymentStatus,
+    SandboxGateway, Settlement,
+};
+use crate::outbox::{DomainEvent, EmailKind, OutboxMessage};
+use crate::ports::{
+    MockAccountStore, MockBillingStore, MockDashboardStore, MockIdentityStore, MockOutboxStore,
+    MockTenantStore,
+};
+use crate::shared::{
+    AccountId, ContactId, Currency, EmailAddress, ExternalId, FixedClock, InvoiceId, PaymentId,
+    SessionId,
+};
+use crate::tenancy::{PortalSettings, Tenant, TenantSlug};
+
+struct Mocks {
+    tenant: Tenant,
+    contact: ContactId,
+    account: AccountId,
+    billing: MockBillingStore,
+    gateway: MockPaymentGateway,
+    identity: MockIdentityStore,
+    accounts: MockAccountStore,
+}
+
+impl Mocks {
+    fn new() -> Self {
+        Self {
+            tenant: Tenant {
+                id: TenantId::new(),
+                slug: TenantSlug::parse("acme").unwrap(),
+                base_url: "https://acme.test/portal/".parse().unwrap(),
+                settings: PortalSettings::default(),
+            },
+            contact: ContactId::new(),
+            account: AccountId::new(),
+            billing: MockBillingStore::new(),
+            gateway: MockPaymentGateway::new(),
+            identity: MockIdentityStore::new(),
+            accounts: MockAccountStore::new(),
+        }
+    }
+
+    fn actor(&self) -> Actor {
+        Actor::Contact(ContactActor {
+            tenant: self.tenant.id,
+            contact: self.contact,
+            account: self.account,
+            role: Role::Primary,
+            session: SessionId::new(),
+        })
+    }
+
+    /// The account owes `invoices` (payable amounts in cents).
+    fn owes(&mut self, invoices: Vec<Invoice>) {
+        self.billing
+            .expect_unpaid_invoices()
+            .returning(move |_, _| Ok(invoices.clone()));
+    }
+
+    /// Starting the payment answers `start`, recording what was asked.
+    fn begins(&mut self, start: PaymentStart) -> Arc<Mutex<Option<crate::billing::PaymentIntent>>> {
+        let seen = Arc::new(Mutex::new(None));
+        let record = seen.clone();
+        self.billing
+            .expect_begin_payment()
+            .times(1)
+            .returning(move |_, intent| {
+                *record.lock().unwrap() = Some(intent.clone());
+                Ok(start.clone())
+            });
+        seen
+    }
+
+    /// The payment reads back as pending, and settling answers with the
+    /// settlement applied; the messages written are recorded.
+    fn settles(&mut self, amount: Decimal) -> Arc<Mutex<Vec<OutboxMessage>>> {
+        let (account, contact) = (self.account, self.contact);
+        self.billing
+            .expect_tenant_payment()
+            .returning(move |_, id| {
+                Ok(Some(detail(
+                    id,
+                    account,
+                    contact,
+                    amount,
+                    PaymentStatus::Pending,
+                )))
+            });
+        let written = Arc::new(Mutex::new(Vec::new()));
+        let record = written.clone();
+        self.billing.expect_settle_payment().times(1).returning(
+            move |_, id, settlement, _, messages| {
+                record.lock().unwrap().extend(messages.iter().cloned());
+                let status = match settlement {
+                    Settlement::Succeeded { .. } => PaymentStatus::Succeeded,
+                    Settlement::Failed { .. } => PaymentStatus::Failed,
+                };
+                Ok(detail(id, account, contact, amount, status))
+            },
+        );
+        let tenant = self.tenant.id;
+        self.identity.expect_contact().returning(move |_, id| {
+            Ok(Some(crate::identity::Contact {
+                id,
+                tenant,
+                external_id: ExternalId::parse("c").unwrap(),
+                name: "Ada".into(),
+                email: Some(EmailAddress::parse("ada@example.com").unwrap()),
+                phone: None,
+                enabled: true,
+            }))
+        });
+        self.accounts.expect_account().returning(move |tenant, id| {
+            Ok(Some(Account {
+                id,
+                tenant,
+                external_id: ExternalId::parse("a").unwrap(),
+                number: "1001".into(),
+                name: "Ada's Bakery".into(),
+                address: Default::default(),
+                phone: None,
+                email: None,
+                postal_code: None,
+                custom_fields: Default::default(),
+                portal_enabled: true,
+                has_history: true,
+            }))
+        });
+        written
+    }
+
+    fn portal(self) -> (Portal, Tenant) {
+        let mut tenants = MockTenantStore::new();
+        let tenant = self.tenant.clone();
+        let served = tenant.clone();
+        tenants
+            .expect_tenant()
+            .returning(move |_| Ok(Some(served.clone())));
+        let stores = Stores {
+            tenants: Arc::new(tenants),
+            accounts: Arc::new(self.accounts),
+            identity: Arc::new(self.identity),
+            outbox: Arc::new(MockOutboxStore::new()),
+            dashboard: Arc::new(MockDashboardStore::new()),
+            billing: Arc::new(self.billing),
+        };
+        let portal = Portal::builder_with(stores)
+            .hasher(Arc::new(crate::identity::MockPasswordHasher::new()))
+            .clock(Arc::new(FixedClock::at(
+                "2026-11-23T09:00:00Z".parse().unwrap(),
+            )))
+            .gateway(Arc::new(self.gateway))
+            .build()
+            .unwrap();
+        (portal, tenant)
+    }
+}
+
+fn usd(cents: i64) -> Decimal {
+    Currency::USD.from_minor(cents)
+}
+
+fn invoice(account: AccountId, cents: i64) -> Invoice {
+    Invoice {
+        id: InvoiceId::new(),
+        account,
+        external_id: ExternalId::parse("inv").unwrap(),
+        number: format!("INV-{cents}"),
+        issued_on: NaiveDate::from_ymd_opt(2026, 10, 1).unwrap(),
+        due_on: NaiveDate::from_ymd_opt(2026, 10, 31).unwrap(),
+        currency: Currency::USD,
+        subtotal: usd(cents),
+        tax: usd(0),
+        total: usd(cents),
+        amount_paid: usd(0),
+        amount_pending: usd(0),
+        status: InvoiceStatus::Open,
+        has_host_pdf: false,
+        memo: None,
+        voided_at: None,
+    }
+}
+
+fn detail(
+    id: PaymentId,
+    account: AccountId,
+    contact: ContactId,
+    amount: Decimal,
+    status: PaymentStatus,
+) -> PaymentDetail {
+    PaymentDetail {
+        payment: Payment {
+            id,
+            account,
+            kind: PaymentKind::Payment,
+            source: PaymentSource::Portal,
+            status,
+            amount,
+            currency: Currency::USD,
+            applied: usd(0),
+            method_label: Some("Card".into()),
+            gateway_reference: None,
+            failure_message: None,
+            external_id: None,
+            contact: Some(contact),
+            memo: None,
+            received_at: "2026-11-23T09:00:00Z".parse().unwrap(),
+        },
+        allocations: Vec::new(),
+    }
+}
+
+fn pay_all(invoices: &[&Invoice], token: &str) -> PayRequest {
+    PayRequest {
+        idempotency_key: IdempotencyKey::parse("key-0000001").unwrap(),
+        invoices: invoices.iter().map(|invoice| (invoice.id, None)).collect(),
+        prepayment: None,
+        method: MethodChoice::NewToken {
+            token: token.into(),
+            save: false,
+        },
+    }
+}
+
+#[tokio::test]
+async fn a_successful_payment_charges_once_under_the_payment_id_and_writes_receipt_and_event() {
+    let mut mocks = Mocks::new();
+    let (a, b) = (
+        invoice(mocks.account, 10_000),
+        invoice(mocks.account, 2_550),
+    );
+    mocks.owes(vec![a.clone(), b.clone()]);
+    let intent = mocks.begins(PaymentStart::Started);
+    let written = mocks.settles(usd(12_550));
+    let charged = Arc::new(Mutex::new(None));
+    let record = charged.clone();
+    mocks
+        .gateway
+        .expect_charge()
+        .times(1)
+        .returning(move |request| {
+            *record.lock().unwrap() = Some(request.clone());
+            Ok(ChargeOutcome::Succeeded {
+                reference: "ch_1".into(),
+            })
+        });
+    let actor = mocks.actor();
+    let (portal, _) = mocks.portal();
+
+    let paid = portal
+        .pay(&actor, pay_all(&[&a, &b], "tok_visa"))
+        .await
+        .unwrap();
+
+    assert_eq!(paid.payment.status, PaymentStatus::Succeeded);
+    let intent = intent.lock().unwrap().clone().unwrap();
+    let request = charged.lock().unwrap().clone().unwrap();
+    assert_eq!(request.amount, usd(12_550));
+    assert_eq!(intent.amount, usd(12_550));
+    assert_eq!(request.idempotency_key, intent.id.to_string());
+    assert_eq!(intent.allocations.len(), 2);
+    let written = written.lock().unwrap();
+    assert!(written.iter().any(|m| matches!(m, OutboxMessage::Mail(mail) if matches!(&mail.kind, EmailKind::PaymentReceipt(r) if r.link.starts_with("https://acme.test/portal/billing/payments/")))));
+    assert!(written.iter().any(|m| matches!(
+        m,
+        OutboxMessage::Event(DomainEvent::PaymentSucceeded { .. })
+    )));
+}
+
+#[tokio::test]
+async fn a_decline_settles_as_failed_with_the_customers_message_and_no_receipt() {
+    let mut mocks = Mocks::new();
+    let a = invoice(mocks.account, 10_000);
+    mocks.owes(vec![a.clone()]);
+    mocks.begins(PaymentStart::Started);
+    let written = mocks.settles(usd(10_000));
+    mocks.gateway.expect_charge().times(1).returning(|_| {
+        Ok(ChargeOutcome::Declined {
+            code: "card_declined".into(),
+            message: "Your card was declined.".into(),
+        })
+    });
+    let actor = mocks.actor();
+    let (portal, _) = mocks.portal();
+
+    let paid = portal.pay(&actor, pay_all(&[&a], "tok_x")).await.unwrap();
+
+    assert_eq!(paid.payment.status, PaymentStatus::Failed);
+    let written = written.lock().unwrap();
+    assert!(written.iter().all(|m| !matches!(m, OutboxMessage::Mail(_))));
+    assert!(written.iter().any(|m| matches!(m, OutboxMessage::Event(DomainEvent::PaymentFailed { message, .. }) if message.contains("declined"))));
+}
+
+#[tokio::test]
+async fn a_timeout_leaves_the_payment_pending_and_never_settles() {
+    let mut mocks = Mocks::new();
+    let a = invoice(mocks.account, 10_000);
+    mocks.owes(vec![a.clone()]);
+    mocks.begins(PaymentStart::Started);
+    let (account, contact) = (mocks.account, mocks.contact);
+    mocks
+        .billing
+        .expect_tenant_payment()
+        .returning(move |_, id| {
+            Ok(Some(detail(
+                id,
+                account,
+                contact,
+                usd(10_000),
+                PaymentStatus::Pending,
+            )))
+        });
+    // No settle_payment expectation: settling would fail the test.
+    mocks
+        .gateway
+        .expect_charge()
+        .times(1)
+        .returning(|_| Err(crate::billing::GatewayError::Timeout));
+    let actor = mocks.actor();
+    let (portal, _) = mocks.portal();
+
+    let paid = portal.pay(&actor, pay_all(&[&a], "tok_x")).await.unwrap();
+    assert_eq!(paid.payment.status, PaymentStatus::Pending);
+}
+
+#[tokio::test]
+async fn a_repeated_key_is_answered_from_the_store_without_charging() {
+    let mut mocks = Mocks::new();
+    let a = invoice(mocks.account, 10_000);
+    mocks.owes(vec![a.clone()]);
+    let first = detail(
+        PaymentId::new(),
+        mocks.account,
+        mocks.contact,
+        usd(10_000),
+        PaymentStatus::Succeeded,
+    );
+    mocks.begins(PaymentStart::Replay(first.clone()));
+    // No charge expectation: charging would fail the test.
+    let actor = mocks.actor();
+    let (portal, _) = mocks.portal();
+    let again = portal.pay(&actor, pay_all(&[&a], "tok_x")).await.unwrap();
+    assert_eq!(again, first);
+}
+
+#[tokio::test]
+async fn a_key_reused_for_other_parameters_or_still_in_flight_is_refused_without_charging() {
+    for (start, reused) in [
+        (PaymentStart::KeyReused, true),
+        (
+            PaymentStart::InProgress(detail(
+                PaymentId::new(),
+                AccountId::new(),
+                ContactId::new(),
+                usd(1),
+                PaymentStatus::Pending,
+            )),
+            false,
+        ),
+    ] {
+        let mut mocks = Mocks::new();
+        let a = invoice(mocks.account, 10_000);
+        mocks.owes(vec![a.clone()]);
+        mocks.begins(start);
+        let actor = mocks.actor();
+        let (portal, _) = mocks.portal();
+        let error = portal
+            .pay(&actor, pay_all(&[&a], "tok_x"))
+            .await
+            .unwrap_err();
+        if reused {
+            assert!(matches!(
+                error,
+                PortalError::InvalidInput {
+                    field: "idempotency_key",
+                    ..
+                }
+            ));
+        } else {
+            assert!(matches!(error, PortalError::Conflict(_)));
+        }
+    }
+}
+
+#[tokio::test]
+async fn bad_requests_are_refused_before_anything_is_written_or_charged() {
+    let mocks = Mocks::new();
+    let a = invoice(mocks.account, 10_000);
+    let cases: Vec<(PayRequest, &str)> = vec![
+        // Part of an invoice while partial payment is off (the default).
+        (
+            PayRequest {
+                invoices: vec![(a.id, Some(usd(5_000)))],
+                ..pay_all(&[&a], "tok_x")
+            },
+            "amount",
+        ),
+        // More than the balance.
+        (
+            PayRequest {
+                invoices: vec![(a.id, Some(usd(10_001)))],
+                ..pay_all(&[&a], "tok_x")
+            },
+            "amount",
+        ),
+        // A negative amount.
+        (
+            PayRequest {
+                invoices: vec![(a.id, Some(usd(-100)))],
+                ..pay_all(&[&a], "tok_x")
+            },
+            "amount",
+        ),
+        // A card number instead of a token.
+        (pay_all(&[&a], "4242424242424242"), "token"),
+        // Nothing to pay.
+        (pay_all(&[], "tok_x"), "invoices"),
+    ];
+    for (request, field) in cases {
+        let mut mocks = Mocks::new();
+        mocks.account = a.account;
+        mocks.owes(vec![a.clone()]);
+        let actor = mocks.actor();
+        let (portal, _) = mocks.portal();
+        let error = portal.pay(&actor, request).await.unwrap_err();
+        assert!(
+            matches!(&error, PortalError::InvalidInput { field: f, .. } if *f == field),
+            "{field}: {error:?}"
+        );
+    }
+
+    // A prepayment while the tenant does not take them.
+    let mut mocks = Mocks::new();
+    mocks.owes(vec![]);
+    let actor = mocks.actor();
+    let (portal, _) = mocks.portal();
+    let request = PayRequest {
+        prepayment: Some(usd(5_000)),
+        ..pay_all(&[], "tok_x")
+    };
+    assert!(matches!(
+        portal.pay(&actor, request).await,
+        Err(PortalError::Forbidden(_))
+    ));
+}
+
+#[tokio::test]
+async fn staff_and_roles_without_the_permission_cannot_pay() {
+    let mocks = Mocks::new();
+    let a = invoice(mocks.account, 10_000);
+    let staff = Actor::Staff(StaffActor {
+        tenant: mocks.tenant.id,
+        staff: "kim@host".into(),
+        account: mocks.account,
+    });
+    let viewer = Actor::Contact(ContactActor {
+        tenant: mocks.tenant.id,
+        contact: mocks.contact,
+        account: mocks.account,
+        role: Role::Viewer,
+        session: SessionId::new(),
+    });
+    let (portal, _) = mocks.portal();
+    for actor in [staff, viewer] {
+        assert!(matches!(
+            portal.pay(&actor, pay_all(&[&a], "tok_x")).await,
+            Err(PortalError::Forbidden(_))
+        ));
+    }
+}
+
+#[tokio::test]
+async fn a_webhook_with_a_bad_signature_settles_nothing() {
+    let mocks = Mocks::new();
+    let tenant = mocks.tenant.id;
+    let mut stores_mocks = mocks;
+    stores_mocks.gateway = MockPaymentGateway::new();
+    stores_mocks
+        .gateway
+        .expect_verify_webhook()
+        .returning(|_, _, _| Err(crate::billing::WebhookError::BadSignature));
+    let (portal, _) = stores_mocks.portal();
+    let error = portal
+        .handle_payment_webhook(tenant, b"{}", "t=1,v1=00")
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        error,
+        PortalError::InvalidInput {
+            field: "signature",
+            ..
+        }
+    ));
+}
+
+#[tokio::test]
+async fn autopay_consent_must_quote_the_terms_shown() {
+    let mut mocks = Mocks::new();
+    mocks.tenant.settings.features.autopay = true;
+    let actor = mocks.actor();
+    let (portal, _) = mocks.portal();
+    let error = portal
+        .enrol_autopay(
+            &actor,
+            crate::shared::PaymentMethodId::new(),
+            "stale-digest",
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(error, PortalError::Conflict(_)));
+}
+
+#[tokio::test]
+async fn the_sandbox_gateway_plugs_into_the_builder() {
+    let mocks = Mocks::new();
+    let stores = Stores {
+        tenants: Arc::new(MockTenantStore::new()),
+        accounts: Arc::new(mocks.accounts),
+        identity: Arc::new(mocks.identity),
+        outbox: Arc::new(MockOutboxStore::new()),
+        dashboard: Arc::new(MockDashboardStore::new()),
+        billing: Arc::new(mocks.billing),
+    };
+    let portal = Portal::builder_with(stores)
+        .hasher(Arc::new(crate::identity::MockPasswordHasher::new()))
+        .gateway(Arc::new(SandboxGateway::default()))
+        .build();
+    assert!(portal.is_ok());
+}

@@ -1,0 +1,145 @@
+//! The host's billing API: it pushes invoices in, records payments and
+//! credits taken outside the portal, voids invoices, and settles payments
+//! whose gateway answer was lost.
+
+use chrono::Duration;
+use rust_decimal::Decimal;
+
+use super::HostApi;
+use crate::billing::{
+    ExternalPayment, Invoice, InvoiceUpsert, PayableInvoice, PaymentDetail, allocate_selection,
+};
+use crate::error::PortalError;
+use crate::shared::{InvoiceId, PaymentId, TenantId};
+
+impl HostApi<'_> {
+    /// Creates or updates an invoice by the host's id (idempotent); the
+    /// portal computes its totals by the rule in [`crate::billing`].
+    /// `Conflict` when it is void or its new total is below what is
+    /// already paid on it.
+    ///
+    /// ```
+    /// # async fn demo(portal: &portal_core::Portal, tenant: portal_core::shared::TenantId, account: portal_core::shared::AccountId) -> Result<(), portal_core::PortalError> {
+    /// use portal_core::billing::{InvoiceLine, InvoiceUpsert};
+    /// use portal_core::shared::{Currency, ExternalId};
+    /// use rust_decimal::Decimal;
+    /// let day = |d| chrono::NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
+    /// let invoice = portal.host().upsert_invoice(tenant, &InvoiceUpsert {
+    ///     external_id: ExternalId::parse("inv-1042")?,
+    ///     account,
+    ///     number: "INV-1042".into(),
+    ///     issued_on: day(1),
+    ///     due_on: day(30),
+    ///     currency: Currency::USD,
+    ///     lines: vec![InvoiceLine {
+    ///         description: "Quarterly pest control".into(),
+    ///         quantity: Decimal::ONE,
+    ///         unit_price: Decimal::new(12000, 2),
+    ///         tax_rate: Decimal::new(825, 2),
+    ///     }],
+    ///     memo: None,
+    ///     pdf: None,
+    /// }).await?;
+    /// assert_eq!(invoice.total, Decimal::new(12990, 2));
+    /// # Ok(()) }
+    /// ```
+    pub async fn upsert_invoice(
+        &self,
+        tenant: TenantId,
+        invoice: &InvoiceUpsert,
+    ) -> Result<Invoice, PortalError> {
+        let settings = &self.portal.tenant(tenant).await?.settings;
+        let totals = invoice.validate(settings.currency())?;
+        let now = self.portal.inner.clock.now();
+        Ok(self
+            .portal
+            .billing()
+            .upsert_invoice(tenant, invoice, &totals, now)
+            .await?)
+    }
+
+    /// Voids an invoice; what was paid on it becomes account credit.
+    pub async fn void_invoice(
+        &self,
+        tenant: TenantId,
+        invoice: InvoiceId,
+    ) -> Result<Invoice, PortalError> {
+        let now = self.portal.inner.clock.now();
+        Ok(self
+            .portal
+            .billing()
+            .void_invoice(tenant, invoice, now)
+            .await?)
+    }
+
+    /// Records a payment or credit taken outside the portal (cash, check,
+    /// phone, a credit memo), applied to the invoices it names; the rest
+    /// stays as account credit. Idempotent by the host's id.
+    pub async fn record_payment(
+        &self,
+        tenant: TenantId,
+        payment: &ExternalPayment,
+    ) -> Result<PaymentDetail, PortalError> {
+        let settings = &self.portal.tenant(tenant).await?.settings;
+        let currency = settings.currency();
+        if payment.currency != currency {
+            return Err(PortalError::invalid(
+                "currency",
+                format!("must be the portal's currency, {currency}"),
+            ));
+        }
+        if payment.amount <= Decimal::ZERO || currency.to_minor(payment.amount).is_none() {
+            return Err(PortalError::invalid(
+                "amount",
+                "must be more than zero, in whole minor units",
+            ));
+        }
+        // The shape of `applied_to` is checked here; the balances, which
+        // can change under us, by the store's conditional updates.
+        let shaped: Vec<PayableInvoice> = payment
+            .applied_to
+            .iter()
+            .map(|(id, amount)| PayableInvoice {
+                id: *id,
+                number: id.to_string(),
+                issued_on: chrono::NaiveDate::MIN,
+                due_on: chrono::NaiveDate::MIN,
+                payable: *amount,
+            })
+            .collect();
+        let chosen: Vec<_> = payment
+            .applied_to
+            .iter()
+            .map(|(id, a)| (*id, Some(*a)))
+            .collect();
+        allocate_selection(&chosen, &shaped, currency, true)?;
+        let applied: Decimal = payment.applied_to.iter().map(|(_, amount)| *amount).sum();
+        if applied > payment.amount {
+            return Err(PortalError::invalid(
+                "applied_to",
+                "adds up to more than the payment",
+            ));
+        }
+        Ok(self
+            .portal
+            .billing()
+            .record_external_payment(tenant, PaymentId::new(), payment, &[])
+            .await?)
+    }
+
+    /// Settles the tenant's payments left pending by a gateway timeout for
+    /// more than a minute: asks the gateway what became of each charge;
+    /// a charge the gateway never saw, after 15 minutes, is failed (nothing
+    /// was charged, and the invoices it held are released). Run it every
+    /// few minutes; returns how many payments it settled.
+    pub async fn reconcile_payments(&self, tenant: TenantId) -> Result<usize, PortalError> {
+        let now = self.portal.inner.clock.now();
+        self.portal
+            .reconcile(
+                tenant,
+                now - Duration::minutes(1),
+                now - Duration::minutes(15),
+            )
+            .await
+    }
+}
