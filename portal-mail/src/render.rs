@@ -147,6 +147,30 @@ pub fn render(mail: &Email) -> Result<RenderedMail, RenderError> {
                 PasswordChangedHtml { v: &view }.render(),
             )
         }
+        EmailKind::PaymentReceipt(receipt) => {
+            let link = checked_link(&receipt.link, kind_name)?;
+            let currency = receipt.currency;
+            let view = ReceiptView {
+                frame: &frame,
+                link,
+                account: one_line(&receipt.account),
+                amount: currency.format(receipt.amount),
+                method: one_line(&receipt.method_label),
+                reference: one_line(&receipt.reference),
+                paid: when(&receipt.paid_at),
+                lines: receipt
+                    .allocations
+                    .iter()
+                    .map(|a| (one_line(&a.invoice_number), currency.format(a.amount)))
+                    .collect(),
+                credit: (receipt.credit > rust_decimal::Decimal::ZERO)
+                    .then(|| currency.format(receipt.credit)),
+            };
+            (
+                ReceiptText { v: &view }.render(),
+                ReceiptHtml { v: &view }.render(),
+            )
+        }
     };
     Ok(RenderedMail {
         subject,
@@ -163,6 +187,7 @@ pub(crate) fn kind_name(kind: &EmailKind) -> &'static str {
         EmailKind::ResetPassword { .. } => "reset_password",
         EmailKind::Invitation { .. } => "invitation",
         EmailKind::PasswordChanged { .. } => "password_changed",
+        EmailKind::PaymentReceipt(_) => "payment_receipt",
     }
 }
 
@@ -180,6 +205,10 @@ fn subject(kind: &EmailKind, business: &str) -> String {
             format!("You are invited to the {business} customer portal")
         }
         EmailKind::PasswordChanged { .. } => format!("Your password for {business} was changed"),
+        EmailKind::PaymentReceipt(receipt) => format!(
+            "Receipt for your {} payment to {business}",
+            receipt.currency.format(receipt.amount)
+        ),
     }
 }
 
@@ -240,6 +269,21 @@ struct ChangedView<'a> {
     changed: &'a str,
 }
 
+/// A payment receipt: every value already formatted for reading.
+struct ReceiptView<'a> {
+    frame: &'a Frame<'a>,
+    link: &'a str,
+    account: String,
+    amount: String,
+    method: String,
+    reference: String,
+    paid: String,
+    /// Invoice number and the amount applied to it.
+    lines: Vec<(String, String)>,
+    /// What became account credit, if anything.
+    credit: Option<String>,
+}
+
 // One wrapper per template file: askama ties a struct to one path, and the
 // text and HTML versions share the view they render.
 
@@ -289,6 +333,18 @@ struct PasswordChangedText<'a> {
 #[template(path = "password_changed.html")]
 struct PasswordChangedHtml<'a> {
     v: &'a ChangedView<'a>,
+}
+
+#[derive(Template)]
+#[template(path = "payment_receipt.txt")]
+struct ReceiptText<'a> {
+    v: &'a ReceiptView<'a>,
+}
+
+#[derive(Template)]
+#[template(path = "payment_receipt.html")]
+struct ReceiptHtml<'a> {
+    v: &'a ReceiptView<'a>,
 }
 
 #[cfg(test)]

@@ -10,8 +10,73 @@ fn link_of(kind: &EmailKind) -> Option<&str> {
         EmailKind::SetPassword { link, .. }
         | EmailKind::ResetPassword { link, .. }
         | EmailKind::Invitation { link, .. } => Some(link),
-        EmailKind::PasswordChanged { .. } => None,
+        EmailKind::PasswordChanged { .. } | EmailKind::PaymentReceipt(_) => None,
     }
+}
+
+#[test]
+fn a_receipt_lists_the_amount_method_invoices_and_credit_and_links_to_the_portal() {
+    use portal_core::billing::Allocation;
+    use portal_core::outbox::Receipt;
+    use portal_core::shared::{Currency, InvoiceId, PaymentId};
+    use rust_decimal::Decimal;
+    let receipt = Receipt {
+        payment: PaymentId::new(),
+        account: "Ada's <Bakery> (1001)".into(),
+        amount: Decimal::new(15_000, 2),
+        currency: Currency::USD,
+        method_label: "Visa ending 4242".into(),
+        reference: "ch_sandbox_1".into(),
+        paid_at: expiry(),
+        allocations: vec![
+            Allocation {
+                invoice: InvoiceId::new(),
+                invoice_number: "INV-1".into(),
+                amount: Decimal::new(10_000, 2),
+            },
+            Allocation {
+                invoice: InvoiceId::new(),
+                invoice_number: "INV-2".into(),
+                amount: Decimal::new(2_500, 2),
+            },
+        ],
+        credit: Decimal::new(2_500, 2),
+        link: format!("{LINK}/billing/payments/1"),
+    };
+    let mail = render(&mail_to(
+        "ada@example.com",
+        EmailKind::PaymentReceipt(receipt),
+    ))
+    .unwrap();
+    assert_eq!(
+        mail.subject,
+        "Receipt for your 150.00 USD payment to Acme Plumbing"
+    );
+    for body in [&mail.text, &mail.html] {
+        for expected in [
+            "150.00 USD",
+            "Visa ending 4242",
+            "ch_sandbox_1",
+            "INV-1",
+            "100.00 USD",
+            "INV-2",
+            "25.00 USD",
+            "Account credit",
+        ] {
+            assert!(body.contains(expected), "missing {expected}: {body}");
+        }
+    }
+    assert!(
+        mail.text
+            .lines()
+            .any(|line| line == format!("{LINK}/billing/payments/1"))
+    );
+    assert!(
+        mail.html.contains("Ada&#39;s &#60;Bakery&#62;")
+            || mail.html.contains("Ada&#x27;s &lt;Bakery&gt;"),
+        "{}",
+        mail.html
+    );
 }
 
 #[test]
