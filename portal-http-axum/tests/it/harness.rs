@@ -13,12 +13,15 @@ use tower::ServiceExt;
 
 use portal_core::Portal;
 use portal_core::access::Role;
+use portal_core::billing::{Invoice, InvoiceLine, InvoiceUpsert, SandboxGateway};
 use portal_core::accounts::{AccountUpsert, Address};
 use portal_core::identity::{Argon2Hasher, ContactUpsert};
 use portal_core::outbox::{DeliveryError, Email, EmailKind, Mailer, NoEvents};
 use portal_core::shared::{
-    AccountId, ContactId, EmailAddress, ExternalId, FixedClock, PhoneNumber, PostalCode, TenantId,
+    AccountId, ContactId, Currency, EmailAddress, ExternalId, FixedClock, PhoneNumber, PostalCode,
+    TenantId,
 };
+use rust_decimal::Decimal;
 use portal_core::tenancy::{PortalSettings, Tenant};
 use portal_http_axum::{HttpConfig, router};
 
@@ -92,6 +95,8 @@ pub struct TestApp {
     pub clock: Arc<FixedClock>,
     pub mailbox: Mailbox,
     pub seeded: Seeded,
+    /// The sandbox gateway payments go through.
+    pub gateway: Arc<SandboxGateway>,
 }
 
 pub fn account(
@@ -132,14 +137,27 @@ pub fn contact(external: &str, name: &str, email: &str, phone: Option<&str>) -> 
     }
 }
 
+/// The sandbox gateway every test app pays through; its webhooks are
+/// signed with this secret.
+pub const WEBHOOK_SECRET: &str = "whsec_test";
+
 pub async fn new_portal(clock: Arc<FixedClock>) -> (Portal, portal_store_sqlx::SqliteStore) {
+    let (portal, store, _) = new_portal_with_gateway(clock).await;
+    (portal, store)
+}
+
+pub async fn new_portal_with_gateway(
+    clock: Arc<FixedClock>,
+) -> (Portal, portal_store_sqlx::SqliteStore, Arc<SandboxGateway>) {
     let store = portal_store_sqlx::SqliteStore::in_memory().await.unwrap();
+    let gateway = Arc::new(SandboxGateway::new(WEBHOOK_SECRET));
     let portal = Portal::builder(Arc::new(store.clone()))
         .hasher(Arc::new(Argon2Hasher::insecure_for_tests()))
         .clock(clock)
+        .gateway(gateway.clone())
         .build()
         .unwrap();
-    (portal, store)
+    (portal, store, gateway)
 }
 
 /// Seeds one tenant ("acme") with accounts A, B, C and one with the portal off.
@@ -285,7 +303,7 @@ impl TestApp {
         configure: impl FnOnce(HttpConfig) -> HttpConfig,
     ) -> Self {
         let clock = Arc::new(FixedClock::at("2026-11-23T09:00:00Z".parse().unwrap()));
-        let (portal, store) = new_portal(clock.clone()).await;
+        let (portal, store, gateway) = new_portal_with_gateway(clock.clone()).await;
         let seeded = seed(&portal, "acme", settings).await;
         let config = configure(HttpConfig {
             auth_rate_limit: None,
@@ -299,7 +317,43 @@ impl TestApp {
             clock,
             mailbox: Mailbox::default(),
             seeded,
+            gateway,
         }
+    }
+
+    /// Gives `account` an invoice through the host API: one line of
+    /// `cents` (no tax), issued 30 days before `due_on`. `number` is also
+    /// its external id.
+    pub async fn invoice(
+        &self,
+        account: AccountId,
+        number: &str,
+        cents: i64,
+        due_on: chrono::NaiveDate,
+    ) -> Invoice {
+        self.portal
+            .host()
+            .upsert_invoice(
+                self.tenant_id(),
+                &InvoiceUpsert {
+                    external_id: ExternalId::parse(number).unwrap(),
+                    account,
+                    number: number.into(),
+                    issued_on: due_on - chrono::Duration::days(30),
+                    due_on,
+                    currency: Currency::USD,
+                    lines: vec![InvoiceLine {
+                        description: format!("Service for {number}"),
+                        quantity: Decimal::ONE,
+                        unit_price: Currency::USD.from_minor(cents),
+                        tax_rate: Decimal::ZERO,
+                    }],
+                    memo: None,
+                    pdf: None,
+                },
+            )
+            .await
+            .unwrap()
     }
 
     pub fn tenant_id(&self) -> TenantId {
