@@ -13,9 +13,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use crate::access::{AccountScope, Role};
 use crate::accounts::{Account, AccountUpsert, Communication};
 use crate::billing::{
-    AccountSummary, Allocation, AutopayConsent, ExternalPayment, Invoice, InvoiceDetail,
-    InvoiceQuery, InvoiceTotals, InvoiceUpsert, Payment, PaymentDetail, PaymentIntent,
-    PaymentMethod, PaymentStart, Settlement, StatementParts, StatementRange,
+    AccountSummary, Allocation, AutopayConsent, ExternalPayment, IdempotencyKey, Invoice,
+    InvoiceDetail, InvoiceQuery, InvoiceTotals, InvoiceUpsert, Payment, PaymentDetail,
+    PaymentIntent, PaymentMethod, PaymentStart, Settlement, StatementParts, StatementRange,
 };
 use crate::dashboard::{Dashboard, PanelSelection};
 use crate::identity::{
@@ -465,6 +465,16 @@ pub trait BillingStore: Send + Sync {
         zone: chrono_tz::Tz,
     ) -> Result<StatementParts, StoreError>;
 
+    /// The answer for an idempotency key the account used before: `None`
+    /// when it has no payment with `key`; `KeyReused` when that payment's
+    /// fingerprint is not `fingerprint`; otherwise `InProgress` (pending) or
+    /// `Replay` (settled) with the payment. Writes nothing.
+    async fn payment_attempt(
+        &self,
+        scope: &AccountScope,
+        key: &IdempotencyKey,
+        fingerprint: &str,
+    ) -> Result<Option<PaymentStart>, StoreError>;
     /// Starts a portal payment. When the account has a payment with the
     /// intent's idempotency key, answers from it (see [`PaymentStart`]) and
     /// writes nothing. Otherwise holds each allocation on its invoice and

@@ -291,17 +291,34 @@ pub struct PaymentIntent {
 }
 
 impl PaymentIntent {
-    /// A stable hash of what was asked: the invoices and amounts (in a
-    /// fixed order), the prepayment and the method. A reused key with a
-    /// different fingerprint is refused.
+    /// A stable hash of what was asked, as it was asked: the invoices
+    /// with their requested amounts (in a fixed order; `None` is "what is
+    /// payable"), the prepayment and the method. It is computed before any
+    /// balance is read, so a retry after the first attempt paid the
+    /// invoices still matches it. A reused key with a different
+    /// fingerprint is refused.
+    ///
+    /// ```
+    /// use portal_core::billing::{MethodChoice, PaymentIntent};
+    /// use portal_core::shared::InvoiceId;
+    /// let (a, b) = (InvoiceId::new(), InvoiceId::new());
+    /// let card = MethodChoice::NewToken { token: "tok".into(), save: false };
+    /// assert_eq!(
+    ///     PaymentIntent::fingerprint_of(&[(a, None), (b, None)], None, &card),
+    ///     PaymentIntent::fingerprint_of(&[(b, None), (a, None)], None, &card),
+    /// );
+    /// ```
     pub fn fingerprint_of(
-        allocations: &[(InvoiceId, Decimal)],
-        prepayment: Decimal,
+        invoices: &[(InvoiceId, Option<Decimal>)],
+        prepayment: Option<Decimal>,
         method: &MethodChoice,
     ) -> String {
-        let mut sorted: Vec<_> = allocations
+        let amount = |amount: Option<Decimal>| {
+            amount.map_or_else(|| "all".to_owned(), |a| a.normalize().to_string())
+        };
+        let mut sorted: Vec<_> = invoices
             .iter()
-            .map(|(id, amount)| format!("{id}={}", amount.normalize()))
+            .map(|(id, requested)| format!("{id}={}", amount(*requested)))
             .collect();
         sorted.sort();
         let method = match method {
@@ -311,7 +328,7 @@ impl PaymentIntent {
         let text = format!(
             "{}|prepay={}|{method}",
             sorted.join(","),
-            prepayment.normalize()
+            amount(prepayment)
         );
         hex::encode(Sha256::digest(text.as_bytes()))
     }

@@ -279,6 +279,19 @@ impl Portal {
         let currency = tenant.settings.currency();
         let gateway = self.gateway()?.clone();
 
+        // A retry is answered from the first attempt before any balance is
+        // read: after a success the invoices are paid, and re-validating
+        // them would refuse the very request that paid them.
+        let fingerprint =
+            PaymentIntent::fingerprint_of(&request.invoices, request.prepayment, &request.method);
+        if let Some(earlier) = self
+            .billing()
+            .payment_attempt(&scope, &request.idempotency_key, &fingerprint)
+            .await?
+        {
+            return answer_from_earlier(earlier);
+        }
+
         let prepayment = match request.prepayment {
             Some(amount) if !amount.is_zero() => {
                 if !features.is_on(Feature::Prepayment) {
@@ -314,12 +327,10 @@ impl Portal {
                 None
             }
         };
-        let chosen: Vec<(InvoiceId, Decimal)> =
-            allocations.iter().map(|a| (a.invoice, a.amount)).collect();
         let intent = PaymentIntent {
             id: PaymentId::new(),
             idempotency_key: request.idempotency_key.clone(),
-            fingerprint: PaymentIntent::fingerprint_of(&chosen, prepayment, &request.method),
+            fingerprint,
             amount,
             currency,
             allocations,
@@ -333,17 +344,10 @@ impl Portal {
             source: PaymentSource::Portal,
             at: self.inner.clock.now(),
         };
+        // A concurrent request with the same key may have started first.
         match self.billing().begin_payment(&scope, &intent).await? {
             PaymentStart::Started => {}
-            PaymentStart::Replay(detail) => return Ok(detail),
-            PaymentStart::InProgress(_) => {
-                return Err(PortalError::Conflict(
-                    "This payment is still being processed. Check your payment history in a \
-                     moment before trying again."
-                        .to_owned(),
-                ));
-            }
-            PaymentStart::KeyReused => return Err(crate::billing::payment::key_reused()),
+            earlier => return answer_from_earlier(earlier),
         }
 
         // The payment is recorded and its invoices held: from here on every
@@ -925,6 +929,23 @@ impl Portal {
             }
             other => other.map(|_| ()),
         }
+    }
+}
+
+/// What a retried payment request gets: the first attempt's result, or why
+/// it cannot have one.
+fn answer_from_earlier(earlier: PaymentStart) -> Result<PaymentDetail, PortalError> {
+    match earlier {
+        PaymentStart::Replay(detail) => Ok(detail),
+        PaymentStart::InProgress(_) => Err(PortalError::Conflict(
+            "This payment is still being processed. Check your payment history in a moment \
+             before trying again."
+                .to_owned(),
+        )),
+        PaymentStart::KeyReused => Err(crate::billing::payment::key_reused()),
+        PaymentStart::Started => Err(PortalError::Internal(
+            "a payment attempt was reported as started".to_owned(),
+        )),
     }
 }
 

@@ -71,8 +71,16 @@ impl Mocks {
             .returning(move |_, _| Ok(invoices.clone()));
     }
 
+    /// The key is new: no earlier attempt.
+    fn fresh_key(&mut self) {
+        self.billing
+            .expect_payment_attempt()
+            .returning(|_, _, _| Ok(None));
+    }
+
     /// Starting the payment answers `start`, recording what was asked.
     fn begins(&mut self, start: PaymentStart) -> Arc<Mutex<Option<crate::billing::PaymentIntent>>> {
+        self.fresh_key();
         let seen = Arc::new(Mutex::new(None));
         let record = seen.clone();
         self.billing
@@ -338,10 +346,11 @@ async fn a_timeout_leaves_the_payment_pending_and_never_settles() {
 }
 
 #[tokio::test]
-async fn a_repeated_key_is_answered_from_the_store_without_charging() {
+async fn a_repeated_key_is_answered_from_the_first_attempt_even_once_the_invoices_are_paid() {
     let mut mocks = Mocks::new();
     let a = invoice(mocks.account, 10_000);
-    mocks.owes(vec![a.clone()]);
+    // The first attempt paid the invoice: nothing is payable any more, and
+    // neither balances, nor the start, nor the gateway may be consulted.
     let first = detail(
         PaymentId::new(),
         mocks.account,
@@ -349,8 +358,12 @@ async fn a_repeated_key_is_answered_from_the_store_without_charging() {
         usd(10_000),
         PaymentStatus::Succeeded,
     );
-    mocks.begins(PaymentStart::Replay(first.clone()));
-    // No charge expectation: charging would fail the test.
+    let answer = first.clone();
+    mocks
+        .billing
+        .expect_payment_attempt()
+        .times(1)
+        .returning(move |_, _, _| Ok(Some(PaymentStart::Replay(answer.clone()))));
     let actor = mocks.actor();
     let (portal, _) = mocks.portal();
     let again = portal.pay(&actor, pay_all(&[&a], "tok_x")).await.unwrap();
@@ -359,23 +372,32 @@ async fn a_repeated_key_is_answered_from_the_store_without_charging() {
 
 #[tokio::test]
 async fn a_key_reused_for_other_parameters_or_still_in_flight_is_refused_without_charging() {
-    for (start, reused) in [
+    let pending = detail(
+        PaymentId::new(),
+        AccountId::new(),
+        ContactId::new(),
+        usd(1),
+        PaymentStatus::Pending,
+    );
+    // Found before starting, and found by a start that lost a race.
+    for (earlier, at_start) in [
+        (PaymentStart::KeyReused, false),
+        (PaymentStart::InProgress(pending.clone()), false),
         (PaymentStart::KeyReused, true),
-        (
-            PaymentStart::InProgress(detail(
-                PaymentId::new(),
-                AccountId::new(),
-                ContactId::new(),
-                usd(1),
-                PaymentStatus::Pending,
-            )),
-            false,
-        ),
+        (PaymentStart::InProgress(pending), true),
     ] {
+        let reused = earlier == PaymentStart::KeyReused;
         let mut mocks = Mocks::new();
         let a = invoice(mocks.account, 10_000);
-        mocks.owes(vec![a.clone()]);
-        mocks.begins(start);
+        if at_start {
+            mocks.owes(vec![a.clone()]);
+            mocks.begins(earlier);
+        } else {
+            mocks
+                .billing
+                .expect_payment_attempt()
+                .returning(move |_, _, _| Ok(Some(earlier.clone())));
+        }
         let actor = mocks.actor();
         let (portal, _) = mocks.portal();
         let error = portal
@@ -433,6 +455,7 @@ async fn bad_requests_are_refused_before_anything_is_written_or_charged() {
     for (request, field) in cases {
         let mut mocks = Mocks::new();
         mocks.account = a.account;
+        mocks.fresh_key();
         mocks.owes(vec![a.clone()]);
         let actor = mocks.actor();
         let (portal, _) = mocks.portal();
@@ -445,6 +468,7 @@ async fn bad_requests_are_refused_before_anything_is_written_or_charged() {
 
     // A prepayment while the tenant does not take them.
     let mut mocks = Mocks::new();
+    mocks.fresh_key();
     mocks.owes(vec![]);
     let actor = mocks.actor();
     let (portal, _) = mocks.portal();
