@@ -293,12 +293,11 @@ async fn play(store: &dyn Store, tenant: &Tenant, n: usize, steps: Vec<Step>) {
                 cents,
                 share,
             } => {
-                let applied: Vec<(&Invoice, i64)> = Vec::new();
                 let target = pick(&invoice, &invoices);
-                let applied = match &target {
-                    Some(invoice) => vec![(invoice, share.min(cents))],
-                    None => applied,
-                };
+                let applied: Vec<(&Invoice, i64)> = target
+                    .iter()
+                    .map(|invoice| (invoice, share.min(cents)))
+                    .collect();
                 let payment = external(
                     &format!("X{n}-{k}"),
                     &books.account,
