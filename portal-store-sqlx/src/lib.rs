@@ -35,18 +35,24 @@
 //! | ids | `UUID` | `BLOB`, the UUID's 16 bytes (sqlx's `Uuid` encoding) |
 //! | timestamps | `TIMESTAMPTZ` | `INTEGER` unix microseconds, UTC |
 //! | dates | `DATE` | `TEXT` `YYYY-MM-DD` |
-//! | money | `NUMERIC(19,4)` | `TEXT` decimal, e.g. `120.50` |
+//! | money | `BIGINT` whole minor units (cents) | `INTEGER` whole minor units |
+//! | line quantities, prices, tax rates | `TEXT` decimal | `TEXT` decimal |
 //! | documents | `JSONB` | `TEXT` JSON |
+//! | files (invoice PDFs) | `BYTEA` | `BLOB` |
 //! | booleans | `BOOLEAN` | `INTEGER` 0/1 |
 //!
-//! Money is read back as text into [`rust_decimal::Decimal`]; no float is
-//! involved anywhere. Timestamps keep microseconds on both.
+//! Money columns end in `_minor` and hold whole minor units of the row's
+//! currency ([`portal_core::shared::Currency::to_minor`]), so sums, filters
+//! and sorts are integer SQL, identical on both; they become
+//! [`rust_decimal::Decimal`] through `Currency::from_minor`. Line values
+//! are decimal text, only stored and shown. No float is involved anywhere.
+//! Timestamps keep microseconds on both.
 //!
 //! ## Modules
 //!
 //! - `common/`: what both databases share. Every port is written once
-//!   there (`tenancy`, `accounts`, `identity`, `outbox`, `dashboard`, and
-//!   `ports`, which implements core's traits for both stores), as SQL that
+//!   there (`tenancy`, `accounts`, `identity`, `outbox`, `dashboard`,
+//!   `billing`, and `ports`, which implements core's traits for both stores), as SQL that
 //!   runs unchanged on both, over a small seam (`Conn`: run a statement with
 //!   bound `Arg`s; `Dialect`: the few statements that differ, such as row
 //!   locks; `Backend`: where a store's transactions and connections come
@@ -64,7 +70,12 @@
 //! for one contact queue, always taking their locks in the same order; on
 //! SQLite every write transaction holds the database's write lock from
 //! `BEGIN IMMEDIATE`. Outbox rows are claimed under a fresh lease id, and
-//! only that lease completes or fails them.
+//! only that lease completes or fails them. Money moves are conditional
+//! updates (an invoice takes a payment only while what it has payable
+//! covers it), taking row locks in one order: invoices by id, then
+//! payments by id; idempotency keys and external ids are unique indexes
+//! written with `ON CONFLICT DO NOTHING`, so racing duplicates find the
+//! first instead of failing.
 
 mod common;
 mod error;
