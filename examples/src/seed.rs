@@ -8,11 +8,15 @@ use chrono::{Duration, Utc};
 use std::collections::BTreeMap;
 
 use portal_core::access::Role;
+use portal_core::accounts::Account;
 use portal_core::accounts::{AccountUpsert, Address};
+use portal_core::billing::{ExternalPayment, InvoiceLine, InvoiceUpsert, PaymentKind};
 use portal_core::identity::ContactUpsert;
+use portal_core::shared::Currency;
 use portal_core::shared::{EmailAddress, ExternalId, PhoneNumber, PostalCode};
 use portal_core::tenancy::{PortalSettings, SocialLink, Tenant};
 use portal_core::{KnownFacts, Portal, PortalError};
+use rust_decimal::Decimal;
 
 /// The password every demo contact gets.
 pub const DEMO_PASSWORD: &str = "demo-portal-2026";
@@ -179,6 +183,10 @@ fn settings() -> anyhow::Result<PortalSettings> {
         editable_custom_fields: vec!["Preferred day".into()],
         ..PortalSettings::default()
     };
+    // Show every billing feature in the demo.
+    settings.features.prepayment = true;
+    settings.features.partial_payment = true;
+    settings.features.autopay = true;
     settings.branding.primary_color = "#1d5c3a".into();
     settings.branding.accent_color = "#0b5cad".into();
     settings.contact.email = Some(EmailAddress::parse("office@greenleaf.example")?);
@@ -277,6 +285,7 @@ pub async fn seed_demo(portal: &Portal, base_url: &str) -> anyhow::Result<Tenant
             Err(other) => return Err(other.into()),
         }
     }
+    seed_billing(portal, &tenant, &ids).await?;
     if !is_new {
         // The communications log is append-only: seed it once.
         return Ok(tenant);
@@ -321,4 +330,173 @@ pub async fn seed_demo(portal: &Portal, base_url: &str) -> anyhow::Result<Tenant
         .await?;
     }
     Ok(tenant)
+}
+
+/// One demo invoice: account, number, lines (description, quantity,
+/// unit price in cents), days from today to its due date.
+type DemoInvoice = (
+    &'static str,
+    &'static str,
+    &'static [(&'static str, i64, i64)],
+    i64,
+);
+
+/// Invoices in every state: overdue, due soon, partly paid, paid, void.
+const INVOICES: [DemoInvoice; 9] = [
+    (
+        "acct-1001",
+        "INV-2026-0101",
+        &[
+            ("Quarterly pest control", 1, 12_000),
+            ("Ant bait stations", 4, 1_250),
+        ],
+        -45,
+    ),
+    (
+        "acct-1001",
+        "INV-2026-0142",
+        &[("Lawn fertilisation, round 4", 1, 8_900)],
+        -10,
+    ),
+    (
+        "acct-1001",
+        "INV-2026-0177",
+        &[("Aeration and overseeding", 1, 24_500)],
+        14,
+    ),
+    (
+        "acct-1001",
+        "INV-2026-0180",
+        &[("Mosquito barrier treatment", 2, 6_500)],
+        21,
+    ),
+    (
+        "acct-1001",
+        "INV-2026-0090",
+        &[("Termite inspection", 1, 9_500)],
+        -70,
+    ),
+    (
+        "acct-1001",
+        "INV-2026-0095",
+        &[("Duplicate: termite inspection", 1, 9_500)],
+        -65,
+    ),
+    (
+        "acct-1002",
+        "INV-2026-0150",
+        &[("Dock spider treatment", 1, 15_000)],
+        -5,
+    ),
+    (
+        "acct-1002",
+        "INV-2026-0188",
+        &[("Boathouse wasp removal", 1, 7_500)],
+        25,
+    ),
+    (
+        "acct-1003",
+        "INV-2026-0160",
+        &[("Garage rodent exclusion", 1, 31_000)],
+        10,
+    ),
+];
+
+/// Gives the demo accounts invoices in every state, and the payments and
+/// credits that put them there. Idempotent like the rest of the seed.
+async fn seed_billing(
+    portal: &Portal,
+    tenant: &Tenant,
+    accounts: &BTreeMap<&str, Account>,
+) -> anyhow::Result<()> {
+    let host = portal.host();
+    let today = Utc::now().date_naive();
+    let usd = Currency::USD;
+    let mut invoices = BTreeMap::new();
+    for (account, number, lines, due_in) in INVOICES {
+        let account = accounts.get(account).context("unknown demo account")?;
+        let due_on = today + Duration::days(due_in);
+        let upsert = InvoiceUpsert {
+            external_id: ExternalId::parse(number)?,
+            account: account.id,
+            number: number.into(),
+            issued_on: due_on - Duration::days(30),
+            due_on,
+            currency: usd,
+            lines: lines
+                .iter()
+                .map(|(description, quantity, cents)| InvoiceLine {
+                    description: (*description).into(),
+                    quantity: Decimal::from(*quantity),
+                    unit_price: usd.from_minor(*cents),
+                    tax_rate: Decimal::new(625, 2),
+                })
+                .collect(),
+            memo: Some("Thank you for choosing Greenleaf.".into()),
+            pdf: None,
+        };
+        match host.upsert_invoice(tenant.id, &upsert).await {
+            Ok(invoice) => {
+                invoices.insert(number, invoice);
+            }
+            // The voided one refuses changes on a restart.
+            Err(PortalError::Conflict(_)) => {}
+            Err(other) => return Err(other).context(format!("invoice {number}")),
+        }
+    }
+    let ada = accounts.get("acct-1001").context("unknown demo account")?;
+    let now = Utc::now();
+    let mut payments = Vec::new();
+    if let Some(paid) = invoices.get("INV-2026-0090") {
+        payments.push((
+            "pay-check-0090",
+            PaymentKind::Payment,
+            paid.total,
+            "Check 2207",
+            vec![(paid.id, paid.total)],
+            60,
+        ));
+    }
+    if let Some(partly) = invoices.get("INV-2026-0177") {
+        let half = usd.round(partly.total / Decimal::TWO);
+        payments.push((
+            "pay-phone-0177",
+            PaymentKind::Payment,
+            half,
+            "Card by phone",
+            vec![(partly.id, half)],
+            3,
+        ));
+    }
+    // A goodwill credit left unapplied: account credit the customer can use.
+    payments.push((
+        "credit-goodwill-1",
+        PaymentKind::Credit,
+        usd.from_minor(2_500),
+        "Goodwill credit",
+        Vec::new(),
+        20,
+    ));
+    for (external_id, kind, amount, label, applied_to, days_ago) in payments {
+        host.record_payment(
+            tenant.id,
+            &ExternalPayment {
+                external_id: ExternalId::parse(external_id)?,
+                account: ada.id,
+                kind,
+                amount,
+                currency: usd,
+                received_at: now - Duration::days(days_ago),
+                method_label: Some(label.into()),
+                memo: None,
+                applied_to,
+            },
+        )
+        .await
+        .with_context(|| format!("payment {external_id}"))?;
+    }
+    if let Some(duplicate) = invoices.get("INV-2026-0095") {
+        host.void_invoice(tenant.id, duplicate.id).await?;
+    }
+    Ok(())
 }

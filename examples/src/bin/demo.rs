@@ -14,6 +14,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use portal_core::Portal;
+use portal_core::billing::SandboxGateway;
 use portal_core::outbox::NoEvents;
 use portal_examples::seed::{DEMO_LOGINS, DEMO_PASSWORD, seed_demo};
 use portal_http_axum::{HttpConfig, router};
@@ -35,7 +36,10 @@ async fn main() -> anyhow::Result<()> {
 
     let database = format!("sqlite://{}?mode=rwc", data.join("portal.db").display());
     let store = portal_store_sqlx::connect(&database).await?;
-    let portal = Portal::builder(store).build()?;
+    // The sandbox gateway: pay with the test tokens printed below.
+    let portal = Portal::builder(store)
+        .gateway(Arc::new(SandboxGateway::default()))
+        .build()?;
     let base_url = format!("http://{addr}/portal/");
     let tenant = seed_demo(&portal, &base_url).await?;
 
@@ -74,7 +78,11 @@ async fn main() -> anyhow::Result<()> {
         println!("  {:<20} {}", login.email, login.note);
     }
     println!(
-        "Others (dan@, erin@, frank@example.com) can register with \"Register\" and the mailed link.\n"
+        "Others (dan@, erin@, frank@example.com) can register with \"Register\" and the mailed link."
+    );
+    println!(
+        "Payments go to a sandbox: pay with the token tok_sandbox_visa (or tok_sandbox_decline, \
+         tok_sandbox_insufficient_funds, tok_sandbox_timeout, tok_sandbox_error).\n"
     );
 
     axum::serve(

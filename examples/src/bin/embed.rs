@@ -1,13 +1,14 @@
 //! The smallest embedding: a host's `main` that wires Portal in and nothing
 //! else. Run with `cargo run --bin embed`.
 //!
-//! Everything the host provides: a database URL, a mailer, a tenant, and a
-//! path to mount the router at.
+//! Everything the host provides: a database URL, a payment gateway, a
+//! mailer, a tenant, and a path to mount the router at.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 
 use portal_core::Portal;
+use portal_core::billing::SandboxGateway;
 use portal_core::outbox::NoEvents;
 use portal_core::tenancy::PortalSettings;
 use portal_http_axum::{HttpConfig, router};
@@ -17,7 +18,10 @@ use portal_mail::FileMailer;
 async fn main() -> anyhow::Result<()> {
     // 1. A store: SQLite embedded (or a postgres:// URL for several processes).
     let store = portal_store_sqlx::connect("sqlite://embed.db?mode=rwc").await?;
-    let portal = Portal::builder(store).build()?;
+    // Your payment provider's adapter goes here; the sandbox takes test tokens.
+    let portal = Portal::builder(store)
+        .gateway(Arc::new(SandboxGateway::default()))
+        .build()?;
 
     // 2. Your tenant (your business); create it once.
     if portal.tenant_by_slug("my-business").await.is_err() {

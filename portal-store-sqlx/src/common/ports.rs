@@ -10,9 +10,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use portal_core::access::{AccountScope, Role};
 use portal_core::accounts::{Account, AccountUpsert, Communication};
 use portal_core::billing::{
-    AccountSummary, Allocation, AutopayConsent, ExternalPayment, Invoice, InvoiceDetail,
-    InvoiceQuery, InvoiceTotals, InvoiceUpsert, Payment, PaymentDetail, PaymentIntent,
-    PaymentMethod, PaymentStart, Settlement, StatementParts, StatementRange,
+    AccountSummary, Allocation, AutopayConsent, ExternalPayment, IdempotencyKey, Invoice,
+    InvoiceDetail, InvoiceQuery, InvoiceTotals, InvoiceUpsert, Payment, PaymentDetail,
+    PaymentIntent, PaymentMethod, PaymentStart, Settlement, StatementParts, StatementRange,
 };
 use portal_core::dashboard::{Dashboard, PanelSelection};
 use portal_core::identity::{
@@ -477,6 +477,16 @@ macro_rules! impl_ports {
                 zone: chrono_tz::Tz,
             ) -> Result<StatementParts, StoreError> {
                 billing::statement_parts(&mut *self.reader().await?, scope, range, zone).await
+            }
+
+            async fn payment_attempt(
+                &self,
+                scope: &AccountScope,
+                key: &IdempotencyKey,
+                fingerprint: &str,
+            ) -> Result<Option<PaymentStart>, StoreError> {
+                let mut conn = self.reader().await?;
+                billing::payment_attempt(&mut *conn, scope, key, fingerprint).await
             }
 
             async fn begin_payment(

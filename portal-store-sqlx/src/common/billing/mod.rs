@@ -35,8 +35,8 @@ pub(crate) use methods::{
     set_default_payment_method, withdraw_autopay,
 };
 pub(crate) use payments::{
-    apply_credit, begin_payment, payment, payments, pending_payments, record_external_payment,
-    settle_payment, tenant_payment,
+    apply_credit, begin_payment, payment, payment_attempt, payments, pending_payments,
+    record_external_payment, settle_payment, tenant_payment,
 };
 pub(crate) use statements::{account_summary, statement_parts};
 

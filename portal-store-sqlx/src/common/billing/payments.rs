@@ -5,8 +5,8 @@
 use chrono::{DateTime, Utc};
 use portal_core::access::AccountScope;
 use portal_core::billing::{
-    Allocation, ExternalPayment, Payment, PaymentDetail, PaymentIntent, PaymentStart,
-    PaymentStatus, Settlement,
+    Allocation, ExternalPayment, IdempotencyKey, Payment, PaymentDetail, PaymentIntent,
+    PaymentStart, PaymentStatus, Settlement,
 };
 use portal_core::outbox::OutboxMessage;
 use portal_core::ports::StoreError;
@@ -263,7 +263,9 @@ pub(crate) async fn begin_payment<DB: Db>(
         .await?;
     if inserted == 0 {
         // Nothing was written; dropping the transaction rolls it back.
-        return earlier_attempt(conn, owner, intent).await;
+        return earlier_attempt(conn, owner, &intent.idempotency_key, &intent.fingerprint)
+            .await?
+            .ok_or(StoreError::NotFound);
     }
     for &(invoice, share) in &holds {
         take_payable(conn, owner, invoice, share, Take::Hold, intent.at).await?;
@@ -273,14 +275,25 @@ pub(crate) async fn begin_payment<DB: Db>(
     Ok(PaymentStart::Started)
 }
 
-/// The answer for a key the account used before (Stripe's rules); the
-/// account itself missing is `NotFound`.
+/// The answer for a key the account used before (Stripe's rules), or
+/// `None` when it has no payment with the key.
+pub(crate) async fn payment_attempt<C: Conn>(
+    conn: &mut C,
+    scope: &AccountScope,
+    key: &IdempotencyKey,
+    fingerprint: &str,
+) -> Result<Option<PaymentStart>, StoreError> {
+    let owner = Owner::new(scope.tenant(), scope.account());
+    earlier_attempt(conn, owner, key, fingerprint).await
+}
+
 async fn earlier_attempt<C: Conn>(
     conn: &mut C,
     owner: Owner,
-    intent: &PaymentIntent,
-) -> Result<PaymentStart, StoreError> {
-    let earlier = conn
+    key: &IdempotencyKey,
+    fingerprint: &str,
+) -> Result<Option<PaymentStart>, StoreError> {
+    let Some(earlier) = conn
         .fetch_optional::<PaymentRow>(
             concat!(
                 "SELECT ",
@@ -291,19 +304,21 @@ async fn earlier_attempt<C: Conn>(
             &[
                 Arg::Id(owner.tenant),
                 Arg::Id(owner.account),
-                Arg::Text(intent.idempotency_key.as_str()),
+                Arg::Text(key.as_str()),
             ],
         )
         .await?
-        .ok_or(StoreError::NotFound)?;
-    if earlier.fingerprint.as_deref() != Some(intent.fingerprint.as_str()) {
-        return Ok(PaymentStart::KeyReused);
+    else {
+        return Ok(None);
+    };
+    if earlier.fingerprint.as_deref() != Some(fingerprint) {
+        return Ok(Some(PaymentStart::KeyReused));
     }
     let earlier = detail(conn, earlier).await?;
-    Ok(match earlier.payment.status {
+    Ok(Some(match earlier.payment.status {
         PaymentStatus::Pending => PaymentStart::InProgress(earlier),
         PaymentStatus::Succeeded | PaymentStatus::Failed => PaymentStart::Replay(earlier),
-    })
+    }))
 }
 
 /// Settles a pending payment. The status change is the conditional update

@@ -181,15 +181,15 @@ pub fn intent(
         token: "tok_visa".into(),
         save: false,
     };
-    let asked: Vec<(InvoiceId, Decimal)> = shares
+    let asked: Vec<(InvoiceId, Option<Decimal>)> = shares
         .iter()
-        .map(|(invoice, cents)| (invoice.id, usd(*cents)))
+        .map(|(invoice, cents)| (invoice.id, Some(usd(*cents))))
         .collect();
     let allocated: i64 = shares.iter().map(|(_, cents)| cents).sum();
     PaymentIntent {
         id: PaymentId::new(),
         idempotency_key: portal_core::billing::IdempotencyKey::parse(key).unwrap(),
-        fingerprint: PaymentIntent::fingerprint_of(&asked, usd(cents - allocated), &method),
+        fingerprint: PaymentIntent::fingerprint_of(&asked, Some(usd(cents - allocated)), &method),
         amount: usd(cents),
         currency: Currency::USD,
         allocations: shares
