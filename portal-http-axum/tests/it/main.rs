@@ -8,6 +8,7 @@
 mod api;
 mod billing_pages;
 mod browser;
+mod browser_billing;
 mod browser_flow;
 mod hardening;
 mod harness;
