@@ -6,7 +6,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod api;
+mod billing_pages;
 mod browser;
+mod browser_billing;
 mod browser_flow;
 mod hardening;
 mod harness;
