@@ -95,9 +95,11 @@ impl Plan {
     }
 
     /// The tenant's display name once seeding finished: seeding writes it
-    /// last, so finding it means the dataset is complete.
+    /// last, so finding it means the dataset is complete. The dataset's
+    /// version is part of it, so a cached database from an older schema
+    /// (v1: invoices before billing's migration) is seeded again.
     pub fn marker(&self) -> String {
-        format!("Bench Lawn & Pest ({} accounts)", self.accounts)
+        format!("Bench Lawn & Pest ({} accounts, data v2)", self.accounts)
     }
 }
 

@@ -312,12 +312,20 @@ fn row_id(kind: u8, i: usize, k: u8) -> Uuid {
     Uuid::from_u128((u128::from(kind) << 120) | ((i as u128) << 8) | u128::from(k))
 }
 
-/// One invoice: (number suffix, issued days ago, due in days, total, balance, status).
-const INVOICES: [(u8, i64, i64, &str, &str, &str); 3] = [
-    (1, 40, -10, "182.40", "182.40", "open"),
-    (2, 10, 20, "95.00", "45.00", "partially_paid"),
-    (3, 70, -40, "120.00", "0.00", "paid"),
+/// One invoice: (number suffix, issued days ago, due in days, total and
+/// paid in cents, status).
+const INVOICES: [(u8, i64, i64, i64, i64, &str); 3] = [
+    (1, 40, -10, 18240, 0, "open"),
+    (2, 10, 20, 9500, 5000, "partially_paid"),
+    (3, 70, -40, 12000, 12000, "paid"),
 ];
+/// An invoice row as the billing migration (0003) stores it; the number
+/// doubles as the host's id. Amounts in cents, no tax.
+const INVOICE_SQL: &str = "INSERT INTO invoices (id, tenant_id, account_id, external_id, number, \
+         number_key, issued_on, due_on, currency, subtotal_minor, tax_minor, total_minor, \
+         paid_minor, status, created_at, updated_at) \
+     VALUES ($1, $2, $3, $4, $4, $5, $6, $7, 'USD', $8, 0, $8, $9, $10, $11, $11) \
+     ON CONFLICT (id) DO NOTHING";
 /// One job: (suffix, title, status, scheduled in days).
 const JOBS: [(u8, &str, &str, Option<i64>); 2] = [
     (1, "Quarterly pest treatment", "scheduled", Some(3)),
@@ -345,22 +353,22 @@ async fn insert_panel_rows(
             let mut tx = store.pool().begin_with("BEGIN IMMEDIATE").await?;
             for &(i, account) in rows {
                 let account = account.as_uuid();
-                for (k, issued, due, total, balance, status) in INVOICES {
-                    sqlx::query(
-                        "INSERT INTO invoices (id, tenant_id, account_id, number, issued_on, due_on, currency, total, balance, status) \
-                         VALUES (?, ?, ?, ?, ?, ?, 'USD', ?, ?, ?) ON CONFLICT (id) DO NOTHING",
-                    )
-                    .bind(row_id(1, i, k))
-                    .bind(tenant)
-                    .bind(account)
-                    .bind(format!("INV-{i}-{k}"))
-                    .bind(date_text(day(-issued)))
-                    .bind(date_text(day(due)))
-                    .bind(total)
-                    .bind(balance)
-                    .bind(status)
-                    .execute(&mut *tx)
-                    .await?;
+                for (k, issued, due, total, paid, status) in INVOICES {
+                    let number = format!("INV-{i}-{k}");
+                    sqlx::query(INVOICE_SQL)
+                        .bind(row_id(1, i, k))
+                        .bind(tenant)
+                        .bind(account)
+                        .bind(&number)
+                        .bind(number.to_lowercase())
+                        .bind(date_text(day(-issued)))
+                        .bind(date_text(day(due)))
+                        .bind(total)
+                        .bind(paid)
+                        .bind(status)
+                        .bind(micros(now))
+                        .execute(&mut *tx)
+                        .await?;
                 }
                 for (k, title, status, scheduled) in JOBS {
                     sqlx::query(
@@ -400,22 +408,22 @@ async fn insert_panel_rows(
             let mut tx = store.pool().begin().await?;
             for &(i, account) in rows {
                 let account = account.as_uuid();
-                for (k, issued, due, total, balance, status) in INVOICES {
-                    sqlx::query(
-                        "INSERT INTO invoices (id, tenant_id, account_id, number, issued_on, due_on, currency, total, balance, status) \
-                         VALUES ($1, $2, $3, $4, $5, $6, 'USD', $7::numeric, $8::numeric, $9) ON CONFLICT (id) DO NOTHING",
-                    )
-                    .bind(row_id(1, i, k))
-                    .bind(tenant)
-                    .bind(account)
-                    .bind(format!("INV-{i}-{k}"))
-                    .bind(day(-issued))
-                    .bind(day(due))
-                    .bind(total)
-                    .bind(balance)
-                    .bind(status)
-                    .execute(&mut *tx)
-                    .await?;
+                for (k, issued, due, total, paid, status) in INVOICES {
+                    let number = format!("INV-{i}-{k}");
+                    sqlx::query(INVOICE_SQL)
+                        .bind(row_id(1, i, k))
+                        .bind(tenant)
+                        .bind(account)
+                        .bind(&number)
+                        .bind(number.to_lowercase())
+                        .bind(day(-issued))
+                        .bind(day(due))
+                        .bind(total)
+                        .bind(paid)
+                        .bind(status)
+                        .bind(now)
+                        .execute(&mut *tx)
+                        .await?;
                 }
                 for (k, title, status, scheduled) in JOBS {
                     sqlx::query(

@@ -61,10 +61,10 @@ const MEMBERSHIPS_SQL: &str = "SELECT m.account_id, a.number, a.name, m.role, \
      a.portal_enabled, a.has_history \
      FROM memberships m JOIN accounts a ON a.id = m.account_id AND a.tenant_id = m.tenant_id \
      WHERE m.tenant_id = $1 AND m.contact_id = $2 ORDER BY a.name, a.number, a.id";
-const INVOICES_SQL: &str = "SELECT number, due_on, CAST(balance AS TEXT), currency, \
-     COUNT(*) OVER () FROM invoices \
+const INVOICES_SQL: &str = "SELECT number, due_on, CAST(total_minor - paid_minor AS TEXT), \
+     currency, COUNT(*) OVER () FROM invoices \
      WHERE tenant_id = $1 AND account_id = $2 AND status IN ('open', 'partially_paid') \
-     ORDER BY due_on, number LIMIT $3";
+     ORDER BY due_on, issued_on, number, id LIMIT $3";
 const JOBS_SQL: &str = "SELECT number, title, status, scheduled_for, COUNT(*) OVER () \
      FROM work_orders WHERE tenant_id = $1 AND account_id = $2 \
        AND status IN ('unscheduled', 'scheduled', 'in_progress') \
@@ -315,9 +315,11 @@ const COMBINED_SQL: &str = "SELECT \
          JOIN accounts a ON a.id = m.account_id AND a.tenant_id = m.tenant_id \
          WHERE m.tenant_id = $1 AND m.contact_id = $2 ORDER BY a.name, a.number, a.id)), \
      (SELECT json_group_array(json_array(number, due_on, balance, total)) FROM ( \
-         SELECT number, due_on, CAST(balance AS TEXT) AS balance, COUNT(*) OVER () AS total \
+         SELECT number, due_on, CAST(total_minor - paid_minor AS TEXT) AS balance, \
+             COUNT(*) OVER () AS total \
          FROM invoices WHERE tenant_id = $1 AND account_id = $3 \
-           AND status IN ('open', 'partially_paid') ORDER BY due_on, number LIMIT 5)), \
+           AND status IN ('open', 'partially_paid') \
+         ORDER BY due_on, issued_on, number, id LIMIT 5)), \
      (SELECT json_group_array(json_array(number, title, status, total)) FROM ( \
          SELECT number, title, status, COUNT(*) OVER () AS total FROM work_orders \
          WHERE tenant_id = $1 AND account_id = $3 \

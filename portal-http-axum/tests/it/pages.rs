@@ -712,14 +712,16 @@ async fn seed_panels(app: &TestApp, account: portal_core::shared::AccountId, pre
     let tenant = app.tenant_id().as_uuid();
     let account = account.as_uuid();
     let id = || uuid::Uuid::now_v7();
-    for (number, due, balance, status) in [
-        ("1", "2026-10-01", "120.5", "open"),
-        ("2", "2026-12-31", "80", "partially_paid"),
-        ("3", "2026-09-01", "99", "paid"),
+    // Amounts in cents (billing's migration stores minor units).
+    for (number, due, total, paid, status) in [
+        ("1", "2026-10-01", 12050, 0, "open"),
+        ("2", "2026-12-31", 10000, 2000, "partially_paid"),
+        ("3", "2026-09-01", 9900, 9900, "paid"),
     ] {
-        sqlx::query("INSERT INTO invoices (id, tenant_id, account_id, number, issued_on, due_on, currency, total, balance, status) VALUES (?, ?, ?, ?, '2026-09-01', ?, 'USD', ?, ?, ?)")
+        let number = format!("{prefix}-INV-{number}");
+        sqlx::query("INSERT INTO invoices (id, tenant_id, account_id, external_id, number, number_key, issued_on, due_on, currency, subtotal_minor, tax_minor, total_minor, paid_minor, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, '2026-09-01', ?, 'USD', ?, 0, ?, ?, ?, 0, 0)")
             .bind(&id().as_bytes()[..]).bind(&tenant.as_bytes()[..]).bind(&account.as_bytes()[..])
-            .bind(format!("{prefix}-INV-{number}")).bind(due).bind(balance).bind(balance).bind(status)
+            .bind(&number).bind(&number).bind(number.to_lowercase()).bind(due).bind(total).bind(total).bind(paid).bind(status)
             .execute(pool).await.unwrap();
     }
     for (number, status) in [("1", "scheduled"), ("2", "completed")] {

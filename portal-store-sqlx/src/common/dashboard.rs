@@ -32,12 +32,12 @@ pub(crate) async fn dashboard<C: Conn>(
     let unpaid_invoices = selected_rows::<_, InvoicePanelRow>(
         conn,
         panels.invoices,
-        "SELECT number, due_on, CAST(balance AS TEXT) AS balance, currency, \
+        "SELECT number, due_on, total_minor - paid_minor AS balance_minor, currency, \
              COUNT(*) OVER () AS total \
          FROM invoices \
          WHERE tenant_id = $1 AND account_id = $2 \
            AND status IN ('open', 'partially_paid') \
-         ORDER BY due_on, number \
+         ORDER BY due_on, issued_on, number, id \
          LIMIT $3",
         &args,
     )

@@ -20,6 +20,7 @@
 //! refused write writes nothing.
 
 mod accounts;
+mod billing;
 mod dashboard;
 pub(crate) mod identity;
 pub(crate) mod outbox;
@@ -29,7 +30,7 @@ mod tenancy;
 use std::collections::BTreeMap;
 
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use portal_core::outbox::OutboxMessage;
 use portal_core::ports::StoreError;
 use portal_core::tenancy::PortalSettings;
@@ -58,8 +59,16 @@ pub(crate) enum Arg<'a> {
     Text(&'a str),
     OptText(Option<&'a str>),
     Int(i64),
+    OptInt(Option<i64>),
     Bool(bool),
     Time(DateTime<Utc>),
+    OptTime(Option<DateTime<Utc>>),
+    OptId(Option<Uuid>),
+    /// A calendar date (`DATE` on PostgreSQL, `YYYY-MM-DD` text on SQLite).
+    Date(NaiveDate),
+    OptDate(Option<NaiveDate>),
+    /// A document's bytes (`BYTEA`, `BLOB`).
+    Bytes(&'a [u8]),
     /// An outbox message, stored as a JSON document.
     Message(&'a OutboxMessage),
     /// An account's custom fields, stored as a JSON document.
@@ -98,6 +107,17 @@ pub(crate) trait Dialect {
     /// PostgreSQL skips rows another claim holds (`FOR UPDATE SKIP
     /// LOCKED`); on SQLite claims are serialised by the write lock.
     const CLAIM_OUTBOX: &'static str;
+    /// Selects the account's id (`$1` tenant, `$2` account) and, on
+    /// PostgreSQL, locks its row: writes to an account's cards on file and
+    /// autopay consent queue behind it, so "the first card is the default"
+    /// and "one active consent" hold under concurrency.
+    const LOCK_ACCOUNT: &'static str;
+    /// The account's (`$1` tenant, `$2` account) succeeded payments and
+    /// credits with something unapplied, as
+    /// [`crate::rows::billing::CreditRow`]s in id order, locked on
+    /// PostgreSQL. Id order, like every other payment lock, so two writers
+    /// taking credit never wait on each other in a circle.
+    const LOCK_CREDIT_SOURCES: &'static str;
 }
 
 /// A connection (or the transaction on it) that runs the shared SQL;
@@ -193,8 +213,14 @@ where
     T: Encode<'a, DB> + Type<DB>,
     Uuid: Encode<'a, DB> + Type<DB>,
     &'a str: Encode<'a, DB> + Type<DB>,
+    Option<T>: Encode<'a, DB> + Type<DB>,
     Option<&'a str>: Encode<'a, DB> + Type<DB>,
+    Option<Uuid>: Encode<'a, DB> + Type<DB>,
     i64: Encode<'a, DB> + Type<DB>,
+    Option<i64>: Encode<'a, DB> + Type<DB>,
+    NaiveDate: Encode<'a, DB> + Type<DB>,
+    Option<NaiveDate>: Encode<'a, DB> + Type<DB>,
+    &'a [u8]: Encode<'a, DB> + Type<DB>,
     bool: Encode<'a, DB> + Type<DB>,
     Json<&'a OutboxMessage>: Encode<'a, DB> + Type<DB>,
     Json<&'a BTreeMap<String, String>>: Encode<'a, DB> + Type<DB>,
@@ -207,8 +233,14 @@ where
             Arg::Text(text) => bound.add(text),
             Arg::OptText(text) => bound.add(text),
             Arg::Int(number) => bound.add(number),
+            Arg::OptInt(number) => bound.add(number),
             Arg::Bool(flag) => bound.add(flag),
             Arg::Time(at) => bound.add(time(at)),
+            Arg::OptTime(at) => bound.add(at.map(&time)),
+            Arg::OptId(id) => bound.add(id),
+            Arg::Date(day) => bound.add(day),
+            Arg::OptDate(day) => bound.add(day),
+            Arg::Bytes(bytes) => bound.add(bytes),
             Arg::Message(message) => bound.add(Json(message)),
             Arg::Fields(fields) => bound.add(Json(fields)),
             Arg::Settings(settings) => bound.add(Json(settings)),

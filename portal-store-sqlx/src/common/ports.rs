@@ -1,7 +1,7 @@
 //! Every port, implemented once for both stores: every method takes what
 //! it needs from the store's [`Backend`] (a transaction, a writer or a
 //! reader connection) and runs the shared operation in [`tenancy`],
-//! [`accounts`], [`identity`], [`outbox`] or [`dashboard`]. A macro writes
+//! [`accounts`], [`identity`], [`outbox`], [`dashboard`] or [`billing`]. A macro writes
 //! the two stores' `impl` blocks, as the ports are core's traits and cannot
 //! be implemented for "any backend".
 
@@ -9,6 +9,11 @@ use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use portal_core::access::{AccountScope, Role};
 use portal_core::accounts::{Account, AccountUpsert, Communication};
+use portal_core::billing::{
+    AccountSummary, Allocation, AutopayConsent, ExternalPayment, Invoice, InvoiceDetail,
+    InvoiceQuery, InvoiceTotals, InvoiceUpsert, Payment, PaymentDetail, PaymentIntent,
+    PaymentMethod, PaymentStart, Settlement, StatementParts, StatementRange,
+};
 use portal_core::dashboard::{Dashboard, PanelSelection};
 use portal_core::identity::{
     Contact, ContactUpsert, Credential, LoginCandidate, LoginName, Membership, OneTimeToken,
@@ -16,16 +21,16 @@ use portal_core::identity::{
 };
 use portal_core::outbox::{OutboxItem, OutboxMessage};
 use portal_core::ports::{
-    AccountStore, DashboardStore, IdentityStore, OutboxStore, StoreError, TenantStore,
+    AccountStore, BillingStore, DashboardStore, IdentityStore, OutboxStore, StoreError, TenantStore,
 };
 use portal_core::shared::{
-    AccountId, ContactId, EmailAddress, ExternalId, LeaseId, OutboxId, PhoneNumber, PostalCode,
-    SessionId, TenantId,
+    AccountId, ContactId, Currency, EmailAddress, ExternalId, InvoiceId, LeaseId, OutboxId, Page,
+    PageRequest, PaymentId, PaymentMethodId, PhoneNumber, PostalCode, SessionId, TenantId,
 };
 use portal_core::tenancy::{LockoutPolicy, Tenant, TenantSlug};
 
 use super::outbox::{self, Outcome};
-use super::{Backend, accounts, dashboard, identity, tenancy};
+use super::{Backend, accounts, billing, dashboard, identity, tenancy};
 use crate::{PgStore, SqliteStore};
 
 macro_rules! impl_ports {
@@ -362,6 +367,230 @@ macro_rules! impl_ports {
                 today: NaiveDate,
             ) -> Result<Dashboard, StoreError> {
                 dashboard::dashboard(&mut *self.reader().await?, scope, panels, today).await
+            }
+        }
+
+        #[async_trait]
+        impl BillingStore for $store {
+            async fn upsert_invoice(
+                &self,
+                tenant: TenantId,
+                invoice: &InvoiceUpsert,
+                totals: &InvoiceTotals,
+                at: DateTime<Utc>,
+            ) -> Result<Invoice, StoreError> {
+                let tx = self.begin().await?;
+                billing::upsert_invoice(tx, tenant, invoice, totals, at).await
+            }
+
+            async fn invoice_by_external_id(
+                &self,
+                tenant: TenantId,
+                id: &ExternalId,
+            ) -> Result<Option<Invoice>, StoreError> {
+                billing::invoice_by_external_id(&mut *self.reader().await?, tenant, id).await
+            }
+
+            async fn void_invoice(
+                &self,
+                tenant: TenantId,
+                id: InvoiceId,
+                at: DateTime<Utc>,
+            ) -> Result<Invoice, StoreError> {
+                billing::void_invoice(self.begin().await?, tenant, id, at).await
+            }
+
+            async fn record_external_payment(
+                &self,
+                tenant: TenantId,
+                id: PaymentId,
+                payment: &ExternalPayment,
+                messages: &[OutboxMessage],
+            ) -> Result<PaymentDetail, StoreError> {
+                let tx = self.begin().await?;
+                billing::record_external_payment(tx, tenant, id, payment, messages).await
+            }
+
+            async fn invoices(
+                &self,
+                scope: &AccountScope,
+                query: &InvoiceQuery,
+                today: NaiveDate,
+            ) -> Result<Page<Invoice>, StoreError> {
+                billing::invoices(&mut *self.reader().await?, scope, query, today).await
+            }
+
+            async fn invoice(
+                &self,
+                scope: &AccountScope,
+                id: InvoiceId,
+            ) -> Result<Option<InvoiceDetail>, StoreError> {
+                billing::invoice(&mut *self.reader().await?, scope, id).await
+            }
+
+            async fn invoice_pdf(
+                &self,
+                scope: &AccountScope,
+                id: InvoiceId,
+            ) -> Result<Option<Vec<u8>>, StoreError> {
+                billing::invoice_pdf(&mut *self.reader().await?, scope, id).await
+            }
+
+            async fn unpaid_invoices(
+                &self,
+                scope: &AccountScope,
+                limit: u32,
+            ) -> Result<Vec<Invoice>, StoreError> {
+                billing::unpaid_invoices(&mut *self.reader().await?, scope, limit).await
+            }
+
+            async fn account_summary(
+                &self,
+                scope: &AccountScope,
+                currency: Currency,
+                today: NaiveDate,
+            ) -> Result<AccountSummary, StoreError> {
+                let mut conn = self.reader().await?;
+                billing::account_summary(&mut *conn, scope, currency, today).await
+            }
+
+            async fn payments(
+                &self,
+                scope: &AccountScope,
+                page: PageRequest,
+            ) -> Result<Page<PaymentDetail>, StoreError> {
+                billing::payments(&mut *self.reader().await?, scope, page).await
+            }
+
+            async fn payment(
+                &self,
+                scope: &AccountScope,
+                id: PaymentId,
+            ) -> Result<Option<PaymentDetail>, StoreError> {
+                billing::payment(&mut *self.reader().await?, scope, id).await
+            }
+
+            async fn statement_parts(
+                &self,
+                scope: &AccountScope,
+                range: StatementRange,
+                zone: chrono_tz::Tz,
+            ) -> Result<StatementParts, StoreError> {
+                billing::statement_parts(&mut *self.reader().await?, scope, range, zone).await
+            }
+
+            async fn begin_payment(
+                &self,
+                scope: &AccountScope,
+                intent: &PaymentIntent,
+            ) -> Result<PaymentStart, StoreError> {
+                billing::begin_payment(self.begin().await?, scope, intent).await
+            }
+
+            async fn settle_payment(
+                &self,
+                tenant: TenantId,
+                id: PaymentId,
+                settlement: &Settlement,
+                at: DateTime<Utc>,
+                messages: &[OutboxMessage],
+            ) -> Result<PaymentDetail, StoreError> {
+                let tx = self.begin().await?;
+                billing::settle_payment(tx, tenant, id, settlement, at, messages).await
+            }
+
+            async fn tenant_payment(
+                &self,
+                tenant: TenantId,
+                id: PaymentId,
+            ) -> Result<Option<PaymentDetail>, StoreError> {
+                billing::tenant_payment(&mut *self.reader().await?, tenant, id).await
+            }
+
+            async fn pending_payments(
+                &self,
+                tenant: TenantId,
+                before: DateTime<Utc>,
+                limit: u32,
+            ) -> Result<Vec<Payment>, StoreError> {
+                let mut conn = self.reader().await?;
+                billing::pending_payments(&mut *conn, tenant, before, limit).await
+            }
+
+            async fn apply_credit(
+                &self,
+                scope: &AccountScope,
+                allocations: &[Allocation],
+                at: DateTime<Utc>,
+                messages: &[OutboxMessage],
+            ) -> Result<(), StoreError> {
+                let tx = self.begin().await?;
+                billing::apply_credit(tx, scope, allocations, at, messages).await
+            }
+
+            async fn payment_methods(
+                &self,
+                scope: &AccountScope,
+            ) -> Result<Vec<PaymentMethod>, StoreError> {
+                billing::payment_methods(&mut *self.reader().await?, scope).await
+            }
+
+            async fn add_payment_method(
+                &self,
+                scope: &AccountScope,
+                method: &PaymentMethod,
+                messages: &[OutboxMessage],
+            ) -> Result<(), StoreError> {
+                let tx = self.begin().await?;
+                billing::add_payment_method(tx, scope, method, messages).await
+            }
+
+            async fn remove_payment_method(
+                &self,
+                scope: &AccountScope,
+                id: PaymentMethodId,
+                messages: &[OutboxMessage],
+            ) -> Result<(), StoreError> {
+                let tx = self.begin().await?;
+                billing::remove_payment_method(tx, scope, id, messages).await
+            }
+
+            async fn set_default_payment_method(
+                &self,
+                scope: &AccountScope,
+                id: PaymentMethodId,
+                messages: &[OutboxMessage],
+            ) -> Result<(), StoreError> {
+                let tx = self.begin().await?;
+                billing::set_default_payment_method(tx, scope, id, messages).await
+            }
+
+            async fn autopay(
+                &self,
+                scope: &AccountScope,
+            ) -> Result<Option<AutopayConsent>, StoreError> {
+                billing::autopay(&mut *self.reader().await?, scope).await
+            }
+
+            async fn enrol_autopay(
+                &self,
+                scope: &AccountScope,
+                consent: &AutopayConsent,
+                messages: &[OutboxMessage],
+            ) -> Result<(), StoreError> {
+                let tx = self.begin().await?;
+                billing::enrol_autopay(tx, scope, consent, messages).await
+            }
+
+            async fn withdraw_autopay(
+                &self,
+                scope: &AccountScope,
+                by: ContactId,
+                at: DateTime<Utc>,
+                messages: &[OutboxMessage],
+            ) -> Result<AutopayConsent, StoreError> {
+                let tx = self.begin().await?;
+                billing::withdraw_autopay(tx, scope, by, at, messages).await
             }
         }
     };

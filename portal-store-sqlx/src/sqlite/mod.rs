@@ -174,6 +174,11 @@ impl Dialect for SqliteConnection {
                AND (leased_until IS NULL OR leased_until <= $1) \
              ORDER BY due_at, id LIMIT $3) \
          RETURNING id, tenant_id, payload, attempts, due_at";
+    const LOCK_ACCOUNT: &'static str = "SELECT id FROM accounts WHERE tenant_id = $1 AND id = $2";
+    const LOCK_CREDIT_SOURCES: &'static str = "SELECT id, amount_minor - applied_minor AS unapplied_minor, received_at FROM payments \
+         WHERE tenant_id = $1 AND account_id = $2 AND status = 'succeeded' \
+           AND applied_minor < amount_minor \
+         ORDER BY id";
 }
 
 // Timestamps are bound as unix microseconds.

@@ -44,15 +44,15 @@ async fn panels_show_the_accounts_open_items_in_order_with_their_totals(db: Test
 
     // Seven unpaid invoices (more than a panel shows), plus paid and void.
     for (number, due, balance, status) in [
-        ("INV-7", "2030-04-07", "70.00", "open"),
-        ("INV-1", "2030-01-01", "10.10", "open"),
-        ("INV-3", "2030-03-04", "0.30", "partially_paid"),
-        ("INV-2", "2030-03-03", "1234567.8912", "open"),
-        ("INV-6", "2030-04-06", "60", "open"),
-        ("INV-4", "2030-03-05", "40.00", "open"),
-        ("INV-5", "2030-04-01", "50.00", "partially_paid"),
-        ("INV-P", "2029-01-01", "0", "paid"),
-        ("INV-V", "2029-01-02", "99.00", "void"),
+        ("INV-7", "2030-04-07", 7000, "open"),
+        ("INV-1", "2030-01-01", 1010, "open"),
+        ("INV-3", "2030-03-04", 30, "partially_paid"),
+        ("INV-2", "2030-03-03", 123456789, "open"),
+        ("INV-6", "2030-04-06", 6000, "open"),
+        ("INV-4", "2030-03-05", 4000, "open"),
+        ("INV-5", "2030-04-01", 5000, "partially_paid"),
+        ("INV-P", "2029-01-01", 0, "paid"),
+        ("INV-V", "2029-01-02", 9900, "void"),
     ] {
         db.seed_invoice(scope, number, date(due), balance, status)
             .await;
@@ -100,22 +100,19 @@ async fn panels_show_the_accounts_open_items_in_order_with_their_totals(db: Test
         shown,
         vec![
             ("INV-1", money("10.10"), true),
-            ("INV-2", money("1234567.8912"), true),
+            ("INV-2", money("1234567.89"), true),
             ("INV-3", money("0.30"), false),
             ("INV-4", money("40.00"), false),
             ("INV-5", money("50.00"), false),
         ]
     );
-    // The same text on both databases: the stored scale of 4 places.
+    // The same text on both databases: the currency's two places.
     let texts: Vec<_> = invoices
         .rows
         .iter()
         .map(|r| r.balance.to_string())
         .collect();
-    assert_eq!(
-        texts,
-        ["10.1000", "1234567.8912", "0.3000", "40.0000", "50.0000"]
-    );
+    assert_eq!(texts, ["10.10", "1234567.89", "0.30", "40.00", "50.00"]);
     assert_eq!(invoices.rows[1].due_on, date("2030-03-03"));
     assert_eq!(invoices.rows[1].currency, "USD");
 
@@ -173,7 +170,7 @@ async fn an_account_with_nothing_open_has_empty_panels_with_zero_totals(db: Test
     let tenant = tenant(&*db, "acme").await;
     let account = account(&*db, tenant.id, "A").await;
     let scope = AccountScope::unchecked(tenant.id, account.id);
-    db.seed_invoice(scope, "INV-P", date("2030-01-01"), "0", "paid")
+    db.seed_invoice(scope, "INV-P", date("2030-01-01"), 0, "paid")
         .await;
     db.seed_job(scope, "J-C", "completed", None).await;
     db.seed_ticket(scope, "T-C", "closed", now()).await;
@@ -192,7 +189,7 @@ async fn unselected_panels_are_none_and_communications_always_load(db: TestDb) {
     let tenant = tenant(&*db, "acme").await;
     let account = account(&*db, tenant.id, "A").await;
     let scope = AccountScope::unchecked(tenant.id, account.id);
-    db.seed_invoice(scope, "INV-1", date("2030-01-01"), "10", "open")
+    db.seed_invoice(scope, "INV-1", date("2030-01-01"), 1000, "open")
         .await;
     db.record_communication(tenant.id, &communication(scope, "hello", 1))
         .await
@@ -231,7 +228,7 @@ async fn another_accounts_rows_never_appear_on_the_dashboard(db: TestDb) {
     let b = account(&*db, acme.id, "B").await;
     let scope_a = AccountScope::unchecked(acme.id, a.id);
     let scope_b = AccountScope::unchecked(acme.id, b.id);
-    db.seed_invoice(scope_a, "A-INV", date("2030-01-01"), "1", "open")
+    db.seed_invoice(scope_a, "A-INV", date("2030-01-01"), 100, "open")
         .await;
     db.seed_job(scope_a, "A-JOB", "scheduled", Some(now()))
         .await;
@@ -241,7 +238,7 @@ async fn another_accounts_rows_never_appear_on_the_dashboard(db: TestDb) {
         .unwrap();
     for i in 0..3 {
         let number = format!("B-{i}");
-        db.seed_invoice(scope_b, &number, date("2029-12-01"), "2", "open")
+        db.seed_invoice(scope_b, &number, date("2029-12-01"), 200, "open")
             .await;
         db.seed_job(scope_b, &number, "unscheduled", None).await;
         db.seed_ticket(scope_b, &number, "open", now() + Duration::minutes(i))

@@ -143,52 +143,58 @@ impl TestDb {
         result.unwrap_or_else(|error| panic!("{sql}: {error}"))
     }
 
-    /// Stores an invoice for the dashboard (billing has no port for it yet).
+    /// Stores an invoice as it is (any status and balance), bypassing the
+    /// billing port, for the dashboard's panel. `balance` is in cents.
     pub async fn seed_invoice(
         &self,
         scope: AccountScope,
         number: &str,
         due_on: NaiveDate,
-        balance: &str,
+        balance: i64,
         status: &str,
     ) {
         let id = Uuid::now_v7();
         let issued_on = due_on - Duration::days(30);
         let (tenant, account) = (scope.tenant().as_uuid(), scope.account().as_uuid());
+        // Whatever is not owed counts as paid.
+        let (total, paid) = (balance + 100, 100);
+        let sql = "INSERT INTO invoices (id, tenant_id, account_id, external_id, number, \
+                       number_key, issued_on, due_on, currency, subtotal_minor, tax_minor, \
+                       total_minor, paid_minor, status, created_at, updated_at) \
+                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'USD', $9, 0, $9, $10, $11, $12, $12)";
         let result = match &self.backend {
-            Backend::Sqlite { store, .. } => sqlx::query(
-                "INSERT INTO invoices (id, tenant_id, account_id, number, issued_on, due_on, \
-                     currency, total, balance, status) \
-                 VALUES ($1, $2, $3, $4, $5, $6, 'USD', $7, $7, $8)",
-            )
-            .bind(id)
-            .bind(tenant)
-            .bind(account)
-            .bind(number)
-            .bind(issued_on)
-            .bind(due_on)
-            .bind(balance)
-            .bind(status)
-            .execute(store.pool())
-            .await
-            .map(drop),
-            Backend::Postgres { store, .. } => sqlx::query(
-                "INSERT INTO invoices (id, tenant_id, account_id, number, issued_on, due_on, \
-                     currency, total, balance, status) \
-                 VALUES ($1, $2, $3, $4, $5, $6, 'USD', CAST($7 AS NUMERIC), \
-                     CAST($7 AS NUMERIC), $8)",
-            )
-            .bind(id)
-            .bind(tenant)
-            .bind(account)
-            .bind(number)
-            .bind(issued_on)
-            .bind(due_on)
-            .bind(balance)
-            .bind(status)
-            .execute(store.pool())
-            .await
-            .map(drop),
+            Backend::Sqlite { store, .. } => sqlx::query(sql)
+                .bind(id)
+                .bind(tenant)
+                .bind(account)
+                .bind(id.to_string())
+                .bind(number)
+                .bind(number.to_lowercase())
+                .bind(issued_on)
+                .bind(due_on)
+                .bind(total)
+                .bind(paid)
+                .bind(status)
+                .bind(now().timestamp_micros())
+                .execute(store.pool())
+                .await
+                .map(drop),
+            Backend::Postgres { store, .. } => sqlx::query(sql)
+                .bind(id)
+                .bind(tenant)
+                .bind(account)
+                .bind(id.to_string())
+                .bind(number)
+                .bind(number.to_lowercase())
+                .bind(issued_on)
+                .bind(due_on)
+                .bind(total)
+                .bind(paid)
+                .bind(status)
+                .bind(now())
+                .execute(store.pool())
+                .await
+                .map(drop),
         };
         result.expect("invoice seeded");
     }

@@ -1,4 +1,4 @@
-//! Rows as both databases return them, and their conversion into core's
+//! Rows as both databases return them (billing's in [`billing`]), and their conversion into core's
 //! models. The SQL differs per database; the shapes it returns do not, so
 //! each row type is declared once here and decoded from either.
 //!
@@ -8,7 +8,6 @@
 //! `account_name`) so a joined query can fill several with `flatten`.
 
 use std::collections::BTreeMap;
-use std::str::FromStr;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use portal_core::access::Role;
@@ -25,7 +24,6 @@ use portal_core::shared::{
     PhoneNumber, PostalCode, SessionId, TenantId,
 };
 use portal_core::tenancy::{PortalSettings, Tenant, TenantSlug};
-use rust_decimal::Decimal;
 use sqlx::error::BoxDynError;
 use sqlx::postgres::{PgTypeInfo, PgValueRef, Postgres};
 use sqlx::sqlite::{Sqlite, SqliteTypeInfo, SqliteValueRef};
@@ -34,6 +32,8 @@ use sqlx::{Decode, FromRow, Type};
 use uuid::Uuid;
 
 use crate::error::backend;
+
+pub(crate) mod billing;
 
 /// A point in time read from either database.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -95,20 +95,6 @@ fn optional<T, E: std::fmt::Display>(
 
 fn role(text: &str) -> Result<Role, StoreError> {
     Role::parse(text).ok_or_else(|| backend(format!("stored role is unknown: {text}")))
-}
-
-/// Decimal places money is stored with: PostgreSQL's `NUMERIC(19,4)`.
-/// Amounts are read back at exactly this scale on both databases, so the
-/// same invoice shows the same `Decimal` (and the same text) on either;
-/// rounding to the currency's minor unit is core's business, not ours.
-const MONEY_SCALE: u32 = 4;
-
-/// Reads stored money text (`'120.50'` on SQLite, `'120.5000'` from
-/// PostgreSQL) at [`MONEY_SCALE`] decimal places.
-fn money(what: &str, text: &str) -> Result<Decimal, StoreError> {
-    let mut amount = stored(what, Decimal::from_str(text.trim()))?;
-    amount.rescale(MONEY_SCALE);
-    Ok(amount)
 }
 
 fn count(total: i64) -> u64 {
@@ -419,7 +405,7 @@ pub(crate) fn outbox_items(
 pub(crate) struct InvoicePanelRow {
     number: String,
     due_on: NaiveDate,
-    balance: String,
+    balance_minor: i64,
     currency: String,
     total: i64,
 }
@@ -437,7 +423,7 @@ pub(crate) fn invoice_panel(
                 number: row.number,
                 is_overdue: row.due_on < today,
                 due_on: row.due_on,
-                balance: money("balance", &row.balance)?,
+                balance: billing::currency(&row.currency)?.from_minor(row.balance_minor),
                 currency: row.currency,
             })
         })

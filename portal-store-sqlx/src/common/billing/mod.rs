@@ -1,0 +1,228 @@
+//! The billing port on either database: invoices (`invoices`), payments,
+//! credits and statements (`payments`, `statements`), cards on file and
+//! autopay (`methods`).
+//!
+//! Money is whole minor units in SQL (see the 0003 migration), so every
+//! money move is an integer conditional update that checks and writes in
+//! one statement: an invoice takes a payment only while
+//! `total - paid - pending` covers it, whatever else runs at the same time
+//! (PostgreSQL re-checks the condition on the row's latest version under
+//! its row lock; SQLite has one writer). A refused move makes the whole
+//! transaction roll back, so nothing is half written.
+//!
+//! Lock order on PostgreSQL, the same in every write so none can wait on
+//! another in a circle: the new payment row (invisible to others), then
+//! invoices in id order, then existing payments in id order. Settling is
+//! the one write that starts from an existing payment, a pending one, which
+//! no other write locks.
+//!
+//! An allocation row is a payment's share of one invoice: `held` while the
+//! payment is pending, `applied` when the money moved (with the time, which
+//! statements need), `released` when a failed payment let go of its hold
+//! or a voided invoice gave its payments back. Released rows count nowhere.
+
+mod invoices;
+mod methods;
+mod payments;
+mod statements;
+
+pub(crate) use invoices::{
+    invoice, invoice_by_external_id, invoice_pdf, invoices, unpaid_invoices, upsert_invoice,
+    void_invoice,
+};
+pub(crate) use methods::{
+    add_payment_method, autopay, enrol_autopay, payment_methods, remove_payment_method,
+    set_default_payment_method, withdraw_autopay,
+};
+pub(crate) use payments::{
+    apply_credit, begin_payment, payment, payments, pending_payments, record_external_payment,
+    settle_payment, tenant_payment,
+};
+pub(crate) use statements::{account_summary, statement_parts};
+
+use chrono::{DateTime, Utc};
+use portal_core::ports::StoreError;
+use portal_core::shared::{AccountId, Currency, TenantId};
+use rust_decimal::Decimal;
+use uuid::Uuid;
+
+use super::{Arg, Conn, tenancy};
+use crate::rows::billing::to_minor;
+
+/// The columns [`crate::rows::billing::InvoiceRow`] reads, from
+/// `invoices`.
+macro_rules! invoice_columns {
+    () => {
+        "id, account_id, external_id, number, issued_on, due_on, currency, subtotal_minor, \
+         tax_minor, total_minor, paid_minor, pending_minor, status, has_host_pdf, memo, voided_at"
+    };
+}
+pub(crate) use invoice_columns;
+
+/// The columns [`crate::rows::billing::PaymentRow`] reads, from
+/// `payments`.
+macro_rules! payment_columns {
+    () => {
+        "id, account_id, kind, source, status, currency, amount_minor, applied_minor, \
+         method_label, gateway_reference, failure_message, external_id, fingerprint, \
+         contact_id, memo, received_at"
+    };
+}
+pub(crate) use payment_columns;
+
+/// `InvoiceStatus::from_amounts` in SQL: the status of an invoice whose
+/// paid amount is the expression `$paid` and total `$total` (both SQL
+/// text). Every statement that changes paid or total sets `status` to this.
+macro_rules! invoice_status {
+    ($paid:literal, $total:literal) => {
+        concat!(
+            "CASE WHEN ",
+            $paid,
+            " >= ",
+            $total,
+            " THEN 'paid' WHEN ",
+            $paid,
+            " > 0 THEN 'partially_paid' ELSE 'open' END"
+        )
+    };
+}
+pub(crate) use invoice_status;
+
+/// Who owns what is being written: the tenant and the account.
+#[derive(Clone, Copy)]
+pub(crate) struct Owner {
+    tenant: Uuid,
+    account: Uuid,
+}
+
+impl Owner {
+    fn new(tenant: TenantId, account: AccountId) -> Self {
+        Self {
+            tenant: tenant.as_uuid(),
+            account: account.as_uuid(),
+        }
+    }
+}
+
+/// `amount` in minor units, which must be more than zero: an allocation
+/// or payment of nothing is refused rather than stored.
+fn positive_minor(currency: Currency, amount: Decimal) -> Result<i64, StoreError> {
+    let minor = to_minor(currency, amount)?;
+    if minor <= 0 {
+        return Err(StoreError::Conflict(format!(
+            "amount {amount} must be more than zero"
+        )));
+    }
+    Ok(minor)
+}
+
+/// The tenant's currency (its settings), for port calls that carry none.
+async fn tenant_currency<C: Conn>(conn: &mut C, tenant: TenantId) -> Result<Currency, StoreError> {
+    let tenant = tenancy::tenant(conn, tenant)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    Ok(tenant.settings.currency())
+}
+
+/// How money comes onto an invoice from a payment.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Take {
+    /// Held by a pending payment (`pending` grows; status stays).
+    Hold,
+    /// Applied at once (`paid` grows; status follows).
+    Apply,
+}
+
+/// Takes `amount` (minor units) of what the owner's invoice has payable,
+/// as a hold or applied, in one conditional update: only an unpaid
+/// invoice of this account whose `total - paid - pending` covers it. When
+/// nothing matched, a second read tells `NotFound` (not the account's)
+/// from `Conflict` (too little payable, naming the invoice).
+async fn take_payable<C: Conn>(
+    conn: &mut C,
+    owner: Owner,
+    invoice: Uuid,
+    amount: i64,
+    take: Take,
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let sql = match take {
+        Take::Hold => {
+            "UPDATE invoices SET pending_minor = pending_minor + $4, updated_at = $5 \
+             WHERE tenant_id = $1 AND account_id = $2 AND id = $3 \
+               AND status IN ('open', 'partially_paid') \
+               AND total_minor - paid_minor - pending_minor >= $4"
+        }
+        Take::Apply => concat!(
+            "UPDATE invoices SET paid_minor = paid_minor + $4, updated_at = $5, status = ",
+            invoice_status!("paid_minor + $4", "total_minor"),
+            " WHERE tenant_id = $1 AND account_id = $2 AND id = $3 \
+               AND status IN ('open', 'partially_paid') \
+               AND total_minor - paid_minor - pending_minor >= $4"
+        ),
+    };
+    let args = [
+        Arg::Id(owner.tenant),
+        Arg::Id(owner.account),
+        Arg::Id(invoice),
+        Arg::Int(amount),
+        Arg::Time(at),
+    ];
+    if conn.execute(sql, &args).await? == 1 {
+        return Ok(());
+    }
+    let number = conn
+        .fetch_optional::<(String,)>(
+            "SELECT number FROM invoices WHERE tenant_id = $1 AND account_id = $2 AND id = $3",
+            &args[..3],
+        )
+        .await?;
+    match number {
+        None => Err(StoreError::NotFound),
+        Some((number,)) => Err(StoreError::Conflict(format!(
+            "invoice {number} has less than that payable"
+        ))),
+    }
+}
+
+/// What an allocation row is.
+#[derive(Clone, Copy)]
+enum Share {
+    Held,
+    Applied,
+}
+
+/// Records a payment's share of an invoice.
+async fn insert_allocation<C: Conn>(
+    conn: &mut C,
+    owner: Owner,
+    payment: Uuid,
+    invoice: Uuid,
+    amount: i64,
+    share: Share,
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let (state, applied_at) = match share {
+        Share::Held => ("held", None),
+        Share::Applied => ("applied", Some(at)),
+    };
+    conn.execute(
+        "INSERT INTO allocations \
+             (id, tenant_id, account_id, payment_id, invoice_id, amount_minor, state, \
+              created_at, applied_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        &[
+            Arg::Id(Uuid::now_v7()),
+            Arg::Id(owner.tenant),
+            Arg::Id(owner.account),
+            Arg::Id(payment),
+            Arg::Id(invoice),
+            Arg::Int(amount),
+            Arg::Text(state),
+            Arg::Time(at),
+            Arg::OptTime(applied_at),
+        ],
+    )
+    .await
+    .map(drop)
+}

@@ -1,0 +1,600 @@
+//! Payments and credits: the portal's hold-then-settle payments with their
+//! idempotency keys, the host's external payments, applying account
+//! credit, and the reads (a payment, a page of them, the pending ones).
+
+use chrono::{DateTime, Utc};
+use portal_core::access::AccountScope;
+use portal_core::billing::{
+    Allocation, ExternalPayment, Payment, PaymentDetail, PaymentIntent, PaymentStart,
+    PaymentStatus, Settlement,
+};
+use portal_core::outbox::OutboxMessage;
+use portal_core::ports::StoreError;
+use portal_core::shared::{Page, PageRequest, PaymentId, TenantId};
+use uuid::Uuid;
+
+use super::{
+    Owner, Share, Take, insert_allocation, invoice_status, payment_columns, positive_minor,
+    take_payable, tenant_currency,
+};
+use crate::common::outbox::enqueue;
+use crate::common::{Arg, Conn, Db, Dialect, Tx};
+use crate::error::{backend, store_error};
+use crate::rows::billing::{AllocationRow, CreditRow, PaymentListRow, PaymentRow, payment_details};
+
+/// The allocations (summed per invoice, released ones left out) of the
+/// payments `$where` picks, oldest invoice first.
+macro_rules! allocation_sql {
+    ($where:literal) => {
+        concat!(
+            "SELECT a.payment_id, a.invoice_id, i.number AS invoice_number, \
+                 CAST(SUM(a.amount_minor) AS BIGINT) AS amount_minor \
+             FROM allocations a JOIN invoices i ON i.id = a.invoice_id \
+             WHERE a.state <> 'released' AND ",
+            $where,
+            " GROUP BY a.payment_id, a.invoice_id, i.number, i.due_on, i.issued_on \
+             ORDER BY i.due_on, i.issued_on, i.number, a.invoice_id"
+        )
+    };
+}
+
+/// A payment row with its allocations.
+async fn detail<C: Conn>(conn: &mut C, row: PaymentRow) -> Result<PaymentDetail, StoreError> {
+    let allocations = conn
+        .fetch_all::<AllocationRow>(allocation_sql!("a.payment_id = $1"), &[Arg::Id(row.id())])
+        .await?;
+    payment_details(vec![row], allocations)?
+        .pop()
+        .ok_or_else(|| backend("a payment went missing while reading it"))
+}
+
+/// The tenant's payment with this id.
+async fn tenant_payment_row<C: Conn>(
+    conn: &mut C,
+    tenant: Uuid,
+    id: Uuid,
+) -> Result<Option<PaymentRow>, StoreError> {
+    conn.fetch_optional::<PaymentRow>(
+        concat!(
+            "SELECT ",
+            payment_columns!(),
+            " FROM payments WHERE tenant_id = $1 AND id = $2"
+        ),
+        &[Arg::Id(tenant), Arg::Id(id)],
+    )
+    .await
+}
+
+/// A payment of the tenant by id, with its allocations.
+pub(crate) async fn tenant_payment<C: Conn>(
+    conn: &mut C,
+    tenant: TenantId,
+    id: PaymentId,
+) -> Result<Option<PaymentDetail>, StoreError> {
+    match tenant_payment_row(conn, tenant.as_uuid(), id.as_uuid()).await? {
+        Some(row) => detail(conn, row).await.map(Some),
+        None => Ok(None),
+    }
+}
+
+/// A payment of the account by id, with its allocations.
+pub(crate) async fn payment<C: Conn>(
+    conn: &mut C,
+    scope: &AccountScope,
+    id: PaymentId,
+) -> Result<Option<PaymentDetail>, StoreError> {
+    let row = conn
+        .fetch_optional::<PaymentRow>(
+            concat!(
+                "SELECT ",
+                payment_columns!(),
+                " FROM payments WHERE tenant_id = $1 AND account_id = $2 AND id = $3"
+            ),
+            &[
+                Arg::Id(scope.tenant().as_uuid()),
+                Arg::Id(scope.account().as_uuid()),
+                Arg::Id(id.as_uuid()),
+            ],
+        )
+        .await?;
+    match row {
+        Some(row) => detail(conn, row).await.map(Some),
+        None => Ok(None),
+    }
+}
+
+/// One page of the account's payments, newest first, and the allocations
+/// of the whole page in one more query (the page's own subquery picks the
+/// payments, so no list of ids is sent).
+pub(crate) async fn payments<C: Conn>(
+    conn: &mut C,
+    scope: &AccountScope,
+    page: PageRequest,
+) -> Result<Page<PaymentDetail>, StoreError> {
+    let args = [
+        Arg::Id(scope.tenant().as_uuid()),
+        Arg::Id(scope.account().as_uuid()),
+        Arg::Int(i64::from(page.per_page())),
+        Arg::Int(i64::try_from(page.offset()).map_err(backend)?),
+    ];
+    let rows = conn
+        .fetch_all::<PaymentListRow>(
+            concat!(
+                "SELECT ",
+                payment_columns!(),
+                ", COUNT(*) OVER () AS full_count \
+                 FROM payments WHERE tenant_id = $1 AND account_id = $2 \
+                 ORDER BY received_at DESC, id DESC LIMIT $3 OFFSET $4"
+            ),
+            &args,
+        )
+        .await?;
+    let total = match rows.first() {
+        Some(row) => row.full_count,
+        None if page.offset() == 0 => 0,
+        None => conn
+            .fetch_optional::<(i64,)>(
+                "SELECT COUNT(*) FROM payments WHERE tenant_id = $1 AND account_id = $2",
+                &args[..2],
+            )
+            .await?
+            .map_or(0, |(count,)| count),
+    };
+    let allocations = if rows.is_empty() {
+        Vec::new()
+    } else {
+        conn.fetch_all::<AllocationRow>(
+            allocation_sql!(
+                "a.tenant_id = $1 AND a.account_id = $2 AND a.payment_id IN ( \
+                     SELECT id FROM payments WHERE tenant_id = $1 AND account_id = $2 \
+                     ORDER BY received_at DESC, id DESC LIMIT $3 OFFSET $4)"
+            ),
+            &args,
+        )
+        .await?
+    };
+    let items = payment_details(
+        rows.into_iter().map(|row| row.payment).collect(),
+        allocations,
+    )?;
+    Ok(Page {
+        items,
+        total: u64::try_from(total).unwrap_or(0),
+        page: page.page(),
+        per_page: page.per_page(),
+    })
+}
+
+/// The tenant's payments pending since before `before`, oldest first.
+pub(crate) async fn pending_payments<C: Conn>(
+    conn: &mut C,
+    tenant: TenantId,
+    before: DateTime<Utc>,
+    limit: u32,
+) -> Result<Vec<Payment>, StoreError> {
+    conn.fetch_all::<PaymentRow>(
+        concat!(
+            "SELECT ",
+            payment_columns!(),
+            " FROM payments WHERE tenant_id = $1 AND status = 'pending' AND received_at < $2 \
+             ORDER BY received_at, id LIMIT $3"
+        ),
+        &[
+            Arg::Id(tenant.as_uuid()),
+            Arg::Time(before),
+            Arg::Int(i64::from(limit)),
+        ],
+    )
+    .await?
+    .into_iter()
+    .map(Payment::try_from)
+    .collect()
+}
+
+/// Allocations in minor units, in invoice id order (the lock order), and
+/// their sum, which must not exceed `amount`.
+fn shares(
+    currency: portal_core::shared::Currency,
+    allocations: impl Iterator<Item = (Uuid, rust_decimal::Decimal)>,
+    amount: i64,
+) -> Result<Vec<(Uuid, i64)>, StoreError> {
+    let mut shares = allocations
+        .map(|(invoice, share)| Ok((invoice, positive_minor(currency, share)?)))
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    shares.sort();
+    let sum = shares
+        .iter()
+        .try_fold(0i64, |sum, (_, share)| sum.checked_add(*share));
+    if sum.is_none_or(|sum| sum > amount) {
+        return Err(StoreError::Conflict(
+            "the amounts applied exceed the payment".into(),
+        ));
+    }
+    Ok(shares)
+}
+
+/// Starts a portal payment: claims the idempotency key by inserting the
+/// pending payment (`ON CONFLICT DO NOTHING` on the key's unique index, so
+/// of two concurrent starts with one key exactly one inserts and the other
+/// waits for it and then finds it), then holds each share on its invoice.
+/// A key already there is answered from its payment and writes nothing.
+pub(crate) async fn begin_payment<DB: Db>(
+    mut tx: Tx<DB>,
+    scope: &AccountScope,
+    intent: &PaymentIntent,
+) -> Result<PaymentStart, StoreError> {
+    let conn = &mut *tx;
+    let owner = Owner::new(scope.tenant(), scope.account());
+    let currency = intent.currency;
+    let amount = positive_minor(currency, intent.amount)?;
+    let holds = shares(
+        currency,
+        intent
+            .allocations
+            .iter()
+            .map(|allocation| (allocation.invoice.as_uuid(), allocation.amount)),
+        amount,
+    )?;
+    let payment = intent.id.as_uuid();
+    let inserted = conn
+        .execute(
+            "INSERT INTO payments (id, tenant_id, account_id, kind, source, status, currency, \
+                 amount_minor, method_id, method_label, idempotency_key, fingerprint, \
+                 contact_id, received_at) \
+             SELECT $1, a.tenant_id, a.id, 'payment', $4, 'pending', $5, $6, $7, $8, $9, $10, \
+                 $11, $12 \
+             FROM accounts a WHERE a.tenant_id = $2 AND a.id = $3 \
+             ON CONFLICT (tenant_id, account_id, idempotency_key) DO NOTHING",
+            &[
+                Arg::Id(payment),
+                Arg::Id(owner.tenant),
+                Arg::Id(owner.account),
+                Arg::Text(intent.source.as_str()),
+                Arg::Text(currency.as_str()),
+                Arg::Int(amount),
+                Arg::OptId(intent.method.map(|method| method.as_uuid())),
+                Arg::OptText(intent.method_label.as_deref()),
+                Arg::Text(intent.idempotency_key.as_str()),
+                Arg::Text(&intent.fingerprint),
+                Arg::OptId(intent.contact.map(|contact| contact.as_uuid())),
+                Arg::Time(intent.at),
+            ],
+        )
+        .await?;
+    if inserted == 0 {
+        // Nothing was written; dropping the transaction rolls it back.
+        return earlier_attempt(conn, owner, intent).await;
+    }
+    for &(invoice, share) in &holds {
+        take_payable(conn, owner, invoice, share, Take::Hold, intent.at).await?;
+        insert_allocation(conn, owner, payment, invoice, share, Share::Held, intent.at).await?;
+    }
+    tx.commit().await.map_err(store_error)?;
+    Ok(PaymentStart::Started)
+}
+
+/// The answer for a key the account used before (Stripe's rules); the
+/// account itself missing is `NotFound`.
+async fn earlier_attempt<C: Conn>(
+    conn: &mut C,
+    owner: Owner,
+    intent: &PaymentIntent,
+) -> Result<PaymentStart, StoreError> {
+    let earlier = conn
+        .fetch_optional::<PaymentRow>(
+            concat!(
+                "SELECT ",
+                payment_columns!(),
+                " FROM payments \
+                 WHERE tenant_id = $1 AND account_id = $2 AND idempotency_key = $3"
+            ),
+            &[
+                Arg::Id(owner.tenant),
+                Arg::Id(owner.account),
+                Arg::Text(intent.idempotency_key.as_str()),
+            ],
+        )
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    if earlier.fingerprint.as_deref() != Some(intent.fingerprint.as_str()) {
+        return Ok(PaymentStart::KeyReused);
+    }
+    let earlier = detail(conn, earlier).await?;
+    Ok(match earlier.payment.status {
+        PaymentStatus::Pending => PaymentStart::InProgress(earlier),
+        PaymentStatus::Succeeded | PaymentStatus::Failed => PaymentStart::Replay(earlier),
+    })
+}
+
+/// Settles a pending payment. The status change is the conditional update
+/// that decides: only a payment still pending changes, so a webhook and a
+/// reconcile racing settle it once; the loser reads it back unchanged.
+/// Then each held share is applied (or released) on its invoice, in
+/// invoice id order.
+pub(crate) async fn settle_payment<DB: Db>(
+    mut tx: Tx<DB>,
+    tenant: TenantId,
+    id: PaymentId,
+    settlement: &Settlement,
+    at: DateTime<Utc>,
+    messages: &[OutboxMessage],
+) -> Result<PaymentDetail, StoreError> {
+    let conn = &mut *tx;
+    let (tenant_id, payment) = (tenant.as_uuid(), id.as_uuid());
+    let (status, reference, message) = match settlement {
+        Settlement::Succeeded { reference } => ("succeeded", Some(reference.as_str()), None),
+        Settlement::Failed { message } => ("failed", None, Some(message.as_str())),
+    };
+    let settled = conn
+        .execute(
+            "UPDATE payments SET status = $3, gateway_reference = $4, failure_message = $5, \
+                 settled_at = $6 \
+             WHERE tenant_id = $1 AND id = $2 AND status = 'pending'",
+            &[
+                Arg::Id(tenant_id),
+                Arg::Id(payment),
+                Arg::Text(status),
+                Arg::OptText(reference),
+                Arg::OptText(message),
+                Arg::Time(at),
+            ],
+        )
+        .await?;
+    if settled == 0 {
+        return tenant_payment(conn, tenant, id)
+            .await?
+            .ok_or(StoreError::NotFound);
+    }
+    let succeeded = matches!(settlement, Settlement::Succeeded { .. });
+    let holds = conn
+        .fetch_all::<(Uuid, i64)>(
+            "SELECT invoice_id, CAST(SUM(amount_minor) AS BIGINT) FROM allocations \
+             WHERE payment_id = $1 AND state = 'held' GROUP BY invoice_id ORDER BY invoice_id",
+            &[Arg::Id(payment)],
+        )
+        .await?;
+    let sql = if succeeded {
+        concat!(
+            "UPDATE invoices SET pending_minor = pending_minor - $3, \
+                 paid_minor = paid_minor + $3, updated_at = $4, status = ",
+            invoice_status!("paid_minor + $3", "total_minor"),
+            " WHERE tenant_id = $1 AND id = $2 AND pending_minor >= $3"
+        )
+    } else {
+        "UPDATE invoices SET pending_minor = pending_minor - $3, updated_at = $4 \
+         WHERE tenant_id = $1 AND id = $2 AND pending_minor >= $3"
+    };
+    let mut applied = 0i64;
+    for &(invoice, share) in &holds {
+        let args = [
+            Arg::Id(tenant_id),
+            Arg::Id(invoice),
+            Arg::Int(share),
+            Arg::Time(at),
+        ];
+        if conn.execute(sql, &args).await? != 1 {
+            return Err(backend(format!(
+                "invoice {invoice} no longer holds what payment {payment} held on it"
+            )));
+        }
+        applied += share;
+    }
+    if succeeded {
+        conn.execute(
+            "UPDATE allocations SET state = 'applied', applied_at = $2 \
+             WHERE payment_id = $1 AND state = 'held'",
+            &[Arg::Id(payment), Arg::Time(at)],
+        )
+        .await?;
+        conn.execute(
+            "UPDATE payments SET applied_minor = $2 WHERE id = $1",
+            &[Arg::Id(payment), Arg::Int(applied)],
+        )
+        .await?;
+    } else {
+        conn.execute(
+            "UPDATE allocations SET state = 'released', released_at = $2 \
+             WHERE payment_id = $1 AND state = 'held'",
+            &[Arg::Id(payment), Arg::Time(at)],
+        )
+        .await?;
+    }
+    enqueue(conn, tenant, messages).await?;
+    let settled = tenant_payment(conn, tenant, id)
+        .await?
+        .ok_or_else(|| backend("the settled payment is not there"))?;
+    tx.commit().await.map_err(store_error)?;
+    Ok(settled)
+}
+
+/// Records a payment or credit the host took, applied at once. The
+/// external id's unique index makes it idempotent under concurrency too:
+/// the insert does nothing when the id is known, and the known one is
+/// returned.
+pub(crate) async fn record_external_payment<DB: Db>(
+    mut tx: Tx<DB>,
+    tenant: TenantId,
+    id: PaymentId,
+    payment: &ExternalPayment,
+    messages: &[OutboxMessage],
+) -> Result<PaymentDetail, StoreError> {
+    let conn = &mut *tx;
+    let owner = Owner::new(tenant, payment.account);
+    let currency = payment.currency;
+    let amount = positive_minor(currency, payment.amount)?;
+    let applied = shares(
+        currency,
+        payment
+            .applied_to
+            .iter()
+            .map(|(invoice, share)| (invoice.as_uuid(), *share)),
+        amount,
+    )?;
+    let applied_sum: i64 = applied.iter().map(|(_, share)| share).sum();
+    let inserted = conn
+        .execute(
+            "INSERT INTO payments (id, tenant_id, account_id, kind, source, status, currency, \
+                 amount_minor, applied_minor, method_label, external_id, memo, received_at, \
+                 settled_at) \
+             SELECT $1, a.tenant_id, a.id, $4, 'host', 'succeeded', $5, $6, $7, $8, $9, $10, \
+                 $11, $11 \
+             FROM accounts a WHERE a.tenant_id = $2 AND a.id = $3 \
+             ON CONFLICT (tenant_id, external_id) DO NOTHING",
+            &[
+                Arg::Id(id.as_uuid()),
+                Arg::Id(owner.tenant),
+                Arg::Id(owner.account),
+                Arg::Text(payment.kind.as_str()),
+                Arg::Text(currency.as_str()),
+                Arg::Int(amount),
+                Arg::Int(applied_sum),
+                Arg::OptText(payment.method_label.as_deref()),
+                Arg::Text(payment.external_id.as_str()),
+                Arg::OptText(payment.memo.as_deref()),
+                Arg::Time(payment.received_at),
+            ],
+        )
+        .await?;
+    if inserted == 0 {
+        let known = conn
+            .fetch_optional::<PaymentRow>(
+                concat!(
+                    "SELECT ",
+                    payment_columns!(),
+                    " FROM payments WHERE tenant_id = $1 AND external_id = $2"
+                ),
+                &[
+                    Arg::Id(owner.tenant),
+                    Arg::Text(payment.external_id.as_str()),
+                ],
+            )
+            .await?
+            // Not a known id, so the account was not the tenant's.
+            .ok_or(StoreError::NotFound)?;
+        return detail(conn, known).await;
+    }
+    // Applied when received: statements then never show it as credit
+    // before it paid the invoices it was taken for.
+    for &(invoice, share) in &applied {
+        let at = payment.received_at;
+        take_payable(conn, owner, invoice, share, Take::Apply, at).await?;
+        insert_allocation(
+            conn,
+            owner,
+            id.as_uuid(),
+            invoice,
+            share,
+            Share::Applied,
+            at,
+        )
+        .await?;
+    }
+    enqueue(conn, tenant, messages).await?;
+    let recorded = tenant_payment(conn, tenant, id)
+        .await?
+        .ok_or_else(|| backend("the recorded payment is not there"))?;
+    tx.commit().await.map_err(store_error)?;
+    Ok(recorded)
+}
+
+/// Applies account credit: first each invoice takes its share (invoice id
+/// order), then the credit is taken from the account's unapplied payments
+/// and credits, oldest first, read under their row locks (id order).
+pub(crate) async fn apply_credit<DB: Db>(
+    mut tx: Tx<DB>,
+    scope: &AccountScope,
+    allocations: &[Allocation],
+    at: DateTime<Utc>,
+    messages: &[OutboxMessage],
+) -> Result<(), StoreError> {
+    let conn = &mut *tx;
+    let owner = Owner::new(scope.tenant(), scope.account());
+    let currency = tenant_currency(conn, scope.tenant()).await?;
+    let wanted = shares(
+        currency,
+        allocations
+            .iter()
+            .map(|allocation| (allocation.invoice.as_uuid(), allocation.amount)),
+        i64::MAX,
+    )?;
+    for &(invoice, share) in &wanted {
+        take_payable(conn, owner, invoice, share, Take::Apply, at).await?;
+    }
+    let mut sources = conn
+        .fetch_all::<CreditRow>(
+            <DB::Connection as Dialect>::LOCK_CREDIT_SOURCES,
+            &[Arg::Id(owner.tenant), Arg::Id(owner.account)],
+        )
+        .await?;
+    sources.sort_by_key(|source| (source.received_at.0, source.id));
+    let credit: i64 = sources.iter().map(|source| source.unapplied_minor).sum();
+    let needed: i64 = wanted.iter().map(|(_, share)| share).sum();
+    if credit < needed {
+        return Err(StoreError::Conflict(
+            "the account has less credit than that".into(),
+        ));
+    }
+    // Pair invoices with sources, oldest source first.
+    let mut taken = vec![0i64; sources.len()];
+    let mut next = 0;
+    for &(invoice, share) in &wanted {
+        let mut left = share;
+        while left > 0 {
+            let available = sources[next].unapplied_minor - taken[next];
+            if available == 0 {
+                next += 1;
+                continue;
+            }
+            let piece = left.min(available);
+            insert_allocation(
+                conn,
+                owner,
+                sources[next].id,
+                invoice,
+                piece,
+                Share::Applied,
+                at,
+            )
+            .await?;
+            taken[next] += piece;
+            left -= piece;
+        }
+    }
+    for (source, taken) in sources.iter().zip(taken) {
+        let args = [Arg::Id(source.id), Arg::Int(taken)];
+        if taken > 0
+            && conn
+                .execute(
+                    "UPDATE payments SET applied_minor = applied_minor + $2 \
+                     WHERE id = $1 AND applied_minor + $2 <= amount_minor",
+                    &args,
+                )
+                .await?
+                != 1
+        {
+            return Err(StoreError::Conflict(
+                "the account's credit changed meanwhile; try again".into(),
+            ));
+        }
+    }
+    enqueue(conn, scope.tenant(), messages).await?;
+    tx.commit().await.map_err(store_error)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use portal_core::shared::Currency;
+    use rust_decimal::Decimal;
+
+    #[test]
+    fn shares_are_refused_above_the_payment_or_at_zero() {
+        let usd = Currency::USD;
+        let (a, b) = (Uuid::from_u128(2), Uuid::from_u128(1));
+        let ok = shares(usd, [(a, Decimal::ONE), (b, Decimal::TWO)].into_iter(), 300);
+        assert_eq!(ok.unwrap(), vec![(b, 200), (a, 100)]);
+        assert!(shares(usd, [(a, Decimal::new(301, 2))].into_iter(), 300).is_err());
+        assert!(shares(usd, [(a, Decimal::ZERO)].into_iter(), 300).is_err());
+        assert!(shares(usd, [(a, Decimal::new(1, 3))].into_iter(), 300).is_err());
+    }
+}
