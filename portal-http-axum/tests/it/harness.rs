@@ -13,17 +13,17 @@ use tower::ServiceExt;
 
 use portal_core::Portal;
 use portal_core::access::Role;
-use portal_core::billing::{Invoice, InvoiceLine, InvoiceUpsert, SandboxGateway};
 use portal_core::accounts::{AccountUpsert, Address};
+use portal_core::billing::{Invoice, InvoiceLine, InvoiceUpsert, SandboxGateway};
 use portal_core::identity::{Argon2Hasher, ContactUpsert};
 use portal_core::outbox::{DeliveryError, Email, EmailKind, Mailer, NoEvents};
 use portal_core::shared::{
     AccountId, ContactId, Currency, EmailAddress, ExternalId, FixedClock, PhoneNumber, PostalCode,
     TenantId,
 };
-use rust_decimal::Decimal;
 use portal_core::tenancy::{PortalSettings, Tenant};
 use portal_http_axum::{HttpConfig, router};
+use rust_decimal::Decimal;
 
 pub const PASSWORD: &str = "correct horse battery";
 
@@ -141,6 +141,7 @@ pub fn contact(external: &str, name: &str, email: &str, phone: Option<&str>) -> 
 /// signed with this secret.
 pub const WEBHOOK_SECRET: &str = "whsec_test";
 
+#[allow(dead_code)]
 pub async fn new_portal(clock: Arc<FixedClock>) -> (Portal, portal_store_sqlx::SqliteStore) {
     let (portal, store, _) = new_portal_with_gateway(clock).await;
     (portal, store)
