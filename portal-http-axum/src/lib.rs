@@ -25,6 +25,7 @@ pub mod config;
 mod context;
 mod error;
 mod pages;
+mod pdf;
 mod rate_limit;
 mod security;
 

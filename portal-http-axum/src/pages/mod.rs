@@ -4,8 +4,11 @@
 //!
 //! - `auth.rs`: log in/out, both registrations, set and forgot password
 //! - `portal.rs`: dashboard, account, change password, account switcher
+//! - `billing/`: invoices, paying, payments, credit, statements, cards on
+//!   file and autopay
 
 mod auth;
+mod billing;
 mod portal;
 
 use askama::Template;
@@ -14,8 +17,9 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 
+use portal_core::access::{Actor, Permission, authorize};
 use portal_core::identity::Membership;
-use portal_core::tenancy::Tenant;
+use portal_core::tenancy::{Feature, Tenant};
 use portal_core::{AuthContext, PortalError};
 
 use crate::AppState;
@@ -48,6 +52,7 @@ pub fn routes() -> Router<AppState> {
         .route("/account", get(portal::account))
         .route("/account/password", post(portal::change_password))
         .route("/switch-account", post(portal::switch_account))
+        .merge(billing::routes())
 }
 
 /// The tenant's branding, as the layout shows it.
@@ -118,6 +123,39 @@ pub struct AccountOption {
     selected: bool,
 }
 
+/// Which billing pages the contact may use, so the navigation only links
+/// to pages that will open. Decided by the same `authorize` the use cases
+/// call, so a link is shown exactly when its page would not be refused.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct BillingNav {
+    /// Invoices, payments and the summary.
+    view: bool,
+    /// Paying and applying credit.
+    pay: bool,
+    /// Statements.
+    statements: bool,
+    /// Cards on file.
+    cards: bool,
+    /// Autopay (managing cards, with the autopay switch on).
+    autopay: bool,
+}
+
+impl BillingNav {
+    fn of(actor: &Actor, tenant: &Tenant) -> Self {
+        let features = &tenant.settings.features;
+        let allowed = |permission| authorize(actor, permission, features).is_ok();
+        let cards = allowed(Permission::ManagePaymentMethods);
+        Self {
+            view: allowed(Permission::ViewBilling),
+            pay: allowed(Permission::PayInvoices),
+            statements: allowed(Permission::ViewStatements),
+            cards,
+            // The same two checks `Portal::autopay` makes.
+            autopay: cards && features.is_on(Feature::Autopay),
+        }
+    }
+}
+
 /// What the base template needs.
 pub struct Layout {
     title: String,
@@ -127,6 +165,7 @@ pub struct Layout {
     brand: Brand,
     csrf: String,
     user: Option<UserNav>,
+    billing: BillingNav,
 }
 
 impl Layout {
@@ -138,6 +177,7 @@ impl Layout {
             brand: Brand::of(&context.tenant),
             csrf: csrf.0.clone(),
             user: None,
+            billing: BillingNav::default(),
         }
     }
 
@@ -163,6 +203,7 @@ impl Layout {
                 accounts,
             }),
             current_path: format!("{}/{page}", context.base),
+            billing: BillingNav::of(&auth.actor, &context.tenant),
             ..Self::public(title, context, csrf)
         }
     }
@@ -228,6 +269,7 @@ fn message_page_for(
                 .unwrap_or_else(Brand::plain),
             csrf: String::new(),
             user: None,
+            billing: BillingNav::default(),
         },
         heading: heading.to_owned(),
         message: message.to_owned(),

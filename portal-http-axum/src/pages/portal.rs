@@ -19,7 +19,8 @@ use crate::context::RequestContext;
 use crate::error::status_of;
 use crate::security::{Csrf, CsrfForm, PageUser, check_rate};
 
-async fn layout(
+/// The signed-in layout: header, account switcher and navigation.
+pub(super) async fn layout(
     state: &AppState,
     title: &str,
     page: &str,
@@ -56,6 +57,8 @@ struct DashboardPage {
     account_number: String,
     account_name: String,
     dashboard: Dashboard,
+    /// The account summary, when the contact may see billing.
+    billing: Option<super::billing::Summary>,
     zone: chrono_tz::Tz,
 }
 
@@ -65,13 +68,21 @@ pub async fn dashboard(
     csrf: Csrf,
     PageUser(auth): PageUser,
 ) -> Response {
-    let (layout, dashboard) = tokio::join!(
+    let (layout, dashboard, summary) = tokio::join!(
         layout(&state, "Dashboard", "dashboard", &context, &csrf, &auth),
-        state.portal.dashboard(&auth.actor)
+        state.portal.dashboard(&auth.actor),
+        state.portal.account_summary(&auth.actor)
     );
     let layout = match layout {
         Ok(layout) => layout,
         Err(response) => return response,
+    };
+    // The facade decides who sees billing: a refusal just leaves it out.
+    let zone = context.tenant.settings.time_zone();
+    let billing = match summary {
+        Ok(summary) => Some(super::billing::Summary::of(&summary, zone)),
+        Err(PortalError::Forbidden(_)) => None,
+        Err(error) => return error_page(&context, error),
     };
     match dashboard {
         Ok(dashboard) => render(
@@ -82,12 +93,8 @@ pub async fn dashboard(
                 account_number: auth.membership.account_number.clone(),
                 account_name: auth.membership.account_name.clone(),
                 dashboard,
-                zone: context
-                    .tenant
-                    .settings
-                    .time_zone
-                    .parse()
-                    .unwrap_or(chrono_tz::UTC),
+                billing,
+                zone,
             },
         ),
         Err(error) => error_page(&context, error),
