@@ -1322,6 +1322,8 @@ async fn the_openapi_document_lists_the_billing_api() {
         ("/api/v1/autopay", "put"),
         ("/api/v1/autopay", "delete"),
         ("/api/v1/webhooks/payments", "post"),
+        ("/api/v1/invoices/{id}/pdf", "get"),
+        ("/api/v1/statements/pdf", "get"),
     ] {
         assert!(
             paths.get(path).and_then(|p| p.get(method)).is_some(),
@@ -1338,4 +1340,48 @@ async fn the_openapi_document_lists_the_billing_api() {
             .any(|p| p["name"] == "Idempotency-Key" && p["in"] == "header")
     );
     assert!(doc["info"]["description"].as_str().unwrap().contains("402"));
+}
+
+#[tokio::test]
+async fn invoices_and_statements_download_as_pdf_for_their_own_account_only() {
+    let (app, token) = with_ada(demo_settings()).await;
+    let [first, _, _] = three_invoices(&app).await;
+    let bobs = app
+        .invoice(app.seeded.account_b, "B-INV-1", 5_000, day(12, 1))
+        .await;
+
+    let invoice = get(&app, &token, &format!("/invoices/{}/pdf", first.id)).await;
+    assert_eq!(invoice.status, StatusCode::OK, "{}", invoice.body);
+    assert_eq!(invoice.headers[header::CONTENT_TYPE], "application/pdf");
+    assert_eq!(
+        invoice.headers[header::CONTENT_DISPOSITION],
+        "attachment; filename=\"invoice-INV-1.pdf\""
+    );
+    assert_eq!(invoice.headers[header::CACHE_CONTROL], "no-store");
+    assert!(invoice.body.starts_with("%PDF-"));
+    assert!(invoice.body.contains("INV-1"));
+
+    let foreign = get(&app, &token, &format!("/invoices/{}/pdf", bobs.id)).await;
+    assert_problem(&foreign, StatusCode::NOT_FOUND);
+    let malformed = get(&app, &token, "/invoices/nope/pdf").await;
+    assert_problem(&malformed, StatusCode::NOT_FOUND);
+
+    let statement = get(
+        &app,
+        &token,
+        "/statements/pdf?from=2026-10-01&to=2026-11-30",
+    )
+    .await;
+    assert_eq!(statement.status, StatusCode::OK, "{}", statement.body);
+    assert_eq!(statement.headers[header::CONTENT_TYPE], "application/pdf");
+    assert!(statement.body.starts_with("%PDF-"));
+    assert!(statement.body.contains("INV-1"));
+    assert!(!statement.body.contains("B-INV-1"));
+    let bad = get(
+        &app,
+        &token,
+        "/statements/pdf?from=2026-11-30&to=2026-10-01",
+    )
+    .await;
+    assert_problem(&bad, StatusCode::UNPROCESSABLE_ENTITY);
 }

@@ -1,6 +1,6 @@
-//! Billing over JSON: the account summary, invoices, payments (with
-//! Stripe-style idempotency), account credit, statements, cards on file,
-//! autopay, and the payment provider's webhook.
+//! Billing over JSON: the account summary, invoices and statements (also
+//! as PDF), payments (with Stripe-style idempotency), account credit,
+//! cards on file, autopay, and the payment provider's webhook.
 //!
 //! Handlers only translate: they parse the wire format (ids, decimal
 //! strings, dates), call one use case on the [`portal_core::Portal`]
@@ -15,11 +15,13 @@
 //! - an id in the path that is malformed, unknown or another account's is
 //!   404, always the same answer.
 
+mod documents;
 mod invoices;
 mod methods;
 mod payments;
 pub mod views;
 
+pub use documents::*;
 pub use invoices::*;
 pub use methods::*;
 pub use payments::*;
@@ -45,7 +47,9 @@ pub fn routes() -> Router<AppState> {
         .route("/billing/summary", get(invoices::summary))
         .route("/invoices", get(invoices::list_invoices))
         .route("/invoices/{id}", get(invoices::get_invoice))
+        .route("/invoices/{id}/pdf", get(documents::invoice_pdf))
         .route("/statements", get(invoices::statement))
+        .route("/statements/pdf", get(documents::statement_pdf))
         .route(
             "/payments",
             get(payments::list_payments).post(payments::create_payment),
