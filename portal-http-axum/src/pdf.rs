@@ -519,7 +519,7 @@ mod tests {
     fn detail(lines: usize) -> InvoiceDetail {
         let lines: Vec<InvoiceLine> = (0..lines)
             .map(|i| InvoiceLine {
-                description: format!("Quarterly pest treatment (visit {i}) (outside)"),
+                description: format!("Quarterly pest treatment :) visit {i}"),
                 quantity: Decimal::new(15, 1),
                 unit_price: Decimal::new(3333, 2),
                 tax_rate: Decimal::new(825, 2),
@@ -568,8 +568,13 @@ mod tests {
             Currency::USD.format(detail.invoice.total)
         )));
         assert!(text.contains("(Page 1 of 1) Tj"));
-        // Parentheses in text are escaped, so the string stays one token.
-        assert!(text.contains("\\(visit 0\\)"));
+        // An unbalanced parenthesis is escaped, so the string stays one
+        // token; text beyond ASCII is written as WinAnsi hex (0x97: em dash).
+        assert!(
+            text.contains("(Quarterly pest treatment :\\) visit 0) Tj"),
+            "{text}"
+        );
+        assert!(text.contains("20972073"), "the memo's em dash: {text}");
         assert!(text.trim_end().ends_with("%%EOF"));
     }
 

@@ -16,7 +16,35 @@ use portal_mail::{SmtpConfig, SmtpMailer, SmtpTls};
 
 use crate::harness::{account, contact, demo_settings};
 
-fn required(name: &str) -> String {
+/// Headless Chromium through chromedriver, with a throw-away profile
+/// (kept alive by the returned directory).
+pub async fn open_chromium(
+    webdriver: &str,
+    chromium: &str,
+) -> (fantoccini::Client, tempfile::TempDir) {
+    let mut capabilities = serde_json::Map::new();
+    let profile = tempfile::tempdir().unwrap();
+    capabilities.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({
+            "binary": chromium,
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync",
+                format!("--user-data-dir={}", profile.path().display()),
+            ]
+        }),
+    );
+    let browser = ClientBuilder::new(HttpConnector::new())
+        .capabilities(capabilities)
+        .connect(webdriver)
+        .await
+        .expect("chromedriver is reachable");
+    (browser, profile)
+}
+
+pub fn required(name: &str) -> String {
     std::env::var(name).unwrap_or_else(|_| panic!("{name} is not set: run the suite with scripts/test.sh, which starts chromedriver and the SMTP server"))
 }
 
@@ -103,25 +131,7 @@ pub async fn run() {
         .unwrap()
     });
 
-    let mut capabilities = serde_json::Map::new();
-    let profile = tempfile::tempdir().unwrap();
-    capabilities.insert(
-        "goog:chromeOptions".into(),
-        serde_json::json!({
-            "binary": chromium,
-            "args": [
-                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-quic", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync",
-                format!("--user-data-dir={}", profile.path().display()),
-            ]
-        }),
-    );
-    let browser = ClientBuilder::new(HttpConnector::new())
-        .capabilities(capabilities)
-        .connect(&webdriver)
-        .await
-        .expect("chromedriver is reachable");
+    let (browser, _profile) = open_chromium(&webdriver, &chromium).await;
     let outcome = walk(&browser, &base_url, &email, &maildir).await;
     browser.close().await.ok();
     outcome.unwrap();

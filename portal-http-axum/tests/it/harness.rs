@@ -141,12 +141,6 @@ pub fn contact(external: &str, name: &str, email: &str, phone: Option<&str>) -> 
 /// signed with this secret.
 pub const WEBHOOK_SECRET: &str = "whsec_test";
 
-#[allow(dead_code)]
-pub async fn new_portal(clock: Arc<FixedClock>) -> (Portal, portal_store_sqlx::SqliteStore) {
-    let (portal, store, _) = new_portal_with_gateway(clock).await;
-    (portal, store)
-}
-
 pub async fn new_portal_with_gateway(
     clock: Arc<FixedClock>,
 ) -> (Portal, portal_store_sqlx::SqliteStore, Arc<SandboxGateway>) {

@@ -7,7 +7,9 @@
 
 mod api;
 mod billing_api;
+mod billing_pages;
 mod browser;
+mod browser_billing;
 mod browser_flow;
 mod hardening;
 mod harness;
