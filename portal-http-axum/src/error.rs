@@ -119,26 +119,38 @@ impl From<PortalError> for ApiError {
     }
 }
 
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let problem = Problem {
+impl ApiError {
+    /// The problem document this error becomes.
+    pub fn problem(&self) -> Problem {
+        Problem {
             kind: format!("https://portal.invalid/problems/{}", self.kind),
             title: self.status.canonical_reason().unwrap_or("error").to_owned(),
             status: self.status.as_u16(),
-            detail: self.detail,
-            field: self.field,
-        };
-        let mut response = (self.status, Json(problem)).into_response();
-        response.headers_mut().insert(
-            header::CONTENT_TYPE,
-            header::HeaderValue::from_static("application/problem+json"),
-        );
-        if self.status == StatusCode::UNAUTHORIZED {
-            response.headers_mut().insert(
-                header::WWW_AUTHENTICATE,
-                header::HeaderValue::from_static("Bearer"),
-            );
+            detail: self.detail.clone(),
+            field: self.field.clone(),
         }
-        response
+    }
+}
+
+/// A problem+json response with `status` and `body`: a [`Problem`], or a
+/// document that flattens one and adds extension members (RFC 9457 §3.2).
+pub fn problem_response(status: StatusCode, body: impl Serialize) -> Response {
+    let mut response = (status, Json(body)).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_static("application/problem+json"),
+    );
+    if status == StatusCode::UNAUTHORIZED {
+        response.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            header::HeaderValue::from_static("Bearer"),
+        );
+    }
+    response
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        problem_response(self.status, self.problem())
     }
 }

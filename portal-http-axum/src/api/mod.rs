@@ -3,12 +3,14 @@
 //! are RFC 9457 problem+json. The OpenAPI document is generated from these
 //! handlers and served at `/api/v1/openapi.json`.
 
+mod billing;
 mod identity;
 mod me;
 
 use axum::body::Bytes;
-use axum::extract::FromRequest;
+use axum::extract::{FromRequest, FromRequestParts};
 use axum::http::header;
+use axum::http::request::Parts;
 use axum::response::IntoResponse;
 use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
@@ -36,6 +38,7 @@ pub fn routes() -> Router<AppState> {
         .route("/me/active-account", put(me::switch_account))
         .route("/dashboard", get(me::dashboard))
         .route("/account", get(me::account))
+        .merge(billing::routes())
         // Responses carry bearer tokens and customer data: never cached.
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CACHE_CONTROL,
@@ -46,7 +49,7 @@ pub fn routes() -> Router<AppState> {
 /// The OpenAPI document of the API.
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Portal customer API", version = "1", description = "Self-service API for a tenant's customers. Log in with POST /sessions and send the token as `Authorization: Bearer <token>`."),
+    info(title = "Portal customer API", version = "1", description = "Self-service API for a tenant's customers. Log in with POST /sessions and send the token as `Authorization: Bearer <token>`.\n\nErrors are RFC 9457 problem+json: 400 a malformed request, 401 not logged in, 403 a feature the business switched off or something the contact's role may not do, 404 unknown or another account's (always the same answer), 409 a conflict with the current state or a request still in flight, 422 invalid input (`field` names it).\n\nMoney is a decimal string rounded to the currency's minor unit (`\"120.50\"`) next to a `currency` field, never a JSON number; send amounts the same way.\n\nPayments: `POST /payments` needs an `Idempotency-Key` header (Stripe semantics: the same key and body replay the first answer and never charge twice, a different body is 422, a key still in flight is 409). A payment that fails (declined, card refused, provider error) is answered **402** problem+json: `detail` is the message for the customer and `payment` the failed payment as recorded; nothing was charged or applied."),
     paths(
         identity::create_session,
         identity::delete_session,
@@ -60,10 +63,29 @@ pub fn routes() -> Router<AppState> {
         me::switch_account,
         me::dashboard,
         me::account,
+        billing::summary,
+        billing::list_invoices,
+        billing::get_invoice,
+        billing::invoice_pdf,
+        billing::statement,
+        billing::statement_pdf,
+        billing::list_payments,
+        billing::get_payment,
+        billing::create_payment,
+        billing::preview_payment,
+        billing::apply_credit,
+        billing::payment_webhook,
+        billing::list_methods,
+        billing::add_method,
+        billing::remove_method,
+        billing::set_default,
+        billing::autopay,
+        billing::enrol_autopay,
+        billing::withdraw_autopay,
     ),
     components(schemas(Problem)),
     modifiers(&BearerAuth),
-    tags((name = "identity", description = "Registration, log-in and passwords"), (name = "customer", description = "The logged-in customer's data"))
+    tags((name = "identity", description = "Registration, log-in and passwords"), (name = "customer", description = "The logged-in customer's data"), (name = "billing", description = "Invoices, payments, credit, statements, cards on file and autopay"))
 )]
 pub struct ApiDoc;
 
@@ -84,6 +106,21 @@ async fn openapi() -> impl IntoResponse {
         [(header::CACHE_CONTROL, "public, max-age=300")],
         Json(ApiDoc::openapi()),
     )
+}
+
+/// A query string whose errors are problem+json 400s instead of axum's
+/// text. Unknown parameters are refused, so a misspelt filter is an error
+/// rather than a silently unfiltered list.
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        serde_urlencoded::from_str(parts.uri.query().unwrap_or_default())
+            .map(ApiQuery)
+            .map_err(|error| ApiError::bad_request(format!("the query string is invalid: {error}")))
+    }
 }
 
 /// A JSON body whose errors are problem+json 400s instead of axum's text.

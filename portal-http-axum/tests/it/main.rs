@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod api;
+mod billing_api;
 mod billing_pages;
 mod browser;
 mod browser_billing;

@@ -1,0 +1,112 @@
+//! Invoices and statements as PDF files: the host's own PDF of an invoice
+//! when it gave one, otherwise the portal's rendering ([`crate::pdf`]).
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+
+use portal_core::shared::InvoiceId;
+use portal_core::{AuthContext, InvoiceDocument};
+
+use super::invoices::StatementParams;
+use super::path_id;
+use crate::AppState;
+use crate::api::ApiQuery;
+use crate::error::{ApiError, Problem};
+use crate::pdf::{self, Heading, Paper};
+use crate::security::ApiUser;
+
+/// Who a rendered document is from and for: the business, and the active
+/// account as "Name (number)".
+fn heading_parts(auth: &AuthContext) -> (String, String) {
+    (
+        auth.tenant.settings.display_name.clone(),
+        format!(
+            "{} ({})",
+            auth.membership.account_name, auth.membership.account_number
+        ),
+    )
+}
+
+/// A PDF download: `attachment` with a file name of safe characters only,
+/// never cached.
+fn pdf_download(bytes: Vec<u8>, name: &str) -> Response {
+    let safe: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{safe}.pdf\""))
+        .unwrap_or_else(|_| HeaderValue::from_static("attachment"));
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/pdf"),
+            ),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// An invoice as PDF: the business's own document when it gave one, the
+/// portal's rendering otherwise.
+#[utoipa::path(get, path = "/api/v1/invoices/{id}/pdf", tag = "billing", security(("bearer" = [])),
+    params(("id" = String, Path, description = "invoice id")),
+    responses((status = 200, content_type = "application/pdf", body = String, description = "the PDF, as an attachment"),
+        (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 404, body = Problem, description = "unknown, or another account's")))]
+pub async fn invoice_pdf(
+    State(state): State<AppState>,
+    ApiUser(auth): ApiUser,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let id = path_id(InvoiceId::parse, &id)?;
+    Ok(
+        match state.portal.invoice_document(&auth.actor, id).await? {
+            InvoiceDocument::HostPdf(bytes) => pdf_download(bytes, &format!("invoice-{id}")),
+            InvoiceDocument::Render(detail) => {
+                let (business, account) = heading_parts(&auth);
+                let heading = Heading {
+                    business: &business,
+                    account: &account,
+                };
+                let paper = Paper::for_locale(&auth.tenant.settings.locale);
+                let bytes = pdf::invoice(&heading, &detail, paper);
+                pdf_download(bytes, &format!("invoice-{}", detail.invoice.number))
+            }
+        },
+    )
+}
+
+/// The statement for a date range as PDF.
+#[utoipa::path(get, path = "/api/v1/statements/pdf", tag = "billing", security(("bearer" = [])), params(StatementParams),
+    responses((status = 200, content_type = "application/pdf", body = String, description = "the PDF, as an attachment"),
+        (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 422, body = Problem, description = "a missing or malformed date, or `from` after `to`")))]
+pub async fn statement_pdf(
+    State(state): State<AppState>,
+    ApiUser(auth): ApiUser,
+    ApiQuery(params): ApiQuery<StatementParams>,
+) -> Result<Response, ApiError> {
+    let range = params.range()?;
+    let statement = state.portal.statement(&auth.actor, range).await?;
+    let (business, account) = heading_parts(&auth);
+    let heading = Heading {
+        business: &business,
+        account: &account,
+    };
+    let paper = Paper::for_locale(&auth.tenant.settings.locale);
+    let bytes = pdf::statement(&heading, &statement, paper);
+    Ok(pdf_download(
+        bytes,
+        &format!("statement-{}-{}", range.from, range.to),
+    ))
+}

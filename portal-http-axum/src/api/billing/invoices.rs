@@ -1,0 +1,168 @@
+//! Reading billing: the summary, invoices and statements.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use portal_core::billing::{InvoiceQuery, StatementRange};
+use portal_core::shared::{InvoiceId, PageRequest};
+
+use super::views::{InvoiceDetailView, InvoicePageView, StatementView, SummaryView};
+use super::{given, parse_amount, parse_choice, parse_count, parse_date, path_id, today};
+use crate::AppState;
+use crate::api::ApiQuery;
+use crate::error::{ApiError, Problem};
+use crate::security::ApiUser;
+
+/// The active account's balance, past-due amount, credit and last payment.
+#[utoipa::path(get, path = "/api/v1/billing/summary", tag = "billing", security(("bearer" = [])),
+    responses((status = 200, body = SummaryView), (status = 401, body = Problem),
+        (status = 403, body = Problem, description = "billing is off, or the contact may not see it")))]
+pub async fn summary(
+    State(state): State<AppState>,
+    ApiUser(auth): ApiUser,
+) -> Result<Json<SummaryView>, ApiError> {
+    let summary = state.portal.account_summary(&auth.actor).await?;
+    Ok(Json(SummaryView::from(&summary)))
+}
+
+/// Filters, sort and page of the invoice list. Every parameter is
+/// optional; unknown parameters are refused (400).
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct InvoiceListParams {
+    /// `unpaid`, `overdue`, `paid` or `void`.
+    status: Option<String>,
+    /// Invoices whose number starts with this (case-insensitive).
+    number: Option<String>,
+    /// Issued on or after (`YYYY-MM-DD`).
+    issued_from: Option<String>,
+    /// Issued on or before (`YYYY-MM-DD`).
+    issued_to: Option<String>,
+    /// Total at least (decimal string).
+    min_total: Option<String>,
+    /// Total at most (decimal string).
+    max_total: Option<String>,
+    /// `issued_desc` (default), `issued_asc`, `due_asc`, `due_desc`,
+    /// `total_asc`, `total_desc`, `number_asc` or `number_desc`.
+    sort: Option<String>,
+    /// Page, from 1.
+    page: Option<String>,
+    /// Page size, 1 to 100 (default 25; larger is capped).
+    per_page: Option<String>,
+}
+
+impl InvoiceListParams {
+    /// The core's query; malformed values are 422 naming the parameter.
+    fn query(&self) -> Result<InvoiceQuery, ApiError> {
+        let page = given(&self.page)
+            .map(|v| parse_count("page", v))
+            .transpose()?
+            .unwrap_or(1);
+        let per_page = given(&self.per_page)
+            .map(|v| parse_count("per_page", v))
+            .transpose()?
+            .unwrap_or(PageRequest::DEFAULT_PER_PAGE);
+        Ok(InvoiceQuery {
+            status: given(&self.status)
+                .map(|v| parse_choice("status", v))
+                .transpose()?,
+            number: given(&self.number).map(str::to_owned),
+            issued_from: given(&self.issued_from)
+                .map(|v| parse_date("issued_from", v))
+                .transpose()?,
+            issued_to: given(&self.issued_to)
+                .map(|v| parse_date("issued_to", v))
+                .transpose()?,
+            min_total: given(&self.min_total)
+                .map(|v| parse_amount("min_total", v))
+                .transpose()?,
+            max_total: given(&self.max_total)
+                .map(|v| parse_amount("max_total", v))
+                .transpose()?,
+            sort: given(&self.sort)
+                .map(|v| parse_choice("sort", v))
+                .transpose()?
+                .unwrap_or_default(),
+            page: PageRequest::new(page, per_page),
+        })
+    }
+}
+
+/// One page of the active account's invoices.
+#[utoipa::path(get, path = "/api/v1/invoices", tag = "billing", security(("bearer" = [])), params(InvoiceListParams),
+    responses((status = 200, body = InvoicePageView), (status = 400, body = Problem, description = "an unknown parameter"),
+        (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 422, body = Problem, description = "a malformed or inconsistent filter; `field` names it")))]
+pub async fn list_invoices(
+    State(state): State<AppState>,
+    ApiUser(auth): ApiUser,
+    ApiQuery(params): ApiQuery<InvoiceListParams>,
+) -> Result<Json<InvoicePageView>, ApiError> {
+    let query = params.query()?;
+    let list = state.portal.invoices(&auth.actor, &query).await?;
+    Ok(Json(InvoicePageView::from(&list)))
+}
+
+/// One invoice with its lines and the payments applied to it.
+#[utoipa::path(get, path = "/api/v1/invoices/{id}", tag = "billing", security(("bearer" = [])),
+    params(("id" = String, Path, description = "invoice id")),
+    responses((status = 200, body = InvoiceDetailView), (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 404, body = Problem, description = "unknown, or another account's")))]
+pub async fn get_invoice(
+    State(state): State<AppState>,
+    ApiUser(auth): ApiUser,
+    Path(id): Path<String>,
+) -> Result<Json<InvoiceDetailView>, ApiError> {
+    let id = path_id(InvoiceId::parse, &id)?;
+    let detail = state.portal.invoice(&auth.actor, id).await?;
+    Ok(Json(InvoiceDetailView::of(
+        &detail,
+        today(&state, &auth.tenant),
+    )))
+}
+
+/// A statement's range.
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct StatementParams {
+    /// First day, included (`YYYY-MM-DD`).
+    from: Option<String>,
+    /// Last day, included (`YYYY-MM-DD`); at most ten years after `from`.
+    to: Option<String>,
+}
+
+impl StatementParams {
+    /// The core's range; both ends are required.
+    pub(super) fn range(&self) -> Result<StatementRange, ApiError> {
+        let day = |field, value: &Option<String>| {
+            given(value)
+                .ok_or_else(|| {
+                    portal_core::PortalError::invalid(field, "is required, as YYYY-MM-DD").into()
+                })
+                .and_then(|text| parse_date(field, text))
+        };
+        Ok(StatementRange::new(
+            day("from", &self.from)?,
+            day("to", &self.to)?,
+        )?)
+    }
+}
+
+/// The active account's statement: opening balance, charges, payments,
+/// credits, closing balance, running lines and aging.
+#[utoipa::path(get, path = "/api/v1/statements", tag = "billing", security(("bearer" = [])), params(StatementParams),
+    responses((status = 200, body = StatementView), (status = 401, body = Problem),
+        (status = 403, body = Problem, description = "statements are off, or the contact may not see them"),
+        (status = 422, body = Problem, description = "a missing or malformed date, or `from` after `to`")))]
+pub async fn statement(
+    State(state): State<AppState>,
+    ApiUser(auth): ApiUser,
+    ApiQuery(params): ApiQuery<StatementParams>,
+) -> Result<Json<StatementView>, ApiError> {
+    let statement = state.portal.statement(&auth.actor, params.range()?).await?;
+    Ok(Json(StatementView::from(&statement)))
+}
