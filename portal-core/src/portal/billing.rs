@@ -308,12 +308,28 @@ impl Portal {
             ));
         }
         let payable = self.payable_invoices(&scope).await?;
-        let allocations = allocate_selection(
+        let allocations = match allocate_selection(
             &request.invoices,
             &payable,
             currency,
             features.is_on(Feature::PartialPayment),
-        )?;
+        ) {
+            Ok(allocations) => allocations,
+            // A concurrent request with this key may have paid (or held) the
+            // invoices since the lookup above: then it, not the balances,
+            // has the answer.
+            Err(error @ (PortalError::NotFound | PortalError::Conflict(_))) => {
+                return match self
+                    .billing()
+                    .payment_attempt(&scope, &request.idempotency_key, &fingerprint)
+                    .await?
+                {
+                    Some(earlier) => answer_from_earlier(earlier),
+                    None => Err(error),
+                };
+            }
+            Err(error) => return Err(error),
+        };
         let amount = allocations.iter().map(|a| a.amount).sum::<Decimal>() + prepayment;
 
         let saved = match &request.method {

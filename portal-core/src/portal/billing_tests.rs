@@ -371,6 +371,36 @@ async fn a_repeated_key_is_answered_from_the_first_attempt_even_once_the_invoice
 }
 
 #[tokio::test]
+async fn a_concurrent_retry_that_finds_the_invoices_paid_is_answered_from_the_first_attempt() {
+    let mut mocks = Mocks::new();
+    let a = invoice(mocks.account, 10_000);
+    // Between the first lookup and reading the balances, the first request
+    // with this key paid the invoice.
+    mocks.owes(vec![]);
+    let first = detail(
+        PaymentId::new(),
+        mocks.account,
+        mocks.contact,
+        usd(10_000),
+        PaymentStatus::Succeeded,
+    );
+    let answer = first.clone();
+    let mut lookups = 0;
+    mocks
+        .billing
+        .expect_payment_attempt()
+        .times(2)
+        .returning(move |_, _, _| {
+            lookups += 1;
+            Ok((lookups == 2).then(|| PaymentStart::Replay(answer.clone())))
+        });
+    let actor = mocks.actor();
+    let (portal, _) = mocks.portal();
+    let again = portal.pay(&actor, pay_all(&[&a], "tok_x")).await.unwrap();
+    assert_eq!(again, first);
+}
+
+#[tokio::test]
 async fn a_key_reused_for_other_parameters_or_still_in_flight_is_refused_without_charging() {
     let pending = detail(
         PaymentId::new(),
