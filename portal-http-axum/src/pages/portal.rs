@@ -19,27 +19,18 @@ use crate::context::RequestContext;
 use crate::error::status_of;
 use crate::security::{Csrf, CsrfForm, PageUser, check_rate};
 
-async fn layout(
+/// The signed-in layout; the account switcher's memberships came with the
+/// session.
+fn layout(
     state: &AppState,
     title: &str,
     page: &str,
     context: &RequestContext,
     csrf: &Csrf,
     auth: &AuthContext,
-) -> Result<Layout, Response> {
-    let memberships = state
-        .portal
-        .memberships(auth)
-        .await
-        .map_err(|error| error_page(context, error))?;
-    Ok(Layout::signed_in(
-        title,
-        page,
-        context,
-        csrf,
-        auth,
-        &memberships,
-    ))
+) -> Layout {
+    let memberships = state.portal.memberships(auth);
+    Layout::signed_in(title, page, context, csrf, auth, &memberships)
 }
 
 /// The portal's root: straight to the dashboard (which sends strangers on
@@ -65,19 +56,11 @@ pub async fn dashboard(
     csrf: Csrf,
     PageUser(auth): PageUser,
 ) -> Response {
-    let (layout, dashboard) = tokio::join!(
-        layout(&state, "Dashboard", "dashboard", &context, &csrf, &auth),
-        state.portal.dashboard(&auth.actor)
-    );
-    let layout = match layout {
-        Ok(layout) => layout,
-        Err(response) => return response,
-    };
-    match dashboard {
+    match state.portal.dashboard(&auth.actor).await {
         Ok(dashboard) => render(
             StatusCode::OK,
             &DashboardPage {
-                layout,
+                layout: layout(&state, "Dashboard", "dashboard", &context, &csrf, &auth),
                 contact_name: auth.contact.name.clone(),
                 account_number: auth.membership.account_number.clone(),
                 account_name: auth.membership.account_name.clone(),
@@ -115,15 +98,11 @@ async fn account_page(
     error: Option<String>,
     notice: Option<String>,
 ) -> Response {
-    let layout = match layout(state, "Account", "account", context, csrf, auth).await {
-        Ok(layout) => layout,
-        Err(response) => return response,
-    };
     match state.portal.account_overview(&auth.actor).await {
         Ok(overview) => render(
             status,
             &AccountPage {
-                layout,
+                layout: layout(state, "Account", "account", context, csrf, auth),
                 error,
                 notice,
                 address_lines: overview.account.address.lines(),

@@ -7,8 +7,8 @@
 //! each database encodes them its own way (a timestamp is `TIMESTAMPTZ` on
 //! PostgreSQL and unix microseconds on SQLite), and rows come back through
 //! [`crate::rows`], whose types decode from either. Where the databases
-//! really differ (row locks, `FOR UPDATE SKIP LOCKED`), the statement is an
-//! associated constant of [`Dialect`], one per database.
+//! really differ (row locks, `FOR UPDATE SKIP LOCKED`, JSON functions), the
+//! statement is an associated constant of [`Dialect`], one per database.
 //!
 //! `ports` implements every port once for both stores, on the operations
 //! in `tenancy`, `accounts`, `identity`, `outbox` and `dashboard`; each
@@ -20,7 +20,7 @@
 //! refused write writes nothing.
 
 mod accounts;
-mod dashboard;
+pub(crate) mod dashboard;
 pub(crate) mod identity;
 pub(crate) mod outbox;
 mod ports;
@@ -98,6 +98,17 @@ pub(crate) trait Dialect {
     /// PostgreSQL skips rows another claim holds (`FOR UPDATE SKIP
     /// LOCKED`); on SQLite claims are serialised by the write lock.
     const CLAIM_OUTBOX: &'static str;
+    /// [`identity::session_context_sql`] with the contact's memberships as
+    /// a JSON list of [`crate::rows::MembershipRow`] objects, by account
+    /// name, number and id (`[]` when none).
+    const SESSION_CONTEXT: &'static str;
+    /// The whole dashboard in one row, [`crate::rows::DashboardRow`]: the
+    /// panels of [`dashboard`] (`$1` tenant, `$2` account, `$3` rows per
+    /// panel) as JSON lists in their panel's order (`[]` when empty),
+    /// invoices, jobs and tickets only when `$4`, `$5`, `$6` (NULL, and not
+    /// queried, otherwise). Ids are hex or UUID text, timestamps unix
+    /// microseconds, money text.
+    const DASHBOARD: &'static str;
 }
 
 /// A connection (or the transaction on it) that runs the shared SQL;
