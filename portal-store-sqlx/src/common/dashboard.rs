@@ -7,7 +7,9 @@
 //! Which rows a panel shows and in what order is written once, here, as
 //! the panel's inner query and its order (the macros below): one indexed
 //! query with `LIMIT`, its total from `COUNT(*) OVER ()` (the window is
-//! computed before `LIMIT`, so it counts every matching row). Each database
+//! computed before `LIMIT`, so it counts every matching row). The limit is
+//! written into the SQL, not bound: SQLite plans with a bound `LIMIT`'s
+//! value, so every new binding made it parse and plan the statement again. Each database
 //! wraps them in its own JSON functions ([`super::Dialect::DASHBOARD`]),
 //! sorting the list by the same order again, since an aggregate is not
 //! bound to keep its input's order. A panel that is not selected is
@@ -22,6 +24,15 @@ use super::{Arg, Conn};
 use crate::error::backend;
 use crate::rows::DashboardRow;
 
+/// [`PANEL_ROWS`], as SQL text.
+macro_rules! panel_rows {
+    () => {
+        "5"
+    };
+}
+
+const _: () = assert!(PANEL_ROWS == 5, "panel_rows!() must say PANEL_ROWS");
+
 /// The unpaid invoices' order: oldest due first.
 macro_rules! invoices_order {
     () => {
@@ -29,7 +40,7 @@ macro_rules! invoices_order {
     };
 }
 
-/// The first unpaid invoices (`$1` tenant, `$2` account, `$3` rows).
+/// The first unpaid invoices (`$1` tenant, `$2` account).
 macro_rules! unpaid_invoices {
     () => {
         concat!(
@@ -39,7 +50,8 @@ macro_rules! unpaid_invoices {
                AND status IN ('open', 'partially_paid') \
              ORDER BY ",
             $crate::common::dashboard::invoices_order!(),
-            " LIMIT $3"
+            " LIMIT ",
+            $crate::common::dashboard::panel_rows!()
         )
     };
 }
@@ -51,7 +63,7 @@ macro_rules! jobs_order {
     };
 }
 
-/// The first open jobs (`$1` tenant, `$2` account, `$3` rows).
+/// The first open jobs (`$1` tenant, `$2` account).
 macro_rules! open_jobs {
     () => {
         concat!(
@@ -61,7 +73,8 @@ macro_rules! open_jobs {
                AND status IN ('unscheduled', 'scheduled', 'in_progress') \
              ORDER BY ",
             $crate::common::dashboard::jobs_order!(),
-            " LIMIT $3"
+            " LIMIT ",
+            $crate::common::dashboard::panel_rows!()
         )
     };
 }
@@ -73,7 +86,7 @@ macro_rules! tickets_order {
     };
 }
 
-/// The first open tickets (`$1` tenant, `$2` account, `$3` rows).
+/// The first open tickets (`$1` tenant, `$2` account).
 macro_rules! open_tickets {
     () => {
         concat!(
@@ -82,7 +95,8 @@ macro_rules! open_tickets {
              WHERE tenant_id = $1 AND account_id = $2 AND status <> 'closed' \
              ORDER BY ",
             $crate::common::dashboard::tickets_order!(),
-            " LIMIT $3"
+            " LIMIT ",
+            $crate::common::dashboard::panel_rows!()
         )
     };
 }
@@ -94,7 +108,7 @@ macro_rules! communications_order {
     };
 }
 
-/// The latest communications (`$1` tenant, `$2` account, `$3` rows).
+/// The latest communications (`$1` tenant, `$2` account).
 macro_rules! recent_communications {
     () => {
         concat!(
@@ -104,13 +118,14 @@ macro_rules! recent_communications {
              WHERE tenant_id = $1 AND account_id = $2 \
              ORDER BY ",
             $crate::common::dashboard::communications_order!(),
-            " LIMIT $3"
+            " LIMIT ",
+            $crate::common::dashboard::panel_rows!()
         )
     };
 }
 
 pub(crate) use {
-    communications_order, invoices_order, jobs_order, open_jobs, open_tickets,
+    communications_order, invoices_order, jobs_order, open_jobs, open_tickets, panel_rows,
     recent_communications, tickets_order, unpaid_invoices,
 };
 
@@ -127,7 +142,6 @@ pub(crate) async fn dashboard<C: Conn>(
         &[
             Arg::Id(scope.tenant().as_uuid()),
             Arg::Id(scope.account().as_uuid()),
-            Arg::Int(i64::from(PANEL_ROWS)),
             Arg::Bool(panels.invoices),
             Arg::Bool(panels.jobs),
             Arg::Bool(panels.tickets),

@@ -103,10 +103,9 @@ pub(crate) trait Dialect {
     /// name, number and id (`[]` when none).
     const SESSION_CONTEXT: &'static str;
     /// The whole dashboard in one row, [`crate::rows::DashboardRow`]: the
-    /// panels of [`dashboard`] (`$1` tenant, `$2` account, `$3` rows per
-    /// panel) as JSON lists in their panel's order (`[]` when empty),
-    /// invoices, jobs and tickets only when `$4`, `$5`, `$6` (NULL, and not
-    /// queried, otherwise). Ids are hex or UUID text, timestamps unix
+    /// panels of [`dashboard`] (`$1` tenant, `$2` account) as JSON lists in
+    /// their panel's order (`[]` when empty), invoices, jobs and tickets
+    /// only when `$3`, `$4`, `$5` (NULL, and not queried, otherwise). Ids are hex or UUID text, timestamps unix
     /// microseconds, money text.
     const DASHBOARD: &'static str;
 }

@@ -119,14 +119,14 @@ impl Dialect for PgConnection {
          WHERE ma.tenant_id = s.tenant_id AND ma.contact_id = s.contact_id)"
     );
     const DASHBOARD: &'static str = concat!(
-        "SELECT CASE WHEN $4 THEN (SELECT COALESCE(json_agg(json_build_object( \
+        "SELECT CASE WHEN $3 THEN (SELECT COALESCE(json_agg(json_build_object( \
              'number', number, 'due_on', due_on, 'balance', balance::text, \
              'currency', currency, 'total', total) ORDER BY ",
         invoices_order!(),
         "), '[]') FROM (",
         unpaid_invoices!(),
         ") AS panel) END AS invoices, \
-         CASE WHEN $5 THEN (SELECT COALESCE(json_agg(json_build_object( \
+         CASE WHEN $4 THEN (SELECT COALESCE(json_agg(json_build_object( \
              'number', number, 'title', title, 'status', status, \
              'scheduled_for', (EXTRACT(EPOCH FROM scheduled_for) * 1000000)::int8, \
              'total', total) ORDER BY ",
@@ -134,7 +134,7 @@ impl Dialect for PgConnection {
         "), '[]') FROM (",
         open_jobs!(),
         ") AS panel) END AS jobs, \
-         CASE WHEN $6 THEN (SELECT COALESCE(json_agg(json_build_object( \
+         CASE WHEN $5 THEN (SELECT COALESCE(json_agg(json_build_object( \
              'number', number, 'subject', subject, 'status', status, \
              'updated_at', (EXTRACT(EPOCH FROM updated_at) * 1000000)::int8, \
              'total', total) ORDER BY ",

@@ -192,21 +192,21 @@ impl Dialect for SqliteConnection {
          WHERE ma.tenant_id = s.tenant_id AND ma.contact_id = s.contact_id)"
     );
     const DASHBOARD: &'static str = concat!(
-        "SELECT CASE WHEN $4 THEN (SELECT json_group_array(json_object( \
+        "SELECT CASE WHEN $3 THEN (SELECT json_group_array(json_object( \
              'number', number, 'due_on', due_on, 'balance', CAST(balance AS TEXT), \
              'currency', currency, 'total', total) ORDER BY ",
         invoices_order!(),
         ") FROM (",
         unpaid_invoices!(),
         ")) END AS invoices, \
-         CASE WHEN $5 THEN (SELECT json_group_array(json_object( \
+         CASE WHEN $4 THEN (SELECT json_group_array(json_object( \
              'number', number, 'title', title, 'status', status, \
              'scheduled_for', scheduled_for, 'total', total) ORDER BY ",
         jobs_order!(),
         ") FROM (",
         open_jobs!(),
         ")) END AS jobs, \
-         CASE WHEN $6 THEN (SELECT json_group_array(json_object( \
+         CASE WHEN $5 THEN (SELECT json_group_array(json_object( \
              'number', number, 'subject', subject, 'status', status, \
              'updated_at', updated_at, 'total', total) ORDER BY ",
         tickets_order!(),
