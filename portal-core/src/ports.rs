@@ -210,7 +210,9 @@ pub trait IdentityStore: Send + Sync {
     /// The live session with this token hash: MUST return `None` when it is
     /// in another tenant, past either expiry at `now`, its contact is
     /// disabled, or its active membership is gone or on an account whose
-    /// portal is off.
+    /// portal is off. MUST return with it all the contact's memberships,
+    /// exactly as [`IdentityStore::memberships`] would and read in the same
+    /// query, so that a page needs no second one.
     async fn session_context(
         &self,
         tenant: TenantId,

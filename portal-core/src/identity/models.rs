@@ -173,8 +173,9 @@ pub struct Session {
     pub absolute_expires_at: DateTime<Utc>,
 }
 
-/// A live session with what every request needs: the contact and the
-/// active membership, read in one query.
+/// A live session with what every request needs: the contact, the active
+/// membership and the contact's other memberships (for the account
+/// switcher), read in one query.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SessionContext {
     /// The session.
@@ -183,6 +184,9 @@ pub struct SessionContext {
     pub contact: Contact,
     /// The contact's membership of the active account.
     pub membership: Membership,
+    /// All the contact's memberships, by account name, including those on
+    /// accounts whose portal is off.
+    pub memberships: Vec<Membership>,
 }
 
 /// What a one-time token is for.

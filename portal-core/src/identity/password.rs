@@ -8,8 +8,9 @@ use argon2::{Algorithm, Argon2, Params, Version};
 use async_trait::async_trait;
 use secrecy::{ExposeSecret, SecretString};
 use std::fmt;
-use std::sync::Arc;
-use tokio::sync::Semaphore;
+use std::sync::{Arc, Mutex, mpsc};
+use thread_priority::{ThreadPriority, ThreadPriorityValue, set_current_thread_priority};
+use tokio::sync::{Semaphore, oneshot};
 
 use crate::shared::ParseError;
 
@@ -146,14 +147,67 @@ pub trait PasswordHasher: Send + Sync {
     async fn verify_dummy(&self, candidate: &SecretString);
 }
 
-/// argon2id with OWASP's parameters (m = 19 MiB, t = 2, p = 1), run on the
-/// blocking pool behind a semaphore sized to the cores: a log-in storm
-/// queues here instead of starving other requests of executor threads.
+/// argon2id with OWASP's parameters (m = 19 MiB, t = 2, p = 1), run on
+/// threads of its own behind a semaphore sized to the cores: a log-in storm
+/// queues here instead of starving other requests of executor threads. The
+/// threads run below normal OS priority (see [`lower_priority`]).
 #[derive(Clone)]
 pub struct Argon2Hasher {
     params: Params,
     permits: Arc<Semaphore>,
     dummy_hash: Arc<str>,
+    threads: mpsc::Sender<Job>,
+}
+
+/// A hashing job for one of the hasher's threads.
+type Job = Box<dyn FnOnce() + Send>;
+
+/// The hashing threads' priority on thread-priority's scale (0 lowest, 99
+/// highest), which on Linux it maps onto nice values: 22 is nice 10 (0 is
+/// normal, 19 lowest). Page requests preempt a hash, so a log-in storm
+/// slows log-ins rather than every page, while hashing still gets about a
+/// tenth of a core that page requests keep busy.
+const HASHING_PRIORITY: u8 = 22;
+
+/// Lowers the calling thread's scheduling priority to [`HASHING_PRIORITY`].
+/// Where the OS refuses, hashing runs at normal priority, as before.
+fn lower_priority() {
+    let lowered = ThreadPriorityValue::try_from(HASHING_PRIORITY)
+        .map_err(|error| error.to_string())
+        .and_then(|value| {
+            set_current_thread_priority(ThreadPriority::Crossplatform(value))
+                .map_err(|error| format!("{error:?}"))
+        });
+    if let Err(error) = lowered {
+        tracing::warn!(%error, "hashing threads run at normal priority");
+    }
+}
+
+/// Starts `count` hashing threads at lowered priority, taking jobs from
+/// the returned sender; they end when every sender is dropped.
+fn hashing_threads(count: usize) -> Result<mpsc::Sender<Job>, HashError> {
+    let (sender, receiver) = mpsc::channel::<Job>();
+    let receiver = Arc::new(Mutex::new(receiver));
+    for index in 0..count {
+        let receiver = receiver.clone();
+        std::thread::Builder::new()
+            .name(format!("portal-argon2-{index}"))
+            .spawn(move || {
+                lower_priority();
+                loop {
+                    // The lock is held only while waiting, never during a hash.
+                    let next = match receiver.lock() {
+                        Ok(jobs) => jobs.recv(),
+                        Err(_) => return,
+                    };
+                    let Ok(job) = next else { return };
+                    // A panicking job fails its own request, not the thread.
+                    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
+                }
+            })
+            .map_err(|e| HashError(e.to_string()))?;
+    }
+    Ok(sender)
 }
 
 impl Argon2Hasher {
@@ -171,16 +225,20 @@ impl Argon2Hasher {
             params: Params::default(),
             permits: Arc::new(Semaphore::new(4)),
             dummy_hash: Arc::from(""),
+            // No threads: every hash fails, as it would have anyway.
+            threads: mpsc::channel().0,
         })
     }
 
     /// Any parameters, and how many hashes may run at once.
     pub fn with_params(params: Params, concurrency: usize) -> Result<Self, HashError> {
         let dummy_hash = hash_blocking(&params, "dummy password for unknown users")?;
+        let concurrency = concurrency.max(1);
         Ok(Self {
             params,
-            permits: Arc::new(Semaphore::new(concurrency.max(1))),
+            permits: Arc::new(Semaphore::new(concurrency)),
             dummy_hash: Arc::from(dummy_hash),
+            threads: hashing_threads(concurrency)?,
         })
     }
 
@@ -198,12 +256,17 @@ impl Argon2Hasher {
             .await
             .map_err(|e| HashError(e.to_string()))?;
         let params = self.params.clone();
-        tokio::task::spawn_blocking(move || {
-            let _permit = permit;
-            job(params)
-        })
-        .await
-        .map_err(|e| HashError(e.to_string()))
+        let (done, result) = oneshot::channel();
+        // As many threads as permits: a job sent finds a thread free.
+        self.threads
+            .send(Box::new(move || {
+                let _permit = permit;
+                let _ = done.send(job(params));
+            }))
+            .map_err(|_| HashError("the hashing threads have stopped".into()))?;
+        result
+            .await
+            .map_err(|_| HashError("a hashing job failed".into()))
     }
 }
 

@@ -77,6 +77,9 @@ pub struct AuthContext {
     pub contact: Contact,
     /// The contact's membership of the active account.
     pub membership: Membership,
+    /// All the contact's memberships, read with the session; see
+    /// [`Portal::memberships`] for those it may switch between.
+    pub memberships: Vec<Membership>,
     /// The session.
     pub session: Session,
 }
@@ -511,6 +514,7 @@ impl Portal {
             actor,
             contact: context.contact,
             membership: context.membership,
+            memberships: context.memberships,
             session,
         })
     }
@@ -581,16 +585,15 @@ impl Portal {
         Ok(())
     }
 
-    /// The accounts the contact may switch between.
-    pub async fn memberships(&self, auth: &AuthContext) -> Result<Vec<Membership>, PortalError> {
-        let memberships = self
-            .identity()
-            .memberships(auth.tenant.id, auth.contact.id)
-            .await?;
-        Ok(memberships
-            .into_iter()
+    /// The accounts the contact may switch between: its memberships of
+    /// accounts whose portal is on, as read with the session (no query of
+    /// its own).
+    pub fn memberships(&self, auth: &AuthContext) -> Vec<Membership> {
+        auth.memberships
+            .iter()
             .filter(|m| m.portal_enabled)
-            .collect())
+            .cloned()
+            .collect()
     }
 
     /// Makes another of the contact's accounts the active one; everything

@@ -8,13 +8,14 @@ use std::sync::Arc;
 use super::*;
 use crate::access::Role;
 use crate::identity::{
-    Contact, Credential, LoginCandidate, Membership, MockPasswordHasher, SessionKind,
+    Contact, Credential, LoginCandidate, Membership, MockPasswordHasher, RawToken, Session,
+    SessionContext, SessionKind,
 };
 use crate::ports::{
     MockAccountStore, MockBillingStore, MockDashboardStore, MockIdentityStore, MockOutboxStore,
     MockTenantStore,
 };
-use crate::shared::{AccountId, ContactId, ExternalId, FixedClock};
+use crate::shared::{AccountId, ContactId, ExternalId, FixedClock, SessionId};
 use crate::tenancy::PortalSettings;
 
 fn tenant() -> Tenant {
@@ -225,6 +226,54 @@ async fn a_good_password_starts_a_session_on_the_first_usable_account() {
         .await
         .unwrap();
     assert_eq!(session.token.expose().len(), 64);
+}
+
+#[tokio::test]
+async fn a_session_brings_its_memberships_and_the_switcher_offers_only_usable_ones() {
+    let t = tenant();
+    let person = contact(&t);
+    let active = membership(true);
+    let other = Membership {
+        account_name: "Ada's second".into(),
+        ..membership(true)
+    };
+    let portal_off = membership(false);
+    let now: chrono::DateTime<chrono::Utc> = "2026-11-23T09:00:00Z".parse().unwrap();
+    let token = RawToken::from_client("a-session-token");
+    let context = SessionContext {
+        session: Session {
+            id: SessionId::new(),
+            tenant: t.id,
+            contact: person.id,
+            active_account: active.account,
+            token_hash: token.hash(),
+            kind: SessionKind::Cookie,
+            created_at: now,
+            // Seen just now: no touch is due.
+            last_seen_at: now,
+            idle_expires_at: now + chrono::Duration::minutes(30),
+            absolute_expires_at: now + chrono::Duration::hours(12),
+        },
+        contact: person,
+        membership: active.clone(),
+        memberships: vec![active.clone(), portal_off, other.clone()],
+    };
+    let mut mocks = Mocks::new();
+    let hash = token.hash();
+    // The only port call: no separate memberships query (the mock would
+    // fail the test on any other call).
+    mocks
+        .identity
+        .expect_session_context()
+        .withf(move |_, token, _| *token == hash)
+        .times(1)
+        .returning(move |_, _, _| Ok(Some(context.clone())));
+    let portal = mocks.portal();
+
+    let auth = portal.authenticate(&Arc::new(t), &token).await.unwrap();
+
+    assert_eq!(auth.membership, active);
+    assert_eq!(portal.memberships(&auth), vec![active, other]);
 }
 
 #[tokio::test]

@@ -19,28 +19,18 @@ use crate::context::RequestContext;
 use crate::error::status_of;
 use crate::security::{Csrf, CsrfForm, PageUser, check_rate};
 
-/// The signed-in layout: header, account switcher and navigation.
-pub(super) async fn layout(
+/// The signed-in layout: header, account switcher (its memberships came
+/// with the session) and navigation.
+pub(super) fn layout(
     state: &AppState,
     title: &str,
     page: &str,
     context: &RequestContext,
     csrf: &Csrf,
     auth: &AuthContext,
-) -> Result<Layout, Response> {
-    let memberships = state
-        .portal
-        .memberships(auth)
-        .await
-        .map_err(|error| error_page(context, error))?;
-    Ok(Layout::signed_in(
-        title,
-        page,
-        context,
-        csrf,
-        auth,
-        &memberships,
-    ))
+) -> Layout {
+    let memberships = state.portal.memberships(auth);
+    Layout::signed_in(title, page, context, csrf, auth, &memberships)
 }
 
 /// The portal's root: straight to the dashboard (which sends strangers on
@@ -68,15 +58,10 @@ pub async fn dashboard(
     csrf: Csrf,
     PageUser(auth): PageUser,
 ) -> Response {
-    let (layout, dashboard, summary) = tokio::join!(
-        layout(&state, "Dashboard", "dashboard", &context, &csrf, &auth),
+    let (dashboard, summary) = tokio::join!(
         state.portal.dashboard(&auth.actor),
         state.portal.account_summary(&auth.actor)
     );
-    let layout = match layout {
-        Ok(layout) => layout,
-        Err(response) => return response,
-    };
     // The facade decides who sees billing: a refusal just leaves it out.
     let zone = context.tenant.settings.time_zone();
     let billing = match summary {
@@ -88,7 +73,7 @@ pub async fn dashboard(
         Ok(dashboard) => render(
             StatusCode::OK,
             &DashboardPage {
-                layout,
+                layout: layout(&state, "Dashboard", "dashboard", &context, &csrf, &auth),
                 contact_name: auth.contact.name.clone(),
                 account_number: auth.membership.account_number.clone(),
                 account_name: auth.membership.account_name.clone(),
@@ -122,15 +107,11 @@ async fn account_page(
     error: Option<String>,
     notice: Option<String>,
 ) -> Response {
-    let layout = match layout(state, "Account", "account", context, csrf, auth).await {
-        Ok(layout) => layout,
-        Err(response) => return response,
-    };
     match state.portal.account_overview(&auth.actor).await {
         Ok(overview) => render(
             status,
             &AccountPage {
-                layout,
+                layout: layout(state, "Account", "account", context, csrf, auth),
                 error,
                 notice,
                 address_lines: overview.account.address.lines(),

@@ -1,17 +1,133 @@
-//! The dashboard's reads on either database: per selected panel one
-//! indexed query for the first rows, with the panel's total from
-//! `COUNT(*) OVER ()` in the same query (the window is computed before
-//! `LIMIT`, so it counts every matching row).
+//! The dashboard's reads on either database, in one statement: per panel
+//! a subquery that turns the panel's first rows into a JSON list
+//! ([`crate::rows::DashboardRow`]). SQLite runs every statement on its
+//! connection's own thread, a thread switch there and back per statement,
+//! so one statement instead of four is most of what a page costs.
+//!
+//! Which rows a panel shows and in what order is written once, here, as
+//! the panel's inner query and its order (the macros below): one indexed
+//! query with `LIMIT`, its total from `COUNT(*) OVER ()` (the window is
+//! computed before `LIMIT`, so it counts every matching row). The limit is
+//! written into the SQL, not bound: SQLite plans with a bound `LIMIT`'s
+//! value, so every new binding made it parse and plan the statement again. Each database
+//! wraps them in its own JSON functions ([`super::Dialect::DASHBOARD`]),
+//! sorting the list by the same order again, since an aggregate is not
+//! bound to keep its input's order. A panel that is not selected is
+//! guarded by `CASE WHEN`, so its subquery never runs.
 
 use chrono::NaiveDate;
 use portal_core::access::AccountScope;
 use portal_core::dashboard::{Dashboard, PANEL_ROWS, PanelSelection};
 use portal_core::ports::StoreError;
 
-use super::{Arg, Conn, Row};
-use crate::rows::{
-    CommunicationPanelRow, InvoicePanelRow, JobPanelRow, TicketPanelRow, communication_panel,
-    invoice_panel, job_panel, ticket_panel,
+use super::{Arg, Conn};
+use crate::error::backend;
+use crate::rows::DashboardRow;
+
+/// [`PANEL_ROWS`], as SQL text.
+macro_rules! panel_rows {
+    () => {
+        "5"
+    };
+}
+
+const _: () = assert!(PANEL_ROWS == 5, "panel_rows!() must say PANEL_ROWS");
+
+/// The unpaid invoices' order: oldest due first.
+macro_rules! invoices_order {
+    () => {
+        "due_on, issued_on, number, id"
+    };
+}
+
+/// The first unpaid invoices (`$1` tenant, `$2` account).
+macro_rules! unpaid_invoices {
+    () => {
+        concat!(
+            "SELECT id, number, due_on, issued_on, total_minor - paid_minor AS balance_minor, \
+                 currency, COUNT(*) OVER () AS total \
+             FROM invoices \
+             WHERE tenant_id = $1 AND account_id = $2 \
+               AND status IN ('open', 'partially_paid') \
+             ORDER BY ",
+            $crate::common::dashboard::invoices_order!(),
+            " LIMIT ",
+            $crate::common::dashboard::panel_rows!()
+        )
+    };
+}
+
+/// The open jobs' order: soonest first, unscheduled last.
+macro_rules! jobs_order {
+    () => {
+        "scheduled_for NULLS LAST, number"
+    };
+}
+
+/// The first open jobs (`$1` tenant, `$2` account).
+macro_rules! open_jobs {
+    () => {
+        concat!(
+            "SELECT number, title, status, scheduled_for, COUNT(*) OVER () AS total \
+             FROM work_orders \
+             WHERE tenant_id = $1 AND account_id = $2 \
+               AND status IN ('unscheduled', 'scheduled', 'in_progress') \
+             ORDER BY ",
+            $crate::common::dashboard::jobs_order!(),
+            " LIMIT ",
+            $crate::common::dashboard::panel_rows!()
+        )
+    };
+}
+
+/// The open tickets' order: latest activity first.
+macro_rules! tickets_order {
+    () => {
+        "updated_at DESC, number"
+    };
+}
+
+/// The first open tickets (`$1` tenant, `$2` account).
+macro_rules! open_tickets {
+    () => {
+        concat!(
+            "SELECT number, subject, status, updated_at, COUNT(*) OVER () AS total \
+             FROM tickets \
+             WHERE tenant_id = $1 AND account_id = $2 AND status <> 'closed' \
+             ORDER BY ",
+            $crate::common::dashboard::tickets_order!(),
+            " LIMIT ",
+            $crate::common::dashboard::panel_rows!()
+        )
+    };
+}
+
+/// The communications' order: latest first.
+macro_rules! communications_order {
+    () => {
+        "occurred_at DESC, id DESC"
+    };
+}
+
+/// The latest communications (`$1` tenant, `$2` account).
+macro_rules! recent_communications {
+    () => {
+        concat!(
+            "SELECT id, account_id, channel, subject, body, occurred_at, \
+                 COUNT(*) OVER () AS total \
+             FROM communications \
+             WHERE tenant_id = $1 AND account_id = $2 \
+             ORDER BY ",
+            $crate::common::dashboard::communications_order!(),
+            " LIMIT ",
+            $crate::common::dashboard::panel_rows!()
+        )
+    };
+}
+
+pub(crate) use {
+    communications_order, invoices_order, jobs_order, open_jobs, open_tickets, panel_rows,
+    recent_communications, tickets_order, unpaid_invoices,
 };
 
 /// The selected panels of the account's dashboard, and always its recent
@@ -22,85 +138,17 @@ pub(crate) async fn dashboard<C: Conn>(
     panels: PanelSelection,
     today: NaiveDate,
 ) -> Result<Dashboard, StoreError> {
-    // Every panel's query takes the tenant, the account and the row limit.
-    let args = [
-        Arg::Id(scope.tenant().as_uuid()),
-        Arg::Id(scope.account().as_uuid()),
-        Arg::Int(i64::from(PANEL_ROWS)),
-    ];
-
-    let unpaid_invoices = selected_rows::<_, InvoicePanelRow>(
-        conn,
-        panels.invoices,
-        "SELECT number, due_on, total_minor - paid_minor AS balance_minor, currency, \
-             COUNT(*) OVER () AS total \
-         FROM invoices \
-         WHERE tenant_id = $1 AND account_id = $2 \
-           AND status IN ('open', 'partially_paid') \
-         ORDER BY due_on, issued_on, number, id \
-         LIMIT $3",
-        &args,
+    conn.fetch_optional::<DashboardRow>(
+        C::DASHBOARD,
+        &[
+            Arg::Id(scope.tenant().as_uuid()),
+            Arg::Id(scope.account().as_uuid()),
+            Arg::Bool(panels.invoices),
+            Arg::Bool(panels.jobs),
+            Arg::Bool(panels.tickets),
+        ],
     )
     .await?
-    .map(|rows| invoice_panel(rows, today))
-    .transpose()?;
-
-    let open_jobs = selected_rows::<_, JobPanelRow>(
-        conn,
-        panels.jobs,
-        "SELECT number, title, status, scheduled_for, COUNT(*) OVER () AS total \
-         FROM work_orders \
-         WHERE tenant_id = $1 AND account_id = $2 \
-           AND status IN ('unscheduled', 'scheduled', 'in_progress') \
-         ORDER BY scheduled_for NULLS LAST, number \
-         LIMIT $3",
-        &args,
-    )
-    .await?
-    .map(job_panel);
-
-    let open_tickets = selected_rows::<_, TicketPanelRow>(
-        conn,
-        panels.tickets,
-        "SELECT number, subject, status, updated_at, COUNT(*) OVER () AS total \
-         FROM tickets \
-         WHERE tenant_id = $1 AND account_id = $2 AND status <> 'closed' \
-         ORDER BY updated_at DESC, number \
-         LIMIT $3",
-        &args,
-    )
-    .await?
-    .map(ticket_panel);
-
-    let rows = conn
-        .fetch_all::<CommunicationPanelRow>(
-            "SELECT id, account_id, channel, subject, body, occurred_at, \
-                 COUNT(*) OVER () AS total \
-             FROM communications \
-             WHERE tenant_id = $1 AND account_id = $2 \
-             ORDER BY occurred_at DESC, id DESC \
-             LIMIT $3",
-            &args,
-        )
-        .await?;
-
-    Ok(Dashboard {
-        unpaid_invoices,
-        open_jobs,
-        open_tickets,
-        recent_communications: communication_panel(rows),
-    })
-}
-
-/// A panel's rows when the panel is selected; no query at all when not.
-async fn selected_rows<C: Conn, O: Row>(
-    conn: &mut C,
-    selected: bool,
-    sql: &'static str,
-    args: &[Arg<'_>],
-) -> Result<Option<Vec<O>>, StoreError> {
-    if !selected {
-        return Ok(None);
-    }
-    conn.fetch_all(sql, args).await.map(Some)
+    .ok_or_else(|| backend("the dashboard query returned no row"))?
+    .into_dashboard(panels, today)
 }

@@ -472,10 +472,40 @@ pub(crate) async fn start_session<DB: Db>(
     tx.commit().await.map_err(store_error)
 }
 
-/// The live session with this token hash. The hot path: one indexed
-/// lookup by token hash, and every reason for "no" (expired, other tenant,
-/// contact disabled, membership gone, portal off) is a condition of the
-/// same query.
+/// The session lookup with the contact's memberships as a JSON list (the
+/// column `memberships`, written by each database its own way): every
+/// request runs it, so the account switcher costs no second statement.
+/// One indexed lookup by token hash (`$1`; `$2` tenant, `$3` now), and
+/// every reason for "no" (expired, other tenant, contact disabled,
+/// membership gone, portal off) is a condition of the same query.
+macro_rules! session_context_sql {
+    ($memberships:literal) => {
+        concat!(
+            "SELECT s.id AS session_id, s.tenant_id, s.contact_id, s.active_account_id, \
+                 s.token_hash, s.kind, s.created_at, s.last_seen_at, s.idle_expires_at, \
+                 s.absolute_expires_at, \
+                 c.external_id AS contact_external_id, c.name AS contact_name, \
+                 c.email AS contact_email, c.phone AS contact_phone, \
+                 c.enabled AS contact_enabled, \
+                 m.account_id, a.number AS account_number, a.name AS account_name, m.role, \
+                 a.portal_enabled, a.has_history, ",
+            $memberships,
+            " AS memberships \
+             FROM sessions s \
+             JOIN contacts c ON c.id = s.contact_id AND c.tenant_id = s.tenant_id \
+             JOIN memberships m ON m.contact_id = s.contact_id \
+                 AND m.account_id = s.active_account_id AND m.tenant_id = s.tenant_id \
+             JOIN accounts a ON a.id = m.account_id AND a.tenant_id = s.tenant_id \
+             WHERE s.token_hash = $1 AND s.tenant_id = $2 \
+               AND s.idle_expires_at > $3 AND s.absolute_expires_at > $3 \
+               AND c.enabled AND a.portal_enabled"
+        )
+    };
+}
+pub(crate) use session_context_sql;
+
+/// The live session with this token hash, with its contact, active
+/// membership and all the contact's memberships ([`Dialect::SESSION_CONTEXT`]).
 pub(crate) async fn session_context<C: Conn>(
     conn: &mut C,
     tenant: TenantId,
@@ -483,22 +513,7 @@ pub(crate) async fn session_context<C: Conn>(
     now: DateTime<Utc>,
 ) -> Result<Option<SessionContext>, StoreError> {
     conn.fetch_optional::<SessionContextRow>(
-        "SELECT s.id AS session_id, s.tenant_id, s.contact_id, s.active_account_id, \
-             s.token_hash, s.kind, s.created_at, s.last_seen_at, s.idle_expires_at, \
-             s.absolute_expires_at, \
-             c.external_id AS contact_external_id, c.name AS contact_name, \
-             c.email AS contact_email, c.phone AS contact_phone, \
-             c.enabled AS contact_enabled, \
-             m.account_id, a.number AS account_number, a.name AS account_name, m.role, \
-             a.portal_enabled, a.has_history \
-         FROM sessions s \
-         JOIN contacts c ON c.id = s.contact_id AND c.tenant_id = s.tenant_id \
-         JOIN memberships m ON m.contact_id = s.contact_id \
-             AND m.account_id = s.active_account_id AND m.tenant_id = s.tenant_id \
-         JOIN accounts a ON a.id = m.account_id AND a.tenant_id = s.tenant_id \
-         WHERE s.token_hash = $1 AND s.tenant_id = $2 \
-           AND s.idle_expires_at > $3 AND s.absolute_expires_at > $3 \
-           AND c.enabled AND a.portal_enabled",
+        C::SESSION_CONTEXT,
         &[
             Arg::Text(token.as_str()),
             Arg::Id(tenant.as_uuid()),

@@ -7,8 +7,8 @@
 //! each database encodes them its own way (a timestamp is `TIMESTAMPTZ` on
 //! PostgreSQL and unix microseconds on SQLite), and rows come back through
 //! [`crate::rows`], whose types decode from either. Where the databases
-//! really differ (row locks, `FOR UPDATE SKIP LOCKED`), the statement is an
-//! associated constant of [`Dialect`], one per database.
+//! really differ (row locks, `FOR UPDATE SKIP LOCKED`, JSON functions), the
+//! statement is an associated constant of [`Dialect`], one per database.
 //!
 //! `ports` implements every port once for both stores, on the operations
 //! in `tenancy`, `accounts`, `identity`, `outbox` and `dashboard`; each
@@ -21,7 +21,7 @@
 
 mod accounts;
 mod billing;
-mod dashboard;
+pub(crate) mod dashboard;
 pub(crate) mod identity;
 pub(crate) mod outbox;
 mod ports;
@@ -118,6 +118,17 @@ pub(crate) trait Dialect {
     /// PostgreSQL. Id order, like every other payment lock, so two writers
     /// taking credit never wait on each other in a circle.
     const LOCK_CREDIT_SOURCES: &'static str;
+    /// [`identity::session_context_sql`] with the contact's memberships as
+    /// a JSON list of [`crate::rows::MembershipRow`] objects, by account
+    /// name, number and id (`[]` when none).
+    const SESSION_CONTEXT: &'static str;
+    /// The whole dashboard in one row, [`crate::rows::DashboardRow`]: the
+    /// panels of [`dashboard`] (`$1` tenant, `$2` account) as JSON lists in
+    /// their panel's order (`[]` when empty), invoices, jobs and tickets
+    /// only when `$3`, `$4`, `$5` (NULL, and not queried, otherwise).
+    /// Ids are hex or UUID text, timestamps unix microseconds, money whole
+    /// minor units.
+    const DASHBOARD: &'static str;
 }
 
 /// A connection (or the transaction on it) that runs the shared SQL;

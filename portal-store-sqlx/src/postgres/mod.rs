@@ -11,6 +11,11 @@ use portal_core::ports::StoreError;
 use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgConnection, PgPool, PgPoolOptions, Postgres};
 
+use crate::common::dashboard::{
+    communications_order, invoices_order, jobs_order, open_jobs, open_tickets,
+    recent_communications, tickets_order, unpaid_invoices,
+};
+use crate::common::identity::session_context_sql;
 use crate::common::{Backend, Dialect, impl_conn};
 use crate::error::{backend, store_error};
 
@@ -106,6 +111,53 @@ impl Dialect for PgConnection {
          WHERE tenant_id = $1 AND account_id = $2 AND status = 'succeeded' \
            AND applied_minor < amount_minor \
          ORDER BY id FOR UPDATE";
+    // `json_agg` of no rows is NULL, hence the COALESCEs; timestamps go as
+    // unix microseconds (EXTRACT gives exact NUMERIC seconds), so that
+    // neither the session's time zone nor a float touches them.
+    const SESSION_CONTEXT: &'static str = session_context_sql!(
+        "(SELECT COALESCE(json_agg(json_build_object( \
+             'account_id', ma.account_id, 'account_number', aa.number, \
+             'account_name', aa.name, 'role', ma.role, \
+             'portal_enabled', aa.portal_enabled, 'has_history', aa.has_history) \
+             ORDER BY aa.name, aa.number, aa.id), '[]') \
+         FROM memberships ma \
+         JOIN accounts aa ON aa.id = ma.account_id AND aa.tenant_id = ma.tenant_id \
+         WHERE ma.tenant_id = s.tenant_id AND ma.contact_id = s.contact_id)"
+    );
+    const DASHBOARD: &'static str = concat!(
+        "SELECT CASE WHEN $3 THEN (SELECT COALESCE(json_agg(json_build_object( \
+             'number', number, 'due_on', due_on, 'balance_minor', balance_minor, \
+             'currency', currency, 'total', total) ORDER BY ",
+        invoices_order!(),
+        "), '[]') FROM (",
+        unpaid_invoices!(),
+        ") AS panel) END AS invoices, \
+         CASE WHEN $4 THEN (SELECT COALESCE(json_agg(json_build_object( \
+             'number', number, 'title', title, 'status', status, \
+             'scheduled_for', (EXTRACT(EPOCH FROM scheduled_for) * 1000000)::int8, \
+             'total', total) ORDER BY ",
+        jobs_order!(),
+        "), '[]') FROM (",
+        open_jobs!(),
+        ") AS panel) END AS jobs, \
+         CASE WHEN $5 THEN (SELECT COALESCE(json_agg(json_build_object( \
+             'number', number, 'subject', subject, 'status', status, \
+             'updated_at', (EXTRACT(EPOCH FROM updated_at) * 1000000)::int8, \
+             'total', total) ORDER BY ",
+        tickets_order!(),
+        "), '[]') FROM (",
+        open_tickets!(),
+        ") AS panel) END AS tickets, \
+         (SELECT COALESCE(json_agg(json_build_object( \
+             'id', id, 'account_id', account_id, 'channel', channel, \
+             'subject', subject, 'body', body, \
+             'occurred_at', (EXTRACT(EPOCH FROM occurred_at) * 1000000)::int8, \
+             'total', total) ORDER BY ",
+        communications_order!(),
+        "), '[]') FROM (",
+        recent_communications!(),
+        ") AS panel) AS communications"
+    );
 }
 
 // Timestamps are bound as themselves (TIMESTAMPTZ).

@@ -6,13 +6,19 @@
 //! PostgreSQL, INTEGER unix microseconds on SQLite. [`Timestamp`] decodes
 //! from both. Column names are unique across the row types (`contact_name`,
 //! `account_name`) so a joined query can fill several with `flatten`.
+//!
+//! Lists read along with another row (the dashboard's panels, a session's
+//! memberships) come back as one JSON array per column, which saves SQLite
+//! a round trip per list; each database's SQL (`crate::common::Dialect`)
+//! writes them the same way: ids as hex or UUID text, timestamps as unix
+//! microseconds, money as text, flags as `true`/`false` or `1`/`0`.
 
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use portal_core::access::Role;
 use portal_core::accounts::{Account, Address, Communication};
-use portal_core::dashboard::{InvoiceRow, JobRow, Panel, TicketRow};
+use portal_core::dashboard::{Dashboard, InvoiceRow, JobRow, Panel, PanelSelection, TicketRow};
 use portal_core::identity::{
     Contact, Credential, LoginCandidate, Membership, OneTimeToken, Session, SessionContext,
     SessionKind, TokenHash, TokenPurpose,
@@ -24,6 +30,7 @@ use portal_core::shared::{
     PhoneNumber, PostalCode, SessionId, TenantId,
 };
 use portal_core::tenancy::{PortalSettings, Tenant, TenantSlug};
+use serde::{Deserialize, Deserializer};
 use sqlx::error::BoxDynError;
 use sqlx::postgres::{PgTypeInfo, PgValueRef, Postgres};
 use sqlx::sqlite::{Sqlite, SqliteTypeInfo, SqliteValueRef};
@@ -72,6 +79,31 @@ impl<'r> Decode<'r, Postgres> for Timestamp {
     fn decode(value: PgValueRef<'r>) -> Result<Self, BoxDynError> {
         <DateTime<Utc> as Decode<Postgres>>::decode(value).map(Timestamp)
     }
+}
+
+/// In the JSON lists both databases write a timestamp as unix microseconds.
+impl<'de> Deserialize<'de> for Timestamp {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let micros = i64::deserialize(deserializer)?;
+        DateTime::from_timestamp_micros(micros)
+            .map(Timestamp)
+            .ok_or_else(|| serde::de::Error::custom(format!("timestamp out of range: {micros} µs")))
+    }
+}
+
+/// A flag in a JSON list: `true`/`false` from PostgreSQL, `1`/`0` from
+/// SQLite, which has no boolean type.
+fn flag<'de, D: Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Flag {
+        Bool(bool),
+        Int(i64),
+    }
+    Ok(match Flag::deserialize(deserializer)? {
+        Flag::Bool(flag) => flag,
+        Flag::Int(number) => number != 0,
+    })
 }
 
 /// How SQLite stores a timestamp: unix microseconds.
@@ -262,14 +294,17 @@ impl TryFrom<LoginCandidateRow> for LoginCandidate {
 
 /// A membership with what the account switcher shows, selected as
 /// `m.account_id, a.number AS account_number, a.name AS account_name,
-/// m.role, a.portal_enabled, a.has_history`.
-#[derive(FromRow)]
+/// m.role, a.portal_enabled, a.has_history`, or as a JSON object with
+/// those keys.
+#[derive(FromRow, Deserialize)]
 pub(crate) struct MembershipRow {
     account_id: Uuid,
     account_number: String,
     account_name: String,
     role: String,
+    #[serde(deserialize_with = "flag")]
     portal_enabled: bool,
+    #[serde(deserialize_with = "flag")]
     has_history: bool,
 }
 
@@ -322,7 +357,8 @@ impl TryFrom<SessionRow> for Session {
     }
 }
 
-/// The session, its contact and its active membership, from one joined row.
+/// The session, its contact and its active membership, from one joined
+/// row, with all the contact's memberships as a JSON list (`memberships`).
 #[derive(FromRow)]
 pub(crate) struct SessionContextRow {
     #[sqlx(flatten)]
@@ -331,6 +367,7 @@ pub(crate) struct SessionContextRow {
     contact: ContactRow,
     #[sqlx(flatten)]
     membership: MembershipRow,
+    memberships: Json<Vec<MembershipRow>>,
 }
 
 impl TryFrom<SessionContextRow> for SessionContext {
@@ -340,6 +377,12 @@ impl TryFrom<SessionContextRow> for SessionContext {
             session: row.session.try_into()?,
             contact: row.contact.try_into()?,
             membership: row.membership.try_into()?,
+            memberships: row
+                .memberships
+                .0
+                .into_iter()
+                .map(Membership::try_from)
+                .collect::<Result<_, _>>()?,
         })
     }
 }
@@ -400,8 +443,52 @@ pub(crate) fn outbox_items(
         .collect()
 }
 
-/// An unpaid invoice with the panel's total count (`COUNT(*) OVER ()`).
+/// The dashboard in one row: per panel a JSON list of its first rows,
+/// each row carrying the panel's total count (`COUNT(*) OVER ()`); NULL
+/// for a panel that was not selected.
 #[derive(FromRow)]
+pub(crate) struct DashboardRow {
+    invoices: Option<Json<Vec<InvoicePanelRow>>>,
+    jobs: Option<Json<Vec<JobPanelRow>>>,
+    tickets: Option<Json<Vec<TicketPanelRow>>>,
+    communications: Json<Vec<CommunicationPanelRow>>,
+}
+
+impl DashboardRow {
+    /// The dashboard of the selected panels; invoices due before `today`
+    /// are overdue.
+    pub(crate) fn into_dashboard(
+        self,
+        panels: PanelSelection,
+        today: NaiveDate,
+    ) -> Result<Dashboard, StoreError> {
+        Ok(Dashboard {
+            unpaid_invoices: selected("invoices", panels.invoices, self.invoices)?
+                .map(|rows| invoice_panel(rows, today))
+                .transpose()?,
+            open_jobs: selected("jobs", panels.jobs, self.jobs)?.map(job_panel),
+            open_tickets: selected("tickets", panels.tickets, self.tickets)?.map(ticket_panel),
+            recent_communications: communication_panel(self.communications.0),
+        })
+    }
+}
+
+/// A selected panel's rows, which the query MUST have returned; `None` for
+/// a panel that was not selected.
+fn selected<T>(
+    what: &str,
+    is_selected: bool,
+    rows: Option<Json<Vec<T>>>,
+) -> Result<Option<Vec<T>>, StoreError> {
+    if !is_selected {
+        return Ok(None);
+    }
+    rows.map(|rows| Some(rows.0))
+        .ok_or_else(|| backend(format!("the dashboard query returned no {what} panel")))
+}
+
+/// An unpaid invoice with the panel's total count.
+#[derive(Deserialize)]
 pub(crate) struct InvoicePanelRow {
     number: String,
     due_on: NaiveDate,
@@ -411,7 +498,7 @@ pub(crate) struct InvoicePanelRow {
 }
 
 /// The unpaid-invoices panel; overdue means due before `today`.
-pub(crate) fn invoice_panel(
+fn invoice_panel(
     rows: Vec<InvoicePanelRow>,
     today: NaiveDate,
 ) -> Result<Panel<InvoiceRow>, StoreError> {
@@ -432,7 +519,7 @@ pub(crate) fn invoice_panel(
 }
 
 /// An open job with the panel's total count.
-#[derive(FromRow)]
+#[derive(Deserialize)]
 pub(crate) struct JobPanelRow {
     number: String,
     title: String,
@@ -442,7 +529,7 @@ pub(crate) struct JobPanelRow {
 }
 
 /// The open-jobs panel.
-pub(crate) fn job_panel(rows: Vec<JobPanelRow>) -> Panel<JobRow> {
+fn job_panel(rows: Vec<JobPanelRow>) -> Panel<JobRow> {
     let total = rows.first().map_or(0, |row| count(row.total));
     let rows = rows
         .into_iter()
@@ -457,7 +544,7 @@ pub(crate) fn job_panel(rows: Vec<JobPanelRow>) -> Panel<JobRow> {
 }
 
 /// An open ticket with the panel's total count.
-#[derive(FromRow)]
+#[derive(Deserialize)]
 pub(crate) struct TicketPanelRow {
     number: String,
     subject: String,
@@ -467,7 +554,7 @@ pub(crate) struct TicketPanelRow {
 }
 
 /// The open-tickets panel.
-pub(crate) fn ticket_panel(rows: Vec<TicketPanelRow>) -> Panel<TicketRow> {
+fn ticket_panel(rows: Vec<TicketPanelRow>) -> Panel<TicketRow> {
     let total = rows.first().map_or(0, |row| count(row.total));
     let rows = rows
         .into_iter()
@@ -482,7 +569,7 @@ pub(crate) fn ticket_panel(rows: Vec<TicketPanelRow>) -> Panel<TicketRow> {
 }
 
 /// A communication with the panel's total count.
-#[derive(FromRow)]
+#[derive(Deserialize)]
 pub(crate) struct CommunicationPanelRow {
     id: Uuid,
     account_id: Uuid,
@@ -494,7 +581,7 @@ pub(crate) struct CommunicationPanelRow {
 }
 
 /// The recent-communications panel.
-pub(crate) fn communication_panel(rows: Vec<CommunicationPanelRow>) -> Panel<Communication> {
+fn communication_panel(rows: Vec<CommunicationPanelRow>) -> Panel<Communication> {
     let total = rows.first().map_or(0, |row| count(row.total));
     let rows = rows
         .into_iter()

@@ -21,6 +21,11 @@ use sqlx::sqlite::{
     SqlitePoolOptions, SqliteSynchronous,
 };
 
+use crate::common::dashboard::{
+    communications_order, invoices_order, jobs_order, open_jobs, open_tickets,
+    recent_communications, tickets_order, unpaid_invoices,
+};
+use crate::common::identity::session_context_sql;
 use crate::common::{Backend, Dialect, impl_conn};
 use crate::error::{backend, store_error};
 use crate::rows::micros;
@@ -162,7 +167,8 @@ impl Backend for SqliteStore {
 }
 
 /// SQLite has no row locks and needs none: every write transaction holds
-/// the database's write lock from `BEGIN IMMEDIATE` on.
+/// the database's write lock from `BEGIN IMMEDIATE` on. Its JSON lists come
+/// from `json_group_array` (which gives `[]` for no rows).
 impl Dialect for SqliteConnection {
     const LOCK_CONTACT: &'static str = "SELECT id FROM contacts WHERE tenant_id = $1 AND id = $2";
     const LOCK_CONTACT_EMAIL_BY_EXTERNAL_ID: &'static str =
@@ -179,6 +185,48 @@ impl Dialect for SqliteConnection {
          WHERE tenant_id = $1 AND account_id = $2 AND status = 'succeeded' \
            AND applied_minor < amount_minor \
          ORDER BY id";
+    // UUIDs are BLOBs, which JSON cannot hold: they go as hex.
+    const SESSION_CONTEXT: &'static str = session_context_sql!(
+        "(SELECT json_group_array(json_object( \
+             'account_id', hex(ma.account_id), 'account_number', aa.number, \
+             'account_name', aa.name, 'role', ma.role, \
+             'portal_enabled', aa.portal_enabled, 'has_history', aa.has_history) \
+             ORDER BY aa.name, aa.number, aa.id) \
+         FROM memberships ma \
+         JOIN accounts aa ON aa.id = ma.account_id AND aa.tenant_id = ma.tenant_id \
+         WHERE ma.tenant_id = s.tenant_id AND ma.contact_id = s.contact_id)"
+    );
+    const DASHBOARD: &'static str = concat!(
+        "SELECT CASE WHEN $3 THEN (SELECT json_group_array(json_object( \
+             'number', number, 'due_on', due_on, 'balance_minor', balance_minor, \
+             'currency', currency, 'total', total) ORDER BY ",
+        invoices_order!(),
+        ") FROM (",
+        unpaid_invoices!(),
+        ")) END AS invoices, \
+         CASE WHEN $4 THEN (SELECT json_group_array(json_object( \
+             'number', number, 'title', title, 'status', status, \
+             'scheduled_for', scheduled_for, 'total', total) ORDER BY ",
+        jobs_order!(),
+        ") FROM (",
+        open_jobs!(),
+        ")) END AS jobs, \
+         CASE WHEN $5 THEN (SELECT json_group_array(json_object( \
+             'number', number, 'subject', subject, 'status', status, \
+             'updated_at', updated_at, 'total', total) ORDER BY ",
+        tickets_order!(),
+        ") FROM (",
+        open_tickets!(),
+        ")) END AS tickets, \
+         (SELECT json_group_array(json_object( \
+             'id', hex(id), 'account_id', hex(account_id), 'channel', channel, \
+             'subject', subject, 'body', body, 'occurred_at', occurred_at, \
+             'total', total) ORDER BY ",
+        communications_order!(),
+        ") FROM (",
+        recent_communications!(),
+        ")) AS communications"
+    );
 }
 
 // Timestamps are bound as unix microseconds.

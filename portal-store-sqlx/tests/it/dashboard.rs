@@ -17,6 +17,7 @@ conformance!(
     an_account_with_nothing_open_has_empty_panels_with_zero_totals,
     unselected_panels_are_none_and_communications_always_load,
     another_accounts_rows_never_appear_on_the_dashboard,
+    panel_times_text_and_amounts_come_back_exactly,
 );
 
 const ALL: PanelSelection = PanelSelection {
@@ -280,4 +281,33 @@ async fn another_accounts_rows_never_appear_on_the_dashboard(db: TestDb) {
     assert_eq!(dashboard.open_jobs.map(|p| p.total), Some(0));
     assert_eq!(dashboard.open_tickets.map(|p| p.total), Some(0));
     assert_eq!(dashboard.recent_communications.total, 0);
+}
+
+async fn panel_times_text_and_amounts_come_back_exactly(db: TestDb) {
+    let tenant = tenant(&*db, "acme").await;
+    let account = account(&*db, tenant.id, "A").await;
+    let scope = AccountScope::unchecked(tenant.id, account.id);
+    // Microseconds, before and after 1970: the panels carry times through
+    // JSON on both databases and must not round them.
+    let scheduled = at("2030-03-04T08:00:00.123457Z");
+    let updated = at("1969-07-20T20:17:40.000001Z");
+    db.seed_job(scope, "J-1", "scheduled", Some(scheduled))
+        .await;
+    db.seed_ticket(scope, "T-1", "open", updated).await;
+    db.seed_invoice(scope, "INV-1", date("2030-01-01"), 1, "open")
+        .await;
+    let mut said = communication(scope, "\"Quoted\" \\ <b>ünïcødé</b> 🎉", 1);
+    said.body = "line one\nline two\t\u{1}".into();
+    said.occurred_at = at("2030-03-04T08:59:59.999999Z");
+    db.record_communication(tenant.id, &said).await.unwrap();
+
+    let dashboard = db.dashboard(&scope, ALL, date("2030-03-04")).await.unwrap();
+
+    let jobs = dashboard.open_jobs.unwrap();
+    assert_eq!(jobs.rows[0].scheduled_for, Some(scheduled));
+    assert_eq!(dashboard.open_tickets.unwrap().rows[0].updated_at, updated);
+    let invoice = &dashboard.unpaid_invoices.unwrap().rows[0];
+    assert_eq!(invoice.balance.to_string(), "0.01");
+    assert_eq!(invoice.due_on, date("2030-01-01"));
+    assert_eq!(dashboard.recent_communications.rows, vec![said]);
 }

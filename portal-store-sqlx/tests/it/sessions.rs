@@ -18,6 +18,7 @@ use crate::harness::{
 
 conformance!(
     a_live_session_gives_its_contact_and_active_membership,
+    a_session_brings_all_its_contacts_memberships_as_the_memberships_list_has_them,
     a_session_ends_at_its_idle_expiry,
     touching_pushes_the_idle_expiry_out_but_never_past_the_absolute_one,
     a_session_ends_at_its_absolute_expiry,
@@ -59,6 +60,55 @@ async fn a_live_session_gives_its_contact_and_active_membership(db: TestDb) {
             .unwrap(),
         None
     );
+}
+
+async fn a_session_brings_all_its_contacts_memberships_as_the_memberships_list_has_them(
+    db: TestDb,
+) {
+    let world = World::new(&*db, "acme").await;
+    let tenant = world.tenant.id;
+    // A third account, first by name, with its portal off: listed all the
+    // same (the portal decides what the switcher offers).
+    let first_by_name = account(&*db, tenant, "0").await;
+    db.grant_membership(tenant, world.contact.id, first_by_name.id, Role::Member)
+        .await
+        .unwrap();
+    db.set_portal_enabled(tenant, first_by_name.id, false, &[])
+        .await
+        .unwrap();
+    // Someone else's membership, and the same contact id's in another
+    // tenant, never show.
+    let bob = contact(&*db, tenant, "bob").await;
+    db.grant_membership(tenant, bob.id, world.account.id, Role::Member)
+        .await
+        .unwrap();
+    World::new(&*db, "other").await;
+    let (_, token) = world.log_in(&*db).await;
+
+    let context = db
+        .session_context(tenant, &token.hash(), now())
+        .await
+        .unwrap()
+        .expect("a live session");
+
+    assert_eq!(
+        context.memberships,
+        db.memberships(tenant, world.contact.id).await.unwrap()
+    );
+    let listed: Vec<_> = context
+        .memberships
+        .iter()
+        .map(|m| (m.account, m.role, m.portal_enabled))
+        .collect();
+    assert_eq!(
+        listed,
+        vec![
+            (first_by_name.id, Role::Member, false),
+            (world.account.id, Role::Primary, true),
+            (world.second_account.id, Role::Member, true),
+        ]
+    );
+    assert_eq!(context.memberships[1], context.membership);
 }
 
 async fn a_session_ends_at_its_idle_expiry(db: TestDb) {

@@ -35,7 +35,7 @@ async fn methods_page(
 ) -> Response {
     respond(
         async {
-            let layout = visit.layout("Cards on file", "billing/methods").await?;
+            let layout = visit.layout("Cards on file", "billing/methods");
             let methods = visit
                 .portal()
                 .payment_methods(visit.actor())
@@ -166,7 +166,7 @@ async fn autopay_page(
 ) -> Response {
     respond(
         async {
-            let layout = visit.layout("Autopay", "billing/autopay").await?;
+            let layout = visit.layout("Autopay", "billing/autopay");
             let autopay = visit
                 .portal()
                 .autopay(visit.actor())

@@ -100,7 +100,7 @@ impl Visit {
         &self.auth.actor
     }
 
-    async fn layout(&self, title: &str, page: &str) -> Result<Layout, Response> {
+    fn layout(&self, title: &str, page: &str) -> Layout {
         super::portal::layout(
             &self.state,
             title,
@@ -109,7 +109,6 @@ impl Visit {
             &self.csrf,
             &self.auth,
         )
-        .await
     }
 
     /// The error page for a use case's refusal.
@@ -324,7 +323,7 @@ const SUMMARY_ROWS: u32 = 10;
 pub async fn summary(visit: Visit, Query(done): Query<Done>) -> Response {
     respond(
         async {
-            let layout = visit.layout("Billing", "billing").await?;
+            let layout = visit.layout("Billing", "billing");
             let query = InvoiceQuery {
                 status: Some(InvoiceStatusFilter::Unpaid),
                 sort: InvoiceSort::DueAsc,
@@ -516,7 +515,7 @@ struct InvoicesPage {
 pub async fn invoices(visit: Visit, Query(filters): Query<InvoiceFilters>) -> Response {
     respond(
         async {
-            let layout = visit.layout("Invoices", "billing/invoices").await?;
+            let layout = visit.layout("Invoices", "billing/invoices");
             let mut page = InvoicesPage {
                 layout,
                 section: "invoices",
@@ -627,9 +626,7 @@ pub async fn invoice(visit: Visit, Path(id): Path<String>) -> Response {
                 .map_err(|error| visit.fail(error))?;
             let invoice = &detail.invoice;
             let currency = invoice.currency;
-            let layout = visit
-                .layout(&format!("Invoice {}", invoice.number), "billing/invoices")
-                .await?;
+            let layout = visit.layout(&format!("Invoice {}", invoice.number), "billing/invoices");
             let page = InvoicePage {
                 layout,
                 section: "invoices",
@@ -799,7 +796,7 @@ pub struct PageQuery {
 pub async fn payments(visit: Visit, Query(query): Query<PageQuery>) -> Response {
     respond(
         async {
-            let layout = visit.layout("Payments", "billing/payments").await?;
+            let layout = visit.layout("Payments", "billing/payments");
             let list = visit
                 .portal()
                 .payments(visit.actor(), page_request(query.page.as_deref()))
@@ -842,7 +839,7 @@ pub async fn receipt(visit: Visit, Path(id): Path<String>) -> Response {
                 .payment(visit.actor(), id)
                 .await
                 .map_err(|error| visit.fail(error))?;
-            let layout = visit.layout("Receipt", "billing/payments").await?;
+            let layout = visit.layout("Receipt", "billing/payments");
             let page = ReceiptPage {
                 layout,
                 section: "payments",
@@ -968,7 +965,7 @@ impl StatementView {
 pub async fn statement(visit: Visit, Query(query): Query<RangeQuery>) -> Response {
     respond(
         async {
-            let layout = visit.layout("Statement", "billing/statement").await?;
+            let layout = visit.layout("Statement", "billing/statement");
             let range = query.range(visit.today());
             let mut page = StatementPage {
                 layout,

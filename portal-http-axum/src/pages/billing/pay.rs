@@ -255,7 +255,7 @@ async fn pay_page(
 ) -> Response {
     respond(
         async {
-            let layout = visit.layout("Pay", "billing/pay").await?;
+            let layout = visit.layout("Pay", "billing/pay");
             let options = visit
                 .portal()
                 .payment_options(visit.actor())
@@ -379,9 +379,7 @@ pub struct BalanceQuery {
 pub async fn balance(visit: Visit, Query(query): Query<BalanceQuery>) -> Response {
     respond(
         async {
-            let layout = visit
-                .layout("Pay the balance", "billing/pay/balance")
-                .await?;
+            let layout = visit.layout("Pay the balance", "billing/pay/balance");
             let options = visit
                 .portal()
                 .payment_options(visit.actor())
@@ -461,7 +459,7 @@ async fn credit_page(
 ) -> Response {
     respond(
         async {
-            let layout = visit.layout("Use account credit", "billing/credit").await?;
+            let layout = visit.layout("Use account credit", "billing/credit");
             let options = visit
                 .portal()
                 .payment_options(visit.actor())
