@@ -339,12 +339,15 @@ pub trait OutboxStore: Send + Sync {
 #[async_trait]
 pub trait DashboardStore: Send + Sync {
     /// The selected panels for the scope's account, each a handful of rows
-    /// from an indexed query, plus the latest communications.
+    /// from an indexed query, plus the latest communications; with the
+    /// invoices panel also the account summary (as
+    /// [`BillingStore::account_summary`] gives it, in `currency`).
     async fn dashboard(
         &self,
         scope: &AccountScope,
         panels: PanelSelection,
         today: chrono::NaiveDate,
+        currency: Currency,
     ) -> Result<Dashboard, StoreError>;
 }
 

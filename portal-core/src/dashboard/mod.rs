@@ -8,6 +8,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::accounts::Communication;
+use crate::billing::AccountSummary;
 
 /// How many rows each panel shows.
 pub const PANEL_ROWS: u32 = 5;
@@ -15,7 +16,7 @@ pub const PANEL_ROWS: u32 = 5;
 /// Which panels to load; decided by [`crate::access::authorize`] per panel.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct PanelSelection {
-    /// Unpaid invoices (ViewBilling).
+    /// Unpaid invoices and the account summary (ViewBilling).
     pub invoices: bool,
     /// Open jobs (ViewServices).
     pub jobs: bool,
@@ -26,6 +27,9 @@ pub struct PanelSelection {
 /// Everything on the dashboard.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Dashboard {
+    /// The account's balance, past-due amount, credit and last payment
+    /// (with the invoices panel: ViewBilling).
+    pub account_summary: Option<AccountSummary>,
     /// Unpaid invoices, oldest due first.
     pub unpaid_invoices: Option<Panel<InvoiceRow>>,
     /// Jobs not yet completed or cancelled, soonest first.

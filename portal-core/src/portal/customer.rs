@@ -38,7 +38,11 @@ impl Portal {
             .now()
             .with_timezone(&time_zone)
             .date_naive();
-        Ok(self.dashboards().dashboard(&scope, panels, today).await?)
+        let currency = tenant.settings.currency();
+        Ok(self
+            .dashboards()
+            .dashboard(&scope, panels, today, currency)
+            .await?)
     }
 
     /// The active account's details.

@@ -119,6 +119,9 @@ pub async fn switch_account(
 /// The dashboard's panels; a panel the contact may not see is `null`.
 #[derive(Serialize, ToSchema)]
 pub struct DashboardResponse {
+    /// The account summary (with the unpaid invoices; `null` without
+    /// ViewBilling).
+    pub account_summary: Option<super::billing::views::SummaryView>,
     /// Unpaid invoices: `{rows, total}`.
     #[schema(value_type = Object)]
     pub unpaid_invoices: serde_json::Value,
@@ -144,6 +147,7 @@ pub async fn dashboard(
     let json =
         |value: serde_json::Result<serde_json::Value>| value.unwrap_or(serde_json::Value::Null);
     Ok(Json(DashboardResponse {
+        account_summary: dashboard.account_summary.as_ref().map(Into::into),
         unpaid_invoices: json(serde_json::to_value(&dashboard.unpaid_invoices)),
         open_jobs: json(serde_json::to_value(&dashboard.open_jobs)),
         open_tickets: json(serde_json::to_value(&dashboard.open_tickets)),

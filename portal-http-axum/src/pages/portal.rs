@@ -58,18 +58,8 @@ pub async fn dashboard(
     csrf: Csrf,
     PageUser(auth): PageUser,
 ) -> Response {
-    let (dashboard, summary) = tokio::join!(
-        state.portal.dashboard(&auth.actor),
-        state.portal.account_summary(&auth.actor)
-    );
-    // The facade decides who sees billing: a refusal just leaves it out.
     let zone = context.tenant.settings.time_zone();
-    let billing = match summary {
-        Ok(summary) => Some(super::billing::Summary::of(&summary, zone)),
-        Err(PortalError::Forbidden(_)) => None,
-        Err(error) => return error_page(&context, error),
-    };
-    match dashboard {
+    match state.portal.dashboard(&auth.actor).await {
         Ok(dashboard) => render(
             StatusCode::OK,
             &DashboardPage {
@@ -77,8 +67,11 @@ pub async fn dashboard(
                 contact_name: auth.contact.name.clone(),
                 account_number: auth.membership.account_number.clone(),
                 account_name: auth.membership.account_name.clone(),
+                billing: dashboard
+                    .account_summary
+                    .as_ref()
+                    .map(|summary| super::billing::Summary::of(summary, zone)),
                 dashboard,
-                billing,
                 zone,
             },
         ),

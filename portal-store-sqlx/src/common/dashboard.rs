@@ -19,6 +19,7 @@ use chrono::NaiveDate;
 use portal_core::access::AccountScope;
 use portal_core::dashboard::{Dashboard, PANEL_ROWS, PanelSelection};
 use portal_core::ports::StoreError;
+use portal_core::shared::Currency;
 
 use super::{Arg, Conn};
 use crate::error::backend;
@@ -137,6 +138,7 @@ pub(crate) async fn dashboard<C: Conn>(
     scope: &AccountScope,
     panels: PanelSelection,
     today: NaiveDate,
+    currency: Currency,
 ) -> Result<Dashboard, StoreError> {
     conn.fetch_optional::<DashboardRow>(
         C::DASHBOARD,
@@ -146,9 +148,10 @@ pub(crate) async fn dashboard<C: Conn>(
             Arg::Bool(panels.invoices),
             Arg::Bool(panels.jobs),
             Arg::Bool(panels.tickets),
+            Arg::Date(today),
         ],
     )
     .await?
     .ok_or_else(|| backend("the dashboard query returned no row"))?
-    .into_dashboard(panels, today)
+    .into_dashboard(panels, today, currency)
 }

@@ -20,7 +20,7 @@
 //! refused write writes nothing.
 
 mod accounts;
-mod billing;
+pub(crate) mod billing;
 pub(crate) mod dashboard;
 pub(crate) mod identity;
 pub(crate) mod outbox;
@@ -125,7 +125,9 @@ pub(crate) trait Dialect {
     /// The whole dashboard in one row, [`crate::rows::DashboardRow`]: the
     /// panels of [`dashboard`] (`$1` tenant, `$2` account) as JSON lists in
     /// their panel's order (`[]` when empty), invoices, jobs and tickets
-    /// only when `$3`, `$4`, `$5` (NULL, and not queried, otherwise).
+    /// only when `$3`, `$4`, `$5` (NULL, and not queried, otherwise), and
+    /// with the invoices the account summary's columns
+    /// ([`billing::summary_columns`], past due before the day `$6`).
     /// Ids are hex or UUID text, timestamps unix microseconds, money whole
     /// minor units.
     const DASHBOARD: &'static str;

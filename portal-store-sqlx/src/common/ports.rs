@@ -365,8 +365,10 @@ macro_rules! impl_ports {
                 scope: &AccountScope,
                 panels: PanelSelection,
                 today: NaiveDate,
+                currency: Currency,
             ) -> Result<Dashboard, StoreError> {
-                dashboard::dashboard(&mut *self.reader().await?, scope, panels, today).await
+                let mut conn = self.reader().await?;
+                dashboard::dashboard(&mut *conn, scope, panels, today, currency).await
             }
         }
 

@@ -11,6 +11,7 @@ use portal_core::ports::StoreError;
 use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgConnection, PgPool, PgPoolOptions, Postgres};
 
+use crate::common::billing::summary_columns;
 use crate::common::dashboard::{
     communications_order, invoices_order, jobs_order, open_jobs, open_tickets,
     recent_communications, tickets_order, unpaid_invoices,
@@ -156,7 +157,8 @@ impl Dialect for PgConnection {
         communications_order!(),
         "), '[]') FROM (",
         recent_communications!(),
-        ") AS panel) AS communications"
+        ") AS panel) AS communications, ",
+        summary_columns!("$3", "$6")
     );
 }
 

@@ -8,8 +8,9 @@ use std::str::FromStr;
 
 use chrono::NaiveDate;
 use portal_core::billing::{
-    Allocation, AppliedPayment, AutopayConsent, Invoice, InvoiceLine, InvoiceStatus, Payment,
-    PaymentDetail, PaymentKind, PaymentMethod, PaymentSource, PaymentStatus,
+    AccountSummary, Allocation, AppliedPayment, AutopayConsent, Invoice, InvoiceLine,
+    InvoiceStatus, Payment, PaymentDetail, PaymentKind, PaymentMethod, PaymentSource,
+    PaymentStatus,
 };
 use portal_core::ports::StoreError;
 use portal_core::shared::{
@@ -257,15 +258,35 @@ pub(crate) struct CreditRow {
     pub(crate) received_at: Timestamp,
 }
 
-/// The account summary's sums, from one statement.
+/// The account summary's sums (`summary_columns!`), NULL where the
+/// dashboard did not select them.
 #[derive(FromRow)]
 pub(crate) struct SummaryRow {
-    pub(crate) owed_minor: i64,
-    pub(crate) past_due_minor: i64,
-    pub(crate) unpaid_count: i64,
-    pub(crate) credit_minor: i64,
+    pub(crate) owed_minor: Option<i64>,
+    pub(crate) past_due_minor: Option<i64>,
+    pub(crate) unpaid_count: Option<i64>,
+    pub(crate) credit_minor: Option<i64>,
     pub(crate) last_payment_minor: Option<i64>,
     pub(crate) last_payment_at: Option<Timestamp>,
+}
+
+impl SummaryRow {
+    /// The summary in `currency`; `None` when the sums were not selected.
+    pub(crate) fn into_summary(self, currency: Currency) -> Option<AccountSummary> {
+        let owed = currency.from_minor(self.owed_minor?);
+        let credit = currency.from_minor(self.credit_minor?);
+        Some(AccountSummary {
+            currency,
+            current_balance: owed - credit,
+            past_due: currency.from_minor(self.past_due_minor?),
+            credit,
+            unpaid_invoices: u64::try_from(self.unpaid_count?).unwrap_or(0),
+            last_payment: self
+                .last_payment_minor
+                .zip(self.last_payment_at)
+                .map(|(amount, at)| (currency.from_minor(amount), at.0)),
+        })
+    }
 }
 
 /// A charge or a payment in a statement's range, before it is dated.

@@ -26,7 +26,7 @@ use portal_core::identity::{
 use portal_core::outbox::{OutboxItem, OutboxMessage};
 use portal_core::ports::StoreError;
 use portal_core::shared::{
-    AccountId, CommunicationId, ContactId, EmailAddress, ExternalId, LeaseId, OutboxId,
+    AccountId, CommunicationId, ContactId, Currency, EmailAddress, ExternalId, LeaseId, OutboxId,
     PhoneNumber, PostalCode, SessionId, TenantId,
 };
 use portal_core::tenancy::{PortalSettings, Tenant, TenantSlug};
@@ -452,6 +452,9 @@ pub(crate) struct DashboardRow {
     jobs: Option<Json<Vec<JobPanelRow>>>,
     tickets: Option<Json<Vec<TicketPanelRow>>>,
     communications: Json<Vec<CommunicationPanelRow>>,
+    /// The account summary's sums, with the invoices panel (NULL without).
+    #[sqlx(flatten)]
+    summary: billing::SummaryRow,
 }
 
 impl DashboardRow {
@@ -461,8 +464,13 @@ impl DashboardRow {
         self,
         panels: PanelSelection,
         today: NaiveDate,
+        currency: Currency,
     ) -> Result<Dashboard, StoreError> {
         Ok(Dashboard {
+            account_summary: panels
+                .invoices
+                .then(|| self.summary.into_summary(currency))
+                .flatten(),
             unpaid_invoices: selected("invoices", panels.invoices, self.invoices)?
                 .map(|rows| invoice_panel(rows, today))
                 .transpose()?,

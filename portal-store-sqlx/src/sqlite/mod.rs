@@ -21,6 +21,7 @@ use sqlx::sqlite::{
     SqlitePoolOptions, SqliteSynchronous,
 };
 
+use crate::common::billing::summary_columns;
 use crate::common::dashboard::{
     communications_order, invoices_order, jobs_order, open_jobs, open_tickets,
     recent_communications, tickets_order, unpaid_invoices,
@@ -225,7 +226,8 @@ impl Dialect for SqliteConnection {
         communications_order!(),
         ") FROM (",
         recent_communications!(),
-        ")) AS communications"
+        ")) AS communications, ",
+        summary_columns!("$3", "$6")
     );
 }
 

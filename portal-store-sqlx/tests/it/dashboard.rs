@@ -6,7 +6,7 @@ use chrono::Duration;
 use portal_core::access::AccountScope;
 use portal_core::accounts::Communication;
 use portal_core::dashboard::{PANEL_ROWS, PanelSelection};
-use portal_core::shared::CommunicationId;
+use portal_core::shared::{CommunicationId, Currency};
 use rust_decimal::Decimal;
 use std::str::FromStr;
 
@@ -18,6 +18,7 @@ conformance!(
     unselected_panels_are_none_and_communications_always_load,
     another_accounts_rows_never_appear_on_the_dashboard,
     panel_times_text_and_amounts_come_back_exactly,
+    the_account_summary_comes_with_the_invoices_panel,
 );
 
 const ALL: PanelSelection = PanelSelection {
@@ -86,7 +87,10 @@ async fn panels_show_the_accounts_open_items_in_order_with_their_totals(db: Test
             .unwrap();
     }
 
-    let dashboard = db.dashboard(&scope, ALL, today).await.unwrap();
+    let dashboard = db
+        .dashboard(&scope, ALL, today, Currency::USD)
+        .await
+        .unwrap();
 
     let invoices = dashboard.unpaid_invoices.unwrap();
     assert_eq!(invoices.total, 7);
@@ -176,7 +180,10 @@ async fn an_account_with_nothing_open_has_empty_panels_with_zero_totals(db: Test
     db.seed_job(scope, "J-C", "completed", None).await;
     db.seed_ticket(scope, "T-C", "closed", now()).await;
 
-    let dashboard = db.dashboard(&scope, ALL, date("2030-03-04")).await.unwrap();
+    let dashboard = db
+        .dashboard(&scope, ALL, date("2030-03-04"), Currency::USD)
+        .await
+        .unwrap();
     let invoices = dashboard.unpaid_invoices.unwrap();
     let jobs = dashboard.open_jobs.unwrap();
     let tickets = dashboard.open_tickets.unwrap();
@@ -197,7 +204,12 @@ async fn unselected_panels_are_none_and_communications_always_load(db: TestDb) {
         .unwrap();
 
     let nothing = db
-        .dashboard(&scope, PanelSelection::default(), date("2030-03-04"))
+        .dashboard(
+            &scope,
+            PanelSelection::default(),
+            date("2030-03-04"),
+            Currency::USD,
+        )
         .await
         .unwrap();
     assert_eq!(
@@ -215,10 +227,11 @@ async fn unselected_panels_are_none_and_communications_always_load(db: TestDb) {
         ..PanelSelection::default()
     };
     let dashboard = db
-        .dashboard(&scope, only_jobs, date("2030-03-04"))
+        .dashboard(&scope, only_jobs, date("2030-03-04"), Currency::USD)
         .await
         .unwrap();
     assert!(dashboard.unpaid_invoices.is_none() && dashboard.open_tickets.is_none());
+    assert!(nothing.account_summary.is_none() && dashboard.account_summary.is_none());
     assert_eq!(dashboard.open_jobs.map(|panel| panel.total), Some(0));
 }
 
@@ -250,7 +263,7 @@ async fn another_accounts_rows_never_appear_on_the_dashboard(db: TestDb) {
     }
 
     let dashboard = db
-        .dashboard(&scope_a, ALL, date("2030-03-04"))
+        .dashboard(&scope_a, ALL, date("2030-03-04"), Currency::USD)
         .await
         .unwrap();
     let invoices = dashboard.unpaid_invoices.unwrap();
@@ -274,7 +287,7 @@ async fn another_accounts_rows_never_appear_on_the_dashboard(db: TestDb) {
     // Account A's id under another tenant's scope shows nothing at all.
     let foreign = AccountScope::unchecked(other.id, a.id);
     let dashboard = db
-        .dashboard(&foreign, ALL, date("2030-03-04"))
+        .dashboard(&foreign, ALL, date("2030-03-04"), Currency::USD)
         .await
         .unwrap();
     assert_eq!(dashboard.unpaid_invoices.map(|p| p.total), Some(0));
@@ -301,7 +314,10 @@ async fn panel_times_text_and_amounts_come_back_exactly(db: TestDb) {
     said.occurred_at = at("2030-03-04T08:59:59.999999Z");
     db.record_communication(tenant.id, &said).await.unwrap();
 
-    let dashboard = db.dashboard(&scope, ALL, date("2030-03-04")).await.unwrap();
+    let dashboard = db
+        .dashboard(&scope, ALL, date("2030-03-04"), Currency::USD)
+        .await
+        .unwrap();
 
     let jobs = dashboard.open_jobs.unwrap();
     assert_eq!(jobs.rows[0].scheduled_for, Some(scheduled));
@@ -310,4 +326,32 @@ async fn panel_times_text_and_amounts_come_back_exactly(db: TestDb) {
     assert_eq!(invoice.balance.to_string(), "0.01");
     assert_eq!(invoice.due_on, date("2030-01-01"));
     assert_eq!(dashboard.recent_communications.rows, vec![said]);
+}
+
+async fn the_account_summary_comes_with_the_invoices_panel(db: TestDb) {
+    let tenant = tenant(&*db, "acme").await;
+    let account = account(&*db, tenant.id, "A").await;
+    let scope = AccountScope::unchecked(tenant.id, account.id);
+    db.seed_invoice(scope, "INV-1", date("2030-01-01"), 1000, "open")
+        .await;
+    db.seed_invoice(scope, "INV-2", date("2030-06-01"), 550, "open")
+        .await;
+    let today = date("2030-03-04");
+
+    let dashboard = db
+        .dashboard(&scope, ALL, today, Currency::USD)
+        .await
+        .unwrap();
+
+    let summary = dashboard.account_summary.unwrap();
+    assert_eq!(summary.current_balance.to_string(), "15.50");
+    assert_eq!(summary.past_due.to_string(), "10.00");
+    assert_eq!(summary.unpaid_invoices, 2);
+    assert_eq!(summary.last_payment, None);
+    // The same figures as the billing page's own summary.
+    let billing = db
+        .account_summary(&scope, Currency::USD, today)
+        .await
+        .unwrap();
+    assert_eq!(summary, billing);
 }

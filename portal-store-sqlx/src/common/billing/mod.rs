@@ -38,7 +38,7 @@ pub(crate) use payments::{
     apply_credit, begin_payment, payment, payment_attempt, payments, pending_payments,
     record_external_payment, settle_payment, tenant_payment,
 };
-pub(crate) use statements::{account_summary, statement_parts};
+pub(crate) use statements::{account_summary, statement_parts, summary_columns};
 
 use chrono::{DateTime, Utc};
 use portal_core::ports::StoreError;

@@ -21,6 +21,58 @@ use super::tenant_currency;
 use crate::common::{Arg, Conn};
 use crate::rows::billing::{ChargeRow, ReceiptRow, SummaryRow};
 
+/// The account summary's sums as columns of one `SELECT` (`$1` tenant,
+/// `$2` account, `when` a condition that must hold for them to be read at
+/// all, `today` the placeholder of the day past-due is judged by), each an
+/// indexed subquery: decoded by
+/// [`crate::rows::billing::SummaryRow`]. Written once for the summary and
+/// the dashboard's one statement.
+macro_rules! summary_columns {
+    ($when:literal, $today:literal) => {
+        concat!(
+            "CASE WHEN ",
+            $when,
+            " THEN \
+                 (SELECT CAST(COALESCE(SUM(total_minor - paid_minor), 0) AS BIGINT) \
+                  FROM invoices WHERE tenant_id = $1 AND account_id = $2 \
+                    AND status IN ('open', 'partially_paid')) END AS owed_minor, \
+             CASE WHEN ",
+            $when,
+            " THEN \
+                 (SELECT CAST(COALESCE(SUM(total_minor - paid_minor), 0) AS BIGINT) \
+                  FROM invoices WHERE tenant_id = $1 AND account_id = $2 \
+                    AND status IN ('open', 'partially_paid') AND due_on < ",
+            $today,
+            ") \
+             END AS past_due_minor, \
+             CASE WHEN ",
+            $when,
+            " THEN \
+                 (SELECT COUNT(*) FROM invoices WHERE tenant_id = $1 AND account_id = $2 \
+                    AND status IN ('open', 'partially_paid')) END AS unpaid_count, \
+             CASE WHEN ",
+            $when,
+            " THEN \
+                 (SELECT CAST(COALESCE(SUM(amount_minor - applied_minor), 0) AS BIGINT) \
+                  FROM payments WHERE tenant_id = $1 AND account_id = $2 \
+                    AND status = 'succeeded') END AS credit_minor, \
+             CASE WHEN ",
+            $when,
+            " THEN \
+                 (SELECT amount_minor FROM payments WHERE tenant_id = $1 AND account_id = $2 \
+                    AND status = 'succeeded' AND kind = 'payment' \
+                  ORDER BY received_at DESC, id DESC LIMIT 1) END AS last_payment_minor, \
+             CASE WHEN ",
+            $when,
+            " THEN \
+                 (SELECT received_at FROM payments WHERE tenant_id = $1 AND account_id = $2 \
+                    AND status = 'succeeded' AND kind = 'payment' \
+                  ORDER BY received_at DESC, id DESC LIMIT 1) END AS last_payment_at"
+        )
+    };
+}
+pub(crate) use summary_columns;
+
 /// The summary's sums in one statement of scalar subqueries: what unpaid
 /// invoices owe (in all, and past due), how many there are, the unapplied
 /// credit, and the last succeeded payment.
@@ -32,24 +84,7 @@ pub(crate) async fn account_summary<C: Conn>(
 ) -> Result<AccountSummary, StoreError> {
     let row = conn
         .fetch_optional::<SummaryRow>(
-            "SELECT \
-                 (SELECT CAST(COALESCE(SUM(total_minor - paid_minor), 0) AS BIGINT) \
-                  FROM invoices WHERE tenant_id = $1 AND account_id = $2 \
-                    AND status IN ('open', 'partially_paid')) AS owed_minor, \
-                 (SELECT CAST(COALESCE(SUM(total_minor - paid_minor), 0) AS BIGINT) \
-                  FROM invoices WHERE tenant_id = $1 AND account_id = $2 \
-                    AND status IN ('open', 'partially_paid') AND due_on < $3) AS past_due_minor, \
-                 (SELECT COUNT(*) FROM invoices WHERE tenant_id = $1 AND account_id = $2 \
-                    AND status IN ('open', 'partially_paid')) AS unpaid_count, \
-                 (SELECT CAST(COALESCE(SUM(amount_minor - applied_minor), 0) AS BIGINT) \
-                  FROM payments WHERE tenant_id = $1 AND account_id = $2 \
-                    AND status = 'succeeded') AS credit_minor, \
-                 (SELECT amount_minor FROM payments WHERE tenant_id = $1 AND account_id = $2 \
-                    AND status = 'succeeded' AND kind = 'payment' \
-                  ORDER BY received_at DESC, id DESC LIMIT 1) AS last_payment_minor, \
-                 (SELECT received_at FROM payments WHERE tenant_id = $1 AND account_id = $2 \
-                    AND status = 'succeeded' AND kind = 'payment' \
-                  ORDER BY received_at DESC, id DESC LIMIT 1) AS last_payment_at",
+            concat!("SELECT ", summary_columns!("TRUE", "$3")),
             &[
                 Arg::Id(scope.tenant().as_uuid()),
                 Arg::Id(scope.account().as_uuid()),
@@ -58,19 +93,8 @@ pub(crate) async fn account_summary<C: Conn>(
         )
         .await?
         .ok_or_else(|| crate::error::backend("the summary returned no row"))?;
-    let owed = currency.from_minor(row.owed_minor);
-    let credit = currency.from_minor(row.credit_minor);
-    Ok(AccountSummary {
-        currency,
-        current_balance: owed - credit,
-        past_due: currency.from_minor(row.past_due_minor),
-        credit,
-        unpaid_invoices: u64::try_from(row.unpaid_count).unwrap_or(0),
-        last_payment: row
-            .last_payment_minor
-            .zip(row.last_payment_at)
-            .map(|(amount, at)| (currency.from_minor(amount), at.0)),
-    })
+    row.into_summary(currency)
+        .ok_or_else(|| crate::error::backend("the summary's sums were NULL"))
 }
 
 /// The first instant of `day` in `zone`. A midnight the clocks skip (a
