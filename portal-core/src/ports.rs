@@ -498,7 +498,11 @@ pub trait BillingStore: Send + Sync {
     /// the holds are released and the message stored. Writes `messages`
     /// too, in one transaction. When the payment is no longer pending (a
     /// webhook and a reconcile raced) MUST change and write nothing and
-    /// return it as it is. `NotFound` for another tenant's.
+    /// return it as it is, with one exception: a success for a payment that
+    /// had failed (the gateway answered after the portal gave up) marks it
+    /// succeeded with nothing applied, so the money taken becomes account
+    /// credit, and writes `messages`; once. `NotFound` for another
+    /// tenant's.
     async fn settle_payment(
         &self,
         tenant: TenantId,
@@ -555,6 +559,7 @@ pub trait BillingStore: Send + Sync {
         &self,
         scope: &AccountScope,
         id: PaymentMethodId,
+        at: DateTime<Utc>,
         messages: &[OutboxMessage],
     ) -> Result<(), StoreError>;
     /// Makes a method the account's default with `messages`. `NotFound`

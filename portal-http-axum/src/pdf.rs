@@ -12,6 +12,8 @@ use chrono::NaiveDate;
 use pdf_writer::{Content, Name, Pdf, Rect, Ref, Str};
 use rust_decimal::Decimal;
 
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
 use portal_core::billing::{EntryKind, InvoiceDetail, Statement};
 use portal_core::shared::Currency;
 
@@ -501,6 +503,35 @@ pub fn statement(heading: &Heading<'_>, statement: &Statement, paper: Paper) -> 
         doc.right(x, BODY, false, &money(*amount));
     }
     doc.finish()
+}
+
+/// A PDF as a download: `attachment` with a file name of safe characters
+/// only (`name` plus `.pdf`); private data, so never cached.
+pub(crate) fn download(bytes: Vec<u8>, name: &str) -> Response {
+    let safe: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{safe}.pdf\""))
+        .unwrap_or_else(|_| HeaderValue::from_static("attachment"));
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/pdf"),
+            ),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+        ],
+        bytes,
+    )
+        .into_response()
 }
 
 #[cfg(test)]

@@ -9,8 +9,10 @@
 //!   balance"): an amount pays the invoice due first, then the next, each
 //!   up to what is payable; what is left over is returned as `unallocated`
 //!   so the caller must decide (account credit where prepayment is on, an
-//!   error where it is not). Nothing is ever dropped: the allocations plus
-//!   `unallocated` always equal the amount.
+//!   error where it is not). Where the tenant does not allow partial
+//!   payment, only whole invoices are taken, oldest first, stopping at the
+//!   first one the rest does not cover. Nothing is ever dropped: the
+//!   allocations plus `unallocated` always equal the amount.
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -65,7 +67,8 @@ impl AllocationPlan {
 }
 
 /// Spreads `amount` over `invoices` oldest first (by due date, then issue
-/// date, then number).
+/// date, then number); with `whole_invoices`, an invoice is paid in full
+/// or not at all, and allocation stops at the first that does not fit.
 ///
 /// ```
 /// use portal_core::billing::{PayableInvoice, allocate_oldest_first};
@@ -79,6 +82,7 @@ impl AllocationPlan {
 ///     Decimal::new(150, 0),
 ///     &[invoice("B", 20, Decimal::new(100, 0)), invoice("A", 10, Decimal::new(100, 0))],
 ///     Currency::USD,
+///     false,
 /// );
 /// assert_eq!(plan.allocations[0].invoice_number, "A");
 /// assert_eq!(plan.allocations[0].amount, Decimal::new(100, 0));
@@ -89,6 +93,7 @@ pub fn allocate_oldest_first(
     amount: Decimal,
     invoices: &[PayableInvoice],
     currency: Currency,
+    whole_invoices: bool,
 ) -> AllocationPlan {
     let mut ordered: Vec<&PayableInvoice> = invoices.iter().collect();
     ordered.sort_by(|a, b| {
@@ -98,6 +103,9 @@ pub fn allocate_oldest_first(
     let mut allocations = Vec::new();
     for invoice in ordered {
         if left <= Decimal::ZERO {
+            break;
+        }
+        if whole_invoices && invoice.payable > left {
             break;
         }
         let share = left.min(invoice.payable);
@@ -218,10 +226,11 @@ mod tests {
         fn oldest_first_never_over_allocates_nor_loses_money(
             invoices in invoices(),
             amount in 0i64..3_000_000,
+            whole_invoices in any::<bool>(),
         ) {
             let usd = Currency::USD;
             let amount = usd.from_minor(amount);
-            let plan = allocate_oldest_first(amount, &invoices, usd);
+            let plan = allocate_oldest_first(amount, &invoices, usd, whole_invoices);
             // Nothing lost, nothing invented.
             prop_assert_eq!(plan.allocated() + plan.unallocated, amount);
             prop_assert!(plan.unallocated >= Decimal::ZERO);
@@ -230,10 +239,17 @@ mod tests {
                 prop_assert!(allocation.amount > Decimal::ZERO);
                 prop_assert!(allocation.amount <= invoice.payable);
             }
-            // Money is left over only when every invoice is paid in full.
+            // Money is left over only when every invoice is paid in full
+            // (or, with whole invoices only, when the next one did not fit).
             let owed: Decimal = invoices.iter().map(|i| i.payable).sum();
-            if plan.unallocated > Decimal::ZERO {
+            if plan.unallocated > Decimal::ZERO && !whole_invoices {
                 prop_assert_eq!(plan.allocated(), owed);
+            }
+            if whole_invoices {
+                for allocation in &plan.allocations {
+                    let invoice = invoices.iter().find(|i| i.id == allocation.invoice).unwrap();
+                    prop_assert_eq!(allocation.amount, invoice.payable);
+                }
             }
             // Oldest first: every invoice before the last one allocated is paid in full.
             if let Some((_, earlier)) = plan.allocations.split_last() {

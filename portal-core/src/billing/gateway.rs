@@ -73,7 +73,11 @@ pub enum GatewayError {
     /// No answer in time: the charge may or may not have happened.
     #[error("the payment provider did not answer in time")]
     Timeout,
-    /// The gateway answered with an error: nothing happened.
+    /// The gateway answered with an error and nothing was charged.
+    /// Adapters MUST return this only when the provider guarantees that
+    /// (a declined request, a validation error); an answer that leaves it
+    /// open (a 5xx, a dropped connection) is a [`GatewayError::Timeout`],
+    /// so the payment stays pending until it is reconciled.
     #[error("the payment provider failed: {0}")]
     Failed(String),
     /// The token was refused (unknown, used, malformed).
@@ -165,7 +169,8 @@ pub fn verify_webhook_signature(
         }
     }
     let timestamp = timestamp.ok_or(WebhookError::BadSignature)?;
-    if (now.timestamp() - timestamp).abs() > WEBHOOK_TOLERANCE_SECONDS {
+    // abs_diff: a hostile `t=` at i64::MIN must not overflow.
+    if now.timestamp().abs_diff(timestamp) > WEBHOOK_TOLERANCE_SECONDS.unsigned_abs() {
         return Err(WebhookError::BadSignature);
     }
     let matches = signatures.iter().any(|signature| {
@@ -211,6 +216,8 @@ mod tests {
         let late = now + chrono::Duration::seconds(WEBHOOK_TOLERANCE_SECONDS + 1);
         assert!(verify_webhook_signature(b"whsec", b"body", &header, late).is_err());
         assert!(verify_webhook_signature(b"whsec", b"body", "v1=00", now).is_err());
+        let hostile = format!("t={},v1=00", i64::MIN);
+        assert!(verify_webhook_signature(b"whsec", b"body", &hostile, now).is_err());
         // A rotated secret: either signature is accepted.
         let rotated = format!("{header},v1={}", "ab".repeat(32));
         assert!(verify_webhook_signature(b"whsec", b"body", &rotated, now).is_ok());

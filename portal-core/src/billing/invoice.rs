@@ -190,6 +190,15 @@ impl InvoiceUpsert {
             }
         }
         let totals = InvoiceTotals::of(&self.lines, self.currency);
+        let representable = [totals.subtotal, totals.tax, totals.total]
+            .iter()
+            .all(|amount| self.currency.to_minor(*amount).is_some());
+        if !representable {
+            return Err(PortalError::invalid(
+                "lines",
+                "add up to more than can be billed",
+            ));
+        }
         if totals.total < Decimal::ZERO {
             return Err(PortalError::invalid(
                 "lines",
@@ -540,6 +549,14 @@ mod tests {
         let mut rate = upsert();
         rate.lines[0].tax_rate = Decimal::new(101, 0);
         assert!(rate.validate(Currency::USD).is_err());
+        // Within the per-line limits, but more cents than fit in the books.
+        let mut huge = upsert();
+        huge.lines[0].quantity = Decimal::new(999_999_999, 0);
+        huge.lines[0].unit_price = Decimal::new(999_999_999, 0);
+        assert!(matches!(
+            huge.validate(Currency::USD),
+            Err(PortalError::InvalidInput { field: "lines", .. })
+        ));
     }
 
     #[test]

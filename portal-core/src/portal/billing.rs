@@ -41,6 +41,9 @@ pub const MAX_PAYMENT_METHODS: usize = 20;
 const GATEWAY_FAILED: &str =
     "The payment provider had a problem, and nothing was charged. Please try again in a moment.";
 
+/// Why a card cannot be added.
+const TOO_MANY_CARDS: &str = "An account can keep at most 20 cards on file; remove one first.";
+
 /// What customers are told when the gateway refused the card token.
 const METHOD_REFUSED: &str =
     "This card was not accepted. Check its details or use another card; nothing was charged.";
@@ -244,7 +247,8 @@ impl Portal {
                 ));
             }
         };
-        let plan = allocate_oldest_first(amount, &payable, currency);
+        let whole_invoices = !tenant.settings.features.is_on(Feature::PartialPayment);
+        let plan = allocate_oldest_first(amount, &payable, currency, whole_invoices);
         if plan.unallocated > Decimal::ZERO && !tenant.settings.features.is_on(Feature::Prepayment)
         {
             return Err(PortalError::invalid(
@@ -272,9 +276,7 @@ impl Portal {
         request: PayRequest,
     ) -> Result<PaymentDetail, PortalError> {
         let (tenant, scope) = self.authorize(actor, Permission::PayInvoices).await?;
-        let contact = actor
-            .contact()
-            .ok_or(PortalError::Forbidden(AccessError::ReadOnly))?;
+        let contact = acting_contact(actor)?;
         let features = tenant.settings.features;
         let currency = tenant.settings.currency();
         let gateway = self.gateway()?.clone();
@@ -331,6 +333,12 @@ impl Portal {
             Err(error) => return Err(error),
         };
         let amount = allocations.iter().map(|a| a.amount).sum::<Decimal>() + prepayment;
+        if currency.to_minor(amount).is_none() {
+            return Err(PortalError::invalid(
+                "amount",
+                "is too large to pay at once",
+            ));
+        }
 
         let saved = match &request.method {
             MethodChoice::Saved { id } => Some(self.usable_method(&tenant, &scope, *id).await?),
@@ -373,7 +381,15 @@ impl Portal {
             (MethodChoice::NewToken { token, save: true }, None) => self
                 .save_new_method(&tenant, &scope, contact, token, false)
                 .await
-                .map(|method| method.gateway_token),
+                .map(|method| method.gateway_token)
+                // Nothing was charged when saving fails, even by timeout:
+                // fail the payment rather than leave it holding.
+                .map_err(|error| match error {
+                    GatewayError::Timeout => {
+                        GatewayError::Failed("saving the card timed out".to_owned())
+                    }
+                    other => other,
+                }),
             (MethodChoice::NewToken { token, .. }, None) => Ok(token.clone()),
             (MethodChoice::Saved { .. }, None) => Err(GatewayError::InvalidMethod(
                 "saved method vanished".to_owned(),
@@ -427,9 +443,7 @@ impl Portal {
         chosen: &[(InvoiceId, Option<Decimal>)],
     ) -> Result<AccountSummary, PortalError> {
         let (tenant, scope) = self.authorize(actor, Permission::PayInvoices).await?;
-        let contact = actor
-            .contact()
-            .ok_or(PortalError::Forbidden(AccessError::ReadOnly))?;
+        let contact = acting_contact(actor)?;
         let currency = tenant.settings.currency();
         let today = self.today(&tenant);
         let summary = self
@@ -448,7 +462,9 @@ impl Portal {
         let mut resolved = Vec::with_capacity(chosen.len());
         for (id, amount) in chosen {
             let amount = match amount {
-                Some(amount) => *amount,
+                // Checked before any arithmetic: a client's huge number
+                // must be a 422, not an overflow.
+                Some(amount) => positive_amount("amount", *amount, currency)?,
                 None => {
                     let owed = payable
                         .iter()
@@ -550,18 +566,14 @@ impl Portal {
         let (tenant, scope) = self
             .authorize(actor, Permission::ManagePaymentMethods)
             .await?;
-        let contact = actor
-            .contact()
-            .ok_or(PortalError::Forbidden(AccessError::ReadOnly))?;
+        let contact = acting_contact(actor)?;
         check_gateway_token(token)?;
-        if self.billing().payment_methods(&scope).await?.len() >= MAX_PAYMENT_METHODS {
-            return Err(PortalError::Conflict(format!(
-                "An account can keep at most {MAX_PAYMENT_METHODS} cards on file; remove one first."
-            )));
-        }
         self.save_new_method(&tenant, &scope, contact, token, make_default)
             .await
             .map_err(|error| match error {
+                GatewayError::InvalidMethod(reason) if reason == TOO_MANY_CARDS => {
+                    PortalError::Conflict(TOO_MANY_CARDS.to_owned())
+                }
                 GatewayError::InvalidMethod(_) => PortalError::invalid("token", METHOD_REFUSED),
                 other => {
                     tracing::warn!(cause = %other, "saving a card failed");
@@ -579,16 +591,14 @@ impl Portal {
         let (_, scope) = self
             .authorize(actor, Permission::ManagePaymentMethods)
             .await?;
-        let contact = actor
-            .contact()
-            .ok_or(PortalError::Forbidden(AccessError::ReadOnly))?;
+        let contact = acting_contact(actor)?;
         let event = OutboxMessage::Event(DomainEvent::PaymentMethodRemoved {
             account: scope.account(),
             method: id,
             contact,
         });
         self.billing()
-            .remove_payment_method(&scope, id, &[event])
+            .remove_payment_method(&scope, id, self.inner.clock.now(), &[event])
             .await
             .map_err(|error| match error {
                 crate::ports::StoreError::Conflict(_) => PortalError::Conflict(
@@ -609,9 +619,7 @@ impl Portal {
         let (_, scope) = self
             .authorize(actor, Permission::ManagePaymentMethods)
             .await?;
-        let contact = actor
-            .contact()
-            .ok_or(PortalError::Forbidden(AccessError::ReadOnly))?;
+        let contact = acting_contact(actor)?;
         let event = OutboxMessage::Event(DomainEvent::DefaultPaymentMethodChanged {
             account: scope.account(),
             method: id,
@@ -647,9 +655,7 @@ impl Portal {
         terms_digest_shown: &str,
     ) -> Result<AutopayConsent, PortalError> {
         let (tenant, scope) = self.authorize_autopay(actor).await?;
-        let contact = actor
-            .contact()
-            .ok_or(PortalError::Forbidden(AccessError::ReadOnly))?;
+        let contact = acting_contact(actor)?;
         let terms = tenant.settings.autopay_terms.clone();
         if terms_digest(&terms) != terms_digest_shown {
             return Err(PortalError::Conflict(
@@ -667,14 +673,23 @@ impl Portal {
             withdrawn_at: None,
             withdrawn_by: None,
         };
-        let event = OutboxMessage::Event(DomainEvent::AutopayEnrolled {
+        let mut events = Vec::with_capacity(2);
+        // Enrolling again (another card) withdraws the active consent.
+        if let Some(replaced) = self.billing().autopay(&scope).await? {
+            events.push(OutboxMessage::Event(DomainEvent::AutopayWithdrawn {
+                account: scope.account(),
+                consent: replaced.id,
+                contact,
+            }));
+        }
+        events.push(OutboxMessage::Event(DomainEvent::AutopayEnrolled {
             account: scope.account(),
             consent: consent.id,
             method,
             contact,
-        });
+        }));
         self.billing()
-            .enrol_autopay(&scope, &consent, &[event])
+            .enrol_autopay(&scope, &consent, &events)
             .await?;
         Ok(consent)
     }
@@ -682,9 +697,7 @@ impl Portal {
     /// Withdraws the active account's autopay consent.
     pub async fn withdraw_autopay(&self, actor: &Actor) -> Result<AutopayConsent, PortalError> {
         let (_, scope) = self.authorize_autopay(actor).await?;
-        let contact = actor
-            .contact()
-            .ok_or(PortalError::Forbidden(AccessError::ReadOnly))?;
+        let contact = acting_contact(actor)?;
         let current = self
             .billing()
             .autopay(&scope)
@@ -767,6 +780,14 @@ impl Portal {
                 "cards on file are off".to_owned(),
             ));
         }
+        let on_file = self
+            .billing()
+            .payment_methods(scope)
+            .await
+            .map_err(|error| GatewayError::Failed(error.to_string()))?;
+        if on_file.len() >= MAX_PAYMENT_METHODS {
+            return Err(GatewayError::InvalidMethod(TOO_MANY_CARDS.to_owned()));
+        }
         let gateway = self
             .gateway()
             .map_err(|_| GatewayError::Failed("no gateway".to_owned()))?;
@@ -808,13 +829,24 @@ impl Portal {
             .tenant_payment(tenant.id, id)
             .await?
             .ok_or(PortalError::NotFound)?;
-        if pending.payment.status != PaymentStatus::Pending {
+        let late_success = pending.payment.status == PaymentStatus::Failed
+            && matches!(settlement, Settlement::Succeeded { .. });
+        if pending.payment.status != PaymentStatus::Pending && !late_success {
             return Ok(pending);
         }
         let now = self.inner.clock.now();
-        let messages = self
-            .settlement_messages(tenant, &pending, settlement, now)
-            .await?;
+        let messages = if late_success {
+            // The portal gave up on it, but the money was taken: it becomes
+            // account credit, and the host hears of it.
+            tracing::warn!(payment = %id, "a failed payment succeeded late; kept as account credit");
+            let mut credited = pending.clone();
+            credited.allocations.clear();
+            self.settlement_messages(tenant, &credited, settlement, now)
+                .await?
+        } else {
+            self.settlement_messages(tenant, &pending, settlement, now)
+                .await?
+        };
         Ok(self
             .billing()
             .settle_payment(tenant.id, id, settlement, now, &messages)
@@ -910,8 +942,13 @@ impl Portal {
                     continue;
                 }
             };
-            self.settle(&tenant, payment.id, &settlement).await?;
-            settled += 1;
+            // One payment's trouble must not stall the others.
+            match self.settle(&tenant, payment.id, &settlement).await {
+                Ok(_) => settled += 1,
+                Err(error) => {
+                    tracing::error!(payment = %payment.id, %error, "reconcile: settling failed");
+                }
+            }
         }
         Ok(settled)
     }
@@ -946,6 +983,14 @@ impl Portal {
             other => other.map(|_| ()),
         }
     }
+}
+
+/// The contact behind a write; staff, who only read, never get this far
+/// (`authorize` refuses them every write permission), but the type says so.
+fn acting_contact(actor: &Actor) -> Result<ContactId, PortalError> {
+    actor
+        .contact()
+        .ok_or(PortalError::Forbidden(AccessError::ReadOnly))
 }
 
 /// What a retried payment request gets: the first attempt's result, or why

@@ -513,6 +513,45 @@ async fn bad_requests_are_refused_before_anything_is_written_or_charged() {
 }
 
 #[tokio::test]
+async fn absurd_credit_amounts_are_refused_before_any_arithmetic() {
+    let mut mocks = Mocks::new();
+    let (a, b) = (
+        invoice(mocks.account, 10_000),
+        invoice(mocks.account, 5_000),
+    );
+    mocks.owes(vec![a.clone(), b.clone()]);
+    let account = mocks.account;
+    mocks
+        .billing
+        .expect_account_summary()
+        .returning(move |_, currency, _| {
+            Ok(crate::billing::AccountSummary {
+                currency,
+                current_balance: usd(0),
+                past_due: usd(0),
+                credit: usd(1_000),
+                unpaid_invoices: 2,
+                last_payment: None,
+            })
+        });
+    let actor = mocks.actor();
+    let (portal, _) = mocks.portal();
+    let huge = Decimal::MAX;
+    // No apply_credit expectation: writing would fail the test.
+    let error = portal
+        .apply_credit(&actor, &[(a.id, Some(huge)), (b.id, Some(huge))])
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        error,
+        PortalError::InvalidInput {
+            field: "amount",
+            ..
+        }
+    ));
+}
+
+#[tokio::test]
 async fn staff_and_roles_without_the_permission_cannot_pay() {
     let mocks = Mocks::new();
     let a = invoice(mocks.account, 10_000);

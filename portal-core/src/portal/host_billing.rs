@@ -96,6 +96,16 @@ impl HostApi<'_> {
         }
         // The shape of `applied_to` is checked here; the balances, which
         // can change under us, by the store's conditional updates.
+        if payment
+            .applied_to
+            .iter()
+            .any(|(_, amount)| *amount <= Decimal::ZERO)
+        {
+            return Err(PortalError::invalid(
+                "applied_to",
+                "amounts must be more than zero",
+            ));
+        }
         let shaped: Vec<PayableInvoice> = payment
             .applied_to
             .iter()

@@ -561,10 +561,11 @@ macro_rules! impl_ports {
                 &self,
                 scope: &AccountScope,
                 id: PaymentMethodId,
+                at: DateTime<Utc>,
                 messages: &[OutboxMessage],
             ) -> Result<(), StoreError> {
                 let tx = self.begin().await?;
-                billing::remove_payment_method(tx, scope, id, messages).await
+                billing::remove_payment_method(tx, scope, id, at, messages).await
             }
 
             async fn set_default_payment_method(

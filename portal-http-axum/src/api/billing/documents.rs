@@ -2,8 +2,7 @@
 //! when it gave one, otherwise the portal's rendering ([`crate::pdf`]).
 
 use axum::extract::{Path, State};
-use axum::http::{HeaderValue, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 
 use portal_core::shared::InvoiceId;
 use portal_core::{AuthContext, InvoiceDocument};
@@ -28,34 +27,6 @@ fn heading_parts(auth: &AuthContext) -> (String, String) {
     )
 }
 
-/// A PDF download: `attachment` with a file name of safe characters only,
-/// never cached.
-fn pdf_download(bytes: Vec<u8>, name: &str) -> Response {
-    let safe: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{safe}.pdf\""))
-        .unwrap_or_else(|_| HeaderValue::from_static("attachment"));
-    (
-        [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/pdf"),
-            ),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
-        bytes,
-    )
-        .into_response()
-}
-
 /// An invoice as PDF: the business's own document when it gave one, the
 /// portal's rendering otherwise.
 #[utoipa::path(get, path = "/api/v1/invoices/{id}/pdf", tag = "billing", security(("bearer" = [])),
@@ -71,7 +42,9 @@ pub async fn invoice_pdf(
     let id = path_id(InvoiceId::parse, &id)?;
     Ok(
         match state.portal.invoice_document(&auth.actor, id).await? {
-            InvoiceDocument::HostPdf(bytes) => pdf_download(bytes, &format!("invoice-{id}")),
+            InvoiceDocument::HostPdf(bytes) => {
+                crate::pdf::download(bytes, &format!("invoice-{id}"))
+            }
             InvoiceDocument::Render(detail) => {
                 let (business, account) = heading_parts(&auth);
                 let heading = Heading {
@@ -80,7 +53,7 @@ pub async fn invoice_pdf(
                 };
                 let paper = Paper::for_locale(&auth.tenant.settings.locale);
                 let bytes = pdf::invoice(&heading, &detail, paper);
-                pdf_download(bytes, &format!("invoice-{}", detail.invoice.number))
+                crate::pdf::download(bytes, &format!("invoice-{}", detail.invoice.number))
             }
         },
     )
@@ -105,7 +78,7 @@ pub async fn statement_pdf(
     };
     let paper = Paper::for_locale(&auth.tenant.settings.locale);
     let bytes = pdf::statement(&heading, &statement, paper);
-    Ok(pdf_download(
+    Ok(crate::pdf::download(
         bytes,
         &format!("statement-{}-{}", range.from, range.to),
     ))

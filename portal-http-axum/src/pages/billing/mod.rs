@@ -13,8 +13,8 @@ mod pay;
 
 use axum::Router;
 use axum::extract::{FromRequestParts, Path, Query};
+use axum::http::StatusCode;
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::{DateTime, Datelike, Days, NaiveDate, Utc};
@@ -170,21 +170,33 @@ fn day_of(at: DateTime<Utc>, zone: chrono_tz::Tz) -> String {
 }
 
 /// An amount a customer typed: digits with an optional decimal point;
-/// thousands separators, spaces and a leading currency sign are allowed.
+/// thousands separators and spaces are allowed. A currency sign is not:
+/// the field is in the portal's currency, and "£10" on a dollar portal
+/// must be refused, not read as 10 dollars.
 fn parse_amount(field: &'static str, text: &str) -> Result<Option<Decimal>, PortalError> {
     let cleaned: String = text
         .trim()
-        .trim_start_matches(['$', '€', '£'])
         .chars()
         .filter(|c| !matches!(c, ',' | ' ' | '\u{a0}'))
         .collect();
     if cleaned.is_empty() {
         return Ok(None);
     }
-    cleaned
-        .parse::<Decimal>()
-        .map(Some)
-        .map_err(|_| PortalError::invalid(field, format!("\"{}\" is not an amount", text.trim())))
+    let plain = cleaned
+        .strip_prefix('-')
+        .unwrap_or(&cleaned)
+        .chars()
+        .all(|c| c.is_ascii_digit() || c == '.');
+    match Decimal::from_str_exact(&cleaned) {
+        Ok(amount) if plain => Ok(Some(amount)),
+        _ => Err(PortalError::invalid(
+            field,
+            format!(
+                "\"{}\" is not an amount; type digits only, such as 120.50",
+                text.trim()
+            ),
+        )),
+    }
 }
 
 /// The id in a URL: one that does not parse is as unknown as another
@@ -663,34 +675,6 @@ pub async fn invoice(visit: Visit, Path(id): Path<String>) -> Response {
     )
 }
 
-/// A PDF download; private data, so never cached.
-fn pdf_response(bytes: Vec<u8>, name: &str) -> Response {
-    let safe: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{safe}.pdf\""))
-        .unwrap_or_else(|_| HeaderValue::from_static("attachment"));
-    (
-        [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/pdf"),
-            ),
-            (header::CONTENT_DISPOSITION, disposition),
-            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
-        ],
-        bytes,
-    )
-        .into_response()
-}
-
 /// `/billing/invoices/{id}/pdf`: the host's PDF, else one rendered here.
 pub async fn invoice_pdf(visit: Visit, Path(id): Path<String>) -> Response {
     use portal_core::InvoiceDocument;
@@ -699,7 +683,9 @@ pub async fn invoice_pdf(visit: Visit, Path(id): Path<String>) -> Response {
         Err(error) => return visit.fail(error),
     };
     match visit.portal().invoice_document(visit.actor(), id).await {
-        Ok(InvoiceDocument::HostPdf(bytes)) => pdf_response(bytes, &format!("invoice-{id}")),
+        Ok(InvoiceDocument::HostPdf(bytes)) => {
+            crate::pdf::download(bytes, &format!("invoice-{id}"))
+        }
         Ok(InvoiceDocument::Render(detail)) => {
             let (business, account) = visit.heading();
             let heading = Heading {
@@ -707,7 +693,7 @@ pub async fn invoice_pdf(visit: Visit, Path(id): Path<String>) -> Response {
                 account: &account,
             };
             let bytes = pdf::invoice(&heading, &detail, visit.paper());
-            pdf_response(bytes, &format!("invoice-{}", detail.invoice.number))
+            crate::pdf::download(bytes, &format!("invoice-{}", detail.invoice.number))
         }
         Err(error) => visit.fail(error),
     }
@@ -1020,7 +1006,7 @@ pub async fn statement_pdf(visit: Visit, Query(query): Query<RangeQuery>) -> Res
                 account: &account,
             };
             let bytes = pdf::statement(&heading, &statement, visit.paper());
-            pdf_response(bytes, &format!("statement-{}-{}", range.from, range.to))
+            crate::pdf::download(bytes, &format!("statement-{}-{}", range.from, range.to))
         }
         Err(error) => visit.fail(error),
     }

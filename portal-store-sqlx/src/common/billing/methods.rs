@@ -148,6 +148,7 @@ pub(crate) async fn remove_payment_method<DB: Db>(
     mut tx: Tx<DB>,
     scope: &AccountScope,
     id: PaymentMethodId,
+    at: DateTime<Utc>,
     messages: &[OutboxMessage],
 ) -> Result<(), StoreError> {
     let conn = &mut *tx;
@@ -176,7 +177,7 @@ pub(crate) async fn remove_payment_method<DB: Db>(
     conn.execute(
         "UPDATE payment_methods SET removed_at = $4, is_default = FALSE, gateway_token = '' \
          WHERE tenant_id = $1 AND account_id = $2 AND id = $3",
-        &[args[0], args[1], args[2], Arg::Time(Utc::now())],
+        &[args[0], args[1], args[2], Arg::Time(at)],
     )
     .await?;
     if was_default {

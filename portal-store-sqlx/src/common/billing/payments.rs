@@ -356,6 +356,32 @@ pub(crate) async fn settle_payment<DB: Db>(
         )
         .await?;
     if settled == 0 {
+        // A success for a payment already failed (a gateway answered late):
+        // the money was taken, its holds are long released, so it becomes
+        // account credit. Conditional on "failed", so it happens once.
+        let late = match reference {
+            Some(reference) => {
+                conn.execute(
+                    "UPDATE payments SET status = 'succeeded', gateway_reference = $3, \
+                         failure_message = NULL, settled_at = $4 \
+                     WHERE tenant_id = $1 AND id = $2 AND status = 'failed'",
+                    &[
+                        Arg::Id(tenant_id),
+                        Arg::Id(payment),
+                        Arg::Text(reference),
+                        Arg::Time(at),
+                    ],
+                )
+                .await?
+            }
+            None => 0,
+        };
+        if late == 1 {
+            enqueue(conn, tenant, messages).await?;
+            let detail = tenant_payment(conn, tenant, id).await?;
+            tx.commit().await.map_err(store_error)?;
+            return detail.ok_or(StoreError::NotFound);
+        }
         return tenant_payment(conn, tenant, id)
             .await?
             .ok_or(StoreError::NotFound);

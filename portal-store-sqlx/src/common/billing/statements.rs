@@ -143,14 +143,21 @@ pub(crate) async fn statement_parts<C: Conn>(
                     AND received_at < $5), \
                  (SELECT CAST(COALESCE(SUM(a.amount_minor), 0) AS BIGINT) \
                   FROM allocations a JOIN payments p ON p.id = a.payment_id \
+                  JOIN invoices i ON i.id = a.invoice_id \
                   WHERE a.tenant_id = $1 AND a.account_id = $2 AND a.state = 'applied' \
-                    AND a.applied_at < $5 AND p.received_at < $5)",
+                    AND a.applied_at < $5 AND p.received_at < $5 AND i.issued_on <= $6)",
+            // Applied by the end means: to an invoice issued by the last day
+            // (money applied early to a later invoice is still credit on the
+            // statement), from a payment received by then; the aging below
+            // subtracts exactly the same allocations, so aging less credit
+            // is the closing balance.
             &[
                 tenant,
                 account,
                 Arg::Date(range.from),
                 Arg::Time(start),
                 Arg::Time(end),
+                Arg::Date(range.to),
             ],
         )
         .await?
@@ -209,7 +216,9 @@ pub(crate) async fn statement_parts<C: Conn>(
             "SELECT due_on, owed_minor FROM ( \
                  SELECT i.due_on, CAST(i.total_minor - COALESCE(( \
                      SELECT SUM(a.amount_minor) FROM allocations a \
+                     JOIN payments p ON p.id = a.payment_id \
                      WHERE a.invoice_id = i.id AND a.state = 'applied' AND a.applied_at < $4 \
+                       AND p.received_at < $4 \
                  ), 0) AS BIGINT) AS owed_minor \
                  FROM invoices i \
                  WHERE i.tenant_id = $1 AND i.account_id = $2 AND i.status <> 'void' \

@@ -20,8 +20,43 @@ use crate::harness::{TestDb, account, at, conformance, date, now, tenant};
 
 conformance!(
     a_statement_adds_up_over_a_scripted_history,
+    money_applied_early_to_a_later_invoice_is_still_credit_on_the_statement,
     random_histories_keep_the_ledger_equal_to_the_balance,
 );
+
+async fn money_applied_early_to_a_later_invoice_is_still_credit_on_the_statement(db: TestDb) {
+    let books = Books::new(&*db).await;
+    let scope = books.scope();
+    let acct = &books.account;
+    invoice(&*db, acct, "I-1", "2030-02-01", "2030-02-15", 1_000).await;
+    // Issued in April, paid in February (a deposit against it).
+    let later = invoice(&*db, acct, "I-9", "2030-04-01", "2030-04-30", 3_000).await;
+    pay(
+        &*db,
+        &books,
+        "P-9",
+        PaymentKind::Payment,
+        3_000,
+        at("2030-02-10T12:00:00Z"),
+        &[(&later, 3_000)],
+    )
+    .await;
+
+    let range = StatementRange::new(date("2030-02-01"), date("2030-02-28")).unwrap();
+    let parts = db
+        .statement_parts(&scope, range, chrono_tz::UTC)
+        .await
+        .unwrap();
+    let statement = Statement::build(range, Currency::USD, parts);
+    assert_eq!(statement.closing_balance, usd(1_000 - 3_000));
+    // I-9 is no charge yet, so the deposit is credit at the end of February.
+    assert_eq!(statement.aging.total(), usd(1_000));
+    assert_eq!(statement.unapplied_credit, usd(3_000));
+    assert_eq!(
+        statement.aging.total() - statement.unapplied_credit,
+        statement.closing_balance
+    );
+}
 
 async fn pay(
     store: &dyn Store,

@@ -101,21 +101,21 @@ async fn the_first_card_is_the_default_and_the_newest_inherits_it(db: TestDb) {
         ]
     );
     // Removing the default hands it to the newest remaining card.
-    db.remove_payment_method(&scope, first.id, &[])
+    db.remove_payment_method(&scope, first.id, now(), &[])
         .await
         .unwrap();
     assert_eq!(
         listed(&db).await,
         [("3333".into(), true), ("2222".into(), false)]
     );
-    let gone = db.remove_payment_method(&scope, first.id, &[]).await;
+    let gone = db.remove_payment_method(&scope, first.id, now(), &[]).await;
     assert!(matches!(gone, Err(StoreError::NotFound)), "{gone:?}");
     let gone = db.set_default_payment_method(&scope, first.id, &[]).await;
     assert!(matches!(gone, Err(StoreError::NotFound)), "{gone:?}");
-    db.remove_payment_method(&scope, second.id, &[])
+    db.remove_payment_method(&scope, second.id, now(), &[])
         .await
         .unwrap();
-    db.remove_payment_method(&scope, third.id, &[])
+    db.remove_payment_method(&scope, third.id, now(), &[])
         .await
         .unwrap();
     assert!(listed(&db).await.is_empty());
@@ -139,7 +139,7 @@ async fn the_card_autopay_uses_cannot_be_removed(db: TestDb) {
         .await
         .unwrap();
     let refused = db
-        .remove_payment_method(&scope, used.id, &[mail("a@b.test")])
+        .remove_payment_method(&scope, used.id, now(), &[mail("a@b.test")])
         .await;
     assert!(
         matches!(refused, Err(StoreError::Conflict(_))),
@@ -147,13 +147,13 @@ async fn the_card_autopay_uses_cannot_be_removed(db: TestDb) {
     );
     assert_eq!(db.payment_methods(&scope).await.unwrap().len(), 2);
     assert_eq!(db.count("SELECT COUNT(*) FROM outbox").await, 0);
-    db.remove_payment_method(&scope, spare.id, &[])
+    db.remove_payment_method(&scope, spare.id, now(), &[])
         .await
         .unwrap();
     db.withdraw_autopay(&scope, books.contact.id, now(), &[])
         .await
         .unwrap();
-    db.remove_payment_method(&scope, used.id, &[])
+    db.remove_payment_method(&scope, used.id, now(), &[])
         .await
         .unwrap();
 }

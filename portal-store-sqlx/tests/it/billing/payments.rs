@@ -18,6 +18,7 @@ conformance!(
     an_external_payment_above_what_is_payable_is_refused_and_writes_nothing,
     a_started_payment_holds_its_amounts_and_success_applies_them_once,
     a_failed_payment_releases_its_holds,
+    a_late_success_for_a_failed_payment_becomes_account_credit_once,
     holding_more_than_is_payable_is_refused_naming_the_invoice_and_writes_nothing,
     a_reused_key_replays_reports_in_progress_or_is_refused,
     credit_is_applied_from_the_oldest_payment_and_never_beyond_what_there_is,
@@ -290,6 +291,71 @@ async fn a_started_payment_holds_its_amounts_and_success_applies_them_once(db: T
         .await
         .unwrap();
     assert_eq!(summary.last_payment, Some((usd(9_000), now())));
+    check_books(&*db, &scope).await;
+}
+
+async fn a_late_success_for_a_failed_payment_becomes_account_credit_once(db: TestDb) {
+    let books = Books::new(&*db).await;
+    let scope = books.scope();
+    let a = invoice(
+        &*db,
+        &books.account,
+        "H-1",
+        "2030-02-01",
+        "2030-03-01",
+        10_000,
+    )
+    .await;
+    let pay = intent("key-00001", 10_000, &[(&a, 10_000)], now());
+    db.begin_payment(&scope, &pay).await.unwrap();
+    let failure = Settlement::Failed {
+        message: "The payment did not go through.".into(),
+    };
+    db.settle_payment(books.tenant.id, pay.id, &failure, now(), &[])
+        .await
+        .unwrap();
+    // The gateway's success arrives after the portal gave up.
+    let success = Settlement::Succeeded {
+        reference: "ch_late".into(),
+    };
+    let late = db
+        .settle_payment(
+            books.tenant.id,
+            pay.id,
+            &success,
+            now(),
+            &[mail("a@b.test")],
+        )
+        .await
+        .unwrap();
+    assert_eq!(late.payment.status, PaymentStatus::Succeeded);
+    assert_eq!(late.payment.gateway_reference.as_deref(), Some("ch_late"));
+    assert_eq!(late.payment.unapplied(), usd(10_000), "kept as credit");
+    assert!(late.allocations.is_empty());
+    // The invoice it once held is untouched and still owed.
+    assert_eq!(reread(&*db, &scope, &a).await.payable(), usd(10_000));
+    let summary = db
+        .account_summary(&scope, Currency::USD, today())
+        .await
+        .unwrap();
+    assert_eq!(summary.credit, usd(10_000));
+    // A repeat changes nothing and writes nothing more.
+    let again = db
+        .settle_payment(
+            books.tenant.id,
+            pay.id,
+            &success,
+            now(),
+            &[mail("a@b.test")],
+        )
+        .await
+        .unwrap();
+    assert_eq!(again, late);
+    let written = db
+        .claim_outbox(now(), now() + Duration::minutes(5), 100)
+        .await
+        .unwrap();
+    assert_eq!(written.len(), 1, "the late success's messages, once");
     check_books(&*db, &scope).await;
 }
 
