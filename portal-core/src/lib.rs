@@ -35,7 +35,8 @@ pub mod tenancy;
 
 pub use error::PortalError;
 pub use portal::{
-    AccountOverview, AuthContext, AutopayStatus, DEFAULT_RESPONSE_FLOOR, HostApi, InvoiceDocument,
-    InvoiceList, KnownFacts, LinkRequest, MAX_PAYABLE_INVOICES, MAX_PAYMENT_METHODS, NewSession,
-    PaymentOptions, PaymentPreview, Portal, PortalBuilder, Stores, TokenInfo,
+    AccountOverview, AuthContext, AutopayRun, AutopayStatus, DEFAULT_RESPONSE_FLOOR, HostApi,
+    InvoiceDocument, InvoiceList, KnownFacts, LinkRequest, MAX_PAYABLE_INVOICES,
+    MAX_PAYMENT_METHODS, NewSession, PaymentOptions, PaymentPreview, Portal, PortalBuilder, Stores,
+    TokenInfo,
 };

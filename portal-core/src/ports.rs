@@ -572,6 +572,15 @@ pub trait BillingStore: Send + Sync {
     ) -> Result<(), StoreError>;
     /// The account's active autopay consent.
     async fn autopay(&self, scope: &AccountScope) -> Result<Option<AutopayConsent>, StoreError>;
+    /// The tenant's active autopay consents whose account has an unpaid
+    /// invoice due on or before `today` with something payable, oldest
+    /// consent first, at most `limit` (the autopay run).
+    async fn autopay_due(
+        &self,
+        tenant: TenantId,
+        today: NaiveDate,
+        limit: u32,
+    ) -> Result<Vec<AutopayConsent>, StoreError>;
     /// Records an autopay consent with `messages`, withdrawing the active
     /// one first (by the same contact, at the same time), in one
     /// transaction. `NotFound` when the method is not the account's.

@@ -264,6 +264,12 @@ impl AccountScope {
     pub fn unchecked(tenant: TenantId, account: AccountId) -> Self {
         Self { tenant, account }
     }
+
+    /// The scope of the host's own jobs on an account (autopay runs): the
+    /// host is trusted, and no customer is acting.
+    pub(crate) fn for_host(tenant: TenantId, account: AccountId) -> Self {
+        Self { tenant, account }
+    }
 }
 
 /// Why an actor may not do something.

@@ -17,10 +17,11 @@ use sha2::{Digest, Sha256};
 use super::Portal;
 use crate::access::{AccessError, AccountScope, Actor, Permission};
 use crate::billing::{
-    AccountSummary, AllocationPlan, AutopayConsent, ChargeOutcome, ChargeRequest, GatewayError,
-    Invoice, InvoiceDetail, InvoiceQuery, MethodChoice, PayRequest, PayableInvoice, PaymentDetail,
-    PaymentGateway, PaymentIntent, PaymentMethod, PaymentSource, PaymentStart, PaymentStatus,
-    Settlement, Statement, StatementRange, allocate_oldest_first, allocate_selection,
+    AccountSummary, Allocation, AllocationPlan, AutopayConsent, ChargeOutcome, ChargeRequest,
+    GatewayError, IdempotencyKey, Invoice, InvoiceDetail, InvoiceQuery, MethodChoice, PayRequest,
+    PayableInvoice, PaymentDetail, PaymentGateway, PaymentIntent, PaymentMethod, PaymentSource,
+    PaymentStart, PaymentStatus, Settlement, Statement, StatementRange, allocate_oldest_first,
+    allocate_selection,
 };
 use crate::error::PortalError;
 use crate::outbox::{DomainEvent, Email, EmailKind, OutboxMessage, Receipt};
@@ -96,6 +97,21 @@ pub struct PaymentPreview {
     pub plan: AllocationPlan,
     /// The currency.
     pub currency: Currency,
+}
+
+/// What an autopay run did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct AutopayRun {
+    /// Accounts charged successfully.
+    pub paid: usize,
+    /// Accounts whose charge was declined or failed (the invoices stay
+    /// open; the host gets a `PaymentFailed` event).
+    pub failed: usize,
+    /// Accounts whose charge is pending (the gateway did not answer).
+    pub pending: usize,
+    /// Accounts skipped: the card is gone or expired, or today's charge
+    /// was already made.
+    pub skipped: usize,
 }
 
 /// The autopay page: the active consent and the terms a new one agrees to.
@@ -395,12 +411,26 @@ impl Portal {
                 "saved method vanished".to_owned(),
             )),
         };
+        self.charge_and_settle(&tenant, gateway.as_ref(), &intent, token)
+            .await
+    }
+
+    /// Charges a started (pending, holding) payment with `token` and
+    /// settles it with the answer; a timeout leaves it pending. Every way
+    /// out of a started payment goes through here.
+    pub(super) async fn charge_and_settle(
+        &self,
+        tenant: &Tenant,
+        gateway: &dyn PaymentGateway,
+        intent: &PaymentIntent,
+        token: Result<String, GatewayError>,
+    ) -> Result<PaymentDetail, PortalError> {
         let charged = match token {
             Ok(token) => {
                 gateway
                     .charge(&ChargeRequest {
-                        amount,
-                        currency,
+                        amount: intent.amount,
+                        currency: intent.currency,
                         method_token: token,
                         idempotency_key: intent.id.to_string(),
                         description: format!("{} payment", tenant.settings.display_name),
@@ -432,7 +462,7 @@ impl Portal {
                 }
             }
         };
-        self.settle(&tenant, intent.id, &settlement).await
+        self.settle(tenant, intent.id, &settlement).await
     }
 
     /// Applies account credit to chosen invoices (`None`: as much of the
@@ -951,6 +981,103 @@ impl Portal {
             }
         }
         Ok(settled)
+    }
+
+    /// The autopay run of [`crate::HostApi::run_autopay`].
+    pub(super) async fn run_autopay(&self, tenant: TenantId) -> Result<AutopayRun, PortalError> {
+        let tenant = self.tenant(tenant).await?;
+        let mut run = AutopayRun::default();
+        if !tenant.settings.features.is_on(Feature::Autopay) {
+            return Ok(run);
+        }
+        let gateway = self.gateway()?.clone();
+        let today = self.today(&tenant);
+        let due = self.billing().autopay_due(tenant.id, today, 100).await?;
+        for consent in due {
+            match self
+                .charge_autopay(&tenant, gateway.as_ref(), &consent, today)
+                .await
+            {
+                Ok(Some(detail)) => match detail.payment.status {
+                    PaymentStatus::Succeeded => run.paid += 1,
+                    PaymentStatus::Failed => run.failed += 1,
+                    PaymentStatus::Pending => run.pending += 1,
+                },
+                Ok(None) => run.skipped += 1,
+                Err(error) => {
+                    // One account's trouble must not stop the others.
+                    tracing::warn!(account = %consent.account, %error, "autopay: not charged");
+                    run.skipped += 1;
+                }
+            }
+        }
+        Ok(run)
+    }
+
+    /// One account's autopay charge: its invoices due by `today`, whole,
+    /// with the consent's card. `None` when there is nothing to do (the
+    /// card is gone or expired, or today's charge was made).
+    async fn charge_autopay(
+        &self,
+        tenant: &Tenant,
+        gateway: &dyn PaymentGateway,
+        consent: &AutopayConsent,
+        today: NaiveDate,
+    ) -> Result<Option<PaymentDetail>, PortalError> {
+        let scope = AccountScope::for_host(tenant.id, consent.account);
+        let Some(method) = self
+            .billing()
+            .payment_methods(&scope)
+            .await?
+            .into_iter()
+            .find(|method| method.id == consent.method && !method.is_expired(today))
+        else {
+            tracing::warn!(account = %consent.account, "autopay: the card is gone or expired");
+            return Ok(None);
+        };
+        let allocations: Vec<Allocation> = self
+            .billing()
+            .unpaid_invoices(&scope, MAX_PAYABLE_INVOICES)
+            .await?
+            .iter()
+            .filter(|invoice| invoice.due_on <= today && invoice.payable() > Decimal::ZERO)
+            .map(|invoice| Allocation {
+                invoice: invoice.id,
+                invoice_number: invoice.number.clone(),
+                amount: invoice.payable(),
+            })
+            .collect();
+        if allocations.is_empty() {
+            return Ok(None);
+        }
+        let choice = MethodChoice::Saved { id: method.id };
+        let asked: Vec<_> = allocations
+            .iter()
+            .map(|a| (a.invoice, Some(a.amount)))
+            .collect();
+        let intent = PaymentIntent {
+            id: PaymentId::new(),
+            idempotency_key: IdempotencyKey::parse(&format!("autopay-{}-{today}", consent.id))?,
+            fingerprint: PaymentIntent::fingerprint_of(&asked, None, &choice),
+            amount: allocations.iter().map(|a| a.amount).sum(),
+            currency: tenant.settings.currency(),
+            allocations,
+            method: Some(method.id),
+            method_label: Some(format!("Autopay, {}", method.label())),
+            contact: Some(consent.contact),
+            source: PaymentSource::Autopay,
+            at: self.inner.clock.now(),
+        };
+        match self.billing().begin_payment(&scope, &intent).await? {
+            PaymentStart::Started => self
+                .charge_and_settle(tenant, gateway, &intent, Ok(method.gateway_token))
+                .await
+                .map(Some),
+            // Today's charge was made (or is under way) already.
+            PaymentStart::Replay(_) | PaymentStart::InProgress(_) | PaymentStart::KeyReused => {
+                Ok(None)
+            }
+        }
     }
 
     /// Handles a payment provider's webhook for `tenant`: checks the

@@ -5,7 +5,7 @@
 use chrono::Duration;
 use rust_decimal::Decimal;
 
-use super::HostApi;
+use super::{AutopayRun, HostApi};
 use crate::billing::{
     ExternalPayment, Invoice, InvoiceUpsert, PayableInvoice, PaymentDetail, allocate_selection,
 };
@@ -135,6 +135,18 @@ impl HostApi<'_> {
             .billing()
             .record_external_payment(tenant, PaymentId::new(), payment, &[])
             .await?)
+    }
+
+    /// Charges autopay: for each account enrolled in the tenant (at most
+    /// 100 a run; run it again until it finds nothing), pays every unpaid
+    /// invoice due by today with the card the consent names, one payment
+    /// per account, receipts mailed to the contact who consented. The
+    /// idempotency key is the consent and the day, so running it twice a
+    /// day never charges twice (an invoice that falls due after the day's
+    /// charge waits for the next day). Run it daily; it does nothing while
+    /// the tenant has autopay off.
+    pub async fn run_autopay(&self, tenant: TenantId) -> Result<AutopayRun, PortalError> {
+        self.portal.run_autopay(tenant).await
     }
 
     /// Settles the tenant's payments left pending by a gateway timeout for

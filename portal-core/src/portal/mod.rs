@@ -18,8 +18,8 @@ mod identity;
 mod tests;
 
 pub use billing::{
-    AutopayStatus, InvoiceDocument, InvoiceList, MAX_PAYABLE_INVOICES, MAX_PAYMENT_METHODS,
-    PaymentOptions, PaymentPreview,
+    AutopayRun, AutopayStatus, InvoiceDocument, InvoiceList, MAX_PAYABLE_INVOICES,
+    MAX_PAYMENT_METHODS, PaymentOptions, PaymentPreview,
 };
 pub use customer::AccountOverview;
 pub use host::HostApi;

@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 
 use portal_core::access::Role;
 use portal_core::billing::{ChargeRequest, Invoice, PaymentGateway};
+use portal_core::outbox::EmailKind;
 use portal_core::shared::{Clock, Currency};
 use portal_core::tenancy::PortalSettings;
 use rust_decimal::Decimal;
@@ -1031,6 +1032,82 @@ async fn autopay_records_the_consent_to_the_terms_shown_and_can_be_withdrawn() {
     );
     let again = delete(&app, &token, "/autopay").await;
     assert_problem(&again, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn the_autopay_run_pays_what_is_due_with_the_consented_card_once_a_day() {
+    let (app, token) = with_ada(settings(|s| s.features.autopay = true)).await;
+    let [overdue, december, later] = three_invoices(&app).await;
+    let card = send_json(
+        &app,
+        "POST",
+        &token,
+        "/payment-methods",
+        &json!({"token": "tok_sandbox_visa"}),
+    )
+    .await
+    .json();
+    let digest = get(&app, &token, "/autopay").await.json()["terms_digest"].clone();
+    let enrolled = send_json(
+        &app,
+        "PUT",
+        &token,
+        "/autopay",
+        &json!({"method_id": card["id"], "terms_digest": digest}),
+    )
+    .await;
+    assert_eq!(enrolled.status, StatusCode::OK, "{}", enrolled.body);
+    let host = app.portal.host();
+
+    // Today only the overdue invoice is due: it alone is charged.
+    let run = host.run_autopay(app.tenant_id()).await.unwrap();
+    assert_eq!((run.paid, run.failed, run.skipped), (1, 0, 0));
+    assert_eq!(
+        app.gateway.charged_total(),
+        Currency::USD.from_minor(10_000)
+    );
+    assert_eq!(invoice_json(&app, &token, &overdue).await["status"], "paid");
+    assert_eq!(
+        invoice_json(&app, &token, &december).await["status"],
+        "open"
+    );
+    app.deliver_mail().await;
+    assert_eq!(
+        app.mailbox
+            .to("ada@example.com")
+            .iter()
+            .filter(|mail| matches!(mail.kind, EmailKind::PaymentReceipt(_)))
+            .count(),
+        1
+    );
+    let history = get(&app, &token, "/payments").await.json();
+    assert_eq!(history["items"][0]["source"], "autopay");
+
+    // Run again the same day: nothing more is charged.
+    let again = host.run_autopay(app.tenant_id()).await.unwrap();
+    assert_eq!(again.paid, 0);
+    assert_eq!(app.gateway.successful_charges(), 1);
+
+    // On the 15th of December the second one is due.
+    app.clock.advance(chrono::Duration::days(22));
+    let run = host.run_autopay(app.tenant_id()).await.unwrap();
+    assert_eq!(run.paid, 1);
+    assert_eq!(
+        invoice_json(&app, &token, &december).await["status"],
+        "paid"
+    );
+    assert_eq!(app.gateway.successful_charges(), 2);
+
+    // Withdrawn: the last one is left for the customer.
+    assert_eq!(
+        delete(&app, &token, "/autopay").await.status,
+        StatusCode::OK
+    );
+    app.clock.advance(chrono::Duration::days(10));
+    let run = host.run_autopay(app.tenant_id()).await.unwrap();
+    assert_eq!(run, portal_core::AutopayRun::default());
+    assert_eq!(invoice_json(&app, &token, &later).await["status"], "open");
+    assert_eq!(app.gateway.successful_charges(), 2);
 }
 
 #[tokio::test]

@@ -585,6 +585,15 @@ macro_rules! impl_ports {
                 billing::autopay(&mut *self.reader().await?, scope).await
             }
 
+            async fn autopay_due(
+                &self,
+                tenant: TenantId,
+                today: NaiveDate,
+                limit: u32,
+            ) -> Result<Vec<AutopayConsent>, StoreError> {
+                billing::autopay_due(&mut *self.reader().await?, tenant, today, limit).await
+            }
+
             async fn enrol_autopay(
                 &self,
                 scope: &AccountScope,

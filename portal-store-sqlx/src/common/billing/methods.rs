@@ -6,12 +6,12 @@
 //! Removed methods stay as rows (consents and payments name them) without
 //! their gateway token.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use portal_core::access::AccountScope;
 use portal_core::billing::{AutopayConsent, PaymentMethod};
 use portal_core::outbox::OutboxMessage;
 use portal_core::ports::StoreError;
-use portal_core::shared::{ContactId, PaymentMethodId};
+use portal_core::shared::{ContactId, PaymentMethodId, TenantId};
 use uuid::Uuid;
 
 use super::Owner;
@@ -240,6 +240,37 @@ pub(crate) async fn autopay<C: Conn>(
         )
         .await?;
     Ok(row.map(AutopayConsent::from))
+}
+
+/// The tenant's active consents with something due by `today`.
+pub(crate) async fn autopay_due<C: Conn>(
+    conn: &mut C,
+    tenant: TenantId,
+    today: NaiveDate,
+    limit: u32,
+) -> Result<Vec<AutopayConsent>, StoreError> {
+    let rows = conn
+        .fetch_all::<ConsentRow>(
+            concat!(
+                "SELECT ",
+                consent_columns!(),
+                " FROM autopay_consents c \
+                 WHERE c.tenant_id = $1 AND c.withdrawn_at IS NULL \
+                   AND EXISTS (SELECT 1 FROM invoices i \
+                       WHERE i.tenant_id = c.tenant_id AND i.account_id = c.account_id \
+                         AND i.status IN ('open', 'partially_paid') AND i.due_on <= $2 \
+                         AND i.total_minor - i.paid_minor - i.pending_minor > 0) \
+                 ORDER BY c.consented_at, c.id \
+                 LIMIT $3"
+            ),
+            &[
+                Arg::Id(tenant.as_uuid()),
+                Arg::Date(today),
+                Arg::Int(i64::from(limit)),
+            ],
+        )
+        .await?;
+    Ok(rows.into_iter().map(AutopayConsent::from).collect())
 }
 
 /// Records a consent, withdrawing the active one (by the same contact, at

@@ -31,8 +31,8 @@ pub(crate) use invoices::{
     void_invoice,
 };
 pub(crate) use methods::{
-    add_payment_method, autopay, enrol_autopay, payment_methods, remove_payment_method,
-    set_default_payment_method, withdraw_autopay,
+    add_payment_method, autopay, autopay_due, enrol_autopay, payment_methods,
+    remove_payment_method, set_default_payment_method, withdraw_autopay,
 };
 pub(crate) use payments::{
     apply_credit, begin_payment, payment, payment_attempt, payments, pending_payments,

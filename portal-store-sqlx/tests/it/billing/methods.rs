@@ -8,13 +8,15 @@ use portal_core::billing::{AutopayConsent, PaymentMethod};
 use portal_core::ports::StoreError;
 use portal_core::shared::{AutopayId, PaymentMethodId};
 
-use super::Books;
+use super::{Books, invoice};
+use crate::harness::date;
 use crate::harness::{TestDb, conformance, contact, mail, now};
 
 conformance!(
     the_first_card_is_the_default_and_the_newest_inherits_it,
     the_card_autopay_uses_cannot_be_removed,
     an_account_has_at_most_one_active_autopay_consent,
+    the_autopay_run_finds_active_consents_with_something_due,
 );
 
 /// A Visa card ending `last4` for `account`, added at [`now`].
@@ -214,4 +216,69 @@ async fn an_account_has_at_most_one_active_autopay_consent(db: TestDb) {
     assert!(matches!(none, Err(StoreError::NotFound)), "{none:?}");
     assert_eq!(db.count("SELECT COUNT(*) FROM outbox").await, 2);
     assert!(db.autopay(&books.second_scope()).await.unwrap().is_none());
+}
+
+async fn the_autopay_run_finds_active_consents_with_something_due(db: TestDb) {
+    let books = Books::new(&*db).await;
+    let tenant = books.tenant.id;
+    let today = date("2030-03-01");
+    // Enrolled, but nothing due yet: not listed.
+    let method = card(&books.account, "1111");
+    db.add_payment_method(&books.scope(), &method, &[])
+        .await
+        .unwrap();
+    let enrolled = consent(&books, method.id, 0);
+    db.enrol_autopay(&books.scope(), &enrolled, &[])
+        .await
+        .unwrap();
+    invoice(
+        &*db,
+        &books.account,
+        "LATER",
+        "2030-02-20",
+        "2030-03-20",
+        5_000,
+    )
+    .await;
+    assert!(db.autopay_due(tenant, today, 10).await.unwrap().is_empty());
+
+    // Due today: listed.
+    invoice(
+        &*db,
+        &books.account,
+        "NOW",
+        "2030-02-01",
+        "2030-03-01",
+        2_000,
+    )
+    .await;
+    assert_eq!(
+        db.autopay_due(tenant, today, 10).await.unwrap(),
+        vec![enrolled.clone()]
+    );
+
+    // Due, but not enrolled (the second account): not listed; another
+    // tenant's: never.
+    invoice(
+        &*db,
+        &books.second,
+        "OTHER",
+        "2030-02-01",
+        "2030-02-15",
+        2_000,
+    )
+    .await;
+    assert_eq!(db.autopay_due(tenant, today, 10).await.unwrap().len(), 1);
+    assert!(
+        db.autopay_due(books.foreign.tenant, today, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    // Withdrawn: not listed.
+    db.withdraw_autopay(&books.scope(), books.contact.id, now(), &[])
+        .await
+        .unwrap();
+    assert!(db.autopay_due(tenant, today, 10).await.unwrap().is_empty());
 }
