@@ -520,7 +520,6 @@ async fn absurd_credit_amounts_are_refused_before_any_arithmetic() {
         invoice(mocks.account, 5_000),
     );
     mocks.owes(vec![a.clone(), b.clone()]);
-    let account = mocks.account;
     mocks
         .billing
         .expect_account_summary()
