@@ -267,9 +267,27 @@ impl Portal {
         let plan = allocate_oldest_first(amount, &payable, currency, whole_invoices);
         if plan.unallocated > Decimal::ZERO && !tenant.settings.features.is_on(Feature::Prepayment)
         {
+            if amount > owed {
+                return Err(PortalError::invalid(
+                    "amount",
+                    format!("is more than the {} owed", currency.format(owed)),
+                ));
+            }
+            // Whole invoices only, and the amount stops inside one: offer
+            // the amounts on either side that pay whole invoices.
+            let below = plan.allocated();
+            let next = payable
+                .iter()
+                .filter(|invoice| !plan.allocations.iter().any(|a| a.invoice == invoice.id))
+                .min_by_key(|invoice| (invoice.due_on, invoice.issued_on, invoice.number.clone()))
+                .map_or(below, |invoice| below + invoice.payable);
             return Err(PortalError::invalid(
                 "amount",
-                format!("is more than the {} owed", currency.format(owed)),
+                format!(
+                    "must pay whole invoices, oldest first: {} or {} would",
+                    currency.format(below),
+                    currency.format(next)
+                ),
             ));
         }
         Ok(PaymentPreview {

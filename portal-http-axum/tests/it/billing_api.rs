@@ -790,7 +790,7 @@ async fn partial_payments_prepayments_and_credit_applications_where_the_business
 
 #[tokio::test]
 async fn the_preview_spreads_an_amount_oldest_first_and_writes_nothing() {
-    let (app, token) = with_ada(demo_settings()).await;
+    let (app, token) = with_ada(settings(|s| s.features.partial_payment = true)).await;
     three_invoices(&app).await;
     let preview = send_json(
         &app,
@@ -836,6 +836,36 @@ async fn the_preview_spreads_an_amount_oldest_first_and_writes_nothing() {
         assert_problem(&reply, StatusCode::UNPROCESSABLE_ENTITY);
     }
     assert_eq!(summary(&app, &token).await["current_balance"], "450.00");
+}
+
+#[tokio::test]
+async fn without_partial_payment_the_preview_pays_whole_invoices_only() {
+    let (app, token) = with_ada(demo_settings()).await;
+    three_invoices(&app).await;
+    let whole = send_json(
+        &app,
+        "POST",
+        &token,
+        "/payments/preview",
+        &json!({"amount": "250.00"}),
+    )
+    .await
+    .json();
+    assert_eq!(whole["allocations"][1]["amount"], "150.00");
+    let inside = send_json(
+        &app,
+        "POST",
+        &token,
+        "/payments/preview",
+        &json!({"amount": "180.00"}),
+    )
+    .await;
+    let problem = assert_problem(&inside, StatusCode::UNPROCESSABLE_ENTITY);
+    let detail = problem["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("100.00 USD") && detail.contains("250.00 USD"),
+        "{detail}"
+    );
 }
 
 #[tokio::test]
