@@ -479,3 +479,72 @@ pub(crate) fn key_reused() -> PortalError {
         "was already used for a different payment; start a new payment",
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn request() -> impl Strategy<Value = (Vec<(InvoiceId, Option<Decimal>)>, Option<Decimal>)> {
+        (
+            prop::collection::vec(proptest::option::of(1i64..1_000_000), 1..6),
+            proptest::option::of(1i64..1_000_000),
+        )
+            .prop_map(|(amounts, prepay)| {
+                let invoices = amounts
+                    .into_iter()
+                    .map(|cents| (InvoiceId::new(), cents.map(|c| Decimal::new(c, 2))))
+                    .collect();
+                (invoices, prepay.map(|c| Decimal::new(c, 2)))
+            })
+    }
+
+    proptest! {
+        /// The same request, however its invoices are ordered or its
+        /// amounts are written, has one fingerprint; any change of
+        /// invoice, amount, prepayment or method gives another.
+        #[test]
+        fn a_fingerprint_is_the_request_and_only_the_request(
+            (invoices, prepay) in request(),
+            rotate in 0usize..6,
+            which in 0usize..4,
+        ) {
+            let card = MethodChoice::NewToken { token: "tok_a".into(), save: false };
+            let first = PaymentIntent::fingerprint_of(&invoices, prepay, &card);
+
+            let mut reordered = invoices.clone();
+            let len = reordered.len();
+            reordered.rotate_left(rotate % len);
+            // 12.5 and 12.50 are the same amount.
+            let rescaled: Vec<_> = reordered
+                .iter()
+                .map(|(id, amount)| (*id, amount.map(|a| { let mut a = a; a.rescale(4); a })))
+                .collect();
+            prop_assert_eq!(&PaymentIntent::fingerprint_of(&rescaled, prepay, &card), &first);
+
+            let mut changed = invoices.clone();
+            let (other_prepay, other_card) = (prepay, card.clone());
+            let other = match which {
+                0 => {
+                    changed[0].0 = InvoiceId::new();
+                    PaymentIntent::fingerprint_of(&changed, other_prepay, &other_card)
+                }
+                1 => {
+                    changed[0].1 = Some(changed[0].1.unwrap_or(Decimal::ZERO) + Decimal::new(1, 2));
+                    PaymentIntent::fingerprint_of(&changed, other_prepay, &other_card)
+                }
+                2 => PaymentIntent::fingerprint_of(
+                    &changed,
+                    Some(prepay.unwrap_or(Decimal::ZERO) + Decimal::new(1, 2)),
+                    &other_card,
+                ),
+                _ => PaymentIntent::fingerprint_of(
+                    &changed,
+                    other_prepay,
+                    &MethodChoice::NewToken { token: "tok_b".into(), save: false },
+                ),
+            };
+            prop_assert_ne!(other, first);
+        }
+    }
+}

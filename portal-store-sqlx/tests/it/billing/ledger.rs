@@ -6,7 +6,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use chrono::{DateTime, Duration, Utc};
 use portal_core::billing::{
-    EntryKind, Invoice, PaymentKind, PaymentStart, Settlement, Statement, StatementRange,
+    EntryKind, Invoice, PaymentIntent, PaymentKind, PaymentStart, Settlement, Statement,
+    StatementRange,
 };
 use portal_core::ports::{Store, StoreError};
 use portal_core::shared::{Currency, PaymentId};
@@ -15,7 +16,9 @@ use proptest::prelude::*;
 use proptest::sample::Index;
 use proptest::test_runner::{Config, TestRunner};
 
-use super::{Books, check_books, external, intent, invoice, share, store_upsert, upsert, usd};
+use super::{
+    Books, all_payments, check_books, external, intent, invoice, share, store_upsert, upsert, usd,
+};
 use crate::harness::{TestDb, account, at, conformance, date, now, tenant};
 
 conformance!(
@@ -250,6 +253,12 @@ enum Step {
     Void {
         invoice: Index,
     },
+    /// The client retries an earlier payment's key, with the same request
+    /// or another.
+    Retry {
+        attempt: Index,
+        same: bool,
+    },
 }
 
 fn steps() -> impl Strategy<Value = Vec<Step>> {
@@ -263,6 +272,7 @@ fn steps() -> impl Strategy<Value = Vec<Step>> {
         2 => (any::<Index>(), cents.clone(), 0i64..5_000).prop_map(|(invoice, share, prepay)| Step::Begin { invoice, share, prepay }),
         2 => (any::<Index>(), any::<bool>()).prop_map(|(payment, succeeded)| Step::Settle { payment, succeeded }),
         1 => any::<Index>().prop_map(|invoice| Step::Void { invoice }),
+        2 => (any::<Index>(), any::<bool>()).prop_map(|(attempt, same)| Step::Retry { attempt, same }),
     ];
     prop::collection::vec(step, 1..12)
 }
@@ -290,6 +300,7 @@ async fn play(store: &dyn Store, tenant: &Tenant, n: usize, steps: Vec<Step>) {
     let scope = books.scope();
     let mut invoices: Vec<Invoice> = Vec::new();
     let mut pending: Vec<PaymentId> = Vec::new();
+    let mut begun: Vec<PaymentIntent> = Vec::new();
     let pick = |index: &Index, invoices: &[Invoice]| {
         (!invoices.is_empty()).then(|| invoices[index.index(invoices.len())].clone())
     };
@@ -387,6 +398,7 @@ async fn play(store: &dyn Store, tenant: &Tenant, n: usize, steps: Vec<Step>) {
                         refused_or_done(store.begin_payment(&scope, &start).await)
                     {
                         pending.push(start.id);
+                        begun.push(start);
                     }
                 }
             }
@@ -411,6 +423,28 @@ async fn play(store: &dyn Store, tenant: &Tenant, n: usize, steps: Vec<Step>) {
             Step::Void { invoice } => {
                 if let Some(invoice) = pick(&invoice, &invoices) {
                     refused_or_done(store.void_invoice(tenant.id, invoice.id, later).await);
+                }
+            }
+            Step::Retry { attempt, same } => {
+                if !begun.is_empty() {
+                    let first = &begun[attempt.index(begun.len())];
+                    let before = all_payments(store, &scope).await.len();
+                    let mut retry = first.clone();
+                    retry.id = PaymentId::new();
+                    if !same {
+                        retry.fingerprint.push_str("-other");
+                    }
+                    let answer = store.begin_payment(&scope, &retry).await.unwrap();
+                    match answer {
+                        PaymentStart::Replay(detail) | PaymentStart::InProgress(detail) => {
+                            assert!(same, "another request replayed {detail:?}");
+                            assert_eq!(detail.payment.id, first.id, "the first payment answers");
+                        }
+                        PaymentStart::KeyReused => assert!(!same, "the same request was refused"),
+                        PaymentStart::Started => panic!("a key started a second payment"),
+                    }
+                    // Either way, nothing new was written.
+                    assert_eq!(all_payments(store, &scope).await.len(), before);
                 }
             }
         }
