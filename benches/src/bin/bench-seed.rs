@@ -44,7 +44,8 @@ async fn main() -> anyhow::Result<()> {
         plan,
         Path::new(tokens_file),
         Path::new(payers_file),
-    ).await?;
+    )
+    .await?;
     write_logins(plan, Path::new(logins_file))?;
     println!(
         "{}",
