@@ -179,6 +179,14 @@ pub async fn seed(db: &Db, portal: &Portal, plan: Plan) -> anyhow::Result<SeedRe
         started.elapsed().as_secs_f64()
     ));
 
+    if let Db::Postgres(store) = db {
+        // As after any bulk load: fresh statistics for the planner and a
+        // visibility map for index-only scans, instead of waiting for
+        // autovacuum to get to it in the middle of a run.
+        progress("VACUUM ANALYZE");
+        sqlx::query("VACUUM ANALYZE").execute(store.pool()).await?;
+    }
+
     progress(&format!(
         "passwords for {} contacts (argon2id, OWASP parameters)",
         plan::LOGINS
