@@ -19,6 +19,7 @@ use std::path::{Path, PathBuf};
 
 use portal_benches::cli::Args;
 use portal_benches::hashrate::HashRate;
+use portal_benches::ledger::{INVOICES_PER_ACCOUNT, PAYMENTS_PER_ACCOUNT};
 use portal_benches::load::LoadReport;
 
 /// Dashboard throughput at 64 connections as a share of the hand-written
@@ -198,7 +199,10 @@ fn main() -> anyhow::Result<()> {
     );
     let big_statement = turns(&big_statement_turns)?;
     let small_statement = turns(&small_statement_turns)?;
-    let (invoices, small_invoices) = (accounts * 10, small * 10);
+    let (invoices, small_invoices) = (
+        accounts * INVOICES_PER_ACCOUNT,
+        small * INVOICES_PER_ACCOUNT,
+    );
     // Only on SQLite.
     let baseline: Option<LoadReport> = read(&dir, "baseline-dash64.json").ok();
 
@@ -208,7 +212,7 @@ fn main() -> anyhow::Result<()> {
         "Portal HTTP load benchmark: {backend}, {accounts} accounts ({} contacts, {invoices} invoices, \
          {} payments, 1,000 sessions)",
         accounts + accounts / 5,
-        accounts * 3
+        accounts * PAYMENTS_PER_ACCOUNT
     );
     println!(
         "Machine: {cores} cores, {}, {} MiB RAM; {date}",
