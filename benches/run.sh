@@ -7,7 +7,8 @@
 #   benches/run.sh --duration 20      # seconds per scenario (default 10)
 #
 # It builds the release binaries of `portal-benches`, seeds the tenant
-# `bench` (N accounts, 1.2 N contacts, 1,000 sessions, 200 passwords) and a
+# `bench` (N accounts, 1.2 N contacts, 10 N invoices, 3 N payments, 1,000
+# sessions, 200 passwords) and a
 # 1,000-account twin for the scaling comparison, caching both under
 # target/bench-data/ (a re-run seeds nothing but fresh sessions), starts
 # `bench-server` in release mode on 127.0.0.1 and drives it with `loadgen`:
@@ -17,8 +18,13 @@
 #   @64 while log-in @16 runs beside it; the server's peak RSS (VmHWM)
 #   after that storm; on SQLite the same dashboard @64 served by
 #   `bench-baseline`, a hand-written axum + sqlx page making the same six
-#   queries (the yardstick); then the dashboard @64 at N and on the
-#   1,000-account twin, in turns, for the scaling comparison.
+#   queries (the yardstick); billing: the invoice list page (unpaid, soonest
+#   due first) and the statement page (last 365 days) @64; then the
+#   dashboard, the invoice list and the statement @64 at N and on the
+#   1,000-account twin (10 N vs 10,000 invoices), in turns, for the scaling
+#   comparison; last, paying 0.01 on each of two invoices through the
+#   sandbox gateway (POST /api/v1/payments, bearer token, a fresh
+#   Idempotency-Key per request) @64 at N.
 #
 # and prints the figures with the issue's targets, PASS or FAIL each, and
 # the machine. Exits non-zero when a target is missed. Every request goes
@@ -177,7 +183,8 @@ seed() {
     local accounts=$1
     step "Seeding $accounts accounts on $BACKEND (skipped when cached; fresh sessions every run)"
     "$BIN/bench-seed" --db "$(db_url "$accounts")" --accounts "$accounts" \
-        --tokens-file "$WORK/tokens-$accounts.txt" --logins-file "$WORK/logins-$accounts.txt" |
+        --tokens-file "$WORK/tokens-$accounts.txt" --logins-file "$WORK/logins-$accounts.txt" \
+        --payers-file "$WORK/payers-$accounts.txt" |
         tee "$WORK/seed-$accounts.json"
 }
 seed "$ACCOUNTS"
@@ -222,8 +229,10 @@ cpu_report() {
     printf '%s %s\n' "$before" "$(cpu_snapshot)" | awk -v cores="$CORES" '{
         total = $6 - $3; if (total <= 0) total = 1
         server = ($4 - $1) / total * cores; all = ($5 - $2) / total * cores
-        printf "{\"server_cores\":%.2f,\"other_cores\":%.2f}\n", server, all - server }' \
+        printf "{\"server_cores\":%.2f,\"other_cores\":%.2f,", server, all - server }' \
         >"$WORK/$name.cpu.json"
+    # The machine's 1-minute load average at the end of the run.
+    awk '{ printf "\"load_average\":%s}\n", $1 }' /proc/loadavg >>"$WORK/$name.cpu.json"
 }
 
 # load NAME ACCOUNTS LOADGEN-ARGS...: one measured run, its JSON line and
@@ -233,7 +242,8 @@ load() {
     shift 2
     before=$(cpu_snapshot)
     "$BIN/loadgen" --url "$URL" --tokens-file "$WORK/tokens-$accounts.txt" \
-        --logins-file "$WORK/logins-$accounts.txt" "$@" >"$WORK/$name.json"
+        --logins-file "$WORK/logins-$accounts.txt" --payers-file "$WORK/payers-$accounts.txt" \
+        "$@" >"$WORK/$name.json"
     cpu_report "$name" "$before"
     cat "$WORK/$name.json"
 }
@@ -266,6 +276,11 @@ BG_PIDS=()
 cat "$WORK/storm-login.json"
 RSS_KIB=$(awk '/^VmHWM:/ { print $2 }' "/proc/$SERVER_PID/status")
 echo "    server peak RSS (VmHWM): $RSS_KIB KiB"
+
+step "Invoice list page (unpaid, soonest due first) @64 connections, ${DURATION} s"
+load invoices64 "$ACCOUNTS" --scenario invoices --connections 64 --duration-secs "$DURATION"
+step "Statement page (last 365 days) @64 connections, ${DURATION} s"
+load statement64 "$ACCOUNTS" --scenario statement --connections 64 --duration-secs "$DURATION"
 stop_server
 
 if [ "$BACKEND" = sqlite ]; then
@@ -279,7 +294,7 @@ fi
 # Latency at N and at 1,000 accounts, measured in turns (N, 1,000, N, ...)
 # with both servers up, so that drift in what else runs on the machine
 # weighs on both sides alike; the report compares the medians.
-step "Scaling: dashboard @64 at $ACCOUNTS and at $SMALL accounts, in turns, 3 x $((DURATION / 2 > 2 ? DURATION / 2 : 2)) s each"
+step "Scaling: dashboard, invoice list and statement @64 at $ACCOUNTS and at $SMALL accounts, in turns, 3 x $((DURATION / 2 > 2 ? DURATION / 2 : 2)) s each"
 TURN=$((DURATION / 2 > 2 ? DURATION / 2 : 2))
 start_server bench-server "$ACCOUNTS"
 BIG_PID=$SERVER_PID BIG_URL=$URL
@@ -289,15 +304,26 @@ for accounts in "$ACCOUNTS" "$SMALL"; do
     if [ "$accounts" = "$ACCOUNTS" ]; then SERVER_PID=$BIG_PID URL=$BIG_URL; else SERVER_PID=$SMALL_PID URL=$SMALL_URL; fi
     load warmup "$accounts" --scenario dashboard --connections 8 --duration-secs 2 >/dev/null
 done
+# Files: scale-{big,small}-N (dashboard), scale-{big,small}-invoices-N,
+# scale-{big,small}-statement-N.
 for turn in 1 2 3; do
-    SERVER_PID=$BIG_PID URL=$BIG_URL
-    load "scale-big-$turn" "$ACCOUNTS" --scenario dashboard --connections 64 --duration-secs "$TURN"
-    SERVER_PID=$SMALL_PID URL=$SMALL_URL
-    load "scale-small-$turn" "$SMALL" --scenario dashboard --connections 64 --duration-secs "$TURN"
+    for scenario in dashboard invoices statement; do
+        suffix=""
+        [ "$scenario" = dashboard ] || suffix="-$scenario"
+        SERVER_PID=$BIG_PID URL=$BIG_URL
+        load "scale-big$suffix-$turn" "$ACCOUNTS" --scenario "$scenario" --connections 64 --duration-secs "$TURN"
+        SERVER_PID=$SMALL_PID URL=$SMALL_URL
+        load "scale-small$suffix-$turn" "$SMALL" --scenario "$scenario" --connections 64 --duration-secs "$TURN"
+    done
 done
 SERVER_PID=$SMALL_PID
 stop_server
-SERVER_PID=$BIG_PID
+
+# Last, because it writes: every payment adds to the session accounts'
+# ledgers, which the next run's seeding undoes (bench-seed resets them).
+step "Paying two invoices (0.01 each, sandbox gateway, POST /api/v1/payments) @64 connections, ${DURATION} s"
+SERVER_PID=$BIG_PID URL=$BIG_URL
+load pay64 "$ACCOUNTS" --scenario pay --connections 64 --duration-secs "$DURATION"
 stop_server
 BIG_PID="" SMALL_PID=""
 

@@ -7,6 +7,7 @@
 //! not counted.
 
 use anyhow::{Context, bail};
+use chrono::NaiveDate;
 use hdrhistogram::Histogram;
 use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;
@@ -41,6 +42,51 @@ pub enum Scenario {
         /// (log-in name, password).
         logins: Arc<Vec<(String, String)>>,
     },
+    /// `GET` the invoice list page filtered and sorted
+    /// ([`INVOICE_LIST_QUERY`]), first page, with these session tokens,
+    /// rotating; expects 200.
+    Invoices {
+        /// Raw session tokens.
+        tokens: Arc<Vec<String>>,
+    },
+    /// `GET` the statement page for `from` to `to` with these session
+    /// tokens, rotating; expects 200.
+    Statement {
+        /// Raw session tokens.
+        tokens: Arc<Vec<String>>,
+        /// First day.
+        from: NaiveDate,
+        /// Last day.
+        to: NaiveDate,
+    },
+    /// `POST /api/v1/payments` paying [`PAYMENT_SHARE`] on each of a
+    /// payer's invoices with the sandbox's test card
+    /// ([`PAYMENT_TOKEN`]), a fresh `Idempotency-Key` every request,
+    /// rotating over the payers; expects 201 (a payment that succeeded).
+    Pay {
+        /// Bearer tokens with the invoices each pays.
+        payers: Arc<Vec<Payer>>,
+        /// Makes this run's idempotency keys differ from every other
+        /// run's.
+        run: String,
+    },
+}
+
+/// The invoice list the `invoices` scenario asks for: what is unpaid,
+/// soonest due first.
+pub const INVOICE_LIST_QUERY: &str = "status=unpaid&sort=due_asc";
+/// What the `pay` scenario pays on each invoice.
+pub const PAYMENT_SHARE: &str = "0.01";
+/// The sandbox gateway's test card that always succeeds.
+pub const PAYMENT_TOKEN: &str = "tok_sandbox_visa";
+
+/// A bearer session of the API and the invoices it pays.
+#[derive(Clone, Debug)]
+pub struct Payer {
+    /// Raw bearer token.
+    pub token: String,
+    /// Invoice ids of the session's account.
+    pub invoices: Vec<String>,
 }
 
 impl Scenario {
@@ -49,20 +95,28 @@ impl Scenario {
         match self {
             Scenario::Dashboard { .. } => "dashboard",
             Scenario::Login { .. } => "login",
+            Scenario::Invoices { .. } => "invoices",
+            Scenario::Statement { .. } => "statement",
+            Scenario::Pay { .. } => "pay",
         }
     }
 
     fn expected(&self) -> StatusCode {
         match self {
-            Scenario::Dashboard { .. } => StatusCode::OK,
-            Scenario::Login { .. } => StatusCode::CREATED,
+            Scenario::Dashboard { .. } | Scenario::Invoices { .. } | Scenario::Statement { .. } => {
+                StatusCode::OK
+            }
+            Scenario::Login { .. } | Scenario::Pay { .. } => StatusCode::CREATED,
         }
     }
 
     fn rotation(&self) -> usize {
         match self {
-            Scenario::Dashboard { tokens } => tokens.len(),
+            Scenario::Dashboard { tokens }
+            | Scenario::Invoices { tokens }
+            | Scenario::Statement { tokens, .. } => tokens.len(),
             Scenario::Login { logins } => logins.len(),
+            Scenario::Pay { payers, .. } => payers.len(),
         }
     }
 }
@@ -85,7 +139,7 @@ pub struct LoadConfig {
 /// One run's figures: printed as one JSON line.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct LoadReport {
-    /// `dashboard` or `login`.
+    /// `dashboard`, `login`, `invoices`, `statement` or `pay`.
     pub scenario: String,
     /// Concurrent connections.
     pub connections: usize,
@@ -269,19 +323,50 @@ fn build_request(
     csrf: &str,
     index: usize,
 ) -> anyhow::Result<Request<Full<Bytes>>> {
+    let page = |path: &str, tokens: &[String]| {
+        let token = &tokens[index % tokens.len()];
+        Request::builder()
+            .method(Method::GET)
+            .uri(path)
+            .header(header::HOST, target.host.as_str())
+            .header(header::ACCEPT, "text/html")
+            .header(
+                header::COOKIE,
+                format!("{SESSION_COOKIE}={token}; {CSRF_COOKIE}={csrf}"),
+            )
+            .body(Full::new(Bytes::new()))
+    };
     let request = match scenario {
-        Scenario::Dashboard { tokens } => {
-            let token = &tokens[index % tokens.len()];
+        Scenario::Dashboard { tokens } => page(&target.dashboard, tokens)?,
+        Scenario::Invoices { tokens } => page(
+            &format!("{}/billing/invoices?{INVOICE_LIST_QUERY}", target.base),
+            tokens,
+        )?,
+        Scenario::Statement { tokens, from, to } => page(
+            &format!("{}/billing/statement?from={from}&to={to}", target.base),
+            tokens,
+        )?,
+        Scenario::Pay { payers, run } => {
+            let payer = &payers[index % payers.len()];
+            let invoices: Vec<serde_json::Value> = payer
+                .invoices
+                .iter()
+                .map(|id| serde_json::json!({ "id": id, "amount": PAYMENT_SHARE }))
+                .collect();
+            let body = serde_json::to_vec(&serde_json::json!({
+                "invoices": invoices,
+                "method": { "type": "new_token", "token": PAYMENT_TOKEN },
+            }))?;
+            // `index` never repeats within a run (see `connection_loop`).
             Request::builder()
-                .method(Method::GET)
-                .uri(target.dashboard.as_str())
+                .method(Method::POST)
+                .uri(format!("{}/api/v1/payments", target.base))
                 .header(header::HOST, target.host.as_str())
-                .header(header::ACCEPT, "text/html")
-                .header(
-                    header::COOKIE,
-                    format!("{SESSION_COOKIE}={token}; {CSRF_COOKIE}={csrf}"),
-                )
-                .body(Full::new(Bytes::new()))?
+                .header(header::CONTENT_TYPE, "application/json")
+                .header(header::ACCEPT, "application/json")
+                .header(header::AUTHORIZATION, format!("Bearer {}", payer.token))
+                .header("idempotency-key", format!("bench-{run}-{index}"))
+                .body(Full::new(Bytes::from(body)))?
         }
         Scenario::Login { logins } => {
             let (login, password) = &logins[index % logins.len()];
@@ -312,6 +397,8 @@ async fn connection_loop(
     let mut stats = ConnStats::new()?;
     let expected = scenario.expected();
     let csrf = csrf_value(connection);
+    // Connection c sends requests c, c + stride, c + 2 stride, ...: no two
+    // requests of a run share an index.
     let mut index = connection;
     let mut sender = None;
     loop {
@@ -379,6 +466,24 @@ pub fn read_tokens(path: &str) -> anyhow::Result<Vec<String>> {
         .filter(|line| !line.is_empty())
         .map(str::to_owned)
         .collect())
+}
+
+/// Reads `token<TAB>invoice id<TAB>invoice id...` lines.
+pub fn read_payers(path: &str) -> anyhow::Result<Vec<Payer>> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {path}"))?;
+    text.lines()
+        .filter(|line| !line.trim().is_empty())
+        .map(|line| {
+            let mut fields = line.split('\t').map(str::to_owned);
+            let token = fields.next().unwrap_or_default();
+            let invoices: Vec<String> = fields.collect();
+            anyhow::ensure!(
+                !invoices.is_empty(),
+                "{path}: expected token<TAB>invoice id[<TAB>invoice id...]"
+            );
+            Ok(Payer { token, invoices })
+        })
+        .collect()
 }
 
 /// Reads `login<TAB>password` lines.

@@ -8,7 +8,10 @@
 //! - about one primary contact in fifty is also a Member of the next
 //!   account (contacts on two accounts, with the account switcher);
 //! - one account in ten, and every session account, has data: three
-//!   communications, three invoices, two jobs and two tickets;
+//!   communications, two jobs and two tickets;
+//! - every account has a billing history ([`crate::ledger`]): ten invoices
+//!   with lines and three payments with their allocations, so 10 N
+//!   invoices and 3 N payments;
 //! - [`SESSIONS`] contacts spread evenly over the accounts get a session;
 //! - [`LOGINS`] contacts spread evenly get the password [`PASSWORD`].
 
@@ -77,7 +80,17 @@ impl Plan {
         (0..LOGINS).map(move |k| k * step + step / 2)
     }
 
-    /// Whether account `i` has communications, invoices, jobs and tickets.
+    /// How many invoices (10 N).
+    pub fn invoices(&self) -> usize {
+        self.accounts * crate::ledger::INVOICES_PER_ACCOUNT
+    }
+
+    /// How many payments (3 N).
+    pub fn payments(&self) -> usize {
+        self.accounts * crate::ledger::PAYMENTS_PER_ACCOUNT
+    }
+
+    /// Whether account `i` has communications, jobs and tickets.
     pub fn has_data(&self, i: usize) -> bool {
         i % 10 == 0 || self.is_session_account(i)
     }
@@ -97,9 +110,10 @@ impl Plan {
     /// The tenant's display name once seeding finished: seeding writes it
     /// last, so finding it means the dataset is complete. The dataset's
     /// version is part of it, so a cached database from an older schema
-    /// (v1: invoices before billing's migration) is seeded again.
+    /// (v1: invoices before billing's migration; v2: three invoices for
+    /// one account in ten, no payments) is seeded again.
     pub fn marker(&self) -> String {
-        format!("Bench Lawn & Pest ({} accounts, data v2)", self.accounts)
+        format!("Bench Lawn & Pest ({} accounts, data v3)", self.accounts)
     }
 }
 
@@ -161,6 +175,8 @@ mod tests {
     fn the_shape_matches_the_issue() -> anyhow::Result<()> {
         let plan = Plan::new(100_000)?;
         assert_eq!(plan.contacts(), 120_000);
+        assert_eq!(plan.invoices(), 1_000_000);
+        assert_eq!(plan.payments(), 300_000);
         assert_eq!(plan.session_accounts().count(), SESSIONS);
         assert!(plan.session_accounts().all(|i| plan.is_session_account(i)));
         assert_eq!(
@@ -182,6 +198,7 @@ mod tests {
     fn the_small_plan_has_the_same_session_mix() -> anyhow::Result<()> {
         let plan = Plan::new(1_000)?;
         assert_eq!(plan.contacts(), 1_200);
+        assert_eq!(plan.invoices(), 10_000);
         let multi = plan
             .session_accounts()
             .filter(|&i| plan.second_account(i).is_some())

@@ -14,7 +14,6 @@ use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
-use uuid::Uuid;
 
 use portal_core::access::Role;
 use portal_core::accounts::{AccountUpsert, Address};
@@ -26,10 +25,12 @@ use portal_core::ports::Store;
 use portal_core::shared::{
     AccountId, ContactId, EmailAddress, ExternalId, PhoneNumber, PostalCode, SessionId, TenantId,
 };
-use portal_core::tenancy::{PortalSettings, Tenant};
+use portal_core::tenancy::{Features, PortalSettings, Tenant};
 use portal_core::{KnownFacts, Portal, PortalError};
 use portal_store_sqlx::{PgStore, SqliteStore};
 
+use crate::bulk::{self, Bulk, Value};
+use crate::ledger::{self, CURRENCY, Ledger, PAYABLE};
 use crate::plan::{self, PASSWORD, Plan, TENANT_SLUG};
 
 /// The database the benchmark runs on, kept as its concrete store so the
@@ -60,6 +61,15 @@ impl Db {
         match self {
             Db::Sqlite(store) => store.clone(),
             Db::Postgres(store) => store.clone(),
+        }
+    }
+
+    /// How many billing batches are written at once: one on SQLite (one
+    /// writer), a few on PostgreSQL.
+    fn ledger_writers(&self) -> usize {
+        match self {
+            Db::Sqlite(_) => 1,
+            Db::Postgres(_) => 3,
         }
     }
 
@@ -120,7 +130,7 @@ pub async fn seed(db: &Db, portal: &Portal, plan: Plan) -> anyhow::Result<SeedRe
 
     let with_data: Vec<usize> = (0..n).filter(|&i| plan.has_data(i)).collect();
     progress(&format!(
-        "communications, invoices, jobs, tickets for {} accounts",
+        "communications, jobs, tickets for {} accounts",
         with_data.len()
     ));
     let now = Utc::now();
@@ -131,12 +141,51 @@ pub async fn seed(db: &Db, portal: &Portal, plan: Plan) -> anyhow::Result<SeedRe
         .await?;
     for chunk in with_data.chunks(500) {
         let rows: Vec<(usize, AccountId)> = chunk.iter().map(|&i| (i, accounts[i])).collect();
-        insert_panel_rows(db, tenant.id, &rows, now).await?;
+        match db {
+            Db::Sqlite(store) => insert_panel_rows(store.pool(), tenant.id, &rows, now).await?,
+            Db::Postgres(store) => insert_panel_rows(store.pool(), tenant.id, &rows, now).await?,
+        }
     }
     progress(&format!(
         "  done at {:.1} s",
         started.elapsed().as_secs_f64()
     ));
+
+    progress(&format!(
+        "billing: {} invoices with lines, {} payments with allocations (multi-row inserts)",
+        plan.invoices(),
+        plan.payments()
+    ));
+    run_for_tenant(db, tenant.id, &CLEAR_BILLING).await?;
+    let today = now.date_naive();
+    let tenant_id = tenant.id;
+    let batches: Vec<Vec<(usize, AccountId)>> = (0..n)
+        .collect::<Vec<_>>()
+        .chunks(LEDGER_BATCH)
+        .map(|chunk| chunk.iter().map(|&i| (i, accounts[i])).collect())
+        .collect();
+    futures::stream::iter(batches.iter())
+        .map(|rows| async move {
+            match db {
+                Db::Sqlite(store) => insert_ledgers(store.pool(), tenant_id, rows, today).await,
+                Db::Postgres(store) => insert_ledgers(store.pool(), tenant_id, rows, today).await,
+            }
+        })
+        .buffer_unordered(db.ledger_writers())
+        .try_collect::<()>()
+        .await?;
+    progress(&format!(
+        "  done at {:.1} s",
+        started.elapsed().as_secs_f64()
+    ));
+
+    if let Db::Postgres(store) = db {
+        // As after any bulk load: fresh statistics for the planner and a
+        // visibility map for index-only scans, instead of waiting for
+        // autovacuum to get to it in the middle of a run.
+        progress("VACUUM ANALYZE");
+        sqlx::query("VACUUM ANALYZE").execute(store.pool()).await?;
+    }
 
     progress(&format!(
         "passwords for {} contacts (argon2id, OWASP parameters)",
@@ -156,6 +205,7 @@ pub async fn seed(db: &Db, portal: &Portal, plan: Plan) -> anyhow::Result<SeedRe
 
     let settings = PortalSettings {
         display_name: plan.marker(),
+        features: bench_features(),
         ..tenant.settings.clone()
     };
     portal
@@ -166,6 +216,19 @@ pub async fn seed(db: &Db, portal: &Portal, plan: Plan) -> anyhow::Result<SeedRe
         skipped: false,
         seconds: started.elapsed().as_secs_f64(),
     })
+}
+
+/// Accounts whose billing rows go in one transaction (10,000 invoices).
+const LEDGER_BATCH: usize = 1_000;
+
+/// The tenant's features: the defaults (billing, online payment and
+/// statements on) with partial payment, so the payment scenario's one-cent
+/// payments keep the same invoices payable over any number of runs.
+fn bench_features() -> Features {
+    Features {
+        partial_payment: true,
+        ..Features::default()
+    }
 }
 
 fn progress(text: &str) {
@@ -181,6 +244,7 @@ async fn tenant(portal: &Portal) -> anyhow::Result<Arc<Tenant>> {
     }
     let settings = PortalSettings {
         display_name: "Bench Lawn & Pest (seeding)".to_owned(),
+        features: bench_features(),
         ..PortalSettings::default()
     };
     portal
@@ -306,26 +370,6 @@ async fn register(
         .with_context(|| format!("registering {}", facts.email))
 }
 
-/// A deterministic id for seeded panel rows, so a resumed seeding inserts
-/// nothing twice.
-fn row_id(kind: u8, i: usize, k: u8) -> Uuid {
-    Uuid::from_u128((u128::from(kind) << 120) | ((i as u128) << 8) | u128::from(k))
-}
-
-/// One invoice: (number suffix, issued days ago, due in days, total and
-/// paid in cents, status).
-const INVOICES: [(u8, i64, i64, i64, i64, &str); 3] = [
-    (1, 40, -10, 18240, 0, "open"),
-    (2, 10, 20, 9500, 5000, "partially_paid"),
-    (3, 70, -40, 12000, 12000, "paid"),
-];
-/// An invoice row as the billing migration (0003) stores it; the number
-/// doubles as the host's id. Amounts in cents, no tax.
-const INVOICE_SQL: &str = "INSERT INTO invoices (id, tenant_id, account_id, external_id, number, \
-         number_key, issued_on, due_on, currency, subtotal_minor, tax_minor, total_minor, \
-         paid_minor, status, created_at, updated_at) \
-     VALUES ($1, $2, $3, $4, $4, $5, $6, $7, 'USD', $8, 0, $8, $9, $10, $11, $11) \
-     ON CONFLICT (id) DO NOTHING";
 /// One job: (suffix, title, status, scheduled in days).
 const JOBS: [(u8, &str, &str, Option<i64>); 2] = [
     (1, "Quarterly pest treatment", "scheduled", Some(3)),
@@ -337,125 +381,304 @@ const TICKETS: [(u8, &str, &str, i64); 2] = [
     (2, "Reschedule request", "closed", 20),
 ];
 
-async fn insert_panel_rows(
-    db: &Db,
+/// The jobs and tickets of `rows` (account number, id), in one
+/// transaction. Their ids are deterministic (kinds 2 and 3), so a resumed
+/// seeding inserts nothing twice.
+async fn insert_panel_rows<DB>(
+    pool: &sqlx::Pool<DB>,
     tenant: TenantId,
     rows: &[(usize, AccountId)],
     now: DateTime<Utc>,
-) -> anyhow::Result<()> {
-    let today = now.date_naive();
-    let day = |days: i64| today + Duration::days(days);
-    let date_text = |date: NaiveDate| date.format("%Y-%m-%d").to_string();
-    let micros = |at: DateTime<Utc>| at.timestamp_micros();
+) -> anyhow::Result<()>
+where
+    DB: Bulk,
+    DB::Arguments: Default + sqlx::IntoArguments<DB>,
+    for<'c> &'c mut DB::Connection: sqlx::Executor<'c, Database = DB>,
+{
     let tenant = tenant.as_uuid();
+    let mut jobs = Vec::new();
+    let mut tickets = Vec::new();
+    for &(i, account) in rows {
+        let account = account.as_uuid();
+        for (k, title, status, scheduled) in JOBS {
+            jobs.push(vec![
+                Value::Id(ledger::row_id(2, i, k)),
+                Value::Id(tenant),
+                Value::Id(account),
+                Value::Text(format!("JOB-{i}-{k}")),
+                Value::Text(title.to_owned()),
+                Value::Text(status.to_owned()),
+                Value::OptTime(scheduled.map(|days| now + Duration::days(days))),
+                Value::Time(now - Duration::days(14)),
+            ]);
+        }
+        for (k, subject, status, days_ago) in TICKETS {
+            tickets.push(vec![
+                Value::Id(ledger::row_id(3, i, k)),
+                Value::Id(tenant),
+                Value::Id(account),
+                Value::Text(format!("T-{i}-{k}")),
+                Value::Text(subject.to_owned()),
+                Value::Text(status.to_owned()),
+                Value::Time(now - Duration::days(days_ago)),
+            ]);
+        }
+    }
+    let mut tx = pool.begin().await?;
+    bulk::insert::<DB>(
+        &mut tx,
+        "work_orders",
+        &[
+            "id",
+            "tenant_id",
+            "account_id",
+            "number",
+            "title",
+            "status",
+            "scheduled_for",
+            "created_at",
+        ],
+        jobs,
+    )
+    .await?;
+    bulk::insert::<DB>(
+        &mut tx,
+        "tickets",
+        &[
+            "id",
+            "tenant_id",
+            "account_id",
+            "number",
+            "subject",
+            "status",
+            "updated_at",
+        ],
+        tickets,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The billing rows of `rows` (account number, id) as of `today` (see
+/// [`ledger`]), in one transaction: invoices, their lines, payments, then
+/// allocations, each table in multi-row statements.
+async fn insert_ledgers<DB>(
+    pool: &sqlx::Pool<DB>,
+    tenant: TenantId,
+    rows: &[(usize, AccountId)],
+    today: NaiveDate,
+) -> anyhow::Result<()>
+where
+    DB: Bulk,
+    DB::Arguments: Default + sqlx::IntoArguments<DB>,
+    for<'c> &'c mut DB::Connection: sqlx::Executor<'c, Database = DB>,
+{
+    let tenant = tenant.as_uuid();
+    let currency = CURRENCY.as_str();
+    let (mut invoices, mut lines, mut payments, mut allocations) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for &(i, account) in rows {
+        let account = account.as_uuid();
+        let Ledger {
+            invoices: seeded_invoices,
+            payments: seeded_payments,
+            allocations: seeded_allocations,
+        } = ledger::ledger(i, today);
+        for invoice in seeded_invoices {
+            for (position, line) in invoice.lines.iter().enumerate() {
+                lines.push(vec![
+                    Value::Id(invoice.id),
+                    Value::Int(position as i64),
+                    Value::Text(line.description.clone()),
+                    Value::Text(line.quantity.to_string()),
+                    Value::Text(line.unit_price.to_string()),
+                    Value::Text(line.tax_rate.to_string()),
+                ]);
+            }
+            invoices.push(vec![
+                Value::Id(invoice.id),
+                Value::Id(tenant),
+                Value::Id(account),
+                Value::Text(invoice.number.clone()),
+                Value::Text(invoice.number.to_lowercase()),
+                Value::Text(invoice.number),
+                Value::Date(invoice.issued_on),
+                Value::Date(invoice.due_on),
+                Value::Text(currency.to_owned()),
+                Value::Int(invoice.subtotal_minor),
+                Value::Int(invoice.tax_minor),
+                Value::Int(invoice.total_minor),
+                Value::Int(invoice.paid_minor),
+                Value::Text(invoice.status.to_owned()),
+                Value::OptTime(invoice.voided_at),
+                Value::Time(invoice.created_at),
+                Value::Time(invoice.voided_at.unwrap_or(invoice.created_at)),
+            ]);
+        }
+        for payment in seeded_payments {
+            payments.push(vec![
+                Value::Id(payment.id),
+                Value::Id(tenant),
+                Value::Id(account),
+                Value::Text("payment".to_owned()),
+                Value::Text("host".to_owned()),
+                Value::Text("succeeded".to_owned()),
+                Value::Text(currency.to_owned()),
+                Value::Int(payment.amount_minor),
+                Value::Int(payment.applied_minor),
+                Value::OptText(Some(payment.method_label)),
+                Value::OptText(Some(payment.external_id)),
+                Value::Time(payment.received_at),
+                Value::OptTime(Some(payment.received_at)),
+            ]);
+        }
+        for allocation in seeded_allocations {
+            allocations.push(vec![
+                Value::Id(allocation.id),
+                Value::Id(tenant),
+                Value::Id(account),
+                Value::Id(allocation.payment_id),
+                Value::Id(allocation.invoice_id),
+                Value::Int(allocation.amount_minor),
+                Value::Text("applied".to_owned()),
+                Value::Time(allocation.applied_at),
+                Value::OptTime(Some(allocation.applied_at)),
+            ]);
+        }
+    }
+    let mut tx = pool.begin().await?;
+    bulk::insert::<DB>(
+        &mut tx,
+        "invoices",
+        &[
+            "id",
+            "tenant_id",
+            "account_id",
+            "number",
+            "number_key",
+            "external_id",
+            "issued_on",
+            "due_on",
+            "currency",
+            "subtotal_minor",
+            "tax_minor",
+            "total_minor",
+            "paid_minor",
+            "status",
+            "voided_at",
+            "created_at",
+            "updated_at",
+        ],
+        invoices,
+    )
+    .await?;
+    bulk::insert::<DB>(
+        &mut tx,
+        "invoice_lines",
+        &[
+            "invoice_id",
+            "position",
+            "description",
+            "quantity",
+            "unit_price",
+            "tax_rate",
+        ],
+        lines,
+    )
+    .await?;
+    bulk::insert::<DB>(
+        &mut tx,
+        "payments",
+        &[
+            "id",
+            "tenant_id",
+            "account_id",
+            "kind",
+            "source",
+            "status",
+            "currency",
+            "amount_minor",
+            "applied_minor",
+            "method_label",
+            "external_id",
+            "received_at",
+            "settled_at",
+        ],
+        payments,
+    )
+    .await?;
+    bulk::insert::<DB>(
+        &mut tx,
+        "allocations",
+        &[
+            "id",
+            "tenant_id",
+            "account_id",
+            "payment_id",
+            "invoice_id",
+            "amount_minor",
+            "state",
+            "created_at",
+            "applied_at",
+        ],
+        allocations,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Deletes the tenant's billing rows, children first: a dataset of an
+/// older version (other invoices) or a seeding cut short is written
+/// afresh.
+const CLEAR_BILLING: [&str; 5] = [
+    "DELETE FROM allocations WHERE tenant_id = $1",
+    "DELETE FROM payments WHERE tenant_id = $1",
+    "DELETE FROM invoice_lines WHERE invoice_id IN (SELECT id FROM invoices WHERE tenant_id = $1)",
+    "DELETE FROM invoice_documents WHERE invoice_id IN (SELECT id FROM invoices WHERE tenant_id = $1)",
+    "DELETE FROM invoices WHERE tenant_id = $1",
+];
+
+/// Undoes what earlier runs' payment scenario did, so every run starts
+/// from the seeded ledger: the portal's payments are deleted with their
+/// allocations, and the invoices they paid on go back to open with nothing
+/// paid or held, which is how the ledger seeds the only invoices the
+/// scenario pays ([`PAYABLE`]). The receipts they queued are dropped too.
+const RESET_PAYMENTS: [&str; 4] = [
+    "UPDATE invoices SET paid_minor = 0, pending_minor = 0, status = 'open' \
+     WHERE tenant_id = $1 AND id IN (SELECT a.invoice_id FROM allocations a \
+         JOIN payments p ON p.id = a.payment_id WHERE p.tenant_id = $1 AND p.source = 'portal')",
+    "DELETE FROM allocations WHERE payment_id IN \
+         (SELECT id FROM payments WHERE tenant_id = $1 AND source = 'portal')",
+    "DELETE FROM payments WHERE tenant_id = $1 AND source = 'portal'",
+    "DELETE FROM outbox WHERE tenant_id = $1",
+];
+
+/// Runs `statements`, each with the tenant as `$1`, in one transaction.
+async fn run_for_tenant(
+    db: &Db,
+    tenant: TenantId,
+    statements: &[&'static str],
+) -> anyhow::Result<()> {
     match db {
         Db::Sqlite(store) => {
             let mut tx = store.pool().begin_with("BEGIN IMMEDIATE").await?;
-            for &(i, account) in rows {
-                let account = account.as_uuid();
-                for (k, issued, due, total, paid, status) in INVOICES {
-                    let number = format!("INV-{i}-{k}");
-                    sqlx::query(INVOICE_SQL)
-                        .bind(row_id(1, i, k))
-                        .bind(tenant)
-                        .bind(account)
-                        .bind(&number)
-                        .bind(number.to_lowercase())
-                        .bind(date_text(day(-issued)))
-                        .bind(date_text(day(due)))
-                        .bind(total)
-                        .bind(paid)
-                        .bind(status)
-                        .bind(micros(now))
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                for (k, title, status, scheduled) in JOBS {
-                    sqlx::query(
-                        "INSERT INTO work_orders (id, tenant_id, account_id, number, title, status, scheduled_for, created_at) \
-                         VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
-                    )
-                    .bind(row_id(2, i, k))
-                    .bind(tenant)
-                    .bind(account)
-                    .bind(format!("JOB-{i}-{k}"))
-                    .bind(title)
-                    .bind(status)
-                    .bind(scheduled.map(|days| micros(now + Duration::days(days))))
-                    .bind(micros(now - Duration::days(14)))
+            for sql in statements {
+                sqlx::query(*sql)
+                    .bind(tenant.as_uuid())
                     .execute(&mut *tx)
                     .await?;
-                }
-                for (k, subject, status, days_ago) in TICKETS {
-                    sqlx::query(
-                        "INSERT INTO tickets (id, tenant_id, account_id, number, subject, status, updated_at) \
-                         VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
-                    )
-                    .bind(row_id(3, i, k))
-                    .bind(tenant)
-                    .bind(account)
-                    .bind(format!("T-{i}-{k}"))
-                    .bind(subject)
-                    .bind(status)
-                    .bind(micros(now - Duration::days(days_ago)))
-                    .execute(&mut *tx)
-                    .await?;
-                }
             }
             tx.commit().await?;
         }
         Db::Postgres(store) => {
             let mut tx = store.pool().begin().await?;
-            for &(i, account) in rows {
-                let account = account.as_uuid();
-                for (k, issued, due, total, paid, status) in INVOICES {
-                    let number = format!("INV-{i}-{k}");
-                    sqlx::query(INVOICE_SQL)
-                        .bind(row_id(1, i, k))
-                        .bind(tenant)
-                        .bind(account)
-                        .bind(&number)
-                        .bind(number.to_lowercase())
-                        .bind(day(-issued))
-                        .bind(day(due))
-                        .bind(total)
-                        .bind(paid)
-                        .bind(status)
-                        .bind(now)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                for (k, title, status, scheduled) in JOBS {
-                    sqlx::query(
-                        "INSERT INTO work_orders (id, tenant_id, account_id, number, title, status, scheduled_for, created_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING",
-                    )
-                    .bind(row_id(2, i, k))
-                    .bind(tenant)
-                    .bind(account)
-                    .bind(format!("JOB-{i}-{k}"))
-                    .bind(title)
-                    .bind(status)
-                    .bind(scheduled.map(|days| now + Duration::days(days)))
-                    .bind(now - Duration::days(14))
+            for sql in statements {
+                sqlx::query(*sql)
+                    .bind(tenant.as_uuid())
                     .execute(&mut *tx)
                     .await?;
-                }
-                for (k, subject, status, days_ago) in TICKETS {
-                    sqlx::query(
-                        "INSERT INTO tickets (id, tenant_id, account_id, number, subject, status, updated_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING",
-                    )
-                    .bind(row_id(3, i, k))
-                    .bind(tenant)
-                    .bind(account)
-                    .bind(format!("T-{i}-{k}"))
-                    .bind(subject)
-                    .bind(status)
-                    .bind(now - Duration::days(days_ago))
-                    .execute(&mut *tx)
-                    .await?;
-                }
             }
             tx.commit().await?;
         }
@@ -483,27 +706,38 @@ async fn clear_sessions(db: &Db, tenant: TenantId) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Writes a fresh cookie session for each of the plan's session contacts
-/// through [`start_session`](portal_core::ports::IdentityStore::start_session)
-/// and their raw tokens to `tokens_file`, one a line. A session is started
-/// for a verified password hash, so contacts without a password first get
-/// one (the same hash of [`PASSWORD`] for all, one argon2id run). Their last
-/// use is spread over the past minute, so the once-a-minute touch is spread
-/// evenly over the run instead of coming all at once.
+/// Writes two fresh sessions for each of the plan's session contacts
+/// through [`start_session`](portal_core::ports::IdentityStore::start_session):
+/// a cookie session (pages; raw tokens to `tokens_file`, one a line) and a
+/// bearer session (the JSON API; to `payers_file`, one line each: the
+/// token and the ids of the account's two invoices the payment scenario
+/// pays, [`PAYABLE`], tab-separated). The store does not tell the kinds
+/// apart when authenticating, but a client of the API logs in for a bearer
+/// session, so that is what it gets. First undoes earlier runs' payments
+/// (see [`RESET_PAYMENTS`]), so each run pays on the seeded ledger.
+///
+/// A session is started for a verified password hash, so contacts without
+/// a password first get one (the same hash of [`PASSWORD`] for all, one
+/// argon2id run). Their last use is spread over the past minute, so the
+/// once-a-minute touch is spread evenly over the run instead of coming all
+/// at once.
 pub async fn write_sessions(
     db: &Db,
     portal: &Portal,
     plan: Plan,
     tokens_file: &Path,
+    payers_file: &Path,
 ) -> anyhow::Result<usize> {
     let tenant = portal.tenant_by_slug(TENANT_SLUG).await?;
     clear_sessions(db, tenant.id).await?;
+    run_for_tenant(db, tenant.id, &RESET_PAYMENTS).await?;
     let store = db.store();
     let shared_hash = Argon2Hasher::owasp()?
         .hash(&Password::parse(PASSWORD)?)
         .await?;
     let now = Utc::now();
     let mut tokens = String::new();
+    let mut payers = String::new();
     for (k, i) in plan.session_accounts().enumerate() {
         let (contact, account) = ids_of(store.as_ref(), tenant.id, i).await?;
         let hash = match store.credential(tenant.id, contact).await? {
@@ -515,25 +749,39 @@ pub async fn write_sessions(
                 shared_hash.clone()
             }
         };
-        let token = OsTokens.new_token();
         let spread = Duration::milliseconds((k as i64 * 60_000) / plan::SESSIONS as i64);
-        let session = Session {
-            id: SessionId::new(),
-            tenant: tenant.id,
-            contact,
-            active_account: account,
-            token_hash: token.hash(),
-            kind: SessionKind::Cookie,
-            created_at: now - Duration::minutes(5),
-            last_seen_at: now - spread,
-            idle_expires_at: now + Duration::days(30),
-            absolute_expires_at: now + Duration::days(30),
-        };
-        store.start_session(&session, &hash).await?;
-        tokens.push_str(token.expose());
-        tokens.push('\n');
+        for kind in [SessionKind::Cookie, SessionKind::Bearer] {
+            let token = OsTokens.new_token();
+            let session = Session {
+                id: SessionId::new(),
+                tenant: tenant.id,
+                contact,
+                active_account: account,
+                token_hash: token.hash(),
+                kind,
+                created_at: now - Duration::minutes(5),
+                last_seen_at: now - spread,
+                idle_expires_at: now + Duration::days(30),
+                absolute_expires_at: now + Duration::days(30),
+            };
+            store.start_session(&session, &hash).await?;
+            match kind {
+                SessionKind::Cookie => {
+                    tokens.push_str(token.expose());
+                    tokens.push('\n');
+                }
+                SessionKind::Bearer => {
+                    payers.push_str(token.expose());
+                    for invoice in PAYABLE {
+                        payers.push_str(&format!("\t{}", ledger::invoice_id(i, invoice)));
+                    }
+                    payers.push('\n');
+                }
+            }
+        }
     }
     write_file(tokens_file, &tokens)?;
+    write_file(payers_file, &payers)?;
     Ok(plan::SESSIONS)
 }
 

@@ -7,9 +7,11 @@
 //! ```
 //!
 //! Reads `hashrate.json`, `dash8.json`, `dash64.json`, `login.json`,
-//! `storm-dashboard.json`, `storm-login.json`, `scale-big-{1,2,3}.json`,
-//! `scale-small-{1,2,3}.json`, `baseline-dash64.json` when present, and
-//! the `NAME.cpu.json` beside each when present.
+//! `storm-dashboard.json`, `storm-login.json`, `invoices64.json`,
+//! `statement64.json`, `pay64.json`, the scaling turns
+//! `scale-{big,small}[-invoices|-statement]-{1,2,3}.json`,
+//! `baseline-dash64.json` when present, and the `NAME.cpu.json` beside
+//! each when present.
 //! Exits non-zero when a target is missed.
 
 use anyhow::Context;
@@ -17,6 +19,7 @@ use std::path::{Path, PathBuf};
 
 use portal_benches::cli::Args;
 use portal_benches::hashrate::HashRate;
+use portal_benches::ledger::{INVOICES_PER_ACCOUNT, PAYMENTS_PER_ACCOUNT};
 use portal_benches::load::LoadReport;
 
 /// Dashboard throughput at 64 connections as a share of the hand-written
@@ -32,8 +35,15 @@ const LOGIN_SHARE: f64 = 0.8;
 const STORM_P99_MS: f64 = 50.0;
 /// Peak resident memory of the server (MiB).
 const PEAK_RSS_MIB: f64 = 150.0;
-/// Dashboard latency at N accounts over latency at the small database.
+/// Dashboard, invoice list and statement latency at N accounts over
+/// latency at the small database.
 const SCALING_RATIO: f64 = 1.3;
+/// Invoice list page throughput at 64 connections (req/s).
+const INVOICES_RPS: f64 = 3_000.0;
+/// Invoice list page p99 at 64 connections (ms).
+const INVOICES_P99_MS: f64 = 30.0;
+/// Payments (201 responses) a second.
+const PAYMENTS_PER_SECOND: f64 = 500.0;
 
 fn read<T: serde::de::DeserializeOwned>(dir: &Path, name: &str) -> anyhow::Result<T> {
     let path: PathBuf = dir.join(name);
@@ -49,25 +59,30 @@ fn read<T: serde::de::DeserializeOwned>(dir: &Path, name: &str) -> anyhow::Resul
 
 /// The CPU a run took, written by `run.sh` beside its report: the server's
 /// cores and the rest of the machine's (load generators and anything else).
+/// With the machine's 1-minute load average at the end of the run.
 #[derive(serde::Deserialize)]
 struct CpuUse {
     server_cores: f64,
     other_cores: f64,
+    #[serde(default)]
+    load_average: f64,
 }
 
-/// The mean CPU use of the runs `names`, as two table cells.
+/// The mean CPU use and load average of the runs `names`, as three table
+/// cells.
 fn cpu_use(dir: &Path, names: &[String]) -> String {
     let uses: Vec<CpuUse> = names
         .iter()
         .filter_map(|name| read::<CpuUse>(dir, &format!("{name}.cpu.json")).ok())
         .collect();
     if uses.is_empty() {
-        return "| |".to_owned();
+        return "| | |".to_owned();
     }
     let n = uses.len() as f64;
     let server: f64 = uses.iter().map(|cpu| cpu.server_cores).sum();
     let other: f64 = uses.iter().map(|cpu| cpu.other_cores).sum();
-    format!("| {:.2} | {:.2} |", server / n, other / n)
+    let load: f64 = uses.iter().map(|cpu| cpu.load_average).sum();
+    format!("| {:.2} | {:.2} | {:.2} |", server / n, other / n, load / n)
 }
 
 fn median(mut values: Vec<f64>) -> f64 {
@@ -90,7 +105,9 @@ fn in_turns(reports: &[LoadReport]) -> LoadReport {
     }
     let n = reports.len().max(1) as f64;
     LoadReport {
-        scenario: "dashboard".to_owned(),
+        scenario: reports
+            .first()
+            .map_or_else(String::new, |report| report.scenario.clone()),
         connections: reports.first().map_or(0, |report| report.connections),
         seconds: reports.iter().map(|report| report.seconds).sum(),
         requests: reports.iter().map(|report| report.requests).sum(),
@@ -151,24 +168,51 @@ fn main() -> anyhow::Result<()> {
     let login: LoadReport = read(&dir, "login.json")?;
     let storm_dashboard: LoadReport = read(&dir, "storm-dashboard.json")?;
     let storm_login: LoadReport = read(&dir, "storm-login.json")?;
-    let big_turns: Vec<String> = (1..=3).map(|turn| format!("scale-big-{turn}")).collect();
-    let small_turns: Vec<String> = (1..=3).map(|turn| format!("scale-small-{turn}")).collect();
-    let turns = |names: &[String]| -> anyhow::Result<Vec<LoadReport>> {
-        names
-            .iter()
-            .map(|name| read(&dir, &format!("{name}.json")))
+    let invoices64: LoadReport = read(&dir, "invoices64.json")?;
+    let statement64: LoadReport = read(&dir, "statement64.json")?;
+    let pay64: LoadReport = read(&dir, "pay64.json")?;
+    // The scaling turns of one scenario at one size: their file names.
+    let turn_names = |size: &str, suffix: &str| -> Vec<String> {
+        (1..=3)
+            .map(|turn| format!("scale-{size}{suffix}-{turn}"))
             .collect()
     };
-    let big64 = in_turns(&turns(&big_turns)?);
-    let small64 = in_turns(&turns(&small_turns)?);
+    let turns = |names: &[String]| -> anyhow::Result<LoadReport> {
+        let reports = names
+            .iter()
+            .map(|name| read(&dir, &format!("{name}.json")))
+            .collect::<anyhow::Result<Vec<LoadReport>>>()?;
+        Ok(in_turns(&reports))
+    };
+    let (big_turns, small_turns) = (turn_names("big", ""), turn_names("small", ""));
+    let big64 = turns(&big_turns)?;
+    let small64 = turns(&small_turns)?;
+    let (big_list_turns, small_list_turns) = (
+        turn_names("big", "-invoices"),
+        turn_names("small", "-invoices"),
+    );
+    let big_list = turns(&big_list_turns)?;
+    let small_list = turns(&small_list_turns)?;
+    let (big_statement_turns, small_statement_turns) = (
+        turn_names("big", "-statement"),
+        turn_names("small", "-statement"),
+    );
+    let big_statement = turns(&big_statement_turns)?;
+    let small_statement = turns(&small_statement_turns)?;
+    let (invoices, small_invoices) = (
+        accounts * INVOICES_PER_ACCOUNT,
+        small * INVOICES_PER_ACCOUNT,
+    );
     // Only on SQLite.
     let baseline: Option<LoadReport> = read(&dir, "baseline-dash64.json").ok();
 
     let cores = std::thread::available_parallelism().map_or(0, usize::from);
     println!();
     println!(
-        "Portal HTTP load benchmark: {backend}, {accounts} accounts ({} contacts, 1,000 sessions)",
-        accounts + accounts / 5
+        "Portal HTTP load benchmark: {backend}, {accounts} accounts ({} contacts, {invoices} invoices, \
+         {} payments, 1,000 sessions)",
+        accounts + accounts / 5,
+        accounts * PAYMENTS_PER_ACCOUNT
     );
     println!(
         "Machine: {cores} cores, {}, {} MiB RAM; {date}",
@@ -177,9 +221,9 @@ fn main() -> anyhow::Result<()> {
     );
     println!();
     println!(
-        "| scenario | conns | requests | errors | req/s | p50 ms | p99 ms | max ms | server cores | other cores |"
+        "| scenario | conns | requests | errors | req/s | p50 ms | p99 ms | max ms | server cores | other cores | load avg |"
     );
-    println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
     let one = |name: &str| vec![name.to_owned()];
     let rows = [
         (
@@ -217,6 +261,41 @@ fn main() -> anyhow::Result<()> {
             small_turns.clone(),
             &small64,
         ),
+        (
+            "invoice list page (unpaid, due first)".to_owned(),
+            one("invoices64"),
+            &invoices64,
+        ),
+        (
+            "statement page (365 days)".to_owned(),
+            one("statement64"),
+            &statement64,
+        ),
+        (
+            format!("scaling: invoice list, {invoices} invoices, 3 turns"),
+            big_list_turns.clone(),
+            &big_list,
+        ),
+        (
+            format!("scaling: invoice list, {small_invoices} invoices, 3 turns"),
+            small_list_turns.clone(),
+            &small_list,
+        ),
+        (
+            format!("scaling: statement, {invoices} invoices, 3 turns"),
+            big_statement_turns.clone(),
+            &big_statement,
+        ),
+        (
+            format!("scaling: statement, {small_invoices} invoices, 3 turns"),
+            small_statement_turns.clone(),
+            &small_statement,
+        ),
+        (
+            "paying two invoices (POST /api/v1/payments, 201s)".to_owned(),
+            one("pay64"),
+            &pay64,
+        ),
     ];
     for (name, file, report) in &rows {
         println!(
@@ -245,19 +324,22 @@ fn main() -> anyhow::Result<()> {
         );
     }
     println!(
-        "| argon2id hash rate (m=19 MiB, t=2, p=1), {} threads | | {} | | {:.1}/s | | | | | |",
+        "| argon2id hash rate (m=19 MiB, t=2, p=1), {} threads | | {} | | {:.1}/s | | | | | | |",
         hashrate.threads, hashrate.hashes, hashrate.rate
     );
     println!();
     println!(
         "server cores: CPU the bench-server process used during the run; other cores: the rest of the \
-         machine's (load generators, PostgreSQL when used, anything else running)."
+         machine's (load generators, PostgreSQL when used, anything else running); load avg: the \
+         machine's 1-minute load average at the end of the run."
     );
     println!();
 
     let rss_mib = rss_kib as f64 / 1024.0;
     let login_share = login.rps / hashrate.rate;
     let scaling = big64.p50_ms / small64.p50_ms;
+    let list_scaling = big_list.p50_ms / small_list.p50_ms;
+    let statement_scaling = big_statement.p50_ms / small_statement.p50_ms;
     let errors: u64 = rows.iter().map(|(_, _, report)| report.errors).sum();
     let mut checks = vec![
         (
@@ -296,6 +378,45 @@ fn main() -> anyhow::Result<()> {
                 big64.p50_ms, small64.p50_ms
             ),
             scaling <= SCALING_RATIO,
+        ),
+        (
+            format!("invoice list @64 >= {INVOICES_RPS:.0} req/s"),
+            format!("{:.0} req/s", invoices64.rps),
+            invoices64.rps >= INVOICES_RPS,
+        ),
+        (
+            format!("invoice list @64 p99 <= {INVOICES_P99_MS:.0} ms"),
+            format!("{:.2} ms", invoices64.p99_ms),
+            invoices64.p99_ms <= INVOICES_P99_MS,
+        ),
+        (
+            format!("paying two invoices >= {PAYMENTS_PER_SECOND:.0} payments/s"),
+            format!(
+                "{:.0}/s (p50 {:.1} ms, p99 {:.1} ms)",
+                pay64.rps, pay64.p50_ms, pay64.p99_ms
+            ),
+            pay64.rps >= PAYMENTS_PER_SECOND,
+        ),
+        (
+            format!(
+                "invoice list p50 at {invoices} <= {SCALING_RATIO}x at {small_invoices} invoices"
+            ),
+            format!(
+                "median p50 {:.2} / {:.2} ms = {list_scaling:.2}x (p99 {:.2} / {:.2} ms)",
+                big_list.p50_ms, small_list.p50_ms, big_list.p99_ms, small_list.p99_ms
+            ),
+            list_scaling <= SCALING_RATIO,
+        ),
+        (
+            format!("statement p50 at {invoices} <= {SCALING_RATIO}x at {small_invoices} invoices"),
+            format!(
+                "median p50 {:.2} / {:.2} ms = {statement_scaling:.2}x (p99 {:.2} / {:.2} ms)",
+                big_statement.p50_ms,
+                small_statement.p50_ms,
+                big_statement.p99_ms,
+                small_statement.p99_ms
+            ),
+            statement_scaling <= SCALING_RATIO,
         ),
         (
             "no errors or unexpected statuses".to_owned(),

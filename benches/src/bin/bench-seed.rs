@@ -3,13 +3,16 @@
 //!
 //! ```text
 //! bench-seed --db sqlite://target/bench-data/sqlite-100000.db?mode=rwc \
-//!     --accounts 100000 --tokens-file tokens.txt --logins-file logins.txt
+//!     --accounts 100000 --tokens-file tokens.txt --logins-file logins.txt \
+//!     --payers-file payers.txt
 //! ```
 //!
 //! Seeds the tenant `bench` through Portal's host API (see
 //! `portal_benches::plan` for the dataset) unless the database already
-//! holds it, then always writes 1,000 fresh sessions (their raw tokens to
-//! `--tokens-file`) and the log-ins with passwords (`--logins-file`).
+//! holds it, then always undoes earlier runs' payments and writes 1,000
+//! fresh cookie sessions (their raw tokens to `--tokens-file`), 1,000
+//! bearer sessions with the two invoices each pays (`--payers-file`) and
+//! the log-ins with passwords (`--logins-file`).
 //! Prints one JSON line with the seeding time.
 
 use std::path::Path;
@@ -27,6 +30,7 @@ async fn main() -> anyhow::Result<()> {
     let plan = Plan::new(args.parsed_or("accounts", DEFAULT_ACCOUNTS)?)?;
     let tokens_file = args.required("tokens-file")?;
     let logins_file = args.required("logins-file")?;
+    let payers_file = args.required("payers-file")?;
 
     let db = Db::open(url).await?;
     // The production hasher: the stored hashes carry its parameters, and
@@ -34,7 +38,14 @@ async fn main() -> anyhow::Result<()> {
     let portal = Portal::builder(db.store()).build()?;
     let report = seed(&db, &portal, plan).await?;
     let started = Instant::now();
-    let sessions = write_sessions(&db, &portal, plan, Path::new(tokens_file)).await?;
+    let sessions = write_sessions(
+        &db,
+        &portal,
+        plan,
+        Path::new(tokens_file),
+        Path::new(payers_file),
+    )
+    .await?;
     write_logins(plan, Path::new(logins_file))?;
     println!(
         "{}",
@@ -42,6 +53,8 @@ async fn main() -> anyhow::Result<()> {
             "scenario": "seed",
             "accounts": plan.accounts(),
             "contacts": plan.contacts(),
+            "invoices": plan.invoices(),
+            "payments": plan.payments(),
             "skipped": report.skipped,
             "seed_seconds": report.seconds,
             "sessions": sessions,

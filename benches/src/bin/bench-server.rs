@@ -7,8 +7,10 @@
 //! ```
 //!
 //! The portal is mounted at `/portal` for the tenant `bench`, with the
-//! production argon2id hasher (OWASP parameters) and no per-address auth
-//! rate limit (every request comes from 127.0.0.1). Prints `ready` once
+//! production argon2id hasher (OWASP parameters), the in-memory
+//! [`SandboxGateway`] as payment gateway (the payment scenario pays with
+//! its test card) and no per-address auth rate limit (every request comes
+//! from 127.0.0.1). Prints `ready` once
 //! listening; stops on SIGTERM or Ctrl-C. `RUST_LOG` sets the log filter
 //! (default `warn`).
 //!
@@ -26,6 +28,7 @@ use std::sync::Arc;
 use portal_benches::cli::Args;
 use portal_benches::plan::TENANT_SLUG;
 use portal_core::Portal;
+use portal_core::billing::SandboxGateway;
 use portal_core::identity::Argon2Hasher;
 use portal_http_axum::{HttpConfig, router};
 
@@ -43,7 +46,7 @@ async fn main() -> anyhow::Result<()> {
         .context("--addr must look like 127.0.0.1:8080")?;
 
     let store = portal_store_sqlx::connect(db).await?;
-    let mut builder = Portal::builder(store);
+    let mut builder = Portal::builder(store).gateway(Arc::new(SandboxGateway::default()));
     if let Some(concurrency) = args.get("hash-concurrency") {
         let params = argon2::Params::new(19 * 1024, 2, 1, None)
             .map_err(|error| anyhow::anyhow!("{error}"))?;

@@ -8,8 +8,20 @@
 //!     --connections 64 --duration-secs 10 --tokens-file tokens.txt
 //! loadgen --url http://127.0.0.1:8080/portal --scenario login \
 //!     --connections 16 --duration-secs 10 --logins-file logins.txt
+//! loadgen --url http://127.0.0.1:8080/portal --scenario invoices \
+//!     --connections 64 --duration-secs 10 --tokens-file tokens.txt
+//! loadgen --url http://127.0.0.1:8080/portal --scenario statement \
+//!     --connections 64 --duration-secs 10 --tokens-file tokens.txt
+//! loadgen --url http://127.0.0.1:8080/portal --scenario pay \
+//!     --connections 64 --duration-secs 10 --payers-file payers.txt
 //! loadgen --hashrate --duration-secs 5
 //! ```
+//!
+//! `invoices` and `statement` are the billing pages with a session cookie
+//! (`/billing/invoices?status=unpaid&sort=due_asc`, and the statement of
+//! the last 365 days); `pay` is `POST /api/v1/payments` with a bearer
+//! token, paying 0.01 on each of two invoices with the sandbox's test
+//! card, a fresh `Idempotency-Key` per request; only 201 counts.
 //!
 //! `--warmup-secs` (default one second) runs before measuring. `--threads`
 //! (default one) sets the generator's own runtime threads, so that on a
@@ -22,7 +34,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use portal_benches::cli::Args;
-use portal_benches::load::{LoadConfig, Scenario, read_logins, read_tokens, run};
+use portal_benches::load::{LoadConfig, Scenario, read_logins, read_payers, read_tokens, run};
 
 fn main() -> anyhow::Result<()> {
     let args = Args::from_env()?;
@@ -40,7 +52,26 @@ fn main() -> anyhow::Result<()> {
         "login" => Scenario::Login {
             logins: Arc::new(read_logins(args.required("logins-file")?)?),
         },
-        other => bail!("--scenario {other}: expected dashboard or login"),
+        "invoices" => Scenario::Invoices {
+            tokens: Arc::new(read_tokens(args.required("tokens-file")?)?),
+        },
+        "statement" => {
+            // The last twelve months (365 days), as of today in UTC (the
+            // bench tenant's time zone).
+            let to = chrono::Utc::now().date_naive();
+            Scenario::Statement {
+                tokens: Arc::new(read_tokens(args.required("tokens-file")?)?),
+                from: to - chrono::Days::new(364),
+                to,
+            }
+        }
+        "pay" => Scenario::Pay {
+            payers: Arc::new(read_payers(args.required("payers-file")?)?),
+            run: uuid::Uuid::new_v4().simple().to_string(),
+        },
+        other => {
+            bail!("--scenario {other}: expected dashboard, login, invoices, statement or pay")
+        }
     };
     let config = LoadConfig {
         url: args.required("url")?.parse()?,

@@ -174,12 +174,13 @@ impl Dialect for SqliteConnection {
     const LOCK_CONTACT: &'static str = "SELECT id FROM contacts WHERE tenant_id = $1 AND id = $2";
     const LOCK_CONTACT_EMAIL_BY_EXTERNAL_ID: &'static str =
         "SELECT email FROM contacts WHERE tenant_id = $1 AND external_id = $2";
+    // `LIMIT +$3`, not `LIMIT $3`: see `common::billing` on bound limits.
     const CLAIM_OUTBOX: &'static str = "UPDATE outbox SET leased_until = $2, lease_id = $4 \
          WHERE id IN ( \
              SELECT id FROM outbox \
              WHERE delivered_at IS NULL AND NOT gave_up AND due_at <= $1 \
                AND (leased_until IS NULL OR leased_until <= $1) \
-             ORDER BY due_at, id LIMIT $3) \
+             ORDER BY due_at, id LIMIT +$3) \
          RETURNING id, tenant_id, payload, attempts, due_at";
     const LOCK_ACCOUNT: &'static str = "SELECT id FROM accounts WHERE tenant_id = $1 AND id = $2";
     const LOCK_CREDIT_SOURCES: &'static str = "SELECT id, amount_minor - applied_minor AS unapplied_minor, received_at FROM payments \

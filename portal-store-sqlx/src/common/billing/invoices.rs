@@ -304,7 +304,8 @@ macro_rules! invoice_filters {
 }
 
 /// One page of the list sorted by `$order` (the sort key, then the id),
-/// with the count of all matching rows.
+/// with the count of all matching rows. `LIMIT +$11`: see
+/// [`crate::common::billing`] on bound limits.
 macro_rules! invoice_page {
     ($order:literal) => {
         concat!(
@@ -314,7 +315,7 @@ macro_rules! invoice_page {
             invoice_filters!(),
             " ORDER BY ",
             $order,
-            " LIMIT $11 OFFSET $12"
+            " LIMIT +$11 OFFSET $12"
         )
     };
 }
@@ -485,7 +486,7 @@ pub(crate) async fn unpaid_invoices<C: Conn>(
                 invoice_columns!(),
                 " FROM invoices WHERE tenant_id = $1 AND account_id = $2 \
                    AND status IN ('open', 'partially_paid') \
-                 ORDER BY due_on, issued_on, number, id LIMIT $3"
+                 ORDER BY due_on, issued_on, number, id LIMIT +$3"
             ),
             &[
                 Arg::Id(scope.tenant().as_uuid()),

@@ -20,6 +20,15 @@
 //! payment is pending, `applied` when the money moved (with the time, which
 //! statements need), `released` when a failed payment let go of its hold
 //! or a voided invoice gave its payments back. Released rows count nowhere.
+//!
+//! Bound limits are written `LIMIT +$n`. SQLite's planner reads the value
+//! bound to a bare `LIMIT $n` and marks the statement as depending on it,
+//! so every new binding (sqlx binds every parameter at every execution)
+//! expires the prepared statement and SQLite parses and plans it again: the
+//! invoice list, the unpaid invoices a payment reads and the payment lists
+//! were parsed afresh at every call. The unary plus (a no-op on both
+//! databases) hides the parameter from that check (`sqlite3ExprIsInteger`
+//! looks through `+` without the parse context that marks it).
 
 mod invoices;
 mod methods;

@@ -124,7 +124,7 @@ pub(crate) async fn payments<C: Conn>(
                 payment_columns!(),
                 ", COUNT(*) OVER () AS full_count \
                  FROM payments WHERE tenant_id = $1 AND account_id = $2 \
-                 ORDER BY received_at DESC, id DESC LIMIT $3 OFFSET $4"
+                 ORDER BY received_at DESC, id DESC LIMIT +$3 OFFSET $4"
             ),
             &args,
         )
@@ -147,7 +147,7 @@ pub(crate) async fn payments<C: Conn>(
             allocation_sql!(
                 "a.tenant_id = $1 AND a.account_id = $2 AND a.payment_id IN ( \
                      SELECT id FROM payments WHERE tenant_id = $1 AND account_id = $2 \
-                     ORDER BY received_at DESC, id DESC LIMIT $3 OFFSET $4)"
+                     ORDER BY received_at DESC, id DESC LIMIT +$3 OFFSET $4)"
             ),
             &args,
         )
@@ -177,7 +177,7 @@ pub(crate) async fn pending_payments<C: Conn>(
             "SELECT ",
             payment_columns!(),
             " FROM payments WHERE tenant_id = $1 AND status = 'pending' AND received_at < $2 \
-             ORDER BY received_at, id LIMIT $3"
+             ORDER BY received_at, id LIMIT +$3"
         ),
         &[
             Arg::Id(tenant.as_uuid()),
