@@ -78,10 +78,10 @@ fn allocation(c: &mut Criterion) {
     });
     let owed: Decimal = invoices.iter().map(|invoice| invoice.payable).sum();
     c.bench_function("allocate_oldest_first, 500 invoices, all paid", |b| {
-        b.iter(|| allocate_oldest_first(black_box(owed), black_box(&invoices), USD))
+        b.iter(|| allocate_oldest_first(black_box(owed), black_box(&invoices), USD, false))
     });
     c.bench_function("allocate_oldest_first, 500 invoices, 1,000.00", |b| {
-        b.iter(|| allocate_oldest_first(Decimal::new(100_000, 2), black_box(&invoices), USD))
+        b.iter(|| allocate_oldest_first(Decimal::new(100_000, 2), black_box(&invoices), USD, false))
     });
 }
 
