@@ -694,16 +694,24 @@ impl Portal {
     /// Enrols the active account in autopay with a card on file, recording
     /// the consent (who, when, which card, the terms shown). `terms_digest`
     /// must be the one [`Portal::autopay`] gave: if the terms changed since,
-    /// the customer is asked to read them again. Replaces an active
-    /// enrolment (to change the card).
+    /// the customer is asked to read them again. `agreed` is the customer's
+    /// explicit "I agree" (a tick box, a consent flag): without it nothing
+    /// is recorded. Replaces an active enrolment (to change the card).
     pub async fn enrol_autopay(
         &self,
         actor: &Actor,
         method: PaymentMethodId,
         terms_digest_shown: &str,
+        agreed: bool,
     ) -> Result<AutopayConsent, PortalError> {
         let (tenant, scope) = self.authorize_autopay(actor).await?;
         let contact = acting_contact(actor)?;
+        if !agreed {
+            return Err(PortalError::invalid(
+                "consent",
+                "is needed: agree to the terms to turn on autopay",
+            ));
+        }
         let terms = tenant.settings.autopay_terms.clone();
         if terms_digest(&terms) != terms_digest_shown {
             return Err(PortalError::Conflict(

@@ -610,10 +610,28 @@ async fn autopay_consent_must_quote_the_terms_shown() {
             &actor,
             crate::shared::PaymentMethodId::new(),
             "stale-digest",
+            true,
         )
         .await
         .unwrap_err();
     assert!(matches!(error, PortalError::Conflict(_)));
+    // Without the customer's "I agree", nothing is even looked up.
+    let error = portal
+        .enrol_autopay(
+            &actor,
+            crate::shared::PaymentMethodId::new(),
+            "stale-digest",
+            false,
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        error,
+        PortalError::InvalidInput {
+            field: "consent",
+            ..
+        }
+    ));
 }
 
 #[tokio::test]

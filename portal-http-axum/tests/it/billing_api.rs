@@ -1029,16 +1029,32 @@ async fn autopay_records_the_consent_to_the_terms_shown_and_can_be_withdrawn() {
         "PUT",
         &token,
         "/autopay",
-        &json!({"method_id": card_id, "terms_digest": "0".repeat(64)}),
+        &json!({"method_id": card_id, "terms_digest": "0".repeat(64), "consent": true}),
     )
     .await;
     assert_problem(&stale, StatusCode::CONFLICT);
+    let unagreed = send_json(
+        &app,
+        "PUT",
+        &token,
+        "/autopay",
+        &json!({"method_id": card_id, "terms_digest": digest, "consent": false}),
+    )
+    .await;
+    assert_eq!(
+        assert_problem(&unagreed, StatusCode::UNPROCESSABLE_ENTITY)["field"],
+        "consent"
+    );
+    assert_eq!(
+        get(&app, &token, "/autopay").await.json()["consent"],
+        Value::Null
+    );
     let enrolled = send_json(
         &app,
         "PUT",
         &token,
         "/autopay",
-        &json!({"method_id": card_id, "terms_digest": digest}),
+        &json!({"method_id": card_id, "terms_digest": digest, "consent": true}),
     )
     .await;
     assert_eq!(enrolled.status, StatusCode::OK, "{}", enrolled.body);
@@ -1083,7 +1099,7 @@ async fn the_autopay_run_pays_what_is_due_with_the_consented_card_once_a_day() {
         "PUT",
         &token,
         "/autopay",
-        &json!({"method_id": card["id"], "terms_digest": digest}),
+        &json!({"method_id": card["id"], "terms_digest": digest, "consent": true}),
     )
     .await;
     assert_eq!(enrolled.status, StatusCode::OK, "{}", enrolled.body);

@@ -673,7 +673,7 @@ async fn autopay_needs_consent_to_the_terms_shown_and_can_be_withdrawn() {
         )
         .await;
     assert_eq!(unticked.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(unticked.body.contains("tick the box"));
+    assert!(unticked.body.contains("agree to the terms"));
     let stale = ada
         .post_form(
             "/portal/billing/autopay",

@@ -121,6 +121,8 @@ pub struct AutopayRequest {
     pub method_id: String,
     /// `terms_digest` from `GET /autopay`: the terms the customer read.
     pub terms_digest: String,
+    /// The customer's explicit agreement to those terms; must be `true`.
+    pub consent: bool,
 }
 
 /// Enrol in autopay (or change its card), recording the consent.
@@ -138,7 +140,7 @@ pub async fn enrol_autopay(
         .map_err(|_| PortalError::invalid("method_id", "is not a valid id"))?;
     let consent = state
         .portal
-        .enrol_autopay(&auth.actor, method, &body.terms_digest)
+        .enrol_autopay(&auth.actor, method, &body.terms_digest, body.consent)
         .await?;
     Ok(Json(AutopayConsentView::from(&consent)))
 }

@@ -243,21 +243,16 @@ pub struct EnrolForm {
 /// `POST /billing/autopay`: enrols (or changes the card) with consent to
 /// the terms that were shown.
 pub async fn enrol(visit: Visit, CsrfForm(form): CsrfForm<EnrolForm>) -> Response {
-    if form.consent.is_none() {
-        let message = "To turn on autopay, tick the box to agree to the terms.".to_owned();
-        return autopay_page(
-            &visit,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some(message),
-            None,
-        )
-        .await;
-    }
     let enrolled = match parse_id(&form.method, PaymentMethodId::parse) {
         Ok(method) => {
             visit
                 .portal()
-                .enrol_autopay(visit.actor(), method, &form.terms_digest)
+                .enrol_autopay(
+                    visit.actor(),
+                    method,
+                    &form.terms_digest,
+                    form.consent.is_some(),
+                )
                 .await
         }
         Err(error) => Err(error),
