@@ -101,6 +101,16 @@ pub trait AccountStore: Send + Sync {
         email: &EmailAddress,
         postal_code: &PostalCode,
     ) -> Result<Vec<Account>, StoreError>;
+    /// Sets the named custom fields of the scope's account (the others stay
+    /// as they are) and writes `messages`, in one transaction; concurrent
+    /// edits of different fields MUST both survive (lock the account's row
+    /// on PostgreSQL). `NotFound` for an account not in the scope's tenant.
+    async fn update_custom_fields(
+        &self,
+        scope: &AccountScope,
+        changes: &std::collections::BTreeMap<String, String>,
+        messages: &[OutboxMessage],
+    ) -> Result<(), StoreError>;
     /// Appends to an account's communications log. MUST return `NotFound`
     /// when the account is not in this tenant.
     async fn record_communication(

@@ -140,6 +140,17 @@ pub enum DomainEvent {
         /// On or off.
         enabled: bool,
     },
+    /// A customer changed custom fields of an account (the ones the tenant
+    /// lets customers edit); the host should copy them into its records,
+    /// or its next account upsert will put its own values back.
+    CustomFieldsChanged {
+        /// Which account.
+        account: AccountId,
+        /// Who.
+        contact: ContactId,
+        /// The fields changed, with their new values.
+        fields: std::collections::BTreeMap<String, String>,
+    },
     /// A payment in the portal succeeded.
     PaymentSucceeded {
         /// Which account.

@@ -9,6 +9,7 @@ use crate::access::{Actor, Permission, authorize};
 use crate::accounts::Account;
 use crate::dashboard::{Dashboard, PanelSelection};
 use crate::error::PortalError;
+use crate::outbox::{DomainEvent, OutboxMessage};
 
 /// The account page: the account's details and the custom fields the tenant
 /// lets customers see.
@@ -43,6 +44,49 @@ impl Portal {
             .dashboards()
             .dashboard(&scope, panels, today, currency)
             .await?)
+    }
+
+    /// Changes custom fields of the active account: only those the tenant
+    /// lists as editable, each at most 500 characters on one line. The host
+    /// gets a [`DomainEvent::CustomFieldsChanged`].
+    pub async fn update_custom_fields(
+        &self,
+        actor: &Actor,
+        changes: &BTreeMap<String, String>,
+    ) -> Result<AccountOverview, PortalError> {
+        let (tenant, scope) = self.authorize(actor, Permission::EditAccount).await?;
+        let contact = actor
+            .contact()
+            .ok_or(PortalError::Forbidden(crate::access::AccessError::ReadOnly))?;
+        let editable = &tenant.settings.editable_custom_fields;
+        let mut cleaned = BTreeMap::new();
+        for (name, value) in changes {
+            if !editable.contains(name) {
+                return Err(PortalError::invalid(
+                    "custom_fields",
+                    format!("\"{name}\" cannot be changed here"),
+                ));
+            }
+            let value = value.trim();
+            if value.chars().count() > 500 || value.chars().any(char::is_control) {
+                return Err(PortalError::invalid(
+                    "custom_fields",
+                    format!("\"{name}\" must be one line of at most 500 characters"),
+                ));
+            }
+            cleaned.insert(name.clone(), value.to_owned());
+        }
+        if !cleaned.is_empty() {
+            let event = OutboxMessage::Event(DomainEvent::CustomFieldsChanged {
+                account: scope.account(),
+                contact,
+                fields: cleaned.clone(),
+            });
+            self.accounts()
+                .update_custom_fields(&scope, &cleaned, &[event])
+                .await?;
+        }
+        self.account_overview(actor).await
     }
 
     /// The active account's details.

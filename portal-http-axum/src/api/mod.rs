@@ -37,7 +37,7 @@ pub fn routes() -> Router<AppState> {
         .route("/me/password", post(me::change_password))
         .route("/me/active-account", put(me::switch_account))
         .route("/dashboard", get(me::dashboard))
-        .route("/account", get(me::account))
+        .route("/account", get(me::account).patch(me::update_account))
         .merge(billing::routes())
         // Responses carry bearer tokens and customer data: never cached.
         .layer(SetResponseHeaderLayer::if_not_present(
@@ -63,6 +63,7 @@ pub fn routes() -> Router<AppState> {
         me::switch_account,
         me::dashboard,
         me::account,
+        me::update_account,
         billing::summary,
         billing::list_invoices,
         billing::get_invoice,

@@ -51,6 +51,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/account", get(portal::account))
         .route("/account/password", post(portal::change_password))
+        .route("/account/fields", post(portal::update_fields))
         .route("/switch-account", post(portal::switch_account))
         .merge(billing::routes())
 }

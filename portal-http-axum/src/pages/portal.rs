@@ -1,6 +1,8 @@
 //! The logged-in pages: dashboard, account, change password, and the
 //! account switcher for contacts with several accounts.
 
+use std::collections::BTreeMap;
+
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -8,6 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use secrecy::SecretString;
 use serde::Deserialize;
 
+use portal_core::access::Permission;
 use portal_core::dashboard::Dashboard;
 use portal_core::identity::Contact;
 use portal_core::shared::AccountId;
@@ -89,6 +92,9 @@ struct AccountPage {
     address_lines: Vec<String>,
     contact: Contact,
     role: &'static str,
+    /// Whether the contact may change custom fields and there are any to
+    /// change.
+    may_edit: bool,
 }
 
 async fn account_page(
@@ -104,6 +110,11 @@ async fn account_page(
         Ok(overview) => render(
             status,
             &AccountPage {
+                may_edit: auth.membership.role.grants(Permission::EditAccount)
+                    && overview
+                        .custom_fields
+                        .values()
+                        .any(|(_, editable)| *editable),
                 layout: layout(state, "Account", "account", context, csrf, auth),
                 error,
                 notice,
@@ -130,9 +141,49 @@ pub async fn account(
     PageUser(auth): PageUser,
     axum::extract::Query(query): axum::extract::Query<AccountQuery>,
 ) -> Response {
-    let notice = (query.done.as_deref() == Some("password"))
-        .then(|| "Your password was changed. Your other sessions were logged out.".to_owned());
+    let notice = match query.done.as_deref() {
+        Some("password") => {
+            Some("Your password was changed. Your other sessions were logged out.".to_owned())
+        }
+        Some("fields") => Some("Your details were saved.".to_owned()),
+        _ => None,
+    };
     account_page(&state, &context, &csrf, &auth, StatusCode::OK, None, notice).await
+}
+
+/// `POST /account/fields`: the editable custom fields, as `field:<name>`.
+pub async fn update_fields(
+    State(state): State<AppState>,
+    context: RequestContext,
+    csrf: Csrf,
+    PageUser(auth): PageUser,
+    CsrfForm(form): CsrfForm<BTreeMap<String, String>>,
+) -> Response {
+    let changes: BTreeMap<String, String> = form
+        .into_iter()
+        .filter_map(|(key, value)| Some((key.strip_prefix("field:")?.to_owned(), value)))
+        .collect();
+    match state
+        .portal
+        .update_custom_fields(&auth.actor, &changes)
+        .await
+    {
+        Ok(_) => Redirect::to(&format!("{}/account?done=fields", context.base)).into_response(),
+        Err(error @ PortalError::InvalidInput { .. }) => {
+            let status = status_of(&error);
+            account_page(
+                &state,
+                &context,
+                &csrf,
+                &auth,
+                status,
+                Some(error.to_string()),
+                None,
+            )
+            .await
+        }
+        Err(error) => error_page(&context, error),
+    }
 }
 
 #[derive(Deserialize)]

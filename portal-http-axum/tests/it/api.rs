@@ -386,3 +386,38 @@ async fn api_log_ins_are_rate_limited_per_client() {
         "another client is not limited"
     );
 }
+
+#[tokio::test]
+async fn editable_custom_fields_are_patched_over_the_api_and_no_others() {
+    let mut settings = demo_settings();
+    settings.visible_custom_fields = vec!["Gate code".into(), "Preferred day".into()];
+    settings.editable_custom_fields = vec!["Preferred day".into()];
+    let app = TestApp::with_settings(settings).await;
+    app.register("ada@example.com").await;
+    let token = app.api_token("ada@example.com").await;
+    let patch = |body: serde_json::Value| {
+        json_request("PATCH", "/portal/api/v1/account", Some(&token), &body)
+    };
+
+    let saved = app
+        .send(patch(
+            serde_json::json!({"custom_fields": {"Preferred day": "Friday"}}),
+        ))
+        .await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    assert_eq!(saved.json()["custom_fields"]["Preferred day"], "Friday");
+    assert_eq!(saved.json()["custom_fields"]["Gate code"], "4321");
+
+    let refused = app
+        .send(patch(
+            serde_json::json!({"custom_fields": {"Gate code": "0000"}}),
+        ))
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused.json()["field"], "custom_fields");
+    let read = app
+        .send(get_request("/portal/api/v1/account", Some(&token)))
+        .await;
+    assert_eq!(read.json()["custom_fields"]["Gate code"], "4321");
+    assert_eq!(read.json()["custom_fields"]["Preferred day"], "Friday");
+}

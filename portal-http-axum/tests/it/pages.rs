@@ -584,6 +584,78 @@ async fn the_account_page_shows_details_and_visible_custom_fields() {
     }
 }
 
+/// Account A's custom fields as stored.
+async fn custom_fields_of(app: &TestApp) -> std::collections::BTreeMap<String, String> {
+    use portal_core::ports::AccountStore;
+    app.store
+        .account(app.tenant_id(), app.seeded.account_a)
+        .await
+        .unwrap()
+        .unwrap()
+        .custom_fields
+}
+
+#[tokio::test]
+async fn editable_custom_fields_can_be_changed_from_the_account_page_and_no_others() {
+    let mut settings = demo_settings();
+    settings.visible_custom_fields = vec!["Gate code".into(), "Preferred day".into()];
+    settings.editable_custom_fields = vec!["Preferred day".into()];
+    let app = TestApp::with_settings(settings).await;
+    app.register("ada@example.com").await;
+    let mut ada = app.logged_in("ada@example.com").await;
+    let page = ada.get("/portal/account").await;
+    assert!(page.body.contains("name=\"field:Preferred day\""));
+    assert!(!page.body.contains("name=\"field:Gate code\""));
+    let saved = ada
+        .post_form(
+            "/portal/account/fields",
+            &[("field:Preferred day", "Friday")],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    assert!(
+        ada.get(saved.location())
+            .await
+            .body
+            .contains("Your details were saved.")
+    );
+    assert_eq!(
+        custom_fields_of(&app)
+            .await
+            .get("Preferred day")
+            .map(String::as_str),
+        Some("Friday")
+    );
+
+    // A field the business does not let customers edit: refused, unchanged.
+    let refused = ada
+        .post_form("/portal/account/fields", &[("field:Gate code", "0000")])
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("cannot be changed here"));
+    assert_eq!(
+        custom_fields_of(&app)
+            .await
+            .get("Gate code")
+            .map(String::as_str),
+        Some("4321")
+    );
+
+    // On account C Ada is a member, who may not edit the account.
+    let c = app.seeded.account_c.to_string();
+    ada.post_form("/portal/switch-account", &[("account_id", c.as_str())])
+        .await;
+    let page = ada.get("/portal/account").await;
+    assert!(!page.body.contains("name=\"field:"));
+    let forbidden = ada
+        .post_form(
+            "/portal/account/fields",
+            &[("field:Preferred day", "Monday")],
+        )
+        .await;
+    assert_eq!(forbidden.status, StatusCode::FORBIDDEN);
+}
+
 #[tokio::test]
 async fn a_contact_with_two_accounts_switches_and_everything_follows() {
     let app = TestApp::new().await;

@@ -1,12 +1,17 @@
 //! Accounts and their communications log on either database.
 
+use std::collections::BTreeMap;
+
+use portal_core::access::AccountScope;
 use portal_core::accounts::{Account, AccountUpsert, Communication};
 use portal_core::outbox::OutboxMessage;
 use portal_core::ports::StoreError;
 use portal_core::shared::{AccountId, EmailAddress, ExternalId, PhoneNumber, PostalCode, TenantId};
 
 use super::outbox::enqueue;
-use super::{Arg, Conn, Db, Tx};
+use uuid::Uuid;
+
+use super::{Arg, Conn, Db, Dialect, Tx};
 use crate::error::{backend, store_error};
 use crate::rows::{AccountRow, accounts};
 
@@ -131,6 +136,45 @@ pub(crate) async fn set_portal_enabled<DB: Db>(
     if done == 0 {
         return Err(StoreError::NotFound);
     }
+    enqueue(conn, tenant, messages).await?;
+    tx.commit().await.map_err(store_error)
+}
+
+/// Sets some of the account's custom fields, under the account's row lock
+/// (PostgreSQL) or the write lock (SQLite), so two edits of different
+/// fields both survive; writes `messages` with it.
+pub(crate) async fn update_custom_fields<DB: Db>(
+    mut tx: Tx<DB>,
+    scope: &AccountScope,
+    changes: &BTreeMap<String, String>,
+    messages: &[OutboxMessage],
+) -> Result<(), StoreError> {
+    let conn = &mut *tx;
+    let (tenant, id) = (scope.tenant(), scope.account());
+    conn.fetch_optional::<(Uuid,)>(
+        DB::Connection::LOCK_ACCOUNT,
+        &[Arg::Id(tenant.as_uuid()), Arg::Id(id.as_uuid())],
+    )
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    let mut fields = account(conn, tenant, id)
+        .await?
+        .ok_or(StoreError::NotFound)?
+        .custom_fields;
+    fields.extend(
+        changes
+            .iter()
+            .map(|(name, value)| (name.clone(), value.clone())),
+    );
+    conn.execute(
+        "UPDATE accounts SET custom_fields = $3 WHERE tenant_id = $1 AND id = $2",
+        &[
+            Arg::Id(tenant.as_uuid()),
+            Arg::Id(id.as_uuid()),
+            Arg::Fields(&fields),
+        ],
+    )
+    .await?;
     enqueue(conn, tenant, messages).await?;
     tx.commit().await.map_err(store_error)
 }

@@ -106,6 +106,16 @@ macro_rules! impl_ports {
                     .await
             }
 
+            async fn update_custom_fields(
+                &self,
+                scope: &AccountScope,
+                changes: &std::collections::BTreeMap<String, String>,
+                messages: &[OutboxMessage],
+            ) -> Result<(), StoreError> {
+                let tx = self.begin().await?;
+                accounts::update_custom_fields(tx, scope, changes, messages).await
+            }
+
             async fn record_communication(
                 &self,
                 tenant: TenantId,

@@ -7,7 +7,7 @@ use portal_core::outbox::{DomainEvent, OutboxMessage};
 use portal_core::ports::StoreError;
 use portal_core::shared::{AccountId, CommunicationId, EmailAddress, PhoneNumber, PostalCode};
 
-use crate::harness::{TestDb, account, account_upsert, conformance, now, tenant};
+use crate::harness::{TestDb, account, account_upsert, conformance, mail, now, tenant};
 
 conformance!(
     upserting_an_account_twice_leaves_one_row_and_keeps_its_id,
@@ -16,6 +16,7 @@ conformance!(
     switching_the_portal_writes_its_message_in_the_same_transaction,
     known_facts_match_only_when_phone_email_and_postal_code_all_match,
     a_communication_needs_an_account_of_the_tenant,
+    custom_field_edits_merge_into_the_account_with_their_message,
 );
 
 async fn upserting_an_account_twice_leaves_one_row_and_keeps_its_id(db: TestDb) {
@@ -203,4 +204,45 @@ async fn a_communication_needs_an_account_of_the_tenant(db: TestDb) {
         .await
         .unwrap();
     assert_eq!(db.count("SELECT COUNT(*) FROM communications").await, 1);
+}
+
+async fn custom_field_edits_merge_into_the_account_with_their_message(db: TestDb) {
+    use portal_core::access::AccountScope;
+    use std::collections::BTreeMap;
+    let acme = tenant(&*db, "acme").await;
+    let other = tenant(&*db, "other").await;
+    let upsert = account_upsert("A-1", "Ada's Bakery", "ada@example.com", "555 010 0101");
+    let created = db.upsert_account(acme.id, &upsert).await.unwrap();
+    let scope = AccountScope::unchecked(acme.id, created.id);
+    let change = BTreeMap::from([("Preferred day".to_owned(), "Friday".to_owned())]);
+
+    db.update_custom_fields(&scope, &change, &[mail("host@acme.test")])
+        .await
+        .unwrap();
+
+    let fields = db
+        .account(acme.id, created.id)
+        .await
+        .unwrap()
+        .unwrap()
+        .custom_fields;
+    // The edit is added; the host's other fields stay.
+    assert_eq!(
+        fields.get("Preferred day").map(String::as_str),
+        Some("Friday")
+    );
+    assert_eq!(
+        fields.get("Gate code"),
+        upsert.custom_fields.get("Gate code")
+    );
+    assert_eq!(db.count("SELECT COUNT(*) FROM outbox").await, 1);
+
+    // Another tenant's scope on the same account id finds nothing and
+    // writes nothing.
+    let foreign = AccountScope::unchecked(other.id, created.id);
+    let refused = db
+        .update_custom_fields(&foreign, &change, &[mail("x@y.test")])
+        .await;
+    assert!(matches!(refused, Err(StoreError::NotFound)), "{refused:?}");
+    assert_eq!(db.count("SELECT COUNT(*) FROM outbox").await, 1);
 }
