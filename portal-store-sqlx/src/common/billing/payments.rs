@@ -338,11 +338,16 @@ macro_rules! held_sql {
     };
 }
 
-/// The invoices a payment (`$2`) holds on (`$1` tenant).
+/// The invoices a payment (`$2`) of the tenant (`$1`) holds on. The
+/// tenant is checked on the allocation rows, not on `invoices`: with
+/// `invoices.tenant_id` in the outer condition SQLite's planner took an
+/// index led by the tenant and went through all its invoices (7 payments
+/// a second on the benchmark's 1,000,000), where this form can only be a
+/// primary-key lookup per held invoice.
 macro_rules! held_invoices_sql {
     () => {
-        "tenant_id = $1 AND id IN ( \
-             SELECT invoice_id FROM allocations WHERE payment_id = $2 AND state = 'held')"
+        "id IN (SELECT invoice_id FROM allocations \
+                WHERE payment_id = $2 AND state = 'held' AND tenant_id = $1)"
     };
 }
 
@@ -482,9 +487,11 @@ pub(crate) async fn settle_payment<DB: Db>(
     let args = [Arg::Id(tenant_id), Arg::Id(payment), Arg::Time(at)];
     if <DB::Connection as Dialect>::ROW_LOCKS {
         conn.execute(
-            "SELECT id FROM invoices WHERE tenant_id = $1 AND id IN ( \
-                 SELECT invoice_id FROM allocations WHERE payment_id = $2 AND state = 'held') \
-             ORDER BY id FOR NO KEY UPDATE",
+            concat!(
+                "SELECT id FROM invoices WHERE ",
+                held_invoices_sql!(),
+                " ORDER BY id FOR NO KEY UPDATE"
+            ),
             &args[..2],
         )
         .await?;
