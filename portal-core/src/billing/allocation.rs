@@ -14,6 +14,8 @@
 //!   first one the rest does not cover. Nothing is ever dropped: the
 //!   allocations plus `unallocated` always equal the amount.
 
+use std::collections::{HashMap, HashSet};
+
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -138,13 +140,17 @@ pub fn allocate_selection(
     currency: Currency,
     partial_allowed: bool,
 ) -> Result<Vec<Allocation>, PortalError> {
+    // Linear in the invoices: one map of what is payable (the first entry
+    // of an id wins, as a scan would find it) and one set of ids seen.
+    let mut by_id: HashMap<InvoiceId, &PayableInvoice> = HashMap::with_capacity(payable.len());
+    for invoice in payable {
+        by_id.entry(invoice.id).or_insert(invoice);
+    }
+    let mut seen: HashSet<InvoiceId> = HashSet::with_capacity(chosen.len());
     let mut allocations: Vec<(&PayableInvoice, Decimal)> = Vec::with_capacity(chosen.len());
     for (id, amount) in chosen {
-        let invoice = payable
-            .iter()
-            .find(|invoice| invoice.id == *id)
-            .ok_or(PortalError::NotFound)?;
-        if allocations.iter().any(|(seen, _)| seen.id == *id) {
+        let invoice = *by_id.get(id).ok_or(PortalError::NotFound)?;
+        if !seen.insert(*id) {
             return Err(PortalError::invalid(
                 "invoices",
                 format!("lists invoice {} twice", invoice.number),

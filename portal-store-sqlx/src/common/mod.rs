@@ -118,6 +118,11 @@ pub(crate) trait Dialect {
     /// PostgreSQL. Id order, like every other payment lock, so two writers
     /// taking credit never wait on each other in a circle.
     const LOCK_CREDIT_SOURCES: &'static str;
+    /// Whether the database takes row locks, so that a statement writing
+    /// several rows must first lock them in the one order (PostgreSQL:
+    /// `SELECT ... ORDER BY id FOR NO KEY UPDATE`). SQLite has none: a
+    /// write transaction holds the whole database's write lock.
+    const ROW_LOCKS: bool;
     /// [`identity::session_context_sql`] with the contact's memberships as
     /// a JSON list of [`crate::rows::MembershipRow`] objects, by account
     /// name, number and id (`[]` when none).

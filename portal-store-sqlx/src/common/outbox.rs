@@ -17,26 +17,37 @@ use super::{Arg, Conn, Db, Tx};
 use crate::error::store_error;
 use crate::rows::{OutboxRow, error_text, outbox_items};
 
+/// How many outbox rows one prebuilt insert writes at most.
+const ENQUEUE_CHUNK: usize = 4;
+
+/// The outbox insert of one to [`ENQUEUE_CHUNK`] rows: `$1` tenant, `$2`
+/// due, then each row's id and payload.
+const ENQUEUE: [&str; ENQUEUE_CHUNK] = [
+    "INSERT INTO outbox (id, tenant_id, payload, due_at) VALUES ($3, $1, $4, $2)",
+    "INSERT INTO outbox (id, tenant_id, payload, due_at) VALUES ($3, $1, $4, $2), \
+         ($5, $1, $6, $2)",
+    "INSERT INTO outbox (id, tenant_id, payload, due_at) VALUES ($3, $1, $4, $2), \
+         ($5, $1, $6, $2), ($7, $1, $8, $2)",
+    "INSERT INTO outbox (id, tenant_id, payload, due_at) VALUES ($3, $1, $4, $2), \
+         ($5, $1, $6, $2), ($7, $1, $8, $2), ($9, $1, $10, $2)",
+];
+
 /// Writes `messages` to the outbox on the caller's transaction, so they
-/// commit or roll back with the change that caused them. They are due at
-/// once: `due_at` is the epoch, whatever the clock of the worker that
-/// claims them says.
+/// commit or roll back with the change that caused them, in one statement
+/// for up to [`ENQUEUE_CHUNK`] of them (on SQLite every statement is a
+/// round trip to the writer's thread). They are due at once: `due_at` is
+/// the epoch, whatever the clock of the worker that claims them says.
 pub(crate) async fn enqueue<C: Conn>(
     conn: &mut C,
     tenant: TenantId,
     messages: &[OutboxMessage],
 ) -> Result<(), StoreError> {
-    for message in messages {
-        conn.execute(
-            "INSERT INTO outbox (id, tenant_id, payload, due_at) VALUES ($1, $2, $3, $4)",
-            &[
-                Arg::Id(OutboxId::new().as_uuid()),
-                Arg::Id(tenant.as_uuid()),
-                Arg::Message(message),
-                Arg::Time(DateTime::UNIX_EPOCH),
-            ],
-        )
-        .await?;
+    for chunk in messages.chunks(ENQUEUE_CHUNK) {
+        let mut args = vec![Arg::Id(tenant.as_uuid()), Arg::Time(DateTime::UNIX_EPOCH)];
+        for message in chunk {
+            args.extend([Arg::Id(OutboxId::new().as_uuid()), Arg::Message(message)]);
+        }
+        conn.execute(ENQUEUE[chunk.len() - 1], &args).await?;
     }
     Ok(())
 }

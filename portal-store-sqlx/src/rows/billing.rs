@@ -212,6 +212,15 @@ pub(crate) struct PaymentListRow {
     pub(crate) full_count: i64,
 }
 
+/// A payment as its settling update returns it, with how many invoices it
+/// held on (which the invoices' update must all change).
+#[derive(FromRow)]
+pub(crate) struct SettledRow {
+    #[sqlx(flatten)]
+    pub(crate) payment: PaymentRow,
+    pub(crate) held_invoices: i64,
+}
+
 /// A payment's share of one invoice (its allocation rows summed per
 /// invoice).
 #[derive(FromRow)]

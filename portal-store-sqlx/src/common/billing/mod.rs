@@ -56,6 +56,7 @@ use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use super::{Arg, Conn, tenancy};
+use crate::error::backend;
 use crate::rows::billing::to_minor;
 
 /// The columns [`crate::rows::billing::InvoiceRow`] reads, from
@@ -133,43 +134,26 @@ async fn tenant_currency<C: Conn>(conn: &mut C, tenant: TenantId) -> Result<Curr
     Ok(tenant.settings.currency())
 }
 
-/// How money comes onto an invoice from a payment.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Take {
-    /// Held by a pending payment (`pending` grows; status stays).
-    Hold,
-    /// Applied at once (`paid` grows; status follows).
-    Apply,
-}
-
-/// Takes `amount` (minor units) of what the owner's invoice has payable,
-/// as a hold or applied, in one conditional update: only an unpaid
-/// invoice of this account whose `total - paid - pending` covers it. When
-/// nothing matched, a second read tells `NotFound` (not the account's)
-/// from `Conflict` (too little payable, naming the invoice).
+/// Applies `amount` (minor units) of what the owner's invoice has
+/// payable, in one conditional update: only an unpaid invoice of this
+/// account whose `total - paid - pending` covers it. When nothing matched,
+/// a second read tells `NotFound` (not the account's) from `Conflict` (too
+/// little payable, naming the invoice). A portal payment's holds take the
+/// same condition in [`hold_shares`].
 async fn take_payable<C: Conn>(
     conn: &mut C,
     owner: Owner,
     invoice: Uuid,
     amount: i64,
-    take: Take,
     at: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    let sql = match take {
-        Take::Hold => {
-            "UPDATE invoices SET pending_minor = pending_minor + $4, updated_at = $5 \
-             WHERE tenant_id = $1 AND account_id = $2 AND id = $3 \
-               AND status IN ('open', 'partially_paid') \
-               AND total_minor - paid_minor - pending_minor >= $4"
-        }
-        Take::Apply => concat!(
-            "UPDATE invoices SET paid_minor = paid_minor + $4, updated_at = $5, status = ",
-            invoice_status!("paid_minor + $4", "total_minor"),
-            " WHERE tenant_id = $1 AND account_id = $2 AND id = $3 \
-               AND status IN ('open', 'partially_paid') \
-               AND total_minor - paid_minor - pending_minor >= $4"
-        ),
-    };
+    let sql = concat!(
+        "UPDATE invoices SET paid_minor = paid_minor + $4, updated_at = $5, status = ",
+        invoice_status!("paid_minor + $4", "total_minor"),
+        " WHERE tenant_id = $1 AND account_id = $2 AND id = $3 \
+           AND status IN ('open', 'partially_paid') \
+           AND total_minor - paid_minor - pending_minor >= $4"
+    );
     let args = [
         Arg::Id(owner.tenant),
         Arg::Id(owner.account),
@@ -180,18 +164,104 @@ async fn take_payable<C: Conn>(
     if conn.execute(sql, &args).await? == 1 {
         return Ok(());
     }
+    Err(refusal(conn, owner, invoice).await)
+}
+
+/// Why a take of the owner's invoice matched nothing: `NotFound` when it
+/// is not the account's, else `Conflict` naming it (too little payable).
+async fn refusal<C: Conn>(conn: &mut C, owner: Owner, invoice: Uuid) -> StoreError {
     let number = conn
         .fetch_optional::<(String,)>(
             "SELECT number FROM invoices WHERE tenant_id = $1 AND account_id = $2 AND id = $3",
-            &args[..3],
+            &[
+                Arg::Id(owner.tenant),
+                Arg::Id(owner.account),
+                Arg::Id(invoice),
+            ],
         )
-        .await?;
+        .await;
     match number {
-        None => Err(StoreError::NotFound),
-        Some((number,)) => Err(StoreError::Conflict(format!(
-            "invoice {number} has less than that payable"
-        ))),
+        Err(error) => error,
+        Ok(None) => StoreError::NotFound,
+        Ok(Some((number,))) => {
+            StoreError::Conflict(format!("invoice {number} has less than that payable"))
+        }
     }
+}
+
+/// How many invoices (or rows) one prebuilt multi-row statement takes at
+/// most; more are written in chunks of this many.
+const CHUNK: usize = 4;
+
+/// The row lock (PostgreSQL only, in id order) and the hold of one chunk
+/// of shares: `$1` tenant, `$2` account, `$3` time, then each invoice's id
+/// and amount. The hold is [`take_payable`]'s conditional update for all
+/// of them at once, returning the ids it held on.
+macro_rules! hold_sql {
+    ($id0:literal $amount0:literal $(, $id:literal $amount:literal)*) => {
+        (
+            concat!(
+                "SELECT id FROM invoices WHERE tenant_id = $1 AND account_id = $2 \
+                   AND id IN (", $id0, $(", ", $id,)* ") \
+                 ORDER BY id FOR NO KEY UPDATE"
+            ),
+            concat!(
+                "UPDATE invoices SET pending_minor = pending_minor + CASE id WHEN ", $id0,
+                " THEN ", $amount0, $(" WHEN ", $id, " THEN ", $amount,)* " END, \
+                     updated_at = $3 \
+                 WHERE tenant_id = $1 AND account_id = $2 AND id IN (", $id0, $(", ", $id,)* ") \
+                   AND status IN ('open', 'partially_paid') \
+                   AND total_minor - paid_minor - pending_minor >= CASE id WHEN ", $id0,
+                " THEN ", $amount0, $(" WHEN ", $id, " THEN ", $amount,)* " END \
+                 RETURNING id"
+            ),
+        )
+    };
+}
+
+/// [`hold_sql`] for one to [`CHUNK`] invoices.
+const HOLDS: [(&str, &str); CHUNK] = [
+    hold_sql!("$4" "$5"),
+    hold_sql!("$4" "$5", "$6" "$7"),
+    hold_sql!("$4" "$5", "$6" "$7", "$8" "$9"),
+    hold_sql!("$4" "$5", "$6" "$7", "$8" "$9", "$10" "$11"),
+];
+
+/// Holds each amount (minor units) on its invoice of the owner: the same
+/// conditional update as [`take_payable`] (growing `pending`), one
+/// statement for up to [`CHUNK`] invoices instead of one each (on SQLite
+/// every statement is a round trip to the writer's thread under the write
+/// lock). `shares` are in invoice id order, each invoice once. When an
+/// invoice did not take its share, the first such (in id order) is
+/// refused as [`take_payable`] would, and the caller's rollback undoes the
+/// others. On PostgreSQL the chunk's rows are locked in id order first, so
+/// the lock order stays that of every other write.
+async fn hold_shares<C: Conn>(
+    conn: &mut C,
+    owner: Owner,
+    shares: &[(Uuid, i64)],
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    for chunk in shares.chunks(CHUNK) {
+        let (lock, hold) = HOLDS[chunk.len() - 1];
+        let mut args = vec![Arg::Id(owner.tenant), Arg::Id(owner.account), Arg::Time(at)];
+        for &(invoice, amount) in chunk {
+            args.extend([Arg::Id(invoice), Arg::Int(amount)]);
+        }
+        if C::ROW_LOCKS {
+            conn.execute(lock, &args).await?;
+        }
+        let held = conn.fetch_all::<(Uuid,)>(hold, &args).await?;
+        if held.len() != chunk.len() {
+            let refused = chunk
+                .iter()
+                .map(|&(invoice, _)| invoice)
+                .find(|invoice| !held.iter().any(|(id,)| id == invoice))
+                .ok_or_else(|| backend("a hold matched an invoice it did not name"))?;
+            return Err(refusal(conn, owner, refused).await);
+        }
+    }
+    Ok(())
 }
 
 /// What an allocation row is.
@@ -234,4 +304,70 @@ async fn insert_allocation<C: Conn>(
     )
     .await
     .map(drop)
+}
+
+/// One multi-row insert of allocation rows: `$1` tenant, `$2` account,
+/// `$3` payment, `$4` state, `$5` created, `$6` applied at, then each row's
+/// id, invoice and amount.
+macro_rules! allocations_sql {
+    ($row0:literal $(, $row:literal)*) => {
+        concat!(
+            "INSERT INTO allocations \
+                 (id, tenant_id, account_id, payment_id, invoice_id, amount_minor, state, \
+                  created_at, applied_at) \
+             VALUES ", $row0, $(", ", $row,)*
+        )
+    };
+}
+
+/// [`allocations_sql`] for one to [`CHUNK`] rows.
+const INSERT_ALLOCATIONS: [&str; CHUNK] = [
+    allocations_sql!("($7, $1, $2, $3, $8, $9, $4, $5, $6)"),
+    allocations_sql!(
+        "($7, $1, $2, $3, $8, $9, $4, $5, $6)",
+        "($10, $1, $2, $3, $11, $12, $4, $5, $6)"
+    ),
+    allocations_sql!(
+        "($7, $1, $2, $3, $8, $9, $4, $5, $6)",
+        "($10, $1, $2, $3, $11, $12, $4, $5, $6)",
+        "($13, $1, $2, $3, $14, $15, $4, $5, $6)"
+    ),
+    allocations_sql!(
+        "($7, $1, $2, $3, $8, $9, $4, $5, $6)",
+        "($10, $1, $2, $3, $11, $12, $4, $5, $6)",
+        "($13, $1, $2, $3, $14, $15, $4, $5, $6)",
+        "($16, $1, $2, $3, $17, $18, $4, $5, $6)"
+    ),
+];
+
+/// Records a payment's shares (invoice, amount), one statement for up to
+/// [`CHUNK`] rows.
+async fn insert_allocations<C: Conn>(
+    conn: &mut C,
+    owner: Owner,
+    payment: Uuid,
+    shares: &[(Uuid, i64)],
+    share: Share,
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let (state, applied_at) = match share {
+        Share::Held => ("held", None),
+        Share::Applied => ("applied", Some(at)),
+    };
+    for chunk in shares.chunks(CHUNK) {
+        let mut args = vec![
+            Arg::Id(owner.tenant),
+            Arg::Id(owner.account),
+            Arg::Id(payment),
+            Arg::Text(state),
+            Arg::Time(at),
+            Arg::OptTime(applied_at),
+        ];
+        for &(invoice, amount) in chunk {
+            args.extend([Arg::Id(Uuid::now_v7()), Arg::Id(invoice), Arg::Int(amount)]);
+        }
+        conn.execute(INSERT_ALLOCATIONS[chunk.len() - 1], &args)
+            .await?;
+    }
+    Ok(())
 }

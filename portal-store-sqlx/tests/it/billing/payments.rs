@@ -20,6 +20,7 @@ conformance!(
     a_failed_payment_releases_its_holds,
     a_late_success_for_a_failed_payment_becomes_account_credit_once,
     holding_more_than_is_payable_is_refused_naming_the_invoice_and_writes_nothing,
+    a_payment_over_more_invoices_than_one_statement_takes_holds_and_settles_them_all,
     a_reused_key_replays_reports_in_progress_or_is_refused,
     credit_is_applied_from_the_oldest_payment_and_never_beyond_what_there_is,
     the_payments_page_is_newest_first_with_allocations_and_the_summary_adds_up,
@@ -707,4 +708,93 @@ async fn the_payments_page_is_newest_first_with_allocations_and_the_summary_adds
         ),
         (usd(0), 0, None)
     );
+}
+
+/// Holds, allocation rows and outbox rows are written a few to a
+/// statement: a payment over six invoices (two chunks) and five messages
+/// must behave as one over one, and a refusal in the second chunk must
+/// name its invoice and write nothing.
+async fn a_payment_over_more_invoices_than_one_statement_takes_holds_and_settles_them_all(
+    db: TestDb,
+) {
+    let books = Books::new(&*db).await;
+    let scope = books.scope();
+    let mut invoices = Vec::new();
+    for n in 1..=6 {
+        let number = format!("M-{n}");
+        let due = format!("2030-03-0{n}");
+        invoices.push(invoice(&*db, &books.account, &number, "2030-02-01", &due, 1_000).await);
+    }
+    // Too much on the invoice with the highest id: refused, nothing held.
+    let mut by_id: Vec<&_> = invoices.iter().collect();
+    by_id.sort_by_key(|invoice| invoice.id);
+    let last = by_id[5];
+    let shares: Vec<_> = by_id
+        .iter()
+        .map(|&invoice| (invoice, if invoice.id == last.id { 1_001 } else { 500 }))
+        .collect();
+    let over = intent("key-00001", 3_501, &shares, now());
+    match db.begin_payment(&scope, &over).await {
+        Err(StoreError::Conflict(text)) => assert!(text.contains(&last.number), "{text}"),
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+    assert_eq!(db.count("SELECT COUNT(*) FROM payments").await, 0);
+    assert_eq!(db.count("SELECT COUNT(*) FROM allocations").await, 0);
+    for invoice in &invoices {
+        assert_eq!(reread(&*db, &scope, invoice).await.amount_pending, usd(0));
+    }
+
+    // 1,000 on the first three, 250 on the last three.
+    let shares: Vec<_> = invoices
+        .iter()
+        .enumerate()
+        .map(|(n, invoice)| (invoice, if n < 3 { 1_000 } else { 250 }))
+        .collect();
+    let pay = intent("key-00002", 3_750, &shares, now());
+    assert_eq!(
+        db.begin_payment(&scope, &pay).await.unwrap(),
+        PaymentStart::Started
+    );
+    assert_eq!(db.count("SELECT COUNT(*) FROM allocations").await, 6);
+    for (invoice, cents) in &shares {
+        assert_eq!(
+            reread(&*db, &scope, invoice).await.amount_pending,
+            usd(*cents)
+        );
+    }
+    let success = Settlement::Succeeded {
+        reference: "ch_many".into(),
+    };
+    let messages: Vec<_> = (1..=5).map(|n| mail(&format!("m{n}@b.test"))).collect();
+    let settled = db
+        .settle_payment(books.tenant.id, pay.id, &success, now(), &messages)
+        .await
+        .unwrap();
+    assert_eq!(settled.payment.status, PaymentStatus::Succeeded);
+    assert_eq!(settled.payment.applied, usd(3_750));
+    let numbers: Vec<_> = settled
+        .allocations
+        .iter()
+        .map(|allocation| allocation.invoice_number.as_str())
+        .collect();
+    assert_eq!(numbers, ["M-1", "M-2", "M-3", "M-4", "M-5", "M-6"]);
+    for (n, (invoice, cents)) in shares.iter().enumerate() {
+        let now_ = reread(&*db, &scope, invoice).await;
+        assert_eq!(
+            (now_.amount_pending, now_.amount_paid),
+            (usd(0), usd(*cents))
+        );
+        let status = if n < 3 {
+            InvoiceStatus::Paid
+        } else {
+            InvoiceStatus::PartiallyPaid
+        };
+        assert_eq!(now_.status, status);
+    }
+    let written = db
+        .claim_outbox(now(), now() + Duration::minutes(5), 100)
+        .await
+        .unwrap();
+    assert_eq!(written.len(), 5, "every message, once");
+    check_books(&*db, &scope).await;
 }
