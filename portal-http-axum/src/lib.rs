@@ -20,6 +20,7 @@
 //! `security` (cookies, CSRF, auth extractors), `error` (problem+json),
 //! `pages` (HTML), `api` (JSON + OpenAPI).
 
+mod amount;
 mod api;
 pub mod config;
 mod context;

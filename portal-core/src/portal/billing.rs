@@ -14,7 +14,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
 
-use super::Portal;
+use super::{Portal, acting_contact};
 use crate::access::{AccessError, AccountScope, Actor, Permission};
 use crate::billing::{
     AccountSummary, Allocation, AllocationPlan, AutopayConsent, ChargeOutcome, ChargeRequest,
@@ -1136,14 +1136,6 @@ impl Portal {
             other => other.map(|_| ()),
         }
     }
-}
-
-/// The contact behind a write; staff, who only read, never get this far
-/// (`authorize` refuses them every write permission), but the type says so.
-fn acting_contact(actor: &Actor) -> Result<ContactId, PortalError> {
-    actor
-        .contact()
-        .ok_or(PortalError::Forbidden(AccessError::ReadOnly))
 }
 
 /// What a retried payment request gets: the first attempt's result, or why

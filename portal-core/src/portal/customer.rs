@@ -55,9 +55,7 @@ impl Portal {
         changes: &BTreeMap<String, String>,
     ) -> Result<AccountOverview, PortalError> {
         let (tenant, scope) = self.authorize(actor, Permission::EditAccount).await?;
-        let contact = actor
-            .contact()
-            .ok_or(PortalError::Forbidden(crate::access::AccessError::ReadOnly))?;
+        let contact = super::acting_contact(actor)?;
         let editable = &tenant.settings.editable_custom_fields;
         let mut cleaned = BTreeMap::new();
         for (name, value) in changes {

@@ -281,6 +281,14 @@ impl Portal {
     }
 }
 
+/// The contact behind a write; staff, who only read, never get this far
+/// (`authorize` refuses them every write permission), but the type says so.
+fn acting_contact(actor: &Actor) -> Result<crate::shared::ContactId, PortalError> {
+    actor
+        .contact()
+        .ok_or(PortalError::Forbidden(crate::access::AccessError::ReadOnly))
+}
+
 /// The store ports the facade uses, one per context. Usually all are the
 /// same adapter ([`Stores::from_store`]).
 #[derive(Clone)]

@@ -91,20 +91,13 @@ pub struct InvoiceAmount {
 /// and a leading minus are accepted (no exponents, no separators); the
 /// core then checks sign and decimals against the currency.
 fn parse_amount(field: &'static str, text: &str) -> Result<Decimal, ApiError> {
-    let text = text.trim();
-    let plain = text
-        .strip_prefix('-')
-        .unwrap_or(text)
-        .chars()
-        .all(|c| c.is_ascii_digit() || c == '.');
-    match Decimal::from_str_exact(text) {
-        Ok(amount) if plain && !text.is_empty() => Ok(amount),
-        _ => Err(PortalError::invalid(
+    crate::amount::plain_decimal(text).ok_or_else(|| {
+        PortalError::invalid(
             field,
             "must be an amount written as a decimal string, such as \"120.50\"",
         )
-        .into()),
-    }
+        .into()
+    })
 }
 
 /// The ids and amounts of chosen invoices; a malformed id is invalid input.

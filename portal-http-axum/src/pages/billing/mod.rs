@@ -182,14 +182,9 @@ fn parse_amount(field: &'static str, text: &str) -> Result<Option<Decimal>, Port
     if cleaned.is_empty() {
         return Ok(None);
     }
-    let plain = cleaned
-        .strip_prefix('-')
-        .unwrap_or(&cleaned)
-        .chars()
-        .all(|c| c.is_ascii_digit() || c == '.');
-    match Decimal::from_str_exact(&cleaned) {
-        Ok(amount) if plain => Ok(Some(amount)),
-        _ => Err(PortalError::invalid(
+    match crate::amount::plain_decimal(&cleaned) {
+        Some(amount) => Ok(Some(amount)),
+        None => Err(PortalError::invalid(
             field,
             format!(
                 "\"{}\" is not an amount; type digits only, such as 120.50",
