@@ -28,6 +28,7 @@ mod ports;
 mod tenancy;
 
 use std::collections::BTreeMap;
+use std::ops::DerefMut;
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -213,12 +214,14 @@ pub(crate) use impl_conn;
 pub(crate) trait Backend: Send + Sync {
     /// SQLite or PostgreSQL.
     type Db: Db;
+    /// A connection lent for reads.
+    type Reader: DerefMut<Target = <Self::Db as Database>::Connection> + Send;
     /// A write transaction.
     async fn begin(&self) -> Result<Tx<Self::Db>, StoreError>;
     /// A connection for one statement that writes.
     async fn writer(&self) -> Result<PoolConnection<Self::Db>, StoreError>;
     /// A connection for reads.
-    async fn reader(&self) -> Result<PoolConnection<Self::Db>, StoreError>;
+    async fn reader(&self) -> Result<Self::Reader, StoreError>;
 }
 
 /// Encodes `args` for database `DB`; `time` says how it stores a timestamp.

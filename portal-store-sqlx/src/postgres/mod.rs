@@ -41,9 +41,15 @@ pub struct PgStore {
 impl PgStore {
     /// Connects to the database the URL names (a pool of up to 10
     /// connections) and runs the migrations.
+    ///
+    /// The pool does not ping a connection before lending it: sqlx already
+    /// pings every connection handed back, so the one before was a second
+    /// round trip per statement. A connection that dies while idle (the
+    /// server restarted) fails the one statement that next uses it.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
         let pool = PgPoolOptions::new()
             .max_connections(MAX_CONNECTIONS)
+            .test_before_acquire(false)
             .connect(url)
             .await
             .map_err(store_error)?;
@@ -75,6 +81,7 @@ async fn begin(store: &PgStore) -> Result<sqlx::Transaction<'static, Postgres>, 
 #[async_trait]
 impl Backend for PgStore {
     type Db = Postgres;
+    type Reader = PoolConnection<Postgres>;
 
     async fn begin(&self) -> Result<sqlx::Transaction<'static, Postgres>, StoreError> {
         begin(self).await

@@ -8,13 +8,24 @@
 //! instead of waiting. So every write goes through a pool of exactly one
 //! connection, and starts with `BEGIN IMMEDIATE` (taking the write lock
 //! up front, which also covers a second process on the same file), while
-//! reads use their own pool and, thanks to WAL, never wait for the writer.
+//! reads use their own connections and, thanks to WAL, never wait for the
+//! writer.
+//!
+//! Readers are kept in a [`deadpool`] pool rather than sqlx's: sqlx pings
+//! every connection handed back to its pool, and on SQLite a ping is a
+//! round trip to the connection's worker thread, as costly as the query
+//! itself (a page's reads paid twice the thread switches). A file
+//! connection does not go stale, so nothing needs testing on its way back.
 
+use std::ops::{Deref, DerefMut};
 use std::str::FromStr;
 use std::time::Duration;
 
 use async_trait::async_trait;
+use deadpool::Runtime;
+use deadpool::unmanaged::{Object, Pool, PoolConfig};
 use portal_core::ports::StoreError;
+use sqlx::ConnectOptions;
 use sqlx::pool::PoolConnection;
 use sqlx::sqlite::{
     Sqlite, SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePool,
@@ -32,10 +43,13 @@ use crate::error::{backend, store_error};
 use crate::rows::micros;
 
 /// How many connections serve reads on a file database.
-const READERS: u32 = 8;
+const READERS: usize = 8;
 
 /// How long a connection waits for another process's lock before failing.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// How long a read waits for a free reader before failing (sqlx's default).
+const READER_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The store on SQLite: a file next to the host, or memory for tests and
 /// demos. Cheap to clone (the pools are shared).
@@ -50,8 +64,8 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// ```
 #[derive(Clone, Debug)]
 pub struct SqliteStore {
-    /// Reads; the same pool as `write` for an in-memory database.
-    read: SqlitePool,
+    /// Reads.
+    read: Readers,
     /// Writes: one connection, so writers queue here instead of failing.
     write: SqlitePool,
 }
@@ -86,13 +100,29 @@ impl SqliteStore {
             .map_err(store_error)?;
         // Migrate before readers open, so they see the finished schema.
         migrate(&write).await?;
-        let read = SqlitePoolOptions::new()
-            .max_connections(READERS)
-            .test_before_acquire(false)
-            .connect_with(options)
-            .await
-            .map_err(store_error)?;
-        Ok(Self { read, write })
+        if page_cache_is_shared(&write).await? {
+            tracing::warn!(
+                "SQLite was compiled with SQLITE_ENABLE_MEMORY_MANAGEMENT: its connections share \
+                 one page cache behind one lock, which slows concurrent reads; build with \
+                 LIBSQLITE3_FLAGS=\"-USQLITE_ENABLE_MEMORY_MANAGEMENT -DSQLITE_DEFAULT_MEMSTATUS=0\" \
+                 (see Portal's README, \"Embedding on SQLite\")"
+            );
+        }
+        let read = Pool::from_config(&PoolConfig {
+            max_size: READERS,
+            timeout: Some(READER_TIMEOUT),
+            runtime: Some(Runtime::Tokio1),
+        });
+        for _ in 0..READERS {
+            let reader = options.connect().await.map_err(store_error)?;
+            read.add(reader)
+                .await
+                .map_err(|(_, error)| backend(format!("adding a reader: {error}")))?;
+        }
+        Ok(Self {
+            read: Readers::Kept(read),
+            write,
+        })
     }
 
     /// A fresh, empty database in memory, migrated: for tests and demos.
@@ -114,9 +144,29 @@ impl SqliteStore {
             .map_err(store_error)?;
         migrate(&pool).await?;
         Ok(Self {
-            read: pool.clone(),
+            read: Readers::Writer,
             write: pool,
         })
+    }
+
+    /// Whether this process's SQLite shares one page cache among all its
+    /// connections: compiled with `SQLITE_ENABLE_MEMORY_MANAGEMENT`, as
+    /// libsqlite3-sys does unless `LIBSQLITE3_FLAGS` undefines it. Every
+    /// page a read touches then takes one process-wide lock; `connect`
+    /// logs a warning when it finds this.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), portal_core::ports::StoreError> {
+    /// use portal_store_sqlx::SqliteStore;
+    /// let store = SqliteStore::in_memory().await?;
+    /// // This workspace builds SQLite without it (.cargo/config.toml).
+    /// assert!(!store.page_cache_is_shared().await?);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn page_cache_is_shared(&self) -> Result<bool, StoreError> {
+        page_cache_is_shared(&self.write).await
     }
 
     /// The writer pool (one connection). Use it for anything that writes,
@@ -125,11 +175,63 @@ impl SqliteStore {
     pub fn pool(&self) -> &SqlitePool {
         &self.write
     }
+}
 
-    /// The reader pool (the writer pool for an in-memory database).
-    pub fn read_pool(&self) -> &SqlitePool {
-        &self.read
+/// Where a store's reads run.
+#[derive(Clone)]
+enum Readers {
+    /// A file database's reader connections.
+    Kept(Pool<SqliteConnection>),
+    /// An in-memory database's one connection, the writer's.
+    Writer,
+}
+
+impl std::fmt::Debug for Readers {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Kept(pool) => f.debug_tuple("Kept").field(&pool.status()).finish(),
+            Self::Writer => f.write_str("Writer"),
+        }
     }
+}
+
+/// A connection lent for reads, given back when dropped.
+pub(crate) enum SqliteReader {
+    /// One of a file database's readers.
+    Kept(Object<SqliteConnection>),
+    /// The writer's pool, for an in-memory database.
+    Pooled(PoolConnection<Sqlite>),
+}
+
+impl Deref for SqliteReader {
+    type Target = SqliteConnection;
+
+    fn deref(&self) -> &SqliteConnection {
+        match self {
+            Self::Kept(conn) => conn,
+            Self::Pooled(conn) => conn,
+        }
+    }
+}
+
+impl DerefMut for SqliteReader {
+    fn deref_mut(&mut self) -> &mut SqliteConnection {
+        match self {
+            Self::Kept(conn) => conn,
+            Self::Pooled(conn) => conn,
+        }
+    }
+}
+
+/// See [`SqliteStore::page_cache_is_shared`].
+async fn page_cache_is_shared(pool: &SqlitePool) -> Result<bool, StoreError> {
+    let options: Vec<String> = sqlx::query_scalar("PRAGMA compile_options")
+        .fetch_all(pool)
+        .await
+        .map_err(store_error)?;
+    Ok(options
+        .iter()
+        .any(|option| option == "ENABLE_MEMORY_MANAGEMENT"))
 }
 
 async fn migrate(pool: &SqlitePool) -> Result<(), StoreError> {
@@ -153,6 +255,7 @@ async fn begin(store: &SqliteStore) -> Result<sqlx::Transaction<'static, Sqlite>
 #[async_trait]
 impl Backend for SqliteStore {
     type Db = Sqlite;
+    type Reader = SqliteReader;
 
     async fn begin(&self) -> Result<sqlx::Transaction<'static, Sqlite>, StoreError> {
         begin(self).await
@@ -162,8 +265,20 @@ impl Backend for SqliteStore {
         self.write.acquire().await.map_err(store_error)
     }
 
-    async fn reader(&self) -> Result<PoolConnection<Sqlite>, StoreError> {
-        self.read.acquire().await.map_err(store_error)
+    async fn reader(&self) -> Result<SqliteReader, StoreError> {
+        match &self.read {
+            Readers::Kept(pool) => pool
+                .get()
+                .await
+                .map(SqliteReader::Kept)
+                .map_err(|error| backend(format!("no reader connection: {error}"))),
+            Readers::Writer => self
+                .write
+                .acquire()
+                .await
+                .map(SqliteReader::Pooled)
+                .map_err(store_error),
+        }
     }
 }
 

@@ -1,6 +1,9 @@
 //! `connect` picks the store by the URL's scheme and migrates it.
 
-use portal_store_sqlx::connect;
+use std::sync::Arc;
+
+use portal_core::ports::TenantStore;
+use portal_store_sqlx::{SqliteStore, connect};
 
 use crate::harness::{PgDatabase, tenant};
 
@@ -42,4 +45,44 @@ async fn an_unknown_scheme_is_refused_without_echoing_the_url() {
     let error = refused.err().expect("refused").to_string();
     assert!(error.contains("mysql"), "{error}");
     assert!(!error.contains("secret"), "{error}");
+}
+
+#[tokio::test]
+async fn this_workspace_builds_sqlite_with_a_page_cache_per_connection() {
+    // .cargo/config.toml sets LIBSQLITE3_FLAGS; without it every read of
+    // every connection queues on one page-cache lock.
+    let store = SqliteStore::in_memory().await.unwrap();
+    assert!(!store.page_cache_is_shared().await.unwrap());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_store_serves_more_concurrent_reads_than_it_has_readers() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("busy.db").display());
+    let store = Arc::new(SqliteStore::connect(&url).await.unwrap());
+    let stored = tenant(&*store, "acme").await;
+    let reads = (0..64).map(|_| {
+        let store = Arc::clone(&store);
+        tokio::spawn(async move { store.tenant(stored.id).await })
+    });
+    for read in futures::future::join_all(reads).await {
+        assert_eq!(read.unwrap().unwrap().map(|t| t.id), Some(stored.id));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_read_dropped_midway_leaves_its_reader_usable() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("dropped.db").display());
+    let store = SqliteStore::connect(&url).await.unwrap();
+    let stored = tenant(&store, "acme").await;
+    // Start many reads and drop each at its first await point, so readers
+    // go back to the pool with a statement sent and its answer unread.
+    for _ in 0..200 {
+        let read = store.tenant(stored.id);
+        let _ = tokio::time::timeout(std::time::Duration::ZERO, read).await;
+    }
+    for _ in 0..20 {
+        assert_eq!(store.tenant(stored.id).await.unwrap(), Some(stored.clone()));
+    }
 }
