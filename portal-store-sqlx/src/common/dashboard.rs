@@ -6,8 +6,8 @@
 //!
 //! Which rows a panel shows and in what order is written once, here, as
 //! the panel's inner query and its order (the macros below): one indexed
-//! query with `LIMIT`, its total from `COUNT(*) OVER ()` (the window is
-//! computed before `LIMIT`, so it counts every matching row). The limit is
+//! query with `LIMIT`, its total from a count subquery over the same
+//! filter ([`panel_query!`]). The limit is
 //! written into the SQL, not bound: SQLite plans with a bound `LIMIT`'s
 //! value, so every new binding made it parse and plan the statement again. Each database
 //! wraps them in its own JSON functions ([`super::Dialect::DASHBOARD`]),
@@ -34,6 +34,28 @@ macro_rules! panel_rows {
 
 const _: () = assert!(PANEL_ROWS == 5, "panel_rows!() must say PANEL_ROWS");
 
+/// A panel's query: its `$columns` of the first [`panel_rows!`] rows
+/// `$from` (a `FROM ... WHERE ...` clause) in `$order`, each with `total`,
+/// the count of every matching row. The count is a subquery of its own,
+/// which SQLite and PostgreSQL run once: `COUNT(*) OVER ()` made SQLite
+/// copy the rows into a temporary table and sort them again.
+macro_rules! panel_query {
+    ($columns:expr, $from:expr, $order:expr) => {
+        concat!(
+            "SELECT ",
+            $columns,
+            ", (SELECT COUNT(*) ",
+            $from,
+            ") AS total ",
+            $from,
+            " ORDER BY ",
+            $order,
+            " LIMIT ",
+            $crate::common::dashboard::panel_rows!()
+        )
+    };
+}
+
 /// The unpaid invoices' order: oldest due first.
 macro_rules! invoices_order {
     () => {
@@ -44,16 +66,11 @@ macro_rules! invoices_order {
 /// The first unpaid invoices (`$1` tenant, `$2` account).
 macro_rules! unpaid_invoices {
     () => {
-        concat!(
-            "SELECT id, number, due_on, issued_on, total_minor - paid_minor AS balance_minor, \
-                 currency, COUNT(*) OVER () AS total \
-             FROM invoices \
-             WHERE tenant_id = $1 AND account_id = $2 \
-               AND status IN ('open', 'partially_paid') \
-             ORDER BY ",
-            $crate::common::dashboard::invoices_order!(),
-            " LIMIT ",
-            $crate::common::dashboard::panel_rows!()
+        $crate::common::dashboard::panel_query!(
+            "id, number, due_on, issued_on, total_minor - paid_minor AS balance_minor, currency",
+            "FROM invoices WHERE tenant_id = $1 AND account_id = $2 \
+             AND status IN ('open', 'partially_paid')",
+            $crate::common::dashboard::invoices_order!()
         )
     };
 }
@@ -68,15 +85,11 @@ macro_rules! jobs_order {
 /// The first open jobs (`$1` tenant, `$2` account).
 macro_rules! open_jobs {
     () => {
-        concat!(
-            "SELECT number, title, status, scheduled_for, COUNT(*) OVER () AS total \
-             FROM work_orders \
-             WHERE tenant_id = $1 AND account_id = $2 \
-               AND status IN ('unscheduled', 'scheduled', 'in_progress') \
-             ORDER BY ",
-            $crate::common::dashboard::jobs_order!(),
-            " LIMIT ",
-            $crate::common::dashboard::panel_rows!()
+        $crate::common::dashboard::panel_query!(
+            "number, title, status, scheduled_for",
+            "FROM work_orders WHERE tenant_id = $1 AND account_id = $2 \
+             AND status IN ('unscheduled', 'scheduled', 'in_progress')",
+            $crate::common::dashboard::jobs_order!()
         )
     };
 }
@@ -91,14 +104,10 @@ macro_rules! tickets_order {
 /// The first open tickets (`$1` tenant, `$2` account).
 macro_rules! open_tickets {
     () => {
-        concat!(
-            "SELECT number, subject, status, updated_at, COUNT(*) OVER () AS total \
-             FROM tickets \
-             WHERE tenant_id = $1 AND account_id = $2 AND status <> 'closed' \
-             ORDER BY ",
-            $crate::common::dashboard::tickets_order!(),
-            " LIMIT ",
-            $crate::common::dashboard::panel_rows!()
+        $crate::common::dashboard::panel_query!(
+            "number, subject, status, updated_at",
+            "FROM tickets WHERE tenant_id = $1 AND account_id = $2 AND status <> 'closed'",
+            $crate::common::dashboard::tickets_order!()
         )
     };
 }
@@ -113,22 +122,17 @@ macro_rules! communications_order {
 /// The latest communications (`$1` tenant, `$2` account).
 macro_rules! recent_communications {
     () => {
-        concat!(
-            "SELECT id, account_id, channel, subject, body, occurred_at, \
-                 COUNT(*) OVER () AS total \
-             FROM communications \
-             WHERE tenant_id = $1 AND account_id = $2 \
-             ORDER BY ",
-            $crate::common::dashboard::communications_order!(),
-            " LIMIT ",
-            $crate::common::dashboard::panel_rows!()
+        $crate::common::dashboard::panel_query!(
+            "id, account_id, channel, subject, body, occurred_at",
+            "FROM communications WHERE tenant_id = $1 AND account_id = $2",
+            $crate::common::dashboard::communications_order!()
         )
     };
 }
 
 pub(crate) use {
-    communications_order, invoices_order, jobs_order, open_jobs, open_tickets, panel_rows,
-    recent_communications, tickets_order, unpaid_invoices,
+    communications_order, invoices_order, jobs_order, open_jobs, open_tickets, panel_query,
+    panel_rows, recent_communications, tickets_order, unpaid_invoices,
 };
 
 /// The selected panels of the account's dashboard, and always its recent
