@@ -342,6 +342,11 @@ pub trait OutboxStore: Send + Sync {
         error: &str,
         retry_at: Option<DateTime<Utc>>,
     ) -> Result<(), StoreError>;
+    /// Deletes up to `limit` finished rows: delivered before `before`, or
+    /// given up on with their last attempt before it. Returns how many it
+    /// deleted. MUST leave every undelivered row that is still being
+    /// retried, whatever its age.
+    async fn purge_outbox(&self, before: DateTime<Utc>, limit: u32) -> Result<u64, StoreError>;
 }
 
 /// Reads that gather what the dashboard shows, scoped to one account.

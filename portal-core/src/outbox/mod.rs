@@ -329,6 +329,11 @@ pub fn retry_delay(attempts: u32) -> Duration {
 /// inspection (about two days of retries with [`retry_delay`]).
 pub const MAX_DELIVERY_ATTEMPTS: u32 = 50;
 
+/// How long delivered and given-up rows are kept (for inspection) before
+/// [`OutboxWorker::purge_finished`] deletes them, unless
+/// [`OutboxWorker::with_retention`] says otherwise.
+pub const DEFAULT_RETENTION: Duration = Duration::days(30);
+
 /// Delivers the outbox: claims due rows, sends each, records the outcome.
 pub struct OutboxWorker {
     store: Arc<dyn OutboxStore>,
@@ -336,11 +341,19 @@ pub struct OutboxWorker {
     events: Arc<dyn EventSink>,
     clock: Arc<dyn Clock>,
     lease: Duration,
+    retention: Duration,
 }
 
 impl OutboxWorker {
     /// Rows claimed at a time.
     pub const BATCH: u32 = 10;
+
+    /// Finished rows deleted per statement when purging, so a purge never
+    /// holds SQLite's write lock for long.
+    pub const PURGE_BATCH: u32 = 500;
+
+    /// How often [`Self::run`] purges finished rows.
+    pub const PURGE_EVERY: std::time::Duration = std::time::Duration::from_secs(3600);
 
     /// A worker over the given ports. It claims [`Self::BATCH`] rows at a
     /// time under a five-minute lease, longer than a batch can take (ten
@@ -359,6 +372,37 @@ impl OutboxWorker {
             events,
             clock,
             lease: Duration::minutes(5),
+            retention: DEFAULT_RETENTION,
+        }
+    }
+
+    /// Keeps delivered and given-up rows for `retention` instead of
+    /// [`DEFAULT_RETENTION`] before purging them.
+    ///
+    /// ```
+    /// # use portal_core::outbox::OutboxWorker;
+    /// # fn with(worker: OutboxWorker) -> OutboxWorker {
+    /// worker.with_retention(chrono::Duration::days(7))
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn with_retention(mut self, retention: Duration) -> Self {
+        self.retention = retention;
+        self
+    }
+
+    /// Deletes the rows delivered, or given up on, more than the retention
+    /// ago, [`Self::PURGE_BATCH`] at a time until none is left. Returns how
+    /// many it deleted. [`Self::run`] calls it every [`Self::PURGE_EVERY`].
+    pub async fn purge_finished(&self) -> Result<u64, StoreError> {
+        let before = self.clock.now() - self.retention;
+        let mut purged = 0;
+        loop {
+            let deleted = self.store.purge_outbox(before, Self::PURGE_BATCH).await?;
+            purged += deleted;
+            if deleted < u64::from(Self::PURGE_BATCH) {
+                return Ok(purged);
+            }
         }
     }
 
@@ -399,14 +443,23 @@ impl OutboxWorker {
     }
 
     /// Delivers until `shutdown` resolves, polling every `interval` when
-    /// idle. Store errors are logged and retried, never fatal.
+    /// idle, and purges finished rows at start and every
+    /// [`Self::PURGE_EVERY`]. Store errors are logged and retried, never
+    /// fatal.
     pub async fn run(
         &self,
         interval: std::time::Duration,
         shutdown: impl std::future::Future<Output = ()>,
     ) {
         tokio::pin!(shutdown);
+        let mut next_purge = tokio::time::Instant::now();
         loop {
+            if tokio::time::Instant::now() >= next_purge {
+                next_purge += Self::PURGE_EVERY;
+                if let Err(error) = self.purge_finished().await {
+                    tracing::error!(%error, "outbox worker could not purge finished rows");
+                }
+            }
             let busy = match self.run_once(Self::BATCH).await {
                 Ok(delivered) => delivered > 0,
                 Err(error) => {
@@ -548,6 +601,69 @@ mod tests {
             clock(),
         );
         worker.run_once(10).await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn purging_deletes_in_batches_until_a_batch_comes_back_short() {
+        let clock = clock();
+        let cutoff = clock.now() - DEFAULT_RETENTION;
+        let mut store = MockOutboxStore::new();
+        let mut answers = vec![3, 500, 500];
+        store
+            .expect_purge_outbox()
+            .withf(move |before, limit| *before == cutoff && *limit == OutboxWorker::PURGE_BATCH)
+            .times(3)
+            .returning(move |_, _| Ok(answers.pop().unwrap_or(0)));
+        let worker = OutboxWorker::new(
+            Arc::new(store),
+            Arc::new(MockMailer::new()),
+            Arc::new(MockEventSink::new()),
+            clock,
+        );
+        assert_eq!(worker.purge_finished().await.unwrap(), 1003);
+    }
+
+    #[tokio::test]
+    async fn the_retention_sets_the_purge_cutoff() {
+        let clock = clock();
+        let cutoff = clock.now() - Duration::days(7);
+        let mut store = MockOutboxStore::new();
+        store
+            .expect_purge_outbox()
+            .withf(move |before, _| *before == cutoff)
+            .times(1)
+            .returning(|_, _| Ok(0));
+        let worker = OutboxWorker::new(
+            Arc::new(store),
+            Arc::new(MockMailer::new()),
+            Arc::new(MockEventSink::new()),
+            clock,
+        )
+        .with_retention(Duration::days(7));
+        assert_eq!(worker.purge_finished().await.unwrap(), 0);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_run_loop_purges_at_start_and_then_hourly() {
+        let clock = clock();
+        let mut store = MockOutboxStore::new();
+        // Two purges in 90 minutes of (paused, auto-advancing) time.
+        store.expect_purge_outbox().times(2).returning(|_, _| Ok(0));
+        store
+            .expect_claim_outbox()
+            .returning(|_, _, _| Ok(Vec::new()));
+        let worker = OutboxWorker::new(
+            Arc::new(store),
+            Arc::new(MockMailer::new()),
+            Arc::new(MockEventSink::new()),
+            clock,
+        );
+        worker
+            .run(
+                std::time::Duration::from_secs(60),
+                tokio::time::sleep(std::time::Duration::from_secs(90 * 60)),
+            )
+            .await;
     }
 
     #[test]

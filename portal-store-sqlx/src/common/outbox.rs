@@ -4,8 +4,8 @@
 //! up on keeps its message only [redacted](OutboxMessage::redacted), so no
 //! usable link stays in the table.
 //!
-//! Delivered and given-up rows stay for inspection and can be purged at
-//! will (`DELETE FROM outbox WHERE delivered_at < ...`).
+//! Delivered and given-up rows stay for inspection until the worker purges
+//! them ([`purge_outbox`], after the worker's retention).
 
 use chrono::{DateTime, Utc};
 use portal_core::outbox::{OutboxItem, OutboxMessage};
@@ -149,4 +149,23 @@ pub(crate) async fn finish_outbox<DB: Db>(
     conn.execute(sql, &[id, lease, Arg::Message(&redacted), detail])
         .await?;
     tx.commit().await.map_err(store_error)
+}
+
+/// Deletes up to `limit` rows delivered before `before`, or given up on
+/// with their last attempt (`due_at`) before it; one statement, each side
+/// on a partial index of its own (migration 0004). Returns how many.
+pub(crate) async fn purge_outbox<C: Conn>(
+    conn: &mut C,
+    before: DateTime<Utc>,
+    limit: u32,
+) -> Result<u64, StoreError> {
+    conn.execute(
+        "DELETE FROM outbox WHERE id IN ( \
+             SELECT id FROM outbox WHERE delivered_at < $1 \
+             UNION ALL \
+             SELECT id FROM outbox WHERE gave_up AND due_at < $1 \
+             LIMIT +$2)",
+        &[Arg::Time(before), Arg::Int(i64::from(limit))],
+    )
+    .await
 }

@@ -366,6 +366,15 @@ macro_rules! impl_ports {
                 let outcome = Outcome::failed(error, retry_at);
                 outbox::finish_outbox(self.begin().await?, id, lease, outcome).await
             }
+
+            async fn purge_outbox(
+                &self,
+                before: DateTime<Utc>,
+                limit: u32,
+            ) -> Result<u64, StoreError> {
+                let mut conn = self.writer().await?;
+                outbox::purge_outbox(&mut *conn, before, limit).await
+            }
         }
 
         #[async_trait]

@@ -2,7 +2,8 @@
 //! due first; completed rows are done; failed rows come back at their retry
 //! time or are given up on; a lost worker's lease runs out, and then its
 //! lease id no longer completes or fails the row; rows done with keep no
-//! link.
+//! link; finished rows are purged after the cutoff, rows still being
+//! retried never are.
 
 use std::collections::HashSet;
 
@@ -24,6 +25,8 @@ conformance!(
     every_claim_has_a_lease_of_its_own,
     a_stale_lease_can_neither_complete_nor_fail_a_row_claimed_again,
     delivered_and_given_up_rows_keep_no_link,
+    purging_deletes_only_rows_finished_before_the_cutoff,
+    purging_deletes_at_most_the_limit,
 );
 
 fn lease(at: DateTime<Utc>) -> DateTime<Utc> {
@@ -362,4 +365,63 @@ async fn delivered_and_given_up_rows_keep_no_link(db: TestDb) {
         .await,
         1
     );
+}
+
+async fn purging_deletes_only_rows_finished_before_the_cutoff(db: TestDb) {
+    let world = World::new(&*db, "acme").await;
+    write_mails(&*db, &world, 6).await;
+    let long_ago = now() - Duration::days(40);
+    let yesterday = now() - Duration::days(1);
+    let rows = db.claim_outbox(now(), lease(now()), 10).await.unwrap();
+    // 0 and 1 delivered long ago, 2 yesterday.
+    for (row, at) in rows.iter().zip([long_ago, long_ago, yesterday]) {
+        db.complete_outbox(row.id, row.lease, at).await.unwrap();
+    }
+    // 3 still being retried, last due long ago; 4 and 5 failed once, then
+    // given up on at their next attempt (long ago, and yesterday).
+    for (row, at) in rows[3..].iter().zip([long_ago, long_ago, yesterday]) {
+        db.fail_outbox(row.id, row.lease, "421 try later", Some(at))
+            .await
+            .unwrap();
+    }
+    let retried = db.claim_outbox(now(), lease(now()), 10).await.unwrap();
+    assert_eq!(retried.len(), 3);
+    for row in retried.iter().filter(|row| row.id != rows[3].id) {
+        db.fail_outbox(row.id, row.lease, "550 no such user", None)
+            .await
+            .unwrap();
+    }
+
+    let cutoff = now() - Duration::days(30);
+    assert_eq!(db.purge_outbox(cutoff, 10).await.unwrap(), 3);
+    assert_eq!(db.purge_outbox(cutoff, 10).await.unwrap(), 0);
+    let delivered_yesterday = "SELECT COUNT(*) FROM outbox WHERE delivered_at IS NOT NULL";
+    assert_eq!(db.count(delivered_yesterday).await, 1);
+    assert_eq!(
+        db.count("SELECT COUNT(*) FROM outbox WHERE gave_up").await,
+        1
+    );
+    // The row still being retried stays, however old, and is claimed again.
+    assert_eq!(db.count("SELECT COUNT(*) FROM outbox").await, 3);
+    let leased_until = lease(now()) + Duration::minutes(1);
+    let again = db
+        .claim_outbox(leased_until, lease(leased_until), 10)
+        .await
+        .unwrap();
+    assert_eq!(ids(&again), vec![rows[3].id]);
+}
+
+async fn purging_deletes_at_most_the_limit(db: TestDb) {
+    let world = World::new(&*db, "acme").await;
+    write_mails(&*db, &world, 3).await;
+    let long_ago = now() - Duration::days(40);
+    for row in db.claim_outbox(now(), lease(now()), 10).await.unwrap() {
+        db.complete_outbox(row.id, row.lease, long_ago)
+            .await
+            .unwrap();
+    }
+    let cutoff = now() - Duration::days(30);
+    assert_eq!(db.purge_outbox(cutoff, 2).await.unwrap(), 2);
+    assert_eq!(db.purge_outbox(cutoff, 2).await.unwrap(), 1);
+    assert_eq!(db.count("SELECT COUNT(*) FROM outbox").await, 0);
 }
