@@ -377,7 +377,7 @@ pub fn invoice(heading: &Heading<'_>, detail: &InvoiceDetail, paper: Paper) -> V
         }
         let values = [
             plain(line.quantity),
-            money(line.unit_price),
+            currency.format_unit_price(line.unit_price),
             format!("{}%", plain(line.tax_rate)),
             money(line.amount(currency)),
         ];

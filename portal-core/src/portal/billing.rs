@@ -141,8 +141,10 @@ impl Portal {
         self.inner.stores.billing.as_ref()
     }
 
-    /// Today in the tenant's time zone.
-    pub(super) fn today(&self, tenant: &Tenant) -> NaiveDate {
+    /// Today in the tenant's time zone, by the portal's clock: what
+    /// "overdue" and card expiry are judged against, so front ends that
+    /// show them use this one.
+    pub fn today(&self, tenant: &Tenant) -> NaiveDate {
         self.inner
             .clock
             .now()

@@ -128,6 +128,25 @@ impl Currency {
     pub fn format(self, amount: Decimal) -> String {
         format_amount(amount, self.as_str())
     }
+
+    /// A unit price as customers read it: not rounded (a line's amount is,
+    /// a price per litre or per minute need not be), with at least the
+    /// currency's minor digits.
+    ///
+    /// ```
+    /// use portal_core::shared::Currency;
+    /// use rust_decimal::Decimal;
+    /// assert_eq!(Currency::USD.format_unit_price(Decimal::new(125, 3)), "0.125 USD");
+    /// assert_eq!(Currency::USD.format_unit_price(Decimal::new(5, 0)), "5.00 USD");
+    /// assert_eq!(Currency::USD.format_unit_price(Decimal::new(33330, 3)), "33.33 USD");
+    /// ```
+    pub fn format_unit_price(self, unit_price: Decimal) -> String {
+        let mut shown = unit_price.normalize();
+        if shown.scale() < self.minor_digits() {
+            shown.rescale(self.minor_digits());
+        }
+        format!("{shown} {self}")
+    }
 }
 
 impl fmt::Display for Currency {

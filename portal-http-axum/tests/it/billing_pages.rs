@@ -1026,3 +1026,48 @@ async fn a_long_invoice_renders_as_a_multi_page_pdf() {
         .await;
     assert_eq!(pdf.body, "%PDF-1.4 the host's own invoice");
 }
+
+#[tokio::test]
+async fn a_unit_price_below_a_cent_is_shown_as_priced_not_rounded() {
+    use portal_core::billing::{InvoiceLine, InvoiceUpsert};
+    let app = ada_app(demo_settings()).await;
+    let invoice = app
+        .portal
+        .host()
+        .upsert_invoice(
+            app.tenant_id(),
+            &InvoiceUpsert {
+                external_id: ExternalId::parse("FUEL-1").unwrap(),
+                account: app.seeded.account_a,
+                number: "FUEL-1".into(),
+                issued_on: past(),
+                due_on: later(1),
+                currency: Currency::USD,
+                // 1,000 litres at 1.2345 a litre: the line is 1234.50.
+                lines: vec![InvoiceLine {
+                    description: "Diesel, litres".into(),
+                    quantity: Decimal::new(1000, 0),
+                    unit_price: Decimal::new(12345, 4),
+                    tax_rate: Decimal::ZERO,
+                }],
+                memo: None,
+                pdf: None,
+            },
+        )
+        .await
+        .unwrap();
+    let mut ada = app.logged_in("ada@example.com").await;
+    let page = ada
+        .get(&format!("/portal/billing/invoices/{}", invoice.id))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("1.2345 USD"), "{}", page.body);
+    assert!(page.body.contains("1234.50 USD"), "{}", page.body);
+    let pdf = ada
+        .get(&format!("/portal/billing/invoices/{}/pdf", invoice.id))
+        .await;
+    assert!(
+        pdf.body.contains("(1.2345 USD) Tj"),
+        "unit price in the PDF"
+    );
+}

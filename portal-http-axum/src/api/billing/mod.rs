@@ -158,12 +158,7 @@ fn parse_count(field: &'static str, text: &str) -> Result<u32, ApiError> {
 /// "overdue" against (the invoice list carries it; a single invoice does
 /// not).
 fn today(state: &AppState, tenant: &Tenant) -> NaiveDate {
-    state
-        .portal
-        .clock()
-        .now()
-        .with_timezone(&tenant.settings.time_zone())
-        .date_naive()
+    state.portal.today(tenant)
 }
 
 #[cfg(test)]

@@ -131,11 +131,7 @@ impl Visit {
 
     /// Today in the tenant's time zone.
     fn today(&self) -> NaiveDate {
-        self.portal()
-            .clock()
-            .now()
-            .with_timezone(&self.zone())
-            .date_naive()
+        self.portal().today(&self.context.tenant)
     }
 
     /// Who a printed document is from and for.
@@ -647,7 +643,7 @@ pub async fn invoice(visit: Visit, Path(id): Path<String>) -> Response {
                     .map(|line| LineRow {
                         description: line.description.clone(),
                         quantity: line.quantity.normalize().to_string(),
-                        unit_price: currency.format(line.unit_price),
+                        unit_price: currency.format_unit_price(line.unit_price),
                         tax_rate: format!("{}%", line.tax_rate.normalize()),
                         amount: currency.format(line.amount(currency)),
                     })
