@@ -331,19 +331,20 @@ pub trait OutboxStore: Send + Sync {
         lease: LeaseId,
         at: DateTime<Utc>,
     ) -> Result<(), StoreError>;
-    /// Records a failed attempt and clears the lease; the row is due again
-    /// at `retry_at`, or given up on (and its payload redacted) when
-    /// `retry_at` is `None`. MUST change nothing when the row's lease is no
-    /// longer `lease`.
+    /// Records an attempt that failed at `failed_at` and clears the lease;
+    /// the row is due again at `retry_at`, or given up on (and its payload
+    /// redacted) when `retry_at` is `None`, as of `failed_at`. MUST change
+    /// nothing when the row's lease is no longer `lease`.
     async fn fail_outbox(
         &self,
         id: OutboxId,
         lease: LeaseId,
         error: &str,
+        failed_at: DateTime<Utc>,
         retry_at: Option<DateTime<Utc>>,
     ) -> Result<(), StoreError>;
     /// Deletes up to `limit` finished rows: delivered before `before`, or
-    /// given up on with their last attempt before it. Returns how many it
+    /// given up on before it. Returns how many it
     /// deleted. MUST leave every undelivered row that is still being
     /// retried, whatever its age.
     async fn purge_outbox(&self, before: DateTime<Utc>, limit: u32) -> Result<u64, StoreError>;

@@ -334,6 +334,9 @@ pub const MAX_DELIVERY_ATTEMPTS: u32 = 50;
 /// [`OutboxWorker::with_retention`] says otherwise.
 pub const DEFAULT_RETENTION: Duration = Duration::days(30);
 
+/// How soon the worker purges again while a backlog of finished rows lasts.
+const PURGE_BACKLOG_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
+
 /// Delivers the outbox: claims due rows, sends each, records the outcome.
 pub struct OutboxWorker {
     store: Arc<dyn OutboxStore>,
@@ -351,6 +354,9 @@ impl OutboxWorker {
     /// Finished rows deleted per statement when purging, so a purge never
     /// holds SQLite's write lock for long.
     pub const PURGE_BATCH: u32 = 500;
+
+    /// Statements one [`Self::purge_finished`] makes at most.
+    pub const PURGE_BATCHES: u32 = 20;
 
     /// How often [`Self::run`] purges finished rows.
     pub const PURGE_EVERY: std::time::Duration = std::time::Duration::from_secs(3600);
@@ -377,7 +383,9 @@ impl OutboxWorker {
     }
 
     /// Keeps delivered and given-up rows for `retention` instead of
-    /// [`DEFAULT_RETENTION`] before purging them.
+    /// [`DEFAULT_RETENTION`] before purging them; a retention longer than
+    /// the calendar (`chrono::Duration::MAX`) keeps them for good, a
+    /// negative one counts as zero.
     ///
     /// ```
     /// # use portal_core::outbox::OutboxWorker;
@@ -387,24 +395,33 @@ impl OutboxWorker {
     /// ```
     #[must_use]
     pub fn with_retention(mut self, retention: Duration) -> Self {
-        self.retention = retention;
+        self.retention = retention.max(Duration::zero());
         self
     }
 
-    /// Deletes the rows delivered, or given up on, more than the retention
-    /// ago, [`Self::PURGE_BATCH`] at a time until none is left. Returns how
-    /// many it deleted. [`Self::run`] calls it every [`Self::PURGE_EVERY`].
+    /// Deletes rows delivered, or given up on, more than the retention ago:
+    /// [`Self::PURGE_BATCH`] per statement, at most
+    /// [`Self::PURGE_BATCHES`] statements, so a long backlog never holds up
+    /// delivery for long. Returns how many it deleted; when that is the
+    /// most it may delete, more may be left. [`Self::run`] calls it every
+    /// [`Self::PURGE_EVERY`], and again a minute later while it finds more.
     pub async fn purge_finished(&self) -> Result<u64, StoreError> {
-        let before = self.clock.now() - self.retention;
+        let Some(before) = self.clock.now().checked_sub_signed(self.retention) else {
+            return Ok(0);
+        };
         let mut purged = 0;
-        loop {
+        for _ in 0..Self::PURGE_BATCHES {
             let deleted = self.store.purge_outbox(before, Self::PURGE_BATCH).await?;
             purged += deleted;
             if deleted < u64::from(Self::PURGE_BATCH) {
-                return Ok(purged);
+                break;
             }
         }
+        Ok(purged)
     }
+
+    /// The most rows one [`Self::purge_finished`] deletes.
+    const PURGE_MOST: u64 = Self::PURGE_BATCH as u64 * Self::PURGE_BATCHES as u64;
 
     /// Claims up to `limit` (at most [`Self::BATCH`]) due rows and delivers
     /// them. Returns how many were delivered.
@@ -431,10 +448,11 @@ impl OutboxWorker {
                 Err(error) => {
                     let attempts = item.attempts + 1;
                     tracing::warn!(outbox_id = %item.id, attempts, %error, "outbox delivery failed");
+                    let failed_at = self.clock.now();
                     let retry_at = (attempts < MAX_DELIVERY_ATTEMPTS)
-                        .then(|| self.clock.now() + retry_delay(attempts));
+                        .then(|| failed_at + retry_delay(attempts));
                     self.store
-                        .fail_outbox(item.id, item.lease, &error.0, retry_at)
+                        .fail_outbox(item.id, item.lease, &error.0, failed_at, retry_at)
                         .await?;
                 }
             }
@@ -455,10 +473,15 @@ impl OutboxWorker {
         let mut next_purge = tokio::time::Instant::now();
         loop {
             if tokio::time::Instant::now() >= next_purge {
-                next_purge += Self::PURGE_EVERY;
-                if let Err(error) = self.purge_finished().await {
-                    tracing::error!(%error, "outbox worker could not purge finished rows");
-                }
+                let wait = match self.purge_finished().await {
+                    Ok(purged) if purged >= Self::PURGE_MOST => PURGE_BACKLOG_EVERY,
+                    Ok(_) => Self::PURGE_EVERY,
+                    Err(error) => {
+                        tracing::error!(%error, "outbox worker could not purge finished rows");
+                        Self::PURGE_EVERY
+                    }
+                };
+                next_purge = tokio::time::Instant::now() + wait;
             }
             let busy = match self.run_once(Self::BATCH).await {
                 Ok(delivered) => delivered > 0,
@@ -558,13 +581,14 @@ mod tests {
         store.expect_complete_outbox().never();
         store
             .expect_fail_outbox()
-            .withf(move |_, held, error, retry_at| {
+            .withf(move |_, held, error, failed_at, retry_at| {
                 *held == lease
                     && error.contains("connection refused")
+                    && *failed_at == "2026-11-23T09:00:00Z".parse::<DateTime<Utc>>().unwrap()
                     && *retry_at == Some("2026-11-23T09:02:00Z".parse().unwrap())
             })
             .times(1)
-            .returning(|_, _, _, _| Ok(()));
+            .returning(|_, _, _, _, _| Ok(()));
         let mut mailer = MockMailer::new();
         mailer
             .expect_send()
@@ -587,9 +611,9 @@ mod tests {
             .returning(move |_, _, _| Ok(vec![item.clone()]));
         store
             .expect_fail_outbox()
-            .withf(|_, _, _, retry_at| retry_at.is_none())
+            .withf(|_, _, _, _, retry_at| retry_at.is_none())
             .times(1)
-            .returning(|_, _, _, _| Ok(()));
+            .returning(|_, _, _, _, _| Ok(()));
         let mut mailer = MockMailer::new();
         mailer
             .expect_send()
@@ -641,6 +665,37 @@ mod tests {
         )
         .with_retention(Duration::days(7));
         assert_eq!(worker.purge_finished().await.unwrap(), 0);
+    }
+
+    #[tokio::test]
+    async fn one_purge_stops_after_its_most_batches_and_a_retention_past_the_calendar_purges_nothing()
+     {
+        let clock = clock();
+        let mut store = MockOutboxStore::new();
+        store
+            .expect_purge_outbox()
+            .times(OutboxWorker::PURGE_BATCHES as usize)
+            .returning(|_, limit| Ok(u64::from(limit)));
+        let worker = OutboxWorker::new(
+            Arc::new(store),
+            Arc::new(MockMailer::new()),
+            Arc::new(MockEventSink::new()),
+            clock.clone(),
+        );
+        assert_eq!(
+            worker.purge_finished().await.unwrap(),
+            OutboxWorker::PURGE_MOST
+        );
+
+        // No purge_outbox call expected: the cutoff would be before time.
+        let forever = OutboxWorker::new(
+            Arc::new(MockOutboxStore::new()),
+            Arc::new(MockMailer::new()),
+            Arc::new(MockEventSink::new()),
+            clock,
+        )
+        .with_retention(Duration::MAX);
+        assert_eq!(forever.purge_finished().await.unwrap(), 0);
     }
 
     #[tokio::test(start_paused = true)]

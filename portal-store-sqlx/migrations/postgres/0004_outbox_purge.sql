@@ -2,12 +2,15 @@
 -- (OutboxWorker::purge_finished). Each kind of finished row gets a partial
 -- index on the time it finished, so the purge reads only what it deletes
 -- however many pending rows there are. The SQLite migration of the same
--- number makes the same change.
+-- number makes the same change. IF NOT EXISTS: on a large outbox, an
+-- operator may build them first with CREATE INDEX CONCURRENTLY (a
+-- migration runs in a transaction, which cannot), so writes are not
+-- blocked while they build.
 
 -- Delivered rows, by when they were delivered.
-CREATE INDEX outbox_delivered_idx ON outbox (delivered_at)
+CREATE INDEX IF NOT EXISTS outbox_delivered_idx ON outbox (delivered_at)
     WHERE delivered_at IS NOT NULL;
 
--- Given-up rows, by their last attempt.
-CREATE INDEX outbox_gave_up_idx ON outbox (due_at)
+-- Given-up rows, by when they were given up on (giving up sets due_at).
+CREATE INDEX IF NOT EXISTS outbox_gave_up_idx ON outbox (due_at)
     WHERE gave_up;

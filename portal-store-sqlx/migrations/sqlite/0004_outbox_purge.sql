@@ -5,9 +5,9 @@
 -- number makes the same change.
 
 -- Delivered rows, by when they were delivered.
-CREATE INDEX outbox_delivered_idx ON outbox (delivered_at)
+CREATE INDEX IF NOT EXISTS outbox_delivered_idx ON outbox (delivered_at)
     WHERE delivered_at IS NOT NULL;
 
--- Given-up rows, by their last attempt.
-CREATE INDEX outbox_gave_up_idx ON outbox (due_at)
+-- Given-up rows, by when they were given up on (giving up sets due_at).
+CREATE INDEX IF NOT EXISTS outbox_gave_up_idx ON outbox (due_at)
     WHERE gave_up;

@@ -82,16 +82,24 @@ pub(crate) enum Outcome<'a> {
     Delivered(DateTime<Utc>),
     /// Failed; due again then.
     Retry { error: &'a str, at: DateTime<Utc> },
-    /// Failed for the last time.
-    GaveUp { error: &'a str },
+    /// Failed for the last time, at this time.
+    GaveUp { error: &'a str, at: DateTime<Utc> },
 }
 
 impl<'a> Outcome<'a> {
-    /// A failed attempt: retried at `retry_at`, or given up on without one.
-    pub(crate) fn failed(error: &'a str, retry_at: Option<DateTime<Utc>>) -> Self {
+    /// An attempt that failed at `failed_at`: retried at `retry_at`, or
+    /// given up on without one.
+    pub(crate) fn failed(
+        error: &'a str,
+        failed_at: DateTime<Utc>,
+        retry_at: Option<DateTime<Utc>>,
+    ) -> Self {
         match retry_at {
             Some(at) => Outcome::Retry { error, at },
-            None => Outcome::GaveUp { error },
+            None => Outcome::GaveUp {
+                error,
+                at: failed_at,
+            },
         }
     }
 }
@@ -108,7 +116,7 @@ pub(crate) async fn finish_outbox<DB: Db>(
 ) -> Result<(), StoreError> {
     let conn = &mut *tx;
     let (id, lease) = (Arg::Id(id.as_uuid()), Arg::Id(lease.as_uuid()));
-    let (sql, detail) = match outcome {
+    let (sql, details) = match outcome {
         Outcome::Retry { error, at } => {
             conn.execute(
                 "UPDATE outbox SET attempts = attempts + 1, last_error = $3, due_at = $4, \
@@ -123,13 +131,14 @@ pub(crate) async fn finish_outbox<DB: Db>(
             "UPDATE outbox SET delivered_at = $4, payload = $3, \
                  leased_until = NULL, lease_id = NULL \
              WHERE id = $1 AND lease_id = $2 AND delivered_at IS NULL",
-            Arg::Time(at),
+            vec![Arg::Time(at)],
         ),
-        Outcome::GaveUp { error } => (
+        // `due_at` becomes the time it was given up on: the purge's clock.
+        Outcome::GaveUp { error, at } => (
             "UPDATE outbox SET attempts = attempts + 1, last_error = $4, gave_up = TRUE, \
-                 payload = $3, leased_until = NULL, lease_id = NULL \
+                 due_at = $5, payload = $3, leased_until = NULL, lease_id = NULL \
              WHERE id = $1 AND lease_id = $2 AND delivered_at IS NULL",
-            Arg::Text(error_text(error)),
+            vec![Arg::Text(error_text(error)), Arg::Time(at)],
         ),
     };
     // The row is done with: keep its message without the links. The read
@@ -146,13 +155,14 @@ pub(crate) async fn finish_outbox<DB: Db>(
         return Ok(());
     };
     let redacted = message.redacted();
-    conn.execute(sql, &[id, lease, Arg::Message(&redacted), detail])
-        .await?;
+    let mut args = vec![id, lease, Arg::Message(&redacted)];
+    args.extend(details);
+    conn.execute(sql, &args).await?;
     tx.commit().await.map_err(store_error)
 }
 
 /// Deletes up to `limit` rows delivered before `before`, or given up on
-/// with their last attempt (`due_at`) before it; one statement, each side
+/// before it (`due_at`, which giving up sets); one statement, each side
 /// on a partial index of its own (migration 0004). Returns how many.
 pub(crate) async fn purge_outbox<C: Conn>(
     conn: &mut C,

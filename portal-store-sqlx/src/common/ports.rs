@@ -361,9 +361,10 @@ macro_rules! impl_ports {
                 id: OutboxId,
                 lease: LeaseId,
                 error: &str,
+                failed_at: DateTime<Utc>,
                 retry_at: Option<DateTime<Utc>>,
             ) -> Result<(), StoreError> {
-                let outcome = Outcome::failed(error, retry_at);
+                let outcome = Outcome::failed(error, failed_at, retry_at);
                 outbox::finish_outbox(self.begin().await?, id, lease, outcome).await
             }
 

@@ -8,6 +8,7 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use portal_core::ports::StoreError;
+use sqlx::Connection;
 use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgConnection, PgPool, PgPoolOptions, Postgres};
 
@@ -22,6 +23,11 @@ use crate::error::{backend, store_error};
 
 /// Connections per store when [`PgStore::connect`] makes the pool.
 const MAX_CONNECTIONS: u32 = 10;
+
+/// How long a connection may sit idle before [`PgStore::connect`]'s pool
+/// pings it on lending: well under the idle timeouts of common NATs and
+/// load balancers (about four minutes and up).
+const PING_IF_IDLE_FOR: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// The store on PostgreSQL. Cheap to clone (the pool is shared).
 ///
@@ -42,14 +48,23 @@ impl PgStore {
     /// Connects to the database the URL names (a pool of up to 10
     /// connections) and runs the migrations.
     ///
-    /// The pool does not ping a connection before lending it: sqlx already
-    /// pings every connection handed back, so the one before was a second
-    /// round trip per statement. A connection that dies while idle (the
-    /// server restarted) fails the one statement that next uses it.
+    /// The pool pings a connection before lending it only when it sat idle
+    /// for more than 30 seconds (a server restart, or a NAT or
+    /// load balancer dropping quiet connections, is found then): sqlx
+    /// already pings every connection handed back, so pinging busy ones
+    /// before lending too was a second round trip per statement.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
         let pool = PgPoolOptions::new()
             .max_connections(MAX_CONNECTIONS)
             .test_before_acquire(false)
+            .before_acquire(|conn, meta| {
+                Box::pin(async move {
+                    if meta.idle_for > PING_IF_IDLE_FOR {
+                        conn.ping().await?;
+                    }
+                    Ok(true)
+                })
+            })
             .connect(url)
             .await
             .map_err(store_error)?;

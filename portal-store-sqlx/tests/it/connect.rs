@@ -74,15 +74,40 @@ async fn a_file_store_serves_more_concurrent_reads_than_it_has_readers() {
 async fn a_read_dropped_midway_leaves_its_reader_usable() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("dropped.db").display());
-    let store = SqliteStore::connect(&url).await.unwrap();
-    let stored = tenant(&store, "acme").await;
-    // Start many reads and drop each at its first await point, so readers
-    // go back to the pool with a statement sent and its answer unread.
-    for _ in 0..200 {
-        let read = store.tenant(stored.id);
+    let store = Arc::new(SqliteStore::connect(&url).await.unwrap());
+    let tenants = [
+        tenant(&*store, "acme").await,
+        tenant(&*store, "bolt").await,
+        tenant(&*store, "crane").await,
+    ];
+    // Start many reads of different tenants and drop each at its first
+    // await point, so readers go back to the pool with a statement sent
+    // and its answer unread.
+    for n in 0..200 {
+        let read = store.tenant(tenants[n % 3].id);
         let _ = tokio::time::timeout(std::time::Duration::ZERO, read).await;
     }
-    for _ in 0..20 {
-        assert_eq!(store.tenant(stored.id).await.unwrap(), Some(stored.clone()));
+    // A write after the drops: every reader must see it, none may answer
+    // with an earlier statement's row or an old snapshot.
+    let mut renamed = tenants[0].clone();
+    renamed.settings.display_name = "Acme after the drops".into();
+    store.update_tenant(&renamed).await.unwrap();
+    let reads = (0..48).map(|n| {
+        let store = Arc::clone(&store);
+        let id = tenants[n % 3].id;
+        tokio::spawn(async move { store.tenant(id).await })
+    });
+    for (n, read) in futures::future::join_all(reads)
+        .await
+        .into_iter()
+        .enumerate()
+    {
+        let read = read.unwrap().unwrap().expect("the tenant");
+        let wanted = if n % 3 == 0 {
+            &renamed
+        } else {
+            &tenants[n % 3]
+        };
+        assert_eq!(&read, wanted, "read {n}");
     }
 }

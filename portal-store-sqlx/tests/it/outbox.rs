@@ -87,6 +87,7 @@ async fn claiming_takes_due_rows_oldest_first_up_to_the_limit(db: TestDb) {
         first[0].id,
         first[0].lease,
         "mail server down",
+        now(),
         Some(retry_at),
     )
     .await
@@ -154,6 +155,7 @@ async fn a_failed_row_is_retried_at_its_retry_time_with_the_attempt_counted(db: 
         claimed[0].id,
         claimed[0].lease,
         "421 try later",
+        now(),
         Some(retry_at),
     )
     .await
@@ -179,6 +181,7 @@ async fn a_failed_row_is_retried_at_its_retry_time_with_the_attempt_counted(db: 
         retried[0].id,
         retried[0].lease,
         "421 still busy",
+        now(),
         Some(next),
     )
     .await
@@ -193,7 +196,7 @@ async fn a_row_given_up_on_is_never_claimed_again(db: TestDb) {
     let claimed = db.claim_outbox(now(), lease(now()), 10).await.unwrap();
     // A long error is kept, cut to a sane length.
     let error = "550 no such user ".repeat(500);
-    db.fail_outbox(claimed[0].id, claimed[0].lease, &error, None)
+    db.fail_outbox(claimed[0].id, claimed[0].lease, &error, now(), None)
         .await
         .unwrap();
 
@@ -273,10 +276,18 @@ async fn a_stale_lease_can_neither_complete_nor_fail_a_row_claimed_again(db: Tes
 
     // The stalled worker's late outcomes change nothing, and are no error.
     db.complete_outbox(id, old, after).await.unwrap();
-    db.fail_outbox(id, old, "timed out", Some(after + Duration::minutes(1)))
+    db.fail_outbox(
+        id,
+        old,
+        "timed out",
+        after,
+        Some(after + Duration::minutes(1)),
+    )
+    .await
+    .unwrap();
+    db.fail_outbox(id, old, "timed out", after, None)
         .await
         .unwrap();
-    db.fail_outbox(id, old, "timed out", None).await.unwrap();
     assert_eq!(
         db.count(
             "SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL AND NOT gave_up \
@@ -303,7 +314,7 @@ async fn a_stale_lease_can_neither_complete_nor_fail_a_row_claimed_again(db: Tes
     );
     // Completing twice, or failing after completing, changes nothing either.
     other
-        .fail_outbox(id, current[0].lease, "late", None)
+        .fail_outbox(id, current[0].lease, "late", now(), None)
         .await
         .unwrap();
     assert_eq!(
@@ -334,13 +345,19 @@ async fn delivered_and_given_up_rows_keep_no_link(db: TestDb) {
     db.complete_outbox(delivered.id, delivered.lease, now())
         .await
         .unwrap();
-    db.fail_outbox(given_up.id, given_up.lease, "550 no such user", None)
+    db.fail_outbox(given_up.id, given_up.lease, "550 no such user", now(), None)
         .await
         .unwrap();
     let retry_at = now() + Duration::minutes(1);
-    db.fail_outbox(retried.id, retried.lease, "421 later", Some(retry_at))
-        .await
-        .unwrap();
+    db.fail_outbox(
+        retried.id,
+        retried.lease,
+        "421 later",
+        now(),
+        Some(retry_at),
+    )
+    .await
+    .unwrap();
 
     // Only the row still to be sent keeps its link, as it must.
     assert_eq!(db.count(WITH_LINK).await, 1);
@@ -369,7 +386,7 @@ async fn delivered_and_given_up_rows_keep_no_link(db: TestDb) {
 
 async fn purging_deletes_only_rows_finished_before_the_cutoff(db: TestDb) {
     let world = World::new(&*db, "acme").await;
-    write_mails(&*db, &world, 6).await;
+    write_mails(&*db, &world, 7).await;
     let long_ago = now() - Duration::days(40);
     let yesterday = now() - Duration::days(1);
     let rows = db.claim_outbox(now(), lease(now()), 10).await.unwrap();
@@ -377,17 +394,20 @@ async fn purging_deletes_only_rows_finished_before_the_cutoff(db: TestDb) {
     for (row, at) in rows.iter().zip([long_ago, long_ago, yesterday]) {
         db.complete_outbox(row.id, row.lease, at).await.unwrap();
     }
-    // 3 still being retried, last due long ago; 4 and 5 failed once, then
-    // given up on at their next attempt (long ago, and yesterday).
-    for (row, at) in rows[3..].iter().zip([long_ago, long_ago, yesterday]) {
-        db.fail_outbox(row.id, row.lease, "421 try later", Some(at))
-            .await
-            .unwrap();
-    }
-    let retried = db.claim_outbox(now(), lease(now()), 10).await.unwrap();
-    assert_eq!(retried.len(), 3);
-    for row in retried.iter().filter(|row| row.id != rows[3].id) {
-        db.fail_outbox(row.id, row.lease, "550 no such user", None)
+    // 3 still being retried, last due long ago.
+    db.fail_outbox(
+        rows[3].id,
+        rows[3].lease,
+        "421 try later",
+        long_ago,
+        Some(long_ago),
+    )
+    .await
+    .unwrap();
+    // 4 given up on long ago, 5 yesterday, and 6 today although it was
+    // last due long ago (a worker that was down for weeks).
+    for (row, at) in rows[4..].iter().zip([long_ago, yesterday, now()]) {
+        db.fail_outbox(row.id, row.lease, "550 no such user", at, None)
             .await
             .unwrap();
     }
@@ -399,10 +419,10 @@ async fn purging_deletes_only_rows_finished_before_the_cutoff(db: TestDb) {
     assert_eq!(db.count(delivered_yesterday).await, 1);
     assert_eq!(
         db.count("SELECT COUNT(*) FROM outbox WHERE gave_up").await,
-        1
+        2
     );
     // The row still being retried stays, however old, and is claimed again.
-    assert_eq!(db.count("SELECT COUNT(*) FROM outbox").await, 3);
+    assert_eq!(db.count("SELECT COUNT(*) FROM outbox").await, 4);
     let leased_until = lease(now()) + Duration::minutes(1);
     let again = db
         .claim_outbox(leased_until, lease(leased_until), 10)
