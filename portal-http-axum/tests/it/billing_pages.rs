@@ -374,6 +374,26 @@ async fn a_declined_card_changes_nothing_and_says_why() {
             .body
             .contains("<span class=\"big\">50.00 USD</span>")
     );
+    // The history lists the attempt as failed and not charged, not as
+    // credit kept; so does its own page.
+    let history = ada.get("/portal/billing/payments").await;
+    assert!(history.body.contains("Not charged"), "{}", history.body);
+    assert!(
+        !history.body.contains("kept as account credit"),
+        "{}",
+        history.body
+    );
+    let failed = history
+        .body
+        .split("/portal/billing/payments/")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a link to the failed payment")
+        .to_owned();
+    let page = ada.get(&format!("/portal/billing/payments/{failed}")).await;
+    assert!(page.body.contains("<title>Payment failed"), "{}", page.body);
+    assert!(page.body.contains("Not charged"));
+    assert!(!page.body.contains("kept as account credit"));
     // A card number instead of a token is refused before anything happens.
     let (reply, _) = pay(&mut ada, &[invoice.id], &[("token", "4242424242424242")]).await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -567,6 +587,25 @@ async fn account_credit_is_applied_to_the_chosen_invoice() {
         .await
         .unwrap();
     let mut ada = app.logged_in("ada@example.com").await;
+    // The credit's own page calls it a credit, kept once, not a payment.
+    let history = ada.get("/portal/billing/payments").await;
+    assert_eq!(history.body.matches("kept as account credit").count(), 1);
+    let credit = history
+        .body
+        .split("/portal/billing/payments/")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a link to the credit")
+        .to_owned();
+    let receipt = ada.get(&format!("/portal/billing/payments/{credit}")).await;
+    assert!(
+        receipt
+            .body
+            .contains("A credit of 50.00 USD was added to your account."),
+        "{}",
+        receipt.body
+    );
+    assert!(!receipt.body.contains("Your payment of"));
     let page = ada.get("/portal/billing/credit").await;
     assert!(
         page.body.contains("Apply 50.00 USD of credit to"),

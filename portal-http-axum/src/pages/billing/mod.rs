@@ -706,6 +706,8 @@ pub struct PaymentRow {
     invoices: Vec<(String, String, String)>,
     /// What was kept as account credit.
     unapplied: Option<String>,
+    /// A credit the business gave, not a payment.
+    credit: bool,
 }
 
 impl PaymentRow {
@@ -734,6 +736,7 @@ impl PaymentRow {
                 })
                 .collect(),
             unapplied: (unapplied > Decimal::ZERO).then(|| money(unapplied)),
+            credit: payment.kind == PaymentKind::Credit,
         }
     }
 
@@ -751,6 +754,20 @@ impl PaymentRow {
 
     fn is_failed(&self) -> bool {
         self.status == PaymentStatus::Failed
+    }
+
+    fn is_credit(&self) -> bool {
+        self.credit
+    }
+
+    /// The page's title, as its heading says.
+    fn title(&self) -> &'static str {
+        match self.status {
+            PaymentStatus::Pending => "Payment being processed",
+            PaymentStatus::Failed => "Payment failed",
+            PaymentStatus::Succeeded if self.credit => "Credit",
+            PaymentStatus::Succeeded => "Receipt",
+        }
     }
 }
 
@@ -816,11 +833,12 @@ pub async fn receipt(visit: Visit, Path(id): Path<String>) -> Response {
                 .payment(visit.actor(), id)
                 .await
                 .map_err(|error| visit.fail(error))?;
-            let layout = visit.layout("Receipt", "billing/payments");
+            let payment = PaymentRow::of(&detail, visit.zone());
+            let layout = visit.layout(payment.title(), "billing/payments");
             let page = ReceiptPage {
                 layout,
                 section: "payments",
-                payment: PaymentRow::of(&detail, visit.zone()),
+                payment,
             };
             Ok(render(StatusCode::OK, &page))
         }
