@@ -8,7 +8,6 @@
 //! it, is not cross-site. The `__Host-` prefix means no subdomain can plant
 //! the cookie; SameSite=Lax is a second fence, not the only one.
 
-use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, StatusCode, header};
@@ -137,25 +136,53 @@ struct CsrfField {
     csrf_token: String,
 }
 
-/// Why a form was refused before its handler ran.
-pub enum FormRejection {
+/// Why a form was refused before its handler ran, and where (the tenant
+/// and mount path, for the page saying so).
+pub struct FormRejection {
+    context: Option<RequestContext>,
+    reason: Refusal,
+}
+
+/// What was wrong with a form.
+enum Refusal {
     /// The CSRF check failed.
     Forbidden,
     /// The body was not a form or too large.
     BadRequest(String),
 }
 
+impl FormRejection {
+    fn forbidden(context: &Option<RequestContext>) -> Self {
+        Self {
+            context: context.clone(),
+            reason: Refusal::Forbidden,
+        }
+    }
+
+    fn bad_request(context: &Option<RequestContext>, detail: impl Into<String>) -> Self {
+        Self {
+            context: context.clone(),
+            reason: Refusal::BadRequest(detail.into()),
+        }
+    }
+}
+
 impl IntoResponse for FormRejection {
     fn into_response(self) -> Response {
-        let (status, message) = match self {
-            FormRejection::Forbidden => (
+        let (status, message) = match self.reason {
+            Refusal::Forbidden => (
                 StatusCode::FORBIDDEN,
                 "This form has expired or did not come from this site. Go back, reload the page and try again."
                     .to_owned(),
             ),
-            FormRejection::BadRequest(detail) => (StatusCode::BAD_REQUEST, detail),
+            Refusal::BadRequest(detail) => (StatusCode::BAD_REQUEST, detail),
         };
-        crate::pages::message_page(status, "The request was refused", &message)
+        crate::pages::message_page_for(
+            self.context.as_ref(),
+            status,
+            "The request was refused",
+            &message,
+        )
     }
 }
 
@@ -170,40 +197,40 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for CsrfForm<T> {
     type Rejection = FormRejection;
 
     async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let context = request.extensions().get::<RequestContext>().cloned();
         if request.method() != Method::POST {
-            return Err(FormRejection::BadRequest("expected a POST".into()));
+            return Err(FormRejection::bad_request(&context, "expected a POST"));
         }
         let headers = request.headers().clone();
         if is_cross_site(&headers) {
-            return Err(FormRejection::Forbidden);
+            return Err(FormRejection::forbidden(&context));
         }
         let is_form = headers
             .get(header::CONTENT_TYPE)
             .and_then(|value| value.to_str().ok())
             .is_some_and(|value| value.starts_with("application/x-www-form-urlencoded"));
         if !is_form {
-            return Err(FormRejection::BadRequest("expected a form".into()));
+            return Err(FormRejection::bad_request(&context, "expected a form"));
         }
         let body = axum::body::to_bytes(request.into_body(), MAX_FORM_BYTES)
             .await
-            .map_err(|_| FormRejection::BadRequest("the form is too large".into()))?;
+            .map_err(|_| FormRejection::bad_request(&context, "the form is too large"))?;
         let cookie = CookieJar::from_headers(&headers)
             .get(state.cookies.csrf)
             .map(|cookie| cookie.value().to_owned())
             .unwrap_or_default();
         let field: CsrfField =
-            serde_urlencoded::from_bytes(&body).map_err(|_| FormRejection::Forbidden)?;
+            serde_urlencoded::from_bytes(&body).map_err(|_| FormRejection::forbidden(&context))?;
         let matches: bool = cookie.as_bytes().ct_eq(field.csrf_token.as_bytes()).into();
         if cookie.is_empty() || !matches {
-            return Err(FormRejection::Forbidden);
+            return Err(FormRejection::forbidden(&context));
         }
-        parse_form(&body).map(CsrfForm)
+        serde_urlencoded::from_bytes(&body)
+            .map(CsrfForm)
+            .map_err(|error| {
+                FormRejection::bad_request(&context, format!("the form is incomplete: {error}"))
+            })
     }
-}
-
-fn parse_form<T: DeserializeOwned>(body: &Bytes) -> Result<T, FormRejection> {
-    serde_urlencoded::from_bytes(body)
-        .map_err(|error| FormRejection::BadRequest(format!("the form is incomplete: {error}")))
 }
 
 /// A page request from a logged-in customer; anyone else is sent to the

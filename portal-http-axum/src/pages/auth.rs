@@ -216,7 +216,8 @@ const LINK_SENT: &str = "If that email belongs to an account that can use this p
 
 pub async fn register_page(context: RequestContext, csrf: Csrf) -> Response {
     if !context.tenant.settings.registration.email_on_file {
-        return super::message_page(
+        return super::message_page_for(
+            Some(&context),
             StatusCode::NOT_FOUND,
             "Not available",
             "Registration by email is not offered.",
@@ -302,7 +303,8 @@ struct FactsPage {
 
 pub async fn register_details_page(context: RequestContext, csrf: Csrf) -> Response {
     if !context.tenant.settings.registration.known_facts {
-        return super::message_page(
+        return super::message_page_for(
+            Some(&context),
             StatusCode::NOT_FOUND,
             "Not available",
             "Registration with account details is not offered.",

@@ -254,7 +254,7 @@ pub fn message_page(status: StatusCode, heading: &str, message: &str) -> Respons
 }
 
 /// A page with one message, in the tenant's branding when known.
-fn message_page_for(
+pub(crate) fn message_page_for(
     context: Option<&RequestContext>,
     status: StatusCode,
     heading: &str,

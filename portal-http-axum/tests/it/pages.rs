@@ -205,6 +205,17 @@ async fn forms_without_the_csrf_token_are_refused_and_write_nothing() {
         .await;
     assert_eq!(reply.status, StatusCode::FORBIDDEN);
     assert!(!browser.cookies.contains_key("__Host-portal_session"));
+    // The refusal is the tenant's page, and its way on stays in the portal.
+    assert!(
+        reply.body.contains("href=\"/portal/dashboard\""),
+        "{}",
+        reply.body
+    );
+    assert!(
+        !reply.body.contains("· Customer portal</title>"),
+        "{}",
+        reply.body
+    );
     let forged = browser
         .post_raw(
             "/portal/register",
