@@ -958,6 +958,22 @@ async fn invoice_filters_sorting_and_pages_come_from_the_query_string() {
     assert!(all.body.contains("/portal/billing/invoices?page=2"));
     let second = ada.get("/portal/billing/invoices?page=2").await;
     assert!(second.body.contains("Page 2 of 2"));
+    // A page past the last says so and links back to the last one.
+    let beyond = ada.get("/portal/billing/invoices?page=5").await;
+    assert!(beyond.body.contains("There are no invoices on this page."));
+    assert!(!beyond.body.contains("You have no invoices yet"));
+    assert!(beyond.body.contains("Page 5 is past the last page (2)"));
+    assert!(
+        beyond
+            .body
+            .contains("/portal/billing/invoices?page=2\" rel=\"prev\"")
+    );
+    let payments_beyond = ada.get("/portal/billing/payments?page=3").await;
+    assert!(
+        payments_beyond
+            .body
+            .contains("There are no payments on this page.")
+    );
     let only_paid = ada.get("/portal/billing/invoices?status=paid").await;
     assert!(only_paid.body.contains("1 invoice<") && only_paid.body.contains("PAID-1"));
     let by_number = ada

@@ -296,11 +296,20 @@ pub struct Pager {
 
 impl Pager {
     /// Links for `page` of `total` rows; `link(n)` is the URL of page n.
+    /// A page past the last (an old bookmark) links back to the last.
     fn of(page: u32, per_page: u32, total: u64, link: impl Fn(u32) -> String) -> Self {
         let pages = total.div_ceil(u64::from(per_page.max(1))).max(1);
+        let last = u32::try_from(pages).unwrap_or(u32::MAX);
+        if page > last {
+            return Self {
+                previous: Some(link(last)),
+                next: None,
+                text: format!("Page {page} is past the last page ({last})"),
+            };
+        }
         Self {
             previous: (page > 1).then(|| link(page - 1)),
-            next: (u64::from(page) < pages).then(|| link(page + 1)),
+            next: (page < last).then(|| link(page + 1)),
             text: format!("Page {page} of {pages}"),
         }
     }
@@ -777,6 +786,8 @@ struct PaymentsPage {
     layout: Layout,
     section: &'static str,
     rows: Vec<PaymentRow>,
+    /// Payments and credits on every page.
+    total: u64,
     pager: Pager,
 }
 
@@ -805,6 +816,7 @@ pub async fn payments(visit: Visit, Query(query): Query<PageQuery>) -> Response 
                     .iter()
                     .map(|detail| PaymentRow::of(detail, visit.zone()))
                     .collect(),
+                total: list.total,
                 pager: Pager::of(list.page, list.per_page, list.total, |n| {
                     format!("{base}/billing/payments?page={n}")
                 }),
