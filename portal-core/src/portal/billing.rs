@@ -506,8 +506,16 @@ impl Portal {
                 "must include at least one invoice",
             ));
         }
+        if summary.credit <= Decimal::ZERO {
+            return Err(PortalError::invalid(
+                "credit",
+                "there is no account credit to apply",
+            ));
+        }
         let payable = self.payable_invoices(&scope).await?;
-        // Without an amount, an invoice takes what credit is left.
+        // Without an amount, an invoice takes what credit is left, in the
+        // order chosen; once it is used up, the rest take nothing and are
+        // left out (an unknown invoice still goes on, to be refused).
         let mut left = summary.credit;
         let mut resolved = Vec::with_capacity(chosen.len());
         for (id, amount) in chosen {
@@ -515,13 +523,11 @@ impl Portal {
                 // Checked before any arithmetic: a client's huge number
                 // must be a 422, not an overflow.
                 Some(amount) => positive_amount("amount", *amount, currency)?,
-                None => {
-                    let owed = payable
-                        .iter()
-                        .find(|invoice| invoice.id == *id)
-                        .map_or(Decimal::ZERO, |invoice| invoice.payable);
-                    owed.min(left).max(Decimal::ZERO)
-                }
+                None => match payable.iter().find(|invoice| invoice.id == *id) {
+                    Some(_) if left <= Decimal::ZERO => continue,
+                    Some(invoice) => invoice.payable.min(left),
+                    None => Decimal::ZERO,
+                },
             };
             left -= amount;
             resolved.push((*id, Some(amount)));

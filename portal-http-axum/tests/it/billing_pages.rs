@@ -1126,3 +1126,76 @@ async fn a_unit_price_below_a_cent_is_shown_as_priced_not_rounded() {
         "unit price in the PDF"
     );
 }
+
+#[tokio::test]
+async fn credit_without_amounts_covers_the_chosen_invoices_in_turn_until_it_runs_out() {
+    let app = ada_app(demo_settings()).await;
+    let a = app.seeded.account_a;
+    let first = app.invoice(a, "INV-1", 3_000, past()).await;
+    let second = app.invoice(a, "INV-2", 9_000, past()).await;
+    let third = app.invoice(a, "INV-3", 1_000, past()).await;
+    app.portal
+        .host()
+        .record_payment(
+            app.tenant_id(),
+            &ExternalPayment {
+                external_id: ExternalId::parse("CM-1").unwrap(),
+                account: a,
+                kind: PaymentKind::Credit,
+                amount: usd(5_000),
+                currency: Currency::USD,
+                received_at: "2026-11-20T10:00:00Z".parse().unwrap(),
+                method_label: Some("Credit memo".into()),
+                memo: None,
+                applied_to: Vec::new(),
+            },
+        )
+        .await
+        .unwrap();
+    let mut ada = app.logged_in("ada@example.com").await;
+    let ids = [first.id, second.id, third.id].map(|id| id.to_string());
+    let reply = ada
+        .post_form(
+            "/portal/billing/credit",
+            &[
+                ("invoice", &ids[0]),
+                ("invoice", &ids[1]),
+                ("invoice", &ids[2]),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    // 30.00 to the first, the other 20.00 to the second, none left for
+    // the third.
+    assert!(
+        invoice_page(&mut ada, first.id)
+            .await
+            .contains("<dd>Paid</dd>")
+    );
+    let second_page = invoice_page(&mut ada, second.id).await;
+    assert!(
+        second_page.contains("<dd>Partly paid</dd>"),
+        "{second_page}"
+    );
+    assert!(second_page.contains("70.00 USD"));
+    assert!(
+        invoice_page(&mut ada, third.id)
+            .await
+            .contains("<dd>Unpaid</dd>")
+    );
+    // With the credit used up, applying more says so and writes nothing.
+    let again = ada
+        .post_form("/portal/billing/credit", &[("invoice", &ids[2])])
+        .await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        again.body.contains("no account credit to apply"),
+        "{}",
+        again.body
+    );
+    assert!(
+        invoice_page(&mut ada, third.id)
+            .await
+            .contains("<dd>Unpaid</dd>")
+    );
+}
