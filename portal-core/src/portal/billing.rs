@@ -506,12 +506,6 @@ impl Portal {
                 "must include at least one invoice",
             ));
         }
-        if summary.credit <= Decimal::ZERO {
-            return Err(PortalError::invalid(
-                "credit",
-                "there is no account credit to apply",
-            ));
-        }
         let payable = self.payable_invoices(&scope).await?;
         // Without an amount, an invoice takes what credit is left, in the
         // order chosen; once it is used up, the rest take nothing and are
@@ -532,7 +526,15 @@ impl Portal {
             left -= amount;
             resolved.push((*id, Some(amount)));
         }
+        let no_credit = || PortalError::invalid("credit", "there is no account credit to apply");
+        if resolved.is_empty() {
+            return Err(no_credit());
+        }
+        // Another account's invoice is NotFound before anything about credit.
         let allocations = allocate_selection(&resolved, &payable, currency, true)?;
+        if summary.credit <= Decimal::ZERO {
+            return Err(no_credit());
+        }
         let total: Decimal = allocations.iter().map(|a| a.amount).sum();
         if total > summary.credit {
             return Err(PortalError::invalid(

@@ -186,6 +186,22 @@ async fn every_billing_page_renders_with_data() {
         .next()
         .unwrap()
         .to_owned();
+    // A new card typed in while the saved one is chosen is refused, not
+    // silently ignored, and nothing is charged.
+    let charges = app.gateway.successful_charges();
+    let (both, _) = pay(
+        &mut ada,
+        &[new.id],
+        &[("method", saved.as_str()), ("token", "tok_sandbox_decline")],
+    )
+    .await;
+    assert_eq!(both.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        both.body.contains("a new card was entered too"),
+        "{}",
+        both.body
+    );
+    assert_eq!(app.gateway.successful_charges(), charges);
     let (paid, _) = pay(&mut ada, &[new.id], &[("method", saved.as_str())]).await;
     assert_eq!(paid.status, StatusCode::SEE_OTHER, "{}", paid.body);
     let receipt = ada.get(paid.location()).await;

@@ -169,13 +169,21 @@ impl MethodChoiceView {
     }
 }
 
-/// The method a pay form chose: a saved card, or a gateway token.
+/// The method a pay form chose: a saved card, or a gateway token. A new
+/// card's details given while a saved card is chosen are refused, not
+/// ignored: which card the customer meant is not ours to guess.
 fn method_of(fields: &Fields) -> Result<MethodChoice, PortalError> {
+    let token = fields.get("token").unwrap_or("").trim();
     match fields.get("method").unwrap_or("new") {
         "new" => Ok(MethodChoice::NewToken {
-            token: fields.get("token").unwrap_or("").trim().to_owned(),
+            token: token.to_owned(),
             save: fields.is_on("save_card"),
         }),
+        _ if !token.is_empty() => Err(PortalError::invalid(
+            "method",
+            "is a saved card, but a new card was entered too: choose \"A new card\" to pay \
+             with it, or clear it to pay with the saved card",
+        )),
         id => Ok(MethodChoice::Saved {
             id: parse_id(id, PaymentMethodId::parse)?,
         }),
