@@ -394,7 +394,7 @@ pub enum InvoiceSort {
 pub struct InvoiceQuery {
     /// Status filter.
     pub status: Option<InvoiceStatusFilter>,
-    /// Invoices whose number starts with this (case-insensitive).
+    /// Invoices whose number contains this (case-insensitive).
     pub number: Option<String>,
     /// Issued on or after.
     pub issued_from: Option<NaiveDate>,

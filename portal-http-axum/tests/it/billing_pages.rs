@@ -996,6 +996,8 @@ async fn invoice_filters_sorting_and_pages_come_from_the_query_string() {
         .get("/portal/billing/invoices?number=INV-01&sort=number_desc")
         .await;
     assert!(by_number.body.contains("10 invoices"));
+    let by_digits = ada.get("/portal/billing/invoices?number=019").await;
+    assert!(by_digits.body.contains("1 invoice<") && by_digits.body.contains("INV-019"));
     assert!(by_number.body.find("INV-019").unwrap() < by_number.body.find("INV-010").unwrap());
     let ranged = ada
         .get("/portal/billing/invoices?min_total=12&max_total=13.00&status=unpaid")

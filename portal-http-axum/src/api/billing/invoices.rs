@@ -35,7 +35,7 @@ pub async fn summary(
 pub struct InvoiceListParams {
     /// `unpaid`, `overdue`, `paid` or `void`.
     status: Option<String>,
-    /// Invoices whose number starts with this (case-insensitive).
+    /// Invoices whose number contains this (case-insensitive).
     number: Option<String>,
     /// Issued on or after (`YYYY-MM-DD`).
     issued_from: Option<String>,

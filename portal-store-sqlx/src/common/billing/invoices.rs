@@ -286,8 +286,9 @@ pub(crate) async fn void_invoice<DB: Db>(
 
 /// The filters of the invoice list, shared by the page and its count:
 /// `$1` tenant, `$2` account, `$3` status filter (`unpaid`, `overdue`,
-/// `paid`, `void` or NULL), `$4` today, `$5`/`$6` the number key's prefix
-/// range, `$7`/`$8` issued range, `$9`/`$10` total range (minor units).
+/// `paid`, `void` or NULL), `$4` today, `$5` the number searched for (NULL:
+/// any) and `$6` its `LIKE` pattern on the lower-case key, `$7`/`$8` issued
+/// range, `$9`/`$10` total range (minor units).
 /// A NULL turns its filter off. Tenant and account lead every index of
 /// the list, so whatever the filters, only the account's rows are read.
 macro_rules! invoice_filters {
@@ -297,7 +298,7 @@ macro_rules! invoice_filters {
                 OR ($3 = 'unpaid' AND status IN ('open', 'partially_paid')) \
                 OR ($3 = 'overdue' AND status IN ('open', 'partially_paid') AND due_on < $4) \
                 OR status = $3) \
-           AND ($5 IS NULL OR (number_key >= $5 AND number_key < $6)) \
+           AND ($5 IS NULL OR number_key LIKE $6 ESCAPE '\\') \
            AND ($7 IS NULL OR issued_on >= $7) AND ($8 IS NULL OR issued_on <= $8) \
            AND ($9 IS NULL OR total_minor >= $9) AND ($10 IS NULL OR total_minor <= $10)"
     };
@@ -348,10 +349,17 @@ pub(crate) async fn invoices<C: Conn>(
         InvoiceStatusFilter::Paid => "paid",
         InvoiceStatusFilter::Void => "void",
     });
-    // A prefix as a range: every key that starts with it sorts from the
-    // prefix itself up to the prefix followed by the highest code point.
-    let prefix = query.number.as_deref().map(str::to_lowercase);
-    let prefix_end = prefix.as_ref().map(|prefix| format!("{prefix}\u{10FFFF}"));
+    // Anywhere in the number, case-insensitively: customers type the
+    // digits they see ("0177" for INV-2026-0177). The account's invoices
+    // are few enough to test each; `%`, `_` and `\` match only themselves.
+    let searched = query.number.as_deref().map(str::to_lowercase);
+    let pattern = searched.as_deref().map(|text| {
+        let escaped = text
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        format!("%{escaped}%")
+    });
     let (min_total, max_total) = match (query.min_total, query.max_total) {
         (None, None) => (None, None),
         (min, max) => {
@@ -368,8 +376,8 @@ pub(crate) async fn invoices<C: Conn>(
         Arg::Id(scope.account().as_uuid()),
         Arg::OptText(status),
         Arg::Date(today),
-        Arg::OptText(prefix.as_deref()),
-        Arg::OptText(prefix_end.as_deref()),
+        Arg::OptText(searched.as_deref()),
+        Arg::OptText(pattern.as_deref()),
         Arg::OptDate(query.issued_from),
         Arg::OptDate(query.issued_to),
         Arg::OptInt(min_total),

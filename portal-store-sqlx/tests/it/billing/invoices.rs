@@ -408,6 +408,19 @@ async fn the_invoice_list_filters_sorts_and_pages(db: TestDb) {
         list(prefix).await.0,
         ["INV-001", "INV-002", "inv-003", "INV-005"]
     );
+    // Anywhere in the number, and `%` or `_` only match themselves.
+    let inside = InvoiceQuery {
+        number: Some("v-003".into()),
+        ..InvoiceQuery::default()
+    };
+    assert_eq!(list(inside).await.0, ["inv-003"]);
+    for wildcard in ["%", "_", "INV_00"] {
+        let literal = InvoiceQuery {
+            number: Some(wildcard.into()),
+            ..InvoiceQuery::default()
+        };
+        assert!(list(literal).await.0.is_empty(), "{wildcard}");
+    }
     let issued = InvoiceQuery {
         issued_from: Some(date("2030-01-20")),
         issued_to: Some(date("2030-02-15")),
