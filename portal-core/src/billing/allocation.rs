@@ -179,8 +179,9 @@ pub fn allocate_selection(
             return Err(PortalError::invalid(
                 "amount",
                 format!(
-                    "for invoice {} must be more than zero, in whole {currency} minor units",
-                    invoice.number
+                    "for invoice {} must be more than zero, with at most {} decimals",
+                    invoice.number,
+                    currency.minor_digits()
                 ),
             ));
         }

@@ -426,7 +426,11 @@ impl InvoiceQuery {
             if amount < Decimal::ZERO || currency.to_minor(amount).is_none() {
                 return Err(PortalError::invalid(
                     "amount",
-                    format!("range must be amounts in {currency} not below zero"),
+                    format!(
+                        "range must be amounts in {currency}, not below zero, with at most {} \
+                         decimals",
+                        currency.minor_digits()
+                    ),
                 ));
             }
         }

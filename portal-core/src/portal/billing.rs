@@ -1209,7 +1209,13 @@ fn positive_amount(
 /// A gateway token is opaque, but never a card number and never huge.
 fn check_gateway_token(token: &str) -> Result<(), PortalError> {
     let digits = token.chars().filter(char::is_ascii_digit).count();
-    if token.is_empty() || token.len() > 200 || token.chars().any(char::is_whitespace) {
+    if token.is_empty() {
+        return Err(PortalError::invalid(
+            "token",
+            "is missing: enter the new card, or choose a saved one",
+        ));
+    }
+    if token.len() > 200 || token.chars().any(char::is_whitespace) {
         return Err(PortalError::invalid("token", "is not a payment token"));
     }
     if digits >= 12 && digits * 10 >= token.len() * 8 {

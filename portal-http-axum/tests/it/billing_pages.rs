@@ -414,6 +414,9 @@ async fn a_declined_card_changes_nothing_and_says_why() {
     let (reply, _) = pay(&mut ada, &[invoice.id], &[("token", "4242424242424242")]).await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(reply.body.contains("looks like a card number"));
+    let (reply, _) = pay(&mut ada, &[invoice.id], &[("token", "")]).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(reply.body.contains("enter the new card, or choose a saved one"));
     assert_eq!(app.gateway.successful_charges(), 0);
 }
 
