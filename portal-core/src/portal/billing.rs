@@ -99,6 +99,30 @@ pub struct PaymentPreview {
     pub currency: Currency,
 }
 
+/// What a pay request would charge, checked as [`Portal::pay`] checks it:
+/// the page a customer confirms before paying.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PaymentReview {
+    /// Each chosen invoice with what it gets.
+    pub allocations: Vec<Allocation>,
+    /// What becomes account credit.
+    pub prepayment: Decimal,
+    /// The total to charge.
+    pub amount: Decimal,
+    /// The currency.
+    pub currency: Currency,
+    /// The card on file to charge, or `None` for the new card entered.
+    pub saved_method: Option<String>,
+}
+
+/// A pay request checked against the balances and the card on file.
+struct CheckedPayment {
+    allocations: Vec<Allocation>,
+    prepayment: Decimal,
+    amount: Decimal,
+    saved: Option<PaymentMethod>,
+}
+
 /// What an autopay run did.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct AutopayRun {
@@ -299,6 +323,84 @@ impl Portal {
         })
     }
 
+    /// What `request` would charge and to which card, checked exactly as
+    /// [`Portal::pay`] checks it; nothing is written or charged.
+    pub async fn review_payment(
+        &self,
+        actor: &Actor,
+        request: &PayRequest,
+    ) -> Result<PaymentReview, PortalError> {
+        let (tenant, scope) = self.authorize(actor, Permission::PayInvoices).await?;
+        let checked = self.check_payment(actor, &tenant, &scope, request).await?;
+        Ok(PaymentReview {
+            allocations: checked.allocations,
+            prepayment: checked.prepayment,
+            amount: checked.amount,
+            currency: tenant.settings.currency(),
+            saved_method: checked.saved.as_ref().map(PaymentMethod::label),
+        })
+    }
+
+    /// The checks paying makes before anything is written: the features,
+    /// the amounts against what is payable, the card.
+    async fn check_payment(
+        &self,
+        actor: &Actor,
+        tenant: &Tenant,
+        scope: &AccountScope,
+        request: &PayRequest,
+    ) -> Result<CheckedPayment, PortalError> {
+        let features = tenant.settings.features;
+        let currency = tenant.settings.currency();
+        let prepayment = match request.prepayment {
+            Some(amount) if !amount.is_zero() => {
+                if !features.is_on(Feature::Prepayment) {
+                    return Err(AccessError::FeatureOff.into());
+                }
+                positive_amount("prepayment", amount, currency)?
+            }
+            _ => currency.round(Decimal::ZERO),
+        };
+        if request.invoices.is_empty() && prepayment.is_zero() {
+            return Err(PortalError::invalid(
+                "invoices",
+                "must include at least one invoice, or an amount to prepay",
+            ));
+        }
+        let payable = self.payable_invoices(scope).await?;
+        let allocations = allocate_selection(
+            &request.invoices,
+            &payable,
+            currency,
+            features.is_on(Feature::PartialPayment),
+        )?;
+        let amount = allocations.iter().map(|a| a.amount).sum::<Decimal>() + prepayment;
+        if currency.to_minor(amount).is_none() {
+            return Err(PortalError::invalid(
+                "amount",
+                "is too large to pay at once",
+            ));
+        }
+
+        let saved = match &request.method {
+            MethodChoice::Saved { id } => Some(self.usable_method(tenant, scope, *id).await?),
+            MethodChoice::NewToken { token, save } => {
+                check_gateway_token(token)?;
+                if *save {
+                    self.authorize(actor, Permission::ManagePaymentMethods)
+                        .await?;
+                }
+                None
+            }
+        };
+        Ok(CheckedPayment {
+            allocations,
+            prepayment,
+            amount,
+            saved,
+        })
+    }
+
     /// Pays the chosen invoices (and a prepayment, if asked and allowed)
     /// in one charge. Returns the payment: `Succeeded` with its receipt
     /// mailed, `Failed` with the customer's message and nothing applied,
@@ -313,7 +415,6 @@ impl Portal {
     ) -> Result<PaymentDetail, PortalError> {
         let (tenant, scope) = self.authorize(actor, Permission::PayInvoices).await?;
         let contact = acting_contact(actor)?;
-        let features = tenant.settings.features;
         let currency = tenant.settings.currency();
         let gateway = self.gateway()?.clone();
 
@@ -330,29 +431,8 @@ impl Portal {
             return answer_from_earlier(earlier);
         }
 
-        let prepayment = match request.prepayment {
-            Some(amount) if !amount.is_zero() => {
-                if !features.is_on(Feature::Prepayment) {
-                    return Err(AccessError::FeatureOff.into());
-                }
-                positive_amount("prepayment", amount, currency)?
-            }
-            _ => currency.round(Decimal::ZERO),
-        };
-        if request.invoices.is_empty() && prepayment.is_zero() {
-            return Err(PortalError::invalid(
-                "invoices",
-                "must include at least one invoice, or an amount to prepay",
-            ));
-        }
-        let payable = self.payable_invoices(&scope).await?;
-        let allocations = match allocate_selection(
-            &request.invoices,
-            &payable,
-            currency,
-            features.is_on(Feature::PartialPayment),
-        ) {
-            Ok(allocations) => allocations,
+        let checked = match self.check_payment(actor, &tenant, &scope, &request).await {
+            Ok(checked) => checked,
             // A concurrent request with this key may have paid (or held) the
             // invoices since the lookup above: then it, not the balances,
             // has the answer.
@@ -368,25 +448,12 @@ impl Portal {
             }
             Err(error) => return Err(error),
         };
-        let amount = allocations.iter().map(|a| a.amount).sum::<Decimal>() + prepayment;
-        if currency.to_minor(amount).is_none() {
-            return Err(PortalError::invalid(
-                "amount",
-                "is too large to pay at once",
-            ));
-        }
-
-        let saved = match &request.method {
-            MethodChoice::Saved { id } => Some(self.usable_method(&tenant, &scope, *id).await?),
-            MethodChoice::NewToken { token, save } => {
-                check_gateway_token(token)?;
-                if *save {
-                    self.authorize(actor, Permission::ManagePaymentMethods)
-                        .await?;
-                }
-                None
-            }
-        };
+        let CheckedPayment {
+            allocations,
+            amount,
+            saved,
+            ..
+        } = checked;
         let intent = PaymentIntent {
             id: PaymentId::new(),
             idempotency_key: request.idempotency_key.clone(),

@@ -291,6 +291,61 @@ async fn paying_one_invoice_charges_once_marks_it_paid_and_mails_a_receipt() {
 }
 
 #[tokio::test]
+async fn reviewing_a_payment_shows_the_total_and_card_and_charges_nothing_until_confirmed() {
+    let app = ada_app(demo_settings()).await;
+    let a = app.seeded.account_a;
+    let first = app.invoice(a, "INV-1", 2_000, past()).await;
+    let second = app.invoice(a, "INV-2", 1_550, past()).await;
+    let mut ada = app.logged_in("ada@example.com").await;
+    let form = ada.get("/portal/billing/pay").await;
+    assert!(form.body.contains(">Review payment</button>"));
+    let (review, key) = pay(
+        &mut ada,
+        &[first.id, second.id],
+        &[VISA, ("step", "review")],
+    )
+    .await;
+    assert_eq!(review.status, StatusCode::OK, "{}", review.body);
+    assert!(
+        review.body.contains("You are paying 35.50 USD"),
+        "{}",
+        review.body
+    );
+    assert!(review.body.contains("Invoice INV-1") && review.body.contains("15.50 USD"));
+    assert!(review.body.contains("the new card you entered"));
+    assert!(review.body.contains("Confirm and pay 35.50 USD"));
+    assert_eq!(
+        app.gateway.successful_charges(),
+        0,
+        "a review charges nothing"
+    );
+    // What the review carries is the request as asked, key included.
+    assert_eq!(field(&review.body, "idempotency_key"), key);
+    assert_eq!(field(&review.body, "token"), "tok_sandbox_visa");
+
+    // "Change" brings the form back with the choice kept.
+    let (edit, _) = pay(&mut ada, &[second.id], &[VISA, ("step", "edit")]).await;
+    assert_eq!(edit.status, StatusCode::OK);
+    assert!(edit.body.contains(">Review payment</button>"));
+    assert_eq!(app.gateway.successful_charges(), 0);
+
+    // A review of something paying would refuse says why, as paying would.
+    let (refused, _) = pay(
+        &mut ada,
+        &[first.id],
+        &[("token", "4242424242424242"), ("step", "review")],
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("looks like a card number"));
+
+    // Confirming posts the same fields with step=pay and charges once.
+    let (paid, _) = pay(&mut ada, &[first.id, second.id], &[VISA, ("step", "pay")]).await;
+    assert_eq!(paid.status, StatusCode::SEE_OTHER, "{}", paid.body);
+    assert_eq!(app.gateway.charged_total(), usd(3_550));
+}
+
+#[tokio::test]
 async fn paying_several_invoices_is_one_charge_and_leaves_the_rest_owed() {
     let app = ada_app(demo_settings()).await;
     let a = app.seeded.account_a;
@@ -416,7 +471,11 @@ async fn a_declined_card_changes_nothing_and_says_why() {
     assert!(reply.body.contains("looks like a card number"));
     let (reply, _) = pay(&mut ada, &[invoice.id], &[("token", "")]).await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(reply.body.contains("enter the new card, or choose a saved one"));
+    assert!(
+        reply
+            .body
+            .contains("enter the new card, or choose a saved one")
+    );
     assert_eq!(app.gateway.successful_charges(), 0);
 }
 

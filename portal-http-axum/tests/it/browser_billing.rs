@@ -96,7 +96,24 @@ async fn pay_two_of_three(
         .send_keys("tok_sandbox_visa")
         .await?;
     browser
-        .find(Locator::XPath("//button[normalize-space(.)='Pay now']"))
+        .find(Locator::XPath(
+            "//button[normalize-space(.)='Review payment']",
+        ))
+        .await?
+        .click()
+        .await?;
+    // The review says what will be charged before anything is.
+    let review = browser
+        .wait()
+        .for_element(Locator::Id("review-h"))
+        .await?
+        .text()
+        .await?;
+    assert_eq!(review, "You are paying 35.00 USD");
+    browser
+        .find(Locator::XPath(
+            "//button[normalize-space(.)='Confirm and pay 35.00 USD']",
+        ))
         .await?
         .click()
         .await?;

@@ -315,6 +315,11 @@ pub async fn form(visit: Visit, Query(query): Query<PayQuery>) -> Response {
 /// mistake shows the form again with nothing changed.
 pub async fn submit(visit: Visit, CsrfForm(fields): CsrfForm<Vec<(String, String)>>) -> Response {
     let fields = Fields(fields);
+    match fields.get("step") {
+        Some("review") => return review(&visit, &fields).await,
+        Some("edit") => return pay_page(&visit, StatusCode::OK, None, Prefill::of(&fields)).await,
+        _ => {}
+    }
     let paid = match pay_request(&fields) {
         Ok(request) => visit.portal().pay(visit.actor(), request).await,
         Err(error) => Err(error),
@@ -347,6 +352,66 @@ pub async fn submit(visit: Visit, CsrfForm(fields): CsrfForm<Vec<(String, String
         }
         Err(error) => visit.fail(error),
     }
+}
+
+#[derive(Template)]
+#[template(path = "billing/review.html")]
+struct ReviewPage {
+    layout: Layout,
+    section: &'static str,
+    /// Invoice id, number and amount.
+    rows: Vec<(String, String, String)>,
+    credit: Option<String>,
+    total: String,
+    /// The saved card's label, or `None` for the new card entered.
+    card: Option<String>,
+    /// The form's fields to post again on confirming (all but the CSRF
+    /// token and the step).
+    carried: Vec<(String, String)>,
+}
+
+/// `POST /billing/pay` with `step=review`: what the form would charge and
+/// to which card, checked as paying checks it, with a button to confirm
+/// (the same form again) or change it. Nothing is charged or written.
+async fn review(visit: &Visit, fields: &Fields) -> Response {
+    let reviewed = match pay_request(fields) {
+        Ok(request) => visit.portal().review_payment(visit.actor(), &request).await,
+        Err(error) => Err(error),
+    };
+    let review = match reviewed {
+        Ok(review) => review,
+        Err(error @ (PortalError::InvalidInput { .. } | PortalError::Conflict(_))) => {
+            let status = status_of(&error);
+            return pay_page(visit, status, Some(error.to_string()), Prefill::of(fields)).await;
+        }
+        Err(error) => return visit.fail(error),
+    };
+    let money = |amount| review.currency.format(amount);
+    let page = ReviewPage {
+        layout: visit.layout("Review your payment", "billing/pay"),
+        section: "pay",
+        rows: review
+            .allocations
+            .iter()
+            .map(|a| {
+                (
+                    a.invoice.to_string(),
+                    a.invoice_number.clone(),
+                    money(a.amount),
+                )
+            })
+            .collect(),
+        credit: (review.prepayment > Decimal::ZERO).then(|| money(review.prepayment)),
+        total: money(review.amount),
+        card: review.saved_method,
+        carried: fields
+            .0
+            .iter()
+            .filter(|(name, _)| name != "csrf_token" && name != "step")
+            .cloned()
+            .collect(),
+    };
+    render(StatusCode::OK, &page)
 }
 
 // ---- pay the statement balance ---------------------------------------
