@@ -106,6 +106,16 @@ impl Brand {
         }
     }
 
+    /// The business's phone as a `tel:` link wants it: `+` and digits.
+    fn phone_link(&self) -> Option<String> {
+        self.phone.as_ref().map(|phone| {
+            phone
+                .chars()
+                .filter(|c| c.is_ascii_digit() || *c == '+')
+                .collect()
+        })
+    }
+
     fn has_contact(&self) -> bool {
         self.email.is_some() || self.phone.is_some() || !self.socials.is_empty()
     }

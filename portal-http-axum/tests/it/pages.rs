@@ -19,6 +19,10 @@ async fn the_login_page_is_branded_and_sets_a_secure_csrf_cookie() {
         reply.body.contains("help@acme.test"),
         "contact menu shows the business e-mail"
     );
+    assert!(
+        reply.body.contains("<a href=\"tel:+15550100\">+1 555 0100</a>"),
+        "the phone as written, dialable as a link"
+    );
     assert!(reply.body.contains("<label for=\"login\">"));
     assert!(
         reply.body.contains("action=\"/portal/login\""),
