@@ -819,8 +819,12 @@ async fn autopay_needs_consent_to_the_terms_shown_and_can_be_withdrawn() {
         page.body.contains("Autopay is <strong>on</strong>")
             && page.body.contains("Visa ending 4242")
     );
+    let cards = ada.get("/portal/billing/methods").await;
+    assert!(cards.body.contains("Used for autopay"), "{}", cards.body);
     let off = ada.post_form("/portal/billing/autopay/withdraw", &[]).await;
     assert_eq!(off.status, StatusCode::SEE_OTHER);
+    let cards = ada.get("/portal/billing/methods").await;
+    assert!(!cards.body.contains("Used for autopay"));
     assert!(
         ada.get(off.location())
             .await

@@ -25,6 +25,8 @@ struct MethodsPage {
     error: Option<String>,
     notice: Option<String>,
     methods: Vec<MethodRow>,
+    /// The id of the card autopay charges, if the account has autopay.
+    autopay_card: Option<String>,
 }
 
 async fn methods_page(
@@ -41,6 +43,18 @@ async fn methods_page(
                 .payment_methods(visit.actor())
                 .await
                 .map_err(|error| visit.fail(error))?;
+            // Which card autopay charges, where the customer may see autopay.
+            let autopay_card = if layout.billing.autopay {
+                visit
+                    .portal()
+                    .autopay(visit.actor())
+                    .await
+                    .map_err(|error| visit.fail(error))?
+                    .consent
+                    .map(|consent| consent.method.to_string())
+            } else {
+                None
+            };
             let today = visit.today();
             let page = MethodsPage {
                 layout,
@@ -51,6 +65,7 @@ async fn methods_page(
                     .iter()
                     .map(|method| MethodRow::of(method, today))
                     .collect(),
+                autopay_card,
             };
             Ok(render(status, &page))
         }
