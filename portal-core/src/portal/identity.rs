@@ -104,16 +104,21 @@ fn may_register(tenant: &Tenant, membership: &Membership) -> bool {
 }
 
 impl Portal {
-    /// Mails a set-password (or reset) link if an enabled contact with this
-    /// e-mail may use the portal; otherwise does nothing. Answers the same
-    /// either way. Only a malformed e-mail is an error.
+    /// Mails a set-password (or reset) link to the e-mail on file if an
+    /// enabled contact with this e-mail (or, for a reset, this e-mail or
+    /// phone number, as log-in takes either) may use the portal; otherwise
+    /// does nothing. Answers the same either way. Only a malformed e-mail
+    /// or phone number is an error.
     pub async fn request_password_link(
         &self,
         tenant: &Tenant,
-        email: &str,
+        login: &str,
         request: LinkRequest,
     ) -> Result<(), PortalError> {
-        let email = EmailAddress::parse(email)?;
+        let login = match request {
+            LinkRequest::Register => LoginName::Email(EmailAddress::parse(login)?),
+            LinkRequest::Reset => LoginName::parse(login)?,
+        };
         let email_on_file = tenant.settings.registration.email_on_file;
         if request == LinkRequest::Register && !email_on_file {
             return Err(PortalError::Forbidden(
@@ -123,7 +128,7 @@ impl Portal {
         // Known and unknown addresses answer after the same floor, so the
         // extra reads and the write of a known one cannot be timed.
         let started = Instant::now();
-        let outcome = self.link_for(tenant, email, email_on_file).await;
+        let outcome = self.link_for(tenant, login, email_on_file).await;
         pad_to_floor(started, self.inner.response_floor).await;
         outcome
     }
@@ -131,10 +136,21 @@ impl Portal {
     async fn link_for(
         &self,
         tenant: &Tenant,
-        email: EmailAddress,
+        login: LoginName,
         email_on_file: bool,
     ) -> Result<(), PortalError> {
-        let Some(contact) = self.identity().contact_by_email(tenant.id, &email).await? else {
+        let contact = match &login {
+            LoginName::Email(email) => self.identity().contact_by_email(tenant.id, email).await?,
+            LoginName::Phone(_) => self
+                .identity()
+                .login_candidate(tenant.id, &login)
+                .await?
+                .map(|candidate| candidate.contact),
+        };
+        // The link goes to the e-mail on file, never to what was typed.
+        let Some((contact, email)) =
+            contact.and_then(|contact| contact.email.clone().map(|email| (contact, email)))
+        else {
             return Ok(());
         };
         if !contact.enabled {

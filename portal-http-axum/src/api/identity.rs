@@ -72,7 +72,8 @@ pub async fn delete_session(
 /// An e-mail address.
 #[derive(Deserialize, ToSchema)]
 pub struct EmailRequest {
-    /// The e-mail on file.
+    /// The e-mail on file; for a password reset the phone number used to
+    /// log in also works (the link still goes to the e-mail on file).
     pub email: String,
 }
 

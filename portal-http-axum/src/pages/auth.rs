@@ -182,6 +182,11 @@ struct LinkRequestPage {
     heading: &'static str,
     explanation: &'static str,
     action: &'static str,
+    /// The field's label, type and autocomplete hint: an e-mail to
+    /// register, an e-mail or phone number (as at log-in) to reset.
+    label: &'static str,
+    input_type: &'static str,
+    autocomplete: &'static str,
     email: String,
 }
 
@@ -195,9 +200,13 @@ impl LinkRequestPage {
             ),
             LinkRequest::Reset => (
                 "Forgot your password?",
-                "Enter your email address. We will email you a link to choose a new password.",
+                "Enter the email address or phone number you log in with. We will email you a link to choose a new password.",
                 "forgot-password",
             ),
+        };
+        let (label, input_type, autocomplete) = match request {
+            LinkRequest::Register => ("Email", "email", "email"),
+            LinkRequest::Reset => ("Email or phone number", "text", "username"),
         };
         Self {
             layout: Layout::public(heading, context, csrf),
@@ -206,12 +215,15 @@ impl LinkRequestPage {
             heading,
             explanation,
             action,
+            label,
+            input_type,
+            autocomplete,
             email: String::new(),
         }
     }
 }
 
-const LINK_SENT: &str = "If that email belongs to an account that can use this portal, we have sent a link to it. \
+const LINK_SENT: &str = "If this matches an account that can use this portal, we have sent a link to the email address on file. \
      It works once and expires within an hour. Check your spam folder if it does not arrive.";
 
 pub async fn register_page(context: RequestContext, csrf: Csrf) -> Response {

@@ -20,7 +20,9 @@ async fn the_login_page_is_branded_and_sets_a_secure_csrf_cookie() {
         "contact menu shows the business e-mail"
     );
     assert!(
-        reply.body.contains("<a href=\"tel:+15550100\">+1 555 0100</a>"),
+        reply
+            .body
+            .contains("<a href=\"tel:+15550100\">+1 555 0100</a>"),
         "the phone as written, dialable as a link"
     );
     assert!(reply.body.contains("<label for=\"login\">"));
@@ -880,4 +882,50 @@ async fn panels_follow_the_role_and_the_tenants_features() {
     );
     assert!(!page.contains("Open tickets"), "tickets are switched off");
     assert!(page.contains("C-JOB-1"), "services are for members too");
+}
+
+#[tokio::test]
+async fn forgot_password_takes_the_phone_number_too_and_mails_the_email_on_file() {
+    let app = TestApp::new().await;
+    app.register("ada@example.com").await;
+    app.deliver_mail().await;
+    let before = app.mailbox.to("ada@example.com").len();
+    let mut browser = app.browser();
+    let page = browser.get("/portal/forgot-password").await;
+    assert!(
+        page.body
+            .contains("<label for=\"email\">Email or phone number</label>")
+    );
+    let known = browser
+        .post_form("/portal/forgot-password", &[("email", "555 0100 01")])
+        .await;
+    assert_eq!(known.status, StatusCode::OK);
+    let unknown = browser
+        .post_form("/portal/forgot-password", &[("email", "555 0199 99")])
+        .await;
+    assert_eq!(unknown.status, StatusCode::OK);
+    assert_eq!(
+        notice_of(&known.body),
+        notice_of(&unknown.body),
+        "the same answer whether or not the phone is known"
+    );
+    app.deliver_mail().await;
+    let mails = app.mailbox.to("ada@example.com");
+    assert_eq!(mails.len(), before + 1, "one link, to the e-mail on file");
+    assert!(matches!(
+        mails.last().unwrap().kind,
+        EmailKind::ResetPassword { .. }
+    ));
+    // Registering still takes an e-mail only.
+    let register = browser
+        .post_form("/portal/register", &[("email", "555 0100 02")])
+        .await;
+    assert_eq!(register.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+fn notice_of(body: &str) -> &str {
+    body.split("role=\"status\"")
+        .nth(1)
+        .and_then(|rest| rest.split("</div>").next())
+        .unwrap_or("")
 }
