@@ -406,12 +406,17 @@ async fn malformed_input_is_refused_before_touching_any_port() {
     let portal = Mocks::new().portal();
     let t = tenant();
     let bad_email = portal
-        .request_password_link(&t, "nope", LinkRequest::Reset)
+        .request_password_link(&t, "nope@", LinkRequest::Register)
         .await;
     assert!(matches!(
         bad_email,
         Err(PortalError::InvalidInput { field: "email", .. })
     ));
+    // A reset takes an e-mail or a phone number, as log-in does.
+    let bad_login = portal
+        .request_password_link(&t, "nope", LinkRequest::Reset)
+        .await;
+    assert!(matches!(bad_login, Err(PortalError::InvalidInput { .. })));
     let bad_login = portal
         .log_in(&t, "not a login", &password(), SessionKind::Cookie)
         .await;
