@@ -53,6 +53,10 @@ pub struct TokenInfo {
     pub purpose: TokenPurpose,
     /// When the link stops working.
     pub expires_at: DateTime<Utc>,
+    /// What the contact logs in with (the e-mail on file, else the phone):
+    /// the page names it, and password managers store the new password
+    /// under it. Whoever holds the link was mailed it there.
+    pub login: Option<String>,
 }
 
 /// A session just started: the token goes to the client, once.
@@ -246,9 +250,17 @@ impl Portal {
             .live_token(tenant.id, &token.hash(), now)
             .await?
             .ok_or(PortalError::LinkInvalid)?;
+        let contact = self.identity().contact(tenant.id, token.contact).await?;
+        let login = contact.and_then(|contact| {
+            contact
+                .email
+                .map(|email| email.to_string())
+                .or_else(|| contact.phone.map(|phone| phone.to_string()))
+        });
         Ok(TokenInfo {
             purpose: token.purpose,
             expires_at: token.expires_at,
+            login,
         })
     }
 

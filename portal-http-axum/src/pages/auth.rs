@@ -401,6 +401,9 @@ struct SetPasswordPage {
     heading: &'static str,
     show_form: bool,
     token: String,
+    /// Who the link is for, as they log in (shown, and a hidden username
+    /// field for password managers).
+    login: Option<String>,
 }
 
 fn heading_for(purpose: TokenPurpose) -> &'static str {
@@ -428,6 +431,7 @@ fn link_invalid_page(context: &RequestContext, csrf: &Csrf) -> Response {
         heading: "This link no longer works",
         show_form: false,
         token: String::new(),
+        login: None,
     };
     render(StatusCode::GONE, &page)
 }
@@ -455,6 +459,7 @@ pub async fn set_password_page(
                 heading: heading_for(info.purpose),
                 show_form: true,
                 token: query.token,
+                login: info.login,
             },
         ),
         Err(PortalError::LinkInvalid) => link_invalid_page(&context, &csrf),
@@ -467,6 +472,8 @@ pub async fn set_password_page(
 pub struct SetPasswordForm {
     #[serde(default)]
     token: String,
+    #[serde(default)]
+    login: String,
     #[serde(default)]
     password: String,
     #[serde(default)]
@@ -489,6 +496,8 @@ pub async fn set_password_submit(
                 heading: "Set your password",
                 show_form: true,
                 token: form.token.clone(),
+                // Only a hint for password managers, echoed from the form.
+                login: (!form.login.is_empty()).then(|| form.login.clone()),
             },
         ))
     };

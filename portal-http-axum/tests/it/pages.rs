@@ -422,6 +422,13 @@ async fn a_weak_or_mismatched_new_password_is_refused_and_the_link_survives() {
     app.deliver_mail().await;
     let path = path_of(&link_of(&app.mailbox.to("bob@example.com")[0]));
     let token = token_in(&path);
+    // The page says whose password it sets, and gives password managers
+    // the username to store it under.
+    let page = browser.get(&path).await;
+    assert!(page.body.contains("For <strong>bob@example.com</strong>."));
+    assert!(page.body.contains(
+        "<input type=\"text\" name=\"login\" value=\"bob@example.com\" autocomplete=\"username\" hidden>"
+    ));
     let short = browser.submit_new_password(&token, "short", "short").await;
     assert_eq!(short.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(short.body.contains("at least 8 characters"));
