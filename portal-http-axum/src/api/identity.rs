@@ -181,6 +181,9 @@ pub struct LinkInfo {
     pub purpose: String,
     /// When the link stops working.
     pub expires_at: DateTime<Utc>,
+    /// Who the link is for, as they log in (the e-mail on file, else the
+    /// phone), for the client's form and password managers.
+    pub login: Option<String>,
 }
 
 fn purpose_name(purpose: TokenPurpose) -> String {
@@ -202,6 +205,7 @@ pub async fn inspect_link(
     Ok(Json(LinkInfo {
         purpose: purpose_name(info.purpose),
         expires_at: info.expires_at,
+        login: info.login,
     }))
 }
 

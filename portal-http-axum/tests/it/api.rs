@@ -172,6 +172,7 @@ async fn registration_by_email_over_the_api_answers_the_same_for_unknown_address
         .await;
     assert_eq!(info.status, StatusCode::OK);
     assert_eq!(info.json()["purpose"], "set_password");
+    assert_eq!(info.json()["login"], "bob@example.com");
     let weak = app
         .send(json_request(
             "POST",
