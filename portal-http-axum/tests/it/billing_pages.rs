@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 use portal_core::access::Role;
 use portal_core::billing::{ExternalPayment, IdempotencyKey, InvoiceStatus, PaymentKind};
 use portal_core::outbox::EmailKind;
-use portal_core::shared::{Currency, ExternalId, InvoiceId};
+use portal_core::shared::{AccountId, Currency, ExternalId, InvoiceId};
 use portal_core::tenancy::{DEFAULT_AUTOPAY_TERMS, PortalSettings};
 
 use crate::harness::{Browser, Reply, TestApp, contact, demo_settings};
@@ -40,6 +40,28 @@ fn settings(partial: bool, prepayment: bool, autopay: bool) -> PortalSettings {
 }
 
 /// A fresh app with Ada (primary on account A) logged in.
+/// The business gives `account` a credit memo of `cents`, applied to nothing.
+async fn goodwill_credit(app: &TestApp, account: AccountId, cents: i64) {
+    app.portal
+        .host()
+        .record_payment(
+            app.tenant_id(),
+            &ExternalPayment {
+                external_id: ExternalId::parse("CM-1").unwrap(),
+                account,
+                kind: PaymentKind::Credit,
+                amount: usd(cents),
+                currency: Currency::USD,
+                received_at: "2026-11-20T10:00:00Z".parse().unwrap(),
+                method_label: Some("Credit memo".into()),
+                memo: None,
+                applied_to: Vec::new(),
+            },
+        )
+        .await
+        .unwrap();
+}
+
 async fn ada_app(settings: PortalSettings) -> TestApp {
     let app = TestApp::with_settings(settings).await;
     app.register("ada@example.com").await;
@@ -646,24 +668,7 @@ async fn account_credit_is_applied_to_the_chosen_invoice() {
     let app = ada_app(demo_settings()).await;
     let a = app.seeded.account_a;
     let invoice = app.invoice(a, "INV-1", 3_000, past()).await;
-    app.portal
-        .host()
-        .record_payment(
-            app.tenant_id(),
-            &ExternalPayment {
-                external_id: ExternalId::parse("CM-1").unwrap(),
-                account: a,
-                kind: PaymentKind::Credit,
-                amount: usd(5_000),
-                currency: Currency::USD,
-                received_at: "2026-11-20T10:00:00Z".parse().unwrap(),
-                method_label: Some("Credit memo".into()),
-                memo: None,
-                applied_to: Vec::new(),
-            },
-        )
-        .await
-        .unwrap();
+    goodwill_credit(&app, a, 5_000).await;
     let mut ada = app.logged_in("ada@example.com").await;
     // The credit's own page calls it a credit, kept once, not a payment.
     let history = ada.get("/portal/billing/payments").await;
@@ -1218,24 +1223,7 @@ async fn credit_without_amounts_covers_the_chosen_invoices_in_turn_until_it_runs
     let first = app.invoice(a, "INV-1", 3_000, past()).await;
     let second = app.invoice(a, "INV-2", 9_000, past()).await;
     let third = app.invoice(a, "INV-3", 1_000, past()).await;
-    app.portal
-        .host()
-        .record_payment(
-            app.tenant_id(),
-            &ExternalPayment {
-                external_id: ExternalId::parse("CM-1").unwrap(),
-                account: a,
-                kind: PaymentKind::Credit,
-                amount: usd(5_000),
-                currency: Currency::USD,
-                received_at: "2026-11-20T10:00:00Z".parse().unwrap(),
-                method_label: Some("Credit memo".into()),
-                memo: None,
-                applied_to: Vec::new(),
-            },
-        )
-        .await
-        .unwrap();
+    goodwill_credit(&app, a, 5_000).await;
     let mut ada = app.logged_in("ada@example.com").await;
     let ids = [first.id, second.id, third.id].map(|id| id.to_string());
     let reply = ada

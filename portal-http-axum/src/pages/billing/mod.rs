@@ -701,6 +701,23 @@ pub async fn invoice_pdf(visit: Visit, Path(id): Path<String>) -> Response {
 
 // ---- payments --------------------------------------------------------
 
+/// Allocations as the pages list them: invoice id, number and amount.
+pub(super) fn allocation_rows(
+    allocations: &[portal_core::billing::Allocation],
+    currency: Currency,
+) -> Vec<(String, String, String)> {
+    allocations
+        .iter()
+        .map(|a| {
+            (
+                a.invoice.to_string(),
+                a.invoice_number.clone(),
+                currency.format(a.amount),
+            )
+        })
+        .collect()
+}
+
 /// A payment or credit as text, with the invoices it paid.
 pub struct PaymentRow {
     id: String,
@@ -733,17 +750,7 @@ impl PaymentRow {
             reference: payment.gateway_reference.clone().unwrap_or_default(),
             status: payment.status,
             failure: payment.failure_message.clone(),
-            invoices: detail
-                .allocations
-                .iter()
-                .map(|a| {
-                    (
-                        a.invoice.to_string(),
-                        a.invoice_number.clone(),
-                        money(a.amount),
-                    )
-                })
-                .collect(),
+            invoices: allocation_rows(&detail.allocations, payment.currency),
             unapplied: (unapplied > Decimal::ZERO).then(|| money(unapplied)),
             credit: payment.kind == PaymentKind::Credit,
         }

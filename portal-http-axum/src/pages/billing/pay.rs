@@ -390,17 +390,7 @@ async fn review(visit: &Visit, fields: &Fields) -> Response {
     let page = ReviewPage {
         layout: visit.layout("Review your payment", "billing/pay"),
         section: "pay",
-        rows: review
-            .allocations
-            .iter()
-            .map(|a| {
-                (
-                    a.invoice.to_string(),
-                    a.invoice_number.clone(),
-                    money(a.amount),
-                )
-            })
-            .collect(),
+        rows: super::allocation_rows(&review.allocations, review.currency),
         credit: (review.prepayment > Decimal::ZERO).then(|| money(review.prepayment)),
         total: money(review.amount),
         card: review.saved_method,
