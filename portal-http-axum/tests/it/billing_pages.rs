@@ -689,6 +689,15 @@ async fn account_credit_is_applied_to_the_chosen_invoice() {
         receipt.body
     );
     assert!(!receipt.body.contains("Your payment of"));
+    // Paying the balance by card points out the credit first.
+    let balance = ada.get("/portal/billing/pay/balance").await;
+    assert!(
+        balance
+            .body
+            .contains("You have 50.00 USD of account credit."),
+        "{}",
+        balance.body
+    );
     let page = ada.get("/portal/billing/credit").await;
     assert!(
         page.body.contains("Apply 50.00 USD of credit to"),

@@ -426,6 +426,9 @@ struct BalancePage {
     total: String,
     plan: Vec<PlanRow>,
     credit: Option<(String, String)>,
+    /// Account credit the customer has and could use before paying: the
+    /// invoices owe more than the balance by that much.
+    credit_on_account: Option<String>,
     choice: Option<MethodChoiceView>,
     idempotency_key: String,
 }
@@ -462,6 +465,8 @@ pub async fn balance(visit: Visit, Query(query): Query<BalanceQuery>) -> Respons
                 total: String::new(),
                 plan: Vec::new(),
                 credit: None,
+                credit_on_account: (options.summary.credit > Decimal::ZERO)
+                    .then(|| options.summary.currency.format(options.summary.credit)),
                 choice: None,
                 idempotency_key: IdempotencyKey::generate().as_str().to_owned(),
             };
