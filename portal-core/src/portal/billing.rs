@@ -479,12 +479,16 @@ impl Portal {
 
         // The payment is recorded and its invoices held: from here on every
         // way out settles it (or leaves it pending on a timeout).
+        let mut saved_now = None;
         let token = match (&request.method, saved) {
             (_, Some(method)) => Ok(method.gateway_token),
             (MethodChoice::NewToken { token, save: true }, None) => self
                 .save_new_method(&tenant, &scope, contact, token, false)
                 .await
-                .map(|method| method.gateway_token)
+                .map(|method| {
+                    saved_now = Some(method.id);
+                    method.gateway_token
+                })
                 // Nothing was charged when saving fails, even by timeout:
                 // fail the payment rather than leave it holding.
                 .map_err(|error| match error {
@@ -498,8 +502,26 @@ impl Portal {
                 "saved method vanished".to_owned(),
             )),
         };
-        self.charge_and_settle(&tenant, gateway.as_ref(), &intent, token)
-            .await
+        let detail = self
+            .charge_and_settle(&tenant, gateway.as_ref(), &intent, token)
+            .await?;
+        // A card saved for this payment is kept only if it paid (or may
+        // yet): one that was just declined is not one to keep on file.
+        if let (Some(id), PaymentStatus::Failed) = (saved_now, detail.payment.status) {
+            let event = OutboxMessage::Event(DomainEvent::PaymentMethodRemoved {
+                account: scope.account(),
+                method: id,
+                contact,
+            });
+            if let Err(error) = self
+                .billing()
+                .remove_payment_method(&scope, id, self.inner.clock.now(), &[event])
+                .await
+            {
+                tracing::warn!(%error, method = %id, "could not remove a declined card");
+            }
+        }
+        Ok(detail)
     }
 
     /// Charges a started (pending, holding) payment with `token` and

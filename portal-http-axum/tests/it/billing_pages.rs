@@ -1280,3 +1280,29 @@ async fn credit_without_amounts_covers_the_chosen_invoices_in_turn_until_it_runs
             .contains("<dd>Unpaid</dd>")
     );
 }
+
+#[tokio::test]
+async fn a_card_saved_while_paying_is_kept_only_if_the_payment_goes_through() {
+    let app = ada_app(demo_settings()).await;
+    let a = app.seeded.account_a;
+    let first = app.invoice(a, "INV-1", 2_000, past()).await;
+    let mut ada = app.logged_in("ada@example.com").await;
+    let (declined, _) = pay(
+        &mut ada,
+        &[first.id],
+        &[("token", "tok_sandbox_decline"), ("save_card", "on")],
+    )
+    .await;
+    assert_eq!(declined.status, StatusCode::PAYMENT_REQUIRED);
+    let cards = ada.get("/portal/billing/methods").await;
+    assert!(
+        cards.body.contains("No cards are on file."),
+        "{}",
+        cards.body
+    );
+
+    let (paid, _) = pay(&mut ada, &[first.id], &[VISA, ("save_card", "on")]).await;
+    assert_eq!(paid.status, StatusCode::SEE_OTHER, "{}", paid.body);
+    let cards = ada.get("/portal/billing/methods").await;
+    assert!(cards.body.contains("Visa ending 4242"), "{}", cards.body);
+}
