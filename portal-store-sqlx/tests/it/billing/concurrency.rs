@@ -8,7 +8,7 @@ use std::sync::Arc;
 use portal_core::billing::{PaymentStart, PaymentStatus, Settlement};
 use portal_core::ports::{Store, StoreError};
 
-use super::{Books, check_books, intent, invoice, reread, usd};
+use super::{Books, check_books, intent, reread, usd};
 use crate::harness::{TestDb, conformance, now};
 
 conformance!(
@@ -33,24 +33,8 @@ async fn stores(db: &TestDb) -> Vec<Arc<dyn Store>> {
 async fn concurrent_payments_never_hold_more_than_the_balance(db: TestDb) {
     let books = Books::new(&*db).await;
     let scope = books.scope();
-    let a = invoice(
-        &*db,
-        &books.account,
-        "H-1",
-        "2030-02-01",
-        "2030-03-01",
-        10_000,
-    )
-    .await;
-    let b = invoice(
-        &*db,
-        &books.account,
-        "H-2",
-        "2030-02-01",
-        "2030-03-01",
-        6_000,
-    )
-    .await;
+    let a = books.invoice(&*db, "H-1", "2030-03-01", 10_000).await;
+    let b = books.invoice(&*db, "H-2", "2030-03-01", 6_000).await;
     // Each wants 3000 of A and 2000 of B: only three fit in both.
     let attempts = stores(&db).await.into_iter().enumerate().map(|(n, store)| {
         let start = intent(
@@ -131,15 +115,7 @@ async fn concurrent_payments_never_hold_more_than_the_balance(db: TestDb) {
 async fn concurrent_starts_with_one_key_make_one_payment(db: TestDb) {
     let books = Books::new(&*db).await;
     let scope = books.scope();
-    let a = invoice(
-        &*db,
-        &books.account,
-        "H-1",
-        "2030-02-01",
-        "2030-03-01",
-        10_000,
-    )
-    .await;
+    let a = books.invoice(&*db, "H-1", "2030-03-01", 10_000).await;
     let attempts = stores(&db).await.into_iter().map(|store| {
         // Each request gets its own payment id, as the facade makes them.
         let start = intent("key-shared", 1_000, &[(&a, 1_000)], now());

@@ -91,7 +91,7 @@ async fn upserting_an_invoice_twice_keeps_one_row_its_id_and_its_pdf(db: TestDb)
     assert_eq!(found, Some(again));
 
     // A zero invoice owes nothing: it is paid.
-    let free = invoice(&*db, &books.account, "H-0", "2030-02-01", "2030-03-01", 0).await;
+    let free = books.invoice(&*db, "H-0", "2030-03-01", 0).await;
     assert_eq!(free.status, InvoiceStatus::Paid);
 }
 
@@ -115,15 +115,7 @@ async fn an_upsert_is_refused_for_another_tenant_another_account_a_void_invoice_
         .await;
     assert!(matches!(refused, Err(StoreError::NotFound)), "{refused:?}");
 
-    let inv = invoice(
-        &*db,
-        &books.account,
-        "H-1",
-        "2030-02-01",
-        "2030-03-01",
-        10_000,
-    )
-    .await;
+    let inv = books.invoice(&*db, "H-1", "2030-03-01", 10_000).await;
     // The same external id for the other account.
     let moved = upsert(
         "H-1",
@@ -196,7 +188,7 @@ async fn an_upsert_is_refused_for_another_tenant_another_account_a_void_invoice_
     );
 
     // A void invoice stays as it is.
-    let other = invoice(&*db, &books.account, "H-2", "2030-02-01", "2030-03-01", 500).await;
+    let other = books.invoice(&*db, "H-2", "2030-03-01", 500).await;
     db.void_invoice(books.tenant.id, other.id, now())
         .await
         .unwrap();
@@ -227,24 +219,8 @@ async fn voiding_gives_what_was_applied_back_as_credit_and_is_refused_while_a_pa
 ) {
     let books = Books::new(&*db).await;
     let scope = books.scope();
-    let inv = invoice(
-        &*db,
-        &books.account,
-        "H-1",
-        "2030-02-01",
-        "2030-03-01",
-        10_000,
-    )
-    .await;
-    let kept = invoice(
-        &*db,
-        &books.account,
-        "H-2",
-        "2030-02-01",
-        "2030-03-01",
-        5_000,
-    )
-    .await;
+    let inv = books.invoice(&*db, "H-1", "2030-03-01", 10_000).await;
+    let kept = books.invoice(&*db, "H-2", "2030-03-01", 5_000).await;
     record(
         &*db,
         &books.account,
@@ -480,15 +456,7 @@ async fn the_invoice_list_filters_sorts_and_pages(db: TestDb) {
 async fn an_invoice_shows_its_lines_its_applied_payments_and_its_pdf(db: TestDb) {
     let books = Books::new(&*db).await;
     let scope = books.scope();
-    let inv = invoice(
-        &*db,
-        &books.account,
-        "H-1",
-        "2030-02-01",
-        "2030-03-01",
-        10_000,
-    )
-    .await;
+    let inv = books.invoice(&*db, "H-1", "2030-03-01", 10_000).await;
     assert_eq!(db.invoice_pdf(&scope, inv.id).await.unwrap(), None);
     let first = record(
         &*db,

@@ -243,15 +243,7 @@ async fn the_autopay_run_finds_active_consents_with_something_due(db: TestDb) {
     assert!(db.autopay_due(tenant, today, 10).await.unwrap().is_empty());
 
     // Due today: listed.
-    invoice(
-        &*db,
-        &books.account,
-        "NOW",
-        "2030-02-01",
-        "2030-03-01",
-        2_000,
-    )
-    .await;
+    books.invoice(&*db, "NOW", "2030-03-01", 2_000).await;
     assert_eq!(
         db.autopay_due(tenant, today, 10).await.unwrap(),
         vec![enrolled.clone()]

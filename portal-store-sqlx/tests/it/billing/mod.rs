@@ -59,6 +59,17 @@ impl Books {
         }
     }
 
+    /// An invoice of the first account issued on 2030-02-01.
+    pub async fn invoice(
+        &self,
+        store: &dyn Store,
+        external: &str,
+        due: &str,
+        cents: i64,
+    ) -> Invoice {
+        invoice(store, &self.account, external, "2030-02-01", due, cents).await
+    }
+
     /// The first account's scope.
     pub fn scope(&self) -> AccountScope {
         AccountScope::unchecked(self.tenant.id, self.account.id)

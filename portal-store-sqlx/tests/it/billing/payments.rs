@@ -28,15 +28,7 @@ conformance!(
 
 async fn an_external_payment_is_recorded_once_per_external_id(db: TestDb) {
     let books = Books::new(&*db).await;
-    let inv = invoice(
-        &*db,
-        &books.account,
-        "H-1",
-        "2030-02-01",
-        "2030-03-01",
-        10_000,
-    )
-    .await;
+    let inv = books.invoice(&*db, "H-1", "2030-03-01", 10_000).await;
     let payment = external(
         "P-1",
         &books.account,
@@ -90,24 +82,8 @@ async fn an_external_payment_is_recorded_once_per_external_id(db: TestDb) {
 async fn an_external_payment_above_what_is_payable_is_refused_and_writes_nothing(db: TestDb) {
     let books = Books::new(&*db).await;
     let scope = books.scope();
-    let a = invoice(
-        &*db,
-        &books.account,
-        "H-1",
-        "2030-02-01",
-        "2030-03-01",
-        1_000,
-    )
-    .await;
-    let b = invoice(
-        &*db,
-        &books.account,
-        "H-2",
-        "2030-02-01",
-        "2030-03-01",
-        1_000,
-    )
-    .await;
+    let a = books.invoice(&*db, "H-1", "2030-03-01", 1_000).await;
+    let b = books.invoice(&*db, "H-2", "2030-03-01", 1_000).await;
     // More than the invoice's balance (on the second share: the first was
     // already applied in the transaction and must roll back too).
     let over = record(
@@ -162,24 +138,8 @@ async fn an_external_payment_above_what_is_payable_is_refused_and_writes_nothing
 async fn a_started_payment_holds_its_amounts_and_success_applies_them_once(db: TestDb) {
     let books = Books::new(&*db).await;
     let scope = books.scope();
-    let a = invoice(
-        &*db,
-        &books.account,
-        "H-1",
-        "2030-02-01",
-        "2030-03-01",
-        10_000,
-    )
-    .await;
-    let b = invoice(
-        &*db,
-        &books.account,
-        "H-2",
-        "2030-02-01",
-        "2030-03-05",
-        5_000,
-    )
-    .await;
+    let a = books.invoice(&*db, "H-1", "2030-03-01", 10_000).await;
+    let b = books.invoice(&*db, "H-2", "2030-03-05", 5_000).await;
     let pay = intent("key-00001", 9_000, &[(&a, 2_500), (&b, 5_000)], now());
     assert_eq!(
         db.begin_payment(&scope, &pay).await.unwrap(),
@@ -298,15 +258,7 @@ async fn a_started_payment_holds_its_amounts_and_success_applies_them_once(db: T
 async fn a_late_success_for_a_failed_payment_becomes_account_credit_once(db: TestDb) {
     let books = Books::new(&*db).await;
     let scope = books.scope();
-    let a = invoice(
-        &*db,
-        &books.account,
-        "H-1",
-        "2030-02-01",
-        "2030-03-01",
-        10_000,
-    )
-    .await;
+    let a = books.invoice(&*db, "H-1", "2030-03-01", 10_000).await;
     let pay = intent("key-00001", 10_000, &[(&a, 10_000)], now());
     db.begin_payment(&scope, &pay).await.unwrap();
     let failure = Settlement::Failed {
@@ -363,15 +315,7 @@ async fn a_late_success_for_a_failed_payment_becomes_account_credit_once(db: Tes
 async fn a_failed_payment_releases_its_holds(db: TestDb) {
     let books = Books::new(&*db).await;
     let scope = books.scope();
-    let a = invoice(
-        &*db,
-        &books.account,
-        "H-1",
-        "2030-02-01",
-        "2030-03-01",
-        10_000,
-    )
-    .await;
+    let a = books.invoice(&*db, "H-1", "2030-03-01", 10_000).await;
     let pay = intent("key-00001", 10_000, &[(&a, 10_000)], now());
     db.begin_payment(&scope, &pay).await.unwrap();
     assert_eq!(reread(&*db, &scope, &a).await.payable(), usd(0));
@@ -409,24 +353,8 @@ async fn a_failed_payment_releases_its_holds(db: TestDb) {
 async fn holding_more_than_is_payable_is_refused_naming_the_invoice_and_writes_nothing(db: TestDb) {
     let books = Books::new(&*db).await;
     let scope = books.scope();
-    let a = invoice(
-        &*db,
-        &books.account,
-        "H-1",
-        "2030-02-01",
-        "2030-03-01",
-        1_000,
-    )
-    .await;
-    let b = invoice(
-        &*db,
-        &books.account,
-        "H-2",
-        "2030-02-01",
-        "2030-03-01",
-        1_000,
-    )
-    .await;
+    let a = books.invoice(&*db, "H-1", "2030-03-01", 1_000).await;
+    let b = books.invoice(&*db, "H-2", "2030-03-01", 1_000).await;
     db.begin_payment(&scope, &intent("key-00001", 600, &[(&b, 600)], now()))
         .await
         .unwrap();
@@ -456,15 +384,7 @@ async fn holding_more_than_is_payable_is_refused_naming_the_invoice_and_writes_n
 async fn a_reused_key_replays_reports_in_progress_or_is_refused(db: TestDb) {
     let books = Books::new(&*db).await;
     let scope = books.scope();
-    let a = invoice(
-        &*db,
-        &books.account,
-        "H-1",
-        "2030-02-01",
-        "2030-03-01",
-        1_000,
-    )
-    .await;
+    let a = books.invoice(&*db, "H-1", "2030-03-01", 1_000).await;
     let first = intent("key-00001", 400, &[(&a, 400)], now());
     assert_eq!(
         db.begin_payment(&scope, &first).await.unwrap(),
@@ -521,24 +441,8 @@ async fn a_reused_key_replays_reports_in_progress_or_is_refused(db: TestDb) {
 async fn credit_is_applied_from_the_oldest_payment_and_never_beyond_what_there_is(db: TestDb) {
     let books = Books::new(&*db).await;
     let scope = books.scope();
-    let a = invoice(
-        &*db,
-        &books.account,
-        "H-1",
-        "2030-02-01",
-        "2030-03-01",
-        1_000,
-    )
-    .await;
-    let b = invoice(
-        &*db,
-        &books.account,
-        "H-2",
-        "2030-02-01",
-        "2030-03-01",
-        3_000,
-    )
-    .await;
+    let a = books.invoice(&*db, "H-1", "2030-03-01", 1_000).await;
+    let b = books.invoice(&*db, "H-2", "2030-03-01", 3_000).await;
     let older = external(
         "C-1",
         &books.account,
@@ -629,15 +533,7 @@ async fn the_payments_page_is_newest_first_with_allocations_and_the_summary_adds
         10_000,
     )
     .await;
-    let b = invoice(
-        &*db,
-        &books.account,
-        "H-2",
-        "2030-02-01",
-        "2030-04-01",
-        5_000,
-    )
-    .await;
+    let b = books.invoice(&*db, "H-2", "2030-04-01", 5_000).await;
     let mut ids = Vec::new();
     for (n, days_ago) in [(1, 3), (2, 1), (3, 2)] {
         let payment = external(
