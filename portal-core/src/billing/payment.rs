@@ -466,6 +466,9 @@ pub struct AccountSummary {
     pub past_due: Decimal,
     /// Unapplied payments and credits.
     pub credit: Decimal,
+    /// What payments the gateway has not answered yet hold on the unpaid
+    /// invoices: part of the balance, but not to be paid again.
+    pub processing: Decimal,
     /// How many invoices are unpaid.
     pub unpaid_invoices: u64,
     /// The last successful payment: amount and when.

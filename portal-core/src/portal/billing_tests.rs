@@ -529,6 +529,7 @@ async fn absurd_credit_amounts_are_refused_before_any_arithmetic() {
                 current_balance: usd(0),
                 past_due: usd(0),
                 credit: usd(1_000),
+                processing: usd(0),
                 unpaid_invoices: 2,
                 last_payment: None,
             })

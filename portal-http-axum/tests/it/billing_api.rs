@@ -457,6 +457,7 @@ async fn a_timed_out_payment_stays_pending_and_holds_until_the_webhook_settles_i
     .await;
     assert_problem(&double, StatusCode::CONFLICT);
     assert_eq!(app.gateway.successful_charges(), 1, "the timed-out charge");
+    assert_eq!(summary(&app, &token).await["processing"], "100.00");
 
     let (event, signature) = app.gateway.webhook_for(&id, app.clock.now()).unwrap();
     let settled = app
@@ -468,6 +469,7 @@ async fn a_timed_out_payment_stays_pending_and_holds_until_the_webhook_settles_i
     let paid = invoice_json(&app, &token, &first).await;
     assert_eq!(paid["status"], "paid");
     assert_eq!(paid["amount_pending"], "0.00");
+    assert_eq!(summary(&app, &token).await["processing"], "0.00");
 
     // A repeated event changes nothing.
     let repeat = app.send(webhook_request(event, Some(&signature))).await;

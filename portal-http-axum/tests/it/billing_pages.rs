@@ -513,6 +513,21 @@ async fn a_payment_without_an_answer_shows_as_being_processed() {
     let receipt = ada.get(reply.location()).await;
     assert!(receipt.body.contains("Payment being processed"));
     assert!(receipt.body.contains("Your payment is being processed"));
+    // The summary shows what is held, so nobody pays it twice; the balance
+    // still counts it until the payment is confirmed.
+    let summary = ada.get("/portal/billing").await;
+    assert!(
+        summary
+            .body
+            .contains("<dt>Being processed</dt><dd>50.00 USD"),
+        "{}",
+        summary.body
+    );
+    assert!(
+        summary
+            .body
+            .contains("<span class=\"big\">50.00 USD</span>")
+    );
 }
 
 #[tokio::test]

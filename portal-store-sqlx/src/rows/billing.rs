@@ -272,6 +272,7 @@ pub(crate) struct CreditRow {
 #[derive(FromRow)]
 pub(crate) struct SummaryRow {
     pub(crate) owed_minor: Option<i64>,
+    pub(crate) processing_minor: Option<i64>,
     pub(crate) past_due_minor: Option<i64>,
     pub(crate) unpaid_count: Option<i64>,
     pub(crate) credit_minor: Option<i64>,
@@ -289,6 +290,7 @@ impl SummaryRow {
             current_balance: owed - credit,
             past_due: currency.from_minor(self.past_due_minor?),
             credit,
+            processing: currency.from_minor(self.processing_minor?),
             unpaid_invoices: u64::try_from(self.unpaid_count?).unwrap_or(0),
             last_payment: self
                 .last_payment_minor

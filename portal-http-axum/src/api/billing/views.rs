@@ -36,6 +36,10 @@ pub struct SummaryView {
     /// Unapplied payments and credits.
     #[schema(example = "0.00")]
     pub credit: String,
+    /// Held by payments still being processed (part of the balance; not
+    /// to be paid again).
+    #[schema(example = "0.00")]
+    pub processing: String,
     /// How many invoices are unpaid.
     pub unpaid_invoices: u64,
     /// The last successful payment.
@@ -60,6 +64,7 @@ impl From<&AccountSummary> for SummaryView {
             current_balance: money(summary.current_balance, c),
             past_due: money(summary.past_due, c),
             credit: money(summary.credit, c),
+            processing: money(summary.processing, c),
             unpaid_invoices: summary.unpaid_invoices,
             last_payment: summary.last_payment.map(|(amount, at)| LastPaymentView {
                 amount: money(amount, c),

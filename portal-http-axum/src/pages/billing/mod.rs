@@ -229,6 +229,8 @@ pub struct Summary {
     pub(in crate::pages) has_past_due: bool,
     pub(in crate::pages) credit: String,
     pub(in crate::pages) has_credit: bool,
+    /// What payments still being processed hold, when any do.
+    pub(in crate::pages) processing: Option<String>,
     pub(in crate::pages) unpaid_invoices: u64,
     pub(in crate::pages) last_payment: Option<(String, String)>,
 }
@@ -243,6 +245,7 @@ impl Summary {
             has_past_due: summary.past_due > Decimal::ZERO,
             credit: money(summary.credit),
             has_credit: summary.credit > Decimal::ZERO,
+            processing: (summary.processing > Decimal::ZERO).then(|| money(summary.processing)),
             unpaid_invoices: summary.unpaid_invoices,
             last_payment: summary
                 .last_payment

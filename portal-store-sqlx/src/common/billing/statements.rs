@@ -39,6 +39,12 @@ macro_rules! summary_columns {
              CASE WHEN ",
             $when,
             " THEN \
+                 (SELECT CAST(COALESCE(SUM(pending_minor), 0) AS BIGINT) \
+                  FROM invoices WHERE tenant_id = $1 AND account_id = $2 \
+                    AND status IN ('open', 'partially_paid')) END AS processing_minor, \
+             CASE WHEN ",
+            $when,
+            " THEN \
                  (SELECT CAST(COALESCE(SUM(total_minor - paid_minor), 0) AS BIGINT) \
                   FROM invoices WHERE tenant_id = $1 AND account_id = $2 \
                     AND status IN ('open', 'partially_paid') AND due_on < ",

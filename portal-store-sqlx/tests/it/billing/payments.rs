@@ -170,6 +170,7 @@ async fn a_started_payment_holds_its_amounts_and_success_applies_them_once(db: T
         usd(15_000),
         "a pending payment changes no balance"
     );
+    assert_eq!(summary.processing, usd(7_500), "but says what it holds");
     // The reconcile sweep sees it once it is old enough.
     let later = now() + Duration::minutes(5);
     let sweep = db
