@@ -47,6 +47,7 @@ async fn main() -> anyhow::Result<()> {
     )
     .await?;
     write_logins(plan, Path::new(logins_file))?;
+    db.settle().await?;
     println!(
         "{}",
         serde_json::json!({
