@@ -271,41 +271,6 @@ enum Share {
     Applied,
 }
 
-/// Records a payment's share of an invoice.
-async fn insert_allocation<C: Conn>(
-    conn: &mut C,
-    owner: Owner,
-    payment: Uuid,
-    invoice: Uuid,
-    amount: i64,
-    share: Share,
-    at: DateTime<Utc>,
-) -> Result<(), StoreError> {
-    let (state, applied_at) = match share {
-        Share::Held => ("held", None),
-        Share::Applied => ("applied", Some(at)),
-    };
-    conn.execute(
-        "INSERT INTO allocations \
-             (id, tenant_id, account_id, payment_id, invoice_id, amount_minor, state, \
-              created_at, applied_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        &[
-            Arg::Id(Uuid::now_v7()),
-            Arg::Id(owner.tenant),
-            Arg::Id(owner.account),
-            Arg::Id(payment),
-            Arg::Id(invoice),
-            Arg::Int(amount),
-            Arg::Text(state),
-            Arg::Time(at),
-            Arg::OptTime(applied_at),
-        ],
-    )
-    .await
-    .map(drop)
-}
-
 /// One multi-row insert of allocation rows: `$1` tenant, `$2` account,
 /// `$3` payment, `$4` state, `$5` created, `$6` applied at, then each row's
 /// id, invoice and amount.

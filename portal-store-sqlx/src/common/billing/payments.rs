@@ -14,8 +14,8 @@ use portal_core::shared::{Page, PageRequest, PaymentId, TenantId};
 use uuid::Uuid;
 
 use super::{
-    Owner, Share, hold_shares, insert_allocation, insert_allocations, payment_columns,
-    positive_minor, take_payable, tenant_currency,
+    Owner, Share, hold_shares, insert_allocations, payment_columns, positive_minor, take_payable,
+    tenant_currency,
 };
 use crate::common::outbox::enqueue;
 use crate::common::{Arg, Conn, Db, Dialect, Tx};
@@ -658,16 +658,8 @@ pub(crate) async fn apply_credit<DB: Db>(
                 continue;
             }
             let piece = left.min(available);
-            insert_allocation(
-                conn,
-                owner,
-                sources[next].id,
-                invoice,
-                piece,
-                Share::Applied,
-                at,
-            )
-            .await?;
+            let applied = [(invoice, piece)];
+            insert_allocations(conn, owner, sources[next].id, &applied, Share::Applied, at).await?;
             taken[next] += piece;
             left -= piece;
         }
