@@ -384,6 +384,7 @@ async fn register(
         postal_code: plan::postal_code(i),
     };
     portal
+        .identity()
         .register_by_facts(tenant, &facts, PASSWORD)
         .await
         .with_context(|| format!("registering {}", facts.email))

@@ -278,6 +278,7 @@ pub async fn seed_demo(portal: &Portal, base_url: &str) -> anyhow::Result<Tenant
             postal_code: account.postal_code.into(),
         };
         match portal
+            .identity()
             .register_by_facts(&tenant, &facts, DEMO_PASSWORD)
             .await
         {

@@ -26,6 +26,7 @@ pub mod accounts;
 pub mod billing;
 pub mod dashboard;
 mod error;
+mod host;
 pub mod identity;
 pub mod outbox;
 mod portal;
@@ -34,9 +35,13 @@ pub mod shared;
 pub mod tenancy;
 
 pub use error::PortalError;
-pub use portal::{
-    AccountOverview, AuthContext, AutopayRun, AutopayStatus, DEFAULT_RESPONSE_FLOOR, HostApi,
-    InvoiceDocument, InvoiceList, KnownFacts, LinkRequest, MAX_PAYABLE_INVOICES,
-    MAX_PAYMENT_METHODS, NewSession, PaymentOptions, PaymentPreview, Portal, PortalBuilder, Stores,
-    TokenInfo,
+
+// The types adapters use most, also at the root (each lives in its context).
+pub use accounts::AccountOverview;
+pub use billing::{
+    AutopayRun, AutopayStatus, InvoiceDocument, InvoiceList, MAX_PAYABLE_INVOICES,
+    MAX_PAYMENT_METHODS, PaymentOptions, PaymentPreview,
 };
+pub use host::HostApi;
+pub use identity::{AuthContext, KnownFacts, LinkRequest, NewSession, TokenInfo};
+pub use portal::{DEFAULT_RESPONSE_FLOOR, Portal, PortalBuilder, Stores};

@@ -263,7 +263,12 @@ impl FromRequestParts<AppState> for PageUser {
             return Err(to_login());
         };
         let token = RawToken::from_client(cookie.value());
-        match state.portal.authenticate(&context.tenant, &token).await {
+        match state
+            .portal
+            .identity()
+            .authenticate(&context.tenant, &token)
+            .await
+        {
             Ok(auth) => Ok(PageUser(auth)),
             Err(portal_core::PortalError::Unauthenticated) => Err(to_login()),
             Err(other) => Err(ApiError::from(other).into_response()),
@@ -291,6 +296,7 @@ impl FromRequestParts<AppState> for ApiUser {
             .ok_or(portal_core::PortalError::Unauthenticated)?;
         let auth = state
             .portal
+            .identity()
             .authenticate(&context.tenant, &RawToken::from_client(token))
             .await?;
         Ok(ApiUser(auth))

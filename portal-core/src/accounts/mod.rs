@@ -1,6 +1,14 @@
 //! Accounts: the tenant's customers (a business, a group, a household), and
 //! the communications log the dashboard shows.
 
+mod host;
+mod ports;
+mod service;
+pub use ports::AccountStore;
+#[cfg(any(test, feature = "mocks"))]
+pub use ports::MockAccountStore;
+pub use service::{AccountOverview, AccountService};
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

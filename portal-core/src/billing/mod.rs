@@ -19,7 +19,19 @@
 //! [`Currency`]: crate::shared::Currency
 //! [`Currency::to_minor`]: crate::shared::Currency::to_minor
 
+mod ports;
+pub use ports::{AutopayStore, InvoiceStore, LedgerStore, PaymentMethodStore, PaymentStore};
+#[cfg(any(test, feature = "mocks"))]
+pub use ports::{
+    MockAutopayStore, MockInvoiceStore, MockLedgerStore, MockPaymentMethodStore, MockPaymentStore,
+};
+
 mod allocation;
+mod service;
+pub use service::{
+    AutopayRun, AutopayStatus, BillingService, InvoiceDocument, InvoiceList, MAX_PAYABLE_INVOICES,
+    MAX_PAYMENT_METHODS, PaymentOptions, PaymentPreview,
+};
 mod gateway;
 mod invoice;
 pub mod payment;

@@ -3,6 +3,13 @@
 //! `None` when the tenant switched the feature off or the contact's role
 //! does not allow it, so pages can tell "nothing here" from "not for you".
 
+mod ports;
+mod service;
+pub use ports::DashboardStore;
+#[cfg(any(test, feature = "mocks"))]
+pub use ports::MockDashboardStore;
+pub use service::DashboardService;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use serde::Serialize;

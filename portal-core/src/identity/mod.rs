@@ -1,7 +1,16 @@
 //! Identity: contacts, credentials, sessions and one-time tokens, and the
 //! password policy and hasher.
 
+mod ports;
+pub use ports::{ContactStore, CredentialStore, LockoutStore, SessionStore, TokenStore};
+#[cfg(any(test, feature = "mocks"))]
+pub use ports::{
+    MockContactStore, MockCredentialStore, MockLockoutStore, MockSessionStore, MockTokenStore,
+};
+
 mod models;
+mod service;
+pub use service::{AuthContext, IdentityService, KnownFacts, LinkRequest, NewSession, TokenInfo};
 mod password;
 mod tokens;
 

@@ -8,12 +8,17 @@
 //! Messages carry intent and data, not rendered text: `portal-mail` renders
 //! the templates at delivery, so changing a template needs no migration.
 
+mod ports;
+#[cfg(any(test, feature = "mocks"))]
+pub use ports::MockOutboxStore;
+pub use ports::OutboxStore;
+
 use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
-use crate::ports::{OutboxStore, StoreError};
+use crate::ports::StoreError;
 use rust_decimal::Decimal;
 
 use crate::billing::Allocation;

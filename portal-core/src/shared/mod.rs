@@ -6,6 +6,7 @@ mod contact_points;
 mod ids;
 mod money;
 mod page;
+mod store_error;
 
 #[cfg(any(test, feature = "mocks"))]
 pub use clock::MockClock;
@@ -17,6 +18,7 @@ pub use ids::{
 };
 pub use money::{Currency, format_amount, minor_unit_digits, round_to_minor_unit};
 pub use page::{Page, PageRequest};
+pub use store_error::StoreError;
 
 /// A value from outside did not meet its type's rules. Displays as a
 /// sentence a customer can act on ("Postal code is required.").

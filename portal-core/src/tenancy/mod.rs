@@ -5,6 +5,12 @@
 //! whole and the portal reads them on every request (cached briefly by the
 //! facade), so there is no reason to spread them over many columns.
 
+mod ports;
+mod service;
+#[cfg(any(test, feature = "mocks"))]
+pub use ports::MockTenantStore;
+pub use ports::TenantStore;
+
 use serde::{Deserialize, Serialize};
 use url::Url;
 

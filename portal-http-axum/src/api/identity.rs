@@ -47,6 +47,7 @@ pub async fn create_session(
     let password = SecretString::from(body.password);
     let session = state
         .portal
+        .identity()
         .log_in(&context.tenant, &body.login, &password, SessionKind::Bearer)
         .await?;
     Ok((
@@ -65,7 +66,7 @@ pub async fn delete_session(
     State(state): State<AppState>,
     ApiUser(auth): ApiUser,
 ) -> Result<StatusCode, ApiError> {
-    state.portal.log_out(&auth).await?;
+    state.portal.identity().log_out(&auth).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -94,6 +95,7 @@ async fn request_link(
     check_rate(state, context)?;
     state
         .portal
+        .identity()
         .request_password_link(&context.tenant, email, request)
         .await?;
     let message =
@@ -157,6 +159,7 @@ pub async fn register_by_facts(
     };
     state
         .portal
+        .identity()
         .register_by_facts(&context.tenant, &facts, &body.password)
         .await?;
     Ok((
@@ -200,6 +203,7 @@ pub async fn inspect_link(
 ) -> Result<Json<LinkInfo>, ApiError> {
     let info = state
         .portal
+        .identity()
         .inspect_token(&context.tenant, &RawToken::from_client(&body.token))
         .await?;
     Ok(Json(LinkInfo {
@@ -229,6 +233,7 @@ pub async fn redeem_link(
     check_rate(&state, &context)?;
     state
         .portal
+        .identity()
         .set_password_with_token(
             &context.tenant,
             &RawToken::from_client(&body.token),

@@ -51,7 +51,7 @@ pub struct MeResponse {
 #[utoipa::path(get, path = "/api/v1/me", tag = "customer", security(("bearer" = [])),
     responses((status = 200, body = MeResponse), (status = 401, body = Problem)))]
 pub async fn me(State(state): State<AppState>, ApiUser(auth): ApiUser) -> Json<MeResponse> {
-    let memberships = state.portal.memberships(&auth);
+    let memberships = state.portal.identity().memberships(&auth);
     Json(MeResponse {
         id: auth.contact.id.to_string(),
         name: auth.contact.name.clone(),
@@ -92,6 +92,7 @@ pub async fn change_password(
     let current = SecretString::from(body.current_password);
     state
         .portal
+        .identity()
         .change_password(&auth, &current, &body.new_password)
         .await?;
     Ok(StatusCode::NO_CONTENT)
@@ -113,7 +114,11 @@ pub async fn switch_account(
     ApiJson(body): ApiJson<SwitchAccountRequest>,
 ) -> Result<StatusCode, ApiError> {
     let account = AccountId::parse(&body.account_id).map_err(|_| ApiError::not_found())?;
-    state.portal.switch_account(&auth, account).await?;
+    state
+        .portal
+        .identity()
+        .switch_account(&auth, account)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -144,7 +149,7 @@ pub async fn dashboard(
     State(state): State<AppState>,
     ApiUser(auth): ApiUser,
 ) -> Result<Json<DashboardResponse>, ApiError> {
-    let dashboard = state.portal.dashboard(&auth.actor).await?;
+    let dashboard = state.portal.dashboard().show(&auth.actor).await?;
     let json =
         |value: serde_json::Result<serde_json::Value>| value.unwrap_or(serde_json::Value::Null);
     Ok(Json(DashboardResponse {
@@ -182,7 +187,11 @@ pub async fn account(
     State(state): State<AppState>,
     ApiUser(auth): ApiUser,
 ) -> Result<Json<AccountResponse>, ApiError> {
-    let overview = state.portal.account_overview(&auth.actor).await?;
+    let overview = state
+        .portal
+        .accounts()
+        .account_overview(&auth.actor)
+        .await?;
     Ok(Json(AccountResponse::from(overview)))
 }
 
@@ -226,6 +235,7 @@ pub async fn update_account(
 ) -> Result<Json<AccountResponse>, ApiError> {
     let overview = state
         .portal
+        .accounts()
         .update_custom_fields(&auth.actor, &body.custom_fields)
         .await?;
     Ok(Json(AccountResponse::from(overview)))

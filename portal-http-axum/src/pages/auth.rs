@@ -128,6 +128,7 @@ pub async fn login_submit(
     let password = SecretString::from(form.password.clone());
     match state
         .portal
+        .identity()
         .log_in(&context.tenant, &form.login, &password, SessionKind::Cookie)
         .await
     {
@@ -161,7 +162,7 @@ pub async fn logout(
     CsrfForm(NoFields {}): CsrfForm<NoFields>,
 ) -> Response {
     if let Ok(PageUser(auth)) = user
-        && let Err(error) = state.portal.log_out(&auth).await
+        && let Err(error) = state.portal.identity().log_out(&auth).await
     {
         tracing::error!(%error, "log-out failed");
     }
@@ -269,6 +270,7 @@ async fn link_request(
     }
     match state
         .portal
+        .identity()
         .request_password_link(&context.tenant, &form.email, request)
         .await
     {
@@ -384,6 +386,7 @@ pub async fn register_details_submit(
     };
     match state
         .portal
+        .identity()
         .register_by_facts(&context.tenant, &facts, &form.password)
         .await
     {
@@ -449,7 +452,12 @@ pub async fn set_password_page(
     Query(query): Query<TokenQuery>,
 ) -> Response {
     let token = RawToken::from_client(&query.token);
-    let response = match state.portal.inspect_token(&context.tenant, &token).await {
+    let response = match state
+        .portal
+        .identity()
+        .inspect_token(&context.tenant, &token)
+        .await
+    {
         Ok(info) => render(
             StatusCode::OK,
             &SetPasswordPage {
@@ -513,6 +521,7 @@ pub async fn set_password_submit(
     let token = RawToken::from_client(&form.token);
     match state
         .portal
+        .identity()
         .set_password_with_token(&context.tenant, &token, &form.password)
         .await
     {

@@ -32,7 +32,7 @@ pub(super) fn layout(
     csrf: &Csrf,
     auth: &AuthContext,
 ) -> Layout {
-    let memberships = state.portal.memberships(auth);
+    let memberships = state.portal.identity().memberships(auth);
     Layout::signed_in(title, page, context, csrf, auth, &memberships)
 }
 
@@ -62,7 +62,7 @@ pub async fn dashboard(
     PageUser(auth): PageUser,
 ) -> Response {
     let zone = context.tenant.settings.time_zone();
-    match state.portal.dashboard(&auth.actor).await {
+    match state.portal.dashboard().show(&auth.actor).await {
         Ok(dashboard) => render(
             StatusCode::OK,
             &DashboardPage {
@@ -106,7 +106,7 @@ async fn account_page(
     error: Option<String>,
     notice: Option<String>,
 ) -> Response {
-    match state.portal.account_overview(&auth.actor).await {
+    match state.portal.accounts().account_overview(&auth.actor).await {
         Ok(overview) => render(
             status,
             &AccountPage {
@@ -165,6 +165,7 @@ pub async fn update_fields(
         .collect();
     match state
         .portal
+        .accounts()
         .update_custom_fields(&auth.actor, &changes)
         .await
     {
@@ -232,6 +233,7 @@ pub async fn change_password(
     let current = SecretString::from(form.current_password);
     match state
         .portal
+        .identity()
         .change_password(&auth, &current, &form.new_password)
         .await
     {
@@ -269,7 +271,7 @@ pub async fn switch_account(
     let Ok(account) = AccountId::parse(&form.account_id) else {
         return error_page(&context, PortalError::NotFound);
     };
-    match state.portal.switch_account(&auth, account).await {
+    match state.portal.identity().switch_account(&auth, account).await {
         Ok(()) => {
             let target = super::local_target(&context, form.return_to.as_deref())
                 .unwrap_or_else(|| format!("{}/dashboard", context.base));

@@ -14,6 +14,7 @@ use crate::harness::*;
 async fn an_smtp_outage_loses_no_mail_and_delivery_resumes_after_backoff() {
     let app = TestApp::new().await;
     app.portal
+        .identity()
         .request_password_link(&app.seeded.tenant, "bob@example.com", LinkRequest::Register)
         .await
         .unwrap();

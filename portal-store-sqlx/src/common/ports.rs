@@ -21,7 +21,9 @@ use portal_core::identity::{
 };
 use portal_core::outbox::{OutboxItem, OutboxMessage};
 use portal_core::ports::{
-    AccountStore, BillingStore, DashboardStore, IdentityStore, OutboxStore, StoreError, TenantStore,
+    AccountStore, AutopayStore, ContactStore, CredentialStore, DashboardStore, InvoiceStore,
+    LedgerStore, LockoutStore, OutboxStore, PaymentMethodStore, PaymentStore, SessionStore,
+    StoreError, TenantStore, TokenStore,
 };
 use portal_core::shared::{
     AccountId, ContactId, Currency, EmailAddress, ExternalId, InvoiceId, LeaseId, OutboxId, Page,
@@ -127,7 +129,7 @@ macro_rules! impl_ports {
         }
 
         #[async_trait]
-        impl IdentityStore for $store {
+        impl ContactStore for $store {
             async fn upsert_contact(
                 &self,
                 tenant: TenantId,
@@ -187,7 +189,10 @@ macro_rules! impl_ports {
             ) -> Result<Vec<Membership>, StoreError> {
                 identity::memberships(&mut *self.reader().await?, tenant, contact).await
             }
+        }
 
+        #[async_trait]
+        impl CredentialStore for $store {
             async fn credential(
                 &self,
                 tenant: TenantId,
@@ -204,6 +209,42 @@ macro_rules! impl_ports {
                 identity::login_candidate(&mut *self.reader().await?, tenant, login).await
             }
 
+            async fn change_password(
+                &self,
+                tenant: TenantId,
+                contact: ContactId,
+                current_hash: &str,
+                new_hash: &str,
+                keep: Option<SessionId>,
+                messages: &[OutboxMessage],
+            ) -> Result<(), StoreError> {
+                let tx = self.begin().await?;
+                identity::change_password(
+                    tx,
+                    tenant,
+                    contact,
+                    current_hash,
+                    new_hash,
+                    keep,
+                    messages,
+                )
+                .await
+            }
+
+            async fn set_first_password(
+                &self,
+                tenant: TenantId,
+                contact: ContactId,
+                hash: &str,
+                messages: &[OutboxMessage],
+            ) -> Result<(), StoreError> {
+                let tx = self.begin().await?;
+                identity::set_first_password(tx, tenant, contact, hash, messages).await
+            }
+        }
+
+        #[async_trait]
+        impl LockoutStore for $store {
             async fn locked_until(
                 &self,
                 tenant: TenantId,
@@ -224,7 +265,10 @@ macro_rules! impl_ports {
                 let tx = self.begin().await?;
                 identity::record_login_failure(tx, tenant, contact, now, policy, on_lock).await
             }
+        }
 
+        #[async_trait]
+        impl SessionStore for $store {
             async fn start_session(
                 &self,
                 session: &Session,
@@ -270,40 +314,10 @@ macro_rules! impl_ports {
             ) -> Result<(), StoreError> {
                 identity::end_session(&mut *self.writer().await?, tenant, session).await
             }
+        }
 
-            async fn change_password(
-                &self,
-                tenant: TenantId,
-                contact: ContactId,
-                current_hash: &str,
-                new_hash: &str,
-                keep: Option<SessionId>,
-                messages: &[OutboxMessage],
-            ) -> Result<(), StoreError> {
-                let tx = self.begin().await?;
-                identity::change_password(
-                    tx,
-                    tenant,
-                    contact,
-                    current_hash,
-                    new_hash,
-                    keep,
-                    messages,
-                )
-                .await
-            }
-
-            async fn set_first_password(
-                &self,
-                tenant: TenantId,
-                contact: ContactId,
-                hash: &str,
-                messages: &[OutboxMessage],
-            ) -> Result<(), StoreError> {
-                let tx = self.begin().await?;
-                identity::set_first_password(tx, tenant, contact, hash, messages).await
-            }
-
+        #[async_trait]
+        impl TokenStore for $store {
             async fn issue_token(
                 &self,
                 token: &OneTimeToken,
@@ -393,7 +407,7 @@ macro_rules! impl_ports {
         }
 
         #[async_trait]
-        impl BillingStore for $store {
+        impl InvoiceStore for $store {
             async fn upsert_invoice(
                 &self,
                 tenant: TenantId,
@@ -420,17 +434,6 @@ macro_rules! impl_ports {
                 at: DateTime<Utc>,
             ) -> Result<Invoice, StoreError> {
                 billing::void_invoice(self.begin().await?, tenant, id, at).await
-            }
-
-            async fn record_external_payment(
-                &self,
-                tenant: TenantId,
-                id: PaymentId,
-                payment: &ExternalPayment,
-                messages: &[OutboxMessage],
-            ) -> Result<PaymentDetail, StoreError> {
-                let tx = self.begin().await?;
-                billing::record_external_payment(tx, tenant, id, payment, messages).await
             }
 
             async fn invoices(
@@ -465,15 +468,19 @@ macro_rules! impl_ports {
             ) -> Result<Vec<Invoice>, StoreError> {
                 billing::unpaid_invoices(&mut *self.reader().await?, scope, limit).await
             }
+        }
 
-            async fn account_summary(
+        #[async_trait]
+        impl PaymentStore for $store {
+            async fn record_external_payment(
                 &self,
-                scope: &AccountScope,
-                currency: Currency,
-                today: NaiveDate,
-            ) -> Result<AccountSummary, StoreError> {
-                let mut conn = self.reader().await?;
-                billing::account_summary(&mut *conn, scope, currency, today).await
+                tenant: TenantId,
+                id: PaymentId,
+                payment: &ExternalPayment,
+                messages: &[OutboxMessage],
+            ) -> Result<PaymentDetail, StoreError> {
+                let tx = self.begin().await?;
+                billing::record_external_payment(tx, tenant, id, payment, messages).await
             }
 
             async fn payments(
@@ -490,15 +497,6 @@ macro_rules! impl_ports {
                 id: PaymentId,
             ) -> Result<Option<PaymentDetail>, StoreError> {
                 billing::payment(&mut *self.reader().await?, scope, id).await
-            }
-
-            async fn statement_parts(
-                &self,
-                scope: &AccountScope,
-                range: StatementRange,
-                zone: chrono_tz::Tz,
-            ) -> Result<StatementParts, StoreError> {
-                billing::statement_parts(&mut *self.reader().await?, scope, range, zone).await
             }
 
             async fn payment_attempt(
@@ -559,7 +557,32 @@ macro_rules! impl_ports {
                 let tx = self.begin().await?;
                 billing::apply_credit(tx, scope, allocations, at, messages).await
             }
+        }
 
+        #[async_trait]
+        impl LedgerStore for $store {
+            async fn account_summary(
+                &self,
+                scope: &AccountScope,
+                currency: Currency,
+                today: NaiveDate,
+            ) -> Result<AccountSummary, StoreError> {
+                let mut conn = self.reader().await?;
+                billing::account_summary(&mut *conn, scope, currency, today).await
+            }
+
+            async fn statement_parts(
+                &self,
+                scope: &AccountScope,
+                range: StatementRange,
+                zone: chrono_tz::Tz,
+            ) -> Result<StatementParts, StoreError> {
+                billing::statement_parts(&mut *self.reader().await?, scope, range, zone).await
+            }
+        }
+
+        #[async_trait]
+        impl PaymentMethodStore for $store {
             async fn payment_methods(
                 &self,
                 scope: &AccountScope,
@@ -597,7 +620,10 @@ macro_rules! impl_ports {
                 let tx = self.begin().await?;
                 billing::set_default_payment_method(tx, scope, id, messages).await
             }
+        }
 
+        #[async_trait]
+        impl AutopayStore for $store {
             async fn autopay(
                 &self,
                 scope: &AccountScope,

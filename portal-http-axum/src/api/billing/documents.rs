@@ -41,7 +41,12 @@ pub async fn invoice_pdf(
 ) -> Result<Response, ApiError> {
     let id = path_id(InvoiceId::parse, &id)?;
     Ok(
-        match state.portal.invoice_document(&auth.actor, id).await? {
+        match state
+            .portal
+            .billing()
+            .invoice_document(&auth.actor, id)
+            .await?
+        {
             InvoiceDocument::HostPdf(bytes) => {
                 crate::pdf::download(bytes, &format!("invoice-{id}"))
             }
@@ -70,7 +75,7 @@ pub async fn statement_pdf(
     ApiQuery(params): ApiQuery<StatementParams>,
 ) -> Result<Response, ApiError> {
     let range = params.range()?;
-    let statement = state.portal.statement(&auth.actor, range).await?;
+    let statement = state.portal.billing().statement(&auth.actor, range).await?;
     let (business, account) = heading_parts(&auth);
     let heading = Heading {
         business: &business,

@@ -23,7 +23,7 @@ pub async fn summary(
     State(state): State<AppState>,
     ApiUser(auth): ApiUser,
 ) -> Result<Json<SummaryView>, ApiError> {
-    let summary = state.portal.account_summary(&auth.actor).await?;
+    let summary = state.portal.billing().account_summary(&auth.actor).await?;
     Ok(Json(SummaryView::from(&summary)))
 }
 
@@ -102,7 +102,7 @@ pub async fn list_invoices(
     ApiQuery(params): ApiQuery<InvoiceListParams>,
 ) -> Result<Json<InvoicePageView>, ApiError> {
     let query = params.query()?;
-    let list = state.portal.invoices(&auth.actor, &query).await?;
+    let list = state.portal.billing().invoices(&auth.actor, &query).await?;
     Ok(Json(InvoicePageView::from(&list)))
 }
 
@@ -117,7 +117,7 @@ pub async fn get_invoice(
     Path(id): Path<String>,
 ) -> Result<Json<InvoiceDetailView>, ApiError> {
     let id = path_id(InvoiceId::parse, &id)?;
-    let detail = state.portal.invoice(&auth.actor, id).await?;
+    let detail = state.portal.billing().invoice(&auth.actor, id).await?;
     Ok(Json(InvoiceDetailView::of(
         &detail,
         today(&state, &auth.tenant),
@@ -163,6 +163,10 @@ pub async fn statement(
     ApiUser(auth): ApiUser,
     ApiQuery(params): ApiQuery<StatementParams>,
 ) -> Result<Json<StatementView>, ApiError> {
-    let statement = state.portal.statement(&auth.actor, params.range()?).await?;
+    let statement = state
+        .portal
+        .billing()
+        .statement(&auth.actor, params.range()?)
+        .await?;
     Ok(Json(StatementView::from(&statement)))
 }

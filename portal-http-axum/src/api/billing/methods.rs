@@ -31,7 +31,7 @@ pub async fn list_methods(
     State(state): State<AppState>,
     ApiUser(auth): ApiUser,
 ) -> Result<Json<PaymentMethodList>, ApiError> {
-    let methods = state.portal.payment_methods(&auth.actor).await?;
+    let methods = state.portal.billing().payment_methods(&auth.actor).await?;
     Ok(Json(PaymentMethodList {
         items: methods.iter().map(PaymentMethodView::from).collect(),
     }))
@@ -62,6 +62,7 @@ pub async fn add_method(
 ) -> Result<(StatusCode, Json<PaymentMethodView>), ApiError> {
     let method = state
         .portal
+        .billing()
         .add_payment_method(&auth.actor, &body.token, body.make_default)
         .await?;
     Ok((StatusCode::CREATED, Json(PaymentMethodView::from(&method))))
@@ -79,7 +80,11 @@ pub async fn remove_method(
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     let id = path_id(PaymentMethodId::parse, &id)?;
-    state.portal.remove_payment_method(&auth.actor, id).await?;
+    state
+        .portal
+        .billing()
+        .remove_payment_method(&auth.actor, id)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -96,6 +101,7 @@ pub async fn set_default(
     let id = path_id(PaymentMethodId::parse, &id)?;
     state
         .portal
+        .billing()
         .set_default_payment_method(&auth.actor, id)
         .await?;
     Ok(StatusCode::NO_CONTENT)
@@ -109,7 +115,7 @@ pub async fn autopay(
     State(state): State<AppState>,
     ApiUser(auth): ApiUser,
 ) -> Result<Json<AutopayView>, ApiError> {
-    let status = state.portal.autopay(&auth.actor).await?;
+    let status = state.portal.billing().autopay(&auth.actor).await?;
     Ok(Json(AutopayView::from(&status)))
 }
 
@@ -140,6 +146,7 @@ pub async fn enrol_autopay(
         .map_err(|_| PortalError::invalid("method_id", "is not a valid id"))?;
     let consent = state
         .portal
+        .billing()
         .enrol_autopay(&auth.actor, method, &body.terms_digest, body.consent)
         .await?;
     Ok(Json(AutopayConsentView::from(&consent)))
@@ -153,6 +160,6 @@ pub async fn withdraw_autopay(
     State(state): State<AppState>,
     ApiUser(auth): ApiUser,
 ) -> Result<Json<AutopayConsentView>, ApiError> {
-    let consent = state.portal.withdraw_autopay(&auth.actor).await?;
+    let consent = state.portal.billing().withdraw_autopay(&auth.actor).await?;
     Ok(Json(AutopayConsentView::from(&consent)))
 }

@@ -158,7 +158,7 @@ fn parse_count(field: &'static str, text: &str) -> Result<u32, ApiError> {
 /// "overdue" against (the invoice list carries it; a single invoice does
 /// not).
 fn today(state: &AppState, tenant: &Tenant) -> NaiveDate {
-    state.portal.today(tenant)
+    state.portal.billing().today(tenant)
 }
 
 #[cfg(test)]

@@ -68,6 +68,7 @@ pub async fn list_payments(
 ) -> Result<Json<PaymentPageView>, ApiError> {
     let page = state
         .portal
+        .billing()
         .payments(&auth.actor, params.request()?)
         .await?;
     Ok(Json(PaymentPageView::from(&page)))
@@ -84,7 +85,7 @@ pub async fn get_payment(
     Path(id): Path<String>,
 ) -> Result<Json<PaymentView>, ApiError> {
     let id = path_id(PaymentId::parse, &id)?;
-    let detail = state.portal.payment(&auth.actor, id).await?;
+    let detail = state.portal.billing().payment(&auth.actor, id).await?;
     Ok(Json(PaymentView::from(&detail)))
 }
 
@@ -234,6 +235,7 @@ pub async fn create_payment(
     };
     let detail = state
         .portal
+        .billing()
         .pay(&auth.actor, request)
         .await
         .map_err(not_payable)?;
@@ -267,7 +269,11 @@ pub async fn preview_payment(
         .as_deref()
         .map(|text| parse_amount("amount", text))
         .transpose()?;
-    let preview = state.portal.preview_payment(&auth.actor, amount).await?;
+    let preview = state
+        .portal
+        .billing()
+        .preview_payment(&auth.actor, amount)
+        .await?;
     Ok(Json(PreviewView::from(&preview)))
 }
 
@@ -295,6 +301,7 @@ pub async fn apply_credit(
     let chosen = invoice_choices(&body.invoices, "invoices")?;
     let summary = state
         .portal
+        .billing()
         .apply_credit(&auth.actor, &chosen)
         .await
         .map_err(not_payable)?;
@@ -341,6 +348,7 @@ pub async fn payment_webhook(
         })?;
     state
         .portal
+        .billing()
         .handle_payment_webhook(context.tenant.id, &body, &signature)
         .await
         .map_err(|error| match error {

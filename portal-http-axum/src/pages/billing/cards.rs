@@ -40,6 +40,7 @@ async fn methods_page(
             let layout = visit.layout("Cards on file", "billing/methods");
             let methods = visit
                 .portal()
+                .billing()
                 .payment_methods(visit.actor())
                 .await
                 .map_err(|error| visit.fail(error))?;
@@ -47,6 +48,7 @@ async fn methods_page(
             let autopay_card = if layout.billing.autopay {
                 visit
                     .portal()
+                    .billing()
                     .autopay(visit.actor())
                     .await
                     .map_err(|error| visit.fail(error))?
@@ -107,6 +109,7 @@ pub struct AddForm {
 pub async fn add(visit: Visit, CsrfForm(form): CsrfForm<AddForm>) -> Response {
     let added = visit
         .portal()
+        .billing()
         .add_payment_method(
             visit.actor(),
             form.token.trim(),
@@ -131,6 +134,7 @@ pub async fn remove(
         Ok(id) => {
             visit
                 .portal()
+                .billing()
                 .remove_payment_method(visit.actor(), id)
                 .await
         }
@@ -149,6 +153,7 @@ pub async fn make_default(
         Ok(id) => {
             visit
                 .portal()
+                .billing()
                 .set_default_payment_method(visit.actor(), id)
                 .await
         }
@@ -184,6 +189,7 @@ async fn autopay_page(
             let layout = visit.layout("Autopay", "billing/autopay");
             let autopay = visit
                 .portal()
+                .billing()
                 .autopay(visit.actor())
                 .await
                 .map_err(|error| visit.fail(error))?;
@@ -262,6 +268,7 @@ pub async fn enrol(visit: Visit, CsrfForm(form): CsrfForm<EnrolForm>) -> Respons
         Ok(method) => {
             visit
                 .portal()
+                .billing()
                 .enrol_autopay(
                     visit.actor(),
                     method,
@@ -283,7 +290,12 @@ pub async fn enrol(visit: Visit, CsrfForm(form): CsrfForm<EnrolForm>) -> Respons
 
 /// `POST /billing/autopay/withdraw`.
 pub async fn withdraw(visit: Visit, CsrfForm(_): CsrfForm<EmptyForm>) -> Response {
-    match visit.portal().withdraw_autopay(visit.actor()).await {
+    match visit
+        .portal()
+        .billing()
+        .withdraw_autopay(visit.actor())
+        .await
+    {
         Ok(_) => visit.redirect("billing/autopay?done=off"),
         Err(error) => visit.fail(error),
     }

@@ -131,7 +131,7 @@ impl Visit {
 
     /// Today in the tenant's time zone.
     fn today(&self) -> NaiveDate {
-        self.portal().today(&self.context.tenant)
+        self.portal().billing().today(&self.context.tenant)
     }
 
     /// Who a printed document is from and for.
@@ -346,8 +346,8 @@ pub async fn summary(visit: Visit, Query(done): Query<Done>) -> Response {
                 ..InvoiceQuery::default()
             };
             let (summary, list) = tokio::join!(
-                visit.portal().account_summary(visit.actor()),
-                visit.portal().invoices(visit.actor(), &query)
+                visit.portal().billing().account_summary(visit.actor()),
+                visit.portal().billing().invoices(visit.actor(), &query)
             );
             let summary = summary.map_err(|error| visit.fail(error))?;
             let list = list.map_err(|error| visit.fail(error))?;
@@ -558,7 +558,13 @@ pub async fn invoices(visit: Visit, Query(filters): Query<InvoiceFilters>) -> Re
                 .any(|value| !is_blank(value)),
             };
             let listed = match filters.query() {
-                Ok(query) => visit.portal().invoices(visit.actor(), &query).await,
+                Ok(query) => {
+                    visit
+                        .portal()
+                        .billing()
+                        .invoices(visit.actor(), &query)
+                        .await
+                }
                 Err(error) => Err(error),
             };
             match listed {
@@ -636,6 +642,7 @@ pub async fn invoice(visit: Visit, Path(id): Path<String>) -> Response {
             let id = parse_id(&id, InvoiceId::parse).map_err(|error| visit.fail(error))?;
             let detail = visit
                 .portal()
+                .billing()
                 .invoice(visit.actor(), id)
                 .await
                 .map_err(|error| visit.fail(error))?;
@@ -685,7 +692,12 @@ pub async fn invoice_pdf(visit: Visit, Path(id): Path<String>) -> Response {
         Ok(id) => id,
         Err(error) => return visit.fail(error),
     };
-    match visit.portal().invoice_document(visit.actor(), id).await {
+    match visit
+        .portal()
+        .billing()
+        .invoice_document(visit.actor(), id)
+        .await
+    {
         Ok(InvoiceDocument::HostPdf(bytes)) => {
             crate::pdf::download(bytes, &format!("invoice-{id}"))
         }
@@ -814,6 +826,7 @@ pub async fn payments(visit: Visit, Query(query): Query<PageQuery>) -> Response 
             let layout = visit.layout("Payments", "billing/payments");
             let list = visit
                 .portal()
+                .billing()
                 .payments(visit.actor(), page_request(query.page.as_deref()))
                 .await
                 .map_err(|error| visit.fail(error))?;
@@ -852,6 +865,7 @@ pub async fn receipt(visit: Visit, Path(id): Path<String>) -> Response {
             let id = parse_id(&id, PaymentId::parse).map_err(|error| visit.fail(error))?;
             let detail = visit
                 .portal()
+                .billing()
                 .payment(visit.actor(), id)
                 .await
                 .map_err(|error| visit.fail(error))?;
@@ -996,6 +1010,7 @@ pub async fn statement(visit: Visit, Query(query): Query<RangeQuery>) -> Respons
             let built = match range {
                 Ok(range) => visit
                     .portal()
+                    .billing()
                     .statement(visit.actor(), range)
                     .await
                     .map(|statement| (range, statement)),
@@ -1029,7 +1044,12 @@ pub async fn statement_pdf(visit: Visit, Query(query): Query<RangeQuery>) -> Res
         Ok(range) => range,
         Err(error) => return visit.fail(error),
     };
-    match visit.portal().statement(visit.actor(), range).await {
+    match visit
+        .portal()
+        .billing()
+        .statement(visit.actor(), range)
+        .await
+    {
         Ok(statement) => {
             let (business, account) = visit.heading();
             let heading = Heading {

@@ -266,6 +266,7 @@ async fn pay_page(
             let layout = visit.layout("Pay", "billing/pay");
             let options = visit
                 .portal()
+                .billing()
                 .payment_options(visit.actor())
                 .await
                 .map_err(|error| visit.fail(error))?;
@@ -321,7 +322,7 @@ pub async fn submit(visit: Visit, CsrfForm(fields): CsrfForm<Vec<(String, String
         _ => {}
     }
     let paid = match pay_request(&fields) {
-        Ok(request) => visit.portal().pay(visit.actor(), request).await,
+        Ok(request) => visit.portal().billing().pay(visit.actor(), request).await,
         Err(error) => Err(error),
     };
     match paid {
@@ -375,7 +376,13 @@ struct ReviewPage {
 /// (the same form again) or change it. Nothing is charged or written.
 async fn review(visit: &Visit, fields: &Fields) -> Response {
     let reviewed = match pay_request(fields) {
-        Ok(request) => visit.portal().review_payment(visit.actor(), &request).await,
+        Ok(request) => {
+            visit
+                .portal()
+                .billing()
+                .review_payment(visit.actor(), &request)
+                .await
+        }
         Err(error) => Err(error),
     };
     let review = match reviewed {
@@ -448,12 +455,19 @@ pub async fn balance(visit: Visit, Query(query): Query<BalanceQuery>) -> Respons
             let layout = visit.layout("Pay the balance", "billing/pay/balance");
             let options = visit
                 .portal()
+                .billing()
                 .payment_options(visit.actor())
                 .await
                 .map_err(|error| visit.fail(error))?;
             let typed = query.amount.clone().unwrap_or_default();
             let preview = match parse_amount("amount", &typed) {
-                Ok(amount) => visit.portal().preview_payment(visit.actor(), amount).await,
+                Ok(amount) => {
+                    visit
+                        .portal()
+                        .billing()
+                        .preview_payment(visit.actor(), amount)
+                        .await
+                }
                 Err(error) => Err(error),
             };
             let mut page = BalancePage {
@@ -530,6 +544,7 @@ async fn credit_page(
             let layout = visit.layout("Use account credit", "billing/credit");
             let options = visit
                 .portal()
+                .billing()
                 .payment_options(visit.actor())
                 .await
                 .map_err(|error| visit.fail(error))?;
@@ -558,7 +573,13 @@ pub async fn credit_submit(
 ) -> Response {
     let fields = Fields(fields);
     let applied = match chosen_invoices(&fields) {
-        Ok(chosen) => visit.portal().apply_credit(visit.actor(), &chosen).await,
+        Ok(chosen) => {
+            visit
+                .portal()
+                .billing()
+                .apply_credit(visit.actor(), &chosen)
+                .await
+        }
         Err(error) => Err(error),
     };
     match applied {

@@ -14,7 +14,6 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
 
-use super::{Portal, acting_contact};
 use crate::access::{AccessError, AccountScope, Actor, Permission};
 use crate::billing::{
     AccountSummary, Allocation, AllocationPlan, AutopayConsent, ChargeOutcome, ChargeRequest,
@@ -25,11 +24,23 @@ use crate::billing::{
 };
 use crate::error::PortalError;
 use crate::outbox::{DomainEvent, Email, EmailKind, OutboxMessage, Receipt};
-use crate::ports::BillingStore;
+use crate::portal::{Portal, acting_contact};
 use crate::shared::{
     ContactId, Currency, InvoiceId, Page, PageRequest, PaymentId, PaymentMethodId, TenantId,
 };
 use crate::tenancy::{Feature, Tenant};
+
+mod host;
+#[cfg(test)]
+mod tests;
+
+/// A customer's billing: invoices, paying, credit, history, statements,
+/// cards on file and autopay.
+/// Get one from the [`Portal`] facade.
+#[derive(Clone, Copy)]
+pub struct BillingService<'a> {
+    pub(crate) portal: &'a Portal,
+}
 
 /// How many unpaid invoices a payment can choose from. Accounts with more
 /// pay the oldest ones first and come back for the rest.
@@ -152,24 +163,21 @@ pub struct AutopayStatus {
     pub methods: Vec<PaymentMethod>,
 }
 
-impl Portal {
+impl BillingService<'_> {
     /// The payment gateway, when the host configured one.
     fn gateway(&self) -> Result<&Arc<dyn PaymentGateway>, PortalError> {
-        self.inner.gateway.as_ref().ok_or_else(|| {
+        self.portal.inner.gateway.as_ref().ok_or_else(|| {
             tracing::error!("online payment is switched on but no payment gateway is configured");
             PortalError::Internal("no payment gateway configured".to_owned())
         })
     }
 
-    pub(super) fn billing(&self) -> &dyn BillingStore {
-        self.inner.stores.billing.as_ref()
-    }
-
     /// Today in the tenant's time zone, by the portal's clock: what
     /// "overdue" and card expiry are judged against, so front ends that
     /// show them use this one.
-    pub fn today(&self, tenant: &Tenant) -> NaiveDate {
-        self.inner
+    pub fn today(self, tenant: &Tenant) -> NaiveDate {
+        self.portal
+            .inner
             .clock
             .now()
             .with_timezone(&tenant.settings.time_zone())
@@ -178,37 +186,51 @@ impl Portal {
 
     /// The active account's balance, past-due amount, credit and last
     /// payment.
-    pub async fn account_summary(&self, actor: &Actor) -> Result<AccountSummary, PortalError> {
-        let (tenant, scope) = self.authorize(actor, Permission::ViewBilling).await?;
+    pub async fn account_summary(self, actor: &Actor) -> Result<AccountSummary, PortalError> {
+        let (tenant, scope) = self
+            .portal
+            .authorize(actor, Permission::ViewBilling)
+            .await?;
         let today = self.today(&tenant);
         Ok(self
-            .billing()
+            .portal
+            .stores()
+            .ledger
             .account_summary(&scope, tenant.settings.currency(), today)
             .await?)
     }
 
     /// One page of the active account's invoices.
     pub async fn invoices(
-        &self,
+        self,
         actor: &Actor,
         query: &InvoiceQuery,
     ) -> Result<InvoiceList, PortalError> {
-        let (tenant, scope) = self.authorize(actor, Permission::ViewBilling).await?;
+        let (tenant, scope) = self
+            .portal
+            .authorize(actor, Permission::ViewBilling)
+            .await?;
         query.validate(tenant.settings.currency())?;
         let today = self.today(&tenant);
-        let invoices = self.billing().invoices(&scope, query, today).await?;
+        let invoices = self
+            .portal
+            .stores()
+            .invoices
+            .invoices(&scope, query, today)
+            .await?;
         Ok(InvoiceList { invoices, today })
     }
 
     /// One invoice with its lines and payments; `NotFound` for another
     /// account's.
-    pub async fn invoice(
-        &self,
-        actor: &Actor,
-        id: InvoiceId,
-    ) -> Result<InvoiceDetail, PortalError> {
-        let (_, scope) = self.authorize(actor, Permission::ViewBilling).await?;
-        self.billing()
+    pub async fn invoice(self, actor: &Actor, id: InvoiceId) -> Result<InvoiceDetail, PortalError> {
+        let (_, scope) = self
+            .portal
+            .authorize(actor, Permission::ViewBilling)
+            .await?;
+        self.portal
+            .stores()
+            .invoices
             .invoice(&scope, id)
             .await?
             .ok_or(PortalError::NotFound)
@@ -216,18 +238,29 @@ impl Portal {
 
     /// An invoice as a document: the host's PDF when it gave one.
     pub async fn invoice_document(
-        &self,
+        self,
         actor: &Actor,
         id: InvoiceId,
     ) -> Result<InvoiceDocument, PortalError> {
-        let (_, scope) = self.authorize(actor, Permission::ViewBilling).await?;
+        let (_, scope) = self
+            .portal
+            .authorize(actor, Permission::ViewBilling)
+            .await?;
         let detail = self
-            .billing()
+            .portal
+            .stores()
+            .invoices
             .invoice(&scope, id)
             .await?
             .ok_or(PortalError::NotFound)?;
         if detail.invoice.has_host_pdf {
-            if let Some(pdf) = self.billing().invoice_pdf(&scope, id).await? {
+            if let Some(pdf) = self
+                .portal
+                .stores()
+                .invoices
+                .invoice_pdf(&scope, id)
+                .await?
+            {
                 return Ok(InvoiceDocument::HostPdf(pdf));
             }
         }
@@ -235,21 +268,32 @@ impl Portal {
     }
 
     /// Everything the pay page needs.
-    pub async fn payment_options(&self, actor: &Actor) -> Result<PaymentOptions, PortalError> {
-        let (tenant, scope) = self.authorize(actor, Permission::PayInvoices).await?;
+    pub async fn payment_options(self, actor: &Actor) -> Result<PaymentOptions, PortalError> {
+        let (tenant, scope) = self
+            .portal
+            .authorize(actor, Permission::PayInvoices)
+            .await?;
         let features = &tenant.settings.features;
         let today = self.today(&tenant);
         let currency = tenant.settings.currency();
         let summary = self
-            .billing()
+            .portal
+            .stores()
+            .ledger
             .account_summary(&scope, currency, today)
             .await?;
         let unpaid = self
-            .billing()
+            .portal
+            .stores()
+            .invoices
             .unpaid_invoices(&scope, MAX_PAYABLE_INVOICES)
             .await?;
         let methods = if features.is_on(Feature::CardOnFile) {
-            self.billing().payment_methods(&scope).await?
+            self.portal
+                .stores()
+                .payment_methods
+                .payment_methods(&scope)
+                .await?
         } else {
             Vec::new()
         };
@@ -260,6 +304,7 @@ impl Portal {
             partial_allowed: features.is_on(Feature::PartialPayment),
             prepayment_allowed: features.is_on(Feature::Prepayment),
             may_save_card: self
+                .portal
                 .authorize(actor, Permission::ManagePaymentMethods)
                 .await
                 .is_ok(),
@@ -272,11 +317,14 @@ impl Portal {
     /// the tenant takes prepayments, in which case the rest shows as
     /// account credit.
     pub async fn preview_payment(
-        &self,
+        self,
         actor: &Actor,
         amount: Option<Decimal>,
     ) -> Result<PaymentPreview, PortalError> {
-        let (tenant, scope) = self.authorize(actor, Permission::PayInvoices).await?;
+        let (tenant, scope) = self
+            .portal
+            .authorize(actor, Permission::PayInvoices)
+            .await?;
         let currency = tenant.settings.currency();
         let payable = self.payable_invoices(&scope).await?;
         let owed: Decimal = payable.iter().map(|invoice| invoice.payable).sum();
@@ -326,11 +374,14 @@ impl Portal {
     /// What `request` would charge and to which card, checked exactly as
     /// [`Portal::pay`] checks it; nothing is written or charged.
     pub async fn review_payment(
-        &self,
+        self,
         actor: &Actor,
         request: &PayRequest,
     ) -> Result<PaymentReview, PortalError> {
-        let (tenant, scope) = self.authorize(actor, Permission::PayInvoices).await?;
+        let (tenant, scope) = self
+            .portal
+            .authorize(actor, Permission::PayInvoices)
+            .await?;
         let checked = self.check_payment(actor, &tenant, &scope, request).await?;
         Ok(PaymentReview {
             allocations: checked.allocations,
@@ -344,7 +395,7 @@ impl Portal {
     /// The checks paying makes before anything is written: the features,
     /// the amounts against what is payable, the card.
     async fn check_payment(
-        &self,
+        self,
         actor: &Actor,
         tenant: &Tenant,
         scope: &AccountScope,
@@ -387,7 +438,8 @@ impl Portal {
             MethodChoice::NewToken { token, save } => {
                 check_gateway_token(token)?;
                 if *save {
-                    self.authorize(actor, Permission::ManagePaymentMethods)
+                    self.portal
+                        .authorize(actor, Permission::ManagePaymentMethods)
                         .await?;
                 }
                 None
@@ -409,11 +461,14 @@ impl Portal {
     /// settles it). A repeated idempotency key answers with the first
     /// payment; a key reused for something else is refused.
     pub async fn pay(
-        &self,
+        self,
         actor: &Actor,
         request: PayRequest,
     ) -> Result<PaymentDetail, PortalError> {
-        let (tenant, scope) = self.authorize(actor, Permission::PayInvoices).await?;
+        let (tenant, scope) = self
+            .portal
+            .authorize(actor, Permission::PayInvoices)
+            .await?;
         let contact = acting_contact(actor)?;
         let currency = tenant.settings.currency();
         let gateway = self.gateway()?.clone();
@@ -424,7 +479,9 @@ impl Portal {
         let fingerprint =
             PaymentIntent::fingerprint_of(&request.invoices, request.prepayment, &request.method);
         if let Some(earlier) = self
-            .billing()
+            .portal
+            .stores()
+            .payments
             .payment_attempt(&scope, &request.idempotency_key, &fingerprint)
             .await?
         {
@@ -438,7 +495,9 @@ impl Portal {
             // has the answer.
             Err(error @ (PortalError::NotFound | PortalError::Conflict(_))) => {
                 return match self
-                    .billing()
+                    .portal
+                    .stores()
+                    .payments
                     .payment_attempt(&scope, &request.idempotency_key, &fingerprint)
                     .await?
                 {
@@ -469,10 +528,16 @@ impl Portal {
             ),
             contact: Some(contact),
             source: PaymentSource::Portal,
-            at: self.inner.clock.now(),
+            at: self.portal.inner.clock.now(),
         };
         // A concurrent request with the same key may have started first.
-        match self.billing().begin_payment(&scope, &intent).await? {
+        match self
+            .portal
+            .stores()
+            .payments
+            .begin_payment(&scope, &intent)
+            .await?
+        {
             PaymentStart::Started => {}
             earlier => return answer_from_earlier(earlier),
         }
@@ -514,8 +579,10 @@ impl Portal {
                 contact,
             });
             if let Err(error) = self
-                .billing()
-                .remove_payment_method(&scope, id, self.inner.clock.now(), &[event])
+                .portal
+                .stores()
+                .payment_methods
+                .remove_payment_method(&scope, id, self.portal.inner.clock.now(), &[event])
                 .await
             {
                 tracing::warn!(%error, method = %id, "could not remove a declined card");
@@ -527,8 +594,8 @@ impl Portal {
     /// Charges a started (pending, holding) payment with `token` and
     /// settles it with the answer; a timeout leaves it pending. Every way
     /// out of a started payment goes through here.
-    pub(super) async fn charge_and_settle(
-        &self,
+    pub(crate) async fn charge_and_settle(
+        self,
         tenant: &Tenant,
         gateway: &dyn PaymentGateway,
         intent: &PaymentIntent,
@@ -553,7 +620,9 @@ impl Portal {
             Err(GatewayError::Timeout) => {
                 tracing::warn!(payment = %intent.id, "gateway timed out; payment left pending");
                 return self
-                    .billing()
+                    .portal
+                    .stores()
+                    .payments
                     .tenant_payment(tenant.id, intent.id)
                     .await?
                     .ok_or(PortalError::NotFound);
@@ -577,16 +646,21 @@ impl Portal {
     /// Applies account credit to chosen invoices (`None`: as much of the
     /// invoice as it can take). Credit is never applied otherwise.
     pub async fn apply_credit(
-        &self,
+        self,
         actor: &Actor,
         chosen: &[(InvoiceId, Option<Decimal>)],
     ) -> Result<AccountSummary, PortalError> {
-        let (tenant, scope) = self.authorize(actor, Permission::PayInvoices).await?;
+        let (tenant, scope) = self
+            .portal
+            .authorize(actor, Permission::PayInvoices)
+            .await?;
         let contact = acting_contact(actor)?;
         let currency = tenant.settings.currency();
         let today = self.today(&tenant);
         let summary = self
-            .billing()
+            .portal
+            .stores()
+            .ledger
             .account_summary(&scope, currency, today)
             .await?;
         if chosen.is_empty() {
@@ -639,33 +713,46 @@ impl Portal {
             contact,
             allocations: allocations.clone(),
         });
-        self.billing()
-            .apply_credit(&scope, &allocations, self.inner.clock.now(), &[event])
+        self.portal
+            .stores()
+            .payments
+            .apply_credit(
+                &scope,
+                &allocations,
+                self.portal.inner.clock.now(),
+                &[event],
+            )
             .await?;
         Ok(self
-            .billing()
+            .portal
+            .stores()
+            .ledger
             .account_summary(&scope, currency, today)
             .await?)
     }
 
     /// One page of the active account's payments and credits, newest first.
     pub async fn payments(
-        &self,
+        self,
         actor: &Actor,
         page: PageRequest,
     ) -> Result<Page<PaymentDetail>, PortalError> {
-        let (_, scope) = self.authorize(actor, Permission::ViewBilling).await?;
-        Ok(self.billing().payments(&scope, page).await?)
+        let (_, scope) = self
+            .portal
+            .authorize(actor, Permission::ViewBilling)
+            .await?;
+        Ok(self.portal.stores().payments.payments(&scope, page).await?)
     }
 
     /// One payment or credit (a receipt); `NotFound` for another account's.
-    pub async fn payment(
-        &self,
-        actor: &Actor,
-        id: PaymentId,
-    ) -> Result<PaymentDetail, PortalError> {
-        let (_, scope) = self.authorize(actor, Permission::ViewBilling).await?;
-        self.billing()
+    pub async fn payment(self, actor: &Actor, id: PaymentId) -> Result<PaymentDetail, PortalError> {
+        let (_, scope) = self
+            .portal
+            .authorize(actor, Permission::ViewBilling)
+            .await?;
+        self.portal
+            .stores()
+            .payments
             .payment(&scope, id)
             .await?
             .ok_or(PortalError::NotFound)
@@ -673,44 +760,59 @@ impl Portal {
 
     /// The active account's statement for a date range.
     pub async fn statement(
-        &self,
+        self,
         actor: &Actor,
         range: StatementRange,
     ) -> Result<Statement, PortalError> {
-        let (tenant, scope) = self.authorize(actor, Permission::ViewStatements).await?;
+        let (tenant, scope) = self
+            .portal
+            .authorize(actor, Permission::ViewStatements)
+            .await?;
         let parts = self
-            .billing()
+            .portal
+            .stores()
+            .ledger
             .statement_parts(&scope, range, tenant.settings.time_zone())
             .await?;
         Ok(Statement::build(range, tenant.settings.currency(), parts))
     }
 
     /// The active account's cards on file (for paying or managing them).
-    pub async fn payment_methods(&self, actor: &Actor) -> Result<Vec<PaymentMethod>, PortalError> {
+    pub async fn payment_methods(self, actor: &Actor) -> Result<Vec<PaymentMethod>, PortalError> {
         let scope = match self
+            .portal
             .authorize(actor, Permission::ManagePaymentMethods)
             .await
         {
             Ok((_, scope)) => scope,
             Err(_) => {
-                let (tenant, scope) = self.authorize(actor, Permission::PayInvoices).await?;
+                let (tenant, scope) = self
+                    .portal
+                    .authorize(actor, Permission::PayInvoices)
+                    .await?;
                 if !tenant.settings.features.is_on(Feature::CardOnFile) {
                     return Ok(Vec::new());
                 }
                 scope
             }
         };
-        Ok(self.billing().payment_methods(&scope).await?)
+        Ok(self
+            .portal
+            .stores()
+            .payment_methods
+            .payment_methods(&scope)
+            .await?)
     }
 
     /// Puts a card on file from the gateway's one-time token.
     pub async fn add_payment_method(
-        &self,
+        self,
         actor: &Actor,
         token: &str,
         make_default: bool,
     ) -> Result<PaymentMethod, PortalError> {
         let (tenant, scope) = self
+            .portal
             .authorize(actor, Permission::ManagePaymentMethods)
             .await?;
         let contact = acting_contact(actor)?;
@@ -731,11 +833,12 @@ impl Portal {
 
     /// Removes a card on file (not the one autopay uses).
     pub async fn remove_payment_method(
-        &self,
+        self,
         actor: &Actor,
         id: PaymentMethodId,
     ) -> Result<(), PortalError> {
         let (_, scope) = self
+            .portal
             .authorize(actor, Permission::ManagePaymentMethods)
             .await?;
         let contact = acting_contact(actor)?;
@@ -744,8 +847,10 @@ impl Portal {
             method: id,
             contact,
         });
-        self.billing()
-            .remove_payment_method(&scope, id, self.inner.clock.now(), &[event])
+        self.portal
+            .stores()
+            .payment_methods
+            .remove_payment_method(&scope, id, self.portal.inner.clock.now(), &[event])
             .await
             .map_err(|error| match error {
                 crate::ports::StoreError::Conflict(_) => PortalError::Conflict(
@@ -759,11 +864,12 @@ impl Portal {
 
     /// Makes a card on file the default.
     pub async fn set_default_payment_method(
-        &self,
+        self,
         actor: &Actor,
         id: PaymentMethodId,
     ) -> Result<(), PortalError> {
         let (_, scope) = self
+            .portal
             .authorize(actor, Permission::ManagePaymentMethods)
             .await?;
         let contact = acting_contact(actor)?;
@@ -772,21 +878,28 @@ impl Portal {
             method: id,
             contact,
         });
-        self.billing()
+        self.portal
+            .stores()
+            .payment_methods
             .set_default_payment_method(&scope, id, &[event])
             .await?;
         Ok(())
     }
 
     /// The autopay page's data.
-    pub async fn autopay(&self, actor: &Actor) -> Result<AutopayStatus, PortalError> {
+    pub async fn autopay(self, actor: &Actor) -> Result<AutopayStatus, PortalError> {
         let (tenant, scope) = self.authorize_autopay(actor).await?;
         let terms = tenant.settings.autopay_terms.clone();
         Ok(AutopayStatus {
-            consent: self.billing().autopay(&scope).await?,
+            consent: self.portal.stores().autopay.autopay(&scope).await?,
             terms_digest: terms_digest(&terms),
             terms,
-            methods: self.billing().payment_methods(&scope).await?,
+            methods: self
+                .portal
+                .stores()
+                .payment_methods
+                .payment_methods(&scope)
+                .await?,
         })
     }
 
@@ -797,7 +910,7 @@ impl Portal {
     /// explicit "I agree" (a tick box, a consent flag): without it nothing
     /// is recorded. Replaces an active enrolment (to change the card).
     pub async fn enrol_autopay(
-        &self,
+        self,
         actor: &Actor,
         method: PaymentMethodId,
         terms_digest_shown: &str,
@@ -824,13 +937,13 @@ impl Portal {
             method,
             contact,
             terms,
-            consented_at: self.inner.clock.now(),
+            consented_at: self.portal.inner.clock.now(),
             withdrawn_at: None,
             withdrawn_by: None,
         };
         let mut events = Vec::with_capacity(2);
         // Enrolling again (another card) withdraws the active consent.
-        if let Some(replaced) = self.billing().autopay(&scope).await? {
+        if let Some(replaced) = self.portal.stores().autopay.autopay(&scope).await? {
             events.push(OutboxMessage::Event(DomainEvent::AutopayWithdrawn {
                 account: scope.account(),
                 consent: replaced.id,
@@ -843,18 +956,22 @@ impl Portal {
             method,
             contact,
         }));
-        self.billing()
+        self.portal
+            .stores()
+            .autopay
             .enrol_autopay(&scope, &consent, &events)
             .await?;
         Ok(consent)
     }
 
     /// Withdraws the active account's autopay consent.
-    pub async fn withdraw_autopay(&self, actor: &Actor) -> Result<AutopayConsent, PortalError> {
+    pub async fn withdraw_autopay(self, actor: &Actor) -> Result<AutopayConsent, PortalError> {
         let (_, scope) = self.authorize_autopay(actor).await?;
         let contact = acting_contact(actor)?;
         let current = self
-            .billing()
+            .portal
+            .stores()
+            .autopay
             .autopay(&scope)
             .await?
             .ok_or(PortalError::NotFound)?;
@@ -864,16 +981,19 @@ impl Portal {
             contact,
         });
         Ok(self
-            .billing()
-            .withdraw_autopay(&scope, contact, self.inner.clock.now(), &[event])
+            .portal
+            .stores()
+            .autopay
+            .withdraw_autopay(&scope, contact, self.portal.inner.clock.now(), &[event])
             .await?)
     }
 
     async fn authorize_autopay(
-        &self,
+        self,
         actor: &Actor,
     ) -> Result<(Arc<Tenant>, AccountScope), PortalError> {
         let (tenant, scope) = self
+            .portal
             .authorize(actor, Permission::ManagePaymentMethods)
             .await?;
         if !tenant.settings.features.is_on(Feature::Autopay) {
@@ -883,11 +1003,13 @@ impl Portal {
     }
 
     async fn payable_invoices(
-        &self,
+        self,
         scope: &AccountScope,
     ) -> Result<Vec<PayableInvoice>, PortalError> {
         Ok(self
-            .billing()
+            .portal
+            .stores()
+            .invoices
             .unpaid_invoices(scope, MAX_PAYABLE_INVOICES)
             .await?
             .iter()
@@ -897,7 +1019,7 @@ impl Portal {
 
     /// A card on file of the account that has not expired.
     async fn usable_method(
-        &self,
+        self,
         tenant: &Tenant,
         scope: &AccountScope,
         id: PaymentMethodId,
@@ -906,7 +1028,9 @@ impl Portal {
             return Err(AccessError::FeatureOff.into());
         }
         let method = self
-            .billing()
+            .portal
+            .stores()
+            .payment_methods
             .payment_methods(scope)
             .await?
             .into_iter()
@@ -923,7 +1047,7 @@ impl Portal {
 
     /// Saves a one-time token with the gateway and puts the card on file.
     async fn save_new_method(
-        &self,
+        self,
         tenant: &Tenant,
         scope: &AccountScope,
         contact: ContactId,
@@ -936,7 +1060,9 @@ impl Portal {
             ));
         }
         let on_file = self
-            .billing()
+            .portal
+            .stores()
+            .payment_methods
             .payment_methods(scope)
             .await
             .map_err(|error| GatewayError::Failed(error.to_string()))?;
@@ -957,14 +1083,16 @@ impl Portal {
             exp_year: saved.exp_year,
             is_default: make_default,
             added_by: Some(contact),
-            added_at: self.inner.clock.now(),
+            added_at: self.portal.inner.clock.now(),
         };
         let event = OutboxMessage::Event(DomainEvent::PaymentMethodAdded {
             account: scope.account(),
             method: method.id,
             contact,
         });
-        self.billing()
+        self.portal
+            .stores()
+            .payment_methods
             .add_payment_method(scope, &method, &[event])
             .await
             .map_err(|error| GatewayError::Failed(error.to_string()))?;
@@ -973,14 +1101,16 @@ impl Portal {
 
     /// Settles a pending payment with the gateway's answer, writing the
     /// receipt and the host's event in the same transaction.
-    pub(super) async fn settle(
-        &self,
+    pub(crate) async fn settle(
+        self,
         tenant: &Tenant,
         id: PaymentId,
         settlement: &Settlement,
     ) -> Result<PaymentDetail, PortalError> {
         let pending = self
-            .billing()
+            .portal
+            .stores()
+            .payments
             .tenant_payment(tenant.id, id)
             .await?
             .ok_or(PortalError::NotFound)?;
@@ -989,7 +1119,7 @@ impl Portal {
         if pending.payment.status != PaymentStatus::Pending && !late_success {
             return Ok(pending);
         }
-        let now = self.inner.clock.now();
+        let now = self.portal.inner.clock.now();
         let messages = if late_success {
             // The portal gave up on it, but the money was taken: it becomes
             // account credit, and the host hears of it.
@@ -1003,13 +1133,15 @@ impl Portal {
                 .await?
         };
         Ok(self
-            .billing()
+            .portal
+            .stores()
+            .payments
             .settle_payment(tenant.id, id, settlement, now, &messages)
             .await?)
     }
 
     async fn settlement_messages(
-        &self,
+        self,
         tenant: &Tenant,
         pending: &PaymentDetail,
         settlement: &Settlement,
@@ -1035,10 +1167,21 @@ impl Portal {
             reference: reference.clone(),
         })];
         let contact = match payment.contact {
-            Some(contact) => self.identity().contact(tenant.id, contact).await?,
+            Some(contact) => {
+                self.portal
+                    .stores()
+                    .contacts
+                    .contact(tenant.id, contact)
+                    .await?
+            }
             None => None,
         };
-        let account = self.accounts().account(tenant.id, payment.account).await?;
+        let account = self
+            .portal
+            .stores()
+            .accounts
+            .account(tenant.id, payment.account)
+            .await?;
         if let (Some(contact), Some(account)) = (contact, account) {
             if let Some(to) = contact.email.clone() {
                 let allocated: Decimal = pending.allocations.iter().map(|a| a.amount).sum();
@@ -1072,16 +1215,18 @@ impl Portal {
     /// whose charge the gateway knows; those it does not know and that
     /// are older than `abandon_before` failed to reach it and are failed.
     /// Returns how many were settled.
-    pub(super) async fn reconcile(
-        &self,
+    pub(crate) async fn reconcile(
+        self,
         tenant: TenantId,
         before: chrono::DateTime<chrono::Utc>,
         abandon_before: chrono::DateTime<chrono::Utc>,
     ) -> Result<usize, PortalError> {
-        let tenant = self.tenant(tenant).await?;
+        let tenant = self.portal.tenant(tenant).await?;
         let gateway = self.gateway()?.clone();
         let pending = self
-            .billing()
+            .portal
+            .stores()
+            .payments
             .pending_payments(tenant.id, before, 100)
             .await?;
         let mut settled = 0;
@@ -1109,15 +1254,20 @@ impl Portal {
     }
 
     /// The autopay run of [`crate::HostApi::run_autopay`].
-    pub(super) async fn run_autopay(&self, tenant: TenantId) -> Result<AutopayRun, PortalError> {
-        let tenant = self.tenant(tenant).await?;
+    pub(crate) async fn run_autopay(self, tenant: TenantId) -> Result<AutopayRun, PortalError> {
+        let tenant = self.portal.tenant(tenant).await?;
         let mut run = AutopayRun::default();
         if !tenant.settings.features.is_on(Feature::Autopay) {
             return Ok(run);
         }
         let gateway = self.gateway()?.clone();
         let today = self.today(&tenant);
-        let due = self.billing().autopay_due(tenant.id, today, 100).await?;
+        let due = self
+            .portal
+            .stores()
+            .autopay
+            .autopay_due(tenant.id, today, 100)
+            .await?;
         for consent in due {
             match self
                 .charge_autopay(&tenant, gateway.as_ref(), &consent, today)
@@ -1143,7 +1293,7 @@ impl Portal {
     /// with the consent's card. `None` when there is nothing to do (the
     /// card is gone or expired, or today's charge was made).
     async fn charge_autopay(
-        &self,
+        self,
         tenant: &Tenant,
         gateway: &dyn PaymentGateway,
         consent: &AutopayConsent,
@@ -1151,7 +1301,9 @@ impl Portal {
     ) -> Result<Option<PaymentDetail>, PortalError> {
         let scope = AccountScope::for_host(tenant.id, consent.account);
         let Some(method) = self
-            .billing()
+            .portal
+            .stores()
+            .payment_methods
             .payment_methods(&scope)
             .await?
             .into_iter()
@@ -1161,7 +1313,9 @@ impl Portal {
             return Ok(None);
         };
         let allocations: Vec<Allocation> = self
-            .billing()
+            .portal
+            .stores()
+            .invoices
             .unpaid_invoices(&scope, MAX_PAYABLE_INVOICES)
             .await?
             .iter()
@@ -1191,9 +1345,15 @@ impl Portal {
             method_label: Some(format!("Autopay, {}", method.label())),
             contact: Some(consent.contact),
             source: PaymentSource::Autopay,
-            at: self.inner.clock.now(),
+            at: self.portal.inner.clock.now(),
         };
-        match self.billing().begin_payment(&scope, &intent).await? {
+        match self
+            .portal
+            .stores()
+            .payments
+            .begin_payment(&scope, &intent)
+            .await?
+        {
             PaymentStart::Started => self
                 .charge_and_settle(tenant, gateway, &intent, Ok(method.gateway_token))
                 .await
@@ -1210,15 +1370,15 @@ impl Portal {
     /// change nothing (settling is conditional on the payment being
     /// pending); events about unknown payments are ignored.
     pub async fn handle_payment_webhook(
-        &self,
+        self,
         tenant: TenantId,
         body: &[u8],
         signature_header: &str,
     ) -> Result<(), PortalError> {
-        let tenant = self.tenant(tenant).await?;
+        let tenant = self.portal.tenant(tenant).await?;
         let gateway = self.gateway()?.clone();
         let event = gateway
-            .verify_webhook(body, signature_header, self.inner.clock.now())
+            .verify_webhook(body, signature_header, self.portal.inner.clock.now())
             .map_err(|error| PortalError::invalid("signature", error.to_string()))?;
         let Ok(id) = PaymentId::parse(&event.idempotency_key) else {
             tracing::info!(event = %event.id, "webhook about a charge that is not ours");

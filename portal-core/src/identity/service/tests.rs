@@ -12,11 +12,15 @@ use crate::identity::{
     SessionContext, SessionKind,
 };
 use crate::ports::{
-    MockAccountStore, MockBillingStore, MockDashboardStore, MockIdentityStore, MockOutboxStore,
-    MockTenantStore,
+    MockAccountStore, MockAutopayStore, MockContactStore, MockCredentialStore, MockDashboardStore,
+    MockInvoiceStore, MockLedgerStore, MockLockoutStore, MockOutboxStore, MockPaymentMethodStore,
+    MockPaymentStore, MockSessionStore, MockTenantStore, MockTokenStore,
 };
+use crate::shared::TenantId;
 use crate::shared::{AccountId, ContactId, ExternalId, FixedClock, SessionId};
 use crate::tenancy::PortalSettings;
+use crate::tenancy::TenantSlug;
+use crate::{DEFAULT_RESPONSE_FLOOR, Stores};
 
 fn tenant() -> Tenant {
     Tenant {
@@ -51,7 +55,11 @@ fn membership(portal_enabled: bool) -> Membership {
 }
 
 struct Mocks {
-    identity: MockIdentityStore,
+    contacts: MockContactStore,
+    credentials: MockCredentialStore,
+    lockouts: MockLockoutStore,
+    sessions: MockSessionStore,
+    tokens: MockTokenStore,
     accounts: MockAccountStore,
     hasher: MockPasswordHasher,
 }
@@ -59,7 +67,11 @@ struct Mocks {
 impl Mocks {
     fn new() -> Self {
         Self {
-            identity: MockIdentityStore::new(),
+            contacts: MockContactStore::new(),
+            credentials: MockCredentialStore::new(),
+            lockouts: MockLockoutStore::new(),
+            sessions: MockSessionStore::new(),
+            tokens: MockTokenStore::new(),
             accounts: MockAccountStore::new(),
             hasher: MockPasswordHasher::new(),
         }
@@ -68,13 +80,15 @@ impl Mocks {
     /// `person` is found by e-mail, has no password yet and one membership
     /// whose account has the portal `portal_enabled`.
     fn registering(&mut self, person: Contact, portal_enabled: bool) {
-        self.identity
+        self.contacts
             .expect_contact_by_email()
             .returning(move |_, _| Ok(Some(person.clone())));
-        self.identity
+        self.contacts
             .expect_memberships()
             .returning(move |_, _| Ok(vec![membership(portal_enabled)]));
-        self.identity.expect_credential().returning(|_, _| Ok(None));
+        self.credentials
+            .expect_credential()
+            .returning(|_, _| Ok(None));
     }
 
     /// `person` logs in with a password whose hash is `hash`, locked until
@@ -85,7 +99,7 @@ impl Mocks {
         hash: &'static str,
         locked_until: Option<chrono::DateTime<chrono::Utc>>,
     ) {
-        self.identity
+        self.credentials
             .expect_login_candidate()
             .returning(move |_, _| {
                 Ok(Some(LoginCandidate {
@@ -103,10 +117,18 @@ impl Mocks {
         let stores = Stores {
             tenants: Arc::new(MockTenantStore::new()),
             accounts: Arc::new(self.accounts),
-            identity: Arc::new(self.identity),
+            contacts: Arc::new(self.contacts),
+            credentials: Arc::new(self.credentials),
+            lockouts: Arc::new(self.lockouts),
+            sessions: Arc::new(self.sessions),
+            tokens: Arc::new(self.tokens),
             outbox: Arc::new(MockOutboxStore::new()),
             dashboard: Arc::new(MockDashboardStore::new()),
-            billing: Arc::new(MockBillingStore::new()),
+            invoices: Arc::new(MockInvoiceStore::new()),
+            ledger: Arc::new(MockLedgerStore::new()),
+            payments: Arc::new(MockPaymentStore::new()),
+            payment_methods: Arc::new(MockPaymentMethodStore::new()),
+            autopay: Arc::new(MockAutopayStore::new()),
         };
         Portal::builder_with(stores)
             .hasher(Arc::new(self.hasher))
@@ -126,12 +148,13 @@ fn password() -> SecretString {
 async fn an_unknown_login_costs_a_dummy_verification_and_starts_nothing() {
     let mut mocks = Mocks::new();
     mocks
-        .identity
+        .credentials
         .expect_login_candidate()
         .returning(|_, _| Ok(None));
     mocks.hasher.expect_verify_dummy().times(1).return_const(());
     let portal = mocks.portal();
     let result = portal
+        .identity()
         .log_in(
             &tenant(),
             "zed@example.com",
@@ -155,6 +178,7 @@ async fn a_locked_contact_is_refused_without_checking_the_password() {
     mocks.hasher.expect_verify_dummy().times(1).return_const(());
     let result = mocks
         .portal()
+        .identity()
         .log_in(&t, "ada@example.com", &password(), SessionKind::Cookie)
         .await;
     assert!(matches!(result, Err(PortalError::InvalidCredentials)));
@@ -169,7 +193,7 @@ async fn a_wrong_password_is_counted_towards_the_lockout() {
     mocks.registered(person, "hash", None);
     mocks.hasher.expect_verify().returning(|_, _| Ok(false));
     mocks
-        .identity
+        .lockouts
         .expect_record_login_failure()
         .withf(move |_, contact, _, policy, on_lock| {
             *contact == id
@@ -185,6 +209,7 @@ async fn a_wrong_password_is_counted_towards_the_lockout() {
         .returning(|_, _, _, _, _| Ok(None));
     let result = mocks
         .portal()
+        .identity()
         .log_in(&t, "ada@example.com", &password(), SessionKind::Cookie)
         .await;
     assert!(matches!(result, Err(PortalError::InvalidCredentials)));
@@ -200,11 +225,11 @@ async fn a_good_password_starts_a_session_on_the_first_usable_account() {
     mocks.registered(person, "hash", None);
     mocks.hasher.expect_verify().returning(|_, _| Ok(true));
     mocks
-        .identity
+        .contacts
         .expect_memberships()
         .returning(move |_, _| Ok(vec![membership(false), usable.clone()]));
     mocks
-        .identity
+        .sessions
         .expect_start_session()
         .withf(move |session, verified| {
             verified == "hash"
@@ -222,6 +247,7 @@ async fn a_good_password_starts_a_session_on_the_first_usable_account() {
         .returning(|_, _| Ok(()));
     let session = mocks
         .portal()
+        .identity()
         .log_in(&t, "ada@example.com", &password(), SessionKind::Bearer)
         .await
         .unwrap();
@@ -263,29 +289,34 @@ async fn a_session_brings_its_memberships_and_the_switcher_offers_only_usable_on
     // The only port call: no separate memberships query (the mock would
     // fail the test on any other call).
     mocks
-        .identity
+        .sessions
         .expect_session_context()
         .withf(move |_, token, _| *token == hash)
         .times(1)
         .returning(move |_, _, _| Ok(Some(context.clone())));
     let portal = mocks.portal();
 
-    let auth = portal.authenticate(&Arc::new(t), &token).await.unwrap();
+    let auth = portal
+        .identity()
+        .authenticate(&Arc::new(t), &token)
+        .await
+        .unwrap();
 
     assert_eq!(auth.membership, active);
-    assert_eq!(portal.memberships(&auth), vec![active, other]);
+    assert_eq!(portal.identity().memberships(&auth), vec![active, other]);
 }
 
 #[tokio::test]
 async fn a_link_request_for_an_unknown_email_writes_nothing() {
     let mut mocks = Mocks::new();
     mocks
-        .identity
+        .contacts
         .expect_contact_by_email()
         .returning(|_, _| Ok(None));
-    mocks.identity.expect_issue_token().never();
+    mocks.tokens.expect_issue_token().never();
     let result = mocks
         .portal()
+        .identity()
         .request_password_link(&tenant(), "zed@example.com", LinkRequest::Register)
         .await;
     assert!(result.is_ok());
@@ -297,10 +328,11 @@ async fn a_link_request_for_an_account_with_the_portal_off_writes_nothing() {
     let person = contact(&t);
     let mut mocks = Mocks::new();
     mocks.registering(person, false);
-    mocks.identity.expect_issue_token().never();
+    mocks.tokens.expect_issue_token().never();
     assert!(
         mocks
             .portal()
+            .identity()
             .request_password_link(&t, "ada@example.com", LinkRequest::Register)
             .await
             .is_ok()
@@ -314,7 +346,7 @@ async fn a_link_is_mailed_in_the_same_write_as_its_token_and_built_from_the_base
     let mut mocks = Mocks::new();
     mocks.registering(person, true);
     mocks
-        .identity
+        .tokens
         .expect_issue_token()
         .withf(|token, messages| {
             let [crate::outbox::OutboxMessage::Mail(mail)] = messages else {
@@ -332,6 +364,7 @@ async fn a_link_is_mailed_in_the_same_write_as_its_token_and_built_from_the_base
         .returning(|_, _| Ok(()));
     mocks
         .portal()
+        .identity()
         .request_password_link(&t, "ADA@example.com", LinkRequest::Register)
         .await
         .unwrap();
@@ -341,13 +374,14 @@ async fn a_link_is_mailed_in_the_same_write_as_its_token_and_built_from_the_base
 async fn a_dead_link_is_refused_before_any_hashing() {
     let mut mocks = Mocks::new();
     mocks
-        .identity
+        .tokens
         .expect_live_token()
         .returning(|_, _, _| Ok(None));
     mocks.hasher.expect_hash().never();
-    mocks.identity.expect_redeem_token().never();
+    mocks.tokens.expect_redeem_token().never();
     let result = mocks
         .portal()
+        .identity()
         .set_password_with_token(
             &tenant(),
             &crate::identity::RawToken::from_client("abc"),
@@ -372,23 +406,23 @@ async fn known_facts_that_match_no_account_are_refused_counted_and_set_nothing()
         .expect_accounts_matching_facts()
         .returning(|_, _, _, _| Ok(vec![]));
     mocks
-        .identity
+        .contacts
         .expect_contact_by_email()
         .returning(move |_, _| Ok(Some(person.clone())));
     mocks
-        .identity
+        .lockouts
         .expect_locked_until()
         .returning(|_, _, _| Ok(None));
     mocks
-        .identity
+        .contacts
         .expect_memberships()
         .returning(|_, _| Ok(vec![membership(true)]));
     mocks
-        .identity
+        .lockouts
         .expect_record_login_failure()
         .times(1)
         .returning(|_, _, _, _, _| Ok(None));
-    mocks.identity.expect_set_first_password().never();
+    mocks.credentials.expect_set_first_password().never();
     let facts = KnownFacts {
         phone: "555 0100".into(),
         email: "ada@example.com".into(),
@@ -396,6 +430,7 @@ async fn known_facts_that_match_no_account_are_refused_counted_and_set_nothing()
     };
     let result = mocks
         .portal()
+        .identity()
         .register_by_facts(&t, &facts, "correct horse battery")
         .await;
     assert!(matches!(result, Err(PortalError::RegistrationRefused)));
@@ -406,6 +441,7 @@ async fn malformed_input_is_refused_before_touching_any_port() {
     let portal = Mocks::new().portal();
     let t = tenant();
     let bad_email = portal
+        .identity()
         .request_password_link(&t, "nope@", LinkRequest::Register)
         .await;
     assert!(matches!(
@@ -414,10 +450,12 @@ async fn malformed_input_is_refused_before_touching_any_port() {
     ));
     // A reset takes an e-mail or a phone number, as log-in does.
     let bad_login = portal
+        .identity()
         .request_password_link(&t, "nope", LinkRequest::Reset)
         .await;
     assert!(matches!(bad_login, Err(PortalError::InvalidInput { .. })));
     let bad_login = portal
+        .identity()
         .log_in(&t, "not a login", &password(), SessionKind::Cookie)
         .await;
     assert!(matches!(
@@ -430,6 +468,7 @@ async fn malformed_input_is_refused_before_touching_any_port() {
         postal_code: "1".into(),
     };
     let bad_postal = portal
+        .identity()
         .register_by_facts(&t, &facts, "correct horse battery")
         .await;
     assert!(matches!(
@@ -445,17 +484,18 @@ async fn malformed_input_is_refused_before_touching_any_port() {
 async fn failures_and_link_requests_answer_after_the_same_floor() {
     let mut mocks = Mocks::new();
     mocks
-        .identity
+        .credentials
         .expect_login_candidate()
         .returning(|_, _| Ok(None));
     mocks
-        .identity
+        .contacts
         .expect_contact_by_email()
         .returning(|_, _| Ok(None));
     mocks.hasher.expect_verify_dummy().return_const(());
     let portal = mocks.portal();
     let started = tokio::time::Instant::now();
     let _ = portal
+        .identity()
         .log_in(
             &tenant(),
             "zed@example.com",
@@ -466,6 +506,7 @@ async fn failures_and_link_requests_answer_after_the_same_floor() {
     assert!(started.elapsed() >= DEFAULT_RESPONSE_FLOOR);
     let started = tokio::time::Instant::now();
     portal
+        .identity()
         .request_password_link(&tenant(), "zed@example.com", LinkRequest::Reset)
         .await
         .unwrap();

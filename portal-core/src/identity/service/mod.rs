@@ -10,7 +10,6 @@ use secrecy::SecretString;
 use std::sync::Arc;
 use tokio::time::Instant;
 
-use super::Portal;
 use crate::access::{Actor, ContactActor};
 use crate::error::PortalError;
 use crate::identity::{
@@ -18,9 +17,21 @@ use crate::identity::{
     TokenPurpose,
 };
 use crate::outbox::{DomainEvent, Email, EmailKind, OutboxMessage};
+use crate::portal::Portal;
 use crate::ports::StoreError;
 use crate::shared::{AccountId, ContactId, EmailAddress, PhoneNumber, PostalCode, SessionId};
 use crate::tenancy::Tenant;
+
+mod host;
+#[cfg(test)]
+mod tests;
+
+/// Registration, log-in, sessions, passwords and the account switch.
+/// Get one from the [`Portal`] facade.
+#[derive(Clone, Copy)]
+pub struct IdentityService<'a> {
+    pub(crate) portal: &'a Portal,
+}
 
 /// A session is touched (its idle expiry pushed out) at most this often, so
 /// reading pages does not turn every request into a write.
@@ -90,7 +101,7 @@ pub struct AuthContext {
 
 impl AuthContext {
     /// The session's id.
-    pub fn session_id(&self) -> SessionId {
+    pub fn session_id(self) -> SessionId {
         self.session.id
     }
 }
@@ -107,14 +118,14 @@ fn may_register(tenant: &Tenant, membership: &Membership) -> bool {
         && (!tenant.settings.registration.require_history || membership.has_history)
 }
 
-impl Portal {
+impl IdentityService<'_> {
     /// Mails a set-password (or reset) link to the e-mail on file if an
     /// enabled contact with this e-mail (or, for a reset, this e-mail or
     /// phone number, as log-in takes either) may use the portal; otherwise
     /// does nothing. Answers the same either way. Only a malformed e-mail
     /// or phone number is an error.
     pub async fn request_password_link(
-        &self,
+        self,
         tenant: &Tenant,
         login: &str,
         request: LinkRequest,
@@ -133,20 +144,28 @@ impl Portal {
         // extra reads and the write of a known one cannot be timed.
         let started = Instant::now();
         let outcome = self.link_for(tenant, login, email_on_file).await;
-        pad_to_floor(started, self.inner.response_floor).await;
+        pad_to_floor(started, self.portal.inner.response_floor).await;
         outcome
     }
 
     async fn link_for(
-        &self,
+        self,
         tenant: &Tenant,
         login: LoginName,
         email_on_file: bool,
     ) -> Result<(), PortalError> {
         let contact = match &login {
-            LoginName::Email(email) => self.identity().contact_by_email(tenant.id, email).await?,
+            LoginName::Email(email) => {
+                self.portal
+                    .stores()
+                    .contacts
+                    .contact_by_email(tenant.id, email)
+                    .await?
+            }
             LoginName::Phone(_) => self
-                .identity()
+                .portal
+                .stores()
+                .credentials
                 .login_candidate(tenant.id, &login)
                 .await?
                 .map(|candidate| candidate.contact),
@@ -160,9 +179,16 @@ impl Portal {
         if !contact.enabled {
             return Ok(());
         }
-        let memberships = self.identity().memberships(tenant.id, contact.id).await?;
+        let memberships = self
+            .portal
+            .stores()
+            .contacts
+            .memberships(tenant.id, contact.id)
+            .await?;
         let has_password = self
-            .identity()
+            .portal
+            .stores()
+            .credentials
             .credential(tenant.id, contact.id)
             .await?
             .is_some();
@@ -186,16 +212,16 @@ impl Portal {
 
     /// Issues a one-time token for `contact` and mails its link, in one
     /// store transaction.
-    pub(super) async fn mail_token(
-        &self,
+    pub(crate) async fn mail_token(
+        self,
         tenant: &Tenant,
         contact: &Contact,
         to: EmailAddress,
         purpose: TokenPurpose,
         invited_by: Option<String>,
     ) -> Result<(), PortalError> {
-        let now = self.inner.clock.now();
-        let raw = self.inner.tokens.new_token();
+        let now = self.portal.inner.clock.now();
+        let raw = self.portal.inner.tokens.new_token();
         let token = OneTimeToken {
             hash: raw.hash(),
             tenant: tenant.id,
@@ -216,12 +242,16 @@ impl Portal {
             },
         };
         let mail = self.mail_to(tenant, contact, to, kind);
-        self.identity().issue_token(&token, &[mail]).await?;
+        self.portal
+            .stores()
+            .tokens
+            .issue_token(&token, &[mail])
+            .await?;
         Ok(())
     }
 
     fn mail_to(
-        &self,
+        self,
         tenant: &Tenant,
         contact: &Contact,
         to: EmailAddress,
@@ -240,17 +270,24 @@ impl Portal {
     /// GET of the link only shows the form, so mail scanners that open
     /// links cannot burn them.
     pub async fn inspect_token(
-        &self,
+        self,
         tenant: &Tenant,
         token: &RawToken,
     ) -> Result<TokenInfo, PortalError> {
-        let now = self.inner.clock.now();
+        let now = self.portal.inner.clock.now();
         let token = self
-            .identity()
+            .portal
+            .stores()
+            .tokens
             .live_token(tenant.id, &token.hash(), now)
             .await?
             .ok_or(PortalError::LinkInvalid)?;
-        let contact = self.identity().contact(tenant.id, token.contact).await?;
+        let contact = self
+            .portal
+            .stores()
+            .contacts
+            .contact(tenant.id, token.contact)
+            .await?;
         let login = contact.and_then(|contact| {
             contact
                 .email
@@ -268,21 +305,23 @@ impl Portal {
     /// of the contact and lifts any lock; does not log in (the customer logs
     /// in with the new password, which proves they know it).
     pub async fn set_password_with_token(
-        &self,
+        self,
         tenant: &Tenant,
         token: &RawToken,
         password: &str,
     ) -> Result<(), PortalError> {
         let password = Password::parse(password)?;
-        let now = self.inner.clock.now();
+        let now = self.portal.inner.clock.now();
         let hash = token.hash();
         let live = self
-            .identity()
+            .portal
+            .stores()
+            .tokens
             .live_token(tenant.id, &hash, now)
             .await?
             .ok_or(PortalError::LinkInvalid)?;
-        let new_hash = self.inner.hasher.hash(&password).await?;
-        let now = self.inner.clock.now();
+        let new_hash = self.portal.inner.hasher.hash(&password).await?;
+        let now = self.portal.inner.clock.now();
         let event = match live.purpose {
             TokenPurpose::ResetPassword => DomainEvent::PasswordChanged {
                 contact: live.contact,
@@ -296,7 +335,9 @@ impl Portal {
             }
         };
         match self
-            .identity()
+            .portal
+            .stores()
+            .tokens
             .redeem_token(
                 tenant.id,
                 &hash,
@@ -319,7 +360,7 @@ impl Portal {
     /// that e-mail on it must not have a password yet. Any mismatch is the
     /// same [`PortalError::RegistrationRefused`].
     pub async fn register_by_facts(
-        &self,
+        self,
         tenant: &Tenant,
         facts: &KnownFacts,
         password: &str,
@@ -338,13 +379,13 @@ impl Portal {
             .register_matching(tenant, &phone, &email, &postal_code, &password)
             .await;
         if outcome.is_err() {
-            pad_to_floor(started, self.inner.response_floor).await;
+            pad_to_floor(started, self.portal.inner.response_floor).await;
         }
         outcome
     }
 
     async fn register_matching(
-        &self,
+        self,
         tenant: &Tenant,
         phone: &PhoneNumber,
         email: &EmailAddress,
@@ -353,16 +394,24 @@ impl Portal {
     ) -> Result<(), PortalError> {
         // Hash first, whatever the outcome, so a refusal takes as long as a
         // success and timing says nothing about which fact was wrong.
-        let hash = self.inner.hasher.hash(password).await?;
-        let now = self.inner.clock.now();
-        let Some(contact) = self.identity().contact_by_email(tenant.id, email).await? else {
+        let hash = self.portal.inner.hasher.hash(password).await?;
+        let now = self.portal.inner.clock.now();
+        let Some(contact) = self
+            .portal
+            .stores()
+            .contacts
+            .contact_by_email(tenant.id, email)
+            .await?
+        else {
             return Err(PortalError::RegistrationRefused);
         };
         // Wrong guesses count towards the contact's lockout like wrong
         // passwords, so the postal code cannot be brute-forced.
         if !contact.enabled
             || self
-                .identity()
+                .portal
+                .stores()
+                .lockouts
                 .locked_until(tenant.id, contact.id, now)
                 .await?
                 .is_some()
@@ -370,10 +419,17 @@ impl Portal {
             return Err(PortalError::RegistrationRefused);
         }
         let accounts = self
-            .accounts()
+            .portal
+            .stores()
+            .accounts
             .accounts_matching_facts(tenant.id, phone, email, postal_code)
             .await?;
-        let memberships = self.identity().memberships(tenant.id, contact.id).await?;
+        let memberships = self
+            .portal
+            .stores()
+            .contacts
+            .memberships(tenant.id, contact.id)
+            .await?;
         let eligible = memberships
             .iter()
             .any(|m| may_register(tenant, m) && accounts.iter().any(|a| a.id == m.account));
@@ -386,7 +442,9 @@ impl Portal {
             at: now,
         });
         match self
-            .identity()
+            .portal
+            .stores()
+            .credentials
             .set_first_password(tenant.id, contact.id, &hash, &[event])
             .await
         {
@@ -398,7 +456,7 @@ impl Portal {
 
     /// Counts a failed guess; the host hears when it locks the contact.
     async fn count_failure(
-        &self,
+        self,
         tenant: &Tenant,
         contact: ContactId,
         now: DateTime<Utc>,
@@ -410,7 +468,9 @@ impl Portal {
             until,
         })];
         if let Some(until) = self
-            .identity()
+            .portal
+            .stores()
+            .lockouts
             .record_login_failure(tenant.id, contact, now, &policy, &on_lock)
             .await?
         {
@@ -423,7 +483,7 @@ impl Portal {
     /// [`PortalError::InvalidCredentials`]; failures count towards the
     /// tenant's lockout. A new session id every time.
     pub async fn log_in(
-        &self,
+        self,
         tenant: &Tenant,
         login: &str,
         password: &SecretString,
@@ -435,21 +495,26 @@ impl Portal {
         let started = Instant::now();
         let outcome = self.attempt_log_in(tenant, &login, password, kind).await;
         if outcome.is_err() {
-            pad_to_floor(started, self.inner.response_floor).await;
+            pad_to_floor(started, self.portal.inner.response_floor).await;
         }
         outcome
     }
 
     async fn attempt_log_in(
-        &self,
+        self,
         tenant: &Tenant,
         login: &LoginName,
         password: &SecretString,
         kind: SessionKind,
     ) -> Result<NewSession, PortalError> {
-        let hasher = &self.inner.hasher;
-        let candidate = self.identity().login_candidate(tenant.id, login).await?;
-        let now = self.inner.clock.now();
+        let hasher = &self.portal.inner.hasher;
+        let candidate = self
+            .portal
+            .stores()
+            .credentials
+            .login_candidate(tenant.id, login)
+            .await?;
+        let now = self.portal.inner.clock.now();
         let usable = candidate.filter(|c| c.contact.enabled).and_then(|c| {
             let credential = c.credential?;
             let locked = credential.locked_until.is_some_and(|until| until > now);
@@ -463,14 +528,19 @@ impl Portal {
             self.count_failure(tenant, contact.id, now).await?;
             return Err(PortalError::InvalidCredentials);
         }
-        let memberships = self.identity().memberships(tenant.id, contact.id).await?;
+        let memberships = self
+            .portal
+            .stores()
+            .contacts
+            .memberships(tenant.id, contact.id)
+            .await?;
         let Some(active) = memberships.iter().find(|m| m.portal_enabled) else {
             return Err(PortalError::InvalidCredentials);
         };
-        let now = self.inner.clock.now();
+        let now = self.portal.inner.clock.now();
         let policy = tenant.settings.sessions;
         let absolute = now + Duration::hours(i64::from(policy.absolute_hours));
-        let token = self.inner.tokens.new_token();
+        let token = self.portal.inner.tokens.new_token();
         let session = Session {
             id: SessionId::new(),
             tenant: tenant.id,
@@ -485,7 +555,9 @@ impl Portal {
             absolute_expires_at: absolute,
         };
         match self
-            .identity()
+            .portal
+            .stores()
+            .sessions
             .start_session(&session, &credential.password_hash)
             .await
         {
@@ -506,13 +578,15 @@ impl Portal {
     /// foreign tokens, disabled contacts and accounts whose portal is off
     /// are all [`PortalError::Unauthenticated`].
     pub async fn authenticate(
-        &self,
+        self,
         tenant: &Arc<Tenant>,
         token: &RawToken,
     ) -> Result<AuthContext, PortalError> {
-        let now = self.inner.clock.now();
+        let now = self.portal.inner.clock.now();
         let context = self
-            .identity()
+            .portal
+            .stores()
+            .sessions
             .session_context(tenant.id, &token.hash(), now)
             .await?
             .ok_or(PortalError::Unauthenticated)?;
@@ -523,7 +597,9 @@ impl Portal {
             // A missed touch only shortens the idle window; it must not fail
             // the page (SQLite's single writer may be busy).
             if let Err(error) = self
-                .identity()
+                .portal
+                .stores()
+                .sessions
                 .touch_session(tenant.id, session.id, now, idle_expires_at)
                 .await
             {
@@ -548,8 +624,10 @@ impl Portal {
     }
 
     /// Ends the session (log-out).
-    pub async fn log_out(&self, auth: &AuthContext) -> Result<(), PortalError> {
-        self.identity()
+    pub async fn log_out(self, auth: &AuthContext) -> Result<(), PortalError> {
+        self.portal
+            .stores()
+            .sessions
             .end_session(auth.tenant.id, auth.session.id)
             .await?;
         Ok(())
@@ -559,7 +637,7 @@ impl Portal {
     /// must meet the policy. Ends the contact's other sessions, mails a
     /// notice and tells the host.
     pub async fn change_password(
-        &self,
+        self,
         auth: &AuthContext,
         current: &SecretString,
         new: &str,
@@ -567,17 +645,20 @@ impl Portal {
         let new = Password::parse(new)?;
         let tenant = &auth.tenant;
         let credential = self
-            .identity()
+            .portal
+            .stores()
+            .credentials
             .credential(tenant.id, auth.contact.id)
             .await?
             .ok_or(PortalError::Unauthenticated)?;
-        let now = self.inner.clock.now();
+        let now = self.portal.inner.clock.now();
         // Guessing the current password from a stolen session counts
         // towards the lockout like guessing at the log-in form.
         if credential.locked_until.is_some_and(|until| until > now) {
             return Err(PortalError::InvalidCredentials);
         }
         if !self
+            .portal
             .inner
             .hasher
             .verify(current, &credential.password_hash)
@@ -586,8 +667,8 @@ impl Portal {
             self.count_failure(tenant, auth.contact.id, now).await?;
             return Err(PortalError::invalid("current_password", "isn't right"));
         }
-        let new_hash = self.inner.hasher.hash(&new).await?;
-        let now = self.inner.clock.now();
+        let new_hash = self.portal.inner.hasher.hash(&new).await?;
+        let now = self.portal.inner.clock.now();
         let mut messages = vec![OutboxMessage::Event(DomainEvent::PasswordChanged {
             contact: auth.contact.id,
             at: now,
@@ -600,7 +681,9 @@ impl Portal {
                 EmailKind::PasswordChanged { changed_at: now },
             ));
         }
-        self.identity()
+        self.portal
+            .stores()
+            .credentials
             .change_password(
                 tenant.id,
                 auth.contact.id,
@@ -616,7 +699,7 @@ impl Portal {
     /// The accounts the contact may switch between: its memberships of
     /// accounts whose portal is on, as read with the session (no query of
     /// its own).
-    pub fn memberships(&self, auth: &AuthContext) -> Vec<Membership> {
+    pub fn memberships(self, auth: &AuthContext) -> Vec<Membership> {
         auth.memberships
             .iter()
             .filter(|m| m.portal_enabled)
@@ -628,11 +711,13 @@ impl Portal {
     /// shown follows it. `NotFound` for an account the contact is not a
     /// member of.
     pub async fn switch_account(
-        &self,
+        self,
         auth: &AuthContext,
         account: AccountId,
     ) -> Result<(), PortalError> {
-        self.identity()
+        self.portal
+            .stores()
+            .sessions
             .switch_account(auth.tenant.id, auth.session.id, account)
             .await?;
         Ok(())

@@ -5,11 +5,12 @@
 use chrono::Duration;
 use rust_decimal::Decimal;
 
-use super::{AutopayRun, HostApi};
+use super::AutopayRun;
 use crate::billing::{
     ExternalPayment, Invoice, InvoiceUpsert, PayableInvoice, PaymentDetail, allocate_selection,
 };
 use crate::error::PortalError;
+use crate::host::HostApi;
 use crate::shared::{InvoiceId, PaymentId, TenantId};
 
 impl HostApi<'_> {
@@ -53,7 +54,8 @@ impl HostApi<'_> {
         let now = self.portal.inner.clock.now();
         Ok(self
             .portal
-            .billing()
+            .stores()
+            .invoices
             .upsert_invoice(tenant, invoice, &totals, now)
             .await?)
     }
@@ -67,7 +69,8 @@ impl HostApi<'_> {
         let now = self.portal.inner.clock.now();
         Ok(self
             .portal
-            .billing()
+            .stores()
+            .invoices
             .void_invoice(tenant, invoice, now)
             .await?)
     }
@@ -132,7 +135,8 @@ impl HostApi<'_> {
         }
         Ok(self
             .portal
-            .billing()
+            .stores()
+            .payments
             .record_external_payment(tenant, PaymentId::new(), payment, &[])
             .await?)
     }
@@ -146,7 +150,7 @@ impl HostApi<'_> {
     /// charge waits for the next day). Run it daily; it does nothing while
     /// the tenant has autopay off.
     pub async fn run_autopay(&self, tenant: TenantId) -> Result<AutopayRun, PortalError> {
-        self.portal.run_autopay(tenant).await
+        self.portal.billing().run_autopay(tenant).await
     }
 
     /// Settles the tenant's payments left pending by a gateway timeout for
@@ -157,6 +161,7 @@ impl HostApi<'_> {
     pub async fn reconcile_payments(&self, tenant: TenantId) -> Result<usize, PortalError> {
         let now = self.portal.inner.clock.now();
         self.portal
+            .billing()
             .reconcile(
                 tenant,
                 now - Duration::minutes(1),

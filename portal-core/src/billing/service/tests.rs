@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::*;
+use crate::Stores;
 use crate::access::{ContactActor, Role, StaffActor};
 use crate::accounts::Account;
 use crate::billing::{
@@ -17,8 +18,9 @@ use crate::billing::{
 };
 use crate::outbox::{DomainEvent, EmailKind, OutboxMessage};
 use crate::ports::{
-    MockAccountStore, MockBillingStore, MockDashboardStore, MockIdentityStore, MockOutboxStore,
-    MockTenantStore,
+    MockAccountStore, MockAutopayStore, MockContactStore, MockCredentialStore, MockDashboardStore,
+    MockInvoiceStore, MockLedgerStore, MockLockoutStore, MockOutboxStore, MockPaymentMethodStore,
+    MockPaymentStore, MockSessionStore, MockTenantStore, MockTokenStore,
 };
 use crate::shared::{
     AccountId, ContactId, Currency, EmailAddress, ExternalId, FixedClock, InvoiceId, PaymentId,
@@ -30,9 +32,17 @@ struct Mocks {
     tenant: Tenant,
     contact: ContactId,
     account: AccountId,
-    billing: MockBillingStore,
+    invoices: MockInvoiceStore,
+    ledger: MockLedgerStore,
+    payments: MockPaymentStore,
+    payment_methods: MockPaymentMethodStore,
+    autopay: MockAutopayStore,
     gateway: MockPaymentGateway,
-    identity: MockIdentityStore,
+    contacts: MockContactStore,
+    credentials: MockCredentialStore,
+    lockouts: MockLockoutStore,
+    sessions: MockSessionStore,
+    tokens: MockTokenStore,
     accounts: MockAccountStore,
 }
 
@@ -47,9 +57,17 @@ impl Mocks {
             },
             contact: ContactId::new(),
             account: AccountId::new(),
-            billing: MockBillingStore::new(),
+            invoices: MockInvoiceStore::new(),
+            ledger: MockLedgerStore::new(),
+            payments: MockPaymentStore::new(),
+            payment_methods: MockPaymentMethodStore::new(),
+            autopay: MockAutopayStore::new(),
             gateway: MockPaymentGateway::new(),
-            identity: MockIdentityStore::new(),
+            contacts: MockContactStore::new(),
+            credentials: MockCredentialStore::new(),
+            lockouts: MockLockoutStore::new(),
+            sessions: MockSessionStore::new(),
+            tokens: MockTokenStore::new(),
             accounts: MockAccountStore::new(),
         }
     }
@@ -66,14 +84,14 @@ impl Mocks {
 
     /// The account owes `invoices` (payable amounts in cents).
     fn owes(&mut self, invoices: Vec<Invoice>) {
-        self.billing
+        self.invoices
             .expect_unpaid_invoices()
             .returning(move |_, _| Ok(invoices.clone()));
     }
 
     /// The key is new: no earlier attempt.
     fn fresh_key(&mut self) {
-        self.billing
+        self.payments
             .expect_payment_attempt()
             .returning(|_, _, _| Ok(None));
     }
@@ -83,7 +101,7 @@ impl Mocks {
         self.fresh_key();
         let seen = Arc::new(Mutex::new(None));
         let record = seen.clone();
-        self.billing
+        self.payments
             .expect_begin_payment()
             .times(1)
             .returning(move |_, intent| {
@@ -97,7 +115,7 @@ impl Mocks {
     /// settlement applied; the messages written are recorded.
     fn settles(&mut self, amount: Decimal) -> Arc<Mutex<Vec<OutboxMessage>>> {
         let (account, contact) = (self.account, self.contact);
-        self.billing
+        self.payments
             .expect_tenant_payment()
             .returning(move |_, id| {
                 Ok(Some(detail(
@@ -110,7 +128,7 @@ impl Mocks {
             });
         let written = Arc::new(Mutex::new(Vec::new()));
         let record = written.clone();
-        self.billing.expect_settle_payment().times(1).returning(
+        self.payments.expect_settle_payment().times(1).returning(
             move |_, id, settlement, _, messages| {
                 record.lock().unwrap().extend(messages.iter().cloned());
                 let status = match settlement {
@@ -121,7 +139,7 @@ impl Mocks {
             },
         );
         let tenant = self.tenant.id;
-        self.identity.expect_contact().returning(move |_, id| {
+        self.contacts.expect_contact().returning(move |_, id| {
             Ok(Some(crate::identity::Contact {
                 id,
                 tenant,
@@ -161,10 +179,18 @@ impl Mocks {
         let stores = Stores {
             tenants: Arc::new(tenants),
             accounts: Arc::new(self.accounts),
-            identity: Arc::new(self.identity),
+            contacts: Arc::new(self.contacts),
+            credentials: Arc::new(self.credentials),
+            lockouts: Arc::new(self.lockouts),
+            sessions: Arc::new(self.sessions),
+            tokens: Arc::new(self.tokens),
             outbox: Arc::new(MockOutboxStore::new()),
             dashboard: Arc::new(MockDashboardStore::new()),
-            billing: Arc::new(self.billing),
+            invoices: Arc::new(self.invoices),
+            ledger: Arc::new(self.ledger),
+            payments: Arc::new(self.payments),
+            payment_methods: Arc::new(self.payment_methods),
+            autopay: Arc::new(self.autopay),
         };
         let portal = Portal::builder_with(stores)
             .hasher(Arc::new(crate::identity::MockPasswordHasher::new()))
@@ -270,6 +296,7 @@ async fn a_successful_payment_charges_once_under_the_payment_id_and_writes_recei
     let (portal, _) = mocks.portal();
 
     let paid = portal
+        .billing()
         .pay(&actor, pay_all(&[&a, &b], "tok_visa"))
         .await
         .unwrap();
@@ -305,7 +332,11 @@ async fn a_decline_settles_as_failed_with_the_customers_message_and_no_receipt()
     let actor = mocks.actor();
     let (portal, _) = mocks.portal();
 
-    let paid = portal.pay(&actor, pay_all(&[&a], "tok_x")).await.unwrap();
+    let paid = portal
+        .billing()
+        .pay(&actor, pay_all(&[&a], "tok_x"))
+        .await
+        .unwrap();
 
     assert_eq!(paid.payment.status, PaymentStatus::Failed);
     let written = written.lock().unwrap();
@@ -321,7 +352,7 @@ async fn a_timeout_leaves_the_payment_pending_and_never_settles() {
     mocks.begins(PaymentStart::Started);
     let (account, contact) = (mocks.account, mocks.contact);
     mocks
-        .billing
+        .payments
         .expect_tenant_payment()
         .returning(move |_, id| {
             Ok(Some(detail(
@@ -341,7 +372,11 @@ async fn a_timeout_leaves_the_payment_pending_and_never_settles() {
     let actor = mocks.actor();
     let (portal, _) = mocks.portal();
 
-    let paid = portal.pay(&actor, pay_all(&[&a], "tok_x")).await.unwrap();
+    let paid = portal
+        .billing()
+        .pay(&actor, pay_all(&[&a], "tok_x"))
+        .await
+        .unwrap();
     assert_eq!(paid.payment.status, PaymentStatus::Pending);
 }
 
@@ -360,13 +395,17 @@ async fn a_repeated_key_is_answered_from_the_first_attempt_even_once_the_invoice
     );
     let answer = first.clone();
     mocks
-        .billing
+        .payments
         .expect_payment_attempt()
         .times(1)
         .returning(move |_, _, _| Ok(Some(PaymentStart::Replay(answer.clone()))));
     let actor = mocks.actor();
     let (portal, _) = mocks.portal();
-    let again = portal.pay(&actor, pay_all(&[&a], "tok_x")).await.unwrap();
+    let again = portal
+        .billing()
+        .pay(&actor, pay_all(&[&a], "tok_x"))
+        .await
+        .unwrap();
     assert_eq!(again, first);
 }
 
@@ -387,7 +426,7 @@ async fn a_concurrent_retry_that_finds_the_invoices_paid_is_answered_from_the_fi
     let answer = first.clone();
     let mut lookups = 0;
     mocks
-        .billing
+        .payments
         .expect_payment_attempt()
         .times(2)
         .returning(move |_, _, _| {
@@ -396,7 +435,11 @@ async fn a_concurrent_retry_that_finds_the_invoices_paid_is_answered_from_the_fi
         });
     let actor = mocks.actor();
     let (portal, _) = mocks.portal();
-    let again = portal.pay(&actor, pay_all(&[&a], "tok_x")).await.unwrap();
+    let again = portal
+        .billing()
+        .pay(&actor, pay_all(&[&a], "tok_x"))
+        .await
+        .unwrap();
     assert_eq!(again, first);
 }
 
@@ -424,13 +467,14 @@ async fn a_key_reused_for_other_parameters_or_still_in_flight_is_refused_without
             mocks.begins(earlier);
         } else {
             mocks
-                .billing
+                .payments
                 .expect_payment_attempt()
                 .returning(move |_, _, _| Ok(Some(earlier.clone())));
         }
         let actor = mocks.actor();
         let (portal, _) = mocks.portal();
         let error = portal
+            .billing()
             .pay(&actor, pay_all(&[&a], "tok_x"))
             .await
             .unwrap_err();
@@ -489,7 +533,7 @@ async fn bad_requests_are_refused_before_anything_is_written_or_charged() {
         mocks.owes(vec![a.clone()]);
         let actor = mocks.actor();
         let (portal, _) = mocks.portal();
-        let error = portal.pay(&actor, request).await.unwrap_err();
+        let error = portal.billing().pay(&actor, request).await.unwrap_err();
         assert!(
             matches!(&error, PortalError::InvalidInput { field: f, .. } if *f == field),
             "{field}: {error:?}"
@@ -507,7 +551,7 @@ async fn bad_requests_are_refused_before_anything_is_written_or_charged() {
         ..pay_all(&[], "tok_x")
     };
     assert!(matches!(
-        portal.pay(&actor, request).await,
+        portal.billing().pay(&actor, request).await,
         Err(PortalError::Forbidden(_))
     ));
 }
@@ -521,7 +565,7 @@ async fn absurd_credit_amounts_are_refused_before_any_arithmetic() {
     );
     mocks.owes(vec![a.clone(), b.clone()]);
     mocks
-        .billing
+        .ledger
         .expect_account_summary()
         .returning(move |_, currency, _| {
             Ok(crate::billing::AccountSummary {
@@ -539,6 +583,7 @@ async fn absurd_credit_amounts_are_refused_before_any_arithmetic() {
     let huge = Decimal::MAX;
     // No apply_credit expectation: writing would fail the test.
     let error = portal
+        .billing()
         .apply_credit(&actor, &[(a.id, Some(huge)), (b.id, Some(huge))])
         .await
         .unwrap_err();
@@ -570,7 +615,7 @@ async fn staff_and_roles_without_the_permission_cannot_pay() {
     let (portal, _) = mocks.portal();
     for actor in [staff, viewer] {
         assert!(matches!(
-            portal.pay(&actor, pay_all(&[&a], "tok_x")).await,
+            portal.billing().pay(&actor, pay_all(&[&a], "tok_x")).await,
             Err(PortalError::Forbidden(_))
         ));
     }
@@ -588,6 +633,7 @@ async fn a_webhook_with_a_bad_signature_settles_nothing() {
         .returning(|_, _, _| Err(crate::billing::WebhookError::BadSignature));
     let (portal, _) = stores_mocks.portal();
     let error = portal
+        .billing()
         .handle_payment_webhook(tenant, b"{}", "t=1,v1=00")
         .await
         .unwrap_err();
@@ -607,6 +653,7 @@ async fn autopay_consent_must_quote_the_terms_shown() {
     let actor = mocks.actor();
     let (portal, _) = mocks.portal();
     let error = portal
+        .billing()
         .enrol_autopay(
             &actor,
             crate::shared::PaymentMethodId::new(),
@@ -618,6 +665,7 @@ async fn autopay_consent_must_quote_the_terms_shown() {
     assert!(matches!(error, PortalError::Conflict(_)));
     // Without the customer's "I agree", nothing is even looked up.
     let error = portal
+        .billing()
         .enrol_autopay(
             &actor,
             crate::shared::PaymentMethodId::new(),
@@ -641,10 +689,18 @@ async fn the_sandbox_gateway_plugs_into_the_builder() {
     let stores = Stores {
         tenants: Arc::new(MockTenantStore::new()),
         accounts: Arc::new(mocks.accounts),
-        identity: Arc::new(mocks.identity),
+        contacts: Arc::new(mocks.contacts),
+        credentials: Arc::new(mocks.credentials),
+        lockouts: Arc::new(mocks.lockouts),
+        sessions: Arc::new(mocks.sessions),
+        tokens: Arc::new(mocks.tokens),
         outbox: Arc::new(MockOutboxStore::new()),
         dashboard: Arc::new(MockDashboardStore::new()),
-        billing: Arc::new(mocks.billing),
+        invoices: Arc::new(mocks.invoices),
+        ledger: Arc::new(mocks.ledger),
+        payments: Arc::new(mocks.payments),
+        payment_methods: Arc::new(mocks.payment_methods),
+        autopay: Arc::new(mocks.autopay),
     };
     let portal = Portal::builder_with(stores)
         .hasher(Arc::new(crate::identity::MockPasswordHasher::new()))

@@ -1,41 +1,38 @@
-//! The [`Portal`] facade: every use case the adapters may call. Pages and
-//! the JSON API both go through it, so they can never disagree on a rule.
+//! The [`Portal`] facade. It holds the ports and hands out one service per
+//! bounded context; each service lives in its context's folder with its
+//! use cases:
 //!
-//! - `identity.rs`: registration, log-in, sessions, passwords, account switch
-//! - `host.rs`: the host's own API (tenants, accounts, contacts, invitations)
-//! - `customer.rs`: what a logged-in customer reads (dashboard, account)
-//! - `billing.rs`: a customer's invoices, payments, cards and statements
-//! - `host_billing.rs`: the host's invoices, payments and reconciling
-
-mod billing;
-#[cfg(test)]
-mod billing_tests;
-mod customer;
-mod host;
-mod host_billing;
-mod identity;
-#[cfg(test)]
-mod tests;
-
-pub use billing::{
-    AutopayRun, AutopayStatus, InvoiceDocument, InvoiceList, MAX_PAYABLE_INVOICES,
-    MAX_PAYMENT_METHODS, PaymentOptions, PaymentPreview,
-};
-pub use customer::AccountOverview;
-pub use host::HostApi;
-pub use identity::{AuthContext, KnownFacts, LinkRequest, NewSession, TokenInfo};
+//! - [`Portal::identity`]: registration, log-in, sessions, passwords,
+//!   account switch (`identity/service/`)
+//! - [`Portal::accounts`]: what a customer reads and edits of their account
+//!   (`accounts/service.rs`)
+//! - [`Portal::dashboard`]: the dashboard (`dashboard/service.rs`)
+//! - [`Portal::billing`]: invoices, payments, cards, autopay, statements
+//!   (`billing/service/`)
+//! - [`Portal::host`]: the host's own API; each context adds its host-side
+//!   use cases to [`HostApi`] in its folder (`billing/service/host.rs`, ...)
+//!
+//! Pages and the JSON API both go through these services, so they can
+//! never disagree on a rule.
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use crate::access::{AccountScope, Actor, Permission, authorize};
+use crate::accounts::AccountService;
+use crate::billing::BillingService;
 use crate::billing::PaymentGateway;
+use crate::dashboard::DashboardService;
 use crate::error::PortalError;
+use crate::host::HostApi;
+use crate::identity::IdentityService;
 use crate::identity::{Argon2Hasher, OsTokens, PasswordHasher, TokenSource};
 use crate::outbox::{EventSink, Mailer, OutboxWorker};
 use crate::ports::{
-    AccountStore, BillingStore, DashboardStore, IdentityStore, OutboxStore, Store, TenantStore,
+    AccountStore, AutopayStore, ContactStore, CredentialStore, DashboardStore, InvoiceStore,
+    LedgerStore, LockoutStore, OutboxStore, PaymentMethodStore, PaymentStore, SessionStore, Store,
+    TenantStore, TokenStore,
 };
 use crate::shared::{Clock, SystemClock, TenantId};
 use crate::tenancy::{Tenant, TenantSlug};
@@ -55,16 +52,16 @@ const TENANT_CACHE_TTL: Duration = Duration::from_secs(10);
 /// ```
 #[derive(Clone)]
 pub struct Portal {
-    inner: Arc<Inner>,
+    pub(crate) inner: Arc<Inner>,
 }
 
-struct Inner {
-    stores: Stores,
-    hasher: Arc<dyn PasswordHasher>,
-    clock: Arc<dyn Clock>,
-    tokens: Arc<dyn TokenSource>,
-    gateway: Option<Arc<dyn PaymentGateway>>,
-    response_floor: Duration,
+pub(crate) struct Inner {
+    pub(crate) stores: Stores,
+    pub(crate) hasher: Arc<dyn PasswordHasher>,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) tokens: Arc<dyn TokenSource>,
+    pub(crate) gateway: Option<Arc<dyn PaymentGateway>>,
+    pub(crate) response_floor: Duration,
     tenants: RwLock<HashMap<TenantId, (Arc<Tenant>, Instant)>>,
     slugs: RwLock<HashMap<String, TenantId>>,
 }
@@ -157,9 +154,35 @@ impl Portal {
         }
     }
 
-    /// The host's API: tenants, accounts, contacts, invitations.
+    /// The host's API: tenants, accounts, contacts, invitations, and
+    /// each context's host-side use cases (invoices, payments, ...).
     pub fn host(&self) -> HostApi<'_> {
         HostApi::new(self)
+    }
+
+    /// Registration, log-in, sessions, passwords and the account switch.
+    pub fn identity(&self) -> IdentityService<'_> {
+        IdentityService { portal: self }
+    }
+
+    /// What a customer reads and edits of their account.
+    pub fn accounts(&self) -> AccountService<'_> {
+        AccountService { portal: self }
+    }
+
+    /// The customer's dashboard.
+    pub fn dashboard(&self) -> DashboardService<'_> {
+        DashboardService { portal: self }
+    }
+
+    /// A customer's invoices, payments, cards, autopay and statements.
+    pub fn billing(&self) -> BillingService<'_> {
+        BillingService { portal: self }
+    }
+
+    /// The store ports, one per aggregate.
+    pub(crate) fn stores(&self) -> &Stores {
+        &self.inner.stores
     }
 
     /// A worker that delivers this portal's outbox through `mailer` and
@@ -188,7 +211,8 @@ impl Portal {
             return Ok(tenant);
         }
         let tenant = self
-            .tenants()
+            .stores()
+            .tenants
             .tenant(id)
             .await?
             .ok_or(PortalError::NotFound)?;
@@ -204,7 +228,8 @@ impl Portal {
         }
         let slug = TenantSlug::parse(slug).map_err(|_| PortalError::NotFound)?;
         let tenant = self
-            .tenants()
+            .stores()
+            .tenants
             .tenant_by_slug(&slug)
             .await?
             .ok_or(PortalError::NotFound)?;
@@ -245,7 +270,7 @@ impl Portal {
         tenant
     }
 
-    fn forget(&self, id: TenantId) {
+    pub(crate) fn forget(&self, id: TenantId) {
         self.inner
             .tenants
             .write()
@@ -254,7 +279,7 @@ impl Portal {
     }
 
     /// Authorises `actor` for `permission` against its tenant's features.
-    async fn authorize(
+    pub(crate) async fn authorize(
         &self,
         actor: &Actor,
         permission: Permission,
@@ -263,60 +288,69 @@ impl Portal {
         let scope = authorize(actor, permission, &tenant.settings.features)?;
         Ok((tenant, scope))
     }
-
-    fn tenants(&self) -> &dyn TenantStore {
-        self.inner.stores.tenants.as_ref()
-    }
-
-    fn accounts(&self) -> &dyn AccountStore {
-        self.inner.stores.accounts.as_ref()
-    }
-
-    fn identity(&self) -> &dyn IdentityStore {
-        self.inner.stores.identity.as_ref()
-    }
-
-    fn dashboards(&self) -> &dyn DashboardStore {
-        self.inner.stores.dashboard.as_ref()
-    }
 }
 
 /// The contact behind a write; staff, who only read, never get this far
 /// (`authorize` refuses them every write permission), but the type says so.
-fn acting_contact(actor: &Actor) -> Result<crate::shared::ContactId, PortalError> {
+pub(crate) fn acting_contact(actor: &Actor) -> Result<crate::shared::ContactId, PortalError> {
     actor
         .contact()
         .ok_or(PortalError::Forbidden(crate::access::AccessError::ReadOnly))
 }
 
-/// The store ports the facade uses, one per context. Usually all are the
-/// same adapter ([`Stores::from_store`]).
+/// The store ports the facade uses, one per aggregate. Usually all are
+/// the same adapter ([`Stores::from_store`]); tests give each its own mock,
+/// so a use case that touches a port it should not fails.
 #[derive(Clone)]
 pub struct Stores {
     /// Tenants.
     pub tenants: Arc<dyn TenantStore>,
     /// Accounts.
     pub accounts: Arc<dyn AccountStore>,
-    /// Identity.
-    pub identity: Arc<dyn IdentityStore>,
+    /// Contacts and memberships.
+    pub contacts: Arc<dyn ContactStore>,
+    /// Password hashes.
+    pub credentials: Arc<dyn CredentialStore>,
+    /// Failed log-ins and locks.
+    pub lockouts: Arc<dyn LockoutStore>,
+    /// Sessions.
+    pub sessions: Arc<dyn SessionStore>,
+    /// One-time tokens.
+    pub tokens: Arc<dyn TokenStore>,
     /// The outbox.
     pub outbox: Arc<dyn OutboxStore>,
     /// Dashboard reads.
     pub dashboard: Arc<dyn DashboardStore>,
-    /// Billing.
-    pub billing: Arc<dyn BillingStore>,
+    /// Invoices.
+    pub invoices: Arc<dyn InvoiceStore>,
+    /// Account summaries and statements.
+    pub ledger: Arc<dyn LedgerStore>,
+    /// Payments and credits.
+    pub payments: Arc<dyn PaymentStore>,
+    /// Cards on file.
+    pub payment_methods: Arc<dyn PaymentMethodStore>,
+    /// Autopay consents.
+    pub autopay: Arc<dyn AutopayStore>,
 }
 
 impl Stores {
-    /// Every context served by one adapter.
+    /// Every port served by one adapter.
     pub fn from_store(store: Arc<dyn Store>) -> Self {
         Self {
             tenants: store.clone(),
             accounts: store.clone(),
-            identity: store.clone(),
+            contacts: store.clone(),
+            credentials: store.clone(),
+            lockouts: store.clone(),
+            sessions: store.clone(),
+            tokens: store.clone(),
             outbox: store.clone(),
             dashboard: store.clone(),
-            billing: store,
+            invoices: store.clone(),
+            ledger: store.clone(),
+            payments: store.clone(),
+            payment_methods: store.clone(),
+            autopay: store,
         }
     }
 }

@@ -1,15 +1,20 @@
-//! What a logged-in customer reads: the dashboard and the account page.
-//! Each panel is authorised on its own, so a role or a switched-off feature
-//! hides exactly that panel.
+//! What a logged-in customer reads and edits of their account: the
+//! account page and the custom fields the business marks editable.
 
 use std::collections::BTreeMap;
 
-use super::Portal;
-use crate::access::{Actor, Permission, authorize};
+use crate::access::{Actor, Permission};
 use crate::accounts::Account;
-use crate::dashboard::{Dashboard, PanelSelection};
 use crate::error::PortalError;
 use crate::outbox::{DomainEvent, OutboxMessage};
+use crate::portal::Portal;
+
+/// What a customer reads and edits of their account.
+/// Get one from the [`Portal`] facade.
+#[derive(Clone, Copy)]
+pub struct AccountService<'a> {
+    pub(crate) portal: &'a Portal,
+}
 
 /// The account page: the account's details and the custom fields the tenant
 /// lets customers see.
@@ -21,41 +26,20 @@ pub struct AccountOverview {
     pub custom_fields: BTreeMap<String, (String, bool)>,
 }
 
-impl Portal {
-    /// The dashboard of the actor's active account.
-    pub async fn dashboard(&self, actor: &Actor) -> Result<Dashboard, PortalError> {
-        let (tenant, scope) = self.authorize(actor, Permission::ViewDashboard).await?;
-        let features = &tenant.settings.features;
-        let allowed = |permission| authorize(actor, permission, features).is_ok();
-        let panels = PanelSelection {
-            invoices: allowed(Permission::ViewBilling),
-            jobs: allowed(Permission::ViewServices),
-            tickets: allowed(Permission::ViewTickets) && features.tickets_view_open,
-        };
-        let time_zone = tenant.settings.time_zone();
-        let today = self
-            .inner
-            .clock
-            .now()
-            .with_timezone(&time_zone)
-            .date_naive();
-        let currency = tenant.settings.currency();
-        Ok(self
-            .dashboards()
-            .dashboard(&scope, panels, today, currency)
-            .await?)
-    }
-
+impl AccountService<'_> {
     /// Changes custom fields of the active account: only those the tenant
     /// lists as editable, each at most 500 characters on one line. The host
     /// gets a [`DomainEvent::CustomFieldsChanged`].
     pub async fn update_custom_fields(
-        &self,
+        self,
         actor: &Actor,
         changes: &BTreeMap<String, String>,
     ) -> Result<AccountOverview, PortalError> {
-        let (tenant, scope) = self.authorize(actor, Permission::EditAccount).await?;
-        let contact = super::acting_contact(actor)?;
+        let (tenant, scope) = self
+            .portal
+            .authorize(actor, Permission::EditAccount)
+            .await?;
+        let contact = crate::portal::acting_contact(actor)?;
         let editable = &tenant.settings.editable_custom_fields;
         let mut cleaned = BTreeMap::new();
         for (name, value) in changes {
@@ -80,7 +64,9 @@ impl Portal {
                 contact,
                 fields: cleaned.clone(),
             });
-            self.accounts()
+            self.portal
+                .stores()
+                .accounts
                 .update_custom_fields(&scope, &cleaned, &[event])
                 .await?;
         }
@@ -88,10 +74,15 @@ impl Portal {
     }
 
     /// The active account's details.
-    pub async fn account_overview(&self, actor: &Actor) -> Result<AccountOverview, PortalError> {
-        let (tenant, scope) = self.authorize(actor, Permission::ViewAccount).await?;
+    pub async fn account_overview(self, actor: &Actor) -> Result<AccountOverview, PortalError> {
+        let (tenant, scope) = self
+            .portal
+            .authorize(actor, Permission::ViewAccount)
+            .await?;
         let account = self
-            .accounts()
+            .portal
+            .stores()
+            .accounts
             .account(scope.tenant(), scope.account())
             .await?
             .ok_or(PortalError::NotFound)?;

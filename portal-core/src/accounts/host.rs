@@ -1,0 +1,77 @@
+//! The host's account use cases: upserting accounts by the host's id,
+//! switching their portal on or off, and their communications log.
+
+use super::{Account, AccountUpsert, Communication};
+use crate::error::PortalError;
+use crate::host::HostApi;
+use crate::outbox::{DomainEvent, OutboxMessage};
+use crate::shared::{AccountId, CommunicationId, TenantId};
+
+impl HostApi<'_> {
+    /// Creates or updates an account by the host's id. Idempotent.
+    pub async fn upsert_account(
+        &self,
+        tenant: TenantId,
+        account: &AccountUpsert,
+    ) -> Result<Account, PortalError> {
+        if account.name.trim().is_empty() || account.number.trim().is_empty() {
+            return Err(PortalError::invalid("account", "needs a name and a number"));
+        }
+        Ok(self
+            .portal
+            .stores()
+            .accounts
+            .upsert_account(tenant, account)
+            .await?)
+    }
+
+    /// Switches the portal on or off for an account; the host gets a
+    /// [`DomainEvent::PortalAccessChanged`].
+    pub async fn set_portal_enabled(
+        &self,
+        tenant: TenantId,
+        account: AccountId,
+        enabled: bool,
+    ) -> Result<(), PortalError> {
+        let event = OutboxMessage::Event(DomainEvent::PortalAccessChanged { account, enabled });
+        self.portal
+            .stores()
+            .accounts
+            .set_portal_enabled(tenant, account, enabled, &[event])
+            .await?;
+        Ok(())
+    }
+
+    /// Adds an entry to an account's communications log (shown on the
+    /// dashboard).
+    pub async fn record_communication(
+        &self,
+        tenant: TenantId,
+        account: AccountId,
+        channel: &str,
+        subject: &str,
+        body: &str,
+        occurred_at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Communication, PortalError> {
+        if subject.trim().is_empty() || subject.len() > 200 {
+            return Err(PortalError::invalid(
+                "subject",
+                "must be 1 to 200 characters",
+            ));
+        }
+        let communication = Communication {
+            id: CommunicationId::new(),
+            account,
+            channel: channel.to_owned(),
+            subject: subject.to_owned(),
+            body: body.to_owned(),
+            occurred_at,
+        };
+        self.portal
+            .stores()
+            .accounts
+            .record_communication(tenant, &communication)
+            .await?;
+        Ok(communication)
+    }
+}

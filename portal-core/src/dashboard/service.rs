@@ -1,0 +1,45 @@
+//! The dashboard use case. Each panel is authorised on its own, so a role
+//! or a switched-off feature hides exactly that panel.
+
+use super::{Dashboard, PanelSelection};
+use crate::access::{Actor, Permission, authorize};
+use crate::error::PortalError;
+use crate::portal::Portal;
+
+/// The customer's dashboard. Get one from [`Portal::dashboard`].
+#[derive(Clone, Copy)]
+pub struct DashboardService<'a> {
+    pub(crate) portal: &'a Portal,
+}
+
+impl DashboardService<'_> {
+    /// The dashboard of the actor's active account.
+    pub async fn show(self, actor: &Actor) -> Result<Dashboard, PortalError> {
+        let (tenant, scope) = self
+            .portal
+            .authorize(actor, Permission::ViewDashboard)
+            .await?;
+        let features = &tenant.settings.features;
+        let allowed = |permission| authorize(actor, permission, features).is_ok();
+        let panels = PanelSelection {
+            invoices: allowed(Permission::ViewBilling),
+            jobs: allowed(Permission::ViewServices),
+            tickets: allowed(Permission::ViewTickets) && features.tickets_view_open,
+        };
+        let time_zone = tenant.settings.time_zone();
+        let today = self
+            .portal
+            .inner
+            .clock
+            .now()
+            .with_timezone(&time_zone)
+            .date_naive();
+        let currency = tenant.settings.currency();
+        Ok(self
+            .portal
+            .stores()
+            .dashboard
+            .dashboard(&scope, panels, today, currency)
+            .await?)
+    }
+}

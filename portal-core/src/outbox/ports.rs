@@ -1,0 +1,51 @@
+//! The outbox store port.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+use super::OutboxItem;
+use crate::shared::{LeaseId, OutboxId, StoreError};
+
+/// The mail and event outbox.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait OutboxStore: Send + Sync {
+    /// Claims up to `limit` undelivered rows due at `now` whose lease has
+    /// run out, leasing them until `lease_until` under a fresh lease id
+    /// (returned in each item). MUST be safe with several workers at once:
+    /// a row is handed to one worker only (row locks with `SKIP LOCKED` on
+    /// PostgreSQL, one writer on SQLite).
+    async fn claim_outbox(
+        &self,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<OutboxItem>, StoreError>;
+    /// Marks a row delivered and replaces its payload with
+    /// [`OutboxMessage::redacted`] (no live link stays in the table). MUST
+    /// change nothing when the row's lease is no longer `lease` (it expired
+    /// and another worker owns the row now).
+    async fn complete_outbox(
+        &self,
+        id: OutboxId,
+        lease: LeaseId,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+    /// Records an attempt that failed at `failed_at` and clears the lease;
+    /// the row is due again at `retry_at`, or given up on (and its payload
+    /// redacted) when `retry_at` is `None`, as of `failed_at`. MUST change
+    /// nothing when the row's lease is no longer `lease`.
+    async fn fail_outbox(
+        &self,
+        id: OutboxId,
+        lease: LeaseId,
+        error: &str,
+        failed_at: DateTime<Utc>,
+        retry_at: Option<DateTime<Utc>>,
+    ) -> Result<(), StoreError>;
+    /// Deletes up to `limit` finished rows: delivered before `before`, or
+    /// given up on before it. Returns how many it
+    /// deleted. MUST leave every undelivered row that is still being
+    /// retried, whatever its age.
+    async fn purge_outbox(&self, before: DateTime<Utc>, limit: u32) -> Result<u64, StoreError>;
+}

@@ -1,0 +1,18 @@
+//! The error every store port returns.
+
+/// What went wrong in a store. Adapters map constraint violations to
+/// [`StoreError::Conflict`] and everything unexpected to
+/// [`StoreError::Backend`], whose text is logged, never shown.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The row does not exist in the caller's scope.
+    #[error("not found")]
+    NotFound,
+    /// A uniqueness rule or a conditional update refused the write; the
+    /// text names the rule for the caller (`email already in use`).
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// The database failed.
+    #[error("store backend error: {0}")]
+    Backend(String),
+}
