@@ -22,6 +22,7 @@ use crate::ports::{
     MockInvoiceStore, MockLedgerStore, MockLockoutStore, MockOutboxStore, MockPaymentMethodStore,
     MockPaymentStore, MockSessionStore, MockTenantStore, MockTokenStore,
 };
+use crate::shared::TenantId;
 use crate::shared::{
     AccountId, ContactId, Currency, EmailAddress, ExternalId, FixedClock, InvoiceId, PaymentId,
     SessionId,

@@ -1,0 +1,247 @@
+//! Cards on file and autopay consent.
+
+use std::sync::Arc;
+
+use sha2::{Digest, Sha256};
+
+use crate::access::{AccessError, AccountScope, Actor, Permission};
+use crate::billing::{AutopayConsent, GatewayError, PaymentMethod};
+use crate::error::PortalError;
+use crate::outbox::{DomainEvent, OutboxMessage};
+use crate::portal::acting_contact;
+use crate::shared::PaymentMethodId;
+use crate::tenancy::{Feature, Tenant};
+
+use super::*;
+
+impl BillingService<'_> {
+    /// The active account's cards on file (for paying or managing them).
+    pub async fn payment_methods(self, actor: &Actor) -> Result<Vec<PaymentMethod>, PortalError> {
+        let scope = match self
+            .portal
+            .authorize(actor, Permission::ManagePaymentMethods)
+            .await
+        {
+            Ok((_, scope)) => scope,
+            Err(_) => {
+                let (tenant, scope) = self
+                    .portal
+                    .authorize(actor, Permission::PayInvoices)
+                    .await?;
+                if !tenant.settings.features.is_on(Feature::CardOnFile) {
+                    return Ok(Vec::new());
+                }
+                scope
+            }
+        };
+        Ok(self
+            .portal
+            .stores()
+            .payment_methods
+            .payment_methods(&scope)
+            .await?)
+    }
+
+    /// Puts a card on file from the gateway's one-time token.
+    pub async fn add_payment_method(
+        self,
+        actor: &Actor,
+        token: &str,
+        make_default: bool,
+    ) -> Result<PaymentMethod, PortalError> {
+        let (tenant, scope) = self
+            .portal
+            .authorize(actor, Permission::ManagePaymentMethods)
+            .await?;
+        let contact = acting_contact(actor)?;
+        check_gateway_token(token)?;
+        self.save_new_method(&tenant, &scope, contact, token, make_default)
+            .await
+            .map_err(|error| match error {
+                GatewayError::InvalidMethod(reason) if reason == TOO_MANY_CARDS => {
+                    PortalError::Conflict(TOO_MANY_CARDS.to_owned())
+                }
+                GatewayError::InvalidMethod(_) => PortalError::invalid("token", METHOD_REFUSED),
+                other => {
+                    tracing::warn!(cause = %other, "saving a card failed");
+                    PortalError::Conflict(GATEWAY_FAILED.to_owned())
+                }
+            })
+    }
+
+    /// Removes a card on file (not the one autopay uses).
+    pub async fn remove_payment_method(
+        self,
+        actor: &Actor,
+        id: PaymentMethodId,
+    ) -> Result<(), PortalError> {
+        let (_, scope) = self
+            .portal
+            .authorize(actor, Permission::ManagePaymentMethods)
+            .await?;
+        let contact = acting_contact(actor)?;
+        let event = OutboxMessage::Event(DomainEvent::PaymentMethodRemoved {
+            account: scope.account(),
+            method: id,
+            contact,
+        });
+        self.portal
+            .stores()
+            .payment_methods
+            .remove_payment_method(&scope, id, self.portal.inner.clock.now(), &[event])
+            .await
+            .map_err(|error| match error {
+                crate::ports::StoreError::Conflict(_) => PortalError::Conflict(
+                    "Autopay uses this card. Choose another card for autopay, or leave autopay, \
+                     before removing it."
+                        .to_owned(),
+                ),
+                other => other.into(),
+            })
+    }
+
+    /// Makes a card on file the default.
+    pub async fn set_default_payment_method(
+        self,
+        actor: &Actor,
+        id: PaymentMethodId,
+    ) -> Result<(), PortalError> {
+        let (_, scope) = self
+            .portal
+            .authorize(actor, Permission::ManagePaymentMethods)
+            .await?;
+        let contact = acting_contact(actor)?;
+        let event = OutboxMessage::Event(DomainEvent::DefaultPaymentMethodChanged {
+            account: scope.account(),
+            method: id,
+            contact,
+        });
+        self.portal
+            .stores()
+            .payment_methods
+            .set_default_payment_method(&scope, id, &[event])
+            .await?;
+        Ok(())
+    }
+
+    /// The autopay page's data.
+    pub async fn autopay(self, actor: &Actor) -> Result<AutopayStatus, PortalError> {
+        let (tenant, scope) = self.authorize_autopay(actor).await?;
+        let terms = tenant.settings.autopay_terms.clone();
+        Ok(AutopayStatus {
+            consent: self.portal.stores().autopay.autopay(&scope).await?,
+            terms_digest: terms_digest(&terms),
+            terms,
+            methods: self
+                .portal
+                .stores()
+                .payment_methods
+                .payment_methods(&scope)
+                .await?,
+        })
+    }
+
+    /// Enrols the active account in autopay with a card on file, recording
+    /// the consent (who, when, which card, the terms shown). `terms_digest`
+    /// must be the one [`Portal::autopay`] gave: if the terms changed since,
+    /// the customer is asked to read them again. `agreed` is the customer's
+    /// explicit "I agree" (a tick box, a consent flag): without it nothing
+    /// is recorded. Replaces an active enrolment (to change the card).
+    pub async fn enrol_autopay(
+        self,
+        actor: &Actor,
+        method: PaymentMethodId,
+        terms_digest_shown: &str,
+        agreed: bool,
+    ) -> Result<AutopayConsent, PortalError> {
+        let (tenant, scope) = self.authorize_autopay(actor).await?;
+        let contact = acting_contact(actor)?;
+        if !agreed {
+            return Err(PortalError::invalid(
+                "consent",
+                "is needed: agree to the terms to turn on autopay",
+            ));
+        }
+        let terms = tenant.settings.autopay_terms.clone();
+        if terms_digest(&terms) != terms_digest_shown {
+            return Err(PortalError::Conflict(
+                "The autopay terms have changed. Please read them again and confirm.".to_owned(),
+            ));
+        }
+        self.usable_method(&tenant, &scope, method).await?;
+        let consent = AutopayConsent {
+            id: crate::shared::AutopayId::new(),
+            account: scope.account(),
+            method,
+            contact,
+            terms,
+            consented_at: self.portal.inner.clock.now(),
+            withdrawn_at: None,
+            withdrawn_by: None,
+        };
+        let mut events = Vec::with_capacity(2);
+        // Enrolling again (another card) withdraws the active consent.
+        if let Some(replaced) = self.portal.stores().autopay.autopay(&scope).await? {
+            events.push(OutboxMessage::Event(DomainEvent::AutopayWithdrawn {
+                account: scope.account(),
+                consent: replaced.id,
+                contact,
+            }));
+        }
+        events.push(OutboxMessage::Event(DomainEvent::AutopayEnrolled {
+            account: scope.account(),
+            consent: consent.id,
+            method,
+            contact,
+        }));
+        self.portal
+            .stores()
+            .autopay
+            .enrol_autopay(&scope, &consent, &events)
+            .await?;
+        Ok(consent)
+    }
+
+    /// Withdraws the active account's autopay consent.
+    pub async fn withdraw_autopay(self, actor: &Actor) -> Result<AutopayConsent, PortalError> {
+        let (_, scope) = self.authorize_autopay(actor).await?;
+        let contact = acting_contact(actor)?;
+        let current = self
+            .portal
+            .stores()
+            .autopay
+            .autopay(&scope)
+            .await?
+            .ok_or(PortalError::NotFound)?;
+        let event = OutboxMessage::Event(DomainEvent::AutopayWithdrawn {
+            account: scope.account(),
+            consent: current.id,
+            contact,
+        });
+        Ok(self
+            .portal
+            .stores()
+            .autopay
+            .withdraw_autopay(&scope, contact, self.portal.inner.clock.now(), &[event])
+            .await?)
+    }
+
+    pub(super) async fn authorize_autopay(
+        self,
+        actor: &Actor,
+    ) -> Result<(Arc<Tenant>, AccountScope), PortalError> {
+        let (tenant, scope) = self
+            .portal
+            .authorize(actor, Permission::ManagePaymentMethods)
+            .await?;
+        if !tenant.settings.features.is_on(Feature::Autopay) {
+            return Err(AccessError::FeatureOff.into());
+        }
+        Ok((tenant, scope))
+    }
+}
+
+/// The digest of autopay terms a consent quotes.
+pub(super) fn terms_digest(terms: &str) -> String {
+    hex::encode(Sha256::digest(terms.as_bytes()))
+}

@@ -1,0 +1,102 @@
+//! Applying account credit to invoices.
+
+use rust_decimal::Decimal;
+
+use crate::access::{Actor, Permission};
+use crate::billing::{AccountSummary, allocate_selection};
+use crate::error::PortalError;
+use crate::outbox::{DomainEvent, OutboxMessage};
+use crate::portal::acting_contact;
+use crate::shared::InvoiceId;
+
+use super::*;
+
+impl BillingService<'_> {
+    /// Applies account credit to chosen invoices (`None`: as much of the
+    /// invoice as it can take). Credit is never applied otherwise.
+    pub async fn apply_credit(
+        self,
+        actor: &Actor,
+        chosen: &[(InvoiceId, Option<Decimal>)],
+    ) -> Result<AccountSummary, PortalError> {
+        let (tenant, scope) = self
+            .portal
+            .authorize(actor, Permission::PayInvoices)
+            .await?;
+        let contact = acting_contact(actor)?;
+        let currency = tenant.settings.currency();
+        let today = self.today(&tenant);
+        let summary = self
+            .portal
+            .stores()
+            .ledger
+            .account_summary(&scope, currency, today)
+            .await?;
+        if chosen.is_empty() {
+            return Err(PortalError::invalid(
+                "invoices",
+                "must include at least one invoice",
+            ));
+        }
+        let payable = self.payable_invoices(&scope).await?;
+        // Without an amount, an invoice takes what credit is left, in the
+        // order chosen; once it is used up, the rest take nothing and are
+        // left out (an unknown invoice still goes on, to be refused).
+        let mut left = summary.credit;
+        let mut resolved = Vec::with_capacity(chosen.len());
+        for (id, amount) in chosen {
+            let amount = match amount {
+                // Checked before any arithmetic: a client's huge number
+                // must be a 422, not an overflow.
+                Some(amount) => positive_amount("amount", *amount, currency)?,
+                None => match payable.iter().find(|invoice| invoice.id == *id) {
+                    Some(_) if left <= Decimal::ZERO => continue,
+                    Some(invoice) => invoice.payable.min(left),
+                    None => Decimal::ZERO,
+                },
+            };
+            left -= amount;
+            resolved.push((*id, Some(amount)));
+        }
+        let no_credit = || PortalError::invalid("credit", "there is no account credit to apply");
+        if resolved.is_empty() {
+            return Err(no_credit());
+        }
+        // Another account's invoice is NotFound before anything about credit.
+        let allocations = allocate_selection(&resolved, &payable, currency, true)?;
+        if summary.credit <= Decimal::ZERO {
+            return Err(no_credit());
+        }
+        let total: Decimal = allocations.iter().map(|a| a.amount).sum();
+        if total > summary.credit {
+            return Err(PortalError::invalid(
+                "amount",
+                format!(
+                    "is more than your account credit of {}",
+                    currency.format(summary.credit)
+                ),
+            ));
+        }
+        let event = OutboxMessage::Event(DomainEvent::CreditApplied {
+            account: scope.account(),
+            contact,
+            allocations: allocations.clone(),
+        });
+        self.portal
+            .stores()
+            .payments
+            .apply_credit(
+                &scope,
+                &allocations,
+                self.portal.inner.clock.now(),
+                &[event],
+            )
+            .await?;
+        Ok(self
+            .portal
+            .stores()
+            .ledger
+            .account_summary(&scope, currency, today)
+            .await?)
+    }
+}

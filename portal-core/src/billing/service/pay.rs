@@ -1,0 +1,561 @@
+//! Paying: what can be paid, previewing and reviewing a payment, and
+//! paying (hold, charge, settle; see [`crate::billing::payment`]). A
+//! retried request with the same key never reaches the gateway twice: the
+//! store answers it from the first payment.
+
+use rust_decimal::Decimal;
+
+use crate::access::{AccessError, AccountScope, Actor, Permission};
+use crate::billing::{
+    ChargeOutcome, ChargeRequest, GatewayError, MethodChoice, PayRequest, PayableInvoice,
+    PaymentDetail, PaymentGateway, PaymentIntent, PaymentMethod, PaymentSource, PaymentStart,
+    PaymentStatus, Settlement, allocate_oldest_first, allocate_selection,
+};
+use crate::error::PortalError;
+use crate::outbox::{DomainEvent, OutboxMessage};
+use crate::portal::acting_contact;
+use crate::shared::{ContactId, Currency, PaymentId, PaymentMethodId};
+use crate::tenancy::{Feature, Tenant};
+
+use super::*;
+
+impl BillingService<'_> {
+    /// Everything the pay page needs.
+    pub async fn payment_options(self, actor: &Actor) -> Result<PaymentOptions, PortalError> {
+        let (tenant, scope) = self
+            .portal
+            .authorize(actor, Permission::PayInvoices)
+            .await?;
+        let features = &tenant.settings.features;
+        let today = self.today(&tenant);
+        let currency = tenant.settings.currency();
+        let summary = self
+            .portal
+            .stores()
+            .ledger
+            .account_summary(&scope, currency, today)
+            .await?;
+        let unpaid = self
+            .portal
+            .stores()
+            .invoices
+            .unpaid_invoices(&scope, MAX_PAYABLE_INVOICES)
+            .await?;
+        let methods = if features.is_on(Feature::CardOnFile) {
+            self.portal
+                .stores()
+                .payment_methods
+                .payment_methods(&scope)
+                .await?
+        } else {
+            Vec::new()
+        };
+        Ok(PaymentOptions {
+            summary,
+            unpaid,
+            methods,
+            partial_allowed: features.is_on(Feature::PartialPayment),
+            prepayment_allowed: features.is_on(Feature::Prepayment),
+            may_save_card: self
+                .portal
+                .authorize(actor, Permission::ManagePaymentMethods)
+                .await
+                .is_ok(),
+            today,
+        })
+    }
+
+    /// How `amount` (the whole payable balance when `None`) would pay the
+    /// unpaid invoices, oldest first. More than is owed is refused unless
+    /// the tenant takes prepayments, in which case the rest shows as
+    /// account credit.
+    pub async fn preview_payment(
+        self,
+        actor: &Actor,
+        amount: Option<Decimal>,
+    ) -> Result<PaymentPreview, PortalError> {
+        let (tenant, scope) = self
+            .portal
+            .authorize(actor, Permission::PayInvoices)
+            .await?;
+        let currency = tenant.settings.currency();
+        let payable = self.payable_invoices(&scope).await?;
+        let owed: Decimal = payable.iter().map(|invoice| invoice.payable).sum();
+        let amount = match amount {
+            Some(amount) => positive_amount("amount", amount, currency)?,
+            None if owed > Decimal::ZERO => owed,
+            None => {
+                return Err(PortalError::Conflict(
+                    "Nothing is owed right now.".to_owned(),
+                ));
+            }
+        };
+        let whole_invoices = !tenant.settings.features.is_on(Feature::PartialPayment);
+        let plan = allocate_oldest_first(amount, &payable, currency, whole_invoices);
+        if plan.unallocated > Decimal::ZERO && !tenant.settings.features.is_on(Feature::Prepayment)
+        {
+            if amount > owed {
+                return Err(PortalError::invalid(
+                    "amount",
+                    format!("is more than the {} owed", currency.format(owed)),
+                ));
+            }
+            // Whole invoices only, and the amount stops inside one: offer
+            // the amounts on either side that pay whole invoices.
+            let below = plan.allocated();
+            let next = payable
+                .iter()
+                .filter(|invoice| !plan.allocations.iter().any(|a| a.invoice == invoice.id))
+                .min_by_key(|invoice| (invoice.due_on, invoice.issued_on, invoice.number.clone()))
+                .map_or(below, |invoice| below + invoice.payable);
+            return Err(PortalError::invalid(
+                "amount",
+                format!(
+                    "must pay whole invoices, oldest first: {} or {} would",
+                    currency.format(below),
+                    currency.format(next)
+                ),
+            ));
+        }
+        Ok(PaymentPreview {
+            amount,
+            plan,
+            currency,
+        })
+    }
+
+    /// What `request` would charge and to which card, checked exactly as
+    /// [`Portal::pay`] checks it; nothing is written or charged.
+    pub async fn review_payment(
+        self,
+        actor: &Actor,
+        request: &PayRequest,
+    ) -> Result<PaymentReview, PortalError> {
+        let (tenant, scope) = self
+            .portal
+            .authorize(actor, Permission::PayInvoices)
+            .await?;
+        let checked = self.check_payment(actor, &tenant, &scope, request).await?;
+        Ok(PaymentReview {
+            allocations: checked.allocations,
+            prepayment: checked.prepayment,
+            amount: checked.amount,
+            currency: tenant.settings.currency(),
+            saved_method: checked.saved.as_ref().map(PaymentMethod::label),
+        })
+    }
+
+    /// The checks paying makes before anything is written: the features,
+    /// the amounts against what is payable, the card.
+    pub(super) async fn check_payment(
+        self,
+        actor: &Actor,
+        tenant: &Tenant,
+        scope: &AccountScope,
+        request: &PayRequest,
+    ) -> Result<CheckedPayment, PortalError> {
+        let features = tenant.settings.features;
+        let currency = tenant.settings.currency();
+        let prepayment = match request.prepayment {
+            Some(amount) if !amount.is_zero() => {
+                if !features.is_on(Feature::Prepayment) {
+                    return Err(AccessError::FeatureOff.into());
+                }
+                positive_amount("prepayment", amount, currency)?
+            }
+            _ => currency.round(Decimal::ZERO),
+        };
+        if request.invoices.is_empty() && prepayment.is_zero() {
+            return Err(PortalError::invalid(
+                "invoices",
+                "must include at least one invoice, or an amount to prepay",
+            ));
+        }
+        let payable = self.payable_invoices(scope).await?;
+        let allocations = allocate_selection(
+            &request.invoices,
+            &payable,
+            currency,
+            features.is_on(Feature::PartialPayment),
+        )?;
+        let amount = allocations.iter().map(|a| a.amount).sum::<Decimal>() + prepayment;
+        if currency.to_minor(amount).is_none() {
+            return Err(PortalError::invalid(
+                "amount",
+                "is too large to pay at once",
+            ));
+        }
+
+        let saved = match &request.method {
+            MethodChoice::Saved { id } => Some(self.usable_method(tenant, scope, *id).await?),
+            MethodChoice::NewToken { token, save } => {
+                check_gateway_token(token)?;
+                if *save {
+                    self.portal
+                        .authorize(actor, Permission::ManagePaymentMethods)
+                        .await?;
+                }
+                None
+            }
+        };
+        Ok(CheckedPayment {
+            allocations,
+            prepayment,
+            amount,
+            saved,
+        })
+    }
+
+    /// Pays the chosen invoices (and a prepayment, if asked and allowed)
+    /// in one charge. Returns the payment: `Succeeded` with its receipt
+    /// mailed, `Failed` with the customer's message and nothing applied,
+    /// or `Pending` when the gateway did not answer in time (it holds its
+    /// invoices until a webhook or [`crate::HostApi::reconcile_payments`]
+    /// settles it). A repeated idempotency key answers with the first
+    /// payment; a key reused for something else is refused.
+    pub async fn pay(
+        self,
+        actor: &Actor,
+        request: PayRequest,
+    ) -> Result<PaymentDetail, PortalError> {
+        let (tenant, scope) = self
+            .portal
+            .authorize(actor, Permission::PayInvoices)
+            .await?;
+        let contact = acting_contact(actor)?;
+        let currency = tenant.settings.currency();
+        let gateway = self.gateway()?.clone();
+
+        // A retry is answered from the first attempt before any balance is
+        // read: after a success the invoices are paid, and re-validating
+        // them would refuse the very request that paid them.
+        let fingerprint =
+            PaymentIntent::fingerprint_of(&request.invoices, request.prepayment, &request.method);
+        if let Some(earlier) = self
+            .portal
+            .stores()
+            .payments
+            .payment_attempt(&scope, &request.idempotency_key, &fingerprint)
+            .await?
+        {
+            return answer_from_earlier(earlier);
+        }
+
+        let checked = match self.check_payment(actor, &tenant, &scope, &request).await {
+            Ok(checked) => checked,
+            // A concurrent request with this key may have paid (or held) the
+            // invoices since the lookup above: then it, not the balances,
+            // has the answer.
+            Err(error @ (PortalError::NotFound | PortalError::Conflict(_))) => {
+                return match self
+                    .portal
+                    .stores()
+                    .payments
+                    .payment_attempt(&scope, &request.idempotency_key, &fingerprint)
+                    .await?
+                {
+                    Some(earlier) => answer_from_earlier(earlier),
+                    None => Err(error),
+                };
+            }
+            Err(error) => return Err(error),
+        };
+        let CheckedPayment {
+            allocations,
+            amount,
+            saved,
+            ..
+        } = checked;
+        let intent = PaymentIntent {
+            id: PaymentId::new(),
+            idempotency_key: request.idempotency_key.clone(),
+            fingerprint,
+            amount,
+            currency,
+            allocations,
+            method: saved.as_ref().map(|method| method.id),
+            method_label: Some(
+                saved
+                    .as_ref()
+                    .map_or_else(|| "Card".to_owned(), PaymentMethod::label),
+            ),
+            contact: Some(contact),
+            source: PaymentSource::Portal,
+            at: self.portal.inner.clock.now(),
+        };
+        // A concurrent request with the same key may have started first.
+        match self
+            .portal
+            .stores()
+            .payments
+            .begin_payment(&scope, &intent)
+            .await?
+        {
+            PaymentStart::Started => {}
+            earlier => return answer_from_earlier(earlier),
+        }
+
+        // The payment is recorded and its invoices held: from here on every
+        // way out settles it (or leaves it pending on a timeout).
+        let mut saved_now = None;
+        let token = match (&request.method, saved) {
+            (_, Some(method)) => Ok(method.gateway_token),
+            (MethodChoice::NewToken { token, save: true }, None) => self
+                .save_new_method(&tenant, &scope, contact, token, false)
+                .await
+                .map(|method| {
+                    saved_now = Some(method.id);
+                    method.gateway_token
+                })
+                // Nothing was charged when saving fails, even by timeout:
+                // fail the payment rather than leave it holding.
+                .map_err(|error| match error {
+                    GatewayError::Timeout => {
+                        GatewayError::Failed("saving the card timed out".to_owned())
+                    }
+                    other => other,
+                }),
+            (MethodChoice::NewToken { token, .. }, None) => Ok(token.clone()),
+            (MethodChoice::Saved { .. }, None) => Err(GatewayError::InvalidMethod(
+                "saved method vanished".to_owned(),
+            )),
+        };
+        let detail = self
+            .charge_and_settle(&tenant, gateway.as_ref(), &intent, token)
+            .await?;
+        // A card saved for this payment is kept only if it paid (or may
+        // yet): one that was just declined is not one to keep on file.
+        if let (Some(id), PaymentStatus::Failed) = (saved_now, detail.payment.status) {
+            let event = OutboxMessage::Event(DomainEvent::PaymentMethodRemoved {
+                account: scope.account(),
+                method: id,
+                contact,
+            });
+            if let Err(error) = self
+                .portal
+                .stores()
+                .payment_methods
+                .remove_payment_method(&scope, id, self.portal.inner.clock.now(), &[event])
+                .await
+            {
+                tracing::warn!(%error, method = %id, "could not remove a declined card");
+            }
+        }
+        Ok(detail)
+    }
+
+    /// Charges a started (pending, holding) payment with `token` and
+    /// settles it with the answer; a timeout leaves it pending. Every way
+    /// out of a started payment goes through here.
+    pub(crate) async fn charge_and_settle(
+        self,
+        tenant: &Tenant,
+        gateway: &dyn PaymentGateway,
+        intent: &PaymentIntent,
+        token: Result<String, GatewayError>,
+    ) -> Result<PaymentDetail, PortalError> {
+        let charged = match token {
+            Ok(token) => {
+                gateway
+                    .charge(&ChargeRequest {
+                        amount: intent.amount,
+                        currency: intent.currency,
+                        method_token: token,
+                        idempotency_key: intent.id.to_string(),
+                        description: format!("{} payment", tenant.settings.display_name),
+                    })
+                    .await
+            }
+            Err(error) => Err(error),
+        };
+        let settlement = match charged {
+            Ok(outcome) => settlement_of(outcome),
+            Err(GatewayError::Timeout) => {
+                tracing::warn!(payment = %intent.id, "gateway timed out; payment left pending");
+                return self
+                    .portal
+                    .stores()
+                    .payments
+                    .tenant_payment(tenant.id, intent.id)
+                    .await?
+                    .ok_or(PortalError::NotFound);
+            }
+            Err(GatewayError::InvalidMethod(cause)) => {
+                tracing::info!(payment = %intent.id, %cause, "gateway refused the method");
+                Settlement::Failed {
+                    message: METHOD_REFUSED.to_owned(),
+                }
+            }
+            Err(GatewayError::Failed(cause)) => {
+                tracing::warn!(payment = %intent.id, %cause, "gateway failed");
+                Settlement::Failed {
+                    message: GATEWAY_FAILED.to_owned(),
+                }
+            }
+        };
+        self.settle(tenant, intent.id, &settlement).await
+    }
+
+    pub(super) async fn payable_invoices(
+        self,
+        scope: &AccountScope,
+    ) -> Result<Vec<PayableInvoice>, PortalError> {
+        Ok(self
+            .portal
+            .stores()
+            .invoices
+            .unpaid_invoices(scope, MAX_PAYABLE_INVOICES)
+            .await?
+            .iter()
+            .map(PayableInvoice::from)
+            .collect())
+    }
+
+    /// A card on file of the account that has not expired.
+    pub(super) async fn usable_method(
+        self,
+        tenant: &Tenant,
+        scope: &AccountScope,
+        id: PaymentMethodId,
+    ) -> Result<PaymentMethod, PortalError> {
+        if !tenant.settings.features.is_on(Feature::CardOnFile) {
+            return Err(AccessError::FeatureOff.into());
+        }
+        let method = self
+            .portal
+            .stores()
+            .payment_methods
+            .payment_methods(scope)
+            .await?
+            .into_iter()
+            .find(|method| method.id == id)
+            .ok_or(PortalError::NotFound)?;
+        if method.is_expired(self.today(tenant)) {
+            return Err(PortalError::invalid(
+                "method",
+                format!("{} has expired; use another card", method.label()),
+            ));
+        }
+        Ok(method)
+    }
+
+    /// Saves a one-time token with the gateway and puts the card on file.
+    pub(super) async fn save_new_method(
+        self,
+        tenant: &Tenant,
+        scope: &AccountScope,
+        contact: ContactId,
+        token: &str,
+        make_default: bool,
+    ) -> Result<PaymentMethod, GatewayError> {
+        if !tenant.settings.features.is_on(Feature::CardOnFile) {
+            return Err(GatewayError::InvalidMethod(
+                "cards on file are off".to_owned(),
+            ));
+        }
+        let on_file = self
+            .portal
+            .stores()
+            .payment_methods
+            .payment_methods(scope)
+            .await
+            .map_err(|error| GatewayError::Failed(error.to_string()))?;
+        if on_file.len() >= MAX_PAYMENT_METHODS {
+            return Err(GatewayError::InvalidMethod(TOO_MANY_CARDS.to_owned()));
+        }
+        let gateway = self
+            .gateway()
+            .map_err(|_| GatewayError::Failed("no gateway".to_owned()))?;
+        let saved = gateway.save_method(token).await?;
+        let method = PaymentMethod {
+            id: PaymentMethodId::new(),
+            account: scope.account(),
+            gateway_token: saved.token,
+            brand: saved.brand,
+            last4: saved.last4,
+            exp_month: saved.exp_month,
+            exp_year: saved.exp_year,
+            is_default: make_default,
+            added_by: Some(contact),
+            added_at: self.portal.inner.clock.now(),
+        };
+        let event = OutboxMessage::Event(DomainEvent::PaymentMethodAdded {
+            account: scope.account(),
+            method: method.id,
+            contact,
+        });
+        self.portal
+            .stores()
+            .payment_methods
+            .add_payment_method(scope, &method, &[event])
+            .await
+            .map_err(|error| GatewayError::Failed(error.to_string()))?;
+        Ok(method)
+    }
+}
+
+/// What a retried payment request gets: the first attempt's result, or why
+/// it cannot have one.
+pub(super) fn answer_from_earlier(earlier: PaymentStart) -> Result<PaymentDetail, PortalError> {
+    match earlier {
+        PaymentStart::Replay(detail) => Ok(detail),
+        PaymentStart::InProgress(_) => Err(PortalError::Conflict(
+            "This payment is still being processed. Check your payment history in a moment \
+             before trying again."
+                .to_owned(),
+        )),
+        PaymentStart::KeyReused => Err(crate::billing::payment::key_reused()),
+        PaymentStart::Started => Err(PortalError::Internal(
+            "a payment attempt was reported as started".to_owned(),
+        )),
+    }
+}
+
+pub(super) fn settlement_of(outcome: ChargeOutcome) -> Settlement {
+    match outcome {
+        ChargeOutcome::Succeeded { reference } => Settlement::Succeeded { reference },
+        ChargeOutcome::Declined { message, .. } => Settlement::Failed {
+            message: format!("{message} Nothing was charged."),
+        },
+    }
+}
+
+/// Checks an amount a customer typed: above zero, whole minor units.
+pub(super) fn positive_amount(
+    field: &'static str,
+    amount: Decimal,
+    currency: Currency,
+) -> Result<Decimal, PortalError> {
+    if amount <= Decimal::ZERO || currency.to_minor(amount).is_none() {
+        return Err(PortalError::invalid(
+            field,
+            format!(
+                "must be more than zero, with at most {} decimals",
+                currency.minor_digits()
+            ),
+        ));
+    }
+    Ok(currency.round(amount))
+}
+
+/// A gateway token is opaque, but never a card number and never huge.
+pub(super) fn check_gateway_token(token: &str) -> Result<(), PortalError> {
+    let digits = token.chars().filter(char::is_ascii_digit).count();
+    if token.is_empty() {
+        return Err(PortalError::invalid(
+            "token",
+            "is missing: enter the new card, or choose a saved one",
+        ));
+    }
+    if token.len() > 200 || token.chars().any(char::is_whitespace) {
+        return Err(PortalError::invalid("token", "is not a payment token"));
+    }
+    if digits >= 12 && digits * 10 >= token.len() * 8 {
+        // Looks like a card number: refuse it so it is never sent or stored.
+        return Err(PortalError::invalid(
+            "token",
+            "looks like a card number; the portal only takes the payment provider's token",
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,325 @@
+//! Settling payments with the gateway's answer: after a charge, from the
+//! provider's webhook, by the reconcile sweep, and the daily autopay run.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use crate::access::AccountScope;
+use crate::billing::{
+    Allocation, AutopayConsent, IdempotencyKey, MethodChoice, PaymentDetail, PaymentGateway,
+    PaymentIntent, PaymentSource, PaymentStart, PaymentStatus, Settlement,
+};
+use crate::error::PortalError;
+use crate::outbox::{DomainEvent, Email, EmailKind, OutboxMessage, Receipt};
+use crate::shared::{PaymentId, TenantId};
+use crate::tenancy::{Feature, Tenant};
+
+use super::*;
+
+impl BillingService<'_> {
+    /// Settles a pending payment with the gateway's answer, writing the
+    /// receipt and the host's event in the same transaction.
+    pub(crate) async fn settle(
+        self,
+        tenant: &Tenant,
+        id: PaymentId,
+        settlement: &Settlement,
+    ) -> Result<PaymentDetail, PortalError> {
+        let pending = self
+            .portal
+            .stores()
+            .payments
+            .tenant_payment(tenant.id, id)
+            .await?
+            .ok_or(PortalError::NotFound)?;
+        let late_success = pending.payment.status == PaymentStatus::Failed
+            && matches!(settlement, Settlement::Succeeded { .. });
+        if pending.payment.status != PaymentStatus::Pending && !late_success {
+            return Ok(pending);
+        }
+        let now = self.portal.inner.clock.now();
+        let messages = if late_success {
+            // The portal gave up on it, but the money was taken: it becomes
+            // account credit, and the host hears of it.
+            tracing::warn!(payment = %id, "a failed payment succeeded late; kept as account credit");
+            let mut credited = pending.clone();
+            credited.allocations.clear();
+            self.settlement_messages(tenant, &credited, settlement, now)
+                .await?
+        } else {
+            self.settlement_messages(tenant, &pending, settlement, now)
+                .await?
+        };
+        Ok(self
+            .portal
+            .stores()
+            .payments
+            .settle_payment(tenant.id, id, settlement, now, &messages)
+            .await?)
+    }
+
+    pub(super) async fn settlement_messages(
+        self,
+        tenant: &Tenant,
+        pending: &PaymentDetail,
+        settlement: &Settlement,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Vec<OutboxMessage>, PortalError> {
+        let payment = &pending.payment;
+        let reference = match settlement {
+            Settlement::Failed { message } => {
+                return Ok(vec![OutboxMessage::Event(DomainEvent::PaymentFailed {
+                    account: payment.account,
+                    payment: payment.id,
+                    message: message.clone(),
+                })]);
+            }
+            Settlement::Succeeded { reference } => reference,
+        };
+        let mut messages = vec![OutboxMessage::Event(DomainEvent::PaymentSucceeded {
+            account: payment.account,
+            payment: payment.id,
+            amount: payment.amount,
+            currency: payment.currency,
+            allocations: pending.allocations.clone(),
+            reference: reference.clone(),
+        })];
+        let contact = match payment.contact {
+            Some(contact) => {
+                self.portal
+                    .stores()
+                    .contacts
+                    .contact(tenant.id, contact)
+                    .await?
+            }
+            None => None,
+        };
+        let account = self
+            .portal
+            .stores()
+            .accounts
+            .account(tenant.id, payment.account)
+            .await?;
+        if let (Some(contact), Some(account)) = (contact, account) {
+            if let Some(to) = contact.email.clone() {
+                let allocated: Decimal = pending.allocations.iter().map(|a| a.amount).sum();
+                messages.push(OutboxMessage::Mail(Email {
+                    to,
+                    to_name: contact.name.clone(),
+                    business_name: tenant.settings.display_name.clone(),
+                    reply_to: tenant.settings.contact.email.clone(),
+                    kind: EmailKind::PaymentReceipt(Receipt {
+                        payment: payment.id,
+                        account: format!("{} ({})", account.name, account.number),
+                        amount: payment.amount,
+                        currency: payment.currency,
+                        method_label: payment
+                            .method_label
+                            .clone()
+                            .unwrap_or_else(|| "Card".to_owned()),
+                        reference: reference.clone(),
+                        paid_at: now,
+                        allocations: pending.allocations.clone(),
+                        credit: payment.amount - allocated,
+                        link: receipt_link(tenant, payment.id),
+                    }),
+                }));
+            }
+        }
+        Ok(messages)
+    }
+
+    /// Settles every payment of `tenant` pending since before `before`
+    /// whose charge the gateway knows; those it does not know and that
+    /// are older than `abandon_before` failed to reach it and are failed.
+    /// Returns how many were settled.
+    pub(crate) async fn reconcile(
+        self,
+        tenant: TenantId,
+        before: chrono::DateTime<chrono::Utc>,
+        abandon_before: chrono::DateTime<chrono::Utc>,
+    ) -> Result<usize, PortalError> {
+        let tenant = self.portal.tenant(tenant).await?;
+        let gateway = self.gateway()?.clone();
+        let pending = self
+            .portal
+            .stores()
+            .payments
+            .pending_payments(tenant.id, before, 100)
+            .await?;
+        let mut settled = 0;
+        for payment in pending {
+            let settlement = match gateway.charge_status(&payment.id.to_string()).await {
+                Ok(Some(outcome)) => settlement_of(outcome),
+                Ok(None) if payment.received_at < abandon_before => Settlement::Failed {
+                    message: "The payment did not go through, and nothing was charged.".to_owned(),
+                },
+                Ok(None) => continue,
+                Err(error) => {
+                    tracing::warn!(payment = %payment.id, cause = %error, "reconcile: gateway failed");
+                    continue;
+                }
+            };
+            // One payment's trouble must not stall the others.
+            match self.settle(&tenant, payment.id, &settlement).await {
+                Ok(_) => settled += 1,
+                Err(error) => {
+                    tracing::error!(payment = %payment.id, %error, "reconcile: settling failed");
+                }
+            }
+        }
+        Ok(settled)
+    }
+
+    /// The autopay run of [`crate::HostApi::run_autopay`].
+    pub(crate) async fn run_autopay(self, tenant: TenantId) -> Result<AutopayRun, PortalError> {
+        let tenant = self.portal.tenant(tenant).await?;
+        let mut run = AutopayRun::default();
+        if !tenant.settings.features.is_on(Feature::Autopay) {
+            return Ok(run);
+        }
+        let gateway = self.gateway()?.clone();
+        let today = self.today(&tenant);
+        let due = self
+            .portal
+            .stores()
+            .autopay
+            .autopay_due(tenant.id, today, 100)
+            .await?;
+        for consent in due {
+            match self
+                .charge_autopay(&tenant, gateway.as_ref(), &consent, today)
+                .await
+            {
+                Ok(Some(detail)) => match detail.payment.status {
+                    PaymentStatus::Succeeded => run.paid += 1,
+                    PaymentStatus::Failed => run.failed += 1,
+                    PaymentStatus::Pending => run.pending += 1,
+                },
+                Ok(None) => run.skipped += 1,
+                Err(error) => {
+                    // One account's trouble must not stop the others.
+                    tracing::warn!(account = %consent.account, %error, "autopay: not charged");
+                    run.skipped += 1;
+                }
+            }
+        }
+        Ok(run)
+    }
+
+    /// One account's autopay charge: its invoices due by `today`, whole,
+    /// with the consent's card. `None` when there is nothing to do (the
+    /// card is gone or expired, or today's charge was made).
+    pub(super) async fn charge_autopay(
+        self,
+        tenant: &Tenant,
+        gateway: &dyn PaymentGateway,
+        consent: &AutopayConsent,
+        today: NaiveDate,
+    ) -> Result<Option<PaymentDetail>, PortalError> {
+        let scope = AccountScope::for_host(tenant.id, consent.account);
+        let Some(method) = self
+            .portal
+            .stores()
+            .payment_methods
+            .payment_methods(&scope)
+            .await?
+            .into_iter()
+            .find(|method| method.id == consent.method && !method.is_expired(today))
+        else {
+            tracing::warn!(account = %consent.account, "autopay: the card is gone or expired");
+            return Ok(None);
+        };
+        let allocations: Vec<Allocation> = self
+            .portal
+            .stores()
+            .invoices
+            .unpaid_invoices(&scope, MAX_PAYABLE_INVOICES)
+            .await?
+            .iter()
+            .filter(|invoice| invoice.due_on <= today && invoice.payable() > Decimal::ZERO)
+            .map(|invoice| Allocation {
+                invoice: invoice.id,
+                invoice_number: invoice.number.clone(),
+                amount: invoice.payable(),
+            })
+            .collect();
+        if allocations.is_empty() {
+            return Ok(None);
+        }
+        let choice = MethodChoice::Saved { id: method.id };
+        let asked: Vec<_> = allocations
+            .iter()
+            .map(|a| (a.invoice, Some(a.amount)))
+            .collect();
+        let intent = PaymentIntent {
+            id: PaymentId::new(),
+            idempotency_key: IdempotencyKey::parse(&format!("autopay-{}-{today}", consent.id))?,
+            fingerprint: PaymentIntent::fingerprint_of(&asked, None, &choice),
+            amount: allocations.iter().map(|a| a.amount).sum(),
+            currency: tenant.settings.currency(),
+            allocations,
+            method: Some(method.id),
+            method_label: Some(format!("Autopay, {}", method.label())),
+            contact: Some(consent.contact),
+            source: PaymentSource::Autopay,
+            at: self.portal.inner.clock.now(),
+        };
+        match self
+            .portal
+            .stores()
+            .payments
+            .begin_payment(&scope, &intent)
+            .await?
+        {
+            PaymentStart::Started => self
+                .charge_and_settle(tenant, gateway, &intent, Ok(method.gateway_token))
+                .await
+                .map(Some),
+            // Today's charge was made (or is under way) already.
+            PaymentStart::Replay(_) | PaymentStart::InProgress(_) | PaymentStart::KeyReused => {
+                Ok(None)
+            }
+        }
+    }
+
+    /// Handles a payment provider's webhook for `tenant`: checks the
+    /// signature and settles the payment it is about. Repeats of an event
+    /// change nothing (settling is conditional on the payment being
+    /// pending); events about unknown payments are ignored.
+    pub async fn handle_payment_webhook(
+        self,
+        tenant: TenantId,
+        body: &[u8],
+        signature_header: &str,
+    ) -> Result<(), PortalError> {
+        let tenant = self.portal.tenant(tenant).await?;
+        let gateway = self.gateway()?.clone();
+        let event = gateway
+            .verify_webhook(body, signature_header, self.portal.inner.clock.now())
+            .map_err(|error| PortalError::invalid("signature", error.to_string()))?;
+        let Ok(id) = PaymentId::parse(&event.idempotency_key) else {
+            tracing::info!(event = %event.id, "webhook about a charge that is not ours");
+            return Ok(());
+        };
+        match self
+            .settle(&tenant, id, &settlement_of(event.outcome))
+            .await
+        {
+            Err(PortalError::NotFound) => {
+                tracing::info!(event = %event.id, "webhook about an unknown payment");
+                Ok(())
+            }
+            other => other.map(|_| ()),
+        }
+    }
+}
+
+/// The receipt page of a payment, from the tenant's base URL.
+pub(super) fn receipt_link(tenant: &Tenant, payment: PaymentId) -> String {
+    tenant
+        .base_url
+        .join(&format!("billing/payments/{payment}"))
+        .map(String::from)
+        .unwrap_or_else(|_| tenant.base_url.to_string())
+}
