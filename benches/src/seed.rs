@@ -18,8 +18,7 @@ use std::time::Instant;
 use portal_core::access::Role;
 use portal_core::accounts::{AccountUpsert, Address};
 use portal_core::identity::{
-    Argon2Hasher, ContactUpsert, OsTokens, Password, PasswordHasher, Session, SessionKind,
-    TokenSource,
+    ContactUpsert, OsTokens, Password, PasswordHasher, Session, SessionKind, TokenSource,
 };
 use portal_core::ports::Store;
 use portal_core::shared::{
@@ -27,6 +26,7 @@ use portal_core::shared::{
 };
 use portal_core::tenancy::{Features, PortalSettings, Tenant};
 use portal_core::{KnownFacts, Portal, PortalError};
+use portal_runtime::Argon2Hasher;
 use portal_store_sqlx::{PgStore, SqliteStore};
 
 use crate::bulk::{self, Bulk, Value};

@@ -27,7 +27,7 @@ use crate::dashboard::DashboardService;
 use crate::error::PortalError;
 use crate::host::HostApi;
 use crate::identity::IdentityService;
-use crate::identity::{Argon2Hasher, OsTokens, PasswordHasher, TokenSource};
+use crate::identity::{OsTokens, PasswordHasher, TokenSource};
 use crate::outbox::{EventSink, Mailer, OutboxWorker};
 use crate::ports::{
     AccountStore, AutopayStore, ContactStore, CredentialStore, DashboardStore, InvoiceStore,
@@ -45,10 +45,13 @@ const TENANT_CACHE_TTL: Duration = Duration::from_secs(10);
 /// The portal: holds the ports and offers the use cases. Cheap to clone.
 ///
 /// ```
-/// # async fn wire(store: std::sync::Arc<dyn portal_core::ports::Store>) -> Result<(), portal_core::PortalError> {
-/// use portal_core::Portal;
-/// let portal = Portal::builder(store).build()?;
-/// # Ok(()) }
+/// use std::sync::Arc;
+/// use portal_core::{identity::PasswordHasher, ports::Store, Portal};
+///
+/// // `hasher` is usually `portal_runtime::Argon2Hasher::owasp()?`.
+/// fn wire(store: Arc<dyn Store>, hasher: Arc<dyn PasswordHasher>) -> Portal {
+///     Portal::builder(store, hasher).build()
+/// }
 /// ```
 #[derive(Clone)]
 pub struct Portal {
@@ -66,10 +69,11 @@ pub(crate) struct Inner {
     slugs: RwLock<HashMap<String, TenantId>>,
 }
 
-/// Builds a [`Portal`]; every port but the store has a production default.
+/// Builds a [`Portal`]; every port but the store and the password hasher
+/// has a production default.
 pub struct PortalBuilder {
     stores: Stores,
-    hasher: Option<Arc<dyn PasswordHasher>>,
+    hasher: Arc<dyn PasswordHasher>,
     clock: Arc<dyn Clock>,
     tokens: Arc<dyn TokenSource>,
     gateway: Option<Arc<dyn PaymentGateway>>,
@@ -81,12 +85,6 @@ pub struct PortalBuilder {
 pub const DEFAULT_RESPONSE_FLOOR: Duration = Duration::from_millis(250);
 
 impl PortalBuilder {
-    /// Replaces the argon2id hasher (tests use cheaper parameters).
-    pub fn hasher(mut self, hasher: Arc<dyn PasswordHasher>) -> Self {
-        self.hasher = Some(hasher);
-        self
-    }
-
     /// Replaces the system clock.
     pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
         self.clock = clock;
@@ -115,15 +113,11 @@ impl PortalBuilder {
     }
 
     /// The portal.
-    pub fn build(self) -> Result<Portal, PortalError> {
-        let hasher = match self.hasher {
-            Some(hasher) => hasher,
-            None => Arc::new(Argon2Hasher::owasp()?),
-        };
-        Ok(Portal {
+    pub fn build(self) -> Portal {
+        Portal {
             inner: Arc::new(Inner {
                 stores: self.stores,
-                hasher,
+                hasher: self.hasher,
                 clock: self.clock,
                 tokens: self.tokens,
                 gateway: self.gateway,
@@ -131,22 +125,24 @@ impl PortalBuilder {
                 tenants: RwLock::default(),
                 slugs: RwLock::default(),
             }),
-        })
+        }
     }
 }
 
 impl Portal {
-    /// Starts building a portal over `store`.
-    pub fn builder(store: Arc<dyn Store>) -> PortalBuilder {
-        Self::builder_with(Stores::from_store(store))
+    /// Starts building a portal over `store`, hashing passwords with
+    /// `hasher` (in production `portal_runtime::Argon2Hasher`, which keeps
+    /// hashing off the async executor).
+    pub fn builder(store: Arc<dyn Store>, hasher: Arc<dyn PasswordHasher>) -> PortalBuilder {
+        Self::builder_with(Stores::from_store(store), hasher)
     }
 
-    /// Starts building a portal over one store per context (tests give
-    /// each context its own mock).
-    pub fn builder_with(stores: Stores) -> PortalBuilder {
+    /// Starts building a portal over one store per port (tests give each
+    /// its own mock).
+    pub fn builder_with(stores: Stores, hasher: Arc<dyn PasswordHasher>) -> PortalBuilder {
         PortalBuilder {
             stores,
-            hasher: None,
+            hasher,
             clock: Arc::new(SystemClock),
             tokens: Arc::new(OsTokens),
             gateway: None,

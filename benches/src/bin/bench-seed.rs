@@ -22,6 +22,8 @@ use portal_benches::cli::Args;
 use portal_benches::plan::{DEFAULT_ACCOUNTS, Plan};
 use portal_benches::seed::{Db, seed, write_logins, write_sessions};
 use portal_core::Portal;
+use portal_runtime::Argon2Hasher;
+use std::sync::Arc;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -35,7 +37,7 @@ async fn main() -> anyhow::Result<()> {
     let db = Db::open(url).await?;
     // The production hasher: the stored hashes carry its parameters, and
     // the server verifies with the parameters a hash carries.
-    let portal = Portal::builder(db.store()).build()?;
+    let portal = Portal::builder(db.store(), Arc::new(Argon2Hasher::owasp()?)).build();
     let report = seed(&db, &portal, plan).await?;
     let started = Instant::now();
     let sessions = write_sessions(

@@ -28,9 +28,8 @@ use std::sync::Arc;
 use portal_benches::cli::Args;
 use portal_benches::plan::TENANT_SLUG;
 use portal_core::Portal;
-use portal_core::billing::SandboxGateway;
-use portal_core::identity::Argon2Hasher;
 use portal_http_axum::{HttpConfig, router};
+use portal_runtime::{Argon2Hasher, SandboxGateway};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -46,14 +45,17 @@ async fn main() -> anyhow::Result<()> {
         .context("--addr must look like 127.0.0.1:8080")?;
 
     let store = portal_store_sqlx::connect(db).await?;
-    let mut builder = Portal::builder(store).gateway(Arc::new(SandboxGateway::default()));
-    if let Some(concurrency) = args.get("hash-concurrency") {
-        let params = argon2::Params::new(19 * 1024, 2, 1, None)
-            .map_err(|error| anyhow::anyhow!("{error}"))?;
-        let hasher = Argon2Hasher::with_params(params, concurrency.parse()?)?;
-        builder = builder.hasher(Arc::new(hasher));
-    }
-    let portal = builder.build()?;
+    let hasher = match args.get("hash-concurrency") {
+        Some(concurrency) => {
+            let params = argon2::Params::new(19 * 1024, 2, 1, None)
+                .map_err(|error| anyhow::anyhow!("{error}"))?;
+            Argon2Hasher::with_params(params, concurrency.parse()?)?
+        }
+        None => Argon2Hasher::owasp()?,
+    };
+    let portal = Portal::builder(store, Arc::new(hasher))
+        .gateway(Arc::new(SandboxGateway::default()))
+        .build();
     portal
         .tenant_by_slug(TENANT_SLUG)
         .await

@@ -14,11 +14,11 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use portal_core::Portal;
-use portal_core::billing::SandboxGateway;
 use portal_core::outbox::NoEvents;
 use portal_examples::seed::{DEMO_LOGINS, DEMO_PASSWORD, seed_demo};
 use portal_http_axum::{HttpConfig, router};
 use portal_mail::FileMailer;
+use portal_runtime::{Argon2Hasher, SandboxGateway, run_outbox};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -37,18 +37,21 @@ async fn main() -> anyhow::Result<()> {
     let database = format!("sqlite://{}?mode=rwc", data.join("portal.db").display());
     let store = portal_store_sqlx::connect(&database).await?;
     // The sandbox gateway: pay with the test tokens printed below.
-    let portal = Portal::builder(store)
+    let portal = Portal::builder(store, Arc::new(Argon2Hasher::owasp()?))
         .gateway(Arc::new(SandboxGateway::default()))
-        .build()?;
+        .build();
     let base_url = format!("http://{addr}/portal/");
     let tenant = seed_demo(&portal, &base_url).await?;
 
     let mailer = FileMailer::new(&mail_dir).with_from("portal@greenleaf.example".parse()?);
     let worker = portal.outbox_worker(Arc::new(mailer), Arc::new(NoEvents));
     tokio::spawn(async move {
-        worker
-            .run(std::time::Duration::from_secs(1), std::future::pending())
-            .await
+        run_outbox(
+            &worker,
+            std::time::Duration::from_secs(1),
+            std::future::pending(),
+        )
+        .await
     });
 
     let app = Router::new()

@@ -8,20 +8,20 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use portal_core::Portal;
-use portal_core::billing::SandboxGateway;
 use portal_core::outbox::NoEvents;
 use portal_core::tenancy::PortalSettings;
 use portal_http_axum::{HttpConfig, router};
 use portal_mail::FileMailer;
+use portal_runtime::{Argon2Hasher, SandboxGateway, run_outbox};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     // 1. A store: SQLite embedded (or a postgres:// URL for several processes).
     let store = portal_store_sqlx::connect("sqlite://embed.db?mode=rwc").await?;
     // Your payment provider's adapter goes here; the sandbox takes test tokens.
-    let portal = Portal::builder(store)
+    let portal = Portal::builder(store, Arc::new(Argon2Hasher::owasp()?))
         .gateway(Arc::new(SandboxGateway::default()))
-        .build()?;
+        .build();
 
     // 2. Your tenant (your business); create it once.
     if portal.tenant_by_slug("my-business").await.is_err() {
@@ -38,9 +38,12 @@ async fn main() -> anyhow::Result<()> {
     let mailer = FileMailer::new("embed-mail");
     let worker = portal.outbox_worker(Arc::new(mailer), Arc::new(NoEvents));
     tokio::spawn(async move {
-        worker
-            .run(std::time::Duration::from_secs(2), std::future::pending())
-            .await
+        run_outbox(
+            &worker,
+            std::time::Duration::from_secs(2),
+            std::future::pending(),
+        )
+        .await
     });
 
     // 4. Mount the portal in your own router.

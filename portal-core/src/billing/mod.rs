@@ -35,7 +35,6 @@ pub use service::{
 mod gateway;
 mod invoice;
 pub mod payment;
-mod sandbox;
 mod statement;
 
 pub use allocation::{AllocationPlan, PayableInvoice, allocate_oldest_first, allocate_selection};
@@ -54,7 +53,6 @@ pub use payment::{
     PayRequest, Payment, PaymentDetail, PaymentIntent, PaymentKind, PaymentMethod, PaymentSource,
     PaymentStart, PaymentStatus, Settlement,
 };
-pub use sandbox::SandboxGateway;
 pub use statement::{
     Aging, EntryKind, LedgerEntry, MAX_STATEMENT_DAYS, Statement, StatementLine, StatementParts,
     StatementRange,

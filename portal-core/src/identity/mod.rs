@@ -20,9 +20,7 @@ pub use models::{
 };
 #[cfg(any(test, feature = "mocks"))]
 pub use password::MockPasswordHasher;
-pub use password::{
-    Argon2Hasher, HashError, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, Password, PasswordHasher,
-};
+pub use password::{HashError, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, Password, PasswordHasher};
 #[cfg(any(test, feature = "mocks"))]
 pub use tokens::MockTokenSource;
 pub use tokens::{OsTokens, RawToken, TokenHash, TokenSource};

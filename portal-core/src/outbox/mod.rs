@@ -339,9 +339,6 @@ pub const MAX_DELIVERY_ATTEMPTS: u32 = 50;
 /// [`OutboxWorker::with_retention`] says otherwise.
 pub const DEFAULT_RETENTION: Duration = Duration::days(30);
 
-/// How soon the worker purges again while a backlog of finished rows lasts.
-const PURGE_BACKLOG_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
-
 /// Delivers the outbox: claims due rows, sends each, records the outcome.
 pub struct OutboxWorker {
     store: Arc<dyn OutboxStore>,
@@ -363,7 +360,7 @@ impl OutboxWorker {
     /// Statements one [`Self::purge_finished`] makes at most.
     pub const PURGE_BATCHES: u32 = 20;
 
-    /// How often [`Self::run`] purges finished rows.
+    /// How often the runner purges finished rows.
     pub const PURGE_EVERY: std::time::Duration = std::time::Duration::from_secs(3600);
 
     /// A worker over the given ports. It claims [`Self::BATCH`] rows at a
@@ -408,8 +405,9 @@ impl OutboxWorker {
     /// [`Self::PURGE_BATCH`] per statement, at most
     /// [`Self::PURGE_BATCHES`] statements, so a long backlog never holds up
     /// delivery for long. Returns how many it deleted; when that is the
-    /// most it may delete, more may be left. [`Self::run`] calls it every
-    /// [`Self::PURGE_EVERY`], and again a minute later while it finds more.
+    /// most it may delete, more may be left. The runner calls it every
+    /// [`Self::PURGE_EVERY`], and again a minute later while it finds more
+    /// ([`Self::next_purge_after`]).
     pub async fn purge_finished(&self) -> Result<u64, StoreError> {
         let Some(before) = self.clock.now().checked_sub_signed(self.retention) else {
             return Ok(0);
@@ -427,6 +425,18 @@ impl OutboxWorker {
 
     /// The most rows one [`Self::purge_finished`] deletes.
     const PURGE_MOST: u64 = Self::PURGE_BATCH as u64 * Self::PURGE_BATCHES as u64;
+
+    /// How soon to purge again after a purge deleted `purged` rows: in a
+    /// minute while a backlog lasts (it deleted the most it may), else
+    /// after [`Self::PURGE_EVERY`]. The runner (`portal_runtime::run_outbox`)
+    /// schedules by it.
+    pub fn next_purge_after(purged: u64) -> std::time::Duration {
+        if purged >= Self::PURGE_MOST {
+            std::time::Duration::from_secs(60)
+        } else {
+            Self::PURGE_EVERY
+        }
+    }
 
     /// Claims up to `limit` (at most [`Self::BATCH`]) due rows and delivers
     /// them. Returns how many were delivered.
@@ -463,46 +473,6 @@ impl OutboxWorker {
             }
         }
         Ok(delivered)
-    }
-
-    /// Delivers until `shutdown` resolves, polling every `interval` when
-    /// idle, and purges finished rows at start and every
-    /// [`Self::PURGE_EVERY`]. Store errors are logged and retried, never
-    /// fatal.
-    pub async fn run(
-        &self,
-        interval: std::time::Duration,
-        shutdown: impl std::future::Future<Output = ()>,
-    ) {
-        tokio::pin!(shutdown);
-        let mut next_purge = tokio::time::Instant::now();
-        loop {
-            if tokio::time::Instant::now() >= next_purge {
-                let wait = match self.purge_finished().await {
-                    Ok(purged) if purged >= Self::PURGE_MOST => PURGE_BACKLOG_EVERY,
-                    Ok(_) => Self::PURGE_EVERY,
-                    Err(error) => {
-                        tracing::error!(%error, "outbox worker could not purge finished rows");
-                        Self::PURGE_EVERY
-                    }
-                };
-                next_purge = tokio::time::Instant::now() + wait;
-            }
-            let busy = match self.run_once(Self::BATCH).await {
-                Ok(delivered) => delivered > 0,
-                Err(error) => {
-                    tracing::error!(%error, "outbox worker could not read the outbox");
-                    false
-                }
-            };
-            if busy {
-                continue;
-            }
-            tokio::select! {
-                _ = &mut shutdown => return,
-                _ = tokio::time::sleep(interval) => {}
-            }
-        }
     }
 }
 
@@ -701,29 +671,6 @@ mod tests {
         )
         .with_retention(Duration::MAX);
         assert_eq!(forever.purge_finished().await.unwrap(), 0);
-    }
-
-    #[tokio::test(start_paused = true)]
-    async fn the_run_loop_purges_at_start_and_then_hourly() {
-        let clock = clock();
-        let mut store = MockOutboxStore::new();
-        // Two purges in 90 minutes of (paused, auto-advancing) time.
-        store.expect_purge_outbox().times(2).returning(|_, _| Ok(0));
-        store
-            .expect_claim_outbox()
-            .returning(|_, _, _| Ok(Vec::new()));
-        let worker = OutboxWorker::new(
-            Arc::new(store),
-            Arc::new(MockMailer::new()),
-            Arc::new(MockEventSink::new()),
-            clock,
-        );
-        worker
-            .run(
-                std::time::Duration::from_secs(60),
-                tokio::time::sleep(std::time::Duration::from_secs(90 * 60)),
-            )
-            .await;
     }
 
     #[test]

@@ -9,10 +9,10 @@ use std::time::Duration;
 
 use portal_core::Portal;
 use portal_core::access::Role;
-use portal_core::identity::Argon2Hasher;
 use portal_core::outbox::NoEvents;
 use portal_http_axum::{HttpConfig, router};
 use portal_mail::{SmtpConfig, SmtpMailer, SmtpTls};
+use portal_runtime::{Argon2Hasher, run_outbox};
 
 use crate::harness::{account, contact, demo_settings};
 
@@ -65,10 +65,7 @@ pub async fn run() {
     ))
     .await
     .unwrap();
-    let portal = Portal::builder(store)
-        .hasher(Arc::new(Argon2Hasher::insecure_for_tests()))
-        .build()
-        .unwrap();
+    let portal = Portal::builder(store, Arc::new(Argon2Hasher::insecure_for_tests())).build();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let base_url = format!("http://{addr}/portal/");
@@ -114,9 +111,7 @@ pub async fn run() {
         Arc::new(NoEvents),
     );
     tokio::spawn(async move {
-        worker
-            .run(Duration::from_millis(200), std::future::pending())
-            .await
+        run_outbox(&worker, Duration::from_millis(200), std::future::pending()).await
     });
     let app = Router::new().nest(
         "/portal",

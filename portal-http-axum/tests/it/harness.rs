@@ -14,8 +14,8 @@ use tower::ServiceExt;
 use portal_core::Portal;
 use portal_core::access::Role;
 use portal_core::accounts::{AccountUpsert, Address};
-use portal_core::billing::{Invoice, InvoiceLine, InvoiceUpsert, SandboxGateway};
-use portal_core::identity::{Argon2Hasher, ContactUpsert};
+use portal_core::billing::{Invoice, InvoiceLine, InvoiceUpsert};
+use portal_core::identity::ContactUpsert;
 use portal_core::outbox::{DeliveryError, Email, EmailKind, Mailer, NoEvents};
 use portal_core::shared::{
     AccountId, ContactId, Currency, EmailAddress, ExternalId, FixedClock, PhoneNumber, PostalCode,
@@ -23,6 +23,7 @@ use portal_core::shared::{
 };
 use portal_core::tenancy::{PortalSettings, Tenant};
 use portal_http_axum::{HttpConfig, router};
+use portal_runtime::{Argon2Hasher, SandboxGateway};
 use rust_decimal::Decimal;
 
 pub const PASSWORD: &str = "correct horse battery";
@@ -146,12 +147,13 @@ pub async fn new_portal(
 ) -> (Portal, portal_store_sqlx::SqliteStore, Arc<SandboxGateway>) {
     let store = portal_store_sqlx::SqliteStore::in_memory().await.unwrap();
     let gateway = Arc::new(SandboxGateway::new(WEBHOOK_SECRET));
-    let portal = Portal::builder(Arc::new(store.clone()))
-        .hasher(Arc::new(Argon2Hasher::insecure_for_tests()))
-        .clock(clock)
-        .gateway(gateway.clone())
-        .build()
-        .unwrap();
+    let portal = Portal::builder(
+        Arc::new(store.clone()),
+        Arc::new(Argon2Hasher::insecure_for_tests()),
+    )
+    .clock(clock)
+    .gateway(gateway.clone())
+    .build();
     (portal, store, gateway)
 }
 

@@ -14,7 +14,7 @@ use crate::accounts::Account;
 use crate::billing::{
     ChargeOutcome, IdempotencyKey, Invoice, InvoiceStatus, MethodChoice, MockPaymentGateway,
     PayRequest, Payment, PaymentDetail, PaymentKind, PaymentSource, PaymentStart, PaymentStatus,
-    SandboxGateway, Settlement,
+    Settlement,
 };
 use crate::outbox::{DomainEvent, EmailKind, OutboxMessage};
 use crate::ports::{
@@ -193,14 +193,13 @@ impl Mocks {
             payment_methods: Arc::new(self.payment_methods),
             autopay: Arc::new(self.autopay),
         };
-        let portal = Portal::builder_with(stores)
-            .hasher(Arc::new(crate::identity::MockPasswordHasher::new()))
-            .clock(Arc::new(FixedClock::at(
-                "2026-11-23T09:00:00Z".parse().unwrap(),
-            )))
-            .gateway(Arc::new(self.gateway))
-            .build()
-            .unwrap();
+        let portal =
+            Portal::builder_with(stores, Arc::new(crate::identity::MockPasswordHasher::new()))
+                .clock(Arc::new(FixedClock::at(
+                    "2026-11-23T09:00:00Z".parse().unwrap(),
+                )))
+                .gateway(Arc::new(self.gateway))
+                .build();
         (portal, tenant)
     }
 }
@@ -682,30 +681,4 @@ async fn autopay_consent_must_quote_the_terms_shown() {
             ..
         }
     ));
-}
-
-#[tokio::test]
-async fn the_sandbox_gateway_plugs_into_the_builder() {
-    let mocks = Mocks::new();
-    let stores = Stores {
-        tenants: Arc::new(MockTenantStore::new()),
-        accounts: Arc::new(mocks.accounts),
-        contacts: Arc::new(mocks.contacts),
-        credentials: Arc::new(mocks.credentials),
-        lockouts: Arc::new(mocks.lockouts),
-        sessions: Arc::new(mocks.sessions),
-        tokens: Arc::new(mocks.tokens),
-        outbox: Arc::new(MockOutboxStore::new()),
-        dashboard: Arc::new(MockDashboardStore::new()),
-        invoices: Arc::new(mocks.invoices),
-        ledger: Arc::new(mocks.ledger),
-        payments: Arc::new(mocks.payments),
-        payment_methods: Arc::new(mocks.payment_methods),
-        autopay: Arc::new(mocks.autopay),
-    };
-    let portal = Portal::builder_with(stores)
-        .hasher(Arc::new(crate::identity::MockPasswordHasher::new()))
-        .gateway(Arc::new(SandboxGateway::default()))
-        .build();
-    assert!(portal.is_ok());
 }

@@ -130,13 +130,11 @@ impl Mocks {
             payment_methods: Arc::new(MockPaymentMethodStore::new()),
             autopay: Arc::new(MockAutopayStore::new()),
         };
-        Portal::builder_with(stores)
-            .hasher(Arc::new(self.hasher))
+        Portal::builder_with(stores, Arc::new(self.hasher))
             .clock(Arc::new(FixedClock::at(
                 "2026-11-23T09:00:00Z".parse().unwrap(),
             )))
             .build()
-            .unwrap()
     }
 }
 

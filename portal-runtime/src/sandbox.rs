@@ -27,11 +27,11 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 
-use super::gateway::{
+use portal_core::billing::{
     ChargeOutcome, ChargeRequest, GatewayError, GatewayEvent, PaymentGateway, SavedMethod,
     WebhookError, sign_webhook, verify_webhook_signature,
 };
-use crate::shared::Currency;
+use portal_core::shared::Currency;
 
 /// How a test token behaves.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

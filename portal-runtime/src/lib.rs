@@ -1,0 +1,33 @@
+//! # portal-runtime
+//!
+//! The runtime pieces of Portal, kept out of `portal-core` (which does no
+//! I/O and spawns nothing): adapters and loops that own threads, timers or
+//! in-memory state.
+//!
+//! - [`Argon2Hasher`]: the production [`PasswordHasher`] (argon2id with
+//!   OWASP's parameters, on threads of its own at lowered priority)
+//! - [`run_outbox`]: drives an [`OutboxWorker`] on tokio until shutdown
+//! - [`SandboxGateway`]: an in-memory [`PaymentGateway`] for the demo,
+//!   tests and benchmarks (test tokens such as `tok_sandbox_visa`)
+//!
+//! ```no_run
+//! # async fn wire(store: std::sync::Arc<dyn portal_core::ports::Store>) -> Result<(), Box<dyn std::error::Error>> {
+//! use std::sync::Arc;
+//! use portal_core::Portal;
+//! use portal_runtime::Argon2Hasher;
+//!
+//! let portal = Portal::builder(store, Arc::new(Argon2Hasher::owasp()?)).build()?;
+//! # let _ = portal; Ok(()) }
+//! ```
+//!
+//! [`PasswordHasher`]: portal_core::identity::PasswordHasher
+//! [`OutboxWorker`]: portal_core::outbox::OutboxWorker
+//! [`PaymentGateway`]: portal_core::billing::PaymentGateway
+
+mod hasher;
+mod outbox;
+mod sandbox;
+
+pub use hasher::Argon2Hasher;
+pub use outbox::run_outbox;
+pub use sandbox::SandboxGateway;
