@@ -1,14 +1,17 @@
 //! # portal-store-sqlx
 //!
 //! Portal's store ports ([`portal_core::ports`]) on SQLite, the embedded
-//! default, and on PostgreSQL, with their migrations. Both adapters
-//! implement every context trait, so each is a [`Store`]:
+//! default, and on PostgreSQL, with their migrations. One store,
+//! [`SqlStore`], implements every context trait once for both databases,
+//! so it is a [`Store`] on either; hosts name it by its database:
 //!
-//! - [`SqliteStore`]: one file (or memory) next to the host. WAL, one
-//!   writer connection so read-then-write transactions never meet
-//!   `SQLITE_BUSY`, a pool of readers beside it.
-//! - [`PgStore`]: a PostgreSQL pool; several portal processes may share
-//!   the database (the outbox claim uses `FOR UPDATE SKIP LOCKED`).
+//! - [`SqliteStore`] (`SqlStore<`[`SqliteBackend`]`>`): one file (or
+//!   memory) next to the host. WAL, one writer connection so
+//!   read-then-write transactions never meet `SQLITE_BUSY`, a pool of
+//!   readers beside it.
+//! - [`PgStore`] (`SqlStore<`[`PgBackend`]`>`): a PostgreSQL pool; several
+//!   portal processes may share the database (the outbox claim uses
+//!   `FOR UPDATE SKIP LOCKED`).
 //!
 //! Each store runs its migrations (`migrations/sqlite`, `migrations/postgres`)
 //! when it connects. Queries are plain runtime queries with bound
@@ -50,15 +53,17 @@
 //!
 //! ## Modules
 //!
-//! - `common/`: what both databases share. Every port is written once
-//!   there (`tenancy`, `accounts`, `identity`, `outbox`, `dashboard`,
-//!   `billing`, and `ports`, which implements core's traits for both stores), as SQL that
-//!   runs unchanged on both, over a small seam (`Conn`: run a statement with
-//!   bound `Arg`s; `Dialect`: the few statements that differ, such as row
-//!   locks; `Backend`: where a store's transactions and connections come
-//!   from)
-//! - `sqlite/` and `postgres/`: each store's connection setup and its side
-//!   of the seam
+//! - `common/`: what both databases share: [`SqlStore`] and every port's
+//!   one implementation, `impl<B: Backend> InvoiceStore for SqlStore<B>`
+//!   and so on, in the file of its context next to the SQL it runs
+//!   (`tenancy`, `accounts`, `identity/`, `outbox`, `dashboard`,
+//!   `billing/`), as SQL that runs unchanged on both, over a small seam
+//!   (`Backend`: where a store's transactions and connections come from;
+//!   `Conn`: run a statement with bound `Arg`s; `Dialect`: the few
+//!   statements that differ, such as row locks)
+//! - `sqlite/` and `postgres/`: each database's backend ([`SqliteBackend`],
+//!   [`PgBackend`]), its connection setup (`SqliteStore::connect`,
+//!   `PgStore::connect`) and its side of the seam
 //! - `rows`: row shapes both databases return and their mapping to core's
 //!   models
 //! - `error`: database errors to [`StoreError`]
@@ -87,8 +92,9 @@ use std::sync::Arc;
 
 use portal_core::ports::{Store, StoreError};
 
-pub use postgres::PgStore;
-pub use sqlite::SqliteStore;
+pub use common::SqlStore;
+pub use postgres::{PgBackend, PgStore};
+pub use sqlite::{SqliteBackend, SqliteStore};
 
 /// Connects to the database the URL names and runs its migrations:
 /// `sqlite:` URLs open a [`SqliteStore`] (`sqlite::memory:` an in-memory

@@ -1,6 +1,6 @@
-//! The dashboard's reads on either database, in one statement: per panel
-//! a subquery that turns the panel's first rows into a JSON list
-//! ([`crate::rows::DashboardRow`]). SQLite runs every statement on its
+//! The dashboard's reads on either database ([`DashboardStore`]), in one
+//! statement: per panel a subquery that turns the panel's first rows into
+//! a JSON list ([`crate::rows::DashboardRow`]). SQLite runs every statement on its
 //! connection's own thread, a thread switch there and back per statement,
 //! so one statement instead of four is most of what a page costs.
 //!
@@ -15,13 +15,14 @@
 //! bound to keep its input's order. A panel that is not selected is
 //! guarded by `CASE WHEN`, so its subquery never runs.
 
+use async_trait::async_trait;
 use chrono::NaiveDate;
 use portal_core::access::AccountScope;
 use portal_core::dashboard::{Dashboard, PANEL_ROWS, PanelSelection};
-use portal_core::ports::StoreError;
+use portal_core::ports::{DashboardStore, StoreError};
 use portal_core::shared::Currency;
 
-use super::{Arg, Conn};
+use super::{Arg, Backend, Conn, Dialect, DialectOf, SqlStore};
 use crate::error::backend;
 use crate::rows::DashboardRow;
 
@@ -135,27 +136,32 @@ pub(crate) use {
     panel_rows, recent_communications, tickets_order, unpaid_invoices,
 };
 
-/// The selected panels of the account's dashboard, and always its recent
-/// communications; invoices due before `today` are overdue.
-pub(crate) async fn dashboard<C: Conn>(
-    conn: &mut C,
-    scope: &AccountScope,
-    panels: PanelSelection,
-    today: NaiveDate,
-    currency: Currency,
-) -> Result<Dashboard, StoreError> {
-    conn.fetch_optional::<DashboardRow>(
-        C::DASHBOARD,
-        &[
-            Arg::Id(scope.tenant().as_uuid()),
-            Arg::Id(scope.account().as_uuid()),
-            Arg::Bool(panels.invoices),
-            Arg::Bool(panels.jobs),
-            Arg::Bool(panels.tickets),
-            Arg::Date(today),
-        ],
-    )
-    .await?
-    .ok_or_else(|| backend("the dashboard query returned no row"))?
-    .into_dashboard(panels, today, currency)
+#[async_trait]
+impl<B: Backend> DashboardStore for SqlStore<B> {
+    /// The selected panels of the account's dashboard, and always its
+    /// recent communications; invoices due before `today` are overdue.
+    async fn dashboard(
+        &self,
+        scope: &AccountScope,
+        panels: PanelSelection,
+        today: NaiveDate,
+        currency: Currency,
+    ) -> Result<Dashboard, StoreError> {
+        self.reader()
+            .await?
+            .fetch_optional::<DashboardRow>(
+                DialectOf::<B>::DASHBOARD,
+                &[
+                    Arg::Id(scope.tenant().as_uuid()),
+                    Arg::Id(scope.account().as_uuid()),
+                    Arg::Bool(panels.invoices),
+                    Arg::Bool(panels.jobs),
+                    Arg::Bool(panels.tickets),
+                    Arg::Date(today),
+                ],
+            )
+            .await?
+            .ok_or_else(|| backend("the dashboard query returned no row"))?
+            .into_dashboard(panels, today, currency)
+    }
 }

@@ -1,6 +1,18 @@
-//! What both databases share: the rules of the identity writes and of the
-//! outbox, written once over a small seam ([`Conn`]) that each database
-//! implements for its connection type.
+//! What both databases share: every store port, written once over a small
+//! seam that each database implements.
+//!
+//! [`SqlStore`] is the store, generic over its [`Backend`] (where its
+//! transactions and connections come from: `SqliteBackend` or `PgBackend`).
+//! Each port of `portal_core::ports` is implemented once, for `SqlStore<B>`
+//! on any backend, in the file of its context, next to the SQL it runs:
+//! `tenancy`, `accounts`, `identity/` (contacts, credentials, lockouts,
+//! sessions, tokens), `outbox`, `dashboard` and `billing/` (invoices,
+//! payments, ledger, payment methods, autopay). A method takes what it needs
+//! from the backend, a transaction ([`SqlStore::begin`]), the writer for one
+//! statement that writes ([`SqlStore::writer`]) or a reader
+//! ([`SqlStore::reader`]), and runs its statements on it; what several
+//! methods share stays a function over a connection ([`Conn`]), such as
+//! [`outbox::enqueue`].
 //!
 //! The SQL in here is the same text on both databases: placeholders are
 //! `$1`, `$2`, ... (SQLite reads them too), values are bound as [`Arg`]s and
@@ -8,23 +20,18 @@
 //! PostgreSQL and unix microseconds on SQLite), and rows come back through
 //! [`crate::rows`], whose types decode from either. Where the databases
 //! really differ (row locks, `FOR UPDATE SKIP LOCKED`, JSON functions), the
-//! statement is an associated constant of [`Dialect`], one per database.
+//! statement is an associated constant of [`Dialect`], one per database
+//! ([`DialectOf`] names a backend's).
 //!
-//! `ports` implements every port once for both stores, on the operations
-//! in `tenancy`, `accounts`, `identity`, `outbox` and `dashboard`; each
-//! store only says how it hands out transactions and connections
-//! ([`Backend`]).
-//!
-//! The operations take a transaction by value and commit it when all went
-//! well; returning early with an error drops it, which rolls back, so a
-//! refused write writes nothing.
+//! A write takes its transaction and commits it when all went well;
+//! returning early with an error drops it, which rolls back, so a refused
+//! write writes nothing.
 
 mod accounts;
 pub(crate) mod billing;
 pub(crate) mod dashboard;
 pub(crate) mod identity;
 pub(crate) mod outbox;
-mod ports;
 mod tenancy;
 
 use std::collections::BTreeMap;
@@ -208,8 +215,8 @@ macro_rules! impl_conn {
 }
 pub(crate) use impl_conn;
 
-/// A store on one database: where the shared operations get their
-/// transactions and connections.
+/// Where a store's transactions and connections come from: one database's
+/// pools. [`SqlStore`] runs every port on it.
 #[async_trait]
 pub(crate) trait Backend: Send + Sync {
     /// SQLite or PostgreSQL.
@@ -222,6 +229,54 @@ pub(crate) trait Backend: Send + Sync {
     async fn writer(&self) -> Result<PoolConnection<Self::Db>, StoreError>;
     /// A connection for reads.
     async fn reader(&self) -> Result<Self::Reader, StoreError>;
+}
+
+/// The connection type of backend `B`'s database, whose [`Dialect`]
+/// constants are the statements that differ between the databases.
+pub(crate) type DialectOf<B> = <<B as Backend>::Db as Database>::Connection;
+
+/// Portal's store on SQLite or PostgreSQL: every store port of
+/// [`portal_core::ports`], so a [`Store`](portal_core::ports::Store), over
+/// one database's connections (`B`: [`SqliteBackend`](crate::SqliteBackend)
+/// or [`PgBackend`](crate::PgBackend)). Each port is written once, for both.
+///
+/// Hosts name it [`SqliteStore`](crate::SqliteStore) or
+/// [`PgStore`](crate::PgStore) and open it with their `connect`. Cheap to
+/// clone (the pools are shared).
+#[derive(Clone, Debug)]
+pub struct SqlStore<B> {
+    /// The database's pools.
+    pub(crate) backend: B,
+}
+
+// The bounds are on the methods, not on the `impl`: an inherent `impl` of
+// the public `SqlStore` bounded by the crate's own `Backend` trips rustc's
+// `private_bounds` lint; a crate-private method may name it.
+impl<B> SqlStore<B> {
+    /// A write transaction: SQLite's holds the write lock from its start
+    /// (`BEGIN IMMEDIATE`).
+    pub(crate) async fn begin(&self) -> Result<Tx<B::Db>, StoreError>
+    where
+        B: Backend,
+    {
+        self.backend.begin().await
+    }
+
+    /// A connection for one statement that writes (no transaction).
+    pub(crate) async fn writer(&self) -> Result<PoolConnection<B::Db>, StoreError>
+    where
+        B: Backend,
+    {
+        self.backend.writer().await
+    }
+
+    /// A connection for reads.
+    pub(crate) async fn reader(&self) -> Result<B::Reader, StoreError>
+    where
+        B: Backend,
+    {
+        self.backend.reader().await
+    }
 }
 
 /// Encodes `args` for database `DB`; `time` says how it stores a timestamp.

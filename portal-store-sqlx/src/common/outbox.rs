@@ -5,15 +5,19 @@
 //! usable link stays in the table.
 //!
 //! Delivered and given-up rows stay for inspection until the worker purges
-//! them ([`purge_outbox`], after the worker's retention).
+//! them ([`OutboxStore::purge_outbox`], after the worker's retention).
+//!
+//! [`enqueue`] is how every other write adds its messages, on its own
+//! transaction; [`OutboxStore`] is the worker's side.
 
+use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use portal_core::outbox::{OutboxItem, OutboxMessage};
-use portal_core::ports::StoreError;
+use portal_core::ports::{OutboxStore, StoreError};
 use portal_core::shared::{LeaseId, OutboxId, TenantId};
 use sqlx::types::Json;
 
-use super::{Arg, Conn, Db, Tx};
+use super::{Arg, Backend, Conn, Db, Dialect, DialectOf, SqlStore, Tx};
 use crate::error::store_error;
 use crate::rows::{OutboxRow, error_text, outbox_items};
 
@@ -52,32 +56,8 @@ pub(crate) async fn enqueue<C: Conn>(
     Ok(())
 }
 
-/// Leases up to `limit` due rows until `lease_until` under a fresh lease
-/// id, returned in every item; oldest due first. One statement, so no
-/// transaction: a claim is one round trip.
-pub(crate) async fn claim_outbox<C: Conn>(
-    conn: &mut C,
-    now: DateTime<Utc>,
-    lease_until: DateTime<Utc>,
-    limit: u32,
-) -> Result<Vec<OutboxItem>, StoreError> {
-    let lease = LeaseId::new();
-    let rows = conn
-        .fetch_all::<OutboxRow>(
-            C::CLAIM_OUTBOX,
-            &[
-                Arg::Time(now),
-                Arg::Time(lease_until),
-                Arg::Int(i64::from(limit)),
-                Arg::Id(lease.as_uuid()),
-            ],
-        )
-        .await?;
-    outbox_items(rows, lease)
-}
-
 /// How a claimed row's delivery ended.
-pub(crate) enum Outcome<'a> {
+enum Outcome<'a> {
     /// Delivered at this time.
     Delivered(DateTime<Utc>),
     /// Failed; due again then.
@@ -89,11 +69,7 @@ pub(crate) enum Outcome<'a> {
 impl<'a> Outcome<'a> {
     /// An attempt that failed at `failed_at`: retried at `retry_at`, or
     /// given up on without one.
-    pub(crate) fn failed(
-        error: &'a str,
-        failed_at: DateTime<Utc>,
-        retry_at: Option<DateTime<Utc>>,
-    ) -> Self {
+    fn failed(error: &'a str, failed_at: DateTime<Utc>, retry_at: Option<DateTime<Utc>>) -> Self {
         match retry_at {
             Some(at) => Outcome::Retry { error, at },
             None => Outcome::GaveUp {
@@ -108,7 +84,7 @@ impl<'a> Outcome<'a> {
 /// still undelivered and leased under `lease`: every statement here is
 /// conditional on both, so a worker whose lease ran out (and whose row
 /// another worker has claimed since) changes nothing. Clears the lease.
-pub(crate) async fn finish_outbox<DB: Db>(
+async fn finish_outbox<DB: Db>(
     mut tx: Tx<DB>,
     id: OutboxId,
     lease: LeaseId,
@@ -161,21 +137,70 @@ pub(crate) async fn finish_outbox<DB: Db>(
     tx.commit().await.map_err(store_error)
 }
 
-/// Deletes up to `limit` rows delivered before `before`, or given up on
-/// before it (`due_at`, which giving up sets); one statement, each side
-/// on a partial index of its own (migration 0004). Returns how many.
-pub(crate) async fn purge_outbox<C: Conn>(
-    conn: &mut C,
-    before: DateTime<Utc>,
-    limit: u32,
-) -> Result<u64, StoreError> {
-    conn.execute(
-        "DELETE FROM outbox WHERE id IN ( \
-             SELECT id FROM outbox WHERE delivered_at < $1 \
-             UNION ALL \
-             SELECT id FROM outbox WHERE gave_up AND due_at < $1 \
-             LIMIT +$2)",
-        &[Arg::Time(before), Arg::Int(i64::from(limit))],
-    )
-    .await
+#[async_trait]
+impl<B: Backend> OutboxStore for SqlStore<B> {
+    /// Leases up to `limit` due rows until `lease_until` under a fresh
+    /// lease id, returned in every item; oldest due first. One statement,
+    /// so no transaction: a claim is one round trip.
+    async fn claim_outbox(
+        &self,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<OutboxItem>, StoreError> {
+        let lease = LeaseId::new();
+        let rows = self
+            .writer()
+            .await?
+            .fetch_all::<OutboxRow>(
+                DialectOf::<B>::CLAIM_OUTBOX,
+                &[
+                    Arg::Time(now),
+                    Arg::Time(lease_until),
+                    Arg::Int(i64::from(limit)),
+                    Arg::Id(lease.as_uuid()),
+                ],
+            )
+            .await?;
+        outbox_items(rows, lease)
+    }
+
+    async fn complete_outbox(
+        &self,
+        id: OutboxId,
+        lease: LeaseId,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let outcome = Outcome::Delivered(at);
+        finish_outbox(self.begin().await?, id, lease, outcome).await
+    }
+
+    async fn fail_outbox(
+        &self,
+        id: OutboxId,
+        lease: LeaseId,
+        error: &str,
+        failed_at: DateTime<Utc>,
+        retry_at: Option<DateTime<Utc>>,
+    ) -> Result<(), StoreError> {
+        let outcome = Outcome::failed(error, failed_at, retry_at);
+        finish_outbox(self.begin().await?, id, lease, outcome).await
+    }
+
+    /// Deletes up to `limit` rows delivered before `before`, or given up on
+    /// before it (`due_at`, which giving up sets); one statement, each side
+    /// on a partial index of its own (migration 0004). Returns how many.
+    async fn purge_outbox(&self, before: DateTime<Utc>, limit: u32) -> Result<u64, StoreError> {
+        self.writer()
+            .await?
+            .execute(
+                "DELETE FROM outbox WHERE id IN ( \
+                     SELECT id FROM outbox WHERE delivered_at < $1 \
+                     UNION ALL \
+                     SELECT id FROM outbox WHERE gave_up AND due_at < $1 \
+                     LIMIT +$2)",
+                &[Arg::Time(before), Arg::Int(i64::from(limit))],
+            )
+            .await
+    }
 }

@@ -1,9 +1,11 @@
-//! The PostgreSQL adapter: [`PgStore`] and its side of the shared seam
+//! The PostgreSQL adapter: [`PgBackend`], the pool a [`PgStore`] runs on,
+//! opened by [`PgStore::connect`], and its side of the shared seam
 //! (`crate::common`: where transactions and connections come from, how
 //! values are bound, the statements only PostgreSQL writes so, such as row
-//! locks). The ports themselves are written once, in `crate::common`. Native
-//! types throughout (UUID, TIMESTAMPTZ, DATE, NUMERIC, JSONB); several
-//! portal processes may share one database.
+//! locks). The ports themselves are written once, in `crate::common`, for
+//! [`SqlStore`] on either backend. Native types throughout (UUID,
+//! TIMESTAMPTZ, DATE, NUMERIC, JSONB); several portal processes may share
+//! one database.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -18,7 +20,7 @@ use crate::common::dashboard::{
     recent_communications, tickets_order, unpaid_invoices,
 };
 use crate::common::identity::session_context_sql;
-use crate::common::{Backend, Dialect, impl_conn};
+use crate::common::{Backend, Dialect, SqlStore, impl_conn};
 use crate::error::{backend, store_error};
 
 /// Connections per store when [`PgStore::connect`] makes the pool.
@@ -29,7 +31,8 @@ const MAX_CONNECTIONS: u32 = 10;
 /// load balancers (about four minutes and up).
 const PING_IF_IDLE_FOR: std::time::Duration = std::time::Duration::from_secs(30);
 
-/// The store on PostgreSQL. Cheap to clone (the pool is shared).
+/// The store on PostgreSQL. Every store port, as [`SqlStore`] implements
+/// them; cheap to clone (the pool is shared).
 ///
 /// ```no_run
 /// # async fn run() -> Result<(), portal_core::ports::StoreError> {
@@ -39,8 +42,12 @@ const PING_IF_IDLE_FOR: std::time::Duration = std::time::Duration::from_secs(30)
 /// # Ok(())
 /// # }
 /// ```
+pub type PgStore = SqlStore<PgBackend>;
+
+/// The pool a [`PgStore`] runs on. Made by [`PgStore::connect`] and
+/// [`PgStore::from_pool`].
 #[derive(Clone, Debug)]
-pub struct PgStore {
+pub struct PgBackend {
     pool: PgPool,
 }
 
@@ -78,23 +85,25 @@ impl PgStore {
             .run(&pool)
             .await
             .map_err(backend)?;
-        Ok(Self { pool })
+        Ok(Self {
+            backend: PgBackend { pool },
+        })
     }
 
     /// The pool, for seeding and for the host's own queries.
     pub fn pool(&self) -> &PgPool {
-        &self.pool
+        &self.backend.pool
     }
 }
 
 /// Starts a transaction.
-async fn begin(store: &PgStore) -> Result<sqlx::Transaction<'static, Postgres>, StoreError> {
+async fn begin(store: &PgBackend) -> Result<sqlx::Transaction<'static, Postgres>, StoreError> {
     store.pool.begin().await.map_err(store_error)
 }
 
-/// The shared operations run on the pool, writes in transactions.
+/// Every port runs on the pool, writes in transactions.
 #[async_trait]
-impl Backend for PgStore {
+impl Backend for PgBackend {
     type Db = Postgres;
     type Reader = PoolConnection<Postgres>;
 

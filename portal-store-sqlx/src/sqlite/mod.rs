@@ -1,7 +1,9 @@
-//! The SQLite adapter: [`SqliteStore`] and its side of the shared seam
-//! (`crate::common`: where transactions and connections come from, how
-//! values are bound, the statements only SQLite writes so). The ports
-//! themselves are written once, in `crate::common`.
+//! The SQLite adapter: [`SqliteBackend`], the connections a
+//! [`SqliteStore`] runs on, opened by [`SqliteStore::connect`], and its
+//! side of the shared seam (`crate::common`: where transactions and
+//! connections come from, how values are bound, the statements only SQLite
+//! writes so). The ports themselves are written once, in `crate::common`,
+//! for [`SqlStore`] on either backend.
 //!
 //! SQLite allows one writer at a time. A transaction that reads and then
 //! writes, begun while another connection writes, fails with `SQLITE_BUSY`
@@ -38,7 +40,7 @@ use crate::common::dashboard::{
     recent_communications, tickets_order, unpaid_invoices,
 };
 use crate::common::identity::session_context_sql;
-use crate::common::{Backend, Dialect, impl_conn};
+use crate::common::{Backend, Dialect, SqlStore, impl_conn};
 use crate::error::{backend, store_error};
 use crate::rows::micros;
 
@@ -52,7 +54,8 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 const READER_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The store on SQLite: a file next to the host, or memory for tests and
-/// demos. Cheap to clone (the pools are shared).
+/// demos. Every store port, as [`SqlStore`] implements them; cheap to clone
+/// (the pools are shared).
 ///
 /// ```no_run
 /// # async fn run() -> Result<(), portal_core::ports::StoreError> {
@@ -62,8 +65,13 @@ const READER_TIMEOUT: Duration = Duration::from_secs(30);
 /// # Ok(())
 /// # }
 /// ```
+pub type SqliteStore = SqlStore<SqliteBackend>;
+
+/// The connections a [`SqliteStore`] runs on: one writer, so read-then-write
+/// transactions never meet `SQLITE_BUSY`, and a pool of readers beside it.
+/// Made by [`SqliteStore::connect`] and [`SqliteStore::in_memory`].
 #[derive(Clone, Debug)]
-pub struct SqliteStore {
+pub struct SqliteBackend {
     /// Reads.
     read: Readers,
     /// Writes: one connection, so writers queue here instead of failing.
@@ -120,8 +128,10 @@ impl SqliteStore {
                 .map_err(|(_, error)| backend(format!("adding a reader: {error}")))?;
         }
         Ok(Self {
-            read: Readers::Kept(read),
-            write,
+            backend: SqliteBackend {
+                read: Readers::Kept(read),
+                write,
+            },
         })
     }
 
@@ -144,8 +154,10 @@ impl SqliteStore {
             .map_err(store_error)?;
         migrate(&pool).await?;
         Ok(Self {
-            read: Readers::Writer,
-            write: pool,
+            backend: SqliteBackend {
+                read: Readers::Writer,
+                write: pool,
+            },
         })
     }
 
@@ -167,14 +179,14 @@ impl SqliteStore {
     /// # }
     /// ```
     pub async fn page_cache_is_shared(&self) -> Result<bool, StoreError> {
-        page_cache_is_shared(&self.write).await
+        page_cache_is_shared(&self.backend.write).await
     }
 
     /// The writer pool (one connection). Use it for anything that writes,
     /// such as seeding a benchmark, so writes queue instead of failing with
     /// `SQLITE_BUSY`; see the crate docs for how values are encoded.
     pub fn pool(&self) -> &SqlitePool {
-        &self.write
+        &self.backend.write
     }
 }
 
@@ -243,7 +255,7 @@ async fn migrate(pool: &SqlitePool) -> Result<(), StoreError> {
 }
 
 /// Starts a write transaction holding the write lock from the start.
-async fn begin(store: &SqliteStore) -> Result<sqlx::Transaction<'static, Sqlite>, StoreError> {
+async fn begin(store: &SqliteBackend) -> Result<sqlx::Transaction<'static, Sqlite>, StoreError> {
     store
         .write
         .begin_with("BEGIN IMMEDIATE")
@@ -251,10 +263,10 @@ async fn begin(store: &SqliteStore) -> Result<sqlx::Transaction<'static, Sqlite>
         .map_err(store_error)
 }
 
-/// The shared operations run on the writer for writes, in `BEGIN
-/// IMMEDIATE` transactions, and on the reader pool for reads.
+/// Every port runs its writes on the writer, in `BEGIN IMMEDIATE`
+/// transactions, and its reads on the reader pool.
 #[async_trait]
-impl Backend for SqliteStore {
+impl Backend for SqliteBackend {
     type Db = Sqlite;
     type Reader = SqliteReader;
 

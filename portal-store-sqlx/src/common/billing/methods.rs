@@ -1,34 +1,29 @@
-//! Cards on file and the autopay consent. Every write first locks the
-//! account ([`crate::common::Dialect::LOCK_ACCOUNT`]), so the rules that
-//! span rows (one default, the first card is the default, one active
-//! consent, no removing the card autopay uses) hold when two writes for
-//! one account meet.
+//! Cards on file ([`PaymentMethodStore`]). Every write here and in
+//! [`super::autopay`] first locks the account
+//! ([`Dialect::LOCK_ACCOUNT`](crate::common::Dialect::LOCK_ACCOUNT)), so
+//! the rules that span rows (one default, the first card is the default,
+//! one active consent, no removing the card autopay uses) hold when two
+//! writes for one account meet.
 //! Removed methods stay as rows (consents and payments name them) without
 //! their gateway token.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use portal_core::access::AccountScope;
-use portal_core::billing::{AutopayConsent, PaymentMethod};
+use portal_core::billing::PaymentMethod;
 use portal_core::outbox::OutboxMessage;
-use portal_core::ports::StoreError;
-use portal_core::shared::{ContactId, PaymentMethodId, TenantId};
+use portal_core::ports::{PaymentMethodStore, StoreError};
+use portal_core::shared::PaymentMethodId;
 use uuid::Uuid;
 
 use super::Owner;
 use crate::common::outbox::enqueue;
-use crate::common::{Arg, Conn, Db, Tx};
+use crate::common::{Arg, Backend, Conn, SqlStore};
 use crate::error::store_error;
-use crate::rows::billing::{ConsentRow, MethodRow};
-
-/// The columns [`ConsentRow`] reads.
-macro_rules! consent_columns {
-    () => {
-        "id, account_id, method_id, contact_id, terms, consented_at, withdrawn_at, withdrawn_by"
-    };
-}
+use crate::rows::billing::MethodRow;
 
 /// Locks the account's row; `NotFound` when it is not the tenant's.
-async fn lock_account<C: Conn>(conn: &mut C, owner: Owner) -> Result<(), StoreError> {
+pub(super) async fn lock_account<C: Conn>(conn: &mut C, owner: Owner) -> Result<(), StoreError> {
     conn.fetch_optional::<(Uuid,)>(
         C::LOCK_ACCOUNT,
         &[Arg::Id(owner.tenant), Arg::Id(owner.account)],
@@ -38,13 +33,14 @@ async fn lock_account<C: Conn>(conn: &mut C, owner: Owner) -> Result<(), StoreEr
     .ok_or(StoreError::NotFound)
 }
 
-fn owner(scope: &AccountScope) -> Owner {
+/// The scope's tenant and account.
+pub(super) fn owner(scope: &AccountScope) -> Owner {
     Owner::new(scope.tenant(), scope.account())
 }
 
 /// Whether the account's method on file is its default; `NotFound` when
 /// the account has no such method on file.
-async fn live_method<C: Conn>(
+pub(super) async fn live_method<C: Conn>(
     conn: &mut C,
     owner: Owner,
     id: PaymentMethodId,
@@ -74,281 +70,155 @@ async fn clear_default<C: Conn>(conn: &mut C, owner: Owner) -> Result<(), StoreE
     .map(drop)
 }
 
-/// The account's methods on file, the default first, then newest.
-pub(crate) async fn payment_methods<C: Conn>(
-    conn: &mut C,
-    scope: &AccountScope,
-) -> Result<Vec<PaymentMethod>, StoreError> {
-    conn.fetch_all::<MethodRow>(
-        "SELECT id, account_id, gateway_token, brand, last4, exp_month, exp_year, is_default, \
-             added_by, added_at \
-         FROM payment_methods \
-         WHERE tenant_id = $1 AND account_id = $2 AND removed_at IS NULL \
-         ORDER BY is_default DESC, added_at DESC, id DESC",
-        &[
-            Arg::Id(scope.tenant().as_uuid()),
-            Arg::Id(scope.account().as_uuid()),
-        ],
-    )
-    .await?
-    .into_iter()
-    .map(PaymentMethod::try_from)
-    .collect()
-}
-
-/// Puts a method on file for the scope's account; it is the default when
-/// asked or when it is the account's first.
-pub(crate) async fn add_payment_method<DB: Db>(
-    mut tx: Tx<DB>,
-    scope: &AccountScope,
-    method: &PaymentMethod,
-    messages: &[OutboxMessage],
-) -> Result<(), StoreError> {
-    let conn = &mut *tx;
-    let owner = owner(scope);
-    lock_account(conn, owner).await?;
-    let (on_file,) = conn
-        .fetch_optional::<(i64,)>(
-            "SELECT COUNT(*) FROM payment_methods \
-             WHERE tenant_id = $1 AND account_id = $2 AND removed_at IS NULL",
-            &[Arg::Id(owner.tenant), Arg::Id(owner.account)],
-        )
-        .await?
-        .unwrap_or((0,));
-    let is_default = method.is_default || on_file == 0;
-    if is_default {
-        clear_default(conn, owner).await?;
-    }
-    conn.execute(
-        "INSERT INTO payment_methods (id, tenant_id, account_id, gateway_token, brand, last4, \
-             exp_month, exp_year, is_default, added_by, added_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-        &[
-            Arg::Id(method.id.as_uuid()),
-            Arg::Id(owner.tenant),
-            Arg::Id(owner.account),
-            Arg::Text(&method.gateway_token),
-            Arg::Text(&method.brand),
-            Arg::Text(&method.last4),
-            Arg::OptInt(method.exp_month.map(i64::from)),
-            Arg::OptInt(method.exp_year.map(i64::from)),
-            Arg::Bool(is_default),
-            Arg::OptId(method.added_by.map(|contact| contact.as_uuid())),
-            Arg::Time(method.added_at),
-        ],
-    )
-    .await?;
-    enqueue(conn, scope.tenant(), messages).await?;
-    tx.commit().await.map_err(store_error)
-}
-
-/// Removes a method unless the active consent uses it; the newest
-/// remaining one inherits the default.
-pub(crate) async fn remove_payment_method<DB: Db>(
-    mut tx: Tx<DB>,
-    scope: &AccountScope,
-    id: PaymentMethodId,
-    at: DateTime<Utc>,
-    messages: &[OutboxMessage],
-) -> Result<(), StoreError> {
-    let conn = &mut *tx;
-    let owner = owner(scope);
-    lock_account(conn, owner).await?;
-    let was_default = live_method(conn, owner, id).await?;
-    let args = [
-        Arg::Id(owner.tenant),
-        Arg::Id(owner.account),
-        Arg::Id(id.as_uuid()),
-    ];
-    let in_use = conn
-        .fetch_optional::<(Uuid,)>(
-            "SELECT id FROM autopay_consents \
-             WHERE tenant_id = $1 AND account_id = $2 AND method_id = $3 \
-               AND withdrawn_at IS NULL",
-            &args,
-        )
-        .await?;
-    if in_use.is_some() {
-        return Err(StoreError::Conflict(
-            "autopay uses this payment method; withdraw it or choose another first".into(),
-        ));
-    }
-    // The port gives no time; the stamp only records when it went.
-    conn.execute(
-        "UPDATE payment_methods SET removed_at = $4, is_default = FALSE, gateway_token = '' \
-         WHERE tenant_id = $1 AND account_id = $2 AND id = $3",
-        &[args[0], args[1], args[2], Arg::Time(at)],
-    )
-    .await?;
-    if was_default {
-        conn.execute(
-            "UPDATE payment_methods SET is_default = TRUE WHERE id = ( \
-                 SELECT id FROM payment_methods \
-                 WHERE tenant_id = $1 AND account_id = $2 AND removed_at IS NULL \
-                 ORDER BY added_at DESC, id DESC LIMIT 1)",
-            &args[..2],
-        )
-        .await?;
-    }
-    enqueue(conn, scope.tenant(), messages).await?;
-    tx.commit().await.map_err(store_error)
-}
-
-/// Makes a method the account's default.
-pub(crate) async fn set_default_payment_method<DB: Db>(
-    mut tx: Tx<DB>,
-    scope: &AccountScope,
-    id: PaymentMethodId,
-    messages: &[OutboxMessage],
-) -> Result<(), StoreError> {
-    let conn = &mut *tx;
-    let owner = owner(scope);
-    lock_account(conn, owner).await?;
-    live_method(conn, owner, id).await?;
-    clear_default(conn, owner).await?;
-    conn.execute(
-        "UPDATE payment_methods SET is_default = TRUE \
-         WHERE tenant_id = $1 AND account_id = $2 AND id = $3",
-        &[
-            Arg::Id(owner.tenant),
-            Arg::Id(owner.account),
-            Arg::Id(id.as_uuid()),
-        ],
-    )
-    .await?;
-    enqueue(conn, scope.tenant(), messages).await?;
-    tx.commit().await.map_err(store_error)
-}
-
-/// The account's active consent.
-pub(crate) async fn autopay<C: Conn>(
-    conn: &mut C,
-    scope: &AccountScope,
-) -> Result<Option<AutopayConsent>, StoreError> {
-    let row = conn
-        .fetch_optional::<ConsentRow>(
-            concat!(
-                "SELECT ",
-                consent_columns!(),
-                " FROM autopay_consents \
-                 WHERE tenant_id = $1 AND account_id = $2 AND withdrawn_at IS NULL"
-            ),
+#[async_trait]
+impl<B: Backend> PaymentMethodStore for SqlStore<B> {
+    /// The account's methods on file, the default first, then newest.
+    async fn payment_methods(
+        &self,
+        scope: &AccountScope,
+    ) -> Result<Vec<PaymentMethod>, StoreError> {
+        let conn = &mut *self.reader().await?;
+        conn.fetch_all::<MethodRow>(
+            "SELECT id, account_id, gateway_token, brand, last4, exp_month, exp_year, is_default, \
+                 added_by, added_at \
+             FROM payment_methods \
+             WHERE tenant_id = $1 AND account_id = $2 AND removed_at IS NULL \
+             ORDER BY is_default DESC, added_at DESC, id DESC",
             &[
                 Arg::Id(scope.tenant().as_uuid()),
                 Arg::Id(scope.account().as_uuid()),
             ],
         )
-        .await?;
-    Ok(row.map(AutopayConsent::from))
-}
-
-/// The tenant's active consents with something due by `today`.
-pub(crate) async fn autopay_due<C: Conn>(
-    conn: &mut C,
-    tenant: TenantId,
-    today: NaiveDate,
-    limit: u32,
-) -> Result<Vec<AutopayConsent>, StoreError> {
-    let rows = conn
-        .fetch_all::<ConsentRow>(
-            concat!(
-                "SELECT ",
-                consent_columns!(),
-                " FROM autopay_consents c \
-                 WHERE c.tenant_id = $1 AND c.withdrawn_at IS NULL \
-                   AND EXISTS (SELECT 1 FROM invoices i \
-                       WHERE i.tenant_id = c.tenant_id AND i.account_id = c.account_id \
-                         AND i.status IN ('open', 'partially_paid') AND i.due_on <= $2 \
-                         AND i.total_minor - i.paid_minor - i.pending_minor > 0) \
-                 ORDER BY c.consented_at, c.id \
-                 LIMIT $3"
-            ),
-            &[
-                Arg::Id(tenant.as_uuid()),
-                Arg::Date(today),
-                Arg::Int(i64::from(limit)),
-            ],
-        )
-        .await?;
-    Ok(rows.into_iter().map(AutopayConsent::from).collect())
-}
-
-/// Records a consent, withdrawing the active one (by the same contact, at
-/// the same time) first. The consenting contact must be the tenant's.
-pub(crate) async fn enrol_autopay<DB: Db>(
-    mut tx: Tx<DB>,
-    scope: &AccountScope,
-    consent: &AutopayConsent,
-    messages: &[OutboxMessage],
-) -> Result<(), StoreError> {
-    let conn = &mut *tx;
-    let owner = owner(scope);
-    lock_account(conn, owner).await?;
-    live_method(conn, owner, consent.method).await?;
-    withdraw(conn, owner, consent.contact, consent.consented_at).await?;
-    let inserted = conn
-        .execute(
-            "INSERT INTO autopay_consents \
-                 (id, tenant_id, account_id, method_id, contact_id, terms, consented_at) \
-             SELECT $1, c.tenant_id, $3, $4, c.id, $6, $7 \
-             FROM contacts c WHERE c.tenant_id = $2 AND c.id = $5",
-            &[
-                Arg::Id(consent.id.as_uuid()),
-                Arg::Id(owner.tenant),
-                Arg::Id(owner.account),
-                Arg::Id(consent.method.as_uuid()),
-                Arg::Id(consent.contact.as_uuid()),
-                Arg::Text(&consent.terms),
-                Arg::Time(consent.consented_at),
-            ],
-        )
-        .await?;
-    if inserted == 0 {
-        return Err(StoreError::NotFound);
-    }
-    enqueue(conn, scope.tenant(), messages).await?;
-    tx.commit().await.map_err(store_error)
-}
-
-/// Withdraws the active consent, if any, returning it as withdrawn.
-async fn withdraw<C: Conn>(
-    conn: &mut C,
-    owner: Owner,
-    by: ContactId,
-    at: DateTime<Utc>,
-) -> Result<Option<AutopayConsent>, StoreError> {
-    let row = conn
-        .fetch_optional::<ConsentRow>(
-            concat!(
-                "UPDATE autopay_consents SET withdrawn_at = $3, withdrawn_by = $4 \
-                 WHERE tenant_id = $1 AND account_id = $2 AND withdrawn_at IS NULL \
-                 RETURNING ",
-                consent_columns!()
-            ),
-            &[
-                Arg::Id(owner.tenant),
-                Arg::Id(owner.account),
-                Arg::Time(at),
-                Arg::Id(by.as_uuid()),
-            ],
-        )
-        .await?;
-    Ok(row.map(AutopayConsent::from))
-}
-
-/// Withdraws the active consent; `NotFound` when there is none.
-pub(crate) async fn withdraw_autopay<DB: Db>(
-    mut tx: Tx<DB>,
-    scope: &AccountScope,
-    by: ContactId,
-    at: DateTime<Utc>,
-    messages: &[OutboxMessage],
-) -> Result<AutopayConsent, StoreError> {
-    let conn = &mut *tx;
-    let consent = withdraw(conn, owner(scope), by, at)
         .await?
-        .ok_or(StoreError::NotFound)?;
-    enqueue(conn, scope.tenant(), messages).await?;
-    tx.commit().await.map_err(store_error)?;
-    Ok(consent)
+        .into_iter()
+        .map(PaymentMethod::try_from)
+        .collect()
+    }
+
+    /// Puts a method on file for the scope's account; it is the default when
+    /// asked or when it is the account's first.
+    async fn add_payment_method(
+        &self,
+        scope: &AccountScope,
+        method: &PaymentMethod,
+        messages: &[OutboxMessage],
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        let conn = &mut *tx;
+        let owner = owner(scope);
+        lock_account(conn, owner).await?;
+        let (on_file,) = conn
+            .fetch_optional::<(i64,)>(
+                "SELECT COUNT(*) FROM payment_methods \
+                 WHERE tenant_id = $1 AND account_id = $2 AND removed_at IS NULL",
+                &[Arg::Id(owner.tenant), Arg::Id(owner.account)],
+            )
+            .await?
+            .unwrap_or((0,));
+        let is_default = method.is_default || on_file == 0;
+        if is_default {
+            clear_default(conn, owner).await?;
+        }
+        conn.execute(
+            "INSERT INTO payment_methods (id, tenant_id, account_id, gateway_token, brand, last4, \
+                 exp_month, exp_year, is_default, added_by, added_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+            &[
+                Arg::Id(method.id.as_uuid()),
+                Arg::Id(owner.tenant),
+                Arg::Id(owner.account),
+                Arg::Text(&method.gateway_token),
+                Arg::Text(&method.brand),
+                Arg::Text(&method.last4),
+                Arg::OptInt(method.exp_month.map(i64::from)),
+                Arg::OptInt(method.exp_year.map(i64::from)),
+                Arg::Bool(is_default),
+                Arg::OptId(method.added_by.map(|contact| contact.as_uuid())),
+                Arg::Time(method.added_at),
+            ],
+        )
+        .await?;
+        enqueue(conn, scope.tenant(), messages).await?;
+        tx.commit().await.map_err(store_error)
+    }
+
+    /// Removes a method unless the active consent uses it; the newest
+    /// remaining one inherits the default.
+    async fn remove_payment_method(
+        &self,
+        scope: &AccountScope,
+        id: PaymentMethodId,
+        at: DateTime<Utc>,
+        messages: &[OutboxMessage],
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        let conn = &mut *tx;
+        let owner = owner(scope);
+        lock_account(conn, owner).await?;
+        let was_default = live_method(conn, owner, id).await?;
+        let args = [
+            Arg::Id(owner.tenant),
+            Arg::Id(owner.account),
+            Arg::Id(id.as_uuid()),
+        ];
+        let in_use = conn
+            .fetch_optional::<(Uuid,)>(
+                "SELECT id FROM autopay_consents \
+                 WHERE tenant_id = $1 AND account_id = $2 AND method_id = $3 \
+                   AND withdrawn_at IS NULL",
+                &args,
+            )
+            .await?;
+        if in_use.is_some() {
+            return Err(StoreError::Conflict(
+                "autopay uses this payment method; withdraw it or choose another first".into(),
+            ));
+        }
+        // The port gives no time; the stamp only records when it went.
+        conn.execute(
+            "UPDATE payment_methods SET removed_at = $4, is_default = FALSE, gateway_token = '' \
+             WHERE tenant_id = $1 AND account_id = $2 AND id = $3",
+            &[args[0], args[1], args[2], Arg::Time(at)],
+        )
+        .await?;
+        if was_default {
+            conn.execute(
+                "UPDATE payment_methods SET is_default = TRUE WHERE id = ( \
+                     SELECT id FROM payment_methods \
+                     WHERE tenant_id = $1 AND account_id = $2 AND removed_at IS NULL \
+                     ORDER BY added_at DESC, id DESC LIMIT 1)",
+                &args[..2],
+            )
+            .await?;
+        }
+        enqueue(conn, scope.tenant(), messages).await?;
+        tx.commit().await.map_err(store_error)
+    }
+
+    /// Makes a method the account's default.
+    async fn set_default_payment_method(
+        &self,
+        scope: &AccountScope,
+        id: PaymentMethodId,
+        messages: &[OutboxMessage],
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        let conn = &mut *tx;
+        let owner = owner(scope);
+        lock_account(conn, owner).await?;
+        live_method(conn, owner, id).await?;
+        clear_default(conn, owner).await?;
+        conn.execute(
+            "UPDATE payment_methods SET is_default = TRUE \
+             WHERE tenant_id = $1 AND account_id = $2 AND id = $3",
+            &[
+                Arg::Id(owner.tenant),
+                Arg::Id(owner.account),
+                Arg::Id(id.as_uuid()),
+            ],
+        )
+        .await?;
+        enqueue(conn, scope.tenant(), messages).await?;
+        tx.commit().await.map_err(store_error)
+    }
 }

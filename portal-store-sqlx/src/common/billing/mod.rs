@@ -1,6 +1,11 @@
-//! The billing port on either database: invoices (`invoices`), payments,
-//! credits and statements (`payments`, `statements`), cards on file and
-//! autopay (`methods`).
+//! Billing on either database, one file per port: invoices
+//! ([`invoices`]: `InvoiceStore`), payments and credits ([`payments`]:
+//! `PaymentStore`), the summary and statements ([`ledger`]:
+//! `LedgerStore`), cards on file ([`methods`]: `PaymentMethodStore`) and
+//! the autopay consent ([`autopay`]: `AutopayStore`). What several of them
+//! share is here: the columns rows read, the invoice status rule, and the
+//! money moves (taking what an invoice has payable, holding a payment's
+//! shares, writing allocation rows).
 //!
 //! Money is whole minor units in SQL (see the 0003 migration), so every
 //! money move is an integer conditional update that checks and writes in
@@ -30,24 +35,13 @@
 //! databases) hides the parameter from that check (`sqlite3ExprIsInteger`
 //! looks through `+` without the parse context that marks it).
 
+mod autopay;
 mod invoices;
+mod ledger;
 mod methods;
 mod payments;
-mod statements;
 
-pub(crate) use invoices::{
-    invoice, invoice_by_external_id, invoice_pdf, invoices, unpaid_invoices, upsert_invoice,
-    void_invoice,
-};
-pub(crate) use methods::{
-    add_payment_method, autopay, autopay_due, enrol_autopay, payment_methods,
-    remove_payment_method, set_default_payment_method, withdraw_autopay,
-};
-pub(crate) use payments::{
-    apply_credit, begin_payment, payment, payment_attempt, payments, pending_payments,
-    record_external_payment, settle_payment, tenant_payment,
-};
-pub(crate) use statements::{account_summary, statement_parts, summary_columns};
+pub(crate) use ledger::summary_columns;
 
 use chrono::{DateTime, Utc};
 use portal_core::ports::StoreError;
@@ -128,7 +122,7 @@ fn positive_minor(currency: Currency, amount: Decimal) -> Result<i64, StoreError
 
 /// The tenant's currency (its settings), for port calls that carry none.
 async fn tenant_currency<C: Conn>(conn: &mut C, tenant: TenantId) -> Result<Currency, StoreError> {
-    let tenant = tenancy::tenant(conn, tenant)
+    let tenant = tenancy::tenant_by_id(conn, tenant)
         .await?
         .ok_or(StoreError::NotFound)?;
     Ok(tenant.settings.currency())

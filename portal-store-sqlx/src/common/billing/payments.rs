@@ -1,7 +1,9 @@
-//! Payments and credits: the portal's hold-then-settle payments with their
-//! idempotency keys, the host's external payments, applying account
-//! credit, and the reads (a payment, a page of them, the pending ones).
+//! Payments and credits ([`PaymentStore`]): the portal's hold-then-settle
+//! payments with their idempotency keys, the host's external payments,
+//! applying account credit, and the reads (a payment, a page of them, the
+//! pending ones).
 
+use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use portal_core::access::AccountScope;
 use portal_core::billing::{
@@ -9,7 +11,7 @@ use portal_core::billing::{
     PaymentStart, PaymentStatus, Settlement,
 };
 use portal_core::outbox::OutboxMessage;
-use portal_core::ports::StoreError;
+use portal_core::ports::{PaymentStore, StoreError};
 use portal_core::shared::{Page, PageRequest, PaymentId, TenantId};
 use uuid::Uuid;
 
@@ -18,7 +20,7 @@ use super::{
     tenant_currency,
 };
 use crate::common::outbox::enqueue;
-use crate::common::{Arg, Conn, Db, Dialect, Tx};
+use crate::common::{Arg, Backend, Conn, Dialect, DialectOf, SqlStore};
 use crate::error::{backend, store_error};
 use crate::rows::billing::{
     AllocationRow, CreditRow, PaymentListRow, PaymentRow, SettledRow, payment_details,
@@ -50,39 +52,10 @@ async fn detail<C: Conn>(conn: &mut C, row: PaymentRow) -> Result<PaymentDetail,
         .ok_or_else(|| backend("a payment went missing while reading it"))
 }
 
-/// The tenant's payment with this id.
-async fn tenant_payment_row<C: Conn>(
-    conn: &mut C,
-    tenant: Uuid,
-    id: Uuid,
-) -> Result<Option<PaymentRow>, StoreError> {
-    conn.fetch_optional::<PaymentRow>(
-        concat!(
-            "SELECT ",
-            payment_columns!(),
-            " FROM payments WHERE tenant_id = $1 AND id = $2"
-        ),
-        &[Arg::Id(tenant), Arg::Id(id)],
-    )
-    .await
-}
-
 /// A payment of the tenant by id, with its allocations.
-pub(crate) async fn tenant_payment<C: Conn>(
+async fn tenant_payment_detail<C: Conn>(
     conn: &mut C,
     tenant: TenantId,
-    id: PaymentId,
-) -> Result<Option<PaymentDetail>, StoreError> {
-    match tenant_payment_row(conn, tenant.as_uuid(), id.as_uuid()).await? {
-        Some(row) => detail(conn, row).await.map(Some),
-        None => Ok(None),
-    }
-}
-
-/// A payment of the account by id, with its allocations.
-pub(crate) async fn payment<C: Conn>(
-    conn: &mut C,
-    scope: &AccountScope,
     id: PaymentId,
 ) -> Result<Option<PaymentDetail>, StoreError> {
     let row = conn
@@ -90,107 +63,15 @@ pub(crate) async fn payment<C: Conn>(
             concat!(
                 "SELECT ",
                 payment_columns!(),
-                " FROM payments WHERE tenant_id = $1 AND account_id = $2 AND id = $3"
+                " FROM payments WHERE tenant_id = $1 AND id = $2"
             ),
-            &[
-                Arg::Id(scope.tenant().as_uuid()),
-                Arg::Id(scope.account().as_uuid()),
-                Arg::Id(id.as_uuid()),
-            ],
+            &[Arg::Id(tenant.as_uuid()), Arg::Id(id.as_uuid())],
         )
         .await?;
     match row {
         Some(row) => detail(conn, row).await.map(Some),
         None => Ok(None),
     }
-}
-
-/// One page of the account's payments, newest first, and the allocations
-/// of the whole page in one more query (the page's own subquery picks the
-/// payments, so no list of ids is sent).
-pub(crate) async fn payments<C: Conn>(
-    conn: &mut C,
-    scope: &AccountScope,
-    page: PageRequest,
-) -> Result<Page<PaymentDetail>, StoreError> {
-    let args = [
-        Arg::Id(scope.tenant().as_uuid()),
-        Arg::Id(scope.account().as_uuid()),
-        Arg::Int(i64::from(page.per_page())),
-        Arg::Int(i64::try_from(page.offset()).map_err(backend)?),
-    ];
-    let rows = conn
-        .fetch_all::<PaymentListRow>(
-            concat!(
-                "SELECT ",
-                payment_columns!(),
-                ", COUNT(*) OVER () AS full_count \
-                 FROM payments WHERE tenant_id = $1 AND account_id = $2 \
-                 ORDER BY received_at DESC, id DESC LIMIT +$3 OFFSET $4"
-            ),
-            &args,
-        )
-        .await?;
-    let total = match rows.first() {
-        Some(row) => row.full_count,
-        None if page.offset() == 0 => 0,
-        None => conn
-            .fetch_optional::<(i64,)>(
-                "SELECT COUNT(*) FROM payments WHERE tenant_id = $1 AND account_id = $2",
-                &args[..2],
-            )
-            .await?
-            .map_or(0, |(count,)| count),
-    };
-    let allocations = if rows.is_empty() {
-        Vec::new()
-    } else {
-        conn.fetch_all::<AllocationRow>(
-            allocation_sql!(
-                "a.tenant_id = $1 AND a.account_id = $2 AND a.payment_id IN ( \
-                     SELECT id FROM payments WHERE tenant_id = $1 AND account_id = $2 \
-                     ORDER BY received_at DESC, id DESC LIMIT +$3 OFFSET $4)"
-            ),
-            &args,
-        )
-        .await?
-    };
-    let items = payment_details(
-        rows.into_iter().map(|row| row.payment).collect(),
-        allocations,
-    )?;
-    Ok(Page {
-        items,
-        total: u64::try_from(total).unwrap_or(0),
-        page: page.page(),
-        per_page: page.per_page(),
-    })
-}
-
-/// The tenant's payments pending since before `before`, oldest first.
-pub(crate) async fn pending_payments<C: Conn>(
-    conn: &mut C,
-    tenant: TenantId,
-    before: DateTime<Utc>,
-    limit: u32,
-) -> Result<Vec<Payment>, StoreError> {
-    conn.fetch_all::<PaymentRow>(
-        concat!(
-            "SELECT ",
-            payment_columns!(),
-            " FROM payments WHERE tenant_id = $1 AND status = 'pending' AND received_at < $2 \
-             ORDER BY received_at, id LIMIT +$3"
-        ),
-        &[
-            Arg::Id(tenant.as_uuid()),
-            Arg::Time(before),
-            Arg::Int(i64::from(limit)),
-        ],
-    )
-    .await?
-    .into_iter()
-    .map(Payment::try_from)
-    .collect()
 }
 
 /// Allocations in minor units, in invoice id order (the lock order), and
@@ -213,86 +94,6 @@ fn shares(
         ));
     }
     Ok(shares)
-}
-
-/// Starts a portal payment: claims the idempotency key by inserting the
-/// pending payment (`ON CONFLICT DO NOTHING` on the key's unique index, so
-/// of two concurrent starts with one key exactly one inserts and the other
-/// waits for it and then finds it), then holds each share on its invoice.
-/// A key already there is answered from its payment and writes nothing.
-pub(crate) async fn begin_payment<DB: Db>(
-    mut tx: Tx<DB>,
-    scope: &AccountScope,
-    intent: &PaymentIntent,
-) -> Result<PaymentStart, StoreError> {
-    let conn = &mut *tx;
-    let owner = Owner::new(scope.tenant(), scope.account());
-    let currency = intent.currency;
-    let amount = positive_minor(currency, intent.amount)?;
-    let holds = shares(
-        currency,
-        intent
-            .allocations
-            .iter()
-            .map(|allocation| (allocation.invoice.as_uuid(), allocation.amount)),
-        amount,
-    )?;
-    let payment = intent.id.as_uuid();
-    let inserted = conn
-        .execute(
-            "INSERT INTO payments (id, tenant_id, account_id, kind, source, status, currency, \
-                 amount_minor, method_id, method_label, idempotency_key, fingerprint, \
-                 contact_id, received_at) \
-             SELECT $1, a.tenant_id, a.id, 'payment', $4, 'pending', $5, $6, $7, $8, $9, $10, \
-                 $11, $12 \
-             FROM accounts a WHERE a.tenant_id = $2 AND a.id = $3 \
-             ON CONFLICT (tenant_id, account_id, idempotency_key) DO NOTHING",
-            &[
-                Arg::Id(payment),
-                Arg::Id(owner.tenant),
-                Arg::Id(owner.account),
-                Arg::Text(intent.source.as_str()),
-                Arg::Text(currency.as_str()),
-                Arg::Int(amount),
-                Arg::OptId(intent.method.map(|method| method.as_uuid())),
-                Arg::OptText(intent.method_label.as_deref()),
-                Arg::Text(intent.idempotency_key.as_str()),
-                Arg::Text(&intent.fingerprint),
-                Arg::OptId(intent.contact.map(|contact| contact.as_uuid())),
-                Arg::Time(intent.at),
-            ],
-        )
-        .await?;
-    if inserted == 0 {
-        // Nothing was written; dropping the transaction rolls it back.
-        return earlier_attempt(conn, owner, &intent.idempotency_key, &intent.fingerprint)
-            .await?
-            .ok_or(StoreError::NotFound);
-    }
-    // One hold per invoice (shares of one invoice summed), then the rows.
-    let mut per_invoice: Vec<(Uuid, i64)> = Vec::with_capacity(holds.len());
-    for &(invoice, share) in &holds {
-        match per_invoice.last_mut() {
-            Some((last, sum)) if *last == invoice => *sum += share,
-            _ => per_invoice.push((invoice, share)),
-        }
-    }
-    hold_shares(conn, owner, &per_invoice, intent.at).await?;
-    insert_allocations(conn, owner, payment, &holds, Share::Held, intent.at).await?;
-    tx.commit().await.map_err(store_error)?;
-    Ok(PaymentStart::Started)
-}
-
-/// The answer for a key the account used before (Stripe's rules), or
-/// `None` when it has no payment with the key.
-pub(crate) async fn payment_attempt<C: Conn>(
-    conn: &mut C,
-    scope: &AccountScope,
-    key: &IdempotencyKey,
-    fingerprint: &str,
-) -> Result<Option<PaymentStart>, StoreError> {
-    let owner = Owner::new(scope.tenant(), scope.account());
-    earlier_attempt(conn, owner, key, fingerprint).await
 }
 
 async fn earlier_attempt<C: Conn>(
@@ -407,282 +208,496 @@ const RELEASE_HOLDS: &str = concat!(
     held_sql!()
 );
 
-/// Settles a pending payment. The status change is the conditional update
-/// that decides: only a payment still pending changes, so a webhook and a
-/// reconcile racing settle it once; the loser reads it back unchanged.
-/// Then the held shares are applied (or released) on their invoices, all
-/// in one statement (locked in invoice id order on PostgreSQL), the
-/// allocation rows follow in one more, and the outbox rows in one insert:
-/// on SQLite every statement is a round trip to the writer's thread under
-/// the write lock, so a payment's writer time is its statement count.
-pub(crate) async fn settle_payment<DB: Db>(
-    mut tx: Tx<DB>,
-    tenant: TenantId,
-    id: PaymentId,
-    settlement: &Settlement,
-    at: DateTime<Utc>,
-    messages: &[OutboxMessage],
-) -> Result<PaymentDetail, StoreError> {
-    let conn = &mut *tx;
-    let (tenant_id, payment) = (tenant.as_uuid(), id.as_uuid());
-    let (status, reference, message) = match settlement {
-        Settlement::Succeeded { reference } => ("succeeded", Some(reference.as_str()), None),
-        Settlement::Failed { message } => ("failed", None, Some(message.as_str())),
-    };
-    let succeeded = matches!(settlement, Settlement::Succeeded { .. });
-    let args = [
-        Arg::Id(tenant_id),
-        Arg::Id(payment),
-        Arg::Text(status),
-        Arg::OptText(reference),
-        Arg::OptText(message),
-        Arg::Time(at),
-    ];
-    // The settled row comes back from the update (no read afterwards),
-    // with how many invoices the payment holds on.
-    let settled = conn
-        .fetch_optional::<SettledRow>(
-            if succeeded {
-                SETTLE_SUCCEEDED
-            } else {
-                SETTLE_FAILED
-            },
-            &args,
-        )
-        .await?;
-    let Some(settled) = settled else {
-        // A success for a payment already failed (a gateway answered late):
-        // the money was taken, its holds are long released, so it becomes
-        // account credit. Conditional on "failed", so it happens once.
-        let late = match reference {
-            Some(reference) => {
-                conn.execute(
-                    "UPDATE payments SET status = 'succeeded', gateway_reference = $3, \
-                         failure_message = NULL, settled_at = $4 \
-                     WHERE tenant_id = $1 AND id = $2 AND status = 'failed'",
+#[async_trait]
+impl<B: Backend> PaymentStore for SqlStore<B> {
+    /// Records a payment or credit the host took, applied at once. The
+    /// external id's unique index makes it idempotent under concurrency too:
+    /// the insert does nothing when the id is known, and the known one is
+    /// returned.
+    async fn record_external_payment(
+        &self,
+        tenant: TenantId,
+        id: PaymentId,
+        payment: &ExternalPayment,
+        messages: &[OutboxMessage],
+    ) -> Result<PaymentDetail, StoreError> {
+        let mut tx = self.begin().await?;
+        let conn = &mut *tx;
+        let owner = Owner::new(tenant, payment.account);
+        let currency = payment.currency;
+        let amount = positive_minor(currency, payment.amount)?;
+        let applied = shares(
+            currency,
+            payment
+                .applied_to
+                .iter()
+                .map(|(invoice, share)| (invoice.as_uuid(), *share)),
+            amount,
+        )?;
+        let applied_sum: i64 = applied.iter().map(|(_, share)| share).sum();
+        let inserted = conn
+            .execute(
+                "INSERT INTO payments (id, tenant_id, account_id, kind, source, status, currency, \
+                     amount_minor, applied_minor, method_label, external_id, memo, received_at, \
+                     settled_at) \
+                 SELECT $1, a.tenant_id, a.id, $4, 'host', 'succeeded', $5, $6, $7, $8, $9, $10, \
+                     $11, $11 \
+                 FROM accounts a WHERE a.tenant_id = $2 AND a.id = $3 \
+                 ON CONFLICT (tenant_id, external_id) DO NOTHING",
+                &[
+                    Arg::Id(id.as_uuid()),
+                    Arg::Id(owner.tenant),
+                    Arg::Id(owner.account),
+                    Arg::Text(payment.kind.as_str()),
+                    Arg::Text(currency.as_str()),
+                    Arg::Int(amount),
+                    Arg::Int(applied_sum),
+                    Arg::OptText(payment.method_label.as_deref()),
+                    Arg::Text(payment.external_id.as_str()),
+                    Arg::OptText(payment.memo.as_deref()),
+                    Arg::Time(payment.received_at),
+                ],
+            )
+            .await?;
+        if inserted == 0 {
+            let known = conn
+                .fetch_optional::<PaymentRow>(
+                    concat!(
+                        "SELECT ",
+                        payment_columns!(),
+                        " FROM payments WHERE tenant_id = $1 AND external_id = $2"
+                    ),
                     &[
-                        Arg::Id(tenant_id),
-                        Arg::Id(payment),
-                        Arg::Text(reference),
-                        Arg::Time(at),
+                        Arg::Id(owner.tenant),
+                        Arg::Text(payment.external_id.as_str()),
                     ],
                 )
                 .await?
-            }
-            None => 0,
-        };
-        if late == 1 {
-            enqueue(conn, tenant, messages).await?;
-            let detail = tenant_payment(conn, tenant, id).await?;
-            tx.commit().await.map_err(store_error)?;
-            return detail.ok_or(StoreError::NotFound);
+                // Not a known id, so the account was not the tenant's.
+                .ok_or(StoreError::NotFound)?;
+            return detail(conn, known).await;
         }
-        return tenant_payment(conn, tenant, id)
+        // Applied when received: statements then never show it as credit
+        // before it paid the invoices it was taken for.
+        let at = payment.received_at;
+        for &(invoice, share) in &applied {
+            take_payable(conn, owner, invoice, share, at).await?;
+        }
+        insert_allocations(conn, owner, id.as_uuid(), &applied, Share::Applied, at).await?;
+        enqueue(conn, tenant, messages).await?;
+        let recorded = tenant_payment_detail(conn, tenant, id)
             .await?
-            .ok_or(StoreError::NotFound);
-    };
-    // All held invoices in one statement each way (the amounts summed per
-    // invoice from the payment's held rows), locked first in id order on
-    // PostgreSQL, after the payment row as everywhere.
-    let args = [Arg::Id(tenant_id), Arg::Id(payment), Arg::Time(at)];
-    if <DB::Connection as Dialect>::ROW_LOCKS {
-        conn.execute(
-            concat!(
-                "SELECT id FROM invoices WHERE ",
-                held_invoices_sql!(),
-                " ORDER BY id FOR NO KEY UPDATE"
-            ),
-            &args[..2],
-        )
-        .await?;
+            .ok_or_else(|| backend("the recorded payment is not there"))?;
+        tx.commit().await.map_err(store_error)?;
+        Ok(recorded)
     }
-    let moved = conn
-        .execute(
-            if succeeded {
-                APPLY_HOLDS
-            } else {
-                RELEASE_HOLDS
-            },
-            &args,
-        )
-        .await?;
-    if i64::try_from(moved).ok() != Some(settled.held_invoices) {
-        return Err(backend(format!(
-            "the invoices no longer hold what payment {payment} held on them"
-        )));
-    }
-    conn.execute(
-        if succeeded {
-            "UPDATE allocations SET state = 'applied', applied_at = $2 \
-             WHERE payment_id = $1 AND state = 'held'"
-        } else {
-            "UPDATE allocations SET state = 'released', released_at = $2 \
-             WHERE payment_id = $1 AND state = 'held'"
-        },
-        &[Arg::Id(payment), Arg::Time(at)],
-    )
-    .await?;
-    enqueue(conn, tenant, messages).await?;
-    let settled = detail(conn, settled.payment).await?;
-    tx.commit().await.map_err(store_error)?;
-    Ok(settled)
-}
 
-/// Records a payment or credit the host took, applied at once. The
-/// external id's unique index makes it idempotent under concurrency too:
-/// the insert does nothing when the id is known, and the known one is
-/// returned.
-pub(crate) async fn record_external_payment<DB: Db>(
-    mut tx: Tx<DB>,
-    tenant: TenantId,
-    id: PaymentId,
-    payment: &ExternalPayment,
-    messages: &[OutboxMessage],
-) -> Result<PaymentDetail, StoreError> {
-    let conn = &mut *tx;
-    let owner = Owner::new(tenant, payment.account);
-    let currency = payment.currency;
-    let amount = positive_minor(currency, payment.amount)?;
-    let applied = shares(
-        currency,
-        payment
-            .applied_to
-            .iter()
-            .map(|(invoice, share)| (invoice.as_uuid(), *share)),
-        amount,
-    )?;
-    let applied_sum: i64 = applied.iter().map(|(_, share)| share).sum();
-    let inserted = conn
-        .execute(
-            "INSERT INTO payments (id, tenant_id, account_id, kind, source, status, currency, \
-                 amount_minor, applied_minor, method_label, external_id, memo, received_at, \
-                 settled_at) \
-             SELECT $1, a.tenant_id, a.id, $4, 'host', 'succeeded', $5, $6, $7, $8, $9, $10, \
-                 $11, $11 \
-             FROM accounts a WHERE a.tenant_id = $2 AND a.id = $3 \
-             ON CONFLICT (tenant_id, external_id) DO NOTHING",
-            &[
-                Arg::Id(id.as_uuid()),
-                Arg::Id(owner.tenant),
-                Arg::Id(owner.account),
-                Arg::Text(payment.kind.as_str()),
-                Arg::Text(currency.as_str()),
-                Arg::Int(amount),
-                Arg::Int(applied_sum),
-                Arg::OptText(payment.method_label.as_deref()),
-                Arg::Text(payment.external_id.as_str()),
-                Arg::OptText(payment.memo.as_deref()),
-                Arg::Time(payment.received_at),
-            ],
-        )
-        .await?;
-    if inserted == 0 {
-        let known = conn
+    /// One page of the account's payments, newest first, and the allocations
+    /// of the whole page in one more query (the page's own subquery picks the
+    /// payments, so no list of ids is sent).
+    async fn payments(
+        &self,
+        scope: &AccountScope,
+        page: PageRequest,
+    ) -> Result<Page<PaymentDetail>, StoreError> {
+        let conn = &mut *self.reader().await?;
+        let args = [
+            Arg::Id(scope.tenant().as_uuid()),
+            Arg::Id(scope.account().as_uuid()),
+            Arg::Int(i64::from(page.per_page())),
+            Arg::Int(i64::try_from(page.offset()).map_err(backend)?),
+        ];
+        let rows = conn
+            .fetch_all::<PaymentListRow>(
+                concat!(
+                    "SELECT ",
+                    payment_columns!(),
+                    ", COUNT(*) OVER () AS full_count \
+                     FROM payments WHERE tenant_id = $1 AND account_id = $2 \
+                     ORDER BY received_at DESC, id DESC LIMIT +$3 OFFSET $4"
+                ),
+                &args,
+            )
+            .await?;
+        let total = match rows.first() {
+            Some(row) => row.full_count,
+            None if page.offset() == 0 => 0,
+            None => conn
+                .fetch_optional::<(i64,)>(
+                    "SELECT COUNT(*) FROM payments WHERE tenant_id = $1 AND account_id = $2",
+                    &args[..2],
+                )
+                .await?
+                .map_or(0, |(count,)| count),
+        };
+        let allocations = if rows.is_empty() {
+            Vec::new()
+        } else {
+            conn.fetch_all::<AllocationRow>(
+                allocation_sql!(
+                    "a.tenant_id = $1 AND a.account_id = $2 AND a.payment_id IN ( \
+                         SELECT id FROM payments WHERE tenant_id = $1 AND account_id = $2 \
+                         ORDER BY received_at DESC, id DESC LIMIT +$3 OFFSET $4)"
+                ),
+                &args,
+            )
+            .await?
+        };
+        let items = payment_details(
+            rows.into_iter().map(|row| row.payment).collect(),
+            allocations,
+        )?;
+        Ok(Page {
+            items,
+            total: u64::try_from(total).unwrap_or(0),
+            page: page.page(),
+            per_page: page.per_page(),
+        })
+    }
+
+    /// A payment of the account by id, with its allocations.
+    async fn payment(
+        &self,
+        scope: &AccountScope,
+        id: PaymentId,
+    ) -> Result<Option<PaymentDetail>, StoreError> {
+        let conn = &mut *self.reader().await?;
+        let row = conn
             .fetch_optional::<PaymentRow>(
                 concat!(
                     "SELECT ",
                     payment_columns!(),
-                    " FROM payments WHERE tenant_id = $1 AND external_id = $2"
+                    " FROM payments WHERE tenant_id = $1 AND account_id = $2 AND id = $3"
                 ),
                 &[
-                    Arg::Id(owner.tenant),
-                    Arg::Text(payment.external_id.as_str()),
+                    Arg::Id(scope.tenant().as_uuid()),
+                    Arg::Id(scope.account().as_uuid()),
+                    Arg::Id(id.as_uuid()),
                 ],
             )
-            .await?
-            // Not a known id, so the account was not the tenant's.
-            .ok_or(StoreError::NotFound)?;
-        return detail(conn, known).await;
+            .await?;
+        match row {
+            Some(row) => detail(conn, row).await.map(Some),
+            None => Ok(None),
+        }
     }
-    // Applied when received: statements then never show it as credit
-    // before it paid the invoices it was taken for.
-    let at = payment.received_at;
-    for &(invoice, share) in &applied {
-        take_payable(conn, owner, invoice, share, at).await?;
-    }
-    insert_allocations(conn, owner, id.as_uuid(), &applied, Share::Applied, at).await?;
-    enqueue(conn, tenant, messages).await?;
-    let recorded = tenant_payment(conn, tenant, id)
-        .await?
-        .ok_or_else(|| backend("the recorded payment is not there"))?;
-    tx.commit().await.map_err(store_error)?;
-    Ok(recorded)
-}
 
-/// Applies account credit: first each invoice takes its share (invoice id
-/// order), then the credit is taken from the account's unapplied payments
-/// and credits, oldest first, read under their row locks (id order).
-pub(crate) async fn apply_credit<DB: Db>(
-    mut tx: Tx<DB>,
-    scope: &AccountScope,
-    allocations: &[Allocation],
-    at: DateTime<Utc>,
-    messages: &[OutboxMessage],
-) -> Result<(), StoreError> {
-    let conn = &mut *tx;
-    let owner = Owner::new(scope.tenant(), scope.account());
-    let currency = tenant_currency(conn, scope.tenant()).await?;
-    let wanted = shares(
-        currency,
-        allocations
-            .iter()
-            .map(|allocation| (allocation.invoice.as_uuid(), allocation.amount)),
-        i64::MAX,
-    )?;
-    for &(invoice, share) in &wanted {
-        take_payable(conn, owner, invoice, share, at).await?;
+    /// The answer for a key the account used before (Stripe's rules), or
+    /// `None` when it has no payment with the key.
+    async fn payment_attempt(
+        &self,
+        scope: &AccountScope,
+        key: &IdempotencyKey,
+        fingerprint: &str,
+    ) -> Result<Option<PaymentStart>, StoreError> {
+        let conn = &mut *self.reader().await?;
+        let owner = Owner::new(scope.tenant(), scope.account());
+        earlier_attempt(conn, owner, key, fingerprint).await
     }
-    let mut sources = conn
-        .fetch_all::<CreditRow>(
-            <DB::Connection as Dialect>::LOCK_CREDIT_SOURCES,
-            &[Arg::Id(owner.tenant), Arg::Id(owner.account)],
+
+    /// Starts a portal payment: claims the idempotency key by inserting the
+    /// pending payment (`ON CONFLICT DO NOTHING` on the key's unique index, so
+    /// of two concurrent starts with one key exactly one inserts and the other
+    /// waits for it and then finds it), then holds each share on its invoice.
+    /// A key already there is answered from its payment and writes nothing.
+    async fn begin_payment(
+        &self,
+        scope: &AccountScope,
+        intent: &PaymentIntent,
+    ) -> Result<PaymentStart, StoreError> {
+        let mut tx = self.begin().await?;
+        let conn = &mut *tx;
+        let owner = Owner::new(scope.tenant(), scope.account());
+        let currency = intent.currency;
+        let amount = positive_minor(currency, intent.amount)?;
+        let holds = shares(
+            currency,
+            intent
+                .allocations
+                .iter()
+                .map(|allocation| (allocation.invoice.as_uuid(), allocation.amount)),
+            amount,
+        )?;
+        let payment = intent.id.as_uuid();
+        let inserted = conn
+            .execute(
+                "INSERT INTO payments (id, tenant_id, account_id, kind, source, status, currency, \
+                     amount_minor, method_id, method_label, idempotency_key, fingerprint, \
+                     contact_id, received_at) \
+                 SELECT $1, a.tenant_id, a.id, 'payment', $4, 'pending', $5, $6, $7, $8, $9, $10, \
+                     $11, $12 \
+                 FROM accounts a WHERE a.tenant_id = $2 AND a.id = $3 \
+                 ON CONFLICT (tenant_id, account_id, idempotency_key) DO NOTHING",
+                &[
+                    Arg::Id(payment),
+                    Arg::Id(owner.tenant),
+                    Arg::Id(owner.account),
+                    Arg::Text(intent.source.as_str()),
+                    Arg::Text(currency.as_str()),
+                    Arg::Int(amount),
+                    Arg::OptId(intent.method.map(|method| method.as_uuid())),
+                    Arg::OptText(intent.method_label.as_deref()),
+                    Arg::Text(intent.idempotency_key.as_str()),
+                    Arg::Text(&intent.fingerprint),
+                    Arg::OptId(intent.contact.map(|contact| contact.as_uuid())),
+                    Arg::Time(intent.at),
+                ],
+            )
+            .await?;
+        if inserted == 0 {
+            // Nothing was written; dropping the transaction rolls it back.
+            return earlier_attempt(conn, owner, &intent.idempotency_key, &intent.fingerprint)
+                .await?
+                .ok_or(StoreError::NotFound);
+        }
+        // One hold per invoice (shares of one invoice summed), then the rows.
+        let mut per_invoice: Vec<(Uuid, i64)> = Vec::with_capacity(holds.len());
+        for &(invoice, share) in &holds {
+            match per_invoice.last_mut() {
+                Some((last, sum)) if *last == invoice => *sum += share,
+                _ => per_invoice.push((invoice, share)),
+            }
+        }
+        hold_shares(conn, owner, &per_invoice, intent.at).await?;
+        insert_allocations(conn, owner, payment, &holds, Share::Held, intent.at).await?;
+        tx.commit().await.map_err(store_error)?;
+        Ok(PaymentStart::Started)
+    }
+
+    /// Settles a pending payment. The status change is the conditional update
+    /// that decides: only a payment still pending changes, so a webhook and a
+    /// reconcile racing settle it once; the loser reads it back unchanged.
+    /// Then the held shares are applied (or released) on their invoices, all
+    /// in one statement (locked in invoice id order on PostgreSQL), the
+    /// allocation rows follow in one more, and the outbox rows in one insert:
+    /// on SQLite every statement is a round trip to the writer's thread under
+    /// the write lock, so a payment's writer time is its statement count.
+    async fn settle_payment(
+        &self,
+        tenant: TenantId,
+        id: PaymentId,
+        settlement: &Settlement,
+        at: DateTime<Utc>,
+        messages: &[OutboxMessage],
+    ) -> Result<PaymentDetail, StoreError> {
+        let mut tx = self.begin().await?;
+        let conn = &mut *tx;
+        let (tenant_id, payment) = (tenant.as_uuid(), id.as_uuid());
+        let (status, reference, message) = match settlement {
+            Settlement::Succeeded { reference } => ("succeeded", Some(reference.as_str()), None),
+            Settlement::Failed { message } => ("failed", None, Some(message.as_str())),
+        };
+        let succeeded = matches!(settlement, Settlement::Succeeded { .. });
+        let args = [
+            Arg::Id(tenant_id),
+            Arg::Id(payment),
+            Arg::Text(status),
+            Arg::OptText(reference),
+            Arg::OptText(message),
+            Arg::Time(at),
+        ];
+        // The settled row comes back from the update (no read afterwards),
+        // with how many invoices the payment holds on.
+        let settled = conn
+            .fetch_optional::<SettledRow>(
+                if succeeded {
+                    SETTLE_SUCCEEDED
+                } else {
+                    SETTLE_FAILED
+                },
+                &args,
+            )
+            .await?;
+        let Some(settled) = settled else {
+            // A success for a payment already failed (a gateway answered late):
+            // the money was taken, its holds are long released, so it becomes
+            // account credit. Conditional on "failed", so it happens once.
+            let late = match reference {
+                Some(reference) => {
+                    conn.execute(
+                        "UPDATE payments SET status = 'succeeded', gateway_reference = $3, \
+                             failure_message = NULL, settled_at = $4 \
+                         WHERE tenant_id = $1 AND id = $2 AND status = 'failed'",
+                        &[
+                            Arg::Id(tenant_id),
+                            Arg::Id(payment),
+                            Arg::Text(reference),
+                            Arg::Time(at),
+                        ],
+                    )
+                    .await?
+                }
+                None => 0,
+            };
+            if late == 1 {
+                enqueue(conn, tenant, messages).await?;
+                let detail = tenant_payment_detail(conn, tenant, id).await?;
+                tx.commit().await.map_err(store_error)?;
+                return detail.ok_or(StoreError::NotFound);
+            }
+            return tenant_payment_detail(conn, tenant, id)
+                .await?
+                .ok_or(StoreError::NotFound);
+        };
+        // All held invoices in one statement each way (the amounts summed per
+        // invoice from the payment's held rows), locked first in id order on
+        // PostgreSQL, after the payment row as everywhere.
+        let args = [Arg::Id(tenant_id), Arg::Id(payment), Arg::Time(at)];
+        if DialectOf::<B>::ROW_LOCKS {
+            conn.execute(
+                concat!(
+                    "SELECT id FROM invoices WHERE ",
+                    held_invoices_sql!(),
+                    " ORDER BY id FOR NO KEY UPDATE"
+                ),
+                &args[..2],
+            )
+            .await?;
+        }
+        let moved = conn
+            .execute(
+                if succeeded {
+                    APPLY_HOLDS
+                } else {
+                    RELEASE_HOLDS
+                },
+                &args,
+            )
+            .await?;
+        if i64::try_from(moved).ok() != Some(settled.held_invoices) {
+            return Err(backend(format!(
+                "the invoices no longer hold what payment {payment} held on them"
+            )));
+        }
+        conn.execute(
+            if succeeded {
+                "UPDATE allocations SET state = 'applied', applied_at = $2 \
+                 WHERE payment_id = $1 AND state = 'held'"
+            } else {
+                "UPDATE allocations SET state = 'released', released_at = $2 \
+                 WHERE payment_id = $1 AND state = 'held'"
+            },
+            &[Arg::Id(payment), Arg::Time(at)],
         )
         .await?;
-    sources.sort_by_key(|source| (source.received_at.0, source.id));
-    let credit: i64 = sources.iter().map(|source| source.unapplied_minor).sum();
-    let needed: i64 = wanted.iter().map(|(_, share)| share).sum();
-    if credit < needed {
-        return Err(StoreError::Conflict(
-            "the account has less credit than that".into(),
-        ));
+        enqueue(conn, tenant, messages).await?;
+        let settled = detail(conn, settled.payment).await?;
+        tx.commit().await.map_err(store_error)?;
+        Ok(settled)
     }
-    // Pair invoices with sources, oldest source first.
-    let mut taken = vec![0i64; sources.len()];
-    let mut next = 0;
-    for &(invoice, share) in &wanted {
-        let mut left = share;
-        while left > 0 {
-            let available = sources[next].unapplied_minor - taken[next];
-            if available == 0 {
-                next += 1;
-                continue;
-            }
-            let piece = left.min(available);
-            let applied = [(invoice, piece)];
-            insert_allocations(conn, owner, sources[next].id, &applied, Share::Applied, at).await?;
-            taken[next] += piece;
-            left -= piece;
+
+    async fn tenant_payment(
+        &self,
+        tenant: TenantId,
+        id: PaymentId,
+    ) -> Result<Option<PaymentDetail>, StoreError> {
+        tenant_payment_detail(&mut *self.reader().await?, tenant, id).await
+    }
+
+    /// The tenant's payments pending since before `before`, oldest first.
+    async fn pending_payments(
+        &self,
+        tenant: TenantId,
+        before: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<Payment>, StoreError> {
+        let conn = &mut *self.reader().await?;
+        conn.fetch_all::<PaymentRow>(
+            concat!(
+                "SELECT ",
+                payment_columns!(),
+                " FROM payments WHERE tenant_id = $1 AND status = 'pending' AND received_at < $2 \
+                 ORDER BY received_at, id LIMIT +$3"
+            ),
+            &[
+                Arg::Id(tenant.as_uuid()),
+                Arg::Time(before),
+                Arg::Int(i64::from(limit)),
+            ],
+        )
+        .await?
+        .into_iter()
+        .map(Payment::try_from)
+        .collect()
+    }
+
+    /// Applies account credit: first each invoice takes its share (invoice id
+    /// order), then the credit is taken from the account's unapplied payments
+    /// and credits, oldest first, read under their row locks (id order).
+    async fn apply_credit(
+        &self,
+        scope: &AccountScope,
+        allocations: &[Allocation],
+        at: DateTime<Utc>,
+        messages: &[OutboxMessage],
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        let conn = &mut *tx;
+        let owner = Owner::new(scope.tenant(), scope.account());
+        let currency = tenant_currency(conn, scope.tenant()).await?;
+        let wanted = shares(
+            currency,
+            allocations
+                .iter()
+                .map(|allocation| (allocation.invoice.as_uuid(), allocation.amount)),
+            i64::MAX,
+        )?;
+        for &(invoice, share) in &wanted {
+            take_payable(conn, owner, invoice, share, at).await?;
         }
-    }
-    for (source, taken) in sources.iter().zip(taken) {
-        let args = [Arg::Id(source.id), Arg::Int(taken)];
-        if taken > 0
-            && conn
-                .execute(
-                    "UPDATE payments SET applied_minor = applied_minor + $2 \
-                     WHERE id = $1 AND applied_minor + $2 <= amount_minor",
-                    &args,
-                )
-                .await?
-                != 1
-        {
+        let mut sources = conn
+            .fetch_all::<CreditRow>(
+                DialectOf::<B>::LOCK_CREDIT_SOURCES,
+                &[Arg::Id(owner.tenant), Arg::Id(owner.account)],
+            )
+            .await?;
+        sources.sort_by_key(|source| (source.received_at.0, source.id));
+        let credit: i64 = sources.iter().map(|source| source.unapplied_minor).sum();
+        let needed: i64 = wanted.iter().map(|(_, share)| share).sum();
+        if credit < needed {
             return Err(StoreError::Conflict(
-                "the account's credit changed meanwhile; try again".into(),
+                "the account has less credit than that".into(),
             ));
         }
+        // Pair invoices with sources, oldest source first.
+        let mut taken = vec![0i64; sources.len()];
+        let mut next = 0;
+        for &(invoice, share) in &wanted {
+            let mut left = share;
+            while left > 0 {
+                let available = sources[next].unapplied_minor - taken[next];
+                if available == 0 {
+                    next += 1;
+                    continue;
+                }
+                let piece = left.min(available);
+                let applied = [(invoice, piece)];
+                insert_allocations(conn, owner, sources[next].id, &applied, Share::Applied, at)
+                    .await?;
+                taken[next] += piece;
+                left -= piece;
+            }
+        }
+        for (source, taken) in sources.iter().zip(taken) {
+            let args = [Arg::Id(source.id), Arg::Int(taken)];
+            if taken > 0
+                && conn
+                    .execute(
+                        "UPDATE payments SET applied_minor = applied_minor + $2 \
+                         WHERE id = $1 AND applied_minor + $2 <= amount_minor",
+                        &args,
+                    )
+                    .await?
+                    != 1
+            {
+                return Err(StoreError::Conflict(
+                    "the account's credit changed meanwhile; try again".into(),
+                ));
+            }
+        }
+        enqueue(conn, scope.tenant(), messages).await?;
+        tx.commit().await.map_err(store_error)
     }
-    enqueue(conn, scope.tenant(), messages).await?;
-    tx.commit().await.map_err(store_error)
 }
 
 #[cfg(test)]

@@ -1,0 +1,82 @@
+//! Identity on either database, one file per port: contacts and their
+//! memberships ([`contacts`]), credentials and the password writes
+//! ([`credentials`]), the log-in lock ([`lockouts`]), sessions
+//! ([`sessions`]) and one-time tokens ([`tokens`]). The three password
+//! writes (a change, a first password, a redeemed link) all go through
+//! [`credentials::write_password`], so their side effects (sessions ended,
+//! tokens spent, messages written) cannot drift apart.
+//!
+//! Where a write needs "this row is in this tenant", the row is inserted
+//! *from* the tenant-scoped row it depends on (`INSERT ... SELECT ... WHERE
+//! tenant_id = $1`), so the check and the write are one statement.
+//!
+//! Every write about one contact's password, tokens or sessions first locks
+//! the contact ([`lock_contact`]); see
+//! [`Dialect::LOCK_CONTACT`](super::Dialect::LOCK_CONTACT).
+
+mod contacts;
+mod credentials;
+mod lockouts;
+mod sessions;
+mod tokens;
+
+pub(crate) use sessions::session_context_sql;
+
+use chrono::{DateTime, Utc};
+use portal_core::ports::StoreError;
+use portal_core::shared::{ContactId, TenantId};
+use uuid::Uuid;
+
+use super::{Arg, Conn};
+
+/// A query of `contacts c` selecting the columns
+/// [`ContactRow`](crate::rows::ContactRow) reads, then the rest (string
+/// literals: more columns, joins, the `WHERE` clause).
+macro_rules! contact_sql {
+    ($($rest:literal),+) => {
+        concat!(
+            "SELECT c.id AS contact_id, c.tenant_id, c.external_id AS contact_external_id, \
+                 c.name AS contact_name, c.email AS contact_email, c.phone AS contact_phone, \
+                 c.enabled AS contact_enabled",
+            $($rest),+
+        )
+    };
+}
+pub(crate) use contact_sql;
+
+/// Locks the contact's row (see
+/// [`Dialect::LOCK_CONTACT`](super::Dialect::LOCK_CONTACT)); `NotFound`
+/// when the contact is not in this tenant.
+async fn lock_contact<C: Conn>(
+    conn: &mut C,
+    tenant: TenantId,
+    contact: ContactId,
+) -> Result<(), StoreError> {
+    conn.fetch_optional::<(Uuid,)>(
+        C::LOCK_CONTACT,
+        &[Arg::Id(tenant.as_uuid()), Arg::Id(contact.as_uuid())],
+    )
+    .await?
+    .map(drop)
+    .ok_or(StoreError::NotFound)
+}
+
+/// Spends all the contact's unused one-time tokens, whatever their purpose.
+async fn spend_tokens<C: Conn>(
+    conn: &mut C,
+    tenant: TenantId,
+    contact: ContactId,
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    conn.execute(
+        "UPDATE one_time_tokens SET used_at = $3 \
+         WHERE tenant_id = $1 AND contact_id = $2 AND used_at IS NULL",
+        &[
+            Arg::Id(tenant.as_uuid()),
+            Arg::Id(contact.as_uuid()),
+            Arg::Time(at),
+        ],
+    )
+    .await
+    .map(drop)
+}

@@ -1,0 +1,239 @@
+//! Sessions on either database ([`SessionStore`]): stored by the hash of
+//! their token, with idle and absolute expiry checked in SQL, and looked up
+//! with everything a request needs in one statement
+//! ([`session_context_sql`]).
+
+use async_trait::async_trait;
+use chrono::{DateTime, Duration, Utc};
+use portal_core::identity::{Session, SessionContext, TokenHash};
+use portal_core::ports::{SessionStore, StoreError};
+use portal_core::shared::{AccountId, SessionId, TenantId};
+use uuid::Uuid;
+
+use super::lock_contact;
+use crate::common::{Arg, Backend, Conn, Dialect, DialectOf, SqlStore};
+use crate::error::store_error;
+use crate::rows::SessionContextRow;
+
+/// How long used and expired one-time tokens are kept before starting a
+/// session deletes them.
+const SPENT_TOKENS_KEPT: Duration = Duration::days(1);
+
+/// The session lookup with the contact's memberships as a JSON list (the
+/// column `memberships`, written by each database its own way): every
+/// request runs it, so the account switcher costs no second statement.
+/// One indexed lookup by token hash (`$1`; `$2` tenant, `$3` now), and
+/// every reason for "no" (expired, other tenant, contact disabled,
+/// membership gone, portal off) is a condition of the same query.
+macro_rules! session_context_sql {
+    ($memberships:literal) => {
+        concat!(
+            "SELECT s.id AS session_id, s.tenant_id, s.contact_id, s.active_account_id, \
+                 s.token_hash, s.kind, s.created_at, s.last_seen_at, s.idle_expires_at, \
+                 s.absolute_expires_at, \
+                 c.external_id AS contact_external_id, c.name AS contact_name, \
+                 c.email AS contact_email, c.phone AS contact_phone, \
+                 c.enabled AS contact_enabled, \
+                 m.account_id, a.number AS account_number, a.name AS account_name, m.role, \
+                 a.portal_enabled, a.has_history, ",
+            $memberships,
+            " AS memberships \
+             FROM sessions s \
+             JOIN contacts c ON c.id = s.contact_id AND c.tenant_id = s.tenant_id \
+             JOIN memberships m ON m.contact_id = s.contact_id \
+                 AND m.account_id = s.active_account_id AND m.tenant_id = s.tenant_id \
+             JOIN accounts a ON a.id = m.account_id AND a.tenant_id = s.tenant_id \
+             WHERE s.token_hash = $1 AND s.tenant_id = $2 \
+               AND s.idle_expires_at > $3 AND s.absolute_expires_at > $3 \
+               AND c.enabled AND a.portal_enabled"
+        )
+    };
+}
+pub(crate) use session_context_sql;
+
+#[async_trait]
+impl<B: Backend> SessionStore for SqlStore<B> {
+    /// Stores the session if the contact's password hash is still the one
+    /// verified and the contact is not locked at the session's start (the
+    /// insert selects from the membership, the credential and the lockout,
+    /// so the check and the write are one statement, after the contact's
+    /// lock). Also deletes the contact's expired sessions and its one-time
+    /// tokens used or expired more than `SPENT_TOKENS_KEPT` (a day) ago, and
+    /// clears its failure count.
+    async fn start_session(
+        &self,
+        session: &Session,
+        verified_hash: &str,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        let conn = &mut *tx;
+        let tenant = Arg::Id(session.tenant.as_uuid());
+        let contact = Arg::Id(session.contact.as_uuid());
+        let account = Arg::Id(session.active_account.as_uuid());
+        let now = Arg::Time(session.created_at);
+        lock_contact(conn, session.tenant, session.contact).await?;
+        conn.execute(
+            "DELETE FROM sessions \
+             WHERE tenant_id = $1 AND contact_id = $2 \
+               AND (idle_expires_at <= $3 OR absolute_expires_at <= $3)",
+            &[tenant, contact, now],
+        )
+        .await?;
+        conn.execute(
+            "DELETE FROM one_time_tokens \
+             WHERE tenant_id = $1 AND contact_id = $2 AND (used_at < $3 OR expires_at < $3)",
+            &[
+                tenant,
+                contact,
+                Arg::Time(session.created_at - SPENT_TOKENS_KEPT),
+            ],
+        )
+        .await?;
+        let inserted = conn
+            .execute(
+                "INSERT INTO sessions (id, tenant_id, token_hash, contact_id, active_account_id, \
+                     kind, created_at, last_seen_at, idle_expires_at, absolute_expires_at) \
+                 SELECT $4, m.tenant_id, $5, m.contact_id, m.account_id, $6, $7, $8, $9, $10 \
+                 FROM memberships m \
+                 JOIN credentials cr ON cr.contact_id = m.contact_id AND cr.tenant_id = m.tenant_id \
+                 WHERE m.tenant_id = $1 AND m.contact_id = $2 AND m.account_id = $3 \
+                   AND cr.password_hash = $11 \
+                   AND NOT EXISTS ( \
+                       SELECT 1 FROM lockouts l \
+                       WHERE l.contact_id = m.contact_id AND l.locked_until > $7)",
+                &[
+                    tenant,
+                    contact,
+                    account,
+                    Arg::Id(session.id.as_uuid()),
+                    Arg::Text(session.token_hash.as_str()),
+                    Arg::Text(session.kind.as_str()),
+                    now,
+                    Arg::Time(session.last_seen_at),
+                    Arg::Time(session.idle_expires_at),
+                    Arg::Time(session.absolute_expires_at),
+                    Arg::Text(verified_hash),
+                ],
+            )
+            .await?;
+        if inserted == 0 {
+            // Only on an account the contact is a member of, in this tenant;
+            // a member whose password or lock changed is a conflict.
+            let member = conn
+                .fetch_optional::<(Uuid,)>(
+                    "SELECT account_id FROM memberships \
+                     WHERE tenant_id = $1 AND contact_id = $2 AND account_id = $3",
+                    &[tenant, contact, account],
+                )
+                .await?;
+            return Err(match member {
+                Some(_) => StoreError::Conflict("password changed or log-in locked".to_owned()),
+                None => StoreError::NotFound,
+            });
+        }
+        conn.execute(
+            "UPDATE lockouts SET failed_attempts = 0 WHERE tenant_id = $1 AND contact_id = $2",
+            &[tenant, contact],
+        )
+        .await?;
+        tx.commit().await.map_err(store_error)
+    }
+
+    /// The live session with this token hash, with its contact, active
+    /// membership and all the contact's memberships
+    /// (the database's `Dialect::SESSION_CONTEXT`).
+    async fn session_context(
+        &self,
+        tenant: TenantId,
+        token: &TokenHash,
+        now: DateTime<Utc>,
+    ) -> Result<Option<SessionContext>, StoreError> {
+        self.reader()
+            .await?
+            .fetch_optional::<SessionContextRow>(
+                DialectOf::<B>::SESSION_CONTEXT,
+                &[
+                    Arg::Text(token.as_str()),
+                    Arg::Id(tenant.as_uuid()),
+                    Arg::Time(now),
+                ],
+            )
+            .await?
+            .map(SessionContext::try_from)
+            .transpose()
+    }
+
+    /// Records use of a session. A session already past an expiry stays
+    /// dead: touching never revives it, and the idle expiry never passes
+    /// the absolute one.
+    async fn touch_session(
+        &self,
+        tenant: TenantId,
+        session: SessionId,
+        now: DateTime<Utc>,
+        idle_expires_at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.writer()
+            .await?
+            .execute(
+                "UPDATE sessions SET last_seen_at = $3, \
+                     idle_expires_at = CASE WHEN $4 < absolute_expires_at THEN $4 \
+                                            ELSE absolute_expires_at END \
+                 WHERE tenant_id = $1 AND id = $2 \
+                   AND idle_expires_at > $3 AND absolute_expires_at > $3",
+                &[
+                    Arg::Id(tenant.as_uuid()),
+                    Arg::Id(session.as_uuid()),
+                    Arg::Time(now),
+                    Arg::Time(idle_expires_at),
+                ],
+            )
+            .await
+            .map(drop)
+    }
+
+    /// Makes `account` the session's active account, if the session's
+    /// contact is a member of it and its portal is on (`NotFound`
+    /// otherwise).
+    async fn switch_account(
+        &self,
+        tenant: TenantId,
+        session: SessionId,
+        account: AccountId,
+    ) -> Result<(), StoreError> {
+        let switched = self
+            .writer()
+            .await?
+            .execute(
+                "UPDATE sessions SET active_account_id = $3 \
+                 WHERE tenant_id = $1 AND id = $2 \
+                   AND EXISTS ( \
+                       SELECT 1 FROM memberships m \
+                       JOIN accounts a ON a.id = m.account_id AND a.tenant_id = m.tenant_id \
+                       WHERE m.tenant_id = $1 AND m.contact_id = sessions.contact_id \
+                         AND m.account_id = $3 AND a.portal_enabled)",
+                &[
+                    Arg::Id(tenant.as_uuid()),
+                    Arg::Id(session.as_uuid()),
+                    Arg::Id(account.as_uuid()),
+                ],
+            )
+            .await?;
+        if switched == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    /// Ends one session.
+    async fn end_session(&self, tenant: TenantId, session: SessionId) -> Result<(), StoreError> {
+        self.writer()
+            .await?
+            .execute(
+                "DELETE FROM sessions WHERE tenant_id = $1 AND id = $2",
+                &[Arg::Id(tenant.as_uuid()), Arg::Id(session.as_uuid())],
+            )
+            .await
+            .map(drop)
+    }
+}
