@@ -16,7 +16,7 @@
 //! use portal_core::Portal;
 //! use portal_runtime::Argon2Hasher;
 //!
-//! let portal = Portal::builder(store, Arc::new(Argon2Hasher::owasp()?)).build()?;
+//! let portal = Portal::builder(store, Arc::new(Argon2Hasher::owasp()?)).build();
 //! # let _ = portal; Ok(()) }
 //! ```
 //!

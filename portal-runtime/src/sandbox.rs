@@ -101,7 +101,20 @@ struct Charge {
     outcome: ChargeOutcome,
 }
 
-/// The in-memory gateway; see the module docs for its test tokens.
+/// The in-memory gateway; see the module docs for its test tokens. It
+/// plugs into the builder like any provider's adapter:
+///
+/// ```
+/// use std::sync::Arc;
+/// use portal_core::{ports::Store, Portal};
+/// use portal_runtime::{Argon2Hasher, SandboxGateway};
+///
+/// fn wire(store: Arc<dyn Store>) -> Portal {
+///     Portal::builder(store, Arc::new(Argon2Hasher::insecure_for_tests()))
+///         .gateway(Arc::new(SandboxGateway::default()))
+///         .build()
+/// }
+/// ```
 pub struct SandboxGateway {
     webhook_secret: Vec<u8>,
     charges: Mutex<HashMap<String, Charge>>,

@@ -41,6 +41,23 @@ pub struct BillingService<'a> {
     pub(crate) portal: &'a Portal,
 }
 
+/// The customer paying in the portal, as their session knows them: the
+/// receipt goes to the contact and names the account, with no read.
+pub(crate) struct Payer<'a> {
+    contact: &'a crate::identity::Contact,
+    membership: &'a crate::identity::Membership,
+}
+
+impl Payer<'_> {
+    /// The account as receipts name it: "Ada's Bakery (1001)".
+    fn account_label(&self) -> String {
+        format!(
+            "{} ({})",
+            self.membership.account_name, self.membership.account_number
+        )
+    }
+}
+
 /// How many unpaid invoices a payment can choose from. Accounts with more
 /// pay the oldest ones first and come back for the rest.
 pub const MAX_PAYABLE_INVOICES: u32 = 500;

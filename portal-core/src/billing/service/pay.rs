@@ -12,6 +12,7 @@ use crate::billing::{
     PaymentStatus, Settlement, allocate_oldest_first, allocate_selection,
 };
 use crate::error::PortalError;
+use crate::identity::AuthContext;
 use crate::outbox::{DomainEvent, OutboxMessage};
 use crate::portal::acting_contact;
 use crate::shared::{ContactId, Currency, PaymentId, PaymentMethodId};
@@ -213,11 +214,20 @@ impl BillingService<'_> {
     /// invoices until a webhook or [`crate::HostApi::reconcile_payments`]
     /// settles it). A repeated idempotency key answers with the first
     /// payment; a key reused for something else is refused.
+    ///
+    /// It takes the session's [`AuthContext`] rather than only the actor:
+    /// the receipt's recipient and the account it names are what the
+    /// session read already, so settling reads neither again.
     pub async fn pay(
         self,
-        actor: &Actor,
+        auth: &AuthContext,
         request: PayRequest,
     ) -> Result<PaymentDetail, PortalError> {
+        let actor = &auth.actor;
+        let payer = Payer {
+            contact: &auth.contact,
+            membership: &auth.membership,
+        };
         let (tenant, scope) = self
             .portal
             .authorize(actor, Permission::PayInvoices)
@@ -321,7 +331,7 @@ impl BillingService<'_> {
             )),
         };
         let detail = self
-            .charge_and_settle(&tenant, gateway.as_ref(), &intent, token)
+            .charge_and_settle(&tenant, gateway.as_ref(), &intent, token, Some(&payer))
             .await?;
         // A card saved for this payment is kept only if it paid (or may
         // yet): one that was just declined is not one to keep on file.
@@ -353,6 +363,7 @@ impl BillingService<'_> {
         gateway: &dyn PaymentGateway,
         intent: &PaymentIntent,
         token: Result<String, GatewayError>,
+        payer: Option<&Payer<'_>>,
     ) -> Result<PaymentDetail, PortalError> {
         let charged = match token {
             Ok(token) => {
@@ -393,7 +404,7 @@ impl BillingService<'_> {
                 }
             }
         };
-        self.settle(tenant, intent.id, &settlement).await
+        self.settle(tenant, intent.id, &settlement, payer).await
     }
 
     pub(super) async fn payable_invoices(

@@ -10,6 +10,7 @@ use crate::billing::{
     PaymentIntent, PaymentSource, PaymentStart, PaymentStatus, Settlement,
 };
 use crate::error::PortalError;
+use crate::identity::Contact;
 use crate::outbox::{DomainEvent, Email, EmailKind, OutboxMessage, Receipt};
 use crate::shared::{PaymentId, TenantId};
 use crate::tenancy::{Feature, Tenant};
@@ -24,6 +25,7 @@ impl BillingService<'_> {
         tenant: &Tenant,
         id: PaymentId,
         settlement: &Settlement,
+        payer: Option<&Payer<'_>>,
     ) -> Result<PaymentDetail, PortalError> {
         let pending = self
             .portal
@@ -44,10 +46,10 @@ impl BillingService<'_> {
             tracing::warn!(payment = %id, "a failed payment succeeded late; kept as account credit");
             let mut credited = pending.clone();
             credited.allocations.clear();
-            self.settlement_messages(tenant, &credited, settlement, now)
+            self.settlement_messages(tenant, &credited, settlement, now, payer)
                 .await?
         } else {
-            self.settlement_messages(tenant, &pending, settlement, now)
+            self.settlement_messages(tenant, &pending, settlement, now, payer)
                 .await?
         };
         Ok(self
@@ -64,6 +66,7 @@ impl BillingService<'_> {
         pending: &PaymentDetail,
         settlement: &Settlement,
         now: chrono::DateTime<chrono::Utc>,
+        payer: Option<&Payer<'_>>,
     ) -> Result<Vec<OutboxMessage>, PortalError> {
         let payment = &pending.payment;
         let reference = match settlement {
@@ -84,23 +87,11 @@ impl BillingService<'_> {
             allocations: pending.allocations.clone(),
             reference: reference.clone(),
         })];
-        let contact = match payment.contact {
-            Some(contact) => {
-                self.portal
-                    .stores()
-                    .contacts
-                    .contact(tenant.id, contact)
-                    .await?
-            }
-            None => None,
+        let payer = match payer {
+            Some(payer) => Some((payer.contact.clone(), payer.account_label())),
+            None => self.read_payer(tenant, payment).await?,
         };
-        let account = self
-            .portal
-            .stores()
-            .accounts
-            .account(tenant.id, payment.account)
-            .await?;
-        if let (Some(contact), Some(account)) = (contact, account) {
+        if let Some((contact, account)) = payer {
             if let Some(to) = contact.email.clone() {
                 let allocated: Decimal = pending.allocations.iter().map(|a| a.amount).sum();
                 messages.push(OutboxMessage::Mail(Email {
@@ -110,7 +101,7 @@ impl BillingService<'_> {
                     reply_to: tenant.settings.contact.email.clone(),
                     kind: EmailKind::PaymentReceipt(Receipt {
                         payment: payment.id,
-                        account: format!("{} ({})", account.name, account.number),
+                        account,
                         amount: payment.amount,
                         currency: payment.currency,
                         method_label: payment
@@ -127,6 +118,24 @@ impl BillingService<'_> {
             }
         }
         Ok(messages)
+    }
+
+    /// Who a receipt goes to and the account it names, read for payments
+    /// made without a session (autopay, webhooks, reconciling).
+    async fn read_payer(
+        self,
+        tenant: &Tenant,
+        payment: &crate::billing::Payment,
+    ) -> Result<Option<(Contact, String)>, PortalError> {
+        let Some(contact) = payment.contact else {
+            return Ok(None);
+        };
+        let stores = self.portal.stores();
+        let contact = stores.contacts.contact(tenant.id, contact).await?;
+        let account = stores.accounts.account(tenant.id, payment.account).await?;
+        Ok(contact
+            .zip(account)
+            .map(|(contact, account)| (contact, format!("{} ({})", account.name, account.number))))
     }
 
     /// Settles every payment of `tenant` pending since before `before`
@@ -161,7 +170,7 @@ impl BillingService<'_> {
                 }
             };
             // One payment's trouble must not stall the others.
-            match self.settle(&tenant, payment.id, &settlement).await {
+            match self.settle(&tenant, payment.id, &settlement, None).await {
                 Ok(_) => settled += 1,
                 Err(error) => {
                     tracing::error!(payment = %payment.id, %error, "reconcile: settling failed");
@@ -273,7 +282,7 @@ impl BillingService<'_> {
             .await?
         {
             PaymentStart::Started => self
-                .charge_and_settle(tenant, gateway, &intent, Ok(method.gateway_token))
+                .charge_and_settle(tenant, gateway, &intent, Ok(method.gateway_token), None)
                 .await
                 .map(Some),
             // Today's charge was made (or is under way) already.
@@ -303,7 +312,7 @@ impl BillingService<'_> {
             return Ok(());
         };
         match self
-            .settle(&tenant, id, &settlement_of(event.outcome))
+            .settle(&tenant, id, &settlement_of(event.outcome), None)
             .await
         {
             Err(PortalError::NotFound) => {

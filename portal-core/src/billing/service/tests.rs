@@ -10,12 +10,12 @@ use rust_decimal::Decimal;
 use super::*;
 use crate::Stores;
 use crate::access::{ContactActor, Role, StaffActor};
-use crate::accounts::Account;
 use crate::billing::{
     ChargeOutcome, IdempotencyKey, Invoice, InvoiceStatus, MethodChoice, MockPaymentGateway,
     PayRequest, Payment, PaymentDetail, PaymentKind, PaymentSource, PaymentStart, PaymentStatus,
     Settlement,
 };
+use crate::identity::AuthContext;
 use crate::outbox::{DomainEvent, EmailKind, OutboxMessage};
 use crate::ports::{
     MockAccountStore, MockAutopayStore, MockContactStore, MockCredentialStore, MockDashboardStore,
@@ -83,6 +83,49 @@ impl Mocks {
         })
     }
 
+    /// The session the customer pays with. Its contact and membership are
+    /// what the receipt needs, so paying reads neither (the contact and
+    /// account stores have no expectations: a read would fail the test).
+    fn auth(&self, actor: Actor) -> AuthContext {
+        let now = chrono::Utc::now();
+        let contact = crate::identity::Contact {
+            id: actor.contact().unwrap_or(self.contact),
+            tenant: self.tenant.id,
+            external_id: ExternalId::parse("c").unwrap(),
+            name: "Ada".into(),
+            email: Some(EmailAddress::parse("ada@example.com").unwrap()),
+            phone: None,
+            enabled: true,
+        };
+        let membership = crate::identity::Membership {
+            account: actor.account(),
+            account_number: "1001".into(),
+            account_name: "Ada's Bakery".into(),
+            role: Role::Primary,
+            portal_enabled: true,
+            has_history: true,
+        };
+        AuthContext {
+            tenant: Arc::new(self.tenant.clone()),
+            session: crate::identity::Session {
+                id: SessionId::new(),
+                tenant: self.tenant.id,
+                contact: contact.id,
+                active_account: actor.account(),
+                token_hash: crate::identity::TokenHash::from_stored("00".into()),
+                kind: crate::identity::SessionKind::Cookie,
+                created_at: now,
+                last_seen_at: now,
+                idle_expires_at: now,
+                absolute_expires_at: now,
+            },
+            actor,
+            contact,
+            memberships: vec![membership.clone()],
+            membership,
+        }
+    }
+
     /// The account owes `invoices` (payable amounts in cents).
     fn owes(&mut self, invoices: Vec<Invoice>) {
         self.invoices
@@ -139,34 +182,6 @@ impl Mocks {
                 Ok(detail(id, account, contact, amount, status))
             },
         );
-        let tenant = self.tenant.id;
-        self.contacts.expect_contact().returning(move |_, id| {
-            Ok(Some(crate::identity::Contact {
-                id,
-                tenant,
-                external_id: ExternalId::parse("c").unwrap(),
-                name: "Ada".into(),
-                email: Some(EmailAddress::parse("ada@example.com").unwrap()),
-                phone: None,
-                enabled: true,
-            }))
-        });
-        self.accounts.expect_account().returning(move |tenant, id| {
-            Ok(Some(Account {
-                id,
-                tenant,
-                external_id: ExternalId::parse("a").unwrap(),
-                number: "1001".into(),
-                name: "Ada's Bakery".into(),
-                address: Default::default(),
-                phone: None,
-                email: None,
-                postal_code: None,
-                custom_fields: Default::default(),
-                portal_enabled: true,
-                has_history: true,
-            }))
-        });
         written
     }
 
@@ -292,12 +307,12 @@ async fn a_successful_payment_charges_once_under_the_payment_id_and_writes_recei
                 reference: "ch_1".into(),
             })
         });
-    let actor = mocks.actor();
+    let auth = mocks.auth(mocks.actor());
     let (portal, _) = mocks.portal();
 
     let paid = portal
         .billing()
-        .pay(&actor, pay_all(&[&a, &b], "tok_visa"))
+        .pay(&auth, pay_all(&[&a, &b], "tok_visa"))
         .await
         .unwrap();
 
@@ -329,12 +344,12 @@ async fn a_decline_settles_as_failed_with_the_customers_message_and_no_receipt()
             message: "Your card was declined.".into(),
         })
     });
-    let actor = mocks.actor();
+    let auth = mocks.auth(mocks.actor());
     let (portal, _) = mocks.portal();
 
     let paid = portal
         .billing()
-        .pay(&actor, pay_all(&[&a], "tok_x"))
+        .pay(&auth, pay_all(&[&a], "tok_x"))
         .await
         .unwrap();
 
@@ -369,12 +384,12 @@ async fn a_timeout_leaves_the_payment_pending_and_never_settles() {
         .expect_charge()
         .times(1)
         .returning(|_| Err(crate::billing::GatewayError::Timeout));
-    let actor = mocks.actor();
+    let auth = mocks.auth(mocks.actor());
     let (portal, _) = mocks.portal();
 
     let paid = portal
         .billing()
-        .pay(&actor, pay_all(&[&a], "tok_x"))
+        .pay(&auth, pay_all(&[&a], "tok_x"))
         .await
         .unwrap();
     assert_eq!(paid.payment.status, PaymentStatus::Pending);
@@ -400,10 +415,11 @@ async fn a_repeated_key_is_answered_from_the_first_attempt_even_once_the_invoice
         .times(1)
         .returning(move |_, _, _| Ok(Some(PaymentStart::Replay(answer.clone()))));
     let actor = mocks.actor();
+    let auth = mocks.auth(actor.clone());
     let (portal, _) = mocks.portal();
     let again = portal
         .billing()
-        .pay(&actor, pay_all(&[&a], "tok_x"))
+        .pay(&auth, pay_all(&[&a], "tok_x"))
         .await
         .unwrap();
     assert_eq!(again, first);
@@ -434,10 +450,11 @@ async fn a_concurrent_retry_that_finds_the_invoices_paid_is_answered_from_the_fi
             Ok((lookups == 2).then(|| PaymentStart::Replay(answer.clone())))
         });
     let actor = mocks.actor();
+    let auth = mocks.auth(actor.clone());
     let (portal, _) = mocks.portal();
     let again = portal
         .billing()
-        .pay(&actor, pay_all(&[&a], "tok_x"))
+        .pay(&auth, pay_all(&[&a], "tok_x"))
         .await
         .unwrap();
     assert_eq!(again, first);
@@ -472,10 +489,11 @@ async fn a_key_reused_for_other_parameters_or_still_in_flight_is_refused_without
                 .returning(move |_, _, _| Ok(Some(earlier.clone())));
         }
         let actor = mocks.actor();
+        let auth = mocks.auth(actor.clone());
         let (portal, _) = mocks.portal();
         let error = portal
             .billing()
-            .pay(&actor, pay_all(&[&a], "tok_x"))
+            .pay(&auth, pay_all(&[&a], "tok_x"))
             .await
             .unwrap_err();
         if reused {
@@ -532,8 +550,9 @@ async fn bad_requests_are_refused_before_anything_is_written_or_charged() {
         mocks.fresh_key();
         mocks.owes(vec![a.clone()]);
         let actor = mocks.actor();
+        let auth = mocks.auth(actor.clone());
         let (portal, _) = mocks.portal();
-        let error = portal.billing().pay(&actor, request).await.unwrap_err();
+        let error = portal.billing().pay(&auth, request).await.unwrap_err();
         assert!(
             matches!(&error, PortalError::InvalidInput { field: f, .. } if *f == field),
             "{field}: {error:?}"
@@ -545,13 +564,14 @@ async fn bad_requests_are_refused_before_anything_is_written_or_charged() {
     mocks.fresh_key();
     mocks.owes(vec![]);
     let actor = mocks.actor();
+    let auth = mocks.auth(actor.clone());
     let (portal, _) = mocks.portal();
     let request = PayRequest {
         prepayment: Some(usd(5_000)),
         ..pay_all(&[], "tok_x")
     };
     assert!(matches!(
-        portal.billing().pay(&actor, request).await,
+        portal.billing().pay(&auth, request).await,
         Err(PortalError::Forbidden(_))
     ));
 }
@@ -612,10 +632,11 @@ async fn staff_and_roles_without_the_permission_cannot_pay() {
         role: Role::Viewer,
         session: SessionId::new(),
     });
+    let sessions = [mocks.auth(staff), mocks.auth(viewer)];
     let (portal, _) = mocks.portal();
-    for actor in [staff, viewer] {
+    for auth in sessions {
         assert!(matches!(
-            portal.billing().pay(&actor, pay_all(&[&a], "tok_x")).await,
+            portal.billing().pay(&auth, pay_all(&[&a], "tok_x")).await,
             Err(PortalError::Forbidden(_))
         ));
     }

@@ -236,7 +236,7 @@ pub async fn create_payment(
     let detail = state
         .portal
         .billing()
-        .pay(&auth.actor, request)
+        .pay(&auth, request)
         .await
         .map_err(not_payable)?;
     Ok(payment_response(&detail))

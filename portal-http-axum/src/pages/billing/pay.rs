@@ -322,7 +322,7 @@ pub async fn submit(visit: Visit, CsrfForm(fields): CsrfForm<Vec<(String, String
         _ => {}
     }
     let paid = match pay_request(&fields) {
-        Ok(request) => visit.portal().billing().pay(visit.actor(), request).await,
+        Ok(request) => visit.portal().billing().pay(&visit.auth, request).await,
         Err(error) => Err(error),
     };
     match paid {
