@@ -258,9 +258,10 @@ impl AccountScope {
         self.account
     }
 
-    /// Makes a scope without authorising. For adapters' own tests and
-    /// benchmarks only; use cases always go through [`authorize`].
-    #[doc(hidden)]
+    /// Makes a scope without authorising, for adapters' conformance tests
+    /// (the `testing` feature, enabled only in their dev-dependencies);
+    /// use cases always go through [`authorize`].
+    #[cfg(any(test, feature = "testing"))]
     pub fn unchecked(tenant: TenantId, account: AccountId) -> Self {
         Self { tenant, account }
     }
