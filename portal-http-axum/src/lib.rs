@@ -16,15 +16,21 @@
 //! # }
 //! ```
 //!
+//! Every request gets an id, a tracing span and Prometheus metrics (see
+//! [`Metrics`] for the scrape route, which the host mounts apart from this
+//! router, and the `observability` module for the span's fields and the
+//! metric names).
+//!
 //! Map: [`config`] (resolvers, rate limits), `context` (tenant middleware),
 //! `security` (cookies, CSRF, auth extractors), `error` (problem+json),
-//! `pages` (HTML), `api` (JSON + OpenAPI).
+//! `observability` (request ids, spans, metrics), `pages` (HTML), `api` (JSON + OpenAPI).
 
 mod amount;
 mod api;
 pub mod config;
 mod context;
 mod error;
+mod observability;
 mod pages;
 mod pdf;
 mod rate_limit;
@@ -41,6 +47,7 @@ use portal_core::Portal;
 pub use api::ApiDoc;
 pub use config::{HttpConfig, RateLimit, SingleTenant, TenantByHost, TenantInPath, TenantResolver};
 pub use error::Problem;
+pub use observability::{Metrics, MetricsError, RequestId};
 
 use rate_limit::AuthLimiter;
 use security::CookieNames;
@@ -119,4 +126,9 @@ pub fn router(portal: Portal, config: HttpConfig) -> Router {
             HeaderName::from_static("cross-origin-opener-policy"),
             HeaderValue::from_static("same-origin"),
         ))
+        // Outermost, so the span and the timing cover everything above,
+        // tenant resolution and refusals included. `Router::layer` runs it
+        // per route, after routing, which is what makes the route template
+        // (`MatchedPath`) known to it.
+        .layer(middleware::from_fn(observability::observe))
 }

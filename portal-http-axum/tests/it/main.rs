@@ -14,5 +14,6 @@ mod browser_flow;
 mod hardening;
 mod harness;
 mod isolation;
+mod observability;
 mod outbox;
 mod pages;
