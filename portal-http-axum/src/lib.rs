@@ -23,7 +23,8 @@
 //!
 //! Map: [`config`] (resolvers, rate limits), `context` (tenant middleware),
 //! `security` (cookies, CSRF, auth extractors), `error` (problem+json),
-//! `observability` (request ids, spans, metrics), `pages` (HTML), `api` (JSON + OpenAPI).
+//! `observability` (request ids, spans, metrics), `pages` (HTML; their
+//! routes are declared through `route_table`), `api` (JSON + OpenAPI).
 
 mod amount;
 mod api;
@@ -34,10 +35,11 @@ mod observability;
 mod pages;
 mod pdf;
 mod rate_limit;
+mod route_table;
 mod security;
 
 use axum::Router;
-use axum::http::{HeaderName, HeaderValue, header};
+use axum::http::{HeaderName, HeaderValue, Method, header};
 use axum::middleware;
 use std::sync::Arc;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -84,10 +86,18 @@ pub fn router(portal: Portal, config: HttpConfig) -> Router {
         cookies: CookieNames::new(config.secure_cookies),
         config: Arc::new(config),
     };
-    let pages = pages::routes().layer(middleware::from_fn_with_state(
-        state.clone(),
-        security::ensure_csrf_cookie,
-    ));
+    let pages = pages::routes()
+        .into_router()
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security::ensure_csrf_cookie,
+        ))
+        // Outside the cookie layer: a forged post is refused before
+        // anything else runs.
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security::refuse_cross_origin,
+        ));
     let inner = Router::new()
         .merge(pages)
         .nest("/api/v1", api::routes())
@@ -131,4 +141,13 @@ pub fn router(portal: Portal, config: HttpConfig) -> Router {
         // per route, after routing, which is what makes the route template
         // (`MatchedPath`) known to it.
         .layer(middleware::from_fn(observability::observe))
+}
+
+/// The page routes' methods and paths, relative to the router's mount
+/// point and before any `/{tenant}` prefix (`(POST, "/billing/methods/{id}/remove")`),
+/// from the same declarations that build the router. For tests that must
+/// cover every form route; not part of the API.
+#[doc(hidden)]
+pub fn page_routes() -> Vec<(Method, &'static str)> {
+    pages::routes().into_table()
 }

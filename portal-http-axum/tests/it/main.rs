@@ -15,5 +15,6 @@ mod hardening;
 mod harness;
 mod isolation;
 mod observability;
+mod origin;
 mod outbox;
 mod pages;
