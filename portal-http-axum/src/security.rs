@@ -14,8 +14,9 @@
 //! than the portal's own is refused before any extractor runs, whatever its
 //! token. It catches what the token cannot: a token leaked to another site,
 //! or a handler that forgot [`CsrfForm`]. Requests with neither header
-//! (old browsers, privacy proxies, `Referrer-Policy: no-referrer` pages)
-//! are left to the token, as before.
+//! (old browsers, privacy proxies) are left to the token, as before.
+//! `Origin: null` is refused, which is why no page of ours may send
+//! `Referrer-Policy: no-referrer`: browsers send `null` with its forms.
 
 use axum::extract::{FromRequest, FromRequestParts, Request, State};
 use axum::http::request::Parts;
