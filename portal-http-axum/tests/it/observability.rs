@@ -65,6 +65,12 @@ async fn every_log_line_of_a_request_and_its_problem_body_carry_its_request_id()
         .with_writer(move || writer.clone())
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
+    // tracing caches each call site's interest for the whole process. While
+    // only one subscriber is registered it asks just the default of the
+    // thread that first reaches a call site, so under `cargo test` another
+    // test's thread (no subscriber) would cache "never" for a call site this
+    // request reaches later. With a second live subscriber it asks all.
+    let _second = tracing::Dispatch::new(tracing_subscriber::registry());
 
     // Wrong passwords until the contact is locked: the locking request
     // logs from inside the core as well as the router's own lines.
