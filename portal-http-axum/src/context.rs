@@ -51,6 +51,8 @@ pub async fn resolve_tenant(
         Ok(tenant) => tenant,
         Err(error) => return ApiError::from(error).into_response(),
     };
+    // The request's span (see `observability`) declared the field empty.
+    tracing::Span::current().record("tenant", tracing::field::display(&slug));
     let inner_path = parts.uri.path().to_owned();
     let original = parts
         .extensions

@@ -1,6 +1,8 @@
 //! The one place that knows how domain errors become HTTP: problem+json
 //! (RFC 9457) for the API. Pages re-render their form with the message
-//! instead (see `pages`). Internal causes are logged, never sent.
+//! instead (see `pages`). Internal causes are logged, never sent. Every
+//! problem names its request (`request_id`), so a report from a client
+//! leads to the server's log lines of that request.
 
 use axum::Json;
 use axum::http::{StatusCode, header};
@@ -10,6 +12,8 @@ use utoipa::ToSchema;
 
 use portal_core::PortalError;
 use portal_core::access::AccessError;
+
+use crate::observability::RequestId;
 
 /// An RFC 9457 problem document.
 #[derive(Debug, Serialize, ToSchema)]
@@ -26,6 +30,11 @@ pub struct Problem {
     /// The input field at fault, for invalid input.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// The id of the request that failed, as in its `x-request-id` header
+    /// and its log lines: quote it when reporting a problem.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "0b6f6c3e-3f5c-4a47-9d2e-6d1f2b9c8a71")]
+    pub request_id: Option<String>,
 }
 
 /// An error on its way to becoming a problem+json response.
@@ -128,6 +137,9 @@ impl ApiError {
             status: self.status.as_u16(),
             detail: self.detail.clone(),
             field: self.field.clone(),
+            // Errors are built far from the request; the router's
+            // middleware makes its id known to the task handling it.
+            request_id: RequestId::current().map(|id| id.to_string()),
         }
     }
 }

@@ -16,22 +16,30 @@
 //! # }
 //! ```
 //!
+//! Every request gets an id, a tracing span and Prometheus metrics (see
+//! [`Metrics`] for the scrape route, which the host mounts apart from this
+//! router, and the `observability` module for the span's fields and the
+//! metric names).
+//!
 //! Map: [`config`] (resolvers, rate limits), `context` (tenant middleware),
 //! `security` (cookies, CSRF, auth extractors), `error` (problem+json),
-//! `pages` (HTML), `api` (JSON + OpenAPI).
+//! `observability` (request ids, spans, metrics), `pages` (HTML; their
+//! routes are declared through `route_table`), `api` (JSON + OpenAPI).
 
 mod amount;
 mod api;
 pub mod config;
 mod context;
 mod error;
+mod observability;
 mod pages;
 mod pdf;
 mod rate_limit;
+mod route_table;
 mod security;
 
 use axum::Router;
-use axum::http::{HeaderName, HeaderValue, header};
+use axum::http::{HeaderName, HeaderValue, Method, header};
 use axum::middleware;
 use std::sync::Arc;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -41,6 +49,7 @@ use portal_core::Portal;
 pub use api::ApiDoc;
 pub use config::{HttpConfig, RateLimit, SingleTenant, TenantByHost, TenantInPath, TenantResolver};
 pub use error::Problem;
+pub use observability::{Metrics, MetricsError, RequestId};
 
 use rate_limit::AuthLimiter;
 use security::CookieNames;
@@ -77,10 +86,18 @@ pub fn router(portal: Portal, config: HttpConfig) -> Router {
         cookies: CookieNames::new(config.secure_cookies),
         config: Arc::new(config),
     };
-    let pages = pages::routes().layer(middleware::from_fn_with_state(
-        state.clone(),
-        security::ensure_csrf_cookie,
-    ));
+    let pages = pages::routes()
+        .into_router()
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security::ensure_csrf_cookie,
+        ))
+        // Outside the cookie layer: a forged post is refused before
+        // anything else runs.
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security::refuse_cross_origin,
+        ));
     let inner = Router::new()
         .merge(pages)
         .nest("/api/v1", api::routes())
@@ -119,4 +136,18 @@ pub fn router(portal: Portal, config: HttpConfig) -> Router {
             HeaderName::from_static("cross-origin-opener-policy"),
             HeaderValue::from_static("same-origin"),
         ))
+        // Outermost, so the span and the timing cover everything above,
+        // tenant resolution and refusals included. `Router::layer` runs it
+        // per route, after routing, which is what makes the route template
+        // (`MatchedPath`) known to it.
+        .layer(middleware::from_fn(observability::observe))
+}
+
+/// The page routes' methods and paths, relative to the router's mount
+/// point and before any `/{tenant}` prefix (`(POST, "/billing/methods/{id}/remove")`),
+/// from the same declarations that build the router. For tests that must
+/// cover every form route; not part of the API.
+#[doc(hidden)]
+pub fn page_routes() -> Vec<(Method, &'static str)> {
+    pages::routes().into_table()
 }

@@ -7,6 +7,16 @@
 //! (compared in constant time) and `Sec-Fetch-Site`, when the browser sends
 //! it, is not cross-site. The `__Host-` prefix means no subdomain can plant
 //! the cookie; SameSite=Lax is a second fence, not the only one.
+//!
+//! In front of every page handler, [`refuse_cross_origin`] is the second
+//! line: a state-changing request (anything but GET, HEAD, OPTIONS, TRACE)
+//! whose `Origin`, or without one whose `Referer`, names another origin
+//! than the portal's own is refused before any extractor runs, whatever its
+//! token. It catches what the token cannot: a token leaked to another site,
+//! or a handler that forgot [`CsrfForm`]. Requests with neither header
+//! (old browsers, privacy proxies) are left to the token, as before.
+//! `Origin: null` is refused, which is why no page of ours may send
+//! `Referrer-Policy: no-referrer`: browsers send `null` with its forms.
 
 use axum::extract::{FromRequest, FromRequestParts, Request, State};
 use axum::http::request::Parts;
@@ -17,11 +27,13 @@ use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use rand::RngCore;
 use serde::de::DeserializeOwned;
 use subtle::ConstantTimeEq;
+use url::{Host, Origin, Url};
 
 use portal_core::AuthContext;
 use portal_core::identity::RawToken;
 
 use crate::AppState;
+use crate::config::HttpConfig;
 use crate::context::RequestContext;
 use crate::error::ApiError;
 
@@ -193,6 +205,115 @@ fn is_cross_site(headers: &HeaderMap) -> bool {
         .is_some_and(|site| !matches!(site, "same-origin" | "none"))
 }
 
+/// Page middleware: refuses a state-changing request that names another
+/// origin than the portal's own (see the module docs) with the same 403
+/// page a failed CSRF token gets.
+pub async fn refuse_cross_origin(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if is_safe(request.method()) {
+        return next.run(request).await;
+    }
+    let Some(claimed) = claimed_origin(request.headers()) else {
+        // Neither header: nothing to compare; the token decides.
+        return next.run(request).await;
+    };
+    let context = request.extensions().get::<RequestContext>().cloned();
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|value| value.to_str().ok())
+        // HTTP/2 carries the host in the request target, not a header.
+        .or_else(|| {
+            request
+                .uri()
+                .authority()
+                .map(|authority| authority.as_str())
+        });
+    let tenant_base = context.as_ref().map(|context| &context.tenant.base_url);
+    if is_own_origin(&claimed, host, &state.config, tenant_base) {
+        return next.run(request).await;
+    }
+    // The origin only: a Referer's path and query may hold a token.
+    tracing::info!(
+        origin = %claimed.ascii_serialization(),
+        "cross-origin form post refused"
+    );
+    FormRejection::forbidden(&context).into_response()
+}
+
+/// Methods that must not change anything, so need no origin check.
+fn is_safe(method: &Method) -> bool {
+    matches!(
+        *method,
+        Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE
+    )
+}
+
+/// The origin the request says it comes from: `Origin`, or when absent the
+/// origin of `Referer`; `None` when it sends neither. `Origin: null` (sandboxed
+/// frames, some redirects, `file:` pages) and anything unreadable is an
+/// opaque origin, which equals no other, so it is refused.
+fn claimed_origin(headers: &HeaderMap) -> Option<Origin> {
+    let value = headers
+        .get(header::ORIGIN)
+        .or_else(|| headers.get(header::REFERER))?;
+    Some(
+        value
+            .to_str()
+            .ok()
+            .and_then(|text| Url::parse(text).ok())
+            .map_or_else(Origin::new_opaque, |url| url.origin()),
+    )
+}
+
+/// Whether `claimed` is the portal's own origin: the tenant's base URL's,
+/// or the scheme and `Host` the request was made to. The scheme is https
+/// when cookies are `Secure` (production), except on loopback hosts, which
+/// browsers treat as secure over plain http too; with plain cookies the
+/// scheme is unknown, so either is accepted (an attacker who can serve the
+/// same host and port can read plain cookies anyway).
+fn is_own_origin(
+    claimed: &Origin,
+    host: Option<&str>,
+    config: &HttpConfig,
+    tenant_base: Option<&Url>,
+) -> bool {
+    let Origin::Tuple(scheme, claimed_host, _) = claimed else {
+        return false;
+    };
+    if tenant_base.is_some_and(|base| base.origin() == *claimed) {
+        return true;
+    }
+    let scheme_fits = match scheme.as_str() {
+        "https" => true,
+        "http" => !config.secure_cookies || is_loopback(claimed_host),
+        _ => false,
+    };
+    // A Host header is an authority and nothing else; anything that would
+    // make the URL below mean something different is not ours.
+    let Some(host) = host.filter(|host| {
+        !host.is_empty()
+            && host
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-.:[]".contains(&b))
+    }) else {
+        return false;
+    };
+    scheme_fits
+        && Url::parse(&format!("{scheme}://{host}/")).is_ok_and(|own| own.origin() == *claimed)
+}
+
+fn is_loopback(host: &Host) -> bool {
+    match host {
+        Host::Domain(name) => name.eq_ignore_ascii_case("localhost"),
+        Host::Ipv4(ip) => ip.is_loopback(),
+        Host::Ipv6(ip) => ip.is_loopback(),
+    }
+}
+
 impl<T: DeserializeOwned + Send> FromRequest<AppState> for CsrfForm<T> {
     type Rejection = FormRejection;
 
@@ -309,5 +430,179 @@ pub fn check_rate(state: &AppState, context: &RequestContext) -> Result<(), ApiE
         Ok(())
     } else {
         Err(ApiError::too_many_requests())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn origin(text: &str) -> Origin {
+        Url::parse(text).unwrap().origin()
+    }
+
+    fn config(secure_cookies: bool) -> HttpConfig {
+        HttpConfig {
+            secure_cookies,
+            ..HttpConfig::single_tenant("acme")
+        }
+    }
+
+    #[test]
+    fn the_request_host_under_https_is_our_origin() {
+        let secure = config(true);
+        let ours = Some("portal.acme.test");
+        assert!(is_own_origin(
+            &origin("https://portal.acme.test"),
+            ours,
+            &secure,
+            None
+        ));
+        assert!(is_own_origin(
+            &origin("https://portal.acme.test:443"),
+            ours,
+            &secure,
+            None
+        ));
+        assert!(is_own_origin(
+            &origin("https://PORTAL.acme.test"),
+            ours,
+            &secure,
+            None
+        ));
+        assert!(is_own_origin(
+            &origin("https://portal.acme.test:8443"),
+            Some("portal.acme.test:8443"),
+            &secure,
+            None
+        ));
+    }
+
+    #[test]
+    fn another_host_port_or_scheme_is_not_our_origin() {
+        let secure = config(true);
+        let ours = Some("portal.acme.test");
+        for other in [
+            "https://evil.example",
+            "https://portal.acme.test.evil.example",
+            "https://portal.acme.test:8443",
+            // Plain http of our own host: someone on the network path.
+            "http://portal.acme.test",
+        ] {
+            assert!(
+                !is_own_origin(&origin(other), ours, &secure, None),
+                "{other}"
+            );
+        }
+        assert!(!is_own_origin(&Origin::new_opaque(), ours, &secure, None));
+        assert!(!is_own_origin(
+            &origin("https://portal.acme.test"),
+            None,
+            &secure,
+            None
+        ));
+    }
+
+    #[test]
+    fn a_host_header_that_is_more_than_an_authority_matches_nothing() {
+        let secure = config(true);
+        for host in [
+            "evil.example/x",
+            "x@evil.example",
+            "evil.example?",
+            "",
+            "a b",
+        ] {
+            assert!(
+                !is_own_origin(&origin("https://evil.example"), Some(host), &secure, None),
+                "{host}"
+            );
+        }
+    }
+
+    #[test]
+    fn loopback_over_http_is_ours_even_with_secure_cookies() {
+        let secure = config(true);
+        assert!(is_own_origin(
+            &origin("http://127.0.0.1:3000"),
+            Some("127.0.0.1:3000"),
+            &secure,
+            None
+        ));
+        assert!(is_own_origin(
+            &origin("http://localhost:3000"),
+            Some("localhost:3000"),
+            &secure,
+            None
+        ));
+        assert!(is_own_origin(
+            &origin("http://[::1]:3000"),
+            Some("[::1]:3000"),
+            &secure,
+            None
+        ));
+    }
+
+    #[test]
+    fn with_plain_cookies_either_scheme_of_our_host_is_ours() {
+        let plain = config(false);
+        let ours = Some("portal.acme.test");
+        assert!(is_own_origin(
+            &origin("http://portal.acme.test"),
+            ours,
+            &plain,
+            None
+        ));
+        assert!(is_own_origin(
+            &origin("https://portal.acme.test"),
+            ours,
+            &plain,
+            None
+        ));
+        assert!(!is_own_origin(
+            &origin("http://evil.example"),
+            ours,
+            &plain,
+            None
+        ));
+    }
+
+    #[test]
+    fn the_tenants_base_url_is_our_origin_whatever_the_host_header() {
+        let secure = config(true);
+        let base = Url::parse("https://acme.example/portal/").unwrap();
+        assert!(is_own_origin(
+            &origin("https://acme.example"),
+            Some("10.0.0.5:8080"),
+            &secure,
+            Some(&base)
+        ));
+        assert!(!is_own_origin(
+            &origin("https://evil.example"),
+            Some("10.0.0.5:8080"),
+            &secure,
+            Some(&base)
+        ));
+    }
+
+    #[test]
+    fn the_claimed_origin_is_origin_then_referer_and_null_is_opaque() {
+        let mut headers = HeaderMap::new();
+        assert!(claimed_origin(&headers).is_none());
+        headers.insert(
+            header::REFERER,
+            "https://evil.example/x?token=1".parse().unwrap(),
+        );
+        assert_eq!(
+            claimed_origin(&headers),
+            Some(origin("https://evil.example"))
+        );
+        headers.insert(header::ORIGIN, "https://portal.acme.test".parse().unwrap());
+        assert_eq!(
+            claimed_origin(&headers),
+            Some(origin("https://portal.acme.test"))
+        );
+        headers.insert(header::ORIGIN, "null".parse().unwrap());
+        assert!(!claimed_origin(&headers).unwrap().is_tuple());
     }
 }

@@ -48,6 +48,9 @@ pub async fn run_outbox(
         if busy {
             continue;
         }
+        if let Err(error) = worker.report_backlog().await {
+            tracing::warn!(%error, "outbox worker could not count the backlog");
+        }
         tokio::select! {
             _ = &mut shutdown => return,
             _ = tokio::time::sleep(interval) => {}
@@ -78,6 +81,7 @@ mod tests {
         store
             .expect_claim_outbox()
             .returning(|_, _, _| Ok(Vec::new()));
+        store.expect_outbox_backlog().returning(|| Ok(0));
         let worker = OutboxWorker::new(
             Arc::new(store),
             Arc::new(MockMailer::new()),

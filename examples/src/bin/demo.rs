@@ -3,7 +3,9 @@
 //! Starts Portal on SQLite (`demo-data/portal.db`), seeds a demo tenant,
 //! mounts the portal at `/portal`, writes mails to `demo-data/mail/` and
 //! prints the URL and demo log-ins. Listens on 127.0.0.1:3000 unless
-//! `PORTAL_ADDR` says otherwise.
+//! `PORTAL_ADDR` says otherwise, and serves Prometheus metrics on a
+//! listener of their own, `http://127.0.0.1:9464/metrics` unless
+//! `PORTAL_METRICS_ADDR` says otherwise.
 
 use anyhow::Context;
 use axum::Router;
@@ -16,7 +18,7 @@ use std::sync::Arc;
 use portal_core::Portal;
 use portal_core::outbox::NoEvents;
 use portal_examples::seed::{DEMO_LOGINS, DEMO_PASSWORD, seed_demo};
-use portal_http_axum::{HttpConfig, router};
+use portal_http_axum::{HttpConfig, Metrics, router};
 use portal_mail::FileMailer;
 use portal_runtime::{Argon2Hasher, SandboxGateway, run_outbox};
 
@@ -68,10 +70,23 @@ async fn main() -> anyhow::Result<()> {
         .await
         .with_context(|| format!("cannot listen on {addr}; set PORTAL_ADDR"))?;
 
+    // Metrics on a listener of their own: customers reach the portal's
+    // listener, only monitoring should reach this one.
+    let metrics_addr: SocketAddr = std::env::var("PORTAL_METRICS_ADDR")
+        .unwrap_or_else(|_| "127.0.0.1:9464".into())
+        .parse()
+        .context("PORTAL_METRICS_ADDR must look like 127.0.0.1:9464")?;
+    let metrics = Router::new().nest("/metrics", Metrics::install()?.router());
+    let metrics_listener = tokio::net::TcpListener::bind(metrics_addr)
+        .await
+        .with_context(|| format!("cannot listen on {metrics_addr}; set PORTAL_METRICS_ADDR"))?;
+    tokio::spawn(async move { axum::serve(metrics_listener, metrics).await });
+
     println!(
         "\nPortal demo for \"{}\" is running at {base_url}",
         tenant.settings.display_name
     );
+    println!("Prometheus metrics: http://{metrics_addr}/metrics");
     println!(
         "Mails (set-password and reset links) are written to {}/",
         mail_dir.display()

@@ -2,7 +2,8 @@
 //! else. Run with `cargo run --bin embed`.
 //!
 //! Everything the host provides: a database URL, a payment gateway, a
-//! mailer, a tenant, and a path to mount the router at.
+//! mailer, a tenant, and a path to mount the router at (and one for the
+//! metrics, if it wants them).
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -10,7 +11,7 @@ use std::sync::Arc;
 use portal_core::Portal;
 use portal_core::outbox::NoEvents;
 use portal_core::tenancy::PortalSettings;
-use portal_http_axum::{HttpConfig, router};
+use portal_http_axum::{HttpConfig, Metrics, router};
 use portal_mail::FileMailer;
 use portal_runtime::{Argon2Hasher, SandboxGateway, run_outbox};
 
@@ -46,11 +47,15 @@ async fn main() -> anyhow::Result<()> {
         .await
     });
 
-    // 4. Mount the portal in your own router.
-    let app = axum::Router::new().nest(
-        "/portal",
-        router(portal, HttpConfig::single_tenant("my-business")),
-    );
+    // 4. Mount the portal in your own router. Prometheus metrics go outside
+    //    the portal's prefix; in production put them behind your own access
+    //    control or on a listener only monitoring reaches (as the demo does).
+    let app = axum::Router::new()
+        .nest(
+            "/portal",
+            router(portal, HttpConfig::single_tenant("my-business")),
+        )
+        .nest("/metrics", Metrics::install()?.router());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:3001").await?;
     println!("portal at http://127.0.0.1:3001/portal/");
     axum::serve(

@@ -438,6 +438,17 @@ impl OutboxWorker {
         }
     }
 
+    /// Reads how many rows wait for delivery and reports it as the
+    /// `portal_outbox_backlog` gauge (a no-op unless the host installed a
+    /// metrics recorder, e.g. `portal_http_axum::Metrics`). The runner
+    /// calls it whenever the outbox runs dry.
+    pub async fn report_backlog(&self) -> Result<u64, StoreError> {
+        let backlog = self.store.outbox_backlog().await?;
+        #[allow(clippy::cast_precision_loss)] // a gauge; exact far past any real backlog
+        metrics::gauge!("portal_outbox_backlog").set(backlog as f64);
+        Ok(backlog)
+    }
+
     /// Claims up to `limit` (at most [`Self::BATCH`]) due rows and delivers
     /// them. Returns how many were delivered.
     pub async fn run_once(&self, limit: u32) -> Result<usize, StoreError> {

@@ -48,4 +48,8 @@ pub trait OutboxStore: Send + Sync {
     /// deleted. MUST leave every undelivered row that is still being
     /// retried, whatever its age.
     async fn purge_outbox(&self, before: DateTime<Utc>, limit: u32) -> Result<u64, StoreError>;
+    /// How many rows are waiting for delivery: neither delivered nor given
+    /// up on, whether due yet or being retried later (the backlog gauge).
+    /// MUST count only those, on the pending rows' index.
+    async fn outbox_backlog(&self) -> Result<u64, StoreError>;
 }

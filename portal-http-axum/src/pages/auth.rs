@@ -3,7 +3,7 @@
 //!
 //! The link's GET only shows the form; the token is spent by the POST, so
 //! mail scanners that open links do not burn them. Token pages send
-//! `Referrer-Policy: no-referrer` so the token never leaks to another site.
+//! `Referrer-Policy: same-origin` so the token never leaks to another site.
 
 use askama::Template;
 use axum::extract::{Query, State};
@@ -417,11 +417,13 @@ fn heading_for(purpose: TokenPurpose) -> &'static str {
     }
 }
 
-/// Token pages must not leak the token through the Referer header.
+/// Token pages must not leak the token through the Referer header to
+/// another site. Not `no-referrer`: under it browsers send `Origin: null`
+/// with the page's own form, which the cross-origin check refuses.
 fn without_referrer(mut response: Response) -> Response {
     response.headers_mut().insert(
         header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
+        HeaderValue::from_static("same-origin"),
     );
     response
 }

@@ -12,23 +12,21 @@ mod billing;
 mod portal;
 
 use askama::Template;
-use axum::Router;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::{get, post};
 
 use portal_core::access::{Actor, Permission, authorize};
 use portal_core::identity::Membership;
 use portal_core::tenancy::{Feature, Tenant};
 use portal_core::{AuthContext, PortalError};
 
-use crate::AppState;
 use crate::context::RequestContext;
+use crate::route_table::{PageRoutes, get, post};
 use crate::security::Csrf;
 
 /// The page routes.
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> PageRoutes {
+    PageRoutes::new()
         .route("/", get(portal::home))
         .route("/dashboard", get(portal::dashboard))
         .route("/login", get(auth::login_page).post(auth::login_submit))

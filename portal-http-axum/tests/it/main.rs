@@ -14,5 +14,7 @@ mod browser_flow;
 mod hardening;
 mod harness;
 mod isolation;
+mod observability;
+mod origin;
 mod outbox;
 mod pages;

@@ -76,7 +76,7 @@ async fn registering_by_email_mails_a_link_that_sets_the_password_once() {
     for _ in 0..2 {
         let page = browser.get(&path).await;
         assert_eq!(page.status, StatusCode::OK);
-        assert_eq!(page.headers["referrer-policy"], "no-referrer");
+        assert_eq!(page.headers["referrer-policy"], "same-origin");
         assert!(page.body.contains("Set your password"));
     }
     let token = token_in(&path);

@@ -190,6 +190,22 @@ impl<B: Backend> OutboxStore for SqlStore<B> {
     /// Deletes up to `limit` rows delivered before `before`, or given up on
     /// before it (`due_at`, which giving up sets); one statement, each side
     /// on a partial index of its own (migration 0004). Returns how many.
+    /// Counts the rows of the pending index (`outbox_pending_due_idx`,
+    /// partial on undelivered rows not given up on), so delivered rows
+    /// cost the count nothing however many accumulate.
+    async fn outbox_backlog(&self) -> Result<u64, StoreError> {
+        let (count,) = self
+            .reader()
+            .await?
+            .fetch_optional::<(i64,)>(
+                "SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL AND NOT gave_up",
+                &[],
+            )
+            .await?
+            .unwrap_or((0,));
+        Ok(u64::try_from(count).unwrap_or_default())
+    }
+
     async fn purge_outbox(&self, before: DateTime<Utc>, limit: u32) -> Result<u64, StoreError> {
         self.writer()
             .await?

@@ -27,6 +27,7 @@ conformance!(
     delivered_and_given_up_rows_keep_no_link,
     purging_deletes_only_rows_finished_before_the_cutoff,
     purging_deletes_at_most_the_limit,
+    the_backlog_counts_rows_waiting_for_delivery_and_no_others,
 );
 
 fn lease(at: DateTime<Utc>) -> DateTime<Utc> {
@@ -214,6 +215,28 @@ async fn a_row_given_up_on_is_never_claimed_again(db: TestDb) {
         .await,
         1
     );
+}
+
+async fn the_backlog_counts_rows_waiting_for_delivery_and_no_others(db: TestDb) {
+    let world = World::new(&*db, "acme").await;
+    assert_eq!(db.outbox_backlog().await.unwrap(), 0);
+    write_mails(&*db, &world, 4).await;
+    assert_eq!(db.outbox_backlog().await.unwrap(), 4);
+    let claimed = db.claim_outbox(now(), lease(now()), 3).await.unwrap();
+    // Leased rows still wait; a delivered one and one given up on do not,
+    // one being retried later does.
+    assert_eq!(db.outbox_backlog().await.unwrap(), 4);
+    db.complete_outbox(claimed[0].id, claimed[0].lease, now())
+        .await
+        .unwrap();
+    db.fail_outbox(claimed[1].id, claimed[1].lease, "550", now(), None)
+        .await
+        .unwrap();
+    let later = now() + Duration::minutes(5);
+    db.fail_outbox(claimed[2].id, claimed[2].lease, "451", now(), Some(later))
+        .await
+        .unwrap();
+    assert_eq!(db.outbox_backlog().await.unwrap(), 2);
 }
 
 async fn two_workers_never_claim_the_same_row_and_together_claim_all(db: TestDb) {

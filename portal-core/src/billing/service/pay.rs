@@ -383,6 +383,7 @@ impl BillingService<'_> {
             Ok(outcome) => settlement_of(outcome),
             Err(GatewayError::Timeout) => {
                 tracing::warn!(payment = %intent.id, "gateway timed out; payment left pending");
+                record_payment(PaymentStatus::Pending);
                 return self
                     .portal
                     .stores()
@@ -404,7 +405,9 @@ impl BillingService<'_> {
                 }
             }
         };
-        self.settle(tenant, intent.id, &settlement, payer).await
+        let detail = self.settle(tenant, intent.id, &settlement, payer).await?;
+        record_payment(detail.payment.status);
+        Ok(detail)
     }
 
     pub(super) async fn payable_invoices(
@@ -569,4 +572,15 @@ pub(super) fn check_gateway_token(token: &str) -> Result<(), PortalError> {
         ));
     }
     Ok(())
+}
+
+/// Counts a charge the gateway answered (or left pending) in the
+/// `portal_payments_total` metric, by outcome.
+fn record_payment(status: PaymentStatus) {
+    let outcome = match status {
+        PaymentStatus::Succeeded => "succeeded",
+        PaymentStatus::Failed => "failed",
+        PaymentStatus::Pending => "pending",
+    };
+    metrics::counter!("portal_payments_total", "outcome" => outcome).increment(1);
 }

@@ -159,7 +159,16 @@ impl IdentityService<'_> {
         // Failures answer after the same floor whatever their cause, so the
         // failure counter's write for a known contact cannot be timed.
         let started = Instant::now();
-        let outcome = self.attempt_log_in(tenant, &login, password, kind).await;
+        let mut locked = false;
+        let outcome = self
+            .attempt_log_in(tenant, &login, password, kind, &mut locked)
+            .await;
+        let label = match (&outcome, locked) {
+            (Ok(_), _) => "succeeded",
+            (Err(_), true) => "locked",
+            (Err(_), false) => "failed",
+        };
+        metrics::counter!("portal_logins_total", "outcome" => label).increment(1);
         if outcome.is_err() {
             pad_to_floor(started, self.portal.inner.response_floor).await;
         }
@@ -172,6 +181,7 @@ impl IdentityService<'_> {
         login: &LoginName,
         password: &SecretString,
         kind: SessionKind,
+        locked: &mut bool,
     ) -> Result<NewSession, PortalError> {
         let hasher = &self.portal.inner.hasher;
         let candidate = self
@@ -183,8 +193,8 @@ impl IdentityService<'_> {
         let now = self.portal.inner.clock.now();
         let usable = candidate.filter(|c| c.contact.enabled).and_then(|c| {
             let credential = c.credential?;
-            let locked = credential.locked_until.is_some_and(|until| until > now);
-            (!locked).then_some((c.contact, credential))
+            *locked = credential.locked_until.is_some_and(|until| until > now);
+            (!*locked).then_some((c.contact, credential))
         });
         let Some((contact, credential)) = usable else {
             hasher.verify_dummy(password).await;

@@ -11,12 +11,10 @@
 mod cards;
 mod pay;
 
-use axum::Router;
 use axum::extract::{FromRequestParts, Path, Query};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
 use chrono::{DateTime, Datelike, Days, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use serde::de::IntoDeserializer;
@@ -34,11 +32,12 @@ use super::{Layout, error_page, render};
 use crate::AppState;
 use crate::context::RequestContext;
 use crate::pdf::{self, Heading, Paper};
+use crate::route_table::{PageRoutes, get, post};
 use crate::security::{Csrf, PageUser};
 
 /// The billing routes, under the portal's prefix.
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> PageRoutes {
+    PageRoutes::new()
         .route("/billing", get(summary))
         .route("/billing/invoices", get(invoices))
         .route("/billing/invoices/{id}", get(invoice))
