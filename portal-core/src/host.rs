@@ -18,4 +18,9 @@ impl<'a> HostApi<'a> {
     pub(crate) fn new(portal: &'a Portal) -> Self {
         Self { portal }
     }
+
+    /// The store ports.
+    pub(crate) fn stores(&self) -> &'a crate::portal::Stores {
+        self.portal.stores()
+    }
 }

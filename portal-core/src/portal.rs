@@ -37,6 +37,40 @@ use crate::ports::{
 use crate::shared::{Clock, SystemClock, TenantId};
 use crate::tenancy::{Tenant, TenantSlug};
 
+/// Declares a context's service: a `Copy` handle on the [`Portal`] that its
+/// use cases are methods of, with the two things every use case reaches
+/// for (the stores, and `authorize` through the facade's tenant cache).
+macro_rules! service {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy)]
+        pub struct $name<'a> {
+            pub(crate) portal: &'a $crate::portal::Portal,
+        }
+
+        #[allow(dead_code)] // not every context authorises (identity works on sessions)
+        impl<'a> $name<'a> {
+            /// The store ports.
+            fn stores(self) -> &'a $crate::portal::Stores {
+                self.portal.stores()
+            }
+
+            /// Authorises `actor` for `permission` (see [`$crate::access::authorize`]).
+            async fn authorize(
+                self,
+                actor: &$crate::access::Actor,
+                permission: $crate::access::Permission,
+            ) -> Result<
+                (std::sync::Arc<$crate::tenancy::Tenant>, $crate::access::AccountScope),
+                $crate::PortalError,
+            > {
+                self.portal.authorize(actor, permission).await
+            }
+        }
+    };
+}
+pub(crate) use service;
+
 /// How long a tenant read from the store is reused. Settings changed by
 /// another process show up within this time; changes made through this
 /// facade show up at once.

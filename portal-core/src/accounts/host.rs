@@ -18,7 +18,6 @@ impl HostApi<'_> {
             return Err(PortalError::invalid("account", "needs a name and a number"));
         }
         Ok(self
-            .portal
             .stores()
             .accounts
             .upsert_account(tenant, account)
@@ -34,8 +33,7 @@ impl HostApi<'_> {
         enabled: bool,
     ) -> Result<(), PortalError> {
         let event = OutboxMessage::Event(DomainEvent::PortalAccessChanged { account, enabled });
-        self.portal
-            .stores()
+        self.stores()
             .accounts
             .set_portal_enabled(tenant, account, enabled, &[event])
             .await?;
@@ -67,8 +65,7 @@ impl HostApi<'_> {
             body: body.to_owned(),
             occurred_at,
         };
-        self.portal
-            .stores()
+        self.stores()
             .accounts
             .record_communication(tenant, &communication)
             .await?;

@@ -7,13 +7,11 @@ use crate::access::{Actor, Permission};
 use crate::accounts::Account;
 use crate::error::PortalError;
 use crate::outbox::{DomainEvent, OutboxMessage};
-use crate::portal::Portal;
 
-/// What a customer reads and edits of their account.
-/// Get one from the [`Portal`] facade.
-#[derive(Clone, Copy)]
-pub struct AccountService<'a> {
-    pub(crate) portal: &'a Portal,
+crate::portal::service! {
+    /// What a customer reads and edits of their account.
+    /// Get one from the [`Portal`](crate::Portal) facade.
+    AccountService
 }
 
 /// The account page: the account's details and the custom fields the tenant
@@ -35,10 +33,7 @@ impl AccountService<'_> {
         actor: &Actor,
         changes: &BTreeMap<String, String>,
     ) -> Result<AccountOverview, PortalError> {
-        let (tenant, scope) = self
-            .portal
-            .authorize(actor, Permission::EditAccount)
-            .await?;
+        let (tenant, scope) = self.authorize(actor, Permission::EditAccount).await?;
         let contact = crate::portal::acting_contact(actor)?;
         let editable = &tenant.settings.editable_custom_fields;
         let mut cleaned = BTreeMap::new();
@@ -64,8 +59,7 @@ impl AccountService<'_> {
                 contact,
                 fields: cleaned.clone(),
             });
-            self.portal
-                .stores()
+            self.stores()
                 .accounts
                 .update_custom_fields(&scope, &cleaned, &[event])
                 .await?;
@@ -75,12 +69,8 @@ impl AccountService<'_> {
 
     /// The active account's details.
     pub async fn account_overview(self, actor: &Actor) -> Result<AccountOverview, PortalError> {
-        let (tenant, scope) = self
-            .portal
-            .authorize(actor, Permission::ViewAccount)
-            .await?;
+        let (tenant, scope) = self.authorize(actor, Permission::ViewAccount).await?;
         let account = self
-            .portal
             .stores()
             .accounts
             .account(scope.tenant(), scope.account())

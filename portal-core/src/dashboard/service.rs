@@ -4,21 +4,17 @@
 use super::{Dashboard, PanelSelection};
 use crate::access::{Actor, Permission, authorize};
 use crate::error::PortalError;
-use crate::portal::Portal;
 
-/// The customer's dashboard. Get one from [`Portal::dashboard`].
-#[derive(Clone, Copy)]
-pub struct DashboardService<'a> {
-    pub(crate) portal: &'a Portal,
+crate::portal::service! {
+    /// The customer's dashboard. Get one from [`Portal::dashboard`].
+    /// Get one from the [`Portal`](crate::Portal) facade.
+    DashboardService
 }
 
 impl DashboardService<'_> {
     /// The dashboard of the actor's active account.
     pub async fn show(self, actor: &Actor) -> Result<Dashboard, PortalError> {
-        let (tenant, scope) = self
-            .portal
-            .authorize(actor, Permission::ViewDashboard)
-            .await?;
+        let (tenant, scope) = self.authorize(actor, Permission::ViewDashboard).await?;
         let features = &tenant.settings.features;
         let allowed = |permission| authorize(actor, permission, features).is_ok();
         let panels = PanelSelection {
@@ -36,7 +32,6 @@ impl DashboardService<'_> {
             .date_naive();
         let currency = tenant.settings.currency();
         Ok(self
-            .portal
             .stores()
             .dashboard
             .dashboard(&scope, panels, today, currency)

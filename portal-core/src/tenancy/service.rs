@@ -33,7 +33,7 @@ impl HostApi<'_> {
             base_url: parse_base_url(base_url)?,
             settings,
         };
-        self.portal.stores().tenants.insert_tenant(&tenant).await?;
+        self.stores().tenants.insert_tenant(&tenant).await?;
         Ok(tenant)
     }
 
@@ -52,7 +52,7 @@ impl HostApi<'_> {
             base_url: parse_base_url(base_url)?,
             settings,
         };
-        self.portal.stores().tenants.update_tenant(&tenant).await?;
+        self.stores().tenants.update_tenant(&tenant).await?;
         self.portal.forget(id);
         Ok(tenant)
     }

@@ -18,16 +18,12 @@ impl BillingService<'_> {
     /// The active account's cards on file (for paying or managing them).
     pub async fn payment_methods(self, actor: &Actor) -> Result<Vec<PaymentMethod>, PortalError> {
         let scope = match self
-            .portal
             .authorize(actor, Permission::ManagePaymentMethods)
             .await
         {
             Ok((_, scope)) => scope,
             Err(_) => {
-                let (tenant, scope) = self
-                    .portal
-                    .authorize(actor, Permission::PayInvoices)
-                    .await?;
+                let (tenant, scope) = self.authorize(actor, Permission::PayInvoices).await?;
                 if !tenant.settings.features.is_on(Feature::CardOnFile) {
                     return Ok(Vec::new());
                 }
@@ -35,7 +31,6 @@ impl BillingService<'_> {
             }
         };
         Ok(self
-            .portal
             .stores()
             .payment_methods
             .payment_methods(&scope)
@@ -50,7 +45,6 @@ impl BillingService<'_> {
         make_default: bool,
     ) -> Result<PaymentMethod, PortalError> {
         let (tenant, scope) = self
-            .portal
             .authorize(actor, Permission::ManagePaymentMethods)
             .await?;
         let contact = acting_contact(actor)?;
@@ -76,7 +70,6 @@ impl BillingService<'_> {
         id: PaymentMethodId,
     ) -> Result<(), PortalError> {
         let (_, scope) = self
-            .portal
             .authorize(actor, Permission::ManagePaymentMethods)
             .await?;
         let contact = acting_contact(actor)?;
@@ -85,8 +78,7 @@ impl BillingService<'_> {
             method: id,
             contact,
         });
-        self.portal
-            .stores()
+        self.stores()
             .payment_methods
             .remove_payment_method(&scope, id, self.portal.inner.clock.now(), &[event])
             .await
@@ -107,7 +99,6 @@ impl BillingService<'_> {
         id: PaymentMethodId,
     ) -> Result<(), PortalError> {
         let (_, scope) = self
-            .portal
             .authorize(actor, Permission::ManagePaymentMethods)
             .await?;
         let contact = acting_contact(actor)?;
@@ -116,8 +107,7 @@ impl BillingService<'_> {
             method: id,
             contact,
         });
-        self.portal
-            .stores()
+        self.stores()
             .payment_methods
             .set_default_payment_method(&scope, id, &[event])
             .await?;
@@ -129,11 +119,10 @@ impl BillingService<'_> {
         let (tenant, scope) = self.authorize_autopay(actor).await?;
         let terms = tenant.settings.autopay_terms.clone();
         Ok(AutopayStatus {
-            consent: self.portal.stores().autopay.autopay(&scope).await?,
+            consent: self.stores().autopay.autopay(&scope).await?,
             terms_digest: terms_digest(&terms),
             terms,
             methods: self
-                .portal
                 .stores()
                 .payment_methods
                 .payment_methods(&scope)
@@ -181,7 +170,7 @@ impl BillingService<'_> {
         };
         let mut events = Vec::with_capacity(2);
         // Enrolling again (another card) withdraws the active consent.
-        if let Some(replaced) = self.portal.stores().autopay.autopay(&scope).await? {
+        if let Some(replaced) = self.stores().autopay.autopay(&scope).await? {
             events.push(OutboxMessage::Event(DomainEvent::AutopayWithdrawn {
                 account: scope.account(),
                 consent: replaced.id,
@@ -194,8 +183,7 @@ impl BillingService<'_> {
             method,
             contact,
         }));
-        self.portal
-            .stores()
+        self.stores()
             .autopay
             .enrol_autopay(&scope, &consent, &events)
             .await?;
@@ -207,7 +195,6 @@ impl BillingService<'_> {
         let (_, scope) = self.authorize_autopay(actor).await?;
         let contact = acting_contact(actor)?;
         let current = self
-            .portal
             .stores()
             .autopay
             .autopay(&scope)
@@ -219,7 +206,6 @@ impl BillingService<'_> {
             contact,
         });
         Ok(self
-            .portal
             .stores()
             .autopay
             .withdraw_autopay(&scope, contact, self.portal.inner.clock.now(), &[event])
@@ -231,7 +217,6 @@ impl BillingService<'_> {
         actor: &Actor,
     ) -> Result<(Arc<Tenant>, AccountScope), PortalError> {
         let (tenant, scope) = self
-            .portal
             .authorize(actor, Permission::ManagePaymentMethods)
             .await?;
         if !tenant.settings.features.is_on(Feature::Autopay) {

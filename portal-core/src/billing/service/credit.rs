@@ -19,15 +19,11 @@ impl BillingService<'_> {
         actor: &Actor,
         chosen: &[(InvoiceId, Option<Decimal>)],
     ) -> Result<AccountSummary, PortalError> {
-        let (tenant, scope) = self
-            .portal
-            .authorize(actor, Permission::PayInvoices)
-            .await?;
+        let (tenant, scope) = self.authorize(actor, Permission::PayInvoices).await?;
         let contact = acting_contact(actor)?;
         let currency = tenant.settings.currency();
         let today = self.today(&tenant);
         let summary = self
-            .portal
             .stores()
             .ledger
             .account_summary(&scope, currency, today)
@@ -82,8 +78,7 @@ impl BillingService<'_> {
             contact,
             allocations: allocations.clone(),
         });
-        self.portal
-            .stores()
+        self.stores()
             .payments
             .apply_credit(
                 &scope,
@@ -93,7 +88,6 @@ impl BillingService<'_> {
             )
             .await?;
         Ok(self
-            .portal
             .stores()
             .ledger
             .account_summary(&scope, currency, today)

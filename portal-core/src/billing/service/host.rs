@@ -53,7 +53,6 @@ impl HostApi<'_> {
         let totals = invoice.validate(settings.currency())?;
         let now = self.portal.inner.clock.now();
         Ok(self
-            .portal
             .stores()
             .invoices
             .upsert_invoice(tenant, invoice, &totals, now)
@@ -68,7 +67,6 @@ impl HostApi<'_> {
     ) -> Result<Invoice, PortalError> {
         let now = self.portal.inner.clock.now();
         Ok(self
-            .portal
             .stores()
             .invoices
             .void_invoice(tenant, invoice, now)
@@ -134,7 +132,6 @@ impl HostApi<'_> {
             ));
         }
         Ok(self
-            .portal
             .stores()
             .payments
             .record_external_payment(tenant, PaymentId::new(), payment, &[])

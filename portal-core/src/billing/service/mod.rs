@@ -19,7 +19,6 @@ use crate::billing::{
     InvoiceQuery, PaymentDetail, PaymentGateway, PaymentMethod, Statement, StatementRange,
 };
 use crate::error::PortalError;
-use crate::portal::Portal;
 use crate::shared::{Currency, InvoiceId, Page, PageRequest, PaymentId};
 use crate::tenancy::Tenant;
 
@@ -33,12 +32,11 @@ use pay::{check_gateway_token, positive_amount, settlement_of};
 #[cfg(test)]
 mod tests;
 
-/// A customer's billing: invoices, paying, credit, history, statements,
-/// cards on file and autopay.
-/// Get one from the [`Portal`] facade.
-#[derive(Clone, Copy)]
-pub struct BillingService<'a> {
-    pub(crate) portal: &'a Portal,
+crate::portal::service! {
+    /// A customer's billing: invoices, paying, credit, history, statements,
+    /// cards on file and autopay.
+    /// Get one from the [`Portal`](crate::Portal) facade.
+    BillingService
 }
 
 /// The customer paying in the portal, as their session knows them: the
@@ -203,13 +201,9 @@ impl BillingService<'_> {
     /// The active account's balance, past-due amount, credit and last
     /// payment.
     pub async fn account_summary(self, actor: &Actor) -> Result<AccountSummary, PortalError> {
-        let (tenant, scope) = self
-            .portal
-            .authorize(actor, Permission::ViewBilling)
-            .await?;
+        let (tenant, scope) = self.authorize(actor, Permission::ViewBilling).await?;
         let today = self.today(&tenant);
         Ok(self
-            .portal
             .stores()
             .ledger
             .account_summary(&scope, tenant.settings.currency(), today)
@@ -222,14 +216,10 @@ impl BillingService<'_> {
         actor: &Actor,
         query: &InvoiceQuery,
     ) -> Result<InvoiceList, PortalError> {
-        let (tenant, scope) = self
-            .portal
-            .authorize(actor, Permission::ViewBilling)
-            .await?;
+        let (tenant, scope) = self.authorize(actor, Permission::ViewBilling).await?;
         query.validate(tenant.settings.currency())?;
         let today = self.today(&tenant);
         let invoices = self
-            .portal
             .stores()
             .invoices
             .invoices(&scope, query, today)
@@ -240,12 +230,8 @@ impl BillingService<'_> {
     /// One invoice with its lines and payments; `NotFound` for another
     /// account's.
     pub async fn invoice(self, actor: &Actor, id: InvoiceId) -> Result<InvoiceDetail, PortalError> {
-        let (_, scope) = self
-            .portal
-            .authorize(actor, Permission::ViewBilling)
-            .await?;
-        self.portal
-            .stores()
+        let (_, scope) = self.authorize(actor, Permission::ViewBilling).await?;
+        self.stores()
             .invoices
             .invoice(&scope, id)
             .await?
@@ -258,25 +244,15 @@ impl BillingService<'_> {
         actor: &Actor,
         id: InvoiceId,
     ) -> Result<InvoiceDocument, PortalError> {
-        let (_, scope) = self
-            .portal
-            .authorize(actor, Permission::ViewBilling)
-            .await?;
+        let (_, scope) = self.authorize(actor, Permission::ViewBilling).await?;
         let detail = self
-            .portal
             .stores()
             .invoices
             .invoice(&scope, id)
             .await?
             .ok_or(PortalError::NotFound)?;
         if detail.invoice.has_host_pdf {
-            if let Some(pdf) = self
-                .portal
-                .stores()
-                .invoices
-                .invoice_pdf(&scope, id)
-                .await?
-            {
+            if let Some(pdf) = self.stores().invoices.invoice_pdf(&scope, id).await? {
                 return Ok(InvoiceDocument::HostPdf(pdf));
             }
         }
@@ -289,21 +265,14 @@ impl BillingService<'_> {
         actor: &Actor,
         page: PageRequest,
     ) -> Result<Page<PaymentDetail>, PortalError> {
-        let (_, scope) = self
-            .portal
-            .authorize(actor, Permission::ViewBilling)
-            .await?;
-        Ok(self.portal.stores().payments.payments(&scope, page).await?)
+        let (_, scope) = self.authorize(actor, Permission::ViewBilling).await?;
+        Ok(self.stores().payments.payments(&scope, page).await?)
     }
 
     /// One payment or credit (a receipt); `NotFound` for another account's.
     pub async fn payment(self, actor: &Actor, id: PaymentId) -> Result<PaymentDetail, PortalError> {
-        let (_, scope) = self
-            .portal
-            .authorize(actor, Permission::ViewBilling)
-            .await?;
-        self.portal
-            .stores()
+        let (_, scope) = self.authorize(actor, Permission::ViewBilling).await?;
+        self.stores()
             .payments
             .payment(&scope, id)
             .await?
@@ -316,12 +285,8 @@ impl BillingService<'_> {
         actor: &Actor,
         range: StatementRange,
     ) -> Result<Statement, PortalError> {
-        let (tenant, scope) = self
-            .portal
-            .authorize(actor, Permission::ViewStatements)
-            .await?;
+        let (tenant, scope) = self.authorize(actor, Permission::ViewStatements).await?;
         let parts = self
-            .portal
             .stores()
             .ledger
             .statement_parts(&scope, range, tenant.settings.time_zone())

@@ -23,28 +23,22 @@ use super::*;
 impl BillingService<'_> {
     /// Everything the pay page needs.
     pub async fn payment_options(self, actor: &Actor) -> Result<PaymentOptions, PortalError> {
-        let (tenant, scope) = self
-            .portal
-            .authorize(actor, Permission::PayInvoices)
-            .await?;
+        let (tenant, scope) = self.authorize(actor, Permission::PayInvoices).await?;
         let features = &tenant.settings.features;
         let today = self.today(&tenant);
         let currency = tenant.settings.currency();
         let summary = self
-            .portal
             .stores()
             .ledger
             .account_summary(&scope, currency, today)
             .await?;
         let unpaid = self
-            .portal
             .stores()
             .invoices
             .unpaid_invoices(&scope, MAX_PAYABLE_INVOICES)
             .await?;
         let methods = if features.is_on(Feature::CardOnFile) {
-            self.portal
-                .stores()
+            self.stores()
                 .payment_methods
                 .payment_methods(&scope)
                 .await?
@@ -58,7 +52,6 @@ impl BillingService<'_> {
             partial_allowed: features.is_on(Feature::PartialPayment),
             prepayment_allowed: features.is_on(Feature::Prepayment),
             may_save_card: self
-                .portal
                 .authorize(actor, Permission::ManagePaymentMethods)
                 .await
                 .is_ok(),
@@ -75,10 +68,7 @@ impl BillingService<'_> {
         actor: &Actor,
         amount: Option<Decimal>,
     ) -> Result<PaymentPreview, PortalError> {
-        let (tenant, scope) = self
-            .portal
-            .authorize(actor, Permission::PayInvoices)
-            .await?;
+        let (tenant, scope) = self.authorize(actor, Permission::PayInvoices).await?;
         let currency = tenant.settings.currency();
         let payable = self.payable_invoices(&scope).await?;
         let owed: Decimal = payable.iter().map(|invoice| invoice.payable).sum();
@@ -132,10 +122,7 @@ impl BillingService<'_> {
         actor: &Actor,
         request: &PayRequest,
     ) -> Result<PaymentReview, PortalError> {
-        let (tenant, scope) = self
-            .portal
-            .authorize(actor, Permission::PayInvoices)
-            .await?;
+        let (tenant, scope) = self.authorize(actor, Permission::PayInvoices).await?;
         let checked = self.check_payment(actor, &tenant, &scope, request).await?;
         Ok(PaymentReview {
             allocations: checked.allocations,
@@ -192,8 +179,7 @@ impl BillingService<'_> {
             MethodChoice::NewToken { token, save } => {
                 check_gateway_token(token)?;
                 if *save {
-                    self.portal
-                        .authorize(actor, Permission::ManagePaymentMethods)
+                    self.authorize(actor, Permission::ManagePaymentMethods)
                         .await?;
                 }
                 None
@@ -228,10 +214,7 @@ impl BillingService<'_> {
             contact: &auth.contact,
             membership: &auth.membership,
         };
-        let (tenant, scope) = self
-            .portal
-            .authorize(actor, Permission::PayInvoices)
-            .await?;
+        let (tenant, scope) = self.authorize(actor, Permission::PayInvoices).await?;
         let contact = acting_contact(actor)?;
         let currency = tenant.settings.currency();
         let gateway = self.gateway()?.clone();
@@ -242,7 +225,6 @@ impl BillingService<'_> {
         let fingerprint =
             PaymentIntent::fingerprint_of(&request.invoices, request.prepayment, &request.method);
         if let Some(earlier) = self
-            .portal
             .stores()
             .payments
             .payment_attempt(&scope, &request.idempotency_key, &fingerprint)
@@ -258,7 +240,6 @@ impl BillingService<'_> {
             // has the answer.
             Err(error @ (PortalError::NotFound | PortalError::Conflict(_))) => {
                 return match self
-                    .portal
                     .stores()
                     .payments
                     .payment_attempt(&scope, &request.idempotency_key, &fingerprint)
@@ -295,7 +276,6 @@ impl BillingService<'_> {
         };
         // A concurrent request with the same key may have started first.
         match self
-            .portal
             .stores()
             .payments
             .begin_payment(&scope, &intent)
@@ -342,7 +322,6 @@ impl BillingService<'_> {
                 contact,
             });
             if let Err(error) = self
-                .portal
                 .stores()
                 .payment_methods
                 .remove_payment_method(&scope, id, self.portal.inner.clock.now(), &[event])
@@ -385,7 +364,6 @@ impl BillingService<'_> {
                 tracing::warn!(payment = %intent.id, "gateway timed out; payment left pending");
                 record_payment(PaymentStatus::Pending);
                 return self
-                    .portal
                     .stores()
                     .payments
                     .tenant_payment(tenant.id, intent.id)
@@ -415,7 +393,6 @@ impl BillingService<'_> {
         scope: &AccountScope,
     ) -> Result<Vec<PayableInvoice>, PortalError> {
         Ok(self
-            .portal
             .stores()
             .invoices
             .unpaid_invoices(scope, MAX_PAYABLE_INVOICES)
@@ -436,7 +413,6 @@ impl BillingService<'_> {
             return Err(AccessError::FeatureOff.into());
         }
         let method = self
-            .portal
             .stores()
             .payment_methods
             .payment_methods(scope)
@@ -468,7 +444,6 @@ impl BillingService<'_> {
             ));
         }
         let on_file = self
-            .portal
             .stores()
             .payment_methods
             .payment_methods(scope)
@@ -498,8 +473,7 @@ impl BillingService<'_> {
             method: method.id,
             contact,
         });
-        self.portal
-            .stores()
+        self.stores()
             .payment_methods
             .add_payment_method(scope, &method, &[event])
             .await

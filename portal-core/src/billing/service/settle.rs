@@ -28,7 +28,6 @@ impl BillingService<'_> {
         payer: Option<&Payer<'_>>,
     ) -> Result<PaymentDetail, PortalError> {
         let pending = self
-            .portal
             .stores()
             .payments
             .tenant_payment(tenant.id, id)
@@ -53,7 +52,6 @@ impl BillingService<'_> {
                 .await?
         };
         Ok(self
-            .portal
             .stores()
             .payments
             .settle_payment(tenant.id, id, settlement, now, &messages)
@@ -130,7 +128,7 @@ impl BillingService<'_> {
         let Some(contact) = payment.contact else {
             return Ok(None);
         };
-        let stores = self.portal.stores();
+        let stores = self.stores();
         let contact = stores.contacts.contact(tenant.id, contact).await?;
         let account = stores.accounts.account(tenant.id, payment.account).await?;
         Ok(contact
@@ -151,7 +149,6 @@ impl BillingService<'_> {
         let tenant = self.portal.tenant(tenant).await?;
         let gateway = self.gateway()?.clone();
         let pending = self
-            .portal
             .stores()
             .payments
             .pending_payments(tenant.id, before, 100)
@@ -190,7 +187,6 @@ impl BillingService<'_> {
         let gateway = self.gateway()?.clone();
         let today = self.today(&tenant);
         let due = self
-            .portal
             .stores()
             .autopay
             .autopay_due(tenant.id, today, 100)
@@ -228,7 +224,6 @@ impl BillingService<'_> {
     ) -> Result<Option<PaymentDetail>, PortalError> {
         let scope = AccountScope::for_host(tenant.id, consent.account);
         let Some(method) = self
-            .portal
             .stores()
             .payment_methods
             .payment_methods(&scope)
@@ -240,7 +235,6 @@ impl BillingService<'_> {
             return Ok(None);
         };
         let allocations: Vec<Allocation> = self
-            .portal
             .stores()
             .invoices
             .unpaid_invoices(&scope, MAX_PAYABLE_INVOICES)
@@ -275,7 +269,6 @@ impl BillingService<'_> {
             at: self.portal.inner.clock.now(),
         };
         match self
-            .portal
             .stores()
             .payments
             .begin_payment(&scope, &intent)

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::*;
-use crate::Stores;
+use crate::{Portal, Stores};
 use crate::access::{ContactActor, Role, StaffActor};
 use crate::billing::{
     ChargeOutcome, IdempotencyKey, Invoice, InvoiceStatus, MethodChoice, MockPaymentGateway,

@@ -25,7 +25,6 @@ impl HostApi<'_> {
             ));
         }
         Ok(self
-            .portal
             .stores()
             .contacts
             .upsert_contact(tenant, contact)
@@ -40,8 +39,7 @@ impl HostApi<'_> {
         account: AccountId,
         role: Role,
     ) -> Result<(), PortalError> {
-        self.portal
-            .stores()
+        self.stores()
             .contacts
             .grant_membership(tenant, contact, account, role)
             .await?;
@@ -55,8 +53,7 @@ impl HostApi<'_> {
         contact: ContactId,
         account: AccountId,
     ) -> Result<(), PortalError> {
-        self.portal
-            .stores()
+        self.stores()
             .contacts
             .revoke_membership(tenant, contact, account)
             .await?;
@@ -72,7 +69,6 @@ impl HostApi<'_> {
     ) -> Result<(), PortalError> {
         let tenant = self.portal.tenant(tenant).await?;
         let contact = self
-            .portal
             .stores()
             .contacts
             .contact(tenant.id, contact)
@@ -83,7 +79,6 @@ impl HostApi<'_> {
             .clone()
             .ok_or_else(|| PortalError::invalid("email", "the contact has no e-mail to invite"))?;
         let memberships = self
-            .portal
             .stores()
             .contacts
             .memberships(tenant.id, contact.id)

@@ -50,14 +50,12 @@ impl IdentityService<'_> {
     ) -> Result<(), PortalError> {
         let contact = match &login {
             LoginName::Email(email) => {
-                self.portal
-                    .stores()
+                self.stores()
                     .contacts
                     .contact_by_email(tenant.id, email)
                     .await?
             }
             LoginName::Phone(_) => self
-                .portal
                 .stores()
                 .credentials
                 .login_candidate(tenant.id, &login)
@@ -74,13 +72,11 @@ impl IdentityService<'_> {
             return Ok(());
         }
         let memberships = self
-            .portal
             .stores()
             .contacts
             .memberships(tenant.id, contact.id)
             .await?;
         let has_password = self
-            .portal
             .stores()
             .credentials
             .credential(tenant.id, contact.id)
@@ -136,11 +132,7 @@ impl IdentityService<'_> {
             },
         };
         let mail = self.mail_to(tenant, contact, to, kind);
-        self.portal
-            .stores()
-            .tokens
-            .issue_token(&token, &[mail])
-            .await?;
+        self.stores().tokens.issue_token(&token, &[mail]).await?;
         Ok(())
     }
 
@@ -170,14 +162,12 @@ impl IdentityService<'_> {
     ) -> Result<TokenInfo, PortalError> {
         let now = self.portal.inner.clock.now();
         let token = self
-            .portal
             .stores()
             .tokens
             .live_token(tenant.id, &token.hash(), now)
             .await?
             .ok_or(PortalError::LinkInvalid)?;
         let contact = self
-            .portal
             .stores()
             .contacts
             .contact(tenant.id, token.contact)
@@ -208,7 +198,6 @@ impl IdentityService<'_> {
         let now = self.portal.inner.clock.now();
         let hash = token.hash();
         let live = self
-            .portal
             .stores()
             .tokens
             .live_token(tenant.id, &hash, now)
@@ -229,7 +218,6 @@ impl IdentityService<'_> {
             }
         };
         match self
-            .portal
             .stores()
             .tokens
             .redeem_token(

@@ -16,7 +16,6 @@ use crate::identity::{
     Contact, LoginName, Membership, Password, RawToken, Session, SessionKind, TokenPurpose,
 };
 use crate::outbox::{DomainEvent, EmailKind, OutboxMessage};
-use crate::portal::Portal;
 use crate::ports::StoreError;
 use crate::shared::{AccountId, ContactId, SessionId};
 use crate::tenancy::Tenant;
@@ -27,11 +26,10 @@ mod register;
 #[cfg(test)]
 mod tests;
 
-/// Registration, log-in, sessions, passwords and the account switch.
-/// Get one from the [`Portal`] facade.
-#[derive(Clone, Copy)]
-pub struct IdentityService<'a> {
-    pub(crate) portal: &'a Portal,
+crate::portal::service! {
+    /// Registration, log-in, sessions, passwords and the account switch.
+    /// Get one from the [`Portal`](crate::Portal) facade.
+    IdentityService
 }
 
 /// A session is touched (its idle expiry pushed out) at most this often, so
@@ -134,7 +132,6 @@ impl IdentityService<'_> {
             until,
         })];
         if let Some(until) = self
-            .portal
             .stores()
             .lockouts
             .record_login_failure(tenant.id, contact, now, &policy, &on_lock)
@@ -185,7 +182,6 @@ impl IdentityService<'_> {
     ) -> Result<NewSession, PortalError> {
         let hasher = &self.portal.inner.hasher;
         let candidate = self
-            .portal
             .stores()
             .credentials
             .login_candidate(tenant.id, login)
@@ -205,7 +201,6 @@ impl IdentityService<'_> {
             return Err(PortalError::InvalidCredentials);
         }
         let memberships = self
-            .portal
             .stores()
             .contacts
             .memberships(tenant.id, contact.id)
@@ -231,7 +226,6 @@ impl IdentityService<'_> {
             absolute_expires_at: absolute,
         };
         match self
-            .portal
             .stores()
             .sessions
             .start_session(&session, &credential.password_hash)
@@ -260,7 +254,6 @@ impl IdentityService<'_> {
     ) -> Result<AuthContext, PortalError> {
         let now = self.portal.inner.clock.now();
         let context = self
-            .portal
             .stores()
             .sessions
             .session_context(tenant.id, &token.hash(), now)
@@ -273,7 +266,6 @@ impl IdentityService<'_> {
             // A missed touch only shortens the idle window; it must not fail
             // the page (SQLite's single writer may be busy).
             if let Err(error) = self
-                .portal
                 .stores()
                 .sessions
                 .touch_session(tenant.id, session.id, now, idle_expires_at)
@@ -301,8 +293,7 @@ impl IdentityService<'_> {
 
     /// Ends the session (log-out).
     pub async fn log_out(self, auth: &AuthContext) -> Result<(), PortalError> {
-        self.portal
-            .stores()
+        self.stores()
             .sessions
             .end_session(auth.tenant.id, auth.session.id)
             .await?;
@@ -321,7 +312,6 @@ impl IdentityService<'_> {
         let new = Password::parse(new)?;
         let tenant = &auth.tenant;
         let credential = self
-            .portal
             .stores()
             .credentials
             .credential(tenant.id, auth.contact.id)
@@ -357,8 +347,7 @@ impl IdentityService<'_> {
                 EmailKind::PasswordChanged { changed_at: now },
             ));
         }
-        self.portal
-            .stores()
+        self.stores()
             .credentials
             .change_password(
                 tenant.id,
@@ -391,8 +380,7 @@ impl IdentityService<'_> {
         auth: &AuthContext,
         account: AccountId,
     ) -> Result<(), PortalError> {
-        self.portal
-            .stores()
+        self.stores()
             .sessions
             .switch_account(auth.tenant.id, auth.session.id, account)
             .await?;

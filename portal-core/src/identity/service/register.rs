@@ -55,7 +55,6 @@ impl IdentityService<'_> {
         let hash = self.portal.inner.hasher.hash(password).await?;
         let now = self.portal.inner.clock.now();
         let Some(contact) = self
-            .portal
             .stores()
             .contacts
             .contact_by_email(tenant.id, email)
@@ -67,7 +66,6 @@ impl IdentityService<'_> {
         // passwords, so the postal code cannot be brute-forced.
         if !contact.enabled
             || self
-                .portal
                 .stores()
                 .lockouts
                 .locked_until(tenant.id, contact.id, now)
@@ -77,13 +75,11 @@ impl IdentityService<'_> {
             return Err(PortalError::RegistrationRefused);
         }
         let accounts = self
-            .portal
             .stores()
             .accounts
             .accounts_matching_facts(tenant.id, phone, email, postal_code)
             .await?;
         let memberships = self
-            .portal
             .stores()
             .contacts
             .memberships(tenant.id, contact.id)
@@ -100,7 +96,6 @@ impl IdentityService<'_> {
             at: now,
         });
         match self
-            .portal
             .stores()
             .credentials
             .set_first_password(tenant.id, contact.id, &hash, &[event])

@@ -20,7 +20,7 @@ use crate::shared::TenantId;
 use crate::shared::{AccountId, ContactId, ExternalId, FixedClock, SessionId};
 use crate::tenancy::PortalSettings;
 use crate::tenancy::TenantSlug;
-use crate::{DEFAULT_RESPONSE_FLOOR, Stores};
+use crate::{DEFAULT_RESPONSE_FLOOR, Portal, Stores};
 
 fn tenant() -> Tenant {
     Tenant {
