@@ -18,14 +18,14 @@
 //!
 //! Map: [`config`] (resolvers, rate limits), `context` (tenant middleware),
 //! `security` (cookies, CSRF, auth extractors), `error` (problem+json),
-//! `pages` (HTML), `api` (JSON + OpenAPI).
+//! `pages` (HTML), `api` (JSON + OpenAPI), `params` (reading input, for both).
 
-mod amount;
 mod api;
 pub mod config;
 mod context;
 mod error;
 mod pages;
+mod params;
 mod pdf;
 mod rate_limit;
 mod security;
