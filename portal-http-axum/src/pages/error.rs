@@ -266,3 +266,122 @@ pub(crate) fn to_login(base: &str, wanted: &str) -> Response {
     let query = serde_urlencoded::to_string([("next", next.as_str())]).unwrap_or_default();
     Redirect::to(&format!("{base}/login?{query}")).into_response()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::Router;
+    use axum::body::Body;
+    use axum::http::HeaderValue;
+    use axum::middleware;
+    use axum::routing::get;
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+
+    async fn answer(route: Router) -> (StatusCode, axum::http::HeaderMap, String) {
+        let app = route.layer(middleware::from_fn(render_errors));
+        let request = axum::http::Request::get("/billing/invoices?page=2")
+            .body(Body::empty())
+            .unwrap();
+        let response = app.oneshot(request).await.unwrap();
+        let (parts, body) = response.into_parts();
+        let body = body.collect().await.unwrap().to_bytes();
+        (
+            parts.status,
+            parts.headers,
+            String::from_utf8_lossy(&body).into_owned(),
+        )
+    }
+
+    #[tokio::test]
+    async fn no_session_is_a_way_to_the_log_in_page_and_back() {
+        let route = Router::new().route(
+            "/billing/invoices",
+            get(async || Err::<Response, _>(PageError::Unauthenticated)),
+        );
+        let (status, headers, _) = answer(route).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        assert_eq!(
+            headers.get(header::LOCATION).unwrap(),
+            "/login?next=%2Fbilling%2Finvoices%3Fpage%3D2"
+        );
+    }
+
+    #[tokio::test]
+    async fn an_error_becomes_its_page_and_keeps_the_handlers_headers() {
+        let route = Router::new().route(
+            "/billing/invoices",
+            get(async || {
+                let policy = HeaderValue::from_static("no-referrer");
+                ([(header::REFERRER_POLICY, policy)], PageError::NotFound)
+            }),
+        );
+        let (status, headers, body) = answer(route).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert_eq!(headers.get(header::REFERRER_POLICY).unwrap(), "no-referrer");
+        assert!(
+            headers
+                .get(header::CONTENT_TYPE)
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .starts_with("text/html")
+        );
+        assert!(body.contains("<h1>Not found</h1>"), "{body}");
+    }
+
+    #[test]
+    fn core_errors_keep_the_apis_statuses() {
+        let cases = [
+            (
+                PortalError::invalid("from", "is odd"),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+            (PortalError::Conflict("held".into()), StatusCode::CONFLICT),
+            (PortalError::InvalidCredentials, StatusCode::UNAUTHORIZED),
+            (PortalError::LinkInvalid, StatusCode::GONE),
+            (PortalError::NotFound, StatusCode::NOT_FOUND),
+            (
+                PortalError::Forbidden(AccessError::FeatureOff),
+                StatusCode::FORBIDDEN,
+            ),
+            (
+                PortalError::Internal("boom".into()),
+                StatusCode::INTERNAL_SERVER_ERROR,
+            ),
+        ];
+        for (error, status) in cases {
+            assert_eq!(status_of(&error), status);
+            assert_eq!(PageError::from(error).status(), status);
+        }
+    }
+
+    #[test]
+    fn an_item_named_first_in_the_reason_is_moved_to_its_input() {
+        let error = |reason: &str| FieldError {
+            field: "amount",
+            input: None,
+            message: Message::Reason(reason.to_owned()),
+        };
+        let items = || [("for invoice INV-1".to_owned(), "amount_1".to_owned())];
+        let placed = error("for invoice INV-1 is more than its balance").at_item("amount", items());
+        assert_eq!(placed.input.as_deref(), Some("amount_1"));
+        assert_eq!(
+            placed.text("Amount for INV-1"),
+            "Amount for INV-1 is more than its balance."
+        );
+        // INV-10 is not INV-1, and other fields are left alone.
+        assert_eq!(
+            error("for invoice INV-10 is odd")
+                .at_item("amount", items())
+                .input,
+            None
+        );
+        assert_eq!(
+            error("for invoice INV-1 is odd")
+                .at_item("prepayment", items())
+                .input,
+            None
+        );
+    }
+}

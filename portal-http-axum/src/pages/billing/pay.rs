@@ -68,15 +68,30 @@ pub(in crate::pages) fn amount_input(id: &dyn Display) -> String {
     format!("amount_{id}")
 }
 
-/// The core names the invoice an amount error is about in the reason's
-/// opening words (`for invoice INV-1 is more than ...`): each shown
-/// invoice's opening words and amount input, to place it there.
-fn amount_items(rows: &[PayRow]) -> impl Iterator<Item = (String, String)> + '_ {
-    rows.iter().map(|row| {
+/// The form showing `refusal` with its amount errors at their invoice's
+/// input. The core names the invoice an amount error is about in the
+/// reason's opening words (`for invoice INV-1 is more than ...`); one that
+/// names none (not above zero, more than the credit, too large in all)
+/// is about the one amount typed, when only one was.
+fn amounts_form(inputs: Vec<Input>, rows: &[PayRow], refusal: Option<Refusal>) -> Form {
+    let items = rows.iter().map(|row| {
         (
             format!("for invoice {}", row.invoice.number),
             row.key.clone(),
         )
+    });
+    let refusal = refusal.map(|refusal| refusal.at_item("amount", items));
+    let mut typed = rows
+        .iter()
+        .filter(|row| row.checked && !row.amount.trim().is_empty());
+    let only_typed = match (typed.next(), typed.next()) {
+        (Some(row), None) => Some(row.key.clone()),
+        _ => None,
+    };
+    Form::new(inputs).showing_located(refusal, |error| {
+        (error.field == "amount")
+            .then(|| only_typed.clone())
+            .flatten()
     })
 }
 
@@ -300,15 +315,15 @@ async fn pay_page(
         inputs.push(Input::new("prepayment", "Pay ahead"));
     }
     inputs.extend(MethodChoiceView::inputs());
-    // Without amount inputs an amount error keeps its invoice's number.
-    let refusal = match options.partial_allowed {
-        true => refusal.map(|refusal| refusal.at_item("amount", amount_items(&rows))),
-        false => refusal,
+    let form = match options.partial_allowed {
+        true => amounts_form(inputs, &rows, refusal),
+        // Without amount inputs an amount error keeps its invoice's number.
+        false => Form::new(inputs).showing(refusal),
     };
     let page = PayPage {
         layout: visit.layout("Pay", "billing/pay"),
         section: "pay",
-        form: Form::new(inputs).showing(refusal),
+        form,
         summary: Summary::of(&options.summary, visit.zone()),
         rows,
         partial_allowed: options.partial_allowed,
@@ -551,11 +566,10 @@ async fn credit_page(
         .into_iter()
         .chain(rows.iter().map(PayRow::input))
         .collect();
-    let refusal = refusal.map(|refusal| refusal.at_item("amount", amount_items(&rows)));
     let page = CreditPage {
         layout: visit.layout("Use account credit", "billing/credit"),
         section: "pay",
-        form: Form::new(inputs).showing(refusal),
+        form: amounts_form(inputs, &rows, refusal),
         summary: Summary::of(&options.summary, visit.zone()),
         rows,
     };
