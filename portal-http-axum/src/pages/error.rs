@@ -112,7 +112,7 @@ pub enum PageError {
     /// A refusal with its status and the message for the customer: a
     /// conflict with the current state (409), a failed log-in (401), a
     /// refused registration (422), a used link (410), too many attempts
-    /// (429), a declined payment (402).
+    /// (429).
     Refused {
         /// The status to answer with.
         status: StatusCode,
@@ -251,10 +251,14 @@ pub(super) async fn render_errors(request: Request, next: Next) -> Response {
         return response;
     };
     let mut page = error.page(context.as_ref(), &uri);
-    for (name, value) in response.headers() {
-        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
-            page.headers_mut().insert(name, value.clone());
-        }
+    let kept =
+        |name: &header::HeaderName| name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH;
+    // The handler's value wins, all of them (several cookies).
+    for name in response.headers().keys().filter(|name| kept(name)) {
+        page.headers_mut().remove(name);
+    }
+    for (name, value) in response.headers().iter().filter(|(name, _)| kept(name)) {
+        page.headers_mut().append(name, value.clone());
     }
     page
 }
@@ -313,12 +317,22 @@ mod tests {
             "/billing/invoices",
             get(async || {
                 let policy = HeaderValue::from_static("no-referrer");
-                ([(header::REFERRER_POLICY, policy)], PageError::NotFound)
+                let (one, two) = (
+                    HeaderValue::from_static("a=1"),
+                    HeaderValue::from_static("b=2"),
+                );
+                let headers = axum::response::AppendHeaders([
+                    (header::REFERRER_POLICY, policy),
+                    (header::SET_COOKIE, one),
+                    (header::SET_COOKIE, two),
+                ]);
+                (headers, PageError::NotFound)
             }),
         );
         let (status, headers, body) = answer(route).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
         assert_eq!(headers.get(header::REFERRER_POLICY).unwrap(), "no-referrer");
+        assert_eq!(headers.get_all(header::SET_COOKIE).iter().count(), 2);
         assert!(
             headers
                 .get(header::CONTENT_TYPE)

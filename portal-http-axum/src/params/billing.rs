@@ -268,6 +268,30 @@ impl PayText<'_> {
 mod tests {
     use super::*;
     use portal_core::billing::{InvoiceSort, InvoiceStatusFilter};
+    use portal_core::shared::Currency;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The edge reads the number, the core judges it against the
+        /// currency (after authorising): together, any amount with more
+        /// decimals than the currency has is refused, and any other
+        /// amount (not below zero) passes, whichever front end read it.
+        #[test]
+        fn an_amount_read_here_is_refused_by_the_core_iff_it_has_too_many_decimals(units in 0i64..10_000_000_000, scale in 0u32..=6) {
+            let amount = Decimal::new(units, scale);
+            let text = amount.to_string();
+            for code in ["USD", "JPY", "KWD"] {
+                let currency = Currency::parse(code).unwrap();
+                for source in [Source::Page, Source::Api] {
+                    let filter = InvoiceFilterText { min_total: Some(&text), ..Default::default() };
+                    let query = filter.parse(source).unwrap();
+                    prop_assert_eq!(query.min_total, Some(amount));
+                    let fits = amount.normalize().scale() <= currency.minor_digits();
+                    prop_assert_eq!(query.validate(currency).is_ok(), fits, "{} {}", text, code);
+                }
+            }
+        }
+    }
 
     fn day(text: &str) -> NaiveDate {
         NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
