@@ -3,11 +3,12 @@
 //!
 //! The link's GET only shows the form; the token is spent by the POST, so
 //! mail scanners that open links do not burn them. Token pages send
-//! `Referrer-Policy: no-referrer` so the token never leaks to another site.
+//! `Referrer-Policy: no-referrer` (a layer on their route, so their error
+//! pages do too) so the token never leaks to another site.
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::CookieJar;
 use secrecy::SecretString;
@@ -452,17 +453,6 @@ fn heading_for(purpose: TokenPurpose) -> &'static str {
     }
 }
 
-/// Token pages must not leak the token through the Referer header; the
-/// header stays on their error pages too (see `error::render_errors`).
-fn without_referrer(result: Result<Response, PageError>) -> Response {
-    let mut response = result.into_response();
-    response.headers_mut().insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
-    response
-}
-
 /// The page for a link that no longer works (410), without its form.
 fn link_invalid_page(context: &RequestContext, csrf: &Csrf) -> Result<Response, PageError> {
     let refusal = Refusal::of(PortalError::LinkInvalid)?;
@@ -486,27 +476,27 @@ pub struct TokenQuery {
     token: String,
 }
 
+/// `GET /set-password?token=`: the form, if the link still works. Token
+/// pages are served with `Referrer-Policy: no-referrer` (see `routes`).
 pub async fn set_password_page(
     State(state): State<AppState>,
     context: RequestContext,
     csrf: Csrf,
     Query(query): Query<TokenQuery>,
-) -> Response {
+) -> Result<Response, PageError> {
     let token = RawToken::from_client(&query.token);
-    without_referrer(
-        match state.portal.inspect_token(&context.tenant, &token).await {
-            Ok(info) => {
-                let heading = heading_for(info.purpose);
-                let page = SetPasswordPage {
-                    login: info.login,
-                    ..SetPasswordPage::new(&context, &csrf, heading, query.token, None)
-                };
-                render(StatusCode::OK, &page)
-            }
-            Err(PortalError::LinkInvalid) => link_invalid_page(&context, &csrf),
-            Err(error) => Err(error.into()),
-        },
-    )
+    match state.portal.inspect_token(&context.tenant, &token).await {
+        Ok(info) => {
+            let heading = heading_for(info.purpose);
+            let page = SetPasswordPage {
+                login: info.login,
+                ..SetPasswordPage::new(&context, &csrf, heading, query.token, None)
+            };
+            render(StatusCode::OK, &page)
+        }
+        Err(PortalError::LinkInvalid) => link_invalid_page(&context, &csrf),
+        Err(error) => Err(error.into()),
+    }
 }
 
 #[derive(Deserialize)]
@@ -521,12 +511,13 @@ pub struct SetPasswordForm {
     password_confirm: String,
 }
 
+/// `POST /set-password`: spends the link and sets the password.
 pub async fn set_password_submit(
     State(state): State<AppState>,
     context: RequestContext,
     csrf: Csrf,
     CsrfForm(form): CsrfForm<SetPasswordForm>,
-) -> Response {
+) -> Result<Response, PageError> {
     let set: Result<(), PageError> = async {
         rate_limit(&state, &context)?;
         if form.password != form.password_confirm {
@@ -539,29 +530,30 @@ pub async fn set_password_submit(
             .await?)
     }
     .await;
-    without_referrer(match set {
+    let refusal = match set {
         Ok(()) => {
-            Ok(Redirect::to(&format!("{}/login?done=password", context.base)).into_response())
+            return Ok(
+                Redirect::to(&format!("{}/login?done=password", context.base)).into_response(),
+            );
         }
         // Gone is only ever the link (used or expired meanwhile): say so,
         // without the form.
         Err(PageError::Refused {
             status: StatusCode::GONE,
             ..
-        }) => link_invalid_page(&context, &csrf),
-        Err(error) => Refusal::of(error).and_then(|refusal| {
-            let page = SetPasswordPage {
-                // Only a hint for password managers, echoed from the form.
-                login: (!form.login.is_empty()).then(|| form.login.clone()),
-                ..SetPasswordPage::new(
-                    &context,
-                    &csrf,
-                    "Set your password",
-                    form.token.clone(),
-                    Some(refusal),
-                )
-            };
-            render(page.form.status(), &page)
-        }),
-    })
+        }) => return link_invalid_page(&context, &csrf),
+        Err(error) => Refusal::of(error)?,
+    };
+    let page = SetPasswordPage {
+        // Only a hint for password managers, echoed from the form.
+        login: (!form.login.is_empty()).then_some(form.login),
+        ..SetPasswordPage::new(
+            &context,
+            &csrf,
+            "Set your password",
+            form.token,
+            Some(refusal),
+        )
+    };
+    render(page.form.status(), &page)
 }

@@ -27,6 +27,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
+use tower_http::set_header::SetResponseHeaderLayer;
 
 use portal_core::AuthContext;
 use portal_core::access::{Actor, Permission};
@@ -57,7 +58,13 @@ pub fn routes() -> Router<AppState> {
         )
         .route(
             "/set-password",
-            get(auth::set_password_page).post(auth::set_password_submit),
+            get(auth::set_password_page)
+                .post(auth::set_password_submit)
+                // The URL carries the token: never send it on as a Referer.
+                .layer(SetResponseHeaderLayer::overriding(
+                    header::REFERRER_POLICY,
+                    HeaderValue::from_static("no-referrer"),
+                )),
         )
         .route(
             "/forgot-password",

@@ -135,7 +135,7 @@ mod tests {
     }
 
     #[test]
-    fn only_plain_decimals_are_amounts() {
+    fn plain_decimals_are_amounts_from_either_source() {
         for source in BOTH {
             assert_eq!(read(" 120.50 ", source), Ok(Some(Decimal::new(12050, 2))));
             assert_eq!(read("-1", source), Ok(Some(Decimal::NEGATIVE_ONE)));
@@ -147,7 +147,7 @@ mod tests {
 
     // Moved from `amount.rs`, where the plain-decimal rule lived.
     #[test]
-    fn only_plain_decimals_are_amounts_moved() {
+    fn only_plain_decimals_are_amounts() {
         assert_eq!(
             plain_decimal(" 120.50 ".trim()),
             Some(Decimal::new(12050, 2))
