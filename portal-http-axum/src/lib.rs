@@ -24,15 +24,16 @@
 //! Map: [`config`] (resolvers, rate limits), `context` (tenant middleware),
 //! `security` (cookies, CSRF, auth extractors), `error` (problem+json),
 //! `observability` (request ids, spans, metrics), `pages` (HTML; their
-//! routes are declared through `route_table`), `api` (JSON + OpenAPI).
+//! routes are declared through `route_table`), `api` (JSON + OpenAPI),
+//! `params` (reading input, for both).
 
-mod amount;
 mod api;
 pub mod config;
 mod context;
 mod error;
 mod observability;
 mod pages;
+mod params;
 mod pdf;
 mod rate_limit;
 mod route_table;
@@ -88,6 +89,9 @@ pub fn router(portal: Portal, config: HttpConfig) -> Router {
     };
     let pages = pages::routes()
         .into_router()
+        // Innermost: pages' errors become branded pages (or a redirect to
+        // log-in) before the outer layers see the response.
+        .layer(middleware::from_fn(pages::render_errors))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             security::ensure_csrf_cookie,

@@ -22,7 +22,7 @@ use axum::extract::{FromRequest, FromRequestParts, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use rand::RngCore;
 use serde::de::DeserializeOwned;
@@ -374,11 +374,7 @@ impl FromRequestParts<AppState> for PageUser {
             .path_and_query()
             .map(|p| p.as_str())
             .unwrap_or("/");
-        let next = format!("{}{}", context.base, wanted);
-        let to_login = || {
-            let query = serde_urlencoded::to_string([("next", next.as_str())]).unwrap_or_default();
-            Redirect::to(&format!("{}/login?{query}", context.base)).into_response()
-        };
+        let to_login = || crate::pages::to_login(&context.base, wanted);
         let jar = CookieJar::from_headers(&parts.headers);
         let Some(cookie) = jar.get(state.cookies.session) else {
             return Err(to_login());

@@ -211,6 +211,29 @@ impl Actor {
             Actor::Staff(_) => None,
         }
     }
+
+    /// Whether [`authorize`] would let this actor use `permission` with the
+    /// tenant's `features`: the same rule, for front ends that only show
+    /// what will work (a link, a button) and need no scope.
+    ///
+    /// ```
+    /// use portal_core::access::{Actor, ContactActor, Permission, Role};
+    /// use portal_core::shared::{AccountId, ContactId, SessionId, TenantId};
+    /// use portal_core::tenancy::Features;
+    ///
+    /// let member = Actor::Contact(ContactActor {
+    ///     tenant: TenantId::new(),
+    ///     contact: ContactId::new(),
+    ///     account: AccountId::new(),
+    ///     role: Role::Member,
+    ///     session: SessionId::new(),
+    /// });
+    /// assert!(member.can(Permission::ViewServices, &Features::default()));
+    /// assert!(!member.can(Permission::PayInvoices, &Features::default()));
+    /// ```
+    pub fn can(&self, permission: Permission, features: &Features) -> bool {
+        check(self, permission, features).is_ok()
+    }
 }
 
 /// A customer contact acting through a session.
@@ -310,6 +333,17 @@ pub fn authorize(
     permission: Permission,
     features: &Features,
 ) -> Result<AccountScope, AccessError> {
+    check(actor, permission, features)?;
+    Ok(AccountScope {
+        tenant: actor.tenant(),
+        account: actor.account(),
+    })
+}
+
+/// The rule itself, shared by [`authorize`] and [`Actor::can`] so the two
+/// can never disagree: the feature first (switched off for everyone), then
+/// the role, and staff only read.
+fn check(actor: &Actor, permission: Permission, features: &Features) -> Result<(), AccessError> {
     if let Some(feature) = permission.feature()
         && !features.is_on(feature)
     {
@@ -320,10 +354,7 @@ pub fn authorize(
             Err(AccessError::NotPermitted)
         }
         Actor::Staff(_) if !permission.is_read_only() => Err(AccessError::ReadOnly),
-        _ => Ok(AccountScope {
-            tenant: actor.tenant(),
-            account: actor.account(),
-        }),
+        _ => Ok(()),
     }
 }
 
@@ -421,6 +452,32 @@ mod tests {
             (scope.tenant(), scope.account()),
             (actor.tenant(), actor.account())
         );
+    }
+
+    #[test]
+    fn can_answers_exactly_what_authorize_decides() {
+        let switched = [
+            Features::default(),
+            Features {
+                billing: false,
+                card_on_file: false,
+                assets: true,
+                rentals: true,
+                ..Features::default()
+            },
+        ];
+        let actors = Role::ALL.map(contact).into_iter().chain([staff()]);
+        for actor in actors {
+            for features in &switched {
+                for permission in Permission::ALL {
+                    assert_eq!(
+                        actor.can(permission, features),
+                        authorize(&actor, permission, features).is_ok(),
+                        "{actor:?} {permission:?}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

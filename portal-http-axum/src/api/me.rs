@@ -113,7 +113,7 @@ pub async fn switch_account(
     ApiUser(auth): ApiUser,
     ApiJson(body): ApiJson<SwitchAccountRequest>,
 ) -> Result<StatusCode, ApiError> {
-    let account = AccountId::parse(&body.account_id).map_err(|_| ApiError::not_found())?;
+    let account = crate::params::id(&body.account_id, AccountId::parse)?;
     state
         .portal
         .identity()

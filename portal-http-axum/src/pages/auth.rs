@@ -2,12 +2,14 @@
 //! set-password link and forgot password.
 //!
 //! The link's GET only shows the form; the token is spent by the POST, so
-//! mail scanners that open links do not burn them. Token pages send
-//! `Referrer-Policy: same-origin` so the token never leaks to another site.
+//! mail scanners that open links do not burn them. Token pages, like every
+//! page, send `Referrer-Policy: same-origin`, so the token never leaks to
+//! another site. Not `no-referrer`: under it browsers send `Origin: null`
+//! with the page's form, which the cross-origin check must refuse.
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::CookieJar;
 use secrecy::SecretString;
@@ -16,17 +18,20 @@ use serde::Deserialize;
 use portal_core::identity::{RawToken, SessionKind, TokenPurpose};
 use portal_core::{KnownFacts, LinkRequest, PortalError};
 
-use super::{Layout, render};
+use super::form::{Form, Input, Refusal};
+use super::{Layout, PageError, rate_limit, render};
 use crate::AppState;
 use crate::context::RequestContext;
-use crate::error::status_of;
-use crate::security::{Csrf, CsrfForm, PageUser, check_rate};
+use crate::security::{Csrf, CsrfForm, PageUser};
+
+/// What the password forms say when the two passwords differ.
+const PASSWORDS_DIFFER: &str = "The two passwords do not match.";
 
 #[derive(Template)]
 #[template(path = "login.html")]
 struct LoginPage {
     layout: Layout,
-    error: Option<String>,
+    form: Form,
     notice: Option<String>,
     login: String,
     next: String,
@@ -40,13 +45,17 @@ impl LoginPage {
         csrf: &Csrf,
         login: String,
         next: Option<&str>,
-        error: Option<String>,
+        refusal: Option<Refusal>,
         notice: Option<String>,
     ) -> Self {
         let registration = context.tenant.settings.registration;
         Self {
             layout: Layout::public("Log in", context, csrf),
-            error,
+            form: Form::new(vec![
+                Input::new("login", "Email or phone number"),
+                Input::new("password", "Password"),
+            ])
+            .showing(refusal),
             notice,
             login,
             next: super::local_target(context, next).unwrap_or_default(),
@@ -69,9 +78,9 @@ pub async fn login_page(
     csrf: Csrf,
     user: Result<PageUser, Response>,
     Query(query): Query<LoginNotice>,
-) -> Response {
+) -> Result<Response, PageError> {
     if user.is_ok() {
-        return Redirect::to(&format!("{}/dashboard", context.base)).into_response();
+        return Ok(Redirect::to(&format!("{}/dashboard", context.base)).into_response());
     }
     let notice = match query.done.as_deref() {
         Some("password") => Some("Your password is set. Log in with it now.".to_owned()),
@@ -79,17 +88,15 @@ pub async fn login_page(
         Some("logout") => Some("You have logged out.".to_owned()),
         _ => None,
     };
-    render(
-        StatusCode::OK,
-        &LoginPage::new(
-            &context,
-            &csrf,
-            String::new(),
-            query.next.as_deref(),
-            None,
-            notice,
-        ),
-    )
+    let page = LoginPage::new(
+        &context,
+        &csrf,
+        String::new(),
+        query.next.as_deref(),
+        None,
+        notice,
+    );
+    render(StatusCode::OK, &page)
 }
 
 #[derive(Deserialize)]
@@ -108,46 +115,44 @@ pub async fn login_submit(
     csrf: Csrf,
     jar: CookieJar,
     CsrfForm(form): CsrfForm<LoginForm>,
-) -> Response {
-    let fail = |status: StatusCode, message: String| {
-        render(
-            status,
-            &LoginPage::new(
+) -> Result<Response, PageError> {
+    let attempt: Result<_, PageError> = async {
+        rate_limit(&state, &context)?;
+        let password = SecretString::from(form.password.clone());
+        Ok(state
+            .portal
+            .identity()
+            .log_in(&context.tenant, &form.login, &password, SessionKind::Cookie)
+            .await?)
+    }
+    .await;
+    let session = match attempt {
+        Ok(session) => session,
+        Err(error) => {
+            let refusal = Refusal::of(error)?;
+            let page = LoginPage::new(
                 &context,
                 &csrf,
-                form.login.clone(),
+                form.login,
                 form.next.as_deref(),
-                Some(message),
+                Some(refusal),
                 None,
-            ),
-        )
-    };
-    if let Err(limited) = check_rate(&state, &context) {
-        return fail(limited.status(), limited.detail().to_owned());
-    }
-    let password = SecretString::from(form.password.clone());
-    match state
-        .portal
-        .identity()
-        .log_in(&context.tenant, &form.login, &password, SessionKind::Cookie)
-        .await
-    {
-        Ok(session) => {
-            let cookies = state.cookies;
-            let session_cookie = cookies.build(cookies.session, session.token.expose().to_owned());
-            // A fresh CSRF token with the fresh session: a token planted
-            // before log-in is worthless after it.
-            let csrf_cookie = cookies.build(cookies.csrf, crate::security::new_csrf_token());
-            let target = super::local_target(&context, form.next.as_deref())
-                .unwrap_or_else(|| format!("{}/dashboard", context.base));
-            (
-                jar.add(session_cookie).add(csrf_cookie),
-                Redirect::to(&target),
-            )
-                .into_response()
+            );
+            return render(page.form.status(), &page);
         }
-        Err(error) => fail(status_of(&error), error.to_string()),
-    }
+    };
+    let cookies = state.cookies;
+    let session_cookie = cookies.build(cookies.session, session.token.expose().to_owned());
+    // A fresh CSRF token with the fresh session: a token planted before
+    // log-in is worthless after it.
+    let csrf_cookie = cookies.build(cookies.csrf, crate::security::new_csrf_token());
+    let target = super::local_target(&context, form.next.as_deref())
+        .unwrap_or_else(|| format!("{}/dashboard", context.base));
+    Ok((
+        jar.add(session_cookie).add(csrf_cookie),
+        Redirect::to(&target),
+    )
+        .into_response())
 }
 
 /// A form with nothing but its CSRF token.
@@ -178,21 +183,25 @@ pub async fn logout(
 #[template(path = "register.html")]
 struct LinkRequestPage {
     layout: Layout,
-    error: Option<String>,
+    form: Form,
     notice: Option<String>,
     heading: &'static str,
     explanation: &'static str,
     action: &'static str,
-    /// The field's label, type and autocomplete hint: an e-mail to
-    /// register, an e-mail or phone number (as at log-in) to reset.
-    label: &'static str,
+    /// The field's type and autocomplete hint: an e-mail to register, an
+    /// e-mail or phone number (as at log-in) to reset.
     input_type: &'static str,
     autocomplete: &'static str,
     email: String,
 }
 
 impl LinkRequestPage {
-    fn new(context: &RequestContext, csrf: &Csrf, request: LinkRequest) -> Self {
+    fn new(
+        context: &RequestContext,
+        csrf: &Csrf,
+        request: LinkRequest,
+        refusal: Option<Refusal>,
+    ) -> Self {
         let (heading, explanation, action) = match request {
             LinkRequest::Register => (
                 "Register",
@@ -211,12 +220,12 @@ impl LinkRequestPage {
         };
         Self {
             layout: Layout::public(heading, context, csrf),
-            error: None,
+            // A reset takes a log-in name, which the core calls `login`.
+            form: Form::new(vec![Input::new("email", label).alias(&["login"])]).showing(refusal),
             notice: None,
             heading,
             explanation,
             action,
-            label,
             input_type,
             autocomplete,
             email: String::new(),
@@ -227,25 +236,25 @@ impl LinkRequestPage {
 const LINK_SENT: &str = "If this matches an account that can use this portal, we have sent a link to the email address on file. \
      It works once and expires within an hour. Check your spam folder if it does not arrive.";
 
-pub async fn register_page(context: RequestContext, csrf: Csrf) -> Response {
+pub async fn register_page(context: RequestContext, csrf: Csrf) -> Result<Response, PageError> {
     if !context.tenant.settings.registration.email_on_file {
-        return super::message_page_for(
+        return Ok(super::message_page_for(
             Some(&context),
             StatusCode::NOT_FOUND,
             "Not available",
             "Registration by email is not offered.",
-        );
+        ));
     }
     render(
         StatusCode::OK,
-        &LinkRequestPage::new(&context, &csrf, LinkRequest::Register),
+        &LinkRequestPage::new(&context, &csrf, LinkRequest::Register, None),
     )
 }
 
-pub async fn forgot_page(context: RequestContext, csrf: Csrf) -> Response {
+pub async fn forgot_page(context: RequestContext, csrf: Csrf) -> Result<Response, PageError> {
     render(
         StatusCode::OK,
-        &LinkRequestPage::new(&context, &csrf, LinkRequest::Reset),
+        &LinkRequestPage::new(&context, &csrf, LinkRequest::Reset, None),
     )
 }
 
@@ -261,29 +270,27 @@ async fn link_request(
     csrf: Csrf,
     form: EmailForm,
     request: LinkRequest,
-) -> Response {
-    let mut page = LinkRequestPage::new(&context, &csrf, request);
-    if let Err(limited) = check_rate(&state, &context) {
-        page.error = Some(limited.detail().to_owned());
-        page.email = form.email;
-        return render(limited.status(), &page);
+) -> Result<Response, PageError> {
+    let asked: Result<(), PageError> = async {
+        rate_limit(&state, &context)?;
+        Ok(state
+            .portal
+            .identity()
+            .request_password_link(&context.tenant, &form.email, request)
+            .await?)
     }
-    match state
-        .portal
-        .identity()
-        .request_password_link(&context.tenant, &form.email, request)
-        .await
-    {
-        Ok(()) => {
-            page.notice = Some(LINK_SENT.to_owned());
-            render(StatusCode::OK, &page)
-        }
-        Err(error) => {
-            page.error = Some(error.to_string());
-            page.email = form.email;
-            render(status_of(&error), &page)
-        }
-    }
+    .await;
+    let page = match asked {
+        Ok(()) => LinkRequestPage {
+            notice: Some(LINK_SENT.to_owned()),
+            ..LinkRequestPage::new(&context, &csrf, request, None)
+        },
+        Err(error) => LinkRequestPage {
+            email: form.email,
+            ..LinkRequestPage::new(&context, &csrf, request, Some(Refusal::of(error)?))
+        },
+    };
+    render(page.form.status(), &page)
 }
 
 pub async fn register_submit(
@@ -291,7 +298,7 @@ pub async fn register_submit(
     context: RequestContext,
     csrf: Csrf,
     CsrfForm(form): CsrfForm<EmailForm>,
-) -> Response {
+) -> Result<Response, PageError> {
     link_request(state, context, csrf, form, LinkRequest::Register).await
 }
 
@@ -300,7 +307,7 @@ pub async fn forgot_submit(
     context: RequestContext,
     csrf: Csrf,
     CsrfForm(form): CsrfForm<EmailForm>,
-) -> Response {
+) -> Result<Response, PageError> {
     link_request(state, context, csrf, form, LinkRequest::Reset).await
 }
 
@@ -308,33 +315,46 @@ pub async fn forgot_submit(
 #[template(path = "register_details.html")]
 struct FactsPage {
     layout: Layout,
-    error: Option<String>,
+    form: Form,
     notice: Option<String>,
     phone: String,
     email: String,
     postal_code: String,
 }
 
-pub async fn register_details_page(context: RequestContext, csrf: Csrf) -> Response {
-    if !context.tenant.settings.registration.known_facts {
-        return super::message_page_for(
-            Some(&context),
-            StatusCode::NOT_FOUND,
-            "Not available",
-            "Registration with account details is not offered.",
-        );
-    }
-    render(
-        StatusCode::OK,
-        &FactsPage {
-            layout: Layout::public("Register", &context, &csrf),
-            error: None,
+impl FactsPage {
+    fn new(context: &RequestContext, csrf: &Csrf, refusal: Option<Refusal>) -> Self {
+        Self {
+            layout: Layout::public("Register", context, csrf),
+            form: Form::new(vec![
+                Input::new("phone", "Phone number"),
+                Input::new("email", "Email"),
+                Input::new("postal_code", "Postal code"),
+                Input::new("password", "New password"),
+                Input::new("password_confirm", "Repeat the new password"),
+            ])
+            .showing(refusal),
             notice: None,
             phone: String::new(),
             email: String::new(),
             postal_code: String::new(),
-        },
-    )
+        }
+    }
+}
+
+pub async fn register_details_page(
+    context: RequestContext,
+    csrf: Csrf,
+) -> Result<Response, PageError> {
+    if !context.tenant.settings.registration.known_facts {
+        return Ok(super::message_page_for(
+            Some(&context),
+            StatusCode::NOT_FOUND,
+            "Not available",
+            "Registration with account details is not offered.",
+        ));
+    }
+    render(StatusCode::OK, &FactsPage::new(&context, &csrf, None))
 }
 
 #[derive(Deserialize)]
@@ -356,42 +376,37 @@ pub async fn register_details_submit(
     context: RequestContext,
     csrf: Csrf,
     CsrfForm(form): CsrfForm<FactsForm>,
-) -> Response {
-    let fail = |status: StatusCode, message: String| {
-        render(
-            status,
-            &FactsPage {
-                layout: Layout::public("Register", &context, &csrf),
-                error: Some(message),
-                notice: None,
-                phone: form.phone.clone(),
-                email: form.email.clone(),
-                postal_code: form.postal_code.clone(),
-            },
-        )
-    };
-    if let Err(limited) = check_rate(&state, &context) {
-        return fail(limited.status(), limited.detail().to_owned());
+) -> Result<Response, PageError> {
+    let registered: Result<(), PageError> = async {
+        rate_limit(&state, &context)?;
+        if form.password != form.password_confirm {
+            return Err(PageError::at("password_confirm", PASSWORDS_DIFFER));
+        }
+        let facts = KnownFacts {
+            phone: form.phone.clone(),
+            email: form.email.clone(),
+            postal_code: form.postal_code.clone(),
+        };
+        Ok(state
+            .portal
+            .identity()
+            .register_by_facts(&context.tenant, &facts, &form.password)
+            .await?)
     }
-    if form.password != form.password_confirm {
-        return fail(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "The two passwords do not match.".into(),
-        );
-    }
-    let facts = KnownFacts {
-        phone: form.phone.clone(),
-        email: form.email.clone(),
-        postal_code: form.postal_code.clone(),
-    };
-    match state
-        .portal
-        .identity()
-        .register_by_facts(&context.tenant, &facts, &form.password)
-        .await
-    {
-        Ok(()) => Redirect::to(&format!("{}/login?done=registered", context.base)).into_response(),
-        Err(error) => fail(status_of(&error), error.to_string()),
+    .await;
+    match registered {
+        Ok(()) => {
+            Ok(Redirect::to(&format!("{}/login?done=registered", context.base)).into_response())
+        }
+        Err(error) => {
+            let page = FactsPage {
+                phone: form.phone,
+                email: form.email,
+                postal_code: form.postal_code,
+                ..FactsPage::new(&context, &csrf, Some(Refusal::of(error)?))
+            };
+            render(page.form.status(), &page)
+        }
     }
 }
 
@@ -399,7 +414,7 @@ pub async fn register_details_submit(
 #[template(path = "set_password.html")]
 struct SetPasswordPage {
     layout: Layout,
-    error: Option<String>,
+    form: Form,
     notice: Option<String>,
     heading: &'static str,
     show_form: bool,
@@ -407,6 +422,31 @@ struct SetPasswordPage {
     /// Who the link is for, as they log in (shown, and a hidden username
     /// field for password managers).
     login: Option<String>,
+}
+
+impl SetPasswordPage {
+    /// The form for `token`, headed for what the link is for.
+    fn new(
+        context: &RequestContext,
+        csrf: &Csrf,
+        heading: &'static str,
+        token: String,
+        refusal: Option<Refusal>,
+    ) -> Self {
+        Self {
+            layout: Layout::public(heading, context, csrf),
+            form: Form::new(vec![
+                Input::new("password", "New password"),
+                Input::new("password_confirm", "Repeat the new password"),
+            ])
+            .showing(refusal),
+            notice: None,
+            heading,
+            show_form: true,
+            token,
+            login: None,
+        }
+    }
 }
 
 fn heading_for(purpose: TokenPurpose) -> &'static str {
@@ -417,28 +457,21 @@ fn heading_for(purpose: TokenPurpose) -> &'static str {
     }
 }
 
-/// Token pages must not leak the token through the Referer header to
-/// another site. Not `no-referrer`: under it browsers send `Origin: null`
-/// with the page's own form, which the cross-origin check refuses.
-fn without_referrer(mut response: Response) -> Response {
-    response.headers_mut().insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("same-origin"),
-    );
-    response
-}
-
-fn link_invalid_page(context: &RequestContext, csrf: &Csrf) -> Response {
+/// The page for a link that no longer works (410), without its form.
+fn link_invalid_page(context: &RequestContext, csrf: &Csrf) -> Result<Response, PageError> {
+    let refusal = Refusal::of(PortalError::LinkInvalid)?;
     let page = SetPasswordPage {
         layout: Layout::public("Link expired", context, csrf),
-        error: Some(PortalError::LinkInvalid.to_string()),
-        notice: None,
-        heading: "This link no longer works",
         show_form: false,
-        token: String::new(),
-        login: None,
+        ..SetPasswordPage::new(
+            context,
+            csrf,
+            "This link no longer works",
+            String::new(),
+            Some(refusal),
+        )
     };
-    render(StatusCode::GONE, &page)
+    render(page.form.status(), &page)
 }
 
 #[derive(Deserialize)]
@@ -447,35 +480,32 @@ pub struct TokenQuery {
     token: String,
 }
 
+/// `GET /set-password?token=`: the form, if the link still works. Token
+/// pages are served with `Referrer-Policy: same-origin` (see the module).
 pub async fn set_password_page(
     State(state): State<AppState>,
     context: RequestContext,
     csrf: Csrf,
     Query(query): Query<TokenQuery>,
-) -> Response {
+) -> Result<Response, PageError> {
     let token = RawToken::from_client(&query.token);
-    let response = match state
+    match state
         .portal
         .identity()
         .inspect_token(&context.tenant, &token)
         .await
     {
-        Ok(info) => render(
-            StatusCode::OK,
-            &SetPasswordPage {
-                layout: Layout::public(heading_for(info.purpose), &context, &csrf),
-                error: None,
-                notice: None,
-                heading: heading_for(info.purpose),
-                show_form: true,
-                token: query.token,
+        Ok(info) => {
+            let heading = heading_for(info.purpose);
+            let page = SetPasswordPage {
                 login: info.login,
-            },
-        ),
+                ..SetPasswordPage::new(&context, &csrf, heading, query.token, None)
+            };
+            render(StatusCode::OK, &page)
+        }
         Err(PortalError::LinkInvalid) => link_invalid_page(&context, &csrf),
-        Err(error) => super::error_page(&context, error),
-    };
-    without_referrer(response)
+        Err(error) => Err(error.into()),
+    }
 }
 
 #[derive(Deserialize)]
@@ -490,45 +520,50 @@ pub struct SetPasswordForm {
     password_confirm: String,
 }
 
+/// `POST /set-password`: spends the link and sets the password.
 pub async fn set_password_submit(
     State(state): State<AppState>,
     context: RequestContext,
     csrf: Csrf,
     CsrfForm(form): CsrfForm<SetPasswordForm>,
-) -> Response {
-    let retry = |status: StatusCode, message: String| {
-        without_referrer(render(
-            status,
-            &SetPasswordPage {
-                layout: Layout::public("Set your password", &context, &csrf),
-                error: Some(message),
-                notice: None,
-                heading: "Set your password",
-                show_form: true,
-                token: form.token.clone(),
-                // Only a hint for password managers, echoed from the form.
-                login: (!form.login.is_empty()).then(|| form.login.clone()),
-            },
-        ))
+) -> Result<Response, PageError> {
+    let set: Result<(), PageError> = async {
+        rate_limit(&state, &context)?;
+        if form.password != form.password_confirm {
+            return Err(PageError::at("password_confirm", PASSWORDS_DIFFER));
+        }
+        let token = RawToken::from_client(&form.token);
+        Ok(state
+            .portal
+            .identity()
+            .set_password_with_token(&context.tenant, &token, &form.password)
+            .await?)
+    }
+    .await;
+    let refusal = match set {
+        Ok(()) => {
+            return Ok(
+                Redirect::to(&format!("{}/login?done=password", context.base)).into_response(),
+            );
+        }
+        // Gone is only ever the link (used or expired meanwhile): say so,
+        // without the form.
+        Err(PageError::Refused {
+            status: StatusCode::GONE,
+            ..
+        }) => return link_invalid_page(&context, &csrf),
+        Err(error) => Refusal::of(error)?,
     };
-    if let Err(limited) = check_rate(&state, &context) {
-        return retry(limited.status(), limited.detail().to_owned());
-    }
-    if form.password != form.password_confirm {
-        return retry(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "The two passwords do not match.".into(),
-        );
-    }
-    let token = RawToken::from_client(&form.token);
-    match state
-        .portal
-        .identity()
-        .set_password_with_token(&context.tenant, &token, &form.password)
-        .await
-    {
-        Ok(()) => Redirect::to(&format!("{}/login?done=password", context.base)).into_response(),
-        Err(PortalError::LinkInvalid) => without_referrer(link_invalid_page(&context, &csrf)),
-        Err(error) => retry(status_of(&error), error.to_string()),
-    }
+    let page = SetPasswordPage {
+        // Only a hint for password managers, echoed from the form.
+        login: (!form.login.is_empty()).then_some(form.login),
+        ..SetPasswordPage::new(
+            &context,
+            &csrf,
+            "Set your password",
+            form.token,
+            Some(refusal),
+        )
+    };
+    render(page.form.status(), &page)
 }

@@ -1,28 +1,42 @@
 //! The HTML portal. Pages work without JavaScript: every action is a form
 //! POST protected by [`crate::security::CsrfForm`], answered with a redirect
-//! (post/redirect/get) or the same form re-rendered with its error.
+//! (post/redirect/get) or the same form re-rendered with its error next to
+//! the input it concerns.
+//!
+//! Handlers return `Result<Response, PageError>`: input is read through
+//! [`crate::params`], use cases are called with `?`, a form shows what
+//! went wrong through a [`form::Form`], and every other error becomes its
+//! page in one place ([`error`]).
 //!
 //! - `auth.rs`: log in/out, both registrations, set and forgot password
 //! - `portal.rs`: dashboard, account, change password, account switcher
 //! - `billing/`: invoices, paying, payments, credit, statements, cards on
 //!   file and autopay
+//! - `error.rs`: [`PageError`] and the layer that renders it
+//! - `form.rs`: forms with their errors at the inputs
 
 mod auth;
 mod billing;
+mod error;
+mod form;
 mod portal;
 
 use askama::Template;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 
-use portal_core::access::{Actor, Permission, authorize};
+use portal_core::AuthContext;
+use portal_core::access::{Actor, Permission};
 use portal_core::identity::Membership;
 use portal_core::tenancy::{Feature, Tenant};
-use portal_core::{AuthContext, PortalError};
 
+use crate::AppState;
 use crate::context::RequestContext;
 use crate::route_table::{PageRoutes, get, post};
-use crate::security::Csrf;
+use crate::security::{Csrf, check_rate};
+
+pub use error::PageError;
+pub(crate) use error::{render_errors, to_login};
 
 /// The page routes.
 pub fn routes() -> PageRoutes {
@@ -41,6 +55,8 @@ pub fn routes() -> PageRoutes {
         )
         .route(
             "/set-password",
+            // The URL carries the token; the router's `Referrer-Policy:
+            // same-origin` keeps it from other sites (see `auth`).
             get(auth::set_password_page).post(auth::set_password_submit),
         )
         .route(
@@ -133,8 +149,9 @@ pub struct AccountOption {
 }
 
 /// Which billing pages the contact may use, so the navigation only links
-/// to pages that will open. Decided by the same `authorize` the use cases
-/// call, so a link is shown exactly when its page would not be refused.
+/// to pages that will open. Asked of the core ([`Actor::can`], the rule
+/// `authorize` applies in every use case), so a link is shown exactly when
+/// its page would not be refused.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct BillingNav {
     /// Invoices, payments and the summary.
@@ -152,12 +169,11 @@ pub struct BillingNav {
 impl BillingNav {
     fn of(actor: &Actor, tenant: &Tenant) -> Self {
         let features = &tenant.settings.features;
-        let allowed = |permission| authorize(actor, permission, features).is_ok();
-        let cards = allowed(Permission::ManagePaymentMethods);
+        let cards = actor.can(Permission::ManagePaymentMethods, features);
         Self {
-            view: allowed(Permission::ViewBilling),
-            pay: allowed(Permission::PayInvoices),
-            statements: allowed(Permission::ViewStatements),
+            view: actor.can(Permission::ViewBilling, features),
+            pay: actor.can(Permission::PayInvoices, features),
+            statements: actor.can(Permission::ViewStatements, features),
             cards,
             // The same two checks `Portal::autopay` makes.
             autopay: cards && features.is_on(Feature::Autopay),
@@ -231,20 +247,18 @@ fn local_target(context: &RequestContext, next: Option<&str>) -> Option<String> 
 
 /// Renders a template with a status; pages are never cached, since they
 /// hold customer data or single-use tokens.
-fn render(status: StatusCode, template: &impl Template) -> Response {
-    match template.render() {
-        Ok(html) => {
-            let mut response = (status, Html(html)).into_response();
-            response
-                .headers_mut()
-                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-            response
-        }
-        Err(error) => {
-            tracing::error!(%error, "template failed to render");
-            (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
-        }
-    }
+fn render(status: StatusCode, template: &impl Template) -> Result<Response, PageError> {
+    let mut response = (status, Html(template.render()?)).into_response();
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
+}
+
+/// Refuses the request when its client is over the limit of the forms
+/// that guess at credentials (log-in, registration, passwords).
+fn rate_limit(state: &AppState, context: &RequestContext) -> Result<(), PageError> {
+    check_rate(state, context).map_err(|limited| PageError::too_many_requests(&limited))
 }
 
 #[derive(Template)]
@@ -283,22 +297,7 @@ pub(crate) fn message_page_for(
         heading: heading.to_owned(),
         message: message.to_owned(),
     };
+    // The page that shows errors cannot show its own: plain text then.
     render(status, &page)
-}
-
-/// A use case's error as a page: the status the API would use, the
-/// message for a person, the tenant's branding.
-fn error_page(context: &RequestContext, error: PortalError) -> Response {
-    let status = crate::error::status_of(&error);
-    let heading = match status {
-        StatusCode::NOT_FOUND => "Not found",
-        StatusCode::FORBIDDEN => "Not available",
-        StatusCode::INTERNAL_SERVER_ERROR => "Something went wrong",
-        _ => "That did not work",
-    };
-    let message = match error {
-        PortalError::Internal(_) => "Please try again in a moment.".to_owned(),
-        other => other.to_string(),
-    };
-    message_page_for(Some(context), status, heading, &message)
+        .unwrap_or_else(|_| (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response())
 }

@@ -14,13 +14,14 @@ use portal_core::access::Permission;
 use portal_core::dashboard::Dashboard;
 use portal_core::identity::Contact;
 use portal_core::shared::AccountId;
-use portal_core::{AccountOverview, AuthContext, PortalError};
+use portal_core::{AccountOverview, AuthContext};
 
-use super::{Layout, error_page, render};
+use super::form::{Form, Input, Refusal};
+use super::{Layout, PageError, rate_limit, render};
 use crate::AppState;
 use crate::context::RequestContext;
-use crate::error::status_of;
-use crate::security::{Csrf, CsrfForm, PageUser, check_rate};
+use crate::params;
+use crate::security::{Csrf, CsrfForm, PageUser};
 
 /// The signed-in layout: header, account switcher (its memberships came
 /// with the session) and navigation.
@@ -60,72 +61,107 @@ pub async fn dashboard(
     context: RequestContext,
     csrf: Csrf,
     PageUser(auth): PageUser,
-) -> Response {
+) -> Result<Response, PageError> {
     let zone = context.tenant.settings.time_zone();
-    match state.portal.dashboard().show(&auth.actor).await {
-        Ok(dashboard) => render(
-            StatusCode::OK,
-            &DashboardPage {
-                layout: layout(&state, "Dashboard", "dashboard", &context, &csrf, &auth),
-                contact_name: auth.contact.name.clone(),
-                account_number: auth.membership.account_number.clone(),
-                account_name: auth.membership.account_name.clone(),
-                billing: dashboard
-                    .account_summary
-                    .as_ref()
-                    .map(|summary| super::billing::Summary::of(summary, zone)),
-                dashboard,
-                zone,
-            },
-        ),
-        Err(error) => error_page(&context, error),
-    }
+    let dashboard = state.portal.dashboard().show(&auth.actor).await?;
+    let page = DashboardPage {
+        layout: layout(&state, "Dashboard", "dashboard", &context, &csrf, &auth),
+        contact_name: auth.contact.name.clone(),
+        account_number: auth.membership.account_number.clone(),
+        account_name: auth.membership.account_name.clone(),
+        billing: dashboard
+            .account_summary
+            .as_ref()
+            .map(|summary| super::billing::Summary::of(summary, zone)),
+        dashboard,
+        zone,
+    };
+    render(StatusCode::OK, &page)
+}
+
+/// A custom field the customer may change, as the form shows it.
+pub struct EditableField {
+    /// The input's key (`field-1`, ...): its id.
+    key: String,
+    /// The field's name, which is also its label.
+    name: String,
+    value: String,
 }
 
 #[derive(Template)]
 #[template(path = "account.html")]
 struct AccountPage {
     layout: Layout,
-    error: Option<String>,
+    /// Both forms of the page: custom fields and password.
+    form: Form,
     notice: Option<String>,
     overview: AccountOverview,
     address_lines: Vec<String>,
     contact: Contact,
     role: &'static str,
-    /// Whether the contact may change custom fields and there are any to
-    /// change.
-    may_edit: bool,
+    /// The custom fields the contact may change (none when the role may
+    /// not edit the account).
+    editable: Vec<EditableField>,
 }
 
+/// The account page, fresh or showing what went wrong with one of its
+/// forms.
 async fn account_page(
     state: &AppState,
     context: &RequestContext,
     csrf: &Csrf,
     auth: &AuthContext,
-    status: StatusCode,
-    error: Option<String>,
+    refusal: Option<Refusal>,
     notice: Option<String>,
-) -> Response {
-    match state.portal.accounts().account_overview(&auth.actor).await {
-        Ok(overview) => render(
-            status,
-            &AccountPage {
-                may_edit: auth.membership.role.grants(Permission::EditAccount)
-                    && overview
-                        .custom_fields
-                        .values()
-                        .any(|(_, editable)| *editable),
-                layout: layout(state, "Account", "account", context, csrf, auth),
-                error,
-                notice,
-                address_lines: overview.account.address.lines(),
-                overview,
-                contact: auth.contact.clone(),
-                role: auth.membership.role.label(),
-            },
-        ),
-        Err(error) => error_page(context, error),
-    }
+) -> Result<Response, PageError> {
+    let overview = state
+        .portal
+        .accounts()
+        .account_overview(&auth.actor)
+        .await?;
+    let may_edit = auth
+        .actor
+        .can(Permission::EditAccount, &context.tenant.settings.features);
+    let editable: Vec<EditableField> = overview
+        .custom_fields
+        .iter()
+        .filter(|(_, (_, editable))| may_edit && *editable)
+        .enumerate()
+        .map(|(index, (name, (value, _)))| EditableField {
+            key: format!("field-{}", index + 1),
+            name: name.clone(),
+            value: value.clone(),
+        })
+        .collect();
+    let inputs = editable
+        .iter()
+        .map(|field| Input::new(field.key.clone(), field.name.clone()))
+        .chain([
+            Input::new("current_password", "Current password"),
+            // The core calls the new password `password`.
+            Input::new("new_password", "New password").alias(&["password"]),
+            Input::new("new_password_confirm", "Repeat the new password"),
+        ])
+        .collect();
+    // The core names a custom field first in its reason, quoted.
+    let refusal = refusal.map(|refusal| {
+        let items = editable
+            .iter()
+            .map(|field| (format!("\"{}\"", field.name), field.key.clone()));
+        refusal.at_item("custom_fields", items)
+    });
+    let form = Form::new(inputs).showing(refusal);
+    let page = AccountPage {
+        layout: layout(state, "Account", "account", context, csrf, auth),
+        form,
+        notice,
+        address_lines: overview.account.address.lines(),
+        overview,
+        contact: auth.contact.clone(),
+        role: auth.membership.role.label(),
+        editable,
+    };
+    render(page.form.status(), &page)
 }
 
 #[derive(Deserialize)]
@@ -140,7 +176,7 @@ pub async fn account(
     csrf: Csrf,
     PageUser(auth): PageUser,
     axum::extract::Query(query): axum::extract::Query<AccountQuery>,
-) -> Response {
+) -> Result<Response, PageError> {
     let notice = match query.done.as_deref() {
         Some("password") => {
             Some("Your password was changed. Your other sessions were logged out.".to_owned())
@@ -148,7 +184,7 @@ pub async fn account(
         Some("fields") => Some("Your details were saved.".to_owned()),
         _ => None,
     };
-    account_page(&state, &context, &csrf, &auth, StatusCode::OK, None, notice).await
+    account_page(&state, &context, &csrf, &auth, None, notice).await
 }
 
 /// `POST /account/fields`: the editable custom fields, as `field:<name>`.
@@ -158,7 +194,7 @@ pub async fn update_fields(
     csrf: Csrf,
     PageUser(auth): PageUser,
     CsrfForm(form): CsrfForm<BTreeMap<String, String>>,
-) -> Response {
+) -> Result<Response, PageError> {
     let changes: BTreeMap<String, String> = form
         .into_iter()
         .filter_map(|(key, value)| Some((key.strip_prefix("field:")?.to_owned(), value)))
@@ -169,21 +205,11 @@ pub async fn update_fields(
         .update_custom_fields(&auth.actor, &changes)
         .await
     {
-        Ok(_) => Redirect::to(&format!("{}/account?done=fields", context.base)).into_response(),
-        Err(error @ PortalError::InvalidInput { .. }) => {
-            let status = status_of(&error);
-            account_page(
-                &state,
-                &context,
-                &csrf,
-                &auth,
-                status,
-                Some(error.to_string()),
-                None,
-            )
-            .await
+        Ok(_) => Ok(Redirect::to(&format!("{}/account?done=fields", context.base)).into_response()),
+        Err(error) => {
+            let refusal = Refusal::of(error)?;
+            account_page(&state, &context, &csrf, &auth, Some(refusal), None).await
         }
-        Err(error) => error_page(&context, error),
     }
 }
 
@@ -203,53 +229,30 @@ pub async fn change_password(
     csrf: Csrf,
     PageUser(auth): PageUser,
     CsrfForm(form): CsrfForm<PasswordForm>,
-) -> Response {
-    if let Err(limited) = check_rate(&state, &context) {
-        let message = Some(limited.detail().to_owned());
-        return account_page(
-            &state,
-            &context,
-            &csrf,
-            &auth,
-            limited.status(),
-            message,
-            None,
-        )
-        .await;
+) -> Result<Response, PageError> {
+    let changed: Result<(), PageError> = async {
+        rate_limit(&state, &context)?;
+        if form.new_password != form.new_password_confirm {
+            return Err(PageError::at(
+                "new_password_confirm",
+                "The two new passwords do not match.",
+            ));
+        }
+        let current = SecretString::from(form.current_password);
+        Ok(state
+            .portal
+            .identity()
+            .change_password(&auth, &current, &form.new_password)
+            .await?)
     }
-    if form.new_password != form.new_password_confirm {
-        let message = Some("The two new passwords do not match.".to_owned());
-        return account_page(
-            &state,
-            &context,
-            &csrf,
-            &auth,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            message,
-            None,
-        )
-        .await;
-    }
-    let current = SecretString::from(form.current_password);
-    match state
-        .portal
-        .identity()
-        .change_password(&auth, &current, &form.new_password)
-        .await
-    {
-        Ok(()) => Redirect::to(&format!("{}/account?done=password", context.base)).into_response(),
+    .await;
+    match changed {
+        Ok(()) => {
+            Ok(Redirect::to(&format!("{}/account?done=password", context.base)).into_response())
+        }
         Err(error) => {
-            let status = status_of(&error);
-            account_page(
-                &state,
-                &context,
-                &csrf,
-                &auth,
-                status,
-                Some(error.to_string()),
-                None,
-            )
-            .await
+            let refusal = Refusal::of(error)?;
+            account_page(&state, &context, &csrf, &auth, Some(refusal), None).await
         }
     }
 }
@@ -267,16 +270,14 @@ pub async fn switch_account(
     context: RequestContext,
     PageUser(auth): PageUser,
     CsrfForm(form): CsrfForm<SwitchForm>,
-) -> Response {
-    let Ok(account) = AccountId::parse(&form.account_id) else {
-        return error_page(&context, PortalError::NotFound);
-    };
-    match state.portal.identity().switch_account(&auth, account).await {
-        Ok(()) => {
-            let target = super::local_target(&context, form.return_to.as_deref())
-                .unwrap_or_else(|| format!("{}/dashboard", context.base));
-            Redirect::to(&target).into_response()
-        }
-        Err(error) => error_page(&context, error),
-    }
+) -> Result<Response, PageError> {
+    let account = params::id(&form.account_id, AccountId::parse)?;
+    state
+        .portal
+        .identity()
+        .switch_account(&auth, account)
+        .await?;
+    let target = super::local_target(&context, form.return_to.as_deref())
+        .unwrap_or_else(|| format!("{}/dashboard", context.base));
+    Ok(Redirect::to(&target).into_response())
 }

@@ -14,7 +14,9 @@ use portal_core::outbox::EmailKind;
 use portal_core::shared::{AccountId, Currency, ExternalId, InvoiceId};
 use portal_core::tenancy::{DEFAULT_AUTOPAY_TERMS, PortalSettings};
 
-use crate::harness::{Browser, Reply, TestApp, contact, demo_settings};
+use crate::harness::{
+    Browser, Reply, TestApp, contact, demo_settings, error_at, group_error_at, invalid_inputs,
+};
 
 /// Before the test clock's today (2026-11-23): overdue.
 fn past() -> NaiveDate {
@@ -1320,4 +1322,227 @@ async fn a_card_saved_while_paying_is_kept_only_if_the_payment_goes_through() {
     assert_eq!(paid.status, StatusCode::SEE_OTHER, "{}", paid.body);
     let cards = ada.get("/portal/billing/methods").await;
     assert!(cards.body.contains("Visa ending 4242"), "{}", cards.body);
+}
+
+// ---- errors at the field ---------------------------------------------
+
+#[tokio::test]
+async fn a_bad_amount_from_is_shown_at_that_field_under_its_label() {
+    let app = ada_app(demo_settings()).await;
+    let mut ada = app.logged_in("ada@example.com").await;
+    let reply = ada
+        .get("/portal/billing/invoices?min_total=lots&status=unpaid")
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        error_at(&reply.body, "min_total"),
+        "Amount from is not an amount; type digits only, such as 120.50."
+    );
+    assert!(
+        !reply.body.contains("Min total"),
+        "named as customers see it"
+    );
+    assert_eq!(invalid_inputs(&reply.body), 1, "only that input");
+    // The summary at the top leads to it; what was typed is kept.
+    assert!(
+        reply
+            .body
+            .contains("<a href=\"#min_total\">Amount from</a>")
+    );
+    assert!(reply.body.contains("value=\"lots\""));
+    // A range the core refuses is reported at its first end, by its label.
+    let reply = ada
+        .get("/portal/billing/invoices?min_total=50&max_total=10")
+        .await;
+    assert_eq!(
+        error_at(&reply.body, "min_total"),
+        "Amount from must not be above the maximum."
+    );
+    let reply = ada
+        .get("/portal/billing/invoices?issued_from=2026-12-01&issued_to=2026-11-01")
+        .await;
+    assert!(error_at(&reply.body, "issued_from").starts_with("Issued from must not be after"));
+}
+
+#[tokio::test]
+async fn the_core_judges_both_amounts_as_one_range_and_its_message_describes_both() {
+    let app = ada_app(demo_settings()).await;
+    let mut ada = app.logged_in("ada@example.com").await;
+    for query in [
+        "min_total=-5",
+        "max_total=10.001",
+        "min_total=1&max_total=-2",
+    ] {
+        let reply = ada.get(&format!("/portal/billing/invoices?{query}")).await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{query}");
+        let message = group_error_at(&reply.body, "amount", &["min_total", "max_total"]);
+        assert!(
+            message.starts_with("Amount range must be amounts in USD"),
+            "{query}: {message}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_bad_pay_amount_is_shown_at_its_invoice_and_nothing_is_written() {
+    let app = ada_app(settings(true, false, false)).await;
+    let a = app.seeded.account_a;
+    let first = app.invoice(a, "INV-1", 5_000, past()).await;
+    let second = app.invoice(a, "INV-2", 2_000, past()).await;
+    let mut ada = app.logged_in("ada@example.com").await;
+    let key = format!("amount_{}", second.id);
+    // Not an amount: read at the edge, which knows the invoice.
+    let (reply, _) = pay(
+        &mut ada,
+        &[first.id, second.id],
+        &[(key.as_str(), "ten"), VISA],
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        error_at(&reply.body, &key),
+        "Amount for INV-2 is not an amount; type digits only, such as 120.50."
+    );
+    assert_eq!(invalid_inputs(&reply.body), 1);
+    // More than it owes: the core's rule, at the same input.
+    let (reply, _) = pay(
+        &mut ada,
+        &[first.id, second.id],
+        &[(key.as_str(), "30.00"), VISA],
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        error_at(&reply.body, &key),
+        "Amount for INV-2 is more than its balance of 20.00 USD."
+    );
+    // The review step refuses it the same way, and nothing was written.
+    let (reply, _) = pay(
+        &mut ada,
+        &[second.id],
+        &[(key.as_str(), "30.00"), VISA, ("step", "review")],
+    )
+    .await;
+    assert!(error_at(&reply.body, &key).contains("more than its balance"));
+    assert_eq!(app.gateway.successful_charges(), 0);
+    let history = ada.get("/portal/billing/payments").await;
+    assert!(history.body.contains("No payments yet"), "{}", history.body);
+    assert!(
+        invoice_page(&mut ada, second.id)
+            .await
+            .contains("<dd>Unpaid</dd>")
+    );
+}
+
+#[tokio::test]
+async fn how_to_pay_errors_are_shown_at_the_card_fields() {
+    let app = ada_app(demo_settings()).await;
+    let invoice = app
+        .invoice(app.seeded.account_a, "INV-1", 5_000, past())
+        .await;
+    let mut ada = app.logged_in("ada@example.com").await;
+    let (reply, _) = pay(&mut ada, &[invoice.id], &[("token", "4242424242424242")]).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(error_at(&reply.body, "token").starts_with("Card token looks like a card number"));
+    assert!(
+        reply
+            .body
+            .contains("aria-describedby=\"token-error token-help\""),
+        "the help text still describes it"
+    );
+    // A saved card and a new token: about the choice, at its fieldset.
+    ada.post_form("/portal/billing/methods", &[VISA]).await;
+    let card = field(&ada.get("/portal/billing/pay").await.body, "method");
+    let (reply, _) = pay(&mut ada, &[invoice.id], &[("method", &card), VISA]).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let fieldset = "<fieldset class=\"card\" id=\"method\" aria-describedby=\"method-error\">";
+    let at = reply
+        .body
+        .find(fieldset)
+        .expect("the fieldset, described by the message");
+    let message = "<p class=\"field-error\" id=\"method-error\">A saved card is chosen, but a new card was entered too";
+    assert!(
+        reply.body[at..]
+            .trim_start_matches(fieldset)
+            .contains(message)
+    );
+    assert_eq!(app.gateway.successful_charges(), 0);
+}
+
+#[tokio::test]
+async fn autopay_and_card_errors_are_shown_at_their_inputs_and_conflicts_at_the_top() {
+    let app = ada_app(settings(false, false, true)).await;
+    let mut ada = app.logged_in("ada@example.com").await;
+    let refused = ada
+        .post_form("/portal/billing/methods", &[("token", "")])
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(error_at(&refused.body, "token").starts_with("Card token is missing"));
+    ada.post_form("/portal/billing/methods", &[VISA]).await;
+    let page = ada.get("/portal/billing/autopay").await;
+    let digest = field(&page.body, "terms_digest");
+    let options = page.body.split("<select id=\"method\"").nth(1).unwrap();
+    let card = options.split("<option value=\"").nth(1).unwrap();
+    let card = card[..card.find('"').unwrap()].to_owned();
+    let unticked = ada
+        .post_form(
+            "/portal/billing/autopay",
+            &[("method", &card), ("terms_digest", &digest)],
+        )
+        .await;
+    assert_eq!(unticked.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(error_at(&unticked.body, "consent").contains("agree to the terms"));
+    // Stale terms are no input's fault: a message at the top.
+    let stale = ada
+        .post_form(
+            "/portal/billing/autopay",
+            &[
+                ("method", &card),
+                ("terms_digest", "old"),
+                ("consent", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+    assert!(
+        stale
+            .body
+            .contains("<div class=\"alert error\" role=\"alert\">The autopay terms have changed.")
+    );
+    assert_eq!(invalid_inputs(&stale.body), 0);
+}
+
+#[tokio::test]
+async fn statement_and_credit_errors_are_shown_at_their_inputs() {
+    let app = ada_app(demo_settings()).await;
+    let a = app.seeded.account_a;
+    let invoice = app.invoice(a, "INV-1", 3_000, past()).await;
+    goodwill_credit(&app, a, 5_000).await;
+    let mut ada = app.logged_in("ada@example.com").await;
+    let reply = ada
+        .get("/portal/billing/statement?from=2026-12-01&to=2026-11-01")
+        .await;
+    assert_eq!(
+        error_at(&reply.body, "from"),
+        "From must not be after the end of the range."
+    );
+    let reply = ada.get("/portal/billing/statement?to=someday").await;
+    assert!(error_at(&reply.body, "to").starts_with("To must be a date"));
+    let id = invoice.id.to_string();
+    let key = format!("amount_{id}");
+    let reply = ada
+        .post_form("/portal/billing/credit", &[("invoice", &id), (&key, "0")])
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        error_at(&reply.body, &key).starts_with("Amount for INV-1 must be more than zero"),
+        "{}",
+        reply.body
+    );
+    let reply = ada.post_form("/portal/billing/credit", &[]).await;
+    assert!(
+        reply.body.contains("<p class=\"field-error\" id=\"invoices-error\">Invoices must include at least one invoice.</p>"),
+        "{}",
+        reply.body
+    );
 }

@@ -612,3 +612,71 @@ pub fn without_csrf(html: &str) -> String {
     }
     out
 }
+
+/// The message a re-rendered form shows at input `key`, checked the way
+/// `templates/form.html` draws it: the input (its tag, with `id="key"`)
+/// is `aria-invalid` and described by `key-error`, and that message
+/// stands right after it, before any other control of the form.
+pub fn error_at(body: &str, key: &str) -> String {
+    let tag = control(body, key);
+    assert!(
+        tag.contains("aria-invalid=\"true\""),
+        "{key} not marked: {tag}"
+    );
+    assert!(
+        tag.contains(&format!("aria-describedby=\"{key}-error")),
+        "{key} not described by its message: {tag}"
+    );
+    message_after(body, key, key)
+}
+
+/// The message about a group of inputs (`group-error`), checked to
+/// describe each of `inputs` and to stand after the last of them.
+pub fn group_error_at(body: &str, group: &str, inputs: &[&str]) -> String {
+    for input in inputs {
+        let tag = control(body, input);
+        assert!(tag.contains("aria-invalid=\"true\""), "{input}: {tag}");
+        assert!(
+            tag.contains(&format!("aria-describedby=\"{group}-error\"")),
+            "{input}: {tag}"
+        );
+    }
+    message_after(body, inputs.last().unwrap(), group)
+}
+
+/// How many inputs a page marks invalid.
+pub fn invalid_inputs(body: &str) -> usize {
+    body.matches("aria-invalid=\"true\"").count()
+}
+
+/// The opening tag of the control with id `key`.
+fn control<'a>(body: &'a str, key: &str) -> &'a str {
+    let id = body
+        .find(&format!(" id=\"{key}\""))
+        .unwrap_or_else(|| panic!("no control {key} in {body}"));
+    let open = body[..id].rfind('<').unwrap();
+    let close = id + body[id..].find('>').unwrap() + 1;
+    &body[open..close]
+}
+
+/// The text of message `message`-error, asserted to follow control `key`
+/// with no other control (input, select, button) in between.
+fn message_after(body: &str, key: &str, message: &str) -> String {
+    let id = body.find(&format!(" id=\"{key}\"")).unwrap();
+    let rest = &body[id + body[id..].find('>').unwrap()..];
+    let marker = format!("<p class=\"field-error\" id=\"{message}-error\">");
+    let at = rest
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no message {message}-error after {key}: {body}"));
+    let next_control = ["<input", "<select", "<button"]
+        .iter()
+        .filter_map(|tag| rest.find(tag))
+        .min()
+        .unwrap_or(usize::MAX);
+    assert!(
+        at < next_control,
+        "{message}-error is not next to {key}: {rest}"
+    );
+    let text = &rest[at + marker.len()..];
+    text[..text.find("</p>").unwrap()].to_owned()
+}

@@ -936,3 +936,163 @@ fn notice_of(body: &str) -> &str {
         .and_then(|rest| rest.split("</div>").next())
         .unwrap_or("")
 }
+
+// ---- errors at the field ---------------------------------------------
+
+#[tokio::test]
+async fn registration_and_link_errors_are_shown_at_their_inputs() {
+    let app = TestApp::new().await;
+    let mut browser = app.browser();
+    browser.get("/portal/register").await;
+    let reply = browser.submit_registration("not-an-email").await;
+    assert_eq!(
+        error_at(&reply.body, "email"),
+        "Email doesn&#39;t look like an email address."
+    );
+    assert!(reply.body.contains("value=\"not-an-email\""), "kept");
+    let facts = browser.submit_facts("", "ada@example.com", "12345").await;
+    assert_eq!(facts.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(error_at(&facts.body, "phone"), "Phone number is required.");
+    assert_eq!(invalid_inputs(&facts.body), 1);
+
+    browser.submit_registration("bob@example.com").await;
+    app.deliver_mail().await;
+    let path = path_of(&link_of(&app.mailbox.to("bob@example.com")[0]));
+    let token = token_in(&path);
+    browser.get(&path).await;
+    let short = browser.submit_new_password(&token, "short", "short").await;
+    assert_eq!(
+        error_at(&short.body, "password"),
+        "New password must be at least 8 characters."
+    );
+    assert_eq!(
+        short.headers.get("referrer-policy").unwrap(),
+        "same-origin",
+        "a token page, also when it shows an error"
+    );
+    let mismatch = browser
+        .submit_new_password(&token, PASSWORD, "something else")
+        .await;
+    assert_eq!(
+        error_at(&mismatch.body, "password_confirm"),
+        "The two passwords do not match."
+    );
+}
+
+#[tokio::test]
+async fn a_refused_log_in_is_one_message_at_the_top_about_no_input() {
+    let app = TestApp::new().await;
+    app.register("ada@example.com").await;
+    let mut browser = app.browser();
+    browser.get("/portal/login").await;
+    let reply = browser.submit_login("ada@example.com", "wrong").await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    assert!(
+        reply
+            .body
+            .contains("<div class=\"alert error\" role=\"alert\">That email")
+    );
+    assert_eq!(
+        invalid_inputs(&reply.body),
+        0,
+        "which one was wrong is not said"
+    );
+}
+
+#[tokio::test]
+async fn account_form_errors_are_shown_at_their_inputs() {
+    let mut settings = demo_settings();
+    settings.visible_custom_fields = vec!["Gate code".into(), "Preferred day".into()];
+    settings.editable_custom_fields = vec!["Gate code".into(), "Preferred day".into()];
+    let app = TestApp::with_settings(settings).await;
+    app.register("ada@example.com").await;
+    let mut ada = app.logged_in("ada@example.com").await;
+    let change = |current: &'static str, new: &'static str, confirm: &'static str| {
+        [
+            ("current_password", current),
+            ("new_password", new),
+            ("new_password_confirm", confirm),
+        ]
+    };
+    let wrong = ada
+        .post_form(
+            "/portal/account/password",
+            &change("nope", "brand new secret", "brand new secret"),
+        )
+        .await;
+    assert_eq!(
+        error_at(&wrong.body, "current_password"),
+        "Current password isn&#39;t right."
+    );
+    let short = ada
+        .post_form(
+            "/portal/account/password",
+            &change(PASSWORD, "short", "short"),
+        )
+        .await;
+    assert_eq!(
+        error_at(&short.body, "new_password"),
+        "New password must be at least 8 characters."
+    );
+    let differ = ada
+        .post_form(
+            "/portal/account/password",
+            &change(PASSWORD, "brand new secret", "other"),
+        )
+        .await;
+    assert_eq!(
+        error_at(&differ.body, "new_password_confirm"),
+        "The two new passwords do not match."
+    );
+    // A custom field's error stands at that field, under its name.
+    let long = "x".repeat(501);
+    let refused = ada
+        .post_form(
+            "/portal/account/fields",
+            &[("field:Gate code", "1234"), ("field:Preferred day", &long)],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let page = ada.get("/portal/account").await.body;
+    let key = page
+        .split("name=\"field:Preferred day\"")
+        .next()
+        .and_then(|before| before.rsplit(" id=\"").next())
+        .map(|id| id.split('"').next().unwrap().to_owned())
+        .unwrap();
+    assert_eq!(
+        error_at(&refused.body, &key),
+        "Preferred day must be one line of at most 500 characters."
+    );
+    assert_eq!(invalid_inputs(&refused.body), 1);
+}
+
+#[tokio::test]
+async fn page_errors_are_answered_in_one_place_with_the_tenants_page() {
+    let app = TestApp::new().await;
+    app.register("ada@example.com").await;
+    let mut ada = app.logged_in("ada@example.com").await;
+    // Not found (a malformed id is the same as another account's).
+    let missing = ada.get("/portal/billing/invoices/not-an-id").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(missing.body.contains("Acme Pest Control") && missing.body.contains("Not found"));
+    assert_eq!(
+        missing.headers.get("cache-control").unwrap(),
+        "no-store",
+        "rendered as every page is"
+    );
+    // Forbidden, with the reason.
+    let app = TestApp::with_settings(PortalSettings {
+        features: portal_core::tenancy::Features {
+            statements: false,
+            ..demo_settings().features
+        },
+        ..demo_settings()
+    })
+    .await;
+    app.register("ada@example.com").await;
+    let mut ada = app.logged_in("ada@example.com").await;
+    let off = ada.get("/portal/billing/statement").await;
+    assert_eq!(off.status, StatusCode::FORBIDDEN);
+    assert!(off.body.contains("This is not available in this portal."));
+}

@@ -8,7 +8,6 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::*;
-use crate::{Portal, Stores};
 use crate::access::{ContactActor, Role, StaffActor};
 use crate::billing::{
     ChargeOutcome, IdempotencyKey, Invoice, InvoiceStatus, MethodChoice, MockPaymentGateway,
@@ -28,6 +27,7 @@ use crate::shared::{
     SessionId,
 };
 use crate::tenancy::{PortalSettings, Tenant, TenantSlug};
+use crate::{Portal, Stores};
 
 struct Mocks {
     tenant: Tenant,

@@ -8,10 +8,10 @@ use portal_core::shared::InvoiceId;
 use portal_core::{AuthContext, InvoiceDocument};
 
 use super::invoices::StatementParams;
-use super::path_id;
 use crate::AppState;
 use crate::api::ApiQuery;
 use crate::error::{ApiError, Problem};
+use crate::params;
 use crate::pdf::{self, Heading, Paper};
 use crate::security::ApiUser;
 
@@ -39,7 +39,7 @@ pub async fn invoice_pdf(
     ApiUser(auth): ApiUser,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let id = path_id(InvoiceId::parse, &id)?;
+    let id = params::id(&id, InvoiceId::parse)?;
     Ok(
         match state
             .portal

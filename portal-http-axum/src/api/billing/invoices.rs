@@ -6,13 +6,14 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use portal_core::billing::{InvoiceQuery, StatementRange};
-use portal_core::shared::{InvoiceId, PageRequest};
+use portal_core::shared::InvoiceId;
 
+use super::today;
 use super::views::{InvoiceDetailView, InvoicePageView, StatementView, SummaryView};
-use super::{given, parse_amount, parse_choice, parse_count, parse_date, path_id, today};
 use crate::AppState;
 use crate::api::ApiQuery;
 use crate::error::{ApiError, Problem};
+use crate::params::{self, InvoiceFilterText, MissingDates, Source};
 use crate::security::ApiUser;
 
 /// The active account's balance, past-due amount, credit and last payment.
@@ -57,37 +58,18 @@ pub struct InvoiceListParams {
 impl InvoiceListParams {
     /// The core's query; malformed values are 422 naming the parameter.
     fn query(&self) -> Result<InvoiceQuery, ApiError> {
-        let page = given(&self.page)
-            .map(|v| parse_count("page", v))
-            .transpose()?
-            .unwrap_or(1);
-        let per_page = given(&self.per_page)
-            .map(|v| parse_count("per_page", v))
-            .transpose()?
-            .unwrap_or(PageRequest::DEFAULT_PER_PAGE);
-        Ok(InvoiceQuery {
-            status: given(&self.status)
-                .map(|v| parse_choice("status", v))
-                .transpose()?,
-            number: given(&self.number).map(str::to_owned),
-            issued_from: given(&self.issued_from)
-                .map(|v| parse_date("issued_from", v))
-                .transpose()?,
-            issued_to: given(&self.issued_to)
-                .map(|v| parse_date("issued_to", v))
-                .transpose()?,
-            min_total: given(&self.min_total)
-                .map(|v| parse_amount("min_total", v))
-                .transpose()?,
-            max_total: given(&self.max_total)
-                .map(|v| parse_amount("max_total", v))
-                .transpose()?,
-            sort: given(&self.sort)
-                .map(|v| parse_choice("sort", v))
-                .transpose()?
-                .unwrap_or_default(),
-            page: PageRequest::new(page, per_page),
-        })
+        let text = InvoiceFilterText {
+            status: self.status.as_deref(),
+            number: self.number.as_deref(),
+            issued_from: self.issued_from.as_deref(),
+            issued_to: self.issued_to.as_deref(),
+            min_total: self.min_total.as_deref(),
+            max_total: self.max_total.as_deref(),
+            sort: self.sort.as_deref(),
+            page: self.page.as_deref(),
+            per_page: self.per_page.as_deref(),
+        };
+        Ok(text.parse(Source::Api)?)
     }
 }
 
@@ -116,7 +98,7 @@ pub async fn get_invoice(
     ApiUser(auth): ApiUser,
     Path(id): Path<String>,
 ) -> Result<Json<InvoiceDetailView>, ApiError> {
-    let id = path_id(InvoiceId::parse, &id)?;
+    let id = params::id(&id, InvoiceId::parse)?;
     let detail = state.portal.billing().invoice(&auth.actor, id).await?;
     Ok(Json(InvoiceDetailView::of(
         &detail,
@@ -138,16 +120,10 @@ pub struct StatementParams {
 impl StatementParams {
     /// The core's range; both ends are required.
     pub(super) fn range(&self) -> Result<StatementRange, ApiError> {
-        let day = |field, value: &Option<String>| {
-            given(value)
-                .ok_or_else(|| {
-                    portal_core::PortalError::invalid(field, "is required, as YYYY-MM-DD").into()
-                })
-                .and_then(|text| parse_date(field, text))
-        };
-        Ok(StatementRange::new(
-            day("from", &self.from)?,
-            day("to", &self.to)?,
+        Ok(params::statement_range(
+            self.from.as_deref(),
+            self.to.as_deref(),
+            MissingDates::Required,
         )?)
     }
 }

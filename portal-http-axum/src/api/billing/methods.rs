@@ -6,14 +6,13 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use portal_core::PortalError;
 use portal_core::shared::PaymentMethodId;
 
-use super::path_id;
 use super::views::{AutopayConsentView, AutopayView, PaymentMethodView};
 use crate::AppState;
 use crate::api::ApiJson;
 use crate::error::{ApiError, Problem};
+use crate::params::{self, CardToken, Field, Source};
 use crate::security::ApiUser;
 
 /// The cards on file.
@@ -60,10 +59,11 @@ pub async fn add_method(
     ApiUser(auth): ApiUser,
     ApiJson(body): ApiJson<NewMethodRequest>,
 ) -> Result<(StatusCode, Json<PaymentMethodView>), ApiError> {
+    let token = CardToken::new(&body.token, Source::Api);
     let method = state
         .portal
         .billing()
-        .add_payment_method(&auth.actor, &body.token, body.make_default)
+        .add_payment_method(&auth.actor, token.as_str(), body.make_default)
         .await?;
     Ok((StatusCode::CREATED, Json(PaymentMethodView::from(&method))))
 }
@@ -79,7 +79,7 @@ pub async fn remove_method(
     ApiUser(auth): ApiUser,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    let id = path_id(PaymentMethodId::parse, &id)?;
+    let id = params::id(&id, PaymentMethodId::parse)?;
     state
         .portal
         .billing()
@@ -98,7 +98,7 @@ pub async fn set_default(
     ApiUser(auth): ApiUser,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    let id = path_id(PaymentMethodId::parse, &id)?;
+    let id = params::id(&id, PaymentMethodId::parse)?;
     state
         .portal
         .billing()
@@ -142,8 +142,7 @@ pub async fn enrol_autopay(
     ApiUser(auth): ApiUser,
     ApiJson(body): ApiJson<AutopayRequest>,
 ) -> Result<Json<AutopayConsentView>, ApiError> {
-    let method = PaymentMethodId::parse(&body.method_id)
-        .map_err(|_| PortalError::invalid("method_id", "is not a valid id"))?;
+    let method = params::card_id(Field::MethodId, &body.method_id, Source::Api)?;
     let consent = state
         .portal
         .billing()

@@ -2,9 +2,10 @@
 //! as PDF), payments (with Stripe-style idempotency), account credit,
 //! cards on file, autopay, and the payment provider's webhook.
 //!
-//! Handlers only translate: they parse the wire format (ids, decimal
-//! strings, dates), call one use case on the [`portal_core::Portal`]
-//! facade, and render [`views`]. Every rule (who may pay, what may be
+//! Handlers only translate: they read the wire format through
+//! [`crate::params`] (ids, decimal strings, dates, the same parsers the
+//! pages use), call one use case on the [`portal_core::Portal`] facade,
+//! and render [`views`]. Every rule (who may pay, what may be
 //! paid, idempotency, holds and settlement) is in `portal-core`.
 //!
 //! Two status choices clients must know:
@@ -31,15 +32,14 @@ use axum::routing::{get, post, put};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Deserialize;
-use serde::de::DeserializeOwned;
 use utoipa::ToSchema;
 
-use portal_core::PortalError;
 use portal_core::shared::InvoiceId;
 use portal_core::tenancy::Tenant;
 
 use crate::AppState;
 use crate::error::ApiError;
+use crate::params::{self, Source};
 
 /// The billing routes, mounted under `/api/v1`.
 pub fn routes() -> Router<AppState> {
@@ -87,71 +87,25 @@ pub struct InvoiceAmount {
     pub amount: Option<String>,
 }
 
-/// Parses a decimal string a client sent as money. Only digits, one point
-/// and a leading minus are accepted (no exponents, no separators); the
-/// core then checks sign and decimals against the currency.
-fn parse_amount(field: &'static str, text: &str) -> Result<Decimal, ApiError> {
-    crate::amount::plain_decimal(text).ok_or_else(|| {
-        PortalError::invalid(
-            field,
-            "must be an amount written as a decimal string, such as \"120.50\"",
-        )
-        .into()
-    })
+impl InvoiceAmount {
+    /// The text [`params::invoice_choices`] reads.
+    fn text(&self) -> params::InvoiceChoiceText<'_> {
+        params::InvoiceChoiceText {
+            id: &self.id,
+            amount: self.amount.as_deref(),
+        }
+    }
 }
 
-/// The ids and amounts of chosen invoices; a malformed id is invalid input.
+/// The ids and amounts of chosen invoices; a malformed id is invalid
+/// input naming `invoices`.
 fn invoice_choices(
     chosen: &[InvoiceAmount],
-    field: &'static str,
 ) -> Result<Vec<(InvoiceId, Option<Decimal>)>, ApiError> {
-    chosen
-        .iter()
-        .map(|choice| {
-            let id = InvoiceId::parse(&choice.id).map_err(|_| {
-                PortalError::invalid(field, "names an invoice id that is not valid")
-            })?;
-            let amount = choice
-                .amount
-                .as_deref()
-                .map(|text| parse_amount("amount", text))
-                .transpose()?;
-            Ok((id, amount))
-        })
-        .collect()
-}
-
-/// An id from the path: malformed is the same 404 as unknown or foreign.
-fn path_id<T, E>(parse: impl FnOnce(&str) -> Result<T, E>, text: &str) -> Result<T, ApiError> {
-    parse(text).map_err(|_| ApiError::not_found())
-}
-
-/// A query parameter, treating an empty value (`?status=`, as forms send)
-/// as not given.
-fn given(value: &Option<String>) -> Option<&str> {
-    value.as_deref().map(str::trim).filter(|v| !v.is_empty())
-}
-
-/// A `YYYY-MM-DD` date parameter.
-fn parse_date(field: &'static str, text: &str) -> Result<NaiveDate, ApiError> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .map_err(|_| PortalError::invalid(field, "must be a date written as YYYY-MM-DD").into())
-}
-
-/// A parameter whose values are a core enum's serde names; the error lists
-/// the accepted values.
-fn parse_choice<T: DeserializeOwned>(field: &'static str, text: &str) -> Result<T, ApiError> {
-    use serde::de::IntoDeserializer;
-    let deserializer: serde::de::value::StrDeserializer<'_, serde::de::value::Error> =
-        text.into_deserializer();
-    T::deserialize(deserializer)
-        .map_err(|error| PortalError::invalid(field, format!("is not valid: {error}")).into())
-}
-
-/// A whole-number parameter (page numbers).
-fn parse_count(field: &'static str, text: &str) -> Result<u32, ApiError> {
-    text.parse()
-        .map_err(|_| PortalError::invalid(field, "must be a whole number from 1").into())
+    Ok(params::invoice_choices(
+        chosen.iter().map(InvoiceAmount::text),
+        Source::Api,
+    )?)
 }
 
 /// Today in the tenant's time zone, which is what the core judges
@@ -159,21 +113,4 @@ fn parse_count(field: &'static str, text: &str) -> Result<u32, ApiError> {
 /// not).
 fn today(state: &AppState, tenant: &Tenant) -> NaiveDate {
     state.portal.billing().today(tenant)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parse_amount;
-
-    #[test]
-    fn amounts_are_plain_decimal_strings() {
-        assert_eq!(
-            parse_amount("amount", "120.50").unwrap().to_string(),
-            "120.50"
-        );
-        assert_eq!(parse_amount("amount", "-1").unwrap().to_string(), "-1");
-        for bad in ["", "1e3", "1_000", "12,50", "abc", "1.2.3", "--1", " "] {
-            assert!(parse_amount("amount", bad).is_err(), "{bad}");
-        }
-    }
 }

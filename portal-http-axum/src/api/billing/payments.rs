@@ -11,17 +11,16 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use portal_core::PortalError;
-use portal_core::billing::{
-    IdempotencyKey, MethodChoice, PayRequest, PaymentDetail, PaymentStatus,
-};
-use portal_core::shared::{PageRequest, PaymentId, PaymentMethodId};
+use portal_core::billing::{IdempotencyKey, PaymentDetail, PaymentStatus};
+use portal_core::shared::{PageRequest, PaymentId};
 
 use super::views::{PaymentPageView, PaymentView, PreviewView, SummaryView};
-use super::{InvoiceAmount, given, invoice_choices, parse_amount, parse_count, path_id};
+use super::{InvoiceAmount, invoice_choices};
 use crate::AppState;
 use crate::api::{ApiJson, ApiQuery};
 use crate::context::RequestContext;
 use crate::error::{ApiError, Problem, problem_response};
+use crate::params::{self, Field, MethodText, PayText, Source};
 use crate::security::ApiUser;
 
 /// The largest webhook body read (providers send a few kilobytes).
@@ -43,16 +42,11 @@ pub struct PageParams {
 
 impl PageParams {
     fn request(&self) -> Result<PageRequest, ApiError> {
-        let page = given(&self.page)
-            .map(|v| parse_count("page", v))
-            .transpose()?;
-        let per_page = given(&self.per_page)
-            .map(|v| parse_count("per_page", v))
-            .transpose()?;
-        Ok(PageRequest::new(
-            page.unwrap_or(1),
-            per_page.unwrap_or(PageRequest::DEFAULT_PER_PAGE),
-        ))
+        Ok(params::page_request(
+            self.page.as_deref(),
+            self.per_page.as_deref(),
+            Source::Api,
+        )?)
     }
 }
 
@@ -84,7 +78,7 @@ pub async fn get_payment(
     ApiUser(auth): ApiUser,
     Path(id): Path<String>,
 ) -> Result<Json<PaymentView>, ApiError> {
-    let id = path_id(PaymentId::parse, &id)?;
+    let id = params::id(&id, PaymentId::parse)?;
     let detail = state.portal.billing().payment(&auth.actor, id).await?;
     Ok(Json(PaymentView::from(&detail)))
 }
@@ -111,15 +105,12 @@ pub enum MethodInput {
 }
 
 impl MethodInput {
-    fn choice(self) -> Result<MethodChoice, ApiError> {
-        Ok(match self {
-            Self::Saved { id } => MethodChoice::Saved {
-                id: PaymentMethodId::parse(&id).map_err(|_| {
-                    PortalError::invalid("method", "names a card id that is not valid")
-                })?,
-            },
-            Self::NewToken { token, save } => MethodChoice::NewToken { token, save },
-        })
+    /// The text [`params::MethodText::parse`] reads.
+    fn text(&self) -> MethodText<'_> {
+        match self {
+            Self::Saved { id } => MethodText::Saved { id },
+            Self::NewToken { token, save } => MethodText::New { token, save: *save },
+        }
     }
 }
 
@@ -170,7 +161,8 @@ fn payment_response(detail: &PaymentDetail) -> Response {
     )
 }
 
-/// The `Idempotency-Key` header, required on `POST /payments`.
+/// The `Idempotency-Key` header, required on `POST /payments` (without
+/// one the request is malformed, 400; a bad one is invalid input, 422).
 fn idempotency_key(headers: &HeaderMap) -> Result<IdempotencyKey, ApiError> {
     let value = headers
         .get("idempotency-key")
@@ -180,8 +172,8 @@ fn idempotency_key(headers: &HeaderMap) -> Result<IdempotencyKey, ApiError> {
             )
         })?
         .to_str()
-        .map_err(|_| PortalError::invalid("idempotency_key", "must be plain text"))?;
-    Ok(IdempotencyKey::parse(value).map_err(PortalError::from)?)
+        .map_err(|_| params::ParamError::invalid(Field::IdempotencyKey, "must be plain text"))?;
+    Ok(params::idempotency_key(value, Source::Api)?)
 }
 
 /// What a reference to an invoice or card that is not payable says: the
@@ -223,16 +215,13 @@ pub async fn create_payment(
     headers: HeaderMap,
     ApiJson(body): ApiJson<PaymentRequest>,
 ) -> Result<Response, ApiError> {
-    let request = PayRequest {
-        idempotency_key: idempotency_key(&headers)?,
-        invoices: invoice_choices(&body.invoices, "invoices")?,
-        prepayment: body
-            .prepayment
-            .as_deref()
-            .map(|text| parse_amount("prepayment", text))
-            .transpose()?,
-        method: body.method.choice()?,
-    };
+    let key = idempotency_key(&headers)?;
+    let request = PayText {
+        invoices: body.invoices.iter().map(InvoiceAmount::text).collect(),
+        prepayment: body.prepayment.as_deref(),
+        method: body.method.text(),
+    }
+    .parse(key, Source::Api)?;
     let detail = state
         .portal
         .billing()
@@ -264,11 +253,7 @@ pub async fn preview_payment(
     ApiUser(auth): ApiUser,
     ApiJson(body): ApiJson<PreviewRequest>,
 ) -> Result<Json<PreviewView>, ApiError> {
-    let amount = body
-        .amount
-        .as_deref()
-        .map(|text| parse_amount("amount", text))
-        .transpose()?;
+    let amount = params::amount(Field::Amount, body.amount.as_deref(), Source::Api)?;
     let preview = state
         .portal
         .billing()
@@ -298,7 +283,7 @@ pub async fn apply_credit(
     ApiUser(auth): ApiUser,
     ApiJson(body): ApiJson<CreditApplicationRequest>,
 ) -> Result<(StatusCode, Json<SummaryView>), ApiError> {
-    let chosen = invoice_choices(&body.invoices, "invoices")?;
+    let chosen = invoice_choices(&body.invoices)?;
     let summary = state
         .portal
         .billing()

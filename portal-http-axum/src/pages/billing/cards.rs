@@ -4,17 +4,16 @@
 
 use askama::Template;
 use axum::extract::{Path, Query};
-use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
-use portal_core::PortalError;
 use portal_core::shared::PaymentMethodId;
 
 use super::pay::MethodRow;
-use super::{Done, Visit, day_of, parse_id, respond};
-use crate::error::status_of;
-use crate::pages::{Layout, render};
+use super::{Done, Visit, day_of};
+use crate::pages::form::{Form, Input, Refusal};
+use crate::pages::{Layout, PageError, render};
+use crate::params::{self, CardToken, Field, Source};
 use crate::security::CsrfForm;
 
 #[derive(Template)]
@@ -22,7 +21,7 @@ use crate::security::CsrfForm;
 struct MethodsPage {
     layout: Layout,
     section: &'static str,
-    error: Option<String>,
+    form: Form,
     notice: Option<String>,
     methods: Vec<MethodRow>,
     /// The id of the card autopay charges, if the account has autopay.
@@ -31,70 +30,62 @@ struct MethodsPage {
 
 async fn methods_page(
     visit: &Visit,
-    status: StatusCode,
-    error: Option<String>,
+    refusal: Option<Refusal>,
     notice: Option<String>,
-) -> Response {
-    respond(
-        async {
-            let layout = visit.layout("Cards on file", "billing/methods");
-            let methods = visit
-                .portal()
-                .billing()
-                .payment_methods(visit.actor())
-                .await
-                .map_err(|error| visit.fail(error))?;
-            // Which card autopay charges, where the customer may see autopay.
-            let autopay_card = if layout.billing.autopay {
-                visit
-                    .portal()
-                    .billing()
-                    .autopay(visit.actor())
-                    .await
-                    .map_err(|error| visit.fail(error))?
-                    .consent
-                    .map(|consent| consent.method.to_string())
-            } else {
-                None
-            };
-            let today = visit.today();
-            let page = MethodsPage {
-                layout,
-                section: "methods",
-                error,
-                notice,
-                methods: methods
-                    .iter()
-                    .map(|method| MethodRow::of(method, today))
-                    .collect(),
-                autopay_card,
-            };
-            Ok(render(status, &page))
-        }
-        .await,
-    )
+) -> Result<Response, PageError> {
+    let layout = visit.layout("Cards on file", "billing/methods");
+    let methods = visit
+        .portal()
+        .billing()
+        .payment_methods(visit.actor())
+        .await?;
+    // Which card autopay charges, where the customer may see autopay.
+    let autopay_card = if layout.billing.autopay {
+        let autopay = visit.portal().billing().autopay(visit.actor()).await?;
+        autopay.consent.map(|consent| consent.method.to_string())
+    } else {
+        None
+    };
+    let today = visit.today();
+    let page = MethodsPage {
+        layout,
+        section: "methods",
+        form: Form::new(vec![
+            Input::new("token", "Card token"),
+            Input::new("make_default", "Make this my default card"),
+        ])
+        .showing(refusal),
+        notice,
+        methods: methods
+            .iter()
+            .map(|method| MethodRow::of(method, today))
+            .collect(),
+        autopay_card,
+    };
+    render(page.form.status(), &page)
 }
 
 /// A change's outcome: back to the list with a notice, or the list again
 /// with the reason it was refused (404 and 403 get their own page).
-async fn after_change(visit: &Visit, done: Result<(), PortalError>, key: &str) -> Response {
+async fn after_change(
+    visit: &Visit,
+    done: Result<(), PageError>,
+    key: &str,
+) -> Result<Response, PageError> {
     match done {
-        Ok(()) => visit.redirect(&format!("billing/methods?done={key}")),
-        Err(error @ (PortalError::InvalidInput { .. } | PortalError::Conflict(_))) => {
-            methods_page(visit, status_of(&error), Some(error.to_string()), None).await
-        }
-        Err(error) => visit.fail(error),
+        Ok(()) => Ok(visit.redirect(&format!("billing/methods?done={key}"))),
+        Err(error) => methods_page(visit, Some(Refusal::of(error)?), None).await,
     }
 }
 
 /// `GET /billing/methods`.
-pub async fn methods(visit: Visit, Query(done): Query<Done>) -> Response {
+pub async fn methods(visit: Visit, Query(done): Query<Done>) -> Result<Response, PageError> {
     let notice = done.notice(&[
         ("added", "The card was added."),
         ("removed", "The card was removed."),
         ("default", "That card is now your default."),
     ]);
-    methods_page(&visit, StatusCode::OK, None, notice).await
+    methods_page(&visit, None, notice).await
 }
 
 #[derive(Deserialize)]
@@ -106,41 +97,48 @@ pub struct AddForm {
 }
 
 /// `POST /billing/methods`: puts a card on file from a gateway token.
-pub async fn add(visit: Visit, CsrfForm(form): CsrfForm<AddForm>) -> Response {
+pub async fn add(visit: Visit, CsrfForm(form): CsrfForm<AddForm>) -> Result<Response, PageError> {
+    let token = CardToken::new(&form.token, Source::Page);
+    let make_default = form.make_default.is_some();
     let added = visit
         .portal()
         .billing()
-        .add_payment_method(
-            visit.actor(),
-            form.token.trim(),
-            form.make_default.is_some(),
-        )
-        .await
-        .map(|_| ());
-    after_change(&visit, added, "added").await
+        .add_payment_method(visit.actor(), token.as_str(), make_default)
+        .await;
+    after_change(&visit, added.map(|_| ()).map_err(PageError::from), "added").await
 }
 
 /// The fields of a form that only carries its CSRF token.
 #[derive(Deserialize)]
 pub struct EmptyForm {}
 
+/// A change to the card in the path (`change` calls its use case), then
+/// back to the list.
+async fn change_card(
+    visit: Visit,
+    id: &str,
+    change: impl AsyncFnOnce(&Visit, PaymentMethodId) -> Result<(), portal_core::PortalError>,
+    key: &str,
+) -> Result<Response, PageError> {
+    let id = params::id(id, PaymentMethodId::parse)?;
+    let changed = change(&visit, id).await.map_err(PageError::from);
+    after_change(&visit, changed, key).await
+}
+
 /// `POST /billing/methods/{id}/remove`.
 pub async fn remove(
     visit: Visit,
     Path(id): Path<String>,
     CsrfForm(_): CsrfForm<EmptyForm>,
-) -> Response {
-    let removed = match parse_id(&id, PaymentMethodId::parse) {
-        Ok(id) => {
-            visit
-                .portal()
-                .billing()
-                .remove_payment_method(visit.actor(), id)
-                .await
-        }
-        Err(error) => Err(error),
+) -> Result<Response, PageError> {
+    let remove = async |visit: &Visit, id| {
+        visit
+            .portal()
+            .billing()
+            .remove_payment_method(visit.actor(), id)
+            .await
     };
-    after_change(&visit, removed, "removed").await
+    change_card(visit, &id, remove, "removed").await
 }
 
 /// `POST /billing/methods/{id}/default`.
@@ -148,18 +146,15 @@ pub async fn make_default(
     visit: Visit,
     Path(id): Path<String>,
     CsrfForm(_): CsrfForm<EmptyForm>,
-) -> Response {
-    let changed = match parse_id(&id, PaymentMethodId::parse) {
-        Ok(id) => {
-            visit
-                .portal()
-                .billing()
-                .set_default_payment_method(visit.actor(), id)
-                .await
-        }
-        Err(error) => Err(error),
+) -> Result<Response, PageError> {
+    let make_default = async |visit: &Visit, id| {
+        visit
+            .portal()
+            .billing()
+            .set_default_payment_method(visit.actor(), id)
+            .await
     };
-    after_change(&visit, changed, "default").await
+    change_card(visit, &id, make_default, "default").await
 }
 
 // ---- autopay ---------------------------------------------------------
@@ -169,7 +164,7 @@ pub async fn make_default(
 struct AutopayPage {
     layout: Layout,
     section: &'static str,
-    error: Option<String>,
+    form: Form,
     notice: Option<String>,
     /// The card and the day of the active consent.
     active: Option<(String, String)>,
@@ -180,64 +175,59 @@ struct AutopayPage {
 
 async fn autopay_page(
     visit: &Visit,
-    status: StatusCode,
-    error: Option<String>,
+    refusal: Option<Refusal>,
     notice: Option<String>,
-) -> Response {
-    respond(
-        async {
-            let layout = visit.layout("Autopay", "billing/autopay");
-            let autopay = visit
-                .portal()
-                .billing()
-                .autopay(visit.actor())
-                .await
-                .map_err(|error| visit.fail(error))?;
-            let today = visit.today();
-            let mut methods: Vec<MethodRow> = autopay
-                .methods
-                .iter()
-                .map(|method| MethodRow::of(method, today))
-                .filter(|row| !row.is_expired)
-                .collect();
-            let active = autopay.consent.as_ref().map(|consent| {
-                let card = autopay
-                    .methods
-                    .iter()
-                    .find(|method| method.id == consent.method)
-                    .map(|method| method.label())
-                    .unwrap_or_else(|| "a card on file".to_owned());
-                (card, day_of(consent.consented_at, visit.zone()))
-            });
-            // Preselect the card autopay uses, else the default one.
-            let current = autopay.consent.as_ref().map(|c| c.method.to_string());
-            let wanted = current.or_else(|| {
-                methods
-                    .iter()
-                    .find(|row| row.is_default)
-                    .map(|row| row.id.clone())
-            });
-            for row in &mut methods {
-                row.selected = wanted.as_deref() == Some(row.id.as_str());
-            }
-            let page = AutopayPage {
-                layout,
-                section: "autopay",
-                error,
-                notice,
-                active,
-                terms: autopay.terms,
-                terms_digest: autopay.terms_digest,
-                methods,
-            };
-            Ok(render(status, &page))
-        }
-        .await,
-    )
+) -> Result<Response, PageError> {
+    let autopay = visit.portal().billing().autopay(visit.actor()).await?;
+    let today = visit.today();
+    let mut methods: Vec<MethodRow> = autopay
+        .methods
+        .iter()
+        .map(|method| MethodRow::of(method, today))
+        .filter(|row| !row.is_expired)
+        .collect();
+    let active = autopay.consent.as_ref().map(|consent| {
+        let card = autopay
+            .methods
+            .iter()
+            .find(|method| method.id == consent.method)
+            .map(|method| method.label())
+            .unwrap_or_else(|| "a card on file".to_owned());
+        (card, day_of(consent.consented_at, visit.zone()))
+    });
+    // Preselect the card autopay uses, else the default one.
+    let current = autopay.consent.as_ref().map(|c| c.method.to_string());
+    let wanted = current.or_else(|| {
+        methods
+            .iter()
+            .find(|row| row.is_default)
+            .map(|row| row.id.clone())
+    });
+    for row in &mut methods {
+        row.selected = wanted.as_deref() == Some(row.id.as_str());
+    }
+    let page = AutopayPage {
+        layout: visit.layout("Autopay", "billing/autopay"),
+        section: "autopay",
+        form: Form::new(vec![
+            Input::new("method", "Card to charge"),
+            Input::new(
+                "consent",
+                "I have read and agree to the autopay terms above.",
+            ),
+        ])
+        .showing(refusal),
+        notice,
+        active,
+        terms: autopay.terms,
+        terms_digest: autopay.terms_digest,
+        methods,
+    };
+    render(page.form.status(), &page)
 }
 
 /// `GET /billing/autopay`.
-pub async fn autopay(visit: Visit, Query(done): Query<Done>) -> Response {
+pub async fn autopay(visit: Visit, Query(done): Query<Done>) -> Result<Response, PageError> {
     let notice = done.notice(&[
         (
             "on",
@@ -248,7 +238,7 @@ pub async fn autopay(visit: Visit, Query(done): Query<Done>) -> Response {
             "Autopay is off. Nothing more will be charged automatically.",
         ),
     ]);
-    autopay_page(&visit, StatusCode::OK, None, notice).await
+    autopay_page(&visit, None, notice).await
 }
 
 #[derive(Deserialize)]
@@ -263,40 +253,32 @@ pub struct EnrolForm {
 
 /// `POST /billing/autopay`: enrols (or changes the card) with consent to
 /// the terms that were shown.
-pub async fn enrol(visit: Visit, CsrfForm(form): CsrfForm<EnrolForm>) -> Response {
-    let enrolled = match parse_id(&form.method, PaymentMethodId::parse) {
-        Ok(method) => {
-            visit
-                .portal()
-                .billing()
-                .enrol_autopay(
-                    visit.actor(),
-                    method,
-                    &form.terms_digest,
-                    form.consent.is_some(),
-                )
-                .await
-        }
-        Err(error) => Err(error),
-    };
+pub async fn enrol(
+    visit: Visit,
+    CsrfForm(form): CsrfForm<EnrolForm>,
+) -> Result<Response, PageError> {
+    let method = params::card_id(Field::MethodId, &form.method, Source::Page)?;
+    let agreed = form.consent.is_some();
+    let enrolled = visit
+        .portal()
+        .billing()
+        .enrol_autopay(visit.actor(), method, &form.terms_digest, agreed)
+        .await;
     match enrolled {
-        Ok(_) => visit.redirect("billing/autopay?done=on"),
-        Err(error @ (PortalError::InvalidInput { .. } | PortalError::Conflict(_))) => {
-            autopay_page(&visit, status_of(&error), Some(error.to_string()), None).await
-        }
-        Err(error) => visit.fail(error),
+        Ok(_) => Ok(visit.redirect("billing/autopay?done=on")),
+        Err(error) => autopay_page(&visit, Some(Refusal::of(error)?), None).await,
     }
 }
 
 /// `POST /billing/autopay/withdraw`.
-pub async fn withdraw(visit: Visit, CsrfForm(_): CsrfForm<EmptyForm>) -> Response {
-    match visit
+pub async fn withdraw(
+    visit: Visit,
+    CsrfForm(_): CsrfForm<EmptyForm>,
+) -> Result<Response, PageError> {
+    visit
         .portal()
         .billing()
         .withdraw_autopay(visit.actor())
-        .await
-    {
-        Ok(_) => visit.redirect("billing/autopay?done=off"),
-        Err(error) => visit.fail(error),
-    }
+        .await?;
+    Ok(visit.redirect("billing/autopay?done=off"))
 }

@@ -3,10 +3,11 @@
 //! PDF). Paying and credit are in `pay.rs`, cards on file and autopay in
 //! `cards.rs`.
 //!
-//! Every handler asks one use case on the facade and renders what it
-//! gets; whether the contact may see a page (role, feature switches) is
-//! the facade's answer, shown as its 403 or 404 page. Amounts and dates
-//! are turned into text here, once, so templates stay free of logic.
+//! Every handler reads its input through [`crate::params`], asks one use
+//! case on the facade and renders what it gets; whether the contact may
+//! see a page (role, feature switches) is the facade's answer, shown as
+//! its 403 or 404 page ([`PageError`]). Amounts and dates are turned into
+//! text here, once, so templates stay free of logic.
 
 mod cards;
 mod pay;
@@ -15,22 +16,25 @@ use axum::extract::{FromRequestParts, Path, Query};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::{DateTime, Datelike, Days, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
-use serde::de::IntoDeserializer;
 use serde::{Deserialize, Serialize};
 
 use askama::Template;
+use portal_core::AuthContext;
 use portal_core::billing::{
     AccountSummary, EntryKind, Invoice, InvoiceQuery, InvoiceSort, InvoiceStatusFilter,
-    PaymentDetail, PaymentKind, PaymentStatus, Statement, StatementRange,
+    PaymentDetail, PaymentKind, PaymentStatus, Statement,
 };
 use portal_core::shared::{Currency, InvoiceId, PageRequest, PaymentId};
-use portal_core::{AuthContext, PortalError};
 
-use super::{Layout, error_page, render};
+pub(super) use pay::amount_input;
+
+use super::form::{Form, Input, Refusal};
+use super::{Layout, PageError, render};
 use crate::AppState;
 use crate::context::RequestContext;
+use crate::params::{self, InvoiceFilterText, MissingDates, Source};
 use crate::pdf::{self, Heading, Paper};
 use crate::route_table::{PageRoutes, get, post};
 use crate::security::{Csrf, PageUser};
@@ -110,11 +114,6 @@ impl Visit {
         )
     }
 
-    /// The error page for a use case's refusal.
-    fn fail(&self, error: PortalError) -> Response {
-        error_page(&self.context, error)
-    }
-
     /// 303 to a page of the portal (post/redirect/get).
     fn redirect(&self, path: &str) -> Response {
         Redirect::to(&format!("{}/{path}", self.context.base)).into_response()
@@ -133,25 +132,24 @@ impl Visit {
         self.portal().billing().today(&self.context.tenant)
     }
 
-    /// Who a printed document is from and for.
-    fn heading(&self) -> (String, String) {
-        (
-            self.context.tenant.settings.display_name.clone(),
-            format!(
-                "{} ({})",
-                self.auth.membership.account_name, self.auth.membership.account_number
-            ),
-        )
+    /// A PDF drawn by `draw` for the tenant's paper, headed with who it is
+    /// from and for, as a download named `name`.
+    fn document(&self, name: &str, draw: impl FnOnce(&Heading<'_>, Paper) -> Vec<u8>) -> Response {
+        let business = &self.context.tenant.settings.display_name;
+        let account = format!(
+            "{} ({})",
+            self.auth.membership.account_name, self.auth.membership.account_number
+        );
+        let heading = Heading {
+            business,
+            account: &account,
+        };
+        let bytes = draw(
+            &heading,
+            Paper::for_locale(&self.context.tenant.settings.locale),
+        );
+        pdf::download(bytes, name)
     }
-
-    fn paper(&self) -> Paper {
-        Paper::for_locale(&self.context.tenant.settings.locale)
-    }
-}
-
-/// Collapses "render or fail early" handlers into one response.
-fn respond(result: Result<Response, Response>) -> Response {
-    result.unwrap_or_else(|response| response)
 }
 
 /// A day as customers read it.
@@ -162,46 +160,6 @@ fn day(date: NaiveDate) -> String {
 /// A moment as a day in the tenant's time zone.
 fn day_of(at: DateTime<Utc>, zone: chrono_tz::Tz) -> String {
     day(at.with_timezone(&zone).date_naive())
-}
-
-/// An amount a customer typed: digits with an optional decimal point;
-/// thousands separators and spaces are allowed. A currency sign is not:
-/// the field is in the portal's currency, and "£10" on a dollar portal
-/// must be refused, not read as 10 dollars.
-fn parse_amount(field: &'static str, text: &str) -> Result<Option<Decimal>, PortalError> {
-    let cleaned: String = text
-        .trim()
-        .chars()
-        .filter(|c| !matches!(c, ',' | ' ' | '\u{a0}'))
-        .collect();
-    if cleaned.is_empty() {
-        return Ok(None);
-    }
-    match crate::amount::plain_decimal(&cleaned) {
-        Some(amount) => Ok(Some(amount)),
-        None => Err(PortalError::invalid(
-            field,
-            format!(
-                "\"{}\" is not an amount; type digits only, such as 120.50",
-                text.trim()
-            ),
-        )),
-    }
-}
-
-/// The id in a URL: one that does not parse is as unknown as another
-/// account's.
-fn parse_id<T>(
-    text: &str,
-    parse: fn(&str) -> Result<T, portal_core::shared::ParseError>,
-) -> Result<T, PortalError> {
-    parse(text).map_err(|_| PortalError::NotFound)
-}
-
-/// A page number from the query string (1 when absent or nonsense).
-fn page_request(page: Option<&str>) -> PageRequest {
-    let page = page.and_then(|p| p.trim().parse().ok()).unwrap_or(1);
-    PageRequest::new(page, PageRequest::DEFAULT_PER_PAGE)
 }
 
 /// The page notice after a redirect (`?done=...`).
@@ -334,42 +292,35 @@ struct SummaryPage {
 const SUMMARY_ROWS: u32 = 10;
 
 /// `/billing`: the account summary and the unpaid invoices.
-pub async fn summary(visit: Visit, Query(done): Query<Done>) -> Response {
-    respond(
-        async {
-            let layout = visit.layout("Billing", "billing");
-            let query = InvoiceQuery {
-                status: Some(InvoiceStatusFilter::Unpaid),
-                sort: InvoiceSort::DueAsc,
-                page: PageRequest::new(1, SUMMARY_ROWS),
-                ..InvoiceQuery::default()
-            };
-            let (summary, list) = tokio::join!(
-                visit.portal().billing().account_summary(visit.actor()),
-                visit.portal().billing().invoices(visit.actor(), &query)
-            );
-            let summary = summary.map_err(|error| visit.fail(error))?;
-            let list = list.map_err(|error| visit.fail(error))?;
-            let page = SummaryPage {
-                layout,
-                section: "summary",
-                notice: done.notice(&[
-                    ("credit", "Your account credit was applied."),
-                    ("autopay-on", "Autopay is on."),
-                ]),
-                summary: Summary::of(&summary, visit.zone()),
-                more_unpaid: list.invoices.total > list.invoices.items.len() as u64,
-                unpaid: list
-                    .invoices
-                    .items
-                    .iter()
-                    .map(|invoice| InvoiceRow::of(invoice, list.today))
-                    .collect(),
-            };
-            Ok(render(StatusCode::OK, &page))
-        }
-        .await,
-    )
+pub async fn summary(visit: Visit, Query(done): Query<Done>) -> Result<Response, PageError> {
+    let query = InvoiceQuery {
+        status: Some(InvoiceStatusFilter::Unpaid),
+        sort: InvoiceSort::DueAsc,
+        page: PageRequest::new(1, SUMMARY_ROWS),
+        ..InvoiceQuery::default()
+    };
+    let (summary, list) = tokio::join!(
+        visit.portal().billing().account_summary(visit.actor()),
+        visit.portal().billing().invoices(visit.actor(), &query)
+    );
+    let (summary, list) = (summary?, list?);
+    let page = SummaryPage {
+        layout: visit.layout("Billing", "billing"),
+        section: "summary",
+        notice: done.notice(&[
+            ("credit", "Your account credit was applied."),
+            ("autopay-on", "Autopay is on."),
+        ]),
+        summary: Summary::of(&summary, visit.zone()),
+        more_unpaid: list.invoices.total > list.invoices.items.len() as u64,
+        unpaid: list
+            .invoices
+            .items
+            .iter()
+            .map(|invoice| InvoiceRow::of(invoice, list.today))
+            .collect(),
+    };
+    render(StatusCode::OK, &page)
 }
 
 // ---- invoices --------------------------------------------------------
@@ -400,53 +351,20 @@ fn is_blank(value: &Option<String>) -> bool {
     value.as_deref().is_none_or(|text| text.trim().is_empty())
 }
 
-fn text_of(value: &Option<String>) -> Option<&str> {
-    value
-        .as_deref()
-        .map(str::trim)
-        .filter(|text| !text.is_empty())
-}
-
-/// A `YYYY-MM-DD` date from a form or query string.
-fn parse_date(
-    field: &'static str,
-    value: &Option<String>,
-) -> Result<Option<NaiveDate>, PortalError> {
-    text_of(value)
-        .map(|text| {
-            NaiveDate::parse_from_str(text, "%Y-%m-%d")
-                .map_err(|_| PortalError::invalid(field, "must be a date like 2026-11-30"))
-        })
-        .transpose()
-}
-
-/// A value of one of core's snake_case enums (`InvoiceSort`, ...), read
-/// with the enum's own serde names so the two can never drift apart.
-fn parse_choice<T: serde::de::DeserializeOwned>(
-    field: &'static str,
-    value: &Option<String>,
-) -> Result<Option<T>, PortalError> {
-    text_of(value)
-        .map(|text| {
-            let de: serde::de::value::StrDeserializer<'_, serde::de::value::Error> =
-                text.into_deserializer();
-            T::deserialize(de).map_err(|_| PortalError::invalid(field, "is not one of the choices"))
-        })
-        .transpose()
-}
-
 impl InvoiceFilters {
-    fn query(&self) -> Result<InvoiceQuery, PortalError> {
-        Ok(InvoiceQuery {
-            status: parse_choice("status", &self.status)?,
-            number: text_of(&self.number).map(str::to_owned),
-            issued_from: parse_date("issued_from", &self.issued_from)?,
-            issued_to: parse_date("issued_to", &self.issued_to)?,
-            min_total: parse_amount("min_total", self.min_total.as_deref().unwrap_or(""))?,
-            max_total: parse_amount("max_total", self.max_total.as_deref().unwrap_or(""))?,
-            sort: parse_choice("sort", &self.sort)?.unwrap_or_default(),
-            page: page_request(self.page.as_deref()),
-        })
+    /// What [`params`] reads; pages have no page size.
+    fn text(&self) -> InvoiceFilterText<'_> {
+        InvoiceFilterText {
+            status: self.status.as_deref(),
+            number: self.number.as_deref(),
+            issued_from: self.issued_from.as_deref(),
+            issued_to: self.issued_to.as_deref(),
+            min_total: self.min_total.as_deref(),
+            max_total: self.max_total.as_deref(),
+            sort: self.sort.as_deref(),
+            page: self.page.as_deref(),
+            per_page: None,
+        }
     }
 
     fn value(value: &Option<String>) -> String {
@@ -495,7 +413,7 @@ pub struct Choice {
 }
 
 fn choices(all: &[(&'static str, &'static str)], current: &Option<String>) -> Vec<Choice> {
-    let current = text_of(current).unwrap_or("");
+    let current = params::given(current.as_deref()).unwrap_or("");
     all.iter()
         .map(|(value, label)| Choice {
             value,
@@ -510,7 +428,7 @@ fn choices(all: &[(&'static str, &'static str)], current: &Option<String>) -> Ve
 struct InvoicesPage {
     layout: Layout,
     section: &'static str,
-    error: Option<String>,
+    form: Form,
     notice: Option<String>,
     statuses: Vec<Choice>,
     sorts: Vec<Choice>,
@@ -525,75 +443,84 @@ struct InvoicesPage {
     is_filtered: bool,
 }
 
+/// The invoice filter's inputs, labelled as the form shows them. The core
+/// judges the two amounts together ("amount": not below zero, no more
+/// decimals than the currency has), so its error is about both.
+fn filter_form(refusal: Option<Refusal>) -> Form {
+    Form::new(vec![
+        Input::new("status", "Status"),
+        Input::new("number", "Invoice number"),
+        Input::new("issued_from", "Issued from"),
+        Input::new("issued_to", "Issued to"),
+        Input::new("min_total", "Amount from").in_group("amount"),
+        Input::new("max_total", "Amount to").in_group("amount"),
+        Input::new("amount", "Amount"),
+        Input::new("sort", "Sort by"),
+    ])
+    .showing(refusal)
+}
+
 /// `/billing/invoices`: filters, sorting and pages from the query string.
-pub async fn invoices(visit: Visit, Query(filters): Query<InvoiceFilters>) -> Response {
-    respond(
-        async {
-            let layout = visit.layout("Invoices", "billing/invoices");
-            let mut page = InvoicesPage {
-                layout,
-                section: "invoices",
-                error: None,
-                notice: None,
-                statuses: choices(&STATUS_CHOICES, &filters.status),
-                sorts: choices(&SORT_CHOICES, &filters.sort),
-                number: InvoiceFilters::value(&filters.number),
-                issued_from: InvoiceFilters::value(&filters.issued_from),
-                issued_to: InvoiceFilters::value(&filters.issued_to),
-                min_total: InvoiceFilters::value(&filters.min_total),
-                max_total: InvoiceFilters::value(&filters.max_total),
-                rows: Vec::new(),
-                total: 0,
-                pager: None,
-                is_filtered: [
-                    &filters.status,
-                    &filters.number,
-                    &filters.issued_from,
-                    &filters.issued_to,
-                    &filters.min_total,
-                    &filters.max_total,
-                ]
-                .into_iter()
-                .any(|value| !is_blank(value)),
-            };
-            let listed = match filters.query() {
-                Ok(query) => {
-                    visit
-                        .portal()
-                        .billing()
-                        .invoices(visit.actor(), &query)
-                        .await
-                }
-                Err(error) => Err(error),
-            };
-            match listed {
-                Ok(list) => {
-                    let invoices = &list.invoices;
-                    page.rows = invoices
-                        .items
-                        .iter()
-                        .map(|invoice| InvoiceRow::of(invoice, list.today))
-                        .collect();
-                    page.total = invoices.total;
-                    let base = visit.context.base.clone();
-                    page.pager = Some(Pager::of(
-                        invoices.page,
-                        invoices.per_page,
-                        invoices.total,
-                        |n| filters.link(&base, n),
-                    ));
-                    Ok(render(StatusCode::OK, &page))
-                }
-                // A filter the customer can fix: show it with the form.
-                Err(error @ PortalError::InvalidInput { .. }) => {
-                    page.error = Some(error.to_string());
-                    Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
-                }
-                Err(error) => Err(visit.fail(error)),
-            }
+pub async fn invoices(
+    visit: Visit,
+    Query(filters): Query<InvoiceFilters>,
+) -> Result<Response, PageError> {
+    let listed: Result<_, PageError> = async {
+        let query = filters.text().parse(Source::Page)?;
+        Ok(visit
+            .portal()
+            .billing()
+            .invoices(visit.actor(), &query)
+            .await?)
+    }
+    .await;
+    let mut page = InvoicesPage {
+        layout: visit.layout("Invoices", "billing/invoices"),
+        section: "invoices",
+        form: filter_form(None),
+        notice: None,
+        statuses: choices(&STATUS_CHOICES, &filters.status),
+        sorts: choices(&SORT_CHOICES, &filters.sort),
+        number: InvoiceFilters::value(&filters.number),
+        issued_from: InvoiceFilters::value(&filters.issued_from),
+        issued_to: InvoiceFilters::value(&filters.issued_to),
+        min_total: InvoiceFilters::value(&filters.min_total),
+        max_total: InvoiceFilters::value(&filters.max_total),
+        rows: Vec::new(),
+        total: 0,
+        pager: None,
+        is_filtered: [
+            &filters.status,
+            &filters.number,
+            &filters.issued_from,
+            &filters.issued_to,
+            &filters.min_total,
+            &filters.max_total,
+        ]
+        .into_iter()
+        .any(|value| !is_blank(value)),
+    };
+    match listed {
+        Ok(list) => {
+            let invoices = &list.invoices;
+            page.rows = invoices
+                .items
+                .iter()
+                .map(|invoice| InvoiceRow::of(invoice, list.today))
+                .collect();
+            page.total = invoices.total;
+            let base = visit.context.base.clone();
+            page.pager = Some(Pager::of(
+                invoices.page,
+                invoices.per_page,
+                invoices.total,
+                |n| filters.link(&base, n),
+            ));
         }
-        .await,
-    )
+        // A filter the customer can fix: shown at its input.
+        Err(error) => page.form = filter_form(Some(Refusal::of(error)?)),
+    }
+    render(page.form.status(), &page)
 }
 
 /// One line of an invoice as text.
@@ -635,82 +562,62 @@ struct InvoicePage {
 }
 
 /// `/billing/invoices/{id}`: lines, totals and what was applied.
-pub async fn invoice(visit: Visit, Path(id): Path<String>) -> Response {
-    respond(
-        async {
-            let id = parse_id(&id, InvoiceId::parse).map_err(|error| visit.fail(error))?;
-            let detail = visit
-                .portal()
-                .billing()
-                .invoice(visit.actor(), id)
-                .await
-                .map_err(|error| visit.fail(error))?;
-            let invoice = &detail.invoice;
-            let currency = invoice.currency;
-            let layout = visit.layout(&format!("Invoice {}", invoice.number), "billing/invoices");
-            let page = InvoicePage {
-                layout,
-                section: "invoices",
-                invoice: InvoiceRow::of(invoice, visit.today()),
-                subtotal: currency.format(invoice.subtotal),
-                tax: currency.format(invoice.tax),
-                memo: invoice.memo.clone(),
-                lines: detail
-                    .lines
-                    .iter()
-                    .map(|line| LineRow {
-                        description: line.description.clone(),
-                        quantity: line.quantity.normalize().to_string(),
-                        unit_price: currency.format_unit_price(line.unit_price),
-                        tax_rate: format!("{}%", line.tax_rate.normalize()),
-                        amount: currency.format(line.amount(currency)),
-                    })
-                    .collect(),
-                applied: detail
-                    .applied
-                    .iter()
-                    .map(|applied| AppliedRow {
-                        payment: applied.payment.to_string(),
-                        kind: kind_label(applied.kind),
-                        date: day_of(applied.applied_at, visit.zone()),
-                        amount: currency.format(applied.amount),
-                        method: applied.method_label.clone().unwrap_or_default(),
-                    })
-                    .collect(),
-            };
-            Ok(render(StatusCode::OK, &page))
-        }
-        .await,
-    )
+pub async fn invoice(visit: Visit, Path(id): Path<String>) -> Result<Response, PageError> {
+    let id = params::id(&id, InvoiceId::parse)?;
+    let detail = visit.portal().billing().invoice(visit.actor(), id).await?;
+    let invoice = &detail.invoice;
+    let currency = invoice.currency;
+    let page = InvoicePage {
+        layout: visit.layout(&format!("Invoice {}", invoice.number), "billing/invoices"),
+        section: "invoices",
+        invoice: InvoiceRow::of(invoice, visit.today()),
+        subtotal: currency.format(invoice.subtotal),
+        tax: currency.format(invoice.tax),
+        memo: invoice.memo.clone(),
+        lines: detail
+            .lines
+            .iter()
+            .map(|line| LineRow {
+                description: line.description.clone(),
+                quantity: line.quantity.normalize().to_string(),
+                unit_price: currency.format_unit_price(line.unit_price),
+                tax_rate: format!("{}%", line.tax_rate.normalize()),
+                amount: currency.format(line.amount(currency)),
+            })
+            .collect(),
+        applied: detail
+            .applied
+            .iter()
+            .map(|applied| AppliedRow {
+                payment: applied.payment.to_string(),
+                kind: kind_label(applied.kind),
+                date: day_of(applied.applied_at, visit.zone()),
+                amount: currency.format(applied.amount),
+                method: applied.method_label.clone().unwrap_or_default(),
+            })
+            .collect(),
+    };
+    render(StatusCode::OK, &page)
 }
 
 /// `/billing/invoices/{id}/pdf`: the host's PDF, else one rendered here.
-pub async fn invoice_pdf(visit: Visit, Path(id): Path<String>) -> Response {
+pub async fn invoice_pdf(visit: Visit, Path(id): Path<String>) -> Result<Response, PageError> {
     use portal_core::InvoiceDocument;
-    let id = match parse_id(&id, InvoiceId::parse) {
-        Ok(id) => id,
-        Err(error) => return visit.fail(error),
-    };
-    match visit
-        .portal()
-        .billing()
-        .invoice_document(visit.actor(), id)
-        .await
-    {
-        Ok(InvoiceDocument::HostPdf(bytes)) => {
-            crate::pdf::download(bytes, &format!("invoice-{id}"))
-        }
-        Ok(InvoiceDocument::Render(detail)) => {
-            let (business, account) = visit.heading();
-            let heading = Heading {
-                business: &business,
-                account: &account,
-            };
-            let bytes = pdf::invoice(&heading, &detail, visit.paper());
-            crate::pdf::download(bytes, &format!("invoice-{}", detail.invoice.number))
-        }
-        Err(error) => visit.fail(error),
-    }
+    let id = params::id(&id, InvoiceId::parse)?;
+    Ok(
+        match visit
+            .portal()
+            .billing()
+            .invoice_document(visit.actor(), id)
+            .await?
+        {
+            InvoiceDocument::HostPdf(bytes) => pdf::download(bytes, &format!("invoice-{id}")),
+            InvoiceDocument::Render(detail) => visit.document(
+                &format!("invoice-{}", detail.invoice.number),
+                |heading, paper| pdf::invoice(heading, &detail, paper),
+            ),
+        },
+    )
 }
 
 // ---- payments --------------------------------------------------------
@@ -819,34 +726,28 @@ pub struct PageQuery {
 }
 
 /// `/billing/payments`: payments and credits, newest first.
-pub async fn payments(visit: Visit, Query(query): Query<PageQuery>) -> Response {
-    respond(
-        async {
-            let layout = visit.layout("Payments", "billing/payments");
-            let list = visit
-                .portal()
-                .billing()
-                .payments(visit.actor(), page_request(query.page.as_deref()))
-                .await
-                .map_err(|error| visit.fail(error))?;
-            let base = visit.context.base.clone();
-            let page = PaymentsPage {
-                layout,
-                section: "payments",
-                rows: list
-                    .items
-                    .iter()
-                    .map(|detail| PaymentRow::of(detail, visit.zone()))
-                    .collect(),
-                total: list.total,
-                pager: Pager::of(list.page, list.per_page, list.total, |n| {
-                    format!("{base}/billing/payments?page={n}")
-                }),
-            };
-            Ok(render(StatusCode::OK, &page))
-        }
-        .await,
-    )
+pub async fn payments(visit: Visit, Query(query): Query<PageQuery>) -> Result<Response, PageError> {
+    let asked = params::page_request(query.page.as_deref(), None, Source::Page)?;
+    let list = visit
+        .portal()
+        .billing()
+        .payments(visit.actor(), asked)
+        .await?;
+    let base = visit.context.base.clone();
+    let page = PaymentsPage {
+        layout: visit.layout("Payments", "billing/payments"),
+        section: "payments",
+        rows: list
+            .items
+            .iter()
+            .map(|detail| PaymentRow::of(detail, visit.zone()))
+            .collect(),
+        total: list.total,
+        pager: Pager::of(list.page, list.per_page, list.total, |n| {
+            format!("{base}/billing/payments?page={n}")
+        }),
+    };
+    render(StatusCode::OK, &page)
 }
 
 #[derive(Template)]
@@ -858,27 +759,16 @@ struct ReceiptPage {
 }
 
 /// `/billing/payments/{id}`: a receipt (also where paying lands).
-pub async fn receipt(visit: Visit, Path(id): Path<String>) -> Response {
-    respond(
-        async {
-            let id = parse_id(&id, PaymentId::parse).map_err(|error| visit.fail(error))?;
-            let detail = visit
-                .portal()
-                .billing()
-                .payment(visit.actor(), id)
-                .await
-                .map_err(|error| visit.fail(error))?;
-            let payment = PaymentRow::of(&detail, visit.zone());
-            let layout = visit.layout(payment.title(), "billing/payments");
-            let page = ReceiptPage {
-                layout,
-                section: "payments",
-                payment,
-            };
-            Ok(render(StatusCode::OK, &page))
-        }
-        .await,
-    )
+pub async fn receipt(visit: Visit, Path(id): Path<String>) -> Result<Response, PageError> {
+    let id = params::id(&id, PaymentId::parse)?;
+    let detail = visit.portal().billing().payment(visit.actor(), id).await?;
+    let payment = PaymentRow::of(&detail, visit.zone());
+    let page = ReceiptPage {
+        layout: visit.layout(payment.title(), "billing/payments"),
+        section: "payments",
+        payment,
+    };
+    render(StatusCode::OK, &page)
 }
 
 // ---- statements ------------------------------------------------------
@@ -895,17 +785,13 @@ pub struct RangeQuery {
 impl RangeQuery {
     /// The range asked for; without dates, the start of last month to
     /// today (a full month plus this month so far).
-    fn range(&self, today: NaiveDate) -> Result<StatementRange, PortalError> {
-        let to = parse_date("to", &self.to)?.unwrap_or(today);
-        let from = match parse_date("from", &self.from)? {
-            Some(from) => from,
-            None => to
-                .with_day(1)
-                .and_then(|first| first.checked_sub_days(Days::new(1)))
-                .and_then(|last_month| last_month.with_day(1))
-                .unwrap_or(to),
-        };
-        StatementRange::new(from, to)
+    fn range(&self, today: NaiveDate) -> Result<portal_core::billing::StatementRange, PageError> {
+        let missing = MissingDates::LastMonthTo(today);
+        Ok(params::statement_range(
+            self.from.as_deref(),
+            self.to.as_deref(),
+            missing,
+        )?)
     }
 }
 
@@ -924,7 +810,7 @@ pub struct EntryRow {
 struct StatementPage {
     layout: Layout,
     section: &'static str,
-    error: Option<String>,
+    form: Form,
     from: String,
     to: String,
     pdf_link: Option<String>,
@@ -992,72 +878,60 @@ impl StatementView {
 }
 
 /// `/billing/statement?from=&to=`.
-pub async fn statement(visit: Visit, Query(query): Query<RangeQuery>) -> Response {
-    respond(
-        async {
-            let layout = visit.layout("Statement", "billing/statement");
-            let range = query.range(visit.today());
-            let mut page = StatementPage {
-                layout,
-                section: "statement",
-                error: None,
-                from: InvoiceFilters::value(&query.from),
-                to: InvoiceFilters::value(&query.to),
-                pdf_link: None,
-                statement: None,
-            };
-            let built = match range {
-                Ok(range) => visit
-                    .portal()
-                    .billing()
-                    .statement(visit.actor(), range)
-                    .await
-                    .map(|statement| (range, statement)),
-                Err(error) => Err(error),
-            };
-            match built {
-                Ok((range, statement)) => {
-                    page.from = range.from.to_string();
-                    page.to = range.to.to_string();
-                    page.pdf_link = Some(format!(
-                        "{}/billing/statement.pdf?from={}&to={}",
-                        visit.context.base, range.from, range.to
-                    ));
-                    page.statement = Some(StatementView::of(&statement, &visit.context.base));
-                    Ok(render(StatusCode::OK, &page))
-                }
-                Err(error @ PortalError::InvalidInput { .. }) => {
-                    page.error = Some(error.to_string());
-                    Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
-                }
-                Err(error) => Err(visit.fail(error)),
-            }
+pub async fn statement(
+    visit: Visit,
+    Query(query): Query<RangeQuery>,
+) -> Result<Response, PageError> {
+    let built: Result<_, PageError> = async {
+        let range = query.range(visit.today())?;
+        Ok((
+            range,
+            visit
+                .portal()
+                .billing()
+                .statement(visit.actor(), range)
+                .await?,
+        ))
+    }
+    .await;
+    let inputs = || vec![Input::new("from", "From"), Input::new("to", "To")];
+    let mut page = StatementPage {
+        layout: visit.layout("Statement", "billing/statement"),
+        section: "statement",
+        form: Form::new(inputs()),
+        from: InvoiceFilters::value(&query.from),
+        to: InvoiceFilters::value(&query.to),
+        pdf_link: None,
+        statement: None,
+    };
+    match built {
+        Ok((range, statement)) => {
+            page.from = range.from.to_string();
+            page.to = range.to.to_string();
+            page.pdf_link = Some(format!(
+                "{}/billing/statement.pdf?from={}&to={}",
+                visit.context.base, range.from, range.to
+            ));
+            page.statement = Some(StatementView::of(&statement, &visit.context.base));
         }
-        .await,
-    )
+        Err(error) => page.form = Form::new(inputs()).showing(Some(Refusal::of(error)?)),
+    }
+    render(page.form.status(), &page)
 }
 
 /// `/billing/statement.pdf?from=&to=`.
-pub async fn statement_pdf(visit: Visit, Query(query): Query<RangeQuery>) -> Response {
-    let range = match query.range(visit.today()) {
-        Ok(range) => range,
-        Err(error) => return visit.fail(error),
-    };
-    match visit
+pub async fn statement_pdf(
+    visit: Visit,
+    Query(query): Query<RangeQuery>,
+) -> Result<Response, PageError> {
+    let range = query.range(visit.today())?;
+    let statement = visit
         .portal()
         .billing()
         .statement(visit.actor(), range)
-        .await
-    {
-        Ok(statement) => {
-            let (business, account) = visit.heading();
-            let heading = Heading {
-                business: &business,
-                account: &account,
-            };
-            let bytes = pdf::statement(&heading, &statement, visit.paper());
-            crate::pdf::download(bytes, &format!("statement-{}-{}", range.from, range.to))
-        }
-        Err(error) => visit.fail(error),
-    }
+        .await?;
+    let name = format!("statement-{}-{}", range.from, range.to);
+    Ok(visit.document(&name, |heading, paper| {
+        pdf::statement(heading, &statement, paper)
+    }))
 }

@@ -9,6 +9,7 @@
 //! gateway's message and a new key, so the next try is a new payment.
 
 use std::collections::{HashMap, HashSet};
+use std::fmt::Display;
 
 use askama::Template;
 use axum::extract::Query;
@@ -17,15 +18,15 @@ use axum::response::Response;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
+use portal_core::PaymentOptions;
 use portal_core::billing::{
-    IdempotencyKey, MethodChoice, PayRequest, PaymentMethod, PaymentStatus,
+    IdempotencyKey, PayRequest, PaymentDetail, PaymentMethod, PaymentStatus,
 };
-use portal_core::shared::{InvoiceId, PaymentMethodId};
-use portal_core::{PaymentOptions, PortalError};
 
-use super::{InvoiceRow, Summary, Visit, parse_amount, parse_id, respond};
-use crate::error::status_of;
-use crate::pages::{Layout, render};
+use super::{InvoiceRow, Summary, Visit};
+use crate::pages::form::{Form, Input, Refusal};
+use crate::pages::{Layout, PageError, render};
+use crate::params::{self, Field, InvoiceChoiceText, MethodText, PayText, Source};
 use crate::security::CsrfForm;
 
 /// A form's fields in order, repeats kept (`invoice=a&invoice=b`).
@@ -49,24 +50,49 @@ impl Fields {
     fn is_on(&self, name: &str) -> bool {
         self.get(name).is_some_and(|value| !value.is_empty())
     }
+
+    /// The invoices ticked (`invoice`) with the amount typed for each
+    /// (`amount_<id>`, blank for "all of it"). Pay and credit share it.
+    fn chosen(&self) -> Vec<InvoiceChoiceText<'_>> {
+        self.all("invoice")
+            .map(|id| InvoiceChoiceText {
+                id,
+                amount: self.get(&amount_input(&id)),
+            })
+            .collect()
+    }
 }
 
-/// The name of an invoice's amount field.
-fn amount_field(id: &str) -> String {
+/// The key (`id` and `name`) of an invoice's amount input.
+pub(in crate::pages) fn amount_input(id: &dyn Display) -> String {
     format!("amount_{id}")
 }
 
-/// The invoices ticked on a form (`invoice`) with the amount typed for
-/// each (`amount_<id>`, blank for "all of it"). Pay and credit share it.
-fn chosen_invoices(fields: &Fields) -> Result<Vec<(InvoiceId, Option<Decimal>)>, PortalError> {
-    fields
-        .all("invoice")
-        .map(|text| {
-            let id = parse_id(text, InvoiceId::parse)?;
-            let amount = parse_amount("amount", fields.get(&amount_field(text)).unwrap_or(""))?;
-            Ok((id, amount))
-        })
-        .collect()
+/// The form showing `refusal` with its amount errors at their invoice's
+/// input. The core names the invoice an amount error is about in the
+/// reason's opening words (`for invoice INV-1 is more than ...`); one that
+/// names none (not above zero, more than the credit, too large in all)
+/// is about the one amount typed, when only one was.
+fn amounts_form(inputs: Vec<Input>, rows: &[PayRow], refusal: Option<Refusal>) -> Form {
+    let items = rows.iter().map(|row| {
+        (
+            format!("for invoice {}", row.invoice.number),
+            row.key.clone(),
+        )
+    });
+    let refusal = refusal.map(|refusal| refusal.at_item("amount", items));
+    let mut typed = rows
+        .iter()
+        .filter(|row| row.checked && !row.amount.trim().is_empty());
+    let only_typed = match (typed.next(), typed.next()) {
+        (Some(row), None) => Some(row.key.clone()),
+        _ => None,
+    };
+    Form::new(inputs).showing_located(refusal, |error| {
+        (error.field == "amount")
+            .then(|| only_typed.clone())
+            .flatten()
+    })
 }
 
 /// What the customer chose on a pay form, to show it again after an error.
@@ -167,54 +193,71 @@ impl MethodChoiceView {
             save_card,
         }
     }
+
+    /// The inputs of the "how to pay" part, for the form that shows it.
+    fn inputs() -> [Input; 2] {
+        [
+            Input::new("method", "How to pay"),
+            Input::new("token", "Card token"),
+        ]
+    }
 }
 
 /// The method a pay form chose: a saved card, or a gateway token. A new
 /// card's details given while a saved card is chosen are refused, not
 /// ignored: which card the customer meant is not ours to guess.
-fn method_of(fields: &Fields) -> Result<MethodChoice, PortalError> {
-    let token = fields.get("token").unwrap_or("").trim();
+fn method_of(fields: &Fields) -> Result<MethodText<'_>, PageError> {
+    let token = fields.get("token").unwrap_or("");
     match fields.get("method").unwrap_or("new") {
-        "new" => Ok(MethodChoice::NewToken {
-            token: token.to_owned(),
+        "new" => Ok(MethodText::New {
+            token,
             save: fields.is_on("save_card"),
         }),
-        _ if !token.is_empty() => Err(PortalError::invalid(
+        _ if !token.trim().is_empty() => Err(PageError::at(
             "method",
-            "is a saved card, but a new card was entered too: choose \"A new card\" to pay \
-             with it, or clear it to pay with the saved card",
+            "A saved card is chosen, but a new card was entered too: choose \"A new card\" to \
+             pay with it, or clear the card token to pay with the saved card.",
         )),
-        id => Ok(MethodChoice::Saved {
-            id: parse_id(id, PaymentMethodId::parse)?,
-        }),
+        id => Ok(MethodText::Saved { id }),
     }
 }
 
 /// A pay form as the request for [`portal_core::Portal::pay`].
-fn pay_request(fields: &Fields) -> Result<PayRequest, PortalError> {
-    let idempotency_key = IdempotencyKey::parse(fields.get("idempotency_key").unwrap_or(""))
-        .map_err(|_| {
-            PortalError::invalid(
-                "idempotency_key",
-                "is missing from the form; reload the page and try again",
-            )
-        })?;
-    Ok(PayRequest {
-        idempotency_key,
-        invoices: chosen_invoices(fields)?,
-        prepayment: parse_amount("prepayment", fields.get("prepayment").unwrap_or(""))?,
+fn pay_request(fields: &Fields) -> Result<PayRequest, PageError> {
+    let key = params::idempotency_key(fields.get("idempotency_key").unwrap_or(""), Source::Page)?;
+    let text = PayText {
+        invoices: fields.chosen(),
+        prepayment: fields.get("prepayment"),
         method: method_of(fields)?,
-    })
+    };
+    Ok(text.parse(key, Source::Page)?)
 }
 
 /// An unpaid invoice on a pay or credit form.
 pub struct PayRow {
     invoice: InvoiceRow,
+    /// Its amount input's key.
+    key: String,
     /// What may be paid now, as a plain number for the amount field.
     payable: String,
     payable_text: String,
     checked: bool,
     amount: String,
+}
+
+impl PayRow {
+    /// The amount input of this row, labelled for its invoice.
+    fn input(&self) -> Input {
+        Input::new(
+            self.key.clone(),
+            format!("Amount for {}", self.invoice.number),
+        )
+    }
+
+    /// What the pay form says after the amount's label.
+    fn hint(&self, currency: &str) -> String {
+        format!("({currency}, leave blank for {})", self.payable_text)
+    }
 }
 
 fn pay_rows(options: &PaymentOptions, prefill: &Prefill, checked_by_default: bool) -> Vec<PayRow> {
@@ -230,6 +273,7 @@ fn pay_rows(options: &PaymentOptions, prefill: &Prefill, checked_by_default: boo
                     .as_ref()
                     .map_or(checked_by_default, |only| only.contains(&id)),
                 amount: prefill.amounts.get(&id).cloned().unwrap_or_default(),
+                key: amount_input(&id),
                 payable: invoice.payable().to_string(),
                 payable_text: invoice.currency.format(invoice.payable()),
                 invoice: InvoiceRow::of(invoice, options.today),
@@ -243,55 +287,59 @@ fn pay_rows(options: &PaymentOptions, prefill: &Prefill, checked_by_default: boo
 struct PayPage {
     layout: Layout,
     section: &'static str,
-    error: Option<String>,
+    form: Form,
     summary: Summary,
     rows: Vec<PayRow>,
     partial_allowed: bool,
     prepayment_allowed: bool,
     prepayment: String,
+    prepayment_hint: String,
     currency: String,
     choice: MethodChoiceView,
     idempotency_key: String,
 }
 
-/// The pay form, fresh or again with an error.
+/// The pay form, fresh or again with what went wrong.
 async fn pay_page(
     visit: &Visit,
-    status: StatusCode,
-    error: Option<String>,
+    refusal: Option<Refusal>,
     prefill: Prefill,
-) -> Response {
-    respond(
-        async {
-            let layout = visit.layout("Pay", "billing/pay");
-            let options = visit
-                .portal()
-                .billing()
-                .payment_options(visit.actor())
-                .await
-                .map_err(|error| visit.fail(error))?;
-            let page = PayPage {
-                layout,
-                section: "pay",
-                error,
-                summary: Summary::of(&options.summary, visit.zone()),
-                rows: pay_rows(&options, &prefill, true),
-                partial_allowed: options.partial_allowed,
-                prepayment_allowed: options.prepayment_allowed,
-                prepayment: prefill.prepayment.clone(),
-                currency: visit.currency().to_string(),
-                choice: MethodChoiceView::of(
-                    &options,
-                    prefill.method.as_deref(),
-                    prefill.save_card,
-                ),
-                // A new key per render: see the module docs.
-                idempotency_key: IdempotencyKey::generate().as_str().to_owned(),
-            };
-            Ok(render(status, &page))
-        }
-        .await,
-    )
+) -> Result<Response, PageError> {
+    let options = visit
+        .portal()
+        .billing()
+        .payment_options(visit.actor())
+        .await?;
+    let rows = pay_rows(&options, &prefill, true);
+    let mut inputs = vec![Input::new("invoices", "Invoices to pay")];
+    if options.partial_allowed {
+        inputs.extend(rows.iter().map(PayRow::input));
+    }
+    if options.prepayment_allowed {
+        inputs.push(Input::new("prepayment", "Pay ahead"));
+    }
+    inputs.extend(MethodChoiceView::inputs());
+    let form = match options.partial_allowed {
+        true => amounts_form(inputs, &rows, refusal),
+        // Without amount inputs an amount error keeps its invoice's number.
+        false => Form::new(inputs).showing(refusal),
+    };
+    let page = PayPage {
+        layout: visit.layout("Pay", "billing/pay"),
+        section: "pay",
+        form,
+        summary: Summary::of(&options.summary, visit.zone()),
+        rows,
+        partial_allowed: options.partial_allowed,
+        prepayment_allowed: options.prepayment_allowed,
+        prepayment: prefill.prepayment.clone(),
+        prepayment_hint: format!("(optional, {}; kept as account credit)", visit.currency()),
+        currency: visit.currency().to_string(),
+        choice: MethodChoiceView::of(&options, prefill.method.as_deref(), prefill.save_card),
+        // A new key per render: see the module docs.
+        idempotency_key: IdempotencyKey::generate().as_str().to_owned(),
+    };
+    render(page.form.status(), &page)
 }
 
 #[derive(Deserialize, Default)]
@@ -302,57 +350,49 @@ pub struct PayQuery {
 }
 
 /// `GET /billing/pay`: every unpaid invoice ticked (or the one asked for).
-pub async fn form(visit: Visit, Query(query): Query<PayQuery>) -> Response {
+pub async fn form(visit: Visit, Query(query): Query<PayQuery>) -> Result<Response, PageError> {
     let prefill = Prefill {
         only: query
             .invoice
             .map(|id| HashSet::from([id.trim().to_owned()])),
         ..Prefill::default()
     };
-    pay_page(&visit, StatusCode::OK, None, prefill).await
+    pay_page(&visit, None, prefill).await
+}
+
+/// What a failed payment tells the customer.
+fn declined(detail: PaymentDetail) -> Refusal {
+    let message = detail
+        .payment
+        .failure_message
+        .unwrap_or_else(|| "The payment did not go through; nothing was charged.".into());
+    Refusal::whole(StatusCode::PAYMENT_REQUIRED, message)
 }
 
 /// `POST /billing/pay`: pays and lands on the receipt; a decline or a
 /// mistake shows the form again with nothing changed.
-pub async fn submit(visit: Visit, CsrfForm(fields): CsrfForm<Vec<(String, String)>>) -> Response {
+pub async fn submit(
+    visit: Visit,
+    CsrfForm(fields): CsrfForm<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
     let fields = Fields(fields);
     match fields.get("step") {
         Some("review") => return review(&visit, &fields).await,
-        Some("edit") => return pay_page(&visit, StatusCode::OK, None, Prefill::of(&fields)).await,
+        Some("edit") => return pay_page(&visit, None, Prefill::of(&fields)).await,
         _ => {}
     }
-    let paid = match pay_request(&fields) {
-        Ok(request) => visit.portal().billing().pay(&visit.auth, request).await,
-        Err(error) => Err(error),
-    };
-    match paid {
-        Ok(detail) if detail.payment.status == PaymentStatus::Failed => {
-            let message = detail
-                .payment
-                .failure_message
-                .unwrap_or_else(|| "The payment did not go through; nothing was charged.".into());
-            pay_page(
-                &visit,
-                StatusCode::PAYMENT_REQUIRED,
-                Some(message),
-                Prefill::of(&fields),
-            )
-            .await
-        }
-        // Succeeded, or pending (the receipt says "being processed").
-        Ok(detail) => visit.redirect(&format!("billing/payments/{}", detail.payment.id)),
-        Err(error @ (PortalError::InvalidInput { .. } | PortalError::Conflict(_))) => {
-            let status = status_of(&error);
-            pay_page(
-                &visit,
-                status,
-                Some(error.to_string()),
-                Prefill::of(&fields),
-            )
-            .await
-        }
-        Err(error) => visit.fail(error),
+    let paid: Result<PaymentDetail, PageError> = async {
+        let request = pay_request(&fields)?;
+        Ok(visit.portal().billing().pay(&visit.auth, request).await?)
     }
+    .await;
+    let refusal = match paid {
+        Ok(detail) if detail.payment.status == PaymentStatus::Failed => declined(detail),
+        // Succeeded, or pending (the receipt says "being processed").
+        Ok(detail) => return Ok(visit.redirect(&format!("billing/payments/{}", detail.payment.id))),
+        Err(error) => Refusal::of(error)?,
+    };
+    pay_page(&visit, Some(refusal), Prefill::of(&fields)).await
 }
 
 #[derive(Template)]
@@ -374,24 +414,19 @@ struct ReviewPage {
 /// `POST /billing/pay` with `step=review`: what the form would charge and
 /// to which card, checked as paying checks it, with a button to confirm
 /// (the same form again) or change it. Nothing is charged or written.
-async fn review(visit: &Visit, fields: &Fields) -> Response {
-    let reviewed = match pay_request(fields) {
-        Ok(request) => {
-            visit
-                .portal()
-                .billing()
-                .review_payment(visit.actor(), &request)
-                .await
-        }
-        Err(error) => Err(error),
-    };
+async fn review(visit: &Visit, fields: &Fields) -> Result<Response, PageError> {
+    let reviewed: Result<_, PageError> = async {
+        let request = pay_request(fields)?;
+        Ok(visit
+            .portal()
+            .billing()
+            .review_payment(visit.actor(), &request)
+            .await?)
+    }
+    .await;
     let review = match reviewed {
         Ok(review) => review,
-        Err(error @ (PortalError::InvalidInput { .. } | PortalError::Conflict(_))) => {
-            let status = status_of(&error);
-            return pay_page(visit, status, Some(error.to_string()), Prefill::of(fields)).await;
-        }
-        Err(error) => return visit.fail(error),
+        Err(error) => return pay_page(visit, Some(Refusal::of(error)?), Prefill::of(fields)).await,
     };
     let money = |amount| review.currency.format(amount);
     let page = ReviewPage {
@@ -427,7 +462,7 @@ pub struct PlanRow {
 struct BalancePage {
     layout: Layout,
     section: &'static str,
-    error: Option<String>,
+    form: Form,
     amount: String,
     may_change_amount: bool,
     total: String,
@@ -449,76 +484,72 @@ pub struct BalanceQuery {
 /// `GET /billing/pay/balance?amount=`: how the amount (the whole balance
 /// by default) would pay the invoices, oldest first, and a form to
 /// confirm exactly that.
-pub async fn balance(visit: Visit, Query(query): Query<BalanceQuery>) -> Response {
-    respond(
-        async {
-            let layout = visit.layout("Pay the balance", "billing/pay/balance");
-            let options = visit
-                .portal()
-                .billing()
-                .payment_options(visit.actor())
-                .await
-                .map_err(|error| visit.fail(error))?;
-            let typed = query.amount.clone().unwrap_or_default();
-            let preview = match parse_amount("amount", &typed) {
-                Ok(amount) => {
-                    visit
-                        .portal()
-                        .billing()
-                        .preview_payment(visit.actor(), amount)
-                        .await
-                }
-                Err(error) => Err(error),
-            };
-            let mut page = BalancePage {
-                layout,
-                section: "pay",
-                error: None,
-                amount: typed,
-                may_change_amount: options.partial_allowed || options.prepayment_allowed,
-                total: String::new(),
-                plan: Vec::new(),
-                credit: None,
-                credit_on_account: (options.summary.credit > Decimal::ZERO)
-                    .then(|| options.summary.currency.format(options.summary.credit)),
-                choice: None,
-                idempotency_key: IdempotencyKey::generate().as_str().to_owned(),
-            };
-            match preview {
-                Ok(preview) => {
-                    let money = |amount| preview.currency.format(amount);
-                    page.total = money(preview.amount);
-                    page.amount = preview.amount.to_string();
-                    page.plan = preview
-                        .plan
-                        .allocations
-                        .iter()
-                        .map(|a| PlanRow {
-                            id: a.invoice.to_string(),
-                            number: a.invoice_number.clone(),
-                            amount: money(a.amount),
-                            value: a.amount.to_string(),
-                        })
-                        .collect();
-                    page.credit = (preview.plan.unallocated > Decimal::ZERO).then(|| {
-                        (
-                            money(preview.plan.unallocated),
-                            preview.plan.unallocated.to_string(),
-                        )
-                    });
-                    page.choice = Some(MethodChoiceView::of(&options, None, false));
-                    Ok(render(StatusCode::OK, &page))
-                }
-                Err(error @ (PortalError::InvalidInput { .. } | PortalError::Conflict(_))) => {
-                    let status = status_of(&error);
-                    page.error = Some(error.to_string());
-                    Ok(render(status, &page))
-                }
-                Err(error) => Err(visit.fail(error)),
-            }
+pub async fn balance(
+    visit: Visit,
+    Query(query): Query<BalanceQuery>,
+) -> Result<Response, PageError> {
+    let options = visit
+        .portal()
+        .billing()
+        .payment_options(visit.actor())
+        .await?;
+    let typed = query.amount.clone().unwrap_or_default();
+    let preview: Result<_, PageError> = async {
+        let amount = params::amount(Field::Amount, Some(&typed), Source::Page)?;
+        Ok(visit
+            .portal()
+            .billing()
+            .preview_payment(visit.actor(), amount)
+            .await?)
+    }
+    .await;
+    let may_change_amount = options.partial_allowed || options.prepayment_allowed;
+    let mut inputs = Vec::from(MethodChoiceView::inputs());
+    if may_change_amount {
+        inputs.push(Input::new("amount", "Amount to pay"));
+    }
+    let mut page = BalancePage {
+        layout: visit.layout("Pay the balance", "billing/pay/balance"),
+        section: "pay",
+        form: Form::new(Vec::new()),
+        amount: typed,
+        may_change_amount,
+        total: String::new(),
+        plan: Vec::new(),
+        credit: None,
+        credit_on_account: (options.summary.credit > Decimal::ZERO)
+            .then(|| options.summary.currency.format(options.summary.credit)),
+        choice: None,
+        idempotency_key: IdempotencyKey::generate().as_str().to_owned(),
+    };
+    match preview {
+        Ok(preview) => {
+            let money = |amount| preview.currency.format(amount);
+            page.total = money(preview.amount);
+            page.amount = preview.amount.to_string();
+            page.plan = preview
+                .plan
+                .allocations
+                .iter()
+                .map(|a| PlanRow {
+                    id: a.invoice.to_string(),
+                    number: a.invoice_number.clone(),
+                    amount: money(a.amount),
+                    value: a.amount.to_string(),
+                })
+                .collect();
+            page.credit = (preview.plan.unallocated > Decimal::ZERO).then(|| {
+                (
+                    money(preview.plan.unallocated),
+                    preview.plan.unallocated.to_string(),
+                )
+            });
+            page.choice = Some(MethodChoiceView::of(&options, None, false));
+            page.form = Form::new(inputs);
         }
-        .await,
-    )
+        Err(error) => page.form = Form::new(inputs).showing(Some(Refusal::of(error)?)),
+    }
+    render(page.form.status(), &page)
 }
 
 // ---- account credit --------------------------------------------------
@@ -528,72 +559,59 @@ pub async fn balance(visit: Visit, Query(query): Query<BalanceQuery>) -> Respons
 struct CreditPage {
     layout: Layout,
     section: &'static str,
-    error: Option<String>,
+    form: Form,
     summary: Summary,
     rows: Vec<PayRow>,
 }
 
+/// The credit form, fresh or again with what went wrong.
 async fn credit_page(
     visit: &Visit,
-    status: StatusCode,
-    error: Option<String>,
+    refusal: Option<Refusal>,
     prefill: Prefill,
-) -> Response {
-    respond(
-        async {
-            let layout = visit.layout("Use account credit", "billing/credit");
-            let options = visit
-                .portal()
-                .billing()
-                .payment_options(visit.actor())
-                .await
-                .map_err(|error| visit.fail(error))?;
-            let page = CreditPage {
-                layout,
-                section: "pay",
-                error,
-                summary: Summary::of(&options.summary, visit.zone()),
-                rows: pay_rows(&options, &prefill, false),
-            };
-            Ok(render(status, &page))
-        }
-        .await,
-    )
+) -> Result<Response, PageError> {
+    let options = visit
+        .portal()
+        .billing()
+        .payment_options(visit.actor())
+        .await?;
+    let rows = pay_rows(&options, &prefill, false);
+    let inputs = [Input::new("invoices", "Invoices")]
+        .into_iter()
+        .chain(rows.iter().map(PayRow::input))
+        .collect();
+    let page = CreditPage {
+        layout: visit.layout("Use account credit", "billing/credit"),
+        section: "pay",
+        form: amounts_form(inputs, &rows, refusal),
+        summary: Summary::of(&options.summary, visit.zone()),
+        rows,
+    };
+    render(page.form.status(), &page)
 }
 
 /// `GET /billing/credit`: the credit and the invoices it could pay.
-pub async fn credit_form(visit: Visit) -> Response {
-    credit_page(&visit, StatusCode::OK, None, Prefill::default()).await
+pub async fn credit_form(visit: Visit) -> Result<Response, PageError> {
+    credit_page(&visit, None, Prefill::default()).await
 }
 
 /// `POST /billing/credit`: applies credit to the ticked invoices.
 pub async fn credit_submit(
     visit: Visit,
     CsrfForm(fields): CsrfForm<Vec<(String, String)>>,
-) -> Response {
+) -> Result<Response, PageError> {
     let fields = Fields(fields);
-    let applied = match chosen_invoices(&fields) {
-        Ok(chosen) => {
-            visit
-                .portal()
-                .billing()
-                .apply_credit(visit.actor(), &chosen)
-                .await
-        }
-        Err(error) => Err(error),
-    };
+    let applied: Result<_, PageError> = async {
+        let chosen = params::invoice_choices(fields.chosen(), Source::Page)?;
+        Ok(visit
+            .portal()
+            .billing()
+            .apply_credit(visit.actor(), &chosen)
+            .await?)
+    }
+    .await;
     match applied {
-        Ok(_) => visit.redirect("billing?done=credit"),
-        Err(error @ (PortalError::InvalidInput { .. } | PortalError::Conflict(_))) => {
-            let status = status_of(&error);
-            credit_page(
-                &visit,
-                status,
-                Some(error.to_string()),
-                Prefill::of(&fields),
-            )
-            .await
-        }
-        Err(error) => visit.fail(error),
+        Ok(_) => Ok(visit.redirect("billing?done=credit")),
+        Err(error) => credit_page(&visit, Some(Refusal::of(error)?), Prefill::of(&fields)).await,
     }
 }

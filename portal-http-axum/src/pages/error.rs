@@ -1,0 +1,401 @@
+//! [`PageError`]: why a page handler did not answer with its page, and the
+//! one place where each kind of error becomes the page a customer sees.
+//!
+//! Handlers return `Result<Response, PageError>` and use `?` on use cases
+//! and parsers. A form handler first asks [`super::form::Refusal::of`]
+//! whether the error is one its form shows again (input, a conflict, a
+//! refused log-in); everything else comes here:
+//!
+//! | error | answer |
+//! | --- | --- |
+//! | `NotFound` | the 404 page (also a malformed id, and another account's) |
+//! | `Forbidden` | the 403 page with the reason (role, feature switched off) |
+//! | `Unauthenticated` | to the log-in page, and back here after it |
+//! | `Internal` | the 500 page; the cause was logged where it happened |
+//! | `Invalid`, `Refused` outside a form | a page with the message and its status |
+//!
+//! A `PageError` cannot render itself: its page needs the tenant's branding
+//! and mount path, which the request has and the error does not. So its
+//! `IntoResponse` only marks the response, and [`render_errors`], a layer
+//! on every page route, renders the marked ones with the request's
+//! context. Statuses are those of the API (`crate::error::status_of`).
+
+use axum::extract::Request;
+use axum::http::{StatusCode, Uri, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+
+use portal_core::PortalError;
+use portal_core::access::AccessError;
+use portal_core::shared::field_label;
+
+use crate::context::RequestContext;
+use crate::error::status_of;
+use crate::params::{Field, ParamError};
+
+/// Input the customer can correct, about one field.
+#[derive(Clone, Debug)]
+pub struct FieldError {
+    /// The field as the core and [`crate::params`] name it (`min_total`).
+    pub(super) field: &'static str,
+    /// The form input it is about, when whoever found the error knew it
+    /// exactly (which invoice's amount).
+    pub(super) input: Option<String>,
+    /// What is wrong.
+    pub(super) message: Message,
+}
+
+/// The words of a [`FieldError`].
+#[derive(Clone, Debug)]
+pub(super) enum Message {
+    /// Phrased to follow the field's label ("must be a date ...").
+    Reason(String),
+    /// A sentence of its own ("The two passwords do not match.").
+    Sentence(String),
+}
+
+impl FieldError {
+    /// A page's own sentence about `input`.
+    pub(super) fn sentence(input: &'static str, text: &str) -> Self {
+        Self {
+            field: input,
+            input: Some(input.to_owned()),
+            message: Message::Sentence(text.to_owned()),
+        }
+    }
+
+    /// The message under `label`, the name customers see the input by.
+    pub(super) fn text(&self, label: &str) -> String {
+        match &self.message {
+            Message::Reason(reason) => format!("{label} {reason}."),
+            Message::Sentence(sentence) => sentence.clone(),
+        }
+    }
+
+    /// Places an error about `field` whose reason opens by naming the item
+    /// it is about (the core's `for invoice INV-1 is more than ...`,
+    /// `"Gate code" must be ...`): at that item's input, without those
+    /// words, which the input's label says. `items` are each item's
+    /// opening words and input key. Other errors are left as they are.
+    pub(super) fn at_item(
+        mut self,
+        field: &str,
+        items: impl IntoIterator<Item = (String, String)>,
+    ) -> Self {
+        if self.field == field
+            && self.input.is_none()
+            && let Message::Reason(reason) = &self.message
+            && let Some((rest, key)) = items.into_iter().find_map(|(opening, key)| {
+                let rest = reason.strip_prefix(&opening)?.strip_prefix(' ')?;
+                Some((rest.to_owned(), key))
+            })
+        {
+            self.input = Some(key);
+            self.message = Message::Reason(rest);
+        }
+        self
+    }
+
+    /// The message where no input carries it: the field named as the
+    /// core would name it.
+    pub(super) fn standalone(&self) -> String {
+        self.text(&field_label(self.field))
+    }
+}
+
+/// Why a page handler did not answer with its page. See the module docs
+/// for what each becomes.
+#[derive(Clone, Debug)]
+pub enum PageError {
+    /// Input the customer can correct (422).
+    Invalid(FieldError),
+    /// A refusal with its status and the message for the customer: a
+    /// conflict with the current state (409), a failed log-in (401), a
+    /// refused registration (422), a used link (410), too many attempts
+    /// (429).
+    Refused {
+        /// The status to answer with.
+        status: StatusCode,
+        /// What to tell the customer.
+        message: String,
+    },
+    /// Unknown, or not this customer's (404).
+    NotFound,
+    /// Not allowed (403), and why.
+    Forbidden(AccessError),
+    /// No live session.
+    Unauthenticated,
+    /// Something failed inside (500).
+    Internal,
+}
+
+impl PageError {
+    /// A page's own sentence about its `input` (422), for what only the
+    /// page checks (two passwords that should match).
+    pub(super) fn at(input: &'static str, sentence: &str) -> Self {
+        PageError::Invalid(FieldError::sentence(input, sentence))
+    }
+
+    /// The status of the answer; the log-in redirect is a 303.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            PageError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            PageError::Refused { status, .. } => *status,
+            PageError::NotFound => StatusCode::NOT_FOUND,
+            PageError::Forbidden(_) => StatusCode::FORBIDDEN,
+            PageError::Unauthenticated => StatusCode::SEE_OTHER,
+            PageError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// Too many attempts from this client (the rate limit of log-in,
+    /// registration and password forms).
+    pub(super) fn too_many_requests(limited: &crate::error::ApiError) -> Self {
+        PageError::Refused {
+            status: limited.status(),
+            message: limited.detail().to_owned(),
+        }
+    }
+
+    /// The page for this error, in `context`'s branding; `uri` is where
+    /// the customer was going, to return there after logging in.
+    fn page(self, context: Option<&RequestContext>, uri: &Uri) -> Response {
+        let status = self.status();
+        let (heading, message) = match self {
+            PageError::Unauthenticated => {
+                let base = context.map_or("", |context| context.base.as_str());
+                let wanted = uri.path_and_query().map_or("/", |p| p.as_str());
+                return to_login(base, wanted);
+            }
+            PageError::NotFound => ("Not found", PortalError::NotFound.to_string()),
+            PageError::Forbidden(why) => ("Not available", why.to_string()),
+            PageError::Internal => (
+                "Something went wrong",
+                "Please try again in a moment.".to_owned(),
+            ),
+            PageError::Invalid(error) => ("That did not work", error.standalone()),
+            PageError::Refused { message, .. } => ("That did not work", message),
+        };
+        super::message_page_for(context, status, heading, &message)
+    }
+}
+
+impl From<PortalError> for PageError {
+    fn from(error: PortalError) -> Self {
+        match error {
+            PortalError::InvalidInput { field, reason } => PageError::Invalid(FieldError {
+                field,
+                input: None,
+                message: Message::Reason(reason),
+            }),
+            PortalError::NotFound => PageError::NotFound,
+            PortalError::Forbidden(why) => PageError::Forbidden(why),
+            PortalError::Unauthenticated => PageError::Unauthenticated,
+            // Logged where it happened.
+            PortalError::Internal(_) => PageError::Internal,
+            refused @ (PortalError::Conflict(_)
+            | PortalError::InvalidCredentials
+            | PortalError::RegistrationRefused
+            | PortalError::LinkInvalid) => PageError::Refused {
+                status: status_of(&refused),
+                message: refused.to_string(),
+            },
+        }
+    }
+}
+
+impl From<ParamError> for PageError {
+    fn from(error: ParamError) -> Self {
+        match error {
+            ParamError::Invalid { field, reason } => PageError::Invalid(FieldError {
+                field: field.name(),
+                input: match field {
+                    Field::InvoiceAmount(id) => Some(super::billing::amount_input(&id)),
+                    _ => None,
+                },
+                message: Message::Reason(reason.into_owned()),
+            }),
+            ParamError::UnknownId => PageError::NotFound,
+        }
+    }
+}
+
+impl From<askama::Error> for PageError {
+    fn from(error: askama::Error) -> Self {
+        tracing::error!(%error, "template failed to render");
+        PageError::Internal
+    }
+}
+
+/// The mark [`render_errors`] looks for.
+#[derive(Clone)]
+struct Unrendered(PageError);
+
+impl IntoResponse for PageError {
+    /// Only the status and a mark: [`render_errors`] renders the page.
+    fn into_response(self) -> Response {
+        let mut response = self.status().into_response();
+        response.extensions_mut().insert(Unrendered(self));
+        response
+    }
+}
+
+/// The layer on every page route that renders a returned [`PageError`]
+/// as its page, with the tenant's branding and mount path. Headers the
+/// handler set on the error (a token page's `Referrer-Policy`) are kept.
+pub(crate) async fn render_errors(request: Request, next: Next) -> Response {
+    let context = request.extensions().get::<RequestContext>().cloned();
+    let uri = request.uri().clone();
+    let mut response = next.run(request).await;
+    let Some(Unrendered(error)) = response.extensions_mut().remove::<Unrendered>() else {
+        return response;
+    };
+    let mut page = error.page(context.as_ref(), &uri);
+    let kept =
+        |name: &header::HeaderName| name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH;
+    // The handler's value wins, all of them (several cookies).
+    for name in response.headers().keys().filter(|name| kept(name)) {
+        page.headers_mut().remove(name);
+    }
+    for (name, value) in response.headers().iter().filter(|(name, _)| kept(name)) {
+        page.headers_mut().append(name, value.clone());
+    }
+    page
+}
+
+/// To the log-in page, and from there back to `wanted` (the path the
+/// customer asked for, under the mount path `base`).
+pub(crate) fn to_login(base: &str, wanted: &str) -> Response {
+    let next = format!("{base}{wanted}");
+    let query = serde_urlencoded::to_string([("next", next.as_str())]).unwrap_or_default();
+    Redirect::to(&format!("{base}/login?{query}")).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::Router;
+    use axum::body::Body;
+    use axum::http::HeaderValue;
+    use axum::middleware;
+    use axum::routing::get;
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+
+    async fn answer(route: Router) -> (StatusCode, axum::http::HeaderMap, String) {
+        let app = route.layer(middleware::from_fn(render_errors));
+        let request = axum::http::Request::get("/billing/invoices?page=2")
+            .body(Body::empty())
+            .unwrap();
+        let response = app.oneshot(request).await.unwrap();
+        let (parts, body) = response.into_parts();
+        let body = body.collect().await.unwrap().to_bytes();
+        (
+            parts.status,
+            parts.headers,
+            String::from_utf8_lossy(&body).into_owned(),
+        )
+    }
+
+    #[tokio::test]
+    async fn no_session_is_a_way_to_the_log_in_page_and_back() {
+        let route = Router::new().route(
+            "/billing/invoices",
+            get(async || Err::<Response, _>(PageError::Unauthenticated)),
+        );
+        let (status, headers, _) = answer(route).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        assert_eq!(
+            headers.get(header::LOCATION).unwrap(),
+            "/login?next=%2Fbilling%2Finvoices%3Fpage%3D2"
+        );
+    }
+
+    #[tokio::test]
+    async fn an_error_becomes_its_page_and_keeps_the_handlers_headers() {
+        let route = Router::new().route(
+            "/billing/invoices",
+            get(async || {
+                let policy = HeaderValue::from_static("no-referrer");
+                let (one, two) = (
+                    HeaderValue::from_static("a=1"),
+                    HeaderValue::from_static("b=2"),
+                );
+                let headers = axum::response::AppendHeaders([
+                    (header::REFERRER_POLICY, policy),
+                    (header::SET_COOKIE, one),
+                    (header::SET_COOKIE, two),
+                ]);
+                (headers, PageError::NotFound)
+            }),
+        );
+        let (status, headers, body) = answer(route).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert_eq!(headers.get(header::REFERRER_POLICY).unwrap(), "no-referrer");
+        assert_eq!(headers.get_all(header::SET_COOKIE).iter().count(), 2);
+        assert!(
+            headers
+                .get(header::CONTENT_TYPE)
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .starts_with("text/html")
+        );
+        assert!(body.contains("<h1>Not found</h1>"), "{body}");
+    }
+
+    #[test]
+    fn core_errors_keep_the_apis_statuses() {
+        let cases = [
+            (
+                PortalError::invalid("from", "is odd"),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+            (PortalError::Conflict("held".into()), StatusCode::CONFLICT),
+            (PortalError::InvalidCredentials, StatusCode::UNAUTHORIZED),
+            (PortalError::LinkInvalid, StatusCode::GONE),
+            (PortalError::NotFound, StatusCode::NOT_FOUND),
+            (
+                PortalError::Forbidden(AccessError::FeatureOff),
+                StatusCode::FORBIDDEN,
+            ),
+            (
+                PortalError::Internal("boom".into()),
+                StatusCode::INTERNAL_SERVER_ERROR,
+            ),
+        ];
+        for (error, status) in cases {
+            assert_eq!(status_of(&error), status);
+            assert_eq!(PageError::from(error).status(), status);
+        }
+    }
+
+    #[test]
+    fn an_item_named_first_in_the_reason_is_moved_to_its_input() {
+        let error = |reason: &str| FieldError {
+            field: "amount",
+            input: None,
+            message: Message::Reason(reason.to_owned()),
+        };
+        let items = || [("for invoice INV-1".to_owned(), "amount_1".to_owned())];
+        let placed = error("for invoice INV-1 is more than its balance").at_item("amount", items());
+        assert_eq!(placed.input.as_deref(), Some("amount_1"));
+        assert_eq!(
+            placed.text("Amount for INV-1"),
+            "Amount for INV-1 is more than its balance."
+        );
+        // INV-10 is not INV-1, and other fields are left alone.
+        assert_eq!(
+            error("for invoice INV-10 is odd")
+                .at_item("amount", items())
+                .input,
+            None
+        );
+        assert_eq!(
+            error("for invoice INV-1 is odd")
+                .at_item("prepayment", items())
+                .input,
+            None
+        );
+    }
+}

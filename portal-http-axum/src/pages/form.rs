@@ -1,0 +1,403 @@
+//! Forms that come back with what went wrong, at the input it concerns.
+//!
+//! A page that has a form keeps a [`Form`]: its inputs, each with the key
+//! that is its `id` and the label customers see, and, after an attempt
+//! that did not work, the [`Refusal`] to show. The templates draw every
+//! input with the macros in `templates/form.html`, which take the label
+//! from the `Form` (so the message names the input exactly as its label
+//! does), put the message right below the input, and mark the input
+//! `aria-invalid` and `aria-describedby` the message. A refusal that is
+//! about no input on the form shows at the top.
+//!
+//! Errors name fields as the core and [`crate::params`] do (`min_total`,
+//! `password`); an input answers to its key, to the aliases it is given
+//! (the change-password form's `new_password` is the core's `password`),
+//! or to what the page's own locator finds (which invoice an amount error
+//! is about).
+
+use std::fmt;
+
+use axum::http::StatusCode;
+
+use super::error::{FieldError, PageError};
+
+/// One input of a form.
+#[derive(Clone, Debug)]
+pub struct Input {
+    /// Its `id` (and, mostly, its `name`).
+    key: String,
+    /// The label customers see.
+    label: String,
+    /// Other field names that errors call this input by.
+    aliases: &'static [&'static str],
+    /// A group whose error concerns this input too (the two ends of a
+    /// range).
+    group: Option<&'static str>,
+}
+
+impl Input {
+    /// The input `key`, labelled `label`.
+    pub fn new(key: impl Into<String>, label: impl Into<String>) -> Self {
+        Self {
+            key: key.into(),
+            label: label.into(),
+            aliases: &[],
+            group: None,
+        }
+    }
+
+    /// Errors about any of `names` are this input's too.
+    pub fn alias(mut self, names: &'static [&'static str]) -> Self {
+        self.aliases = names;
+        self
+    }
+
+    /// Errors about `group` (another input of the form, usually one
+    /// without an element of its own) concern this input too.
+    pub fn in_group(mut self, group: &'static str) -> Self {
+        self.group = Some(group);
+        self
+    }
+
+    fn answers_to(&self, field: &str) -> bool {
+        self.key == field || self.aliases.contains(&field)
+    }
+}
+
+/// What a form shows again after an attempt that did not work: the
+/// status to answer with, and the message, for one input or the whole
+/// form.
+#[derive(Clone, Debug)]
+pub struct Refusal {
+    status: StatusCode,
+    problem: Problem,
+}
+
+#[derive(Clone, Debug)]
+enum Problem {
+    Field(FieldError),
+    Whole(String),
+}
+
+impl Refusal {
+    /// `error` as the form shows it: invalid input at its input, a
+    /// conflict or another refusal at the top. Errors that are no form's
+    /// business (not found, forbidden, log in, internal) come back, to be
+    /// answered with their own page.
+    pub fn of(error: impl Into<PageError>) -> Result<Self, PageError> {
+        let error = error.into();
+        let status = error.status();
+        match error {
+            PageError::Invalid(field) => Ok(Self {
+                status,
+                problem: Problem::Field(field),
+            }),
+            PageError::Refused { message, .. } => Ok(Self::whole(status, message)),
+            other => Err(other),
+        }
+    }
+
+    /// A field error whose reason names its item, placed at the item's
+    /// input ([`FieldError::at_item`]).
+    pub fn at_item(
+        mut self,
+        field: &str,
+        items: impl IntoIterator<Item = (String, String)>,
+    ) -> Self {
+        if let Problem::Field(error) = self.problem {
+            self.problem = Problem::Field(error.at_item(field, items));
+        }
+        self
+    }
+
+    /// A message about the whole form (a declined card).
+    pub fn whole(status: StatusCode, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            problem: Problem::Whole(message.into()),
+        }
+    }
+}
+
+/// A form's inputs and what it shows after an attempt.
+#[derive(Debug)]
+pub struct Form {
+    inputs: Vec<Input>,
+    status: StatusCode,
+    /// The input (or group) the message stands at; `None`: the top.
+    at: Option<usize>,
+    message: Option<String>,
+}
+
+impl Form {
+    /// A fresh form with `inputs`.
+    pub fn new(inputs: Vec<Input>) -> Self {
+        Self {
+            inputs,
+            status: StatusCode::OK,
+            at: None,
+            message: None,
+        }
+    }
+
+    /// The form showing `refusal`: a field's error at the input that
+    /// answers to it, else at the top.
+    pub fn showing(self, refusal: Option<Refusal>) -> Self {
+        self.showing_located(refusal, |_| None)
+    }
+
+    /// [`Form::showing`], with `locate` asked first which input (by key)
+    /// a field's error is about, for errors only the page can place.
+    pub fn showing_located(
+        mut self,
+        refusal: Option<Refusal>,
+        locate: impl Fn(&FieldError) -> Option<String>,
+    ) -> Self {
+        let Some(refusal) = refusal else {
+            return self;
+        };
+        self.status = refusal.status;
+        match refusal.problem {
+            Problem::Whole(message) => self.message = Some(message),
+            Problem::Field(error) => {
+                let wanted = error.input.clone().or_else(|| locate(&error));
+                let index = match wanted {
+                    Some(key) => self.inputs.iter().position(|input| input.key == key),
+                    None => None,
+                }
+                .or_else(|| {
+                    self.inputs
+                        .iter()
+                        .position(|input| input.answers_to(error.field))
+                });
+                self.message = Some(match index {
+                    Some(index) => error.text(&self.inputs[index].label),
+                    None => error.standalone(),
+                });
+                self.at = index;
+            }
+        }
+        self
+    }
+
+    /// Whether the form shows a refusal (and its results are not shown).
+    pub fn is_refused(&self) -> bool {
+        self.message.is_some()
+    }
+
+    /// The status the page answers with: 200, or the refusal's.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    fn input(&self, key: &str) -> Option<&Input> {
+        self.inputs.iter().find(|input| input.key == key)
+    }
+
+    /// Where the message stands, when at an input or group.
+    fn placed(&self) -> Option<&Input> {
+        self.at.and_then(|index| self.inputs.get(index))
+    }
+
+    /// The label of input `key` (its key when the page forgot to list it,
+    /// so the slip shows instead of an empty label).
+    pub fn label<'a>(&'a self, key: &'a str) -> &'a str {
+        self.input(key).map_or(key, |input| input.label.as_str())
+    }
+
+    /// The message standing at input (or group) `key`.
+    pub fn error(&self, key: &str) -> Option<&str> {
+        self.placed()
+            .filter(|input| input.key == key)
+            .and(self.message.as_deref())
+    }
+
+    /// The message about no input on the form, for the top.
+    pub fn general(&self) -> Option<&str> {
+        self.at
+            .is_none()
+            .then_some(self.message.as_deref())
+            .flatten()
+    }
+
+    /// The input with a problem and its label, for the link at the top
+    /// that leads to it (the first input of a group without an element).
+    pub fn problem(&self) -> Option<(&str, &str)> {
+        let placed = self.placed()?;
+        let anchor = self
+            .inputs
+            .iter()
+            .find(|input| input.group == Some(placed.key.as_str()))
+            .unwrap_or(placed);
+        Some((anchor.key.as_str(), placed.label.as_str()))
+    }
+
+    /// The ARIA attributes of input `key`: invalid, and described by the
+    /// message, when the message is about it or its group.
+    pub fn aria(&self, key: &str) -> Aria {
+        let about = self.placed().filter(|placed| {
+            placed.key == key
+                || self
+                    .input(key)
+                    .is_some_and(|input| input.group == Some(placed.key.as_str()))
+        });
+        Aria {
+            invalid: about.is_some(),
+            message: about.map(|placed| format!("{}-error", placed.key)),
+            help: None,
+        }
+    }
+
+    /// The ARIA attributes of a group of inputs (a `fieldset`): described
+    /// by its message, which its inputs' own states say nothing about.
+    pub fn described(&self, key: &str) -> Aria {
+        Aria {
+            invalid: false,
+            ..self.aria(key)
+        }
+    }
+}
+
+/// An input's `aria-invalid` and `aria-describedby`, written into its
+/// tag by the templates. Ids are keys the pages make (`min_total`,
+/// `amount_<uuid>`, `field-2`), never customer text, so the attributes
+/// are written as they are.
+#[derive(Clone, Debug)]
+pub struct Aria {
+    invalid: bool,
+    message: Option<String>,
+    help: Option<&'static str>,
+}
+
+impl Aria {
+    /// Also described by the help text with id `help`.
+    pub fn and(&self, help: &'static str) -> Self {
+        Self {
+            help: Some(help),
+            ..self.clone()
+        }
+    }
+}
+
+impl fmt::Display for Aria {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.invalid {
+            f.write_str(" aria-invalid=\"true\"")?;
+        }
+        let ids: Vec<&str> = self
+            .message
+            .as_deref()
+            .into_iter()
+            .chain(self.help)
+            .collect();
+        if !ids.is_empty() {
+            write!(f, " aria-describedby=\"{}\"", ids.join(" "))?;
+        }
+        Ok(())
+    }
+}
+
+impl askama::filters::HtmlSafe for Aria {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::params::{Field, ParamError};
+
+    fn filter_form() -> Form {
+        Form::new(vec![
+            Input::new("min_total", "Amount from").in_group("amount"),
+            Input::new("max_total", "Amount to").in_group("amount"),
+            Input::new("amount", "Amount"),
+            Input::new("new_password", "New password").alias(&["password"]),
+        ])
+    }
+
+    fn refused(error: impl Into<PageError>) -> Option<Refusal> {
+        Some(Refusal::of(error).unwrap())
+    }
+
+    #[test]
+    fn a_fields_error_stands_at_its_input_under_the_inputs_label() {
+        let error = ParamError::invalid(Field::MinTotal, "is not an amount");
+        let form = filter_form().showing(refused(error));
+        assert_eq!(form.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(
+            form.error("min_total"),
+            Some("Amount from is not an amount.")
+        );
+        assert_eq!(form.error("max_total"), None);
+        assert_eq!(form.general(), None);
+        assert_eq!(
+            form.aria("min_total").to_string(),
+            " aria-invalid=\"true\" aria-describedby=\"min_total-error\""
+        );
+        assert_eq!(form.aria("max_total").to_string(), "");
+        assert_eq!(form.problem(), Some(("min_total", "Amount from")));
+    }
+
+    #[test]
+    fn a_groups_error_marks_every_input_in_it() {
+        let error = portal_core::PortalError::invalid("amount", "range must be amounts");
+        let form = filter_form().showing(refused(error));
+        assert_eq!(form.error("amount"), Some("Amount range must be amounts."));
+        for end in ["min_total", "max_total"] {
+            assert!(
+                form.aria(end)
+                    .to_string()
+                    .contains("aria-describedby=\"amount-error\"")
+            );
+        }
+        assert_eq!(form.problem(), Some(("min_total", "Amount")));
+    }
+
+    #[test]
+    fn aliases_locators_and_the_top() {
+        let core = portal_core::PortalError::invalid("password", "must be at least 8 characters");
+        let form = filter_form().showing(refused(core));
+        assert_eq!(
+            form.error("new_password"),
+            Some("New password must be at least 8 characters.")
+        );
+        let located = filter_form().showing_located(
+            refused(portal_core::PortalError::invalid("whatever", "is odd")),
+            |_| Some("max_total".to_owned()),
+        );
+        assert_eq!(located.error("max_total"), Some("Amount to is odd."));
+        let elsewhere = filter_form().showing(refused(portal_core::PortalError::invalid(
+            "token", "is bad",
+        )));
+        assert_eq!(elsewhere.general(), Some("Token is bad."));
+        assert_eq!(elsewhere.problem(), None);
+        let conflict = filter_form().showing(refused(portal_core::PortalError::Conflict(
+            "The terms changed.".into(),
+        )));
+        assert_eq!(conflict.status(), StatusCode::CONFLICT);
+        assert_eq!(conflict.general(), Some("The terms changed."));
+    }
+
+    #[test]
+    fn errors_that_are_no_forms_business_come_back() {
+        for error in [
+            portal_core::PortalError::NotFound,
+            portal_core::PortalError::Unauthenticated,
+            portal_core::PortalError::Internal("boom".into()),
+        ] {
+            assert!(Refusal::of(error).is_err());
+        }
+    }
+
+    #[test]
+    fn help_text_joins_the_description() {
+        let form = Form::new(vec![Input::new("token", "Card token")]);
+        assert_eq!(
+            form.aria("token").and("token-help").to_string(),
+            " aria-describedby=\"token-help\""
+        );
+        let refused = form.showing(refused(PageError::at("token", "Enter a card.")));
+        assert_eq!(
+            refused.aria("token").and("token-help").to_string(),
+            " aria-invalid=\"true\" aria-describedby=\"token-error token-help\""
+        );
+    }
+}

@@ -1,0 +1,178 @@
+//! Reading what clients send, once, at the edge. Pages (forms and query
+//! strings) and the JSON API (query strings and bodies) both hand their
+//! text to the parsers here and get back the types the core takes
+//! ([`InvoiceQuery`], [`StatementRange`], [`PayRequest`], ...), or a
+//! [`ParamError`] that names the [`Field`] at fault.
+//!
+//! The rules about values (an amount's decimals against the currency,
+//! what may be paid, whether a token is a card number) stay in the core,
+//! which checks them after it has authorised the actor: a forbidden
+//! request is a 403 whatever it carries. What is read here is only
+//! whether the text *is* a value at all: digits, a date, one of the
+//! choices, an id.
+//!
+//! Pages and the API read the same inputs the same way except where a
+//! person typing and a program sending should be treated differently;
+//! each such difference is a [`Source`] and is listed on it.
+//!
+//! - `values.rs`: amounts, dates, choices, counts, ids
+//! - `billing.rs`: the invoice list's filters, pages of a list, a
+//!   statement's range, the invoices and card of a payment
+//!
+//! [`InvoiceQuery`]: portal_core::billing::InvoiceQuery
+//! [`StatementRange`]: portal_core::billing::StatementRange
+//! [`PayRequest`]: portal_core::billing::PayRequest
+
+mod billing;
+mod values;
+
+use std::borrow::Cow;
+
+use portal_core::PortalError;
+use portal_core::shared::{InvoiceId, field_label};
+
+use crate::error::ApiError;
+
+pub use billing::{
+    CardToken, InvoiceChoiceText, InvoiceFilterText, MethodText, MissingDates, PayText, card_id,
+    invoice_choices, page_request, statement_range,
+};
+pub use values::{amount, given, id, idempotency_key};
+
+/// Who sent the text. The parsers differ only in these ways:
+///
+/// | input | [`Source::Page`] (a person) | [`Source::Api`] (a program) |
+/// | --- | --- | --- |
+/// | amount | thousands separators and spaces are allowed; nothing but separators is no amount | a plain decimal string only |
+/// | page number | nonsense is page 1 (it came from a link) | nonsense is invalid input |
+/// | card token | surrounding spaces are trimmed (it was pasted) | taken as sent |
+/// | an id in a form or body | malformed is unknown, 404 (only a tampered form sends one) | malformed is invalid input naming its field |
+///
+/// Everywhere else (dates, choices, ids in the path, blank query
+/// values) both read alike.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Source {
+    /// An HTML form or a page's query string.
+    Page,
+    /// The JSON API.
+    Api,
+}
+
+/// An input that crosses into the core, by what it is. Its [`Field::name`]
+/// is what the API's query strings and bodies call it, what problem+json
+/// reports as `field`, and what the core's own errors call it; pages map
+/// it to the input (and label) customers see.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Field {
+    /// The invoice list's status filter.
+    Status,
+    /// The invoice list's number search.
+    Number,
+    /// Invoices issued on or after.
+    IssuedFrom,
+    /// Invoices issued on or before.
+    IssuedTo,
+    /// Invoices whose total is at least.
+    MinTotal,
+    /// Invoices whose total is at most.
+    MaxTotal,
+    /// The invoice list's order.
+    Sort,
+    /// Which page of a list.
+    Page,
+    /// How many rows a page of a list has.
+    PerPage,
+    /// A statement's first day.
+    From,
+    /// A statement's last day.
+    To,
+    /// The invoices chosen to pay, or to apply credit to.
+    Invoices,
+    /// How much of one chosen invoice.
+    InvoiceAmount(InvoiceId),
+    /// An amount paid ahead, kept as account credit.
+    Prepayment,
+    /// An amount to spread over the unpaid invoices (paying the balance).
+    Amount,
+    /// How to pay: a saved card, or a new one.
+    Method,
+    /// A card on file chosen by its id (autopay's).
+    MethodId,
+    /// A new card's token from the payment provider.
+    Token,
+    /// The key that makes a payment happen once.
+    IdempotencyKey,
+}
+
+impl Field {
+    /// The name clients send it under and errors report it by.
+    pub fn name(self) -> &'static str {
+        match self {
+            Field::Status => "status",
+            Field::Number => "number",
+            Field::IssuedFrom => "issued_from",
+            Field::IssuedTo => "issued_to",
+            Field::MinTotal => "min_total",
+            Field::MaxTotal => "max_total",
+            Field::Sort => "sort",
+            Field::Page => "page",
+            Field::PerPage => "per_page",
+            Field::From => "from",
+            Field::To => "to",
+            Field::Invoices => "invoices",
+            Field::InvoiceAmount(_) | Field::Amount => "amount",
+            Field::Prepayment => "prepayment",
+            Field::Method => "method",
+            Field::MethodId => "method_id",
+            Field::Token => "token",
+            Field::IdempotencyKey => "idempotency_key",
+        }
+    }
+}
+
+/// Text that is not a value of its field.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ParamError {
+    /// Not a value of `field`; `reason` is phrased to follow the field's
+    /// name ("must be a date ...").
+    #[error("{} {reason}.", field_label(field.name()))]
+    Invalid {
+        /// The input at fault.
+        field: Field,
+        /// What is wrong with it.
+        reason: Cow<'static, str>,
+    },
+    /// An id that does not parse: answered as an unknown one is, so a
+    /// malformed id says no more than another account's.
+    #[error("We couldn't find that.")]
+    UnknownId,
+}
+
+impl ParamError {
+    /// Invalid input for `field`.
+    pub fn invalid(field: Field, reason: impl Into<Cow<'static, str>>) -> Self {
+        Self::Invalid {
+            field,
+            reason: reason.into(),
+        }
+    }
+}
+
+impl From<ParamError> for PortalError {
+    fn from(error: ParamError) -> Self {
+        match error {
+            ParamError::Invalid { field, reason } => {
+                PortalError::invalid(field.name(), reason.into_owned())
+            }
+            ParamError::UnknownId => PortalError::NotFound,
+        }
+    }
+}
+
+/// The API answers a parse error as the core's error of the same kind:
+/// 422 naming the field, or 404.
+impl From<ParamError> for ApiError {
+    fn from(error: ParamError) -> Self {
+        PortalError::from(error).into()
+    }
+}
