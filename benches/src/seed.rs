@@ -1,7 +1,7 @@
 //! Seeding the benchmark's tenant through Portal's own host API (the way a
 //! host pushes its data in), plus the rows no port writes yet (invoices,
 //! jobs, tickets) straight into the tables the dashboard reads, and the
-//! sessions written through [`start_session`](portal_core::ports::IdentityStore::start_session).
+//! sessions written through [`start_session`](portal_core::ports::SessionStore::start_session).
 //!
 //! Re-runs are cheap: a database whose tenant carries the plan's marker is
 //! left as it is; only the sessions are written afresh every time (their
@@ -727,14 +727,14 @@ async fn clear_sessions(db: &Db, tenant: TenantId) -> anyhow::Result<()> {
 }
 
 /// Writes two fresh sessions for each of the plan's session contacts
-/// through [`start_session`](portal_core::ports::IdentityStore::start_session):
+/// through [`start_session`](portal_core::ports::SessionStore::start_session):
 /// a cookie session (pages; raw tokens to `tokens_file`, one a line) and a
 /// bearer session (the JSON API; to `payers_file`, one line each: the
 /// token and the ids of the account's two invoices the payment scenario
 /// pays, [`PAYABLE`], tab-separated). The store does not tell the kinds
 /// apart when authenticating, but a client of the API logs in for a bearer
 /// session, so that is what it gets. First undoes earlier runs' payments
-/// (see [`RESET_PAYMENTS`]), so each run pays on the seeded ledger.
+/// (see `RESET_PAYMENTS`), so each run pays on the seeded ledger.
 ///
 /// A session is started for a verified password hash, so contacts without
 /// a password first get one (the same hash of [`PASSWORD`] for all, one

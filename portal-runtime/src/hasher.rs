@@ -14,7 +14,7 @@ use tokio::sync::{Semaphore, oneshot};
 /// argon2id with OWASP's parameters (m = 19 MiB, t = 2, p = 1), run on
 /// threads of its own behind a semaphore sized to the cores: a log-in storm
 /// queues here instead of starving other requests of executor threads. The
-/// threads run below normal OS priority (see [`lower_priority`]).
+/// threads run below normal OS priority (`lower_priority`).
 #[derive(Clone)]
 pub struct Argon2Hasher {
     params: Params,

@@ -28,8 +28,8 @@ use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 
 use portal_core::billing::{
-    ChargeOutcome, ChargeRequest, GatewayError, GatewayEvent, PaymentGateway, SavedMethod,
-    WebhookError, sign_webhook, verify_webhook_signature,
+    CardToken, ChargeOutcome, ChargeRequest, GatewayError, GatewayEvent, PaymentGateway,
+    SavedMethod, WebhookError, sign_webhook, verify_webhook_signature,
 };
 use portal_core::shared::Currency;
 
@@ -195,7 +195,7 @@ impl Default for SandboxGateway {
 #[async_trait]
 impl PaymentGateway for SandboxGateway {
     async fn charge(&self, request: &ChargeRequest) -> Result<ChargeOutcome, GatewayError> {
-        let behaviour = Behaviour::of(&request.method_token)
+        let behaviour = Behaviour::of(request.method_token.expose())
             .ok_or_else(|| GatewayError::InvalidMethod("unknown sandbox token".to_owned()))?;
         if request.amount <= Decimal::ZERO {
             return Err(GatewayError::Failed("amount must be positive".to_owned()));
@@ -204,7 +204,7 @@ impl PaymentGateway for SandboxGateway {
         if let Some(first) = charges.get(&request.idempotency_key) {
             let same = first.amount == request.amount
                 && first.currency == request.currency
-                && first.method_token == request.method_token;
+                && first.method_token == request.method_token.expose();
             return if same {
                 Ok(first.outcome.clone())
             } else {
@@ -236,7 +236,7 @@ impl PaymentGateway for SandboxGateway {
             Charge {
                 amount: request.amount,
                 currency: request.currency,
-                method_token: request.method_token.clone(),
+                method_token: request.method_token.expose().to_owned(),
                 outcome: outcome.clone(),
             },
         );
@@ -257,8 +257,9 @@ impl PaymentGateway for SandboxGateway {
             .map(|charge| charge.outcome.clone()))
     }
 
-    async fn save_method(&self, token: &str) -> Result<SavedMethod, GatewayError> {
+    async fn save_method(&self, token: &CardToken) -> Result<SavedMethod, GatewayError> {
         let behaviour = token
+            .expose()
             .strip_prefix("tok_sandbox_")
             .and_then(Behaviour::named)
             .ok_or_else(|| GatewayError::InvalidMethod("unknown sandbox token".to_owned()))?;
@@ -321,7 +322,7 @@ mod tests {
         ChargeRequest {
             amount: Decimal::TEN,
             currency: Currency::USD,
-            method_token: token.to_owned(),
+            method_token: CardToken::new(token),
             idempotency_key: key.to_owned(),
             description: "test".to_owned(),
         }
@@ -380,7 +381,10 @@ mod tests {
     #[tokio::test]
     async fn saved_methods_keep_their_behaviour_and_webhooks_verify() {
         let gateway = SandboxGateway::new("secret");
-        let saved = gateway.save_method("tok_sandbox_decline").await.unwrap();
+        let saved = gateway
+            .save_method(&CardToken::new("tok_sandbox_decline"))
+            .await
+            .unwrap();
         assert_eq!(
             (saved.brand.as_str(), saved.last4.as_str()),
             ("Visa", "0002")

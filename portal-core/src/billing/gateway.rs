@@ -14,6 +14,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
+use super::CardToken;
 use crate::shared::Currency;
 
 /// How long a webhook's timestamp is accepted (Stripe's default).
@@ -27,7 +28,7 @@ pub struct ChargeRequest {
     /// In what.
     pub currency: Currency,
     /// A reusable method token or a one-time token.
-    pub method_token: String,
+    pub method_token: CardToken,
     /// The payment's key: the same key never charges twice.
     pub idempotency_key: String,
     /// What the customer's statement says.
@@ -108,7 +109,7 @@ pub enum WebhookError {
     BadBody(String),
 }
 
-/// A payment provider. Adapters wrap a real provider; [`super::SandboxGateway`]
+/// A payment provider. Adapters wrap a real provider; `portal_runtime::SandboxGateway`
 /// simulates one for the demo and tests.
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 #[async_trait]
@@ -123,7 +124,7 @@ pub trait PaymentGateway: Send + Sync {
         idempotency_key: &str,
     ) -> Result<Option<ChargeOutcome>, GatewayError>;
     /// Turns a one-time token into a reusable, saved method.
-    async fn save_method(&self, token: &str) -> Result<SavedMethod, GatewayError>;
+    async fn save_method(&self, token: &CardToken) -> Result<SavedMethod, GatewayError>;
     /// Refunds (part of) a charge. MUST not refund twice for one key.
     async fn refund(
         &self,

@@ -49,9 +49,9 @@ pub use invoice::{
     InvoiceStatusFilter, InvoiceTotals, InvoiceUpsert, MAX_INVOICE_LINES, MAX_INVOICE_PDF_BYTES,
 };
 pub use payment::{
-    AccountSummary, Allocation, AutopayConsent, ExternalPayment, IdempotencyKey, MethodChoice,
-    PayRequest, Payment, PaymentDetail, PaymentIntent, PaymentKind, PaymentMethod, PaymentSource,
-    PaymentStart, PaymentStatus, Settlement,
+    AccountSummary, Allocation, AutopayConsent, CardToken, ExternalPayment, IdempotencyKey,
+    MethodChoice, PayRequest, Payment, PaymentDetail, PaymentIntent, PaymentKind, PaymentMethod,
+    PaymentSource, PaymentStart, PaymentStatus, Settlement,
 };
 pub use statement::{
     Aging, EntryKind, LedgerEntry, MAX_STATEMENT_DAYS, Statement, StatementLine, StatementParts,

@@ -226,6 +226,33 @@ impl From<IdempotencyKey> for String {
     }
 }
 
+/// A payment provider's card token: a one-time token from its card field,
+/// or a card on file's reusable one. Whoever holds it can charge the card,
+/// so it is a secret: `Debug` never shows it, and only [`CardToken::expose`]
+/// hands it to the gateway. Whether it is usable (not empty, not a card
+/// number) is checked where a payment or a card uses it.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct CardToken(String);
+
+impl CardToken {
+    /// Wraps a token as received.
+    pub fn new(token: impl Into<String>) -> Self {
+        Self(token.into())
+    }
+
+    /// The token, for the gateway (never for logs).
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for CardToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CardToken(***)")
+    }
+}
+
 /// How a customer pays.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -239,7 +266,7 @@ pub enum MethodChoice {
     /// reaches the portal).
     NewToken {
         /// The gateway's token.
-        token: String,
+        token: CardToken,
         /// Keep it on file (needs the card-on-file feature).
         #[serde(default)]
         save: bool,
@@ -302,7 +329,7 @@ impl PaymentIntent {
     /// use portal_core::billing::{MethodChoice, PaymentIntent};
     /// use portal_core::shared::InvoiceId;
     /// let (a, b) = (InvoiceId::new(), InvoiceId::new());
-    /// let card = MethodChoice::NewToken { token: "tok".into(), save: false };
+    /// let card = MethodChoice::NewToken { token: CardToken::new("tok"), save: false };
     /// assert_eq!(
     ///     PaymentIntent::fingerprint_of(&[(a, None), (b, None)], None, &card),
     ///     PaymentIntent::fingerprint_of(&[(b, None), (a, None)], None, &card),
@@ -323,7 +350,7 @@ impl PaymentIntent {
         sorted.sort();
         let method = match method {
             MethodChoice::Saved { id } => format!("saved:{id}"),
-            MethodChoice::NewToken { token, save } => format!("token:{token}:{save}"),
+            MethodChoice::NewToken { token, save } => format!("token:{}:{save}", token.expose()),
         };
         let text = format!(
             "{}|prepay={}|{method}",
@@ -512,7 +539,7 @@ mod tests {
             rotate in 0usize..6,
             which in 0usize..4,
         ) {
-            let card = MethodChoice::NewToken { token: "tok_a".into(), save: false };
+            let card = MethodChoice::NewToken { token: CardToken::new("tok_a"), save: false };
             let first = PaymentIntent::fingerprint_of(&invoices, prepay, &card);
 
             let mut reordered = invoices.clone();
@@ -544,7 +571,7 @@ mod tests {
                 _ => PaymentIntent::fingerprint_of(
                     &changed,
                     other_prepay,
-                    &MethodChoice::NewToken { token: "tok_b".into(), save: false },
+                    &MethodChoice::NewToken { token: CardToken::new("tok_b"), save: false },
                 ),
             };
             prop_assert_ne!(other, first);

@@ -13,7 +13,7 @@ pub trait DashboardStore: Send + Sync {
     /// The selected panels for the scope's account, each a handful of rows
     /// from an indexed query, plus the latest communications; with the
     /// invoices panel also the account summary (as
-    /// [`BillingStore::account_summary`] gives it, in `currency`).
+    /// [`crate::billing::LedgerStore::account_summary`] gives it, in `currency`).
     async fn dashboard(
         &self,
         scope: &AccountScope,

@@ -6,7 +6,7 @@ use crate::access::{Actor, Permission, authorize};
 use crate::error::PortalError;
 
 crate::portal::service! {
-    /// The customer's dashboard. Get one from [`Portal::dashboard`].
+    /// The customer's dashboard. Get one from [`crate::Portal::dashboard`].
     /// Get one from the [`Portal`](crate::Portal) facade.
     DashboardService
 }

@@ -161,7 +161,7 @@ pub trait SessionStore: Send + Sync {
     /// in another tenant, past either expiry at `now`, its contact is
     /// disabled, or its active membership is gone or on an account whose
     /// portal is off. MUST return with it all the contact's memberships,
-    /// exactly as [`IdentityStore::memberships`] would and read in the same
+    /// exactly as [`ContactStore::memberships`] would and read in the same
     /// query, so that a page needs no second one.
     async fn session_context(
         &self,

@@ -22,7 +22,7 @@ pub trait OutboxStore: Send + Sync {
         limit: u32,
     ) -> Result<Vec<OutboxItem>, StoreError>;
     /// Marks a row delivered and replaces its payload with
-    /// [`OutboxMessage::redacted`] (no live link stays in the table). MUST
+    /// [`super::OutboxMessage::redacted`] (no live link stays in the table). MUST
     /// change nothing when the row's lease is no longer `lease` (it expired
     /// and another worker owns the row now).
     async fn complete_outbox(

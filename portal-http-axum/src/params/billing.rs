@@ -4,14 +4,12 @@
 //! the text it received, under the names it received it by, and gets
 //! the core's type back.
 
-use std::fmt;
-
 use chrono::{Datelike, Days, NaiveDate};
 use rust_decimal::Decimal;
 
 use portal_core::PortalError;
 use portal_core::billing::{
-    IdempotencyKey, InvoiceQuery, MethodChoice, PayRequest, StatementRange,
+    CardToken, IdempotencyKey, InvoiceQuery, MethodChoice, PayRequest, StatementRange,
 };
 use portal_core::shared::{InvoiceId, PageRequest, PaymentMethodId};
 
@@ -168,33 +166,15 @@ pub fn invoice_choices<'a>(
         .collect()
 }
 
-/// A new card's token from the payment provider's card field. Whether it
-/// is usable (not empty, not a card number) is the core's rule, checked
-/// where it is used; here it is only read as each front end sends it.
-/// `Debug` never shows it: a token is as good as the card to whoever
-/// holds it until it is spent.
-#[derive(Clone, PartialEq, Eq)]
-pub struct CardToken(String);
-
-impl CardToken {
-    /// The token as sent (a person's pasted one without surrounding
-    /// spaces).
-    pub fn new(text: &str, source: Source) -> Self {
-        match source {
-            Source::Page => Self(text.trim().to_owned()),
-            Source::Api => Self(text.to_owned()),
-        }
-    }
-
-    /// The token, for the use case that hands it to the gateway.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for CardToken {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("CardToken(***)")
+/// A new card's token from the payment provider's card field, as core's
+/// secret [`CardToken`] (a person's pasted one without surrounding spaces).
+/// Whether it is usable (not empty, not a card number) is the core's rule,
+/// checked where it is used; here it is only read as each front end sends
+/// it.
+pub fn card_token(text: &str, source: Source) -> CardToken {
+    match source {
+        Source::Page => CardToken::new(text.trim()),
+        Source::Api => CardToken::new(text),
     }
 }
 
@@ -234,7 +214,7 @@ impl MethodText<'_> {
                 id: card_id(Field::Method, id, source)?,
             },
             MethodText::New { token, save } => MethodChoice::NewToken {
-                token: CardToken::new(token, source).0,
+                token: card_token(token, source),
                 save,
             },
         })
@@ -490,19 +470,19 @@ mod tests {
         assert_eq!(
             pasted.parse(Source::Page),
             Ok(MethodChoice::NewToken {
-                token: "tok_sandbox_visa".into(),
+                token: CardToken::new("tok_sandbox_visa"),
                 save: true
             })
         );
         assert_eq!(
             pasted.parse(Source::Api),
             Ok(MethodChoice::NewToken {
-                token: " tok_sandbox_visa ".into(),
+                token: CardToken::new(" tok_sandbox_visa "),
                 save: true
             })
         );
-        let token = CardToken::new("tok_secret", Source::Api);
+        let token = card_token("tok_secret", Source::Api);
         assert_eq!(format!("{token:?}"), "CardToken(***)");
-        assert_eq!(token.as_str(), "tok_secret");
+        assert_eq!(token.expose(), "tok_secret");
     }
 }

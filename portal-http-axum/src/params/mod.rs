@@ -34,7 +34,7 @@ use portal_core::shared::{InvoiceId, field_label};
 use crate::error::ApiError;
 
 pub use billing::{
-    CardToken, InvoiceChoiceText, InvoiceFilterText, MethodText, MissingDates, PayText, card_id,
+    InvoiceChoiceText, InvoiceFilterText, MethodText, MissingDates, PayText, card_id, card_token,
     invoice_choices, page_request, statement_range,
 };
 pub use values::{amount, given, id, idempotency_key};

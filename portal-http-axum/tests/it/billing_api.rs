@@ -1408,7 +1408,7 @@ async fn billing_needs_a_bearer_token_but_the_webhook_does_not() {
             .charge(&ChargeRequest {
                 amount: Decimal::TEN,
                 currency: Currency::USD,
-                method_token: "tok_sandbox_visa".into(),
+                method_token: portal_core::billing::CardToken::new("tok_sandbox_visa"),
                 idempotency_key: key.clone(),
                 description: "not the portal's".into(),
             })

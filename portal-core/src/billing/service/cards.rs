@@ -41,7 +41,7 @@ impl BillingService<'_> {
     pub async fn add_payment_method(
         self,
         actor: &Actor,
-        token: &str,
+        token: &CardToken,
         make_default: bool,
     ) -> Result<PaymentMethod, PortalError> {
         let (tenant, scope) = self
@@ -132,7 +132,7 @@ impl BillingService<'_> {
 
     /// Enrols the active account in autopay with a card on file, recording
     /// the consent (who, when, which card, the terms shown). `terms_digest`
-    /// must be the one [`Portal::autopay`] gave: if the terms changed since,
+    /// must be the one [`BillingService::autopay`] gave: if the terms changed since,
     /// the customer is asked to read them again. `agreed` is the customer's
     /// explicit "I agree" (a tick box, a consent flag): without it nothing
     /// is recorded. Replaces an active enrolment (to change the card).

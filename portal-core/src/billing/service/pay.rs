@@ -116,7 +116,7 @@ impl BillingService<'_> {
     }
 
     /// What `request` would charge and to which card, checked exactly as
-    /// [`Portal::pay`] checks it; nothing is written or charged.
+    /// [`BillingService::pay`] checks it; nothing is written or charged.
     pub async fn review_payment(
         self,
         actor: &Actor,
@@ -289,13 +289,13 @@ impl BillingService<'_> {
         // way out settles it (or leaves it pending on a timeout).
         let mut saved_now = None;
         let token = match (&request.method, saved) {
-            (_, Some(method)) => Ok(method.gateway_token),
+            (_, Some(method)) => Ok(CardToken::new(method.gateway_token)),
             (MethodChoice::NewToken { token, save: true }, None) => self
                 .save_new_method(&tenant, &scope, contact, token, false)
                 .await
                 .map(|method| {
                     saved_now = Some(method.id);
-                    method.gateway_token
+                    CardToken::new(method.gateway_token)
                 })
                 // Nothing was charged when saving fails, even by timeout:
                 // fail the payment rather than leave it holding.
@@ -341,7 +341,7 @@ impl BillingService<'_> {
         tenant: &Tenant,
         gateway: &dyn PaymentGateway,
         intent: &PaymentIntent,
-        token: Result<String, GatewayError>,
+        token: Result<CardToken, GatewayError>,
         payer: Option<&Payer<'_>>,
     ) -> Result<PaymentDetail, PortalError> {
         let charged = match token {
@@ -435,7 +435,7 @@ impl BillingService<'_> {
         tenant: &Tenant,
         scope: &AccountScope,
         contact: ContactId,
-        token: &str,
+        token: &CardToken,
         make_default: bool,
     ) -> Result<PaymentMethod, GatewayError> {
         if !tenant.settings.features.is_on(Feature::CardOnFile) {
@@ -527,7 +527,8 @@ pub(super) fn positive_amount(
 }
 
 /// A gateway token is opaque, but never a card number and never huge.
-pub(super) fn check_gateway_token(token: &str) -> Result<(), PortalError> {
+pub(super) fn check_gateway_token(token: &CardToken) -> Result<(), PortalError> {
+    let token = token.expose();
     let digits = token.chars().filter(char::is_ascii_digit).count();
     if token.is_empty() {
         return Err(PortalError::invalid(

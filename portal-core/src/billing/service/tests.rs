@@ -279,7 +279,7 @@ fn pay_all(invoices: &[&Invoice], token: &str) -> PayRequest {
         invoices: invoices.iter().map(|invoice| (invoice.id, None)).collect(),
         prepayment: None,
         method: MethodChoice::NewToken {
-            token: token.into(),
+            token: crate::billing::CardToken::new(token),
             save: false,
         },
     }

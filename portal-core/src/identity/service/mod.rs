@@ -92,7 +92,7 @@ pub struct AuthContext {
     /// The contact's membership of the active account.
     pub membership: Membership,
     /// All the contact's memberships, read with the session; see
-    /// [`Portal::memberships`] for those it may switch between.
+    /// [`IdentityService::memberships`] for those it may switch between.
     pub memberships: Vec<Membership>,
     /// The session.
     pub session: Session,

@@ -12,7 +12,7 @@ use super::views::{AutopayConsentView, AutopayView, PaymentMethodView};
 use crate::AppState;
 use crate::api::ApiJson;
 use crate::error::{ApiError, Problem};
-use crate::params::{self, CardToken, Field, Source};
+use crate::params::{self, Field, Source};
 use crate::security::ApiUser;
 
 /// The cards on file.
@@ -59,11 +59,11 @@ pub async fn add_method(
     ApiUser(auth): ApiUser,
     ApiJson(body): ApiJson<NewMethodRequest>,
 ) -> Result<(StatusCode, Json<PaymentMethodView>), ApiError> {
-    let token = CardToken::new(&body.token, Source::Api);
+    let token = params::card_token(&body.token, Source::Api);
     let method = state
         .portal
         .billing()
-        .add_payment_method(&auth.actor, token.as_str(), body.make_default)
+        .add_payment_method(&auth.actor, &token, body.make_default)
         .await?;
     Ok((StatusCode::CREATED, Json(PaymentMethodView::from(&method))))
 }

@@ -13,7 +13,7 @@ use super::pay::MethodRow;
 use super::{Done, Visit, day_of};
 use crate::pages::form::{Form, Input, Refusal};
 use crate::pages::{Layout, PageError, render};
-use crate::params::{self, CardToken, Field, Source};
+use crate::params::{self, Field, Source};
 use crate::security::CsrfForm;
 
 #[derive(Template)]
@@ -98,12 +98,12 @@ pub struct AddForm {
 
 /// `POST /billing/methods`: puts a card on file from a gateway token.
 pub async fn add(visit: Visit, CsrfForm(form): CsrfForm<AddForm>) -> Result<Response, PageError> {
-    let token = CardToken::new(&form.token, Source::Page);
+    let token = params::card_token(&form.token, Source::Page);
     let make_default = form.make_default.is_some();
     let added = visit
         .portal()
         .billing()
-        .add_payment_method(visit.actor(), token.as_str(), make_default)
+        .add_payment_method(visit.actor(), &token, make_default)
         .await;
     after_change(&visit, added.map(|_| ()).map_err(PageError::from), "added").await
 }

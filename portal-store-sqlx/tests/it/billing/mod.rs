@@ -189,7 +189,7 @@ pub fn intent(
     at: DateTime<Utc>,
 ) -> PaymentIntent {
     let method = MethodChoice::NewToken {
-        token: "tok_visa".into(),
+        token: portal_core::billing::CardToken::new("tok_visa"),
         save: false,
     };
     let asked: Vec<(InvoiceId, Option<Decimal>)> = shares
