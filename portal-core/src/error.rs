@@ -1,6 +1,8 @@
 //! The error every use case returns. Variants are what a caller can act on;
-//! the HTTP crate maps each to one status code in one place. Internal causes
-//! are logged where they happen and shown to no one.
+//! the HTTP crate maps each to one status code and words it for people, in
+//! one place each (its `error` and `messages` modules): the texts here are
+//! for logs and developers. Internal causes are logged where they happen and
+//! shown to no one.
 
 use crate::access::AccessError;
 use crate::identity::HashError;
@@ -20,36 +22,31 @@ pub enum PortalError {
     },
     /// Log-in failed. Deliberately the same for an unknown name, a wrong
     /// password, a locked or disabled contact (HTTP 401).
-    #[error(
-        "That email or phone number and password don't match. After several failed tries log-in \
-         pauses for a few minutes; resetting your password lifts the pause."
-    )]
+    #[error("invalid credentials")]
     InvalidCredentials,
     /// Registration was refused. Deliberately the same whichever fact did
     /// not match, and whether or not the account may register (HTTP 422).
-    #[error(
-        "We couldn't match these details to an account that can register here. Check them \
-         against a recent invoice, or contact us."
-    )]
+    #[error("registration refused")]
     RegistrationRefused,
     /// A set-password link is unknown, used or expired (HTTP 410).
-    #[error("This link has expired or was already used. Ask for a new one.")]
+    #[error("the link is unknown, used or expired")]
     LinkInvalid,
     /// No live session (HTTP 401).
-    #[error("Please log in.")]
+    #[error("no live session")]
     Unauthenticated,
     /// The actor may not do this (HTTP 403).
     #[error(transparent)]
     Forbidden(#[from] AccessError),
     /// Nothing of that id in the actor's scope (HTTP 404). Also what another
     /// account's or tenant's things look like.
-    #[error("We couldn't find that.")]
+    #[error("not found")]
     NotFound,
-    /// The change clashes with the current state (HTTP 409).
-    #[error("{0}")]
-    Conflict(String),
+    /// The change clashes with the current state (HTTP 409); the value
+    /// says which rule, and about what.
+    #[error("conflict: {0}")]
+    Conflict(crate::shared::Conflict),
     /// Something failed inside; details are in the logs (HTTP 500).
-    #[error("Something went wrong on our side. Please try again in a moment.")]
+    #[error("internal error: {0}")]
     Internal(String),
 }
 
@@ -60,6 +57,12 @@ impl PortalError {
             field,
             reason: reason.into(),
         }
+    }
+}
+
+impl From<crate::billing::BillingConflict> for PortalError {
+    fn from(conflict: crate::billing::BillingConflict) -> Self {
+        Self::Conflict(conflict.into())
     }
 }
 

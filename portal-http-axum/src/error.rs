@@ -122,7 +122,7 @@ impl From<PortalError> for ApiError {
         Self {
             status,
             kind,
-            detail: error.to_string(),
+            detail: crate::messages::error_message(&error),
             field,
         }
     }

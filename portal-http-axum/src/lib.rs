@@ -31,6 +31,7 @@ mod api;
 pub mod config;
 mod context;
 mod error;
+mod messages;
 mod observability;
 mod pages;
 mod params;

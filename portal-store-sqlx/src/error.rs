@@ -1,27 +1,20 @@
 //! One place that turns database errors into [`StoreError`]s, for both
-//! databases: unique violations become `Conflict` with a text that names the
-//! rule, foreign-key violations `NotFound` (the row referred to is not
+//! databases: unique violations become `Conflict(Taken(..))` naming the
+//! value that is taken, foreign-key violations `NotFound` (the row referred to is not
 //! there), and everything else `Backend`, whose text is logged, never shown.
 
 use portal_core::ports::StoreError;
+use portal_core::shared::{Conflict, Unique};
 use sqlx::error::{DatabaseError, ErrorKind};
 
 /// Uniqueness rules callers can act on: the PostgreSQL constraint (or
 /// unique index) name, the column SQLite names in its message
 /// (`UNIQUE constraint failed: contacts.tenant_id, contacts.email`), and
 /// the text for the caller.
-const UNIQUE_RULES: [(&str, &str, &str); 3] = [
-    (
-        "contacts_tenant_email_key",
-        "contacts.email",
-        "email already in use",
-    ),
-    (
-        "contacts_tenant_phone_key",
-        "contacts.phone",
-        "phone already in use",
-    ),
-    ("tenants_slug_key", "tenants.slug", "slug already in use"),
+const UNIQUE_RULES: [(&str, &str, Unique); 3] = [
+    ("contacts_tenant_email_key", "contacts.email", Unique::Email),
+    ("contacts_tenant_phone_key", "contacts.phone", Unique::Phone),
+    ("tenants_slug_key", "tenants.slug", Unique::TenantSlug),
 ];
 
 /// Maps any sqlx error to the port's error.
@@ -29,7 +22,7 @@ pub(crate) fn store_error(error: sqlx::Error) -> StoreError {
     if let sqlx::Error::Database(database) = &error {
         match database.kind() {
             ErrorKind::UniqueViolation => {
-                return StoreError::Conflict(conflict_text(database.as_ref()).to_owned());
+                return StoreError::Conflict(Conflict::Taken(taken(database.as_ref())));
             }
             ErrorKind::ForeignKeyViolation => return StoreError::NotFound,
             _ => {}
@@ -43,11 +36,11 @@ pub(crate) fn backend(error: impl std::fmt::Display) -> StoreError {
     StoreError::Backend(error.to_string())
 }
 
-fn conflict_text(error: &dyn DatabaseError) -> &'static str {
+fn taken(error: &dyn DatabaseError) -> Unique {
     let constraint = error.constraint();
     let message = error.message();
     UNIQUE_RULES
         .iter()
         .find(|(name, column, _)| constraint == Some(*name) || message.contains(column))
-        .map_or("already exists", |(_, _, text)| text)
+        .map_or(Unique::Other, |(_, _, unique)| *unique)
 }

@@ -300,13 +300,13 @@ impl AccountScope {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum AccessError {
     /// The actor's role does not include the permission.
-    #[error("Your role on this account does not allow this.")]
+    #[error("the role does not include the permission")]
     NotPermitted,
     /// The tenant has switched the feature off.
-    #[error("This is not available in this portal.")]
+    #[error("the feature is switched off")]
     FeatureOff,
     /// Staff viewing a customer's portal tried to change something.
-    #[error("Viewing as a customer is read-only.")]
+    #[error("staff viewing as a customer may not change anything")]
     ReadOnly,
 }
 

@@ -20,7 +20,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::{Allocation, Invoice};
+use super::{Allocation, BillingConflict, Invoice};
 use crate::error::PortalError;
 use crate::shared::{Currency, InvoiceId};
 
@@ -169,10 +169,11 @@ pub fn allocate_selection(
             ));
         }
         if invoice.payable <= Decimal::ZERO {
-            return Err(PortalError::Conflict(format!(
-                "Invoice {} has nothing left to pay.",
-                invoice.number
-            )));
+            return Err(BillingConflict::NothingLeftToPay {
+                invoice: *id,
+                number: invoice.number.clone(),
+            }
+            .into());
         }
         let amount = amount.unwrap_or(invoice.payable);
         if amount <= Decimal::ZERO || currency.to_minor(amount).is_none() {

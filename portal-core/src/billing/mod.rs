@@ -27,6 +27,7 @@ pub use ports::{
 };
 
 mod allocation;
+mod errors;
 mod service;
 pub use service::{
     AutopayRun, AutopayStatus, BillingService, InvoiceDocument, InvoiceList, MAX_PAYABLE_INVOICES,
@@ -38,6 +39,7 @@ pub mod payment;
 mod statement;
 
 pub use allocation::{AllocationPlan, PayableInvoice, allocate_oldest_first, allocate_selection};
+pub use errors::BillingConflict;
 #[cfg(any(test, feature = "mocks"))]
 pub use gateway::MockPaymentGateway;
 pub use gateway::{

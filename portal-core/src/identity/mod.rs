@@ -8,12 +8,14 @@ pub use ports::{
     MockContactStore, MockCredentialStore, MockLockoutStore, MockSessionStore, MockTokenStore,
 };
 
+mod errors;
 mod models;
 mod service;
 pub use service::{AuthContext, IdentityService, KnownFacts, LinkRequest, NewSession, TokenInfo};
 mod password;
 mod tokens;
 
+pub use errors::IdentityConflict;
 pub use models::{
     Contact, ContactUpsert, Credential, LoginCandidate, LoginName, Membership, OneTimeToken,
     Session, SessionContext, SessionKind, TokenPurpose,

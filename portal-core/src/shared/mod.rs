@@ -2,6 +2,7 @@
 //! rounding, the clock, pagination and the parse error.
 
 mod clock;
+mod conflict;
 mod contact_points;
 mod ids;
 mod money;
@@ -11,6 +12,7 @@ mod store_error;
 #[cfg(any(test, feature = "mocks"))]
 pub use clock::MockClock;
 pub use clock::{Clock, FixedClock, SystemClock};
+pub use conflict::{Conflict, Unique};
 pub use contact_points::{EmailAddress, PhoneNumber, PostalCode};
 pub use ids::{
     AccountId, AutopayId, CommunicationId, ContactId, ExternalId, InvoiceId, LeaseId, OutboxId,

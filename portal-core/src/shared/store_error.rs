@@ -9,9 +9,9 @@ pub enum StoreError {
     #[error("not found")]
     NotFound,
     /// A uniqueness rule or a conditional update refused the write; the
-    /// text names the rule for the caller (`email already in use`).
+    /// value names the rule.
     #[error("conflict: {0}")]
-    Conflict(String),
+    Conflict(super::Conflict),
     /// The database failed.
     #[error("store backend error: {0}")]
     Backend(String),

@@ -167,8 +167,13 @@ impl PageError {
                 let wanted = uri.path_and_query().map_or("/", |p| p.as_str());
                 return to_login(base, wanted);
             }
-            PageError::NotFound => ("Not found", PortalError::NotFound.to_string()),
-            PageError::Forbidden(why) => ("Not available", why.to_string()),
+            PageError::NotFound => (
+                "Not found",
+                crate::messages::error_message(&PortalError::NotFound),
+            ),
+            PageError::Forbidden(why) => {
+                ("Not available", crate::messages::forbidden(why).to_owned())
+            }
             PageError::Internal => (
                 "Something went wrong",
                 "Please try again in a moment.".to_owned(),
@@ -198,7 +203,7 @@ impl From<PortalError> for PageError {
             | PortalError::RegistrationRefused
             | PortalError::LinkInvalid) => PageError::Refused {
                 status: status_of(&refused),
-                message: refused.to_string(),
+                message: crate::messages::error_message(&refused),
             },
         }
     }
@@ -351,7 +356,10 @@ mod tests {
                 PortalError::invalid("from", "is odd"),
                 StatusCode::UNPROCESSABLE_ENTITY,
             ),
-            (PortalError::Conflict("held".into()), StatusCode::CONFLICT),
+            (
+                portal_core::billing::BillingConflict::PaymentInProgress.into(),
+                StatusCode::CONFLICT,
+            ),
             (PortalError::InvalidCredentials, StatusCode::UNAUTHORIZED),
             (PortalError::LinkInvalid, StatusCode::GONE),
             (PortalError::NotFound, StatusCode::NOT_FOUND),

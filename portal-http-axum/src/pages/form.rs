@@ -369,11 +369,14 @@ mod tests {
         )));
         assert_eq!(elsewhere.general(), Some("Token is bad."));
         assert_eq!(elsewhere.problem(), None);
-        let conflict = filter_form().showing(refused(portal_core::PortalError::Conflict(
-            "The terms changed.".into(),
+        let conflict = filter_form().showing(refused(portal_core::PortalError::from(
+            portal_core::billing::BillingConflict::AutopayTermsChanged,
         )));
         assert_eq!(conflict.status(), StatusCode::CONFLICT);
-        assert_eq!(conflict.general(), Some("The terms changed."));
+        assert_eq!(
+            conflict.general(),
+            Some("The autopay terms have changed. Please read them again and confirm.")
+        );
     }
 
     #[test]

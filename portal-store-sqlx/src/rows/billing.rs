@@ -33,9 +33,10 @@ pub(crate) fn currency(text: &str) -> Result<Currency, StoreError> {
 /// refused (core rounds before it gets here).
 pub(crate) fn to_minor(currency: Currency, amount: Decimal) -> Result<i64, StoreError> {
     currency.to_minor(amount).ok_or_else(|| {
-        StoreError::Conflict(format!(
-            "amount {amount} is not a whole number of {currency} minor units"
-        ))
+        StoreError::Conflict(
+            portal_core::billing::BillingConflict::AmountNotInMinorUnits { amount, currency }
+                .into(),
+        )
     })
 }
 

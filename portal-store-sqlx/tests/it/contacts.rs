@@ -4,7 +4,7 @@
 use portal_core::access::Role;
 use portal_core::identity::{LoginName, TokenPurpose};
 use portal_core::ports::StoreError;
-use portal_core::shared::{AccountId, ContactId, EmailAddress, PhoneNumber};
+use portal_core::shared::{AccountId, Conflict, ContactId, EmailAddress, PhoneNumber, Unique};
 
 use crate::harness::{
     TestDb, account, conformance, contact, contact_upsert, now, tenant, token_for,
@@ -72,7 +72,9 @@ async fn another_contacts_email_is_a_conflict(db: TestDb) {
             )
             .await;
         match refused {
-            Err(StoreError::Conflict(text)) => assert_eq!(text, "email already in use"),
+            Err(StoreError::Conflict(conflict)) => {
+                assert_eq!(conflict, Conflict::Taken(Unique::Email))
+            }
             other => panic!("expected a conflict, got {other:?}"),
         }
     }
@@ -96,7 +98,9 @@ async fn another_contacts_phone_is_a_conflict(db: TestDb) {
         )
         .await;
     match refused {
-        Err(StoreError::Conflict(text)) => assert_eq!(text, "phone already in use"),
+        Err(StoreError::Conflict(conflict)) => {
+            assert_eq!(conflict, Conflict::Taken(Unique::Phone))
+        }
         other => panic!("expected a conflict, got {other:?}"),
     }
     // Contacts without a phone never clash with each other.

@@ -2,7 +2,7 @@
 //! existing tenant.
 
 use portal_core::ports::StoreError;
-use portal_core::shared::TenantId;
+use portal_core::shared::{Conflict, TenantId, Unique};
 use portal_core::tenancy::{Tenant, TenantSlug};
 
 use crate::harness::{TestDb, conformance, tenant};
@@ -34,7 +34,9 @@ async fn a_taken_slug_is_a_conflict(db: TestDb) {
         ..first.clone()
     };
     match db.insert_tenant(&second).await {
-        Err(StoreError::Conflict(text)) => assert_eq!(text, "slug already in use"),
+        Err(StoreError::Conflict(conflict)) => {
+            assert_eq!(conflict, Conflict::Taken(Unique::TenantSlug))
+        }
         other => panic!("expected a conflict, got {other:?}"),
     }
     assert_eq!(db.tenant(second.id).await.unwrap(), None);

@@ -53,12 +53,15 @@ impl BillingService<'_> {
             .await
             .map_err(|error| match error {
                 GatewayError::InvalidMethod(reason) if reason == TOO_MANY_CARDS => {
-                    PortalError::Conflict(TOO_MANY_CARDS.to_owned())
+                    BillingConflict::TooManyCards {
+                        max: MAX_PAYMENT_METHODS,
+                    }
+                    .into()
                 }
                 GatewayError::InvalidMethod(_) => PortalError::invalid("token", METHOD_REFUSED),
                 other => {
                     tracing::warn!(cause = %other, "saving a card failed");
-                    PortalError::Conflict(GATEWAY_FAILED.to_owned())
+                    BillingConflict::ProviderFailed.into()
                 }
             })
     }
@@ -82,14 +85,7 @@ impl BillingService<'_> {
             .payment_methods
             .remove_payment_method(&scope, id, self.portal.inner.clock.now(), &[event])
             .await
-            .map_err(|error| match error {
-                crate::ports::StoreError::Conflict(_) => PortalError::Conflict(
-                    "Autopay uses this card. Choose another card for autopay, or leave autopay, \
-                     before removing it."
-                        .to_owned(),
-                ),
-                other => other.into(),
-            })
+            .map_err(PortalError::from)
     }
 
     /// Makes a card on file the default.
@@ -153,9 +149,7 @@ impl BillingService<'_> {
         }
         let terms = tenant.settings.autopay_terms.clone();
         if terms_digest(&terms) != terms_digest_shown {
-            return Err(PortalError::Conflict(
-                "The autopay terms have changed. Please read them again and confirm.".to_owned(),
-            ));
+            return Err(BillingConflict::AutopayTermsChanged.into());
         }
         self.usable_method(&tenant, &scope, method).await?;
         let consent = AutopayConsent {

@@ -28,7 +28,7 @@ mod host;
 mod pay;
 mod settle;
 
-use crate::billing::CardToken;
+use crate::billing::{BillingConflict, CardToken};
 use pay::{check_gateway_token, positive_amount, settlement_of};
 #[cfg(test)]
 mod tests;

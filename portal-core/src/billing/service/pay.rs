@@ -76,9 +76,7 @@ impl BillingService<'_> {
             Some(amount) => positive_amount("amount", amount, currency)?,
             None if owed > Decimal::ZERO => owed,
             None => {
-                return Err(PortalError::Conflict(
-                    "Nothing is owed right now.".to_owned(),
-                ));
+                return Err(BillingConflict::NothingOwed.into());
             }
         };
         let whole_invoices = !tenant.settings.features.is_on(Feature::PartialPayment);
@@ -487,11 +485,7 @@ impl BillingService<'_> {
 pub(super) fn answer_from_earlier(earlier: PaymentStart) -> Result<PaymentDetail, PortalError> {
     match earlier {
         PaymentStart::Replay(detail) => Ok(detail),
-        PaymentStart::InProgress(_) => Err(PortalError::Conflict(
-            "This payment is still being processed. Check your payment history in a moment \
-             before trying again."
-                .to_owned(),
-        )),
+        PaymentStart::InProgress(_) => Err(BillingConflict::PaymentInProgress.into()),
         PaymentStart::KeyReused => Err(crate::billing::payment::key_reused()),
         PaymentStart::Started => Err(PortalError::Internal(
             "a payment attempt was reported as started".to_owned(),

@@ -31,16 +31,21 @@ async fn upsert_refusal<C: Conn>(
     match by_external_id(conn, tenant, external_id).await {
         Err(error) => error,
         Ok(None) => backend("the invoice refused an update but is not there"),
-        Ok(Some(invoice)) if invoice.account.as_uuid() != account => {
-            StoreError::Conflict("the invoice belongs to another account".into())
-        }
-        Ok(Some(invoice)) if invoice.status == InvoiceStatus::Void => {
-            StoreError::Conflict(format!("invoice {} is void", invoice.number))
-        }
-        Ok(Some(invoice)) => StoreError::Conflict(format!(
-            "the new total of invoice {} is below what is paid and held",
-            invoice.number
-        )),
+        Ok(Some(invoice)) if invoice.account.as_uuid() != account => StoreError::Conflict(
+            portal_core::billing::BillingConflict::InvoiceOfAnotherAccount.into(),
+        ),
+        Ok(Some(invoice)) if invoice.status == InvoiceStatus::Void => StoreError::Conflict(
+            portal_core::billing::BillingConflict::InvoiceVoid {
+                number: invoice.number,
+            }
+            .into(),
+        ),
+        Ok(Some(invoice)) => StoreError::Conflict(
+            portal_core::billing::BillingConflict::TotalBelowPaid {
+                number: invoice.number,
+            }
+            .into(),
+        ),
     }
 }
 
@@ -310,10 +315,12 @@ impl<B: Backend> InvoiceStore for SqlStore<B> {
             if invoice.status == InvoiceStatus::Void {
                 return Ok(invoice);
             }
-            return Err(StoreError::Conflict(format!(
-                "a payment in progress holds part of invoice {}",
-                invoice.number
-            )));
+            return Err(StoreError::Conflict(
+                portal_core::billing::BillingConflict::InvoiceHeld {
+                    number: invoice.number.clone(),
+                }
+                .into(),
+            ));
         }
         let applied = conn
             .fetch_all::<(Uuid, i64)>(

@@ -171,7 +171,7 @@ impl<B: Backend> PaymentMethodStore for SqlStore<B> {
             .await?;
         if in_use.is_some() {
             return Err(StoreError::Conflict(
-                "autopay uses this payment method; withdraw it or choose another first".into(),
+                portal_core::billing::BillingConflict::CardUsedByAutopay.into(),
             ));
         }
         // The port gives no time; the stamp only records when it went.

@@ -113,9 +113,9 @@ impl Owner {
 fn positive_minor(currency: Currency, amount: Decimal) -> Result<i64, StoreError> {
     let minor = to_minor(currency, amount)?;
     if minor <= 0 {
-        return Err(StoreError::Conflict(format!(
-            "amount {amount} must be more than zero"
-        )));
+        return Err(StoreError::Conflict(
+            portal_core::billing::BillingConflict::AmountNotPositive { amount }.into(),
+        ));
     }
     Ok(minor)
 }
@@ -177,9 +177,13 @@ async fn refusal<C: Conn>(conn: &mut C, owner: Owner, invoice: Uuid) -> StoreErr
     match number {
         Err(error) => error,
         Ok(None) => StoreError::NotFound,
-        Ok(Some((number,))) => {
-            StoreError::Conflict(format!("invoice {number} has less than that payable"))
-        }
+        Ok(Some((number,))) => StoreError::Conflict(
+            portal_core::billing::BillingConflict::InvoiceShort {
+                invoice: portal_core::shared::InvoiceId::from_uuid(invoice),
+                number,
+            }
+            .into(),
+        ),
     }
 }
 

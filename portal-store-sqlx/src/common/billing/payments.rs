@@ -90,7 +90,7 @@ fn shares(
         .try_fold(0i64, |sum, (_, share)| sum.checked_add(*share));
     if sum.is_none_or(|sum| sum > amount) {
         return Err(StoreError::Conflict(
-            "the amounts applied exceed the payment".into(),
+            portal_core::billing::BillingConflict::AmountsExceedPayment.into(),
         ));
     }
     Ok(shares)
@@ -656,7 +656,7 @@ impl<B: Backend> PaymentStore for SqlStore<B> {
         let needed: i64 = wanted.iter().map(|(_, share)| share).sum();
         if credit < needed {
             return Err(StoreError::Conflict(
-                "the account has less credit than that".into(),
+                portal_core::billing::BillingConflict::NotEnoughCredit.into(),
             ));
         }
         // Pair invoices with sources, oldest source first.
@@ -691,7 +691,7 @@ impl<B: Backend> PaymentStore for SqlStore<B> {
                     != 1
             {
                 return Err(StoreError::Conflict(
-                    "the account's credit changed meanwhile; try again".into(),
+                    portal_core::billing::BillingConflict::CreditChanged.into(),
                 ));
             }
         }

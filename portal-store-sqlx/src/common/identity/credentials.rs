@@ -92,7 +92,9 @@ pub(super) async fn write_password<C: Conn>(
                 )
                 .await?;
             if inserted == 0 {
-                return Err(StoreError::Conflict("password already set".to_owned()));
+                return Err(StoreError::Conflict(
+                    portal_core::identity::IdentityConflict::PasswordAlreadySet.into(),
+                ));
             }
         }
         Guard::CurrentHash(current) => {
@@ -105,7 +107,7 @@ pub(super) async fn write_password<C: Conn>(
                 .await?;
             if updated == 0 {
                 return Err(StoreError::Conflict(
-                    "password changed meanwhile".to_owned(),
+                    portal_core::identity::IdentityConflict::PasswordChanged.into(),
                 ));
             }
         }

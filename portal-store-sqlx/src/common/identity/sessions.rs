@@ -127,7 +127,9 @@ impl<B: Backend> SessionStore for SqlStore<B> {
                 )
                 .await?;
             return Err(match member {
-                Some(_) => StoreError::Conflict("password changed or log-in locked".to_owned()),
+                Some(_) => StoreError::Conflict(
+                    portal_core::identity::IdentityConflict::PasswordChangedOrLocked.into(),
+                ),
                 None => StoreError::NotFound,
             });
         }

@@ -4,9 +4,11 @@
 //! account summary.
 
 use chrono::Duration;
-use portal_core::billing::{InvoiceStatus, PaymentKind, PaymentStart, PaymentStatus, Settlement};
+use portal_core::billing::{
+    BillingConflict, InvoiceStatus, PaymentKind, PaymentStart, PaymentStatus, Settlement,
+};
 use portal_core::ports::StoreError;
-use portal_core::shared::{Currency, PageRequest, PaymentId};
+use portal_core::shared::{Conflict, Currency, PageRequest, PaymentId};
 
 use super::{
     Books, all_payments, check_books, external, intent, invoice, record, reread, share, today, usd,
@@ -361,7 +363,12 @@ async fn holding_more_than_is_payable_is_refused_naming_the_invoice_and_writes_n
         .unwrap();
     let over = intent("key-00002", 1_500, &[(&a, 1_000), (&b, 500)], now());
     match db.begin_payment(&scope, &over).await {
-        Err(StoreError::Conflict(text)) => assert!(text.contains("H-2"), "{text}"),
+        Err(StoreError::Conflict(Conflict::Billing(BillingConflict::InvoiceShort {
+            number,
+            ..
+        }))) => {
+            assert_eq!(number, "H-2")
+        }
         other => panic!("expected a conflict, got {other:?}"),
     }
     // The amounts must fit in the payment.
@@ -632,7 +639,12 @@ async fn a_payment_over_more_invoices_than_one_statement_takes_holds_and_settles
         .collect();
     let over = intent("key-00001", 3_501, &shares, now());
     match db.begin_payment(&scope, &over).await {
-        Err(StoreError::Conflict(text)) => assert!(text.contains(&last.number), "{text}"),
+        Err(StoreError::Conflict(Conflict::Billing(BillingConflict::InvoiceShort {
+            invoice,
+            number,
+        }))) => {
+            assert_eq!((invoice, number), (last.id, last.number.clone()))
+        }
         other => panic!("expected a conflict, got {other:?}"),
     }
     assert_eq!(db.count("SELECT COUNT(*) FROM payments").await, 0);

@@ -1,0 +1,35 @@
+//! [`Conflict`]: why a change clashed with the current state, as a value a
+//! caller can act on. Each context names its own rules
+//! ([`crate::billing::BillingConflict`], [`crate::identity::IdentityConflict`]);
+//! uniqueness rules are shared. No sentence for people lives here: the
+//! HTTP layer words each rule for customers.
+
+use crate::billing::BillingConflict;
+use crate::identity::IdentityConflict;
+
+/// The rule a change broke.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Conflict {
+    /// A value that must be unique is taken.
+    #[error("{0:?} already in use")]
+    Taken(Unique),
+    /// A rule of the identity context.
+    #[error(transparent)]
+    Identity(#[from] IdentityConflict),
+    /// A rule of the billing context.
+    #[error(transparent)]
+    Billing(#[from] BillingConflict),
+}
+
+/// Values that must be unique.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unique {
+    /// A contact's e-mail within the tenant.
+    Email,
+    /// A contact's phone number within the tenant.
+    Phone,
+    /// A tenant's slug.
+    TenantSlug,
+    /// Another unique rule of the store's.
+    Other,
+}
