@@ -36,40 +36,31 @@ pub use crate::outbox::MockOutboxStore;
 #[cfg(any(test, feature = "mocks"))]
 pub use crate::tenancy::MockTenantStore;
 
-/// Everything the facade needs from one store. Adapters implement the
-/// context traits; this one comes for free.
-pub trait Store:
-    TenantStore
-    + AccountStore
-    + ContactStore
-    + CredentialStore
-    + LockoutStore
-    + SessionStore
-    + TokenStore
-    + OutboxStore
-    + DashboardStore
-    + InvoiceStore
-    + LedgerStore
-    + PaymentStore
-    + PaymentMethodStore
-    + AutopayStore
-{
+/// Declares [`Store`] over the listed ports, and implements it for every
+/// type that implements them all (the list written once).
+macro_rules! store_of {
+    ($($port:ident),+ $(,)?) => {
+        /// Everything the facade needs from one store. Adapters implement the
+        /// context traits; this one comes for free.
+        pub trait Store: $($port +)+ {}
+
+        impl<T> Store for T where T: $($port +)+ {}
+    };
 }
 
-impl<T> Store for T where
-    T: TenantStore
-        + AccountStore
-        + ContactStore
-        + CredentialStore
-        + LockoutStore
-        + SessionStore
-        + TokenStore
-        + OutboxStore
-        + DashboardStore
-        + InvoiceStore
-        + LedgerStore
-        + PaymentStore
-        + PaymentMethodStore
-        + AutopayStore
-{
-}
+store_of!(
+    TenantStore,
+    AccountStore,
+    ContactStore,
+    CredentialStore,
+    LockoutStore,
+    SessionStore,
+    TokenStore,
+    OutboxStore,
+    DashboardStore,
+    InvoiceStore,
+    LedgerStore,
+    PaymentStore,
+    PaymentMethodStore,
+    AutopayStore,
+);

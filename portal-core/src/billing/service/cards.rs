@@ -72,20 +72,20 @@ impl BillingService<'_> {
         actor: &Actor,
         id: PaymentMethodId,
     ) -> Result<(), PortalError> {
-        let (_, scope) = self
-            .authorize(actor, Permission::ManagePaymentMethods)
+        let (scope, event) = self
+            .card_change(actor, |account, contact| {
+                DomainEvent::PaymentMethodRemoved {
+                    account,
+                    method: id,
+                    contact,
+                }
+            })
             .await?;
-        let contact = acting_contact(actor)?;
-        let event = OutboxMessage::Event(DomainEvent::PaymentMethodRemoved {
-            account: scope.account(),
-            method: id,
-            contact,
-        });
-        self.stores()
-            .payment_methods
-            .remove_payment_method(&scope, id, self.portal.inner.clock.now(), &[event])
-            .await
-            .map_err(PortalError::from)
+        let now = self.portal.inner.clock.now();
+        let cards = &self.stores().payment_methods;
+        Ok(cards
+            .remove_payment_method(&scope, id, now, &[event])
+            .await?)
     }
 
     /// Makes a card on file the default.
@@ -94,20 +94,34 @@ impl BillingService<'_> {
         actor: &Actor,
         id: PaymentMethodId,
     ) -> Result<(), PortalError> {
+        let (scope, event) = self
+            .card_change(actor, |account, contact| {
+                DomainEvent::DefaultPaymentMethodChanged {
+                    account,
+                    method: id,
+                    contact,
+                }
+            })
+            .await?;
+        let cards = &self.stores().payment_methods;
+        Ok(cards
+            .set_default_payment_method(&scope, id, &[event])
+            .await?)
+    }
+
+    /// Authorises a change to the account's cards and builds the host's
+    /// event about it (for the account and the contact making it).
+    async fn card_change(
+        self,
+        actor: &Actor,
+        event: impl FnOnce(crate::shared::AccountId, crate::shared::ContactId) -> DomainEvent,
+    ) -> Result<(AccountScope, OutboxMessage), PortalError> {
         let (_, scope) = self
             .authorize(actor, Permission::ManagePaymentMethods)
             .await?;
         let contact = acting_contact(actor)?;
-        let event = OutboxMessage::Event(DomainEvent::DefaultPaymentMethodChanged {
-            account: scope.account(),
-            method: id,
-            contact,
-        });
-        self.stores()
-            .payment_methods
-            .set_default_payment_method(&scope, id, &[event])
-            .await?;
-        Ok(())
+        let event = OutboxMessage::Event(event(scope.account(), contact));
+        Ok((scope, event))
     }
 
     /// The autopay page's data.
