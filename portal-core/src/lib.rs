@@ -19,7 +19,8 @@
 //! - [`outbox`]: mails and host events, delivered after commit with retries
 //! - [`dashboard`]: the dashboard's panels
 //! - [`ports`]: the store traits adapters implement
-//! - [`Portal`]: the facade with every use case
+//! - [`Portal`]: the facade, which hands out one service per context (its
+//!   use cases) and the host's API
 
 pub mod access;
 pub mod accounts;

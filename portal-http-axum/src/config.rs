@@ -82,8 +82,10 @@ pub struct HttpConfig {
     /// Limit on log-in, registration and reset requests per client address;
     /// `None` switches it off (benchmarks).
     pub auth_rate_limit: Option<RateLimit>,
-    /// Take the client address from the last `X-Forwarded-For` entry, the
-    /// one a single trusted reverse proxy appends. Only behind such a proxy.
+    /// Behind a single trusted reverse proxy: take the client address from
+    /// the last `X-Forwarded-For` entry, and accept form posts from the
+    /// origin of the last `X-Forwarded-Host` (the public host, when the
+    /// proxy rewrites `Host`). Only behind such a proxy.
     pub trust_forwarded_for: bool,
 }
 

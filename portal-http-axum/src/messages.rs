@@ -61,8 +61,11 @@ pub fn conflict_message(conflict: &Conflict) -> String {
 
 fn identity(conflict: &IdentityConflict) -> &'static str {
     match conflict {
-        IdentityConflict::PasswordChanged | IdentityConflict::PasswordChangedOrLocked => {
+        IdentityConflict::PasswordChanged => {
             "Your password was changed meanwhile. Please try again."
+        }
+        IdentityConflict::PasswordChangedOrLocked => {
+            "Your password was changed, or log-in was paused, meanwhile. Please try again."
         }
         IdentityConflict::PasswordAlreadySet => {
             "A password is already set. Use \"Forgot password\" to choose a new one."

@@ -54,6 +54,24 @@ where
 }
 
 impl Methods {
+    /// Wraps these methods' handlers in `layer`, like axum's
+    /// `MethodRouter::layer` (a header for one page, say).
+    pub fn layer<L>(self, layer: L) -> Self
+    where
+        L: tower::Layer<axum::routing::Route> + Clone + Send + Sync + 'static,
+        L::Service: tower::Service<axum::extract::Request> + Clone + Send + Sync + 'static,
+        <L::Service as tower::Service<axum::extract::Request>>::Response:
+            axum::response::IntoResponse + 'static,
+        <L::Service as tower::Service<axum::extract::Request>>::Error:
+            Into<std::convert::Infallible> + 'static,
+        <L::Service as tower::Service<axum::extract::Request>>::Future: Send + 'static,
+    {
+        Self {
+            router: self.router.layer(layer),
+            methods: self.methods,
+        }
+    }
+
     /// Adds a `GET` handler.
     pub fn get<H, T>(mut self, handler: H) -> Self
     where

@@ -233,15 +233,39 @@ pub async fn refuse_cross_origin(
                 .map(|authority| authority.as_str())
         });
     let tenant_base = context.as_ref().map(|context| &context.tenant.base_url);
-    if is_own_origin(&claimed, host, &state.config, tenant_base) {
+    // Behind the one trusted proxy, the host the browser asked for is the
+    // last `X-Forwarded-Host` (the proxy's own), whatever `Host` it sent.
+    let forwarded = state
+        .config
+        .trust_forwarded_for
+        .then(|| last_forwarded_host(request.headers()))
+        .flatten();
+    if is_own_origin(&claimed, host, &state.config, tenant_base)
+        || forwarded.is_some_and(|host| is_own_origin(&claimed, Some(host), &state.config, None))
+    {
         return next.run(request).await;
     }
-    // The origin only: a Referer's path and query may hold a token.
-    tracing::info!(
+    // The origin only: a Referer's path and query may hold a token. WARN
+    // with the host seen, so a proxy that rewrites it shows in the logs.
+    tracing::warn!(
         origin = %claimed.ascii_serialization(),
+        host = host.unwrap_or_default(),
+        forwarded_host = forwarded.unwrap_or_default(),
         "cross-origin form post refused"
     );
     FormRejection::forbidden(&context).into_response()
+}
+
+/// The last `X-Forwarded-Host` entry: the one a single trusted reverse
+/// proxy sets (earlier ones may come from the client).
+fn last_forwarded_host(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get_all("x-forwarded-host")
+        .iter()
+        .next_back()
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.rsplit(',').next())
+        .map(str::trim)
 }
 
 /// Methods that must not change anything, so need no origin check.

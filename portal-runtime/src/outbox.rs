@@ -45,11 +45,12 @@ pub async fn run_outbox(
                 false
             }
         };
-        if busy {
-            continue;
-        }
+        // After every batch, so the gauge follows a backlog as it drains.
         if let Err(error) = worker.report_backlog().await {
             tracing::warn!(%error, "outbox worker could not count the backlog");
+        }
+        if busy {
+            continue;
         }
         tokio::select! {
             _ = &mut shutdown => return,

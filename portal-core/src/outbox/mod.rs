@@ -441,7 +441,7 @@ impl OutboxWorker {
     /// Reads how many rows wait for delivery and reports it as the
     /// `portal_outbox_backlog` gauge (a no-op unless the host installed a
     /// metrics recorder, e.g. `portal_http_axum::Metrics`). The runner
-    /// calls it whenever the outbox runs dry.
+    /// calls it after every batch.
     pub async fn report_backlog(&self) -> Result<u64, StoreError> {
         let backlog = self.store.outbox_backlog().await?;
         #[allow(clippy::cast_precision_loss)] // a gauge; exact far past any real backlog

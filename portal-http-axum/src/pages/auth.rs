@@ -2,10 +2,12 @@
 //! set-password link and forgot password.
 //!
 //! The link's GET only shows the form; the token is spent by the POST, so
-//! mail scanners that open links do not burn them. Token pages, like every
-//! page, send `Referrer-Policy: same-origin`, so the token never leaks to
-//! another site. Not `no-referrer`: under it browsers send `Origin: null`
-//! with the page's form, which the cross-origin check must refuse.
+//! mail scanners that open links do not burn them. Token pages send
+//! `Referrer-Policy: strict-origin` (a layer on their route, so their error
+//! pages do too): a Referer carries our origin only, never the URL with its
+//! token, not even to our own access logs. Not `no-referrer`: under it
+//! browsers send `Origin: null` with the page's form, which the
+//! cross-origin check must refuse.
 
 use askama::Template;
 use axum::extract::{Query, State};
@@ -481,7 +483,7 @@ pub struct TokenQuery {
 }
 
 /// `GET /set-password?token=`: the form, if the link still works. Token
-/// pages are served with `Referrer-Policy: same-origin` (see the module).
+/// pages are served with `Referrer-Policy: strict-origin` (see the module).
 pub async fn set_password_page(
     State(state): State<AppState>,
     context: RequestContext,

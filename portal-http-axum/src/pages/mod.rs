@@ -30,6 +30,8 @@ use portal_core::access::{Actor, Permission};
 use portal_core::identity::Membership;
 use portal_core::tenancy::{Feature, Tenant};
 
+use tower_http::set_header::SetResponseHeaderLayer;
+
 use crate::AppState;
 use crate::context::RequestContext;
 use crate::route_table::{PageRoutes, get, post};
@@ -55,9 +57,14 @@ pub fn routes() -> PageRoutes {
         )
         .route(
             "/set-password",
-            // The URL carries the token; the router's `Referrer-Policy:
-            // same-origin` keeps it from other sites (see `auth`).
-            get(auth::set_password_page).post(auth::set_password_submit),
+            // The URL carries the token: never send it on, not even to us
+            // (access logs keep Referers); see `auth`.
+            get(auth::set_password_page)
+                .post(auth::set_password_submit)
+                .layer(SetResponseHeaderLayer::overriding(
+                    header::REFERRER_POLICY,
+                    HeaderValue::from_static("strict-origin"),
+                )),
         )
         .route(
             "/forgot-password",

@@ -233,7 +233,7 @@ pub struct PayText<'a> {
 }
 
 impl PayText<'_> {
-    /// The request for `Portal::pay` (and `review_payment`) under `key`.
+    /// The request for `BillingService::pay` (and `review_payment`) under `key`.
     pub fn parse(&self, key: IdempotencyKey, source: Source) -> Result<PayRequest, ParamError> {
         Ok(PayRequest {
             idempotency_key: key,

@@ -236,6 +236,45 @@ async fn a_log_in_from_the_tenants_base_url_is_ours_whatever_the_host_header() {
 }
 
 #[tokio::test]
+async fn behind_a_trusted_proxy_the_forwarded_host_is_ours_and_only_then() {
+    // nginx's default: Host is the upstream's, X-Forwarded-Host the public
+    // one. Only a portal told it sits behind one proxy believes it.
+    let forwarded = [
+        ("host", "127.0.0.1:3000"),
+        ("x-forwarded-host", "forged.example, portal.public.test"),
+        ("origin", "https://portal.public.test"),
+    ];
+    let trusting = TestApp::build(demo_settings(), |config| portal_http_axum::HttpConfig {
+        trust_forwarded_for: true,
+        ..config
+    })
+    .await;
+    trusting.register("ada@example.com").await;
+    let mut browser = trusting.browser();
+    browser.get("/portal/login").await;
+    let reply = browser_login(&trusting, &browser, &forwarded).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    // The client's own entry is not the proxy's.
+    let reply = browser_login(
+        &trusting,
+        &browser,
+        &[
+            ("host", "127.0.0.1:3000"),
+            ("x-forwarded-host", "forged.example, portal.public.test"),
+            ("origin", "https://forged.example"),
+        ],
+    )
+    .await;
+    assert!(is_refused(&reply), "{}", reply.status);
+
+    let untrusting = TestApp::new().await;
+    let mut browser = untrusting.browser();
+    browser.get("/portal/login").await;
+    let reply = browser_login(&untrusting, &browser, &forwarded).await;
+    assert!(is_refused(&reply), "{}", reply.status);
+}
+
+#[tokio::test]
 async fn plain_http_is_ours_on_loopback_only_when_cookies_are_secure() {
     let app = TestApp::new().await;
     app.register("ada@example.com").await;

@@ -76,7 +76,7 @@ async fn registering_by_email_mails_a_link_that_sets_the_password_once() {
     for _ in 0..2 {
         let page = browser.get(&path).await;
         assert_eq!(page.status, StatusCode::OK);
-        assert_eq!(page.headers["referrer-policy"], "same-origin");
+        assert_eq!(page.headers["referrer-policy"], "strict-origin");
         assert!(page.body.contains("Set your password"));
     }
     let token = token_in(&path);
@@ -967,7 +967,7 @@ async fn registration_and_link_errors_are_shown_at_their_inputs() {
     );
     assert_eq!(
         short.headers.get("referrer-policy").unwrap(),
-        "same-origin",
+        "strict-origin",
         "a token page, also when it shows an error"
     );
     let mismatch = browser

@@ -125,7 +125,7 @@ pub struct PaymentPreview {
     pub currency: Currency,
 }
 
-/// What a pay request would charge, checked as [`Portal::pay`] checks it:
+/// What a pay request would charge, checked as [`BillingService::pay`] checks it:
 /// the page a customer confirms before paying.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PaymentReview {

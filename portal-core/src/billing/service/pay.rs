@@ -208,10 +208,15 @@ impl BillingService<'_> {
         request: PayRequest,
     ) -> Result<PaymentDetail, PortalError> {
         let actor = &auth.actor;
-        let payer = Payer {
+        // The session's contact and membership name the receipt's recipient
+        // and account only when they are the actor's (a host may build an
+        // `AuthContext` itself); otherwise settling reads them.
+        let payer = (actor.contact() == Some(auth.contact.id)
+            && auth.membership.account == actor.account())
+        .then_some(Payer {
             contact: &auth.contact,
             membership: &auth.membership,
-        };
+        });
         let (tenant, scope) = self.authorize(actor, Permission::PayInvoices).await?;
         let contact = acting_contact(actor)?;
         let currency = tenant.settings.currency();
@@ -309,7 +314,7 @@ impl BillingService<'_> {
             )),
         };
         let detail = self
-            .charge_and_settle(&tenant, gateway.as_ref(), &intent, token, Some(&payer))
+            .charge_and_settle(&tenant, gateway.as_ref(), &intent, token, payer.as_ref())
             .await?;
         // A card saved for this payment is kept only if it paid (or may
         // yet): one that was just declined is not one to keep on file.

@@ -222,7 +222,7 @@ fn method_of(fields: &Fields) -> Result<MethodText<'_>, PageError> {
     }
 }
 
-/// A pay form as the request for [`portal_core::Portal::pay`].
+/// A pay form as the request for [`portal_core::billing::BillingService::pay`].
 fn pay_request(fields: &Fields) -> Result<PayRequest, PageError> {
     let key = params::idempotency_key(fields.get("idempotency_key").unwrap_or(""), Source::Page)?;
     let text = PayText {
