@@ -265,11 +265,11 @@ impl PaymentGateway for SandboxGateway {
             .ok_or_else(|| GatewayError::InvalidMethod("unknown sandbox token".to_owned()))?;
         let (brand, last4) = behaviour.card();
         Ok(SavedMethod {
-            token: format!(
+            token: CardToken::new(format!(
                 "pm_sandbox_{}_{}",
                 behaviour.name(),
                 self.serial.fetch_add(1, Ordering::Relaxed)
-            ),
+            )),
             brand: brand.to_owned(),
             last4: last4.to_owned(),
             exp_month: Some(12),
@@ -389,7 +389,7 @@ mod tests {
             (saved.brand.as_str(), saved.last4.as_str()),
             ("Visa", "0002")
         );
-        let outcome = gateway.charge(&request(&saved.token, "k")).await;
+        let outcome = gateway.charge(&request(saved.token.expose(), "k")).await;
         assert!(matches!(outcome, Ok(ChargeOutcome::Declined { .. })));
         let now = Utc::now();
         let (body, header) = gateway.webhook_for("k", now).unwrap();

@@ -57,7 +57,7 @@ pub enum ChargeOutcome {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SavedMethod {
     /// The reusable token.
-    pub token: String,
+    pub token: CardToken,
     /// "Visa", "Mastercard".
     pub brand: String,
     /// Last four digits.

@@ -231,8 +231,7 @@ impl From<IdempotencyKey> for String {
 /// so it is a secret: `Debug` never shows it, and only [`CardToken::expose`]
 /// hands it to the gateway. Whether it is usable (not empty, not a card
 /// number) is checked where a payment or a card uses it.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(transparent)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct CardToken(String);
 
 impl CardToken {
@@ -254,8 +253,7 @@ impl std::fmt::Debug for CardToken {
 }
 
 /// How a customer pays.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum MethodChoice {
     /// A card on file.
     Saved {
@@ -268,7 +266,6 @@ pub enum MethodChoice {
         /// The gateway's token.
         token: CardToken,
         /// Keep it on file (needs the card-on-file feature).
-        #[serde(default)]
         save: bool,
     },
 }
@@ -425,7 +422,7 @@ pub struct PaymentMethod {
     pub account: AccountId,
     /// The gateway's reusable token.
     #[serde(skip)]
-    pub gateway_token: String,
+    pub gateway_token: CardToken,
     /// "Visa", "Mastercard", "Bank account".
     pub brand: String,
     /// The last four digits.

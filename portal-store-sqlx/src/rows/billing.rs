@@ -348,7 +348,7 @@ impl TryFrom<MethodRow> for PaymentMethod {
         Ok(PaymentMethod {
             id: PaymentMethodId::from_uuid(row.id),
             account: AccountId::from_uuid(row.account_id),
-            gateway_token: row.gateway_token,
+            gateway_token: portal_core::billing::CardToken::new(row.gateway_token),
             brand: row.brand,
             last4: row.last4,
             exp_month: row

@@ -292,13 +292,13 @@ impl BillingService<'_> {
         // way out settles it (or leaves it pending on a timeout).
         let mut saved_now = None;
         let token = match (&request.method, saved) {
-            (_, Some(method)) => Ok(CardToken::new(method.gateway_token)),
+            (_, Some(method)) => Ok(method.gateway_token),
             (MethodChoice::NewToken { token, save: true }, None) => self
                 .save_new_method(&tenant, &scope, contact, token, false)
                 .await
                 .map(|method| {
                     saved_now = Some(method.id);
-                    CardToken::new(method.gateway_token)
+                    method.gateway_token
                 })
                 // Nothing was charged when saving fails, even by timeout:
                 // fail the payment rather than leave it holding.

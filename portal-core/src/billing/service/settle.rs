@@ -275,13 +275,7 @@ impl BillingService<'_> {
             .await?
         {
             PaymentStart::Started => self
-                .charge_and_settle(
-                    tenant,
-                    gateway,
-                    &intent,
-                    Ok(CardToken::new(method.gateway_token)),
-                    None,
-                )
+                .charge_and_settle(tenant, gateway, &intent, Ok(method.gateway_token), None)
                 .await
                 .map(Some),
             // Today's charge was made (or is under way) already.

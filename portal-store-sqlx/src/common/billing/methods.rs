@@ -127,7 +127,7 @@ impl<B: Backend> PaymentMethodStore for SqlStore<B> {
                 Arg::Id(method.id.as_uuid()),
                 Arg::Id(owner.tenant),
                 Arg::Id(owner.account),
-                Arg::Text(&method.gateway_token),
+                Arg::Text(method.gateway_token.expose()),
                 Arg::Text(&method.brand),
                 Arg::Text(&method.last4),
                 Arg::OptInt(method.exp_month.map(i64::from)),

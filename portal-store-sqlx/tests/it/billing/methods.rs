@@ -24,7 +24,7 @@ pub fn card(account: &Account, last4: &str) -> PaymentMethod {
     PaymentMethod {
         id: PaymentMethodId::new(),
         account: account.id,
-        gateway_token: format!("pm_{last4}"),
+        gateway_token: portal_core::billing::CardToken::new(format!("pm_{last4}")),
         brand: "Visa".into(),
         last4: last4.into(),
         exp_month: Some(12),
