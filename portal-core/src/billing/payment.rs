@@ -326,7 +326,7 @@ impl PaymentIntent {
     /// fingerprint is refused.
     ///
     /// ```
-    /// use portal_core::billing::{MethodChoice, PaymentIntent};
+    /// use portal_core::billing::{CardToken, MethodChoice, PaymentIntent};
     /// use portal_core::shared::InvoiceId;
     /// let (a, b) = (InvoiceId::new(), InvoiceId::new());
     /// let card = MethodChoice::NewToken { token: CardToken::new("tok"), save: false };
