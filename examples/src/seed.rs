@@ -12,7 +12,7 @@ use portal_core::accounts::Account;
 use portal_core::accounts::{AccountUpsert, Address};
 use portal_core::billing::{ExternalPayment, InvoiceLine, InvoiceUpsert, PaymentKind};
 use portal_core::identity::ContactUpsert;
-use portal_core::shared::Currency;
+use portal_core::shared::{Currency, Money};
 use portal_core::shared::{EmailAddress, ExternalId, PhoneNumber, PostalCode};
 use portal_core::tenancy::{PortalSettings, SocialLink, Tenant};
 use portal_core::{KnownFacts, Portal, PortalError};
@@ -485,12 +485,14 @@ async fn seed_billing(
                 external_id: ExternalId::parse(external_id)?,
                 account: ada.id,
                 kind,
-                amount,
-                currency: usd,
+                amount: Money::new(amount, usd),
                 received_at: now - Duration::days(days_ago),
                 method_label: Some(label.into()),
                 memo: None,
-                applied_to,
+                applied_to: applied_to
+                    .into_iter()
+                    .map(|(invoice, share)| (invoice, Money::new(share, usd)))
+                    .collect(),
             },
         )
         .await

@@ -22,7 +22,7 @@ use serde::Serialize;
 
 use super::{Allocation, Invoice};
 use crate::error::PortalError;
-use crate::shared::{Currency, InvoiceId};
+use crate::shared::{AtLeast, Currency, InvoiceId, Money};
 
 /// An unpaid invoice as allocation sees it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -52,19 +52,27 @@ impl From<&Invoice> for PayableInvoice {
 }
 
 /// An amount spread over invoices, and what did not fit.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct AllocationPlan {
     /// Each invoice's share, oldest first; never more than its payable
     /// amount, never zero.
     pub allocations: Vec<Allocation>,
     /// What no invoice took.
-    pub unallocated: Decimal,
+    pub unallocated: Money,
 }
 
 impl AllocationPlan {
-    /// The sum of the allocations.
-    pub fn allocated(&self) -> Decimal {
-        self.allocations.iter().map(|a| a.amount).sum()
+    /// The sum of the allocations, in the plan's currency.
+    pub fn allocated(&self) -> Money {
+        let currency = self.unallocated.currency();
+        Money::new(
+            self.allocations
+                .iter()
+                .filter(|allocation| allocation.amount.currency() == currency)
+                .map(|allocation| allocation.amount.amount())
+                .sum(),
+            currency,
+        )
     }
 }
 
@@ -87,8 +95,8 @@ impl AllocationPlan {
 ///     false,
 /// );
 /// assert_eq!(plan.allocations[0].invoice_number, "A");
-/// assert_eq!(plan.allocations[0].amount, Decimal::new(100, 0));
-/// assert_eq!(plan.allocations[1].amount, Decimal::new(50, 0));
+/// assert_eq!(plan.allocations[0].amount.amount(), Decimal::new(100, 0));
+/// assert_eq!(plan.allocations[1].amount.to_string(), "50.00 USD");
 /// assert!(plan.unallocated.is_zero());
 /// ```
 pub fn allocate_oldest_first(
@@ -115,14 +123,14 @@ pub fn allocate_oldest_first(
             allocations.push(Allocation {
                 invoice: invoice.id,
                 invoice_number: invoice.number.clone(),
-                amount: share,
+                amount: Money::new(share, currency),
             });
             left -= share;
         }
     }
     AllocationPlan {
         allocations,
-        unallocated: currency.round(left),
+        unallocated: Money::new(left, currency),
     }
 }
 
@@ -155,7 +163,7 @@ pub fn allocate_selection(
             by_id
         });
     let mut seen: HashSet<InvoiceId> = HashSet::with_capacity(chosen.len());
-    let mut allocations: Vec<(&PayableInvoice, Decimal)> = Vec::with_capacity(chosen.len());
+    let mut allocations: Vec<(&PayableInvoice, Money)> = Vec::with_capacity(chosen.len());
     for (id, amount) in chosen {
         let invoice = match &by_id {
             Some(by_id) => by_id.get(id).copied(),
@@ -175,7 +183,7 @@ pub fn allocate_selection(
             )));
         }
         let amount = amount.unwrap_or(invoice.payable);
-        if amount <= Decimal::ZERO || currency.to_minor(amount).is_none() {
+        let Ok(amount) = Money::exact(amount, currency, AtLeast::MoreThanZero) else {
             return Err(PortalError::invalid(
                 "amount",
                 format!(
@@ -184,8 +192,8 @@ pub fn allocate_selection(
                     currency.minor_digits()
                 ),
             ));
-        }
-        if amount > invoice.payable {
+        };
+        if amount.amount() > invoice.payable {
             return Err(PortalError::invalid(
                 "amount",
                 format!(
@@ -195,7 +203,7 @@ pub fn allocate_selection(
                 ),
             ));
         }
-        if amount < invoice.payable && !partial_allowed {
+        if amount.amount() < invoice.payable && !partial_allowed {
             return Err(PortalError::invalid(
                 "amount",
                 format!(
@@ -251,30 +259,30 @@ mod tests {
             let amount = usd.from_minor(amount);
             let plan = allocate_oldest_first(amount, &invoices, usd, whole_invoices);
             // Nothing lost, nothing invented.
-            prop_assert_eq!(plan.allocated() + plan.unallocated, amount);
-            prop_assert!(plan.unallocated >= Decimal::ZERO);
+            prop_assert_eq!(plan.allocated().checked_add(plan.unallocated), Ok(Money::new(amount, usd)));
+            prop_assert!(!plan.unallocated.is_negative());
             for allocation in &plan.allocations {
                 let invoice = invoices.iter().find(|i| i.id == allocation.invoice).unwrap();
-                prop_assert!(allocation.amount > Decimal::ZERO);
-                prop_assert!(allocation.amount <= invoice.payable);
+                prop_assert!(allocation.amount.is_positive());
+                prop_assert!(allocation.amount.amount() <= invoice.payable);
             }
             // Money is left over only when every invoice is paid in full
             // (or, with whole invoices only, when the next one did not fit).
             let owed: Decimal = invoices.iter().map(|i| i.payable).sum();
-            if plan.unallocated > Decimal::ZERO && !whole_invoices {
-                prop_assert_eq!(plan.allocated(), owed);
+            if plan.unallocated.is_positive() && !whole_invoices {
+                prop_assert_eq!(plan.allocated().amount(), owed);
             }
             if whole_invoices {
                 for allocation in &plan.allocations {
                     let invoice = invoices.iter().find(|i| i.id == allocation.invoice).unwrap();
-                    prop_assert_eq!(allocation.amount, invoice.payable);
+                    prop_assert_eq!(allocation.amount.amount(), invoice.payable);
                 }
             }
             // Oldest first: every invoice before the last one allocated is paid in full.
             if let Some((_, earlier)) = plan.allocations.split_last() {
                 for allocation in earlier {
                     let invoice = invoices.iter().find(|i| i.id == allocation.invoice).unwrap();
-                    prop_assert_eq!(allocation.amount, invoice.payable);
+                    prop_assert_eq!(allocation.amount.amount(), invoice.payable);
                 }
             }
         }
@@ -301,10 +309,10 @@ mod tests {
                     prop_assert_eq!(allocations.len(), chosen.len());
                     for allocation in &allocations {
                         let invoice = invoices.iter().find(|i| i.id == allocation.invoice).unwrap();
-                        prop_assert!(allocation.amount > Decimal::ZERO);
-                        prop_assert!(allocation.amount <= invoice.payable);
+                        prop_assert!(allocation.amount.is_positive());
+                        prop_assert!(allocation.amount.amount() <= invoice.payable);
                         if !partial {
-                            prop_assert_eq!(allocation.amount, invoice.payable);
+                            prop_assert_eq!(allocation.amount.amount(), invoice.payable);
                         }
                     }
                 }
@@ -391,6 +399,6 @@ mod tests {
         ));
         let partial =
             allocate_selection(&[(open.id, Some(usd.from_minor(5_000)))], &both, usd, true);
-        assert_eq!(partial.unwrap()[0].amount, usd.from_minor(5_000));
+        assert_eq!(partial.unwrap()[0].amount, Money::from_minor(5_000, usd));
     }
 }

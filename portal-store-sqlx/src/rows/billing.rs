@@ -14,7 +14,8 @@ use portal_core::billing::{
 };
 use portal_core::ports::StoreError;
 use portal_core::shared::{
-    AccountId, AutopayId, ContactId, Currency, ExternalId, InvoiceId, PaymentId, PaymentMethodId,
+    AccountId, AutopayId, ContactId, Currency, ExternalId, InvoiceId, Money, PaymentId,
+    PaymentMethodId,
 };
 use rust_decimal::Decimal;
 use sqlx::FromRow;
@@ -190,9 +191,8 @@ impl TryFrom<PaymentRow> for Payment {
             kind: parsed("payment kind", &row.kind, PaymentKind::parse)?,
             source: parsed("payment source", &row.source, PaymentSource::parse)?,
             status: parsed("payment status", &row.status, PaymentStatus::parse)?,
-            amount: currency.from_minor(row.amount_minor),
-            currency,
-            applied: currency.from_minor(row.applied_minor),
+            amount: Money::from_minor(row.amount_minor, currency),
+            applied: Money::from_minor(row.applied_minor, currency),
             method_label: row.method_label,
             gateway_reference: row.gateway_reference,
             failure_message: row.failure_message,
@@ -248,7 +248,7 @@ pub(crate) fn payment_details(
                 .map(|allocation| Allocation {
                     invoice: InvoiceId::from_uuid(allocation.invoice_id),
                     invoice_number: allocation.invoice_number.clone(),
-                    amount: payment.currency.from_minor(allocation.amount_minor),
+                    amount: Money::from_minor(allocation.amount_minor, payment.amount.currency()),
                 })
                 .collect();
             Ok(PaymentDetail {

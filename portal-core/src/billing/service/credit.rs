@@ -5,7 +5,7 @@ use rust_decimal::Decimal;
 use crate::access::{Actor, Permission};
 use crate::billing::{AccountSummary, allocate_selection};
 use crate::error::PortalError;
-use crate::outbox::{DomainEvent, OutboxMessage};
+use crate::outbox::{DomainEvent, MessageAllocation, OutboxMessage};
 use crate::portal::acting_contact;
 use crate::shared::InvoiceId;
 
@@ -44,7 +44,7 @@ impl BillingService<'_> {
             let amount = match amount {
                 // Checked before any arithmetic: a client's huge number
                 // must be a 422, not an overflow.
-                Some(amount) => positive_amount("amount", *amount, currency)?,
+                Some(amount) => positive_amount("amount", *amount, currency)?.amount(),
                 None => match payable.iter().find(|invoice| invoice.id == *id) {
                     Some(_) if left <= Decimal::ZERO => continue,
                     Some(invoice) => invoice.payable.min(left),
@@ -63,7 +63,7 @@ impl BillingService<'_> {
         if summary.credit <= Decimal::ZERO {
             return Err(no_credit());
         }
-        let total: Decimal = allocations.iter().map(|a| a.amount).sum();
+        let total: Decimal = allocations.iter().map(|a| a.amount.amount()).sum();
         if total > summary.credit {
             return Err(PortalError::invalid(
                 "amount",
@@ -76,7 +76,7 @@ impl BillingService<'_> {
         let event = OutboxMessage::Event(DomainEvent::CreditApplied {
             account: scope.account(),
             contact,
-            allocations: allocations.clone(),
+            allocations: allocations.iter().map(MessageAllocation::from).collect(),
         });
         self.stores()
             .payments

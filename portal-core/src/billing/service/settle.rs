@@ -11,8 +11,8 @@ use crate::billing::{
 };
 use crate::error::PortalError;
 use crate::identity::Contact;
-use crate::outbox::{DomainEvent, Email, EmailKind, OutboxMessage, Receipt};
-use crate::shared::{PaymentId, TenantId};
+use crate::outbox::{DomainEvent, Email, EmailKind, MessageAllocation, OutboxMessage, Receipt};
+use crate::shared::{Money, PaymentId, TenantId};
 use crate::tenancy::{Feature, Tenant};
 
 use super::*;
@@ -80,9 +80,13 @@ impl BillingService<'_> {
         let mut messages = vec![OutboxMessage::Event(DomainEvent::PaymentSucceeded {
             account: payment.account,
             payment: payment.id,
-            amount: payment.amount,
-            currency: payment.currency,
-            allocations: pending.allocations.clone(),
+            amount: payment.amount.amount(),
+            currency: payment.amount.currency(),
+            allocations: pending
+                .allocations
+                .iter()
+                .map(MessageAllocation::from)
+                .collect(),
             reference: reference.clone(),
         })];
         let payer = match payer {
@@ -91,7 +95,12 @@ impl BillingService<'_> {
         };
         if let Some((contact, account)) = payer {
             if let Some(to) = contact.email.clone() {
-                let allocated: Decimal = pending.allocations.iter().map(|a| a.amount).sum();
+                let credit = Money::checked_sum(
+                    pending.allocations.iter().map(|a| a.amount),
+                    payment.amount.currency(),
+                )
+                .and_then(|allocated| payment.amount.checked_sub(allocated))
+                .map_err(|error| PortalError::Internal(error.to_string()))?;
                 messages.push(OutboxMessage::Mail(Email {
                     to,
                     to_name: contact.name.clone(),
@@ -101,7 +110,6 @@ impl BillingService<'_> {
                         payment: payment.id,
                         account,
                         amount: payment.amount,
-                        currency: payment.currency,
                         method_label: payment
                             .method_label
                             .clone()
@@ -109,7 +117,7 @@ impl BillingService<'_> {
                         reference: reference.clone(),
                         paid_at: now,
                         allocations: pending.allocations.clone(),
-                        credit: payment.amount - allocated,
+                        credit,
                         link: receipt_link(tenant, payment.id),
                     }),
                 }));
@@ -244,7 +252,7 @@ impl BillingService<'_> {
             .map(|invoice| Allocation {
                 invoice: invoice.id,
                 invoice_number: invoice.number.clone(),
-                amount: invoice.payable(),
+                amount: Money::new(invoice.payable(), invoice.currency),
             })
             .collect();
         if allocations.is_empty() {
@@ -253,14 +261,16 @@ impl BillingService<'_> {
         let choice = MethodChoice::Saved { id: method.id };
         let asked: Vec<_> = allocations
             .iter()
-            .map(|a| (a.invoice, Some(a.amount)))
+            .map(|a| (a.invoice, Some(a.amount.amount())))
             .collect();
+        let currency = tenant.settings.currency();
+        let amount = Money::checked_sum(allocations.iter().map(|a| a.amount), currency)
+            .map_err(|error| PortalError::Internal(error.to_string()))?;
         let intent = PaymentIntent {
             id: PaymentId::new(),
             idempotency_key: IdempotencyKey::parse(&format!("autopay-{}-{today}", consent.id))?,
             fingerprint: PaymentIntent::fingerprint_of(&asked, None, &choice),
-            amount: allocations.iter().map(|a| a.amount).sum(),
-            currency: tenant.settings.currency(),
+            amount,
             allocations,
             method: Some(method.id),
             method_label: Some(format!("Autopay, {}", method.label())),

@@ -258,9 +258,8 @@ fn detail(
             kind: PaymentKind::Payment,
             source: PaymentSource::Portal,
             status,
-            amount,
-            currency: Currency::USD,
-            applied: usd(0),
+            amount: Money::new(amount, Currency::USD),
+            applied: Money::zero(Currency::USD),
             method_label: Some("Card".into()),
             gateway_reference: None,
             failure_message: None,
@@ -319,8 +318,8 @@ async fn a_successful_payment_charges_once_under_the_payment_id_and_writes_recei
     assert_eq!(paid.payment.status, PaymentStatus::Succeeded);
     let intent = intent.lock().unwrap().clone().unwrap();
     let request = charged.lock().unwrap().clone().unwrap();
-    assert_eq!(request.amount, usd(12_550));
-    assert_eq!(intent.amount, usd(12_550));
+    assert_eq!(request.amount, Money::from_minor(12_550, Currency::USD));
+    assert_eq!(intent.amount, Money::from_minor(12_550, Currency::USD));
     assert_eq!(request.idempotency_key, intent.id.to_string());
     assert_eq!(intent.allocations.len(), 2);
     let written = written.lock().unwrap();

@@ -12,13 +12,19 @@ use portal_core::billing::{
     AccountSummary, Allocation, AllocationPlan, AppliedPayment, AutopayConsent, Invoice,
     InvoiceDetail, InvoiceLine, PaymentDetail, PaymentMethod, Statement, StatementLine,
 };
-use portal_core::shared::{Currency, Page};
+use portal_core::shared::{Currency, Money, Page};
 use portal_core::{AutopayStatus, InvoiceList, PaymentPreview};
 
 /// `amount` as the API writes money: rounded by the core's one rule, with
 /// the currency's minor-unit decimals (`"120.50"`, `"1200"` for JPY).
 pub fn money(amount: Decimal, currency: Currency) -> String {
-    currency.round(amount).to_string()
+    money_amount(Money::new(amount, currency))
+}
+
+/// [`Money`] as the API writes it: its amount, already rounded by the
+/// core's one rule, without the currency (a field of its own).
+pub fn money_amount(amount: Money) -> String {
+    amount.amount().to_string()
 }
 
 /// The active account's money at a glance.
@@ -281,17 +287,17 @@ pub struct AllocationView {
 }
 
 impl AllocationView {
-    fn of(allocation: &Allocation, c: Currency) -> Self {
+    fn of(allocation: &Allocation) -> Self {
         Self {
             invoice_id: allocation.invoice.to_string(),
             invoice_number: allocation.invoice_number.clone(),
-            amount: money(allocation.amount, c),
+            amount: money_amount(allocation.amount),
         }
     }
 }
 
-fn allocations(list: &[Allocation], c: Currency) -> Vec<AllocationView> {
-    list.iter().map(|a| AllocationView::of(a, c)).collect()
+fn allocations(list: &[Allocation]) -> Vec<AllocationView> {
+    list.iter().map(AllocationView::of).collect()
 }
 
 /// A payment or credit, with the invoices it pays.
@@ -338,22 +344,22 @@ pub struct PaymentView {
 impl From<&PaymentDetail> for PaymentView {
     fn from(detail: &PaymentDetail) -> Self {
         let p = &detail.payment;
-        let c = p.currency;
+        let c = p.amount.currency();
         Self {
             id: p.id.to_string(),
             kind: p.kind.as_str().to_owned(),
             source: p.source.as_str().to_owned(),
             status: p.status.as_str().to_owned(),
             currency: c.to_string(),
-            amount: money(p.amount, c),
-            applied: money(p.applied, c),
-            unapplied: money(p.unapplied(), c),
+            amount: money_amount(p.amount),
+            applied: money_amount(p.applied),
+            unapplied: money_amount(p.unapplied()),
             method_label: p.method_label.clone(),
             reference: p.gateway_reference.clone(),
             failure_message: p.failure_message.clone(),
             memo: p.memo.clone(),
             received_at: p.received_at,
-            allocations: allocations(&detail.allocations, c),
+            allocations: allocations(&detail.allocations),
         }
     }
 }
@@ -401,16 +407,16 @@ pub struct PreviewView {
 
 impl From<&PaymentPreview> for PreviewView {
     fn from(preview: &PaymentPreview) -> Self {
-        let c = preview.currency;
+        let c = preview.amount.currency();
         let AllocationPlan {
             allocations: plan,
             unallocated,
         } = &preview.plan;
         Self {
             currency: c.to_string(),
-            amount: money(preview.amount, c),
-            allocations: allocations(plan, c),
-            unallocated: money(*unallocated, c),
+            amount: money_amount(preview.amount),
+            allocations: allocations(plan),
+            unallocated: money_amount(*unallocated),
         }
     }
 }

@@ -625,7 +625,6 @@ pub async fn invoice_pdf(visit: Visit, Path(id): Path<String>) -> Result<Respons
 /// Allocations as the pages list them: invoice id, number and amount.
 pub(super) fn allocation_rows(
     allocations: &[portal_core::billing::Allocation],
-    currency: Currency,
 ) -> Vec<(String, String, String)> {
     allocations
         .iter()
@@ -633,7 +632,7 @@ pub(super) fn allocation_rows(
             (
                 a.invoice.to_string(),
                 a.invoice_number.clone(),
-                currency.format(a.amount),
+                a.amount.format(),
             )
         })
         .collect()
@@ -660,19 +659,18 @@ pub struct PaymentRow {
 impl PaymentRow {
     fn of(detail: &PaymentDetail, zone: chrono_tz::Tz) -> Self {
         let payment = &detail.payment;
-        let money = |amount| payment.currency.format(amount);
         let unapplied = payment.unapplied();
         Self {
             id: payment.id.to_string(),
             kind: kind_label(payment.kind),
             date: day_of(payment.received_at, zone),
-            amount: money(payment.amount),
+            amount: payment.amount.format(),
             method: payment.method_label.clone().unwrap_or_default(),
             reference: payment.gateway_reference.clone().unwrap_or_default(),
             status: payment.status,
             failure: payment.failure_message.clone(),
-            invoices: allocation_rows(&detail.allocations, payment.currency),
-            unapplied: (unapplied > Decimal::ZERO).then(|| money(unapplied)),
+            invoices: allocation_rows(&detail.allocations),
+            unapplied: unapplied.is_positive().then(|| unapplied.format()),
             credit: payment.kind == PaymentKind::Credit,
         }
     }

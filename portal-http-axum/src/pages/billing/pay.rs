@@ -428,13 +428,15 @@ async fn review(visit: &Visit, fields: &Fields) -> Result<Response, PageError> {
         Ok(review) => review,
         Err(error) => return pay_page(visit, Some(Refusal::of(error)?), Prefill::of(fields)).await,
     };
-    let money = |amount| review.currency.format(amount);
     let page = ReviewPage {
         layout: visit.layout("Review your payment", "billing/pay"),
         section: "pay",
-        rows: super::allocation_rows(&review.allocations, review.currency),
-        credit: (review.prepayment > Decimal::ZERO).then(|| money(review.prepayment)),
-        total: money(review.amount),
+        rows: super::allocation_rows(&review.allocations),
+        credit: review
+            .prepayment
+            .is_positive()
+            .then(|| review.prepayment.format()),
+        total: review.amount.format(),
         card: review.saved_method,
         carried: fields
             .0
@@ -524,9 +526,8 @@ pub async fn balance(
     };
     match preview {
         Ok(preview) => {
-            let money = |amount| preview.currency.format(amount);
-            page.total = money(preview.amount);
-            page.amount = preview.amount.to_string();
+            page.total = preview.amount.format();
+            page.amount = preview.amount.amount().to_string();
             page.plan = preview
                 .plan
                 .allocations
@@ -534,14 +535,14 @@ pub async fn balance(
                 .map(|a| PlanRow {
                     id: a.invoice.to_string(),
                     number: a.invoice_number.clone(),
-                    amount: money(a.amount),
-                    value: a.amount.to_string(),
+                    amount: a.amount.format(),
+                    value: a.amount.amount().to_string(),
                 })
                 .collect();
-            page.credit = (preview.plan.unallocated > Decimal::ZERO).then(|| {
+            page.credit = preview.plan.unallocated.is_positive().then(|| {
                 (
-                    money(preview.plan.unallocated),
-                    preview.plan.unallocated.to_string(),
+                    preview.plan.unallocated.format(),
+                    preview.plan.unallocated.amount().to_string(),
                 )
             });
             page.choice = Some(MethodChoiceView::of(&options, None, false));

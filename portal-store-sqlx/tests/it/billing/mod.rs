@@ -19,7 +19,7 @@ use portal_core::billing::{
 use portal_core::identity::Contact;
 use portal_core::ports::{Store, StoreError};
 use portal_core::shared::{
-    Currency, ExternalId, InvoiceId, PageRequest, PaymentId, PaymentMethodId,
+    Currency, ExternalId, InvoiceId, Money, PageRequest, PaymentId, PaymentMethodId,
 };
 use portal_core::tenancy::Tenant;
 use rust_decimal::Decimal;
@@ -29,6 +29,11 @@ use crate::harness::{account, contact, date, now, tenant};
 /// An amount in cents as dollars.
 pub fn usd(cents: i64) -> Decimal {
     Currency::USD.from_minor(cents)
+}
+
+/// `cents` US cents as [`Money`].
+pub fn money(cents: i64) -> Money {
+    Money::from_minor(cents, Currency::USD)
 }
 
 /// The suite's today (the day of [`now`]).
@@ -153,14 +158,13 @@ pub fn external(
         external_id: ExternalId::parse(external).unwrap(),
         account: account.id,
         kind,
-        amount: usd(cents),
-        currency: Currency::USD,
+        amount: money(cents),
         received_at,
         method_label: Some(format!("Check {external}")),
         memo: None,
         applied_to: applied
             .iter()
-            .map(|(invoice, cents)| (invoice.id, usd(*cents)))
+            .map(|(invoice, cents)| (invoice.id, money(*cents)))
             .collect(),
     }
 }
@@ -201,14 +205,13 @@ pub fn intent(
         id: PaymentId::new(),
         idempotency_key: portal_core::billing::IdempotencyKey::parse(key).unwrap(),
         fingerprint: PaymentIntent::fingerprint_of(&asked, Some(usd(cents - allocated)), &method),
-        amount: usd(cents),
-        currency: Currency::USD,
+        amount: money(cents),
         allocations: shares
             .iter()
             .map(|(invoice, cents)| Allocation {
                 invoice: invoice.id,
                 invoice_number: invoice.number.clone(),
-                amount: usd(*cents),
+                amount: money(*cents),
             })
             .collect(),
         method: None::<PaymentMethodId>,
@@ -224,7 +227,7 @@ pub fn share(invoice: &Invoice, cents: i64) -> Allocation {
     Allocation {
         invoice: invoice.id,
         invoice_number: invoice.number.clone(),
-        amount: usd(cents),
+        amount: money(cents),
     }
 }
 
@@ -290,8 +293,12 @@ pub async fn check_books(store: &dyn Store, scope: &AccountScope) {
         }
     }
     for detail in &payments {
-        let allocated: Decimal = detail.allocations.iter().map(|a| a.amount).sum();
-        assert!(allocated <= detail.payment.amount, "{detail:?}");
+        let allocated =
+            Money::checked_sum(detail.allocations.iter().map(|a| a.amount), Currency::USD).unwrap();
+        assert!(
+            allocated.amount() <= detail.payment.amount.amount(),
+            "{detail:?}"
+        );
         if detail.payment.status == PaymentStatus::Succeeded {
             assert_eq!(allocated, detail.payment.applied, "{detail:?}");
         }
@@ -304,7 +311,7 @@ pub async fn check_books(store: &dyn Store, scope: &AccountScope) {
     let received: Decimal = payments
         .iter()
         .filter(|d| d.payment.status == PaymentStatus::Succeeded)
-        .map(|d| d.payment.amount)
+        .map(|d| d.payment.amount.amount())
         .sum();
     let summary = store
         .account_summary(scope, Currency::USD, today())
@@ -316,7 +323,10 @@ pub async fn check_books(store: &dyn Store, scope: &AccountScope) {
         "ledger vs summary"
     );
     let owed: Decimal = invoices.iter().map(Invoice::balance).sum();
-    let credit: Decimal = payments.iter().map(|d| d.payment.unapplied()).sum();
+    let credit: Decimal = payments
+        .iter()
+        .map(|d| d.payment.unapplied().amount())
+        .sum();
     assert_eq!(summary.credit, credit);
     assert_eq!(summary.current_balance, owed - credit);
 
