@@ -459,7 +459,7 @@ async fn seed_billing(
         ));
     }
     if let Some(partly) = invoices.get("INV-2026-0177") {
-        let half = usd.round(partly.total / Decimal::TWO);
+        let half = Money::new(partly.total.amount() / Decimal::TWO, usd);
         payments.push((
             "pay-phone-0177",
             PaymentKind::Payment,
@@ -473,7 +473,7 @@ async fn seed_billing(
     payments.push((
         "credit-goodwill-1",
         PaymentKind::Credit,
-        usd.from_minor(2_500),
+        Money::from_minor(2_500, usd),
         "Goodwill credit",
         Vec::new(),
         20,
@@ -485,14 +485,11 @@ async fn seed_billing(
                 external_id: ExternalId::parse(external_id)?,
                 account: ada.id,
                 kind,
-                amount: Money::new(amount, usd),
+                amount,
                 received_at: now - Duration::days(days_ago),
                 method_label: Some(label.into()),
                 memo: None,
-                applied_to: applied_to
-                    .into_iter()
-                    .map(|(invoice, share)| (invoice, Money::new(share, usd)))
-                    .collect(),
+                applied_to,
             },
         )
         .await

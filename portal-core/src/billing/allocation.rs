@@ -36,7 +36,7 @@ pub struct PayableInvoice {
     /// Due date (first key of "oldest").
     pub due_on: NaiveDate,
     /// What may be paid on it now.
-    pub payable: Decimal,
+    pub payable: Money,
 }
 
 impl From<&Invoice> for PayableInvoice {
@@ -82,11 +82,12 @@ impl AllocationPlan {
 ///
 /// ```
 /// use portal_core::billing::{PayableInvoice, allocate_oldest_first};
-/// use portal_core::shared::{Currency, InvoiceId};
+/// use portal_core::shared::{Currency, InvoiceId, Money};
 /// use rust_decimal::Decimal;
 /// let day = |d| chrono::NaiveDate::from_ymd_opt(2026, 1, d).unwrap();
 /// let invoice = |n: &str, due, payable| PayableInvoice {
-///     id: InvoiceId::new(), number: n.into(), issued_on: day(1), due_on: day(due), payable,
+///     id: InvoiceId::new(), number: n.into(), issued_on: day(1), due_on: day(due),
+///     payable: Money::new(payable, Currency::USD),
 /// };
 /// let plan = allocate_oldest_first(
 ///     Decimal::new(150, 0),
@@ -105,7 +106,11 @@ pub fn allocate_oldest_first(
     currency: Currency,
     whole_invoices: bool,
 ) -> AllocationPlan {
-    let mut ordered: Vec<&PayableInvoice> = invoices.iter().collect();
+    // An invoice in another currency takes nothing of this amount.
+    let mut ordered: Vec<&PayableInvoice> = invoices
+        .iter()
+        .filter(|invoice| invoice.payable.currency() == currency)
+        .collect();
     ordered.sort_by(|a, b| {
         (a.due_on, a.issued_on, &a.number, a.id).cmp(&(b.due_on, b.issued_on, &b.number, b.id))
     });
@@ -115,10 +120,11 @@ pub fn allocate_oldest_first(
         if left <= Decimal::ZERO {
             break;
         }
-        if whole_invoices && invoice.payable > left {
+        let payable = invoice.payable.amount();
+        if whole_invoices && payable > left {
             break;
         }
-        let share = left.min(invoice.payable);
+        let share = left.min(payable);
         if share > Decimal::ZERO {
             allocations.push(Allocation {
                 invoice: invoice.id,
@@ -169,6 +175,8 @@ pub fn allocate_selection(
             Some(by_id) => by_id.get(id).copied(),
             None => payable.iter().find(|invoice| invoice.id == *id),
         }
+        // An invoice in another currency cannot be paid in this one.
+        .filter(|invoice| invoice.payable.currency() == currency)
         .ok_or(PortalError::NotFound)?;
         if !seen.insert(*id) {
             return Err(PortalError::invalid(
@@ -176,13 +184,13 @@ pub fn allocate_selection(
                 format!("lists invoice {} twice", invoice.number),
             ));
         }
-        if invoice.payable <= Decimal::ZERO {
+        if !invoice.payable.is_positive() {
             return Err(PortalError::Conflict(format!(
                 "Invoice {} has nothing left to pay.",
                 invoice.number
             )));
         }
-        let amount = amount.unwrap_or(invoice.payable);
+        let amount = amount.unwrap_or(invoice.payable.amount());
         let Ok(amount) = Money::exact(amount, currency, AtLeast::MoreThanZero) else {
             return Err(PortalError::invalid(
                 "amount",
@@ -193,23 +201,23 @@ pub fn allocate_selection(
                 ),
             ));
         };
-        if amount.amount() > invoice.payable {
+        if amount.amount() > invoice.payable.amount() {
             return Err(PortalError::invalid(
                 "amount",
                 format!(
                     "for invoice {} is more than its balance of {}",
                     invoice.number,
-                    currency.format(invoice.payable)
+                    invoice.payable.format()
                 ),
             ));
         }
-        if amount.amount() < invoice.payable && !partial_allowed {
+        if amount.amount() < invoice.payable.amount() && !partial_allowed {
             return Err(PortalError::invalid(
                 "amount",
                 format!(
                     "for invoice {} must be its full balance of {}",
                     invoice.number,
-                    currency.format(invoice.payable)
+                    invoice.payable.format()
                 ),
             ));
         }
@@ -242,7 +250,7 @@ mod tests {
                     number: format!("INV-{n:03}"),
                     issued_on: NaiveDate::from_ymd_opt(2026, 1, issued).unwrap(),
                     due_on: NaiveDate::from_ymd_opt(2026, 2, due).unwrap(),
-                    payable: Currency::USD.from_minor(payable),
+                    payable: Money::from_minor(payable, Currency::USD),
                 })
                 .collect()
         })
@@ -264,25 +272,25 @@ mod tests {
             for allocation in &plan.allocations {
                 let invoice = invoices.iter().find(|i| i.id == allocation.invoice).unwrap();
                 prop_assert!(allocation.amount.is_positive());
-                prop_assert!(allocation.amount.amount() <= invoice.payable);
+                prop_assert!(allocation.amount.amount() <= invoice.payable.amount());
             }
             // Money is left over only when every invoice is paid in full
             // (or, with whole invoices only, when the next one did not fit).
-            let owed: Decimal = invoices.iter().map(|i| i.payable).sum();
+            let owed: Decimal = invoices.iter().map(|i| i.payable.amount()).sum();
             if plan.unallocated.is_positive() && !whole_invoices {
                 prop_assert_eq!(plan.allocated().amount(), owed);
             }
             if whole_invoices {
                 for allocation in &plan.allocations {
                     let invoice = invoices.iter().find(|i| i.id == allocation.invoice).unwrap();
-                    prop_assert_eq!(allocation.amount.amount(), invoice.payable);
+                    prop_assert_eq!(allocation.amount, invoice.payable);
                 }
             }
             // Oldest first: every invoice before the last one allocated is paid in full.
             if let Some((_, earlier)) = plan.allocations.split_last() {
                 for allocation in earlier {
                     let invoice = invoices.iter().find(|i| i.id == allocation.invoice).unwrap();
-                    prop_assert_eq!(allocation.amount.amount(), invoice.payable);
+                    prop_assert_eq!(allocation.amount, invoice.payable);
                 }
             }
         }
@@ -301,7 +309,7 @@ mod tests {
                 if invoices.is_empty() { break; }
                 let invoice = &invoices[index.index(invoices.len())];
                 if chosen.iter().any(|(id, _)| *id == invoice.id) { continue; }
-                let amount = usd.round(invoice.payable * Decimal::new(percent, 2));
+                let amount = usd.round(invoice.payable.amount() * Decimal::new(percent, 2));
                 chosen.push((invoice.id, if partial { Some(amount) } else { None }));
             }
             match allocate_selection(&chosen, &invoices, usd, partial) {
@@ -310,9 +318,9 @@ mod tests {
                     for allocation in &allocations {
                         let invoice = invoices.iter().find(|i| i.id == allocation.invoice).unwrap();
                         prop_assert!(allocation.amount.is_positive());
-                        prop_assert!(allocation.amount.amount() <= invoice.payable);
+                        prop_assert!(allocation.amount.amount() <= invoice.payable.amount());
                         if !partial {
-                            prop_assert_eq!(allocation.amount.amount(), invoice.payable);
+                            prop_assert_eq!(allocation.amount, invoice.payable);
                         }
                     }
                 }
@@ -358,7 +366,7 @@ mod tests {
             number: "INV-1".into(),
             issued_on: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
             due_on: NaiveDate::from_ymd_opt(2026, 1, 31).unwrap(),
-            payable: Currency::USD.from_minor(payable),
+            payable: Money::from_minor(payable, Currency::USD),
         }
     }
 

@@ -483,25 +483,31 @@ pub struct AutopayConsent {
     pub withdrawn_by: Option<ContactId>,
 }
 
-/// An account's money at a glance.
+/// An account's money at a glance, every amount in the tenant's
+/// currency.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct AccountSummary {
-    /// The currency.
-    pub currency: Currency,
     /// What the unpaid invoices still owe, less account credit; negative
     /// when the account is in credit.
-    pub current_balance: Decimal,
+    pub current_balance: Money,
     /// What unpaid invoices past their due date still owe.
-    pub past_due: Decimal,
+    pub past_due: Money,
     /// Unapplied payments and credits.
-    pub credit: Decimal,
+    pub credit: Money,
     /// What payments the gateway has not answered yet hold on the unpaid
     /// invoices: part of the balance, but not to be paid again.
-    pub processing: Decimal,
+    pub processing: Money,
     /// How many invoices are unpaid.
     pub unpaid_invoices: u64,
     /// The last successful payment: amount and when.
-    pub last_payment: Option<(Decimal, DateTime<Utc>)>,
+    pub last_payment: Option<(Money, DateTime<Utc>)>,
+}
+
+impl AccountSummary {
+    /// The currency of its amounts.
+    pub fn currency(&self) -> Currency {
+        self.current_balance.currency()
+    }
 }
 
 /// Turns a store's "not the same" into the customer's sentence.

@@ -80,12 +80,11 @@ impl TryFrom<InvoiceRow> for Invoice {
             number: row.number,
             issued_on: row.issued_on,
             due_on: row.due_on,
-            currency,
-            subtotal: currency.from_minor(row.subtotal_minor),
-            tax: currency.from_minor(row.tax_minor),
-            total: currency.from_minor(row.total_minor),
-            amount_paid: currency.from_minor(row.paid_minor),
-            amount_pending: currency.from_minor(row.pending_minor),
+            subtotal: Money::from_minor(row.subtotal_minor, currency),
+            tax: Money::from_minor(row.tax_minor, currency),
+            total: Money::from_minor(row.total_minor, currency),
+            amount_paid: Money::from_minor(row.paid_minor, currency),
+            amount_pending: Money::from_minor(row.pending_minor, currency),
             status: parsed("invoice status", &row.status, InvoiceStatus::parse)?,
             has_host_pdf: row.has_host_pdf,
             memo: row.memo,
@@ -146,7 +145,7 @@ impl TryFrom<AppliedRow> for AppliedPayment {
             payment: PaymentId::from_uuid(row.payment_id),
             kind: parsed("payment kind", &row.kind, PaymentKind::parse)?,
             applied_at: row.applied_at.0,
-            amount: currency(&row.currency)?.from_minor(row.amount_minor),
+            amount: Money::from_minor(row.amount_minor, currency(&row.currency)?),
             method_label: row.method_label,
         })
     }
@@ -283,19 +282,21 @@ pub(crate) struct SummaryRow {
 impl SummaryRow {
     /// The summary in `currency`; `None` when the sums were not selected.
     pub(crate) fn into_summary(self, currency: Currency) -> Option<AccountSummary> {
-        let owed = currency.from_minor(self.owed_minor?);
-        let credit = currency.from_minor(self.credit_minor?);
+        let owed = self.owed_minor?;
+        let credit = self.credit_minor?;
         Some(AccountSummary {
-            currency,
-            current_balance: owed - credit,
-            past_due: currency.from_minor(self.past_due_minor?),
-            credit,
-            processing: currency.from_minor(self.processing_minor?),
+            current_balance: Money::new(
+                currency.from_minor(owed) - currency.from_minor(credit),
+                currency,
+            ),
+            past_due: Money::from_minor(self.past_due_minor?, currency),
+            credit: Money::from_minor(credit, currency),
+            processing: Money::from_minor(self.processing_minor?, currency),
             unpaid_invoices: u64::try_from(self.unpaid_count?).unwrap_or(0),
             last_payment: self
                 .last_payment_minor
                 .zip(self.last_payment_at)
-                .map(|(amount, at)| (currency.from_minor(amount), at.0)),
+                .map(|(amount, at)| (Money::from_minor(amount, currency), at.0)),
         })
     }
 }

@@ -344,8 +344,8 @@ async fn the_account_summary_comes_with_the_invoices_panel(db: TestDb) {
         .unwrap();
 
     let summary = dashboard.account_summary.unwrap();
-    assert_eq!(summary.current_balance.to_string(), "15.50");
-    assert_eq!(summary.past_due.to_string(), "10.00");
+    assert_eq!(summary.current_balance.amount().to_string(), "15.50");
+    assert_eq!(summary.past_due.amount().to_string(), "10.00");
     assert_eq!(summary.unpaid_invoices, 2);
     assert_eq!(summary.last_payment, None);
     // The same figures as the billing page's own summary.

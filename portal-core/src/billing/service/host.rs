@@ -41,7 +41,7 @@ impl HostApi<'_> {
     ///     memo: None,
     ///     pdf: None,
     /// }).await?;
-    /// assert_eq!(invoice.total, Decimal::new(12990, 2));
+    /// assert_eq!(invoice.total.amount(), Decimal::new(12990, 2));
     /// # Ok(()) }
     /// ```
     pub async fn upsert_invoice(
@@ -120,7 +120,7 @@ impl HostApi<'_> {
                 number: id.to_string(),
                 issued_on: chrono::NaiveDate::MIN,
                 due_on: chrono::NaiveDate::MIN,
-                payable: amount.amount(),
+                payable: *amount,
             })
             .collect();
         let chosen: Vec<_> = payment

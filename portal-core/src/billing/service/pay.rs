@@ -72,7 +72,7 @@ impl BillingService<'_> {
         let currency = tenant.settings.currency();
         let payable = self.payable_invoices(&scope).await?;
         let owed = Money::new(
-            payable.iter().map(|invoice| invoice.payable).sum(),
+            payable.iter().map(|invoice| invoice.payable.amount()).sum(),
             currency,
         );
         let amount = match amount {
@@ -101,7 +101,7 @@ impl BillingService<'_> {
                 .filter(|invoice| !plan.allocations.iter().any(|a| a.invoice == invoice.id))
                 .min_by_key(|invoice| (invoice.due_on, invoice.issued_on, invoice.number.clone()))
                 .map_or(below, |invoice| {
-                    Money::new(below.amount() + invoice.payable, currency)
+                    Money::new(below.amount() + invoice.payable.amount(), currency)
                 });
             return Err(PortalError::invalid(
                 "amount",

@@ -2,7 +2,6 @@
 //! provider's webhook, by the reconcile sweep, and the daily autopay run.
 
 use chrono::NaiveDate;
-use rust_decimal::Decimal;
 
 use crate::access::AccountScope;
 use crate::billing::{
@@ -248,11 +247,11 @@ impl BillingService<'_> {
             .unpaid_invoices(&scope, MAX_PAYABLE_INVOICES)
             .await?
             .iter()
-            .filter(|invoice| invoice.due_on <= today && invoice.payable() > Decimal::ZERO)
+            .filter(|invoice| invoice.due_on <= today && invoice.payable().is_positive())
             .map(|invoice| Allocation {
                 invoice: invoice.id,
                 invoice_number: invoice.number.clone(),
-                amount: Money::new(invoice.payable(), invoice.currency),
+                amount: invoice.payable(),
             })
             .collect();
         if allocations.is_empty() {

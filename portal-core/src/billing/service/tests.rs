@@ -223,6 +223,10 @@ fn usd(cents: i64) -> Decimal {
     Currency::USD.from_minor(cents)
 }
 
+fn money(cents: i64) -> Money {
+    Money::from_minor(cents, Currency::USD)
+}
+
 fn invoice(account: AccountId, cents: i64) -> Invoice {
     Invoice {
         id: InvoiceId::new(),
@@ -231,12 +235,11 @@ fn invoice(account: AccountId, cents: i64) -> Invoice {
         number: format!("INV-{cents}"),
         issued_on: NaiveDate::from_ymd_opt(2026, 10, 1).unwrap(),
         due_on: NaiveDate::from_ymd_opt(2026, 10, 31).unwrap(),
-        currency: Currency::USD,
-        subtotal: usd(cents),
-        tax: usd(0),
-        total: usd(cents),
-        amount_paid: usd(0),
-        amount_pending: usd(0),
+        subtotal: money(cents),
+        tax: money(0),
+        total: money(cents),
+        amount_paid: money(0),
+        amount_pending: money(0),
         status: InvoiceStatus::Open,
         has_host_pdf: false,
         memo: None,
@@ -588,11 +591,10 @@ async fn absurd_credit_amounts_are_refused_before_any_arithmetic() {
         .expect_account_summary()
         .returning(move |_, currency, _| {
             Ok(crate::billing::AccountSummary {
-                currency,
-                current_balance: usd(0),
-                past_due: usd(0),
-                credit: usd(1_000),
-                processing: usd(0),
+                current_balance: Money::zero(currency),
+                past_due: Money::zero(currency),
+                credit: Money::from_minor(1_000, currency),
+                processing: Money::zero(currency),
                 unpaid_invoices: 2,
                 last_payment: None,
             })

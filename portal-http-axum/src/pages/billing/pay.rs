@@ -15,7 +15,6 @@ use askama::Template;
 use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::Response;
-use rust_decimal::Decimal;
 use serde::Deserialize;
 
 use portal_core::PaymentOptions;
@@ -264,7 +263,7 @@ fn pay_rows(options: &PaymentOptions, prefill: &Prefill, checked_by_default: boo
     options
         .unpaid
         .iter()
-        .filter(|invoice| invoice.payable() > Decimal::ZERO)
+        .filter(|invoice| invoice.payable().is_positive())
         .map(|invoice| {
             let id = invoice.id.to_string();
             PayRow {
@@ -274,8 +273,8 @@ fn pay_rows(options: &PaymentOptions, prefill: &Prefill, checked_by_default: boo
                     .map_or(checked_by_default, |only| only.contains(&id)),
                 amount: prefill.amounts.get(&id).cloned().unwrap_or_default(),
                 key: amount_input(&id),
-                payable: invoice.payable().to_string(),
-                payable_text: invoice.currency.format(invoice.payable()),
+                payable: invoice.payable().amount().to_string(),
+                payable_text: invoice.payable().format(),
                 invoice: InvoiceRow::of(invoice, options.today),
             }
         })
@@ -519,8 +518,11 @@ pub async fn balance(
         total: String::new(),
         plan: Vec::new(),
         credit: None,
-        credit_on_account: (options.summary.credit > Decimal::ZERO)
-            .then(|| options.summary.currency.format(options.summary.credit)),
+        credit_on_account: options
+            .summary
+            .credit
+            .is_positive()
+            .then(|| options.summary.credit.format()),
         choice: None,
         idempotency_key: IdempotencyKey::generate().as_str().to_owned(),
     };

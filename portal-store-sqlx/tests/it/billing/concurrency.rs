@@ -8,7 +8,7 @@ use std::sync::Arc;
 use portal_core::billing::{PaymentStart, PaymentStatus, Settlement};
 use portal_core::ports::{Store, StoreError};
 
-use super::{Books, check_books, intent, money, reread, usd};
+use super::{Books, check_books, intent, reread, usd};
 use crate::harness::{TestDb, conformance, now};
 
 conformance!(
@@ -126,7 +126,7 @@ async fn concurrent_starts_with_one_key_make_one_payment(db: TestDb) {
         match attempt.unwrap() {
             Ok(PaymentStart::Started) => started += 1,
             Ok(PaymentStart::InProgress(detail)) => {
-                assert_eq!(detail.payment.amount, money(1_000));
+                assert_eq!(detail.payment.amount, usd(1_000));
                 in_progress += 1;
             }
             other => panic!("unexpected outcome {other:?}"),

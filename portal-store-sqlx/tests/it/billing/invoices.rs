@@ -12,8 +12,8 @@ use portal_core::shared::{Currency, ExternalId, InvoiceId, PageRequest};
 use rust_decimal::Decimal;
 
 use super::{
-    Books, all_payments, check_books, intent, invoice, money, record, reread, store_upsert, today,
-    upsert, usd,
+    Books, all_payments, check_books, intent, invoice, record, reread, store_upsert, today, upsert,
+    usd,
 };
 use crate::harness::{TestDb, conformance, date, now};
 
@@ -244,7 +244,7 @@ async fn voiding_gives_what_was_applied_back_as_credit_and_is_refused_while_a_pa
     assert_eq!(voided.voided_at, Some(now()));
     assert_eq!((voided.amount_paid, voided.balance()), (usd(0), usd(0)));
     let payment = &all_payments(&*db, &scope).await[0];
-    assert_eq!(payment.payment.applied, money(1_000));
+    assert_eq!(payment.payment.applied, usd(1_000));
     assert_eq!(
         payment.allocations.len(),
         1,
@@ -405,8 +405,8 @@ async fn the_invoice_list_filters_sorts_and_pages(db: TestDb) {
     };
     assert_eq!(list(issued).await.0, ["INV-002", "inv-003", "CR-004"]);
     let amounts = InvoiceQuery {
-        min_total: Some(usd(800)),
-        max_total: Some(usd(7_500)),
+        min_total: Some(usd(800).amount()),
+        max_total: Some(usd(7_500).amount()),
         sort: InvoiceSort::TotalDesc,
         ..InvoiceQuery::default()
     };

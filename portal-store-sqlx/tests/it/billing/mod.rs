@@ -27,12 +27,7 @@ use rust_decimal::Decimal;
 use crate::harness::{account, contact, date, now, tenant};
 
 /// An amount in cents as dollars.
-pub fn usd(cents: i64) -> Decimal {
-    Currency::USD.from_minor(cents)
-}
-
-/// `cents` US cents as [`Money`].
-pub fn money(cents: i64) -> Money {
+pub fn usd(cents: i64) -> Money {
     Money::from_minor(cents, Currency::USD)
 }
 
@@ -110,7 +105,7 @@ pub fn upsert(
         lines: vec![InvoiceLine {
             description: format!("Service {number}"),
             quantity: Decimal::ONE,
-            unit_price: usd(cents),
+            unit_price: usd(cents).amount(),
             tax_rate: Decimal::ZERO,
         }],
         memo: None,
@@ -158,13 +153,13 @@ pub fn external(
         external_id: ExternalId::parse(external).unwrap(),
         account: account.id,
         kind,
-        amount: money(cents),
+        amount: usd(cents),
         received_at,
         method_label: Some(format!("Check {external}")),
         memo: None,
         applied_to: applied
             .iter()
-            .map(|(invoice, cents)| (invoice.id, money(*cents)))
+            .map(|(invoice, cents)| (invoice.id, usd(*cents)))
             .collect(),
     }
 }
@@ -198,20 +193,24 @@ pub fn intent(
     };
     let asked: Vec<(InvoiceId, Option<Decimal>)> = shares
         .iter()
-        .map(|(invoice, cents)| (invoice.id, Some(usd(*cents))))
+        .map(|(invoice, cents)| (invoice.id, Some(usd(*cents).amount())))
         .collect();
     let allocated: i64 = shares.iter().map(|(_, cents)| cents).sum();
     PaymentIntent {
         id: PaymentId::new(),
         idempotency_key: portal_core::billing::IdempotencyKey::parse(key).unwrap(),
-        fingerprint: PaymentIntent::fingerprint_of(&asked, Some(usd(cents - allocated)), &method),
-        amount: money(cents),
+        fingerprint: PaymentIntent::fingerprint_of(
+            &asked,
+            Some(usd(cents - allocated).amount()),
+            &method,
+        ),
+        amount: usd(cents),
         allocations: shares
             .iter()
             .map(|(invoice, cents)| Allocation {
                 invoice: invoice.id,
                 invoice_number: invoice.number.clone(),
-                amount: money(*cents),
+                amount: usd(*cents),
             })
             .collect(),
         method: None::<PaymentMethodId>,
@@ -227,7 +226,7 @@ pub fn share(invoice: &Invoice, cents: i64) -> Allocation {
     Allocation {
         invoice: invoice.id,
         invoice_number: invoice.number.clone(),
-        amount: money(cents),
+        amount: usd(cents),
     }
 }
 
@@ -280,13 +279,15 @@ pub async fn check_books(store: &dyn Store, scope: &AccountScope) {
     let payments = all_payments(store, scope).await;
     let zero = usd(0);
     for invoice in &invoices {
-        assert!(invoice.amount_paid >= zero && invoice.amount_pending >= zero);
+        assert!(!invoice.amount_paid.is_negative() && !invoice.amount_pending.is_negative());
         assert!(
-            invoice.amount_paid + invoice.amount_pending <= invoice.total,
+            invoice.amount_paid.amount() + invoice.amount_pending.amount()
+                <= invoice.total.amount(),
             "{invoice:?}"
         );
         if invoice.status != InvoiceStatus::Void {
-            let expected = InvoiceStatus::from_amounts(invoice.total, invoice.amount_paid);
+            let expected =
+                InvoiceStatus::from_amounts(invoice.total.amount(), invoice.amount_paid.amount());
             assert_eq!(invoice.status, expected, "{invoice:?}");
         } else {
             assert_eq!((invoice.amount_paid, invoice.amount_pending), (zero, zero));
@@ -306,7 +307,7 @@ pub async fn check_books(store: &dyn Store, scope: &AccountScope) {
     let charges: Decimal = invoices
         .iter()
         .filter(|i| i.status != InvoiceStatus::Void)
-        .map(|i| i.total)
+        .map(|i| i.total.amount())
         .sum();
     let received: Decimal = payments
         .iter()
@@ -318,17 +319,17 @@ pub async fn check_books(store: &dyn Store, scope: &AccountScope) {
         .await
         .unwrap();
     assert_eq!(
-        summary.current_balance,
+        summary.current_balance.amount(),
         charges - received,
         "ledger vs summary"
     );
-    let owed: Decimal = invoices.iter().map(Invoice::balance).sum();
+    let owed: Decimal = invoices.iter().map(|i| i.balance().amount()).sum();
     let credit: Decimal = payments
         .iter()
         .map(|d| d.payment.unapplied().amount())
         .sum();
-    assert_eq!(summary.credit, credit);
-    assert_eq!(summary.current_balance, owed - credit);
+    assert_eq!(summary.credit.amount(), credit);
+    assert_eq!(summary.current_balance.amount(), owed - credit);
 
     let range = StatementRange::new(date("2025-01-01"), date("2034-12-31")).unwrap();
     let parts = store
@@ -337,9 +338,13 @@ pub async fn check_books(store: &dyn Store, scope: &AccountScope) {
         .unwrap();
     let statement = Statement::build(range, Currency::USD, parts);
     assert_eq!(statement.opening_balance, zero);
-    assert_eq!(statement.closing_balance, charges - received);
+    assert_eq!(statement.closing_balance.amount(), charges - received);
     assert_eq!(
-        statement.aging.total() - statement.unapplied_credit,
+        statement
+            .aging
+            .total()
+            .checked_sub(statement.unapplied_credit)
+            .unwrap(),
         statement.closing_balance,
         "aging less unapplied credit"
     );

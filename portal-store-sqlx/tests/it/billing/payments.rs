@@ -9,8 +9,7 @@ use portal_core::ports::StoreError;
 use portal_core::shared::{Currency, PageRequest, PaymentId};
 
 use super::{
-    Books, all_payments, check_books, external, intent, invoice, money, record, reread, share,
-    today, usd,
+    Books, all_payments, check_books, external, intent, invoice, record, reread, share, today, usd,
 };
 use crate::harness::{TestDb, conformance, mail, now};
 
@@ -50,9 +49,9 @@ async fn an_external_payment_is_recorded_once_per_external_id(db: TestDb) {
     assert_eq!(first.payment.status, PaymentStatus::Succeeded);
     assert_eq!(
         (first.payment.amount, first.payment.applied),
-        (money(4_000), money(3_000))
+        (usd(4_000), usd(3_000))
     );
-    assert_eq!(first.payment.unapplied(), money(1_000));
+    assert_eq!(first.payment.unapplied(), usd(1_000));
     assert_eq!(first.allocations.len(), 1);
     assert_eq!(first.allocations[0].invoice_number, "H-1");
     let again = db
@@ -160,7 +159,7 @@ async fn a_started_payment_holds_its_amounts_and_success_applies_them_once(db: T
         .unwrap()
         .unwrap();
     assert_eq!(pending.payment.status, PaymentStatus::Pending);
-    assert_eq!(pending.payment.applied, money(0));
+    assert_eq!(pending.payment.applied, usd(0));
     assert_eq!(pending.allocations.len(), 2);
     let summary = db
         .account_summary(&scope, Currency::USD, today())
@@ -213,10 +212,10 @@ async fn a_started_payment_holds_its_amounts_and_success_applies_them_once(db: T
         .unwrap();
     assert_eq!(settled.payment.status, PaymentStatus::Succeeded);
     assert_eq!(settled.payment.gateway_reference.as_deref(), Some("ch_1"));
-    assert_eq!(settled.payment.applied, money(7_500));
+    assert_eq!(settled.payment.applied, usd(7_500));
     assert_eq!(
         settled.payment.unapplied(),
-        money(1_500),
+        usd(1_500),
         "the rest is prepaid credit"
     );
     let a_now = reread(&*db, &scope, &a).await;
@@ -285,7 +284,7 @@ async fn a_late_success_for_a_failed_payment_becomes_account_credit_once(db: Tes
         .unwrap();
     assert_eq!(late.payment.status, PaymentStatus::Succeeded);
     assert_eq!(late.payment.gateway_reference.as_deref(), Some("ch_late"));
-    assert_eq!(late.payment.unapplied(), money(10_000), "kept as credit");
+    assert_eq!(late.payment.unapplied(), usd(10_000), "kept as credit");
     assert!(late.allocations.is_empty());
     // The invoice it once held is untouched and still owed.
     assert_eq!(reread(&*db, &scope, &a).await.payable(), usd(10_000));
@@ -505,8 +504,8 @@ async fn credit_is_applied_from_the_oldest_payment_and_never_beyond_what_there_i
         (detail.payment.applied, detail.allocations.len())
     };
     // The oldest (the credit) is used up first.
-    assert_eq!(applied(older.payment.id), (money(500), 1));
-    assert_eq!(applied(newer.payment.id), (money(1_300), 2));
+    assert_eq!(applied(older.payment.id), (usd(500), 1));
+    assert_eq!(applied(newer.payment.id), (usd(1_300), 2));
     assert_eq!(reread(&*db, &scope, &a).await.amount_paid, usd(800));
     assert_eq!(reread(&*db, &scope, &b).await.amount_paid, usd(1_000));
     assert_eq!(db.count("SELECT COUNT(*) FROM outbox").await, 1);
@@ -569,7 +568,7 @@ async fn the_payments_page_is_newest_first_with_allocations_and_the_summary_adds
         .iter()
         .map(|a| (a.invoice_number.as_str(), a.amount))
         .collect();
-    assert_eq!(shares, [("H-1", money(600)), ("H-2", money(100))]);
+    assert_eq!(shares, [("H-1", usd(600)), ("H-2", usd(100))]);
     let rest = db.payments(&scope, PageRequest::new(2, 2)).await.unwrap();
     let rest_ids: Vec<_> = rest.items.iter().map(|d| d.payment.id).collect();
     assert_eq!(rest_ids, [ids[2], ids[0]]);
@@ -669,7 +668,7 @@ async fn a_payment_over_more_invoices_than_one_statement_takes_holds_and_settles
         .await
         .unwrap();
     assert_eq!(settled.payment.status, PaymentStatus::Succeeded);
-    assert_eq!(settled.payment.applied, money(3_750));
+    assert_eq!(settled.payment.applied, usd(3_750));
     let numbers: Vec<_> = settled
         .allocations
         .iter()
