@@ -76,15 +76,20 @@ fn allocation(c: &mut Criterion) {
     c.bench_function("allocate_selection, all 500 invoices in full", |b| {
         b.iter(|| allocate_selection(black_box(&all), black_box(&invoices), USD, false))
     });
-    let owed: Decimal = invoices
-        .iter()
-        .map(|invoice| invoice.payable.amount())
-        .sum();
+    let owed = Money::new(
+        invoices
+            .iter()
+            .map(|invoice| invoice.payable.amount())
+            .sum(),
+        USD,
+    );
     c.bench_function("allocate_oldest_first, 500 invoices, all paid", |b| {
-        b.iter(|| allocate_oldest_first(black_box(owed), black_box(&invoices), USD, false))
+        b.iter(|| allocate_oldest_first(black_box(owed), black_box(&invoices), false))
     });
     c.bench_function("allocate_oldest_first, 500 invoices, 1,000.00", |b| {
-        b.iter(|| allocate_oldest_first(Decimal::new(100_000, 2), black_box(&invoices), USD, false))
+        b.iter(|| {
+            allocate_oldest_first(Money::from_minor(100_000, USD), black_box(&invoices), false)
+        })
     });
 }
 

@@ -90,9 +90,8 @@ impl AllocationPlan {
 ///     payable: Money::new(payable, Currency::USD),
 /// };
 /// let plan = allocate_oldest_first(
-///     Decimal::new(150, 0),
+///     Money::new(Decimal::new(150, 0), Currency::USD),
 ///     &[invoice("B", 20, Decimal::new(100, 0)), invoice("A", 10, Decimal::new(100, 0))],
-///     Currency::USD,
 ///     false,
 /// );
 /// assert_eq!(plan.allocations[0].invoice_number, "A");
@@ -101,11 +100,11 @@ impl AllocationPlan {
 /// assert!(plan.unallocated.is_zero());
 /// ```
 pub fn allocate_oldest_first(
-    amount: Decimal,
+    amount: Money,
     invoices: &[PayableInvoice],
-    currency: Currency,
     whole_invoices: bool,
 ) -> AllocationPlan {
+    let currency = amount.currency();
     // An invoice in another currency takes nothing of this amount.
     let mut ordered: Vec<&PayableInvoice> = invoices
         .iter()
@@ -114,7 +113,7 @@ pub fn allocate_oldest_first(
     ordered.sort_by(|a, b| {
         (a.due_on, a.issued_on, &a.number, a.id).cmp(&(b.due_on, b.issued_on, &b.number, b.id))
     });
-    let mut left = currency.round(amount).max(Decimal::ZERO);
+    let mut left = amount.amount().max(Decimal::ZERO);
     let mut allocations = Vec::new();
     for invoice in ordered {
         if left <= Decimal::ZERO {
@@ -264,10 +263,10 @@ mod tests {
             whole_invoices in any::<bool>(),
         ) {
             let usd = Currency::USD;
-            let amount = usd.from_minor(amount);
-            let plan = allocate_oldest_first(amount, &invoices, usd, whole_invoices);
+            let amount = Money::from_minor(amount, usd);
+            let plan = allocate_oldest_first(amount, &invoices, whole_invoices);
             // Nothing lost, nothing invented.
-            prop_assert_eq!(plan.allocated().checked_add(plan.unallocated), Ok(Money::new(amount, usd)));
+            prop_assert_eq!(plan.allocated().checked_add(plan.unallocated), Ok(amount));
             prop_assert!(!plan.unallocated.is_negative());
             for allocation in &plan.allocations {
                 let invoice = invoices.iter().find(|i| i.id == allocation.invoice).unwrap();

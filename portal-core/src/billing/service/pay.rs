@@ -85,7 +85,7 @@ impl BillingService<'_> {
             }
         };
         let whole_invoices = !tenant.settings.features.is_on(Feature::PartialPayment);
-        let plan = allocate_oldest_first(amount.amount(), &payable, currency, whole_invoices);
+        let plan = allocate_oldest_first(amount, &payable, whole_invoices);
         if plan.unallocated.is_positive() && !tenant.settings.features.is_on(Feature::Prepayment) {
             if amount.amount() > owed.amount() {
                 return Err(PortalError::invalid(
