@@ -13,7 +13,7 @@ use portal_core::billing::{
     Aging, EntryKind, InvoiceLine, InvoiceTotals, LedgerEntry, PayableInvoice, Statement,
     StatementParts, StatementRange, allocate_oldest_first, allocate_selection,
 };
-use portal_core::shared::{Currency, InvoiceId, PaymentId};
+use portal_core::shared::{Currency, InvoiceId, Money, PaymentId};
 
 const USD: Currency = Currency::USD;
 
@@ -49,7 +49,7 @@ fn payable(n: usize) -> Vec<PayableInvoice> {
             number: format!("INV-{k:05}"),
             issued_on: day(k as u64),
             due_on: day(k as u64 + 30),
-            payable: Decimal::new(10_000 + k as i64, 2),
+            payable: Money::new(Decimal::new(10_000 + k as i64, 2), USD),
         })
         .collect()
 }
@@ -76,12 +76,20 @@ fn allocation(c: &mut Criterion) {
     c.bench_function("allocate_selection, all 500 invoices in full", |b| {
         b.iter(|| allocate_selection(black_box(&all), black_box(&invoices), USD, false))
     });
-    let owed: Decimal = invoices.iter().map(|invoice| invoice.payable).sum();
+    let owed = Money::new(
+        invoices
+            .iter()
+            .map(|invoice| invoice.payable.amount())
+            .sum(),
+        USD,
+    );
     c.bench_function("allocate_oldest_first, 500 invoices, all paid", |b| {
-        b.iter(|| allocate_oldest_first(black_box(owed), black_box(&invoices), USD, false))
+        b.iter(|| allocate_oldest_first(black_box(owed), black_box(&invoices), false))
     });
     c.bench_function("allocate_oldest_first, 500 invoices, 1,000.00", |b| {
-        b.iter(|| allocate_oldest_first(Decimal::new(100_000, 2), black_box(&invoices), USD, false))
+        b.iter(|| {
+            allocate_oldest_first(Money::from_minor(100_000, USD), black_box(&invoices), false)
+        })
     });
 }
 
@@ -98,21 +106,21 @@ fn statements(c: &mut Criterion) {
                     EntryKind::Payment
                 },
                 reference: format!("REF-{k:05}"),
-                amount: Decimal::new(12_345 + k as i64, 2),
+                amount: Money::from_minor(12_345 + k as i64, USD),
                 invoice: charge.then(InvoiceId::new),
                 payment: (!charge).then(PaymentId::new),
             }
         })
         .collect();
-    let owed: Vec<(NaiveDate, Decimal)> = (0..500u64)
-        .map(|k| (day(k * 2), Decimal::new(5_000 + k as i64, 2)))
+    let owed: Vec<(NaiveDate, Money)> = (0..500u64)
+        .map(|k| (day(k * 2), Money::from_minor(5_000 + k as i64, USD)))
         .collect();
     let on = day(700);
     let parts = StatementParts {
-        opening_balance: Decimal::new(100_000, 2),
+        opening_balance: Money::from_minor(100_000, USD),
         entries,
         owed_at_end: owed.clone(),
-        unapplied_at_end: Decimal::new(2_500, 2),
+        unapplied_at_end: Money::from_minor(2_500, USD),
     };
     let Ok(range) = StatementRange::new(day(0), on) else {
         return;
@@ -127,7 +135,7 @@ fn statements(c: &mut Criterion) {
         )
     });
     c.bench_function("Aging::of, 500 invoices", |b| {
-        b.iter(|| Aging::of(black_box(&owed), on))
+        b.iter(|| Aging::of(black_box(&owed), on, USD))
     });
 }
 

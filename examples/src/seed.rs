@@ -12,7 +12,7 @@ use portal_core::accounts::Account;
 use portal_core::accounts::{AccountUpsert, Address};
 use portal_core::billing::{ExternalPayment, InvoiceLine, InvoiceUpsert, PaymentKind};
 use portal_core::identity::ContactUpsert;
-use portal_core::shared::Currency;
+use portal_core::shared::{Currency, Money};
 use portal_core::shared::{EmailAddress, ExternalId, PhoneNumber, PostalCode};
 use portal_core::tenancy::{PortalSettings, SocialLink, Tenant};
 use portal_core::{KnownFacts, Portal, PortalError};
@@ -459,7 +459,7 @@ async fn seed_billing(
         ));
     }
     if let Some(partly) = invoices.get("INV-2026-0177") {
-        let half = usd.round(partly.total / Decimal::TWO);
+        let half = Money::new(partly.total.amount() / Decimal::TWO, usd);
         payments.push((
             "pay-phone-0177",
             PaymentKind::Payment,
@@ -473,7 +473,7 @@ async fn seed_billing(
     payments.push((
         "credit-goodwill-1",
         PaymentKind::Credit,
-        usd.from_minor(2_500),
+        Money::from_minor(2_500, usd),
         "Goodwill credit",
         Vec::new(),
         20,
@@ -486,7 +486,6 @@ async fn seed_billing(
                 account: ada.id,
                 kind,
                 amount,
-                currency: usd,
                 received_at: now - Duration::days(days_ago),
                 method_label: Some(label.into()),
                 memo: None,

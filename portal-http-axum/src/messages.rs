@@ -106,6 +106,9 @@ fn billing(conflict: &BillingConflict) -> String {
         BillingConflict::AmountNotInMinorUnits { currency, .. } => {
             format!("Amounts in {currency} have too many decimals.")
         }
+        BillingConflict::WrongCurrency { expected, .. } => {
+            format!("Amounts must be in {expected}.")
+        }
         BillingConflict::CardUsedByAutopay => "Autopay uses this card. Choose another card for \
              autopay, or leave autopay, before removing it."
             .to_owned(),

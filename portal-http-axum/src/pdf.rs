@@ -15,7 +15,7 @@ use rust_decimal::Decimal;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use portal_core::billing::{EntryKind, InvoiceDetail, Statement};
-use portal_core::shared::Currency;
+use portal_core::shared::Money;
 
 /// The paper a document is laid out on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -328,8 +328,8 @@ fn plain(number: Decimal) -> String {
 /// amount, then subtotal, tax, total, paid and balance.
 pub fn invoice(heading: &Heading<'_>, detail: &InvoiceDetail, paper: Paper) -> Vec<u8> {
     let invoice = &detail.invoice;
-    let currency = invoice.currency;
-    let money = |amount: Decimal| currency.format(amount);
+    let currency = invoice.currency();
+    let money = |amount: Money| amount.format();
     let mut doc = Layout::new(paper, format!("Invoice {}", invoice.number), heading);
 
     doc.text(
@@ -416,7 +416,7 @@ pub fn entry_label(kind: EntryKind) -> &'static str {
 }
 
 /// The aging buckets with their labels, oldest last.
-pub fn aging_buckets(statement: &Statement) -> [(&'static str, Decimal); 5] {
+pub fn aging_buckets(statement: &Statement) -> [(&'static str, Money); 5] {
     let aging = &statement.aging;
     [
         ("Current", aging.current),
@@ -430,8 +430,7 @@ pub fn aging_buckets(statement: &Statement) -> [(&'static str, Decimal); 5] {
 /// A statement: the range, the opening balance, every entry with the
 /// running balance, the totals, the closing balance and the aging.
 pub fn statement(heading: &Heading<'_>, statement: &Statement, paper: Paper) -> Vec<u8> {
-    let currency: Currency = statement.currency;
-    let money = |amount: Decimal| currency.format(amount);
+    let money = |amount: Money| amount.format();
     let mut doc = Layout::new(paper, "Statement".to_owned(), heading);
     let range = format!(
         "Period: {} to {}",
@@ -476,8 +475,8 @@ pub fn statement(heading: &Heading<'_>, statement: &Statement, paper: Paper) -> 
     doc.y -= LEADING / 2.0;
     doc.fact("Opening balance", &money(statement.opening_balance), false);
     doc.fact("Charges", &money(statement.charges), false);
-    doc.fact("Payments", &money(-statement.payments), false);
-    doc.fact("Credits", &money(-statement.credits), false);
+    doc.fact("Payments", &money(statement.payments.negated()), false);
+    doc.fact("Credits", &money(statement.credits.negated()), false);
     doc.fact("Closing balance", &money(statement.closing_balance), true);
     if !statement.unapplied_credit.is_zero() {
         doc.fact(
@@ -541,7 +540,7 @@ mod tests {
         Invoice, InvoiceLine, InvoiceStatus, InvoiceTotals, LedgerEntry, StatementParts,
         StatementRange,
     };
-    use portal_core::shared::{AccountId, ExternalId, InvoiceId, PaymentId};
+    use portal_core::shared::{AccountId, Currency, ExternalId, InvoiceId, PaymentId};
 
     fn day(d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 11, d).unwrap()
@@ -565,12 +564,11 @@ mod tests {
                 number: "INV-4711".into(),
                 issued_on: day(1),
                 due_on: day(30),
-                currency: Currency::USD,
                 subtotal: totals.subtotal,
                 tax: totals.tax,
                 total: totals.total,
-                amount_paid: Decimal::ZERO,
-                amount_pending: Decimal::ZERO,
+                amount_paid: Money::zero(Currency::USD),
+                amount_pending: Money::zero(Currency::USD),
                 status: InvoiceStatus::Open,
                 has_host_pdf: false,
                 memo: Some("Thank you for your business — see you in spring.".into()),
@@ -594,10 +592,7 @@ mod tests {
         let text = String::from_utf8_lossy(&pdf);
         assert!(text.contains("(Invoice INV-4711) Tj"), "{text}");
         assert!(text.contains("/BaseFont /Helvetica"));
-        assert!(text.contains(&format!(
-            "({}) Tj",
-            Currency::USD.format(detail.invoice.total)
-        )));
+        assert!(text.contains(&format!("({}) Tj", detail.invoice.total.format())));
         assert!(text.contains("(Page 1 of 1) Tj"));
         // An unbalanced parenthesis is escaped, so the string stays one
         // token; text beyond ASCII is written as WinAnsi hex (0x97: em dash).
@@ -631,7 +626,7 @@ mod tests {
                     EntryKind::Payment
                 },
                 reference: format!("INV-{i}"),
-                amount: Decimal::new(1000, 2),
+                amount: Money::new(Decimal::new(1000, 2), Currency::USD),
                 invoice: None,
                 payment: (i % 2 == 1).then(PaymentId::new),
             })
@@ -640,10 +635,10 @@ mod tests {
             StatementRange::new(day(1), day(30)).unwrap(),
             Currency::USD,
             StatementParts {
-                opening_balance: Decimal::new(5000, 2),
+                opening_balance: Money::new(Decimal::new(5000, 2), Currency::USD),
                 entries,
-                owed_at_end: vec![(day(1), Decimal::new(5000, 2))],
-                unapplied_at_end: Decimal::ZERO,
+                owed_at_end: vec![(day(1), Money::new(Decimal::new(5000, 2), Currency::USD))],
+                unapplied_at_end: Money::zero(Currency::USD),
             },
         );
         let pdf = super::statement(&HEADING, &statement, Paper::A4);

@@ -149,22 +149,23 @@ pub fn render(mail: &Email) -> Result<RenderedMail, RenderError> {
         }
         EmailKind::PaymentReceipt(receipt) => {
             let link = checked_link(&receipt.link, kind_name)?;
-            let currency = receipt.currency;
             let view = ReceiptView {
                 frame: &frame,
                 link,
                 account: one_line(&receipt.account),
-                amount: currency.format(receipt.amount),
+                amount: receipt.amount.format(),
                 method: one_line(&receipt.method_label),
                 reference: one_line(&receipt.reference),
                 paid: when(&receipt.paid_at),
                 lines: receipt
                     .allocations
                     .iter()
-                    .map(|a| (one_line(&a.invoice_number), currency.format(a.amount)))
+                    .map(|a| (one_line(&a.invoice_number), a.amount.format()))
                     .collect(),
-                credit: (receipt.credit > rust_decimal::Decimal::ZERO)
-                    .then(|| currency.format(receipt.credit)),
+                credit: receipt
+                    .credit
+                    .is_positive()
+                    .then(|| receipt.credit.format()),
             };
             (
                 ReceiptText { v: &view }.render(),
@@ -207,7 +208,7 @@ fn subject(kind: &EmailKind, business: &str) -> String {
         EmailKind::PasswordChanged { .. } => format!("Your password for {business} was changed"),
         EmailKind::PaymentReceipt(receipt) => format!(
             "Receipt for your {} payment to {business}",
-            receipt.currency.format(receipt.amount)
+            receipt.amount.format()
         ),
     }
 }

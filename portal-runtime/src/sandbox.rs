@@ -31,7 +31,7 @@ use portal_core::billing::{
     CardToken, ChargeOutcome, ChargeRequest, GatewayError, GatewayEvent, PaymentGateway,
     SavedMethod, WebhookError, sign_webhook, verify_webhook_signature,
 };
-use portal_core::shared::Currency;
+use portal_core::shared::Money;
 
 /// How a test token behaves.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -95,8 +95,7 @@ impl Behaviour {
 /// One charge the sandbox processed.
 #[derive(Clone, Debug)]
 struct Charge {
-    amount: Decimal,
-    currency: Currency,
+    amount: Money,
     method_token: String,
     outcome: ChargeOutcome,
 }
@@ -147,7 +146,7 @@ impl SandboxGateway {
         self.lock_charges()
             .values()
             .filter(|charge| matches!(charge.outcome, ChargeOutcome::Succeeded { .. }))
-            .map(|charge| charge.amount)
+            .map(|charge| charge.amount.amount())
             .sum()
     }
 
@@ -197,13 +196,12 @@ impl PaymentGateway for SandboxGateway {
     async fn charge(&self, request: &ChargeRequest) -> Result<ChargeOutcome, GatewayError> {
         let behaviour = Behaviour::of(request.method_token.expose())
             .ok_or_else(|| GatewayError::InvalidMethod("unknown sandbox token".to_owned()))?;
-        if request.amount <= Decimal::ZERO {
+        if !request.amount.is_positive() {
             return Err(GatewayError::Failed("amount must be positive".to_owned()));
         }
         let mut charges = self.lock_charges();
         if let Some(first) = charges.get(&request.idempotency_key) {
             let same = first.amount == request.amount
-                && first.currency == request.currency
                 && first.method_token == request.method_token.expose();
             return if same {
                 Ok(first.outcome.clone())
@@ -235,7 +233,6 @@ impl PaymentGateway for SandboxGateway {
             request.idempotency_key.clone(),
             Charge {
                 amount: request.amount,
-                currency: request.currency,
                 method_token: request.method_token.expose().to_owned(),
                 outcome: outcome.clone(),
             },
@@ -280,12 +277,11 @@ impl PaymentGateway for SandboxGateway {
     async fn refund(
         &self,
         reference: &str,
-        amount: Decimal,
-        _currency: Currency,
+        amount: Money,
         idempotency_key: &str,
     ) -> Result<String, GatewayError> {
         let charged = self.lock_charges().values().any(|charge| {
-            charge.amount >= amount
+            charge.amount.checked_cmp(&amount).is_ok_and(|order| order.is_ge())
                 && matches!(&charge.outcome, ChargeOutcome::Succeeded { reference: r } if r == reference)
         });
         if !charged {
@@ -317,11 +313,11 @@ impl PaymentGateway for SandboxGateway {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use portal_core::shared::Currency;
 
     fn request(token: &str, key: &str) -> ChargeRequest {
         ChargeRequest {
-            amount: Decimal::TEN,
-            currency: Currency::USD,
+            amount: Money::new(Decimal::TEN, Currency::USD),
             method_token: CardToken::new(token),
             idempotency_key: key.to_owned(),
             description: "test".to_owned(),
@@ -374,7 +370,7 @@ mod tests {
         assert_eq!(first, again);
         assert_eq!(gateway.successful_charges(), 1);
         let mut other = request("tok_sandbox_visa", "same-key");
-        other.amount = Decimal::ONE;
+        other.amount = Money::new(Decimal::ONE, Currency::USD);
         assert!(gateway.charge(&other).await.is_err());
     }
 

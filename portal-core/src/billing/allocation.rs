@@ -22,7 +22,7 @@ use serde::Serialize;
 
 use super::{Allocation, BillingConflict, Invoice};
 use crate::error::PortalError;
-use crate::shared::{Currency, InvoiceId};
+use crate::shared::{AtLeast, Currency, InvoiceId, Money};
 
 /// An unpaid invoice as allocation sees it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -36,7 +36,7 @@ pub struct PayableInvoice {
     /// Due date (first key of "oldest").
     pub due_on: NaiveDate,
     /// What may be paid on it now.
-    pub payable: Decimal,
+    pub payable: Money,
 }
 
 impl From<&Invoice> for PayableInvoice {
@@ -52,19 +52,27 @@ impl From<&Invoice> for PayableInvoice {
 }
 
 /// An amount spread over invoices, and what did not fit.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct AllocationPlan {
     /// Each invoice's share, oldest first; never more than its payable
     /// amount, never zero.
     pub allocations: Vec<Allocation>,
     /// What no invoice took.
-    pub unallocated: Decimal,
+    pub unallocated: Money,
 }
 
 impl AllocationPlan {
-    /// The sum of the allocations.
-    pub fn allocated(&self) -> Decimal {
-        self.allocations.iter().map(|a| a.amount).sum()
+    /// The sum of the allocations, in the plan's currency.
+    pub fn allocated(&self) -> Money {
+        let currency = self.unallocated.currency();
+        Money::new(
+            self.allocations
+                .iter()
+                .filter(|allocation| allocation.amount.currency() == currency)
+                .map(|allocation| allocation.amount.amount())
+                .sum(),
+            currency,
+        )
     }
 }
 
@@ -74,55 +82,60 @@ impl AllocationPlan {
 ///
 /// ```
 /// use portal_core::billing::{PayableInvoice, allocate_oldest_first};
-/// use portal_core::shared::{Currency, InvoiceId};
+/// use portal_core::shared::{Currency, InvoiceId, Money};
 /// use rust_decimal::Decimal;
 /// let day = |d| chrono::NaiveDate::from_ymd_opt(2026, 1, d).unwrap();
 /// let invoice = |n: &str, due, payable| PayableInvoice {
-///     id: InvoiceId::new(), number: n.into(), issued_on: day(1), due_on: day(due), payable,
+///     id: InvoiceId::new(), number: n.into(), issued_on: day(1), due_on: day(due),
+///     payable: Money::new(payable, Currency::USD),
 /// };
 /// let plan = allocate_oldest_first(
-///     Decimal::new(150, 0),
+///     Money::new(Decimal::new(150, 0), Currency::USD),
 ///     &[invoice("B", 20, Decimal::new(100, 0)), invoice("A", 10, Decimal::new(100, 0))],
-///     Currency::USD,
 ///     false,
 /// );
 /// assert_eq!(plan.allocations[0].invoice_number, "A");
-/// assert_eq!(plan.allocations[0].amount, Decimal::new(100, 0));
-/// assert_eq!(plan.allocations[1].amount, Decimal::new(50, 0));
+/// assert_eq!(plan.allocations[0].amount.amount(), Decimal::new(100, 0));
+/// assert_eq!(plan.allocations[1].amount.to_string(), "50.00 USD");
 /// assert!(plan.unallocated.is_zero());
 /// ```
 pub fn allocate_oldest_first(
-    amount: Decimal,
+    amount: Money,
     invoices: &[PayableInvoice],
-    currency: Currency,
     whole_invoices: bool,
 ) -> AllocationPlan {
-    let mut ordered: Vec<&PayableInvoice> = invoices.iter().collect();
+    let currency = amount.currency();
+    // An invoice in another currency takes nothing of this amount.
+    let mut ordered: Vec<&PayableInvoice> = invoices
+        .iter()
+        .filter(|invoice| invoice.payable.currency() == currency)
+        .collect();
     ordered.sort_by(|a, b| {
         (a.due_on, a.issued_on, &a.number, a.id).cmp(&(b.due_on, b.issued_on, &b.number, b.id))
     });
-    let mut left = currency.round(amount).max(Decimal::ZERO);
+    let mut left = amount.amount().max(Decimal::ZERO);
     let mut allocations = Vec::new();
     for invoice in ordered {
         if left <= Decimal::ZERO {
             break;
         }
-        if whole_invoices && invoice.payable > left {
+        let payable = invoice.payable.amount();
+        if whole_invoices && payable > left {
             break;
         }
-        let share = left.min(invoice.payable);
+        let share = left.min(payable);
         if share > Decimal::ZERO {
             allocations.push(Allocation {
                 invoice: invoice.id,
                 invoice_number: invoice.number.clone(),
-                amount: share,
+                amount: Money::new(share, currency),
             });
             left -= share;
         }
     }
     AllocationPlan {
         allocations,
-        unallocated: currency.round(left),
+        unallocated: Money::new(left, currency),
     }
 }
 
@@ -155,12 +168,14 @@ pub fn allocate_selection(
             by_id
         });
     let mut seen: HashSet<InvoiceId> = HashSet::with_capacity(chosen.len());
-    let mut allocations: Vec<(&PayableInvoice, Decimal)> = Vec::with_capacity(chosen.len());
+    let mut allocations: Vec<(&PayableInvoice, Money)> = Vec::with_capacity(chosen.len());
     for (id, amount) in chosen {
         let invoice = match &by_id {
             Some(by_id) => by_id.get(id).copied(),
             None => payable.iter().find(|invoice| invoice.id == *id),
         }
+        // An invoice in another currency cannot be paid in this one.
+        .filter(|invoice| invoice.payable.currency() == currency)
         .ok_or(PortalError::NotFound)?;
         if !seen.insert(*id) {
             return Err(PortalError::invalid(
@@ -168,15 +183,15 @@ pub fn allocate_selection(
                 format!("lists invoice {} twice", invoice.number),
             ));
         }
-        if invoice.payable <= Decimal::ZERO {
+        if !invoice.payable.is_positive() {
             return Err(BillingConflict::NothingLeftToPay {
                 invoice: *id,
                 number: invoice.number.clone(),
             }
             .into());
         }
-        let amount = amount.unwrap_or(invoice.payable);
-        if amount <= Decimal::ZERO || currency.to_minor(amount).is_none() {
+        let amount = amount.unwrap_or(invoice.payable.amount());
+        let Ok(amount) = Money::exact(amount, currency, AtLeast::MoreThanZero) else {
             return Err(PortalError::invalid(
                 "amount",
                 format!(
@@ -185,24 +200,24 @@ pub fn allocate_selection(
                     currency.minor_digits()
                 ),
             ));
-        }
-        if amount > invoice.payable {
+        };
+        if amount.amount() > invoice.payable.amount() {
             return Err(PortalError::invalid(
                 "amount",
                 format!(
                     "for invoice {} is more than its balance of {}",
                     invoice.number,
-                    currency.format(invoice.payable)
+                    invoice.payable.format()
                 ),
             ));
         }
-        if amount < invoice.payable && !partial_allowed {
+        if amount.amount() < invoice.payable.amount() && !partial_allowed {
             return Err(PortalError::invalid(
                 "amount",
                 format!(
                     "for invoice {} must be its full balance of {}",
                     invoice.number,
-                    currency.format(invoice.payable)
+                    invoice.payable.format()
                 ),
             ));
         }
@@ -235,7 +250,7 @@ mod tests {
                     number: format!("INV-{n:03}"),
                     issued_on: NaiveDate::from_ymd_opt(2026, 1, issued).unwrap(),
                     due_on: NaiveDate::from_ymd_opt(2026, 2, due).unwrap(),
-                    payable: Currency::USD.from_minor(payable),
+                    payable: Money::from_minor(payable, Currency::USD),
                 })
                 .collect()
         })
@@ -249,21 +264,21 @@ mod tests {
             whole_invoices in any::<bool>(),
         ) {
             let usd = Currency::USD;
-            let amount = usd.from_minor(amount);
-            let plan = allocate_oldest_first(amount, &invoices, usd, whole_invoices);
+            let amount = Money::from_minor(amount, usd);
+            let plan = allocate_oldest_first(amount, &invoices, whole_invoices);
             // Nothing lost, nothing invented.
-            prop_assert_eq!(plan.allocated() + plan.unallocated, amount);
-            prop_assert!(plan.unallocated >= Decimal::ZERO);
+            prop_assert_eq!(plan.allocated().checked_add(plan.unallocated), Ok(amount));
+            prop_assert!(!plan.unallocated.is_negative());
             for allocation in &plan.allocations {
                 let invoice = invoices.iter().find(|i| i.id == allocation.invoice).unwrap();
-                prop_assert!(allocation.amount > Decimal::ZERO);
-                prop_assert!(allocation.amount <= invoice.payable);
+                prop_assert!(allocation.amount.is_positive());
+                prop_assert!(allocation.amount.amount() <= invoice.payable.amount());
             }
             // Money is left over only when every invoice is paid in full
             // (or, with whole invoices only, when the next one did not fit).
-            let owed: Decimal = invoices.iter().map(|i| i.payable).sum();
-            if plan.unallocated > Decimal::ZERO && !whole_invoices {
-                prop_assert_eq!(plan.allocated(), owed);
+            let owed: Decimal = invoices.iter().map(|i| i.payable.amount()).sum();
+            if plan.unallocated.is_positive() && !whole_invoices {
+                prop_assert_eq!(plan.allocated().amount(), owed);
             }
             if whole_invoices {
                 for allocation in &plan.allocations {
@@ -294,7 +309,7 @@ mod tests {
                 if invoices.is_empty() { break; }
                 let invoice = &invoices[index.index(invoices.len())];
                 if chosen.iter().any(|(id, _)| *id == invoice.id) { continue; }
-                let amount = usd.round(invoice.payable * Decimal::new(percent, 2));
+                let amount = usd.round(invoice.payable.amount() * Decimal::new(percent, 2));
                 chosen.push((invoice.id, if partial { Some(amount) } else { None }));
             }
             match allocate_selection(&chosen, &invoices, usd, partial) {
@@ -302,8 +317,8 @@ mod tests {
                     prop_assert_eq!(allocations.len(), chosen.len());
                     for allocation in &allocations {
                         let invoice = invoices.iter().find(|i| i.id == allocation.invoice).unwrap();
-                        prop_assert!(allocation.amount > Decimal::ZERO);
-                        prop_assert!(allocation.amount <= invoice.payable);
+                        prop_assert!(allocation.amount.is_positive());
+                        prop_assert!(allocation.amount.amount() <= invoice.payable.amount());
                         if !partial {
                             prop_assert_eq!(allocation.amount, invoice.payable);
                         }
@@ -351,7 +366,7 @@ mod tests {
             number: "INV-1".into(),
             issued_on: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
             due_on: NaiveDate::from_ymd_opt(2026, 1, 31).unwrap(),
-            payable: Currency::USD.from_minor(payable),
+            payable: Money::from_minor(payable, Currency::USD),
         }
     }
 
@@ -392,6 +407,6 @@ mod tests {
         ));
         let partial =
             allocate_selection(&[(open.id, Some(usd.from_minor(5_000)))], &both, usd, true);
-        assert_eq!(partial.unwrap()[0].amount, usd.from_minor(5_000));
+        assert_eq!(partial.unwrap()[0].amount, Money::from_minor(5_000, usd));
     }
 }

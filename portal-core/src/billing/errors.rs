@@ -75,6 +75,14 @@ pub enum BillingConflict {
         /// Its currency.
         currency: Currency,
     },
+    /// An amount in another currency than the account's.
+    #[error("an amount in {got} where {expected} was expected")]
+    WrongCurrency {
+        /// The account's currency.
+        expected: Currency,
+        /// The amount's.
+        got: Currency,
+    },
     /// The active autopay consent uses the card.
     #[error("autopay uses this card")]
     CardUsedByAutopay,

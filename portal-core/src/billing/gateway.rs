@@ -10,12 +10,11 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
-use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
 use super::CardToken;
-use crate::shared::Currency;
+use crate::shared::Money;
 
 /// How long a webhook's timestamp is accepted (Stripe's default).
 pub const WEBHOOK_TOLERANCE_SECONDS: i64 = 300;
@@ -23,10 +22,8 @@ pub const WEBHOOK_TOLERANCE_SECONDS: i64 = 300;
 /// A charge to make.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ChargeRequest {
-    /// How much (more than zero).
-    pub amount: Decimal,
-    /// In what.
-    pub currency: Currency,
+    /// How much (more than zero), in what.
+    pub amount: Money,
     /// A reusable method token or a one-time token.
     pub method_token: CardToken,
     /// The payment's key: the same key never charges twice.
@@ -129,8 +126,7 @@ pub trait PaymentGateway: Send + Sync {
     async fn refund(
         &self,
         reference: &str,
-        amount: Decimal,
-        currency: Currency,
+        amount: Money,
         idempotency_key: &str,
     ) -> Result<String, GatewayError>;
     /// Checks a webhook's signature and reads its event.

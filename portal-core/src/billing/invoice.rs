@@ -13,7 +13,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::error::PortalError;
-use crate::shared::{AccountId, Currency, ExternalId, InvoiceId, PaymentId};
+use crate::shared::{AccountId, AtLeast, Currency, ExternalId, InvoiceId, Money, PaymentId};
 
 /// The most lines one invoice may have.
 pub const MAX_INVOICE_LINES: usize = 500;
@@ -48,16 +48,19 @@ impl InvoiceLine {
     ///     unit_price: Decimal::new(3333, 2),   // 33.33
     ///     tax_rate: Decimal::new(825, 2),      // 8.25 %
     /// };
-    /// assert_eq!(line.amount(Currency::USD), Decimal::new(5000, 2)); // 49.995 -> 50.00
-    /// assert_eq!(line.tax(Currency::USD), Decimal::new(413, 2));     // 4.125 -> 4.13
+    /// assert_eq!(line.amount(Currency::USD).amount(), Decimal::new(5000, 2)); // 49.995 -> 50.00
+    /// assert_eq!(line.tax(Currency::USD).amount(), Decimal::new(413, 2));     // 4.125 -> 4.13
     /// ```
-    pub fn amount(&self, currency: Currency) -> Decimal {
-        currency.round(self.quantity * self.unit_price)
+    pub fn amount(&self, currency: Currency) -> Money {
+        Money::new(self.quantity * self.unit_price, currency)
     }
 
     /// The line's tax, rounded.
-    pub fn tax(&self, currency: Currency) -> Decimal {
-        currency.round(self.amount(currency) * self.tax_rate / Decimal::ONE_HUNDRED)
+    pub fn tax(&self, currency: Currency) -> Money {
+        Money::new(
+            self.amount(currency).amount() * self.tax_rate / Decimal::ONE_HUNDRED,
+            currency,
+        )
     }
 
     fn validate(&self) -> Result<(), PortalError> {
@@ -82,14 +85,14 @@ impl InvoiceLine {
 }
 
 /// An invoice's subtotal, tax and total by the rule in the module docs.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct InvoiceTotals {
     /// Sum of the rounded line amounts.
-    pub subtotal: Decimal,
+    pub subtotal: Money,
     /// Sum of the rounded line taxes.
-    pub tax: Decimal,
+    pub tax: Money,
     /// Subtotal plus tax.
-    pub total: Decimal,
+    pub total: Money,
 }
 
 impl InvoiceTotals {
@@ -106,19 +109,26 @@ impl InvoiceTotals {
     ///     tax_rate: Decimal::TEN,
     /// };
     /// let totals = InvoiceTotals::of(&[line(Decimal::new(1005, 2)), line(Decimal::new(1005, 2))], Currency::USD);
-    /// assert_eq!(totals.subtotal, Decimal::new(2010, 2));
-    /// assert_eq!(totals.tax, Decimal::new(202, 2)); // 1.005 -> 1.01, twice
-    /// assert_eq!(totals.total, Decimal::new(2212, 2));
+    /// assert_eq!(totals.subtotal.amount(), Decimal::new(2010, 2));
+    /// assert_eq!(totals.tax.amount(), Decimal::new(202, 2)); // 1.005 -> 1.01, twice
+    /// assert_eq!(totals.total.to_string(), "22.12 USD");
     /// ```
     pub fn of(lines: &[InvoiceLine], currency: Currency) -> Self {
-        let zero = currency.round(Decimal::ZERO);
-        let (subtotal, tax) = lines.iter().fold((zero, zero), |(subtotal, tax), line| {
-            (subtotal + line.amount(currency), tax + line.tax(currency))
-        });
+        // Every part is a rounded amount in `currency`, so the sums are
+        // exact and need no second rounding.
+        let (subtotal, tax) =
+            lines
+                .iter()
+                .fold((Decimal::ZERO, Decimal::ZERO), |(subtotal, tax), line| {
+                    (
+                        subtotal + line.amount(currency).amount(),
+                        tax + line.tax(currency).amount(),
+                    )
+                });
         Self {
-            subtotal,
-            tax,
-            total: subtotal + tax,
+            subtotal: Money::new(subtotal, currency),
+            tax: Money::new(tax, currency),
+            total: Money::new(subtotal + tax, currency),
         }
     }
 }
@@ -192,14 +202,14 @@ impl InvoiceUpsert {
         let totals = InvoiceTotals::of(&self.lines, self.currency);
         let representable = [totals.subtotal, totals.tax, totals.total]
             .iter()
-            .all(|amount| self.currency.to_minor(*amount).is_some());
+            .all(|amount| amount.to_minor().is_some());
         if !representable {
             return Err(PortalError::invalid(
                 "lines",
                 "add up to more than can be billed",
             ));
         }
-        if totals.total < Decimal::ZERO {
+        if totals.total.is_negative() {
             return Err(PortalError::invalid(
                 "lines",
                 "must not total below zero; record a credit instead",
@@ -284,18 +294,17 @@ pub struct Invoice {
     pub issued_on: NaiveDate,
     /// Due date.
     pub due_on: NaiveDate,
-    /// Currency.
-    pub currency: Currency,
-    /// Before tax.
-    pub subtotal: Decimal,
+    /// Before tax, in the invoice's currency (which every amount of it
+    /// is in).
+    pub subtotal: Money,
     /// Tax.
-    pub tax: Decimal,
+    pub tax: Money,
     /// What it comes to.
-    pub total: Decimal,
+    pub total: Money,
     /// Payments and credits applied to it.
-    pub amount_paid: Decimal,
+    pub amount_paid: Money,
     /// Held by payments still being processed.
-    pub amount_pending: Decimal,
+    pub amount_pending: Money,
     /// Its status.
     pub status: InvoiceStatus,
     /// Whether the host gave a PDF of its own.
@@ -307,17 +316,26 @@ pub struct Invoice {
 }
 
 impl Invoice {
+    /// The invoice's currency: its total's, which all its amounts are in.
+    pub fn currency(&self) -> Currency {
+        self.total.currency()
+    }
+
     /// What is still owed: total less what was applied (zero when void).
-    pub fn balance(&self) -> Decimal {
+    pub fn balance(&self) -> Money {
         if self.status == InvoiceStatus::Void {
-            return self.currency.round(Decimal::ZERO);
+            return Money::zero(self.currency());
         }
-        self.total - self.amount_paid
+        Money::new(
+            self.total.amount() - self.amount_paid.amount(),
+            self.currency(),
+        )
     }
 
     /// What may be paid now: the balance less what pending payments hold.
-    pub fn payable(&self) -> Decimal {
-        (self.balance() - self.amount_pending).max(self.currency.round(Decimal::ZERO))
+    pub fn payable(&self) -> Money {
+        let payable = self.balance().amount() - self.amount_pending.amount();
+        Money::new(payable.max(Decimal::ZERO), self.currency())
     }
 
     /// Whether it is unpaid and its due date is before `today`.
@@ -347,7 +365,7 @@ pub struct AppliedPayment {
     /// When it was applied.
     pub applied_at: DateTime<Utc>,
     /// How much went to this invoice.
-    pub amount: Decimal,
+    pub amount: Money,
     /// How it was paid ("Visa ending 4242", "Check 1042").
     pub method_label: Option<String>,
 }
@@ -423,7 +441,7 @@ impl InvoiceQuery {
             }
         }
         for amount in [self.min_total, self.max_total].into_iter().flatten() {
-            if amount < Decimal::ZERO || currency.to_minor(amount).is_none() {
+            if Money::exact(amount, currency, AtLeast::Zero).is_err() {
                 return Err(PortalError::invalid(
                     "amount",
                     format!(
@@ -493,19 +511,21 @@ mod tests {
             for code in ["USD", "JPY", "KWD"] {
                 let currency = Currency::parse(code).unwrap();
                 let totals = InvoiceTotals::of(&lines, currency);
-                let subtotal: Decimal = lines.iter().map(|l| l.amount(currency)).sum();
-                let tax: Decimal = lines.iter().map(|l| l.tax(currency)).sum();
-                prop_assert_eq!(totals.subtotal, subtotal);
-                prop_assert_eq!(totals.tax, tax);
-                prop_assert_eq!(totals.total, subtotal + tax);
+                let subtotal: Decimal = lines.iter().map(|l| l.amount(currency).amount()).sum();
+                let tax: Decimal = lines.iter().map(|l| l.tax(currency).amount()).sum();
+                prop_assert_eq!(totals.subtotal.amount(), subtotal);
+                prop_assert_eq!(totals.tax.amount(), tax);
+                prop_assert_eq!(totals.total.amount(), subtotal + tax);
+                prop_assert_eq!(totals.subtotal.checked_add(totals.tax), Ok(totals.total));
                 // Every value is whole minor units...
                 for value in [totals.subtotal, totals.tax, totals.total] {
-                    prop_assert!(currency.to_minor(value).is_some());
+                    prop_assert!(value.to_minor().is_some());
+                    prop_assert!(currency.to_minor(value.amount()).is_some());
                 }
                 // ...and each line is within half a minor unit of exact.
                 let half = currency.from_minor(1) / Decimal::TWO;
                 for l in &lines {
-                    prop_assert!((l.amount(currency) - l.quantity * l.unit_price).abs() <= half);
+                    prop_assert!((l.amount(currency).amount() - l.quantity * l.unit_price).abs() <= half);
                 }
             }
         }
@@ -573,12 +593,11 @@ mod tests {
             number: "1".into(),
             issued_on: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
             due_on: NaiveDate::from_ymd_opt(2026, 1, 31).unwrap(),
-            currency: Currency::USD,
             subtotal: totals.subtotal,
             tax: totals.tax,
             total: totals.total,
-            amount_paid: Decimal::ZERO,
-            amount_pending: Decimal::ZERO,
+            amount_paid: Money::zero(Currency::USD),
+            amount_pending: Money::zero(Currency::USD),
             status: InvoiceStatus::Open,
             has_host_pdf: false,
             memo: None,
@@ -588,6 +607,6 @@ mod tests {
         assert!(invoice.is_overdue(invoice.due_on.succ_opt().unwrap()));
         invoice.status = InvoiceStatus::Void;
         assert!(!invoice.is_overdue(invoice.due_on.succ_opt().unwrap()));
-        assert_eq!(invoice.balance(), Decimal::ZERO);
+        assert_eq!(invoice.balance(), Money::zero(Currency::USD));
     }
 }

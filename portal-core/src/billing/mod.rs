@@ -1,9 +1,10 @@
 //! Billing: invoices, payments and credits, cards on file, autopay and
 //! statements, with the money rules every adapter relies on.
 //!
-//! - Money is `rust_decimal::Decimal` with a [`Currency`]; every amount is
-//!   rounded by the one rule in [`crate::shared::round_to_minor_unit`], and
-//!   stores keep whole minor units ([`Currency::to_minor`]).
+//! - Money is [`Money`]: a `rust_decimal::Decimal` with its [`Currency`],
+//!   rounded by the one rule in [`crate::shared::round_to_minor_unit`] when
+//!   it is made; stores keep whole minor units ([`Money::to_minor`]).
+//!   Amounts a customer or host typed are checked once, by [`Money::exact`].
 //! - An account's ledger is its invoices (charges) less its succeeded
 //!   payments and credits; its balance is always that sum, which equals
 //!   what its unpaid invoices owe less its unapplied credit.
@@ -17,7 +18,9 @@
 //!   (409).
 //!
 //! [`Currency`]: crate::shared::Currency
-//! [`Currency::to_minor`]: crate::shared::Currency::to_minor
+//! [`Money`]: crate::shared::Money
+//! [`Money::to_minor`]: crate::shared::Money::to_minor
+//! [`Money::exact`]: crate::shared::Money::exact
 
 mod ports;
 pub use ports::{AutopayStore, InvoiceStore, LedgerStore, PaymentMethodStore, PaymentStore};

@@ -16,7 +16,8 @@ use sha2::{Digest, Sha256};
 
 use crate::error::PortalError;
 use crate::shared::{
-    AccountId, AutopayId, ContactId, Currency, ExternalId, InvoiceId, PaymentId, PaymentMethodId,
+    AccountId, AutopayId, ContactId, Currency, ExternalId, InvoiceId, Money, PaymentId,
+    PaymentMethodId,
 };
 
 /// Money in: a payment, or a credit the host granted.
@@ -119,12 +120,11 @@ pub struct Payment {
     pub source: PaymentSource,
     /// Where it stands.
     pub status: PaymentStatus,
-    /// How much.
-    pub amount: Decimal,
-    /// In what.
-    pub currency: Currency,
-    /// How much of it is applied to invoices; the rest is account credit.
-    pub applied: Decimal,
+    /// How much, in what.
+    pub amount: Money,
+    /// How much of it is applied to invoices (in its currency); the rest
+    /// is account credit.
+    pub applied: Money,
     /// How it was paid ("Visa ending 4242", "Check 1042").
     pub method_label: Option<String>,
     /// The gateway's reference of the charge.
@@ -143,11 +143,14 @@ pub struct Payment {
 
 impl Payment {
     /// What is not applied to any invoice: account credit once succeeded.
-    pub fn unapplied(&self) -> Decimal {
+    /// (Zero, too, for a payment built with `applied` in another currency
+    /// than `amount`, which no store reads.)
+    pub fn unapplied(&self) -> Money {
+        let zero = Money::zero(self.amount.currency());
         if self.status == PaymentStatus::Succeeded {
-            self.amount - self.applied
+            self.amount.checked_sub(self.applied).unwrap_or(zero)
         } else {
-            self.currency.round(Decimal::ZERO)
+            zero
         }
     }
 }
@@ -163,14 +166,14 @@ pub struct PaymentDetail {
 }
 
 /// A share of a payment applied to one invoice.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Allocation {
     /// The invoice.
     pub invoice: InvoiceId,
     /// Its number, for people.
     pub invoice_number: String,
-    /// How much.
-    pub amount: Decimal,
+    /// How much, in the payment's currency.
+    pub amount: Money,
 }
 
 /// An idempotency key: the client's name for one payment attempt. The
@@ -296,10 +299,8 @@ pub struct PaymentIntent {
     pub idempotency_key: IdempotencyKey,
     /// Hash of the request's parameters ([`PaymentIntent::fingerprint_of`]).
     pub fingerprint: String,
-    /// The total to charge.
-    pub amount: Decimal,
-    /// In what.
-    pub currency: Currency,
+    /// The total to charge, in what.
+    pub amount: Money,
     /// What to apply to which invoice; the rest is account credit.
     pub allocations: Vec<Allocation>,
     /// Card on file used, if one was.
@@ -397,19 +398,20 @@ pub struct ExternalPayment {
     pub account: AccountId,
     /// Payment or credit.
     pub kind: PaymentKind,
-    /// How much (more than zero).
-    pub amount: Decimal,
-    /// In what; must be the tenant's currency.
-    pub currency: Currency,
+    /// How much (more than zero), in what (the tenant's currency). Build
+    /// it with [`Money::exact`] from what the host's system says, so an
+    /// amount with more decimals than the currency is refused rather than
+    /// rounded.
+    pub amount: Money,
     /// When it was received.
     pub received_at: DateTime<Utc>,
     /// How ("Check 1042", "Cash").
     pub method_label: Option<String>,
     /// A note.
     pub memo: Option<String>,
-    /// Which invoices it pays, by our id, and how much of each. What is
-    /// not applied stays as account credit.
-    pub applied_to: Vec<(InvoiceId, Decimal)>,
+    /// Which invoices it pays, by our id, and how much of each (in the
+    /// payment's currency). What is not applied stays as account credit.
+    pub applied_to: Vec<(InvoiceId, Money)>,
 }
 
 /// A card or bank account on file: the gateway's reusable token and what
@@ -478,25 +480,31 @@ pub struct AutopayConsent {
     pub withdrawn_by: Option<ContactId>,
 }
 
-/// An account's money at a glance.
+/// An account's money at a glance, every amount in the tenant's
+/// currency.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct AccountSummary {
-    /// The currency.
-    pub currency: Currency,
     /// What the unpaid invoices still owe, less account credit; negative
     /// when the account is in credit.
-    pub current_balance: Decimal,
+    pub current_balance: Money,
     /// What unpaid invoices past their due date still owe.
-    pub past_due: Decimal,
+    pub past_due: Money,
     /// Unapplied payments and credits.
-    pub credit: Decimal,
+    pub credit: Money,
     /// What payments the gateway has not answered yet hold on the unpaid
     /// invoices: part of the balance, but not to be paid again.
-    pub processing: Decimal,
+    pub processing: Money,
     /// How many invoices are unpaid.
     pub unpaid_invoices: u64,
     /// The last successful payment: amount and when.
-    pub last_payment: Option<(Decimal, DateTime<Utc>)>,
+    pub last_payment: Option<(Money, DateTime<Utc>)>,
+}
+
+impl AccountSummary {
+    /// The currency of its amounts.
+    pub fn currency(&self) -> Currency {
+        self.current_balance.currency()
+    }
 }
 
 /// Turns a store's "not the same" into the customer's sentence.

@@ -1,9 +1,10 @@
 //! The billing store ports, one per aggregate: invoices, the ledger
 //! (summary and statements), payments, cards on file and autopay.
 //!
-//! Money crosses these ports as `Decimal` in the tenant's currency; adapters
-//! keep whole minor units ([`crate::shared::Currency::to_minor`]) so sums
-//! and comparisons are integer SQL. Every write that moves money is one
+//! Money crosses these ports as [`crate::shared::Money`] in the tenant's
+//! currency; adapters keep whole minor units ([`crate::shared::Money::to_minor`],
+//! [`crate::shared::Money::from_minor`]) so sums and comparisons are
+//! integer SQL. Every write that moves money is one
 //! transaction made of conditional updates, so concurrent writers can
 //! never apply or hold more than an invoice's balance.
 //!

@@ -14,7 +14,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::error::PortalError;
-use crate::shared::{Currency, InvoiceId, PaymentId};
+use crate::shared::{Currency, InvoiceId, Money, PaymentId};
 
 /// The longest range a statement may cover (about ten years).
 pub const MAX_STATEMENT_DAYS: i64 = 3660;
@@ -70,7 +70,7 @@ pub struct LedgerEntry {
     /// The invoice number, or how the payment was made.
     pub reference: String,
     /// How much; always positive, `kind` gives the direction.
-    pub amount: Decimal,
+    pub amount: Money,
     /// The invoice, for a charge.
     pub invoice: Option<InvoiceId>,
     /// The payment, for a payment or credit.
@@ -79,10 +79,10 @@ pub struct LedgerEntry {
 
 impl LedgerEntry {
     /// The entry's effect on the balance.
-    pub fn signed(&self) -> Decimal {
+    pub fn signed(&self) -> Money {
         match self.kind {
             EntryKind::Charge => self.amount,
-            EntryKind::Payment | EntryKind::Credit => -self.amount,
+            EntryKind::Payment | EntryKind::Credit => self.amount.negated(),
         }
     }
 }
@@ -93,127 +93,173 @@ pub struct StatementLine {
     /// The entry.
     pub entry: LedgerEntry,
     /// The running balance after it.
-    pub balance: Decimal,
+    pub balance: Money,
 }
 
 /// What unpaid invoices owe, by days past due on the statement's last day.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Aging {
     /// Not yet due.
-    pub current: Decimal,
+    pub current: Money,
     /// 1 to 30 days past due.
-    pub days_1_30: Decimal,
+    pub days_1_30: Money,
     /// 31 to 60 days.
-    pub days_31_60: Decimal,
+    pub days_31_60: Money,
     /// 61 to 90 days.
-    pub days_61_90: Decimal,
+    pub days_61_90: Money,
     /// More than 90 days.
-    pub over_90: Decimal,
+    pub over_90: Money,
 }
 
 impl Aging {
-    /// Sorts `(due date, amount owed)` pairs into buckets as of `on`.
+    /// Sorts `(due date, amount owed)` pairs into buckets as of `on`, in
+    /// `currency` (an amount in another is left out: it is not owed in
+    /// this one).
     ///
     /// ```
     /// use portal_core::billing::Aging;
-    /// use rust_decimal::Decimal;
+    /// use portal_core::shared::{Currency, Money};
+    /// let usd = |cents| Money::from_minor(cents, Currency::USD);
     /// let day = |m, d| chrono::NaiveDate::from_ymd_opt(2026, m, d).unwrap();
-    /// let aging = Aging::of(&[(day(3, 31), Decimal::TEN), (day(1, 1), Decimal::ONE)], day(3, 31));
-    /// assert_eq!(aging.current, Decimal::TEN);
-    /// assert_eq!(aging.days_61_90, Decimal::ONE); // 89 days past due
+    /// let aging = Aging::of(&[(day(3, 31), usd(1000)), (day(1, 1), usd(100))], day(3, 31), Currency::USD);
+    /// assert_eq!(aging.current, usd(1000));
+    /// assert_eq!(aging.days_61_90, usd(100)); // 89 days past due
     /// ```
-    pub fn of(owed: &[(NaiveDate, Decimal)], on: NaiveDate) -> Self {
-        let mut aging = Self::default();
+    pub fn of(owed: &[(NaiveDate, Money)], on: NaiveDate, currency: Currency) -> Self {
+        let mut buckets = [Decimal::ZERO; 5];
         for &(due_on, amount) in owed {
+            if amount.currency() != currency {
+                continue;
+            }
             let bucket = match (on - due_on).num_days() {
-                ..=0 => &mut aging.current,
-                1..=30 => &mut aging.days_1_30,
-                31..=60 => &mut aging.days_31_60,
-                61..=90 => &mut aging.days_61_90,
-                _ => &mut aging.over_90,
+                ..=0 => 0,
+                1..=30 => 1,
+                31..=60 => 2,
+                61..=90 => 3,
+                _ => 4,
             };
-            *bucket += amount;
+            buckets[bucket] += amount.amount();
         }
-        aging
+        let [current, days_1_30, days_31_60, days_61_90, over_90] =
+            buckets.map(|amount| Money::new(amount, currency));
+        Self {
+            current,
+            days_1_30,
+            days_31_60,
+            days_61_90,
+            over_90,
+        }
     }
 
     /// All buckets together.
-    pub fn total(&self) -> Decimal {
-        self.current + self.days_1_30 + self.days_31_60 + self.days_61_90 + self.over_90
+    pub fn total(&self) -> Money {
+        let buckets = [
+            self.current,
+            self.days_1_30,
+            self.days_31_60,
+            self.days_61_90,
+            self.over_90,
+        ];
+        Money::new(
+            buckets.iter().map(Money::amount).sum(),
+            self.current.currency(),
+        )
     }
 }
 
-/// What a store reads for a statement; [`Statement::build`] does the sums.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// What a store reads for a statement, every amount in the tenant's
+/// currency; [`Statement::build`] does the sums.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StatementParts {
     /// Charges less payments and credits before the range.
-    pub opening_balance: Decimal,
+    pub opening_balance: Money,
     /// Entries in the range, by date (charges before payments on a day).
     pub entries: Vec<LedgerEntry>,
     /// For each invoice issued by the range's end and unpaid then: its due
     /// date and what it owed at the end of the last day.
-    pub owed_at_end: Vec<(NaiveDate, Decimal)>,
+    pub owed_at_end: Vec<(NaiveDate, Money)>,
     /// Payments and credits received by the range's end and not applied
     /// to invoices by then.
-    pub unapplied_at_end: Decimal,
+    pub unapplied_at_end: Money,
 }
 
-/// A statement for a date range.
+impl StatementParts {
+    /// No entries and nothing owed, in `currency`.
+    pub fn empty(currency: Currency) -> Self {
+        Self {
+            opening_balance: Money::zero(currency),
+            entries: Vec::new(),
+            owed_at_end: Vec::new(),
+            unapplied_at_end: Money::zero(currency),
+        }
+    }
+}
+
+/// A statement for a date range, every amount in one currency
+/// ([`Statement::currency`]).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Statement {
     /// The range.
     pub range: StatementRange,
-    /// The currency.
-    pub currency: Currency,
     /// The balance before the first day.
-    pub opening_balance: Decimal,
+    pub opening_balance: Money,
     /// Invoices issued in the range.
-    pub charges: Decimal,
+    pub charges: Money,
     /// Payments received in the range.
-    pub payments: Decimal,
+    pub payments: Money,
     /// Credits granted in the range.
-    pub credits: Decimal,
+    pub credits: Money,
     /// The balance after the last day.
-    pub closing_balance: Decimal,
+    pub closing_balance: Money,
     /// The entries with running balances.
     pub lines: Vec<StatementLine>,
     /// What was owed at the end, by age.
     pub aging: Aging,
     /// Account credit at the end (payments and credits not applied).
-    pub unapplied_credit: Decimal,
+    pub unapplied_credit: Money,
 }
 
 impl Statement {
-    /// Sums `parts` into a statement.
+    /// Sums `parts` (amounts in `currency`, the tenant's) into a
+    /// statement.
     pub fn build(range: StatementRange, currency: Currency, parts: StatementParts) -> Self {
-        let zero = currency.round(Decimal::ZERO);
-        let (mut charges, mut payments, mut credits) = (zero, zero, zero);
-        let mut balance = parts.opening_balance;
+        let money = |amount| Money::new(amount, currency);
+        let (mut charges, mut payments, mut credits) =
+            (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
+        let opening = parts.opening_balance.amount();
+        let mut balance = opening;
         let lines = parts
             .entries
             .into_iter()
             .map(|entry| {
                 match entry.kind {
-                    EntryKind::Charge => charges += entry.amount,
-                    EntryKind::Payment => payments += entry.amount,
-                    EntryKind::Credit => credits += entry.amount,
+                    EntryKind::Charge => charges += entry.amount.amount(),
+                    EntryKind::Payment => payments += entry.amount.amount(),
+                    EntryKind::Credit => credits += entry.amount.amount(),
                 }
-                balance += entry.signed();
-                StatementLine { entry, balance }
+                balance += entry.signed().amount();
+                StatementLine {
+                    entry,
+                    balance: money(balance),
+                }
             })
             .collect();
         Self {
             range,
-            currency,
-            opening_balance: parts.opening_balance,
-            charges,
-            payments,
-            credits,
-            closing_balance: parts.opening_balance + charges - payments - credits,
+            opening_balance: money(opening),
+            charges: money(charges),
+            payments: money(payments),
+            credits: money(credits),
+            closing_balance: money(opening + charges - payments - credits),
             lines,
-            aging: Aging::of(&parts.owed_at_end, range.to),
-            unapplied_credit: parts.unapplied_at_end,
+            aging: Aging::of(&parts.owed_at_end, range.to, currency),
+            unapplied_credit: money(parts.unapplied_at_end.amount()),
         }
+    }
+
+    /// The currency of its amounts.
+    pub fn currency(&self) -> Currency {
+        self.opening_balance.currency()
     }
 }
 
@@ -230,7 +276,7 @@ mod tests {
                     date: NaiveDate::from_ymd_opt(2026, 3, day).unwrap(),
                     kind: [EntryKind::Charge, EntryKind::Payment, EntryKind::Credit][kind as usize],
                     reference: "x".into(),
-                    amount: Currency::USD.from_minor(minor),
+                    amount: Money::from_minor(minor, Currency::USD),
                     invoice: None,
                     payment: None,
                 })
@@ -252,15 +298,19 @@ mod tests {
                 NaiveDate::from_ymd_opt(2026, 3, 1).unwrap(),
                 NaiveDate::from_ymd_opt(2026, 3, 31).unwrap(),
             ).unwrap();
-            let opening = usd.from_minor(opening);
+            let opening = Money::from_minor(opening, usd);
             let statement = Statement::build(range, usd, StatementParts {
                 opening_balance: opening,
                 entries: entries.clone(),
-                ..Default::default()
+                ..StatementParts::empty(usd)
             });
             prop_assert_eq!(
-                statement.closing_balance,
-                statement.opening_balance + statement.charges - statement.payments - statement.credits
+                Ok(statement.closing_balance),
+                statement
+                    .opening_balance
+                    .checked_add(statement.charges)
+                    .and_then(|sum| sum.checked_sub(statement.payments))
+                    .and_then(|sum| sum.checked_sub(statement.credits))
             );
             let last = statement.lines.last().map_or(opening, |line| line.balance);
             prop_assert_eq!(last, statement.closing_balance);
@@ -268,8 +318,8 @@ mod tests {
             // Two adjacent statements chain: the first's closing opens the second.
             let split = NaiveDate::from_ymd_opt(2026, 3, split).unwrap();
             let (first, second): (Vec<_>, Vec<_>) = entries.into_iter().partition(|e| e.date < split);
-            let a = Statement::build(range, usd, StatementParts { opening_balance: opening, entries: first, ..Default::default() });
-            let b = Statement::build(range, usd, StatementParts { opening_balance: a.closing_balance, entries: second, ..Default::default() });
+            let a = Statement::build(range, usd, StatementParts { opening_balance: opening, entries: first, ..StatementParts::empty(usd) });
+            let b = Statement::build(range, usd, StatementParts { opening_balance: a.closing_balance, entries: second, ..StatementParts::empty(usd) });
             prop_assert_eq!(b.closing_balance, statement.closing_balance);
         }
 
@@ -280,17 +330,19 @@ mod tests {
             let on = NaiveDate::from_ymd_opt(2026, 6, 30).unwrap();
             let owed: Vec<_> = owed
                 .into_iter()
-                .map(|(days, minor)| (on - chrono::Duration::days(days - 30), Currency::USD.from_minor(minor)))
+                .map(|(days, minor)| (on - chrono::Duration::days(days - 30), Money::from_minor(minor, Currency::USD)))
                 .collect();
-            let aging = Aging::of(&owed, on);
-            prop_assert_eq!(aging.total(), owed.iter().map(|(_, a)| *a).sum::<Decimal>());
+            let aging = Aging::of(&owed, on, Currency::USD);
+            prop_assert_eq!(aging.total().amount(), owed.iter().map(|(_, a)| a.amount()).sum::<Decimal>());
         }
     }
 
     #[test]
     fn bucket_edges() {
         let on = NaiveDate::from_ymd_opt(2026, 6, 30).unwrap();
-        let past = |days| (on - chrono::Duration::days(days), Decimal::ONE);
+        let usd = Currency::USD;
+        let dollars = |n| Money::new(Decimal::new(n, 0), usd);
+        let past = |days| (on - chrono::Duration::days(days), dollars(1));
         let aging = Aging::of(
             &[
                 past(0),
@@ -303,12 +355,16 @@ mod tests {
                 past(91),
             ],
             on,
+            usd,
         );
-        assert_eq!(aging.current, Decimal::ONE);
-        assert_eq!(aging.days_1_30, Decimal::TWO);
-        assert_eq!(aging.days_31_60, Decimal::TWO);
-        assert_eq!(aging.days_61_90, Decimal::TWO);
-        assert_eq!(aging.over_90, Decimal::ONE);
+        assert_eq!(aging.current, dollars(1));
+        assert_eq!(aging.days_1_30, dollars(2));
+        assert_eq!(aging.days_31_60, dollars(2));
+        assert_eq!(aging.days_61_90, dollars(2));
+        assert_eq!(aging.over_90, dollars(1));
+        // An amount in another currency is not owed in this one.
+        let yen = Money::from_minor(5, Currency::parse("JPY").unwrap());
+        assert_eq!(Aging::of(&[(on, yen)], on, usd).total(), Money::zero(usd));
         assert!(StatementRange::new(on, on.pred_opt().unwrap()).is_err());
     }
 }

@@ -11,11 +11,11 @@ pub use ports::MockDashboardStore;
 pub use service::DashboardService;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::accounts::Communication;
 use crate::billing::AccountSummary;
+use crate::shared::{Currency, Money};
 
 /// How many rows each panel shows.
 pub const PANEL_ROWS: u32 = 5;
@@ -65,17 +65,18 @@ impl<T> Default for Panel<T> {
     }
 }
 
-/// An unpaid invoice on the dashboard.
+/// An unpaid invoice on the dashboard. Serialised as the dashboard API
+/// has always written it: `balance` a decimal string with a `currency`
+/// field beside it.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(into = "InvoiceRowWire")]
 pub struct InvoiceRow {
     /// Its number.
     pub number: String,
     /// When it is due.
     pub due_on: NaiveDate,
-    /// What is still owed.
-    pub balance: Decimal,
-    /// ISO currency.
-    pub currency: String,
+    /// What is still owed, in what.
+    pub balance: Money,
     /// Whether the due date has passed.
     pub is_overdue: bool,
 }
@@ -83,7 +84,29 @@ pub struct InvoiceRow {
 impl InvoiceRow {
     /// The balance as customers read it (`120.50 USD`).
     pub fn balance_text(&self) -> String {
-        crate::shared::format_amount(self.balance, &self.currency)
+        self.balance.format()
+    }
+}
+
+/// [`InvoiceRow`] as JSON: the currency a field of its own.
+#[derive(Serialize)]
+struct InvoiceRowWire {
+    number: String,
+    due_on: NaiveDate,
+    balance: Money,
+    currency: Currency,
+    is_overdue: bool,
+}
+
+impl From<InvoiceRow> for InvoiceRowWire {
+    fn from(row: InvoiceRow) -> Self {
+        Self {
+            number: row.number,
+            due_on: row.due_on,
+            balance: row.balance,
+            currency: row.balance.currency(),
+            is_overdue: row.is_overdue,
+        }
     }
 }
 
@@ -111,4 +134,26 @@ pub struct TicketRow {
     pub status: String,
     /// Last activity.
     pub updated_at: DateTime<Utc>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The dashboard API writes an unpaid invoice as it always has: the
+    /// balance a decimal string, the currency a field beside it.
+    #[test]
+    fn an_invoice_row_is_written_with_its_currency_beside_the_balance() {
+        let row = InvoiceRow {
+            number: "INV-1".into(),
+            due_on: NaiveDate::from_ymd_opt(2030, 3, 3).unwrap(),
+            balance: Money::from_minor(1010, Currency::USD),
+            is_overdue: true,
+        };
+        assert_eq!(
+            serde_json::to_string(&row).unwrap(),
+            r#"{"number":"INV-1","due_on":"2030-03-03","balance":"10.10","currency":"USD","is_overdue":true}"#
+        );
+        assert_eq!(row.balance_text(), "10.10 USD");
+    }
 }

@@ -23,8 +23,8 @@ use rust_decimal::Decimal;
 
 use crate::billing::Allocation;
 use crate::shared::{
-    AccountId, AutopayId, Clock, ContactId, Currency, EmailAddress, LeaseId, OutboxId, PaymentId,
-    PaymentMethodId, TenantId,
+    AccountId, AutopayId, Clock, ContactId, Currency, EmailAddress, InvoiceId, LeaseId, Money,
+    OutboxId, PaymentId, PaymentMethodId, TenantId,
 };
 
 /// Something to deliver after a change commits.
@@ -88,17 +88,19 @@ pub enum EmailKind {
     PaymentReceipt(Receipt),
 }
 
-/// What a payment receipt says.
+/// What a payment receipt says. Stored as JSON in the outbox in the
+/// shape it always had (`amount`, `currency`, each allocation's and the
+/// credit's amount as decimal strings), so rows written before
+/// [`Money`] still read.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(from = "ReceiptWire", into = "ReceiptWire")]
 pub struct Receipt {
     /// The payment.
     pub payment: PaymentId,
     /// The account's name and number.
     pub account: String,
-    /// How much was paid.
-    pub amount: Decimal,
-    /// In what.
-    pub currency: Currency,
+    /// How much was paid, in what.
+    pub amount: Money,
     /// How ("Visa ending 4242").
     pub method_label: String,
     /// The gateway's reference.
@@ -108,9 +110,101 @@ pub struct Receipt {
     /// Which invoices it paid, and how much of each.
     pub allocations: Vec<Allocation>,
     /// What became account credit.
-    pub credit: Decimal,
+    pub credit: Money,
     /// The receipt page in the portal.
     pub link: String,
+}
+
+/// [`Receipt`] as the outbox stores it: one `currency` for every amount.
+#[derive(Serialize, Deserialize)]
+struct ReceiptWire {
+    payment: PaymentId,
+    account: String,
+    amount: Decimal,
+    currency: Currency,
+    method_label: String,
+    reference: String,
+    paid_at: DateTime<Utc>,
+    allocations: Vec<MessageAllocation>,
+    credit: Decimal,
+    link: String,
+}
+
+impl From<ReceiptWire> for Receipt {
+    fn from(wire: ReceiptWire) -> Self {
+        let currency = wire.currency;
+        Self {
+            payment: wire.payment,
+            account: wire.account,
+            amount: Money::new(wire.amount, currency),
+            method_label: wire.method_label,
+            reference: wire.reference,
+            paid_at: wire.paid_at,
+            allocations: wire
+                .allocations
+                .into_iter()
+                .map(|allocation| allocation.in_currency(currency))
+                .collect(),
+            credit: Money::new(wire.credit, currency),
+            link: wire.link,
+        }
+    }
+}
+
+impl From<Receipt> for ReceiptWire {
+    fn from(receipt: Receipt) -> Self {
+        Self {
+            payment: receipt.payment,
+            account: receipt.account,
+            amount: receipt.amount.amount(),
+            currency: receipt.amount.currency(),
+            method_label: receipt.method_label,
+            reference: receipt.reference,
+            paid_at: receipt.paid_at,
+            allocations: receipt
+                .allocations
+                .iter()
+                .map(MessageAllocation::from)
+                .collect(),
+            credit: receipt.credit.amount(),
+            link: receipt.link,
+        }
+    }
+}
+
+/// A share of a payment as stored messages carry it: the amount is a
+/// decimal string in the currency the message names (a host event's
+/// `currency`, or the tenant's where the event has none), the shape
+/// [`Allocation`] had before it carried [`Money`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessageAllocation {
+    /// The invoice.
+    pub invoice: InvoiceId,
+    /// Its number, for people.
+    pub invoice_number: String,
+    /// How much.
+    pub amount: Decimal,
+}
+
+impl MessageAllocation {
+    /// The share as [`Allocation`], its amount in `currency`.
+    pub fn in_currency(self, currency: Currency) -> Allocation {
+        Allocation {
+            invoice: self.invoice,
+            invoice_number: self.invoice_number,
+            amount: Money::new(self.amount, currency),
+        }
+    }
+}
+
+impl From<&Allocation> for MessageAllocation {
+    fn from(allocation: &Allocation) -> Self {
+        Self {
+            invoice: allocation.invoice,
+            invoice_number: allocation.invoice_number.clone(),
+            amount: allocation.amount.amount(),
+        }
+    }
 }
 
 /// Something that happened that the host may want to act on.
@@ -167,7 +261,7 @@ pub enum DomainEvent {
         /// In what.
         currency: Currency,
         /// Which invoices it paid.
-        allocations: Vec<Allocation>,
+        allocations: Vec<MessageAllocation>,
         /// The gateway's reference.
         reference: String,
     },
@@ -187,7 +281,7 @@ pub enum DomainEvent {
         /// Who.
         contact: ContactId,
         /// Which invoices, how much of each.
-        allocations: Vec<Allocation>,
+        allocations: Vec<MessageAllocation>,
     },
     /// A card was put on file.
     PaymentMethodAdded {
@@ -492,6 +586,53 @@ mod tests {
     use super::*;
     use crate::ports::MockOutboxStore;
     use crate::shared::FixedClock;
+
+    /// A receipt row written before amounts were [`Money`] (one
+    /// `currency`, every amount a decimal string) reads as it was and is
+    /// written back in the same shape.
+    #[test]
+    fn a_stored_receipt_reads_and_writes_in_the_shape_it_always_had() {
+        let stored = serde_json::json!({
+            "type": "mail",
+            "to": "ada@example.com",
+            "to_name": "Ada",
+            "business_name": "Acme",
+            "reply_to": null,
+            "kind": {
+            "kind": "payment_receipt",
+            "payment": "0192f0c1-7d3a-7cc0-8f00-000000000001",
+            "account": "Ada (A-1)",
+            "amount": "125.50",
+            "currency": "USD",
+            "method_label": "Visa ending 4242",
+            "reference": "ch_1",
+            "paid_at": "2026-11-23T09:00:00Z",
+            "allocations": [{
+                "invoice": "0192f0c1-7d3a-7cc0-8f00-000000000002",
+                "invoice_number": "INV-1",
+                "amount": "100.00"
+            }],
+            "credit": "25.50",
+            "link": "https://portal.example/receipts/1"
+            }
+        });
+        let message: OutboxMessage = serde_json::from_value(stored.clone()).unwrap();
+        let OutboxMessage::Mail(Email {
+            kind: EmailKind::PaymentReceipt(receipt),
+            ..
+        }) = &message
+        else {
+            panic!("not a receipt: {message:?}");
+        };
+        let usd = Currency::USD;
+        assert_eq!(receipt.amount, Money::from_minor(12_550, usd));
+        assert_eq!(
+            receipt.allocations[0].amount,
+            Money::from_minor(10_000, usd)
+        );
+        assert_eq!(receipt.credit, Money::from_minor(2_550, usd));
+        assert_eq!(serde_json::to_value(&message).unwrap(), stored);
+    }
 
     fn mail_item(attempts: u32) -> OutboxItem {
         OutboxItem {

@@ -1,5 +1,5 @@
 //! Building blocks every context uses: ids, parsed contact points, money
-//! rounding, the clock, pagination and the parse error.
+//! ([`Money`] and its rounding rule), the clock, pagination and the parse error.
 
 mod clock;
 mod conflict;
@@ -18,7 +18,9 @@ pub use ids::{
     AccountId, AutopayId, CommunicationId, ContactId, ExternalId, InvoiceId, LeaseId, OutboxId,
     PaymentId, PaymentMethodId, SessionId, TenantId,
 };
-pub use money::{Currency, format_amount, minor_unit_digits, round_to_minor_unit};
+pub use money::{
+    AtLeast, Currency, Money, MoneyError, format_amount, minor_unit_digits, round_to_minor_unit,
+};
 pub use page::{Page, PageRequest};
 pub use store_error::StoreError;
 

@@ -5,6 +5,13 @@
 //! (2 decimals for most, 0 for JPY and friends, 3 for the dinars) with
 //! half away from zero, the rule customers know from receipts. Every
 //! rounding and display of money goes through [`round_to_minor_unit`].
+//!
+//! [`Money`] carries an amount with its currency, rounded by that rule
+//! when it is made, so an amount and the currency it is in cannot drift
+//! apart; its arithmetic refuses to mix currencies ([`MoneyError`]), and
+//! [`Money::exact`] is the one check of an amount that comes from outside
+//! (a customer's, a host's, a store's): no more decimals than the minor
+//! unit, representable in minor units, and above (or at) zero.
 
 use std::fmt;
 
@@ -168,6 +175,258 @@ impl<'de> Deserialize<'de> for Currency {
     }
 }
 
+/// An amount of money in a currency, rounded to the currency's minor unit
+/// by the one rule ([`round_to_minor_unit`]) when it is made, so every
+/// `Money` is already what customers see and what stores keep.
+///
+/// Arithmetic is checked: adding or comparing two currencies is a
+/// [`MoneyError`], never a sum and never a panic.
+///
+/// ```
+/// use portal_core::shared::{Currency, Money};
+/// use rust_decimal::Decimal;
+/// let usd = Currency::USD;
+/// let price = Money::new(Decimal::new(100_500, 4), usd); // 10.0500 -> 10.05
+/// assert_eq!(price.to_string(), "10.05 USD");
+/// assert_eq!(price.to_minor(), Some(1005));
+/// let twice = price.checked_add(price).unwrap();
+/// assert_eq!(twice, Money::from_minor(2010, usd));
+/// let yen = Money::from_minor(100, Currency::parse("JPY").unwrap());
+/// assert!(price.checked_add(yen).is_err());
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Money {
+    amount: Decimal,
+    currency: Currency,
+}
+
+/// Why money arithmetic or an amount check refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum MoneyError {
+    /// Two amounts in different currencies were combined.
+    #[error("cannot combine {left} with {right}")]
+    CurrencyMismatch {
+        /// The currency of the left-hand amount.
+        left: Currency,
+        /// The currency of the right-hand amount.
+        right: Currency,
+    },
+    /// The result does not fit (in a `Decimal`, or in whole minor units
+    /// as an `i64`).
+    #[error("amount is too large")]
+    Overflow,
+    /// The amount has more decimals than the currency's minor unit
+    /// ([`Money::exact`] never rounds what it was given).
+    #[error("amount has more decimals than its currency")]
+    TooPrecise,
+    /// The amount is below the least [`Money::exact`] accepts.
+    #[error("amount is too small")]
+    TooSmall,
+}
+
+/// The least amount [`Money::exact`] accepts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum AtLeast {
+    /// Zero or more (a filter's bound).
+    Zero,
+    /// More than zero (a payment, a share of one, a credit).
+    MoreThanZero,
+}
+
+impl Money {
+    /// `amount` in `currency`, rounded to its minor unit, half away from
+    /// zero ([`round_to_minor_unit`]).
+    pub fn new(amount: Decimal, currency: Currency) -> Self {
+        Self {
+            amount: currency.round(amount),
+            currency,
+        }
+    }
+
+    /// Nothing, in `currency` (`0.00 USD`).
+    pub fn zero(currency: Currency) -> Self {
+        Self::new(Decimal::ZERO, currency)
+    }
+
+    /// Whole minor units (cents) of `currency`, as stores keep money.
+    ///
+    /// ```
+    /// use portal_core::shared::{Currency, Money};
+    /// assert_eq!(Money::from_minor(1050, Currency::USD).to_string(), "10.50 USD");
+    /// ```
+    pub fn from_minor(minor: i64, currency: Currency) -> Self {
+        Self {
+            amount: currency.from_minor(minor),
+            currency,
+        }
+    }
+
+    /// The one check of an amount that comes from outside (a customer's
+    /// form, a host's call, a store's write): `amount` exactly as given,
+    /// with no more decimals than `currency`'s minor unit (it is never
+    /// rounded into something the sender did not say), representable in
+    /// whole minor units, and at least `least`.
+    ///
+    /// ```
+    /// use portal_core::shared::{AtLeast, Currency, Money, MoneyError};
+    /// use rust_decimal::Decimal;
+    /// let usd = Currency::USD;
+    /// assert_eq!(Money::exact(Decimal::new(1050, 2), usd, AtLeast::MoreThanZero).unwrap().to_minor(), Some(1050));
+    /// assert_eq!(Money::exact(Decimal::new(10505, 3), usd, AtLeast::Zero), Err(MoneyError::TooPrecise));
+    /// assert_eq!(Money::exact(Decimal::ZERO, usd, AtLeast::MoreThanZero), Err(MoneyError::TooSmall));
+    /// assert!(Money::exact(Decimal::ZERO, usd, AtLeast::Zero).is_ok());
+    /// ```
+    pub fn exact(amount: Decimal, currency: Currency, least: AtLeast) -> Result<Self, MoneyError> {
+        let too_small = match least {
+            AtLeast::Zero => amount < Decimal::ZERO,
+            AtLeast::MoreThanZero => amount <= Decimal::ZERO,
+        };
+        if too_small {
+            return Err(MoneyError::TooSmall);
+        }
+        if currency.round(amount) != amount {
+            return Err(MoneyError::TooPrecise);
+        }
+        let money = Self::new(amount, currency);
+        if money.to_minor().is_none() {
+            return Err(MoneyError::Overflow);
+        }
+        Ok(money)
+    }
+
+    /// The amount, with the minor unit's decimals (`10.50`).
+    pub fn amount(&self) -> Decimal {
+        self.amount
+    }
+
+    /// The currency.
+    pub fn currency(&self) -> Currency {
+        self.currency
+    }
+
+    /// Whole minor units (cents), how stores keep it; `None` when it does
+    /// not fit an `i64`.
+    pub fn to_minor(&self) -> Option<i64> {
+        self.currency.to_minor(self.amount)
+    }
+
+    /// Whether it is nothing.
+    pub fn is_zero(&self) -> bool {
+        self.amount.is_zero()
+    }
+
+    /// Whether it is more than zero.
+    pub fn is_positive(&self) -> bool {
+        self.amount > Decimal::ZERO
+    }
+
+    /// Whether it is below zero.
+    pub fn is_negative(&self) -> bool {
+        self.amount < Decimal::ZERO
+    }
+
+    /// The same amount with the other sign.
+    pub fn negated(self) -> Self {
+        Self::new(-self.amount, self.currency)
+    }
+
+    /// The sum, in the one currency both are in.
+    pub fn checked_add(self, other: Money) -> Result<Money, MoneyError> {
+        let currency = self.same_currency(other)?;
+        let sum = self
+            .amount
+            .checked_add(other.amount)
+            .ok_or(MoneyError::Overflow)?;
+        Ok(Self::new(sum, currency))
+    }
+
+    /// The difference, in the one currency both are in.
+    pub fn checked_sub(self, other: Money) -> Result<Money, MoneyError> {
+        let currency = self.same_currency(other)?;
+        let difference = self
+            .amount
+            .checked_sub(other.amount)
+            .ok_or(MoneyError::Overflow)?;
+        Ok(Self::new(difference, currency))
+    }
+
+    /// The sum of `amounts`, all in `currency` (zero when there are none).
+    ///
+    /// ```
+    /// use portal_core::shared::{Currency, Money};
+    /// let usd = Currency::USD;
+    /// let parts = [Money::from_minor(101, usd), Money::from_minor(202, usd)];
+    /// assert_eq!(Money::checked_sum(parts, usd), Ok(Money::from_minor(303, usd)));
+    /// ```
+    pub fn checked_sum(
+        amounts: impl IntoIterator<Item = Money>,
+        currency: Currency,
+    ) -> Result<Money, MoneyError> {
+        amounts
+            .into_iter()
+            .try_fold(Self::zero(currency), Money::checked_add)
+    }
+
+    /// The smaller of the two, in the one currency both are in.
+    pub fn checked_min(self, other: Money) -> Result<Money, MoneyError> {
+        self.same_currency(other)?;
+        Ok(if other.amount < self.amount {
+            other
+        } else {
+            self
+        })
+    }
+
+    /// The larger of the two, in the one currency both are in.
+    pub fn checked_max(self, other: Money) -> Result<Money, MoneyError> {
+        self.same_currency(other)?;
+        Ok(if other.amount > self.amount {
+            other
+        } else {
+            self
+        })
+    }
+
+    /// How the two compare, when they are in the one currency.
+    pub fn checked_cmp(&self, other: &Money) -> Result<std::cmp::Ordering, MoneyError> {
+        self.same_currency(*other)?;
+        Ok(self.amount.cmp(&other.amount))
+    }
+
+    /// As customers read it (`1234.50 USD`), as [`Currency::format`] does.
+    pub fn format(&self) -> String {
+        self.to_string()
+    }
+
+    fn same_currency(self, other: Money) -> Result<Currency, MoneyError> {
+        if self.currency == other.currency {
+            Ok(self.currency)
+        } else {
+            Err(MoneyError::CurrencyMismatch {
+                left: self.currency,
+                right: other.currency,
+            })
+        }
+    }
+}
+
+impl fmt::Display for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.amount, self.currency)
+    }
+}
+
+/// Money is written as today's wire format writes an amount: its decimal
+/// string with the minor unit's decimals (`"120.50"`), the currency in a
+/// field of its own beside it. It has no `Deserialize`: a bare amount does
+/// not say its currency, so a type that reads money reads the amount and
+/// the currency and makes the `Money` itself.
+impl Serialize for Money {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        Serialize::serialize(&self.amount, serializer)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -192,6 +451,128 @@ mod tests {
                 prop_assert_eq!(currency.round(amount), amount);
             }
         }
+    }
+
+    fn currency() -> impl Strategy<Value = Currency> {
+        prop::sample::select(vec!["USD", "JPY", "KWD", "EUR"])
+            .prop_map(|code| Currency::parse(code).unwrap())
+    }
+
+    proptest! {
+        #[test]
+        fn money_is_rounded_once_and_rounding_again_changes_nothing(
+            units in -10_000_000_000i64..10_000_000_000,
+            scale in 0u32..8,
+            currency in currency(),
+        ) {
+            let amount = Decimal::new(units, scale);
+            let money = Money::new(amount, currency);
+            prop_assert_eq!(money.amount(), currency.round(amount));
+            prop_assert_eq!(money.amount().scale(), currency.minor_digits());
+            prop_assert_eq!(Money::new(money.amount(), currency), money);
+            prop_assert_eq!(money.format(), currency.format(amount));
+        }
+
+        #[test]
+        fn money_round_trips_through_minor_units(minor in any::<i64>(), currency in currency()) {
+            let money = Money::from_minor(minor, currency);
+            prop_assert_eq!(money.to_minor(), Some(minor));
+            prop_assert_eq!(Money::new(money.amount(), currency), money);
+            prop_assert_eq!(Money::exact(money.amount(), currency, AtLeast::Zero).is_ok(), minor >= 0);
+            prop_assert_eq!(Money::exact(money.amount(), currency, AtLeast::MoreThanZero).is_ok(), minor > 0);
+        }
+
+        #[test]
+        fn adding_or_subtracting_two_currencies_is_refused(
+            a in -1_000_000i64..1_000_000,
+            b in -1_000_000i64..1_000_000,
+            left in currency(),
+            right in currency(),
+        ) {
+            let (x, y) = (Money::from_minor(a, left), Money::from_minor(b, right));
+            if left == right {
+                prop_assert_eq!(x.checked_add(y), Ok(Money::from_minor(a + b, left)));
+                prop_assert_eq!(x.checked_sub(y), Ok(Money::from_minor(a - b, left)));
+                prop_assert_eq!(x.checked_cmp(&y), Ok(a.cmp(&b)));
+            } else {
+                let refused = Err(MoneyError::CurrencyMismatch { left, right });
+                prop_assert_eq!(x.checked_add(y), refused);
+                prop_assert_eq!(x.checked_sub(y), refused);
+                prop_assert_eq!(x.checked_min(y), refused);
+                prop_assert_eq!(x.checked_max(y), refused);
+                prop_assert!(x.checked_cmp(&y).is_err());
+                prop_assert!(Money::checked_sum([x, y], left).is_err());
+            }
+        }
+
+        /// Invoices add rounded line amounts: the sum of rounded parts is
+        /// exact (no second rounding moves it) and within half a minor
+        /// unit per part of the unrounded sum.
+        #[test]
+        fn the_sum_of_rounded_parts_is_exact(
+            parts in prop::collection::vec((-10_000_000i64..10_000_000, 0u32..6), 0..20),
+            currency in currency(),
+        ) {
+            let amounts: Vec<Decimal> = parts.iter().map(|&(u, s)| Decimal::new(u, s)).collect();
+            let rounded: Vec<Money> = amounts.iter().map(|a| Money::new(*a, currency)).collect();
+            let sum = Money::checked_sum(rounded.iter().copied(), currency).unwrap();
+            let plain: Decimal = rounded.iter().map(Money::amount).sum();
+            prop_assert_eq!(sum.amount(), plain);
+            prop_assert_eq!(sum.to_minor(), Some(rounded.iter().map(|m| m.to_minor().unwrap()).sum::<i64>()));
+            let unrounded: Decimal = amounts.iter().sum();
+            let half = Decimal::new(5, currency.minor_digits() + 1);
+            prop_assert!((sum.amount() - unrounded).abs() <= half * Decimal::from(amounts.len().max(1)));
+        }
+
+        #[test]
+        fn exact_refuses_what_rounding_would_change(
+            units in -10_000_000i64..10_000_000,
+            scale in 0u32..6,
+            currency in currency(),
+        ) {
+            let amount = Decimal::new(units, scale);
+            let result = Money::exact(amount, currency, AtLeast::Zero);
+            if amount < Decimal::ZERO {
+                prop_assert_eq!(result, Err(MoneyError::TooSmall));
+            } else if currency.round(amount) != amount {
+                prop_assert_eq!(result, Err(MoneyError::TooPrecise));
+            } else {
+                prop_assert_eq!(result, Ok(Money::new(amount, currency)));
+            }
+        }
+    }
+
+    #[test]
+    fn money_displays_as_currency_format_does() {
+        let usd = Currency::USD;
+        assert_eq!(
+            Money::new(Decimal::new(101_000, 4), usd).to_string(),
+            "10.10 USD"
+        );
+        assert_eq!(
+            Money::new(Decimal::new(-1005, 3), usd).format(),
+            "-1.01 USD"
+        );
+        assert_eq!(Money::zero(usd).to_string(), "0.00 USD");
+        let jpy = Currency::parse("JPY").unwrap();
+        assert_eq!(Money::new(Decimal::new(105, 1), jpy).to_string(), "11 JPY");
+        assert_eq!(
+            serde_json::to_string(&Money::from_minor(12050, usd)).unwrap(),
+            "\"120.50\""
+        );
+        assert!(Money::from_minor(1, usd).is_positive());
+        assert!(Money::from_minor(-1, usd).is_negative());
+        assert!(Money::zero(usd).is_zero());
+        assert_eq!(
+            Money::from_minor(5, usd).negated(),
+            Money::from_minor(-5, usd)
+        );
+        assert_eq!(
+            Money::exact(Decimal::MAX, usd, AtLeast::Zero),
+            Err(MoneyError::Overflow)
+        );
+        let big = Money::new(Decimal::MAX, Currency::parse("JPY").unwrap());
+        assert_eq!(big.checked_add(big), Err(MoneyError::Overflow));
     }
 
     #[test]

@@ -1406,8 +1406,7 @@ async fn billing_needs_a_bearer_token_but_the_webhook_does_not() {
     ] {
         app.gateway
             .charge(&ChargeRequest {
-                amount: Decimal::TEN,
-                currency: Currency::USD,
+                amount: portal_core::shared::Money::new(Decimal::TEN, Currency::USD),
                 method_token: portal_core::billing::CardToken::new("tok_sandbox_visa"),
                 idempotency_key: key.clone(),
                 description: "not the portal's".into(),

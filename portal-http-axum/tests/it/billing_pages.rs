@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 use portal_core::access::Role;
 use portal_core::billing::{ExternalPayment, IdempotencyKey, InvoiceStatus, PaymentKind};
 use portal_core::outbox::EmailKind;
-use portal_core::shared::{AccountId, Currency, ExternalId, InvoiceId};
+use portal_core::shared::{AccountId, Currency, ExternalId, InvoiceId, Money};
 use portal_core::tenancy::{DEFAULT_AUTOPAY_TERMS, PortalSettings};
 
 use crate::harness::{
@@ -52,8 +52,7 @@ async fn goodwill_credit(app: &TestApp, account: AccountId, cents: i64) {
                 external_id: ExternalId::parse("CM-1").unwrap(),
                 account,
                 kind: PaymentKind::Credit,
-                amount: usd(cents),
-                currency: Currency::USD,
+                amount: Money::new(usd(cents), Currency::USD),
                 received_at: "2026-11-20T10:00:00Z".parse().unwrap(),
                 method_label: Some("Credit memo".into()),
                 memo: None,
@@ -305,7 +304,7 @@ async fn paying_one_invoice_charges_once_marks_it_paid_and_mails_a_receipt() {
         })
         .collect();
     assert_eq!(receipts.len(), 1);
-    assert_eq!(receipts[0].amount, usd(9_900));
+    assert_eq!(receipts[0].amount, Money::new(usd(9_900), Currency::USD));
     // The mailed link is the receipt page this redirect went to.
     assert!(
         receipts[0]

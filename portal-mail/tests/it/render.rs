@@ -18,13 +18,12 @@ fn link_of(kind: &EmailKind) -> Option<&str> {
 fn a_receipt_lists_the_amount_method_invoices_and_credit_and_links_to_the_portal() {
     use portal_core::billing::Allocation;
     use portal_core::outbox::Receipt;
-    use portal_core::shared::{Currency, InvoiceId, PaymentId};
-    use rust_decimal::Decimal;
+    use portal_core::shared::{Currency, InvoiceId, Money, PaymentId};
+    let usd = |cents| Money::from_minor(cents, Currency::USD);
     let receipt = Receipt {
         payment: PaymentId::new(),
         account: "Ada's <Bakery> (1001)".into(),
-        amount: Decimal::new(15_000, 2),
-        currency: Currency::USD,
+        amount: usd(15_000),
         method_label: "Visa ending 4242".into(),
         reference: "ch_sandbox_1".into(),
         paid_at: expiry(),
@@ -32,15 +31,15 @@ fn a_receipt_lists_the_amount_method_invoices_and_credit_and_links_to_the_portal
             Allocation {
                 invoice: InvoiceId::new(),
                 invoice_number: "INV-1".into(),
-                amount: Decimal::new(10_000, 2),
+                amount: usd(10_000),
             },
             Allocation {
                 invoice: InvoiceId::new(),
                 invoice_number: "INV-2".into(),
-                amount: Decimal::new(2_500, 2),
+                amount: usd(2_500),
             },
         ],
-        credit: Decimal::new(2_500, 2),
+        credit: usd(2_500),
         link: format!("{LINK}/billing/payments/1"),
     };
     let mail = render(&mail_to(

@@ -14,7 +14,8 @@ use portal_core::billing::{
 };
 use portal_core::ports::StoreError;
 use portal_core::shared::{
-    AccountId, AutopayId, ContactId, Currency, ExternalId, InvoiceId, PaymentId, PaymentMethodId,
+    AccountId, AutopayId, ContactId, Currency, ExternalId, InvoiceId, Money, PaymentId,
+    PaymentMethodId,
 };
 use rust_decimal::Decimal;
 use sqlx::FromRow;
@@ -80,12 +81,11 @@ impl TryFrom<InvoiceRow> for Invoice {
             number: row.number,
             issued_on: row.issued_on,
             due_on: row.due_on,
-            currency,
-            subtotal: currency.from_minor(row.subtotal_minor),
-            tax: currency.from_minor(row.tax_minor),
-            total: currency.from_minor(row.total_minor),
-            amount_paid: currency.from_minor(row.paid_minor),
-            amount_pending: currency.from_minor(row.pending_minor),
+            subtotal: Money::from_minor(row.subtotal_minor, currency),
+            tax: Money::from_minor(row.tax_minor, currency),
+            total: Money::from_minor(row.total_minor, currency),
+            amount_paid: Money::from_minor(row.paid_minor, currency),
+            amount_pending: Money::from_minor(row.pending_minor, currency),
             status: parsed("invoice status", &row.status, InvoiceStatus::parse)?,
             has_host_pdf: row.has_host_pdf,
             memo: row.memo,
@@ -146,7 +146,7 @@ impl TryFrom<AppliedRow> for AppliedPayment {
             payment: PaymentId::from_uuid(row.payment_id),
             kind: parsed("payment kind", &row.kind, PaymentKind::parse)?,
             applied_at: row.applied_at.0,
-            amount: currency(&row.currency)?.from_minor(row.amount_minor),
+            amount: Money::from_minor(row.amount_minor, currency(&row.currency)?),
             method_label: row.method_label,
         })
     }
@@ -191,9 +191,8 @@ impl TryFrom<PaymentRow> for Payment {
             kind: parsed("payment kind", &row.kind, PaymentKind::parse)?,
             source: parsed("payment source", &row.source, PaymentSource::parse)?,
             status: parsed("payment status", &row.status, PaymentStatus::parse)?,
-            amount: currency.from_minor(row.amount_minor),
-            currency,
-            applied: currency.from_minor(row.applied_minor),
+            amount: Money::from_minor(row.amount_minor, currency),
+            applied: Money::from_minor(row.applied_minor, currency),
             method_label: row.method_label,
             gateway_reference: row.gateway_reference,
             failure_message: row.failure_message,
@@ -249,7 +248,7 @@ pub(crate) fn payment_details(
                 .map(|allocation| Allocation {
                     invoice: InvoiceId::from_uuid(allocation.invoice_id),
                     invoice_number: allocation.invoice_number.clone(),
-                    amount: payment.currency.from_minor(allocation.amount_minor),
+                    amount: Money::from_minor(allocation.amount_minor, payment.amount.currency()),
                 })
                 .collect();
             Ok(PaymentDetail {
@@ -284,19 +283,21 @@ pub(crate) struct SummaryRow {
 impl SummaryRow {
     /// The summary in `currency`; `None` when the sums were not selected.
     pub(crate) fn into_summary(self, currency: Currency) -> Option<AccountSummary> {
-        let owed = currency.from_minor(self.owed_minor?);
-        let credit = currency.from_minor(self.credit_minor?);
+        let owed = self.owed_minor?;
+        let credit = self.credit_minor?;
         Some(AccountSummary {
-            currency,
-            current_balance: owed - credit,
-            past_due: currency.from_minor(self.past_due_minor?),
-            credit,
-            processing: currency.from_minor(self.processing_minor?),
+            current_balance: Money::new(
+                currency.from_minor(owed) - currency.from_minor(credit),
+                currency,
+            ),
+            past_due: Money::from_minor(self.past_due_minor?, currency),
+            credit: Money::from_minor(credit, currency),
+            processing: Money::from_minor(self.processing_minor?, currency),
             unpaid_invoices: u64::try_from(self.unpaid_count?).unwrap_or(0),
             last_payment: self
                 .last_payment_minor
                 .zip(self.last_payment_at)
-                .map(|(amount, at)| (currency.from_minor(amount), at.0)),
+                .map(|(amount, at)| (Money::from_minor(amount, currency), at.0)),
         })
     }
 }

@@ -23,8 +23,8 @@ use portal_core::dashboard::{Dashboard, InvoiceRow, JobRow, Panel, PanelSelectio
 use portal_core::outbox::{OutboxItem, OutboxMessage};
 use portal_core::ports::StoreError;
 use portal_core::shared::{
-    AccountId, CommunicationId, Currency, EmailAddress, ExternalId, LeaseId, OutboxId, PhoneNumber,
-    PostalCode, TenantId,
+    AccountId, CommunicationId, Currency, EmailAddress, ExternalId, LeaseId, Money, OutboxId,
+    PhoneNumber, PostalCode, TenantId,
 };
 use portal_core::tenancy::{PortalSettings, Tenant, TenantSlug};
 use serde::{Deserialize, Deserializer};
@@ -317,8 +317,7 @@ fn invoice_panel(
                 number: row.number,
                 is_overdue: row.due_on < today,
                 due_on: row.due_on,
-                balance: billing::currency(&row.currency)?.from_minor(row.balance_minor),
-                currency: row.currency,
+                balance: Money::from_minor(row.balance_minor, billing::currency(&row.currency)?),
             })
         })
         .collect::<Result<_, StoreError>>()?;

@@ -98,7 +98,7 @@ async fn panels_show_the_accounts_open_items_in_order_with_their_totals(db: Test
     let shown: Vec<_> = invoices
         .rows
         .iter()
-        .map(|row| (row.number.as_str(), row.balance, row.is_overdue))
+        .map(|row| (row.number.as_str(), row.balance.amount(), row.is_overdue))
         .collect();
     let money = |text: &str| Decimal::from_str(text).unwrap();
     assert_eq!(
@@ -115,11 +115,11 @@ async fn panels_show_the_accounts_open_items_in_order_with_their_totals(db: Test
     let texts: Vec<_> = invoices
         .rows
         .iter()
-        .map(|r| r.balance.to_string())
+        .map(|r| r.balance.amount().to_string())
         .collect();
     assert_eq!(texts, ["10.10", "1234567.89", "0.30", "40.00", "50.00"]);
     assert_eq!(invoices.rows[1].due_on, date("2030-03-03"));
-    assert_eq!(invoices.rows[1].currency, "USD");
+    assert_eq!(invoices.rows[1].balance.currency(), Currency::USD);
 
     let jobs = dashboard.open_jobs.unwrap();
     assert_eq!(jobs.total, 3);
@@ -323,7 +323,7 @@ async fn panel_times_text_and_amounts_come_back_exactly(db: TestDb) {
     assert_eq!(jobs.rows[0].scheduled_for, Some(scheduled));
     assert_eq!(dashboard.open_tickets.unwrap().rows[0].updated_at, updated);
     let invoice = &dashboard.unpaid_invoices.unwrap().rows[0];
-    assert_eq!(invoice.balance.to_string(), "0.01");
+    assert_eq!(invoice.balance.amount().to_string(), "0.01");
     assert_eq!(invoice.due_on, date("2030-01-01"));
     assert_eq!(dashboard.recent_communications.rows, vec![said]);
 }
@@ -344,8 +344,8 @@ async fn the_account_summary_comes_with_the_invoices_panel(db: TestDb) {
         .unwrap();
 
     let summary = dashboard.account_summary.unwrap();
-    assert_eq!(summary.current_balance.to_string(), "15.50");
-    assert_eq!(summary.past_due.to_string(), "10.00");
+    assert_eq!(summary.current_balance.amount().to_string(), "15.50");
+    assert_eq!(summary.past_due.amount().to_string(), "10.00");
     assert_eq!(summary.unpaid_invoices, 2);
     assert_eq!(summary.last_payment, None);
     // The same figures as the billing page's own summary.

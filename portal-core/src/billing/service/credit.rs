@@ -5,7 +5,7 @@ use rust_decimal::Decimal;
 use crate::access::{Actor, Permission};
 use crate::billing::{AccountSummary, allocate_selection};
 use crate::error::PortalError;
-use crate::outbox::{DomainEvent, OutboxMessage};
+use crate::outbox::{DomainEvent, MessageAllocation, OutboxMessage};
 use crate::portal::acting_contact;
 use crate::shared::InvoiceId;
 
@@ -38,16 +38,16 @@ impl BillingService<'_> {
         // Without an amount, an invoice takes what credit is left, in the
         // order chosen; once it is used up, the rest take nothing and are
         // left out (an unknown invoice still goes on, to be refused).
-        let mut left = summary.credit;
+        let mut left = summary.credit.amount();
         let mut resolved = Vec::with_capacity(chosen.len());
         for (id, amount) in chosen {
             let amount = match amount {
                 // Checked before any arithmetic: a client's huge number
                 // must be a 422, not an overflow.
-                Some(amount) => positive_amount("amount", *amount, currency)?,
+                Some(amount) => positive_amount("amount", *amount, currency)?.amount(),
                 None => match payable.iter().find(|invoice| invoice.id == *id) {
                     Some(_) if left <= Decimal::ZERO => continue,
-                    Some(invoice) => invoice.payable.min(left),
+                    Some(invoice) => invoice.payable.amount().min(left),
                     None => Decimal::ZERO,
                 },
             };
@@ -60,23 +60,23 @@ impl BillingService<'_> {
         }
         // Another account's invoice is NotFound before anything about credit.
         let allocations = allocate_selection(&resolved, &payable, currency, true)?;
-        if summary.credit <= Decimal::ZERO {
+        if !summary.credit.is_positive() {
             return Err(no_credit());
         }
-        let total: Decimal = allocations.iter().map(|a| a.amount).sum();
-        if total > summary.credit {
+        let total: Decimal = allocations.iter().map(|a| a.amount.amount()).sum();
+        if total > summary.credit.amount() {
             return Err(PortalError::invalid(
                 "amount",
                 format!(
                     "is more than your account credit of {}",
-                    currency.format(summary.credit)
+                    summary.credit.format()
                 ),
             ));
         }
         let event = OutboxMessage::Event(DomainEvent::CreditApplied {
             account: scope.account(),
             contact,
-            allocations: allocations.clone(),
+            allocations: allocations.iter().map(MessageAllocation::from).collect(),
         });
         self.stores()
             .payments

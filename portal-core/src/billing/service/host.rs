@@ -11,7 +11,7 @@ use crate::billing::{
 };
 use crate::error::PortalError;
 use crate::host::HostApi;
-use crate::shared::{InvoiceId, PaymentId, TenantId};
+use crate::shared::{AtLeast, InvoiceId, Money, PaymentId, TenantId};
 
 impl HostApi<'_> {
     /// Creates or updates an invoice by the host's id (idempotent); the
@@ -41,7 +41,7 @@ impl HostApi<'_> {
     ///     memo: None,
     ///     pdf: None,
     /// }).await?;
-    /// assert_eq!(invoice.total, Decimal::new(12990, 2));
+    /// assert_eq!(invoice.total.amount(), Decimal::new(12990, 2));
     /// # Ok(()) }
     /// ```
     pub async fn upsert_invoice(
@@ -83,13 +83,18 @@ impl HostApi<'_> {
     ) -> Result<PaymentDetail, PortalError> {
         let settings = &self.portal.tenant(tenant).await?.settings;
         let currency = settings.currency();
-        if payment.currency != currency {
+        if payment.amount.currency() != currency
+            || payment
+                .applied_to
+                .iter()
+                .any(|(_, amount)| amount.currency() != currency)
+        {
             return Err(PortalError::invalid(
                 "currency",
                 format!("must be the portal's currency, {currency}"),
             ));
         }
-        if payment.amount <= Decimal::ZERO || currency.to_minor(payment.amount).is_none() {
+        if Money::exact(payment.amount.amount(), currency, AtLeast::MoreThanZero).is_err() {
             return Err(PortalError::invalid(
                 "amount",
                 "must be more than zero, in whole minor units",
@@ -100,7 +105,7 @@ impl HostApi<'_> {
         if payment
             .applied_to
             .iter()
-            .any(|(_, amount)| *amount <= Decimal::ZERO)
+            .any(|(_, amount)| !amount.is_positive())
         {
             return Err(PortalError::invalid(
                 "applied_to",
@@ -121,11 +126,15 @@ impl HostApi<'_> {
         let chosen: Vec<_> = payment
             .applied_to
             .iter()
-            .map(|(id, a)| (*id, Some(*a)))
+            .map(|(id, a)| (*id, Some(a.amount())))
             .collect();
         allocate_selection(&chosen, &shaped, currency, true)?;
-        let applied: Decimal = payment.applied_to.iter().map(|(_, amount)| *amount).sum();
-        if applied > payment.amount {
+        let applied: Decimal = payment
+            .applied_to
+            .iter()
+            .map(|(_, amount)| amount.amount())
+            .sum();
+        if applied > payment.amount.amount() {
             return Err(PortalError::invalid(
                 "applied_to",
                 "adds up to more than the payment",

@@ -11,7 +11,6 @@
 use std::sync::Arc;
 
 use chrono::NaiveDate;
-use rust_decimal::Decimal;
 
 use crate::access::{Actor, Permission};
 use crate::billing::{
@@ -19,7 +18,7 @@ use crate::billing::{
     InvoiceQuery, PaymentDetail, PaymentGateway, PaymentMethod, Statement, StatementRange,
 };
 use crate::error::PortalError;
-use crate::shared::{Currency, InvoiceId, Page, PageRequest, PaymentId};
+use crate::shared::{InvoiceId, Money, Page, PageRequest, PaymentId};
 use crate::tenancy::Tenant;
 
 mod cards;
@@ -117,12 +116,10 @@ pub struct PaymentOptions {
 /// before the customer confirms.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PaymentPreview {
-    /// The amount.
-    pub amount: Decimal,
+    /// The amount, in what.
+    pub amount: Money,
     /// Oldest invoices first; `unallocated` becomes account credit.
     pub plan: AllocationPlan,
-    /// The currency.
-    pub currency: Currency,
 }
 
 /// What a pay request would charge, checked as [`BillingService::pay`] checks it:
@@ -132,11 +129,9 @@ pub struct PaymentReview {
     /// Each chosen invoice with what it gets.
     pub allocations: Vec<Allocation>,
     /// What becomes account credit.
-    pub prepayment: Decimal,
-    /// The total to charge.
-    pub amount: Decimal,
-    /// The currency.
-    pub currency: Currency,
+    pub prepayment: Money,
+    /// The total to charge, in what.
+    pub amount: Money,
     /// The card on file to charge, or `None` for the new card entered.
     pub saved_method: Option<String>,
 }
@@ -144,8 +139,8 @@ pub struct PaymentReview {
 /// A pay request checked against the balances and the card on file.
 struct CheckedPayment {
     allocations: Vec<Allocation>,
-    prepayment: Decimal,
-    amount: Decimal,
+    prepayment: Money,
+    amount: Money,
     saved: Option<PaymentMethod>,
 }
 

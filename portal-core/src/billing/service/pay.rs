@@ -15,7 +15,7 @@ use crate::error::PortalError;
 use crate::identity::AuthContext;
 use crate::outbox::{DomainEvent, OutboxMessage};
 use crate::portal::acting_contact;
-use crate::shared::{ContactId, Currency, PaymentId, PaymentMethodId};
+use crate::shared::{AtLeast, ContactId, Currency, Money, PaymentId, PaymentMethodId};
 use crate::tenancy::{Feature, Tenant};
 
 use super::*;
@@ -71,22 +71,24 @@ impl BillingService<'_> {
         let (tenant, scope) = self.authorize(actor, Permission::PayInvoices).await?;
         let currency = tenant.settings.currency();
         let payable = self.payable_invoices(&scope).await?;
-        let owed: Decimal = payable.iter().map(|invoice| invoice.payable).sum();
+        let owed = Money::new(
+            payable.iter().map(|invoice| invoice.payable.amount()).sum(),
+            currency,
+        );
         let amount = match amount {
             Some(amount) => positive_amount("amount", amount, currency)?,
-            None if owed > Decimal::ZERO => owed,
+            None if owed.is_positive() => owed,
             None => {
                 return Err(BillingConflict::NothingOwed.into());
             }
         };
         let whole_invoices = !tenant.settings.features.is_on(Feature::PartialPayment);
-        let plan = allocate_oldest_first(amount, &payable, currency, whole_invoices);
-        if plan.unallocated > Decimal::ZERO && !tenant.settings.features.is_on(Feature::Prepayment)
-        {
-            if amount > owed {
+        let plan = allocate_oldest_first(amount, &payable, whole_invoices);
+        if plan.unallocated.is_positive() && !tenant.settings.features.is_on(Feature::Prepayment) {
+            if amount.amount() > owed.amount() {
                 return Err(PortalError::invalid(
                     "amount",
-                    format!("is more than the {} owed", currency.format(owed)),
+                    format!("is more than the {} owed", owed.format()),
                 ));
             }
             // Whole invoices only, and the amount stops inside one: offer
@@ -96,21 +98,19 @@ impl BillingService<'_> {
                 .iter()
                 .filter(|invoice| !plan.allocations.iter().any(|a| a.invoice == invoice.id))
                 .min_by_key(|invoice| (invoice.due_on, invoice.issued_on, invoice.number.clone()))
-                .map_or(below, |invoice| below + invoice.payable);
+                .map_or(below, |invoice| {
+                    Money::new(below.amount() + invoice.payable.amount(), currency)
+                });
             return Err(PortalError::invalid(
                 "amount",
                 format!(
                     "must pay whole invoices, oldest first: {} or {} would",
-                    currency.format(below),
-                    currency.format(next)
+                    below.format(),
+                    next.format()
                 ),
             ));
         }
-        Ok(PaymentPreview {
-            amount,
-            plan,
-            currency,
-        })
+        Ok(PaymentPreview { amount, plan })
     }
 
     /// What `request` would charge and to which card, checked exactly as
@@ -126,7 +126,6 @@ impl BillingService<'_> {
             allocations: checked.allocations,
             prepayment: checked.prepayment,
             amount: checked.amount,
-            currency: tenant.settings.currency(),
             saved_method: checked.saved.as_ref().map(PaymentMethod::label),
         })
     }
@@ -149,7 +148,7 @@ impl BillingService<'_> {
                 }
                 positive_amount("prepayment", amount, currency)?
             }
-            _ => currency.round(Decimal::ZERO),
+            _ => Money::zero(currency),
         };
         if request.invoices.is_empty() && prepayment.is_zero() {
             return Err(PortalError::invalid(
@@ -164,13 +163,18 @@ impl BillingService<'_> {
             currency,
             features.is_on(Feature::PartialPayment),
         )?;
-        let amount = allocations.iter().map(|a| a.amount).sum::<Decimal>() + prepayment;
-        if currency.to_minor(amount).is_none() {
+        let amount = Money::checked_sum(
+            allocations.iter().map(|a| a.amount).chain([prepayment]),
+            currency,
+        )
+        .ok()
+        .filter(|amount| amount.to_minor().is_some());
+        let Some(amount) = amount else {
             return Err(PortalError::invalid(
                 "amount",
                 "is too large to pay at once",
             ));
-        }
+        };
 
         let saved = match &request.method {
             MethodChoice::Saved { id } => Some(self.usable_method(tenant, scope, *id).await?),
@@ -219,7 +223,6 @@ impl BillingService<'_> {
         });
         let (tenant, scope) = self.authorize(actor, Permission::PayInvoices).await?;
         let contact = acting_contact(actor)?;
-        let currency = tenant.settings.currency();
         let gateway = self.gateway()?.clone();
 
         // A retry is answered from the first attempt before any balance is
@@ -265,7 +268,6 @@ impl BillingService<'_> {
             idempotency_key: request.idempotency_key.clone(),
             fingerprint,
             amount,
-            currency,
             allocations,
             method: saved.as_ref().map(|method| method.id),
             method_label: Some(
@@ -352,7 +354,6 @@ impl BillingService<'_> {
                 gateway
                     .charge(&ChargeRequest {
                         amount: intent.amount,
-                        currency: intent.currency,
                         method_token: token,
                         idempotency_key: intent.id.to_string(),
                         description: format!("{} payment", tenant.settings.display_name),
@@ -507,22 +508,22 @@ pub(super) fn settlement_of(outcome: ChargeOutcome) -> Settlement {
     }
 }
 
-/// Checks an amount a customer typed: above zero, whole minor units.
+/// Checks an amount a customer typed ([`Money::exact`]): above zero,
+/// whole minor units.
 pub(super) fn positive_amount(
     field: &'static str,
     amount: Decimal,
     currency: Currency,
-) -> Result<Decimal, PortalError> {
-    if amount <= Decimal::ZERO || currency.to_minor(amount).is_none() {
-        return Err(PortalError::invalid(
+) -> Result<Money, PortalError> {
+    Money::exact(amount, currency, AtLeast::MoreThanZero).map_err(|_| {
+        PortalError::invalid(
             field,
             format!(
                 "must be more than zero, with at most {} decimals",
                 currency.minor_digits()
             ),
-        ));
-    }
-    Ok(currency.round(amount))
+        )
+    })
 }
 
 /// A gateway token is opaque, but never a card number and never huge.

@@ -2,7 +2,6 @@
 //! provider's webhook, by the reconcile sweep, and the daily autopay run.
 
 use chrono::NaiveDate;
-use rust_decimal::Decimal;
 
 use crate::access::AccountScope;
 use crate::billing::{
@@ -11,8 +10,8 @@ use crate::billing::{
 };
 use crate::error::PortalError;
 use crate::identity::Contact;
-use crate::outbox::{DomainEvent, Email, EmailKind, OutboxMessage, Receipt};
-use crate::shared::{PaymentId, TenantId};
+use crate::outbox::{DomainEvent, Email, EmailKind, MessageAllocation, OutboxMessage, Receipt};
+use crate::shared::{Money, PaymentId, TenantId};
 use crate::tenancy::{Feature, Tenant};
 
 use super::*;
@@ -80,9 +79,13 @@ impl BillingService<'_> {
         let mut messages = vec![OutboxMessage::Event(DomainEvent::PaymentSucceeded {
             account: payment.account,
             payment: payment.id,
-            amount: payment.amount,
-            currency: payment.currency,
-            allocations: pending.allocations.clone(),
+            amount: payment.amount.amount(),
+            currency: payment.amount.currency(),
+            allocations: pending
+                .allocations
+                .iter()
+                .map(MessageAllocation::from)
+                .collect(),
             reference: reference.clone(),
         })];
         let payer = match payer {
@@ -91,7 +94,12 @@ impl BillingService<'_> {
         };
         if let Some((contact, account)) = payer {
             if let Some(to) = contact.email.clone() {
-                let allocated: Decimal = pending.allocations.iter().map(|a| a.amount).sum();
+                let credit = Money::checked_sum(
+                    pending.allocations.iter().map(|a| a.amount),
+                    payment.amount.currency(),
+                )
+                .and_then(|allocated| payment.amount.checked_sub(allocated))
+                .map_err(|error| PortalError::Internal(error.to_string()))?;
                 messages.push(OutboxMessage::Mail(Email {
                     to,
                     to_name: contact.name.clone(),
@@ -101,7 +109,6 @@ impl BillingService<'_> {
                         payment: payment.id,
                         account,
                         amount: payment.amount,
-                        currency: payment.currency,
                         method_label: payment
                             .method_label
                             .clone()
@@ -109,7 +116,7 @@ impl BillingService<'_> {
                         reference: reference.clone(),
                         paid_at: now,
                         allocations: pending.allocations.clone(),
-                        credit: payment.amount - allocated,
+                        credit,
                         link: receipt_link(tenant, payment.id),
                     }),
                 }));
@@ -240,7 +247,7 @@ impl BillingService<'_> {
             .unpaid_invoices(&scope, MAX_PAYABLE_INVOICES)
             .await?
             .iter()
-            .filter(|invoice| invoice.due_on <= today && invoice.payable() > Decimal::ZERO)
+            .filter(|invoice| invoice.due_on <= today && invoice.payable().is_positive())
             .map(|invoice| Allocation {
                 invoice: invoice.id,
                 invoice_number: invoice.number.clone(),
@@ -253,14 +260,16 @@ impl BillingService<'_> {
         let choice = MethodChoice::Saved { id: method.id };
         let asked: Vec<_> = allocations
             .iter()
-            .map(|a| (a.invoice, Some(a.amount)))
+            .map(|a| (a.invoice, Some(a.amount.amount())))
             .collect();
+        let currency = tenant.settings.currency();
+        let amount = Money::checked_sum(allocations.iter().map(|a| a.amount), currency)
+            .map_err(|error| PortalError::Internal(error.to_string()))?;
         let intent = PaymentIntent {
             id: PaymentId::new(),
             idempotency_key: IdempotencyKey::parse(&format!("autopay-{}-{today}", consent.id))?,
             fingerprint: PaymentIntent::fingerprint_of(&asked, None, &choice),
-            amount: allocations.iter().map(|a| a.amount).sum(),
-            currency: tenant.settings.currency(),
+            amount,
             allocations,
             method: Some(method.id),
             method_label: Some(format!("Autopay, {}", method.label())),

@@ -223,6 +223,10 @@ fn usd(cents: i64) -> Decimal {
     Currency::USD.from_minor(cents)
 }
 
+fn money(cents: i64) -> Money {
+    Money::from_minor(cents, Currency::USD)
+}
+
 fn invoice(account: AccountId, cents: i64) -> Invoice {
     Invoice {
         id: InvoiceId::new(),
@@ -231,12 +235,11 @@ fn invoice(account: AccountId, cents: i64) -> Invoice {
         number: format!("INV-{cents}"),
         issued_on: NaiveDate::from_ymd_opt(2026, 10, 1).unwrap(),
         due_on: NaiveDate::from_ymd_opt(2026, 10, 31).unwrap(),
-        currency: Currency::USD,
-        subtotal: usd(cents),
-        tax: usd(0),
-        total: usd(cents),
-        amount_paid: usd(0),
-        amount_pending: usd(0),
+        subtotal: money(cents),
+        tax: money(0),
+        total: money(cents),
+        amount_paid: money(0),
+        amount_pending: money(0),
         status: InvoiceStatus::Open,
         has_host_pdf: false,
         memo: None,
@@ -258,9 +261,8 @@ fn detail(
             kind: PaymentKind::Payment,
             source: PaymentSource::Portal,
             status,
-            amount,
-            currency: Currency::USD,
-            applied: usd(0),
+            amount: Money::new(amount, Currency::USD),
+            applied: Money::zero(Currency::USD),
             method_label: Some("Card".into()),
             gateway_reference: None,
             failure_message: None,
@@ -319,8 +321,8 @@ async fn a_successful_payment_charges_once_under_the_payment_id_and_writes_recei
     assert_eq!(paid.payment.status, PaymentStatus::Succeeded);
     let intent = intent.lock().unwrap().clone().unwrap();
     let request = charged.lock().unwrap().clone().unwrap();
-    assert_eq!(request.amount, usd(12_550));
-    assert_eq!(intent.amount, usd(12_550));
+    assert_eq!(request.amount, Money::from_minor(12_550, Currency::USD));
+    assert_eq!(intent.amount, Money::from_minor(12_550, Currency::USD));
     assert_eq!(request.idempotency_key, intent.id.to_string());
     assert_eq!(intent.allocations.len(), 2);
     let written = written.lock().unwrap();
@@ -589,11 +591,10 @@ async fn absurd_credit_amounts_are_refused_before_any_arithmetic() {
         .expect_account_summary()
         .returning(move |_, currency, _| {
             Ok(crate::billing::AccountSummary {
-                currency,
-                current_balance: usd(0),
-                past_due: usd(0),
-                credit: usd(1_000),
-                processing: usd(0),
+                current_balance: Money::zero(currency),
+                past_due: Money::zero(currency),
+                credit: Money::from_minor(1_000, currency),
+                processing: Money::zero(currency),
                 unpaid_invoices: 2,
                 last_payment: None,
             })

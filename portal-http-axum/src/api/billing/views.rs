@@ -4,7 +4,6 @@
 //! no client parses it into a float by accident.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use rust_decimal::Decimal;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -12,13 +11,15 @@ use portal_core::billing::{
     AccountSummary, Allocation, AllocationPlan, AppliedPayment, AutopayConsent, Invoice,
     InvoiceDetail, InvoiceLine, PaymentDetail, PaymentMethod, Statement, StatementLine,
 };
-use portal_core::shared::{Currency, Page};
+use portal_core::shared::{Currency, Money, Page};
 use portal_core::{AutopayStatus, InvoiceList, PaymentPreview};
 
-/// `amount` as the API writes money: rounded by the core's one rule, with
-/// the currency's minor-unit decimals (`"120.50"`, `"1200"` for JPY).
-pub fn money(amount: Decimal, currency: Currency) -> String {
-    currency.round(amount).to_string()
+/// [`Money`] as the API writes it: its amount, rounded by the core's one
+/// rule when it was made, with the currency's minor-unit decimals
+/// (`"120.50"`, `"1200"` for JPY), without the currency (a field of its
+/// own).
+pub fn money(amount: Money) -> String {
+    amount.amount().to_string()
 }
 
 /// The active account's money at a glance.
@@ -58,16 +59,15 @@ pub struct LastPaymentView {
 
 impl From<&AccountSummary> for SummaryView {
     fn from(summary: &AccountSummary) -> Self {
-        let c = summary.currency;
         Self {
-            currency: c.to_string(),
-            current_balance: money(summary.current_balance, c),
-            past_due: money(summary.past_due, c),
-            credit: money(summary.credit, c),
-            processing: money(summary.processing, c),
+            currency: summary.currency().to_string(),
+            current_balance: money(summary.current_balance),
+            past_due: money(summary.past_due),
+            credit: money(summary.credit),
+            processing: money(summary.processing),
             unpaid_invoices: summary.unpaid_invoices,
             last_payment: summary.last_payment.map(|(amount, at)| LastPaymentView {
-                amount: money(amount, c),
+                amount: money(amount),
                 at,
             }),
         }
@@ -122,7 +122,6 @@ pub struct InvoiceView {
 impl InvoiceView {
     /// The view of `invoice` as of `today`.
     pub fn of(invoice: &Invoice, today: NaiveDate) -> Self {
-        let c = invoice.currency;
         Self {
             id: invoice.id.to_string(),
             number: invoice.number.clone(),
@@ -130,14 +129,14 @@ impl InvoiceView {
             is_overdue: invoice.is_overdue(today),
             issued_on: invoice.issued_on,
             due_on: invoice.due_on,
-            currency: c.to_string(),
-            subtotal: money(invoice.subtotal, c),
-            tax: money(invoice.tax, c),
-            total: money(invoice.total, c),
-            amount_paid: money(invoice.amount_paid, c),
-            amount_pending: money(invoice.amount_pending, c),
-            balance: money(invoice.balance(), c),
-            payable: money(invoice.payable(), c),
+            currency: invoice.currency().to_string(),
+            subtotal: money(invoice.subtotal),
+            tax: money(invoice.tax),
+            total: money(invoice.total),
+            amount_paid: money(invoice.amount_paid),
+            amount_pending: money(invoice.amount_pending),
+            balance: money(invoice.balance()),
+            payable: money(invoice.payable()),
             memo: invoice.memo.clone(),
         }
     }
@@ -201,8 +200,8 @@ impl InvoiceLineView {
             quantity: line.quantity.normalize().to_string(),
             unit_price: line.unit_price.normalize().to_string(),
             tax_rate: line.tax_rate.normalize().to_string(),
-            amount: money(line.amount(c), c),
-            tax: money(line.tax(c), c),
+            amount: money(line.amount(c)),
+            tax: money(line.tax(c)),
         }
     }
 }
@@ -224,12 +223,12 @@ pub struct AppliedView {
 }
 
 impl AppliedView {
-    fn of(applied: &AppliedPayment, c: Currency) -> Self {
+    fn of(applied: &AppliedPayment) -> Self {
         Self {
             payment_id: applied.payment.to_string(),
             kind: applied.kind.as_str().to_owned(),
             applied_at: applied.applied_at,
-            amount: money(applied.amount, c),
+            amount: money(applied.amount),
             method_label: applied.method_label.clone(),
         }
     }
@@ -250,7 +249,7 @@ pub struct InvoiceDetailView {
 impl InvoiceDetailView {
     /// The view of `detail` as of `today`.
     pub fn of(detail: &InvoiceDetail, today: NaiveDate) -> Self {
-        let c = detail.invoice.currency;
+        let c = detail.invoice.currency();
         Self {
             invoice: InvoiceView::of(&detail.invoice, today),
             lines: detail
@@ -258,11 +257,7 @@ impl InvoiceDetailView {
                 .iter()
                 .map(|line| InvoiceLineView::of(line, c))
                 .collect(),
-            applied: detail
-                .applied
-                .iter()
-                .map(|applied| AppliedView::of(applied, c))
-                .collect(),
+            applied: detail.applied.iter().map(AppliedView::of).collect(),
         }
     }
 }
@@ -281,17 +276,17 @@ pub struct AllocationView {
 }
 
 impl AllocationView {
-    fn of(allocation: &Allocation, c: Currency) -> Self {
+    fn of(allocation: &Allocation) -> Self {
         Self {
             invoice_id: allocation.invoice.to_string(),
             invoice_number: allocation.invoice_number.clone(),
-            amount: money(allocation.amount, c),
+            amount: money(allocation.amount),
         }
     }
 }
 
-fn allocations(list: &[Allocation], c: Currency) -> Vec<AllocationView> {
-    list.iter().map(|a| AllocationView::of(a, c)).collect()
+fn allocations(list: &[Allocation]) -> Vec<AllocationView> {
+    list.iter().map(AllocationView::of).collect()
 }
 
 /// A payment or credit, with the invoices it pays.
@@ -338,22 +333,22 @@ pub struct PaymentView {
 impl From<&PaymentDetail> for PaymentView {
     fn from(detail: &PaymentDetail) -> Self {
         let p = &detail.payment;
-        let c = p.currency;
+        let c = p.amount.currency();
         Self {
             id: p.id.to_string(),
             kind: p.kind.as_str().to_owned(),
             source: p.source.as_str().to_owned(),
             status: p.status.as_str().to_owned(),
             currency: c.to_string(),
-            amount: money(p.amount, c),
-            applied: money(p.applied, c),
-            unapplied: money(p.unapplied(), c),
+            amount: money(p.amount),
+            applied: money(p.applied),
+            unapplied: money(p.unapplied()),
             method_label: p.method_label.clone(),
             reference: p.gateway_reference.clone(),
             failure_message: p.failure_message.clone(),
             memo: p.memo.clone(),
             received_at: p.received_at,
-            allocations: allocations(&detail.allocations, c),
+            allocations: allocations(&detail.allocations),
         }
     }
 }
@@ -401,16 +396,16 @@ pub struct PreviewView {
 
 impl From<&PaymentPreview> for PreviewView {
     fn from(preview: &PaymentPreview) -> Self {
-        let c = preview.currency;
+        let c = preview.amount.currency();
         let AllocationPlan {
             allocations: plan,
             unallocated,
         } = &preview.plan;
         Self {
             currency: c.to_string(),
-            amount: money(preview.amount, c),
-            allocations: allocations(plan, c),
-            unallocated: money(*unallocated, c),
+            amount: money(preview.amount),
+            allocations: allocations(plan),
+            unallocated: money(*unallocated),
         }
     }
 }
@@ -438,7 +433,7 @@ pub struct StatementLineView {
 }
 
 impl StatementLineView {
-    fn of(line: &StatementLine, c: Currency) -> Self {
+    fn of(line: &StatementLine) -> Self {
         let entry = &line.entry;
         let kind = match entry.kind {
             portal_core::billing::EntryKind::Charge => "charge",
@@ -449,8 +444,8 @@ impl StatementLineView {
             date: entry.date,
             kind: kind.to_owned(),
             reference: entry.reference.clone(),
-            amount: money(entry.amount, c),
-            balance: money(line.balance, c),
+            amount: money(entry.amount),
+            balance: money(line.balance),
             invoice_id: entry.invoice.map(|id| id.to_string()),
             payment_id: entry.payment.map(|id| id.to_string()),
         }
@@ -502,30 +497,25 @@ pub struct StatementView {
 
 impl From<&Statement> for StatementView {
     fn from(statement: &Statement) -> Self {
-        let c = statement.currency;
         let aging = &statement.aging;
         Self {
             from: statement.range.from,
             to: statement.range.to,
-            currency: c.to_string(),
-            opening_balance: money(statement.opening_balance, c),
-            charges: money(statement.charges, c),
-            payments: money(statement.payments, c),
-            credits: money(statement.credits, c),
-            closing_balance: money(statement.closing_balance, c),
-            lines: statement
-                .lines
-                .iter()
-                .map(|line| StatementLineView::of(line, c))
-                .collect(),
+            currency: statement.currency().to_string(),
+            opening_balance: money(statement.opening_balance),
+            charges: money(statement.charges),
+            payments: money(statement.payments),
+            credits: money(statement.credits),
+            closing_balance: money(statement.closing_balance),
+            lines: statement.lines.iter().map(StatementLineView::of).collect(),
             aging: AgingView {
-                current: money(aging.current, c),
-                days_1_30: money(aging.days_1_30, c),
-                days_31_60: money(aging.days_31_60, c),
-                days_61_90: money(aging.days_61_90, c),
-                over_90: money(aging.over_90, c),
+                current: money(aging.current),
+                days_1_30: money(aging.days_1_30),
+                days_31_60: money(aging.days_31_60),
+                days_61_90: money(aging.days_61_90),
+                over_90: money(aging.over_90),
             },
-            unapplied_credit: money(statement.unapplied_credit, c),
+            unapplied_credit: money(statement.unapplied_credit),
         }
     }
 }

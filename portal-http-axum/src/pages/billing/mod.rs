@@ -17,7 +17,6 @@ use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, NaiveDate, Utc};
-use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use askama::Template;
@@ -26,7 +25,7 @@ use portal_core::billing::{
     AccountSummary, EntryKind, Invoice, InvoiceQuery, InvoiceSort, InvoiceStatusFilter,
     PaymentDetail, PaymentKind, PaymentStatus, Statement,
 };
-use portal_core::shared::{Currency, InvoiceId, PageRequest, PaymentId};
+use portal_core::shared::{Currency, InvoiceId, Money, PageRequest, PaymentId};
 
 pub(super) use pay::amount_input;
 
@@ -195,18 +194,20 @@ pub struct Summary {
 impl Summary {
     /// `summary` for display in the tenant's time zone.
     pub fn of(summary: &AccountSummary, zone: chrono_tz::Tz) -> Self {
-        let money = |amount| summary.currency.format(amount);
         Self {
-            balance: money(summary.current_balance),
-            past_due: money(summary.past_due),
-            has_past_due: summary.past_due > Decimal::ZERO,
-            credit: money(summary.credit),
-            has_credit: summary.credit > Decimal::ZERO,
-            processing: (summary.processing > Decimal::ZERO).then(|| money(summary.processing)),
+            balance: summary.current_balance.format(),
+            past_due: summary.past_due.format(),
+            has_past_due: summary.past_due.is_positive(),
+            credit: summary.credit.format(),
+            has_credit: summary.credit.is_positive(),
+            processing: summary
+                .processing
+                .is_positive()
+                .then(|| summary.processing.format()),
             unpaid_invoices: summary.unpaid_invoices,
             last_payment: summary
                 .last_payment
-                .map(|(amount, at)| (money(amount), day_of(at, zone))),
+                .map(|(amount, at)| (amount.format(), day_of(at, zone))),
         }
     }
 }
@@ -229,20 +230,21 @@ pub struct InvoiceRow {
 
 impl InvoiceRow {
     fn of(invoice: &Invoice, today: NaiveDate) -> Self {
-        let money = |amount| invoice.currency.format(amount);
         Self {
             id: invoice.id.to_string(),
             number: invoice.number.clone(),
             issued_on: day(invoice.issued_on),
             due_on: day(invoice.due_on),
-            total: money(invoice.total),
-            paid: money(invoice.amount_paid),
-            balance: money(invoice.balance()),
+            total: invoice.total.format(),
+            paid: invoice.amount_paid.format(),
+            balance: invoice.balance().format(),
             status: invoice.status.label(),
             is_overdue: invoice.is_overdue(today),
-            is_unpaid: invoice.status.is_unpaid() && invoice.payable() > Decimal::ZERO,
-            pending: (invoice.amount_pending > Decimal::ZERO)
-                .then(|| money(invoice.amount_pending)),
+            is_unpaid: invoice.status.is_unpaid() && invoice.payable().is_positive(),
+            pending: invoice
+                .amount_pending
+                .is_positive()
+                .then(|| invoice.amount_pending.format()),
         }
     }
 }
@@ -566,13 +568,13 @@ pub async fn invoice(visit: Visit, Path(id): Path<String>) -> Result<Response, P
     let id = params::id(&id, InvoiceId::parse)?;
     let detail = visit.portal().billing().invoice(visit.actor(), id).await?;
     let invoice = &detail.invoice;
-    let currency = invoice.currency;
+    let currency = invoice.currency();
     let page = InvoicePage {
         layout: visit.layout(&format!("Invoice {}", invoice.number), "billing/invoices"),
         section: "invoices",
         invoice: InvoiceRow::of(invoice, visit.today()),
-        subtotal: currency.format(invoice.subtotal),
-        tax: currency.format(invoice.tax),
+        subtotal: invoice.subtotal.format(),
+        tax: invoice.tax.format(),
         memo: invoice.memo.clone(),
         lines: detail
             .lines
@@ -582,7 +584,7 @@ pub async fn invoice(visit: Visit, Path(id): Path<String>) -> Result<Response, P
                 quantity: line.quantity.normalize().to_string(),
                 unit_price: currency.format_unit_price(line.unit_price),
                 tax_rate: format!("{}%", line.tax_rate.normalize()),
-                amount: currency.format(line.amount(currency)),
+                amount: line.amount(currency).format(),
             })
             .collect(),
         applied: detail
@@ -592,7 +594,7 @@ pub async fn invoice(visit: Visit, Path(id): Path<String>) -> Result<Response, P
                 payment: applied.payment.to_string(),
                 kind: kind_label(applied.kind),
                 date: day_of(applied.applied_at, visit.zone()),
-                amount: currency.format(applied.amount),
+                amount: applied.amount.format(),
                 method: applied.method_label.clone().unwrap_or_default(),
             })
             .collect(),
@@ -625,7 +627,6 @@ pub async fn invoice_pdf(visit: Visit, Path(id): Path<String>) -> Result<Respons
 /// Allocations as the pages list them: invoice id, number and amount.
 pub(super) fn allocation_rows(
     allocations: &[portal_core::billing::Allocation],
-    currency: Currency,
 ) -> Vec<(String, String, String)> {
     allocations
         .iter()
@@ -633,7 +634,7 @@ pub(super) fn allocation_rows(
             (
                 a.invoice.to_string(),
                 a.invoice_number.clone(),
-                currency.format(a.amount),
+                a.amount.format(),
             )
         })
         .collect()
@@ -660,19 +661,18 @@ pub struct PaymentRow {
 impl PaymentRow {
     fn of(detail: &PaymentDetail, zone: chrono_tz::Tz) -> Self {
         let payment = &detail.payment;
-        let money = |amount| payment.currency.format(amount);
         let unapplied = payment.unapplied();
         Self {
             id: payment.id.to_string(),
             kind: kind_label(payment.kind),
             date: day_of(payment.received_at, zone),
-            amount: money(payment.amount),
+            amount: payment.amount.format(),
             method: payment.method_label.clone().unwrap_or_default(),
             reference: payment.gateway_reference.clone().unwrap_or_default(),
             status: payment.status,
             failure: payment.failure_message.clone(),
-            invoices: allocation_rows(&detail.allocations, payment.currency),
-            unapplied: (unapplied > Decimal::ZERO).then(|| money(unapplied)),
+            invoices: allocation_rows(&detail.allocations),
+            unapplied: unapplied.is_positive().then(|| unapplied.format()),
             credit: payment.kind == PaymentKind::Credit,
         }
     }
@@ -832,7 +832,7 @@ pub struct StatementView {
 
 impl StatementView {
     fn of(statement: &Statement, base: &str) -> Self {
-        let money = |amount| statement.currency.format(amount);
+        let money = |amount: Money| amount.format();
         Self {
             period: format!(
                 "{} to {}",
@@ -841,10 +841,12 @@ impl StatementView {
             ),
             opening: money(statement.opening_balance),
             charges: money(statement.charges),
-            payments: money(-statement.payments),
-            credits: money(-statement.credits),
+            payments: money(statement.payments.negated()),
+            credits: money(statement.credits.negated()),
             closing: money(statement.closing_balance),
-            unapplied: (statement.unapplied_credit > Decimal::ZERO)
+            unapplied: statement
+                .unapplied_credit
+                .is_positive()
                 .then(|| money(statement.unapplied_credit)),
             entries: statement
                 .lines

@@ -15,7 +15,6 @@ use askama::Template;
 use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::Response;
-use rust_decimal::Decimal;
 use serde::Deserialize;
 
 use portal_core::PaymentOptions;
@@ -264,7 +263,7 @@ fn pay_rows(options: &PaymentOptions, prefill: &Prefill, checked_by_default: boo
     options
         .unpaid
         .iter()
-        .filter(|invoice| invoice.payable() > Decimal::ZERO)
+        .filter(|invoice| invoice.payable().is_positive())
         .map(|invoice| {
             let id = invoice.id.to_string();
             PayRow {
@@ -274,8 +273,8 @@ fn pay_rows(options: &PaymentOptions, prefill: &Prefill, checked_by_default: boo
                     .map_or(checked_by_default, |only| only.contains(&id)),
                 amount: prefill.amounts.get(&id).cloned().unwrap_or_default(),
                 key: amount_input(&id),
-                payable: invoice.payable().to_string(),
-                payable_text: invoice.currency.format(invoice.payable()),
+                payable: invoice.payable().amount().to_string(),
+                payable_text: invoice.payable().format(),
                 invoice: InvoiceRow::of(invoice, options.today),
             }
         })
@@ -428,13 +427,15 @@ async fn review(visit: &Visit, fields: &Fields) -> Result<Response, PageError> {
         Ok(review) => review,
         Err(error) => return pay_page(visit, Some(Refusal::of(error)?), Prefill::of(fields)).await,
     };
-    let money = |amount| review.currency.format(amount);
     let page = ReviewPage {
         layout: visit.layout("Review your payment", "billing/pay"),
         section: "pay",
-        rows: super::allocation_rows(&review.allocations, review.currency),
-        credit: (review.prepayment > Decimal::ZERO).then(|| money(review.prepayment)),
-        total: money(review.amount),
+        rows: super::allocation_rows(&review.allocations),
+        credit: review
+            .prepayment
+            .is_positive()
+            .then(|| review.prepayment.format()),
+        total: review.amount.format(),
         card: review.saved_method,
         carried: fields
             .0
@@ -517,16 +518,18 @@ pub async fn balance(
         total: String::new(),
         plan: Vec::new(),
         credit: None,
-        credit_on_account: (options.summary.credit > Decimal::ZERO)
-            .then(|| options.summary.currency.format(options.summary.credit)),
+        credit_on_account: options
+            .summary
+            .credit
+            .is_positive()
+            .then(|| options.summary.credit.format()),
         choice: None,
         idempotency_key: IdempotencyKey::generate().as_str().to_owned(),
     };
     match preview {
         Ok(preview) => {
-            let money = |amount| preview.currency.format(amount);
-            page.total = money(preview.amount);
-            page.amount = preview.amount.to_string();
+            page.total = preview.amount.format();
+            page.amount = preview.amount.amount().to_string();
             page.plan = preview
                 .plan
                 .allocations
@@ -534,14 +537,14 @@ pub async fn balance(
                 .map(|a| PlanRow {
                     id: a.invoice.to_string(),
                     number: a.invoice_number.clone(),
-                    amount: money(a.amount),
-                    value: a.amount.to_string(),
+                    amount: a.amount.format(),
+                    value: a.amount.amount().to_string(),
                 })
                 .collect();
-            page.credit = (preview.plan.unallocated > Decimal::ZERO).then(|| {
+            page.credit = preview.plan.unallocated.is_positive().then(|| {
                 (
-                    money(preview.plan.unallocated),
-                    preview.plan.unallocated.to_string(),
+                    preview.plan.unallocated.format(),
+                    preview.plan.unallocated.amount().to_string(),
                 )
             });
             page.choice = Some(MethodChoiceView::of(&options, None, false));

@@ -158,9 +158,9 @@ impl<B: Backend> InvoiceStore for SqlStore<B> {
         let conn = &mut *tx;
         let currency = upsert.currency;
         let (subtotal, tax, total) = (
-            to_minor(currency, totals.subtotal)?,
-            to_minor(currency, totals.tax)?,
-            to_minor(currency, totals.total)?,
+            to_minor(currency, totals.subtotal.amount())?,
+            to_minor(currency, totals.tax.amount())?,
+            to_minor(currency, totals.total.amount())?,
         );
         let (tenant_id, account_id) = (tenant.as_uuid(), upsert.account.as_uuid());
         conn.fetch_optional::<(Uuid,)>(
@@ -191,7 +191,7 @@ impl<B: Backend> InvoiceStore for SqlStore<B> {
                     Arg::Int(subtotal),
                     Arg::Int(tax),
                     Arg::Int(total),
-                    Arg::Text(InvoiceStatus::from_amounts(totals.total, Decimal::ZERO).as_str()),
+                    Arg::Text(InvoiceStatus::from_amounts(totals.total.amount(), Decimal::ZERO).as_str()),
                     Arg::Bool(upsert.pdf.is_some()),
                     Arg::OptText(upsert.memo.as_deref()),
                     Arg::Time(at),

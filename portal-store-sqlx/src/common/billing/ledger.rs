@@ -16,7 +16,7 @@ use portal_core::billing::{
     AccountSummary, EntryKind, LedgerEntry, PaymentKind, StatementParts, StatementRange,
 };
 use portal_core::ports::{LedgerStore, StoreError};
-use portal_core::shared::{Currency, InvoiceId, PaymentId};
+use portal_core::shared::{Currency, InvoiceId, Money, PaymentId};
 
 use super::tenant_currency;
 use crate::common::{Arg, Backend, Conn, SqlStore};
@@ -198,7 +198,7 @@ impl<B: Backend> LedgerStore for SqlStore<B> {
                 date: charge.issued_on,
                 kind: EntryKind::Charge,
                 reference: charge.number,
-                amount: currency.from_minor(charge.total_minor),
+                amount: Money::from_minor(charge.total_minor, currency),
                 invoice: Some(InvoiceId::from_uuid(charge.id)),
                 payment: None,
             })
@@ -212,7 +212,7 @@ impl<B: Backend> LedgerStore for SqlStore<B> {
                 date: receipt.received_at.0.with_timezone(&zone).date_naive(),
                 kind,
                 reference: receipt.method_label.unwrap_or_else(|| word.to_owned()),
-                amount: currency.from_minor(receipt.amount_minor),
+                amount: Money::from_minor(receipt.amount_minor, currency),
                 invoice: None,
                 payment: Some(PaymentId::from_uuid(receipt.id)),
             });
@@ -240,13 +240,13 @@ impl<B: Backend> LedgerStore for SqlStore<B> {
             .await?;
 
         Ok(StatementParts {
-            opening_balance: currency.from_minor(charged_before - received_before),
+            opening_balance: Money::from_minor(charged_before - received_before, currency),
             entries,
             owed_at_end: owed
                 .into_iter()
-                .map(|(due_on, minor)| (due_on, currency.from_minor(minor)))
+                .map(|(due_on, minor)| (due_on, Money::from_minor(minor, currency)))
                 .collect(),
-            unapplied_at_end: currency.from_minor(received_by_end - applied_by_end),
+            unapplied_at_end: Money::from_minor(received_by_end - applied_by_end, currency),
         })
     }
 }

@@ -44,9 +44,9 @@ mod payments;
 pub(crate) use ledger::summary_columns;
 
 use chrono::{DateTime, Utc};
+use portal_core::billing::BillingConflict;
 use portal_core::ports::StoreError;
-use portal_core::shared::{AccountId, Currency, TenantId};
-use rust_decimal::Decimal;
+use portal_core::shared::{AccountId, AtLeast, Currency, Money, MoneyError, TenantId};
 use uuid::Uuid;
 
 use super::{Arg, Conn, tenancy};
@@ -108,16 +108,26 @@ impl Owner {
     }
 }
 
-/// `amount` in minor units, which must be more than zero: an allocation
-/// or payment of nothing is refused rather than stored.
-fn positive_minor(currency: Currency, amount: Decimal) -> Result<i64, StoreError> {
-    let minor = to_minor(currency, amount)?;
-    if minor <= 0 {
+/// `amount` in minor units of `currency`, which it must be in and more
+/// than zero ([`Money::exact`]): an allocation or payment of nothing, or
+/// in another currency than the row's, is refused rather than stored.
+fn positive_minor(currency: Currency, amount: Money) -> Result<i64, StoreError> {
+    if amount.currency() != currency {
         return Err(StoreError::Conflict(
-            portal_core::billing::BillingConflict::AmountNotPositive { amount }.into(),
+            BillingConflict::WrongCurrency {
+                expected: currency,
+                got: amount.currency(),
+            }
+            .into(),
         ));
     }
-    Ok(minor)
+    let amount = amount.amount();
+    match Money::exact(amount, currency, AtLeast::MoreThanZero) {
+        Err(MoneyError::TooSmall) => Err(StoreError::Conflict(
+            BillingConflict::AmountNotPositive { amount }.into(),
+        )),
+        _ => to_minor(currency, amount),
+    }
 }
 
 /// The tenant's currency (its settings), for port calls that carry none.

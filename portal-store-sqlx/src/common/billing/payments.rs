@@ -78,7 +78,7 @@ async fn tenant_payment_detail<C: Conn>(
 /// their sum, which must not exceed `amount`.
 fn shares(
     currency: portal_core::shared::Currency,
-    allocations: impl Iterator<Item = (Uuid, rust_decimal::Decimal)>,
+    allocations: impl Iterator<Item = (Uuid, portal_core::shared::Money)>,
     amount: i64,
 ) -> Result<Vec<(Uuid, i64)>, StoreError> {
     let mut shares = allocations
@@ -224,7 +224,7 @@ impl<B: Backend> PaymentStore for SqlStore<B> {
         let mut tx = self.begin().await?;
         let conn = &mut *tx;
         let owner = Owner::new(tenant, payment.account);
-        let currency = payment.currency;
+        let currency = payment.amount.currency();
         let amount = positive_minor(currency, payment.amount)?;
         let applied = shares(
             currency,
@@ -408,7 +408,7 @@ impl<B: Backend> PaymentStore for SqlStore<B> {
         let mut tx = self.begin().await?;
         let conn = &mut *tx;
         let owner = Owner::new(scope.tenant(), scope.account());
-        let currency = intent.currency;
+        let currency = intent.amount.currency();
         let amount = positive_minor(currency, intent.amount)?;
         let holds = shares(
             currency,
@@ -703,17 +703,25 @@ impl<B: Backend> PaymentStore for SqlStore<B> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use portal_core::shared::Currency;
+    use portal_core::shared::{Currency, Money};
     use rust_decimal::Decimal;
 
     #[test]
     fn shares_are_refused_above_the_payment_or_at_zero() {
         let usd = Currency::USD;
+        let money = |amount| Money::new(amount, usd);
         let (a, b) = (Uuid::from_u128(2), Uuid::from_u128(1));
-        let ok = shares(usd, [(a, Decimal::ONE), (b, Decimal::TWO)].into_iter(), 300);
+        let ok = shares(
+            usd,
+            [(a, money(Decimal::ONE)), (b, money(Decimal::TWO))].into_iter(),
+            300,
+        );
         assert_eq!(ok.unwrap(), vec![(b, 200), (a, 100)]);
-        assert!(shares(usd, [(a, Decimal::new(301, 2))].into_iter(), 300).is_err());
-        assert!(shares(usd, [(a, Decimal::ZERO)].into_iter(), 300).is_err());
-        assert!(shares(usd, [(a, Decimal::new(1, 3))].into_iter(), 300).is_err());
+        assert!(shares(usd, [(a, money(Decimal::new(301, 2)))].into_iter(), 300).is_err());
+        assert!(shares(usd, [(a, money(Decimal::ZERO))].into_iter(), 300).is_err());
+        // 0.001 is no cent: Money rounds it to zero, which is refused.
+        assert!(shares(usd, [(a, money(Decimal::new(1, 3)))].into_iter(), 300).is_err());
+        let yen = Money::from_minor(1, Currency::parse("JPY").unwrap());
+        assert!(shares(usd, [(a, yen)].into_iter(), 300).is_err());
     }
 }

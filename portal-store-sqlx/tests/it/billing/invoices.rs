@@ -405,8 +405,8 @@ async fn the_invoice_list_filters_sorts_and_pages(db: TestDb) {
     };
     assert_eq!(list(issued).await.0, ["INV-002", "inv-003", "CR-004"]);
     let amounts = InvoiceQuery {
-        min_total: Some(usd(800)),
-        max_total: Some(usd(7_500)),
+        min_total: Some(usd(800).amount()),
+        max_total: Some(usd(7_500).amount()),
         sort: InvoiceSort::TotalDesc,
         ..InvoiceQuery::default()
     };

@@ -56,7 +56,11 @@ async fn money_applied_early_to_a_later_invoice_is_still_credit_on_the_statement
     assert_eq!(statement.aging.total(), usd(1_000));
     assert_eq!(statement.unapplied_credit, usd(3_000));
     assert_eq!(
-        statement.aging.total() - statement.unapplied_credit,
+        statement
+            .aging
+            .total()
+            .checked_sub(statement.unapplied_credit)
+            .unwrap(),
         statement.closing_balance
     );
 }
@@ -201,7 +205,11 @@ async fn a_statement_adds_up_over_a_scripted_history(db: TestDb) {
     assert_eq!(statement.aging.current, usd(2_000));
     assert_eq!(statement.unapplied_credit, usd(2_200));
     assert_eq!(
-        statement.aging.total() - statement.unapplied_credit,
+        statement
+            .aging
+            .total()
+            .checked_sub(statement.unapplied_credit)
+            .unwrap(),
         statement.closing_balance
     );
 

@@ -19,7 +19,7 @@ use portal_core::billing::{
 use portal_core::identity::Contact;
 use portal_core::ports::{Store, StoreError};
 use portal_core::shared::{
-    Currency, ExternalId, InvoiceId, PageRequest, PaymentId, PaymentMethodId,
+    Currency, ExternalId, InvoiceId, Money, PageRequest, PaymentId, PaymentMethodId,
 };
 use portal_core::tenancy::Tenant;
 use rust_decimal::Decimal;
@@ -27,8 +27,8 @@ use rust_decimal::Decimal;
 use crate::harness::{account, contact, date, now, tenant};
 
 /// An amount in cents as dollars.
-pub fn usd(cents: i64) -> Decimal {
-    Currency::USD.from_minor(cents)
+pub fn usd(cents: i64) -> Money {
+    Money::from_minor(cents, Currency::USD)
 }
 
 /// The suite's today (the day of [`now`]).
@@ -105,7 +105,7 @@ pub fn upsert(
         lines: vec![InvoiceLine {
             description: format!("Service {number}"),
             quantity: Decimal::ONE,
-            unit_price: usd(cents),
+            unit_price: usd(cents).amount(),
             tax_rate: Decimal::ZERO,
         }],
         memo: None,
@@ -154,7 +154,6 @@ pub fn external(
         account: account.id,
         kind,
         amount: usd(cents),
-        currency: Currency::USD,
         received_at,
         method_label: Some(format!("Check {external}")),
         memo: None,
@@ -194,15 +193,18 @@ pub fn intent(
     };
     let asked: Vec<(InvoiceId, Option<Decimal>)> = shares
         .iter()
-        .map(|(invoice, cents)| (invoice.id, Some(usd(*cents))))
+        .map(|(invoice, cents)| (invoice.id, Some(usd(*cents).amount())))
         .collect();
     let allocated: i64 = shares.iter().map(|(_, cents)| cents).sum();
     PaymentIntent {
         id: PaymentId::new(),
         idempotency_key: portal_core::billing::IdempotencyKey::parse(key).unwrap(),
-        fingerprint: PaymentIntent::fingerprint_of(&asked, Some(usd(cents - allocated)), &method),
+        fingerprint: PaymentIntent::fingerprint_of(
+            &asked,
+            Some(usd(cents - allocated).amount()),
+            &method,
+        ),
         amount: usd(cents),
-        currency: Currency::USD,
         allocations: shares
             .iter()
             .map(|(invoice, cents)| Allocation {
@@ -277,21 +279,27 @@ pub async fn check_books(store: &dyn Store, scope: &AccountScope) {
     let payments = all_payments(store, scope).await;
     let zero = usd(0);
     for invoice in &invoices {
-        assert!(invoice.amount_paid >= zero && invoice.amount_pending >= zero);
+        assert!(!invoice.amount_paid.is_negative() && !invoice.amount_pending.is_negative());
         assert!(
-            invoice.amount_paid + invoice.amount_pending <= invoice.total,
+            invoice.amount_paid.amount() + invoice.amount_pending.amount()
+                <= invoice.total.amount(),
             "{invoice:?}"
         );
         if invoice.status != InvoiceStatus::Void {
-            let expected = InvoiceStatus::from_amounts(invoice.total, invoice.amount_paid);
+            let expected =
+                InvoiceStatus::from_amounts(invoice.total.amount(), invoice.amount_paid.amount());
             assert_eq!(invoice.status, expected, "{invoice:?}");
         } else {
             assert_eq!((invoice.amount_paid, invoice.amount_pending), (zero, zero));
         }
     }
     for detail in &payments {
-        let allocated: Decimal = detail.allocations.iter().map(|a| a.amount).sum();
-        assert!(allocated <= detail.payment.amount, "{detail:?}");
+        let allocated =
+            Money::checked_sum(detail.allocations.iter().map(|a| a.amount), Currency::USD).unwrap();
+        assert!(
+            allocated.amount() <= detail.payment.amount.amount(),
+            "{detail:?}"
+        );
         if detail.payment.status == PaymentStatus::Succeeded {
             assert_eq!(allocated, detail.payment.applied, "{detail:?}");
         }
@@ -299,26 +307,29 @@ pub async fn check_books(store: &dyn Store, scope: &AccountScope) {
     let charges: Decimal = invoices
         .iter()
         .filter(|i| i.status != InvoiceStatus::Void)
-        .map(|i| i.total)
+        .map(|i| i.total.amount())
         .sum();
     let received: Decimal = payments
         .iter()
         .filter(|d| d.payment.status == PaymentStatus::Succeeded)
-        .map(|d| d.payment.amount)
+        .map(|d| d.payment.amount.amount())
         .sum();
     let summary = store
         .account_summary(scope, Currency::USD, today())
         .await
         .unwrap();
     assert_eq!(
-        summary.current_balance,
+        summary.current_balance.amount(),
         charges - received,
         "ledger vs summary"
     );
-    let owed: Decimal = invoices.iter().map(Invoice::balance).sum();
-    let credit: Decimal = payments.iter().map(|d| d.payment.unapplied()).sum();
-    assert_eq!(summary.credit, credit);
-    assert_eq!(summary.current_balance, owed - credit);
+    let owed: Decimal = invoices.iter().map(|i| i.balance().amount()).sum();
+    let credit: Decimal = payments
+        .iter()
+        .map(|d| d.payment.unapplied().amount())
+        .sum();
+    assert_eq!(summary.credit.amount(), credit);
+    assert_eq!(summary.current_balance.amount(), owed - credit);
 
     let range = StatementRange::new(date("2025-01-01"), date("2034-12-31")).unwrap();
     let parts = store
@@ -327,9 +338,13 @@ pub async fn check_books(store: &dyn Store, scope: &AccountScope) {
         .unwrap();
     let statement = Statement::build(range, Currency::USD, parts);
     assert_eq!(statement.opening_balance, zero);
-    assert_eq!(statement.closing_balance, charges - received);
+    assert_eq!(statement.closing_balance.amount(), charges - received);
     assert_eq!(
-        statement.aging.total() - statement.unapplied_credit,
+        statement
+            .aging
+            .total()
+            .checked_sub(statement.unapplied_credit)
+            .unwrap(),
         statement.closing_balance,
         "aging less unapplied credit"
     );
