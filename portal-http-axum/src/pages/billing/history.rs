@@ -1,0 +1,148 @@
+//! Payment history and receipts.
+
+use axum::extract::{Path, Query};
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::Deserialize;
+
+use askama::Template;
+use portal_core::billing::{PaymentDetail, PaymentKind, PaymentStatus};
+use portal_core::shared::PaymentId;
+
+use crate::pages::{Layout, PageError, render};
+use crate::params::{self, Source};
+
+use super::*;
+
+/// A payment or credit as text, with the invoices it paid.
+pub struct PaymentRow {
+    id: String,
+    kind: &'static str,
+    date: String,
+    amount: String,
+    method: String,
+    reference: String,
+    status: PaymentStatus,
+    failure: Option<String>,
+    /// Invoice id, number and amount applied.
+    invoices: Vec<(String, String, String)>,
+    /// What was kept as account credit.
+    unapplied: Option<String>,
+    /// A credit the business gave, not a payment.
+    credit: bool,
+}
+
+impl PaymentRow {
+    fn of(detail: &PaymentDetail, zone: chrono_tz::Tz) -> Self {
+        let payment = &detail.payment;
+        let unapplied = payment.unapplied();
+        Self {
+            id: payment.id.to_string(),
+            kind: kind_label(payment.kind),
+            date: day_of(payment.received_at, zone),
+            amount: payment.amount.format(),
+            method: payment.method_label.clone().unwrap_or_default(),
+            reference: payment.gateway_reference.clone().unwrap_or_default(),
+            status: payment.status,
+            failure: payment.failure_message.clone(),
+            invoices: allocation_rows(&detail.allocations),
+            unapplied: unapplied.is_positive().then(|| unapplied.format()),
+            credit: payment.kind == PaymentKind::Credit,
+        }
+    }
+
+    fn status_label(&self) -> &'static str {
+        match self.status {
+            PaymentStatus::Pending => "Being processed",
+            PaymentStatus::Succeeded => "Received",
+            PaymentStatus::Failed => "Failed",
+        }
+    }
+
+    fn is_pending(&self) -> bool {
+        self.status == PaymentStatus::Pending
+    }
+
+    fn is_failed(&self) -> bool {
+        self.status == PaymentStatus::Failed
+    }
+
+    fn is_credit(&self) -> bool {
+        self.credit
+    }
+
+    /// The page's title, as its heading says.
+    fn title(&self) -> &'static str {
+        match self.status {
+            PaymentStatus::Pending => "Payment being processed",
+            PaymentStatus::Failed => "Payment failed",
+            PaymentStatus::Succeeded if self.credit => "Credit",
+            PaymentStatus::Succeeded => "Receipt",
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "billing/payments.html")]
+pub(super) struct PaymentsPage {
+    layout: Layout,
+    section: &'static str,
+    rows: Vec<PaymentRow>,
+    /// Payments and credits on every page.
+    total: u64,
+    pager: Pager,
+}
+
+#[derive(Deserialize, Default)]
+pub struct PageQuery {
+    #[serde(default)]
+    page: Option<String>,
+}
+
+/// `/billing/payments`: payments and credits, newest first.
+pub async fn payments(visit: Visit, Query(query): Query<PageQuery>) -> Result<Response, PageError> {
+    let asked = params::page_request(query.page.as_deref(), None, Source::Page)?;
+    let list = visit
+        .portal()
+        .billing()
+        .payments(visit.actor(), asked)
+        .await?;
+    let base = visit.context.base.clone();
+    let page = PaymentsPage {
+        layout: visit.layout("Payments", "billing/payments"),
+        section: "payments",
+        rows: list
+            .items
+            .iter()
+            .map(|detail| PaymentRow::of(detail, visit.zone()))
+            .collect(),
+        total: list.total,
+        pager: Pager::of(list.page, list.per_page, list.total, |n| {
+            format!("{base}/billing/payments?page={n}")
+        }),
+    };
+    render(StatusCode::OK, &page)
+}
+
+#[derive(Template)]
+#[template(path = "billing/receipt.html")]
+pub(super) struct ReceiptPage {
+    layout: Layout,
+    section: &'static str,
+    payment: PaymentRow,
+}
+
+/// `/billing/payments/{id}`: a receipt (also where paying lands).
+pub async fn receipt(visit: Visit, Path(id): Path<String>) -> Result<Response, PageError> {
+    let id = params::id(&id, PaymentId::parse)?;
+    let detail = visit.portal().billing().payment(visit.actor(), id).await?;
+    let payment = PaymentRow::of(&detail, visit.zone());
+    let page = ReceiptPage {
+        layout: visit.layout(payment.title(), "billing/payments"),
+        section: "payments",
+        payment,
+    };
+    render(StatusCode::OK, &page)
+}
+
+// ---- statements ------------------------------------------------------

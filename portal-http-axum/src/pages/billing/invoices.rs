@@ -1,0 +1,333 @@
+//! The invoice list with its filters, one invoice, and its PDF.
+
+use axum::extract::{Path, Query};
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::{Deserialize, Serialize};
+
+use askama::Template;
+use portal_core::billing::PaymentKind;
+use portal_core::shared::InvoiceId;
+
+use crate::pages::form::{Form, Input, Refusal};
+use crate::pages::{Layout, PageError, render};
+use crate::params::{self, InvoiceFilterText, Source};
+use crate::pdf::{self};
+
+use super::*;
+
+/// The invoice list's query string, as typed (so a bad value can be shown
+/// back with its message).
+#[derive(Deserialize, Serialize, Default, Clone)]
+pub struct InvoiceFilters {
+    #[serde(default, skip_serializing_if = "is_blank")]
+    status: Option<String>,
+    #[serde(default, skip_serializing_if = "is_blank")]
+    number: Option<String>,
+    #[serde(default, skip_serializing_if = "is_blank")]
+    issued_from: Option<String>,
+    #[serde(default, skip_serializing_if = "is_blank")]
+    issued_to: Option<String>,
+    #[serde(default, skip_serializing_if = "is_blank")]
+    min_total: Option<String>,
+    #[serde(default, skip_serializing_if = "is_blank")]
+    max_total: Option<String>,
+    #[serde(default, skip_serializing_if = "is_blank")]
+    sort: Option<String>,
+    #[serde(default, skip_serializing_if = "is_blank")]
+    page: Option<String>,
+}
+
+pub(super) fn is_blank(value: &Option<String>) -> bool {
+    value.as_deref().is_none_or(|text| text.trim().is_empty())
+}
+
+impl InvoiceFilters {
+    /// What [`params`] reads; pages have no page size.
+    fn text(&self) -> InvoiceFilterText<'_> {
+        InvoiceFilterText {
+            status: self.status.as_deref(),
+            number: self.number.as_deref(),
+            issued_from: self.issued_from.as_deref(),
+            issued_to: self.issued_to.as_deref(),
+            min_total: self.min_total.as_deref(),
+            max_total: self.max_total.as_deref(),
+            sort: self.sort.as_deref(),
+            page: self.page.as_deref(),
+            per_page: None,
+        }
+    }
+
+    pub(super) fn value(value: &Option<String>) -> String {
+        value.clone().unwrap_or_default()
+    }
+
+    /// This list's URL at another page.
+    fn link(&self, base: &str, page: u32) -> String {
+        let mut filters = self.clone();
+        filters.page = (page > 1).then(|| page.to_string());
+        let query = serde_urlencoded::to_string(&filters).unwrap_or_default();
+        if query.is_empty() {
+            format!("{base}/billing/invoices")
+        } else {
+            format!("{base}/billing/invoices?{query}")
+        }
+    }
+}
+
+/// The status filter's choices: core's serde name and the label.
+pub(super) const STATUS_CHOICES: [(&str, &str); 5] = [
+    ("", "Any status"),
+    ("unpaid", "Unpaid"),
+    ("overdue", "Overdue"),
+    ("paid", "Paid"),
+    ("void", "Void"),
+];
+
+/// The sort choices: core's serde name and the label.
+pub(super) const SORT_CHOICES: [(&str, &str); 8] = [
+    ("issued_desc", "Newest first"),
+    ("issued_asc", "Oldest first"),
+    ("due_asc", "Due soonest"),
+    ("due_desc", "Due latest"),
+    ("total_desc", "Largest amount"),
+    ("total_asc", "Smallest amount"),
+    ("number_asc", "Number (A to Z)"),
+    ("number_desc", "Number (Z to A)"),
+];
+
+/// One `<option>`: value, label, selected.
+pub struct Choice {
+    value: &'static str,
+    label: &'static str,
+    selected: bool,
+}
+
+pub(super) fn choices(
+    all: &[(&'static str, &'static str)],
+    current: &Option<String>,
+) -> Vec<Choice> {
+    let current = params::given(current.as_deref()).unwrap_or("");
+    all.iter()
+        .map(|(value, label)| Choice {
+            value,
+            label,
+            selected: *value == current,
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "billing/invoices.html")]
+pub(super) struct InvoicesPage {
+    layout: Layout,
+    section: &'static str,
+    form: Form,
+    notice: Option<String>,
+    statuses: Vec<Choice>,
+    sorts: Vec<Choice>,
+    number: String,
+    issued_from: String,
+    issued_to: String,
+    min_total: String,
+    max_total: String,
+    rows: Vec<InvoiceRow>,
+    total: u64,
+    pager: Option<Pager>,
+    is_filtered: bool,
+}
+
+/// The invoice filter's inputs, labelled as the form shows them. The core
+/// judges the two amounts together ("amount": not below zero, no more
+/// decimals than the currency has), so its error is about both.
+pub(super) fn filter_form(refusal: Option<Refusal>) -> Form {
+    Form::new(vec![
+        Input::new("status", "Status"),
+        Input::new("number", "Invoice number"),
+        Input::new("issued_from", "Issued from"),
+        Input::new("issued_to", "Issued to"),
+        Input::new("min_total", "Amount from").in_group("amount"),
+        Input::new("max_total", "Amount to").in_group("amount"),
+        Input::new("amount", "Amount"),
+        Input::new("sort", "Sort by"),
+    ])
+    .showing(refusal)
+}
+
+/// `/billing/invoices`: filters, sorting and pages from the query string.
+pub async fn invoices(
+    visit: Visit,
+    Query(filters): Query<InvoiceFilters>,
+) -> Result<Response, PageError> {
+    let listed: Result<_, PageError> = async {
+        let query = filters.text().parse(Source::Page)?;
+        Ok(visit
+            .portal()
+            .billing()
+            .invoices(visit.actor(), &query)
+            .await?)
+    }
+    .await;
+    let mut page = InvoicesPage {
+        layout: visit.layout("Invoices", "billing/invoices"),
+        section: "invoices",
+        form: filter_form(None),
+        notice: None,
+        statuses: choices(&STATUS_CHOICES, &filters.status),
+        sorts: choices(&SORT_CHOICES, &filters.sort),
+        number: InvoiceFilters::value(&filters.number),
+        issued_from: InvoiceFilters::value(&filters.issued_from),
+        issued_to: InvoiceFilters::value(&filters.issued_to),
+        min_total: InvoiceFilters::value(&filters.min_total),
+        max_total: InvoiceFilters::value(&filters.max_total),
+        rows: Vec::new(),
+        total: 0,
+        pager: None,
+        is_filtered: [
+            &filters.status,
+            &filters.number,
+            &filters.issued_from,
+            &filters.issued_to,
+            &filters.min_total,
+            &filters.max_total,
+        ]
+        .into_iter()
+        .any(|value| !is_blank(value)),
+    };
+    match listed {
+        Ok(list) => {
+            let invoices = &list.invoices;
+            page.rows = invoices
+                .items
+                .iter()
+                .map(|invoice| InvoiceRow::of(invoice, list.today))
+                .collect();
+            page.total = invoices.total;
+            let base = visit.context.base.clone();
+            page.pager = Some(Pager::of(
+                invoices.page,
+                invoices.per_page,
+                invoices.total,
+                |n| filters.link(&base, n),
+            ));
+        }
+        // A filter the customer can fix: shown at its input.
+        Err(error) => page.form = filter_form(Some(Refusal::of(error)?)),
+    }
+    render(page.form.status(), &page)
+}
+
+/// One line of an invoice as text.
+pub struct LineRow {
+    description: String,
+    quantity: String,
+    unit_price: String,
+    tax_rate: String,
+    amount: String,
+}
+
+/// A payment's or credit's share of an invoice as text.
+pub struct AppliedRow {
+    payment: String,
+    kind: &'static str,
+    date: String,
+    amount: String,
+    method: String,
+}
+
+pub(super) fn kind_label(kind: PaymentKind) -> &'static str {
+    match kind {
+        PaymentKind::Payment => "Payment",
+        PaymentKind::Credit => "Credit",
+    }
+}
+
+#[derive(Template)]
+#[template(path = "billing/invoice.html")]
+pub(super) struct InvoicePage {
+    layout: Layout,
+    section: &'static str,
+    invoice: InvoiceRow,
+    subtotal: String,
+    tax: String,
+    memo: Option<String>,
+    lines: Vec<LineRow>,
+    applied: Vec<AppliedRow>,
+}
+
+/// `/billing/invoices/{id}`: lines, totals and what was applied.
+pub async fn invoice(visit: Visit, Path(id): Path<String>) -> Result<Response, PageError> {
+    let id = params::id(&id, InvoiceId::parse)?;
+    let detail = visit.portal().billing().invoice(visit.actor(), id).await?;
+    let invoice = &detail.invoice;
+    let currency = invoice.currency();
+    let page = InvoicePage {
+        layout: visit.layout(&format!("Invoice {}", invoice.number), "billing/invoices"),
+        section: "invoices",
+        invoice: InvoiceRow::of(invoice, visit.today()),
+        subtotal: invoice.subtotal.format(),
+        tax: invoice.tax.format(),
+        memo: invoice.memo.clone(),
+        lines: detail
+            .lines
+            .iter()
+            .map(|line| LineRow {
+                description: line.description.clone(),
+                quantity: line.quantity.normalize().to_string(),
+                unit_price: currency.format_unit_price(line.unit_price),
+                tax_rate: format!("{}%", line.tax_rate.normalize()),
+                amount: line.amount(currency).format(),
+            })
+            .collect(),
+        applied: detail
+            .applied
+            .iter()
+            .map(|applied| AppliedRow {
+                payment: applied.payment.to_string(),
+                kind: kind_label(applied.kind),
+                date: day_of(applied.applied_at, visit.zone()),
+                amount: applied.amount.format(),
+                method: applied.method_label.clone().unwrap_or_default(),
+            })
+            .collect(),
+    };
+    render(StatusCode::OK, &page)
+}
+
+/// `/billing/invoices/{id}/pdf`: the host's PDF, else one rendered here.
+pub async fn invoice_pdf(visit: Visit, Path(id): Path<String>) -> Result<Response, PageError> {
+    use portal_core::InvoiceDocument;
+    let id = params::id(&id, InvoiceId::parse)?;
+    Ok(
+        match visit
+            .portal()
+            .billing()
+            .invoice_document(visit.actor(), id)
+            .await?
+        {
+            InvoiceDocument::HostPdf(bytes) => pdf::download(bytes, &format!("invoice-{id}")),
+            InvoiceDocument::Render(detail) => visit.document(
+                &format!("invoice-{}", detail.invoice.number),
+                |heading, paper| pdf::invoice(heading, &detail, paper),
+            ),
+        },
+    )
+}
+
+// ---- payments --------------------------------------------------------
+
+/// Allocations as the pages list them: invoice id, number and amount.
+pub(super) fn allocation_rows(
+    allocations: &[portal_core::billing::Allocation],
+) -> Vec<(String, String, String)> {
+    allocations
+        .iter()
+        .map(|a| {
+            (
+                a.invoice.to_string(),
+                a.invoice_number.clone(),
+                a.amount.format(),
+            )
+        })
+        .collect()
+}
