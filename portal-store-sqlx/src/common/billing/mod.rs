@@ -40,6 +40,7 @@ mod invoices;
 mod ledger;
 mod methods;
 mod payments;
+mod settle_sql;
 
 pub(crate) use ledger::summary_columns;
 
