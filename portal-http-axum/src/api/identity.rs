@@ -1,4 +1,6 @@
-//! Registration, log-in, log-out and set-password links over JSON.
+//! Identity over JSON: registration, log-in, log-out, set-password links,
+//! and the logged-in contact (who they are, their password, their active
+//! account).
 
 use axum::Json;
 use axum::extract::State;
@@ -9,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use portal_core::identity::{RawToken, SessionKind, TokenPurpose};
+use portal_core::shared::AccountId;
 use portal_core::{KnownFacts, LinkRequest};
 
 use super::ApiJson;
@@ -239,6 +242,113 @@ pub async fn redeem_link(
             &RawToken::from_client(&body.token),
             &body.password,
         )
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+// --- the logged-in contact: who they are, their password, their active account
+
+/// One of the contact's accounts.
+#[derive(Serialize, ToSchema)]
+pub struct AccountRef {
+    /// Account id.
+    pub id: String,
+    /// Account number.
+    pub number: String,
+    /// Account name.
+    pub name: String,
+    /// The contact's role there.
+    pub role: String,
+    /// Whether it is the active account.
+    pub active: bool,
+}
+
+/// The logged-in contact.
+#[derive(Serialize, ToSchema)]
+pub struct MeResponse {
+    /// Contact id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Log-in e-mail.
+    pub email: Option<String>,
+    /// Log-in phone.
+    pub phone: Option<String>,
+    /// The accounts the contact may switch between.
+    pub accounts: Vec<AccountRef>,
+}
+
+/// Who is logged in, and their accounts.
+#[utoipa::path(get, path = "/api/v1/me", tag = "customer", security(("bearer" = [])),
+    responses((status = 200, body = MeResponse), (status = 401, body = Problem)))]
+pub async fn me(State(state): State<AppState>, ApiUser(auth): ApiUser) -> Json<MeResponse> {
+    let memberships = state.portal.identity().memberships(&auth);
+    Json(MeResponse {
+        id: auth.contact.id.to_string(),
+        name: auth.contact.name.clone(),
+        email: auth.contact.email.as_ref().map(ToString::to_string),
+        phone: auth.contact.phone.as_ref().map(ToString::to_string),
+        accounts: memberships
+            .into_iter()
+            .map(|m| AccountRef {
+                id: m.account.to_string(),
+                active: m.account == auth.membership.account,
+                number: m.account_number,
+                name: m.account_name,
+                role: m.role.as_str().to_owned(),
+            })
+            .collect(),
+    })
+}
+
+/// A password change.
+#[derive(Deserialize, ToSchema)]
+pub struct ChangePasswordRequest {
+    /// The current password.
+    pub current_password: String,
+    /// The new password (8 to 128 characters).
+    pub new_password: String,
+}
+
+/// Change the password; other sessions end.
+#[utoipa::path(post, path = "/api/v1/me/password", tag = "customer", security(("bearer" = [])), request_body = ChangePasswordRequest,
+    responses((status = 204), (status = 401, body = Problem), (status = 422, body = Problem)))]
+pub async fn change_password(
+    State(state): State<AppState>,
+    ApiUser(auth): ApiUser,
+    context: crate::context::RequestContext,
+    ApiJson(body): ApiJson<ChangePasswordRequest>,
+) -> Result<StatusCode, ApiError> {
+    crate::security::check_rate(&state, &context)?;
+    let current = SecretString::from(body.current_password);
+    state
+        .portal
+        .identity()
+        .change_password(&auth, &current, &body.new_password)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Which account to make active.
+#[derive(Deserialize, ToSchema)]
+pub struct SwitchAccountRequest {
+    /// One of the ids from `GET /me`.
+    pub account_id: String,
+}
+
+/// Switch the active account; everything follows it.
+#[utoipa::path(put, path = "/api/v1/me/active-account", tag = "customer", security(("bearer" = [])), request_body = SwitchAccountRequest,
+    responses((status = 204), (status = 401, body = Problem), (status = 404, body = Problem, description = "not one of the contact's accounts")))]
+pub async fn switch_account(
+    State(state): State<AppState>,
+    ApiUser(auth): ApiUser,
+    ApiJson(body): ApiJson<SwitchAccountRequest>,
+) -> Result<StatusCode, ApiError> {
+    let account = crate::params::id(&body.account_id, AccountId::parse)?;
+    state
+        .portal
+        .identity()
+        .switch_account(&auth, account)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

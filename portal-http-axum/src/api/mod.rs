@@ -3,9 +3,10 @@
 //! are RFC 9457 problem+json. The OpenAPI document is generated from these
 //! handlers and served at `/api/v1/openapi.json`.
 
+mod accounts;
 mod billing;
+mod dashboard;
 mod identity;
-mod me;
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts};
@@ -33,11 +34,14 @@ pub fn routes() -> Router<AppState> {
         .route("/password-resets", post(identity::request_reset))
         .route("/password-links/inspect", post(identity::inspect_link))
         .route("/password-links/redeem", post(identity::redeem_link))
-        .route("/me", get(me::me))
-        .route("/me/password", post(me::change_password))
-        .route("/me/active-account", put(me::switch_account))
-        .route("/dashboard", get(me::dashboard))
-        .route("/account", get(me::account).patch(me::update_account))
+        .route("/me", get(identity::me))
+        .route("/me/password", post(identity::change_password))
+        .route("/me/active-account", put(identity::switch_account))
+        .route("/dashboard", get(dashboard::dashboard))
+        .route(
+            "/account",
+            get(accounts::account).patch(accounts::update_account),
+        )
         .merge(billing::routes())
         // Responses carry bearer tokens and customer data: never cached.
         .layer(SetResponseHeaderLayer::if_not_present(
@@ -58,12 +62,12 @@ pub fn routes() -> Router<AppState> {
         identity::request_reset,
         identity::inspect_link,
         identity::redeem_link,
-        me::me,
-        me::change_password,
-        me::switch_account,
-        me::dashboard,
-        me::account,
-        me::update_account,
+        identity::me,
+        identity::change_password,
+        identity::switch_account,
+        dashboard::dashboard,
+        accounts::account,
+        accounts::update_account,
         billing::summary,
         billing::list_invoices,
         billing::get_invoice,

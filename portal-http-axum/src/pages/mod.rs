@@ -8,18 +8,20 @@
 //! went wrong through a [`form::Form`], and every other error becomes its
 //! page in one place ([`error`]).
 //!
-//! - `auth.rs`: log in/out, both registrations, set and forgot password
-//! - `portal.rs`: dashboard, account, change password, account switcher
+//! - `identity.rs`: log in/out, both registrations, set and forgot password
+//! - `dashboard.rs`: the dashboard; `accounts.rs`: account, change password,
+//!   account switcher, the signed-in layout
 //! - `billing/`: invoices, paying, payments, credit, statements, cards on
 //!   file and autopay
 //! - `error.rs`: [`PageError`] and the layer that renders it
 //! - `form.rs`: forms with their errors at the inputs
 
-mod auth;
+mod accounts;
 mod billing;
+mod dashboard;
 mod error;
 mod form;
-mod portal;
+mod identity;
 
 use askama::Template;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -43,24 +45,27 @@ pub(crate) use error::{render_errors, to_login};
 /// The page routes.
 pub fn routes() -> PageRoutes {
     PageRoutes::new()
-        .route("/", get(portal::home))
-        .route("/dashboard", get(portal::dashboard))
-        .route("/login", get(auth::login_page).post(auth::login_submit))
-        .route("/logout", post(auth::logout))
+        .route("/", get(dashboard::home))
+        .route("/dashboard", get(dashboard::dashboard))
+        .route(
+            "/login",
+            get(identity::login_page).post(identity::login_submit),
+        )
+        .route("/logout", post(identity::logout))
         .route(
             "/register",
-            get(auth::register_page).post(auth::register_submit),
+            get(identity::register_page).post(identity::register_submit),
         )
         .route(
             "/register/details",
-            get(auth::register_details_page).post(auth::register_details_submit),
+            get(identity::register_details_page).post(identity::register_details_submit),
         )
         .route(
             "/set-password",
             // The URL carries the token: never send it on, not even to us
             // (access logs keep Referers); see `auth`.
-            get(auth::set_password_page)
-                .post(auth::set_password_submit)
+            get(identity::set_password_page)
+                .post(identity::set_password_submit)
                 .layer(SetResponseHeaderLayer::overriding(
                     header::REFERRER_POLICY,
                     HeaderValue::from_static("strict-origin"),
@@ -68,12 +73,12 @@ pub fn routes() -> PageRoutes {
         )
         .route(
             "/forgot-password",
-            get(auth::forgot_page).post(auth::forgot_submit),
+            get(identity::forgot_page).post(identity::forgot_submit),
         )
-        .route("/account", get(portal::account))
-        .route("/account/password", post(portal::change_password))
-        .route("/account/fields", post(portal::update_fields))
-        .route("/switch-account", post(portal::switch_account))
+        .route("/account", get(accounts::account))
+        .route("/account/password", post(accounts::change_password))
+        .route("/account/fields", post(accounts::update_fields))
+        .route("/switch-account", post(accounts::switch_account))
         .merge(billing::routes())
 }
 

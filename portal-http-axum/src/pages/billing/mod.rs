@@ -107,7 +107,7 @@ impl Visit {
     }
 
     fn layout(&self, title: &str, page: &str) -> Layout {
-        super::portal::layout(
+        super::accounts::layout(
             &self.state,
             title,
             page,

@@ -30,7 +30,7 @@ use crate::security::{Csrf, CsrfForm, PageUser};
 const PASSWORDS_DIFFER: &str = "The two passwords do not match.";
 
 #[derive(Template)]
-#[template(path = "login.html")]
+#[template(path = "identity/login.html")]
 struct LoginPage {
     layout: Layout,
     form: Form,
@@ -182,7 +182,7 @@ pub async fn logout(
 }
 
 #[derive(Template)]
-#[template(path = "register.html")]
+#[template(path = "identity/register.html")]
 struct LinkRequestPage {
     layout: Layout,
     form: Form,
@@ -314,7 +314,7 @@ pub async fn forgot_submit(
 }
 
 #[derive(Template)]
-#[template(path = "register_details.html")]
+#[template(path = "identity/register_details.html")]
 struct FactsPage {
     layout: Layout,
     form: Form,
@@ -413,7 +413,7 @@ pub async fn register_details_submit(
 }
 
 #[derive(Template)]
-#[template(path = "set_password.html")]
+#[template(path = "identity/set_password.html")]
 struct SetPasswordPage {
     layout: Layout,
     form: Form,

@@ -1,17 +1,16 @@
-//! The logged-in pages: dashboard, account, change password, and the
-//! account switcher for contacts with several accounts.
+//! The account pages: the account and its custom fields, change password,
+//! the account switcher for contacts with several accounts, and the layout
+//! every signed-in page shares.
 
 use std::collections::BTreeMap;
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use secrecy::SecretString;
 use serde::Deserialize;
 
 use portal_core::access::Permission;
-use portal_core::dashboard::Dashboard;
 use portal_core::identity::Contact;
 use portal_core::shared::AccountId;
 use portal_core::{AccountOverview, AuthContext};
@@ -37,48 +36,6 @@ pub(super) fn layout(
     Layout::signed_in(title, page, context, csrf, auth, &memberships)
 }
 
-/// The portal's root: straight to the dashboard (which sends strangers on
-/// to the log-in page).
-pub async fn home(context: RequestContext) -> Response {
-    Redirect::to(&format!("{}/dashboard", context.base)).into_response()
-}
-
-#[derive(Template)]
-#[template(path = "dashboard.html")]
-struct DashboardPage {
-    layout: Layout,
-    contact_name: String,
-    account_number: String,
-    account_name: String,
-    dashboard: Dashboard,
-    /// The account summary, when the contact may see billing.
-    billing: Option<super::billing::Summary>,
-    zone: chrono_tz::Tz,
-}
-
-pub async fn dashboard(
-    State(state): State<AppState>,
-    context: RequestContext,
-    csrf: Csrf,
-    PageUser(auth): PageUser,
-) -> Result<Response, PageError> {
-    let zone = context.tenant.settings.time_zone();
-    let dashboard = state.portal.dashboard().show(&auth.actor).await?;
-    let page = DashboardPage {
-        layout: layout(&state, "Dashboard", "dashboard", &context, &csrf, &auth),
-        contact_name: auth.contact.name.clone(),
-        account_number: auth.membership.account_number.clone(),
-        account_name: auth.membership.account_name.clone(),
-        billing: dashboard
-            .account_summary
-            .as_ref()
-            .map(|summary| super::billing::Summary::of(summary, zone)),
-        dashboard,
-        zone,
-    };
-    render(StatusCode::OK, &page)
-}
-
 /// A custom field the customer may change, as the form shows it.
 pub struct EditableField {
     /// The input's key (`field-1`, ...): its id.
@@ -89,7 +46,7 @@ pub struct EditableField {
 }
 
 #[derive(Template)]
-#[template(path = "account.html")]
+#[template(path = "accounts/account.html")]
 struct AccountPage {
     layout: Layout,
     /// Both forms of the page: custom fields and password.
