@@ -967,7 +967,11 @@ async fn cards_on_file_can_be_added_made_default_paid_with_and_removed() {
         &json!({"token": "tok_unknown"}),
     )
     .await;
-    assert_problem(&unknown, StatusCode::UNPROCESSABLE_ENTITY);
+    // One sentence: the field's name, then why.
+    assert_eq!(
+        assert_problem(&unknown, StatusCode::UNPROCESSABLE_ENTITY)["detail"],
+        "Token was not accepted: check its details or use another card."
+    );
 
     let made_default = send_json(
         &app,

@@ -766,6 +766,13 @@ async fn cards_are_added_made_default_and_removed() {
         .post_form("/portal/billing/methods", &[("token", "not-a-token")])
         .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // At the card field, one sentence naming it.
+    let message = error_at(&refused.body, "token");
+    assert!(
+        message.ends_with("was not accepted: check its details or use another card."),
+        "{message}"
+    );
+    assert!(!message.contains(".."), "{message}");
     let page = ada.get("/portal/billing/methods").await;
     let ids: Vec<String> = page
         .body

@@ -58,7 +58,7 @@ impl BillingService<'_> {
                     }
                     .into()
                 }
-                GatewayError::InvalidMethod(_) => PortalError::invalid("token", METHOD_REFUSED),
+                GatewayError::InvalidMethod(_) => PortalError::invalid("token", CARD_NOT_ACCEPTED),
                 other => {
                     tracing::warn!(cause = %other, "saving a card failed");
                     BillingConflict::ProviderFailed.into()

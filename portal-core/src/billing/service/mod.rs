@@ -70,7 +70,12 @@ const GATEWAY_FAILED: &str =
 /// Why a card cannot be added.
 const TOO_MANY_CARDS: &str = "An account can keep at most 20 cards on file; remove one first.";
 
-/// What customers are told when the gateway refused the card token.
+/// The reason (following the field's name) a card to keep on file was
+/// refused by the gateway.
+const CARD_NOT_ACCEPTED: &str = "was not accepted: check its details or use another card";
+
+/// What customers are told when the gateway refused a payment's card (a
+/// payment records it as its failure).
 const METHOD_REFUSED: &str =
     "This card was not accepted. Check its details or use another card; nothing was charged.";
 
