@@ -80,16 +80,24 @@ fn mount_base(original: &str, inner: &str) -> String {
     base.trim_end_matches('/').to_owned()
 }
 
+/// The right-most entry of a comma-separated forwarding header: the one our
+/// single trusted proxy appended; entries to its left are whatever the
+/// client chose to send.
+pub(crate) fn proxy_entry(value: &axum::http::HeaderValue) -> Option<&str> {
+    value
+        .to_str()
+        .ok()
+        .and_then(|value| value.rsplit(',').next())
+        .map(str::trim)
+}
+
 fn client_address(parts: &Parts, trust_forwarded_for: bool) -> IpAddr {
     if trust_forwarded_for
         && let Some(ip) = parts
             .headers
             .get("x-forwarded-for")
-            .and_then(|value| value.to_str().ok())
-            // The right-most entry is the one our proxy appended; entries
-            // to its left are whatever the client chose to send.
-            .and_then(|value| value.rsplit(',').next())
-            .and_then(|last| last.trim().parse().ok())
+            .and_then(proxy_entry)
+            .and_then(|last| last.parse().ok())
     {
         return ip;
     }

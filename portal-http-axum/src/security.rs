@@ -263,9 +263,7 @@ fn last_forwarded_host(headers: &HeaderMap) -> Option<&str> {
         .get_all("x-forwarded-host")
         .iter()
         .next_back()
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.rsplit(',').next())
-        .map(str::trim)
+        .and_then(crate::context::proxy_entry)
 }
 
 /// Methods that must not change anything, so need no origin check.
