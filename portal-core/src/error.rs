@@ -7,18 +7,21 @@
 use crate::access::AccessError;
 use crate::identity::HashError;
 use crate::ports::StoreError;
-use crate::shared::ParseError;
+use crate::shared::{Item, ParseError, Reason};
 
 /// Why a use case did not do what was asked.
 #[derive(Debug, thiserror::Error)]
 pub enum PortalError {
-    /// Input broke a rule; `field` names the input (HTTP 422).
-    #[error("{} {reason}.", crate::shared::field_label(field))]
+    /// Input broke a rule; `field` names the input, `item` which one of
+    /// several alike (an invoice's amount), `reason` the rule (HTTP 422).
+    #[error("invalid {field}: {reason:?}")]
     InvalidInput {
         /// The input field.
         field: &'static str,
-        /// What is wrong with it.
-        reason: String,
+        /// Which of several inputs of that field, when there are several.
+        item: Option<Item>,
+        /// The rule it broke.
+        reason: Reason,
     },
     /// Log-in failed. Deliberately the same for an unknown name, a wrong
     /// password, a locked or disabled contact (HTTP 401).
@@ -52,10 +55,20 @@ pub enum PortalError {
 
 impl PortalError {
     /// An invalid-input error for `field`.
-    pub fn invalid(field: &'static str, reason: impl Into<String>) -> Self {
+    pub fn invalid(field: &'static str, reason: Reason) -> Self {
         Self::InvalidInput {
             field,
-            reason: reason.into(),
+            item: None,
+            reason,
+        }
+    }
+
+    /// An invalid-input error for `field` of one `item` among several.
+    pub fn invalid_item(field: &'static str, item: Item, reason: Reason) -> Self {
+        Self::InvalidInput {
+            field,
+            item: Some(item),
+            reason,
         }
     }
 }

@@ -31,7 +31,7 @@ mod api;
 pub mod config;
 mod context;
 mod error;
-mod messages;
+pub mod messages;
 mod observability;
 mod pages;
 mod params;

@@ -5,6 +5,7 @@ use super::{Account, AccountUpsert, Communication};
 use crate::error::PortalError;
 use crate::host::HostApi;
 use crate::outbox::{DomainEvent, OutboxMessage};
+use crate::shared::Reason;
 use crate::shared::{AccountId, CommunicationId, TenantId};
 
 impl HostApi<'_> {
@@ -15,7 +16,7 @@ impl HostApi<'_> {
         account: &AccountUpsert,
     ) -> Result<Account, PortalError> {
         if account.name.trim().is_empty() || account.number.trim().is_empty() {
-            return Err(PortalError::invalid("account", "needs a name and a number"));
+            return Err(PortalError::invalid("account", Reason::Required));
         }
         Ok(self
             .stores()
@@ -54,7 +55,7 @@ impl HostApi<'_> {
         if subject.trim().is_empty() || subject.len() > 200 {
             return Err(PortalError::invalid(
                 "subject",
-                "must be 1 to 200 characters",
+                Reason::Length { min: 1, max: 200 },
             ));
         }
         let communication = Communication {

@@ -7,6 +7,7 @@ use crate::access::{Actor, Permission};
 use crate::accounts::Account;
 use crate::error::PortalError;
 use crate::outbox::{DomainEvent, OutboxMessage};
+use crate::shared::{Item, Reason};
 
 crate::portal::service! {
     /// What a customer reads and edits of their account.
@@ -39,16 +40,18 @@ impl AccountService<'_> {
         let mut cleaned = BTreeMap::new();
         for (name, value) in changes {
             if !editable.contains(name) {
-                return Err(PortalError::invalid(
+                return Err(PortalError::invalid_item(
                     "custom_fields",
-                    format!("\"{name}\" cannot be changed here"),
+                    Item::CustomField(name.clone()),
+                    Reason::NotEditable,
                 ));
             }
             let value = value.trim();
             if value.chars().count() > 500 || value.chars().any(char::is_control) {
-                return Err(PortalError::invalid(
+                return Err(PortalError::invalid_item(
                     "custom_fields",
-                    format!("\"{name}\" must be one line of at most 500 characters"),
+                    Item::CustomField(name.clone()),
+                    Reason::OneLine { max: 500 },
                 ));
             }
             cleaned.insert(name.clone(), value.to_owned());

@@ -22,7 +22,7 @@ use serde::Serialize;
 
 use super::{Allocation, BillingConflict, Invoice};
 use crate::error::PortalError;
-use crate::shared::{AtLeast, Currency, InvoiceId, Money};
+use crate::shared::{AtLeast, Currency, InvoiceId, Item, Money, Reason};
 
 /// An unpaid invoice as allocation sees it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -37,6 +37,14 @@ pub struct PayableInvoice {
     pub due_on: NaiveDate,
     /// What may be paid on it now.
     pub payable: Money,
+}
+
+/// The invoice an input error is about.
+fn item(invoice: &PayableInvoice) -> Item {
+    Item::Invoice {
+        id: invoice.id,
+        number: invoice.number.clone(),
+    }
 }
 
 impl From<&Invoice> for PayableInvoice {
@@ -178,9 +186,10 @@ pub fn allocate_selection(
         .filter(|invoice| invoice.payable.currency() == currency)
         .ok_or(PortalError::NotFound)?;
         if !seen.insert(*id) {
-            return Err(PortalError::invalid(
+            return Err(PortalError::invalid_item(
                 "invoices",
-                format!("lists invoice {} twice", invoice.number),
+                item(invoice),
+                Reason::ListedTwice,
             ));
         }
         if !invoice.payable.is_positive() {
@@ -192,33 +201,30 @@ pub fn allocate_selection(
         }
         let amount = amount.unwrap_or(invoice.payable.amount());
         let Ok(amount) = Money::exact(amount, currency, AtLeast::MoreThanZero) else {
-            return Err(PortalError::invalid(
+            return Err(PortalError::invalid_item(
                 "amount",
-                format!(
-                    "for invoice {} must be more than zero, with at most {} decimals",
-                    invoice.number,
-                    currency.minor_digits()
-                ),
+                item(invoice),
+                Reason::NotPositiveAmount {
+                    decimals: currency.minor_digits(),
+                },
             ));
         };
         if amount.amount() > invoice.payable.amount() {
-            return Err(PortalError::invalid(
+            return Err(PortalError::invalid_item(
                 "amount",
-                format!(
-                    "for invoice {} is more than its balance of {}",
-                    invoice.number,
-                    invoice.payable.format()
-                ),
+                item(invoice),
+                Reason::OverBalance {
+                    balance: invoice.payable,
+                },
             ));
         }
         if amount.amount() < invoice.payable.amount() && !partial_allowed {
-            return Err(PortalError::invalid(
+            return Err(PortalError::invalid_item(
                 "amount",
-                format!(
-                    "for invoice {} must be its full balance of {}",
-                    invoice.number,
-                    invoice.payable.format()
-                ),
+                item(invoice),
+                Reason::NotFullBalance {
+                    balance: invoice.payable,
+                },
             ));
         }
         allocations.push((invoice, amount));

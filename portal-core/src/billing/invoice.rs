@@ -8,6 +8,7 @@
 //! its total is subtotal + tax. Rounding per line is what printed invoices
 //! show, so the portal's totals match the host's paper.
 
+use crate::shared::{Reason, Shape};
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -67,18 +68,15 @@ impl InvoiceLine {
         if self.description.trim().is_empty() || self.description.chars().count() > 500 {
             return Err(PortalError::invalid(
                 "description",
-                "of each line must be 1 to 500 characters",
+                Reason::Length { min: 1, max: 500 },
             ));
         }
         if !(Decimal::ZERO..=Decimal::ONE_HUNDRED).contains(&self.tax_rate) {
-            return Err(PortalError::invalid("tax_rate", "must be 0 to 100 percent"));
+            return Err(PortalError::invalid("tax_rate", Reason::Percent));
         }
         let limit = Decimal::new(1_000_000_000, 0);
         if self.quantity.abs() > limit || self.unit_price.abs() > limit {
-            return Err(PortalError::invalid(
-                "lines",
-                "quantity and unit price must stay below one billion",
-            ));
+            return Err(PortalError::invalid("lines", Reason::TooLarge));
         }
         Ok(())
     }
@@ -162,24 +160,29 @@ impl InvoiceUpsert {
     pub fn validate(&self, tenant_currency: Currency) -> Result<InvoiceTotals, PortalError> {
         let number = self.number.trim();
         if number.is_empty() || number.chars().count() > 64 {
-            return Err(PortalError::invalid("number", "must be 1 to 64 characters"));
+            return Err(PortalError::invalid(
+                "number",
+                Reason::Length { min: 1, max: 64 },
+            ));
         }
         if self.currency != tenant_currency {
             return Err(PortalError::invalid(
                 "currency",
-                format!("must be the portal's currency, {tenant_currency}"),
+                Reason::WrongCurrency {
+                    expected: tenant_currency,
+                },
             ));
         }
         if self.due_on < self.issued_on {
-            return Err(PortalError::invalid(
-                "due_on",
-                "must not be before the issue date",
-            ));
+            return Err(PortalError::invalid("due_on", Reason::BeforeIssueDate));
         }
         if self.lines.is_empty() || self.lines.len() > MAX_INVOICE_LINES {
             return Err(PortalError::invalid(
                 "lines",
-                format!("must be 1 to {MAX_INVOICE_LINES}"),
+                Reason::Count {
+                    min: 1,
+                    max: MAX_INVOICE_LINES,
+                },
             ));
         }
         for line in &self.lines {
@@ -188,15 +191,12 @@ impl InvoiceUpsert {
         if self.memo.as_deref().is_some_and(|memo| memo.len() > 2000) {
             return Err(PortalError::invalid(
                 "memo",
-                "must be at most 2000 characters",
+                Reason::Length { min: 0, max: 2000 },
             ));
         }
         if let Some(pdf) = &self.pdf {
             if !pdf.starts_with(b"%PDF-") || pdf.len() > MAX_INVOICE_PDF_BYTES {
-                return Err(PortalError::invalid(
-                    "pdf",
-                    "must be a PDF document of at most 10 MiB",
-                ));
+                return Err(PortalError::invalid("pdf", Reason::Malformed(Shape::Pdf)));
             }
         }
         let totals = InvoiceTotals::of(&self.lines, self.currency);
@@ -204,16 +204,10 @@ impl InvoiceUpsert {
             .iter()
             .all(|amount| amount.to_minor().is_some());
         if !representable {
-            return Err(PortalError::invalid(
-                "lines",
-                "add up to more than can be billed",
-            ));
+            return Err(PortalError::invalid("lines", Reason::TooLarge));
         }
         if totals.total.is_negative() {
-            return Err(PortalError::invalid(
-                "lines",
-                "must not total below zero; record a credit instead",
-            ));
+            return Err(PortalError::invalid("lines", Reason::NegativeTotal));
         }
         Ok(totals)
     }
@@ -434,30 +428,20 @@ impl InvoiceQuery {
     pub fn validate(&self, currency: Currency) -> Result<(), PortalError> {
         if let (Some(from), Some(to)) = (self.issued_from, self.issued_to) {
             if from > to {
-                return Err(PortalError::invalid(
-                    "issued_from",
-                    "must not be after the end of the range",
-                ));
+                return Err(PortalError::invalid("issued_from", Reason::AfterEnd));
             }
         }
         for amount in [self.min_total, self.max_total].into_iter().flatten() {
             if Money::exact(amount, currency, AtLeast::Zero).is_err() {
                 return Err(PortalError::invalid(
                     "amount",
-                    format!(
-                        "range must be amounts in {currency}, not below zero, with at most {} \
-                         decimals",
-                        currency.minor_digits()
-                    ),
+                    Reason::AmountRange { currency },
                 ));
             }
         }
         if let (Some(min), Some(max)) = (self.min_total, self.max_total) {
             if min > max {
-                return Err(PortalError::invalid(
-                    "min_total",
-                    "must not be above the maximum",
-                ));
+                return Err(PortalError::invalid("min_total", Reason::AboveMaximum));
             }
         }
         if self
@@ -467,7 +451,7 @@ impl InvoiceQuery {
         {
             return Err(PortalError::invalid(
                 "number",
-                "must be at most 64 characters",
+                Reason::Length { min: 0, max: 64 },
             ));
         }
         Ok(())

@@ -55,8 +55,8 @@ pub use invoice::{
 };
 pub use payment::{
     AccountSummary, Allocation, AutopayConsent, CardToken, ExternalPayment, IdempotencyKey,
-    MethodChoice, PayRequest, Payment, PaymentDetail, PaymentIntent, PaymentKind, PaymentMethod,
-    PaymentSource, PaymentStart, PaymentStatus, Settlement,
+    MethodChoice, PayRequest, Payment, PaymentDetail, PaymentFailure, PaymentIntent, PaymentKind,
+    PaymentMethod, PaymentSource, PaymentStart, PaymentStatus, Settlement,
 };
 pub use statement::{
     Aging, EntryKind, LedgerEntry, MAX_STATEMENT_DAYS, Statement, StatementLine, StatementParts,

@@ -129,8 +129,8 @@ pub struct Payment {
     pub method_label: Option<String>,
     /// The gateway's reference of the charge.
     pub gateway_reference: Option<String>,
-    /// Why it failed, in words for the customer.
-    pub failure_message: Option<String>,
+    /// Why it failed.
+    pub failure: Option<PaymentFailure>,
     /// The host's id, for payments and credits the host recorded.
     pub external_id: Option<ExternalId>,
     /// The contact who paid in the portal.
@@ -200,7 +200,7 @@ impl IdempotencyKey {
         } else {
             Err(crate::shared::ParseError::new(
                 "idempotency_key",
-                "must be 8 to 100 letters, digits, '-' or '_'",
+                crate::shared::Reason::Malformed(crate::shared::Shape::IdempotencyKey),
             ))
         }
     }
@@ -384,9 +384,92 @@ pub enum Settlement {
     },
     /// Declined or failed: release the held amounts.
     Failed {
-        /// Why, for the customer.
+        /// Why.
+        failure: PaymentFailure,
+    },
+}
+
+/// Why a payment failed; nothing was charged. Stored as a code and,
+/// for a decline, the payment provider's own words for the customer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "StoredFailure", tag = "reason", rename_all = "snake_case")]
+pub enum PaymentFailure {
+    /// The card or bank declined the charge.
+    Declined {
+        /// The provider's words for the customer ("Insufficient funds.").
         message: String,
     },
+    /// The provider refused the card itself (wrong details, not usable).
+    MethodRefused,
+    /// The provider failed without an answer.
+    ProviderFailed,
+    /// The provider never answered, and the portal gave up waiting.
+    Abandoned,
+}
+
+impl PaymentFailure {
+    /// The code it is stored and sent under.
+    pub fn code(&self) -> &'static str {
+        match self {
+            PaymentFailure::Declined { .. } => "declined",
+            PaymentFailure::MethodRefused => "method_refused",
+            PaymentFailure::ProviderFailed => "provider_failed",
+            PaymentFailure::Abandoned => "abandoned",
+        }
+    }
+
+    /// The failure stored as `code` (and `message`); an unknown code is a
+    /// decline in the words kept with it.
+    pub fn from_stored(code: &str, message: Option<String>) -> Self {
+        match code {
+            "method_refused" => PaymentFailure::MethodRefused,
+            "provider_failed" => PaymentFailure::ProviderFailed,
+            "abandoned" => PaymentFailure::Abandoned,
+            _ => PaymentFailure::Declined {
+                message: message.unwrap_or_default(),
+            },
+        }
+    }
+
+    /// The provider's words, for a decline.
+    pub fn provider_message(&self) -> Option<&str> {
+        match self {
+            PaymentFailure::Declined { message } => Some(message),
+            _ => None,
+        }
+    }
+}
+
+/// What a stored event may hold: the tagged failure, or (written before
+/// failures were typed) the sentence the customer was shown.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum StoredFailure {
+    Tagged(TaggedFailure),
+    Sentence(String),
+}
+
+#[derive(Deserialize)]
+#[serde(tag = "reason", rename_all = "snake_case")]
+enum TaggedFailure {
+    Declined { message: String },
+    MethodRefused,
+    ProviderFailed,
+    Abandoned,
+}
+
+impl From<StoredFailure> for PaymentFailure {
+    fn from(stored: StoredFailure) -> Self {
+        match stored {
+            StoredFailure::Tagged(TaggedFailure::Declined { message }) => {
+                PaymentFailure::Declined { message }
+            }
+            StoredFailure::Tagged(TaggedFailure::MethodRefused) => PaymentFailure::MethodRefused,
+            StoredFailure::Tagged(TaggedFailure::ProviderFailed) => PaymentFailure::ProviderFailed,
+            StoredFailure::Tagged(TaggedFailure::Abandoned) => PaymentFailure::Abandoned,
+            StoredFailure::Sentence(message) => PaymentFailure::Declined { message },
+        }
+    }
 }
 
 /// A payment or credit taken outside the portal, recorded by the host.
@@ -509,15 +592,51 @@ impl AccountSummary {
 
 /// Turns a store's "not the same" into the customer's sentence.
 pub(crate) fn key_reused() -> PortalError {
-    PortalError::invalid(
-        "idempotency_key",
-        "was already used for a different payment; start a new payment",
-    )
+    PortalError::invalid("idempotency_key", crate::shared::Reason::KeyReused)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A failure event written before failures were typed held the
+    /// customer's sentence; it reads as a decline in those words, and a
+    /// typed one reads back as written.
+    #[test]
+    fn a_stored_failure_reads_in_either_shape() {
+        let old: PaymentFailure = serde_json::from_value(serde_json::json!(
+            "Your card was declined. Nothing was charged."
+        ))
+        .unwrap();
+        assert_eq!(
+            old,
+            PaymentFailure::Declined {
+                message: "Your card was declined. Nothing was charged.".into()
+            }
+        );
+        for failure in [
+            PaymentFailure::Declined {
+                message: "Insufficient funds.".into(),
+            },
+            PaymentFailure::MethodRefused,
+            PaymentFailure::ProviderFailed,
+            PaymentFailure::Abandoned,
+        ] {
+            let json = serde_json::to_value(&failure).unwrap();
+            assert_eq!(json["reason"], failure.code());
+            assert_eq!(
+                serde_json::from_value::<PaymentFailure>(json).unwrap(),
+                failure
+            );
+            assert_eq!(
+                PaymentFailure::from_stored(
+                    failure.code(),
+                    failure.provider_message().map(str::to_owned)
+                ),
+                failure
+            );
+        }
+    }
     use proptest::prelude::*;
 
     fn request() -> impl Strategy<Value = (Vec<(InvoiceId, Option<Decimal>)>, Option<Decimal>)> {

@@ -9,6 +9,7 @@
 //! past due they were on that day; the aging total less the account's
 //! unapplied credit is the closing balance.
 
+use crate::shared::Reason;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -33,15 +34,12 @@ impl StatementRange {
     /// [`MAX_STATEMENT_DAYS`].
     pub fn new(from: NaiveDate, to: NaiveDate) -> Result<Self, PortalError> {
         if from > to {
-            return Err(PortalError::invalid(
-                "from",
-                "must not be after the end of the range",
-            ));
+            return Err(PortalError::invalid("from", Reason::AfterEnd));
         }
         if (to - from).num_days() > MAX_STATEMENT_DAYS {
             return Err(PortalError::invalid(
                 "to",
-                "must be within ten years of the start",
+                Reason::RangeTooLong { years: 10 },
             ));
         }
         Ok(Self { from, to })

@@ -83,7 +83,10 @@ impl LoginName {
     /// ```
     pub fn parse(text: &str) -> Result<Self, crate::shared::ParseError> {
         if text.trim().is_empty() {
-            return Err(crate::shared::ParseError::new("login", "is required"));
+            return Err(crate::shared::ParseError::new(
+                "login",
+                crate::shared::Reason::Required,
+            ));
         }
         if text.contains('@') {
             EmailAddress::parse(text).map(LoginName::Email)
@@ -91,7 +94,7 @@ impl LoginName {
             PhoneNumber::parse(text).map(LoginName::Phone).map_err(|_| {
                 crate::shared::ParseError::new(
                     "login",
-                    "must be an email address or a phone number",
+                    crate::shared::Reason::Malformed(crate::shared::Shape::EmailOrPhone),
                 )
             })
         }

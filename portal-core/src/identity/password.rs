@@ -4,6 +4,7 @@
 //! The cap bounds hashing cost; NIST SP 800-63B and OWASP ASVS
 //! advise against composition rules.
 
+use crate::shared::Reason;
 use async_trait::async_trait;
 use secrecy::{ExposeSecret, SecretString};
 use std::fmt;
@@ -96,16 +97,24 @@ impl Password {
     pub fn parse(text: &str) -> Result<Self, ParseError> {
         let length = text.chars().count();
         if length < MIN_PASSWORD_CHARS {
-            return Err(ParseError::new("password", "must be at least 8 characters"));
+            return Err(ParseError::new(
+                "password",
+                Reason::TooShort {
+                    min: MIN_PASSWORD_CHARS,
+                },
+            ));
         }
         if length > MAX_PASSWORD_CHARS {
             return Err(ParseError::new(
                 "password",
-                "must be at most 128 characters",
+                Reason::Length {
+                    min: 0,
+                    max: MAX_PASSWORD_CHARS,
+                },
             ));
         }
         if COMMON_PASSWORDS.contains(&text.to_lowercase().as_str()) {
-            return Err(ParseError::new("password", "is too common; choose another"));
+            return Err(ParseError::new("password", Reason::CommonPassword));
         }
         Ok(Self(SecretString::from(text.to_owned())))
     }

@@ -21,7 +21,7 @@ use std::sync::Arc;
 use crate::ports::StoreError;
 use rust_decimal::Decimal;
 
-use crate::billing::Allocation;
+use crate::billing::{Allocation, PaymentFailure};
 use crate::shared::{
     AccountId, AutopayId, Clock, ContactId, Currency, EmailAddress, InvoiceId, LeaseId, Money,
     OutboxId, PaymentId, PaymentMethodId, TenantId,
@@ -271,8 +271,10 @@ pub enum DomainEvent {
         account: AccountId,
         /// The payment.
         payment: PaymentId,
-        /// Why, as the customer was told.
-        message: String,
+        /// Why. (Events written before failures were typed hold the
+        /// sentence the customer saw, under `message`.)
+        #[serde(alias = "message")]
+        failure: PaymentFailure,
     },
     /// Account credit was applied to invoices by a customer.
     CreditApplied {
@@ -586,6 +588,31 @@ mod tests {
     use super::*;
     use crate::ports::MockOutboxStore;
     use crate::shared::FixedClock;
+
+    /// A payment-failed event queued before failures were typed names the
+    /// customer's sentence as `message`; it still reads, as a decline.
+    #[test]
+    fn a_payment_failed_event_of_an_older_version_still_reads() {
+        let event = DomainEvent::PaymentFailed {
+            account: AccountId::new(),
+            payment: PaymentId::new(),
+            failure: PaymentFailure::MethodRefused,
+        };
+        let mut json = serde_json::to_value(&event).unwrap();
+        assert_eq!(json["failure"]["reason"], "method_refused");
+        let fields = json.as_object_mut().unwrap();
+        fields.remove("failure");
+        fields.insert(
+            "message".into(),
+            "Card declined. Nothing was charged.".into(),
+        );
+        let old: DomainEvent = serde_json::from_value(json).unwrap();
+        assert!(matches!(
+            old,
+            DomainEvent::PaymentFailed { failure: PaymentFailure::Declined { message }, .. }
+                if message == "Card declined. Nothing was charged."
+        ));
+    }
 
     /// A receipt row written before amounts were [`Money`] (one
     /// `currency`, every amount a decimal string) reads as it was and is

@@ -2,6 +2,7 @@
 //! and postal codes. Each is parsed once at the edge into a normalised form,
 //! so comparisons inside (log-in, known-facts registration) are plain `==`.
 
+use super::{Reason, Shape};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -26,9 +27,9 @@ impl EmailAddress {
     pub fn parse(text: &str) -> Result<Self, ParseError> {
         let candidate = text.trim().to_lowercase();
         if candidate.is_empty() {
-            return Err(ParseError::new("email", "is required"));
+            return Err(ParseError::new("email", Reason::Required));
         }
-        let invalid = || ParseError::new("email", "doesn't look like an email address");
+        let invalid = || ParseError::new("email", Reason::Malformed(Shape::Email));
         if candidate.len() > 254
             || candidate
                 .chars()
@@ -95,10 +96,10 @@ impl PhoneNumber {
     /// assert!(PhoneNumber::parse("call me").is_err());
     /// ```
     pub fn parse(text: &str) -> Result<Self, ParseError> {
-        let invalid = || ParseError::new("phone", "doesn't look like a phone number");
+        let invalid = || ParseError::new("phone", Reason::Malformed(Shape::Phone));
         let trimmed = text.trim();
         if trimmed.is_empty() {
-            return Err(ParseError::new("phone", "is required"));
+            return Err(ParseError::new("phone", Reason::Required));
         }
         let (plus, rest) = match trimmed.strip_prefix('+') {
             Some(rest) => ("+", rest),
@@ -167,12 +168,12 @@ impl PostalCode {
             .map(|c| c.to_ascii_uppercase())
             .collect();
         if code.is_empty() {
-            return Err(ParseError::new("postal_code", "is required"));
+            return Err(ParseError::new("postal_code", Reason::Required));
         }
         if !(3..=10).contains(&code.len()) || !code.chars().all(|c| c.is_ascii_alphanumeric()) {
             return Err(ParseError::new(
                 "postal_code",
-                "doesn't look like a postal code",
+                Reason::Malformed(Shape::PostalCode),
             ));
         }
         Ok(Self(code))

@@ -30,7 +30,7 @@ macro_rules! id_type {
             pub fn parse(text: &str) -> Result<Self, crate::shared::ParseError> {
                 Uuid::try_parse(text)
                     .map(Self)
-                    .map_err(|_| crate::shared::ParseError::new(stringify!($name), "is not a valid id"))
+                    .map_err(|_| crate::shared::ParseError::new(stringify!($name), crate::shared::Reason::Malformed(crate::shared::Shape::Id)))
             }
         }
 
@@ -113,7 +113,7 @@ impl ExternalId {
         if trimmed.is_empty() || trimmed.len() > 128 || trimmed.chars().any(char::is_control) {
             return Err(crate::shared::ParseError::new(
                 "external_id",
-                "must be 1 to 128 printable characters",
+                crate::shared::Reason::Malformed(crate::shared::Shape::ExternalId),
             ));
         }
         Ok(Self(trimmed.to_owned()))

@@ -13,6 +13,7 @@
 //! (a customer's, a host's, a store's): no more decimals than the minor
 //! unit, representable in minor units, and above (or at) zero.
 
+use super::{Reason, Shape};
 use std::fmt;
 
 use rust_decimal::{Decimal, RoundingStrategy};
@@ -83,7 +84,7 @@ impl Currency {
             ])),
             _ => Err(ParseError::new(
                 "currency",
-                "must be a three-letter ISO 4217 code",
+                Reason::Malformed(Shape::CurrencyCode),
             )),
         }
     }

@@ -11,6 +11,7 @@ mod service;
 pub use ports::MockTenantStore;
 pub use ports::TenantStore;
 
+use crate::shared::{Reason, Shape};
 use serde::{Deserialize, Serialize};
 use url::Url;
 
@@ -60,10 +61,7 @@ impl TenantSlug {
         if ok {
             Ok(Self(text.to_owned()))
         } else {
-            Err(ParseError::new(
-                "slug",
-                "must be 1 to 63 lower-case letters, digits and dashes",
-            ))
+            Err(ParseError::new("slug", Reason::Malformed(Shape::Slug)))
         }
     }
 
@@ -167,7 +165,7 @@ impl PortalSettings {
         if self.display_name.trim().is_empty() || self.display_name.len() > 120 {
             return Err(ParseError::new(
                 "display_name",
-                "must be 1 to 120 characters",
+                Reason::Length { min: 1, max: 120 },
             ));
         }
         for colour in [&self.branding.primary_color, &self.branding.accent_color] {
@@ -175,43 +173,37 @@ impl PortalSettings {
             if hex.len() != 6 || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
                 return Err(ParseError::new(
                     "branding",
-                    "colours must look like #1a2b3c",
+                    Reason::Malformed(Shape::Colour),
                 ));
             }
         }
         if self.time_zone.parse::<chrono_tz::Tz>().is_err() {
             return Err(ParseError::new(
                 "time_zone",
-                "is not a known IANA time zone",
+                Reason::Malformed(Shape::TimeZone),
             ));
         }
         if self.autopay_terms.trim().is_empty() || self.autopay_terms.len() > 4000 {
             return Err(ParseError::new(
                 "autopay_terms",
-                "must be 1 to 4000 characters",
+                Reason::Length { min: 1, max: 4000 },
             ));
         }
         if self.currency.len() != 3 || !self.currency.chars().all(|c| c.is_ascii_uppercase()) {
             return Err(ParseError::new(
                 "currency",
-                "must be an ISO 4217 code such as USD",
+                Reason::Malformed(Shape::CurrencyCode),
             ));
         }
         if !(1..=100).contains(&self.lockout.max_failures)
             || !(1..=1440).contains(&self.lockout.lock_minutes)
         {
-            return Err(ParseError::new(
-                "lockout",
-                "must allow 1-100 failures and lock 1-1440 minutes",
-            ));
+            return Err(ParseError::new("lockout", Reason::LockoutPolicy));
         }
         if !(5..=1440).contains(&self.sessions.idle_minutes)
             || !(1..=720).contains(&self.sessions.absolute_hours)
         {
-            return Err(ParseError::new(
-                "sessions",
-                "idle 5-1440 minutes, absolute 1-720 hours",
-            ));
+            return Err(ParseError::new("sessions", Reason::SessionPolicy));
         }
         Ok(())
     }

@@ -1,6 +1,7 @@
 //! The host's tenancy use cases: creating a tenant and changing its
 //! settings.
 
+use crate::shared::{Reason, Shape};
 use url::Url;
 
 use super::{PortalSettings, Tenant, TenantSlug};
@@ -59,12 +60,12 @@ impl HostApi<'_> {
 }
 
 fn parse_base_url(text: &str) -> Result<Url, PortalError> {
-    let url =
-        Url::parse(text).map_err(|_| PortalError::invalid("base_url", "is not an absolute URL"))?;
+    let url = Url::parse(text)
+        .map_err(|_| PortalError::invalid("base_url", Reason::Malformed(Shape::BaseUrl)))?;
     if !matches!(url.scheme(), "https" | "http") || !url.path().ends_with('/') {
         return Err(PortalError::invalid(
             "base_url",
-            "must be an http(s) URL ending in /",
+            Reason::Malformed(Shape::BaseUrl),
         ));
     }
     Ok(url)

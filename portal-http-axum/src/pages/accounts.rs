@@ -12,7 +12,7 @@ use serde::Deserialize;
 
 use portal_core::access::Permission;
 use portal_core::identity::Contact;
-use portal_core::shared::AccountId;
+use portal_core::shared::{AccountId, Item};
 use portal_core::{AccountOverview, AuthContext};
 
 use super::form::{Form, Input, Refusal};
@@ -100,12 +100,14 @@ async fn account_page(
             Input::new("new_password_confirm", "Repeat the new password"),
         ])
         .collect();
-    // The core names a custom field first in its reason, quoted.
     let refusal = refusal.map(|refusal| {
-        let items = editable
-            .iter()
-            .map(|field| (format!("\"{}\"", field.name), field.key.clone()));
-        refusal.at_item("custom_fields", items)
+        refusal.at_item("custom_fields", |item| match item {
+            Item::CustomField(name) => editable
+                .iter()
+                .find(|field| field.name == *name)
+                .map(|field| field.key.clone()),
+            Item::Invoice { .. } => None,
+        })
     });
     let form = Form::new(inputs).showing(refusal);
     let page = AccountPage {

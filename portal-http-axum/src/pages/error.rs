@@ -27,7 +27,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 use portal_core::PortalError;
 use portal_core::access::AccessError;
-use portal_core::shared::field_label;
+use portal_core::shared::{Item, Reason};
 
 use crate::context::RequestContext;
 use crate::error::status_of;
@@ -41,15 +41,18 @@ pub struct FieldError {
     /// The form input it is about, when whoever found the error knew it
     /// exactly (which invoice's amount).
     pub(super) input: Option<String>,
+    /// Which of several inputs of the field the core found it in (an
+    /// invoice, a custom field), for the page to place it.
+    pub(super) item: Option<Item>,
     /// What is wrong.
     pub(super) message: Message,
 }
 
-/// The words of a [`FieldError`].
+/// What a [`FieldError`] says.
 #[derive(Clone, Debug)]
 pub(super) enum Message {
-    /// Phrased to follow the field's label ("must be a date ...").
-    Reason(String),
+    /// A rule, worded to follow the field's label ("must be a date ...").
+    Rule(Reason),
     /// A sentence of its own ("The two passwords do not match.").
     Sentence(String),
 }
@@ -60,6 +63,7 @@ impl FieldError {
         Self {
             field: input,
             input: Some(input.to_owned()),
+            item: None,
             message: Message::Sentence(text.to_owned()),
         }
     }
@@ -67,39 +71,38 @@ impl FieldError {
     /// The message under `label`, the name customers see the input by.
     pub(super) fn text(&self, label: &str) -> String {
         match &self.message {
-            Message::Reason(reason) => format!("{label} {reason}."),
+            Message::Rule(reason) => format!("{label} {}.", crate::messages::rule(reason)),
             Message::Sentence(sentence) => sentence.clone(),
         }
     }
 
-    /// Places an error about `field` whose reason opens by naming the item
-    /// it is about (the core's `for invoice INV-1 is more than ...`,
-    /// `"Gate code" must be ...`): at that item's input, without those
-    /// words, which the input's label says. `items` are each item's
-    /// opening words and input key. Other errors are left as they are.
+    /// Places an error about one item of `field` (an invoice's amount, a
+    /// custom field) at that item's input, whose label names the item:
+    /// `input_of` gives the input's key for an item the page shows. Other
+    /// errors are left as they are.
     pub(super) fn at_item(
         mut self,
         field: &str,
-        items: impl IntoIterator<Item = (String, String)>,
+        input_of: impl Fn(&Item) -> Option<String>,
     ) -> Self {
         if self.field == field
             && self.input.is_none()
-            && let Message::Reason(reason) = &self.message
-            && let Some((rest, key)) = items.into_iter().find_map(|(opening, key)| {
-                let rest = reason.strip_prefix(&opening)?.strip_prefix(' ')?;
-                Some((rest.to_owned(), key))
-            })
+            && let Some(key) = self.item.as_ref().and_then(&input_of)
         {
             self.input = Some(key);
-            self.message = Message::Reason(rest);
         }
         self
     }
 
-    /// The message where no input carries it: the field named as the
-    /// core would name it.
+    /// The message where no input carries it: the field (and item) named
+    /// as the API names them.
     pub(super) fn standalone(&self) -> String {
-        self.text(&field_label(self.field))
+        match &self.message {
+            Message::Rule(reason) => {
+                crate::messages::invalid_input(self.field, self.item.as_ref(), reason)
+            }
+            Message::Sentence(sentence) => sentence.clone(),
+        }
     }
 }
 
@@ -108,7 +111,7 @@ impl FieldError {
 #[derive(Clone, Debug)]
 pub enum PageError {
     /// Input the customer can correct (422).
-    Invalid(FieldError),
+    Invalid(Box<FieldError>),
     /// A refusal with its status and the message for the customer: a
     /// conflict with the current state (409), a failed log-in (401), a
     /// refused registration (422), a used link (410), too many attempts
@@ -133,7 +136,7 @@ impl PageError {
     /// A page's own sentence about its `input` (422), for what only the
     /// page checks (two passwords that should match).
     pub(super) fn at(input: &'static str, sentence: &str) -> Self {
-        PageError::Invalid(FieldError::sentence(input, sentence))
+        PageError::Invalid(Box::new(FieldError::sentence(input, sentence)))
     }
 
     /// The status of the answer; the log-in redirect is a 303.
@@ -188,11 +191,16 @@ impl PageError {
 impl From<PortalError> for PageError {
     fn from(error: PortalError) -> Self {
         match error {
-            PortalError::InvalidInput { field, reason } => PageError::Invalid(FieldError {
+            PortalError::InvalidInput {
+                field,
+                item,
+                reason,
+            } => PageError::Invalid(Box::new(FieldError {
                 field,
                 input: None,
-                message: Message::Reason(reason),
-            }),
+                item,
+                message: Message::Rule(reason),
+            })),
             PortalError::NotFound => PageError::NotFound,
             PortalError::Forbidden(why) => PageError::Forbidden(why),
             PortalError::Unauthenticated => PageError::Unauthenticated,
@@ -212,14 +220,15 @@ impl From<PortalError> for PageError {
 impl From<ParamError> for PageError {
     fn from(error: ParamError) -> Self {
         match error {
-            ParamError::Invalid { field, reason } => PageError::Invalid(FieldError {
+            ParamError::Invalid { field, reason } => PageError::Invalid(Box::new(FieldError {
                 field: field.name(),
                 input: match field {
                     Field::InvoiceAmount(id) => Some(super::billing::amount_input(&id)),
                     _ => None,
                 },
-                message: Message::Reason(reason.into_owned()),
-            }),
+                item: None,
+                message: Message::Rule(reason),
+            })),
             ParamError::UnknownId => PageError::NotFound,
         }
     }
@@ -353,7 +362,7 @@ mod tests {
     fn core_errors_keep_the_apis_statuses() {
         let cases = [
             (
-                PortalError::invalid("from", "is odd"),
+                PortalError::invalid("from", Reason::AfterEnd),
                 StatusCode::UNPROCESSABLE_ENTITY,
             ),
             (
@@ -379,31 +388,32 @@ mod tests {
     }
 
     #[test]
-    fn an_item_named_first_in_the_reason_is_moved_to_its_input() {
-        let error = |reason: &str| FieldError {
+    fn an_error_about_an_item_is_moved_to_its_input() {
+        let invoice = |number: &str| Item::Invoice {
+            id: portal_core::shared::InvoiceId::new(),
+            number: number.to_owned(),
+        };
+        let (one, ten) = (invoice("INV-1"), invoice("INV-10"));
+        let balance = portal_core::shared::Money::zero(portal_core::shared::Currency::USD);
+        let error = |item: &Item| FieldError {
             field: "amount",
             input: None,
-            message: Message::Reason(reason.to_owned()),
+            item: Some(item.clone()),
+            message: Message::Rule(Reason::OverBalance { balance }),
         };
-        let items = || [("for invoice INV-1".to_owned(), "amount_1".to_owned())];
-        let placed = error("for invoice INV-1 is more than its balance").at_item("amount", items());
+        let input_of = |item: &Item| (item == &one).then(|| "amount_1".to_owned());
+        let placed = error(&one).at_item("amount", input_of);
         assert_eq!(placed.input.as_deref(), Some("amount_1"));
         assert_eq!(
             placed.text("Amount for INV-1"),
-            "Amount for INV-1 is more than its balance."
-        );
-        // INV-10 is not INV-1, and other fields are left alone.
-        assert_eq!(
-            error("for invoice INV-10 is odd")
-                .at_item("amount", items())
-                .input,
-            None
+            "Amount for INV-1 is more than its balance of 0.00 USD."
         );
         assert_eq!(
-            error("for invoice INV-1 is odd")
-                .at_item("prepayment", items())
-                .input,
-            None
+            placed.standalone(),
+            "Amount for invoice INV-1 is more than its balance of 0.00 USD."
         );
+        // Another invoice, and other fields, are left alone.
+        assert_eq!(error(&ten).at_item("amount", input_of).input, None);
+        assert_eq!(error(&one).at_item("prepayment", input_of).input, None);
     }
 }

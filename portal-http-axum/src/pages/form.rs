@@ -90,22 +90,22 @@ impl Refusal {
         match error {
             PageError::Invalid(field) => Ok(Self {
                 status,
-                problem: Problem::Field(field),
+                problem: Problem::Field(*field),
             }),
             PageError::Refused { message, .. } => Ok(Self::whole(status, message)),
             other => Err(other),
         }
     }
 
-    /// A field error whose reason names its item, placed at the item's
-    /// input ([`FieldError::at_item`]).
+    /// A field error about one item, placed at the item's input
+    /// ([`FieldError::at_item`]).
     pub fn at_item(
         mut self,
         field: &str,
-        items: impl IntoIterator<Item = (String, String)>,
+        input_of: impl Fn(&portal_core::shared::Item) -> Option<String>,
     ) -> Self {
         if let Problem::Field(error) = self.problem {
-            self.problem = Problem::Field(error.at_item(field, items));
+            self.problem = Problem::Field(error.at_item(field, input_of));
         }
         self
     }
@@ -303,6 +303,7 @@ impl askama::filters::HtmlSafe for Aria {}
 mod tests {
     use super::*;
     use crate::params::{Field, ParamError};
+    use portal_core::shared::{Reason, Shape};
 
     fn filter_form() -> Form {
         Form::new(vec![
@@ -319,12 +320,12 @@ mod tests {
 
     #[test]
     fn a_fields_error_stands_at_its_input_under_the_inputs_label() {
-        let error = ParamError::invalid(Field::MinTotal, "is not an amount");
+        let error = ParamError::invalid(Field::MinTotal, Reason::Malformed(Shape::Amount));
         let form = filter_form().showing(refused(error));
         assert_eq!(form.status(), StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(
             form.error("min_total"),
-            Some("Amount from is not an amount.")
+            Some("Amount from is not an amount; type digits only, such as 120.50.")
         );
         assert_eq!(form.error("max_total"), None);
         assert_eq!(form.general(), None);
@@ -338,9 +339,14 @@ mod tests {
 
     #[test]
     fn a_groups_error_marks_every_input_in_it() {
-        let error = portal_core::PortalError::invalid("amount", "range must be amounts");
+        let usd = portal_core::shared::Currency::USD;
+        let error =
+            portal_core::PortalError::invalid("amount", Reason::AmountRange { currency: usd });
         let form = filter_form().showing(refused(error));
-        assert_eq!(form.error("amount"), Some("Amount range must be amounts."));
+        assert_eq!(
+            form.error("amount"),
+            Some("Amount range must be amounts in USD, not below zero, with at most 2 decimals.")
+        );
         for end in ["min_total", "max_total"] {
             assert!(
                 form.aria(end)
@@ -353,21 +359,28 @@ mod tests {
 
     #[test]
     fn aliases_locators_and_the_top() {
-        let core = portal_core::PortalError::invalid("password", "must be at least 8 characters");
+        let core = portal_core::PortalError::invalid("password", Reason::TooShort { min: 8 });
         let form = filter_form().showing(refused(core));
         assert_eq!(
             form.error("new_password"),
             Some("New password must be at least 8 characters.")
         );
         let located = filter_form().showing_located(
-            refused(portal_core::PortalError::invalid("whatever", "is odd")),
+            refused(portal_core::PortalError::invalid(
+                "whatever",
+                Reason::TooLarge,
+            )),
             |_| Some("max_total".to_owned()),
         );
-        assert_eq!(located.error("max_total"), Some("Amount to is odd."));
+        assert_eq!(located.error("max_total"), Some("Amount to is too large."));
         let elsewhere = filter_form().showing(refused(portal_core::PortalError::invalid(
-            "token", "is bad",
+            "token",
+            Reason::CardMissing,
         )));
-        assert_eq!(elsewhere.general(), Some("Token is bad."));
+        assert_eq!(
+            elsewhere.general(),
+            Some("Card is missing: enter the new card, or choose a saved one.")
+        );
         assert_eq!(elsewhere.problem(), None);
         let conflict = filter_form().showing(refused(portal_core::PortalError::from(
             portal_core::billing::BillingConflict::AutopayTermsChanged,

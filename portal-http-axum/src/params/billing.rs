@@ -11,7 +11,7 @@ use portal_core::PortalError;
 use portal_core::billing::{
     CardToken, IdempotencyKey, InvoiceQuery, MethodChoice, PayRequest, StatementRange,
 };
-use portal_core::shared::{InvoiceId, PageRequest, PaymentMethodId};
+use portal_core::shared::{InvoiceId, PageRequest, PaymentMethodId, Reason, Shape};
 
 use super::values::{amount, choice, count, date, given, named_id};
 use super::{Field, ParamError, Source};
@@ -105,7 +105,7 @@ pub fn statement_range(
     missing: MissingDates,
 ) -> Result<StatementRange, ParamError> {
     let read = |field, text| given(text).map(|text| date(field, text)).transpose();
-    let required = |field| ParamError::invalid(field, "is required, as YYYY-MM-DD");
+    let required = |field| ParamError::invalid(field, Reason::Required);
     let from = read(Field::From, from)?;
     let today = match missing {
         MissingDates::Required if from.is_none() => return Err(required(Field::From)),
@@ -119,11 +119,14 @@ pub fn statement_range(
     // The core's constructor is the rule (in order, at most ten years);
     // it names the end at fault, and only ever says invalid input.
     StatementRange::new(from, to).map_err(|error| match error {
-        PortalError::InvalidInput { field, reason } if field == Field::From.name() => {
+        PortalError::InvalidInput { field, reason, .. } if field == Field::From.name() => {
             ParamError::invalid(Field::From, reason)
         }
         PortalError::InvalidInput { reason, .. } => ParamError::invalid(Field::To, reason),
-        other => ParamError::invalid(Field::To, other.to_string()),
+        other => {
+            tracing::error!(%other, "a statement range was refused for no input rule");
+            ParamError::invalid(Field::To, Reason::AfterEnd)
+        }
     })
 }
 
@@ -158,7 +161,7 @@ pub fn invoice_choices<'a>(
                 choice.id,
                 InvoiceId::parse,
                 source,
-                "names an invoice id that is not valid",
+                Reason::Malformed(Shape::Id),
             )?;
             let amount = amount(Field::InvoiceAmount(id), choice.amount, source)?;
             Ok((id, amount))
@@ -185,7 +188,7 @@ pub fn card_id(field: Field, text: &str, source: Source) -> Result<PaymentMethod
         text,
         PaymentMethodId::parse,
         source,
-        "names a card id that is not valid",
+        Reason::Malformed(Shape::Id),
     )
 }
 

@@ -26,10 +26,8 @@
 mod billing;
 mod values;
 
-use std::borrow::Cow;
-
 use portal_core::PortalError;
-use portal_core::shared::{InvoiceId, field_label};
+use portal_core::shared::{InvoiceId, Reason};
 
 use crate::error::ApiError;
 
@@ -133,14 +131,13 @@ impl Field {
 /// Text that is not a value of its field.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum ParamError {
-    /// Not a value of `field`; `reason` is phrased to follow the field's
-    /// name ("must be a date ...").
-    #[error("{} {reason}.", field_label(field.name()))]
+    /// Not a value of `field`, by the rule `reason`.
+    #[error("invalid {}: {reason:?}", field.name())]
     Invalid {
         /// The input at fault.
         field: Field,
-        /// What is wrong with it.
-        reason: Cow<'static, str>,
+        /// The rule it broke.
+        reason: Reason,
     },
     /// An id that does not parse: answered as an unknown one is, so a
     /// malformed id says no more than another account's.
@@ -150,20 +147,15 @@ pub enum ParamError {
 
 impl ParamError {
     /// Invalid input for `field`.
-    pub fn invalid(field: Field, reason: impl Into<Cow<'static, str>>) -> Self {
-        Self::Invalid {
-            field,
-            reason: reason.into(),
-        }
+    pub fn invalid(field: Field, reason: Reason) -> Self {
+        Self::Invalid { field, reason }
     }
 }
 
 impl From<ParamError> for PortalError {
     fn from(error: ParamError) -> Self {
         match error {
-            ParamError::Invalid { field, reason } => {
-                PortalError::invalid(field.name(), reason.into_owned())
-            }
+            ParamError::Invalid { field, reason } => PortalError::invalid(field.name(), reason),
             ParamError::UnknownId => PortalError::NotFound,
         }
     }

@@ -6,6 +6,7 @@ use rust_decimal::Decimal;
 use serde::de::{DeserializeOwned, IntoDeserializer};
 
 use portal_core::billing::IdempotencyKey;
+use portal_core::shared::{Reason, Shape};
 
 use super::{Field, ParamError, Source};
 
@@ -46,10 +47,10 @@ pub fn amount(
         Some(amount) => Ok(Some(amount)),
         None => Err(ParamError::invalid(
             field,
-            match source {
-                Source::Page => "is not an amount; type digits only, such as 120.50",
-                Source::Api => "must be an amount written as a decimal string, such as \"120.50\"",
-            },
+            Reason::Malformed(match source {
+                Source::Page => Shape::Amount,
+                Source::Api => Shape::DecimalString,
+            }),
         )),
     }
 }
@@ -64,12 +65,8 @@ fn plain_decimal(text: &str) -> Option<Decimal> {
 
 /// A day written as `YYYY-MM-DD`, as date inputs send it.
 pub(super) fn date(field: Field, text: &str) -> Result<NaiveDate, ParamError> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
-        ParamError::invalid(
-            field,
-            "must be a date written as YYYY-MM-DD, such as 2026-11-30",
-        )
-    })
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|_| ParamError::invalid(field, Reason::Malformed(Shape::Date)))
 }
 
 /// One of a core enum's values (`InvoiceSort`, ...), read by the enum's
@@ -77,14 +74,22 @@ pub(super) fn date(field: Field, text: &str) -> Result<NaiveDate, ParamError> {
 pub(super) fn choice<T: DeserializeOwned>(field: Field, text: &str) -> Result<T, ParamError> {
     let deserializer: serde::de::value::StrDeserializer<'_, serde::de::value::Error> =
         text.into_deserializer();
-    T::deserialize(deserializer)
-        .map_err(|error| ParamError::invalid(field, format!("is not one of the choices ({error})")))
+    T::deserialize(deserializer).map_err(|error| {
+        // serde names the choices: "unknown variant `x`, expected one of `a`, `b`".
+        let text = error.to_string();
+        let choices = text
+            .split_once("expected ")
+            .map_or(text.as_str(), |(_, choices)| choices)
+            .trim_start_matches("one of ")
+            .to_owned();
+        ParamError::invalid(field, Reason::NotAChoice { choices })
+    })
 }
 
 /// A whole number (a page, a page size).
 pub(super) fn count(field: Field, text: &str) -> Result<u32, ParamError> {
     text.parse()
-        .map_err(|_| ParamError::invalid(field, "must be a whole number from 1"))
+        .map_err(|_| ParamError::invalid(field, Reason::Malformed(Shape::WholeNumber)))
 }
 
 /// An id in a path: one that does not parse is as unknown as another
@@ -100,7 +105,7 @@ pub(super) fn named_id<T, E>(
     text: &str,
     parse: impl FnOnce(&str) -> Result<T, E>,
     source: Source,
-    reason: &'static str,
+    reason: Reason,
 ) -> Result<T, ParamError> {
     parse(text).map_err(|_| match source {
         Source::Page => ParamError::UnknownId,
@@ -116,7 +121,7 @@ pub fn idempotency_key(text: &str, source: Source) -> Result<IdempotencyKey, Par
         ParamError::invalid(
             Field::IdempotencyKey,
             match source {
-                Source::Page => "is missing from the form; reload the page and try again",
+                Source::Page => Reason::FormExpired,
                 Source::Api => error.reason,
             },
         )
@@ -198,6 +203,11 @@ mod tests {
         }
     }
 
+    /// What a customer is told of `error`.
+    fn worded(error: ParamError) -> String {
+        crate::messages::error_message(&portal_core::PortalError::from(error))
+    }
+
     #[test]
     fn errors_name_the_field_they_are_about() {
         let field = Field::MinTotal;
@@ -206,10 +216,8 @@ mod tests {
             assert!(matches!(error, ParamError::Invalid { field: f, .. } if f == field));
         }
         assert_eq!(
-            amount(field, Some("lots"), Source::Page)
-                .unwrap_err()
-                .to_string(),
-            "Min total is not an amount; type digits only, such as 120.50."
+            worded(amount(field, Some("lots"), Source::Page).unwrap_err()),
+            "Amount from is not an amount; type digits only, such as 120.50."
         );
     }
 
@@ -223,8 +231,12 @@ mod tests {
         assert!(date(Field::From, "30/11/2026").is_err());
         assert_eq!(choice(Field::Sort, "due_asc"), Ok(InvoiceSort::DueAsc));
         let refused = choice::<InvoiceSort>(Field::Sort, "sideways").unwrap_err();
-        assert!(refused.to_string().contains("is not one of the choices"));
-        assert!(refused.to_string().contains("due_asc"), "lists the choices");
+        let worded = worded(refused);
+        assert!(
+            worded.starts_with("Sort is not one of the choices: "),
+            "{worded}"
+        );
+        assert!(worded.contains("due_asc"), "lists the choices: {worded}");
         assert_eq!(count(Field::Page, "2"), Ok(2));
         assert!(count(Field::Page, "first").is_err());
     }
@@ -233,11 +245,22 @@ mod tests {
     fn malformed_ids_are_unknown_in_paths_and_on_pages_and_invalid_on_the_api() {
         use portal_core::shared::InvoiceId;
         assert_eq!(id("nope", InvoiceId::parse), Err(ParamError::UnknownId));
-        let named = |source| named_id(Field::Invoices, "nope", InvoiceId::parse, source, "is bad");
+        let named = |source| {
+            named_id(
+                Field::Invoices,
+                "nope",
+                InvoiceId::parse,
+                source,
+                Reason::Malformed(Shape::Id),
+            )
+        };
         assert_eq!(named(Source::Page), Err(ParamError::UnknownId));
         assert_eq!(
             named(Source::Api),
-            Err(ParamError::invalid(Field::Invoices, "is bad"))
+            Err(ParamError::invalid(
+                Field::Invoices,
+                Reason::Malformed(Shape::Id)
+            ))
         );
     }
 

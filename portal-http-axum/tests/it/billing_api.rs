@@ -917,6 +917,58 @@ async fn a_statement_covers_its_range_and_only_the_active_account() {
     }
 }
 
+/// At the most cards an account may keep, a new card is refused, and so
+/// is a payment asking to keep its card: before anything is charged or
+/// written, not as a failed payment.
+#[tokio::test]
+async fn at_the_most_cards_on_file_a_new_one_is_refused_even_when_paying() {
+    let (app, token) = with_ada(demo_settings()).await;
+    let [first, _, _] = three_invoices(&app).await;
+    for n in 0..portal_core::billing::MAX_PAYMENT_METHODS {
+        let added = send_json(
+            &app,
+            "POST",
+            &token,
+            "/payment-methods",
+            &json!({"token": "tok_sandbox_visa"}),
+        )
+        .await;
+        assert_eq!(
+            added.status,
+            StatusCode::CREATED,
+            "card {n}: {}",
+            added.body
+        );
+    }
+    let one_more = send_json(
+        &app,
+        "POST",
+        &token,
+        "/payment-methods",
+        &json!({"token": "tok_sandbox_visa"}),
+    )
+    .await;
+    assert_eq!(
+        assert_problem(&one_more, StatusCode::CONFLICT)["detail"],
+        "An account can keep at most 20 cards on file; remove one first."
+    );
+    let paying_and_saving = pay(
+        &app,
+        &token,
+        "save-the-21st",
+        &json!({
+            "invoices": [{"id": first.id.to_string()}],
+            "method": {"type": "new_token", "token": "tok_sandbox_visa", "save": true},
+        }),
+    )
+    .await;
+    assert_problem(&paying_and_saving, StatusCode::CONFLICT);
+    assert_eq!(app.gateway.successful_charges(), 0, "nothing charged");
+    assert_eq!(get(&app, &token, "/payments").await.json()["total"], 0);
+    let cards = get(&app, &token, "/payment-methods").await.json();
+    assert_eq!(cards["items"].as_array().unwrap().len(), 20);
+}
+
 #[tokio::test]
 async fn cards_on_file_can_be_added_made_default_paid_with_and_removed() {
     let (app, token) = with_ada(demo_settings()).await;
@@ -970,7 +1022,7 @@ async fn cards_on_file_can_be_added_made_default_paid_with_and_removed() {
     // One sentence: the field's name, then why.
     assert_eq!(
         assert_problem(&unknown, StatusCode::UNPROCESSABLE_ENTITY)["detail"],
-        "Token was not accepted: check its details or use another card."
+        "Card was not accepted: check its details or use another card."
     );
 
     let made_default = send_json(

@@ -1293,7 +1293,7 @@ async fn credit_without_amounts_covers_the_chosen_invoices_in_turn_until_it_runs
         .await;
     assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
-        again.body.contains("no account credit to apply"),
+        again.body.contains("there is no account credit"),
         "{}",
         again.body
     );

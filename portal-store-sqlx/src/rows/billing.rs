@@ -9,8 +9,8 @@ use std::str::FromStr;
 use chrono::NaiveDate;
 use portal_core::billing::{
     AccountSummary, Allocation, AppliedPayment, AutopayConsent, Invoice, InvoiceLine,
-    InvoiceStatus, Payment, PaymentDetail, PaymentKind, PaymentMethod, PaymentSource,
-    PaymentStatus,
+    InvoiceStatus, Payment, PaymentDetail, PaymentFailure, PaymentKind, PaymentMethod,
+    PaymentSource, PaymentStatus,
 };
 use portal_core::ports::StoreError;
 use portal_core::shared::{
@@ -165,6 +165,7 @@ pub(crate) struct PaymentRow {
     applied_minor: i64,
     method_label: Option<String>,
     gateway_reference: Option<String>,
+    failure_reason: Option<String>,
     failure_message: Option<String>,
     external_id: Option<String>,
     /// What the request that started it asked (portal payments only).
@@ -195,7 +196,9 @@ impl TryFrom<PaymentRow> for Payment {
             applied: Money::from_minor(row.applied_minor, currency),
             method_label: row.method_label,
             gateway_reference: row.gateway_reference,
-            failure_message: row.failure_message,
+            failure: row
+                .failure_reason
+                .map(|code| PaymentFailure::from_stored(&code, row.failure_message)),
             external_id: optional("external_id", row.external_id, ExternalId::parse)?,
             contact: row.contact_id.map(ContactId::from_uuid),
             memo: row.memo,

@@ -1,5 +1,6 @@
 //! Cards on file and autopay consent.
 
+use crate::shared::Reason;
 use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
@@ -49,16 +50,13 @@ impl BillingService<'_> {
             .await?;
         let contact = acting_contact(actor)?;
         check_gateway_token(token)?;
-        self.save_new_method(&tenant, &scope, contact, token, make_default)
+        self.check_room_for_card(&tenant, &scope).await?;
+        self.save_new_method(&scope, contact, token, make_default)
             .await
             .map_err(|error| match error {
-                GatewayError::InvalidMethod(reason) if reason == TOO_MANY_CARDS => {
-                    BillingConflict::TooManyCards {
-                        max: MAX_PAYMENT_METHODS,
-                    }
-                    .into()
+                GatewayError::InvalidMethod(_) => {
+                    PortalError::invalid("token", Reason::CardRefused)
                 }
-                GatewayError::InvalidMethod(_) => PortalError::invalid("token", CARD_NOT_ACCEPTED),
                 other => {
                     tracing::warn!(cause = %other, "saving a card failed");
                     BillingConflict::ProviderFailed.into()
@@ -156,10 +154,7 @@ impl BillingService<'_> {
         let (tenant, scope) = self.authorize_autopay(actor).await?;
         let contact = acting_contact(actor)?;
         if !agreed {
-            return Err(PortalError::invalid(
-                "consent",
-                "is needed: agree to the terms to turn on autopay",
-            ));
+            return Err(PortalError::invalid("consent", Reason::ConsentNeeded));
         }
         let terms = tenant.settings.autopay_terms.clone();
         if terms_digest(&terms) != terms_digest_shown {

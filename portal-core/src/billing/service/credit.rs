@@ -1,5 +1,6 @@
 //! Applying account credit to invoices.
 
+use crate::shared::Reason;
 use rust_decimal::Decimal;
 
 use crate::access::{Actor, Permission};
@@ -31,7 +32,7 @@ impl BillingService<'_> {
         if chosen.is_empty() {
             return Err(PortalError::invalid(
                 "invoices",
-                "must include at least one invoice",
+                Reason::NothingChosen { or_prepay: false },
             ));
         }
         let payable = self.payable_invoices(&scope).await?;
@@ -54,7 +55,7 @@ impl BillingService<'_> {
             left -= amount;
             resolved.push((*id, Some(amount)));
         }
-        let no_credit = || PortalError::invalid("credit", "there is no account credit to apply");
+        let no_credit = || PortalError::invalid("credit", Reason::NoCredit);
         if resolved.is_empty() {
             return Err(no_credit());
         }
@@ -67,10 +68,9 @@ impl BillingService<'_> {
         if total > summary.credit.amount() {
             return Err(PortalError::invalid(
                 "amount",
-                format!(
-                    "is more than your account credit of {}",
-                    summary.credit.format()
-                ),
+                Reason::OverCredit {
+                    credit: summary.credit,
+                },
             ));
         }
         let event = OutboxMessage::Event(DomainEvent::CreditApplied {

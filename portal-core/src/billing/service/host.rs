@@ -2,6 +2,7 @@
 //! credits taken outside the portal, voids invoices, and settles payments
 //! whose gateway answer was lost.
 
+use crate::shared::Reason;
 use chrono::Duration;
 use rust_decimal::Decimal;
 
@@ -91,13 +92,15 @@ impl HostApi<'_> {
         {
             return Err(PortalError::invalid(
                 "currency",
-                format!("must be the portal's currency, {currency}"),
+                Reason::WrongCurrency { expected: currency },
             ));
         }
         if Money::exact(payment.amount.amount(), currency, AtLeast::MoreThanZero).is_err() {
             return Err(PortalError::invalid(
                 "amount",
-                "must be more than zero, in whole minor units",
+                Reason::NotPositiveAmount {
+                    decimals: currency.minor_digits(),
+                },
             ));
         }
         // The shape of `applied_to` is checked here; the balances, which
@@ -109,7 +112,9 @@ impl HostApi<'_> {
         {
             return Err(PortalError::invalid(
                 "applied_to",
-                "amounts must be more than zero",
+                Reason::NotPositiveAmount {
+                    decimals: currency.minor_digits(),
+                },
             ));
         }
         let shaped: Vec<PayableInvoice> = payment
@@ -135,10 +140,7 @@ impl HostApi<'_> {
             .map(|(_, amount)| amount.amount())
             .sum();
         if applied > payment.amount.amount() {
-            return Err(PortalError::invalid(
-                "applied_to",
-                "adds up to more than the payment",
-            ));
+            return Err(PortalError::invalid("applied_to", Reason::OverPayment));
         }
         Ok(self
             .stores()

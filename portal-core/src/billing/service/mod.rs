@@ -27,7 +27,7 @@ mod host;
 mod pay;
 mod settle;
 
-use crate::billing::{BillingConflict, CardToken};
+use crate::billing::{BillingConflict, CardToken, PaymentFailure};
 use pay::{check_gateway_token, positive_amount, settlement_of};
 #[cfg(test)]
 mod tests;
@@ -62,22 +62,6 @@ pub const MAX_PAYABLE_INVOICES: u32 = 500;
 
 /// How many cards one account may keep on file.
 pub const MAX_PAYMENT_METHODS: usize = 20;
-
-/// What customers are told when the gateway failed without an answer.
-const GATEWAY_FAILED: &str =
-    "The payment provider had a problem, and nothing was charged. Please try again in a moment.";
-
-/// Why a card cannot be added.
-const TOO_MANY_CARDS: &str = "An account can keep at most 20 cards on file; remove one first.";
-
-/// The reason (following the field's name) a card to keep on file was
-/// refused by the gateway.
-const CARD_NOT_ACCEPTED: &str = "was not accepted: check its details or use another card";
-
-/// What customers are told when the gateway refused a payment's card (a
-/// payment records it as its failure).
-const METHOD_REFUSED: &str =
-    "This card was not accepted. Check its details or use another card; nothing was charged.";
 
 /// One page of invoices, with the day overdue is judged against.
 #[derive(Clone, Debug, PartialEq)]

@@ -3,6 +3,7 @@
 //! retried request with the same key never reaches the gateway twice: the
 //! store answers it from the first payment.
 
+use crate::shared::{Reason, Shape};
 use rust_decimal::Decimal;
 
 use crate::access::{AccessError, AccountScope, Actor, Permission};
@@ -86,10 +87,7 @@ impl BillingService<'_> {
         let plan = allocate_oldest_first(amount, &payable, whole_invoices);
         if plan.unallocated.is_positive() && !tenant.settings.features.is_on(Feature::Prepayment) {
             if amount.amount() > owed.amount() {
-                return Err(PortalError::invalid(
-                    "amount",
-                    format!("is more than the {} owed", owed.format()),
-                ));
+                return Err(PortalError::invalid("amount", Reason::OverOwed { owed }));
             }
             // Whole invoices only, and the amount stops inside one: offer
             // the amounts on either side that pay whole invoices.
@@ -103,11 +101,7 @@ impl BillingService<'_> {
                 });
             return Err(PortalError::invalid(
                 "amount",
-                format!(
-                    "must pay whole invoices, oldest first: {} or {} would",
-                    below.format(),
-                    next.format()
-                ),
+                Reason::WholeInvoices { below, above: next },
             ));
         }
         Ok(PaymentPreview { amount, plan })
@@ -153,7 +147,7 @@ impl BillingService<'_> {
         if request.invoices.is_empty() && prepayment.is_zero() {
             return Err(PortalError::invalid(
                 "invoices",
-                "must include at least one invoice, or an amount to prepay",
+                Reason::NothingChosen { or_prepay: true },
             ));
         }
         let payable = self.payable_invoices(scope).await?;
@@ -170,10 +164,7 @@ impl BillingService<'_> {
         .ok()
         .filter(|amount| amount.to_minor().is_some());
         let Some(amount) = amount else {
-            return Err(PortalError::invalid(
-                "amount",
-                "is too large to pay at once",
-            ));
+            return Err(PortalError::invalid("amount", Reason::TooLarge));
         };
 
         let saved = match &request.method {
@@ -183,6 +174,7 @@ impl BillingService<'_> {
                 if *save {
                     self.authorize(actor, Permission::ManagePaymentMethods)
                         .await?;
+                    self.check_room_for_card(tenant, scope).await?;
                 }
                 None
             }
@@ -296,7 +288,7 @@ impl BillingService<'_> {
         let token = match (&request.method, saved) {
             (_, Some(method)) => Ok(method.gateway_token),
             (MethodChoice::NewToken { token, save: true }, None) => self
-                .save_new_method(&tenant, &scope, contact, token, false)
+                .save_new_method(&scope, contact, token, false)
                 .await
                 .map(|method| {
                     saved_now = Some(method.id);
@@ -377,13 +369,13 @@ impl BillingService<'_> {
             Err(GatewayError::InvalidMethod(cause)) => {
                 tracing::info!(payment = %intent.id, %cause, "gateway refused the method");
                 Settlement::Failed {
-                    message: METHOD_REFUSED.to_owned(),
+                    failure: PaymentFailure::MethodRefused,
                 }
             }
             Err(GatewayError::Failed(cause)) => {
                 tracing::warn!(payment = %intent.id, %cause, "gateway failed");
                 Settlement::Failed {
-                    message: GATEWAY_FAILED.to_owned(),
+                    failure: PaymentFailure::ProviderFailed,
                 }
             }
         };
@@ -425,37 +417,40 @@ impl BillingService<'_> {
             .find(|method| method.id == id)
             .ok_or(PortalError::NotFound)?;
         if method.is_expired(self.today(tenant)) {
-            return Err(PortalError::invalid(
-                "method",
-                format!("{} has expired; use another card", method.label()),
-            ));
+            return Err(PortalError::invalid("method", Reason::CardExpired));
         }
         Ok(method)
     }
 
-    /// Saves a one-time token with the gateway and puts the card on file.
-    pub(super) async fn save_new_method(
+    /// Refuses a new card on file before anything is saved or charged:
+    /// the feature is off, or the account keeps the most cards it may.
+    pub(super) async fn check_room_for_card(
         self,
         tenant: &Tenant,
+        scope: &AccountScope,
+    ) -> Result<(), PortalError> {
+        if !tenant.settings.features.is_on(Feature::CardOnFile) {
+            return Err(AccessError::FeatureOff.into());
+        }
+        let on_file = self.stores().payment_methods.payment_methods(scope).await?;
+        if on_file.len() >= MAX_PAYMENT_METHODS {
+            return Err(BillingConflict::TooManyCards {
+                max: MAX_PAYMENT_METHODS,
+            }
+            .into());
+        }
+        Ok(())
+    }
+
+    /// Saves a one-time token with the gateway and puts the card on file
+    /// (after [`Self::check_room_for_card`]).
+    pub(super) async fn save_new_method(
+        self,
         scope: &AccountScope,
         contact: ContactId,
         token: &CardToken,
         make_default: bool,
     ) -> Result<PaymentMethod, GatewayError> {
-        if !tenant.settings.features.is_on(Feature::CardOnFile) {
-            return Err(GatewayError::InvalidMethod(
-                "cards on file are off".to_owned(),
-            ));
-        }
-        let on_file = self
-            .stores()
-            .payment_methods
-            .payment_methods(scope)
-            .await
-            .map_err(|error| GatewayError::Failed(error.to_string()))?;
-        if on_file.len() >= MAX_PAYMENT_METHODS {
-            return Err(GatewayError::InvalidMethod(TOO_MANY_CARDS.to_owned()));
-        }
         let gateway = self
             .gateway()
             .map_err(|_| GatewayError::Failed("no gateway".to_owned()))?;
@@ -503,7 +498,7 @@ pub(super) fn settlement_of(outcome: ChargeOutcome) -> Settlement {
     match outcome {
         ChargeOutcome::Succeeded { reference } => Settlement::Succeeded { reference },
         ChargeOutcome::Declined { message, .. } => Settlement::Failed {
-            message: format!("{message} Nothing was charged."),
+            failure: PaymentFailure::Declined { message },
         },
     }
 }
@@ -518,10 +513,9 @@ pub(super) fn positive_amount(
     Money::exact(amount, currency, AtLeast::MoreThanZero).map_err(|_| {
         PortalError::invalid(
             field,
-            format!(
-                "must be more than zero, with at most {} decimals",
-                currency.minor_digits()
-            ),
+            Reason::NotPositiveAmount {
+                decimals: currency.minor_digits(),
+            },
         )
     })
 }
@@ -531,20 +525,17 @@ pub(super) fn check_gateway_token(token: &CardToken) -> Result<(), PortalError> 
     let token = token.expose();
     let digits = token.chars().filter(char::is_ascii_digit).count();
     if token.is_empty() {
-        return Err(PortalError::invalid(
-            "token",
-            "is missing: enter the new card, or choose a saved one",
-        ));
+        return Err(PortalError::invalid("token", Reason::CardMissing));
     }
     if token.len() > 200 || token.chars().any(char::is_whitespace) {
-        return Err(PortalError::invalid("token", "is not a payment token"));
+        return Err(PortalError::invalid(
+            "token",
+            Reason::Malformed(Shape::PaymentToken),
+        ));
     }
     if digits >= 12 && digits * 10 >= token.len() * 8 {
         // Looks like a card number: refuse it so it is never sent or stored.
-        return Err(PortalError::invalid(
-            "token",
-            "looks like a card number; the portal only takes the payment provider's token",
-        ));
+        return Err(PortalError::invalid("token", Reason::CardNumber));
     }
     Ok(())
 }

@@ -11,7 +11,7 @@ use crate::billing::{
 use crate::error::PortalError;
 use crate::identity::Contact;
 use crate::outbox::{DomainEvent, Email, EmailKind, MessageAllocation, OutboxMessage, Receipt};
-use crate::shared::{Money, PaymentId, TenantId};
+use crate::shared::{Money, PaymentId, Reason, TenantId};
 use crate::tenancy::{Feature, Tenant};
 
 use super::*;
@@ -67,11 +67,11 @@ impl BillingService<'_> {
     ) -> Result<Vec<OutboxMessage>, PortalError> {
         let payment = &pending.payment;
         let reference = match settlement {
-            Settlement::Failed { message } => {
+            Settlement::Failed { failure } => {
                 return Ok(vec![OutboxMessage::Event(DomainEvent::PaymentFailed {
                     account: payment.account,
                     payment: payment.id,
-                    message: message.clone(),
+                    failure: failure.clone(),
                 })]);
             }
             Settlement::Succeeded { reference } => reference,
@@ -165,7 +165,7 @@ impl BillingService<'_> {
             let settlement = match gateway.charge_status(&payment.id.to_string()).await {
                 Ok(Some(outcome)) => settlement_of(outcome),
                 Ok(None) if payment.received_at < abandon_before => Settlement::Failed {
-                    message: "The payment did not go through, and nothing was charged.".to_owned(),
+                    failure: PaymentFailure::Abandoned,
                 },
                 Ok(None) => continue,
                 Err(error) => {
@@ -308,7 +308,10 @@ impl BillingService<'_> {
         let gateway = self.gateway()?.clone();
         let event = gateway
             .verify_webhook(body, signature_header, self.portal.inner.clock.now())
-            .map_err(|error| PortalError::invalid("signature", error.to_string()))?;
+            .map_err(|error| {
+                tracing::info!(%error, "webhook signature refused");
+                PortalError::invalid("signature", Reason::BadSignature)
+            })?;
         let Ok(id) = PaymentId::parse(&event.idempotency_key) else {
             tracing::info!(event = %event.id, "webhook about a charge that is not ours");
             return Ok(());

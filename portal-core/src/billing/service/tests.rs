@@ -265,7 +265,7 @@ fn detail(
             applied: Money::zero(Currency::USD),
             method_label: Some("Card".into()),
             gateway_reference: None,
-            failure_message: None,
+            failure: None,
             external_id: None,
             contact: Some(contact),
             memo: None,
@@ -358,7 +358,10 @@ async fn a_decline_settles_as_failed_with_the_customers_message_and_no_receipt()
     assert_eq!(paid.payment.status, PaymentStatus::Failed);
     let written = written.lock().unwrap();
     assert!(written.iter().all(|m| !matches!(m, OutboxMessage::Mail(_))));
-    assert!(written.iter().any(|m| matches!(m, OutboxMessage::Event(DomainEvent::PaymentFailed { message, .. }) if message.contains("declined"))));
+    let declined = PaymentFailure::Declined {
+        message: "Your card was declined.".into(),
+    };
+    assert!(written.iter().any(|m| matches!(m, OutboxMessage::Event(DomainEvent::PaymentFailed { failure, .. }) if *failure == declined)));
 }
 
 #[tokio::test]

@@ -5,6 +5,7 @@ use crate::access::Role;
 use crate::error::PortalError;
 use crate::host::HostApi;
 use crate::identity::{Contact, ContactUpsert, TokenPurpose};
+use crate::shared::Reason;
 use crate::shared::{AccountId, ContactId, TenantId};
 
 impl HostApi<'_> {
@@ -16,13 +17,10 @@ impl HostApi<'_> {
         contact: &ContactUpsert,
     ) -> Result<Contact, PortalError> {
         if contact.name.trim().is_empty() {
-            return Err(PortalError::invalid("name", "must not be empty"));
+            return Err(PortalError::invalid("name", Reason::Required));
         }
         if contact.email.is_none() && contact.phone.is_none() {
-            return Err(PortalError::invalid(
-                "contact",
-                "needs an e-mail or a phone number to log in with",
-            ));
+            return Err(PortalError::invalid("contact", Reason::NoLoginName));
         }
         Ok(self
             .stores()
@@ -77,17 +75,14 @@ impl HostApi<'_> {
         let email = contact
             .email
             .clone()
-            .ok_or_else(|| PortalError::invalid("email", "the contact has no e-mail to invite"))?;
+            .ok_or_else(|| PortalError::invalid("email", Reason::Required))?;
         let memberships = self
             .stores()
             .contacts
             .memberships(tenant.id, contact.id)
             .await?;
         if !memberships.iter().any(|m| m.portal_enabled) {
-            return Err(PortalError::invalid(
-                "contact",
-                "has no account with the portal switched on",
-            ));
+            return Err(PortalError::invalid("contact", Reason::PortalOff));
         }
         self.portal
             .identity()

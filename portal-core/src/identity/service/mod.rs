@@ -5,6 +5,7 @@
 //! e-mail exists; log-in failures are one error whatever the cause, and an
 //! unknown name is verified against a dummy hash so it costs the same time.
 
+use crate::shared::Reason;
 use chrono::{DateTime, Duration, Utc};
 use secrecy::SecretString;
 use std::sync::Arc;
@@ -331,7 +332,10 @@ impl IdentityService<'_> {
             .await?
         {
             self.count_failure(tenant, auth.contact.id, now).await?;
-            return Err(PortalError::invalid("current_password", "isn't right"));
+            return Err(PortalError::invalid(
+                "current_password",
+                Reason::WrongPassword,
+            ));
         }
         let new_hash = self.portal.inner.hasher.hash(&new).await?;
         let now = self.portal.inner.clock.now();

@@ -11,8 +11,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use portal_core::PortalError;
-use portal_core::billing::{IdempotencyKey, PaymentDetail, PaymentStatus};
-use portal_core::shared::{PageRequest, PaymentId};
+use portal_core::billing::{IdempotencyKey, PaymentDetail, PaymentFailure, PaymentStatus};
+use portal_core::shared::{PageRequest, PaymentId, Reason, Shape};
 
 use super::views::{PaymentPageView, PaymentView, PreviewView, SummaryView};
 use super::{InvoiceAmount, invoice_choices};
@@ -147,10 +147,10 @@ fn payment_response(detail: &PaymentDetail) -> Response {
     if detail.payment.status != PaymentStatus::Failed {
         return (StatusCode::CREATED, Json(view)).into_response();
     }
-    let message =
-        detail.payment.failure_message.clone().unwrap_or_else(|| {
-            "The payment did not go through, and nothing was charged.".to_owned()
-        });
+    let message = view
+        .failure_message
+        .clone()
+        .unwrap_or_else(|| crate::messages::payment_failure(&PaymentFailure::ProviderFailed));
     let problem = ApiError::new(StatusCode::PAYMENT_REQUIRED, "payment-failed", message).problem();
     problem_response(
         StatusCode::PAYMENT_REQUIRED,
@@ -172,7 +172,10 @@ fn idempotency_key(headers: &HeaderMap) -> Result<IdempotencyKey, ApiError> {
             )
         })?
         .to_str()
-        .map_err(|_| params::ParamError::invalid(Field::IdempotencyKey, "must be plain text"))?;
+        .map_err(|_| params::ParamError::invalid(
+                Field::IdempotencyKey,
+                Reason::Malformed(Shape::Text),
+            ))?;
     Ok(params::idempotency_key(value, Source::Api)?)
 }
 

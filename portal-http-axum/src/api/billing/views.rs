@@ -320,7 +320,10 @@ pub struct PaymentView {
     pub method_label: Option<String>,
     /// The payment provider's reference.
     pub reference: Option<String>,
-    /// Why it failed, for the customer.
+    /// Why it failed, as a code: `declined`, `method_refused`,
+    /// `provider_failed` or `abandoned`.
+    pub failure_reason: Option<String>,
+    /// Why it failed, in words for the customer.
     pub failure_message: Option<String>,
     /// A note.
     pub memo: Option<String>,
@@ -345,7 +348,8 @@ impl From<&PaymentDetail> for PaymentView {
             unapplied: money(p.unapplied()),
             method_label: p.method_label.clone(),
             reference: p.gateway_reference.clone(),
-            failure_message: p.failure_message.clone(),
+            failure_reason: p.failure.as_ref().map(|f| f.code().to_owned()),
+            failure_message: p.failure.as_ref().map(crate::messages::payment_failure),
             memo: p.memo.clone(),
             received_at: p.received_at,
             allocations: allocations(&detail.allocations),

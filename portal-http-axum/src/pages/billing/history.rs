@@ -44,7 +44,10 @@ impl PaymentRow {
             method: payment.method_label.clone().unwrap_or_default(),
             reference: payment.gateway_reference.clone().unwrap_or_default(),
             status: payment.status,
-            failure: payment.failure_message.clone(),
+            failure: payment
+                .failure
+                .as_ref()
+                .map(crate::messages::payment_failure),
             invoices: allocation_rows(&detail.allocations),
             unapplied: unapplied.is_positive().then(|| unapplied.format()),
             credit: payment.kind == PaymentKind::Credit,

@@ -19,8 +19,9 @@ use serde::Deserialize;
 
 use portal_core::PaymentOptions;
 use portal_core::billing::{
-    IdempotencyKey, PayRequest, PaymentDetail, PaymentMethod, PaymentStatus,
+    IdempotencyKey, PayRequest, PaymentDetail, PaymentFailure, PaymentMethod, PaymentStatus,
 };
+use portal_core::shared::Item;
 
 use super::{InvoiceRow, Summary, Visit};
 use crate::pages::form::{Form, Input, Refusal};
@@ -68,18 +69,18 @@ pub(in crate::pages) fn amount_input(id: &dyn Display) -> String {
 }
 
 /// The form showing `refusal` with its amount errors at their invoice's
-/// input. The core names the invoice an amount error is about in the
-/// reason's opening words (`for invoice INV-1 is more than ...`); one that
+/// input (the core names the invoice an amount error is about); one that
 /// names none (not above zero, more than the credit, too large in all)
 /// is about the one amount typed, when only one was.
 fn amounts_form(inputs: Vec<Input>, rows: &[PayRow], refusal: Option<Refusal>) -> Form {
-    let items = rows.iter().map(|row| {
-        (
-            format!("for invoice {}", row.invoice.number),
-            row.key.clone(),
-        )
-    });
-    let refusal = refusal.map(|refusal| refusal.at_item("amount", items));
+    let input_of = |item: &Item| match item {
+        Item::Invoice { id, .. } => {
+            let key = amount_input(id);
+            rows.iter().any(|row| row.key == key).then_some(key)
+        }
+        Item::CustomField(_) => None,
+    };
+    let refusal = refusal.map(|refusal| refusal.at_item("amount", input_of));
     let mut typed = rows
         .iter()
         .filter(|row| row.checked && !row.amount.trim().is_empty());
@@ -361,11 +362,14 @@ pub async fn form(visit: Visit, Query(query): Query<PayQuery>) -> Result<Respons
 
 /// What a failed payment tells the customer.
 fn declined(detail: PaymentDetail) -> Refusal {
-    let message = detail
+    let failure = detail
         .payment
-        .failure_message
-        .unwrap_or_else(|| "The payment did not go through; nothing was charged.".into());
-    Refusal::whole(StatusCode::PAYMENT_REQUIRED, message)
+        .failure
+        .unwrap_or(PaymentFailure::ProviderFailed);
+    Refusal::whole(
+        StatusCode::PAYMENT_REQUIRED,
+        crate::messages::payment_failure(&failure),
+    )
 }
 
 /// `POST /billing/pay`: pays and lands on the receipt; a decline or a

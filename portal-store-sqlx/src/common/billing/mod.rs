@@ -69,7 +69,7 @@ pub(crate) use invoice_columns;
 macro_rules! payment_columns {
     () => {
         "id, account_id, kind, source, status, currency, amount_minor, applied_minor, \
-         method_label, gateway_reference, failure_message, external_id, fingerprint, \
+         method_label, gateway_reference, failure_reason, failure_message, external_id, fingerprint, \
          contact_id, memo, received_at"
     };
 }

@@ -7,8 +7,8 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use portal_core::access::AccountScope;
 use portal_core::billing::{
-    Allocation, ExternalPayment, IdempotencyKey, Payment, PaymentDetail, PaymentIntent,
-    PaymentStart, PaymentStatus, Settlement,
+    Allocation, ExternalPayment, IdempotencyKey, Payment, PaymentDetail, PaymentFailure,
+    PaymentIntent, PaymentStart, PaymentStatus, Settlement,
 };
 use portal_core::outbox::OutboxMessage;
 use portal_core::ports::{PaymentStore, StoreError};
@@ -408,9 +408,9 @@ impl<B: Backend> PaymentStore for SqlStore<B> {
         let mut tx = self.begin().await?;
         let conn = &mut *tx;
         let (tenant_id, payment) = (tenant.as_uuid(), id.as_uuid());
-        let (status, reference, message) = match settlement {
+        let (status, reference, failure) = match settlement {
             Settlement::Succeeded { reference } => ("succeeded", Some(reference.as_str()), None),
-            Settlement::Failed { message } => ("failed", None, Some(message.as_str())),
+            Settlement::Failed { failure } => ("failed", None, Some(failure)),
         };
         let succeeded = matches!(settlement, Settlement::Succeeded { .. });
         let args = [
@@ -418,8 +418,9 @@ impl<B: Backend> PaymentStore for SqlStore<B> {
             Arg::Id(payment),
             Arg::Text(status),
             Arg::OptText(reference),
-            Arg::OptText(message),
+            Arg::OptText(failure.map(PaymentFailure::code)),
             Arg::Time(at),
+            Arg::OptText(failure.and_then(PaymentFailure::provider_message)),
         ];
         // The settled row comes back from the update (no read afterwards),
         // with how many invoices the payment holds on.
@@ -441,7 +442,7 @@ impl<B: Backend> PaymentStore for SqlStore<B> {
                 Some(reference) => {
                     conn.execute(
                         "UPDATE payments SET status = 'succeeded', gateway_reference = $3, \
-                             failure_message = NULL, settled_at = $4 \
+                             failure_reason = NULL, failure_message = NULL, settled_at = $4 \
                          WHERE tenant_id = $1 AND id = $2 AND status = 'failed'",
                         &[
                             Arg::Id(tenant_id),

@@ -28,14 +28,15 @@ macro_rules! held_invoices_sql {
 pub(super) use held_invoices_sql;
 
 /// The status change that settles a pending payment (`$1` tenant, `$2`
-/// payment, `$3` status, `$4` reference, `$5` failure, `$6` time),
+/// payment, `$3` status, `$4` reference, `$5` failure code, `$6` time,
+/// `$7` the provider's words of a decline),
 /// returning the settled row and how many invoices it holds on.
 /// `$applied` is the new `applied_minor`.
 macro_rules! settle_sql {
     ($applied:literal) => {
         concat!(
-            "UPDATE payments SET status = $3, gateway_reference = $4, failure_message = $5, \
-                 settled_at = $6, applied_minor = ",
+            "UPDATE payments SET status = $3, gateway_reference = $4, failure_reason = $5, \
+                 failure_message = $7, settled_at = $6, applied_minor = ",
             $applied,
             " WHERE tenant_id = $1 AND id = $2 AND status = 'pending' \
              RETURNING ",

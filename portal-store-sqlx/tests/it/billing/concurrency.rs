@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use portal_core::billing::{PaymentStart, PaymentStatus, Settlement};
+use portal_core::billing::{PaymentFailure, PaymentStart, PaymentStatus, Settlement};
 use portal_core::ports::{Store, StoreError};
 
 use super::{Books, check_books, intent, reread, usd};
@@ -78,7 +78,9 @@ async fn concurrent_payments_never_hold_more_than_the_balance(db: TestDb) {
                     }
                 } else {
                     Settlement::Failed {
-                        message: "declined".into(),
+                        failure: PaymentFailure::Declined {
+                            message: "declined".into(),
+                        },
                     }
                 };
                 store

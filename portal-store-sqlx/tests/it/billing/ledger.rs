@@ -6,8 +6,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use chrono::{DateTime, Duration, Utc};
 use portal_core::billing::{
-    EntryKind, Invoice, PaymentIntent, PaymentKind, PaymentStart, Settlement, Statement,
-    StatementRange,
+    EntryKind, Invoice, PaymentFailure, PaymentIntent, PaymentKind, PaymentStart, Settlement,
+    Statement, StatementRange,
 };
 use portal_core::ports::{Store, StoreError};
 use portal_core::shared::{Currency, PaymentId};
@@ -419,7 +419,9 @@ async fn play(store: &dyn Store, tenant: &Tenant, n: usize, steps: Vec<Step>) {
                         }
                     } else {
                         Settlement::Failed {
-                            message: "declined".into(),
+                            failure: PaymentFailure::Declined {
+                                message: "declined".into(),
+                            },
                         }
                     };
                     store

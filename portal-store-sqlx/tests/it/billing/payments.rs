@@ -5,7 +5,8 @@
 
 use chrono::Duration;
 use portal_core::billing::{
-    BillingConflict, InvoiceStatus, PaymentKind, PaymentStart, PaymentStatus, Settlement,
+    BillingConflict, InvoiceStatus, PaymentFailure, PaymentKind, PaymentStart, PaymentStatus,
+    Settlement,
 };
 use portal_core::ports::StoreError;
 use portal_core::shared::{Conflict, Currency, PageRequest, PaymentId};
@@ -20,6 +21,7 @@ conformance!(
     an_external_payment_above_what_is_payable_is_refused_and_writes_nothing,
     a_started_payment_holds_its_amounts_and_success_applies_them_once,
     a_failed_payment_releases_its_holds,
+    every_kind_of_failure_is_kept_as_it_was_settled,
     a_late_success_for_a_failed_payment_becomes_account_credit_once,
     holding_more_than_is_payable_is_refused_naming_the_invoice_and_writes_nothing,
     a_payment_over_more_invoices_than_one_statement_takes_holds_and_settles_them_all,
@@ -230,7 +232,9 @@ async fn a_started_payment_holds_its_amounts_and_success_applies_them_once(db: T
 
     // A second settlement (a webhook racing a reconcile) changes nothing.
     let failure = Settlement::Failed {
-        message: "declined".into(),
+        failure: PaymentFailure::Declined {
+            message: "declined".into(),
+        },
     };
     let again = db
         .settle_payment(
@@ -265,7 +269,9 @@ async fn a_late_success_for_a_failed_payment_becomes_account_credit_once(db: Tes
     let pay = intent("key-00001", 10_000, &[(&a, 10_000)], now());
     db.begin_payment(&scope, &pay).await.unwrap();
     let failure = Settlement::Failed {
-        message: "The payment did not go through.".into(),
+        failure: PaymentFailure::Declined {
+            message: "The payment did not go through.".into(),
+        },
     };
     db.settle_payment(books.tenant.id, pay.id, &failure, now(), &[])
         .await
@@ -323,7 +329,9 @@ async fn a_failed_payment_releases_its_holds(db: TestDb) {
     db.begin_payment(&scope, &pay).await.unwrap();
     assert_eq!(reread(&*db, &scope, &a).await.payable(), usd(0));
     let failure = Settlement::Failed {
-        message: "Your card was declined.".into(),
+        failure: PaymentFailure::Declined {
+            message: "Your card was declined.".into(),
+        },
     };
     let failed = db
         .settle_payment(books.tenant.id, pay.id, &failure, now(), &[])
@@ -331,8 +339,10 @@ async fn a_failed_payment_releases_its_holds(db: TestDb) {
         .unwrap();
     assert_eq!(failed.payment.status, PaymentStatus::Failed);
     assert_eq!(
-        failed.payment.failure_message.as_deref(),
-        Some("Your card was declined.")
+        failed.payment.failure,
+        Some(PaymentFailure::Declined {
+            message: "Your card was declined.".into()
+        })
     );
     assert!(
         failed.allocations.is_empty(),
@@ -350,6 +360,44 @@ async fn a_failed_payment_releases_its_holds(db: TestDb) {
         db.begin_payment(&scope, &retry).await.unwrap(),
         PaymentStart::Started
     );
+    check_books(&*db, &scope).await;
+}
+
+async fn every_kind_of_failure_is_kept_as_it_was_settled(db: TestDb) {
+    let books = Books::new(&*db).await;
+    let scope = books.scope();
+    let a = books.invoice(&*db, "H-1", "2030-03-01", 10_000).await;
+    let failures = [
+        PaymentFailure::Declined {
+            message: "Insufficient funds.".into(),
+        },
+        PaymentFailure::MethodRefused,
+        PaymentFailure::ProviderFailed,
+        PaymentFailure::Abandoned,
+    ];
+    for (n, failure) in failures.into_iter().enumerate() {
+        let pay = intent(&format!("key-f{n:04}"), 100, &[(&a, 100)], now());
+        db.begin_payment(&scope, &pay).await.unwrap();
+        let settled = db
+            .settle_payment(
+                books.tenant.id,
+                pay.id,
+                &Settlement::Failed {
+                    failure: failure.clone(),
+                },
+                now(),
+                &[],
+            )
+            .await
+            .unwrap();
+        assert_eq!(settled.payment.failure.as_ref(), Some(&failure));
+        let reread = db
+            .tenant_payment(books.tenant.id, pay.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(reread.payment.failure, Some(failure));
+    }
     check_books(&*db, &scope).await;
 }
 
