@@ -99,7 +99,8 @@ impl DerefMut for Reader {
 #[derive(Clone)]
 pub(crate) struct Readers {
     pool: Pool<Reader>,
-    options: SqliteConnectOptions,
+    /// Shared: the options are large, and a store is cloned often.
+    options: Arc<SqliteConnectOptions>,
 }
 
 impl Readers {
@@ -111,7 +112,7 @@ impl Readers {
                 timeout: Some(READER_TIMEOUT),
                 runtime: Some(Runtime::Tokio1),
             }),
-            options,
+            options: Arc::new(options),
         };
         readers.fill().await?;
         Ok(readers)
