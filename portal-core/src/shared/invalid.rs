@@ -63,6 +63,10 @@ pub enum Shape {
     CurrencyCode,
     /// An absolute http(s) URL ending in `/`.
     BaseUrl,
+    /// An absolute URL.
+    AbsoluteUrl,
+    /// An https URL (http only for loopback hosts).
+    SafeUrl,
     /// A payment's idempotency key: 8 to 100 letters, digits, `-`, `_`.
     IdempotencyKey,
     /// A payment provider's token.
@@ -108,6 +112,10 @@ pub enum Reason {
         /// The most allowed.
         max: usize,
     },
+    /// Spaces or control characters where none may be.
+    Whitespace,
+    /// A URL that holds a user name or password.
+    UrlCredentials,
     /// Not one line of text within `max` characters.
     OneLine {
         /// The most characters allowed.

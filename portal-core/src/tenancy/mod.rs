@@ -7,9 +7,11 @@
 
 mod ports;
 mod service;
+mod web;
 #[cfg(any(test, feature = "mocks"))]
 pub use ports::MockTenantStore;
 pub use ports::TenantStore;
+pub use web::{Colour, SafeUrl};
 
 use crate::shared::{Reason, Shape};
 use serde::{Deserialize, Serialize};
@@ -158,8 +160,8 @@ impl PortalSettings {
         self.time_zone.parse().unwrap_or(chrono_tz::UTC)
     }
 
-    /// Checks the values that have rules: the colours are `#rrggbb`, the
-    /// time zone is a known IANA name, the currency is three capital letters,
+    /// Checks the values that have rules: the colours are `#rgb` or
+    /// `#rrggbb`, every URL is a [`SafeUrl`], the time zone is a known IANA name, the currency is three capital letters,
     /// and the policies are within sane bounds.
     pub fn validate(&self) -> Result<(), ParseError> {
         if self.display_name.trim().is_empty() || self.display_name.len() > 120 {
@@ -168,15 +170,8 @@ impl PortalSettings {
                 Reason::Length { min: 1, max: 120 },
             ));
         }
-        for colour in [&self.branding.primary_color, &self.branding.accent_color] {
-            let hex = colour.strip_prefix('#').unwrap_or("");
-            if hex.len() != 6 || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
-                return Err(ParseError::new(
-                    "branding",
-                    Reason::Malformed(Shape::Colour),
-                ));
-            }
-        }
+        self.branding.validate()?;
+        self.contact.validate()?;
         if self.time_zone.parse::<chrono_tz::Tz>().is_err() {
             return Err(ParseError::new(
                 "time_zone",
@@ -209,7 +204,9 @@ impl PortalSettings {
     }
 }
 
-/// Colours (`#rrggbb`) and an optional logo.
+/// Colours (`#rgb` or `#rrggbb`) and an optional logo. Pages read them
+/// through [`Branding::primary`], [`Branding::accent`] and
+/// [`Branding::logo`], which pass only values that meet the rules.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Branding {
@@ -217,15 +214,63 @@ pub struct Branding {
     pub primary_color: String,
     /// Links and highlights.
     pub accent_color: String,
-    /// An absolute URL of the logo image.
+    /// The logo image's URL: https (http only for localhost), see
+    /// [`SafeUrl`].
     pub logo_url: Option<Url>,
+}
+
+impl Branding {
+    /// The header and button colour, the default if the stored one breaks
+    /// the rule (settings stored before it was checked).
+    pub fn primary(&self) -> Colour {
+        Colour::or_default(&self.primary_color, DEFAULT_PRIMARY)
+    }
+
+    /// The link colour, the default if the stored one breaks the rule.
+    pub fn accent(&self) -> Colour {
+        Colour::or_default(&self.accent_color, DEFAULT_ACCENT)
+    }
+
+    /// The logo's URL if it may be shown: `None` when unset or when a value
+    /// stored before the rule breaks it.
+    pub fn logo(&self) -> Option<SafeUrl> {
+        self.logo_url.as_ref().and_then(shown)
+    }
+
+    fn validate(&self) -> Result<(), ParseError> {
+        for (field, colour) in [
+            ("branding.primary_color", &self.primary_color),
+            ("branding.accent_color", &self.accent_color),
+        ] {
+            if Colour::parse(colour).is_none() {
+                return Err(ParseError::new(field, Reason::Malformed(Shape::Colour)));
+            }
+        }
+        if let Some(logo) = &self.logo_url {
+            SafeUrl::check(logo).map_err(|reason| ParseError::new("branding.logo_url", reason))?;
+        }
+        Ok(())
+    }
+}
+
+/// The primary colour a tenant starts with.
+const DEFAULT_PRIMARY: &str = "#1f4e79";
+/// The accent colour a tenant starts with.
+const DEFAULT_ACCENT: &str = "#0b6e4f";
+
+/// `url` as a [`SafeUrl`], or `None` (logged) for a stored value that
+/// breaks the rule.
+fn shown(url: &Url) -> Option<SafeUrl> {
+    SafeUrl::check(url)
+        .map_err(|reason| tracing::warn!(%url, ?reason, "stored settings URL is not shown"))
+        .ok()
 }
 
 impl Default for Branding {
     fn default() -> Self {
         Self {
-            primary_color: "#1f4e79".to_owned(),
-            accent_color: "#0b6e4f".to_owned(),
+            primary_color: DEFAULT_PRIMARY.to_owned(),
+            accent_color: DEFAULT_ACCENT.to_owned(),
             logo_url: None,
         }
     }
@@ -243,13 +288,32 @@ pub struct BusinessContact {
     pub social_links: Vec<SocialLink>,
 }
 
+impl BusinessContact {
+    fn validate(&self) -> Result<(), ParseError> {
+        for link in &self.social_links {
+            SafeUrl::check(&link.url)
+                .map_err(|reason| ParseError::new("contact.social_links.url", reason))?;
+        }
+        Ok(())
+    }
+}
+
 /// A link to one of the business's social media profiles.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SocialLink {
     /// The network's name as shown ("Facebook").
     pub label: String,
-    /// The profile's address.
+    /// The profile's address: https (http only for localhost), see
+    /// [`SafeUrl`].
     pub url: Url,
+}
+
+impl SocialLink {
+    /// The profile's address if it may be linked: `None` when a value
+    /// stored before the rule breaks it (the label is then shown unlinked).
+    pub fn safe_url(&self) -> Option<SafeUrl> {
+        shown(&self.url)
+    }
 }
 
 /// The parts of the portal a tenant switches on or off. A permission that

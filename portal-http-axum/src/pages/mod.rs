@@ -22,6 +22,7 @@ mod dashboard;
 mod error;
 mod form;
 mod identity;
+mod redirect;
 
 use askama::Template;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -30,7 +31,7 @@ use axum::response::{Html, IntoResponse, Response};
 use portal_core::AuthContext;
 use portal_core::access::{Actor, Permission};
 use portal_core::identity::Membership;
-use portal_core::tenancy::{Feature, Tenant};
+use portal_core::tenancy::{Branding, Colour, Feature, SafeUrl, Tenant};
 
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -82,15 +83,19 @@ pub fn routes() -> PageRoutes {
         .merge(billing::routes())
 }
 
-/// The tenant's branding, as the layout shows it.
+/// The tenant's branding, as the layout shows it. Colours and URLs come
+/// only through core's checked types, so a value stored before the rules
+/// (or behind the host API's back) never reaches the `<style>` block, an
+/// `href` or a `src`.
 pub struct Brand {
     name: String,
-    primary: String,
-    accent: String,
-    logo: Option<String>,
+    primary: Colour,
+    accent: Colour,
+    logo: Option<SafeUrl>,
     email: Option<String>,
     phone: Option<String>,
-    socials: Vec<(String, String)>,
+    /// Each profile's label, and its URL when it may be linked.
+    socials: Vec<(String, Option<SafeUrl>)>,
 }
 
 impl Brand {
@@ -98,13 +103,9 @@ impl Brand {
         let settings = &tenant.settings;
         Self {
             name: settings.display_name.clone(),
-            primary: settings.branding.primary_color.clone(),
-            accent: settings.branding.accent_color.clone(),
-            logo: settings
-                .branding
-                .logo_url
-                .as_ref()
-                .map(|url| url.to_string()),
+            primary: settings.branding.primary(),
+            accent: settings.branding.accent(),
+            logo: settings.branding.logo(),
             email: settings
                 .contact
                 .email
@@ -115,16 +116,17 @@ impl Brand {
                 .contact
                 .social_links
                 .iter()
-                .map(|link| (link.label.clone(), link.url.to_string()))
+                .map(|link| (link.label.clone(), link.safe_url()))
                 .collect(),
         }
     }
 
     fn plain() -> Self {
+        let branding = Branding::default();
         Self {
             name: "Customer portal".into(),
-            primary: "#1f4e79".into(),
-            accent: "#0b6e4f".into(),
+            primary: branding.primary(),
+            accent: branding.accent(),
             logo: None,
             email: None,
             phone: None,
@@ -246,15 +248,11 @@ impl Layout {
     }
 }
 
-/// `next` when it is a path inside this portal, so redirects after log-in
-/// or an account switch can never lead to another site.
+/// `next` when, normalised, it is a path inside this portal, so redirects
+/// after log-in or an account switch can never lead to another site (see
+/// [`redirect::local_target`]).
 fn local_target(context: &RequestContext, next: Option<&str>) -> Option<String> {
-    let next = next?;
-    let inside = next.starts_with(&format!("{}/", context.base))
-        && !next.contains("//")
-        && !next.contains('\\')
-        && next.chars().all(|c| c.is_ascii_graphic());
-    inside.then(|| next.to_owned())
+    redirect::local_target(&context.base, next?)
 }
 
 /// Renders a template with a status; pages are never cached, since they

@@ -18,3 +18,4 @@ mod observability;
 mod origin;
 mod outbox;
 mod pages;
+mod web_safety;

@@ -17,17 +17,18 @@
 //! every connection handed back to its pool, and on SQLite a ping is a
 //! round trip to the connection's worker thread, as costly as the query
 //! itself (a page's reads paid twice the thread switches). A file
-//! connection does not go stale, so nothing needs testing on its way back.
+//! connection does not go stale, so nothing needs testing on its way back;
+//! one whose worker thread ended is replaced ([`readers`]).
+
+mod readers;
 
 use std::ops::{Deref, DerefMut};
 use std::str::FromStr;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use deadpool::Runtime;
-use deadpool::unmanaged::{Object, Pool, PoolConfig};
+use deadpool::unmanaged::Object;
 use portal_core::ports::StoreError;
-use sqlx::ConnectOptions;
 use sqlx::pool::PoolConnection;
 use sqlx::sqlite::{
     Sqlite, SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePool,
@@ -43,15 +44,10 @@ use crate::common::identity::session_context_sql;
 use crate::common::{Backend, Dialect, SqlStore, impl_conn};
 use crate::error::{backend, store_error};
 use crate::rows::micros;
-
-/// How many connections serve reads on a file database.
-const READERS: usize = 8;
+use readers::{Reader, Readers};
 
 /// How long a connection waits for another process's lock before failing.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
-
-/// How long a read waits for a free reader before failing (sqlx's default).
-const READER_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The store on SQLite: a file next to the host, or memory for tests and
 /// demos. Every store port, as [`SqlStore`] implements them; cheap to clone
@@ -73,7 +69,7 @@ pub type SqliteStore = SqlStore<SqliteBackend>;
 #[derive(Clone, Debug)]
 pub struct SqliteBackend {
     /// Reads.
-    read: Readers,
+    read: ReadPath,
     /// Writes: one connection, so writers queue here instead of failing.
     write: SqlitePool,
 }
@@ -116,20 +112,10 @@ impl SqliteStore {
                  (see Portal's README, \"Embedding on SQLite\")"
             );
         }
-        let read = Pool::from_config(&PoolConfig {
-            max_size: READERS,
-            timeout: Some(READER_TIMEOUT),
-            runtime: Some(Runtime::Tokio1),
-        });
-        for _ in 0..READERS {
-            let reader = options.connect().await.map_err(store_error)?;
-            read.add(reader)
-                .await
-                .map_err(|(_, error)| backend(format!("adding a reader: {error}")))?;
-        }
+        let read = Readers::open(options).await?;
         Ok(Self {
             backend: SqliteBackend {
-                read: Readers::Kept(read),
+                read: ReadPath::Kept(read),
                 write,
             },
         })
@@ -155,7 +141,7 @@ impl SqliteStore {
         migrate(&pool).await?;
         Ok(Self {
             backend: SqliteBackend {
-                read: Readers::Writer,
+                read: ReadPath::Writer,
                 write: pool,
             },
         })
@@ -192,17 +178,17 @@ impl SqliteStore {
 
 /// Where a store's reads run.
 #[derive(Clone)]
-enum Readers {
+enum ReadPath {
     /// A file database's reader connections.
-    Kept(Pool<SqliteConnection>),
+    Kept(Readers),
     /// An in-memory database's one connection, the writer's.
     Writer,
 }
 
-impl std::fmt::Debug for Readers {
+impl std::fmt::Debug for ReadPath {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Self::Kept(pool) => f.debug_tuple("Kept").field(&pool.status()).finish(),
+            Self::Kept(readers) => f.debug_tuple("Kept").field(&readers.status()).finish(),
             Self::Writer => f.write_str("Writer"),
         }
     }
@@ -211,7 +197,7 @@ impl std::fmt::Debug for Readers {
 /// A connection lent for reads, given back when dropped.
 pub(crate) enum SqliteReader {
     /// One of a file database's readers.
-    Kept(Object<SqliteConnection>),
+    Kept(Object<Reader>),
     /// The writer's pool, for an in-memory database.
     Pooled(PoolConnection<Sqlite>),
 }
@@ -280,12 +266,8 @@ impl Backend for SqliteBackend {
 
     async fn reader(&self) -> Result<SqliteReader, StoreError> {
         match &self.read {
-            Readers::Kept(pool) => pool
-                .get()
-                .await
-                .map(SqliteReader::Kept)
-                .map_err(|error| backend(format!("no reader connection: {error}"))),
-            Readers::Writer => self
+            ReadPath::Kept(readers) => readers.get().await.map(SqliteReader::Kept),
+            ReadPath::Writer => self
                 .write
                 .acquire()
                 .await
