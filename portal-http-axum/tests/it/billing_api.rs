@@ -87,6 +87,11 @@ async fn pay(app: &TestApp, token: &str, key: &str, body: &Value) -> Reply {
     app.send(pay_request(token, key, body)).await
 }
 
+/// `POST /payment-methods` with `body`.
+async fn add_card(app: &TestApp, token: &str, body: &Value) -> Reply {
+    send_json(app, "POST", token, "/payment-methods", body).await
+}
+
 fn new_card(token: &str) -> Value {
     json!({"type": "new_token", "token": token})
 }
@@ -925,14 +930,7 @@ async fn at_the_most_cards_on_file_a_new_one_is_refused_even_when_paying() {
     let (app, token) = with_ada(demo_settings()).await;
     let [first, _, _] = three_invoices(&app).await;
     for n in 0..portal_core::billing::MAX_PAYMENT_METHODS {
-        let added = send_json(
-            &app,
-            "POST",
-            &token,
-            "/payment-methods",
-            &json!({"token": "tok_sandbox_visa"}),
-        )
-        .await;
+        let added = add_card(&app, &token, &json!({"token": "tok_sandbox_visa"})).await;
         assert_eq!(
             added.status,
             StatusCode::CREATED,
@@ -940,14 +938,7 @@ async fn at_the_most_cards_on_file_a_new_one_is_refused_even_when_paying() {
             added.body
         );
     }
-    let one_more = send_json(
-        &app,
-        "POST",
-        &token,
-        "/payment-methods",
-        &json!({"token": "tok_sandbox_visa"}),
-    )
-    .await;
+    let one_more = add_card(&app, &token, &json!({"token": "tok_sandbox_visa"})).await;
     assert_eq!(
         assert_problem(&one_more, StatusCode::CONFLICT)["detail"],
         "An account can keep at most 20 cards on file; remove one first."
@@ -974,11 +965,9 @@ async fn cards_on_file_can_be_added_made_default_paid_with_and_removed() {
     let (app, token) = with_ada(demo_settings()).await;
     let [first, _, _] = three_invoices(&app).await;
 
-    let visa = send_json(
+    let visa = add_card(
         &app,
-        "POST",
         &token,
-        "/payment-methods",
         &json!({"token": "tok_sandbox_visa", "make_default": true}),
     )
     .await;
@@ -987,38 +976,18 @@ async fn cards_on_file_can_be_added_made_default_paid_with_and_removed() {
     assert_eq!(visa["label"], "Visa ending 4242");
     assert_eq!(visa["is_default"], true);
     assert!(visa.get("gateway_token").is_none());
-    let master = send_json(
-        &app,
-        "POST",
-        &token,
-        "/payment-methods",
-        &json!({"token": "tok_sandbox_mastercard"}),
-    )
-    .await
-    .json();
+    let master = add_card(&app, &token, &json!({"token": "tok_sandbox_mastercard"}))
+        .await
+        .json();
     let master_id = master["id"].as_str().unwrap();
     let visa_id = visa["id"].as_str().unwrap();
 
-    let card_number = send_json(
-        &app,
-        "POST",
-        &token,
-        "/payment-methods",
-        &json!({"token": "4000056655665556"}),
-    )
-    .await;
+    let card_number = add_card(&app, &token, &json!({"token": "4000056655665556"})).await;
     assert_eq!(
         assert_problem(&card_number, StatusCode::UNPROCESSABLE_ENTITY)["field"],
         "token"
     );
-    let unknown = send_json(
-        &app,
-        "POST",
-        &token,
-        "/payment-methods",
-        &json!({"token": "tok_unknown"}),
-    )
-    .await;
+    let unknown = add_card(&app, &token, &json!({"token": "tok_unknown"})).await;
     // One sentence: the field's name, then why.
     assert_eq!(
         assert_problem(&unknown, StatusCode::UNPROCESSABLE_ENTITY)["detail"],
@@ -1069,15 +1038,9 @@ async fn cards_on_file_can_be_added_made_default_paid_with_and_removed() {
 #[tokio::test]
 async fn autopay_records_the_consent_to_the_terms_shown_and_can_be_withdrawn() {
     let (app, token) = with_ada(settings(|s| s.features.autopay = true)).await;
-    let card = send_json(
-        &app,
-        "POST",
-        &token,
-        "/payment-methods",
-        &json!({"token": "tok_sandbox_visa"}),
-    )
-    .await
-    .json();
+    let card = add_card(&app, &token, &json!({"token": "tok_sandbox_visa"}))
+        .await
+        .json();
     let card_id = card["id"].as_str().unwrap();
 
     let status = get(&app, &token, "/autopay").await;
@@ -1147,15 +1110,9 @@ async fn autopay_records_the_consent_to_the_terms_shown_and_can_be_withdrawn() {
 async fn the_autopay_run_pays_what_is_due_with_the_consented_card_once_a_day() {
     let (app, mut token) = with_ada(settings(|s| s.features.autopay = true)).await;
     let [overdue, december, later] = three_invoices(&app).await;
-    let card = send_json(
-        &app,
-        "POST",
-        &token,
-        "/payment-methods",
-        &json!({"token": "tok_sandbox_visa"}),
-    )
-    .await
-    .json();
+    let card = add_card(&app, &token, &json!({"token": "tok_sandbox_visa"}))
+        .await
+        .json();
     let digest = get(&app, &token, "/autopay").await.json()["terms_digest"].clone();
     let enrolled = send_json(
         &app,
@@ -1244,11 +1201,9 @@ async fn a_contact_never_reaches_another_accounts_invoices_payments_cards_or_sta
     )
     .await
     .json();
-    let bob_card = send_json(
+    let bob_card = add_card(
         &app,
-        "POST",
         &bob,
-        "/payment-methods",
         &json!({"token": "tok_sandbox_visa", "make_default": true}),
     )
     .await
@@ -1362,14 +1317,7 @@ async fn switched_off_features_are_403() {
     assert_problem(&paying_off, StatusCode::FORBIDDEN);
     let preview = send_json(&app, "POST", &token, "/payments/preview", &json!({})).await;
     assert_problem(&preview, StatusCode::FORBIDDEN);
-    let card = send_json(
-        &app,
-        "POST",
-        &token,
-        "/payment-methods",
-        &json!({"token": "tok_sandbox_visa"}),
-    )
-    .await;
+    let card = add_card(&app, &token, &json!({"token": "tok_sandbox_visa"})).await;
     assert_problem(&card, StatusCode::FORBIDDEN);
     let statement = get(&app, &token, "/statements?from=2026-01-01&to=2026-01-31").await;
     assert_problem(&statement, StatusCode::FORBIDDEN);
