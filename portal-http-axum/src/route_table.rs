@@ -15,7 +15,10 @@ use axum::handler::Handler;
 use axum::http::Method;
 use axum::routing::MethodRouter;
 
+use axum::response::Redirect;
+
 use crate::AppState;
+use crate::context::RequestContext;
 
 /// A page route's method and its path relative to the portal's mount point
 /// (`/billing/methods/{id}/remove`).
@@ -51,6 +54,20 @@ where
         methods: Vec::new(),
     }
     .post(handler)
+}
+
+/// A form's `POST` handler at an address with no page of its own; a `GET`
+/// there (the address reloaded after a refused form, a bookmark, the back
+/// button) goes to `page`, the form's page under the mount, not to a bare
+/// 405.
+pub fn form_post<H, T>(handler: H, page: &'static str) -> Methods
+where
+    H: Handler<T, AppState>,
+    T: 'static,
+{
+    post(handler).get(move |context: RequestContext| async move {
+        Redirect::to(&format!("{}{page}", context.base))
+    })
 }
 
 impl Methods {

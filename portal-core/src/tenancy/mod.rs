@@ -121,9 +121,9 @@ pub struct PortalSettings {
 }
 
 /// The autopay terms a tenant starts with.
-pub const DEFAULT_AUTOPAY_TERMS: &str = "I authorise the business to charge the selected \
+pub const DEFAULT_AUTOPAY_TERMS: &str = "I authorize the business to charge the selected \
 payment method for each invoice on its due date, for the amount due, until I withdraw this \
-authorisation in the portal. Withdrawing takes effect for invoices not yet charged.";
+authorization in the portal. Withdrawing takes effect for invoices not yet charged.";
 
 impl Default for PortalSettings {
     fn default() -> Self {

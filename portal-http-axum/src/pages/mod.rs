@@ -37,7 +37,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::AppState;
 use crate::context::RequestContext;
-use crate::route_table::{PageRoutes, get, post};
+use crate::route_table::{PageRoutes, form_post, get};
 use crate::security::{Csrf, check_rate};
 
 pub use error::PageError;
@@ -52,7 +52,7 @@ pub fn routes() -> PageRoutes {
             "/login",
             get(identity::login_page).post(identity::login_submit),
         )
-        .route("/logout", post(identity::logout))
+        .route("/logout", form_post(identity::logout, "/login"))
         .route(
             "/register",
             get(identity::register_page).post(identity::register_submit),
@@ -77,9 +77,18 @@ pub fn routes() -> PageRoutes {
             get(identity::forgot_page).post(identity::forgot_submit),
         )
         .route("/account", get(accounts::account))
-        .route("/account/password", post(accounts::change_password))
-        .route("/account/fields", post(accounts::update_fields))
-        .route("/switch-account", post(accounts::switch_account))
+        .route(
+            "/account/password",
+            form_post(accounts::change_password, "/account"),
+        )
+        .route(
+            "/account/fields",
+            form_post(accounts::update_fields, "/account"),
+        )
+        .route(
+            "/switch-account",
+            form_post(accounts::switch_account, "/dashboard"),
+        )
         .merge(billing::routes())
 }
 
@@ -96,6 +105,8 @@ pub struct Brand {
     phone: Option<String>,
     /// Each profile's label, and its URL when it may be linked.
     socials: Vec<(String, Option<SafeUrl>)>,
+    /// No tenant's: an address no portal answers to.
+    plain: bool,
 }
 
 impl Brand {
@@ -118,6 +129,7 @@ impl Brand {
                 .iter()
                 .map(|link| (link.label.clone(), link.safe_url()))
                 .collect(),
+            plain: false,
         }
     }
 
@@ -131,6 +143,16 @@ impl Brand {
             email: None,
             phone: None,
             socials: Vec::new(),
+            plain: true,
+        }
+    }
+
+    /// The footer's words: the business's portal, or just a portal.
+    fn footer(&self) -> String {
+        if self.plain {
+            self.name.clone()
+        } else {
+            format!("{} customer portal", self.name)
         }
     }
 

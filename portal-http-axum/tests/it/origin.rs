@@ -342,3 +342,35 @@ async fn the_api_answers_any_origin_since_it_takes_bearer_tokens_only() {
     let reply = app.send(request).await;
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
 }
+
+/// Every page address answers a `GET`: a form's address with no page of
+/// its own (reloaded after a refused form) goes to the form's page, never
+/// to a bare 405.
+#[tokio::test]
+async fn every_page_address_answers_a_get_and_form_only_ones_lead_to_their_page() {
+    let app = TestApp::new().await;
+    app.register("ada@example.com").await;
+    let mut browser = app.logged_in("ada@example.com").await;
+    let table = portal_http_axum::page_routes();
+    let mut form_only = 0;
+    for (_, path) in table.iter().filter(|(method, _)| method == Method::POST) {
+        let uri = format!("/portal{}", fill_parameters(path));
+        let reply = browser.get(&uri).await;
+        assert_ne!(reply.status, StatusCode::METHOD_NOT_ALLOWED, "{uri}");
+        if reply.status == StatusCode::SEE_OTHER && !reply.location().contains("/login?") {
+            form_only += 1;
+            let page = reply.location().to_owned();
+            assert!(page.starts_with("/portal/"), "{uri} -> {page}");
+            assert_ne!(page, uri);
+        }
+    }
+    assert!(
+        form_only >= 6,
+        "the form-only addresses redirect: {form_only}"
+    );
+    let reloaded = browser.get("/portal/account/password").await;
+    assert_eq!(reloaded.status, StatusCode::SEE_OTHER);
+    assert_eq!(reloaded.location(), "/portal/account");
+    let page = browser.get(reloaded.location()).await;
+    assert_eq!(page.status, StatusCode::OK);
+}

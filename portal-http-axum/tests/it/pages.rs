@@ -1096,3 +1096,31 @@ async fn page_errors_are_answered_in_one_place_with_the_tenants_page() {
     assert_eq!(off.status, StatusCode::FORBIDDEN);
     assert!(off.body.contains("This is not available in this portal."));
 }
+
+/// An address no page answers to gets a page, and its footer names no
+/// business it does not know ("Customer portal", not "Customer portal
+/// customer portal").
+#[tokio::test]
+async fn an_unknown_address_is_a_plain_page_not_found() {
+    let app = TestApp::new().await;
+    let mut browser = app.browser();
+    let reply = browser.get("/portal/nowhere/at/all").await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND);
+    assert!(
+        reply.body.contains("<footer>Customer portal</footer>"),
+        "{}",
+        reply.body
+    );
+    assert!(
+        !reply
+            .body
+            .to_lowercase()
+            .contains("customer portal customer portal")
+    );
+    let known = browser.get("/portal/login").await;
+    assert!(
+        known.body.contains(" customer portal</footer>"),
+        "{}",
+        known.body
+    );
+}

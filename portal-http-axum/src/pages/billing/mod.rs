@@ -39,7 +39,7 @@ use super::{Layout, PageError, render};
 use crate::AppState;
 use crate::context::RequestContext;
 use crate::pdf::{self, Heading, Paper};
-use crate::route_table::{PageRoutes, get, post};
+use crate::route_table::{PageRoutes, form_post, get};
 use crate::security::{Csrf, PageUser};
 
 /// The billing routes, under the portal's prefix.
@@ -62,10 +62,19 @@ pub fn routes() -> PageRoutes {
         .route("/billing/statement", get(statement))
         .route("/billing/statement.pdf", get(statement_pdf))
         .route("/billing/methods", get(cards::methods).post(cards::add))
-        .route("/billing/methods/{id}/remove", post(cards::remove))
-        .route("/billing/methods/{id}/default", post(cards::make_default))
+        .route(
+            "/billing/methods/{id}/remove",
+            form_post(cards::remove, "/billing/methods"),
+        )
+        .route(
+            "/billing/methods/{id}/default",
+            form_post(cards::make_default, "/billing/methods"),
+        )
         .route("/billing/autopay", get(cards::autopay).post(cards::enrol))
-        .route("/billing/autopay/withdraw", post(cards::withdraw))
+        .route(
+            "/billing/autopay/withdraw",
+            form_post(cards::withdraw, "/billing/autopay"),
+        )
 }
 
 /// What every billing handler works with: the logged-in customer, the
