@@ -784,7 +784,15 @@ pub async fn write_sessions(
                 idle_expires_at: now + Duration::days(30),
                 absolute_expires_at: now + Duration::days(30),
             };
-            store.start_session(&session, &hash).await?;
+            store
+                .start_session(
+                    &session,
+                    &hash,
+                    &portal_core::identity::LoginSource::Address(
+                        std::net::Ipv4Addr::LOCALHOST.into(),
+                    ),
+                )
+                .await?;
             match kind {
                 SessionKind::Cookie => {
                     tokens.push_str(token.expose());

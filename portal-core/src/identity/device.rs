@@ -69,8 +69,9 @@ impl SecretKey {
     }
 
     /// A device token for `contact`, issued at `now`; `nonce` is its random
-    /// part (hex), the device's id.
-    pub(crate) fn device_token(
+    /// part (32 hex digits), the device's id. Log-in issues these; a host
+    /// has no need to.
+    pub fn device_token(
         &self,
         tenant: TenantId,
         contact: ContactId,
@@ -88,7 +89,7 @@ impl SecretKey {
     /// The device a token names, when it is this key's, for this tenant and
     /// contact, and not older than [`DEVICE_LIFETIME`] at `now`; anything
     /// else (forged, another contact's, expired, malformed) is `None`.
-    pub(crate) fn recognise(
+    pub fn recognise(
         &self,
         tenant: TenantId,
         contact: ContactId,

@@ -384,8 +384,16 @@ impl Default for LockoutPolicy {
 pub struct LinkMailPolicy {
     /// Link mails one contact is sent at most within `window_minutes`.
     pub max_per_window: u32,
-    /// The window, in minutes.
+    /// The window, in minutes (at most a day, see [`LinkMailPolicy::window`]).
     pub window_minutes: u32,
+}
+
+impl LinkMailPolicy {
+    /// The window, at most a day: spent links are deleted a day after use,
+    /// so a longer window could not be counted.
+    pub fn window(&self) -> chrono::Duration {
+        chrono::Duration::minutes(i64::from(self.window_minutes.min(24 * 60)))
+    }
 }
 
 impl Default for LinkMailPolicy {
