@@ -10,7 +10,9 @@
 use anyhow::{Context, bail};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use futures::{StreamExt, TryStreamExt};
+use portal_core::identity::LoginClient;
 use std::io::Write;
+use std::net::Ipv4Addr;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
@@ -385,7 +387,12 @@ async fn register(
     };
     portal
         .identity()
-        .register_by_facts(tenant, &facts, PASSWORD)
+        .register_by_facts(
+            tenant,
+            &facts,
+            PASSWORD,
+            &LoginClient::at(Ipv4Addr::LOCALHOST.into()),
+        )
         .await
         .with_context(|| format!("registering {}", facts.email))
 }
