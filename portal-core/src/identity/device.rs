@@ -31,19 +31,37 @@ pub const DEVICE_LIFETIME: Duration = Duration::days(365);
 #[derive(Clone)]
 pub struct SecretKey(Box<[u8]>);
 
-/// The key given was too short.
+/// Why a secret key was refused.
 #[derive(Debug, thiserror::Error)]
-#[error("a secret key needs at least 32 bytes")]
-pub struct KeyTooShort;
+pub enum InvalidKey {
+    /// Fewer than 32 bytes.
+    #[error("a secret key needs at least 32 bytes (64 hex digits)")]
+    TooShort,
+    /// Not hex digits.
+    #[error("a secret key in text must be hex digits")]
+    NotHex,
+}
 
 impl SecretKey {
     /// A key from the host's configuration: at least 32 bytes (e.g. 64 hex
     /// characters decoded).
-    pub fn from_bytes(bytes: &[u8]) -> Result<Self, KeyTooShort> {
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, InvalidKey> {
         if bytes.len() < 32 {
-            return Err(KeyTooShort);
+            return Err(InvalidKey::TooShort);
         }
         Ok(Self(bytes.into()))
+    }
+
+    /// A key from hex text (at least 64 digits), as configuration holds it,
+    /// e.g. made by `openssl rand -hex 32`.
+    ///
+    /// ```
+    /// use portal_core::identity::SecretKey;
+    /// assert!(SecretKey::from_hex(&"ab".repeat(32)).is_ok());
+    /// assert!(SecretKey::from_hex("abcd").is_err());
+    /// ```
+    pub fn from_hex(text: &str) -> Result<Self, InvalidKey> {
+        Self::from_bytes(&hex::decode(text.trim()).map_err(|_| InvalidKey::NotHex)?)
     }
 
     /// A random key: device tokens die with the process that made it.

@@ -17,7 +17,7 @@ mod password;
 mod tokens;
 
 pub use device::{
-    DEVICE_LIFETIME, DeviceId, DeviceToken, KeyTooShort, LoginClient, LoginSource, SecretKey,
+    DEVICE_LIFETIME, DeviceId, DeviceToken, InvalidKey, LoginClient, LoginSource, SecretKey,
     UNTRUSTED_SCOPE, client_block,
 };
 pub use errors::IdentityConflict;

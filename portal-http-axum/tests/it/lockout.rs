@@ -356,3 +356,28 @@ async fn the_link_mail_throttle_follows_the_tenants_setting() {
     app.deliver_mail().await;
     assert_eq!(app.mailbox.to("bob@example.com").len(), 1);
 }
+
+#[tokio::test]
+async fn the_openapi_document_describes_the_device_token() {
+    let app = TestApp::new().await;
+    let doc = app
+        .send(get_request("/portal/api/v1/openapi.json", None))
+        .await
+        .json();
+    let schemas = &doc["components"]["schemas"];
+    for (schema, required) in [
+        ("LoginRequest", false),
+        ("ChangePasswordRequest", false),
+        ("SessionResponse", true),
+    ] {
+        let field = &schemas[schema]["properties"]["device_token"];
+        assert!(
+            field["description"].as_str().is_some_and(|d| !d.is_empty()),
+            "{schema}: {field}"
+        );
+        let listed = schemas[schema]["required"]
+            .as_array()
+            .is_some_and(|names| names.iter().any(|name| name == "device_token"));
+        assert_eq!(listed, required, "{schema}");
+    }
+}
