@@ -381,3 +381,17 @@ async fn the_openapi_document_describes_the_device_token() {
         assert_eq!(listed, required, "{schema}");
     }
 }
+
+#[tokio::test]
+async fn invitations_share_the_throttle_and_the_host_hears_ok_either_way() {
+    let app = TestApp::new().await;
+    for _ in 0..4 {
+        app.portal
+            .host()
+            .invite_contact(app.tenant_id(), app.seeded.bob)
+            .await
+            .unwrap();
+    }
+    app.deliver_mail().await;
+    assert_eq!(app.mailbox.to("bob@example.com").len(), 3);
+}
