@@ -10,7 +10,9 @@
 use anyhow::{Context, bail};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use futures::{StreamExt, TryStreamExt};
+use portal_core::identity::LoginClient;
 use std::io::Write;
+use std::net::Ipv4Addr;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
@@ -385,7 +387,12 @@ async fn register(
     };
     portal
         .identity()
-        .register_by_facts(tenant, &facts, PASSWORD)
+        .register_by_facts(
+            tenant,
+            &facts,
+            PASSWORD,
+            &LoginClient::at(Ipv4Addr::LOCALHOST.into()),
+        )
         .await
         .with_context(|| format!("registering {}", facts.email))
 }
@@ -784,7 +791,15 @@ pub async fn write_sessions(
                 idle_expires_at: now + Duration::days(30),
                 absolute_expires_at: now + Duration::days(30),
             };
-            store.start_session(&session, &hash).await?;
+            store
+                .start_session(
+                    &session,
+                    &hash,
+                    &portal_core::identity::LoginSource::Address(
+                        std::net::Ipv4Addr::LOCALHOST.into(),
+                    ),
+                )
+                .await?;
             match kind {
                 SessionKind::Cookie => {
                     tokens.push_str(token.expose());

@@ -5,7 +5,9 @@
 
 use anyhow::Context;
 use chrono::{Duration, Utc};
+use portal_core::identity::LoginClient;
 use std::collections::BTreeMap;
+use std::net::Ipv4Addr;
 
 use portal_core::access::Role;
 use portal_core::accounts::Account;
@@ -279,7 +281,12 @@ pub async fn seed_demo(portal: &Portal, base_url: &str) -> anyhow::Result<Tenant
         };
         match portal
             .identity()
-            .register_by_facts(&tenant, &facts, DEMO_PASSWORD)
+            .register_by_facts(
+                &tenant,
+                &facts,
+                DEMO_PASSWORD,
+                &LoginClient::at(Ipv4Addr::LOCALHOST.into()),
+            )
             .await
         {
             Ok(()) | Err(PortalError::RegistrationRefused) => {}

@@ -27,7 +27,7 @@ use crate::dashboard::DashboardService;
 use crate::error::PortalError;
 use crate::host::HostApi;
 use crate::identity::IdentityService;
-use crate::identity::{OsTokens, PasswordHasher, TokenSource};
+use crate::identity::{OsTokens, PasswordHasher, SecretKey, TokenSource};
 use crate::outbox::{EventSink, Mailer, OutboxWorker};
 use crate::ports::{
     AccountStore, AutopayStore, ContactStore, CredentialStore, DashboardStore, InvoiceStore,
@@ -99,6 +99,7 @@ pub(crate) struct Inner {
     pub(crate) tokens: Arc<dyn TokenSource>,
     pub(crate) gateway: Option<Arc<dyn PaymentGateway>>,
     pub(crate) response_floor: Duration,
+    pub(crate) secret_key: SecretKey,
     tenants: RwLock<HashMap<TenantId, (Arc<Tenant>, Instant)>>,
     slugs: RwLock<HashMap<String, TenantId>>,
 }
@@ -112,6 +113,7 @@ pub struct PortalBuilder {
     tokens: Arc<dyn TokenSource>,
     gateway: Option<Arc<dyn PaymentGateway>>,
     response_floor: Duration,
+    secret_key: Option<SecretKey>,
 }
 
 /// How long failed log-ins, refused registrations and every link request
@@ -146,8 +148,25 @@ impl PortalBuilder {
         self
     }
 
+    /// The portal's secret key, which signs device cookies (browsers the
+    /// lockout recognises). Give every process of a deployment the same
+    /// one; without it each process makes a random key, so a browser is
+    /// recognised only by the process that logged it in, and not after a
+    /// restart.
+    pub fn secret_key(mut self, key: SecretKey) -> Self {
+        self.secret_key = Some(key);
+        self
+    }
+
     /// The portal.
     pub fn build(self) -> Portal {
+        let secret_key = self.secret_key.unwrap_or_else(|| {
+            tracing::warn!(
+                "no secret key set (PortalBuilder::secret_key): device cookies are recognised \
+                 only by this process until it restarts"
+            );
+            SecretKey::random()
+        });
         Portal {
             inner: Arc::new(Inner {
                 stores: self.stores,
@@ -156,6 +175,7 @@ impl PortalBuilder {
                 tokens: self.tokens,
                 gateway: self.gateway,
                 response_floor: self.response_floor,
+                secret_key,
                 tenants: RwLock::default(),
                 slugs: RwLock::default(),
             }),
@@ -181,6 +201,7 @@ impl Portal {
             tokens: Arc::new(OsTokens),
             gateway: None,
             response_floor: DEFAULT_RESPONSE_FLOOR,
+            secret_key: None,
         }
     }
 

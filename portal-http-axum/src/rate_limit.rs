@@ -27,14 +27,10 @@ impl AuthLimiter {
     }
 
     /// Whether `client` may make one more request now. IPv6 clients are
-    /// counted per /64, the block one subscriber usually holds.
+    /// counted per /64, the block one subscriber usually holds (as the
+    /// lockout counts them).
     pub fn allows(&self, client: IpAddr) -> bool {
-        let client = match client {
-            IpAddr::V6(v6) => {
-                IpAddr::V6(std::net::Ipv6Addr::from(u128::from(v6) & (u128::MAX << 64)))
-            }
-            v4 => v4,
-        };
+        let client = portal_core::identity::client_block(client);
         match &self.0 {
             Some(limiter) => {
                 if limiter.len() > 100_000 {

@@ -30,7 +30,7 @@ use subtle::ConstantTimeEq;
 use url::{Host, Origin, Url};
 
 use portal_core::AuthContext;
-use portal_core::identity::RawToken;
+use portal_core::identity::{DeviceToken, LoginClient, RawToken};
 
 use crate::AppState;
 use crate::config::HttpConfig;
@@ -47,6 +47,9 @@ pub struct CookieNames {
     pub session: &'static str,
     /// The CSRF cookie.
     pub csrf: &'static str,
+    /// The device cookie: the browser's device token (see
+    /// [`CookieNames::device_cookie`]).
+    pub device: &'static str,
     secure: bool,
 }
 
@@ -57,12 +60,14 @@ impl CookieNames {
             Self {
                 session: "__Host-portal_session",
                 csrf: "__Host-portal_csrf",
+                device: "__Host-portal_device",
                 secure,
             }
         } else {
             Self {
                 session: "portal_session",
                 csrf: "portal_csrf",
+                device: "portal_device",
                 secure,
             }
         }
@@ -77,6 +82,28 @@ impl CookieNames {
             .path("/")
             .secure(self.secure)
             .build()
+    }
+
+    /// The device cookie carrying `token`, set at each log-in: kept for
+    /// [`DEVICE_LIFETIME`](portal_core::identity::DEVICE_LIFETIME) (it
+    /// outlives sessions and log-outs, as recognising the browser is its
+    /// point), and `SameSite=Strict`, as only our own forms (log-in, the
+    /// password change) ever need it.
+    pub fn device_cookie(&self, token: &DeviceToken) -> Cookie<'static> {
+        let mut cookie = self.build(self.device, token.expose().to_owned());
+        cookie.set_same_site(SameSite::Strict);
+        let lifetime = portal_core::identity::DEVICE_LIFETIME.num_seconds();
+        cookie.set_max_age(time::Duration::seconds(lifetime));
+        cookie
+    }
+
+    /// The client of a log-in, known-facts or password-change form: its
+    /// address and the token of its device cookie, if it sent one.
+    pub fn page_client(&self, context: &RequestContext, jar: &CookieJar) -> LoginClient {
+        LoginClient {
+            address: context.client,
+            device: jar.get(self.device).map(|cookie| cookie.value().to_owned()),
+        }
     }
 
     /// A cookie that deletes `name`.

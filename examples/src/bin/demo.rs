@@ -16,6 +16,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use portal_core::Portal;
+use portal_core::identity::{OsTokens, SecretKey, TokenSource};
 use portal_core::outbox::NoEvents;
 use portal_examples::seed::{DEMO_LOGINS, DEMO_PASSWORD, seed_demo};
 use portal_http_axum::{HttpConfig, Metrics, router};
@@ -41,6 +42,7 @@ async fn main() -> anyhow::Result<()> {
     // The sandbox gateway: pay with the test tokens printed below.
     let portal = Portal::builder(store, Arc::new(Argon2Hasher::owasp()?))
         .gateway(Arc::new(SandboxGateway::default()))
+        .secret_key(demo_secret_key(&data)?)
         .build();
     let base_url = format!("http://{addr}/portal/");
     let tenant = seed_demo(&portal, &base_url).await?;
@@ -112,4 +114,21 @@ async fn main() -> anyhow::Result<()> {
     })
     .await?;
     Ok(())
+}
+
+/// The key that signs device cookies: `PORTAL_SECRET_KEY` (hex), else one
+/// made once and kept in the demo's data folder, so browsers stay
+/// recognised across restarts.
+fn demo_secret_key(data: &std::path::Path) -> anyhow::Result<SecretKey> {
+    if let Ok(key) = std::env::var("PORTAL_SECRET_KEY") {
+        return Ok(SecretKey::from_hex(&key)?);
+    }
+    let file = data.join("secret.key");
+    if let Ok(key) = std::fs::read_to_string(&file) {
+        return Ok(SecretKey::from_hex(&key)?);
+    }
+    // 32 random bytes in hex, as a token is made.
+    let token = OsTokens.new_token();
+    std::fs::write(&file, token.expose())?;
+    Ok(SecretKey::from_hex(token.expose())?)
 }

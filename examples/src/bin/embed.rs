@@ -9,6 +9,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use portal_core::Portal;
+use portal_core::identity::SecretKey;
 use portal_core::outbox::NoEvents;
 use portal_core::tenancy::PortalSettings;
 use portal_http_axum::{HttpConfig, Metrics, router};
@@ -20,9 +21,15 @@ async fn main() -> anyhow::Result<()> {
     // 1. A store: SQLite embedded (or a postgres:// URL for several processes).
     let store = portal_store_sqlx::connect("sqlite://embed.db?mode=rwc").await?;
     // Your payment provider's adapter goes here; the sandbox takes test tokens.
-    let portal = Portal::builder(store, Arc::new(Argon2Hasher::owasp()?))
-        .gateway(Arc::new(SandboxGateway::default()))
-        .build();
+    let mut builder = Portal::builder(store, Arc::new(Argon2Hasher::owasp()?))
+        .gateway(Arc::new(SandboxGateway::default()));
+    // The key that signs device cookies: the same in every process, kept
+    // across restarts (`openssl rand -hex 32`). Without one each process
+    // makes its own and browsers are recognised only until it restarts.
+    if let Ok(key) = std::env::var("PORTAL_SECRET_KEY") {
+        builder = builder.secret_key(SecretKey::from_hex(&key)?);
+    }
+    let portal = builder.build();
 
     // 2. Your tenant (your business); create it once.
     if portal.tenant_by_slug("my-business").await.is_err() {

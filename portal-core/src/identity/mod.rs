@@ -2,12 +2,13 @@
 //! password policy and hasher.
 
 mod ports;
-pub use ports::{ContactStore, CredentialStore, LockoutStore, SessionStore, TokenStore};
+pub use ports::{ContactStore, CredentialStore, LinkIssue, LockoutStore, SessionStore, TokenStore};
 #[cfg(any(test, feature = "mocks"))]
 pub use ports::{
     MockContactStore, MockCredentialStore, MockLockoutStore, MockSessionStore, MockTokenStore,
 };
 
+mod device;
 mod errors;
 mod models;
 mod service;
@@ -15,6 +16,10 @@ pub use service::{AuthContext, IdentityService, KnownFacts, LinkRequest, NewSess
 mod password;
 mod tokens;
 
+pub use device::{
+    DEVICE_LIFETIME, DeviceId, DeviceToken, InvalidKey, LoginClient, LoginSource, SecretKey,
+    UNTRUSTED_SCOPE, client_block,
+};
 pub use errors::IdentityConflict;
 pub use models::{
     Contact, ContactUpsert, Credential, LoginCandidate, LoginName, Membership, OneTimeToken,

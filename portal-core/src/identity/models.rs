@@ -101,15 +101,12 @@ impl LoginName {
     }
 }
 
-/// A contact's password hash and lockout state.
+/// A contact's password hash. (Lockout state is per client, read through
+/// [`LockoutStore`](super::LockoutStore).)
 #[derive(Clone, Debug, PartialEq)]
 pub struct Credential {
     /// The PHC-format argon2id hash.
     pub password_hash: String,
-    /// Consecutive failed log-ins since the last success or lock.
-    pub failed_attempts: u32,
-    /// Log-in is refused until then.
-    pub locked_until: Option<DateTime<Utc>>,
 }
 
 /// What log-in needs to decide: the contact, its credential if it has

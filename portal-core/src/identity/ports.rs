@@ -7,15 +7,15 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use super::{
-    Contact, ContactUpsert, Credential, LoginCandidate, LoginName, Membership, OneTimeToken,
-    Session, SessionContext, TokenHash,
+    Contact, ContactUpsert, Credential, LoginCandidate, LoginName, LoginSource, Membership,
+    OneTimeToken, Session, SessionContext, TokenHash,
 };
 use crate::access::Role;
 use crate::outbox::OutboxMessage;
 use crate::shared::{
     AccountId, ContactId, EmailAddress, ExternalId, SessionId, StoreError, TenantId,
 };
-use crate::tenancy::LockoutPolicy;
+use crate::tenancy::{LinkMailPolicy, LockoutPolicy};
 
 /// Contacts and their memberships of accounts.
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
@@ -114,31 +114,45 @@ pub trait CredentialStore: Send + Sync {
     ) -> Result<(), StoreError>;
 }
 
-/// Failed log-in counting and the lock it engages.
+/// Failed log-in counting and the locks it engages, per client: a
+/// recognised device's failures count in its own scope, an unrecognised
+/// client's in its address's scope and in the contact's
+/// [`UNTRUSTED_SCOPE`](super::UNTRUSTED_SCOPE), shared by all unrecognised
+/// clients (see [`LoginSource`]).
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 #[async_trait]
 pub trait LockoutStore: Send + Sync {
-    /// When the contact's log-in is locked at `now`, the lock's end.
+    /// When an attempt on the contact from `source` is locked at `now`, the
+    /// lock's end (the latest, if several apply). MUST consider the
+    /// source's own scope and, for an unrecognised source, the contact's
+    /// untrusted scope; locks in other scopes (other addresses, other
+    /// devices) MUST NOT apply.
     async fn locked_until(
         &self,
         tenant: TenantId,
         contact: ContactId,
+        source: &LoginSource,
         now: DateTime<Utc>,
     ) -> Result<Option<DateTime<Utc>>, StoreError>;
-    /// Counts a failed log-in or known-facts registration attempt
-    /// atomically (a single conditional update, so concurrent failures are
-    /// all counted). Lockout state MUST exist apart from the credential:
-    /// failures of a contact who has no password yet count too, and a later
-    /// first password keeps them (a redeemed link clears them). On reaching
-    /// `policy.max_failures` the contact is locked until
-    /// `now + policy.lock_minutes`, the counter restarts, `on_lock` is
-    /// written to the outbox in the same transaction and the returned value
-    /// is the lock's end. `on_lock` is written only when this failure
-    /// engages the lock.
+    /// Counts a failed log-in, known-facts or current-password attempt
+    /// from `source` atomically (one conditional update per scope, so
+    /// concurrent failures are all counted): in the source's scope against
+    /// `policy.max_failures` and, for an unrecognised source, in the untrusted
+    /// scope against `policy.untrusted_max_failures`. A failure more than
+    /// `policy.lock_minutes` after the scope's previous one starts its count
+    /// again. Lockout state MUST exist apart from the credential: failures
+    /// of a contact who has no password yet count too, and a later first
+    /// password keeps them (a redeemed link clears them). On reaching its
+    /// limit a scope is locked until `now + policy.lock_minutes` and its
+    /// count restarts; then `on_lock` is written to the outbox in the same
+    /// transaction and the lock's end returned. `on_lock` is written only
+    /// when this failure engages a lock. Also forgets the contact's scopes
+    /// neither locked nor failed within `policy.lock_minutes` at `now`.
     async fn record_login_failure(
         &self,
         tenant: TenantId,
         contact: ContactId,
+        source: &LoginSource,
         now: DateTime<Utc>,
         policy: &LockoutPolicy,
         on_lock: &[OutboxMessage],
@@ -149,14 +163,20 @@ pub trait LockoutStore: Send + Sync {
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 #[async_trait]
 pub trait SessionStore: Send + Sync {
-    /// Stores a new session and clears the contact's failure counter, in
-    /// one transaction; also deletes the contact's expired sessions. MUST
-    /// return `Conflict` and write nothing when the contact's password hash
-    /// is no longer `verified_hash` (a reset or change committed while the
-    /// password was being checked) or the contact is locked at the
-    /// session's `created_at`.
-    async fn start_session(&self, session: &Session, verified_hash: &str)
-    -> Result<(), StoreError>;
+    /// Stores a new session and forgets the failures counted in the
+    /// scopes `source` is checked against (see [`LockoutStore`]) that are
+    /// not locked, in one transaction; also deletes the contact's expired
+    /// sessions. MUST return `Conflict` and write nothing when the contact's
+    /// password hash is no longer `verified_hash` (a reset or change
+    /// committed while the password was being checked) or an attempt from
+    /// `source` is locked at the session's `created_at` (a concurrent
+    /// failure engaged the lock).
+    async fn start_session(
+        &self,
+        session: &Session,
+        verified_hash: &str,
+        source: &LoginSource,
+    ) -> Result<(), StoreError>;
     /// The live session with this token hash: MUST return `None` when it is
     /// in another tenant, past either expiry at `now`, its contact is
     /// disabled, or its active membership is gone or on an account whose
@@ -190,20 +210,36 @@ pub trait SessionStore: Send + Sync {
     async fn end_session(&self, tenant: TenantId, session: SessionId) -> Result<(), StoreError>;
 }
 
+/// Whether [`TokenStore::issue_token`] stored the token and its mail.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LinkIssue {
+    /// Stored, with its mail.
+    Issued,
+    /// Nothing written: the contact was sent its limit of link mails.
+    Throttled,
+}
+
 /// One-time tokens (set-password, reset and invitation links).
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 #[async_trait]
 pub trait TokenStore: Send + Sync {
     /// Stores a one-time token and writes `messages` (the mail carrying
-    /// it), in one transaction. Earlier unused tokens of the same contact,
-    /// of any purpose, are spent, so only the newest link works; two
-    /// concurrent calls for one contact MUST leave one live token (lock the
-    /// contact's row on PostgreSQL).
+    /// it), in one transaction, unless the contact's throttle is reached:
+    /// when `limit.max_per_window` tokens of the contact (any purpose, spent
+    /// or not) were created in the `limit.window_minutes` before the
+    /// token's `created_at`, it MUST write nothing and return
+    /// [`LinkIssue::Throttled`]. The count and the write happen under the
+    /// contact's lock, so concurrent calls (from any process) never exceed
+    /// the limit. Earlier unused tokens of the same contact, of any
+    /// purpose, are spent, so only the newest link works; two concurrent
+    /// calls for one contact MUST leave one live token (lock the contact's
+    /// row on PostgreSQL).
     async fn issue_token(
         &self,
         token: &OneTimeToken,
         messages: &[OutboxMessage],
-    ) -> Result<(), StoreError>;
+        limit: &LinkMailPolicy,
+    ) -> Result<LinkIssue, StoreError>;
     /// The unspent, unexpired token with this hash, without spending it.
     async fn live_token(
         &self,

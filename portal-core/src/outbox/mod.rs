@@ -225,7 +225,9 @@ pub enum DomainEvent {
         /// When.
         at: DateTime<Utc>,
     },
-    /// A contact's log-in was locked after repeated failures.
+    /// Log-in to a contact was locked after repeated failures from one
+    /// client (a recognised browser, or an address) or from all
+    /// unrecognised clients together; sent each time a lock engages.
     ContactLockedOut {
         /// Who.
         contact: ContactId,

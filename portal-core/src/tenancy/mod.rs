@@ -108,6 +108,9 @@ pub struct PortalSettings {
     pub registration: RegistrationPolicy,
     /// Lockout after repeated failed log-ins.
     pub lockout: LockoutPolicy,
+    /// How many link mails (registration, reset, invitation) one contact
+    /// is sent at most.
+    pub link_mails: LinkMailPolicy,
     /// Session lifetimes.
     pub sessions: SessionPolicy,
     /// Account custom fields customers may see; the listed ones in
@@ -137,6 +140,7 @@ impl Default for PortalSettings {
             features: Features::default(),
             registration: RegistrationPolicy::default(),
             lockout: LockoutPolicy::default(),
+            link_mails: LinkMailPolicy::default(),
             sessions: SessionPolicy::default(),
             visible_custom_fields: Vec::new(),
             editable_custom_fields: Vec::new(),
@@ -402,13 +406,20 @@ impl Default for RegistrationPolicy {
     }
 }
 
-/// Locks a contact's log-in for a while after repeated failures.
+/// Locks a contact's log-in for a while after repeated failures. Failures
+/// count per client: a recognised browser (device cookie) on its own, any
+/// other client per address, and all unrecognised clients together against
+/// a higher limit (so a botnet's many addresses cannot guess for ever).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct LockoutPolicy {
-    /// Consecutive failures that trigger the lock.
+    /// Failures from one device or one address, each within `lock_minutes`
+    /// of the one before, that lock that device or address out.
     pub max_failures: u32,
-    /// How long the lock lasts.
+    /// Failures from all unrecognised clients together that lock every
+    /// unrecognised client out (recognised browsers still get in).
+    pub untrusted_max_failures: u32,
+    /// How long a lock lasts (and how long a failure is remembered).
     pub lock_minutes: u32,
 }
 
@@ -416,7 +427,36 @@ impl Default for LockoutPolicy {
     fn default() -> Self {
         Self {
             max_failures: 5,
+            untrusted_max_failures: 20,
             lock_minutes: 15,
+        }
+    }
+}
+
+/// The per-recipient throttle on link mails: past it, a request is
+/// answered as if the mail went out, and none does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LinkMailPolicy {
+    /// Link mails one contact is sent at most within `window_minutes`.
+    pub max_per_window: u32,
+    /// The window, in minutes (at most a day, see [`LinkMailPolicy::window`]).
+    pub window_minutes: u32,
+}
+
+impl LinkMailPolicy {
+    /// The window, at most a day: spent links are deleted a day after use,
+    /// so a longer window could not be counted.
+    pub fn window(&self) -> chrono::Duration {
+        chrono::Duration::minutes(i64::from(self.window_minutes.min(24 * 60)))
+    }
+}
+
+impl Default for LinkMailPolicy {
+    fn default() -> Self {
+        Self {
+            max_per_window: 3,
+            window_minutes: 15,
         }
     }
 }

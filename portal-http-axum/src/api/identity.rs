@@ -10,7 +10,7 @@ use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use portal_core::identity::{RawToken, SessionKind, TokenPurpose};
+use portal_core::identity::{LoginClient, RawToken, SessionKind, TokenPurpose};
 use portal_core::shared::AccountId;
 use portal_core::{KnownFacts, LinkRequest};
 
@@ -27,6 +27,11 @@ pub struct LoginRequest {
     pub login: String,
     /// Password.
     pub password: String,
+    /// The `device_token` of this client's last successful log-in as this
+    /// contact, if it kept one: locks that other clients' failures engaged
+    /// do not stop it (its own failures lock it alone).
+    #[serde(default)]
+    pub device_token: Option<String>,
 }
 
 /// A new session's bearer token.
@@ -36,6 +41,11 @@ pub struct SessionResponse {
     pub token: String,
     /// When the session ends at the latest.
     pub expires_at: DateTime<Utc>,
+    /// Keep it (a secret, like a password) and send it as `device_token`
+    /// with this contact's next log-in: it recognises this client, so
+    /// others' wrong guesses cannot lock it out. Replaced at every log-in;
+    /// recognised for a year.
+    pub device_token: String,
 }
 
 /// Log in and get a bearer token.
@@ -51,13 +61,23 @@ pub async fn create_session(
     let session = state
         .portal
         .identity()
-        .log_in(&context.tenant, &body.login, &password, SessionKind::Bearer)
+        .log_in(
+            &context.tenant,
+            &body.login,
+            &password,
+            SessionKind::Bearer,
+            &LoginClient {
+                address: context.client,
+                device: body.device_token,
+            },
+        )
         .await?;
     Ok((
         StatusCode::CREATED,
         Json(SessionResponse {
             token: session.token.expose().to_owned(),
             expires_at: session.expires_at,
+            device_token: session.device.expose().to_owned(),
         }),
     ))
 }
@@ -163,7 +183,12 @@ pub async fn register_by_facts(
     state
         .portal
         .identity()
-        .register_by_facts(&context.tenant, &facts, &body.password)
+        .register_by_facts(
+            &context.tenant,
+            &facts,
+            &body.password,
+            &LoginClient::at(context.client),
+        )
         .await?;
     Ok((
         StatusCode::CREATED,
@@ -308,6 +333,10 @@ pub struct ChangePasswordRequest {
     pub current_password: String,
     /// The new password (8 to 128 characters).
     pub new_password: String,
+    /// This client's device token (from `POST /sessions`), if it kept one:
+    /// wrong guesses then count against this client alone.
+    #[serde(default)]
+    pub device_token: Option<String>,
 }
 
 /// Change the password; other sessions end.
@@ -324,7 +353,15 @@ pub async fn change_password(
     state
         .portal
         .identity()
-        .change_password(&auth, &current, &body.new_password)
+        .change_password(
+            &auth,
+            &current,
+            &body.new_password,
+            &LoginClient {
+                address: context.client,
+                device: body.device_token,
+            },
+        )
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

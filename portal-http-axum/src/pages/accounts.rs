@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::cookie::CookieJar;
 use secrecy::SecretString;
 use serde::Deserialize;
 
@@ -187,6 +188,7 @@ pub async fn change_password(
     context: RequestContext,
     csrf: Csrf,
     PageUser(auth): PageUser,
+    jar: CookieJar,
     CsrfForm(form): CsrfForm<PasswordForm>,
 ) -> Result<Response, PageError> {
     let changed: Result<(), PageError> = async {
@@ -201,7 +203,12 @@ pub async fn change_password(
         Ok(state
             .portal
             .identity()
-            .change_password(&auth, &current, &form.new_password)
+            .change_password(
+                &auth,
+                &current,
+                &form.new_password,
+                &state.cookies.page_client(&context, &jar),
+            )
             .await?)
     }
     .await;

@@ -118,13 +118,21 @@ pub async fn login_submit(
     jar: CookieJar,
     CsrfForm(form): CsrfForm<LoginForm>,
 ) -> Result<Response, PageError> {
+    let cookies = state.cookies;
     let attempt: Result<_, PageError> = async {
         rate_limit(&state, &context)?;
         let password = SecretString::from(form.password.clone());
+        let client = cookies.page_client(&context, &jar);
         Ok(state
             .portal
             .identity()
-            .log_in(&context.tenant, &form.login, &password, SessionKind::Cookie)
+            .log_in(
+                &context.tenant,
+                &form.login,
+                &password,
+                SessionKind::Cookie,
+                &client,
+            )
             .await?)
     }
     .await;
@@ -143,7 +151,6 @@ pub async fn login_submit(
             return render(page.form.status(), &page);
         }
     };
-    let cookies = state.cookies;
     let session_cookie = cookies.build(cookies.session, session.token.expose().to_owned());
     // A fresh CSRF token with the fresh session: a token planted before
     // log-in is worthless after it.
@@ -151,7 +158,9 @@ pub async fn login_submit(
     let target = super::local_target(&context, form.next.as_deref())
         .unwrap_or_else(|| format!("{}/dashboard", context.base));
     Ok((
-        jar.add(session_cookie).add(csrf_cookie),
+        jar.add(session_cookie)
+            .add(csrf_cookie)
+            .add(cookies.device_cookie(&session.device)),
         Redirect::to(&target),
     )
         .into_response())
@@ -377,6 +386,7 @@ pub async fn register_details_submit(
     State(state): State<AppState>,
     context: RequestContext,
     csrf: Csrf,
+    jar: CookieJar,
     CsrfForm(form): CsrfForm<FactsForm>,
 ) -> Result<Response, PageError> {
     let registered: Result<(), PageError> = async {
@@ -392,7 +402,12 @@ pub async fn register_details_submit(
         Ok(state
             .portal
             .identity()
-            .register_by_facts(&context.tenant, &facts, &form.password)
+            .register_by_facts(
+                &context.tenant,
+                &facts,
+                &form.password,
+                &state.cookies.page_client(&context, &jar),
+            )
             .await?)
     }
     .await;

@@ -201,14 +201,49 @@ async fn guessing_the_current_password_from_a_session_counts_towards_the_lock() 
             .await;
         assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     }
-    let mut other = app.browser();
-    other.get("/portal/login").await;
-    let login = other.submit_login("ada@example.com", PASSWORD).await;
+    // They count against the browser that made them (its device cookie):
+    // logging in again from it is refused.
+    browser.post_form("/portal/logout", &[]).await;
+    browser.get("/portal/login").await;
+    let login = browser.submit_login("ada@example.com", PASSWORD).await;
     assert_eq!(
         login.status,
         StatusCode::UNAUTHORIZED,
         "the guesses locked the log-in"
     );
+
+    // A stolen bearer token has no device token: its guesses lock its
+    // address.
+    let token = app
+        .send(from_address(
+            json_request(
+                "POST",
+                "/portal/api/v1/sessions",
+                None,
+                &json!({"login": "ada@example.com", "password": PASSWORD}),
+            ),
+            "198.51.100.1",
+        ))
+        .await
+        .json()["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for _ in 0..5 {
+        let body = json!({"current_password": "a wrong guess", "new_password": "brand new secret"});
+        let request = json_request("POST", "/portal/api/v1/me/password", Some(&token), &body);
+        let reply = app.send(from_address(request, "203.0.113.66")).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            reply.body
+        );
+    }
+    let mut thief = app.browser_at("203.0.113.66");
+    thief.get("/portal/login").await;
+    let login = thief.submit_login("ada@example.com", PASSWORD).await;
+    assert_eq!(login.status, StatusCode::UNAUTHORIZED);
 }
 
 #[tokio::test]

@@ -5,9 +5,11 @@
 use async_trait::async_trait;
 use axum::Router;
 use axum::body::Body;
+use axum::extract::ConnectInfo;
 use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
 use std::collections::{BTreeMap, HashMap};
+use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use tower::ServiceExt;
 
@@ -377,11 +379,20 @@ impl TestApp {
         }
     }
 
+    /// A browser at the client address `ip`.
+    pub fn browser_at(&self, ip: &str) -> Browser<'_> {
+        Browser {
+            from: Some(SocketAddr::new(ip.parse().unwrap(), 50_000)),
+            ..self.browser()
+        }
+    }
+
     /// A browser: keeps cookies between requests.
     pub fn browser(&self) -> Browser<'_> {
         Browser {
             app: self,
             cookies: HashMap::new(),
+            from: None,
         }
     }
 
@@ -449,6 +460,13 @@ pub fn json_request(
     builder.body(Body::from(body.to_string())).unwrap()
 }
 
+/// A request from the client address `ip`.
+pub fn from_address(mut request: Request<Body>, ip: &str) -> Request<Body> {
+    let from = SocketAddr::new(ip.parse().unwrap(), 50_000);
+    request.extensions_mut().insert(ConnectInfo(from));
+    request
+}
+
 pub fn get_request(uri: &str, token: Option<&str>) -> Request<Body> {
     let mut builder = Request::builder().uri(uri);
     if let Some(token) = token {
@@ -490,6 +508,9 @@ impl Reply {
 pub struct Browser<'a> {
     app: &'a TestApp,
     pub cookies: HashMap<String, String>,
+    /// The client address its requests come from (none: the router
+    /// falls back to 0.0.0.0 for all).
+    pub from: Option<SocketAddr>,
 }
 
 impl Browser<'_> {
@@ -521,11 +542,14 @@ impl Browser<'_> {
     }
 
     pub async fn get(&mut self, uri: &str) -> Reply {
-        let request = Request::builder()
+        let mut request = Request::builder()
             .uri(uri)
             .header(header::COOKIE, self.cookie_header())
             .body(Body::empty())
             .unwrap();
+        if let Some(from) = self.from {
+            request.extensions_mut().insert(ConnectInfo(from));
+        }
         let reply = self.app.send(request).await;
         self.remember(&reply);
         reply
@@ -587,13 +611,16 @@ impl Browser<'_> {
     /// Posts exactly these fields (no CSRF token added).
     pub async fn post_raw(&mut self, uri: &str, fields: &[(&str, &str)]) -> Reply {
         let body = serde_urlencoded::to_string(fields).unwrap();
-        let request = Request::builder()
+        let mut request = Request::builder()
             .method("POST")
             .uri(uri)
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .header(header::COOKIE, self.cookie_header())
             .body(Body::from(body))
             .unwrap();
+        if let Some(from) = self.from {
+            request.extensions_mut().insert(ConnectInfo(from));
+        }
         let reply = self.app.send(request).await;
         self.remember(&reply);
         reply

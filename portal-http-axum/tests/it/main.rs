@@ -14,6 +14,7 @@ mod browser_flow;
 mod hardening;
 mod harness;
 mod isolation;
+mod lockout;
 mod observability;
 mod origin;
 mod outbox;

@@ -45,37 +45,27 @@ impl TryFrom<ContactRow> for Contact {
     }
 }
 
-/// A credential with the contact's lockout state, selected as
-/// `cr.password_hash, l.failed_attempts, l.locked_until` from `credentials
-/// cr LEFT JOIN lockouts l` (a contact that never failed has no lockout
-/// row).
+/// A credential, selected as `cr.password_hash`.
 #[derive(FromRow)]
 pub(crate) struct CredentialRow {
     password_hash: String,
-    failed_attempts: Option<i32>,
-    locked_until: Option<Timestamp>,
 }
 
-impl TryFrom<CredentialRow> for Credential {
-    type Error = StoreError;
-    fn try_from(row: CredentialRow) -> Result<Self, StoreError> {
-        Ok(Credential {
+impl From<CredentialRow> for Credential {
+    fn from(row: CredentialRow) -> Self {
+        Credential {
             password_hash: row.password_hash,
-            failed_attempts: small_count("failed_attempts", row.failed_attempts.unwrap_or(0))?,
-            locked_until: row.locked_until.map(|at| at.0),
-        })
+        }
     }
 }
 
-/// A contact and, when it has registered, its credential (LEFT JOINs of
-/// `credentials` and `lockouts`).
+/// A contact and, when it has registered, its credential (a LEFT JOIN of
+/// `credentials`).
 #[derive(FromRow)]
 pub(crate) struct LoginCandidateRow {
     #[sqlx(flatten)]
     contact: ContactRow,
     password_hash: Option<String>,
-    failed_attempts: Option<i32>,
-    locked_until: Option<Timestamp>,
 }
 
 impl TryFrom<LoginCandidateRow> for LoginCandidate {
@@ -83,14 +73,7 @@ impl TryFrom<LoginCandidateRow> for LoginCandidate {
     fn try_from(row: LoginCandidateRow) -> Result<Self, StoreError> {
         let credential = row
             .password_hash
-            .map(|password_hash| {
-                Credential::try_from(CredentialRow {
-                    password_hash,
-                    failed_attempts: row.failed_attempts,
-                    locked_until: row.locked_until,
-                })
-            })
-            .transpose()?;
+            .map(|password_hash| Credential::from(CredentialRow { password_hash }));
         Ok(LoginCandidate {
             contact: row.contact.try_into()?,
             credential,

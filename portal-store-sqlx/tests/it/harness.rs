@@ -16,19 +16,30 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use portal_core::access::{AccountScope, Role};
 use portal_core::accounts::{Account, AccountUpsert, Address};
 use portal_core::identity::{
-    Contact, ContactUpsert, Credential, LoginName, OneTimeToken, RawToken, Session, SessionKind,
-    TokenPurpose,
+    Contact, ContactUpsert, Credential, LoginName, LoginSource, OneTimeToken, RawToken, Session,
+    SessionKind, TokenPurpose,
 };
 use portal_core::outbox::{DomainEvent, Email, EmailKind, OutboxMessage};
 use portal_core::ports::Store;
 use portal_core::shared::{
     AccountId, ContactId, EmailAddress, ExternalId, PhoneNumber, PostalCode, SessionId, TenantId,
 };
-use portal_core::tenancy::{PortalSettings, Tenant, TenantSlug};
+use portal_core::tenancy::{LinkMailPolicy, PortalSettings, Tenant, TenantSlug};
 use portal_store_sqlx::{PgStore, SqliteStore};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{AssertSqlSafe, Connection, PgConnection};
 use uuid::Uuid;
+
+/// The client the tests' attempts come from, unless they say otherwise.
+pub fn address() -> LoginSource {
+    LoginSource::Address("192.0.2.1".parse().expect("an IP address"))
+}
+
+/// A link-mail throttle no test reaches, for tests about something else.
+pub const UNLIMITED: LinkMailPolicy = LinkMailPolicy {
+    max_per_window: u32::MAX,
+    window_minutes: 15,
+};
 
 /// The variable naming the PostgreSQL server the suite creates its
 /// databases on, e.g. `postgres://portal@127.0.0.1:5433/postgres`.
@@ -141,6 +152,36 @@ impl TestDb {
             }
         };
         result.unwrap_or_else(|error| panic!("{sql}: {error}"))
+    }
+
+    /// The failures counted in `scope` for `contact` (0 without a row) and
+    /// the scope's lock end, read from the table as they are.
+    pub async fn lock_row(&self, contact: ContactId, scope: &str) -> (i64, Option<DateTime<Utc>>) {
+        let sql = "SELECT failed_attempts, locked_until FROM login_lockouts \
+                   WHERE contact_id = $1 AND scope = $2";
+        let id = contact.as_uuid();
+        match &self.backend {
+            Backend::Sqlite { store, .. } => {
+                let row: Option<(i64, Option<i64>)> = sqlx::query_as(sql)
+                    .bind(id)
+                    .bind(scope)
+                    .fetch_optional(store.pool())
+                    .await
+                    .unwrap();
+                row.map_or((0, None), |(count, until)| {
+                    (count, until.and_then(DateTime::from_timestamp_micros))
+                })
+            }
+            Backend::Postgres { store, .. } => {
+                let row: Option<(i32, Option<DateTime<Utc>>)> = sqlx::query_as(sql)
+                    .bind(id)
+                    .bind(scope)
+                    .fetch_optional(store.pool())
+                    .await
+                    .unwrap();
+                row.map_or((0, None), |(count, until)| (i64::from(count), until))
+            }
+        }
     }
 
     /// Stores an invoice as it is (any status and balance), bypassing the
@@ -571,7 +612,7 @@ impl World {
     pub async fn log_in(&self, store: &dyn Store) -> (Session, RawToken) {
         let (session, token) = self.session_on(self.account.id, now());
         store
-            .start_session(&session, PASSWORD)
+            .start_session(&session, PASSWORD, &address())
             .await
             .expect("session started");
         (session, token)

@@ -9,7 +9,8 @@ use portal_core::ports::StoreError;
 use portal_core::shared::ContactId;
 
 use crate::harness::{
-    PASSWORD, TestDb, World, conformance, contact, event, mail, now, tenant, token_for,
+    PASSWORD, TestDb, UNLIMITED, World, address, conformance, contact, event, mail, now, tenant,
+    token_for,
 };
 
 conformance!(
@@ -28,7 +29,9 @@ async fn changing_the_password_keeps_only_the_given_session(db: TestDb) {
     let (kept, kept_token) = world.log_in(&*db).await;
     let (_, other_token) = world.log_in(&*db).await;
     let (on_second, second_token) = world.session_on(world.second_account.id, now());
-    db.start_session(&on_second, PASSWORD).await.unwrap();
+    db.start_session(&on_second, PASSWORD, &address())
+        .await
+        .unwrap();
     let messages = [event(world.contact.id), mail("ada@people.test")];
 
     db.change_password(
@@ -158,7 +161,7 @@ async fn changing_the_password_needs_the_current_hash_and_otherwise_writes_nothi
     let tenant = world.tenant.id;
     let (_, session) = world.log_in(&*db).await;
     let (token, raw) = world.token(TokenPurpose::ResetPassword);
-    db.issue_token(&token, &[]).await.unwrap();
+    db.issue_token(&token, &[], &UNLIMITED).await.unwrap();
 
     // Another change (or a reset) won the race: the hash verified is stale.
     let refused = db
@@ -202,10 +205,10 @@ async fn changing_the_password_spends_the_contacts_unused_tokens(db: TestDb) {
     let world = World::new(&*db, "acme").await;
     let tenant = world.tenant.id;
     let (token, raw) = world.token(TokenPurpose::ResetPassword);
-    db.issue_token(&token, &[]).await.unwrap();
+    db.issue_token(&token, &[], &UNLIMITED).await.unwrap();
     let bob = contact(&*db, tenant, "bob").await;
     let (bobs, bobs_raw) = token_for(tenant, bob.id, TokenPurpose::Invitation);
-    db.issue_token(&bobs, &[]).await.unwrap();
+    db.issue_token(&bobs, &[], &UNLIMITED).await.unwrap();
 
     db.change_password(tenant, world.contact.id, PASSWORD, "hash-1", None, &[])
         .await
@@ -234,7 +237,7 @@ async fn setting_the_first_password_spends_the_contacts_unused_tokens(db: TestDb
     let acme = tenant(&*db, "acme").await;
     let ada = contact(&*db, acme.id, "ada").await;
     let (invitation, raw) = token_for(acme.id, ada.id, TokenPurpose::Invitation);
-    db.issue_token(&invitation, &[]).await.unwrap();
+    db.issue_token(&invitation, &[], &UNLIMITED).await.unwrap();
 
     db.set_first_password(acme.id, ada.id, "hash-1", &[])
         .await

@@ -12,8 +12,11 @@ use portal_core::ports::StoreError;
 use portal_core::shared::{AccountId, SessionId};
 use portal_core::tenancy::LockoutPolicy;
 
+use portal_core::identity::UNTRUSTED_SCOPE;
+
 use crate::harness::{
-    PASSWORD, TestDb, World, account, conformance, contact, contact_upsert, now, tenant, token_at,
+    PASSWORD, TestDb, UNLIMITED, World, account, address, conformance, contact, contact_upsert,
+    now, tenant, token_at,
 };
 
 conformance!(
@@ -156,7 +159,9 @@ async fn touching_pushes_the_idle_expiry_out_but_never_past_the_absolute_one(db:
     // Asked to go past the absolute expiry, the idle expiry stops at it.
     let (mut short, short_token) = world.session_on(world.account.id, now());
     short.absolute_expires_at = now() + Duration::minutes(40);
-    db.start_session(&short, PASSWORD).await.unwrap();
+    db.start_session(&short, PASSWORD, &address())
+        .await
+        .unwrap();
     db.touch_session(tenant, short.id, later, later + Duration::minutes(30))
         .await
         .unwrap();
@@ -269,7 +274,9 @@ async fn switching_the_portal_off_ends_the_sessions_on_that_account(db: TestDb) 
     let world = World::new(&*db, "acme").await;
     let (_, on_first) = world.log_in(&*db).await;
     let (second, on_second) = world.session_on(world.second_account.id, now());
-    db.start_session(&second, PASSWORD).await.unwrap();
+    db.start_session(&second, PASSWORD, &address())
+        .await
+        .unwrap();
 
     db.set_portal_enabled(world.tenant.id, world.account.id, false, &[])
         .await
@@ -294,7 +301,9 @@ async fn revoking_a_membership_ends_the_sessions_on_that_account_only(db: TestDb
     let tenant = world.tenant.id;
     let (first, on_first) = world.log_in(&*db).await;
     let (second, on_second) = world.session_on(world.second_account.id, now());
-    db.start_session(&second, PASSWORD).await.unwrap();
+    db.start_session(&second, PASSWORD, &address())
+        .await
+        .unwrap();
 
     db.revoke_membership(tenant, world.contact.id, world.account.id)
         .await
@@ -387,12 +396,16 @@ async fn starting_a_session_deletes_expired_ones_and_clears_the_failure_count(db
     let tenant = world.tenant.id;
     // Started before the other, so its own clean-up cannot remove it.
     let (recent, still_live) = world.session_on(world.account.id, now() - Duration::minutes(10));
-    db.start_session(&recent, PASSWORD).await.unwrap();
+    db.start_session(&recent, PASSWORD, &address())
+        .await
+        .unwrap();
     let (yesterday, _) = world.session_on(world.account.id, now() - Duration::days(1));
-    db.start_session(&yesterday, PASSWORD).await.unwrap();
+    db.start_session(&yesterday, PASSWORD, &address())
+        .await
+        .unwrap();
     let policy = world.tenant.settings.lockout;
     for _ in 0..2 {
-        db.record_login_failure(tenant, world.contact.id, now(), &policy, &[])
+        db.record_login_failure(tenant, world.contact.id, &address(), now(), &policy, &[])
             .await
             .unwrap();
     }
@@ -406,15 +419,14 @@ async fn starting_a_session_deletes_expired_ones_and_clears_the_failure_count(db
             .unwrap()
             .is_some()
     );
-    let login = portal_core::identity::LoginName::Email(world.contact.email.clone().unwrap());
-    let credential = db
-        .login_candidate(tenant, &login)
-        .await
-        .unwrap()
-        .unwrap()
-        .credential
-        .unwrap();
-    assert_eq!(credential.failed_attempts, 0);
+    assert_eq!(
+        db.lock_row(world.contact.id, &address().scope()).await,
+        (0, None)
+    );
+    assert_eq!(
+        db.lock_row(world.contact.id, UNTRUSTED_SCOPE).await,
+        (0, None)
+    );
 }
 
 async fn a_session_can_only_start_on_an_account_the_contact_belongs_to(db: TestDb) {
@@ -422,11 +434,11 @@ async fn a_session_can_only_start_on_an_account_the_contact_belongs_to(db: TestD
     let stranger_account = account(&*db, world.tenant.id, "C").await;
     let other = tenant(&*db, "other").await;
     let (session, _) = world.session_on(stranger_account.id, now());
-    let refused = db.start_session(&session, PASSWORD).await;
+    let refused = db.start_session(&session, PASSWORD, &address()).await;
     assert!(matches!(refused, Err(StoreError::NotFound)), "{refused:?}");
     let (mut foreign, _) = world.session_on(world.account.id, now());
     foreign.tenant = other.id;
-    let refused = db.start_session(&foreign, PASSWORD).await;
+    let refused = db.start_session(&foreign, PASSWORD, &address()).await;
     assert!(matches!(refused, Err(StoreError::NotFound)), "{refused:?}");
     assert_eq!(db.count("SELECT COUNT(*) FROM sessions").await, 0);
 }
@@ -437,15 +449,17 @@ async fn a_session_starts_only_while_the_password_hash_is_the_one_verified(db: T
     // Things a started session would change: an expired session it would
     // delete, a failure count it would clear.
     let (old, _) = world.session_on(world.account.id, now() - Duration::days(1));
-    db.start_session(&old, PASSWORD).await.unwrap();
+    db.start_session(&old, PASSWORD, &address()).await.unwrap();
     let policy = world.tenant.settings.lockout;
-    db.record_login_failure(tenant, world.contact.id, now(), &policy, &[])
+    db.record_login_failure(tenant, world.contact.id, &address(), now(), &policy, &[])
         .await
         .unwrap();
 
     // The password was changed while this log-in checked the old one.
     let (session, token) = world.session_on(world.account.id, now());
-    let refused = db.start_session(&session, "hash-before-the-reset").await;
+    let refused = db
+        .start_session(&session, "hash-before-the-reset", &address())
+        .await;
     assert!(
         matches!(refused, Err(StoreError::Conflict(_))),
         "{refused:?}"
@@ -463,7 +477,7 @@ async fn a_session_starts_only_while_the_password_hash_is_the_one_verified(db: T
         "nothing deleted"
     );
     assert_eq!(
-        world.credential(&*db).await.failed_attempts,
+        db.lock_row(world.contact.id, &address().scope()).await.0,
         1,
         "failures not cleared"
     );
@@ -475,13 +489,15 @@ async fn a_session_starts_only_while_the_password_hash_is_the_one_verified(db: T
         .unwrap();
     let (mut bobs, _) = world.session_on(world.account.id, now());
     bobs.contact = bob.id;
-    let refused = db.start_session(&bobs, PASSWORD).await;
+    let refused = db.start_session(&bobs, PASSWORD, &address()).await;
     assert!(
         matches!(refused, Err(StoreError::Conflict(_))),
         "{refused:?}"
     );
 
-    db.start_session(&session, PASSWORD).await.unwrap();
+    db.start_session(&session, PASSWORD, &address())
+        .await
+        .unwrap();
     assert!(
         db.session_context(tenant, &token.hash(), now())
             .await
@@ -496,16 +512,17 @@ async fn a_session_does_not_start_while_the_contact_is_locked(db: TestDb) {
     let policy = LockoutPolicy {
         max_failures: 1,
         lock_minutes: 10,
+        ..LockoutPolicy::default()
     };
     let until = db
-        .record_login_failure(tenant, world.contact.id, now(), &policy, &[])
+        .record_login_failure(tenant, world.contact.id, &address(), now(), &policy, &[])
         .await
         .unwrap()
         .unwrap();
 
     // The lock was engaged while this log-in checked the (right) password.
     let (during, _) = world.session_on(world.account.id, until - Duration::seconds(1));
-    let refused = db.start_session(&during, PASSWORD).await;
+    let refused = db.start_session(&during, PASSWORD, &address()).await;
     assert!(
         matches!(refused, Err(StoreError::Conflict(_))),
         "{refused:?}"
@@ -513,7 +530,9 @@ async fn a_session_does_not_start_while_the_contact_is_locked(db: TestDb) {
     assert_eq!(db.count("SELECT COUNT(*) FROM sessions").await, 0);
 
     let (after, token) = world.session_on(world.account.id, until);
-    db.start_session(&after, PASSWORD).await.unwrap();
+    db.start_session(&after, PASSWORD, &address())
+        .await
+        .unwrap();
     assert!(
         db.session_context(tenant, &token.hash(), until)
             .await
@@ -539,12 +558,12 @@ async fn starting_a_session_deletes_the_contacts_tokens_spent_or_expired_over_a_
     // live ................................................... kept
     let (live, live_raw) = token_at(tenant, ada, now() - hour, now() + hour);
     for token in [&spent_long_ago, &expired_long_ago, &spent_recently, &live] {
-        db.issue_token(token, &[]).await.unwrap();
+        db.issue_token(token, &[], &UNLIMITED).await.unwrap();
     }
     // Another contact's old token is not this log-in's business.
     let bob = contact(&*db, tenant, "bob").await;
     let (bobs, _) = token_at(tenant, bob.id, now() - day * 3, now() - day * 3 + hour);
-    db.issue_token(&bobs, &[]).await.unwrap();
+    db.issue_token(&bobs, &[], &UNLIMITED).await.unwrap();
     assert_eq!(db.count("SELECT COUNT(*) FROM one_time_tokens").await, 5);
 
     world.log_in(&*db).await;

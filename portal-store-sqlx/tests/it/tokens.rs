@@ -5,13 +5,15 @@
 //! the contact's others.
 
 use chrono::Duration;
-use portal_core::identity::{LoginName, TokenPurpose};
+use portal_core::identity::{LinkIssue, LoginName, TokenPurpose};
 use portal_core::outbox::OutboxMessage;
 use portal_core::ports::StoreError;
 use portal_core::shared::ContactId;
-use portal_core::tenancy::LockoutPolicy;
+use portal_core::tenancy::{LinkMailPolicy, LockoutPolicy};
 
-use crate::harness::{TestDb, World, conformance, contact, event, mail, now, token_for};
+use crate::harness::{
+    TestDb, UNLIMITED, World, address, conformance, contact, event, mail, now, token_at, token_for,
+};
 
 conformance!(
     issuing_a_token_writes_its_mail_in_the_same_transaction,
@@ -23,13 +25,15 @@ conformance!(
     redeeming_a_token_spends_the_contacts_other_tokens,
     another_tenants_token_is_not_found,
     concurrent_redemptions_spend_a_token_once,
+    link_mails_past_the_limit_are_throttled_writing_nothing,
+    concurrent_link_mails_never_pass_the_limit,
 );
 
 async fn issuing_a_token_writes_its_mail_in_the_same_transaction(db: TestDb) {
     let world = World::new(&*db, "acme").await;
     let other = World::new(&*db, "other").await;
     let (token, _) = world.token(TokenPurpose::ResetPassword);
-    db.issue_token(&token, &[mail("ada@people.test")])
+    db.issue_token(&token, &[mail("ada@people.test")], &UNLIMITED)
         .await
         .unwrap();
     assert_eq!(db.count("SELECT COUNT(*) FROM one_time_tokens").await, 1);
@@ -37,10 +41,14 @@ async fn issuing_a_token_writes_its_mail_in_the_same_transaction(db: TestDb) {
 
     // For a contact of another tenant: not found, no token, no mail.
     let (foreign, _) = token_for(world.tenant.id, other.contact.id, TokenPurpose::Invitation);
-    let refused = db.issue_token(&foreign, &[mail("ada@people.test")]).await;
+    let refused = db
+        .issue_token(&foreign, &[mail("ada@people.test")], &UNLIMITED)
+        .await;
     assert!(matches!(refused, Err(StoreError::NotFound)), "{refused:?}");
     let (unknown, _) = token_for(world.tenant.id, ContactId::new(), TokenPurpose::Invitation);
-    let refused = db.issue_token(&unknown, &[mail("ada@people.test")]).await;
+    let refused = db
+        .issue_token(&unknown, &[mail("ada@people.test")], &UNLIMITED)
+        .await;
     assert!(matches!(refused, Err(StoreError::NotFound)), "{refused:?}");
     assert_eq!(db.count("SELECT COUNT(*) FROM one_time_tokens").await, 1);
     assert_eq!(db.count("SELECT COUNT(*) FROM outbox").await, 1);
@@ -49,7 +57,7 @@ async fn issuing_a_token_writes_its_mail_in_the_same_transaction(db: TestDb) {
 async fn a_token_is_live_until_it_expires(db: TestDb) {
     let world = World::new(&*db, "acme").await;
     let (token, raw) = world.token(TokenPurpose::SetPassword);
-    db.issue_token(&token, &[]).await.unwrap();
+    db.issue_token(&token, &[], &UNLIMITED).await.unwrap();
     let tenant = world.tenant.id;
 
     let live = db.live_token(tenant, &raw.hash(), now()).await.unwrap();
@@ -85,12 +93,13 @@ async fn a_token_redeems_once_setting_the_password_lifting_the_lock_and_ending_s
     let policy = LockoutPolicy {
         max_failures: 1,
         lock_minutes: 60,
+        ..LockoutPolicy::default()
     };
-    db.record_login_failure(tenant, world.contact.id, now(), &policy, &[])
+    db.record_login_failure(tenant, world.contact.id, &address(), now(), &policy, &[])
         .await
         .unwrap();
     let (token, raw) = world.token(TokenPurpose::ResetPassword);
-    db.issue_token(&token, &[]).await.unwrap();
+    db.issue_token(&token, &[], &UNLIMITED).await.unwrap();
 
     let redeemed = db
         .redeem_token(
@@ -114,8 +123,15 @@ async fn a_token_redeems_once_setting_the_password_lifting_the_lock_and_ending_s
         .unwrap();
     assert_eq!(credential.password_hash, "hash-new");
     assert_eq!(
-        (credential.failed_attempts, credential.locked_until),
-        (0, None)
+        db.lock_row(world.contact.id, &address().scope()).await,
+        (0, None),
+        "the lock is lifted"
+    );
+    assert_eq!(
+        db.locked_until(tenant, world.contact.id, &address(), now())
+            .await
+            .unwrap(),
+        None
     );
     assert_eq!(
         db.session_context(tenant, &session_token.hash(), now())
@@ -146,7 +162,7 @@ async fn an_expired_or_spent_token_is_not_found_and_redeeming_it_writes_nothing(
     let tenant = world.tenant.id;
     let (_, session_token) = world.log_in(&*db).await;
     let (token, raw) = world.token(TokenPurpose::SetPassword);
-    db.issue_token(&token, &[]).await.unwrap();
+    db.issue_token(&token, &[], &UNLIMITED).await.unwrap();
     let outbox_before = db.count("SELECT COUNT(*) FROM outbox").await;
 
     let refused = db
@@ -189,10 +205,10 @@ async fn only_the_newest_token_of_a_contact_works_whatever_its_purpose(db: TestD
     let tenant = world.tenant.id;
     let (first, first_raw) = world.token(TokenPurpose::ResetPassword);
     let (invitation, invitation_raw) = world.token(TokenPurpose::Invitation);
-    db.issue_token(&first, &[]).await.unwrap();
-    db.issue_token(&invitation, &[]).await.unwrap();
+    db.issue_token(&first, &[], &UNLIMITED).await.unwrap();
+    db.issue_token(&invitation, &[], &UNLIMITED).await.unwrap();
     let (second, second_raw) = world.token(TokenPurpose::ResetPassword);
-    db.issue_token(&second, &[]).await.unwrap();
+    db.issue_token(&second, &[], &UNLIMITED).await.unwrap();
 
     // An invitation and a reset link are both a way to set the password:
     // a newer link of either purpose ends the older ones.
@@ -209,9 +225,9 @@ async fn only_the_newest_token_of_a_contact_works_whatever_its_purpose(db: TestD
     // Another contact's tokens are not affected.
     let other = contact(&*db, tenant, "bob").await;
     let (bobs, bobs_raw) = token_for(tenant, other.id, TokenPurpose::SetPassword);
-    db.issue_token(&bobs, &[]).await.unwrap();
+    db.issue_token(&bobs, &[], &UNLIMITED).await.unwrap();
     let (third, third_raw) = world.token(TokenPurpose::SetPassword);
-    db.issue_token(&third, &[]).await.unwrap();
+    db.issue_token(&third, &[], &UNLIMITED).await.unwrap();
     assert!(
         db.live_token(tenant, &bobs_raw.hash(), now())
             .await
@@ -245,7 +261,7 @@ async fn concurrent_issues_for_one_contact_leave_exactly_one_live_token(db: Test
         };
         let (token, _) = world.token(TokenPurpose::ResetPassword);
         let message = mail("ada@people.test");
-        tokio::spawn(async move { store.issue_token(&token, &[message]).await })
+        tokio::spawn(async move { store.issue_token(&token, &[message], &UNLIMITED).await })
     });
     for outcome in futures::future::join_all(issues).await {
         outcome.unwrap().unwrap();
@@ -268,7 +284,7 @@ async fn redeeming_a_token_spends_the_contacts_other_tokens(db: TestDb) {
     let world = World::new(&*db, "acme").await;
     let tenant = world.tenant.id;
     let (token, raw) = world.token(TokenPurpose::ResetPassword);
-    db.issue_token(&token, &[]).await.unwrap();
+    db.issue_token(&token, &[], &UNLIMITED).await.unwrap();
     // A second live link (issue_token would have spent the first).
     let (other, other_raw) = world.token(TokenPurpose::Invitation);
     db.seed_token(&other).await;
@@ -300,7 +316,7 @@ async fn another_tenants_token_is_not_found(db: TestDb) {
     let world = World::new(&*db, "acme").await;
     let other = World::new(&*db, "other").await;
     let (token, raw) = world.token(TokenPurpose::SetPassword);
-    db.issue_token(&token, &[]).await.unwrap();
+    db.issue_token(&token, &[], &UNLIMITED).await.unwrap();
 
     assert_eq!(
         db.live_token(other.tenant.id, &raw.hash(), now())
@@ -331,7 +347,7 @@ async fn concurrent_redemptions_spend_a_token_once(db: TestDb) {
     let world = World::new(&*db, "acme").await;
     let tenant = world.tenant.id;
     let (token, raw) = world.token(TokenPurpose::ResetPassword);
-    db.issue_token(&token, &[]).await.unwrap();
+    db.issue_token(&token, &[], &UNLIMITED).await.unwrap();
     let second = db.another_store().await;
     let hash = raw.hash();
     let message: OutboxMessage = event(world.contact.id);
@@ -357,4 +373,79 @@ async fn concurrent_redemptions_spend_a_token_once(db: TestDb) {
         .count();
     assert_eq!((won, lost), (1, 5), "{outcomes:?}");
     assert_eq!(db.count("SELECT COUNT(*) FROM outbox").await, 1);
+}
+
+async fn link_mails_past_the_limit_are_throttled_writing_nothing(db: TestDb) {
+    let world = World::new(&*db, "acme").await;
+    let bob = contact(&*db, world.tenant.id, "bob").await;
+    let (tenant, ada) = (world.tenant.id, world.contact.id);
+    let limit = LinkMailPolicy {
+        max_per_window: 3,
+        window_minutes: 15,
+    };
+    let issue_at = |contact, minutes: i64| {
+        let created = now() + Duration::minutes(minutes);
+        let (token, raw) = token_at(tenant, contact, created, created + Duration::hours(1));
+        let db = &db;
+        async move {
+            let issued = db
+                .issue_token(&token, &[mail("ada@people.test")], &limit)
+                .await
+                .unwrap();
+            (issued, raw)
+        }
+    };
+    for minute in 0..3 {
+        assert_eq!(issue_at(ada, minute).await.0, LinkIssue::Issued);
+    }
+    let (fourth, fourth_raw) = issue_at(ada, 3).await;
+    assert_eq!(fourth, LinkIssue::Throttled);
+    assert_eq!(db.count("SELECT COUNT(*) FROM one_time_tokens").await, 3);
+    assert_eq!(db.count("SELECT COUNT(*) FROM outbox").await, 3);
+    assert_eq!(
+        db.count("SELECT COUNT(*) FROM one_time_tokens WHERE used_at IS NULL")
+            .await,
+        1,
+        "the third link still works: the throttled one spent nothing"
+    );
+    assert_eq!(
+        db.live_token(tenant, &fourth_raw.hash(), now() + Duration::minutes(3))
+            .await
+            .unwrap(),
+        None
+    );
+
+    // Another recipient has a throttle of its own.
+    assert_eq!(issue_at(bob.id, 3).await.0, LinkIssue::Issued);
+    // Once the first mail is 15 minutes old, there is room for one more.
+    assert_eq!(issue_at(ada, 14).await.0, LinkIssue::Throttled);
+    assert_eq!(issue_at(ada, 15).await.0, LinkIssue::Issued);
+    assert_eq!(issue_at(ada, 15).await.0, LinkIssue::Throttled);
+}
+
+async fn concurrent_link_mails_never_pass_the_limit(db: TestDb) {
+    let world = World::new(&*db, "acme").await;
+    let second = db.another_store().await;
+    let limit = LinkMailPolicy::default();
+    // Two portal processes mailing one contact at once: a scripted
+    // mail-bombing attempt spread over the fleet.
+    let issues = (0..12).map(|i| {
+        let store = if i % 2 == 0 {
+            db.store.clone()
+        } else {
+            second.clone()
+        };
+        let (token, _) = world.token(TokenPurpose::ResetPassword);
+        let message = mail("ada@people.test");
+        tokio::spawn(async move { store.issue_token(&token, &[message], &limit).await })
+    });
+    let mut issued = 0;
+    for outcome in futures::future::join_all(issues).await {
+        if outcome.unwrap().unwrap() == LinkIssue::Issued {
+            issued += 1;
+        }
+    }
+    assert_eq!(issued, 3);
+    assert_eq!(db.count("SELECT COUNT(*) FROM one_time_tokens").await, 3);
+    assert_eq!(db.count("SELECT COUNT(*) FROM outbox").await, 3);
 }

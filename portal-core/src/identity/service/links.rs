@@ -4,7 +4,9 @@
 use tokio::time::Instant;
 
 use crate::error::PortalError;
-use crate::identity::{Contact, LoginName, OneTimeToken, Password, RawToken, TokenPurpose};
+use crate::identity::{
+    Contact, LinkIssue, LoginName, OneTimeToken, Password, RawToken, TokenPurpose,
+};
 use crate::outbox::{DomainEvent, Email, EmailKind, OutboxMessage};
 use crate::ports::StoreError;
 use crate::shared::EmailAddress;
@@ -101,7 +103,12 @@ impl IdentityService<'_> {
     }
 
     /// Issues a one-time token for `contact` and mails its link, in one
-    /// store transaction.
+    /// store transaction, unless the contact was sent the tenant's limit of
+    /// link mails lately ([`LinkMailPolicy`](crate::tenancy::LinkMailPolicy)):
+    /// then nothing is written and the caller answers exactly as if the
+    /// mail went out (so the throttle reveals nothing, and the portal's
+    /// sender cannot be used to bomb an inbox). Counted in the store, so
+    /// every process shares the throttle.
     pub(crate) async fn mail_token(
         self,
         tenant: &Tenant,
@@ -132,7 +139,20 @@ impl IdentityService<'_> {
             },
         };
         let mail = self.mail_to(tenant, contact, to, kind);
-        self.stores().tokens.issue_token(&token, &[mail]).await?;
+        let limit = tenant.settings.link_mails;
+        let issued = self
+            .stores()
+            .tokens
+            .issue_token(&token, &[mail], &limit)
+            .await?;
+        let outcome = match issued {
+            LinkIssue::Issued => "sent",
+            LinkIssue::Throttled => {
+                tracing::info!(contact = %contact.id, purpose = purpose.as_str(), "link mail throttled");
+                "throttled"
+            }
+        };
+        metrics::counter!("portal_link_mails_total", "outcome" => outcome).increment(1);
         Ok(())
     }
 

@@ -14,7 +14,8 @@ use tokio::time::Instant;
 use crate::access::{Actor, ContactActor};
 use crate::error::PortalError;
 use crate::identity::{
-    Contact, LoginName, Membership, Password, RawToken, Session, SessionKind, TokenPurpose,
+    Contact, DeviceToken, LoginClient, LoginName, LoginSource, Membership, Password, RawToken,
+    Session, SessionKind, TokenPurpose,
 };
 use crate::outbox::{DomainEvent, EmailKind, OutboxMessage};
 use crate::ports::StoreError;
@@ -79,6 +80,10 @@ pub struct NewSession {
     pub id: SessionId,
     /// When it ends at the latest.
     pub expires_at: DateTime<Utc>,
+    /// A new device token for the client (the device cookie, or the API's
+    /// `device_token`): presented at later log-ins, it gets this client
+    /// past locks that other clients' failures engaged.
+    pub device: DeviceToken,
 }
 
 /// Who a request is from, once its session checked out.
@@ -119,11 +124,46 @@ fn may_register(tenant: &Tenant, membership: &Membership) -> bool {
 }
 
 impl IdentityService<'_> {
-    /// Counts a failed guess; the host hears when it locks the contact.
+    /// Which client an attempt on `contact` is counted against.
+    fn source(
+        self,
+        tenant: &Tenant,
+        contact: ContactId,
+        client: &LoginClient,
+        now: DateTime<Utc>,
+    ) -> LoginSource {
+        LoginSource::of(
+            &self.portal.inner.secret_key,
+            tenant.id,
+            contact,
+            client,
+            now,
+        )
+    }
+
+    /// Whether attempts on `contact` from `source` are locked at `now`.
+    async fn is_locked(
+        self,
+        tenant: &Tenant,
+        contact: ContactId,
+        source: &LoginSource,
+        now: DateTime<Utc>,
+    ) -> Result<bool, PortalError> {
+        Ok(self
+            .stores()
+            .lockouts
+            .locked_until(tenant.id, contact, source, now)
+            .await?
+            .is_some())
+    }
+
+    /// Counts a failed guess from `source`; the host hears when it engages
+    /// a lock.
     async fn count_failure(
         self,
         tenant: &Tenant,
         contact: ContactId,
+        source: &LoginSource,
         now: DateTime<Utc>,
     ) -> Result<(), PortalError> {
         let policy = tenant.settings.lockout;
@@ -135,23 +175,27 @@ impl IdentityService<'_> {
         if let Some(until) = self
             .stores()
             .lockouts
-            .record_login_failure(tenant.id, contact, now, &policy, &on_lock)
+            .record_login_failure(tenant.id, contact, source, now, &policy, &on_lock)
             .await?
         {
-            tracing::info!(%contact, %until, "log-in locked after repeated failures");
+            let recognised = !source.is_untrusted();
+            tracing::info!(%contact, %until, recognised, "log-in locked after repeated failures");
         }
         Ok(())
     }
 
     /// Logs in by e-mail or phone number. Every failure is the same
     /// [`PortalError::InvalidCredentials`]; failures count towards the
-    /// tenant's lockout. A new session id every time.
+    /// tenant's lockout, against `client`'s device when it presents a valid
+    /// device token for the contact, else against its address (see
+    /// [`LoginSource`]). A new session id and a new device token every time.
     pub async fn log_in(
         self,
         tenant: &Tenant,
         login: &str,
         password: &SecretString,
         kind: SessionKind,
+        client: &LoginClient,
     ) -> Result<NewSession, PortalError> {
         let login = LoginName::parse(login)?;
         // Failures answer after the same floor whatever their cause, so the
@@ -159,7 +203,7 @@ impl IdentityService<'_> {
         let started = Instant::now();
         let mut locked = false;
         let outcome = self
-            .attempt_log_in(tenant, &login, password, kind, &mut locked)
+            .attempt_log_in(tenant, &login, password, kind, client, &mut locked)
             .await;
         let label = match (&outcome, locked) {
             (Ok(_), _) => "succeeded",
@@ -179,6 +223,7 @@ impl IdentityService<'_> {
         login: &LoginName,
         password: &SecretString,
         kind: SessionKind,
+        client: &LoginClient,
         locked: &mut bool,
     ) -> Result<NewSession, PortalError> {
         let hasher = &self.portal.inner.hasher;
@@ -188,17 +233,23 @@ impl IdentityService<'_> {
             .login_candidate(tenant.id, login)
             .await?;
         let now = self.portal.inner.clock.now();
-        let usable = candidate.filter(|c| c.contact.enabled).and_then(|c| {
-            let credential = c.credential?;
-            *locked = credential.locked_until.is_some_and(|until| until > now);
-            (!*locked).then_some((c.contact, credential))
-        });
-        let Some((contact, credential)) = usable else {
+        let usable = candidate
+            .filter(|c| c.contact.enabled)
+            .and_then(|c| Some((c.contact, c.credential?)));
+        let usable = match usable {
+            Some((contact, credential)) => {
+                let source = self.source(tenant, contact.id, client, now);
+                *locked = self.is_locked(tenant, contact.id, &source, now).await?;
+                (!*locked).then_some((contact, credential, source))
+            }
+            None => None,
+        };
+        let Some((contact, credential, source)) = usable else {
             hasher.verify_dummy(password).await;
             return Err(PortalError::InvalidCredentials);
         };
         if !hasher.verify(password, &credential.password_hash).await? {
-            self.count_failure(tenant, contact.id, now).await?;
+            self.count_failure(tenant, contact.id, &source, now).await?;
             return Err(PortalError::InvalidCredentials);
         }
         let memberships = self
@@ -229,7 +280,7 @@ impl IdentityService<'_> {
         match self
             .stores()
             .sessions
-            .start_session(&session, &credential.password_hash)
+            .start_session(&session, &credential.password_hash, &source)
             .await
         {
             Ok(()) => {}
@@ -238,10 +289,19 @@ impl IdentityService<'_> {
             Err(StoreError::Conflict(_)) => return Err(PortalError::InvalidCredentials),
             Err(other) => return Err(other.into()),
         }
+        // The device's id is fresh random text, made like every token.
+        let nonce = &self.portal.inner.tokens.new_token().hash();
+        let device = self.portal.inner.secret_key.device_token(
+            tenant.id,
+            contact.id,
+            now,
+            &nonce.as_str()[..32],
+        );
         Ok(NewSession {
             token,
             id: session.id,
             expires_at: absolute,
+            device,
         })
     }
 
@@ -303,12 +363,14 @@ impl IdentityService<'_> {
 
     /// Changes the password: the current one must be right and the new one
     /// must meet the policy. Ends the contact's other sessions, mails a
-    /// notice and tells the host.
+    /// notice and tells the host. Wrong guesses count towards the lockout
+    /// against `client`, as at log-in.
     pub async fn change_password(
         self,
         auth: &AuthContext,
         current: &SecretString,
         new: &str,
+        client: &LoginClient,
     ) -> Result<(), PortalError> {
         let new = Password::parse(new)?;
         let tenant = &auth.tenant;
@@ -321,7 +383,11 @@ impl IdentityService<'_> {
         let now = self.portal.inner.clock.now();
         // Guessing the current password from a stolen session counts
         // towards the lockout like guessing at the log-in form.
-        if credential.locked_until.is_some_and(|until| until > now) {
+        let source = self.source(tenant, auth.contact.id, client, now);
+        if self
+            .is_locked(tenant, auth.contact.id, &source, now)
+            .await?
+        {
             return Err(PortalError::InvalidCredentials);
         }
         if !self
@@ -331,7 +397,8 @@ impl IdentityService<'_> {
             .verify(current, &credential.password_hash)
             .await?
         {
-            self.count_failure(tenant, auth.contact.id, now).await?;
+            self.count_failure(tenant, auth.contact.id, &source, now)
+                .await?;
             return Err(PortalError::invalid(
                 "current_password",
                 Reason::WrongPassword,

@@ -4,7 +4,7 @@
 use tokio::time::Instant;
 
 use crate::error::PortalError;
-use crate::identity::Password;
+use crate::identity::{LoginClient, Password};
 use crate::outbox::{DomainEvent, OutboxMessage};
 use crate::ports::StoreError;
 use crate::shared::{EmailAddress, PhoneNumber, PostalCode};
@@ -16,12 +16,14 @@ impl IdentityService<'_> {
     /// Registers by known facts: the phone number, e-mail and postal code
     /// must all match an account that may register, and the contact with
     /// that e-mail on it must not have a password yet. Any mismatch is the
-    /// same [`PortalError::RegistrationRefused`].
+    /// same [`PortalError::RegistrationRefused`]. Wrong guesses count
+    /// towards the contact's lockout against `client`, as at log-in.
     pub async fn register_by_facts(
         self,
         tenant: &Tenant,
         facts: &KnownFacts,
         password: &str,
+        client: &LoginClient,
     ) -> Result<(), PortalError> {
         if !tenant.settings.registration.known_facts {
             return Err(PortalError::Forbidden(
@@ -34,7 +36,7 @@ impl IdentityService<'_> {
         let password = Password::parse(password)?;
         let started = Instant::now();
         let outcome = self
-            .register_matching(tenant, &phone, &email, &postal_code, &password)
+            .register_matching(tenant, &phone, &email, &postal_code, &password, client)
             .await;
         if outcome.is_err() {
             pad_to_floor(started, self.portal.inner.response_floor).await;
@@ -49,6 +51,7 @@ impl IdentityService<'_> {
         email: &EmailAddress,
         postal_code: &PostalCode,
         password: &Password,
+        client: &LoginClient,
     ) -> Result<(), PortalError> {
         // Hash first, whatever the outcome, so a refusal takes as long as a
         // success and timing says nothing about which fact was wrong.
@@ -64,14 +67,8 @@ impl IdentityService<'_> {
         };
         // Wrong guesses count towards the contact's lockout like wrong
         // passwords, so the postal code cannot be brute-forced.
-        if !contact.enabled
-            || self
-                .stores()
-                .lockouts
-                .locked_until(tenant.id, contact.id, now)
-                .await?
-                .is_some()
-        {
+        let source = self.source(tenant, contact.id, client, now);
+        if !contact.enabled || self.is_locked(tenant, contact.id, &source, now).await? {
             return Err(PortalError::RegistrationRefused);
         }
         let accounts = self
@@ -88,7 +85,7 @@ impl IdentityService<'_> {
             .iter()
             .any(|m| may_register(tenant, m) && accounts.iter().any(|a| a.id == m.account));
         if !eligible {
-            self.count_failure(tenant, contact.id, now).await?;
+            self.count_failure(tenant, contact.id, &source, now).await?;
             return Err(PortalError::RegistrationRefused);
         }
         let event = OutboxMessage::Event(DomainEvent::ContactRegistered {

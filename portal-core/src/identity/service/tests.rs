@@ -8,8 +8,8 @@ use std::sync::Arc;
 use super::*;
 use crate::access::Role;
 use crate::identity::{
-    Contact, Credential, LoginCandidate, Membership, MockPasswordHasher, RawToken, Session,
-    SessionContext, SessionKind,
+    Contact, Credential, LoginCandidate, LoginClient, LoginSource, Membership, MockPasswordHasher,
+    RawToken, Session, SessionContext, SessionKind,
 };
 use crate::ports::{
     MockAccountStore, MockAutopayStore, MockContactStore, MockCredentialStore, MockDashboardStore,
@@ -91,8 +91,8 @@ impl Mocks {
             .returning(|_, _| Ok(None));
     }
 
-    /// `person` logs in with a password whose hash is `hash`, locked until
-    /// `locked_until` if given.
+    /// `person` logs in with a password whose hash is `hash`, locked
+    /// until `locked_until` (if given) for the source the attempt is from.
     fn registered(
         &mut self,
         person: Contact,
@@ -106,11 +106,12 @@ impl Mocks {
                     contact: person.clone(),
                     credential: Some(Credential {
                         password_hash: hash.into(),
-                        failed_attempts: 0,
-                        locked_until,
                     }),
                 }))
             });
+        self.lockouts
+            .expect_locked_until()
+            .returning(move |_, _, _, _| Ok(locked_until));
     }
 
     fn portal(self) -> Portal {
@@ -131,6 +132,7 @@ impl Mocks {
             autopay: Arc::new(MockAutopayStore::new()),
         };
         Portal::builder_with(stores, Arc::new(self.hasher))
+            .secret_key(key())
             .clock(Arc::new(FixedClock::at(
                 "2026-11-23T09:00:00Z".parse().unwrap(),
             )))
@@ -140,6 +142,18 @@ impl Mocks {
 
 fn password() -> SecretString {
     SecretString::from("correct horse battery")
+}
+
+fn key() -> crate::identity::SecretKey {
+    crate::identity::SecretKey::from_bytes(&[42; 32]).unwrap()
+}
+
+/// A client at 192.0.2.1, with `device` as its device token.
+fn client(device: Option<&str>) -> LoginClient {
+    LoginClient {
+        address: "192.0.2.1".parse().unwrap(),
+        device: device.map(str::to_owned),
+    }
 }
 
 #[tokio::test]
@@ -158,6 +172,7 @@ async fn an_unknown_login_costs_a_dummy_verification_and_starts_nothing() {
             "zed@example.com",
             &password(),
             SessionKind::Cookie,
+            &client(None),
         )
         .await;
     assert!(matches!(result, Err(PortalError::InvalidCredentials)));
@@ -177,7 +192,13 @@ async fn a_locked_contact_is_refused_without_checking_the_password() {
     let result = mocks
         .portal()
         .identity()
-        .log_in(&t, "ada@example.com", &password(), SessionKind::Cookie)
+        .log_in(
+            &t,
+            "ada@example.com",
+            &password(),
+            SessionKind::Cookie,
+            &client(None),
+        )
         .await;
     assert!(matches!(result, Err(PortalError::InvalidCredentials)));
 }
@@ -193,8 +214,9 @@ async fn a_wrong_password_is_counted_towards_the_lockout() {
     mocks
         .lockouts
         .expect_record_login_failure()
-        .withf(move |_, contact, _, policy, on_lock| {
+        .withf(move |_, contact, source, _, policy, on_lock| {
             *contact == id
+                && *source == LoginSource::Address("192.0.2.1".parse().unwrap())
                 && policy.max_failures == 5
                 && matches!(
                     on_lock,
@@ -204,11 +226,17 @@ async fn a_wrong_password_is_counted_towards_the_lockout() {
                 )
         })
         .times(1)
-        .returning(|_, _, _, _, _| Ok(None));
+        .returning(|_, _, _, _, _, _| Ok(None));
     let result = mocks
         .portal()
         .identity()
-        .log_in(&t, "ada@example.com", &password(), SessionKind::Cookie)
+        .log_in(
+            &t,
+            "ada@example.com",
+            &password(),
+            SessionKind::Cookie,
+            &client(None),
+        )
         .await;
     assert!(matches!(result, Err(PortalError::InvalidCredentials)));
 }
@@ -229,8 +257,9 @@ async fn a_good_password_starts_a_session_on_the_first_usable_account() {
     mocks
         .sessions
         .expect_start_session()
-        .withf(move |session, verified| {
+        .withf(move |session, verified, source| {
             verified == "hash"
+                && source.is_untrusted()
                 && session.active_account == usable_id
                 && session.idle_expires_at
                     == "2026-11-23T09:30:00Z"
@@ -242,11 +271,17 @@ async fn a_good_password_starts_a_session_on_the_first_usable_account() {
                         .unwrap()
         })
         .times(1)
-        .returning(|_, _| Ok(()));
+        .returning(|_, _, _| Ok(()));
     let session = mocks
         .portal()
         .identity()
-        .log_in(&t, "ada@example.com", &password(), SessionKind::Bearer)
+        .log_in(
+            &t,
+            "ada@example.com",
+            &password(),
+            SessionKind::Bearer,
+            &client(None),
+        )
         .await
         .unwrap();
     assert_eq!(session.token.expose().len(), 64);
@@ -346,7 +381,7 @@ async fn a_link_is_mailed_in_the_same_write_as_its_token_and_built_from_the_base
     mocks
         .tokens
         .expect_issue_token()
-        .withf(|token, messages| {
+        .withf(|token, messages, limit| {
             let [crate::outbox::OutboxMessage::Mail(mail)] = messages else {
                 return false;
             };
@@ -357,9 +392,10 @@ async fn a_link_is_mailed_in_the_same_write_as_its_token_and_built_from_the_base
                 && *expires_at == token.expires_at
                 && token.expires_at - token.created_at == chrono::Duration::hours(1)
                 && !link.contains(token.hash.as_str())
+                && *limit == crate::tenancy::LinkMailPolicy::default()
         })
         .times(1)
-        .returning(|_, _| Ok(()));
+        .returning(|_, _, _| Ok(crate::identity::LinkIssue::Issued));
     mocks
         .portal()
         .identity()
@@ -410,7 +446,7 @@ async fn known_facts_that_match_no_account_are_refused_counted_and_set_nothing()
     mocks
         .lockouts
         .expect_locked_until()
-        .returning(|_, _, _| Ok(None));
+        .returning(|_, _, _, _| Ok(None));
     mocks
         .contacts
         .expect_memberships()
@@ -419,7 +455,7 @@ async fn known_facts_that_match_no_account_are_refused_counted_and_set_nothing()
         .lockouts
         .expect_record_login_failure()
         .times(1)
-        .returning(|_, _, _, _, _| Ok(None));
+        .returning(|_, _, _, _, _, _| Ok(None));
     mocks.credentials.expect_set_first_password().never();
     let facts = KnownFacts {
         phone: "555 0100".into(),
@@ -429,7 +465,7 @@ async fn known_facts_that_match_no_account_are_refused_counted_and_set_nothing()
     let result = mocks
         .portal()
         .identity()
-        .register_by_facts(&t, &facts, "correct horse battery")
+        .register_by_facts(&t, &facts, "correct horse battery", &client(None))
         .await;
     assert!(matches!(result, Err(PortalError::RegistrationRefused)));
 }
@@ -454,7 +490,13 @@ async fn malformed_input_is_refused_before_touching_any_port() {
     assert!(matches!(bad_login, Err(PortalError::InvalidInput { .. })));
     let bad_login = portal
         .identity()
-        .log_in(&t, "not a login", &password(), SessionKind::Cookie)
+        .log_in(
+            &t,
+            "not a login",
+            &password(),
+            SessionKind::Cookie,
+            &client(None),
+        )
         .await;
     assert!(matches!(
         bad_login,
@@ -467,7 +509,7 @@ async fn malformed_input_is_refused_before_touching_any_port() {
     };
     let bad_postal = portal
         .identity()
-        .register_by_facts(&t, &facts, "correct horse battery")
+        .register_by_facts(&t, &facts, "correct horse battery", &client(None))
         .await;
     assert!(matches!(
         bad_postal,
@@ -499,6 +541,7 @@ async fn failures_and_link_requests_answer_after_the_same_floor() {
             "zed@example.com",
             &password(),
             SessionKind::Cookie,
+            &client(None),
         )
         .await;
     assert!(started.elapsed() >= DEFAULT_RESPONSE_FLOOR);
@@ -508,5 +551,132 @@ async fn failures_and_link_requests_answer_after_the_same_floor() {
         .request_password_link(&tenant(), "zed@example.com", LinkRequest::Reset)
         .await
         .unwrap();
+    assert!(started.elapsed() >= DEFAULT_RESPONSE_FLOOR);
+}
+
+/// Logs Ada in through mocks that accept her password, and returns the
+/// device token the session came with.
+async fn device_token_of_a_log_in(t: &Tenant, person: &Contact) -> String {
+    let mut mocks = Mocks::new();
+    mocks.registered(person.clone(), "hash", None);
+    mocks.hasher.expect_verify().returning(|_, _| Ok(true));
+    mocks
+        .contacts
+        .expect_memberships()
+        .returning(|_, _| Ok(vec![membership(true)]));
+    mocks
+        .sessions
+        .expect_start_session()
+        .returning(|_, _, _| Ok(()));
+    let session = mocks
+        .portal()
+        .identity()
+        .log_in(
+            t,
+            "ada@example.com",
+            &password(),
+            SessionKind::Cookie,
+            &client(None),
+        )
+        .await
+        .unwrap();
+    session.device.expose().to_owned()
+}
+
+#[tokio::test]
+async fn a_recognised_device_is_checked_and_counted_on_its_own() {
+    let t = tenant();
+    let person = contact(&t);
+    let device = device_token_of_a_log_in(&t, &person).await;
+    let mut mocks = Mocks::new();
+    mocks
+        .credentials
+        .expect_login_candidate()
+        .returning(move |_, _| {
+            Ok(Some(LoginCandidate {
+                contact: person.clone(),
+                credential: Some(Credential {
+                    password_hash: "hash".into(),
+                }),
+            }))
+        });
+    mocks
+        .lockouts
+        .expect_locked_until()
+        .withf(|_, _, source, _| matches!(source, LoginSource::Device(_)))
+        .times(1)
+        .returning(|_, _, _, _| Ok(None));
+    mocks.hasher.expect_verify().returning(|_, _| Ok(false));
+    mocks
+        .lockouts
+        .expect_record_login_failure()
+        .withf(|_, _, source, _, _, _| !source.is_untrusted())
+        .times(1)
+        .returning(|_, _, _, _, _, _| Ok(None));
+    let result = mocks
+        .portal()
+        .identity()
+        .log_in(
+            &t,
+            "ada@example.com",
+            &password(),
+            SessionKind::Cookie,
+            &client(Some(&device)),
+        )
+        .await;
+    assert!(matches!(result, Err(PortalError::InvalidCredentials)));
+}
+
+#[tokio::test]
+async fn another_contacts_or_a_forged_device_token_counts_as_the_address() {
+    let t = tenant();
+    let person = contact(&t);
+    let other = contact(&t);
+    let others_device = device_token_of_a_log_in(&t, &other).await;
+    for presented in [others_device.as_str(), "v1.1.00.forged"] {
+        let mut mocks = Mocks::new();
+        mocks.registered(person.clone(), "hash", None);
+        mocks.hasher.expect_verify().returning(|_, _| Ok(false));
+        mocks
+            .lockouts
+            .expect_record_login_failure()
+            .withf(|_, _, source, _, _, _| {
+                *source == LoginSource::Address("192.0.2.1".parse().unwrap())
+            })
+            .times(1)
+            .returning(|_, _, _, _, _, _| Ok(None));
+        let result = mocks
+            .portal()
+            .identity()
+            .log_in(
+                &t,
+                "ada@example.com",
+                &password(),
+                SessionKind::Cookie,
+                &client(Some(presented)),
+            )
+            .await;
+        assert!(matches!(result, Err(PortalError::InvalidCredentials)));
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_throttled_link_request_answers_like_a_sent_one() {
+    let t = tenant();
+    let person = contact(&t);
+    let mut mocks = Mocks::new();
+    mocks.registering(person, true);
+    mocks
+        .tokens
+        .expect_issue_token()
+        .times(1)
+        .returning(|_, _, _| Ok(crate::identity::LinkIssue::Throttled));
+    let started = tokio::time::Instant::now();
+    let result = mocks
+        .portal()
+        .identity()
+        .request_password_link(&t, "ada@example.com", LinkRequest::Register)
+        .await;
+    assert!(result.is_ok());
     assert!(started.elapsed() >= DEFAULT_RESPONSE_FLOOR);
 }

@@ -17,15 +17,14 @@ use crate::common::{Arg, Backend, Conn, SqlStore};
 use crate::error::store_error;
 use crate::rows::{CredentialRow, LoginCandidateRow};
 
-/// The contact, its credential and its lockout state for
-/// [`LoginCandidateRow`], where `$where`.
+/// The contact and its credential for [`LoginCandidateRow`], where
+/// `$where`.
 macro_rules! login_candidate_sql {
     ($where:literal) => {
         contact_sql!(
-            ", cr.password_hash, l.failed_attempts, l.locked_until \
+            ", cr.password_hash \
              FROM contacts c \
              LEFT JOIN credentials cr ON cr.contact_id = c.id \
-             LEFT JOIN lockouts l ON l.contact_id = c.id \
              WHERE ",
             $where
         )
@@ -138,7 +137,7 @@ pub(super) async fn write_password<C: Conn>(
             )
             .await?;
             conn.execute(
-                "DELETE FROM lockouts WHERE tenant_id = $1 AND contact_id = $2",
+                "DELETE FROM login_lockouts WHERE tenant_id = $1 AND contact_id = $2",
                 &[tenant, contact],
             )
             .await?;
@@ -160,24 +159,22 @@ pub(super) async fn write_password<C: Conn>(
 
 #[async_trait]
 impl<B: Backend> CredentialStore for SqlStore<B> {
-    /// The contact's credential with its lockout state, if it has a
-    /// password.
+    /// The contact's credential, if it has a password.
     async fn credential(
         &self,
         tenant: TenantId,
         contact: ContactId,
     ) -> Result<Option<Credential>, StoreError> {
-        self.reader()
+        Ok(self
+            .reader()
             .await?
             .fetch_optional::<CredentialRow>(
-                "SELECT cr.password_hash, l.failed_attempts, l.locked_until \
-                 FROM credentials cr LEFT JOIN lockouts l ON l.contact_id = cr.contact_id \
+                "SELECT cr.password_hash FROM credentials cr \
                  WHERE cr.tenant_id = $1 AND cr.contact_id = $2",
                 &[Arg::Id(tenant.as_uuid()), Arg::Id(contact.as_uuid())],
             )
             .await?
-            .map(Credential::try_from)
-            .transpose()
+            .map(Credential::from))
     }
 
     /// The contact who logs in with this name, with its credential.

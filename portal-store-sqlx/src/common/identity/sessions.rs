@@ -5,12 +5,13 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
-use portal_core::identity::{Session, SessionContext, TokenHash};
+use portal_core::identity::{LoginSource, Session, SessionContext, TokenHash};
 use portal_core::ports::{SessionStore, StoreError};
 use portal_core::shared::{AccountId, SessionId, TenantId};
 use uuid::Uuid;
 
 use super::lock_contact;
+use super::lockouts::checked_scopes;
 use crate::common::{Arg, Backend, Conn, Dialect, DialectOf, SqlStore};
 use crate::error::store_error;
 use crate::rows::SessionContextRow;
@@ -54,17 +55,19 @@ pub(crate) use session_context_sql;
 #[async_trait]
 impl<B: Backend> SessionStore for SqlStore<B> {
     /// Stores the session if the contact's password hash is still the one
-    /// verified and the contact is not locked at the session's start (the
-    /// insert selects from the membership, the credential and the lockout,
+    /// verified and `source` is not locked at the session's start (the
+    /// insert selects from the membership, the credential and the locks,
     /// so the check and the write are one statement, after the contact's
     /// lock). Also deletes the contact's expired sessions and its one-time
     /// tokens used or expired more than `SPENT_TOKENS_KEPT` (a day) ago, and
-    /// clears its failure count.
+    /// forgets the failures of the scopes `source` was checked against.
     async fn start_session(
         &self,
         session: &Session,
         verified_hash: &str,
+        source: &LoginSource,
     ) -> Result<(), StoreError> {
+        let (own, shared) = checked_scopes(source);
         let mut tx = self.begin().await?;
         let conn = &mut *tx;
         let tenant = Arg::Id(session.tenant.as_uuid());
@@ -99,8 +102,9 @@ impl<B: Backend> SessionStore for SqlStore<B> {
                  WHERE m.tenant_id = $1 AND m.contact_id = $2 AND m.account_id = $3 \
                    AND cr.password_hash = $11 \
                    AND NOT EXISTS ( \
-                       SELECT 1 FROM lockouts l \
-                       WHERE l.contact_id = m.contact_id AND l.locked_until > $7)",
+                       SELECT 1 FROM login_lockouts l \
+                       WHERE l.contact_id = m.contact_id AND l.scope IN ($12, $13) \
+                         AND l.locked_until > $7)",
                 &[
                     tenant,
                     contact,
@@ -113,6 +117,8 @@ impl<B: Backend> SessionStore for SqlStore<B> {
                     Arg::Time(session.idle_expires_at),
                     Arg::Time(session.absolute_expires_at),
                     Arg::Text(verified_hash),
+                    Arg::Text(&own),
+                    Arg::Text(&shared),
                 ],
             )
             .await?;
@@ -133,9 +139,12 @@ impl<B: Backend> SessionStore for SqlStore<B> {
                 None => StoreError::NotFound,
             });
         }
+        // None of these scopes is locked (the insert checked), so this
+        // forgets only their counts.
         conn.execute(
-            "UPDATE lockouts SET failed_attempts = 0 WHERE tenant_id = $1 AND contact_id = $2",
-            &[tenant, contact],
+            "DELETE FROM login_lockouts \
+             WHERE tenant_id = $1 AND contact_id = $2 AND scope IN ($3, $4)",
+            &[tenant, contact, Arg::Text(&own), Arg::Text(&shared)],
         )
         .await?;
         tx.commit().await.map_err(store_error)

@@ -4,10 +4,11 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use portal_core::identity::{OneTimeToken, TokenHash};
+use portal_core::identity::{LinkIssue, OneTimeToken, TokenHash};
 use portal_core::outbox::OutboxMessage;
 use portal_core::ports::{StoreError, TokenStore};
 use portal_core::shared::{ContactId, TenantId};
+use portal_core::tenancy::LinkMailPolicy;
 use uuid::Uuid;
 
 use super::credentials::{Guard, PasswordWrite, SessionsToEnd, write_password};
@@ -19,17 +20,36 @@ use crate::rows::TokenRow;
 
 #[async_trait]
 impl<B: Backend> TokenStore for SqlStore<B> {
-    /// Stores a one-time token and its mail; the contact's earlier unused
-    /// tokens, of any purpose, are spent first, under the contact's lock,
-    /// so of two concurrent calls the second spends the first's token.
+    /// Stores a one-time token and its mail unless the contact's recent
+    /// tokens reach `limit`; the contact's earlier unused tokens, of any
+    /// purpose, are spent first. All under the contact's lock, so of two
+    /// concurrent calls the second counts the first's token and spends it.
     async fn issue_token(
         &self,
         token: &OneTimeToken,
         messages: &[OutboxMessage],
-    ) -> Result<(), StoreError> {
+        limit: &LinkMailPolicy,
+    ) -> Result<LinkIssue, StoreError> {
         let mut tx = self.begin().await?;
         let conn = &mut *tx;
         lock_contact(conn, token.tenant, token.contact).await?;
+        // Served by one_time_tokens_contact_created_idx.
+        let (recent,) = conn
+            .fetch_optional::<(i64,)>(
+                "SELECT COUNT(*) FROM one_time_tokens \
+                 WHERE tenant_id = $1 AND contact_id = $2 AND created_at > $3",
+                &[
+                    Arg::Id(token.tenant.as_uuid()),
+                    Arg::Id(token.contact.as_uuid()),
+                    Arg::Time(token.created_at - limit.window()),
+                ],
+            )
+            .await?
+            .unwrap_or((0,));
+        if recent >= i64::from(limit.max_per_window) {
+            // Dropping the transaction rolls it back: nothing was written.
+            return Ok(LinkIssue::Throttled);
+        }
         spend_tokens(conn, token.tenant, token.contact, token.created_at).await?;
         conn.execute(
             "INSERT INTO one_time_tokens \
@@ -46,7 +66,8 @@ impl<B: Backend> TokenStore for SqlStore<B> {
         )
         .await?;
         enqueue(conn, token.tenant, messages).await?;
-        tx.commit().await.map_err(store_error)
+        tx.commit().await.map_err(store_error)?;
+        Ok(LinkIssue::Issued)
     }
 
     /// The unspent, unexpired token with this hash.
