@@ -50,7 +50,7 @@ use portal_core::Portal;
 
 pub use api::ApiDoc;
 pub use config::{HttpConfig, RateLimit, SingleTenant, TenantByHost, TenantInPath, TenantResolver};
-pub use error::Problem;
+pub use error::{Problem, ProblemType};
 pub use observability::{Metrics, MetricsError, RequestId};
 
 use rate_limit::AuthLimiter;

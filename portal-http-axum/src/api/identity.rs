@@ -14,7 +14,7 @@ use portal_core::identity::{RawToken, SessionKind, TokenPurpose};
 use portal_core::shared::AccountId;
 use portal_core::{KnownFacts, LinkRequest};
 
-use super::ApiJson;
+use super::{ApiJson, wire};
 use crate::AppState;
 use crate::context::RequestContext;
 use crate::error::{ApiError, Problem};
@@ -76,8 +76,17 @@ pub async fn delete_session(
 /// An e-mail address.
 #[derive(Deserialize, ToSchema)]
 pub struct EmailRequest {
-    /// The e-mail on file; for a password reset the phone number used to
-    /// log in also works (the link still goes to the e-mail on file).
+    /// The e-mail on file.
+    #[schema(value_type = wire::Email)]
+    pub email: String,
+}
+
+/// Who forgot their password.
+#[derive(Deserialize, ToSchema)]
+pub struct ResetRequest {
+    /// The e-mail on file, or the phone number used to log in (the link
+    /// still goes to the e-mail on file).
+    #[schema(value_type = wire::EmailOrPhone)]
     pub email: String,
 }
 
@@ -123,12 +132,12 @@ pub async fn register_by_email(
 }
 
 /// Forgot password: mails a reset link.
-#[utoipa::path(post, path = "/api/v1/password-resets", tag = "identity", request_body = EmailRequest,
+#[utoipa::path(post, path = "/api/v1/password-resets", tag = "identity", request_body = ResetRequest,
     responses((status = 202, body = Accepted, description = "the same whether or not the e-mail is known"), (status = 422, body = Problem), (status = 429, body = Problem)))]
 pub async fn request_reset(
     State(state): State<AppState>,
     context: RequestContext,
-    ApiJson(body): ApiJson<EmailRequest>,
+    ApiJson(body): ApiJson<ResetRequest>,
 ) -> Result<(StatusCode, Json<Accepted>), ApiError> {
     request_link(&state, &context, &body.email, LinkRequest::Reset).await
 }
@@ -137,12 +146,16 @@ pub async fn request_reset(
 #[derive(Deserialize, ToSchema)]
 pub struct FactsRequest {
     /// The account's phone number.
+    #[schema(value_type = wire::Phone)]
     pub phone: String,
     /// The e-mail on file.
+    #[schema(value_type = wire::Email)]
     pub email: String,
     /// The postal code on file.
+    #[schema(value_type = wire::PostalCode)]
     pub postal_code: String,
     /// The new password (8 to 128 characters).
+    #[schema(value_type = wire::NewPassword)]
     pub password: String,
 }
 
@@ -222,6 +235,7 @@ pub struct RedeemRequest {
     /// The `token` parameter of the link.
     pub token: String,
     /// The new password (8 to 128 characters).
+    #[schema(value_type = wire::NewPassword)]
     pub password: String,
 }
 
@@ -252,6 +266,7 @@ pub async fn redeem_link(
 #[derive(Serialize, ToSchema)]
 pub struct AccountRef {
     /// Account id.
+    #[schema(value_type = wire::Id)]
     pub id: String,
     /// Account number.
     pub number: String,
@@ -267,6 +282,7 @@ pub struct AccountRef {
 #[derive(Serialize, ToSchema)]
 pub struct MeResponse {
     /// Contact id.
+    #[schema(value_type = wire::Id)]
     pub id: String,
     /// Name.
     pub name: String,
@@ -307,6 +323,7 @@ pub struct ChangePasswordRequest {
     /// The current password.
     pub current_password: String,
     /// The new password (8 to 128 characters).
+    #[schema(value_type = wire::NewPassword)]
     pub new_password: String,
 }
 
@@ -333,6 +350,7 @@ pub async fn change_password(
 #[derive(Deserialize, ToSchema)]
 pub struct SwitchAccountRequest {
     /// One of the ids from `GET /me`.
+    #[schema(value_type = wire::Id)]
     pub account_id: String,
 }
 

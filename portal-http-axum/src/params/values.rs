@@ -15,6 +15,17 @@ pub fn given(value: Option<&str>) -> Option<&str> {
     value.map(str::trim).filter(|text| !text.is_empty())
 }
 
+/// A value as [`given`] reads it from a page, where inputs are padded;
+/// the API's client wrote exactly what it sent, so there a padded value is
+/// read as it is (and refused by its parser, as the OpenAPI document
+/// says). A blank one is not given on both.
+pub fn given_in(value: Option<&str>, source: Source) -> Option<&str> {
+    match source {
+        Source::Page => given(value),
+        Source::Api => value.filter(|text| !text.is_empty()),
+    }
+}
+
 /// An amount of money, as text with digits, at most one point and an
 /// optional leading minus: no exponent, no currency sign, nothing that
 /// `Decimal` would round. A currency sign is refused rather than ignored:
@@ -81,10 +92,12 @@ pub(super) fn choice<T: DeserializeOwned>(field: Field, text: &str) -> Result<T,
         .map_err(|error| ParamError::invalid(field, format!("is not one of the choices ({error})")))
 }
 
-/// A whole number (a page, a page size).
+/// A whole number from 1 (a page, a page size).
 pub(super) fn count(field: Field, text: &str) -> Result<u32, ParamError> {
     text.parse()
-        .map_err(|_| ParamError::invalid(field, "must be a whole number from 1"))
+        .ok()
+        .filter(|count| *count > 0)
+        .ok_or_else(|| ParamError::invalid(field, "must be a whole number from 1"))
 }
 
 /// An id in a path: one that does not parse is as unknown as another
