@@ -329,7 +329,9 @@ pub struct ChangePasswordRequest {
 
 /// Change the password; other sessions end.
 #[utoipa::path(post, path = "/api/v1/me/password", tag = "customer", security(("bearer" = [])), request_body = ChangePasswordRequest,
-    responses((status = 204), (status = 401, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 204), (status = 401, body = Problem),
+        (status = 422, body = Problem, description = "the current password is wrong (counts towards the lock), or the new one is not allowed"),
+        (status = 429, body = Problem)))]
 pub async fn change_password(
     State(state): State<AppState>,
     ApiUser(auth): ApiUser,

@@ -219,6 +219,20 @@ async fn every_429_says_when_to_try_again_on_the_api_and_on_pages() {
         .unwrap();
     assert!((1..=30).contains(&seconds), "Retry-After: {seconds}");
 
+    // Each operation that checks the limit says so, with the header.
+    let doc = document(&app).await;
+    for path in [
+        "/api/v1/sessions",
+        "/api/v1/me/password",
+        "/api/v1/password-resets",
+    ] {
+        let retry = &doc["paths"][path]["post"]["responses"]["429"];
+        assert_eq!(
+            retry["headers"]["Retry-After"]["schema"]["type"], "integer",
+            "{path}"
+        );
+    }
+
     let mut browser = app.browser();
     browser.get("/portal/login").await;
     let page = browser
@@ -359,4 +373,26 @@ fn every_problem_type_is_listed_in_the_readme() {
     for kind in ProblemType::ALL {
         assert!(readme.contains(&kind.uri()), "README lacks {}", kind.uri());
     }
+}
+
+#[tokio::test]
+async fn a_method_a_page_does_not_take_is_a_405_page_with_allow() {
+    let app = TestApp::new().await;
+    let reply = app
+        .send(raw("DELETE", "/portal/login", None, Body::empty()))
+        .await;
+    assert_eq!(reply.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert!(
+        reply.headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    assert!(reply.body.contains("Not available"), "{}", reply.body);
+    assert!(
+        reply.headers[header::ALLOW]
+            .to_str()
+            .unwrap()
+            .contains("POST")
+    );
 }
