@@ -11,8 +11,8 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 
-command -v st >/dev/null || {
-    echo "api-contract.sh: schemathesis (st) is not installed; scripts/test.sh installs it" >&2
+python3 -c 'import schemathesis' 2>/dev/null || {
+    echo "api-contract.sh: schemathesis is not installed; scripts/test.sh installs it" >&2
     exit 1
 }
 cargo build --quiet -p portal-examples --bin contract
@@ -49,7 +49,7 @@ done
 seed=()
 [ -z "${SCHEMATHESIS_SEED:-}" ] || seed=(--seed "$SCHEMATHESIS_SEED")
 status=0
-st --config-file scripts/schemathesis.toml run "${seed[@]}" \
+python3 -m schemathesis.cli --config-file scripts/schemathesis.toml run "${seed[@]}" \
     --url "http://127.0.0.1:$PORT/portal" \
     "http://127.0.0.1:$PORT/portal/api/v1/openapi.json" || status=$?
 if [ "$status" -ne 0 ]; then

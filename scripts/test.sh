@@ -105,16 +105,19 @@ if ! python3 -c 'import aiosmtpd' 2>/dev/null; then
     "$SMTP_PYTHON" -c 'import aiosmtpd' || die "aiosmtpd did not install"
 fi
 
-# schemathesis, for the API contract run (scripts/api-contract.sh).
-if [ "$(st --version 2>/dev/null)" != "st, version $SCHEMATHESIS_VERSION" ]; then
+# schemathesis, for the API contract run (scripts/api-contract.sh), on the
+# same first `python3`, run as `python3 -m schemathesis.cli`.
+schemathesis_version() {
+    python3 -c 'import importlib.metadata as m; print(m.version("schemathesis"))' 2>/dev/null
+}
+if [ "$(schemathesis_version)" != "$SCHEMATHESIS_VERSION" ]; then
     note "pip install schemathesis==$SCHEMATHESIS_VERSION"
     pip_install=(python3 -m pip install --quiet --disable-pip-version-check)
     is_root && pip_install+=(--root-user-action=ignore)
     "${pip_install[@]}" "schemathesis==$SCHEMATHESIS_VERSION" 2>/dev/null ||
         "${pip_install[@]}" --break-system-packages "schemathesis==$SCHEMATHESIS_VERSION" ||
         die "schemathesis did not install"
-    hash -r
-    st --version >/dev/null 2>&1 || die "schemathesis installed, but st is not on PATH"
+    [ "$(schemathesis_version)" = "$SCHEMATHESIS_VERSION" ] || die "schemathesis did not install"
 fi
 
 if cargo nextest --version >/dev/null 2>&1; then
@@ -126,7 +129,7 @@ fi
 note "chromium: $("$CHROMIUM" --version 2>/dev/null | head -n1)"
 note "postgres: $("$PG_BIN/postgres" --version)"
 note "aiosmtpd: $("$SMTP_PYTHON" -m aiosmtpd --version 2>&1 | head -n1)"
-note "schemathesis: $(st --version)"
+note "schemathesis: $(schemathesis_version)"
 
 # --- 2. services ---------------------------------------------------------
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/portal-test.XXXXXX")

@@ -221,9 +221,14 @@ fn add_links(openapi: &mut OpenApi) {
         (
             "/api/v1/invoices",
             "200",
-            json!({"GetInvoice": {"operationId": "get_invoice",
-                "parameters": {"id": "$response.body#/items/0/id"},
-                "description": "the first invoice of the page"}}),
+            json!({
+                "GetInvoice": {"operationId": "get_invoice",
+                    "parameters": {"id": "$response.body#/items/0/id"},
+                    "description": "the first invoice of the page"},
+                "ApplyCredit": {"operationId": "apply_credit",
+                    "requestBody": {"invoices": [{"id": "$response.body#/items/0/id"}]},
+                    "description": "pay the first invoice of the page from account credit"}
+            }),
         ),
         (
             "/api/v1/invoices/{id}",
