@@ -5,8 +5,8 @@
 #   scripts/test.sh -p portal-mail   # the cargo steps limited to these cargo args
 #
 # On a fresh Debian machine (as root) it first installs what is missing:
-# Chromium and chromedriver (and PostgreSQL 15) from Debian, aiosmtpd from
-# PyPI. Then it starts, each on a free loopback port and in a fresh
+# Chromium and chromedriver (and PostgreSQL 15) from Debian, aiosmtpd and
+# schemathesis from PyPI. Then it starts, each on a free loopback port and in a fresh
 # temporary directory removed at exit:
 #
 #   PostgreSQL 15, as the unprivileged user `portalpg` (initdb refuses root)
@@ -17,8 +17,9 @@
 #       PORTAL_TEST_WEBDRIVER=http://127.0.0.1:PORT  PORTAL_TEST_CHROMIUM=/usr/bin/chromium
 #
 # and runs `cargo fmt --check`, `cargo clippy -D warnings`, the tests (with
-# cargo-nextest when installed, else `cargo test`) and the doc tests (which
-# nextest does not run). Every step runs even when an earlier one failed, so
+# cargo-nextest when installed, else `cargo test`), the doc tests (which
+# nextest does not run) and the API contract run (schemathesis, from PyPI,
+# over the OpenAPI document of a running server: scripts/api-contract.sh). Every step runs even when an earlier one failed, so
 # one CI run shows every problem; the exit status is non-zero if any failed.
 # Tests that need a service fail (never skip) when its variable is missing.
 set -euo pipefail
@@ -26,6 +27,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 AIOSMTPD_VERSION=1.4.6
+SCHEMATHESIS_VERSION=4.32.5
 PG_BIN=/usr/lib/postgresql/15/bin
 PG_USER=portalpg
 CHROMIUM=/usr/bin/chromium
@@ -103,6 +105,21 @@ if ! python3 -c 'import aiosmtpd' 2>/dev/null; then
     "$SMTP_PYTHON" -c 'import aiosmtpd' || die "aiosmtpd did not install"
 fi
 
+# schemathesis, for the API contract run (scripts/api-contract.sh), on the
+# same first `python3`, run as `python3 -m schemathesis.cli`.
+schemathesis_version() {
+    python3 -c 'import importlib.metadata as m; print(m.version("schemathesis"))' 2>/dev/null
+}
+if [ "$(schemathesis_version)" != "$SCHEMATHESIS_VERSION" ]; then
+    note "pip install schemathesis==$SCHEMATHESIS_VERSION"
+    pip_install=(python3 -m pip install --quiet --disable-pip-version-check)
+    is_root && pip_install+=(--root-user-action=ignore)
+    "${pip_install[@]}" "schemathesis==$SCHEMATHESIS_VERSION" 2>/dev/null ||
+        "${pip_install[@]}" --break-system-packages "schemathesis==$SCHEMATHESIS_VERSION" ||
+        die "schemathesis did not install"
+    [ "$(schemathesis_version)" = "$SCHEMATHESIS_VERSION" ] || die "schemathesis did not install"
+fi
+
 if cargo nextest --version >/dev/null 2>&1; then
     HAVE_NEXTEST=1
 else
@@ -112,6 +129,7 @@ fi
 note "chromium: $("$CHROMIUM" --version 2>/dev/null | head -n1)"
 note "postgres: $("$PG_BIN/postgres" --version)"
 note "aiosmtpd: $("$SMTP_PYTHON" -m aiosmtpd --version 2>&1 | head -n1)"
+note "schemathesis: $(schemathesis_version)"
 
 # --- 2. services ---------------------------------------------------------
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/portal-test.XXXXXX")
@@ -252,6 +270,14 @@ fi
 if [ "$HAVE_NEXTEST" -eq 1 ]; then
     run_step doctests cargo test "${CARGO_SCOPE[@]}" --doc
 fi
+# The API's OpenAPI document against a running server (schemathesis),
+# whenever the cargo steps' scope takes in a crate the API's answers come from.
+case " ${CARGO_SCOPE[*]} " in
+*" --workspace "* | *portal-http-axum* | *portal-core* | *portal-store-sqlx* | *portal-runtime* | *portal-examples*)
+    run_step api-contract scripts/api-contract.sh
+    ;;
+*) note "api-contract: not run, no crate of the API in the scope" ;;
+esac
 
 if [ "${#failed[@]}" -gt 0 ]; then
     step "FAILED: ${failed[*]}"
@@ -264,4 +290,4 @@ if [ "${#failed[@]}" -gt 0 ]; then
     done
     exit 1
 fi
-step "All steps passed: fmt, clippy, tests and doc tests"
+step "All steps passed: fmt, clippy, tests, doc tests and the API contract"

@@ -4,10 +4,12 @@
 
 use axum::extract::{ConnectInfo, FromRequestParts, OriginalUri, Request, State};
 use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
 
 use portal_core::tenancy::Tenant;
 
@@ -23,6 +25,26 @@ pub struct RequestContext {
     pub base: String,
     /// The client's address (for rate limits).
     pub client: IpAddr,
+    /// When a refused client may try again, once a rate limit refused it;
+    /// shared by the context's clones, read back by [`resolve_tenant`].
+    throttled: Arc<OnceLock<Duration>>,
+}
+
+impl RequestContext {
+    /// Notes that a rate limit refused this request and how long the
+    /// client has to wait: the answer gets `Retry-After`.
+    pub fn retry_after(&self, wait: Duration) {
+        let _ = self.throttled.set(wait);
+    }
+}
+
+/// `Retry-After` for a 429 after `wait`: whole seconds, rounded up, at
+/// least one. A 429 whose cause noted no wait says a minute.
+fn retry_after_value(wait: Option<Duration>) -> HeaderValue {
+    let seconds = wait.map_or(60, |wait| {
+        wait.as_secs() + u64::from(wait.subsec_nanos() > 0)
+    });
+    HeaderValue::from(seconds.max(1))
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for RequestContext {
@@ -61,12 +83,23 @@ pub async fn resolve_tenant(
         .unwrap_or_else(|| inner_path.clone());
     let base = mount_base(&original, &inner_path);
     let client = client_address(&parts, state.config.trust_forwarded_for);
+    let throttled = Arc::new(OnceLock::new());
     parts.extensions.insert(RequestContext {
         tenant,
         base,
         client,
+        throttled: throttled.clone(),
     });
-    next.run(Request::from_parts(parts, body)).await
+    let mut response = next.run(Request::from_parts(parts, body)).await;
+    // Every 429, page or problem, says when to come back (RFC 6585 §4).
+    if response.status() == StatusCode::TOO_MANY_REQUESTS {
+        let value = retry_after_value(throttled.get().copied());
+        response
+            .headers_mut()
+            .entry(header::RETRY_AFTER)
+            .or_insert(value);
+    }
+    response
 }
 
 /// The part of `original` before the router's own path: the mount point.
@@ -125,7 +158,7 @@ fn warn_once_without_connect_info() {
 
 #[cfg(test)]
 mod tests {
-    use super::mount_base;
+    use super::*;
 
     #[test]
     fn the_mount_base_is_what_precedes_the_routers_path() {
@@ -133,5 +166,13 @@ mod tests {
         assert_eq!(mount_base("/portal/acme/", "/"), "/portal/acme");
         assert_eq!(mount_base("/login", "/login"), "");
         assert_eq!(mount_base("/portal", "/"), "/portal");
+    }
+
+    #[test]
+    fn retry_after_is_whole_seconds_rounded_up() {
+        assert_eq!(retry_after_value(Some(Duration::from_millis(5_200))), "6");
+        assert_eq!(retry_after_value(Some(Duration::from_secs(6))), "6");
+        assert_eq!(retry_after_value(Some(Duration::ZERO)), "1");
+        assert_eq!(retry_after_value(None), "60");
     }
 }

@@ -50,7 +50,7 @@ use portal_core::Portal;
 
 pub use api::ApiDoc;
 pub use config::{HttpConfig, RateLimit, SingleTenant, TenantByHost, TenantInPath, TenantResolver};
-pub use error::Problem;
+pub use error::{Problem, ProblemType};
 pub use observability::{Metrics, MetricsError, RequestId};
 
 use rate_limit::AuthLimiter;
@@ -93,6 +93,7 @@ pub fn router(portal: Portal, config: HttpConfig) -> Router {
         // Innermost: pages' errors become branded pages (or a redirect to
         // log-in) before the outer layers see the response.
         .layer(middleware::from_fn(pages::render_errors))
+        .layer(middleware::from_fn(pages::method_not_allowed_page))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             security::ensure_csrf_cookie,

@@ -122,13 +122,11 @@ impl<S: Send + Sync> FromRequestParts<S> for Csrf {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        parts.extensions.get::<Csrf>().cloned().ok_or_else(|| {
-            ApiError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal",
-                "internal error",
-            )
-        })
+        parts
+            .extensions
+            .get::<Csrf>()
+            .cloned()
+            .ok_or_else(ApiError::internal)
     }
 }
 
@@ -469,13 +467,14 @@ impl FromRequestParts<AppState> for ApiUser {
     }
 }
 
-/// Refuses the request with 429 when its client is over the auth limit.
+/// Refuses the request with 429 when its client is over the auth limit,
+/// noting in the request's context when it may try again (the tenant
+/// middleware turns that into `Retry-After`, on pages and the API alike).
 pub fn check_rate(state: &AppState, context: &RequestContext) -> Result<(), ApiError> {
-    if state.limiter.allows(context.client) {
-        Ok(())
-    } else {
-        Err(ApiError::too_many_requests())
-    }
+    state.limiter.check(context.client).map_err(|wait| {
+        context.retry_after(wait);
+        ApiError::too_many_requests()
+    })
 }
 
 #[cfg(test)]

@@ -18,6 +18,7 @@ use crate::security::ApiUser;
 #[derive(Serialize, ToSchema)]
 pub struct AccountResponse {
     /// Account id.
+    #[schema(value_type = super::wire::Id)]
     pub id: String,
     /// Account number.
     pub number: String,

@@ -14,7 +14,7 @@ use portal_core::identity::{LoginClient, RawToken, SessionKind, TokenPurpose};
 use portal_core::shared::AccountId;
 use portal_core::{KnownFacts, LinkRequest};
 
-use super::ApiJson;
+use super::{ApiJson, wire};
 use crate::AppState;
 use crate::context::RequestContext;
 use crate::error::{ApiError, Problem};
@@ -96,8 +96,17 @@ pub async fn delete_session(
 /// An e-mail address.
 #[derive(Deserialize, ToSchema)]
 pub struct EmailRequest {
-    /// The e-mail on file; for a password reset the phone number used to
-    /// log in also works (the link still goes to the e-mail on file).
+    /// The e-mail on file.
+    #[schema(value_type = wire::Email)]
+    pub email: String,
+}
+
+/// Who forgot their password.
+#[derive(Deserialize, ToSchema)]
+pub struct ResetRequest {
+    /// The e-mail on file, or the phone number used to log in (the link
+    /// still goes to the e-mail on file).
+    #[schema(value_type = wire::EmailOrPhone)]
     pub email: String,
 }
 
@@ -143,12 +152,12 @@ pub async fn register_by_email(
 }
 
 /// Forgot password: mails a reset link.
-#[utoipa::path(post, path = "/api/v1/password-resets", tag = "identity", request_body = EmailRequest,
+#[utoipa::path(post, path = "/api/v1/password-resets", tag = "identity", request_body = ResetRequest,
     responses((status = 202, body = Accepted, description = "the same whether or not the e-mail is known"), (status = 422, body = Problem), (status = 429, body = Problem)))]
 pub async fn request_reset(
     State(state): State<AppState>,
     context: RequestContext,
-    ApiJson(body): ApiJson<EmailRequest>,
+    ApiJson(body): ApiJson<ResetRequest>,
 ) -> Result<(StatusCode, Json<Accepted>), ApiError> {
     request_link(&state, &context, &body.email, LinkRequest::Reset).await
 }
@@ -157,12 +166,16 @@ pub async fn request_reset(
 #[derive(Deserialize, ToSchema)]
 pub struct FactsRequest {
     /// The account's phone number.
+    #[schema(value_type = wire::Phone)]
     pub phone: String,
     /// The e-mail on file.
+    #[schema(value_type = wire::Email)]
     pub email: String,
     /// The postal code on file.
+    #[schema(value_type = wire::PostalCode)]
     pub postal_code: String,
     /// The new password (8 to 128 characters).
+    #[schema(value_type = wire::NewPassword)]
     pub password: String,
 }
 
@@ -247,6 +260,7 @@ pub struct RedeemRequest {
     /// The `token` parameter of the link.
     pub token: String,
     /// The new password (8 to 128 characters).
+    #[schema(value_type = wire::NewPassword)]
     pub password: String,
 }
 
@@ -277,6 +291,7 @@ pub async fn redeem_link(
 #[derive(Serialize, ToSchema)]
 pub struct AccountRef {
     /// Account id.
+    #[schema(value_type = wire::Id)]
     pub id: String,
     /// Account number.
     pub number: String,
@@ -292,6 +307,7 @@ pub struct AccountRef {
 #[derive(Serialize, ToSchema)]
 pub struct MeResponse {
     /// Contact id.
+    #[schema(value_type = wire::Id)]
     pub id: String,
     /// Name.
     pub name: String,
@@ -332,6 +348,7 @@ pub struct ChangePasswordRequest {
     /// The current password.
     pub current_password: String,
     /// The new password (8 to 128 characters).
+    #[schema(value_type = wire::NewPassword)]
     pub new_password: String,
     /// This client's device token (from `POST /sessions`), if it kept one:
     /// wrong guesses then count against this client alone.
@@ -341,7 +358,9 @@ pub struct ChangePasswordRequest {
 
 /// Change the password; other sessions end.
 #[utoipa::path(post, path = "/api/v1/me/password", tag = "customer", security(("bearer" = [])), request_body = ChangePasswordRequest,
-    responses((status = 204), (status = 401, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 204), (status = 401, body = Problem),
+        (status = 422, body = Problem, description = "the current password is wrong (counts towards the lock), or the new one is not allowed"),
+        (status = 429, body = Problem)))]
 pub async fn change_password(
     State(state): State<AppState>,
     ApiUser(auth): ApiUser,
@@ -370,6 +389,7 @@ pub async fn change_password(
 #[derive(Deserialize, ToSchema)]
 pub struct SwitchAccountRequest {
     /// One of the ids from `GET /me`.
+    #[schema(value_type = wire::Id)]
     pub account_id: String,
 }
 

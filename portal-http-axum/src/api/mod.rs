@@ -5,23 +5,26 @@
 
 mod accounts;
 mod billing;
+mod contract;
 mod dashboard;
+mod extract;
 mod identity;
+mod wire;
 
-use axum::body::Bytes;
-use axum::extract::{FromRequest, FromRequestParts};
 use axum::http::header;
-use axum::http::request::Parts;
+use axum::middleware;
 use axum::response::IntoResponse;
 use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
-use serde::de::DeserializeOwned;
 use tower_http::set_header::SetResponseHeaderLayer;
 use utoipa::OpenApi;
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 
 use crate::AppState;
-use crate::error::{ApiError, Problem};
+use crate::error::Problem;
+
+pub use extract::{ApiJson, ApiPath, ApiQuery, is_json, read_body};
+
+use contract::Contract;
 
 /// The API routes.
 pub fn routes() -> Router<AppState> {
@@ -43,6 +46,9 @@ pub fn routes() -> Router<AppState> {
             get(accounts::account).patch(accounts::update_account),
         )
         .merge(billing::routes())
+        // Whatever the framework answers before a handler runs (405) is a
+        // problem too.
+        .layer(middleware::from_fn(extract::errors_as_problems))
         // Responses carry bearer tokens and customer data: never cached.
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CACHE_CONTROL,
@@ -53,7 +59,7 @@ pub fn routes() -> Router<AppState> {
 /// The OpenAPI document of the API.
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Portal customer API", version = "1", description = "Self-service API for a tenant's customers. Log in with POST /sessions and send the token as `Authorization: Bearer <token>`.\n\nErrors are RFC 9457 problem+json: 400 a malformed request, 401 not logged in, 403 a feature the business switched off or something the contact's role may not do, 404 unknown or another account's (always the same answer), 409 a conflict with the current state or a request still in flight, 422 invalid input (`field` names it).\n\nMoney is a decimal string rounded to the currency's minor unit (`\"120.50\"`) next to a `currency` field, never a JSON number; send amounts the same way.\n\nPayments: `POST /payments` needs an `Idempotency-Key` header (Stripe semantics: the same key and body replay the first answer and never charge twice, a different body is 422, a key still in flight is 409). A payment that fails (declined, card refused, provider error) is answered **402** problem+json: `detail` is the message for the customer and `payment` the failed payment as recorded; nothing was charged or applied."),
+    info(title = "Portal customer API", version = "1", description = "Self-service API for a tenant's customers. Log in with POST /sessions and send the token as `Authorization: Bearer <token>`.\n\nErrors are RFC 9457 `application/problem+json`, their `type` one of the stable URIs the `Problem` schema lists: 400 a malformed request (a body that is not JSON of the operation's shape, unknown members or query parameters), 401 not logged in, 403 a feature the business switched off or something the contact's role may not do, 404 unknown or another account's, or a malformed id (always the same answer), 405 a method the path does not take (`Allow` lists those it does), 409 a conflict with the current state or a request still in flight, 413 a body over 64 KiB, 415 a body not sent as `application/json`, 422 invalid input (`field` names it), 429 too many attempts (`Retry-After` says when to try again).\n\nMoney is a decimal string rounded to the currency's minor unit (`\"120.50\"`) next to a `currency` field, never a JSON number; send amounts the same way.\n\nPayments: `POST /payments` needs an `Idempotency-Key` header (Stripe semantics: the same key and body replay the first answer and never charge twice, a different body is 422, a key still in flight is 409). A payment that fails (declined, card refused, provider error) is answered **402** problem+json: `detail` is the message for the customer and `payment` the failed payment as recorded; nothing was charged or applied."),
     paths(
         identity::create_session,
         identity::delete_session,
@@ -88,73 +94,15 @@ pub fn routes() -> Router<AppState> {
         billing::enrol_autopay,
         billing::withdraw_autopay,
     ),
-    components(schemas(Problem)),
-    modifiers(&BearerAuth),
+    components(schemas(Problem, wire::Amount, wire::Email, wire::EmailOrPhone, wire::Phone, wire::PostalCode, wire::NewPassword, wire::IdempotencyKey, wire::Id, wire::Day, wire::Count, wire::InvoiceStatus, wire::InvoiceSort)),
+    modifiers(&Contract),
     tags((name = "identity", description = "Registration, log-in and passwords"), (name = "customer", description = "The logged-in customer's data"), (name = "billing", description = "Invoices, payments, credit, statements, cards on file and autopay"))
 )]
 pub struct ApiDoc;
-
-struct BearerAuth;
-
-impl utoipa::Modify for BearerAuth {
-    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme(
-            "bearer",
-            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
-        );
-    }
-}
 
 async fn openapi() -> impl IntoResponse {
     (
         [(header::CACHE_CONTROL, "public, max-age=300")],
         Json(ApiDoc::openapi()),
     )
-}
-
-/// A query string whose errors are problem+json 400s instead of axum's
-/// text. Unknown parameters are refused, so a misspelt filter is an error
-/// rather than a silently unfiltered list.
-pub struct ApiQuery<T>(pub T);
-
-impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        serde_urlencoded::from_str(parts.uri.query().unwrap_or_default())
-            .map(ApiQuery)
-            .map_err(|error| ApiError::bad_request(format!("the query string is invalid: {error}")))
-    }
-}
-
-/// A JSON body whose errors are problem+json 400s instead of axum's text.
-pub struct ApiJson<T>(pub T);
-
-impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
-    type Rejection = ApiError;
-
-    async fn from_request(
-        request: axum::extract::Request,
-        state: &S,
-    ) -> Result<Self, Self::Rejection> {
-        let is_json = request
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|value| value.to_str().ok())
-            .is_some_and(|value| value.starts_with("application/json"));
-        if !is_json {
-            return Err(ApiError::new(
-                axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported-media-type",
-                "send the body as application/json",
-            ));
-        }
-        let bytes = Bytes::from_request(request, state)
-            .await
-            .map_err(|_| ApiError::bad_request("the body could not be read"))?;
-        serde_json::from_slice(&bytes)
-            .map(ApiJson)
-            .map_err(|error| ApiError::bad_request(format!("the JSON body is invalid: {error}")))
-    }
 }

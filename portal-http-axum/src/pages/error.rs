@@ -277,6 +277,29 @@ pub(crate) async fn render_errors(request: Request, next: Next) -> Response {
     page
 }
 
+/// The layer on every page route that gives the framework's bare 405 (a
+/// method the page does not take, `DELETE /login`) a page, keeping its
+/// `Allow` header, in the tenant's branding.
+pub(crate) async fn method_not_allowed_page(request: Request, next: Next) -> Response {
+    let context = request.extensions().get::<RequestContext>().cloned();
+    let response = next.run(request).await;
+    if response.status() != StatusCode::METHOD_NOT_ALLOWED
+        || response.headers().contains_key(header::CONTENT_TYPE)
+    {
+        return response;
+    }
+    let mut page = super::message_page_for(
+        context.as_ref(),
+        StatusCode::METHOD_NOT_ALLOWED,
+        "Not available",
+        "This page cannot do that. Go back and try again.",
+    );
+    if let Some(allow) = response.headers().get(header::ALLOW) {
+        page.headers_mut().insert(header::ALLOW, allow.clone());
+    }
+    page
+}
+
 /// To the log-in page, and from there back to `wanted` (the path the
 /// customer asked for, under the mount path `base`).
 pub(crate) fn to_login(base: &str, wanted: &str) -> Response {

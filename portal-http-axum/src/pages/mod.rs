@@ -41,7 +41,7 @@ use crate::route_table::{PageRoutes, form_post, get};
 use crate::security::{Csrf, check_rate};
 
 pub use error::PageError;
-pub(crate) use error::{render_errors, to_login};
+pub(crate) use error::{method_not_allowed_page, render_errors, to_login};
 
 /// The page routes.
 pub fn routes() -> PageRoutes {

@@ -13,7 +13,7 @@ use portal_core::billing::{
 };
 use portal_core::shared::{InvoiceId, PageRequest, PaymentMethodId, Reason, Shape};
 
-use super::values::{amount, choice, count, date, given, named_id};
+use super::values::{amount, choice, count, date, given, given_in, named_id};
 use super::{Field, ParamError, Source};
 
 /// The invoice list's filters, sort and page as received; each is
@@ -46,6 +46,7 @@ impl InvoiceFilterText<'_> {
     /// the list is read.
     pub fn parse(&self, source: Source) -> Result<InvoiceQuery, ParamError> {
         let page = page_request(self.page, self.per_page, source)?;
+        let given = |text| given_in(text, source);
         let date = |field, text| given(text).map(|text| date(field, text)).transpose();
         let total = |field, text| amount(field, given(text), source);
         Ok(InvoiceQuery {
@@ -73,7 +74,7 @@ pub fn page_request(
     per_page: Option<&str>,
     source: Source,
 ) -> Result<PageRequest, ParamError> {
-    let read = |field, text: Option<&str>, default| match (given(text), source) {
+    let read = |field, text: Option<&str>, default| match (given_in(text, source), source) {
         (None, _) => Ok(default),
         (Some(text), Source::Api) => count(field, text),
         // A page number on a page came from a link: a mangled one is
@@ -315,6 +316,35 @@ mod tests {
             InvoiceFilterText::default().parse(Source::Api).unwrap(),
             InvoiceQuery::default()
         );
+    }
+
+    #[test]
+    fn a_padded_page_is_refused_on_the_api_and_a_blank_filter_is_not_given() {
+        let padded = InvoiceFilterText {
+            page: Some(" 2"),
+            ..InvoiceFilterText::default()
+        };
+        assert_eq!(
+            field_of(padded.parse(Source::Api).unwrap_err()),
+            Field::Page
+        );
+        assert_eq!(
+            padded.parse(Source::Page).unwrap().page,
+            PageRequest::new(2, PageRequest::DEFAULT_PER_PAGE)
+        );
+        let blank = InvoiceFilterText {
+            min_total: Some(""),
+            page: Some(""),
+            ..InvoiceFilterText::default()
+        };
+        assert_eq!(blank.parse(Source::Api).unwrap(), InvoiceQuery::default());
+        for page in [" 2", "0"] {
+            assert_eq!(
+                field_of(page_request(Some(page), None, Source::Api).unwrap_err()),
+                Field::Page,
+                "{page:?}"
+            );
+        }
     }
 
     #[test]

@@ -16,6 +16,17 @@ pub fn given(value: Option<&str>) -> Option<&str> {
     value.map(str::trim).filter(|text| !text.is_empty())
 }
 
+/// A value as [`given`] reads it from a page, where inputs are padded;
+/// the API's client wrote exactly what it sent, so there a padded value is
+/// read as it is (and refused by its parser, as the OpenAPI document
+/// says). A blank one is not given on both.
+pub fn given_in(value: Option<&str>, source: Source) -> Option<&str> {
+    match source {
+        Source::Page => given(value),
+        Source::Api => value.filter(|text| !text.is_empty()),
+    }
+}
+
 /// An amount of money, as text with digits, at most one point and an
 /// optional leading minus: no exponent, no currency sign, nothing that
 /// `Decimal` would round. A currency sign is refused rather than ignored:
@@ -86,10 +97,12 @@ pub(super) fn choice<T: DeserializeOwned>(field: Field, text: &str) -> Result<T,
     })
 }
 
-/// A whole number (a page, a page size).
+/// A whole number from 1 (a page, a page size).
 pub(super) fn count(field: Field, text: &str) -> Result<u32, ParamError> {
     text.parse()
-        .map_err(|_| ParamError::invalid(field, Reason::Malformed(Shape::WholeNumber)))
+        .ok()
+        .filter(|count| *count > 0)
+        .ok_or_else(|| ParamError::invalid(field, Reason::Malformed(Shape::WholeNumber)))
 }
 
 /// An id in a path: one that does not parse is as unknown as another

@@ -11,6 +11,7 @@ mod billing_pages;
 mod browser;
 mod browser_billing;
 mod browser_flow;
+mod contract;
 mod hardening;
 mod harness;
 mod isolation;

@@ -1,7 +1,7 @@
 //! Invoices and statements as PDF files: the host's own PDF of an invoice
 //! when it gave one, otherwise the portal's rendering ([`crate::pdf`]).
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 
 use portal_core::shared::InvoiceId;
@@ -9,7 +9,7 @@ use portal_core::{AuthContext, InvoiceDocument};
 
 use super::invoices::StatementParams;
 use crate::AppState;
-use crate::api::ApiQuery;
+use crate::api::{ApiPath, ApiQuery, wire};
 use crate::error::{ApiError, Problem};
 use crate::params;
 use crate::pdf::{self, Heading, Paper};
@@ -30,14 +30,14 @@ fn heading_parts(auth: &AuthContext) -> (String, String) {
 /// An invoice as PDF: the business's own document when it gave one, the
 /// portal's rendering otherwise.
 #[utoipa::path(get, path = "/api/v1/invoices/{id}/pdf", tag = "billing", security(("bearer" = [])),
-    params(("id" = String, Path, description = "invoice id")),
+    params(("id" = wire::Id, Path, description = "invoice id")),
     responses((status = 200, content_type = "application/pdf", body = String, description = "the PDF, as an attachment"),
         (status = 401, body = Problem), (status = 403, body = Problem),
         (status = 404, body = Problem, description = "unknown, or another account's")))]
 pub async fn invoice_pdf(
     State(state): State<AppState>,
     ApiUser(auth): ApiUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Response, ApiError> {
     let id = params::id(&id, InvoiceId::parse)?;
     Ok(

@@ -1,7 +1,7 @@
 //! Reading billing: the summary, invoices and statements.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -11,7 +11,7 @@ use portal_core::shared::InvoiceId;
 use super::today;
 use super::views::{InvoiceDetailView, InvoicePageView, StatementView, SummaryView};
 use crate::AppState;
-use crate::api::ApiQuery;
+use crate::api::{ApiPath, ApiQuery, wire};
 use crate::error::{ApiError, Problem};
 use crate::params::{self, InvoiceFilterText, MissingDates, Source};
 use crate::security::ApiUser;
@@ -35,23 +35,31 @@ pub async fn summary(
 #[into_params(parameter_in = Query)]
 pub struct InvoiceListParams {
     /// `unpaid`, `overdue`, `paid` or `void`.
+    #[param(value_type = Option<wire::InvoiceStatus>)]
     status: Option<String>,
     /// Invoices whose number contains this (case-insensitive).
     number: Option<String>,
     /// Issued on or after (`YYYY-MM-DD`).
+    #[param(value_type = Option<wire::Day>)]
     issued_from: Option<String>,
     /// Issued on or before (`YYYY-MM-DD`).
+    #[param(value_type = Option<wire::Day>)]
     issued_to: Option<String>,
     /// Total at least (decimal string).
+    #[param(value_type = Option<wire::Amount>)]
     min_total: Option<String>,
     /// Total at most (decimal string).
+    #[param(value_type = Option<wire::Amount>)]
     max_total: Option<String>,
     /// `issued_desc` (default), `issued_asc`, `due_asc`, `due_desc`,
     /// `total_asc`, `total_desc`, `number_asc` or `number_desc`.
+    #[param(value_type = Option<wire::InvoiceSort>)]
     sort: Option<String>,
     /// Page, from 1.
+    #[param(value_type = Option<wire::Count>)]
     page: Option<String>,
     /// Page size, 1 to 100 (default 25; larger is capped).
+    #[param(value_type = Option<wire::Count>)]
     per_page: Option<String>,
 }
 
@@ -90,13 +98,13 @@ pub async fn list_invoices(
 
 /// One invoice with its lines and the payments applied to it.
 #[utoipa::path(get, path = "/api/v1/invoices/{id}", tag = "billing", security(("bearer" = [])),
-    params(("id" = String, Path, description = "invoice id")),
+    params(("id" = wire::Id, Path, description = "invoice id")),
     responses((status = 200, body = InvoiceDetailView), (status = 401, body = Problem), (status = 403, body = Problem),
         (status = 404, body = Problem, description = "unknown, or another account's")))]
 pub async fn get_invoice(
     State(state): State<AppState>,
     ApiUser(auth): ApiUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<InvoiceDetailView>, ApiError> {
     let id = params::id(&id, InvoiceId::parse)?;
     let detail = state.portal.billing().invoice(&auth.actor, id).await?;
@@ -112,8 +120,10 @@ pub async fn get_invoice(
 #[into_params(parameter_in = Query)]
 pub struct StatementParams {
     /// First day, included (`YYYY-MM-DD`).
+    #[param(value_type = wire::Day, required = true)]
     from: Option<String>,
     /// Last day, included (`YYYY-MM-DD`); at most ten years after `from`.
+    #[param(value_type = wire::Day, required = true)]
     to: Option<String>,
 }
 

@@ -1,7 +1,7 @@
 //! Cards on file and autopay.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -10,7 +10,7 @@ use portal_core::shared::PaymentMethodId;
 
 use super::views::{AutopayConsentView, AutopayView, PaymentMethodView};
 use crate::AppState;
-use crate::api::ApiJson;
+use crate::api::{ApiJson, ApiPath, wire};
 use crate::error::{ApiError, Problem};
 use crate::params::{self, Field, Source};
 use crate::security::ApiUser;
@@ -42,6 +42,7 @@ pub async fn list_methods(
 pub struct NewMethodRequest {
     /// The payment provider's one-time token from its card field. Never a
     /// card number: those are refused (422) and never sent or stored.
+    #[schema(min_length = 1)]
     pub token: String,
     /// Make it the default card.
     #[serde(default)]
@@ -70,14 +71,14 @@ pub async fn add_method(
 
 /// Remove a card on file (not the one autopay uses).
 #[utoipa::path(delete, path = "/api/v1/payment-methods/{id}", tag = "billing", security(("bearer" = [])),
-    params(("id" = String, Path, description = "payment method id")),
+    params(("id" = wire::Id, Path, description = "payment method id")),
     responses((status = 204), (status = 401, body = Problem), (status = 403, body = Problem),
         (status = 404, body = Problem, description = "unknown, or another account's"),
         (status = 409, body = Problem, description = "autopay uses it")))]
 pub async fn remove_method(
     State(state): State<AppState>,
     ApiUser(auth): ApiUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<StatusCode, ApiError> {
     let id = params::id(&id, PaymentMethodId::parse)?;
     state
@@ -90,13 +91,13 @@ pub async fn remove_method(
 
 /// Make a card on file the default.
 #[utoipa::path(put, path = "/api/v1/payment-methods/{id}/default", tag = "billing", security(("bearer" = [])),
-    params(("id" = String, Path, description = "payment method id")),
+    params(("id" = wire::Id, Path, description = "payment method id")),
     responses((status = 204), (status = 401, body = Problem), (status = 403, body = Problem),
         (status = 404, body = Problem, description = "unknown, or another account's")))]
 pub async fn set_default(
     State(state): State<AppState>,
     ApiUser(auth): ApiUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<StatusCode, ApiError> {
     let id = params::id(&id, PaymentMethodId::parse)?;
     state
@@ -124,6 +125,7 @@ pub async fn autopay(
 #[serde(deny_unknown_fields)]
 pub struct AutopayRequest {
     /// The card on file to charge.
+    #[schema(value_type = wire::Id)]
     pub method_id: String,
     /// `terms_digest` from `GET /autopay`: the terms the customer read.
     pub terms_digest: String,

@@ -38,6 +38,7 @@ use portal_core::shared::InvoiceId;
 use portal_core::tenancy::Tenant;
 
 use crate::AppState;
+use crate::api::wire;
 use crate::error::ApiError;
 use crate::params::{self, Source};
 
@@ -80,10 +81,11 @@ pub fn routes() -> Router<AppState> {
 #[serde(deny_unknown_fields)]
 pub struct InvoiceAmount {
     /// The invoice's id.
+    #[schema(value_type = wire::Id)]
     pub id: String,
     /// How much of it, as a decimal string (`"50.00"`); omitted: all that
     /// is payable (or, for credit, as much as the credit covers).
-    #[schema(example = "50.00")]
+    #[schema(value_type = Option<wire::Amount>)]
     pub amount: Option<String>,
 }
 

@@ -3,8 +3,7 @@
 //! provider's webhook.
 
 use axum::Json;
-use axum::body::to_bytes;
-use axum::extract::{Path, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
@@ -17,9 +16,9 @@ use portal_core::shared::{PageRequest, PaymentId, Reason, Shape};
 use super::views::{PaymentPageView, PaymentView, PreviewView, SummaryView};
 use super::{InvoiceAmount, invoice_choices};
 use crate::AppState;
-use crate::api::{ApiJson, ApiQuery};
+use crate::api::{ApiJson, ApiPath, ApiQuery, is_json, read_body, wire};
 use crate::context::RequestContext;
-use crate::error::{ApiError, Problem, problem_response};
+use crate::error::{ApiError, Problem, ProblemType, problem_response};
 use crate::params::{self, Field, MethodText, PayText, Source};
 use crate::security::ApiUser;
 
@@ -35,8 +34,10 @@ const SIGNATURE_HEADERS: [&str; 2] = ["portal-signature", "stripe-signature"];
 #[into_params(parameter_in = Query)]
 pub struct PageParams {
     /// Page, from 1.
+    #[param(value_type = Option<wire::Count>)]
     page: Option<String>,
     /// Page size, 1 to 100 (default 25; larger is capped).
+    #[param(value_type = Option<wire::Count>)]
     per_page: Option<String>,
 }
 
@@ -70,13 +71,13 @@ pub async fn list_payments(
 
 /// One payment or credit (a receipt).
 #[utoipa::path(get, path = "/api/v1/payments/{id}", tag = "billing", security(("bearer" = [])),
-    params(("id" = String, Path, description = "payment id")),
+    params(("id" = wire::Id, Path, description = "payment id")),
     responses((status = 200, body = PaymentView), (status = 401, body = Problem), (status = 403, body = Problem),
         (status = 404, body = Problem, description = "unknown, or another account's")))]
 pub async fn get_payment(
     State(state): State<AppState>,
     ApiUser(auth): ApiUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<PaymentView>, ApiError> {
     let id = params::id(&id, PaymentId::parse)?;
     let detail = state.portal.billing().payment(&auth.actor, id).await?;
@@ -90,6 +91,7 @@ pub enum MethodInput {
     /// A card on file (`GET /payment-methods`).
     Saved {
         /// Its id.
+        #[schema(value_type = wire::Id)]
         id: String,
     },
     /// A new card, as the payment provider's one-time token from its card
@@ -124,7 +126,7 @@ pub struct PaymentRequest {
     pub invoices: Vec<InvoiceAmount>,
     /// An amount beyond the invoices, kept as account credit (only where
     /// the business takes prepayments; 403 otherwise).
-    #[schema(example = "25.00")]
+    #[schema(value_type = Option<wire::Amount>)]
     pub prepayment: Option<String>,
     /// How to pay.
     pub method: MethodInput,
@@ -151,7 +153,12 @@ fn payment_response(detail: &PaymentDetail) -> Response {
         .failure_message
         .clone()
         .unwrap_or_else(|| crate::messages::payment_failure(&PaymentFailure::ProviderFailed));
-    let problem = ApiError::new(StatusCode::PAYMENT_REQUIRED, "payment-failed", message).problem();
+    let problem = ApiError::new(
+        StatusCode::PAYMENT_REQUIRED,
+        ProblemType::PaymentFailed,
+        message,
+    )
+    .problem();
     problem_response(
         StatusCode::PAYMENT_REQUIRED,
         PaymentFailedProblem {
@@ -186,7 +193,7 @@ fn not_payable(error: PortalError) -> ApiError {
     match error {
         PortalError::NotFound => ApiError::new(
             StatusCode::NOT_FOUND,
-            "not-found",
+            ProblemType::NotFound,
             "An invoice or card in this request was not found, or has nothing left to pay. \
              Only this account's unpaid invoices and cards on file can be used.",
         ),
@@ -202,7 +209,7 @@ fn not_payable(error: PortalError) -> ApiError {
 /// the first request is still being processed (or its charge is pending
 /// with the provider) it is 409.
 #[utoipa::path(post, path = "/api/v1/payments", tag = "billing", security(("bearer" = [])), request_body = PaymentRequest,
-    params(("Idempotency-Key" = String, Header, description = "8 to 100 letters, digits, '-' or '_'; one per payment attempt")),
+    params(("Idempotency-Key" = wire::IdempotencyKey, Header, description = "8 to 100 letters, digits, '-' or '_'; one per payment attempt")),
     responses(
         (status = 201, body = PaymentView, description = "`succeeded`, or `pending` when the provider did not answer in time: its invoices stay held until the provider's webhook settles it"),
         (status = 400, body = Problem, description = "no Idempotency-Key header, or a malformed body"),
@@ -240,7 +247,7 @@ pub async fn create_payment(
 pub struct PreviewRequest {
     /// The amount (decimal string); omitted: everything payable ("pay the
     /// statement balance").
-    #[schema(example = "150.00")]
+    #[schema(value_type = Option<wire::Amount>)]
     pub amount: Option<String>,
 }
 
@@ -271,6 +278,7 @@ pub async fn preview_payment(
 pub struct CreditApplicationRequest {
     /// The invoices; without an amount an invoice takes as much of the
     /// remaining credit as it can.
+    #[schema(min_items = 1)]
     pub invoices: Vec<InvoiceAmount>,
 }
 
@@ -307,12 +315,16 @@ pub async fn apply_credit(
     request_body(content = String, content_type = "application/json", description = "the provider's event, read as raw bytes (at most 64 KiB)"),
     responses((status = 200, description = "handled (or a repeat)"),
         (status = 400, body = Problem, description = "missing or bad signature, or a stale timestamp"),
-        (status = 413, body = Problem, description = "body larger than 64 KiB")))]
+        (status = 413, body = Problem, description = "body larger than 64 KiB"),
+        (status = 415, body = Problem, description = "not sent as `application/json`")))]
 pub async fn payment_webhook(
     State(state): State<AppState>,
     context: RequestContext,
     request: Request,
 ) -> Result<StatusCode, ApiError> {
+    if !is_json(request.headers()) {
+        return Err(ApiError::unsupported_media_type());
+    }
     let signature = SIGNATURE_HEADERS
         .iter()
         .find_map(|name| request.headers().get(*name))
@@ -321,19 +333,11 @@ pub async fn payment_webhook(
         .ok_or_else(|| {
             ApiError::new(
                 StatusCode::BAD_REQUEST,
-                "invalid-signature",
+                ProblemType::InvalidSignature,
                 "the Portal-Signature header is missing",
             )
         })?;
-    let body = to_bytes(request.into_body(), MAX_WEBHOOK_BYTES)
-        .await
-        .map_err(|_| {
-            ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "payload-too-large",
-                "the webhook body is larger than 64 KiB",
-            )
-        })?;
+    let body = read_body(request.into_body(), MAX_WEBHOOK_BYTES).await?;
     state
         .portal
         .billing()
@@ -342,7 +346,7 @@ pub async fn payment_webhook(
         .map_err(|error| match error {
             PortalError::InvalidInput { .. } => ApiError::new(
                 StatusCode::BAD_REQUEST,
-                "invalid-signature",
+                ProblemType::InvalidSignature,
                 error.to_string(),
             ),
             other => other.into(),

@@ -78,6 +78,7 @@ impl From<&AccountSummary> for SummaryView {
 #[derive(Serialize, ToSchema)]
 pub struct InvoiceView {
     /// Id.
+    #[schema(value_type = crate::api::wire::Id)]
     pub id: String,
     /// Number printed on it.
     #[schema(example = "INV-1042")]
@@ -210,6 +211,7 @@ impl InvoiceLineView {
 #[derive(Serialize, ToSchema)]
 pub struct AppliedView {
     /// The payment or credit (`GET /payments/{id}`).
+    #[schema(value_type = crate::api::wire::Id)]
     pub payment_id: String,
     /// `payment` or `credit`.
     pub kind: String,
@@ -266,6 +268,7 @@ impl InvoiceDetailView {
 #[derive(Serialize, ToSchema)]
 pub struct AllocationView {
     /// The invoice.
+    #[schema(value_type = crate::api::wire::Id)]
     pub invoice_id: String,
     /// Its number.
     #[schema(example = "INV-1042")]
@@ -293,6 +296,7 @@ fn allocations(list: &[Allocation]) -> Vec<AllocationView> {
 #[derive(Serialize, ToSchema)]
 pub struct PaymentView {
     /// Id.
+    #[schema(value_type = crate::api::wire::Id)]
     pub id: String,
     /// `payment` or `credit`.
     #[schema(example = "payment")]
@@ -431,8 +435,10 @@ pub struct StatementLineView {
     #[schema(example = "129.90")]
     pub balance: String,
     /// The invoice, for a charge.
+    #[schema(value_type = Option<crate::api::wire::Id>)]
     pub invoice_id: Option<String>,
     /// The payment, for a payment or credit.
+    #[schema(value_type = Option<crate::api::wire::Id>)]
     pub payment_id: Option<String>,
 }
 
@@ -528,6 +534,7 @@ impl From<&Statement> for StatementView {
 #[derive(Serialize, ToSchema)]
 pub struct PaymentMethodView {
     /// Id.
+    #[schema(value_type = crate::api::wire::Id)]
     pub id: String,
     /// "Visa", "Mastercard", "Bank account".
     #[schema(example = "Visa")]
@@ -566,10 +573,13 @@ impl From<&PaymentMethod> for PaymentMethodView {
 #[derive(Serialize, ToSchema)]
 pub struct AutopayConsentView {
     /// Id.
+    #[schema(value_type = crate::api::wire::Id)]
     pub id: String,
     /// The card on file autopay charges.
+    #[schema(value_type = crate::api::wire::Id)]
     pub method_id: String,
     /// Who consented.
+    #[schema(value_type = crate::api::wire::Id)]
     pub contact_id: String,
     /// The terms agreed to, word for word.
     pub terms: String,

@@ -1,0 +1,168 @@
+//! Reading a request for the API: query strings, JSON bodies and path
+//! segments whose every failure is a problem+json answer of the status
+//! the OpenAPI document promises (400, 404, 413, 415), never axum's
+//! plain-text rejections. The safety net for anything that still slips
+//! through is [`errors_as_problems`].
+
+use axum::body::{Body, Bytes};
+use axum::extract::{FromRequest, FromRequestParts, Path, Request};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use serde::de::DeserializeOwned;
+
+use crate::error::{ApiError, PROBLEM_JSON};
+
+/// The largest JSON body the API reads (its requests are a few hundred
+/// bytes; a payment naming hundreds of invoices stays far below this).
+pub const MAX_JSON_BYTES: usize = 64 * 1024;
+
+/// A query string whose errors are problem+json 400s instead of axum's
+/// text. Unknown parameters are refused, so a misspelt filter is an error
+/// rather than a silently unfiltered list.
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        serde_urlencoded::from_str(parts.uri.query().unwrap_or_default())
+            .map(ApiQuery)
+            .map_err(|error| ApiError::bad_request(format!("the query string is invalid: {error}")))
+    }
+}
+
+/// A path segment (an id). One that cannot even be decoded (`%ff%fe` is
+/// not UTF-8) names nothing that exists: 404, as for any malformed id.
+pub struct ApiPath<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Path(value)| ApiPath(value))
+            .map_err(|_| ApiError::not_found())
+    }
+}
+
+/// A JSON body: `application/json` (any case, with an optional UTF-8
+/// charset) or 415, at most [`MAX_JSON_BYTES`] or 413, well-formed JSON of
+/// the expected shape or 400.
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, _state: &S) -> Result<Self, Self::Rejection> {
+        if !is_json(request.headers()) {
+            return Err(ApiError::unsupported_media_type());
+        }
+        let bytes = read_body(request.into_body(), MAX_JSON_BYTES).await?;
+        serde_json::from_slice(&bytes)
+            .map(ApiJson)
+            .map_err(|error| ApiError::bad_request(format!("the JSON body is invalid: {error}")))
+    }
+}
+
+/// Whether the request's `Content-Type` is JSON: the media type
+/// `application/json` compared without regard to case (RFC 9110 §8.3.1),
+/// with parameters allowed, but a charset only if it is UTF-8 (RFC 8259
+/// §8.1). `application/json-patch+json` and the like are other types.
+pub fn is_json(headers: &HeaderMap) -> bool {
+    let Some(value) = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+    else {
+        return false;
+    };
+    let mut parts = value.split(';');
+    let essence = parts.next().unwrap_or_default().trim();
+    essence.eq_ignore_ascii_case("application/json")
+        && parts.all(|parameter| match parameter.split_once('=') {
+            Some((name, value)) if name.trim().eq_ignore_ascii_case("charset") => {
+                value.trim().trim_matches('"').eq_ignore_ascii_case("utf-8")
+            }
+            Some((name, _)) => !name.trim().is_empty(),
+            None => false,
+        })
+}
+
+/// The body, at most `limit` bytes: over it is 413 naming the limit, a
+/// body that broke off is 400.
+pub async fn read_body(body: Body, limit: usize) -> Result<Bytes, ApiError> {
+    axum::body::to_bytes(body, limit).await.map_err(|error| {
+        let too_large = std::error::Error::source(&error)
+            .is_some_and(|cause| cause.is::<http_body_util::LengthLimitError>());
+        if too_large {
+            ApiError::payload_too_large(limit)
+        } else {
+            ApiError::bad_request("the body could not be read")
+        }
+    })
+}
+
+/// The API's safety net, a layer on every API route: an error answer that
+/// is not problem+json yet (axum's own 405, with its `Allow` header) is
+/// made one of its status, keeping its headers. Handlers and extractors
+/// answer with problems themselves; this covers what the framework
+/// answers before them.
+pub async fn errors_as_problems(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    let status = response.status();
+    if !(status.is_client_error() || status.is_server_error()) || is_problem(response.headers()) {
+        return response;
+    }
+    let (parts, _body) = response.into_parts();
+    let mut problem = ApiError::for_status(status).into_response();
+    for (name, value) in &parts.headers {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            problem.headers_mut().insert(name, value.clone());
+        }
+    }
+    problem
+}
+
+fn is_problem(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|value| value == PROBLEM_JSON)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_type(value: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::CONTENT_TYPE, value.parse().unwrap());
+        headers
+    }
+
+    #[test]
+    fn json_is_matched_without_case_and_with_a_utf8_charset_only() {
+        for accepted in [
+            "application/json",
+            "Application/JSON",
+            "application/json; charset=utf-8",
+            "application/json;charset=\"UTF-8\"",
+            " application/json ; foo=bar",
+        ] {
+            assert!(is_json(&with_type(accepted)), "{accepted}");
+        }
+        for refused in [
+            "application/json-patch+json",
+            "application/jsonx",
+            "text/json",
+            "application/json; charset=latin1",
+            "application/json; junk",
+            "text/plain",
+            "",
+        ] {
+            assert!(!is_json(&with_type(refused)), "{refused}");
+        }
+        assert!(!is_json(&HeaderMap::new()));
+    }
+}
