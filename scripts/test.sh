@@ -17,15 +17,20 @@
 #       PORTAL_TEST_WEBDRIVER=http://127.0.0.1:PORT  PORTAL_TEST_CHROMIUM=/usr/bin/chromium
 #
 # and runs `cargo fmt --check`, `cargo clippy -D warnings`, the tests (with
-# cargo-nextest when installed, else `cargo test`) and the doc tests (which
-# nextest does not run). Every step runs even when an earlier one failed, so
-# one CI run shows every problem; the exit status is non-zero if any failed.
+# cargo-nextest when installed, else `cargo test`), the doc tests (which
+# nextest does not run) and, on a whole-workspace run or with
+# `-p portal-fuzz`, every fuzz target for $PORTAL_FUZZ_SECONDS (10) s each
+# (scripts/fuzz.sh; cargo-fuzz from crates.io when missing). Every step
+# runs even when an earlier one failed, so one CI run shows every problem;
+# the exit status is non-zero if any failed.
 # Tests that need a service fail (never skip) when its variable is missing.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 
 AIOSMTPD_VERSION=1.4.6
+CARGO_FUZZ_VERSION=0.13.2
+FUZZ_SECONDS=${PORTAL_FUZZ_SECONDS:-10}
 PG_BIN=/usr/lib/postgresql/15/bin
 PG_USER=portalpg
 CHROMIUM=/usr/bin/chromium
@@ -45,7 +50,10 @@ die() {
 if [ "$#" -eq 0 ]; then
     CARGO_SCOPE=(--workspace)
     FMT_SCOPE=(--all)
+    RUN_FUZZ=1
 else
+    RUN_FUZZ=0
+    case " $* " in *" portal-fuzz "* | *"=portal-fuzz "* | *" -pportal-fuzz "*) RUN_FUZZ=1 ;; esac
     CARGO_SCOPE=("$@")
     FMT_SCOPE=()
     args=("$@")
@@ -101,6 +109,12 @@ if ! python3 -c 'import aiosmtpd' 2>/dev/null; then
         SMTP_PYTHON=/usr/bin/python3
     fi
     "$SMTP_PYTHON" -c 'import aiosmtpd' || die "aiosmtpd did not install"
+fi
+
+if [ "$RUN_FUZZ" -eq 1 ] && ! cargo fuzz --version 2>/dev/null | grep -qF "$CARGO_FUZZ_VERSION"; then
+    note "cargo install cargo-fuzz@$CARGO_FUZZ_VERSION"
+    cargo install --quiet --locked cargo-fuzz --version "$CARGO_FUZZ_VERSION" ||
+        die "cargo-fuzz did not install"
 fi
 
 if cargo nextest --version >/dev/null 2>&1; then
@@ -253,6 +267,11 @@ if [ "$HAVE_NEXTEST" -eq 1 ]; then
     run_step doctests cargo test "${CARGO_SCOPE[@]}" --doc
 fi
 
+# Bounded: every target for FUZZ_SECONDS; a crash fails the suite.
+if [ "$RUN_FUZZ" -eq 1 ]; then
+    run_step fuzz scripts/fuzz.sh "$FUZZ_SECONDS"
+fi
+
 if [ "${#failed[@]}" -gt 0 ]; then
     step "FAILED: ${failed[*]}"
     # The services' own logs, in case a failure came from one of them.
@@ -264,4 +283,4 @@ if [ "${#failed[@]}" -gt 0 ]; then
     done
     exit 1
 fi
-step "All steps passed: fmt, clippy, tests and doc tests"
+step "All steps passed: fmt, clippy, tests, doc tests$([ "$RUN_FUZZ" -eq 1 ] && echo " and fuzzing")"

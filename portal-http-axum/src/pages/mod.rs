@@ -248,7 +248,7 @@ impl Layout {
 
 /// `next` when it is a path inside this portal, so redirects after log-in
 /// or an account switch can never lead to another site.
-fn local_target(context: &RequestContext, next: Option<&str>) -> Option<String> {
+pub(crate) fn local_target(context: &RequestContext, next: Option<&str>) -> Option<String> {
     let next = next?;
     let inside = next.starts_with(&format!("{}/", context.base))
         && !next.contains("//")
