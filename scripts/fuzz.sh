@@ -7,7 +7,8 @@
 #   scripts/fuzz.sh 600        # 10 minutes per target
 #   scripts/fuzz.sh 600 api    # only these targets
 #
-# Each target starts from its committed seeds (fuzz/corpus/<target>) and
+# Each target starts from its committed seeds (fuzz/corpus/<target>), with
+# its dictionary when it has one (fuzz/dict/<target>.dict), and
 # grows a corpus of its own in fuzz/corpus-run/<target> (not committed;
 # kept between runs, so longer runs pick up where the last one stopped).
 # A crash leaves its input in fuzz/artifacts/<target>/; the line printed
@@ -51,9 +52,10 @@ for target in "${TARGETS[@]}"; do
     started=$(date +%s)
     # The grown corpus first (libFuzzer writes new inputs there), the
     # committed seeds second (only read).
-    if "${FUZZ[@]}" "$target" "$corpus" "fuzz/corpus/$target" -- \
-        -max_total_time="$SECONDS_PER_TARGET" -timeout=20 -print_final_stats=1 \
-        >"$log" 2>&1; then
+    options=(-max_total_time="$SECONDS_PER_TARGET" -timeout=20 -print_final_stats=1)
+    # A target's dictionary (field names, syntax) when it has one.
+    [ -f "fuzz/dict/$target.dict" ] && options+=(-dict="fuzz/dict/$target.dict")
+    if "${FUZZ[@]}" "$target" "$corpus" "fuzz/corpus/$target" -- "${options[@]}" >"$log" 2>&1; then
         runs=$(grep -Eo '^Done [0-9]+ runs' "$log" | grep -Eo '[0-9]+' | tail -n1)
         elapsed=$(($(date +%s) - started))
         summary+=("$(printf '%-18s %12s runs %5s s' "$target" "${runs:-?}" "$elapsed")")

@@ -290,10 +290,17 @@ async fn build() -> (Router, Vec<String>) {
     (router, invoices)
 }
 
+static TRACE: LazyLock<bool> = LazyLock::new(|| std::env::var_os("PORTAL_FUZZ_TRACE").is_some());
+
 /// The check every answer to a fuzzed request passes: never a server
 /// error. (A panic in a handler is not answered at all: it aborts the
 /// fuzzer, which reports it as a crash.)
+/// With `PORTAL_FUZZ_TRACE` set, each request and its status is printed
+/// (to see what a corpus reaches).
 pub fn check(request: &str, reply: &Reply) {
+    if *TRACE {
+        eprintln!("{} {request}", reply.status.as_u16());
+    }
     assert!(
         !reply.status.is_server_error(),
         "{request} answered {}: {}",
