@@ -18,9 +18,13 @@
 #
 # and runs `cargo fmt --check`, `cargo clippy -D warnings`, the tests (with
 # cargo-nextest when installed, else `cargo test`), the doc tests (which
-# nextest does not run) and the API contract run (schemathesis, from PyPI,
-# over the OpenAPI document of a running server: scripts/api-contract.sh). Every step runs even when an earlier one failed, so
-# one CI run shows every problem; the exit status is non-zero if any failed.
+# nextest does not run), the API contract run (schemathesis, from PyPI,
+# over the OpenAPI document of a running server: scripts/api-contract.sh)
+# and, on a whole-workspace run or with `-p portal-fuzz`, every fuzz target
+# for $PORTAL_FUZZ_SECONDS (10) s each (scripts/fuzz.sh; cargo-fuzz from
+# crates.io when missing). Every step runs even when an earlier one failed,
+# so one CI run shows every problem; the exit status is non-zero if any
+# failed.
 # Tests that need a service fail (never skip) when its variable is missing.
 set -euo pipefail
 
@@ -28,6 +32,8 @@ cd "$(dirname "$0")/.."
 
 AIOSMTPD_VERSION=1.4.6
 SCHEMATHESIS_VERSION=4.32.5
+CARGO_FUZZ_VERSION=0.13.2
+FUZZ_SECONDS=${PORTAL_FUZZ_SECONDS:-10}
 PG_BIN=/usr/lib/postgresql/15/bin
 PG_USER=portalpg
 CHROMIUM=/usr/bin/chromium
@@ -47,7 +53,10 @@ die() {
 if [ "$#" -eq 0 ]; then
     CARGO_SCOPE=(--workspace)
     FMT_SCOPE=(--all)
+    RUN_FUZZ=1
 else
+    RUN_FUZZ=0
+    case " $* " in *" portal-fuzz "* | *"=portal-fuzz "* | *" -pportal-fuzz "*) RUN_FUZZ=1 ;; esac
     CARGO_SCOPE=("$@")
     FMT_SCOPE=()
     args=("$@")
@@ -118,6 +127,12 @@ if [ "$(schemathesis_version)" != "$SCHEMATHESIS_VERSION" ]; then
         "${pip_install[@]}" --break-system-packages "schemathesis==$SCHEMATHESIS_VERSION" ||
         die "schemathesis did not install"
     [ "$(schemathesis_version)" = "$SCHEMATHESIS_VERSION" ] || die "schemathesis did not install"
+fi
+
+if [ "$RUN_FUZZ" -eq 1 ] && ! cargo fuzz --version 2>/dev/null | grep -qF "$CARGO_FUZZ_VERSION"; then
+    note "cargo install cargo-fuzz@$CARGO_FUZZ_VERSION"
+    cargo install --quiet --locked cargo-fuzz --version "$CARGO_FUZZ_VERSION" ||
+        die "cargo-fuzz did not install"
 fi
 
 if cargo nextest --version >/dev/null 2>&1; then
@@ -279,6 +294,11 @@ case " ${CARGO_SCOPE[*]} " in
 *) note "api-contract: not run, no crate of the API in the scope" ;;
 esac
 
+# Bounded: every target for FUZZ_SECONDS; a crash fails the suite.
+if [ "$RUN_FUZZ" -eq 1 ]; then
+    run_step fuzz scripts/fuzz.sh "$FUZZ_SECONDS"
+fi
+
 if [ "${#failed[@]}" -gt 0 ]; then
     step "FAILED: ${failed[*]}"
     # The services' own logs, in case a failure came from one of them.
@@ -290,4 +310,4 @@ if [ "${#failed[@]}" -gt 0 ]; then
     done
     exit 1
 fi
-step "All steps passed: fmt, clippy, tests, doc tests and the API contract"
+step "All steps passed: fmt, clippy, tests, doc tests, the API contract$([ "$RUN_FUZZ" -eq 1 ] && echo " and fuzzing")"

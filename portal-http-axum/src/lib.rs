@@ -31,6 +31,9 @@ mod api;
 pub mod config;
 mod context;
 mod error;
+/// The fuzz targets' entry points (`fuzz/`); not an API.
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod messages;
 mod observability;
 mod pages;

@@ -303,7 +303,7 @@ fn is_safe(method: &Method) -> bool {
 /// origin of `Referer`; `None` when it sends neither. `Origin: null` (sandboxed
 /// frames, some redirects, `file:` pages) and anything unreadable is an
 /// opaque origin, which equals no other, so it is refused.
-fn claimed_origin(headers: &HeaderMap) -> Option<Origin> {
+pub(crate) fn claimed_origin(headers: &HeaderMap) -> Option<Origin> {
     let value = headers
         .get(header::ORIGIN)
         .or_else(|| headers.get(header::REFERER))?;
@@ -322,7 +322,7 @@ fn claimed_origin(headers: &HeaderMap) -> Option<Origin> {
 /// browsers treat as secure over plain http too; with plain cookies the
 /// scheme is unknown, so either is accepted (an attacker who can serve the
 /// same host and port can read plain cookies anyway).
-fn is_own_origin(
+pub(crate) fn is_own_origin(
     claimed: &Origin,
     host: Option<&str>,
     config: &HttpConfig,

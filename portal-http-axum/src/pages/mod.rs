@@ -22,7 +22,7 @@ mod dashboard;
 mod error;
 mod form;
 mod identity;
-mod redirect;
+pub(crate) mod redirect;
 
 use askama::Template;
 use axum::http::{HeaderValue, StatusCode, header};
