@@ -49,8 +49,11 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath
 }
 
 /// A JSON body: `application/json` (any case, with an optional UTF-8
-/// charset) or 415, at most [`MAX_JSON_BYTES`] or 413, well-formed JSON of
-/// the expected shape or 400.
+/// charset) or 415, at most [`MAX_JSON_BYTES`] or 413, a well-formed JSON
+/// object of the expected shape or 400. Every request body the API
+/// documents is an object; serde would also read a struct from an array
+/// (`[null]`), which the contract does not allow, so anything else is
+/// refused before serde sees it.
 pub struct ApiJson<T>(pub T);
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
@@ -61,10 +64,22 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
             return Err(ApiError::unsupported_media_type());
         }
         let bytes = read_body(request.into_body(), MAX_JSON_BYTES).await?;
+        if !is_json_object(&bytes) {
+            return Err(ApiError::bad_request("the JSON body must be an object"));
+        }
         serde_json::from_slice(&bytes)
             .map(ApiJson)
             .map_err(|error| ApiError::bad_request(format!("the JSON body is invalid: {error}")))
     }
+}
+
+/// Whether a body's first significant character opens a JSON object
+/// (whitespace as JSON defines it may come first); what follows is left
+/// to the parser.
+fn is_json_object(body: &[u8]) -> bool {
+    body.iter()
+        .find(|byte| !matches!(byte, b' ' | b'\t' | b'\n' | b'\r'))
+        .is_some_and(|&byte| byte == b'{')
 }
 
 /// Whether the request's `Content-Type` is JSON: the media type
@@ -139,6 +154,33 @@ mod tests {
         let mut headers = HeaderMap::new();
         headers.insert(header::CONTENT_TYPE, value.parse().unwrap());
         headers
+    }
+
+    #[test]
+    fn only_an_object_is_a_json_body() {
+        for object in [&b"{}"[..], b" \n\t{\"a\":1}", b"\r\n{"] {
+            assert!(
+                is_json_object(object),
+                "{:?}",
+                String::from_utf8_lossy(object)
+            );
+        }
+        for other in [
+            &b"[null]"[..],
+            b"[]",
+            b"null",
+            b"1",
+            b"\"{\"",
+            b"",
+            b"  ",
+            b"\xef\xbb\xbf{}",
+        ] {
+            assert!(
+                !is_json_object(other),
+                "{:?}",
+                String::from_utf8_lossy(other)
+            );
+        }
     }
 
     #[test]

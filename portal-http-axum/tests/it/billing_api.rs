@@ -824,6 +824,10 @@ async fn the_preview_spreads_an_amount_oldest_first_and_writes_nothing() {
 
     let everything = send_json(&app, "POST", &token, "/payments/preview", &json!({})).await;
     assert_eq!(everything.json()["amount"], "450.00");
+    for not_an_object in [json!([null]), json!([]), json!(null), json!("{}")] {
+        let reply = send_json(&app, "POST", &token, "/payments/preview", &not_an_object).await;
+        assert_problem(&reply, StatusCode::BAD_REQUEST);
+    }
     let too_much = send_json(
         &app,
         "POST",
