@@ -36,6 +36,7 @@ fuzz_target!(|data: &[u8]| {
         invoices: invoices.clone(),
         prepayment: Some(prepayment.as_str()).filter(|p| !p.is_empty()),
         method,
+        use_credit: key.len() % 2 == 0,
     };
     let key = match (
         idempotency_key(key, Source::Api),

@@ -237,6 +237,9 @@ pub fn rule(reason: &Reason) -> String {
             format!("is more than your account credit of {}", credit.format())
         }
         Reason::NoCredit => "can't be applied: there is no account credit".to_owned(),
+        Reason::CoveredByCredit => {
+            "covers all of it, so no card is charged: pay it from your credit".to_owned()
+        }
         Reason::OverPayment => "adds up to more than the payment".to_owned(),
         Reason::CardExpired => "has expired; use another card".to_owned(),
         Reason::CardMissing => "is missing: enter the new card, or choose a saved one".to_owned(),

@@ -16,6 +16,7 @@
 use askama::Template;
 use chrono::{DateTime, Utc};
 use portal_core::outbox::{Email, EmailKind};
+use portal_core::shared::Money;
 
 /// A mail ready to be put in an envelope.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -166,6 +167,14 @@ pub fn render(mail: &Email) -> Result<RenderedMail, RenderError> {
                     .credit
                     .is_positive()
                     .then(|| receipt.credit.format()),
+                credit_used: Money::checked_sum(
+                    receipt.credit_used.iter().map(|a| a.amount),
+                    receipt.amount.currency(),
+                )
+                .ok()
+                .filter(Money::is_positive)
+                .map(|used| used.format()),
+                balance_after: receipt.balance_after.map(|balance| balance.format()),
             };
             (
                 ReceiptText { v: &view }.render(),
@@ -283,6 +292,11 @@ struct ReceiptView<'a> {
     lines: Vec<(String, String)>,
     /// What became account credit, if anything.
     credit: Option<String>,
+    /// Account credit used with the payment, if any.
+    credit_used: Option<String>,
+    /// What is left to pay on the account (receipts queued by older
+    /// versions do not know).
+    balance_after: Option<String>,
 }
 
 // One wrapper per template file: askama ties a struct to one path, and the

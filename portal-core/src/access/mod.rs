@@ -24,6 +24,9 @@ pub enum Permission {
     ViewBilling,
     /// Pay invoices.
     PayInvoices,
+    /// Pay invoices from the account's credit (works with online payment
+    /// switched off: no card is charged).
+    ApplyCredit,
     /// Add and remove cards on file, manage autopay.
     ManagePaymentMethods,
     /// See statements.
@@ -52,13 +55,14 @@ pub enum Permission {
 
 impl Permission {
     /// Every permission, for listing and tests.
-    pub const ALL: [Permission; 18] = [
+    pub const ALL: [Permission; 19] = [
         Permission::ViewDashboard,
         Permission::ViewAccount,
         Permission::EditAccount,
         Permission::ManageContacts,
         Permission::ViewBilling,
         Permission::PayInvoices,
+        Permission::ApplyCredit,
         Permission::ManagePaymentMethods,
         Permission::ViewStatements,
         Permission::ViewQuotes,
@@ -79,7 +83,7 @@ impl Permission {
         match self {
             ViewDashboard | ViewAccount | EditAccount => None,
             ManageContacts => Some(Feature::ContactManagement),
-            ViewBilling => Some(Feature::Billing),
+            ViewBilling | ApplyCredit => Some(Feature::Billing),
             PayInvoices => Some(Feature::OnlinePayment),
             ManagePaymentMethods => Some(Feature::CardOnFile),
             ViewStatements => Some(Feature::Statements),
@@ -142,6 +146,7 @@ impl Role {
                 ManageContacts
                     | EditAccount
                     | PayInvoices
+                    | ApplyCredit
                     | ManagePaymentMethods
                     | ViewBilling
                     | ViewStatements
@@ -404,10 +409,28 @@ mod tests {
         for permission in [
             Permission::ViewBilling,
             Permission::PayInvoices,
+            Permission::ApplyCredit,
             Permission::ViewStatements,
         ] {
             assert_eq!(
                 authorize(&contact(Role::Primary), permission, &features),
+                Err(AccessError::FeatureOff)
+            );
+        }
+    }
+
+    /// Paying from credit charges no card, so it needs billing, not
+    /// online payment.
+    #[test]
+    fn credit_can_be_applied_with_online_payment_off() {
+        let features = Features {
+            online_payment: false,
+            ..Features::default()
+        };
+        for role in [Role::Primary, Role::Billing] {
+            assert!(authorize(&contact(role), Permission::ApplyCredit, &features).is_ok());
+            assert_eq!(
+                authorize(&contact(role), Permission::PayInvoices, &features),
                 Err(AccessError::FeatureOff)
             );
         }
@@ -431,6 +454,7 @@ mod tests {
         let features = Features::default();
         for denied in [
             Permission::PayInvoices,
+            Permission::ApplyCredit,
             Permission::ManageContacts,
             Permission::ViewBilling,
         ] {

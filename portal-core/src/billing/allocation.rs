@@ -242,6 +242,70 @@ pub fn allocate_selection(
         .collect())
 }
 
+/// Chosen invoices' shares split between account credit and the card:
+/// see [`split_credit`].
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct CreditSplit {
+    /// What credit pays on each invoice (never zero).
+    pub credit: Vec<Allocation>,
+    /// What the card pays on each invoice (never zero).
+    pub card: Vec<Allocation>,
+}
+
+impl CreditSplit {
+    /// The credit used, in `currency`.
+    pub fn credit_used(&self, currency: Currency) -> Money {
+        Money::checked_sum(self.credit.iter().map(|a| a.amount), currency)
+            .unwrap_or_else(|_| Money::zero(currency))
+    }
+}
+
+/// Spends `credit` on `shares` in their order (oldest first, as
+/// [`allocate_selection`] and [`allocate_oldest_first`] give them): each
+/// share takes what credit is left, the card pays the rest. The two
+/// parts of an invoice always add up to its share, and credit is used
+/// only as far as the shares go.
+///
+/// ```
+/// use portal_core::billing::{Allocation, split_credit};
+/// use portal_core::shared::{Currency, InvoiceId, Money};
+/// let usd = |cents| Money::from_minor(cents, Currency::USD);
+/// let share = |n: &str, cents| Allocation {
+///     invoice: InvoiceId::new(), invoice_number: n.into(), amount: usd(cents),
+/// };
+/// let split = split_credit(&[share("A", 10_000), share("B", 16_828)], usd(2_500));
+/// assert_eq!(split.credit.len(), 1);
+/// assert_eq!(split.credit[0].amount, usd(2_500));
+/// assert_eq!(split.card[0].amount, usd(7_500));
+/// assert_eq!(split.card[1].amount, usd(16_828));
+/// ```
+pub fn split_credit(shares: &[Allocation], credit: Money) -> CreditSplit {
+    let currency = credit.currency();
+    let mut left = credit.amount().max(Decimal::ZERO);
+    let mut split = CreditSplit::default();
+    for share in shares {
+        let from_credit = if share.amount.currency() == currency {
+            left.min(share.amount.amount())
+        } else {
+            Decimal::ZERO
+        };
+        left -= from_credit;
+        let from_card = share.amount.amount() - from_credit;
+        let part = |amount| Allocation {
+            invoice: share.invoice,
+            invoice_number: share.invoice_number.clone(),
+            amount: Money::new(amount, share.amount.currency()),
+        };
+        if from_credit > Decimal::ZERO {
+            split.credit.push(part(from_credit));
+        }
+        if from_card > Decimal::ZERO {
+            split.card.push(part(from_card));
+        }
+    }
+    split
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -260,6 +324,46 @@ mod tests {
                 })
                 .collect()
         })
+    }
+
+    proptest! {
+        /// Credit and card together pay each share exactly; credit goes
+        /// oldest first and never beyond what there is.
+        #[test]
+        fn a_credit_split_adds_up_to_the_shares(
+            cents in prop::collection::vec(1i64..100_000, 0..8),
+            credit in 0i64..300_000,
+        ) {
+            let usd = Currency::USD;
+            let shares: Vec<Allocation> = cents
+                .iter()
+                .enumerate()
+                .map(|(n, cents)| Allocation {
+                    invoice: InvoiceId::new(),
+                    invoice_number: format!("INV-{n}"),
+                    amount: Money::from_minor(*cents, usd),
+                })
+                .collect();
+            let split = split_credit(&shares, Money::from_minor(credit, usd));
+            let of = |parts: &[Allocation], id| -> i64 {
+                parts.iter().filter(|a| a.invoice == id).map(|a| a.amount.to_minor().unwrap()).sum()
+            };
+            for share in &shares {
+                prop_assert_eq!(
+                    of(&split.credit, share.invoice) + of(&split.card, share.invoice),
+                    share.amount.to_minor().unwrap()
+                );
+            }
+            let total: i64 = cents.iter().sum();
+            prop_assert_eq!(split.credit_used(usd).to_minor().unwrap(), credit.min(total));
+            // Oldest first: a share the card pays part of comes after
+            // every share credit paid, or credit ran out on it.
+            let first_card = shares.iter().position(|s| of(&split.card, s.invoice) > 0);
+            if let Some(first) = first_card {
+                prop_assert!(shares[first + 1..].iter().all(|s| of(&split.credit, s.invoice) == 0));
+            }
+            prop_assert!(split.credit.iter().chain(&split.card).all(|a| a.amount.is_positive()));
+        }
     }
 
     proptest! {

@@ -34,14 +34,17 @@ mod errors;
 mod service;
 pub use service::{
     AutopayRun, AutopayStatus, BillingService, InvoiceDocument, InvoiceList, MAX_PAYABLE_INVOICES,
-    MAX_PAYMENT_METHODS, PaymentOptions, PaymentPreview,
+    MAX_PAYMENT_METHODS, PaymentOptions, PaymentPreview, PaymentReview,
 };
 mod gateway;
 mod invoice;
 pub mod payment;
 mod statement;
 
-pub use allocation::{AllocationPlan, PayableInvoice, allocate_oldest_first, allocate_selection};
+pub use allocation::{
+    AllocationPlan, CreditSplit, PayableInvoice, allocate_oldest_first, allocate_selection,
+    split_credit,
+};
 pub use errors::BillingConflict;
 #[cfg(any(test, feature = "mocks"))]
 pub use gateway::MockPaymentGateway;

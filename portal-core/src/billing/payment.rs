@@ -163,6 +163,19 @@ pub struct PaymentDetail {
     pub payment: Payment,
     /// Its share of each invoice.
     pub allocations: Vec<Allocation>,
+    /// Account credit applied together with it, per invoice (the pay
+    /// form's "use my credit"); empty when none was, or the payment
+    /// failed (the credit was given back).
+    pub credit: Vec<Allocation>,
+}
+
+impl PaymentDetail {
+    /// The account credit used with this payment, in its currency.
+    pub fn credit_used(&self) -> Money {
+        let currency = self.payment.amount.currency();
+        Money::checked_sum(self.credit.iter().map(|a| a.amount), currency)
+            .unwrap_or_else(|_| Money::zero(currency))
+    }
 }
 
 /// A share of a payment applied to one invoice.
@@ -287,6 +300,10 @@ pub struct PayRequest {
     pub prepayment: Option<Decimal>,
     /// How.
     pub method: MethodChoice,
+    /// Pay from the account's credit first, the card the rest (the pages
+    /// offer it ticked; nothing is applied unless the payment goes
+    /// through).
+    pub use_credit: bool,
 }
 
 /// What a store records when a payment starts: the parts that make two
@@ -303,6 +320,9 @@ pub struct PaymentIntent {
     pub amount: Money,
     /// What to apply to which invoice; the rest is account credit.
     pub allocations: Vec<Allocation>,
+    /// Account credit to apply with the payment, per invoice: applied
+    /// when the payment starts, given back if it fails.
+    pub credit: Vec<Allocation>,
     /// Card on file used, if one was.
     pub method: Option<PaymentMethodId>,
     /// How it is paid, for people.
@@ -338,6 +358,18 @@ impl PaymentIntent {
         prepayment: Option<Decimal>,
         method: &MethodChoice,
     ) -> String {
+        Self::fingerprint_with_credit(invoices, prepayment, method, false)
+    }
+
+    /// [`PaymentIntent::fingerprint_of`] with whether credit is used: a
+    /// request that uses credit is another request. One that does not
+    /// hashes as before, so keys of earlier payments still match.
+    pub fn fingerprint_with_credit(
+        invoices: &[(InvoiceId, Option<Decimal>)],
+        prepayment: Option<Decimal>,
+        method: &MethodChoice,
+        use_credit: bool,
+    ) -> String {
         let amount = |amount: Option<Decimal>| {
             amount.map_or_else(|| "all".to_owned(), |a| a.normalize().to_string())
         };
@@ -350,8 +382,9 @@ impl PaymentIntent {
             MethodChoice::Saved { id } => format!("saved:{id}"),
             MethodChoice::NewToken { token, save } => format!("token:{}:{save}", token.expose()),
         };
+        let credit = if use_credit { "|credit" } else { "" };
         let text = format!(
-            "{}|prepay={}|{method}",
+            "{}|prepay={}|{method}{credit}",
             sorted.join(","),
             amount(prepayment)
         );
@@ -584,6 +617,29 @@ pub struct AccountSummary {
 }
 
 impl AccountSummary {
+    /// An account with nothing: no invoices, payments or credit.
+    pub fn zero(currency: Currency) -> Self {
+        let zero = Money::zero(currency);
+        Self {
+            current_balance: zero,
+            past_due: zero,
+            credit: zero,
+            processing: zero,
+            unpaid_invoices: 0,
+            last_payment: None,
+        }
+    }
+
+    /// What may be paid now: what unpaid invoices owe less what payments
+    /// in progress hold (the "Pay" offers show only when it is above zero).
+    pub fn payable(&self) -> Money {
+        let currency = self.currency();
+        Money::new(
+            self.current_balance.amount() + self.credit.amount() - self.processing.amount(),
+            currency,
+        )
+    }
+
     /// The currency of its amounts.
     pub fn currency(&self) -> Currency {
         self.current_balance.currency()
@@ -661,7 +717,7 @@ mod tests {
         fn a_fingerprint_is_the_request_and_only_the_request(
             (invoices, prepay) in request(),
             rotate in 0usize..6,
-            which in 0usize..4,
+            which in 0usize..5,
         ) {
             let card = MethodChoice::NewToken { token: CardToken::new("tok_a"), save: false };
             let first = PaymentIntent::fingerprint_of(&invoices, prepay, &card);
@@ -692,6 +748,7 @@ mod tests {
                     Some(prepay.unwrap_or(Decimal::ZERO) + Decimal::new(1, 2)),
                     &other_card,
                 ),
+                3 => PaymentIntent::fingerprint_with_credit(&changed, other_prepay, &other_card, true),
                 _ => PaymentIntent::fingerprint_of(
                     &changed,
                     other_prepay,

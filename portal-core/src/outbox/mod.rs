@@ -84,8 +84,9 @@ pub enum EmailKind {
         /// When it changed.
         changed_at: DateTime<Utc>,
     },
-    /// A payment went through: the receipt.
-    PaymentReceipt(Receipt),
+    /// A payment went through: the receipt (boxed: it is by far the
+    /// largest mail).
+    PaymentReceipt(Box<Receipt>),
 }
 
 /// What a payment receipt says. Stored as JSON in the outbox in the
@@ -111,6 +112,11 @@ pub struct Receipt {
     pub allocations: Vec<Allocation>,
     /// What became account credit.
     pub credit: Money,
+    /// Account credit applied with the payment, per invoice.
+    pub credit_used: Vec<Allocation>,
+    /// The account's balance once paid (negative: in credit), when known
+    /// (receipts queued by older versions have none).
+    pub balance_after: Option<Money>,
     /// The receipt page in the portal.
     pub link: String,
 }
@@ -127,6 +133,11 @@ struct ReceiptWire {
     paid_at: DateTime<Utc>,
     allocations: Vec<MessageAllocation>,
     credit: Decimal,
+    // Left out when empty, so a receipt without them keeps its old shape.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    credit_used: Vec<MessageAllocation>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    balance_after: Option<Decimal>,
     link: String,
 }
 
@@ -146,6 +157,14 @@ impl From<ReceiptWire> for Receipt {
                 .map(|allocation| allocation.in_currency(currency))
                 .collect(),
             credit: Money::new(wire.credit, currency),
+            credit_used: wire
+                .credit_used
+                .into_iter()
+                .map(|allocation| allocation.in_currency(currency))
+                .collect(),
+            balance_after: wire
+                .balance_after
+                .map(|balance| Money::new(balance, currency)),
             link: wire.link,
         }
     }
@@ -167,6 +186,12 @@ impl From<Receipt> for ReceiptWire {
                 .map(MessageAllocation::from)
                 .collect(),
             credit: receipt.credit.amount(),
+            credit_used: receipt
+                .credit_used
+                .iter()
+                .map(MessageAllocation::from)
+                .collect(),
+            balance_after: receipt.balance_after.map(|balance| balance.amount()),
             link: receipt.link,
         }
     }

@@ -208,6 +208,9 @@ pub enum Reason {
     },
     /// The account has no credit.
     NoCredit,
+    /// Account credit pays all of it: there is nothing to charge to a card
+    /// (apply the credit instead).
+    CoveredByCredit,
     /// More than the payment it is applied from.
     OverPayment,
     /// The chosen card has expired.

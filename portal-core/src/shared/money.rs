@@ -326,8 +326,18 @@ impl Money {
         self.amount < Decimal::ZERO
     }
 
-    /// The same amount with the other sign.
+    /// The same amount with the other sign; zero stays zero (never
+    /// "-0.00", which a statement's "Credits" line showed).
+    ///
+    /// ```
+    /// use portal_core::shared::{Currency, Money};
+    /// assert_eq!(Money::zero(Currency::USD).negated().format(), "0.00 USD");
+    /// assert_eq!(Money::from_minor(250, Currency::USD).negated().format(), "-2.50 USD");
+    /// ```
     pub fn negated(self) -> Self {
+        if self.amount.is_zero() {
+            return Self::zero(self.currency);
+        }
         Self::new(-self.amount, self.currency)
     }
 

@@ -84,6 +84,7 @@ pub fn routes() -> Router<AppState> {
         billing::get_payment,
         billing::create_payment,
         billing::preview_payment,
+        billing::review_payment,
         billing::apply_credit,
         billing::payment_webhook,
         billing::list_methods,

@@ -192,8 +192,10 @@ pub struct AccountOption {
 pub struct BillingNav {
     /// Invoices, payments and the summary.
     view: bool,
-    /// Paying and applying credit.
+    /// Paying.
     pay: bool,
+    /// Applying account credit (also with online payment off).
+    credit: bool,
     /// Statements.
     statements: bool,
     /// Cards on file.
@@ -209,6 +211,7 @@ impl BillingNav {
         Self {
             view: actor.can(Permission::ViewBilling, features),
             pay: actor.can(Permission::PayInvoices, features),
+            credit: actor.can(Permission::ApplyCredit, features),
             statements: actor.can(Permission::ViewStatements, features),
             cards,
             // The same two checks `Portal::autopay` makes.

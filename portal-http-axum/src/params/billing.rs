@@ -236,6 +236,8 @@ pub struct PayText<'a> {
     pub prepayment: Option<&'a str>,
     /// How to pay.
     pub method: MethodText<'a>,
+    /// Pay from the account's credit first.
+    pub use_credit: bool,
 }
 
 impl PayText<'_> {
@@ -246,6 +248,7 @@ impl PayText<'_> {
             invoices: invoice_choices(self.invoices.iter().copied(), source)?,
             prepayment: amount(Field::Prepayment, self.prepayment, source)?,
             method: self.method.parse(source)?,
+            use_credit: self.use_credit,
         })
     }
 }
@@ -487,8 +490,10 @@ mod tests {
             }],
             prepayment: None,
             method: MethodText::Saved { id: &card_text },
+            use_credit: true,
         };
         let request = text.parse(key.clone(), Source::Api).unwrap();
+        assert!(request.use_credit);
         assert_eq!(request.invoices, vec![(id, Some(Decimal::new(1250, 2)))]);
         assert_eq!(request.method, MethodChoice::Saved { id: card });
         assert_eq!(request.idempotency_key, key);

@@ -19,21 +19,21 @@ use crate::harness::{
 };
 
 /// Before the test clock's today (2026-11-23): overdue.
-fn past() -> NaiveDate {
+pub(crate) fn past() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 1).unwrap()
 }
 
 /// After today: not yet due.
-fn later(day: u32) -> NaiveDate {
+pub(crate) fn later(day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 12, day).unwrap()
 }
 
-fn usd(cents: i64) -> Decimal {
+pub(crate) fn usd(cents: i64) -> Decimal {
     Currency::USD.from_minor(cents)
 }
 
 /// Settings with the optional billing switches on or off.
-fn settings(partial: bool, prepayment: bool, autopay: bool) -> PortalSettings {
+pub(crate) fn settings(partial: bool, prepayment: bool, autopay: bool) -> PortalSettings {
     let mut settings = demo_settings();
     settings.features.partial_payment = partial;
     settings.features.prepayment = prepayment;
@@ -43,7 +43,7 @@ fn settings(partial: bool, prepayment: bool, autopay: bool) -> PortalSettings {
 
 /// A fresh app with Ada (primary on account A) logged in.
 /// The business gives `account` a credit memo of `cents`, applied to nothing.
-async fn goodwill_credit(app: &TestApp, account: AccountId, cents: i64) {
+pub(crate) async fn goodwill_credit(app: &TestApp, account: AccountId, cents: i64) {
     app.portal
         .host()
         .record_payment(
@@ -63,14 +63,14 @@ async fn goodwill_credit(app: &TestApp, account: AccountId, cents: i64) {
         .unwrap();
 }
 
-async fn ada_app(settings: PortalSettings) -> TestApp {
+pub(crate) async fn ada_app(settings: PortalSettings) -> TestApp {
     let app = TestApp::with_settings(settings).await;
     app.register("ada@example.com").await;
     app
 }
 
 /// The value of the hidden (or any) input `name` on a page.
-fn field(body: &str, name: &str) -> String {
+pub(crate) fn field(body: &str, name: &str) -> String {
     let marker = format!("name=\"{name}\" value=\"");
     let start = body
         .find(&marker)
@@ -80,7 +80,7 @@ fn field(body: &str, name: &str) -> String {
 }
 
 /// Opens the pay form and submits it for `invoices` with `extra` fields.
-async fn pay(
+pub(crate) async fn pay(
     browser: &mut Browser<'_>,
     invoices: &[InvoiceId],
     extra: &[(&str, &str)],
@@ -104,10 +104,10 @@ async fn pay(
     (reply, key)
 }
 
-const VISA: (&str, &str) = ("token", "tok_sandbox_visa");
+pub(crate) const VISA: (&str, &str) = ("token", "tok_sandbox_visa");
 
 /// The invoice's detail page.
-async fn invoice_page(browser: &mut Browser<'_>, id: InvoiceId) -> String {
+pub(crate) async fn invoice_page(browser: &mut Browser<'_>, id: InvoiceId) -> String {
     let page = browser.get(&format!("/portal/billing/invoices/{id}")).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     page.body
@@ -705,12 +705,13 @@ async fn account_credit_is_applied_to_the_chosen_invoice() {
         receipt.body
     );
     assert!(!receipt.body.contains("Your payment of"));
-    // Paying the balance by card points out the credit first.
+    // Paying the balance offers the credit first: here it pays all.
     let balance = ada.get("/portal/billing/pay/balance").await;
     assert!(
         balance
             .body
-            .contains("You have 50.00 USD of account credit."),
+            .contains("Use my account credit of 50.00 USD first")
+            && balance.body.contains("Your account credit pays this"),
         "{}",
         balance.body
     );

@@ -7,6 +7,7 @@
 
 mod api;
 mod billing_api;
+mod billing_credit;
 mod billing_pages;
 mod browser;
 mod browser_billing;

@@ -40,11 +40,17 @@ fn a_receipt_lists_the_amount_method_invoices_and_credit_and_links_to_the_portal
             },
         ],
         credit: usd(2_500),
+        credit_used: vec![Allocation {
+            invoice: InvoiceId::new(),
+            invoice_number: "INV-1".into(),
+            amount: usd(1_200),
+        }],
+        balance_after: Some(usd(4_321)),
         link: format!("{LINK}/billing/payments/1"),
     };
     let mail = render(&mail_to(
         "ada@example.com",
-        EmailKind::PaymentReceipt(receipt),
+        EmailKind::PaymentReceipt(Box::new(receipt)),
     ))
     .unwrap();
     assert_eq!(
@@ -61,6 +67,10 @@ fn a_receipt_lists_the_amount_method_invoices_and_credit_and_links_to_the_portal
             "INV-2",
             "25.00 USD",
             "Account credit",
+            "Paid from your account credit",
+            "12.00 USD",
+            "Left to pay on the account",
+            "43.21 USD",
         ] {
             assert!(body.contains(expected), "missing {expected}: {body}");
         }

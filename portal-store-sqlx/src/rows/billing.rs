@@ -222,6 +222,8 @@ pub(crate) struct SettledRow {
     #[sqlx(flatten)]
     pub(crate) payment: PaymentRow,
     pub(crate) held_invoices: i64,
+    /// Rows of account credit applied with it (given back on failure).
+    pub(crate) credit_rows: i64,
 }
 
 /// A payment's share of one invoice (its allocation rows summed per
@@ -229,6 +231,8 @@ pub(crate) struct SettledRow {
 #[derive(FromRow)]
 pub(crate) struct AllocationRow {
     payment_id: Uuid,
+    /// The payment this credit was applied with, for credit used in one.
+    for_payment: Option<Uuid>,
     invoice_id: Uuid,
     invoice_number: String,
     amount_minor: i64,
@@ -245,18 +249,31 @@ pub(crate) fn payment_details(
         .map(|row| {
             let id = row.id;
             let payment = Payment::try_from(row)?;
-            let allocations = allocations
-                .iter()
-                .filter(|allocation| allocation.payment_id == id)
-                .map(|allocation| Allocation {
-                    invoice: InvoiceId::from_uuid(allocation.invoice_id),
-                    invoice_number: allocation.invoice_number.clone(),
-                    amount: Money::from_minor(allocation.amount_minor, payment.amount.currency()),
-                })
-                .collect();
+            let currency = payment.amount.currency();
+            let of = |rows: &mut dyn Iterator<Item = &AllocationRow>| {
+                // A credit applied on its own and with a payment has two
+                // rows for one invoice (adjacent: rows come by invoice).
+                let mut merged: Vec<Allocation> = Vec::new();
+                for row in rows {
+                    let amount = Money::from_minor(row.amount_minor, currency);
+                    match merged.last_mut() {
+                        Some(last) if last.invoice.as_uuid() == row.invoice_id => {
+                            last.amount =
+                                Money::new(last.amount.amount() + amount.amount(), currency);
+                        }
+                        _ => merged.push(Allocation {
+                            invoice: InvoiceId::from_uuid(row.invoice_id),
+                            invoice_number: row.invoice_number.clone(),
+                            amount,
+                        }),
+                    }
+                }
+                merged
+            };
             Ok(PaymentDetail {
+                allocations: of(&mut allocations.iter().filter(|row| row.payment_id == id)),
+                credit: of(&mut allocations.iter().filter(|row| row.for_payment == Some(id))),
                 payment,
-                allocations,
             })
         })
         .collect()

@@ -13,6 +13,33 @@ use crate::shared::InvoiceId;
 use super::*;
 
 impl BillingService<'_> {
+    /// What the credit page needs: the summary and the unpaid invoices
+    /// (no cards: applying credit charges none, so it works with online
+    /// payment switched off).
+    pub async fn credit_options(self, actor: &Actor) -> Result<PaymentOptions, PortalError> {
+        let (tenant, scope) = self.authorize(actor, Permission::ApplyCredit).await?;
+        let today = self.today(&tenant);
+        let summary = self
+            .stores()
+            .ledger
+            .account_summary(&scope, tenant.settings.currency(), today)
+            .await?;
+        let unpaid = self
+            .stores()
+            .invoices
+            .unpaid_invoices(&scope, MAX_PAYABLE_INVOICES)
+            .await?;
+        Ok(PaymentOptions {
+            summary,
+            unpaid,
+            methods: Vec::new(),
+            partial_allowed: true,
+            prepayment_allowed: false,
+            may_save_card: false,
+            today,
+        })
+    }
+
     /// Applies account credit to chosen invoices (`None`: as much of the
     /// invoice as it can take). Credit is never applied otherwise.
     pub async fn apply_credit(
@@ -20,7 +47,7 @@ impl BillingService<'_> {
         actor: &Actor,
         chosen: &[(InvoiceId, Option<Decimal>)],
     ) -> Result<AccountSummary, PortalError> {
-        let (tenant, scope) = self.authorize(actor, Permission::PayInvoices).await?;
+        let (tenant, scope) = self.authorize(actor, Permission::ApplyCredit).await?;
         let contact = acting_contact(actor)?;
         let currency = tenant.settings.currency();
         let today = self.today(&tenant);

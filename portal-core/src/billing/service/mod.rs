@@ -105,32 +105,72 @@ pub struct PaymentOptions {
 /// before the customer confirms.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PaymentPreview {
-    /// The amount, in what.
+    /// The amount to charge, in what.
     pub amount: Money,
-    /// Oldest invoices first; `unallocated` becomes account credit.
+    /// Oldest invoices first, each with its whole share (card and
+    /// credit); `unallocated` becomes account credit.
     pub plan: AllocationPlan,
+    /// What account credit pays of the plan's shares (when asked to use
+    /// it), oldest first.
+    pub credit: Vec<Allocation>,
+    /// The credit the account has to use.
+    pub credit_available: Money,
+    /// The account's balance once this is paid (negative: in credit).
+    pub balance_after: Money,
+}
+
+impl PaymentPreview {
+    /// The credit this payment uses.
+    pub fn credit_used(&self) -> Money {
+        let currency = self.amount.currency();
+        Money::checked_sum(self.credit.iter().map(|a| a.amount), currency)
+            .unwrap_or_else(|_| Money::zero(currency))
+    }
 }
 
 /// What a pay request would charge, checked as [`BillingService::pay`] checks it:
 /// the page a customer confirms before paying.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PaymentReview {
-    /// Each chosen invoice with what it gets.
+    /// Each chosen invoice with what it gets in all (credit and card).
     pub allocations: Vec<Allocation>,
+    /// What of each invoice's share account credit pays (when the
+    /// request uses credit).
+    pub credit: Vec<Allocation>,
+    /// The credit the account has to use.
+    pub credit_available: Money,
     /// What becomes account credit.
     pub prepayment: Money,
-    /// The total to charge, in what.
+    /// The total to charge to the card, in what; zero when credit pays
+    /// everything (then no card is needed: see
+    /// [`BillingService::apply_credit`]).
     pub amount: Money,
     /// The card on file to charge, or `None` for the new card entered.
     pub saved_method: Option<String>,
+    /// The account's balance once this is paid (negative: in credit).
+    pub balance_after: Money,
+}
+
+impl PaymentReview {
+    /// The credit this payment uses.
+    pub fn credit_used(&self) -> Money {
+        let currency = self.amount.currency();
+        Money::checked_sum(self.credit.iter().map(|a| a.amount), currency)
+            .unwrap_or_else(|_| Money::zero(currency))
+    }
 }
 
 /// A pay request checked against the balances and the card on file.
 struct CheckedPayment {
-    allocations: Vec<Allocation>,
+    /// Each invoice's whole share.
+    shares: Vec<Allocation>,
+    /// The shares split between credit and card.
+    split: crate::billing::CreditSplit,
     prepayment: Money,
+    /// What the card is charged.
     amount: Money,
     saved: Option<PaymentMethod>,
+    summary: AccountSummary,
 }
 
 /// What an autopay run did.

@@ -7,10 +7,11 @@ use crate::shared::{Reason, Shape};
 use rust_decimal::Decimal;
 
 use crate::access::{AccessError, AccountScope, Actor, Permission};
+use crate::billing::{AccountSummary, CreditSplit};
 use crate::billing::{
     ChargeOutcome, ChargeRequest, GatewayError, MethodChoice, PayRequest, PayableInvoice,
     PaymentDetail, PaymentGateway, PaymentIntent, PaymentMethod, PaymentSource, PaymentStart,
-    PaymentStatus, Settlement, allocate_oldest_first, allocate_selection,
+    PaymentStatus, Settlement, allocate_oldest_first, allocate_selection, split_credit,
 };
 use crate::error::PortalError;
 use crate::identity::AuthContext;
@@ -60,37 +61,61 @@ impl BillingService<'_> {
         })
     }
 
-    /// How `amount` (the whole payable balance when `None`) would pay the
-    /// unpaid invoices, oldest first. More than is owed is refused unless
-    /// the tenant takes prepayments, in which case the rest shows as
-    /// account credit.
+    /// How `amount` charged to a card (by default the whole payable
+    /// balance, less the credit when `use_credit`) would pay the unpaid
+    /// invoices, oldest first, with account credit first when
+    /// `use_credit`. More than is owed is refused unless the tenant takes
+    /// prepayments, in which case the rest shows as account credit.
+    /// Nothing is applied or charged.
     pub async fn preview_payment(
         self,
         actor: &Actor,
         amount: Option<Decimal>,
+        use_credit: bool,
     ) -> Result<PaymentPreview, PortalError> {
         let (tenant, scope) = self.authorize(actor, Permission::PayInvoices).await?;
         let currency = tenant.settings.currency();
+        let summary = self
+            .stores()
+            .ledger
+            .account_summary(&scope, currency, self.today(&tenant))
+            .await?;
         let payable = self.payable_invoices(&scope).await?;
         let owed = Money::new(
             payable.iter().map(|invoice| invoice.payable.amount()).sum(),
             currency,
         );
+        if !owed.is_positive() && amount.is_none() {
+            return Err(BillingConflict::NothingOwed.into());
+        }
+        // The credit this payment may use: what there is, up to what is owed.
+        let credit = if use_credit && summary.credit.is_positive() {
+            Money::new(summary.credit.amount().min(owed.amount()), currency)
+        } else {
+            Money::zero(currency)
+        };
         let amount = match amount {
             Some(amount) => positive_amount("amount", amount, currency)?,
-            None if owed.is_positive() => owed,
-            None => {
-                return Err(BillingConflict::NothingOwed.into());
-            }
+            None => Money::new(owed.amount() - credit.amount(), currency),
         };
+        let total = Money::new(amount.amount() + credit.amount(), currency);
         let whole_invoices = !tenant.settings.features.is_on(Feature::PartialPayment);
-        let plan = allocate_oldest_first(amount, &payable, whole_invoices);
+        let mut plan = allocate_oldest_first(total, &payable, whole_invoices);
+        let split = split_credit(&plan.allocations, credit);
+        let used = split.credit_used(currency);
+        // What the plan left over counted credit it did not use; only card
+        // money is left over for a prepayment.
+        plan.unallocated = Money::new(
+            (plan.unallocated.amount() - (credit.amount() - used.amount())).max(Decimal::ZERO),
+            currency,
+        );
         if plan.unallocated.is_positive() && !tenant.settings.features.is_on(Feature::Prepayment) {
-            if amount.amount() > owed.amount() {
+            if total.amount() > owed.amount() {
+                let owed = Money::new(owed.amount() - credit.amount(), currency);
                 return Err(PortalError::invalid("amount", Reason::OverOwed { owed }));
             }
             // Whole invoices only, and the amount stops inside one: offer
-            // the amounts on either side that pay whole invoices.
+            // the card amounts on either side that pay whole invoices.
             let below = plan.allocated();
             let next = payable
                 .iter()
@@ -99,25 +124,50 @@ impl BillingService<'_> {
                 .map_or(below, |invoice| {
                     Money::new(below.amount() + invoice.payable.amount(), currency)
                 });
+            let card = |total: Money| {
+                Money::new(
+                    (total.amount() - credit.amount()).max(Decimal::ZERO),
+                    currency,
+                )
+            };
             return Err(PortalError::invalid(
                 "amount",
-                Reason::WholeInvoices { below, above: next },
+                Reason::WholeInvoices {
+                    below: card(below),
+                    above: card(next),
+                },
             ));
         }
-        Ok(PaymentPreview { amount, plan })
+        Ok(PaymentPreview {
+            balance_after: Money::new(summary.current_balance.amount() - amount.amount(), currency),
+            amount,
+            plan,
+            credit: split.credit,
+            credit_available: summary.credit,
+        })
     }
 
     /// What `request` would charge and to which card, checked exactly as
-    /// [`BillingService::pay`] checks it; nothing is written or charged.
+    /// [`BillingService::pay`] checks it, with the credit it uses and the
+    /// balance left; nothing is written or charged.
     pub async fn review_payment(
         self,
         actor: &Actor,
         request: &PayRequest,
     ) -> Result<PaymentReview, PortalError> {
         let (tenant, scope) = self.authorize(actor, Permission::PayInvoices).await?;
-        let checked = self.check_payment(actor, &tenant, &scope, request).await?;
+        let checked = self
+            .check_payment(actor, &tenant, &scope, request, true)
+            .await?;
+        let summary = checked.summary;
         Ok(PaymentReview {
-            allocations: checked.allocations,
+            balance_after: Money::new(
+                summary.current_balance.amount() - checked.amount.amount(),
+                checked.amount.currency(),
+            ),
+            allocations: checked.shares,
+            credit: checked.split.credit,
+            credit_available: summary.credit,
             prepayment: checked.prepayment,
             amount: checked.amount,
             saved_method: checked.saved.as_ref().map(PaymentMethod::label),
@@ -125,13 +175,16 @@ impl BillingService<'_> {
     }
 
     /// The checks paying makes before anything is written: the features,
-    /// the amounts against what is payable, the card.
+    /// the amounts against what is payable, the credit, the card (unless
+    /// credit pays everything). The summary is read when credit is used
+    /// or `with_summary` asks for it (a zero summary otherwise).
     pub(super) async fn check_payment(
         self,
         actor: &Actor,
         tenant: &Tenant,
         scope: &AccountScope,
         request: &PayRequest,
+        with_summary: bool,
     ) -> Result<CheckedPayment, PortalError> {
         let features = tenant.settings.features;
         let currency = tenant.settings.currency();
@@ -151,14 +204,30 @@ impl BillingService<'_> {
             ));
         }
         let payable = self.payable_invoices(scope).await?;
-        let allocations = allocate_selection(
+        let shares = allocate_selection(
             &request.invoices,
             &payable,
             currency,
             features.is_on(Feature::PartialPayment),
         )?;
+        let summary = if request.use_credit || with_summary {
+            self.stores()
+                .ledger
+                .account_summary(scope, currency, self.today(tenant))
+                .await?
+        } else {
+            AccountSummary::zero(currency)
+        };
+        let split = if request.use_credit {
+            split_credit(&shares, summary.credit)
+        } else {
+            CreditSplit {
+                credit: Vec::new(),
+                card: shares.clone(),
+            }
+        };
         let amount = Money::checked_sum(
-            allocations.iter().map(|a| a.amount).chain([prepayment]),
+            split.card.iter().map(|a| a.amount).chain([prepayment]),
             currency,
         )
         .ok()
@@ -167,7 +236,10 @@ impl BillingService<'_> {
             return Err(PortalError::invalid("amount", Reason::TooLarge));
         };
 
+        // Credit paying everything needs no card: whatever the form sent
+        // for one is not looked at.
         let saved = match &request.method {
+            _ if amount.is_zero() => None,
             MethodChoice::Saved { id } => Some(self.usable_method(tenant, scope, *id).await?),
             MethodChoice::NewToken { token, save } => {
                 check_gateway_token(token)?;
@@ -180,10 +252,12 @@ impl BillingService<'_> {
             }
         };
         Ok(CheckedPayment {
-            allocations,
+            shares,
+            split,
             prepayment,
             amount,
             saved,
+            summary,
         })
     }
 
@@ -220,8 +294,12 @@ impl BillingService<'_> {
         // A retry is answered from the first attempt before any balance is
         // read: after a success the invoices are paid, and re-validating
         // them would refuse the very request that paid them.
-        let fingerprint =
-            PaymentIntent::fingerprint_of(&request.invoices, request.prepayment, &request.method);
+        let fingerprint = PaymentIntent::fingerprint_with_credit(
+            &request.invoices,
+            request.prepayment,
+            &request.method,
+            request.use_credit,
+        );
         if let Some(earlier) = self
             .stores()
             .payments
@@ -231,7 +309,10 @@ impl BillingService<'_> {
             return answer_from_earlier(earlier);
         }
 
-        let checked = match self.check_payment(actor, &tenant, &scope, &request).await {
+        let checked = match self
+            .check_payment(actor, &tenant, &scope, &request, false)
+            .await
+        {
             Ok(checked) => checked,
             // A concurrent request with this key may have paid (or held) the
             // invoices since the lookup above: then it, not the balances,
@@ -250,84 +331,109 @@ impl BillingService<'_> {
             Err(error) => return Err(error),
         };
         let CheckedPayment {
-            allocations,
+            split,
             amount,
             saved,
             ..
         } = checked;
+        if amount.is_zero() {
+            // Nothing to charge: the customer applies the credit instead,
+            // which needs no card and no payment record.
+            return Err(PortalError::invalid("use_credit", Reason::CoveredByCredit));
+        }
+        // A card to keep is put on file before the payment starts, so the
+        // payment (and its receipt) names it: "Visa ending 4242", not "Card".
+        let mut saved_now = None;
+        let (token, method_label) = match (&request.method, &saved) {
+            (_, Some(method)) => (Ok(method.gateway_token.clone()), method.label()),
+            (MethodChoice::NewToken { token, save: true }, None) => {
+                match self.save_new_method(&scope, contact, token, false).await {
+                    Ok(method) => {
+                        saved_now = Some(method.id);
+                        (Ok(method.gateway_token.clone()), method.label())
+                    }
+                    // Nothing was charged when saving fails, even by
+                    // timeout: the payment is recorded as failed rather
+                    // than left holding.
+                    Err(error) => (
+                        Err(match error {
+                            GatewayError::Timeout => {
+                                GatewayError::Failed("saving the card timed out".to_owned())
+                            }
+                            other => other,
+                        }),
+                        "Card".to_owned(),
+                    ),
+                }
+            }
+            (MethodChoice::NewToken { token, .. }, None) => (Ok(token.clone()), "Card".to_owned()),
+            (MethodChoice::Saved { .. }, None) => (
+                Err(GatewayError::InvalidMethod(
+                    "saved method vanished".to_owned(),
+                )),
+                "Card".to_owned(),
+            ),
+        };
         let intent = PaymentIntent {
             id: PaymentId::new(),
             idempotency_key: request.idempotency_key.clone(),
             fingerprint,
             amount,
-            allocations,
-            method: saved.as_ref().map(|method| method.id),
-            method_label: Some(
-                saved
-                    .as_ref()
-                    .map_or_else(|| "Card".to_owned(), PaymentMethod::label),
-            ),
+            allocations: split.card,
+            credit: split.credit,
+            method: saved.as_ref().map(|method| method.id).or(saved_now),
+            method_label: Some(method_label),
             contact: Some(contact),
             source: PaymentSource::Portal,
             at: self.portal.inner.clock.now(),
         };
-        // A concurrent request with the same key may have started first.
-        match self
-            .stores()
-            .payments
-            .begin_payment(&scope, &intent)
-            .await?
-        {
-            PaymentStart::Started => {}
-            earlier => return answer_from_earlier(earlier),
+        // A concurrent request with the same key may have started first;
+        // a card saved for this attempt goes again then.
+        let started = self.stores().payments.begin_payment(&scope, &intent).await;
+        match started {
+            Ok(PaymentStart::Started) => {}
+            other => {
+                if let Some(id) = saved_now {
+                    self.forget_saved_card(&scope, contact, id).await;
+                }
+                return answer_from_earlier(other?);
+            }
         }
 
         // The payment is recorded and its invoices held: from here on every
         // way out settles it (or leaves it pending on a timeout).
-        let mut saved_now = None;
-        let token = match (&request.method, saved) {
-            (_, Some(method)) => Ok(method.gateway_token),
-            (MethodChoice::NewToken { token, save: true }, None) => self
-                .save_new_method(&scope, contact, token, false)
-                .await
-                .map(|method| {
-                    saved_now = Some(method.id);
-                    method.gateway_token
-                })
-                // Nothing was charged when saving fails, even by timeout:
-                // fail the payment rather than leave it holding.
-                .map_err(|error| match error {
-                    GatewayError::Timeout => {
-                        GatewayError::Failed("saving the card timed out".to_owned())
-                    }
-                    other => other,
-                }),
-            (MethodChoice::NewToken { token, .. }, None) => Ok(token.clone()),
-            (MethodChoice::Saved { .. }, None) => Err(GatewayError::InvalidMethod(
-                "saved method vanished".to_owned(),
-            )),
-        };
         let detail = self
             .charge_and_settle(&tenant, gateway.as_ref(), &intent, token, payer.as_ref())
             .await?;
         // A card saved for this payment is kept only if it paid (or may
         // yet): one that was just declined is not one to keep on file.
         if let (Some(id), PaymentStatus::Failed) = (saved_now, detail.payment.status) {
-            let event = OutboxMessage::Event(DomainEvent::PaymentMethodRemoved {
-                account: scope.account(),
-                method: id,
-                contact,
-            });
-            if let Err(error) = self
-                .stores()
-                .payment_methods
-                .remove_payment_method(&scope, id, self.portal.inner.clock.now(), &[event])
-                .await
-            {
-                tracing::warn!(%error, method = %id, "could not remove a declined card");
-            }
+            self.forget_saved_card(&scope, contact, id).await;
         }
         Ok(detail)
+    }
+
+    /// Removes a card saved for a payment that did not go through (or
+    /// never started); a failure is logged, the payment's answer stands.
+    async fn forget_saved_card(
+        self,
+        scope: &AccountScope,
+        contact: ContactId,
+        id: PaymentMethodId,
+    ) {
+        let event = OutboxMessage::Event(DomainEvent::PaymentMethodRemoved {
+            account: scope.account(),
+            method: id,
+            contact,
+        });
+        if let Err(error) = self
+            .stores()
+            .payment_methods
+            .remove_payment_method(scope, id, self.portal.inner.clock.now(), &[event])
+            .await
+        {
+            tracing::warn!(%error, method = %id, "could not remove a card saved for a failed payment");
+        }
     }
 
     /// Charges a started (pending, holding) payment with `token` and

@@ -76,7 +76,17 @@ impl BillingService<'_> {
             }
             Settlement::Succeeded { reference } => reference,
         };
-        let mut messages = vec![OutboxMessage::Event(DomainEvent::PaymentSucceeded {
+        let mut messages = Vec::with_capacity(3);
+        if let (false, Some(contact)) = (pending.credit.is_empty(), payment.contact) {
+            // The credit was applied when the payment started; the host
+            // hears of it once the payment it came with went through.
+            messages.push(OutboxMessage::Event(DomainEvent::CreditApplied {
+                account: payment.account,
+                contact,
+                allocations: pending.credit.iter().map(MessageAllocation::from).collect(),
+            }));
+        }
+        messages.push(OutboxMessage::Event(DomainEvent::PaymentSucceeded {
             account: payment.account,
             payment: payment.id,
             amount: payment.amount.amount(),
@@ -87,7 +97,7 @@ impl BillingService<'_> {
                 .map(MessageAllocation::from)
                 .collect(),
             reference: reference.clone(),
-        })];
+        }));
         let payer = match payer {
             Some(payer) => Some((payer.contact.clone(), payer.account_label())),
             None => self.read_payer(tenant, payment).await?,
@@ -100,12 +110,25 @@ impl BillingService<'_> {
                 )
                 .and_then(|allocated| payment.amount.checked_sub(allocated))
                 .map_err(|error| PortalError::Internal(error.to_string()))?;
+                // What is left to pay once this payment is applied: its
+                // holds are still part of the balance (the credit it uses
+                // was applied already).
+                let scope = crate::access::AccountScope::for_host(tenant.id, payment.account);
+                let currency = payment.amount.currency();
+                let balance_after = self
+                    .stores()
+                    .ledger
+                    .account_summary(&scope, currency, self.today(tenant))
+                    .await?
+                    .current_balance
+                    .checked_sub(payment.amount)
+                    .ok();
                 messages.push(OutboxMessage::Mail(Email {
                     to,
                     to_name: contact.name.clone(),
                     business_name: tenant.settings.display_name.clone(),
                     reply_to: tenant.settings.contact.email.clone(),
-                    kind: EmailKind::PaymentReceipt(Receipt {
+                    kind: EmailKind::PaymentReceipt(Box::new(Receipt {
                         payment: payment.id,
                         account,
                         amount: payment.amount,
@@ -117,8 +140,10 @@ impl BillingService<'_> {
                         paid_at: now,
                         allocations: pending.allocations.clone(),
                         credit,
+                        credit_used: pending.credit.clone(),
+                        balance_after,
                         link: receipt_link(tenant, payment.id),
-                    }),
+                    })),
                 }));
             }
         }
@@ -271,6 +296,9 @@ impl BillingService<'_> {
             fingerprint: PaymentIntent::fingerprint_of(&asked, None, &choice),
             amount,
             allocations,
+            // Autopay never spends credit: it stays until the customer
+            // applies it.
+            credit: Vec::new(),
             method: Some(method.id),
             method_label: Some(format!("Autopay, {}", method.label())),
             contact: Some(consent.contact),

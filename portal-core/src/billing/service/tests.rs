@@ -133,6 +133,20 @@ impl Mocks {
             .returning(move |_, _| Ok(invoices.clone()));
     }
 
+    /// The account's summary: `owed` cents unpaid, `credit` cents of
+    /// account credit (read for credit and for a receipt's balance left).
+    fn summary(&mut self, owed: i64, credit: i64) {
+        self.ledger
+            .expect_account_summary()
+            .returning(move |_, currency, _| {
+                Ok(crate::billing::AccountSummary {
+                    current_balance: Money::from_minor(owed - credit, currency),
+                    credit: Money::from_minor(credit, currency),
+                    ..crate::billing::AccountSummary::zero(currency)
+                })
+            });
+    }
+
     /// The key is new: no earlier attempt.
     fn fresh_key(&mut self) {
         self.payments
@@ -272,6 +286,7 @@ fn detail(
             received_at: "2026-11-23T09:00:00Z".parse().unwrap(),
         },
         allocations: Vec::new(),
+        credit: Vec::new(),
     }
 }
 
@@ -284,6 +299,7 @@ fn pay_all(invoices: &[&Invoice], token: &str) -> PayRequest {
             token: crate::billing::CardToken::new(token),
             save: false,
         },
+        use_credit: false,
     }
 }
 
@@ -295,6 +311,7 @@ async fn a_successful_payment_charges_once_under_the_payment_id_and_writes_recei
         invoice(mocks.account, 2_550),
     );
     mocks.owes(vec![a.clone(), b.clone()]);
+    mocks.summary(12_550, 0);
     let intent = mocks.begins(PaymentStart::Started);
     let written = mocks.settles(usd(12_550));
     let charged = Arc::new(Mutex::new(None));
@@ -327,6 +344,8 @@ async fn a_successful_payment_charges_once_under_the_payment_id_and_writes_recei
     assert_eq!(intent.allocations.len(), 2);
     let written = written.lock().unwrap();
     assert!(written.iter().any(|m| matches!(m, OutboxMessage::Mail(mail) if matches!(&mail.kind, EmailKind::PaymentReceipt(r) if r.link.starts_with("https://acme.test/portal/billing/payments/")))));
+    // The receipt says what is left to pay once this payment is applied.
+    assert!(written.iter().any(|m| matches!(m, OutboxMessage::Mail(mail) if matches!(&mail.kind, EmailKind::PaymentReceipt(r) if r.balance_after == Some(money(0))))));
     assert!(written.iter().any(|m| matches!(
         m,
         OutboxMessage::Event(DomainEvent::PaymentSucceeded { .. })
@@ -705,5 +724,181 @@ async fn autopay_consent_must_quote_the_terms_shown() {
             field: "consent",
             ..
         }
+    ));
+}
+
+/// Two invoices (100.00 and 168.28) and 25.00 of credit, paid by a new
+/// card with `use_credit` as asked: what the gateway is charged and what
+/// the payment starts with.
+async fn pay_with_credit(use_credit: bool) -> (crate::billing::PaymentIntent, Money) {
+    let mut mocks = Mocks::new();
+    let (a, b) = (
+        invoice(mocks.account, 10_000),
+        invoice(mocks.account, 16_828),
+    );
+    mocks.owes(vec![a.clone(), b.clone()]);
+    mocks.summary(26_828, 2_500);
+    let intent = mocks.begins(PaymentStart::Started);
+    let charged_amount = if use_credit { 24_328 } else { 26_828 };
+    mocks.settles(usd(charged_amount));
+    let charged = Arc::new(Mutex::new(None));
+    let record = charged.clone();
+    mocks
+        .gateway
+        .expect_charge()
+        .times(1)
+        .returning(move |request| {
+            *record.lock().unwrap() = Some(request.amount);
+            Ok(ChargeOutcome::Succeeded {
+                reference: "ch_1".into(),
+            })
+        });
+    let auth = mocks.auth(mocks.actor());
+    let (portal, _) = mocks.portal();
+    let request = PayRequest {
+        use_credit,
+        ..pay_all(&[&a, &b], "tok_visa")
+    };
+    portal.billing().pay(&auth, request).await.unwrap();
+    let intent = intent.lock().unwrap().clone().unwrap();
+    let charged = charged.lock().unwrap().unwrap();
+    (intent, charged)
+}
+
+#[tokio::test]
+async fn credit_kept_ticked_pays_first_and_the_card_is_charged_the_rest() {
+    let (intent, charged) = pay_with_credit(true).await;
+    assert_eq!(charged, money(24_328));
+    assert_eq!(intent.amount, money(24_328));
+    // The oldest invoice takes the credit; the card pays the rest of it
+    // and all of the other.
+    assert_eq!(intent.credit.len(), 1);
+    assert_eq!(intent.credit[0].amount, money(2_500));
+    let card: Vec<_> = intent.allocations.iter().map(|a| a.amount).collect();
+    assert_eq!(card, vec![money(7_500), money(16_828)]);
+}
+
+#[tokio::test]
+async fn credit_unticked_leaves_it_alone_and_the_card_pays_everything() {
+    let (intent, charged) = pay_with_credit(false).await;
+    assert_eq!(charged, money(26_828));
+    assert!(intent.credit.is_empty());
+    assert_eq!(intent.allocations.len(), 2);
+}
+
+#[tokio::test]
+async fn credit_covering_everything_needs_no_card_and_starts_no_payment() {
+    let mut mocks = Mocks::new();
+    let a = invoice(mocks.account, 2_000);
+    mocks.owes(vec![a.clone()]);
+    mocks.summary(2_000, 2_500);
+    mocks.fresh_key();
+    // No begin_payment and no charge expectation: either fails the test.
+    let auth = mocks.auth(mocks.actor());
+    let (portal, _) = mocks.portal();
+    let request = PayRequest {
+        use_credit: true,
+        // A blank card: not needed, so not looked at.
+        ..pay_all(&[&a], "")
+    };
+    let error = portal.billing().pay(&auth, request).await.unwrap_err();
+    assert!(matches!(
+        error,
+        PortalError::InvalidInput {
+            field: "use_credit",
+            reason: crate::shared::Reason::CoveredByCredit,
+            ..
+        }
+    ));
+}
+
+#[tokio::test]
+async fn the_review_shows_credit_used_the_card_charge_and_the_balance_left() {
+    let mut mocks = Mocks::new();
+    let (a, b) = (
+        invoice(mocks.account, 10_000),
+        invoice(mocks.account, 16_828),
+    );
+    mocks.owes(vec![a.clone(), b.clone()]);
+    mocks.summary(26_828, 2_500);
+    let actor = mocks.actor();
+    let (portal, _) = mocks.portal();
+    let request = PayRequest {
+        use_credit: true,
+        invoices: vec![(b.id, None)],
+        ..pay_all(&[], "tok_visa")
+    };
+    let review = portal
+        .billing()
+        .review_payment(&actor, &request)
+        .await
+        .unwrap();
+    assert_eq!(review.credit_used(), money(2_500));
+    assert_eq!(review.amount, money(14_328));
+    assert_eq!(review.credit_available, money(2_500));
+    // 268.28 owed less 25.00 credit, less the 143.28 charged.
+    assert_eq!(review.balance_after, money(10_000));
+}
+
+#[tokio::test]
+async fn the_statement_balance_with_credit_is_what_is_owed_less_the_credit() {
+    let mut mocks = Mocks::new();
+    let (a, b) = (
+        invoice(mocks.account, 10_000),
+        invoice(mocks.account, 16_828),
+    );
+    mocks.owes(vec![a.clone(), b.clone()]);
+    mocks.summary(26_828, 2_500);
+    let actor = mocks.actor();
+    let (portal, _) = mocks.portal();
+    let preview = portal
+        .billing()
+        .preview_payment(&actor, None, true)
+        .await
+        .unwrap();
+    assert_eq!(preview.amount, money(24_328));
+    assert_eq!(preview.credit_used(), money(2_500));
+    assert_eq!(preview.plan.allocated(), money(26_828));
+    assert!(preview.plan.unallocated.is_zero());
+    assert_eq!(preview.balance_after, money(0));
+    let without = {
+        let mut mocks = Mocks::new();
+        mocks.owes(vec![a.clone(), b.clone()]);
+        mocks.summary(26_828, 2_500);
+        let actor = mocks.actor();
+        let (portal, _) = mocks.portal();
+        portal
+            .billing()
+            .preview_payment(&actor, None, false)
+            .await
+            .unwrap()
+    };
+    assert_eq!(without.amount, money(26_828));
+    assert!(without.credit.is_empty());
+}
+
+#[tokio::test]
+async fn credit_is_applied_with_online_payment_switched_off() {
+    let mut mocks = Mocks::new();
+    mocks.tenant.settings.features.online_payment = false;
+    let a = invoice(mocks.account, 2_000);
+    mocks.owes(vec![a.clone()]);
+    mocks.summary(2_000, 2_500);
+    mocks
+        .payments
+        .expect_apply_credit()
+        .times(1)
+        .returning(|_, _, _, _| Ok(()));
+    let actor = mocks.actor();
+    let (portal, _) = mocks.portal();
+    portal
+        .billing()
+        .apply_credit(&actor, &[(a.id, None)])
+        .await
+        .unwrap();
+    // Paying by card is what online payment switches off.
+    assert!(matches!(
+        portal.billing().payment_options(&actor).await,
+        Err(PortalError::Forbidden(_))
     ));
 }

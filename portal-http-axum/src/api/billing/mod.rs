@@ -56,6 +56,7 @@ pub fn routes() -> Router<AppState> {
             get(payments::list_payments).post(payments::create_payment),
         )
         .route("/payments/preview", post(payments::preview_payment))
+        .route("/payments/review", post(payments::review_payment))
         .route("/payments/{id}", get(payments::get_payment))
         .route("/credit-applications", post(payments::apply_credit))
         .route("/webhooks/payments", post(payments::payment_webhook))

@@ -10,10 +10,12 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use portal_core::PortalError;
-use portal_core::billing::{IdempotencyKey, PaymentDetail, PaymentFailure, PaymentStatus};
+use portal_core::billing::{
+    IdempotencyKey, PayRequest, PaymentDetail, PaymentFailure, PaymentStatus,
+};
 use portal_core::shared::{PageRequest, PaymentId, Reason, Shape};
 
-use super::views::{PaymentPageView, PaymentView, PreviewView, SummaryView};
+use super::views::{PaymentPageView, PaymentView, PreviewView, ReviewView, SummaryView};
 use super::{InvoiceAmount, invoice_choices};
 use crate::AppState;
 use crate::api::{ApiJson, ApiPath, ApiQuery, is_json, read_body, wire};
@@ -128,8 +130,28 @@ pub struct PaymentRequest {
     /// the business takes prepayments; 403 otherwise).
     #[schema(value_type = Option<wire::Amount>)]
     pub prepayment: Option<String>,
-    /// How to pay.
+    /// How to pay (not looked at when account credit pays everything).
     pub method: MethodInput,
+    /// Pay from the account's credit first (oldest invoice first); the
+    /// card is charged the rest. Off unless sent, so a client that does
+    /// not know about it is charged what it asked. When the credit pays
+    /// everything nothing is charged: the answer is 422 (`field`
+    /// `use_credit`) and `POST /credit-applications` applies it.
+    #[serde(default)]
+    pub use_credit: bool,
+}
+
+impl PaymentRequest {
+    /// The request as the core takes it, under `key`.
+    fn parse(&self, key: IdempotencyKey) -> Result<PayRequest, ApiError> {
+        Ok(PayText {
+            invoices: self.invoices.iter().map(InvoiceAmount::text).collect(),
+            prepayment: self.prepayment.as_deref(),
+            method: self.method.text(),
+            use_credit: self.use_credit,
+        }
+        .parse(key, Source::Api)?)
+    }
 }
 
 /// A failed payment: problem+json with the payment as recorded.
@@ -218,20 +240,14 @@ fn not_payable(error: PortalError) -> ApiError {
         (status = 403, body = Problem, description = "online payment or prepayment is off, or the contact may not pay"),
         (status = 404, body = Problem, description = "an invoice or card is unknown, another account's, or already paid"),
         (status = 409, body = Problem, description = "the key's first request is still in flight, or an invoice is held by a payment in progress"),
-        (status = 422, body = Problem, description = "a bad amount, more than is owed, a card number as token, or the key reused with a different body; `field` names the input")))]
+        (status = 422, body = Problem, description = "a bad amount, more than is owed, a card number as token, the key reused with a different body, or account credit paying everything (`use_credit`); `field` names the input")))]
 pub async fn create_payment(
     State(state): State<AppState>,
     ApiUser(auth): ApiUser,
     headers: HeaderMap,
     ApiJson(body): ApiJson<PaymentRequest>,
 ) -> Result<Response, ApiError> {
-    let key = idempotency_key(&headers)?;
-    let request = PayText {
-        invoices: body.invoices.iter().map(InvoiceAmount::text).collect(),
-        prepayment: body.prepayment.as_deref(),
-        method: body.method.text(),
-    }
-    .parse(key, Source::Api)?;
+    let request = body.parse(idempotency_key(&headers)?)?;
     let detail = state
         .portal
         .billing()
@@ -245,10 +261,13 @@ pub async fn create_payment(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PreviewRequest {
-    /// The amount (decimal string); omitted: everything payable ("pay the
-    /// statement balance").
+    /// The amount to charge (decimal string); omitted: everything
+    /// payable, less the credit used ("pay the statement balance").
     #[schema(value_type = Option<wire::Amount>)]
     pub amount: Option<String>,
+    /// Pay from the account's credit first (off unless sent).
+    #[serde(default)]
+    pub use_credit: bool,
 }
 
 /// How an amount would pay the unpaid invoices, oldest due first; what is
@@ -267,9 +286,35 @@ pub async fn preview_payment(
     let preview = state
         .portal
         .billing()
-        .preview_payment(&auth.actor, amount)
+        .preview_payment(&auth.actor, amount, body.use_credit)
         .await?;
     Ok(Json(PreviewView::from(&preview)))
+}
+
+/// What a payment would charge, checked exactly as `POST /payments`
+/// checks it: each invoice's share, the credit it uses, the card charge
+/// and the balance left. Nothing is written or charged, and no
+/// `Idempotency-Key` is needed.
+#[utoipa::path(post, path = "/api/v1/payments/review", tag = "billing", security(("bearer" = [])), request_body = PaymentRequest,
+    responses((status = 200, body = ReviewView), (status = 401, body = Problem),
+        (status = 403, body = Problem, description = "online payment or prepayment is off, or the contact may not pay"),
+        (status = 404, body = Problem, description = "an invoice or card is unknown, another account's, or already paid"),
+        (status = 409, body = Problem, description = "an invoice is held by a payment in progress"),
+        (status = 422, body = Problem, description = "a bad amount, more than is owed, or a card number as token; `field` names the input")))]
+pub async fn review_payment(
+    State(state): State<AppState>,
+    ApiUser(auth): ApiUser,
+    ApiJson(body): ApiJson<PaymentRequest>,
+) -> Result<Json<ReviewView>, ApiError> {
+    // Nothing is written, so no key is claimed: any key will do.
+    let request = body.parse(IdempotencyKey::generate())?;
+    let review = state
+        .portal
+        .billing()
+        .review_payment(&auth.actor, &request)
+        .await
+        .map_err(not_payable)?;
+    Ok(Json(ReviewView::from(&review)))
 }
 
 /// Invoices to pay from account credit.

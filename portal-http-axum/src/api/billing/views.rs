@@ -7,6 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use portal_core::billing::PaymentReview;
 use portal_core::billing::{
     AccountSummary, Allocation, AllocationPlan, AppliedPayment, AutopayConsent, Invoice,
     InvoiceDetail, InvoiceLine, PaymentDetail, PaymentMethod, Statement, StatementLine,
@@ -335,6 +336,9 @@ pub struct PaymentView {
     pub received_at: DateTime<Utc>,
     /// Its share of each invoice (while pending: what it will pay).
     pub allocations: Vec<AllocationView>,
+    /// Account credit applied together with it, per invoice (empty when
+    /// none was, or it failed and the credit was given back).
+    pub credit: Vec<AllocationView>,
 }
 
 impl From<&PaymentDetail> for PaymentView {
@@ -357,6 +361,7 @@ impl From<&PaymentDetail> for PaymentView {
             memo: p.memo.clone(),
             received_at: p.received_at,
             allocations: allocations(&detail.allocations),
+            credit: allocations(&detail.credit),
         }
     }
 }
@@ -391,15 +396,23 @@ pub struct PreviewView {
     /// ISO 4217 code of every amount here.
     #[schema(example = "USD")]
     pub currency: String,
-    /// The amount.
+    /// The amount charged to the card.
     #[schema(example = "150.00")]
     pub amount: String,
-    /// Each invoice's share, oldest due first.
+    /// Each invoice's whole share (credit and card), oldest due first.
     pub allocations: Vec<AllocationView>,
     /// What no invoice takes: account credit (only where the business
     /// takes prepayments).
     #[schema(example = "0.00")]
     pub unallocated: String,
+    /// The credit paying part of the shares (with `use_credit`).
+    pub credit: Vec<AllocationView>,
+    /// The account's credit available to use.
+    #[schema(example = "25.00")]
+    pub credit_available: String,
+    /// The account's balance once paid (negative: in credit).
+    #[schema(example = "0.00")]
+    pub balance_after: String,
 }
 
 impl From<&PaymentPreview> for PreviewView {
@@ -414,6 +427,54 @@ impl From<&PaymentPreview> for PreviewView {
             amount: money(preview.amount),
             allocations: allocations(plan),
             unallocated: money(*unallocated),
+            credit: allocations(&preview.credit),
+            credit_available: money(preview.credit_available),
+            balance_after: money(preview.balance_after),
+        }
+    }
+}
+
+/// What a payment would do, before it is made.
+#[derive(Serialize, ToSchema)]
+pub struct ReviewView {
+    /// ISO 4217 code of every amount here.
+    #[schema(example = "USD")]
+    pub currency: String,
+    /// Each chosen invoice's whole share (credit and card).
+    pub allocations: Vec<AllocationView>,
+    /// What account credit pays of those shares.
+    pub credit: Vec<AllocationView>,
+    /// The credit used, in all.
+    #[schema(example = "25.00")]
+    pub credit_used: String,
+    /// The account's credit available to use.
+    #[schema(example = "25.00")]
+    pub credit_available: String,
+    /// What becomes account credit.
+    #[schema(example = "0.00")]
+    pub prepayment: String,
+    /// What the card is charged; `"0.00"` when credit pays everything.
+    #[schema(example = "243.28")]
+    pub amount: String,
+    /// The card on file charged, or none for a new card.
+    pub saved_method: Option<String>,
+    /// The account's balance once paid (negative: in credit).
+    #[schema(example = "0.00")]
+    pub balance_after: String,
+}
+
+impl From<&PaymentReview> for ReviewView {
+    fn from(review: &PaymentReview) -> Self {
+        Self {
+            currency: review.amount.currency().to_string(),
+            allocations: allocations(&review.allocations),
+            credit: allocations(&review.credit),
+            credit_used: money(review.credit_used()),
+            credit_available: money(review.credit_available),
+            prepayment: money(review.prepayment),
+            amount: money(review.amount),
+            saved_method: review.saved_method.clone(),
+            balance_after: money(review.balance_after),
         }
     }
 }

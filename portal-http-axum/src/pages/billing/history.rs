@@ -30,6 +30,8 @@ pub struct PaymentRow {
     unapplied: Option<String>,
     /// A credit the business gave, not a payment.
     credit: bool,
+    /// Account credit used with the payment.
+    credit_used: Option<String>,
 }
 
 impl PaymentRow {
@@ -51,6 +53,10 @@ impl PaymentRow {
             invoices: allocation_rows(&detail.allocations),
             unapplied: unapplied.is_positive().then(|| unapplied.format()),
             credit: payment.kind == PaymentKind::Credit,
+            credit_used: detail
+                .credit_used()
+                .is_positive()
+                .then(|| detail.credit_used().format()),
         }
     }
 
@@ -133,6 +139,10 @@ pub(super) struct ReceiptPage {
     layout: Layout,
     section: &'static str,
     payment: PaymentRow,
+    /// The account it was for: "Ada's Bakery (1001)".
+    account: String,
+    /// What is left to pay on the account now (its current balance).
+    balance: String,
 }
 
 /// `/billing/payments/{id}`: a receipt (also where paying lands).
@@ -140,10 +150,21 @@ pub async fn receipt(visit: Visit, Path(id): Path<String>) -> Result<Response, P
     let id = params::id(&id, PaymentId::parse)?;
     let detail = visit.portal().billing().payment(visit.actor(), id).await?;
     let payment = PaymentRow::of(&detail, visit.zone());
+    let summary = visit
+        .portal()
+        .billing()
+        .account_summary(visit.actor())
+        .await?;
+    let membership = &visit.auth.membership;
     let page = ReceiptPage {
         layout: visit.layout(payment.title(), "billing/payments"),
         section: "payments",
         payment,
+        account: format!(
+            "{} ({})",
+            membership.account_name, membership.account_number
+        ),
+        balance: summary.current_balance.format(),
     };
     render(StatusCode::OK, &page)
 }

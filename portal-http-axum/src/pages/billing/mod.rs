@@ -198,9 +198,11 @@ pub struct Summary {
     pub(in crate::pages) has_past_due: bool,
     pub(in crate::pages) credit: String,
     pub(in crate::pages) has_credit: bool,
+    /// Whether anything may be paid now (unpaid, and not all held by
+    /// payments being processed): what "Pay" offers go by.
+    pub(in crate::pages) has_payable: bool,
     /// What payments still being processed hold, when any do.
     pub(in crate::pages) processing: Option<String>,
-    pub(in crate::pages) unpaid_invoices: u64,
     pub(in crate::pages) last_payment: Option<(String, String)>,
 }
 
@@ -213,11 +215,11 @@ impl Summary {
             has_past_due: summary.past_due.is_positive(),
             credit: summary.credit.format(),
             has_credit: summary.credit.is_positive(),
+            has_payable: summary.payable().is_positive(),
             processing: summary
                 .processing
                 .is_positive()
                 .then(|| summary.processing.format()),
-            unpaid_invoices: summary.unpaid_invoices,
             last_payment: summary
                 .last_payment
                 .map(|(amount, at)| (amount.format(), day_of(at, zone))),

@@ -96,7 +96,6 @@ fn amounts_form(inputs: Vec<Input>, rows: &[PayRow], refusal: Option<Refusal>) -
 }
 
 /// What the customer chose on a pay form, to show it again after an error.
-#[derive(Default)]
 struct Prefill {
     /// Only these invoices ticked (`None`: all).
     only: Option<HashSet<String>>,
@@ -104,6 +103,21 @@ struct Prefill {
     prepayment: String,
     method: Option<String>,
     save_card: bool,
+    /// "Use my account credit", ticked on a fresh form.
+    use_credit: bool,
+}
+
+impl Default for Prefill {
+    fn default() -> Self {
+        Self {
+            only: None,
+            amounts: HashMap::new(),
+            prepayment: String::new(),
+            method: None,
+            save_card: false,
+            use_credit: true,
+        }
+    }
 }
 
 impl Prefill {
@@ -121,6 +135,7 @@ impl Prefill {
             prepayment: fields.get("prepayment").unwrap_or("").to_owned(),
             method: fields.get("method").map(str::to_owned),
             save_card: fields.is_on("save_card"),
+            use_credit: fields.is_on("use_credit"),
         }
     }
 }
@@ -229,6 +244,7 @@ fn pay_request(fields: &Fields) -> Result<PayRequest, PageError> {
         invoices: fields.chosen(),
         prepayment: fields.get("prepayment"),
         method: method_of(fields)?,
+        use_credit: fields.is_on("use_credit"),
     };
     Ok(text.parse(key, Source::Page)?)
 }
@@ -296,6 +312,10 @@ struct PayPage {
     prepayment_hint: String,
     currency: String,
     choice: MethodChoiceView,
+    /// The account's credit, offered (ticked unless the customer
+    /// unticked it) when there is any.
+    credit: Option<String>,
+    use_credit: bool,
     idempotency_key: String,
 }
 
@@ -318,6 +338,7 @@ async fn pay_page(
     if options.prepayment_allowed {
         inputs.push(Input::new("prepayment", "Pay ahead"));
     }
+    inputs.push(Input::new("use_credit", "Account credit"));
     inputs.extend(MethodChoiceView::inputs());
     let form = match options.partial_allowed {
         true => amounts_form(inputs, &rows, refusal),
@@ -336,6 +357,12 @@ async fn pay_page(
         prepayment_hint: format!("(optional, {}; kept as account credit)", visit.currency()),
         currency: visit.currency().to_string(),
         choice: MethodChoiceView::of(&options, prefill.method.as_deref(), prefill.save_card),
+        credit: options
+            .summary
+            .credit
+            .is_positive()
+            .then(|| options.summary.credit.format()),
+        use_credit: prefill.use_credit,
         // A new key per render: see the module docs.
         idempotency_key: IdempotencyKey::generate().as_str().to_owned(),
     };
@@ -405,8 +432,15 @@ struct ReviewPage {
     section: &'static str,
     /// Invoice id, number and amount.
     rows: Vec<(String, String, String)>,
+    /// What becomes account credit (a prepayment).
     credit: Option<String>,
-    total: String,
+    /// The account credit this payment uses.
+    credit_used: Option<String>,
+    /// What the card is charged; `None` when credit pays everything (the
+    /// confirm then applies the credit, no card).
+    total: Option<String>,
+    /// The balance left once paid.
+    balance_after: String,
     /// The saved card's label, or `None` for the new card entered.
     card: Option<String>,
     /// The form's fields to post again on confirming (all but the CSRF
@@ -439,8 +473,13 @@ async fn review(visit: &Visit, fields: &Fields) -> Result<Response, PageError> {
             .prepayment
             .is_positive()
             .then(|| review.prepayment.format()),
-        total: review.amount.format(),
-        card: review.saved_method,
+        credit_used: review
+            .credit_used()
+            .is_positive()
+            .then(|| review.credit_used().format()),
+        total: (!review.amount.is_zero()).then(|| review.amount.format()),
+        balance_after: review.balance_after.format(),
+        card: review.saved_method.clone(),
         carried: fields
             .0
             .iter()
@@ -473,9 +512,15 @@ struct BalancePage {
     total: String,
     plan: Vec<PlanRow>,
     credit: Option<(String, String)>,
-    /// Account credit the customer has and could use before paying: the
-    /// invoices owe more than the balance by that much.
+    /// Account credit the customer has: offered, ticked unless unticked.
     credit_on_account: Option<String>,
+    use_credit: bool,
+    /// The credit the plan uses.
+    credit_used: Option<String>,
+    /// The balance left once paid.
+    balance_after: String,
+    /// Whether credit pays everything: the confirm applies it, no card.
+    credit_only: bool,
     choice: Option<MethodChoiceView>,
     idempotency_key: String,
 }
@@ -484,6 +529,13 @@ struct BalancePage {
 pub struct BalanceQuery {
     #[serde(default)]
     amount: Option<String>,
+    /// The credit box (`on` when ticked; absent when unticked).
+    #[serde(default)]
+    use_credit: Option<String>,
+    /// Present when the page's own form was sent: only then does an
+    /// absent `use_credit` mean unticked (a fresh visit offers it ticked).
+    #[serde(default)]
+    credit_choice: Option<String>,
 }
 
 /// `GET /billing/pay/balance?amount=`: how the amount (the whole balance
@@ -499,12 +551,14 @@ pub async fn balance(
         .payment_options(visit.actor())
         .await?;
     let typed = query.amount.clone().unwrap_or_default();
+    let use_credit = query.credit_choice.is_none()
+        || query.use_credit.as_deref().is_some_and(|on| !on.is_empty());
     let preview: Result<_, PageError> = async {
         let amount = params::amount(Field::Amount, Some(&typed), Source::Page)?;
         Ok(visit
             .portal()
             .billing()
-            .preview_payment(visit.actor(), amount)
+            .preview_payment(visit.actor(), amount, use_credit)
             .await?)
     }
     .await;
@@ -527,6 +581,10 @@ pub async fn balance(
             .credit
             .is_positive()
             .then(|| options.summary.credit.format()),
+        use_credit,
+        credit_used: None,
+        balance_after: String::new(),
+        credit_only: false,
         choice: None,
         idempotency_key: IdempotencyKey::generate().as_str().to_owned(),
     };
@@ -534,6 +592,10 @@ pub async fn balance(
         Ok(preview) => {
             page.total = preview.amount.format();
             page.amount = preview.amount.amount().to_string();
+            let used = preview.credit_used();
+            page.credit_used = used.is_positive().then(|| used.format());
+            page.balance_after = preview.balance_after.format();
+            page.credit_only = preview.amount.is_zero() && used.is_positive();
             page.plan = preview
                 .plan
                 .allocations
@@ -580,7 +642,7 @@ async fn credit_page(
     let options = visit
         .portal()
         .billing()
-        .payment_options(visit.actor())
+        .credit_options(visit.actor())
         .await?;
     let rows = pay_rows(&options, &prefill, false);
     let inputs = [Input::new("invoices", "Invoices")]

@@ -36,6 +36,7 @@
 //! looks through `+` without the parse context that marks it).
 
 mod autopay;
+mod credit;
 mod invoices;
 mod ledger;
 mod methods;

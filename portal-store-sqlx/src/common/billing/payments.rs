@@ -15,6 +15,7 @@ use portal_core::ports::{PaymentStore, StoreError};
 use portal_core::shared::{Page, PageRequest, PaymentId, TenantId};
 use uuid::Uuid;
 
+use super::credit::{release_credit, take_credit};
 use super::settle_sql::{
     APPLY_HOLDS, RELEASE_HOLDS, SETTLE_FAILED, SETTLE_SUCCEEDED, held_invoices_sql,
 };
@@ -26,20 +27,21 @@ use crate::common::outbox::enqueue;
 use crate::common::{Arg, Backend, Conn, Dialect, DialectOf, SqlStore};
 use crate::error::{backend, store_error};
 use crate::rows::billing::{
-    AllocationRow, CreditRow, PaymentListRow, PaymentRow, SettledRow, payment_details,
+    AllocationRow, PaymentListRow, PaymentRow, SettledRow, payment_details,
 };
 
 /// The allocations (summed per invoice, released ones left out) of the
-/// payments `$where` picks, oldest invoice first.
+/// payments `$where` picks, oldest invoice first, with the payment the
+/// credit came with (`for_payment`) where it did.
 macro_rules! allocation_sql {
     ($where:literal) => {
         concat!(
-            "SELECT a.payment_id, a.invoice_id, i.number AS invoice_number, \
+            "SELECT a.payment_id, a.for_payment, a.invoice_id, i.number AS invoice_number, \
                  CAST(SUM(a.amount_minor) AS BIGINT) AS amount_minor \
              FROM allocations a JOIN invoices i ON i.id = a.invoice_id \
              WHERE a.state <> 'released' AND ",
             $where,
-            " GROUP BY a.payment_id, a.invoice_id, i.number, i.due_on, i.issued_on \
+            " GROUP BY a.payment_id, a.for_payment, a.invoice_id, i.number, i.due_on, i.issued_on \
              ORDER BY i.due_on, i.issued_on, i.number, a.invoice_id"
         )
     };
@@ -48,7 +50,10 @@ macro_rules! allocation_sql {
 /// A payment row with its allocations.
 async fn detail<C: Conn>(conn: &mut C, row: PaymentRow) -> Result<PaymentDetail, StoreError> {
     let allocations = conn
-        .fetch_all::<AllocationRow>(allocation_sql!("a.payment_id = $1"), &[Arg::Id(row.id())])
+        .fetch_all::<AllocationRow>(
+            allocation_sql!("(a.payment_id = $1 OR a.for_payment = $1)"),
+            &[Arg::Id(row.id())],
+        )
         .await?;
     payment_details(vec![row], allocations)?
         .pop()
@@ -260,9 +265,12 @@ impl<B: Backend> PaymentStore for SqlStore<B> {
         } else {
             conn.fetch_all::<AllocationRow>(
                 allocation_sql!(
-                    "a.tenant_id = $1 AND a.account_id = $2 AND a.payment_id IN ( \
+                    "a.tenant_id = $1 AND a.account_id = $2 AND (a.payment_id IN ( \
                          SELECT id FROM payments WHERE tenant_id = $1 AND account_id = $2 \
-                         ORDER BY received_at DESC, id DESC LIMIT +$3 OFFSET $4)"
+                         ORDER BY received_at DESC, id DESC LIMIT +$3 OFFSET $4) \
+                       OR a.for_payment IN ( \
+                         SELECT id FROM payments WHERE tenant_id = $1 AND account_id = $2 \
+                         ORDER BY received_at DESC, id DESC LIMIT +$3 OFFSET $4))"
                 ),
                 &args,
             )
@@ -383,8 +391,33 @@ impl<B: Backend> PaymentStore for SqlStore<B> {
                 _ => per_invoice.push((invoice, share)),
             }
         }
+        let credit = shares(
+            currency,
+            intent
+                .credit
+                .iter()
+                .map(|allocation| (allocation.invoice.as_uuid(), allocation.amount)),
+            i64::MAX,
+        )?;
+        if DialectOf::<B>::ROW_LOCKS && !credit.is_empty() {
+            // Credit takes invoices the holds may not: lock all of them
+            // first, in id order, as every write does.
+            let mut ids: Vec<Uuid> = holds.iter().chain(&credit).map(|&(id, _)| id).collect();
+            ids.sort();
+            ids.dedup();
+            for id in ids {
+                conn.execute(
+                    "SELECT id FROM invoices WHERE id = $1 FOR NO KEY UPDATE",
+                    &[Arg::Id(id)],
+                )
+                .await?;
+            }
+        }
         hold_shares(conn, owner, &per_invoice, intent.at).await?;
         insert_allocations(conn, owner, payment, &holds, Share::Held, intent.at).await?;
+        if !credit.is_empty() {
+            take_credit(conn, owner, &credit, intent.at, Some(payment)).await?;
+        }
         tx.commit().await.map_err(store_error)?;
         Ok(PaymentStart::Started)
     }
@@ -469,13 +502,26 @@ impl<B: Backend> PaymentStore for SqlStore<B> {
         // invoice from the payment's held rows), locked first in id order on
         // PostgreSQL, after the payment row as everywhere.
         let args = [Arg::Id(tenant_id), Arg::Id(payment), Arg::Time(at)];
+        // Credit that came with a failed payment goes back: its invoices
+        // are locked with the held ones.
+        let give_back = !succeeded && settled.credit_rows > 0;
         if DialectOf::<B>::ROW_LOCKS {
             conn.execute(
-                concat!(
-                    "SELECT id FROM invoices WHERE ",
-                    held_invoices_sql!(),
-                    " ORDER BY id FOR NO KEY UPDATE"
-                ),
+                if give_back {
+                    concat!(
+                        "SELECT id FROM invoices WHERE ",
+                        held_invoices_sql!(),
+                        " OR id IN (SELECT invoice_id FROM allocations \
+                                    WHERE for_payment = $2 AND state = 'applied') \
+                         ORDER BY id FOR NO KEY UPDATE"
+                    )
+                } else {
+                    concat!(
+                        "SELECT id FROM invoices WHERE ",
+                        held_invoices_sql!(),
+                        " ORDER BY id FOR NO KEY UPDATE"
+                    )
+                },
                 &args[..2],
             )
             .await?;
@@ -506,6 +552,9 @@ impl<B: Backend> PaymentStore for SqlStore<B> {
             &[Arg::Id(payment), Arg::Time(at)],
         )
         .await?;
+        if give_back {
+            release_credit(conn, payment, at).await?;
+        }
         enqueue(conn, tenant, messages).await?;
         let settled = detail(conn, settled.payment).await?;
         tx.commit().await.map_err(store_error)?;
@@ -547,9 +596,8 @@ impl<B: Backend> PaymentStore for SqlStore<B> {
         .collect()
     }
 
-    /// Applies account credit: first each invoice takes its share (invoice id
-    /// order), then the credit is taken from the account's unapplied payments
-    /// and credits, oldest first, read under their row locks (id order).
+    /// Applies account credit (`credit::take_credit`: invoices first, then
+    /// the oldest credit).
     async fn apply_credit(
         &self,
         scope: &AccountScope,
@@ -568,59 +616,7 @@ impl<B: Backend> PaymentStore for SqlStore<B> {
                 .map(|allocation| (allocation.invoice.as_uuid(), allocation.amount)),
             i64::MAX,
         )?;
-        for &(invoice, share) in &wanted {
-            take_payable(conn, owner, invoice, share, at).await?;
-        }
-        let mut sources = conn
-            .fetch_all::<CreditRow>(
-                DialectOf::<B>::LOCK_CREDIT_SOURCES,
-                &[Arg::Id(owner.tenant), Arg::Id(owner.account)],
-            )
-            .await?;
-        sources.sort_by_key(|source| (source.received_at.0, source.id));
-        let credit: i64 = sources.iter().map(|source| source.unapplied_minor).sum();
-        let needed: i64 = wanted.iter().map(|(_, share)| share).sum();
-        if credit < needed {
-            return Err(StoreError::Conflict(
-                portal_core::billing::BillingConflict::NotEnoughCredit.into(),
-            ));
-        }
-        // Pair invoices with sources, oldest source first.
-        let mut taken = vec![0i64; sources.len()];
-        let mut next = 0;
-        for &(invoice, share) in &wanted {
-            let mut left = share;
-            while left > 0 {
-                let available = sources[next].unapplied_minor - taken[next];
-                if available == 0 {
-                    next += 1;
-                    continue;
-                }
-                let piece = left.min(available);
-                let applied = [(invoice, piece)];
-                insert_allocations(conn, owner, sources[next].id, &applied, Share::Applied, at)
-                    .await?;
-                taken[next] += piece;
-                left -= piece;
-            }
-        }
-        for (source, taken) in sources.iter().zip(taken) {
-            let args = [Arg::Id(source.id), Arg::Int(taken)];
-            if taken > 0
-                && conn
-                    .execute(
-                        "UPDATE payments SET applied_minor = applied_minor + $2 \
-                         WHERE id = $1 AND applied_minor + $2 <= amount_minor",
-                        &args,
-                    )
-                    .await?
-                    != 1
-            {
-                return Err(StoreError::Conflict(
-                    portal_core::billing::BillingConflict::CreditChanged.into(),
-                ));
-            }
-        }
+        take_credit(conn, owner, &wanted, at, None).await?;
         enqueue(conn, scope.tenant(), messages).await?;
         tx.commit().await.map_err(store_error)
     }

@@ -30,7 +30,8 @@ pub(super) use held_invoices_sql;
 /// The status change that settles a pending payment (`$1` tenant, `$2`
 /// payment, `$3` status, `$4` reference, `$5` failure code, `$6` time,
 /// `$7` the provider's words of a decline),
-/// returning the settled row and how many invoices it holds on.
+/// returning the settled row, how many invoices it holds on and how many
+/// rows of credit came with it.
 /// `$applied` is the new `applied_minor`.
 macro_rules! settle_sql {
     ($applied:literal) => {
@@ -42,7 +43,9 @@ macro_rules! settle_sql {
              RETURNING ",
             payment_columns!(),
             ", (SELECT COUNT(DISTINCT invoice_id) FROM allocations \
-                WHERE payment_id = $2 AND state = 'held') AS held_invoices"
+                WHERE payment_id = $2 AND state = 'held') AS held_invoices, \
+             (SELECT COUNT(*) FROM allocations \
+                WHERE for_payment = $2 AND state = 'applied') AS credit_rows"
         )
     };
 }

@@ -4,6 +4,7 @@
 //! payments (`concurrency`). Amounts in these tests are US cents.
 
 mod concurrency;
+mod credit;
 mod invoices;
 mod ledger;
 mod methods;
@@ -213,6 +214,7 @@ pub fn intent(
                 amount: usd(*cents),
             })
             .collect(),
+        credit: Vec::new(),
         method: None::<PaymentMethodId>,
         method_label: Some("Visa ending 4242".into()),
         contact: None,
