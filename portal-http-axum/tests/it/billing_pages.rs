@@ -1561,3 +1561,61 @@ async fn statement_and_credit_errors_are_shown_at_their_inputs() {
         reply.body
     );
 }
+
+/// The dashboard: invoice numbers link to their invoice, the balance is
+/// one amount that does not wrap, a panel with nothing in it is one line,
+/// and autopay's state is shown: an offer to set it up, then the card it
+/// charges and when it charges next.
+#[tokio::test]
+async fn the_dashboard_links_invoices_folds_empty_panels_and_shows_autopay() {
+    let app = ada_app(settings(false, false, true)).await;
+    let due = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+    let invoice = app
+        .invoice(app.seeded.account_a, "INV-7", 5_000, due)
+        .await;
+    let mut ada = app.logged_in("ada@example.com").await;
+    let page = ada.get("/portal/dashboard").await.body;
+    assert!(
+        page.contains(&format!(
+            "<a href=\"/portal/billing/invoices/{}\">INV-7</a>",
+            invoice.id
+        )),
+        "{page}"
+    );
+    assert!(page.contains("<span class=\"big\">50.00 USD</span>"));
+    assert!(page.contains(
+        "<section class=\"card folded\" aria-labelledby=\"comms-h\"><h2 id=\"comms-h\">Recent communications</h2>"
+    ));
+    assert!(page.contains("Autopay is off. <a href=\"/portal/billing/autopay\">Set up autopay</a>"));
+
+    ada.post_form("/portal/billing/methods", &[("token", "tok_sandbox_visa")])
+        .await;
+    let autopay = ada.get("/portal/billing/autopay").await.body;
+    let card = autopay
+        .split("<select id=\"method\" name=\"method\">")
+        .nth(1)
+        .unwrap()
+        .split("<option value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    let on = ada
+        .post_form(
+            "/portal/billing/autopay",
+            &[
+                ("method", &card),
+                ("terms_digest", &field(&autopay, "terms_digest")),
+                ("consent", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(on.status, StatusCode::SEE_OTHER, "{}", on.body);
+    let page = ada.get("/portal/dashboard").await.body;
+    assert!(
+        page.contains("Autopay is <strong>on</strong> with Visa ending 4242; next charge Dec 1, 2026."),
+        "{page}"
+    );
+}
