@@ -136,7 +136,12 @@ impl Walker<'_> {
         // Public pages first, then log in.
         for &(width, height) in &SIZES {
             self.browser.set_window_size(width, height).await?;
-            for page in ["login", "register", "forgot-password", "set-password?token=0"] {
+            for page in [
+                "login",
+                "register",
+                "forgot-password",
+                "set-password?token=0",
+            ] {
                 self.visit(page, width, &mut problems).await?;
             }
         }
@@ -144,7 +149,10 @@ impl Walker<'_> {
         for (&(width, height), invoice) in SIZES.iter().zip(to_pay) {
             self.browser.set_window_size(width, height).await?;
             let actual = self.width().await?;
-            assert!(actual <= i64::from(width), "the viewport is {actual} px wide, not {width}");
+            assert!(
+                actual <= i64::from(width),
+                "the viewport is {actual} px wide, not {width}"
+            );
             self.visit("dashboard", width, &mut problems).await?;
             self.screenshot("dashboard", width).await?;
             if width < 640 {
@@ -161,13 +169,21 @@ impl Walker<'_> {
             self.open("details.filter > summary").await?;
             self.check_here("billing/invoices, filter open", width, &mut problems)
                 .await?;
-            self.visit("billing/invoices?status=unpaid&sort=due_asc", width, &mut problems)
-                .await?;
+            self.visit(
+                "billing/invoices?status=unpaid&sort=due_asc",
+                width,
+                &mut problems,
+            )
+            .await?;
             self.visit(&format!("billing/invoices/{invoice}"), width, &mut problems)
                 .await?;
             // Pay one invoice: the form, the review, the receipt.
-            self.visit(&format!("billing/pay?invoice={invoice}"), width, &mut problems)
-                .await?;
+            self.visit(
+                &format!("billing/pay?invoice={invoice}"),
+                width,
+                &mut problems,
+            )
+            .await?;
             self.screenshot("pay", width).await?;
             self.browser
                 .find(Locator::Id("token"))
@@ -175,7 +191,10 @@ impl Walker<'_> {
                 .send_keys("tok_sandbox_visa")
                 .await?;
             self.click_button("Review payment").await?;
-            self.browser.wait().for_element(Locator::Id("review-h")).await?;
+            self.browser
+                .wait()
+                .for_element(Locator::Id("review-h"))
+                .await?;
             self.check_here("review", width, &mut problems).await?;
             self.screenshot("review", width).await?;
             self.browser
@@ -183,7 +202,10 @@ impl Walker<'_> {
                 .await?
                 .click()
                 .await?;
-            self.browser.wait().for_element(Locator::Css(".alert.ok")).await?;
+            self.browser
+                .wait()
+                .for_element(Locator::Css(".alert.ok"))
+                .await?;
             self.check_here("receipt", width, &mut problems).await?;
             self.screenshot("receipt", width).await?;
             for page in [
@@ -228,7 +250,11 @@ impl Walker<'_> {
 
     /// Opens a `<details>` by its summary, as a tap would.
     async fn open(&self, summary: &str) -> Result<(), CmdError> {
-        self.browser.find(Locator::Css(summary)).await?.click().await
+        self.browser
+            .find(Locator::Css(summary))
+            .await?
+            .click()
+            .await
     }
 
     async fn click_button(&self, text: &str) -> Result<(), CmdError> {
@@ -284,7 +310,10 @@ impl Walker<'_> {
         );
         let violations = self.browser.execute_async(&script, vec![]).await?;
         for violation in violations.as_array().into_iter().flatten() {
-            problems.push(format!("{at}: axe {}", violation.as_str().unwrap_or_default()));
+            problems.push(format!(
+                "{at}: axe {}",
+                violation.as_str().unwrap_or_default()
+            ));
         }
         Ok(())
     }
@@ -294,7 +323,11 @@ impl Walker<'_> {
         let png = self.browser.screenshot().await?;
         let folder = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../docs/screenshots");
         std::fs::create_dir_all(&folder).unwrap();
-        std::fs::write(folder.join(format!("{}-{width}-{name}.png", self.lang)), png).unwrap();
+        std::fs::write(
+            folder.join(format!("{}-{width}-{name}.png", self.lang)),
+            png,
+        )
+        .unwrap();
         Ok(())
     }
 }
