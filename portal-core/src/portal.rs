@@ -48,14 +48,14 @@ macro_rules! service {
             pub(crate) portal: &'a $crate::portal::Portal,
         }
 
-        #[allow(dead_code)] // not every context authorises (identity works on sessions)
+        #[allow(dead_code)] // not every context authorizes (identity works on sessions)
         impl<'a> $name<'a> {
             /// The store ports.
             fn stores(self) -> &'a $crate::portal::Stores {
                 self.portal.stores()
             }
 
-            /// Authorises `actor` for `permission` (see [`$crate::access::authorize`]).
+            /// Authorizes `actor` for `permission` (see [`$crate::access::authorize`]).
             async fn authorize(
                 self,
                 actor: &$crate::access::Actor,
@@ -329,7 +329,7 @@ impl Portal {
             .remove(&id);
     }
 
-    /// Authorises `actor` for `permission` against its tenant's features.
+    /// Authorizes `actor` for `permission` against its tenant's features.
     pub(crate) async fn authorize(
         &self,
         actor: &Actor,

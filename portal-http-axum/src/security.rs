@@ -163,6 +163,34 @@ pub async fn ensure_csrf_cookie(
         .into_response()
 }
 
+/// The CSRF token the client already holds, if any (its cookie), for
+/// pages drawn outside the page routes' layers (the unknown address).
+pub(crate) fn existing_csrf(state: &AppState, headers: &HeaderMap) -> Option<Csrf> {
+    CookieJar::from_headers(headers)
+        .get(state.cookies.csrf)
+        .map(|cookie| cookie.value().to_owned())
+        .filter(|value| value.len() == 64)
+        .map(Csrf)
+}
+
+/// The live session the request's cookie names, if any: for error pages,
+/// which keep a logged-in customer's navigation. Any failure is no
+/// session (the page is then drawn without it).
+pub(crate) async fn session_of(
+    state: &AppState,
+    context: &RequestContext,
+    headers: &HeaderMap,
+) -> Option<AuthContext> {
+    let jar = CookieJar::from_headers(headers);
+    let token = RawToken::from_client(jar.get(state.cookies.session)?.value());
+    state
+        .portal
+        .identity()
+        .authenticate(&context.tenant, &token)
+        .await
+        .ok()
+}
+
 /// A form body whose CSRF token checked out. Rejects with 403 and reads
 /// nothing further otherwise, so a forged POST writes nothing.
 pub struct CsrfForm<T>(pub T);

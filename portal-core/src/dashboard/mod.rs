@@ -15,7 +15,7 @@ use serde::Serialize;
 
 use crate::accounts::Communication;
 use crate::billing::AccountSummary;
-use crate::shared::{Currency, Money};
+use crate::shared::{Currency, InvoiceId, Money};
 
 /// How many rows each panel shows.
 pub const PANEL_ROWS: u32 = 5;
@@ -71,6 +71,9 @@ impl<T> Default for Panel<T> {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(into = "InvoiceRowWire")]
 pub struct InvoiceRow {
+    /// Its id, for a link to it (not written to JSON: the dashboard API
+    /// names invoices by number).
+    pub id: InvoiceId,
     /// Its number.
     pub number: String,
     /// When it is due.
@@ -145,6 +148,7 @@ mod tests {
     #[test]
     fn an_invoice_row_is_written_with_its_currency_beside_the_balance() {
         let row = InvoiceRow {
+            id: InvoiceId::new(),
             number: "INV-1".into(),
             due_on: NaiveDate::from_ymd_opt(2030, 3, 3).unwrap(),
             balance: Money::from_minor(1010, Currency::USD),

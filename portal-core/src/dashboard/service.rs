@@ -1,4 +1,4 @@
-//! The dashboard use case. Each panel is authorised on its own, so a role
+//! The dashboard use case. Each panel is authorized on its own, so a role
 //! or a switched-off feature hides exactly that panel.
 
 use super::{Dashboard, PanelSelection};

@@ -25,7 +25,7 @@ mod identity;
 pub(crate) mod redirect;
 
 use askama::Template;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 
 use portal_core::AuthContext;
@@ -233,6 +233,22 @@ pub struct Layout {
 }
 
 impl Layout {
+    /// A page without forms or a session: the tenant's branding when
+    /// known, else a plain portal's.
+    fn branded(title: &str, context: Option<&RequestContext>) -> Self {
+        Self {
+            title: title.to_owned(),
+            base: context.map(|c| c.base.clone()).unwrap_or_default(),
+            current_path: String::new(),
+            brand: context
+                .map(|c| Brand::of(&c.tenant))
+                .unwrap_or_else(Brand::plain),
+            csrf: String::new(),
+            user: None,
+            billing: BillingNav::default(),
+        }
+    }
+
     fn public(title: &str, context: &RequestContext, csrf: &Csrf) -> Self {
         Self {
             title: title.to_owned(),
@@ -304,12 +320,6 @@ struct MessagePage {
     message: String,
 }
 
-/// A page with one message, for refusals that happen before the tenant is
-/// at hand (a forged form).
-pub fn message_page(status: StatusCode, heading: &str, message: &str) -> Response {
-    message_page_for(None, status, heading, message)
-}
-
 /// A page with one message, in the tenant's branding when known.
 pub(crate) fn message_page_for(
     context: Option<&RequestContext>,
@@ -317,18 +327,45 @@ pub(crate) fn message_page_for(
     heading: &str,
     message: &str,
 ) -> Response {
+    let layout = Layout::branded(heading, context);
+    message_page_in(layout, status, heading, message)
+}
+
+/// What an error page says, and its status.
+pub(crate) struct ErrorWords {
+    /// The answer's status.
+    pub(crate) status: StatusCode,
+    /// The page's heading (and title).
+    pub(crate) heading: &'static str,
+    /// The sentence under it.
+    pub(crate) message: String,
+}
+
+/// An error page (not found, not allowed, failed) in the tenant's
+/// branding when known, and with the navigation of the customer whose
+/// live session the request carries (`headers`' cookie), so a wrong turn
+/// is not a dead end. `csrf` is the token the page's forms (log out, the
+/// account switcher) carry; without it the page has no navigation.
+pub(crate) async fn error_page(
+    state: &AppState,
+    context: Option<&RequestContext>,
+    headers: &HeaderMap,
+    csrf: Option<&Csrf>,
+    words: ErrorWords,
+) -> Response {
+    let mut layout = Layout::branded(words.heading, context);
+    if let (Some(context), Some(csrf)) = (context, csrf)
+        && let Some(auth) = crate::security::session_of(state, context, headers).await
+    {
+        layout = accounts::layout(state, words.heading, "dashboard", context, csrf, &auth);
+    }
+    message_page_in(layout, words.status, words.heading, &words.message)
+}
+
+/// The one-message page in `layout`.
+fn message_page_in(layout: Layout, status: StatusCode, heading: &str, message: &str) -> Response {
     let page = MessagePage {
-        layout: Layout {
-            title: heading.to_owned(),
-            base: context.map(|c| c.base.clone()).unwrap_or_default(),
-            current_path: String::new(),
-            brand: context
-                .map(|c| Brand::of(&c.tenant))
-                .unwrap_or_else(Brand::plain),
-            csrf: String::new(),
-            user: None,
-            billing: BillingNav::default(),
-        },
+        layout,
         heading: heading.to_owned(),
         message: message.to_owned(),
     };

@@ -6,7 +6,7 @@
 //!
 //! The rules about values (an amount's decimals against the currency,
 //! what may be paid, whether a token is a card number) stay in the core,
-//! which checks them after it has authorised the actor: a forbidden
+//! which checks them after it has authorized the actor: a forbidden
 //! request is a 403 whatever it carries. What is read here is only
 //! whether the text *is* a value at all: digits, a date, one of the
 //! choices, an id.

@@ -287,17 +287,20 @@ async fn a_payment_being_processed_is_not_offered_for_paying_again() {
         ada.get("/portal/dashboard")
             .await
             .body
-            .contains(">Pay now</a>")
+            .contains(r#"class="button" href="/portal/billing/pay">Pay</a>"#)
     );
     let (pending, _) = pay(&mut ada, &[invoice.id], &[("token", "tok_sandbox_timeout")]).await;
     assert_eq!(pending.status, StatusCode::SEE_OTHER, "{}", pending.body);
     let dashboard = ada.get("/portal/dashboard").await.body;
-    assert!(!dashboard.contains(">Pay now</a>"), "{dashboard}");
+    assert!(
+        !dashboard.contains(r#"class="button" href="/portal/billing/pay""#),
+        "{dashboard}"
+    );
     assert!(
         !ada.get("/portal/billing")
             .await
             .body
-            .contains(">Pay the balance</a>")
+            .contains(">Pay the statement balance</a>")
     );
 }
 

@@ -173,7 +173,12 @@ async fn every_billing_page_renders_with_data() {
     let list = ada.get("/portal/billing/invoices").await;
     assert!(list.body.contains("2 invoices") && list.body.contains("INV-101"));
     let detail = invoice_page(&mut ada, old.id).await;
-    assert!(detail.body_contains_all(&["Service for INV-100", "120.00 USD", "Overdue", "Pay now"]));
+    assert!(detail.body_contains_all(&[
+        "Service for INV-100",
+        "120.00 USD",
+        "Overdue",
+        ">Pay</a>"
+    ]));
     let pdf = ada
         .get(&format!("/portal/billing/invoices/{}/pdf", new.id))
         .await;
@@ -1046,7 +1051,10 @@ async fn switched_off_features_hide_their_links_and_refuse_their_pages() {
     let mut ada = app.logged_in("ada@example.com").await;
     let summary = ada.get("/portal/billing").await;
     assert_eq!(summary.status, StatusCode::OK);
-    assert!(!summary.body.contains("Pay now") && !summary.body.contains("/billing/statement"));
+    let offers_to_pay = ["/billing/pay\"", "/billing/pay?", "/billing/pay/balance"]
+        .iter()
+        .any(|link| summary.body.contains(link));
+    assert!(!offers_to_pay && !summary.body.contains("/billing/statement"));
     for path in [
         "/portal/billing/pay",
         "/portal/billing/statement",
@@ -1552,4 +1560,108 @@ async fn statement_and_credit_errors_are_shown_at_their_inputs() {
         "{}",
         reply.body
     );
+}
+
+/// The dashboard: invoice numbers link to their invoice, the balance is
+/// one amount that does not wrap, a panel with nothing in it is one line,
+/// and autopay's state is shown: an offer to set it up, then the card it
+/// charges and when it charges next.
+#[tokio::test]
+async fn the_dashboard_links_invoices_folds_empty_panels_and_shows_autopay() {
+    let app = ada_app(settings(false, false, true)).await;
+    let due = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+    let invoice = app.invoice(app.seeded.account_a, "INV-7", 5_000, due).await;
+    let mut ada = app.logged_in("ada@example.com").await;
+    let page = ada.get("/portal/dashboard").await.body;
+    assert!(
+        page.contains(&format!(
+            "<a href=\"/portal/billing/invoices/{}\">INV-7</a>",
+            invoice.id
+        )),
+        "{page}"
+    );
+    assert!(page.contains("<span class=\"big\">50.00 USD</span>"));
+    assert!(page.contains(
+        "<section class=\"card folded\" aria-labelledby=\"comms-h\"><h2 id=\"comms-h\">Recent communications</h2>"
+    ));
+    assert!(
+        page.contains("Autopay is off. <a href=\"/portal/billing/autopay\">Set up autopay</a>")
+    );
+
+    ada.post_form("/portal/billing/methods", &[("token", "tok_sandbox_visa")])
+        .await;
+    let autopay = ada.get("/portal/billing/autopay").await.body;
+    let card = autopay
+        .split("<select id=\"method\" name=\"method\">")
+        .nth(1)
+        .unwrap()
+        .split("<option value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    let on = ada
+        .post_form(
+            "/portal/billing/autopay",
+            &[
+                ("method", &card),
+                ("terms_digest", &field(&autopay, "terms_digest")),
+                ("consent", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(on.status, StatusCode::SEE_OTHER, "{}", on.body);
+    let page = ada.get("/portal/dashboard").await.body;
+    assert!(
+        page.contains(
+            "Autopay is <strong>on</strong> with Visa ending 4242; next charge Dec 1, 2026."
+        ),
+        "{page}"
+    );
+}
+
+/// One word for paying across the portal: "Pay", and "Pay the statement
+/// balance" for the balance; no page says "Pay now", "Pay a bill" or "Pay
+/// the balance", and spelling is American ("authorize").
+#[tokio::test]
+async fn every_page_says_pay_one_way_and_spells_it_the_us_way() {
+    let app = ada_app(settings(true, true, true)).await;
+    let invoice = app
+        .invoice(app.seeded.account_a, "INV-1", 5_000, past())
+        .await;
+    let mut ada = app.logged_in("ada@example.com").await;
+    // A card on file, so the autopay page shows its terms.
+    ada.post_form("/portal/billing/methods", &[("token", "tok_sandbox_visa")])
+        .await;
+    let invoice_page = format!("/portal/billing/invoices/{}", invoice.id);
+    let pages = [
+        "/portal/dashboard",
+        "/portal/billing",
+        "/portal/billing/invoices",
+        invoice_page.as_str(),
+        "/portal/billing/pay",
+        "/portal/billing/pay/balance",
+        "/portal/billing/payments",
+        "/portal/billing/statement",
+        "/portal/billing/methods",
+        "/portal/billing/autopay",
+        "/portal/account",
+    ];
+    for uri in pages {
+        let reply = ada.get(uri).await;
+        assert_eq!(reply.status, StatusCode::OK, "{uri}");
+        for slip in ["Pay now", "Pay a bill", "Pay the balance", "authoris"] {
+            assert!(!reply.body.contains(slip), "{uri} says {slip:?}");
+        }
+    }
+    let dashboard = ada.get("/portal/dashboard").await.body;
+    assert!(dashboard.contains("<a class=\"button\" href=\"/portal/billing/pay\">Pay</a>"));
+    let summary = ada.get("/portal/billing").await.body;
+    assert!(summary.contains("/billing/pay/balance\">Pay the statement balance</a>"));
+    let invoice = ada.get(&invoice_page).await.body;
+    assert!(invoice.contains(">Pay</a>"));
+    let autopay = ada.get("/portal/billing/autopay").await.body;
+    assert!(autopay.contains("I authorize"));
 }

@@ -74,7 +74,7 @@ async fn pay_two_of_three(
 
     // The pay form, reached from the navigation: all three ticked.
     browser
-        .find(Locator::LinkText("Pay a bill"))
+        .find(Locator::LinkText("Pay"))
         .await?
         .click()
         .await?;

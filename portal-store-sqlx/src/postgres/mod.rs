@@ -159,8 +159,8 @@ impl Dialect for PgConnection {
     );
     const DASHBOARD: &'static str = concat!(
         "SELECT CASE WHEN $3 THEN (SELECT COALESCE(json_agg(json_build_object( \
-             'number', number, 'due_on', due_on, 'balance_minor', balance_minor, \
-             'currency', currency, 'total', total) ORDER BY ",
+             'id', id, 'number', number, 'due_on', due_on, \
+             'balance_minor', balance_minor, 'currency', currency, 'total', total) ORDER BY ",
         invoices_order!(),
         "), '[]') FROM (",
         unpaid_invoices!(),

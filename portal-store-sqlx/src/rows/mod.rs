@@ -23,8 +23,8 @@ use portal_core::dashboard::{Dashboard, InvoiceRow, JobRow, Panel, PanelSelectio
 use portal_core::outbox::{OutboxItem, OutboxMessage};
 use portal_core::ports::StoreError;
 use portal_core::shared::{
-    AccountId, CommunicationId, Currency, EmailAddress, ExternalId, LeaseId, Money, OutboxId,
-    PhoneNumber, PostalCode, TenantId,
+    AccountId, CommunicationId, Currency, EmailAddress, ExternalId, InvoiceId, LeaseId, Money,
+    OutboxId, PhoneNumber, PostalCode, TenantId,
 };
 use portal_core::tenancy::{PortalSettings, Tenant, TenantSlug};
 use serde::{Deserialize, Deserializer};
@@ -297,6 +297,7 @@ fn selected<T>(
 /// An unpaid invoice with the panel's total count.
 #[derive(Deserialize)]
 pub(crate) struct InvoicePanelRow {
+    id: Uuid,
     number: String,
     due_on: NaiveDate,
     balance_minor: i64,
@@ -314,6 +315,7 @@ fn invoice_panel(
         .into_iter()
         .map(|row| {
             Ok(InvoiceRow {
+                id: InvoiceId::from_uuid(row.id),
                 number: row.number,
                 is_overdue: row.due_on < today,
                 due_on: row.due_on,

@@ -311,8 +311,8 @@ impl Dialect for SqliteConnection {
     );
     const DASHBOARD: &'static str = concat!(
         "SELECT CASE WHEN $3 THEN (SELECT json_group_array(json_object( \
-             'number', number, 'due_on', due_on, 'balance_minor', balance_minor, \
-             'currency', currency, 'total', total) ORDER BY ",
+             'id', hex(id), 'number', number, 'due_on', due_on, \
+             'balance_minor', balance_minor, 'currency', currency, 'total', total) ORDER BY ",
         invoices_order!(),
         ") FROM (",
         unpaid_invoices!(),

@@ -107,7 +107,7 @@ impl BillingService<'_> {
             .await?)
     }
 
-    /// Authorises a change to the account's cards and builds the host's
+    /// Authorizes a change to the account's cards and builds the host's
     /// event about it (for the account and the contact making it).
     async fn card_change(
         self,

@@ -165,7 +165,7 @@ impl Visit {
 }
 
 /// A day as customers read it.
-fn day(date: NaiveDate) -> String {
+pub(in crate::pages) fn day(date: NaiveDate) -> String {
     date.format("%b %-d, %Y").to_string()
 }
 

@@ -568,7 +568,7 @@ pub async fn balance(
         inputs.push(Input::new("amount", "Amount to pay"));
     }
     let mut page = BalancePage {
-        layout: visit.layout("Pay the balance", "billing/pay/balance"),
+        layout: visit.layout("Pay the statement balance", "billing/pay/balance"),
         section: "pay",
         form: Form::new(Vec::new()),
         amount: typed,
