@@ -13,6 +13,7 @@ mod browser;
 mod browser_billing;
 mod browser_flow;
 mod contract;
+mod forms;
 mod hardening;
 mod harness;
 mod isolation;
