@@ -1520,7 +1520,7 @@ async fn autopay_and_card_errors_are_shown_at_their_inputs_and_conflicts_at_the_
     assert!(
         stale
             .body
-            .contains("<div class=\"alert error\" role=\"alert\">The autopay terms have changed.")
+            .contains("<div class=\"alert error\" role=\"alert\" id=\"form-problem\" tabindex=\"-1\" autofocus>The autopay terms have changed.")
     );
     assert_eq!(invalid_inputs(&stale.body), 0);
 }

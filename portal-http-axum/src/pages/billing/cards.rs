@@ -159,10 +159,9 @@ struct ConfirmPage {
 
 /// The form's one input: the card that becomes the default.
 fn successor_form(refusal: Option<Refusal>) -> Form {
-    Form::new(vec![Input::new(
-        "new_default",
-        "Which card becomes your default",
-    )])
+    Form::new(vec![
+        Input::new("new_default", "Which card becomes your default").fieldset(),
+    ])
     .showing(refusal)
 }
 
