@@ -147,7 +147,7 @@ struct ConfirmPage {
     action: String,
     /// The confirm button.
     confirm: &'static str,
-    /// Where "Keep it" goes back to, under the portal's base.
+    /// Where "Cancel" goes back to, under the portal's base.
     back: &'static str,
     /// The cards that may become the default (removing the default card
     /// with others left); the customer must choose one.
