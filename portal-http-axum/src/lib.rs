@@ -162,10 +162,10 @@ pub fn router(portal: Portal, config: HttpConfig) -> Router {
         ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(
-                "default-src 'self'; img-src 'self' https: data:; style-src 'self' 'unsafe-inline'; \
-                 script-src 'none'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
-            ),
+            // A page with a script of its own sets its policy first
+            // (`security::InlineScript`).
+            HeaderValue::from_str(&security::content_security_policy("'none'"))
+                .unwrap_or_else(|_| HeaderValue::from_static("script-src 'none'")),
         ))
         .layer(SetResponseHeaderLayer::if_not_present(
             HeaderName::from_static("cross-origin-opener-policy"),

@@ -1,5 +1,5 @@
-//! Printable invoices and statements, rendered as PDF when the host gave
-//! no document of its own.
+//! Printable invoices, statements and receipts, rendered as PDF (an
+//! invoice only when the host gave no document of its own).
 //!
 //! The files use the built-in Helvetica Type1 fonts (every PDF reader has
 //! them, so nothing is embedded and the files stay a few kilobytes) with
@@ -14,7 +14,9 @@ use rust_decimal::Decimal;
 
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use portal_core::billing::{EntryKind, InvoiceDetail, Statement};
+use portal_core::billing::{
+    EntryKind, InvoiceDetail, PaymentDetail, PaymentKind, PaymentStatus, Statement,
+};
 use portal_core::shared::Money;
 
 /// The paper a document is laid out on.
@@ -501,6 +503,98 @@ pub fn statement(heading: &Heading<'_>, statement: &Statement, paper: Paper) -> 
         let x = MARGIN + step * (index as f32 + 1.0);
         doc.right(x, BODY, false, &money(*amount));
     }
+    doc.finish()
+}
+
+/// What a payment's page and PDF call it: a receipt once received.
+pub fn receipt_title(status: PaymentStatus, kind: PaymentKind) -> &'static str {
+    match (status, kind) {
+        (PaymentStatus::Pending, _) => "Payment being processed",
+        (PaymentStatus::Failed, _) => "Payment failed",
+        (PaymentStatus::Succeeded, PaymentKind::Credit) => "Credit",
+        (PaymentStatus::Succeeded, PaymentKind::Payment) => "Receipt",
+    }
+}
+
+/// Where a payment stands, in the customer's words.
+pub fn payment_status_label(status: PaymentStatus) -> &'static str {
+    match status {
+        PaymentStatus::Pending => "Being processed",
+        PaymentStatus::Succeeded => "Received",
+        PaymentStatus::Failed => "Failed",
+    }
+}
+
+/// A receipt: the amount, when, how (card brand and last four), the
+/// invoices paid, the account credit used or kept, and `balance`, what
+/// is left to pay on the account. `day` is the day it was received in
+/// the tenant's zone.
+pub fn receipt(
+    heading: &Heading<'_>,
+    detail: &PaymentDetail,
+    day: NaiveDate,
+    balance: Money,
+    paper: Paper,
+) -> Vec<u8> {
+    let payment = &detail.payment;
+    let money = |amount: Money| amount.format();
+    let title = receipt_title(payment.status, payment.kind);
+    let mut doc = Layout::new(paper, title.to_owned(), heading);
+    let line = |doc: &mut Layout, text: String| {
+        doc.text(MARGIN, BODY, false, &text);
+        doc.y -= LEADING;
+    };
+    line(&mut doc, format!("Date: {}", date(day)));
+    line(
+        &mut doc,
+        format!("Status: {}", payment_status_label(payment.status)),
+    );
+    if let Some(method) = &payment.method_label {
+        line(&mut doc, format!("Method: {method}"));
+    }
+    if let Some(reference) = &payment.gateway_reference {
+        line(&mut doc, format!("Reference: {reference}"));
+    }
+    doc.y -= LEADING / 2.0;
+
+    let right = doc.right_edge();
+    doc.text(MARGIN, BODY, true, "Applied to");
+    doc.right(right, BODY, true, "Amount");
+    doc.rule();
+    doc.y -= LEADING;
+    if payment.status == PaymentStatus::Failed {
+        doc.text(MARGIN, BODY, false, "Not charged");
+        doc.y -= LEADING;
+    }
+    for allocation in &detail.allocations {
+        doc.room_for(LEADING);
+        doc.text(
+            MARGIN,
+            BODY,
+            false,
+            &format!("Invoice {}", allocation.invoice_number),
+        );
+        doc.right(right, BODY, false, &money(allocation.amount));
+        doc.y -= LEADING;
+    }
+    let kept = payment.unapplied();
+    if kept.is_positive() {
+        doc.room_for(LEADING);
+        doc.text(MARGIN, BODY, false, "Kept as account credit");
+        doc.right(right, BODY, false, &money(kept));
+        doc.y -= LEADING;
+    }
+    doc.y -= LEADING / 2.0;
+    let amount_label = match payment.kind {
+        PaymentKind::Payment => "Amount paid",
+        PaymentKind::Credit => "Credit",
+    };
+    doc.fact(amount_label, &money(payment.amount), true);
+    let used = detail.credit_used();
+    if used.is_positive() {
+        doc.fact("Paid from your account credit", &money(used), false);
+    }
+    doc.fact("Left to pay on the account", &money(balance), true);
     doc.finish()
 }
 

@@ -78,6 +78,7 @@ pub fn routes() -> Router<AppState> {
         billing::list_invoices,
         billing::get_invoice,
         billing::invoice_pdf,
+        billing::payment_pdf,
         billing::statement,
         billing::statement_pdf,
         billing::list_payments,

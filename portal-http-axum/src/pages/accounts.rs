@@ -50,8 +50,11 @@ pub struct EditableField {
 #[template(path = "accounts/account.html")]
 struct AccountPage {
     layout: Layout,
-    /// Both forms of the page: custom fields and password.
-    form: Form,
+    /// The custom fields' form.
+    fields_form: Form,
+    /// The change-password form, whose messages stay inside it (the page
+    /// is long: a message at its top would be far from the form).
+    password_form: Form,
     notice: Option<String>,
     overview: AccountOverview,
     address_lines: Vec<String>,
@@ -62,6 +65,13 @@ struct AccountPage {
     editable: Vec<EditableField>,
 }
 
+/// The account page's two forms.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum AccountForm {
+    Fields,
+    Password,
+}
+
 /// The account page, fresh or showing what went wrong with one of its
 /// forms.
 async fn account_page(
@@ -69,7 +79,7 @@ async fn account_page(
     context: &RequestContext,
     csrf: &Csrf,
     auth: &AuthContext,
-    refusal: Option<Refusal>,
+    refused: Option<(AccountForm, Refusal)>,
     notice: Option<String>,
 ) -> Result<Response, PageError> {
     let overview = state
@@ -91,17 +101,22 @@ async fn account_page(
             value: value.clone(),
         })
         .collect();
-    let inputs = editable
+    let field_inputs = editable
         .iter()
         .map(|field| Input::new(field.key.clone(), field.name.clone()))
-        .chain([
-            Input::new("current_password", "Current password"),
-            // The core calls the new password `password`.
-            Input::new("new_password", "New password").alias(&["password"]),
-            Input::new("new_password_confirm", "Repeat the new password"),
-        ])
         .collect();
-    let refusal = refusal.map(|refusal| {
+    let password_inputs = vec![
+        Input::new("current_password", "Current password"),
+        // The core calls the new password `password`.
+        Input::new("new_password", "New password").alias(&["password"]),
+        Input::new("new_password_confirm", "Repeat the new password"),
+    ];
+    let (which, refusal) = match refused {
+        Some((which, refusal)) => (Some(which), Some(refusal)),
+        None => (None, None),
+    };
+    let refusal_for = |form: AccountForm| refusal.clone().filter(|_| which == Some(form));
+    let fields_refusal = refusal_for(AccountForm::Fields).map(|refusal| {
         refusal.at_item("custom_fields", |item| match item {
             Item::CustomField(name) => editable
                 .iter()
@@ -110,10 +125,16 @@ async fn account_page(
             Item::Invoice { .. } => None,
         })
     });
-    let form = Form::new(inputs).showing(refusal);
+    let fields_form = Form::new(field_inputs).showing(fields_refusal);
+    let password_form = Form::new(password_inputs).showing(refusal_for(AccountForm::Password));
+    let status = match which {
+        Some(AccountForm::Password) => password_form.status(),
+        _ => fields_form.status(),
+    };
     let page = AccountPage {
         layout: layout(state, "Account", "account", context, csrf, auth),
-        form,
+        fields_form,
+        password_form,
         notice,
         address_lines: overview.account.address.lines(),
         overview,
@@ -121,7 +142,7 @@ async fn account_page(
         role: auth.membership.role.label(),
         editable,
     };
-    render(page.form.status(), &page)
+    render(status, &page)
 }
 
 #[derive(Deserialize)]
@@ -167,8 +188,8 @@ pub async fn update_fields(
     {
         Ok(_) => Ok(Redirect::to(&format!("{}/account?done=fields", context.base)).into_response()),
         Err(error) => {
-            let refusal = Refusal::of(error)?;
-            account_page(&state, &context, &csrf, &auth, Some(refusal), None).await
+            let refused = (AccountForm::Fields, Refusal::of(error)?);
+            account_page(&state, &context, &csrf, &auth, Some(refused), None).await
         }
     }
 }
@@ -217,8 +238,8 @@ pub async fn change_password(
             Ok(Redirect::to(&format!("{}/account?done=password", context.base)).into_response())
         }
         Err(error) => {
-            let refusal = Refusal::of(error)?;
-            account_page(&state, &context, &csrf, &auth, Some(refusal), None).await
+            let refused = (AccountForm::Password, Refusal::of(error)?);
+            account_page(&state, &context, &csrf, &auth, Some(refused), None).await
         }
     }
 }

@@ -96,6 +96,9 @@ pub enum Field {
     Method,
     /// A card on file chosen by its id (autopay's).
     MethodId,
+    /// The card on file that becomes the default when the default card
+    /// is removed.
+    NewDefault,
     /// A new card's token from the payment provider.
     Token,
     /// The key that makes a payment happen once.
@@ -122,6 +125,7 @@ impl Field {
             Field::Prepayment => "prepayment",
             Field::Method => "method",
             Field::MethodId => "method_id",
+            Field::NewDefault => "new_default",
             Field::Token => "token",
             Field::IdempotencyKey => "idempotency_key",
         }

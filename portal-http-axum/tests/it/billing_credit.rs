@@ -30,7 +30,7 @@ async fn the_pay_form_offers_credit_ticked_and_charges_the_invoices_less_the_cre
     let form = ada.get("/portal/billing/pay").await;
     assert!(
         form.body
-            .contains("name=\"use_credit\" value=\"on\" checked> <span>Use my account credit of 25.00 USD first"),
+            .contains("name=\"use_credit\" value=\"on\" data-credit=\"25.00\" checked> <span>Use my account credit of 25.00 USD first"),
         "{}",
         form.body
     );

@@ -796,8 +796,14 @@ async fn cards_are_added_made_default_and_removed() {
         page.body
             .contains("Mastercard ending 4444</strong> <span class=\"hint\">")
     );
+    // The default goes only with a card named to take its place (the
+    // confirm page's choice; `tests/it/forms.rs` has the rest).
+    let visa = ids.first().unwrap().clone();
     let gone = ada
-        .post_form(&format!("/portal/billing/methods/{master}/remove"), &[])
+        .post_form(
+            &format!("/portal/billing/methods/{master}/remove"),
+            &[("new_default", &visa)],
+        )
         .await;
     assert_eq!(gone.status, StatusCode::SEE_OTHER);
     let page = ada.get("/portal/billing/methods").await;
@@ -1522,7 +1528,7 @@ async fn autopay_and_card_errors_are_shown_at_their_inputs_and_conflicts_at_the_
     assert!(
         stale
             .body
-            .contains("<div class=\"alert error\" role=\"alert\">The autopay terms have changed.")
+            .contains("<div class=\"alert error\" role=\"alert\" id=\"form-problem\" tabindex=\"-1\" autofocus>The autopay terms have changed.")
     );
     assert_eq!(invalid_inputs(&stale.body), 0);
 }

@@ -21,3 +21,8 @@ async fn a_customer_pays_two_of_three_invoices_with_a_sandbox_card_in_chromium()
 async fn every_page_fits_a_phone_and_a_desktop_with_no_axe_violations_in_english() {
     crate::browser_walk::walk_in("en").await;
 }
+
+#[tokio::test]
+async fn the_pay_forms_running_total_follows_ticks_and_amounts_in_chromium() {
+    crate::forms::running_total_in_chromium().await;
+}

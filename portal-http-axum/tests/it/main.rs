@@ -14,6 +14,7 @@ mod browser_billing;
 mod browser_flow;
 mod browser_walk;
 mod contract;
+mod forms;
 mod hardening;
 mod harness;
 mod isolation;

@@ -990,7 +990,7 @@ async fn a_refused_log_in_is_one_message_at_the_top_about_no_input() {
     assert!(
         reply
             .body
-            .contains("<div class=\"alert error\" role=\"alert\">That email")
+            .contains("<div class=\"alert error\" role=\"alert\" id=\"form-problem\" tabindex=\"-1\" autofocus>That email")
     );
     assert_eq!(
         invalid_inputs(&reply.body),

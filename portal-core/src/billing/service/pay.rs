@@ -441,7 +441,7 @@ impl BillingService<'_> {
         if let Err(error) = self
             .stores()
             .payment_methods
-            .remove_payment_method(scope, id, self.portal.inner.clock.now(), &[event])
+            .remove_payment_method(scope, id, None, self.portal.inner.clock.now(), &[event])
             .await
         {
             tracing::warn!(%error, method = %id, "could not remove a card saved for a failed payment");

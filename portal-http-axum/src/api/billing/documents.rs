@@ -1,10 +1,11 @@
-//! Invoices and statements as PDF files: the host's own PDF of an invoice
-//! when it gave one, otherwise the portal's rendering ([`crate::pdf`]).
+//! Invoices, statements and receipts as PDF files: the host's own PDF of
+//! an invoice when it gave one, otherwise the portal's rendering
+//! ([`crate::pdf`]).
 
 use axum::extract::State;
 use axum::response::Response;
 
-use portal_core::shared::InvoiceId;
+use portal_core::shared::{InvoiceId, PaymentId};
 use portal_core::{AuthContext, InvoiceDocument};
 
 use super::invoices::StatementParams;
@@ -86,5 +87,40 @@ pub async fn statement_pdf(
     Ok(crate::pdf::download(
         bytes,
         &format!("statement-{}-{}", range.from, range.to),
+    ))
+}
+
+/// A payment's receipt as PDF: the card, the invoices paid, the account
+/// credit used and what is left to pay on the account.
+#[utoipa::path(get, path = "/api/v1/payments/{id}/pdf", tag = "billing", security(("bearer" = [])),
+    params(("id" = wire::Id, Path, description = "payment id")),
+    responses((status = 200, content_type = "application/pdf", body = String, description = "the PDF, as an attachment"),
+        (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 404, body = Problem, description = "unknown, or another account's")))]
+pub async fn payment_pdf(
+    State(state): State<AppState>,
+    ApiUser(auth): ApiUser,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Response, ApiError> {
+    let id = params::id(&id, PaymentId::parse)?;
+    let billing = state.portal.billing();
+    let detail = billing.payment(&auth.actor, id).await?;
+    let summary = billing.account_summary(&auth.actor).await?;
+    let (business, account) = heading_parts(&auth);
+    let heading = Heading {
+        business: &business,
+        account: &account,
+    };
+    let settings = &auth.tenant.settings;
+    let day = detail
+        .payment
+        .received_at
+        .with_timezone(&settings.time_zone())
+        .date_naive();
+    let paper = Paper::for_locale(&settings.locale);
+    let bytes = pdf::receipt(&heading, &detail, day, summary.current_balance, paper);
+    Ok(crate::pdf::download(
+        bytes,
+        &format!("receipt-{}", detail.payment.id),
     ))
 }

@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use askama::Template;
 use portal_core::billing::{PaymentDetail, PaymentKind, PaymentStatus};
-use portal_core::shared::PaymentId;
+use portal_core::shared::{Money, PaymentId};
 
 use crate::pages::{Layout, PageError, render};
 use crate::params::{self, Source};
@@ -61,11 +61,7 @@ impl PaymentRow {
     }
 
     fn status_label(&self) -> &'static str {
-        match self.status {
-            PaymentStatus::Pending => "Being processed",
-            PaymentStatus::Succeeded => "Received",
-            PaymentStatus::Failed => "Failed",
-        }
+        pdf::payment_status_label(self.status)
     }
 
     fn is_pending(&self) -> bool {
@@ -82,12 +78,11 @@ impl PaymentRow {
 
     /// The page's title, as its heading says.
     fn title(&self) -> &'static str {
-        match self.status {
-            PaymentStatus::Pending => "Payment being processed",
-            PaymentStatus::Failed => "Payment failed",
-            PaymentStatus::Succeeded if self.credit => "Credit",
-            PaymentStatus::Succeeded => "Receipt",
-        }
+        let kind = match self.credit {
+            true => PaymentKind::Credit,
+            false => PaymentKind::Payment,
+        };
+        pdf::receipt_title(self.status, kind)
     }
 }
 
@@ -145,28 +140,45 @@ pub(super) struct ReceiptPage {
     balance: String,
 }
 
-/// `/billing/payments/{id}`: a receipt (also where paying lands).
-pub async fn receipt(visit: Visit, Path(id): Path<String>) -> Result<Response, PageError> {
-    let id = params::id(&id, PaymentId::parse)?;
+/// The payment in the path (404 when it is another account's) and what
+/// is left to pay on the account now.
+async fn receipt_facts(visit: &Visit, id: &str) -> Result<(PaymentDetail, Money), PageError> {
+    let id = params::id(id, PaymentId::parse)?;
     let detail = visit.portal().billing().payment(visit.actor(), id).await?;
-    let payment = PaymentRow::of(&detail, visit.zone());
     let summary = visit
         .portal()
         .billing()
         .account_summary(visit.actor())
         .await?;
-    let membership = &visit.auth.membership;
+    Ok((detail, summary.current_balance))
+}
+
+/// `/billing/payments/{id}`: a receipt (also where paying lands).
+pub async fn receipt(visit: Visit, Path(id): Path<String>) -> Result<Response, PageError> {
+    let (detail, balance) = receipt_facts(&visit, &id).await?;
+    let payment = PaymentRow::of(&detail, visit.zone());
     let page = ReceiptPage {
         layout: visit.layout(payment.title(), "billing/payments"),
         section: "payments",
         payment,
-        account: format!(
-            "{} ({})",
-            membership.account_name, membership.account_number
-        ),
-        balance: summary.current_balance.format(),
+        account: visit.account_heading(),
+        balance: balance.format(),
     };
     render(StatusCode::OK, &page)
+}
+
+/// `/billing/payments/{id}/receipt.pdf`: the receipt as a PDF download.
+pub async fn receipt_pdf(visit: Visit, Path(id): Path<String>) -> Result<Response, PageError> {
+    let (detail, balance) = receipt_facts(&visit, &id).await?;
+    let day = detail
+        .payment
+        .received_at
+        .with_timezone(&visit.zone())
+        .date_naive();
+    let name = format!("receipt-{}", detail.payment.id);
+    Ok(visit.document(&name, |heading, paper| {
+        pdf::receipt(heading, &detail, day, balance, paper)
+    }))
 }
 
 // ---- statements ------------------------------------------------------

@@ -15,7 +15,7 @@ mod invoices;
 mod pay;
 mod statement;
 
-use history::{payments, receipt};
+use history::{payments, receipt, receipt_pdf};
 use invoices::{InvoiceFilters, allocation_rows, invoice, invoice_pdf, invoices, kind_label};
 use statement::{statement, statement_pdf};
 
@@ -59,12 +59,13 @@ pub fn routes() -> PageRoutes {
         // The receipt mail links here (`billing/payments/{id}` from the
         // tenant's base URL): keep the path.
         .route("/billing/payments/{id}", get(receipt))
+        .route("/billing/payments/{id}/receipt.pdf", get(receipt_pdf))
         .route("/billing/statement", get(statement))
         .route("/billing/statement.pdf", get(statement_pdf))
         .route("/billing/methods", get(cards::methods).post(cards::add))
         .route(
             "/billing/methods/{id}/remove",
-            form_post(cards::remove, "/billing/methods"),
+            get(cards::confirm_remove).post(cards::remove),
         )
         .route(
             "/billing/methods/{id}/default",
@@ -73,7 +74,7 @@ pub fn routes() -> PageRoutes {
         .route("/billing/autopay", get(cards::autopay).post(cards::enrol))
         .route(
             "/billing/autopay/withdraw",
-            form_post(cards::withdraw, "/billing/autopay"),
+            get(cards::confirm_withdraw).post(cards::withdraw),
         )
 }
 
@@ -144,14 +145,20 @@ impl Visit {
         self.portal().billing().today(&self.context.tenant)
     }
 
+    /// The active account as documents name it: "Ada's Bakery (1001)".
+    fn account_heading(&self) -> String {
+        let membership = &self.auth.membership;
+        format!(
+            "{} ({})",
+            membership.account_name, membership.account_number
+        )
+    }
+
     /// A PDF drawn by `draw` for the tenant's paper, headed with who it is
     /// from and for, as a download named `name`.
     fn document(&self, name: &str, draw: impl FnOnce(&Heading<'_>, Paper) -> Vec<u8>) -> Response {
         let business = &self.context.tenant.settings.display_name;
-        let account = format!(
-            "{} ({})",
-            self.auth.membership.account_name, self.auth.membership.account_number
-        );
+        let account = self.account_heading();
         let heading = Heading {
             business,
             account: &account,

@@ -27,7 +27,7 @@ use super::{InvoiceRow, Summary, Visit};
 use crate::pages::form::{Form, Input, Refusal};
 use crate::pages::{Layout, PageError, render};
 use crate::params::{self, Field, InvoiceChoiceText, MethodText, PayText, Source};
-use crate::security::CsrfForm;
+use crate::security::{CsrfForm, PAY_TOTAL};
 
 /// A form's fields in order, repeats kept (`invoice=a&invoice=b`).
 pub struct Fields(Vec<(String, String)>);
@@ -102,6 +102,12 @@ struct Prefill {
     amounts: HashMap<String, String>,
     prepayment: String,
     method: Option<String>,
+    /// The new card's token, kept when the form comes back ("Change" on
+    /// the review, a mistake elsewhere on the form).
+    token: String,
+    /// A saved card that was just declined: not chosen again for the
+    /// customer (another saved card is, else a new one).
+    declined_card: Option<String>,
     save_card: bool,
     /// "Use my account credit", ticked on a fresh form.
     use_credit: bool,
@@ -114,6 +120,8 @@ impl Default for Prefill {
             amounts: HashMap::new(),
             prepayment: String::new(),
             method: None,
+            token: String::new(),
+            declined_card: None,
             save_card: false,
             use_credit: true,
         }
@@ -134,6 +142,8 @@ impl Prefill {
                 .collect(),
             prepayment: fields.get("prepayment").unwrap_or("").to_owned(),
             method: fields.get("method").map(str::to_owned),
+            token: fields.get("token").unwrap_or("").trim().to_owned(),
+            declined_card: None,
             save_card: fields.is_on("save_card"),
             use_credit: fields.is_on("use_credit"),
         }
@@ -172,18 +182,32 @@ pub struct MethodChoiceView {
     may_save_card: bool,
     new_selected: bool,
     save_card: bool,
+    /// The new card's token as typed.
+    token: String,
 }
 
 impl MethodChoiceView {
     /// The usable cards with the chosen one (else the default) selected,
-    /// or a new card when there are none.
-    fn of(options: &PaymentOptions, chosen: Option<&str>, save_card: bool) -> Self {
+    /// or a new card when there are none. After a decline the declined
+    /// card gives way to another saved card, else a new one.
+    fn of(options: &PaymentOptions, prefill: &Prefill) -> Self {
         let mut methods: Vec<MethodRow> = options
             .methods
             .iter()
             .map(|method| MethodRow::of(method, options.today))
             .filter(|row| !row.is_expired)
             .collect();
+        let declined = prefill.declined_card.as_deref();
+        let chosen = match declined {
+            Some(card) => Some(
+                methods
+                    .iter()
+                    .find(|row| row.id != card)
+                    .map_or("new".to_owned(), |row| row.id.clone()),
+            ),
+            None => prefill.method.clone(),
+        };
+        let chosen = chosen.as_deref();
         let wanted = chosen
             .filter(|id| methods.iter().any(|row| row.id == *id))
             .map(str::to_owned)
@@ -205,14 +229,15 @@ impl MethodChoiceView {
             new_selected: wanted.is_none(),
             methods,
             may_save_card: options.may_save_card,
-            save_card,
+            save_card: prefill.save_card,
+            token: prefill.token.clone(),
         }
     }
 
     /// The inputs of the "how to pay" part, for the form that shows it.
     fn inputs() -> [Input; 2] {
         [
-            Input::new("method", "How to pay"),
+            Input::new("method", "How to pay").fieldset(),
             Input::new("token", "Card token"),
         ]
     }
@@ -315,7 +340,14 @@ struct PayPage {
     /// The account's credit, offered (ticked unless the customer
     /// unticked it) when there is any.
     credit: Option<String>,
+    /// The credit as a plain number, for the running total.
+    credit_value: String,
     use_credit: bool,
+    /// The currency's minor-unit digits, for the running total.
+    decimals: u32,
+    /// The running total's script, written inline (its hash is in the
+    /// page's Content-Security-Policy).
+    script: &'static str,
     idempotency_key: String,
 }
 
@@ -331,14 +363,14 @@ async fn pay_page(
         .payment_options(visit.actor())
         .await?;
     let rows = pay_rows(&options, &prefill, true);
-    let mut inputs = vec![Input::new("invoices", "Invoices to pay")];
+    let mut inputs = vec![Input::new("invoices", "Invoices to pay").fieldset()];
     if options.partial_allowed {
         inputs.extend(rows.iter().map(PayRow::input));
     }
     if options.prepayment_allowed {
         inputs.push(Input::new("prepayment", "Pay ahead"));
     }
-    inputs.push(Input::new("use_credit", "Account credit"));
+    inputs.push(Input::new("use_credit", "Account credit").fieldset());
     inputs.extend(MethodChoiceView::inputs());
     let form = match options.partial_allowed {
         true => amounts_form(inputs, &rows, refusal),
@@ -356,17 +388,22 @@ async fn pay_page(
         prepayment: prefill.prepayment.clone(),
         prepayment_hint: format!("(optional, {}; kept as account credit)", visit.currency()),
         currency: visit.currency().to_string(),
-        choice: MethodChoiceView::of(&options, prefill.method.as_deref(), prefill.save_card),
+        choice: MethodChoiceView::of(&options, &prefill),
         credit: options
             .summary
             .credit
             .is_positive()
             .then(|| options.summary.credit.format()),
         use_credit: prefill.use_credit,
+        credit_value: options.summary.credit.amount().to_string(),
+        decimals: visit.currency().minor_digits(),
+        script: PAY_TOTAL.source,
         // A new key per render: see the module docs.
         idempotency_key: IdempotencyKey::generate().as_str().to_owned(),
     };
-    render(page.form.status(), &page)
+    let mut response = render(page.form.status(), &page)?;
+    PAY_TOTAL.allow_on(&mut response);
+    Ok(response)
 }
 
 #[derive(Deserialize, Default)]
@@ -374,6 +411,10 @@ pub struct PayQuery {
     /// Tick only this invoice ("Pay now" on one invoice).
     #[serde(default)]
     invoice: Option<String>,
+    /// The card to choose: a saved card's id, or `new` ("try again with
+    /// another card" after a failed payment).
+    #[serde(default)]
+    method: Option<String>,
 }
 
 /// `GET /billing/pay`: every unpaid invoice ticked (or the one asked for).
@@ -382,12 +423,14 @@ pub async fn form(visit: Visit, Query(query): Query<PayQuery>) -> Result<Respons
         only: query
             .invoice
             .map(|id| HashSet::from([id.trim().to_owned()])),
+        method: query.method,
         ..Prefill::default()
     };
     pay_page(&visit, None, prefill).await
 }
 
-/// What a failed payment tells the customer.
+/// What a failed payment tells the customer, with the way on: another
+/// card (the form comes back with the same invoices and amounts).
 fn declined(detail: PaymentDetail) -> Refusal {
     let failure = detail
         .payment
@@ -395,7 +438,10 @@ fn declined(detail: PaymentDetail) -> Refusal {
         .unwrap_or(PaymentFailure::ProviderFailed);
     Refusal::whole(
         StatusCode::PAYMENT_REQUIRED,
-        crate::messages::payment_failure(&failure),
+        format!(
+            "{} Choose another saved card or a new card below and try again.",
+            crate::messages::payment_failure(&failure)
+        ),
     )
 }
 
@@ -416,13 +462,19 @@ pub async fn submit(
         Ok(visit.portal().billing().pay(&visit.auth, request).await?)
     }
     .await;
+    let mut prefill = Prefill::of(&fields);
     let refusal = match paid {
-        Ok(detail) if detail.payment.status == PaymentStatus::Failed => declined(detail),
+        Ok(detail) if detail.payment.status == PaymentStatus::Failed => {
+            // The card that failed is not offered as the choice again.
+            prefill.token.clear();
+            prefill.declined_card = prefill.method.take().filter(|method| method != "new");
+            declined(detail)
+        }
         // Succeeded, or pending (the receipt says "being processed").
         Ok(detail) => return Ok(visit.redirect(&format!("billing/payments/{}", detail.payment.id))),
         Err(error) => Refusal::of(error)?,
     };
-    pay_page(&visit, Some(refusal), Prefill::of(&fields)).await
+    pay_page(&visit, Some(refusal), prefill).await
 }
 
 #[derive(Template)]
@@ -613,7 +665,7 @@ pub async fn balance(
                     preview.plan.unallocated.amount().to_string(),
                 )
             });
-            page.choice = Some(MethodChoiceView::of(&options, None, false));
+            page.choice = Some(MethodChoiceView::of(&options, &Prefill::default()));
             page.form = Form::new(inputs);
         }
         Err(error) => page.form = Form::new(inputs).showing(Some(Refusal::of(error)?)),
@@ -645,7 +697,7 @@ async fn credit_page(
         .credit_options(visit.actor())
         .await?;
     let rows = pay_rows(&options, &prefill, false);
-    let inputs = [Input::new("invoices", "Invoices")]
+    let inputs = [Input::new("invoices", "Invoices").fieldset()]
         .into_iter()
         .chain(rows.iter().map(PayRow::input))
         .collect();
