@@ -14,6 +14,7 @@
 //! The JSON API never uses these: it keeps machine amounts (a decimal
 //! string and a currency code) and RFC 3339 times.
 
+use std::borrow::Borrow;
 use std::collections::HashMap;
 use std::fmt;
 use std::str::FromStr;
@@ -146,8 +147,10 @@ impl MoneyFormatter {
     }
 
     /// `money` as the locale writes it, with the currency's minor-unit
-    /// decimals.
-    pub fn format(&self, money: Money) -> String {
+    /// decimals. (Takes a reference too: templates hand over fields by
+    /// reference.)
+    pub fn format(&self, money: impl Borrow<Money>) -> String {
+        let money = money.borrow();
         self.format_decimal(money.amount(), money.currency())
     }
 
@@ -229,7 +232,8 @@ impl DateFormatter {
     }
 
     /// A calendar day (a due date, an issue date).
-    pub fn day(&self, date: NaiveDate) -> String {
+    pub fn day(&self, date: impl Borrow<NaiveDate>) -> String {
+        let date = *date.borrow();
         match gregorian(date) {
             Some(date) => self.day.format(&date).to_string(),
             None => date.to_string(),
@@ -237,15 +241,15 @@ impl DateFormatter {
     }
 
     /// The day a moment falls on in the tenant's zone.
-    pub fn day_of(&self, at: DateTime<Utc>) -> String {
-        self.day(at.with_timezone(&self.zone).date_naive())
+    pub fn day_of(&self, at: impl Borrow<DateTime<Utc>>) -> String {
+        self.day(at.borrow().with_timezone(&self.zone).date_naive())
     }
 
     /// A moment (when a link expires, when a password changed): weekday,
     /// date and time in the tenant's zone, then the zone's abbreviation
     /// (`CST`, `CET`; an offset such as `-03` where the zone has none).
-    pub fn moment(&self, at: DateTime<Utc>) -> String {
-        let local = at.with_timezone(&self.zone);
+    pub fn moment(&self, at: impl Borrow<DateTime<Utc>>) -> String {
+        let local = at.borrow().with_timezone(&self.zone);
         let abbreviation = local.format("%Z").to_string();
         let naive = local.naive_local();
         let shown = gregorian(naive.date()).and_then(|date| {

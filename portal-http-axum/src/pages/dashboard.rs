@@ -30,7 +30,8 @@ struct DashboardPage {
     dashboard: Dashboard,
     /// The account summary, when the contact may see billing.
     billing: Option<super::billing::Summary>,
-    zone: chrono_tz::Tz,
+    /// How the tenant writes money and dates.
+    formats: std::sync::Arc<portal_core::shared::Formats>,
 }
 
 pub async fn dashboard(
@@ -39,7 +40,7 @@ pub async fn dashboard(
     csrf: Csrf,
     PageUser(auth): PageUser,
 ) -> Result<Response, PageError> {
-    let zone = context.tenant.settings.time_zone();
+    let formats = context.tenant.settings.formats();
     let dashboard = state.portal.dashboard().show(&auth.actor).await?;
     let page = DashboardPage {
         layout: layout(&state, "Dashboard", "dashboard", &context, &csrf, &auth),
@@ -49,9 +50,9 @@ pub async fn dashboard(
         billing: dashboard
             .account_summary
             .as_ref()
-            .map(|summary| super::billing::Summary::of(summary, zone)),
+            .map(|summary| super::billing::Summary::of(summary, &formats)),
         dashboard,
-        zone,
+        formats,
     };
     render(StatusCode::OK, &page)
 }

@@ -47,6 +47,8 @@ pub fn mail_to(to: &str, kind: EmailKind) -> Email {
         business_name: "Acme Plumbing".into(),
         reply_to: Some(EmailAddress::parse("office@acme-plumbing.example").unwrap()),
         kind,
+        locale: Default::default(),
+        time_zone: "UTC".into(),
     }
 }
 

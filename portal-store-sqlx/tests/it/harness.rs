@@ -661,6 +661,8 @@ pub fn mail(to: &str) -> OutboxMessage {
         to_name: "Ada".into(),
         business_name: "Acme".into(),
         reply_to: None,
+        locale: Default::default(),
+        time_zone: "UTC".into(),
         kind: EmailKind::PasswordChanged { changed_at: now() },
     })
 }
@@ -672,6 +674,8 @@ pub fn link_mail(to: &str, link: &str) -> OutboxMessage {
         to_name: "Ada".into(),
         business_name: "Acme".into(),
         reply_to: None,
+        locale: Default::default(),
+        time_zone: "UTC".into(),
         kind: EmailKind::ResetPassword {
             link: link.to_owned(),
             expires_at: now() + Duration::hours(1),

@@ -52,9 +52,11 @@ pub async fn invoice_pdf(
             }
             InvoiceDocument::Render(detail) => {
                 let (business, account) = heading_parts(&auth);
+                let formats = auth.tenant.settings.formats();
                 let heading = Heading {
                     business: &business,
                     account: &account,
+                    formats: &formats,
                 };
                 let paper = Paper::for_locale(&auth.tenant.settings.locale);
                 let bytes = pdf::invoice(&heading, &detail, paper);
@@ -77,9 +79,11 @@ pub async fn statement_pdf(
     let range = params.range()?;
     let statement = state.portal.billing().statement(&auth.actor, range).await?;
     let (business, account) = heading_parts(&auth);
+    let formats = auth.tenant.settings.formats();
     let heading = Heading {
         business: &business,
         account: &account,
+        formats: &formats,
     };
     let paper = Paper::for_locale(&auth.tenant.settings.locale);
     let bytes = pdf::statement(&heading, &statement, paper);
