@@ -190,7 +190,7 @@ impl MoneyFormatter {
 /// Writes dates and times as a locale writes them, in a tenant's time
 /// zone: `Dec 4, 2026` (en-US), `4 dic 2026` (es-ES), `2026/12/04` (ja-JP);
 /// a moment with its weekday, time and the zone's abbreviation
-/// (`Friday, December 4, 2026, 7:00 AM CST`), never in UTC unless the
+/// (`Friday, December 4, 2026 at 7:00 AM CST`), never in UTC unless the
 /// tenant's zone is UTC.
 ///
 /// ```
