@@ -60,8 +60,10 @@ pub fn round_to_minor_unit(amount: Decimal, currency: &str) -> Decimal {
     rounded
 }
 
-/// An amount as customers read it: rounded, then the currency code
-/// (`1234.50 USD`).
+/// An amount in its plain form: rounded, then the currency code
+/// (`1234.50 USD`), for logs and error details. What customers read is
+/// written by the tenant's [`MoneyFormatter`](super::MoneyFormatter)
+/// (`$1,234.50`).
 pub fn format_amount(amount: Decimal, currency: &str) -> String {
     format!("{} {currency}", round_to_minor_unit(amount, currency))
 }
@@ -141,28 +143,9 @@ impl Currency {
         Decimal::new(minor, self.minor_digits())
     }
 
-    /// An amount as customers read it (`1234.50 USD`).
+    /// An amount in its plain form (`1234.50 USD`, [`format_amount`]).
     pub fn format(self, amount: Decimal) -> String {
         format_amount(amount, self.as_str())
-    }
-
-    /// A unit price as customers read it: not rounded (a line's amount is,
-    /// a price per litre or per minute need not be), with at least the
-    /// currency's minor digits.
-    ///
-    /// ```
-    /// use portal_core::shared::Currency;
-    /// use rust_decimal::Decimal;
-    /// assert_eq!(Currency::USD.format_unit_price(Decimal::new(125, 3)), "0.125 USD");
-    /// assert_eq!(Currency::USD.format_unit_price(Decimal::new(5, 0)), "5.00 USD");
-    /// assert_eq!(Currency::USD.format_unit_price(Decimal::new(33330, 3)), "33.33 USD");
-    /// ```
-    pub fn format_unit_price(self, unit_price: Decimal) -> String {
-        let mut shown = unit_price.normalize();
-        if shown.scale() < self.minor_digits() {
-            shown.rescale(self.minor_digits());
-        }
-        format!("{shown} {self}")
     }
 }
 
@@ -413,7 +396,9 @@ impl Money {
         Ok(self.amount.cmp(&other.amount))
     }
 
-    /// As customers read it (`1234.50 USD`), as [`Currency::format`] does.
+    /// Its plain form (`1234.50 USD`), as [`Currency::format`] writes it;
+    /// pages, PDFs and mails use the tenant's
+    /// [`MoneyFormatter`](super::MoneyFormatter) instead.
     pub fn format(&self) -> String {
         self.to_string()
     }

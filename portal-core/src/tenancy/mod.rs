@@ -212,7 +212,11 @@ impl PortalSettings {
                 Reason::Malformed(Shape::CurrencyCode),
             ));
         }
-        Locale::parse(&self.locale)?;
+        // Stored as written: the canonical spelling (`es-ES`), so hosts and
+        // the pages agree on it.
+        if Locale::parse(&self.locale)?.as_str() != self.locale {
+            return Err(ParseError::new("locale", Reason::Malformed(Shape::Locale)));
+        }
         if !(1..=100).contains(&self.lockout.max_failures)
             || !(1..=1440).contains(&self.lockout.lock_minutes)
         {
@@ -554,5 +558,52 @@ impl Features {
             Feature::Downloads => self.downloads,
             Feature::ContactManagement => self.contact_management,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with(change: impl FnOnce(&mut PortalSettings)) -> Result<(), ParseError> {
+        let mut settings = PortalSettings::default();
+        change(&mut settings);
+        settings.validate()
+    }
+
+    #[test]
+    fn a_tenants_currency_is_an_iso_4217_code_with_a_minor_unit() {
+        for good in ["USD", "EUR", "JPY", "KWD", "INR"] {
+            assert_eq!(with(|s| s.currency = good.into()), Ok(()), "{good}");
+        }
+        for bad in ["usd", "ABC", "XAU", "XXX", "US", "DOLLAR", ""] {
+            let refused = with(|s| s.currency = bad.into()).unwrap_err();
+            assert_eq!(refused.field, "currency", "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_tenants_locale_is_a_bcp_47_tag_in_its_canonical_spelling() {
+        for good in ["en-US", "es-ES", "ja-JP", "en-IN", "de", "sr-Latn-RS"] {
+            assert_eq!(with(|s| s.locale = good.into()), Ok(()), "{good}");
+        }
+        for bad in ["", "und", "en_US", "en-us", "english", "es-ES-"] {
+            let refused = with(|s| s.locale = bad.into()).unwrap_err();
+            assert_eq!(refused.field, "locale", "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_broken_stored_locale_reads_as_en_us_and_formats_follow_the_settings() {
+        let mut settings = PortalSettings {
+            locale: "??".into(),
+            ..PortalSettings::default()
+        };
+        assert_eq!(settings.locale(), Locale::default());
+        settings.locale = "es-ES".into();
+        settings.time_zone = "Europe/Madrid".into();
+        let formats = settings.formats();
+        assert_eq!(formats.locale.as_str(), "es-ES");
+        assert_eq!(formats.dates.zone(), chrono_tz::Europe::Madrid);
     }
 }

@@ -154,6 +154,22 @@ impl TestDb {
         result.unwrap_or_else(|error| panic!("{sql}: {error}"))
     }
 
+    /// Runs one statement without parameters, written for each database
+    /// (`sqlite`, `postgres`): what a migration does, or a state only an
+    /// older version could have left.
+    pub async fn execute(&self, sqlite: &'static str, postgres: &'static str) {
+        let result = match &self.backend {
+            Backend::Sqlite { store, .. } => {
+                sqlx::raw_sql(sqlite).execute(store.pool()).await.map(drop)
+            }
+            Backend::Postgres { store, .. } => sqlx::raw_sql(postgres)
+                .execute(store.pool())
+                .await
+                .map(drop),
+        };
+        result.unwrap_or_else(|error| panic!("{sqlite} / {postgres}: {error}"))
+    }
+
     /// The failures counted in `scope` for `contact` (0 without a row) and
     /// the scope's lock end, read from the table as they are.
     pub async fn lock_row(&self, contact: ContactId, scope: &str) -> (i64, Option<DateTime<Utc>>) {
