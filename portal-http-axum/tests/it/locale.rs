@@ -73,9 +73,11 @@ async fn a_spanish_tenant_shows_euros_and_dates_as_spain_writes_them() {
         .get(&format!("/portal/billing/invoices/{}/pdf", invoice.id))
         .await;
     assert_eq!(pdf.status, StatusCode::OK);
+    // "518,47 €" in WinAnsi (no-break space A0, euro 80), written as hex.
     assert!(
-        pdf.body.contains("518,47"),
-        "the PDF shows the amount the Spanish way"
+        pdf.body.contains("3531382C3437A080"),
+        "the PDF shows the amount the Spanish way: {}",
+        pdf.body
     );
 
     // The API keeps machine amounts.
