@@ -161,7 +161,7 @@ pub fn render(mail: &Email) -> Result<RenderedMail, RenderError> {
                 amount: formats.money.format(receipt.amount),
                 method: one_line(&receipt.method_label),
                 reference: one_line(&receipt.reference),
-                paid: formats.dates.moment(&receipt.paid_at),
+                paid: formats.dates.moment(receipt.paid_at),
                 lines: receipt
                     .allocations
                     .iter()

@@ -44,8 +44,9 @@ use super::{Currency, Money, ParseError, Reason, Shape};
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Locale {
+    // Only the canonical tag is kept (it travels with every queued mail);
+    // ICU's parsed form is made again when a formatter is made.
     tag: String,
-    parsed: icu_locale_core::Locale,
 }
 
 impl Locale {
@@ -64,8 +65,13 @@ impl Locale {
         }
         Ok(Self {
             tag: parsed.to_string(),
-            parsed,
         })
+    }
+
+    /// ICU's form of the tag (checked when it was parsed).
+    fn icu(&self) -> icu_locale_core::Locale {
+        icu_locale_core::Locale::try_from_str(&self.tag)
+            .unwrap_or(icu_locale_core::locale!("en-US"))
     }
 
     /// The tag (`en-US`).
@@ -79,7 +85,6 @@ impl Default for Locale {
     fn default() -> Self {
         Self {
             tag: "en-US".to_owned(),
-            parsed: icu_locale_core::locale!("en-US"),
         }
     }
 }
@@ -131,7 +136,7 @@ impl MoneyFormatter {
     /// The formatter for `locale`. A locale CLDR does not know falls back
     /// to its language, then to the root data (never an error).
     pub fn new(locale: &Locale) -> Self {
-        let formatter = CurrencyFormatter::try_new((&locale.parsed).into(), Default::default())
+        let formatter = CurrencyFormatter::try_new((&locale.icu()).into(), Default::default())
             .or_else(|error| {
                 tracing::warn!(locale = %locale, %error, "no currency data for the locale");
                 CurrencyFormatter::try_new(
@@ -213,16 +218,14 @@ impl DateFormatter {
     /// The formatter for `locale`, showing moments in `zone`.
     pub fn new(locale: &Locale, zone: chrono_tz::Tz) -> Self {
         let en_us = icu_locale_core::locale!("en-US");
-        let day = FixedCalendarDateTimeFormatter::try_new((&locale.parsed).into(), YMD::medium())
+        let icu = locale.icu();
+        let day = FixedCalendarDateTimeFormatter::try_new((&icu).into(), YMD::medium())
             .or_else(|_| FixedCalendarDateTimeFormatter::try_new((&en_us).into(), YMD::medium()))
             .unwrap_or_else(|_| unreachable_data());
         let moment_fields = YMDE::long().with_time_hm();
-        let moment =
-            FixedCalendarDateTimeFormatter::try_new((&locale.parsed).into(), moment_fields)
-                .or_else(|_| {
-                    FixedCalendarDateTimeFormatter::try_new((&en_us).into(), moment_fields)
-                })
-                .unwrap_or_else(|_| unreachable_data());
+        let moment = FixedCalendarDateTimeFormatter::try_new((&icu).into(), moment_fields)
+            .or_else(|_| FixedCalendarDateTimeFormatter::try_new((&en_us).into(), moment_fields))
+            .unwrap_or_else(|_| unreachable_data());
         Self { day, moment, zone }
     }
 
@@ -285,8 +288,8 @@ impl Formats {
     /// The formats for `locale` in `zone`, made once per pair for the
     /// life of the process and shared after that.
     pub fn of(locale: &Locale, zone: chrono_tz::Tz) -> Arc<Formats> {
-        static MADE: OnceLock<Mutex<HashMap<(String, chrono_tz::Tz), Arc<Formats>>>> =
-            OnceLock::new();
+        type Made = Mutex<HashMap<(String, chrono_tz::Tz), Arc<Formats>>>;
+        static MADE: OnceLock<Made> = OnceLock::new();
         let key = (locale.as_str().to_owned(), zone);
         let made = MADE.get_or_init(Default::default);
         if let Some(formats) = made.lock().ok().and_then(|m| m.get(&key).cloned()) {
