@@ -273,6 +273,7 @@ fn malformed(shape: Shape) -> &'static str {
         Shape::SafeUrl => "must be an https URL (http only for localhost)",
         Shape::TimeZone => "is not a known IANA time zone",
         Shape::CurrencyCode => "must be a three-letter ISO 4217 code such as USD",
+        Shape::Locale => "must be a BCP 47 language tag such as en-US",
         Shape::BaseUrl => "must be an http(s) URL ending in /",
         Shape::IdempotencyKey => "must be 8 to 100 letters, digits, '-' or '_'",
         Shape::PaymentToken => "is not a payment token",

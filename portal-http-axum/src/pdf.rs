@@ -8,7 +8,6 @@
 //! customers) can find the text in the bytes. Rows that do not fit flow
 //! onto further pages, each numbered "Page n of m".
 
-use chrono::NaiveDate;
 use pdf_writer::{Content, Name, Pdf, Rect, Ref, Str};
 use rust_decimal::Decimal;
 
@@ -17,7 +16,7 @@ use axum::response::{IntoResponse, Response};
 use portal_core::billing::{
     EntryKind, InvoiceDetail, PaymentDetail, PaymentKind, PaymentStatus, Statement,
 };
-use portal_core::shared::Money;
+use portal_core::shared::{Formats, Money};
 
 /// The paper a document is laid out on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -61,6 +60,8 @@ pub struct Heading<'a> {
     pub business: &'a str,
     /// The account, as "Name (number)".
     pub account: &'a str,
+    /// How the tenant writes money and dates.
+    pub formats: &'a Formats,
 }
 
 const MARGIN: f32 = 50.0;
@@ -117,6 +118,9 @@ fn win_ansi(text: &str) -> Vec<u8> {
             '•' => 0x95,
             '–' => 0x96,
             '—' => 0x97,
+            // CLDR puts narrow and thin spaces in some locales' numbers.
+            '\u{202f}' | '\u{2009}' => 0xa0,
+            '\u{2212}' => b'-',
             _ => b'?',
         })
         .collect()
@@ -317,8 +321,38 @@ impl Layout {
     }
 }
 
-fn date(day: NaiveDate) -> String {
-    day.format("%b %-d, %Y").to_string()
+/// An amount as the tenant's locale writes it, in what the PDF's fonts
+/// can print: a symbol outside WinAnsiEncoding (`₹`, `￥`) becomes the
+/// currency's ISO code, so a rupee amount never prints as `?1,00,000.00`.
+fn pdf_money(formats: &Formats, amount: Money) -> String {
+    let text = formats.money.format(amount);
+    if text.chars().all(is_win_ansi) {
+        return text;
+    }
+    let code = amount.currency();
+    let mut shown = String::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if is_win_ansi(c) {
+            shown.push(c);
+            continue;
+        }
+        while chars.peek().is_some_and(|next| !is_win_ansi(*next)) {
+            chars.next();
+        }
+        if shown.ends_with(|c: char| c.is_ascii_digit()) {
+            shown.push('\u{a0}');
+        }
+        shown.push_str(code.as_str());
+        if chars.peek().is_some_and(char::is_ascii_digit) {
+            shown.push('\u{a0}');
+        }
+    }
+    shown
+}
+
+fn is_win_ansi(c: char) -> bool {
+    c == '?' || win_ansi(c.encode_utf8(&mut [0; 4])) != b"?"
 }
 
 /// A quantity or rate without trailing zeros (`1.5`, not `1.5000`).
@@ -331,21 +365,21 @@ fn plain(number: Decimal) -> String {
 pub fn invoice(heading: &Heading<'_>, detail: &InvoiceDetail, paper: Paper) -> Vec<u8> {
     let invoice = &detail.invoice;
     let currency = invoice.currency();
-    let money = |amount: Money| amount.format();
+    let money = |amount: Money| pdf_money(heading.formats, amount);
     let mut doc = Layout::new(paper, format!("Invoice {}", invoice.number), heading);
 
     doc.text(
         MARGIN,
         BODY,
         false,
-        &format!("Issued: {}", date(invoice.issued_on)),
+        &format!("Issued: {}", heading.formats.dates.day(invoice.issued_on)),
     );
     doc.y -= LEADING;
     doc.text(
         MARGIN,
         BODY,
         false,
-        &format!("Due: {}", date(invoice.due_on)),
+        &format!("Due: {}", heading.formats.dates.day(invoice.due_on)),
     );
     doc.y -= LEADING;
     doc.text(
@@ -379,7 +413,10 @@ pub fn invoice(heading: &Heading<'_>, detail: &InvoiceDetail, paper: Paper) -> V
         }
         let values = [
             plain(line.quantity),
-            currency.format_unit_price(line.unit_price),
+            heading
+                .formats
+                .money
+                .format_unit_price(line.unit_price, currency),
             format!("{}%", plain(line.tax_rate)),
             money(line.amount(currency)),
         ];
@@ -432,12 +469,12 @@ pub fn aging_buckets(statement: &Statement) -> [(&'static str, Money); 5] {
 /// A statement: the range, the opening balance, every entry with the
 /// running balance, the totals, the closing balance and the aging.
 pub fn statement(heading: &Heading<'_>, statement: &Statement, paper: Paper) -> Vec<u8> {
-    let money = |amount: Money| amount.format();
+    let money = |amount: Money| pdf_money(heading.formats, amount);
     let mut doc = Layout::new(paper, "Statement".to_owned(), heading);
     let range = format!(
         "Period: {} to {}",
-        date(statement.range.from),
-        date(statement.range.to)
+        heading.formats.dates.day(statement.range.from),
+        heading.formats.dates.day(statement.range.to)
     );
     doc.text(MARGIN, BODY, false, &range);
     doc.y -= LEADING * 1.5;
@@ -467,7 +504,12 @@ pub fn statement(heading: &Heading<'_>, statement: &Statement, paper: Paper) -> 
             .into_iter()
             .next()
             .unwrap_or_default();
-        doc.text(columns[0], BODY, false, &date(entry.date));
+        doc.text(
+            columns[0],
+            BODY,
+            false,
+            &heading.formats.dates.day(entry.date),
+        );
         doc.text(columns[1], BODY, false, entry_label(entry.kind));
         doc.text(columns[2], BODY, false, &reference);
         doc.right(columns[3], BODY, false, &money(entry.signed()));
@@ -532,19 +574,19 @@ pub fn payment_status_label(status: PaymentStatus) -> &'static str {
 pub fn receipt(
     heading: &Heading<'_>,
     detail: &PaymentDetail,
-    day: NaiveDate,
+    day: chrono::NaiveDate,
     balance: Money,
     paper: Paper,
 ) -> Vec<u8> {
     let payment = &detail.payment;
-    let money = |amount: Money| amount.format();
+    let money = |amount: Money| pdf_money(heading.formats, amount);
     let title = receipt_title(payment.status, payment.kind);
     let mut doc = Layout::new(paper, title.to_owned(), heading);
     let line = |doc: &mut Layout, text: String| {
         doc.text(MARGIN, BODY, false, &text);
         doc.y -= LEADING;
     };
-    line(&mut doc, format!("Date: {}", date(day)));
+    line(&mut doc, format!("Date: {}", heading.formats.dates.day(day)));
     line(
         &mut doc,
         format!("Status: {}", payment_status_label(payment.status)),
@@ -630,6 +672,7 @@ pub(crate) fn download(bytes: Vec<u8>, name: &str) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::NaiveDate;
     use portal_core::billing::{
         Invoice, InvoiceLine, InvoiceStatus, InvoiceTotals, LedgerEntry, StatementParts,
         StatementRange,
@@ -673,20 +716,43 @@ mod tests {
         }
     }
 
-    const HEADING: Heading<'static> = Heading {
-        business: "Acme Pest Control",
-        account: "Ada's Bakery (1001)",
-    };
+    static EN_US: std::sync::LazyLock<std::sync::Arc<Formats>> =
+        std::sync::LazyLock::new(Formats::fallback);
+
+    fn heading() -> Heading<'static> {
+        Heading {
+            business: "Acme Pest Control",
+            account: "Ada's Bakery (1001)",
+            formats: &EN_US,
+        }
+    }
+
+    #[test]
+    fn amounts_print_in_the_locale_with_symbols_the_fonts_lack_as_codes() {
+        use portal_core::shared::Locale;
+        let dollars = Money::from_minor(51_847, Currency::USD);
+        assert_eq!(pdf_money(&EN_US, dollars), "$518.47");
+        let es = Formats::of(&Locale::parse("es-ES").unwrap(), chrono_tz::UTC);
+        let euros = Money::from_minor(51_847, Currency::parse("EUR").unwrap());
+        assert_eq!(pdf_money(&es, euros), "518,47\u{a0}€");
+        assert_eq!(win_ansi(&pdf_money(&es, euros)), b"518,47\xa0\x80");
+        let en_in = Formats::of(&Locale::parse("en-IN").unwrap(), chrono_tz::UTC);
+        let rupees = Money::from_minor(10_000_000, Currency::parse("INR").unwrap());
+        assert_eq!(pdf_money(&en_in, rupees), "INR\u{a0}1,00,000.00");
+        let ja = Formats::of(&Locale::parse("ja-JP").unwrap(), chrono_tz::UTC);
+        let yen = Money::from_minor(5_000, Currency::parse("JPY").unwrap());
+        assert!(!win_ansi(&pdf_money(&ja, yen)).contains(&b'?'));
+    }
 
     #[test]
     fn an_invoice_is_a_pdf_with_its_number_and_totals_as_text() {
         let detail = detail(3);
-        let pdf = invoice(&HEADING, &detail, Paper::A4);
+        let pdf = invoice(&heading(), &detail, Paper::A4);
         assert!(pdf.starts_with(b"%PDF-"));
         let text = String::from_utf8_lossy(&pdf);
         assert!(text.contains("(Invoice INV-4711) Tj"), "{text}");
         assert!(text.contains("/BaseFont /Helvetica"));
-        assert!(text.contains(&format!("({}) Tj", detail.invoice.total.format())));
+        assert!(text.contains(&format!("({}) Tj", pdf_money(&EN_US, detail.invoice.total))));
         assert!(text.contains("(Page 1 of 1) Tj"));
         // An unbalanced parenthesis is escaped, so the string stays one
         // token; text beyond ASCII is written as WinAnsi hex (0x97: em dash).
@@ -700,7 +766,7 @@ mod tests {
 
     #[test]
     fn long_invoices_flow_onto_more_pages_with_the_heading_on_each() {
-        let pdf = invoice(&HEADING, &detail(150), Paper::Letter);
+        let pdf = invoice(&heading(), &detail(150), Paper::Letter);
         let text = String::from_utf8_lossy(&pdf);
         let pages = text.matches("(Invoice INV-4711) Tj").count();
         assert!(pages >= 3, "{pages} pages");
@@ -735,7 +801,7 @@ mod tests {
                 unapplied_at_end: Money::zero(Currency::USD),
             },
         );
-        let pdf = super::statement(&HEADING, &statement, Paper::A4);
+        let pdf = super::statement(&heading(), &statement, Paper::A4);
         assert!(pdf.starts_with(b"%PDF-"));
         let text = String::from_utf8_lossy(&pdf);
         assert!(text.contains("(Statement) Tj"));

@@ -10,13 +10,13 @@
 //!
 //! Wording is kept short and literal: what happened, the one thing to do
 //! (a button in HTML, the bare link on its own line in text), when the link
-//! stops working, and what to do if the mail was not expected. Times are
-//! shown in UTC; the outbox does not know the contact's time zone.
+//! stops working, and what to do if the mail was not expected. Money and
+//! times are written the tenant's way ([`Email::formats`]): its locale, and
+//! its time zone with the zone's abbreviation.
 
 use askama::Template;
-use chrono::{DateTime, Utc};
 use portal_core::outbox::{Email, EmailKind};
-use portal_core::shared::Money;
+use portal_core::shared::{Formats, Money};
 
 /// A mail ready to be put in an envelope.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -62,6 +62,8 @@ pub enum RenderError {
 ///     to_name: "Ada".into(),
 ///     business_name: "Acme Plumbing".into(),
 ///     reply_to: None,
+///     locale: Default::default(),
+///     time_zone: "UTC".into(),
 ///     kind: EmailKind::ResetPassword {
 ///         link: "https://portal.example.com/reset?token=abc".into(),
 ///         expires_at: Utc.with_ymd_and_hms(2026, 11, 23, 13, 0, 0).unwrap(),
@@ -76,7 +78,9 @@ pub fn render(mail: &Email) -> Result<RenderedMail, RenderError> {
     let business_name = one_line(&mail.business_name);
     let to_name = one_line(&mail.to_name);
     let kind_name = kind_name(&mail.kind);
-    let subject = one_line(&subject(&mail.kind, &business_name));
+    // Money and times the tenant's way: its locale, its time zone.
+    let formats = mail.formats();
+    let subject = one_line(&subject(&mail.kind, &business_name, &formats));
     let frame = Frame {
         subject: &subject,
         to_name: (!to_name.is_empty()).then_some(to_name.as_str()),
@@ -91,7 +95,7 @@ pub fn render(mail: &Email) -> Result<RenderedMail, RenderError> {
     let (text, html) = match &mail.kind {
         EmailKind::SetPassword { link, expires_at } => {
             let link = checked_link(link, kind_name)?;
-            let expires = when(expires_at);
+            let expires = formats.dates.moment(expires_at);
             let view = LinkView {
                 frame: &frame,
                 link,
@@ -104,7 +108,7 @@ pub fn render(mail: &Email) -> Result<RenderedMail, RenderError> {
         }
         EmailKind::ResetPassword { link, expires_at } => {
             let link = checked_link(link, kind_name)?;
-            let expires = when(expires_at);
+            let expires = formats.dates.moment(expires_at);
             let view = LinkView {
                 frame: &frame,
                 link,
@@ -121,7 +125,7 @@ pub fn render(mail: &Email) -> Result<RenderedMail, RenderError> {
             invited_by,
         } => {
             let link = checked_link(link, kind_name)?;
-            let expires = when(expires_at);
+            let expires = formats.dates.moment(expires_at);
             let inviter = invited_by
                 .as_deref()
                 .map(one_line)
@@ -138,7 +142,7 @@ pub fn render(mail: &Email) -> Result<RenderedMail, RenderError> {
             )
         }
         EmailKind::PasswordChanged { changed_at } => {
-            let changed = when(changed_at);
+            let changed = formats.dates.moment(changed_at);
             let view = ChangedView {
                 frame: &frame,
                 changed: &changed,
@@ -154,27 +158,29 @@ pub fn render(mail: &Email) -> Result<RenderedMail, RenderError> {
                 frame: &frame,
                 link,
                 account: one_line(&receipt.account),
-                amount: receipt.amount.format(),
+                amount: formats.money.format(receipt.amount),
                 method: one_line(&receipt.method_label),
                 reference: one_line(&receipt.reference),
-                paid: when(&receipt.paid_at),
+                paid: formats.dates.moment(receipt.paid_at),
                 lines: receipt
                     .allocations
                     .iter()
-                    .map(|a| (one_line(&a.invoice_number), a.amount.format()))
+                    .map(|a| (one_line(&a.invoice_number), formats.money.format(a.amount)))
                     .collect(),
                 credit: receipt
                     .credit
                     .is_positive()
-                    .then(|| receipt.credit.format()),
+                    .then(|| formats.money.format(receipt.credit)),
                 credit_used: Money::checked_sum(
                     receipt.credit_used.iter().map(|a| a.amount),
                     receipt.amount.currency(),
                 )
                 .ok()
                 .filter(Money::is_positive)
-                .map(|used| used.format()),
-                balance_after: receipt.balance_after.map(|balance| balance.format()),
+                .map(|used| formats.money.format(used)),
+                balance_after: receipt
+                    .balance_after
+                    .map(|balance| formats.money.format(balance)),
             };
             (
                 ReceiptText { v: &view }.render(),
@@ -201,7 +207,7 @@ pub(crate) fn kind_name(kind: &EmailKind) -> &'static str {
     }
 }
 
-fn subject(kind: &EmailKind, business: &str) -> String {
+fn subject(kind: &EmailKind, business: &str, formats: &Formats) -> String {
     match kind {
         EmailKind::SetPassword { .. } => format!("Set your password for {business}"),
         EmailKind::ResetPassword { .. } => format!("Reset your password for {business}"),
@@ -217,7 +223,7 @@ fn subject(kind: &EmailKind, business: &str) -> String {
         EmailKind::PasswordChanged { .. } => format!("Your password for {business} was changed"),
         EmailKind::PaymentReceipt(receipt) => format!(
             "Receipt for your {} payment to {business}",
-            receipt.amount.format()
+            formats.money.format(receipt.amount)
         ),
     }
 }
@@ -243,11 +249,6 @@ fn checked_link<'a>(link: &'a str, kind: &'static str) -> Result<&'a str, Render
     } else {
         Err(RenderError::InvalidLink { kind })
     }
-}
-
-/// "Monday 23 November 2026 at 13:00 UTC".
-fn when(at: &DateTime<Utc>) -> String {
-    at.format("%A %-d %B %Y at %H:%M UTC").to_string()
 }
 
 /// What every mail's layout shows.

@@ -84,13 +84,6 @@ pub struct InvoiceRow {
     pub is_overdue: bool,
 }
 
-impl InvoiceRow {
-    /// The balance as customers read it (`120.50 USD`).
-    pub fn balance_text(&self) -> String {
-        self.balance.format()
-    }
-}
-
 /// [`InvoiceRow`] as JSON: the currency a field of its own.
 #[derive(Serialize)]
 struct InvoiceRowWire {
@@ -158,6 +151,5 @@ mod tests {
             serde_json::to_string(&row).unwrap(),
             r#"{"number":"INV-1","due_on":"2030-03-03","balance":"10.10","currency":"USD","is_overdue":true}"#
         );
-        assert_eq!(row.balance_text(), "10.10 USD");
     }
 }

@@ -26,6 +26,7 @@ use crate::shared::{
     AccountId, AutopayId, Clock, ContactId, Currency, EmailAddress, InvoiceId, LeaseId, Money,
     OutboxId, PaymentId, PaymentMethodId, TenantId,
 };
+use crate::shared::{Formats, Locale};
 
 /// Something to deliver after a change commits.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -50,6 +51,38 @@ pub struct Email {
     pub reply_to: Option<EmailAddress>,
     /// What the mail is about.
     pub kind: EmailKind,
+    /// The tenant's locale: how the mail writes money and dates (mail
+    /// queued by older versions has none, and reads as `en-US`).
+    #[serde(default, skip_serializing_if = "is_en_us")]
+    pub locale: Locale,
+    /// The tenant's IANA time zone: the mail's times are in it (older
+    /// mail: UTC).
+    #[serde(default = "utc", skip_serializing_if = "is_utc")]
+    pub time_zone: String,
+}
+
+fn utc() -> String {
+    "UTC".to_owned()
+}
+
+// Defaults are left out when stored, so mail reads as it did before.
+fn is_en_us(locale: &Locale) -> bool {
+    *locale == Locale::default()
+}
+
+fn is_utc(zone: &str) -> bool {
+    zone == "UTC"
+}
+
+impl Email {
+    /// How this mail writes money and dates: the tenant's locale, in the
+    /// tenant's zone (UTC when it is not a known one).
+    pub fn formats(&self) -> std::sync::Arc<Formats> {
+        Formats::of(
+            &self.locale,
+            self.time_zone.parse().unwrap_or(chrono_tz::UTC),
+        )
+    }
 }
 
 /// The kinds of mail the portal sends, each with its own template.
@@ -374,6 +407,8 @@ impl OutboxMessage {
     ///     to_name: "Ada".into(),
     ///     business_name: "Acme".into(),
     ///     reply_to: None,
+    ///     locale: Default::default(),
+    ///     time_zone: "UTC".into(),
     ///     kind: EmailKind::ResetPassword {
     ///         link: "https://acme.test/set-password?token=abc".into(),
     ///         expires_at: chrono::Utc::now(),
@@ -698,6 +733,8 @@ mod tests {
                 to_name: "Ada".into(),
                 business_name: "Acme".into(),
                 reply_to: None,
+                locale: Default::default(),
+                time_zone: "UTC".into(),
                 kind: EmailKind::PasswordChanged {
                     changed_at: "2026-11-23T09:00:00Z".parse().unwrap(),
                 },

@@ -61,6 +61,8 @@ pub enum Shape {
     TimeZone,
     /// A three-letter ISO 4217 currency code.
     CurrencyCode,
+    /// A BCP 47 language tag (`en-US`).
+    Locale,
     /// An absolute http(s) URL ending in `/`.
     BaseUrl,
     /// An absolute URL.

@@ -9,7 +9,6 @@ use chrono::NaiveDate;
 use portal_core::AuthContext;
 use portal_core::dashboard::Dashboard;
 
-use super::billing::day;
 use super::{Layout, PageError, render};
 use crate::AppState;
 use crate::context::RequestContext;
@@ -35,7 +34,8 @@ struct DashboardPage {
     billing: Option<super::billing::Summary>,
     /// Autopay's state, when the contact may manage it.
     autopay: Option<AutopayNote>,
-    zone: chrono_tz::Tz,
+    /// How the tenant writes money and dates.
+    formats: std::sync::Arc<portal_core::shared::Formats>,
 }
 
 /// What the dashboard says about autopay.
@@ -57,6 +57,7 @@ impl AutopayNote {
         auth: &AuthContext,
         today: NaiveDate,
         first_due: Option<NaiveDate>,
+        formats: &portal_core::shared::Formats,
     ) -> Result<Self, PageError> {
         let status = state.portal.billing().autopay(&auth.actor).await?;
         let card = status.consent.as_ref().map(|consent| {
@@ -67,7 +68,7 @@ impl AutopayNote {
                 .map_or_else(|| "a card on file".to_owned(), |method| method.label())
         });
         Ok(Self {
-            next_charge: card.as_ref().and(first_due).map(|due| day(due.max(today))),
+            next_charge: card.as_ref().and(first_due).map(|due| formats.dates.day(due.max(today))),
             card,
         })
     }
@@ -79,7 +80,7 @@ pub async fn dashboard(
     csrf: Csrf,
     PageUser(auth): PageUser,
 ) -> Result<Response, PageError> {
-    let zone = context.tenant.settings.time_zone();
+    let formats = context.tenant.settings.formats();
     let dashboard = state.portal.dashboard().show(&auth.actor).await?;
     let layout = layout(&state, "Dashboard", "dashboard", &context, &csrf, &auth);
     let autopay = if layout.billing.autopay {
@@ -89,7 +90,7 @@ pub async fn dashboard(
             .as_ref()
             .and_then(|panel| panel.rows.first())
             .map(|row| row.due_on);
-        Some(AutopayNote::of(&state, &auth, today, first_due).await?)
+        Some(AutopayNote::of(&state, &auth, today, first_due, &formats).await?)
     } else {
         None
     };
@@ -101,10 +102,10 @@ pub async fn dashboard(
         billing: dashboard
             .account_summary
             .as_ref()
-            .map(|summary| super::billing::Summary::of(summary, zone)),
+            .map(|summary| super::billing::Summary::of(summary, &formats)),
         autopay,
         dashboard,
-        zone,
+        formats,
     };
     render(StatusCode::OK, &page)
 }

@@ -18,6 +18,7 @@ mod forms;
 mod hardening;
 mod harness;
 mod isolation;
+mod locale;
 mod lockout;
 mod observability;
 mod origin;

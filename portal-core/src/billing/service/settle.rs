@@ -144,6 +144,8 @@ impl BillingService<'_> {
                         balance_after,
                         link: receipt_link(tenant, payment.id),
                     })),
+                    locale: tenant.settings.locale(),
+                    time_zone: tenant.settings.time_zone().name().to_owned(),
                 }));
             }
         }

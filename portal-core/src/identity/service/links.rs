@@ -169,6 +169,8 @@ impl IdentityService<'_> {
             business_name: tenant.settings.display_name.clone(),
             reply_to: tenant.settings.contact.email.clone(),
             kind,
+            locale: tenant.settings.locale(),
+            time_zone: tenant.settings.time_zone().name().to_owned(),
         })
     }
 

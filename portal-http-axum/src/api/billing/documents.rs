@@ -53,9 +53,11 @@ pub async fn invoice_pdf(
             }
             InvoiceDocument::Render(detail) => {
                 let (business, account) = heading_parts(&auth);
+                let formats = auth.tenant.settings.formats();
                 let heading = Heading {
                     business: &business,
                     account: &account,
+                    formats: &formats,
                 };
                 let paper = Paper::for_locale(&auth.tenant.settings.locale);
                 let bytes = pdf::invoice(&heading, &detail, paper);
@@ -78,9 +80,11 @@ pub async fn statement_pdf(
     let range = params.range()?;
     let statement = state.portal.billing().statement(&auth.actor, range).await?;
     let (business, account) = heading_parts(&auth);
+    let formats = auth.tenant.settings.formats();
     let heading = Heading {
         business: &business,
         account: &account,
+        formats: &formats,
     };
     let paper = Paper::for_locale(&auth.tenant.settings.locale);
     let bytes = pdf::statement(&heading, &statement, paper);
@@ -107,11 +111,13 @@ pub async fn payment_pdf(
     let detail = billing.payment(&auth.actor, id).await?;
     let summary = billing.account_summary(&auth.actor).await?;
     let (business, account) = heading_parts(&auth);
+    let settings = &auth.tenant.settings;
+    let formats = settings.formats();
     let heading = Heading {
         business: &business,
         account: &account,
+        formats: &formats,
     };
-    let settings = &auth.tenant.settings;
     let day = detail
         .payment
         .received_at

@@ -18,7 +18,7 @@ use portal_core::PortalError;
 use portal_core::shared::{PaymentMethodId, Reason};
 
 use super::pay::MethodRow;
-use super::{Done, Visit, day_of};
+use super::{Done, Visit};
 use crate::pages::form::{Form, Input, Refusal};
 use crate::pages::{Layout, PageError, render};
 use crate::params::{self, Field, Source};
@@ -331,6 +331,7 @@ async fn autopay_page(
 ) -> Result<Response, PageError> {
     let autopay = visit.portal().billing().autopay(visit.actor()).await?;
     let today = visit.today();
+    let formats = visit.formats();
     let mut methods: Vec<MethodRow> = autopay
         .methods
         .iter()
@@ -344,7 +345,7 @@ async fn autopay_page(
             .find(|method| method.id == consent.method)
             .map(|method| method.label())
             .unwrap_or_else(|| "a card on file".to_owned());
-        (card, day_of(consent.consented_at, visit.zone()))
+        (card, formats.dates.day_of(consent.consented_at))
     });
     // Preselect the card autopay uses, else the default one.
     let current = autopay.consent.as_ref().map(|c| c.method.to_string());

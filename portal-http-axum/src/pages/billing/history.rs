@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use askama::Template;
 use portal_core::billing::{PaymentDetail, PaymentKind, PaymentStatus};
-use portal_core::shared::{Money, PaymentId};
+use portal_core::shared::{Formats, Money, PaymentId};
 
 use crate::pages::{Layout, PageError, render};
 use crate::params::{self, Source};
@@ -35,14 +35,14 @@ pub struct PaymentRow {
 }
 
 impl PaymentRow {
-    fn of(detail: &PaymentDetail, zone: chrono_tz::Tz) -> Self {
+    fn of(detail: &PaymentDetail, formats: &Formats) -> Self {
         let payment = &detail.payment;
         let unapplied = payment.unapplied();
         Self {
             id: payment.id.to_string(),
             kind: kind_label(payment.kind),
-            date: day_of(payment.received_at, zone),
-            amount: payment.amount.format(),
+            date: formats.dates.day_of(payment.received_at),
+            amount: formats.money.format(payment.amount),
             method: payment.method_label.clone().unwrap_or_default(),
             reference: payment.gateway_reference.clone().unwrap_or_default(),
             status: payment.status,
@@ -50,13 +50,15 @@ impl PaymentRow {
                 .failure
                 .as_ref()
                 .map(crate::messages::payment_failure),
-            invoices: allocation_rows(&detail.allocations),
-            unapplied: unapplied.is_positive().then(|| unapplied.format()),
+            invoices: allocation_rows(&detail.allocations, formats),
+            unapplied: unapplied
+                .is_positive()
+                .then(|| formats.money.format(unapplied)),
             credit: payment.kind == PaymentKind::Credit,
             credit_used: detail
                 .credit_used()
                 .is_positive()
-                .then(|| detail.credit_used().format()),
+                .then(|| formats.money.format(detail.credit_used())),
         }
     }
 
@@ -112,13 +114,14 @@ pub async fn payments(visit: Visit, Query(query): Query<PageQuery>) -> Result<Re
         .payments(visit.actor(), asked)
         .await?;
     let base = visit.context.base.clone();
+    let formats = visit.formats();
     let page = PaymentsPage {
         layout: visit.layout("Payments", "billing/payments"),
         section: "payments",
         rows: list
             .items
             .iter()
-            .map(|detail| PaymentRow::of(detail, visit.zone()))
+            .map(|detail| PaymentRow::of(detail, &formats))
             .collect(),
         total: list.total,
         pager: Pager::of(list.page, list.per_page, list.total, |n| {
@@ -156,13 +159,14 @@ async fn receipt_facts(visit: &Visit, id: &str) -> Result<(PaymentDetail, Money)
 /// `/billing/payments/{id}`: a receipt (also where paying lands).
 pub async fn receipt(visit: Visit, Path(id): Path<String>) -> Result<Response, PageError> {
     let (detail, balance) = receipt_facts(&visit, &id).await?;
-    let payment = PaymentRow::of(&detail, visit.zone());
+    let formats = visit.formats();
+    let payment = PaymentRow::of(&detail, &formats);
     let page = ReceiptPage {
         layout: visit.layout(payment.title(), "billing/payments"),
         section: "payments",
         payment,
         account: visit.account_heading(),
-        balance: balance.format(),
+        balance: formats.money.format(balance),
     };
     render(StatusCode::OK, &page)
 }
@@ -173,7 +177,7 @@ pub async fn receipt_pdf(visit: Visit, Path(id): Path<String>) -> Result<Respons
     let day = detail
         .payment
         .received_at
-        .with_timezone(&visit.zone())
+        .with_timezone(&visit.formats().dates.zone())
         .date_naive();
     let name = format!("receipt-{}", detail.payment.id);
     Ok(visit.document(&name, |heading, paper| {

@@ -23,7 +23,7 @@ use axum::extract::{FromRequestParts, Query};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use serde::Deserialize;
 
 use askama::Template;
@@ -31,7 +31,8 @@ use portal_core::AuthContext;
 use portal_core::billing::{
     AccountSummary, Invoice, InvoiceQuery, InvoiceSort, InvoiceStatusFilter,
 };
-use portal_core::shared::{Currency, PageRequest};
+use portal_core::shared::{Currency, Formats, PageRequest};
+use std::sync::Arc;
 
 pub(super) use pay::amount_input;
 
@@ -132,8 +133,10 @@ impl Visit {
         Redirect::to(&format!("{}/{path}", self.context.base)).into_response()
     }
 
-    fn zone(&self) -> chrono_tz::Tz {
-        self.context.tenant.settings.time_zone()
+    /// How the tenant writes money and dates (made once per locale and
+    /// zone, shared).
+    fn formats(&self) -> Arc<Formats> {
+        self.context.tenant.settings.formats()
     }
 
     fn currency(&self) -> Currency {
@@ -159,9 +162,11 @@ impl Visit {
     fn document(&self, name: &str, draw: impl FnOnce(&Heading<'_>, Paper) -> Vec<u8>) -> Response {
         let business = &self.context.tenant.settings.display_name;
         let account = self.account_heading();
+        let formats = self.formats();
         let heading = Heading {
             business,
             account: &account,
+            formats: &formats,
         };
         let bytes = draw(
             &heading,
@@ -169,16 +174,6 @@ impl Visit {
         );
         pdf::download(bytes, name)
     }
-}
-
-/// A day as customers read it.
-pub(in crate::pages) fn day(date: NaiveDate) -> String {
-    date.format("%b %-d, %Y").to_string()
-}
-
-/// A moment as a day in the tenant's time zone.
-fn day_of(at: DateTime<Utc>, zone: chrono_tz::Tz) -> String {
-    day(at.with_timezone(&zone).date_naive())
 }
 
 /// The page notice after a redirect (`?done=...`).
@@ -214,22 +209,22 @@ pub struct Summary {
 }
 
 impl Summary {
-    /// `summary` for display in the tenant's time zone.
-    pub fn of(summary: &AccountSummary, zone: chrono_tz::Tz) -> Self {
+    /// `summary` written the tenant's way (money, and days in its zone).
+    pub fn of(summary: &AccountSummary, formats: &Formats) -> Self {
         Self {
-            balance: summary.current_balance.format(),
-            past_due: summary.past_due.format(),
+            balance: formats.money.format(summary.current_balance),
+            past_due: formats.money.format(summary.past_due),
             has_past_due: summary.past_due.is_positive(),
-            credit: summary.credit.format(),
+            credit: formats.money.format(summary.credit),
             has_credit: summary.credit.is_positive(),
             has_payable: summary.payable().is_positive(),
             processing: summary
                 .processing
                 .is_positive()
-                .then(|| summary.processing.format()),
+                .then(|| formats.money.format(summary.processing)),
             last_payment: summary
                 .last_payment
-                .map(|(amount, at)| (amount.format(), day_of(at, zone))),
+                .map(|(amount, at)| (formats.money.format(amount), formats.dates.day_of(at))),
         }
     }
 }
@@ -251,22 +246,22 @@ pub struct InvoiceRow {
 }
 
 impl InvoiceRow {
-    fn of(invoice: &Invoice, today: NaiveDate) -> Self {
+    fn of(invoice: &Invoice, today: NaiveDate, formats: &Formats) -> Self {
         Self {
             id: invoice.id.to_string(),
             number: invoice.number.clone(),
-            issued_on: day(invoice.issued_on),
-            due_on: day(invoice.due_on),
-            total: invoice.total.format(),
-            paid: invoice.amount_paid.format(),
-            balance: invoice.balance().format(),
+            issued_on: formats.dates.day(invoice.issued_on),
+            due_on: formats.dates.day(invoice.due_on),
+            total: formats.money.format(invoice.total),
+            paid: formats.money.format(invoice.amount_paid),
+            balance: formats.money.format(invoice.balance()),
             status: invoice.status.label(),
             is_overdue: invoice.is_overdue(today),
             is_unpaid: invoice.status.is_unpaid() && invoice.payable().is_positive(),
             pending: invoice
                 .amount_pending
                 .is_positive()
-                .then(|| invoice.amount_pending.format()),
+                .then(|| formats.money.format(invoice.amount_pending)),
         }
     }
 }
@@ -328,6 +323,7 @@ pub async fn summary(visit: Visit, Query(done): Query<Done>) -> Result<Response,
         visit.portal().billing().invoices(visit.actor(), &query)
     );
     let (summary, list) = (summary?, list?);
+    let formats = visit.formats();
     let page = SummaryPage {
         layout: visit.layout("Billing", "billing"),
         section: "summary",
@@ -335,13 +331,13 @@ pub async fn summary(visit: Visit, Query(done): Query<Done>) -> Result<Response,
             ("credit", "Your account credit was applied."),
             ("autopay-on", "Autopay is on."),
         ]),
-        summary: Summary::of(&summary, visit.zone()),
+        summary: Summary::of(&summary, &formats),
         more_unpaid: list.invoices.total > list.invoices.items.len() as u64,
         unpaid: list
             .invoices
             .items
             .iter()
-            .map(|invoice| InvoiceRow::of(invoice, list.today))
+            .map(|invoice| InvoiceRow::of(invoice, list.today, &formats))
             .collect(),
     };
     render(StatusCode::OK, &page)

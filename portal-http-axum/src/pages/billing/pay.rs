@@ -21,7 +21,7 @@ use portal_core::PaymentOptions;
 use portal_core::billing::{
     IdempotencyKey, PayRequest, PaymentDetail, PaymentFailure, PaymentMethod, PaymentStatus,
 };
-use portal_core::shared::Item;
+use portal_core::shared::{Formats, Item};
 
 use super::{InvoiceRow, Summary, Visit};
 use crate::pages::form::{Form, Input, Refusal};
@@ -301,7 +301,12 @@ impl PayRow {
     }
 }
 
-fn pay_rows(options: &PaymentOptions, prefill: &Prefill, checked_by_default: bool) -> Vec<PayRow> {
+fn pay_rows(
+    options: &PaymentOptions,
+    prefill: &Prefill,
+    checked_by_default: bool,
+    formats: &Formats,
+) -> Vec<PayRow> {
     options
         .unpaid
         .iter()
@@ -316,8 +321,8 @@ fn pay_rows(options: &PaymentOptions, prefill: &Prefill, checked_by_default: boo
                 amount: prefill.amounts.get(&id).cloned().unwrap_or_default(),
                 key: amount_input(&id),
                 payable: invoice.payable().amount().to_string(),
-                payable_text: invoice.payable().format(),
-                invoice: InvoiceRow::of(invoice, options.today),
+                payable_text: formats.money.format(invoice.payable()),
+                invoice: InvoiceRow::of(invoice, options.today, formats),
             }
         })
         .collect()
@@ -362,7 +367,8 @@ async fn pay_page(
         .billing()
         .payment_options(visit.actor())
         .await?;
-    let rows = pay_rows(&options, &prefill, true);
+    let formats = visit.formats();
+    let rows = pay_rows(&options, &prefill, true, &formats);
     let mut inputs = vec![Input::new("invoices", "Invoices to pay").fieldset()];
     if options.partial_allowed {
         inputs.extend(rows.iter().map(PayRow::input));
@@ -381,7 +387,7 @@ async fn pay_page(
         layout: visit.layout("Pay", "billing/pay"),
         section: "pay",
         form,
-        summary: Summary::of(&options.summary, visit.zone()),
+        summary: Summary::of(&options.summary, &formats),
         rows,
         partial_allowed: options.partial_allowed,
         prepayment_allowed: options.prepayment_allowed,
@@ -393,7 +399,7 @@ async fn pay_page(
             .summary
             .credit
             .is_positive()
-            .then(|| options.summary.credit.format()),
+            .then(|| formats.money.format(options.summary.credit)),
         use_credit: prefill.use_credit,
         credit_value: options.summary.credit.amount().to_string(),
         decimals: visit.currency().minor_digits(),
@@ -517,20 +523,21 @@ async fn review(visit: &Visit, fields: &Fields) -> Result<Response, PageError> {
         Ok(review) => review,
         Err(error) => return pay_page(visit, Some(Refusal::of(error)?), Prefill::of(fields)).await,
     };
+    let formats = visit.formats();
     let page = ReviewPage {
         layout: visit.layout("Review your payment", "billing/pay"),
         section: "pay",
-        rows: super::allocation_rows(&review.allocations),
+        rows: super::allocation_rows(&review.allocations, &formats),
         credit: review
             .prepayment
             .is_positive()
-            .then(|| review.prepayment.format()),
+            .then(|| formats.money.format(review.prepayment)),
         credit_used: review
             .credit_used()
             .is_positive()
-            .then(|| review.credit_used().format()),
-        total: (!review.amount.is_zero()).then(|| review.amount.format()),
-        balance_after: review.balance_after.format(),
+            .then(|| formats.money.format(review.credit_used())),
+        total: (!review.amount.is_zero()).then(|| formats.money.format(review.amount)),
+        balance_after: formats.money.format(review.balance_after),
         card: review.saved_method.clone(),
         carried: fields
             .0
@@ -615,6 +622,7 @@ pub async fn balance(
     }
     .await;
     let may_change_amount = options.partial_allowed || options.prepayment_allowed;
+    let formats = visit.formats();
     let mut inputs = Vec::from(MethodChoiceView::inputs());
     if may_change_amount {
         inputs.push(Input::new("amount", "Amount to pay"));
@@ -632,7 +640,7 @@ pub async fn balance(
             .summary
             .credit
             .is_positive()
-            .then(|| options.summary.credit.format()),
+            .then(|| formats.money.format(options.summary.credit)),
         use_credit,
         credit_used: None,
         balance_after: String::new(),
@@ -642,11 +650,11 @@ pub async fn balance(
     };
     match preview {
         Ok(preview) => {
-            page.total = preview.amount.format();
+            page.total = formats.money.format(preview.amount);
             page.amount = preview.amount.amount().to_string();
             let used = preview.credit_used();
-            page.credit_used = used.is_positive().then(|| used.format());
-            page.balance_after = preview.balance_after.format();
+            page.credit_used = used.is_positive().then(|| formats.money.format(used));
+            page.balance_after = formats.money.format(preview.balance_after);
             page.credit_only = preview.amount.is_zero() && used.is_positive();
             page.plan = preview
                 .plan
@@ -655,13 +663,13 @@ pub async fn balance(
                 .map(|a| PlanRow {
                     id: a.invoice.to_string(),
                     number: a.invoice_number.clone(),
-                    amount: a.amount.format(),
+                    amount: formats.money.format(a.amount),
                     value: a.amount.amount().to_string(),
                 })
                 .collect();
             page.credit = preview.plan.unallocated.is_positive().then(|| {
                 (
-                    preview.plan.unallocated.format(),
+                    formats.money.format(preview.plan.unallocated),
                     preview.plan.unallocated.amount().to_string(),
                 )
             });
@@ -696,7 +704,8 @@ async fn credit_page(
         .billing()
         .credit_options(visit.actor())
         .await?;
-    let rows = pay_rows(&options, &prefill, false);
+    let formats = visit.formats();
+    let rows = pay_rows(&options, &prefill, false, &formats);
     let inputs = [Input::new("invoices", "Invoices").fieldset()]
         .into_iter()
         .chain(rows.iter().map(PayRow::input))
@@ -705,7 +714,7 @@ async fn credit_page(
         layout: visit.layout("Use account credit", "billing/credit"),
         section: "pay",
         form: amounts_form(inputs, &rows, refusal),
-        summary: Summary::of(&options.summary, visit.zone()),
+        summary: Summary::of(&options.summary, &formats),
         rows,
     };
     render(page.form.status(), &page)

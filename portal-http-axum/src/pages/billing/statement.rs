@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use askama::Template;
 use portal_core::billing::{EntryKind, Statement};
-use portal_core::shared::Money;
+use portal_core::shared::{Formats, Money};
 
 use crate::pages::form::{Form, Input, Refusal};
 use crate::pages::{Layout, PageError, render};
@@ -74,13 +74,13 @@ pub struct StatementView {
 }
 
 impl StatementView {
-    fn of(statement: &Statement, base: &str) -> Self {
-        let money = |amount: Money| amount.format();
+    fn of(statement: &Statement, base: &str, formats: &Formats) -> Self {
+        let money = |amount: Money| formats.money.format(amount);
         Self {
             period: format!(
                 "{} to {}",
-                day(statement.range.from),
-                day(statement.range.to)
+                formats.dates.day(statement.range.from),
+                formats.dates.day(statement.range.to)
             ),
             opening: money(statement.opening_balance),
             charges: money(statement.charges),
@@ -105,7 +105,7 @@ impl StatementView {
                             .map(|id| format!("{base}/billing/payments/{id}")),
                     };
                     EntryRow {
-                        date: day(entry.date),
+                        date: formats.dates.day(entry.date),
                         kind: pdf::entry_label(entry.kind),
                         reference: entry.reference.clone(),
                         link,
@@ -157,7 +157,11 @@ pub async fn statement(
                 "{}/billing/statement.pdf?from={}&to={}",
                 visit.context.base, range.from, range.to
             ));
-            page.statement = Some(StatementView::of(&statement, &visit.context.base));
+            page.statement = Some(StatementView::of(
+                &statement,
+                &visit.context.base,
+                &visit.formats(),
+            ));
         }
         Err(error) => page.form = Form::new(inputs()).showing(Some(Refusal::of(error)?)),
     }
