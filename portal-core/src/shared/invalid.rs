@@ -231,4 +231,6 @@ pub enum Reason {
     BadSignature,
     /// A field the customer may not change.
     NotEditable,
+    /// A quote line chosen that is not one of its optional lines.
+    NotAnOptionalLine,
 }
