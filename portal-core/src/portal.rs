@@ -29,7 +29,6 @@ use crate::dashboard::DashboardService;
 use crate::error::PortalError;
 use crate::host::HostApi;
 use crate::identity::IdentityService;
-use crate::quotes::QuotesService;
 use crate::identity::{OsTokens, PasswordHasher, SecretKey, TokenSource};
 use crate::outbox::{EventSink, Mailer, OutboxWorker};
 use crate::ports::{
@@ -37,6 +36,7 @@ use crate::ports::{
     LedgerStore, LockoutStore, OutboxStore, PaymentMethodStore, PaymentStore, QuoteStore,
     SessionStore, Store, TenantStore, TokenStore,
 };
+use crate::quotes::QuotesService;
 use crate::shared::{Clock, SystemClock, TenantId};
 use crate::tenancy::{Tenant, TenantSlug};
 

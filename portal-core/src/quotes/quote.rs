@@ -480,7 +480,9 @@ fn canonical_content(content: &QuoteContent<'_>, chosen: &[u32]) -> String {
 
 /// The SHA-256 (hex) of [`canonical_content`].
 fn content_sha256(content: &QuoteContent<'_>, chosen: &[u32]) -> String {
-    hex::encode(Sha256::digest(canonical_content(content, chosen).as_bytes()))
+    hex::encode(Sha256::digest(
+        canonical_content(content, chosen).as_bytes(),
+    ))
 }
 
 /// Which quotes a list shows.
@@ -783,7 +785,10 @@ mod tests {
         a.scope_of_work = String::new();
         let mut b = upsert();
         b.title = "A".into();
-        assert_ne!(QuoteContent::of_upsert(&a).title, QuoteContent::of_upsert(&b).title);
+        assert_ne!(
+            QuoteContent::of_upsert(&a).title,
+            QuoteContent::of_upsert(&b).title
+        );
         assert_ne!(a.digest(), b.digest());
     }
 

@@ -105,7 +105,9 @@ impl QuotesService<'_> {
             .ok_or(PortalError::NotFound)?;
         let today = self.today(&tenant);
         let quote = &detail.quote;
-        quote.state(today).decide(Decision::Approve, &quote.number)?;
+        quote
+            .state(today)
+            .decide(Decision::Approve, &quote.number)?;
         if quote.content_sha256 != request.shown_sha256 {
             return Err(PortalError::Conflict(
                 crate::quotes::QuotesConflict::Changed {
@@ -182,7 +184,9 @@ impl QuotesService<'_> {
             .ok_or(PortalError::NotFound)?;
         let today = self.today(&tenant);
         let quote = &detail.quote;
-        quote.state(today).decide(Decision::Decline, &quote.number)?;
+        quote
+            .state(today)
+            .decide(Decision::Decline, &quote.number)?;
         let event = OutboxMessage::Event(DomainEvent::QuoteDeclined {
             account: scope.account(),
             quote: quote.id,

@@ -200,20 +200,22 @@ async fn approving_keeps_the_evidence_and_tells_the_host_in_the_same_write() {
     let written = Arc::new(Mutex::new(None));
     let record = written.clone();
     let approved = detail.quote.clone();
-    fixture
-        .quotes
-        .expect_approve_quote()
-        .times(1)
-        .returning(move |_, _, approval, today, messages| {
+    fixture.quotes.expect_approve_quote().times(1).returning(
+        move |_, _, approval, today, messages| {
             assert_eq!(today, day(15), "the last valid day still approves");
             *record.lock().unwrap() = Some((approval.clone(), messages.to_vec()));
             Ok(approved.clone())
-        });
+        },
+    );
     let auth = fixture.auth(fixture.actor(Role::Primary));
     let portal = fixture.portal();
     portal
         .quotes()
-        .approve(&auth, &request(&detail, " Ada Lovelace ", vec![1]), &client())
+        .approve(
+            &auth,
+            &request(&detail, " Ada Lovelace ", vec![1]),
+            &client(),
+        )
         .await
         .unwrap();
     let (record, messages) = written.lock().unwrap().take().unwrap();
@@ -226,7 +228,10 @@ async fn approving_keeps_the_evidence_and_tells_the_host_in_the_same_write() {
     assert_eq!(approval.content_sha256, detail.content_sha256(&[1]));
     assert_ne!(approval.content_sha256, detail.quote.content_sha256);
     assert_eq!(record.shown_sha256, detail.quote.content_sha256);
-    assert_eq!(record.approved_total, Money::from_minor(12_500, Currency::USD));
+    assert_eq!(
+        record.approved_total,
+        Money::from_minor(12_500, Currency::USD)
+    );
     assert!(matches!(
         messages.as_slice(),
         [OutboxMessage::Event(DomainEvent::QuoteApproved { chosen_lines, po_number: Some(po), .. })]
@@ -363,7 +368,10 @@ async fn staff_and_roles_without_approval_cannot_decide() {
         Err(PortalError::Forbidden(AccessError::ReadOnly))
     ));
     assert!(matches!(
-        portal.quotes().decline(&billing, detail.quote.id, "No").await,
+        portal
+            .quotes()
+            .decline(&billing, detail.quote.id, "No")
+            .await,
         Err(PortalError::Forbidden(AccessError::NotPermitted))
     ));
 }
@@ -374,10 +382,7 @@ async fn the_quotes_switch_turns_every_use_case_off() {
     fixture.tenant.settings.features.quotes = false;
     let actor = fixture.actor(Role::Primary);
     let portal = fixture.portal();
-    let refused = portal
-        .quotes()
-        .quotes(&actor, &QuoteQuery::default())
-        .await;
+    let refused = portal.quotes().quotes(&actor, &QuoteQuery::default()).await;
     assert!(matches!(
         refused,
         Err(PortalError::Forbidden(AccessError::FeatureOff))
