@@ -81,6 +81,10 @@ pub enum Shape {
     DecimalString,
     /// A whole number from 1.
     WholeNumber,
+    /// A SHA-256 digest: 64 lower-case hex digits.
+    Digest,
+    /// A position in a list: a whole number from 0.
+    Position,
     /// Plain text.
     Text,
 }
