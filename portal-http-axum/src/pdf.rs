@@ -444,7 +444,12 @@ fn paragraphs(doc: &mut Layout, heading: Option<&str>, text: &str) {
 
 /// A quote: its dates and status, scope of work, lines (optional ones
 /// marked, and those chosen when approved), the totals and the terms.
-pub fn quote(heading: &Heading<'_>, detail: &QuoteDetail, today: NaiveDate, paper: Paper) -> Vec<u8> {
+pub fn quote(
+    heading: &Heading<'_>,
+    detail: &QuoteDetail,
+    today: NaiveDate,
+    paper: Paper,
+) -> Vec<u8> {
     let quote = &detail.quote;
     let currency = quote.currency();
     let mut doc = Layout::new(paper, format!("Quote {}", quote.number), heading);
@@ -485,7 +490,11 @@ pub fn quote(heading: &Heading<'_>, detail: &QuoteDetail, today: NaiveDate, pape
     let totals = detail.totals(chosen.as_deref().unwrap_or_default());
     doc.fact("Subtotal", &totals.subtotal.format(), false);
     doc.fact("Tax", &totals.tax.format(), false);
-    let label = if chosen.is_some() { "Total approved" } else { "Total (optional items not included)" };
+    let label = if chosen.is_some() {
+        "Total approved"
+    } else {
+        "Total (optional items not included)"
+    };
     doc.fact(label, &totals.total.format(), true);
     if !detail.terms.trim().is_empty() {
         doc.y -= LEADING;
@@ -497,9 +506,18 @@ pub fn quote(heading: &Heading<'_>, detail: &QuoteDetail, today: NaiveDate, pape
 /// An approved quote's certificate: who approved what, when, from where,
 /// and the SHA-256 of the exact content approved, with that content (the
 /// canonical text the digest is of) printed so anyone can check it.
-pub fn certificate(heading: &Heading<'_>, detail: &QuoteDetail, zone: chrono_tz::Tz, paper: Paper) -> Vec<u8> {
+pub fn certificate(
+    heading: &Heading<'_>,
+    detail: &QuoteDetail,
+    zone: chrono_tz::Tz,
+    paper: Paper,
+) -> Vec<u8> {
     let quote = &detail.quote;
-    let mut doc = Layout::new(paper, format!("Approval of quote {}", quote.number), heading);
+    let mut doc = Layout::new(
+        paper,
+        format!("Approval of quote {}", quote.number),
+        heading,
+    );
     let Some(approval) = &detail.approval else {
         paragraphs(&mut doc, None, "This quote has not been approved.");
         return doc.finish();
@@ -513,11 +531,17 @@ pub fn certificate(heading: &Heading<'_>, detail: &QuoteDetail, zone: chrono_tz:
         ("Quote", format!("{} - {}", quote.number, quote.title)),
         ("Signed by (typed name)", approval.signer_name.clone()),
         ("Contact", approval.contact_name.clone()),
-        ("Approved at", format!("{} ({zone})", approved_at.format("%b %-d, %Y %H:%M:%S"))),
+        (
+            "Approved at",
+            format!("{} ({zone})", approved_at.format("%b %-d, %Y %H:%M:%S")),
+        ),
         ("Approved (UTC)", approval.approved_at.to_rfc3339()),
         ("Client address", approval.client_ip.clone()),
         ("Total approved", total),
-        ("Purchase order", approval.po_number.clone().unwrap_or_else(|| "-".into())),
+        (
+            "Purchase order",
+            approval.po_number.clone().unwrap_or_else(|| "-".into()),
+        ),
     ];
     for (label, value) in facts {
         doc.room_for(LEADING);
@@ -538,7 +562,11 @@ pub fn certificate(heading: &Heading<'_>, detail: &QuoteDetail, zone: chrono_tz:
         paragraphs(&mut doc, Some("Comment"), comment);
     }
     doc.y -= LEADING / 2.0;
-    paragraphs(&mut doc, Some("SHA-256 of the content approved"), &approval.content_sha256);
+    paragraphs(
+        &mut doc,
+        Some("SHA-256 of the content approved"),
+        &approval.content_sha256,
+    );
     doc.y -= LEADING / 2.0;
     paragraphs(
         &mut doc,

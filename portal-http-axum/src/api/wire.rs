@@ -200,7 +200,10 @@ mod tests {
             let _: InvoiceStatusFilter = serde_json::from_value(serde_json::json!(name)).unwrap();
         }
         let quotes = enum_values::<QuoteStatus>();
-        assert_eq!(quotes.len(), portal_core::quotes::QuoteStatusFilter::ALL.len());
+        assert_eq!(
+            quotes.len(),
+            portal_core::quotes::QuoteStatusFilter::ALL.len()
+        );
         for name in quotes {
             assert!(portal_core::quotes::QuoteStatusFilter::parse(&name).is_some());
         }

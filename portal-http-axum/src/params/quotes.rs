@@ -73,7 +73,8 @@ pub fn optional_lines<'a>(
     texts
         .into_iter()
         .map(|text| {
-            let digits = !text.is_empty() && text.len() <= 9 && text.bytes().all(|b| b.is_ascii_digit());
+            let digits =
+                !text.is_empty() && text.len() <= 9 && text.bytes().all(|b| b.is_ascii_digit());
             digits
                 .then(|| text.parse::<u32>().ok())
                 .flatten()
@@ -119,7 +120,13 @@ mod tests {
     fn digests_are_64_lower_case_hex_digits() {
         let digest = "0123456789abcdef".repeat(4);
         assert_eq!(content_sha256(&digest).unwrap(), digest);
-        for bad in ["", "abc", &digest.to_uppercase(), &format!("{digest}0"), &"g".repeat(64)] {
+        for bad in [
+            "",
+            "abc",
+            &digest.to_uppercase(),
+            &format!("{digest}0"),
+            &"g".repeat(64),
+        ] {
             assert!(content_sha256(bad).is_err(), "{bad}");
         }
     }

@@ -21,4 +21,6 @@ mod observability;
 mod origin;
 mod outbox;
 mod pages;
+mod quotes_api;
+mod quotes_pages;
 mod web_safety;

@@ -131,7 +131,10 @@ pub async fn quote_pdf(
     };
     let paper = Paper::for_locale(&auth.tenant.settings.locale);
     let bytes = pdf::quote(&heading, &detail, today(&state, &auth), paper);
-    Ok(pdf::download(bytes, &format!("quote-{}", detail.quote.number)))
+    Ok(pdf::download(
+        bytes,
+        &format!("quote-{}", detail.quote.number),
+    ))
 }
 
 /// An approved quote's approval certificate as PDF: who approved, when,
@@ -231,7 +234,11 @@ pub async fn approve_quote(
 #[serde(deny_unknown_fields)]
 pub struct DeclineRequest {
     /// Why the quote is declined.
-    #[schema(min_length = 1, max_length = 2000, example = "We went with a smaller scope.")]
+    #[schema(
+        min_length = 1,
+        max_length = 2000,
+        example = "We went with a smaller scope."
+    )]
     pub reason: String,
 }
 

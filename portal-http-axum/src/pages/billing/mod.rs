@@ -156,7 +156,11 @@ impl Visit {
 
     /// A PDF drawn by `draw` for the tenant's paper, headed with who it is
     /// from and for, as a download named `name`.
-    pub(in crate::pages) fn document(&self, name: &str, draw: impl FnOnce(&Heading<'_>, Paper) -> Vec<u8>) -> Response {
+    pub(in crate::pages) fn document(
+        &self,
+        name: &str,
+        draw: impl FnOnce(&Heading<'_>, Paper) -> Vec<u8>,
+    ) -> Response {
         let business = &self.context.tenant.settings.display_name;
         let account = format!(
             "{} ({})",

@@ -130,7 +130,10 @@ struct ListPage {
 }
 
 /// `/quotes`: by status, newest first, in pages.
-pub async fn list(visit: Visit, Query(filters): Query<QuoteFilters>) -> Result<Response, PageError> {
+pub async fn list(
+    visit: Visit,
+    Query(filters): Query<QuoteFilters>,
+) -> Result<Response, PageError> {
     let text = QuoteFilterText {
         status: filters.status.as_deref(),
         page: filters.page.as_deref(),
@@ -138,7 +141,11 @@ pub async fn list(visit: Visit, Query(filters): Query<QuoteFilters>) -> Result<R
     };
     let listed: Result<_, PageError> = async {
         let query = text.parse(Source::Page)?;
-        Ok(visit.portal().quotes().quotes(visit.actor(), &query).await?)
+        Ok(visit
+            .portal()
+            .quotes()
+            .quotes(visit.actor(), &query)
+            .await?)
     }
     .await;
     let current = params::given(filters.status.as_deref()).unwrap_or("");
@@ -173,8 +180,8 @@ pub async fn list(visit: Visit, Query(filters): Query<QuoteFilters>) -> Result<R
             }));
         }
         Err(error) => {
-            page.form = Form::new(vec![Input::new("status", "Status")])
-                .showing(Some(Refusal::of(error)?));
+            page.form =
+                Form::new(vec![Input::new("status", "Status")]).showing(Some(Refusal::of(error)?));
         }
     }
     render(page.form.status(), &page)
@@ -307,7 +314,9 @@ fn detail_of(
     let chosen = detail
         .approval
         .as_ref()
-        .map_or(attempt.ticked.as_slice(), |approval| approval.chosen_lines.as_slice());
+        .map_or(attempt.ticked.as_slice(), |approval| {
+            approval.chosen_lines.as_slice()
+        });
     let totals = detail.totals(chosen);
     let all_optional: Vec<u32> = (0u32..)
         .zip(&detail.lines)
@@ -316,7 +325,10 @@ fn detail_of(
         .collect();
     let features = &visit.context().tenant.settings.features;
     DetailPage {
-        layout: visit.layout(&format!("Quote {}", quote.number), &format!("quotes/{}", quote.id)),
+        layout: visit.layout(
+            &format!("Quote {}", quote.number),
+            &format!("quotes/{}", quote.id),
+        ),
         notice,
         approve_form: approve_form(attempt.approve),
         decline_form: decline_form(attempt.decline),
@@ -357,7 +369,10 @@ fn detail_of(
             comment: approval.comment.clone(),
             content_sha256: approval.content_sha256.clone(),
         }),
-        decline_reason: detail.decline.as_ref().map(|decline| decline.reason.clone()),
+        decline_reason: detail
+            .decline
+            .as_ref()
+            .map(|decline| decline.reason.clone()),
         typed: attempt.typed,
     }
 }
@@ -370,7 +385,10 @@ pub async fn detail(
 ) -> Result<Response, PageError> {
     let id = params::id(&id, QuoteId::parse)?;
     let notice = done.notice(&[
-        ("approved", "Thank you: the quote is approved. We have been told and will be in touch."),
+        (
+            "approved",
+            "Thank you: the quote is approved. We have been told and will be in touch.",
+        ),
         ("declined", "The quote is declined. We have been told why."),
     ]);
     detail_page(&visit, id, Attempt::default(), notice).await
@@ -509,15 +527,20 @@ pub async fn quote_pdf(visit: Visit, Path(id): Path<String>) -> Result<Response,
     let id = params::id(&id, QuoteId::parse)?;
     let detail = visit.portal().quotes().quote(visit.actor(), id).await?;
     let today = visit.portal().quotes().today(&visit.context().tenant);
-    Ok(visit.document(&format!("quote-{}", detail.quote.number), |heading, paper| {
-        pdf::quote(heading, &detail, today, paper)
-    }))
+    Ok(visit.document(
+        &format!("quote-{}", detail.quote.number),
+        |heading, paper| pdf::quote(heading, &detail, today, paper),
+    ))
 }
 
 /// `/quotes/{id}/certificate`: an approved quote's approval certificate.
 pub async fn certificate_pdf(visit: Visit, Path(id): Path<String>) -> Result<Response, PageError> {
     let id = params::id(&id, QuoteId::parse)?;
-    let detail = visit.portal().quotes().certificate(visit.actor(), id).await?;
+    let detail = visit
+        .portal()
+        .quotes()
+        .certificate(visit.actor(), id)
+        .await?;
     let zone = visit.zone();
     Ok(visit.document(
         &format!("quote-{}-approval", detail.quote.number),
