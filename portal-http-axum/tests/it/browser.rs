@@ -15,3 +15,8 @@ async fn a_customer_registers_from_the_mailed_link_logs_in_and_out_in_chromium()
 async fn a_customer_pays_two_of_three_invoices_with_a_sandbox_card_in_chromium() {
     crate::browser_billing::run().await;
 }
+
+#[tokio::test]
+async fn a_customer_approves_a_quote_with_a_typed_signature_in_chromium() {
+    crate::browser_quotes::run().await;
+}

@@ -12,6 +12,7 @@ mod billing_pages;
 mod browser;
 mod browser_billing;
 mod browser_flow;
+mod browser_quotes;
 mod contract;
 mod hardening;
 mod harness;
