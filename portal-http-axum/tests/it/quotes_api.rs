@@ -82,6 +82,31 @@ async fn a_client_lists_reads_and_approves_a_quote_once() {
         .await;
     assert_eq!(certificate.status, StatusCode::OK);
     assert_eq!(certificate.headers[header::CONTENT_TYPE], "application/pdf");
+
+    // The host reads the evidence and draws its own copy of the certificate.
+    let external = portal_core::shared::ExternalId::parse("Q-20").unwrap();
+    let detail = app
+        .portal
+        .host()
+        .quote_detail(app.tenant_id(), &external)
+        .await
+        .unwrap()
+        .unwrap();
+    let approval = detail.approval.as_ref().unwrap();
+    assert_eq!(approval.po_number.as_deref(), Some("PO-1"));
+    let heading = portal_http_axum::Heading {
+        business: "Acme Pest Control",
+        account: "Ada's Bakery (1001)",
+    };
+    let pdf = portal_http_axum::quote_certificate(
+        &heading,
+        &detail,
+        chrono_tz::UTC,
+        portal_http_axum::Paper::Letter,
+    );
+    let text = String::from_utf8_lossy(&pdf);
+    assert!(text.starts_with("%PDF-") && text.contains("Ada Lovelace"));
+    assert!(text.contains(&approval.content_sha256));
 }
 
 #[tokio::test]

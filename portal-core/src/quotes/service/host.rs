@@ -1,8 +1,9 @@
 //! The host's quotes API: it pushes quotes in by its own ids.
 
+use crate::access::AccountScope;
 use crate::error::PortalError;
 use crate::host::HostApi;
-use crate::quotes::{Quote, QuoteUpsert};
+use crate::quotes::{Quote, QuoteDetail, QuoteUpsert};
 use crate::shared::{ExternalId, TenantId};
 
 impl HostApi<'_> {
@@ -59,6 +60,27 @@ impl HostApi<'_> {
             .quotes
             .upsert_quote(tenant, quote, &totals, &digest, now)
             .await?)
+    }
+
+    /// The quote with the host's id with its lines and decision: the
+    /// approval's evidence, for the host's records or its copy of the
+    /// certificate (`portal_http_axum::quote_certificate` draws it).
+    pub async fn quote_detail(
+        &self,
+        tenant: TenantId,
+        id: &ExternalId,
+    ) -> Result<Option<QuoteDetail>, PortalError> {
+        let Some(quote) = self
+            .stores()
+            .quotes
+            .quote_by_external_id(tenant, id)
+            .await?
+        else {
+            return Ok(None);
+        };
+        // The host is trusted with every account of its tenant.
+        let scope = AccountScope::for_host(tenant, quote.account);
+        Ok(self.stores().quotes.quote(&scope, quote.id).await?)
     }
 
     /// The quote with the host's id, with its status (and so whether it
