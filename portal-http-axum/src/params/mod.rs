@@ -38,7 +38,7 @@ pub use billing::{
     InvoiceChoiceText, InvoiceFilterText, MethodText, MissingDates, PayText, card_id, card_token,
     invoice_choices, page_request, statement_range,
 };
-pub use quotes::{QuoteFilterText, content_sha256, optional_lines};
+pub use quotes::{QuoteFilterText, content_sha256, optional_line_numbers, optional_lines};
 pub use values::{amount, given, id, idempotency_key};
 
 /// Who sent the text. The parsers differ only in these ways:

@@ -85,6 +85,32 @@ pub fn optional_lines<'a>(
         .collect()
 }
 
+/// The optional lines an API client names, as JSON numbers. JSON Schema
+/// calls `2.0` an integer as much as `2`, so both are read; a fraction,
+/// a negative number or one past `u32` is no position (422 naming
+/// `optional_lines`).
+pub fn optional_line_numbers(numbers: &[serde_json::Number]) -> Result<Vec<u32>, ParamError> {
+    numbers
+        .iter()
+        .map(|number| {
+            let whole = number.as_u64().or_else(|| {
+                number
+                    .as_f64()
+                    .filter(|value| {
+                        value.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(value)
+                    })
+                    // In range and whole, so the cast is exact.
+                    .map(|value| value as u64)
+            });
+            whole
+                .and_then(|whole| u32::try_from(whole).ok())
+                .ok_or_else(|| {
+                    ParamError::invalid(Field::OptionalLines, Reason::Malformed(Shape::Position))
+                })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -128,6 +154,16 @@ mod tests {
             &"g".repeat(64),
         ] {
             assert!(content_sha256(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn an_api_client_may_write_a_position_as_a_whole_float() {
+        let numbers: Vec<serde_json::Number> = serde_json::from_str("[0, 3, 17709.0]").unwrap();
+        assert_eq!(optional_line_numbers(&numbers).unwrap(), vec![0, 3, 17709]);
+        for bad in ["[1.5]", "[-1]", "[4294967296]", "[1e300]"] {
+            let numbers: Vec<serde_json::Number> = serde_json::from_str(bad).unwrap();
+            assert!(optional_line_numbers(&numbers).is_err(), "{bad}");
         }
     }
 

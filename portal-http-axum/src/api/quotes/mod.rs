@@ -181,7 +181,8 @@ pub struct ApprovalRequest {
     pub po_number: Option<String>,
     /// Positions (from 0) of the optional lines to include.
     #[serde(default)]
-    pub optional_lines: Vec<u32>,
+    #[schema(value_type = Vec<u32>)]
+    pub optional_lines: Vec<serde_json::Number>,
     /// `content_sha256` of the quote as it was shown (`GET /quotes/{id}`).
     #[schema(value_type = wire::Sha256)]
     pub content_sha256: String,
@@ -211,7 +212,7 @@ pub async fn approve_quote(
         signer_name: body.signer_name,
         comment: body.comment,
         po_number: body.po_number,
-        optional_lines: body.optional_lines,
+        optional_lines: params::optional_line_numbers(&body.optional_lines)?,
         shown_sha256: params::content_sha256(&body.content_sha256)?,
     };
     let client = DecisionClient {
