@@ -111,8 +111,12 @@ fn event(quote: &Quote) -> OutboxMessage {
 
 async fn upserting_the_same_quote_twice_makes_one_and_a_pending_change_updates_it(db: TestDb) {
     let books = Books::new(&*db).await;
-    let quote = upsert(&books, "q-1", "2030-03-01", "2030-03-31");
+    let mut quote = upsert(&books, "q-1", "2030-03-01", "2030-03-31");
+    // Kept as sent, so the stored content is what its digest is of.
+    quote.number = " Q-1 ".into();
     let first = put(&*db, &books, &quote).await.unwrap();
+    let stored = db.quote(&books.scope(), first.id).await.unwrap().unwrap();
+    assert_eq!(stored.content_sha256(&[]), first.content_sha256);
     assert_eq!(first.total, Money::from_minor(42_000, Currency::USD));
     assert!(first.has_optional_lines);
     assert_eq!(first.status, QuoteStatus::Pending);
