@@ -9,8 +9,6 @@
 //! - [`Portal::dashboard`]: the dashboard (`dashboard/service.rs`)
 //! - [`Portal::billing`]: invoices, payments, cards, autopay, statements
 //!   (`billing/service/`)
-//! - [`Portal::quotes`]: quotes, approving and declining them
-//!   (`quotes/service/`)
 //! - [`Portal::host`]: the host's own API; each context adds its host-side
 //!   use cases to [`HostApi`] in its folder (`billing/service/host.rs`, ...)
 //!
@@ -33,10 +31,9 @@ use crate::identity::{OsTokens, PasswordHasher, SecretKey, TokenSource};
 use crate::outbox::{EventSink, Mailer, OutboxWorker};
 use crate::ports::{
     AccountStore, AutopayStore, ContactStore, CredentialStore, DashboardStore, InvoiceStore,
-    LedgerStore, LockoutStore, OutboxStore, PaymentMethodStore, PaymentStore, QuoteStore,
-    SessionStore, Store, TenantStore, TokenStore,
+    LedgerStore, LockoutStore, OutboxStore, PaymentMethodStore, PaymentStore, SessionStore, Store,
+    TenantStore, TokenStore,
 };
-use crate::quotes::QuotesService;
 use crate::shared::{Clock, SystemClock, TenantId};
 use crate::tenancy::{Tenant, TenantSlug};
 
@@ -234,11 +231,6 @@ impl Portal {
         BillingService { portal: self }
     }
 
-    /// A customer's quotes: reading, approving and declining them.
-    pub fn quotes(&self) -> QuotesService<'_> {
-        QuotesService { portal: self }
-    }
-
     /// The store ports, one per aggregate.
     pub(crate) fn stores(&self) -> &Stores {
         &self.inner.stores
@@ -390,8 +382,6 @@ pub struct Stores {
     pub payment_methods: Arc<dyn PaymentMethodStore>,
     /// Autopay consents.
     pub autopay: Arc<dyn AutopayStore>,
-    /// Quotes.
-    pub quotes: Arc<dyn QuoteStore>,
 }
 
 impl Stores {
@@ -411,8 +401,7 @@ impl Stores {
             ledger: store.clone(),
             payments: store.clone(),
             payment_methods: store.clone(),
-            autopay: store.clone(),
-            quotes: store,
+            autopay: store,
         }
     }
 }

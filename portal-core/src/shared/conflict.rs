@@ -1,13 +1,11 @@
 //! [`Conflict`]: why a change clashed with the current state, as a value a
 //! caller can act on. Each context names its own rules
-//! ([`crate::billing::BillingConflict`], [`crate::identity::IdentityConflict`],
-//! [`crate::quotes::QuotesConflict`]);
+//! ([`crate::billing::BillingConflict`], [`crate::identity::IdentityConflict`]);
 //! uniqueness rules are shared. No sentence for people lives here: the
 //! HTTP layer words each rule for customers.
 
 use crate::billing::BillingConflict;
 use crate::identity::IdentityConflict;
-use crate::quotes::QuotesConflict;
 
 /// The rule a change broke.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -21,9 +19,6 @@ pub enum Conflict {
     /// A rule of the billing context.
     #[error(transparent)]
     Billing(#[from] BillingConflict),
-    /// A rule of the quotes context.
-    #[error(transparent)]
-    Quotes(#[from] QuotesConflict),
 }
 
 /// Values that must be unique.

@@ -78,10 +78,6 @@ id_type!(
     CommunicationId
 );
 id_type!(
-    /// A quote.
-    QuoteId
-);
-id_type!(
     /// An invoice.
     InvoiceId
 );

@@ -19,7 +19,6 @@ mod dashboard;
 mod lockout;
 mod outbox;
 mod passwords;
-mod quotes;
 mod sessions;
 mod tenancy;
 mod tokens;

@@ -109,25 +109,15 @@ impl FromRequestParts<AppState> for Visit {
 }
 
 impl Visit {
-    pub(in crate::pages) fn portal(&self) -> &portal_core::Portal {
+    fn portal(&self) -> &portal_core::Portal {
         &self.state.portal
     }
 
-    pub(in crate::pages) fn actor(&self) -> &portal_core::access::Actor {
+    fn actor(&self) -> &portal_core::access::Actor {
         &self.auth.actor
     }
 
-    /// The session: who is acting, on which account.
-    pub(in crate::pages) fn auth(&self) -> &AuthContext {
-        &self.auth
-    }
-
-    /// The tenant, the mount path and the client's address.
-    pub(in crate::pages) fn context(&self) -> &RequestContext {
-        &self.context
-    }
-
-    pub(in crate::pages) fn layout(&self, title: &str, page: &str) -> Layout {
+    fn layout(&self, title: &str, page: &str) -> Layout {
         super::accounts::layout(
             &self.state,
             title,
@@ -139,13 +129,13 @@ impl Visit {
     }
 
     /// 303 to a page of the portal (post/redirect/get).
-    pub(in crate::pages) fn redirect(&self, path: &str) -> Response {
+    fn redirect(&self, path: &str) -> Response {
         Redirect::to(&format!("{}/{path}", self.context.base)).into_response()
     }
 
     /// How the tenant writes money and dates (made once per locale and
     /// zone, shared).
-    pub(in crate::pages) fn formats(&self) -> Arc<Formats> {
+    fn formats(&self) -> Arc<Formats> {
         self.context.tenant.settings.formats()
     }
 
@@ -169,11 +159,7 @@ impl Visit {
 
     /// A PDF drawn by `draw` for the tenant's paper, headed with who it is
     /// from and for, as a download named `name`.
-    pub(in crate::pages) fn document(
-        &self,
-        name: &str,
-        draw: impl FnOnce(&Heading<'_>, Paper) -> Vec<u8>,
-    ) -> Response {
+    fn document(&self, name: &str, draw: impl FnOnce(&Heading<'_>, Paper) -> Vec<u8>) -> Response {
         let business = &self.context.tenant.settings.display_name;
         let account = self.account_heading();
         let formats = self.formats();
@@ -198,7 +184,7 @@ pub struct Done {
 }
 
 impl Done {
-    pub(in crate::pages) fn notice(&self, known: &[(&str, &str)]) -> Option<String> {
+    fn notice(&self, known: &[(&str, &str)]) -> Option<String> {
         let done = self.done.as_deref()?;
         known
             .iter()
@@ -282,20 +268,15 @@ impl InvoiceRow {
 
 /// Previous and next links of a paginated list.
 pub struct Pager {
-    pub(in crate::pages) previous: Option<String>,
-    pub(in crate::pages) next: Option<String>,
-    pub(in crate::pages) text: String,
+    previous: Option<String>,
+    next: Option<String>,
+    text: String,
 }
 
 impl Pager {
     /// Links for `page` of `total` rows; `link(n)` is the URL of page n.
     /// A page past the last (an old bookmark) links back to the last.
-    pub(in crate::pages) fn of(
-        page: u32,
-        per_page: u32,
-        total: u64,
-        link: impl Fn(u32) -> String,
-    ) -> Self {
+    fn of(page: u32, per_page: u32, total: u64, link: impl Fn(u32) -> String) -> Self {
         let pages = total.div_ceil(u64::from(per_page.max(1))).max(1);
         let last = u32::try_from(pages).unwrap_or(u32::MAX);
         if page > last {
