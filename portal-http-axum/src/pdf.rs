@@ -586,7 +586,10 @@ pub fn receipt(
         doc.text(MARGIN, BODY, false, &text);
         doc.y -= LEADING;
     };
-    line(&mut doc, format!("Date: {}", heading.formats.dates.day(day)));
+    line(
+        &mut doc,
+        format!("Date: {}", heading.formats.dates.day(day)),
+    );
     line(
         &mut doc,
         format!("Status: {}", payment_status_label(payment.status)),

@@ -68,7 +68,10 @@ impl AutopayNote {
                 .map_or_else(|| "a card on file".to_owned(), |method| method.label())
         });
         Ok(Self {
-            next_charge: card.as_ref().and(first_due).map(|due| formats.dates.day(due.max(today))),
+            next_charge: card
+                .as_ref()
+                .and(first_due)
+                .map(|due| formats.dates.day(due.max(today))),
             card,
         })
     }
