@@ -55,6 +55,9 @@ pub use api::ApiDoc;
 pub use config::{HttpConfig, RateLimit, SingleTenant, TenantByHost, TenantInPath, TenantResolver};
 pub use error::{Problem, ProblemType};
 pub use observability::{Metrics, MetricsError, RequestId};
+/// Quote approval certificates as PDF, for the host's copy (with
+/// `portal.host().quote_detail(..)`): the same document customers download.
+pub use pdf::{Heading, Paper, certificate as quote_certificate};
 
 use rate_limit::AuthLimiter;
 use security::CookieNames;

@@ -11,6 +11,7 @@ use portal_core::access::AccessError;
 use portal_core::billing::BillingConflict;
 use portal_core::billing::PaymentFailure;
 use portal_core::identity::IdentityConflict;
+use portal_core::quotes::QuotesConflict;
 use portal_core::shared::{Conflict, Item, Reason, Shape, Unique};
 
 /// The sentence a customer sees for `error`.
@@ -68,6 +69,34 @@ pub fn conflict_message(conflict: &Conflict) -> String {
         Conflict::Taken(Unique::Other) => "This already exists.".to_owned(),
         Conflict::Identity(conflict) => identity(conflict).to_owned(),
         Conflict::Billing(conflict) => billing(conflict),
+        Conflict::Quotes(conflict) => quotes(conflict),
+    }
+}
+
+fn quotes(conflict: &QuotesConflict) -> String {
+    match conflict {
+        QuotesConflict::AlreadyDecided {
+            number,
+            approved: true,
+        } => format!("Quote {number} was already approved."),
+        QuotesConflict::AlreadyDecided {
+            number,
+            approved: false,
+        } => format!("Quote {number} was already declined."),
+        QuotesConflict::Expired { number } => format!(
+            "Quote {number} has expired and can no longer be approved or declined. Contact us \
+             for a new one."
+        ),
+        QuotesConflict::Changed { number } => format!(
+            "Quote {number} was changed since you opened it. Please read it again before \
+             approving."
+        ),
+        QuotesConflict::QuoteOfAnotherAccount => {
+            "This quote belongs to another account.".to_owned()
+        }
+        QuotesConflict::DecidedQuoteChanged { number } => {
+            format!("Quote {number} was decided and cannot be changed.")
+        }
     }
 }
 
@@ -167,6 +196,9 @@ pub fn field_label(field: &str) -> String {
         "issued_from" => "Issued from".to_owned(),
         "issued_to" => "Issued to".to_owned(),
         "method" | "method_id" => "Card".to_owned(),
+        "signer_name" => "Your full name".to_owned(),
+        "po_number" => "Purchase order number".to_owned(),
+        "optional_lines" => "Optional items".to_owned(),
         "token" => "Card".to_owned(),
         other => {
             let spaced = other.replace('_', " ");
@@ -255,6 +287,7 @@ pub fn rule(reason: &Reason) -> String {
         Reason::FormExpired => "is missing from the form; reload the page and try again".to_owned(),
         Reason::BadSignature => "does not verify".to_owned(),
         Reason::NotEditable => "cannot be changed here".to_owned(),
+        Reason::NotAnOptionalLine => "must only tick the quote's optional lines".to_owned(),
         _ => "is not valid".to_owned(),
     }
 }
@@ -282,6 +315,8 @@ fn malformed(shape: Shape) -> &'static str {
         Shape::Amount => "is not an amount; type digits only, such as 120.50",
         Shape::DecimalString => "must be an amount written as a decimal string, such as \"120.50\"",
         Shape::WholeNumber => "must be a whole number from 1",
+        Shape::Digest => "must be a SHA-256 digest: 64 lower-case hex digits",
+        Shape::Position => "must be a whole number from 0",
         Shape::Text => "must be plain text",
         _ => "is not valid",
     }

@@ -1,5 +1,6 @@
-//! Printable invoices, statements and receipts, rendered as PDF (an
-//! invoice only when the host gave no document of its own).
+//! Printable invoices, statements, receipts, quotes and quote approval
+//! certificates, rendered as PDF (invoices only when the host gave no
+//! document of its own).
 //!
 //! The files use the built-in Helvetica Type1 fonts (every PDF reader has
 //! them, so nothing is embedded and the files stay a few kilobytes) with
@@ -14,9 +15,10 @@ use rust_decimal::Decimal;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use portal_core::billing::{
-    EntryKind, InvoiceDetail, PaymentDetail, PaymentKind, PaymentStatus, Statement,
+    EntryKind, InvoiceDetail, InvoiceLine, PaymentDetail, PaymentKind, PaymentStatus, Statement,
 };
-use portal_core::shared::{Formats, Money};
+use portal_core::quotes::QuoteDetail;
+use portal_core::shared::{Currency, Formats, Money};
 
 /// The paper a document is laid out on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -390,44 +392,12 @@ pub fn invoice(heading: &Heading<'_>, detail: &InvoiceDetail, paper: Paper) -> V
     );
     doc.y -= LEADING * 1.5;
 
-    // Columns: description on the left, numbers right-aligned.
-    let right = doc.right_edge();
-    let columns = [right - 250.0, right - 170.0, right - 100.0, right];
-    let description_width = columns[0] - 40.0 - MARGIN;
-    let header = |doc: &mut Layout| {
-        doc.text(MARGIN, BODY, true, "Description");
-        for (x, label) in columns
-            .iter()
-            .zip(["Quantity", "Unit price", "Tax", "Amount"])
-        {
-            doc.right(*x, BODY, true, label);
-        }
-        doc.rule();
-        doc.y -= LEADING;
-    };
-    header(&mut doc);
-    for line in &detail.lines {
-        let wrapped = wrap(&line.description, description_width, BODY);
-        if doc.room_for(LEADING * wrapped.len() as f32) {
-            header(&mut doc);
-        }
-        let values = [
-            plain(line.quantity),
-            heading
-                .formats
-                .money
-                .format_unit_price(line.unit_price, currency),
-            format!("{}%", plain(line.tax_rate)),
-            money(line.amount(currency)),
-        ];
-        for (x, value) in columns.iter().zip(&values) {
-            doc.right(*x, BODY, false, value);
-        }
-        for text in wrapped {
-            doc.text(MARGIN, BODY, false, &text);
-            doc.y -= LEADING;
-        }
-    }
+    line_table(
+        &mut doc,
+        detail.lines.iter().map(|line| (line, None)),
+        currency,
+        heading.formats,
+    );
     doc.y -= LEADING / 2.0;
     doc.fact("Subtotal", &money(invoice.subtotal), false);
     doc.fact("Tax", &money(invoice.tax), false);
@@ -442,6 +412,213 @@ pub fn invoice(heading: &Heading<'_>, detail: &InvoiceDetail, paper: Paper) -> V
             doc.y -= LEADING;
         }
     }
+    doc.finish()
+}
+
+/// Lines as a table: description on the left (with `note` after it, such
+/// as "optional"), quantity, unit price, tax and amount right-aligned; the
+/// header again on each new page.
+fn line_table<'a>(
+    doc: &mut Layout,
+    lines: impl Iterator<Item = (&'a InvoiceLine, Option<&'a str>)>,
+    currency: Currency,
+    formats: &Formats,
+) {
+    let right = doc.right_edge();
+    let columns = [right - 250.0, right - 170.0, right - 100.0, right];
+    let description_width = columns[0] - 40.0 - MARGIN;
+    let header = |doc: &mut Layout| {
+        doc.text(MARGIN, BODY, true, "Description");
+        for (x, label) in columns
+            .iter()
+            .zip(["Quantity", "Unit price", "Tax", "Amount"])
+        {
+            doc.right(*x, BODY, true, label);
+        }
+        doc.rule();
+        doc.y -= LEADING;
+    };
+    header(doc);
+    for (line, note) in lines {
+        let description = match note {
+            Some(note) => format!("{} ({note})", line.description),
+            None => line.description.clone(),
+        };
+        let wrapped = wrap(&description, description_width, BODY);
+        if doc.room_for(LEADING * wrapped.len() as f32) {
+            header(doc);
+        }
+        let values = [
+            plain(line.quantity),
+            formats.money.format_unit_price(line.unit_price, currency),
+            format!("{}%", plain(line.tax_rate)),
+            pdf_money(formats, line.amount(currency)),
+        ];
+        for (x, value) in columns.iter().zip(&values) {
+            doc.right(*x, BODY, false, value);
+        }
+        for text in wrapped {
+            doc.text(MARGIN, BODY, false, &text);
+            doc.y -= LEADING;
+        }
+    }
+}
+
+/// A block of text (paragraphs kept), wrapped to the page, under a bold
+/// heading when one is given.
+fn paragraphs(doc: &mut Layout, heading: Option<&str>, text: &str) {
+    if let Some(heading) = heading {
+        doc.room_for(LEADING * 2.0);
+        doc.text(MARGIN, BODY, true, heading);
+        doc.y -= LEADING;
+    }
+    let width = doc.right_edge() - MARGIN;
+    for line in wrap(text, width, BODY) {
+        doc.room_for(LEADING);
+        doc.text(MARGIN, BODY, false, &line);
+        doc.y -= LEADING;
+    }
+}
+
+/// A quote: its dates and status, scope of work, lines (optional ones
+/// marked, and those chosen when approved), the totals and the terms.
+pub fn quote(
+    heading: &Heading<'_>,
+    detail: &QuoteDetail,
+    today: chrono::NaiveDate,
+    paper: Paper,
+) -> Vec<u8> {
+    let quote = &detail.quote;
+    let currency = quote.currency();
+    let mut doc = Layout::new(paper, format!("Quote {}", quote.number), heading);
+    paragraphs(&mut doc, None, &quote.title);
+    for fact in [
+        format!("Issued: {}", heading.formats.dates.day(quote.issued_on)),
+        format!(
+            "Valid until: {}",
+            heading.formats.dates.day(quote.valid_until)
+        ),
+        format!("Status: {}", quote.state(today).label()),
+    ] {
+        doc.text(MARGIN, BODY, false, &fact);
+        doc.y -= LEADING;
+    }
+    doc.y -= LEADING / 2.0;
+    if !detail.scope_of_work.trim().is_empty() {
+        paragraphs(&mut doc, Some("Scope of work"), &detail.scope_of_work);
+        doc.y -= LEADING / 2.0;
+    }
+    let chosen = detail
+        .approval
+        .as_ref()
+        .map(|approval| approval.chosen_lines.clone());
+    let notes: Vec<Option<&str>> = (0u32..)
+        .zip(&detail.lines)
+        .map(|(position, line)| {
+            line.optional.then(|| match &chosen {
+                Some(chosen) if chosen.contains(&position) => "optional, chosen",
+                Some(_) => "optional, not chosen",
+                None => "optional",
+            })
+        })
+        .collect();
+    line_table(
+        &mut doc,
+        detail.lines.iter().map(|line| &line.line).zip(notes),
+        currency,
+        heading.formats,
+    );
+    doc.y -= LEADING / 2.0;
+    let totals = detail.totals(chosen.as_deref().unwrap_or_default());
+    doc.fact(
+        "Subtotal",
+        &pdf_money(heading.formats, totals.subtotal),
+        false,
+    );
+    doc.fact("Tax", &pdf_money(heading.formats, totals.tax), false);
+    let label = if chosen.is_some() {
+        "Total approved"
+    } else {
+        "Total (optional items not included)"
+    };
+    doc.fact(label, &pdf_money(heading.formats, totals.total), true);
+    if !detail.terms.trim().is_empty() {
+        doc.y -= LEADING;
+        paragraphs(&mut doc, Some("Terms"), &detail.terms);
+    }
+    doc.finish()
+}
+
+/// An approved quote's certificate: who approved what, when, from where,
+/// and the SHA-256 of the exact content approved, with that content (the
+/// canonical text the digest is of) printed so anyone can check it.
+pub fn certificate(
+    heading: &Heading<'_>,
+    detail: &QuoteDetail,
+    zone: chrono_tz::Tz,
+    paper: Paper,
+) -> Vec<u8> {
+    let quote = &detail.quote;
+    let mut doc = Layout::new(
+        paper,
+        format!("Approval of quote {}", quote.number),
+        heading,
+    );
+    let Some(approval) = &detail.approval else {
+        paragraphs(&mut doc, None, "This quote has not been approved.");
+        return doc.finish();
+    };
+    let approved_at = approval.approved_at.with_timezone(&zone);
+    let total = quote
+        .approved_total
+        .map(|total| pdf_money(heading.formats, total))
+        .unwrap_or_default();
+    let facts = [
+        ("Quote", format!("{} - {}", quote.number, quote.title)),
+        ("Signed by (typed name)", approval.signer_name.clone()),
+        ("Contact", approval.contact_name.clone()),
+        (
+            "Approved at",
+            format!("{} ({zone})", approved_at.format("%b %-d, %Y %H:%M:%S")),
+        ),
+        ("Approved (UTC)", approval.approved_at.to_rfc3339()),
+        ("Client address", approval.client_ip.clone()),
+        ("Total approved", total),
+        (
+            "Purchase order",
+            approval.po_number.clone().unwrap_or_else(|| "-".into()),
+        ),
+    ];
+    for (label, value) in facts {
+        doc.room_for(LEADING);
+        doc.text(MARGIN, BODY, true, label);
+        let width = doc.right_edge() - MARGIN - 140.0;
+        let mut first = true;
+        for line in wrap(&value, width, BODY) {
+            if !first {
+                doc.room_for(LEADING);
+            }
+            doc.text(MARGIN + 140.0, BODY, false, &line);
+            doc.y -= LEADING;
+            first = false;
+        }
+    }
+    paragraphs(&mut doc, Some("Browser"), &approval.user_agent);
+    if let Some(comment) = &approval.comment {
+        paragraphs(&mut doc, Some("Comment"), comment);
+    }
+    doc.y -= LEADING / 2.0;
+    paragraphs(
+        &mut doc,
+        Some("SHA-256 of the content approved"),
+        &approval.content_sha256,
+    );
+    doc.y -= LEADING / 2.0;
+    paragraphs(
+        &mut doc,
+        Some("The content approved (the text the digest is of, UTF-8)"),
+        &detail.canonical_content(&approval.chosen_lines),
+    );
     doc.finish()
 }
 

@@ -1,5 +1,5 @@
 //! The dashboard: what a customer sees first. Each panel holds real data
-//! from its context (billing, services, support, communications) or is
+//! from its context (billing, quotes, services, support, communications) or is
 //! `None` when the tenant switched the feature off or the contact's role
 //! does not allow it, so pages can tell "nothing here" from "not for you".
 
@@ -15,7 +15,7 @@ use serde::Serialize;
 
 use crate::accounts::Communication;
 use crate::billing::AccountSummary;
-use crate::shared::{Currency, InvoiceId, Money};
+use crate::shared::{Currency, InvoiceId, Money, QuoteId};
 
 /// How many rows each panel shows.
 pub const PANEL_ROWS: u32 = 5;
@@ -29,6 +29,8 @@ pub struct PanelSelection {
     pub jobs: bool,
     /// Open tickets (ViewTickets).
     pub tickets: bool,
+    /// Quotes awaiting approval (ViewQuotes).
+    pub quotes: bool,
 }
 
 /// Everything on the dashboard.
@@ -43,6 +45,9 @@ pub struct Dashboard {
     pub open_jobs: Option<Panel<JobRow>>,
     /// Tickets not closed, newest first.
     pub open_tickets: Option<Panel<TicketRow>>,
+    /// Quotes awaiting approval (pending, not expired), nearest to expire
+    /// first.
+    pub pending_quotes: Option<Panel<QuoteRow>>,
     /// The latest communications.
     pub recent_communications: Panel<Communication>,
 }
@@ -117,6 +122,47 @@ pub struct JobRow {
     pub status: String,
     /// When it is scheduled, if it is.
     pub scheduled_for: Option<DateTime<Utc>>,
+}
+
+/// A quote awaiting approval on the dashboard. Serialised with `total`
+/// a decimal string and `currency` beside it, as every amount of the API.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(into = "QuoteRowWire")]
+pub struct QuoteRow {
+    /// The quote.
+    pub id: QuoteId,
+    /// Its number.
+    pub number: String,
+    /// Its title.
+    pub title: String,
+    /// The last day it can be approved.
+    pub valid_until: NaiveDate,
+    /// What its required lines come to.
+    pub total: Money,
+}
+
+/// [`QuoteRow`] as JSON: the currency a field of its own.
+#[derive(Serialize)]
+struct QuoteRowWire {
+    id: QuoteId,
+    number: String,
+    title: String,
+    valid_until: NaiveDate,
+    total: Money,
+    currency: Currency,
+}
+
+impl From<QuoteRow> for QuoteRowWire {
+    fn from(row: QuoteRow) -> Self {
+        Self {
+            id: row.id,
+            number: row.number,
+            title: row.title,
+            valid_until: row.valid_until,
+            currency: row.total.currency(),
+            total: row.total,
+        }
+    }
 }
 
 /// An open ticket on the dashboard.

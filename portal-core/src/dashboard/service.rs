@@ -21,6 +21,7 @@ impl DashboardService<'_> {
             invoices: allowed(Permission::ViewBilling),
             jobs: allowed(Permission::ViewServices),
             tickets: allowed(Permission::ViewTickets) && features.tickets_view_open,
+            quotes: allowed(Permission::ViewQuotes),
         };
         let time_zone = tenant.settings.time_zone();
         let today = self

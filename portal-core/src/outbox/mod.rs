@@ -23,8 +23,8 @@ use rust_decimal::Decimal;
 
 use crate::billing::{Allocation, PaymentFailure};
 use crate::shared::{
-    AccountId, AutopayId, Clock, ContactId, Currency, EmailAddress, InvoiceId, LeaseId, Money,
-    OutboxId, PaymentId, PaymentMethodId, TenantId,
+    AccountId, AutopayId, Clock, ContactId, Currency, EmailAddress, ExternalId, InvoiceId, LeaseId,
+    Money, OutboxId, PaymentId, PaymentMethodId, QuoteId, TenantId,
 };
 use crate::shared::{Formats, Locale};
 
@@ -391,6 +391,50 @@ pub enum DomainEvent {
         consent: AutopayId,
         /// Who withdrew it.
         contact: ContactId,
+    },
+    /// A customer approved a quote (the certificate in the portal has the
+    /// evidence).
+    QuoteApproved {
+        /// Which account.
+        account: AccountId,
+        /// The quote.
+        quote: QuoteId,
+        /// The host's id of it.
+        external_id: ExternalId,
+        /// Its number.
+        number: String,
+        /// Who approved.
+        contact: ContactId,
+        /// The full name they signed with.
+        signer_name: String,
+        /// Their comment.
+        comment: Option<String>,
+        /// Their purchase-order number.
+        po_number: Option<String>,
+        /// The optional lines they chose (positions from 0, in the order
+        /// the host sent the lines).
+        chosen_lines: Vec<u32>,
+        /// What the approved selection comes to.
+        total: Decimal,
+        /// In what.
+        currency: Currency,
+        /// SHA-256 (hex) of the exact content approved.
+        content_sha256: String,
+    },
+    /// A customer declined a quote.
+    QuoteDeclined {
+        /// Which account.
+        account: AccountId,
+        /// The quote.
+        quote: QuoteId,
+        /// The host's id of it.
+        external_id: ExternalId,
+        /// Its number.
+        number: String,
+        /// Who declined.
+        contact: ContactId,
+        /// Why.
+        reason: String,
     },
 }
 

@@ -83,6 +83,10 @@ pub enum Shape {
     DecimalString,
     /// A whole number from 1.
     WholeNumber,
+    /// A SHA-256 digest: 64 lower-case hex digits.
+    Digest,
+    /// A position in a list: a whole number from 0.
+    Position,
     /// Plain text.
     Text,
 }
@@ -233,4 +237,6 @@ pub enum Reason {
     BadSignature,
     /// A field the customer may not change.
     NotEditable,
+    /// A quote line chosen that is not one of its optional lines.
+    NotAnOptionalLine,
 }

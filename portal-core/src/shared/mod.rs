@@ -18,7 +18,7 @@ pub use conflict::{Conflict, Unique};
 pub use contact_points::{EmailAddress, PhoneNumber, PostalCode};
 pub use ids::{
     AccountId, AutopayId, CommunicationId, ContactId, ExternalId, InvoiceId, LeaseId, OutboxId,
-    PaymentId, PaymentMethodId, SessionId, TenantId,
+    PaymentId, PaymentMethodId, QuoteId, SessionId, TenantId,
 };
 pub use invalid::{Item, ParseError, Reason, Shape};
 pub use locale::{DateFormatter, Formats, Locale, MoneyFormatter};

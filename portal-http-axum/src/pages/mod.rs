@@ -13,6 +13,8 @@
 //!   account switcher, the signed-in layout
 //! - `billing/`: invoices, paying, payments, credit, statements, cards on
 //!   file and autopay
+//! - `quotes/`: quotes, approving (with a typed signature) and declining
+//!   them, their PDF and approval certificate
 //! - `error.rs`: [`PageError`] and the layer that renders it
 //! - `form.rs`: forms with their errors at the inputs
 
@@ -22,6 +24,7 @@ mod dashboard;
 mod error;
 mod form;
 mod identity;
+mod quotes;
 pub(crate) mod redirect;
 
 use askama::Template;
@@ -90,6 +93,7 @@ pub fn routes() -> PageRoutes {
             form_post(accounts::switch_account, "/dashboard"),
         )
         .merge(billing::routes())
+        .merge(quotes::routes())
 }
 
 /// The tenant's branding, as the layout shows it. Colours and URLs come
@@ -230,6 +234,8 @@ pub struct Layout {
     csrf: String,
     user: Option<UserNav>,
     billing: BillingNav,
+    /// Whether the contact may see quotes (the Quotes link).
+    quotes: bool,
 }
 
 impl Layout {
@@ -246,6 +252,7 @@ impl Layout {
             csrf: String::new(),
             user: None,
             billing: BillingNav::default(),
+            quotes: false,
         }
     }
 
@@ -258,6 +265,7 @@ impl Layout {
             csrf: csrf.0.clone(),
             user: None,
             billing: BillingNav::default(),
+            quotes: false,
         }
     }
 
@@ -284,6 +292,9 @@ impl Layout {
             }),
             current_path: format!("{}/{page}", context.base),
             billing: BillingNav::of(&auth.actor, &context.tenant),
+            quotes: auth
+                .actor
+                .can(Permission::ViewQuotes, &context.tenant.settings.features),
             ..Self::public(title, context, csrf)
         }
     }

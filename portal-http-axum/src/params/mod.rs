@@ -18,12 +18,15 @@
 //! - `values.rs`: amounts, dates, choices, counts, ids
 //! - `billing.rs`: the invoice list's filters, pages of a list, a
 //!   statement's range, the invoices and card of a payment
+//! - `quotes.rs`: the quote list's filter, an approval's digest and
+//!   optional lines
 //!
 //! [`InvoiceQuery`]: portal_core::billing::InvoiceQuery
 //! [`StatementRange`]: portal_core::billing::StatementRange
 //! [`PayRequest`]: portal_core::billing::PayRequest
 
 mod billing;
+mod quotes;
 mod values;
 
 use portal_core::PortalError;
@@ -35,6 +38,7 @@ pub use billing::{
     InvoiceChoiceText, InvoiceFilterText, MethodText, MissingDates, PayText, card_id, card_token,
     invoice_choices, page_request, statement_range,
 };
+pub use quotes::{QuoteFilterText, content_sha256, optional_line_numbers, optional_lines};
 pub use values::{amount, given, id, idempotency_key};
 
 /// Who sent the text. The parsers differ only in these ways:
@@ -103,6 +107,10 @@ pub enum Field {
     Token,
     /// The key that makes a payment happen once.
     IdempotencyKey,
+    /// The digest of a quote as it was shown.
+    ContentSha256,
+    /// The optional lines of a quote ticked when approving it.
+    OptionalLines,
 }
 
 impl Field {
@@ -128,6 +136,8 @@ impl Field {
             Field::NewDefault => "new_default",
             Field::Token => "token",
             Field::IdempotencyKey => "idempotency_key",
+            Field::ContentSha256 => "content_sha256",
+            Field::OptionalLines => "optional_lines",
         }
     }
 }

@@ -26,3 +26,8 @@ async fn every_page_fits_a_phone_and_a_desktop_with_no_axe_violations_in_english
 async fn the_pay_forms_running_total_follows_ticks_and_amounts_in_chromium() {
     crate::forms::running_total_in_chromium().await;
 }
+
+#[tokio::test]
+async fn a_customer_approves_a_quote_with_a_typed_signature_in_chromium() {
+    crate::browser_quotes::run().await;
+}

@@ -25,6 +25,7 @@ const ALL: PanelSelection = PanelSelection {
     invoices: true,
     jobs: true,
     tickets: true,
+    quotes: true,
 };
 
 fn communication(scope: AccountScope, subject: &str, minutes_ago: i64) -> Communication {

@@ -238,6 +238,7 @@ impl Mocks {
             payments: Arc::new(self.payments),
             payment_methods: Arc::new(self.payment_methods),
             autopay: Arc::new(self.autopay),
+            quotes: Arc::new(crate::quotes::MockQuoteStore::new()),
         };
         let portal =
             Portal::builder_with(stores, Arc::new(crate::identity::MockPasswordHasher::new()))

@@ -109,15 +109,25 @@ impl FromRequestParts<AppState> for Visit {
 }
 
 impl Visit {
-    fn portal(&self) -> &portal_core::Portal {
+    pub(in crate::pages) fn portal(&self) -> &portal_core::Portal {
         &self.state.portal
     }
 
-    fn actor(&self) -> &portal_core::access::Actor {
+    pub(in crate::pages) fn actor(&self) -> &portal_core::access::Actor {
         &self.auth.actor
     }
 
-    fn layout(&self, title: &str, page: &str) -> Layout {
+    /// The session: who is acting, on which account.
+    pub(in crate::pages) fn auth(&self) -> &AuthContext {
+        &self.auth
+    }
+
+    /// The tenant, the mount path and the client's address.
+    pub(in crate::pages) fn context(&self) -> &RequestContext {
+        &self.context
+    }
+
+    pub(in crate::pages) fn layout(&self, title: &str, page: &str) -> Layout {
         super::accounts::layout(
             &self.state,
             title,
@@ -129,13 +139,13 @@ impl Visit {
     }
 
     /// 303 to a page of the portal (post/redirect/get).
-    fn redirect(&self, path: &str) -> Response {
+    pub(in crate::pages) fn redirect(&self, path: &str) -> Response {
         Redirect::to(&format!("{}/{path}", self.context.base)).into_response()
     }
 
     /// How the tenant writes money and dates (made once per locale and
     /// zone, shared).
-    fn formats(&self) -> Arc<Formats> {
+    pub(in crate::pages) fn formats(&self) -> Arc<Formats> {
         self.context.tenant.settings.formats()
     }
 
@@ -159,7 +169,11 @@ impl Visit {
 
     /// A PDF drawn by `draw` for the tenant's paper, headed with who it is
     /// from and for, as a download named `name`.
-    fn document(&self, name: &str, draw: impl FnOnce(&Heading<'_>, Paper) -> Vec<u8>) -> Response {
+    pub(in crate::pages) fn document(
+        &self,
+        name: &str,
+        draw: impl FnOnce(&Heading<'_>, Paper) -> Vec<u8>,
+    ) -> Response {
         let business = &self.context.tenant.settings.display_name;
         let account = self.account_heading();
         let formats = self.formats();
@@ -184,7 +198,7 @@ pub struct Done {
 }
 
 impl Done {
-    fn notice(&self, known: &[(&str, &str)]) -> Option<String> {
+    pub(in crate::pages) fn notice(&self, known: &[(&str, &str)]) -> Option<String> {
         let done = self.done.as_deref()?;
         known
             .iter()
@@ -268,15 +282,20 @@ impl InvoiceRow {
 
 /// Previous and next links of a paginated list.
 pub struct Pager {
-    previous: Option<String>,
-    next: Option<String>,
-    text: String,
+    pub(in crate::pages) previous: Option<String>,
+    pub(in crate::pages) next: Option<String>,
+    pub(in crate::pages) text: String,
 }
 
 impl Pager {
     /// Links for `page` of `total` rows; `link(n)` is the URL of page n.
     /// A page past the last (an old bookmark) links back to the last.
-    fn of(page: u32, per_page: u32, total: u64, link: impl Fn(u32) -> String) -> Self {
+    pub(in crate::pages) fn of(
+        page: u32,
+        per_page: u32,
+        total: u64,
+        link: impl Fn(u32) -> String,
+    ) -> Self {
         let pages = total.div_ceil(u64::from(per_page.max(1))).max(1);
         let last = u32::try_from(pages).unwrap_or(u32::MAX);
         if page > last {
