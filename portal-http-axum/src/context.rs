@@ -1,6 +1,6 @@
 //! What every request carries once it is through the tenant middleware: the
 //! tenant, the path the portal is mounted at (so links work under any
-//! prefix), and the client's address.
+//! prefix), the client's address and the languages its browser asks for.
 
 use axum::extract::{ConnectInfo, FromRequestParts, OriginalUri, Request, State};
 use axum::http::request::Parts;
@@ -11,7 +11,9 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
+use portal_core::AuthContext;
 use portal_core::tenancy::Tenant;
+use portal_i18n::{AcceptLanguage, Language, Messages, negotiate};
 
 use crate::AppState;
 use crate::error::ApiError;
@@ -25,12 +27,30 @@ pub struct RequestContext {
     pub base: String,
     /// The client's address (for rate limits).
     pub client: IpAddr,
+    /// The languages the browser asks for (`Accept-Language`), best first.
+    pub browser: AcceptLanguage,
     /// When a refused client may try again, once a rate limit refused it;
     /// shared by the context's clones, read back by [`resolve_tenant`].
     throttled: Arc<OnceLock<Duration>>,
 }
 
 impl RequestContext {
+    /// The catalog in the language to answer in: `chosen` (the logged-in
+    /// contact's choice, `None` on pages nobody is logged in to), else the
+    /// best the browser asks for, else the tenant's default.
+    pub fn messages(&self, chosen: Option<Language>) -> Messages {
+        Messages::new(negotiate(
+            chosen,
+            &self.browser,
+            self.tenant.settings.language,
+        ))
+    }
+
+    /// The catalog for a logged-in contact (see [`RequestContext::messages`]).
+    pub fn messages_for(&self, auth: &AuthContext) -> Messages {
+        self.messages(auth.contact.language)
+    }
+
     /// Notes that a rate limit refused this request and how long the
     /// client has to wait: the answer gets `Retry-After`.
     pub fn retry_after(&self, wait: Duration) {
@@ -84,10 +104,17 @@ pub async fn resolve_tenant(
     let base = mount_base(&original, &inner_path);
     let client = client_address(&parts, state.config.trust_forwarded_for);
     let throttled = Arc::new(OnceLock::new());
+    let browser = parts
+        .headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|value| value.to_str().ok())
+        .map(AcceptLanguage::parse)
+        .unwrap_or_default();
     parts.extensions.insert(RequestContext {
         tenant,
         base,
         client,
+        browser,
         throttled: throttled.clone(),
     });
     let mut response = next.run(Request::from_parts(parts, body)).await;

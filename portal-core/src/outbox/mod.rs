@@ -22,10 +22,12 @@ use crate::ports::StoreError;
 use rust_decimal::Decimal;
 
 use crate::billing::{Allocation, PaymentFailure};
+use crate::identity::Contact;
 use crate::shared::{
-    AccountId, AutopayId, Clock, ContactId, Currency, EmailAddress, InvoiceId, LeaseId, Money,
-    OutboxId, PaymentId, PaymentMethodId, TenantId,
+    AccountId, AutopayId, Clock, ContactId, Currency, EmailAddress, InvoiceId, Language, LeaseId,
+    Money, OutboxId, PaymentId, PaymentMethodId, TenantId,
 };
+use crate::tenancy::Tenant;
 
 /// Something to deliver after a change commits.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -48,8 +50,32 @@ pub struct Email {
     pub business_name: String,
     /// Where replies should go: the business's contact e-mail.
     pub reply_to: Option<EmailAddress>,
+    /// The language it is written in: the contact's choice, else the
+    /// tenant's default (rows stored before languages read as English).
+    #[serde(default)]
+    pub language: Language,
     /// What the mail is about.
     pub kind: EmailKind,
+}
+
+impl Email {
+    /// A mail of `kind` to `contact` at `to`, from `tenant`, in the contact's
+    /// language (the tenant's default when they have not chosen).
+    pub fn for_contact(
+        tenant: &Tenant,
+        contact: &Contact,
+        to: EmailAddress,
+        kind: EmailKind,
+    ) -> Self {
+        Email {
+            to,
+            to_name: contact.name.clone(),
+            business_name: tenant.settings.display_name.clone(),
+            reply_to: tenant.settings.contact.email.clone(),
+            language: contact.language.unwrap_or(tenant.settings.language),
+            kind,
+        }
+    }
 }
 
 /// The kinds of mail the portal sends, each with its own template.
@@ -374,6 +400,7 @@ impl OutboxMessage {
     ///     to_name: "Ada".into(),
     ///     business_name: "Acme".into(),
     ///     reply_to: None,
+    ///     language: Default::default(),
     ///     kind: EmailKind::ResetPassword {
     ///         link: "https://acme.test/set-password?token=abc".into(),
     ///         expires_at: chrono::Utc::now(),
@@ -698,6 +725,7 @@ mod tests {
                 to_name: "Ada".into(),
                 business_name: "Acme".into(),
                 reply_to: None,
+                language: Language::English,
                 kind: EmailKind::PasswordChanged {
                     changed_at: "2026-11-23T09:00:00Z".parse().unwrap(),
                 },

@@ -79,6 +79,8 @@ pub enum Shape {
     Amount,
     /// An amount as a decimal string (`"120.50"`), as the API takes it.
     DecimalString,
+    /// A language code the catalog has (`en`, `es`).
+    Language,
     /// A whole number from 1.
     WholeNumber,
     /// Plain text.

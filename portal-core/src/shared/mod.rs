@@ -6,6 +6,7 @@ mod conflict;
 mod contact_points;
 mod ids;
 mod invalid;
+mod language;
 mod money;
 mod page;
 mod store_error;
@@ -20,6 +21,7 @@ pub use ids::{
     PaymentId, PaymentMethodId, SessionId, TenantId,
 };
 pub use invalid::{Item, ParseError, Reason, Shape};
+pub use language::Language;
 pub use money::{
     AtLeast, Currency, Money, MoneyError, format_amount, minor_unit_digits, round_to_minor_unit,
 };

@@ -33,6 +33,7 @@ use portal_core::access::{Actor, Permission};
 use portal_core::identity::Membership;
 use portal_core::tenancy::{Branding, Colour, Feature, SafeUrl, Tenant};
 
+use portal_i18n::{Language, Messages};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::AppState;
@@ -230,11 +231,15 @@ pub struct Layout {
     csrf: String,
     user: Option<UserNav>,
     billing: BillingNav,
+    /// The catalog in the page's language: templates write
+    /// `layout.t.msg("key")`, and `<html lang>` is its language.
+    t: Messages,
 }
 
 impl Layout {
     fn public(title: &str, context: &RequestContext, csrf: &Csrf) -> Self {
         Self {
+            t: context.messages(None),
             title: title.to_owned(),
             base: context.base.clone(),
             current_path: String::new(),
@@ -268,6 +273,7 @@ impl Layout {
             }),
             current_path: format!("{}/{page}", context.base),
             billing: BillingNav::of(&auth.actor, &context.tenant),
+            t: context.messages_for(auth),
             ..Self::public(title, context, csrf)
         }
     }
@@ -328,6 +334,7 @@ pub(crate) fn message_page_for(
             csrf: String::new(),
             user: None,
             billing: BillingNav::default(),
+            t: context.map_or(Messages::new(Language::English), |c| c.messages(None)),
         },
         heading: heading.to_owned(),
         message: message.to_owned(),

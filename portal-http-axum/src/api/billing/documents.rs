@@ -10,6 +10,7 @@ use portal_core::{AuthContext, InvoiceDocument};
 use super::invoices::StatementParams;
 use crate::AppState;
 use crate::api::{ApiPath, ApiQuery, wire};
+use crate::context::RequestContext;
 use crate::error::{ApiError, Problem};
 use crate::params;
 use crate::pdf::{self, Heading, Paper};
@@ -36,6 +37,7 @@ fn heading_parts(auth: &AuthContext) -> (String, String) {
         (status = 404, body = Problem, description = "unknown, or another account's")))]
 pub async fn invoice_pdf(
     State(state): State<AppState>,
+    context: RequestContext,
     ApiUser(auth): ApiUser,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Response, ApiError> {
@@ -55,6 +57,7 @@ pub async fn invoice_pdf(
                 let heading = Heading {
                     business: &business,
                     account: &account,
+                    t: context.messages_for(&auth),
                 };
                 let paper = Paper::for_locale(&auth.tenant.settings.locale);
                 let bytes = pdf::invoice(&heading, &detail, paper);
@@ -71,6 +74,7 @@ pub async fn invoice_pdf(
         (status = 422, body = Problem, description = "a missing or malformed date, or `from` after `to`")))]
 pub async fn statement_pdf(
     State(state): State<AppState>,
+    context: RequestContext,
     ApiUser(auth): ApiUser,
     ApiQuery(params): ApiQuery<StatementParams>,
 ) -> Result<Response, ApiError> {
@@ -80,6 +84,7 @@ pub async fn statement_pdf(
     let heading = Heading {
         business: &business,
         account: &account,
+        t: context.messages_for(&auth),
     };
     let paper = Paper::for_locale(&auth.tenant.settings.locale);
     let bytes = pdf::statement(&heading, &statement, paper);

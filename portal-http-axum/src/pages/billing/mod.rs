@@ -41,6 +41,7 @@ use crate::context::RequestContext;
 use crate::pdf::{self, Heading, Paper};
 use crate::route_table::{PageRoutes, form_post, get};
 use crate::security::{Csrf, PageUser};
+use portal_i18n::Messages;
 
 /// The billing routes, under the portal's prefix.
 pub fn routes() -> PageRoutes {
@@ -115,6 +116,11 @@ impl Visit {
         &self.auth.actor
     }
 
+    /// The catalog in the contact's language.
+    fn t(&self) -> Messages {
+        self.context.messages_for(&self.auth)
+    }
+
     fn layout(&self, title: &str, page: &str) -> Layout {
         super::accounts::layout(
             &self.state,
@@ -155,6 +161,7 @@ impl Visit {
         let heading = Heading {
             business,
             account: &account,
+            t: self.t(),
         };
         let bytes = draw(
             &heading,

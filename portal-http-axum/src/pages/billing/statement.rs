@@ -13,6 +13,7 @@ use crate::pages::form::{Form, Input, Refusal};
 use crate::pages::{Layout, PageError, render};
 use crate::params::{self, MissingDates};
 use crate::pdf::{self};
+use portal_i18n::Messages;
 
 use super::*;
 
@@ -41,7 +42,7 @@ impl RangeQuery {
 /// A statement line as text, with the page it links to.
 pub struct EntryRow {
     date: String,
-    kind: &'static str,
+    kind: String,
     reference: String,
     link: Option<String>,
     amount: String,
@@ -70,11 +71,11 @@ pub struct StatementView {
     closing: String,
     unapplied: Option<String>,
     entries: Vec<EntryRow>,
-    aging: Vec<(&'static str, String)>,
+    aging: Vec<(String, String)>,
 }
 
 impl StatementView {
-    fn of(statement: &Statement, base: &str) -> Self {
+    fn of(t: Messages, statement: &Statement, base: &str) -> Self {
         let money = |amount: Money| amount.format();
         Self {
             period: format!(
@@ -106,7 +107,7 @@ impl StatementView {
                     };
                     EntryRow {
                         date: day(entry.date),
-                        kind: pdf::entry_label(entry.kind),
+                        kind: pdf::entry_label(t, entry.kind),
                         reference: entry.reference.clone(),
                         link,
                         amount: money(entry.signed()),
@@ -114,7 +115,7 @@ impl StatementView {
                     }
                 })
                 .collect(),
-            aging: pdf::aging_buckets(statement)
+            aging: pdf::aging_buckets(t, statement)
                 .into_iter()
                 .map(|(label, amount)| (label, money(amount)))
                 .collect(),
@@ -157,7 +158,11 @@ pub async fn statement(
                 "{}/billing/statement.pdf?from={}&to={}",
                 visit.context.base, range.from, range.to
             ));
-            page.statement = Some(StatementView::of(&statement, &visit.context.base));
+            page.statement = Some(StatementView::of(
+                visit.t(),
+                &statement,
+                &visit.context.base,
+            ));
         }
         Err(error) => page.form = Form::new(inputs()).showing(Some(Refusal::of(error)?)),
     }

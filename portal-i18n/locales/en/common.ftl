@@ -1,0 +1,3 @@
+## Shared by every page: the frame (base.html), navigation, forms.
+
+nav-log-out = Log out

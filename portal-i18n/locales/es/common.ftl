@@ -1,0 +1,3 @@
+## Compartido por todas las páginas: el marco (base.html), la navegación, los formularios.
+
+nav-log-out = Cerrar sesión
