@@ -83,6 +83,10 @@ pub fn routes() -> PageRoutes {
             form_post(accounts::change_password, "/account"),
         )
         .route(
+            "/account/language",
+            form_post(accounts::set_language, "/account"),
+        )
+        .route(
             "/account/fields",
             form_post(accounts::update_fields, "/account"),
         )
@@ -231,8 +235,8 @@ pub struct Layout {
     csrf: String,
     user: Option<UserNav>,
     billing: BillingNav,
-    /// The catalog in the page's language: templates write
-    /// `layout.t.msg("key")`, and `<html lang>` is its language.
+    /// The catalog in the page's language, which templates look their
+    /// words up in (`layout.t`); `<html lang>` is its language.
     t: Messages,
 }
 

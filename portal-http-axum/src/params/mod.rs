@@ -35,7 +35,7 @@ pub use billing::{
     InvoiceChoiceText, InvoiceFilterText, MethodText, MissingDates, PayText, card_id, card_token,
     invoice_choices, page_request, statement_range,
 };
-pub use values::{amount, given, id, idempotency_key};
+pub use values::{amount, given, id, idempotency_key, language};
 
 /// Who sent the text. The parsers differ only in these ways:
 ///
@@ -100,6 +100,8 @@ pub enum Field {
     Token,
     /// The key that makes a payment happen once.
     IdempotencyKey,
+    /// The language a contact chose.
+    Language,
 }
 
 impl Field {
@@ -124,6 +126,7 @@ impl Field {
             Field::MethodId => "method_id",
             Field::Token => "token",
             Field::IdempotencyKey => "idempotency_key",
+            Field::Language => "language",
         }
     }
 }

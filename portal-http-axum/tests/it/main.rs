@@ -16,6 +16,7 @@ mod contract;
 mod hardening;
 mod harness;
 mod isolation;
+mod languages;
 mod lockout;
 mod observability;
 mod origin;

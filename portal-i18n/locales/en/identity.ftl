@@ -1,1 +1,40 @@
-## identity
+## Logging in, registering, setting and resetting passwords (identity/).
+
+login-title = Log in
+login-button = Log in
+login-name = Email or phone number
+login-password = Password
+login-forgot = Forgot your password?
+login-register-email = New here? Register with the email we have on file
+login-register-details = Register with your account details
+login-password-set = Your password is set. Log in with it now.
+login-registered = You are registered. Log in with your new password.
+login-logged-out = You have logged out.
+identity-back-to-login = Back to log in
+identity-go-to-login = Go to log in
+identity-ask-new-link = Ask for a new link
+identity-email = Email
+identity-phone = Phone number
+identity-postal-code = Postal code
+identity-new-password = New password
+identity-new-password-confirm = Repeat the new password
+identity-passwords-differ = The two passwords do not match.
+identity-not-available = Not available
+register-title = Register
+register-explanation = Enter the email address we have on file for you. We will email you a link to set your password.
+register-email-off = Registration by email is not offered.
+register-details-title = Register with your account details
+register-details-explanation = Enter the phone number, email and postal code we have on file for your account, then choose a password.
+register-details-off = Registration with account details is not offered.
+register-button = Register
+forgot-title = Forgot your password?
+forgot-explanation = Enter the email address or phone number you log in with. We will email you a link to choose a new password.
+link-email-me = Email me a link
+link-sent = If this matches an account that can use this portal, we have sent a link to the email address on file. It works once and expires within an hour. Check your spam folder if it does not arrive.
+set-password-title = Set your password
+set-password-reset-title = Choose a new password
+set-password-welcome-title = Welcome! Set your password
+set-password-for = For { $login }.
+set-password-button = Save password
+link-expired-title = Link expired
+link-expired-heading = This link no longer works

@@ -1,1 +1,40 @@
-## identity
+## Inicio de sesión, registro, establecer y restablecer la contraseña (identity/).
+
+login-title = Iniciar sesión
+login-button = Iniciar sesión
+login-name = Correo electrónico o número de teléfono
+login-password = Contraseña
+login-forgot = ¿Olvidó su contraseña?
+login-register-email = ¿Es nuevo? Regístrese con el correo que tenemos registrado
+login-register-details = Regístrese con los datos de su cuenta
+login-password-set = Su contraseña quedó establecida. Inicie sesión con ella.
+login-registered = Ya está registrado. Inicie sesión con su contraseña nueva.
+login-logged-out = Cerró la sesión.
+identity-back-to-login = Volver a iniciar sesión
+identity-go-to-login = Ir a iniciar sesión
+identity-ask-new-link = Pedir un enlace nuevo
+identity-email = Correo electrónico
+identity-phone = Número de teléfono
+identity-postal-code = Código postal
+identity-new-password = Contraseña nueva
+identity-new-password-confirm = Repita la contraseña nueva
+identity-passwords-differ = Las dos contraseñas no coinciden.
+identity-not-available = No disponible
+register-title = Registrarse
+register-explanation = Escriba el correo electrónico que tenemos registrado. Le enviaremos un enlace para establecer su contraseña.
+register-email-off = No se ofrece el registro por correo electrónico.
+register-details-title = Regístrese con los datos de su cuenta
+register-details-explanation = Escriba el número de teléfono, el correo y el código postal registrados para su cuenta y elija una contraseña.
+register-details-off = No se ofrece el registro con los datos de la cuenta.
+register-button = Registrarse
+forgot-title = ¿Olvidó su contraseña?
+forgot-explanation = Escriba el correo o el número de teléfono con el que inicia sesión. Le enviaremos un enlace para elegir una contraseña nueva.
+link-email-me = Enviarme un enlace
+link-sent = Si coincide con una cuenta que puede usar este portal, enviamos un enlace al correo registrado. Funciona una sola vez y vence en una hora. Revise la carpeta de correo no deseado si no llega.
+set-password-title = Establezca su contraseña
+set-password-reset-title = Elija una contraseña nueva
+set-password-welcome-title = ¡Bienvenido! Establezca su contraseña
+set-password-for = Para { $login }.
+set-password-button = Guardar la contraseña
+link-expired-title = Enlace vencido
+link-expired-heading = Este enlace ya no funciona
