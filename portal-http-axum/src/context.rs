@@ -32,23 +32,31 @@ pub struct RequestContext {
     /// When a refused client may try again, once a rate limit refused it;
     /// shared by the context's clones, read back by [`resolve_tenant`].
     throttled: Arc<OnceLock<Duration>>,
+    /// The logged-in contact's language, once a session extractor read it;
+    /// shared by the context's clones.
+    chosen: Arc<OnceLock<Language>>,
 }
 
 impl RequestContext {
-    /// The catalog in the language to answer in: `chosen` (the logged-in
-    /// contact's choice, `None` on pages nobody is logged in to), else the
-    /// best the browser asks for, else the tenant's default.
-    pub fn messages(&self, chosen: Option<Language>) -> Messages {
+    /// The catalog in the language to answer in: the logged-in contact's
+    /// choice (noted by the session extractors, so none on pages nobody is
+    /// logged in to), else the best the browser asks for, else the
+    /// tenant's default.
+    pub fn t(&self) -> Messages {
         Messages::new(negotiate(
-            chosen,
+            self.chosen.get().copied(),
             &self.browser,
             self.tenant.settings.language,
         ))
     }
 
-    /// The catalog for a logged-in contact (see [`RequestContext::messages`]).
-    pub fn messages_for(&self, auth: &AuthContext) -> Messages {
-        self.messages(auth.contact.language)
+    /// Notes the logged-in contact's choice of language, if they made one;
+    /// [`RequestContext::t`] follows it from then on, in the handler and in
+    /// the error page after it.
+    pub fn choose_language(&self, auth: &AuthContext) {
+        if let Some(language) = auth.contact.language {
+            let _ = self.chosen.set(language);
+        }
     }
 
     /// Notes that a rate limit refused this request and how long the
@@ -116,6 +124,7 @@ pub async fn resolve_tenant(
         client,
         browser,
         throttled: throttled.clone(),
+        chosen: Arc::new(OnceLock::new()),
     });
     let mut response = next.run(Request::from_parts(parts, body)).await;
     // Every 429, page or problem, says when to come back (RFC 6585 §4).

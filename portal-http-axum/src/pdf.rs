@@ -720,7 +720,7 @@ mod tests {
             "(Saldo pendiente)",
             "(Estado: Sin pagar)",
         ] {
-            assert!(text.contains(&expected), "{expected}: {text}");
+            assert!(text.contains(expected), "{expected}: {text}");
         }
         assert_eq!(
             portal_i18n::testing::english_left(&text),

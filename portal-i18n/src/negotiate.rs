@@ -44,7 +44,7 @@ impl AcceptLanguage {
             })
             .collect();
         // Stable: equal q-values keep the browser's order.
-        ranges.sort_by(|a, b| b.0.cmp(&a.0));
+        ranges.sort_by_key(|(quality, _)| std::cmp::Reverse(*quality));
         Self(ranges.into_iter().map(|(_, tag)| tag).collect())
     }
 

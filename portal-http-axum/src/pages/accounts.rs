@@ -94,7 +94,7 @@ async fn account_page(
             value: value.clone(),
         })
         .collect();
-    let t = context.messages_for(auth);
+    let t = context.t();
     let inputs = editable
         .iter()
         .map(|field| Input::new(field.key.clone(), field.name.clone()))
@@ -118,7 +118,7 @@ async fn account_page(
             Item::Invoice { .. } => None,
         })
     });
-    let form = Form::new(inputs).showing(refusal);
+    let form = Form::new(t, inputs).showing(refusal);
     let page = AccountPage {
         layout: layout(
             state,
@@ -153,7 +153,7 @@ pub async fn account(
     PageUser(auth): PageUser,
     axum::extract::Query(query): axum::extract::Query<AccountQuery>,
 ) -> Result<Response, PageError> {
-    let t = context.messages_for(&auth);
+    let t = context.t();
     let notice = match query.done.as_deref() {
         Some("password") => Some(t.msg("account-password-changed")),
         Some("fields") => Some(t.msg("account-fields-saved")),
@@ -212,7 +212,7 @@ pub async fn change_password(
         if form.new_password != form.new_password_confirm {
             return Err(PageError::at(
                 "new_password_confirm",
-                &context.messages_for(&auth).msg("account-passwords-differ"),
+                &context.t().msg("account-passwords-differ"),
             ));
         }
         let current = SecretString::from(form.current_password);

@@ -20,6 +20,8 @@
 //! on every page route, renders the marked ones with the request's
 //! context. Statuses are those of the API (`crate::error::status_of`).
 
+use std::sync::Arc;
+
 use axum::extract::Request;
 use axum::http::{StatusCode, Uri, header};
 use axum::middleware::Next;
@@ -32,6 +34,7 @@ use portal_core::shared::{Item, Reason};
 use crate::context::RequestContext;
 use crate::error::status_of;
 use crate::params::{Field, ParamError};
+use portal_i18n::Messages;
 
 /// Input the customer can correct, about one field.
 #[derive(Clone, Debug)]
@@ -69,9 +72,9 @@ impl FieldError {
     }
 
     /// The message under `label`, the name customers see the input by.
-    pub(super) fn text(&self, label: &str) -> String {
+    pub(super) fn text(&self, t: Messages, label: &str) -> String {
         match &self.message {
-            Message::Rule(reason) => format!("{label} {}.", crate::messages::rule(reason)),
+            Message::Rule(reason) => crate::messages::labelled_rule(t, label, reason),
             Message::Sentence(sentence) => sentence.clone(),
         }
     }
@@ -96,10 +99,10 @@ impl FieldError {
 
     /// The message where no input carries it: the field (and item) named
     /// as the API names them.
-    pub(super) fn standalone(&self) -> String {
+    pub(super) fn standalone(&self, t: Messages) -> String {
         match &self.message {
             Message::Rule(reason) => {
-                crate::messages::invalid_input(self.field, self.item.as_ref(), reason)
+                crate::messages::invalid_input(t, self.field, self.item.as_ref(), reason)
             }
             Message::Sentence(sentence) => sentence.clone(),
         }
@@ -119,8 +122,9 @@ pub enum PageError {
     Refused {
         /// The status to answer with.
         status: StatusCode,
-        /// What to tell the customer.
-        message: String,
+        /// What to tell the customer, worded in the page's language
+        /// when the page is drawn.
+        message: Said,
     },
     /// Unknown, or not this customer's (404).
     NotFound,
@@ -130,6 +134,26 @@ pub enum PageError {
     Unauthenticated,
     /// Something failed inside (500).
     Internal,
+}
+
+/// What a refusal tells the customer, kept as a value until the page that
+/// shows it knows the reader's language.
+#[derive(Clone, Debug)]
+pub enum Said {
+    /// A domain error, worded by [`crate::messages::error_message`].
+    Error(Arc<PortalError>),
+    /// A sentence already worded (a declined card's, the rate limit's).
+    Text(String),
+}
+
+impl Said {
+    /// The sentence in `t`'s language.
+    pub fn word(&self, t: Messages) -> String {
+        match self {
+            Said::Error(error) => crate::messages::error_message(t, error),
+            Said::Text(text) => text.clone(),
+        }
+    }
 }
 
 impl PageError {
@@ -156,7 +180,7 @@ impl PageError {
     pub(super) fn too_many_requests(limited: &crate::error::ApiError) -> Self {
         PageError::Refused {
             status: limited.status(),
-            message: limited.detail().to_owned(),
+            message: Said::Text(limited.detail().to_owned()),
         }
     }
 
@@ -164,6 +188,7 @@ impl PageError {
     /// the customer was going, to return there after logging in.
     fn page(self, context: Option<&RequestContext>, uri: &Uri) -> Response {
         let status = self.status();
+        let t = context.map_or(crate::messages::api(), RequestContext::t);
         let (heading, message) = match self {
             PageError::Unauthenticated => {
                 let base = context.map_or("", |context| context.base.as_str());
@@ -171,20 +196,20 @@ impl PageError {
                 return to_login(base, wanted);
             }
             PageError::NotFound => (
-                "Not found",
-                crate::messages::error_message(&PortalError::NotFound),
+                t.msg("error-page-not-found"),
+                crate::messages::error_message(t, &PortalError::NotFound),
             ),
-            PageError::Forbidden(why) => {
-                ("Not available", crate::messages::forbidden(why).to_owned())
+            PageError::Forbidden(why) => (
+                t.msg("error-page-not-available"),
+                crate::messages::forbidden(t, why),
+            ),
+            PageError::Internal => (t.msg("error-page-went-wrong"), t.msg("error-try-again")),
+            PageError::Invalid(error) => (t.msg("error-page-did-not-work"), error.standalone(t)),
+            PageError::Refused { message, .. } => {
+                (t.msg("error-page-did-not-work"), message.word(t))
             }
-            PageError::Internal => (
-                "Something went wrong",
-                "Please try again in a moment.".to_owned(),
-            ),
-            PageError::Invalid(error) => ("That did not work", error.standalone()),
-            PageError::Refused { message, .. } => ("That did not work", message),
         };
-        super::message_page_for(context, status, heading, &message)
+        super::message_page_for(context, status, &heading, &message)
     }
 }
 
@@ -211,7 +236,7 @@ impl From<PortalError> for PageError {
             | PortalError::RegistrationRefused
             | PortalError::LinkInvalid) => PageError::Refused {
                 status: status_of(&refused),
-                message: crate::messages::error_message(&refused),
+                message: Said::Error(Arc::new(refused)),
             },
         }
     }
@@ -428,11 +453,11 @@ mod tests {
         let placed = error(&one).at_item("amount", input_of);
         assert_eq!(placed.input.as_deref(), Some("amount_1"));
         assert_eq!(
-            placed.text("Amount for INV-1"),
+            placed.text(crate::messages::api(), "Amount for INV-1"),
             "Amount for INV-1 is more than its balance of 0.00 USD."
         );
         assert_eq!(
-            placed.standalone(),
+            placed.standalone(crate::messages::api()),
             "Amount for invoice INV-1 is more than its balance of 0.00 USD."
         );
         // Another invoice, and other fields, are left alone.

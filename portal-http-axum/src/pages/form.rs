@@ -15,11 +15,12 @@
 //! or to what the page's own locator finds (which invoice an amount error
 //! is about).
 
+use portal_i18n::Messages;
 use std::fmt;
 
 use axum::http::StatusCode;
 
-use super::error::{FieldError, PageError};
+use super::error::{FieldError, PageError, Said};
 
 /// One input of a form.
 #[derive(Clone, Debug)]
@@ -76,7 +77,7 @@ pub struct Refusal {
 #[derive(Clone, Debug)]
 enum Problem {
     Field(FieldError),
-    Whole(String),
+    Whole(Said),
 }
 
 impl Refusal {
@@ -92,7 +93,10 @@ impl Refusal {
                 status,
                 problem: Problem::Field(*field),
             }),
-            PageError::Refused { message, .. } => Ok(Self::whole(status, message)),
+            PageError::Refused { message, .. } => Ok(Self {
+                status,
+                problem: Problem::Whole(message),
+            }),
             other => Err(other),
         }
     }
@@ -114,7 +118,7 @@ impl Refusal {
     pub fn whole(status: StatusCode, message: impl Into<String>) -> Self {
         Self {
             status,
-            problem: Problem::Whole(message.into()),
+            problem: Problem::Whole(Said::Text(message.into())),
         }
     }
 }
@@ -122,6 +126,8 @@ impl Refusal {
 /// A form's inputs and what it shows after an attempt.
 #[derive(Debug)]
 pub struct Form {
+    /// The catalog its messages are worded from.
+    t: Messages,
     inputs: Vec<Input>,
     status: StatusCode,
     /// The input (or group) the message stands at; `None`: the top.
@@ -130,9 +136,11 @@ pub struct Form {
 }
 
 impl Form {
-    /// A fresh form with `inputs`.
-    pub fn new(inputs: Vec<Input>) -> Self {
+    /// A fresh form with `inputs`, whose messages are worded in `t`'s
+    /// language (the labels come worded already).
+    pub fn new(t: Messages, inputs: Vec<Input>) -> Self {
         Self {
+            t,
             inputs,
             status: StatusCode::OK,
             at: None,
@@ -158,7 +166,7 @@ impl Form {
         };
         self.status = refusal.status;
         match refusal.problem {
-            Problem::Whole(message) => self.message = Some(message),
+            Problem::Whole(said) => self.message = Some(said.word(self.t)),
             Problem::Field(error) => {
                 let wanted = error.input.clone().or_else(|| locate(&error));
                 let index = match wanted {
@@ -171,8 +179,8 @@ impl Form {
                         .position(|input| input.answers_to(error.field))
                 });
                 self.message = Some(match index {
-                    Some(index) => error.text(&self.inputs[index].label),
-                    None => error.standalone(),
+                    Some(index) => error.text(self.t, &self.inputs[index].label),
+                    None => error.standalone(self.t),
                 });
                 self.at = index;
             }
@@ -305,13 +313,20 @@ mod tests {
     use crate::params::{Field, ParamError};
     use portal_core::shared::{Reason, Shape};
 
+    fn en() -> Messages {
+        Messages::new(portal_i18n::Language::English)
+    }
+
     fn filter_form() -> Form {
-        Form::new(vec![
-            Input::new("min_total", "Amount from").in_group("amount"),
-            Input::new("max_total", "Amount to").in_group("amount"),
-            Input::new("amount", "Amount"),
-            Input::new("new_password", "New password").alias(&["password"]),
-        ])
+        Form::new(
+            en(),
+            vec![
+                Input::new("min_total", "Amount from").in_group("amount"),
+                Input::new("max_total", "Amount to").in_group("amount"),
+                Input::new("amount", "Amount"),
+                Input::new("new_password", "New password").alias(&["password"]),
+            ],
+        )
     }
 
     fn refused(error: impl Into<PageError>) -> Option<Refusal> {
@@ -405,7 +420,7 @@ mod tests {
 
     #[test]
     fn help_text_joins_the_description() {
-        let form = Form::new(vec![Input::new("token", "Card token")]);
+        let form = Form::new(en(), vec![Input::new("token", "Card token")]);
         assert_eq!(
             form.aria("token").and("token-help").to_string(),
             " aria-describedby=\"token-help\""

@@ -49,13 +49,16 @@ impl LoginPage {
         notice: Option<String>,
     ) -> Self {
         let registration = context.tenant.settings.registration;
-        let t = context.messages(None);
+        let t = context.t();
         Self {
             layout: Layout::public(&t.msg("login-title"), context, csrf),
-            form: Form::new(vec![
-                Input::new("login", t.msg("login-name")),
-                Input::new("password", t.msg("login-password")),
-            ])
+            form: Form::new(
+                t,
+                vec![
+                    Input::new("login", t.msg("login-name")),
+                    Input::new("password", t.msg("login-password")),
+                ],
+            )
             .showing(refusal),
             notice,
             login,
@@ -83,7 +86,7 @@ pub async fn login_page(
     if user.is_ok() {
         return Ok(Redirect::to(&format!("{}/dashboard", context.base)).into_response());
     }
-    let t = context.messages(None);
+    let t = context.t();
     let notice = match query.done.as_deref() {
         Some("password") => Some(t.msg("login-password-set")),
         Some("registered") => Some(t.msg("login-registered")),
@@ -213,7 +216,7 @@ impl LinkRequestPage {
         request: LinkRequest,
         refusal: Option<Refusal>,
     ) -> Self {
-        let t = context.messages(None);
+        let t = context.t();
         let (heading, explanation, action) = match request {
             LinkRequest::Register => (
                 t.msg("register-title"),
@@ -233,7 +236,7 @@ impl LinkRequestPage {
         Self {
             layout: Layout::public(&heading, context, csrf),
             // A reset takes a log-in name, which the core calls `login`.
-            form: Form::new(vec![Input::new("email", label).alias(&["login"])]).showing(refusal),
+            form: Form::new(t, vec![Input::new("email", label).alias(&["login"])]).showing(refusal),
             notice: None,
             heading,
             explanation,
@@ -250,8 +253,8 @@ pub async fn register_page(context: RequestContext, csrf: Csrf) -> Result<Respon
         return Ok(super::message_page_for(
             Some(&context),
             StatusCode::NOT_FOUND,
-            &context.messages(None).msg("identity-not-available"),
-            &context.messages(None).msg("register-email-off"),
+            &context.t().msg("identity-not-available"),
+            &context.t().msg("register-email-off"),
         ));
     }
     render(
@@ -291,7 +294,7 @@ async fn link_request(
     .await;
     let page = match asked {
         Ok(()) => LinkRequestPage {
-            notice: Some(context.messages(None).msg("link-sent")),
+            notice: Some(context.t().msg("link-sent")),
             ..LinkRequestPage::new(&context, &csrf, request, None)
         },
         Err(error) => LinkRequestPage {
@@ -333,16 +336,19 @@ struct FactsPage {
 
 impl FactsPage {
     fn new(context: &RequestContext, csrf: &Csrf, refusal: Option<Refusal>) -> Self {
-        let t = context.messages(None);
+        let t = context.t();
         Self {
             layout: Layout::public(&t.msg("register-title"), context, csrf),
-            form: Form::new(vec![
-                Input::new("phone", t.msg("identity-phone")),
-                Input::new("email", t.msg("identity-email")),
-                Input::new("postal_code", t.msg("identity-postal-code")),
-                Input::new("password", t.msg("identity-new-password")),
-                Input::new("password_confirm", t.msg("identity-new-password-confirm")),
-            ])
+            form: Form::new(
+                t,
+                vec![
+                    Input::new("phone", t.msg("identity-phone")),
+                    Input::new("email", t.msg("identity-email")),
+                    Input::new("postal_code", t.msg("identity-postal-code")),
+                    Input::new("password", t.msg("identity-new-password")),
+                    Input::new("password_confirm", t.msg("identity-new-password-confirm")),
+                ],
+            )
             .showing(refusal),
             notice: None,
             phone: String::new(),
@@ -360,8 +366,8 @@ pub async fn register_details_page(
         return Ok(super::message_page_for(
             Some(&context),
             StatusCode::NOT_FOUND,
-            &context.messages(None).msg("identity-not-available"),
-            &context.messages(None).msg("register-details-off"),
+            &context.t().msg("identity-not-available"),
+            &context.t().msg("register-details-off"),
         ));
     }
     render(StatusCode::OK, &FactsPage::new(&context, &csrf, None))
@@ -393,7 +399,7 @@ pub async fn register_details_submit(
         if form.password != form.password_confirm {
             return Err(PageError::at(
                 "password_confirm",
-                &context.messages(None).msg("identity-passwords-differ"),
+                &context.t().msg("identity-passwords-differ"),
             ));
         }
         let facts = KnownFacts {
@@ -452,13 +458,16 @@ impl SetPasswordPage {
         token: String,
         refusal: Option<Refusal>,
     ) -> Self {
-        let t = context.messages(None);
+        let t = context.t();
         Self {
             layout: Layout::public(&heading, context, csrf),
-            form: Form::new(vec![
-                Input::new("password", t.msg("identity-new-password")),
-                Input::new("password_confirm", t.msg("identity-new-password-confirm")),
-            ])
+            form: Form::new(
+                t,
+                vec![
+                    Input::new("password", t.msg("identity-new-password")),
+                    Input::new("password_confirm", t.msg("identity-new-password-confirm")),
+                ],
+            )
             .showing(refusal),
             notice: None,
             heading,
@@ -480,7 +489,7 @@ fn heading_for(t: Messages, purpose: TokenPurpose) -> String {
 /// The page for a link that no longer works (410), without its form.
 fn link_invalid_page(context: &RequestContext, csrf: &Csrf) -> Result<Response, PageError> {
     let refusal = Refusal::of(PortalError::LinkInvalid)?;
-    let t = context.messages(None);
+    let t = context.t();
     let page = SetPasswordPage {
         layout: Layout::public(&t.msg("link-expired-title"), context, csrf),
         show_form: false,
@@ -517,7 +526,7 @@ pub async fn set_password_page(
         .await
     {
         Ok(info) => {
-            let heading = heading_for(context.messages(None), info.purpose);
+            let heading = heading_for(context.t(), info.purpose);
             let page = SetPasswordPage {
                 login: info.login,
                 ..SetPasswordPage::new(&context, &csrf, heading, query.token, None)
@@ -553,7 +562,7 @@ pub async fn set_password_submit(
         if form.password != form.password_confirm {
             return Err(PageError::at(
                 "password_confirm",
-                &context.messages(None).msg("identity-passwords-differ"),
+                &context.t().msg("identity-passwords-differ"),
             ));
         }
         let token = RawToken::from_client(&form.token);
@@ -584,7 +593,7 @@ pub async fn set_password_submit(
         ..SetPasswordPage::new(
             &context,
             &csrf,
-            context.messages(None).msg("set-password-title"),
+            context.t().msg("set-password-title"),
             form.token,
             Some(refusal),
         )

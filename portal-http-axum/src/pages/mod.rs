@@ -243,7 +243,7 @@ pub struct Layout {
 impl Layout {
     fn public(title: &str, context: &RequestContext, csrf: &Csrf) -> Self {
         Self {
-            t: context.messages(None),
+            t: context.t(),
             title: title.to_owned(),
             base: context.base.clone(),
             current_path: String::new(),
@@ -277,7 +277,7 @@ impl Layout {
             }),
             current_path: format!("{}/{page}", context.base),
             billing: BillingNav::of(&auth.actor, &context.tenant),
-            t: context.messages_for(auth),
+            t: context.t(),
             ..Self::public(title, context, csrf)
         }
     }
@@ -338,7 +338,7 @@ pub(crate) fn message_page_for(
             csrf: String::new(),
             user: None,
             billing: BillingNav::default(),
-            t: context.map_or(Messages::new(Language::English), |c| c.messages(None)),
+            t: context.map_or(Messages::new(Language::English), |c| c.t()),
         },
         heading: heading.to_owned(),
         message: message.to_owned(),

@@ -245,7 +245,10 @@ mod tests {
 
     /// What a customer is told of `error`.
     fn worded(error: ParamError) -> String {
-        crate::messages::error_message(&portal_core::PortalError::from(error))
+        crate::messages::error_message(
+            crate::messages::api(),
+            &portal_core::PortalError::from(error),
+        )
     }
 
     #[test]

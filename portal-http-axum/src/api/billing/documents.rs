@@ -57,7 +57,7 @@ pub async fn invoice_pdf(
                 let heading = Heading {
                     business: &business,
                     account: &account,
-                    t: context.messages_for(&auth),
+                    t: context.t(),
                 };
                 let paper = Paper::for_locale(&auth.tenant.settings.locale);
                 let bytes = pdf::invoice(&heading, &detail, paper);
@@ -84,7 +84,7 @@ pub async fn statement_pdf(
     let heading = Heading {
         business: &business,
         account: &account,
-        t: context.messages_for(&auth),
+        t: context.t(),
     };
     let paper = Paper::for_locale(&auth.tenant.settings.locale);
     let bytes = pdf::statement(&heading, &statement, paper);

@@ -50,10 +50,13 @@ async fn methods_page(
     let page = MethodsPage {
         layout,
         section: "methods",
-        form: Form::new(vec![
-            Input::new("token", "Card token"),
-            Input::new("make_default", "Make this my default card"),
-        ])
+        form: Form::new(
+            visit.t(),
+            vec![
+                Input::new("token", "Card token"),
+                Input::new("make_default", "Make this my default card"),
+            ],
+        )
         .showing(refusal),
         notice,
         methods: methods
@@ -209,13 +212,16 @@ async fn autopay_page(
     let page = AutopayPage {
         layout: visit.layout("Autopay", "billing/autopay"),
         section: "autopay",
-        form: Form::new(vec![
-            Input::new("method", "Card to charge"),
-            Input::new(
-                "consent",
-                "I have read and agree to the autopay terms above.",
-            ),
-        ])
+        form: Form::new(
+            visit.t(),
+            vec![
+                Input::new("method", "Card to charge"),
+                Input::new(
+                    "consent",
+                    "I have read and agree to the autopay terms above.",
+                ),
+            ],
+        )
         .showing(refusal),
         notice,
         active,

@@ -3,6 +3,7 @@
 use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::Response;
+use portal_i18n::Messages;
 use serde::Deserialize;
 
 use askama::Template;
@@ -35,7 +36,7 @@ pub struct PaymentRow {
 }
 
 impl PaymentRow {
-    fn of(detail: &PaymentDetail, zone: chrono_tz::Tz) -> Self {
+    fn of(t: Messages, detail: &PaymentDetail, zone: chrono_tz::Tz) -> Self {
         let payment = &detail.payment;
         let unapplied = payment.unapplied();
         Self {
@@ -49,7 +50,7 @@ impl PaymentRow {
             failure: payment
                 .failure
                 .as_ref()
-                .map(crate::messages::payment_failure),
+                .map(|failure| crate::messages::payment_failure(t, failure)),
             invoices: allocation_rows(&detail.allocations),
             unapplied: unapplied.is_positive().then(|| unapplied.format()),
             credit: payment.kind == PaymentKind::Credit,
@@ -123,7 +124,7 @@ pub async fn payments(visit: Visit, Query(query): Query<PageQuery>) -> Result<Re
         rows: list
             .items
             .iter()
-            .map(|detail| PaymentRow::of(detail, visit.zone()))
+            .map(|detail| PaymentRow::of(visit.t(), detail, visit.zone()))
             .collect(),
         total: list.total,
         pager: Pager::of(list.page, list.per_page, list.total, |n| {
@@ -149,7 +150,7 @@ pub(super) struct ReceiptPage {
 pub async fn receipt(visit: Visit, Path(id): Path<String>) -> Result<Response, PageError> {
     let id = params::id(&id, PaymentId::parse)?;
     let detail = visit.portal().billing().payment(visit.actor(), id).await?;
-    let payment = PaymentRow::of(&detail, visit.zone());
+    let payment = PaymentRow::of(visit.t(), &detail, visit.zone());
     let summary = visit
         .portal()
         .billing()

@@ -3,6 +3,7 @@
 use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::Response;
+use portal_i18n::Messages;
 use serde::{Deserialize, Serialize};
 
 use askama::Template;
@@ -140,17 +141,20 @@ pub(super) struct InvoicesPage {
 /// The invoice filter's inputs, labelled as the form shows them. The core
 /// judges the two amounts together ("amount": not below zero, no more
 /// decimals than the currency has), so its error is about both.
-pub(super) fn filter_form(refusal: Option<Refusal>) -> Form {
-    Form::new(vec![
-        Input::new("status", "Status"),
-        Input::new("number", "Invoice number"),
-        Input::new("issued_from", "Issued from"),
-        Input::new("issued_to", "Issued to"),
-        Input::new("min_total", "Amount from").in_group("amount"),
-        Input::new("max_total", "Amount to").in_group("amount"),
-        Input::new("amount", "Amount"),
-        Input::new("sort", "Sort by"),
-    ])
+pub(super) fn filter_form(t: Messages, refusal: Option<Refusal>) -> Form {
+    Form::new(
+        t,
+        vec![
+            Input::new("status", "Status"),
+            Input::new("number", "Invoice number"),
+            Input::new("issued_from", "Issued from"),
+            Input::new("issued_to", "Issued to"),
+            Input::new("min_total", "Amount from").in_group("amount"),
+            Input::new("max_total", "Amount to").in_group("amount"),
+            Input::new("amount", "Amount"),
+            Input::new("sort", "Sort by"),
+        ],
+    )
     .showing(refusal)
 }
 
@@ -171,7 +175,7 @@ pub async fn invoices(
     let mut page = InvoicesPage {
         layout: visit.layout("Invoices", "billing/invoices"),
         section: "invoices",
-        form: filter_form(None),
+        form: filter_form(visit.t(), None),
         notice: None,
         statuses: choices(&STATUS_CHOICES, &filters.status),
         sorts: choices(&SORT_CHOICES, &filters.sort),
@@ -212,7 +216,7 @@ pub async fn invoices(
             ));
         }
         // A filter the customer can fix: shown at its input.
-        Err(error) => page.form = filter_form(Some(Refusal::of(error)?)),
+        Err(error) => page.form = filter_form(visit.t(), Some(Refusal::of(error)?)),
     }
     render(page.form.status(), &page)
 }

@@ -118,7 +118,7 @@ impl Visit {
 
     /// The catalog in the contact's language.
     fn t(&self) -> Messages {
-        self.context.messages_for(&self.auth)
+        self.context.t()
     }
 
     fn layout(&self, title: &str, page: &str) -> Layout {

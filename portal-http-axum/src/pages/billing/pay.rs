@@ -8,6 +8,7 @@
 //! with the first payment. A declined card re-renders the form with the
 //! gateway's message and a new key, so the next try is a new payment.
 
+use portal_i18n::Messages;
 use std::collections::{HashMap, HashSet};
 use std::fmt::Display;
 
@@ -72,7 +73,12 @@ pub(in crate::pages) fn amount_input(id: &dyn Display) -> String {
 /// input (the core names the invoice an amount error is about); one that
 /// names none (not above zero, more than the credit, too large in all)
 /// is about the one amount typed, when only one was.
-fn amounts_form(inputs: Vec<Input>, rows: &[PayRow], refusal: Option<Refusal>) -> Form {
+fn amounts_form(
+    t: Messages,
+    inputs: Vec<Input>,
+    rows: &[PayRow],
+    refusal: Option<Refusal>,
+) -> Form {
     let input_of = |item: &Item| match item {
         Item::Invoice { id, .. } => {
             let key = amount_input(id);
@@ -88,7 +94,7 @@ fn amounts_form(inputs: Vec<Input>, rows: &[PayRow], refusal: Option<Refusal>) -
         (Some(row), None) => Some(row.key.clone()),
         _ => None,
     };
-    Form::new(inputs).showing_located(refusal, |error| {
+    Form::new(t, inputs).showing_located(refusal, |error| {
         (error.field == "amount")
             .then(|| only_typed.clone())
             .flatten()
@@ -341,9 +347,9 @@ async fn pay_page(
     inputs.push(Input::new("use_credit", "Account credit"));
     inputs.extend(MethodChoiceView::inputs());
     let form = match options.partial_allowed {
-        true => amounts_form(inputs, &rows, refusal),
+        true => amounts_form(visit.t(), inputs, &rows, refusal),
         // Without amount inputs an amount error keeps its invoice's number.
-        false => Form::new(inputs).showing(refusal),
+        false => Form::new(visit.t(), inputs).showing(refusal),
     };
     let page = PayPage {
         layout: visit.layout("Pay", "billing/pay"),
@@ -388,14 +394,14 @@ pub async fn form(visit: Visit, Query(query): Query<PayQuery>) -> Result<Respons
 }
 
 /// What a failed payment tells the customer.
-fn declined(detail: PaymentDetail) -> Refusal {
+fn declined(t: Messages, detail: PaymentDetail) -> Refusal {
     let failure = detail
         .payment
         .failure
         .unwrap_or(PaymentFailure::ProviderFailed);
     Refusal::whole(
         StatusCode::PAYMENT_REQUIRED,
-        crate::messages::payment_failure(&failure),
+        crate::messages::payment_failure(t, &failure),
     )
 }
 
@@ -417,7 +423,7 @@ pub async fn submit(
     }
     .await;
     let refusal = match paid {
-        Ok(detail) if detail.payment.status == PaymentStatus::Failed => declined(detail),
+        Ok(detail) if detail.payment.status == PaymentStatus::Failed => declined(visit.t(), detail),
         // Succeeded, or pending (the receipt says "being processed").
         Ok(detail) => return Ok(visit.redirect(&format!("billing/payments/{}", detail.payment.id))),
         Err(error) => Refusal::of(error)?,
@@ -570,7 +576,7 @@ pub async fn balance(
     let mut page = BalancePage {
         layout: visit.layout("Pay the balance", "billing/pay/balance"),
         section: "pay",
-        form: Form::new(Vec::new()),
+        form: Form::new(visit.t(), Vec::new()),
         amount: typed,
         may_change_amount,
         total: String::new(),
@@ -614,9 +620,9 @@ pub async fn balance(
                 )
             });
             page.choice = Some(MethodChoiceView::of(&options, None, false));
-            page.form = Form::new(inputs);
+            page.form = Form::new(visit.t(), inputs);
         }
-        Err(error) => page.form = Form::new(inputs).showing(Some(Refusal::of(error)?)),
+        Err(error) => page.form = Form::new(visit.t(), inputs).showing(Some(Refusal::of(error)?)),
     }
     render(page.form.status(), &page)
 }
@@ -652,7 +658,7 @@ async fn credit_page(
     let page = CreditPage {
         layout: visit.layout("Use account credit", "billing/credit"),
         section: "pay",
-        form: amounts_form(inputs, &rows, refusal),
+        form: amounts_form(visit.t(), inputs, &rows, refusal),
         summary: Summary::of(&options.summary, visit.zone()),
         rows,
     };

@@ -144,7 +144,7 @@ pub async fn statement(
     let mut page = StatementPage {
         layout: visit.layout("Statement", "billing/statement"),
         section: "statement",
-        form: Form::new(inputs()),
+        form: Form::new(visit.t(), inputs()),
         from: InvoiceFilters::value(&query.from),
         to: InvoiceFilters::value(&query.to),
         pdf_link: None,
@@ -164,7 +164,7 @@ pub async fn statement(
                 &visit.context.base,
             ));
         }
-        Err(error) => page.form = Form::new(inputs()).showing(Some(Refusal::of(error)?)),
+        Err(error) => page.form = Form::new(visit.t(), inputs()).showing(Some(Refusal::of(error)?)),
     }
     render(page.form.status(), &page)
 }
