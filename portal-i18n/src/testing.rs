@@ -75,9 +75,11 @@ pub fn used_keys(source: &str) -> Vec<String> {
 /// The English phrases (literal text of English messages, at least four
 /// characters) found in `rendered`, a page or mail rendered in another
 /// language. Phrases that also occur in the Spanish catalog ("Total",
-/// "PDF") are not counted. HTML's escapes are undone first.
+/// "PDF") are not counted. Addresses (`href`, `action`, `src`: paths
+/// like `/billing/invoices` are no words) are left out and HTML's escapes
+/// undone first.
 pub fn english_left(rendered: &str) -> Vec<String> {
-    let text = unescape(rendered);
+    let text = unescape(&without_addresses(rendered));
     let spanish = literal_text(Language::Spanish).join("\n");
     let mut left: Vec<String> = literal_text(Language::English)
         .into_iter()
@@ -138,6 +140,25 @@ fn contains_word(text: &str, phrase: &str) -> bool {
         let after = text[at + phrase.len()..].chars().next();
         !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
     })
+}
+
+/// `html` with the values of its address attributes emptied.
+fn without_addresses(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    loop {
+        let next = ["href=\"", "action=\"", "src=\""]
+            .iter()
+            .filter_map(|attribute| rest.find(attribute).map(|at| (at, attribute.len())))
+            .min();
+        let Some((at, length)) = next else {
+            out.push_str(rest);
+            return out;
+        };
+        out.push_str(&rest[..at + length]);
+        rest = &rest[at + length..];
+        rest = rest.find('"').map_or("", |end| &rest[end..]);
+    }
 }
 
 fn unescape(html: &str) -> String {
@@ -215,5 +236,7 @@ mod tests {
         let english = en.msg("nav-log-out");
         assert_eq!(english_left(&format!("<p>{english}</p>")), vec![english]);
         assert!(english_left(&format!("<p>{}</p>", es.msg("nav-log-out"))).is_empty());
+        let link = r#"<a href="/portal/billing/invoices">Facturas</a>"#;
+        assert!(english_left(link).is_empty(), "an address is no word");
     }
 }

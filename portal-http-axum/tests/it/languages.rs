@@ -195,3 +195,24 @@ async fn an_unknown_language_is_refused_at_its_field_and_nothing_changes() {
     assert_eq!(lang_of(&page.body), "en");
     assert!(page.body.contains("<option value=\"\" selected>"));
 }
+
+#[tokio::test]
+async fn the_statement_page_in_spanish_has_no_english_left() {
+    let app = TestApp::new().await;
+    app.register("ada@example.com").await;
+    let mut browser = app.logged_in("ada@example.com").await;
+    browser
+        .post_form("/portal/account/language", &[("language", "es")])
+        .await;
+    for path in [
+        "/portal/billing/statement",
+        "/portal/billing/statement?from=2026-01-01&to=2026-12-31",
+        "/portal/billing/statement?from=2026-12-31&to=2026-01-01",
+    ] {
+        let page = browser.get(path).await;
+        assert_eq!(lang_of(&page.body), "es", "{path}");
+        let main = main_of(&page.body);
+        assert!(main.contains("Estado de cuenta"), "{path}: {main}");
+        assert_eq!(english_left(main), Vec::<String>::new(), "{path}: {main}");
+    }
+}

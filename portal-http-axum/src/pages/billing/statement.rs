@@ -78,10 +78,10 @@ impl StatementView {
     fn of(t: Messages, statement: &Statement, base: &str) -> Self {
         let money = |amount: Money| amount.format();
         Self {
-            period: format!(
-                "{} to {}",
-                day(statement.range.from),
-                day(statement.range.to)
+            period: t.msg_with(
+                "statement-period",
+                t.arg("from", day(statement.range.from))
+                    .arg("to", day(statement.range.to)),
             ),
             opening: money(statement.opening_balance),
             charges: money(statement.charges),
@@ -140,9 +140,15 @@ pub async fn statement(
         ))
     }
     .await;
-    let inputs = || vec![Input::new("from", "From"), Input::new("to", "To")];
+    let t = visit.t();
+    let inputs = || {
+        vec![
+            Input::new("from", t.msg("statement-from")),
+            Input::new("to", t.msg("statement-to")),
+        ]
+    };
     let mut page = StatementPage {
-        layout: visit.layout("Statement", "billing/statement"),
+        layout: visit.layout(&t.msg("statement-title"), "billing/statement"),
         section: "statement",
         form: Form::new(visit.t(), inputs()),
         from: InvoiceFilters::value(&query.from),
