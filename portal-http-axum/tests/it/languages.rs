@@ -197,7 +197,7 @@ async fn an_unknown_language_is_refused_at_its_field_and_nothing_changes() {
 }
 
 #[tokio::test]
-async fn the_statement_page_in_spanish_has_no_english_left() {
+async fn the_statement_and_payments_pages_in_spanish_have_no_english_left() {
     let app = TestApp::new().await;
     app.register("ada@example.com").await;
     let mut browser = app.logged_in("ada@example.com").await;
@@ -205,6 +205,8 @@ async fn the_statement_page_in_spanish_has_no_english_left() {
         .post_form("/portal/account/language", &[("language", "es")])
         .await;
     for path in [
+        "/portal/billing/payments",
+        "/portal/billing/payments?page=9",
         "/portal/billing/statement",
         "/portal/billing/statement?from=2026-01-01&to=2026-12-31",
         "/portal/billing/statement?from=2026-12-31&to=2026-01-01",
@@ -213,6 +215,7 @@ async fn the_statement_page_in_spanish_has_no_english_left() {
         assert_eq!(lang_of(&page.body), "es", "{path}");
         let main = main_of(&page.body);
         assert!(main.contains("Estado de cuenta"), "{path}: {main}");
+        assert!(!main.contains("Page "), "{path}: {main}");
         assert_eq!(english_left(main), Vec::<String>::new(), "{path}: {main}");
     }
 }

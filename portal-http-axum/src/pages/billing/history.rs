@@ -17,8 +17,10 @@ use super::*;
 
 /// A payment or credit as text, with the invoices it paid.
 pub struct PaymentRow {
+    /// The catalog its labels are worded from.
+    t: Messages,
     id: String,
-    kind: &'static str,
+    kind: String,
     date: String,
     amount: String,
     method: String,
@@ -40,8 +42,9 @@ impl PaymentRow {
         let payment = &detail.payment;
         let unapplied = payment.unapplied();
         Self {
+            t,
             id: payment.id.to_string(),
-            kind: kind_label(payment.kind),
+            kind: kind_label(t, payment.kind),
             date: day_of(payment.received_at, zone),
             amount: payment.amount.format(),
             method: payment.method_label.clone().unwrap_or_default(),
@@ -61,12 +64,12 @@ impl PaymentRow {
         }
     }
 
-    fn status_label(&self) -> &'static str {
-        match self.status {
-            PaymentStatus::Pending => "Being processed",
-            PaymentStatus::Succeeded => "Received",
-            PaymentStatus::Failed => "Failed",
-        }
+    fn status_label(&self) -> String {
+        self.t.msg(match self.status {
+            PaymentStatus::Pending => "payment-status-pending",
+            PaymentStatus::Succeeded => "payment-status-succeeded",
+            PaymentStatus::Failed => "payment-status-failed",
+        })
     }
 
     fn is_pending(&self) -> bool {
@@ -82,13 +85,13 @@ impl PaymentRow {
     }
 
     /// The page's title, as its heading says.
-    fn title(&self) -> &'static str {
-        match self.status {
-            PaymentStatus::Pending => "Payment being processed",
-            PaymentStatus::Failed => "Payment failed",
-            PaymentStatus::Succeeded if self.credit => "Credit",
-            PaymentStatus::Succeeded => "Receipt",
-        }
+    fn title(&self) -> String {
+        self.t.msg(match self.status {
+            PaymentStatus::Pending => "payment-title-pending",
+            PaymentStatus::Failed => "payment-title-failed",
+            PaymentStatus::Succeeded if self.credit => "payment-title-credit",
+            PaymentStatus::Succeeded => "payment-title-receipt",
+        })
     }
 }
 
@@ -119,7 +122,7 @@ pub async fn payments(visit: Visit, Query(query): Query<PageQuery>) -> Result<Re
         .await?;
     let base = visit.context.base.clone();
     let page = PaymentsPage {
-        layout: visit.layout("Payments", "billing/payments"),
+        layout: visit.layout(&visit.t().msg("payments-title"), "billing/payments"),
         section: "payments",
         rows: list
             .items
@@ -127,7 +130,7 @@ pub async fn payments(visit: Visit, Query(query): Query<PageQuery>) -> Result<Re
             .map(|detail| PaymentRow::of(visit.t(), detail, visit.zone()))
             .collect(),
         total: list.total,
-        pager: Pager::of(list.page, list.per_page, list.total, |n| {
+        pager: Pager::of(visit.t(), list.page, list.per_page, list.total, |n| {
             format!("{base}/billing/payments?page={n}")
         }),
     };
@@ -158,7 +161,7 @@ pub async fn receipt(visit: Visit, Path(id): Path<String>) -> Result<Response, P
         .await?;
     let membership = &visit.auth.membership;
     let page = ReceiptPage {
-        layout: visit.layout(payment.title(), "billing/payments"),
+        layout: visit.layout(&payment.title(), "billing/payments"),
         section: "payments",
         payment,
         account: format!(

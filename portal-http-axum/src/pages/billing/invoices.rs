@@ -209,6 +209,7 @@ pub async fn invoices(
             page.total = invoices.total;
             let base = visit.context.base.clone();
             page.pager = Some(Pager::of(
+                visit.t(),
                 invoices.page,
                 invoices.per_page,
                 invoices.total,
@@ -233,17 +234,17 @@ pub struct LineRow {
 /// A payment's or credit's share of an invoice as text.
 pub struct AppliedRow {
     payment: String,
-    kind: &'static str,
+    kind: String,
     date: String,
     amount: String,
     method: String,
 }
 
-pub(super) fn kind_label(kind: PaymentKind) -> &'static str {
-    match kind {
-        PaymentKind::Payment => "Payment",
-        PaymentKind::Credit => "Credit",
-    }
+pub(super) fn kind_label(t: Messages, kind: PaymentKind) -> String {
+    t.msg(match kind {
+        PaymentKind::Payment => "payment-kind-payment",
+        PaymentKind::Credit => "payment-kind-credit",
+    })
 }
 
 #[derive(Template)]
@@ -288,7 +289,7 @@ pub async fn invoice(visit: Visit, Path(id): Path<String>) -> Result<Response, P
             .iter()
             .map(|applied| AppliedRow {
                 payment: applied.payment.to_string(),
-                kind: kind_label(applied.kind),
+                kind: kind_label(visit.t(), applied.kind),
                 date: day_of(applied.applied_at, visit.zone()),
                 amount: applied.amount.format(),
                 method: applied.method_label.clone().unwrap_or_default(),

@@ -281,20 +281,20 @@ pub struct Pager {
 impl Pager {
     /// Links for `page` of `total` rows; `link(n)` is the URL of page n.
     /// A page past the last (an old bookmark) links back to the last.
-    fn of(page: u32, per_page: u32, total: u64, link: impl Fn(u32) -> String) -> Self {
+    fn of(t: Messages, page: u32, per_page: u32, total: u64, link: impl Fn(u32) -> String) -> Self {
         let pages = total.div_ceil(u64::from(per_page.max(1))).max(1);
         let last = u32::try_from(pages).unwrap_or(u32::MAX);
         if page > last {
             return Self {
                 previous: Some(link(last)),
                 next: None,
-                text: format!("Page {page} is past the last page ({last})"),
+                text: t.msg_with("pager-past-last", t.count("page", page).count("last", last)),
             };
         }
         Self {
             previous: (page > 1).then(|| link(page - 1)),
             next: (page < last).then(|| link(page + 1)),
-            text: format!("Page {page} of {pages}"),
+            text: t.msg_with("pager-page", t.count("page", page).count("pages", pages)),
         }
     }
 }
