@@ -204,7 +204,13 @@ async fn the_statement_and_payments_pages_in_spanish_have_no_english_left() {
     browser
         .post_form("/portal/account/language", &[("language", "es")])
         .await;
+    let due = chrono::NaiveDate::from_ymd_opt(2026, 10, 1).unwrap();
+    let invoice = app
+        .invoice(app.seeded.account_a, "INV-77", 12_345, due)
+        .await;
+    let invoice_page = format!("/portal/billing/invoices/{}", invoice.id);
     for path in [
+        invoice_page.as_str(),
         "/portal/billing/payments",
         "/portal/billing/payments?page=9",
         "/portal/billing/statement",

@@ -204,7 +204,7 @@ pub async fn invoices(
             page.rows = invoices
                 .items
                 .iter()
-                .map(|invoice| InvoiceRow::of(invoice, list.today))
+                .map(|invoice| InvoiceRow::of(visit.t(), invoice, list.today))
                 .collect();
             page.total = invoices.total;
             let base = visit.context.base.clone();
@@ -267,9 +267,14 @@ pub async fn invoice(visit: Visit, Path(id): Path<String>) -> Result<Response, P
     let invoice = &detail.invoice;
     let currency = invoice.currency();
     let page = InvoicePage {
-        layout: visit.layout(&format!("Invoice {}", invoice.number), "billing/invoices"),
+        layout: visit.layout(
+            &visit
+                .t()
+                .msg_with("invoice-title", visit.t().arg("number", &invoice.number)),
+            "billing/invoices",
+        ),
         section: "invoices",
-        invoice: InvoiceRow::of(invoice, visit.today()),
+        invoice: InvoiceRow::of(visit.t(), invoice, visit.today()),
         subtotal: invoice.subtotal.format(),
         tax: invoice.tax.format(),
         memo: invoice.memo.clone(),

@@ -243,7 +243,7 @@ pub struct InvoiceRow {
     total: String,
     paid: String,
     balance: String,
-    status: &'static str,
+    status: String,
     is_overdue: bool,
     is_unpaid: bool,
     /// Held by a payment still being processed.
@@ -251,7 +251,7 @@ pub struct InvoiceRow {
 }
 
 impl InvoiceRow {
-    fn of(invoice: &Invoice, today: NaiveDate) -> Self {
+    fn of(t: Messages, invoice: &Invoice, today: NaiveDate) -> Self {
         Self {
             id: invoice.id.to_string(),
             number: invoice.number.clone(),
@@ -260,7 +260,7 @@ impl InvoiceRow {
             total: invoice.total.format(),
             paid: invoice.amount_paid.format(),
             balance: invoice.balance().format(),
-            status: invoice.status.label(),
+            status: pdf::status_label(t, invoice.status),
             is_overdue: invoice.is_overdue(today),
             is_unpaid: invoice.status.is_unpaid() && invoice.payable().is_positive(),
             pending: invoice
@@ -341,7 +341,7 @@ pub async fn summary(visit: Visit, Query(done): Query<Done>) -> Result<Response,
             .invoices
             .items
             .iter()
-            .map(|invoice| InvoiceRow::of(invoice, list.today))
+            .map(|invoice| InvoiceRow::of(visit.t(), invoice, list.today))
             .collect(),
     };
     render(StatusCode::OK, &page)

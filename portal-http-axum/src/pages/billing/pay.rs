@@ -282,7 +282,12 @@ impl PayRow {
     }
 }
 
-fn pay_rows(options: &PaymentOptions, prefill: &Prefill, checked_by_default: bool) -> Vec<PayRow> {
+fn pay_rows(
+    t: Messages,
+    options: &PaymentOptions,
+    prefill: &Prefill,
+    checked_by_default: bool,
+) -> Vec<PayRow> {
     options
         .unpaid
         .iter()
@@ -298,7 +303,7 @@ fn pay_rows(options: &PaymentOptions, prefill: &Prefill, checked_by_default: boo
                 key: amount_input(&id),
                 payable: invoice.payable().amount().to_string(),
                 payable_text: invoice.payable().format(),
-                invoice: InvoiceRow::of(invoice, options.today),
+                invoice: InvoiceRow::of(t, invoice, options.today),
             }
         })
         .collect()
@@ -336,7 +341,7 @@ async fn pay_page(
         .billing()
         .payment_options(visit.actor())
         .await?;
-    let rows = pay_rows(&options, &prefill, true);
+    let rows = pay_rows(visit.t(), &options, &prefill, true);
     let mut inputs = vec![Input::new("invoices", "Invoices to pay")];
     if options.partial_allowed {
         inputs.extend(rows.iter().map(PayRow::input));
@@ -650,7 +655,7 @@ async fn credit_page(
         .billing()
         .credit_options(visit.actor())
         .await?;
-    let rows = pay_rows(&options, &prefill, false);
+    let rows = pay_rows(visit.t(), &options, &prefill, false);
     let inputs = [Input::new("invoices", "Invoices")]
         .into_iter()
         .chain(rows.iter().map(PayRow::input))
