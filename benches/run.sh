@@ -279,6 +279,8 @@ echo "    server peak RSS (VmHWM): $RSS_KIB KiB"
 
 step "Invoice list page (unpaid, soonest due first) @64 connections, ${DURATION} s"
 load invoices64 "$ACCOUNTS" --scenario invoices --connections 64 --duration-secs "$DURATION"
+step "Quote list page (every status, newest first) @64 connections, ${DURATION} s"
+load quotes64 "$ACCOUNTS" --scenario quotes --connections 64 --duration-secs "$DURATION"
 step "Statement page (last 365 days) @64 connections, ${DURATION} s"
 load statement64 "$ACCOUNTS" --scenario statement --connections 64 --duration-secs "$DURATION"
 stop_server

@@ -16,6 +16,10 @@
 #   chromedriver, for the browser tests
 #       PORTAL_TEST_WEBDRIVER=http://127.0.0.1:PORT  PORTAL_TEST_CHROMIUM=/usr/bin/chromium
 #
+# and fetches axe-core (npm pack, pinned, sha512 checked, cached in
+# ~/.cache/portal-test) for the browser tests' accessibility checks:
+#       PORTAL_TEST_AXE=.../axe.min.js
+#
 # and runs `cargo fmt --check`, `cargo clippy -D warnings`, the tests (with
 # cargo-nextest when installed, else `cargo test`), the doc tests (which
 # nextest does not run), the API contract run (schemathesis, from PyPI,
@@ -33,6 +37,11 @@ cd "$(dirname "$0")/.."
 AIOSMTPD_VERSION=1.4.6
 SCHEMATHESIS_VERSION=4.32.5
 CARGO_FUZZ_VERSION=0.13.2
+# axe-core for the browser tests' accessibility checks, from the npm
+# registry (`npm pack`), checked against the registry's sha512 integrity.
+AXE_VERSION=4.14.1
+AXE_SHA512=1477dafa598d8d065f273d6af302aa203c02e83131707b7fa648cd41bd3d6b734f8c22a0dab86ee6a6f64b8afbe804b214d36db85a2826965edfb3a0b9d546b5
+AXE_CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/portal-test
 FUZZ_SECONDS=${PORTAL_FUZZ_SECONDS:-10}
 PG_BIN=/usr/lib/postgresql/15/bin
 PG_USER=portalpg
@@ -140,6 +149,16 @@ if cargo nextest --version >/dev/null 2>&1; then
 else
     HAVE_NEXTEST=0
     note "cargo-nextest not found: the tests run with cargo test"
+fi
+# axe-core: the registry's tarball, kept in the cache and checked each run.
+AXE_TGZ="$AXE_CACHE/axe-core-$AXE_VERSION.tgz"
+if [ ! -f "$AXE_TGZ" ] || ! echo "$AXE_SHA512  $AXE_TGZ" | sha512sum --check --status; then
+    command -v npm >/dev/null || apt_install npm
+    note "npm pack axe-core@$AXE_VERSION"
+    mkdir -p "$AXE_CACHE"
+    rm -f "$AXE_TGZ"
+    (cd "$AXE_CACHE" && npm pack --silent "axe-core@$AXE_VERSION" >/dev/null) || die "npm pack axe-core failed"
+    echo "$AXE_SHA512  $AXE_TGZ" | sha512sum --check --status || die "axe-core $AXE_VERSION: sha512 mismatch"
 fi
 note "chromium: $("$CHROMIUM" --version 2>/dev/null | head -n1)"
 note "postgres: $("$PG_BIN/postgres" --version)"
@@ -262,6 +281,9 @@ export PORTAL_TEST_WEBDRIVER="http://127.0.0.1:$WEBDRIVER_PORT"
 export PORTAL_TEST_CHROMIUM="$CHROMIUM"
 note "PORTAL_TEST_WEBDRIVER=$PORTAL_TEST_WEBDRIVER"
 note "PORTAL_TEST_CHROMIUM=$PORTAL_TEST_CHROMIUM"
+tar -xzf "$AXE_TGZ" -C "$WORK" package/axe.min.js || die "axe-core: no axe.min.js in $AXE_TGZ"
+export PORTAL_TEST_AXE="$WORK/package/axe.min.js"
+note "PORTAL_TEST_AXE=$PORTAL_TEST_AXE (axe-core $AXE_VERSION)"
 
 # --- 3. the checks -------------------------------------------------------
 failed=()

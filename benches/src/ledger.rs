@@ -153,7 +153,8 @@ fn minor(amount: Decimal) -> i64 {
     CURRENCY.to_minor(amount).unwrap_or_default()
 }
 
-fn midnight(day: NaiveDate) -> DateTime<Utc> {
+/// The first instant of `day` in UTC (the bench tenant's time zone).
+pub fn midnight(day: NaiveDate) -> DateTime<Utc> {
     day.and_time(NaiveTime::MIN).and_utc()
 }
 

@@ -49,6 +49,12 @@ pub enum Scenario {
         /// Raw session tokens.
         tokens: Arc<Vec<String>>,
     },
+    /// `GET` the quote list page (every status, newest first, first page)
+    /// with these session tokens, rotating; expects 200.
+    Quotes {
+        /// Raw session tokens.
+        tokens: Arc<Vec<String>>,
+    },
     /// `GET` the statement page for `from` to `to` with these session
     /// tokens, rotating; expects 200.
     Statement {
@@ -96,6 +102,7 @@ impl Scenario {
             Scenario::Dashboard { .. } => "dashboard",
             Scenario::Login { .. } => "login",
             Scenario::Invoices { .. } => "invoices",
+            Scenario::Quotes { .. } => "quotes",
             Scenario::Statement { .. } => "statement",
             Scenario::Pay { .. } => "pay",
         }
@@ -103,9 +110,10 @@ impl Scenario {
 
     fn expected(&self) -> StatusCode {
         match self {
-            Scenario::Dashboard { .. } | Scenario::Invoices { .. } | Scenario::Statement { .. } => {
-                StatusCode::OK
-            }
+            Scenario::Dashboard { .. }
+            | Scenario::Invoices { .. }
+            | Scenario::Quotes { .. }
+            | Scenario::Statement { .. } => StatusCode::OK,
             Scenario::Login { .. } | Scenario::Pay { .. } => StatusCode::CREATED,
         }
     }
@@ -114,6 +122,7 @@ impl Scenario {
         match self {
             Scenario::Dashboard { tokens }
             | Scenario::Invoices { tokens }
+            | Scenario::Quotes { tokens }
             | Scenario::Statement { tokens, .. } => tokens.len(),
             Scenario::Login { logins } => logins.len(),
             Scenario::Pay { payers, .. } => payers.len(),
@@ -139,7 +148,7 @@ pub struct LoadConfig {
 /// One run's figures: printed as one JSON line.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct LoadReport {
-    /// `dashboard`, `login`, `invoices`, `statement` or `pay`.
+    /// `dashboard`, `login`, `invoices`, `quotes`, `statement` or `pay`.
     pub scenario: String,
     /// Concurrent connections.
     pub connections: usize,
@@ -342,6 +351,7 @@ fn build_request(
             &format!("{}/billing/invoices?{INVOICE_LIST_QUERY}", target.base),
             tokens,
         )?,
+        Scenario::Quotes { tokens } => page(&format!("{}/quotes", target.base), tokens)?,
         Scenario::Statement { tokens, from, to } => page(
             &format!("{}/billing/statement?from={from}&to={to}", target.base),
             tokens,

@@ -12,6 +12,8 @@
 //! - every account has a billing history ([`crate::ledger`]): ten invoices
 //!   with lines and three payments with their allocations, so 10 N
 //!   invoices and 3 N payments;
+//! - every account has [`QUOTES_PER_ACCOUNT`] quotes (one awaiting
+//!   approval, one expired), so 2 N quotes;
 //! - [`SESSIONS`] contacts spread evenly over the accounts get a session;
 //! - [`LOGINS`] contacts spread evenly get the password [`PASSWORD`].
 
@@ -25,6 +27,8 @@ pub const SESSIONS: usize = 1_000;
 /// How many contacts get a password (the log-in scenario rotates over
 /// them).
 pub const LOGINS: usize = 200;
+/// Quotes per account: one pending, one expired.
+pub const QUOTES_PER_ACCOUNT: usize = 2;
 /// The default number of accounts.
 pub const DEFAULT_ACCOUNTS: usize = 100_000;
 
@@ -111,9 +115,9 @@ impl Plan {
     /// last, so finding it means the dataset is complete. The dataset's
     /// version is part of it, so a cached database from an older schema
     /// (v1: invoices before billing's migration; v2: three invoices for
-    /// one account in ten, no payments) is seeded again.
+    /// one account in ten, no payments; v3: no quotes) is seeded again.
     pub fn marker(&self) -> String {
-        format!("Bench Lawn & Pest ({} accounts, data v3)", self.accounts)
+        format!("Bench Lawn & Pest ({} accounts, data v4)", self.accounts)
     }
 }
 

@@ -505,8 +505,47 @@ where
     let currency = CURRENCY.as_str();
     let (mut invoices, mut lines, mut payments, mut allocations) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut quotes, mut quote_lines) = (Vec::new(), Vec::new());
     for &(i, account) in rows {
         let account = account.as_uuid();
+        // Quotes: one awaiting approval for three weeks more, one that
+        // expired ten days ago; one line each. The digest only has to be
+        // some digest: nothing approves them.
+        for (k, valid_for) in [(0u8, 21), (1u8, -10)] {
+            let id = ledger::row_id(7, i, k);
+            let valid_until = today + Duration::days(valid_for);
+            let number = format!("Q-{i}-{k}");
+            quote_lines.push(vec![
+                Value::Id(id),
+                Value::Int(0),
+                Value::Text("Lawn renovation".to_owned()),
+                Value::Text("1".to_owned()),
+                Value::Text("450.00".to_owned()),
+                Value::Text("0".to_owned()),
+                Value::Bool(false),
+            ]);
+            quotes.push(vec![
+                Value::Id(id),
+                Value::Id(tenant),
+                Value::Id(account),
+                Value::Text(number.clone()),
+                Value::Text(number),
+                Value::Text("Spring lawn renovation".to_owned()),
+                Value::Text("Aerate and overseed.".to_owned()),
+                Value::Text("Half on approval.".to_owned()),
+                Value::Date(valid_until - Duration::days(30)),
+                Value::Date(valid_until),
+                Value::Text(currency.to_owned()),
+                Value::Int(45_000),
+                Value::Int(0),
+                Value::Int(45_000),
+                Value::Bool(false),
+                Value::Text(format!("{:064x}", id.as_u128())),
+                Value::Text("pending".to_owned()),
+                Value::Time(ledger::midnight(today)),
+                Value::Time(ledger::midnight(today)),
+            ]);
+        }
         let Ledger {
             invoices: seeded_invoices,
             payments: seeded_payments,
@@ -652,6 +691,48 @@ where
         allocations,
     )
     .await?;
+    bulk::insert::<DB>(
+        &mut tx,
+        "quotes",
+        &[
+            "id",
+            "tenant_id",
+            "account_id",
+            "external_id",
+            "number",
+            "title",
+            "scope_of_work",
+            "terms",
+            "issued_on",
+            "valid_until",
+            "currency",
+            "subtotal_minor",
+            "tax_minor",
+            "total_minor",
+            "has_optional_lines",
+            "content_sha256",
+            "status",
+            "created_at",
+            "updated_at",
+        ],
+        quotes,
+    )
+    .await?;
+    bulk::insert::<DB>(
+        &mut tx,
+        "quote_lines",
+        &[
+            "quote_id",
+            "position",
+            "description",
+            "quantity",
+            "unit_price",
+            "tax_rate",
+            "optional",
+        ],
+        quote_lines,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -659,7 +740,9 @@ where
 /// Deletes the tenant's billing rows, children first: a dataset of an
 /// older version (other invoices) or a seeding cut short is written
 /// afresh.
-const CLEAR_BILLING: [&str; 5] = [
+const CLEAR_BILLING: [&str; 7] = [
+    "DELETE FROM quote_lines WHERE quote_id IN (SELECT id FROM quotes WHERE tenant_id = $1)",
+    "DELETE FROM quotes WHERE tenant_id = $1",
     "DELETE FROM allocations WHERE tenant_id = $1",
     "DELETE FROM payments WHERE tenant_id = $1",
     "DELETE FROM invoice_lines WHERE invoice_id IN (SELECT id FROM invoices WHERE tenant_id = $1)",

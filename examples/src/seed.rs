@@ -13,7 +13,8 @@ use portal_core::access::Role;
 use portal_core::accounts::Account;
 use portal_core::accounts::{AccountUpsert, Address};
 use portal_core::billing::{ExternalPayment, InvoiceLine, InvoiceUpsert, PaymentKind};
-use portal_core::identity::ContactUpsert;
+use portal_core::identity::{ContactUpsert, SessionKind};
+use portal_core::quotes::{ApproveQuote, DecisionClient, QuoteLine, QuoteStatus, QuoteUpsert};
 use portal_core::shared::{Currency, Money};
 use portal_core::shared::{EmailAddress, ExternalId, PhoneNumber, PostalCode};
 use portal_core::tenancy::{PortalSettings, SocialLink, Tenant};
@@ -294,6 +295,7 @@ pub async fn seed_demo(portal: &Portal, base_url: &str) -> anyhow::Result<Tenant
         }
     }
     seed_billing(portal, &tenant, &ids).await?;
+    seed_quotes(portal, &tenant, &ids).await?;
     if !is_new {
         // The communications log is append-only: seed it once.
         return Ok(tenant);
@@ -409,6 +411,162 @@ const INVOICES: [DemoInvoice; 9] = [
         10,
     ),
 ];
+
+/// A demo quote: account, number, title, lines (description, cents,
+/// optional), valid for so many days from today (negative: expired).
+type DemoQuote = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [(&'static str, i64, bool)],
+    i64,
+);
+
+const QUOTES: [DemoQuote; 5] = [
+    (
+        "acct-1001",
+        "Q-2026-0041",
+        "Spring lawn renovation",
+        &[
+            ("Core aeration, front and back lawn", 18_500, false),
+            ("Overseeding with sun and shade mix", 24_000, false),
+            ("Starter fertiliser", 6_000, true),
+            ("Irrigation check and adjustment", 8_500, true),
+        ],
+        21,
+    ),
+    (
+        "acct-1001",
+        "Q-2026-0044",
+        "Quarterly perimeter pest plan",
+        &[("Perimeter treatment, four visits", 52_000, false)],
+        5,
+    ),
+    (
+        "acct-1001",
+        "Q-2026-0012",
+        "Gutter guard installation",
+        &[("Gutter guards, 120 ft", 96_000, false)],
+        -10,
+    ),
+    (
+        "acct-1003",
+        "Q-2026-0030",
+        "Garage rodent-proofing",
+        &[
+            ("Seal entry points", 22_000, false),
+            ("Bait stations, one year", 9_000, true),
+        ],
+        30,
+    ),
+    (
+        "acct-1003",
+        "Q-2026-0031",
+        "Wasp nest removal",
+        &[("Remove two nests under the eaves", 14_000, false)],
+        30,
+    ),
+];
+
+/// Gives the demo accounts quotes in every state: Ada's account pending
+/// ones (one with optional lines) and an expired one; Bob's account one he
+/// approved and one he declined, decided the way a customer decides (a
+/// session of his). Idempotent: on a restart decided quotes refuse the
+/// upsert (their dates moved) and the decisions are already made.
+async fn seed_quotes(
+    portal: &Portal,
+    tenant: &Tenant,
+    accounts: &BTreeMap<&str, Account>,
+) -> anyhow::Result<()> {
+    let host = portal.host();
+    let today = Utc::now().date_naive();
+    let usd = Currency::USD;
+    let mut quotes = BTreeMap::new();
+    for (account, number, title, lines, valid_for) in QUOTES {
+        let account = accounts.get(account).context("unknown demo account")?;
+        let valid_until = today + Duration::days(valid_for);
+        let upsert = QuoteUpsert {
+            external_id: ExternalId::parse(number)?,
+            account: account.id,
+            number: number.into(),
+            title: title.into(),
+            scope_of_work: format!(
+                "{title}, as discussed on site. Work is done on weekdays between 8 am and 5 pm; \
+                 we call the day before each visit."
+            ),
+            terms: "Prices include materials and labour. Half is invoiced on approval and the \
+                    rest on completion, due in 30 days. Rescheduling is free with 48 hours' notice."
+                .into(),
+            issued_on: valid_until - Duration::days(30),
+            valid_until,
+            currency: usd,
+            lines: lines
+                .iter()
+                .map(|(description, cents, optional)| QuoteLine {
+                    line: InvoiceLine {
+                        description: (*description).into(),
+                        quantity: Decimal::ONE,
+                        unit_price: usd.from_minor(*cents),
+                        tax_rate: Decimal::new(625, 2),
+                    },
+                    optional: *optional,
+                })
+                .collect(),
+        };
+        match host.upsert_quote(tenant.id, &upsert).await {
+            Ok(quote) => {
+                quotes.insert(number, quote);
+            }
+            Err(PortalError::Conflict(_)) => {}
+            Err(other) => return Err(other).context(format!("quote {number}")),
+        }
+    }
+    let pending = |number: &str| {
+        quotes
+            .get(number)
+            .filter(|quote| quote.status == QuoteStatus::Pending)
+    };
+    let (Some(approve), Some(decline)) = (pending("Q-2026-0030"), pending("Q-2026-0031")) else {
+        return Ok(());
+    };
+    // Bob decides his two, through a session as he would.
+    let client = LoginClient::at(Ipv4Addr::LOCALHOST.into());
+    let password = secrecy::SecretString::from(DEMO_PASSWORD);
+    let session = portal
+        .identity()
+        .log_in(
+            tenant,
+            "bob@example.com",
+            &password,
+            SessionKind::Bearer,
+            &client,
+        )
+        .await?;
+    let tenant = portal.tenant(tenant.id).await?;
+    let bob = portal
+        .identity()
+        .authenticate(&tenant, &session.token)
+        .await?;
+    let evidence = DecisionClient {
+        ip: Ipv4Addr::LOCALHOST.into(),
+        user_agent: Some("Portal demo seed".into()),
+    };
+    let approval = ApproveQuote {
+        quote: approve.id,
+        signer_name: "Bob Builder".into(),
+        comment: Some("Please start after the 15th.".into()),
+        po_number: Some("PO-3301".into()),
+        optional_lines: vec![1],
+        shown_sha256: approve.content_sha256.clone(),
+    };
+    portal.quotes().approve(&bob, &approval, &evidence).await?;
+    portal
+        .quotes()
+        .decline(&bob, decline.id, "We removed the nests ourselves.")
+        .await?;
+    portal.identity().log_out(&bob).await?;
+    Ok(())
+}
 
 /// Gives the demo accounts invoices in every state, and the payments and
 /// credits that put them there. Idempotent like the rest of the seed.

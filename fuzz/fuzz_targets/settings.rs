@@ -1,11 +1,12 @@
 //! A tenant's settings as the JSON document the host sends and the store
 //! keeps. No panic (reading, checking, the currency and time zone they
 //! name); settings survive writing and reading back; settings that pass
-//! the check name a real currency.
+//! the check name a real currency and a locale in its canonical spelling,
+//! whose formatter writes an amount without a panic.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use portal_core::shared::Currency;
+use portal_core::shared::{Currency, Money, MoneyFormatter};
 use portal_core::tenancy::PortalSettings;
 
 fuzz_target!(|data: &[u8]| {
@@ -20,5 +21,9 @@ fuzz_target!(|data: &[u8]| {
     if settings.validate().is_ok() {
         assert_eq!(Currency::parse(&settings.currency), Ok(currency));
         assert_eq!(currency.as_str(), settings.currency);
+        let locale = settings.locale();
+        assert_eq!(locale.as_str(), settings.locale);
+        let written = MoneyFormatter::new(&locale).format(Money::from_minor(123_456, currency));
+        assert!(!written.is_empty());
     }
 });

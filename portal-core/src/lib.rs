@@ -17,6 +17,7 @@
 //!   the payment gateway port
 //! - [`identity`]: contacts, credentials, sessions, one-time tokens, passwords
 //! - [`outbox`]: mails and host events, delivered after commit with retries
+//! - [`quotes`]: quotes the customer approves (with evidence) or declines
 //! - [`dashboard`]: the dashboard's panels
 //! - [`ports`]: the store traits adapters implement
 //! - [`Portal`]: the facade, which hands out one service per context (its
@@ -32,6 +33,7 @@ pub mod identity;
 pub mod outbox;
 mod portal;
 pub mod ports;
+pub mod quotes;
 pub mod shared;
 pub mod tenancy;
 

@@ -9,6 +9,8 @@
 //! - [`Portal::dashboard`]: the dashboard (`dashboard/service.rs`)
 //! - [`Portal::billing`]: invoices, payments, cards, autopay, statements
 //!   (`billing/service/`)
+//! - [`Portal::quotes`]: quotes, approving and declining them
+//!   (`quotes/service/`)
 //! - [`Portal::host`]: the host's own API; each context adds its host-side
 //!   use cases to [`HostApi`] in its folder (`billing/service/host.rs`, ...)
 //!
@@ -31,9 +33,10 @@ use crate::identity::{OsTokens, PasswordHasher, SecretKey, TokenSource};
 use crate::outbox::{EventSink, Mailer, OutboxWorker};
 use crate::ports::{
     AccountStore, AutopayStore, ContactStore, CredentialStore, DashboardStore, InvoiceStore,
-    LedgerStore, LockoutStore, OutboxStore, PaymentMethodStore, PaymentStore, SessionStore, Store,
-    TenantStore, TokenStore,
+    LedgerStore, LockoutStore, OutboxStore, PaymentMethodStore, PaymentStore, QuoteStore,
+    SessionStore, Store, TenantStore, TokenStore,
 };
+use crate::quotes::QuotesService;
 use crate::shared::{Clock, SystemClock, TenantId};
 use crate::tenancy::{Tenant, TenantSlug};
 
@@ -48,14 +51,14 @@ macro_rules! service {
             pub(crate) portal: &'a $crate::portal::Portal,
         }
 
-        #[allow(dead_code)] // not every context authorises (identity works on sessions)
+        #[allow(dead_code)] // not every context authorizes (identity works on sessions)
         impl<'a> $name<'a> {
             /// The store ports.
             fn stores(self) -> &'a $crate::portal::Stores {
                 self.portal.stores()
             }
 
-            /// Authorises `actor` for `permission` (see [`$crate::access::authorize`]).
+            /// Authorizes `actor` for `permission` (see [`$crate::access::authorize`]).
             async fn authorize(
                 self,
                 actor: &$crate::access::Actor,
@@ -231,6 +234,11 @@ impl Portal {
         BillingService { portal: self }
     }
 
+    /// A customer's quotes: reading, approving and declining them.
+    pub fn quotes(&self) -> QuotesService<'_> {
+        QuotesService { portal: self }
+    }
+
     /// The store ports, one per aggregate.
     pub(crate) fn stores(&self) -> &Stores {
         &self.inner.stores
@@ -329,7 +337,7 @@ impl Portal {
             .remove(&id);
     }
 
-    /// Authorises `actor` for `permission` against its tenant's features.
+    /// Authorizes `actor` for `permission` against its tenant's features.
     pub(crate) async fn authorize(
         &self,
         actor: &Actor,
@@ -382,6 +390,8 @@ pub struct Stores {
     pub payment_methods: Arc<dyn PaymentMethodStore>,
     /// Autopay consents.
     pub autopay: Arc<dyn AutopayStore>,
+    /// Quotes.
+    pub quotes: Arc<dyn QuoteStore>,
 }
 
 impl Stores {
@@ -401,7 +411,8 @@ impl Stores {
             ledger: store.clone(),
             payments: store.clone(),
             payment_methods: store.clone(),
-            autopay: store,
+            autopay: store.clone(),
+            quotes: store,
         }
     }
 }

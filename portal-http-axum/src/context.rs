@@ -87,20 +87,19 @@ impl<S: Send + Sync> FromRequestParts<S> for RequestContext {
     }
 }
 
-/// Resolves the tenant (404 when unknown) and records the mount path.
-pub async fn resolve_tenant(
-    State(state): State<AppState>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let (mut parts, body) = request.into_parts();
-    let Some(slug) = state.config.resolver.resolve(&mut parts).await else {
-        return ApiError::not_found().into_response();
-    };
-    let tenant = match state.portal.tenant_by_slug(&slug).await {
-        Ok(tenant) => tenant,
-        Err(error) => return ApiError::from(error).into_response(),
-    };
+/// The request's tenant and mount path, or the error to answer with (the
+/// tenant unknown, or not resolved).
+pub(crate) async fn context_of(
+    state: &AppState,
+    parts: &mut Parts,
+) -> Result<RequestContext, ApiError> {
+    let slug = state
+        .config
+        .resolver
+        .resolve(parts)
+        .await
+        .ok_or_else(ApiError::not_found)?;
+    let tenant = state.portal.tenant_by_slug(&slug).await?;
     // The request's span (see `observability`) declared the field empty.
     tracing::Span::current().record("tenant", tracing::field::display(&slug));
     let inner_path = parts.uri.path().to_owned();
@@ -109,23 +108,35 @@ pub async fn resolve_tenant(
         .get::<OriginalUri>()
         .map(|uri| uri.0.path().to_owned())
         .unwrap_or_else(|| inner_path.clone());
-    let base = mount_base(&original, &inner_path);
-    let client = client_address(&parts, state.config.trust_forwarded_for);
-    let throttled = Arc::new(OnceLock::new());
     let browser = parts
         .headers
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|value| value.to_str().ok())
         .map(AcceptLanguage::parse)
         .unwrap_or_default();
-    parts.extensions.insert(RequestContext {
+    Ok(RequestContext {
         tenant,
-        base,
-        client,
+        base: mount_base(&original, &inner_path),
+        client: client_address(parts, state.config.trust_forwarded_for),
         browser,
-        throttled: throttled.clone(),
+        throttled: Arc::new(OnceLock::new()),
         chosen: Arc::new(OnceLock::new()),
-    });
+    })
+}
+
+/// Resolves the tenant (404 when unknown) and records the mount path.
+pub async fn resolve_tenant(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let (mut parts, body) = request.into_parts();
+    let context = match context_of(&state, &mut parts).await {
+        Ok(context) => context,
+        Err(error) => return error.into_response(),
+    };
+    let throttled = context.throttled.clone();
+    parts.extensions.insert(context);
     let mut response = next.run(Request::from_parts(parts, body)).await;
     // Every 429, page or problem, says when to come back (RFC 6585 §4).
     if response.status() == StatusCode::TOO_MANY_REQUESTS {

@@ -55,6 +55,9 @@ pub use api::ApiDoc;
 pub use config::{HttpConfig, RateLimit, SingleTenant, TenantByHost, TenantInPath, TenantResolver};
 pub use error::{Problem, ProblemType};
 pub use observability::{Metrics, MetricsError, RequestId};
+/// Quote approval certificates as PDF, for the host's copy (with
+/// `portal.host().quote_detail(..)`): the same document customers download.
+pub use pdf::{Heading, Paper, certificate as quote_certificate};
 
 use rate_limit::AuthLimiter;
 use security::CookieNames;
@@ -68,35 +71,61 @@ pub struct AppState {
     cookies: CookieNames,
 }
 
-/// Unknown paths: problem+json under the API, a page elsewhere.
-async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
-    use axum::response::IntoResponse;
-    if uri.path().contains("/api/") {
-        error::ApiError::not_found().into_response()
-    } else {
-        pages::message_page(
-            axum::http::StatusCode::NOT_FOUND,
-            "Page not found",
-            "There is no page at this address. Check the link, or start again from the log-in page.",
-        )
+impl AppState {
+    fn new(portal: Portal, config: HttpConfig) -> Self {
+        Self {
+            portal,
+            limiter: AuthLimiter::new(config.auth_rate_limit),
+            cookies: CookieNames::new(config.secure_cookies),
+            config: Arc::new(config),
+        }
     }
+}
+
+/// Unknown paths: problem+json under the API, a page elsewhere (in the
+/// tenant's branding, with the navigation of a logged-in customer, when
+/// the address names a tenant).
+async fn not_found(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: axum::extract::Request,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if request.uri().path().contains("/api/") {
+        return error::ApiError::not_found().into_response();
+    }
+    let (mut parts, _) = request.into_parts();
+    let context = context::context_of(&state, &mut parts).await.ok();
+    let csrf = security::existing_csrf(&state, &parts.headers);
+    pages::error_page(
+        &state,
+        context.as_ref(),
+        &parts.headers,
+        csrf.as_ref(),
+        pages::ErrorWords {
+            status: axum::http::StatusCode::NOT_FOUND,
+            heading: "Page not found".to_owned(),
+            message: "There is no page at this address. Check the link, or start again from the log-in page.".to_owned(),
+        },
+    )
+    .await
 }
 
 /// The portal's router: pages at `/`, the API at `/api/v1`. With
 /// [`HttpConfig::tenant_in_path`] everything sits under `/{tenant}`.
 pub fn router(portal: Portal, config: HttpConfig) -> Router {
-    let state = AppState {
-        portal,
-        limiter: AuthLimiter::new(config.auth_rate_limit),
-        cookies: CookieNames::new(config.secure_cookies),
-        config: Arc::new(config),
-    };
+    let state = AppState::new(portal, config);
     let pages = pages::routes()
         .into_router()
         // Innermost: pages' errors become branded pages (or a redirect to
         // log-in) before the outer layers see the response.
-        .layer(middleware::from_fn(pages::render_errors))
-        .layer(middleware::from_fn(pages::method_not_allowed_page))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            pages::render_errors,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            pages::method_not_allowed_page,
+        ))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             security::ensure_csrf_cookie,
@@ -113,14 +142,14 @@ pub fn router(portal: Portal, config: HttpConfig) -> Router {
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             context::resolve_tenant,
-        ))
-        .with_state(state.clone());
+        ));
     let inner = if state.config.tenant_in_path {
         Router::new().nest("/{tenant}", inner)
     } else {
         inner
     }
-    .fallback(not_found);
+    .fallback(not_found)
+    .with_state(state.clone());
     inner
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
@@ -136,10 +165,10 @@ pub fn router(portal: Portal, config: HttpConfig) -> Router {
         ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(
-                "default-src 'self'; img-src 'self' https: data:; style-src 'self' 'unsafe-inline'; \
-                 script-src 'none'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
-            ),
+            // A page with a script of its own sets its policy first
+            // (`security::InlineScript`).
+            HeaderValue::from_str(&security::content_security_policy("'none'"))
+                .unwrap_or_else(|_| HeaderValue::from_static("script-src 'none'")),
         ))
         .layer(SetResponseHeaderLayer::if_not_present(
             HeaderName::from_static("cross-origin-opener-policy"),

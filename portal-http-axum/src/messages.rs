@@ -12,6 +12,7 @@ use portal_core::access::AccessError;
 use portal_core::billing::BillingConflict;
 use portal_core::billing::PaymentFailure;
 use portal_core::identity::IdentityConflict;
+use portal_core::quotes::QuotesConflict;
 use portal_core::shared::{Conflict, Item, Reason, Shape, Unique};
 use portal_i18n::Messages;
 
@@ -75,6 +76,34 @@ pub fn conflict_message(t: Messages, conflict: &Conflict) -> String {
         Conflict::Taken(Unique::Other) => t.msg("taken-other"),
         Conflict::Identity(conflict) => identity(t, conflict),
         Conflict::Billing(conflict) => billing(t, conflict),
+        Conflict::Quotes(conflict) => quotes(conflict),
+    }
+}
+
+fn quotes(conflict: &QuotesConflict) -> String {
+    match conflict {
+        QuotesConflict::AlreadyDecided {
+            number,
+            approved: true,
+        } => format!("Quote {number} was already approved."),
+        QuotesConflict::AlreadyDecided {
+            number,
+            approved: false,
+        } => format!("Quote {number} was already declined."),
+        QuotesConflict::Expired { number } => format!(
+            "Quote {number} has expired and can no longer be approved or declined. Contact us \
+             for a new one."
+        ),
+        QuotesConflict::Changed { number } => format!(
+            "Quote {number} was changed since you opened it. Please read it again before \
+             approving."
+        ),
+        QuotesConflict::QuoteOfAnotherAccount => {
+            "This quote belongs to another account.".to_owned()
+        }
+        QuotesConflict::DecidedQuoteChanged { number } => {
+            format!("Quote {number} was decided and cannot be changed.")
+        }
     }
 }
 
@@ -181,6 +210,9 @@ pub fn field_label(t: Messages, field: &str) -> String {
         "credit" | "use_credit" => "field-credit",
         "consent" => "field-consent",
         "signature" => "field-signature",
+        "signer_name" => "field-signer-name",
+        "po_number" => "field-po-number",
+        "optional_lines" => "field-optional-lines",
         _ => "field-other",
     })
 }
@@ -256,6 +288,7 @@ pub fn rule(t: Messages, reason: &Reason) -> String {
         Reason::FormExpired => t.msg("rule-form-expired"),
         Reason::BadSignature => t.msg("rule-bad-signature"),
         Reason::NotEditable => t.msg("rule-not-editable"),
+        Reason::NotAnOptionalLine => t.msg("rule-not-an-optional-line"),
         _ => t.msg("rule-not-valid"),
     }
 }
@@ -284,6 +317,9 @@ fn malformed(t: Messages, shape: Shape) -> String {
         Shape::Language => "shape-language",
         Shape::WholeNumber => "shape-whole-number",
         Shape::Text => "shape-text",
+        Shape::Locale => "shape-locale",
+        Shape::Digest => "shape-digest",
+        Shape::Position => "shape-position",
         _ => "rule-not-valid",
     })
 }

@@ -1,5 +1,6 @@
-//! Printable invoices and statements, rendered as PDF when the host gave
-//! no document of its own.
+//! Printable invoices, statements, receipts, quotes and quote approval
+//! certificates, rendered as PDF (invoices only when the host gave no
+//! document of its own).
 //!
 //! The files use the built-in Helvetica Type1 fonts (every PDF reader has
 //! them, so nothing is embedded and the files stay a few kilobytes) with
@@ -10,14 +11,17 @@
 //! the message catalog (`pdf-*` keys) in the [`Heading`]'s language;
 //! WinAnsiEncoding covers Spanish's letters.
 
-use chrono::NaiveDate;
 use pdf_writer::{Content, Name, Pdf, Rect, Ref, Str};
 use rust_decimal::Decimal;
 
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use portal_core::billing::{EntryKind, InvoiceDetail, InvoiceStatus, Statement};
-use portal_core::shared::Money;
+use portal_core::billing::{
+    EntryKind, InvoiceDetail, InvoiceLine, InvoiceStatus, PaymentDetail, PaymentKind,
+    PaymentStatus, Statement,
+};
+use portal_core::quotes::QuoteDetail;
+use portal_core::shared::{Currency, Formats, Money};
 use portal_i18n::Messages;
 
 /// The paper a document is laid out on.
@@ -64,6 +68,8 @@ pub struct Heading<'a> {
     pub account: &'a str,
     /// The catalog in the reader's language.
     pub t: Messages,
+    /// How the tenant writes money and dates.
+    pub formats: &'a Formats,
 }
 
 const MARGIN: f32 = 50.0;
@@ -120,6 +126,9 @@ fn win_ansi(text: &str) -> Vec<u8> {
             '•' => 0x95,
             '–' => 0x96,
             '—' => 0x97,
+            // CLDR puts narrow and thin spaces in some locales' numbers.
+            '\u{202f}' | '\u{2009}' => 0xa0,
+            '\u{2212}' => b'-',
             _ => b'?',
         })
         .collect()
@@ -328,8 +337,38 @@ impl Layout {
     }
 }
 
-fn date(day: NaiveDate) -> String {
-    day.format("%b %-d, %Y").to_string()
+/// An amount as the tenant's locale writes it, in what the PDF's fonts
+/// can print: a symbol outside WinAnsiEncoding (`₹`, `￥`) becomes the
+/// currency's ISO code, so a rupee amount never prints as `?1,00,000.00`.
+fn pdf_money(formats: &Formats, amount: Money) -> String {
+    let text = formats.money.format(amount);
+    if text.chars().all(is_win_ansi) {
+        return text;
+    }
+    let code = amount.currency();
+    let mut shown = String::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if is_win_ansi(c) {
+            shown.push(c);
+            continue;
+        }
+        while chars.peek().is_some_and(|next| !is_win_ansi(*next)) {
+            chars.next();
+        }
+        if shown.ends_with(|c: char| c.is_ascii_digit()) {
+            shown.push('\u{a0}');
+        }
+        shown.push_str(code.as_str());
+        if chars.peek().is_some_and(char::is_ascii_digit) {
+            shown.push('\u{a0}');
+        }
+    }
+    shown
+}
+
+fn is_win_ansi(c: char) -> bool {
+    c == '?' || win_ansi(c.encode_utf8(&mut [0; 4])) != b"?"
 }
 
 /// A quantity or rate without trailing zeros (`1.5`, not `1.5000`).
@@ -342,15 +381,21 @@ fn plain(number: Decimal) -> String {
 pub fn invoice(heading: &Heading<'_>, detail: &InvoiceDetail, paper: Paper) -> Vec<u8> {
     let invoice = &detail.invoice;
     let currency = invoice.currency();
-    let money = |amount: Money| amount.format();
+    let money = |amount: Money| pdf_money(heading.formats, amount);
     let t = heading.t;
     let title = t.msg_with("pdf-invoice-title", t.arg("number", &invoice.number));
     let mut doc = Layout::new(paper, title, heading);
 
-    let issued = t.msg_with("pdf-issued", t.arg("date", date(invoice.issued_on)));
+    let issued = t.msg_with(
+        "pdf-issued",
+        t.arg("date", heading.formats.dates.day(invoice.issued_on)),
+    );
     doc.text(MARGIN, BODY, false, &issued);
     doc.y -= LEADING;
-    let due = t.msg_with("pdf-due", t.arg("date", date(invoice.due_on)));
+    let due = t.msg_with(
+        "pdf-due",
+        t.arg("date", heading.formats.dates.day(invoice.due_on)),
+    );
     doc.text(MARGIN, BODY, false, &due);
     doc.y -= LEADING;
     let status = t.msg_with(
@@ -360,39 +405,13 @@ pub fn invoice(heading: &Heading<'_>, detail: &InvoiceDetail, paper: Paper) -> V
     doc.text(MARGIN, BODY, false, &status);
     doc.y -= LEADING * 1.5;
 
-    // Columns: description on the left, numbers right-aligned.
-    let right = doc.right_edge();
-    let columns = [right - 250.0, right - 170.0, right - 100.0, right];
-    let description_width = columns[0] - 40.0 - MARGIN;
-    let labels = ["pdf-quantity", "pdf-unit-price", "pdf-tax", "pdf-amount"].map(|key| t.msg(key));
-    let header = |doc: &mut Layout| {
-        doc.text(MARGIN, BODY, true, &t.msg("pdf-description"));
-        for (x, label) in columns.iter().zip(&labels) {
-            doc.right(*x, BODY, true, label);
-        }
-        doc.rule();
-        doc.y -= LEADING;
-    };
-    header(&mut doc);
-    for line in &detail.lines {
-        let wrapped = wrap(&line.description, description_width, BODY);
-        if doc.room_for(LEADING * wrapped.len() as f32) {
-            header(&mut doc);
-        }
-        let values = [
-            plain(line.quantity),
-            currency.format_unit_price(line.unit_price),
-            format!("{}%", plain(line.tax_rate)),
-            money(line.amount(currency)),
-        ];
-        for (x, value) in columns.iter().zip(&values) {
-            doc.right(*x, BODY, false, value);
-        }
-        for text in wrapped {
-            doc.text(MARGIN, BODY, false, &text);
-            doc.y -= LEADING;
-        }
-    }
+    line_table(
+        &mut doc,
+        detail.lines.iter().map(|line| (line, None)),
+        currency,
+        heading.formats,
+        t,
+    );
     doc.y -= LEADING / 2.0;
     doc.fact(&t.msg("pdf-subtotal"), &money(invoice.subtotal), false);
     doc.fact(&t.msg("pdf-tax"), &money(invoice.tax), false);
@@ -420,6 +439,213 @@ pub fn status_label(t: Messages, status: InvoiceStatus) -> String {
     })
 }
 
+/// Lines as a table: description on the left (with `note` after it, such
+/// as "optional"), quantity, unit price, tax and amount right-aligned; the
+/// header again on each new page.
+fn line_table<'a>(
+    doc: &mut Layout,
+    lines: impl Iterator<Item = (&'a InvoiceLine, Option<&'a str>)>,
+    currency: Currency,
+    formats: &Formats,
+    t: Messages,
+) {
+    let right = doc.right_edge();
+    let columns = [right - 250.0, right - 170.0, right - 100.0, right];
+    let description_width = columns[0] - 40.0 - MARGIN;
+    let labels = ["pdf-quantity", "pdf-unit-price", "pdf-tax", "pdf-amount"].map(|key| t.msg(key));
+    let header = |doc: &mut Layout| {
+        doc.text(MARGIN, BODY, true, &t.msg("pdf-description"));
+        for (x, label) in columns.iter().zip(&labels) {
+            doc.right(*x, BODY, true, label);
+        }
+        doc.rule();
+        doc.y -= LEADING;
+    };
+    header(doc);
+    for (line, note) in lines {
+        let description = match note {
+            Some(note) => format!("{} ({note})", line.description),
+            None => line.description.clone(),
+        };
+        let wrapped = wrap(&description, description_width, BODY);
+        if doc.room_for(LEADING * wrapped.len() as f32) {
+            header(doc);
+        }
+        let values = [
+            plain(line.quantity),
+            formats.money.format_unit_price(line.unit_price, currency),
+            format!("{}%", plain(line.tax_rate)),
+            pdf_money(formats, line.amount(currency)),
+        ];
+        for (x, value) in columns.iter().zip(&values) {
+            doc.right(*x, BODY, false, value);
+        }
+        for text in wrapped {
+            doc.text(MARGIN, BODY, false, &text);
+            doc.y -= LEADING;
+        }
+    }
+}
+
+/// A block of text (paragraphs kept), wrapped to the page, under a bold
+/// heading when one is given.
+fn paragraphs(doc: &mut Layout, heading: Option<&str>, text: &str) {
+    if let Some(heading) = heading {
+        doc.room_for(LEADING * 2.0);
+        doc.text(MARGIN, BODY, true, heading);
+        doc.y -= LEADING;
+    }
+    let width = doc.right_edge() - MARGIN;
+    for line in wrap(text, width, BODY) {
+        doc.room_for(LEADING);
+        doc.text(MARGIN, BODY, false, &line);
+        doc.y -= LEADING;
+    }
+}
+
+/// A quote: its dates and status, scope of work, lines (optional ones
+/// marked, and those chosen when approved), the totals and the terms.
+pub fn quote(
+    heading: &Heading<'_>,
+    detail: &QuoteDetail,
+    today: chrono::NaiveDate,
+    paper: Paper,
+) -> Vec<u8> {
+    let quote = &detail.quote;
+    let currency = quote.currency();
+    let mut doc = Layout::new(paper, format!("Quote {}", quote.number), heading);
+    paragraphs(&mut doc, None, &quote.title);
+    for fact in [
+        format!("Issued: {}", heading.formats.dates.day(quote.issued_on)),
+        format!(
+            "Valid until: {}",
+            heading.formats.dates.day(quote.valid_until)
+        ),
+        format!("Status: {}", quote.state(today).label()),
+    ] {
+        doc.text(MARGIN, BODY, false, &fact);
+        doc.y -= LEADING;
+    }
+    doc.y -= LEADING / 2.0;
+    if !detail.scope_of_work.trim().is_empty() {
+        paragraphs(&mut doc, Some("Scope of work"), &detail.scope_of_work);
+        doc.y -= LEADING / 2.0;
+    }
+    let chosen = detail
+        .approval
+        .as_ref()
+        .map(|approval| approval.chosen_lines.clone());
+    let notes: Vec<Option<&str>> = (0u32..)
+        .zip(&detail.lines)
+        .map(|(position, line)| {
+            line.optional.then(|| match &chosen {
+                Some(chosen) if chosen.contains(&position) => "optional, chosen",
+                Some(_) => "optional, not chosen",
+                None => "optional",
+            })
+        })
+        .collect();
+    line_table(
+        &mut doc,
+        detail.lines.iter().map(|line| &line.line).zip(notes),
+        currency,
+        heading.formats,
+        heading.t,
+    );
+    doc.y -= LEADING / 2.0;
+    let totals = detail.totals(chosen.as_deref().unwrap_or_default());
+    doc.fact(
+        "Subtotal",
+        &pdf_money(heading.formats, totals.subtotal),
+        false,
+    );
+    doc.fact("Tax", &pdf_money(heading.formats, totals.tax), false);
+    let label = if chosen.is_some() {
+        "Total approved"
+    } else {
+        "Total (optional items not included)"
+    };
+    doc.fact(label, &pdf_money(heading.formats, totals.total), true);
+    if !detail.terms.trim().is_empty() {
+        doc.y -= LEADING;
+        paragraphs(&mut doc, Some("Terms"), &detail.terms);
+    }
+    doc.finish()
+}
+
+/// An approved quote's certificate: who approved what, when, from where,
+/// and the SHA-256 of the exact content approved, with that content (the
+/// canonical text the digest is of) printed so anyone can check it.
+pub fn certificate(
+    heading: &Heading<'_>,
+    detail: &QuoteDetail,
+    zone: chrono_tz::Tz,
+    paper: Paper,
+) -> Vec<u8> {
+    let quote = &detail.quote;
+    let mut doc = Layout::new(
+        paper,
+        format!("Approval of quote {}", quote.number),
+        heading,
+    );
+    let Some(approval) = &detail.approval else {
+        paragraphs(&mut doc, None, "This quote has not been approved.");
+        return doc.finish();
+    };
+    let approved_at = approval.approved_at.with_timezone(&zone);
+    let total = quote
+        .approved_total
+        .map(|total| pdf_money(heading.formats, total))
+        .unwrap_or_default();
+    let facts = [
+        ("Quote", format!("{} - {}", quote.number, quote.title)),
+        ("Signed by (typed name)", approval.signer_name.clone()),
+        ("Contact", approval.contact_name.clone()),
+        (
+            "Approved at",
+            format!("{} ({zone})", approved_at.format("%b %-d, %Y %H:%M:%S")),
+        ),
+        ("Approved (UTC)", approval.approved_at.to_rfc3339()),
+        ("Client address", approval.client_ip.clone()),
+        ("Total approved", total),
+        (
+            "Purchase order",
+            approval.po_number.clone().unwrap_or_else(|| "-".into()),
+        ),
+    ];
+    for (label, value) in facts {
+        doc.room_for(LEADING);
+        doc.text(MARGIN, BODY, true, label);
+        let width = doc.right_edge() - MARGIN - 140.0;
+        let mut first = true;
+        for line in wrap(&value, width, BODY) {
+            if !first {
+                doc.room_for(LEADING);
+            }
+            doc.text(MARGIN + 140.0, BODY, false, &line);
+            doc.y -= LEADING;
+            first = false;
+        }
+    }
+    paragraphs(&mut doc, Some("Browser"), &approval.user_agent);
+    if let Some(comment) = &approval.comment {
+        paragraphs(&mut doc, Some("Comment"), comment);
+    }
+    doc.y -= LEADING / 2.0;
+    paragraphs(
+        &mut doc,
+        Some("SHA-256 of the content approved"),
+        &approval.content_sha256,
+    );
+    doc.y -= LEADING / 2.0;
+    paragraphs(
+        &mut doc,
+        Some("The content approved (the text the digest is of, UTF-8)"),
+        &detail.canonical_content(&approval.chosen_lines),
+    );
+    doc.finish()
+}
+
 /// What a statement calls each kind of entry.
 pub fn entry_label(t: Messages, kind: EntryKind) -> String {
     t.msg(match kind {
@@ -444,13 +670,13 @@ pub fn aging_buckets(t: Messages, statement: &Statement) -> [(String, Money); 5]
 /// A statement: the range, the opening balance, every entry with the
 /// running balance, the totals, the closing balance and the aging.
 pub fn statement(heading: &Heading<'_>, statement: &Statement, paper: Paper) -> Vec<u8> {
-    let money = |amount: Money| amount.format();
+    let money = |amount: Money| pdf_money(heading.formats, amount);
     let t = heading.t;
     let mut doc = Layout::new(paper, t.msg("pdf-statement-title"), heading);
     let range = t.msg_with(
         "pdf-period",
-        t.arg("from", date(statement.range.from))
-            .arg("to", date(statement.range.to)),
+        t.arg("from", heading.formats.dates.day(statement.range.from))
+            .arg("to", heading.formats.dates.day(statement.range.to)),
     );
     doc.text(MARGIN, BODY, false, &range);
     doc.y -= LEADING * 1.5;
@@ -488,7 +714,12 @@ pub fn statement(heading: &Heading<'_>, statement: &Statement, paper: Paper) -> 
             .into_iter()
             .next()
             .unwrap_or_default();
-        doc.text(columns[0], BODY, false, &date(entry.date));
+        doc.text(
+            columns[0],
+            BODY,
+            false,
+            &heading.formats.dates.day(entry.date),
+        );
         doc.text(columns[1], BODY, false, &entry_label(t, entry.kind));
         doc.text(columns[2], BODY, false, &reference);
         doc.right(columns[3], BODY, false, &money(entry.signed()));
@@ -534,6 +765,105 @@ pub fn statement(heading: &Heading<'_>, statement: &Statement, paper: Paper) -> 
     doc.finish()
 }
 
+/// What a payment's page and PDF call it: a receipt once received.
+pub fn receipt_title(t: Messages, status: PaymentStatus, kind: PaymentKind) -> String {
+    t.msg(match (status, kind) {
+        (PaymentStatus::Pending, _) => "payment-title-pending",
+        (PaymentStatus::Failed, _) => "payment-title-failed",
+        (PaymentStatus::Succeeded, PaymentKind::Credit) => "payment-title-credit",
+        (PaymentStatus::Succeeded, PaymentKind::Payment) => "payment-title-receipt",
+    })
+}
+
+/// Where a payment stands, in the customer's words.
+pub fn payment_status_label(t: Messages, status: PaymentStatus) -> String {
+    t.msg(match status {
+        PaymentStatus::Pending => "payment-status-pending",
+        PaymentStatus::Succeeded => "payment-status-succeeded",
+        PaymentStatus::Failed => "payment-status-failed",
+    })
+}
+
+/// A receipt: the amount, when, how (card brand and last four), the
+/// invoices paid, the account credit used or kept, and `balance`, what
+/// is left to pay on the account. `day` is the day it was received in
+/// the tenant's zone.
+pub fn receipt(
+    heading: &Heading<'_>,
+    detail: &PaymentDetail,
+    day: chrono::NaiveDate,
+    balance: Money,
+    paper: Paper,
+) -> Vec<u8> {
+    let payment = &detail.payment;
+    let money = |amount: Money| pdf_money(heading.formats, amount);
+    let t = heading.t;
+    let title = receipt_title(t, payment.status, payment.kind);
+    let mut doc = Layout::new(paper, title, heading);
+    let line = |doc: &mut Layout, text: String| {
+        doc.text(MARGIN, BODY, false, &text);
+        doc.y -= LEADING;
+    };
+    line(
+        &mut doc,
+        format!("Date: {}", heading.formats.dates.day(day)),
+    );
+    line(
+        &mut doc,
+        t.msg_with(
+            "pdf-status",
+            t.arg("status", payment_status_label(t, payment.status)),
+        ),
+    );
+    if let Some(method) = &payment.method_label {
+        line(&mut doc, format!("Method: {method}"));
+    }
+    if let Some(reference) = &payment.gateway_reference {
+        line(&mut doc, format!("Reference: {reference}"));
+    }
+    doc.y -= LEADING / 2.0;
+
+    let right = doc.right_edge();
+    doc.text(MARGIN, BODY, true, "Applied to");
+    doc.right(right, BODY, true, "Amount");
+    doc.rule();
+    doc.y -= LEADING;
+    if payment.status == PaymentStatus::Failed {
+        doc.text(MARGIN, BODY, false, "Not charged");
+        doc.y -= LEADING;
+    }
+    for allocation in &detail.allocations {
+        doc.room_for(LEADING);
+        doc.text(
+            MARGIN,
+            BODY,
+            false,
+            &format!("Invoice {}", allocation.invoice_number),
+        );
+        doc.right(right, BODY, false, &money(allocation.amount));
+        doc.y -= LEADING;
+    }
+    let kept = payment.unapplied();
+    if kept.is_positive() {
+        doc.room_for(LEADING);
+        doc.text(MARGIN, BODY, false, "Kept as account credit");
+        doc.right(right, BODY, false, &money(kept));
+        doc.y -= LEADING;
+    }
+    doc.y -= LEADING / 2.0;
+    let amount_label = match payment.kind {
+        PaymentKind::Payment => "Amount paid",
+        PaymentKind::Credit => "Credit",
+    };
+    doc.fact(amount_label, &money(payment.amount), true);
+    let used = detail.credit_used();
+    if used.is_positive() {
+        doc.fact("Paid from your account credit", &money(used), false);
+    }
+    doc.fact("Left to pay on the account", &money(balance), true);
+    doc.finish()
+}
+
 /// A PDF as a download: `attachment` with a file name of safe characters
 /// only (`name` plus `.pdf`); private data, so never cached.
 pub(crate) fn download(bytes: Vec<u8>, name: &str) -> Response {
@@ -566,6 +896,7 @@ pub(crate) fn download(bytes: Vec<u8>, name: &str) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::NaiveDate;
     use portal_core::billing::{
         Invoice, InvoiceLine, InvoiceStatus, InvoiceTotals, LedgerEntry, StatementParts,
         StatementRange,
@@ -609,12 +940,33 @@ mod tests {
         }
     }
 
+    static EN_US: std::sync::LazyLock<std::sync::Arc<Formats>> =
+        std::sync::LazyLock::new(Formats::fallback);
+
     fn heading(language: Language) -> Heading<'static> {
         Heading {
             business: "Acme Pest Control",
             account: "Ada's Bakery (1001)",
             t: Messages::new(language),
+            formats: &EN_US,
         }
+    }
+
+    #[test]
+    fn amounts_print_in_the_locale_with_symbols_the_fonts_lack_as_codes() {
+        use portal_core::shared::Locale;
+        let dollars = Money::from_minor(51_847, Currency::USD);
+        assert_eq!(pdf_money(&EN_US, dollars), "$518.47");
+        let es = Formats::of(&Locale::parse("es-ES").unwrap(), chrono_tz::UTC);
+        let euros = Money::from_minor(51_847, Currency::parse("EUR").unwrap());
+        assert_eq!(pdf_money(&es, euros), "518,47\u{a0}€");
+        assert_eq!(win_ansi(&pdf_money(&es, euros)), b"518,47\xa0\x80");
+        let en_in = Formats::of(&Locale::parse("en-IN").unwrap(), chrono_tz::UTC);
+        let rupees = Money::from_minor(10_000_000, Currency::parse("INR").unwrap());
+        assert_eq!(pdf_money(&en_in, rupees), "INR\u{a0}1,00,000.00");
+        let ja = Formats::of(&Locale::parse("ja-JP").unwrap(), chrono_tz::UTC);
+        let yen = Money::from_minor(5_000, Currency::parse("JPY").unwrap());
+        assert!(!win_ansi(&pdf_money(&ja, yen)).contains(&b'?'));
     }
 
     #[test]
@@ -625,7 +977,7 @@ mod tests {
         let text = String::from_utf8_lossy(&pdf);
         assert!(text.contains("(Invoice INV-4711) Tj"), "{text}");
         assert!(text.contains("/BaseFont /Helvetica"));
-        assert!(text.contains(&format!("({}) Tj", detail.invoice.total.format())));
+        assert!(text.contains(&format!("({}) Tj", pdf_money(&EN_US, detail.invoice.total))));
         assert!(text.contains("(Page 1 of 1) Tj"));
         // An unbalanced parenthesis is escaped, so the string stays one
         // token; text beyond ASCII is written as WinAnsi hex (0x97: em dash).

@@ -20,7 +20,7 @@
 
 use axum::extract::{FromRequest, FromRequestParts, Request, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
@@ -161,6 +161,34 @@ pub async fn ensure_csrf_cookie(
         response,
     )
         .into_response()
+}
+
+/// The CSRF token the client already holds, if any (its cookie), for
+/// pages drawn outside the page routes' layers (the unknown address).
+pub(crate) fn existing_csrf(state: &AppState, headers: &HeaderMap) -> Option<Csrf> {
+    CookieJar::from_headers(headers)
+        .get(state.cookies.csrf)
+        .map(|cookie| cookie.value().to_owned())
+        .filter(|value| value.len() == 64)
+        .map(Csrf)
+}
+
+/// The live session the request's cookie names, if any: for error pages,
+/// which keep a logged-in customer's navigation. Any failure is no
+/// session (the page is then drawn without it).
+pub(crate) async fn session_of(
+    state: &AppState,
+    context: &RequestContext,
+    headers: &HeaderMap,
+) -> Option<AuthContext> {
+    let jar = CookieJar::from_headers(headers);
+    let token = RawToken::from_client(jar.get(state.cookies.session)?.value());
+    state
+        .portal
+        .identity()
+        .authenticate(&context.tenant, &token)
+        .await
+        .ok()
 }
 
 /// A form body whose CSRF token checked out. Rejects with 403 and reads
@@ -480,6 +508,51 @@ pub fn check_rate(state: &AppState, context: &RequestContext) -> Result<(), ApiE
         ApiError::too_many_requests()
     })
 }
+
+/// The Content-Security-Policy of every response, with `script_src` as
+/// its `script-src` (`'none'` everywhere but pages with a script of our
+/// own, which name its hash).
+pub fn content_security_policy(script_src: &str) -> String {
+    format!(
+        "default-src 'self'; img-src 'self' https: data:; style-src 'self' 'unsafe-inline'; \
+         script-src {script_src}; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+    )
+}
+
+/// A script of our own (from `assets/`), served inline and allowed by its
+/// hash alone, so no other script (an injected one included) runs.
+pub struct InlineScript {
+    /// The script, exactly as the page writes it.
+    pub source: &'static str,
+    /// The page's Content-Security-Policy, allowing this script only.
+    policy: HeaderValue,
+}
+
+impl InlineScript {
+    fn new(source: &'static str) -> Self {
+        use base64::Engine;
+        use sha2::{Digest, Sha256};
+        let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(source));
+        let policy = content_security_policy(&format!("'sha256-{hash}'"));
+        Self {
+            source,
+            // Base64 and the fixed policy are visible ASCII.
+            policy: HeaderValue::from_str(&policy)
+                .unwrap_or_else(|_| HeaderValue::from_static("script-src 'none'")),
+        }
+    }
+
+    /// Sets the policy that lets this script run on `response`.
+    pub fn allow_on(&self, response: &mut Response) {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_SECURITY_POLICY, self.policy.clone());
+    }
+}
+
+/// The pay form's running total (`assets/pay-total.js`), hashed once.
+pub static PAY_TOTAL: std::sync::LazyLock<InlineScript> =
+    std::sync::LazyLock::new(|| InlineScript::new(include_str!("../assets/pay-total.js")));
 
 #[cfg(test)]
 mod tests {

@@ -13,13 +13,13 @@
 //! stops working, and what to do if the mail was not expected. Every
 //! sentence comes from the message catalog (`portal-i18n`, the `mail-*`
 //! keys) in the mail's [`Email::language`]; templates look them up through
-//! the frame's `t`. Times are shown in UTC; the outbox does not know the
-//! contact's time zone.
+//! the frame's `t`. Money and times are written the tenant's way
+//! ([`Email::formats`]): its locale, and its time zone with the zone's
+//! abbreviation.
 
 use askama::Template;
-use chrono::{DateTime, Utc};
 use portal_core::outbox::{Email, EmailKind};
-use portal_core::shared::Money;
+use portal_core::shared::{Formats, Money};
 use portal_i18n::Messages;
 
 /// A mail ready to be put in an envelope.
@@ -67,6 +67,8 @@ pub enum RenderError {
 ///     business_name: "Acme Plumbing".into(),
 ///     reply_to: None,
 ///     language: portal_i18n::Language::English,
+///     locale: Default::default(),
+///     time_zone: "UTC".into(),
 ///     kind: EmailKind::ResetPassword {
 ///         link: "https://portal.example.com/reset?token=abc".into(),
 ///         expires_at: Utc.with_ymd_and_hms(2026, 11, 23, 13, 0, 0).unwrap(),
@@ -82,7 +84,9 @@ pub fn render(mail: &Email) -> Result<RenderedMail, RenderError> {
     let to_name = one_line(&mail.to_name);
     let kind_name = kind_name(&mail.kind);
     let t = Messages::new(mail.language);
-    let subject = one_line(&subject(t, &mail.kind, &business_name));
+    // Money and times the tenant's way: its locale, its time zone.
+    let formats = mail.formats();
+    let subject = one_line(&subject(t, &mail.kind, &business_name, &formats));
     let frame = Frame {
         t,
         subject: &subject,
@@ -98,7 +102,7 @@ pub fn render(mail: &Email) -> Result<RenderedMail, RenderError> {
     let (text, html) = match &mail.kind {
         EmailKind::SetPassword { link, expires_at } => {
             let link = checked_link(link, kind_name)?;
-            let expires = when(expires_at);
+            let expires = formats.dates.moment(expires_at);
             let view = LinkView {
                 frame: &frame,
                 link,
@@ -111,7 +115,7 @@ pub fn render(mail: &Email) -> Result<RenderedMail, RenderError> {
         }
         EmailKind::ResetPassword { link, expires_at } => {
             let link = checked_link(link, kind_name)?;
-            let expires = when(expires_at);
+            let expires = formats.dates.moment(expires_at);
             let view = LinkView {
                 frame: &frame,
                 link,
@@ -128,7 +132,7 @@ pub fn render(mail: &Email) -> Result<RenderedMail, RenderError> {
             invited_by,
         } => {
             let link = checked_link(link, kind_name)?;
-            let expires = when(expires_at);
+            let expires = formats.dates.moment(expires_at);
             let inviter = invited_by
                 .as_deref()
                 .map(one_line)
@@ -145,7 +149,7 @@ pub fn render(mail: &Email) -> Result<RenderedMail, RenderError> {
             )
         }
         EmailKind::PasswordChanged { changed_at } => {
-            let changed = when(changed_at);
+            let changed = formats.dates.moment(changed_at);
             let view = ChangedView {
                 frame: &frame,
                 changed: &changed,
@@ -161,27 +165,29 @@ pub fn render(mail: &Email) -> Result<RenderedMail, RenderError> {
                 frame: &frame,
                 link,
                 account: one_line(&receipt.account),
-                amount: receipt.amount.format(),
+                amount: formats.money.format(receipt.amount),
                 method: one_line(&receipt.method_label),
                 reference: one_line(&receipt.reference),
-                paid: when(&receipt.paid_at),
+                paid: formats.dates.moment(receipt.paid_at),
                 lines: receipt
                     .allocations
                     .iter()
-                    .map(|a| (one_line(&a.invoice_number), a.amount.format()))
+                    .map(|a| (one_line(&a.invoice_number), formats.money.format(a.amount)))
                     .collect(),
                 credit: receipt
                     .credit
                     .is_positive()
-                    .then(|| receipt.credit.format()),
+                    .then(|| formats.money.format(receipt.credit)),
                 credit_used: Money::checked_sum(
                     receipt.credit_used.iter().map(|a| a.amount),
                     receipt.amount.currency(),
                 )
                 .ok()
                 .filter(Money::is_positive)
-                .map(|used| used.format()),
-                balance_after: receipt.balance_after.map(|balance| balance.format()),
+                .map(|used| formats.money.format(used)),
+                balance_after: receipt
+                    .balance_after
+                    .map(|balance| formats.money.format(balance)),
             };
             (
                 ReceiptText { v: &view }.render(),
@@ -208,7 +214,7 @@ pub(crate) fn kind_name(kind: &EmailKind) -> &'static str {
     }
 }
 
-fn subject(t: Messages, kind: &EmailKind, business: &str) -> String {
+fn subject(t: Messages, kind: &EmailKind, business: &str, formats: &Formats) -> String {
     let from = t.arg("business", business);
     match kind {
         EmailKind::SetPassword { .. } => t.msg_with("mail-set-password-subject", from),
@@ -223,7 +229,7 @@ fn subject(t: Messages, kind: &EmailKind, business: &str) -> String {
         EmailKind::PasswordChanged { .. } => t.msg_with("mail-password-changed-subject", from),
         EmailKind::PaymentReceipt(receipt) => t.msg_with(
             "mail-receipt-subject",
-            from.arg("amount", receipt.amount.format()),
+            from.arg("amount", formats.money.format(receipt.amount)),
         ),
     }
 }
@@ -249,11 +255,6 @@ fn checked_link<'a>(link: &'a str, kind: &'static str) -> Result<&'a str, Render
     } else {
         Err(RenderError::InvalidLink { kind })
     }
-}
-
-/// "Monday 23 November 2026 at 13:00 UTC".
-fn when(at: &DateTime<Utc>) -> String {
-    at.format("%A %-d %B %Y at %H:%M UTC").to_string()
 }
 
 /// What every mail's layout shows.

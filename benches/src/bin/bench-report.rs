@@ -7,7 +7,7 @@
 //! ```
 //!
 //! Reads `hashrate.json`, `dash8.json`, `dash64.json`, `login.json`,
-//! `storm-dashboard.json`, `storm-login.json`, `invoices64.json`,
+//! `storm-dashboard.json`, `storm-login.json`, `invoices64.json`, `quotes64.json`,
 //! `statement64.json`, `pay64.json`, the scaling turns
 //! `scale-{big,small}[-invoices|-statement]-{1,2,3}.json`,
 //! `baseline-dash64.json` when present, and the `NAME.cpu.json` beside
@@ -40,6 +40,10 @@ const PEAK_RSS_MIB: f64 = 150.0;
 const SCALING_RATIO: f64 = 1.3;
 /// Invoice list page throughput at 64 connections (req/s).
 const INVOICES_RPS: f64 = 3_000.0;
+/// The quote list page @64: at least this many requests a second (issue 12).
+const QUOTES_RPS: f64 = 3_000.0;
+/// ... with p99 at most this (ms).
+const QUOTES_P99_MS: f64 = 30.0;
 /// Invoice list page p99 at 64 connections (ms).
 const INVOICES_P99_MS: f64 = 30.0;
 /// Payments (201 responses) a second.
@@ -170,6 +174,7 @@ fn main() -> anyhow::Result<()> {
     let storm_login: LoadReport = read(&dir, "storm-login.json")?;
     let invoices64: LoadReport = read(&dir, "invoices64.json")?;
     let statement64: LoadReport = read(&dir, "statement64.json")?;
+    let quotes64: LoadReport = read(&dir, "quotes64.json")?;
     let pay64: LoadReport = read(&dir, "pay64.json")?;
     // The scaling turns of one scenario at one size: their file names.
     let turn_names = |size: &str, suffix: &str| -> Vec<String> {
@@ -265,6 +270,11 @@ fn main() -> anyhow::Result<()> {
             "invoice list page (unpaid, due first)".to_owned(),
             one("invoices64"),
             &invoices64,
+        ),
+        (
+            "quote list page (every status, newest first)".to_owned(),
+            one("quotes64"),
+            &quotes64,
         ),
         (
             "statement page (365 days)".to_owned(),
@@ -388,6 +398,16 @@ fn main() -> anyhow::Result<()> {
             format!("invoice list @64 p99 <= {INVOICES_P99_MS:.0} ms"),
             format!("{:.2} ms", invoices64.p99_ms),
             invoices64.p99_ms <= INVOICES_P99_MS,
+        ),
+        (
+            format!("quote list @64 >= {QUOTES_RPS:.0} req/s"),
+            format!("{:.0} req/s", quotes64.rps),
+            quotes64.rps >= QUOTES_RPS,
+        ),
+        (
+            format!("quote list @64 p99 <= {QUOTES_P99_MS:.0} ms"),
+            format!("{:.2} ms", quotes64.p99_ms),
+            quotes64.p99_ms <= QUOTES_P99_MS,
         ),
         (
             format!("paying two invoices >= {PAYMENTS_PER_SECOND:.0} payments/s"),

@@ -17,9 +17,9 @@
 //! loadgen --hashrate --duration-secs 5
 //! ```
 //!
-//! `invoices` and `statement` are the billing pages with a session cookie
-//! (`/billing/invoices?status=unpaid&sort=due_asc`, and the statement of
-//! the last 365 days); `pay` is `POST /api/v1/payments` with a bearer
+//! `invoices`, `quotes` and `statement` are pages with a session cookie
+//! (`/billing/invoices?status=unpaid&sort=due_asc`, `/quotes`, and the
+//! statement of the last 365 days); `pay` is `POST /api/v1/payments` with a bearer
 //! token, paying 0.01 on each of two invoices with the sandbox's test
 //! card, a fresh `Idempotency-Key` per request; only 201 counts.
 //!
@@ -55,6 +55,9 @@ fn main() -> anyhow::Result<()> {
         "invoices" => Scenario::Invoices {
             tokens: Arc::new(read_tokens(args.required("tokens-file")?)?),
         },
+        "quotes" => Scenario::Quotes {
+            tokens: Arc::new(read_tokens(args.required("tokens-file")?)?),
+        },
         "statement" => {
             // The last twelve months (365 days), as of today in UTC (the
             // bench tenant's time zone).
@@ -70,7 +73,9 @@ fn main() -> anyhow::Result<()> {
             run: uuid::Uuid::new_v4().simple().to_string(),
         },
         other => {
-            bail!("--scenario {other}: expected dashboard, login, invoices, statement or pay")
+            bail!(
+                "--scenario {other}: expected dashboard, login, invoices, quotes, statement or pay"
+            )
         }
     };
     let config = LoadConfig {

@@ -1,6 +1,6 @@
 //! Access: who may do what. [`authorize`] is the one choke point every use
 //! case passes first; what it hands back, an [`AccountScope`], is what the
-//! store's account-scoped reads require, so a query without an authorisation
+//! store's account-scoped reads require, so a query without an authorization
 //! does not compile.
 
 use serde::{Deserialize, Serialize};
@@ -286,7 +286,7 @@ impl AccountScope {
         self.account
     }
 
-    /// Makes a scope without authorising, for adapters' conformance tests
+    /// Makes a scope without authorizing, for adapters' conformance tests
     /// (the `testing` feature, enabled only in their dev-dependencies);
     /// use cases always go through [`authorize`].
     #[cfg(any(test, feature = "testing"))]

@@ -64,7 +64,7 @@ impl InvoiceLine {
         )
     }
 
-    fn validate(&self) -> Result<(), PortalError> {
+    pub(crate) fn validate(&self) -> Result<(), PortalError> {
         if self.description.trim().is_empty() || self.description.chars().count() > 500 {
             return Err(PortalError::invalid(
                 "description",

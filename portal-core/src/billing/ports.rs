@@ -232,14 +232,18 @@ pub trait PaymentMethodStore: Send + Sync {
         method: &PaymentMethod,
         messages: &[OutboxMessage],
     ) -> Result<(), StoreError>;
-    /// Removes a method with `messages`; when it was the default, the
-    /// newest remaining one becomes the default. MUST return `NotFound`
-    /// for another account's, and `Conflict` (writing nothing) while the
-    /// active autopay consent uses it.
+    /// Removes a method with `messages` and, when `new_default` is given,
+    /// makes that one the default in the same transaction; otherwise a
+    /// removed default leaves the account without one (no card is made
+    /// the default behind the customer's back). MUST return `NotFound`
+    /// for another account's method or `new_default` (or one that is not
+    /// on file, the removed one included), and `Conflict` while the
+    /// active autopay consent uses it, writing nothing either way.
     async fn remove_payment_method(
         &self,
         scope: &AccountScope,
         id: PaymentMethodId,
+        new_default: Option<PaymentMethodId>,
         at: DateTime<Utc>,
         messages: &[OutboxMessage],
     ) -> Result<(), StoreError>;

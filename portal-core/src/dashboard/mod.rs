@@ -1,5 +1,5 @@
 //! The dashboard: what a customer sees first. Each panel holds real data
-//! from its context (billing, services, support, communications) or is
+//! from its context (billing, quotes, services, support, communications) or is
 //! `None` when the tenant switched the feature off or the contact's role
 //! does not allow it, so pages can tell "nothing here" from "not for you".
 
@@ -15,7 +15,7 @@ use serde::Serialize;
 
 use crate::accounts::Communication;
 use crate::billing::AccountSummary;
-use crate::shared::{Currency, Money};
+use crate::shared::{Currency, InvoiceId, Money, QuoteId};
 
 /// How many rows each panel shows.
 pub const PANEL_ROWS: u32 = 5;
@@ -29,6 +29,8 @@ pub struct PanelSelection {
     pub jobs: bool,
     /// Open tickets (ViewTickets).
     pub tickets: bool,
+    /// Quotes awaiting approval (ViewQuotes).
+    pub quotes: bool,
 }
 
 /// Everything on the dashboard.
@@ -43,6 +45,9 @@ pub struct Dashboard {
     pub open_jobs: Option<Panel<JobRow>>,
     /// Tickets not closed, newest first.
     pub open_tickets: Option<Panel<TicketRow>>,
+    /// Quotes awaiting approval (pending, not expired), nearest to expire
+    /// first.
+    pub pending_quotes: Option<Panel<QuoteRow>>,
     /// The latest communications.
     pub recent_communications: Panel<Communication>,
 }
@@ -71,6 +76,9 @@ impl<T> Default for Panel<T> {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(into = "InvoiceRowWire")]
 pub struct InvoiceRow {
+    /// Its id, for a link to it (not written to JSON: the dashboard API
+    /// names invoices by number).
+    pub id: InvoiceId,
     /// Its number.
     pub number: String,
     /// When it is due.
@@ -79,13 +87,6 @@ pub struct InvoiceRow {
     pub balance: Money,
     /// Whether the due date has passed.
     pub is_overdue: bool,
-}
-
-impl InvoiceRow {
-    /// The balance as customers read it (`120.50 USD`).
-    pub fn balance_text(&self) -> String {
-        self.balance.format()
-    }
 }
 
 /// [`InvoiceRow`] as JSON: the currency a field of its own.
@@ -123,6 +124,47 @@ pub struct JobRow {
     pub scheduled_for: Option<DateTime<Utc>>,
 }
 
+/// A quote awaiting approval on the dashboard. Serialised with `total`
+/// a decimal string and `currency` beside it, as every amount of the API.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(into = "QuoteRowWire")]
+pub struct QuoteRow {
+    /// The quote.
+    pub id: QuoteId,
+    /// Its number.
+    pub number: String,
+    /// Its title.
+    pub title: String,
+    /// The last day it can be approved.
+    pub valid_until: NaiveDate,
+    /// What its required lines come to.
+    pub total: Money,
+}
+
+/// [`QuoteRow`] as JSON: the currency a field of its own.
+#[derive(Serialize)]
+struct QuoteRowWire {
+    id: QuoteId,
+    number: String,
+    title: String,
+    valid_until: NaiveDate,
+    total: Money,
+    currency: Currency,
+}
+
+impl From<QuoteRow> for QuoteRowWire {
+    fn from(row: QuoteRow) -> Self {
+        Self {
+            id: row.id,
+            number: row.number,
+            title: row.title,
+            valid_until: row.valid_until,
+            currency: row.total.currency(),
+            total: row.total,
+        }
+    }
+}
+
 /// An open ticket on the dashboard.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct TicketRow {
@@ -145,6 +187,7 @@ mod tests {
     #[test]
     fn an_invoice_row_is_written_with_its_currency_beside_the_balance() {
         let row = InvoiceRow {
+            id: InvoiceId::new(),
             number: "INV-1".into(),
             due_on: NaiveDate::from_ymd_opt(2030, 3, 3).unwrap(),
             balance: Money::from_minor(1010, Currency::USD),
@@ -154,6 +197,5 @@ mod tests {
             serde_json::to_string(&row).unwrap(),
             r#"{"number":"INV-1","due_on":"2030-03-03","balance":"10.10","currency":"USD","is_overdue":true}"#
         );
-        assert_eq!(row.balance_text(), "10.10 USD");
     }
 }

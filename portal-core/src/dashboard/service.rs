@@ -1,4 +1,4 @@
-//! The dashboard use case. Each panel is authorised on its own, so a role
+//! The dashboard use case. Each panel is authorized on its own, so a role
 //! or a switched-off feature hides exactly that panel.
 
 use super::{Dashboard, PanelSelection};
@@ -21,6 +21,7 @@ impl DashboardService<'_> {
             invoices: allowed(Permission::ViewBilling),
             jobs: allowed(Permission::ViewServices),
             tickets: allowed(Permission::ViewTickets) && features.tickets_view_open,
+            quotes: allowed(Permission::ViewQuotes),
         };
         let time_zone = tenant.settings.time_zone();
         let today = self

@@ -24,9 +24,10 @@ use rust_decimal::Decimal;
 use crate::billing::{Allocation, PaymentFailure};
 use crate::identity::Contact;
 use crate::shared::{
-    AccountId, AutopayId, Clock, ContactId, Currency, EmailAddress, InvoiceId, Language, LeaseId,
-    Money, OutboxId, PaymentId, PaymentMethodId, TenantId,
+    AccountId, AutopayId, Clock, ContactId, Currency, EmailAddress, ExternalId, InvoiceId, Language,
+    LeaseId, Money, OutboxId, PaymentId, PaymentMethodId, QuoteId, TenantId,
 };
+use crate::shared::{Formats, Locale};
 use crate::tenancy::Tenant;
 
 /// Something to deliver after a change commits.
@@ -56,6 +57,38 @@ pub struct Email {
     pub language: Language,
     /// What the mail is about.
     pub kind: EmailKind,
+    /// The tenant's locale: how the mail writes money and dates (mail
+    /// queued by older versions has none, and reads as `en-US`).
+    #[serde(default, skip_serializing_if = "is_en_us")]
+    pub locale: Locale,
+    /// The tenant's IANA time zone: the mail's times are in it (older
+    /// mail: UTC).
+    #[serde(default = "utc", skip_serializing_if = "is_utc")]
+    pub time_zone: String,
+}
+
+fn utc() -> String {
+    "UTC".to_owned()
+}
+
+// Defaults are left out when stored, so mail reads as it did before.
+fn is_en_us(locale: &Locale) -> bool {
+    *locale == Locale::default()
+}
+
+fn is_utc(zone: &str) -> bool {
+    zone == "UTC"
+}
+
+impl Email {
+    /// How this mail writes money and dates: the tenant's locale, in the
+    /// tenant's zone (UTC when it is not a known one).
+    pub fn formats(&self) -> std::sync::Arc<Formats> {
+        Formats::of(
+            &self.locale,
+            self.time_zone.parse().unwrap_or(chrono_tz::UTC),
+        )
+    }
 }
 
 impl Email {
@@ -74,6 +107,8 @@ impl Email {
             reply_to: tenant.settings.contact.email.clone(),
             language: contact.language.unwrap_or(tenant.settings.language),
             kind,
+            locale: tenant.settings.locale(),
+            time_zone: tenant.settings.time_zone().name().to_owned(),
         }
     }
 }
@@ -385,6 +420,50 @@ pub enum DomainEvent {
         /// Who withdrew it.
         contact: ContactId,
     },
+    /// A customer approved a quote (the certificate in the portal has the
+    /// evidence).
+    QuoteApproved {
+        /// Which account.
+        account: AccountId,
+        /// The quote.
+        quote: QuoteId,
+        /// The host's id of it.
+        external_id: ExternalId,
+        /// Its number.
+        number: String,
+        /// Who approved.
+        contact: ContactId,
+        /// The full name they signed with.
+        signer_name: String,
+        /// Their comment.
+        comment: Option<String>,
+        /// Their purchase-order number.
+        po_number: Option<String>,
+        /// The optional lines they chose (positions from 0, in the order
+        /// the host sent the lines).
+        chosen_lines: Vec<u32>,
+        /// What the approved selection comes to.
+        total: Decimal,
+        /// In what.
+        currency: Currency,
+        /// SHA-256 (hex) of the exact content approved.
+        content_sha256: String,
+    },
+    /// A customer declined a quote.
+    QuoteDeclined {
+        /// Which account.
+        account: AccountId,
+        /// The quote.
+        quote: QuoteId,
+        /// The host's id of it.
+        external_id: ExternalId,
+        /// Its number.
+        number: String,
+        /// Who declined.
+        contact: ContactId,
+        /// Why.
+        reason: String,
+    },
 }
 
 impl OutboxMessage {
@@ -401,6 +480,8 @@ impl OutboxMessage {
     ///     business_name: "Acme".into(),
     ///     reply_to: None,
     ///     language: Default::default(),
+    ///     locale: Default::default(),
+    ///     time_zone: "UTC".into(),
     ///     kind: EmailKind::ResetPassword {
     ///         link: "https://acme.test/set-password?token=abc".into(),
     ///         expires_at: chrono::Utc::now(),
@@ -739,6 +820,8 @@ mod tests {
                 business_name: "Acme".into(),
                 reply_to: None,
                 language: Language::English,
+                locale: Default::default(),
+                time_zone: "UTC".into(),
                 kind: EmailKind::PasswordChanged {
                     changed_at: "2026-11-23T09:00:00Z".parse().unwrap(),
                 },

@@ -1,11 +1,13 @@
 //! [`Conflict`]: why a change clashed with the current state, as a value a
 //! caller can act on. Each context names its own rules
-//! ([`crate::billing::BillingConflict`], [`crate::identity::IdentityConflict`]);
+//! ([`crate::billing::BillingConflict`], [`crate::identity::IdentityConflict`],
+//! [`crate::quotes::QuotesConflict`]);
 //! uniqueness rules are shared. No sentence for people lives here: the
 //! HTTP layer words each rule for customers.
 
 use crate::billing::BillingConflict;
 use crate::identity::IdentityConflict;
+use crate::quotes::QuotesConflict;
 
 /// The rule a change broke.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -19,6 +21,9 @@ pub enum Conflict {
     /// A rule of the billing context.
     #[error(transparent)]
     Billing(#[from] BillingConflict),
+    /// A rule of the quotes context.
+    #[error(transparent)]
+    Quotes(#[from] QuotesConflict),
 }
 
 /// Values that must be unique.

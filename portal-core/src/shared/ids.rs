@@ -78,6 +78,10 @@ id_type!(
     CommunicationId
 );
 id_type!(
+    /// A quote.
+    QuoteId
+);
+id_type!(
     /// An invoice.
     InvoiceId
 );

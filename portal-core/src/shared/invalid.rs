@@ -61,6 +61,8 @@ pub enum Shape {
     TimeZone,
     /// A three-letter ISO 4217 currency code.
     CurrencyCode,
+    /// A BCP 47 language tag (`en-US`).
+    Locale,
     /// An absolute http(s) URL ending in `/`.
     BaseUrl,
     /// An absolute URL.
@@ -83,6 +85,10 @@ pub enum Shape {
     Language,
     /// A whole number from 1.
     WholeNumber,
+    /// A SHA-256 digest: 64 lower-case hex digits.
+    Digest,
+    /// A position in a list: a whole number from 0.
+    Position,
     /// Plain text.
     Text,
 }
@@ -233,4 +239,6 @@ pub enum Reason {
     BadSignature,
     /// A field the customer may not change.
     NotEditable,
+    /// A quote line chosen that is not one of its optional lines.
+    NotAnOptionalLine,
 }

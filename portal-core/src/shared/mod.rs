@@ -7,6 +7,7 @@ mod contact_points;
 mod ids;
 mod invalid;
 mod language;
+mod locale;
 mod money;
 mod page;
 mod store_error;
@@ -18,10 +19,11 @@ pub use conflict::{Conflict, Unique};
 pub use contact_points::{EmailAddress, PhoneNumber, PostalCode};
 pub use ids::{
     AccountId, AutopayId, CommunicationId, ContactId, ExternalId, InvoiceId, LeaseId, OutboxId,
-    PaymentId, PaymentMethodId, SessionId, TenantId,
+    PaymentId, PaymentMethodId, QuoteId, SessionId, TenantId,
 };
 pub use invalid::{Item, ParseError, Reason, Shape};
 pub use language::Language;
+pub use locale::{DateFormatter, Formats, Locale, MoneyFormatter};
 pub use money::{
     AtLeast, Currency, Money, MoneyError, format_amount, minor_unit_digits, round_to_minor_unit,
 };

@@ -21,21 +21,28 @@ use serde::{Deserialize, Serialize};
 
 use super::ParseError;
 
-/// How many decimals the currency's minor unit has.
+/// How many decimals the currency's minor unit has, from the ISO 4217
+/// data (the `iso_currency` crate), not a list of our own; 2 for a code
+/// ISO 4217 does not know or gives no minor unit (which [`Currency::parse`]
+/// refuses, so only a bare `&str` can reach that).
 ///
 /// ```
 /// use portal_core::shared::minor_unit_digits;
 /// assert_eq!(minor_unit_digits("USD"), 2);
 /// assert_eq!(minor_unit_digits("JPY"), 0);
 /// assert_eq!(minor_unit_digits("KWD"), 3);
+/// assert_eq!(minor_unit_digits("CLF"), 4);
 /// ```
 pub fn minor_unit_digits(currency: &str) -> u32 {
-    match currency {
-        "BIF" | "CLP" | "DJF" | "GNF" | "ISK" | "JPY" | "KMF" | "KRW" | "PYG" | "RWF" | "UGX"
-        | "UYI" | "VND" | "VUV" | "XAF" | "XOF" | "XPF" => 0,
-        "BHD" | "IQD" | "JOD" | "KWD" | "LYD" | "OMR" | "TND" => 3,
-        _ => 2,
-    }
+    iso_exponent(currency).unwrap_or(2)
+}
+
+/// The ISO 4217 exponent of `code`, `None` when the code is not an ISO
+/// 4217 currency or has no minor unit (gold, `XXX`).
+fn iso_exponent(code: &str) -> Option<u32> {
+    iso_currency::Currency::from_code(code)
+        .and_then(iso_currency::Currency::exponent)
+        .map(u32::from)
 }
 
 /// Rounds `amount` to the minor unit of `currency`, half away from zero.
@@ -53,18 +60,25 @@ pub fn round_to_minor_unit(amount: Decimal, currency: &str) -> Decimal {
     rounded
 }
 
-/// An amount as customers read it: rounded, then the currency code
-/// (`1234.50 USD`).
+/// An amount in its plain form: rounded, then the currency code
+/// (`1234.50 USD`), for logs and error details. What customers read is
+/// written by the tenant's [`MoneyFormatter`](super::MoneyFormatter)
+/// (`$1,234.50`).
 pub fn format_amount(amount: Decimal, currency: &str) -> String {
     format!("{} {currency}", round_to_minor_unit(amount, currency))
 }
 
-/// An ISO 4217 currency code, upper case (`USD`).
+/// An ISO 4217 currency with a minor unit, by its code, upper case
+/// (`USD`). Codes ISO 4217 does not list (`ABC`) and those without a minor
+/// unit (gold `XAU`, `XXX`) are refused: an amount in them has no rule.
 ///
 /// ```
 /// use portal_core::shared::Currency;
 /// assert_eq!(Currency::parse("usd").unwrap().as_str(), "USD");
+/// assert_eq!(Currency::parse("KWD").unwrap().minor_digits(), 3);
 /// assert!(Currency::parse("dollars").is_err());
+/// assert!(Currency::parse("ABC").is_err());
+/// assert!(Currency::parse("XAU").is_err());
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Currency([u8; 3]);
@@ -73,15 +87,12 @@ impl Currency {
     /// US dollars.
     pub const USD: Currency = Currency(*b"USD");
 
-    /// Accepts three ASCII letters, in either case.
+    /// Accepts the code of an ISO 4217 currency with a minor unit, in
+    /// either case.
     pub fn parse(text: &str) -> Result<Self, ParseError> {
-        let bytes = text.trim().as_bytes();
-        match bytes {
-            [a, b, c] if bytes.iter().all(u8::is_ascii_alphabetic) => Ok(Self([
-                a.to_ascii_uppercase(),
-                b.to_ascii_uppercase(),
-                c.to_ascii_uppercase(),
-            ])),
+        let code = text.trim().to_ascii_uppercase();
+        match code.as_bytes() {
+            &[a, b, c] if iso_exponent(&code).is_some() => Ok(Self([a, b, c])),
             _ => Err(ParseError::new(
                 "currency",
                 Reason::Malformed(Shape::CurrencyCode),
@@ -132,28 +143,9 @@ impl Currency {
         Decimal::new(minor, self.minor_digits())
     }
 
-    /// An amount as customers read it (`1234.50 USD`).
+    /// An amount in its plain form (`1234.50 USD`, [`format_amount`]).
     pub fn format(self, amount: Decimal) -> String {
         format_amount(amount, self.as_str())
-    }
-
-    /// A unit price as customers read it: not rounded (a line's amount is,
-    /// a price per litre or per minute need not be), with at least the
-    /// currency's minor digits.
-    ///
-    /// ```
-    /// use portal_core::shared::Currency;
-    /// use rust_decimal::Decimal;
-    /// assert_eq!(Currency::USD.format_unit_price(Decimal::new(125, 3)), "0.125 USD");
-    /// assert_eq!(Currency::USD.format_unit_price(Decimal::new(5, 0)), "5.00 USD");
-    /// assert_eq!(Currency::USD.format_unit_price(Decimal::new(33330, 3)), "33.33 USD");
-    /// ```
-    pub fn format_unit_price(self, unit_price: Decimal) -> String {
-        let mut shown = unit_price.normalize();
-        if shown.scale() < self.minor_digits() {
-            shown.rescale(self.minor_digits());
-        }
-        format!("{shown} {self}")
     }
 }
 
@@ -404,7 +396,9 @@ impl Money {
         Ok(self.amount.cmp(&other.amount))
     }
 
-    /// As customers read it (`1234.50 USD`), as [`Currency::format`] does.
+    /// Its plain form (`1234.50 USD`), as [`Currency::format`] writes it;
+    /// pages, PDFs and mails use the tenant's
+    /// [`MoneyFormatter`](super::MoneyFormatter) instead.
     pub fn format(&self) -> String {
         self.to_string()
     }
@@ -550,6 +544,58 @@ mod tests {
             } else {
                 prop_assert_eq!(result, Ok(Money::new(amount, currency)));
             }
+        }
+    }
+
+    /// Codes of every minor unit ISO 4217 has: 0, 2, 3 and 4 decimals.
+    fn iso_currency() -> impl Strategy<Value = (Currency, u32)> {
+        prop::sample::select(vec![
+            ("JPY", 0),
+            ("KRW", 0),
+            ("XOF", 0),
+            ("ISK", 0),
+            ("USD", 2),
+            ("EUR", 2),
+            ("INR", 2),
+            ("MXN", 2),
+            ("KWD", 3),
+            ("BHD", 3),
+            ("TND", 3),
+            ("CLF", 4),
+            ("UYW", 4),
+        ])
+        .prop_map(|(code, digits)| (Currency::parse(code).unwrap(), digits))
+    }
+
+    proptest! {
+        /// The exponent comes from ISO 4217: money in a currency always
+        /// has exactly its minor unit's decimals, and an amount from
+        /// outside with more is refused, never rounded.
+        #[test]
+        fn money_has_its_currencys_iso_exponent(
+            units in -10_000_000_000i64..10_000_000_000,
+            scale in 0u32..8,
+            (currency, digits) in iso_currency(),
+        ) {
+            prop_assert_eq!(currency.minor_digits(), digits);
+            let amount = Decimal::new(units, scale);
+            let money = Money::new(amount, currency);
+            prop_assert_eq!(money.amount().scale(), digits);
+            prop_assert_eq!(Money::from_minor(money.to_minor().unwrap(), currency), money);
+            let exact = Money::exact(amount.abs(), currency, AtLeast::Zero);
+            if amount.normalize().scale() > digits {
+                prop_assert_eq!(exact, Err(MoneyError::TooPrecise));
+            } else {
+                prop_assert_eq!(exact, Ok(Money::new(amount.abs(), currency)));
+            }
+        }
+
+        /// Three letters that ISO 4217 does not list are not a currency.
+        #[test]
+        fn only_iso_4217_codes_are_currencies(code in "[A-Z]{3}") {
+            let known = iso_currency::Currency::from_code(&code)
+                .is_some_and(|c| c.exponent().is_some());
+            prop_assert_eq!(Currency::parse(&code).is_ok(), known);
         }
     }
 

@@ -17,7 +17,7 @@ use crate::shared::{Reason, Shape};
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use crate::shared::{Currency, EmailAddress, Language, ParseError, TenantId};
+use crate::shared::{Currency, EmailAddress, Formats, Language, Locale, ParseError, TenantId};
 
 /// A service business that runs a portal for its customers.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -100,7 +100,9 @@ pub struct PortalSettings {
     pub currency: String,
     /// IANA time zone dates are shown in (`America/Chicago`).
     pub time_zone: String,
-    /// BCP 47 locale (`en-US`).
+    /// BCP 47 locale (`en-US`) money and dates are written in (validated
+    /// by [`PortalSettings::validate`]; read it through
+    /// [`PortalSettings::locale`]).
     pub locale: String,
     /// The language pages and mails use for a person who has not chosen
     /// one and whose browser asks for none the catalog has.
@@ -168,9 +170,24 @@ impl PortalSettings {
         self.time_zone.parse().unwrap_or(chrono_tz::UTC)
     }
 
+    /// The tenant's locale (`en-US` if it was stored broken).
+    pub fn locale(&self) -> Locale {
+        Locale::parse(&self.locale).unwrap_or_else(|_| {
+            tracing::warn!(locale = %self.locale, "tenant locale is not a BCP 47 tag");
+            Locale::default()
+        })
+    }
+
+    /// How the tenant's money and dates are written: its locale, its
+    /// currency's symbol, its time zone ([`Formats::of`], shared).
+    pub fn formats(&self) -> std::sync::Arc<Formats> {
+        Formats::of(&self.locale(), self.time_zone())
+    }
+
     /// Checks the values that have rules: the colours are `#rgb` or
-    /// `#rrggbb`, every URL is a [`SafeUrl`], the time zone is a known IANA name, the currency is three capital letters,
-    /// and the policies are within sane bounds.
+    /// `#rrggbb`, every URL is a [`SafeUrl`], the time zone is a known IANA
+    /// name, the currency is an ISO 4217 code with a minor unit, the locale
+    /// a BCP 47 tag, and the policies are within sane bounds.
     pub fn validate(&self) -> Result<(), ParseError> {
         if self.display_name.trim().is_empty() || self.display_name.len() > 120 {
             return Err(ParseError::new(
@@ -192,11 +209,17 @@ impl PortalSettings {
                 Reason::Length { min: 1, max: 4000 },
             ));
         }
-        if self.currency.len() != 3 || !self.currency.chars().all(|c| c.is_ascii_uppercase()) {
+        // Written as ISO does (upper case), as it is stored and compared.
+        if Currency::parse(&self.currency).map(|c| c.as_str() != self.currency) != Ok(false) {
             return Err(ParseError::new(
                 "currency",
                 Reason::Malformed(Shape::CurrencyCode),
             ));
+        }
+        // Stored as written: the canonical spelling (`es-ES`), so hosts and
+        // the pages agree on it.
+        if Locale::parse(&self.locale)?.as_str() != self.locale {
+            return Err(ParseError::new("locale", Reason::Malformed(Shape::Locale)));
         }
         if !(1..=100).contains(&self.lockout.max_failures)
             || !(1..=1440).contains(&self.lockout.lock_minutes)
@@ -539,5 +562,52 @@ impl Features {
             Feature::Downloads => self.downloads,
             Feature::ContactManagement => self.contact_management,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with(change: impl FnOnce(&mut PortalSettings)) -> Result<(), ParseError> {
+        let mut settings = PortalSettings::default();
+        change(&mut settings);
+        settings.validate()
+    }
+
+    #[test]
+    fn a_tenants_currency_is_an_iso_4217_code_with_a_minor_unit() {
+        for good in ["USD", "EUR", "JPY", "KWD", "INR"] {
+            assert_eq!(with(|s| s.currency = good.into()), Ok(()), "{good}");
+        }
+        for bad in ["usd", "ABC", "XAU", "XXX", "US", "DOLLAR", ""] {
+            let refused = with(|s| s.currency = bad.into()).unwrap_err();
+            assert_eq!(refused.field, "currency", "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_tenants_locale_is_a_bcp_47_tag_in_its_canonical_spelling() {
+        for good in ["en-US", "es-ES", "ja-JP", "en-IN", "de", "sr-Latn-RS"] {
+            assert_eq!(with(|s| s.locale = good.into()), Ok(()), "{good}");
+        }
+        for bad in ["", "und", "en_US", "en-us", "english", "es-ES-"] {
+            let refused = with(|s| s.locale = bad.into()).unwrap_err();
+            assert_eq!(refused.field, "locale", "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_broken_stored_locale_reads_as_en_us_and_formats_follow_the_settings() {
+        let mut settings = PortalSettings {
+            locale: "??".into(),
+            ..PortalSettings::default()
+        };
+        assert_eq!(settings.locale(), Locale::default());
+        settings.locale = "es-ES".into();
+        settings.time_zone = "Europe/Madrid".into();
+        let formats = settings.formats();
+        assert_eq!(formats.locale.as_str(), "es-ES");
+        assert_eq!(formats.dates.zone(), chrono_tz::Europe::Madrid);
     }
 }

@@ -24,6 +24,11 @@ pub struct DashboardResponse {
     /// Open tickets: `{rows, total}`.
     #[schema(value_type = Object)]
     pub open_tickets: serde_json::Value,
+    /// Quotes awaiting approval, nearest to expire first: `{rows, total}`,
+    /// each row `{id, number, title, valid_until, total, currency}`
+    /// (`null` without ViewQuotes or with quotes switched off).
+    #[schema(value_type = Option<Object>)]
+    pub pending_quotes: serde_json::Value,
     /// Latest communications: `{rows, total}`.
     #[schema(value_type = Object)]
     pub recent_communications: serde_json::Value,
@@ -44,6 +49,7 @@ pub async fn dashboard(
         unpaid_invoices: json(serde_json::to_value(&dashboard.unpaid_invoices)),
         open_jobs: json(serde_json::to_value(&dashboard.open_jobs)),
         open_tickets: json(serde_json::to_value(&dashboard.open_tickets)),
+        pending_quotes: json(serde_json::to_value(&dashboard.pending_quotes)),
         recent_communications: json(serde_json::to_value(&dashboard.recent_communications)),
     }))
 }

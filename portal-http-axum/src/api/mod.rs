@@ -9,6 +9,7 @@ mod contract;
 mod dashboard;
 mod extract;
 mod identity;
+mod quotes;
 mod wire;
 
 use axum::http::header;
@@ -46,6 +47,7 @@ pub fn routes() -> Router<AppState> {
             get(accounts::account).patch(accounts::update_account),
         )
         .merge(billing::routes())
+        .merge(quotes::routes())
         // Whatever the framework answers before a handler runs (405) is a
         // problem too.
         .layer(middleware::from_fn(extract::errors_as_problems))
@@ -78,6 +80,7 @@ pub fn routes() -> Router<AppState> {
         billing::list_invoices,
         billing::get_invoice,
         billing::invoice_pdf,
+        billing::payment_pdf,
         billing::statement,
         billing::statement_pdf,
         billing::list_payments,
@@ -94,10 +97,16 @@ pub fn routes() -> Router<AppState> {
         billing::autopay,
         billing::enrol_autopay,
         billing::withdraw_autopay,
+        quotes::list_quotes,
+        quotes::get_quote,
+        quotes::quote_pdf,
+        quotes::quote_certificate,
+        quotes::approve_quote,
+        quotes::decline_quote,
     ),
-    components(schemas(Problem, wire::Amount, wire::Email, wire::EmailOrPhone, wire::Phone, wire::PostalCode, wire::NewPassword, wire::IdempotencyKey, wire::Id, wire::Day, wire::Count, wire::InvoiceStatus, wire::InvoiceSort)),
+    components(schemas(Problem, wire::Amount, wire::Email, wire::EmailOrPhone, wire::Phone, wire::PostalCode, wire::NewPassword, wire::IdempotencyKey, wire::Id, wire::Day, wire::Count, wire::InvoiceStatus, wire::InvoiceSort, wire::QuoteStatus, wire::Sha256)),
     modifiers(&Contract),
-    tags((name = "identity", description = "Registration, log-in and passwords"), (name = "customer", description = "The logged-in customer's data"), (name = "billing", description = "Invoices, payments, credit, statements, cards on file and autopay"))
+    tags((name = "identity", description = "Registration, log-in and passwords"), (name = "customer", description = "The logged-in customer's data"), (name = "billing", description = "Invoices, payments, credit, statements, cards on file and autopay"), (name = "quotes", description = "Quotes: reading, approving (with evidence) and declining them"))
 )]
 pub struct ApiDoc;
 

@@ -155,6 +155,20 @@ text_schema!(
     ]))
 );
 
+text_schema!(
+    /// Which quotes a list shows (`QuoteStatusFilter`'s names).
+    QuoteStatus,
+    || text("which quotes").enum_values(Some(["pending", "approved", "declined", "expired"]))
+);
+
+text_schema!(
+    /// A SHA-256 digest: 64 lower-case hex digits.
+    Sha256,
+    || text("a SHA-256 digest, 64 lower-case hex digits")
+        .pattern(Some(r"^[0-9a-f]{64}$"))
+        .examples(["9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"])
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -184,6 +198,14 @@ mod tests {
         assert_eq!(statuses.len(), 4);
         for name in statuses {
             let _: InvoiceStatusFilter = serde_json::from_value(serde_json::json!(name)).unwrap();
+        }
+        let quotes = enum_values::<QuoteStatus>();
+        assert_eq!(
+            quotes.len(),
+            portal_core::quotes::QuoteStatusFilter::ALL.len()
+        );
+        for name in quotes {
+            assert!(portal_core::quotes::QuoteStatusFilter::parse(&name).is_some());
         }
     }
 }

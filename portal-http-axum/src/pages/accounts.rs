@@ -51,8 +51,13 @@ pub struct EditableField {
 #[template(path = "accounts/account.html")]
 struct AccountPage {
     layout: Layout,
-    /// Both forms of the page: custom fields and password.
-    form: Form,
+    /// The custom fields' form.
+    fields_form: Form,
+    /// The language form.
+    language_form: Form,
+    /// The change-password form, whose messages stay inside it (the page
+    /// is long: a message at its top would be far from the form).
+    password_form: Form,
     notice: Option<String>,
     overview: AccountOverview,
     address_lines: Vec<String>,
@@ -65,6 +70,14 @@ struct AccountPage {
     editable: Vec<EditableField>,
 }
 
+/// The account page's three forms.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum AccountForm {
+    Fields,
+    Language,
+    Password,
+}
+
 /// The account page, fresh or showing what went wrong with one of its
 /// forms.
 async fn account_page(
@@ -72,7 +85,7 @@ async fn account_page(
     context: &RequestContext,
     csrf: &Csrf,
     auth: &AuthContext,
-    refusal: Option<Refusal>,
+    refused: Option<(AccountForm, Refusal)>,
     notice: Option<String>,
 ) -> Result<Response, PageError> {
     let overview = state
@@ -95,21 +108,26 @@ async fn account_page(
         })
         .collect();
     let t = context.t();
-    let inputs = editable
+    let field_inputs = editable
         .iter()
         .map(|field| Input::new(field.key.clone(), field.name.clone()))
-        .chain([
-            Input::new("language", t.msg("account-language-label")),
-            Input::new("current_password", t.msg("account-current-password")),
-            // The core calls the new password `password`.
-            Input::new("new_password", t.msg("account-new-password")).alias(&["password"]),
-            Input::new(
-                "new_password_confirm",
-                t.msg("account-new-password-confirm"),
-            ),
-        ])
         .collect();
-    let refusal = refusal.map(|refusal| {
+    let language_inputs = vec![Input::new("language", t.msg("account-language-label"))];
+    let password_inputs = vec![
+        Input::new("current_password", t.msg("account-current-password")),
+        // The core calls the new password `password`.
+        Input::new("new_password", t.msg("account-new-password")).alias(&["password"]),
+        Input::new(
+            "new_password_confirm",
+            t.msg("account-new-password-confirm"),
+        ),
+    ];
+    let (which, refusal) = match refused {
+        Some((which, refusal)) => (Some(which), Some(refusal)),
+        None => (None, None),
+    };
+    let refusal_for = |form: AccountForm| refusal.clone().filter(|_| which == Some(form));
+    let fields_refusal = refusal_for(AccountForm::Fields).map(|refusal| {
         refusal.at_item("custom_fields", |item| match item {
             Item::CustomField(name) => editable
                 .iter()
@@ -118,7 +136,16 @@ async fn account_page(
             Item::Invoice { .. } => None,
         })
     });
-    let form = Form::new(t, inputs).showing(refusal);
+    let fields_form = Form::new(t, field_inputs).showing(fields_refusal);
+    let language_form =
+        Form::new(t, language_inputs).showing(refusal_for(AccountForm::Language));
+    let password_form =
+        Form::new(t, password_inputs).showing(refusal_for(AccountForm::Password));
+    let status = match which {
+        Some(AccountForm::Password) => password_form.status(),
+        Some(AccountForm::Language) => language_form.status(),
+        _ => fields_form.status(),
+    };
     let page = AccountPage {
         layout: layout(
             state,
@@ -128,7 +155,9 @@ async fn account_page(
             csrf,
             auth,
         ),
-        form,
+        fields_form,
+        language_form,
+        password_form,
         notice,
         address_lines: overview.account.address.lines(),
         overview,
@@ -137,7 +166,7 @@ async fn account_page(
         languages: Language::ALL,
         editable,
     };
-    render(page.form.status(), &page)
+    render(status, &page)
 }
 
 #[derive(Deserialize)]
@@ -183,8 +212,8 @@ pub async fn update_fields(
     {
         Ok(_) => Ok(Redirect::to(&format!("{}/account?done=fields", context.base)).into_response()),
         Err(error) => {
-            let refusal = Refusal::of(error)?;
-            account_page(&state, &context, &csrf, &auth, Some(refusal), None).await
+            let refused = (AccountForm::Fields, Refusal::of(error)?);
+            account_page(&state, &context, &csrf, &auth, Some(refused), None).await
         }
     }
 }
@@ -233,8 +262,8 @@ pub async fn change_password(
             Ok(Redirect::to(&format!("{}/account?done=password", context.base)).into_response())
         }
         Err(error) => {
-            let refusal = Refusal::of(error)?;
-            account_page(&state, &context, &csrf, &auth, Some(refusal), None).await
+            let refused = (AccountForm::Password, Refusal::of(error)?);
+            account_page(&state, &context, &csrf, &auth, Some(refused), None).await
         }
     }
 }
@@ -264,8 +293,8 @@ pub async fn set_language(
             Ok(Redirect::to(&format!("{}/account?done=language", context.base)).into_response())
         }
         Err(error) => {
-            let refusal = Refusal::of(error)?;
-            account_page(&state, &context, &csrf, &auth, Some(refusal), None).await
+            let refused = (AccountForm::Language, Refusal::of(error)?);
+            account_page(&state, &context, &csrf, &auth, Some(refused), None).await
         }
     }
 }

@@ -4,7 +4,9 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use chrono::NaiveDate;
 
+use portal_core::AuthContext;
 use portal_core::dashboard::Dashboard;
 
 use super::{Layout, PageError, render};
@@ -30,7 +32,49 @@ struct DashboardPage {
     dashboard: Dashboard,
     /// The account summary, when the contact may see billing.
     billing: Option<super::billing::Summary>,
-    zone: chrono_tz::Tz,
+    /// Autopay's state, when the contact may manage it.
+    autopay: Option<AutopayNote>,
+    /// How the tenant writes money and dates.
+    formats: std::sync::Arc<portal_core::shared::Formats>,
+}
+
+/// What the dashboard says about autopay.
+struct AutopayNote {
+    /// The card autopay charges; `None` when autopay is off (the page
+    /// offers to turn it on).
+    card: Option<String>,
+    /// When autopay next charges (the earliest unpaid invoice's due day,
+    /// or today for one already due), when anything is unpaid.
+    next_charge: Option<String>,
+}
+
+impl AutopayNote {
+    /// Autopay for the dashboard, read only when the contact may manage
+    /// it (a read of the consent and the cards, whatever the rows shown).
+    /// `first_due` is the earliest unpaid invoice's due day.
+    async fn of(
+        state: &AppState,
+        auth: &AuthContext,
+        today: NaiveDate,
+        first_due: Option<NaiveDate>,
+        formats: &portal_core::shared::Formats,
+    ) -> Result<Self, PageError> {
+        let status = state.portal.billing().autopay(&auth.actor).await?;
+        let card = status.consent.as_ref().map(|consent| {
+            status
+                .methods
+                .iter()
+                .find(|method| method.id == consent.method)
+                .map_or_else(|| "a card on file".to_owned(), |method| method.label())
+        });
+        Ok(Self {
+            next_charge: card
+                .as_ref()
+                .and(first_due)
+                .map(|due| formats.dates.day(due.max(today))),
+            card,
+        })
+    }
 }
 
 pub async fn dashboard(
@@ -39,19 +83,32 @@ pub async fn dashboard(
     csrf: Csrf,
     PageUser(auth): PageUser,
 ) -> Result<Response, PageError> {
-    let zone = context.tenant.settings.time_zone();
+    let formats = context.tenant.settings.formats();
     let dashboard = state.portal.dashboard().show(&auth.actor).await?;
+    let layout = layout(&state, "Dashboard", "dashboard", &context, &csrf, &auth);
+    let autopay = if layout.billing.autopay {
+        let today = state.portal.billing().today(&context.tenant);
+        let first_due = dashboard
+            .unpaid_invoices
+            .as_ref()
+            .and_then(|panel| panel.rows.first())
+            .map(|row| row.due_on);
+        Some(AutopayNote::of(&state, &auth, today, first_due, &formats).await?)
+    } else {
+        None
+    };
     let page = DashboardPage {
-        layout: layout(&state, "Dashboard", "dashboard", &context, &csrf, &auth),
+        layout,
         contact_name: auth.contact.name.clone(),
         account_number: auth.membership.account_number.clone(),
         account_name: auth.membership.account_name.clone(),
         billing: dashboard
             .account_summary
             .as_ref()
-            .map(|summary| super::billing::Summary::of(summary, zone)),
+            .map(|summary| super::billing::Summary::of(summary, &formats)),
+        autopay,
         dashboard,
-        zone,
+        formats,
     };
     render(StatusCode::OK, &page)
 }

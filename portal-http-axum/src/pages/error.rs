@@ -22,8 +22,8 @@
 
 use std::sync::Arc;
 
-use axum::extract::Request;
-use axum::http::{StatusCode, Uri, header};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 
@@ -31,9 +31,12 @@ use portal_core::PortalError;
 use portal_core::access::AccessError;
 use portal_core::shared::{Item, Reason};
 
+use super::ErrorWords;
+use crate::AppState;
 use crate::context::RequestContext;
 use crate::error::status_of;
 use crate::params::{Field, ParamError};
+use crate::security::Csrf;
 use portal_i18n::Messages;
 
 /// Input the customer can correct, about one field.
@@ -184,17 +187,13 @@ impl PageError {
         }
     }
 
-    /// The page for this error, in `context`'s branding; `uri` is where
-    /// the customer was going, to return there after logging in.
-    fn page(self, context: Option<&RequestContext>, uri: &Uri) -> Response {
+    /// What this error's page says; `None` for no session, which is not a
+    /// page but the way to log in.
+    fn words(self, context: Option<&RequestContext>) -> Option<ErrorWords> {
         let status = self.status();
         let t = context.map_or(crate::messages::api(), RequestContext::t);
         let (heading, message) = match self {
-            PageError::Unauthenticated => {
-                let base = context.map_or("", |context| context.base.as_str());
-                let wanted = uri.path_and_query().map_or("/", |p| p.as_str());
-                return to_login(base, wanted);
-            }
+            PageError::Unauthenticated => return None,
             PageError::NotFound => (
                 t.msg("error-page-not-found"),
                 crate::messages::error_message(t, &PortalError::NotFound),
@@ -209,7 +208,11 @@ impl PageError {
                 (t.msg("error-page-did-not-work"), message.word(t))
             }
         };
-        super::message_page_for(context, status, &heading, &message)
+        Some(ErrorWords {
+            status,
+            heading,
+            message,
+        })
     }
 }
 
@@ -279,17 +282,66 @@ impl IntoResponse for PageError {
     }
 }
 
+/// What an error page needs of the request, taken before the handler
+/// consumes it: the tenant, the form token and the cookies (a logged-in
+/// customer keeps the navigation).
+struct ErrorContext {
+    context: Option<RequestContext>,
+    csrf: Option<Csrf>,
+    cookies: HeaderMap,
+}
+
+impl ErrorContext {
+    fn of(request: &Request) -> Self {
+        let mut cookies = HeaderMap::new();
+        for cookie in request.headers().get_all(header::COOKIE) {
+            cookies.append(header::COOKIE, cookie.clone());
+        }
+        Self {
+            context: request.extensions().get::<RequestContext>().cloned(),
+            csrf: request.extensions().get::<Csrf>().cloned(),
+            cookies,
+        }
+    }
+
+    async fn page(&self, state: &AppState, words: ErrorWords) -> Response {
+        super::error_page(
+            state,
+            self.context.as_ref(),
+            &self.cookies,
+            self.csrf.as_ref(),
+            words,
+        )
+        .await
+    }
+}
+
 /// The layer on every page route that renders a returned [`PageError`]
-/// as its page, with the tenant's branding and mount path. Headers the
-/// handler set on the error (a token page's `Referrer-Policy`) are kept.
-pub(crate) async fn render_errors(request: Request, next: Next) -> Response {
-    let context = request.extensions().get::<RequestContext>().cloned();
+/// as its page, with the tenant's branding and mount path (and the
+/// navigation, for a logged-in customer). Headers the handler set on the
+/// error (a token page's `Referrer-Policy`) are kept.
+pub(crate) async fn render_errors(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let at = ErrorContext::of(&request);
     let uri = request.uri().clone();
     let mut response = next.run(request).await;
     let Some(Unrendered(error)) = response.extensions_mut().remove::<Unrendered>() else {
         return response;
     };
-    let mut page = error.page(context.as_ref(), &uri);
+    let mut page = match error.words(at.context.as_ref()) {
+        Some(words) => at.page(&state, words).await,
+        // Back to where the customer was going once logged in.
+        None => {
+            let base = at
+                .context
+                .as_ref()
+                .map_or("", |context| context.base.as_str());
+            to_login(base, uri.path_and_query().map_or("/", |p| p.as_str()))
+        }
+    };
     let kept =
         |name: &header::HeaderName| name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH;
     // The handler's value wins, all of them (several cookies).
@@ -305,20 +357,24 @@ pub(crate) async fn render_errors(request: Request, next: Next) -> Response {
 /// The layer on every page route that gives the framework's bare 405 (a
 /// method the page does not take, `DELETE /login`) a page, keeping its
 /// `Allow` header, in the tenant's branding.
-pub(crate) async fn method_not_allowed_page(request: Request, next: Next) -> Response {
-    let context = request.extensions().get::<RequestContext>().cloned();
+pub(crate) async fn method_not_allowed_page(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let at = ErrorContext::of(&request);
     let response = next.run(request).await;
     if response.status() != StatusCode::METHOD_NOT_ALLOWED
         || response.headers().contains_key(header::CONTENT_TYPE)
     {
         return response;
     }
-    let mut page = super::message_page_for(
-        context.as_ref(),
-        StatusCode::METHOD_NOT_ALLOWED,
-        "Not available",
-        "This page cannot do that. Go back and try again.",
-    );
+    let words = ErrorWords {
+        status: StatusCode::METHOD_NOT_ALLOWED,
+        heading: "Not available".to_owned(),
+        message: "This page cannot do that. Go back and try again.".to_owned(),
+    };
+    let mut page = at.page(&state, words).await;
     if let Some(allow) = response.headers().get(header::ALLOW) {
         page.headers_mut().insert(header::ALLOW, allow.clone());
     }
@@ -344,8 +400,14 @@ mod tests {
     use http_body_util::BodyExt;
     use tower::ServiceExt;
 
-    async fn answer(route: Router) -> (StatusCode, axum::http::HeaderMap, String) {
-        let app = route.layer(middleware::from_fn(render_errors));
+    async fn answer(route: Router<AppState>) -> (StatusCode, axum::http::HeaderMap, String) {
+        let store = portal_store_sqlx::connect("sqlite::memory:").await.unwrap();
+        let hasher = std::sync::Arc::new(portal_runtime::Argon2Hasher::insecure_for_tests());
+        let portal = portal_core::Portal::builder(store, hasher).build();
+        let state = AppState::new(portal, crate::HttpConfig::single_tenant("acme"));
+        let app = route
+            .layer(middleware::from_fn_with_state(state.clone(), render_errors))
+            .with_state(state);
         let request = axum::http::Request::get("/billing/invoices?page=2")
             .body(Body::empty())
             .unwrap();

@@ -34,6 +34,9 @@ pub struct Input {
     /// A group whose error concerns this input too (the two ends of a
     /// range).
     group: Option<&'static str>,
+    /// Drawn as a `fieldset` of choices, which cannot take focus: the
+    /// summary at the top takes it instead.
+    is_fieldset: bool,
 }
 
 impl Input {
@@ -44,7 +47,14 @@ impl Input {
             label: label.into(),
             aliases: &[],
             group: None,
+            is_fieldset: false,
         }
+    }
+
+    /// The input is a `fieldset` of choices (radio buttons, tick boxes).
+    pub fn fieldset(mut self) -> Self {
+        self.is_fieldset = true;
+        self
     }
 
     /// Errors about any of `names` are this input's too.
@@ -232,12 +242,31 @@ impl Form {
     /// that leads to it (the first input of a group without an element).
     pub fn problem(&self) -> Option<(&str, &str)> {
         let placed = self.placed()?;
-        let anchor = self
-            .inputs
+        Some((self.anchor(placed).key.as_str(), placed.label.as_str()))
+    }
+
+    /// The element a message about `placed` leads to: the input, or the
+    /// first input of its group.
+    fn anchor<'a>(&'a self, placed: &'a Input) -> &'a Input {
+        self.inputs
             .iter()
             .find(|input| input.group == Some(placed.key.as_str()))
-            .unwrap_or(placed);
-        Some((anchor.key.as_str(), placed.label.as_str()))
+            .unwrap_or(placed)
+    }
+
+    /// The input that takes focus when the page opens (`autofocus`, so
+    /// without JavaScript): the first input with a problem, unless it is
+    /// a fieldset, which cannot take focus.
+    fn focused(&self) -> Option<&Input> {
+        self.placed()
+            .map(|placed| self.anchor(placed))
+            .filter(|input| !input.is_fieldset)
+    }
+
+    /// Whether the summary at the top takes focus: the message is about
+    /// no input, or about a fieldset.
+    pub fn summary_takes_focus(&self) -> bool {
+        self.message.is_some() && self.focused().is_none()
     }
 
     /// The ARIA attributes of input `key`: invalid, and described by the
@@ -253,6 +282,7 @@ impl Form {
             invalid: about.is_some(),
             message: about.map(|placed| format!("{}-error", placed.key)),
             help: None,
+            focus: self.focused().is_some_and(|input| input.key == key),
         }
     }
 
@@ -261,6 +291,7 @@ impl Form {
     pub fn described(&self, key: &str) -> Aria {
         Aria {
             invalid: false,
+            focus: false,
             ..self.aria(key)
         }
     }
@@ -275,6 +306,8 @@ pub struct Aria {
     invalid: bool,
     message: Option<String>,
     help: Option<&'static str>,
+    /// The input takes focus when the page opens.
+    focus: bool,
 }
 
 impl Aria {
@@ -300,6 +333,9 @@ impl fmt::Display for Aria {
             .collect();
         if !ids.is_empty() {
             write!(f, " aria-describedby=\"{}\"", ids.join(" "))?;
+        }
+        if self.focus {
+            f.write_str(" autofocus")?;
         }
         Ok(())
     }
@@ -346,9 +382,10 @@ mod tests {
         assert_eq!(form.general(), None);
         assert_eq!(
             form.aria("min_total").to_string(),
-            " aria-invalid=\"true\" aria-describedby=\"min_total-error\""
+            " aria-invalid=\"true\" aria-describedby=\"min_total-error\" autofocus"
         );
         assert_eq!(form.aria("max_total").to_string(), "");
+        assert!(!form.summary_takes_focus());
         assert_eq!(form.problem(), Some(("min_total", "Amount from")));
     }
 
@@ -370,6 +407,31 @@ mod tests {
             );
         }
         assert_eq!(form.problem(), Some(("min_total", "Amount")));
+        // The first input of the group takes focus, only it.
+        assert!(form.aria("min_total").to_string().ends_with(" autofocus"));
+        assert!(!form.aria("max_total").to_string().contains("autofocus"));
+    }
+
+    #[test]
+    fn a_message_about_a_fieldset_or_no_input_focuses_the_summary() {
+        let fieldset = Form::new(en(), vec![Input::new("invoices", "Invoices to pay").fieldset()])
+            .showing(refused(PageError::at("invoices", "Choose an invoice.")));
+        assert!(fieldset.summary_takes_focus());
+        assert!(
+            !fieldset
+                .described("invoices")
+                .to_string()
+                .contains("autofocus")
+        );
+        let whole = filter_form().showing(Some(Refusal::whole(
+            StatusCode::PAYMENT_REQUIRED,
+            "The card was declined.",
+        )));
+        assert!(whole.summary_takes_focus());
+        assert!(
+            !filter_form().summary_takes_focus(),
+            "a fresh form moves nothing"
+        );
     }
 
     #[test]
@@ -428,7 +490,7 @@ mod tests {
         let refused = form.showing(refused(PageError::at("token", "Enter a card.")));
         assert_eq!(
             refused.aria("token").and("token-help").to_string(),
-            " aria-invalid=\"true\" aria-describedby=\"token-error token-help\""
+            " aria-invalid=\"true\" aria-describedby=\"token-error token-help\" autofocus"
         );
     }
 }

@@ -13,6 +13,8 @@
 //!   account switcher, the signed-in layout
 //! - `billing/`: invoices, paying, payments, credit, statements, cards on
 //!   file and autopay
+//! - `quotes/`: quotes, approving (with a typed signature) and declining
+//!   them, their PDF and approval certificate
 //! - `error.rs`: [`PageError`] and the layer that renders it
 //! - `form.rs`: forms with their errors at the inputs
 
@@ -22,10 +24,11 @@ mod dashboard;
 mod error;
 mod form;
 mod identity;
+mod quotes;
 pub(crate) mod redirect;
 
 use askama::Template;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 
 use portal_core::AuthContext;
@@ -95,6 +98,7 @@ pub fn routes() -> PageRoutes {
             form_post(accounts::switch_account, "/dashboard"),
         )
         .merge(billing::routes())
+        .merge(quotes::routes())
 }
 
 /// The tenant's branding, as the layout shows it. Colours and URLs come
@@ -238,9 +242,29 @@ pub struct Layout {
     /// The catalog in the page's language, which templates look their
     /// words up in (`layout.t`); `<html lang>` is its language.
     t: Messages,
+    /// Whether the contact may see quotes (the Quotes link).
+    quotes: bool,
 }
 
 impl Layout {
+    /// A page without forms or a session: the tenant's branding when
+    /// known, else a plain portal's.
+    fn branded(title: &str, context: Option<&RequestContext>) -> Self {
+        Self {
+            title: title.to_owned(),
+            base: context.map(|c| c.base.clone()).unwrap_or_default(),
+            current_path: String::new(),
+            brand: context
+                .map(|c| Brand::of(&c.tenant))
+                .unwrap_or_else(Brand::plain),
+            csrf: String::new(),
+            user: None,
+            billing: BillingNav::default(),
+            t: context.map_or(Messages::new(Language::English), |c| c.t()),
+            quotes: false,
+        }
+    }
+
     fn public(title: &str, context: &RequestContext, csrf: &Csrf) -> Self {
         Self {
             t: context.t(),
@@ -251,6 +275,7 @@ impl Layout {
             csrf: csrf.0.clone(),
             user: None,
             billing: BillingNav::default(),
+            quotes: false,
         }
     }
 
@@ -278,6 +303,9 @@ impl Layout {
             current_path: format!("{}/{page}", context.base),
             billing: BillingNav::of(&auth.actor, &context.tenant),
             t: context.t(),
+            quotes: auth
+                .actor
+                .can(Permission::ViewQuotes, &context.tenant.settings.features),
             ..Self::public(title, context, csrf)
         }
     }
@@ -314,12 +342,6 @@ struct MessagePage {
     message: String,
 }
 
-/// A page with one message, for refusals that happen before the tenant is
-/// at hand (a forged form).
-pub fn message_page(status: StatusCode, heading: &str, message: &str) -> Response {
-    message_page_for(None, status, heading, message)
-}
-
 /// A page with one message, in the tenant's branding when known.
 pub(crate) fn message_page_for(
     context: Option<&RequestContext>,
@@ -327,19 +349,45 @@ pub(crate) fn message_page_for(
     heading: &str,
     message: &str,
 ) -> Response {
+    let layout = Layout::branded(heading, context);
+    message_page_in(layout, status, heading, message)
+}
+
+/// What an error page says, and its status.
+pub(crate) struct ErrorWords {
+    /// The answer's status.
+    pub(crate) status: StatusCode,
+    /// The page's heading (and title).
+    pub(crate) heading: String,
+    /// The sentence under it.
+    pub(crate) message: String,
+}
+
+/// An error page (not found, not allowed, failed) in the tenant's
+/// branding when known, and with the navigation of the customer whose
+/// live session the request carries (`headers`' cookie), so a wrong turn
+/// is not a dead end. `csrf` is the token the page's forms (log out, the
+/// account switcher) carry; without it the page has no navigation.
+pub(crate) async fn error_page(
+    state: &AppState,
+    context: Option<&RequestContext>,
+    headers: &HeaderMap,
+    csrf: Option<&Csrf>,
+    words: ErrorWords,
+) -> Response {
+    let mut layout = Layout::branded(&words.heading, context);
+    if let (Some(context), Some(csrf)) = (context, csrf)
+        && let Some(auth) = crate::security::session_of(state, context, headers).await
+    {
+        layout = accounts::layout(state, &words.heading, "dashboard", context, csrf, &auth);
+    }
+    message_page_in(layout, words.status, &words.heading, &words.message)
+}
+
+/// The one-message page in `layout`.
+fn message_page_in(layout: Layout, status: StatusCode, heading: &str, message: &str) -> Response {
     let page = MessagePage {
-        layout: Layout {
-            title: heading.to_owned(),
-            base: context.map(|c| c.base.clone()).unwrap_or_default(),
-            current_path: String::new(),
-            brand: context
-                .map(|c| Brand::of(&c.tenant))
-                .unwrap_or_else(Brand::plain),
-            csrf: String::new(),
-            user: None,
-            billing: BillingNav::default(),
-            t: context.map_or(Messages::new(Language::English), |c| c.t()),
-        },
+        layout,
         heading: heading.to_owned(),
         message: message.to_owned(),
     };

@@ -262,7 +262,7 @@ mod tests {
 
     proptest! {
         /// The edge reads the number, the core judges it against the
-        /// currency (after authorising): together, any amount with more
+        /// currency (after authorizing): together, any amount with more
         /// decimals than the currency has is refused, and any other
         /// amount (not below zero) passes, whichever front end read it.
         #[test]

@@ -6,7 +6,7 @@
 //!
 //! The rules about values (an amount's decimals against the currency,
 //! what may be paid, whether a token is a card number) stay in the core,
-//! which checks them after it has authorised the actor: a forbidden
+//! which checks them after it has authorized the actor: a forbidden
 //! request is a 403 whatever it carries. What is read here is only
 //! whether the text *is* a value at all: digits, a date, one of the
 //! choices, an id.
@@ -18,12 +18,15 @@
 //! - `values.rs`: amounts, dates, choices, counts, ids
 //! - `billing.rs`: the invoice list's filters, pages of a list, a
 //!   statement's range, the invoices and card of a payment
+//! - `quotes.rs`: the quote list's filter, an approval's digest and
+//!   optional lines
 //!
 //! [`InvoiceQuery`]: portal_core::billing::InvoiceQuery
 //! [`StatementRange`]: portal_core::billing::StatementRange
 //! [`PayRequest`]: portal_core::billing::PayRequest
 
 mod billing;
+mod quotes;
 mod values;
 
 use portal_core::PortalError;
@@ -35,6 +38,7 @@ pub use billing::{
     InvoiceChoiceText, InvoiceFilterText, MethodText, MissingDates, PayText, card_id, card_token,
     invoice_choices, page_request, statement_range,
 };
+pub use quotes::{QuoteFilterText, content_sha256, optional_line_numbers, optional_lines};
 pub use values::{amount, given, id, idempotency_key, language};
 
 /// Who sent the text. The parsers differ only in these ways:
@@ -96,12 +100,19 @@ pub enum Field {
     Method,
     /// A card on file chosen by its id (autopay's).
     MethodId,
+    /// The card on file that becomes the default when the default card
+    /// is removed.
+    NewDefault,
     /// A new card's token from the payment provider.
     Token,
     /// The key that makes a payment happen once.
     IdempotencyKey,
     /// The language a contact chose.
     Language,
+    /// The digest of a quote as it was shown.
+    ContentSha256,
+    /// The optional lines of a quote ticked when approving it.
+    OptionalLines,
 }
 
 impl Field {
@@ -124,9 +135,12 @@ impl Field {
             Field::Prepayment => "prepayment",
             Field::Method => "method",
             Field::MethodId => "method_id",
+            Field::NewDefault => "new_default",
             Field::Token => "token",
             Field::IdempotencyKey => "idempotency_key",
             Field::Language => "language",
+            Field::ContentSha256 => "content_sha256",
+            Field::OptionalLines => "optional_lines",
         }
     }
 }

@@ -1454,6 +1454,7 @@ async fn the_openapi_document_lists_the_billing_api() {
         ("/api/v1/autopay", "delete"),
         ("/api/v1/webhooks/payments", "post"),
         ("/api/v1/invoices/{id}/pdf", "get"),
+        ("/api/v1/payments/{id}/pdf", "get"),
         ("/api/v1/statements/pdf", "get"),
     ] {
         assert!(

@@ -29,8 +29,9 @@ async fn the_pay_form_offers_credit_ticked_and_charges_the_invoices_less_the_cre
     let mut ada = app.logged_in("ada@example.com").await;
     let form = ada.get("/portal/billing/pay").await;
     assert!(
-        form.body
-            .contains("name=\"use_credit\" value=\"on\" checked> <span>Use my account credit of 25.00 USD first"),
+        form.body.contains(
+            "name=\"use_credit\" value=\"on\" data-credit=\"25.00\" checked> <span>Use my account credit of $25.00 first"
+        ),
         "{}",
         form.body
     );
@@ -42,10 +43,10 @@ async fn the_pay_form_offers_credit_ticked_and_charges_the_invoices_less_the_cre
     .await;
     assert_eq!(review.status, StatusCode::OK, "{}", review.body);
     for shown in [
-        "You are paying 243.28 USD",
-        "Paid from your account credit</td><td class=\"num\">&minus;25.00 USD",
-        "Charged to your card</th><td class=\"num\"><strong>243.28 USD",
-        "Balance left after this payment</th><td class=\"num\">0.00 USD",
+        "You are paying $243.28",
+        "Paid from your account credit</td><td class=\"num\">&minus;$25.00",
+        "Charged to your card</th><td class=\"num\"><strong>$243.28",
+        "Balance left after this payment</th><td class=\"num\">$0.00",
     ] {
         assert!(review.body.contains(shown), "{shown}: {}", review.body);
     }
@@ -58,7 +59,7 @@ async fn the_pay_form_offers_credit_ticked_and_charges_the_invoices_less_the_cre
         ada.get("/portal/billing")
             .await
             .body
-            .contains("<dt>Account credit</dt><dd>25.00 USD</dd>")
+            .contains("<dt>Account credit</dt><dd>$25.00</dd>")
     );
 
     let (paid, _) = pay(
@@ -71,7 +72,7 @@ async fn the_pay_form_offers_credit_ticked_and_charges_the_invoices_less_the_cre
     assert_eq!(app.gateway.charged_total(), usd(24_328));
     let summary = ada.get("/portal/billing").await.body;
     assert!(
-        summary.contains("<dt>Account credit</dt><dd>0.00 USD</dd>"),
+        summary.contains("<dt>Account credit</dt><dd>$0.00</dd>"),
         "{summary}"
     );
     assert!(
@@ -96,7 +97,7 @@ async fn credit_unticked_is_left_alone_and_the_card_pays_everything() {
     assert_eq!(app.gateway.charged_total(), usd(26_828));
     let summary = ada.get("/portal/billing").await.body;
     assert!(
-        summary.contains("<dt>Account credit</dt><dd>25.00 USD</dd>"),
+        summary.contains("<dt>Account credit</dt><dd>$25.00</dd>"),
         "{summary}"
     );
 }
@@ -120,11 +121,11 @@ async fn a_declined_card_gives_the_credit_back() {
     );
     let summary = ada.get("/portal/billing").await.body;
     assert!(
-        summary.contains("<dt>Account credit</dt><dd>25.00 USD</dd>"),
+        summary.contains("<dt>Account credit</dt><dd>$25.00</dd>"),
         "{summary}"
     );
     assert!(
-        summary.contains("<span class=\"big\">243.28 USD</span>"),
+        summary.contains("<span class=\"big\">$243.28</span>"),
         "{summary}"
     );
     assert!(
@@ -161,11 +162,11 @@ async fn paying_the_statement_balance_charges_the_closing_balance() {
     owing_with_credit(&app).await;
     let mut ada = app.logged_in("ada@example.com").await;
     let statement = ada.get("/portal/billing/statement").await.body;
-    assert!(statement.contains("243.28 USD"), "{statement}");
+    assert!(statement.contains("$243.28"), "{statement}");
     let balance = ada.get("/portal/billing/pay/balance").await;
     assert_eq!(balance.status, StatusCode::OK, "{}", balance.body);
     assert!(
-        balance.body.contains("Confirm and pay 243.28 USD"),
+        balance.body.contains("Confirm and pay $243.28"),
         "{}",
         balance.body
     );
@@ -181,7 +182,7 @@ async fn paying_the_statement_balance_charges_the_closing_balance() {
     assert_eq!(app.gateway.charged_total(), usd(24_328));
     let summary = ada.get("/portal/billing").await.body;
     assert!(
-        summary.contains("<span class=\"big\">0.00 USD</span>"),
+        summary.contains("<span class=\"big\">$0.00</span>"),
         "{summary}"
     );
 
@@ -191,7 +192,7 @@ async fn paying_the_statement_balance_charges_the_closing_balance() {
     let mut ada = app.logged_in("ada@example.com").await;
     let unticked = ada.get("/portal/billing/pay/balance?credit_choice=1").await;
     assert!(
-        unticked.body.contains("Confirm and pay 268.28 USD"),
+        unticked.body.contains("Confirm and pay $268.28"),
         "{}",
         unticked.body
     );
@@ -271,7 +272,7 @@ async fn credit_is_applied_with_online_payment_switched_off() {
     assert_eq!(applied.status, StatusCode::SEE_OTHER, "{}", applied.body);
     let summary = ada.get("/portal/billing").await.body;
     assert!(
-        summary.contains("<dt>Account credit</dt><dd>0.00 USD</dd>"),
+        summary.contains("<dt>Account credit</dt><dd>$0.00</dd>"),
         "{summary}"
     );
 }
@@ -287,17 +288,20 @@ async fn a_payment_being_processed_is_not_offered_for_paying_again() {
         ada.get("/portal/dashboard")
             .await
             .body
-            .contains(">Pay now</a>")
+            .contains(r#"class="button" href="/portal/billing/pay">Pay</a>"#)
     );
     let (pending, _) = pay(&mut ada, &[invoice.id], &[("token", "tok_sandbox_timeout")]).await;
     assert_eq!(pending.status, StatusCode::SEE_OTHER, "{}", pending.body);
     let dashboard = ada.get("/portal/dashboard").await.body;
-    assert!(!dashboard.contains(">Pay now</a>"), "{dashboard}");
+    assert!(
+        !dashboard.contains(r#"class="button" href="/portal/billing/pay""#),
+        "{dashboard}"
+    );
     assert!(
         !ada.get("/portal/billing")
             .await
             .body
-            .contains(">Pay the balance</a>")
+            .contains(">Pay the statement balance</a>")
     );
 }
 
@@ -374,7 +378,7 @@ async fn a_receipt_names_the_card_saved_while_paying_the_account_and_what_is_lef
     for shown in [
         "<dt>Method</dt><dd>Visa ending 4242</dd>",
         "<dt>Account</dt><dd>",
-        "<dt>Left to pay on the account</dt><dd>10.00 USD</dd>",
+        "<dt>Left to pay on the account</dt><dd>$10.00</dd>",
     ] {
         assert!(receipt.contains(shown), "{shown}: {receipt}");
     }
@@ -406,7 +410,7 @@ async fn a_statement_without_credits_says_zero_not_minus_zero() {
     let mut ada = app.logged_in("ada@example.com").await;
     let statement = ada.get("/portal/billing/statement").await.body;
     assert!(
-        statement.contains("<dt>Credits</dt><dd>0.00 USD</dd>"),
+        statement.contains("<dt>Credits</dt><dd>$0.00</dd>"),
         "{statement}"
     );
     assert!(!statement.contains("-0.00"), "{statement}");

@@ -155,7 +155,7 @@ async fn every_billing_page_renders_with_data() {
     let mut ada = app.logged_in("ada@example.com").await;
 
     let summary = ada.get("/portal/billing").await;
-    assert!(summary.body.contains("165.50 USD"), "{}", summary.body);
+    assert!(summary.body.contains("$165.50"), "{}", summary.body);
     assert!(summary.body.contains("INV-100") && summary.body.contains("Overdue"));
     assert!(
         summary
@@ -163,7 +163,7 @@ async fn every_billing_page_renders_with_data() {
             .contains(&format!("/portal/billing/pay?invoice={}", old.id))
     );
     let dashboard = ada.get("/portal/dashboard").await;
-    assert!(dashboard.body.contains("165.50 USD") && dashboard.body.contains("Past due"));
+    assert!(dashboard.body.contains("$165.50") && dashboard.body.contains("Past due"));
     assert!(
         dashboard
             .body
@@ -173,7 +173,7 @@ async fn every_billing_page_renders_with_data() {
     let list = ada.get("/portal/billing/invoices").await;
     assert!(list.body.contains("2 invoices") && list.body.contains("INV-101"));
     let detail = invoice_page(&mut ada, old.id).await;
-    assert!(detail.body_contains_all(&["Service for INV-100", "120.00 USD", "Overdue", "Pay now"]));
+    assert!(detail.body_contains_all(&["Service for INV-100", "$120.00", "Overdue", ">Pay</a>"]));
     let pdf = ada
         .get(&format!("/portal/billing/invoices/{}/pdf", new.id))
         .await;
@@ -231,12 +231,12 @@ async fn every_billing_page_renders_with_data() {
     assert!(
         receipt
             .body
-            .contains("Thank you! Your payment of 45.50 USD was received.")
+            .contains("Thank you! Your payment of $45.50 was received.")
     );
     assert!(receipt.body.contains("Visa ending 4242") && receipt.body.contains("INV-101"));
 
     let payments = ada.get("/portal/billing/payments").await;
-    assert!(payments.body.contains("45.50 USD") && payments.body.contains("Received"));
+    assert!(payments.body.contains("$45.50") && payments.body.contains("Received"));
     let statement = ada
         .get("/portal/billing/statement?from=2026-09-01&to=2026-11-30")
         .await;
@@ -245,7 +245,7 @@ async fn every_billing_page_renders_with_data() {
         "INV-100",
         "INV-101",
         "Payment",
-        "120.00 USD",
+        "$120.00",
         "Closing balance",
         "1-30 days",
     ] {
@@ -289,9 +289,7 @@ async fn paying_one_invoice_charges_once_marks_it_paid_and_mails_a_receipt() {
     let detail = invoice_page(&mut ada, invoice.id).await;
     assert!(detail.contains("<dd>Paid</dd>"), "{detail}");
     let summary = ada.get("/portal/billing").await;
-    assert!(
-        summary.body.contains("0.00 USD") && summary.body.contains("99.00 USD on Nov 23, 2026")
-    );
+    assert!(summary.body.contains("$0.00") && summary.body.contains("$99.00 on Nov 23, 2026"));
 
     app.deliver_mail().await;
     let receipts: Vec<_> = app
@@ -330,13 +328,13 @@ async fn reviewing_a_payment_shows_the_total_and_card_and_charges_nothing_until_
     .await;
     assert_eq!(review.status, StatusCode::OK, "{}", review.body);
     assert!(
-        review.body.contains("You are paying 35.50 USD"),
+        review.body.contains("You are paying $35.50"),
         "{}",
         review.body
     );
-    assert!(review.body.contains("Invoice INV-1") && review.body.contains("15.50 USD"));
+    assert!(review.body.contains("Invoice INV-1") && review.body.contains("$15.50"));
     assert!(review.body.contains("the new card you entered"));
-    assert!(review.body.contains("Confirm and pay 35.50 USD"));
+    assert!(review.body.contains("Confirm and pay $35.50"));
     assert_eq!(
         app.gateway.successful_charges(),
         0,
@@ -389,9 +387,7 @@ async fn paying_several_invoices_is_one_charge_and_leaves_the_rest_owed() {
     assert!(!receipt.body.contains("INV-3"));
     let summary = ada.get("/portal/billing").await;
     assert!(
-        summary
-            .body
-            .contains("<span class=\"big\">40.00 USD</span>"),
+        summary.body.contains("<span class=\"big\">$40.00</span>"),
         "{}",
         summary.body
     );
@@ -463,11 +459,7 @@ async fn a_declined_card_changes_nothing_and_says_why() {
             .contains("<dd>Unpaid</dd>")
     );
     let summary = ada.get("/portal/billing").await;
-    assert!(
-        summary
-            .body
-            .contains("<span class=\"big\">50.00 USD</span>")
-    );
+    assert!(summary.body.contains("<span class=\"big\">$50.00</span>"));
     // The history lists the attempt as failed and not charged, not as
     // credit kept; so does its own page.
     let history = ada.get("/portal/billing/payments").await;
@@ -518,17 +510,11 @@ async fn a_payment_without_an_answer_shows_as_being_processed() {
     // still counts it until the payment is confirmed.
     let summary = ada.get("/portal/billing").await;
     assert!(
-        summary
-            .body
-            .contains("<dt>Being processed</dt><dd>50.00 USD"),
+        summary.body.contains("<dt>Being processed</dt><dd>$50.00"),
         "{}",
         summary.body
     );
-    assert!(
-        summary
-            .body
-            .contains("<span class=\"big\">50.00 USD</span>")
-    );
+    assert!(summary.body.contains("<span class=\"big\">$50.00</span>"));
 }
 
 #[tokio::test]
@@ -583,7 +569,7 @@ async fn partial_payment_is_offered_only_where_the_tenant_allows_it() {
     assert_eq!(app.gateway.charged_total(), usd(1_000));
     let detail = invoice_page(&mut ada, invoice.id).await;
     assert!(detail.contains(InvoiceStatus::PartiallyPaid.label()));
-    assert!(detail.contains("<span class=\"big\">40.00 USD</span>"));
+    assert!(detail.contains("<span class=\"big\">$40.00</span>"));
     // Nonsense amounts, and another currency's sign, are a message, not a
     // 500 and not a payment.
     for nonsense in ["ten", "£10", "1e3"] {
@@ -624,12 +610,12 @@ async fn prepayment_is_taken_only_where_the_tenant_allows_it() {
     let (reply, _) = pay(&mut ada, &[], &[("prepayment", "25.00"), VISA]).await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
     let receipt = ada.get(reply.location()).await;
-    assert!(receipt.body.contains("25.00 USD kept as account credit"));
+    assert!(receipt.body.contains("$25.00 kept as account credit"));
     let summary = ada.get("/portal/billing").await;
     assert!(
         summary
             .body
-            .contains("<dt>Account credit</dt><dd>25.00 USD</dd>")
+            .contains("<dt>Account credit</dt><dd>$25.00</dd>")
     );
 }
 
@@ -674,7 +660,7 @@ async fn the_statement_balance_is_previewed_oldest_first_then_paid_exactly() {
     assert_eq!(app.gateway.charged_total(), usd(3_000));
     // More than is owed becomes credit where prepayment is on.
     let over = ada.get("/portal/billing/pay/balance?amount=50").await;
-    assert!(over.body.contains("Kept as account credit") && over.body.contains("30.00 USD"));
+    assert!(over.body.contains("Kept as account credit") && over.body.contains("$30.00"));
     let bad = ada.get("/portal/billing/pay/balance?amount=abc").await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
@@ -700,7 +686,7 @@ async fn account_credit_is_applied_to_the_chosen_invoice() {
     assert!(
         receipt
             .body
-            .contains("A credit of 50.00 USD was added to your account."),
+            .contains("A credit of $50.00 was added to your account."),
         "{}",
         receipt.body
     );
@@ -710,14 +696,14 @@ async fn account_credit_is_applied_to_the_chosen_invoice() {
     assert!(
         balance
             .body
-            .contains("Use my account credit of 50.00 USD first")
+            .contains("Use my account credit of $50.00 first")
             && balance.body.contains("Your account credit pays this"),
         "{}",
         balance.body
     );
     let page = ada.get("/portal/billing/credit").await;
     assert!(
-        page.body.contains("Apply 50.00 USD of credit to"),
+        page.body.contains("Apply $50.00 of credit to"),
         "{}",
         page.body
     );
@@ -732,7 +718,7 @@ async fn account_credit_is_applied_to_the_chosen_invoice() {
     assert!(
         summary
             .body
-            .contains("<dt>Account credit</dt><dd>20.00 USD</dd>")
+            .contains("<dt>Account credit</dt><dd>$20.00</dd>")
     );
     assert!(
         invoice_page(&mut ada, invoice.id)
@@ -791,8 +777,14 @@ async fn cards_are_added_made_default_and_removed() {
         page.body
             .contains("Mastercard ending 4444</strong> <span class=\"hint\">")
     );
+    // The default goes only with a card named to take its place (the
+    // confirm page's choice; `tests/it/forms.rs` has the rest).
+    let visa = ids.first().unwrap().clone();
     let gone = ada
-        .post_form(&format!("/portal/billing/methods/{master}/remove"), &[])
+        .post_form(
+            &format!("/portal/billing/methods/{master}/remove"),
+            &[("new_default", &visa)],
+        )
         .await;
     assert_eq!(gone.status, StatusCode::SEE_OTHER);
     let page = ada.get("/portal/billing/methods").await;
@@ -1046,7 +1038,10 @@ async fn switched_off_features_hide_their_links_and_refuse_their_pages() {
     let mut ada = app.logged_in("ada@example.com").await;
     let summary = ada.get("/portal/billing").await;
     assert_eq!(summary.status, StatusCode::OK);
-    assert!(!summary.body.contains("Pay now") && !summary.body.contains("/billing/statement"));
+    let offers_to_pay = ["/billing/pay\"", "/billing/pay?", "/billing/pay/balance"]
+        .iter()
+        .any(|link| summary.body.contains(link));
+    assert!(!offers_to_pay && !summary.body.contains("/billing/statement"));
     for path in [
         "/portal/billing/pay",
         "/portal/billing/statement",
@@ -1238,15 +1233,12 @@ async fn a_unit_price_below_a_cent_is_shown_as_priced_not_rounded() {
         .get(&format!("/portal/billing/invoices/{}", invoice.id))
         .await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.body.contains("1.2345 USD"), "{}", page.body);
-    assert!(page.body.contains("1234.50 USD"), "{}", page.body);
+    assert!(page.body.contains("$1.2345"), "{}", page.body);
+    assert!(page.body.contains("$1,234.50"), "{}", page.body);
     let pdf = ada
         .get(&format!("/portal/billing/invoices/{}/pdf", invoice.id))
         .await;
-    assert!(
-        pdf.body.contains("(1.2345 USD) Tj"),
-        "unit price in the PDF"
-    );
+    assert!(pdf.body.contains("($1.2345) Tj"), "unit price in the PDF");
 }
 
 #[tokio::test]
@@ -1282,7 +1274,7 @@ async fn credit_without_amounts_covers_the_chosen_invoices_in_turn_until_it_runs
         second_page.contains("<dd>Partly paid</dd>"),
         "{second_page}"
     );
-    assert!(second_page.contains("70.00 USD"));
+    assert!(second_page.contains("$70.00"));
     assert!(
         invoice_page(&mut ada, third.id)
             .await
@@ -1514,7 +1506,7 @@ async fn autopay_and_card_errors_are_shown_at_their_inputs_and_conflicts_at_the_
     assert!(
         stale
             .body
-            .contains("<div class=\"alert error\" role=\"alert\">The autopay terms have changed.")
+            .contains("<div class=\"alert error\" role=\"alert\" id=\"form-problem\" tabindex=\"-1\" autofocus>The autopay terms have changed.")
     );
     assert_eq!(invalid_inputs(&stale.body), 0);
 }
@@ -1552,4 +1544,108 @@ async fn statement_and_credit_errors_are_shown_at_their_inputs() {
         "{}",
         reply.body
     );
+}
+
+/// The dashboard: invoice numbers link to their invoice, the balance is
+/// one amount that does not wrap, a panel with nothing in it is one line,
+/// and autopay's state is shown: an offer to set it up, then the card it
+/// charges and when it charges next.
+#[tokio::test]
+async fn the_dashboard_links_invoices_folds_empty_panels_and_shows_autopay() {
+    let app = ada_app(settings(false, false, true)).await;
+    let due = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+    let invoice = app.invoice(app.seeded.account_a, "INV-7", 5_000, due).await;
+    let mut ada = app.logged_in("ada@example.com").await;
+    let page = ada.get("/portal/dashboard").await.body;
+    assert!(
+        page.contains(&format!(
+            "<a href=\"/portal/billing/invoices/{}\">INV-7</a>",
+            invoice.id
+        )),
+        "{page}"
+    );
+    assert!(page.contains("<span class=\"big\">50.00 USD</span>"));
+    assert!(page.contains(
+        "<section class=\"card folded\" aria-labelledby=\"comms-h\"><h2 id=\"comms-h\">Recent communications</h2>"
+    ));
+    assert!(
+        page.contains("Autopay is off. <a href=\"/portal/billing/autopay\">Set up autopay</a>")
+    );
+
+    ada.post_form("/portal/billing/methods", &[("token", "tok_sandbox_visa")])
+        .await;
+    let autopay = ada.get("/portal/billing/autopay").await.body;
+    let card = autopay
+        .split("<select id=\"method\" name=\"method\">")
+        .nth(1)
+        .unwrap()
+        .split("<option value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    let on = ada
+        .post_form(
+            "/portal/billing/autopay",
+            &[
+                ("method", &card),
+                ("terms_digest", &field(&autopay, "terms_digest")),
+                ("consent", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(on.status, StatusCode::SEE_OTHER, "{}", on.body);
+    let page = ada.get("/portal/dashboard").await.body;
+    assert!(
+        page.contains(
+            "Autopay is <strong>on</strong> with Visa ending 4242; next charge Dec 1, 2026."
+        ),
+        "{page}"
+    );
+}
+
+/// One word for paying across the portal: "Pay", and "Pay the statement
+/// balance" for the balance; no page says "Pay now", "Pay a bill" or "Pay
+/// the balance", and spelling is American ("authorize").
+#[tokio::test]
+async fn every_page_says_pay_one_way_and_spells_it_the_us_way() {
+    let app = ada_app(settings(true, true, true)).await;
+    let invoice = app
+        .invoice(app.seeded.account_a, "INV-1", 5_000, past())
+        .await;
+    let mut ada = app.logged_in("ada@example.com").await;
+    // A card on file, so the autopay page shows its terms.
+    ada.post_form("/portal/billing/methods", &[("token", "tok_sandbox_visa")])
+        .await;
+    let invoice_page = format!("/portal/billing/invoices/{}", invoice.id);
+    let pages = [
+        "/portal/dashboard",
+        "/portal/billing",
+        "/portal/billing/invoices",
+        invoice_page.as_str(),
+        "/portal/billing/pay",
+        "/portal/billing/pay/balance",
+        "/portal/billing/payments",
+        "/portal/billing/statement",
+        "/portal/billing/methods",
+        "/portal/billing/autopay",
+        "/portal/account",
+    ];
+    for uri in pages {
+        let reply = ada.get(uri).await;
+        assert_eq!(reply.status, StatusCode::OK, "{uri}");
+        for slip in ["Pay now", "Pay a bill", "Pay the balance", "authoris"] {
+            assert!(!reply.body.contains(slip), "{uri} says {slip:?}");
+        }
+    }
+    let dashboard = ada.get("/portal/dashboard").await.body;
+    assert!(dashboard.contains("<a class=\"button\" href=\"/portal/billing/pay\">Pay</a>"));
+    let summary = ada.get("/portal/billing").await.body;
+    assert!(summary.contains("/billing/pay/balance\">Pay the statement balance</a>"));
+    let invoice = ada.get(&invoice_page).await.body;
+    assert!(invoice.contains(">Pay</a>"));
+    let autopay = ada.get("/portal/billing/autopay").await.body;
+    assert!(autopay.contains("I authorize"));
 }

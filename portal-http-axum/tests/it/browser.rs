@@ -4,7 +4,8 @@
 //!
 //! Needs PORTAL_TEST_WEBDRIVER (chromedriver's URL), PORTAL_TEST_CHROMIUM,
 //! PORTAL_TEST_SMTP_ADDR and PORTAL_TEST_MAILDIR, all set by
-//! `scripts/test.sh`. Missing variables fail the test: it is never skipped.
+//! `scripts/test.sh` (and PORTAL_TEST_AXE for the walk over every page).
+//! Missing variables fail the test: it is never skipped.
 
 #[tokio::test]
 async fn a_customer_registers_from_the_mailed_link_logs_in_and_out_in_chromium() {
@@ -14,4 +15,19 @@ async fn a_customer_registers_from_the_mailed_link_logs_in_and_out_in_chromium()
 #[tokio::test]
 async fn a_customer_pays_two_of_three_invoices_with_a_sandbox_card_in_chromium() {
     crate::browser_billing::run().await;
+}
+
+#[tokio::test]
+async fn every_page_fits_a_phone_and_a_desktop_with_no_axe_violations_in_english() {
+    crate::browser_walk::walk_in("en").await;
+}
+
+#[tokio::test]
+async fn the_pay_forms_running_total_follows_ticks_and_amounts_in_chromium() {
+    crate::forms::running_total_in_chromium().await;
+}
+
+#[tokio::test]
+async fn a_customer_approves_a_quote_with_a_typed_signature_in_chromium() {
+    crate::browser_quotes::run().await;
 }

@@ -355,6 +355,57 @@ impl TestApp {
             .unwrap()
     }
 
+    /// Gives `account` a quote through the host API: a required line of
+    /// 400.00 and an optional one of 50.00 (no tax), issued on 2026-11-01,
+    /// valid until `valid_until`. `number` is also its external id.
+    pub async fn quote(
+        &self,
+        account: AccountId,
+        number: &str,
+        valid_until: chrono::NaiveDate,
+    ) -> portal_core::quotes::Quote {
+        let line = |description: &str, cents, optional| portal_core::quotes::QuoteLine {
+            line: InvoiceLine {
+                description: description.into(),
+                quantity: Decimal::ONE,
+                unit_price: Currency::USD.from_minor(cents),
+                tax_rate: Decimal::ZERO,
+            },
+            optional,
+        };
+        self.portal
+            .host()
+            .upsert_quote(
+                self.tenant_id(),
+                &portal_core::quotes::QuoteUpsert {
+                    external_id: ExternalId::parse(number).unwrap(),
+                    account,
+                    number: number.into(),
+                    title: format!("Lawn renovation {number}"),
+                    scope_of_work: "Aerate and overseed the front lawn.".into(),
+                    terms: "Half on approval, half on completion.".into(),
+                    issued_on: chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
+                    valid_until,
+                    currency: Currency::USD,
+                    lines: vec![
+                        line("Aeration and overseeding", 40_000, false),
+                        line("Starter fertiliser", 5_000, true),
+                    ],
+                },
+            )
+            .await
+            .unwrap()
+    }
+
+    /// Outbox rows whose message mentions `text` (an event's name).
+    pub async fn outbox_rows(&self, text: &str) -> i64 {
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM outbox WHERE payload LIKE $1")
+            .bind(format!("%{text}%"))
+            .fetch_one(self.store.pool())
+            .await
+            .unwrap()
+    }
+
     pub fn tenant_id(&self) -> TenantId {
         self.seeded.tenant.id
     }

@@ -844,13 +844,7 @@ async fn the_dashboard_shows_unpaid_invoices_open_jobs_and_open_tickets_of_the_a
     let mut browser = app.logged_in("ada@example.com").await;
     let page = browser.get("/portal/dashboard").await.body;
     for shown in [
-        "A-INV-1",
-        "A-INV-2",
-        "120.50 USD",
-        "80.00 USD",
-        "Overdue",
-        "A-JOB-1",
-        "A-TKT-1",
+        "A-INV-1", "A-INV-2", "$120.50", "$80.00", "Overdue", "A-JOB-1", "A-TKT-1",
     ] {
         assert!(page.contains(shown), "missing {shown}");
     }
@@ -990,7 +984,7 @@ async fn a_refused_log_in_is_one_message_at_the_top_about_no_input() {
     assert!(
         reply
             .body
-            .contains("<div class=\"alert error\" role=\"alert\">That email")
+            .contains("<div class=\"alert error\" role=\"alert\" id=\"form-problem\" tabindex=\"-1\" autofocus>That email")
     );
     assert_eq!(
         invalid_inputs(&reply.body),
@@ -1097,30 +1091,90 @@ async fn page_errors_are_answered_in_one_place_with_the_tenants_page() {
     assert!(off.body.contains("This is not available in this portal."));
 }
 
-/// An address no page answers to gets a page, and its footer names no
-/// business it does not know ("Customer portal", not "Customer portal
-/// customer portal").
+/// An address no page answers to gets a page in the business's branding,
+/// whose footer names the business once ("Acme Pest Control customer
+/// portal", never "Customer portal customer portal"); where no tenant is
+/// known it is a plain "Customer portal".
 #[tokio::test]
-async fn an_unknown_address_is_a_plain_page_not_found() {
+async fn an_unknown_address_is_a_branded_page_not_found() {
     let app = TestApp::new().await;
     let mut browser = app.browser();
     let reply = browser.get("/portal/nowhere/at/all").await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
     assert!(
-        reply.body.contains("<footer>Customer portal</footer>"),
+        reply
+            .body
+            .contains("<footer>Acme Pest Control customer portal</footer>"),
         "{}",
         reply.body
     );
-    assert!(
-        !reply
-            .body
-            .to_lowercase()
-            .contains("customer portal customer portal")
+    assert!(!reply.body.to_lowercase().contains("portal customer portal"));
+    assert!(!reply.body.contains("Log out"), "no session, no navigation");
+
+    let config = portal_http_axum::HttpConfig {
+        auth_rate_limit: None,
+        ..portal_http_axum::HttpConfig::tenant_in_path()
+    };
+    let multi = axum::Router::new().nest(
+        "/portal",
+        portal_http_axum::router(app.portal.clone(), config),
     );
-    let known = browser.get("/portal/login").await;
-    assert!(
-        known.body.contains(" customer portal</footer>"),
-        "{}",
-        known.body
-    );
+    let request = get_request("/portal/no-such-tenant/nowhere", None);
+    let reply = {
+        use tower::ServiceExt;
+        multi.oneshot(request).await.unwrap()
+    };
+    assert_eq!(reply.status(), StatusCode::NOT_FOUND);
+    let body = http_body_util::BodyExt::collect(reply.into_body())
+        .await
+        .unwrap()
+        .to_bytes();
+    let body = String::from_utf8_lossy(&body);
+    assert!(body.contains("<footer>Customer portal</footer>"), "{body}");
+}
+
+/// Error pages keep the business's branding and, for a logged-in
+/// customer, the navigation: a missing invoice (404), an unknown address
+/// (404), a switched-off feature (403) and a method a page does not take
+/// (405) are not dead ends.
+#[tokio::test]
+async fn error_pages_keep_a_logged_in_customers_navigation() {
+    let mut settings = demo_settings();
+    settings.features.statements = false;
+    let app = TestApp::with_settings(settings).await;
+    app.register("ada@example.com").await;
+    let mut ada = app.logged_in("ada@example.com").await;
+    let missing = format!("/portal/billing/invoices/{}", uuid::Uuid::now_v7());
+    let with_navigation = |body: &str| {
+        body.contains("Log out")
+            && body.contains("href=\"/portal/billing\">Billing</a>")
+            && body.contains("<footer>Acme Pest Control customer portal</footer>")
+    };
+    for (uri, status) in [
+        (missing.as_str(), StatusCode::NOT_FOUND),
+        ("/portal/nowhere/at/all", StatusCode::NOT_FOUND),
+        ("/portal/billing/statement", StatusCode::FORBIDDEN),
+    ] {
+        let reply = ada.get(uri).await;
+        assert_eq!(reply.status, status, "{uri}");
+        assert!(with_navigation(&reply.body), "{uri}: {}", reply.body);
+    }
+    let cookies = ada
+        .cookies
+        .iter()
+        .map(|(name, value)| format!("{name}={value}"))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let request = axum::http::Request::delete("/portal/account")
+        .header(axum::http::header::COOKIE, cookies)
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let reply = app.send(request).await;
+    assert_eq!(reply.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert!(with_navigation(&reply.body), "{}", reply.body);
+
+    // Logged out, the same pages are branded without the navigation.
+    let mut stranger = app.browser();
+    let reply = stranger.get("/portal/nowhere/at/all").await;
+    assert!(!with_navigation(&reply.body) && reply.body.contains("Acme Pest Control"));
 }

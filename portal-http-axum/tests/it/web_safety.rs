@@ -155,7 +155,7 @@ async fn settings_stored_before_the_rules_are_not_rendered_as_links_or_css() {
         assert!(!body.contains("<img"), "{path}: a logo without a safe URL");
         // The defaults take the bad colours' place.
         assert!(
-            body.contains(":root { --primary: #1f4e79; --accent: #0b6e4f; }"),
+            body.contains(":root { --primary: #1f4e79; --accent: #0b6e4f;"),
             "{path}"
         );
         // The bad link's label stays, as text; the good one is a link.

@@ -96,3 +96,4 @@ invoice-applied-none = No payments have been applied to this invoice yet.
 invoice-applied-date = Date
 invoice-applied-kind = Kind
 invoice-applied-method = Method
+pay-declined-try-another = Choose another saved card or a new card below and try again.

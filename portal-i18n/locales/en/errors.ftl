@@ -147,3 +147,11 @@ field-password-confirm = Repeat the password
 field-credit = Account credit
 field-consent = Agreement
 field-signature = Signature
+
+rule-not-an-optional-line = must only tick the quote's optional lines
+shape-locale = must be a BCP 47 language tag such as en-US
+shape-digest = must be a SHA-256 digest: 64 lower-case hex digits
+shape-position = must be a whole number from 0
+field-signer-name = Your full name
+field-po-number = Purchase order number
+field-optional-lines = Optional items

@@ -96,3 +96,4 @@ invoice-applied-none = Todavía no se aplicaron pagos a esta factura.
 invoice-applied-date = Fecha
 invoice-applied-kind = Clase
 invoice-applied-method = Medio
+pay-declined-try-another = Elija otra tarjeta guardada o una tarjeta nueva abajo e inténtelo de nuevo.

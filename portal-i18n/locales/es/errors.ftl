@@ -146,3 +146,11 @@ field-password-confirm = Repita la contraseña
 field-credit = Saldo a favor
 field-consent = Conformidad
 field-signature = Firma
+
+rule-not-an-optional-line = solo puede marcar las líneas opcionales del presupuesto
+shape-locale = debe ser una etiqueta de idioma BCP 47 como es-ES
+shape-digest = debe ser un resumen SHA-256: 64 dígitos hexadecimales en minúscula
+shape-position = debe ser un número entero desde 0
+field-signer-name = Su nombre completo
+field-po-number = Número de orden de compra
+field-optional-lines = Artículos opcionales

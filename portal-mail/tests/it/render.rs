@@ -3,7 +3,9 @@
 use portal_core::outbox::EmailKind;
 use portal_mail::{RenderError, render};
 
-use crate::support::{EXPIRY_TEXT, LINK, every_kind, expiry, mail_to, receipt_kind};
+use crate::support::{
+    EXPIRY_TEXT, LINK, every_kind, expiry, mail_to, receipt_kind, set_password_mail,
+};
 
 fn link_of(kind: &EmailKind) -> Option<&str> {
     match kind {
@@ -19,22 +21,22 @@ fn a_receipt_lists_the_amount_method_invoices_and_credit_and_links_to_the_portal
     let mail = render(&mail_to("ada@example.com", receipt_kind())).unwrap();
     assert_eq!(
         mail.subject,
-        "Receipt for your 150.00 USD payment to Acme Plumbing"
+        "Receipt for your $150.00 payment to Acme Plumbing"
     );
     for body in [&mail.text, &mail.html] {
         for expected in [
-            "150.00 USD",
+            "$150.00",
             "Visa ending 4242",
             "ch_sandbox_1",
             "INV-1",
-            "100.00 USD",
+            "$100.00",
             "INV-2",
-            "25.00 USD",
+            "$25.00",
             "Account credit",
             "Paid from your account credit",
-            "12.00 USD",
+            "$12.00",
             "Left to pay on the account",
-            "43.21 USD",
+            "$43.21",
         ] {
             assert!(body.contains(expected), "missing {expected}: {body}");
         }
@@ -287,4 +289,61 @@ fn html_is_a_complete_accessible_document_without_images() {
     );
     assert!(!rendered.html.contains("<img"));
     assert!(rendered.html.contains("role=\"presentation\""));
+}
+
+/// A Spanish tenant in Madrid: amounts in euros as Spain writes them,
+/// dates in Spanish, times in the tenant's zone with its abbreviation.
+#[test]
+fn a_receipt_writes_money_and_time_the_tenants_way() {
+    use portal_core::outbox::Receipt;
+    use portal_core::shared::{Currency, Locale, Money, PaymentId};
+    let eur = |cents| Money::from_minor(cents, Currency::parse("EUR").unwrap());
+    let receipt = Receipt {
+        payment: PaymentId::new(),
+        account: "Panadería Ada (1001)".into(),
+        amount: eur(1_234_567),
+        method_label: "Visa ending 4242".into(),
+        reference: "ch_sandbox_1".into(),
+        paid_at: expiry(),
+        allocations: Vec::new(),
+        credit: eur(1_234_567),
+        credit_used: Vec::new(),
+        balance_after: Some(eur(0)),
+        link: format!("{LINK}/billing/payments/1"),
+    };
+    let mut mail = mail_to(
+        "ada@example.com",
+        EmailKind::PaymentReceipt(Box::new(receipt)),
+    );
+    mail.locale = Locale::parse("es-ES").unwrap();
+    mail.time_zone = "Europe/Madrid".into();
+    let mail = render(&mail).unwrap();
+    // The subject is one line of plain spaces.
+    assert!(mail.subject.contains("12.345,67 €"), "{}", mail.subject);
+    for body in [&mail.text, &mail.html] {
+        assert!(body.contains("12.345,67\u{a0}€"), "{body}");
+        assert!(!body.contains("USD") && !body.contains("EUR"), "{body}");
+        // 13:00 UTC is 14:00 in Madrid, in November.
+        assert!(
+            body.contains("23 de noviembre de 2026 a las 14:00 CET"),
+            "{body}"
+        );
+        assert!(!body.contains("UTC"), "{body}");
+    }
+}
+
+/// A link's expiry in the tenant's zone: never "... UTC" for a tenant in
+/// Chicago.
+#[test]
+fn a_link_mail_says_when_it_expires_in_the_tenants_zone() {
+    let mut mail = set_password_mail("ada@example.com");
+    mail.time_zone = "America/Chicago".into();
+    let mail = render(&mail).unwrap();
+    for body in [&mail.text, &mail.html] {
+        assert!(
+            body.contains("Monday, November 23, 2026 at 7:00\u{202f}AM CST"),
+            "{body}"
+        );
+        assert!(!body.contains("UTC"), "{body}");
+    }
 }

@@ -10,7 +10,7 @@ pub fn expiry() -> DateTime<Utc> {
 }
 
 /// How templates show [`expiry`].
-pub const EXPIRY_TEXT: &str = "Monday 23 November 2026 at 13:00 UTC";
+pub const EXPIRY_TEXT: &str = "Monday, November 23, 2026 at 1:00\u{202f}PM UTC";
 
 /// The sample link, as long as a real one (a 256-bit token in base64url):
 /// long enough that lettre sends the text part as quoted-printable, so the
@@ -48,6 +48,8 @@ pub fn mail_to(to: &str, kind: EmailKind) -> Email {
         reply_to: Some(EmailAddress::parse("office@acme-plumbing.example").unwrap()),
         language: Language::English,
         kind,
+        locale: Default::default(),
+        time_zone: "UTC".into(),
     }
 }
 

@@ -131,9 +131,31 @@ macro_rules! recent_communications {
     };
 }
 
+/// The quotes awaiting approval's order: nearest to expire first.
+macro_rules! quotes_order {
+    () => {
+        "valid_until, id"
+    };
+}
+
+/// The first quotes awaiting approval (`$1` tenant, `$2` account): pending
+/// and valid until today (`$6`) or later, from the partial index of
+/// pending quotes.
+macro_rules! pending_quotes {
+    () => {
+        $crate::common::dashboard::panel_query!(
+            "id, number, title, valid_until, total_minor, currency",
+            "FROM quotes WHERE tenant_id = $1 AND account_id = $2 \
+             AND status = 'pending' AND valid_until >= $6",
+            $crate::common::dashboard::quotes_order!()
+        )
+    };
+}
+
 pub(crate) use {
     communications_order, invoices_order, jobs_order, open_jobs, open_tickets, panel_query,
-    panel_rows, recent_communications, tickets_order, unpaid_invoices,
+    panel_rows, pending_quotes, quotes_order, recent_communications, tickets_order,
+    unpaid_invoices,
 };
 
 #[async_trait]
@@ -158,6 +180,7 @@ impl<B: Backend> DashboardStore for SqlStore<B> {
                     Arg::Bool(panels.jobs),
                     Arg::Bool(panels.tickets),
                     Arg::Date(today),
+                    Arg::Bool(panels.quotes),
                 ],
             )
             .await?

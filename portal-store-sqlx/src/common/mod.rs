@@ -6,9 +6,9 @@
 //! Each port of `portal_core::ports` is implemented once, for `SqlStore<B>`
 //! on any backend, in the file of its context, next to the SQL it runs:
 //! `tenancy`, `accounts`, `identity/` (contacts, credentials, lockouts,
-//! sessions, tokens), `outbox`, `dashboard` and `billing/` (invoices,
-//! payments, ledger, payment methods, autopay). A method takes what it needs
-//! from the backend, a transaction ([`SqlStore::begin`]), the writer for one
+//! sessions, tokens), `outbox`, `dashboard`, `billing/` (invoices,
+//! payments, ledger, payment methods, autopay) and `quotes`. A method takes
+//! what it needs from the backend, a transaction ([`SqlStore::begin`]), the writer for one
 //! statement that writes ([`SqlStore::writer`]) or a reader
 //! ([`SqlStore::reader`]), and runs its statements on it; what several
 //! methods share stays a function over a connection ([`Conn`]), such as
@@ -32,6 +32,7 @@ pub(crate) mod billing;
 pub(crate) mod dashboard;
 pub(crate) mod identity;
 pub(crate) mod outbox;
+mod quotes;
 mod tenancy;
 
 use std::collections::BTreeMap;
@@ -137,8 +138,9 @@ pub(crate) trait Dialect {
     const SESSION_CONTEXT: &'static str;
     /// The whole dashboard in one row, [`crate::rows::DashboardRow`]: the
     /// panels of [`dashboard`] (`$1` tenant, `$2` account) as JSON lists in
-    /// their panel's order (`[]` when empty), invoices, jobs and tickets
-    /// only when `$3`, `$4`, `$5` (NULL, and not queried, otherwise), and
+    /// their panel's order (`[]` when empty), invoices, jobs, tickets and
+    /// quotes awaiting approval only when `$3`, `$4`, `$5`, `$7` (NULL, and
+    /// not queried, otherwise; quotes valid until `$6` or later), and
     /// with the invoices the account summary's columns
     /// ([`billing::summary_columns`], past due before the day `$6`).
     /// Ids are hex or UUID text, timestamps unix microseconds, money whole

@@ -16,8 +16,8 @@ use sqlx::postgres::{PgConnection, PgPool, PgPoolOptions, Postgres};
 
 use crate::common::billing::summary_columns;
 use crate::common::dashboard::{
-    communications_order, invoices_order, jobs_order, open_jobs, open_tickets,
-    recent_communications, tickets_order, unpaid_invoices,
+    communications_order, invoices_order, jobs_order, open_jobs, open_tickets, pending_quotes,
+    quotes_order, recent_communications, tickets_order, unpaid_invoices,
 };
 use crate::common::identity::session_context_sql;
 use crate::common::{Backend, Dialect, SqlStore, impl_conn};
@@ -159,8 +159,8 @@ impl Dialect for PgConnection {
     );
     const DASHBOARD: &'static str = concat!(
         "SELECT CASE WHEN $3 THEN (SELECT COALESCE(json_agg(json_build_object( \
-             'number', number, 'due_on', due_on, 'balance_minor', balance_minor, \
-             'currency', currency, 'total', total) ORDER BY ",
+             'id', id, 'number', number, 'due_on', due_on, \
+             'balance_minor', balance_minor, 'currency', currency, 'total', total) ORDER BY ",
         invoices_order!(),
         "), '[]') FROM (",
         unpaid_invoices!(),
@@ -181,6 +181,13 @@ impl Dialect for PgConnection {
         "), '[]') FROM (",
         open_tickets!(),
         ") AS panel) END AS tickets, \
+         CASE WHEN $7 THEN (SELECT COALESCE(json_agg(json_build_object( \
+             'id', id, 'number', number, 'title', title, 'valid_until', valid_until, \
+             'amount_minor', total_minor, 'currency', currency, 'total', total) ORDER BY ",
+        quotes_order!(),
+        "), '[]') FROM (",
+        pending_quotes!(),
+        ") AS panel) END AS quotes, \
          (SELECT COALESCE(json_agg(json_build_object( \
              'id', id, 'account_id', account_id, 'channel', channel, \
              'subject', subject, 'body', body, \

@@ -19,12 +19,14 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use portal_core::access::Role;
 use portal_core::accounts::{Account, Address, Communication};
-use portal_core::dashboard::{Dashboard, InvoiceRow, JobRow, Panel, PanelSelection, TicketRow};
+use portal_core::dashboard::{
+    Dashboard, InvoiceRow, JobRow, Panel, PanelSelection, QuoteRow, TicketRow,
+};
 use portal_core::outbox::{OutboxItem, OutboxMessage};
 use portal_core::ports::StoreError;
 use portal_core::shared::{
-    AccountId, CommunicationId, Currency, EmailAddress, ExternalId, LeaseId, Money, OutboxId,
-    PhoneNumber, PostalCode, TenantId,
+    AccountId, CommunicationId, Currency, EmailAddress, ExternalId, InvoiceId, LeaseId, Money,
+    OutboxId, PhoneNumber, PostalCode, QuoteId, TenantId,
 };
 use portal_core::tenancy::{PortalSettings, Tenant, TenantSlug};
 use serde::{Deserialize, Deserializer};
@@ -39,6 +41,7 @@ use crate::error::backend;
 
 pub(crate) mod billing;
 pub(crate) mod identity;
+pub(crate) mod quotes;
 
 pub(crate) use identity::{
     ContactRow, CredentialRow, LoginCandidateRow, MembershipRow, SessionContextRow, TokenRow,
@@ -250,6 +253,7 @@ pub(crate) struct DashboardRow {
     invoices: Option<Json<Vec<InvoicePanelRow>>>,
     jobs: Option<Json<Vec<JobPanelRow>>>,
     tickets: Option<Json<Vec<TicketPanelRow>>>,
+    quotes: Option<Json<Vec<QuotePanelRow>>>,
     communications: Json<Vec<CommunicationPanelRow>>,
     /// The account summary's sums, with the invoices panel (NULL without).
     #[sqlx(flatten)]
@@ -275,6 +279,9 @@ impl DashboardRow {
                 .transpose()?,
             open_jobs: selected("jobs", panels.jobs, self.jobs)?.map(job_panel),
             open_tickets: selected("tickets", panels.tickets, self.tickets)?.map(ticket_panel),
+            pending_quotes: selected("quotes", panels.quotes, self.quotes)?
+                .map(quote_panel)
+                .transpose()?,
             recent_communications: communication_panel(self.communications.0),
         })
     }
@@ -297,6 +304,7 @@ fn selected<T>(
 /// An unpaid invoice with the panel's total count.
 #[derive(Deserialize)]
 pub(crate) struct InvoicePanelRow {
+    id: Uuid,
     number: String,
     due_on: NaiveDate,
     balance_minor: i64,
@@ -314,6 +322,7 @@ fn invoice_panel(
         .into_iter()
         .map(|row| {
             Ok(InvoiceRow {
+                id: InvoiceId::from_uuid(row.id),
                 number: row.number,
                 is_overdue: row.due_on < today,
                 due_on: row.due_on,
@@ -372,6 +381,36 @@ fn ticket_panel(rows: Vec<TicketPanelRow>) -> Panel<TicketRow> {
         })
         .collect();
     Panel { rows, total }
+}
+
+/// A quote awaiting approval with the panel's total count.
+#[derive(Deserialize)]
+pub(crate) struct QuotePanelRow {
+    id: Uuid,
+    number: String,
+    title: String,
+    valid_until: NaiveDate,
+    amount_minor: i64,
+    currency: String,
+    total: i64,
+}
+
+/// The quotes-awaiting-approval panel.
+fn quote_panel(rows: Vec<QuotePanelRow>) -> Result<Panel<QuoteRow>, StoreError> {
+    let total = rows.first().map_or(0, |row| count(row.total));
+    let rows = rows
+        .into_iter()
+        .map(|row| {
+            Ok(QuoteRow {
+                id: QuoteId::from_uuid(row.id),
+                number: row.number,
+                title: row.title,
+                valid_until: row.valid_until,
+                total: Money::from_minor(row.amount_minor, billing::currency(&row.currency)?),
+            })
+        })
+        .collect::<Result<_, StoreError>>()?;
+    Ok(Panel { rows, total })
 }
 
 /// A communication with the panel's total count.

@@ -37,8 +37,8 @@ use sqlx::sqlite::{
 
 use crate::common::billing::summary_columns;
 use crate::common::dashboard::{
-    communications_order, invoices_order, jobs_order, open_jobs, open_tickets,
-    recent_communications, tickets_order, unpaid_invoices,
+    communications_order, invoices_order, jobs_order, open_jobs, open_tickets, pending_quotes,
+    quotes_order, recent_communications, tickets_order, unpaid_invoices,
 };
 use crate::common::identity::session_context_sql;
 use crate::common::{Backend, Dialect, SqlStore, impl_conn};
@@ -311,8 +311,8 @@ impl Dialect for SqliteConnection {
     );
     const DASHBOARD: &'static str = concat!(
         "SELECT CASE WHEN $3 THEN (SELECT json_group_array(json_object( \
-             'number', number, 'due_on', due_on, 'balance_minor', balance_minor, \
-             'currency', currency, 'total', total) ORDER BY ",
+             'id', hex(id), 'number', number, 'due_on', due_on, \
+             'balance_minor', balance_minor, 'currency', currency, 'total', total) ORDER BY ",
         invoices_order!(),
         ") FROM (",
         unpaid_invoices!(),
@@ -331,6 +331,13 @@ impl Dialect for SqliteConnection {
         ") FROM (",
         open_tickets!(),
         ")) END AS tickets, \
+         CASE WHEN $7 THEN (SELECT json_group_array(json_object( \
+             'id', hex(id), 'number', number, 'title', title, 'valid_until', valid_until, \
+             'amount_minor', total_minor, 'currency', currency, 'total', total) ORDER BY ",
+        quotes_order!(),
+        ") FROM (",
+        pending_quotes!(),
+        ")) END AS quotes, \
          (SELECT json_group_array(json_object( \
              'id', hex(id), 'account_id', hex(account_id), 'channel', channel, \
              'subject', subject, 'body', body, 'occurred_at', occurred_at, \

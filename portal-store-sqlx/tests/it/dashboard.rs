@@ -25,6 +25,7 @@ const ALL: PanelSelection = PanelSelection {
     invoices: true,
     jobs: true,
     tickets: true,
+    quotes: true,
 };
 
 fn communication(scope: AccountScope, subject: &str, minutes_ago: i64) -> Communication {
@@ -325,6 +326,9 @@ async fn panel_times_text_and_amounts_come_back_exactly(db: TestDb) {
     let invoice = &dashboard.unpaid_invoices.unwrap().rows[0];
     assert_eq!(invoice.balance.amount().to_string(), "0.01");
     assert_eq!(invoice.due_on, date("2030-01-01"));
+    // The id comes through JSON too (hex on SQLite), for the row's link.
+    let linked = db.invoice(&scope, invoice.id).await.unwrap().unwrap();
+    assert_eq!(linked.invoice.number, "INV-1");
     assert_eq!(dashboard.recent_communications.rows, vec![said]);
 }
 

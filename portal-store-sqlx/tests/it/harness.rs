@@ -155,6 +155,22 @@ impl TestDb {
         result.unwrap_or_else(|error| panic!("{sql}: {error}"))
     }
 
+    /// Runs one statement without parameters, written for each database
+    /// (`sqlite`, `postgres`): what a migration does, or a state only an
+    /// older version could have left.
+    pub async fn execute(&self, sqlite: &'static str, postgres: &'static str) {
+        let result = match &self.backend {
+            Backend::Sqlite { store, .. } => {
+                sqlx::raw_sql(sqlite).execute(store.pool()).await.map(drop)
+            }
+            Backend::Postgres { store, .. } => sqlx::raw_sql(postgres)
+                .execute(store.pool())
+                .await
+                .map(drop),
+        };
+        result.unwrap_or_else(|error| panic!("{sqlite} / {postgres}: {error}"))
+    }
+
     /// The failures counted in `scope` for `contact` (0 without a row) and
     /// the scope's lock end, read from the table as they are.
     pub async fn lock_row(&self, contact: ContactId, scope: &str) -> (i64, Option<DateTime<Utc>>) {
@@ -664,6 +680,8 @@ pub fn mail(to: &str) -> OutboxMessage {
         reply_to: None,
         // Not the default, so outbox round trips show it is kept.
         language: Language::Spanish,
+        locale: Default::default(),
+        time_zone: "UTC".into(),
         kind: EmailKind::PasswordChanged { changed_at: now() },
     })
 }
@@ -676,6 +694,8 @@ pub fn link_mail(to: &str, link: &str) -> OutboxMessage {
         business_name: "Acme".into(),
         reply_to: None,
         language: Language::English,
+        locale: Default::default(),
+        time_zone: "UTC".into(),
         kind: EmailKind::ResetPassword {
             link: link.to_owned(),
             expires_at: now() + Duration::hours(1),

@@ -11,6 +11,8 @@ conformance!(
     a_tenant_reads_back_as_stored_by_id_and_by_slug,
     a_taken_slug_is_a_conflict,
     updating_replaces_base_url_and_settings_and_an_unknown_tenant_is_not_found,
+    a_tenants_locale_currency_and_zone_are_stored_and_loaded_with_it,
+    migration_0008_gives_a_tenant_without_a_locale_en_us,
 );
 
 async fn a_tenant_reads_back_as_stored_by_id_and_by_slug(db: TestDb) {
@@ -58,4 +60,51 @@ async fn updating_replaces_base_url_and_settings_and_an_unknown_tenant_is_not_fo
         db.update_tenant(&unknown).await,
         Err(StoreError::NotFound)
     ));
+}
+
+async fn a_tenants_locale_currency_and_zone_are_stored_and_loaded_with_it(db: TestDb) {
+    let mut stored = tenant(&*db, "acme").await;
+    assert_eq!(stored.settings.locale().as_str(), "en-US");
+    stored.settings.locale = "es-ES".into();
+    stored.settings.currency = "EUR".into();
+    stored.settings.time_zone = "Europe/Madrid".into();
+    db.update_tenant(&stored).await.unwrap();
+
+    let loaded = db.tenant(stored.id).await.unwrap().unwrap();
+    assert_eq!(loaded, stored);
+    assert_eq!(loaded.settings.locale().as_str(), "es-ES");
+    let euros = portal_core::shared::Money::from_minor(51_847, loaded.settings.currency());
+    assert_eq!(
+        loaded.settings.formats().money.format(euros),
+        "518,47\u{a0}€"
+    );
+    let by_slug = db.tenant_by_slug(&stored.slug).await.unwrap().unwrap();
+    assert_eq!(by_slug.settings.locale().as_str(), "es-ES");
+}
+
+async fn migration_0008_gives_a_tenant_without_a_locale_en_us(db: TestDb) {
+    let blank = tenant(&*db, "blank").await;
+    let mut spanish = tenant(&*db, "spanish").await;
+    spanish.settings.locale = "es-ES".into();
+    db.update_tenant(&spanish).await.unwrap();
+    db.execute(
+        "UPDATE tenants SET settings = json_set(settings, '$.locale', '') WHERE slug = 'blank'",
+        "UPDATE tenants SET settings = jsonb_set(settings, '{locale}', '\"\"') WHERE slug = 'blank'",
+    )
+    .await;
+    assert_eq!(
+        db.tenant(blank.id).await.unwrap().unwrap().settings.locale,
+        ""
+    );
+
+    db.execute(
+        include_str!("../../migrations/sqlite/0008_tenant_locale.sql"),
+        include_str!("../../migrations/postgres/0008_tenant_locale.sql"),
+    )
+    .await;
+    assert_eq!(
+        db.tenant(blank.id).await.unwrap().unwrap().settings.locale,
+        "en-US"
+    );
+    assert_eq!(db.tenant(spanish.id).await.unwrap().unwrap(), spanish);
 }

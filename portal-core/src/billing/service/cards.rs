@@ -64,13 +64,18 @@ impl BillingService<'_> {
             })
     }
 
-    /// Removes a card on file (not the one autopay uses).
+    /// Removes a card on file (not the one autopay uses). `new_default`,
+    /// another card on file, becomes the default in the same change (the
+    /// pages ask for one when the default goes; the removed card itself
+    /// is `NotFound`); without it a removed default leaves the account
+    /// with no default card.
     pub async fn remove_payment_method(
         self,
         actor: &Actor,
         id: PaymentMethodId,
+        new_default: Option<PaymentMethodId>,
     ) -> Result<(), PortalError> {
-        let (scope, event) = self
+        let (scope, removed) = self
             .card_change(actor, |account, contact| {
                 DomainEvent::PaymentMethodRemoved {
                     account,
@@ -79,10 +84,20 @@ impl BillingService<'_> {
                 }
             })
             .await?;
+        let mut events = vec![removed];
+        if let Some(method) = new_default {
+            events.push(OutboxMessage::Event(
+                DomainEvent::DefaultPaymentMethodChanged {
+                    account: scope.account(),
+                    method,
+                    contact: acting_contact(actor)?,
+                },
+            ));
+        }
         let now = self.portal.inner.clock.now();
         let cards = &self.stores().payment_methods;
         Ok(cards
-            .remove_payment_method(&scope, id, now, &[event])
+            .remove_payment_method(&scope, id, new_default, now, &events)
             .await?)
     }
 
@@ -107,7 +122,7 @@ impl BillingService<'_> {
             .await?)
     }
 
-    /// Authorises a change to the account's cards and builds the host's
+    /// Authorizes a change to the account's cards and builds the host's
     /// event about it (for the account and the contact making it).
     async fn card_change(
         self,

@@ -19,15 +19,8 @@ impl BillingService<'_> {
     pub async fn credit_options(self, actor: &Actor) -> Result<PaymentOptions, PortalError> {
         let (tenant, scope) = self.authorize(actor, Permission::ApplyCredit).await?;
         let today = self.today(&tenant);
-        let summary = self
-            .stores()
-            .ledger
-            .account_summary(&scope, tenant.settings.currency(), today)
-            .await?;
-        let unpaid = self
-            .stores()
-            .invoices
-            .unpaid_invoices(&scope, MAX_PAYABLE_INVOICES)
+        let (summary, unpaid) = self
+            .summary_and_unpaid(&scope, tenant.settings.currency(), today)
             .await?;
         Ok(PaymentOptions {
             summary,

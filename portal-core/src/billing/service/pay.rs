@@ -29,16 +29,7 @@ impl BillingService<'_> {
         let features = &tenant.settings.features;
         let today = self.today(&tenant);
         let currency = tenant.settings.currency();
-        let summary = self
-            .stores()
-            .ledger
-            .account_summary(&scope, currency, today)
-            .await?;
-        let unpaid = self
-            .stores()
-            .invoices
-            .unpaid_invoices(&scope, MAX_PAYABLE_INVOICES)
-            .await?;
+        let (summary, unpaid) = self.summary_and_unpaid(&scope, currency, today).await?;
         let methods = if features.is_on(Feature::CardOnFile) {
             self.stores()
                 .payment_methods
@@ -59,6 +50,27 @@ impl BillingService<'_> {
                 .is_ok(),
             today,
         })
+    }
+
+    /// The account's summary and its unpaid invoices: what the pay and
+    /// credit pages start from.
+    pub(super) async fn summary_and_unpaid(
+        self,
+        scope: &AccountScope,
+        currency: Currency,
+        today: NaiveDate,
+    ) -> Result<(AccountSummary, Vec<Invoice>), PortalError> {
+        let summary = self
+            .stores()
+            .ledger
+            .account_summary(scope, currency, today)
+            .await?;
+        let unpaid = self
+            .stores()
+            .invoices
+            .unpaid_invoices(scope, MAX_PAYABLE_INVOICES)
+            .await?;
+        Ok((summary, unpaid))
     }
 
     /// How `amount` charged to a card (by default the whole payable
@@ -429,7 +441,7 @@ impl BillingService<'_> {
         if let Err(error) = self
             .stores()
             .payment_methods
-            .remove_payment_method(scope, id, self.portal.inner.clock.now(), &[event])
+            .remove_payment_method(scope, id, None, self.portal.inner.clock.now(), &[event])
             .await
         {
             tracing::warn!(%error, method = %id, "could not remove a card saved for a failed payment");

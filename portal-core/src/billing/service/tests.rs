@@ -172,6 +172,23 @@ impl Mocks {
 
     /// The payment reads back as pending, and settling answers with the
     /// settlement applied; the messages written are recorded.
+    /// The gateway charges once and succeeds; the returned slot holds what
+    /// it was asked to charge.
+    fn charge_succeeds(&mut self) -> Arc<Mutex<Option<crate::billing::ChargeRequest>>> {
+        let charged = Arc::new(Mutex::new(None));
+        let record = charged.clone();
+        self.gateway
+            .expect_charge()
+            .times(1)
+            .returning(move |request| {
+                *record.lock().unwrap() = Some(request.clone());
+                Ok(ChargeOutcome::Succeeded {
+                    reference: "ch_1".into(),
+                })
+            });
+        charged
+    }
+
     fn settles(&mut self, amount: Decimal) -> Arc<Mutex<Vec<OutboxMessage>>> {
         let (account, contact) = (self.account, self.contact);
         self.payments
@@ -222,6 +239,7 @@ impl Mocks {
             payments: Arc::new(self.payments),
             payment_methods: Arc::new(self.payment_methods),
             autopay: Arc::new(self.autopay),
+            quotes: Arc::new(crate::quotes::MockQuoteStore::new()),
         };
         let portal =
             Portal::builder_with(stores, Arc::new(crate::identity::MockPasswordHasher::new()))
@@ -315,18 +333,7 @@ async fn a_successful_payment_charges_once_under_the_payment_id_and_writes_recei
     mocks.summary(12_550, 0);
     let intent = mocks.begins(PaymentStart::Started);
     let written = mocks.settles(usd(12_550));
-    let charged = Arc::new(Mutex::new(None));
-    let record = charged.clone();
-    mocks
-        .gateway
-        .expect_charge()
-        .times(1)
-        .returning(move |request| {
-            *record.lock().unwrap() = Some(request.clone());
-            Ok(ChargeOutcome::Succeeded {
-                reference: "ch_1".into(),
-            })
-        });
+    let charged = mocks.charge_succeeds();
     let auth = mocks.auth(mocks.actor());
     let (portal, _) = mocks.portal();
 
@@ -742,18 +749,7 @@ async fn pay_with_credit(use_credit: bool) -> (crate::billing::PaymentIntent, Mo
     let intent = mocks.begins(PaymentStart::Started);
     let charged_amount = if use_credit { 24_328 } else { 26_828 };
     mocks.settles(usd(charged_amount));
-    let charged = Arc::new(Mutex::new(None));
-    let record = charged.clone();
-    mocks
-        .gateway
-        .expect_charge()
-        .times(1)
-        .returning(move |request| {
-            *record.lock().unwrap() = Some(request.amount);
-            Ok(ChargeOutcome::Succeeded {
-                reference: "ch_1".into(),
-            })
-        });
+    let charged = mocks.charge_succeeds();
     let auth = mocks.auth(mocks.actor());
     let (portal, _) = mocks.portal();
     let request = PayRequest {
@@ -762,7 +758,7 @@ async fn pay_with_credit(use_credit: bool) -> (crate::billing::PaymentIntent, Mo
     };
     portal.billing().pay(&auth, request).await.unwrap();
     let intent = intent.lock().unwrap().clone().unwrap();
-    let charged = charged.lock().unwrap().unwrap();
+    let charged = charged.lock().unwrap().as_ref().unwrap().amount;
     (intent, charged)
 }
 

@@ -131,6 +131,7 @@ impl Mocks {
             payments: Arc::new(MockPaymentStore::new()),
             payment_methods: Arc::new(MockPaymentMethodStore::new()),
             autopay: Arc::new(MockAutopayStore::new()),
+            quotes: Arc::new(crate::quotes::MockQuoteStore::new()),
         };
         Portal::builder_with(stores, Arc::new(self.hasher))
             .secret_key(key())

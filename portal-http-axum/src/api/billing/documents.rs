@@ -1,10 +1,11 @@
-//! Invoices and statements as PDF files: the host's own PDF of an invoice
-//! when it gave one, otherwise the portal's rendering ([`crate::pdf`]).
+//! Invoices, statements and receipts as PDF files: the host's own PDF of
+//! an invoice when it gave one, otherwise the portal's rendering
+//! ([`crate::pdf`]).
 
 use axum::extract::State;
 use axum::response::Response;
 
-use portal_core::shared::InvoiceId;
+use portal_core::shared::{InvoiceId, PaymentId};
 use portal_core::{AuthContext, InvoiceDocument};
 
 use super::invoices::StatementParams;
@@ -54,10 +55,12 @@ pub async fn invoice_pdf(
             }
             InvoiceDocument::Render(detail) => {
                 let (business, account) = heading_parts(&auth);
+                let formats = auth.tenant.settings.formats();
                 let heading = Heading {
                     business: &business,
                     account: &account,
                     t: context.t(),
+                    formats: &formats,
                 };
                 let paper = Paper::for_locale(&auth.tenant.settings.locale);
                 let bytes = pdf::invoice(&heading, &detail, paper);
@@ -81,15 +84,56 @@ pub async fn statement_pdf(
     let range = params.range()?;
     let statement = state.portal.billing().statement(&auth.actor, range).await?;
     let (business, account) = heading_parts(&auth);
+    let formats = auth.tenant.settings.formats();
     let heading = Heading {
         business: &business,
         account: &account,
         t: context.t(),
+        formats: &formats,
     };
     let paper = Paper::for_locale(&auth.tenant.settings.locale);
     let bytes = pdf::statement(&heading, &statement, paper);
     Ok(crate::pdf::download(
         bytes,
         &format!("statement-{}-{}", range.from, range.to),
+    ))
+}
+
+/// A payment's receipt as PDF: the card, the invoices paid, the account
+/// credit used and what is left to pay on the account.
+#[utoipa::path(get, path = "/api/v1/payments/{id}/pdf", tag = "billing", security(("bearer" = [])),
+    params(("id" = wire::Id, Path, description = "payment id")),
+    responses((status = 200, content_type = "application/pdf", body = String, description = "the PDF, as an attachment"),
+        (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 404, body = Problem, description = "unknown, or another account's")))]
+pub async fn payment_pdf(
+    State(state): State<AppState>,
+    context: RequestContext,
+    ApiUser(auth): ApiUser,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Response, ApiError> {
+    let id = params::id(&id, PaymentId::parse)?;
+    let billing = state.portal.billing();
+    let detail = billing.payment(&auth.actor, id).await?;
+    let summary = billing.account_summary(&auth.actor).await?;
+    let (business, account) = heading_parts(&auth);
+    let settings = &auth.tenant.settings;
+    let formats = settings.formats();
+    let heading = Heading {
+        business: &business,
+        account: &account,
+        t: context.t(),
+        formats: &formats,
+    };
+    let day = detail
+        .payment
+        .received_at
+        .with_timezone(&settings.time_zone())
+        .date_naive();
+    let paper = Paper::for_locale(&settings.locale);
+    let bytes = pdf::receipt(&heading, &detail, day, summary.current_balance, paper);
+    Ok(crate::pdf::download(
+        bytes,
+        &format!("receipt-{}", detail.payment.id),
     ))
 }

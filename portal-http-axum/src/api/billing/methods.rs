@@ -69,7 +69,10 @@ pub async fn add_method(
     Ok((StatusCode::CREATED, Json(PaymentMethodView::from(&method))))
 }
 
-/// Remove a card on file (not the one autopay uses).
+/// Remove a card on file (not the one autopay uses). Removing the default
+/// card leaves the account with no default (no other card is made the
+/// default unasked): make one the default with
+/// `PUT /payment-methods/{id}/default`.
 #[utoipa::path(delete, path = "/api/v1/payment-methods/{id}", tag = "billing", security(("bearer" = [])),
     params(("id" = wire::Id, Path, description = "payment method id")),
     responses((status = 204), (status = 401, body = Problem), (status = 403, body = Problem),
@@ -84,7 +87,7 @@ pub async fn remove_method(
     state
         .portal
         .billing()
-        .remove_payment_method(&auth.actor, id)
+        .remove_payment_method(&auth.actor, id, None)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

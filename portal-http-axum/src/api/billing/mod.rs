@@ -49,6 +49,7 @@ pub fn routes() -> Router<AppState> {
         .route("/invoices", get(invoices::list_invoices))
         .route("/invoices/{id}", get(invoices::get_invoice))
         .route("/invoices/{id}/pdf", get(documents::invoice_pdf))
+        .route("/payments/{id}/pdf", get(documents::payment_pdf))
         .route("/statements", get(invoices::statement))
         .route("/statements/pdf", get(documents::statement_pdf))
         .route(

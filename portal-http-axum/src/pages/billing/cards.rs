@@ -1,16 +1,25 @@
 //! Cards on file (list, add from a gateway token, remove, make default)
 //! and autopay (status, enrol with the terms shown word for word,
 //! withdraw).
+//!
+//! Removing a card and turning autopay off each ask first, on a page of
+//! their own (`GET` of the action's address shows it, its form posts to
+//! the same address), so no single click destroys anything and nothing
+//! needs JavaScript. Removing the default card asks which remaining card
+//! becomes the default.
 
 use askama::Template;
 use axum::extract::{Path, Query};
+use axum::http::StatusCode;
 use axum::response::Response;
+use portal_i18n::Messages;
 use serde::Deserialize;
 
-use portal_core::shared::PaymentMethodId;
+use portal_core::PortalError;
+use portal_core::shared::{PaymentMethodId, Reason};
 
 use super::pay::MethodRow;
-use super::{Done, Visit, day_of};
+use super::{Done, Visit};
 use crate::pages::form::{Form, Input, Refusal};
 use crate::pages::{Layout, PageError, render};
 use crate::params::{self, Field, Source};
@@ -128,20 +137,163 @@ async fn change_card(
     after_change(&visit, changed, key).await
 }
 
-/// `POST /billing/methods/{id}/remove`.
+#[derive(Template)]
+#[template(path = "billing/confirm.html")]
+struct ConfirmPage {
+    layout: Layout,
+    section: &'static str,
+    form: Form,
+    /// What is asked ("Remove Visa ending 4242?").
+    heading: String,
+    /// What happens on confirming.
+    explanation: String,
+    /// Where the form posts, under the portal's base.
+    action: String,
+    /// The confirm button.
+    confirm: &'static str,
+    /// Where "Cancel" goes back to, under the portal's base.
+    back: &'static str,
+    /// The cards that may become the default (removing the default card
+    /// with others left); the customer must choose one.
+    successors: Vec<MethodRow>,
+    /// Why it cannot be done now (autopay charges the card), in place of
+    /// the button.
+    blocked: Option<String>,
+}
+
+/// The form's one input: the card that becomes the default.
+fn successor_form(t: Messages, refusal: Option<Refusal>) -> Form {
+    Form::new(t, vec![
+        Input::new("new_default", "Which card becomes your default").fieldset(),
+    ])
+    .showing(refusal)
+}
+
+/// The "remove this card?" page, fresh or with what went wrong.
+async fn remove_page(
+    visit: &Visit,
+    id: PaymentMethodId,
+    refusal: Option<Refusal>,
+) -> Result<Response, PageError> {
+    let methods = visit
+        .portal()
+        .billing()
+        .payment_methods(visit.actor())
+        .await?;
+    let card = methods
+        .iter()
+        .find(|method| method.id == id)
+        .ok_or(PageError::from(portal_core::PortalError::NotFound))?;
+    let today = visit.today();
+    let successors: Vec<MethodRow> = match card.is_default {
+        true => methods
+            .iter()
+            .filter(|method| method.id != id)
+            .map(|method| MethodRow::of(method, today))
+            .filter(|row| !row.is_expired)
+            .collect(),
+        false => Vec::new(),
+    };
+    let layout = visit.layout("Remove a card", "billing/methods");
+    let blocked = match layout.billing.autopay {
+        true => {
+            visit
+                .portal()
+                .billing()
+                .autopay(visit.actor())
+                .await?
+                .consent
+        }
+        false => None,
+    }
+    .filter(|consent| consent.method == id)
+    .map(|_| {
+        "Autopay charges this card, so it cannot be removed. Choose another card for \
+         autopay, or turn autopay off, first."
+            .to_owned()
+    });
+    let label = card.label();
+    let explanation = match (card.is_default, successors.is_empty()) {
+        (true, false) => format!(
+            "{label} is your default card. It will no longer be offered for payments; \
+             choose which card becomes your default."
+        ),
+        (true, true) => format!(
+            "{label} is your default card. It will no longer be offered for payments, \
+             and you will have no default card until you add one."
+        ),
+        (false, _) => format!("{label} will no longer be offered for payments."),
+    };
+    let page = ConfirmPage {
+        layout,
+        section: "methods",
+        form: successor_form(visit.t(), refusal),
+        heading: format!("Remove {label}?"),
+        explanation,
+        action: format!("billing/methods/{id}/remove"),
+        confirm: "Remove the card",
+        back: "billing/methods",
+        successors,
+        blocked,
+    };
+    render(page.form.status(), &page)
+}
+
+/// `GET /billing/methods/{id}/remove`: asks before removing the card
+/// (404 for another account's).
+pub async fn confirm_remove(visit: Visit, Path(id): Path<String>) -> Result<Response, PageError> {
+    let id = params::id(&id, PaymentMethodId::parse)?;
+    remove_page(&visit, id, None).await
+}
+
+#[derive(Deserialize)]
+pub struct RemoveForm {
+    /// The card that becomes the default, when the default is removed.
+    #[serde(default)]
+    new_default: Option<String>,
+}
+
+/// `POST /billing/methods/{id}/remove`: removes the card; removing the
+/// default needs the card that takes its place when others are left.
 pub async fn remove(
     visit: Visit,
     Path(id): Path<String>,
-    CsrfForm(_): CsrfForm<EmptyForm>,
+    CsrfForm(form): CsrfForm<RemoveForm>,
 ) -> Result<Response, PageError> {
-    let remove = async |visit: &Visit, id| {
-        visit
+    let id = params::id(&id, PaymentMethodId::parse)?;
+    let removed: Result<(), PageError> = async {
+        let new_default = match form.new_default.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(text) => Some(params::card_id(Field::NewDefault, text, Source::Page)?),
+        };
+        if new_default.is_none() && needs_successor(&visit, id).await? {
+            return Err(PortalError::invalid("new_default", Reason::Required).into());
+        }
+        Ok(visit
             .portal()
             .billing()
-            .remove_payment_method(visit.actor(), id)
-            .await
-    };
-    change_card(visit, &id, remove, "removed").await
+            .remove_payment_method(visit.actor(), id, new_default)
+            .await?)
+    }
+    .await;
+    match removed {
+        Ok(()) => Ok(visit.redirect("billing/methods?done=removed")),
+        Err(error) => remove_page(&visit, id, Some(Refusal::of(error)?)).await,
+    }
+}
+
+/// Whether removing card `id` needs another to become the default: it
+/// is the default and other usable cards are on file.
+async fn needs_successor(visit: &Visit, id: PaymentMethodId) -> Result<bool, PageError> {
+    let methods = visit
+        .portal()
+        .billing()
+        .payment_methods(visit.actor())
+        .await?;
+    let today = visit.today();
+    let is_default = methods.iter().any(|m| m.id == id && m.is_default);
+    let others = methods.iter().any(|m| m.id != id && !m.is_expired(today));
+    Ok(is_default && others)
 }
 
 /// `POST /billing/methods/{id}/default`.
@@ -183,6 +335,7 @@ async fn autopay_page(
 ) -> Result<Response, PageError> {
     let autopay = visit.portal().billing().autopay(visit.actor()).await?;
     let today = visit.today();
+    let formats = visit.formats();
     let mut methods: Vec<MethodRow> = autopay
         .methods
         .iter()
@@ -196,7 +349,7 @@ async fn autopay_page(
             .find(|method| method.id == consent.method)
             .map(|method| method.label())
             .unwrap_or_else(|| "a card on file".to_owned());
-        (card, day_of(consent.consented_at, visit.zone()))
+        (card, formats.dates.day_of(consent.consented_at))
     });
     // Preselect the card autopay uses, else the default one.
     let current = autopay.consent.as_ref().map(|c| c.method.to_string());
@@ -274,6 +427,37 @@ pub async fn enrol(
         Ok(_) => Ok(visit.redirect("billing/autopay?done=on")),
         Err(error) => autopay_page(&visit, Some(Refusal::of(error)?), None).await,
     }
+}
+
+/// `GET /billing/autopay/withdraw`: asks before turning autopay off.
+pub async fn confirm_withdraw(visit: Visit) -> Result<Response, PageError> {
+    let autopay = visit.portal().billing().autopay(visit.actor()).await?;
+    let Some(consent) = autopay.consent else {
+        // Nothing to turn off (an old tab): the autopay page says so.
+        return Ok(visit.redirect("billing/autopay"));
+    };
+    let card = autopay
+        .methods
+        .iter()
+        .find(|method| method.id == consent.method)
+        .map(|method| method.label())
+        .unwrap_or_else(|| "your card".to_owned());
+    let page = ConfirmPage {
+        layout: visit.layout("Turn off autopay", "billing/autopay"),
+        section: "autopay",
+        form: Form::new(visit.t(), Vec::new()),
+        heading: "Turn off autopay?".to_owned(),
+        explanation: format!(
+            "Invoices will no longer be charged to {card} when they are due; you will pay \
+             each one yourself. You can turn autopay on again at any time."
+        ),
+        action: "billing/autopay/withdraw".to_owned(),
+        confirm: "Turn off autopay",
+        back: "billing/autopay",
+        successors: Vec::new(),
+        blocked: None,
+    };
+    render(StatusCode::OK, &page)
 }
 
 /// `POST /billing/autopay/withdraw`.

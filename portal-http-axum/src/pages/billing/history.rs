@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use askama::Template;
 use portal_core::billing::{PaymentDetail, PaymentKind, PaymentStatus};
-use portal_core::shared::PaymentId;
+use portal_core::shared::{Formats, Money, PaymentId};
 
 use crate::pages::{Layout, PageError, render};
 use crate::params::{self, Source};
@@ -38,15 +38,15 @@ pub struct PaymentRow {
 }
 
 impl PaymentRow {
-    fn of(t: Messages, detail: &PaymentDetail, zone: chrono_tz::Tz) -> Self {
+    fn of(t: Messages, detail: &PaymentDetail, formats: &Formats) -> Self {
         let payment = &detail.payment;
         let unapplied = payment.unapplied();
         Self {
             t,
             id: payment.id.to_string(),
             kind: kind_label(t, payment.kind),
-            date: day_of(payment.received_at, zone),
-            amount: payment.amount.format(),
+            date: formats.dates.day_of(payment.received_at),
+            amount: formats.money.format(payment.amount),
             method: payment.method_label.clone().unwrap_or_default(),
             reference: payment.gateway_reference.clone().unwrap_or_default(),
             status: payment.status,
@@ -54,13 +54,15 @@ impl PaymentRow {
                 .failure
                 .as_ref()
                 .map(|failure| crate::messages::payment_failure(t, failure)),
-            invoices: allocation_rows(&detail.allocations),
-            unapplied: unapplied.is_positive().then(|| unapplied.format()),
+            invoices: allocation_rows(&detail.allocations, formats),
+            unapplied: unapplied
+                .is_positive()
+                .then(|| formats.money.format(unapplied)),
             credit: payment.kind == PaymentKind::Credit,
             credit_used: detail
                 .credit_used()
                 .is_positive()
-                .then(|| detail.credit_used().format()),
+                .then(|| formats.money.format(detail.credit_used())),
         }
     }
 
@@ -121,13 +123,14 @@ pub async fn payments(visit: Visit, Query(query): Query<PageQuery>) -> Result<Re
         .payments(visit.actor(), asked)
         .await?;
     let base = visit.context.base.clone();
+    let formats = visit.formats();
     let page = PaymentsPage {
         layout: visit.layout(&visit.t().msg("payments-title"), "billing/payments"),
         section: "payments",
         rows: list
             .items
             .iter()
-            .map(|detail| PaymentRow::of(visit.t(), detail, visit.zone()))
+            .map(|detail| PaymentRow::of(visit.t(), detail, &formats))
             .collect(),
         total: list.total,
         pager: Pager::of(visit.t(), list.page, list.per_page, list.total, |n| {
@@ -149,28 +152,46 @@ pub(super) struct ReceiptPage {
     balance: String,
 }
 
-/// `/billing/payments/{id}`: a receipt (also where paying lands).
-pub async fn receipt(visit: Visit, Path(id): Path<String>) -> Result<Response, PageError> {
-    let id = params::id(&id, PaymentId::parse)?;
+/// The payment in the path (404 when it is another account's) and what
+/// is left to pay on the account now.
+async fn receipt_facts(visit: &Visit, id: &str) -> Result<(PaymentDetail, Money), PageError> {
+    let id = params::id(id, PaymentId::parse)?;
     let detail = visit.portal().billing().payment(visit.actor(), id).await?;
-    let payment = PaymentRow::of(visit.t(), &detail, visit.zone());
     let summary = visit
         .portal()
         .billing()
         .account_summary(visit.actor())
         .await?;
-    let membership = &visit.auth.membership;
+    Ok((detail, summary.current_balance))
+}
+
+/// `/billing/payments/{id}`: a receipt (also where paying lands).
+pub async fn receipt(visit: Visit, Path(id): Path<String>) -> Result<Response, PageError> {
+    let (detail, balance) = receipt_facts(&visit, &id).await?;
+    let formats = visit.formats();
+    let payment = PaymentRow::of(visit.t(), &detail, &formats);
     let page = ReceiptPage {
         layout: visit.layout(&payment.title(), "billing/payments"),
         section: "payments",
         payment,
-        account: format!(
-            "{} ({})",
-            membership.account_name, membership.account_number
-        ),
-        balance: summary.current_balance.format(),
+        account: visit.account_heading(),
+        balance: formats.money.format(balance),
     };
     render(StatusCode::OK, &page)
+}
+
+/// `/billing/payments/{id}/receipt.pdf`: the receipt as a PDF download.
+pub async fn receipt_pdf(visit: Visit, Path(id): Path<String>) -> Result<Response, PageError> {
+    let (detail, balance) = receipt_facts(&visit, &id).await?;
+    let day = detail
+        .payment
+        .received_at
+        .with_timezone(&visit.formats().dates.zone())
+        .date_naive();
+    let name = format!("receipt-{}", detail.payment.id);
+    Ok(visit.document(&name, |heading, paper| {
+        pdf::receipt(heading, &detail, day, balance, paper)
+    }))
 }
 
 // ---- statements ------------------------------------------------------

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use askama::Template;
 use portal_core::billing::PaymentKind;
-use portal_core::shared::InvoiceId;
+use portal_core::shared::{Formats, InvoiceId};
 
 use crate::pages::form::{Form, Input, Refusal};
 use crate::pages::{Layout, PageError, render};
@@ -201,10 +201,11 @@ pub async fn invoices(
     match listed {
         Ok(list) => {
             let invoices = &list.invoices;
+            let formats = visit.formats();
             page.rows = invoices
                 .items
                 .iter()
-                .map(|invoice| InvoiceRow::of(visit.t(), invoice, list.today))
+                .map(|invoice| InvoiceRow::of(visit.t(), invoice, list.today, &formats))
                 .collect();
             page.total = invoices.total;
             let base = visit.context.base.clone();
@@ -266,6 +267,7 @@ pub async fn invoice(visit: Visit, Path(id): Path<String>) -> Result<Response, P
     let detail = visit.portal().billing().invoice(visit.actor(), id).await?;
     let invoice = &detail.invoice;
     let currency = invoice.currency();
+    let formats = visit.formats();
     let page = InvoicePage {
         layout: visit.layout(
             &visit
@@ -274,9 +276,9 @@ pub async fn invoice(visit: Visit, Path(id): Path<String>) -> Result<Response, P
             "billing/invoices",
         ),
         section: "invoices",
-        invoice: InvoiceRow::of(visit.t(), invoice, visit.today()),
-        subtotal: invoice.subtotal.format(),
-        tax: invoice.tax.format(),
+        invoice: InvoiceRow::of(visit.t(), invoice, visit.today(), &formats),
+        subtotal: formats.money.format(invoice.subtotal),
+        tax: formats.money.format(invoice.tax),
         memo: invoice.memo.clone(),
         lines: detail
             .lines
@@ -284,9 +286,9 @@ pub async fn invoice(visit: Visit, Path(id): Path<String>) -> Result<Response, P
             .map(|line| LineRow {
                 description: line.description.clone(),
                 quantity: line.quantity.normalize().to_string(),
-                unit_price: currency.format_unit_price(line.unit_price),
+                unit_price: formats.money.format_unit_price(line.unit_price, currency),
                 tax_rate: format!("{}%", line.tax_rate.normalize()),
-                amount: line.amount(currency).format(),
+                amount: formats.money.format(line.amount(currency)),
             })
             .collect(),
         applied: detail
@@ -295,8 +297,8 @@ pub async fn invoice(visit: Visit, Path(id): Path<String>) -> Result<Response, P
             .map(|applied| AppliedRow {
                 payment: applied.payment.to_string(),
                 kind: kind_label(visit.t(), applied.kind),
-                date: day_of(applied.applied_at, visit.zone()),
-                amount: applied.amount.format(),
+                date: formats.dates.day_of(applied.applied_at),
+                amount: formats.money.format(applied.amount),
                 method: applied.method_label.clone().unwrap_or_default(),
             })
             .collect(),
@@ -329,6 +331,7 @@ pub async fn invoice_pdf(visit: Visit, Path(id): Path<String>) -> Result<Respons
 /// Allocations as the pages list them: invoice id, number and amount.
 pub(super) fn allocation_rows(
     allocations: &[portal_core::billing::Allocation],
+    formats: &Formats,
 ) -> Vec<(String, String, String)> {
     allocations
         .iter()
@@ -336,7 +339,7 @@ pub(super) fn allocation_rows(
             (
                 a.invoice.to_string(),
                 a.invoice_number.clone(),
-                a.amount.format(),
+                formats.money.format(a.amount),
             )
         })
         .collect()

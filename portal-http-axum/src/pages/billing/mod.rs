@@ -15,7 +15,7 @@ mod invoices;
 mod pay;
 mod statement;
 
-use history::{payments, receipt};
+use history::{payments, receipt, receipt_pdf};
 use invoices::{InvoiceFilters, allocation_rows, invoice, invoice_pdf, invoices, kind_label};
 use statement::{statement, statement_pdf};
 
@@ -23,7 +23,7 @@ use axum::extract::{FromRequestParts, Query};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use serde::Deserialize;
 
 use askama::Template;
@@ -31,7 +31,8 @@ use portal_core::AuthContext;
 use portal_core::billing::{
     AccountSummary, Invoice, InvoiceQuery, InvoiceSort, InvoiceStatusFilter,
 };
-use portal_core::shared::{Currency, PageRequest};
+use portal_core::shared::{Currency, Formats, PageRequest};
+use std::sync::Arc;
 
 pub(super) use pay::amount_input;
 
@@ -60,12 +61,13 @@ pub fn routes() -> PageRoutes {
         // The receipt mail links here (`billing/payments/{id}` from the
         // tenant's base URL): keep the path.
         .route("/billing/payments/{id}", get(receipt))
+        .route("/billing/payments/{id}/receipt.pdf", get(receipt_pdf))
         .route("/billing/statement", get(statement))
         .route("/billing/statement.pdf", get(statement_pdf))
         .route("/billing/methods", get(cards::methods).post(cards::add))
         .route(
             "/billing/methods/{id}/remove",
-            form_post(cards::remove, "/billing/methods"),
+            get(cards::confirm_remove).post(cards::remove),
         )
         .route(
             "/billing/methods/{id}/default",
@@ -74,7 +76,7 @@ pub fn routes() -> PageRoutes {
         .route("/billing/autopay", get(cards::autopay).post(cards::enrol))
         .route(
             "/billing/autopay/withdraw",
-            form_post(cards::withdraw, "/billing/autopay"),
+            get(cards::confirm_withdraw).post(cards::withdraw),
         )
 }
 
@@ -108,20 +110,30 @@ impl FromRequestParts<AppState> for Visit {
 }
 
 impl Visit {
-    fn portal(&self) -> &portal_core::Portal {
+    pub(in crate::pages) fn portal(&self) -> &portal_core::Portal {
         &self.state.portal
     }
 
-    fn actor(&self) -> &portal_core::access::Actor {
+    pub(in crate::pages) fn actor(&self) -> &portal_core::access::Actor {
         &self.auth.actor
     }
 
     /// The catalog in the contact's language.
-    fn t(&self) -> Messages {
+    pub(in crate::pages) fn t(&self) -> Messages {
         self.context.t()
     }
 
-    fn layout(&self, title: &str, page: &str) -> Layout {
+    /// The session: who is acting, on which account.
+    pub(in crate::pages) fn auth(&self) -> &AuthContext {
+        &self.auth
+    }
+
+    /// The tenant, the mount path and the client's address.
+    pub(in crate::pages) fn context(&self) -> &RequestContext {
+        &self.context
+    }
+
+    pub(in crate::pages) fn layout(&self, title: &str, page: &str) -> Layout {
         super::accounts::layout(
             &self.state,
             title,
@@ -133,12 +145,14 @@ impl Visit {
     }
 
     /// 303 to a page of the portal (post/redirect/get).
-    fn redirect(&self, path: &str) -> Response {
+    pub(in crate::pages) fn redirect(&self, path: &str) -> Response {
         Redirect::to(&format!("{}/{path}", self.context.base)).into_response()
     }
 
-    fn zone(&self) -> chrono_tz::Tz {
-        self.context.tenant.settings.time_zone()
+    /// How the tenant writes money and dates (made once per locale and
+    /// zone, shared).
+    pub(in crate::pages) fn formats(&self) -> Arc<Formats> {
+        self.context.tenant.settings.formats()
     }
 
     fn currency(&self) -> Currency {
@@ -150,18 +164,30 @@ impl Visit {
         self.portal().billing().today(&self.context.tenant)
     }
 
+    /// The active account as documents name it: "Ada's Bakery (1001)".
+    fn account_heading(&self) -> String {
+        let membership = &self.auth.membership;
+        format!(
+            "{} ({})",
+            membership.account_name, membership.account_number
+        )
+    }
+
     /// A PDF drawn by `draw` for the tenant's paper, headed with who it is
     /// from and for, as a download named `name`.
-    fn document(&self, name: &str, draw: impl FnOnce(&Heading<'_>, Paper) -> Vec<u8>) -> Response {
+    pub(in crate::pages) fn document(
+        &self,
+        name: &str,
+        draw: impl FnOnce(&Heading<'_>, Paper) -> Vec<u8>,
+    ) -> Response {
         let business = &self.context.tenant.settings.display_name;
-        let account = format!(
-            "{} ({})",
-            self.auth.membership.account_name, self.auth.membership.account_number
-        );
+        let account = self.account_heading();
+        let formats = self.formats();
         let heading = Heading {
             business,
             account: &account,
             t: self.t(),
+            formats: &formats,
         };
         let bytes = draw(
             &heading,
@@ -169,16 +195,6 @@ impl Visit {
         );
         pdf::download(bytes, name)
     }
-}
-
-/// A day as customers read it.
-fn day(date: NaiveDate) -> String {
-    date.format("%b %-d, %Y").to_string()
-}
-
-/// A moment as a day in the tenant's time zone.
-fn day_of(at: DateTime<Utc>, zone: chrono_tz::Tz) -> String {
-    day(at.with_timezone(&zone).date_naive())
 }
 
 /// The page notice after a redirect (`?done=...`).
@@ -189,7 +205,7 @@ pub struct Done {
 }
 
 impl Done {
-    fn notice(&self, known: &[(&str, &str)]) -> Option<String> {
+    pub(in crate::pages) fn notice(&self, known: &[(&str, &str)]) -> Option<String> {
         let done = self.done.as_deref()?;
         known
             .iter()
@@ -214,22 +230,22 @@ pub struct Summary {
 }
 
 impl Summary {
-    /// `summary` for display in the tenant's time zone.
-    pub fn of(summary: &AccountSummary, zone: chrono_tz::Tz) -> Self {
+    /// `summary` written the tenant's way (money, and days in its zone).
+    pub fn of(summary: &AccountSummary, formats: &Formats) -> Self {
         Self {
-            balance: summary.current_balance.format(),
-            past_due: summary.past_due.format(),
+            balance: formats.money.format(summary.current_balance),
+            past_due: formats.money.format(summary.past_due),
             has_past_due: summary.past_due.is_positive(),
-            credit: summary.credit.format(),
+            credit: formats.money.format(summary.credit),
             has_credit: summary.credit.is_positive(),
             has_payable: summary.payable().is_positive(),
             processing: summary
                 .processing
                 .is_positive()
-                .then(|| summary.processing.format()),
+                .then(|| formats.money.format(summary.processing)),
             last_payment: summary
                 .last_payment
-                .map(|(amount, at)| (amount.format(), day_of(at, zone))),
+                .map(|(amount, at)| (formats.money.format(amount), formats.dates.day_of(at))),
         }
     }
 }
@@ -251,37 +267,43 @@ pub struct InvoiceRow {
 }
 
 impl InvoiceRow {
-    fn of(t: Messages, invoice: &Invoice, today: NaiveDate) -> Self {
+    fn of(t: Messages, invoice: &Invoice, today: NaiveDate, formats: &Formats) -> Self {
         Self {
             id: invoice.id.to_string(),
             number: invoice.number.clone(),
-            issued_on: day(invoice.issued_on),
-            due_on: day(invoice.due_on),
-            total: invoice.total.format(),
-            paid: invoice.amount_paid.format(),
-            balance: invoice.balance().format(),
+            issued_on: formats.dates.day(invoice.issued_on),
+            due_on: formats.dates.day(invoice.due_on),
+            total: formats.money.format(invoice.total),
+            paid: formats.money.format(invoice.amount_paid),
+            balance: formats.money.format(invoice.balance()),
             status: pdf::status_label(t, invoice.status),
             is_overdue: invoice.is_overdue(today),
             is_unpaid: invoice.status.is_unpaid() && invoice.payable().is_positive(),
             pending: invoice
                 .amount_pending
                 .is_positive()
-                .then(|| invoice.amount_pending.format()),
+                .then(|| formats.money.format(invoice.amount_pending)),
         }
     }
 }
 
 /// Previous and next links of a paginated list.
 pub struct Pager {
-    previous: Option<String>,
-    next: Option<String>,
-    text: String,
+    pub(in crate::pages) previous: Option<String>,
+    pub(in crate::pages) next: Option<String>,
+    pub(in crate::pages) text: String,
 }
 
 impl Pager {
     /// Links for `page` of `total` rows; `link(n)` is the URL of page n.
     /// A page past the last (an old bookmark) links back to the last.
-    fn of(t: Messages, page: u32, per_page: u32, total: u64, link: impl Fn(u32) -> String) -> Self {
+    pub(in crate::pages) fn of(
+        t: Messages,
+        page: u32,
+        per_page: u32,
+        total: u64,
+        link: impl Fn(u32) -> String,
+    ) -> Self {
         let pages = total.div_ceil(u64::from(per_page.max(1))).max(1);
         let last = u32::try_from(pages).unwrap_or(u32::MAX);
         if page > last {
@@ -328,6 +350,7 @@ pub async fn summary(visit: Visit, Query(done): Query<Done>) -> Result<Response,
         visit.portal().billing().invoices(visit.actor(), &query)
     );
     let (summary, list) = (summary?, list?);
+    let formats = visit.formats();
     let page = SummaryPage {
         layout: visit.layout("Billing", "billing"),
         section: "summary",
@@ -335,13 +358,13 @@ pub async fn summary(visit: Visit, Query(done): Query<Done>) -> Result<Response,
             ("credit", "Your account credit was applied."),
             ("autopay-on", "Autopay is on."),
         ]),
-        summary: Summary::of(&summary, visit.zone()),
+        summary: Summary::of(&summary, &formats),
         more_unpaid: list.invoices.total > list.invoices.items.len() as u64,
         unpaid: list
             .invoices
             .items
             .iter()
-            .map(|invoice| InvoiceRow::of(visit.t(), invoice, list.today))
+            .map(|invoice| InvoiceRow::of(visit.t(), invoice, list.today, &formats))
             .collect(),
     };
     render(StatusCode::OK, &page)

@@ -22,13 +22,13 @@ use portal_core::PaymentOptions;
 use portal_core::billing::{
     IdempotencyKey, PayRequest, PaymentDetail, PaymentFailure, PaymentMethod, PaymentStatus,
 };
-use portal_core::shared::Item;
+use portal_core::shared::{Formats, Item};
 
 use super::{InvoiceRow, Summary, Visit};
 use crate::pages::form::{Form, Input, Refusal};
 use crate::pages::{Layout, PageError, render};
 use crate::params::{self, Field, InvoiceChoiceText, MethodText, PayText, Source};
-use crate::security::CsrfForm;
+use crate::security::{CsrfForm, PAY_TOTAL};
 
 /// A form's fields in order, repeats kept (`invoice=a&invoice=b`).
 pub struct Fields(Vec<(String, String)>);
@@ -108,6 +108,12 @@ struct Prefill {
     amounts: HashMap<String, String>,
     prepayment: String,
     method: Option<String>,
+    /// The new card's token, kept when the form comes back ("Change" on
+    /// the review, a mistake elsewhere on the form).
+    token: String,
+    /// A saved card that was just declined: not chosen again for the
+    /// customer (another saved card is, else a new one).
+    declined_card: Option<String>,
     save_card: bool,
     /// "Use my account credit", ticked on a fresh form.
     use_credit: bool,
@@ -120,6 +126,8 @@ impl Default for Prefill {
             amounts: HashMap::new(),
             prepayment: String::new(),
             method: None,
+            token: String::new(),
+            declined_card: None,
             save_card: false,
             use_credit: true,
         }
@@ -140,6 +148,8 @@ impl Prefill {
                 .collect(),
             prepayment: fields.get("prepayment").unwrap_or("").to_owned(),
             method: fields.get("method").map(str::to_owned),
+            token: fields.get("token").unwrap_or("").trim().to_owned(),
+            declined_card: None,
             save_card: fields.is_on("save_card"),
             use_credit: fields.is_on("use_credit"),
         }
@@ -178,18 +188,32 @@ pub struct MethodChoiceView {
     may_save_card: bool,
     new_selected: bool,
     save_card: bool,
+    /// The new card's token as typed.
+    token: String,
 }
 
 impl MethodChoiceView {
     /// The usable cards with the chosen one (else the default) selected,
-    /// or a new card when there are none.
-    fn of(options: &PaymentOptions, chosen: Option<&str>, save_card: bool) -> Self {
+    /// or a new card when there are none. After a decline the declined
+    /// card gives way to another saved card, else a new one.
+    fn of(options: &PaymentOptions, prefill: &Prefill) -> Self {
         let mut methods: Vec<MethodRow> = options
             .methods
             .iter()
             .map(|method| MethodRow::of(method, options.today))
             .filter(|row| !row.is_expired)
             .collect();
+        let declined = prefill.declined_card.as_deref();
+        let chosen = match declined {
+            Some(card) => Some(
+                methods
+                    .iter()
+                    .find(|row| row.id != card)
+                    .map_or("new".to_owned(), |row| row.id.clone()),
+            ),
+            None => prefill.method.clone(),
+        };
+        let chosen = chosen.as_deref();
         let wanted = chosen
             .filter(|id| methods.iter().any(|row| row.id == *id))
             .map(str::to_owned)
@@ -211,14 +235,15 @@ impl MethodChoiceView {
             new_selected: wanted.is_none(),
             methods,
             may_save_card: options.may_save_card,
-            save_card,
+            save_card: prefill.save_card,
+            token: prefill.token.clone(),
         }
     }
 
     /// The inputs of the "how to pay" part, for the form that shows it.
     fn inputs() -> [Input; 2] {
         [
-            Input::new("method", "How to pay"),
+            Input::new("method", "How to pay").fieldset(),
             Input::new("token", "Card token"),
         ]
     }
@@ -287,6 +312,7 @@ fn pay_rows(
     options: &PaymentOptions,
     prefill: &Prefill,
     checked_by_default: bool,
+    formats: &Formats,
 ) -> Vec<PayRow> {
     options
         .unpaid
@@ -302,8 +328,8 @@ fn pay_rows(
                 amount: prefill.amounts.get(&id).cloned().unwrap_or_default(),
                 key: amount_input(&id),
                 payable: invoice.payable().amount().to_string(),
-                payable_text: invoice.payable().format(),
-                invoice: InvoiceRow::of(t, invoice, options.today),
+                payable_text: formats.money.format(invoice.payable()),
+                invoice: InvoiceRow::of(t, invoice, options.today, formats),
             }
         })
         .collect()
@@ -326,7 +352,14 @@ struct PayPage {
     /// The account's credit, offered (ticked unless the customer
     /// unticked it) when there is any.
     credit: Option<String>,
+    /// The credit as a plain number, for the running total.
+    credit_value: String,
     use_credit: bool,
+    /// The currency's minor-unit digits, for the running total.
+    decimals: u32,
+    /// The running total's script, written inline (its hash is in the
+    /// page's Content-Security-Policy).
+    script: &'static str,
     idempotency_key: String,
 }
 
@@ -341,15 +374,16 @@ async fn pay_page(
         .billing()
         .payment_options(visit.actor())
         .await?;
-    let rows = pay_rows(visit.t(), &options, &prefill, true);
-    let mut inputs = vec![Input::new("invoices", "Invoices to pay")];
+    let formats = visit.formats();
+    let rows = pay_rows(visit.t(), &options, &prefill, true, &formats);
+    let mut inputs = vec![Input::new("invoices", "Invoices to pay").fieldset()];
     if options.partial_allowed {
         inputs.extend(rows.iter().map(PayRow::input));
     }
     if options.prepayment_allowed {
         inputs.push(Input::new("prepayment", "Pay ahead"));
     }
-    inputs.push(Input::new("use_credit", "Account credit"));
+    inputs.push(Input::new("use_credit", "Account credit").fieldset());
     inputs.extend(MethodChoiceView::inputs());
     let form = match options.partial_allowed {
         true => amounts_form(visit.t(), inputs, &rows, refusal),
@@ -360,24 +394,29 @@ async fn pay_page(
         layout: visit.layout("Pay", "billing/pay"),
         section: "pay",
         form,
-        summary: Summary::of(&options.summary, visit.zone()),
+        summary: Summary::of(&options.summary, &formats),
         rows,
         partial_allowed: options.partial_allowed,
         prepayment_allowed: options.prepayment_allowed,
         prepayment: prefill.prepayment.clone(),
         prepayment_hint: format!("(optional, {}; kept as account credit)", visit.currency()),
         currency: visit.currency().to_string(),
-        choice: MethodChoiceView::of(&options, prefill.method.as_deref(), prefill.save_card),
+        choice: MethodChoiceView::of(&options, &prefill),
         credit: options
             .summary
             .credit
             .is_positive()
-            .then(|| options.summary.credit.format()),
+            .then(|| formats.money.format(options.summary.credit)),
         use_credit: prefill.use_credit,
+        credit_value: options.summary.credit.amount().to_string(),
+        decimals: visit.currency().minor_digits(),
+        script: PAY_TOTAL.source,
         // A new key per render: see the module docs.
         idempotency_key: IdempotencyKey::generate().as_str().to_owned(),
     };
-    render(page.form.status(), &page)
+    let mut response = render(page.form.status(), &page)?;
+    PAY_TOTAL.allow_on(&mut response);
+    Ok(response)
 }
 
 #[derive(Deserialize, Default)]
@@ -385,6 +424,10 @@ pub struct PayQuery {
     /// Tick only this invoice ("Pay now" on one invoice).
     #[serde(default)]
     invoice: Option<String>,
+    /// The card to choose: a saved card's id, or `new` ("try again with
+    /// another card" after a failed payment).
+    #[serde(default)]
+    method: Option<String>,
 }
 
 /// `GET /billing/pay`: every unpaid invoice ticked (or the one asked for).
@@ -393,12 +436,14 @@ pub async fn form(visit: Visit, Query(query): Query<PayQuery>) -> Result<Respons
         only: query
             .invoice
             .map(|id| HashSet::from([id.trim().to_owned()])),
+        method: query.method,
         ..Prefill::default()
     };
     pay_page(&visit, None, prefill).await
 }
 
-/// What a failed payment tells the customer.
+/// What a failed payment tells the customer, with the way on: another
+/// card (the form comes back with the same invoices and amounts).
 fn declined(t: Messages, detail: PaymentDetail) -> Refusal {
     let failure = detail
         .payment
@@ -406,7 +451,11 @@ fn declined(t: Messages, detail: PaymentDetail) -> Refusal {
         .unwrap_or(PaymentFailure::ProviderFailed);
     Refusal::whole(
         StatusCode::PAYMENT_REQUIRED,
-        crate::messages::payment_failure(t, &failure),
+        format!(
+            "{} {}",
+            crate::messages::payment_failure(t, &failure),
+            t.msg("pay-declined-try-another")
+        ),
     )
 }
 
@@ -427,13 +476,19 @@ pub async fn submit(
         Ok(visit.portal().billing().pay(&visit.auth, request).await?)
     }
     .await;
+    let mut prefill = Prefill::of(&fields);
     let refusal = match paid {
-        Ok(detail) if detail.payment.status == PaymentStatus::Failed => declined(visit.t(), detail),
+        Ok(detail) if detail.payment.status == PaymentStatus::Failed => {
+            // The card that failed is not offered as the choice again.
+            prefill.token.clear();
+            prefill.declined_card = prefill.method.take().filter(|method| method != "new");
+            declined(visit.t(), detail)
+        }
         // Succeeded, or pending (the receipt says "being processed").
         Ok(detail) => return Ok(visit.redirect(&format!("billing/payments/{}", detail.payment.id))),
         Err(error) => Refusal::of(error)?,
     };
-    pay_page(&visit, Some(refusal), Prefill::of(&fields)).await
+    pay_page(&visit, Some(refusal), prefill).await
 }
 
 #[derive(Template)]
@@ -476,20 +531,21 @@ async fn review(visit: &Visit, fields: &Fields) -> Result<Response, PageError> {
         Ok(review) => review,
         Err(error) => return pay_page(visit, Some(Refusal::of(error)?), Prefill::of(fields)).await,
     };
+    let formats = visit.formats();
     let page = ReviewPage {
         layout: visit.layout("Review your payment", "billing/pay"),
         section: "pay",
-        rows: super::allocation_rows(&review.allocations),
+        rows: super::allocation_rows(&review.allocations, &formats),
         credit: review
             .prepayment
             .is_positive()
-            .then(|| review.prepayment.format()),
+            .then(|| formats.money.format(review.prepayment)),
         credit_used: review
             .credit_used()
             .is_positive()
-            .then(|| review.credit_used().format()),
-        total: (!review.amount.is_zero()).then(|| review.amount.format()),
-        balance_after: review.balance_after.format(),
+            .then(|| formats.money.format(review.credit_used())),
+        total: (!review.amount.is_zero()).then(|| formats.money.format(review.amount)),
+        balance_after: formats.money.format(review.balance_after),
         card: review.saved_method.clone(),
         carried: fields
             .0
@@ -574,12 +630,13 @@ pub async fn balance(
     }
     .await;
     let may_change_amount = options.partial_allowed || options.prepayment_allowed;
+    let formats = visit.formats();
     let mut inputs = Vec::from(MethodChoiceView::inputs());
     if may_change_amount {
         inputs.push(Input::new("amount", "Amount to pay"));
     }
     let mut page = BalancePage {
-        layout: visit.layout("Pay the balance", "billing/pay/balance"),
+        layout: visit.layout("Pay the statement balance", "billing/pay/balance"),
         section: "pay",
         form: Form::new(visit.t(), Vec::new()),
         amount: typed,
@@ -591,7 +648,7 @@ pub async fn balance(
             .summary
             .credit
             .is_positive()
-            .then(|| options.summary.credit.format()),
+            .then(|| formats.money.format(options.summary.credit)),
         use_credit,
         credit_used: None,
         balance_after: String::new(),
@@ -601,11 +658,11 @@ pub async fn balance(
     };
     match preview {
         Ok(preview) => {
-            page.total = preview.amount.format();
+            page.total = formats.money.format(preview.amount);
             page.amount = preview.amount.amount().to_string();
             let used = preview.credit_used();
-            page.credit_used = used.is_positive().then(|| used.format());
-            page.balance_after = preview.balance_after.format();
+            page.credit_used = used.is_positive().then(|| formats.money.format(used));
+            page.balance_after = formats.money.format(preview.balance_after);
             page.credit_only = preview.amount.is_zero() && used.is_positive();
             page.plan = preview
                 .plan
@@ -614,17 +671,17 @@ pub async fn balance(
                 .map(|a| PlanRow {
                     id: a.invoice.to_string(),
                     number: a.invoice_number.clone(),
-                    amount: a.amount.format(),
+                    amount: formats.money.format(a.amount),
                     value: a.amount.amount().to_string(),
                 })
                 .collect();
             page.credit = preview.plan.unallocated.is_positive().then(|| {
                 (
-                    preview.plan.unallocated.format(),
+                    formats.money.format(preview.plan.unallocated),
                     preview.plan.unallocated.amount().to_string(),
                 )
             });
-            page.choice = Some(MethodChoiceView::of(&options, None, false));
+            page.choice = Some(MethodChoiceView::of(&options, &Prefill::default()));
             page.form = Form::new(visit.t(), inputs);
         }
         Err(error) => page.form = Form::new(visit.t(), inputs).showing(Some(Refusal::of(error)?)),
@@ -655,8 +712,9 @@ async fn credit_page(
         .billing()
         .credit_options(visit.actor())
         .await?;
-    let rows = pay_rows(visit.t(), &options, &prefill, false);
-    let inputs = [Input::new("invoices", "Invoices")]
+    let formats = visit.formats();
+    let rows = pay_rows(visit.t(), &options, &prefill, false, &formats);
+    let inputs = [Input::new("invoices", "Invoices").fieldset()]
         .into_iter()
         .chain(rows.iter().map(PayRow::input))
         .collect();
@@ -664,7 +722,7 @@ async fn credit_page(
         layout: visit.layout("Use account credit", "billing/credit"),
         section: "pay",
         form: amounts_form(visit.t(), inputs, &rows, refusal),
-        summary: Summary::of(&options.summary, visit.zone()),
+        summary: Summary::of(&options.summary, &formats),
         rows,
     };
     render(page.form.status(), &page)

@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use askama::Template;
 use portal_core::billing::{EntryKind, Statement};
-use portal_core::shared::Money;
+use portal_core::shared::{Formats, Money};
 
 use crate::pages::form::{Form, Input, Refusal};
 use crate::pages::{Layout, PageError, render};
@@ -75,13 +75,13 @@ pub struct StatementView {
 }
 
 impl StatementView {
-    fn of(t: Messages, statement: &Statement, base: &str) -> Self {
-        let money = |amount: Money| amount.format();
+    fn of(t: Messages, statement: &Statement, base: &str, formats: &Formats) -> Self {
+        let money = |amount: Money| formats.money.format(amount);
         Self {
             period: t.msg_with(
                 "statement-period",
-                t.arg("from", day(statement.range.from))
-                    .arg("to", day(statement.range.to)),
+                t.arg("from", formats.dates.day(statement.range.from))
+                    .arg("to", formats.dates.day(statement.range.to)),
             ),
             opening: money(statement.opening_balance),
             charges: money(statement.charges),
@@ -106,7 +106,7 @@ impl StatementView {
                             .map(|id| format!("{base}/billing/payments/{id}")),
                     };
                     EntryRow {
-                        date: day(entry.date),
+                        date: formats.dates.day(entry.date),
                         kind: pdf::entry_label(t, entry.kind),
                         reference: entry.reference.clone(),
                         link,
@@ -168,6 +168,7 @@ pub async fn statement(
                 visit.t(),
                 &statement,
                 &visit.context.base,
+                &visit.formats(),
             ));
         }
         Err(error) => page.form = Form::new(visit.t(), inputs()).showing(Some(Refusal::of(error)?)),

@@ -10,7 +10,7 @@ use portal_core::billing::BillingConflict;
 use portal_core::ports::StoreError;
 use uuid::Uuid;
 
-use super::{Owner, take_payable};
+use super::{Applied, Owner, release_allocations, take_payable};
 use crate::common::{Arg, Conn};
 use crate::rows::billing::CreditRow;
 
@@ -129,19 +129,10 @@ pub(super) async fn release_credit<C: Conn>(
             )));
         }
     }
-    rows.sort_by_key(|&(source, _, _)| source);
-    for &(source, _, amount) in &rows {
-        conn.execute(
-            "UPDATE payments SET applied_minor = applied_minor - $2 WHERE id = $1",
-            &[Arg::Id(source), Arg::Int(amount)],
-        )
-        .await?;
-    }
-    conn.execute(
-        "UPDATE allocations SET state = 'released', released_at = $2 \
-         WHERE for_payment = $1 AND state = 'applied'",
-        &[Arg::Id(payment), Arg::Time(at)],
-    )
-    .await?;
-    Ok(())
+    let mut per_source: Vec<(Uuid, i64)> = rows
+        .iter()
+        .map(|&(source, _, amount)| (source, amount))
+        .collect();
+    per_source.sort_by_key(|&(source, _)| source);
+    release_allocations(conn, &per_source, Applied::WithPayment(payment), at).await
 }

@@ -14,7 +14,7 @@ use portal_core::shared::{ExternalId, InvoiceId, Page, TenantId};
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
-use super::{invoice_columns, invoice_status, tenant_currency};
+use super::{Applied, invoice_columns, invoice_status, release_allocations, tenant_currency};
 use crate::common::{Arg, Backend, Conn, SqlStore};
 use crate::error::{backend, store_error};
 use crate::rows::billing::{
@@ -330,19 +330,7 @@ impl<B: Backend> InvoiceStore for SqlStore<B> {
                 &[Arg::Id(id.as_uuid())],
             )
             .await?;
-        for (payment, amount) in applied {
-            conn.execute(
-                "UPDATE payments SET applied_minor = applied_minor - $2 WHERE id = $1",
-                &[Arg::Id(payment), Arg::Int(amount)],
-            )
-            .await?;
-        }
-        conn.execute(
-            "UPDATE allocations SET state = 'released', released_at = $2 \
-             WHERE invoice_id = $1 AND state = 'applied'",
-            &[Arg::Id(id.as_uuid()), Arg::Time(at)],
-        )
-        .await?;
+        release_allocations(conn, &applied, Applied::ToInvoice(id.as_uuid()), at).await?;
         let invoice = tenant_invoice(conn, tenant, id)
             .await?
             .ok_or_else(|| backend("the voided invoice is not there"))?;

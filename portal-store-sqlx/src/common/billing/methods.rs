@@ -59,6 +59,26 @@ pub(super) async fn live_method<C: Conn>(
     .ok_or(StoreError::NotFound)
 }
 
+/// Makes live method `id` the default, taking it from whichever had it.
+async fn make_default<C: Conn>(
+    conn: &mut C,
+    owner: Owner,
+    id: PaymentMethodId,
+) -> Result<(), StoreError> {
+    clear_default(conn, owner).await?;
+    conn.execute(
+        "UPDATE payment_methods SET is_default = TRUE \
+         WHERE tenant_id = $1 AND account_id = $2 AND id = $3",
+        &[
+            Arg::Id(owner.tenant),
+            Arg::Id(owner.account),
+            Arg::Id(id.as_uuid()),
+        ],
+    )
+    .await?;
+    Ok(())
+}
+
 /// Takes the default away from whichever method has it.
 async fn clear_default<C: Conn>(conn: &mut C, owner: Owner) -> Result<(), StoreError> {
     conn.execute(
@@ -148,6 +168,7 @@ impl<B: Backend> PaymentMethodStore for SqlStore<B> {
         &self,
         scope: &AccountScope,
         id: PaymentMethodId,
+        new_default: Option<PaymentMethodId>,
         at: DateTime<Utc>,
         messages: &[OutboxMessage],
     ) -> Result<(), StoreError> {
@@ -155,7 +176,7 @@ impl<B: Backend> PaymentMethodStore for SqlStore<B> {
         let conn = &mut *tx;
         let owner = owner(scope);
         lock_account(conn, owner).await?;
-        let was_default = live_method(conn, owner, id).await?;
+        live_method(conn, owner, id).await?;
         let args = [
             Arg::Id(owner.tenant),
             Arg::Id(owner.account),
@@ -181,15 +202,10 @@ impl<B: Backend> PaymentMethodStore for SqlStore<B> {
             &[args[0], args[1], args[2], Arg::Time(at)],
         )
         .await?;
-        if was_default {
-            conn.execute(
-                "UPDATE payment_methods SET is_default = TRUE WHERE id = ( \
-                     SELECT id FROM payment_methods \
-                     WHERE tenant_id = $1 AND account_id = $2 AND removed_at IS NULL \
-                     ORDER BY added_at DESC, id DESC LIMIT 1)",
-                &args[..2],
-            )
-            .await?;
+        if let Some(new_default) = new_default {
+            // The removed one is no longer live, so it cannot be chosen.
+            live_method(conn, owner, new_default).await?;
+            make_default(conn, owner, new_default).await?;
         }
         enqueue(conn, scope.tenant(), messages).await?;
         tx.commit().await.map_err(store_error)
@@ -207,17 +223,7 @@ impl<B: Backend> PaymentMethodStore for SqlStore<B> {
         let owner = owner(scope);
         lock_account(conn, owner).await?;
         live_method(conn, owner, id).await?;
-        clear_default(conn, owner).await?;
-        conn.execute(
-            "UPDATE payment_methods SET is_default = TRUE \
-             WHERE tenant_id = $1 AND account_id = $2 AND id = $3",
-            &[
-                Arg::Id(owner.tenant),
-                Arg::Id(owner.account),
-                Arg::Id(id.as_uuid()),
-            ],
-        )
-        .await?;
+        make_default(conn, owner, id).await?;
         enqueue(conn, scope.tenant(), messages).await?;
         tx.commit().await.map_err(store_error)
     }

@@ -55,6 +55,47 @@ use super::{Arg, Conn, tenancy};
 use crate::error::backend;
 use crate::rows::billing::to_minor;
 
+/// Which applied allocations [`release_allocations`] releases.
+#[derive(Clone, Copy)]
+pub(super) enum Applied {
+    /// Those applied together with this payment (credit it used).
+    WithPayment(Uuid),
+    /// Those on this invoice (it is being voided).
+    ToInvoice(Uuid),
+}
+
+/// Gives each source payment back what it had applied (`(source, minor
+/// units)`, in source id order: the module's lock order) and marks the
+/// allocations `released`, which count nowhere.
+pub(super) async fn release_allocations<C: Conn>(
+    conn: &mut C,
+    per_source: &[(Uuid, i64)],
+    applied: Applied,
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    for &(source, amount) in per_source {
+        conn.execute(
+            "UPDATE payments SET applied_minor = applied_minor - $2 WHERE id = $1",
+            &[Arg::Id(source), Arg::Int(amount)],
+        )
+        .await?;
+    }
+    let (sql, key) = match applied {
+        Applied::WithPayment(payment) => (
+            "UPDATE allocations SET state = 'released', released_at = $2 \
+             WHERE for_payment = $1 AND state = 'applied'",
+            payment,
+        ),
+        Applied::ToInvoice(invoice) => (
+            "UPDATE allocations SET state = 'released', released_at = $2 \
+             WHERE invoice_id = $1 AND state = 'applied'",
+            invoice,
+        ),
+    };
+    conn.execute(sql, &[Arg::Id(key), Arg::Time(at)]).await?;
+    Ok(())
+}
+
 /// The columns [`crate::rows::billing::InvoiceRow`] reads, from
 /// `invoices`.
 macro_rules! invoice_columns {

@@ -557,7 +557,7 @@ async fn another_accounts_and_another_tenants_billing_is_not_found(db: TestDb) {
             db.set_default_payment_method(&scope, method.id, &[]).await
         ));
         assert!(is_theirs(
-            db.remove_payment_method(&scope, method.id, now(), &[])
+            db.remove_payment_method(&scope, method.id, None, now(), &[])
                 .await
         ));
     }

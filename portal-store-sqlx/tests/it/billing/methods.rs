@@ -13,7 +13,7 @@ use crate::harness::date;
 use crate::harness::{TestDb, conformance, contact, mail, now};
 
 conformance!(
-    the_first_card_is_the_default_and_the_newest_inherits_it,
+    the_first_card_is_the_default_and_a_removed_default_passes_only_to_the_card_named,
     the_card_autopay_uses_cannot_be_removed,
     an_account_has_at_most_one_active_autopay_consent,
     the_autopay_run_finds_active_consents_with_something_due,
@@ -48,7 +48,9 @@ fn consent(books: &Books, method: PaymentMethodId, minutes: i64) -> AutopayConse
     }
 }
 
-async fn the_first_card_is_the_default_and_the_newest_inherits_it(db: TestDb) {
+async fn the_first_card_is_the_default_and_a_removed_default_passes_only_to_the_card_named(
+    db: TestDb,
+) {
     let books = Books::new(&*db).await;
     let scope = books.scope();
     let listed = |db: &TestDb| {
@@ -102,22 +104,38 @@ async fn the_first_card_is_the_default_and_the_newest_inherits_it(db: TestDb) {
             ("2222".into(), false)
         ]
     );
-    // Removing the default hands it to the newest remaining card.
-    db.remove_payment_method(&scope, first.id, now(), &[])
+    // Removing the default with no card named leaves no default.
+    db.remove_payment_method(&scope, first.id, None, now(), &[])
         .await
         .unwrap();
     assert_eq!(
         listed(&db).await,
-        [("3333".into(), true), ("2222".into(), false)]
+        [("3333".into(), false), ("2222".into(), false)]
     );
-    let gone = db.remove_payment_method(&scope, first.id, now(), &[]).await;
+    let gone = db
+        .remove_payment_method(&scope, first.id, None, now(), &[])
+        .await;
     assert!(matches!(gone, Err(StoreError::NotFound)), "{gone:?}");
     let gone = db.set_default_payment_method(&scope, first.id, &[]).await;
     assert!(matches!(gone, Err(StoreError::NotFound)), "{gone:?}");
-    db.remove_payment_method(&scope, second.id, now(), &[])
+    // A new default that is not on file (the removed one, another
+    // account's) writes nothing: the card stays.
+    for unknown in [second.id, PaymentMethodId::new()] {
+        let refused = db
+            .remove_payment_method(&scope, second.id, Some(unknown), now(), &[mail("x@b.test")])
+            .await;
+        assert!(matches!(refused, Err(StoreError::NotFound)), "{refused:?}");
+    }
+    assert_eq!(listed(&db).await.len(), 2);
+    // The card named becomes the default in the same change.
+    db.set_default_payment_method(&scope, second.id, &[])
         .await
         .unwrap();
-    db.remove_payment_method(&scope, third.id, now(), &[])
+    db.remove_payment_method(&scope, second.id, Some(third.id), now(), &[])
+        .await
+        .unwrap();
+    assert_eq!(listed(&db).await, [("3333".into(), true)]);
+    db.remove_payment_method(&scope, third.id, None, now(), &[])
         .await
         .unwrap();
     assert!(listed(&db).await.is_empty());
@@ -141,7 +159,7 @@ async fn the_card_autopay_uses_cannot_be_removed(db: TestDb) {
         .await
         .unwrap();
     let refused = db
-        .remove_payment_method(&scope, used.id, now(), &[mail("a@b.test")])
+        .remove_payment_method(&scope, used.id, None, now(), &[mail("a@b.test")])
         .await;
     assert!(
         matches!(refused, Err(StoreError::Conflict(_))),
@@ -149,13 +167,13 @@ async fn the_card_autopay_uses_cannot_be_removed(db: TestDb) {
     );
     assert_eq!(db.payment_methods(&scope).await.unwrap().len(), 2);
     assert_eq!(db.count("SELECT COUNT(*) FROM outbox").await, 0);
-    db.remove_payment_method(&scope, spare.id, now(), &[])
+    db.remove_payment_method(&scope, spare.id, None, now(), &[])
         .await
         .unwrap();
     db.withdraw_autopay(&scope, books.contact.id, now(), &[])
         .await
         .unwrap();
-    db.remove_payment_method(&scope, used.id, now(), &[])
+    db.remove_payment_method(&scope, used.id, None, now(), &[])
         .await
         .unwrap();
 }

@@ -1,0 +1,130 @@
+//! The quotes browser flow behind `browser.rs`: on a phone-sized window,
+//! log in, open the quote from the navigation, read it, tick an optional
+//! line, sign with a typed name, approve, and see it approved with its
+//! certificate offered.
+
+use fantoccini::Locator;
+use fantoccini::error::CmdError;
+use std::net::SocketAddr;
+
+use crate::browser_flow::{open_chromium, required};
+use crate::harness::{PASSWORD, TestApp};
+
+pub async fn run() {
+    let webdriver = required("PORTAL_TEST_WEBDRIVER");
+    let chromium = required("PORTAL_TEST_CHROMIUM");
+
+    let app = TestApp::new().await;
+    app.register("ada@example.com").await;
+    let december = chrono::NaiveDate::from_ymd_opt(2026, 12, 31).unwrap();
+    let quote = app.quote(app.seeded.account_a, "Q-77", december).await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}/portal/", listener.local_addr().unwrap());
+    let router = app.app.clone();
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .unwrap()
+    });
+
+    let (browser, _profile) = open_chromium(&webdriver, &chromium).await;
+    let outcome = approve_with_a_typed_signature(&browser, &base).await;
+    browser.close().await.ok();
+    outcome.unwrap();
+    let status = sqlx::query_scalar::<_, String>(
+        "SELECT signer_name FROM quotes WHERE id = $1 AND status = 'approved'",
+    )
+    .bind(quote.id.as_uuid())
+    .fetch_one(app.store.pool())
+    .await
+    .unwrap();
+    assert_eq!(status, "Ada Lovelace");
+    assert_eq!(app.outbox_rows("quote_approved").await, 1);
+}
+
+async fn approve_with_a_typed_signature(
+    browser: &fantoccini::Client,
+    base: &str,
+) -> Result<(), CmdError> {
+    // A phone: 390 px wide.
+    browser.set_window_size(390, 844).await?;
+    browser.goto(&format!("{base}login")).await?;
+    browser
+        .find(Locator::Id("login"))
+        .await?
+        .send_keys("ada@example.com")
+        .await?;
+    browser
+        .find(Locator::Id("password"))
+        .await?
+        .send_keys(PASSWORD)
+        .await?;
+    browser
+        .find(Locator::Css("button[type=submit].primary"))
+        .await?
+        .click()
+        .await?;
+    let dashboard = url::Url::parse(&format!("{base}dashboard")).unwrap();
+    browser.wait().for_url(&dashboard).await?;
+    assert!(browser.source().await?.contains("Quotes awaiting approval"));
+
+    browser
+        .find(Locator::LinkText("Quotes"))
+        .await?
+        .click()
+        .await?;
+    browser
+        .find(Locator::LinkText("Q-77"))
+        .await?
+        .click()
+        .await?;
+    let page = browser.source().await?;
+    assert!(page.contains("Aerate and overseed the front lawn."));
+    assert!(page.contains("Half on approval, half on completion."));
+    // Nothing on the page is wider than the phone: wide tables scroll
+    // inside their own box.
+    let overflow = browser
+        .execute(
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth",
+            vec![],
+        )
+        .await?;
+    assert_eq!(overflow.as_i64(), Some(0), "the page scrolls sideways");
+
+    browser
+        .find(Locator::Css("input[name=optional_line][value='1']"))
+        .await?
+        .click()
+        .await?;
+    browser
+        .find(Locator::Id("signer_name"))
+        .await?
+        .send_keys("Ada Lovelace")
+        .await?;
+    browser
+        .find(Locator::Id("po_number"))
+        .await?
+        .send_keys("PO-9")
+        .await?;
+    browser
+        .find(Locator::XPath(
+            "//button[normalize-space()='Approve quote']",
+        ))
+        .await?
+        .click()
+        .await?;
+    browser
+        .wait()
+        .for_element(Locator::XPath(
+            "//*[contains(., 'the quote is approved')][@role='status']",
+        ))
+        .await?;
+    let page = browser.source().await?;
+    assert!(page.contains("Signed by</dt><dd>Ada Lovelace"));
+    assert!(page.contains("Optional, chosen"));
+    assert!(page.contains("Download approval certificate"));
+    Ok(())
+}

@@ -1,0 +1,333 @@
+//! The browser walk behind `browser.rs`: every page at a phone's width
+//! (390 px) and a desktop's (1366 px), in headless Chromium, checked for
+//!
+//! - no sideways scrolling (`scrollWidth <= clientWidth`) and no element
+//!   reaching past the viewport;
+//! - tap targets: every visible link, button, input, select and summary at
+//!   least 44 px tall (a checkbox's target is its label). Exception: links
+//!   inside running text (a `p`, `dd` or `.hint`), which WCAG 2.5.8 exempts
+//!   as inline;
+//! - axe-core (PORTAL_TEST_AXE, fetched from npm by `scripts/test.sh`):
+//!   no violation of WCAG 2.2 AA (tags wcag2a, wcag2aa, wcag21a, wcag21aa,
+//!   wcag22aa).
+//!
+//! Every problem of every page is collected, then the test fails listing
+//! them all. It also saves screenshots of the dashboard, the invoice
+//! list, the pay form, the review and the receipt at both widths into
+//! `docs/screenshots/{lang}-{width}-{page}.png`.
+
+use fantoccini::error::CmdError;
+use fantoccini::{Client, Locator};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use portal_core::shared::InvoiceId;
+
+use crate::browser_flow::{open_chromium, required};
+use crate::harness::{PASSWORD, TestApp};
+
+/// The two widths every page is checked at, with a height to match.
+const SIZES: [(u32, u32); 2] = [(390, 844), (1366, 900)];
+
+/// axe-core's tags for WCAG 2.2 level AA.
+const WCAG_TAGS: &str = r#"["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]"#;
+
+/// The measurements of one page, as problems in words.
+const MEASURE: &str = r#"
+const root = document.documentElement;
+const width = root.clientWidth;
+const problems = [];
+const name = el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
+    + (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\s+/).join('.') : '')
+    + ' "' + (el.textContent || el.value || '').trim().replace(/\s+/g, ' ').slice(0, 40) + '"';
+// Rendered: not display:none, not in a closed <details>, not invisible.
+const visible = el => el.checkVisibility({ contentVisibilityAuto: true, visibilityProperty: true });
+// Cut off by an ancestor that clips (a visually hidden table header), which
+// itself fits: nothing of it shows past the viewport. A box that scrolls
+// sideways (overflow auto or scroll) does not count as clipping.
+const clipped = el => {
+  for (let up = el.parentElement; up; up = up.parentElement) {
+    const overflow = getComputedStyle(up).overflowX;
+    const box = up.getBoundingClientRect();
+    if ((overflow === 'hidden' || overflow === 'clip') && box.left >= -0.5 && box.right <= width + 0.5) return true;
+  }
+  return false;
+};
+if (root.scrollWidth > width) problems.push(`scrolls sideways: ${root.scrollWidth} px in ${width} px`);
+for (const el of document.body.querySelectorAll('*')) {
+  if (!visible(el) || el.closest('.skip')) continue;
+  const box = el.getBoundingClientRect();
+  if (box.width > 0 && (box.right > width + 0.5 || box.left < -0.5) && !clipped(el)) {
+    problems.push(`wider than the viewport (${Math.round(box.left)}..${Math.round(box.right)} of ${width}): ${name(el)}`);
+  }
+}
+for (const el of document.body.querySelectorAll('a[href], button, input:not([type=hidden]), select, summary, textarea')) {
+  if (!visible(el) || el.closest('.skip')) continue;
+  if (el.tagName === 'A' && el.closest('p, dd, .hint')) continue;
+  const target = (el.type === 'checkbox' || el.type === 'radio') ? (el.closest('label') || el) : el;
+  const height = target.getBoundingClientRect().height;
+  if (height < 43.5) problems.push(`tap target ${Math.round(height)} px tall: ${name(el)}`);
+}
+return problems;
+"#;
+
+/// Runs the walk in `lang` (the contact's language; "en" until the
+/// catalog brings others).
+pub async fn walk_in(lang: &str) {
+    let webdriver = required("PORTAL_TEST_WEBDRIVER");
+    let chromium = required("PORTAL_TEST_CHROMIUM");
+    let axe = std::fs::read_to_string(required("PORTAL_TEST_AXE"))
+        .expect("PORTAL_TEST_AXE names axe.min.js (scripts/test.sh fetches it)");
+
+    // A demo-like account: invoices due and overdue, to pay at each width.
+    let app = TestApp::new().await;
+    app.register("ada@example.com").await;
+    let a = app.seeded.account_a;
+    let due = |month, day| chrono::NaiveDate::from_ymd_opt(2026, month, day).unwrap();
+    let mut to_pay = Vec::new();
+    for (number, cents, due_on) in [
+        ("INV-1001", 12_050, due(10, 20)),
+        ("INV-1002", 8_999, due(11, 10)),
+        ("INV-1003", 24_328, due(12, 5)),
+        ("INV-1004", 51_847, due(12, 20)),
+    ] {
+        to_pay.push(app.invoice(a, number, cents, due_on).await.id);
+    }
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}/portal/", listener.local_addr().unwrap());
+    let router = app.app.clone();
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .unwrap()
+    });
+
+    let (browser, _profile) = open_chromium(&webdriver, &chromium).await;
+    let walker = Walker {
+        browser: &browser,
+        base: &base,
+        axe: &axe,
+        lang,
+    };
+    let outcome = walker.every_page(&to_pay).await;
+    browser.close().await.ok();
+    let problems = outcome.expect("the walk reaches every page");
+    assert!(
+        problems.is_empty(),
+        "{} problem(s) on the pages:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
+
+struct Walker<'a> {
+    browser: &'a Client,
+    base: &'a str,
+    axe: &'a str,
+    lang: &'a str,
+}
+
+impl Walker<'_> {
+    async fn every_page(&self, to_pay: &[InvoiceId]) -> Result<Vec<String>, CmdError> {
+        let mut problems = Vec::new();
+        // Public pages first, then log in.
+        for &(width, height) in &SIZES {
+            self.browser.set_window_size(width, height).await?;
+            for page in [
+                "login",
+                "register",
+                "forgot-password",
+                "set-password?token=0",
+            ] {
+                self.visit(page, width, &mut problems).await?;
+            }
+        }
+        self.log_in().await?;
+        for (&(width, height), invoice) in SIZES.iter().zip(to_pay) {
+            self.browser.set_window_size(width, height).await?;
+            let actual = self.width().await?;
+            assert!(
+                actual <= i64::from(width),
+                "the viewport is {actual} px wide, not {width}"
+            );
+            self.visit("dashboard", width, &mut problems).await?;
+            self.screenshot("dashboard", width).await?;
+            if width < 640 {
+                // The phone's menu, opened, with the contact details.
+                self.open(".menu-phone > summary").await?;
+                self.open(".menu-phone .contact > summary").await?;
+                self.check_here("dashboard, menu open", width, &mut problems)
+                    .await?;
+                self.screenshot("menu", width).await?;
+            }
+            self.visit("billing", width, &mut problems).await?;
+            self.visit("billing/invoices", width, &mut problems).await?;
+            self.screenshot("invoices", width).await?;
+            self.open("details.filter > summary").await?;
+            self.check_here("billing/invoices, filter open", width, &mut problems)
+                .await?;
+            self.visit(
+                "billing/invoices?status=unpaid&sort=due_asc",
+                width,
+                &mut problems,
+            )
+            .await?;
+            self.visit(&format!("billing/invoices/{invoice}"), width, &mut problems)
+                .await?;
+            // Pay one invoice: the form, the review, the receipt.
+            self.visit(
+                &format!("billing/pay?invoice={invoice}"),
+                width,
+                &mut problems,
+            )
+            .await?;
+            self.screenshot("pay", width).await?;
+            self.browser
+                .find(Locator::Id("token"))
+                .await?
+                .send_keys("tok_sandbox_visa")
+                .await?;
+            self.click_button("Review payment").await?;
+            self.browser
+                .wait()
+                .for_element(Locator::Id("review-h"))
+                .await?;
+            self.check_here("review", width, &mut problems).await?;
+            self.screenshot("review", width).await?;
+            self.browser
+                .find(Locator::Css("button[name=step][value=pay]"))
+                .await?
+                .click()
+                .await?;
+            self.browser
+                .wait()
+                .for_element(Locator::Css(".alert.ok"))
+                .await?;
+            self.check_here("receipt", width, &mut problems).await?;
+            self.screenshot("receipt", width).await?;
+            for page in [
+                "billing/pay",
+                "billing/pay/balance",
+                "billing/payments",
+                "billing/statement",
+                "billing/methods",
+                "billing/autopay",
+                "billing/credit",
+                "account",
+                // Error pages, with the navigation kept.
+                "billing/invoices/00000000-0000-0000-0000-000000000000",
+                "no/such/page",
+            ] {
+                self.visit(page, width, &mut problems).await?;
+            }
+        }
+        Ok(problems)
+    }
+
+    async fn log_in(&self) -> Result<(), CmdError> {
+        self.browser.goto(&format!("{}login", self.base)).await?;
+        self.browser
+            .find(Locator::Id("login"))
+            .await?
+            .send_keys("ada@example.com")
+            .await?;
+        self.browser
+            .find(Locator::Id("password"))
+            .await?
+            .send_keys(PASSWORD)
+            .await?;
+        self.browser
+            .find(Locator::Css("button[type=submit].primary"))
+            .await?
+            .click()
+            .await?;
+        let dashboard = url::Url::parse(&format!("{}dashboard", self.base)).unwrap();
+        self.browser.wait().for_url(&dashboard).await
+    }
+
+    /// Opens a `<details>` by its summary, as a tap would.
+    async fn open(&self, summary: &str) -> Result<(), CmdError> {
+        self.browser
+            .find(Locator::Css(summary))
+            .await?
+            .click()
+            .await
+    }
+
+    async fn click_button(&self, text: &str) -> Result<(), CmdError> {
+        self.browser
+            .find(Locator::XPath(&format!(
+                "//button[normalize-space(.)='{text}']"
+            )))
+            .await?
+            .click()
+            .await
+    }
+
+    async fn width(&self) -> Result<i64, CmdError> {
+        let value = self
+            .browser
+            .execute("return document.documentElement.clientWidth;", vec![])
+            .await?;
+        Ok(value.as_i64().unwrap_or_default())
+    }
+
+    /// Opens `page` (under the portal) and checks it.
+    async fn visit(
+        &self,
+        page: &str,
+        width: u32,
+        problems: &mut Vec<String>,
+    ) -> Result<(), CmdError> {
+        self.browser.goto(&format!("{}{page}", self.base)).await?;
+        self.check_here(page, width, problems).await
+    }
+
+    /// Measures the page the browser shows and runs axe-core on it.
+    async fn check_here(
+        &self,
+        page: &str,
+        width: u32,
+        problems: &mut Vec<String>,
+    ) -> Result<(), CmdError> {
+        let at = format!("{} {width} px {page}", self.lang);
+        let measured = self.browser.execute(MEASURE, vec![]).await?;
+        for problem in measured.as_array().into_iter().flatten() {
+            problems.push(format!("{at}: {}", problem.as_str().unwrap_or_default()));
+        }
+        self.browser
+            .execute(&format!("{}\nreturn true;", self.axe), vec![])
+            .await?;
+        let script = format!(
+            "const done = arguments[arguments.length - 1];
+             axe.run(document, {{ runOnly: {{ type: 'tag', values: {WCAG_TAGS} }} }})
+               .then(result => done(result.violations.map(v =>
+                 `${{v.id}} (${{v.impact}}): ${{v.help}} at ${{v.nodes.map(n => n.target.join(' ')).join(', ')}}`)))
+               .catch(error => done(['axe-core failed: ' + error]));"
+        );
+        let violations = self.browser.execute_async(&script, vec![]).await?;
+        for violation in violations.as_array().into_iter().flatten() {
+            problems.push(format!(
+                "{at}: axe {}",
+                violation.as_str().unwrap_or_default()
+            ));
+        }
+        Ok(())
+    }
+
+    /// Saves what the browser shows as `docs/screenshots/{lang}-{width}-{name}.png`.
+    async fn screenshot(&self, name: &str, width: u32) -> Result<(), CmdError> {
+        let png = self.browser.screenshot().await?;
+        let folder = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../docs/screenshots");
+        std::fs::create_dir_all(&folder).unwrap();
+        std::fs::write(
+            folder.join(format!("{}-{width}-{name}.png", self.lang)),
+            png,
+        )
+        .unwrap();
+        Ok(())
+    }
+}
