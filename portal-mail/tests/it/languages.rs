@@ -37,17 +37,19 @@ fn every_mail_in_spanish_has_no_english_left_in_subject_text_or_html() {
 }
 
 #[test]
+// Amounts are written the tenant's way (its locale, en-US here), whatever
+// the language.
 fn a_spanish_receipt_says_it_in_spanish_with_the_figures_it_was_given() {
     let rendered = render(&spanish(receipt_kind())).unwrap();
     assert_eq!(
         rendered.subject,
-        "Recibo de su pago de 150.00 USD a Acme Plumbing"
+        "Recibo de su pago de $150.00 a Acme Plumbing"
     );
     for expected in [
-        "Gracias: recibimos su pago de 150.00 USD",
+        "Gracias: recibimos su pago de $150.00",
         "Factura INV-1",
-        "Queda por pagar en la cuenta: 43.21 USD",
-        "Pagado con el saldo a favor de su cuenta: 12.00 USD",
+        "Queda por pagar en la cuenta: $43.21",
+        "Pagado con el saldo a favor de su cuenta: $12.00",
     ] {
         assert!(
             rendered.text.contains(expected),
