@@ -1564,7 +1564,7 @@ async fn the_dashboard_links_invoices_folds_empty_panels_and_shows_autopay() {
         )),
         "{page}"
     );
-    assert!(page.contains("<span class=\"big\">50.00 USD</span>"));
+    assert!(page.contains("<span class=\"big\">$50.00</span>"));
     assert!(page.contains(
         "<section class=\"card folded\" aria-labelledby=\"comms-h\"><h2 id=\"comms-h\">Recent communications</h2>"
     ));

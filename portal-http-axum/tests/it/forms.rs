@@ -289,9 +289,9 @@ async fn a_receipt_downloads_as_a_pdf_naming_card_account_invoices_and_balance()
         "(Receipt) Tj",
         "(Method: Visa ending 4242) Tj",
         "(Invoice INV-1) Tj",
-        "(120.00 USD) Tj",
+        "($120.00) Tj",
         "(Left to pay on the account) Tj",
-        "(50.00 USD) Tj",
+        "($50.00) Tj",
     ] {
         assert!(text.contains(expected), "{expected} in {text}");
     }
@@ -398,7 +398,7 @@ async fn the_pay_forms_card_field_hides_for_a_saved_card_and_amounts_are_not_pre
     let page = ada.get("/portal/billing/pay").await;
     // No placeholder that looks like a typed amount; the hint says it.
     assert!(!page.body.contains("placeholder="), "{}", page.body);
-    assert!(page.body.contains("leave blank for 120.00 USD"));
+    assert!(page.body.contains("leave blank for $120.00"));
     add_card(&mut ada, "tok_sandbox_visa").await;
     let page = ada.get("/portal/billing/pay").await;
     // The card field sits in `.new-card`, which the stylesheet hides
@@ -435,7 +435,7 @@ async fn change_on_the_review_keeps_the_card_token_entered() {
     review.push(("step", "review"));
     let reviewed = ada.post_form("/portal/billing/pay", &review).await;
     assert!(
-        reviewed.body.contains("You are paying 20.00 USD"),
+        reviewed.body.contains("You are paying $20.00"),
         "{}",
         reviewed.body
     );
