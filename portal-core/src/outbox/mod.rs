@@ -24,8 +24,8 @@ use rust_decimal::Decimal;
 use crate::billing::{Allocation, PaymentFailure};
 use crate::identity::Contact;
 use crate::shared::{
-    AccountId, AutopayId, Clock, ContactId, Currency, EmailAddress, ExternalId, InvoiceId, Language,
-    LeaseId, Money, OutboxId, PaymentId, PaymentMethodId, QuoteId, TenantId,
+    AccountId, AutopayId, Clock, ContactId, Currency, EmailAddress, ExternalId, InvoiceId,
+    Language, LeaseId, Money, OutboxId, PaymentId, PaymentMethodId, QuoteId, TenantId,
 };
 use crate::shared::{Formats, Locale};
 use crate::tenancy::Tenant;

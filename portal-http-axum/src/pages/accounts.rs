@@ -137,10 +137,8 @@ async fn account_page(
         })
     });
     let fields_form = Form::new(t, field_inputs).showing(fields_refusal);
-    let language_form =
-        Form::new(t, language_inputs).showing(refusal_for(AccountForm::Language));
-    let password_form =
-        Form::new(t, password_inputs).showing(refusal_for(AccountForm::Password));
+    let language_form = Form::new(t, language_inputs).showing(refusal_for(AccountForm::Language));
+    let password_form = Form::new(t, password_inputs).showing(refusal_for(AccountForm::Password));
     let status = match which {
         Some(AccountForm::Password) => password_form.status(),
         Some(AccountForm::Language) => language_form.status(),

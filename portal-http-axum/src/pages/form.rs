@@ -414,8 +414,11 @@ mod tests {
 
     #[test]
     fn a_message_about_a_fieldset_or_no_input_focuses_the_summary() {
-        let fieldset = Form::new(en(), vec![Input::new("invoices", "Invoices to pay").fieldset()])
-            .showing(refused(PageError::at("invoices", "Choose an invoice.")));
+        let fieldset = Form::new(
+            en(),
+            vec![Input::new("invoices", "Invoices to pay").fieldset()],
+        )
+        .showing(refused(PageError::at("invoices", "Choose an invoice.")));
         assert!(fieldset.summary_takes_focus());
         assert!(
             !fieldset

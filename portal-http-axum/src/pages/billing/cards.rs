@@ -163,9 +163,10 @@ struct ConfirmPage {
 
 /// The form's one input: the card that becomes the default.
 fn successor_form(t: Messages, refusal: Option<Refusal>) -> Form {
-    Form::new(t, vec![
-        Input::new("new_default", "Which card becomes your default").fieldset(),
-    ])
+    Form::new(
+        t,
+        vec![Input::new("new_default", "Which card becomes your default").fieldset()],
+    )
     .showing(refusal)
 }
 

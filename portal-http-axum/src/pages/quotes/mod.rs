@@ -180,13 +180,17 @@ pub async fn list(
                 .collect();
             page.total = quotes.total;
             let base = visit.context().base.clone();
-            page.pager = Some(Pager::of(visit.t(), quotes.page, quotes.per_page, quotes.total, |n| {
-                filters.link(&base, n)
-            }));
+            page.pager = Some(Pager::of(
+                visit.t(),
+                quotes.page,
+                quotes.per_page,
+                quotes.total,
+                |n| filters.link(&base, n),
+            ));
         }
         Err(error) => {
-            page.form =
-                Form::new(visit.t(), vec![Input::new("status", "Status")]).showing(Some(Refusal::of(error)?));
+            page.form = Form::new(visit.t(), vec![Input::new("status", "Status")])
+                .showing(Some(Refusal::of(error)?));
         }
     }
     render(page.form.status(), &page)
@@ -265,12 +269,15 @@ impl DetailPage {
 
 /// The approval form's inputs, labelled as the page shows them.
 fn approve_form(t: Messages, refusal: Option<Refusal>) -> Form {
-    Form::new(t, vec![
-        Input::new("optional_lines", "Optional items"),
-        Input::new("signer_name", "Your full name (your signature)"),
-        Input::new("po_number", "Purchase order number (optional)"),
-        Input::new("comment", "Comment (optional)"),
-    ])
+    Form::new(
+        t,
+        vec![
+            Input::new("optional_lines", "Optional items"),
+            Input::new("signer_name", "Your full name (your signature)"),
+            Input::new("po_number", "Purchase order number (optional)"),
+            Input::new("comment", "Comment (optional)"),
+        ],
+    )
     .showing(refusal)
 }
 
