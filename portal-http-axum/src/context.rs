@@ -1,6 +1,6 @@
 //! What every request carries once it is through the tenant middleware: the
 //! tenant, the path the portal is mounted at (so links work under any
-//! prefix), and the client's address.
+//! prefix), the client's address and the languages its browser asks for.
 
 use axum::extract::{ConnectInfo, FromRequestParts, OriginalUri, Request, State};
 use axum::http::request::Parts;
@@ -11,7 +11,9 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
+use portal_core::AuthContext;
 use portal_core::tenancy::Tenant;
+use portal_i18n::{AcceptLanguage, Language, Messages, negotiate};
 
 use crate::AppState;
 use crate::error::ApiError;
@@ -25,12 +27,38 @@ pub struct RequestContext {
     pub base: String,
     /// The client's address (for rate limits).
     pub client: IpAddr,
+    /// The languages the browser asks for (`Accept-Language`), best first.
+    pub browser: AcceptLanguage,
     /// When a refused client may try again, once a rate limit refused it;
     /// shared by the context's clones, read back by [`resolve_tenant`].
     throttled: Arc<OnceLock<Duration>>,
+    /// The logged-in contact's language, once a session extractor read it;
+    /// shared by the context's clones.
+    chosen: Arc<OnceLock<Language>>,
 }
 
 impl RequestContext {
+    /// The catalog in the language to answer in: the logged-in contact's
+    /// choice (noted by the session extractors, so none on pages nobody is
+    /// logged in to), else the best the browser asks for, else the
+    /// tenant's default.
+    pub fn t(&self) -> Messages {
+        Messages::new(negotiate(
+            self.chosen.get().copied(),
+            &self.browser,
+            self.tenant.settings.language,
+        ))
+    }
+
+    /// Notes the logged-in contact's choice of language, if they made one;
+    /// [`RequestContext::t`] follows it from then on, in the handler and in
+    /// the error page after it.
+    pub fn choose_language(&self, auth: &AuthContext) {
+        if let Some(language) = auth.contact.language {
+            let _ = self.chosen.set(language);
+        }
+    }
+
     /// Notes that a rate limit refused this request and how long the
     /// client has to wait: the answer gets `Retry-After`.
     pub fn retry_after(&self, wait: Duration) {
@@ -80,11 +108,19 @@ pub(crate) async fn context_of(
         .get::<OriginalUri>()
         .map(|uri| uri.0.path().to_owned())
         .unwrap_or_else(|| inner_path.clone());
+    let browser = parts
+        .headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|value| value.to_str().ok())
+        .map(AcceptLanguage::parse)
+        .unwrap_or_default();
     Ok(RequestContext {
         tenant,
         base: mount_base(&original, &inner_path),
         client: client_address(parts, state.config.trust_forwarded_for),
+        browser,
         throttled: Arc::new(OnceLock::new()),
+        chosen: Arc::new(OnceLock::new()),
     })
 }
 

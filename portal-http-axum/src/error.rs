@@ -282,7 +282,7 @@ impl From<PortalError> for ApiError {
         Self {
             status,
             kind,
-            detail: crate::messages::error_message(&error),
+            detail: crate::messages::error_message(crate::messages::api(), &error),
             field,
         }
     }

@@ -103,7 +103,7 @@ async fn not_found(
         csrf.as_ref(),
         pages::ErrorWords {
             status: axum::http::StatusCode::NOT_FOUND,
-            heading: "Page not found",
+            heading: "Page not found".to_owned(),
             message: "There is no page at this address. Check the link, or start again from the log-in page.".to_owned(),
         },
     )

@@ -3,8 +3,9 @@
 //! HTTP layer (core's errors are values: which rule, about what). Pages
 //! and the API both use [`error_message`], so they say the same thing.
 //!
-//! English only for now; the message catalog (English, Spanish) replaces
-//! these strings with keys.
+//! The words come from the message catalog (`portal-i18n`, `errors.ftl`):
+//! each function takes the catalog in the reader's language and maps the
+//! error's value to its key, so every language says the same rule.
 
 use portal_core::PortalError;
 use portal_core::access::AccessError;
@@ -13,6 +14,14 @@ use portal_core::billing::PaymentFailure;
 use portal_core::identity::IdentityConflict;
 use portal_core::quotes::QuotesConflict;
 use portal_core::shared::{Conflict, Item, Reason, Shape, Unique};
+use portal_i18n::Messages;
+
+/// The catalog the JSON API words its problem details and failure messages
+/// in: English, whoever asks. API clients act on the problem's `type` and
+/// `field`, not on its sentence, and show their own words.
+pub fn api() -> Messages {
+    Messages::new(portal_i18n::Language::English)
+}
 
 /// The sentence a customer sees for `error`.
 ///
@@ -20,55 +29,53 @@ use portal_core::shared::{Conflict, Item, Reason, Shape, Unique};
 /// use portal_core::PortalError;
 /// use portal_core::shared::{Reason, Shape};
 /// use portal_http_axum::messages::error_message;
+/// use portal_i18n::{Language, Messages};
 ///
 /// let error = PortalError::invalid("email", Reason::Malformed(Shape::Email));
-/// assert_eq!(error_message(&error), "Email doesn't look like an email address.");
+/// let t = Messages::new(Language::English);
+/// assert_eq!(error_message(t, &error), "Email doesn't look like an email address.");
+/// let t = Messages::new(Language::Spanish);
+/// assert_eq!(
+///     error_message(t, &error),
+///     "Correo electrónico: no parece un correo electrónico."
+/// );
 /// ```
-pub fn error_message(error: &PortalError) -> String {
+pub fn error_message(t: Messages, error: &PortalError) -> String {
     match error {
         PortalError::InvalidInput {
             field,
             item,
             reason,
-        } => invalid_input(field, item.as_ref(), reason),
-        PortalError::InvalidCredentials => "That email or phone number and password don't match. \
-             After several failed tries log-in pauses for a few minutes; resetting your \
-             password lifts the pause."
-            .to_owned(),
-        PortalError::RegistrationRefused => "We couldn't match these details to an account that \
-             can register here. Check them against a recent invoice, or contact us."
-            .to_owned(),
-        PortalError::LinkInvalid => {
-            "This link has expired or was already used. Ask for a new one.".to_owned()
-        }
-        PortalError::Unauthenticated => "Please log in.".to_owned(),
-        PortalError::Forbidden(why) => forbidden(*why).to_owned(),
-        PortalError::NotFound => "We couldn't find that.".to_owned(),
-        PortalError::Conflict(conflict) => conflict_message(conflict),
-        PortalError::Internal(_) => {
-            "Something went wrong on our side. Please try again in a moment.".to_owned()
-        }
+        } => invalid_input(t, field, item.as_ref(), reason),
+        PortalError::InvalidCredentials => t.msg("error-invalid-credentials"),
+        PortalError::RegistrationRefused => t.msg("error-registration-refused"),
+        PortalError::LinkInvalid => t.msg("error-link-invalid"),
+        PortalError::Unauthenticated => t.msg("error-unauthenticated"),
+        PortalError::Forbidden(why) => forbidden(t, *why),
+        PortalError::NotFound => t.msg("error-not-found"),
+        PortalError::Conflict(conflict) => conflict_message(t, conflict),
+        PortalError::Internal(_) => t.msg("error-internal"),
     }
 }
 
 /// Why an actor was refused.
-pub fn forbidden(why: AccessError) -> &'static str {
+pub fn forbidden(t: Messages, why: AccessError) -> String {
     match why {
-        AccessError::NotPermitted => "Your role on this account does not allow this.",
-        AccessError::FeatureOff => "This is not available in this portal.",
-        AccessError::ReadOnly => "Viewing as a customer is read-only.",
+        AccessError::NotPermitted => t.msg("forbidden-not-permitted"),
+        AccessError::FeatureOff => t.msg("forbidden-feature-off"),
+        AccessError::ReadOnly => t.msg("forbidden-read-only"),
     }
 }
 
 /// The rule a change broke, for people.
-pub fn conflict_message(conflict: &Conflict) -> String {
+pub fn conflict_message(t: Messages, conflict: &Conflict) -> String {
     match conflict {
-        Conflict::Taken(Unique::Email) => "This email is already in use.".to_owned(),
-        Conflict::Taken(Unique::Phone) => "This phone number is already in use.".to_owned(),
-        Conflict::Taken(Unique::TenantSlug) => "This portal name is already in use.".to_owned(),
-        Conflict::Taken(Unique::Other) => "This already exists.".to_owned(),
-        Conflict::Identity(conflict) => identity(conflict).to_owned(),
-        Conflict::Billing(conflict) => billing(conflict),
+        Conflict::Taken(Unique::Email) => t.msg("taken-email"),
+        Conflict::Taken(Unique::Phone) => t.msg("taken-phone"),
+        Conflict::Taken(Unique::TenantSlug) => t.msg("taken-tenant-slug"),
+        Conflict::Taken(Unique::Other) => t.msg("taken-other"),
+        Conflict::Identity(conflict) => identity(t, conflict),
+        Conflict::Billing(conflict) => billing(t, conflict),
         Conflict::Quotes(conflict) => quotes(conflict),
     }
 }
@@ -100,250 +107,247 @@ fn quotes(conflict: &QuotesConflict) -> String {
     }
 }
 
-fn identity(conflict: &IdentityConflict) -> &'static str {
+fn identity(t: Messages, conflict: &IdentityConflict) -> String {
     match conflict {
-        IdentityConflict::PasswordChanged => {
-            "Your password was changed meanwhile. Please try again."
-        }
-        IdentityConflict::PasswordChangedOrLocked => {
-            "Your password was changed, or log-in was paused, meanwhile. Please try again."
-        }
-        IdentityConflict::PasswordAlreadySet => {
-            "A password is already set. Use \"Forgot password\" to choose a new one."
-        }
+        IdentityConflict::PasswordChanged => t.msg("identity-password-changed-meanwhile"),
+        IdentityConflict::PasswordChangedOrLocked => t.msg("identity-password-changed-or-locked"),
+        IdentityConflict::PasswordAlreadySet => t.msg("identity-password-already-set"),
     }
 }
 
-fn billing(conflict: &BillingConflict) -> String {
+fn billing(t: Messages, conflict: &BillingConflict) -> String {
+    let invoice = |key: &str, number: &str| t.msg_with(key, t.arg("number", number));
     match conflict {
-        BillingConflict::NothingOwed => "Nothing is owed right now.".to_owned(),
+        BillingConflict::NothingOwed => t.msg("billing-nothing-owed"),
         BillingConflict::NothingLeftToPay { number, .. } => {
-            format!("Invoice {number} has nothing left to pay.")
+            invoice("billing-nothing-left-to-pay", number)
         }
-        BillingConflict::InvoiceShort { number, .. } => {
-            format!("Invoice {number} has less than that left to pay.")
-        }
-        BillingConflict::InvoiceOfAnotherAccount => {
-            "This invoice belongs to another account.".to_owned()
-        }
-        BillingConflict::InvoiceVoid { number } => format!("Invoice {number} is void."),
-        BillingConflict::TotalBelowPaid { number } => {
-            format!("The new total of invoice {number} is below what is paid and held.")
-        }
-        BillingConflict::InvoiceHeld { number } => {
-            format!("A payment in progress holds part of invoice {number}.")
-        }
-        BillingConflict::PaymentInProgress => "This payment is still being processed. Check your \
-             payment history in a moment before trying again."
-            .to_owned(),
-        BillingConflict::AmountsExceedPayment => {
-            "The amounts applied exceed the payment.".to_owned()
-        }
-        BillingConflict::NotEnoughCredit => "The account has less credit than that.".to_owned(),
-        BillingConflict::CreditChanged => {
-            "The account's credit changed meanwhile. Please try again.".to_owned()
-        }
-        BillingConflict::AmountNotPositive { .. } => "Amounts must be more than zero.".to_owned(),
+        BillingConflict::InvoiceShort { number, .. } => invoice("billing-invoice-short", number),
+        BillingConflict::InvoiceOfAnotherAccount => t.msg("billing-invoice-of-another-account"),
+        BillingConflict::InvoiceVoid { number } => invoice("billing-invoice-void", number),
+        BillingConflict::TotalBelowPaid { number } => invoice("billing-total-below-paid", number),
+        BillingConflict::InvoiceHeld { number } => invoice("billing-invoice-held", number),
+        BillingConflict::PaymentInProgress => t.msg("billing-payment-in-progress"),
+        BillingConflict::AmountsExceedPayment => t.msg("billing-amounts-exceed-payment"),
+        BillingConflict::NotEnoughCredit => t.msg("billing-not-enough-credit"),
+        BillingConflict::CreditChanged => t.msg("billing-credit-changed"),
+        BillingConflict::AmountNotPositive { .. } => t.msg("billing-amount-not-positive"),
         BillingConflict::AmountNotInMinorUnits { currency, .. } => {
-            format!("Amounts in {currency} have too many decimals.")
+            t.msg_with("billing-amount-minor-units", t.arg("currency", currency))
         }
         BillingConflict::WrongCurrency { expected, .. } => {
-            format!("Amounts must be in {expected}.")
+            t.msg_with("billing-wrong-currency", t.arg("currency", expected))
         }
-        BillingConflict::CardUsedByAutopay => "Autopay uses this card. Choose another card for \
-             autopay, or leave autopay, before removing it."
-            .to_owned(),
+        BillingConflict::CardUsedByAutopay => t.msg("billing-card-used-by-autopay"),
         BillingConflict::TooManyCards { max } => {
-            format!("An account can keep at most {max} cards on file; remove one first.")
+            t.msg_with("billing-too-many-cards", t.count("max", *max))
         }
-        BillingConflict::ProviderFailed => "The payment provider had a problem, and nothing was \
-             charged. Please try again in a moment."
-            .to_owned(),
-        BillingConflict::AutopayTermsChanged => {
-            "The autopay terms have changed. Please read them again and confirm.".to_owned()
-        }
+        BillingConflict::ProviderFailed => t.msg("billing-provider-failed"),
+        BillingConflict::AutopayTermsChanged => t.msg("billing-autopay-terms-changed"),
     }
 }
 
 /// The sentence for invalid input: the field's label, the item when it is
 /// one of several ("Amount for invoice INV-1"), then the rule.
-pub fn invalid_input(field: &str, item: Option<&Item>, reason: &Reason) -> String {
-    let label = field_label(field);
+pub fn invalid_input(t: Messages, field: &str, item: Option<&Item>, reason: &Reason) -> String {
+    let args = t
+        .arg("label", field_label(t, field))
+        .arg("rule", rule(t, reason));
     match item {
-        Some(item) => format!("{label} {} {}.", item_words(item), rule(reason)),
-        None => format!("{label} {}.", rule(reason)),
+        Some(item) => t.msg_with(
+            "invalid-sentence-item",
+            args.arg("item", item_words(t, item)),
+        ),
+        None => t.msg_with("invalid-sentence", args),
     }
 }
 
+/// A rule after a label the page shows ("Amount from must not be ...").
+pub fn labelled_rule(t: Messages, label: &str, reason: &Reason) -> String {
+    t.msg_with(
+        "invalid-sentence",
+        t.arg("label", label).arg("rule", rule(t, reason)),
+    )
+}
+
 /// How an item among several is named after its field's label.
-fn item_words(item: &Item) -> String {
+fn item_words(t: Messages, item: &Item) -> String {
     match item {
-        Item::Invoice { number, .. } => format!("for invoice {number}"),
-        Item::CustomField(name) => format!("\"{name}\""),
+        Item::Invoice { number, .. } => t.msg_with("item-invoice", t.arg("number", number)),
+        Item::CustomField(name) => t.msg_with("item-custom-field", t.arg("name", name)),
     }
 }
 
 /// How a field is named to customers, where no label of a page names it.
-pub fn field_label(field: &str) -> String {
-    match field {
-        "email" => "Email".to_owned(),
-        "phone" => "Phone number".to_owned(),
-        "postal_code" => "Postal code".to_owned(),
-        "login" => "Email or phone number".to_owned(),
-        "current_password" => "Current password".to_owned(),
-        "min_total" => "Amount from".to_owned(),
-        "max_total" => "Amount to".to_owned(),
-        "issued_from" => "Issued from".to_owned(),
-        "issued_to" => "Issued to".to_owned(),
-        "method" | "method_id" => "Card".to_owned(),
-        "signer_name" => "Your full name".to_owned(),
-        "po_number" => "Purchase order number".to_owned(),
-        "optional_lines" => "Optional items".to_owned(),
-        "token" => "Card".to_owned(),
-        other => {
-            let spaced = other.replace('_', " ");
-            let mut chars = spaced.chars();
-            chars
-                .next()
-                .map(|first| first.to_uppercase().chain(chars).collect())
-                .unwrap_or_default()
-        }
-    }
+pub fn field_label(t: Messages, field: &str) -> String {
+    t.msg(match field {
+        "email" => "field-email",
+        "phone" => "field-phone",
+        "postal_code" => "field-postal-code",
+        "login" => "field-login",
+        "password" => "field-password",
+        "new_password" => "field-new-password",
+        "password_confirm" | "new_password_confirm" => "field-password-confirm",
+        "current_password" => "field-current-password",
+        "min_total" => "field-min-total",
+        "max_total" => "field-max-total",
+        "issued_from" => "field-issued-from",
+        "issued_to" => "field-issued-to",
+        "method" | "method_id" | "token" => "field-card",
+        "amount" => "field-amount",
+        "invoices" => "field-invoices",
+        "prepayment" => "field-prepayment",
+        "status" => "field-status",
+        "number" => "field-number",
+        "sort" => "field-sort",
+        "page" => "field-page",
+        "per_page" => "field-per-page",
+        "from" => "field-from",
+        "to" => "field-to",
+        "language" => "field-language",
+        "custom_fields" => "field-custom-fields",
+        "idempotency_key" => "field-idempotency-key",
+        "credit" | "use_credit" => "field-credit",
+        "consent" => "field-consent",
+        "signature" => "field-signature",
+        "signer_name" => "field-signer-name",
+        "po_number" => "field-po-number",
+        "optional_lines" => "field-optional-lines",
+        _ => "field-other",
+    })
 }
 
 /// A rule, phrased to follow a field's label ("must be 1 to 64
 /// characters").
-pub fn rule(reason: &Reason) -> String {
+pub fn rule(t: Messages, reason: &Reason) -> String {
     match reason {
-        Reason::Required => "is required".to_owned(),
-        Reason::Malformed(shape) => malformed(*shape).to_owned(),
-        Reason::Length { min: 0, max } => format!("must be at most {max} characters"),
-        Reason::Length { min, max } => format!("must be {min} to {max} characters"),
-        Reason::TooShort { min } => format!("must be at least {min} characters"),
-        Reason::Count { min, max } => format!("must be {min} to {max}"),
-        Reason::Whitespace => "must not contain spaces or control characters".to_owned(),
-        Reason::UrlCredentials => "must not hold a user name or password".to_owned(),
-        Reason::OneLine { max } => format!("must be one line of at most {max} characters"),
-        Reason::NotAChoice { choices } => format!("is not one of the choices: {choices}"),
-        Reason::Percent => "must be 0 to 100 percent".to_owned(),
-        Reason::TooLarge => "is too large".to_owned(),
+        Reason::Required => t.msg("rule-required"),
+        Reason::Malformed(shape) => malformed(t, *shape),
+        Reason::Length { min: 0, max } => t.msg_with("rule-length-max", t.count("max", *max)),
+        Reason::Length { min, max } => {
+            t.msg_with("rule-length", t.count("min", *min).count("max", *max))
+        }
+        Reason::TooShort { min } => t.msg_with("rule-too-short", t.count("min", *min)),
+        Reason::Count { min, max } => t.msg_with("rule-count", t.arg("min", min).arg("max", max)),
+        Reason::Whitespace => t.msg("rule-whitespace"),
+        Reason::UrlCredentials => t.msg("rule-url-credentials"),
+        Reason::OneLine { max } => t.msg_with("rule-one-line", t.count("max", *max)),
+        Reason::NotAChoice { choices } => {
+            t.msg_with("rule-not-a-choice", t.arg("choices", choices))
+        }
+        Reason::Percent => t.msg("rule-percent"),
+        Reason::TooLarge => t.msg("rule-too-large"),
         Reason::NotPositiveAmount { decimals } => {
-            format!("must be more than zero, with at most {decimals} decimals")
+            t.msg_with("rule-not-positive-amount", t.arg("decimals", decimals))
         }
-        Reason::AmountRange { currency } => format!(
-            "range must be amounts in {currency}, not below zero, with at most {} decimals",
-            currency.minor_digits()
+        Reason::AmountRange { currency } => t.msg_with(
+            "rule-amount-range",
+            t.arg("currency", currency)
+                .arg("decimals", currency.minor_digits()),
         ),
-        Reason::WrongCurrency { expected } => format!("must be in {expected}"),
-        Reason::BeforeIssueDate => "must not be before the issue date".to_owned(),
-        Reason::AfterEnd => "must not be after the end of the range".to_owned(),
-        Reason::AboveMaximum => "must not be above the maximum".to_owned(),
-        Reason::RangeTooLong { years } => format!("must be within {years} years of the start"),
-        Reason::NegativeTotal => "must not total below zero; record a credit instead".to_owned(),
-        Reason::WrongPassword => "isn't right".to_owned(),
-        Reason::CommonPassword => "is too common; choose another".to_owned(),
-        Reason::NoLoginName => "needs an email or a phone number to log in with".to_owned(),
-        Reason::PortalOff => "has no account with the portal switched on".to_owned(),
-        Reason::LockoutPolicy => "must allow 1-100 failures and lock 1-1440 minutes".to_owned(),
-        Reason::SessionPolicy => "must be idle 5-1440 minutes and absolute 1-720 hours".to_owned(),
-        Reason::OverOwed { owed } => format!("is more than the {} owed", owed.format()),
-        Reason::WholeInvoices { below, above } => format!(
-            "must pay whole invoices, oldest first: {} or {} would",
-            below.format(),
-            above.format()
+        Reason::WrongCurrency { expected } => {
+            t.msg_with("rule-wrong-currency", t.arg("currency", expected))
+        }
+        Reason::BeforeIssueDate => t.msg("rule-before-issue-date"),
+        Reason::AfterEnd => t.msg("rule-after-end"),
+        Reason::AboveMaximum => t.msg("rule-above-maximum"),
+        Reason::RangeTooLong { years } => t.msg_with("rule-range-too-long", t.arg("years", years)),
+        Reason::NegativeTotal => t.msg("rule-negative-total"),
+        Reason::WrongPassword => t.msg("rule-wrong-password"),
+        Reason::CommonPassword => t.msg("rule-common-password"),
+        Reason::NoLoginName => t.msg("rule-no-login-name"),
+        Reason::PortalOff => t.msg("rule-portal-off"),
+        Reason::LockoutPolicy => t.msg("rule-lockout-policy"),
+        Reason::SessionPolicy => t.msg("rule-session-policy"),
+        Reason::OverOwed { owed } => t.msg_with("rule-over-owed", t.arg("owed", owed.format())),
+        Reason::WholeInvoices { below, above } => t.msg_with(
+            "rule-whole-invoices",
+            t.arg("below", below.format()).arg("above", above.format()),
         ),
-        Reason::NothingChosen { or_prepay: true } => {
-            "must include at least one invoice, or an amount to prepay".to_owned()
-        }
-        Reason::NothingChosen { or_prepay: false } => {
-            "must include at least one invoice".to_owned()
-        }
-        Reason::ListedTwice => "is listed twice".to_owned(),
+        Reason::NothingChosen { or_prepay: true } => t.msg("rule-nothing-chosen-or-prepay"),
+        Reason::NothingChosen { or_prepay: false } => t.msg("rule-nothing-chosen"),
+        Reason::ListedTwice => t.msg("rule-listed-twice"),
         Reason::OverBalance { balance } => {
-            format!("is more than its balance of {}", balance.format())
+            t.msg_with("rule-over-balance", t.arg("balance", balance.format()))
         }
         Reason::NotFullBalance { balance } => {
-            format!("must be its full balance of {}", balance.format())
+            t.msg_with("rule-not-full-balance", t.arg("balance", balance.format()))
         }
         Reason::OverCredit { credit } => {
-            format!("is more than your account credit of {}", credit.format())
+            t.msg_with("rule-over-credit", t.arg("credit", credit.format()))
         }
-        Reason::NoCredit => "can't be applied: there is no account credit".to_owned(),
-        Reason::CoveredByCredit => {
-            "covers all of it, so no card is charged: pay it from your credit".to_owned()
-        }
-        Reason::OverPayment => "adds up to more than the payment".to_owned(),
-        Reason::CardExpired => "has expired; use another card".to_owned(),
-        Reason::CardMissing => "is missing: enter the new card, or choose a saved one".to_owned(),
-        Reason::CardNumber => {
-            "looks like a card number; the portal only takes the payment provider's token"
-                .to_owned()
-        }
-        Reason::CardRefused => "was not accepted: check its details or use another card".to_owned(),
-        Reason::ConsentNeeded => "is needed: agree to the terms to turn on autopay".to_owned(),
-        Reason::KeyReused => {
-            "was already used for a different payment; start a new payment".to_owned()
-        }
-        Reason::FormExpired => "is missing from the form; reload the page and try again".to_owned(),
-        Reason::BadSignature => "does not verify".to_owned(),
-        Reason::NotEditable => "cannot be changed here".to_owned(),
-        Reason::NotAnOptionalLine => "must only tick the quote's optional lines".to_owned(),
-        _ => "is not valid".to_owned(),
+        Reason::NoCredit => t.msg("rule-no-credit"),
+        Reason::CoveredByCredit => t.msg("rule-covered-by-credit"),
+        Reason::OverPayment => t.msg("rule-over-payment"),
+        Reason::CardExpired => t.msg("rule-card-expired"),
+        Reason::CardMissing => t.msg("rule-card-missing"),
+        Reason::CardNumber => t.msg("rule-card-number"),
+        Reason::CardRefused => t.msg("rule-card-refused"),
+        Reason::ConsentNeeded => t.msg("rule-consent-needed"),
+        Reason::KeyReused => t.msg("rule-key-reused"),
+        Reason::FormExpired => t.msg("rule-form-expired"),
+        Reason::BadSignature => t.msg("rule-bad-signature"),
+        Reason::NotEditable => t.msg("rule-not-editable"),
+        Reason::NotAnOptionalLine => t.msg("rule-not-an-optional-line"),
+        _ => t.msg("rule-not-valid"),
     }
 }
 
-fn malformed(shape: Shape) -> &'static str {
-    match shape {
-        Shape::Email => "doesn't look like an email address",
-        Shape::Phone => "doesn't look like a phone number",
-        Shape::PostalCode => "doesn't look like a postal code",
-        Shape::EmailOrPhone => "must be an email address or a phone number",
-        Shape::Id => "is not a valid id",
-        Shape::ExternalId => "must be 1 to 128 printable characters",
-        Shape::Slug => "must be 1 to 63 lower-case letters, digits and dashes",
-        Shape::Colour => "must be a colour written like #1a2b3c or #abc",
-        Shape::AbsoluteUrl => "must be an absolute URL",
-        Shape::SafeUrl => "must be an https URL (http only for localhost)",
-        Shape::TimeZone => "is not a known IANA time zone",
-        Shape::CurrencyCode => "must be a three-letter ISO 4217 code such as USD",
-        Shape::Locale => "must be a BCP 47 language tag such as en-US",
-        Shape::BaseUrl => "must be an http(s) URL ending in /",
-        Shape::IdempotencyKey => "must be 8 to 100 letters, digits, '-' or '_'",
-        Shape::PaymentToken => "is not a payment token",
-        Shape::Pdf => "must be a PDF document of at most 10 MiB",
-        Shape::Date => "must be a date written as YYYY-MM-DD, such as 2026-11-30",
-        Shape::Amount => "is not an amount; type digits only, such as 120.50",
-        Shape::DecimalString => "must be an amount written as a decimal string, such as \"120.50\"",
-        Shape::WholeNumber => "must be a whole number from 1",
-        Shape::Digest => "must be a SHA-256 digest: 64 lower-case hex digits",
-        Shape::Position => "must be a whole number from 0",
-        Shape::Text => "must be plain text",
-        _ => "is not valid",
-    }
+fn malformed(t: Messages, shape: Shape) -> String {
+    t.msg(match shape {
+        Shape::Email => "shape-email",
+        Shape::Phone => "shape-phone",
+        Shape::PostalCode => "shape-postal-code",
+        Shape::EmailOrPhone => "shape-email-or-phone",
+        Shape::Id => "shape-id",
+        Shape::ExternalId => "shape-external-id",
+        Shape::Slug => "shape-slug",
+        Shape::Colour => "shape-colour",
+        Shape::AbsoluteUrl => "shape-absolute-url",
+        Shape::SafeUrl => "shape-safe-url",
+        Shape::TimeZone => "shape-time-zone",
+        Shape::CurrencyCode => "shape-currency-code",
+        Shape::BaseUrl => "shape-base-url",
+        Shape::IdempotencyKey => "shape-idempotency-key",
+        Shape::PaymentToken => "shape-payment-token",
+        Shape::Pdf => "shape-pdf",
+        Shape::Date => "shape-date",
+        Shape::Amount => "shape-amount",
+        Shape::DecimalString => "shape-decimal-string",
+        Shape::Language => "shape-language",
+        Shape::WholeNumber => "shape-whole-number",
+        Shape::Text => "shape-text",
+        Shape::Locale => "shape-locale",
+        Shape::Digest => "shape-digest",
+        Shape::Position => "shape-position",
+        _ => "rule-not-valid",
+    })
 }
 
 /// Why a payment failed, for the customer: nothing was charged.
-pub fn payment_failure(failure: &PaymentFailure) -> String {
+pub fn payment_failure(t: Messages, failure: &PaymentFailure) -> String {
     match failure {
         PaymentFailure::Declined { message } if message.trim().is_empty() => {
-            "The card was declined. Nothing was charged.".to_owned()
+            t.msg("payment-declined")
         }
-        PaymentFailure::Declined { message } => format!("{message} Nothing was charged."),
-        PaymentFailure::MethodRefused => "This card was not accepted. Check its details or use \
-             another card; nothing was charged."
-            .to_owned(),
-        PaymentFailure::ProviderFailed => "The payment provider had a problem, and nothing was \
-             charged. Please try again in a moment."
-            .to_owned(),
-        PaymentFailure::Abandoned => {
-            "The payment did not go through, and nothing was charged.".to_owned()
+        // The provider's own words, as it gave them.
+        PaymentFailure::Declined { message } => {
+            t.msg_with("payment-declined-with", t.arg("message", message))
         }
+        PaymentFailure::MethodRefused => t.msg("payment-method-refused"),
+        PaymentFailure::ProviderFailed => t.msg("payment-provider-failed"),
+        PaymentFailure::Abandoned => t.msg("payment-abandoned"),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use portal_i18n::Language;
+
+    fn en() -> Messages {
+        Messages::new(Language::English)
+    }
     use portal_core::shared::{Currency, InvoiceId, Money};
 
     #[test]
@@ -354,18 +358,246 @@ mod tests {
         };
         let balance = Money::from_minor(1_250, Currency::USD);
         assert_eq!(
-            invalid_input("amount", Some(&item), &Reason::OverBalance { balance }),
+            invalid_input(
+                en(),
+                "amount",
+                Some(&item),
+                &Reason::OverBalance { balance }
+            ),
             "Amount for invoice INV-7 is more than its balance of 12.50 USD."
         );
         let field = Item::CustomField("Gate code".into());
         assert_eq!(
-            invalid_input("custom_fields", Some(&field), &Reason::NotEditable),
+            invalid_input(en(), "custom_fields", Some(&field), &Reason::NotEditable),
             "Custom fields \"Gate code\" cannot be changed here."
         );
         assert_eq!(
-            invalid_input("min_total", None, &Reason::AboveMaximum),
+            invalid_input(en(), "min_total", None, &Reason::AboveMaximum),
             "Amount from must not be above the maximum."
         );
+    }
+
+    /// Every value this module words, so a key it names that the catalog
+    /// lacks (which would show as the key itself) fails a test.
+    fn every_error() -> Vec<PortalError> {
+        let usd = Currency::USD;
+        let money = Money::from_minor(1_250, usd);
+        let number = || "INV-7".to_owned();
+        let reasons = [
+            Reason::Required,
+            Reason::Length { min: 0, max: 5 },
+            Reason::Length { min: 1, max: 5 },
+            Reason::TooShort { min: 8 },
+            Reason::Count { min: 1, max: 3 },
+            Reason::Whitespace,
+            Reason::UrlCredentials,
+            Reason::OneLine { max: 80 },
+            Reason::NotAChoice {
+                choices: "a, b".into(),
+            },
+            Reason::Percent,
+            Reason::TooLarge,
+            Reason::NotPositiveAmount { decimals: 2 },
+            Reason::AmountRange { currency: usd },
+            Reason::WrongCurrency { expected: usd },
+            Reason::BeforeIssueDate,
+            Reason::AfterEnd,
+            Reason::AboveMaximum,
+            Reason::RangeTooLong { years: 5 },
+            Reason::NegativeTotal,
+            Reason::WrongPassword,
+            Reason::CommonPassword,
+            Reason::NoLoginName,
+            Reason::PortalOff,
+            Reason::LockoutPolicy,
+            Reason::SessionPolicy,
+            Reason::OverOwed { owed: money },
+            Reason::WholeInvoices {
+                below: money,
+                above: money,
+            },
+            Reason::NothingChosen { or_prepay: true },
+            Reason::NothingChosen { or_prepay: false },
+            Reason::ListedTwice,
+            Reason::OverBalance { balance: money },
+            Reason::NotFullBalance { balance: money },
+            Reason::OverCredit { credit: money },
+            Reason::NoCredit,
+            Reason::CoveredByCredit,
+            Reason::OverPayment,
+            Reason::CardExpired,
+            Reason::CardMissing,
+            Reason::CardNumber,
+            Reason::CardRefused,
+            Reason::ConsentNeeded,
+            Reason::KeyReused,
+            Reason::FormExpired,
+            Reason::BadSignature,
+            Reason::NotEditable,
+        ];
+        let shapes = [
+            Shape::Email,
+            Shape::Phone,
+            Shape::PostalCode,
+            Shape::EmailOrPhone,
+            Shape::Id,
+            Shape::ExternalId,
+            Shape::Slug,
+            Shape::Colour,
+            Shape::AbsoluteUrl,
+            Shape::SafeUrl,
+            Shape::TimeZone,
+            Shape::CurrencyCode,
+            Shape::BaseUrl,
+            Shape::IdempotencyKey,
+            Shape::PaymentToken,
+            Shape::Pdf,
+            Shape::Date,
+            Shape::Amount,
+            Shape::DecimalString,
+            Shape::Language,
+            Shape::WholeNumber,
+            Shape::Text,
+        ];
+        let fields = [
+            "email",
+            "phone",
+            "postal_code",
+            "login",
+            "password",
+            "new_password",
+            "password_confirm",
+            "current_password",
+            "min_total",
+            "max_total",
+            "issued_from",
+            "issued_to",
+            "method",
+            "amount",
+            "invoices",
+            "prepayment",
+            "status",
+            "number",
+            "sort",
+            "page",
+            "per_page",
+            "from",
+            "to",
+            "language",
+            "custom_fields",
+            "idempotency_key",
+            "use_credit",
+            "consent",
+            "signature",
+            "anything_else",
+        ];
+        let conflicts = [
+            Conflict::Taken(Unique::Email),
+            Conflict::Taken(Unique::Phone),
+            Conflict::Taken(Unique::TenantSlug),
+            Conflict::Taken(Unique::Other),
+            Conflict::Identity(IdentityConflict::PasswordChanged),
+            Conflict::Identity(IdentityConflict::PasswordChangedOrLocked),
+            Conflict::Identity(IdentityConflict::PasswordAlreadySet),
+            Conflict::Billing(BillingConflict::NothingOwed),
+            Conflict::Billing(BillingConflict::NothingLeftToPay {
+                invoice: InvoiceId::new(),
+                number: number(),
+            }),
+            Conflict::Billing(BillingConflict::InvoiceShort {
+                invoice: InvoiceId::new(),
+                number: number(),
+            }),
+            Conflict::Billing(BillingConflict::InvoiceOfAnotherAccount),
+            Conflict::Billing(BillingConflict::InvoiceVoid { number: number() }),
+            Conflict::Billing(BillingConflict::TotalBelowPaid { number: number() }),
+            Conflict::Billing(BillingConflict::InvoiceHeld { number: number() }),
+            Conflict::Billing(BillingConflict::PaymentInProgress),
+            Conflict::Billing(BillingConflict::AmountsExceedPayment),
+            Conflict::Billing(BillingConflict::NotEnoughCredit),
+            Conflict::Billing(BillingConflict::CreditChanged),
+            Conflict::Billing(BillingConflict::AmountNotInMinorUnits {
+                amount: money.amount(),
+                currency: usd,
+            }),
+            Conflict::Billing(BillingConflict::CardUsedByAutopay),
+            Conflict::Billing(BillingConflict::TooManyCards { max: 5 }),
+            Conflict::Billing(BillingConflict::ProviderFailed),
+            Conflict::Billing(BillingConflict::AutopayTermsChanged),
+        ];
+        let mut errors: Vec<PortalError> = vec![
+            PortalError::InvalidCredentials,
+            PortalError::RegistrationRefused,
+            PortalError::LinkInvalid,
+            PortalError::Unauthenticated,
+            PortalError::NotFound,
+            PortalError::Internal("boom".into()),
+            PortalError::Forbidden(AccessError::NotPermitted),
+            PortalError::Forbidden(AccessError::FeatureOff),
+            PortalError::Forbidden(AccessError::ReadOnly),
+        ];
+        errors.extend(conflicts.into_iter().map(PortalError::Conflict));
+        errors.extend(
+            reasons
+                .into_iter()
+                .map(|r| PortalError::invalid("amount", r)),
+        );
+        errors.extend(
+            shapes
+                .into_iter()
+                .map(|shape| PortalError::invalid("email", Reason::Malformed(shape))),
+        );
+        errors.extend(
+            fields
+                .into_iter()
+                .map(|field| PortalError::invalid(field, Reason::Required)),
+        );
+        errors
+    }
+
+    #[test]
+    fn every_error_is_worded_from_the_catalog_in_every_language() {
+        for language in Language::ALL {
+            let t = Messages::new(language);
+            for error in every_error() {
+                let said = error_message(t, &error);
+                // A missing key shows as the key itself.
+                let keys = portal_i18n::testing::keys(language);
+                let looks_like_a_key = said.split_whitespace().any(|word| {
+                    let word = word.trim_matches(|c: char| !c.is_alphanumeric());
+                    keys.contains(word)
+                        || word.starts_with("rule-")
+                        || word.starts_with("shape-")
+                        || word.starts_with("field-")
+                });
+                assert!(!looks_like_a_key, "{language} {error:?}: {said}");
+            }
+        }
+        let es = Messages::new(Language::Spanish);
+        for error in every_error() {
+            let said = error_message(es, &error);
+            assert_eq!(
+                portal_i18n::testing::english_left(&said),
+                Vec::<String>::new(),
+                "{error:?}: {said}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_payment_failure_is_worded_in_spanish() {
+        let es = Messages::new(Language::Spanish);
+        for failure in [
+            PaymentFailure::MethodRefused,
+            PaymentFailure::ProviderFailed,
+            PaymentFailure::Abandoned,
+            PaymentFailure::Declined {
+                message: String::new(),
+            },
+        ] {
+            let said = payment_failure(es, &failure);
+            assert!(said.contains("No se cobró nada") || said.contains("no se cobró nada"));
+        }
     }
 
     #[test]
@@ -381,7 +613,7 @@ mod tests {
             PaymentFailure::ProviderFailed,
             PaymentFailure::Abandoned,
         ] {
-            let said = payment_failure(&failure);
+            let said = payment_failure(en(), &failure);
             assert!(
                 said.to_lowercase().contains("nothing was charged"),
                 "{said}"
@@ -391,7 +623,7 @@ mod tests {
             message: "Insufficient funds.".into(),
         };
         assert_eq!(
-            payment_failure(&declined),
+            payment_failure(en(), &declined),
             "Insufficient funds. Nothing was charged."
         );
     }

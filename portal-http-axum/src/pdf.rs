@@ -7,7 +7,9 @@
 //! `WinAnsiEncoding`; characters outside it print as `?`. Content streams
 //! are left uncompressed: they are small, and tests (and curious
 //! customers) can find the text in the bytes. Rows that do not fit flow
-//! onto further pages, each numbered "Page n of m".
+//! onto further pages, each numbered "Page n of m". Every word comes from
+//! the message catalog (`pdf-*` keys) in the [`Heading`]'s language;
+//! WinAnsiEncoding covers Spanish's letters.
 
 use pdf_writer::{Content, Name, Pdf, Rect, Ref, Str};
 use rust_decimal::Decimal;
@@ -15,10 +17,12 @@ use rust_decimal::Decimal;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use portal_core::billing::{
-    EntryKind, InvoiceDetail, InvoiceLine, PaymentDetail, PaymentKind, PaymentStatus, Statement,
+    EntryKind, InvoiceDetail, InvoiceLine, InvoiceStatus, PaymentDetail, PaymentKind,
+    PaymentStatus, Statement,
 };
 use portal_core::quotes::QuoteDetail;
 use portal_core::shared::{Currency, Formats, Money};
+use portal_i18n::Messages;
 
 /// The paper a document is laid out on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -62,6 +66,8 @@ pub struct Heading<'a> {
     pub business: &'a str,
     /// The account, as "Name (number)".
     pub account: &'a str,
+    /// The catalog in the reader's language.
+    pub t: Messages,
     /// How the tenant writes money and dates.
     pub formats: &'a Formats,
 }
@@ -174,6 +180,7 @@ struct Layout {
     title: String,
     heading_business: String,
     heading_account: String,
+    t: Messages,
 }
 
 impl Layout {
@@ -185,6 +192,7 @@ impl Layout {
             title,
             heading_business: heading.business.to_owned(),
             heading_account: heading.account.to_owned(),
+            t: heading.t,
         };
         layout.new_page();
         layout
@@ -217,7 +225,10 @@ impl Layout {
         let right = self.right_edge();
         self.right(right, 14.0, true, &title);
         self.y -= 20.0;
-        self.text(MARGIN, BODY, false, &format!("Account: {account}"));
+        let account = self
+            .t
+            .msg_with("pdf-account", self.t.arg("account", account));
+        self.text(MARGIN, BODY, false, &account);
         self.y -= 10.0;
         self.rule();
         self.y -= LEADING;
@@ -272,7 +283,10 @@ impl Layout {
         let count = self.pages.len();
         let (width, height) = self.paper.size();
         for index in 0..count {
-            let label = format!("Page {} of {count}", index + 1);
+            let label = self.t.msg_with(
+                "pdf-page",
+                self.t.count("page", index + 1).count("pages", count),
+            );
             let x = width - MARGIN - text_width(&label, 8.0);
             let bytes = win_ansi(&label);
             self.pages[index]
@@ -368,28 +382,27 @@ pub fn invoice(heading: &Heading<'_>, detail: &InvoiceDetail, paper: Paper) -> V
     let invoice = &detail.invoice;
     let currency = invoice.currency();
     let money = |amount: Money| pdf_money(heading.formats, amount);
-    let mut doc = Layout::new(paper, format!("Invoice {}", invoice.number), heading);
+    let t = heading.t;
+    let title = t.msg_with("pdf-invoice-title", t.arg("number", &invoice.number));
+    let mut doc = Layout::new(paper, title, heading);
 
-    doc.text(
-        MARGIN,
-        BODY,
-        false,
-        &format!("Issued: {}", heading.formats.dates.day(invoice.issued_on)),
+    let issued = t.msg_with(
+        "pdf-issued",
+        t.arg("date", heading.formats.dates.day(invoice.issued_on)),
     );
+    doc.text(MARGIN, BODY, false, &issued);
     doc.y -= LEADING;
-    doc.text(
-        MARGIN,
-        BODY,
-        false,
-        &format!("Due: {}", heading.formats.dates.day(invoice.due_on)),
+    let due = t.msg_with(
+        "pdf-due",
+        t.arg("date", heading.formats.dates.day(invoice.due_on)),
     );
+    doc.text(MARGIN, BODY, false, &due);
     doc.y -= LEADING;
-    doc.text(
-        MARGIN,
-        BODY,
-        false,
-        &format!("Status: {}", invoice.status.label()),
+    let status = t.msg_with(
+        "pdf-status",
+        t.arg("status", status_label(t, invoice.status)),
     );
+    doc.text(MARGIN, BODY, false, &status);
     doc.y -= LEADING * 1.5;
 
     line_table(
@@ -397,13 +410,14 @@ pub fn invoice(heading: &Heading<'_>, detail: &InvoiceDetail, paper: Paper) -> V
         detail.lines.iter().map(|line| (line, None)),
         currency,
         heading.formats,
+        t,
     );
     doc.y -= LEADING / 2.0;
-    doc.fact("Subtotal", &money(invoice.subtotal), false);
-    doc.fact("Tax", &money(invoice.tax), false);
-    doc.fact("Total", &money(invoice.total), true);
-    doc.fact("Paid", &money(invoice.amount_paid), false);
-    doc.fact("Balance due", &money(invoice.balance()), true);
+    doc.fact(&t.msg("pdf-subtotal"), &money(invoice.subtotal), false);
+    doc.fact(&t.msg("pdf-tax"), &money(invoice.tax), false);
+    doc.fact(&t.msg("pdf-total"), &money(invoice.total), true);
+    doc.fact(&t.msg("pdf-paid"), &money(invoice.amount_paid), false);
+    doc.fact(&t.msg("pdf-balance-due"), &money(invoice.balance()), true);
     if let Some(memo) = &invoice.memo {
         doc.y -= LEADING;
         for text in wrap(memo, doc.right_edge() - MARGIN, BODY) {
@@ -415,6 +429,16 @@ pub fn invoice(heading: &Heading<'_>, detail: &InvoiceDetail, paper: Paper) -> V
     doc.finish()
 }
 
+/// What an invoice's status is called.
+pub fn status_label(t: Messages, status: InvoiceStatus) -> String {
+    t.msg(match status {
+        InvoiceStatus::Open => "invoice-status-open",
+        InvoiceStatus::PartiallyPaid => "invoice-status-partially-paid",
+        InvoiceStatus::Paid => "invoice-status-paid",
+        InvoiceStatus::Void => "invoice-status-void",
+    })
+}
+
 /// Lines as a table: description on the left (with `note` after it, such
 /// as "optional"), quantity, unit price, tax and amount right-aligned; the
 /// header again on each new page.
@@ -423,16 +447,15 @@ fn line_table<'a>(
     lines: impl Iterator<Item = (&'a InvoiceLine, Option<&'a str>)>,
     currency: Currency,
     formats: &Formats,
+    t: Messages,
 ) {
     let right = doc.right_edge();
     let columns = [right - 250.0, right - 170.0, right - 100.0, right];
     let description_width = columns[0] - 40.0 - MARGIN;
+    let labels = ["pdf-quantity", "pdf-unit-price", "pdf-tax", "pdf-amount"].map(|key| t.msg(key));
     let header = |doc: &mut Layout| {
-        doc.text(MARGIN, BODY, true, "Description");
-        for (x, label) in columns
-            .iter()
-            .zip(["Quantity", "Unit price", "Tax", "Amount"])
-        {
+        doc.text(MARGIN, BODY, true, &t.msg("pdf-description"));
+        for (x, label) in columns.iter().zip(&labels) {
             doc.right(*x, BODY, true, label);
         }
         doc.rule();
@@ -527,6 +550,7 @@ pub fn quote(
         detail.lines.iter().map(|line| &line.line).zip(notes),
         currency,
         heading.formats,
+        heading.t,
     );
     doc.y -= LEADING / 2.0;
     let totals = detail.totals(chosen.as_deref().unwrap_or_default());
@@ -623,23 +647,23 @@ pub fn certificate(
 }
 
 /// What a statement calls each kind of entry.
-pub fn entry_label(kind: EntryKind) -> &'static str {
-    match kind {
-        EntryKind::Charge => "Invoice",
-        EntryKind::Payment => "Payment",
-        EntryKind::Credit => "Credit",
-    }
+pub fn entry_label(t: Messages, kind: EntryKind) -> String {
+    t.msg(match kind {
+        EntryKind::Charge => "entry-charge",
+        EntryKind::Payment => "entry-payment",
+        EntryKind::Credit => "entry-credit",
+    })
 }
 
 /// The aging buckets with their labels, oldest last.
-pub fn aging_buckets(statement: &Statement) -> [(&'static str, Money); 5] {
+pub fn aging_buckets(t: Messages, statement: &Statement) -> [(String, Money); 5] {
     let aging = &statement.aging;
     [
-        ("Current", aging.current),
-        ("1-30 days", aging.days_1_30),
-        ("31-60 days", aging.days_31_60),
-        ("61-90 days", aging.days_61_90),
-        ("Over 90 days", aging.over_90),
+        (t.msg("aging-current"), aging.current),
+        (t.msg("aging-1-30"), aging.days_1_30),
+        (t.msg("aging-31-60"), aging.days_31_60),
+        (t.msg("aging-61-90"), aging.days_61_90),
+        (t.msg("aging-over-90"), aging.over_90),
     ]
 }
 
@@ -647,28 +671,37 @@ pub fn aging_buckets(statement: &Statement) -> [(&'static str, Money); 5] {
 /// running balance, the totals, the closing balance and the aging.
 pub fn statement(heading: &Heading<'_>, statement: &Statement, paper: Paper) -> Vec<u8> {
     let money = |amount: Money| pdf_money(heading.formats, amount);
-    let mut doc = Layout::new(paper, "Statement".to_owned(), heading);
-    let range = format!(
-        "Period: {} to {}",
-        heading.formats.dates.day(statement.range.from),
-        heading.formats.dates.day(statement.range.to)
+    let t = heading.t;
+    let mut doc = Layout::new(paper, t.msg("pdf-statement-title"), heading);
+    let range = t.msg_with(
+        "pdf-period",
+        t.arg("from", heading.formats.dates.day(statement.range.from))
+            .arg("to", heading.formats.dates.day(statement.range.to)),
     );
     doc.text(MARGIN, BODY, false, &range);
     doc.y -= LEADING * 1.5;
 
     let right = doc.right_edge();
     let columns = [MARGIN, MARGIN + 80.0, MARGIN + 140.0, right - 90.0, right];
+    let labels = [
+        "pdf-date",
+        "pdf-type",
+        "pdf-reference",
+        "pdf-amount",
+        "pdf-balance",
+    ]
+    .map(|key| t.msg(key));
     let header = |doc: &mut Layout| {
-        doc.text(columns[0], BODY, true, "Date");
-        doc.text(columns[1], BODY, true, "Type");
-        doc.text(columns[2], BODY, true, "Reference");
-        doc.right(columns[3], BODY, true, "Amount");
-        doc.right(columns[4], BODY, true, "Balance");
+        doc.text(columns[0], BODY, true, &labels[0]);
+        doc.text(columns[1], BODY, true, &labels[1]);
+        doc.text(columns[2], BODY, true, &labels[2]);
+        doc.right(columns[3], BODY, true, &labels[3]);
+        doc.right(columns[4], BODY, true, &labels[4]);
         doc.rule();
         doc.y -= LEADING;
     };
     header(&mut doc);
-    doc.text(columns[2], BODY, false, "Opening balance");
+    doc.text(columns[2], BODY, false, &t.msg("pdf-opening-balance"));
     doc.right(columns[4], BODY, false, &money(statement.opening_balance));
     doc.y -= LEADING;
     let reference_width = columns[3] - 80.0 - columns[2];
@@ -687,21 +720,28 @@ pub fn statement(heading: &Heading<'_>, statement: &Statement, paper: Paper) -> 
             false,
             &heading.formats.dates.day(entry.date),
         );
-        doc.text(columns[1], BODY, false, entry_label(entry.kind));
+        doc.text(columns[1], BODY, false, &entry_label(t, entry.kind));
         doc.text(columns[2], BODY, false, &reference);
         doc.right(columns[3], BODY, false, &money(entry.signed()));
         doc.right(columns[4], BODY, false, &money(line.balance));
         doc.y -= LEADING;
     }
     doc.y -= LEADING / 2.0;
-    doc.fact("Opening balance", &money(statement.opening_balance), false);
-    doc.fact("Charges", &money(statement.charges), false);
-    doc.fact("Payments", &money(statement.payments.negated()), false);
-    doc.fact("Credits", &money(statement.credits.negated()), false);
-    doc.fact("Closing balance", &money(statement.closing_balance), true);
+    let opening = money(statement.opening_balance);
+    doc.fact(&t.msg("pdf-opening-balance"), &opening, false);
+    doc.fact(&t.msg("pdf-charges"), &money(statement.charges), false);
+    let payments = money(statement.payments.negated());
+    doc.fact(&t.msg("pdf-payments"), &payments, false);
+    doc.fact(
+        &t.msg("pdf-credits"),
+        &money(statement.credits.negated()),
+        false,
+    );
+    let closing = money(statement.closing_balance);
+    doc.fact(&t.msg("pdf-closing-balance"), &closing, true);
     if !statement.unapplied_credit.is_zero() {
         doc.fact(
-            "Unapplied credit",
+            &t.msg("pdf-unapplied-credit"),
             &money(statement.unapplied_credit),
             false,
         );
@@ -709,9 +749,9 @@ pub fn statement(heading: &Heading<'_>, statement: &Statement, paper: Paper) -> 
 
     doc.y -= LEADING;
     doc.room_for(LEADING * 3.0);
-    doc.text(MARGIN, BODY, true, "Aging of what is owed");
+    doc.text(MARGIN, BODY, true, &t.msg("pdf-aging"));
     doc.y -= LEADING;
-    let buckets = aging_buckets(statement);
+    let buckets = aging_buckets(t, statement);
     let step = (doc.right_edge() - MARGIN) / buckets.len() as f32;
     for (index, (label, _)) in buckets.iter().enumerate() {
         let x = MARGIN + step * (index as f32 + 1.0);
@@ -726,22 +766,22 @@ pub fn statement(heading: &Heading<'_>, statement: &Statement, paper: Paper) -> 
 }
 
 /// What a payment's page and PDF call it: a receipt once received.
-pub fn receipt_title(status: PaymentStatus, kind: PaymentKind) -> &'static str {
-    match (status, kind) {
-        (PaymentStatus::Pending, _) => "Payment being processed",
-        (PaymentStatus::Failed, _) => "Payment failed",
-        (PaymentStatus::Succeeded, PaymentKind::Credit) => "Credit",
-        (PaymentStatus::Succeeded, PaymentKind::Payment) => "Receipt",
-    }
+pub fn receipt_title(t: Messages, status: PaymentStatus, kind: PaymentKind) -> String {
+    t.msg(match (status, kind) {
+        (PaymentStatus::Pending, _) => "payment-title-pending",
+        (PaymentStatus::Failed, _) => "payment-title-failed",
+        (PaymentStatus::Succeeded, PaymentKind::Credit) => "payment-title-credit",
+        (PaymentStatus::Succeeded, PaymentKind::Payment) => "payment-title-receipt",
+    })
 }
 
 /// Where a payment stands, in the customer's words.
-pub fn payment_status_label(status: PaymentStatus) -> &'static str {
-    match status {
-        PaymentStatus::Pending => "Being processed",
-        PaymentStatus::Succeeded => "Received",
-        PaymentStatus::Failed => "Failed",
-    }
+pub fn payment_status_label(t: Messages, status: PaymentStatus) -> String {
+    t.msg(match status {
+        PaymentStatus::Pending => "payment-status-pending",
+        PaymentStatus::Succeeded => "payment-status-succeeded",
+        PaymentStatus::Failed => "payment-status-failed",
+    })
 }
 
 /// A receipt: the amount, when, how (card brand and last four), the
@@ -757,8 +797,9 @@ pub fn receipt(
 ) -> Vec<u8> {
     let payment = &detail.payment;
     let money = |amount: Money| pdf_money(heading.formats, amount);
-    let title = receipt_title(payment.status, payment.kind);
-    let mut doc = Layout::new(paper, title.to_owned(), heading);
+    let t = heading.t;
+    let title = receipt_title(t, payment.status, payment.kind);
+    let mut doc = Layout::new(paper, title, heading);
     let line = |doc: &mut Layout, text: String| {
         doc.text(MARGIN, BODY, false, &text);
         doc.y -= LEADING;
@@ -769,7 +810,10 @@ pub fn receipt(
     );
     line(
         &mut doc,
-        format!("Status: {}", payment_status_label(payment.status)),
+        t.msg_with(
+            "pdf-status",
+            t.arg("status", payment_status_label(t, payment.status)),
+        ),
     );
     if let Some(method) = &payment.method_label {
         line(&mut doc, format!("Method: {method}"));
@@ -857,7 +901,7 @@ mod tests {
         Invoice, InvoiceLine, InvoiceStatus, InvoiceTotals, LedgerEntry, StatementParts,
         StatementRange,
     };
-    use portal_core::shared::{AccountId, Currency, ExternalId, InvoiceId, PaymentId};
+    use portal_core::shared::{AccountId, Currency, ExternalId, InvoiceId, Language, PaymentId};
 
     fn day(d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 11, d).unwrap()
@@ -899,10 +943,11 @@ mod tests {
     static EN_US: std::sync::LazyLock<std::sync::Arc<Formats>> =
         std::sync::LazyLock::new(Formats::fallback);
 
-    fn heading() -> Heading<'static> {
+    fn heading(language: Language) -> Heading<'static> {
         Heading {
             business: "Acme Pest Control",
             account: "Ada's Bakery (1001)",
+            t: Messages::new(language),
             formats: &EN_US,
         }
     }
@@ -927,7 +972,7 @@ mod tests {
     #[test]
     fn an_invoice_is_a_pdf_with_its_number_and_totals_as_text() {
         let detail = detail(3);
-        let pdf = invoice(&heading(), &detail, Paper::A4);
+        let pdf = invoice(&heading(Language::English), &detail, Paper::A4);
         assert!(pdf.starts_with(b"%PDF-"));
         let text = String::from_utf8_lossy(&pdf);
         assert!(text.contains("(Invoice INV-4711) Tj"), "{text}");
@@ -946,7 +991,7 @@ mod tests {
 
     #[test]
     fn long_invoices_flow_onto_more_pages_with_the_heading_on_each() {
-        let pdf = invoice(&heading(), &detail(150), Paper::Letter);
+        let pdf = invoice(&heading(Language::English), &detail(150), Paper::Letter);
         let text = String::from_utf8_lossy(&pdf);
         let pages = text.matches("(Invoice INV-4711) Tj").count();
         assert!(pages >= 3, "{pages} pages");
@@ -981,7 +1026,7 @@ mod tests {
                 unapplied_at_end: Money::zero(Currency::USD),
             },
         );
-        let pdf = super::statement(&heading(), &statement, Paper::A4);
+        let pdf = super::statement(&heading(Language::English), &statement, Paper::A4);
         assert!(pdf.starts_with(b"%PDF-"));
         let text = String::from_utf8_lossy(&pdf);
         assert!(text.contains("(Statement) Tj"));
@@ -991,6 +1036,65 @@ mod tests {
         assert!(
             text.contains("(Page 2 of"),
             "120 entries need a second page"
+        );
+    }
+
+    /// The text the PDF shows, one `(string)` a line: literal strings as
+    /// written, hex strings (how text beyond ASCII is written) decoded,
+    /// both read as Latin-1.
+    fn readable(pdf: &[u8]) -> String {
+        let raw: String = pdf.iter().map(|&b| char::from(b)).collect();
+        raw.lines()
+            .filter_map(|line| line.strip_suffix(" Tj"))
+            .map(
+                |token| match token.strip_prefix('<').and_then(|t| t.strip_suffix('>')) {
+                    Some(hex) => {
+                        let text: String = (0..hex.len())
+                            .step_by(2)
+                            .map(|i| char::from(u8::from_str_radix(&hex[i..i + 2], 16).unwrap()))
+                            .collect();
+                        format!("({text})")
+                    }
+                    None => token.to_owned(),
+                },
+            )
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[test]
+    fn a_spanish_invoice_and_statement_have_no_english_left() {
+        let spanish = heading(Language::Spanish);
+        let text = readable(&invoice(&spanish, &detail(3), Paper::A4));
+        for expected in [
+            "(Factura INV-4711)",
+            "(P\u{e1}gina 1 de 1)",
+            "(Saldo pendiente)",
+            "(Estado: Sin pagar)",
+        ] {
+            assert!(text.contains(expected), "{expected}: {text}");
+        }
+        assert_eq!(
+            portal_i18n::testing::english_left(&text),
+            Vec::<String>::new()
+        );
+
+        let statement = Statement::build(
+            StatementRange::new(day(1), day(30)).unwrap(),
+            Currency::USD,
+            StatementParts {
+                opening_balance: Money::zero(Currency::USD),
+                entries: Vec::new(),
+                owed_at_end: Vec::new(),
+                unapplied_at_end: Money::new(Decimal::new(500, 2), Currency::USD),
+            },
+        );
+        let text = readable(&super::statement(&spanish, &statement, Paper::A4));
+        assert!(text.contains("(Estado de cuenta)"), "{text}");
+        assert!(text.contains("(M\u{e1}s de 90 d\u{ed}as)"), "{text}");
+        assert_eq!(
+            portal_i18n::testing::english_left(&text),
+            Vec::<String>::new()
         );
     }
 

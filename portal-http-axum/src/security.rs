@@ -461,7 +461,10 @@ impl FromRequestParts<AppState> for PageUser {
             .authenticate(&context.tenant, &token)
             .await
         {
-            Ok(auth) => Ok(PageUser(auth)),
+            Ok(auth) => {
+                context.choose_language(&auth);
+                Ok(PageUser(auth))
+            }
             Err(portal_core::PortalError::Unauthenticated) => Err(to_login()),
             Err(other) => Err(ApiError::from(other).into_response()),
         }
@@ -491,6 +494,7 @@ impl FromRequestParts<AppState> for ApiUser {
             .identity()
             .authenticate(&context.tenant, &RawToken::from_client(token))
             .await?;
+        context.choose_language(&auth);
         Ok(ApiUser(auth))
     }
 }

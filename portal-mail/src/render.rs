@@ -10,13 +10,17 @@
 //!
 //! Wording is kept short and literal: what happened, the one thing to do
 //! (a button in HTML, the bare link on its own line in text), when the link
-//! stops working, and what to do if the mail was not expected. Money and
-//! times are written the tenant's way ([`Email::formats`]): its locale, and
-//! its time zone with the zone's abbreviation.
+//! stops working, and what to do if the mail was not expected. Every
+//! sentence comes from the message catalog (`portal-i18n`, the `mail-*`
+//! keys) in the mail's [`Email::language`]; templates look them up through
+//! the frame's `t`. Money and times are written the tenant's way
+//! ([`Email::formats`]): its locale, and its time zone with the zone's
+//! abbreviation.
 
 use askama::Template;
 use portal_core::outbox::{Email, EmailKind};
 use portal_core::shared::{Formats, Money};
+use portal_i18n::Messages;
 
 /// A mail ready to be put in an envelope.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -62,6 +66,7 @@ pub enum RenderError {
 ///     to_name: "Ada".into(),
 ///     business_name: "Acme Plumbing".into(),
 ///     reply_to: None,
+///     language: portal_i18n::Language::English,
 ///     locale: Default::default(),
 ///     time_zone: "UTC".into(),
 ///     kind: EmailKind::ResetPassword {
@@ -78,10 +83,12 @@ pub fn render(mail: &Email) -> Result<RenderedMail, RenderError> {
     let business_name = one_line(&mail.business_name);
     let to_name = one_line(&mail.to_name);
     let kind_name = kind_name(&mail.kind);
+    let t = Messages::new(mail.language);
     // Money and times the tenant's way: its locale, its time zone.
     let formats = mail.formats();
-    let subject = one_line(&subject(&mail.kind, &business_name, &formats));
+    let subject = one_line(&subject(t, &mail.kind, &business_name, &formats));
     let frame = Frame {
+        t,
         subject: &subject,
         to_name: (!to_name.is_empty()).then_some(to_name.as_str()),
         business_name: &business_name,
@@ -207,23 +214,22 @@ pub(crate) fn kind_name(kind: &EmailKind) -> &'static str {
     }
 }
 
-fn subject(kind: &EmailKind, business: &str, formats: &Formats) -> String {
+fn subject(t: Messages, kind: &EmailKind, business: &str, formats: &Formats) -> String {
+    let from = t.arg("business", business);
     match kind {
-        EmailKind::SetPassword { .. } => format!("Set your password for {business}"),
-        EmailKind::ResetPassword { .. } => format!("Reset your password for {business}"),
+        EmailKind::SetPassword { .. } => t.msg_with("mail-set-password-subject", from),
+        EmailKind::ResetPassword { .. } => t.msg_with("mail-reset-subject", from),
         EmailKind::Invitation {
             invited_by: Some(inviter),
             ..
         } if !inviter.trim().is_empty() => {
-            format!("{inviter} invited you to the {business} customer portal")
+            t.msg_with("mail-invitation-subject-by", from.arg("inviter", inviter))
         }
-        EmailKind::Invitation { .. } => {
-            format!("You are invited to the {business} customer portal")
-        }
-        EmailKind::PasswordChanged { .. } => format!("Your password for {business} was changed"),
-        EmailKind::PaymentReceipt(receipt) => format!(
-            "Receipt for your {} payment to {business}",
-            formats.money.format(receipt.amount)
+        EmailKind::Invitation { .. } => t.msg_with("mail-invitation-subject", from),
+        EmailKind::PasswordChanged { .. } => t.msg_with("mail-password-changed-subject", from),
+        EmailKind::PaymentReceipt(receipt) => t.msg_with(
+            "mail-receipt-subject",
+            from.arg("amount", formats.money.format(receipt.amount)),
         ),
     }
 }
@@ -253,6 +259,8 @@ fn checked_link<'a>(link: &'a str, kind: &'static str) -> Result<&'a str, Render
 
 /// What every mail's layout shows.
 struct Frame<'a> {
+    /// The catalog in the mail's language.
+    t: Messages,
     subject: &'a str,
     /// `None` when the contact has no name on file: the greeting is then a
     /// plain "Hello,".

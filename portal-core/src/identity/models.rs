@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::tokens::TokenHash;
 use crate::access::Role;
 use crate::shared::{
-    AccountId, ContactId, EmailAddress, ExternalId, PhoneNumber, SessionId, TenantId,
+    AccountId, ContactId, EmailAddress, ExternalId, Language, PhoneNumber, SessionId, TenantId,
 };
 
 /// A person who may log in. Unique per tenant by e-mail and by phone, since
@@ -28,6 +28,10 @@ pub struct Contact {
     pub phone: Option<PhoneNumber>,
     /// A disabled contact cannot log in or register.
     pub enabled: bool,
+    /// The language the contact chose for pages and mails; `None` until
+    /// they choose (their browser's, then the tenant's, apply).
+    #[serde(default)]
+    pub language: Option<Language>,
 }
 
 /// What the host sends to create or update a contact, keyed by its own id.

@@ -13,7 +13,7 @@ use super::{
 use crate::access::Role;
 use crate::outbox::OutboxMessage;
 use crate::shared::{
-    AccountId, ContactId, EmailAddress, ExternalId, SessionId, StoreError, TenantId,
+    AccountId, ContactId, EmailAddress, ExternalId, Language, SessionId, StoreError, TenantId,
 };
 use crate::tenancy::{LinkMailPolicy, LockoutPolicy};
 
@@ -46,6 +46,16 @@ pub trait ContactStore: Send + Sync {
         tenant: TenantId,
         email: &EmailAddress,
     ) -> Result<Option<Contact>, StoreError>;
+    /// Records the language the contact chose (`None`: no choice, the
+    /// browser's and the tenant's apply again). MUST return `NotFound` when
+    /// the contact is not in this tenant, and MUST leave the contact's
+    /// other fields as they are (a host upsert does not reset it either).
+    async fn set_contact_language(
+        &self,
+        tenant: TenantId,
+        contact: ContactId,
+        language: Option<Language>,
+    ) -> Result<(), StoreError>;
     /// Gives a contact a role on an account, or changes it. MUST return
     /// `NotFound` when either is not in this tenant.
     async fn grant_membership(

@@ -22,11 +22,13 @@ use crate::ports::StoreError;
 use rust_decimal::Decimal;
 
 use crate::billing::{Allocation, PaymentFailure};
+use crate::identity::Contact;
 use crate::shared::{
-    AccountId, AutopayId, Clock, ContactId, Currency, EmailAddress, ExternalId, InvoiceId, LeaseId,
-    Money, OutboxId, PaymentId, PaymentMethodId, QuoteId, TenantId,
+    AccountId, AutopayId, Clock, ContactId, Currency, EmailAddress, ExternalId, InvoiceId,
+    Language, LeaseId, Money, OutboxId, PaymentId, PaymentMethodId, QuoteId, TenantId,
 };
 use crate::shared::{Formats, Locale};
+use crate::tenancy::Tenant;
 
 /// Something to deliver after a change commits.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -49,6 +51,10 @@ pub struct Email {
     pub business_name: String,
     /// Where replies should go: the business's contact e-mail.
     pub reply_to: Option<EmailAddress>,
+    /// The language it is written in: the contact's choice, else the
+    /// tenant's default (rows stored before languages read as English).
+    #[serde(default)]
+    pub language: Language,
     /// What the mail is about.
     pub kind: EmailKind,
     /// The tenant's locale: how the mail writes money and dates (mail
@@ -82,6 +88,28 @@ impl Email {
             &self.locale,
             self.time_zone.parse().unwrap_or(chrono_tz::UTC),
         )
+    }
+}
+
+impl Email {
+    /// A mail of `kind` to `contact` at `to`, from `tenant`, in the contact's
+    /// language (the tenant's default when they have not chosen).
+    pub fn for_contact(
+        tenant: &Tenant,
+        contact: &Contact,
+        to: EmailAddress,
+        kind: EmailKind,
+    ) -> Self {
+        Email {
+            to,
+            to_name: contact.name.clone(),
+            business_name: tenant.settings.display_name.clone(),
+            reply_to: tenant.settings.contact.email.clone(),
+            language: contact.language.unwrap_or(tenant.settings.language),
+            kind,
+            locale: tenant.settings.locale(),
+            time_zone: tenant.settings.time_zone().name().to_owned(),
+        }
     }
 }
 
@@ -451,6 +479,7 @@ impl OutboxMessage {
     ///     to_name: "Ada".into(),
     ///     business_name: "Acme".into(),
     ///     reply_to: None,
+    ///     language: Default::default(),
     ///     locale: Default::default(),
     ///     time_zone: "UTC".into(),
     ///     kind: EmailKind::ResetPassword {
@@ -764,7 +793,20 @@ mod tests {
             Money::from_minor(10_000, usd)
         );
         assert_eq!(receipt.credit, Money::from_minor(2_550, usd));
-        assert_eq!(serde_json::to_value(&message).unwrap(), stored);
+        // A row stored before mails had a language reads as English and
+        // is written back with it, in the same shape otherwise.
+        assert_eq!(mail_language(&message), Some(Language::English));
+        let mut written = serde_json::to_value(&message).unwrap();
+        assert_eq!(written["language"], "en");
+        written.as_object_mut().unwrap().remove("language");
+        assert_eq!(written, stored);
+    }
+
+    fn mail_language(message: &OutboxMessage) -> Option<Language> {
+        match message {
+            OutboxMessage::Mail(mail) => Some(mail.language),
+            OutboxMessage::Event(_) => None,
+        }
     }
 
     fn mail_item(attempts: u32) -> OutboxItem {
@@ -777,6 +819,7 @@ mod tests {
                 to_name: "Ada".into(),
                 business_name: "Acme".into(),
                 reply_to: None,
+                language: Language::English,
                 locale: Default::default(),
                 time_zone: "UTC".into(),
                 kind: EmailKind::PasswordChanged {

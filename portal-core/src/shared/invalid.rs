@@ -81,6 +81,8 @@ pub enum Shape {
     Amount,
     /// An amount as a decimal string (`"120.50"`), as the API takes it.
     DecimalString,
+    /// A language code the catalog has (`en`, `es`).
+    Language,
     /// A whole number from 1.
     WholeNumber,
     /// A SHA-256 digest: 64 lower-case hex digits.

@@ -6,6 +6,7 @@ mod conflict;
 mod contact_points;
 mod ids;
 mod invalid;
+mod language;
 mod locale;
 mod money;
 mod page;
@@ -21,6 +22,7 @@ pub use ids::{
     PaymentId, PaymentMethodId, QuoteId, SessionId, TenantId,
 };
 pub use invalid::{Item, ParseError, Reason, Shape};
+pub use language::Language;
 pub use locale::{DateFormatter, Formats, Locale, MoneyFormatter};
 pub use money::{
     AtLeast, Currency, Money, MoneyError, format_amount, minor_unit_digits, round_to_minor_unit,

@@ -17,7 +17,7 @@ use crate::shared::{Reason, Shape};
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use crate::shared::{Currency, EmailAddress, Formats, Locale, ParseError, TenantId};
+use crate::shared::{Currency, EmailAddress, Formats, Language, Locale, ParseError, TenantId};
 
 /// A service business that runs a portal for its customers.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -104,6 +104,9 @@ pub struct PortalSettings {
     /// by [`PortalSettings::validate`]; read it through
     /// [`PortalSettings::locale`]).
     pub locale: String,
+    /// The language pages and mails use for a person who has not chosen
+    /// one and whose browser asks for none the catalog has.
+    pub language: Language,
     /// Which parts of the portal are switched on.
     pub features: Features,
     /// Who may register, and how.
@@ -139,6 +142,7 @@ impl Default for PortalSettings {
             currency: "USD".to_owned(),
             time_zone: "UTC".to_owned(),
             locale: "en-US".to_owned(),
+            language: Language::English,
             features: Features::default(),
             registration: RegistrationPolicy::default(),
             lockout: LockoutPolicy::default(),

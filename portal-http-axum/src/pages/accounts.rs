@@ -11,7 +11,7 @@ use axum_extra::extract::cookie::CookieJar;
 use secrecy::SecretString;
 use serde::Deserialize;
 
-use portal_core::access::Permission;
+use portal_core::access::{Permission, Role};
 use portal_core::identity::Contact;
 use portal_core::shared::{AccountId, Item};
 use portal_core::{AccountOverview, AuthContext};
@@ -22,6 +22,7 @@ use crate::AppState;
 use crate::context::RequestContext;
 use crate::params;
 use crate::security::{Csrf, CsrfForm, PageUser};
+use portal_i18n::{Language, Messages};
 
 /// The signed-in layout: header, account switcher (its memberships came
 /// with the session) and navigation.
@@ -52,6 +53,8 @@ struct AccountPage {
     layout: Layout,
     /// The custom fields' form.
     fields_form: Form,
+    /// The language form.
+    language_form: Form,
     /// The change-password form, whose messages stay inside it (the page
     /// is long: a message at its top would be far from the form).
     password_form: Form,
@@ -59,16 +62,19 @@ struct AccountPage {
     overview: AccountOverview,
     address_lines: Vec<String>,
     contact: Contact,
-    role: &'static str,
+    role: String,
+    /// The languages the select offers besides "as my browser asks".
+    languages: [Language; 2],
     /// The custom fields the contact may change (none when the role may
     /// not edit the account).
     editable: Vec<EditableField>,
 }
 
-/// The account page's two forms.
+/// The account page's three forms.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum AccountForm {
     Fields,
+    Language,
     Password,
 }
 
@@ -101,15 +107,20 @@ async fn account_page(
             value: value.clone(),
         })
         .collect();
+    let t = context.t();
     let field_inputs = editable
         .iter()
         .map(|field| Input::new(field.key.clone(), field.name.clone()))
         .collect();
+    let language_inputs = vec![Input::new("language", t.msg("account-language-label"))];
     let password_inputs = vec![
-        Input::new("current_password", "Current password"),
+        Input::new("current_password", t.msg("account-current-password")),
         // The core calls the new password `password`.
-        Input::new("new_password", "New password").alias(&["password"]),
-        Input::new("new_password_confirm", "Repeat the new password"),
+        Input::new("new_password", t.msg("account-new-password")).alias(&["password"]),
+        Input::new(
+            "new_password_confirm",
+            t.msg("account-new-password-confirm"),
+        ),
     ];
     let (which, refusal) = match refused {
         Some((which, refusal)) => (Some(which), Some(refusal)),
@@ -125,21 +136,32 @@ async fn account_page(
             Item::Invoice { .. } => None,
         })
     });
-    let fields_form = Form::new(field_inputs).showing(fields_refusal);
-    let password_form = Form::new(password_inputs).showing(refusal_for(AccountForm::Password));
+    let fields_form = Form::new(t, field_inputs).showing(fields_refusal);
+    let language_form = Form::new(t, language_inputs).showing(refusal_for(AccountForm::Language));
+    let password_form = Form::new(t, password_inputs).showing(refusal_for(AccountForm::Password));
     let status = match which {
         Some(AccountForm::Password) => password_form.status(),
+        Some(AccountForm::Language) => language_form.status(),
         _ => fields_form.status(),
     };
     let page = AccountPage {
-        layout: layout(state, "Account", "account", context, csrf, auth),
+        layout: layout(
+            state,
+            &t.msg("account-title"),
+            "account",
+            context,
+            csrf,
+            auth,
+        ),
         fields_form,
+        language_form,
         password_form,
         notice,
         address_lines: overview.account.address.lines(),
         overview,
         contact: auth.contact.clone(),
-        role: auth.membership.role.label(),
+        role: role_label(t, auth.membership.role),
+        languages: Language::ALL,
         editable,
     };
     render(status, &page)
@@ -158,11 +180,11 @@ pub async fn account(
     PageUser(auth): PageUser,
     axum::extract::Query(query): axum::extract::Query<AccountQuery>,
 ) -> Result<Response, PageError> {
+    let t = context.t();
     let notice = match query.done.as_deref() {
-        Some("password") => {
-            Some("Your password was changed. Your other sessions were logged out.".to_owned())
-        }
-        Some("fields") => Some("Your details were saved.".to_owned()),
+        Some("password") => Some(t.msg("account-password-changed")),
+        Some("fields") => Some(t.msg("account-fields-saved")),
+        Some("language") => Some(t.msg("account-language-saved")),
         _ => None,
     };
     account_page(&state, &context, &csrf, &auth, None, notice).await
@@ -217,7 +239,7 @@ pub async fn change_password(
         if form.new_password != form.new_password_confirm {
             return Err(PageError::at(
                 "new_password_confirm",
-                "The two new passwords do not match.",
+                &context.t().msg("account-passwords-differ"),
             ));
         }
         let current = SecretString::from(form.current_password);
@@ -242,6 +264,47 @@ pub async fn change_password(
             account_page(&state, &context, &csrf, &auth, Some(refused), None).await
         }
     }
+}
+
+#[derive(Deserialize)]
+pub struct LanguageForm {
+    #[serde(default)]
+    language: String,
+}
+
+/// `POST /account/language`: the contact's language for pages and mails,
+/// or none (their browser's, then the tenant's, apply again).
+pub async fn set_language(
+    State(state): State<AppState>,
+    context: RequestContext,
+    csrf: Csrf,
+    PageUser(auth): PageUser,
+    CsrfForm(form): CsrfForm<LanguageForm>,
+) -> Result<Response, PageError> {
+    match params::language(&form.language) {
+        Ok(language) => {
+            state
+                .portal
+                .identity()
+                .set_language(&auth, language)
+                .await?;
+            Ok(Redirect::to(&format!("{}/account?done=language", context.base)).into_response())
+        }
+        Err(error) => {
+            let refused = (AccountForm::Language, Refusal::of(error)?);
+            account_page(&state, &context, &csrf, &auth, Some(refused), None).await
+        }
+    }
+}
+
+/// What a role is called.
+fn role_label(t: Messages, role: Role) -> String {
+    t.msg(match role {
+        Role::Primary => "role-primary",
+        Role::Billing => "role-billing",
+        Role::Member => "role-member",
+        Role::Viewer => "role-viewer",
+    })
 }
 
 #[derive(Deserialize)]

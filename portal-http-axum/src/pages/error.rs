@@ -20,6 +20,8 @@
 //! on every page route, renders the marked ones with the request's
 //! context. Statuses are those of the API (`crate::error::status_of`).
 
+use std::sync::Arc;
+
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::Next;
@@ -35,6 +37,7 @@ use crate::context::RequestContext;
 use crate::error::status_of;
 use crate::params::{Field, ParamError};
 use crate::security::Csrf;
+use portal_i18n::Messages;
 
 /// Input the customer can correct, about one field.
 #[derive(Clone, Debug)]
@@ -72,9 +75,9 @@ impl FieldError {
     }
 
     /// The message under `label`, the name customers see the input by.
-    pub(super) fn text(&self, label: &str) -> String {
+    pub(super) fn text(&self, t: Messages, label: &str) -> String {
         match &self.message {
-            Message::Rule(reason) => format!("{label} {}.", crate::messages::rule(reason)),
+            Message::Rule(reason) => crate::messages::labelled_rule(t, label, reason),
             Message::Sentence(sentence) => sentence.clone(),
         }
     }
@@ -99,10 +102,10 @@ impl FieldError {
 
     /// The message where no input carries it: the field (and item) named
     /// as the API names them.
-    pub(super) fn standalone(&self) -> String {
+    pub(super) fn standalone(&self, t: Messages) -> String {
         match &self.message {
             Message::Rule(reason) => {
-                crate::messages::invalid_input(self.field, self.item.as_ref(), reason)
+                crate::messages::invalid_input(t, self.field, self.item.as_ref(), reason)
             }
             Message::Sentence(sentence) => sentence.clone(),
         }
@@ -122,8 +125,9 @@ pub enum PageError {
     Refused {
         /// The status to answer with.
         status: StatusCode,
-        /// What to tell the customer.
-        message: String,
+        /// What to tell the customer, worded in the page's language
+        /// when the page is drawn.
+        message: Said,
     },
     /// Unknown, or not this customer's (404).
     NotFound,
@@ -133,6 +137,26 @@ pub enum PageError {
     Unauthenticated,
     /// Something failed inside (500).
     Internal,
+}
+
+/// What a refusal tells the customer, kept as a value until the page that
+/// shows it knows the reader's language.
+#[derive(Clone, Debug)]
+pub enum Said {
+    /// A domain error, worded by [`crate::messages::error_message`].
+    Error(Arc<PortalError>),
+    /// A sentence already worded (a declined card's, the rate limit's).
+    Text(String),
+}
+
+impl Said {
+    /// The sentence in `t`'s language.
+    pub fn word(&self, t: Messages) -> String {
+        match self {
+            Said::Error(error) => crate::messages::error_message(t, error),
+            Said::Text(text) => text.clone(),
+        }
+    }
 }
 
 impl PageError {
@@ -159,29 +183,30 @@ impl PageError {
     pub(super) fn too_many_requests(limited: &crate::error::ApiError) -> Self {
         PageError::Refused {
             status: limited.status(),
-            message: limited.detail().to_owned(),
+            message: Said::Text(limited.detail().to_owned()),
         }
     }
 
     /// What this error's page says; `None` for no session, which is not a
     /// page but the way to log in.
-    fn words(self) -> Option<ErrorWords> {
+    fn words(self, context: Option<&RequestContext>) -> Option<ErrorWords> {
         let status = self.status();
+        let t = context.map_or(crate::messages::api(), RequestContext::t);
         let (heading, message) = match self {
             PageError::Unauthenticated => return None,
             PageError::NotFound => (
-                "Not found",
-                crate::messages::error_message(&PortalError::NotFound),
+                t.msg("error-page-not-found"),
+                crate::messages::error_message(t, &PortalError::NotFound),
             ),
-            PageError::Forbidden(why) => {
-                ("Not available", crate::messages::forbidden(why).to_owned())
+            PageError::Forbidden(why) => (
+                t.msg("error-page-not-available"),
+                crate::messages::forbidden(t, why),
+            ),
+            PageError::Internal => (t.msg("error-page-went-wrong"), t.msg("error-try-again")),
+            PageError::Invalid(error) => (t.msg("error-page-did-not-work"), error.standalone(t)),
+            PageError::Refused { message, .. } => {
+                (t.msg("error-page-did-not-work"), message.word(t))
             }
-            PageError::Internal => (
-                "Something went wrong",
-                "Please try again in a moment.".to_owned(),
-            ),
-            PageError::Invalid(error) => ("That did not work", error.standalone()),
-            PageError::Refused { message, .. } => ("That did not work", message),
         };
         Some(ErrorWords {
             status,
@@ -214,7 +239,7 @@ impl From<PortalError> for PageError {
             | PortalError::RegistrationRefused
             | PortalError::LinkInvalid) => PageError::Refused {
                 status: status_of(&refused),
-                message: crate::messages::error_message(&refused),
+                message: Said::Error(Arc::new(refused)),
             },
         }
     }
@@ -306,7 +331,7 @@ pub(crate) async fn render_errors(
     let Some(Unrendered(error)) = response.extensions_mut().remove::<Unrendered>() else {
         return response;
     };
-    let mut page = match error.words() {
+    let mut page = match error.words(at.context.as_ref()) {
         Some(words) => at.page(&state, words).await,
         // Back to where the customer was going once logged in.
         None => {
@@ -346,7 +371,7 @@ pub(crate) async fn method_not_allowed_page(
     }
     let words = ErrorWords {
         status: StatusCode::METHOD_NOT_ALLOWED,
-        heading: "Not available",
+        heading: "Not available".to_owned(),
         message: "This page cannot do that. Go back and try again.".to_owned(),
     };
     let mut page = at.page(&state, words).await;
@@ -490,11 +515,11 @@ mod tests {
         let placed = error(&one).at_item("amount", input_of);
         assert_eq!(placed.input.as_deref(), Some("amount_1"));
         assert_eq!(
-            placed.text("Amount for INV-1"),
+            placed.text(crate::messages::api(), "Amount for INV-1"),
             "Amount for INV-1 is more than its balance of 0.00 USD."
         );
         assert_eq!(
-            placed.standalone(),
+            placed.standalone(crate::messages::api()),
             "Amount for invoice INV-1 is more than its balance of 0.00 USD."
         );
         // Another invoice, and other fields, are left alone.

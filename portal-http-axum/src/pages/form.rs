@@ -15,11 +15,12 @@
 //! or to what the page's own locator finds (which invoice an amount error
 //! is about).
 
+use portal_i18n::Messages;
 use std::fmt;
 
 use axum::http::StatusCode;
 
-use super::error::{FieldError, PageError};
+use super::error::{FieldError, PageError, Said};
 
 /// One input of a form.
 #[derive(Clone, Debug)]
@@ -86,7 +87,7 @@ pub struct Refusal {
 #[derive(Clone, Debug)]
 enum Problem {
     Field(FieldError),
-    Whole(String),
+    Whole(Said),
 }
 
 impl Refusal {
@@ -102,7 +103,10 @@ impl Refusal {
                 status,
                 problem: Problem::Field(*field),
             }),
-            PageError::Refused { message, .. } => Ok(Self::whole(status, message)),
+            PageError::Refused { message, .. } => Ok(Self {
+                status,
+                problem: Problem::Whole(message),
+            }),
             other => Err(other),
         }
     }
@@ -124,7 +128,7 @@ impl Refusal {
     pub fn whole(status: StatusCode, message: impl Into<String>) -> Self {
         Self {
             status,
-            problem: Problem::Whole(message.into()),
+            problem: Problem::Whole(Said::Text(message.into())),
         }
     }
 }
@@ -132,6 +136,8 @@ impl Refusal {
 /// A form's inputs and what it shows after an attempt.
 #[derive(Debug)]
 pub struct Form {
+    /// The catalog its messages are worded from.
+    t: Messages,
     inputs: Vec<Input>,
     status: StatusCode,
     /// The input (or group) the message stands at; `None`: the top.
@@ -140,9 +146,11 @@ pub struct Form {
 }
 
 impl Form {
-    /// A fresh form with `inputs`.
-    pub fn new(inputs: Vec<Input>) -> Self {
+    /// A fresh form with `inputs`, whose messages are worded in `t`'s
+    /// language (the labels come worded already).
+    pub fn new(t: Messages, inputs: Vec<Input>) -> Self {
         Self {
+            t,
             inputs,
             status: StatusCode::OK,
             at: None,
@@ -168,7 +176,7 @@ impl Form {
         };
         self.status = refusal.status;
         match refusal.problem {
-            Problem::Whole(message) => self.message = Some(message),
+            Problem::Whole(said) => self.message = Some(said.word(self.t)),
             Problem::Field(error) => {
                 let wanted = error.input.clone().or_else(|| locate(&error));
                 let index = match wanted {
@@ -181,8 +189,8 @@ impl Form {
                         .position(|input| input.answers_to(error.field))
                 });
                 self.message = Some(match index {
-                    Some(index) => error.text(&self.inputs[index].label),
-                    None => error.standalone(),
+                    Some(index) => error.text(self.t, &self.inputs[index].label),
+                    None => error.standalone(self.t),
                 });
                 self.at = index;
             }
@@ -341,13 +349,20 @@ mod tests {
     use crate::params::{Field, ParamError};
     use portal_core::shared::{Reason, Shape};
 
+    fn en() -> Messages {
+        Messages::new(portal_i18n::Language::English)
+    }
+
     fn filter_form() -> Form {
-        Form::new(vec![
-            Input::new("min_total", "Amount from").in_group("amount"),
-            Input::new("max_total", "Amount to").in_group("amount"),
-            Input::new("amount", "Amount"),
-            Input::new("new_password", "New password").alias(&["password"]),
-        ])
+        Form::new(
+            en(),
+            vec![
+                Input::new("min_total", "Amount from").in_group("amount"),
+                Input::new("max_total", "Amount to").in_group("amount"),
+                Input::new("amount", "Amount"),
+                Input::new("new_password", "New password").alias(&["password"]),
+            ],
+        )
     }
 
     fn refused(error: impl Into<PageError>) -> Option<Refusal> {
@@ -399,8 +414,11 @@ mod tests {
 
     #[test]
     fn a_message_about_a_fieldset_or_no_input_focuses_the_summary() {
-        let fieldset = Form::new(vec![Input::new("invoices", "Invoices to pay").fieldset()])
-            .showing(refused(PageError::at("invoices", "Choose an invoice.")));
+        let fieldset = Form::new(
+            en(),
+            vec![Input::new("invoices", "Invoices to pay").fieldset()],
+        )
+        .showing(refused(PageError::at("invoices", "Choose an invoice.")));
         assert!(fieldset.summary_takes_focus());
         assert!(
             !fieldset
@@ -467,7 +485,7 @@ mod tests {
 
     #[test]
     fn help_text_joins_the_description() {
-        let form = Form::new(vec![Input::new("token", "Card token")]);
+        let form = Form::new(en(), vec![Input::new("token", "Card token")]);
         assert_eq!(
             form.aria("token").and("token-help").to_string(),
             " aria-describedby=\"token-help\""

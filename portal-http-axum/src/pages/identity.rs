@@ -25,9 +25,7 @@ use super::{Layout, PageError, rate_limit, render};
 use crate::AppState;
 use crate::context::RequestContext;
 use crate::security::{Csrf, CsrfForm, PageUser};
-
-/// What the password forms say when the two passwords differ.
-const PASSWORDS_DIFFER: &str = "The two passwords do not match.";
+use portal_i18n::Messages;
 
 #[derive(Template)]
 #[template(path = "identity/login.html")]
@@ -51,12 +49,16 @@ impl LoginPage {
         notice: Option<String>,
     ) -> Self {
         let registration = context.tenant.settings.registration;
+        let t = context.t();
         Self {
-            layout: Layout::public("Log in", context, csrf),
-            form: Form::new(vec![
-                Input::new("login", "Email or phone number"),
-                Input::new("password", "Password"),
-            ])
+            layout: Layout::public(&t.msg("login-title"), context, csrf),
+            form: Form::new(
+                t,
+                vec![
+                    Input::new("login", t.msg("login-name")),
+                    Input::new("password", t.msg("login-password")),
+                ],
+            )
             .showing(refusal),
             notice,
             login,
@@ -84,10 +86,11 @@ pub async fn login_page(
     if user.is_ok() {
         return Ok(Redirect::to(&format!("{}/dashboard", context.base)).into_response());
     }
+    let t = context.t();
     let notice = match query.done.as_deref() {
-        Some("password") => Some("Your password is set. Log in with it now.".to_owned()),
-        Some("registered") => Some("You are registered. Log in with your new password.".to_owned()),
-        Some("logout") => Some("You have logged out.".to_owned()),
+        Some("password") => Some(t.msg("login-password-set")),
+        Some("registered") => Some(t.msg("login-registered")),
+        Some("logout") => Some(t.msg("login-logged-out")),
         _ => None,
     };
     let page = LoginPage::new(
@@ -196,8 +199,8 @@ struct LinkRequestPage {
     layout: Layout,
     form: Form,
     notice: Option<String>,
-    heading: &'static str,
-    explanation: &'static str,
+    heading: String,
+    explanation: String,
     action: &'static str,
     /// The field's type and autocomplete hint: an e-mail to register, an
     /// e-mail or phone number (as at log-in) to reset.
@@ -213,26 +216,27 @@ impl LinkRequestPage {
         request: LinkRequest,
         refusal: Option<Refusal>,
     ) -> Self {
+        let t = context.t();
         let (heading, explanation, action) = match request {
             LinkRequest::Register => (
-                "Register",
-                "Enter the email address we have on file for you. We will email you a link to set your password.",
+                t.msg("register-title"),
+                t.msg("register-explanation"),
                 "register",
             ),
             LinkRequest::Reset => (
-                "Forgot your password?",
-                "Enter the email address or phone number you log in with. We will email you a link to choose a new password.",
+                t.msg("forgot-title"),
+                t.msg("forgot-explanation"),
                 "forgot-password",
             ),
         };
         let (label, input_type, autocomplete) = match request {
-            LinkRequest::Register => ("Email", "email", "email"),
-            LinkRequest::Reset => ("Email or phone number", "text", "username"),
+            LinkRequest::Register => (t.msg("identity-email"), "email", "email"),
+            LinkRequest::Reset => (t.msg("login-name"), "text", "username"),
         };
         Self {
-            layout: Layout::public(heading, context, csrf),
+            layout: Layout::public(&heading, context, csrf),
             // A reset takes a log-in name, which the core calls `login`.
-            form: Form::new(vec![Input::new("email", label).alias(&["login"])]).showing(refusal),
+            form: Form::new(t, vec![Input::new("email", label).alias(&["login"])]).showing(refusal),
             notice: None,
             heading,
             explanation,
@@ -244,16 +248,13 @@ impl LinkRequestPage {
     }
 }
 
-const LINK_SENT: &str = "If this matches an account that can use this portal, we have sent a link to the email address on file. \
-     It works once and expires within an hour. Check your spam folder if it does not arrive.";
-
 pub async fn register_page(context: RequestContext, csrf: Csrf) -> Result<Response, PageError> {
     if !context.tenant.settings.registration.email_on_file {
         return Ok(super::message_page_for(
             Some(&context),
             StatusCode::NOT_FOUND,
-            "Not available",
-            "Registration by email is not offered.",
+            &context.t().msg("identity-not-available"),
+            &context.t().msg("register-email-off"),
         ));
     }
     render(
@@ -293,7 +294,7 @@ async fn link_request(
     .await;
     let page = match asked {
         Ok(()) => LinkRequestPage {
-            notice: Some(LINK_SENT.to_owned()),
+            notice: Some(context.t().msg("link-sent")),
             ..LinkRequestPage::new(&context, &csrf, request, None)
         },
         Err(error) => LinkRequestPage {
@@ -335,15 +336,19 @@ struct FactsPage {
 
 impl FactsPage {
     fn new(context: &RequestContext, csrf: &Csrf, refusal: Option<Refusal>) -> Self {
+        let t = context.t();
         Self {
-            layout: Layout::public("Register", context, csrf),
-            form: Form::new(vec![
-                Input::new("phone", "Phone number"),
-                Input::new("email", "Email"),
-                Input::new("postal_code", "Postal code"),
-                Input::new("password", "New password"),
-                Input::new("password_confirm", "Repeat the new password"),
-            ])
+            layout: Layout::public(&t.msg("register-title"), context, csrf),
+            form: Form::new(
+                t,
+                vec![
+                    Input::new("phone", t.msg("identity-phone")),
+                    Input::new("email", t.msg("identity-email")),
+                    Input::new("postal_code", t.msg("identity-postal-code")),
+                    Input::new("password", t.msg("identity-new-password")),
+                    Input::new("password_confirm", t.msg("identity-new-password-confirm")),
+                ],
+            )
             .showing(refusal),
             notice: None,
             phone: String::new(),
@@ -361,8 +366,8 @@ pub async fn register_details_page(
         return Ok(super::message_page_for(
             Some(&context),
             StatusCode::NOT_FOUND,
-            "Not available",
-            "Registration with account details is not offered.",
+            &context.t().msg("identity-not-available"),
+            &context.t().msg("register-details-off"),
         ));
     }
     render(StatusCode::OK, &FactsPage::new(&context, &csrf, None))
@@ -392,7 +397,10 @@ pub async fn register_details_submit(
     let registered: Result<(), PageError> = async {
         rate_limit(&state, &context)?;
         if form.password != form.password_confirm {
-            return Err(PageError::at("password_confirm", PASSWORDS_DIFFER));
+            return Err(PageError::at(
+                "password_confirm",
+                &context.t().msg("identity-passwords-differ"),
+            ));
         }
         let facts = KnownFacts {
             phone: form.phone.clone(),
@@ -433,7 +441,7 @@ struct SetPasswordPage {
     layout: Layout,
     form: Form,
     notice: Option<String>,
-    heading: &'static str,
+    heading: String,
     show_form: bool,
     token: String,
     /// Who the link is for, as they log in (shown, and a hidden username
@@ -446,16 +454,20 @@ impl SetPasswordPage {
     fn new(
         context: &RequestContext,
         csrf: &Csrf,
-        heading: &'static str,
+        heading: String,
         token: String,
         refusal: Option<Refusal>,
     ) -> Self {
+        let t = context.t();
         Self {
-            layout: Layout::public(heading, context, csrf),
-            form: Form::new(vec![
-                Input::new("password", "New password"),
-                Input::new("password_confirm", "Repeat the new password"),
-            ])
+            layout: Layout::public(&heading, context, csrf),
+            form: Form::new(
+                t,
+                vec![
+                    Input::new("password", t.msg("identity-new-password")),
+                    Input::new("password_confirm", t.msg("identity-new-password-confirm")),
+                ],
+            )
             .showing(refusal),
             notice: None,
             heading,
@@ -466,24 +478,25 @@ impl SetPasswordPage {
     }
 }
 
-fn heading_for(purpose: TokenPurpose) -> &'static str {
+fn heading_for(t: Messages, purpose: TokenPurpose) -> String {
     match purpose {
-        TokenPurpose::SetPassword => "Set your password",
-        TokenPurpose::ResetPassword => "Choose a new password",
-        TokenPurpose::Invitation => "Welcome! Set your password",
+        TokenPurpose::SetPassword => t.msg("set-password-title"),
+        TokenPurpose::ResetPassword => t.msg("set-password-reset-title"),
+        TokenPurpose::Invitation => t.msg("set-password-welcome-title"),
     }
 }
 
 /// The page for a link that no longer works (410), without its form.
 fn link_invalid_page(context: &RequestContext, csrf: &Csrf) -> Result<Response, PageError> {
     let refusal = Refusal::of(PortalError::LinkInvalid)?;
+    let t = context.t();
     let page = SetPasswordPage {
-        layout: Layout::public("Link expired", context, csrf),
+        layout: Layout::public(&t.msg("link-expired-title"), context, csrf),
         show_form: false,
         ..SetPasswordPage::new(
             context,
             csrf,
-            "This link no longer works",
+            t.msg("link-expired-heading"),
             String::new(),
             Some(refusal),
         )
@@ -513,7 +526,7 @@ pub async fn set_password_page(
         .await
     {
         Ok(info) => {
-            let heading = heading_for(info.purpose);
+            let heading = heading_for(context.t(), info.purpose);
             let page = SetPasswordPage {
                 login: info.login,
                 ..SetPasswordPage::new(&context, &csrf, heading, query.token, None)
@@ -547,7 +560,10 @@ pub async fn set_password_submit(
     let set: Result<(), PageError> = async {
         rate_limit(&state, &context)?;
         if form.password != form.password_confirm {
-            return Err(PageError::at("password_confirm", PASSWORDS_DIFFER));
+            return Err(PageError::at(
+                "password_confirm",
+                &context.t().msg("identity-passwords-differ"),
+            ));
         }
         let token = RawToken::from_client(&form.token);
         Ok(state
@@ -577,7 +593,7 @@ pub async fn set_password_submit(
         ..SetPasswordPage::new(
             &context,
             &csrf,
-            "Set your password",
+            context.t().msg("set-password-title"),
             form.token,
             Some(refusal),
         )

@@ -36,6 +36,7 @@ use portal_core::access::{Actor, Permission};
 use portal_core::identity::Membership;
 use portal_core::tenancy::{Branding, Colour, Feature, SafeUrl, Tenant};
 
+use portal_i18n::{Language, Messages};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::AppState;
@@ -83,6 +84,10 @@ pub fn routes() -> PageRoutes {
         .route(
             "/account/password",
             form_post(accounts::change_password, "/account"),
+        )
+        .route(
+            "/account/language",
+            form_post(accounts::set_language, "/account"),
         )
         .route(
             "/account/fields",
@@ -234,6 +239,9 @@ pub struct Layout {
     csrf: String,
     user: Option<UserNav>,
     billing: BillingNav,
+    /// The catalog in the page's language, which templates look their
+    /// words up in (`layout.t`); `<html lang>` is its language.
+    t: Messages,
     /// Whether the contact may see quotes (the Quotes link).
     quotes: bool,
 }
@@ -252,12 +260,14 @@ impl Layout {
             csrf: String::new(),
             user: None,
             billing: BillingNav::default(),
+            t: context.map_or(Messages::new(Language::English), |c| c.t()),
             quotes: false,
         }
     }
 
     fn public(title: &str, context: &RequestContext, csrf: &Csrf) -> Self {
         Self {
+            t: context.t(),
             title: title.to_owned(),
             base: context.base.clone(),
             current_path: String::new(),
@@ -292,6 +302,7 @@ impl Layout {
             }),
             current_path: format!("{}/{page}", context.base),
             billing: BillingNav::of(&auth.actor, &context.tenant),
+            t: context.t(),
             quotes: auth
                 .actor
                 .can(Permission::ViewQuotes, &context.tenant.settings.features),
@@ -347,7 +358,7 @@ pub(crate) struct ErrorWords {
     /// The answer's status.
     pub(crate) status: StatusCode,
     /// The page's heading (and title).
-    pub(crate) heading: &'static str,
+    pub(crate) heading: String,
     /// The sentence under it.
     pub(crate) message: String,
 }
@@ -364,13 +375,13 @@ pub(crate) async fn error_page(
     csrf: Option<&Csrf>,
     words: ErrorWords,
 ) -> Response {
-    let mut layout = Layout::branded(words.heading, context);
+    let mut layout = Layout::branded(&words.heading, context);
     if let (Some(context), Some(csrf)) = (context, csrf)
         && let Some(auth) = crate::security::session_of(state, context, headers).await
     {
-        layout = accounts::layout(state, words.heading, "dashboard", context, csrf, &auth);
+        layout = accounts::layout(state, &words.heading, "dashboard", context, csrf, &auth);
     }
-    message_page_in(layout, words.status, words.heading, &words.message)
+    message_page_in(layout, words.status, &words.heading, &words.message)
 }
 
 /// The one-message page in `layout`.

@@ -39,7 +39,7 @@ pub use billing::{
     invoice_choices, page_request, statement_range,
 };
 pub use quotes::{QuoteFilterText, content_sha256, optional_line_numbers, optional_lines};
-pub use values::{amount, given, id, idempotency_key};
+pub use values::{amount, given, id, idempotency_key, language};
 
 /// Who sent the text. The parsers differ only in these ways:
 ///
@@ -107,6 +107,8 @@ pub enum Field {
     Token,
     /// The key that makes a payment happen once.
     IdempotencyKey,
+    /// The language a contact chose.
+    Language,
     /// The digest of a quote as it was shown.
     ContentSha256,
     /// The optional lines of a quote ticked when approving it.
@@ -136,6 +138,7 @@ impl Field {
             Field::NewDefault => "new_default",
             Field::Token => "token",
             Field::IdempotencyKey => "idempotency_key",
+            Field::Language => "language",
             Field::ContentSha256 => "content_sha256",
             Field::OptionalLines => "optional_lines",
         }

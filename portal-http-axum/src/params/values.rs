@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 use serde::de::{DeserializeOwned, IntoDeserializer};
 
 use portal_core::billing::IdempotencyKey;
-use portal_core::shared::{Reason, Shape};
+use portal_core::shared::{Language, Reason, Shape};
 
 use super::{Field, ParamError, Source};
 
@@ -126,6 +126,17 @@ pub(super) fn named_id<T, E>(
     })
 }
 
+/// A contact's choice of language: a code the catalog has (`en`, `es`), or
+/// nothing for "as my browser asks" (`None`).
+pub fn language(text: &str) -> Result<Option<Language>, ParamError> {
+    match text.trim() {
+        "" => Ok(None),
+        code => Language::parse(code)
+            .map(Some)
+            .map_err(|_| ParamError::invalid(Field::Language, Reason::Malformed(Shape::Language))),
+    }
+}
+
 /// A payment's idempotency key. Pages render it into a hidden field, so a
 /// bad one means the page is stale; the API's client chose it and is told
 /// the rule.
@@ -144,6 +155,22 @@ pub fn idempotency_key(text: &str, source: Source) -> Result<IdempotencyKey, Par
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_language_is_a_code_of_the_catalog_or_nothing() {
+        assert_eq!(language("es"), Ok(Some(Language::Spanish)));
+        assert_eq!(language(" en "), Ok(Some(Language::English)));
+        assert_eq!(language(""), Ok(None));
+        for bad in ["fr", "ES", "es-MX", "<script>"] {
+            assert_eq!(
+                language(bad),
+                Err(ParamError::invalid(
+                    Field::Language,
+                    Reason::Malformed(Shape::Language)
+                ))
+            );
+        }
+    }
     use proptest::prelude::*;
 
     const BOTH: [Source; 2] = [Source::Page, Source::Api];
@@ -218,7 +245,10 @@ mod tests {
 
     /// What a customer is told of `error`.
     fn worded(error: ParamError) -> String {
-        crate::messages::error_message(&portal_core::PortalError::from(error))
+        crate::messages::error_message(
+            crate::messages::api(),
+            &portal_core::PortalError::from(error),
+        )
     }
 
     #[test]

@@ -444,6 +444,7 @@ impl TestApp {
             app: self,
             cookies: HashMap::new(),
             from: None,
+            languages: None,
         }
     }
 
@@ -562,6 +563,8 @@ pub struct Browser<'a> {
     /// The client address its requests come from (none: the router
     /// falls back to 0.0.0.0 for all).
     pub from: Option<SocketAddr>,
+    /// The `Accept-Language` it sends, if any.
+    pub languages: Option<&'static str>,
 }
 
 impl Browser<'_> {
@@ -585,6 +588,15 @@ impl Browser<'_> {
         }
     }
 
+    fn speak(&self, request: &mut Request<Body>) {
+        if let Some(languages) = self.languages {
+            request.headers_mut().insert(
+                header::ACCEPT_LANGUAGE,
+                header::HeaderValue::from_static(languages),
+            );
+        }
+    }
+
     pub fn csrf(&self) -> String {
         self.cookies
             .get("__Host-portal_csrf")
@@ -598,6 +610,7 @@ impl Browser<'_> {
             .header(header::COOKIE, self.cookie_header())
             .body(Body::empty())
             .unwrap();
+        self.speak(&mut request);
         if let Some(from) = self.from {
             request.extensions_mut().insert(ConnectInfo(from));
         }
@@ -669,6 +682,7 @@ impl Browser<'_> {
             .header(header::COOKIE, self.cookie_header())
             .body(Body::from(body))
             .unwrap();
+        self.speak(&mut request);
         if let Some(from) = self.from {
             request.extensions_mut().insert(ConnectInfo(from));
         }

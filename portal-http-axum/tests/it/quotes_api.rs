@@ -98,6 +98,7 @@ async fn a_client_lists_reads_and_approves_a_quote_once() {
     let heading = portal_http_axum::Heading {
         business: "Acme Pest Control",
         account: "Ada's Bakery (1001)",
+        t: portal_i18n::Messages::new(portal_i18n::Language::English),
         formats: &formats,
     };
     let pdf = portal_http_axum::quote_certificate(

@@ -3,7 +3,9 @@
 use portal_core::outbox::EmailKind;
 use portal_mail::{RenderError, render};
 
-use crate::support::{EXPIRY_TEXT, LINK, every_kind, expiry, mail_to, set_password_mail};
+use crate::support::{
+    EXPIRY_TEXT, LINK, every_kind, expiry, mail_to, receipt_kind, set_password_mail,
+};
 
 fn link_of(kind: &EmailKind) -> Option<&str> {
     match kind {
@@ -16,43 +18,7 @@ fn link_of(kind: &EmailKind) -> Option<&str> {
 
 #[test]
 fn a_receipt_lists_the_amount_method_invoices_and_credit_and_links_to_the_portal() {
-    use portal_core::billing::Allocation;
-    use portal_core::outbox::Receipt;
-    use portal_core::shared::{Currency, InvoiceId, Money, PaymentId};
-    let usd = |cents| Money::from_minor(cents, Currency::USD);
-    let receipt = Receipt {
-        payment: PaymentId::new(),
-        account: "Ada's <Bakery> (1001)".into(),
-        amount: usd(15_000),
-        method_label: "Visa ending 4242".into(),
-        reference: "ch_sandbox_1".into(),
-        paid_at: expiry(),
-        allocations: vec![
-            Allocation {
-                invoice: InvoiceId::new(),
-                invoice_number: "INV-1".into(),
-                amount: usd(10_000),
-            },
-            Allocation {
-                invoice: InvoiceId::new(),
-                invoice_number: "INV-2".into(),
-                amount: usd(2_500),
-            },
-        ],
-        credit: usd(2_500),
-        credit_used: vec![Allocation {
-            invoice: InvoiceId::new(),
-            invoice_number: "INV-1".into(),
-            amount: usd(1_200),
-        }],
-        balance_after: Some(usd(4_321)),
-        link: format!("{LINK}/billing/payments/1"),
-    };
-    let mail = render(&mail_to(
-        "ada@example.com",
-        EmailKind::PaymentReceipt(Box::new(receipt)),
-    ))
-    .unwrap();
+    let mail = render(&mail_to("ada@example.com", receipt_kind())).unwrap();
     assert_eq!(
         mail.subject,
         "Receipt for your $150.00 payment to Acme Plumbing"

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, TimeZone, Utc};
 use portal_core::outbox::{Email, EmailKind};
-use portal_core::shared::EmailAddress;
+use portal_core::shared::{EmailAddress, Language};
 
 /// 23 November 2026, 13:00 UTC: when sample links expire.
 pub fn expiry() -> DateTime<Utc> {
@@ -46,10 +46,49 @@ pub fn mail_to(to: &str, kind: EmailKind) -> Email {
         to_name: "Ada Lovelace".into(),
         business_name: "Acme Plumbing".into(),
         reply_to: Some(EmailAddress::parse("office@acme-plumbing.example").unwrap()),
+        language: Language::English,
         kind,
         locale: Default::default(),
         time_zone: "UTC".into(),
     }
+}
+
+/// A receipt for 150.00 USD over two invoices, with credit used and kept
+/// and the balance left.
+pub fn receipt_kind() -> EmailKind {
+    use portal_core::billing::Allocation;
+    use portal_core::outbox::Receipt;
+    use portal_core::shared::{Currency, InvoiceId, Money, PaymentId};
+    let usd = |cents| Money::from_minor(cents, Currency::USD);
+    let receipt = Receipt {
+        payment: PaymentId::new(),
+        account: "Ada's <Bakery> (1001)".into(),
+        amount: usd(15_000),
+        method_label: "Visa ending 4242".into(),
+        reference: "ch_sandbox_1".into(),
+        paid_at: expiry(),
+        allocations: vec![
+            Allocation {
+                invoice: InvoiceId::new(),
+                invoice_number: "INV-1".into(),
+                amount: usd(10_000),
+            },
+            Allocation {
+                invoice: InvoiceId::new(),
+                invoice_number: "INV-2".into(),
+                amount: usd(2_500),
+            },
+        ],
+        credit: usd(2_500),
+        credit_used: vec![Allocation {
+            invoice: InvoiceId::new(),
+            invoice_number: "INV-1".into(),
+            amount: usd(1_200),
+        }],
+        balance_after: Some(usd(4_321)),
+        link: format!("{LINK}/billing/payments/1"),
+    };
+    EmailKind::PaymentReceipt(Box::new(receipt))
 }
 
 /// A set-password mail to Ada.

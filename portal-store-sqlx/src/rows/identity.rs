@@ -7,7 +7,7 @@ use portal_core::identity::{
 };
 use portal_core::ports::StoreError;
 use portal_core::shared::{
-    AccountId, ContactId, EmailAddress, ExternalId, PhoneNumber, SessionId, TenantId,
+    AccountId, ContactId, EmailAddress, ExternalId, Language, PhoneNumber, SessionId, TenantId,
 };
 use serde::Deserialize;
 use sqlx::FromRow;
@@ -18,7 +18,8 @@ use super::*;
 
 /// A contact, selected as `c.id AS contact_id, c.tenant_id, c.external_id
 /// AS contact_external_id, c.name AS contact_name, c.email AS
-/// contact_email, c.phone AS contact_phone, c.enabled AS contact_enabled`.
+/// contact_email, c.phone AS contact_phone, c.enabled AS contact_enabled,
+/// c.language AS contact_language`.
 #[derive(FromRow)]
 pub(crate) struct ContactRow {
     contact_id: Uuid,
@@ -28,6 +29,7 @@ pub(crate) struct ContactRow {
     contact_email: Option<String>,
     contact_phone: Option<String>,
     contact_enabled: bool,
+    contact_language: Option<String>,
 }
 
 impl TryFrom<ContactRow> for Contact {
@@ -41,6 +43,7 @@ impl TryFrom<ContactRow> for Contact {
             email: optional("email", row.contact_email, EmailAddress::parse)?,
             phone: optional("phone", row.contact_phone, PhoneNumber::parse)?,
             enabled: row.contact_enabled,
+            language: optional("language", row.contact_language, Language::parse)?,
         })
     }
 }

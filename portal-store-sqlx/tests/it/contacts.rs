@@ -4,7 +4,9 @@
 use portal_core::access::Role;
 use portal_core::identity::{LoginName, TokenPurpose};
 use portal_core::ports::StoreError;
-use portal_core::shared::{AccountId, Conflict, ContactId, EmailAddress, PhoneNumber, Unique};
+use portal_core::shared::{
+    AccountId, Conflict, ContactId, EmailAddress, Language, PhoneNumber, Unique,
+};
 
 use crate::harness::{
     TestDb, UNLIMITED, account, conformance, contact, contact_upsert, now, tenant, token_for,
@@ -20,7 +22,55 @@ conformance!(
     granting_again_changes_the_role_and_memberships_list_by_account_name,
     login_candidate_finds_by_email_or_phone_with_the_credential_once_set,
     changing_a_contacts_email_spends_its_unused_tokens,
+    a_contacts_language_is_kept_until_changed_and_survives_host_upserts,
+    setting_the_language_of_another_tenants_contact_is_not_found_and_changes_nothing,
 );
+
+async fn a_contacts_language_is_kept_until_changed_and_survives_host_upserts(db: TestDb) {
+    let tenant = tenant(&*db, "acme").await;
+    let upsert = contact_upsert("ada", "ada@example.com", None);
+    let ada = db.upsert_contact(tenant.id, &upsert).await.unwrap();
+    assert_eq!(ada.language, None);
+
+    db.set_contact_language(tenant.id, ada.id, Some(Language::Spanish))
+        .await
+        .unwrap();
+    let read = db.contact(tenant.id, ada.id).await.unwrap().unwrap();
+    assert_eq!(read.language, Some(Language::Spanish));
+    let email = upsert.email.clone().unwrap();
+    let by_email = db.contact_by_email(tenant.id, &email).await.unwrap();
+    assert_eq!(by_email.map(|c| c.language), Some(Some(Language::Spanish)));
+    // The host's upsert does not own the contact's choice.
+    let again = db.upsert_contact(tenant.id, &upsert).await.unwrap();
+    assert_eq!(again.language, Some(Language::Spanish));
+    assert_eq!(again.name, read.name);
+
+    db.set_contact_language(tenant.id, ada.id, None)
+        .await
+        .unwrap();
+    let cleared = db.contact(tenant.id, ada.id).await.unwrap().unwrap();
+    assert_eq!(cleared.language, None);
+}
+
+async fn setting_the_language_of_another_tenants_contact_is_not_found_and_changes_nothing(
+    db: TestDb,
+) {
+    let acme = tenant(&*db, "acme").await;
+    let other = tenant(&*db, "other").await;
+    let ada = contact(&*db, acme.id, "ada").await;
+    assert!(matches!(
+        db.set_contact_language(other.id, ada.id, Some(Language::Spanish))
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        db.set_contact_language(acme.id, ContactId::new(), Some(Language::Spanish))
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    let read = db.contact(acme.id, ada.id).await.unwrap().unwrap();
+    assert_eq!(read.language, None);
+}
 
 async fn upserting_a_contact_twice_leaves_one_row_and_keeps_its_id(db: TestDb) {
     let tenant = tenant(&*db, "acme").await;

@@ -22,7 +22,8 @@ use portal_core::identity::{
 use portal_core::outbox::{DomainEvent, Email, EmailKind, OutboxMessage};
 use portal_core::ports::Store;
 use portal_core::shared::{
-    AccountId, ContactId, EmailAddress, ExternalId, PhoneNumber, PostalCode, SessionId, TenantId,
+    AccountId, ContactId, EmailAddress, ExternalId, Language, PhoneNumber, PostalCode, SessionId,
+    TenantId,
 };
 use portal_core::tenancy::{LinkMailPolicy, PortalSettings, Tenant, TenantSlug};
 use portal_store_sqlx::{PgStore, SqliteStore};
@@ -677,6 +678,8 @@ pub fn mail(to: &str) -> OutboxMessage {
         to_name: "Ada".into(),
         business_name: "Acme".into(),
         reply_to: None,
+        // Not the default, so outbox round trips show it is kept.
+        language: Language::Spanish,
         locale: Default::default(),
         time_zone: "UTC".into(),
         kind: EmailKind::PasswordChanged { changed_at: now() },
@@ -690,6 +693,7 @@ pub fn link_mail(to: &str, link: &str) -> OutboxMessage {
         to_name: "Ada".into(),
         business_name: "Acme".into(),
         reply_to: None,
+        language: Language::English,
         locale: Default::default(),
         time_zone: "UTC".into(),
         kind: EmailKind::ResetPassword {

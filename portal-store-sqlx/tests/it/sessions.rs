@@ -9,7 +9,7 @@ use chrono::Duration;
 use portal_core::access::Role;
 use portal_core::identity::RawToken;
 use portal_core::ports::StoreError;
-use portal_core::shared::{AccountId, SessionId};
+use portal_core::shared::{AccountId, Language, SessionId};
 use portal_core::tenancy::LockoutPolicy;
 
 use portal_core::identity::UNTRUSTED_SCOPE;
@@ -21,6 +21,7 @@ use crate::harness::{
 
 conformance!(
     a_live_session_gives_its_contact_and_active_membership,
+    a_session_reads_its_contacts_chosen_language,
     a_session_brings_all_its_contacts_memberships_as_the_memberships_list_has_them,
     a_session_ends_at_its_idle_expiry,
     touching_pushes_the_idle_expiry_out_but_never_past_the_absolute_one,
@@ -38,6 +39,20 @@ conformance!(
     a_session_does_not_start_while_the_contact_is_locked,
     starting_a_session_deletes_the_contacts_tokens_spent_or_expired_over_a_day_ago,
 );
+
+async fn a_session_reads_its_contacts_chosen_language(db: TestDb) {
+    let world = World::new(&*db, "acme").await;
+    let (_, token) = world.log_in(&*db).await;
+    let hash = token.hash();
+    let read = || db.session_context(world.tenant.id, &hash, now());
+    let before = read().await.unwrap().expect("a live session");
+    assert_eq!(before.contact.language, None);
+    db.set_contact_language(world.tenant.id, world.contact.id, Some(Language::Spanish))
+        .await
+        .unwrap();
+    let after = read().await.unwrap().expect("a live session");
+    assert_eq!(after.contact.language, Some(Language::Spanish));
+}
 
 async fn a_live_session_gives_its_contact_and_active_membership(db: TestDb) {
     let world = World::new(&*db, "acme").await;

@@ -123,12 +123,11 @@ impl BillingService<'_> {
                     .current_balance
                     .checked_sub(payment.amount)
                     .ok();
-                messages.push(OutboxMessage::Mail(Email {
+                messages.push(OutboxMessage::Mail(Email::for_contact(
+                    tenant,
+                    &contact,
                     to,
-                    to_name: contact.name.clone(),
-                    business_name: tenant.settings.display_name.clone(),
-                    reply_to: tenant.settings.contact.email.clone(),
-                    kind: EmailKind::PaymentReceipt(Box::new(Receipt {
+                    EmailKind::PaymentReceipt(Box::new(Receipt {
                         payment: payment.id,
                         account,
                         amount: payment.amount,
@@ -144,9 +143,7 @@ impl BillingService<'_> {
                         balance_after,
                         link: receipt_link(tenant, payment.id),
                     })),
-                    locale: tenant.settings.locale(),
-                    time_zone: tenant.settings.time_zone().name().to_owned(),
-                }));
+                )));
             }
         }
         Ok(messages)

@@ -96,6 +96,7 @@ impl Mocks {
             email: Some(EmailAddress::parse("ada@example.com").unwrap()),
             phone: None,
             enabled: true,
+            language: None,
         };
         let membership = crate::identity::Membership {
             account: actor.account(),

@@ -163,15 +163,7 @@ impl IdentityService<'_> {
         to: EmailAddress,
         kind: EmailKind,
     ) -> OutboxMessage {
-        OutboxMessage::Mail(Email {
-            to,
-            to_name: contact.name.clone(),
-            business_name: tenant.settings.display_name.clone(),
-            reply_to: tenant.settings.contact.email.clone(),
-            kind,
-            locale: tenant.settings.locale(),
-            time_zone: tenant.settings.time_zone().name().to_owned(),
-        })
+        OutboxMessage::Mail(Email::for_contact(tenant, contact, to, kind))
     }
 
     /// Whether a set-password link is still good, without spending it: a

@@ -19,7 +19,7 @@ use crate::identity::{
 };
 use crate::outbox::{DomainEvent, EmailKind, OutboxMessage};
 use crate::ports::StoreError;
-use crate::shared::{AccountId, ContactId, SessionId};
+use crate::shared::{AccountId, ContactId, Language, SessionId};
 use crate::tenancy::Tenant;
 
 mod host;
@@ -428,6 +428,22 @@ impl IdentityService<'_> {
                 Some(auth.session.id),
                 &messages,
             )
+            .await?;
+        Ok(())
+    }
+
+    /// Records the language the logged-in contact chose for pages and mails
+    /// (`None` goes back to their browser's, then the tenant's). A
+    /// preference of the person, not of an account: every role may set its
+    /// own, and only its own.
+    pub async fn set_language(
+        self,
+        auth: &AuthContext,
+        language: Option<Language>,
+    ) -> Result<(), PortalError> {
+        self.stores()
+            .contacts
+            .set_contact_language(auth.tenant.id, auth.contact.id, language)
             .await?;
         Ok(())
     }

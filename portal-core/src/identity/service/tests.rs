@@ -40,6 +40,7 @@ fn contact(tenant: &Tenant) -> Contact {
         email: Some(crate::shared::EmailAddress::parse("ada@example.com").unwrap()),
         phone: None,
         enabled: true,
+        language: None,
     }
 }
 

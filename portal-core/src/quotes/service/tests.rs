@@ -69,6 +69,7 @@ impl Fixture {
             email: None,
             phone: None,
             enabled: true,
+            language: None,
         };
         let membership = crate::identity::Membership {
             account: self.account,

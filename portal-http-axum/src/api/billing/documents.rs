@@ -11,6 +11,7 @@ use portal_core::{AuthContext, InvoiceDocument};
 use super::invoices::StatementParams;
 use crate::AppState;
 use crate::api::{ApiPath, ApiQuery, wire};
+use crate::context::RequestContext;
 use crate::error::{ApiError, Problem};
 use crate::params;
 use crate::pdf::{self, Heading, Paper};
@@ -37,6 +38,7 @@ fn heading_parts(auth: &AuthContext) -> (String, String) {
         (status = 404, body = Problem, description = "unknown, or another account's")))]
 pub async fn invoice_pdf(
     State(state): State<AppState>,
+    context: RequestContext,
     ApiUser(auth): ApiUser,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Response, ApiError> {
@@ -57,6 +59,7 @@ pub async fn invoice_pdf(
                 let heading = Heading {
                     business: &business,
                     account: &account,
+                    t: context.t(),
                     formats: &formats,
                 };
                 let paper = Paper::for_locale(&auth.tenant.settings.locale);
@@ -74,6 +77,7 @@ pub async fn invoice_pdf(
         (status = 422, body = Problem, description = "a missing or malformed date, or `from` after `to`")))]
 pub async fn statement_pdf(
     State(state): State<AppState>,
+    context: RequestContext,
     ApiUser(auth): ApiUser,
     ApiQuery(params): ApiQuery<StatementParams>,
 ) -> Result<Response, ApiError> {
@@ -84,6 +88,7 @@ pub async fn statement_pdf(
     let heading = Heading {
         business: &business,
         account: &account,
+        t: context.t(),
         formats: &formats,
     };
     let paper = Paper::for_locale(&auth.tenant.settings.locale);
@@ -103,6 +108,7 @@ pub async fn statement_pdf(
         (status = 404, body = Problem, description = "unknown, or another account's")))]
 pub async fn payment_pdf(
     State(state): State<AppState>,
+    context: RequestContext,
     ApiUser(auth): ApiUser,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Response, ApiError> {
@@ -116,6 +122,7 @@ pub async fn payment_pdf(
     let heading = Heading {
         business: &business,
         account: &account,
+        t: context.t(),
         formats: &formats,
     };
     let day = detail

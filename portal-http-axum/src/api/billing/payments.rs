@@ -171,10 +171,9 @@ fn payment_response(detail: &PaymentDetail) -> Response {
     if detail.payment.status != PaymentStatus::Failed {
         return (StatusCode::CREATED, Json(view)).into_response();
     }
-    let message = view
-        .failure_message
-        .clone()
-        .unwrap_or_else(|| crate::messages::payment_failure(&PaymentFailure::ProviderFailed));
+    let message = view.failure_message.clone().unwrap_or_else(|| {
+        crate::messages::payment_failure(crate::messages::api(), &PaymentFailure::ProviderFailed)
+    });
     let problem = ApiError::new(
         StatusCode::PAYMENT_REQUIRED,
         ProblemType::PaymentFailed,

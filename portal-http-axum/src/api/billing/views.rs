@@ -357,7 +357,10 @@ impl From<&PaymentDetail> for PaymentView {
             method_label: p.method_label.clone(),
             reference: p.gateway_reference.clone(),
             failure_reason: p.failure.as_ref().map(|f| f.code().to_owned()),
-            failure_message: p.failure.as_ref().map(crate::messages::payment_failure),
+            failure_message: p
+                .failure
+                .as_ref()
+                .map(|failure| crate::messages::payment_failure(crate::messages::api(), failure)),
             memo: p.memo.clone(),
             received_at: p.received_at,
             allocations: allocations(&detail.allocations),

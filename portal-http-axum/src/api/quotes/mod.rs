@@ -119,6 +119,7 @@ fn heading_parts(auth: &AuthContext) -> (String, String) {
         (status = 404, body = Problem, description = "unknown, or another account's")))]
 pub async fn quote_pdf(
     State(state): State<AppState>,
+    context: RequestContext,
     ApiUser(auth): ApiUser,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Response, ApiError> {
@@ -129,6 +130,7 @@ pub async fn quote_pdf(
     let heading = Heading {
         business: &business,
         account: &account,
+        t: context.t(),
         formats: &formats,
     };
     let paper = Paper::for_locale(&auth.tenant.settings.locale);
@@ -149,6 +151,7 @@ pub async fn quote_pdf(
         (status = 404, body = Problem, description = "unknown, another account's, or not approved")))]
 pub async fn quote_certificate(
     State(state): State<AppState>,
+    context: RequestContext,
     ApiUser(auth): ApiUser,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Response, ApiError> {
@@ -159,6 +162,7 @@ pub async fn quote_certificate(
     let heading = Heading {
         business: &business,
         account: &account,
+        t: context.t(),
         formats: &formats,
     };
     let paper = Paper::for_locale(&auth.tenant.settings.locale);

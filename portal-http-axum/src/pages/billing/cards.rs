@@ -12,6 +12,7 @@ use askama::Template;
 use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::Response;
+use portal_i18n::Messages;
 use serde::Deserialize;
 
 use portal_core::PortalError;
@@ -58,10 +59,13 @@ async fn methods_page(
     let page = MethodsPage {
         layout,
         section: "methods",
-        form: Form::new(vec![
-            Input::new("token", "Card token"),
-            Input::new("make_default", "Make this my default card"),
-        ])
+        form: Form::new(
+            visit.t(),
+            vec![
+                Input::new("token", "Card token"),
+                Input::new("make_default", "Make this my default card"),
+            ],
+        )
         .showing(refusal),
         notice,
         methods: methods
@@ -158,10 +162,11 @@ struct ConfirmPage {
 }
 
 /// The form's one input: the card that becomes the default.
-fn successor_form(refusal: Option<Refusal>) -> Form {
-    Form::new(vec![
-        Input::new("new_default", "Which card becomes your default").fieldset(),
-    ])
+fn successor_form(t: Messages, refusal: Option<Refusal>) -> Form {
+    Form::new(
+        t,
+        vec![Input::new("new_default", "Which card becomes your default").fieldset()],
+    )
     .showing(refusal)
 }
 
@@ -223,7 +228,7 @@ async fn remove_page(
     let page = ConfirmPage {
         layout,
         section: "methods",
-        form: successor_form(refusal),
+        form: successor_form(visit.t(), refusal),
         heading: format!("Remove {label}?"),
         explanation,
         action: format!("billing/methods/{id}/remove"),
@@ -361,13 +366,16 @@ async fn autopay_page(
     let page = AutopayPage {
         layout: visit.layout("Autopay", "billing/autopay"),
         section: "autopay",
-        form: Form::new(vec![
-            Input::new("method", "Card to charge"),
-            Input::new(
-                "consent",
-                "I have read and agree to the autopay terms above.",
-            ),
-        ])
+        form: Form::new(
+            visit.t(),
+            vec![
+                Input::new("method", "Card to charge"),
+                Input::new(
+                    "consent",
+                    "I have read and agree to the autopay terms above.",
+                ),
+            ],
+        )
         .showing(refusal),
         notice,
         active,
@@ -438,7 +446,7 @@ pub async fn confirm_withdraw(visit: Visit) -> Result<Response, PageError> {
     let page = ConfirmPage {
         layout: visit.layout("Turn off autopay", "billing/autopay"),
         section: "autopay",
-        form: Form::new(Vec::new()),
+        form: Form::new(visit.t(), Vec::new()),
         heading: "Turn off autopay?".to_owned(),
         explanation: format!(
             "Invoices will no longer be charged to {card} when they are due; you will pay \

@@ -3,6 +3,7 @@
 use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::Response;
+use portal_i18n::Messages;
 use serde::Deserialize;
 
 use askama::Template;
@@ -16,8 +17,10 @@ use super::*;
 
 /// A payment or credit as text, with the invoices it paid.
 pub struct PaymentRow {
+    /// The catalog its labels are worded from.
+    t: Messages,
     id: String,
-    kind: &'static str,
+    kind: String,
     date: String,
     amount: String,
     method: String,
@@ -35,12 +38,13 @@ pub struct PaymentRow {
 }
 
 impl PaymentRow {
-    fn of(detail: &PaymentDetail, formats: &Formats) -> Self {
+    fn of(t: Messages, detail: &PaymentDetail, formats: &Formats) -> Self {
         let payment = &detail.payment;
         let unapplied = payment.unapplied();
         Self {
+            t,
             id: payment.id.to_string(),
-            kind: kind_label(payment.kind),
+            kind: kind_label(t, payment.kind),
             date: formats.dates.day_of(payment.received_at),
             amount: formats.money.format(payment.amount),
             method: payment.method_label.clone().unwrap_or_default(),
@@ -49,7 +53,7 @@ impl PaymentRow {
             failure: payment
                 .failure
                 .as_ref()
-                .map(crate::messages::payment_failure),
+                .map(|failure| crate::messages::payment_failure(t, failure)),
             invoices: allocation_rows(&detail.allocations, formats),
             unapplied: unapplied
                 .is_positive()
@@ -62,8 +66,12 @@ impl PaymentRow {
         }
     }
 
-    fn status_label(&self) -> &'static str {
-        pdf::payment_status_label(self.status)
+    fn status_label(&self) -> String {
+        self.t.msg(match self.status {
+            PaymentStatus::Pending => "payment-status-pending",
+            PaymentStatus::Succeeded => "payment-status-succeeded",
+            PaymentStatus::Failed => "payment-status-failed",
+        })
     }
 
     fn is_pending(&self) -> bool {
@@ -79,12 +87,13 @@ impl PaymentRow {
     }
 
     /// The page's title, as its heading says.
-    fn title(&self) -> &'static str {
-        let kind = match self.credit {
-            true => PaymentKind::Credit,
-            false => PaymentKind::Payment,
-        };
-        pdf::receipt_title(self.status, kind)
+    fn title(&self) -> String {
+        self.t.msg(match self.status {
+            PaymentStatus::Pending => "payment-title-pending",
+            PaymentStatus::Failed => "payment-title-failed",
+            PaymentStatus::Succeeded if self.credit => "payment-title-credit",
+            PaymentStatus::Succeeded => "payment-title-receipt",
+        })
     }
 }
 
@@ -116,15 +125,15 @@ pub async fn payments(visit: Visit, Query(query): Query<PageQuery>) -> Result<Re
     let base = visit.context.base.clone();
     let formats = visit.formats();
     let page = PaymentsPage {
-        layout: visit.layout("Payments", "billing/payments"),
+        layout: visit.layout(&visit.t().msg("payments-title"), "billing/payments"),
         section: "payments",
         rows: list
             .items
             .iter()
-            .map(|detail| PaymentRow::of(detail, &formats))
+            .map(|detail| PaymentRow::of(visit.t(), detail, &formats))
             .collect(),
         total: list.total,
-        pager: Pager::of(list.page, list.per_page, list.total, |n| {
+        pager: Pager::of(visit.t(), list.page, list.per_page, list.total, |n| {
             format!("{base}/billing/payments?page={n}")
         }),
     };
@@ -160,9 +169,9 @@ async fn receipt_facts(visit: &Visit, id: &str) -> Result<(PaymentDetail, Money)
 pub async fn receipt(visit: Visit, Path(id): Path<String>) -> Result<Response, PageError> {
     let (detail, balance) = receipt_facts(&visit, &id).await?;
     let formats = visit.formats();
-    let payment = PaymentRow::of(&detail, &formats);
+    let payment = PaymentRow::of(visit.t(), &detail, &formats);
     let page = ReceiptPage {
-        layout: visit.layout(payment.title(), "billing/payments"),
+        layout: visit.layout(&payment.title(), "billing/payments"),
         section: "payments",
         payment,
         account: visit.account_heading(),

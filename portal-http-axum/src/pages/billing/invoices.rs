@@ -3,6 +3,7 @@
 use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::Response;
+use portal_i18n::Messages;
 use serde::{Deserialize, Serialize};
 
 use askama::Template;
@@ -140,17 +141,20 @@ pub(super) struct InvoicesPage {
 /// The invoice filter's inputs, labelled as the form shows them. The core
 /// judges the two amounts together ("amount": not below zero, no more
 /// decimals than the currency has), so its error is about both.
-pub(super) fn filter_form(refusal: Option<Refusal>) -> Form {
-    Form::new(vec![
-        Input::new("status", "Status"),
-        Input::new("number", "Invoice number"),
-        Input::new("issued_from", "Issued from"),
-        Input::new("issued_to", "Issued to"),
-        Input::new("min_total", "Amount from").in_group("amount"),
-        Input::new("max_total", "Amount to").in_group("amount"),
-        Input::new("amount", "Amount"),
-        Input::new("sort", "Sort by"),
-    ])
+pub(super) fn filter_form(t: Messages, refusal: Option<Refusal>) -> Form {
+    Form::new(
+        t,
+        vec![
+            Input::new("status", "Status"),
+            Input::new("number", "Invoice number"),
+            Input::new("issued_from", "Issued from"),
+            Input::new("issued_to", "Issued to"),
+            Input::new("min_total", "Amount from").in_group("amount"),
+            Input::new("max_total", "Amount to").in_group("amount"),
+            Input::new("amount", "Amount"),
+            Input::new("sort", "Sort by"),
+        ],
+    )
     .showing(refusal)
 }
 
@@ -171,7 +175,7 @@ pub async fn invoices(
     let mut page = InvoicesPage {
         layout: visit.layout("Invoices", "billing/invoices"),
         section: "invoices",
-        form: filter_form(None),
+        form: filter_form(visit.t(), None),
         notice: None,
         statuses: choices(&STATUS_CHOICES, &filters.status),
         sorts: choices(&SORT_CHOICES, &filters.sort),
@@ -201,11 +205,12 @@ pub async fn invoices(
             page.rows = invoices
                 .items
                 .iter()
-                .map(|invoice| InvoiceRow::of(invoice, list.today, &formats))
+                .map(|invoice| InvoiceRow::of(visit.t(), invoice, list.today, &formats))
                 .collect();
             page.total = invoices.total;
             let base = visit.context.base.clone();
             page.pager = Some(Pager::of(
+                visit.t(),
                 invoices.page,
                 invoices.per_page,
                 invoices.total,
@@ -213,7 +218,7 @@ pub async fn invoices(
             ));
         }
         // A filter the customer can fix: shown at its input.
-        Err(error) => page.form = filter_form(Some(Refusal::of(error)?)),
+        Err(error) => page.form = filter_form(visit.t(), Some(Refusal::of(error)?)),
     }
     render(page.form.status(), &page)
 }
@@ -230,17 +235,17 @@ pub struct LineRow {
 /// A payment's or credit's share of an invoice as text.
 pub struct AppliedRow {
     payment: String,
-    kind: &'static str,
+    kind: String,
     date: String,
     amount: String,
     method: String,
 }
 
-pub(super) fn kind_label(kind: PaymentKind) -> &'static str {
-    match kind {
-        PaymentKind::Payment => "Payment",
-        PaymentKind::Credit => "Credit",
-    }
+pub(super) fn kind_label(t: Messages, kind: PaymentKind) -> String {
+    t.msg(match kind {
+        PaymentKind::Payment => "payment-kind-payment",
+        PaymentKind::Credit => "payment-kind-credit",
+    })
 }
 
 #[derive(Template)]
@@ -264,9 +269,14 @@ pub async fn invoice(visit: Visit, Path(id): Path<String>) -> Result<Response, P
     let currency = invoice.currency();
     let formats = visit.formats();
     let page = InvoicePage {
-        layout: visit.layout(&format!("Invoice {}", invoice.number), "billing/invoices"),
+        layout: visit.layout(
+            &visit
+                .t()
+                .msg_with("invoice-title", visit.t().arg("number", &invoice.number)),
+            "billing/invoices",
+        ),
         section: "invoices",
-        invoice: InvoiceRow::of(invoice, visit.today(), &formats),
+        invoice: InvoiceRow::of(visit.t(), invoice, visit.today(), &formats),
         subtotal: formats.money.format(invoice.subtotal),
         tax: formats.money.format(invoice.tax),
         memo: invoice.memo.clone(),
@@ -286,7 +296,7 @@ pub async fn invoice(visit: Visit, Path(id): Path<String>) -> Result<Response, P
             .iter()
             .map(|applied| AppliedRow {
                 payment: applied.payment.to_string(),
-                kind: kind_label(applied.kind),
+                kind: kind_label(visit.t(), applied.kind),
                 date: formats.dates.day_of(applied.applied_at),
                 amount: formats.money.format(applied.amount),
                 method: applied.method_label.clone().unwrap_or_default(),

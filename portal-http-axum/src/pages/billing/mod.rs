@@ -42,6 +42,7 @@ use crate::context::RequestContext;
 use crate::pdf::{self, Heading, Paper};
 use crate::route_table::{PageRoutes, form_post, get};
 use crate::security::{Csrf, PageUser};
+use portal_i18n::Messages;
 
 /// The billing routes, under the portal's prefix.
 pub fn routes() -> PageRoutes {
@@ -117,6 +118,11 @@ impl Visit {
         &self.auth.actor
     }
 
+    /// The catalog in the contact's language.
+    pub(in crate::pages) fn t(&self) -> Messages {
+        self.context.t()
+    }
+
     /// The session: who is acting, on which account.
     pub(in crate::pages) fn auth(&self) -> &AuthContext {
         &self.auth
@@ -180,6 +186,7 @@ impl Visit {
         let heading = Heading {
             business,
             account: &account,
+            t: self.t(),
             formats: &formats,
         };
         let bytes = draw(
@@ -252,7 +259,7 @@ pub struct InvoiceRow {
     total: String,
     paid: String,
     balance: String,
-    status: &'static str,
+    status: String,
     is_overdue: bool,
     is_unpaid: bool,
     /// Held by a payment still being processed.
@@ -260,7 +267,7 @@ pub struct InvoiceRow {
 }
 
 impl InvoiceRow {
-    fn of(invoice: &Invoice, today: NaiveDate, formats: &Formats) -> Self {
+    fn of(t: Messages, invoice: &Invoice, today: NaiveDate, formats: &Formats) -> Self {
         Self {
             id: invoice.id.to_string(),
             number: invoice.number.clone(),
@@ -269,7 +276,7 @@ impl InvoiceRow {
             total: formats.money.format(invoice.total),
             paid: formats.money.format(invoice.amount_paid),
             balance: formats.money.format(invoice.balance()),
-            status: invoice.status.label(),
+            status: pdf::status_label(t, invoice.status),
             is_overdue: invoice.is_overdue(today),
             is_unpaid: invoice.status.is_unpaid() && invoice.payable().is_positive(),
             pending: invoice
@@ -291,6 +298,7 @@ impl Pager {
     /// Links for `page` of `total` rows; `link(n)` is the URL of page n.
     /// A page past the last (an old bookmark) links back to the last.
     pub(in crate::pages) fn of(
+        t: Messages,
         page: u32,
         per_page: u32,
         total: u64,
@@ -302,13 +310,13 @@ impl Pager {
             return Self {
                 previous: Some(link(last)),
                 next: None,
-                text: format!("Page {page} is past the last page ({last})"),
+                text: t.msg_with("pager-past-last", t.count("page", page).count("last", last)),
             };
         }
         Self {
             previous: (page > 1).then(|| link(page - 1)),
             next: (page < last).then(|| link(page + 1)),
-            text: format!("Page {page} of {pages}"),
+            text: t.msg_with("pager-page", t.count("page", page).count("pages", pages)),
         }
     }
 }
@@ -356,7 +364,7 @@ pub async fn summary(visit: Visit, Query(done): Query<Done>) -> Result<Response,
             .invoices
             .items
             .iter()
-            .map(|invoice| InvoiceRow::of(invoice, list.today, &formats))
+            .map(|invoice| InvoiceRow::of(visit.t(), invoice, list.today, &formats))
             .collect(),
     };
     render(StatusCode::OK, &page)

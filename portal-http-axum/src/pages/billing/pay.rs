@@ -8,6 +8,7 @@
 //! with the first payment. A declined card re-renders the form with the
 //! gateway's message and a new key, so the next try is a new payment.
 
+use portal_i18n::Messages;
 use std::collections::{HashMap, HashSet};
 use std::fmt::Display;
 
@@ -72,7 +73,12 @@ pub(in crate::pages) fn amount_input(id: &dyn Display) -> String {
 /// input (the core names the invoice an amount error is about); one that
 /// names none (not above zero, more than the credit, too large in all)
 /// is about the one amount typed, when only one was.
-fn amounts_form(inputs: Vec<Input>, rows: &[PayRow], refusal: Option<Refusal>) -> Form {
+fn amounts_form(
+    t: Messages,
+    inputs: Vec<Input>,
+    rows: &[PayRow],
+    refusal: Option<Refusal>,
+) -> Form {
     let input_of = |item: &Item| match item {
         Item::Invoice { id, .. } => {
             let key = amount_input(id);
@@ -88,7 +94,7 @@ fn amounts_form(inputs: Vec<Input>, rows: &[PayRow], refusal: Option<Refusal>) -
         (Some(row), None) => Some(row.key.clone()),
         _ => None,
     };
-    Form::new(inputs).showing_located(refusal, |error| {
+    Form::new(t, inputs).showing_located(refusal, |error| {
         (error.field == "amount")
             .then(|| only_typed.clone())
             .flatten()
@@ -302,6 +308,7 @@ impl PayRow {
 }
 
 fn pay_rows(
+    t: Messages,
     options: &PaymentOptions,
     prefill: &Prefill,
     checked_by_default: bool,
@@ -322,7 +329,7 @@ fn pay_rows(
                 key: amount_input(&id),
                 payable: invoice.payable().amount().to_string(),
                 payable_text: formats.money.format(invoice.payable()),
-                invoice: InvoiceRow::of(invoice, options.today, formats),
+                invoice: InvoiceRow::of(t, invoice, options.today, formats),
             }
         })
         .collect()
@@ -368,7 +375,7 @@ async fn pay_page(
         .payment_options(visit.actor())
         .await?;
     let formats = visit.formats();
-    let rows = pay_rows(&options, &prefill, true, &formats);
+    let rows = pay_rows(visit.t(), &options, &prefill, true, &formats);
     let mut inputs = vec![Input::new("invoices", "Invoices to pay").fieldset()];
     if options.partial_allowed {
         inputs.extend(rows.iter().map(PayRow::input));
@@ -379,9 +386,9 @@ async fn pay_page(
     inputs.push(Input::new("use_credit", "Account credit").fieldset());
     inputs.extend(MethodChoiceView::inputs());
     let form = match options.partial_allowed {
-        true => amounts_form(inputs, &rows, refusal),
+        true => amounts_form(visit.t(), inputs, &rows, refusal),
         // Without amount inputs an amount error keeps its invoice's number.
-        false => Form::new(inputs).showing(refusal),
+        false => Form::new(visit.t(), inputs).showing(refusal),
     };
     let page = PayPage {
         layout: visit.layout("Pay", "billing/pay"),
@@ -437,7 +444,7 @@ pub async fn form(visit: Visit, Query(query): Query<PayQuery>) -> Result<Respons
 
 /// What a failed payment tells the customer, with the way on: another
 /// card (the form comes back with the same invoices and amounts).
-fn declined(detail: PaymentDetail) -> Refusal {
+fn declined(t: Messages, detail: PaymentDetail) -> Refusal {
     let failure = detail
         .payment
         .failure
@@ -445,8 +452,9 @@ fn declined(detail: PaymentDetail) -> Refusal {
     Refusal::whole(
         StatusCode::PAYMENT_REQUIRED,
         format!(
-            "{} Choose another saved card or a new card below and try again.",
-            crate::messages::payment_failure(&failure)
+            "{} {}",
+            crate::messages::payment_failure(t, &failure),
+            t.msg("pay-declined-try-another")
         ),
     )
 }
@@ -474,7 +482,7 @@ pub async fn submit(
             // The card that failed is not offered as the choice again.
             prefill.token.clear();
             prefill.declined_card = prefill.method.take().filter(|method| method != "new");
-            declined(detail)
+            declined(visit.t(), detail)
         }
         // Succeeded, or pending (the receipt says "being processed").
         Ok(detail) => return Ok(visit.redirect(&format!("billing/payments/{}", detail.payment.id))),
@@ -630,7 +638,7 @@ pub async fn balance(
     let mut page = BalancePage {
         layout: visit.layout("Pay the statement balance", "billing/pay/balance"),
         section: "pay",
-        form: Form::new(Vec::new()),
+        form: Form::new(visit.t(), Vec::new()),
         amount: typed,
         may_change_amount,
         total: String::new(),
@@ -674,9 +682,9 @@ pub async fn balance(
                 )
             });
             page.choice = Some(MethodChoiceView::of(&options, &Prefill::default()));
-            page.form = Form::new(inputs);
+            page.form = Form::new(visit.t(), inputs);
         }
-        Err(error) => page.form = Form::new(inputs).showing(Some(Refusal::of(error)?)),
+        Err(error) => page.form = Form::new(visit.t(), inputs).showing(Some(Refusal::of(error)?)),
     }
     render(page.form.status(), &page)
 }
@@ -705,7 +713,7 @@ async fn credit_page(
         .credit_options(visit.actor())
         .await?;
     let formats = visit.formats();
-    let rows = pay_rows(&options, &prefill, false, &formats);
+    let rows = pay_rows(visit.t(), &options, &prefill, false, &formats);
     let inputs = [Input::new("invoices", "Invoices").fieldset()]
         .into_iter()
         .chain(rows.iter().map(PayRow::input))
@@ -713,7 +721,7 @@ async fn credit_page(
     let page = CreditPage {
         layout: visit.layout("Use account credit", "billing/credit"),
         section: "pay",
-        form: amounts_form(inputs, &rows, refusal),
+        form: amounts_form(visit.t(), inputs, &rows, refusal),
         summary: Summary::of(&options.summary, &formats),
         rows,
     };

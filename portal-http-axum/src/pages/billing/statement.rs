@@ -13,6 +13,7 @@ use crate::pages::form::{Form, Input, Refusal};
 use crate::pages::{Layout, PageError, render};
 use crate::params::{self, MissingDates};
 use crate::pdf::{self};
+use portal_i18n::Messages;
 
 use super::*;
 
@@ -41,7 +42,7 @@ impl RangeQuery {
 /// A statement line as text, with the page it links to.
 pub struct EntryRow {
     date: String,
-    kind: &'static str,
+    kind: String,
     reference: String,
     link: Option<String>,
     amount: String,
@@ -70,17 +71,17 @@ pub struct StatementView {
     closing: String,
     unapplied: Option<String>,
     entries: Vec<EntryRow>,
-    aging: Vec<(&'static str, String)>,
+    aging: Vec<(String, String)>,
 }
 
 impl StatementView {
-    fn of(statement: &Statement, base: &str, formats: &Formats) -> Self {
+    fn of(t: Messages, statement: &Statement, base: &str, formats: &Formats) -> Self {
         let money = |amount: Money| formats.money.format(amount);
         Self {
-            period: format!(
-                "{} to {}",
-                formats.dates.day(statement.range.from),
-                formats.dates.day(statement.range.to)
+            period: t.msg_with(
+                "statement-period",
+                t.arg("from", formats.dates.day(statement.range.from))
+                    .arg("to", formats.dates.day(statement.range.to)),
             ),
             opening: money(statement.opening_balance),
             charges: money(statement.charges),
@@ -106,7 +107,7 @@ impl StatementView {
                     };
                     EntryRow {
                         date: formats.dates.day(entry.date),
-                        kind: pdf::entry_label(entry.kind),
+                        kind: pdf::entry_label(t, entry.kind),
                         reference: entry.reference.clone(),
                         link,
                         amount: money(entry.signed()),
@@ -114,7 +115,7 @@ impl StatementView {
                     }
                 })
                 .collect(),
-            aging: pdf::aging_buckets(statement)
+            aging: pdf::aging_buckets(t, statement)
                 .into_iter()
                 .map(|(label, amount)| (label, money(amount)))
                 .collect(),
@@ -139,11 +140,17 @@ pub async fn statement(
         ))
     }
     .await;
-    let inputs = || vec![Input::new("from", "From"), Input::new("to", "To")];
+    let t = visit.t();
+    let inputs = || {
+        vec![
+            Input::new("from", t.msg("statement-from")),
+            Input::new("to", t.msg("statement-to")),
+        ]
+    };
     let mut page = StatementPage {
-        layout: visit.layout("Statement", "billing/statement"),
+        layout: visit.layout(&t.msg("statement-title"), "billing/statement"),
         section: "statement",
-        form: Form::new(inputs()),
+        form: Form::new(visit.t(), inputs()),
         from: InvoiceFilters::value(&query.from),
         to: InvoiceFilters::value(&query.to),
         pdf_link: None,
@@ -158,12 +165,13 @@ pub async fn statement(
                 visit.context.base, range.from, range.to
             ));
             page.statement = Some(StatementView::of(
+                visit.t(),
                 &statement,
                 &visit.context.base,
                 &visit.formats(),
             ));
         }
-        Err(error) => page.form = Form::new(inputs()).showing(Some(Refusal::of(error)?)),
+        Err(error) => page.form = Form::new(visit.t(), inputs()).showing(Some(Refusal::of(error)?)),
     }
     render(page.form.status(), &page)
 }

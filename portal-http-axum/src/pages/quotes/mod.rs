@@ -30,6 +30,7 @@ use crate::pdf;
 use crate::route_table::{PageRoutes, form_post, get};
 use crate::security::CsrfForm;
 use portal_core::shared::Formats;
+use portal_i18n::Messages;
 
 /// The quote routes, under the portal's prefix.
 pub fn routes() -> PageRoutes {
@@ -154,7 +155,7 @@ pub async fn list(
     let current = params::given(filters.status.as_deref()).unwrap_or("");
     let mut page = ListPage {
         layout: visit.layout("Quotes", "quotes"),
-        form: Form::new(vec![Input::new("status", "Status")]),
+        form: Form::new(visit.t(), vec![Input::new("status", "Status")]),
         statuses: STATUS_CHOICES
             .iter()
             .map(|(value, label)| Choice {
@@ -179,13 +180,17 @@ pub async fn list(
                 .collect();
             page.total = quotes.total;
             let base = visit.context().base.clone();
-            page.pager = Some(Pager::of(quotes.page, quotes.per_page, quotes.total, |n| {
-                filters.link(&base, n)
-            }));
+            page.pager = Some(Pager::of(
+                visit.t(),
+                quotes.page,
+                quotes.per_page,
+                quotes.total,
+                |n| filters.link(&base, n),
+            ));
         }
         Err(error) => {
-            page.form =
-                Form::new(vec![Input::new("status", "Status")]).showing(Some(Refusal::of(error)?));
+            page.form = Form::new(visit.t(), vec![Input::new("status", "Status")])
+                .showing(Some(Refusal::of(error)?));
         }
     }
     render(page.form.status(), &page)
@@ -263,19 +268,22 @@ impl DetailPage {
 }
 
 /// The approval form's inputs, labelled as the page shows them.
-fn approve_form(refusal: Option<Refusal>) -> Form {
-    Form::new(vec![
-        Input::new("optional_lines", "Optional items"),
-        Input::new("signer_name", "Your full name (your signature)"),
-        Input::new("po_number", "Purchase order number (optional)"),
-        Input::new("comment", "Comment (optional)"),
-    ])
+fn approve_form(t: Messages, refusal: Option<Refusal>) -> Form {
+    Form::new(
+        t,
+        vec![
+            Input::new("optional_lines", "Optional items"),
+            Input::new("signer_name", "Your full name (your signature)"),
+            Input::new("po_number", "Purchase order number (optional)"),
+            Input::new("comment", "Comment (optional)"),
+        ],
+    )
     .showing(refusal)
 }
 
 /// The decline form's input.
-fn decline_form(refusal: Option<Refusal>) -> Form {
-    Form::new(vec![Input::new("reason", "Why are you declining?")]).showing(refusal)
+fn decline_form(t: Messages, refusal: Option<Refusal>) -> Form {
+    Form::new(t, vec![Input::new("reason", "Why are you declining?")]).showing(refusal)
 }
 
 /// What a refused attempt brings back to the page.
@@ -336,8 +344,8 @@ fn detail_of(
             &format!("quotes/{}", quote.id),
         ),
         notice,
-        approve_form: approve_form(attempt.approve),
-        decline_form: decline_form(attempt.decline),
+        approve_form: approve_form(visit.t(), attempt.approve),
+        decline_form: decline_form(visit.t(), attempt.decline),
         id: quote.id.to_string(),
         number: quote.number.clone(),
         title: quote.title.clone(),

@@ -5,7 +5,9 @@ use chrono::Utc;
 use portal_core::access::Role;
 use portal_core::identity::{Contact, ContactUpsert, Membership};
 use portal_core::ports::{ContactStore, StoreError};
-use portal_core::shared::{AccountId, ContactId, EmailAddress, ExternalId, PhoneNumber, TenantId};
+use portal_core::shared::{
+    AccountId, ContactId, EmailAddress, ExternalId, Language, PhoneNumber, TenantId,
+};
 
 use super::{contact_sql, spend_tokens};
 use crate::common::{Arg, Backend, Conn, Dialect, DialectOf, SqlStore};
@@ -58,7 +60,7 @@ impl<B: Backend> ContactStore for SqlStore<B> {
                      enabled = excluded.enabled \
                  RETURNING id AS contact_id, tenant_id, external_id AS contact_external_id, \
                      name AS contact_name, email AS contact_email, phone AS contact_phone, \
-                     enabled AS contact_enabled",
+                     enabled AS contact_enabled, language AS contact_language",
                 &[
                     Arg::Id(ContactId::new().as_uuid()),
                     Arg::Id(tenant.as_uuid()),
@@ -127,6 +129,30 @@ impl<B: Backend> ContactStore for SqlStore<B> {
             Arg::Text(email.as_str()),
         )
         .await
+    }
+
+    async fn set_contact_language(
+        &self,
+        tenant: TenantId,
+        contact: ContactId,
+        language: Option<Language>,
+    ) -> Result<(), StoreError> {
+        let updated = self
+            .writer()
+            .await?
+            .execute(
+                "UPDATE contacts SET language = $3 WHERE tenant_id = $1 AND id = $2",
+                &[
+                    Arg::Id(tenant.as_uuid()),
+                    Arg::Id(contact.as_uuid()),
+                    Arg::OptText(language.map(Language::code)),
+                ],
+            )
+            .await?;
+        if updated == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
     }
 
     /// Gives the contact a role on the account, or changes it. Selecting the

@@ -37,7 +37,7 @@ macro_rules! contact_sql {
         concat!(
             "SELECT c.id AS contact_id, c.tenant_id, c.external_id AS contact_external_id, \
                  c.name AS contact_name, c.email AS contact_email, c.phone AS contact_phone, \
-                 c.enabled AS contact_enabled",
+                 c.enabled AS contact_enabled, c.language AS contact_language",
             $($rest),+
         )
     };

@@ -34,7 +34,7 @@ macro_rules! session_context_sql {
                  s.absolute_expires_at, \
                  c.external_id AS contact_external_id, c.name AS contact_name, \
                  c.email AS contact_email, c.phone AS contact_phone, \
-                 c.enabled AS contact_enabled, \
+                 c.enabled AS contact_enabled, c.language AS contact_language, \
                  m.account_id, a.number AS account_number, a.name AS account_name, m.role, \
                  a.portal_enabled, a.has_history, ",
             $memberships,

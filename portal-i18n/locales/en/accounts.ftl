@@ -1,0 +1,30 @@
+## The account page (accounts/account.html).
+
+account-title = Account
+account-number = Account number
+account-billing-address = Billing address
+account-phone-on-file = Phone on file
+account-email-on-file = Email on file
+account-update-details = Update your details
+account-save = Save
+account-your-details = Your contact details
+account-name = Name
+account-email = Email
+account-phone = Phone
+account-your-role = Your role
+account-change-password = Change password
+account-current-password = Current password
+account-new-password = New password
+account-new-password-confirm = Repeat the new password
+account-passwords-differ = The two new passwords do not match.
+account-password-changed = Your password was changed. Your other sessions were logged out.
+account-fields-saved = Your details were saved.
+account-language = Language
+account-language-label = Language of pages and mails
+account-language-automatic = As my browser asks
+account-language-save = Save language
+account-language-saved = Your language was saved.
+role-primary = Primary contact
+role-billing = Billing contact
+role-member = Member
+role-viewer = Viewer

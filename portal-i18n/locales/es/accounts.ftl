@@ -1,0 +1,30 @@
+## La página de la cuenta (accounts/account.html).
+
+account-title = Cuenta
+account-number = Número de cuenta
+account-billing-address = Dirección de facturación
+account-phone-on-file = Teléfono registrado
+account-email-on-file = Correo registrado
+account-update-details = Actualice sus datos
+account-save = Guardar
+account-your-details = Sus datos de contacto
+account-name = Nombre
+account-email = Correo electrónico
+account-phone = Teléfono
+account-your-role = Su función
+account-change-password = Cambiar la contraseña
+account-current-password = Contraseña actual
+account-new-password = Contraseña nueva
+account-new-password-confirm = Repita la contraseña nueva
+account-passwords-differ = Las dos contraseñas nuevas no coinciden.
+account-password-changed = Se cambió su contraseña. Se cerraron sus demás sesiones.
+account-fields-saved = Se guardaron sus datos.
+account-language = Idioma
+account-language-label = Idioma de las páginas y los correos
+account-language-automatic = El que pida mi navegador
+account-language-save = Guardar el idioma
+account-language-saved = Se guardó su idioma.
+role-primary = Contacto principal
+role-billing = Contacto de facturación
+role-member = Miembro
+role-viewer = Solo lectura

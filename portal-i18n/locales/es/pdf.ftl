@@ -1,0 +1,30 @@
+## Facturas y estados de cuenta imprimibles.
+
+pdf-account = Cuenta: { $account }
+pdf-page = Página { $page } de { $pages }
+pdf-invoice-title = Factura { $number }
+pdf-issued = Emitida: { $date }
+pdf-due = Vence: { $date }
+pdf-status = Estado: { $status }
+pdf-description = Descripción
+pdf-quantity = Cantidad
+pdf-unit-price = Precio unitario
+pdf-tax = Impuesto
+pdf-amount = Importe
+pdf-subtotal = Subtotal
+pdf-total = Total
+pdf-paid = Pagado
+pdf-balance-due = Saldo pendiente
+pdf-statement-title = Estado de cuenta
+pdf-period = Período: del { $from } al { $to }
+pdf-date = Fecha
+pdf-type = Tipo
+pdf-reference = Referencia
+pdf-balance = Saldo
+pdf-opening-balance = Saldo inicial
+pdf-charges = Cargos
+pdf-payments = Pagos
+pdf-credits = Créditos
+pdf-closing-balance = Saldo final
+pdf-unapplied-credit = Saldo a favor sin aplicar
+pdf-aging = Antigüedad de lo adeudado
