@@ -16,6 +16,7 @@ use rust_decimal::Decimal;
 
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
+use portal_core::AuthContext;
 use portal_core::billing::{
     EntryKind, InvoiceDetail, InvoiceLine, InvoiceStatus, PaymentDetail, PaymentKind,
     PaymentStatus, Statement,
@@ -862,6 +863,36 @@ pub fn receipt(
     }
     doc.fact("Left to pay on the account", &money(balance), true);
     doc.finish()
+}
+
+/// The active account as documents name it: "Ada's Bakery (1001)".
+pub(crate) fn account_heading(auth: &AuthContext) -> String {
+    let membership = &auth.membership;
+    format!(
+        "{} ({})",
+        membership.account_name, membership.account_number
+    )
+}
+
+/// A PDF of the active account drawn by `draw` on the tenant's paper,
+/// headed with who it is from (the business) and for ("Ada's Bakery
+/// (1001)") in the reader's words, as a download named `name`.
+pub(crate) fn account_document(
+    auth: &AuthContext,
+    t: Messages,
+    name: &str,
+    draw: impl FnOnce(&Heading<'_>, Paper) -> Vec<u8>,
+) -> Response {
+    let settings = &auth.tenant.settings;
+    let account = account_heading(auth);
+    let formats = settings.formats();
+    let heading = Heading {
+        business: &settings.display_name,
+        account: &account,
+        t,
+        formats: &formats,
+    };
+    download(draw(&heading, Paper::for_locale(&settings.locale)), name)
 }
 
 /// A PDF as a download: `attachment` with a file name of safe characters

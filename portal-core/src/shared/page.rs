@@ -58,3 +58,37 @@ pub struct Page<T> {
     /// The page size used.
     pub per_page: u32,
 }
+
+impl<T> Page<T> {
+    /// The same page with its rows turned into another type all at once
+    /// (a store converting its rows into models), the counts kept.
+    ///
+    /// ```
+    /// use portal_core::shared::{Page, PageRequest};
+    ///
+    /// let page = Page::of(vec!["1", "2"], 7, PageRequest::new(2, 2));
+    /// let numbers = page.map_items(|rows| rows.into_iter().map(str::parse::<u8>).collect());
+    /// assert_eq!(numbers, Ok(Page::of(vec![1, 2], 7, PageRequest::new(2, 2))));
+    /// ```
+    pub fn map_items<U, E>(
+        self,
+        convert: impl FnOnce(Vec<T>) -> Result<Vec<U>, E>,
+    ) -> Result<Page<U>, E> {
+        Ok(Page {
+            items: convert(self.items)?,
+            total: self.total,
+            page: self.page,
+            per_page: self.per_page,
+        })
+    }
+
+    /// The page `request` asked for, holding `items`, of a list `total` long.
+    pub fn of(items: Vec<T>, total: u64, request: PageRequest) -> Self {
+        Self {
+            items,
+            total,
+            page: request.page(),
+            per_page: request.per_page(),
+        }
+    }
+}

@@ -42,6 +42,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use portal_core::outbox::OutboxMessage;
 use portal_core::ports::StoreError;
+use portal_core::shared::{Page, PageRequest};
 use portal_core::tenancy::PortalSettings;
 use sqlx::pool::PoolConnection;
 use sqlx::postgres::PgRow;
@@ -51,6 +52,7 @@ use sqlx::{Arguments, Database, Encode, FromRow, Type};
 use uuid::Uuid;
 
 use crate::error::backend;
+use crate::rows::Counted;
 
 /// A transaction on one of the databases.
 pub(crate) type Tx<DB> = sqlx::Transaction<'static, DB>;
@@ -168,6 +170,31 @@ pub(crate) trait Conn: Dialect + Send {
         sql: &'static str,
         args: &[Arg<'_>],
     ) -> Result<Vec<O>, StoreError>;
+}
+
+/// One page of a list. `page_sql` selects the page's rows, each with the
+/// whole list's length (`COUNT(*) OVER () AS full_count`), so a page and
+/// its count are one query; only a page past the end, which has no row to
+/// carry the count, runs `count_sql` over the first `filters` arguments.
+pub(crate) async fn fetch_page<R: Row, C: Conn>(
+    conn: &mut C,
+    page_sql: &'static str,
+    count_sql: &'static str,
+    args: &[Arg<'_>],
+    filters: usize,
+    page: PageRequest,
+) -> Result<Page<R>, StoreError> {
+    let rows = conn.fetch_all::<Counted<R>>(page_sql, args).await?;
+    let total = match rows.first() {
+        Some(row) => row.full_count,
+        None if page.offset() == 0 => 0,
+        None => conn
+            .fetch_optional::<(i64,)>(count_sql, &args[..filters])
+            .await?
+            .map_or(0, |(count,)| count),
+    };
+    let items = rows.into_iter().map(|counted| counted.row).collect();
+    Ok(Page::of(items, u64::try_from(total).unwrap_or(0), page))
 }
 
 /// Implements [`Conn`] for a database's connection type, given the

@@ -21,12 +21,11 @@ use portal_core::quotes::{
 use portal_core::shared::{ExternalId, Page, QuoteId, TenantId};
 use uuid::Uuid;
 
-use super::{Arg, Backend, Conn, SqlStore, outbox};
+use super::{Arg, Backend, Conn, SqlStore, fetch_page, outbox};
 use crate::error::{backend, store_error};
 use crate::rows::billing::to_minor;
 use crate::rows::quotes::{
-    QuoteDetailRow, QuoteLineRow, QuoteListRow, QuoteRow, chosen_lines_text, decision_columns,
-    quote_columns,
+    QuoteDetailRow, QuoteLineRow, QuoteRow, chosen_lines_text, decision_columns, quote_columns,
 };
 
 /// The tenant's quote with this external id.
@@ -288,36 +287,22 @@ impl<B: Backend> QuoteStore for SqlStore<B> {
             Arg::Int(i64::from(page.per_page())),
             Arg::Int(i64::try_from(page.offset()).map_err(backend)?),
         ];
-        let rows = conn
-            .fetch_all::<QuoteListRow>(
-                concat!(
-                    "SELECT ",
-                    quote_columns!(),
-                    ", COUNT(*) OVER () AS full_count",
-                    quote_filters!(),
-                    " ORDER BY issued_on DESC, id DESC LIMIT +$5 OFFSET $6"
-                ),
-                &args,
-            )
-            .await?;
-        let total = match rows.first() {
-            Some(row) => row.full_count,
-            None if page.offset() == 0 => 0,
-            None => conn
-                .fetch_optional::<(i64,)>(concat!("SELECT COUNT(*)", quote_filters!()), &args[..4])
-                .await?
-                .map_or(0, |(count,)| count),
-        };
-        let items = rows
-            .into_iter()
-            .map(|row| Quote::try_from(row.quote))
-            .collect::<Result<_, _>>()?;
-        Ok(Page {
-            items,
-            total: u64::try_from(total).unwrap_or(0),
-            page: page.page(),
-            per_page: page.per_page(),
-        })
+        fetch_page::<QuoteRow, _>(
+            conn,
+            concat!(
+                "SELECT ",
+                quote_columns!(),
+                ", COUNT(*) OVER () AS full_count",
+                quote_filters!(),
+                " ORDER BY issued_on DESC, id DESC LIMIT +$5 OFFSET $6"
+            ),
+            concat!("SELECT COUNT(*)", quote_filters!()),
+            &args,
+            4,
+            page,
+        )
+        .await?
+        .map_items(|rows| rows.into_iter().map(Quote::try_from).collect())
     }
 
     /// The account's quote with its lines (the host's order) and decision.

@@ -99,14 +99,6 @@ pub(crate) fn invoices(rows: Vec<InvoiceRow>) -> Result<Vec<Invoice>, StoreError
     rows.into_iter().map(Invoice::try_from).collect()
 }
 
-/// An invoice on a list page, with the list's length (`COUNT(*) OVER ()`).
-#[derive(FromRow)]
-pub(crate) struct InvoiceListRow {
-    #[sqlx(flatten)]
-    pub(crate) invoice: InvoiceRow,
-    pub(crate) full_count: i64,
-}
-
 /// One line of an invoice.
 #[derive(FromRow)]
 pub(crate) struct LineRow {
@@ -205,14 +197,6 @@ impl TryFrom<PaymentRow> for Payment {
             received_at: row.received_at.0,
         })
     }
-}
-
-/// A payment on a list page, with the list's length.
-#[derive(FromRow)]
-pub(crate) struct PaymentListRow {
-    #[sqlx(flatten)]
-    pub(crate) payment: PaymentRow,
-    pub(crate) full_count: i64,
 }
 
 /// A payment as its settling update returns it, with how many invoices it

@@ -245,6 +245,29 @@ pub(crate) fn outbox_items(
         .collect()
 }
 
+/// A row of a list page with the whole list's length beside it
+/// (`COUNT(*) OVER () AS full_count`), read by
+/// [`crate::common::fetch_page`].
+pub(crate) struct Counted<R> {
+    pub(crate) row: R,
+    pub(crate) full_count: i64,
+}
+
+impl<'r, R, DbRow> FromRow<'r, DbRow> for Counted<R>
+where
+    DbRow: sqlx::Row,
+    R: FromRow<'r, DbRow>,
+    i64: sqlx::Decode<'r, DbRow::Database> + sqlx::Type<DbRow::Database>,
+    &'static str: sqlx::ColumnIndex<DbRow>,
+{
+    fn from_row(row: &'r DbRow) -> Result<Self, sqlx::Error> {
+        Ok(Self {
+            row: R::from_row(row)?,
+            full_count: row.try_get("full_count")?,
+        })
+    }
+}
+
 /// The dashboard in one row: per panel a JSON list of its first rows,
 /// each row carrying the panel's total count (`COUNT(*) OVER ()`); NULL
 /// for a panel that was not selected.

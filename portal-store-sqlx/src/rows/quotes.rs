@@ -81,14 +81,6 @@ impl TryFrom<QuoteRow> for Quote {
     }
 }
 
-/// A quote on a list page, with the list's length (`COUNT(*) OVER ()`).
-#[derive(FromRow)]
-pub(crate) struct QuoteListRow {
-    #[sqlx(flatten)]
-    pub(crate) quote: QuoteRow,
-    pub(crate) full_count: i64,
-}
-
 /// A quote with its texts and decision ([`decision_columns!`]).
 #[derive(FromRow)]
 pub(crate) struct QuoteDetailRow {

@@ -5,8 +5,8 @@
 use axum::extract::State;
 use axum::response::Response;
 
+use portal_core::InvoiceDocument;
 use portal_core::shared::{InvoiceId, PaymentId};
-use portal_core::{AuthContext, InvoiceDocument};
 
 use super::invoices::StatementParams;
 use crate::AppState;
@@ -14,20 +14,8 @@ use crate::api::{ApiPath, ApiQuery, wire};
 use crate::context::RequestContext;
 use crate::error::{ApiError, Problem};
 use crate::params;
-use crate::pdf::{self, Heading, Paper};
+use crate::pdf;
 use crate::security::ApiUser;
-
-/// Who a rendered document is from and for: the business, and the active
-/// account as "Name (number)".
-fn heading_parts(auth: &AuthContext) -> (String, String) {
-    (
-        auth.tenant.settings.display_name.clone(),
-        format!(
-            "{} ({})",
-            auth.membership.account_name, auth.membership.account_number
-        ),
-    )
-}
 
 /// An invoice as PDF: the business's own document when it gave one, the
 /// portal's rendering otherwise.
@@ -53,19 +41,12 @@ pub async fn invoice_pdf(
             InvoiceDocument::HostPdf(bytes) => {
                 crate::pdf::download(bytes, &format!("invoice-{id}"))
             }
-            InvoiceDocument::Render(detail) => {
-                let (business, account) = heading_parts(&auth);
-                let formats = auth.tenant.settings.formats();
-                let heading = Heading {
-                    business: &business,
-                    account: &account,
-                    t: context.t(),
-                    formats: &formats,
-                };
-                let paper = Paper::for_locale(&auth.tenant.settings.locale);
-                let bytes = pdf::invoice(&heading, &detail, paper);
-                crate::pdf::download(bytes, &format!("invoice-{}", detail.invoice.number))
-            }
+            InvoiceDocument::Render(detail) => pdf::account_document(
+                &auth,
+                context.t(),
+                &format!("invoice-{}", detail.invoice.number),
+                |heading, paper| pdf::invoice(heading, &detail, paper),
+            ),
         },
     )
 }
@@ -83,19 +64,11 @@ pub async fn statement_pdf(
 ) -> Result<Response, ApiError> {
     let range = params.range()?;
     let statement = state.portal.billing().statement(&auth.actor, range).await?;
-    let (business, account) = heading_parts(&auth);
-    let formats = auth.tenant.settings.formats();
-    let heading = Heading {
-        business: &business,
-        account: &account,
-        t: context.t(),
-        formats: &formats,
-    };
-    let paper = Paper::for_locale(&auth.tenant.settings.locale);
-    let bytes = pdf::statement(&heading, &statement, paper);
-    Ok(crate::pdf::download(
-        bytes,
+    Ok(pdf::account_document(
+        &auth,
+        context.t(),
         &format!("statement-{}-{}", range.from, range.to),
+        |heading, paper| pdf::statement(heading, &statement, paper),
     ))
 }
 
@@ -116,24 +89,15 @@ pub async fn payment_pdf(
     let billing = state.portal.billing();
     let detail = billing.payment(&auth.actor, id).await?;
     let summary = billing.account_summary(&auth.actor).await?;
-    let (business, account) = heading_parts(&auth);
-    let settings = &auth.tenant.settings;
-    let formats = settings.formats();
-    let heading = Heading {
-        business: &business,
-        account: &account,
-        t: context.t(),
-        formats: &formats,
-    };
     let day = detail
         .payment
         .received_at
-        .with_timezone(&settings.time_zone())
+        .with_timezone(&auth.tenant.settings.time_zone())
         .date_naive();
-    let paper = Paper::for_locale(&settings.locale);
-    let bytes = pdf::receipt(&heading, &detail, day, summary.current_balance, paper);
-    Ok(crate::pdf::download(
-        bytes,
+    Ok(pdf::account_document(
+        &auth,
+        context.t(),
         &format!("receipt-{}", detail.payment.id),
+        |heading, paper| pdf::receipt(heading, &detail, day, summary.current_balance, paper),
     ))
 }

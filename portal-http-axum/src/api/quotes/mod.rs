@@ -28,7 +28,7 @@ use crate::api::{ApiJson, ApiPath, ApiQuery, wire};
 use crate::context::RequestContext;
 use crate::error::{ApiError, Problem};
 use crate::params::{self, QuoteFilterText, Source};
-use crate::pdf::{self, Heading, Paper};
+use crate::pdf;
 use crate::security::ApiUser;
 use views::{QuoteDetailView, QuotePageView, QuoteView};
 
@@ -100,17 +100,6 @@ pub async fn get_quote(
     Ok(Json(QuoteDetailView::of(&detail, today(&state, &auth))))
 }
 
-/// Who a document is from and for.
-fn heading_parts(auth: &AuthContext) -> (String, String) {
-    (
-        auth.tenant.settings.display_name.clone(),
-        format!(
-            "{} ({})",
-            auth.membership.account_name, auth.membership.account_number
-        ),
-    )
-}
-
 /// A quote as PDF.
 #[utoipa::path(get, path = "/api/v1/quotes/{id}/pdf", tag = "quotes", security(("bearer" = [])),
     params(("id" = wire::Id, Path, description = "quote id")),
@@ -125,19 +114,12 @@ pub async fn quote_pdf(
 ) -> Result<Response, ApiError> {
     let id = params::id(&id, QuoteId::parse)?;
     let detail = state.portal.quotes().quote(&auth.actor, id).await?;
-    let (business, account) = heading_parts(&auth);
-    let formats = auth.tenant.settings.formats();
-    let heading = Heading {
-        business: &business,
-        account: &account,
-        t: context.t(),
-        formats: &formats,
-    };
-    let paper = Paper::for_locale(&auth.tenant.settings.locale);
-    let bytes = pdf::quote(&heading, &detail, today(&state, &auth), paper);
-    Ok(pdf::download(
-        bytes,
+    let today = today(&state, &auth);
+    Ok(pdf::account_document(
+        &auth,
+        context.t(),
         &format!("quote-{}", detail.quote.number),
+        |heading, paper| pdf::quote(heading, &detail, today, paper),
     ))
 }
 
@@ -157,20 +139,12 @@ pub async fn quote_certificate(
 ) -> Result<Response, ApiError> {
     let id = params::id(&id, QuoteId::parse)?;
     let detail = state.portal.quotes().certificate(&auth.actor, id).await?;
-    let (business, account) = heading_parts(&auth);
-    let formats = auth.tenant.settings.formats();
-    let heading = Heading {
-        business: &business,
-        account: &account,
-        t: context.t(),
-        formats: &formats,
-    };
-    let paper = Paper::for_locale(&auth.tenant.settings.locale);
     let zone = auth.tenant.settings.time_zone();
-    let bytes = pdf::certificate(&heading, &detail, zone, paper);
-    Ok(pdf::download(
-        bytes,
+    Ok(pdf::account_document(
+        &auth,
+        context.t(),
         &format!("quote-{}-approval", detail.quote.number),
+        |heading, paper| pdf::certificate(heading, &detail, zone, paper),
     ))
 }
 

@@ -174,7 +174,7 @@ pub async fn receipt(visit: Visit, Path(id): Path<String>) -> Result<Response, P
         layout: visit.layout(&payment.title(), "billing/payments"),
         section: "payments",
         payment,
-        account: visit.account_heading(),
+        account: pdf::account_heading(&visit.auth),
         balance: formats.money.format(balance),
     };
     render(StatusCode::OK, &page)

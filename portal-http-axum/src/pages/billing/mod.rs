@@ -164,36 +164,13 @@ impl Visit {
         self.portal().billing().today(&self.context.tenant)
     }
 
-    /// The active account as documents name it: "Ada's Bakery (1001)".
-    fn account_heading(&self) -> String {
-        let membership = &self.auth.membership;
-        format!(
-            "{} ({})",
-            membership.account_name, membership.account_number
-        )
-    }
-
-    /// A PDF drawn by `draw` for the tenant's paper, headed with who it is
-    /// from and for, as a download named `name`.
+    /// A PDF of the active account ([`pdf::account_document`]).
     pub(in crate::pages) fn document(
         &self,
         name: &str,
         draw: impl FnOnce(&Heading<'_>, Paper) -> Vec<u8>,
     ) -> Response {
-        let business = &self.context.tenant.settings.display_name;
-        let account = self.account_heading();
-        let formats = self.formats();
-        let heading = Heading {
-            business,
-            account: &account,
-            t: self.t(),
-            formats: &formats,
-        };
-        let bytes = draw(
-            &heading,
-            Paper::for_locale(&self.context.tenant.settings.locale),
-        );
-        pdf::download(bytes, name)
+        pdf::account_document(&self.auth, self.t(), name, draw)
     }
 }
 

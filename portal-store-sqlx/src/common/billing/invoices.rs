@@ -15,11 +15,9 @@ use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use super::{Applied, invoice_columns, invoice_status, release_allocations, tenant_currency};
-use crate::common::{Arg, Backend, Conn, SqlStore};
+use crate::common::{Arg, Backend, Conn, SqlStore, fetch_page};
 use crate::error::{backend, store_error};
-use crate::rows::billing::{
-    AppliedRow, InvoiceListRow, InvoiceRow, LineRow, invoices as invoice_rows, to_minor,
-};
+use crate::rows::billing::{AppliedRow, InvoiceRow, LineRow, invoices as invoice_rows, to_minor};
 
 /// Why an existing invoice refused an upsert.
 async fn upsert_refusal<C: Conn>(
@@ -390,27 +388,16 @@ impl<B: Backend> InvoiceStore for SqlStore<B> {
             Arg::Int(i64::from(page.per_page())),
             Arg::Int(i64::try_from(page.offset()).map_err(backend)?),
         ];
-        let rows = conn
-            .fetch_all::<InvoiceListRow>(page_sql(query.sort), &args)
-            .await?;
-        let total = match rows.first() {
-            Some(row) => row.full_count,
-            None if page.offset() == 0 => 0,
-            None => conn
-                .fetch_optional::<(i64,)>(
-                    concat!("SELECT COUNT(*)", invoice_filters!()),
-                    &args[..10],
-                )
-                .await?
-                .map_or(0, |(count,)| count),
-        };
-        let items = invoice_rows(rows.into_iter().map(|row| row.invoice).collect())?;
-        Ok(Page {
-            items,
-            total: u64::try_from(total).unwrap_or(0),
-            page: page.page(),
-            per_page: page.per_page(),
-        })
+        fetch_page::<InvoiceRow, _>(
+            conn,
+            page_sql(query.sort),
+            concat!("SELECT COUNT(*)", invoice_filters!()),
+            &args,
+            10,
+            page,
+        )
+        .await?
+        .map_items(invoice_rows)
     }
 
     /// The account's invoice, with its lines (the host's order) and the

@@ -24,11 +24,9 @@ use super::{
     tenant_currency,
 };
 use crate::common::outbox::enqueue;
-use crate::common::{Arg, Backend, Conn, Dialect, DialectOf, SqlStore};
+use crate::common::{Arg, Backend, Conn, Dialect, DialectOf, SqlStore, fetch_page};
 use crate::error::{backend, store_error};
-use crate::rows::billing::{
-    AllocationRow, PaymentListRow, PaymentRow, SettledRow, payment_details,
-};
+use crate::rows::billing::{AllocationRow, PaymentRow, SettledRow, payment_details};
 
 /// The allocations (summed per invoice, released ones left out) of the
 /// payments `$where` picks, oldest invoice first, with the payment the
@@ -237,30 +235,22 @@ impl<B: Backend> PaymentStore for SqlStore<B> {
             Arg::Int(i64::from(page.per_page())),
             Arg::Int(i64::try_from(page.offset()).map_err(backend)?),
         ];
-        let rows = conn
-            .fetch_all::<PaymentListRow>(
-                concat!(
-                    "SELECT ",
-                    payment_columns!(),
-                    ", COUNT(*) OVER () AS full_count \
-                     FROM payments WHERE tenant_id = $1 AND account_id = $2 \
-                     ORDER BY received_at DESC, id DESC LIMIT +$3 OFFSET $4"
-                ),
-                &args,
-            )
-            .await?;
-        let total = match rows.first() {
-            Some(row) => row.full_count,
-            None if page.offset() == 0 => 0,
-            None => conn
-                .fetch_optional::<(i64,)>(
-                    "SELECT COUNT(*) FROM payments WHERE tenant_id = $1 AND account_id = $2",
-                    &args[..2],
-                )
-                .await?
-                .map_or(0, |(count,)| count),
-        };
-        let allocations = if rows.is_empty() {
+        let rows = fetch_page::<PaymentRow, _>(
+            conn,
+            concat!(
+                "SELECT ",
+                payment_columns!(),
+                ", COUNT(*) OVER () AS full_count \
+                 FROM payments WHERE tenant_id = $1 AND account_id = $2 \
+                 ORDER BY received_at DESC, id DESC LIMIT +$3 OFFSET $4"
+            ),
+            "SELECT COUNT(*) FROM payments WHERE tenant_id = $1 AND account_id = $2",
+            &args,
+            2,
+            page,
+        )
+        .await?;
+        let allocations = if rows.items.is_empty() {
             Vec::new()
         } else {
             conn.fetch_all::<AllocationRow>(
@@ -276,16 +266,7 @@ impl<B: Backend> PaymentStore for SqlStore<B> {
             )
             .await?
         };
-        let items = payment_details(
-            rows.into_iter().map(|row| row.payment).collect(),
-            allocations,
-        )?;
-        Ok(Page {
-            items,
-            total: u64::try_from(total).unwrap_or(0),
-            page: page.page(),
-            per_page: page.per_page(),
-        })
+        rows.map_items(|rows| payment_details(rows, allocations))
     }
 
     /// A payment of the account by id, with its allocations.
