@@ -24,7 +24,9 @@
 #   1,000-account twin (10 N vs 10,000 invoices), in turns, for the scaling
 #   comparison; last, paying 0.01 on each of two invoices through the
 #   sandbox gateway (POST /api/v1/payments, bearer token, a fresh
-#   Idempotency-Key per request) @64 at N.
+#   Idempotency-Key per request) @64 at N, and approving quotes (POST
+#   /api/v1/quotes/{id}/approval, another pending quote each request) @64
+#   at N.
 #
 # and prints the figures with the issue's targets, PASS or FAIL each, and
 # the machine. Exits non-zero when a target is missed. Every request goes
@@ -184,7 +186,7 @@ seed() {
     step "Seeding $accounts accounts on $BACKEND (skipped when cached; fresh sessions every run)"
     "$BIN/bench-seed" --db "$(db_url "$accounts")" --accounts "$accounts" \
         --tokens-file "$WORK/tokens-$accounts.txt" --logins-file "$WORK/logins-$accounts.txt" \
-        --payers-file "$WORK/payers-$accounts.txt" |
+        --payers-file "$WORK/payers-$accounts.txt" --approvers-file "$WORK/approvers-$accounts.txt" |
         tee "$WORK/seed-$accounts.json"
 }
 seed "$ACCOUNTS"
@@ -243,7 +245,7 @@ load() {
     before=$(cpu_snapshot)
     "$BIN/loadgen" --url "$URL" --tokens-file "$WORK/tokens-$accounts.txt" \
         --logins-file "$WORK/logins-$accounts.txt" --payers-file "$WORK/payers-$accounts.txt" \
-        "$@" >"$WORK/$name.json"
+        --approvers-file "$WORK/approvers-$accounts.txt" "$@" >"$WORK/$name.json"
     cpu_report "$name" "$before"
     cat "$WORK/$name.json"
 }
@@ -326,6 +328,8 @@ stop_server
 step "Paying two invoices (0.01 each, sandbox gateway, POST /api/v1/payments) @64 connections, ${DURATION} s"
 SERVER_PID=$BIG_PID URL=$BIG_URL
 load pay64 "$ACCOUNTS" --scenario pay --connections 64 --duration-secs "$DURATION"
+step "Approving quotes (typed name, digest shown, POST /api/v1/quotes/{id}/approval) @64 connections, ${DURATION} s"
+load approve64 "$ACCOUNTS" --scenario approve --connections 64 --duration-secs "$DURATION"
 stop_server
 BIG_PID="" SMALL_PID=""
 

@@ -70,11 +70,19 @@ pub enum Scenario {
     /// ([`PAYMENT_TOKEN`]), a fresh `Idempotency-Key` every request,
     /// rotating over the payers; expects 201 (a payment that succeeded).
     Pay {
-        /// Bearer tokens with the invoices each pays.
-        payers: Arc<Vec<Payer>>,
+        /// Bearer tokens with the invoice ids each pays.
+        payers: Arc<Vec<Bearer>>,
         /// Makes this run's idempotency keys differ from every other
         /// run's.
         run: String,
+    },
+    /// `POST /api/v1/quotes/{id}/approval` with a typed name and the
+    /// digest shown, each request another quote awaiting approval,
+    /// rotating over the approvers (once round, a quote would be approved
+    /// twice, which is a 409: the list is longer than a run); expects 200.
+    Approve {
+        /// Bearer tokens with the quote id and its content digest.
+        approvers: Arc<Vec<Bearer>>,
     },
 }
 
@@ -86,13 +94,14 @@ pub const PAYMENT_SHARE: &str = "0.01";
 /// The sandbox gateway's test card that always succeeds.
 pub const PAYMENT_TOKEN: &str = "tok_sandbox_visa";
 
-/// A bearer session of the API and the invoices it pays.
+/// A bearer session of the API and what its requests act on: the ids of
+/// the invoices it pays, or a quote's id and digest.
 #[derive(Clone, Debug)]
-pub struct Payer {
+pub struct Bearer {
     /// Raw bearer token.
     pub token: String,
-    /// Invoice ids of the session's account.
-    pub invoices: Vec<String>,
+    /// The line's other fields, in order.
+    pub fields: Vec<String>,
 }
 
 impl Scenario {
@@ -105,6 +114,7 @@ impl Scenario {
             Scenario::Quotes { .. } => "quotes",
             Scenario::Statement { .. } => "statement",
             Scenario::Pay { .. } => "pay",
+            Scenario::Approve { .. } => "approve",
         }
     }
 
@@ -113,7 +123,8 @@ impl Scenario {
             Scenario::Dashboard { .. }
             | Scenario::Invoices { .. }
             | Scenario::Quotes { .. }
-            | Scenario::Statement { .. } => StatusCode::OK,
+            | Scenario::Statement { .. }
+            | Scenario::Approve { .. } => StatusCode::OK,
             Scenario::Login { .. } | Scenario::Pay { .. } => StatusCode::CREATED,
         }
     }
@@ -126,6 +137,7 @@ impl Scenario {
             | Scenario::Statement { tokens, .. } => tokens.len(),
             Scenario::Login { logins } => logins.len(),
             Scenario::Pay { payers, .. } => payers.len(),
+            Scenario::Approve { approvers } => approvers.len(),
         }
     }
 }
@@ -148,7 +160,8 @@ pub struct LoadConfig {
 /// One run's figures: printed as one JSON line.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct LoadReport {
-    /// `dashboard`, `login`, `invoices`, `quotes`, `statement` or `pay`.
+    /// `dashboard`, `login`, `invoices`, `quotes`, `statement`, `pay` or
+    /// `approve`.
     pub scenario: String,
     /// Concurrent connections.
     pub connections: usize,
@@ -359,7 +372,7 @@ fn build_request(
         Scenario::Pay { payers, run } => {
             let payer = &payers[index % payers.len()];
             let invoices: Vec<serde_json::Value> = payer
-                .invoices
+                .fields
                 .iter()
                 .map(|id| serde_json::json!({ "id": id, "amount": PAYMENT_SHARE }))
                 .collect();
@@ -376,6 +389,24 @@ fn build_request(
                 .header(header::ACCEPT, "application/json")
                 .header(header::AUTHORIZATION, format!("Bearer {}", payer.token))
                 .header("idempotency-key", format!("bench-{run}-{index}"))
+                .body(Full::new(Bytes::from(body)))?
+        }
+        Scenario::Approve { approvers } => {
+            let approver = &approvers[index % approvers.len()];
+            let [quote, digest] = approver.fields.as_slice() else {
+                anyhow::bail!("an approver line is token, quote id, digest");
+            };
+            let body = serde_json::to_vec(&serde_json::json!({
+                "signer_name": "Bench Signer",
+                "content_sha256": digest,
+            }))?;
+            Request::builder()
+                .method(Method::POST)
+                .uri(format!("{}/api/v1/quotes/{quote}/approval", target.base))
+                .header(header::HOST, target.host.as_str())
+                .header(header::CONTENT_TYPE, "application/json")
+                .header(header::ACCEPT, "application/json")
+                .header(header::AUTHORIZATION, format!("Bearer {}", approver.token))
                 .body(Full::new(Bytes::from(body)))?
         }
         Scenario::Login { logins } => {
@@ -478,20 +509,20 @@ pub fn read_tokens(path: &str) -> anyhow::Result<Vec<String>> {
         .collect())
 }
 
-/// Reads `token<TAB>invoice id<TAB>invoice id...` lines.
-pub fn read_payers(path: &str) -> anyhow::Result<Vec<Payer>> {
+/// Reads `token<TAB>field<TAB>field...` lines (at least one field).
+pub fn read_bearers(path: &str) -> anyhow::Result<Vec<Bearer>> {
     let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {path}"))?;
     text.lines()
         .filter(|line| !line.trim().is_empty())
         .map(|line| {
             let mut fields = line.split('\t').map(str::to_owned);
             let token = fields.next().unwrap_or_default();
-            let invoices: Vec<String> = fields.collect();
+            let fields: Vec<String> = fields.collect();
             anyhow::ensure!(
-                !invoices.is_empty(),
-                "{path}: expected token<TAB>invoice id[<TAB>invoice id...]"
+                !fields.is_empty(),
+                "{path}: expected token<TAB>field[<TAB>field...]"
             );
-            Ok(Payer { token, invoices })
+            Ok(Bearer { token, fields })
         })
         .collect()
 }

@@ -13,7 +13,9 @@
 //!   with lines and three payments with their allocations, so 10 N
 //!   invoices and 3 N payments;
 //! - every account has [`QUOTES_PER_ACCOUNT`] quotes (one awaiting
-//!   approval, one expired), so 2 N quotes;
+//!   approval, one expired), so 2 N quotes, and every session account
+//!   [`APPROVABLE_QUOTES`] more awaiting approval, which the approval
+//!   scenario approves (each run puts them back to pending first);
 //! - [`SESSIONS`] contacts spread evenly over the accounts get a session;
 //! - [`LOGINS`] contacts spread evenly get the password [`PASSWORD`].
 
@@ -29,6 +31,10 @@ pub const SESSIONS: usize = 1_000;
 pub const LOGINS: usize = 200;
 /// Quotes per account: one pending, one expired.
 pub const QUOTES_PER_ACCOUNT: usize = 2;
+/// Quotes awaiting approval that each session account has besides, for
+/// the approval scenario: [`SESSIONS`] times this many approvals per run
+/// at most (60,000: 20 s at 3,000 a second).
+pub const APPROVABLE_QUOTES: usize = 60;
 /// The default number of accounts.
 pub const DEFAULT_ACCOUNTS: usize = 100_000;
 
@@ -115,9 +121,10 @@ impl Plan {
     /// last, so finding it means the dataset is complete. The dataset's
     /// version is part of it, so a cached database from an older schema
     /// (v1: invoices before billing's migration; v2: three invoices for
-    /// one account in ten, no payments; v3: no quotes) is seeded again.
+    /// one account in ten, no payments; v3: no quotes; v4: no quotes to
+    /// approve) is seeded again.
     pub fn marker(&self) -> String {
-        format!("Bench Lawn & Pest ({} accounts, data v4)", self.accounts)
+        format!("Bench Lawn & Pest ({} accounts, data v5)", self.accounts)
     }
 }
 

@@ -34,6 +34,7 @@ use portal_store_sqlx::{PgStore, SqliteStore};
 use crate::bulk::{self, Bulk, Value};
 use crate::ledger::{self, CURRENCY, Ledger, PAYABLE};
 use crate::plan::{self, PASSWORD, Plan, TENANT_SLUG};
+use uuid::Uuid;
 
 /// The database the benchmark runs on, kept as its concrete store so the
 /// seeder can reach the pool for the tables no port writes yet.
@@ -188,8 +189,12 @@ pub async fn seed(db: &Db, portal: &Portal, plan: Plan) -> anyhow::Result<SeedRe
     futures::stream::iter(batches.iter())
         .map(|rows| async move {
             match db {
-                Db::Sqlite(store) => insert_ledgers(store.pool(), tenant_id, rows, today).await,
-                Db::Postgres(store) => insert_ledgers(store.pool(), tenant_id, rows, today).await,
+                Db::Sqlite(store) => {
+                    insert_ledgers(store.pool(), plan, tenant_id, rows, today).await
+                }
+                Db::Postgres(store) => {
+                    insert_ledgers(store.pool(), plan, tenant_id, rows, today).await
+                }
             }
         })
         .buffer_unordered(db.ledger_writers())
@@ -492,6 +497,7 @@ where
 /// allocations, each table in multi-row statements.
 async fn insert_ledgers<DB>(
     pool: &sqlx::Pool<DB>,
+    plan: Plan,
     tenant: TenantId,
     rows: &[(usize, AccountId)],
     today: NaiveDate,
@@ -509,9 +515,19 @@ where
     for &(i, account) in rows {
         let account = account.as_uuid();
         // Quotes: one awaiting approval for three weeks more, one that
-        // expired ten days ago; one line each. The digest only has to be
-        // some digest: nothing approves them.
-        for (k, valid_for) in [(0u8, 21), (1u8, -10)] {
+        // expired ten days ago, and on a session account the ones the
+        // approval scenario approves; one line each. The digest only has
+        // to be some digest: an approval quotes it back
+        // ([`approvable_quote`]).
+        let approvable = if plan.is_session_account(i) {
+            plan::APPROVABLE_QUOTES
+        } else {
+            0
+        };
+        let kinds = [(0u8, 21), (1u8, -10)]
+            .into_iter()
+            .chain((0..approvable).map(|q| (approvable_kind(q), 60)));
+        for (k, valid_for) in kinds {
             let id = ledger::row_id(7, i, k);
             let valid_until = today + Duration::days(valid_for);
             let number = format!("Q-{i}-{k}");
@@ -737,6 +753,19 @@ where
     Ok(())
 }
 
+/// The row kind ([`ledger::row_id`]'s third part) of a session account's
+/// `q`-th quote to approve.
+fn approvable_kind(q: usize) -> u8 {
+    2 + u8::try_from(q).expect("fewer than 254 quotes to approve")
+}
+
+/// Account `i`'s `q`-th quote to approve: its id and the content digest an
+/// approval quotes back (the seed writes the id as the digest).
+pub fn approvable_quote(i: usize, q: usize) -> (Uuid, String) {
+    let id = ledger::row_id(7, i, approvable_kind(q));
+    (id, format!("{:064x}", id.as_u128()))
+}
+
 /// Deletes the tenant's billing rows, children first: a dataset of an
 /// older version (other invoices) or a seeding cut short is written
 /// afresh.
@@ -750,18 +779,25 @@ const CLEAR_BILLING: [&str; 7] = [
     "DELETE FROM invoices WHERE tenant_id = $1",
 ];
 
-/// Undoes what earlier runs' payment scenario did, so every run starts
-/// from the seeded ledger: the portal's payments are deleted with their
-/// allocations, and the invoices they paid on go back to open with nothing
-/// paid or held, which is how the ledger seeds the only invoices the
-/// scenario pays ([`PAYABLE`]). The receipts they queued are dropped too.
-const RESET_PAYMENTS: [&str; 4] = [
+/// Undoes what earlier runs' payment and approval scenarios did, so every
+/// run starts from the seeded data: the portal's payments are deleted with
+/// their allocations, and the invoices they paid on go back to open with
+/// nothing paid or held, which is how the ledger seeds the only invoices
+/// the scenario pays ([`PAYABLE`]); approved quotes are pending again (the
+/// seed decides none). The receipts and events they queued are dropped
+/// too.
+const RESET_RUNS: [&str; 5] = [
     "UPDATE invoices SET paid_minor = 0, pending_minor = 0, status = 'open' \
      WHERE tenant_id = $1 AND id IN (SELECT a.invoice_id FROM allocations a \
          JOIN payments p ON p.id = a.payment_id WHERE p.tenant_id = $1 AND p.source = 'portal')",
     "DELETE FROM allocations WHERE payment_id IN \
          (SELECT id FROM payments WHERE tenant_id = $1 AND source = 'portal')",
     "DELETE FROM payments WHERE tenant_id = $1 AND source = 'portal'",
+    "UPDATE quotes SET status = 'pending', decided_at = NULL, decided_by = NULL, \
+         decided_by_name = NULL, signer_name = NULL, comment = NULL, po_number = NULL, \
+         chosen_lines = NULL, approved_total_minor = NULL, approved_sha256 = NULL, \
+         client_ip = NULL, user_agent = NULL, decline_reason = NULL \
+     WHERE tenant_id = $1 AND status <> 'pending'",
     "DELETE FROM outbox WHERE tenant_id = $1",
 ];
 
@@ -823,8 +859,11 @@ async fn clear_sessions(db: &Db, tenant: TenantId) -> anyhow::Result<()> {
 /// token and the ids of the account's two invoices the payment scenario
 /// pays, [`PAYABLE`], tab-separated). The store does not tell the kinds
 /// apart when authenticating, but a client of the API logs in for a bearer
-/// session, so that is what it gets. First undoes earlier runs' payments
-/// (see `RESET_PAYMENTS`), so each run pays on the seeded ledger.
+/// session, so that is what it gets. The bearer sessions also approve:
+/// `approvers_file` gets one line per quote to approve (token, quote id,
+/// digest), the quotes' turn first, so consecutive requests are for
+/// different accounts. First undoes earlier runs' payments and approvals
+/// (see `RESET_RUNS`), so each run starts from the seeded data.
 ///
 /// A session is started for a verified password hash, so contacts without
 /// a password first get one (the same hash of [`PASSWORD`] for all, one
@@ -837,10 +876,11 @@ pub async fn write_sessions(
     plan: Plan,
     tokens_file: &Path,
     payers_file: &Path,
+    approvers_file: &Path,
 ) -> anyhow::Result<usize> {
     let tenant = portal.tenant_by_slug(TENANT_SLUG).await?;
     clear_sessions(db, tenant.id).await?;
-    run_for_tenant(db, tenant.id, &RESET_PAYMENTS).await?;
+    run_for_tenant(db, tenant.id, &RESET_RUNS).await?;
     let store = db.store();
     let shared_hash = Argon2Hasher::owasp()?
         .hash(&Password::parse(PASSWORD)?)
@@ -848,6 +888,7 @@ pub async fn write_sessions(
     let now = Utc::now();
     let mut tokens = String::new();
     let mut payers = String::new();
+    let mut bearers = Vec::with_capacity(plan::SESSIONS);
     for (k, i) in plan.session_accounts().enumerate() {
         let (contact, account) = ids_of(store.as_ref(), tenant.id, i).await?;
         let hash = match store.credential(tenant.id, contact).await? {
@@ -889,6 +930,7 @@ pub async fn write_sessions(
                     tokens.push('\n');
                 }
                 SessionKind::Bearer => {
+                    bearers.push((i, token.expose().to_owned()));
                     payers.push_str(token.expose());
                     for invoice in PAYABLE {
                         payers.push_str(&format!("\t{}", ledger::invoice_id(i, invoice)));
@@ -898,8 +940,16 @@ pub async fn write_sessions(
             }
         }
     }
+    let mut approvers = String::new();
+    for q in 0..plan::APPROVABLE_QUOTES {
+        for (i, token) in &bearers {
+            let (quote, digest) = approvable_quote(*i, q);
+            approvers.push_str(&format!("{token}\t{quote}\t{digest}\n"));
+        }
+    }
     write_file(tokens_file, &tokens)?;
     write_file(payers_file, &payers)?;
+    write_file(approvers_file, &approvers)?;
     Ok(plan::SESSIONS)
 }
 

@@ -8,7 +8,7 @@
 //!
 //! Reads `hashrate.json`, `dash8.json`, `dash64.json`, `login.json`,
 //! `storm-dashboard.json`, `storm-login.json`, `invoices64.json`, `quotes64.json`,
-//! `statement64.json`, `pay64.json`, the scaling turns
+//! `statement64.json`, `pay64.json`, `approve64.json`, the scaling turns
 //! `scale-{big,small}[-invoices|-statement]-{1,2,3}.json`,
 //! `baseline-dash64.json` when present, and the `NAME.cpu.json` beside
 //! each when present.
@@ -48,6 +48,8 @@ const QUOTES_P99_MS: f64 = 30.0;
 const INVOICES_P99_MS: f64 = 30.0;
 /// Payments (201 responses) a second.
 const PAYMENTS_PER_SECOND: f64 = 500.0;
+/// Quote approvals (200 responses) a second (issue 12).
+const APPROVALS_PER_SECOND: f64 = 300.0;
 
 fn read<T: serde::de::DeserializeOwned>(dir: &Path, name: &str) -> anyhow::Result<T> {
     let path: PathBuf = dir.join(name);
@@ -176,6 +178,7 @@ fn main() -> anyhow::Result<()> {
     let statement64: LoadReport = read(&dir, "statement64.json")?;
     let quotes64: LoadReport = read(&dir, "quotes64.json")?;
     let pay64: LoadReport = read(&dir, "pay64.json")?;
+    let approve64: LoadReport = read(&dir, "approve64.json")?;
     // The scaling turns of one scenario at one size: their file names.
     let turn_names = |size: &str, suffix: &str| -> Vec<String> {
         (1..=3)
@@ -306,6 +309,11 @@ fn main() -> anyhow::Result<()> {
             one("pay64"),
             &pay64,
         ),
+        (
+            "approving quotes (POST /api/v1/quotes/{id}/approval, 200s)".to_owned(),
+            one("approve64"),
+            &approve64,
+        ),
     ];
     for (name, file, report) in &rows {
         println!(
@@ -416,6 +424,14 @@ fn main() -> anyhow::Result<()> {
                 pay64.rps, pay64.p50_ms, pay64.p99_ms
             ),
             pay64.rps >= PAYMENTS_PER_SECOND,
+        ),
+        (
+            format!("approving quotes >= {APPROVALS_PER_SECOND:.0} approvals/s"),
+            format!(
+                "{:.0}/s (p50 {:.1} ms, p99 {:.1} ms)",
+                approve64.rps, approve64.p50_ms, approve64.p99_ms
+            ),
+            approve64.rps >= APPROVALS_PER_SECOND,
         ),
         (
             format!(

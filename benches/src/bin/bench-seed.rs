@@ -4,7 +4,7 @@
 //! ```text
 //! bench-seed --db sqlite://target/bench-data/sqlite-100000.db?mode=rwc \
 //!     --accounts 100000 --tokens-file tokens.txt --logins-file logins.txt \
-//!     --payers-file payers.txt
+//!     --payers-file payers.txt --approvers-file approvers.txt
 //! ```
 //!
 //! Seeds the tenant `bench` through Portal's host API (see
@@ -12,7 +12,8 @@
 //! holds it, then always undoes earlier runs' payments and writes 1,000
 //! fresh cookie sessions (their raw tokens to `--tokens-file`), 1,000
 //! bearer sessions with the two invoices each pays (`--payers-file`) and
-//! the log-ins with passwords (`--logins-file`).
+//! the quotes they approve (`--approvers-file`), and the log-ins with
+//! passwords (`--logins-file`).
 //! Prints one JSON line with the seeding time.
 
 use std::path::Path;
@@ -33,6 +34,7 @@ async fn main() -> anyhow::Result<()> {
     let tokens_file = args.required("tokens-file")?;
     let logins_file = args.required("logins-file")?;
     let payers_file = args.required("payers-file")?;
+    let approvers_file = args.required("approvers-file")?;
 
     let db = Db::open(url).await?;
     // The production hasher: the stored hashes carry its parameters, and
@@ -46,6 +48,7 @@ async fn main() -> anyhow::Result<()> {
         plan,
         Path::new(tokens_file),
         Path::new(payers_file),
+        Path::new(approvers_file),
     )
     .await?;
     write_logins(plan, Path::new(logins_file))?;

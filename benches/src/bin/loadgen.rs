@@ -14,6 +14,8 @@
 //!     --connections 64 --duration-secs 10 --tokens-file tokens.txt
 //! loadgen --url http://127.0.0.1:8080/portal --scenario pay \
 //!     --connections 64 --duration-secs 10 --payers-file payers.txt
+//! loadgen --url http://127.0.0.1:8080/portal --scenario approve \
+//!     --connections 64 --duration-secs 10 --approvers-file approvers.txt
 //! loadgen --hashrate --duration-secs 5
 //! ```
 //!
@@ -21,7 +23,10 @@
 //! (`/billing/invoices?status=unpaid&sort=due_asc`, `/quotes`, and the
 //! statement of the last 365 days); `pay` is `POST /api/v1/payments` with a bearer
 //! token, paying 0.01 on each of two invoices with the sandbox's test
-//! card, a fresh `Idempotency-Key` per request; only 201 counts.
+//! card, a fresh `Idempotency-Key` per request; only 201 counts. `approve`
+//! is `POST /api/v1/quotes/{id}/approval` with a bearer token, a typed name
+//! and the digest shown, another quote awaiting approval each request;
+//! only 200 counts.
 //!
 //! `--warmup-secs` (default one second) runs before measuring. `--threads`
 //! (default one) sets the generator's own runtime threads, so that on a
@@ -34,7 +39,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use portal_benches::cli::Args;
-use portal_benches::load::{LoadConfig, Scenario, read_logins, read_payers, read_tokens, run};
+use portal_benches::load::{LoadConfig, Scenario, read_bearers, read_logins, read_tokens, run};
 
 fn main() -> anyhow::Result<()> {
     let args = Args::from_env()?;
@@ -69,12 +74,15 @@ fn main() -> anyhow::Result<()> {
             }
         }
         "pay" => Scenario::Pay {
-            payers: Arc::new(read_payers(args.required("payers-file")?)?),
+            payers: Arc::new(read_bearers(args.required("payers-file")?)?),
             run: uuid::Uuid::new_v4().simple().to_string(),
+        },
+        "approve" => Scenario::Approve {
+            approvers: Arc::new(read_bearers(args.required("approvers-file")?)?),
         },
         other => {
             bail!(
-                "--scenario {other}: expected dashboard, login, invoices, quotes, statement or pay"
+                "--scenario {other}: expected dashboard, login, invoices, quotes, statement, pay or approve"
             )
         }
     };
