@@ -34,7 +34,7 @@ pub const QUOTES_PER_ACCOUNT: usize = 2;
 /// Quotes awaiting approval that each session account has besides, for
 /// the approval scenario: [`SESSIONS`] times this many approvals per run
 /// at most (60,000: 20 s at 3,000 a second).
-pub const APPROVABLE_QUOTES: usize = 60;
+pub const APPROVABLE_QUOTES: u8 = 60;
 /// The default number of accounts.
 pub const DEFAULT_ACCOUNTS: usize = 100_000;
 

@@ -755,13 +755,13 @@ where
 
 /// The row kind ([`ledger::row_id`]'s third part) of a session account's
 /// `q`-th quote to approve.
-fn approvable_kind(q: usize) -> u8 {
-    2 + u8::try_from(q).expect("fewer than 254 quotes to approve")
+fn approvable_kind(q: u8) -> u8 {
+    2 + q
 }
 
 /// Account `i`'s `q`-th quote to approve: its id and the content digest an
 /// approval quotes back (the seed writes the id as the digest).
-pub fn approvable_quote(i: usize, q: usize) -> (Uuid, String) {
+pub fn approvable_quote(i: usize, q: u8) -> (Uuid, String) {
     let id = ledger::row_id(7, i, approvable_kind(q));
     (id, format!("{:064x}", id.as_u128()))
 }
