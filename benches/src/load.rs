@@ -358,6 +358,15 @@ fn build_request(
             )
             .body(Full::new(Bytes::new()))
     };
+    // A JSON POST to the API at `path` (below `/api/v1/`).
+    let post_json = |path: &str| {
+        Request::builder()
+            .method(Method::POST)
+            .uri(format!("{}/api/v1/{path}", target.base))
+            .header(header::HOST, target.host.as_str())
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::ACCEPT, "application/json")
+    };
     let request = match scenario {
         Scenario::Dashboard { tokens } => page(&target.dashboard, tokens)?,
         Scenario::Invoices { tokens } => page(
@@ -381,12 +390,7 @@ fn build_request(
                 "method": { "type": "new_token", "token": PAYMENT_TOKEN },
             }))?;
             // `index` never repeats within a run (see `connection_loop`).
-            Request::builder()
-                .method(Method::POST)
-                .uri(format!("{}/api/v1/payments", target.base))
-                .header(header::HOST, target.host.as_str())
-                .header(header::CONTENT_TYPE, "application/json")
-                .header(header::ACCEPT, "application/json")
+            post_json("payments")
                 .header(header::AUTHORIZATION, format!("Bearer {}", payer.token))
                 .header("idempotency-key", format!("bench-{run}-{index}"))
                 .body(Full::new(Bytes::from(body)))?
@@ -400,12 +404,7 @@ fn build_request(
                 "signer_name": "Bench Signer",
                 "content_sha256": digest,
             }))?;
-            Request::builder()
-                .method(Method::POST)
-                .uri(format!("{}/api/v1/quotes/{quote}/approval", target.base))
-                .header(header::HOST, target.host.as_str())
-                .header(header::CONTENT_TYPE, "application/json")
-                .header(header::ACCEPT, "application/json")
+            post_json(&format!("quotes/{quote}/approval"))
                 .header(header::AUTHORIZATION, format!("Bearer {}", approver.token))
                 .body(Full::new(Bytes::from(body)))?
         }
@@ -415,13 +414,7 @@ fn build_request(
                 "login": login,
                 "password": password,
             }))?;
-            Request::builder()
-                .method(Method::POST)
-                .uri(format!("{}/api/v1/sessions", target.base))
-                .header(header::HOST, target.host.as_str())
-                .header(header::CONTENT_TYPE, "application/json")
-                .header(header::ACCEPT, "application/json")
-                .body(Full::new(Bytes::from(body)))?
+            post_json("sessions").body(Full::new(Bytes::from(body)))?
         }
     };
     Ok(request)
