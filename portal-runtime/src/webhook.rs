@@ -130,7 +130,10 @@ impl EventSink for WebhookSink {
             .client
             .post(self.url.clone())
             .header(CONTENT_TYPE, "application/json")
-            .header(USER_AGENT, concat!("portal-webhooks/", env!("CARGO_PKG_VERSION")))
+            .header(
+                USER_AGENT,
+                concat!("portal-webhooks/", env!("CARGO_PKG_VERSION")),
+            )
             .header(SIGNATURE_HEADER, signature)
             .header(EVENT_ID_HEADER, event.id.to_string())
             .body(body)
@@ -189,7 +192,13 @@ mod tests {
 
     #[test]
     fn only_absolute_http_urls_and_a_secret_make_a_sink() {
-        for url in ["", "not a url", "ftp://host.example/x", "file:///etc/passwd", "mailto:a@b.c"] {
+        for url in [
+            "",
+            "not a url",
+            "ftp://host.example/x",
+            "file:///etc/passwd",
+            "mailto:a@b.c",
+        ] {
             assert!(matches!(
                 WebhookSink::new(url, b"s".to_vec()),
                 Err(WebhookSinkError::InvalidUrl)
@@ -200,6 +209,9 @@ mod tests {
             Err(WebhookSinkError::EmptySecret)
         ));
         let sink = WebhookSink::new("https://host.example/hook", b"whsec".to_vec()).unwrap();
-        assert!(!format!("{sink:?}").contains("whsec"), "the secret is masked");
+        assert!(
+            !format!("{sink:?}").contains("whsec"),
+            "the secret is masked"
+        );
     }
 }

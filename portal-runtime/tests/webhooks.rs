@@ -95,7 +95,10 @@ struct Setup {
 
 async fn setup(accounts: usize) -> Setup {
     let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}?mode=rwc", dir.path().join("portal.db").display());
+    let url = format!(
+        "sqlite://{}?mode=rwc",
+        dir.path().join("portal.db").display()
+    );
     let store = portal_store_sqlx::connect(&url).await.unwrap();
     let clock = Arc::new(FixedClock::at(Utc::now()));
     let portal = Portal::builder(store, Arc::new(Argon2Hasher::owasp().unwrap()))
@@ -103,7 +106,11 @@ async fn setup(accounts: usize) -> Setup {
         .build();
     let tenant = portal
         .host()
-        .create_tenant("acme", "https://acme.test/portal/", PortalSettings::default())
+        .create_tenant(
+            "acme",
+            "https://acme.test/portal/",
+            PortalSettings::default(),
+        )
         .await
         .unwrap()
         .id;
@@ -144,9 +151,8 @@ fn worker(setup: &Setup, addr: SocketAddr) -> OutboxWorker {
 }
 
 fn worker_with_timeout(setup: &Setup, addr: SocketAddr, timeout: Duration) -> OutboxWorker {
-    let sink =
-        WebhookSink::with_timeout(&format!("http://{addr}/hooks"), SECRET.to_vec(), timeout)
-            .unwrap();
+    let sink = WebhookSink::with_timeout(&format!("http://{addr}/hooks"), SECRET.to_vec(), timeout)
+        .unwrap();
     // No mail is written here: a mailer called at all fails the test.
     setup
         .portal
@@ -195,8 +201,14 @@ async fn a_receiver_that_was_down_gets_every_event_in_order_per_account_each_ver
         .await
         .unwrap();
     assert_eq!(log.total, 6, "one failed attempt per account");
-    assert!(log.items.iter().all(|attempt| attempt.status.is_none()
-        && attempt.error.as_deref().unwrap().starts_with("could not connect")));
+    assert!(log.items.iter().all(|attempt| {
+        attempt.status.is_none()
+            && attempt
+                .error
+                .as_deref()
+                .unwrap()
+                .starts_with("could not connect")
+    }));
 
     // Back: after the retry delay everything arrives.
     let seen = Shared::default();
@@ -219,8 +231,11 @@ async fn a_receiver_that_was_down_gets_every_event_in_order_per_account_each_ver
             .map(|event| event.data["enabled"].as_bool().unwrap())
             .collect();
         assert_eq!(enabled, pattern, "in order for {account}");
-        assert!(of_account.iter().all(|event| event.kind == "portal_access_changed"
-            && event.tenant == setup.tenant));
+        assert!(
+            of_account
+                .iter()
+                .all(|event| event.kind == "portal_access_changed" && event.tenant == setup.tenant)
+        );
     }
     let mut ids: Vec<EventId> = seen.events.iter().map(|event| event.id).collect();
     ids.sort();
@@ -333,7 +348,8 @@ async fn a_non_2xx_answer_is_a_failed_attempt_logged_with_its_status() {
         .unwrap();
     let addr = free_address().await;
     let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
-    let app = axum::Router::new().route("/hooks", post(|| async { StatusCode::SERVICE_UNAVAILABLE }));
+    let app =
+        axum::Router::new().route("/hooks", post(|| async { StatusCode::SERVICE_UNAVAILABLE }));
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     let worker = worker(&setup, addr);
     assert_eq!(worker.run_once(50).await.unwrap(), 0);
@@ -381,7 +397,11 @@ async fn a_receiver_slower_than_the_timeout_is_a_failed_attempt() {
     assert_eq!(log.items.len(), 1);
     assert_eq!(log.items[0].status, None);
     assert!(
-        log.items[0].error.as_deref().unwrap().starts_with("timed out"),
+        log.items[0]
+            .error
+            .as_deref()
+            .unwrap()
+            .starts_with("timed out"),
         "{:?}",
         log.items[0].error
     );

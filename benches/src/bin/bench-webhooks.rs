@@ -55,7 +55,9 @@ fn options() -> anyhow::Result<Options> {
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
-        let value = args.next().with_context(|| format!("{flag} needs a value"))?;
+        let value = args
+            .next()
+            .with_context(|| format!("{flag} needs a value"))?;
         match flag.as_str() {
             "--database" => options.database = Some(value),
             "--accounts" => options.accounts = value.parse()?,
@@ -108,13 +110,21 @@ async fn receive(
         *count -= 1;
     }
     seen.delivered += 1;
-    let enabled = payload.data.get("enabled").and_then(serde_json::Value::as_bool);
-    seen.order.entry(payload.account).or_default().extend(enabled);
+    let enabled = payload
+        .data
+        .get("enabled")
+        .and_then(serde_json::Value::as_bool);
+    seen.order
+        .entry(payload.account)
+        .or_default()
+        .extend(enabled);
     StatusCode::NO_CONTENT
 }
 
 fn lock(receiver: &Mutex<Receiver>) -> std::sync::MutexGuard<'_, Receiver> {
-    receiver.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    receiver
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 #[tokio::main]
@@ -122,21 +132,28 @@ async fn main() -> anyhow::Result<()> {
     let options = options()?;
     let dir = std::env::temp_dir().join(format!("portal-bench-webhooks-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
-    let url = options.database.clone().unwrap_or_else(|| {
-        format!("sqlite://{}?mode=rwc", dir.join("portal.db").display())
-    });
+    let url = options
+        .database
+        .clone()
+        .unwrap_or_else(|| format!("sqlite://{}?mode=rwc", dir.join("portal.db").display()));
     let store: Arc<dyn Store> = portal_store_sqlx::connect(&url).await?;
     let hasher: Arc<dyn PasswordHasher> = Arc::new(Argon2Hasher::owasp()?);
     let portal = Portal::builder(store.clone(), hasher).build();
     let slug = format!("webhooks-{}", std::process::id());
     let tenant = portal
         .host()
-        .create_tenant(&slug, "https://bench.test/portal/", PortalSettings::default())
+        .create_tenant(
+            &slug,
+            "https://bench.test/portal/",
+            PortalSettings::default(),
+        )
         .await?
         .id;
 
     // Drain whatever an earlier run left, so only this run's events count.
-    let idle = portal.outbox_worker(Arc::new(NoMail), Arc::new(NoEvents)).with_batch(500);
+    let idle = portal
+        .outbox_worker(Arc::new(NoMail), Arc::new(NoEvents))
+        .with_batch(500);
     while idle.run_once(500).await? > 0 {}
 
     let seeding = Instant::now();
@@ -211,8 +228,8 @@ async fn main() -> anyhow::Result<()> {
 
     let seen = lock(&receiver);
     let expected: Vec<bool> = (0..options.events).map(|i| i % 2 == 0).collect();
-    let in_order = seen.order.values().all(|order| *order == expected)
-        && seen.order.len() == options.accounts;
+    let in_order =
+        seen.order.values().all(|order| *order == expected) && seen.order.len() == options.accounts;
     println!(
         "delivered {delivered} events ({} received, {} refused) in {:.2} s: {rate:.0} events/s",
         seen.delivered,

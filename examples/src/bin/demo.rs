@@ -134,8 +134,9 @@ fn demo_events() -> anyhow::Result<(Arc<dyn EventSink>, Option<String>)> {
     let Ok(url) = std::env::var("PORTAL_WEBHOOK_URL") else {
         return Ok((Arc::new(NoEvents), None));
     };
-    let secret = std::env::var("PORTAL_WEBHOOK_SECRET")
-        .context("PORTAL_WEBHOOK_URL needs PORTAL_WEBHOOK_SECRET, the secret deliveries are signed with")?;
+    let secret = std::env::var("PORTAL_WEBHOOK_SECRET").context(
+        "PORTAL_WEBHOOK_URL needs PORTAL_WEBHOOK_SECRET, the secret deliveries are signed with",
+    )?;
     let sink = WebhookSink::new(&url, secret.into_bytes())
         .with_context(|| format!("PORTAL_WEBHOOK_URL {url:?}"))?;
     Ok((Arc::new(sink), Some(url)))

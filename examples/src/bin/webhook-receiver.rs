@@ -39,7 +39,8 @@ async fn receive(
         .and_then(|value| value.to_str().ok())
         .unwrap_or_default();
     let now = chrono::Utc::now();
-    if let Err(refused) = verify_signature(&receiver.secret, header, &body, now, DEFAULT_TOLERANCE) {
+    if let Err(refused) = verify_signature(&receiver.secret, header, &body, now, DEFAULT_TOLERANCE)
+    {
         println!("refused a delivery: {refused}");
         return StatusCode::BAD_REQUEST;
     }
@@ -60,7 +61,11 @@ async fn receive(
         payload.occurred_at.format("%H:%M:%S%.3f"),
         payload.kind,
         payload.id,
-        if first_time { "" } else { " (again: already handled)" },
+        if first_time {
+            ""
+        } else {
+            " (again: already handled)"
+        },
         serde_json::Value::Object(payload.data),
     );
     StatusCode::NO_CONTENT

@@ -33,12 +33,12 @@ use rust_decimal::Decimal;
 use crate::billing::{Allocation, PaymentFailure};
 use crate::identity::Contact;
 use crate::shared::{
-    AccountId, AutopayId, Clock, ContactId, Currency, EmailAddress, EventId, ExternalId,
-    InvoiceId, Language, LeaseId, Money, OutboxId, PaymentId, PaymentMethodId, QuoteId, TenantId,
+    AccountId, AutopayId, Clock, ContactId, Currency, EmailAddress, EventId, ExternalId, InvoiceId,
+    Language, LeaseId, Money, OutboxId, PaymentId, PaymentMethodId, QuoteId, TenantId,
 };
-use uuid::Uuid;
 use crate::shared::{Formats, Locale};
 use crate::tenancy::Tenant;
+use uuid::Uuid;
 
 /// Something to deliver after a change commits.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -873,8 +873,7 @@ impl OutboxWorker {
             .store
             .claim_outbox(now, now + self.lease, limit)
             .await?;
-        let attempts =
-            futures::future::join_all(items.iter().map(|item| self.deliver(item))).await;
+        let attempts = futures::future::join_all(items.iter().map(|item| self.deliver(item))).await;
         let log: Vec<EventDelivery> = attempts
             .iter()
             .filter_map(|attempt| attempt.logged.clone())
@@ -911,7 +910,9 @@ impl OutboxWorker {
     async fn deliver(&self, item: &OutboxItem) -> Attempt {
         let started = self.clock.now();
         let (outcome, logged) = match &item.message {
-            OutboxMessage::Mail(mail) => (self.mailer.send(mail).await.map_err(|error| error.0), None),
+            OutboxMessage::Mail(mail) => {
+                (self.mailer.send(mail).await.map_err(|error| error.0), None)
+            }
             OutboxMessage::Event(event) => {
                 let host_event = HostEvent {
                     id: item.event_id(),
@@ -934,7 +935,10 @@ impl OutboxWorker {
                     status,
                     error,
                 };
-                (answer.map(drop).map_err(|failure| failure.error), Some(logged))
+                (
+                    answer.map(drop).map_err(|failure| failure.error),
+                    Some(logged),
+                )
             }
         };
         Attempt {
@@ -1090,6 +1094,7 @@ mod tests {
     async fn mails_go_to_the_mailer_events_to_the_sink_and_both_are_completed() {
         let (mail, event) = (mail_item(0), event_item());
         let (mail_id, event_id) = (mail.id, event.id);
+        let (published_id, tenant) = (event.event.unwrap(), event.tenant);
         let mut store = MockOutboxStore::new();
         store
             .expect_claim_outbox()
@@ -1102,13 +1107,11 @@ mod tests {
             .withf(move |id, _, _| *id == mail_id || *id == event_id)
             .times(2)
             .returning(|_, _, _| Ok(()));
-        let event_id = event.event.unwrap();
-        let tenant = event.tenant;
         store
             .expect_record_deliveries()
             .withf(move |log| {
                 log.len() == 1
-                    && log[0].event == event_id
+                    && log[0].event == published_id
                     && log[0].tenant == tenant
                     && log[0].kind == "portal_access_changed"
                     && log[0].status == Some(204)
@@ -1120,7 +1123,7 @@ mod tests {
         mailer.expect_send().times(1).returning(|_| Ok(()));
         let mut sink = MockEventSink::new();
         sink.expect_publish()
-            .withf(move |published| published.id == event_id && published.tenant == tenant)
+            .withf(move |published| published.id == published_id && published.tenant == tenant)
             .times(1)
             .returning(|_| Ok(SinkAnswer { status: Some(204) }));
         let worker = OutboxWorker::new(Arc::new(store), Arc::new(mailer), Arc::new(sink), clock());
@@ -1207,7 +1210,11 @@ mod tests {
             clock(),
         )
         .with_batch(3);
-        assert_eq!(worker.run_once(100).await.unwrap(), 0, "claims at most its batch");
+        assert_eq!(
+            worker.run_once(100).await.unwrap(),
+            0,
+            "claims at most its batch"
+        );
     }
 
     #[test]

@@ -86,8 +86,7 @@ static LOG_INSERTS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
             let values: Vec<String> = (0..rows)
                 .map(|row| {
                     let first = row * 8 + 1;
-                    let params: Vec<String> =
-                        (first..first + 8).map(|n| format!("${n}")).collect();
+                    let params: Vec<String> = (first..first + 8).map(|n| format!("${n}")).collect();
                     format!("({})", params.join(", "))
                 })
                 .collect();
@@ -312,26 +311,26 @@ impl<B: Backend> OutboxStore for SqlStore<B> {
         let limit = Arg::Int(i64::from(page.per_page()));
         let offset = Arg::Int(i64::try_from(page.offset()).map_err(backend)?);
         let tenant = Arg::Id(tenant.as_uuid());
-        let rows = match event {
-            None => {
-                fetch_page::<EventDeliveryRow, _>(
-                    conn,
-                    concat!(
-                        "SELECT ",
-                        delivery_columns!(),
-                        ", COUNT(*) OVER () AS full_count FROM event_deliveries \
+        let rows =
+            match event {
+                None => {
+                    fetch_page::<EventDeliveryRow, _>(
+                        conn,
+                        concat!(
+                            "SELECT ",
+                            delivery_columns!(),
+                            ", COUNT(*) OVER () AS full_count FROM event_deliveries \
                          WHERE tenant_id = $1 \
                          ORDER BY attempted_at DESC, id DESC LIMIT +$2 OFFSET $3"
-                    ),
-                    "SELECT COUNT(*) FROM event_deliveries WHERE tenant_id = $1",
-                    &[tenant, limit, offset],
-                    1,
-                    page,
-                )
-                .await?
-            }
-            Some(event) => {
-                fetch_page::<EventDeliveryRow, _>(
+                        ),
+                        "SELECT COUNT(*) FROM event_deliveries WHERE tenant_id = $1",
+                        &[tenant, limit, offset],
+                        1,
+                        page,
+                    )
+                    .await?
+                }
+                Some(event) => fetch_page::<EventDeliveryRow, _>(
                     conn,
                     concat!(
                         "SELECT ",
@@ -345,9 +344,8 @@ impl<B: Backend> OutboxStore for SqlStore<B> {
                     2,
                     page,
                 )
-                .await?
-            }
-        };
+                .await?,
+            };
         rows.map_items(|rows| rows.into_iter().map(EventDelivery::try_from).collect())
     }
 

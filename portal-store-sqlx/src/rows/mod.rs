@@ -25,8 +25,8 @@ use portal_core::dashboard::{
 use portal_core::outbox::{EventDelivery, OutboxItem, OutboxMessage};
 use portal_core::ports::StoreError;
 use portal_core::shared::{
-    AccountId, CommunicationId, Currency, EmailAddress, EventId, ExternalId, InvoiceId, LeaseId, Money,
-    OutboxId, PhoneNumber, PostalCode, QuoteId, TenantId,
+    AccountId, CommunicationId, Currency, EmailAddress, EventId, ExternalId, InvoiceId, LeaseId,
+    Money, OutboxId, PhoneNumber, PostalCode, QuoteId, TenantId,
 };
 use portal_core::tenancy::{PortalSettings, Tenant, TenantSlug};
 use serde::{Deserialize, Deserializer};
@@ -248,11 +248,7 @@ impl TryFrom<EventDeliveryRow> for EventDelivery {
             kind: row.kind,
             attempted_at: row.attempted_at.0,
             duration_ms: u32::try_from(row.duration_ms).map_err(backend)?,
-            status: row
-                .status
-                .map(u16::try_from)
-                .transpose()
-                .map_err(backend)?,
+            status: row.status.map(u16::try_from).transpose().map_err(backend)?,
             error: row.error,
         })
     }

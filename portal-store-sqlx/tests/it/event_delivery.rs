@@ -47,7 +47,9 @@ fn messages(items: &[OutboxItem]) -> Vec<OutboxMessage> {
 
 async fn deliver_all(db: &dyn Store, items: &[OutboxItem]) {
     for item in items {
-        db.complete_outbox(item.id, item.lease, now()).await.unwrap();
+        db.complete_outbox(item.id, item.lease, now())
+            .await
+            .unwrap();
     }
 }
 
@@ -55,13 +57,23 @@ async fn only_the_oldest_undelivered_event_of_an_account_is_claimed(db: TestDb) 
     let world = World::new(&*db, "acme").await;
     let (a, b) = (world.account.id, world.second_account.id);
     // Interleaved: a1 b1 a2 a3 b2, written in two transactions.
-    write(&*db, &world, &[access(a, true), access(b, true), access(a, false)]).await;
+    write(
+        &*db,
+        &world,
+        &[access(a, true), access(b, true), access(a, false)],
+    )
+    .await;
     write(&*db, &world, &[access(a, true), access(b, false)]).await;
 
     let first = db.claim_outbox(now(), lease(now()), 10).await.unwrap();
     assert_eq!(messages(&first), [access(a, true), access(b, true)]);
     // While those are in flight, nothing of either account is claimable.
-    assert!(db.claim_outbox(now(), lease(now()), 10).await.unwrap().is_empty());
+    assert!(
+        db.claim_outbox(now(), lease(now()), 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 
     deliver_all(&*db, &first).await;
     let second = db.claim_outbox(now(), lease(now()), 10).await.unwrap();
@@ -70,7 +82,12 @@ async fn only_the_oldest_undelivered_event_of_an_account_is_claimed(db: TestDb) 
     let third = db.claim_outbox(now(), lease(now()), 10).await.unwrap();
     assert_eq!(messages(&third), [access(a, true)]);
     deliver_all(&*db, &third).await;
-    assert!(db.claim_outbox(now(), lease(now()), 10).await.unwrap().is_empty());
+    assert!(
+        db.claim_outbox(now(), lease(now()), 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 async fn a_later_event_waits_while_an_earlier_one_waits_for_its_retry_and_mail_does_not(
@@ -82,9 +99,15 @@ async fn a_later_event_waits_while_an_earlier_one_waits_for_its_retry_and_mail_d
     let claimed = db.claim_outbox(now(), lease(now()), 10).await.unwrap();
     assert_eq!(messages(&claimed), [access(a, true)]);
     let retry_at = now() + Duration::minutes(1);
-    db.fail_outbox(claimed[0].id, claimed[0].lease, "HTTP 503", now(), Some(retry_at))
-        .await
-        .unwrap();
+    db.fail_outbox(
+        claimed[0].id,
+        claimed[0].lease,
+        "HTTP 503",
+        now(),
+        Some(retry_at),
+    )
+    .await
+    .unwrap();
 
     // The failed event is not due yet, and the later one must not pass it;
     // a mail written meanwhile is claimed all the same.
@@ -96,13 +119,19 @@ async fn a_later_event_waits_while_an_earlier_one_waits_for_its_retry_and_mail_d
         .unwrap();
     assert_eq!(messages(&claimed_meanwhile), [mail("ada@example.com")]);
 
-    let retried = db.claim_outbox(retry_at, lease(retry_at), 10).await.unwrap();
+    let retried = db
+        .claim_outbox(retry_at, lease(retry_at), 10)
+        .await
+        .unwrap();
     assert_eq!(messages(&retried), [access(a, true)]);
     assert_eq!(retried[0].attempts, 1);
     db.complete_outbox(retried[0].id, retried[0].lease, retry_at)
         .await
         .unwrap();
-    let next = db.claim_outbox(retry_at, lease(retry_at), 10).await.unwrap();
+    let next = db
+        .claim_outbox(retry_at, lease(retry_at), 10)
+        .await
+        .unwrap();
     assert_eq!(messages(&next), [access(a, false)]);
 }
 
@@ -121,12 +150,8 @@ async fn an_event_given_up_on_lets_the_next_one_through(db: TestDb) {
 async fn events_about_a_contact_alone_are_in_order_per_contact(db: TestDb) {
     let world = World::new(&*db, "acme").await;
     let (ada, bob) = (ContactId::new(), ContactId::new());
-    let changed = |contact| {
-        OutboxMessage::Event(DomainEvent::PasswordChanged {
-            contact,
-            at: now(),
-        })
-    };
+    let changed =
+        |contact| OutboxMessage::Event(DomainEvent::PasswordChanged { contact, at: now() });
     write(&*db, &world, &[changed(ada), changed(ada), changed(bob)]).await;
     let claimed = db.claim_outbox(now(), lease(now()), 10).await.unwrap();
     assert_eq!(messages(&claimed), [changed(ada), changed(bob)]);
@@ -200,7 +225,11 @@ async fn the_delivery_log_keeps_every_attempt_newest_first_per_tenant_and_event(
     assert_eq!(log.total, 4, "only the tenant's attempts");
     assert_eq!(
         log.items,
-        vec![attempts[3].clone(), attempts[2].clone(), attempts[1].clone()],
+        vec![
+            attempts[3].clone(),
+            attempts[2].clone(),
+            attempts[1].clone()
+        ],
         "newest first, each as given"
     );
     let rest = db
@@ -214,7 +243,12 @@ async fn the_delivery_log_keeps_every_attempt_newest_first_per_tenant_and_event(
         .await
         .unwrap();
     assert_eq!(of_first.total, 3);
-    assert!(of_first.items.iter().all(|entry| entry.event == first && entry.tenant == t));
+    assert!(
+        of_first
+            .items
+            .iter()
+            .all(|entry| entry.event == first && entry.tenant == t)
+    );
     let past_the_end = db
         .event_deliveries(t, Some(first), PageRequest::new(5, 10))
         .await
@@ -228,9 +262,7 @@ async fn the_delivery_log_keeps_every_attempt_newest_first_per_tenant_and_event(
     assert_eq!(others.total, 41);
 }
 
-async fn a_replay_is_a_new_delivery_of_the_same_event_behind_the_accounts_pending_ones(
-    db: TestDb,
-) {
+async fn a_replay_is_a_new_delivery_of_the_same_event_behind_the_accounts_pending_ones(db: TestDb) {
     let world = World::new(&*db, "acme").await;
     let a = world.account.id;
     write(&*db, &world, &[access(a, true)]).await;
@@ -261,7 +293,11 @@ async fn replaying_an_unknown_or_another_tenants_event_writes_nothing(db: TestDb
     let rows = db.count("SELECT COUNT(*) FROM outbox").await;
 
     assert!(!db.replay_event(other.id, event).await.unwrap());
-    assert!(!db.replay_event(world.tenant.id, EventId::new()).await.unwrap());
+    assert!(
+        !db.replay_event(world.tenant.id, EventId::new())
+            .await
+            .unwrap()
+    );
     assert_eq!(db.count("SELECT COUNT(*) FROM outbox").await, rows);
 }
 
