@@ -29,7 +29,7 @@ use axum::routing::post;
 use portal_core::Portal;
 use portal_core::accounts::AccountUpsert;
 use portal_core::identity::PasswordHasher;
-use portal_core::outbox::{DomainEvent, NoEvents, OutboxMessage, OutboxWorker};
+use portal_core::outbox::{DomainEvent, NoEvents, OutboxMessage};
 use portal_core::ports::Store;
 use portal_core::shared::{AccountId, ExternalId};
 use portal_core::tenancy::PortalSettings;
