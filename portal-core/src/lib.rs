@@ -16,7 +16,10 @@
 //! - [`billing`]: invoices, payments, cards on file, autopay, statements and
 //!   the payment gateway port
 //! - [`identity`]: contacts, credentials, sessions, one-time tokens, passwords
-//! - [`outbox`]: mails and host events, delivered after commit with retries
+//! - [`outbox`]: mails and host events, delivered after commit with retries,
+//!   and the host events' delivery log
+//! - [`webhook`]: the signed webhook scheme (signing, [`webhook::verify_signature`]
+//!   for receivers) and the body every delivery carries
 //! - [`quotes`]: quotes the customer approves (with evidence) or declines
 //! - [`dashboard`]: the dashboard's panels
 //! - [`ports`]: the store traits adapters implement
@@ -36,6 +39,7 @@ pub mod ports;
 pub mod quotes;
 pub mod shared;
 pub mod tenancy;
+pub mod webhook;
 
 pub use error::PortalError;
 

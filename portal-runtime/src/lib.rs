@@ -7,6 +7,8 @@
 //! - [`Argon2Hasher`]: the production [`PasswordHasher`] (argon2id with
 //!   OWASP's parameters, on threads of its own at lowered priority)
 //! - [`run_outbox`]: drives an [`OutboxWorker`] on tokio until shutdown
+//! - [`WebhookSink`]: delivers host events as signed HTTP POSTs (receivers
+//!   check them with [`portal_core::webhook::verify_signature`])
 //! - [`SandboxGateway`]: an in-memory [`PaymentGateway`] for the demo,
 //!   tests and benchmarks (test tokens such as `tok_sandbox_visa`)
 //!
@@ -27,7 +29,9 @@
 mod hasher;
 mod outbox;
 mod sandbox;
+mod webhook;
 
 pub use hasher::Argon2Hasher;
 pub use outbox::run_outbox;
 pub use sandbox::SandboxGateway;
+pub use webhook::{DEFAULT_TIMEOUT, EVENT_ID_HEADER, WebhookSink, WebhookSinkError};

@@ -38,7 +38,7 @@ pub async fn run_outbox(
             };
             next_purge = Instant::now() + wait;
         }
-        let busy = match worker.run_once(OutboxWorker::BATCH).await {
+        let busy = match worker.run_once(worker.batch()).await {
             Ok(delivered) => delivered > 0,
             Err(error) => {
                 tracing::error!(%error, "outbox worker could not read the outbox");
@@ -79,6 +79,10 @@ mod tests {
         let mut store = MockOutboxStore::new();
         // Two purges in 90 minutes of (paused, auto-advancing) time.
         store.expect_purge_outbox().times(2).returning(|_, _| Ok(0));
+        store
+            .expect_purge_event_deliveries()
+            .times(2)
+            .returning(|_, _| Ok(0));
         store
             .expect_claim_outbox()
             .returning(|_, _, _| Ok(Vec::new()));

@@ -6,6 +6,12 @@
 //! `PORTAL_ADDR` says otherwise, and serves Prometheus metrics on a
 //! listener of their own, `http://127.0.0.1:9464/metrics` unless
 //! `PORTAL_METRICS_ADDR` says otherwise.
+//!
+//! Host events go nowhere unless `PORTAL_WEBHOOK_URL` names a receiver:
+//! then each is POSTed there, signed with `PORTAL_WEBHOOK_SECRET` (the
+//! `webhook-receiver` example prints what it receives:
+//! `PORTAL_WEBHOOK_SECRET=whsec_demo cargo run --bin webhook-receiver`, then
+//! `PORTAL_WEBHOOK_URL=http://127.0.0.1:3001/hooks PORTAL_WEBHOOK_SECRET=whsec_demo cargo run`).
 
 use anyhow::Context;
 use axum::Router;
@@ -17,11 +23,11 @@ use std::sync::Arc;
 
 use portal_core::Portal;
 use portal_core::identity::{OsTokens, SecretKey, TokenSource};
-use portal_core::outbox::NoEvents;
+use portal_core::outbox::{EventSink, NoEvents};
 use portal_examples::seed::{DEMO_LOGINS, DEMO_PASSWORD, seed_demo};
 use portal_http_axum::{HttpConfig, Metrics, router};
 use portal_mail::FileMailer;
-use portal_runtime::{Argon2Hasher, SandboxGateway, run_outbox};
+use portal_runtime::{Argon2Hasher, SandboxGateway, WebhookSink, run_outbox};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -48,7 +54,8 @@ async fn main() -> anyhow::Result<()> {
     let tenant = seed_demo(&portal, &base_url).await?;
 
     let mailer = FileMailer::new(&mail_dir).with_from("portal@greenleaf.example".parse()?);
-    let worker = portal.outbox_worker(Arc::new(mailer), Arc::new(NoEvents));
+    let (events, webhook) = demo_events()?;
+    let worker = portal.outbox_worker(Arc::new(mailer), events);
     tokio::spawn(async move {
         run_outbox(
             &worker,
@@ -89,6 +96,10 @@ async fn main() -> anyhow::Result<()> {
         tenant.settings.display_name
     );
     println!("Prometheus metrics: http://{metrics_addr}/metrics");
+    match webhook {
+        Some(url) => println!("Host events are POSTed, signed, to {url}"),
+        None => println!("Host events are dropped (set PORTAL_WEBHOOK_URL to receive them)"),
+    }
     println!(
         "Mails (set-password and reset links) are written to {}/",
         mail_dir.display()
@@ -114,6 +125,21 @@ async fn main() -> anyhow::Result<()> {
     })
     .await?;
     Ok(())
+}
+
+/// Where host events go: a [`WebhookSink`] to `PORTAL_WEBHOOK_URL`
+/// signing with `PORTAL_WEBHOOK_SECRET` (required with it), else nowhere.
+/// Returns the sink and the URL it posts to.
+fn demo_events() -> anyhow::Result<(Arc<dyn EventSink>, Option<String>)> {
+    let Ok(url) = std::env::var("PORTAL_WEBHOOK_URL") else {
+        return Ok((Arc::new(NoEvents), None));
+    };
+    let secret = std::env::var("PORTAL_WEBHOOK_SECRET").context(
+        "PORTAL_WEBHOOK_URL needs PORTAL_WEBHOOK_SECRET, the secret deliveries are signed with",
+    )?;
+    let sink = WebhookSink::new(&url, secret.into_bytes())
+        .with_context(|| format!("PORTAL_WEBHOOK_URL {url:?}"))?;
+    Ok((Arc::new(sink), Some(url)))
 }
 
 /// The key that signs device cookies: `PORTAL_SECRET_KEY` (hex), else one

@@ -9,9 +9,7 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
-use sha2::Sha256;
 
 use super::CardToken;
 use crate::shared::Money;
@@ -138,10 +136,10 @@ pub trait PaymentGateway: Send + Sync {
     ) -> Result<GatewayEvent, WebhookError>;
 }
 
-/// Checks a signature header in Stripe's scheme, `t=<unix
+/// Checks a provider's signature header in Stripe's scheme, `t=<unix
 /// seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">` (several `v1` allowed,
-/// for secret rotation): constant-time compare, timestamp within
-/// [`WEBHOOK_TOLERANCE_SECONDS`] of `now`.
+/// for secret rotation): [`crate::webhook::verify_signature`] with
+/// [`WEBHOOK_TOLERANCE_SECONDS`], every refusal one `BadSignature`.
 ///
 /// ```
 /// use portal_core::billing::{sign_webhook, verify_webhook_signature};
@@ -156,48 +154,15 @@ pub fn verify_webhook_signature(
     header: &str,
     now: DateTime<Utc>,
 ) -> Result<(), WebhookError> {
-    let mut timestamp = None;
-    let mut signatures = Vec::new();
-    for part in header.split(',') {
-        match part.trim().split_once('=') {
-            Some(("t", value)) => timestamp = value.parse::<i64>().ok(),
-            Some(("v1", value)) => signatures.extend(hex::decode(value).ok()),
-            _ => {}
-        }
-    }
-    let timestamp = timestamp.ok_or(WebhookError::BadSignature)?;
-    // abs_diff: a hostile `t=` at i64::MIN must not overflow.
-    if now.timestamp().abs_diff(timestamp) > WEBHOOK_TOLERANCE_SECONDS.unsigned_abs() {
-        return Err(WebhookError::BadSignature);
-    }
-    let matches = signatures.iter().any(|signature| {
-        webhook_mac(secret, timestamp, body)
-            .map(|mac| mac.verify_slice(signature).is_ok())
-            .unwrap_or(false)
-    });
-    if matches {
-        Ok(())
-    } else {
-        Err(WebhookError::BadSignature)
-    }
+    let tolerance = chrono::Duration::seconds(WEBHOOK_TOLERANCE_SECONDS);
+    crate::webhook::verify_signature(secret, header, body, now, tolerance)
+        .map_err(|_| WebhookError::BadSignature)
 }
 
 /// The signature header for `body` at `at` (what a gateway sends; tests
 /// and the sandbox use it).
 pub fn sign_webhook(secret: &[u8], body: &[u8], at: DateTime<Utc>) -> String {
-    let timestamp = at.timestamp();
-    let signature = webhook_mac(secret, timestamp, body)
-        .map(|mac| hex::encode(mac.finalize().into_bytes()))
-        .unwrap_or_default();
-    format!("t={timestamp},v1={signature}")
-}
-
-fn webhook_mac(secret: &[u8], timestamp: i64, body: &[u8]) -> Option<Hmac<Sha256>> {
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret).ok()?;
-    mac.update(timestamp.to_string().as_bytes());
-    mac.update(b".");
-    mac.update(body);
-    Some(mac)
+    crate::webhook::sign(secret, body, at)
 }
 
 #[cfg(test)]

@@ -3,8 +3,8 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use super::OutboxItem;
-use crate::shared::{LeaseId, OutboxId, StoreError};
+use super::{EventDelivery, OutboxItem};
+use crate::shared::{EventId, LeaseId, OutboxId, Page, PageRequest, StoreError, TenantId};
 
 /// The mail and event outbox.
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
@@ -14,7 +14,12 @@ pub trait OutboxStore: Send + Sync {
     /// run out, leasing them until `lease_until` under a fresh lease id
     /// (returned in each item). MUST be safe with several workers at once:
     /// a row is handed to one worker only (row locks with `SKIP LOCKED` on
-    /// PostgreSQL, one writer on SQLite).
+    /// PostgreSQL, one writer on SQLite). For events MUST hand out only
+    /// the oldest undelivered (and not given up) event of each stream
+    /// ([`super::DomainEvent::stream`]: the account), so a later event of an
+    /// account is never delivered while an earlier one is in flight or
+    /// waiting for its retry; mails are claimed by due time alone. Each
+    /// event comes with its [`EventId`] and the time it was written.
     async fn claim_outbox(
         &self,
         now: DateTime<Utc>,
@@ -52,4 +57,29 @@ pub trait OutboxStore: Send + Sync {
     /// up on, whether due yet or being retried later (the backlog gauge).
     /// MUST count only those, on the pending rows' index.
     async fn outbox_backlog(&self) -> Result<u64, StoreError>;
+    /// Appends attempts to the delivery log, in one statement. MUST keep
+    /// each as given.
+    async fn record_deliveries(&self, attempts: &[EventDelivery]) -> Result<(), StoreError>;
+    /// One page of the tenant's delivery log, newest attempt first, of the
+    /// one event `event` or of all. MUST return only `tenant`'s attempts,
+    /// on an index (tenant, time), and (tenant, event, time).
+    async fn event_deliveries(
+        &self,
+        tenant: TenantId,
+        event: Option<EventId>,
+        page: PageRequest,
+    ) -> Result<Page<EventDelivery>, StoreError>;
+    /// Queues a new delivery of `tenant`'s event `event`: a new row with
+    /// the same event id, stream, body and time written, due at once and
+    /// behind the stream's undelivered events. Returns false, writing
+    /// nothing, when the tenant has no such event (another tenant's, or
+    /// purged).
+    async fn replay_event(&self, tenant: TenantId, event: EventId) -> Result<bool, StoreError>;
+    /// Deletes up to `limit` delivery log entries of attempts before
+    /// `before`; returns how many.
+    async fn purge_event_deliveries(
+        &self,
+        before: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<u64, StoreError>;
 }

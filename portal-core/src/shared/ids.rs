@@ -69,6 +69,11 @@ id_type!(
     OutboxId
 );
 id_type!(
+    /// A host event. Every delivery of it (a retry, a replay the host asks
+    /// for) carries the same id, so a receiver handles each id once.
+    EventId
+);
+id_type!(
     /// One worker's claim on an outbox row; completing or failing the row
     /// needs it, so a worker whose lease ran out cannot touch the row.
     LeaseId

@@ -114,9 +114,12 @@ pub(crate) trait Dialect {
     /// [`Dialect::LOCK_CONTACT`].
     const LOCK_CONTACT_EMAIL_BY_EXTERNAL_ID: &'static str;
     /// Leases up to `$3` undelivered rows due at `$1` whose lease ran out
-    /// until `$2` under lease id `$4`, returning [`crate::rows::OutboxRow`]s.
-    /// PostgreSQL skips rows another claim holds (`FOR UPDATE SKIP
-    /// LOCKED`); on SQLite claims are serialised by the write lock.
+    /// until `$2` under lease id `$4`, returning [`crate::rows::OutboxRow`]s;
+    /// an event only when no earlier event of its stream is undelivered
+    /// (`outbox_stream_pending_idx`), so each account's events go one at a
+    /// time, in order. PostgreSQL skips rows another claim holds (`FOR
+    /// UPDATE SKIP LOCKED`); on SQLite claims are serialised by the write
+    /// lock.
     const CLAIM_OUTBOX: &'static str;
     /// Selects the account's id (`$1` tenant, `$2` account) and, on
     /// PostgreSQL, locks its row: writes to an account's cards on file and

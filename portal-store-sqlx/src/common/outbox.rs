@@ -8,39 +8,48 @@
 //! them ([`OutboxStore::purge_outbox`], after the worker's retention).
 //!
 //! [`enqueue`] is how every other write adds its messages, on its own
-//! transaction; [`OutboxStore`] is the worker's side.
+//! transaction; [`OutboxStore`] is the worker's side, with the host
+//! events' delivery log (`event_deliveries`) and replays.
+
+use std::sync::LazyLock;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use portal_core::outbox::{OutboxItem, OutboxMessage};
+use portal_core::outbox::{EventDelivery, OutboxItem, OutboxMessage};
 use portal_core::ports::{OutboxStore, StoreError};
-use portal_core::shared::{LeaseId, OutboxId, TenantId};
+use portal_core::shared::{EventId, LeaseId, OutboxId, Page, PageRequest, TenantId};
 use sqlx::types::Json;
 
-use super::{Arg, Backend, Conn, Db, Dialect, DialectOf, SqlStore, Tx};
-use crate::error::store_error;
-use crate::rows::{OutboxRow, error_text, outbox_items};
+use super::{Arg, Backend, Conn, Db, Dialect, DialectOf, SqlStore, Tx, fetch_page};
+use crate::error::{backend, store_error};
+use crate::rows::{EventDeliveryRow, OutboxRow, error_text, outbox_items};
 
 /// How many outbox rows one prebuilt insert writes at most.
 const ENQUEUE_CHUNK: usize = 4;
 
 /// The outbox insert of one to [`ENQUEUE_CHUNK`] rows: `$1` tenant, `$2`
-/// due, then each row's id and payload.
+/// due, then each row's id, payload, event id and event stream (both NULL
+/// for a mail).
 const ENQUEUE: [&str; ENQUEUE_CHUNK] = [
-    "INSERT INTO outbox (id, tenant_id, payload, due_at) VALUES ($3, $1, $4, $2)",
-    "INSERT INTO outbox (id, tenant_id, payload, due_at) VALUES ($3, $1, $4, $2), \
-         ($5, $1, $6, $2)",
-    "INSERT INTO outbox (id, tenant_id, payload, due_at) VALUES ($3, $1, $4, $2), \
-         ($5, $1, $6, $2), ($7, $1, $8, $2)",
-    "INSERT INTO outbox (id, tenant_id, payload, due_at) VALUES ($3, $1, $4, $2), \
-         ($5, $1, $6, $2), ($7, $1, $8, $2), ($9, $1, $10, $2)",
+    "INSERT INTO outbox (id, tenant_id, payload, due_at, event_id, event_stream) \
+         VALUES ($3, $1, $4, $2, $5, $6)",
+    "INSERT INTO outbox (id, tenant_id, payload, due_at, event_id, event_stream) \
+         VALUES ($3, $1, $4, $2, $5, $6), ($7, $1, $8, $2, $9, $10)",
+    "INSERT INTO outbox (id, tenant_id, payload, due_at, event_id, event_stream) \
+         VALUES ($3, $1, $4, $2, $5, $6), ($7, $1, $8, $2, $9, $10), \
+         ($11, $1, $12, $2, $13, $14)",
+    "INSERT INTO outbox (id, tenant_id, payload, due_at, event_id, event_stream) \
+         VALUES ($3, $1, $4, $2, $5, $6), ($7, $1, $8, $2, $9, $10), \
+         ($11, $1, $12, $2, $13, $14), ($15, $1, $16, $2, $17, $18)",
 ];
 
 /// Writes `messages` to the outbox on the caller's transaction, so they
 /// commit or roll back with the change that caused them, in one statement
 /// for up to [`ENQUEUE_CHUNK`] of them (on SQLite every statement is a
 /// round trip to the writer's thread). They are due at once: `due_at` is
-/// the epoch, whatever the clock of the worker that claims them says.
+/// the epoch, whatever the clock of the worker that claims them says. An
+/// event's row is its event's id, and carries its stream, so the claim
+/// keeps each account's events in order.
 pub(crate) async fn enqueue<C: Conn>(
     conn: &mut C,
     tenant: TenantId,
@@ -49,11 +58,54 @@ pub(crate) async fn enqueue<C: Conn>(
     for chunk in messages.chunks(ENQUEUE_CHUNK) {
         let mut args = vec![Arg::Id(tenant.as_uuid()), Arg::Time(DateTime::UNIX_EPOCH)];
         for message in chunk {
-            args.extend([Arg::Id(OutboxId::new().as_uuid()), Arg::Message(message)]);
+            let id = OutboxId::new().as_uuid();
+            let (event, stream) = match message {
+                OutboxMessage::Event(event) => (Some(id), Some(event.stream())),
+                OutboxMessage::Mail(_) => (None, None),
+            };
+            args.extend([
+                Arg::Id(id),
+                Arg::Message(message),
+                Arg::OptId(event),
+                Arg::OptId(stream),
+            ]);
         }
         conn.execute(ENQUEUE[chunk.len() - 1], &args).await?;
     }
     Ok(())
+}
+
+/// How many delivery log entries one prebuilt insert writes at most.
+const LOG_CHUNK: usize = 16;
+
+/// The delivery log inserts of 1 to [`LOG_CHUNK`] rows, eight values each
+/// (id, tenant, event, kind, time, duration, status, error), built once.
+static LOG_INSERTS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    (1..=LOG_CHUNK)
+        .map(|rows| {
+            let values: Vec<String> = (0..rows)
+                .map(|row| {
+                    let first = row * 8 + 1;
+                    let params: Vec<String> = (first..first + 8).map(|n| format!("${n}")).collect();
+                    format!("({})", params.join(", "))
+                })
+                .collect();
+            let sql = format!(
+                "INSERT INTO event_deliveries \
+                 (id, tenant_id, event_id, kind, attempted_at, duration_ms, status, error) \
+                 VALUES {}",
+                values.join(", ")
+            );
+            &*sql.leak()
+        })
+        .collect()
+});
+
+/// The columns of an [`EventDeliveryRow`].
+macro_rules! delivery_columns {
+    () => {
+        "event_id, tenant_id, kind, attempted_at, duration_ms, status, error"
+    };
 }
 
 /// How a claimed row's delivery ended.
@@ -215,6 +267,121 @@ impl<B: Backend> OutboxStore for SqlStore<B> {
                      UNION ALL \
                      SELECT id FROM outbox WHERE gave_up AND due_at < $1 \
                      LIMIT +$2)",
+                &[Arg::Time(before), Arg::Int(i64::from(limit))],
+            )
+            .await
+    }
+
+    /// [`LOG_CHUNK`] entries a statement, in one transaction.
+    async fn record_deliveries(&self, attempts: &[EventDelivery]) -> Result<(), StoreError> {
+        if attempts.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.begin().await?;
+        let conn = &mut *tx;
+        for chunk in attempts.chunks(LOG_CHUNK) {
+            let mut args = Vec::with_capacity(chunk.len() * 8);
+            for attempt in chunk {
+                args.extend([
+                    Arg::Id(uuid::Uuid::now_v7()),
+                    Arg::Id(attempt.tenant.as_uuid()),
+                    Arg::Id(attempt.event.as_uuid()),
+                    Arg::Text(&attempt.kind),
+                    Arg::Time(attempt.attempted_at),
+                    Arg::Int(i64::from(attempt.duration_ms)),
+                    Arg::OptInt(attempt.status.map(i64::from)),
+                    Arg::OptText(attempt.error.as_deref().map(error_text)),
+                ]);
+            }
+            conn.execute(LOG_INSERTS[chunk.len() - 1], &args).await?;
+        }
+        tx.commit().await.map_err(store_error)
+    }
+
+    /// Newest first, on `event_deliveries_tenant_idx` (or `_event_idx` for
+    /// one event), with its count (`COUNT(*) OVER ()`). `LIMIT +$n`: see
+    /// [`crate::common::billing`] on bound limits.
+    async fn event_deliveries(
+        &self,
+        tenant: TenantId,
+        event: Option<EventId>,
+        page: PageRequest,
+    ) -> Result<Page<EventDelivery>, StoreError> {
+        let conn = &mut *self.reader().await?;
+        let limit = Arg::Int(i64::from(page.per_page()));
+        let offset = Arg::Int(i64::try_from(page.offset()).map_err(backend)?);
+        let tenant = Arg::Id(tenant.as_uuid());
+        let rows =
+            match event {
+                None => {
+                    fetch_page::<EventDeliveryRow, _>(
+                        conn,
+                        concat!(
+                            "SELECT ",
+                            delivery_columns!(),
+                            ", COUNT(*) OVER () AS full_count FROM event_deliveries \
+                         WHERE tenant_id = $1 \
+                         ORDER BY attempted_at DESC, id DESC LIMIT +$2 OFFSET $3"
+                        ),
+                        "SELECT COUNT(*) FROM event_deliveries WHERE tenant_id = $1",
+                        &[tenant, limit, offset],
+                        1,
+                        page,
+                    )
+                    .await?
+                }
+                Some(event) => fetch_page::<EventDeliveryRow, _>(
+                    conn,
+                    concat!(
+                        "SELECT ",
+                        delivery_columns!(),
+                        ", COUNT(*) OVER () AS full_count FROM event_deliveries \
+                         WHERE tenant_id = $1 AND event_id = $2 \
+                         ORDER BY attempted_at DESC, id DESC LIMIT +$3 OFFSET $4"
+                    ),
+                    "SELECT COUNT(*) FROM event_deliveries WHERE tenant_id = $1 AND event_id = $2",
+                    &[tenant, Arg::Id(event.as_uuid()), limit, offset],
+                    2,
+                    page,
+                )
+                .await?,
+            };
+        rows.map_items(|rows| rows.into_iter().map(EventDelivery::try_from).collect())
+    }
+
+    /// One `INSERT ... SELECT` of the event's first row: same event id,
+    /// stream, payload and `created_at`, a new (so later) id, due at once.
+    async fn replay_event(&self, tenant: TenantId, event: EventId) -> Result<bool, StoreError> {
+        let written = self
+            .writer()
+            .await?
+            .execute(
+                "INSERT INTO outbox \
+                     (id, tenant_id, payload, due_at, event_id, event_stream, created_at) \
+                 SELECT $3, tenant_id, payload, $4, event_id, event_stream, created_at \
+                 FROM outbox WHERE tenant_id = $1 AND event_id = $2 \
+                 ORDER BY id LIMIT 1",
+                &[
+                    Arg::Id(tenant.as_uuid()),
+                    Arg::Id(event.as_uuid()),
+                    Arg::Id(OutboxId::new().as_uuid()),
+                    Arg::Time(DateTime::UNIX_EPOCH),
+                ],
+            )
+            .await?;
+        Ok(written > 0)
+    }
+
+    async fn purge_event_deliveries(
+        &self,
+        before: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<u64, StoreError> {
+        self.writer()
+            .await?
+            .execute(
+                "DELETE FROM event_deliveries WHERE id IN ( \
+                     SELECT id FROM event_deliveries WHERE attempted_at < $1 LIMIT +$2)",
                 &[Arg::Time(before), Arg::Int(i64::from(limit))],
             )
             .await

@@ -22,11 +22,11 @@ use portal_core::accounts::{Account, Address, Communication};
 use portal_core::dashboard::{
     Dashboard, InvoiceRow, JobRow, Panel, PanelSelection, QuoteRow, TicketRow,
 };
-use portal_core::outbox::{OutboxItem, OutboxMessage};
+use portal_core::outbox::{EventDelivery, OutboxItem, OutboxMessage};
 use portal_core::ports::StoreError;
 use portal_core::shared::{
-    AccountId, CommunicationId, Currency, EmailAddress, ExternalId, InvoiceId, LeaseId, Money,
-    OutboxId, PhoneNumber, PostalCode, QuoteId, TenantId,
+    AccountId, CommunicationId, Currency, EmailAddress, EventId, ExternalId, InvoiceId, LeaseId,
+    Money, OutboxId, PhoneNumber, PostalCode, QuoteId, TenantId,
 };
 use portal_core::tenancy::{PortalSettings, Tenant, TenantSlug};
 use serde::{Deserialize, Deserializer};
@@ -223,6 +223,35 @@ pub(crate) struct OutboxRow {
     payload: Json<OutboxMessage>,
     attempts: i32,
     due_at: Timestamp,
+    event_id: Option<Uuid>,
+    created_at: Timestamp,
+}
+
+/// An entry of the delivery log.
+#[derive(FromRow)]
+pub(crate) struct EventDeliveryRow {
+    event_id: Uuid,
+    tenant_id: Uuid,
+    kind: String,
+    attempted_at: Timestamp,
+    duration_ms: i64,
+    status: Option<i64>,
+    error: Option<String>,
+}
+
+impl TryFrom<EventDeliveryRow> for EventDelivery {
+    type Error = StoreError;
+    fn try_from(row: EventDeliveryRow) -> Result<Self, StoreError> {
+        Ok(EventDelivery {
+            event: EventId::from_uuid(row.event_id),
+            tenant: TenantId::from_uuid(row.tenant_id),
+            kind: row.kind,
+            attempted_at: row.attempted_at.0,
+            duration_ms: u32::try_from(row.duration_ms).map_err(backend)?,
+            status: row.status.map(u16::try_from).transpose().map_err(backend)?,
+            error: row.error,
+        })
+    }
 }
 
 /// Converts a batch claimed under `lease`, oldest due first (`RETURNING`
@@ -240,6 +269,8 @@ pub(crate) fn outbox_items(
                 tenant: TenantId::from_uuid(row.tenant_id),
                 message: row.payload.0,
                 attempts: small_count("attempts", row.attempts)?,
+                event: row.event_id.map(EventId::from_uuid),
+                occurred_at: row.created_at.0,
             })
         })
         .collect()

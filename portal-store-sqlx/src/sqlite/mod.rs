@@ -287,11 +287,15 @@ impl Dialect for SqliteConnection {
     // `LIMIT +$3`, not `LIMIT $3`: see `common::billing` on bound limits.
     const CLAIM_OUTBOX: &'static str = "UPDATE outbox SET leased_until = $2, lease_id = $4 \
          WHERE id IN ( \
-             SELECT id FROM outbox \
+             SELECT id FROM outbox o \
              WHERE delivered_at IS NULL AND NOT gave_up AND due_at <= $1 \
                AND (leased_until IS NULL OR leased_until <= $1) \
+               AND (event_stream IS NULL OR NOT EXISTS ( \
+                   SELECT 1 FROM outbox e \
+                   WHERE e.event_stream = o.event_stream AND e.id < o.id \
+                     AND e.delivered_at IS NULL AND NOT e.gave_up)) \
              ORDER BY due_at, id LIMIT +$3) \
-         RETURNING id, tenant_id, payload, attempts, due_at";
+         RETURNING id, tenant_id, payload, attempts, due_at, event_id, created_at";
     const LOCK_ACCOUNT: &'static str = "SELECT id FROM accounts WHERE tenant_id = $1 AND id = $2";
     const ROW_LOCKS: bool = false;
     const LOCK_CREDIT_SOURCES: &'static str = "SELECT id, amount_minor - applied_minor AS unapplied_minor, received_at FROM payments \

@@ -16,6 +16,7 @@ mod billing;
 mod connect;
 mod contacts;
 mod dashboard;
+mod event_delivery;
 mod lockout;
 mod outbox;
 mod passwords;
