@@ -60,20 +60,31 @@ impl<'a> CheckedUpload<'a> {
         }
     }
 
+    /// The content's kind, once the first chunk has been read.
+    pub fn kind(&self) -> Option<FileKind> {
+        self.kind
+    }
+
+    /// The name to keep: the customer's, given its kind's usual extension
+    /// if it had none (and the kind is known).
+    pub fn name(&self) -> FileName {
+        match self.kind {
+            Some(kind) if self.name.extension().is_none() => {
+                self.name.with_extension(kind.extensions()[0])
+            }
+            _ => self.name.clone(),
+        }
+    }
+
     /// What was stored under `key`, once [`next_chunk`](Self::next_chunk)
     /// has returned `None`.
     pub fn finish(self, key: BlobKey) -> Result<StoredBlob, BlobError> {
         let kind = self.kind.ok_or_else(|| {
             BlobError::Storage("an upload was finished before it was read".to_owned())
         })?;
-        let name = if self.name.extension().is_some() {
-            self.name
-        } else {
-            self.name.with_extension(kind.extensions()[0])
-        };
         Ok(StoredBlob {
             key,
-            name,
+            name: self.name(),
             kind,
             size: self.received,
         })

@@ -5,8 +5,7 @@ use super::FileName;
 
 /// A kind of file uploads may be: decided from the content's first bytes
 /// ([`FileKind::sniff`]), never from the name or the client's header.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum FileKind {
     /// A JPEG photo.
     Jpeg,
@@ -43,6 +42,23 @@ impl FileKind {
             FileKind::Pdf => "application/pdf",
             FileKind::Text => "text/plain; charset=utf-8",
         }
+    }
+
+    /// The kind's code where it is stored beside a blob (`jpeg`, `pdf`).
+    pub const fn code(self) -> &'static str {
+        match self {
+            FileKind::Jpeg => "jpeg",
+            FileKind::Png => "png",
+            FileKind::Webp => "webp",
+            FileKind::Heic => "heic",
+            FileKind::Pdf => "pdf",
+            FileKind::Text => "text",
+        }
+    }
+
+    /// The kind of a stored [`code`](Self::code).
+    pub fn from_code(code: &str) -> Option<FileKind> {
+        FileKind::ALL.into_iter().find(|kind| kind.code() == code)
     }
 
     /// How people name the kind ("JPEG", "PDF") in a list of what is allowed.
@@ -176,6 +192,14 @@ mod tests {
         for kind in FileKind::ALL {
             assert_eq!(FileKind::sniff(&sample(kind), false), Some(kind), "{kind:?}");
         }
+    }
+
+    #[test]
+    fn codes_read_back_as_their_kind() {
+        for kind in FileKind::ALL {
+            assert_eq!(FileKind::from_code(kind.code()), Some(kind));
+        }
+        assert_eq!(FileKind::from_code("html"), None);
     }
 
     #[test]
