@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 use bytes::BytesMut;
 use futures::StreamExt;
 use portal_core::blobs::{
-    Blob, BlobError, BlobKey, BlobLimits, BlobStore, CheckedUpload, FileKind, FileName,
-    StoredBlob, Upload,
+    Blob, BlobError, BlobKey, BlobLimits, BlobStore, CheckedUpload, FileKind, FileName, StoredBlob,
+    Upload,
 };
 use portal_core::shared::TenantId;
 use tokio::io::{AsyncReadExt, AsyncWriteExt, BufWriter};
@@ -56,7 +56,8 @@ impl FsBlobStore {
     }
 
     fn folder(&self, key: &BlobKey) -> PathBuf {
-        self.root.join(key.tenant().as_uuid().hyphenated().to_string())
+        self.root
+            .join(key.tenant().as_uuid().hyphenated().to_string())
     }
 
     fn content_path(&self, key: &BlobKey) -> PathBuf {
@@ -139,8 +140,8 @@ impl BlobStore for FsBlobStore {
             serde_json::from_slice(&meta).map_err(|error| BlobError::Storage(error.to_string()))?;
         let kind = FileKind::from_code(&meta.kind)
             .ok_or_else(|| BlobError::Storage(format!("unknown kind {:?}", meta.kind)))?;
-        let name = FileName::parse(&meta.name)
-            .map_err(|error| BlobError::Storage(error.to_string()))?;
+        let name =
+            FileName::parse(&meta.name).map_err(|error| BlobError::Storage(error.to_string()))?;
         let content = futures::stream::try_unfold(file, |mut file| async move {
             let mut buffer = BytesMut::with_capacity(CHUNK_BYTES);
             match file.read_buf(&mut buffer).await? {
@@ -164,7 +165,9 @@ impl BlobStore for FsBlobStore {
         // Content first: without it the blob is gone, whatever happens next.
         for path in [self.content_path(key), self.meta_path(key)] {
             match tokio::fs::remove_file(&path).await {
-                Err(error) if error.kind() != io::ErrorKind::NotFound => return Err(storage(error)),
+                Err(error) if error.kind() != io::ErrorKind::NotFound => {
+                    return Err(storage(error));
+                }
                 _ => {}
             }
         }

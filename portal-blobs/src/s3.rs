@@ -18,8 +18,8 @@ use object_store::{
 };
 use percent_encoding::{NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 use portal_core::blobs::{
-    Blob, BlobError, BlobKey, BlobLimits, BlobStore, CheckedUpload, FileKind, FileName,
-    StoredBlob, Upload,
+    Blob, BlobError, BlobKey, BlobLimits, BlobStore, CheckedUpload, FileKind, FileName, StoredBlob,
+    Upload,
 };
 use portal_core::shared::TenantId;
 use secrecy::{ExposeSecret, SecretString};
@@ -195,7 +195,9 @@ impl Drop for Pending {
                         }
                     });
                 }
-                Err(_) => tracing::error!("a multipart upload was left with no runtime to abort it"),
+                Err(_) => {
+                    tracing::error!("a multipart upload was left with no runtime to abort it")
+                }
             }
         }
     }
@@ -211,7 +213,9 @@ impl BlobStore for S3BlobStore {
     ) -> Result<StoredBlob, BlobError> {
         let path = Path::from(key.to_string());
         let mut multipart = Pending::default();
-        let result = self.upload(&path, key, upload, limits, &mut multipart).await;
+        let result = self
+            .upload(&path, key, upload, limits, &mut multipart)
+            .await;
         if result.is_err()
             && let Some(mut upload) = multipart.0.take()
         {

@@ -18,7 +18,11 @@ pub struct Subject {
 
 enum Backing {
     Folder(tempfile::TempDir),
-    Bucket { url: String, bucket: String, store: S3BlobStore },
+    Bucket {
+        url: String,
+        bucket: String,
+        store: S3BlobStore,
+    },
 }
 
 impl Subject {
@@ -32,8 +36,9 @@ impl Subject {
     }
 
     pub async fn bucket() -> Self {
-        let url = std::env::var("PORTAL_TEST_S3_URL")
-            .expect("PORTAL_TEST_S3_URL must name an S3-compatible server (scripts/test.sh starts one)");
+        let url = std::env::var("PORTAL_TEST_S3_URL").expect(
+            "PORTAL_TEST_S3_URL must name an S3-compatible server (scripts/test.sh starts one)",
+        );
         let bucket = format!("portal-{}", uuid_hex());
         let (status, _) = request("PUT", &format!("{url}/{bucket}")).await;
         assert!(status.is_success(), "creating bucket {bucket}: {status}");

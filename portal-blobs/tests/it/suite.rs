@@ -110,8 +110,18 @@ async fn an_oversized_upload_is_refused_and_leaves_nothing(subject: Subject) {
         max_bytes: 6_000_000,
         allowed: vec![FileKind::Png],
     };
-    let reason = refused(&subject, upload("big.png", content(FileKind::Png, 7_000_000)), &limits).await;
-    assert_eq!(reason, Reason::FileTooLarge { max_bytes: 6_000_000 });
+    let reason = refused(
+        &subject,
+        upload("big.png", content(FileKind::Png, 7_000_000)),
+        &limits,
+    )
+    .await;
+    assert_eq!(
+        reason,
+        Reason::FileTooLarge {
+            max_bytes: 6_000_000
+        }
+    );
 }
 
 async fn content_of_a_kind_not_allowed_is_refused_and_leaves_nothing(subject: Subject) {

@@ -160,7 +160,10 @@ mod tests {
         }
     }
 
-    async fn read_all(upload: Upload<'_>, limits: &BlobLimits) -> Result<(Vec<u8>, StoredBlob), BlobError> {
+    async fn read_all(
+        upload: Upload<'_>,
+        limits: &BlobLimits,
+    ) -> Result<(Vec<u8>, StoredBlob), BlobError> {
         let mut checked = CheckedUpload::new(upload, limits);
         let mut kept = Vec::new();
         while let Some(chunk) = checked.next_chunk().await? {
@@ -202,14 +205,20 @@ mod tests {
         };
         let mut text = sample(FileKind::Text);
         text.resize(5_000, b'a');
-        assert!(read_all(upload("a.txt", vec![Ok(text.clone())]), &limits).await.is_ok());
+        assert!(
+            read_all(upload("a.txt", vec![Ok(text.clone())]), &limits)
+                .await
+                .is_ok()
+        );
         // The stream would fail on its third chunk: the limit stops first.
         let chunks = vec![
             Ok(text.clone()),
             Ok(b"b".to_vec()),
             Err(io::Error::other("never read")),
         ];
-        let error = read_all(upload("a.txt", chunks), &limits).await.unwrap_err();
+        let error = read_all(upload("a.txt", chunks), &limits)
+            .await
+            .unwrap_err();
         assert!(matches!(
             error,
             BlobError::Refused(Reason::FileTooLarge { max_bytes: 5_000 })
@@ -227,7 +236,9 @@ mod tests {
             ("page.pdf", b"<html><script>alert(1)</script>".to_vec()),
             ("tool.png", b"MZ\x90\0\x03\0\0\0".to_vec()),
         ] {
-            let error = read_all(upload(name, vec![Ok(content)]), &limits).await.unwrap_err();
+            let error = read_all(upload(name, vec![Ok(content)]), &limits)
+                .await
+                .unwrap_err();
             assert!(
                 matches!(&error, BlobError::Refused(Reason::FileType { allowed }) if allowed == "PDF, PNG"),
                 "{name}: {error:?}"

@@ -92,10 +92,7 @@ impl FileName {
     /// Cleans `name` as the type's doc says, or refuses a path.
     pub fn parse(name: &str) -> Result<Self, ParseError> {
         if name.contains(['/', '\\']) || name.trim() == ".." {
-            return Err(ParseError::new(
-                "file",
-                Reason::Malformed(Shape::FileName),
-            ));
+            return Err(ParseError::new("file", Reason::Malformed(Shape::FileName)));
         }
         let printable: String = name.chars().filter(|c| !is_hidden_char(*c)).collect();
         let shortened = shorten(trim(&printable));
@@ -133,7 +130,8 @@ impl FileName {
 /// bidirectional overrides that make `photo\u{202e}gpj.exe` read as
 /// `photoexe.jpg`.
 fn is_hidden_char(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    c.is_control()
+        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// Without leading dots (hidden files) and without spaces or dots at either
@@ -200,7 +198,14 @@ mod tests {
 
     #[test]
     fn path_traversal_names_are_refused() {
-        for name in ["../../etc/passwd", "a/b.png", "..\\boot.ini", "..", " .. ", "C:\\x.pdf"] {
+        for name in [
+            "../../etc/passwd",
+            "a/b.png",
+            "..\\boot.ini",
+            "..",
+            " .. ",
+            "C:\\x.pdf",
+        ] {
             assert_eq!(
                 FileName::parse(name).unwrap_err().reason,
                 Reason::Malformed(Shape::FileName),
@@ -212,13 +217,31 @@ mod tests {
     #[test]
     fn names_are_cleaned_not_refused() {
         assert_eq!(FileName::parse(".htaccess").unwrap().as_str(), "htaccess");
-        assert_eq!(FileName::parse(" photo.jpg. ").unwrap().as_str(), "photo.jpg");
-        assert_eq!(FileName::parse("a\u{0}b\nc.pdf").unwrap().as_str(), "abc.pdf");
+        assert_eq!(
+            FileName::parse(" photo.jpg. ").unwrap().as_str(),
+            "photo.jpg"
+        );
+        assert_eq!(
+            FileName::parse("a\u{0}b\nc.pdf").unwrap().as_str(),
+            "abc.pdf"
+        );
         assert_eq!(FileName::parse("...").unwrap().as_str(), "file");
-        assert_eq!(FileName::parse("photo\u{202e}gpj.exe").unwrap().as_str(), "photogpj.exe");
+        assert_eq!(
+            FileName::parse("photo\u{202e}gpj.exe").unwrap().as_str(),
+            "photogpj.exe"
+        );
         assert_eq!(FileName::parse("\u{7}").unwrap().as_str(), "file");
-        assert_eq!(FileName::parse("résumé 2024.PDF").unwrap().extension().as_deref(), Some("pdf"));
-        assert_eq!(FileName::parse("version 1..2.txt").unwrap().as_str(), "version 1..2.txt");
+        assert_eq!(
+            FileName::parse("résumé 2024.PDF")
+                .unwrap()
+                .extension()
+                .as_deref(),
+            Some("pdf")
+        );
+        assert_eq!(
+            FileName::parse("version 1..2.txt").unwrap().as_str(),
+            "version 1..2.txt"
+        );
         let long = format!("{}.jpeg", "x".repeat(300));
         let short = FileName::parse(&long).unwrap();
         assert_eq!(short.as_str().chars().count(), FILE_NAME_MAX_CHARS);

@@ -178,10 +178,11 @@ pub fn sample(kind: FileKind) -> Vec<u8> {
         FileKind::Webp => b"RIFF\x24\0\0\0WEBPVP8 ".to_vec(),
         FileKind::Heic => b"\0\0\0\x18ftypheic\0\0\0\0mif1heic".to_vec(),
         FileKind::Pdf => b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n".to_vec(),
-        FileKind::Text => "Hello, the boiler is leaking. ¿Mañana?\n".as_bytes().to_vec(),
+        FileKind::Text => "Hello, the boiler is leaking. ¿Mañana?\n"
+            .as_bytes()
+            .to_vec(),
     }
-    }
-
+}
 
 #[cfg(test)]
 mod tests {
@@ -190,7 +191,11 @@ mod tests {
     #[test]
     fn each_kind_is_told_from_its_first_bytes() {
         for kind in FileKind::ALL {
-            assert_eq!(FileKind::sniff(&sample(kind), false), Some(kind), "{kind:?}");
+            assert_eq!(
+                FileKind::sniff(&sample(kind), false),
+                Some(kind),
+                "{kind:?}"
+            );
         }
     }
 
