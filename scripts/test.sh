@@ -13,6 +13,9 @@
 #       PORTAL_TEST_PG_URL=postgres://portal@127.0.0.1:PORT/postgres
 #   an SMTP server (aiosmtpd) that stores every mail it receives in a Maildir
 #       PORTAL_TEST_SMTP_ADDR=127.0.0.1:PORT  PORTAL_TEST_MAILDIR=DIR
+#   an S3-compatible server (moto_server, from PyPI's moto[server]) for the
+#   S3 blob store's conformance tests
+#       PORTAL_TEST_S3_URL=http://127.0.0.1:PORT
 #   chromedriver, for the browser tests
 #       PORTAL_TEST_WEBDRIVER=http://127.0.0.1:PORT  PORTAL_TEST_CHROMIUM=/usr/bin/chromium
 #
@@ -36,6 +39,7 @@ cd "$(dirname "$0")/.."
 
 AIOSMTPD_VERSION=1.4.6
 SCHEMATHESIS_VERSION=4.32.5
+MOTO_VERSION=5.2.6
 CARGO_FUZZ_VERSION=0.13.2
 # axe-core for the browser tests' accessibility checks, from the npm
 # registry (`npm pack`), checked against the registry's sha512 integrity.
@@ -138,6 +142,20 @@ if [ "$(schemathesis_version)" != "$SCHEMATHESIS_VERSION" ]; then
     [ "$(schemathesis_version)" = "$SCHEMATHESIS_VERSION" ] || die "schemathesis did not install"
 fi
 
+# moto's S3 server, for the S3 blob store's tests, on the same `python3`.
+moto_version() {
+    python3 -c 'import importlib.metadata as m; print(m.version("moto"))' 2>/dev/null
+}
+if [ "$(moto_version)" != "$MOTO_VERSION" ] || ! python3 -c 'import moto.server' 2>/dev/null; then
+    note "pip install moto[server]==$MOTO_VERSION"
+    pip_install=(python3 -m pip install --quiet --disable-pip-version-check)
+    is_root && pip_install+=(--root-user-action=ignore)
+    "${pip_install[@]}" "moto[server]==$MOTO_VERSION" 2>/dev/null ||
+        "${pip_install[@]}" --break-system-packages "moto[server]==$MOTO_VERSION" ||
+        die "moto did not install"
+    [ "$(moto_version)" = "$MOTO_VERSION" ] || die "moto did not install"
+fi
+
 if [ "$RUN_FUZZ" -eq 1 ] && ! cargo fuzz --version 2>/dev/null | grep -qF "$CARGO_FUZZ_VERSION"; then
     note "cargo install cargo-fuzz@$CARGO_FUZZ_VERSION"
     cargo install --quiet --locked cargo-fuzz --version "$CARGO_FUZZ_VERSION" ||
@@ -164,12 +182,14 @@ note "chromium: $("$CHROMIUM" --version 2>/dev/null | head -n1)"
 note "postgres: $("$PG_BIN/postgres" --version)"
 note "aiosmtpd: $("$SMTP_PYTHON" -m aiosmtpd --version 2>&1 | head -n1)"
 note "schemathesis: $(schemathesis_version)"
+note "moto: $(moto_version)"
 
 # --- 2. services ---------------------------------------------------------
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/portal-test.XXXXXX")
 # PostgreSQL runs as another user, who must be able to reach its folders.
 chmod 755 "$WORK"
 SMTP_PID=""
+S3_PID=""
 CHROMEDRIVER_PID=""
 PG_DATA=""
 PG_RUN_AS=()
@@ -193,6 +213,7 @@ cleanup() {
     set +e
     stop_group "$CHROMEDRIVER_PID"
     stop_group "$SMTP_PID"
+    stop_group "$S3_PID"
     if [ -n "$PG_DATA" ] && [ -f "$PG_DATA/postmaster.pid" ]; then
         "${PG_RUN_AS[@]}" "$PG_BIN/pg_ctl" -D "$PG_DATA" -m immediate -w stop >/dev/null 2>&1
     fi
@@ -271,6 +292,15 @@ export PORTAL_TEST_MAILDIR="$MAILDIR"
 note "PORTAL_TEST_SMTP_ADDR=$PORTAL_TEST_SMTP_ADDR"
 note "PORTAL_TEST_MAILDIR=$PORTAL_TEST_MAILDIR"
 
+step "Starting the S3-compatible server (moto)"
+S3_PORT=$(free_port)
+setsid python3 -m moto.server -H 127.0.0.1 -p "$S3_PORT" \
+    </dev/null >"$WORK/s3.log" 2>&1 &
+S3_PID=$!
+wait_for_port moto "$S3_PORT" "$S3_PID" "$WORK/s3.log"
+export PORTAL_TEST_S3_URL="http://127.0.0.1:$S3_PORT"
+note "PORTAL_TEST_S3_URL=$PORTAL_TEST_S3_URL"
+
 step "Starting chromedriver"
 WEBDRIVER_PORT=$(free_port)
 setsid "$CHROMEDRIVER" --port="$WEBDRIVER_PORT" --allowed-ips=127.0.0.1 \
@@ -324,7 +354,7 @@ fi
 if [ "${#failed[@]}" -gt 0 ]; then
     step "FAILED: ${failed[*]}"
     # The services' own logs, in case a failure came from one of them.
-    for log in "$PG_LOG" "$WORK/smtp.log" "$WORK/chromedriver.log"; do
+    for log in "$PG_LOG" "$WORK/smtp.log" "$WORK/s3.log" "$WORK/chromedriver.log"; do
         if [ -s "$log" ]; then
             printf -- '--- last lines of %s\n' "$(basename "$log")"
             tail -n 20 "$log"

@@ -13,6 +13,8 @@
 //!   one choke point every use case passes
 //! - [`tenancy`]: tenants and their portal settings
 //! - [`accounts`]: customer accounts and their communications log
+//! - [`blobs`]: uploaded files: the [`blobs::BlobStore`] port, keys, limits
+//!   and the checks every upload passes
 //! - [`billing`]: invoices, payments, cards on file, autopay, statements and
 //!   the payment gateway port
 //! - [`identity`]: contacts, credentials, sessions, one-time tokens, passwords
@@ -29,6 +31,7 @@
 pub mod access;
 pub mod accounts;
 pub mod billing;
+pub mod blobs;
 pub mod dashboard;
 mod error;
 mod host;

@@ -211,6 +211,7 @@ pub fn field_label(t: Messages, field: &str) -> String {
         "consent" => "field-consent",
         "signature" => "field-signature",
         "signer_name" => "field-signer-name",
+        "file" => "field-file",
         "po_number" => "field-po-number",
         "optional_lines" => "field-optional-lines",
         _ => "field-other",
@@ -289,6 +290,21 @@ pub fn rule(t: Messages, reason: &Reason) -> String {
         Reason::BadSignature => t.msg("rule-bad-signature"),
         Reason::NotEditable => t.msg("rule-not-editable"),
         Reason::NotAnOptionalLine => t.msg("rule-not-an-optional-line"),
+        // Sizes in whole megabytes (decimal, as file managers show them),
+        // in kilobytes below one.
+        Reason::FileTooLarge { max_bytes } if *max_bytes >= 1_000_000 => t.msg_with(
+            "rule-file-too-large-mb",
+            t.arg("megabytes", max_bytes / 1_000_000),
+        ),
+        Reason::FileTooLarge { max_bytes } => t.msg_with(
+            "rule-file-too-large-kb",
+            t.arg("kilobytes", (max_bytes / 1_000).max(1)),
+        ),
+        Reason::FileType { allowed } => t.msg_with("rule-file-type", t.arg("allowed", allowed)),
+        Reason::FileNameMismatch { extensions } => {
+            t.msg_with("rule-file-name-mismatch", t.arg("extensions", extensions))
+        }
+        Reason::UploadBroken => t.msg("rule-upload-broken"),
         _ => t.msg("rule-not-valid"),
     }
 }
@@ -320,6 +336,7 @@ fn malformed(t: Messages, shape: Shape) -> String {
         Shape::Locale => "shape-locale",
         Shape::Digest => "shape-digest",
         Shape::Position => "shape-position",
+        Shape::FileName => "shape-file-name",
         _ => "rule-not-valid",
     })
 }
@@ -434,6 +451,17 @@ mod tests {
             Reason::FormExpired,
             Reason::BadSignature,
             Reason::NotEditable,
+            Reason::FileTooLarge {
+                max_bytes: 20_000_000,
+            },
+            Reason::FileTooLarge { max_bytes: 500_000 },
+            Reason::FileType {
+                allowed: "JPEG, PDF".into(),
+            },
+            Reason::FileNameMismatch {
+                extensions: ".pdf".into(),
+            },
+            Reason::UploadBroken,
         ];
         let shapes = [
             Shape::Email,
@@ -458,6 +486,7 @@ mod tests {
             Shape::Language,
             Shape::WholeNumber,
             Shape::Text,
+            Shape::FileName,
         ];
         let fields = [
             "email",

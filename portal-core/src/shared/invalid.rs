@@ -91,6 +91,8 @@ pub enum Shape {
     Position,
     /// Plain text.
     Text,
+    /// A file's own name, without folders.
+    FileName,
 }
 
 /// The rule a value broke, and the figures it names.
@@ -241,4 +243,21 @@ pub enum Reason {
     NotEditable,
     /// A quote line chosen that is not one of its optional lines.
     NotAnOptionalLine,
+    /// A file larger than allowed.
+    FileTooLarge {
+        /// The most bytes allowed.
+        max_bytes: u64,
+    },
+    /// A file whose content is none of the kinds allowed.
+    FileType {
+        /// The kinds allowed, as people name them (`JPEG, PNG, PDF`).
+        allowed: String,
+    },
+    /// A file whose name's extension is not its content's kind's.
+    FileNameMismatch {
+        /// The extensions its content's kind takes (`.jpg, .jpeg`).
+        extensions: String,
+    },
+    /// An upload that did not arrive whole.
+    UploadBroken,
 }
