@@ -45,6 +45,18 @@ pub fn problems() -> Vec<String> {
     problems
 }
 
+/// Every lookup in this process so far that found no message, or one
+/// whose arguments were not all given (`"es some-key"`). Empty when every
+/// page, PDF and mail rendered so far was worded in full; a suite checks
+/// it after rendering them, which also covers keys chosen at run time
+/// (`t.msg(match status { ... })`) that [`unknown_keys`] cannot read.
+pub fn misses() -> Vec<String> {
+    crate::catalog::MISSES
+        .lock()
+        .map(|misses| misses.iter().cloned().collect())
+        .unwrap_or_default()
+}
+
 /// The keys `source` (a template or a Rust file) looks up with `msg("...")`
 /// or `msg_with("...")` that the catalog does not have, each with the
 /// source's `name`.
@@ -214,9 +226,12 @@ mod tests {
     }
 
     #[test]
-    fn a_missing_key_shows_the_key_rather_than_failing() {
+    fn a_missing_key_shows_the_key_rather_than_failing_and_is_recorded() {
         let t = Messages::new(Language::Spanish);
         assert_eq!(t.msg("no-such-key"), "no-such-key");
+        assert!(misses().contains(&"es no-such-key".to_owned()));
+        t.msg_with("invoice-title", crate::Args::new());
+        assert!(misses().contains(&"es invoice-title".to_owned()), "an argument missing");
     }
 
     #[test]
