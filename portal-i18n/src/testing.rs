@@ -88,10 +88,17 @@ pub fn used_keys(source: &str) -> Vec<String> {
 /// characters) found in `rendered`, a page or mail rendered in another
 /// language. Phrases that also occur in the Spanish catalog ("Total",
 /// "PDF") are not counted. Addresses (`href`, `action`, `src`: paths
-/// like `/billing/invoices` are no words) are left out and HTML's escapes
-/// undone first.
+/// like `/billing/invoices` are no words), style sheets, scripts and
+/// comments (no reader sees them) are left out and HTML's escapes undone
+/// first.
 pub fn english_left(rendered: &str) -> Vec<String> {
-    let text = unescape(&without_addresses(rendered));
+    let unread = ["<style", "<script", "<!--"]
+        .iter()
+        .zip(["</style>", "</script>", "-->"])
+        .fold(rendered.to_owned(), |html, (open, close)| {
+            without_blocks(&html, open, close)
+        });
+    let text = unescape(&without_addresses(&unread));
     let spanish = literal_text(Language::Spanish).join("\n");
     let mut left: Vec<String> = literal_text(Language::English)
         .into_iter()
@@ -152,6 +159,20 @@ fn contains_word(text: &str, phrase: &str) -> bool {
         let after = text[at + phrase.len()..].chars().next();
         !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
     })
+}
+
+/// `html` without the blocks from `open` to `close` (both included).
+fn without_blocks(html: &str, open: &str, close: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find(open) {
+        out.push_str(&rest[..start]);
+        rest = rest[start..]
+            .find(close)
+            .map_or("", |end| &rest[start + end + close.len()..]);
+    }
+    out.push_str(rest);
+    out
 }
 
 /// `html` with the values of its address attributes emptied.
@@ -253,5 +274,13 @@ mod tests {
         assert!(english_left(&format!("<p>{}</p>", es.msg("nav-log-out"))).is_empty());
         let link = r#"<a href="/portal/billing/invoices">Facturas</a>"#;
         assert!(english_left(link).is_empty(), "an address is no word");
+        let unread = format!(
+            "<style>/* {english} */</style><script>// {english}</script><!-- {english} --><p>Hola</p>"
+        );
+        assert!(english_left(&unread).is_empty(), "styles, scripts, comments");
+        assert_eq!(
+            english_left(&format!("<style></style><p>{english}</p>")),
+            vec![english.clone()]
+        );
     }
 }

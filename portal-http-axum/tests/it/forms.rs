@@ -654,14 +654,15 @@ pub async fn running_total_in_chromium() {
             .wait()
             .for_element(Locator::Id("running-total"))
             .await?;
-        // Both ticked, nothing typed: each invoice's whole balance.
-        assert_eq!(total.text().await?, "170.00 USD");
+        // Both ticked, nothing typed: each invoice's whole balance,
+        // written as the tenant's locale (en-US) writes dollars.
+        assert_eq!(total.text().await?, "$170.00");
         browser
             .find(Locator::Id(&format!("amount_{}", first.id)))
             .await?
             .send_keys("20.5")
             .await?;
-        assert_eq!(total.text().await?, "70.50 USD");
+        assert_eq!(total.text().await?, "$70.50");
         browser
             .find(Locator::Css(&format!(
                 "input[name=invoice][value='{}']",
@@ -670,7 +671,7 @@ pub async fn running_total_in_chromium() {
             .await?
             .click()
             .await?;
-        assert_eq!(total.text().await?, "20.50 USD");
+        assert_eq!(total.text().await?, "$20.50");
         browser
             .find(Locator::Id(&format!("amount_{}", first.id)))
             .await?

@@ -233,3 +233,4 @@ autopay-done-off = Autopay is off. Nothing more will be charged automatically.
 autopay-your-card = your card
 autopay-turn-off-heading = Turn off autopay?
 autopay-turn-off-explain = Invoices will no longer be charged to { $card } when they are due; you will pay each one yourself. You can turn autopay on again at any time.
+pay-running-total-invalid = check the amounts

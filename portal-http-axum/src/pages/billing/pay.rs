@@ -368,6 +368,9 @@ struct PayPage {
     use_credit: bool,
     /// The currency's minor-unit digits, for the running total.
     decimals: u32,
+    /// The tenant's locale (BCP 47), which the running total is written
+    /// in by the browser.
+    locale: String,
     /// The running total's script, written inline (its hash is in the
     /// page's Content-Security-Policy).
     script: &'static str,
@@ -422,6 +425,7 @@ async fn pay_page(
         use_credit: prefill.use_credit,
         credit_value: options.summary.credit.amount().to_string(),
         decimals: visit.currency().minor_digits(),
+        locale: formats.locale.as_str().to_owned(),
         script: PAY_TOTAL.source,
         // A new key per render: see the module docs.
         idempotency_key: IdempotencyKey::generate().as_str().to_owned(),
