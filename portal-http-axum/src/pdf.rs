@@ -631,7 +631,10 @@ pub fn certificate(
             t.msg("col-quote"),
             format!("{} - {}", quote.number, quote.title),
         ),
-        (t.msg("pdf-certificate-signed-by"), approval.signer_name.clone()),
+        (
+            t.msg("pdf-certificate-signed-by"),
+            approval.signer_name.clone(),
+        ),
         (t.msg("quote-contact"), approval.contact_name.clone()),
         (
             t.msg("pdf-certificate-approved-at"),
@@ -644,7 +647,10 @@ pub fn certificate(
             t.msg("pdf-certificate-approved-utc"),
             approval.approved_at.to_rfc3339(),
         ),
-        (t.msg("pdf-certificate-client-address"), approval.client_ip.clone()),
+        (
+            t.msg("pdf-certificate-client-address"),
+            approval.client_ip.clone(),
+        ),
         (t.msg("quote-total-approved"), total),
         (
             t.msg("quote-po"),
@@ -848,7 +854,10 @@ pub fn receipt(
     };
     line(
         &mut doc,
-        t.msg_with("pdf-receipt-date", t.arg("date", heading.formats.dates.day(day))),
+        t.msg_with(
+            "pdf-receipt-date",
+            t.arg("date", heading.formats.dates.day(day)),
+        ),
     );
     line(
         &mut doc,
@@ -886,10 +895,7 @@ pub fn receipt(
             MARGIN,
             BODY,
             false,
-            &t.msg_with(
-                "invoice-title",
-                t.arg("number", &allocation.invoice_number),
-            ),
+            &t.msg_with("invoice-title", t.arg("number", &allocation.invoice_number)),
         );
         doc.right(right, BODY, false, &money(allocation.amount));
         doc.y -= LEADING;

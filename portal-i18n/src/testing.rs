@@ -151,13 +151,16 @@ fn collect_text(pattern: &Pattern<&str>, pieces: &mut Vec<String>) {
     }
 }
 
-/// Whether `phrase` occurs in `text` with no letter or digit right before
-/// or after it ("Paid" is not found in "Unpaid").
+/// Whether `phrase` occurs in `text` with no letter, digit, `_` or `-`
+/// or `/` right before or after it ("Paid" is not found in "Unpaid", nor
+/// "quotes" in an id such as `quotes-h` or "optional" in the name
+/// `optional_line`, or a word of a path such as `/portal/quotes/1`).
 fn contains_word(text: &str, phrase: &str) -> bool {
+    let joins = |c: char| c.is_alphanumeric() || matches!(c, '_' | '-' | '/');
     text.match_indices(phrase).any(|(at, _)| {
         let before = text[..at].chars().next_back();
         let after = text[at + phrase.len()..].chars().next();
-        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+        !before.is_some_and(joins) && !after.is_some_and(joins)
     })
 }
 
@@ -175,15 +178,28 @@ fn without_blocks(html: &str, open: &str, close: &str) -> String {
     out
 }
 
-/// `html` with the values of its address attributes emptied.
+/// `html` with the values of its address and identifier attributes
+/// (`id`, `name`, `for`, `class`, `value`, ARIA references: no reader
+/// sees them as words) emptied.
 fn without_addresses(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
     loop {
-        let next = ["href=\"", "action=\"", "src=\""]
-            .iter()
-            .filter_map(|attribute| rest.find(attribute).map(|at| (at, attribute.len())))
-            .min();
+        let next = [
+            "href=\"",
+            "action=\"",
+            "src=\"",
+            " id=\"",
+            " name=\"",
+            " for=\"",
+            " class=\"",
+            " value=\"",
+            "-labelledby=\"",
+            "-describedby=\"",
+        ]
+        .iter()
+        .filter_map(|attribute| rest.find(attribute).map(|at| (at, attribute.len())))
+        .min();
         let Some((at, length)) = next else {
             out.push_str(rest);
             return out;
@@ -252,7 +268,10 @@ mod tests {
         assert_eq!(t.msg("no-such-key"), "no-such-key");
         assert!(misses().contains(&"es no-such-key".to_owned()));
         t.msg_with("invoice-title", crate::Args::new());
-        assert!(misses().contains(&"es invoice-title".to_owned()), "an argument missing");
+        assert!(
+            misses().contains(&"es invoice-title".to_owned()),
+            "an argument missing"
+        );
     }
 
     #[test]
@@ -277,7 +296,10 @@ mod tests {
         let unread = format!(
             "<style>/* {english} */</style><script>// {english}</script><!-- {english} --><p>Hola</p>"
         );
-        assert!(english_left(&unread).is_empty(), "styles, scripts, comments");
+        assert!(
+            english_left(&unread).is_empty(),
+            "styles, scripts, comments"
+        );
         assert_eq!(
             english_left(&format!("<style></style><p>{english}</p>")),
             vec![english.clone()]

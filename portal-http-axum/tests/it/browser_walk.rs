@@ -288,7 +288,8 @@ impl Walker<'_> {
             .await?;
         // Approved, with an optional line chosen.
         self.browser.goto(&format!("{}{page}", self.base)).await?;
-        self.click(Locator::Css("input[name=optional_line]")).await?;
+        self.click(Locator::Css("input[name=optional_line]"))
+            .await?;
         self.browser
             .find(Locator::Id("signer_name"))
             .await?
@@ -314,8 +315,10 @@ impl Walker<'_> {
             self.lang
         )))
         .await?;
-        self.click(Locator::Css("form[action$='/account/language'] button[type=submit]"))
-            .await?;
+        self.click(Locator::Css(
+            "form[action$='/account/language'] button[type=submit]",
+        ))
+        .await?;
         self.browser
             .wait()
             .for_element(Locator::Css(".alert.ok"))

@@ -215,7 +215,7 @@ async fn turning_autopay_off_asks_first_on_a_page_of_its_own() {
         ada.get("/portal/billing/autopay")
             .await
             .body
-            .contains("Autopay is <strong>on</strong>")
+            .contains("Autopay is on")
     );
     let off = ada.post_form("/portal/billing/autopay/withdraw", &[]).await;
     assert_eq!(off.location(), "/portal/billing/autopay?done=off");
@@ -223,7 +223,7 @@ async fn turning_autopay_off_asks_first_on_a_page_of_its_own() {
         ada.get("/portal/billing/autopay")
             .await
             .body
-            .contains("Autopay is <strong>off</strong>")
+            .contains("Autopay is off")
     );
     // Nothing left to turn off: the confirm page sends back.
     let again = ada.get("/portal/billing/autopay/withdraw").await;

@@ -3,7 +3,7 @@
 nav-log-out = Log out
 hint-password-length = (at least 8 characters)
 nav-skip = Skip to content
-nav-main = Main
+nav-main = Main navigation
 nav-dashboard = Dashboard
 nav-billing = Billing
 nav-pay = Pay

@@ -3,7 +3,7 @@
 nav-log-out = Cerrar sesión
 hint-password-length = (al menos 8 caracteres)
 nav-skip = Ir al contenido
-nav-main = Principal
+nav-main = Navegación principal
 nav-dashboard = Inicio
 nav-billing = Facturación
 nav-pay = Pagar

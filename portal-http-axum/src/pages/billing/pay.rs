@@ -268,10 +268,9 @@ fn method_of(t: Messages, fields: &Fields) -> Result<MethodText<'_>, PageError> 
             token,
             save: fields.is_on("save_card"),
         }),
-        _ if !token.trim().is_empty() => Err(PageError::at(
-            "method",
-            &t.msg("pay-saved-and-new-card"),
-        )),
+        _ if !token.trim().is_empty() => {
+            Err(PageError::at("method", &t.msg("pay-saved-and-new-card")))
+        }
         id => Ok(MethodText::Saved { id }),
     }
 }
@@ -313,7 +312,8 @@ impl PayRow {
     fn hint(&self, t: &Messages, currency: &str) -> String {
         t.msg_with(
             "pay-amount-hint",
-            t.arg("currency", currency).arg("amount", &self.payable_text),
+            t.arg("currency", currency)
+                .arg("amount", &self.payable_text),
         )
     }
 }
@@ -703,7 +703,11 @@ pub async fn balance(
                     preview.plan.unallocated.amount().to_string(),
                 )
             });
-            page.choice = Some(MethodChoiceView::of(visit.t(), &options, &Prefill::default()));
+            page.choice = Some(MethodChoiceView::of(
+                visit.t(),
+                &options,
+                &Prefill::default(),
+            ));
             page.form = Form::new(visit.t(), inputs);
         }
         Err(error) => page.form = Form::new(visit.t(), inputs).showing(Some(Refusal::of(error)?)),
