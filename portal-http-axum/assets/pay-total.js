@@ -1,6 +1,9 @@
 // The pay form's running total (progressive enhancement: without this
 // script the review step shows the total). Amounts are added as whole
-// minor units parsed from their text, never as floating-point money.
+// minor units parsed from their text, never as floating-point money, and
+// written the tenant's way (its locale and currency, from the form's data
+// attributes) by the browser's Intl.NumberFormat, given the exact decimal
+// text. The words come from the page (the message catalog).
 (function () {
   "use strict";
   var form = document.querySelector("form[data-running-total]");
@@ -8,6 +11,13 @@
   var out = document.getElementById("running-total");
   var digits = parseInt(form.getAttribute("data-decimals"), 10) || 0;
   var currency = form.getAttribute("data-currency") || "";
+  var money = new Intl.NumberFormat(form.getAttribute("data-locale") || undefined, {
+    style: "currency",
+    currency: currency,
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits
+  });
+  var invalid = out.getAttribute("data-invalid") || "";
 
   // "120.5" -> 12050 (2 digits); null when not an amount the form takes.
   function minor(text) {
@@ -17,11 +27,12 @@
     return parseInt(match[1] + fraction, 10);
   }
 
+  // 12050 -> "120.50" -> "$120.50" (en-US, USD).
   function format(units) {
     var text = String(units).padStart(digits + 1, "0");
     var whole = text.slice(0, text.length - digits);
     var fraction = text.slice(text.length - digits);
-    return (digits ? whole + "." + fraction : whole) + " " + currency;
+    return money.format(digits ? whole + "." + fraction : whole);
   }
 
   function update() {
@@ -43,7 +54,7 @@
       var units = minor(ahead.value);
       if (units === null) { valid = false; } else { total += units; }
     }
-    out.textContent = valid ? format(total) : "check the amounts";
+    out.textContent = valid ? format(total) : invalid;
   }
 
   form.addEventListener("input", update);

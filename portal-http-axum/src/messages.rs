@@ -76,34 +76,25 @@ pub fn conflict_message(t: Messages, conflict: &Conflict) -> String {
         Conflict::Taken(Unique::Other) => t.msg("taken-other"),
         Conflict::Identity(conflict) => identity(t, conflict),
         Conflict::Billing(conflict) => billing(t, conflict),
-        Conflict::Quotes(conflict) => quotes(conflict),
+        Conflict::Quotes(conflict) => quotes(t, conflict),
     }
 }
 
-fn quotes(conflict: &QuotesConflict) -> String {
+fn quotes(t: Messages, conflict: &QuotesConflict) -> String {
+    let quote = |key: &str, number: &str| t.msg_with(key, t.arg("number", number));
     match conflict {
         QuotesConflict::AlreadyDecided {
             number,
             approved: true,
-        } => format!("Quote {number} was already approved."),
+        } => quote("quote-already-approved", number),
         QuotesConflict::AlreadyDecided {
             number,
             approved: false,
-        } => format!("Quote {number} was already declined."),
-        QuotesConflict::Expired { number } => format!(
-            "Quote {number} has expired and can no longer be approved or declined. Contact us \
-             for a new one."
-        ),
-        QuotesConflict::Changed { number } => format!(
-            "Quote {number} was changed since you opened it. Please read it again before \
-             approving."
-        ),
-        QuotesConflict::QuoteOfAnotherAccount => {
-            "This quote belongs to another account.".to_owned()
-        }
-        QuotesConflict::DecidedQuoteChanged { number } => {
-            format!("Quote {number} was decided and cannot be changed.")
-        }
+        } => quote("quote-already-declined", number),
+        QuotesConflict::Expired { number } => quote("quote-expired", number),
+        QuotesConflict::Changed { number } => quote("quote-changed", number),
+        QuotesConflict::QuoteOfAnotherAccount => t.msg("quote-of-another-account"),
+        QuotesConflict::DecidedQuoteChanged { number } => quote("quote-decided-changed", number),
     }
 }
 

@@ -21,7 +21,7 @@ use portal_core::billing::{
     EntryKind, InvoiceDetail, InvoiceLine, InvoiceStatus, PaymentDetail, PaymentKind,
     PaymentStatus, Statement,
 };
-use portal_core::quotes::QuoteDetail;
+use portal_core::quotes::{QuoteDetail, QuoteState};
 use portal_core::shared::{Currency, Formats, Money};
 use portal_i18n::Messages;
 
@@ -440,6 +440,16 @@ pub fn status_label(t: Messages, status: InvoiceStatus) -> String {
     })
 }
 
+/// What a quote's state is called.
+pub fn quote_state_label(t: Messages, state: QuoteState) -> String {
+    t.msg(match state {
+        QuoteState::Pending => "quote-status-pending",
+        QuoteState::Approved => "quote-status-approved",
+        QuoteState::Declined => "quote-status-declined",
+        QuoteState::Expired => "quote-status-expired",
+    })
+}
+
 /// Lines as a table: description on the left (with `note` after it, such
 /// as "optional"), quantity, unit price, tax and amount right-aligned; the
 /// header again on each new page.
@@ -514,41 +524,56 @@ pub fn quote(
 ) -> Vec<u8> {
     let quote = &detail.quote;
     let currency = quote.currency();
-    let mut doc = Layout::new(paper, format!("Quote {}", quote.number), heading);
+    let t = heading.t;
+    let dates = &heading.formats.dates;
+    let mut doc = Layout::new(
+        paper,
+        t.msg_with("quote-title", t.arg("number", &quote.number)),
+        heading,
+    );
     paragraphs(&mut doc, None, &quote.title);
     for fact in [
-        format!("Issued: {}", heading.formats.dates.day(quote.issued_on)),
-        format!(
-            "Valid until: {}",
-            heading.formats.dates.day(quote.valid_until)
+        t.msg_with("pdf-issued", t.arg("date", dates.day(quote.issued_on))),
+        t.msg_with(
+            "pdf-quote-valid-until",
+            t.arg("date", dates.day(quote.valid_until)),
         ),
-        format!("Status: {}", quote.state(today).label()),
+        t.msg_with(
+            "pdf-status",
+            t.arg("status", quote_state_label(t, quote.state(today))),
+        ),
     ] {
         doc.text(MARGIN, BODY, false, &fact);
         doc.y -= LEADING;
     }
     doc.y -= LEADING / 2.0;
     if !detail.scope_of_work.trim().is_empty() {
-        paragraphs(&mut doc, Some("Scope of work"), &detail.scope_of_work);
+        paragraphs(&mut doc, Some(&t.msg("quote-scope")), &detail.scope_of_work);
         doc.y -= LEADING / 2.0;
     }
     let chosen = detail
         .approval
         .as_ref()
         .map(|approval| approval.chosen_lines.clone());
-    let notes: Vec<Option<&str>> = (0u32..)
+    let notes: Vec<Option<String>> = (0u32..)
         .zip(&detail.lines)
         .map(|(position, line)| {
-            line.optional.then(|| match &chosen {
-                Some(chosen) if chosen.contains(&position) => "optional, chosen",
-                Some(_) => "optional, not chosen",
-                None => "optional",
+            line.optional.then(|| {
+                t.msg(match &chosen {
+                    Some(chosen) if chosen.contains(&position) => "pdf-quote-optional-chosen",
+                    Some(_) => "pdf-quote-optional-not-chosen",
+                    None => "pdf-quote-optional",
+                })
             })
         })
         .collect();
     line_table(
         &mut doc,
-        detail.lines.iter().map(|line| &line.line).zip(notes),
+        detail
+            .lines
+            .iter()
+            .map(|line| &line.line)
+            .zip(notes.iter().map(Option::as_deref)),
         currency,
         heading.formats,
         heading.t,
@@ -556,20 +581,24 @@ pub fn quote(
     doc.y -= LEADING / 2.0;
     let totals = detail.totals(chosen.as_deref().unwrap_or_default());
     doc.fact(
-        "Subtotal",
+        &t.msg("invoice-subtotal"),
         &pdf_money(heading.formats, totals.subtotal),
         false,
     );
-    doc.fact("Tax", &pdf_money(heading.formats, totals.tax), false);
+    doc.fact(
+        &t.msg("invoice-tax"),
+        &pdf_money(heading.formats, totals.tax),
+        false,
+    );
     let label = if chosen.is_some() {
-        "Total approved"
+        t.msg("quote-total-approved")
     } else {
-        "Total (optional items not included)"
+        t.msg("pdf-quote-total-without-options")
     };
-    doc.fact(label, &pdf_money(heading.formats, totals.total), true);
+    doc.fact(&label, &pdf_money(heading.formats, totals.total), true);
     if !detail.terms.trim().is_empty() {
         doc.y -= LEADING;
-        paragraphs(&mut doc, Some("Terms"), &detail.terms);
+        paragraphs(&mut doc, Some(&t.msg("quote-terms")), &detail.terms);
     }
     doc.finish()
 }
@@ -584,39 +613,54 @@ pub fn certificate(
     paper: Paper,
 ) -> Vec<u8> {
     let quote = &detail.quote;
+    let t = heading.t;
     let mut doc = Layout::new(
         paper,
-        format!("Approval of quote {}", quote.number),
+        t.msg_with("pdf-certificate-title", t.arg("number", &quote.number)),
         heading,
     );
     let Some(approval) = &detail.approval else {
-        paragraphs(&mut doc, None, "This quote has not been approved.");
+        paragraphs(&mut doc, None, &t.msg("pdf-certificate-not-approved"));
         return doc.finish();
     };
-    let approved_at = approval.approved_at.with_timezone(&zone);
     let total = quote
         .approved_total
         .map(|total| pdf_money(heading.formats, total))
         .unwrap_or_default();
     let facts = [
-        ("Quote", format!("{} - {}", quote.number, quote.title)),
-        ("Signed by (typed name)", approval.signer_name.clone()),
-        ("Contact", approval.contact_name.clone()),
         (
-            "Approved at",
-            format!("{} ({zone})", approved_at.format("%b %-d, %Y %H:%M:%S")),
+            t.msg("col-quote"),
+            format!("{} - {}", quote.number, quote.title),
         ),
-        ("Approved (UTC)", approval.approved_at.to_rfc3339()),
-        ("Client address", approval.client_ip.clone()),
-        ("Total approved", total),
         (
-            "Purchase order",
+            t.msg("pdf-certificate-signed-by"),
+            approval.signer_name.clone(),
+        ),
+        (t.msg("quote-contact"), approval.contact_name.clone()),
+        (
+            t.msg("pdf-certificate-approved-at"),
+            format!(
+                "{} ({zone})",
+                heading.formats.dates.moment(approval.approved_at)
+            ),
+        ),
+        (
+            t.msg("pdf-certificate-approved-utc"),
+            approval.approved_at.to_rfc3339(),
+        ),
+        (
+            t.msg("pdf-certificate-client-address"),
+            approval.client_ip.clone(),
+        ),
+        (t.msg("quote-total-approved"), total),
+        (
+            t.msg("quote-po"),
             approval.po_number.clone().unwrap_or_else(|| "-".into()),
         ),
     ];
     for (label, value) in facts {
         doc.room_for(LEADING);
-        doc.text(MARGIN, BODY, true, label);
+        doc.text(MARGIN, BODY, true, &label);
         let width = doc.right_edge() - MARGIN - 140.0;
         let mut first = true;
         for line in wrap(&value, width, BODY) {
@@ -628,20 +672,24 @@ pub fn certificate(
             first = false;
         }
     }
-    paragraphs(&mut doc, Some("Browser"), &approval.user_agent);
+    paragraphs(
+        &mut doc,
+        Some(&t.msg("pdf-certificate-browser")),
+        &approval.user_agent,
+    );
     if let Some(comment) = &approval.comment {
-        paragraphs(&mut doc, Some("Comment"), comment);
+        paragraphs(&mut doc, Some(&t.msg("quote-comment")), comment);
     }
     doc.y -= LEADING / 2.0;
     paragraphs(
         &mut doc,
-        Some("SHA-256 of the content approved"),
+        Some(&t.msg("pdf-certificate-digest")),
         &approval.content_sha256,
     );
     doc.y -= LEADING / 2.0;
     paragraphs(
         &mut doc,
-        Some("The content approved (the text the digest is of, UTF-8)"),
+        Some(&t.msg("pdf-certificate-content")),
         &detail.canonical_content(&approval.chosen_lines),
     );
     doc.finish()
@@ -807,7 +855,10 @@ pub fn receipt(
     };
     line(
         &mut doc,
-        format!("Date: {}", heading.formats.dates.day(day)),
+        t.msg_with(
+            "pdf-receipt-date",
+            t.arg("date", heading.formats.dates.day(day)),
+        ),
     );
     line(
         &mut doc,
@@ -817,20 +868,26 @@ pub fn receipt(
         ),
     );
     if let Some(method) = &payment.method_label {
-        line(&mut doc, format!("Method: {method}"));
+        line(
+            &mut doc,
+            t.msg_with("pdf-receipt-method", t.arg("method", method)),
+        );
     }
     if let Some(reference) = &payment.gateway_reference {
-        line(&mut doc, format!("Reference: {reference}"));
+        line(
+            &mut doc,
+            t.msg_with("pdf-receipt-reference", t.arg("reference", reference)),
+        );
     }
     doc.y -= LEADING / 2.0;
 
     let right = doc.right_edge();
-    doc.text(MARGIN, BODY, true, "Applied to");
-    doc.right(right, BODY, true, "Amount");
+    doc.text(MARGIN, BODY, true, &t.msg("payments-applied-to"));
+    doc.right(right, BODY, true, &t.msg("col-amount"));
     doc.rule();
     doc.y -= LEADING;
     if payment.status == PaymentStatus::Failed {
-        doc.text(MARGIN, BODY, false, "Not charged");
+        doc.text(MARGIN, BODY, false, &t.msg("payment-not-charged"));
         doc.y -= LEADING;
     }
     for allocation in &detail.allocations {
@@ -839,7 +896,7 @@ pub fn receipt(
             MARGIN,
             BODY,
             false,
-            &format!("Invoice {}", allocation.invoice_number),
+            &t.msg_with("invoice-title", t.arg("number", &allocation.invoice_number)),
         );
         doc.right(right, BODY, false, &money(allocation.amount));
         doc.y -= LEADING;
@@ -847,21 +904,21 @@ pub fn receipt(
     let kept = payment.unapplied();
     if kept.is_positive() {
         doc.room_for(LEADING);
-        doc.text(MARGIN, BODY, false, "Kept as account credit");
+        doc.text(MARGIN, BODY, false, &t.msg("review-kept-as-credit"));
         doc.right(right, BODY, false, &money(kept));
         doc.y -= LEADING;
     }
     doc.y -= LEADING / 2.0;
-    let amount_label = match payment.kind {
-        PaymentKind::Payment => "Amount paid",
-        PaymentKind::Credit => "Credit",
-    };
-    doc.fact(amount_label, &money(payment.amount), true);
+    let amount_label = t.msg(match payment.kind {
+        PaymentKind::Payment => "pdf-receipt-amount-paid",
+        PaymentKind::Credit => "payment-kind-credit",
+    });
+    doc.fact(&amount_label, &money(payment.amount), true);
     let used = detail.credit_used();
     if used.is_positive() {
-        doc.fact("Paid from your account credit", &money(used), false);
+        doc.fact(&t.msg("review-paid-from-credit"), &money(used), false);
     }
-    doc.fact("Left to pay on the account", &money(balance), true);
+    doc.fact(&t.msg("receipt-left-to-pay"), &money(balance), true);
     doc.finish()
 }
 

@@ -7,8 +7,9 @@
 //! and the problem logged. The crates' tests make sure that does not
 //! happen ([`crate::testing`]).
 
+use std::collections::BTreeSet;
 use std::fmt;
-use std::sync::LazyLock;
+use std::sync::{LazyLock, Mutex};
 
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::types::FluentNumber;
@@ -40,6 +41,7 @@ pub(crate) const FILES: &[(&str, &str, &str)] = catalog_files![
     "errors",
     "mail",
     "pdf",
+    "quotes",
 ];
 
 /// The source of `file` in `language`.
@@ -118,6 +120,18 @@ fn load(language: Language) -> &'static Bundle {
         bundle,
         problems,
     }))
+}
+
+/// Every lookup that did not resolve since the process started (`"es
+/// key"`), for the test suites to check after rendering every page, PDF
+/// and mail ([`crate::testing::misses`]): this covers keys chosen at run
+/// time, which no reading of the sources can see.
+pub(crate) static MISSES: Mutex<BTreeSet<String>> = Mutex::new(BTreeSet::new());
+
+fn record_miss(language: Language, key: &str) {
+    if let Ok(mut misses) = MISSES.lock() {
+        misses.insert(format!("{} {key}", language.code()));
+    }
 }
 
 /// The arguments of a message: texts (amounts, dates, names, already
@@ -213,12 +227,14 @@ impl Messages {
         let bundle = &self.bundle.bundle;
         let Some(pattern) = bundle.get_message(key).and_then(|message| message.value()) else {
             tracing::error!(key, language = %self.language, "message missing from the catalog");
+            record_miss(self.language, key);
             return key.to_owned();
         };
         let mut errors = Vec::new();
         let text = bundle.format_pattern(pattern, args, &mut errors);
         if !errors.is_empty() {
             tracing::error!(key, language = %self.language, ?errors, "message did not resolve");
+            record_miss(self.language, key);
         }
         text.into_owned()
     }

@@ -45,6 +45,18 @@ pub fn problems() -> Vec<String> {
     problems
 }
 
+/// Every lookup in this process so far that found no message, or one
+/// whose arguments were not all given (`"es some-key"`). Empty when every
+/// page, PDF and mail rendered so far was worded in full; a suite checks
+/// it after rendering them, which also covers keys chosen at run time
+/// (`t.msg(match status { ... })`) that [`unknown_keys`] cannot read.
+pub fn misses() -> Vec<String> {
+    crate::catalog::MISSES
+        .lock()
+        .map(|misses| misses.iter().cloned().collect())
+        .unwrap_or_default()
+}
+
 /// The keys `source` (a template or a Rust file) looks up with `msg("...")`
 /// or `msg_with("...")` that the catalog does not have, each with the
 /// source's `name`.
@@ -76,10 +88,17 @@ pub fn used_keys(source: &str) -> Vec<String> {
 /// characters) found in `rendered`, a page or mail rendered in another
 /// language. Phrases that also occur in the Spanish catalog ("Total",
 /// "PDF") are not counted. Addresses (`href`, `action`, `src`: paths
-/// like `/billing/invoices` are no words) are left out and HTML's escapes
-/// undone first.
+/// like `/billing/invoices` are no words), style sheets, scripts and
+/// comments (no reader sees them) are left out and HTML's escapes undone
+/// first.
 pub fn english_left(rendered: &str) -> Vec<String> {
-    let text = unescape(&without_addresses(rendered));
+    let unread = ["<style", "<script", "<!--"]
+        .iter()
+        .zip(["</style>", "</script>", "-->"])
+        .fold(rendered.to_owned(), |html, (open, close)| {
+            without_blocks(&html, open, close)
+        });
+    let text = unescape(&without_addresses(&unread));
     let spanish = literal_text(Language::Spanish).join("\n");
     let mut left: Vec<String> = literal_text(Language::English)
         .into_iter()
@@ -132,25 +151,55 @@ fn collect_text(pattern: &Pattern<&str>, pieces: &mut Vec<String>) {
     }
 }
 
-/// Whether `phrase` occurs in `text` with no letter or digit right before
-/// or after it ("Paid" is not found in "Unpaid").
+/// Whether `phrase` occurs in `text` with no letter, digit, `_` or `-`
+/// or `/` right before or after it ("Paid" is not found in "Unpaid", nor
+/// "quotes" in an id such as `quotes-h` or "optional" in the name
+/// `optional_line`, or a word of a path such as `/portal/quotes/1`).
 fn contains_word(text: &str, phrase: &str) -> bool {
+    let joins = |c: char| c.is_alphanumeric() || matches!(c, '_' | '-' | '/');
     text.match_indices(phrase).any(|(at, _)| {
         let before = text[..at].chars().next_back();
         let after = text[at + phrase.len()..].chars().next();
-        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+        !before.is_some_and(joins) && !after.is_some_and(joins)
     })
 }
 
-/// `html` with the values of its address attributes emptied.
+/// `html` without the blocks from `open` to `close` (both included).
+fn without_blocks(html: &str, open: &str, close: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find(open) {
+        out.push_str(&rest[..start]);
+        rest = rest[start..]
+            .find(close)
+            .map_or("", |end| &rest[start + end + close.len()..]);
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `html` with the values of its address and identifier attributes
+/// (`id`, `name`, `for`, `class`, `value`, ARIA references: no reader
+/// sees them as words) emptied.
 fn without_addresses(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
     loop {
-        let next = ["href=\"", "action=\"", "src=\""]
-            .iter()
-            .filter_map(|attribute| rest.find(attribute).map(|at| (at, attribute.len())))
-            .min();
+        let next = [
+            "href=\"",
+            "action=\"",
+            "src=\"",
+            " id=\"",
+            " name=\"",
+            " for=\"",
+            " class=\"",
+            " value=\"",
+            "-labelledby=\"",
+            "-describedby=\"",
+        ]
+        .iter()
+        .filter_map(|attribute| rest.find(attribute).map(|at| (at, attribute.len())))
+        .min();
         let Some((at, length)) = next else {
             out.push_str(rest);
             return out;
@@ -214,9 +263,15 @@ mod tests {
     }
 
     #[test]
-    fn a_missing_key_shows_the_key_rather_than_failing() {
+    fn a_missing_key_shows_the_key_rather_than_failing_and_is_recorded() {
         let t = Messages::new(Language::Spanish);
         assert_eq!(t.msg("no-such-key"), "no-such-key");
+        assert!(misses().contains(&"es no-such-key".to_owned()));
+        t.msg_with("invoice-title", crate::Args::new());
+        assert!(
+            misses().contains(&"es invoice-title".to_owned()),
+            "an argument missing"
+        );
     }
 
     #[test]
@@ -238,5 +293,16 @@ mod tests {
         assert!(english_left(&format!("<p>{}</p>", es.msg("nav-log-out"))).is_empty());
         let link = r#"<a href="/portal/billing/invoices">Facturas</a>"#;
         assert!(english_left(link).is_empty(), "an address is no word");
+        let unread = format!(
+            "<style>/* {english} */</style><script>// {english}</script><!-- {english} --><p>Hola</p>"
+        );
+        assert!(
+            english_left(&unread).is_empty(),
+            "styles, scripts, comments"
+        );
+        assert_eq!(
+            english_left(&format!("<style></style><p>{english}</p>")),
+            vec![english.clone()]
+        );
     }
 }

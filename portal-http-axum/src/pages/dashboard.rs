@@ -58,6 +58,7 @@ impl AutopayNote {
         today: NaiveDate,
         first_due: Option<NaiveDate>,
         formats: &portal_core::shared::Formats,
+        t: portal_i18n::Messages,
     ) -> Result<Self, PageError> {
         let status = state.portal.billing().autopay(&auth.actor).await?;
         let card = status.consent.as_ref().map(|consent| {
@@ -65,7 +66,10 @@ impl AutopayNote {
                 .methods
                 .iter()
                 .find(|method| method.id == consent.method)
-                .map_or_else(|| "a card on file".to_owned(), |method| method.label())
+                .map_or_else(
+                    || t.msg("dashboard-autopay-any-card"),
+                    |method| super::billing::card_label(t, method),
+                )
         });
         Ok(Self {
             next_charge: card
@@ -85,7 +89,8 @@ pub async fn dashboard(
 ) -> Result<Response, PageError> {
     let formats = context.tenant.settings.formats();
     let dashboard = state.portal.dashboard().show(&auth.actor).await?;
-    let layout = layout(&state, "Dashboard", "dashboard", &context, &csrf, &auth);
+    let title = context.t().msg("dashboard-title");
+    let layout = layout(&state, &title, "dashboard", &context, &csrf, &auth);
     let autopay = if layout.billing.autopay {
         let today = state.portal.billing().today(&context.tenant);
         let first_due = dashboard
@@ -93,7 +98,7 @@ pub async fn dashboard(
             .as_ref()
             .and_then(|panel| panel.rows.first())
             .map(|row| row.due_on);
-        Some(AutopayNote::of(&state, &auth, today, first_due, &formats).await?)
+        Some(AutopayNote::of(&state, &auth, today, first_due, &formats, context.t()).await?)
     } else {
         None
     };

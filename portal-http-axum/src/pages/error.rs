@@ -369,10 +369,14 @@ pub(crate) async fn method_not_allowed_page(
     {
         return response;
     }
+    let t = at
+        .context
+        .as_ref()
+        .map_or(crate::messages::api(), RequestContext::t);
     let words = ErrorWords {
         status: StatusCode::METHOD_NOT_ALLOWED,
-        heading: "Not available".to_owned(),
-        message: "This page cannot do that. Go back and try again.".to_owned(),
+        heading: t.msg("error-page-not-available"),
+        message: t.msg("error-method-not-allowed"),
     };
     let mut page = at.page(&state, words).await;
     if let Some(allow) = response.headers().get(header::ALLOW) {

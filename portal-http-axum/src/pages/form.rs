@@ -198,6 +198,12 @@ impl Form {
         self
     }
 
+    /// The catalog the form is worded in, for the words around its
+    /// messages (`form.html`'s summary).
+    pub fn t(&self) -> Messages {
+        self.t
+    }
+
     /// Whether the form shows a refusal (and its results are not shown).
     pub fn is_refused(&self) -> bool {
         self.message.is_some()

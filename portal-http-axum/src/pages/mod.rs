@@ -142,10 +142,10 @@ impl Brand {
         }
     }
 
-    fn plain() -> Self {
+    fn plain(t: Messages) -> Self {
         let branding = Branding::default();
         Self {
-            name: "Customer portal".into(),
+            name: t.msg("brand-plain"),
             primary: branding.primary(),
             accent: branding.accent(),
             logo: None,
@@ -157,11 +157,11 @@ impl Brand {
     }
 
     /// The footer's words: the business's portal, or just a portal.
-    fn footer(&self) -> String {
+    fn footer(&self, t: &Messages) -> String {
         if self.plain {
             self.name.clone()
         } else {
-            format!("{} customer portal", self.name)
+            t.msg_with("brand-footer", t.arg("name", &self.name))
         }
     }
 
@@ -250,17 +250,18 @@ impl Layout {
     /// A page without forms or a session: the tenant's branding when
     /// known, else a plain portal's.
     fn branded(title: &str, context: Option<&RequestContext>) -> Self {
+        let t = context.map_or(Messages::new(Language::English), |c| c.t());
         Self {
             title: title.to_owned(),
             base: context.map(|c| c.base.clone()).unwrap_or_default(),
             current_path: String::new(),
             brand: context
                 .map(|c| Brand::of(&c.tenant))
-                .unwrap_or_else(Brand::plain),
+                .unwrap_or_else(|| Brand::plain(t)),
             csrf: String::new(),
             user: None,
             billing: BillingNav::default(),
-            t: context.map_or(Messages::new(Language::English), |c| c.t()),
+            t,
             quotes: false,
         }
     }

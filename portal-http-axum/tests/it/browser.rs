@@ -23,6 +23,11 @@ async fn every_page_fits_a_phone_and_a_desktop_with_no_axe_violations_in_english
 }
 
 #[tokio::test]
+async fn every_page_fits_a_phone_and_a_desktop_with_no_axe_violations_in_spanish() {
+    crate::browser_walk::walk_in("es").await;
+}
+
+#[tokio::test]
 async fn the_pay_forms_running_total_follows_ticks_and_amounts_in_chromium() {
     crate::forms::running_total_in_chromium().await;
 }

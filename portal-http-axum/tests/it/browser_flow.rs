@@ -22,6 +22,15 @@ pub async fn open_chromium(
     webdriver: &str,
     chromium: &str,
 ) -> (fantoccini::Client, tempfile::TempDir) {
+    open_chromium_in(webdriver, chromium, "en-US,en").await
+}
+
+/// Headless Chromium asking for `languages` (its `Accept-Language`).
+pub async fn open_chromium_in(
+    webdriver: &str,
+    chromium: &str,
+    languages: &str,
+) -> (fantoccini::Client, tempfile::TempDir) {
     let mut capabilities = serde_json::Map::new();
     let profile = tempfile::tempdir().unwrap();
     capabilities.insert(
@@ -33,7 +42,9 @@ pub async fn open_chromium(
                 "--disable-quic", "--no-first-run", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync",
                 format!("--user-data-dir={}", profile.path().display()),
-            ]
+                format!("--lang={}", languages.split(',').next().unwrap_or(languages)),
+            ],
+            "prefs": { "intl": { "accept_languages": languages } }
         }),
     );
     let browser = ClientBuilder::new(HttpConnector::new())

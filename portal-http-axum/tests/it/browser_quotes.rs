@@ -90,8 +90,8 @@ async fn approve_with_a_typed_signature(
     let page = browser.source().await?;
     assert!(page.contains("Aerate and overseed the front lawn."));
     assert!(page.contains("Half on approval, half on completion."));
-    // Nothing on the page is wider than the phone: wide tables scroll
-    // inside their own box.
+    // Nothing on the page scrolls sideways on the phone (the browser walk
+    // checks every quote page and names any element that is too wide).
     let overflow = browser
         .execute(
             "return document.documentElement.scrollWidth - document.documentElement.clientWidth",

@@ -11,20 +11,29 @@
 //!   no violation of WCAG 2.2 AA (tags wcag2a, wcag2aa, wcag21a, wcag21aa,
 //!   wcag22aa).
 //!
+//! - the language: `<html lang>` is the walk's, and a page walked in
+//!   Spanish has no English left in it (`english_left`: no phrase of the
+//!   English catalog), its navigation and footer included.
+//!
 //! Every problem of every page is collected, then the test fails listing
 //! them all. It also saves screenshots of the dashboard, the invoice
-//! list, the pay form, the review and the receipt at both widths into
-//! `docs/screenshots/{lang}-{width}-{page}.png`.
+//! list, the pay form, the review, the receipt and a quote at both widths
+//! into `docs/screenshots/{lang}-{width}-{page}.png`.
+//!
+//! The walk runs once per language (`browser.rs`): Chromium asks for the
+//! language (`Accept-Language`), the tenant's default is it, and the
+//! contact chooses it on the account page after logging in.
 
 use fantoccini::error::CmdError;
 use fantoccini::{Client, Locator};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use portal_core::shared::InvoiceId;
+use portal_core::shared::{InvoiceId, Language, QuoteId};
+use portal_i18n::testing::english_left;
 
-use crate::browser_flow::{open_chromium, required};
-use crate::harness::{PASSWORD, TestApp};
+use crate::browser_flow::{open_chromium_in, required};
+use crate::harness::{PASSWORD, TestApp, demo_settings};
 
 /// The two widths every page is checked at, with a height to match.
 const SIZES: [(u32, u32); 2] = [(390, 844), (1366, 900)];
@@ -71,16 +80,23 @@ for (const el of document.body.querySelectorAll('a[href], button, input:not([typ
 return problems;
 "#;
 
-/// Runs the walk in `lang` (the contact's language; "en" until the
-/// catalog brings others).
+/// Runs the walk in `lang` ("en" or "es"): the browser's language, the
+/// tenant's default and the contact's choice.
 pub async fn walk_in(lang: &str) {
     let webdriver = required("PORTAL_TEST_WEBDRIVER");
     let chromium = required("PORTAL_TEST_CHROMIUM");
     let axe = std::fs::read_to_string(required("PORTAL_TEST_AXE"))
         .expect("PORTAL_TEST_AXE names axe.min.js (scripts/test.sh fetches it)");
+    let language = Language::ALL
+        .into_iter()
+        .find(|language| language.code() == lang)
+        .expect("a language of the catalog");
 
-    // A demo-like account: invoices due and overdue, to pay at each width.
-    let app = TestApp::new().await;
+    // A demo-like account: invoices due and overdue, to pay at each width,
+    // and a quote to decide at each width.
+    let mut settings = demo_settings();
+    settings.language = language;
+    let app = TestApp::with_settings(settings).await;
     app.register("ada@example.com").await;
     let a = app.seeded.account_a;
     let due = |month, day| chrono::NaiveDate::from_ymd_opt(2026, month, day).unwrap();
@@ -92,6 +108,10 @@ pub async fn walk_in(lang: &str) {
         ("INV-1004", 51_847, due(12, 20)),
     ] {
         to_pay.push(app.invoice(a, number, cents, due_on).await.id);
+    }
+    let mut to_decide = Vec::new();
+    for number in ["Q-2001", "Q-2002"] {
+        to_decide.push(app.quote(a, number, due(12, 31)).await.id);
     }
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}/portal/", listener.local_addr().unwrap());
@@ -105,14 +125,14 @@ pub async fn walk_in(lang: &str) {
         .unwrap()
     });
 
-    let (browser, _profile) = open_chromium(&webdriver, &chromium).await;
+    let (browser, _profile) = open_chromium_in(&webdriver, &chromium, lang).await;
     let walker = Walker {
         browser: &browser,
         base: &base,
         axe: &axe,
         lang,
     };
-    let outcome = walker.every_page(&to_pay).await;
+    let outcome = walker.every_page(&to_pay, &to_decide).await;
     browser.close().await.ok();
     let problems = outcome.expect("the walk reaches every page");
     assert!(
@@ -131,7 +151,11 @@ struct Walker<'a> {
 }
 
 impl Walker<'_> {
-    async fn every_page(&self, to_pay: &[InvoiceId]) -> Result<Vec<String>, CmdError> {
+    async fn every_page(
+        &self,
+        to_pay: &[InvoiceId],
+        to_decide: &[QuoteId],
+    ) -> Result<Vec<String>, CmdError> {
         let mut problems = Vec::new();
         // Public pages first, then log in.
         for &(width, height) in &SIZES {
@@ -146,7 +170,8 @@ impl Walker<'_> {
             }
         }
         self.log_in().await?;
-        for (&(width, height), invoice) in SIZES.iter().zip(to_pay) {
+        self.choose_language().await?;
+        for ((&(width, height), invoice), quote) in SIZES.iter().zip(to_pay).zip(to_decide) {
             self.browser.set_window_size(width, height).await?;
             let actual = self.width().await?;
             assert!(
@@ -190,7 +215,8 @@ impl Walker<'_> {
                 .await?
                 .send_keys("tok_sandbox_visa")
                 .await?;
-            self.click_button("Review payment").await?;
+            self.click(Locator::Css("button[name=step][value=review]"))
+                .await?;
             self.browser
                 .wait()
                 .for_element(Locator::Id("review-h"))
@@ -223,8 +249,85 @@ impl Walker<'_> {
             ] {
                 self.visit(page, width, &mut problems).await?;
             }
+            self.quote_pages(*quote, width, &mut problems).await?;
         }
         Ok(problems)
+    }
+
+    /// The quote list and one quote in each of its states: pending with
+    /// its forms, each form refused (its message at the field), approved.
+    async fn quote_pages(
+        &self,
+        quote: QuoteId,
+        width: u32,
+        problems: &mut Vec<String>,
+    ) -> Result<(), CmdError> {
+        self.visit("quotes", width, problems).await?;
+        self.visit("quotes?status=pending", width, problems).await?;
+        let page = format!("quotes/{quote}");
+        self.visit(&page, width, problems).await?;
+        self.screenshot("quote", width).await?;
+        // Declining without a reason: the message at the reason.
+        self.click(Locator::Css("form[action$='/decline'] button[type=submit]"))
+            .await?;
+        self.browser
+            .wait()
+            .for_element(Locator::Id("reason-error"))
+            .await?;
+        self.check_here(&format!("{page}, decline refused"), width, problems)
+            .await?;
+        // Approving without a name: the message at the name.
+        self.browser.goto(&format!("{}{page}", self.base)).await?;
+        self.click(Locator::Css("form[action$='/approve'] button[type=submit]"))
+            .await?;
+        self.browser
+            .wait()
+            .for_element(Locator::Id("signer_name-error"))
+            .await?;
+        self.check_here(&format!("{page}, approval refused"), width, problems)
+            .await?;
+        // Approved, with an optional line chosen.
+        self.browser.goto(&format!("{}{page}", self.base)).await?;
+        self.click(Locator::Css("input[name=optional_line]"))
+            .await?;
+        self.browser
+            .find(Locator::Id("signer_name"))
+            .await?
+            .send_keys("Ada Lovelace")
+            .await?;
+        self.click(Locator::Css("form[action$='/approve'] button[type=submit]"))
+            .await?;
+        self.browser
+            .wait()
+            .for_element(Locator::Css(".alert.ok"))
+            .await?;
+        self.check_here(&format!("{page}, approved"), width, problems)
+            .await?;
+        self.visit("quotes?status=approved", width, problems).await
+    }
+
+    /// Chooses the walk's language on the account page (the contact's
+    /// choice, which beats the browser's and the tenant's).
+    async fn choose_language(&self) -> Result<(), CmdError> {
+        self.browser.goto(&format!("{}account", self.base)).await?;
+        self.click(Locator::Css(&format!(
+            "select#language option[value='{}']",
+            self.lang
+        )))
+        .await?;
+        self.click(Locator::Css(
+            "form[action$='/account/language'] button[type=submit]",
+        ))
+        .await?;
+        self.browser
+            .wait()
+            .for_element(Locator::Css(".alert.ok"))
+            .await
+            .map(drop)
+    }
+
+    async fn click(&self, locator: Locator<'_>) -> Result<(), CmdError> {
+        self.browser.find(locator).await?.click().await
     }
 
     async fn log_in(&self) -> Result<(), CmdError> {
@@ -257,16 +360,6 @@ impl Walker<'_> {
             .await
     }
 
-    async fn click_button(&self, text: &str) -> Result<(), CmdError> {
-        self.browser
-            .find(Locator::XPath(&format!(
-                "//button[normalize-space(.)='{text}']"
-            )))
-            .await?
-            .click()
-            .await
-    }
-
     async fn width(&self) -> Result<i64, CmdError> {
         let value = self
             .browser
@@ -294,6 +387,19 @@ impl Walker<'_> {
         problems: &mut Vec<String>,
     ) -> Result<(), CmdError> {
         let at = format!("{} {width} px {page}", self.lang);
+        let html = self.browser.source().await?;
+        let lang = self
+            .browser
+            .execute("return document.documentElement.lang;", vec![])
+            .await?;
+        if lang.as_str() != Some(self.lang) {
+            problems.push(format!("{at}: <html lang={lang}>"));
+        }
+        if self.lang != "en" {
+            for phrase in english_left(&html) {
+                problems.push(format!("{at}: English left: {phrase:?}"));
+            }
+        }
         let measured = self.browser.execute(MEASURE, vec![]).await?;
         for problem in measured.as_array().into_iter().flatten() {
             problems.push(format!("{at}: {}", problem.as_str().unwrap_or_default()));

@@ -225,3 +225,118 @@ async fn the_statement_and_payments_pages_in_spanish_have_no_english_left() {
         assert_eq!(english_left(main), Vec::<String>::new(), "{path}: {main}");
     }
 }
+
+/// Every page a logged-in contact reaches, quotes included, read in
+/// Spanish as a whole (navigation, footer, captions of stacked tables),
+/// with no English phrase of the catalog left and no lookup that did not
+/// resolve.
+#[tokio::test]
+async fn every_signed_in_page_in_spanish_has_no_english_left() {
+    let app = crate::billing_pages::ada_app(crate::billing_pages::settings(true, true, true)).await;
+    let mut ada = app.logged_in("ada@example.com").await;
+    ada.post_form("/portal/account/language", &[("language", "es")])
+        .await;
+    let a = app.seeded.account_a;
+    let due = |m, d| chrono::NaiveDate::from_ymd_opt(2026, m, d).unwrap();
+    let overdue = app.invoice(a, "INV-77", 12_345, due(10, 1)).await;
+    app.invoice(a, "INV-78", 5_000, due(12, 20)).await;
+    let quote = app.quote(a, "Q-77", due(12, 31)).await;
+    ada.post_form("/portal/billing/methods", &[("token", "tok_sandbox_visa")])
+        .await;
+    let (paid, _) = crate::billing_pages::pay(
+        &mut ada,
+        &[overdue.id],
+        &[crate::billing_pages::VISA, ("step", "pay")],
+    )
+    .await;
+    let receipt = paid.location().trim_start_matches("/portal/").to_owned();
+    let review = crate::billing_pages::pay(
+        &mut ada,
+        &[overdue.id],
+        &[crate::billing_pages::VISA, ("step", "review")],
+    )
+    .await
+    .0;
+    let methods = ada.get("/portal/billing/methods").await;
+    let card = methods
+        .body
+        .split("/portal/billing/methods/")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .expect("a card on file")
+        .to_owned();
+    let refused = ada
+        .post_form(
+            &format!("/portal/quotes/{}/decline", quote.id),
+            &[("reason", "")],
+        )
+        .await;
+    let mut pages = vec![
+        ("review".to_owned(), review.body),
+        ("decline refused".to_owned(), refused.body),
+    ];
+    for path in [
+        "dashboard".to_owned(),
+        "billing".to_owned(),
+        "billing/invoices".to_owned(),
+        "billing/invoices?status=overdue&sort=due_asc".to_owned(),
+        "billing/invoices?min_total=x".to_owned(),
+        format!("billing/invoices/{}", overdue.id),
+        "billing/pay".to_owned(),
+        "billing/pay/balance".to_owned(),
+        "billing/credit".to_owned(),
+        "billing/payments".to_owned(),
+        "billing/statement".to_owned(),
+        "billing/methods".to_owned(),
+        format!("billing/methods/{card}/remove"),
+        "billing/autopay".to_owned(),
+        "account".to_owned(),
+        "quotes".to_owned(),
+        "quotes?status=expired".to_owned(),
+        format!("quotes/{}", quote.id),
+        "billing/invoices/00000000-0000-0000-0000-000000000000".to_owned(),
+        // Left out: an unknown address answers in the browser's or the
+        // tenant's language, not the contact's choice (the session is not
+        // read there), which is left to do (issue 11).
+    ] {
+        let page = ada.get(&format!("/portal/{path}")).await;
+        pages.push((path, page.body));
+    }
+    // In Spanish, but for the method a payment recorded (receipt,
+    // payments, applied payments): core still stores that label worded in
+    // English ("Card", "Visa ending 4242"), which is left to do (issue 11).
+    let receipt = ada.get(&format!("/portal/{receipt}")).await;
+    pages.push(("receipt".to_owned(), receipt.body));
+    // The autopay terms are the tenant's own text (a host sets them; the
+    // default is English), not the catalog's.
+    let recorded_method = |body: &str| -> Vec<String> {
+        english_left(&body.replace(portal_core::tenancy::DEFAULT_AUTOPAY_TERMS, ""))
+            .into_iter()
+            .filter(|phrase| phrase != "Card")
+            .collect()
+    };
+    for (path, body) in &pages {
+        assert_eq!(lang_of(body), "es", "{path}");
+        assert_eq!(
+            recorded_method(body),
+            Vec::<String>::new(),
+            "{path}: {body}"
+        );
+    }
+    assert!(
+        pages
+            .iter()
+            .any(|(_, body)| body.contains("data-label=\"Factura\""))
+    );
+    assert!(
+        pages
+            .iter()
+            .any(|(_, body)| body.contains("Visa terminada en 4242"))
+    );
+    assert!(pages.iter().any(|(_, body)| body.contains("Por aprobar")));
+    let misses: Vec<String> = portal_i18n::testing::misses()
+        .into_iter()
+        .filter(|miss| !miss.ends_with("no-such-key"))
+        .collect();
+    assert_eq!(misses, Vec::<String>::new());
+}

@@ -10,6 +10,7 @@ error-internal = Something went wrong on our side. Please try again in a moment.
 error-try-again = Please try again in a moment.
 error-page-not-found = Not found
 error-page-not-available = Not available
+error-method-not-allowed = This page cannot do that. Go back and try again.
 error-page-went-wrong = Something went wrong
 error-page-did-not-work = That did not work
 forbidden-not-permitted = Your role on this account does not allow this.

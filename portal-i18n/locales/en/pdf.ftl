@@ -29,3 +29,7 @@ pdf-credits = Credits
 pdf-closing-balance = Closing balance
 pdf-unapplied-credit = Unapplied credit
 pdf-aging = Aging of what is owed
+pdf-receipt-date = Date: { $date }
+pdf-receipt-method = Method: { $method }
+pdf-receipt-reference = Reference: { $reference }
+pdf-receipt-amount-paid = Amount paid

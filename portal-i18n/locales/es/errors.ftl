@@ -9,6 +9,7 @@ error-internal = Algo falló de nuestro lado. Vuelva a intentarlo en un momento.
 error-try-again = Vuelva a intentarlo en un momento.
 error-page-not-found = No encontrado
 error-page-not-available = No disponible
+error-method-not-allowed = Esta página no puede hacer eso. Vuelva atrás e inténtelo de nuevo.
 error-page-went-wrong = Algo salió mal
 error-page-did-not-work = No funcionó
 forbidden-not-permitted = Su función en esta cuenta no permite hacer esto.

@@ -28,3 +28,7 @@ pdf-credits = Créditos
 pdf-closing-balance = Saldo final
 pdf-unapplied-credit = Saldo a favor sin aplicar
 pdf-aging = Antigüedad de lo adeudado
+pdf-receipt-date = Fecha: { $date }
+pdf-receipt-method = Medio de pago: { $method }
+pdf-receipt-reference = Referencia: { $reference }
+pdf-receipt-amount-paid = Importe pagado

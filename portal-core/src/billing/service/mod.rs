@@ -145,8 +145,9 @@ pub struct PaymentReview {
     /// everything (then no card is needed: see
     /// [`BillingService::apply_credit`]).
     pub amount: Money,
-    /// The card on file to charge, or `None` for the new card entered.
-    pub saved_method: Option<String>,
+    /// The card on file to charge (its brand and last four for the
+    /// adapters to word), or `None` for the new card entered.
+    pub saved_method: Option<PaymentMethod>,
     /// The account's balance once this is paid (negative: in credit).
     pub balance_after: Money,
 }

@@ -182,7 +182,7 @@ impl BillingService<'_> {
             credit_available: summary.credit,
             prepayment: checked.prepayment,
             amount: checked.amount,
-            saved_method: checked.saved.as_ref().map(PaymentMethod::label),
+            saved_method: checked.saved.clone(),
         })
     }
 

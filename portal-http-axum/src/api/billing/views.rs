@@ -476,7 +476,7 @@ impl From<&PaymentReview> for ReviewView {
             credit_available: money(review.credit_available),
             prepayment: money(review.prepayment),
             amount: money(review.amount),
-            saved_method: review.saved_method.clone(),
+            saved_method: review.saved_method.as_ref().map(PaymentMethod::label),
             balance_after: money(review.balance_after),
         }
     }

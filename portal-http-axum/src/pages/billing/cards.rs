@@ -42,7 +42,8 @@ async fn methods_page(
     refusal: Option<Refusal>,
     notice: Option<String>,
 ) -> Result<Response, PageError> {
-    let layout = visit.layout("Cards on file", "billing/methods");
+    let t = visit.t();
+    let layout = visit.layout(&t.msg("billing-nav-cards"), "billing/methods");
     let methods = visit
         .portal()
         .billing()
@@ -62,15 +63,15 @@ async fn methods_page(
         form: Form::new(
             visit.t(),
             vec![
-                Input::new("token", "Card token"),
-                Input::new("make_default", "Make this my default card"),
+                Input::new("token", t.msg("cards-token")),
+                Input::new("make_default", t.msg("cards-make-default-check")),
             ],
         )
         .showing(refusal),
         notice,
         methods: methods
             .iter()
-            .map(|method| MethodRow::of(method, today))
+            .map(|method| MethodRow::of(visit.t(), method, today))
             .collect(),
         autopay_card,
     };
@@ -92,10 +93,11 @@ async fn after_change(
 
 /// `GET /billing/methods`.
 pub async fn methods(visit: Visit, Query(done): Query<Done>) -> Result<Response, PageError> {
+    let t = visit.t();
     let notice = done.notice(&[
-        ("added", "The card was added."),
-        ("removed", "The card was removed."),
-        ("default", "That card is now your default."),
+        ("added", t.msg("cards-done-added")),
+        ("removed", t.msg("cards-done-removed")),
+        ("default", t.msg("cards-done-default")),
     ]);
     methods_page(&visit, None, notice).await
 }
@@ -150,7 +152,7 @@ struct ConfirmPage {
     /// Where the form posts, under the portal's base.
     action: String,
     /// The confirm button.
-    confirm: &'static str,
+    confirm: String,
     /// Where "Cancel" goes back to, under the portal's base.
     back: &'static str,
     /// The cards that may become the default (removing the default card
@@ -165,7 +167,7 @@ struct ConfirmPage {
 fn successor_form(t: Messages, refusal: Option<Refusal>) -> Form {
     Form::new(
         t,
-        vec![Input::new("new_default", "Which card becomes your default").fieldset()],
+        vec![Input::new("new_default", t.msg("cards-new-default")).fieldset()],
     )
     .showing(refusal)
 }
@@ -190,12 +192,13 @@ async fn remove_page(
         true => methods
             .iter()
             .filter(|method| method.id != id)
-            .map(|method| MethodRow::of(method, today))
+            .map(|method| MethodRow::of(visit.t(), method, today))
             .filter(|row| !row.is_expired)
             .collect(),
         false => Vec::new(),
     };
-    let layout = visit.layout("Remove a card", "billing/methods");
+    let t = visit.t();
+    let layout = visit.layout(&t.msg("cards-remove-title"), "billing/methods");
     let blocked = match layout.billing.autopay {
         true => {
             visit
@@ -208,31 +211,24 @@ async fn remove_page(
         false => None,
     }
     .filter(|consent| consent.method == id)
-    .map(|_| {
-        "Autopay charges this card, so it cannot be removed. Choose another card for \
-         autopay, or turn autopay off, first."
-            .to_owned()
-    });
-    let label = card.label();
-    let explanation = match (card.is_default, successors.is_empty()) {
-        (true, false) => format!(
-            "{label} is your default card. It will no longer be offered for payments; \
-             choose which card becomes your default."
-        ),
-        (true, true) => format!(
-            "{label} is your default card. It will no longer be offered for payments, \
-             and you will have no default card until you add one."
-        ),
-        (false, _) => format!("{label} will no longer be offered for payments."),
-    };
+    .map(|_| t.msg("cards-remove-blocked"));
+    let label = super::pay::card_label(t, card);
+    let explanation = t.msg_with(
+        match (card.is_default, successors.is_empty()) {
+            (true, false) => "cards-remove-default-choose",
+            (true, true) => "cards-remove-default-last",
+            (false, _) => "cards-remove-explain",
+        },
+        t.arg("card", &label),
+    );
     let page = ConfirmPage {
         layout,
         section: "methods",
         form: successor_form(visit.t(), refusal),
-        heading: format!("Remove {label}?"),
+        heading: t.msg_with("cards-remove-heading", t.arg("card", &label)),
         explanation,
         action: format!("billing/methods/{id}/remove"),
-        confirm: "Remove the card",
+        confirm: t.msg("cards-remove-confirm"),
         back: "billing/methods",
         successors,
         blocked,
@@ -340,7 +336,7 @@ async fn autopay_page(
     let mut methods: Vec<MethodRow> = autopay
         .methods
         .iter()
-        .map(|method| MethodRow::of(method, today))
+        .map(|method| MethodRow::of(visit.t(), method, today))
         .filter(|row| !row.is_expired)
         .collect();
     let active = autopay.consent.as_ref().map(|consent| {
@@ -348,8 +344,8 @@ async fn autopay_page(
             .methods
             .iter()
             .find(|method| method.id == consent.method)
-            .map(|method| method.label())
-            .unwrap_or_else(|| "a card on file".to_owned());
+            .map(|method| super::pay::card_label(visit.t(), method))
+            .unwrap_or_else(|| visit.t().msg("dashboard-autopay-any-card"));
         (card, formats.dates.day_of(consent.consented_at))
     });
     // Preselect the card autopay uses, else the default one.
@@ -364,16 +360,13 @@ async fn autopay_page(
         row.selected = wanted.as_deref() == Some(row.id.as_str());
     }
     let page = AutopayPage {
-        layout: visit.layout("Autopay", "billing/autopay"),
+        layout: visit.layout(&visit.t().msg("billing-nav-autopay"), "billing/autopay"),
         section: "autopay",
         form: Form::new(
             visit.t(),
             vec![
-                Input::new("method", "Card to charge"),
-                Input::new(
-                    "consent",
-                    "I have read and agree to the autopay terms above.",
-                ),
+                Input::new("method", visit.t().msg("autopay-card")),
+                Input::new("consent", visit.t().msg("autopay-consent")),
             ],
         )
         .showing(refusal),
@@ -388,15 +381,10 @@ async fn autopay_page(
 
 /// `GET /billing/autopay`.
 pub async fn autopay(visit: Visit, Query(done): Query<Done>) -> Result<Response, PageError> {
+    let t = visit.t();
     let notice = done.notice(&[
-        (
-            "on",
-            "Autopay is on. We will charge the card you chose when invoices are due.",
-        ),
-        (
-            "off",
-            "Autopay is off. Nothing more will be charged automatically.",
-        ),
+        ("on", t.msg("autopay-done-on")),
+        ("off", t.msg("autopay-done-off")),
     ]);
     autopay_page(&visit, None, notice).await
 }
@@ -441,19 +429,17 @@ pub async fn confirm_withdraw(visit: Visit) -> Result<Response, PageError> {
         .methods
         .iter()
         .find(|method| method.id == consent.method)
-        .map(|method| method.label())
-        .unwrap_or_else(|| "your card".to_owned());
+        .map(|method| super::pay::card_label(visit.t(), method))
+        .unwrap_or_else(|| visit.t().msg("autopay-your-card"));
+    let t = visit.t();
     let page = ConfirmPage {
-        layout: visit.layout("Turn off autopay", "billing/autopay"),
+        layout: visit.layout(&t.msg("autopay-turn-off"), "billing/autopay"),
         section: "autopay",
-        form: Form::new(visit.t(), Vec::new()),
-        heading: "Turn off autopay?".to_owned(),
-        explanation: format!(
-            "Invoices will no longer be charged to {card} when they are due; you will pay \
-             each one yourself. You can turn autopay on again at any time."
-        ),
+        form: Form::new(t, Vec::new()),
+        heading: t.msg("autopay-turn-off-heading"),
+        explanation: t.msg_with("autopay-turn-off-explain", t.arg("card", &card)),
         action: "billing/autopay/withdraw".to_owned(),
-        confirm: "Turn off autopay",
+        confirm: t.msg("autopay-turn-off"),
         back: "billing/autopay",
         successors: Vec::new(),
         blocked: None,

@@ -77,43 +77,47 @@ impl InvoiceFilters {
 }
 
 /// The status filter's choices: core's serde name and the label.
-pub(super) const STATUS_CHOICES: [(&str, &str); 5] = [
-    ("", "Any status"),
-    ("unpaid", "Unpaid"),
-    ("overdue", "Overdue"),
-    ("paid", "Paid"),
-    ("void", "Void"),
-];
+fn status_choices(t: Messages) -> [(&'static str, String); 5] {
+    [
+        ("", t.msg("filter-any-status")),
+        ("unpaid", t.msg("filter-unpaid")),
+        ("overdue", t.msg("invoice-overdue")),
+        ("paid", t.msg("invoice-status-paid")),
+        ("void", t.msg("invoice-status-void")),
+    ]
+}
 
 /// The sort choices: core's serde name and the label.
-pub(super) const SORT_CHOICES: [(&str, &str); 8] = [
-    ("issued_desc", "Newest first"),
-    ("issued_asc", "Oldest first"),
-    ("due_asc", "Due soonest"),
-    ("due_desc", "Due latest"),
-    ("total_desc", "Largest amount"),
-    ("total_asc", "Smallest amount"),
-    ("number_asc", "Number (A to Z)"),
-    ("number_desc", "Number (Z to A)"),
-];
+fn sort_choices(t: Messages) -> [(&'static str, String); 8] {
+    [
+        ("issued_desc", t.msg("sort-issued-desc")),
+        ("issued_asc", t.msg("sort-issued-asc")),
+        ("due_asc", t.msg("sort-due-asc")),
+        ("due_desc", t.msg("sort-due-desc")),
+        ("total_desc", t.msg("sort-total-desc")),
+        ("total_asc", t.msg("sort-total-asc")),
+        ("number_asc", t.msg("sort-number-asc")),
+        ("number_desc", t.msg("sort-number-desc")),
+    ]
+}
 
 /// One `<option>`: value, label, selected.
 pub struct Choice {
     value: &'static str,
-    label: &'static str,
+    label: String,
     selected: bool,
 }
 
 pub(super) fn choices(
-    all: &[(&'static str, &'static str)],
+    all: impl IntoIterator<Item = (&'static str, String)>,
     current: &Option<String>,
 ) -> Vec<Choice> {
     let current = params::given(current.as_deref()).unwrap_or("");
-    all.iter()
+    all.into_iter()
         .map(|(value, label)| Choice {
             value,
             label,
-            selected: *value == current,
+            selected: value == current,
         })
         .collect()
 }
@@ -145,14 +149,14 @@ pub(super) fn filter_form(t: Messages, refusal: Option<Refusal>) -> Form {
     Form::new(
         t,
         vec![
-            Input::new("status", "Status"),
-            Input::new("number", "Invoice number"),
-            Input::new("issued_from", "Issued from"),
-            Input::new("issued_to", "Issued to"),
-            Input::new("min_total", "Amount from").in_group("amount"),
-            Input::new("max_total", "Amount to").in_group("amount"),
-            Input::new("amount", "Amount"),
-            Input::new("sort", "Sort by"),
+            Input::new("status", t.msg("field-status")),
+            Input::new("number", t.msg("field-number")),
+            Input::new("issued_from", t.msg("field-issued-from")),
+            Input::new("issued_to", t.msg("field-issued-to")),
+            Input::new("min_total", t.msg("field-min-total")).in_group("amount"),
+            Input::new("max_total", t.msg("field-max-total")).in_group("amount"),
+            Input::new("amount", t.msg("field-amount")),
+            Input::new("sort", t.msg("field-sort")),
         ],
     )
     .showing(refusal)
@@ -173,12 +177,12 @@ pub async fn invoices(
     }
     .await;
     let mut page = InvoicesPage {
-        layout: visit.layout("Invoices", "billing/invoices"),
+        layout: visit.layout(&visit.t().msg("billing-nav-invoices"), "billing/invoices"),
         section: "invoices",
         form: filter_form(visit.t(), None),
         notice: None,
-        statuses: choices(&STATUS_CHOICES, &filters.status),
-        sorts: choices(&SORT_CHOICES, &filters.sort),
+        statuses: choices(status_choices(visit.t()), &filters.status),
+        sorts: choices(sort_choices(visit.t()), &filters.sort),
         number: InvoiceFilters::value(&filters.number),
         issued_from: InvoiceFilters::value(&filters.issued_from),
         issued_to: InvoiceFilters::value(&filters.issued_to),

@@ -34,7 +34,7 @@ use portal_core::billing::{
 use portal_core::shared::{Currency, Formats, PageRequest};
 use std::sync::Arc;
 
-pub(super) use pay::amount_input;
+pub(super) use pay::{amount_input, card_label};
 
 use super::{Layout, PageError, render};
 use crate::AppState;
@@ -182,12 +182,12 @@ pub struct Done {
 }
 
 impl Done {
-    pub(in crate::pages) fn notice(&self, known: &[(&str, &str)]) -> Option<String> {
+    pub(in crate::pages) fn notice(&self, known: &[(&str, String)]) -> Option<String> {
         let done = self.done.as_deref()?;
         known
             .iter()
             .find(|(key, _)| *key == done)
-            .map(|(_, text)| (*text).to_owned())
+            .map(|(_, text)| text.clone())
     }
 }
 
@@ -329,11 +329,11 @@ pub async fn summary(visit: Visit, Query(done): Query<Done>) -> Result<Response,
     let (summary, list) = (summary?, list?);
     let formats = visit.formats();
     let page = SummaryPage {
-        layout: visit.layout("Billing", "billing"),
+        layout: visit.layout(&visit.t().msg("nav-billing"), "billing"),
         section: "summary",
         notice: done.notice(&[
-            ("credit", "Your account credit was applied."),
-            ("autopay-on", "Autopay is on."),
+            ("credit", visit.t().msg("billing-done-credit")),
+            ("autopay-on", visit.t().msg("billing-done-autopay-on")),
         ]),
         summary: Summary::of(&summary, &formats),
         more_unpaid: list.invoices.total > list.invoices.items.len() as u64,

@@ -166,11 +166,20 @@ pub struct MethodRow {
     pub(super) selected: bool,
 }
 
+/// How a customer knows a card on file: "Visa ending 4242", in `t`'s
+/// language, from the brand and last four digits the core hands over.
+pub(in crate::pages) fn card_label(t: Messages, method: &PaymentMethod) -> String {
+    t.msg_with(
+        "card-label",
+        t.arg("brand", &method.brand).arg("last4", &method.last4),
+    )
+}
+
 impl MethodRow {
-    pub(super) fn of(method: &PaymentMethod, today: chrono::NaiveDate) -> Self {
+    pub(super) fn of(t: Messages, method: &PaymentMethod, today: chrono::NaiveDate) -> Self {
         Self {
             id: method.id.to_string(),
-            label: method.label(),
+            label: card_label(t, method),
             expires: match (method.exp_month, method.exp_year) {
                 (Some(month), Some(year)) => format!("{month:02}/{year}"),
                 _ => String::new(),
@@ -196,11 +205,11 @@ impl MethodChoiceView {
     /// The usable cards with the chosen one (else the default) selected,
     /// or a new card when there are none. After a decline the declined
     /// card gives way to another saved card, else a new one.
-    fn of(options: &PaymentOptions, prefill: &Prefill) -> Self {
+    fn of(t: Messages, options: &PaymentOptions, prefill: &Prefill) -> Self {
         let mut methods: Vec<MethodRow> = options
             .methods
             .iter()
-            .map(|method| MethodRow::of(method, options.today))
+            .map(|method| MethodRow::of(t, method, options.today))
             .filter(|row| !row.is_expired)
             .collect();
         let declined = prefill.declined_card.as_deref();
@@ -241,10 +250,10 @@ impl MethodChoiceView {
     }
 
     /// The inputs of the "how to pay" part, for the form that shows it.
-    fn inputs() -> [Input; 2] {
+    fn inputs(t: Messages) -> [Input; 2] {
         [
-            Input::new("method", "How to pay").fieldset(),
-            Input::new("token", "Card token"),
+            Input::new("method", t.msg("pay-how")).fieldset(),
+            Input::new("token", t.msg("cards-token")),
         ]
     }
 }
@@ -252,29 +261,27 @@ impl MethodChoiceView {
 /// The method a pay form chose: a saved card, or a gateway token. A new
 /// card's details given while a saved card is chosen are refused, not
 /// ignored: which card the customer meant is not ours to guess.
-fn method_of(fields: &Fields) -> Result<MethodText<'_>, PageError> {
+fn method_of(t: Messages, fields: &Fields) -> Result<MethodText<'_>, PageError> {
     let token = fields.get("token").unwrap_or("");
     match fields.get("method").unwrap_or("new") {
         "new" => Ok(MethodText::New {
             token,
             save: fields.is_on("save_card"),
         }),
-        _ if !token.trim().is_empty() => Err(PageError::at(
-            "method",
-            "A saved card is chosen, but a new card was entered too: choose \"A new card\" to \
-             pay with it, or clear the card token to pay with the saved card.",
-        )),
+        _ if !token.trim().is_empty() => {
+            Err(PageError::at("method", &t.msg("pay-saved-and-new-card")))
+        }
         id => Ok(MethodText::Saved { id }),
     }
 }
 
 /// A pay form as the request for [`portal_core::billing::BillingService::pay`].
-fn pay_request(fields: &Fields) -> Result<PayRequest, PageError> {
+fn pay_request(t: Messages, fields: &Fields) -> Result<PayRequest, PageError> {
     let key = params::idempotency_key(fields.get("idempotency_key").unwrap_or(""), Source::Page)?;
     let text = PayText {
         invoices: fields.chosen(),
         prepayment: fields.get("prepayment"),
-        method: method_of(fields)?,
+        method: method_of(t, fields)?,
         use_credit: fields.is_on("use_credit"),
     };
     Ok(text.parse(key, Source::Page)?)
@@ -294,16 +301,20 @@ pub struct PayRow {
 
 impl PayRow {
     /// The amount input of this row, labelled for its invoice.
-    fn input(&self) -> Input {
+    fn input(&self, t: Messages) -> Input {
         Input::new(
             self.key.clone(),
-            format!("Amount for {}", self.invoice.number),
+            t.msg_with("pay-amount-for", t.arg("number", &self.invoice.number)),
         )
     }
 
     /// What the pay form says after the amount's label.
-    fn hint(&self, currency: &str) -> String {
-        format!("({currency}, leave blank for {})", self.payable_text)
+    fn hint(&self, t: &Messages, currency: &str) -> String {
+        t.msg_with(
+            "pay-amount-hint",
+            t.arg("currency", currency)
+                .arg("amount", &self.payable_text),
+        )
     }
 }
 
@@ -357,6 +368,9 @@ struct PayPage {
     use_credit: bool,
     /// The currency's minor-unit digits, for the running total.
     decimals: u32,
+    /// The tenant's locale (BCP 47), which the running total is written
+    /// in by the browser.
+    locale: String,
     /// The running total's script, written inline (its hash is in the
     /// page's Content-Security-Policy).
     script: &'static str,
@@ -376,22 +390,23 @@ async fn pay_page(
         .await?;
     let formats = visit.formats();
     let rows = pay_rows(visit.t(), &options, &prefill, true, &formats);
-    let mut inputs = vec![Input::new("invoices", "Invoices to pay").fieldset()];
+    let t = visit.t();
+    let mut inputs = vec![Input::new("invoices", t.msg("pay-invoices")).fieldset()];
     if options.partial_allowed {
-        inputs.extend(rows.iter().map(PayRow::input));
+        inputs.extend(rows.iter().map(|row| row.input(t)));
     }
     if options.prepayment_allowed {
-        inputs.push(Input::new("prepayment", "Pay ahead"));
+        inputs.push(Input::new("prepayment", t.msg("pay-ahead")));
     }
-    inputs.push(Input::new("use_credit", "Account credit").fieldset());
-    inputs.extend(MethodChoiceView::inputs());
+    inputs.push(Input::new("use_credit", t.msg("summary-credit")).fieldset());
+    inputs.extend(MethodChoiceView::inputs(visit.t()));
     let form = match options.partial_allowed {
         true => amounts_form(visit.t(), inputs, &rows, refusal),
         // Without amount inputs an amount error keeps its invoice's number.
         false => Form::new(visit.t(), inputs).showing(refusal),
     };
     let page = PayPage {
-        layout: visit.layout("Pay", "billing/pay"),
+        layout: visit.layout(&t.msg("nav-pay"), "billing/pay"),
         section: "pay",
         form,
         summary: Summary::of(&options.summary, &formats),
@@ -399,9 +414,9 @@ async fn pay_page(
         partial_allowed: options.partial_allowed,
         prepayment_allowed: options.prepayment_allowed,
         prepayment: prefill.prepayment.clone(),
-        prepayment_hint: format!("(optional, {}; kept as account credit)", visit.currency()),
+        prepayment_hint: t.msg_with("pay-ahead-hint", t.arg("currency", visit.currency())),
         currency: visit.currency().to_string(),
-        choice: MethodChoiceView::of(&options, &prefill),
+        choice: MethodChoiceView::of(visit.t(), &options, &prefill),
         credit: options
             .summary
             .credit
@@ -410,6 +425,7 @@ async fn pay_page(
         use_credit: prefill.use_credit,
         credit_value: options.summary.credit.amount().to_string(),
         decimals: visit.currency().minor_digits(),
+        locale: formats.locale.as_str().to_owned(),
         script: PAY_TOTAL.source,
         // A new key per render: see the module docs.
         idempotency_key: IdempotencyKey::generate().as_str().to_owned(),
@@ -472,7 +488,7 @@ pub async fn submit(
         _ => {}
     }
     let paid: Result<PaymentDetail, PageError> = async {
-        let request = pay_request(&fields)?;
+        let request = pay_request(visit.t(), &fields)?;
         Ok(visit.portal().billing().pay(&visit.auth, request).await?)
     }
     .await;
@@ -519,7 +535,7 @@ struct ReviewPage {
 /// (the same form again) or change it. Nothing is charged or written.
 async fn review(visit: &Visit, fields: &Fields) -> Result<Response, PageError> {
     let reviewed: Result<_, PageError> = async {
-        let request = pay_request(fields)?;
+        let request = pay_request(visit.t(), fields)?;
         Ok(visit
             .portal()
             .billing()
@@ -533,7 +549,7 @@ async fn review(visit: &Visit, fields: &Fields) -> Result<Response, PageError> {
     };
     let formats = visit.formats();
     let page = ReviewPage {
-        layout: visit.layout("Review your payment", "billing/pay"),
+        layout: visit.layout(&visit.t().msg("review-title"), "billing/pay"),
         section: "pay",
         rows: super::allocation_rows(&review.allocations, &formats),
         credit: review
@@ -546,7 +562,10 @@ async fn review(visit: &Visit, fields: &Fields) -> Result<Response, PageError> {
             .then(|| formats.money.format(review.credit_used())),
         total: (!review.amount.is_zero()).then(|| formats.money.format(review.amount)),
         balance_after: formats.money.format(review.balance_after),
-        card: review.saved_method.clone(),
+        card: review
+            .saved_method
+            .as_ref()
+            .map(|method| card_label(visit.t(), method)),
         carried: fields
             .0
             .iter()
@@ -631,12 +650,15 @@ pub async fn balance(
     .await;
     let may_change_amount = options.partial_allowed || options.prepayment_allowed;
     let formats = visit.formats();
-    let mut inputs = Vec::from(MethodChoiceView::inputs());
+    let mut inputs = Vec::from(MethodChoiceView::inputs(visit.t()));
     if may_change_amount {
-        inputs.push(Input::new("amount", "Amount to pay"));
+        inputs.push(Input::new("amount", visit.t().msg("pay-amount")));
     }
     let mut page = BalancePage {
-        layout: visit.layout("Pay the statement balance", "billing/pay/balance"),
+        layout: visit.layout(
+            &visit.t().msg("billing-pay-statement-balance"),
+            "billing/pay/balance",
+        ),
         section: "pay",
         form: Form::new(visit.t(), Vec::new()),
         amount: typed,
@@ -681,7 +703,11 @@ pub async fn balance(
                     preview.plan.unallocated.amount().to_string(),
                 )
             });
-            page.choice = Some(MethodChoiceView::of(&options, &Prefill::default()));
+            page.choice = Some(MethodChoiceView::of(
+                visit.t(),
+                &options,
+                &Prefill::default(),
+            ));
             page.form = Form::new(visit.t(), inputs);
         }
         Err(error) => page.form = Form::new(visit.t(), inputs).showing(Some(Refusal::of(error)?)),
@@ -714,12 +740,13 @@ async fn credit_page(
         .await?;
     let formats = visit.formats();
     let rows = pay_rows(visit.t(), &options, &prefill, false, &formats);
-    let inputs = [Input::new("invoices", "Invoices").fieldset()]
+    let t = visit.t();
+    let inputs = [Input::new("invoices", t.msg("billing-nav-invoices")).fieldset()]
         .into_iter()
-        .chain(rows.iter().map(PayRow::input))
+        .chain(rows.iter().map(|row| row.input(t)))
         .collect();
     let page = CreditPage {
-        layout: visit.layout("Use account credit", "billing/credit"),
+        layout: visit.layout(&t.msg("billing-use-credit"), "billing/credit"),
         section: "pay",
         form: amounts_form(visit.t(), inputs, &rows, refusal),
         summary: Summary::of(&options.summary, &formats),

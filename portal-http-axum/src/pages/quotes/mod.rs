@@ -71,18 +71,20 @@ impl QuoteFilters {
 }
 
 /// The status filter's choices: the query's value and the label.
-const STATUS_CHOICES: [(&str, &str); 5] = [
-    ("", "Any status"),
-    ("pending", "Awaiting approval"),
-    ("approved", "Approved"),
-    ("declined", "Declined"),
-    ("expired", "Expired"),
-];
+fn status_choices(t: Messages) -> [(&'static str, String); 5] {
+    [
+        ("", t.msg("filter-any-status")),
+        ("pending", pdf::quote_state_label(t, QuoteState::Pending)),
+        ("approved", pdf::quote_state_label(t, QuoteState::Approved)),
+        ("declined", pdf::quote_state_label(t, QuoteState::Declined)),
+        ("expired", pdf::quote_state_label(t, QuoteState::Expired)),
+    ]
+}
 
 /// One `<option>`: value, label, selected.
 pub struct Choice {
     value: &'static str,
-    label: &'static str,
+    label: String,
     selected: bool,
 }
 
@@ -95,10 +97,13 @@ pub struct QuoteRow {
     valid_until: String,
     total: String,
     state: QuoteState,
+    /// The state, in words.
+    label: String,
 }
 
 impl QuoteRow {
-    fn of(quote: &Quote, today: NaiveDate, formats: &Formats) -> Self {
+    fn of(quote: &Quote, today: NaiveDate, formats: &Formats, t: Messages) -> Self {
+        let state = quote.state(today);
         Self {
             id: quote.id.to_string(),
             number: quote.number.clone(),
@@ -108,12 +113,9 @@ impl QuoteRow {
             total: formats
                 .money
                 .format(quote.approved_total.unwrap_or(quote.total)),
-            state: quote.state(today),
+            state,
+            label: pdf::quote_state_label(t, state),
         }
-    }
-
-    fn label(&self) -> &'static str {
-        self.state.label()
     }
 
     fn is_pending(&self) -> bool {
@@ -154,14 +156,14 @@ pub async fn list(
     .await;
     let current = params::given(filters.status.as_deref()).unwrap_or("");
     let mut page = ListPage {
-        layout: visit.layout("Quotes", "quotes"),
-        form: Form::new(visit.t(), vec![Input::new("status", "Status")]),
-        statuses: STATUS_CHOICES
-            .iter()
+        layout: visit.layout(&visit.t().msg("nav-quotes"), "quotes"),
+        form: status_form(visit.t()),
+        statuses: status_choices(visit.t())
+            .into_iter()
             .map(|(value, label)| Choice {
                 value,
                 label,
-                selected: *value == current,
+                selected: value == current,
             })
             .collect(),
         rows: Vec::new(),
@@ -176,7 +178,7 @@ pub async fn list(
             page.rows = quotes
                 .items
                 .iter()
-                .map(|quote| QuoteRow::of(quote, list.today, &formats))
+                .map(|quote| QuoteRow::of(quote, list.today, &formats, visit.t()))
                 .collect();
             page.total = quotes.total;
             let base = visit.context().base.clone();
@@ -189,11 +191,15 @@ pub async fn list(
             ));
         }
         Err(error) => {
-            page.form = Form::new(visit.t(), vec![Input::new("status", "Status")])
-                .showing(Some(Refusal::of(error)?));
+            page.form = status_form(visit.t()).showing(Some(Refusal::of(error)?));
         }
     }
     render(page.form.status(), &page)
+}
+
+/// The list's filter form.
+fn status_form(t: Messages) -> Form {
+    Form::new(t, vec![Input::new("status", t.msg("field-status"))])
 }
 
 /// One line of a quote, in text.
@@ -240,6 +246,8 @@ struct DetailPage {
     number: String,
     title: String,
     state: QuoteState,
+    /// The state, in words.
+    state_label: String,
     issued_on: String,
     valid_until: String,
     scope_of_work: String,
@@ -272,10 +280,10 @@ fn approve_form(t: Messages, refusal: Option<Refusal>) -> Form {
     Form::new(
         t,
         vec![
-            Input::new("optional_lines", "Optional items"),
-            Input::new("signer_name", "Your full name (your signature)"),
-            Input::new("po_number", "Purchase order number (optional)"),
-            Input::new("comment", "Comment (optional)"),
+            Input::new("optional_lines", t.msg("quote-optional-items")),
+            Input::new("signer_name", t.msg("quote-signer-name")),
+            Input::new("po_number", t.msg("quote-po-optional")),
+            Input::new("comment", t.msg("quote-comment-optional")),
         ],
     )
     .showing(refusal)
@@ -283,7 +291,7 @@ fn approve_form(t: Messages, refusal: Option<Refusal>) -> Form {
 
 /// The decline form's input.
 fn decline_form(t: Messages, refusal: Option<Refusal>) -> Form {
-    Form::new(t, vec![Input::new("reason", "Why are you declining?")]).showing(refusal)
+    Form::new(t, vec![Input::new("reason", t.msg("quote-decline-reason"))]).showing(refusal)
 }
 
 /// What a refused attempt brings back to the page.
@@ -340,7 +348,9 @@ fn detail_of(
     let features = &visit.context().tenant.settings.features;
     DetailPage {
         layout: visit.layout(
-            &format!("Quote {}", quote.number),
+            &visit
+                .t()
+                .msg_with("quote-title", visit.t().arg("number", &quote.number)),
             &format!("quotes/{}", quote.id),
         ),
         notice,
@@ -350,6 +360,7 @@ fn detail_of(
         number: quote.number.clone(),
         title: quote.title.clone(),
         state,
+        state_label: pdf::quote_state_label(visit.t(), state),
         issued_on: formats.dates.day(quote.issued_on),
         valid_until: formats.dates.day(quote.valid_until),
         scope_of_work: detail.scope_of_work.clone(),
@@ -400,12 +411,10 @@ pub async fn detail(
     Query(done): Query<Done>,
 ) -> Result<Response, PageError> {
     let id = params::id(&id, QuoteId::parse)?;
+    let t = visit.t();
     let notice = done.notice(&[
-        (
-            "approved",
-            "Thank you: the quote is approved. We have been told and will be in touch.",
-        ),
-        ("declined", "The quote is declined. We have been told why."),
+        ("approved", t.msg("quote-done-approved")),
+        ("declined", t.msg("quote-done-declined")),
     ]);
     detail_page(&visit, id, Attempt::default(), notice).await
 }
