@@ -18,6 +18,7 @@
 //! - [`identity`]: contacts, credentials, sessions, one-time tokens, passwords
 //! - [`outbox`]: mails and host events, delivered after commit with retries
 //! - [`quotes`]: quotes the customer approves (with evidence) or declines
+//! - [`properties`]: an account's service locations
 //! - [`dashboard`]: the dashboard's panels
 //! - [`ports`]: the store traits adapters implement
 //! - [`Portal`]: the facade, which hands out one service per context (its
@@ -33,6 +34,7 @@ pub mod identity;
 pub mod outbox;
 mod portal;
 pub mod ports;
+pub mod properties;
 pub mod quotes;
 pub mod shared;
 pub mod tenancy;
