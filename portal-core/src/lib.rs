@@ -23,6 +23,7 @@
 //! - [`webhook`]: the signed webhook scheme (signing, [`webhook::verify_signature`]
 //!   for receivers) and the body every delivery carries
 //! - [`quotes`]: quotes the customer approves (with evidence) or declines
+//! - [`properties`]: an account's service locations
 //! - [`dashboard`]: the dashboard's panels
 //! - [`ports`]: the store traits adapters implement
 //! - [`Portal`]: the facade, which hands out one service per context (its
@@ -39,6 +40,7 @@ pub mod identity;
 pub mod outbox;
 mod portal;
 pub mod ports;
+pub mod properties;
 pub mod quotes;
 pub mod shared;
 pub mod tenancy;

@@ -11,6 +11,8 @@
 //!   (`billing/service/`)
 //! - [`Portal::quotes`]: quotes, approving and declining them
 //!   (`quotes/service/`)
+//! - [`Portal::properties`]: the account's service locations
+//!   (`properties/service.rs`)
 //! - [`Portal::host`]: the host's own API; each context adds its host-side
 //!   use cases to [`HostApi`] in its folder (`billing/service/host.rs`, ...)
 //!
@@ -33,9 +35,10 @@ use crate::identity::{OsTokens, PasswordHasher, SecretKey, TokenSource};
 use crate::outbox::{EventSink, Mailer, OutboxWorker};
 use crate::ports::{
     AccountStore, AutopayStore, ContactStore, CredentialStore, DashboardStore, InvoiceStore,
-    LedgerStore, LockoutStore, OutboxStore, PaymentMethodStore, PaymentStore, QuoteStore,
-    SessionStore, Store, TenantStore, TokenStore,
+    LedgerStore, LockoutStore, OutboxStore, PaymentMethodStore, PaymentStore, PropertyStore,
+    QuoteStore, SessionStore, Store, TenantStore, TokenStore,
 };
+use crate::properties::PropertiesService;
 use crate::quotes::QuotesService;
 use crate::shared::{Clock, SystemClock, TenantId};
 use crate::tenancy::{Tenant, TenantSlug};
@@ -239,6 +242,11 @@ impl Portal {
         QuotesService { portal: self }
     }
 
+    /// The active account's properties (service locations).
+    pub fn properties(&self) -> PropertiesService<'_> {
+        PropertiesService { portal: self }
+    }
+
     /// The store ports, one per aggregate.
     pub(crate) fn stores(&self) -> &Stores {
         &self.inner.stores
@@ -392,9 +400,37 @@ pub struct Stores {
     pub autopay: Arc<dyn AutopayStore>,
     /// Quotes.
     pub quotes: Arc<dyn QuoteStore>,
+    /// Properties (service locations).
+    pub properties: Arc<dyn PropertyStore>,
 }
 
 impl Stores {
+    /// A fresh mock for every port, none expecting a call: tests replace
+    /// the ones their use case may touch (`Stores { quotes, ..Stores::mocks() }`),
+    /// so touching any other fails the test.
+    #[cfg(test)]
+    pub(crate) fn mocks() -> Self {
+        use crate::ports::*;
+        Self {
+            tenants: Arc::new(MockTenantStore::new()),
+            accounts: Arc::new(MockAccountStore::new()),
+            contacts: Arc::new(MockContactStore::new()),
+            credentials: Arc::new(MockCredentialStore::new()),
+            lockouts: Arc::new(MockLockoutStore::new()),
+            sessions: Arc::new(MockSessionStore::new()),
+            tokens: Arc::new(MockTokenStore::new()),
+            outbox: Arc::new(MockOutboxStore::new()),
+            dashboard: Arc::new(MockDashboardStore::new()),
+            invoices: Arc::new(MockInvoiceStore::new()),
+            ledger: Arc::new(MockLedgerStore::new()),
+            payments: Arc::new(MockPaymentStore::new()),
+            payment_methods: Arc::new(MockPaymentMethodStore::new()),
+            autopay: Arc::new(MockAutopayStore::new()),
+            quotes: Arc::new(MockQuoteStore::new()),
+            properties: Arc::new(MockPropertyStore::new()),
+        }
+    }
+
     /// Every port served by one adapter.
     pub fn from_store(store: Arc<dyn Store>) -> Self {
         Self {
@@ -412,7 +448,8 @@ impl Stores {
             payments: store.clone(),
             payment_methods: store.clone(),
             autopay: store.clone(),
-            quotes: store,
+            quotes: store.clone(),
+            properties: store,
         }
     }
 }

@@ -16,6 +16,7 @@ pub use crate::billing::{
 pub use crate::dashboard::DashboardStore;
 pub use crate::identity::{ContactStore, CredentialStore, LockoutStore, SessionStore, TokenStore};
 pub use crate::outbox::OutboxStore;
+pub use crate::properties::PropertyStore;
 pub use crate::quotes::QuoteStore;
 pub use crate::shared::StoreError;
 pub use crate::tenancy::TenantStore;
@@ -34,6 +35,8 @@ pub use crate::identity::{
 };
 #[cfg(any(test, feature = "mocks"))]
 pub use crate::outbox::MockOutboxStore;
+#[cfg(any(test, feature = "mocks"))]
+pub use crate::properties::MockPropertyStore;
 #[cfg(any(test, feature = "mocks"))]
 pub use crate::quotes::MockQuoteStore;
 #[cfg(any(test, feature = "mocks"))]
@@ -67,4 +70,5 @@ store_of!(
     PaymentMethodStore,
     AutopayStore,
     QuoteStore,
+    PropertyStore,
 );

@@ -12,6 +12,7 @@ use portal_core::access::AccessError;
 use portal_core::billing::BillingConflict;
 use portal_core::billing::PaymentFailure;
 use portal_core::identity::IdentityConflict;
+use portal_core::properties::PropertiesConflict;
 use portal_core::quotes::QuotesConflict;
 use portal_core::shared::{Conflict, Item, Reason, Shape, Unique};
 use portal_i18n::Messages;
@@ -77,6 +78,9 @@ pub fn conflict_message(t: Messages, conflict: &Conflict) -> String {
         Conflict::Identity(conflict) => identity(t, conflict),
         Conflict::Billing(conflict) => billing(t, conflict),
         Conflict::Quotes(conflict) => quotes(t, conflict),
+        Conflict::Properties(PropertiesConflict::PropertyOfAnotherAccount) => {
+            t.msg("properties-property-of-another-account")
+        }
     }
 }
 

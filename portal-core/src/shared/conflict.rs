@@ -7,6 +7,7 @@
 
 use crate::billing::BillingConflict;
 use crate::identity::IdentityConflict;
+use crate::properties::PropertiesConflict;
 use crate::quotes::QuotesConflict;
 
 /// The rule a change broke.
@@ -24,6 +25,9 @@ pub enum Conflict {
     /// A rule of the quotes context.
     #[error(transparent)]
     Quotes(#[from] QuotesConflict),
+    /// A rule of the properties context.
+    #[error(transparent)]
+    Properties(#[from] PropertiesConflict),
 }
 
 /// Values that must be unique.

@@ -102,6 +102,18 @@ id_type!(
     /// An autopay enrolment (the consent record).
     AutopayId
 );
+id_type!(
+    /// A property: a service location of an account.
+    PropertyId
+);
+id_type!(
+    /// A job (work order, visit).
+    JobId
+);
+id_type!(
+    /// A customer's request (service, call-off, a host-defined kind).
+    RequestId
+);
 
 /// An id given by the host product to one of its own records (an account,
 /// a contact). Upserts are keyed by it, which makes them idempotent.

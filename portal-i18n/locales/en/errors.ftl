@@ -27,6 +27,7 @@ billing-nothing-owed = Nothing is owed right now.
 billing-nothing-left-to-pay = Invoice { $number } has nothing left to pay.
 billing-invoice-short = Invoice { $number } has less than that left to pay.
 billing-invoice-of-another-account = This invoice belongs to another account.
+properties-property-of-another-account = This property belongs to another account.
 billing-invoice-void = Invoice { $number } is void.
 billing-total-below-paid = The new total of invoice { $number } is below what is paid and held.
 billing-invoice-held = A payment in progress holds part of invoice { $number }.

@@ -26,6 +26,7 @@ billing-nothing-owed = No se debe nada por ahora.
 billing-nothing-left-to-pay = La factura { $number } no tiene nada pendiente de pago.
 billing-invoice-short = A la factura { $number } le queda menos que eso por pagar.
 billing-invoice-of-another-account = Esta factura pertenece a otra cuenta.
+properties-property-of-another-account = Esta propiedad pertenece a otra cuenta.
 billing-invoice-void = La factura { $number } está anulada.
 billing-total-below-paid = El nuevo total de la factura { $number } es menor que lo pagado y retenido.
 billing-invoice-held = Un pago en curso retiene parte de la factura { $number }.

@@ -41,6 +41,7 @@ use crate::error::backend;
 
 pub(crate) mod billing;
 pub(crate) mod identity;
+pub(crate) mod properties;
 pub(crate) mod quotes;
 
 pub(crate) use identity::{

@@ -20,6 +20,7 @@ mod event_delivery;
 mod lockout;
 mod outbox;
 mod passwords;
+mod properties;
 mod quotes;
 mod sessions;
 mod tenancy;

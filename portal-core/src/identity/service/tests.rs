@@ -12,9 +12,8 @@ use crate::identity::{
     RawToken, Session, SessionContext, SessionKind,
 };
 use crate::ports::{
-    MockAccountStore, MockAutopayStore, MockContactStore, MockCredentialStore, MockDashboardStore,
-    MockInvoiceStore, MockLedgerStore, MockLockoutStore, MockOutboxStore, MockPaymentMethodStore,
-    MockPaymentStore, MockSessionStore, MockTenantStore, MockTokenStore,
+    MockAccountStore, MockContactStore, MockCredentialStore, MockLockoutStore, MockSessionStore,
+    MockTokenStore,
 };
 use crate::shared::TenantId;
 use crate::shared::{AccountId, ContactId, ExternalId, FixedClock, SessionId};
@@ -117,21 +116,14 @@ impl Mocks {
 
     fn portal(self) -> Portal {
         let stores = Stores {
-            tenants: Arc::new(MockTenantStore::new()),
             accounts: Arc::new(self.accounts),
             contacts: Arc::new(self.contacts),
             credentials: Arc::new(self.credentials),
             lockouts: Arc::new(self.lockouts),
             sessions: Arc::new(self.sessions),
             tokens: Arc::new(self.tokens),
-            outbox: Arc::new(MockOutboxStore::new()),
-            dashboard: Arc::new(MockDashboardStore::new()),
-            invoices: Arc::new(MockInvoiceStore::new()),
-            ledger: Arc::new(MockLedgerStore::new()),
-            payments: Arc::new(MockPaymentStore::new()),
-            payment_methods: Arc::new(MockPaymentMethodStore::new()),
-            autopay: Arc::new(MockAutopayStore::new()),
-            quotes: Arc::new(crate::quotes::MockQuoteStore::new()),
+
+            ..Stores::mocks()
         };
         Portal::builder_with(stores, Arc::new(self.hasher))
             .secret_key(key())
