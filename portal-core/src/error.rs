@@ -85,6 +85,12 @@ impl From<crate::quotes::QuotesConflict> for PortalError {
     }
 }
 
+impl From<crate::rentals::RentalsConflict> for PortalError {
+    fn from(conflict: crate::rentals::RentalsConflict) -> Self {
+        Self::Conflict(conflict.into())
+    }
+}
+
 impl From<ParseError> for PortalError {
     fn from(error: ParseError) -> Self {
         Self::invalid(error.field, error.reason)

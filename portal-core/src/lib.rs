@@ -18,6 +18,7 @@
 //! - [`identity`]: contacts, credentials, sessions, one-time tokens, passwords
 //! - [`outbox`]: mails and host events, delivered after commit with retries
 //! - [`quotes`]: quotes the customer approves (with evidence) or declines
+//! - [`rentals`]: rental contracts, items out, reservations, call-offs
 //! - [`dashboard`]: the dashboard's panels
 //! - [`ports`]: the store traits adapters implement
 //! - [`Portal`]: the facade, which hands out one service per context (its
@@ -34,6 +35,7 @@ pub mod outbox;
 mod portal;
 pub mod ports;
 pub mod quotes;
+pub mod rentals;
 pub mod shared;
 pub mod tenancy;
 

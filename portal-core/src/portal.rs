@@ -11,6 +11,8 @@
 //!   (`billing/service/`)
 //! - [`Portal::quotes`]: quotes, approving and declining them
 //!   (`quotes/service/`)
+//! - [`Portal::rentals`]: rental contracts, items out, reservations and
+//!   call-offs (`rentals/service/`)
 //! - [`Portal::host`]: the host's own API; each context adds its host-side
 //!   use cases to [`HostApi`] in its folder (`billing/service/host.rs`, ...)
 //!
@@ -34,9 +36,10 @@ use crate::outbox::{EventSink, Mailer, OutboxWorker};
 use crate::ports::{
     AccountStore, AutopayStore, ContactStore, CredentialStore, DashboardStore, InvoiceStore,
     LedgerStore, LockoutStore, OutboxStore, PaymentMethodStore, PaymentStore, QuoteStore,
-    SessionStore, Store, TenantStore, TokenStore,
+    RentalStore, SessionStore, Store, TenantStore, TokenStore,
 };
 use crate::quotes::QuotesService;
+use crate::rentals::RentalsService;
 use crate::shared::{Clock, SystemClock, TenantId};
 use crate::tenancy::{Tenant, TenantSlug};
 
@@ -239,6 +242,12 @@ impl Portal {
         QuotesService { portal: self }
     }
 
+    /// A customer's rentals: contracts, items out, reservations and
+    /// call-offs.
+    pub fn rentals(&self) -> RentalsService<'_> {
+        RentalsService { portal: self }
+    }
+
     /// The store ports, one per aggregate.
     pub(crate) fn stores(&self) -> &Stores {
         &self.inner.stores
@@ -392,6 +401,8 @@ pub struct Stores {
     pub autopay: Arc<dyn AutopayStore>,
     /// Quotes.
     pub quotes: Arc<dyn QuoteStore>,
+    /// Rental contracts, reservations and call-offs.
+    pub rentals: Arc<dyn RentalStore>,
 }
 
 impl Stores {
@@ -412,7 +423,8 @@ impl Stores {
             payments: store.clone(),
             payment_methods: store.clone(),
             autopay: store.clone(),
-            quotes: store,
+            quotes: store.clone(),
+            rentals: store,
         }
     }
 }

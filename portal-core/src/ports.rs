@@ -17,6 +17,7 @@ pub use crate::dashboard::DashboardStore;
 pub use crate::identity::{ContactStore, CredentialStore, LockoutStore, SessionStore, TokenStore};
 pub use crate::outbox::OutboxStore;
 pub use crate::quotes::QuoteStore;
+pub use crate::rentals::RentalStore;
 pub use crate::shared::StoreError;
 pub use crate::tenancy::TenantStore;
 
@@ -36,6 +37,8 @@ pub use crate::identity::{
 pub use crate::outbox::MockOutboxStore;
 #[cfg(any(test, feature = "mocks"))]
 pub use crate::quotes::MockQuoteStore;
+#[cfg(any(test, feature = "mocks"))]
+pub use crate::rentals::MockRentalStore;
 #[cfg(any(test, feature = "mocks"))]
 pub use crate::tenancy::MockTenantStore;
 
@@ -67,4 +70,5 @@ store_of!(
     PaymentMethodStore,
     AutopayStore,
     QuoteStore,
+    RentalStore,
 );

@@ -24,6 +24,7 @@ pub use errors::QuotesConflict;
 #[cfg(any(test, feature = "mocks"))]
 pub use ports::MockQuoteStore;
 pub use ports::QuoteStore;
+pub(crate) use quote::one_line;
 pub use quote::{
     Approval, ApprovalRecord, ApproveQuote, CheckedApproval, Decision, DecisionClient, Decline,
     MAX_DECISION_TEXT, MAX_PO_NUMBER, MAX_QUOTE_LINES, MAX_QUOTE_TEXT, MAX_SIGNER_NAME, Quote,

@@ -152,7 +152,13 @@ pub fn totals(lines: &[QuoteLine], chosen: &[u32], currency: Currency) -> Invoic
     InvoiceTotals::of(&included, currency)
 }
 
-fn one_line(field: &'static str, value: &str, min: usize, max: usize) -> Result<(), PortalError> {
+/// Checks `value` is one line of `min` to `max` characters (after trimming for the minimum).
+pub(crate) fn one_line(
+    field: &'static str,
+    value: &str,
+    min: usize,
+    max: usize,
+) -> Result<(), PortalError> {
     let count = value.trim().chars().count();
     if value.chars().any(char::is_control) {
         return Err(PortalError::invalid(field, Reason::OneLine { max }));

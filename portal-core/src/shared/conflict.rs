@@ -8,6 +8,7 @@
 use crate::billing::BillingConflict;
 use crate::identity::IdentityConflict;
 use crate::quotes::QuotesConflict;
+use crate::rentals::RentalsConflict;
 
 /// The rule a change broke.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -24,6 +25,9 @@ pub enum Conflict {
     /// A rule of the quotes context.
     #[error(transparent)]
     Quotes(#[from] QuotesConflict),
+    /// A rule of the rentals context.
+    #[error(transparent)]
+    Rentals(#[from] RentalsConflict),
 }
 
 /// Values that must be unique.

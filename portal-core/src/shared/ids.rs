@@ -97,6 +97,18 @@ id_type!(
     /// An autopay enrolment (the consent record).
     AutopayId
 );
+id_type!(
+    /// A rental contract.
+    RentalContractId
+);
+id_type!(
+    /// A reservation of rental items.
+    ReservationId
+);
+id_type!(
+    /// A "call off rent" request.
+    CallOffId
+);
 
 /// An id given by the host product to one of its own records (an account,
 /// a contact). Upserts are keyed by it, which makes them idempotent.

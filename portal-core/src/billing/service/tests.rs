@@ -240,6 +240,7 @@ impl Mocks {
             payment_methods: Arc::new(self.payment_methods),
             autopay: Arc::new(self.autopay),
             quotes: Arc::new(crate::quotes::MockQuoteStore::new()),
+            rentals: Arc::new(crate::rentals::MockRentalStore::new()),
         };
         let portal =
             Portal::builder_with(stores, Arc::new(crate::identity::MockPasswordHasher::new()))

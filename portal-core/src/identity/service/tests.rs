@@ -132,6 +132,7 @@ impl Mocks {
             payment_methods: Arc::new(MockPaymentMethodStore::new()),
             autopay: Arc::new(MockAutopayStore::new()),
             quotes: Arc::new(crate::quotes::MockQuoteStore::new()),
+            rentals: Arc::new(crate::rentals::MockRentalStore::new()),
         };
         Portal::builder_with(stores, Arc::new(self.hasher))
             .secret_key(key())

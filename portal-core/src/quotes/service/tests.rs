@@ -166,6 +166,7 @@ impl Fixture {
             payment_methods: Arc::new(MockPaymentMethodStore::new()),
             autopay: Arc::new(MockAutopayStore::new()),
             quotes: Arc::new(self.quotes),
+            rentals: Arc::new(crate::rentals::MockRentalStore::new()),
         };
         Portal::builder_with(stores, Arc::new(crate::identity::MockPasswordHasher::new()))
             .clock(Arc::new(FixedClock::at(
