@@ -42,6 +42,7 @@ use crate::error::backend;
 pub(crate) mod billing;
 pub(crate) mod identity;
 pub(crate) mod quotes;
+pub(crate) mod rentals;
 
 pub(crate) use identity::{
     ContactRow, CredentialRow, LoginCandidateRow, MembershipRow, SessionContextRow, TokenRow,
