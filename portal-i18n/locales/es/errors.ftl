@@ -43,6 +43,7 @@ invalid-sentence = { $label }: { $rule }.
 invalid-sentence-item = { $label } { $item }: { $rule }.
 item-invoice = de la factura { $number }
 item-custom-field = «{ $name }»
+item-rental = de { $name }
 field-email = Correo electrónico
 field-phone = Número de teléfono
 field-postal-code = Código postal
@@ -148,9 +149,26 @@ field-consent = Conformidad
 field-signature = Firma
 
 rule-not-an-optional-line = solo puede marcar las líneas opcionales del presupuesto
+rule-over-out = { $available ->
+    [0] debe ser ninguno: no se puede retirar nada más
+    [one] no puede superar la unidad que sigue alquilada
+   *[other] no puede superar las { $available } unidades que siguen alquiladas
+}
+rule-not-on-contract = debe ser un artículo de este contrato
+rule-before-today = debe ser hoy o una fecha posterior
+rentals-of-another-account = Este registro de alquiler pertenece a otra cuenta.
+rentals-contract-closed = El contrato de alquiler { $number } está cerrado: no se puede retirar nada.
+rentals-not-enough-out = { $available ->
+    [0] No se puede retirar nada más de { $name }: otra solicitud lo reservó entretanto.
+    [one] Solo se puede retirar 1 { $name }: otra solicitud reservó el resto entretanto.
+   *[other] Solo se pueden retirar { $available } de { $name }: otra solicitud reservó el resto entretanto.
+}
 shape-locale = debe ser una etiqueta de idioma BCP 47 como es-ES
 shape-digest = debe ser un resumen SHA-256: 64 dígitos hexadecimales en minúscula
 shape-position = debe ser un número entero desde 0
 field-signer-name = Su nombre completo
 field-po-number = Número de orden de compra
 field-optional-lines = Artículos opcionales
+field-quantity = Cantidad
+field-pickup-on = Fecha de recogida
+field-notes = Notas
