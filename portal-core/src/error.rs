@@ -91,6 +91,12 @@ impl From<crate::properties::PropertiesConflict> for PortalError {
     }
 }
 
+impl From<crate::rentals::RentalsConflict> for PortalError {
+    fn from(conflict: crate::rentals::RentalsConflict) -> Self {
+        Self::Conflict(conflict.into())
+    }
+}
+
 impl From<ParseError> for PortalError {
     fn from(error: ParseError) -> Self {
         Self::invalid(error.field, error.reason)

@@ -24,6 +24,7 @@
 //!   for receivers) and the body every delivery carries
 //! - [`quotes`]: quotes the customer approves (with evidence) or declines
 //! - [`properties`]: an account's service locations
+//! - [`rentals`]: rental contracts, items out, reservations, call-offs
 //! - [`dashboard`]: the dashboard's panels
 //! - [`ports`]: the store traits adapters implement
 //! - [`Portal`]: the facade, which hands out one service per context (its
@@ -42,6 +43,7 @@ mod portal;
 pub mod ports;
 pub mod properties;
 pub mod quotes;
+pub mod rentals;
 pub mod shared;
 pub mod tenancy;
 pub mod webhook;

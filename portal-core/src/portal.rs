@@ -13,6 +13,8 @@
 //!   (`quotes/service/`)
 //! - [`Portal::properties`]: the account's service locations
 //!   (`properties/service.rs`)
+//! - [`Portal::rentals`]: rental contracts, items out, reservations and
+//!   call-offs (`rentals/service/`)
 //! - [`Portal::host`]: the host's own API; each context adds its host-side
 //!   use cases to [`HostApi`] in its folder (`billing/service/host.rs`, ...)
 //!
@@ -36,10 +38,11 @@ use crate::outbox::{EventSink, Mailer, OutboxWorker};
 use crate::ports::{
     AccountStore, AutopayStore, ContactStore, CredentialStore, DashboardStore, InvoiceStore,
     LedgerStore, LockoutStore, OutboxStore, PaymentMethodStore, PaymentStore, PropertyStore,
-    QuoteStore, SessionStore, Store, TenantStore, TokenStore,
+    QuoteStore, RentalStore, SessionStore, Store, TenantStore, TokenStore,
 };
 use crate::properties::PropertiesService;
 use crate::quotes::QuotesService;
+use crate::rentals::RentalsService;
 use crate::shared::{Clock, SystemClock, TenantId};
 use crate::tenancy::{Tenant, TenantSlug};
 
@@ -247,6 +250,12 @@ impl Portal {
         PropertiesService { portal: self }
     }
 
+    /// A customer's rentals: contracts, items out, reservations and
+    /// call-offs.
+    pub fn rentals(&self) -> RentalsService<'_> {
+        RentalsService { portal: self }
+    }
+
     /// The store ports, one per aggregate.
     pub(crate) fn stores(&self) -> &Stores {
         &self.inner.stores
@@ -402,6 +411,8 @@ pub struct Stores {
     pub quotes: Arc<dyn QuoteStore>,
     /// Properties (service locations).
     pub properties: Arc<dyn PropertyStore>,
+    /// Rental contracts, reservations and call-offs.
+    pub rentals: Arc<dyn RentalStore>,
 }
 
 impl Stores {
@@ -428,6 +439,7 @@ impl Stores {
             autopay: Arc::new(MockAutopayStore::new()),
             quotes: Arc::new(MockQuoteStore::new()),
             properties: Arc::new(MockPropertyStore::new()),
+            rentals: Arc::new(MockRentalStore::new()),
         }
     }
 
@@ -449,7 +461,8 @@ impl Stores {
             payment_methods: store.clone(),
             autopay: store.clone(),
             quotes: store.clone(),
-            properties: store,
+            properties: store.clone(),
+            rentals: store,
         }
     }
 }

@@ -18,6 +18,7 @@ pub use crate::identity::{ContactStore, CredentialStore, LockoutStore, SessionSt
 pub use crate::outbox::OutboxStore;
 pub use crate::properties::PropertyStore;
 pub use crate::quotes::QuoteStore;
+pub use crate::rentals::RentalStore;
 pub use crate::shared::StoreError;
 pub use crate::tenancy::TenantStore;
 
@@ -39,6 +40,8 @@ pub use crate::outbox::MockOutboxStore;
 pub use crate::properties::MockPropertyStore;
 #[cfg(any(test, feature = "mocks"))]
 pub use crate::quotes::MockQuoteStore;
+#[cfg(any(test, feature = "mocks"))]
+pub use crate::rentals::MockRentalStore;
 #[cfg(any(test, feature = "mocks"))]
 pub use crate::tenancy::MockTenantStore;
 
@@ -71,4 +74,5 @@ store_of!(
     AutopayStore,
     QuoteStore,
     PropertyStore,
+    RentalStore,
 );

@@ -14,6 +14,7 @@ use portal_core::billing::PaymentFailure;
 use portal_core::identity::IdentityConflict;
 use portal_core::properties::PropertiesConflict;
 use portal_core::quotes::QuotesConflict;
+use portal_core::rentals::RentalsConflict;
 use portal_core::shared::{Conflict, Item, Reason, Shape, Unique};
 use portal_i18n::Messages;
 
@@ -81,6 +82,22 @@ pub fn conflict_message(t: Messages, conflict: &Conflict) -> String {
         Conflict::Properties(PropertiesConflict::PropertyOfAnotherAccount) => {
             t.msg("properties-property-of-another-account")
         }
+        Conflict::Rentals(conflict) => rentals(t, conflict),
+    }
+}
+
+fn rentals(t: Messages, conflict: &RentalsConflict) -> String {
+    match conflict {
+        RentalsConflict::OfAnotherAccount => t.msg("rentals-of-another-account"),
+        RentalsConflict::ContractClosed { number } => {
+            t.msg_with("rentals-contract-closed", t.arg("number", number))
+        }
+        RentalsConflict::NotEnoughOut {
+            name, available, ..
+        } => t.msg_with(
+            "rentals-not-enough-out",
+            t.arg("name", name).count("available", *available),
+        ),
     }
 }
 
@@ -170,6 +187,7 @@ fn item_words(t: Messages, item: &Item) -> String {
     match item {
         Item::Invoice { number, .. } => t.msg_with("item-invoice", t.arg("number", number)),
         Item::CustomField(name) => t.msg_with("item-custom-field", t.arg("name", name)),
+        Item::RentalItem { name, .. } => t.msg_with("item-rental", t.arg("name", name)),
     }
 }
 
@@ -209,6 +227,9 @@ pub fn field_label(t: Messages, field: &str) -> String {
         "file" => "field-file",
         "po_number" => "field-po-number",
         "optional_lines" => "field-optional-lines",
+        "quantity" => "field-quantity",
+        "pickup_on" => "field-pickup-on",
+        "notes" => "field-notes",
         _ => "field-other",
     })
 }
@@ -300,6 +321,11 @@ pub fn rule(t: Messages, reason: &Reason) -> String {
             t.msg_with("rule-file-name-mismatch", t.arg("extensions", extensions))
         }
         Reason::UploadBroken => t.msg("rule-upload-broken"),
+        Reason::OverOut { available } => {
+            t.msg_with("rule-over-out", t.count("available", *available))
+        }
+        Reason::NotOnContract => t.msg("rule-not-on-contract"),
+        Reason::BeforeToday => t.msg("rule-before-today"),
         _ => t.msg("rule-not-valid"),
     }
 }
@@ -457,6 +483,11 @@ mod tests {
                 extensions: ".pdf".into(),
             },
             Reason::UploadBroken,
+            Reason::OverOut { available: 0 },
+            Reason::OverOut { available: 1 },
+            Reason::OverOut { available: 4 },
+            Reason::NotOnContract,
+            Reason::BeforeToday,
         ];
         let shapes = [
             Shape::Email,
@@ -548,6 +579,15 @@ mod tests {
             Conflict::Billing(BillingConflict::TooManyCards { max: 5 }),
             Conflict::Billing(BillingConflict::ProviderFailed),
             Conflict::Billing(BillingConflict::AutopayTermsChanged),
+            Conflict::Rentals(RentalsConflict::OfAnotherAccount),
+            Conflict::Rentals(RentalsConflict::ContractClosed {
+                number: "RC-1".into(),
+            }),
+            Conflict::Rentals(RentalsConflict::NotEnoughOut {
+                code: "GEN".into(),
+                name: "Generator".into(),
+                available: 2,
+            }),
         ];
         let mut errors: Vec<PortalError> = vec![
             PortalError::InvalidCredentials,
@@ -561,6 +601,14 @@ mod tests {
             PortalError::Forbidden(AccessError::ReadOnly),
         ];
         errors.extend(conflicts.into_iter().map(PortalError::Conflict));
+        errors.push(PortalError::invalid_item(
+            "quantity",
+            Item::RentalItem {
+                code: "GEN".into(),
+                name: "Generator".into(),
+            },
+            Reason::OverOut { available: 2 },
+        ));
         errors.extend(
             reasons
                 .into_iter()

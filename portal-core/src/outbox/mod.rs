@@ -33,8 +33,9 @@ use rust_decimal::Decimal;
 use crate::billing::{Allocation, PaymentFailure};
 use crate::identity::Contact;
 use crate::shared::{
-    AccountId, AutopayId, Clock, ContactId, Currency, EmailAddress, EventId, ExternalId, InvoiceId,
-    Language, LeaseId, Money, OutboxId, PaymentId, PaymentMethodId, QuoteId, TenantId,
+    AccountId, AutopayId, CallOffId, Clock, ContactId, Currency, EmailAddress, EventId, ExternalId,
+    InvoiceId, Language, LeaseId, Money, OutboxId, PaymentId, PaymentMethodId, QuoteId,
+    RentalContractId, TenantId,
 };
 use crate::shared::{Formats, Locale};
 use crate::tenancy::Tenant;
@@ -473,6 +474,29 @@ pub enum DomainEvent {
         contact: ContactId,
         /// Why.
         reason: String,
+    },
+    /// A customer asked for rented items to be called off rent (picked
+    /// up). Answer with `portal.host().set_call_off_status(..)` and the
+    /// call-off's id.
+    RentalCallOffRequested {
+        /// Which account.
+        account: AccountId,
+        /// The contract.
+        contract: RentalContractId,
+        /// The host's id of the contract.
+        external_id: ExternalId,
+        /// Its number.
+        number: String,
+        /// The call-off.
+        call_off: CallOffId,
+        /// Who asked.
+        contact: ContactId,
+        /// The items and quantities, by the contract's item codes.
+        items: Vec<crate::rentals::CallOffItem>,
+        /// When the items can be picked up.
+        pickup_on: chrono::NaiveDate,
+        /// The customer's notes.
+        notes: String,
     },
 }
 

@@ -9,6 +9,7 @@ use crate::billing::BillingConflict;
 use crate::identity::IdentityConflict;
 use crate::properties::PropertiesConflict;
 use crate::quotes::QuotesConflict;
+use crate::rentals::RentalsConflict;
 
 /// The rule a change broke.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -28,6 +29,9 @@ pub enum Conflict {
     /// A rule of the properties context.
     #[error(transparent)]
     Properties(#[from] PropertiesConflict),
+    /// A rule of the rentals context.
+    #[error(transparent)]
+    Rentals(#[from] RentalsConflict),
 }
 
 /// Values that must be unique.

@@ -113,6 +113,16 @@ id_type!(
 id_type!(
     /// A customer's request (service, call-off, a host-defined kind).
     RequestId
+    /// A rental contract.
+    RentalContractId
+);
+id_type!(
+    /// A reservation of rental items.
+    ReservationId
+);
+id_type!(
+    /// A "call off rent" request.
+    CallOffId
 );
 
 /// An id given by the host product to one of its own records (an account,

@@ -35,6 +35,13 @@ pub enum Item {
     },
     /// A custom field, by its name.
     CustomField(String),
+    /// A rented item of a contract, by its code and name.
+    RentalItem {
+        /// The host's item code.
+        code: String,
+        /// Its name.
+        name: String,
+    },
 }
 
 /// What a value should have looked like.
@@ -260,4 +267,13 @@ pub enum Reason {
     },
     /// An upload that did not arrive whole.
     UploadBroken,
+    /// More rented items than can still be called off.
+    OverOut {
+        /// How many can.
+        available: u32,
+    },
+    /// An item that is not on the rental contract.
+    NotOnContract,
+    /// A date before today.
+    BeforeToday,
 }

@@ -133,7 +133,7 @@ async fn account_page(
                 .iter()
                 .find(|field| field.name == *name)
                 .map(|field| field.key.clone()),
-            Item::Invoice { .. } => None,
+            Item::Invoice { .. } | Item::RentalItem { .. } => None,
         })
     });
     let fields_form = Form::new(t, field_inputs).showing(fields_refusal);

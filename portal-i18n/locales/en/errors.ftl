@@ -46,6 +46,7 @@ invalid-sentence = { $label } { $rule }.
 invalid-sentence-item = { $label } { $item } { $rule }.
 item-invoice = for invoice { $number }
 item-custom-field = "{ $name }"
+item-rental = for { $name }
 field-email = Email
 field-phone = Phone number
 field-postal-code = Postal code
@@ -151,6 +152,20 @@ field-consent = Agreement
 field-signature = Signature
 
 rule-not-an-optional-line = must only tick the quote's optional lines
+rule-over-out = { $available ->
+    [0] must be none: nothing more of it can be called off
+    [one] must not be more than the 1 still out
+   *[other] must not be more than the { $available } still out
+}
+rule-not-on-contract = must be an item of this contract
+rule-before-today = must be today or later
+rentals-of-another-account = This rental record belongs to another account.
+rentals-contract-closed = Rental contract { $number } is closed: nothing on it can be called off.
+rentals-not-enough-out = { $available ->
+    [0] Nothing more of { $name } can be called off: another request took it meanwhile.
+    [one] Only 1 { $name } can still be called off: another request took the rest meanwhile.
+   *[other] Only { $available } of { $name } can still be called off: another request took the rest meanwhile.
+}
 shape-locale = must be a BCP 47 language tag such as en-US
 shape-digest = must be a SHA-256 digest: 64 lower-case hex digits
 shape-position = must be a whole number from 0
@@ -164,3 +179,6 @@ rule-file-name-mismatch = must have a name that matches what it holds: ending in
 rule-upload-broken = did not arrive whole; please try again
 shape-file-name = must be a file's own name, without folders
 field-file = File
+field-quantity = Quantity
+field-pickup-on = Pickup date
+field-notes = Notes

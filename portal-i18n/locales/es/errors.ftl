@@ -45,6 +45,7 @@ invalid-sentence = { $label }: { $rule }.
 invalid-sentence-item = { $label } { $item }: { $rule }.
 item-invoice = de la factura { $number }
 item-custom-field = «{ $name }»
+item-rental = de { $name }
 field-email = Correo electrónico
 field-phone = Número de teléfono
 field-postal-code = Código postal
@@ -150,6 +151,20 @@ field-consent = Conformidad
 field-signature = Firma
 
 rule-not-an-optional-line = solo puede marcar las líneas opcionales del presupuesto
+rule-over-out = { $available ->
+    [0] debe ser ninguno: no se puede retirar nada más
+    [one] no puede superar la unidad que sigue alquilada
+   *[other] no puede superar las { $available } unidades que siguen alquiladas
+}
+rule-not-on-contract = debe ser un artículo de este contrato
+rule-before-today = debe ser hoy o una fecha posterior
+rentals-of-another-account = Este registro de alquiler pertenece a otra cuenta.
+rentals-contract-closed = El contrato de alquiler { $number } está cerrado: no se puede retirar nada.
+rentals-not-enough-out = { $available ->
+    [0] No se puede retirar nada más de { $name }: otra solicitud lo reservó entretanto.
+    [one] Solo se puede retirar 1 { $name }: otra solicitud reservó el resto entretanto.
+   *[other] Solo se pueden retirar { $available } de { $name }: otra solicitud reservó el resto entretanto.
+}
 shape-locale = debe ser una etiqueta de idioma BCP 47 como es-ES
 shape-digest = debe ser un resumen SHA-256: 64 dígitos hexadecimales en minúscula
 shape-position = debe ser un número entero desde 0
@@ -163,3 +178,6 @@ rule-file-name-mismatch = debe tener un nombre acorde con su contenido: terminad
 rule-upload-broken = no llegó completo; inténtelo de nuevo
 shape-file-name = debe ser el nombre del archivo, sin carpetas
 field-file = Archivo
+field-quantity = Cantidad
+field-pickup-on = Fecha de recogida
+field-notes = Notas

@@ -7,7 +7,7 @@
 //! on any backend, in the file of its context, next to the SQL it runs:
 //! `tenancy`, `accounts`, `identity/` (contacts, credentials, lockouts,
 //! sessions, tokens), `outbox`, `dashboard`, `billing/` (invoices,
-//! payments, ledger, payment methods, autopay), `quotes` and `properties`. A method takes
+//! payments, ledger, payment methods, autopay), `quotes`, `properties` and `rentals`. A method takes
 //! what it needs from the backend, a transaction ([`SqlStore::begin`]), the writer for one
 //! statement that writes ([`SqlStore::writer`]) or a reader
 //! ([`SqlStore::reader`]), and runs its statements on it; what several
@@ -34,6 +34,7 @@ pub(crate) mod identity;
 pub(crate) mod outbox;
 pub(crate) mod properties;
 mod quotes;
+mod rentals;
 mod tenancy;
 
 use std::collections::BTreeMap;

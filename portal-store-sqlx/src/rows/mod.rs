@@ -43,6 +43,7 @@ pub(crate) mod billing;
 pub(crate) mod identity;
 pub(crate) mod properties;
 pub(crate) mod quotes;
+pub(crate) mod rentals;
 
 pub(crate) use identity::{
     ContactRow, CredentialRow, LoginCandidateRow, MembershipRow, SessionContextRow, TokenRow,

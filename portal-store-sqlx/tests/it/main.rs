@@ -22,6 +22,7 @@ mod outbox;
 mod passwords;
 mod properties;
 mod quotes;
+mod rentals;
 mod sessions;
 mod tenancy;
 mod tokens;

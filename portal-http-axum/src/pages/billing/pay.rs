@@ -84,7 +84,7 @@ fn amounts_form(
             let key = amount_input(id);
             rows.iter().any(|row| row.key == key).then_some(key)
         }
-        Item::CustomField(_) => None,
+        Item::CustomField(_) | Item::RentalItem { .. } => None,
     };
     let refusal = refusal.map(|refusal| refusal.at_item("amount", input_of));
     let mut typed = rows

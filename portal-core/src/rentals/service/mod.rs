@@ -1,0 +1,145 @@
+//! Rental use cases of a logged-in customer: contracts, one contract
+//! (also as a document), items out, reservations, and calling items off
+//! rent. The host's side is in `host.rs`.
+
+mod host;
+#[cfg(test)]
+mod tests;
+
+use chrono::NaiveDate;
+
+use crate::access::{Actor, Permission};
+use crate::error::PortalError;
+use crate::outbox::{DomainEvent, OutboxMessage};
+use crate::portal::acting_contact;
+use crate::rentals::{
+    CallOff, CallOffRequest, CallOffStatus, Contract, ContractDetail, ContractQuery, ItemOut,
+    Reservation,
+};
+use crate::shared::{CallOffId, Page, PageRequest, RentalContractId};
+use crate::tenancy::Tenant;
+
+crate::portal::service! {
+    /// A customer's rentals: contracts, items out, reservations and
+    /// call-offs. Get one from the [`Portal`](crate::Portal) facade.
+    RentalsService
+}
+
+impl RentalsService<'_> {
+    /// Today in the tenant's time zone: what pickup dates are judged by.
+    pub fn today(self, tenant: &Tenant) -> NaiveDate {
+        self.portal
+            .inner
+            .clock
+            .now()
+            .with_timezone(&tenant.settings.time_zone())
+            .date_naive()
+    }
+
+    /// One page of the active account's rental contracts.
+    pub async fn contracts(
+        self,
+        actor: &Actor,
+        query: &ContractQuery,
+    ) -> Result<Page<Contract>, PortalError> {
+        let (_, scope) = self.authorize(actor, Permission::ViewRentals).await?;
+        Ok(self.stores().rentals.contracts(&scope, query).await?)
+    }
+
+    /// One contract with its items and call-offs; `NotFound` for another
+    /// account's. Also what its PDF is drawn from.
+    pub async fn contract(
+        self,
+        actor: &Actor,
+        id: RentalContractId,
+    ) -> Result<ContractDetail, PortalError> {
+        let (_, scope) = self.authorize(actor, Permission::ViewRentals).await?;
+        self.stores()
+            .rentals
+            .contract(&scope, id)
+            .await?
+            .ok_or(PortalError::NotFound)
+    }
+
+    /// One page of the items still out on the account's open contracts.
+    pub async fn items_out(
+        self,
+        actor: &Actor,
+        page: PageRequest,
+    ) -> Result<Page<ItemOut>, PortalError> {
+        let (_, scope) = self.authorize(actor, Permission::ViewRentals).await?;
+        Ok(self.stores().rentals.items_out(&scope, page).await?)
+    }
+
+    /// One page of the account's reservations.
+    pub async fn reservations(
+        self,
+        actor: &Actor,
+        page: PageRequest,
+    ) -> Result<Page<Reservation>, PortalError> {
+        let (_, scope) = self.authorize(actor, Permission::ViewRentals).await?;
+        Ok(self.stores().rentals.reservations(&scope, page).await?)
+    }
+
+    /// One call-off of the account, with its status as the host set it.
+    pub async fn call_off(self, actor: &Actor, id: CallOffId) -> Result<CallOff, PortalError> {
+        let (_, scope) = self.authorize(actor, Permission::ViewRentals).await?;
+        self.stores()
+            .rentals
+            .call_off(&scope, id)
+            .await?
+            .ok_or(PortalError::NotFound)
+    }
+
+    /// Asks the host to collect items of a contract. The request is
+    /// checked against the contract as read ([`CallOffRequest::check`]:
+    /// never more than can still be called off, whole numbers from 1,
+    /// items of this contract, a pickup from today); nothing is written
+    /// when it breaks a rule. The call-off is stored pending with a
+    /// `RentalCallOffRequested` host event in one transaction, the store
+    /// checking the quantities again under the account's lock.
+    pub async fn request_call_off(
+        self,
+        actor: &Actor,
+        request: &CallOffRequest,
+    ) -> Result<CallOff, PortalError> {
+        let (tenant, scope) = self.authorize(actor, Permission::CallOffRent).await?;
+        let contact = acting_contact(actor)?;
+        let detail = self
+            .stores()
+            .rentals
+            .contract(&scope, request.contract)
+            .await?
+            .ok_or(PortalError::NotFound)?;
+        let items = request.check(&detail, self.today(&tenant))?;
+        let now = self.portal.inner.clock.now();
+        let call_off = CallOff {
+            id: CallOffId::new(),
+            account: scope.account(),
+            contract: detail.contract.id,
+            items,
+            pickup_on: request.pickup_on,
+            notes: request.notes.trim().to_owned(),
+            status: CallOffStatus::Pending,
+            requested_by: contact,
+            requested_at: now,
+            updated_at: now,
+        };
+        let event = OutboxMessage::Event(DomainEvent::RentalCallOffRequested {
+            account: scope.account(),
+            contract: detail.contract.id,
+            external_id: detail.contract.external_id.clone(),
+            number: detail.contract.number.clone(),
+            call_off: call_off.id,
+            contact,
+            items: call_off.items.clone(),
+            pickup_on: call_off.pickup_on,
+            notes: call_off.notes.clone(),
+        });
+        Ok(self
+            .stores()
+            .rentals
+            .request_call_off(&scope, &call_off, &[event])
+            .await?)
+    }
+}

@@ -1,0 +1,700 @@
+//! Rentals ([`RentalStore`]) on either database: the host's upserts of
+//! contracts and reservations, the customer's lists, and call-offs.
+//!
+//! A call-off takes the account's row lock first ([`Dialect::LOCK_ACCOUNT`];
+//! SQLite's write lock does the same), then reads, per item, what can
+//! still be called off (out less returned less what the contract's
+//! pending and scheduled call-offs hold) and writes the call-off, its
+//! items and its outbox rows, or nothing. Two call-offs racing for the
+//! last items queue on the lock; the second reads what the first wrote
+//! and is refused.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use portal_core::access::AccountScope;
+use portal_core::outbox::OutboxMessage;
+use portal_core::ports::{RentalStore, StoreError};
+use portal_core::rentals::{
+    CallOff, CallOffItem, CallOffStatus, Contract, ContractDetail, ContractLine, ContractQuery,
+    ContractStatus, ContractUpsert, ItemOut, RentalsConflict, Reservation, ReservationUpsert,
+};
+use portal_core::shared::{
+    AccountId, CallOffId, ExternalId, Page, PageRequest, RentalContractId, ReservationId, TenantId,
+};
+use uuid::Uuid;
+
+use super::{Arg, Backend, Conn, SqlStore, outbox};
+use crate::error::{backend, store_error};
+use crate::rows::billing::to_minor;
+use crate::rows::rentals::{
+    CallOffItemRow, CallOffRow, ContractListRow, ContractRow, ItemOutRow, LineRow,
+    ReservationListRow, ReservationRow, call_off_columns, contract_columns, line_columns, quantity,
+    reservation_columns,
+};
+
+/// The tenant's contract with this external id.
+async fn contract_by_external<C: Conn>(
+    conn: &mut C,
+    tenant: TenantId,
+    id: &ExternalId,
+) -> Result<Option<Contract>, StoreError> {
+    conn.fetch_optional::<ContractRow>(
+        concat!(
+            "SELECT ",
+            contract_columns!(),
+            " FROM rental_contracts WHERE tenant_id = $1 AND external_id = $2"
+        ),
+        &[Arg::Id(tenant.as_uuid()), Arg::Text(id.as_str())],
+    )
+    .await?
+    .map(Contract::try_from)
+    .transpose()
+}
+
+/// The account's contract with this id.
+async fn scoped_contract<C: Conn>(
+    conn: &mut C,
+    scope: &AccountScope,
+    id: RentalContractId,
+) -> Result<Option<Contract>, StoreError> {
+    conn.fetch_optional::<ContractRow>(
+        concat!(
+            "SELECT ",
+            contract_columns!(),
+            " FROM rental_contracts WHERE tenant_id = $1 AND account_id = $2 AND id = $3"
+        ),
+        &[
+            Arg::Id(scope.tenant().as_uuid()),
+            Arg::Id(scope.account().as_uuid()),
+            Arg::Id(id.as_uuid()),
+        ],
+    )
+    .await?
+    .map(Contract::try_from)
+    .transpose()
+}
+
+/// Checks the account is the tenant's (`NotFound` otherwise).
+async fn account_of_tenant<C: Conn>(
+    conn: &mut C,
+    tenant: TenantId,
+    account: AccountId,
+) -> Result<(), StoreError> {
+    conn.fetch_optional::<(Uuid,)>(
+        "SELECT id FROM accounts WHERE tenant_id = $1 AND id = $2",
+        &[Arg::Id(tenant.as_uuid()), Arg::Id(account.as_uuid())],
+    )
+    .await?
+    .map(|_| ())
+    .ok_or(StoreError::NotFound)
+}
+
+/// Replaces a contract's lines with `lines`.
+async fn write_lines<C: Conn>(
+    conn: &mut C,
+    id: Uuid,
+    lines: &[ContractLine],
+) -> Result<(), StoreError> {
+    conn.execute(
+        "DELETE FROM rental_contract_lines WHERE contract_id = $1",
+        &[Arg::Id(id)],
+    )
+    .await?;
+    for (position, line) in lines.iter().enumerate() {
+        let rate = line
+            .rate
+            .map(|rate| to_minor(rate.currency(), rate.amount()))
+            .transpose()?;
+        let currency = line.rate.map(|rate| rate.currency().as_str().to_owned());
+        conn.execute(
+            "INSERT INTO rental_contract_lines (contract_id, position, code, name, \
+                 quantity_out, quantity_returned, out_since, rate_minor, currency) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            &[
+                Arg::Id(id),
+                Arg::Int(i64::try_from(position).map_err(backend)?),
+                Arg::Text(&line.code),
+                Arg::Text(&line.name),
+                Arg::Int(i64::from(line.quantity_out)),
+                Arg::Int(i64::from(line.quantity_returned)),
+                Arg::Date(line.out_since),
+                Arg::OptInt(rate),
+                Arg::OptText(currency.as_deref()),
+            ],
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// A contract's call-offs, newest first, with their items (two queries
+/// whatever their number).
+async fn call_offs_of<C: Conn>(
+    conn: &mut C,
+    contract: RentalContractId,
+) -> Result<Vec<CallOff>, StoreError> {
+    let rows = conn
+        .fetch_all::<CallOffRow>(
+            concat!(
+                "SELECT ",
+                call_off_columns!(),
+                " FROM rental_call_offs WHERE contract_id = $1 \
+                 ORDER BY requested_at DESC, id DESC"
+            ),
+            &[Arg::Id(contract.as_uuid())],
+        )
+        .await?;
+    let mut items: std::collections::HashMap<Uuid, Vec<CallOffItem>> =
+        std::collections::HashMap::new();
+    for row in conn
+        .fetch_all::<CallOffItemRow>(
+            "SELECT i.call_off_id, i.code, i.name, i.quantity FROM rental_call_off_items i \
+             JOIN rental_call_offs o ON o.id = i.call_off_id \
+             WHERE o.contract_id = $1 ORDER BY i.call_off_id, i.position",
+            &[Arg::Id(contract.as_uuid())],
+        )
+        .await?
+    {
+        items
+            .entry(row.call_off_id)
+            .or_default()
+            .push(row.try_into()?);
+    }
+    rows.into_iter()
+        .map(|row| {
+            let mine = items.remove(&row.id()).unwrap_or_default();
+            row.with_items(mine)
+        })
+        .collect()
+}
+
+/// One call-off of the scope's account, with its items.
+async fn scoped_call_off<C: Conn>(
+    conn: &mut C,
+    scope: &AccountScope,
+    id: CallOffId,
+) -> Result<Option<CallOff>, StoreError> {
+    let Some(row) = conn
+        .fetch_optional::<CallOffRow>(
+            concat!(
+                "SELECT ",
+                call_off_columns!(),
+                " FROM rental_call_offs WHERE tenant_id = $1 AND account_id = $2 AND id = $3"
+            ),
+            &[
+                Arg::Id(scope.tenant().as_uuid()),
+                Arg::Id(scope.account().as_uuid()),
+                Arg::Id(id.as_uuid()),
+            ],
+        )
+        .await?
+    else {
+        return Ok(None);
+    };
+    let items = items_of(conn, id).await?;
+    row.with_items(items).map(Some)
+}
+
+/// A call-off's items, in the order asked.
+async fn items_of<C: Conn>(conn: &mut C, id: CallOffId) -> Result<Vec<CallOffItem>, StoreError> {
+    conn.fetch_all::<CallOffItemRow>(
+        "SELECT call_off_id, code, name, quantity FROM rental_call_off_items \
+         WHERE call_off_id = $1 ORDER BY position",
+        &[Arg::Id(id.as_uuid())],
+    )
+    .await?
+    .into_iter()
+    .map(CallOffItem::try_from)
+    .collect()
+}
+
+/// Takes the account's lock (`NotFound` for an account not in the
+/// tenant): call-offs of one account queue behind it.
+async fn lock_account<C: Conn>(
+    conn: &mut C,
+    tenant: Uuid,
+    account: Uuid,
+) -> Result<(), StoreError> {
+    conn.fetch_optional::<(Uuid,)>(C::LOCK_ACCOUNT, &[Arg::Id(tenant), Arg::Id(account)])
+        .await?
+        .map(|_| ())
+        .ok_or(StoreError::NotFound)
+}
+
+/// The filters of the contract list and its count: `$1` tenant, `$2`
+/// account, `$3` status or NULL.
+macro_rules! contract_filters {
+    () => {
+        " FROM rental_contracts WHERE tenant_id = $1 AND account_id = $2 \
+           AND ($3 IS NULL OR status = $3)"
+    };
+}
+
+/// `items` of one page: the total from the first row's `full_count`, or
+/// (a page past the end) from `count`.
+fn page_of<T>(items: Vec<T>, full_count: Option<i64>, page: PageRequest) -> Page<T> {
+    Page {
+        items,
+        total: full_count
+            .and_then(|count| u64::try_from(count).ok())
+            .unwrap_or(0),
+        page: page.page(),
+        per_page: page.per_page(),
+    }
+}
+
+#[async_trait]
+impl<B: Backend> RentalStore for SqlStore<B> {
+    /// Inserts (`ON CONFLICT DO NOTHING`), else updates the account's
+    /// contract; what refused is then read. Lines are rewritten.
+    async fn upsert_contract(
+        &self,
+        tenant: TenantId,
+        upsert: &ContractUpsert,
+        at: DateTime<Utc>,
+    ) -> Result<Contract, StoreError> {
+        let mut tx = self.begin().await?;
+        let conn = &mut *tx;
+        account_of_tenant(conn, tenant, upsert.account).await?;
+        let items_out: i64 = upsert
+            .lines
+            .iter()
+            .map(|line| i64::from(line.still_out()))
+            .sum();
+        let inserted = conn
+            .execute(
+                "INSERT INTO rental_contracts (id, tenant_id, account_id, external_id, number, \
+                     status, started_on, site, items_out, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) \
+                 ON CONFLICT (tenant_id, external_id) DO NOTHING",
+                &[
+                    Arg::Id(RentalContractId::new().as_uuid()),
+                    Arg::Id(tenant.as_uuid()),
+                    Arg::Id(upsert.account.as_uuid()),
+                    Arg::Text(upsert.external_id.as_str()),
+                    Arg::Text(&upsert.number),
+                    Arg::Text(upsert.status.as_str()),
+                    Arg::Date(upsert.started_on),
+                    Arg::OptText(upsert.site.as_deref()),
+                    Arg::Int(items_out),
+                    Arg::Time(at),
+                ],
+            )
+            .await?;
+        let written = inserted > 0
+            || conn
+                .execute(
+                    "UPDATE rental_contracts SET number = $4, status = $5, started_on = $6, \
+                         site = $7, items_out = $8, updated_at = $9 \
+                     WHERE tenant_id = $1 AND external_id = $2 AND account_id = $3",
+                    &[
+                        Arg::Id(tenant.as_uuid()),
+                        Arg::Text(upsert.external_id.as_str()),
+                        Arg::Id(upsert.account.as_uuid()),
+                        Arg::Text(&upsert.number),
+                        Arg::Text(upsert.status.as_str()),
+                        Arg::Date(upsert.started_on),
+                        Arg::OptText(upsert.site.as_deref()),
+                        Arg::Int(items_out),
+                        Arg::Time(at),
+                    ],
+                )
+                .await?
+                > 0;
+        if !written {
+            return Err(StoreError::Conflict(
+                RentalsConflict::OfAnotherAccount.into(),
+            ));
+        }
+        let contract = contract_by_external(conn, tenant, &upsert.external_id)
+            .await?
+            .ok_or_else(|| backend("the upserted contract is not there"))?;
+        write_lines(conn, contract.id.as_uuid(), &upsert.lines).await?;
+        tx.commit().await.map_err(store_error)?;
+        Ok(contract)
+    }
+
+    async fn contract_by_external_id(
+        &self,
+        tenant: TenantId,
+        id: &ExternalId,
+    ) -> Result<Option<Contract>, StoreError> {
+        let conn = &mut *self.reader().await?;
+        contract_by_external(conn, tenant, id).await
+    }
+
+    /// One page, open before closed, newest start first, with its count
+    /// (`COUNT(*) OVER ()`; only a page past the end costs a second
+    /// query). `LIMIT +$4`: see [`crate::common::billing`] on bound limits.
+    async fn contracts(
+        &self,
+        scope: &AccountScope,
+        query: &ContractQuery,
+    ) -> Result<Page<Contract>, StoreError> {
+        let conn = &mut *self.reader().await?;
+        let page = query.page;
+        let args = [
+            Arg::Id(scope.tenant().as_uuid()),
+            Arg::Id(scope.account().as_uuid()),
+            Arg::OptText(query.status.map(ContractStatus::as_str)),
+            Arg::Int(i64::from(page.per_page())),
+            Arg::Int(i64::try_from(page.offset()).map_err(backend)?),
+        ];
+        let rows = conn
+            .fetch_all::<ContractListRow>(
+                concat!(
+                    "SELECT ",
+                    contract_columns!(),
+                    ", COUNT(*) OVER () AS full_count",
+                    contract_filters!(),
+                    " ORDER BY status DESC, started_on DESC, id DESC LIMIT +$4 OFFSET $5"
+                ),
+                &args,
+            )
+            .await?;
+        let total = match rows.first() {
+            Some(row) => Some(row.full_count),
+            None if page.offset() == 0 => None,
+            None => conn
+                .fetch_optional::<(i64,)>(
+                    concat!("SELECT COUNT(*)", contract_filters!()),
+                    &args[..3],
+                )
+                .await?
+                .map(|(count,)| count),
+        };
+        let items = rows
+            .into_iter()
+            .map(|row| Contract::try_from(row.contract))
+            .collect::<Result<_, _>>()?;
+        Ok(page_of(items, total, page))
+    }
+
+    async fn contract(
+        &self,
+        scope: &AccountScope,
+        id: RentalContractId,
+    ) -> Result<Option<ContractDetail>, StoreError> {
+        let conn = &mut *self.reader().await?;
+        let Some(contract) = scoped_contract(conn, scope, id).await? else {
+            return Ok(None);
+        };
+        // The contract is the account's, so its own id scopes the rest.
+        let lines = conn
+            .fetch_all::<LineRow>(
+                concat!(
+                    "SELECT ",
+                    line_columns!(),
+                    " FROM rental_contract_lines WHERE contract_id = $1 ORDER BY position"
+                ),
+                &[Arg::Id(id.as_uuid())],
+            )
+            .await?
+            .into_iter()
+            .map(ContractLine::try_from)
+            .collect::<Result<_, _>>()?;
+        let call_offs = call_offs_of(conn, id).await?;
+        Ok(Some(ContractDetail {
+            contract,
+            lines,
+            call_offs,
+        }))
+    }
+
+    /// One query over the open contracts' index, newest contract first,
+    /// then the host's order.
+    async fn items_out(
+        &self,
+        scope: &AccountScope,
+        page: PageRequest,
+    ) -> Result<Page<ItemOut>, StoreError> {
+        let conn = &mut *self.reader().await?;
+        let args = [
+            Arg::Id(scope.tenant().as_uuid()),
+            Arg::Id(scope.account().as_uuid()),
+            Arg::Int(i64::from(page.per_page())),
+            Arg::Int(i64::try_from(page.offset()).map_err(backend)?),
+        ];
+        let rows = conn
+            .fetch_all::<ItemOutRow>(
+                "SELECT c.id AS contract_id, c.number AS contract_number, \
+                     c.site AS contract_site, l.code, l.name, l.quantity_out, \
+                     l.quantity_returned, l.out_since, l.rate_minor, l.currency, \
+                     COUNT(*) OVER () AS full_count \
+                 FROM rental_contracts c \
+                 JOIN rental_contract_lines l ON l.contract_id = c.id \
+                 WHERE c.tenant_id = $1 AND c.account_id = $2 AND c.status = 'open' \
+                   AND l.quantity_out > l.quantity_returned \
+                 ORDER BY c.started_on DESC, c.id DESC, l.position LIMIT +$3 OFFSET $4",
+                &args,
+            )
+            .await?;
+        let total = match rows.first() {
+            Some(row) => Some(row.full_count),
+            None if page.offset() == 0 => None,
+            None => conn
+                .fetch_optional::<(i64,)>(
+                    "SELECT COUNT(*) FROM rental_contracts c \
+                     JOIN rental_contract_lines l ON l.contract_id = c.id \
+                     WHERE c.tenant_id = $1 AND c.account_id = $2 AND c.status = 'open' \
+                       AND l.quantity_out > l.quantity_returned",
+                    &args[..2],
+                )
+                .await?
+                .map(|(count,)| count),
+        };
+        let items = rows
+            .into_iter()
+            .map(ItemOut::try_from)
+            .collect::<Result<_, _>>()?;
+        Ok(page_of(items, total, page))
+    }
+
+    async fn upsert_reservation(
+        &self,
+        tenant: TenantId,
+        upsert: &ReservationUpsert,
+        at: DateTime<Utc>,
+    ) -> Result<Reservation, StoreError> {
+        let items = serde_json::to_string(&upsert.items).map_err(backend)?;
+        let mut tx = self.begin().await?;
+        let conn = &mut *tx;
+        account_of_tenant(conn, tenant, upsert.account).await?;
+        let inserted = conn
+            .execute(
+                "INSERT INTO rental_reservations (id, tenant_id, account_id, external_id, \
+                     number, status, starts_on, ends_on, items, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) \
+                 ON CONFLICT (tenant_id, external_id) DO NOTHING",
+                &[
+                    Arg::Id(ReservationId::new().as_uuid()),
+                    Arg::Id(tenant.as_uuid()),
+                    Arg::Id(upsert.account.as_uuid()),
+                    Arg::Text(upsert.external_id.as_str()),
+                    Arg::Text(&upsert.number),
+                    Arg::Text(upsert.status.as_str()),
+                    Arg::Date(upsert.starts_on),
+                    Arg::Date(upsert.ends_on),
+                    Arg::Text(&items),
+                    Arg::Time(at),
+                ],
+            )
+            .await?;
+        let written = inserted > 0
+            || conn
+                .execute(
+                    "UPDATE rental_reservations SET number = $4, status = $5, starts_on = $6, \
+                         ends_on = $7, items = $8, updated_at = $9 \
+                     WHERE tenant_id = $1 AND external_id = $2 AND account_id = $3",
+                    &[
+                        Arg::Id(tenant.as_uuid()),
+                        Arg::Text(upsert.external_id.as_str()),
+                        Arg::Id(upsert.account.as_uuid()),
+                        Arg::Text(&upsert.number),
+                        Arg::Text(upsert.status.as_str()),
+                        Arg::Date(upsert.starts_on),
+                        Arg::Date(upsert.ends_on),
+                        Arg::Text(&items),
+                        Arg::Time(at),
+                    ],
+                )
+                .await?
+                > 0;
+        if !written {
+            return Err(StoreError::Conflict(
+                RentalsConflict::OfAnotherAccount.into(),
+            ));
+        }
+        let reservation = conn
+            .fetch_optional::<ReservationRow>(
+                concat!(
+                    "SELECT ",
+                    reservation_columns!(),
+                    " FROM rental_reservations WHERE tenant_id = $1 AND external_id = $2"
+                ),
+                &[
+                    Arg::Id(tenant.as_uuid()),
+                    Arg::Text(upsert.external_id.as_str()),
+                ],
+            )
+            .await?
+            .ok_or_else(|| backend("the upserted reservation is not there"))?
+            .try_into()?;
+        tx.commit().await.map_err(store_error)?;
+        Ok(reservation)
+    }
+
+    async fn reservations(
+        &self,
+        scope: &AccountScope,
+        page: PageRequest,
+    ) -> Result<Page<Reservation>, StoreError> {
+        let conn = &mut *self.reader().await?;
+        let args = [
+            Arg::Id(scope.tenant().as_uuid()),
+            Arg::Id(scope.account().as_uuid()),
+            Arg::Int(i64::from(page.per_page())),
+            Arg::Int(i64::try_from(page.offset()).map_err(backend)?),
+        ];
+        let rows = conn
+            .fetch_all::<ReservationListRow>(
+                concat!(
+                    "SELECT ",
+                    reservation_columns!(),
+                    ", COUNT(*) OVER () AS full_count FROM rental_reservations \
+                     WHERE tenant_id = $1 AND account_id = $2 \
+                     ORDER BY starts_on DESC, id DESC LIMIT +$3 OFFSET $4"
+                ),
+                &args,
+            )
+            .await?;
+        let total = match rows.first() {
+            Some(row) => Some(row.full_count),
+            None if page.offset() == 0 => None,
+            None => conn
+                .fetch_optional::<(i64,)>(
+                    "SELECT COUNT(*) FROM rental_reservations \
+                     WHERE tenant_id = $1 AND account_id = $2",
+                    &args[..2],
+                )
+                .await?
+                .map(|(count,)| count),
+        };
+        let items = rows
+            .into_iter()
+            .map(|row| Reservation::try_from(row.reservation))
+            .collect::<Result<_, _>>()?;
+        Ok(page_of(items, total, page))
+    }
+
+    async fn request_call_off(
+        &self,
+        scope: &AccountScope,
+        call_off: &CallOff,
+        messages: &[OutboxMessage],
+    ) -> Result<CallOff, StoreError> {
+        let mut tx = self.begin().await?;
+        let conn = &mut *tx;
+        let (tenant, account) = (scope.tenant().as_uuid(), scope.account().as_uuid());
+        lock_account(conn, tenant, account).await?;
+        let contract = scoped_contract(conn, scope, call_off.contract)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        if contract.status == ContractStatus::Closed {
+            return Err(StoreError::Conflict(
+                RentalsConflict::ContractClosed {
+                    number: contract.number,
+                }
+                .into(),
+            ));
+        }
+        for item in &call_off.items {
+            let available = conn
+                .fetch_optional::<(i64,)>(
+                    "SELECT l.quantity_out - l.quantity_returned - CAST(COALESCE(( \
+                         SELECT SUM(i.quantity) FROM rental_call_off_items i \
+                         JOIN rental_call_offs o ON o.id = i.call_off_id \
+                         WHERE o.contract_id = $1 AND o.status IN ('pending', 'scheduled') \
+                           AND i.code = $2), 0) AS BIGINT) \
+                     FROM rental_contract_lines l WHERE l.contract_id = $1 AND l.code = $2",
+                    &[Arg::Id(contract.id.as_uuid()), Arg::Text(&item.code)],
+                )
+                .await?
+                .map_or(0, |(available,)| available.max(0));
+            if i64::from(item.quantity) > available {
+                return Err(StoreError::Conflict(
+                    RentalsConflict::NotEnoughOut {
+                        code: item.code.clone(),
+                        name: item.name.clone(),
+                        available: quantity("available", available)?,
+                    }
+                    .into(),
+                ));
+            }
+        }
+        conn.execute(
+            "INSERT INTO rental_call_offs (id, tenant_id, account_id, contract_id, pickup_on, \
+                 notes, status, requested_by, requested_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            &[
+                Arg::Id(call_off.id.as_uuid()),
+                Arg::Id(tenant),
+                Arg::Id(account),
+                Arg::Id(contract.id.as_uuid()),
+                Arg::Date(call_off.pickup_on),
+                Arg::Text(&call_off.notes),
+                Arg::Text(call_off.status.as_str()),
+                Arg::Id(call_off.requested_by.as_uuid()),
+                Arg::Time(call_off.requested_at),
+                Arg::Time(call_off.updated_at),
+            ],
+        )
+        .await?;
+        for (position, item) in call_off.items.iter().enumerate() {
+            conn.execute(
+                "INSERT INTO rental_call_off_items (call_off_id, position, code, name, quantity) \
+                 VALUES ($1, $2, $3, $4, $5)",
+                &[
+                    Arg::Id(call_off.id.as_uuid()),
+                    Arg::Int(i64::try_from(position).map_err(backend)?),
+                    Arg::Text(&item.code),
+                    Arg::Text(&item.name),
+                    Arg::Int(i64::from(item.quantity)),
+                ],
+            )
+            .await?;
+        }
+        outbox::enqueue(conn, scope.tenant(), messages).await?;
+        let written = scoped_call_off(conn, scope, call_off.id)
+            .await?
+            .ok_or_else(|| backend("the call-off is not there"))?;
+        tx.commit().await.map_err(store_error)?;
+        Ok(written)
+    }
+
+    async fn call_off(
+        &self,
+        scope: &AccountScope,
+        id: CallOffId,
+    ) -> Result<Option<CallOff>, StoreError> {
+        let conn = &mut *self.reader().await?;
+        scoped_call_off(conn, scope, id).await
+    }
+
+    async fn set_call_off_status(
+        &self,
+        tenant: TenantId,
+        id: CallOffId,
+        status: CallOffStatus,
+        at: DateTime<Utc>,
+    ) -> Result<CallOff, StoreError> {
+        let mut tx = self.begin().await?;
+        let conn = &mut *tx;
+        conn.execute(
+            "UPDATE rental_call_offs SET status = $3, updated_at = $4 \
+             WHERE tenant_id = $1 AND id = $2 AND status <> $3",
+            &[
+                Arg::Id(tenant.as_uuid()),
+                Arg::Id(id.as_uuid()),
+                Arg::Text(status.as_str()),
+                Arg::Time(at),
+            ],
+        )
+        .await?;
+        let row = conn
+            .fetch_optional::<CallOffRow>(
+                concat!(
+                    "SELECT ",
+                    call_off_columns!(),
+                    " FROM rental_call_offs WHERE tenant_id = $1 AND id = $2"
+                ),
+                &[Arg::Id(tenant.as_uuid()), Arg::Id(id.as_uuid())],
+            )
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let items = items_of(conn, id).await?;
+        let call_off = row.with_items(items)?;
+        tx.commit().await.map_err(store_error)?;
+        Ok(call_off)
+    }
+}
