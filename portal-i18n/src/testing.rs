@@ -289,7 +289,10 @@ mod tests {
         let en = Messages::new(Language::English);
         let es = Messages::new(Language::Spanish);
         let english = en.msg("nav-log-out");
-        assert_eq!(english_left(&format!("<p>{english}</p>")), vec![english]);
+        assert_eq!(
+            english_left(&format!("<p>{english}</p>")),
+            vec![english.clone()]
+        );
         assert!(english_left(&format!("<p>{}</p>", es.msg("nav-log-out"))).is_empty());
         let link = r#"<a href="/portal/billing/invoices">Facturas</a>"#;
         assert!(english_left(link).is_empty(), "an address is no word");
