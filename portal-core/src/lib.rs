@@ -18,6 +18,8 @@
 //! - [`identity`]: contacts, credentials, sessions, one-time tokens, passwords
 //! - [`outbox`]: mails and host events, delivered after commit with retries
 //! - [`quotes`]: quotes the customer approves (with evidence) or declines
+//! - [`service_contracts`]: recurring service agreements and blocks of hours
+//! - [`assets`]: equipment at the account's properties, with its service history
 //! - [`dashboard`]: the dashboard's panels
 //! - [`ports`]: the store traits adapters implement
 //! - [`Portal`]: the facade, which hands out one service per context (its
@@ -25,6 +27,7 @@
 
 pub mod access;
 pub mod accounts;
+pub mod assets;
 pub mod billing;
 pub mod dashboard;
 mod error;
@@ -34,6 +37,7 @@ pub mod outbox;
 mod portal;
 pub mod ports;
 pub mod quotes;
+pub mod service_contracts;
 pub mod shared;
 pub mod tenancy;
 

@@ -11,6 +11,10 @@
 //!   (`billing/service/`)
 //! - [`Portal::quotes`]: quotes, approving and declining them
 //!   (`quotes/service/`)
+//! - [`Portal::service_contracts`]: recurring agreements and blocks of
+//!   hours (`service_contracts/service.rs`)
+//! - [`Portal::assets`]: equipment and its service history
+//!   (`assets/service.rs`)
 //! - [`Portal::host`]: the host's own API; each context adds its host-side
 //!   use cases to [`HostApi`] in its folder (`billing/service/host.rs`, ...)
 //!
@@ -33,10 +37,12 @@ use crate::identity::{OsTokens, PasswordHasher, SecretKey, TokenSource};
 use crate::outbox::{EventSink, Mailer, OutboxWorker};
 use crate::ports::{
     AccountStore, AutopayStore, ContactStore, CredentialStore, DashboardStore, InvoiceStore,
-    LedgerStore, LockoutStore, OutboxStore, PaymentMethodStore, PaymentStore, QuoteStore,
+    LedgerStore, LockoutStore, OutboxStore, PaymentMethodStore, PaymentStore, QuoteStore, ServiceContractStore, AssetStore,
     SessionStore, Store, TenantStore, TokenStore,
 };
 use crate::quotes::QuotesService;
+use crate::service_contracts::ServiceContractsService;
+use crate::assets::AssetsService;
 use crate::shared::{Clock, SystemClock, TenantId};
 use crate::tenancy::{Tenant, TenantSlug};
 
@@ -239,6 +245,16 @@ impl Portal {
         QuotesService { portal: self }
     }
 
+    /// The active account's service contracts.
+    pub fn service_contracts(&self) -> ServiceContractsService<'_> {
+        ServiceContractsService { portal: self }
+    }
+
+    /// The active account's assets and equipment.
+    pub fn assets(&self) -> AssetsService<'_> {
+        AssetsService { portal: self }
+    }
+
     /// The store ports, one per aggregate.
     pub(crate) fn stores(&self) -> &Stores {
         &self.inner.stores
@@ -392,6 +408,10 @@ pub struct Stores {
     pub autopay: Arc<dyn AutopayStore>,
     /// Quotes.
     pub quotes: Arc<dyn QuoteStore>,
+    /// Service contracts.
+    pub service_contracts: Arc<dyn ServiceContractStore>,
+    /// Assets and equipment.
+    pub assets: Arc<dyn AssetStore>,
 }
 
 impl Stores {
@@ -412,7 +432,9 @@ impl Stores {
             payments: store.clone(),
             payment_methods: store.clone(),
             autopay: store.clone(),
-            quotes: store,
+            quotes: store.clone(),
+            service_contracts: store.clone(),
+            assets: store,
         }
     }
 }

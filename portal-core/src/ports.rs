@@ -10,6 +10,7 @@
 //! not after the fact.
 
 pub use crate::accounts::AccountStore;
+pub use crate::assets::AssetStore;
 pub use crate::billing::{
     AutopayStore, InvoiceStore, LedgerStore, PaymentMethodStore, PaymentStore,
 };
@@ -17,6 +18,7 @@ pub use crate::dashboard::DashboardStore;
 pub use crate::identity::{ContactStore, CredentialStore, LockoutStore, SessionStore, TokenStore};
 pub use crate::outbox::OutboxStore;
 pub use crate::quotes::QuoteStore;
+pub use crate::service_contracts::ServiceContractStore;
 pub use crate::shared::StoreError;
 pub use crate::tenancy::TenantStore;
 
@@ -38,6 +40,10 @@ pub use crate::outbox::MockOutboxStore;
 pub use crate::quotes::MockQuoteStore;
 #[cfg(any(test, feature = "mocks"))]
 pub use crate::tenancy::MockTenantStore;
+#[cfg(any(test, feature = "mocks"))]
+pub use crate::assets::MockAssetStore;
+#[cfg(any(test, feature = "mocks"))]
+pub use crate::service_contracts::MockServiceContractStore;
 
 /// Declares [`Store`] over the listed ports, and implements it for every
 /// type that implements them all (the list written once).
@@ -67,4 +73,6 @@ store_of!(
     PaymentMethodStore,
     AutopayStore,
     QuoteStore,
+    ServiceContractStore,
+    AssetStore,
 );

@@ -289,6 +289,8 @@ pub fn rule(t: Messages, reason: &Reason) -> String {
         Reason::BadSignature => t.msg("rule-bad-signature"),
         Reason::NotEditable => t.msg("rule-not-editable"),
         Reason::NotAnOptionalLine => t.msg("rule-not-an-optional-line"),
+        Reason::Hours { max } => t.msg_with("rule-hours", t.arg("max", max)),
+        Reason::OverBlock => t.msg("rule-over-block"),
         _ => t.msg("rule-not-valid"),
     }
 }
@@ -434,6 +436,8 @@ mod tests {
             Reason::FormExpired,
             Reason::BadSignature,
             Reason::NotEditable,
+            Reason::Hours { max: 100 },
+            Reason::OverBlock,
         ];
         let shapes = [
             Shape::Email,

@@ -40,6 +40,8 @@ pub(crate) const FILES: &[(&str, &str, &str)] = catalog_files![
     "errors",
     "mail",
     "pdf",
+    "service_contracts",
+    "assets",
 ];
 
 /// The source of `file` in `language`.

@@ -97,6 +97,14 @@ id_type!(
     /// An autopay enrolment (the consent record).
     AutopayId
 );
+id_type!(
+    /// A service contract (a recurring agreement or a block of hours).
+    ServiceContractId
+);
+id_type!(
+    /// An asset: a piece of equipment at one of an account's properties.
+    AssetId
+);
 
 /// An id given by the host product to one of its own records (an account,
 /// a contact). Upserts are keyed by it, which makes them idempotent.

@@ -241,4 +241,12 @@ pub enum Reason {
     NotEditable,
     /// A quote line chosen that is not one of its optional lines.
     NotAnOptionalLine,
+    /// Not a number of hours from 0 to `max` with at most two decimals.
+    Hours {
+        /// The most hours allowed.
+        max: u32,
+    },
+    /// More hours used than a block bought, where the contract allows no
+    /// overage.
+    OverBlock,
 }

@@ -18,8 +18,8 @@ pub use clock::{Clock, FixedClock, SystemClock};
 pub use conflict::{Conflict, Unique};
 pub use contact_points::{EmailAddress, PhoneNumber, PostalCode};
 pub use ids::{
-    AccountId, AutopayId, CommunicationId, ContactId, ExternalId, InvoiceId, LeaseId, OutboxId,
-    PaymentId, PaymentMethodId, QuoteId, SessionId, TenantId,
+    AccountId, AssetId, AutopayId, CommunicationId, ContactId, ExternalId, InvoiceId, LeaseId, OutboxId,
+    PaymentId, PaymentMethodId, QuoteId, ServiceContractId, SessionId, TenantId,
 };
 pub use invalid::{Item, ParseError, Reason, Shape};
 pub use language::Language;

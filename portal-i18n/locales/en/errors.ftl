@@ -155,3 +155,5 @@ shape-position = must be a whole number from 0
 field-signer-name = Your full name
 field-po-number = Purchase order number
 field-optional-lines = Optional items
+rule-hours = must be a number of hours from 0 to { $max }, with at most two decimals
+rule-over-block = must not be more than the hours bought

@@ -154,3 +154,5 @@ shape-position = debe ser un número entero desde 0
 field-signer-name = Su nombre completo
 field-po-number = Número de orden de compra
 field-optional-lines = Artículos opcionales
+rule-hours = debe ser un número de horas de 0 a { $max }, con dos decimales como máximo
+rule-over-block = no debe superar las horas compradas

@@ -39,9 +39,11 @@ use uuid::Uuid;
 
 use crate::error::backend;
 
+pub(crate) mod assets;
 pub(crate) mod billing;
 pub(crate) mod identity;
 pub(crate) mod quotes;
+pub(crate) mod service_contracts;
 
 pub(crate) use identity::{
     ContactRow, CredentialRow, LoginCandidateRow, MembershipRow, SessionContextRow, TokenRow,

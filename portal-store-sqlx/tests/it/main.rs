@@ -20,6 +20,7 @@ mod lockout;
 mod outbox;
 mod passwords;
 mod quotes;
+mod service_contracts;
 mod sessions;
 mod tenancy;
 mod tokens;

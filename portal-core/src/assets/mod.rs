@@ -1,0 +1,28 @@
+//! Assets and equipment: what the customer has on site (a boiler, a
+//! rooftop unit, a server), at which property and where there, with its
+//! make, model, serial number, install date, next maintenance date and
+//! service history (the jobs that touched it).
+//!
+//! - The host pushes them in by its own ids ([`AssetUpsert`], idempotent;
+//!   the property is named by the host's property id, and must be the
+//!   asset's account's). An asset stays with its account for good.
+//! - The service history is the jobs whose host-sent list of assets names
+//!   this asset's external id, newest first, read in one indexed query
+//!   ([`AssetStore::asset_history`]).
+//! - Customers read the active account's assets ([`AssetsService`],
+//!   `portal.assets()`), with the assets feature and
+//!   [`crate::access::Permission::ViewAssets`].
+
+mod asset;
+mod errors;
+mod ports;
+mod service;
+
+pub use asset::{
+    Asset, AssetJob, AssetQuery, AssetUpsert, MAX_ASSET_DETAIL, MAX_ASSET_NAME,
+};
+pub use errors::AssetsConflict;
+#[cfg(any(test, feature = "mocks"))]
+pub use ports::MockAssetStore;
+pub use ports::AssetStore;
+pub use service::AssetsService;
