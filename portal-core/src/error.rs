@@ -85,6 +85,12 @@ impl From<crate::quotes::QuotesConflict> for PortalError {
     }
 }
 
+impl From<crate::properties::PropertiesConflict> for PortalError {
+    fn from(conflict: crate::properties::PropertiesConflict) -> Self {
+        Self::Conflict(conflict.into())
+    }
+}
+
 impl From<ParseError> for PortalError {
     fn from(error: ParseError) -> Self {
         Self::invalid(error.field, error.reason)

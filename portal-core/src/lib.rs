@@ -18,6 +18,7 @@
 //! - [`identity`]: contacts, credentials, sessions, one-time tokens, passwords
 //! - [`outbox`]: mails and host events, delivered after commit with retries
 //! - [`quotes`]: quotes the customer approves (with evidence) or declines
+//! - [`properties`]: an account's service locations
 //! - [`service_contracts`]: recurring service agreements and blocks of hours
 //! - [`assets`]: equipment at the account's properties, with its service history
 //! - [`dashboard`]: the dashboard's panels
@@ -36,6 +37,7 @@ pub mod identity;
 pub mod outbox;
 mod portal;
 pub mod ports;
+pub mod properties;
 pub mod quotes;
 pub mod service_contracts;
 pub mod shared;

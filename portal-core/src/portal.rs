@@ -11,6 +11,8 @@
 //!   (`billing/service/`)
 //! - [`Portal::quotes`]: quotes, approving and declining them
 //!   (`quotes/service/`)
+//! - [`Portal::properties`]: the account's service locations
+//!   (`properties/service.rs`)
 //! - [`Portal::service_contracts`]: recurring agreements and blocks of
 //!   hours (`service_contracts/service.rs`)
 //! - [`Portal::assets`]: equipment and its service history
@@ -37,9 +39,10 @@ use crate::identity::{OsTokens, PasswordHasher, SecretKey, TokenSource};
 use crate::outbox::{EventSink, Mailer, OutboxWorker};
 use crate::ports::{
     AccountStore, AutopayStore, ContactStore, CredentialStore, DashboardStore, InvoiceStore,
-    LedgerStore, LockoutStore, OutboxStore, PaymentMethodStore, PaymentStore, QuoteStore, ServiceContractStore, AssetStore,
+    LedgerStore, LockoutStore, OutboxStore, PaymentMethodStore, PaymentStore, PropertyStore, QuoteStore, ServiceContractStore, AssetStore,
     SessionStore, Store, TenantStore, TokenStore,
 };
+use crate::properties::PropertiesService;
 use crate::quotes::QuotesService;
 use crate::service_contracts::ServiceContractsService;
 use crate::assets::AssetsService;
@@ -245,6 +248,11 @@ impl Portal {
         QuotesService { portal: self }
     }
 
+    /// The active account's properties (service locations).
+    pub fn properties(&self) -> PropertiesService<'_> {
+        PropertiesService { portal: self }
+    }
+
     /// The active account's service contracts.
     pub fn service_contracts(&self) -> ServiceContractsService<'_> {
         ServiceContractsService { portal: self }
@@ -408,6 +416,8 @@ pub struct Stores {
     pub autopay: Arc<dyn AutopayStore>,
     /// Quotes.
     pub quotes: Arc<dyn QuoteStore>,
+    /// Properties (service locations).
+    pub properties: Arc<dyn PropertyStore>,
     /// Service contracts.
     pub service_contracts: Arc<dyn ServiceContractStore>,
     /// Assets and equipment.
@@ -415,6 +425,34 @@ pub struct Stores {
 }
 
 impl Stores {
+    /// A fresh mock for every port, none expecting a call: tests replace
+    /// the ones their use case may touch (`Stores { quotes, ..Stores::mocks() }`),
+    /// so touching any other fails the test.
+    #[cfg(test)]
+    pub(crate) fn mocks() -> Self {
+        use crate::ports::*;
+        Self {
+            tenants: Arc::new(MockTenantStore::new()),
+            accounts: Arc::new(MockAccountStore::new()),
+            contacts: Arc::new(MockContactStore::new()),
+            credentials: Arc::new(MockCredentialStore::new()),
+            lockouts: Arc::new(MockLockoutStore::new()),
+            sessions: Arc::new(MockSessionStore::new()),
+            tokens: Arc::new(MockTokenStore::new()),
+            outbox: Arc::new(MockOutboxStore::new()),
+            dashboard: Arc::new(MockDashboardStore::new()),
+            invoices: Arc::new(MockInvoiceStore::new()),
+            ledger: Arc::new(MockLedgerStore::new()),
+            payments: Arc::new(MockPaymentStore::new()),
+            payment_methods: Arc::new(MockPaymentMethodStore::new()),
+            autopay: Arc::new(MockAutopayStore::new()),
+            quotes: Arc::new(MockQuoteStore::new()),
+            properties: Arc::new(MockPropertyStore::new()),
+            service_contracts: Arc::new(MockServiceContractStore::new()),
+            assets: Arc::new(MockAssetStore::new()),
+        }
+    }
+
     /// Every port served by one adapter.
     pub fn from_store(store: Arc<dyn Store>) -> Self {
         Self {
@@ -433,6 +471,7 @@ impl Stores {
             payment_methods: store.clone(),
             autopay: store.clone(),
             quotes: store.clone(),
+            properties: store.clone(),
             service_contracts: store.clone(),
             assets: store,
         }

@@ -17,6 +17,7 @@ pub use crate::billing::{
 pub use crate::dashboard::DashboardStore;
 pub use crate::identity::{ContactStore, CredentialStore, LockoutStore, SessionStore, TokenStore};
 pub use crate::outbox::OutboxStore;
+pub use crate::properties::PropertyStore;
 pub use crate::quotes::QuoteStore;
 pub use crate::service_contracts::ServiceContractStore;
 pub use crate::shared::StoreError;
@@ -38,6 +39,8 @@ pub use crate::identity::{
 pub use crate::outbox::MockOutboxStore;
 #[cfg(any(test, feature = "mocks"))]
 pub use crate::quotes::MockQuoteStore;
+#[cfg(any(test, feature = "mocks"))]
+pub use crate::properties::MockPropertyStore;
 #[cfg(any(test, feature = "mocks"))]
 pub use crate::tenancy::MockTenantStore;
 #[cfg(any(test, feature = "mocks"))]
@@ -73,6 +76,7 @@ store_of!(
     PaymentMethodStore,
     AutopayStore,
     QuoteStore,
+    PropertyStore,
     ServiceContractStore,
     AssetStore,
 );

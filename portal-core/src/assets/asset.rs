@@ -2,10 +2,8 @@
 //! asset's service history.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use serde::{Deserialize, Serialize};
 
 use crate::error::PortalError;
-use crate::jobs::JobStatus;
 use crate::shared::{
     AccountId, AssetId, ExternalId, JobId, PageRequest, PropertyId, check_one_line,
 };
@@ -18,7 +16,7 @@ pub const MAX_ASSET_NAME: usize = 200;
 pub const MAX_ASSET_DETAIL: usize = 200;
 
 /// A piece of equipment at one of the account's properties.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Asset {
     /// Our id.
     pub id: AssetId,
@@ -99,7 +97,7 @@ pub struct AssetQuery {
 }
 
 /// A job that touched an asset: a line of its service history.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AssetJob {
     /// The job (its page is the customer's job page).
     pub job: JobId,
@@ -113,6 +111,35 @@ pub struct AssetJob {
     pub scheduled_start: Option<DateTime<Utc>>,
     /// When it was completed, when it was.
     pub completed_at: Option<DateTime<Utc>>,
+}
+
+// TEMPORARY until the i12-jobs merge brings `crate::jobs::JobStatus`.
+/// Where a job stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JobStatus {
+    /// Waiting to be scheduled.
+    Unscheduled,
+    /// Scheduled.
+    Scheduled,
+    /// Being done.
+    InProgress,
+    /// Done.
+    Completed,
+    /// Called off.
+    Cancelled,
+}
+
+impl JobStatus {
+    /// How stores spell it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Unscheduled => "unscheduled",
+            Self::Scheduled => "scheduled",
+            Self::InProgress => "in_progress",
+            Self::Completed => "completed",
+            Self::Cancelled => "cancelled",
+        }
+    }
 }
 
 #[cfg(test)]

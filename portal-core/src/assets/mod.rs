@@ -19,7 +19,7 @@ mod ports;
 mod service;
 
 pub use asset::{
-    Asset, AssetJob, AssetQuery, AssetUpsert, MAX_ASSET_DETAIL, MAX_ASSET_NAME,
+    Asset, AssetJob, AssetQuery, AssetUpsert, JobStatus, MAX_ASSET_DETAIL, MAX_ASSET_NAME,
 };
 pub use errors::AssetsConflict;
 #[cfg(any(test, feature = "mocks"))]

@@ -20,7 +20,8 @@ use super::QuotesConflict;
 use crate::billing::{InvoiceLine, InvoiceTotals};
 use crate::error::PortalError;
 use crate::shared::{
-    AccountId, ContactId, Currency, ExternalId, Money, PageRequest, QuoteId, Reason,
+    AccountId, ContactId, Currency, ExternalId, Money, PageRequest, QuoteId, Reason, check_one_line,
+    check_text,
 };
 
 /// The most lines one quote may have.
@@ -81,10 +82,10 @@ impl QuoteUpsert {
     /// Checks the upsert against the tenant's currency and the line
     /// rules; the totals of its required lines.
     pub fn validate(&self, tenant_currency: Currency) -> Result<InvoiceTotals, PortalError> {
-        one_line("number", &self.number, 1, 64)?;
-        one_line("title", &self.title, 1, 200)?;
-        text("scope_of_work", &self.scope_of_work, 0, MAX_QUOTE_TEXT)?;
-        text("terms", &self.terms, 0, MAX_QUOTE_TEXT)?;
+        check_one_line("number", &self.number, 1, 64)?;
+        check_one_line("title", &self.title, 1, 200)?;
+        check_text("scope_of_work", &self.scope_of_work, 0, MAX_QUOTE_TEXT)?;
+        check_text("terms", &self.terms, 0, MAX_QUOTE_TEXT)?;
         if self.currency != tenant_currency {
             return Err(PortalError::invalid(
                 "currency",
@@ -150,25 +151,6 @@ pub fn totals(lines: &[QuoteLine], chosen: &[u32], currency: Currency) -> Invoic
         .map(|(_, line)| line.line.clone())
         .collect();
     InvoiceTotals::of(&included, currency)
-}
-
-fn one_line(field: &'static str, value: &str, min: usize, max: usize) -> Result<(), PortalError> {
-    let count = value.trim().chars().count();
-    if value.chars().any(char::is_control) {
-        return Err(PortalError::invalid(field, Reason::OneLine { max }));
-    }
-    if count < min || value.chars().count() > max {
-        return Err(PortalError::invalid(field, Reason::Length { min, max }));
-    }
-    Ok(())
-}
-
-fn text(field: &'static str, value: &str, min: usize, max: usize) -> Result<(), PortalError> {
-    let count = value.trim().chars().count();
-    if count < min || value.chars().count() > max {
-        return Err(PortalError::invalid(field, Reason::Length { min, max }));
-    }
-    Ok(())
 }
 
 /// A quote as it is stored: pending, or decided once.
@@ -565,14 +547,14 @@ impl ApproveQuote {
         if signer_name.is_empty() {
             return Err(PortalError::invalid("signer_name", Reason::Required));
         }
-        one_line("signer_name", signer_name, 1, MAX_SIGNER_NAME)?;
+        check_one_line("signer_name", signer_name, 1, MAX_SIGNER_NAME)?;
         let comment = blank_is_none(self.comment.as_deref());
         if let Some(comment) = comment {
-            text("comment", comment, 0, MAX_DECISION_TEXT)?;
+            check_text("comment", comment, 0, MAX_DECISION_TEXT)?;
         }
         let po_number = blank_is_none(self.po_number.as_deref());
         if let Some(po_number) = po_number {
-            one_line("po_number", po_number, 1, MAX_PO_NUMBER)?;
+            check_one_line("po_number", po_number, 1, MAX_PO_NUMBER)?;
         }
         let mut chosen = self.optional_lines.clone();
         chosen.sort_unstable();
@@ -627,7 +609,7 @@ pub fn checked_reason(reason: &str) -> Result<String, PortalError> {
     if reason.is_empty() {
         return Err(PortalError::invalid("reason", Reason::Required));
     }
-    text("reason", reason, 1, MAX_DECISION_TEXT)?;
+    check_text("reason", reason, 1, MAX_DECISION_TEXT)?;
     Ok(reason.to_owned())
 }
 

@@ -70,8 +70,7 @@ impl ContractStatus {
 
 /// A number of hours: from 0 to [`MAX_BLOCK_HOURS`], at most two
 /// decimals (a quarter of an hour is 0.25). Stores keep hundredths.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(try_from = "Decimal", into = "Decimal")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Hours(Decimal);
 
 impl Hours {
@@ -115,19 +114,6 @@ impl Hours {
     }
 }
 
-impl TryFrom<Decimal> for Hours {
-    type Error = PortalError;
-    fn try_from(value: Decimal) -> Result<Self, PortalError> {
-        Self::parse("hours", value)
-    }
-}
-
-impl From<Hours> for Decimal {
-    fn from(hours: Hours) -> Decimal {
-        hours.0
-    }
-}
-
 impl std::fmt::Display for Hours {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         self.0.fmt(f)
@@ -138,7 +124,7 @@ impl std::fmt::Display for Hours {
 /// was bought is allowed. Its only constructor checks the rule, and it
 /// derives what is left ([`HoursBlock::remaining`]) and what went over
 /// ([`HoursBlock::overage`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct HoursBlock {
     bought: Hours,
     used: Hours,
@@ -193,8 +179,7 @@ impl HoursBlock {
 }
 
 /// What a contract agrees to: visits on a schedule, or a block of hours.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ContractTerms {
     /// Visits on a schedule, for a price per period.
     Recurring {
@@ -222,7 +207,7 @@ impl ContractTerms {
 }
 
 /// A service contract as the customer sees it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ServiceContract {
     /// Our id.
     pub id: ServiceContractId,
@@ -380,7 +365,7 @@ pub(crate) mod tests {
         };
         assert_eq!(field(upsert(recurring(usd(-1)))), "price_per_period");
         assert_eq!(
-            field(upsert(recurring(Some(Money::from_minor(1, Currency::EUR))))),
+            field(upsert(recurring(Some(Money::from_minor(1, Currency::parse("EUR").unwrap()))))),
             "price_per_period"
         );
         let mut nameless = upsert(recurring(None));

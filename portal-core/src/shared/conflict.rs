@@ -8,6 +8,7 @@
 use crate::assets::AssetsConflict;
 use crate::billing::BillingConflict;
 use crate::identity::IdentityConflict;
+use crate::properties::PropertiesConflict;
 use crate::quotes::QuotesConflict;
 use crate::service_contracts::ContractsConflict;
 
@@ -26,6 +27,9 @@ pub enum Conflict {
     /// A rule of the quotes context.
     #[error(transparent)]
     Quotes(#[from] QuotesConflict),
+    /// A rule of the properties context.
+    #[error(transparent)]
+    Properties(#[from] PropertiesConflict),
     /// A rule of the service contracts context.
     #[error(transparent)]
     ServiceContracts(#[from] ContractsConflict),

@@ -98,6 +98,18 @@ id_type!(
     AutopayId
 );
 id_type!(
+    /// A property: a service location of an account.
+    PropertyId
+);
+id_type!(
+    /// A job (work order, visit).
+    JobId
+);
+id_type!(
+    /// A customer's request (service, call-off, a host-defined kind).
+    RequestId
+);
+id_type!(
     /// A service contract (a recurring agreement or a block of hours).
     ServiceContractId
 );

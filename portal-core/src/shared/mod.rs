@@ -11,6 +11,7 @@ mod locale;
 mod money;
 mod page;
 mod store_error;
+mod text;
 
 #[cfg(any(test, feature = "mocks"))]
 pub use clock::MockClock;
@@ -18,8 +19,9 @@ pub use clock::{Clock, FixedClock, SystemClock};
 pub use conflict::{Conflict, Unique};
 pub use contact_points::{EmailAddress, PhoneNumber, PostalCode};
 pub use ids::{
-    AccountId, AssetId, AutopayId, CommunicationId, ContactId, ExternalId, InvoiceId, LeaseId, OutboxId,
-    PaymentId, PaymentMethodId, QuoteId, ServiceContractId, SessionId, TenantId,
+    AccountId, AssetId, AutopayId, CommunicationId, ContactId, ExternalId, InvoiceId, JobId,
+    LeaseId, OutboxId, PaymentId, PaymentMethodId, PropertyId, QuoteId, RequestId,
+    ServiceContractId, SessionId, TenantId,
 };
 pub use invalid::{Item, ParseError, Reason, Shape};
 pub use language::Language;
@@ -29,3 +31,4 @@ pub use money::{
 };
 pub use page::{Page, PageRequest};
 pub use store_error::StoreError;
+pub use text::{check_one_line, check_text};

@@ -79,10 +79,29 @@ pub async fn walk_in(lang: &str) {
     let axe = std::fs::read_to_string(required("PORTAL_TEST_AXE"))
         .expect("PORTAL_TEST_AXE names axe.min.js (scripts/test.sh fetches it)");
 
-    // A demo-like account: invoices due and overdue, to pay at each width.
-    let app = TestApp::new().await;
+    // A demo-like account: invoices due and overdue, to pay at each width,
+    // service contracts of both kinds, and equipment at two properties.
+    let app = TestApp::with_settings(crate::services_api::services_settings()).await;
     app.register("ada@example.com").await;
     let a = app.seeded.account_a;
+    let visits = app
+        .contract(a, "SC-1", crate::services_api::quarterly())
+        .await;
+    let hours = app
+        .contract(a, "TB-1", crate::services_api::twenty_hours())
+        .await;
+    app.property(a, "p-home", "Home").await;
+    app.property(a, "p-shop", "Bakery").await;
+    let boiler = app.asset(a, "p-home", "a-1", "Boiler").await;
+    app.asset(a, "p-shop", "a-2", "Walk-in cooler").await;
+    let services = [
+        "service-contracts".to_owned(),
+        "service-contracts?status=active".to_owned(),
+        format!("service-contracts/{}", visits.id),
+        format!("service-contracts/{}", hours.id),
+        "assets".to_owned(),
+        format!("assets/{}", boiler.id),
+    ];
     let due = |month, day| chrono::NaiveDate::from_ymd_opt(2026, month, day).unwrap();
     let mut to_pay = Vec::new();
     for (number, cents, due_on) in [
@@ -112,7 +131,7 @@ pub async fn walk_in(lang: &str) {
         axe: &axe,
         lang,
     };
-    let outcome = walker.every_page(&to_pay).await;
+    let outcome = walker.every_page(&to_pay, &services).await;
     browser.close().await.ok();
     let problems = outcome.expect("the walk reaches every page");
     assert!(
@@ -131,7 +150,11 @@ struct Walker<'a> {
 }
 
 impl Walker<'_> {
-    async fn every_page(&self, to_pay: &[InvoiceId]) -> Result<Vec<String>, CmdError> {
+    async fn every_page(
+        &self,
+        to_pay: &[InvoiceId],
+        services: &[String],
+    ) -> Result<Vec<String>, CmdError> {
         let mut problems = Vec::new();
         // Public pages first, then log in.
         for &(width, height) in &SIZES {
@@ -221,6 +244,9 @@ impl Walker<'_> {
                 "billing/invoices/00000000-0000-0000-0000-000000000000",
                 "no/such/page",
             ] {
+                self.visit(page, width, &mut problems).await?;
+            }
+            for page in services {
                 self.visit(page, width, &mut problems).await?;
             }
         }

@@ -340,7 +340,7 @@ async fn host_upserts_are_idempotent_and_bad_input_writes_nothing() {
         ContractTerms::Recurring {
             schedule: "Weekly".into(),
             next_visit_on: None,
-            price_per_period: Some(Money::from_minor(100, Currency::EUR)),
+            price_per_period: Some(Money::from_minor(100, Currency::parse("EUR").unwrap())),
         },
     );
     let refused = host.upsert_service_contract(tenant, &euros).await;

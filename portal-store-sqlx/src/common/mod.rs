@@ -7,6 +7,7 @@
 //! on any backend, in the file of its context, next to the SQL it runs:
 //! `tenancy`, `accounts`, `identity/` (contacts, credentials, lockouts,
 //! sessions, tokens), `outbox`, `dashboard`, `billing/` (invoices,
+//! payments, ledger, payment methods, autopay), `quotes` and `properties`. A method takes
 //! payments, ledger, payment methods, autopay), `quotes`, `service_contracts` and `assets`. A method takes
 //! what it needs from the backend, a transaction ([`SqlStore::begin`]), the writer for one
 //! statement that writes ([`SqlStore::writer`]) or a reader
@@ -33,6 +34,7 @@ pub(crate) mod billing;
 pub(crate) mod dashboard;
 pub(crate) mod identity;
 pub(crate) mod outbox;
+pub(crate) mod properties;
 mod paging;
 mod quotes;
 mod service_contracts;

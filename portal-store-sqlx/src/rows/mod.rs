@@ -42,6 +42,7 @@ use crate::error::backend;
 pub(crate) mod assets;
 pub(crate) mod billing;
 pub(crate) mod identity;
+pub(crate) mod properties;
 pub(crate) mod quotes;
 pub(crate) mod service_contracts;
 

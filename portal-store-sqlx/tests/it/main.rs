@@ -19,6 +19,7 @@ mod dashboard;
 mod lockout;
 mod outbox;
 mod passwords;
+mod properties;
 mod quotes;
 mod service_contracts;
 mod sessions;

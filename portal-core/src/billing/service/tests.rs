@@ -232,14 +232,13 @@ impl Mocks {
             lockouts: Arc::new(self.lockouts),
             sessions: Arc::new(self.sessions),
             tokens: Arc::new(self.tokens),
-            outbox: Arc::new(MockOutboxStore::new()),
-            dashboard: Arc::new(MockDashboardStore::new()),
             invoices: Arc::new(self.invoices),
             ledger: Arc::new(self.ledger),
             payments: Arc::new(self.payments),
             payment_methods: Arc::new(self.payment_methods),
             autopay: Arc::new(self.autopay),
-            quotes: Arc::new(crate::quotes::MockQuoteStore::new()),
+        
+            ..Stores::mocks()
         };
         let portal =
             Portal::builder_with(stores, Arc::new(crate::identity::MockPasswordHasher::new()))

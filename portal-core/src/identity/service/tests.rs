@@ -117,21 +117,14 @@ impl Mocks {
 
     fn portal(self) -> Portal {
         let stores = Stores {
-            tenants: Arc::new(MockTenantStore::new()),
             accounts: Arc::new(self.accounts),
             contacts: Arc::new(self.contacts),
             credentials: Arc::new(self.credentials),
             lockouts: Arc::new(self.lockouts),
             sessions: Arc::new(self.sessions),
             tokens: Arc::new(self.tokens),
-            outbox: Arc::new(MockOutboxStore::new()),
-            dashboard: Arc::new(MockDashboardStore::new()),
-            invoices: Arc::new(MockInvoiceStore::new()),
-            ledger: Arc::new(MockLedgerStore::new()),
-            payments: Arc::new(MockPaymentStore::new()),
-            payment_methods: Arc::new(MockPaymentMethodStore::new()),
-            autopay: Arc::new(MockAutopayStore::new()),
-            quotes: Arc::new(crate::quotes::MockQuoteStore::new()),
+        
+            ..Stores::mocks()
         };
         Portal::builder_with(stores, Arc::new(self.hasher))
             .secret_key(key())

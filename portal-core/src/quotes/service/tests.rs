@@ -152,20 +152,9 @@ impl Fixture {
             .returning(move |_| Ok(Some(tenant.clone())));
         let stores = Stores {
             tenants: Arc::new(tenants),
-            accounts: Arc::new(MockAccountStore::new()),
-            contacts: Arc::new(MockContactStore::new()),
-            credentials: Arc::new(MockCredentialStore::new()),
-            lockouts: Arc::new(MockLockoutStore::new()),
-            sessions: Arc::new(MockSessionStore::new()),
-            tokens: Arc::new(MockTokenStore::new()),
-            outbox: Arc::new(MockOutboxStore::new()),
-            dashboard: Arc::new(MockDashboardStore::new()),
-            invoices: Arc::new(MockInvoiceStore::new()),
-            ledger: Arc::new(MockLedgerStore::new()),
-            payments: Arc::new(MockPaymentStore::new()),
-            payment_methods: Arc::new(MockPaymentMethodStore::new()),
-            autopay: Arc::new(MockAutopayStore::new()),
             quotes: Arc::new(self.quotes),
+        
+            ..Stores::mocks()
         };
         Portal::builder_with(stores, Arc::new(crate::identity::MockPasswordHasher::new()))
             .clock(Arc::new(FixedClock::at(

@@ -1,0 +1,186 @@
+//! Properties ([`PropertyStore`]) on either database: the host's upserts
+//! by its id and the account's reads.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use portal_core::access::AccountScope;
+use portal_core::ports::{PropertyStore, StoreError};
+use portal_core::properties::{PropertiesConflict, Property, PropertyUpsert};
+use portal_core::shared::{ExternalId, Page, PageRequest, PropertyId, TenantId};
+use uuid::Uuid;
+
+use super::{Arg, Backend, Conn, SqlStore};
+use crate::error::{backend, store_error};
+use crate::rows::properties::{PropertyListRow, PropertyRow, property_columns};
+
+/// The tenant's property with this external id.
+pub(crate) async fn by_external_id<C: Conn>(
+    conn: &mut C,
+    tenant: TenantId,
+    id: &ExternalId,
+) -> Result<Option<Property>, StoreError> {
+    conn.fetch_optional::<PropertyRow>(
+        concat!(
+            "SELECT ",
+            property_columns!(),
+            " FROM properties WHERE tenant_id = $1 AND external_id = $2"
+        ),
+        &[Arg::Id(tenant.as_uuid()), Arg::Text(id.as_str())],
+    )
+    .await?
+    .map(Property::try_from)
+    .transpose()
+}
+
+/// The account's property with this id.
+pub(crate) async fn scoped<C: Conn>(
+    conn: &mut C,
+    scope: &AccountScope,
+    id: PropertyId,
+) -> Result<Option<Property>, StoreError> {
+    conn.fetch_optional::<PropertyRow>(
+        concat!(
+            "SELECT ",
+            property_columns!(),
+            " FROM properties WHERE tenant_id = $1 AND account_id = $2 AND id = $3"
+        ),
+        &[
+            Arg::Id(scope.tenant().as_uuid()),
+            Arg::Id(scope.account().as_uuid()),
+            Arg::Id(id.as_uuid()),
+        ],
+    )
+    .await?
+    .map(Property::try_from)
+    .transpose()
+}
+
+#[async_trait]
+impl<B: Backend> PropertyStore for SqlStore<B> {
+    /// One statement after the account check: the insert, or on the
+    /// host's id the update, only while the property is the same
+    /// account's (`DO UPDATE ... WHERE`); no row back means it is another
+    /// account's.
+    async fn upsert_property(
+        &self,
+        tenant: TenantId,
+        upsert: &PropertyUpsert,
+        at: DateTime<Utc>,
+    ) -> Result<Property, StoreError> {
+        let mut tx = self.begin().await?;
+        let conn = &mut *tx;
+        let (tenant_id, account_id) = (tenant.as_uuid(), upsert.account.as_uuid());
+        conn.fetch_optional::<(Uuid,)>(
+            "SELECT id FROM accounts WHERE tenant_id = $1 AND id = $2",
+            &[Arg::Id(tenant_id), Arg::Id(account_id)],
+        )
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        let address = &upsert.address;
+        let property = conn
+            .fetch_optional::<PropertyRow>(
+                concat!(
+                    "INSERT INTO properties (id, tenant_id, account_id, external_id, name, \
+                         address_line1, address_line2, address_city, address_region, \
+                         address_postal_code, address_country, created_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) \
+                     ON CONFLICT (tenant_id, external_id) DO UPDATE SET \
+                         name = excluded.name, address_line1 = excluded.address_line1, \
+                         address_line2 = excluded.address_line2, \
+                         address_city = excluded.address_city, \
+                         address_region = excluded.address_region, \
+                         address_postal_code = excluded.address_postal_code, \
+                         address_country = excluded.address_country, \
+                         updated_at = excluded.updated_at \
+                     WHERE properties.account_id = excluded.account_id \
+                     RETURNING ",
+                    property_columns!()
+                ),
+                &[
+                    Arg::Id(PropertyId::new().as_uuid()),
+                    Arg::Id(tenant_id),
+                    Arg::Id(account_id),
+                    Arg::Text(upsert.external_id.as_str()),
+                    Arg::Text(&upsert.name),
+                    Arg::Text(&address.line1),
+                    Arg::Text(&address.line2),
+                    Arg::Text(&address.city),
+                    Arg::Text(&address.region),
+                    Arg::Text(&address.postal_code),
+                    Arg::Text(&address.country),
+                    Arg::Time(at),
+                ],
+            )
+            .await?
+            .ok_or(StoreError::Conflict(
+                PropertiesConflict::PropertyOfAnotherAccount.into(),
+            ))?
+            .try_into()?;
+        tx.commit().await.map_err(store_error)?;
+        Ok(property)
+    }
+
+    async fn property_by_external_id(
+        &self,
+        tenant: TenantId,
+        id: &ExternalId,
+    ) -> Result<Option<Property>, StoreError> {
+        by_external_id(&mut *self.reader().await?, tenant, id).await
+    }
+
+    /// One page by name with its count (`COUNT(*) OVER ()`; a page past
+    /// the end costs a second query).
+    async fn properties(
+        &self,
+        scope: &AccountScope,
+        page: PageRequest,
+    ) -> Result<Page<Property>, StoreError> {
+        let conn = &mut *self.reader().await?;
+        let args = [
+            Arg::Id(scope.tenant().as_uuid()),
+            Arg::Id(scope.account().as_uuid()),
+            Arg::Int(i64::from(page.per_page())),
+            Arg::Int(i64::try_from(page.offset()).map_err(backend)?),
+        ];
+        let rows = conn
+            .fetch_all::<PropertyListRow>(
+                concat!(
+                    "SELECT ",
+                    property_columns!(),
+                    ", COUNT(*) OVER () AS full_count FROM properties \
+                     WHERE tenant_id = $1 AND account_id = $2 \
+                     ORDER BY name, id LIMIT +$3 OFFSET $4"
+                ),
+                &args,
+            )
+            .await?;
+        let total = match rows.first() {
+            Some(row) => row.full_count,
+            None if page.offset() == 0 => 0,
+            None => conn
+                .fetch_optional::<(i64,)>(
+                    "SELECT COUNT(*) FROM properties WHERE tenant_id = $1 AND account_id = $2",
+                    &args[..2],
+                )
+                .await?
+                .map_or(0, |(count,)| count),
+        };
+        Ok(Page {
+            items: rows
+                .into_iter()
+                .map(|row| Property::try_from(row.property))
+                .collect::<Result<_, _>>()?,
+            total: u64::try_from(total).unwrap_or(0),
+            page: page.page(),
+            per_page: page.per_page(),
+        })
+    }
+
+    async fn property(
+        &self,
+        scope: &AccountScope,
+        id: PropertyId,
+    ) -> Result<Option<Property>, StoreError> {
+        scoped(&mut *self.reader().await?, scope, id).await
+    }
+}
