@@ -77,6 +77,11 @@ pub fn conflict_message(t: Messages, conflict: &Conflict) -> String {
         Conflict::Identity(conflict) => identity(t, conflict),
         Conflict::Billing(conflict) => billing(t, conflict),
         Conflict::Quotes(conflict) => quotes(conflict),
+        // Only the host's upserts break these (a record named for another
+        // account); customers only read contracts, equipment and sites.
+        Conflict::Properties(_) | Conflict::ServiceContracts(_) | Conflict::Assets(_) => {
+            t.msg("conflict-another-account")
+        }
     }
 }
 

@@ -107,14 +107,12 @@ pub struct AssetJob {
     pub title: String,
     /// Where it stands.
     pub status: JobStatus,
-    /// When it was scheduled to start, when it was.
-    pub scheduled_start: Option<DateTime<Utc>>,
-    /// When it was completed, when it was.
-    pub completed_at: Option<DateTime<Utc>>,
+    /// When it was scheduled for, when it was.
+    pub scheduled_for: Option<DateTime<Utc>>,
 }
 
-// TEMPORARY until the i12-jobs merge brings `crate::jobs::JobStatus`.
-/// Where a job stands.
+/// Where a job of the history stands (the work orders' statuses; the
+/// jobs context will own this once it lands).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum JobStatus {
     /// Waiting to be scheduled.
@@ -139,6 +137,19 @@ impl JobStatus {
             Self::Completed => "completed",
             Self::Cancelled => "cancelled",
         }
+    }
+
+    /// The status spelled by [`JobStatus::as_str`].
+    pub fn parse(text: &str) -> Option<Self> {
+        [
+            Self::Unscheduled,
+            Self::Scheduled,
+            Self::InProgress,
+            Self::Completed,
+            Self::Cancelled,
+        ]
+        .into_iter()
+        .find(|status| status.as_str() == text)
     }
 }
 

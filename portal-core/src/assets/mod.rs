@@ -6,9 +6,10 @@
 //! - The host pushes them in by its own ids ([`AssetUpsert`], idempotent;
 //!   the property is named by the host's property id, and must be the
 //!   asset's account's). An asset stays with its account for good.
-//! - The service history is the jobs whose host-sent list of assets names
-//!   this asset's external id, newest first, read in one indexed query
-//!   ([`AssetStore::asset_history`]).
+//! - The service history is the jobs linked to this asset's external id
+//!   (`job_assets`), newest first, read in one indexed query
+//!   ([`AssetStore::asset_history`]). Until the jobs context lands the
+//!   link names the dashboard's work orders.
 //! - Customers read the active account's assets ([`AssetsService`],
 //!   `portal.assets()`), with the assets feature and
 //!   [`crate::access::Permission::ViewAssets`].

@@ -45,9 +45,10 @@ pub trait AssetStore: Send + Sync {
     /// The account's asset with this id; none for another account's.
     async fn asset(&self, scope: &AccountScope, id: AssetId)
     -> Result<Option<Asset>, StoreError>;
-    /// One page of the jobs that touched the account's asset `id`, newest
-    /// first (by when they were scheduled or done, then id), in one query
-    /// on an index led by tenant and the asset's external id. MUST hold
+    /// One page of the jobs that touched the account's asset `id` (linked
+    /// by its external id), newest first (by when they were scheduled,
+    /// else created, then id), in one query on an index led by tenant and
+    /// the asset's external id. MUST hold
     /// only the scope's account's jobs, and nothing for another
     /// account's asset.
     async fn asset_history(

@@ -139,10 +139,8 @@ pub struct AssetJobView {
     /// Its status.
     #[schema(example = "completed")]
     pub status: String,
-    /// When it was scheduled to start.
-    pub scheduled_start: Option<DateTime<Utc>>,
-    /// When it was completed.
-    pub completed_at: Option<DateTime<Utc>>,
+    /// When it was scheduled for.
+    pub scheduled_for: Option<DateTime<Utc>>,
 }
 
 impl From<&AssetJob> for AssetJobView {
@@ -152,8 +150,7 @@ impl From<&AssetJob> for AssetJobView {
             number: job.number.clone(),
             title: job.title.clone(),
             status: job.status.as_str().to_owned(),
-            scheduled_start: job.scheduled_start,
-            completed_at: job.completed_at,
+            scheduled_for: job.scheduled_for,
         }
     }
 }

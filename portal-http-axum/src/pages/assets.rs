@@ -11,8 +11,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde::{Deserialize, Serialize};
 
-use portal_core::assets::{Asset, AssetJob};
-use portal_core::jobs::JobStatus;
+use portal_core::assets::{Asset, AssetJob, JobStatus};
 use portal_core::shared::{AssetId, Formats, PageRequest};
 use portal_i18n::Messages;
 
@@ -199,8 +198,7 @@ impl HistoryRow {
             title: job.title.clone(),
             status: job_status_label(t, job.status),
             when: job
-                .completed_at
-                .or(job.scheduled_start)
+                .scheduled_for
                 .map_or_else(|| t.msg("asset-not-scheduled"), |at| formats.dates.day_of(at)),
         }
     }

@@ -157,3 +157,4 @@ field-po-number = Purchase order number
 field-optional-lines = Optional items
 rule-hours = must be a number of hours from 0 to { $max }, with at most two decimals
 rule-over-block = must not be more than the hours bought
+conflict-another-account = This belongs to another account.

@@ -156,3 +156,4 @@ field-po-number = Número de orden de compra
 field-optional-lines = Artículos opcionales
 rule-hours = debe ser un número de horas de 0 a { $max }, con dos decimales como máximo
 rule-over-block = no debe superar las horas compradas
+conflict-another-account = Esto pertenece a otra cuenta.

@@ -70,3 +70,16 @@ CREATE TABLE assets (
 -- then name: led by tenant and account, so either reads only its rows,
 -- in order.
 CREATE INDEX assets_account_property_idx ON assets (tenant_id, account_id, property_id, name, id);
+
+-- Which jobs touched which assets, by the asset's external id (a job may
+-- name an asset the host sends later). Until the jobs context lands it
+-- links the work orders of migration 0001; the history reads it by tenant
+-- and asset external id.
+CREATE TABLE job_assets (
+    tenant_id BLOB NOT NULL REFERENCES tenants (id),
+    job_id BLOB NOT NULL REFERENCES work_orders (id) ON DELETE CASCADE,
+    asset_external_id TEXT NOT NULL,
+    PRIMARY KEY (job_id, asset_external_id)
+) STRICT;
+-- An asset's service history.
+CREATE INDEX job_assets_tenant_asset_idx ON job_assets (tenant_id, asset_external_id, job_id);

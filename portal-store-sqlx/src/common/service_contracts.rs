@@ -57,7 +57,7 @@ struct TermColumns<'a> {
     schedule: Option<&'a str>,
     next_visit_on: Option<chrono::NaiveDate>,
     price_minor: Option<i64>,
-    currency: Option<&'static str>,
+    currency: Option<String>,
     hours_bought: Option<i64>,
     hours_used: Option<i64>,
     overage_allowed: bool,
@@ -81,7 +81,7 @@ impl<'a> TermColumns<'a> {
                             .ok_or_else(|| backend("a contract price not in minor units"))
                     })
                     .transpose()?,
-                currency: price_per_period.map(|price| price.currency().as_str()),
+                currency: price_per_period.map(|price| price.currency().as_str().to_owned()),
                 hours_bought: None,
                 hours_used: None,
                 overage_allowed: false,
@@ -134,7 +134,7 @@ impl<B: Backend> ServiceContractStore for SqlStore<B> {
             Arg::OptText(terms.schedule),
             Arg::OptDate(terms.next_visit_on),
             Arg::OptInt(terms.price_minor),
-            Arg::OptText(terms.currency),
+            Arg::OptText(terms.currency.as_deref()),
             Arg::OptInt(terms.hours_bought),
             Arg::OptInt(terms.hours_used),
             Arg::Bool(terms.overage_allowed),

@@ -2,13 +2,14 @@
 //! service history, and their conversion into core's models.
 
 use chrono::NaiveDate;
-use portal_core::assets::Asset;
+use portal_core::assets::{Asset, AssetJob, JobStatus};
 use portal_core::ports::StoreError;
-use portal_core::shared::{AccountId, AssetId, ExternalId, PropertyId};
+use portal_core::shared::{AccountId, AssetId, ExternalId, JobId, PropertyId};
 use sqlx::FromRow;
 use uuid::Uuid;
 
-use super::stored;
+use super::{Timestamp, stored};
+use crate::error::backend;
 
 /// The columns [`AssetRow`] reads, from `assets a` joined to
 /// `properties p`.
@@ -61,6 +62,39 @@ impl TryFrom<AssetRow> for Asset {
             location: row.location,
             installed_on: row.installed_on,
             next_maintenance_on: row.next_maintenance_on,
+        })
+    }
+}
+
+/// A job of an asset's history.
+#[derive(FromRow)]
+pub(crate) struct AssetJobRow {
+    job_id: Uuid,
+    job_number: String,
+    job_title: String,
+    job_status: String,
+    job_scheduled_for: Option<Timestamp>,
+}
+
+/// A job of the history on a page, with the history's length.
+#[derive(FromRow)]
+pub(crate) struct AssetJobListRow {
+    #[sqlx(flatten)]
+    pub(crate) job: AssetJobRow,
+    pub(crate) full_count: i64,
+}
+
+impl TryFrom<AssetJobRow> for AssetJob {
+    type Error = StoreError;
+    fn try_from(row: AssetJobRow) -> Result<Self, StoreError> {
+        Ok(AssetJob {
+            job: JobId::from_uuid(row.job_id),
+            number: row.job_number,
+            title: row.job_title,
+            status: JobStatus::parse(&row.job_status).ok_or_else(|| {
+                backend(format!("stored job status is unknown: {}", row.job_status))
+            })?,
+            scheduled_for: row.job_scheduled_for.map(|at| at.0),
         })
     }
 }

@@ -205,14 +205,28 @@ async fn the_service_history_is_the_jobs_that_named_the_asset_newest_first(db: T
     put(&*db, &books, &upsert(&books, "p-1", "a-2", "Heater"))
         .await
         .unwrap();
-    crate::jobs_for_assets::seed_jobs(&db, &books).await;
+    let scope = books.scope();
+    for (number, day) in [("J-1", "2030-01-10"), ("J-2", "2030-02-10"), ("J-3", "2030-03-10")] {
+        let at = crate::harness::at(&format!("{day}T09:00:00Z"));
+        db.seed_job(scope, number, "completed", Some(at)).await;
+    }
+    db.seed_job(scope, "J-4", "scheduled", Some(crate::harness::at("2030-04-10T09:00:00Z")))
+        .await;
+    // Another account's job naming the asset's id is not its history.
+    db.seed_job(books.second_scope(), "J-9", "completed", None).await;
+    let link = "INSERT INTO job_assets (tenant_id, job_id, asset_external_id) \
+                SELECT tenant_id, id, 'a-1' FROM work_orders WHERE number IN ('J-1', 'J-2', 'J-3', 'J-9')";
+    db.execute(link, link).await;
+    let other = "INSERT INTO job_assets (tenant_id, job_id, asset_external_id) \
+                 SELECT tenant_id, id, 'a-2' FROM work_orders WHERE number IN ('J-3', 'J-4')";
+    db.execute(other, other).await;
     let history = db
         .asset_history(&books.scope(), asset.id, PageRequest::new(1, 2))
         .await
         .unwrap();
     let numbers: Vec<_> = history.items.iter().map(|job| job.number.clone()).collect();
     assert_eq!(numbers, ["J-3", "J-2"], "newest first");
-    assert_eq!(history.total, 3, "J-4 named the other asset only");
+    assert_eq!(history.total, 3, "J-4 named the other asset only, J-9 is another account's");
     let rest = db
         .asset_history(&books.scope(), asset.id, PageRequest::new(2, 2))
         .await

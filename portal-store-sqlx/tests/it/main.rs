@@ -12,6 +12,7 @@
 mod harness;
 
 mod accounts;
+mod assets;
 mod billing;
 mod connect;
 mod contacts;
