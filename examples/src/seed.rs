@@ -12,12 +12,14 @@ use std::net::Ipv4Addr;
 use portal_core::access::Role;
 use portal_core::accounts::Account;
 use portal_core::accounts::{AccountUpsert, Address};
+use portal_core::assets::AssetUpsert;
 use portal_core::billing::{ExternalPayment, InvoiceLine, InvoiceUpsert, PaymentKind};
 use portal_core::identity::{ContactUpsert, SessionKind};
-use portal_core::assets::AssetUpsert;
 use portal_core::properties::PropertyUpsert;
-use portal_core::service_contracts::{ContractStatus, ContractTerms, ContractUpsert, Hours, HoursBlock};
 use portal_core::quotes::{ApproveQuote, DecisionClient, QuoteLine, QuoteStatus, QuoteUpsert};
+use portal_core::service_contracts::{
+    ContractStatus, ContractTerms, ContractUpsert, Hours, HoursBlock,
+};
 use portal_core::shared::{Currency, Money};
 use portal_core::shared::{EmailAddress, ExternalId, PhoneNumber, PostalCode};
 use portal_core::tenancy::{PortalSettings, SocialLink, Tenant};
@@ -689,11 +691,66 @@ type DemoAsset = (
 );
 
 const DEMO_ASSETS: [DemoAsset; 5] = [
-    ("acct-1001", "site-1001", "asset-1001-sprinkler", "Sprinkler controller", "Rain Bird", "ESP-TM2", "RB-22-81734", "Garage wall, left of the door", Some((2022, 4, 12)), Some(21)),
-    ("acct-1001", "site-1001", "asset-1001-backflow", "Backflow preventer", "Watts", "LF009", "W-009-55120", "Front bed by the hose bib", Some((2019, 6, 3)), Some(95)),
-    ("acct-1001", "site-1001-shop", "asset-1001-traps", "Rodent bait stations (6)", "Protecta", "LP", "", "Along the back fence", None, Some(9)),
-    ("acct-1002", "site-1002", "asset-1002-pump", "Irrigation pump", "Grundfos", "MQ3-45", "GF-MQ3-90412", "Boathouse", Some((2020, 5, 20)), None),
-    ("acct-1003", "site-1003", "asset-1003-fogger", "Mosquito misting system", "MistAway", "Gen 3", "MA-3-11873", "Behind the service bay", Some((2023, 3, 1)), Some(30)),
+    (
+        "acct-1001",
+        "site-1001",
+        "asset-1001-sprinkler",
+        "Sprinkler controller",
+        "Rain Bird",
+        "ESP-TM2",
+        "RB-22-81734",
+        "Garage wall, left of the door",
+        Some((2022, 4, 12)),
+        Some(21),
+    ),
+    (
+        "acct-1001",
+        "site-1001",
+        "asset-1001-backflow",
+        "Backflow preventer",
+        "Watts",
+        "LF009",
+        "W-009-55120",
+        "Front bed by the hose bib",
+        Some((2019, 6, 3)),
+        Some(95),
+    ),
+    (
+        "acct-1001",
+        "site-1001-shop",
+        "asset-1001-traps",
+        "Rodent bait stations (6)",
+        "Protecta",
+        "LP",
+        "",
+        "Along the back fence",
+        None,
+        Some(9),
+    ),
+    (
+        "acct-1002",
+        "site-1002",
+        "asset-1002-pump",
+        "Irrigation pump",
+        "Grundfos",
+        "MQ3-45",
+        "GF-MQ3-90412",
+        "Boathouse",
+        Some((2020, 5, 20)),
+        None,
+    ),
+    (
+        "acct-1003",
+        "site-1003",
+        "asset-1003-fogger",
+        "Mosquito misting system",
+        "MistAway",
+        "Gen 3",
+        "MA-3-11873",
+        "Behind the service bay",
+        Some((2023, 3, 1)),
+        Some(30),
+    ),
 ];
 
 /// Gives the demo accounts service contracts (a recurring plan with its
@@ -808,8 +865,9 @@ async fn seed_services(
                 model: model.into(),
                 serial_number: serial.into(),
                 location: location.into(),
-                installed_on: installed
-                    .and_then(|(year, month, day)| chrono::NaiveDate::from_ymd_opt(year, month, day)),
+                installed_on: installed.and_then(|(year, month, day)| {
+                    chrono::NaiveDate::from_ymd_opt(year, month, day)
+                }),
                 next_maintenance_on: next.map(|days| today + Duration::days(days)),
             },
         )

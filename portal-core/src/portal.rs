@@ -29,6 +29,7 @@ use std::time::{Duration, Instant};
 
 use crate::access::{AccountScope, Actor, Permission, authorize};
 use crate::accounts::AccountService;
+use crate::assets::AssetsService;
 use crate::billing::BillingService;
 use crate::billing::PaymentGateway;
 use crate::dashboard::DashboardService;
@@ -38,14 +39,13 @@ use crate::identity::IdentityService;
 use crate::identity::{OsTokens, PasswordHasher, SecretKey, TokenSource};
 use crate::outbox::{EventSink, Mailer, OutboxWorker};
 use crate::ports::{
-    AccountStore, AutopayStore, ContactStore, CredentialStore, DashboardStore, InvoiceStore,
-    LedgerStore, LockoutStore, OutboxStore, PaymentMethodStore, PaymentStore, PropertyStore, QuoteStore, ServiceContractStore, AssetStore,
-    SessionStore, Store, TenantStore, TokenStore,
+    AccountStore, AssetStore, AutopayStore, ContactStore, CredentialStore, DashboardStore,
+    InvoiceStore, LedgerStore, LockoutStore, OutboxStore, PaymentMethodStore, PaymentStore,
+    PropertyStore, QuoteStore, ServiceContractStore, SessionStore, Store, TenantStore, TokenStore,
 };
 use crate::properties::PropertiesService;
 use crate::quotes::QuotesService;
 use crate::service_contracts::ServiceContractsService;
-use crate::assets::AssetsService;
 use crate::shared::{Clock, SystemClock, TenantId};
 use crate::tenancy::{Tenant, TenantSlug};
 

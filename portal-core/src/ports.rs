@@ -26,6 +26,8 @@ pub use crate::tenancy::TenantStore;
 #[cfg(any(test, feature = "mocks"))]
 pub use crate::accounts::MockAccountStore;
 #[cfg(any(test, feature = "mocks"))]
+pub use crate::assets::MockAssetStore;
+#[cfg(any(test, feature = "mocks"))]
 pub use crate::billing::{
     MockAutopayStore, MockInvoiceStore, MockLedgerStore, MockPaymentMethodStore, MockPaymentStore,
 };
@@ -38,15 +40,13 @@ pub use crate::identity::{
 #[cfg(any(test, feature = "mocks"))]
 pub use crate::outbox::MockOutboxStore;
 #[cfg(any(test, feature = "mocks"))]
-pub use crate::quotes::MockQuoteStore;
-#[cfg(any(test, feature = "mocks"))]
 pub use crate::properties::MockPropertyStore;
 #[cfg(any(test, feature = "mocks"))]
-pub use crate::tenancy::MockTenantStore;
-#[cfg(any(test, feature = "mocks"))]
-pub use crate::assets::MockAssetStore;
+pub use crate::quotes::MockQuoteStore;
 #[cfg(any(test, feature = "mocks"))]
 pub use crate::service_contracts::MockServiceContractStore;
+#[cfg(any(test, feature = "mocks"))]
+pub use crate::tenancy::MockTenantStore;
 
 /// Declares [`Store`] over the listed ports, and implements it for every
 /// type that implements them all (the list written once).

@@ -180,19 +180,30 @@ mod tests {
         nameless.name = String::new();
         assert!(matches!(
             nameless.validate(),
-            Err(PortalError::InvalidInput { field: "name", reason: Reason::Length { .. }, .. })
+            Err(PortalError::InvalidInput {
+                field: "name",
+                reason: Reason::Length { .. },
+                ..
+            })
         ));
         let mut two_lines = upsert();
         two_lines.location = "Basement\r\nleft".into();
         assert!(matches!(
             two_lines.validate(),
-            Err(PortalError::InvalidInput { field: "location", reason: Reason::OneLine { .. }, .. })
+            Err(PortalError::InvalidInput {
+                field: "location",
+                reason: Reason::OneLine { .. },
+                ..
+            })
         ));
         let mut long = upsert();
         long.serial_number = "9".repeat(MAX_ASSET_DETAIL + 1);
         assert!(matches!(
             long.validate(),
-            Err(PortalError::InvalidInput { field: "serial_number", .. })
+            Err(PortalError::InvalidInput {
+                field: "serial_number",
+                ..
+            })
         ));
         let mut blank = upsert();
         blank.make = String::new();

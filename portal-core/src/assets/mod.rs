@@ -23,7 +23,7 @@ pub use asset::{
     Asset, AssetJob, AssetQuery, AssetUpsert, JobStatus, MAX_ASSET_DETAIL, MAX_ASSET_NAME,
 };
 pub use errors::AssetsConflict;
+pub use ports::AssetStore;
 #[cfg(any(test, feature = "mocks"))]
 pub use ports::MockAssetStore;
-pub use ports::AssetStore;
 pub use service::AssetsService;

@@ -43,8 +43,7 @@ pub trait AssetStore: Send + Sync {
         query: &AssetQuery,
     ) -> Result<Page<Asset>, StoreError>;
     /// The account's asset with this id; none for another account's.
-    async fn asset(&self, scope: &AccountScope, id: AssetId)
-    -> Result<Option<Asset>, StoreError>;
+    async fn asset(&self, scope: &AccountScope, id: AssetId) -> Result<Option<Asset>, StoreError>;
     /// One page of the jobs that touched the account's asset `id` (linked
     /// by its external id), newest first (by when they were scheduled,
     /// else created, then id), in one query on an index led by tenant and

@@ -16,7 +16,11 @@ crate::portal::service! {
 impl AssetsService<'_> {
     /// One page of the active account's assets, at one property when the
     /// query names one.
-    pub async fn assets(self, actor: &Actor, query: &AssetQuery) -> Result<Page<Asset>, PortalError> {
+    pub async fn assets(
+        self,
+        actor: &Actor,
+        query: &AssetQuery,
+    ) -> Result<Page<Asset>, PortalError> {
         let (_, scope) = self.authorize(actor, Permission::ViewAssets).await?;
         Ok(self.stores().assets.assets(&scope, query).await?)
     }
@@ -80,7 +84,11 @@ impl HostApi<'_> {
     ) -> Result<Asset, PortalError> {
         asset.validate()?;
         let now = self.portal.inner.clock.now();
-        Ok(self.stores().assets.upsert_asset(tenant, asset, now).await?)
+        Ok(self
+            .stores()
+            .assets
+            .upsert_asset(tenant, asset, now)
+            .await?)
     }
 
     /// The asset with the host's id.
@@ -89,7 +97,11 @@ impl HostApi<'_> {
         tenant: TenantId,
         id: &ExternalId,
     ) -> Result<Option<Asset>, PortalError> {
-        Ok(self.stores().assets.asset_by_external_id(tenant, id).await?)
+        Ok(self
+            .stores()
+            .assets
+            .asset_by_external_id(tenant, id)
+            .await?)
     }
 
     /// One page of an account's assets, as the host's tools list them.
@@ -109,11 +121,11 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
+    use crate::Stores;
     use crate::access::AccessError;
     use crate::ports::MockAssetStore;
     use crate::service_contracts::{member, portal_for, tenant};
     use crate::tenancy::PortalSettings;
-    use crate::Stores;
 
     fn assets_on() -> PortalSettings {
         let mut settings = PortalSettings::default();
@@ -151,7 +163,11 @@ mod tests {
         let portal = portal_for(&tenant, stores);
         let history = portal
             .assets()
-            .history(&member(&tenant, AccountId::new()), AssetId::new(), PageRequest::default())
+            .history(
+                &member(&tenant, AccountId::new()),
+                AssetId::new(),
+                PageRequest::default(),
+            )
             .await;
         assert!(matches!(history, Err(PortalError::NotFound)));
     }

@@ -84,13 +84,21 @@ mod tests {
         nameless.name = "  ".into();
         assert!(matches!(
             nameless.validate(),
-            Err(PortalError::InvalidInput { field: "name", reason: Reason::Length { .. }, .. })
+            Err(PortalError::InvalidInput {
+                field: "name",
+                reason: Reason::Length { .. },
+                ..
+            })
         ));
         let mut two_lines = upsert();
         two_lines.address.city = "Springfield\nShelbyville".into();
         assert!(matches!(
             two_lines.validate(),
-            Err(PortalError::InvalidInput { field: "address.city", reason: Reason::OneLine { .. }, .. })
+            Err(PortalError::InvalidInput {
+                field: "address.city",
+                reason: Reason::OneLine { .. },
+                ..
+            })
         ));
         let mut long = upsert();
         long.address.line1 = "x".repeat(MAX_ADDRESS_LINE + 1);

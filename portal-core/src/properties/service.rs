@@ -1,6 +1,6 @@
 //! Property use cases: the customer's reads, and the host's upsert.
 
-use crate::access::{Actor, AccountScope, Permission};
+use crate::access::{AccountScope, Actor, Permission};
 use crate::error::PortalError;
 use crate::host::HostApi;
 use crate::properties::{Property, PropertyUpsert};

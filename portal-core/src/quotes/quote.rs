@@ -20,8 +20,8 @@ use super::QuotesConflict;
 use crate::billing::{InvoiceLine, InvoiceTotals};
 use crate::error::PortalError;
 use crate::shared::{
-    AccountId, ContactId, Currency, ExternalId, Money, PageRequest, QuoteId, Reason, check_one_line,
-    check_text,
+    AccountId, ContactId, Currency, ExternalId, Money, PageRequest, QuoteId, Reason,
+    check_one_line, check_text,
 };
 
 /// The most lines one quote may have.

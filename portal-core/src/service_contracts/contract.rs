@@ -15,8 +15,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::PortalError;
 use crate::shared::{
-    AccountId, Currency, ExternalId, Money, PageRequest, Reason, ServiceContractId,
-    check_one_line, check_text,
+    AccountId, Currency, ExternalId, Money, PageRequest, Reason, ServiceContractId, check_one_line,
+    check_text,
 };
 
 /// The longest contract number (characters).
@@ -79,7 +79,14 @@ impl Hours {
 
     /// `value` as hours, or [`Reason::Hours`] for `field`.
     pub fn parse(field: &'static str, value: Decimal) -> Result<Self, PortalError> {
-        let refused = || PortalError::invalid(field, Reason::Hours { max: MAX_BLOCK_HOURS });
+        let refused = || {
+            PortalError::invalid(
+                field,
+                Reason::Hours {
+                    max: MAX_BLOCK_HOURS,
+                },
+            )
+        };
         let normal = value.normalize();
         if normal.is_sign_negative() && !normal.is_zero()
             || normal.scale() > 2
@@ -261,7 +268,12 @@ impl ContractUpsert {
     pub fn validate(&self, tenant_currency: Currency) -> Result<(), PortalError> {
         check_one_line("number", &self.number, 1, MAX_CONTRACT_NUMBER)?;
         check_one_line("name", &self.name, 1, MAX_CONTRACT_NAME)?;
-        check_text("description", &self.description, 0, MAX_CONTRACT_DESCRIPTION)?;
+        check_text(
+            "description",
+            &self.description,
+            0,
+            MAX_CONTRACT_DESCRIPTION,
+        )?;
         if self.ends_on.is_some_and(|end| end < self.starts_on) {
             return Err(PortalError::invalid("starts_on", Reason::AfterEnd));
         }
@@ -331,7 +343,9 @@ pub(crate) mod tests {
     #[test]
     fn hours_take_at_most_two_decimals_and_no_sign() {
         assert_eq!(
-            Hours::parse("h", Decimal::new(125, 2)).unwrap().hundredths(),
+            Hours::parse("h", Decimal::new(125, 2))
+                .unwrap()
+                .hundredths(),
             125
         );
         assert!(Hours::parse("h", Decimal::new(1, 3)).is_err());
@@ -344,11 +358,18 @@ pub(crate) mod tests {
     fn a_block_needs_hours_and_stays_within_them_unless_overage_is_allowed() {
         assert!(matches!(
             HoursBlock::new(Hours::ZERO, Hours::ZERO, false),
-            Err(PortalError::InvalidInput { field: "hours_bought", .. })
+            Err(PortalError::InvalidInput {
+                field: "hours_bought",
+                ..
+            })
         ));
         assert!(matches!(
             HoursBlock::new(hours(1000), hours(1050), false),
-            Err(PortalError::InvalidInput { field: "hours_used", reason: Reason::OverBlock, .. })
+            Err(PortalError::InvalidInput {
+                field: "hours_used",
+                reason: Reason::OverBlock,
+                ..
+            })
         ));
         let over = HoursBlock::new(hours(1000), hours(1050), true).unwrap();
         assert_eq!((over.remaining(), over.overage()), (Hours::ZERO, hours(50)));
@@ -357,7 +378,11 @@ pub(crate) mod tests {
     #[test]
     fn an_upsert_checks_its_texts_dates_and_price() {
         let usd = |cents| Some(Money::from_minor(cents, Currency::USD));
-        assert!(upsert(recurring(usd(12_000))).validate(Currency::USD).is_ok());
+        assert!(
+            upsert(recurring(usd(12_000)))
+                .validate(Currency::USD)
+                .is_ok()
+        );
         assert!(upsert(recurring(None)).validate(Currency::USD).is_ok());
         let field = |upsert: ContractUpsert| match upsert.validate(Currency::USD) {
             Err(PortalError::InvalidInput { field, .. }) => field,
@@ -365,7 +390,10 @@ pub(crate) mod tests {
         };
         assert_eq!(field(upsert(recurring(usd(-1)))), "price_per_period");
         assert_eq!(
-            field(upsert(recurring(Some(Money::from_minor(1, Currency::parse("EUR").unwrap()))))),
+            field(upsert(recurring(Some(Money::from_minor(
+                1,
+                Currency::parse("EUR").unwrap()
+            ))))),
             "price_per_period"
         );
         let mut nameless = upsert(recurring(None));

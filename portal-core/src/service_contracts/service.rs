@@ -165,7 +165,9 @@ pub(crate) mod tests {
             ..stores
         };
         Portal::builder_with(stores, Arc::new(crate::identity::MockPasswordHasher::new()))
-            .clock(Arc::new(FixedClock::at("2026-11-15T09:00:00Z".parse().unwrap())))
+            .clock(Arc::new(FixedClock::at(
+                "2026-11-15T09:00:00Z".parse().unwrap(),
+            )))
             .build()
     }
 
@@ -224,7 +226,10 @@ pub(crate) mod tests {
         let refused = portal.host().upsert_service_contract(tenant.id, &bad).await;
         assert!(matches!(
             refused,
-            Err(PortalError::InvalidInput { field: "number", .. })
+            Err(PortalError::InvalidInput {
+                field: "number",
+                ..
+            })
         ));
     }
 }

@@ -4,6 +4,7 @@
 //! handlers and served at `/api/v1/openapi.json`.
 
 mod accounts;
+mod assets;
 mod billing;
 mod contract;
 mod dashboard;
@@ -11,7 +12,6 @@ mod extract;
 mod identity;
 mod quotes;
 mod service_contracts;
-mod assets;
 mod wire;
 
 use axum::http::header;

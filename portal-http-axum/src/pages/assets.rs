@@ -87,10 +87,9 @@ impl AssetRow {
             make_model: make_model(asset),
             serial_number: asset.serial_number.clone(),
             location: asset.location.clone(),
-            next_maintenance_on: asset.next_maintenance_on.map_or_else(
-                || t.msg("asset-not-planned"),
-                |day| formats.dates.day(day),
-            ),
+            next_maintenance_on: asset
+                .next_maintenance_on
+                .map_or_else(|| t.msg("asset-not-planned"), |day| formats.dates.day(day)),
         }
     }
 }
@@ -108,7 +107,10 @@ struct ListPage {
 }
 
 fn filter_form(t: Messages) -> Form {
-    Form::new(t, vec![Input::new("property", t.msg("assets-filter-property"))])
+    Form::new(
+        t,
+        vec![Input::new("property", t.msg("assets-filter-property"))],
+    )
 }
 
 /// The property filter's choices: every property, when the contact may
@@ -124,7 +126,11 @@ async fn property_choices(visit: &Visit, current: &str) -> Vec<Choice> {
     else {
         return Vec::new();
     };
-    let mut choices = vec![Choice::new("", t.msg("assets-any-property"), current.is_empty())];
+    let mut choices = vec![Choice::new(
+        "",
+        t.msg("assets-any-property"),
+        current.is_empty(),
+    )];
     choices.extend(properties.items.iter().map(|property| {
         let id = property.id.to_string();
         let selected = id == current;
@@ -134,7 +140,10 @@ async fn property_choices(visit: &Visit, current: &str) -> Vec<Choice> {
 }
 
 /// `/assets`: by property then name, in pages.
-pub async fn list(visit: Visit, Query(filters): Query<AssetFilters>) -> Result<Response, PageError> {
+pub async fn list(
+    visit: Visit,
+    Query(filters): Query<AssetFilters>,
+) -> Result<Response, PageError> {
     let t = visit.t();
     let text = AssetFilterText {
         property: filters.property.as_deref(),
@@ -143,7 +152,11 @@ pub async fn list(visit: Visit, Query(filters): Query<AssetFilters>) -> Result<R
     };
     let listed: Result<_, PageError> = async {
         let query = text.parse(Source::Page)?;
-        Ok(visit.portal().assets().assets(visit.actor(), &query).await?)
+        Ok(visit
+            .portal()
+            .assets()
+            .assets(visit.actor(), &query)
+            .await?)
     }
     .await;
     let current = params::given(filters.property.as_deref()).unwrap_or("");
@@ -197,9 +210,10 @@ impl HistoryRow {
             number: job.number.clone(),
             title: job.title.clone(),
             status: job_status_label(t, job.status),
-            when: job
-                .scheduled_for
-                .map_or_else(|| t.msg("asset-not-scheduled"), |at| formats.dates.day_of(at)),
+            when: job.scheduled_for.map_or_else(
+                || t.msg("asset-not-scheduled"),
+                |at| formats.dates.day_of(at),
+            ),
         }
     }
 }
@@ -256,7 +270,10 @@ pub async fn detail(
     let base = visit.context().base.clone();
     let path = format!("assets/{}", asset.id);
     let page = DetailPage {
-        layout: visit.layout(&t.msg_with("asset-title", t.arg("name", &asset.name)), &path),
+        layout: visit.layout(
+            &t.msg_with("asset-title", t.arg("name", &asset.name)),
+            &path,
+        ),
         name: asset.name.clone(),
         property: asset.property_name.clone(),
         make: asset.make.clone(),

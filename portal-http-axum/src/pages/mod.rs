@@ -21,15 +21,15 @@
 //! - `form.rs`: forms with their errors at the inputs
 
 mod accounts;
+mod assets;
 mod billing;
 mod dashboard;
 mod error;
 mod form;
 mod identity;
 mod quotes;
-mod service_contracts;
-mod assets;
 pub(crate) mod redirect;
+mod service_contracts;
 
 use askama::Template;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};

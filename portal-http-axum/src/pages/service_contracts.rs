@@ -79,7 +79,12 @@ impl ContractRow {
         let outlook = match &contract.terms {
             ContractTerms::Recurring { next_visit_on, .. } => next_visit_on.map_or_else(
                 || t.msg("contract-no-visit-planned"),
-                |day| t.msg_with("contract-next-visit-on", t.arg("day", formats.dates.day(day))),
+                |day| {
+                    t.msg_with(
+                        "contract-next-visit-on",
+                        t.arg("day", formats.dates.day(day)),
+                    )
+                },
             ),
             ContractTerms::TimeBlock(block) => t.msg_with(
                 "contract-hours-left",
@@ -120,7 +125,10 @@ struct ListPage {
 }
 
 fn filter_form(t: Messages) -> Form {
-    Form::new(t, vec![Input::new("status", t.msg("contracts-filter-status"))])
+    Form::new(
+        t,
+        vec![Input::new("status", t.msg("contracts-filter-status"))],
+    )
 }
 
 /// `/service-contracts`: by status, latest start first, in pages.
@@ -144,7 +152,11 @@ pub async fn list(
     }
     .await;
     let current = params::given(filters.status.as_deref()).unwrap_or("");
-    let mut statuses = vec![Choice::new("", t.msg("contracts-any-status"), current.is_empty())];
+    let mut statuses = vec![Choice::new(
+        "",
+        t.msg("contracts-any-status"),
+        current.is_empty(),
+    )];
     statuses.extend(ContractStatus::ALL.map(|status| {
         Choice::new(
             status.as_str(),

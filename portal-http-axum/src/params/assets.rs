@@ -26,9 +26,8 @@ impl AssetFilterText<'_> {
     pub fn parse(&self, source: Source) -> Result<AssetQuery, ParamError> {
         let property = given_in(self.property, source)
             .map(|text| {
-                PropertyId::parse(text).map_err(|_| {
-                    ParamError::invalid(Field::Property, Reason::Malformed(Shape::Id))
-                })
+                PropertyId::parse(text)
+                    .map_err(|_| ParamError::invalid(Field::Property, Reason::Malformed(Shape::Id)))
             })
             .transpose()?;
         Ok(AssetQuery {
@@ -56,7 +55,10 @@ mod tests {
         assert_eq!(parse(Some("")).unwrap().property, None);
         assert!(matches!(
             parse(Some("boiler")),
-            Err(ParamError::Invalid { field: Field::Property, .. })
+            Err(ParamError::Invalid {
+                field: Field::Property,
+                ..
+            })
         ));
     }
 }

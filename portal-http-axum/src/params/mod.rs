@@ -36,13 +36,13 @@ use portal_core::shared::{InvoiceId, Reason};
 
 use crate::error::ApiError;
 
+pub use assets::AssetFilterText;
 pub use billing::{
     InvoiceChoiceText, InvoiceFilterText, MethodText, MissingDates, PayText, card_id, card_token,
     invoice_choices, page_request, statement_range,
 };
-pub use assets::AssetFilterText;
-pub use service_contracts::ContractFilterText;
 pub use quotes::{QuoteFilterText, content_sha256, optional_line_numbers, optional_lines};
+pub use service_contracts::ContractFilterText;
 pub use values::{amount, given, id, idempotency_key, language};
 
 /// Who sent the text. The parsers differ only in these ways:

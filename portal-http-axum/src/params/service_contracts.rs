@@ -54,11 +54,17 @@ mod tests {
             }
             .parse(Source::Api)
         };
-        assert_eq!(parse(Some("paused")).unwrap().status, Some(ContractStatus::Paused));
+        assert_eq!(
+            parse(Some("paused")).unwrap().status,
+            Some(ContractStatus::Paused)
+        );
         assert_eq!(parse(None).unwrap().status, None);
         assert!(matches!(
             parse(Some("open")),
-            Err(ParamError::Invalid { field: Field::Status, .. })
+            Err(ParamError::Invalid {
+                field: Field::Status,
+                ..
+            })
         ));
     }
 }

@@ -104,7 +104,11 @@ async fn approve_with_a_typed_signature(
             vec![],
         )
         .await?;
-    assert_eq!(overflow.as_i64(), Some(0), "the page scrolls sideways: {wide}");
+    assert_eq!(
+        overflow.as_i64(),
+        Some(0),
+        "the page scrolls sideways: {wide}"
+    );
 
     browser
         .find(Locator::Css("input[name=optional_line][value='1']"))

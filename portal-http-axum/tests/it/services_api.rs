@@ -152,11 +152,18 @@ pub fn twenty_hours() -> ContractTerms {
 async fn a_client_lists_and_reads_contracts_of_either_kind() {
     let app = TestApp::with_settings(services_settings()).await;
     app.register("ada@example.com").await;
-    let visits = app.contract(app.seeded.account_a, "SC-1", quarterly()).await;
-    let block = app.contract(app.seeded.account_a, "TB-1", twenty_hours()).await;
+    let visits = app
+        .contract(app.seeded.account_a, "SC-1", quarterly())
+        .await;
+    let block = app
+        .contract(app.seeded.account_a, "TB-1", twenty_hours())
+        .await;
     let token = app.api_token("ada@example.com").await;
     let list = app
-        .send(get_request("/portal/api/v1/service-contracts", Some(&token)))
+        .send(get_request(
+            "/portal/api/v1/service-contracts",
+            Some(&token),
+        ))
         .await;
     assert_eq!(list.status, StatusCode::OK, "{}", list.body);
     assert_eq!(list.json()["total"], 2);
@@ -202,9 +209,13 @@ async fn a_client_lists_assets_per_property_and_reads_one() {
     app.register("ada@example.com").await;
     let home = app.property(app.seeded.account_a, "p-home", "Home").await;
     let shop = app.property(app.seeded.account_a, "p-shop", "Shop").await;
-    let boiler = app.asset(app.seeded.account_a, "p-home", "a-1", "Boiler").await;
-    app.asset(app.seeded.account_a, "p-shop", "a-2", "Rooftop unit").await;
-    app.asset(app.seeded.account_a, "p-shop", "a-3", "Compressor").await;
+    let boiler = app
+        .asset(app.seeded.account_a, "p-home", "a-1", "Boiler")
+        .await;
+    app.asset(app.seeded.account_a, "p-shop", "a-2", "Rooftop unit")
+        .await;
+    app.asset(app.seeded.account_a, "p-shop", "a-3", "Compressor")
+        .await;
     let token = app.api_token("ada@example.com").await;
 
     let all = app
@@ -252,7 +263,10 @@ async fn a_client_lists_assets_per_property_and_reads_one() {
     assert_eq!(history.json()["total"], 0);
 
     let malformed = app
-        .send(get_request("/portal/api/v1/assets?property=boiler", Some(&token)))
+        .send(get_request(
+            "/portal/api/v1/assets?property=boiler",
+            Some(&token),
+        ))
         .await;
     assert_eq!(malformed.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(malformed.json()["field"], "property");
@@ -262,9 +276,13 @@ async fn a_client_lists_assets_per_property_and_reads_one() {
 async fn another_accounts_contracts_and_assets_are_404_also_by_guessed_ids() {
     let app = TestApp::with_settings(services_settings()).await;
     app.register("ada@example.com").await;
-    let bobs_contract = app.contract(app.seeded.account_b, "SC-B", quarterly()).await;
+    let bobs_contract = app
+        .contract(app.seeded.account_b, "SC-B", quarterly())
+        .await;
     let bobs_property = app.property(app.seeded.account_b, "p-bob", "Garage").await;
-    let bobs_asset = app.asset(app.seeded.account_b, "p-bob", "a-bob", "Lift").await;
+    let bobs_asset = app
+        .asset(app.seeded.account_b, "p-bob", "a-bob", "Lift")
+        .await;
     let token = app.api_token("ada@example.com").await;
     let guessed = uuid::Uuid::now_v7();
     for path in [
@@ -278,7 +296,12 @@ async fn another_accounts_contracts_and_assets_are_404_also_by_guessed_ids() {
         "/portal/api/v1/assets/not-an-id".to_owned(),
     ] {
         let reply = app.send(get_request(&path, Some(&token))).await;
-        assert_eq!(reply.status, StatusCode::NOT_FOUND, "{path}: {}", reply.body);
+        assert_eq!(
+            reply.status,
+            StatusCode::NOT_FOUND,
+            "{path}: {}",
+            reply.body
+        );
     }
     let lists = [
         "/portal/api/v1/service-contracts".to_owned(),
@@ -302,7 +325,10 @@ async fn the_switches_and_permissions_guard_contracts_and_assets() {
         .await;
     assert_eq!(assets.status, StatusCode::FORBIDDEN);
     let contracts = app
-        .send(get_request("/portal/api/v1/service-contracts", Some(&token)))
+        .send(get_request(
+            "/portal/api/v1/service-contracts",
+            Some(&token),
+        ))
         .await;
     assert_eq!(contracts.status, StatusCode::OK);
 
@@ -312,12 +338,13 @@ async fn the_switches_and_permissions_guard_contracts_and_assets() {
     app.register("ada@example.com").await;
     let token = app.api_token("ada@example.com").await;
     let contracts = app
-        .send(get_request("/portal/api/v1/service-contracts", Some(&token)))
+        .send(get_request(
+            "/portal/api/v1/service-contracts",
+            Some(&token),
+        ))
         .await;
     assert_eq!(contracts.status, StatusCode::FORBIDDEN);
-    let anonymous = app
-        .send(get_request("/portal/api/v1/assets", None))
-        .await;
+    let anonymous = app.send(get_request("/portal/api/v1/assets", None)).await;
     assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
 }
 
@@ -333,7 +360,10 @@ async fn host_upserts_are_idempotent_and_bad_input_writes_nothing() {
     let mut bad = app.contract_upsert(a, "SC-2", quarterly());
     bad.name = "Two\nlines".into();
     let refused = host.upsert_service_contract(tenant, &bad).await;
-    assert!(matches!(refused, Err(PortalError::InvalidInput { field: "name", .. })));
+    assert!(matches!(
+        refused,
+        Err(PortalError::InvalidInput { field: "name", .. })
+    ));
     let euros = app.contract_upsert(
         a,
         "SC-3",
@@ -346,14 +376,20 @@ async fn host_upserts_are_idempotent_and_bad_input_writes_nothing() {
     let refused = host.upsert_service_contract(tenant, &euros).await;
     assert!(matches!(
         refused,
-        Err(PortalError::InvalidInput { field: "price_per_period", .. })
+        Err(PortalError::InvalidInput {
+            field: "price_per_period",
+            ..
+        })
     ));
     let moved = app.contract_upsert(b, "SC-1", quarterly());
     assert!(matches!(
         host.upsert_service_contract(tenant, &moved).await,
         Err(PortalError::Conflict(_))
     ));
-    assert_eq!(app.rows_in("SELECT COUNT(*) FROM service_contracts").await, 1);
+    assert_eq!(
+        app.rows_in("SELECT COUNT(*) FROM service_contracts").await,
+        1
+    );
     assert_eq!(
         host.service_contract_by_external_id(tenant, &contract.external_id)
             .await
@@ -368,13 +404,19 @@ async fn host_upserts_are_idempotent_and_bad_input_writes_nothing() {
     assert_eq!(app.asset(a, "p-a", "a-1", "Boiler").await, asset);
     let mut nameless = app.asset_upsert(a, "p-a", "a-2", "");
     let refused = host.upsert_asset(tenant, &nameless).await;
-    assert!(matches!(refused, Err(PortalError::InvalidInput { field: "name", .. })));
+    assert!(matches!(
+        refused,
+        Err(PortalError::InvalidInput { field: "name", .. })
+    ));
     nameless.name = "Boiler".into();
     nameless.serial_number = "9".repeat(201);
     let refused = host.upsert_asset(tenant, &nameless).await;
     assert!(matches!(
         refused,
-        Err(PortalError::InvalidInput { field: "serial_number", .. })
+        Err(PortalError::InvalidInput {
+            field: "serial_number",
+            ..
+        })
     ));
     let at_bobs = app.asset_upsert(a, "p-b", "a-3", "Lift");
     assert!(matches!(

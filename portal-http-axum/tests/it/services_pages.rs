@@ -21,7 +21,10 @@ async fn the_contract_pages_show_visits_price_and_hours() {
     assert!(list.body.contains("2 contracts"), "{}", list.body);
     assert!(list.body.contains("Recurring service") && list.body.contains("Block of hours"));
     assert!(list.body.contains("12.5 of 20 hours left"));
-    assert!(list.body.contains("data-label=\"Contract\""), "phone captions");
+    assert!(
+        list.body.contains("data-label=\"Contract\""),
+        "phone captions"
+    );
 
     let detail = ada
         .get(&format!("/portal/service-contracts/{}", visits.id))
@@ -29,7 +32,9 @@ async fn the_contract_pages_show_visits_price_and_hours() {
     assert_eq!(detail.status, StatusCode::OK);
     assert!(detail.body.contains("First Monday of every quarter"));
     assert!(detail.body.contains("$120.00"), "{}", detail.body);
-    let detail = ada.get(&format!("/portal/service-contracts/{}", block.id)).await;
+    let detail = ada
+        .get(&format!("/portal/service-contracts/{}", block.id))
+        .await;
     assert!(detail.body.contains("12.5 h") && detail.body.contains("7.5 h"));
 
     let ended = ada.get("/portal/service-contracts?status=ended").await;
@@ -56,7 +61,9 @@ async fn the_equipment_pages_list_per_property_and_show_an_asset() {
     assert_eq!(list.status, StatusCode::OK, "{}", list.body);
     assert!(list.body.contains("2 items") && list.body.contains("Rooftop unit"));
     assert!(list.body.contains("Viessmann Vitodens 200"));
-    let shop_only = ada.get(&format!("/portal/assets?property={}", shop.id)).await;
+    let shop_only = ada
+        .get(&format!("/portal/assets?property={}", shop.id))
+        .await;
     assert!(shop_only.body.contains("1 item") && !shop_only.body.contains(">Boiler<"));
     let wrong = ada.get("/portal/assets?property=basement").await;
     assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -67,7 +74,11 @@ async fn the_equipment_pages_list_per_property_and_show_an_asset() {
     for text in ["SN-a-1", "Basement plant room", "Home", "Service history"] {
         assert!(detail.body.contains(text), "{text}");
     }
-    assert!(detail.body.contains("No jobs have touched this equipment yet."));
+    assert!(
+        detail
+            .body
+            .contains("No jobs have touched this equipment yet.")
+    );
 }
 
 #[tokio::test]
@@ -80,7 +91,10 @@ async fn hostile_text_from_the_host_is_escaped() {
         .asset(a, "p-home", "a-1", "<script>alert(1)</script>")
         .await;
     let mut ada = app.logged_in("ada@example.com").await;
-    for path in ["/portal/assets".to_owned(), format!("/portal/assets/{}", asset.id)] {
+    for path in [
+        "/portal/assets".to_owned(),
+        format!("/portal/assets/{}", asset.id),
+    ] {
         let page = ada.get(&path).await;
         assert!(!page.body.contains("<script>alert(1)</script>"), "{path}");
         assert!(page.body.contains("&lt;script&gt;"), "{path}");
@@ -121,7 +135,10 @@ async fn equipment_off_hides_its_link_and_forbids_its_pages() {
     let mut ada = app.logged_in("ada@example.com").await;
     let dashboard = ada.get("/portal/dashboard").await;
     assert!(!dashboard.body.contains("/portal/assets\""));
-    assert_eq!(ada.get("/portal/assets").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        ada.get("/portal/assets").await.status,
+        StatusCode::FORBIDDEN
+    );
 }
 
 #[tokio::test]

@@ -20,7 +20,12 @@ conformance!(
     the_service_history_is_the_jobs_that_named_the_asset_newest_first,
 );
 
-pub async fn property(store: &dyn Store, books: &Books, account: AccountId, external: &str) -> Property {
+pub async fn property(
+    store: &dyn Store,
+    books: &Books,
+    account: AccountId,
+    external: &str,
+) -> Property {
     store
         .upsert_property(
             books.tenant.id,
@@ -66,7 +71,11 @@ async fn upserting_the_same_asset_twice_makes_one_and_a_change_updates_it(db: Te
     assert_eq!(first.property_name, "Site p-1");
     assert_eq!(first.serial_number, "SN-a-1");
     assert_eq!(first.installed_on, Some(date("2021-03-09")));
-    assert_eq!(put(&*db, &books, &asset).await.unwrap(), first, "the same upsert");
+    assert_eq!(
+        put(&*db, &books, &asset).await.unwrap(),
+        first,
+        "the same upsert"
+    );
     assert_eq!(db.count("SELECT COUNT(*) FROM assets").await, 1);
 
     let mut moved = asset.clone();
@@ -75,7 +84,10 @@ async fn upserting_the_same_asset_twice_makes_one_and_a_change_updates_it(db: Te
     moved.location = String::new();
     let updated = put(&*db, &books, &moved).await.unwrap();
     assert_eq!(updated.id, first.id, "updated in place");
-    assert_eq!(updated.property, shop.id, "moved to another of the account's properties");
+    assert_eq!(
+        updated.property, shop.id,
+        "moved to another of the account's properties"
+    );
     assert_eq!(updated.next_maintenance_on, Some(date("2030-06-01")));
     assert_eq!(updated.location, "");
     assert_eq!(
@@ -95,7 +107,10 @@ async fn an_asset_upsert_is_refused_for_an_unknown_or_foreign_property_or_accoun
         .unwrap();
 
     let nowhere = upsert(&books, "p-9", "a-2", "Lift");
-    assert!(matches!(put(&*db, &books, &nowhere).await, Err(StoreError::NotFound)));
+    assert!(matches!(
+        put(&*db, &books, &nowhere).await,
+        Err(StoreError::NotFound)
+    ));
     let at_anothers = upsert(&books, "p-2", "a-3", "Lift");
     assert!(matches!(
         put(&*db, &books, &at_anothers).await,
@@ -113,7 +128,10 @@ async fn an_asset_upsert_is_refused_for_an_unknown_or_foreign_property_or_accoun
     ));
     let mut foreign = upsert(&books, "p-1", "a-4", "Lift");
     foreign.account = books.foreign.id;
-    assert!(matches!(put(&*db, &books, &foreign).await, Err(StoreError::NotFound)));
+    assert!(matches!(
+        put(&*db, &books, &foreign).await,
+        Err(StoreError::NotFound)
+    ));
     assert_eq!(db.count("SELECT COUNT(*) FROM assets").await, 1);
     let kept = db.asset(&books.scope(), stored.id).await.unwrap().unwrap();
     assert_eq!(kept.name, "Boiler", "the refused upserts wrote nothing");
@@ -140,14 +158,21 @@ async fn the_asset_list_is_by_property_then_name_in_pages_and_filters_by_propert
     put(&*db, &books, &other).await.unwrap();
 
     let names = |page: &portal_core::shared::Page<Asset>| {
-        page.items.iter().map(|a| a.name.clone()).collect::<Vec<_>>()
+        page.items
+            .iter()
+            .map(|a| a.name.clone())
+            .collect::<Vec<_>>()
     };
     let query = |property, page| AssetQuery {
         property,
         page: PageRequest::new(page, 2),
     };
     let page_one = db.assets(&scope, &query(None, 1)).await.unwrap();
-    assert_eq!(names(&page_one), ["Boiler", "Water heater"], "first property, by name");
+    assert_eq!(
+        names(&page_one),
+        ["Boiler", "Water heater"],
+        "first property, by name"
+    );
     assert_eq!(page_one.total, 3);
     let page_two = db.assets(&scope, &query(None, 2)).await.unwrap();
     assert_eq!(names(&page_two), ["Compressor"]);
@@ -168,9 +193,18 @@ async fn another_accounts_asset_is_not_found(db: TestDb) {
         .await
         .unwrap();
     assert!(db.asset(&books.scope(), asset.id).await.unwrap().is_some());
-    assert_eq!(db.asset(&books.second_scope(), asset.id).await.unwrap(), None);
-    assert_eq!(db.asset(&books.foreign_scope(), asset.id).await.unwrap(), None);
-    assert_eq!(db.asset(&books.scope(), AssetId::new()).await.unwrap(), None);
+    assert_eq!(
+        db.asset(&books.second_scope(), asset.id).await.unwrap(),
+        None
+    );
+    assert_eq!(
+        db.asset(&books.foreign_scope(), asset.id).await.unwrap(),
+        None
+    );
+    assert_eq!(
+        db.asset(&books.scope(), AssetId::new()).await.unwrap(),
+        None
+    );
     let by_their_property = AssetQuery {
         property: Some(site.id),
         page: PageRequest::default(),
@@ -206,14 +240,24 @@ async fn the_service_history_is_the_jobs_that_named_the_asset_newest_first(db: T
         .await
         .unwrap();
     let scope = books.scope();
-    for (number, day) in [("J-1", "2030-01-10"), ("J-2", "2030-02-10"), ("J-3", "2030-03-10")] {
+    for (number, day) in [
+        ("J-1", "2030-01-10"),
+        ("J-2", "2030-02-10"),
+        ("J-3", "2030-03-10"),
+    ] {
         let at = crate::harness::at(&format!("{day}T09:00:00Z"));
         db.seed_job(scope, number, "completed", Some(at)).await;
     }
-    db.seed_job(scope, "J-4", "scheduled", Some(crate::harness::at("2030-04-10T09:00:00Z")))
-        .await;
+    db.seed_job(
+        scope,
+        "J-4",
+        "scheduled",
+        Some(crate::harness::at("2030-04-10T09:00:00Z")),
+    )
+    .await;
     // Another account's job naming the asset's id is not its history.
-    db.seed_job(books.second_scope(), "J-9", "completed", None).await;
+    db.seed_job(books.second_scope(), "J-9", "completed", None)
+        .await;
     let link = "INSERT INTO job_assets (tenant_id, job_id, asset_external_id) \
                 SELECT tenant_id, id, 'a-1' FROM work_orders WHERE number IN ('J-1', 'J-2', 'J-3', 'J-9')";
     db.execute(link, link).await;
@@ -226,7 +270,10 @@ async fn the_service_history_is_the_jobs_that_named_the_asset_newest_first(db: T
         .unwrap();
     let numbers: Vec<_> = history.items.iter().map(|job| job.number.clone()).collect();
     assert_eq!(numbers, ["J-3", "J-2"], "newest first");
-    assert_eq!(history.total, 3, "J-4 named the other asset only, J-9 is another account's");
+    assert_eq!(
+        history.total, 3,
+        "J-4 named the other asset only, J-9 is another account's"
+    );
     let rest = db
         .asset_history(&books.scope(), asset.id, PageRequest::new(2, 2))
         .await

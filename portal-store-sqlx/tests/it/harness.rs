@@ -176,7 +176,9 @@ impl TestDb {
     /// other than the store from doing.
     pub async fn refuses(&self, sqlite: &'static str, postgres: &'static str) -> bool {
         match &self.backend {
-            Backend::Sqlite { store, .. } => sqlx::raw_sql(sqlite).execute(store.pool()).await.is_err(),
+            Backend::Sqlite { store, .. } => {
+                sqlx::raw_sql(sqlite).execute(store.pool()).await.is_err()
+            }
             Backend::Postgres { store, .. } => {
                 sqlx::raw_sql(postgres).execute(store.pool()).await.is_err()
             }

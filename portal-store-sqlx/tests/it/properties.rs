@@ -33,7 +33,11 @@ pub fn property_upsert(account: &Account, external: &str, name: &str) -> Propert
 /// Stores a property of `account`.
 pub async fn property(store: &dyn Store, books: &Books, external: &str, name: &str) -> Property {
     store
-        .upsert_property(books.tenant.id, &property_upsert(&books.account, external, name), now())
+        .upsert_property(
+            books.tenant.id,
+            &property_upsert(&books.account, external, name),
+            now(),
+        )
         .await
         .unwrap()
 }
@@ -41,19 +45,31 @@ pub async fn property(store: &dyn Store, books: &Books, external: &str, name: &s
 async fn upserting_the_same_property_twice_makes_one_and_a_change_updates_it(db: TestDb) {
     let books = Books::new(&*db).await;
     let upsert = property_upsert(&books.account, "p-1", "Lake house");
-    let first = db.upsert_property(books.tenant.id, &upsert, now()).await.unwrap();
-    let again = db.upsert_property(books.tenant.id, &upsert, now()).await.unwrap();
+    let first = db
+        .upsert_property(books.tenant.id, &upsert, now())
+        .await
+        .unwrap();
+    let again = db
+        .upsert_property(books.tenant.id, &upsert, now())
+        .await
+        .unwrap();
     assert_eq!(first, again);
     assert_eq!(first.name, "Lake house");
     assert_eq!(first.address.line1, "Lake house 1");
     let mut moved = upsert.clone();
     moved.name = "Lake cabin".into();
     moved.address.line2 = "Back door".into();
-    let changed = db.upsert_property(books.tenant.id, &moved, now()).await.unwrap();
+    let changed = db
+        .upsert_property(books.tenant.id, &moved, now())
+        .await
+        .unwrap();
     assert_eq!(changed.id, first.id);
     assert_eq!(changed.name, "Lake cabin");
     assert_eq!(changed.address.line2, "Back door");
-    let page = db.properties(&books.scope(), PageRequest::default()).await.unwrap();
+    let page = db
+        .properties(&books.scope(), PageRequest::default())
+        .await
+        .unwrap();
     assert_eq!(page.total, 1);
     assert_eq!(page.items, vec![changed.clone()]);
     let by_host = db
@@ -68,7 +84,8 @@ async fn a_property_of_another_account_or_tenant_is_refused_and_unchanged(db: Te
     let kept = property(&*db, &books, "p-1", "Lake house").await;
     let mut other_account = property_upsert(&books.second, "p-1", "Stolen");
     assert!(matches!(
-        db.upsert_property(books.tenant.id, &other_account, now()).await,
+        db.upsert_property(books.tenant.id, &other_account, now())
+            .await,
         Err(StoreError::Conflict(Conflict::Properties(
             PropertiesConflict::PropertyOfAnotherAccount
         )))
@@ -76,7 +93,8 @@ async fn a_property_of_another_account_or_tenant_is_refused_and_unchanged(db: Te
     // An account of another tenant is not found, whatever the property.
     other_account.account = books.foreign.id;
     assert!(matches!(
-        db.upsert_property(books.tenant.id, &other_account, now()).await,
+        db.upsert_property(books.tenant.id, &other_account, now())
+            .await,
         Err(StoreError::NotFound)
     ));
     let still = db
@@ -117,7 +135,10 @@ async fn the_list_holds_the_accounts_properties_by_name_in_pages(db: TestDb) {
         .await
         .unwrap();
     let names = |page: &portal_core::shared::Page<Property>| {
-        page.items.iter().map(|p| p.name.clone()).collect::<Vec<_>>()
+        page.items
+            .iter()
+            .map(|p| p.name.clone())
+            .collect::<Vec<_>>()
     };
     assert_eq!(names(&first), ["Bakery", "Office"]);
     assert_eq!(first.total, 3);
@@ -142,10 +163,18 @@ async fn another_accounts_property_is_not_found(db: TestDb) {
         db.property(&books.scope(), lake.id).await.unwrap(),
         Some(lake.clone())
     );
-    assert_eq!(db.property(&books.second_scope(), lake.id).await.unwrap(), None);
-    assert_eq!(db.property(&books.foreign_scope(), lake.id).await.unwrap(), None);
     assert_eq!(
-        db.property(&books.scope(), PropertyId::new()).await.unwrap(),
+        db.property(&books.second_scope(), lake.id).await.unwrap(),
+        None
+    );
+    assert_eq!(
+        db.property(&books.foreign_scope(), lake.id).await.unwrap(),
+        None
+    );
+    assert_eq!(
+        db.property(&books.scope(), PropertyId::new())
+            .await
+            .unwrap(),
         None
     );
 }

@@ -70,7 +70,10 @@ async fn upserting_the_same_contract_twice_makes_one_and_a_change_updates_it(db:
     assert_eq!(first.description, contract.description);
     assert_eq!(first.starts_on, contract.starts_on);
     assert_eq!(first.ends_on, contract.ends_on);
-    assert_eq!(first.terms, contract.terms, "schedule, next visit and price kept");
+    assert_eq!(
+        first.terms, contract.terms,
+        "schedule, next visit and price kept"
+    );
     let again = put(&*db, &books, &contract).await.unwrap();
     assert_eq!(again, first, "the same upsert changes nothing");
     assert_eq!(db.count("SELECT COUNT(*) FROM service_contracts").await, 1);
@@ -137,8 +140,15 @@ async fn a_contract_upsert_for_another_account_or_tenant_is_refused_and_writes_n
         Err(StoreError::NotFound)
     ));
     assert_eq!(db.count("SELECT COUNT(*) FROM service_contracts").await, 1);
-    let kept = db.contract(&books.scope(), stored.id).await.unwrap().unwrap();
-    assert_eq!(kept.name, "Quarterly maintenance", "the refused upsert wrote nothing");
+    let kept = db
+        .contract(&books.scope(), stored.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        kept.name, "Quarterly maintenance",
+        "the refused upsert wrote nothing"
+    );
 }
 
 async fn the_contract_list_filters_by_status_latest_start_first_in_pages(db: TestDb) {
@@ -165,7 +175,10 @@ async fn the_contract_list_filters_by_status_latest_start_first_in_pages(db: Tes
     };
     let first = db.contracts(&scope, &list(None, 1)).await.unwrap();
     let numbers = |page: &portal_core::shared::Page<ServiceContract>| {
-        page.items.iter().map(|c| c.number.clone()).collect::<Vec<_>>()
+        page.items
+            .iter()
+            .map(|c| c.number.clone())
+            .collect::<Vec<_>>()
     };
     assert_eq!(numbers(&first), ["SC-2", "SC-3"]);
     assert_eq!(first.total, 3);
@@ -195,11 +208,26 @@ async fn another_accounts_contract_is_not_found(db: TestDb) {
     )
     .await
     .unwrap();
-    assert!(db.contract(&books.scope(), stored.id).await.unwrap().is_some());
-    assert_eq!(db.contract(&books.second_scope(), stored.id).await.unwrap(), None);
-    assert_eq!(db.contract(&books.foreign_scope(), stored.id).await.unwrap(), None);
+    assert!(
+        db.contract(&books.scope(), stored.id)
+            .await
+            .unwrap()
+            .is_some()
+    );
     assert_eq!(
-        db.contract(&books.scope(), ServiceContractId::new()).await.unwrap(),
+        db.contract(&books.second_scope(), stored.id).await.unwrap(),
+        None
+    );
+    assert_eq!(
+        db.contract(&books.foreign_scope(), stored.id)
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(
+        db.contract(&books.scope(), ServiceContractId::new())
+            .await
+            .unwrap(),
         None
     );
     let second = db
@@ -228,10 +256,21 @@ async fn the_database_refuses_a_block_used_past_its_hours_without_overage(db: Te
     // Core refuses it first; the table's check stops any other writer.
     let statement = "UPDATE service_contracts SET hours_used_hundredths = 1500";
     assert!(db.refuses(statement, statement).await);
-    let allowed = "UPDATE service_contracts SET hours_used_hundredths = 1500, overage_allowed = true";
-    assert!(!db.refuses(allowed, allowed).await, "with overage allowed it may");
+    let allowed =
+        "UPDATE service_contracts SET hours_used_hundredths = 1500, overage_allowed = true";
+    assert!(
+        !db.refuses(allowed, allowed).await,
+        "with overage allowed it may"
+    );
     let recurring_hours = "UPDATE service_contracts SET kind = 'recurring', schedule = 'Weekly'";
-    assert!(db.refuses(recurring_hours, recurring_hours).await, "one kind's fields per row");
-    let kept = db.contract(&books.scope(), stored.id).await.unwrap().unwrap();
+    assert!(
+        db.refuses(recurring_hours, recurring_hours).await,
+        "one kind's fields per row"
+    );
+    let kept = db
+        .contract(&books.scope(), stored.id)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(kept.terms, block(1_000, 1_500, true));
 }

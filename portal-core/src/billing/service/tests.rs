@@ -237,7 +237,7 @@ impl Mocks {
             payments: Arc::new(self.payments),
             payment_methods: Arc::new(self.payment_methods),
             autopay: Arc::new(self.autopay),
-        
+
             ..Stores::mocks()
         };
         let portal =

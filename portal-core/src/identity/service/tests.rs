@@ -123,7 +123,7 @@ impl Mocks {
             lockouts: Arc::new(self.lockouts),
             sessions: Arc::new(self.sessions),
             tokens: Arc::new(self.tokens),
-        
+
             ..Stores::mocks()
         };
         Portal::builder_with(stores, Arc::new(self.hasher))

@@ -153,7 +153,7 @@ impl Fixture {
         let stores = Stores {
             tenants: Arc::new(tenants),
             quotes: Arc::new(self.quotes),
-        
+
             ..Stores::mocks()
         };
         Portal::builder_with(stores, Arc::new(crate::identity::MockPasswordHasher::new()))
