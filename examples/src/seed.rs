@@ -12,9 +12,14 @@ use std::net::Ipv4Addr;
 use portal_core::access::Role;
 use portal_core::accounts::Account;
 use portal_core::accounts::{AccountUpsert, Address};
+use portal_core::assets::AssetUpsert;
 use portal_core::billing::{ExternalPayment, InvoiceLine, InvoiceUpsert, PaymentKind};
 use portal_core::identity::{ContactUpsert, SessionKind};
+use portal_core::properties::PropertyUpsert;
 use portal_core::quotes::{ApproveQuote, DecisionClient, QuoteLine, QuoteStatus, QuoteUpsert};
+use portal_core::service_contracts::{
+    ContractStatus, ContractTerms, ContractUpsert, Hours, HoursBlock,
+};
 use portal_core::shared::{Currency, Money};
 use portal_core::shared::{EmailAddress, ExternalId, PhoneNumber, PostalCode};
 use portal_core::tenancy::{PortalSettings, SocialLink, Tenant};
@@ -190,6 +195,8 @@ fn settings() -> anyhow::Result<PortalSettings> {
     settings.features.prepayment = true;
     settings.features.partial_payment = true;
     settings.features.autopay = true;
+    // And equipment, off by default.
+    settings.features.assets = true;
     settings.branding.primary_color = "#1d5c3a".into();
     settings.branding.accent_color = "#0b5cad".into();
     settings.contact.email = Some(EmailAddress::parse("office@greenleaf.example")?);
@@ -296,6 +303,7 @@ pub async fn seed_demo(portal: &Portal, base_url: &str) -> anyhow::Result<Tenant
     }
     seed_billing(portal, &tenant, &ids).await?;
     seed_quotes(portal, &tenant, &ids).await?;
+    seed_services(portal, &tenant, &ids).await?;
     if !is_new {
         // The communications log is append-only: seed it once.
         return Ok(tenant);
@@ -662,6 +670,209 @@ async fn seed_billing(
     }
     if let Some(duplicate) = invoices.get("INV-2026-0095") {
         host.void_invoice(tenant.id, duplicate.id).await?;
+    }
+    Ok(())
+}
+
+/// The demo's equipment: account, property (host id), asset id, name,
+/// make, model, serial number, location on site, installed, next
+/// maintenance (days from today).
+type DemoAsset = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    Option<(i32, u32, u32)>,
+    Option<i64>,
+);
+
+const DEMO_ASSETS: [DemoAsset; 5] = [
+    (
+        "acct-1001",
+        "site-1001",
+        "asset-1001-sprinkler",
+        "Sprinkler controller",
+        "Rain Bird",
+        "ESP-TM2",
+        "RB-22-81734",
+        "Garage wall, left of the door",
+        Some((2022, 4, 12)),
+        Some(21),
+    ),
+    (
+        "acct-1001",
+        "site-1001",
+        "asset-1001-backflow",
+        "Backflow preventer",
+        "Watts",
+        "LF009",
+        "W-009-55120",
+        "Front bed by the hose bib",
+        Some((2019, 6, 3)),
+        Some(95),
+    ),
+    (
+        "acct-1001",
+        "site-1001-shop",
+        "asset-1001-traps",
+        "Rodent bait stations (6)",
+        "Protecta",
+        "LP",
+        "",
+        "Along the back fence",
+        None,
+        Some(9),
+    ),
+    (
+        "acct-1002",
+        "site-1002",
+        "asset-1002-pump",
+        "Irrigation pump",
+        "Grundfos",
+        "MQ3-45",
+        "GF-MQ3-90412",
+        "Boathouse",
+        Some((2020, 5, 20)),
+        None,
+    ),
+    (
+        "acct-1003",
+        "site-1003",
+        "asset-1003-fogger",
+        "Mosquito misting system",
+        "MistAway",
+        "Gen 3",
+        "MA-3-11873",
+        "Behind the service bay",
+        Some((2023, 3, 1)),
+        Some(30),
+    ),
+];
+
+/// Gives the demo accounts service contracts (a recurring plan with its
+/// next visit and price, a block of hours partly used, one that ran
+/// out) and equipment at their sites, by the host's ids (idempotent).
+async fn seed_services(
+    portal: &Portal,
+    tenant: &Tenant,
+    ids: &BTreeMap<&'static str, Account>,
+) -> anyhow::Result<()> {
+    let host = portal.host();
+    let today = Utc::now().date_naive();
+    let account = |external: &str| {
+        ids.get(external)
+            .map(|account| account.id)
+            .context("unknown demo account")
+    };
+    for (account_id, site, name, line1) in [
+        ("acct-1001", "site-1001", "Bakery", "12 Market St"),
+        ("acct-1001", "site-1001-shop", "Storage unit", "4 Depot Rd"),
+        ("acct-1002", "site-1002", "Lake house", "88 Shore Dr"),
+        ("acct-1003", "site-1003", "Garage", "301 Elm St"),
+    ] {
+        host.upsert_property(
+            tenant.id,
+            &PropertyUpsert {
+                external_id: ExternalId::parse(site)?,
+                account: account(account_id)?,
+                name: name.into(),
+                address: Address {
+                    line1: line1.into(),
+                    city: "Springfield".into(),
+                    region: "IL".into(),
+                    country: "US".into(),
+                    ..Address::default()
+                },
+            },
+        )
+        .await
+        .with_context(|| format!("property {site}"))?;
+    }
+    let hours = |text: &str| -> anyhow::Result<Hours> {
+        Ok(Hours::parse("hours", text.parse::<Decimal>()?)?)
+    };
+    let contracts = [
+        (
+            "acct-1001",
+            "SC-1001",
+            "Lawn and pest care plan",
+            ContractStatus::Active,
+            ContractTerms::Recurring {
+                schedule: "Every other Tuesday, April to October".into(),
+                next_visit_on: Some(today + Duration::days(6)),
+                price_per_period: Some(Money::from_minor(8_900, Currency::USD)),
+            },
+        ),
+        (
+            "acct-1001",
+            "TB-1001",
+            "Landscaping hours, 2026",
+            ContractStatus::Active,
+            ContractTerms::TimeBlock(HoursBlock::new(hours("20")?, hours("7.5")?, false)?),
+        ),
+        (
+            "acct-1002",
+            "TB-1002",
+            "Dock and shoreline hours",
+            ContractStatus::Ended,
+            ContractTerms::TimeBlock(HoursBlock::new(hours("10")?, hours("11.25")?, true)?),
+        ),
+        (
+            "acct-1003",
+            "SC-1003",
+            "Quarterly perimeter treatment",
+            ContractStatus::Paused,
+            ContractTerms::Recurring {
+                schedule: "First Monday of every quarter".into(),
+                next_visit_on: None,
+                price_per_period: None,
+            },
+        ),
+    ];
+    for (account_id, number, name, status, terms) in contracts {
+        host.upsert_service_contract(
+            tenant.id,
+            &ContractUpsert {
+                external_id: ExternalId::parse(number)?,
+                account: account(account_id)?,
+                number: number.into(),
+                name: name.into(),
+                description: "Visits, materials and a written report after each one.".into(),
+                status,
+                starts_on: today - Duration::days(120),
+                ends_on: Some(today + Duration::days(245)),
+                terms,
+            },
+        )
+        .await
+        .with_context(|| format!("contract {number}"))?;
+    }
+    for (account_id, site, external, name, make, model, serial, location, installed, next) in
+        DEMO_ASSETS
+    {
+        host.upsert_asset(
+            tenant.id,
+            &AssetUpsert {
+                external_id: ExternalId::parse(external)?,
+                account: account(account_id)?,
+                property: ExternalId::parse(site)?,
+                name: name.into(),
+                make: make.into(),
+                model: model.into(),
+                serial_number: serial.into(),
+                location: location.into(),
+                installed_on: installed.and_then(|(year, month, day)| {
+                    chrono::NaiveDate::from_ymd_opt(year, month, day)
+                }),
+                next_maintenance_on: next.map(|days| today + Duration::days(days)),
+            },
+        )
+        .await
+        .with_context(|| format!("asset {external}"))?;
     }
     Ok(())
 }

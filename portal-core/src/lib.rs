@@ -25,6 +25,8 @@
 //! - [`quotes`]: quotes the customer approves (with evidence) or declines
 //! - [`properties`]: an account's service locations
 //! - [`rentals`]: rental contracts, items out, reservations, call-offs
+//! - [`service_contracts`]: recurring service agreements and blocks of hours
+//! - [`assets`]: equipment at the account's properties, with its service history
 //! - [`dashboard`]: the dashboard's panels
 //! - [`ports`]: the store traits adapters implement
 //! - [`Portal`]: the facade, which hands out one service per context (its
@@ -32,6 +34,7 @@
 
 pub mod access;
 pub mod accounts;
+pub mod assets;
 pub mod billing;
 pub mod blobs;
 pub mod dashboard;
@@ -44,6 +47,7 @@ pub mod ports;
 pub mod properties;
 pub mod quotes;
 pub mod rentals;
+pub mod service_contracts;
 pub mod shared;
 pub mod tenancy;
 pub mod webhook;

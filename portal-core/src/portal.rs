@@ -15,6 +15,10 @@
 //!   (`properties/service.rs`)
 //! - [`Portal::rentals`]: rental contracts, items out, reservations and
 //!   call-offs (`rentals/service/`)
+//! - [`Portal::service_contracts`]: recurring agreements and blocks of
+//!   hours (`service_contracts/service.rs`)
+//! - [`Portal::assets`]: equipment and its service history
+//!   (`assets/service.rs`)
 //! - [`Portal::host`]: the host's own API; each context adds its host-side
 //!   use cases to [`HostApi`] in its folder (`billing/service/host.rs`, ...)
 //!
@@ -27,6 +31,7 @@ use std::time::{Duration, Instant};
 
 use crate::access::{AccountScope, Actor, Permission, authorize};
 use crate::accounts::AccountService;
+use crate::assets::AssetsService;
 use crate::billing::BillingService;
 use crate::billing::PaymentGateway;
 use crate::dashboard::DashboardService;
@@ -36,13 +41,15 @@ use crate::identity::IdentityService;
 use crate::identity::{OsTokens, PasswordHasher, SecretKey, TokenSource};
 use crate::outbox::{EventSink, Mailer, OutboxWorker};
 use crate::ports::{
-    AccountStore, AutopayStore, ContactStore, CredentialStore, DashboardStore, InvoiceStore,
-    LedgerStore, LockoutStore, OutboxStore, PaymentMethodStore, PaymentStore, PropertyStore,
-    QuoteStore, RentalStore, SessionStore, Store, TenantStore, TokenStore,
+    AccountStore, AssetStore, AutopayStore, ContactStore, CredentialStore, DashboardStore,
+    InvoiceStore, LedgerStore, LockoutStore, OutboxStore, PaymentMethodStore, PaymentStore,
+    PropertyStore, QuoteStore, RentalStore, ServiceContractStore, SessionStore, Store, TenantStore,
+    TokenStore,
 };
 use crate::properties::PropertiesService;
 use crate::quotes::QuotesService;
 use crate::rentals::RentalsService;
+use crate::service_contracts::ServiceContractsService;
 use crate::shared::{Clock, SystemClock, TenantId};
 use crate::tenancy::{Tenant, TenantSlug};
 
@@ -256,6 +263,16 @@ impl Portal {
         RentalsService { portal: self }
     }
 
+    /// The active account's service contracts.
+    pub fn service_contracts(&self) -> ServiceContractsService<'_> {
+        ServiceContractsService { portal: self }
+    }
+
+    /// The active account's assets and equipment.
+    pub fn assets(&self) -> AssetsService<'_> {
+        AssetsService { portal: self }
+    }
+
     /// The store ports, one per aggregate.
     pub(crate) fn stores(&self) -> &Stores {
         &self.inner.stores
@@ -413,6 +430,10 @@ pub struct Stores {
     pub properties: Arc<dyn PropertyStore>,
     /// Rental contracts, reservations and call-offs.
     pub rentals: Arc<dyn RentalStore>,
+    /// Service contracts.
+    pub service_contracts: Arc<dyn ServiceContractStore>,
+    /// Assets and equipment.
+    pub assets: Arc<dyn AssetStore>,
 }
 
 impl Stores {
@@ -440,6 +461,8 @@ impl Stores {
             quotes: Arc::new(MockQuoteStore::new()),
             properties: Arc::new(MockPropertyStore::new()),
             rentals: Arc::new(MockRentalStore::new()),
+            service_contracts: Arc::new(MockServiceContractStore::new()),
+            assets: Arc::new(MockAssetStore::new()),
         }
     }
 
@@ -462,7 +485,9 @@ impl Stores {
             autopay: store.clone(),
             quotes: store.clone(),
             properties: store.clone(),
-            rentals: store,
+            rentals: store.clone(),
+            service_contracts: store.clone(),
+            assets: store,
         }
     }
 }

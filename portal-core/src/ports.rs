@@ -10,6 +10,7 @@
 //! not after the fact.
 
 pub use crate::accounts::AccountStore;
+pub use crate::assets::AssetStore;
 pub use crate::billing::{
     AutopayStore, InvoiceStore, LedgerStore, PaymentMethodStore, PaymentStore,
 };
@@ -19,11 +20,14 @@ pub use crate::outbox::OutboxStore;
 pub use crate::properties::PropertyStore;
 pub use crate::quotes::QuoteStore;
 pub use crate::rentals::RentalStore;
+pub use crate::service_contracts::ServiceContractStore;
 pub use crate::shared::StoreError;
 pub use crate::tenancy::TenantStore;
 
 #[cfg(any(test, feature = "mocks"))]
 pub use crate::accounts::MockAccountStore;
+#[cfg(any(test, feature = "mocks"))]
+pub use crate::assets::MockAssetStore;
 #[cfg(any(test, feature = "mocks"))]
 pub use crate::billing::{
     MockAutopayStore, MockInvoiceStore, MockLedgerStore, MockPaymentMethodStore, MockPaymentStore,
@@ -42,6 +46,8 @@ pub use crate::properties::MockPropertyStore;
 pub use crate::quotes::MockQuoteStore;
 #[cfg(any(test, feature = "mocks"))]
 pub use crate::rentals::MockRentalStore;
+#[cfg(any(test, feature = "mocks"))]
+pub use crate::service_contracts::MockServiceContractStore;
 #[cfg(any(test, feature = "mocks"))]
 pub use crate::tenancy::MockTenantStore;
 
@@ -75,4 +81,6 @@ store_of!(
     QuoteStore,
     PropertyStore,
     RentalStore,
+    ServiceContractStore,
+    AssetStore,
 );

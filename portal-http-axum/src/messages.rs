@@ -83,6 +83,9 @@ pub fn conflict_message(t: Messages, conflict: &Conflict) -> String {
             t.msg("properties-property-of-another-account")
         }
         Conflict::Rentals(conflict) => rentals(t, conflict),
+        // Only the host's upserts break these (a record named for another
+        // account); customers only read contracts, equipment and sites.
+        Conflict::ServiceContracts(_) | Conflict::Assets(_) => t.msg("conflict-another-account"),
     }
 }
 
@@ -326,6 +329,8 @@ pub fn rule(t: Messages, reason: &Reason) -> String {
         }
         Reason::NotOnContract => t.msg("rule-not-on-contract"),
         Reason::BeforeToday => t.msg("rule-before-today"),
+        Reason::Hours { max } => t.msg_with("rule-hours", t.arg("max", max)),
+        Reason::OverBlock => t.msg("rule-over-block"),
         _ => t.msg("rule-not-valid"),
     }
 }
@@ -488,6 +493,8 @@ mod tests {
             Reason::OverOut { available: 4 },
             Reason::NotOnContract,
             Reason::BeforeToday,
+            Reason::Hours { max: 100 },
+            Reason::OverBlock,
         ];
         let shapes = [
             Shape::Email,

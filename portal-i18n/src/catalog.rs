@@ -42,6 +42,8 @@ pub(crate) const FILES: &[(&str, &str, &str)] = catalog_files![
     "mail",
     "pdf",
     "quotes",
+    "service_contracts",
+    "assets",
 ];
 
 /// The source of `file` in `language`.

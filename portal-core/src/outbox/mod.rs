@@ -528,7 +528,10 @@ impl DomainEvent {
             | DomainEvent::AutopayEnrolled { account, .. }
             | DomainEvent::AutopayWithdrawn { account, .. }
             | DomainEvent::QuoteApproved { account, .. }
-            | DomainEvent::QuoteDeclined { account, .. } => EventSubject::Account(*account),
+            | DomainEvent::QuoteDeclined { account, .. }
+            | DomainEvent::RentalCallOffRequested { account, .. } => {
+                EventSubject::Account(*account)
+            }
         }
     }
 

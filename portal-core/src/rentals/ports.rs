@@ -24,7 +24,7 @@ pub trait RentalStore: Send + Sync {
     /// return `NotFound` when the account is not in this tenant, and
     /// `Conflict(OfAnotherAccount)` (writing nothing) when the contract
     /// belongs to another account.
-    async fn upsert_contract(
+    async fn upsert_rental_contract(
         &self,
         tenant: TenantId,
         contract: &ContractUpsert,
@@ -32,7 +32,7 @@ pub trait RentalStore: Send + Sync {
     ) -> Result<Contract, StoreError>;
 
     /// The contract with this external id in this tenant.
-    async fn contract_by_external_id(
+    async fn rental_contract_by_external_id(
         &self,
         tenant: TenantId,
         id: &ExternalId,
@@ -42,7 +42,7 @@ pub trait RentalStore: Send + Sync {
     /// open before closed, newest start first (then id), each with how
     /// many items are still out; paged in SQL on an index led by tenant
     /// and account.
-    async fn contracts(
+    async fn rental_contracts(
         &self,
         scope: &AccountScope,
         query: &ContractQuery,
@@ -51,7 +51,7 @@ pub trait RentalStore: Send + Sync {
     /// One contract of the account, with its lines (the host's order) and
     /// its call-offs (newest first, each with its items). `None` for a
     /// contract not in the scope.
-    async fn contract(
+    async fn rental_contract(
         &self,
         scope: &AccountScope,
         id: RentalContractId,

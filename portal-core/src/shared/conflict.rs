@@ -5,11 +5,13 @@
 //! uniqueness rules are shared. No sentence for people lives here: the
 //! HTTP layer words each rule for customers.
 
+use crate::assets::AssetsConflict;
 use crate::billing::BillingConflict;
 use crate::identity::IdentityConflict;
 use crate::properties::PropertiesConflict;
 use crate::quotes::QuotesConflict;
 use crate::rentals::RentalsConflict;
+use crate::service_contracts::ContractsConflict;
 
 /// The rule a change broke.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -32,6 +34,12 @@ pub enum Conflict {
     /// A rule of the rentals context.
     #[error(transparent)]
     Rentals(#[from] RentalsConflict),
+    /// A rule of the service contracts context.
+    #[error(transparent)]
+    ServiceContracts(#[from] ContractsConflict),
+    /// A rule of the assets context.
+    #[error(transparent)]
+    Assets(#[from] AssetsConflict),
 }
 
 /// Values that must be unique.

@@ -113,6 +113,8 @@ id_type!(
 id_type!(
     /// A customer's request (service, call-off, a host-defined kind).
     RequestId
+);
+id_type!(
     /// A rental contract.
     RentalContractId
 );
@@ -123,6 +125,14 @@ id_type!(
 id_type!(
     /// A "call off rent" request.
     CallOffId
+);
+id_type!(
+    /// A service contract (a recurring agreement or a block of hours).
+    ServiceContractId
+);
+id_type!(
+    /// An asset: a piece of equipment at one of an account's properties.
+    AssetId
 );
 
 /// An id given by the host product to one of its own records (an account,

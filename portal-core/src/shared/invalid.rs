@@ -276,4 +276,12 @@ pub enum Reason {
     NotOnContract,
     /// A date before today.
     BeforeToday,
+    /// Not a number of hours from 0 to `max` with at most two decimals.
+    Hours {
+        /// The most hours allowed.
+        max: u32,
+    },
+    /// More hours used than a block bought, where the contract allows no
+    /// overage.
+    OverBlock,
 }

@@ -4,12 +4,14 @@
 //! handlers and served at `/api/v1/openapi.json`.
 
 mod accounts;
+mod assets;
 mod billing;
 mod contract;
 mod dashboard;
 mod extract;
 mod identity;
 mod quotes;
+mod service_contracts;
 mod wire;
 
 use axum::http::header;
@@ -48,6 +50,8 @@ pub fn routes() -> Router<AppState> {
         )
         .merge(billing::routes())
         .merge(quotes::routes())
+        .merge(service_contracts::routes())
+        .merge(assets::routes())
         // Whatever the framework answers before a handler runs (405) is a
         // problem too.
         .layer(middleware::from_fn(extract::errors_as_problems))
@@ -103,10 +107,15 @@ pub fn routes() -> Router<AppState> {
         quotes::quote_certificate,
         quotes::approve_quote,
         quotes::decline_quote,
+        service_contracts::list_contracts,
+        service_contracts::get_contract,
+        assets::list_assets,
+        assets::get_asset,
+        assets::asset_history,
     ),
-    components(schemas(Problem, wire::Amount, wire::Email, wire::EmailOrPhone, wire::Phone, wire::PostalCode, wire::NewPassword, wire::IdempotencyKey, wire::Id, wire::Day, wire::Count, wire::InvoiceStatus, wire::InvoiceSort, wire::QuoteStatus, wire::Sha256)),
+    components(schemas(Problem, wire::Amount, wire::Email, wire::EmailOrPhone, wire::Phone, wire::PostalCode, wire::NewPassword, wire::IdempotencyKey, wire::Id, wire::Day, wire::Count, wire::InvoiceStatus, wire::InvoiceSort, wire::QuoteStatus, wire::Sha256, wire::ContractStatus)),
     modifiers(&Contract),
-    tags((name = "identity", description = "Registration, log-in and passwords"), (name = "customer", description = "The logged-in customer's data"), (name = "billing", description = "Invoices, payments, credit, statements, cards on file and autopay"), (name = "quotes", description = "Quotes: reading, approving (with evidence) and declining them"))
+    tags((name = "identity", description = "Registration, log-in and passwords"), (name = "customer", description = "The logged-in customer's data"), (name = "billing", description = "Invoices, payments, credit, statements, cards on file and autopay"), (name = "quotes", description = "Quotes: reading, approving (with evidence) and declining them"), (name = "services", description = "Service contracts, and assets with their service history"))
 )]
 pub struct ApiDoc;
 

@@ -162,6 +162,12 @@ text_schema!(
 );
 
 text_schema!(
+    /// Which service contracts a list shows (`ContractStatus`'s names).
+    ContractStatus,
+    || text("a service contract's status").enum_values(Some(["active", "paused", "ended", "cancelled"]))
+);
+
+text_schema!(
     /// A SHA-256 digest: 64 lower-case hex digits.
     Sha256,
     || text("a SHA-256 digest, 64 lower-case hex digits")
@@ -198,6 +204,14 @@ mod tests {
         assert_eq!(statuses.len(), 4);
         for name in statuses {
             let _: InvoiceStatusFilter = serde_json::from_value(serde_json::json!(name)).unwrap();
+        }
+        let contracts = enum_values::<ContractStatus>();
+        assert_eq!(
+            contracts.len(),
+            portal_core::service_contracts::ContractStatus::ALL.len()
+        );
+        for name in contracts {
+            assert!(portal_core::service_contracts::ContractStatus::parse(&name).is_some());
         }
         let quotes = enum_values::<QuoteStatus>();
         assert_eq!(

@@ -349,6 +349,25 @@ impl fmt::Display for Aria {
 
 impl askama::filters::HtmlSafe for Aria {}
 
+/// One `<option>` of a filter whose labels come from the catalog: the
+/// value the query string carries, its label, and whether it is chosen.
+pub struct Choice {
+    pub(in crate::pages) value: String,
+    pub(in crate::pages) label: String,
+    pub(in crate::pages) selected: bool,
+}
+
+impl Choice {
+    /// The option `value`, labelled `label`, chosen when `selected`.
+    pub fn new(value: impl Into<String>, label: impl Into<String>, selected: bool) -> Self {
+        Self {
+            value: value.into(),
+            label: label.into(),
+            selected,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -15,10 +15,13 @@
 //!   file and autopay
 //! - `quotes/`: quotes, approving (with a typed signature) and declining
 //!   them, their PDF and approval certificate
+//! - `service_contracts.rs`: service contracts (recurring and blocks of
+//!   hours); `assets.rs`: equipment and its service history
 //! - `error.rs`: [`PageError`] and the layer that renders it
 //! - `form.rs`: forms with their errors at the inputs
 
 mod accounts;
+mod assets;
 mod billing;
 mod dashboard;
 mod error;
@@ -26,6 +29,7 @@ mod form;
 mod identity;
 mod quotes;
 pub(crate) mod redirect;
+mod service_contracts;
 
 use askama::Template;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -99,6 +103,8 @@ pub fn routes() -> PageRoutes {
         )
         .merge(billing::routes())
         .merge(quotes::routes())
+        .merge(service_contracts::routes())
+        .merge(assets::routes())
 }
 
 /// The tenant's branding, as the layout shows it. Colours and URLs come
@@ -244,6 +250,10 @@ pub struct Layout {
     t: Messages,
     /// Whether the contact may see quotes (the Quotes link).
     quotes: bool,
+    /// Whether the contact may see service contracts (their link).
+    service_contracts: bool,
+    /// Whether the contact may see equipment (its link).
+    assets: bool,
 }
 
 impl Layout {
@@ -263,6 +273,8 @@ impl Layout {
             billing: BillingNav::default(),
             t,
             quotes: false,
+            service_contracts: false,
+            assets: false,
         }
     }
 
@@ -277,6 +289,8 @@ impl Layout {
             user: None,
             billing: BillingNav::default(),
             quotes: false,
+            service_contracts: false,
+            assets: false,
         }
     }
 
@@ -307,6 +321,12 @@ impl Layout {
             quotes: auth
                 .actor
                 .can(Permission::ViewQuotes, &context.tenant.settings.features),
+            service_contracts: auth
+                .actor
+                .can(Permission::ViewServices, &context.tenant.settings.features),
+            assets: auth
+                .actor
+                .can(Permission::ViewAssets, &context.tenant.settings.features),
             ..Self::public(title, context, csrf)
         }
     }

@@ -25,8 +25,10 @@
 //! [`StatementRange`]: portal_core::billing::StatementRange
 //! [`PayRequest`]: portal_core::billing::PayRequest
 
+mod assets;
 mod billing;
 mod quotes;
+mod service_contracts;
 mod values;
 
 use portal_core::PortalError;
@@ -34,11 +36,13 @@ use portal_core::shared::{InvoiceId, Reason};
 
 use crate::error::ApiError;
 
+pub use assets::AssetFilterText;
 pub use billing::{
     InvoiceChoiceText, InvoiceFilterText, MethodText, MissingDates, PayText, card_id, card_token,
     invoice_choices, page_request, statement_range,
 };
 pub use quotes::{QuoteFilterText, content_sha256, optional_line_numbers, optional_lines};
+pub use service_contracts::ContractFilterText;
 pub use values::{amount, given, id, idempotency_key, language};
 
 /// Who sent the text. The parsers differ only in these ways:
@@ -113,6 +117,8 @@ pub enum Field {
     ContentSha256,
     /// The optional lines of a quote ticked when approving it.
     OptionalLines,
+    /// The asset list's property filter.
+    Property,
 }
 
 impl Field {
@@ -141,6 +147,7 @@ impl Field {
             Field::Language => "language",
             Field::ContentSha256 => "content_sha256",
             Field::OptionalLines => "optional_lines",
+            Field::Property => "property",
         }
     }
 }

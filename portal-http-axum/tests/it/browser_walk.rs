@@ -33,7 +33,7 @@ use portal_core::shared::{InvoiceId, Language, QuoteId};
 use portal_i18n::testing::english_left;
 
 use crate::browser_flow::{open_chromium_in, required};
-use crate::harness::{PASSWORD, TestApp, demo_settings};
+use crate::harness::{PASSWORD, TestApp};
 
 /// The two widths every page is checked at, with a height to match.
 const SIZES: [(u32, u32); 2] = [(390, 844), (1366, 900)];
@@ -93,12 +93,31 @@ pub async fn walk_in(lang: &str) {
         .expect("a language of the catalog");
 
     // A demo-like account: invoices due and overdue, to pay at each width,
-    // and a quote to decide at each width.
-    let mut settings = demo_settings();
+    // a quote to decide at each width, service contracts of both kinds, and
+    // equipment at two properties.
+    let mut settings = crate::services_api::services_settings();
     settings.language = language;
     let app = TestApp::with_settings(settings).await;
     app.register("ada@example.com").await;
     let a = app.seeded.account_a;
+    let visits = app
+        .contract(a, "SC-1", crate::services_api::quarterly())
+        .await;
+    let hours = app
+        .contract(a, "TB-1", crate::services_api::twenty_hours())
+        .await;
+    app.property(a, "p-home", "Home").await;
+    app.property(a, "p-shop", "Bakery").await;
+    let boiler = app.asset(a, "p-home", "a-1", "Boiler").await;
+    app.asset(a, "p-shop", "a-2", "Walk-in cooler").await;
+    let services = [
+        "service-contracts".to_owned(),
+        "service-contracts?status=active".to_owned(),
+        format!("service-contracts/{}", visits.id),
+        format!("service-contracts/{}", hours.id),
+        "assets".to_owned(),
+        format!("assets/{}", boiler.id),
+    ];
     let due = |month, day| chrono::NaiveDate::from_ymd_opt(2026, month, day).unwrap();
     let mut to_pay = Vec::new();
     for (number, cents, due_on) in [
@@ -132,7 +151,7 @@ pub async fn walk_in(lang: &str) {
         axe: &axe,
         lang,
     };
-    let outcome = walker.every_page(&to_pay, &to_decide).await;
+    let outcome = walker.every_page(&to_pay, &to_decide, &services).await;
     browser.close().await.ok();
     let problems = outcome.expect("the walk reaches every page");
     assert!(
@@ -155,6 +174,7 @@ impl Walker<'_> {
         &self,
         to_pay: &[InvoiceId],
         to_decide: &[QuoteId],
+        services: &[String],
     ) -> Result<Vec<String>, CmdError> {
         let mut problems = Vec::new();
         // Public pages first, then log in.
@@ -250,6 +270,9 @@ impl Walker<'_> {
                 self.visit(page, width, &mut problems).await?;
             }
             self.quote_pages(*quote, width, &mut problems).await?;
+            for page in services {
+                self.visit(page, width, &mut problems).await?;
+            }
         }
         Ok(problems)
     }

@@ -28,4 +28,6 @@ mod outbox;
 mod pages;
 mod quotes_api;
 mod quotes_pages;
+mod services_api;
+mod services_pages;
 mod web_safety;

@@ -182,3 +182,6 @@ field-file = File
 field-quantity = Quantity
 field-pickup-on = Pickup date
 field-notes = Notes
+rule-hours = must be a number of hours from 0 to { $max }, with at most two decimals
+rule-over-block = must not be more than the hours bought
+conflict-another-account = This belongs to another account.

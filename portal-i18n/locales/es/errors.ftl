@@ -181,3 +181,6 @@ field-file = Archivo
 field-quantity = Cantidad
 field-pickup-on = Fecha de recogida
 field-notes = Notas
+rule-hours = debe ser un número de horas de 0 a { $max }, con dos decimales como máximo
+rule-over-block = no debe superar las horas compradas
+conflict-another-account = Esto pertenece a otra cuenta.

@@ -7,7 +7,8 @@
 //! on any backend, in the file of its context, next to the SQL it runs:
 //! `tenancy`, `accounts`, `identity/` (contacts, credentials, lockouts,
 //! sessions, tokens), `outbox`, `dashboard`, `billing/` (invoices,
-//! payments, ledger, payment methods, autopay), `quotes`, `properties` and `rentals`. A method takes
+//! payments, ledger, payment methods, autopay), `quotes`, `properties`, `rentals`,
+//! `service_contracts` and `assets`. A method takes
 //! what it needs from the backend, a transaction ([`SqlStore::begin`]), the writer for one
 //! statement that writes ([`SqlStore::writer`]) or a reader
 //! ([`SqlStore::reader`]), and runs its statements on it; what several
@@ -28,13 +29,16 @@
 //! write writes nothing.
 
 mod accounts;
+mod assets;
 pub(crate) mod billing;
 pub(crate) mod dashboard;
 pub(crate) mod identity;
 pub(crate) mod outbox;
+mod paging;
 pub(crate) mod properties;
 mod quotes;
 mod rentals;
+mod service_contracts;
 mod tenancy;
 
 use std::collections::BTreeMap;

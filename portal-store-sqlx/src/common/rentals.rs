@@ -247,7 +247,7 @@ fn page_of<T>(items: Vec<T>, full_count: Option<i64>, page: PageRequest) -> Page
 impl<B: Backend> RentalStore for SqlStore<B> {
     /// Inserts (`ON CONFLICT DO NOTHING`), else updates the account's
     /// contract; what refused is then read. Lines are rewritten.
-    async fn upsert_contract(
+    async fn upsert_rental_contract(
         &self,
         tenant: TenantId,
         upsert: &ContractUpsert,
@@ -314,7 +314,7 @@ impl<B: Backend> RentalStore for SqlStore<B> {
         Ok(contract)
     }
 
-    async fn contract_by_external_id(
+    async fn rental_contract_by_external_id(
         &self,
         tenant: TenantId,
         id: &ExternalId,
@@ -326,7 +326,7 @@ impl<B: Backend> RentalStore for SqlStore<B> {
     /// One page, open before closed, newest start first, with its count
     /// (`COUNT(*) OVER ()`; only a page past the end costs a second
     /// query). `LIMIT +$4`: see [`crate::common::billing`] on bound limits.
-    async fn contracts(
+    async fn rental_contracts(
         &self,
         scope: &AccountScope,
         query: &ContractQuery,
@@ -370,7 +370,7 @@ impl<B: Backend> RentalStore for SqlStore<B> {
         Ok(page_of(items, total, page))
     }
 
-    async fn contract(
+    async fn rental_contract(
         &self,
         scope: &AccountScope,
         id: RentalContractId,

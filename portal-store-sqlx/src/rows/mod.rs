@@ -39,11 +39,13 @@ use uuid::Uuid;
 
 use crate::error::backend;
 
+pub(crate) mod assets;
 pub(crate) mod billing;
 pub(crate) mod identity;
 pub(crate) mod properties;
 pub(crate) mod quotes;
 pub(crate) mod rentals;
+pub(crate) mod service_contracts;
 
 pub(crate) use identity::{
     ContactRow, CredentialRow, LoginCandidateRow, MembershipRow, SessionContextRow, TokenRow,

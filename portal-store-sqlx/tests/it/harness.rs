@@ -171,6 +171,20 @@ impl TestDb {
         result.unwrap_or_else(|error| panic!("{sqlite} / {postgres}: {error}"))
     }
 
+    /// Whether the database refuses one statement without parameters,
+    /// written for each database: what a table's checks stop a writer
+    /// other than the store from doing.
+    pub async fn refuses(&self, sqlite: &'static str, postgres: &'static str) -> bool {
+        match &self.backend {
+            Backend::Sqlite { store, .. } => {
+                sqlx::raw_sql(sqlite).execute(store.pool()).await.is_err()
+            }
+            Backend::Postgres { store, .. } => {
+                sqlx::raw_sql(postgres).execute(store.pool()).await.is_err()
+            }
+        }
+    }
+
     /// The failures counted in `scope` for `contact` (0 without a row) and
     /// the scope's lock end, read from the table as they are.
     pub async fn lock_row(&self, contact: ContactId, scope: &str) -> (i64, Option<DateTime<Utc>>) {

@@ -12,6 +12,7 @@
 mod harness;
 
 mod accounts;
+mod assets;
 mod billing;
 mod connect;
 mod contacts;
@@ -23,6 +24,7 @@ mod passwords;
 mod properties;
 mod quotes;
 mod rentals;
+mod service_contracts;
 mod sessions;
 mod tenancy;
 mod tokens;

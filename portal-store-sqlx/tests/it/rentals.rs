@@ -98,12 +98,12 @@ async fn upserting_a_contract_twice_makes_one_and_a_change_replaces_its_lines(db
     let books = Books::new(&*db).await;
     let upsert = contract(&books, "rc-1", vec![line("GEN", 3, 1), line("LIGHT", 2, 0)]);
     let first = db
-        .upsert_contract(books.tenant.id, &upsert, now())
+        .upsert_rental_contract(books.tenant.id, &upsert, now())
         .await
         .unwrap();
     assert_eq!(first.items_out, 4);
     let again = db
-        .upsert_contract(books.tenant.id, &upsert, now())
+        .upsert_rental_contract(books.tenant.id, &upsert, now())
         .await
         .unwrap();
     assert_eq!(again, first, "the same upsert leaves the same contract");
@@ -113,7 +113,7 @@ async fn upserting_a_contract_twice_makes_one_and_a_change_replaces_its_lines(db
         2
     );
     let detail = db
-        .contract(&books.scope(), first.id)
+        .rental_contract(&books.scope(), first.id)
         .await
         .unwrap()
         .unwrap();
@@ -123,7 +123,7 @@ async fn upserting_a_contract_twice_makes_one_and_a_change_replaces_its_lines(db
     changed.status = ContractStatus::Closed;
     changed.lines = vec![line("GEN", 3, 3)];
     let updated = db
-        .upsert_contract(books.tenant.id, &changed, now())
+        .upsert_rental_contract(books.tenant.id, &changed, now())
         .await
         .unwrap();
     assert_eq!(updated.id, first.id, "updated in place");
@@ -132,13 +132,13 @@ async fn upserting_a_contract_twice_makes_one_and_a_change_replaces_its_lines(db
         (ContractStatus::Closed, 0)
     );
     let detail = db
-        .contract(&books.scope(), first.id)
+        .rental_contract(&books.scope(), first.id)
         .await
         .unwrap()
         .unwrap();
     assert_eq!(detail.lines, changed.lines);
     assert_eq!(
-        db.contract_by_external_id(books.tenant.id, &upsert.external_id)
+        db.rental_contract_by_external_id(books.tenant.id, &upsert.external_id)
             .await
             .unwrap(),
         Some(updated)
@@ -148,14 +148,15 @@ async fn upserting_a_contract_twice_makes_one_and_a_change_replaces_its_lines(db
 async fn an_upsert_for_another_account_or_tenant_is_refused_and_writes_nothing(db: TestDb) {
     let books = Books::new(&*db).await;
     let upsert = contract(&books, "rc-1", vec![line("GEN", 3, 0)]);
-    db.upsert_contract(books.tenant.id, &upsert, now())
+    db.upsert_rental_contract(books.tenant.id, &upsert, now())
         .await
         .unwrap();
     let mut moved = upsert.clone();
     moved.account = books.second.id;
     moved.lines = vec![];
     assert!(matches!(
-        db.upsert_contract(books.tenant.id, &moved, now()).await,
+        db.upsert_rental_contract(books.tenant.id, &moved, now())
+            .await,
         Err(StoreError::Conflict(Conflict::Rentals(
             RentalsConflict::OfAnotherAccount
         )))
@@ -163,7 +164,8 @@ async fn an_upsert_for_another_account_or_tenant_is_refused_and_writes_nothing(d
     let mut foreign = contract(&books, "rc-2", vec![]);
     foreign.account = books.foreign.id;
     assert!(matches!(
-        db.upsert_contract(books.tenant.id, &foreign, now()).await,
+        db.upsert_rental_contract(books.tenant.id, &foreign, now())
+            .await,
         Err(StoreError::NotFound)
     ));
     assert_eq!(db.count("SELECT COUNT(*) FROM rental_contracts").await, 1);
@@ -206,23 +208,23 @@ async fn another_accounts_contract_and_call_off_are_not_found(db: TestDb) {
     let books = Books::new(&*db).await;
     let upsert = contract(&books, "rc-1", vec![line("GEN", 3, 0)]);
     let mine = db
-        .upsert_contract(books.tenant.id, &upsert, now())
+        .upsert_rental_contract(books.tenant.id, &upsert, now())
         .await
         .unwrap();
     let asked = ask(&*db, &books.scope(), &call_off(&books, mine.id, "GEN", 1))
         .await
         .unwrap();
     let other = AccountScope::unchecked(books.tenant.id, books.second.id);
-    assert_eq!(db.contract(&other, mine.id).await.unwrap(), None);
+    assert_eq!(db.rental_contract(&other, mine.id).await.unwrap(), None);
     assert_eq!(db.call_off(&other, asked.id).await.unwrap(), None);
     assert_eq!(
-        db.contract(&books.scope(), RentalContractId::new())
+        db.rental_contract(&books.scope(), RentalContractId::new())
             .await
             .unwrap(),
         None
     );
     assert_eq!(
-        db.contracts(&other, &ContractQuery::default())
+        db.rental_contracts(&other, &ContractQuery::default())
             .await
             .unwrap()
             .total,
@@ -259,7 +261,7 @@ async fn a_call_off_is_written_with_its_event_and_never_beyond_what_is_out(db: T
     let scope = books.scope();
     let upsert = contract(&books, "rc-1", vec![line("GEN", 5, 1)]);
     let rc = db
-        .upsert_contract(books.tenant.id, &upsert, now())
+        .upsert_rental_contract(books.tenant.id, &upsert, now())
         .await
         .unwrap();
     let asked = ask(&*db, &scope, &call_off(&books, rc.id, "GEN", 3))
@@ -293,13 +295,13 @@ async fn a_call_off_is_written_with_its_event_and_never_beyond_what_is_out(db: T
     ask(&*db, &scope, &call_off(&books, rc.id, "GEN", 1))
         .await
         .unwrap();
-    let detail = db.contract(&scope, rc.id).await.unwrap().unwrap();
+    let detail = db.rental_contract(&scope, rc.id).await.unwrap().unwrap();
     assert_eq!(detail.call_offs.len(), 2);
     assert_eq!(detail.available(&detail.lines[0]), 0);
 
     let mut closed = upsert.clone();
     closed.status = ContractStatus::Closed;
-    db.upsert_contract(books.tenant.id, &closed, now())
+    db.upsert_rental_contract(books.tenant.id, &closed, now())
         .await
         .unwrap();
     assert!(matches!(
@@ -317,7 +319,7 @@ async fn concurrent_call_offs_for_the_last_items_give_exactly_one_success(db: Te
     for round in 0..5 {
         let upsert = contract(&books, &format!("rc-{round}"), vec![line("GEN", 2, 0)]);
         let rc = db
-            .upsert_contract(books.tenant.id, &upsert, now())
+            .upsert_rental_contract(books.tenant.id, &upsert, now())
             .await
             .unwrap();
         let attempts = [db.store.clone(), other.clone()].map(|store: Arc<dyn Store>| {
@@ -349,12 +351,12 @@ async fn items_out_and_reservations_list_in_pages(db: TestDb) {
         "rc-1",
         vec![line("A", 2, 0), line("B", 1, 1), line("C", 4, 1)],
     );
-    db.upsert_contract(books.tenant.id, &open, now())
+    db.upsert_rental_contract(books.tenant.id, &open, now())
         .await
         .unwrap();
     let mut closed = contract(&books, "rc-2", vec![line("D", 2, 0)]);
     closed.status = ContractStatus::Closed;
-    db.upsert_contract(books.tenant.id, &closed, now())
+    db.upsert_rental_contract(books.tenant.id, &closed, now())
         .await
         .unwrap();
 
@@ -376,7 +378,7 @@ async fn items_out_and_reservations_list_in_pages(db: TestDb) {
     );
 
     let all = db
-        .contracts(&scope, &ContractQuery::default())
+        .rental_contracts(&scope, &ContractQuery::default())
         .await
         .unwrap();
     assert_eq!(all.total, 2);
@@ -385,7 +387,7 @@ async fn items_out_and_reservations_list_in_pages(db: TestDb) {
         status: Some(ContractStatus::Closed),
         page: PageRequest::default(),
     };
-    let listed = db.contracts(&scope, &only_closed).await.unwrap();
+    let listed = db.rental_contracts(&scope, &only_closed).await.unwrap();
     assert_eq!((listed.total, listed.items[0].number.as_str()), (1, "RC-2"));
 
     for (external, starts) in [("rs-1", "2030-04-01"), ("rs-2", "2030-05-01")] {
@@ -429,7 +431,7 @@ async fn the_host_moves_a_call_off_and_a_collected_one_holds_nothing(db: TestDb)
     let books = Books::new(&*db).await;
     let scope = books.scope();
     let rc = db
-        .upsert_contract(
+        .upsert_rental_contract(
             books.tenant.id,
             &contract(&books, "rc-1", vec![line("GEN", 2, 0)]),
             now(),

@@ -50,7 +50,7 @@ impl HostApi<'_> {
         Ok(self
             .stores()
             .rentals
-            .upsert_contract(tenant, contract, now)
+            .upsert_rental_contract(tenant, contract, now)
             .await?)
     }
 
@@ -63,14 +63,18 @@ impl HostApi<'_> {
         let Some(contract) = self
             .stores()
             .rentals
-            .contract_by_external_id(tenant, id)
+            .rental_contract_by_external_id(tenant, id)
             .await?
         else {
             return Ok(None);
         };
         // The host is trusted with every account of its tenant.
         let scope = AccountScope::for_host(tenant, contract.account);
-        Ok(self.stores().rentals.contract(&scope, contract.id).await?)
+        Ok(self
+            .stores()
+            .rentals
+            .rental_contract(&scope, contract.id)
+            .await?)
     }
 
     /// Creates or updates a reservation by the host's id, idempotently.

@@ -43,7 +43,11 @@ impl RentalsService<'_> {
         query: &ContractQuery,
     ) -> Result<Page<Contract>, PortalError> {
         let (_, scope) = self.authorize(actor, Permission::ViewRentals).await?;
-        Ok(self.stores().rentals.contracts(&scope, query).await?)
+        Ok(self
+            .stores()
+            .rentals
+            .rental_contracts(&scope, query)
+            .await?)
     }
 
     /// One contract with its items and call-offs; `NotFound` for another
@@ -56,7 +60,7 @@ impl RentalsService<'_> {
         let (_, scope) = self.authorize(actor, Permission::ViewRentals).await?;
         self.stores()
             .rentals
-            .contract(&scope, id)
+            .rental_contract(&scope, id)
             .await?
             .ok_or(PortalError::NotFound)
     }
@@ -108,7 +112,7 @@ impl RentalsService<'_> {
         let detail = self
             .stores()
             .rentals
-            .contract(&scope, request.contract)
+            .rental_contract(&scope, request.contract)
             .await?
             .ok_or(PortalError::NotFound)?;
         let items = request.check(&detail, self.today(&tenant))?;

@@ -6,12 +6,7 @@ use std::sync::{Arc, Mutex};
 
 use super::*;
 use crate::access::{AccessError, ContactActor, Role, StaffActor};
-use crate::ports::{
-    MockAccountStore, MockAutopayStore, MockContactStore, MockCredentialStore, MockDashboardStore,
-    MockInvoiceStore, MockLedgerStore, MockLockoutStore, MockOutboxStore, MockPaymentMethodStore,
-    MockPaymentStore, MockQuoteStore, MockRentalStore, MockSessionStore, MockTenantStore,
-    MockTokenStore,
-};
+use crate::ports::{MockRentalStore, MockTenantStore};
 use crate::rentals::{CallOffLine, ContractLine, ContractStatus};
 use crate::shared::{AccountId, ContactId, ExternalId, FixedClock, Reason, SessionId, TenantId};
 use crate::tenancy::{PortalSettings, TenantSlug};
@@ -83,7 +78,7 @@ impl Fixture {
     fn serves(&mut self, detail: &ContractDetail) {
         let served = detail.clone();
         self.rentals
-            .expect_contract()
+            .expect_rental_contract()
             .returning(move |_, _| Ok(Some(served.clone())));
     }
 
@@ -95,21 +90,8 @@ impl Fixture {
             .returning(move |_| Ok(Some(tenant.clone())));
         let stores = Stores {
             tenants: Arc::new(tenants),
-            accounts: Arc::new(MockAccountStore::new()),
-            contacts: Arc::new(MockContactStore::new()),
-            credentials: Arc::new(MockCredentialStore::new()),
-            lockouts: Arc::new(MockLockoutStore::new()),
-            sessions: Arc::new(MockSessionStore::new()),
-            tokens: Arc::new(MockTokenStore::new()),
-            outbox: Arc::new(MockOutboxStore::new()),
-            dashboard: Arc::new(MockDashboardStore::new()),
-            invoices: Arc::new(MockInvoiceStore::new()),
-            ledger: Arc::new(MockLedgerStore::new()),
-            payments: Arc::new(MockPaymentStore::new()),
-            payment_methods: Arc::new(MockPaymentMethodStore::new()),
-            autopay: Arc::new(MockAutopayStore::new()),
-            quotes: Arc::new(MockQuoteStore::new()),
             rentals: Arc::new(self.rentals),
+            ..Stores::mocks()
         };
         Portal::builder_with(stores, Arc::new(crate::identity::MockPasswordHasher::new()))
             .clock(Arc::new(FixedClock::at(
@@ -194,7 +176,10 @@ async fn calling_off_more_than_is_out_or_zero_writes_nothing() {
 #[tokio::test]
 async fn another_accounts_contract_is_not_found() {
     let mut fixture = Fixture::new();
-    fixture.rentals.expect_contract().returning(|_, _| Ok(None));
+    fixture
+        .rentals
+        .expect_rental_contract()
+        .returning(|_, _| Ok(None));
     let detail = fixture.contract();
     let actor = fixture.actor(Role::Primary);
     let portal = fixture.portal();
