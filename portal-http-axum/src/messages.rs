@@ -348,6 +348,26 @@ pub fn payment_failure(t: Messages, failure: &PaymentFailure) -> String {
     }
 }
 
+/// A statement line's reference: the invoice number, or the payment's
+/// method in the reader's words.
+pub fn entry_reference(t: Messages, entry: &portal_core::billing::LedgerEntry) -> String {
+    match entry.kind {
+        portal_core::billing::EntryKind::Charge => entry.reference.clone(),
+        _ => payment_method(t, Some(&entry.reference)),
+    }
+}
+
+/// A payment's method as stored (`Visa ending 4242`), or the generic card
+/// label core stores when the gateway did not describe the card, in the
+/// reader's words.
+pub fn payment_method(t: Messages, label: Option<&str>) -> String {
+    match label {
+        Some(portal_core::billing::payment::UNDESCRIBED_CARD) => t.msg("payment-method-card"),
+        Some(label) => label.to_owned(),
+        None => String::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -20,6 +20,11 @@ use crate::shared::{
     PaymentMethodId,
 };
 
+/// The method label of a card payment whose card the gateway did not
+/// describe (no brand or last four). Stored as is; pages word it in the
+/// reader's language.
+pub const UNDESCRIBED_CARD: &str = "Card";
+
 /// Money in: a payment, or a credit the host granted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -234,3 +234,5 @@ autopay-your-card = your card
 autopay-turn-off-heading = Turn off autopay?
 autopay-turn-off-explain = Invoices will no longer be charged to { $card } when they are due; you will pay each one yourself. You can turn autopay on again at any time.
 pay-running-total-invalid = check the amounts
+# A card payment whose card the gateway did not describe.
+payment-method-card = Card

@@ -163,3 +163,4 @@ rule-file-name-mismatch = must have a name that matches what it holds: ending in
 rule-upload-broken = did not arrive whole; please try again
 shape-file-name = must be a file's own name, without folders
 field-file = File
+error-no-page-here = There is no page at this address. Check the link, or start again from the log-in page.

@@ -234,3 +234,5 @@ autopay-your-card = su tarjeta
 autopay-turn-off-heading = ¿Desactivar el pago automático?
 autopay-turn-off-explain = Las facturas ya no se cargarán a { $card } a su vencimiento; usted pagará cada una. Puede volver a activar el pago automático cuando quiera.
 pay-running-total-invalid = revise los importes
+# A card payment whose card the gateway did not describe.
+payment-method-card = Tarjeta

@@ -162,3 +162,4 @@ rule-file-name-mismatch = debe tener un nombre acorde con su contenido: terminad
 rule-upload-broken = no llegó completo; inténtelo de nuevo
 shape-file-name = debe ser el nombre del archivo, sin carpetas
 field-file = Archivo
+error-no-page-here = No hay ninguna página en esta dirección. Compruebe el enlace o vuelva a empezar desde la página de acceso.
