@@ -357,15 +357,12 @@ pub fn entry_reference(t: Messages, entry: &portal_core::billing::LedgerEntry) -
     }
 }
 
-/// A payment's method as stored (`Visa ending 4242`), or the generic card
-/// label core stores when the gateway did not describe the card, in the
-/// reader's words.
+/// A payment's method as stored (`Visa ending 4242`, `Check 1042`), in the
+/// reader's words; nothing when none was stored.
 pub fn payment_method(t: Messages, label: Option<&str>) -> String {
-    match label {
-        Some(portal_core::billing::payment::UNDESCRIBED_CARD) => t.msg("payment-method-card"),
-        Some(label) => label.to_owned(),
-        None => String::new(),
-    }
+    label
+        .map(|stored| portal_i18n::words::payment_method(t, stored))
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

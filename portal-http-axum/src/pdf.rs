@@ -947,7 +947,7 @@ pub(crate) fn account_document(
 ) -> Response {
     let settings = &auth.tenant.settings;
     let account = account_heading(auth);
-    let formats = settings.formats();
+    let formats = settings.formats(t.language());
     let heading = Heading {
         business: &settings.display_name,
         account: &account,

@@ -298,7 +298,7 @@ impl BillingService<'_> {
             // applies it.
             credit: Vec::new(),
             method: Some(method.id),
-            method_label: Some(format!("Autopay, {}", method.label())),
+            method_label: Some(crate::billing::payment::MethodLabel::autopay(&method)),
             contact: Some(consent.contact),
             source: PaymentSource::Autopay,
             at: self.portal.inner.clock.now(),

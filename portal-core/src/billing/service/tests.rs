@@ -709,6 +709,7 @@ async fn autopay_consent_must_quote_the_terms_shown() {
         .enrol_autopay(
             &actor,
             crate::shared::PaymentMethodId::new(),
+            "The standard terms.",
             "stale-digest",
             true,
         )
@@ -721,6 +722,7 @@ async fn autopay_consent_must_quote_the_terms_shown() {
         .enrol_autopay(
             &actor,
             crate::shared::PaymentMethodId::new(),
+            "The standard terms.",
             "stale-digest",
             false,
         )
