@@ -96,6 +96,9 @@ async fn not_found(
     let (mut parts, _) = request.into_parts();
     let context = context::context_of(&state, &mut parts).await.ok();
     let csrf = security::existing_csrf(&state, &parts.headers);
+    let t = context
+        .as_ref()
+        .map_or(messages::api(), context::RequestContext::t);
     pages::error_page(
         &state,
         context.as_ref(),
@@ -103,8 +106,8 @@ async fn not_found(
         csrf.as_ref(),
         pages::ErrorWords {
             status: axum::http::StatusCode::NOT_FOUND,
-            heading: "Page not found".to_owned(),
-            message: "There is no page at this address. Check the link, or start again from the log-in page.".to_owned(),
+            heading: t.msg("error-page-not-found"),
+            message: t.msg("error-no-page-here"),
         },
     )
     .await

@@ -383,6 +383,23 @@ pub fn payment_failure(t: Messages, failure: &PaymentFailure) -> String {
     }
 }
 
+/// A statement line's reference: the invoice number, or the payment's
+/// method in the reader's words.
+pub fn entry_reference(t: Messages, entry: &portal_core::billing::LedgerEntry) -> String {
+    match entry.kind {
+        portal_core::billing::EntryKind::Charge => entry.reference.clone(),
+        _ => payment_method(t, Some(&entry.reference)),
+    }
+}
+
+/// A payment's method as stored (`Visa ending 4242`, `Check 1042`), in the
+/// reader's words; nothing when none was stored.
+pub fn payment_method(t: Messages, label: Option<&str>) -> String {
+    label
+        .map(|stored| portal_i18n::words::payment_method(t, stored))
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -759,10 +759,14 @@ pub fn statement(heading: &Heading<'_>, statement: &Statement, paper: Paper) -> 
             header(&mut doc);
         }
         let entry = &line.entry;
-        let reference = wrap(&entry.reference, reference_width, BODY)
-            .into_iter()
-            .next()
-            .unwrap_or_default();
+        let reference = wrap(
+            &crate::messages::entry_reference(t, entry),
+            reference_width,
+            BODY,
+        )
+        .into_iter()
+        .next()
+        .unwrap_or_default();
         doc.text(
             columns[0],
             BODY,
@@ -867,10 +871,11 @@ pub fn receipt(
             t.arg("status", payment_status_label(t, payment.status)),
         ),
     );
-    if let Some(method) = &payment.method_label {
+    if payment.method_label.is_some() {
+        let method = crate::messages::payment_method(t, payment.method_label.as_deref());
         line(
             &mut doc,
-            t.msg_with("pdf-receipt-method", t.arg("method", method)),
+            t.msg_with("pdf-receipt-method", t.arg("method", &method)),
         );
     }
     if let Some(reference) = &payment.gateway_reference {
@@ -942,7 +947,7 @@ pub(crate) fn account_document(
 ) -> Response {
     let settings = &auth.tenant.settings;
     let account = account_heading(auth);
-    let formats = settings.formats();
+    let formats = settings.formats(t.language());
     let heading = Heading {
         business: &settings.display_name,
         account: &account,

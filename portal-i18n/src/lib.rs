@@ -15,6 +15,8 @@
 //! - [`testing`]: checks the test suites of the crates that use the
 //!   catalog run: every key in every language, every key a template
 //!   uses in the catalog, no English left on a Spanish page.
+//! - [`words`]: values the core stores neutrally (a payment's method)
+//!   worded in the reader's language.
 //!
 //! ```
 //! use portal_i18n::{Language, Messages};
@@ -28,6 +30,7 @@
 pub mod catalog;
 pub mod negotiate;
 pub mod testing;
+pub mod words;
 
 pub use catalog::{Args, Messages};
 pub use negotiate::{AcceptLanguage, negotiate};

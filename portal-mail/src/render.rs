@@ -166,7 +166,10 @@ pub fn render(mail: &Email) -> Result<RenderedMail, RenderError> {
                 link,
                 account: one_line(&receipt.account),
                 amount: formats.money.format(receipt.amount),
-                method: one_line(&receipt.method_label),
+                method: one_line(&portal_i18n::words::payment_method(
+                    t,
+                    &receipt.method_label,
+                )),
                 reference: one_line(&receipt.reference),
                 paid: formats.dates.moment(receipt.paid_at),
                 lines: receipt

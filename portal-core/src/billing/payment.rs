@@ -20,6 +20,78 @@ use crate::shared::{
     PaymentMethodId,
 };
 
+/// The method label of a card payment whose card the gateway did not
+/// describe (no brand or last four). Stored as is; pages word it in the
+/// reader's language.
+pub const UNDESCRIBED_CARD: &str = "Card";
+
+/// The stored method label of an autopay charge names the card after this.
+const AUTOPAY_PREFIX: &str = "Autopay, ";
+/// Between a card's brand and its last four in a stored label.
+const CARD_ENDING: &str = " ending ";
+
+/// A payment's stored method label, read back so each edge (page, mail,
+/// PDF) words it in the reader's language. The portal writes its own labels
+/// only through [`PaymentMethod::label`], [`MethodLabel::autopay`] and
+/// [`UNDESCRIBED_CARD`], and reads them only here; anything else is the
+/// host's own text ("Check 1042"), shown as it is.
+///
+/// ```
+/// use portal_core::billing::payment::MethodLabel;
+/// assert_eq!(
+///     MethodLabel::read("Autopay, Visa ending 4242"),
+///     MethodLabel::Autopay { brand: "Visa", last4: "4242" }
+/// );
+/// assert_eq!(MethodLabel::read("Check 1042"), MethodLabel::Other("Check 1042"));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MethodLabel<'a> {
+    /// A card the portal charged at the customer's request.
+    Card {
+        /// "Visa".
+        brand: &'a str,
+        /// "4242".
+        last4: &'a str,
+    },
+    /// A card charged by autopay.
+    Autopay {
+        /// "Visa".
+        brand: &'a str,
+        /// "4242".
+        last4: &'a str,
+    },
+    /// A card the gateway did not describe.
+    UndescribedCard,
+    /// The host's own words.
+    Other(&'a str),
+}
+
+impl<'a> MethodLabel<'a> {
+    /// What an autopay charge with `method` stores.
+    pub fn autopay(method: &PaymentMethod) -> String {
+        format!("{AUTOPAY_PREFIX}{}", method.label())
+    }
+
+    /// Reads a stored label.
+    pub fn read(stored: &'a str) -> Self {
+        if stored == UNDESCRIBED_CARD {
+            return Self::UndescribedCard;
+        }
+        let (autopay, card) = match stored.strip_prefix(AUTOPAY_PREFIX) {
+            Some(card) => (true, card),
+            None => (false, stored),
+        };
+        let described = card.split_once(CARD_ENDING).filter(|(brand, last4)| {
+            !brand.is_empty() && last4.len() == 4 && last4.bytes().all(|b| b.is_ascii_digit())
+        });
+        match (described, autopay) {
+            (Some((brand, last4)), false) => Self::Card { brand, last4 },
+            (Some((brand, last4)), true) => Self::Autopay { brand, last4 },
+            (None, _) => Self::Other(stored),
+        }
+    }
+}
+
 /// Money in: a payment, or a credit the host granted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -560,7 +632,7 @@ pub struct PaymentMethod {
 impl PaymentMethod {
     /// How customers see it ("Visa ending 4242").
     pub fn label(&self) -> String {
-        format!("{} ending {}", self.brand, self.last4)
+        format!("{}{CARD_ENDING}{}", self.brand, self.last4)
     }
 
     /// Whether a card's expiry month is before `today`'s.
@@ -654,6 +726,48 @@ pub(crate) fn key_reused() -> PortalError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_portals_own_method_labels_read_back_as_written() {
+        let method = PaymentMethod {
+            id: PaymentMethodId::new(),
+            account: AccountId::new(),
+            gateway_token: CardToken::new("tok"),
+            brand: "American Express".into(),
+            last4: "0005".into(),
+            exp_month: None,
+            exp_year: None,
+            is_default: true,
+            added_by: None,
+            added_at: Utc::now(),
+        };
+        assert_eq!(
+            MethodLabel::read(&method.label()),
+            MethodLabel::Card {
+                brand: "American Express",
+                last4: "0005"
+            }
+        );
+        assert_eq!(
+            MethodLabel::read(&MethodLabel::autopay(&method)),
+            MethodLabel::Autopay {
+                brand: "American Express",
+                last4: "0005"
+            }
+        );
+        assert_eq!(
+            MethodLabel::read(UNDESCRIBED_CARD),
+            MethodLabel::UndescribedCard
+        );
+        for host in [
+            "Check 1042",
+            "ACH ending soon",
+            " ending 4242",
+            "Autopay, Check 7",
+        ] {
+            assert_eq!(MethodLabel::read(host), MethodLabel::Other(host), "{host}");
+        }
+    }
 
     /// A failure event written before failures were typed held the
     /// customer's sentence; it reads as a decline in those words, and a

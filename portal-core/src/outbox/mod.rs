@@ -92,11 +92,13 @@ fn is_utc(zone: &str) -> bool {
 }
 
 impl Email {
-    /// How this mail writes money and dates: the tenant's locale, in the
-    /// tenant's zone (UTC when it is not a known one).
+    /// How this mail writes money and dates: amounts the tenant's way,
+    /// dates in the mail's language, in the tenant's zone (UTC when it is
+    /// not a known one).
     pub fn formats(&self) -> std::sync::Arc<Formats> {
-        Formats::of(
+        Formats::for_reader(
             &self.locale,
+            self.language,
             self.time_zone.parse().unwrap_or(chrono_tz::UTC),
         )
     }

@@ -31,7 +31,7 @@ use icu_experimental::dimension::currency::formatter::CurrencyFormatter;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::{Currency, Money, ParseError, Reason, Shape};
+use super::{Currency, Language, Money, ParseError, Reason, Shape};
 
 /// A well-formed BCP 47 language tag, kept in its canonical spelling
 /// (`en-US`, `es-ES`, `ja-JP`, `en-IN`).
@@ -77,6 +77,31 @@ impl Locale {
     /// The tag (`en-US`).
     pub fn as_str(&self) -> &str {
         &self.tag
+    }
+
+    /// The same region in `language`: how a Spanish reader of an `en-US`
+    /// business writes dates (`es-US`). The script goes with the old
+    /// language; the region and extensions stay.
+    ///
+    /// ```
+    /// use portal_core::shared::{Language, Locale};
+    /// let en_us = Locale::default();
+    /// assert_eq!(en_us.in_language(Language::Spanish).as_str(), "es-US");
+    /// assert_eq!(en_us.in_language(Language::English), en_us);
+    /// ```
+    pub fn in_language(&self, language: Language) -> Locale {
+        let mut icu = self.icu();
+        let Ok(subtag) = icu_locale_core::subtags::Language::try_from_str(language.code()) else {
+            return self.clone();
+        };
+        if icu.id.language == subtag {
+            return self.clone();
+        }
+        icu.id.language = subtag;
+        icu.id.script = None;
+        Self {
+            tag: icu.to_string(),
+        }
     }
 }
 
@@ -274,6 +299,12 @@ fn gregorian(date: NaiveDate) -> Option<Date<Gregorian>> {
 
 /// Everything a tenant's pages, PDFs and mails need to write money and
 /// dates: one [`MoneyFormatter`] and one [`DateFormatter`], shared.
+///
+/// Amounts follow the tenant's locale whatever the reader's language (a
+/// US business's Spanish reader still sees `$1,234.56`, as `es-US` writes
+/// it too); dates are written in the reader's language in the tenant's
+/// region ([`Formats::for_reader`]: `4 dic 2026` for an `en-US` business's
+/// Spanish reader, not `Dec 4, 2026`).
 #[derive(Debug)]
 pub struct Formats {
     /// The tenant's locale.
@@ -285,12 +316,37 @@ pub struct Formats {
 }
 
 impl Formats {
-    /// The formats for `locale` in `zone`, made once per pair for the
-    /// life of the process and shared after that.
+    /// The formats for `locale` in `zone`, dates in the locale's own
+    /// language, made once per pair for the life of the process and shared
+    /// after that.
     pub fn of(locale: &Locale, zone: chrono_tz::Tz) -> Arc<Formats> {
-        type Made = Mutex<HashMap<(String, chrono_tz::Tz), Arc<Formats>>>;
+        Self::made(locale, locale.clone(), zone)
+    }
+
+    /// The formats of a tenant with `locale` and `zone` for a reader of
+    /// `language`: amounts as the tenant writes them, dates in the
+    /// reader's language ([`Locale::in_language`]).
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use portal_core::shared::{Currency, Formats, Language, Locale, Money};
+    /// let spanish = Formats::for_reader(&Locale::default(), Language::Spanish, chrono_tz::UTC);
+    /// let day = NaiveDate::from_ymd_opt(2026, 12, 4).unwrap();
+    /// assert_ne!(spanish.dates.day(day), "Dec 4, 2026");
+    /// assert_eq!(spanish.money.format(Money::from_minor(51_847, Currency::USD)), "$518.47");
+    /// ```
+    pub fn for_reader(locale: &Locale, language: Language, zone: chrono_tz::Tz) -> Arc<Formats> {
+        Self::made(locale, locale.in_language(language), zone)
+    }
+
+    fn made(locale: &Locale, dates_locale: Locale, zone: chrono_tz::Tz) -> Arc<Formats> {
+        type Made = Mutex<HashMap<(String, String, chrono_tz::Tz), Arc<Formats>>>;
         static MADE: OnceLock<Made> = OnceLock::new();
-        let key = (locale.as_str().to_owned(), zone);
+        let key = (
+            locale.as_str().to_owned(),
+            dates_locale.as_str().to_owned(),
+            zone,
+        );
         let made = MADE.get_or_init(Default::default);
         if let Some(formats) = made.lock().ok().and_then(|m| m.get(&key).cloned()) {
             return formats;
@@ -300,7 +356,7 @@ impl Formats {
         let formats = Arc::new(Formats {
             locale: locale.clone(),
             money: MoneyFormatter::new(locale),
-            dates: DateFormatter::new(locale, zone),
+            dates: DateFormatter::new(&dates_locale, zone),
         });
         match made.lock() {
             Ok(mut made) => made.entry(key).or_insert(formats).clone(),

@@ -123,15 +123,14 @@ pub struct PortalSettings {
     pub visible_custom_fields: Vec<String>,
     /// Custom fields customers may change (a subset of the visible ones).
     pub editable_custom_fields: Vec<String>,
-    /// The terms a customer agrees to when enrolling in autopay; recorded
-    /// word for word with each consent.
-    pub autopay_terms: String,
+    /// The business's own terms a customer agrees to when enrolling in
+    /// autopay, in the business's words. `None` (the default) shows the
+    /// portal's standard terms in the customer's language (the catalog's
+    /// `autopay-terms-standard`). Either is recorded word for word with
+    /// each consent.
+    #[serde(default)]
+    pub autopay_terms: Option<String>,
 }
-
-/// The autopay terms a tenant starts with.
-pub const DEFAULT_AUTOPAY_TERMS: &str = "I authorize the business to charge the selected \
-payment method for each invoice on its due date, for the amount due, until I withdraw this \
-authorization in the portal. Withdrawing takes effect for invoices not yet charged.";
 
 impl Default for PortalSettings {
     fn default() -> Self {
@@ -150,7 +149,7 @@ impl Default for PortalSettings {
             sessions: SessionPolicy::default(),
             visible_custom_fields: Vec::new(),
             editable_custom_fields: Vec::new(),
-            autopay_terms: DEFAULT_AUTOPAY_TERMS.to_owned(),
+            autopay_terms: None,
         }
     }
 }
@@ -178,10 +177,11 @@ impl PortalSettings {
         })
     }
 
-    /// How the tenant's money and dates are written: its locale, its
-    /// currency's symbol, its time zone ([`Formats::of`], shared).
-    pub fn formats(&self) -> std::sync::Arc<Formats> {
-        Formats::of(&self.locale(), self.time_zone())
+    /// How the tenant's money and dates are written for a reader of
+    /// `language`: its locale, its currency's symbol, its time zone, dates
+    /// in the reader's language ([`Formats::for_reader`], shared).
+    pub fn formats(&self, language: Language) -> std::sync::Arc<Formats> {
+        Formats::for_reader(&self.locale(), language, self.time_zone())
     }
 
     /// Checks the values that have rules: the colours are `#rgb` or
@@ -203,7 +203,9 @@ impl PortalSettings {
                 Reason::Malformed(Shape::TimeZone),
             ));
         }
-        if self.autopay_terms.trim().is_empty() || self.autopay_terms.len() > 4000 {
+        if let Some(terms) = &self.autopay_terms
+            && (terms.trim().is_empty() || terms.len() > 4000)
+        {
             return Err(ParseError::new(
                 "autopay_terms",
                 Reason::Length { min: 1, max: 4000 },
@@ -606,7 +608,7 @@ mod tests {
         assert_eq!(settings.locale(), Locale::default());
         settings.locale = "es-ES".into();
         settings.time_zone = "Europe/Madrid".into();
-        let formats = settings.formats();
+        let formats = settings.formats(Language::Spanish);
         assert_eq!(formats.locale.as_str(), "es-ES");
         assert_eq!(formats.dates.zone(), chrono_tz::Europe::Madrid);
     }

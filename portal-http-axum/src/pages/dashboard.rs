@@ -60,7 +60,11 @@ impl AutopayNote {
         formats: &portal_core::shared::Formats,
         t: portal_i18n::Messages,
     ) -> Result<Self, PageError> {
-        let status = state.portal.billing().autopay(&auth.actor).await?;
+        let status = state
+            .portal
+            .billing()
+            .autopay(&auth.actor, &t.msg("autopay-terms-standard"))
+            .await?;
         let card = status.consent.as_ref().map(|consent| {
             status
                 .methods
@@ -87,7 +91,7 @@ pub async fn dashboard(
     csrf: Csrf,
     PageUser(auth): PageUser,
 ) -> Result<Response, PageError> {
-    let formats = context.tenant.settings.formats();
+    let formats = context.tenant.settings.formats(context.t().language());
     let dashboard = state.portal.dashboard().show(&auth.actor).await?;
     let title = context.t().msg("dashboard-title");
     let layout = layout(&state, &title, "dashboard", &context, &csrf, &auth);

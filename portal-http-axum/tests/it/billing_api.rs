@@ -1039,6 +1039,55 @@ async fn cards_on_file_can_be_added_made_default_paid_with_and_removed() {
     assert_eq!(list["items"].as_array().unwrap().len(), 1);
 }
 
+/// Enrols in autopay with a new card; the terms shown and those recorded.
+async fn enrol_autopay(app: &TestApp, token: &str) -> (Value, Value) {
+    let card = add_card(app, token, &json!({"token": "tok_sandbox_visa"}))
+        .await
+        .json();
+    let status = get(app, token, "/autopay").await.json();
+    let enrolled = send_json(
+        app,
+        "PUT",
+        token,
+        "/autopay",
+        &json!({"method_id": card["id"], "terms_digest": status["terms_digest"], "consent": true}),
+    )
+    .await;
+    assert_eq!(enrolled.status, StatusCode::OK, "{}", enrolled.body);
+    (status["terms"].clone(), enrolled.json()["terms"].clone())
+}
+
+/// Without terms of its own the business's customers agree to the
+/// portal's standard terms in their language, recorded word for word; a
+/// business's own terms are shown and recorded as it wrote them.
+#[tokio::test]
+async fn autopay_records_the_standard_terms_in_the_customers_language_or_the_business_own() {
+    let (spanish, token) = with_ada(settings(|s| {
+        s.features.autopay = true;
+        s.language = portal_i18n::Language::Spanish;
+    }))
+    .await;
+    let standard =
+        portal_i18n::Messages::new(portal_i18n::Language::Spanish).msg("autopay-terms-standard");
+    assert!(standard.starts_with("Autorizo"), "{standard}");
+    assert_eq!(
+        enrol_autopay(&spanish, &token).await,
+        (json!(standard), json!(standard))
+    );
+
+    let own = "We charge your card on file for each invoice when it falls due.";
+    let (business, token) = with_ada(settings(|s| {
+        s.features.autopay = true;
+        s.language = portal_i18n::Language::Spanish;
+        s.autopay_terms = Some(own.to_owned());
+    }))
+    .await;
+    assert_eq!(
+        enrol_autopay(&business, &token).await,
+        (json!(own), json!(own))
+    );
+}
+
 #[tokio::test]
 async fn autopay_records_the_consent_to_the_terms_shown_and_can_be_withdrawn() {
     let (app, token) = with_ada(settings(|s| s.features.autopay = true)).await;

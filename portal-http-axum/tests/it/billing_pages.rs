@@ -12,7 +12,7 @@ use portal_core::access::Role;
 use portal_core::billing::{ExternalPayment, IdempotencyKey, InvoiceStatus, PaymentKind};
 use portal_core::outbox::EmailKind;
 use portal_core::shared::{AccountId, Currency, ExternalId, InvoiceId, Money};
-use portal_core::tenancy::{DEFAULT_AUTOPAY_TERMS, PortalSettings};
+use portal_core::tenancy::PortalSettings;
 
 use crate::harness::{
     Browser, Reply, TestApp, contact, demo_settings, error_at, group_error_at, invalid_inputs,
@@ -259,7 +259,7 @@ async fn every_billing_page_renders_with_data() {
     assert!(detail.contains("Payments applied") && detail.contains("Visa ending 4242"));
     let autopay = ada.get("/portal/billing/autopay").await;
     assert!(
-        autopay.body.contains(DEFAULT_AUTOPAY_TERMS),
+        autopay.body.contains(&standard_terms()),
         "terms word for word"
     );
 }
@@ -799,7 +799,7 @@ async fn autopay_needs_consent_to_the_terms_shown_and_can_be_withdrawn() {
         .await;
     let page = ada.get("/portal/billing/autopay").await;
     assert!(page.body.contains("Autopay is off"));
-    assert!(page.body.contains(DEFAULT_AUTOPAY_TERMS));
+    assert!(page.body.contains(&standard_terms()));
     let digest = field(&page.body, "terms_digest");
     let card = page
         .body
@@ -1643,4 +1643,10 @@ async fn every_page_says_pay_one_way_and_spells_it_the_us_way() {
     assert!(invoice.contains(">Pay</a>"));
     let autopay = ada.get("/portal/billing/autopay").await.body;
     assert!(autopay.contains("I authorize"));
+}
+
+/// The standard autopay terms in English, shown when the business wrote
+/// none of its own.
+fn standard_terms() -> String {
+    portal_i18n::Messages::new(portal_i18n::Language::English).msg("autopay-terms-standard")
 }

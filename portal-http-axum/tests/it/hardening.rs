@@ -92,7 +92,17 @@ async fn unknown_pages_get_a_404_page_and_unknown_api_paths_a_problem() {
     let app = TestApp::new().await;
     let page = app.browser().get("/portal/nope").await;
     assert_eq!(page.status, StatusCode::NOT_FOUND);
-    assert!(page.body.contains("Page not found"));
+    assert!(page.body.contains("There is no page at this address."));
+    let mut spanish = crate::harness::demo_settings();
+    spanish.language = portal_core::shared::Language::Spanish;
+    let app_es = TestApp::with_settings(spanish).await;
+    let page = app_es.browser().get("/portal/nope").await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    assert!(
+        page.body
+            .contains("No hay ninguna página en esta dirección."),
+        "the unknown address page speaks the tenant's language"
+    );
     let api = app.send(get_request("/portal/api/v1/nope", None)).await;
     assert_eq!(api.status, StatusCode::NOT_FOUND);
     assert_eq!(

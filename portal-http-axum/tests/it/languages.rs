@@ -302,26 +302,12 @@ async fn every_signed_in_page_in_spanish_has_no_english_left() {
         let page = ada.get(&format!("/portal/{path}")).await;
         pages.push((path, page.body));
     }
-    // In Spanish, but for the method a payment recorded (receipt,
-    // payments, applied payments): core still stores that label worded in
-    // English ("Card", "Visa ending 4242"), which is left to do (issue 11).
+    // The receipt names the card the core recorded, worded in Spanish.
     let receipt = ada.get(&format!("/portal/{receipt}")).await;
     pages.push(("receipt".to_owned(), receipt.body));
-    // The autopay terms are the tenant's own text (a host sets them; the
-    // default is English), not the catalog's.
-    let recorded_method = |body: &str| -> Vec<String> {
-        english_left(&body.replace(portal_core::tenancy::DEFAULT_AUTOPAY_TERMS, ""))
-            .into_iter()
-            .filter(|phrase| phrase != "Card")
-            .collect()
-    };
     for (path, body) in &pages {
         assert_eq!(lang_of(body), "es", "{path}");
-        assert_eq!(
-            recorded_method(body),
-            Vec::<String>::new(),
-            "{path}: {body}"
-        );
+        assert_eq!(english_left(body), Vec::<String>::new(), "{path}: {body}");
     }
     assert!(
         pages

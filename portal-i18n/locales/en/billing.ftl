@@ -225,6 +225,9 @@ autopay-turn-on = Turn on autopay
 autopay-change-card = Change the card
 autopay-needs-card = Autopay needs a card on file.
 autopay-terms = Autopay terms
+# Shown (and recorded with the consent, word for word) when the business has
+# not written its own autopay terms.
+autopay-terms-standard = I authorize the business to charge the selected payment method for each invoice on its due date, for the amount due, until I withdraw this authorization in the portal. Withdrawing takes effect for invoices not yet charged.
 autopay-use-card = Use this card for autopay
 autopay-card = Card to charge
 autopay-consent = I have read and agree to the autopay terms above.
@@ -234,3 +237,6 @@ autopay-your-card = your card
 autopay-turn-off-heading = Turn off autopay?
 autopay-turn-off-explain = Invoices will no longer be charged to { $card } when they are due; you will pay each one yourself. You can turn autopay on again at any time.
 pay-running-total-invalid = check the amounts
+# A card payment whose card the gateway did not describe.
+payment-method-card = Card
+payment-method-autopay = Autopay, { $card }

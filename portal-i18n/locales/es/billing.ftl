@@ -225,6 +225,9 @@ autopay-turn-on = Activar el pago automático
 autopay-change-card = Cambiar la tarjeta
 autopay-needs-card = El pago automático necesita una tarjeta registrada.
 autopay-terms = Condiciones del pago automático
+# Shown (and recorded with the consent, word for word) when the business has
+# not written its own autopay terms.
+autopay-terms-standard = Autorizo a la empresa a cargar al medio de pago elegido cada factura en su fecha de vencimiento, por el importe adeudado, hasta que retire esta autorización en el portal. Retirarla surte efecto para las facturas aún no cobradas.
 autopay-use-card = Usar esta tarjeta para el pago automático
 autopay-card = Tarjeta a la que cargar
 autopay-consent = He leído y acepto las condiciones del pago automático de arriba.
@@ -234,3 +237,6 @@ autopay-your-card = su tarjeta
 autopay-turn-off-heading = ¿Desactivar el pago automático?
 autopay-turn-off-explain = Las facturas ya no se cargarán a { $card } a su vencimiento; usted pagará cada una. Puede volver a activar el pago automático cuando quiera.
 pay-running-total-invalid = revise los importes
+# A card payment whose card the gateway did not describe.
+payment-method-card = Tarjeta
+payment-method-autopay = Pago automático, { $card }

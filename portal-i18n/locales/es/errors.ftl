@@ -184,3 +184,4 @@ field-notes = Notas
 rule-hours = debe ser un número de horas de 0 a { $max }, con dos decimales como máximo
 rule-over-block = no debe superar las horas compradas
 conflict-another-account = Esto pertenece a otra cuenta.
+error-no-page-here = No hay ninguna página en esta dirección. Compruebe el enlace o vuelva a empezar desde la página de acceso.

@@ -50,6 +50,8 @@ fn a_spanish_receipt_says_it_in_spanish_with_the_figures_it_was_given() {
         "Factura INV-1",
         "Queda por pagar en la cuenta: $43.21",
         "Pagado con el saldo a favor de su cuenta: $12.00",
+        "Medio de pago: Visa terminada en 4242",
+        "Fecha de pago: lunes, 23 de noviembre de 2026",
     ] {
         assert!(
             rendered.text.contains(expected),

@@ -292,7 +292,8 @@ fn html_is_a_complete_accessible_document_without_images() {
 }
 
 /// A Spanish tenant in Madrid: amounts in euros as Spain writes them,
-/// dates in Spanish, times in the tenant's zone with its abbreviation.
+/// dates in the reader's language, times in the tenant's zone with its
+/// abbreviation.
 #[test]
 fn a_receipt_writes_money_and_time_the_tenants_way() {
     use portal_core::outbox::Receipt;
@@ -317,6 +318,19 @@ fn a_receipt_writes_money_and_time_the_tenants_way() {
     );
     mail.locale = Locale::parse("es-ES").unwrap();
     mail.time_zone = "Europe/Madrid".into();
+    mail.language = portal_core::shared::Language::Spanish;
+    // An English reader of the same business: its amounts, English dates.
+    let mut english = mail.clone();
+    english.language = portal_core::shared::Language::English;
+    let english = render(&english).unwrap();
+    assert!(
+        english.text.contains("12.345,67\u{a0}€")
+            && english
+                .text
+                .contains("Monday, 23 November 2026 at 14:00 CET"),
+        "{}",
+        english.text
+    );
     let mail = render(&mail).unwrap();
     // The subject is one line of plain spaces.
     assert!(mail.subject.contains("12.345,67 €"), "{}", mail.subject);

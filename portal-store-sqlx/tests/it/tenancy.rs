@@ -75,7 +75,11 @@ async fn a_tenants_locale_currency_and_zone_are_stored_and_loaded_with_it(db: Te
     assert_eq!(loaded.settings.locale().as_str(), "es-ES");
     let euros = portal_core::shared::Money::from_minor(51_847, loaded.settings.currency());
     assert_eq!(
-        loaded.settings.formats().money.format(euros),
+        loaded
+            .settings
+            .formats(loaded.settings.language)
+            .money
+            .format(euros),
         "518,47\u{a0}€"
     );
     let by_slug = db.tenant_by_slug(&stored.slug).await.unwrap().unwrap();

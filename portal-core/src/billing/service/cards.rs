@@ -137,10 +137,16 @@ impl BillingService<'_> {
         Ok((scope, event))
     }
 
-    /// The autopay page's data.
-    pub async fn autopay(self, actor: &Actor) -> Result<AutopayStatus, PortalError> {
+    /// The autopay page's data. `standard_terms` are the portal's standard
+    /// terms in the reader's language, shown when the business has not
+    /// written its own.
+    pub async fn autopay(
+        self,
+        actor: &Actor,
+        standard_terms: &str,
+    ) -> Result<AutopayStatus, PortalError> {
         let (tenant, scope) = self.authorize_autopay(actor).await?;
-        let terms = tenant.settings.autopay_terms.clone();
+        let terms = terms_shown(&tenant, standard_terms);
         Ok(AutopayStatus {
             consent: self.stores().autopay.autopay(&scope).await?,
             terms_digest: terms_digest(&terms),
@@ -155,7 +161,8 @@ impl BillingService<'_> {
 
     /// Enrols the active account in autopay with a card on file, recording
     /// the consent (who, when, which card, the terms shown). `terms_digest`
-    /// must be the one [`BillingService::autopay`] gave: if the terms changed since,
+    /// must be the one [`BillingService::autopay`] gave with the same
+    /// `standard_terms`: if the terms changed since,
     /// the customer is asked to read them again. `agreed` is the customer's
     /// explicit "I agree" (a tick box, a consent flag): without it nothing
     /// is recorded. Replaces an active enrolment (to change the card).
@@ -163,6 +170,7 @@ impl BillingService<'_> {
         self,
         actor: &Actor,
         method: PaymentMethodId,
+        standard_terms: &str,
         terms_digest_shown: &str,
         agreed: bool,
     ) -> Result<AutopayConsent, PortalError> {
@@ -171,7 +179,7 @@ impl BillingService<'_> {
         if !agreed {
             return Err(PortalError::invalid("consent", Reason::ConsentNeeded));
         }
-        let terms = tenant.settings.autopay_terms.clone();
+        let terms = terms_shown(&tenant, standard_terms);
         if terms_digest(&terms) != terms_digest_shown {
             return Err(BillingConflict::AutopayTermsChanged.into());
         }
@@ -247,4 +255,14 @@ impl BillingService<'_> {
 /// The digest of autopay terms a consent quotes.
 pub(super) fn terms_digest(terms: &str) -> String {
     hex::encode(Sha256::digest(terms.as_bytes()))
+}
+
+/// The business's own autopay terms, or else the standard ones the reader
+/// was shown.
+fn terms_shown(tenant: &Tenant, standard_terms: &str) -> String {
+    tenant
+        .settings
+        .autopay_terms
+        .clone()
+        .unwrap_or_else(|| standard_terms.to_owned())
 }

@@ -374,16 +374,19 @@ impl BillingService<'_> {
                             }
                             other => other,
                         }),
-                        "Card".to_owned(),
+                        crate::billing::payment::UNDESCRIBED_CARD.to_owned(),
                     ),
                 }
             }
-            (MethodChoice::NewToken { token, .. }, None) => (Ok(token.clone()), "Card".to_owned()),
+            (MethodChoice::NewToken { token, .. }, None) => (
+                Ok(token.clone()),
+                crate::billing::payment::UNDESCRIBED_CARD.to_owned(),
+            ),
             (MethodChoice::Saved { .. }, None) => (
                 Err(GatewayError::InvalidMethod(
                     "saved method vanished".to_owned(),
                 )),
-                "Card".to_owned(),
+                crate::billing::payment::UNDESCRIBED_CARD.to_owned(),
             ),
         };
         let intent = PaymentIntent {

@@ -131,10 +131,9 @@ impl BillingService<'_> {
                         payment: payment.id,
                         account,
                         amount: payment.amount,
-                        method_label: payment
-                            .method_label
-                            .clone()
-                            .unwrap_or_else(|| "Card".to_owned()),
+                        method_label: payment.method_label.clone().unwrap_or_else(|| {
+                            crate::billing::payment::UNDESCRIBED_CARD.to_owned()
+                        }),
                         reference: reference.clone(),
                         paid_at: now,
                         allocations: pending.allocations.clone(),
@@ -299,7 +298,7 @@ impl BillingService<'_> {
             // applies it.
             credit: Vec::new(),
             method: Some(method.id),
-            method_label: Some(format!("Autopay, {}", method.label())),
+            method_label: Some(crate::billing::payment::MethodLabel::autopay(&method)),
             contact: Some(consent.contact),
             source: PaymentSource::Autopay,
             at: self.portal.inner.clock.now(),

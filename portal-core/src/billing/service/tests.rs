@@ -708,6 +708,7 @@ async fn autopay_consent_must_quote_the_terms_shown() {
         .enrol_autopay(
             &actor,
             crate::shared::PaymentMethodId::new(),
+            "The standard terms.",
             "stale-digest",
             true,
         )
@@ -720,6 +721,7 @@ async fn autopay_consent_must_quote_the_terms_shown() {
         .enrol_autopay(
             &actor,
             crate::shared::PaymentMethodId::new(),
+            "The standard terms.",
             "stale-digest",
             false,
         )

@@ -119,7 +119,11 @@ pub async fn autopay(
     State(state): State<AppState>,
     ApiUser(auth): ApiUser,
 ) -> Result<Json<AutopayView>, ApiError> {
-    let status = state.portal.billing().autopay(&auth.actor).await?;
+    let status = state
+        .portal
+        .billing()
+        .autopay(&auth.actor, &standard_autopay_terms(&auth))
+        .await?;
     Ok(Json(AutopayView::from(&status)))
 }
 
@@ -151,7 +155,13 @@ pub async fn enrol_autopay(
     let consent = state
         .portal
         .billing()
-        .enrol_autopay(&auth.actor, method, &body.terms_digest, body.consent)
+        .enrol_autopay(
+            &auth.actor,
+            method,
+            &standard_autopay_terms(&auth),
+            &body.terms_digest,
+            body.consent,
+        )
         .await?;
     Ok(Json(AutopayConsentView::from(&consent)))
 }
@@ -166,4 +176,17 @@ pub async fn withdraw_autopay(
 ) -> Result<Json<AutopayConsentView>, ApiError> {
     let consent = state.portal.billing().withdraw_autopay(&auth.actor).await?;
     Ok(Json(AutopayConsentView::from(&consent)))
+}
+
+/// The portal's standard autopay terms in the contact's language (the
+/// tenant's default when they chose none): what `GET /autopay` shows and
+/// `PUT /autopay` checks the digest against, when the business has not
+/// written its own.
+fn standard_autopay_terms(auth: &portal_core::identity::AuthContext) -> String {
+    portal_i18n::Messages::new(
+        auth.contact
+            .language
+            .unwrap_or(auth.tenant.settings.language),
+    )
+    .msg("autopay-terms-standard")
 }

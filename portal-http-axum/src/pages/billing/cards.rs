@@ -51,7 +51,11 @@ async fn methods_page(
         .await?;
     // Which card autopay charges, where the customer may see autopay.
     let autopay_card = if layout.billing.autopay {
-        let autopay = visit.portal().billing().autopay(visit.actor()).await?;
+        let autopay = visit
+            .portal()
+            .billing()
+            .autopay(visit.actor(), &visit.t().msg("autopay-terms-standard"))
+            .await?;
         autopay.consent.map(|consent| consent.method.to_string())
     } else {
         None
@@ -204,7 +208,7 @@ async fn remove_page(
             visit
                 .portal()
                 .billing()
-                .autopay(visit.actor())
+                .autopay(visit.actor(), &visit.t().msg("autopay-terms-standard"))
                 .await?
                 .consent
         }
@@ -330,7 +334,11 @@ async fn autopay_page(
     refusal: Option<Refusal>,
     notice: Option<String>,
 ) -> Result<Response, PageError> {
-    let autopay = visit.portal().billing().autopay(visit.actor()).await?;
+    let autopay = visit
+        .portal()
+        .billing()
+        .autopay(visit.actor(), &visit.t().msg("autopay-terms-standard"))
+        .await?;
     let today = visit.today();
     let formats = visit.formats();
     let mut methods: Vec<MethodRow> = autopay
@@ -410,7 +418,13 @@ pub async fn enrol(
     let enrolled = visit
         .portal()
         .billing()
-        .enrol_autopay(visit.actor(), method, &form.terms_digest, agreed)
+        .enrol_autopay(
+            visit.actor(),
+            method,
+            &visit.t().msg("autopay-terms-standard"),
+            &form.terms_digest,
+            agreed,
+        )
         .await;
     match enrolled {
         Ok(_) => Ok(visit.redirect("billing/autopay?done=on")),
@@ -420,7 +434,11 @@ pub async fn enrol(
 
 /// `GET /billing/autopay/withdraw`: asks before turning autopay off.
 pub async fn confirm_withdraw(visit: Visit) -> Result<Response, PageError> {
-    let autopay = visit.portal().billing().autopay(visit.actor()).await?;
+    let autopay = visit
+        .portal()
+        .billing()
+        .autopay(visit.actor(), &visit.t().msg("autopay-terms-standard"))
+        .await?;
     let Some(consent) = autopay.consent else {
         // Nothing to turn off (an old tab): the autopay page says so.
         return Ok(visit.redirect("billing/autopay"));

@@ -47,7 +47,7 @@ impl PaymentRow {
             kind: kind_label(t, payment.kind),
             date: formats.dates.day_of(payment.received_at),
             amount: formats.money.format(payment.amount),
-            method: payment.method_label.clone().unwrap_or_default(),
+            method: crate::messages::payment_method(t, payment.method_label.as_deref()),
             reference: payment.gateway_reference.clone().unwrap_or_default(),
             status: payment.status,
             failure: payment

@@ -303,7 +303,7 @@ pub async fn invoice(visit: Visit, Path(id): Path<String>) -> Result<Response, P
                 kind: kind_label(visit.t(), applied.kind),
                 date: formats.dates.day_of(applied.applied_at),
                 amount: formats.money.format(applied.amount),
-                method: applied.method_label.clone().unwrap_or_default(),
+                method: crate::messages::payment_method(visit.t(), applied.method_label.as_deref()),
             })
             .collect(),
     };

@@ -152,7 +152,7 @@ impl Visit {
     /// How the tenant writes money and dates (made once per locale and
     /// zone, shared).
     pub(in crate::pages) fn formats(&self) -> Arc<Formats> {
-        self.context.tenant.settings.formats()
+        self.context.tenant.settings.formats(self.t().language())
     }
 
     fn currency(&self) -> Currency {

@@ -169,10 +169,7 @@ pub struct MethodRow {
 /// How a customer knows a card on file: "Visa ending 4242", in `t`'s
 /// language, from the brand and last four digits the core hands over.
 pub(in crate::pages) fn card_label(t: Messages, method: &PaymentMethod) -> String {
-    t.msg_with(
-        "card-label",
-        t.arg("brand", &method.brand).arg("last4", &method.last4),
-    )
+    portal_i18n::words::card(t, &method.brand, &method.last4)
 }
 
 impl MethodRow {

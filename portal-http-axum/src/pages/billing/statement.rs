@@ -108,7 +108,7 @@ impl StatementView {
                     EntryRow {
                         date: formats.dates.day(entry.date),
                         kind: pdf::entry_label(t, entry.kind),
-                        reference: entry.reference.clone(),
+                        reference: crate::messages::entry_reference(t, entry),
                         link,
                         amount: money(entry.signed()),
                         balance: money(line.balance),
