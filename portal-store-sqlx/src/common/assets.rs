@@ -18,10 +18,9 @@ use portal_core::ports::{AssetStore, StoreError};
 use portal_core::shared::{AssetId, ExternalId, Page, PageRequest, TenantId};
 use uuid::Uuid;
 
-use super::paging::{counted_page, limit_offset};
-use super::{Arg, Backend, Conn, SqlStore};
+use super::{Arg, Backend, Conn, SqlStore, fetch_page, limit_offset};
 use crate::error::{backend, store_error};
-use crate::rows::assets::{AssetJobListRow, AssetJobRow, AssetListRow, AssetRow, asset_columns};
+use crate::rows::assets::{AssetJobRow, AssetRow, asset_columns};
 
 /// The tenant's asset with this external id.
 async fn by_external_id<C: Conn>(
@@ -181,37 +180,31 @@ impl<B: Backend> AssetStore for SqlStore<B> {
         query: &AssetQuery,
     ) -> Result<Page<Asset>, StoreError> {
         let conn = &mut *self.reader().await?;
-        let (limit, offset) = limit_offset(query.page)?;
+        let page = query.page;
+        let [limit, offset] = limit_offset(page)?;
         let args = [
             Arg::Id(scope.tenant().as_uuid()),
             Arg::Id(scope.account().as_uuid()),
             Arg::OptId(query.property.map(|property| property.as_uuid())),
-            Arg::Int(limit),
-            Arg::Int(offset),
+            limit,
+            offset,
         ];
-        let rows = conn
-            .fetch_all::<AssetListRow>(
-                concat!(
-                    "SELECT ",
-                    asset_columns!(),
-                    ", COUNT(*) OVER () AS full_count",
-                    asset_filters!(),
-                    " ORDER BY a.property_id, a.name, a.id LIMIT +$4 OFFSET $5"
-                ),
-                &args,
-            )
-            .await?
-            .into_iter()
-            .map(|row| (row.asset, row.full_count))
-            .collect();
-        counted_page::<_, AssetRow, Asset>(
+        fetch_page::<AssetRow, _>(
             conn,
-            query.page,
-            rows,
+            concat!(
+                "SELECT ",
+                asset_columns!(),
+                ", COUNT(*) OVER () AS full_count",
+                asset_filters!(),
+                " ORDER BY a.property_id, a.name, a.id LIMIT +$4 OFFSET $5"
+            ),
             concat!("SELECT COUNT(*)", asset_filters!()),
-            &args[..3],
+            &args,
+            3,
+            page,
         )
-        .await
+        .await?
+        .map_items(|rows| rows.into_iter().map(Asset::try_from).collect())
     }
 
     async fn asset(&self, scope: &AccountScope, id: AssetId) -> Result<Option<Asset>, StoreError> {
@@ -230,44 +223,32 @@ impl<B: Backend> AssetStore for SqlStore<B> {
     ) -> Result<Page<AssetJob>, StoreError> {
         let conn = &mut *self.reader().await?;
         let Some(asset) = scoped(conn, scope, id).await? else {
-            return Ok(Page {
-                items: Vec::new(),
-                total: 0,
-                page: page.page(),
-                per_page: page.per_page(),
-            });
+            return Ok(Page::of(Vec::new(), 0, page));
         };
-        let (limit, offset) = limit_offset(page)?;
+        let [limit, offset] = limit_offset(page)?;
         let args = [
             Arg::Id(scope.tenant().as_uuid()),
             Arg::Id(scope.account().as_uuid()),
             Arg::Text(asset.external_id.as_str()),
-            Arg::Int(limit),
-            Arg::Int(offset),
+            limit,
+            offset,
         ];
-        let rows = conn
-            .fetch_all::<AssetJobListRow>(
-                concat!(
-                    "SELECT j.id AS job_id, j.number AS job_number, j.title AS job_title, \
-                         j.status AS job_status, j.scheduled_for AS job_scheduled_for, \
-                         COUNT(*) OVER () AS full_count",
-                    history_filters!(),
-                    " ORDER BY COALESCE(j.scheduled_for, j.created_at) DESC, j.id DESC \
-                     LIMIT +$4 OFFSET $5"
-                ),
-                &args,
-            )
-            .await?
-            .into_iter()
-            .map(|row| (row.job, row.full_count))
-            .collect();
-        counted_page::<_, AssetJobRow, AssetJob>(
+        fetch_page::<AssetJobRow, _>(
             conn,
-            page,
-            rows,
+            concat!(
+                "SELECT j.id AS job_id, j.number AS job_number, j.title AS job_title, \
+                     j.status AS job_status, j.scheduled_for AS job_scheduled_for, \
+                     COUNT(*) OVER () AS full_count",
+                history_filters!(),
+                " ORDER BY COALESCE(j.scheduled_for, j.created_at) DESC, j.id DESC \
+                 LIMIT +$4 OFFSET $5"
+            ),
             concat!("SELECT COUNT(*)", history_filters!()),
-            &args[..3],
+            &args,
+            3,
+            page,
         )
-        .await
+        .await?
+        .map_items(|rows| rows.into_iter().map(AssetJob::try_from).collect())
     }
 }

@@ -34,7 +34,6 @@ pub(crate) mod billing;
 pub(crate) mod dashboard;
 pub(crate) mod identity;
 pub(crate) mod outbox;
-mod paging;
 pub(crate) mod properties;
 mod quotes;
 mod rentals;
@@ -204,6 +203,15 @@ pub(crate) async fn fetch_page<R: Row, C: Conn>(
     };
     let items = rows.into_iter().map(|counted| counted.row).collect();
     Ok(Page::of(items, u64::try_from(total).unwrap_or(0), page))
+}
+
+/// `page`'s `LIMIT` and `OFFSET` as bound values, the last two arguments
+/// of a [`fetch_page`] query.
+pub(crate) fn limit_offset(page: PageRequest) -> Result<[Arg<'static>; 2], StoreError> {
+    Ok([
+        Arg::Int(i64::from(page.per_page())),
+        Arg::Int(i64::try_from(page.offset()).map_err(backend)?),
+    ])
 }
 
 /// Implements [`Conn`] for a database's connection type, given the

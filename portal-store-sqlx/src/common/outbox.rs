@@ -20,8 +20,8 @@ use portal_core::ports::{OutboxStore, StoreError};
 use portal_core::shared::{EventId, LeaseId, OutboxId, Page, PageRequest, TenantId};
 use sqlx::types::Json;
 
-use super::{Arg, Backend, Conn, Db, Dialect, DialectOf, SqlStore, Tx, fetch_page};
-use crate::error::{backend, store_error};
+use super::{Arg, Backend, Conn, Db, Dialect, DialectOf, SqlStore, Tx, fetch_page, limit_offset};
+use crate::error::store_error;
 use crate::rows::{EventDeliveryRow, OutboxRow, error_text, outbox_items};
 
 /// How many outbox rows one prebuilt insert writes at most.
@@ -308,8 +308,7 @@ impl<B: Backend> OutboxStore for SqlStore<B> {
         page: PageRequest,
     ) -> Result<Page<EventDelivery>, StoreError> {
         let conn = &mut *self.reader().await?;
-        let limit = Arg::Int(i64::from(page.per_page()));
-        let offset = Arg::Int(i64::try_from(page.offset()).map_err(backend)?);
+        let [limit, offset] = limit_offset(page)?;
         let tenant = Arg::Id(tenant.as_uuid());
         let rows =
             match event {

@@ -9,9 +9,9 @@ use portal_core::properties::{PropertiesConflict, Property, PropertyUpsert};
 use portal_core::shared::{ExternalId, Page, PageRequest, PropertyId, TenantId};
 use uuid::Uuid;
 
-use super::{Arg, Backend, Conn, SqlStore};
-use crate::error::{backend, store_error};
-use crate::rows::properties::{PropertyListRow, PropertyRow, property_columns};
+use super::{Arg, Backend, Conn, SqlStore, fetch_page, limit_offset};
+use crate::error::store_error;
+use crate::rows::properties::{PropertyRow, property_columns};
 
 /// The tenant's property with this external id.
 pub(crate) async fn by_external_id<C: Conn>(
@@ -136,44 +136,29 @@ impl<B: Backend> PropertyStore for SqlStore<B> {
         page: PageRequest,
     ) -> Result<Page<Property>, StoreError> {
         let conn = &mut *self.reader().await?;
+        let [limit, offset] = limit_offset(page)?;
         let args = [
             Arg::Id(scope.tenant().as_uuid()),
             Arg::Id(scope.account().as_uuid()),
-            Arg::Int(i64::from(page.per_page())),
-            Arg::Int(i64::try_from(page.offset()).map_err(backend)?),
+            limit,
+            offset,
         ];
-        let rows = conn
-            .fetch_all::<PropertyListRow>(
-                concat!(
-                    "SELECT ",
-                    property_columns!(),
-                    ", COUNT(*) OVER () AS full_count FROM properties \
-                     WHERE tenant_id = $1 AND account_id = $2 \
-                     ORDER BY name, id LIMIT +$3 OFFSET $4"
-                ),
-                &args,
-            )
-            .await?;
-        let total = match rows.first() {
-            Some(row) => row.full_count,
-            None if page.offset() == 0 => 0,
-            None => conn
-                .fetch_optional::<(i64,)>(
-                    "SELECT COUNT(*) FROM properties WHERE tenant_id = $1 AND account_id = $2",
-                    &args[..2],
-                )
-                .await?
-                .map_or(0, |(count,)| count),
-        };
-        Ok(Page {
-            items: rows
-                .into_iter()
-                .map(|row| Property::try_from(row.property))
-                .collect::<Result<_, _>>()?,
-            total: u64::try_from(total).unwrap_or(0),
-            page: page.page(),
-            per_page: page.per_page(),
-        })
+        fetch_page::<PropertyRow, _>(
+            conn,
+            concat!(
+                "SELECT ",
+                property_columns!(),
+                ", COUNT(*) OVER () AS full_count FROM properties \
+                 WHERE tenant_id = $1 AND account_id = $2 \
+                 ORDER BY name, id LIMIT +$3 OFFSET $4"
+            ),
+            "SELECT COUNT(*) FROM properties WHERE tenant_id = $1 AND account_id = $2",
+            &args,
+            2,
+            page,
+        )
+        .await?
+        .map_items(|rows| rows.into_iter().map(Property::try_from).collect())
     }
 
     async fn property(

@@ -21,7 +21,7 @@ use portal_core::quotes::{
 use portal_core::shared::{ExternalId, Page, QuoteId, TenantId};
 use uuid::Uuid;
 
-use super::{Arg, Backend, Conn, SqlStore, fetch_page, outbox};
+use super::{Arg, Backend, Conn, SqlStore, fetch_page, limit_offset, outbox};
 use crate::error::{backend, store_error};
 use crate::rows::billing::to_minor;
 use crate::rows::quotes::{
@@ -279,13 +279,14 @@ impl<B: Backend> QuoteStore for SqlStore<B> {
     ) -> Result<Page<Quote>, StoreError> {
         let conn = &mut *self.reader().await?;
         let page = query.page;
+        let [limit, offset] = limit_offset(page)?;
         let args = [
             Arg::Id(scope.tenant().as_uuid()),
             Arg::Id(scope.account().as_uuid()),
             Arg::OptText(query.status.map(QuoteStatusFilter::as_str)),
             Arg::Date(today),
-            Arg::Int(i64::from(page.per_page())),
-            Arg::Int(i64::try_from(page.offset()).map_err(backend)?),
+            limit,
+            offset,
         ];
         fetch_page::<QuoteRow, _>(
             conn,

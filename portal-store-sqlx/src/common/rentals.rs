@@ -23,13 +23,12 @@ use portal_core::shared::{
 };
 use uuid::Uuid;
 
-use super::{Arg, Backend, Conn, SqlStore, outbox};
+use super::{Arg, Backend, Conn, SqlStore, fetch_page, limit_offset, outbox};
 use crate::error::{backend, store_error};
 use crate::rows::billing::to_minor;
 use crate::rows::rentals::{
-    CallOffItemRow, CallOffRow, ContractListRow, ContractRow, ItemOutRow, LineRow,
-    ReservationListRow, ReservationRow, call_off_columns, contract_columns, line_columns, quantity,
-    reservation_columns,
+    CallOffItemRow, CallOffRow, ContractRow, ItemOutRow, LineRow, ReservationRow, call_off_columns,
+    contract_columns, line_columns, quantity, reservation_columns,
 };
 
 /// The tenant's contract with this external id.
@@ -230,19 +229,6 @@ macro_rules! contract_filters {
     };
 }
 
-/// `items` of one page: the total from the first row's `full_count`, or
-/// (a page past the end) from `count`.
-fn page_of<T>(items: Vec<T>, full_count: Option<i64>, page: PageRequest) -> Page<T> {
-    Page {
-        items,
-        total: full_count
-            .and_then(|count| u64::try_from(count).ok())
-            .unwrap_or(0),
-        page: page.page(),
-        per_page: page.per_page(),
-    }
-}
-
 #[async_trait]
 impl<B: Backend> RentalStore for SqlStore<B> {
     /// Inserts (`ON CONFLICT DO NOTHING`), else updates the account's
@@ -333,41 +319,30 @@ impl<B: Backend> RentalStore for SqlStore<B> {
     ) -> Result<Page<Contract>, StoreError> {
         let conn = &mut *self.reader().await?;
         let page = query.page;
+        let [limit, offset] = limit_offset(page)?;
         let args = [
             Arg::Id(scope.tenant().as_uuid()),
             Arg::Id(scope.account().as_uuid()),
             Arg::OptText(query.status.map(ContractStatus::as_str)),
-            Arg::Int(i64::from(page.per_page())),
-            Arg::Int(i64::try_from(page.offset()).map_err(backend)?),
+            limit,
+            offset,
         ];
-        let rows = conn
-            .fetch_all::<ContractListRow>(
-                concat!(
-                    "SELECT ",
-                    contract_columns!(),
-                    ", COUNT(*) OVER () AS full_count",
-                    contract_filters!(),
-                    " ORDER BY status DESC, started_on DESC, id DESC LIMIT +$4 OFFSET $5"
-                ),
-                &args,
-            )
-            .await?;
-        let total = match rows.first() {
-            Some(row) => Some(row.full_count),
-            None if page.offset() == 0 => None,
-            None => conn
-                .fetch_optional::<(i64,)>(
-                    concat!("SELECT COUNT(*)", contract_filters!()),
-                    &args[..3],
-                )
-                .await?
-                .map(|(count,)| count),
-        };
-        let items = rows
-            .into_iter()
-            .map(|row| Contract::try_from(row.contract))
-            .collect::<Result<_, _>>()?;
-        Ok(page_of(items, total, page))
+        fetch_page::<ContractRow, _>(
+            conn,
+            concat!(
+                "SELECT ",
+                contract_columns!(),
+                ", COUNT(*) OVER () AS full_count",
+                contract_filters!(),
+                " ORDER BY status DESC, started_on DESC, id DESC LIMIT +$4 OFFSET $5"
+            ),
+            concat!("SELECT COUNT(*)", contract_filters!()),
+            &args,
+            3,
+            page,
+        )
+        .await?
+        .map_items(|rows| rows.into_iter().map(Contract::try_from).collect())
     }
 
     async fn rental_contract(
@@ -409,45 +384,34 @@ impl<B: Backend> RentalStore for SqlStore<B> {
         page: PageRequest,
     ) -> Result<Page<ItemOut>, StoreError> {
         let conn = &mut *self.reader().await?;
+        let [limit, offset] = limit_offset(page)?;
         let args = [
             Arg::Id(scope.tenant().as_uuid()),
             Arg::Id(scope.account().as_uuid()),
-            Arg::Int(i64::from(page.per_page())),
-            Arg::Int(i64::try_from(page.offset()).map_err(backend)?),
+            limit,
+            offset,
         ];
-        let rows = conn
-            .fetch_all::<ItemOutRow>(
-                "SELECT c.id AS contract_id, c.number AS contract_number, \
-                     c.site AS contract_site, l.code, l.name, l.quantity_out, \
-                     l.quantity_returned, l.out_since, l.rate_minor, l.currency, \
-                     COUNT(*) OVER () AS full_count \
-                 FROM rental_contracts c \
-                 JOIN rental_contract_lines l ON l.contract_id = c.id \
-                 WHERE c.tenant_id = $1 AND c.account_id = $2 AND c.status = 'open' \
-                   AND l.quantity_out > l.quantity_returned \
-                 ORDER BY c.started_on DESC, c.id DESC, l.position LIMIT +$3 OFFSET $4",
-                &args,
-            )
-            .await?;
-        let total = match rows.first() {
-            Some(row) => Some(row.full_count),
-            None if page.offset() == 0 => None,
-            None => conn
-                .fetch_optional::<(i64,)>(
-                    "SELECT COUNT(*) FROM rental_contracts c \
-                     JOIN rental_contract_lines l ON l.contract_id = c.id \
-                     WHERE c.tenant_id = $1 AND c.account_id = $2 AND c.status = 'open' \
-                       AND l.quantity_out > l.quantity_returned",
-                    &args[..2],
-                )
-                .await?
-                .map(|(count,)| count),
-        };
-        let items = rows
-            .into_iter()
-            .map(ItemOut::try_from)
-            .collect::<Result<_, _>>()?;
-        Ok(page_of(items, total, page))
+        fetch_page::<ItemOutRow, _>(
+            conn,
+            "SELECT c.id AS contract_id, c.number AS contract_number, \
+                 c.site AS contract_site, l.code, l.name, l.quantity_out, \
+                 l.quantity_returned, l.out_since, l.rate_minor, l.currency, \
+                 COUNT(*) OVER () AS full_count \
+             FROM rental_contracts c \
+             JOIN rental_contract_lines l ON l.contract_id = c.id \
+             WHERE c.tenant_id = $1 AND c.account_id = $2 AND c.status = 'open' \
+               AND l.quantity_out > l.quantity_returned \
+             ORDER BY c.started_on DESC, c.id DESC, l.position LIMIT +$3 OFFSET $4",
+            "SELECT COUNT(*) FROM rental_contracts c \
+             JOIN rental_contract_lines l ON l.contract_id = c.id \
+             WHERE c.tenant_id = $1 AND c.account_id = $2 AND c.status = 'open' \
+               AND l.quantity_out > l.quantity_returned",
+            &args,
+            2,
+            page,
+        )
+        .await?
+        .map_items(|rows| rows.into_iter().map(ItemOut::try_from).collect())
     }
 
     async fn upsert_reservation(
@@ -530,41 +494,30 @@ impl<B: Backend> RentalStore for SqlStore<B> {
         page: PageRequest,
     ) -> Result<Page<Reservation>, StoreError> {
         let conn = &mut *self.reader().await?;
+        let [limit, offset] = limit_offset(page)?;
         let args = [
             Arg::Id(scope.tenant().as_uuid()),
             Arg::Id(scope.account().as_uuid()),
-            Arg::Int(i64::from(page.per_page())),
-            Arg::Int(i64::try_from(page.offset()).map_err(backend)?),
+            limit,
+            offset,
         ];
-        let rows = conn
-            .fetch_all::<ReservationListRow>(
-                concat!(
-                    "SELECT ",
-                    reservation_columns!(),
-                    ", COUNT(*) OVER () AS full_count FROM rental_reservations \
-                     WHERE tenant_id = $1 AND account_id = $2 \
-                     ORDER BY starts_on DESC, id DESC LIMIT +$3 OFFSET $4"
-                ),
-                &args,
-            )
-            .await?;
-        let total = match rows.first() {
-            Some(row) => Some(row.full_count),
-            None if page.offset() == 0 => None,
-            None => conn
-                .fetch_optional::<(i64,)>(
-                    "SELECT COUNT(*) FROM rental_reservations \
-                     WHERE tenant_id = $1 AND account_id = $2",
-                    &args[..2],
-                )
-                .await?
-                .map(|(count,)| count),
-        };
-        let items = rows
-            .into_iter()
-            .map(|row| Reservation::try_from(row.reservation))
-            .collect::<Result<_, _>>()?;
-        Ok(page_of(items, total, page))
+        fetch_page::<ReservationRow, _>(
+            conn,
+            concat!(
+                "SELECT ",
+                reservation_columns!(),
+                ", COUNT(*) OVER () AS full_count FROM rental_reservations \
+                 WHERE tenant_id = $1 AND account_id = $2 \
+                 ORDER BY starts_on DESC, id DESC LIMIT +$3 OFFSET $4"
+            ),
+            "SELECT COUNT(*) FROM rental_reservations \
+             WHERE tenant_id = $1 AND account_id = $2",
+            &args,
+            2,
+            page,
+        )
+        .await?
+        .map_items(|rows| rows.into_iter().map(Reservation::try_from).collect())
     }
 
     async fn request_call_off(

@@ -16,10 +16,9 @@ use portal_core::service_contracts::{
 use portal_core::shared::{ExternalId, Page, ServiceContractId, TenantId};
 use uuid::Uuid;
 
-use super::paging::{counted_page, limit_offset};
-use super::{Arg, Backend, Conn, SqlStore};
+use super::{Arg, Backend, Conn, SqlStore, fetch_page, limit_offset};
 use crate::error::{backend, store_error};
-use crate::rows::service_contracts::{ContractListRow, ContractRow, contract_columns};
+use crate::rows::service_contracts::{ContractRow, contract_columns};
 
 /// The tenant's contract with this external id.
 async fn by_external_id<C: Conn>(
@@ -195,37 +194,31 @@ impl<B: Backend> ServiceContractStore for SqlStore<B> {
         query: &ContractQuery,
     ) -> Result<Page<ServiceContract>, StoreError> {
         let conn = &mut *self.reader().await?;
-        let (limit, offset) = limit_offset(query.page)?;
+        let page = query.page;
+        let [limit, offset] = limit_offset(page)?;
         let args = [
             Arg::Id(scope.tenant().as_uuid()),
             Arg::Id(scope.account().as_uuid()),
             Arg::OptText(query.status.map(|status| status.as_str())),
-            Arg::Int(limit),
-            Arg::Int(offset),
+            limit,
+            offset,
         ];
-        let rows = conn
-            .fetch_all::<ContractListRow>(
-                concat!(
-                    "SELECT ",
-                    contract_columns!(),
-                    ", COUNT(*) OVER () AS full_count",
-                    contract_filters!(),
-                    " ORDER BY starts_on DESC, id DESC LIMIT +$4 OFFSET $5"
-                ),
-                &args,
-            )
-            .await?
-            .into_iter()
-            .map(|row| (row.contract, row.full_count))
-            .collect();
-        counted_page::<_, ContractRow, ServiceContract>(
+        fetch_page::<ContractRow, _>(
             conn,
-            query.page,
-            rows,
+            concat!(
+                "SELECT ",
+                contract_columns!(),
+                ", COUNT(*) OVER () AS full_count",
+                contract_filters!(),
+                " ORDER BY starts_on DESC, id DESC LIMIT +$4 OFFSET $5"
+            ),
             concat!("SELECT COUNT(*)", contract_filters!()),
-            &args[..3],
+            &args,
+            3,
+            page,
         )
-        .await
+        .await?
+        .map_items(|rows| rows.into_iter().map(ServiceContract::try_from).collect())
     }
 
     async fn contract(

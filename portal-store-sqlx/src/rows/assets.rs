@@ -38,14 +38,6 @@ pub(crate) struct AssetRow {
     next_maintenance_on: Option<NaiveDate>,
 }
 
-/// An asset on a list page, with the list's length.
-#[derive(FromRow)]
-pub(crate) struct AssetListRow {
-    #[sqlx(flatten)]
-    pub(crate) asset: AssetRow,
-    pub(crate) full_count: i64,
-}
-
 impl TryFrom<AssetRow> for Asset {
     type Error = StoreError;
     fn try_from(row: AssetRow) -> Result<Self, StoreError> {
@@ -74,14 +66,6 @@ pub(crate) struct AssetJobRow {
     job_title: String,
     job_status: String,
     job_scheduled_for: Option<Timestamp>,
-}
-
-/// A job of the history on a page, with the history's length.
-#[derive(FromRow)]
-pub(crate) struct AssetJobListRow {
-    #[sqlx(flatten)]
-    pub(crate) job: AssetJobRow,
-    pub(crate) full_count: i64,
 }
 
 impl TryFrom<AssetJobRow> for AssetJob {

@@ -52,11 +52,3 @@ impl TryFrom<PropertyRow> for Property {
         })
     }
 }
-
-/// A property with the count of the list it was read from.
-#[derive(FromRow)]
-pub(crate) struct PropertyListRow {
-    #[sqlx(flatten)]
-    pub(crate) property: PropertyRow,
-    pub(crate) full_count: i64,
-}

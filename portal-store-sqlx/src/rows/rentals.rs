@@ -63,14 +63,6 @@ impl TryFrom<ContractRow> for Contract {
     }
 }
 
-/// A contract on a list page, with the list's length.
-#[derive(FromRow)]
-pub(crate) struct ContractListRow {
-    #[sqlx(flatten)]
-    pub(crate) contract: ContractRow,
-    pub(crate) full_count: i64,
-}
-
 /// The columns [`LineRow`] reads, from `rental_contract_lines`.
 macro_rules! line_columns {
     () => {
@@ -117,7 +109,6 @@ pub(crate) struct ItemOutRow {
     contract_site: Option<String>,
     #[sqlx(flatten)]
     line: LineRow,
-    pub(crate) full_count: i64,
 }
 
 impl TryFrom<ItemOutRow> for ItemOut {
@@ -238,12 +229,4 @@ impl TryFrom<ReservationRow> for Reservation {
             )?,
         })
     }
-}
-
-/// A reservation on a list page, with the list's length.
-#[derive(FromRow)]
-pub(crate) struct ReservationListRow {
-    #[sqlx(flatten)]
-    pub(crate) reservation: ReservationRow,
-    pub(crate) full_count: i64,
 }

@@ -47,14 +47,6 @@ pub(crate) struct ContractRow {
     overage_allowed: bool,
 }
 
-/// A contract on a list page, with the list's length.
-#[derive(FromRow)]
-pub(crate) struct ContractListRow {
-    #[sqlx(flatten)]
-    pub(crate) contract: ContractRow,
-    pub(crate) full_count: i64,
-}
-
 impl ContractRow {
     fn terms(&self) -> Result<ContractTerms, StoreError> {
         match self.kind.as_str() {

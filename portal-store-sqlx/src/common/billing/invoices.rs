@@ -15,7 +15,7 @@ use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use super::{Applied, invoice_columns, invoice_status, release_allocations, tenant_currency};
-use crate::common::{Arg, Backend, Conn, SqlStore, fetch_page};
+use crate::common::{Arg, Backend, Conn, SqlStore, fetch_page, limit_offset};
 use crate::error::{backend, store_error};
 use crate::rows::billing::{AppliedRow, InvoiceRow, LineRow, invoices as invoice_rows, to_minor};
 
@@ -374,6 +374,7 @@ impl<B: Backend> InvoiceStore for SqlStore<B> {
             }
         };
         let page = query.page;
+        let [limit, offset] = limit_offset(page)?;
         let args = [
             Arg::Id(scope.tenant().as_uuid()),
             Arg::Id(scope.account().as_uuid()),
@@ -385,8 +386,8 @@ impl<B: Backend> InvoiceStore for SqlStore<B> {
             Arg::OptDate(query.issued_to),
             Arg::OptInt(min_total),
             Arg::OptInt(max_total),
-            Arg::Int(i64::from(page.per_page())),
-            Arg::Int(i64::try_from(page.offset()).map_err(backend)?),
+            limit,
+            offset,
         ];
         fetch_page::<InvoiceRow, _>(
             conn,

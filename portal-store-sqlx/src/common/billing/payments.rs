@@ -24,7 +24,7 @@ use super::{
     tenant_currency,
 };
 use crate::common::outbox::enqueue;
-use crate::common::{Arg, Backend, Conn, Dialect, DialectOf, SqlStore, fetch_page};
+use crate::common::{Arg, Backend, Conn, Dialect, DialectOf, SqlStore, fetch_page, limit_offset};
 use crate::error::{backend, store_error};
 use crate::rows::billing::{AllocationRow, PaymentRow, SettledRow, payment_details};
 
@@ -229,11 +229,12 @@ impl<B: Backend> PaymentStore for SqlStore<B> {
         page: PageRequest,
     ) -> Result<Page<PaymentDetail>, StoreError> {
         let conn = &mut *self.reader().await?;
+        let [limit, offset] = limit_offset(page)?;
         let args = [
             Arg::Id(scope.tenant().as_uuid()),
             Arg::Id(scope.account().as_uuid()),
-            Arg::Int(i64::from(page.per_page())),
-            Arg::Int(i64::try_from(page.offset()).map_err(backend)?),
+            limit,
+            offset,
         ];
         let rows = fetch_page::<PaymentRow, _>(
             conn,
