@@ -45,9 +45,9 @@ use crate::jobs::JobsService;
 use crate::outbox::{EventSink, Mailer, OutboxWorker};
 use crate::ports::{
     AccountStore, AssetStore, AutopayStore, ContactStore, CredentialStore, DashboardStore,
-    InvoiceStore, JobStore, LedgerStore, LockoutStore, OutboxStore, PaymentMethodStore, PaymentStore,
-    PropertyStore, QuoteStore, RentalStore, ServiceContractStore, SessionStore, Store, TenantStore,
-    TokenStore,
+    InvoiceStore, JobStore, LedgerStore, LockoutStore, OutboxStore, PaymentMethodStore,
+    PaymentStore, PropertyStore, QuoteStore, RentalStore, ServiceContractStore, SessionStore,
+    Store, TenantStore, TokenStore,
 };
 use crate::properties::PropertiesService;
 use crate::quotes::QuotesService;

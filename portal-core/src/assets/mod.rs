@@ -19,12 +19,10 @@ mod errors;
 mod ports;
 mod service;
 
-pub use asset::{
-    Asset, AssetJob, AssetQuery, AssetUpsert, MAX_ASSET_DETAIL, MAX_ASSET_NAME,
-};
 /// The jobs context's statuses, which the history shows (named here too,
 /// where the history's front ends have always found it).
 pub use crate::jobs::JobStatus;
+pub use asset::{Asset, AssetJob, AssetQuery, AssetUpsert, MAX_ASSET_DETAIL, MAX_ASSET_NAME};
 pub use errors::AssetsConflict;
 pub use ports::AssetStore;
 #[cfg(any(test, feature = "mocks"))]

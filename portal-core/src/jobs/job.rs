@@ -493,10 +493,7 @@ pub(crate) mod tests {
         assert_eq!(refused_on(&upsert()), None);
         let mut unwindowed = upsert();
         unwindowed.window = None;
-        assert_eq!(
-            refused_on(&unwindowed),
-            Some(("window", Reason::Required))
-        );
+        assert_eq!(refused_on(&unwindowed), Some(("window", Reason::Required)));
         unwindowed.status = JobStatus::Unscheduled;
         assert_eq!(refused_on(&unwindowed), None);
     }

@@ -24,10 +24,10 @@ mod service;
 
 pub use errors::JobsConflict;
 pub use job::{
-    Job, JobAsset, JobDetail, JobEvent, JobFilter, JobInvoice, JobNote, JobNoteUpsert,
-    JobProperty, JobQuery, JobStatus, JobUpsert, JobWindow, MAX_JOB_DESCRIPTION, MAX_JOB_LINKS,
-    MAX_JOB_NUMBER, MAX_JOB_TITLE, MAX_NOTE_AUTHOR, MAX_NOTE_BODY, MAX_TECHNICIAN_NAME,
-    MAX_TECHNICIANS, status_change,
+    Job, JobAsset, JobDetail, JobEvent, JobFilter, JobInvoice, JobNote, JobNoteUpsert, JobProperty,
+    JobQuery, JobStatus, JobUpsert, JobWindow, MAX_JOB_DESCRIPTION, MAX_JOB_LINKS, MAX_JOB_NUMBER,
+    MAX_JOB_TITLE, MAX_NOTE_AUTHOR, MAX_NOTE_BODY, MAX_TECHNICIAN_NAME, MAX_TECHNICIANS,
+    status_change,
 };
 pub use ports::JobStore;
 #[cfg(any(test, feature = "mocks"))]

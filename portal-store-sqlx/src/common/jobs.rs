@@ -348,7 +348,13 @@ impl<B: Backend> JobStore for SqlStore<B> {
         );
         let (args, filters) = if takes_now {
             (
-                vec![tenant, account, Arg::Time(now), Arg::Int(limit), Arg::Int(offset)],
+                vec![
+                    tenant,
+                    account,
+                    Arg::Time(now),
+                    Arg::Int(limit),
+                    Arg::Int(offset),
+                ],
                 3,
             )
         } else {
@@ -373,7 +379,11 @@ impl<B: Backend> JobStore for SqlStore<B> {
                     job_from!(),
                     " WHERE j.tenant_id = $1 AND j.account_id = $2 AND j.id = $3"
                 ),
-                &[Arg::Id(scope.tenant().as_uuid()), account, Arg::Id(id.as_uuid())],
+                &[
+                    Arg::Id(scope.tenant().as_uuid()),
+                    account,
+                    Arg::Id(id.as_uuid()),
+                ],
             )
             .await?
         else {
@@ -447,7 +457,11 @@ impl<B: Backend> JobStore for SqlStore<B> {
 
 /// Takes the account's row lock (PostgreSQL; SQLite's write lock already
 /// serialises writers); `NotFound` when it is not the tenant's.
-async fn lock_account<C: Conn>(conn: &mut C, tenant: Uuid, account: Uuid) -> Result<(), StoreError> {
+async fn lock_account<C: Conn>(
+    conn: &mut C,
+    tenant: Uuid,
+    account: Uuid,
+) -> Result<(), StoreError> {
     conn.fetch_optional::<(Uuid,)>(C::LOCK_ACCOUNT, &[Arg::Id(tenant), Arg::Id(account)])
         .await?
         .map(|_| ())

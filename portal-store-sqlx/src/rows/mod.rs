@@ -25,8 +25,8 @@ use portal_core::dashboard::{
 use portal_core::outbox::{EventDelivery, OutboxItem, OutboxMessage};
 use portal_core::ports::StoreError;
 use portal_core::shared::{
-    AccountId, CommunicationId, Currency, EmailAddress, EventId, ExternalId, InvoiceId, JobId, LeaseId,
-    Money, OutboxId, PhoneNumber, PostalCode, QuoteId, TenantId,
+    AccountId, CommunicationId, Currency, EmailAddress, EventId, ExternalId, InvoiceId, JobId,
+    LeaseId, Money, OutboxId, PhoneNumber, PostalCode, QuoteId, TenantId,
 };
 use portal_core::tenancy::{PortalSettings, Tenant, TenantSlug};
 use serde::{Deserialize, Deserializer};

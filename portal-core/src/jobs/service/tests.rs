@@ -12,9 +12,7 @@ use crate::error::PortalError;
 use crate::jobs::job::tests::{at, upsert};
 use crate::jobs::{Job, JobDetail, JobEvent, JobQuery, JobStatus, MockJobStore};
 use crate::service_contracts::{member, portal_for, tenant};
-use crate::shared::{
-    AccountId, AutopayId, ContactId, ExternalId, JobId, Page, PaymentMethodId,
-};
+use crate::shared::{AccountId, AutopayId, ContactId, ExternalId, JobId, Page, PaymentMethodId};
 use crate::tenancy::{PortalSettings, Tenant};
 
 fn job(account: AccountId, status: JobStatus) -> Job {
@@ -107,7 +105,8 @@ async fn a_list_reads_the_autopay_consent_once_and_a_cancelled_job_is_not_paid_b
     jobs.expect_jobs()
         .times(1)
         .withf(move |scope, _, now| {
-            scope.account() == account && *now == "2026-11-15T09:00:00Z".parse::<DateTime<Utc>>().unwrap()
+            scope.account() == account
+                && *now == "2026-11-15T09:00:00Z".parse::<DateTime<Utc>>().unwrap()
         })
         .returning(move |_, query, _| {
             let items = JobStatus::ALL
@@ -164,11 +163,13 @@ async fn when_the_tenant_runs_no_autopay_the_consent_is_not_read() {
     let tenant = tenant(PortalSettings::default());
     let account = AccountId::new();
     let mut jobs = MockJobStore::new();
-    jobs.expect_jobs()
-        .times(1)
-        .returning(move |_, query, _| {
-            Ok(Page::of(vec![job(account, JobStatus::Scheduled)], 1, query.page))
-        });
+    jobs.expect_jobs().times(1).returning(move |_, query, _| {
+        Ok(Page::of(
+            vec![job(account, JobStatus::Scheduled)],
+            1,
+            query.page,
+        ))
+    });
     // No autopay expectation: reading it fails the test.
     let stores = Stores {
         jobs: Arc::new(jobs),
@@ -209,7 +210,10 @@ async fn a_bad_upsert_or_note_never_reaches_the_store() {
     let refused = portal.host().upsert_job(tenant.id, &bad).await;
     assert!(matches!(
         refused,
-        Err(PortalError::InvalidInput { field: "window", .. })
+        Err(PortalError::InvalidInput {
+            field: "window",
+            ..
+        })
     ));
     let note = crate::jobs::JobNoteUpsert {
         external_id: ExternalId::parse("n-1").unwrap(),
