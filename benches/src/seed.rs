@@ -433,15 +433,26 @@ where
     for &(i, account) in rows {
         let account = account.as_uuid();
         for (k, title, status, scheduled) in JOBS {
+            let start = scheduled.map(|days| now + Duration::days(days));
+            let created = now - Duration::days(14);
             jobs.push(vec![
                 Value::Id(ledger::row_id(2, i, k)),
                 Value::Id(tenant),
                 Value::Id(account),
+                Value::Text(format!("job-{i}-{k}")),
                 Value::Text(format!("JOB-{i}-{k}")),
                 Value::Text(title.to_owned()),
+                Value::Text(String::new()),
                 Value::Text(status.to_owned()),
-                Value::OptTime(scheduled.map(|days| now + Duration::days(days))),
-                Value::Time(now - Duration::days(14)),
+                Value::OptTime(start),
+                Value::OptTime(start.map(|at| at + Duration::hours(2))),
+                Value::Text("[]".to_owned()),
+                // No host upsert made these: a digest no upsert has, so
+                // the first real upsert of one rewrites it.
+                Value::Text("seeded".to_owned()),
+                Value::Time(created),
+                Value::Time(created),
+                Value::OptTime((status == "completed").then_some(now - Duration::days(7))),
             ]);
         }
         for (k, subject, status, days_ago) in TICKETS {
@@ -459,16 +470,23 @@ where
     let mut tx = pool.begin().await?;
     bulk::insert::<DB>(
         &mut tx,
-        "work_orders",
+        "jobs",
         &[
             "id",
             "tenant_id",
             "account_id",
+            "external_id",
             "number",
             "title",
+            "description",
             "status",
-            "scheduled_for",
+            "window_start",
+            "window_end",
+            "technicians",
+            "content_sha256",
             "created_at",
+            "updated_at",
+            "completed_at",
         ],
         jobs,
     )

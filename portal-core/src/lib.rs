@@ -27,6 +27,8 @@
 //! - [`rentals`]: rental contracts, items out, reservations, call-offs
 //! - [`service_contracts`]: recurring service agreements and blocks of hours
 //! - [`assets`]: equipment at the account's properties, with its service history
+//! - [`jobs`]: jobs and visits with their timeline, notes, invoices and
+//!   equipment
 //! - [`dashboard`]: the dashboard's panels
 //! - [`ports`]: the store traits adapters implement
 //! - [`Portal`]: the facade, which hands out one service per context (its
@@ -41,6 +43,7 @@ pub mod dashboard;
 mod error;
 mod host;
 pub mod identity;
+pub mod jobs;
 pub mod outbox;
 mod portal;
 pub mod ports;

@@ -19,6 +19,8 @@
 //!   hours (`service_contracts/service.rs`)
 //! - [`Portal::assets`]: equipment and its service history
 //!   (`assets/service.rs`)
+//! - [`Portal::jobs`]: jobs and visits, their timeline, notes and links
+//!   (`jobs/service/`)
 //! - [`Portal::host`]: the host's own API; each context adds its host-side
 //!   use cases to [`HostApi`] in its folder (`billing/service/host.rs`, ...)
 //!
@@ -39,12 +41,13 @@ use crate::error::PortalError;
 use crate::host::HostApi;
 use crate::identity::IdentityService;
 use crate::identity::{OsTokens, PasswordHasher, SecretKey, TokenSource};
+use crate::jobs::JobsService;
 use crate::outbox::{EventSink, Mailer, OutboxWorker};
 use crate::ports::{
     AccountStore, AssetStore, AutopayStore, ContactStore, CredentialStore, DashboardStore,
-    InvoiceStore, LedgerStore, LockoutStore, OutboxStore, PaymentMethodStore, PaymentStore,
-    PropertyStore, QuoteStore, RentalStore, ServiceContractStore, SessionStore, Store, TenantStore,
-    TokenStore,
+    InvoiceStore, JobStore, LedgerStore, LockoutStore, OutboxStore, PaymentMethodStore,
+    PaymentStore, PropertyStore, QuoteStore, RentalStore, ServiceContractStore, SessionStore,
+    Store, TenantStore, TokenStore,
 };
 use crate::properties::PropertiesService;
 use crate::quotes::QuotesService;
@@ -273,6 +276,11 @@ impl Portal {
         AssetsService { portal: self }
     }
 
+    /// The active account's jobs and visits.
+    pub fn jobs(&self) -> JobsService<'_> {
+        JobsService { portal: self }
+    }
+
     /// The store ports, one per aggregate.
     pub(crate) fn stores(&self) -> &Stores {
         &self.inner.stores
@@ -434,6 +442,8 @@ pub struct Stores {
     pub service_contracts: Arc<dyn ServiceContractStore>,
     /// Assets and equipment.
     pub assets: Arc<dyn AssetStore>,
+    /// Jobs, their timeline and notes.
+    pub jobs: Arc<dyn JobStore>,
 }
 
 impl Stores {
@@ -463,6 +473,7 @@ impl Stores {
             rentals: Arc::new(MockRentalStore::new()),
             service_contracts: Arc::new(MockServiceContractStore::new()),
             assets: Arc::new(MockAssetStore::new()),
+            jobs: Arc::new(MockJobStore::new()),
         }
     }
 
@@ -487,7 +498,8 @@ impl Stores {
             properties: store.clone(),
             rentals: store.clone(),
             service_contracts: store.clone(),
-            assets: store,
+            assets: store.clone(),
+            jobs: store,
         }
     }
 }

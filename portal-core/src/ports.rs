@@ -16,6 +16,7 @@ pub use crate::billing::{
 };
 pub use crate::dashboard::DashboardStore;
 pub use crate::identity::{ContactStore, CredentialStore, LockoutStore, SessionStore, TokenStore};
+pub use crate::jobs::JobStore;
 pub use crate::outbox::OutboxStore;
 pub use crate::properties::PropertyStore;
 pub use crate::quotes::QuoteStore;
@@ -38,6 +39,8 @@ pub use crate::dashboard::MockDashboardStore;
 pub use crate::identity::{
     MockContactStore, MockCredentialStore, MockLockoutStore, MockSessionStore, MockTokenStore,
 };
+#[cfg(any(test, feature = "mocks"))]
+pub use crate::jobs::MockJobStore;
 #[cfg(any(test, feature = "mocks"))]
 pub use crate::outbox::MockOutboxStore;
 #[cfg(any(test, feature = "mocks"))]
@@ -83,4 +86,5 @@ store_of!(
     RentalStore,
     ServiceContractStore,
     AssetStore,
+    JobStore,
 );

@@ -84,8 +84,10 @@ pub fn conflict_message(t: Messages, conflict: &Conflict) -> String {
         }
         Conflict::Rentals(conflict) => rentals(t, conflict),
         // Only the host's upserts break these (a record named for another
-        // account); customers only read contracts, equipment and sites.
-        Conflict::ServiceContracts(_) | Conflict::Assets(_) => t.msg("conflict-another-account"),
+        // account); customers only read contracts, equipment, jobs and sites.
+        Conflict::ServiceContracts(_) | Conflict::Assets(_) | Conflict::Jobs(_) => {
+            t.msg("conflict-another-account")
+        }
     }
 }
 

@@ -65,10 +65,10 @@ const INVOICES_SQL: &str = "SELECT number, due_on, CAST(total_minor - paid_minor
      currency, COUNT(*) OVER () FROM invoices \
      WHERE tenant_id = $1 AND account_id = $2 AND status IN ('open', 'partially_paid') \
      ORDER BY due_on, issued_on, number, id LIMIT $3";
-const JOBS_SQL: &str = "SELECT number, title, status, scheduled_for, COUNT(*) OVER () \
-     FROM work_orders WHERE tenant_id = $1 AND account_id = $2 \
+const JOBS_SQL: &str = "SELECT number, title, status, window_start, COUNT(*) OVER () \
+     FROM jobs WHERE tenant_id = $1 AND account_id = $2 \
        AND status IN ('unscheduled', 'scheduled', 'in_progress') \
-     ORDER BY scheduled_for NULLS LAST, number LIMIT $3";
+     ORDER BY window_start NULLS LAST, number LIMIT $3";
 const TICKETS_SQL: &str = "SELECT number, subject, status, updated_at, COUNT(*) OVER () \
      FROM tickets WHERE tenant_id = $1 AND account_id = $2 AND status <> 'closed' \
      ORDER BY updated_at DESC, number LIMIT $3";
@@ -321,10 +321,10 @@ const COMBINED_SQL: &str = "SELECT \
            AND status IN ('open', 'partially_paid') \
          ORDER BY due_on, issued_on, number, id LIMIT 5)), \
      (SELECT json_group_array(json_array(number, title, status, total)) FROM ( \
-         SELECT number, title, status, COUNT(*) OVER () AS total FROM work_orders \
+         SELECT number, title, status, COUNT(*) OVER () AS total FROM jobs \
          WHERE tenant_id = $1 AND account_id = $3 \
            AND status IN ('unscheduled', 'scheduled', 'in_progress') \
-         ORDER BY scheduled_for NULLS LAST, number LIMIT 5)), \
+         ORDER BY window_start NULLS LAST, number LIMIT 5)), \
      (SELECT json_group_array(json_array(number, subject, status, total)) FROM ( \
          SELECT number, subject, status, COUNT(*) OVER () AS total FROM tickets \
          WHERE tenant_id = $1 AND account_id = $3 AND status <> 'closed' \

@@ -4,6 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::error::PortalError;
+use crate::jobs::JobStatus;
 use crate::shared::{
     AccountId, AssetId, ExternalId, JobId, PageRequest, PropertyId, check_one_line,
 };
@@ -107,50 +108,8 @@ pub struct AssetJob {
     pub title: String,
     /// Where it stands.
     pub status: JobStatus,
-    /// When it was scheduled for, when it was.
+    /// When its window starts, once it was scheduled.
     pub scheduled_for: Option<DateTime<Utc>>,
-}
-
-/// Where a job of the history stands (the work orders' statuses; the
-/// jobs context will own this once it lands).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum JobStatus {
-    /// Waiting to be scheduled.
-    Unscheduled,
-    /// Scheduled.
-    Scheduled,
-    /// Being done.
-    InProgress,
-    /// Done.
-    Completed,
-    /// Called off.
-    Cancelled,
-}
-
-impl JobStatus {
-    /// How stores spell it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Unscheduled => "unscheduled",
-            Self::Scheduled => "scheduled",
-            Self::InProgress => "in_progress",
-            Self::Completed => "completed",
-            Self::Cancelled => "cancelled",
-        }
-    }
-
-    /// The status spelled by [`JobStatus::as_str`].
-    pub fn parse(text: &str) -> Option<Self> {
-        [
-            Self::Unscheduled,
-            Self::Scheduled,
-            Self::InProgress,
-            Self::Completed,
-            Self::Cancelled,
-        ]
-        .into_iter()
-        .find(|status| status.as_str() == text)
-    }
 }
 
 #[cfg(test)]

@@ -8,8 +8,8 @@
 //!   asset's account's). An asset stays with its account for good.
 //! - The service history is the jobs linked to this asset's external id
 //!   (`job_assets`), newest first, read in one indexed query
-//!   ([`AssetStore::asset_history`]). Until the jobs context lands the
-//!   link names the dashboard's work orders.
+//!   ([`AssetStore::asset_history`]); the jobs are the jobs context's
+//!   ([`crate::jobs`]), and the link is written by their upserts.
 //! - Customers read the active account's assets ([`AssetsService`],
 //!   `portal.assets()`), with the assets feature and
 //!   [`crate::access::Permission::ViewAssets`].
@@ -19,9 +19,10 @@ mod errors;
 mod ports;
 mod service;
 
-pub use asset::{
-    Asset, AssetJob, AssetQuery, AssetUpsert, JobStatus, MAX_ASSET_DETAIL, MAX_ASSET_NAME,
-};
+/// The jobs context's statuses, which the history shows (named here too,
+/// where the history's front ends have always found it).
+pub use crate::jobs::JobStatus;
+pub use asset::{Asset, AssetJob, AssetQuery, AssetUpsert, MAX_ASSET_DETAIL, MAX_ASSET_NAME};
 pub use errors::AssetsConflict;
 pub use ports::AssetStore;
 #[cfg(any(test, feature = "mocks"))]

@@ -15,7 +15,7 @@ use serde::Serialize;
 
 use crate::accounts::Communication;
 use crate::billing::AccountSummary;
-use crate::shared::{Currency, InvoiceId, Money, QuoteId};
+use crate::shared::{Currency, InvoiceId, JobId, Money, QuoteId};
 
 /// How many rows each panel shows.
 pub const PANEL_ROWS: u32 = 5;
@@ -114,13 +114,17 @@ impl From<InvoiceRow> for InvoiceRowWire {
 /// An open job on the dashboard.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct JobRow {
+    /// The job, for the link to its page (not written to the dashboard
+    /// API's JSON, whose shape is published).
+    #[serde(skip)]
+    pub id: JobId,
     /// Its number.
     pub number: String,
     /// What is to be done.
     pub title: String,
     /// Unscheduled, scheduled, in progress.
     pub status: String,
-    /// When it is scheduled, if it is.
+    /// When its window starts, once it is scheduled.
     pub scheduled_for: Option<DateTime<Utc>>,
 }
 

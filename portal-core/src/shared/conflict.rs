@@ -8,6 +8,7 @@
 use crate::assets::AssetsConflict;
 use crate::billing::BillingConflict;
 use crate::identity::IdentityConflict;
+use crate::jobs::JobsConflict;
 use crate::properties::PropertiesConflict;
 use crate::quotes::QuotesConflict;
 use crate::rentals::RentalsConflict;
@@ -40,6 +41,9 @@ pub enum Conflict {
     /// A rule of the assets context.
     #[error(transparent)]
     Assets(#[from] AssetsConflict),
+    /// A rule of the jobs context.
+    #[error(transparent)]
+    Jobs(#[from] JobsConflict),
 }
 
 /// Values that must be unique.

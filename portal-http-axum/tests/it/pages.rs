@@ -821,9 +821,11 @@ async fn seed_panels(app: &TestApp, account: portal_core::shared::AccountId, pre
             .execute(pool).await.unwrap();
     }
     for (number, status) in [("1", "scheduled"), ("2", "completed")] {
-        sqlx::query("INSERT INTO work_orders (id, tenant_id, account_id, number, title, status, scheduled_for, created_at) VALUES (?, ?, ?, ?, 'Quarterly pest treatment', ?, NULL, 0)")
+        // A scheduled job has a window (2026-11-26, 08:00 to 10:00 UTC, in
+        // unix microseconds as SQLite keeps them); a completed one its time.
+        sqlx::query("INSERT INTO jobs (id, tenant_id, account_id, external_id, number, title, description, status, window_start, window_end, technicians, content_sha256, created_at, updated_at, completed_at) VALUES (?1, ?2, ?3, ?4, ?5, 'Quarterly pest treatment', '', ?6, CASE WHEN ?6 = 'scheduled' THEN 1795680000000000 END, CASE WHEN ?6 = 'scheduled' THEN 1795687200000000 END, '[]', 'seeded', 0, 0, CASE WHEN ?6 = 'completed' THEN 0 END)")
             .bind(&id().as_bytes()[..]).bind(&tenant.as_bytes()[..]).bind(&account.as_bytes()[..])
-            .bind(format!("{prefix}-JOB-{number}")).bind(status)
+            .bind(format!("{prefix}-job-{number}")).bind(format!("{prefix}-JOB-{number}")).bind(status)
             .execute(pool).await.unwrap();
     }
     for (number, status) in [("1", "open"), ("2", "closed")] {

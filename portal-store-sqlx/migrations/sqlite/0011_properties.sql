@@ -2,8 +2,8 @@
 -- migration of the same number creates the same table and index.
 --
 -- A property belongs to one account for good; upserts are keyed by the
--- host's id and never move one to another account. Jobs and requests
--- (migration 0012) name the property they are about.
+-- host's id and never move one to another account. Jobs (migration 0017)
+-- and requests name the property they are about.
 
 CREATE TABLE properties (
     id BLOB NOT NULL PRIMARY KEY,

@@ -72,9 +72,9 @@ CREATE TABLE assets (
 CREATE INDEX assets_account_property_idx ON assets (tenant_id, account_id, property_id, name, id);
 
 -- Which jobs touched which assets, by the asset's external id (a job may
--- name an asset the host sends later). Until the jobs context lands it
--- links the work orders of migration 0001; the history reads it by tenant
--- and asset external id.
+-- name an asset the host sends later). It linked the placeholder work
+-- orders of migration 0001; migration 0017 re-creates it over jobs. The
+-- history reads it by tenant and asset external id.
 CREATE TABLE job_assets (
     tenant_id BLOB NOT NULL REFERENCES tenants (id),
     job_id BLOB NOT NULL REFERENCES work_orders (id) ON DELETE CASCADE,

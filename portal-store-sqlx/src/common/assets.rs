@@ -7,8 +7,7 @@
 //! (`ON CONFLICT DO NOTHING`) or updates the row while it is the
 //! account's. The history is one query over the link of jobs to assets
 //! touched, by the asset's external id (`job_assets`, indexed by tenant
-//! and asset), joined to the jobs (today the work orders) and scoped to
-//! the account.
+//! and asset), joined to the jobs and scoped to the account.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -79,7 +78,7 @@ macro_rules! asset_filters {
 /// account (`$2`) in the tenant (`$1`) whose assets touched name `$3`.
 macro_rules! history_filters {
     () => {
-        " FROM job_assets ja JOIN work_orders j ON j.id = ja.job_id \
+        " FROM job_assets ja JOIN jobs j ON j.id = ja.job_id \
          WHERE ja.tenant_id = $1 AND ja.asset_external_id = $3 AND j.account_id = $2"
     };
 }
@@ -237,10 +236,10 @@ impl<B: Backend> AssetStore for SqlStore<B> {
             conn,
             concat!(
                 "SELECT j.id AS job_id, j.number AS job_number, j.title AS job_title, \
-                     j.status AS job_status, j.scheduled_for AS job_scheduled_for, \
+                     j.status AS job_status, j.window_start AS job_scheduled_for, \
                      COUNT(*) OVER () AS full_count",
                 history_filters!(),
-                " ORDER BY COALESCE(j.scheduled_for, j.created_at) DESC, j.id DESC \
+                " ORDER BY COALESCE(j.window_start, j.created_at) DESC, j.id DESC \
                  LIMIT +$4 OFFSET $5"
             ),
             concat!("SELECT COUNT(*)", history_filters!()),

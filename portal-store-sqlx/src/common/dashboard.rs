@@ -76,19 +76,21 @@ macro_rules! unpaid_invoices {
     };
 }
 
-/// The open jobs' order: soonest first, unscheduled last.
+/// The open jobs' order: soonest window first, unscheduled last (then
+/// any without a window), then by number.
 macro_rules! jobs_order {
     () => {
-        "scheduled_for NULLS LAST, number"
+        "CASE WHEN status = 'unscheduled' THEN 1 ELSE 0 END, window_start NULLS LAST, number, id"
     };
 }
 
-/// The first open jobs (`$1` tenant, `$2` account).
+/// The first open jobs (`$1` tenant, `$2` account): three ranges of
+/// `jobs_account_status_window_idx`.
 macro_rules! open_jobs {
     () => {
         $crate::common::dashboard::panel_query!(
-            "number, title, status, scheduled_for",
-            "FROM work_orders WHERE tenant_id = $1 AND account_id = $2 \
+            "id, number, title, status, window_start",
+            "FROM jobs WHERE tenant_id = $1 AND account_id = $2 \
              AND status IN ('unscheduled', 'scheduled', 'in_progress')",
             $crate::common::dashboard::jobs_order!()
         )

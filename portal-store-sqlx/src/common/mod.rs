@@ -8,7 +8,7 @@
 //! `tenancy`, `accounts`, `identity/` (contacts, credentials, lockouts,
 //! sessions, tokens), `outbox`, `dashboard`, `billing/` (invoices,
 //! payments, ledger, payment methods, autopay), `quotes`, `properties`, `rentals`,
-//! `service_contracts` and `assets`. A method takes
+//! `service_contracts`, `assets` and `jobs`. A method takes
 //! what it needs from the backend, a transaction ([`SqlStore::begin`]), the writer for one
 //! statement that writes ([`SqlStore::writer`]) or a reader
 //! ([`SqlStore::reader`]), and runs its statements on it; what several
@@ -33,6 +33,7 @@ mod assets;
 pub(crate) mod billing;
 pub(crate) mod dashboard;
 pub(crate) mod identity;
+mod jobs;
 pub(crate) mod outbox;
 pub(crate) mod properties;
 mod quotes;

@@ -170,8 +170,8 @@ impl Dialect for PgConnection {
         unpaid_invoices!(),
         ") AS panel) END AS invoices, \
          CASE WHEN $4 THEN (SELECT COALESCE(json_agg(json_build_object( \
-             'number', number, 'title', title, 'status', status, \
-             'scheduled_for', (EXTRACT(EPOCH FROM scheduled_for) * 1000000)::int8, \
+             'id', id, 'number', number, 'title', title, 'status', status, \
+             'scheduled_for', (EXTRACT(EPOCH FROM window_start) * 1000000)::int8, \
              'total', total) ORDER BY ",
         jobs_order!(),
         "), '[]') FROM (",

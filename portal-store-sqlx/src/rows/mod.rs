@@ -25,8 +25,8 @@ use portal_core::dashboard::{
 use portal_core::outbox::{EventDelivery, OutboxItem, OutboxMessage};
 use portal_core::ports::StoreError;
 use portal_core::shared::{
-    AccountId, CommunicationId, Currency, EmailAddress, EventId, ExternalId, InvoiceId, LeaseId,
-    Money, OutboxId, PhoneNumber, PostalCode, QuoteId, TenantId,
+    AccountId, CommunicationId, Currency, EmailAddress, EventId, ExternalId, InvoiceId, JobId,
+    LeaseId, Money, OutboxId, PhoneNumber, PostalCode, QuoteId, TenantId,
 };
 use portal_core::tenancy::{PortalSettings, Tenant, TenantSlug};
 use serde::{Deserialize, Deserializer};
@@ -42,6 +42,7 @@ use crate::error::backend;
 pub(crate) mod assets;
 pub(crate) mod billing;
 pub(crate) mod identity;
+pub(crate) mod jobs;
 pub(crate) mod properties;
 pub(crate) mod quotes;
 pub(crate) mod rentals;
@@ -394,6 +395,7 @@ fn invoice_panel(
 /// An open job with the panel's total count.
 #[derive(Deserialize)]
 pub(crate) struct JobPanelRow {
+    id: Uuid,
     number: String,
     title: String,
     status: String,
@@ -407,6 +409,7 @@ fn job_panel(rows: Vec<JobPanelRow>) -> Panel<JobRow> {
     let rows = rows
         .into_iter()
         .map(|row| JobRow {
+            id: JobId::from_uuid(row.id),
             number: row.number,
             title: row.title,
             status: row.status,

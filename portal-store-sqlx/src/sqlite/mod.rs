@@ -322,8 +322,8 @@ impl Dialect for SqliteConnection {
         unpaid_invoices!(),
         ")) END AS invoices, \
          CASE WHEN $4 THEN (SELECT json_group_array(json_object( \
-             'number', number, 'title', title, 'status', status, \
-             'scheduled_for', scheduled_for, 'total', total) ORDER BY ",
+             'id', hex(id), 'number', number, 'title', title, 'status', status, \
+             'scheduled_for', window_start, 'total', total) ORDER BY ",
         jobs_order!(),
         ") FROM (",
         open_jobs!(),

@@ -259,10 +259,10 @@ async fn the_service_history_is_the_jobs_that_named_the_asset_newest_first(db: T
     db.seed_job(books.second_scope(), "J-9", "completed", None)
         .await;
     let link = "INSERT INTO job_assets (tenant_id, job_id, asset_external_id) \
-                SELECT tenant_id, id, 'a-1' FROM work_orders WHERE number IN ('J-1', 'J-2', 'J-3', 'J-9')";
+                SELECT tenant_id, id, 'a-1' FROM jobs WHERE number IN ('J-1', 'J-2', 'J-3', 'J-9')";
     db.execute(link, link).await;
     let other = "INSERT INTO job_assets (tenant_id, job_id, asset_external_id) \
-                 SELECT tenant_id, id, 'a-2' FROM work_orders WHERE number IN ('J-3', 'J-4')";
+                 SELECT tenant_id, id, 'a-2' FROM jobs WHERE number IN ('J-3', 'J-4')";
     db.execute(other, other).await;
     let history = db
         .asset_history(&books.scope(), asset.id, PageRequest::new(1, 2))

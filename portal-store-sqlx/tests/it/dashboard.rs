@@ -60,6 +60,7 @@ async fn panels_show_the_accounts_open_items_in_order_with_their_totals(db: Test
         db.seed_invoice(scope, number, date(due), balance, status)
             .await;
     }
+    let mut job_ids = std::collections::HashMap::new();
     for (number, status, scheduled) in [
         ("J-3", "unscheduled", None),
         ("J-2", "scheduled", Some(at("2030-03-10T08:00:00Z"))),
@@ -67,7 +68,8 @@ async fn panels_show_the_accounts_open_items_in_order_with_their_totals(db: Test
         ("J-C", "completed", Some(at("2030-03-01T08:00:00Z"))),
         ("J-X", "cancelled", None),
     ] {
-        db.seed_job(scope, number, status, scheduled).await;
+        let job = db.seed_job(scope, number, status, scheduled).await;
+        job_ids.insert(number, job.id);
     }
     for (number, status, minutes_ago) in [
         ("T-2", "waiting", 60),
@@ -138,6 +140,13 @@ async fn panels_show_the_accounts_open_items_in_order_with_their_totals(db: Test
         ],
         "scheduled soonest first, unscheduled last"
     );
+    for row in &jobs.rows {
+        assert_eq!(
+            Some(&row.id),
+            job_ids.get(row.number.as_str()),
+            "each row carries its job's id for the link"
+        );
+    }
     assert_eq!(jobs.rows[0].title, "Job J-1");
 
     let tickets = dashboard.open_tickets.unwrap();

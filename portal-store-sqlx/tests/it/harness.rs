@@ -19,6 +19,7 @@ use portal_core::identity::{
     Contact, ContactUpsert, Credential, LoginName, LoginSource, OneTimeToken, RawToken, Session,
     SessionKind, TokenPurpose,
 };
+use portal_core::jobs::{Job, JobStatus, JobUpsert, JobWindow};
 use portal_core::outbox::{DomainEvent, Email, EmailKind, OutboxMessage};
 use portal_core::ports::Store;
 use portal_core::shared::{
@@ -304,47 +305,35 @@ impl TestDb {
         result.expect("token seeded");
     }
 
-    /// Stores a work order for the dashboard.
+    /// Stores a job through the store's own upsert (so the timeline and
+    /// the digest are as the host's would be), with a two-hour window from
+    /// `scheduled_for`; its external id is the account and the number.
     pub async fn seed_job(
         &self,
         scope: AccountScope,
         number: &str,
         status: &str,
         scheduled_for: Option<DateTime<Utc>>,
-    ) {
-        let id = Uuid::now_v7();
-        let title = format!("Job {number}");
-        let (tenant, account) = (scope.tenant().as_uuid(), scope.account().as_uuid());
-        let sql = "INSERT INTO work_orders (id, tenant_id, account_id, number, title, status, \
-                       scheduled_for, created_at) \
-                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
-        let result = match &self.backend {
-            Backend::Sqlite { store, .. } => sqlx::query(sql)
-                .bind(id)
-                .bind(tenant)
-                .bind(account)
-                .bind(number)
-                .bind(&title)
-                .bind(status)
-                .bind(scheduled_for.map(|at| at.timestamp_micros()))
-                .bind(now().timestamp_micros())
-                .execute(store.pool())
-                .await
-                .map(drop),
-            Backend::Postgres { store, .. } => sqlx::query(sql)
-                .bind(id)
-                .bind(tenant)
-                .bind(account)
-                .bind(number)
-                .bind(&title)
-                .bind(status)
-                .bind(scheduled_for)
-                .bind(now())
-                .execute(store.pool())
-                .await
-                .map(drop),
+    ) -> Job {
+        let upsert = JobUpsert {
+            external_id: ExternalId::parse(&format!("{}-{number}", scope.account()))
+                .expect("an external id"),
+            account: scope.account(),
+            number: number.to_owned(),
+            title: format!("Job {number}"),
+            description: String::new(),
+            status: JobStatus::parse(status).expect("a job status"),
+            property: None,
+            window: scheduled_for
+                .map(|start| JobWindow::new(start, start + Duration::hours(2)).expect("a window")),
+            technicians: Vec::new(),
+            invoices: Vec::new(),
+            assets: Vec::new(),
         };
-        result.expect("work order seeded");
+        self.store
+            .upsert_job(scope.tenant(), &upsert, &upsert.digest(), now())
+            .await
+            .expect("job seeded")
     }
 
     /// Stores a ticket for the dashboard.

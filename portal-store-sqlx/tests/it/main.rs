@@ -18,6 +18,7 @@ mod connect;
 mod contacts;
 mod dashboard;
 mod event_delivery;
+mod jobs;
 mod lockout;
 mod outbox;
 mod passwords;
