@@ -285,6 +285,31 @@ mod tests {
     }
 
     #[test]
+    fn the_english_catalog_spells_the_us_way() {
+        let british = [
+            "authoris",
+            "colour",
+            "favour",
+            "behaviour",
+            "centre",
+            "licence",
+            "organis",
+            "cancelled",
+            "catalogue",
+            "cheque",
+            "honour",
+            "recognis",
+            "cancelling",
+        ];
+        for phrase in literal_text(Language::English) {
+            let lower = phrase.to_lowercase();
+            for word in british {
+                assert!(!lower.contains(word), "{word}: {phrase}");
+            }
+        }
+    }
+
+    #[test]
     fn english_left_finds_whole_english_phrases_only() {
         let en = Messages::new(Language::English);
         let es = Messages::new(Language::Spanish);

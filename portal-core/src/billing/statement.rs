@@ -65,7 +65,8 @@ pub struct LedgerEntry {
     pub date: NaiveDate,
     /// Charge, payment or credit.
     pub kind: EntryKind,
-    /// The invoice number, or how the payment was made.
+    /// The invoice number, or how the payment was made as stored (empty
+    /// when nothing was recorded: the kind says what it was).
     pub reference: String,
     /// How much; always positive, `kind` gives the direction.
     pub amount: Money,

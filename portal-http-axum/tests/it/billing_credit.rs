@@ -303,6 +303,13 @@ async fn a_payment_being_processed_is_not_offered_for_paying_again() {
             .body
             .contains(">Pay the statement balance</a>")
     );
+    // The pay page agrees: the invoice being paid is not offered again.
+    let pay_page = ada.get("/portal/billing/pay").await.body;
+    assert!(
+        pay_page.contains("There is nothing to pay right now.")
+            && !pay_page.contains(&invoice.id.to_string()),
+        "{pay_page}"
+    );
 }
 
 async fn api_pay(app: &TestApp, token: &str, key: &str, body: &Value) -> crate::harness::Reply {
@@ -377,10 +384,19 @@ async fn a_receipt_names_the_card_saved_while_paying_the_account_and_what_is_lef
     let receipt = ada.get(paid.location()).await.body;
     for shown in [
         "<dt>Method</dt><dd>Visa ending 4242</dd>",
-        "<dt>Account</dt><dd>",
+        "<dt>Account</dt><dd>Ada&#39;s Bakery",
         "<dt>Left to pay on the account</dt><dd>$10.00</dd>",
     ] {
         assert!(receipt.contains(shown), "{shown}: {receipt}");
+    }
+    // It prints as the receipt alone: no header, navigation or footer.
+    let print = receipt
+        .split("@media print {")
+        .nth(1)
+        .and_then(|rules| rules.split('}').next())
+        .expect("a print stylesheet");
+    for hidden in ["header.top", "nav", "footer"] {
+        assert!(print.contains(hidden), "{hidden}: {print}");
     }
     app.deliver_mail().await;
     let mailed = app

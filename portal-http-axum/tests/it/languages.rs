@@ -303,11 +303,22 @@ async fn every_signed_in_page_in_spanish_has_no_english_left() {
         pages.push((path, page.body));
     }
     // The receipt names the card the core recorded, worded in Spanish.
-    let receipt = ada.get(&format!("/portal/{receipt}")).await;
-    pages.push(("receipt".to_owned(), receipt.body));
+    let receipt_page = ada.get(&format!("/portal/{receipt}")).await;
+    pages.push(("receipt".to_owned(), receipt_page.body));
     for (path, body) in &pages {
         assert_eq!(lang_of(body), "es", "{path}");
         assert_eq!(english_left(body), Vec::<String>::new(), "{path}: {body}");
+    }
+    // The PDFs too: the receipt, the invoice, the statement and the quote.
+    for path in [
+        format!("{receipt}/receipt.pdf"),
+        format!("billing/invoices/{}/pdf", overdue.id),
+        "billing/statement.pdf".to_owned(),
+        format!("quotes/{}/pdf", quote.id),
+    ] {
+        let pdf = ada.get(&format!("/portal/{path}")).await;
+        assert!(pdf.body.starts_with("%PDF-"), "{path}: {}", pdf.body);
+        assert_eq!(english_left(&pdf.body), Vec::<String>::new(), "{path}");
     }
     assert!(
         pages

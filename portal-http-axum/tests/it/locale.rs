@@ -1,6 +1,7 @@
 //! Money and dates the tenant's way: a Spanish business in Madrid billing
-//! in euros shows `518,47 €` and Spanish dates on its pages, PDF and
-//! receipt mail, while the JSON API keeps machine amounts.
+//! in euros shows `518,47 €` and dates as Spain writes them (in the
+//! reader's language) on its pages, PDF and receipt mail, while the JSON
+//! API keeps machine amounts.
 
 use axum::http::StatusCode;
 use chrono::NaiveDate;
@@ -66,8 +67,10 @@ async fn a_spanish_tenant_shows_euros_and_dates_as_spain_writes_them() {
         assert!(!page.body.contains("518.47"), "{path}: {}", page.body);
         assert!(!page.body.contains("EUR</"), "{path}: {}", page.body);
     }
+    // Dates as Spain writes them, in the reader's language: "4 Dec 2026"
+    // for this English reader, "4 dic 2026" once she reads in Spanish.
     let list = ada.get("/portal/billing/invoices").await;
-    assert!(list.body.contains("4 dic 2026"), "{}", list.body);
+    assert!(list.body.contains("4 Dec 2026"), "{}", list.body);
 
     let pdf = ada
         .get(&format!("/portal/billing/invoices/{}/pdf", invoice.id))
@@ -92,6 +95,15 @@ async fn a_spanish_tenant_shows_euros_and_dates_as_spain_writes_them() {
     let json = api.json();
     assert_eq!(json["balance"], "518.47", "{json}");
     assert_eq!(json["currency"], "EUR", "{json}");
+
+    ada.post_form("/portal/account/language", &[("language", "es")])
+        .await;
+    let list = ada.get("/portal/billing/invoices").await;
+    assert!(
+        list.body.contains("4 dic 2026") && list.body.contains("518,47\u{a0}€"),
+        "{}",
+        list.body
+    );
 }
 
 #[tokio::test]

@@ -204,14 +204,16 @@ impl<B: Backend> LedgerStore for SqlStore<B> {
             })
             .collect();
         for receipt in receipts {
-            let (kind, word) = match receipt.kind()? {
-                PaymentKind::Payment => (EntryKind::Payment, "Payment"),
-                PaymentKind::Credit => (EntryKind::Credit, "Credit"),
+            let kind = match receipt.kind()? {
+                PaymentKind::Payment => EntryKind::Payment,
+                PaymentKind::Credit => EntryKind::Credit,
             };
             entries.push(LedgerEntry {
                 date: receipt.received_at.0.with_timezone(&zone).date_naive(),
                 kind,
-                reference: receipt.method_label.unwrap_or_else(|| word.to_owned()),
+                // No label, no reference: the entry's kind says what it
+                // was, in the reader's words.
+                reference: receipt.method_label.unwrap_or_default(),
                 amount: Money::from_minor(receipt.amount_minor, currency),
                 invoice: None,
                 payment: Some(PaymentId::from_uuid(receipt.id)),
