@@ -981,7 +981,11 @@ pub fn rental_contract(heading: &Heading<'_>, detail: &ContractDetail, paper: Pa
             t.arg("status", rental_status_label(t, contract.status)),
         ),
     ];
-    if let Some(site) = contract.site.as_ref().filter(|site| !site.trim().is_empty()) {
+    if let Some(site) = contract
+        .site
+        .as_ref()
+        .filter(|site| !site.trim().is_empty())
+    {
         facts.insert(1, t.msg_with("pdf-rental-site", t.arg("site", site)));
     }
     for fact in facts {
@@ -991,7 +995,13 @@ pub fn rental_contract(heading: &Heading<'_>, detail: &ContractDetail, paper: Pa
     doc.y -= LEADING / 2.0;
 
     let right = doc.right_edge();
-    let columns = [right - 290.0, right - 230.0, right - 150.0, right - 90.0, right];
+    let columns = [
+        right - 290.0,
+        right - 230.0,
+        right - 150.0,
+        right - 90.0,
+        right,
+    ];
     let item_width = columns[0] - 30.0 - MARGIN;
     let labels = [
         "rental-col-out",
@@ -1034,7 +1044,11 @@ pub fn rental_contract(heading: &Heading<'_>, detail: &ContractDetail, paper: Pa
         }
     }
     doc.y -= LEADING / 2.0;
-    let still_out: u64 = detail.lines.iter().map(|line| u64::from(line.still_out())).sum();
+    let still_out: u64 = detail
+        .lines
+        .iter()
+        .map(|line| u64::from(line.still_out()))
+        .sum();
     doc.fact(&t.msg("rental-col-still-out"), &still_out.to_string(), true);
     if !detail.call_offs.is_empty() {
         doc.y -= LEADING;
@@ -1060,7 +1074,11 @@ pub fn rental_contract(heading: &Heading<'_>, detail: &ContractDetail, paper: Pa
                 )
             })
             .collect();
-        paragraphs(&mut doc, Some(&t.msg("rental-call-offs")), &lines.join("\n"));
+        paragraphs(
+            &mut doc,
+            Some(&t.msg("rental-call-offs")),
+            &lines.join("\n"),
+        );
     }
     doc.finish()
 }

@@ -37,10 +37,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/rentals/contracts", get(list_rental_contracts))
         .route("/rentals/contracts/{id}", get(get_rental_contract))
-        .route(
-            "/rentals/contracts/{id}/call-offs",
-            post(request_call_off),
-        )
+        .route("/rentals/contracts/{id}/call-offs", post(request_call_off))
         .route("/rentals/items-out", get(list_items_out))
         .route("/rentals/reservations", get(list_reservations))
         .route("/rentals/call-offs/{id}", get(get_call_off))

@@ -178,13 +178,15 @@ pub async fn list(
         t.msg("filter-any-status"),
         current.is_empty(),
     )];
-    statuses.extend([ContractStatus::Open, ContractStatus::Closed].map(|status| {
-        Choice::new(
-            status.as_str(),
-            pdf::rental_status_label(t, status),
-            status.as_str() == current,
-        )
-    }));
+    statuses.extend(
+        [ContractStatus::Open, ContractStatus::Closed].map(|status| {
+            Choice::new(
+                status.as_str(),
+                pdf::rental_status_label(t, status),
+                status.as_str() == current,
+            )
+        }),
+    );
     let mut page = ListPage {
         layout: visit.layout(&t.msg("rentals-title"), "rentals"),
         section: "contracts",
@@ -392,10 +394,7 @@ fn page_link(base: &str, path: &str, page: u32) -> String {
 
 /// `/rentals/items-out`: what is still out on every open contract, in
 /// pages.
-pub async fn items_out(
-    visit: Visit,
-    Query(query): Query<PageOnly>,
-) -> Result<Response, PageError> {
+pub async fn items_out(visit: Visit, Query(query): Query<PageOnly>) -> Result<Response, PageError> {
     let request = params::page_request(query.page.as_deref(), None, Source::Page)?;
     let items = visit
         .portal()
@@ -477,10 +476,7 @@ pub async fn reservations(
     let formats = visit.formats();
     let base = visit.context().base.clone();
     let page = ReservationsPage {
-        layout: visit.layout(
-            &t.msg("rentals-reservations-title"),
-            "rentals/reservations",
-        ),
+        layout: visit.layout(&t.msg("rentals-reservations-title"), "rentals/reservations"),
         section: "reservations",
         rows: reservations
             .items
@@ -707,10 +703,9 @@ pub async fn call_off_submit(
     }
     .await;
     match requested {
-        Ok(call_off) => Ok(visit.redirect(&format!(
-            "rentals/call-offs/{}?done=requested",
-            call_off.id
-        ))),
+        Ok(call_off) => {
+            Ok(visit.redirect(&format!("rentals/call-offs/{}?done=requested", call_off.id)))
+        }
         Err(error) => {
             let refusal = Refusal::of(error)?;
             let detail = visit.portal().rentals().contract(visit.actor(), id).await?;

@@ -107,7 +107,9 @@ impl TestApp {
 }
 
 /// Ada, registered, with contract RC-1 on account A.
-async fn ada_with_a_contract(settings: portal_core::tenancy::PortalSettings) -> (TestApp, Contract) {
+async fn ada_with_a_contract(
+    settings: portal_core::tenancy::PortalSettings,
+) -> (TestApp, Contract) {
     let app = TestApp::with_settings(settings).await;
     app.register("ada@example.com").await;
     let contract = app
@@ -128,8 +130,14 @@ async fn the_rental_pages_show_contracts_items_out_and_reservations() {
     assert_eq!(list.status, StatusCode::OK, "{}", list.body);
     assert!(list.body.contains("2 rental contracts"), "{}", list.body);
     assert!(list.body.contains("14 Dock Road") && list.body.contains("Nov 2, 2026"));
-    assert!(list.body.contains("data-label=\"Rental contract\""), "phone captions");
-    assert!(list.body.contains("<details class=\"card filter\">"), "folded filter");
+    assert!(
+        list.body.contains("data-label=\"Rental contract\""),
+        "phone captions"
+    );
+    assert!(
+        list.body.contains("<details class=\"card filter\">"),
+        "folded filter"
+    );
     let closed = ada.get("/portal/rentals?status=closed").await;
     assert!(closed.body.contains("1 rental contract<") && closed.body.contains("RC-0"));
     assert!(closed.body.contains("<details class=\"card filter\" open>"));
@@ -152,23 +160,42 @@ async fn the_rental_pages_show_contracts_items_out_and_reservations() {
         assert!(detail.body.contains(text), "{text}: {}", detail.body);
     }
 
-    let pdf = ada.get(&format!("/portal/rentals/{}/pdf", contract.id)).await;
+    let pdf = ada
+        .get(&format!("/portal/rentals/{}/pdf", contract.id))
+        .await;
     assert_eq!(pdf.status, StatusCode::OK);
     assert_eq!(pdf.headers[header::CONTENT_TYPE], "application/pdf");
     assert!(pdf.body.starts_with("%PDF"));
-    for text in ["Rental contract RC-1", "Walk-behind spreader", "$18.00", "Site: 14 Dock Road"] {
+    for text in [
+        "Rental contract RC-1",
+        "Walk-behind spreader",
+        "$18.00",
+        "Site: 14 Dock Road",
+    ] {
         assert!(pdf.body.contains(text), "{text}");
     }
 
     let out = ada.get("/portal/rentals/items-out").await;
     assert_eq!(out.status, StatusCode::OK, "{}", out.body);
-    assert!(out.body.contains("2 lines of items still out"), "{}", out.body);
+    assert!(
+        out.body.contains("2 lines of items still out"),
+        "{}",
+        out.body
+    );
     assert!(out.body.contains("Generator 20 kVA") && !out.body.contains("Utility trailer"));
-    assert!(!out.body.contains("RC-0"), "closed contracts have nothing out");
+    assert!(
+        !out.body.contains("RC-0"),
+        "closed contracts have nothing out"
+    );
 
     let booked = ada.get("/portal/rentals/reservations").await;
     assert_eq!(booked.status, StatusCode::OK, "{}", booked.body);
-    for text in ["RS-1", "Dec 10, 2026 to Dec 12, 2026", "1 × Sod cutter", "Confirmed"] {
+    for text in [
+        "RS-1",
+        "Dec 10, 2026 to Dec 12, 2026",
+        "1 × Sod cutter",
+        "Confirmed",
+    ] {
         assert!(booked.body.contains(text), "{text}: {}", booked.body);
     }
 
@@ -185,7 +212,10 @@ async fn calling_off_rent_redirects_to_the_pending_call_off_and_tells_the_host()
     let form = ada.get(&form_path).await;
     assert_eq!(form.status, StatusCode::OK, "{}", form.body);
     assert!(form.body.contains("max=\"2\"") && form.body.contains("max=\"3\""));
-    assert!(!form.body.contains("Utility trailer"), "nothing of it is out");
+    assert!(
+        !form.body.contains("Utility trailer"),
+        "nothing of it is out"
+    );
 
     let sent = ada
         .post_form(
@@ -207,7 +237,14 @@ async fn calling_off_rent_redirects_to_the_pending_call_off_and_tells_the_host()
 
     let page = ada.get(sent.location()).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
-    for text in ["Your call-off was sent.", "Requested", "2", "Generator 20 kVA", "Nov 25, 2026", "By the back gate"] {
+    for text in [
+        "Your call-off was sent.",
+        "Requested",
+        "2",
+        "Generator 20 kVA",
+        "Nov 25, 2026",
+        "By the back gate",
+    ] {
         assert!(page.body.contains(text), "{text}: {}", page.body);
     }
     let detail = ada.get(&format!("/portal/rentals/{}", contract.id)).await;
@@ -229,9 +266,7 @@ async fn calling_off_rent_redirects_to_the_pending_call_off_and_tells_the_host()
         .set_call_off_status(app.tenant_id(), id, CallOffStatus::Scheduled)
         .await
         .unwrap();
-    let page = ada
-        .get(&format!("/portal/rentals/call-offs/{id}"))
-        .await;
+    let page = ada.get(&format!("/portal/rentals/call-offs/{id}")).await;
     assert!(page.body.contains("Pickup scheduled"), "{}", page.body);
 
     // A reload of the form's address after sending shows the form.
@@ -243,7 +278,10 @@ async fn a_refused_call_off_shows_its_field_and_writes_nothing() {
     let (app, contract) = ada_with_a_contract(rental_settings()).await;
     let mut ada = app.logged_in("ada@example.com").await;
     let form_path = format!("/portal/rentals/{}/call-off", contract.id);
-    let post = |quantity_0: &'static str, quantity_1: &'static str, pickup: &'static str, notes: String| {
+    let post = |quantity_0: &'static str,
+                quantity_1: &'static str,
+                pickup: &'static str,
+                notes: String| {
         vec![
             ("code_0", "GEN-20".to_owned()),
             ("quantity_0", quantity_0.to_owned()),
@@ -255,14 +293,38 @@ async fn a_refused_call_off_shows_its_field_and_writes_nothing() {
     };
     let cases = [
         // More than is out names the item's own input.
-        (post("3", "0", "2026-11-25", String::new()), "quantity_0", "still out"),
-        (post("0", "4", "2026-11-25", String::new()), "quantity_1", "Walk-behind spreader"),
-        (post("1.5", "0", "2026-11-25", String::new()), "quantity_0", "whole number"),
-        (post("0", "0", "2026-11-25", String::new()), "items", "required"),
-        (post("1", "0", "2026-11-22", String::new()), "pickup_on", "today or later"),
+        (
+            post("3", "0", "2026-11-25", String::new()),
+            "quantity_0",
+            "still out",
+        ),
+        (
+            post("0", "4", "2026-11-25", String::new()),
+            "quantity_1",
+            "Walk-behind spreader",
+        ),
+        (
+            post("1.5", "0", "2026-11-25", String::new()),
+            "quantity_0",
+            "whole number",
+        ),
+        (
+            post("0", "0", "2026-11-25", String::new()),
+            "items",
+            "required",
+        ),
+        (
+            post("1", "0", "2026-11-22", String::new()),
+            "pickup_on",
+            "today or later",
+        ),
         (post("1", "0", "31/12/2026", String::new()), "pickup_on", ""),
         (post("1", "0", "", String::new()), "pickup_on", "required"),
-        (post("1", "0", "2026-11-25", "x".repeat(2_001)), "notes", "at most"),
+        (
+            post("1", "0", "2026-11-25", "x".repeat(2_001)),
+            "notes",
+            "at most",
+        ),
     ];
     for (fields, key, words) in cases {
         let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
@@ -276,7 +338,9 @@ async fn a_refused_call_off_shows_its_field_and_writes_nothing() {
         let message = if key == "items" {
             let body = &refused.body;
             assert!(body.contains("aria-describedby=\"items-error\""), "{body}");
-            let at = body.find("<p class=\"field-error\" id=\"items-error\">").unwrap();
+            let at = body
+                .find("<p class=\"field-error\" id=\"items-error\">")
+                .unwrap();
             body[at..at + body[at..].find("</p>").unwrap()].to_owned()
         } else {
             error_at(&refused.body, key)
@@ -284,7 +348,11 @@ async fn a_refused_call_off_shows_its_field_and_writes_nothing() {
         assert!(message.contains(words), "{key}: {message}");
         assert!(refused.body.contains("id=\"form-problem\""), "a summary");
         assert_eq!(invalid_inputs(&refused.body), usize::from(key != "items"));
-        assert_eq!(app.outbox_rows("rental_call_off_requested").await, 0, "{key}");
+        assert_eq!(
+            app.outbox_rows("rental_call_off_requested").await,
+            0,
+            "{key}"
+        );
         assert_eq!(app.call_offs_on("RC-1").await, 0, "{key}");
     }
     // What was typed is kept.
@@ -307,16 +375,35 @@ async fn a_refused_call_off_shows_its_field_and_writes_nothing() {
         .rental_contract(app.seeded.account_a, "RC-9", ContractStatus::Closed)
         .await;
     let path = format!("/portal/rentals/{}/call-off", closed.id);
-    assert!(ada.get(&path).await.body.contains("This contract is closed"));
+    assert!(
+        ada.get(&path)
+            .await
+            .body
+            .contains("This contract is closed")
+    );
     let refused = ada
-        .post_form(&path, &[("code_0", "GEN-20"), ("quantity_0", "1"), ("pickup_on", "2026-11-25")])
+        .post_form(
+            &path,
+            &[
+                ("code_0", "GEN-20"),
+                ("quantity_0", "1"),
+                ("pickup_on", "2026-11-25"),
+            ],
+        )
         .await;
     assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.body);
     assert_eq!(app.outbox_rows("rental_call_off_requested").await, 0);
 
     // A forged form without the token writes nothing either.
     let forged = ada
-        .post_raw(&form_path, &[("code_0", "GEN-20"), ("quantity_0", "1"), ("pickup_on", "2026-11-25")])
+        .post_raw(
+            &form_path,
+            &[
+                ("code_0", "GEN-20"),
+                ("quantity_0", "1"),
+                ("pickup_on", "2026-11-25"),
+            ],
+        )
         .await;
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
     assert_eq!(app.call_offs_on("RC-1").await, 0);
@@ -328,7 +415,10 @@ async fn a_client_reads_rentals_and_calls_off_over_the_api() {
     app.reservation(app.seeded.account_a, "RS-1").await;
     let token = app.api_token("ada@example.com").await;
     let list = app
-        .send(get_request("/portal/api/v1/rentals/contracts?status=open", Some(&token)))
+        .send(get_request(
+            "/portal/api/v1/rentals/contracts?status=open",
+            Some(&token),
+        ))
         .await;
     assert_eq!(list.status, StatusCode::OK, "{}", list.body);
     let list = list.json();
@@ -345,28 +435,56 @@ async fn a_client_reads_rentals_and_calls_off_over_the_api() {
     assert_eq!(detail["can_call_off"], true);
 
     let out = app
-        .send(get_request("/portal/api/v1/rentals/items-out", Some(&token)))
+        .send(get_request(
+            "/portal/api/v1/rentals/items-out",
+            Some(&token),
+        ))
         .await
         .json();
     assert_eq!(out["total"], 2);
     let booked = app
-        .send(get_request("/portal/api/v1/rentals/reservations", Some(&token)))
+        .send(get_request(
+            "/portal/api/v1/rentals/reservations",
+            Some(&token),
+        ))
         .await
         .json();
     assert_eq!(booked["items"][0]["items"][0]["name"], "Sod cutter");
 
     let call_offs = format!("{path}/call-offs");
-    let ask = |items: serde_json::Value, pickup: &str| {
-        json!({"items": items, "pickup_on": pickup, "notes": "Gate 4"})
-    };
+    let ask = |items: serde_json::Value, pickup: &str| json!({"items": items, "pickup_on": pickup, "notes": "Gate 4"});
     for (body, status, field) in [
-        (ask(json!([{"code": "GEN-20", "quantity": 3}]), "2026-11-25"), 422, Some("quantity")),
-        (ask(json!([{"code": "NOPE", "quantity": 1}]), "2026-11-25"), 422, Some("quantity")),
-        (ask(json!([{"code": "GEN-20", "quantity": 1.5}]), "2026-11-25"), 422, Some("quantity")),
+        (
+            ask(json!([{"code": "GEN-20", "quantity": 3}]), "2026-11-25"),
+            422,
+            Some("quantity"),
+        ),
+        (
+            ask(json!([{"code": "NOPE", "quantity": 1}]), "2026-11-25"),
+            422,
+            Some("quantity"),
+        ),
+        (
+            ask(json!([{"code": "GEN-20", "quantity": 1.5}]), "2026-11-25"),
+            422,
+            Some("quantity"),
+        ),
         (ask(json!([]), "2026-11-25"), 422, Some("items")),
-        (ask(json!([{"code": "GEN-20", "quantity": 1}]), "2026-11-01"), 422, Some("pickup_on")),
-        (ask(json!([{"code": "GEN-20", "quantity": 1}]), "25/11/2026"), 422, Some("pickup_on")),
-        (json!({"items": [], "pickup_on": "2026-11-25", "extra": 1}), 400, None),
+        (
+            ask(json!([{"code": "GEN-20", "quantity": 1}]), "2026-11-01"),
+            422,
+            Some("pickup_on"),
+        ),
+        (
+            ask(json!([{"code": "GEN-20", "quantity": 1}]), "25/11/2026"),
+            422,
+            Some("pickup_on"),
+        ),
+        (
+            json!({"items": [], "pickup_on": "2026-11-25", "extra": 1}),
+            400,
+            None,
+        ),
     ] {
         let refused = app
             .send(json_request("POST", &call_offs, Some(&token), &body))
@@ -397,7 +515,10 @@ async fn a_client_reads_rentals_and_calls_off_over_the_api() {
     assert_eq!(app.outbox_rows("rental_call_off_requested").await, 1);
     let read = app
         .send(get_request(
-            &format!("/portal/api/v1/rentals/call-offs/{}", made["id"].as_str().unwrap()),
+            &format!(
+                "/portal/api/v1/rentals/call-offs/{}",
+                made["id"].as_str().unwrap()
+            ),
             Some(&token),
         ))
         .await;
@@ -413,7 +534,12 @@ async fn a_client_reads_rentals_and_calls_off_over_the_api() {
             &ask(json!([{"code": "GEN-20", "quantity": 1}]), "2026-11-25"),
         ))
         .await;
-    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", again.body);
+    assert_eq!(
+        again.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        again.body
+    );
     assert_eq!(again.json()["field"], "quantity");
 
     // A closed contract is a conflict.
@@ -467,7 +593,11 @@ async fn another_accounts_contract_and_call_off_are_404_on_pages_and_api() {
     let posted = ada
         .post_form(
             &format!("/portal/rentals/{}/call-off", bobs.id),
-            &[("code_0", "GEN-20"), ("quantity_0", "1"), ("pickup_on", "2026-11-25")],
+            &[
+                ("code_0", "GEN-20"),
+                ("quantity_0", "1"),
+                ("pickup_on", "2026-11-25"),
+            ],
         )
         .await;
     assert_eq!(posted.status, StatusCode::NOT_FOUND);
@@ -516,7 +646,10 @@ async fn rentals_off_hides_the_link_and_refuses_the_pages_and_api() {
     }
     let token = app.api_token("ada@example.com").await;
     let reply = app
-        .send(get_request("/portal/api/v1/rentals/contracts", Some(&token)))
+        .send(get_request(
+            "/portal/api/v1/rentals/contracts",
+            Some(&token),
+        ))
         .await;
     assert_eq!(reply.status, StatusCode::FORBIDDEN);
     assert_eq!(app.call_offs_on("RC-1").await, 0);
@@ -544,9 +677,16 @@ async fn a_contact_whose_role_may_not_call_off_sees_no_form_and_is_refused() {
     let path = format!("/portal/rentals/{}/call-off", contract.id);
     assert_eq!(cat.get(&path).await.status, StatusCode::FORBIDDEN);
     let posted = cat
-        .post_form(&path, &[("code_0", "GEN-20"), ("quantity_0", "x"), ("pickup_on", "")])
+        .post_form(
+            &path,
+            &[("code_0", "GEN-20"), ("quantity_0", "x"), ("pickup_on", "")],
+        )
         .await;
-    assert_eq!(posted.status, StatusCode::FORBIDDEN, "refused before reading input");
+    assert_eq!(
+        posted.status,
+        StatusCode::FORBIDDEN,
+        "refused before reading input"
+    );
     let token = app.api_token("cat@example.com").await;
     let posted = app
         .send(json_request(
@@ -571,11 +711,25 @@ async fn the_rental_pages_in_spanish_have_no_english_left() {
         .await;
     let form_path = format!("/portal/rentals/{}/call-off", contract.id);
     let refused = ada
-        .post_form(&form_path, &[("code_0", "GEN-20"), ("quantity_0", "3"), ("pickup_on", "2026-11-25")])
+        .post_form(
+            &form_path,
+            &[
+                ("code_0", "GEN-20"),
+                ("quantity_0", "3"),
+                ("pickup_on", "2026-11-25"),
+            ],
+        )
         .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     let sent = ada
-        .post_form(&form_path, &[("code_0", "GEN-20"), ("quantity_0", "1"), ("pickup_on", "2026-11-25")])
+        .post_form(
+            &form_path,
+            &[
+                ("code_0", "GEN-20"),
+                ("quantity_0", "1"),
+                ("pickup_on", "2026-11-25"),
+            ],
+        )
         .await;
     assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
     let mut pages = vec![("refused".to_owned(), refused.body)];
@@ -595,11 +749,25 @@ async fn the_rental_pages_in_spanish_have_no_english_left() {
         assert!(body.contains("<html lang=\"es\""), "{path}");
         assert_eq!(english_left(body), Vec::<String>::new(), "{path}: {body}");
     }
-    assert!(pages.iter().any(|(_, body)| body.contains("Contratos de alquiler")));
-    assert!(pages.iter().any(|(_, body)| body.contains("Se envió su solicitud de retirada")));
-    let pdf = ada.get(&format!("/portal/rentals/{}/pdf", contract.id)).await;
+    assert!(
+        pages
+            .iter()
+            .any(|(_, body)| body.contains("Contratos de alquiler"))
+    );
+    assert!(
+        pages
+            .iter()
+            .any(|(_, body)| body.contains("Se envió su solicitud de retirada"))
+    );
+    let pdf = ada
+        .get(&format!("/portal/rentals/{}/pdf", contract.id))
+        .await;
     assert!(pdf.body.contains("Contrato de alquiler RC-1"));
-    let shown: Vec<&str> = pdf.body.lines().filter(|line| line.ends_with(" Tj")).collect();
+    let shown: Vec<&str> = pdf
+        .body
+        .lines()
+        .filter(|line| line.ends_with(" Tj"))
+        .collect();
     assert!(!shown.is_empty());
     assert_eq!(english_left(&shown.join("\n")), Vec::<String>::new());
     let misses: Vec<String> = portal_i18n::testing::misses()
