@@ -66,8 +66,14 @@ async fn a_spanish_tenant_shows_euros_and_dates_as_spain_writes_them() {
         assert!(!page.body.contains("518.47"), "{path}: {}", page.body);
         assert!(!page.body.contains("EUR</"), "{path}: {}", page.body);
     }
+    // Dates in the reader's language, in Spain's order: an English
+    // reader reads "4 Dec 2026", a Spanish one "4 dic 2026".
+    let list = ada.get("/portal/billing/invoices").await;
+    assert!(list.body.contains("4 Dec 2026"), "{}", list.body);
+    ada.languages = Some("es");
     let list = ada.get("/portal/billing/invoices").await;
     assert!(list.body.contains("4 dic 2026"), "{}", list.body);
+    ada.languages = None;
 
     let pdf = ada
         .get(&format!("/portal/billing/invoices/{}/pdf", invoice.id))
