@@ -17,6 +17,10 @@ use portal_core::billing::{ExternalPayment, InvoiceLine, InvoiceUpsert, PaymentK
 use portal_core::identity::{ContactUpsert, SessionKind};
 use portal_core::properties::PropertyUpsert;
 use portal_core::quotes::{ApproveQuote, DecisionClient, QuoteLine, QuoteStatus, QuoteUpsert};
+use portal_core::rentals::{
+    CallOffLine, CallOffRequest, ContractLine, ContractStatus as RentalStatus,
+    ContractUpsert as RentalUpsert, ReservationItem, ReservationStatus, ReservationUpsert,
+};
 use portal_core::service_contracts::{
     ContractStatus, ContractTerms, ContractUpsert, Hours, HoursBlock,
 };
@@ -195,8 +199,9 @@ fn settings() -> anyhow::Result<PortalSettings> {
     settings.features.prepayment = true;
     settings.features.partial_payment = true;
     settings.features.autopay = true;
-    // And equipment, off by default.
+    // And equipment and rentals, off by default.
     settings.features.assets = true;
+    settings.features.rentals = true;
     settings.branding.primary_color = "#1d5c3a".into();
     settings.branding.accent_color = "#0b5cad".into();
     settings.contact.email = Some(EmailAddress::parse("office@greenleaf.example")?);
@@ -304,6 +309,7 @@ pub async fn seed_demo(portal: &Portal, base_url: &str) -> anyhow::Result<Tenant
     seed_billing(portal, &tenant, &ids).await?;
     seed_quotes(portal, &tenant, &ids).await?;
     seed_services(portal, &tenant, &ids).await?;
+    seed_rentals(portal, &tenant, &ids).await?;
     if !is_new {
         // The communications log is append-only: seed it once.
         return Ok(tenant);
@@ -874,5 +880,129 @@ async fn seed_services(
         .await
         .with_context(|| format!("asset {external}"))?;
     }
+    Ok(())
+}
+
+/// Gives Ada's bakery (acct-1001) rentals: an open contract with items
+/// out (one line partly returned, one fully returned), a closed one, a
+/// reservation ahead, and a pending call-off asked through a session of
+/// Ada's as a customer would. Idempotent: upserts by the host's ids, and
+/// the call-off only while the contract has none.
+async fn seed_rentals(
+    portal: &Portal,
+    tenant: &Tenant,
+    ids: &BTreeMap<&'static str, Account>,
+) -> anyhow::Result<()> {
+    let host = portal.host();
+    let today = Utc::now().date_naive();
+    let account = ids.get("acct-1001").context("unknown demo account")?.id;
+    let usd = Currency::USD;
+    let line = |code: &str, name: &str, out, returned, days_ago, cents| ContractLine {
+        code: code.into(),
+        name: name.into(),
+        quantity_out: out,
+        quantity_returned: returned,
+        out_since: today - Duration::days(days_ago),
+        rate: Some(Money::from_minor(cents, usd)),
+    };
+    let open = host
+        .upsert_contract(
+            tenant.id,
+            &RentalUpsert {
+                external_id: ExternalId::parse("rc-2026-0042")?,
+                account,
+                number: "RC-2026-0042".into(),
+                status: RentalStatus::Open,
+                started_on: today - Duration::days(21),
+                site: Some("Bakery, 12 Market St".into()),
+                lines: vec![
+                    line("AER-1", "Core aerator", 2, 0, 21, 6_500),
+                    line("SPR-4", "Walk-behind spreader", 4, 1, 21, 1_800),
+                    line("TRL-6", "Utility trailer 6 ft", 1, 1, 14, 4_000),
+                ],
+            },
+        )
+        .await
+        .context("rental contract RC-2026-0042")?;
+    host.upsert_contract(
+        tenant.id,
+        &RentalUpsert {
+            external_id: ExternalId::parse("rc-2026-0017")?,
+            account,
+            number: "RC-2026-0017".into(),
+            status: RentalStatus::Closed,
+            started_on: today - Duration::days(90),
+            site: Some("Storage unit, 4 Depot Rd".into()),
+            lines: vec![line("DTH-1", "Dethatcher", 1, 1, 90, 5_500)],
+        },
+    )
+    .await
+    .context("rental contract RC-2026-0017")?;
+    host.upsert_reservation(
+        tenant.id,
+        &ReservationUpsert {
+            external_id: ExternalId::parse("rs-2026-0008")?,
+            account,
+            number: "RS-2026-0008".into(),
+            status: ReservationStatus::Confirmed,
+            starts_on: today + Duration::days(30),
+            ends_on: today + Duration::days(33),
+            items: vec![ReservationItem {
+                code: "SOD-18".into(),
+                name: "Sod cutter 18 in".into(),
+                quantity: 1,
+            }],
+        },
+    )
+    .await
+    .context("reservation RS-2026-0008")?;
+    let detail = host
+        .contract_detail(tenant.id, &open.external_id)
+        .await?
+        .context("the contract just upserted")?;
+    if !detail.call_offs.is_empty() {
+        return Ok(());
+    }
+    // Ada calls off one aerator, through a session on the bakery's account.
+    let client = LoginClient::at(Ipv4Addr::LOCALHOST.into());
+    let password = secrecy::SecretString::from(DEMO_PASSWORD);
+    let session = portal
+        .identity()
+        .log_in(
+            tenant,
+            "ada@example.com",
+            &password,
+            SessionKind::Bearer,
+            &client,
+        )
+        .await?;
+    let tenant = portal.tenant(tenant.id).await?;
+    let mut ada = portal
+        .identity()
+        .authenticate(&tenant, &session.token)
+        .await?;
+    if ada.membership.account != account {
+        portal.identity().switch_account(&ada, account).await?;
+        ada = portal
+            .identity()
+            .authenticate(&tenant, &session.token)
+            .await?;
+    }
+    portal
+        .rentals()
+        .request_call_off(
+            &ada.actor,
+            &CallOffRequest {
+                contract: open.id,
+                items: vec![CallOffLine {
+                    code: "AER-1".into(),
+                    quantity: 1,
+                }],
+                pickup_on: today + Duration::days(2),
+                notes: "The aerator is by the back gate; code #1001.".into(),
+            },
+        )
+        .await?;
+    portal.identity().log_out(&ada).await?;
     Ok(())
 }

@@ -1,5 +1,5 @@
-//! Printable invoices, statements, receipts, quotes and quote approval
-//! certificates, rendered as PDF (invoices only when the host gave no
+//! Printable invoices, statements, receipts, quotes, quote approval
+//! certificates and rental contracts, rendered as PDF (invoices only when the host gave no
 //! document of its own).
 //!
 //! The files use the built-in Helvetica Type1 fonts (every PDF reader has
@@ -22,6 +22,7 @@ use portal_core::billing::{
     PaymentStatus, Statement,
 };
 use portal_core::quotes::{QuoteDetail, QuoteState};
+use portal_core::rentals::{CallOffStatus, ContractDetail, ContractStatus};
 use portal_core::shared::{Currency, Formats, Money};
 use portal_i18n::Messages;
 
@@ -924,6 +925,161 @@ pub fn receipt(
         doc.fact(&t.msg("review-paid-from-credit"), &money(used), false);
     }
     doc.fact(&t.msg("receipt-left-to-pay"), &money(balance), true);
+    doc.finish()
+}
+
+/// What a rental contract's status is called.
+pub fn rental_status_label(t: Messages, status: ContractStatus) -> String {
+    t.msg(match status {
+        ContractStatus::Open => "rental-status-open",
+        ContractStatus::Closed => "rental-status-closed",
+    })
+}
+
+/// What a call-off's status is called.
+pub fn call_off_status_label(t: Messages, status: CallOffStatus) -> String {
+    t.msg(match status {
+        CallOffStatus::Pending => "call-off-status-pending",
+        CallOffStatus::Scheduled => "call-off-status-scheduled",
+        CallOffStatus::Collected => "call-off-status-collected",
+        CallOffStatus::Cancelled => "call-off-status-cancelled",
+    })
+}
+
+/// Items as one phrase: "2 × Generator 20 kVA, 1 × Light tower".
+pub fn rental_items_text<'a>(t: Messages, items: impl Iterator<Item = (u32, &'a str)>) -> String {
+    items
+        .map(|(quantity, name)| {
+            t.msg_with(
+                "rental-item-quantity",
+                t.arg("quantity", quantity).arg("name", name),
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A rental contract: its start, site and status, its items (quantity
+/// out, returned, since when, still out, the rate where the host gave
+/// one; the header again on each new page) and the call-offs asked on it.
+pub fn rental_contract(heading: &Heading<'_>, detail: &ContractDetail, paper: Paper) -> Vec<u8> {
+    let contract = &detail.contract;
+    let t = heading.t;
+    let dates = &heading.formats.dates;
+    let mut doc = Layout::new(
+        paper,
+        t.msg_with("rental-title", t.arg("number", &contract.number)),
+        heading,
+    );
+    let mut facts = vec![
+        t.msg_with(
+            "pdf-rental-started",
+            t.arg("date", dates.day(contract.started_on)),
+        ),
+        t.msg_with(
+            "pdf-status",
+            t.arg("status", rental_status_label(t, contract.status)),
+        ),
+    ];
+    if let Some(site) = contract
+        .site
+        .as_ref()
+        .filter(|site| !site.trim().is_empty())
+    {
+        facts.insert(1, t.msg_with("pdf-rental-site", t.arg("site", site)));
+    }
+    for fact in facts {
+        doc.text(MARGIN, BODY, false, &fact);
+        doc.y -= LEADING;
+    }
+    doc.y -= LEADING / 2.0;
+
+    let right = doc.right_edge();
+    let columns = [
+        right - 290.0,
+        right - 230.0,
+        right - 150.0,
+        right - 90.0,
+        right,
+    ];
+    let item_width = columns[0] - 30.0 - MARGIN;
+    let labels = [
+        "rental-col-out",
+        "rental-col-returned",
+        "rental-col-since",
+        "rental-col-still-out",
+        "rental-col-rate",
+    ]
+    .map(|key| t.msg(key));
+    let header = |doc: &mut Layout| {
+        doc.text(MARGIN, BODY, true, &t.msg("rental-col-item"));
+        for (x, label) in columns.iter().zip(&labels) {
+            doc.right(*x, BODY, true, label);
+        }
+        doc.rule();
+        doc.y -= LEADING;
+    };
+    header(&mut doc);
+    for line in &detail.lines {
+        let wrapped = wrap(&format!("{} ({})", line.name, line.code), item_width, BODY);
+        if doc.room_for(LEADING * wrapped.len() as f32) {
+            header(&mut doc);
+        }
+        let values = [
+            line.quantity_out.to_string(),
+            line.quantity_returned.to_string(),
+            dates.day(line.out_since),
+            line.still_out().to_string(),
+            line.rate.map_or_else(
+                || t.msg("rental-no-rate"),
+                |rate| pdf_money(heading.formats, rate),
+            ),
+        ];
+        for (x, value) in columns.iter().zip(&values) {
+            doc.right(*x, BODY, false, value);
+        }
+        for text in wrapped {
+            doc.text(MARGIN, BODY, false, &text);
+            doc.y -= LEADING;
+        }
+    }
+    doc.y -= LEADING / 2.0;
+    let still_out: u64 = detail
+        .lines
+        .iter()
+        .map(|line| u64::from(line.still_out()))
+        .sum();
+    doc.fact(&t.msg("rental-col-still-out"), &still_out.to_string(), true);
+    if !detail.call_offs.is_empty() {
+        doc.y -= LEADING;
+        let lines: Vec<String> = detail
+            .call_offs
+            .iter()
+            .map(|call_off| {
+                t.msg_with(
+                    "pdf-rental-call-off",
+                    t.arg("date", dates.day_of(call_off.requested_at))
+                        .arg(
+                            "items",
+                            rental_items_text(
+                                t,
+                                call_off
+                                    .items
+                                    .iter()
+                                    .map(|item| (item.quantity, item.name.as_str())),
+                            ),
+                        )
+                        .arg("status", call_off_status_label(t, call_off.status))
+                        .arg("pickup", dates.day(call_off.pickup_on)),
+                )
+            })
+            .collect();
+        paragraphs(
+            &mut doc,
+            Some(&t.msg("rental-call-offs")),
+            &lines.join("\n"),
+        );
+    }
     doc.finish()
 }
 

@@ -281,6 +281,20 @@ fn add_links(openapi: &mut OpenApi) {
             }),
         ),
         (
+            "/api/v1/rentals/contracts",
+            "200",
+            json!({"GetRentalContract": {"operationId": "get_rental_contract",
+                "parameters": {"id": "$response.body#/items/0/id"},
+                "description": "the first rental contract of the page"}}),
+        ),
+        (
+            "/api/v1/rentals/contracts/{id}/call-offs",
+            "201",
+            json!({"GetCallOff": {"operationId": "get_call_off",
+                "parameters": {"id": "$response.body#/id"},
+                "description": "the call-off just asked for"}}),
+        ),
+        (
             "/api/v1/autopay",
             "200",
             json!({"WithdrawAutopay": {"operationId": "withdraw_autopay",

@@ -11,6 +11,7 @@ mod dashboard;
 mod extract;
 mod identity;
 mod quotes;
+mod rentals;
 mod service_contracts;
 mod wire;
 
@@ -52,6 +53,7 @@ pub fn routes() -> Router<AppState> {
         .merge(quotes::routes())
         .merge(service_contracts::routes())
         .merge(assets::routes())
+        .merge(rentals::routes())
         // Whatever the framework answers before a handler runs (405) is a
         // problem too.
         .layer(middleware::from_fn(extract::errors_as_problems))
@@ -112,10 +114,16 @@ pub fn routes() -> Router<AppState> {
         assets::list_assets,
         assets::get_asset,
         assets::asset_history,
+        rentals::list_rental_contracts,
+        rentals::get_rental_contract,
+        rentals::list_items_out,
+        rentals::list_reservations,
+        rentals::request_call_off,
+        rentals::get_call_off,
     ),
-    components(schemas(Problem, wire::Amount, wire::Email, wire::EmailOrPhone, wire::Phone, wire::PostalCode, wire::NewPassword, wire::IdempotencyKey, wire::Id, wire::Day, wire::Count, wire::InvoiceStatus, wire::InvoiceSort, wire::QuoteStatus, wire::Sha256, wire::ContractStatus)),
+    components(schemas(Problem, wire::Amount, wire::Email, wire::EmailOrPhone, wire::Phone, wire::PostalCode, wire::NewPassword, wire::IdempotencyKey, wire::Id, wire::Day, wire::Count, wire::InvoiceStatus, wire::InvoiceSort, wire::QuoteStatus, wire::Sha256, wire::ContractStatus, wire::RentalStatus)),
     modifiers(&Contract),
-    tags((name = "identity", description = "Registration, log-in and passwords"), (name = "customer", description = "The logged-in customer's data"), (name = "billing", description = "Invoices, payments, credit, statements, cards on file and autopay"), (name = "quotes", description = "Quotes: reading, approving (with evidence) and declining them"), (name = "services", description = "Service contracts, and assets with their service history"))
+    tags((name = "identity", description = "Registration, log-in and passwords"), (name = "customer", description = "The logged-in customer's data"), (name = "billing", description = "Invoices, payments, credit, statements, cards on file and autopay"), (name = "quotes", description = "Quotes: reading, approving (with evidence) and declining them"), (name = "services", description = "Service contracts, and assets with their service history"), (name = "rentals", description = "Rental contracts, items out, reservations and call-offs"))
 )]
 pub struct ApiDoc;
 

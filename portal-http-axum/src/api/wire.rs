@@ -168,6 +168,13 @@ text_schema!(
 );
 
 text_schema!(
+    /// Which rental contracts a list shows (`rentals::ContractStatus`'s
+    /// names).
+    RentalStatus,
+    || text("a rental contract's status").enum_values(Some(["open", "closed"]))
+);
+
+text_schema!(
     /// A SHA-256 digest: 64 lower-case hex digits.
     Sha256,
     || text("a SHA-256 digest, 64 lower-case hex digits")
@@ -212,6 +219,9 @@ mod tests {
         );
         for name in contracts {
             assert!(portal_core::service_contracts::ContractStatus::parse(&name).is_some());
+        }
+        for name in enum_values::<RentalStatus>() {
+            assert!(portal_core::rentals::ContractStatus::parse(&name).is_some());
         }
         let quotes = enum_values::<QuoteStatus>();
         assert_eq!(

@@ -252,6 +252,7 @@ impl From<ParamError> for PageError {
                 field: field.name(),
                 input: match field {
                     Field::InvoiceAmount(id) => Some(super::billing::amount_input(&id)),
+                    Field::ItemQuantity(index) => Some(super::rentals::quantity_input(index)),
                     _ => None,
                 },
                 item: None,

@@ -17,6 +17,8 @@
 //!   them, their PDF and approval certificate
 //! - `service_contracts.rs`: service contracts (recurring and blocks of
 //!   hours); `assets.rs`: equipment and its service history
+//! - `rentals.rs`: rental contracts, items out, reservations, their PDF,
+//!   and calling items off rent
 //! - `error.rs`: [`PageError`] and the layer that renders it
 //! - `form.rs`: forms with their errors at the inputs
 
@@ -29,6 +31,7 @@ mod form;
 mod identity;
 mod quotes;
 pub(crate) mod redirect;
+mod rentals;
 mod service_contracts;
 
 use askama::Template;
@@ -105,6 +108,7 @@ pub fn routes() -> PageRoutes {
         .merge(quotes::routes())
         .merge(service_contracts::routes())
         .merge(assets::routes())
+        .merge(rentals::routes())
 }
 
 /// The tenant's branding, as the layout shows it. Colours and URLs come
@@ -254,6 +258,9 @@ pub struct Layout {
     service_contracts: bool,
     /// Whether the contact may see equipment (its link).
     assets: bool,
+    /// Whether the contact may see rentals (their link and the
+    /// dashboard's card).
+    rentals: bool,
 }
 
 impl Layout {
@@ -275,6 +282,7 @@ impl Layout {
             quotes: false,
             service_contracts: false,
             assets: false,
+            rentals: false,
         }
     }
 
@@ -291,6 +299,7 @@ impl Layout {
             quotes: false,
             service_contracts: false,
             assets: false,
+            rentals: false,
         }
     }
 
@@ -327,6 +336,9 @@ impl Layout {
             assets: auth
                 .actor
                 .can(Permission::ViewAssets, &context.tenant.settings.features),
+            rentals: auth
+                .actor
+                .can(Permission::ViewRentals, &context.tenant.settings.features),
             ..Self::public(title, context, csrf)
         }
     }

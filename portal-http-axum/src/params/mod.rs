@@ -20,6 +20,8 @@
 //!   statement's range, the invoices and card of a payment
 //! - `quotes.rs`: the quote list's filter, an approval's digest and
 //!   optional lines
+//! - `rentals.rs`: the rental contract list's filter, a call-off's
+//!   quantities and pickup date
 //!
 //! [`InvoiceQuery`]: portal_core::billing::InvoiceQuery
 //! [`StatementRange`]: portal_core::billing::StatementRange
@@ -28,6 +30,7 @@
 mod assets;
 mod billing;
 mod quotes;
+mod rentals;
 mod service_contracts;
 mod values;
 
@@ -42,6 +45,7 @@ pub use billing::{
     invoice_choices, page_request, statement_range,
 };
 pub use quotes::{QuoteFilterText, content_sha256, optional_line_numbers, optional_lines};
+pub use rentals::{RentalFilterText, call_off_quantity, call_off_quantity_number, pickup_on};
 pub use service_contracts::ContractFilterText;
 pub use values::{amount, given, id, idempotency_key, language};
 
@@ -119,6 +123,13 @@ pub enum Field {
     OptionalLines,
     /// The asset list's property filter.
     Property,
+    /// A call-off's quantity of one item (the API's `items[].quantity`).
+    Quantity,
+    /// The quantity typed for the call-off form's `n`th item (its input
+    /// `quantity_<n>`).
+    ItemQuantity(usize),
+    /// When called-off items can be picked up.
+    PickupOn,
 }
 
 impl Field {
@@ -148,6 +159,8 @@ impl Field {
             Field::ContentSha256 => "content_sha256",
             Field::OptionalLines => "optional_lines",
             Field::Property => "property",
+            Field::Quantity | Field::ItemQuantity(_) => "quantity",
+            Field::PickupOn => "pickup_on",
         }
     }
 }

@@ -96,6 +96,7 @@ pub async fn walk_in(lang: &str) {
     // a quote to decide at each width, service contracts of both kinds, and
     // equipment at two properties.
     let mut settings = crate::services_api::services_settings();
+    settings.features.rentals = true;
     settings.language = language;
     let app = TestApp::with_settings(settings).await;
     app.register("ada@example.com").await;
@@ -110,7 +111,36 @@ pub async fn walk_in(lang: &str) {
     app.property(a, "p-shop", "Bakery").await;
     let boiler = app.asset(a, "p-home", "a-1", "Boiler").await;
     app.asset(a, "p-shop", "a-2", "Walk-in cooler").await;
+    // Rentals: a contract with items out, a reservation, a call-off.
+    let rental = app
+        .rental_contract(a, "RC-1", portal_core::rentals::ContractStatus::Open)
+        .await;
+    app.reservation(a, "RS-1").await;
+    let call_off = app
+        .portal
+        .rentals()
+        .request_call_off(
+            &ada_actor(&app).await,
+            &portal_core::rentals::CallOffRequest {
+                contract: rental.id,
+                items: vec![portal_core::rentals::CallOffLine {
+                    code: "SPR-4".into(),
+                    quantity: 1,
+                }],
+                pickup_on: chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap(),
+                notes: "Gate 4".into(),
+            },
+        )
+        .await
+        .unwrap();
     let services = [
+        "rentals".to_owned(),
+        "rentals?status=open".to_owned(),
+        format!("rentals/{}", rental.id),
+        format!("rentals/{}/call-off", rental.id),
+        "rentals/items-out".to_owned(),
+        "rentals/reservations".to_owned(),
+        format!("rentals/call-offs/{}", call_off.id),
         "service-contracts".to_owned(),
         "service-contracts?status=active".to_owned(),
         format!("service-contracts/{}", visits.id),
@@ -160,6 +190,29 @@ pub async fn walk_in(lang: &str) {
         problems.len(),
         problems.join("\n")
     );
+}
+
+/// Ada's session as the core sees it, to act as her through a use case.
+async fn ada_actor(app: &TestApp) -> portal_core::access::Actor {
+    let session = app
+        .portal
+        .identity()
+        .log_in(
+            &app.seeded.tenant,
+            "ada@example.com",
+            &secrecy::SecretString::from(PASSWORD),
+            portal_core::identity::SessionKind::Bearer,
+            &portal_core::identity::LoginClient::at(std::net::Ipv4Addr::LOCALHOST.into()),
+        )
+        .await
+        .unwrap();
+    let tenant = app.portal.tenant(app.tenant_id()).await.unwrap();
+    app.portal
+        .identity()
+        .authenticate(&tenant, &session.token)
+        .await
+        .unwrap()
+        .actor
 }
 
 struct Walker<'a> {
@@ -272,6 +325,19 @@ impl Walker<'_> {
             self.quote_pages(*quote, width, &mut problems).await?;
             for page in services {
                 self.visit(page, width, &mut problems).await?;
+                if page.ends_with("/call-off") {
+                    // Sent with nothing chosen: the message at the items.
+                    self.click(Locator::Css(
+                        "form[action$='/call-off'] button[type=submit]",
+                    ))
+                    .await?;
+                    self.browser
+                        .wait()
+                        .for_element(Locator::Id("items-error"))
+                        .await?;
+                    self.check_here(&format!("{page}, refused"), width, &mut problems)
+                        .await?;
+                }
             }
         }
         Ok(problems)

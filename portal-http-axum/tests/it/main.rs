@@ -28,6 +28,7 @@ mod outbox;
 mod pages;
 mod quotes_api;
 mod quotes_pages;
+mod rentals;
 mod services_api;
 mod services_pages;
 mod web_safety;

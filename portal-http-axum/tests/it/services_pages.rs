@@ -97,7 +97,12 @@ async fn hostile_text_from_the_host_is_escaped() {
     ] {
         let page = ada.get(&path).await;
         assert!(!page.body.contains("<script>alert(1)</script>"), "{path}");
-        assert!(page.body.contains("&lt;script&gt;"), "{path}");
+        // Askama writes `<` as `&#60;` (0.16); either entity is escaped.
+        assert!(
+            page.body.contains("&lt;script&gt;") || page.body.contains("&#60;script&#62;"),
+            "{path}: {}",
+            page.body
+        );
         assert!(!page.body.contains("<b>Home</b>"), "{path}");
     }
 }
