@@ -41,4 +41,4 @@ asset-job-unscheduled = Not yet scheduled
 asset-job-scheduled = Scheduled
 asset-job-in-progress = In progress
 asset-job-completed = Completed
-asset-job-cancelled = Cancelled
+asset-job-cancelled = Canceled
