@@ -44,6 +44,7 @@ pub(crate) const FILES: &[(&str, &str, &str)] = catalog_files![
     "quotes",
     "service_contracts",
     "assets",
+    "jobs",
 ];
 
 /// The source of `file` in `language`.

@@ -10,6 +10,7 @@ mod contract;
 mod dashboard;
 mod extract;
 mod identity;
+mod jobs;
 mod quotes;
 mod service_contracts;
 mod wire;
@@ -52,6 +53,7 @@ pub fn routes() -> Router<AppState> {
         .merge(quotes::routes())
         .merge(service_contracts::routes())
         .merge(assets::routes())
+        .merge(jobs::routes())
         // Whatever the framework answers before a handler runs (405) is a
         // problem too.
         .layer(middleware::from_fn(extract::errors_as_problems))
@@ -112,10 +114,12 @@ pub fn routes() -> Router<AppState> {
         assets::list_assets,
         assets::get_asset,
         assets::asset_history,
+        jobs::list_jobs,
+        jobs::get_job,
     ),
-    components(schemas(Problem, wire::Amount, wire::Email, wire::EmailOrPhone, wire::Phone, wire::PostalCode, wire::NewPassword, wire::IdempotencyKey, wire::Id, wire::Day, wire::Count, wire::InvoiceStatus, wire::InvoiceSort, wire::QuoteStatus, wire::Sha256, wire::ContractStatus)),
+    components(schemas(Problem, wire::Amount, wire::Email, wire::EmailOrPhone, wire::Phone, wire::PostalCode, wire::NewPassword, wire::IdempotencyKey, wire::Id, wire::Day, wire::Count, wire::InvoiceStatus, wire::InvoiceSort, wire::QuoteStatus, wire::Sha256, wire::ContractStatus, wire::JobFilter, wire::JobStatus)),
     modifiers(&Contract),
-    tags((name = "identity", description = "Registration, log-in and passwords"), (name = "customer", description = "The logged-in customer's data"), (name = "billing", description = "Invoices, payments, credit, statements, cards on file and autopay"), (name = "quotes", description = "Quotes: reading, approving (with evidence) and declining them"), (name = "services", description = "Service contracts, and assets with their service history"))
+    tags((name = "identity", description = "Registration, log-in and passwords"), (name = "customer", description = "The logged-in customer's data"), (name = "billing", description = "Invoices, payments, credit, statements, cards on file and autopay"), (name = "quotes", description = "Quotes: reading, approving (with evidence) and declining them"), (name = "services", description = "Service contracts, jobs, and assets with their service history"))
 )]
 pub struct ApiDoc;
 

@@ -16,7 +16,8 @@
 //! - `quotes/`: quotes, approving (with a typed signature) and declining
 //!   them, their PDF and approval certificate
 //! - `service_contracts.rs`: service contracts (recurring and blocks of
-//!   hours); `assets.rs`: equipment and its service history
+//!   hours); `assets.rs`: equipment and its service history;
+//!   `jobs.rs`: jobs, their timeline, notes and links
 //! - `error.rs`: [`PageError`] and the layer that renders it
 //! - `form.rs`: forms with their errors at the inputs
 
@@ -27,6 +28,7 @@ mod dashboard;
 mod error;
 mod form;
 mod identity;
+mod jobs;
 mod quotes;
 pub(crate) mod redirect;
 mod service_contracts;
@@ -105,6 +107,7 @@ pub fn routes() -> PageRoutes {
         .merge(quotes::routes())
         .merge(service_contracts::routes())
         .merge(assets::routes())
+        .merge(jobs::routes())
 }
 
 /// The tenant's branding, as the layout shows it. Colours and URLs come
@@ -254,6 +257,9 @@ pub struct Layout {
     service_contracts: bool,
     /// Whether the contact may see equipment (its link).
     assets: bool,
+    /// Whether the contact may see jobs (their link; the services
+    /// feature and permission, as service contracts).
+    jobs: bool,
 }
 
 impl Layout {
@@ -275,6 +281,7 @@ impl Layout {
             quotes: false,
             service_contracts: false,
             assets: false,
+            jobs: false,
         }
     }
 
@@ -291,6 +298,7 @@ impl Layout {
             quotes: false,
             service_contracts: false,
             assets: false,
+            jobs: false,
         }
     }
 
@@ -322,6 +330,9 @@ impl Layout {
                 .actor
                 .can(Permission::ViewQuotes, &context.tenant.settings.features),
             service_contracts: auth
+                .actor
+                .can(Permission::ViewServices, &context.tenant.settings.features),
+            jobs: auth
                 .actor
                 .can(Permission::ViewServices, &context.tenant.settings.features),
             assets: auth

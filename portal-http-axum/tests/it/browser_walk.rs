@@ -93,8 +93,8 @@ pub async fn walk_in(lang: &str) {
         .expect("a language of the catalog");
 
     // A demo-like account: invoices due and overdue, to pay at each width,
-    // a quote to decide at each width, service contracts of both kinds, and
-    // equipment at two properties.
+    // a quote to decide at each width, service contracts of both kinds,
+    // equipment at two properties, and jobs in every status.
     let mut settings = crate::services_api::services_settings();
     settings.language = language;
     let app = TestApp::with_settings(settings).await;
@@ -110,7 +110,12 @@ pub async fn walk_in(lang: &str) {
     app.property(a, "p-shop", "Bakery").await;
     let boiler = app.asset(a, "p-home", "a-1", "Boiler").await;
     app.asset(a, "p-shop", "a-2", "Walk-in cooler").await;
+    let [upcoming, _, _, completed, _] = app.jobs_in_every_status(a).await;
     let services = [
+        "jobs".to_owned(),
+        "jobs?status=all".to_owned(),
+        format!("jobs/{}", upcoming.id),
+        format!("jobs/{}", completed.id),
         "service-contracts".to_owned(),
         "service-contracts?status=active".to_owned(),
         format!("service-contracts/{}", visits.id),
