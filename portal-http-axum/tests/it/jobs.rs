@@ -40,6 +40,7 @@ impl TestApp {
         number: &str,
         status: JobStatus,
         window: Option<JobWindow>,
+        property: Option<&str>,
         links: (&[&str], &[&str]),
     ) -> Job {
         let ids = |texts: &[&str]| {
@@ -59,7 +60,7 @@ impl TestApp {
                     title: format!("Boiler service {number}"),
                     description: "Service the boiler and test the flue.".into(),
                     status,
-                    property: None,
+                    property: property.map(|id| ExternalId::parse(id).unwrap()),
                     window,
                     technicians: vec!["Ana Ruiz".into(), "Ben Okafor".into()],
                     invoices: ids(links.0),
@@ -70,8 +71,10 @@ impl TestApp {
             .unwrap()
     }
 
-    /// One job in every status for `account`; the completed one has a
-    /// note, an invoice (`INV-J`) and the boiler (`a-1`) linked.
+    /// One job in every status for `account`; the upcoming and the
+    /// completed one are at its property `p-home` (which must exist), and
+    /// the completed one has a note, an invoice (`INV-J`) and the boiler
+    /// (`a-1`) linked.
     pub async fn jobs_in_every_status(&self, account: AccountId) -> [Job; 5] {
         let upcoming = self
             .job(
@@ -79,11 +82,19 @@ impl TestApp {
                 "J-1",
                 JobStatus::Scheduled,
                 Some(upcoming_window()),
+                Some("p-home"),
                 (&[], &[]),
             )
             .await;
         let waiting = self
-            .job(account, "J-2", JobStatus::Unscheduled, None, (&[], &[]))
+            .job(
+                account,
+                "J-2",
+                JobStatus::Unscheduled,
+                None,
+                None,
+                (&[], &[]),
+            )
             .await;
         let today = JobWindow::new(at("2026-11-23T08:00:00Z"), at("2026-11-23T12:00:00Z")).unwrap();
         let in_progress = self
@@ -92,6 +103,7 @@ impl TestApp {
                 "J-3",
                 JobStatus::InProgress,
                 Some(today),
+                None,
                 (&[], &[]),
             )
             .await;
@@ -102,6 +114,7 @@ impl TestApp {
             "J-4",
             JobStatus::Scheduled,
             Some(done_window),
+            Some("p-home"),
             (&["INV-J"], &["a-1"]),
         )
         .await;
@@ -111,6 +124,7 @@ impl TestApp {
                 "J-4",
                 JobStatus::Completed,
                 Some(done_window),
+                Some("p-home"),
                 (&["INV-J"], &["a-1"]),
             )
             .await;
@@ -128,7 +142,7 @@ impl TestApp {
             .await
             .unwrap();
         let cancelled = self
-            .job(account, "J-5", JobStatus::Cancelled, None, (&[], &[]))
+            .job(account, "J-5", JobStatus::Cancelled, None, None, (&[], &[]))
             .await;
         [upcoming, waiting, in_progress, completed, cancelled]
     }
@@ -175,6 +189,7 @@ async fn the_lists_filter_by_status_and_write_windows_in_the_tenants_zone() {
     assert!(start.contains("CST"), "{start}");
     assert!(list.body.contains(&start), "{start}: {}", list.body);
     assert!(list.body.contains("Ana Ruiz, Ben Okafor"));
+    assert!(list.body.contains(">Home<"), "the property");
     assert!(
         list.body.contains("data-label=\"Technicians\""),
         "phone captions"
@@ -218,6 +233,7 @@ async fn a_job_shows_its_timeline_notes_invoice_and_equipment() {
         "Scheduled",
         "Ana Ruiz, Ben Okafor",
         "Replaced the pressure valve.",
+        ">Home<",
         "INV-J",
         "Boiler",
     ] {
@@ -389,6 +405,7 @@ async fn another_accounts_job_is_404_on_pages_and_api_also_by_guessed_ids() {
             "J-B",
             JobStatus::Scheduled,
             Some(upcoming_window()),
+            None,
             (&[], &[]),
         )
         .await;
