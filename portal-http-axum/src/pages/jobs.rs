@@ -83,8 +83,8 @@ fn window_text(t: Messages, formats: &Formats, window: Option<&JobWindow>) -> St
         |window| {
             t.msg_with(
                 "jobs-window",
-                t.arg("start", &formats.dates.moment(window.start()))
-                    .arg("end", &formats.dates.moment(window.end())),
+                t.arg("start", formats.dates.moment(window.start()))
+                    .arg("end", formats.dates.moment(window.end())),
             )
         },
     )
@@ -134,7 +134,7 @@ impl JobRow {
 struct ListPage {
     layout: Layout,
     form: Form,
-    filters: Vec<Choice>,
+    choices: Vec<Choice>,
     rows: Vec<JobRow>,
     total: u64,
     pager: Option<Pager>,
@@ -163,7 +163,7 @@ pub async fn list(visit: Visit, Query(filters): Query<JobFilters>) -> Result<Res
     let mut page = ListPage {
         layout: visit.layout(&t.msg("jobs-title"), "jobs"),
         form: filter_form(t),
-        filters: JobFilter::ALL
+        choices: JobFilter::ALL
             .into_iter()
             .map(|filter| Choice::new(filter.as_str(), filter_label(t, filter), filter == current))
             .collect(),
@@ -268,7 +268,7 @@ pub async fn detail(visit: Visit, Path(id): Path<String>) -> Result<Response, Pa
                 byline: t.msg_with(
                     "job-note-by",
                     t.arg("author", &note.author_name)
-                        .arg("when", &formats.dates.moment(note.created_at)),
+                        .arg("when", formats.dates.moment(note.created_at)),
                 ),
                 body: note.body.clone(),
             })
