@@ -15,6 +15,7 @@ use portal_core::accounts::{AccountUpsert, Address};
 use portal_core::assets::AssetUpsert;
 use portal_core::billing::{ExternalPayment, InvoiceLine, InvoiceUpsert, PaymentKind};
 use portal_core::identity::{ContactUpsert, SessionKind};
+use portal_core::jobs::{JobNoteUpsert, JobStatus, JobUpsert, JobWindow};
 use portal_core::properties::PropertyUpsert;
 use portal_core::quotes::{ApproveQuote, DecisionClient, QuoteLine, QuoteStatus, QuoteUpsert};
 use portal_core::rentals::{
@@ -310,6 +311,7 @@ pub async fn seed_demo(portal: &Portal, base_url: &str) -> anyhow::Result<Tenant
     seed_quotes(portal, &tenant, &ids).await?;
     seed_services(portal, &tenant, &ids).await?;
     seed_rentals(portal, &tenant, &ids).await?;
+    seed_jobs(portal, &tenant, &ids).await?;
     if !is_new {
         // The communications log is append-only: seed it once.
         return Ok(tenant);
@@ -1004,5 +1006,149 @@ async fn seed_rentals(
         )
         .await?;
     portal.identity().log_out(&ada).await?;
+    Ok(())
+}
+
+/// A demo job: account, number (also the host's id), title, status,
+/// window (days from today, start and end hour UTC), technicians,
+/// invoices and equipment (host ids).
+type DemoJob = (
+    &'static str,
+    &'static str,
+    &'static str,
+    JobStatus,
+    Option<(i64, u32, u32)>,
+    &'static [&'static str],
+    &'static [&'static str],
+    &'static [&'static str],
+);
+
+/// One job in every status for the first account: an upcoming visit with
+/// two technicians, one waiting to be scheduled, one in progress today, a
+/// completed one with an invoice and equipment, a cancelled one.
+const DEMO_JOBS: [DemoJob; 5] = [
+    (
+        "acct-1001",
+        "WO-1001",
+        "Spring sprinkler start-up",
+        JobStatus::Scheduled,
+        Some((3, 14, 18)),
+        &["Ana Ruiz", "Ben Okafor"],
+        &[],
+        &["asset-1001-sprinkler"],
+    ),
+    (
+        "acct-1001",
+        "WO-1002",
+        "Inspect the storage unit for rodents",
+        JobStatus::Unscheduled,
+        None,
+        &[],
+        &[],
+        &[],
+    ),
+    (
+        "acct-1001",
+        "WO-1003",
+        "Ant treatment, kitchen and loading bay",
+        JobStatus::InProgress,
+        Some((0, 13, 17)),
+        &["Ana Ruiz"],
+        &[],
+        &[],
+    ),
+    (
+        "acct-1001",
+        "WO-1004",
+        "Quarterly pest control visit",
+        JobStatus::Completed,
+        Some((-50, 14, 16)),
+        &["Ben Okafor"],
+        &["INV-2026-0101"],
+        &["asset-1001-sprinkler"],
+    ),
+    (
+        "acct-1001",
+        "WO-1005",
+        "Gutter cleaning",
+        JobStatus::Cancelled,
+        None,
+        &[],
+        &[],
+        &[],
+    ),
+];
+
+/// Gives the demo account jobs in every status, by the host's ids
+/// (idempotent: a job the portal already has keeps its timeline; a new
+/// completed job walks through scheduled and in progress first so its
+/// timeline shows each step), and a note on the completed one.
+async fn seed_jobs(
+    portal: &Portal,
+    tenant: &Tenant,
+    ids: &BTreeMap<&'static str, Account>,
+) -> anyhow::Result<()> {
+    let host = portal.host();
+    let today = Utc::now().date_naive();
+    for (account, number, title, status, window, technicians, invoices, assets) in DEMO_JOBS {
+        let account = ids.get(account).context("unknown demo account")?;
+        let window = match window {
+            Some((days, from, to)) => {
+                let day = today + Duration::days(days);
+                let at = |hour| {
+                    day.and_hms_opt(hour, 0, 0)
+                        .map(|time| time.and_utc())
+                        .context("a demo job's hour")
+                };
+                Some(JobWindow::new(at(from)?, at(to)?)?)
+            }
+            None => None,
+        };
+        let external_id = ExternalId::parse(number)?;
+        let ids_of = |texts: &[&str]| -> anyhow::Result<Vec<ExternalId>> {
+            Ok(texts
+                .iter()
+                .map(|text| ExternalId::parse(text))
+                .collect::<Result<_, _>>()?)
+        };
+        let mut upsert = JobUpsert {
+            external_id: external_id.clone(),
+            account: account.id,
+            number: number.into(),
+            title: title.into(),
+            description: format!("{title}. The technician will call 30 minutes before arriving."),
+            status,
+            property: Some(ExternalId::parse("site-1001")?),
+            window,
+            technicians: technicians.iter().map(|name| (*name).to_owned()).collect(),
+            invoices: ids_of(invoices)?,
+            assets: ids_of(assets)?,
+        };
+        let is_new = host.job(tenant.id, &external_id).await?.is_none();
+        if is_new && status == JobStatus::Completed {
+            for step in [JobStatus::Scheduled, JobStatus::InProgress] {
+                upsert.status = step;
+                host.upsert_job(tenant.id, &upsert)
+                    .await
+                    .with_context(|| format!("job {number}"))?;
+            }
+            upsert.status = status;
+        }
+        host.upsert_job(tenant.id, &upsert)
+            .await
+            .with_context(|| format!("job {number}"))?;
+    }
+    host.add_job_note(
+        tenant.id,
+        &ExternalId::parse("WO-1004")?,
+        &JobNoteUpsert {
+            external_id: ExternalId::parse("WO-1004-note-1")?,
+            author_name: "Ben Okafor".into(),
+            body: "Treated the perimeter and replaced two bait stations. No activity inside."
+                .into(),
+        },
+    )
+    .await
+    .context("job note WO-1004")?;
     Ok(())
 }

@@ -45,6 +45,7 @@ pub(crate) const FILES: &[(&str, &str, &str)] = catalog_files![
     "service_contracts",
     "assets",
     "rentals",
+    "jobs",
 ];
 
 /// The source of `file` in `language`.

@@ -10,6 +10,7 @@ mod contract;
 mod dashboard;
 mod extract;
 mod identity;
+mod jobs;
 mod quotes;
 mod rentals;
 mod service_contracts;
@@ -54,6 +55,7 @@ pub fn routes() -> Router<AppState> {
         .merge(service_contracts::routes())
         .merge(assets::routes())
         .merge(rentals::routes())
+        .merge(jobs::routes())
         // Whatever the framework answers before a handler runs (405) is a
         // problem too.
         .layer(middleware::from_fn(extract::errors_as_problems))
@@ -120,10 +122,12 @@ pub fn routes() -> Router<AppState> {
         rentals::list_reservations,
         rentals::request_call_off,
         rentals::get_call_off,
+        jobs::list_jobs,
+        jobs::get_job,
     ),
-    components(schemas(Problem, wire::Amount, wire::Email, wire::EmailOrPhone, wire::Phone, wire::PostalCode, wire::NewPassword, wire::IdempotencyKey, wire::Id, wire::Day, wire::Count, wire::InvoiceStatus, wire::InvoiceSort, wire::QuoteStatus, wire::Sha256, wire::ContractStatus, wire::RentalStatus)),
+    components(schemas(Problem, wire::Amount, wire::Email, wire::EmailOrPhone, wire::Phone, wire::PostalCode, wire::NewPassword, wire::IdempotencyKey, wire::Id, wire::Day, wire::Count, wire::InvoiceStatus, wire::InvoiceSort, wire::QuoteStatus, wire::Sha256, wire::ContractStatus, wire::RentalStatus, wire::JobFilter, wire::JobStatus)),
     modifiers(&Contract),
-    tags((name = "identity", description = "Registration, log-in and passwords"), (name = "customer", description = "The logged-in customer's data"), (name = "billing", description = "Invoices, payments, credit, statements, cards on file and autopay"), (name = "quotes", description = "Quotes: reading, approving (with evidence) and declining them"), (name = "services", description = "Service contracts, and assets with their service history"), (name = "rentals", description = "Rental contracts, items out, reservations and call-offs"))
+    tags((name = "identity", description = "Registration, log-in and passwords"), (name = "customer", description = "The logged-in customer's data"), (name = "billing", description = "Invoices, payments, credit, statements, cards on file and autopay"), (name = "quotes", description = "Quotes: reading, approving (with evidence) and declining them"), (name = "services", description = "Service contracts, jobs, and assets with their service history"), (name = "rentals", description = "Rental contracts, items out, reservations and call-offs"))
 )]
 pub struct ApiDoc;
 

@@ -175,6 +175,18 @@ text_schema!(
 );
 
 text_schema!(
+    /// Which jobs a list shows (`JobFilter`'s names).
+    JobFilter,
+    || text("which jobs").enum_values(Some(["upcoming", "waiting", "in_progress", "completed", "cancelled", "all"]))
+);
+
+text_schema!(
+    /// Where a job stands (`JobStatus`'s names).
+    JobStatus,
+    || text("a job's status").enum_values(Some(["unscheduled", "scheduled", "in_progress", "completed", "cancelled"]))
+);
+
+text_schema!(
     /// A SHA-256 digest: 64 lower-case hex digits.
     Sha256,
     || text("a SHA-256 digest, 64 lower-case hex digits")
@@ -222,6 +234,16 @@ mod tests {
         }
         for name in enum_values::<RentalStatus>() {
             assert!(portal_core::rentals::ContractStatus::parse(&name).is_some());
+        }
+        let filters = enum_values::<JobFilter>();
+        assert_eq!(filters.len(), portal_core::jobs::JobFilter::ALL.len());
+        for name in filters {
+            assert!(portal_core::jobs::JobFilter::parse(&name).is_some());
+        }
+        let statuses = enum_values::<JobStatus>();
+        assert_eq!(statuses.len(), portal_core::jobs::JobStatus::ALL.len());
+        for name in statuses {
+            assert!(portal_core::jobs::JobStatus::parse(&name).is_some());
         }
         let quotes = enum_values::<QuoteStatus>();
         assert_eq!(

@@ -34,6 +34,10 @@ struct DashboardPage {
     billing: Option<super::billing::Summary>,
     /// Autopay's state, when the contact may manage it.
     autopay: Option<AutopayNote>,
+    /// Whether the open jobs say "Paid by autopay": the account is
+    /// enrolled (read from the autopay card's state, no read of its own;
+    /// open jobs are never cancelled, the one job autopay skips).
+    jobs_paid_by_autopay: bool,
     /// How the tenant writes money and dates.
     formats: std::sync::Arc<portal_core::shared::Formats>,
 }
@@ -106,8 +110,10 @@ pub async fn dashboard(
     } else {
         None
     };
+    let jobs_paid_by_autopay = autopay.as_ref().is_some_and(|note| note.card.is_some());
     let page = DashboardPage {
         layout,
+        jobs_paid_by_autopay,
         contact_name: auth.contact.name.clone(),
         account_number: auth.membership.account_number.clone(),
         account_name: auth.membership.account_name.clone(),

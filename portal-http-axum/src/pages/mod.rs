@@ -16,7 +16,8 @@
 //! - `quotes/`: quotes, approving (with a typed signature) and declining
 //!   them, their PDF and approval certificate
 //! - `service_contracts.rs`: service contracts (recurring and blocks of
-//!   hours); `assets.rs`: equipment and its service history
+//!   hours); `assets.rs`: equipment and its service history;
+//!   `jobs.rs`: jobs, their timeline, notes and links
 //! - `rentals.rs`: rental contracts, items out, reservations, their PDF,
 //!   and calling items off rent
 //! - `error.rs`: [`PageError`] and the layer that renders it
@@ -29,6 +30,7 @@ mod dashboard;
 mod error;
 mod form;
 mod identity;
+mod jobs;
 mod quotes;
 pub(crate) mod redirect;
 mod rentals;
@@ -109,6 +111,7 @@ pub fn routes() -> PageRoutes {
         .merge(service_contracts::routes())
         .merge(assets::routes())
         .merge(rentals::routes())
+        .merge(jobs::routes())
 }
 
 /// The tenant's branding, as the layout shows it. Colours and URLs come
@@ -261,6 +264,9 @@ pub struct Layout {
     /// Whether the contact may see rentals (their link and the
     /// dashboard's card).
     rentals: bool,
+    /// Whether the contact may see jobs (their link; the services
+    /// feature and permission, as service contracts).
+    jobs: bool,
 }
 
 impl Layout {
@@ -283,6 +289,7 @@ impl Layout {
             service_contracts: false,
             assets: false,
             rentals: false,
+            jobs: false,
         }
     }
 
@@ -300,6 +307,7 @@ impl Layout {
             service_contracts: false,
             assets: false,
             rentals: false,
+            jobs: false,
         }
     }
 
@@ -331,6 +339,9 @@ impl Layout {
                 .actor
                 .can(Permission::ViewQuotes, &context.tenant.settings.features),
             service_contracts: auth
+                .actor
+                .can(Permission::ViewServices, &context.tenant.settings.features),
+            jobs: auth
                 .actor
                 .can(Permission::ViewServices, &context.tenant.settings.features),
             assets: auth

@@ -18,6 +18,7 @@
 //! - `values.rs`: amounts, dates, choices, counts, ids
 //! - `billing.rs`: the invoice list's filters, pages of a list, a
 //!   statement's range, the invoices and card of a payment
+//! - `jobs.rs`: the job list's filter
 //! - `quotes.rs`: the quote list's filter, an approval's digest and
 //!   optional lines
 //! - `rentals.rs`: the rental contract list's filter, a call-off's
@@ -29,6 +30,7 @@
 
 mod assets;
 mod billing;
+mod jobs;
 mod quotes;
 mod rentals;
 mod service_contracts;
@@ -44,6 +46,7 @@ pub use billing::{
     InvoiceChoiceText, InvoiceFilterText, MethodText, MissingDates, PayText, card_id, card_token,
     invoice_choices, page_request, statement_range,
 };
+pub use jobs::JobFilterText;
 pub use quotes::{QuoteFilterText, content_sha256, optional_line_numbers, optional_lines};
 pub use rentals::{RentalFilterText, call_off_quantity, call_off_quantity_number, pickup_on};
 pub use service_contracts::ContractFilterText;

@@ -1040,7 +1040,7 @@ async fn cards_on_file_can_be_added_made_default_paid_with_and_removed() {
 }
 
 /// Enrols in autopay with a new card; the terms shown and those recorded.
-async fn enrol_autopay(app: &TestApp, token: &str) -> (Value, Value) {
+pub(crate) async fn enrol_autopay(app: &TestApp, token: &str) -> (Value, Value) {
     let card = add_card(app, token, &json!({"token": "tok_sandbox_visa"}))
         .await
         .json();

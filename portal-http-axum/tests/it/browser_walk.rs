@@ -93,8 +93,8 @@ pub async fn walk_in(lang: &str) {
         .expect("a language of the catalog");
 
     // A demo-like account: invoices due and overdue, to pay at each width,
-    // a quote to decide at each width, service contracts of both kinds, and
-    // equipment at two properties.
+    // a quote to decide at each width, service contracts of both kinds,
+    // equipment at two properties, and jobs in every status.
     let mut settings = crate::services_api::services_settings();
     settings.features.rentals = true;
     settings.language = language;
@@ -133,7 +133,12 @@ pub async fn walk_in(lang: &str) {
         )
         .await
         .unwrap();
+    let [upcoming, _, _, completed, _] = app.jobs_in_every_status(a).await;
     let services = [
+        "jobs".to_owned(),
+        "jobs?status=all".to_owned(),
+        format!("jobs/{}", upcoming.id),
+        format!("jobs/{}", completed.id),
         "rentals".to_owned(),
         "rentals?status=open".to_owned(),
         format!("rentals/{}", rental.id),

@@ -19,6 +19,7 @@ mod forms;
 mod hardening;
 mod harness;
 mod isolation;
+mod jobs;
 mod languages;
 mod locale;
 mod lockout;

@@ -1,0 +1,51 @@
+# Jobs: the work the business does for the account, from waiting to done.
+nav-jobs = Jobs
+jobs-title = Jobs
+jobs-find = Show jobs
+jobs-filter = Filter
+jobs-filter-status = Which jobs
+jobs-filter-upcoming = Upcoming
+jobs-filter-waiting = Waiting for scheduling
+jobs-filter-in-progress = In progress
+jobs-filter-completed = Completed
+jobs-filter-cancelled = Cancelled
+jobs-filter-all = All
+jobs-show = Show
+jobs-no-results = No results
+jobs-count = { $count ->
+    [one] { $count } job
+   *[other] { $count } jobs
+}
+jobs-fix-filter = Fix the filter above to see jobs.
+jobs-none-on-page = There are no jobs on this page.
+jobs-none-match = No jobs in this list.
+jobs-job = Job
+jobs-status = Status
+jobs-when = When
+jobs-technicians = Technicians
+jobs-property = Property
+jobs-not-scheduled = Not scheduled yet
+jobs-no-technicians = Not assigned yet
+jobs-no-property = No property
+jobs-window = { $start } to { $end }
+jobs-paid-by-autopay = Paid by autopay
+job-status-unscheduled = Waiting for scheduling
+job-status-scheduled = Scheduled
+job-status-in-progress = In progress
+job-status-completed = Completed
+job-status-cancelled = Cancelled
+job-title = Job { $number }
+job-all = All jobs
+job-details = Details
+job-description = Description
+job-no-description = No description.
+job-timeline = Timeline
+job-timeline-none = No changes recorded yet.
+job-notes = Notes
+job-notes-none = No notes yet.
+job-note-by = { $author }, { $when }
+job-invoices = Invoices
+job-invoices-none = No invoices for this job.
+job-equipment = Equipment
+job-equipment-none = No equipment recorded for this job.
+job-autopay-note = Paid by autopay: its invoices are charged to your autopay card when they fall due.

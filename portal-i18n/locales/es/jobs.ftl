@@ -1,0 +1,51 @@
+# Trabajos: lo que la empresa hace para la cuenta, de la espera a su fin.
+nav-jobs = Trabajos
+jobs-title = Trabajos
+jobs-find = Mostrar trabajos
+jobs-filter = Filtrar
+jobs-filter-status = Qué trabajos
+jobs-filter-upcoming = Próximos
+jobs-filter-waiting = Pendientes de programar
+jobs-filter-in-progress = En curso
+jobs-filter-completed = Completados
+jobs-filter-cancelled = Cancelados
+jobs-filter-all = Todos
+jobs-show = Mostrar
+jobs-no-results = Sin resultados
+jobs-count = { $count ->
+    [one] { $count } trabajo
+   *[other] { $count } trabajos
+}
+jobs-fix-filter = Corrija el filtro de arriba para ver los trabajos.
+jobs-none-on-page = No hay trabajos en esta página.
+jobs-none-match = No hay trabajos en esta lista.
+jobs-job = Trabajo
+jobs-status = Estado
+jobs-when = Cuándo
+jobs-technicians = Técnicos
+jobs-property = Propiedad
+jobs-not-scheduled = Sin programar todavía
+jobs-no-technicians = Sin asignar todavía
+jobs-no-property = Sin propiedad
+jobs-window = { $start } a { $end }
+jobs-paid-by-autopay = Pagado con pago automático
+job-status-unscheduled = Pendiente de programar
+job-status-scheduled = Programado
+job-status-in-progress = En curso
+job-status-completed = Completado
+job-status-cancelled = Cancelado
+job-title = Trabajo { $number }
+job-all = Todos los trabajos
+job-details = Detalles
+job-description = Descripción
+job-no-description = Sin descripción.
+job-timeline = Historial
+job-timeline-none = Aún no hay cambios registrados.
+job-notes = Notas
+job-notes-none = Aún no hay notas.
+job-note-by = { $author }, { $when }
+job-invoices = Facturas
+job-invoices-none = No hay facturas de este trabajo.
+job-equipment = Equipos
+job-equipment-none = No hay equipos registrados para este trabajo.
+job-autopay-note = Pagado con pago automático: sus facturas se cargan a su tarjeta de pago automático a su vencimiento.
