@@ -25,6 +25,8 @@
 //! - [`quotes`]: quotes the customer approves (with evidence) or declines
 //! - [`properties`]: an account's service locations
 //! - [`rentals`]: rental contracts, items out, reservations, call-offs
+//! - [`requests`]: service requests of every kind (request service, call
+//!   off rent, the host's own kinds), one typed model
 //! - [`service_contracts`]: recurring service agreements and blocks of hours
 //! - [`assets`]: equipment at the account's properties, with its service history
 //! - [`jobs`]: jobs and visits with their timeline, notes, invoices and
@@ -50,6 +52,7 @@ pub mod ports;
 pub mod properties;
 pub mod quotes;
 pub mod rentals;
+pub mod requests;
 pub mod service_contracts;
 pub mod shared;
 pub mod tenancy;

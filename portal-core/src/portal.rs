@@ -15,6 +15,7 @@
 //!   (`properties/service.rs`)
 //! - [`Portal::rentals`]: rental contracts, items out, reservations and
 //!   call-offs (`rentals/service/`)
+//! - [`Portal::requests`]: service requests of every kind (`requests/service/`)
 //! - [`Portal::service_contracts`]: recurring agreements and blocks of
 //!   hours (`service_contracts/service.rs`)
 //! - [`Portal::assets`]: equipment and its service history
@@ -46,12 +47,13 @@ use crate::outbox::{EventSink, Mailer, OutboxWorker};
 use crate::ports::{
     AccountStore, AssetStore, AutopayStore, ContactStore, CredentialStore, DashboardStore,
     InvoiceStore, JobStore, LedgerStore, LockoutStore, OutboxStore, PaymentMethodStore,
-    PaymentStore, PropertyStore, QuoteStore, RentalStore, ServiceContractStore, SessionStore,
-    Store, TenantStore, TokenStore,
+    PaymentStore, PropertyStore, QuoteStore, RentalStore, RequestStore, ServiceContractStore,
+    SessionStore, Store, TenantStore, TokenStore,
 };
 use crate::properties::PropertiesService;
 use crate::quotes::QuotesService;
 use crate::rentals::RentalsService;
+use crate::requests::RequestsService;
 use crate::service_contracts::ServiceContractsService;
 use crate::shared::{Clock, SystemClock, TenantId};
 use crate::tenancy::{Tenant, TenantSlug};
@@ -281,6 +283,11 @@ impl Portal {
         JobsService { portal: self }
     }
 
+    /// The active account's service requests of every kind.
+    pub fn requests(&self) -> RequestsService<'_> {
+        RequestsService { portal: self }
+    }
+
     /// The store ports, one per aggregate.
     pub(crate) fn stores(&self) -> &Stores {
         &self.inner.stores
@@ -444,6 +451,8 @@ pub struct Stores {
     pub assets: Arc<dyn AssetStore>,
     /// Jobs, their timeline and notes.
     pub jobs: Arc<dyn JobStore>,
+    /// Declared request kinds and service requests.
+    pub requests: Arc<dyn RequestStore>,
 }
 
 impl Stores {
@@ -474,6 +483,7 @@ impl Stores {
             service_contracts: Arc::new(MockServiceContractStore::new()),
             assets: Arc::new(MockAssetStore::new()),
             jobs: Arc::new(MockJobStore::new()),
+            requests: Arc::new(MockRequestStore::new()),
         }
     }
 
@@ -499,7 +509,8 @@ impl Stores {
             rentals: store.clone(),
             service_contracts: store.clone(),
             assets: store.clone(),
-            jobs: store,
+            jobs: store.clone(),
+            requests: store,
         }
     }
 }

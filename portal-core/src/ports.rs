@@ -21,6 +21,7 @@ pub use crate::outbox::OutboxStore;
 pub use crate::properties::PropertyStore;
 pub use crate::quotes::QuoteStore;
 pub use crate::rentals::RentalStore;
+pub use crate::requests::RequestStore;
 pub use crate::service_contracts::ServiceContractStore;
 pub use crate::shared::StoreError;
 pub use crate::tenancy::TenantStore;
@@ -49,6 +50,8 @@ pub use crate::properties::MockPropertyStore;
 pub use crate::quotes::MockQuoteStore;
 #[cfg(any(test, feature = "mocks"))]
 pub use crate::rentals::MockRentalStore;
+#[cfg(any(test, feature = "mocks"))]
+pub use crate::requests::MockRequestStore;
 #[cfg(any(test, feature = "mocks"))]
 pub use crate::service_contracts::MockServiceContractStore;
 #[cfg(any(test, feature = "mocks"))]
@@ -87,4 +90,5 @@ store_of!(
     ServiceContractStore,
     AssetStore,
     JobStore,
+    RequestStore,
 );

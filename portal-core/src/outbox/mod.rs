@@ -33,9 +33,9 @@ use rust_decimal::Decimal;
 use crate::billing::{Allocation, PaymentFailure};
 use crate::identity::Contact;
 use crate::shared::{
-    AccountId, AutopayId, CallOffId, Clock, ContactId, Currency, EmailAddress, EventId, ExternalId,
-    InvoiceId, Language, LeaseId, Money, OutboxId, PaymentId, PaymentMethodId, QuoteId,
-    RentalContractId, TenantId,
+    AccountId, AutopayId, Clock, ContactId, Currency, EmailAddress, EventId, ExternalId, InvoiceId,
+    Language, LeaseId, Money, OutboxId, PaymentId, PaymentMethodId, QuoteId, RentalContractId,
+    ServiceRequestId, TenantId,
 };
 use crate::shared::{Formats, Locale};
 use crate::tenancy::Tenant;
@@ -478,8 +478,8 @@ pub enum DomainEvent {
         reason: String,
     },
     /// A customer asked for rented items to be called off rent (picked
-    /// up). Answer with `portal.host().set_call_off_status(..)` and the
-    /// call-off's id.
+    /// up): a service request of the kind `call_off`. Answer with
+    /// `portal.host().set_request_status(..)` and the call-off's id.
     RentalCallOffRequested {
         /// Which account.
         account: AccountId,
@@ -490,7 +490,7 @@ pub enum DomainEvent {
         /// Its number.
         number: String,
         /// The call-off.
-        call_off: CallOffId,
+        call_off: ServiceRequestId,
         /// Who asked.
         contact: ContactId,
         /// The items and quantities, by the contract's item codes.
@@ -499,6 +499,21 @@ pub enum DomainEvent {
         pickup_on: chrono::NaiveDate,
         /// The customer's notes.
         notes: String,
+    },
+    /// A customer made a service request: "request service" or a kind
+    /// the host declared (a call-off has its own event,
+    /// [`DomainEvent::RentalCallOffRequested`]). Answer with
+    /// `portal.host().set_request_status(..)` and the request's id.
+    ServiceRequested {
+        /// Which account.
+        account: AccountId,
+        /// The request.
+        request: ServiceRequestId,
+        /// Who asked.
+        contact: ContactId,
+        /// What was asked, typed per kind (`kind`: `service` or the
+        /// host's key).
+        details: crate::requests::RequestDetails,
     },
 }
 
@@ -531,9 +546,8 @@ impl DomainEvent {
             | DomainEvent::AutopayWithdrawn { account, .. }
             | DomainEvent::QuoteApproved { account, .. }
             | DomainEvent::QuoteDeclined { account, .. }
-            | DomainEvent::RentalCallOffRequested { account, .. } => {
-                EventSubject::Account(*account)
-            }
+            | DomainEvent::RentalCallOffRequested { account, .. }
+            | DomainEvent::ServiceRequested { account, .. } => EventSubject::Account(*account),
         }
     }
 

@@ -15,7 +15,10 @@ use serde::{Deserialize, Serialize};
 
 use super::{ContractDetail, ContractStatus, RentalsConflict};
 use crate::error::PortalError;
-use crate::shared::{AccountId, CallOffId, ContactId, Item, Reason, RentalContractId, Shape};
+use crate::requests::{RequestDetails, RequestStatus, ServiceRequest};
+use crate::shared::{
+    AccountId, ContactId, Item, Reason, RentalContractId, ServiceRequestId, Shape,
+};
 
 /// The most items one call-off may name.
 pub const MAX_CALL_OFF_ITEMS: usize = 200;
@@ -163,50 +166,12 @@ impl CallOffRequest {
     }
 }
 
-/// Where a call-off stands, as the host moves it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CallOffStatus {
-    /// Asked for; the host has not answered yet.
-    Pending,
-    /// The host has planned the pickup.
-    Scheduled,
-    /// The items were collected.
-    Collected,
-    /// Cancelled (by the host, or at the customer's word).
-    Cancelled,
-}
-
-impl CallOffStatus {
-    /// Every status.
-    pub const ALL: [Self; 4] = [
-        Self::Pending,
-        Self::Scheduled,
-        Self::Collected,
-        Self::Cancelled,
-    ];
-
-    /// How stores spell it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Pending => "pending",
-            Self::Scheduled => "scheduled",
-            Self::Collected => "collected",
-            Self::Cancelled => "cancelled",
-        }
-    }
-
-    /// The status spelled by [`CallOffStatus::as_str`].
-    pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|status| status.as_str() == text)
-    }
-}
-
-/// A call-off as stored.
+/// A call-off: a service request of the kind `call_off`
+/// ([`crate::requests`]), as the rental pages read it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct CallOff {
     /// Our id (the host answers by it).
-    pub id: CallOffId,
+    pub id: ServiceRequestId,
     /// The account.
     pub account: AccountId,
     /// The contract.
@@ -217,14 +182,42 @@ pub struct CallOff {
     pub pickup_on: NaiveDate,
     /// The customer's notes.
     pub notes: String,
-    /// Where it stands.
-    pub status: CallOffStatus,
+    /// Where it stands (open ones hold their items;
+    /// [`RequestStatus::Completed`] means collected).
+    pub status: RequestStatus,
     /// Who asked.
     pub requested_by: ContactId,
     /// When.
     pub requested_at: DateTime<Utc>,
     /// When its status last changed.
     pub updated_at: DateTime<Utc>,
+}
+
+impl CallOff {
+    /// The call-off a request is, if it is one.
+    pub fn of(request: ServiceRequest) -> Option<CallOff> {
+        let RequestDetails::CallOff {
+            contract,
+            items,
+            pickup_on,
+            notes,
+        } = request.details
+        else {
+            return None;
+        };
+        Some(CallOff {
+            id: request.id,
+            account: request.account,
+            contract: contract.id,
+            items,
+            pickup_on,
+            notes,
+            status: request.status,
+            requested_by: request.requested_by,
+            requested_at: request.requested_at,
+            updated_at: request.updated_at,
+        })
+    }
 }
 
 #[cfg(test)]
@@ -284,9 +277,9 @@ mod tests {
         }
     }
 
-    fn record(detail: &mut ContractDetail, items: Vec<CallOffItem>, status: CallOffStatus) {
+    fn record(detail: &mut ContractDetail, items: Vec<CallOffItem>, status: RequestStatus) {
         detail.call_offs.push(CallOff {
-            id: CallOffId::new(),
+            id: ServiceRequestId::new(),
             account: detail.contract.account,
             contract: detail.contract.id,
             items,
@@ -333,10 +326,10 @@ mod tests {
                 quantity: 2,
             }]
         };
-        record(&mut detail, two(), CallOffStatus::Pending);
-        record(&mut detail, two(), CallOffStatus::Scheduled);
-        record(&mut detail, two(), CallOffStatus::Cancelled);
-        record(&mut detail, two(), CallOffStatus::Collected);
+        record(&mut detail, two(), RequestStatus::Pending);
+        record(&mut detail, two(), RequestStatus::Scheduled);
+        record(&mut detail, two(), RequestStatus::Canceled);
+        record(&mut detail, two(), RequestStatus::Completed);
         assert_eq!(detail.available(&detail.lines[0]), 1);
         assert!(request(&[("GEN", 1)]).check(&detail, day(5)).is_ok());
         assert_eq!(
@@ -435,7 +428,7 @@ mod tests {
             for quantity in asks {
                 if let Ok(items) = request(&[("GEN", quantity)]).check(&detail, day(5)) {
                     asked_total += quantity;
-                    record(&mut detail, items, CallOffStatus::Pending);
+                    record(&mut detail, items, RequestStatus::Pending);
                 }
                 prop_assert!(asked_total <= out);
                 prop_assert_eq!(detail.called_off("GEN"), asked_total);

@@ -4,7 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{CallOff, CallOffStatus};
+use super::CallOff;
 use crate::error::PortalError;
 use crate::shared::check_one_line;
 use crate::shared::{
@@ -172,12 +172,12 @@ pub struct ContractDetail {
 }
 
 impl ContractDetail {
-    /// How many of the item `code` open call-offs (pending or scheduled)
-    /// already asked for.
+    /// How many of the item `code` open call-offs (pending, scheduled or
+    /// in progress) already asked for.
     pub fn called_off(&self, code: &str) -> u32 {
         self.call_offs
             .iter()
-            .filter(|call_off| call_off.status.holds_items())
+            .filter(|call_off| call_off.status.is_open())
             .flat_map(|call_off| &call_off.items)
             .filter(|item| item.code == code)
             .fold(0u32, |sum, item| sum.saturating_add(item.quantity))
@@ -339,14 +339,4 @@ pub struct Reservation {
     pub ends_on: NaiveDate,
     /// The items booked.
     pub items: Vec<ReservationItem>,
-}
-
-impl CallOffStatus {
-    /// Whether a call-off in this status still holds its items against
-    /// new call-offs: pending and scheduled do (the pickup is to come);
-    /// collected ones are the host's returned figures by then, cancelled
-    /// ones nothing.
-    pub fn holds_items(self) -> bool {
-        matches!(self, Self::Pending | Self::Scheduled)
-    }
 }

@@ -5,11 +5,11 @@
 //!
 //! - The host pushes contracts and reservations in by its own ids
 //!   ([`ContractUpsert`], [`ReservationUpsert`]; idempotent: the same
-//!   upsert twice is one record) and moves call-offs along
-//!   ([`CallOffStatus`]).
+//!   upsert twice is one record) and moves call-offs along like any
+//!   service request (`portal.host().set_request_status(..)`).
 //! - A call-off never asks for more than is still out: per item, the
 //!   quantity out less the quantity returned less what the contract's
-//!   open call-offs (pending or scheduled) already asked for
+//!   open call-offs (pending, scheduled or in progress) already asked for
 //!   ([`ContractDetail::available`], checked by [`CallOffRequest::check`]
 //!   and again by the store under the account's lock, so two racing
 //!   call-offs for the last items give one success and one conflict).
@@ -23,8 +23,7 @@ mod ports;
 mod service;
 
 pub use call_off::{
-    CallOff, CallOffItem, CallOffLine, CallOffRequest, CallOffStatus, MAX_CALL_OFF_ITEMS,
-    MAX_CALL_OFF_NOTES,
+    CallOff, CallOffItem, CallOffLine, CallOffRequest, MAX_CALL_OFF_ITEMS, MAX_CALL_OFF_NOTES,
 };
 pub use contract::{
     Contract, ContractDetail, ContractLine, ContractQuery, ContractStatus, ContractUpsert, ItemOut,

@@ -5,14 +5,13 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use super::{
-    CallOff, CallOffStatus, Contract, ContractDetail, ContractQuery, ContractUpsert, ItemOut,
-    Reservation, ReservationUpsert,
+    Contract, ContractDetail, ContractQuery, ContractUpsert, ItemOut, Reservation,
+    ReservationUpsert,
 };
 use crate::access::AccountScope;
 use crate::outbox::OutboxMessage;
-use crate::shared::{
-    CallOffId, ExternalId, Page, PageRequest, RentalContractId, StoreError, TenantId,
-};
+use crate::requests::ServiceRequest;
+use crate::shared::{ExternalId, Page, PageRequest, RentalContractId, StoreError, TenantId};
 
 /// Rental contracts, reservations and call-offs.
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
@@ -84,36 +83,20 @@ pub trait RentalStore: Send + Sync {
         page: PageRequest,
     ) -> Result<Page<Reservation>, StoreError>;
 
-    /// Writes `call_off` (its contract must be the scope's) with
-    /// `messages`, in one transaction, taking the account's lock first so
-    /// call-offs on one account queue. MUST return `NotFound` for a
-    /// contract not in the scope, `Conflict(ContractClosed)` for a closed
-    /// one, and `Conflict(NotEnoughOut)` when any item asks for more than
-    /// is still out less what the contract's pending and scheduled
-    /// call-offs hold, or is not on the contract; a refusal writes
-    /// nothing. Of concurrent call-offs for the last items one succeeds.
+    /// Writes `call_off` (a request of the kind `call_off`, its contract
+    /// the scope's) with `messages`, in one transaction, taking the
+    /// account's lock first so call-offs on one account queue. MUST return
+    /// `NotFound` for a contract not in the scope, `Conflict(ContractClosed)`
+    /// for a closed one, and `Conflict(NotEnoughOut)` when any item asks
+    /// for more than is still out less what the contract's open call-offs
+    /// hold, or is not on the contract; a refusal writes nothing. Of
+    /// concurrent call-offs for the last items one succeeds. The call-off
+    /// is then one of the account's requests
+    /// ([`crate::requests::RequestStore`]).
     async fn request_call_off(
         &self,
         scope: &AccountScope,
-        call_off: &CallOff,
+        call_off: &ServiceRequest,
         messages: &[OutboxMessage],
-    ) -> Result<CallOff, StoreError>;
-
-    /// The account's call-off with this id.
-    async fn call_off(
-        &self,
-        scope: &AccountScope,
-        id: CallOffId,
-    ) -> Result<Option<CallOff>, StoreError>;
-
-    /// Sets a call-off's status (the host's answer). MUST return
-    /// `NotFound` for a call-off not in this tenant; setting the status
-    /// it has changes nothing.
-    async fn set_call_off_status(
-        &self,
-        tenant: TenantId,
-        id: CallOffId,
-        status: CallOffStatus,
-        at: DateTime<Utc>,
-    ) -> Result<CallOff, StoreError>;
+    ) -> Result<ServiceRequest, StoreError>;
 }

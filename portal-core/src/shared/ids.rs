@@ -112,7 +112,7 @@ id_type!(
 );
 id_type!(
     /// A customer's request (service, call-off, a host-defined kind).
-    RequestId
+    ServiceRequestId
 );
 id_type!(
     /// A rental contract.
@@ -121,10 +121,6 @@ id_type!(
 id_type!(
     /// A reservation of rental items.
     ReservationId
-);
-id_type!(
-    /// A "call off rent" request.
-    CallOffId
 );
 id_type!(
     /// A service contract (a recurring agreement or a block of hours).

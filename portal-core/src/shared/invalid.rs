@@ -274,6 +274,8 @@ pub enum Reason {
     },
     /// An item that is not on the rental contract.
     NotOnContract,
+    /// A record (property, job, invoice) that is not one of the account's.
+    UnknownRecord,
     /// A date before today.
     BeforeToday,
     /// Not a number of hours from 0 to `max` with at most two decimals.

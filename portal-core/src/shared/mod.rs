@@ -19,9 +19,9 @@ pub use clock::{Clock, FixedClock, SystemClock};
 pub use conflict::{Conflict, Unique};
 pub use contact_points::{EmailAddress, PhoneNumber, PostalCode};
 pub use ids::{
-    AccountId, AssetId, AutopayId, CallOffId, CommunicationId, ContactId, EventId, ExternalId,
-    InvoiceId, JobId, LeaseId, OutboxId, PaymentId, PaymentMethodId, PropertyId, QuoteId,
-    RentalContractId, RequestId, ReservationId, ServiceContractId, SessionId, TenantId,
+    AccountId, AssetId, AutopayId, CommunicationId, ContactId, EventId, ExternalId, InvoiceId,
+    JobId, LeaseId, OutboxId, PaymentId, PaymentMethodId, PropertyId, QuoteId, RentalContractId,
+    ReservationId, ServiceContractId, ServiceRequestId, SessionId, TenantId,
 };
 pub use invalid::{Item, ParseError, Reason, Shape};
 pub use language::Language;

@@ -23,7 +23,7 @@ use portal_core::rentals::{
     CallOff, CallOffLine, CallOffRequest, Contract, ContractDetail, ContractLine, ItemOut,
     Reservation,
 };
-use portal_core::shared::{CallOffId, Page, RentalContractId};
+use portal_core::shared::{ServiceRequestId, Page, RentalContractId};
 
 use crate::AppState;
 use crate::api::billing::views::money;
@@ -542,7 +542,7 @@ pub async fn get_call_off(
     ApiUser(auth): ApiUser,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<CallOffView>, ApiError> {
-    let id = params::id(&id, CallOffId::parse)?;
+    let id = params::id(&id, ServiceRequestId::parse)?;
     let call_off = state.portal.rentals().call_off(&auth.actor, id).await?;
     Ok(Json(CallOffView::from(&call_off)))
 }

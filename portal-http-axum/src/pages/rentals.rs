@@ -22,7 +22,7 @@ use portal_core::rentals::{
     CallOff, CallOffItem, CallOffLine, CallOffRequest, CallOffStatus, Contract, ContractDetail,
     ContractLine, ContractStatus, ItemOut, Reservation, ReservationStatus,
 };
-use portal_core::shared::{CallOffId, Formats, Item, RentalContractId};
+use portal_core::shared::{ServiceRequestId, Formats, Item, RentalContractId};
 use portal_i18n::Messages;
 
 use super::billing::{Done, Pager, Visit};
@@ -736,7 +736,7 @@ pub async fn call_off(
     Path(id): Path<String>,
     Query(done): Query<Done>,
 ) -> Result<Response, PageError> {
-    let id = params::id(&id, CallOffId::parse)?;
+    let id = params::id(&id, ServiceRequestId::parse)?;
     let rentals = visit.portal().rentals();
     let call_off = rentals.call_off(visit.actor(), id).await?;
     let detail = rentals.contract(visit.actor(), call_off.contract).await?;

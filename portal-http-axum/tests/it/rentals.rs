@@ -255,7 +255,7 @@ async fn calling_off_rent_redirects_to_the_pending_call_off_and_tells_the_host()
     assert!(!form.body.contains("Generator 20 kVA") && form.body.contains("Walk-behind spreader"));
 
     // The host schedules it; the page follows.
-    let id = portal_core::shared::CallOffId::parse(
+    let id = portal_core::shared::ServiceRequestId::parse(
         sent.location()
             .trim_start_matches("/portal/rentals/call-offs/")
             .trim_end_matches("?done=requested"),

@@ -38,6 +38,7 @@ pub(crate) mod outbox;
 pub(crate) mod properties;
 mod quotes;
 mod rentals;
+pub(crate) mod requests;
 mod service_contracts;
 mod tenancy;
 

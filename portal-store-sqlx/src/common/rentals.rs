@@ -1,11 +1,12 @@
 //! Rentals ([`RentalStore`]) on either database: the host's upserts of
 //! contracts and reservations, the customer's lists, and call-offs.
 //!
-//! A call-off takes the account's row lock first ([`Dialect::LOCK_ACCOUNT`];
-//! SQLite's write lock does the same), then reads, per item, what can
-//! still be called off (out less returned less what the contract's
-//! pending and scheduled call-offs hold) and writes the call-off, its
-//! items and its outbox rows, or nothing. Two call-offs racing for the
+//! A call-off (a service request of the kind `call_off`, stored with the
+//! others by `requests`) takes the account's row lock first
+//! ([`Dialect::LOCK_ACCOUNT`]; SQLite's write lock does the same), then
+//! reads, per item, what can still be called off (out less returned less
+//! what the contract's open call-offs hold) and writes the request and its
+//! outbox rows, or nothing. Two call-offs racing for the
 //! last items queue on the lock; the second reads what the first wrote
 //! and is refused.
 
@@ -15,20 +16,22 @@ use portal_core::access::AccountScope;
 use portal_core::outbox::OutboxMessage;
 use portal_core::ports::{RentalStore, StoreError};
 use portal_core::rentals::{
-    CallOff, CallOffItem, CallOffStatus, Contract, ContractDetail, ContractLine, ContractQuery,
-    ContractStatus, ContractUpsert, ItemOut, RentalsConflict, Reservation, ReservationUpsert,
+    CallOff, Contract, ContractDetail, ContractLine, ContractQuery, ContractStatus, ContractUpsert,
+    ItemOut, RentalsConflict, Reservation, ReservationUpsert,
 };
+use portal_core::requests::{RequestDetails, ServiceRequest};
 use portal_core::shared::{
-    AccountId, CallOffId, ExternalId, Page, PageRequest, RentalContractId, ReservationId, TenantId,
+    AccountId, ExternalId, Page, PageRequest, RentalContractId, ReservationId, TenantId,
 };
 use uuid::Uuid;
 
+use super::requests::{insert_request, requests_about, scoped_request};
 use super::{Arg, Backend, Conn, SqlStore, fetch_page, limit_offset, outbox};
 use crate::error::{backend, store_error};
 use crate::rows::billing::to_minor;
 use crate::rows::rentals::{
-    CallOffItemRow, CallOffRow, ContractRow, ItemOutRow, LineRow, ReservationRow, call_off_columns,
-    contract_columns, line_columns, quantity, reservation_columns,
+    ContractRow, ItemOutRow, LineRow, ReservationRow, contract_columns, line_columns, quantity,
+    reservation_columns,
 };
 
 /// The tenant's contract with this external id.
@@ -126,85 +129,16 @@ async fn write_lines<C: Conn>(
     Ok(())
 }
 
-/// A contract's call-offs, newest first, with their items (two queries
-/// whatever their number).
+/// A contract's call-offs, newest first.
 async fn call_offs_of<C: Conn>(
     conn: &mut C,
     contract: RentalContractId,
 ) -> Result<Vec<CallOff>, StoreError> {
-    let rows = conn
-        .fetch_all::<CallOffRow>(
-            concat!(
-                "SELECT ",
-                call_off_columns!(),
-                " FROM rental_call_offs WHERE contract_id = $1 \
-                 ORDER BY requested_at DESC, id DESC"
-            ),
-            &[Arg::Id(contract.as_uuid())],
-        )
-        .await?;
-    let mut items: std::collections::HashMap<Uuid, Vec<CallOffItem>> =
-        std::collections::HashMap::new();
-    for row in conn
-        .fetch_all::<CallOffItemRow>(
-            "SELECT i.call_off_id, i.code, i.name, i.quantity FROM rental_call_off_items i \
-             JOIN rental_call_offs o ON o.id = i.call_off_id \
-             WHERE o.contract_id = $1 ORDER BY i.call_off_id, i.position",
-            &[Arg::Id(contract.as_uuid())],
-        )
+    Ok(requests_about(conn, contract.as_uuid())
         .await?
-    {
-        items
-            .entry(row.call_off_id)
-            .or_default()
-            .push(row.try_into()?);
-    }
-    rows.into_iter()
-        .map(|row| {
-            let mine = items.remove(&row.id()).unwrap_or_default();
-            row.with_items(mine)
-        })
-        .collect()
-}
-
-/// One call-off of the scope's account, with its items.
-async fn scoped_call_off<C: Conn>(
-    conn: &mut C,
-    scope: &AccountScope,
-    id: CallOffId,
-) -> Result<Option<CallOff>, StoreError> {
-    let Some(row) = conn
-        .fetch_optional::<CallOffRow>(
-            concat!(
-                "SELECT ",
-                call_off_columns!(),
-                " FROM rental_call_offs WHERE tenant_id = $1 AND account_id = $2 AND id = $3"
-            ),
-            &[
-                Arg::Id(scope.tenant().as_uuid()),
-                Arg::Id(scope.account().as_uuid()),
-                Arg::Id(id.as_uuid()),
-            ],
-        )
-        .await?
-    else {
-        return Ok(None);
-    };
-    let items = items_of(conn, id).await?;
-    row.with_items(items).map(Some)
-}
-
-/// A call-off's items, in the order asked.
-async fn items_of<C: Conn>(conn: &mut C, id: CallOffId) -> Result<Vec<CallOffItem>, StoreError> {
-    conn.fetch_all::<CallOffItemRow>(
-        "SELECT call_off_id, code, name, quantity FROM rental_call_off_items \
-         WHERE call_off_id = $1 ORDER BY position",
-        &[Arg::Id(id.as_uuid())],
-    )
-    .await?
-    .into_iter()
-    .map(CallOffItem::try_from)
-    .collect()
+        .into_iter()
+        .filter_map(CallOff::of)
+        .collect())
 }
 
 /// Takes the account's lock (`NotFound` for an account not in the
@@ -523,14 +457,20 @@ impl<B: Backend> RentalStore for SqlStore<B> {
     async fn request_call_off(
         &self,
         scope: &AccountScope,
-        call_off: &CallOff,
+        call_off: &ServiceRequest,
         messages: &[OutboxMessage],
-    ) -> Result<CallOff, StoreError> {
+    ) -> Result<ServiceRequest, StoreError> {
+        let RequestDetails::CallOff {
+            contract, items, ..
+        } = &call_off.details
+        else {
+            return Err(backend("not a call-off"));
+        };
         let mut tx = self.begin().await?;
         let conn = &mut *tx;
         let (tenant, account) = (scope.tenant().as_uuid(), scope.account().as_uuid());
         lock_account(conn, tenant, account).await?;
-        let contract = scoped_contract(conn, scope, call_off.contract)
+        let contract = scoped_contract(conn, scope, contract.id)
             .await?
             .ok_or(StoreError::NotFound)?;
         if contract.status == ContractStatus::Closed {
@@ -541,19 +481,28 @@ impl<B: Backend> RentalStore for SqlStore<B> {
                 .into(),
             ));
         }
-        for item in &call_off.items {
-            let available = conn
+        // What the contract's open call-offs hold, read under the lock.
+        let open: Vec<CallOff> = call_offs_of(conn, contract.id)
+            .await?
+            .into_iter()
+            .filter(|held| held.status.is_open())
+            .collect();
+        for item in items {
+            let still_out = conn
                 .fetch_optional::<(i64,)>(
-                    "SELECT l.quantity_out - l.quantity_returned - CAST(COALESCE(( \
-                         SELECT SUM(i.quantity) FROM rental_call_off_items i \
-                         JOIN rental_call_offs o ON o.id = i.call_off_id \
-                         WHERE o.contract_id = $1 AND o.status IN ('pending', 'scheduled') \
-                           AND i.code = $2), 0) AS BIGINT) \
-                     FROM rental_contract_lines l WHERE l.contract_id = $1 AND l.code = $2",
+                    "SELECT quantity_out - quantity_returned FROM rental_contract_lines \
+                     WHERE contract_id = $1 AND code = $2",
                     &[Arg::Id(contract.id.as_uuid()), Arg::Text(&item.code)],
                 )
                 .await?
-                .map_or(0, |(available,)| available.max(0));
+                .map_or(0, |(still_out,)| still_out.max(0));
+            let held: i64 = open
+                .iter()
+                .flat_map(|held| &held.items)
+                .filter(|asked| asked.code == item.code)
+                .map(|asked| i64::from(asked.quantity))
+                .sum();
+            let available = (still_out - held).max(0);
             if i64::from(item.quantity) > available {
                 return Err(StoreError::Conflict(
                     RentalsConflict::NotEnoughOut {
@@ -565,89 +514,12 @@ impl<B: Backend> RentalStore for SqlStore<B> {
                 ));
             }
         }
-        conn.execute(
-            "INSERT INTO rental_call_offs (id, tenant_id, account_id, contract_id, pickup_on, \
-                 notes, status, requested_by, requested_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-            &[
-                Arg::Id(call_off.id.as_uuid()),
-                Arg::Id(tenant),
-                Arg::Id(account),
-                Arg::Id(contract.id.as_uuid()),
-                Arg::Date(call_off.pickup_on),
-                Arg::Text(&call_off.notes),
-                Arg::Text(call_off.status.as_str()),
-                Arg::Id(call_off.requested_by.as_uuid()),
-                Arg::Time(call_off.requested_at),
-                Arg::Time(call_off.updated_at),
-            ],
-        )
-        .await?;
-        for (position, item) in call_off.items.iter().enumerate() {
-            conn.execute(
-                "INSERT INTO rental_call_off_items (call_off_id, position, code, name, quantity) \
-                 VALUES ($1, $2, $3, $4, $5)",
-                &[
-                    Arg::Id(call_off.id.as_uuid()),
-                    Arg::Int(i64::try_from(position).map_err(backend)?),
-                    Arg::Text(&item.code),
-                    Arg::Text(&item.name),
-                    Arg::Int(i64::from(item.quantity)),
-                ],
-            )
-            .await?;
-        }
+        insert_request(conn, scope.tenant(), call_off).await?;
         outbox::enqueue(conn, scope.tenant(), messages).await?;
-        let written = scoped_call_off(conn, scope, call_off.id)
+        let written = scoped_request(conn, scope, call_off.id)
             .await?
             .ok_or_else(|| backend("the call-off is not there"))?;
         tx.commit().await.map_err(store_error)?;
         Ok(written)
-    }
-
-    async fn call_off(
-        &self,
-        scope: &AccountScope,
-        id: CallOffId,
-    ) -> Result<Option<CallOff>, StoreError> {
-        let conn = &mut *self.reader().await?;
-        scoped_call_off(conn, scope, id).await
-    }
-
-    async fn set_call_off_status(
-        &self,
-        tenant: TenantId,
-        id: CallOffId,
-        status: CallOffStatus,
-        at: DateTime<Utc>,
-    ) -> Result<CallOff, StoreError> {
-        let mut tx = self.begin().await?;
-        let conn = &mut *tx;
-        conn.execute(
-            "UPDATE rental_call_offs SET status = $3, updated_at = $4 \
-             WHERE tenant_id = $1 AND id = $2 AND status <> $3",
-            &[
-                Arg::Id(tenant.as_uuid()),
-                Arg::Id(id.as_uuid()),
-                Arg::Text(status.as_str()),
-                Arg::Time(at),
-            ],
-        )
-        .await?;
-        let row = conn
-            .fetch_optional::<CallOffRow>(
-                concat!(
-                    "SELECT ",
-                    call_off_columns!(),
-                    " FROM rental_call_offs WHERE tenant_id = $1 AND id = $2"
-                ),
-                &[Arg::Id(tenant.as_uuid()), Arg::Id(id.as_uuid())],
-            )
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        let items = items_of(conn, id).await?;
-        let call_off = row.with_items(items)?;
-        tx.commit().await.map_err(store_error)?;
-        Ok(call_off)
     }
 }

@@ -46,6 +46,7 @@ pub(crate) mod jobs;
 pub(crate) mod properties;
 pub(crate) mod quotes;
 pub(crate) mod rentals;
+pub(crate) mod requests;
 pub(crate) mod service_contracts;
 
 pub(crate) use identity::{

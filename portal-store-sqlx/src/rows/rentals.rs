@@ -5,12 +5,10 @@
 use chrono::NaiveDate;
 use portal_core::ports::StoreError;
 use portal_core::rentals::{
-    CallOff, CallOffItem, CallOffStatus, Contract, ContractLine, ContractStatus, ItemOut,
-    Reservation, ReservationItem, ReservationStatus,
+    Contract, ContractLine, ContractStatus, ItemOut, Reservation, ReservationItem,
+    ReservationStatus,
 };
-use portal_core::shared::{
-    AccountId, CallOffId, ContactId, ExternalId, Money, RentalContractId, ReservationId,
-};
+use portal_core::shared::{AccountId, ExternalId, Money, RentalContractId, ReservationId};
 use sqlx::FromRow;
 use uuid::Uuid;
 
@@ -119,73 +117,6 @@ impl TryFrom<ItemOutRow> for ItemOut {
             contract_number: row.contract_number,
             site: row.contract_site,
             line: row.line.try_into()?,
-        })
-    }
-}
-
-/// The columns [`CallOffRow`] reads, from `rental_call_offs`.
-macro_rules! call_off_columns {
-    () => {
-        "id, account_id, contract_id, pickup_on, notes, status, requested_by, requested_at, \
-         updated_at"
-    };
-}
-pub(crate) use call_off_columns;
-
-/// A call-off without its items.
-#[derive(FromRow)]
-pub(crate) struct CallOffRow {
-    id: Uuid,
-    account_id: Uuid,
-    contract_id: Uuid,
-    pickup_on: NaiveDate,
-    notes: String,
-    status: String,
-    requested_by: Uuid,
-    requested_at: Timestamp,
-    updated_at: Timestamp,
-}
-
-impl CallOffRow {
-    /// The call-off's id.
-    pub(crate) fn id(&self) -> Uuid {
-        self.id
-    }
-
-    /// The call-off with `items`.
-    pub(crate) fn with_items(self, items: Vec<CallOffItem>) -> Result<CallOff, StoreError> {
-        Ok(CallOff {
-            id: CallOffId::from_uuid(self.id),
-            account: AccountId::from_uuid(self.account_id),
-            contract: RentalContractId::from_uuid(self.contract_id),
-            items,
-            pickup_on: self.pickup_on,
-            notes: self.notes,
-            status: CallOffStatus::parse(&self.status)
-                .ok_or_else(|| backend(format!("stored call-off status: {}", self.status)))?,
-            requested_by: ContactId::from_uuid(self.requested_by),
-            requested_at: self.requested_at.0,
-            updated_at: self.updated_at.0,
-        })
-    }
-}
-
-/// One item of a call-off, with the call-off it belongs to.
-#[derive(FromRow)]
-pub(crate) struct CallOffItemRow {
-    pub(crate) call_off_id: Uuid,
-    code: String,
-    name: String,
-    quantity: i64,
-}
-
-impl TryFrom<CallOffItemRow> for CallOffItem {
-    type Error = StoreError;
-    fn try_from(row: CallOffItemRow) -> Result<Self, StoreError> {
-        Ok(CallOffItem {
-            code: row.code,
-            name: row.name,
-            quantity: quantity("quantity", row.quantity)?,
         })
     }
 }

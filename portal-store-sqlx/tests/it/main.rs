@@ -25,6 +25,7 @@ mod passwords;
 mod properties;
 mod quotes;
 mod rentals;
+mod requests;
 mod service_contracts;
 mod sessions;
 mod tenancy;

@@ -8,11 +8,12 @@ use portal_core::access::AccountScope;
 use portal_core::outbox::{DomainEvent, OutboxMessage};
 use portal_core::ports::{Store, StoreError};
 use portal_core::rentals::{
-    CallOff, CallOffItem, CallOffStatus, ContractLine, ContractQuery, ContractStatus,
-    ContractUpsert, RentalsConflict, ReservationItem, ReservationStatus, ReservationUpsert,
+    CallOff, CallOffItem, ContractLine, ContractQuery, ContractStatus, ContractUpsert,
+    RentalsConflict, ReservationItem, ReservationStatus, ReservationUpsert,
 };
+use portal_core::requests::{Reference, RequestDetails, RequestStatus, ServiceRequest};
 use portal_core::shared::{
-    CallOffId, Conflict, Currency, ExternalId, Money, PageRequest, RentalContractId,
+    Conflict, Currency, ExternalId, Money, PageRequest, RentalContractId, ServiceRequestId,
 };
 
 use crate::billing::Books;
@@ -51,26 +52,40 @@ fn contract(books: &Books, external: &str, lines: Vec<ContractLine>) -> Contract
     }
 }
 
-fn call_off(books: &Books, contract: RentalContractId, code: &str, quantity: u32) -> CallOff {
-    CallOff {
-        id: CallOffId::new(),
+/// A call-off as the rentals service writes it: a request of the kind
+/// `call_off`.
+fn call_off(
+    books: &Books,
+    contract: RentalContractId,
+    code: &str,
+    quantity: u32,
+) -> ServiceRequest {
+    ServiceRequest {
+        id: ServiceRequestId::new(),
         account: books.account.id,
-        contract,
-        items: vec![CallOffItem {
-            code: code.into(),
-            name: format!("Item {code}"),
-            quantity,
-        }],
-        pickup_on: date("2030-03-10"),
-        notes: "Gate 4".into(),
-        status: CallOffStatus::Pending,
+        details: RequestDetails::CallOff {
+            contract: Reference {
+                id: contract,
+                label: "RC-1".into(),
+            },
+            items: vec![CallOffItem {
+                code: code.into(),
+                name: format!("Item {code}"),
+                quantity,
+            }],
+            pickup_on: date("2030-03-10"),
+            notes: "Gate 4".into(),
+        },
+        status: RequestStatus::Pending,
+        host_note: String::new(),
         requested_by: books.contact.id,
         requested_at: now(),
         updated_at: now(),
     }
 }
 
-fn event(call_off: &CallOff) -> OutboxMessage {
+fn event(request: &ServiceRequest) -> OutboxMessage {
+    let call_off = CallOff::of(request.clone()).unwrap();
     OutboxMessage::Event(DomainEvent::RentalCallOffRequested {
         account: call_off.account,
         contract: call_off.contract,
@@ -78,20 +93,22 @@ fn event(call_off: &CallOff) -> OutboxMessage {
         number: "RC-1".into(),
         call_off: call_off.id,
         contact: call_off.requested_by,
-        items: call_off.items.clone(),
+        items: call_off.items,
         pickup_on: call_off.pickup_on,
-        notes: call_off.notes.clone(),
+        notes: call_off.notes,
     })
 }
 
 async fn ask(
     store: &dyn Store,
     scope: &AccountScope,
-    call_off: &CallOff,
+    call_off: &ServiceRequest,
 ) -> Result<CallOff, StoreError> {
-    store
+    let written = store
         .request_call_off(scope, call_off, &[event(call_off)])
-        .await
+        .await?;
+    assert_eq!(&written, call_off, "the call-off is stored as asked");
+    Ok(CallOff::of(written).unwrap())
 }
 
 async fn upserting_a_contract_twice_makes_one_and_a_change_replaces_its_lines(db: TestDb) {
@@ -216,7 +233,13 @@ async fn another_accounts_contract_and_call_off_are_not_found(db: TestDb) {
         .unwrap();
     let other = AccountScope::unchecked(books.tenant.id, books.second.id);
     assert_eq!(db.rental_contract(&other, mine.id).await.unwrap(), None);
-    assert_eq!(db.call_off(&other, asked.id).await.unwrap(), None);
+    assert_eq!(
+        db.request(&other, asked.id)
+            .await
+            .unwrap()
+            .and_then(CallOff::of),
+        None
+    );
     assert_eq!(
         db.rental_contract(&books.scope(), RentalContractId::new())
             .await
@@ -244,16 +267,17 @@ async fn another_accounts_contract_and_call_off_are_not_found(db: TestDb) {
         Err(StoreError::NotFound)
     ));
     assert!(matches!(
-        db.set_call_off_status(
+        db.set_request_status(
             books.foreign.tenant,
             asked.id,
-            CallOffStatus::Cancelled,
+            RequestStatus::Canceled,
+            "",
             now()
         )
         .await,
         Err(StoreError::NotFound)
     ));
-    assert_eq!(db.count("SELECT COUNT(*) FROM rental_call_offs").await, 1);
+    assert_eq!(db.count("SELECT COUNT(*) FROM service_requests").await, 1);
 }
 
 async fn a_call_off_is_written_with_its_event_and_never_beyond_what_is_out(db: TestDb) {
@@ -267,7 +291,7 @@ async fn a_call_off_is_written_with_its_event_and_never_beyond_what_is_out(db: T
     let asked = ask(&*db, &scope, &call_off(&books, rc.id, "GEN", 3))
         .await
         .unwrap();
-    assert_eq!(asked.status, CallOffStatus::Pending);
+    assert_eq!(asked.status, RequestStatus::Pending);
     assert_eq!(asked.items[0].quantity, 3);
     assert_eq!(db.count("SELECT COUNT(*) FROM outbox").await, 1);
     // 5 out, 1 back, 3 asked: one more can go, two cannot.
@@ -282,11 +306,8 @@ async fn a_call_off_is_written_with_its_event_and_never_beyond_what_is_out(db: T
             )))
         ));
     }
-    assert_eq!(db.count("SELECT COUNT(*) FROM rental_call_offs").await, 1);
-    assert_eq!(
-        db.count("SELECT COUNT(*) FROM rental_call_off_items").await,
-        1
-    );
+    assert_eq!(db.count("SELECT COUNT(*) FROM service_requests").await, 1);
+    assert_eq!(db.count("SELECT COUNT(*) FROM service_requests").await, 1);
     assert_eq!(
         db.count("SELECT COUNT(*) FROM outbox").await,
         1,
@@ -339,7 +360,7 @@ async fn concurrent_call_offs_for_the_last_items_give_exactly_one_success(db: Te
         }
         assert_eq!(won, 1, "round {round}");
     }
-    assert_eq!(db.count("SELECT COUNT(*) FROM rental_call_offs").await, 5);
+    assert_eq!(db.count("SELECT COUNT(*) FROM service_requests").await, 5);
     assert_eq!(db.count("SELECT COUNT(*) FROM outbox").await, 5);
 }
 
@@ -442,22 +463,39 @@ async fn the_host_moves_a_call_off_and_a_collected_one_holds_nothing(db: TestDb)
         .await
         .unwrap();
     let scheduled = db
-        .set_call_off_status(books.tenant.id, asked.id, CallOffStatus::Scheduled, now())
+        .set_request_status(
+            books.tenant.id,
+            asked.id,
+            RequestStatus::Scheduled,
+            "",
+            now(),
+        )
         .await
         .unwrap();
-    assert_eq!(scheduled.status, CallOffStatus::Scheduled);
-    assert_eq!(scheduled.items, asked.items);
+    assert_eq!(scheduled.status, RequestStatus::Scheduled);
+    assert_eq!(CallOff::of(scheduled.clone()).unwrap().items, asked.items);
     assert!(
         ask(&*db, &scope, &call_off(&books, rc.id, "GEN", 1))
             .await
             .is_err()
     );
-    db.set_call_off_status(books.tenant.id, asked.id, CallOffStatus::Cancelled, now())
-        .await
-        .unwrap();
+    db.set_request_status(
+        books.tenant.id,
+        asked.id,
+        RequestStatus::Canceled,
+        "",
+        now(),
+    )
+    .await
+    .unwrap();
     assert_eq!(
-        db.call_off(&scope, asked.id).await.unwrap().unwrap().status,
-        CallOffStatus::Cancelled
+        db.request(&scope, asked.id)
+            .await
+            .unwrap()
+            .and_then(CallOff::of)
+            .unwrap()
+            .status,
+        RequestStatus::Canceled
     );
     ask(&*db, &scope, &call_off(&books, rc.id, "GEN", 2))
         .await

@@ -1,14 +1,11 @@
 //! The host's rentals API: it pushes contracts and reservations in by its
-//! own ids and answers call-offs.
+//! own ids (call-offs are answered as service requests, `requests/`).
 
 use crate::access::AccountScope;
 use crate::error::PortalError;
 use crate::host::HostApi;
-use crate::rentals::{
-    CallOff, CallOffStatus, Contract, ContractDetail, ContractUpsert, Reservation,
-    ReservationUpsert,
-};
-use crate::shared::{CallOffId, ExternalId, TenantId};
+use crate::rentals::{Contract, ContractDetail, ContractUpsert, Reservation, ReservationUpsert};
+use crate::shared::{ExternalId, TenantId};
 
 impl HostApi<'_> {
     /// Creates or updates a rental contract by the host's id, idempotently:
@@ -90,25 +87,6 @@ impl HostApi<'_> {
             .stores()
             .rentals
             .upsert_reservation(tenant, reservation, now)
-            .await?)
-    }
-
-    /// Answers a call-off (the id the `RentalCallOffRequested` event
-    /// carried): scheduled, collected or cancelled. The customer sees
-    /// the new status at once; pending and scheduled call-offs hold their
-    /// items, so once the items are back the host updates the contract's
-    /// returned quantities and marks the call-off collected.
-    pub async fn set_call_off_status(
-        &self,
-        tenant: TenantId,
-        id: CallOffId,
-        status: CallOffStatus,
-    ) -> Result<CallOff, PortalError> {
-        let now = self.portal.inner.clock.now();
-        Ok(self
-            .stores()
-            .rentals
-            .set_call_off_status(tenant, id, status, now)
             .await?)
     }
 }

@@ -13,10 +13,10 @@ use crate::error::PortalError;
 use crate::outbox::{DomainEvent, OutboxMessage};
 use crate::portal::acting_contact;
 use crate::rentals::{
-    CallOff, CallOffRequest, CallOffStatus, Contract, ContractDetail, ContractQuery, ItemOut,
-    Reservation,
+    CallOff, CallOffRequest, Contract, ContractDetail, ContractQuery, ItemOut, Reservation,
 };
-use crate::shared::{CallOffId, Page, PageRequest, RentalContractId};
+use crate::requests::{Reference, RequestDetails, RequestStatus, ServiceRequest};
+use crate::shared::{Page, PageRequest, RentalContractId, ServiceRequestId};
 use crate::tenancy::Tenant;
 
 crate::portal::service! {
@@ -86,12 +86,17 @@ impl RentalsService<'_> {
     }
 
     /// One call-off of the account, with its status as the host set it.
-    pub async fn call_off(self, actor: &Actor, id: CallOffId) -> Result<CallOff, PortalError> {
+    pub async fn call_off(
+        self,
+        actor: &Actor,
+        id: ServiceRequestId,
+    ) -> Result<CallOff, PortalError> {
         let (_, scope) = self.authorize(actor, Permission::ViewRentals).await?;
         self.stores()
-            .rentals
-            .call_off(&scope, id)
+            .requests
+            .request(&scope, id)
             .await?
+            .and_then(CallOff::of)
             .ok_or(PortalError::NotFound)
     }
 
@@ -117,33 +122,43 @@ impl RentalsService<'_> {
             .ok_or(PortalError::NotFound)?;
         let items = request.check(&detail, self.today(&tenant))?;
         let now = self.portal.inner.clock.now();
-        let call_off = CallOff {
-            id: CallOffId::new(),
-            account: scope.account(),
-            contract: detail.contract.id,
-            items,
-            pickup_on: request.pickup_on,
-            notes: request.notes.trim().to_owned(),
-            status: CallOffStatus::Pending,
-            requested_by: contact,
-            requested_at: now,
-            updated_at: now,
-        };
+        let id = ServiceRequestId::new();
+        let notes = request.notes.trim().to_owned();
         let event = OutboxMessage::Event(DomainEvent::RentalCallOffRequested {
             account: scope.account(),
             contract: detail.contract.id,
             external_id: detail.contract.external_id.clone(),
             number: detail.contract.number.clone(),
-            call_off: call_off.id,
+            call_off: id,
             contact,
-            items: call_off.items.clone(),
-            pickup_on: call_off.pickup_on,
-            notes: call_off.notes.clone(),
+            items: items.clone(),
+            pickup_on: request.pickup_on,
+            notes: notes.clone(),
         });
-        Ok(self
+        let call_off = ServiceRequest {
+            id,
+            account: scope.account(),
+            details: RequestDetails::CallOff {
+                contract: Reference {
+                    id: detail.contract.id,
+                    label: detail.contract.number,
+                },
+                items,
+                pickup_on: request.pickup_on,
+                notes,
+            },
+            status: RequestStatus::Pending,
+            host_note: String::new(),
+            requested_by: contact,
+            requested_at: now,
+            updated_at: now,
+        };
+        let written = self
             .stores()
             .rentals
             .request_call_off(&scope, &call_off, &[event])
-            .await?)
+            .await?;
+        CallOff::of(written)
+            .ok_or_else(|| PortalError::Internal("a call-off came back as another kind".into()))
     }
 }

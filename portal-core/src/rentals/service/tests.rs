@@ -136,7 +136,7 @@ async fn a_call_off_is_written_pending_with_its_host_event() {
         .request_call_off(&actor, &asking(&detail, 3))
         .await
         .unwrap();
-    assert_eq!(call_off.status, CallOffStatus::Pending);
+    assert_eq!(call_off.status, RequestStatus::Pending);
     assert_eq!(call_off.account, account);
     assert_eq!(call_off.requested_by, contact);
     assert_eq!(call_off.notes, "Gate code 1234");

@@ -1,0 +1,317 @@
+//! Request use cases of a logged-in customer: which kinds they may ask,
+//! the form of one, asking, and following their requests. The host's side
+//! is in `host.rs`.
+
+mod host;
+#[cfg(test)]
+mod tests;
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::access::{AccountScope, Actor, Permission};
+use crate::billing::{Invoice, InvoiceQuery};
+use crate::error::PortalError;
+use crate::jobs::{Job, JobFilter, JobQuery};
+use crate::outbox::{DomainEvent, OutboxMessage};
+use crate::portal::acting_contact;
+use crate::properties::Property;
+use crate::requests::kind::field_error;
+use crate::requests::{
+    AnswerValue, FieldInput, MAX_DESCRIPTION, Reference, RequestDetails, RequestKind, RequestQuery,
+    RequestStatus, SERVICE, ServiceAsk, ServiceRequest,
+};
+use crate::shared::{Page, PageRequest, Reason, ServiceRequestId, check_text};
+use crate::tenancy::Tenant;
+
+/// The most records a form's pickers offer (properties, jobs, invoices).
+const PICKER_SIZE: u32 = 100;
+
+crate::portal::service! {
+    /// A customer's service requests: asking for service, the host's own
+    /// kinds, and following them (call-offs are asked from a rental
+    /// contract, `portal.rentals()`, and listed here too). Get one from
+    /// the [`Portal`](crate::Portal) facade.
+    RequestsService
+}
+
+/// A kind the customer may ask for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum KindChoice {
+    /// "Request service".
+    Service,
+    /// "Call off rent" (asked from a contract).
+    CallOff,
+    /// A kind the host declared.
+    Custom(RequestKind),
+}
+
+/// What a request's form shows: the kind (none for "request service")
+/// and the account's records its pickers offer.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RequestForm {
+    /// The host's kind; none for "request service".
+    pub kind: Option<RequestKind>,
+    /// The account's properties (when a field or the service form asks
+    /// for one).
+    pub properties: Vec<Property>,
+    /// The account's jobs not yet done (when a field asks for one).
+    pub jobs: Vec<Job>,
+    /// The account's recent invoices (when a field asks for one).
+    pub invoices: Vec<Invoice>,
+}
+
+impl RequestsService<'_> {
+    fn now(self) -> DateTime<Utc> {
+        self.portal.inner.clock.now()
+    }
+
+    fn today(self, tenant: &Tenant) -> NaiveDate {
+        self.now()
+            .with_timezone(&tenant.settings.time_zone())
+            .date_naive()
+    }
+
+    /// The kinds `actor` may ask for: "request service" and the host's
+    /// active kinds with `RequestService`, "call off rent" with
+    /// `CallOffRent`, each behind its feature switch.
+    pub async fn kinds(self, actor: &Actor) -> Result<Vec<KindChoice>, PortalError> {
+        let mut kinds = Vec::new();
+        let services = self.authorize(actor, Permission::RequestService).await;
+        if let Ok((tenant, _)) = &services {
+            kinds.push(KindChoice::Service);
+            let declared = self
+                .stores()
+                .requests
+                .request_kinds(tenant.id, true)
+                .await?;
+            kinds.extend(declared.into_iter().map(KindChoice::Custom));
+        }
+        let call_off = self.authorize(actor, Permission::CallOffRent).await;
+        if call_off.is_ok() {
+            kinds.insert(usize::from(services.is_ok()), KindChoice::CallOff);
+        }
+        if kinds.is_empty() {
+            // Neither permission: say why as `authorize` does.
+            services?;
+        }
+        Ok(kinds)
+    }
+
+    /// The form of the kind `key` ([`SERVICE`] or an active kind of the
+    /// host's): `NotFound` for any other key.
+    pub async fn form(self, actor: &Actor, key: &str) -> Result<RequestForm, PortalError> {
+        let (tenant, scope) = self.authorize(actor, Permission::RequestService).await?;
+        if key == SERVICE {
+            return Ok(RequestForm {
+                properties: self.properties(&scope).await?,
+                ..RequestForm::default()
+            });
+        }
+        let kind = self.active_kind(&tenant, key).await?;
+        let asks = |wanted: fn(&FieldInput) -> bool| kind.fields.iter().any(|f| wanted(&f.input));
+        let mut form = RequestForm::default();
+        if asks(|input| matches!(input, FieldInput::Property)) {
+            form.properties = self.properties(&scope).await?;
+        }
+        if asks(|input| matches!(input, FieldInput::Job)) {
+            let query = JobQuery {
+                filter: JobFilter::Upcoming,
+                page: PageRequest::new(1, PICKER_SIZE),
+            };
+            let mut jobs = self.stores().jobs.jobs(&scope, &query, self.now()).await?;
+            let waiting = JobQuery {
+                filter: JobFilter::Waiting,
+                ..query
+            };
+            let more = self
+                .stores()
+                .jobs
+                .jobs(&scope, &waiting, self.now())
+                .await?;
+            jobs.items.extend(more.items);
+            form.jobs = jobs.items;
+        }
+        if asks(|input| matches!(input, FieldInput::Invoice)) {
+            let query = InvoiceQuery {
+                page: PageRequest::new(1, PICKER_SIZE),
+                ..InvoiceQuery::default()
+            };
+            form.invoices = self
+                .stores()
+                .invoices
+                .invoices(&scope, &query, self.today(&tenant))
+                .await?
+                .items;
+        }
+        form.kind = Some(kind);
+        Ok(form)
+    }
+
+    async fn properties(self, scope: &AccountScope) -> Result<Vec<Property>, PortalError> {
+        Ok(self
+            .stores()
+            .properties
+            .properties(scope, PageRequest::new(1, PICKER_SIZE))
+            .await?
+            .items)
+    }
+
+    async fn active_kind(self, tenant: &Tenant, key: &str) -> Result<RequestKind, PortalError> {
+        self.stores()
+            .requests
+            .request_kind(tenant.id, key)
+            .await?
+            .filter(|kind| kind.active)
+            .ok_or(PortalError::NotFound)
+    }
+
+    /// "Request service": what is needed (1 to [`MAX_DESCRIPTION`]
+    /// characters) and where. The property must be one of the account's;
+    /// it is required when the account has several, and the only one
+    /// when it has one. Stored pending with a `ServiceRequested` host
+    /// event; nothing is written when a rule is broken.
+    pub async fn request_service(
+        self,
+        actor: &Actor,
+        ask: &ServiceAsk,
+    ) -> Result<ServiceRequest, PortalError> {
+        let (_, scope) = self.authorize(actor, Permission::RequestService).await?;
+        let contact = acting_contact(actor)?;
+        check_text("description", &ask.description, 1, MAX_DESCRIPTION)?;
+        let property = match ask.property {
+            Some(id) => {
+                let property = self
+                    .stores()
+                    .properties
+                    .property(&scope, id)
+                    .await?
+                    .ok_or(PortalError::invalid("property", Reason::UnknownRecord))?;
+                Some(property)
+            }
+            None => {
+                let mut properties = self
+                    .stores()
+                    .properties
+                    .properties(&scope, PageRequest::new(1, 2))
+                    .await?;
+                match properties.items.len() {
+                    0 => None,
+                    1 => properties.items.pop(),
+                    _ => return Err(PortalError::invalid("property", Reason::Required)),
+                }
+            }
+        };
+        let details = RequestDetails::Service {
+            description: ask.description.trim().to_owned(),
+            property: property.map(|p| Reference {
+                id: p.id,
+                label: p.name,
+            }),
+        };
+        self.submit(&scope, contact, details).await
+    }
+
+    /// A request of the host's active kind `key`, from the answers as
+    /// typed (by field key): read by [`RequestKind::read`], each property,
+    /// job or invoice looked up in the account (one that is not the
+    /// account's is refused at its field). `NotFound` for an unknown or
+    /// retired kind. Stored pending with a `ServiceRequested` host event;
+    /// nothing is written when a rule is broken.
+    pub async fn submit_custom(
+        self,
+        actor: &Actor,
+        key: &str,
+        values: &std::collections::BTreeMap<String, String>,
+    ) -> Result<ServiceRequest, PortalError> {
+        let (tenant, scope) = self.authorize(actor, Permission::RequestService).await?;
+        let contact = acting_contact(actor)?;
+        let kind = self.active_kind(&tenant, key).await?;
+        let mut answers = kind.read(values, self.today(&tenant))?;
+        for answer in &mut answers {
+            let unknown = || field_error(&answer.field, Reason::UnknownRecord);
+            match &mut answer.value {
+                AnswerValue::Property(reference) => {
+                    let property = self
+                        .stores()
+                        .properties
+                        .property(&scope, reference.id)
+                        .await?;
+                    reference.label = property.ok_or_else(unknown)?.name;
+                }
+                AnswerValue::Job(reference) => {
+                    let job = self.stores().jobs.job(&scope, reference.id).await?;
+                    let job = job.ok_or_else(unknown)?.job;
+                    reference.label = format!("{} · {}", job.number, job.title);
+                }
+                AnswerValue::Invoice(reference) => {
+                    let invoice = self.stores().invoices.invoice(&scope, reference.id).await?;
+                    reference.label = invoice.ok_or_else(unknown)?.invoice.number;
+                }
+                AnswerValue::Text(_)
+                | AnswerValue::Date(_)
+                | AnswerValue::Choice(_)
+                | AnswerValue::WholeNumber(_) => {}
+            }
+        }
+        let details = RequestDetails::Custom {
+            key: kind.key,
+            name: kind.name,
+            answers,
+        };
+        self.submit(&scope, contact, details).await
+    }
+
+    async fn submit(
+        self,
+        scope: &AccountScope,
+        contact: crate::shared::ContactId,
+        details: RequestDetails,
+    ) -> Result<ServiceRequest, PortalError> {
+        let now = self.now();
+        let request = ServiceRequest {
+            id: ServiceRequestId::new(),
+            account: scope.account(),
+            details,
+            status: RequestStatus::Pending,
+            host_note: String::new(),
+            requested_by: contact,
+            requested_at: now,
+            updated_at: now,
+        };
+        let event = OutboxMessage::Event(DomainEvent::ServiceRequested {
+            account: scope.account(),
+            request: request.id,
+            contact,
+            details: request.details.clone(),
+        });
+        Ok(self
+            .stores()
+            .requests
+            .submit_request(scope, &request, &[event])
+            .await?)
+    }
+
+    /// One page of the account's requests of every kind, newest first.
+    pub async fn list(
+        self,
+        actor: &Actor,
+        query: &RequestQuery,
+    ) -> Result<Page<ServiceRequest>, PortalError> {
+        let (_, scope) = self.authorize(actor, Permission::RequestService).await?;
+        Ok(self.stores().requests.requests(&scope, query).await?)
+    }
+
+    /// One request of the account; `NotFound` for another account's.
+    pub async fn request(
+        self,
+        actor: &Actor,
+        id: ServiceRequestId,
+    ) -> Result<ServiceRequest, PortalError> {
+        let (_, scope) = self.authorize(actor, Permission::RequestService).await?;
+        self.stores()
+            .requests
+            .request(&scope, id)
+            .await?
+            .ok_or(PortalError::NotFound)
+    }
+}

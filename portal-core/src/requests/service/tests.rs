@@ -1,0 +1,307 @@
+//! Request use cases with every port mocked: what a request writes, and
+//! what a refusal must never touch (a mock without an expectation fails
+//! the test when called).
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+use super::*;
+use crate::access::{ContactActor, Role};
+use crate::accounts::Address;
+use crate::outbox::OutboxMessage;
+use crate::ports::{MockJobStore, MockPropertyStore, MockRequestStore, MockTenantStore};
+use crate::properties::Property;
+use crate::requests::{FieldSpec, KindKey};
+use crate::shared::{
+    AccountId, ContactId, ExternalId, FixedClock, Item, JobId, PropertyId, SessionId, TenantId,
+};
+use crate::tenancy::{PortalSettings, TenantSlug};
+use crate::{Portal, Stores};
+
+struct Fixture {
+    tenant: Tenant,
+    account: AccountId,
+    requests: MockRequestStore,
+    properties: MockPropertyStore,
+    jobs: MockJobStore,
+}
+
+impl Fixture {
+    fn new() -> Self {
+        Self {
+            tenant: Tenant {
+                id: TenantId::new(),
+                slug: TenantSlug::parse("acme").unwrap(),
+                base_url: "https://acme.test/portal/".parse().unwrap(),
+                settings: PortalSettings::default(),
+            },
+            account: AccountId::new(),
+            requests: MockRequestStore::new(),
+            properties: MockPropertyStore::new(),
+            jobs: MockJobStore::new(),
+        }
+    }
+
+    fn actor(&self) -> Actor {
+        Actor::Contact(ContactActor {
+            tenant: self.tenant.id,
+            contact: ContactId::new(),
+            account: self.account,
+            role: Role::Member,
+            session: SessionId::new(),
+        })
+    }
+
+    fn property(&self, name: &str) -> Property {
+        Property {
+            id: PropertyId::new(),
+            account: self.account,
+            external_id: ExternalId::parse(&format!("p-{name}")).unwrap(),
+            name: name.into(),
+            address: Address::default(),
+        }
+    }
+
+    fn has_properties(&mut self, properties: Vec<Property>) {
+        self.properties
+            .expect_properties()
+            .returning(move |_, page| {
+                Ok(Page::of(properties.clone(), properties.len() as u64, page))
+            });
+    }
+
+    /// Records what `submit_request` is given.
+    fn records(&mut self) -> Arc<Mutex<Vec<(ServiceRequest, Vec<OutboxMessage>)>>> {
+        let written = Arc::new(Mutex::new(Vec::new()));
+        let record = written.clone();
+        self.requests
+            .expect_submit_request()
+            .returning(move |_, request, messages| {
+                record
+                    .lock()
+                    .unwrap()
+                    .push((request.clone(), messages.to_vec()));
+                Ok(request.clone())
+            });
+        written
+    }
+
+    fn portal(self) -> Portal {
+        let mut tenants = MockTenantStore::new();
+        let tenant = self.tenant.clone();
+        tenants
+            .expect_tenant()
+            .returning(move |_| Ok(Some(tenant.clone())));
+        let stores = Stores {
+            tenants: Arc::new(tenants),
+            requests: Arc::new(self.requests),
+            properties: Arc::new(self.properties),
+            jobs: Arc::new(self.jobs),
+            ..Stores::mocks()
+        };
+        Portal::builder_with(stores, Arc::new(crate::identity::MockPasswordHasher::new()))
+            .clock(Arc::new(FixedClock::at(
+                "2026-12-04T09:00:00Z".parse().unwrap(),
+            )))
+            .build()
+    }
+}
+
+fn refusal(error: PortalError) -> (&'static str, Option<Item>, Reason) {
+    match error {
+        PortalError::InvalidInput {
+            field,
+            item,
+            reason,
+        } => (field, item, reason),
+        other => panic!("not invalid input: {other:?}"),
+    }
+}
+
+fn ask(description: &str, property: Option<PropertyId>) -> ServiceAsk {
+    ServiceAsk {
+        description: description.into(),
+        property,
+    }
+}
+
+#[tokio::test]
+async fn a_service_request_is_written_pending_with_its_host_event() {
+    let mut fixture = Fixture::new();
+    let home = fixture.property("Home");
+    fixture.has_properties(vec![home.clone()]);
+    let written = fixture.records();
+    let actor = fixture.actor();
+    let portal = fixture.portal();
+    let request = portal
+        .requests()
+        .request_service(&actor, &ask("  Wasps by the back door  ", None))
+        .await
+        .unwrap();
+    assert_eq!(request.status, RequestStatus::Pending);
+    // The only property is where.
+    let RequestDetails::Service {
+        description,
+        property,
+    } = &request.details
+    else {
+        panic!("not a service request");
+    };
+    assert_eq!(description, "Wasps by the back door");
+    assert_eq!(property.as_ref().map(|p| p.id), Some(home.id));
+    let written = written.lock().unwrap();
+    let [(stored, messages)] = written.as_slice() else {
+        panic!("not one write");
+    };
+    assert_eq!(stored, &request);
+    assert!(matches!(
+        messages.as_slice(),
+        [OutboxMessage::Event(DomainEvent::ServiceRequested { request: id, .. })] if *id == request.id
+    ));
+}
+
+#[tokio::test]
+async fn an_empty_or_long_description_is_refused_before_anything_is_read_or_written() {
+    for description in ["", "   \n ", &"x".repeat(MAX_DESCRIPTION + 1)] {
+        let fixture = Fixture::new();
+        let actor = fixture.actor();
+        let refused = fixture
+            .portal()
+            .requests()
+            .request_service(&actor, &ask(description, None))
+            .await
+            .unwrap_err();
+        let (field, _, reason) = refusal(refused);
+        assert_eq!(field, "description");
+        assert!(matches!(reason, Reason::Length { min: 1, .. }));
+    }
+}
+
+#[tokio::test]
+async fn with_several_properties_one_must_be_picked_and_it_must_be_the_accounts() {
+    let mut fixture = Fixture::new();
+    let (home, cabin) = (fixture.property("Home"), fixture.property("Cabin"));
+    fixture.has_properties(vec![home, cabin]);
+    let actor = fixture.actor();
+    let refused = fixture
+        .portal()
+        .requests()
+        .request_service(&actor, &ask("Mow", None))
+        .await
+        .unwrap_err();
+    assert_eq!(refusal(refused), ("property", None, Reason::Required));
+
+    let mut fixture = Fixture::new();
+    fixture
+        .properties
+        .expect_property()
+        .returning(|_, _| Ok(None));
+    let actor = fixture.actor();
+    let refused = fixture
+        .portal()
+        .requests()
+        .request_service(&actor, &ask("Mow", Some(PropertyId::new())))
+        .await
+        .unwrap_err();
+    assert_eq!(refusal(refused), ("property", None, Reason::UnknownRecord));
+}
+
+fn skip_visit() -> RequestKind {
+    let key = |k: &str| KindKey::parse(k).unwrap();
+    RequestKind {
+        key: key("skip_visit"),
+        name: "Skip a visit".into(),
+        description: String::new(),
+        fields: vec![FieldSpec {
+            name: key("visit"),
+            label: "Which visit".into(),
+            help: String::new(),
+            required: true,
+            input: FieldInput::Job,
+        }],
+        active: true,
+    }
+}
+
+#[tokio::test]
+async fn a_custom_request_naming_another_accounts_job_is_refused_at_that_field() {
+    let mut fixture = Fixture::new();
+    fixture
+        .requests
+        .expect_request_kind()
+        .returning(|_, _| Ok(Some(skip_visit())));
+    // The job is not in the account's scope.
+    fixture.jobs.expect_job().returning(|_, _| Ok(None));
+    let actor = fixture.actor();
+    let values = BTreeMap::from([("visit".to_owned(), JobId::new().to_string())]);
+    let refused = fixture
+        .portal()
+        .requests()
+        .submit_custom(&actor, "skip_visit", &values)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        refusal(refused),
+        (
+            "answers",
+            Some(Item::CustomField("visit".into())),
+            Reason::UnknownRecord
+        )
+    );
+}
+
+#[tokio::test]
+async fn a_retired_or_unknown_kind_is_not_found() {
+    for stored in [
+        None,
+        Some(RequestKind {
+            active: false,
+            ..skip_visit()
+        }),
+    ] {
+        let mut fixture = Fixture::new();
+        fixture
+            .requests
+            .expect_request_kind()
+            .returning(move |_, _| Ok(stored.clone()));
+        let actor = fixture.actor();
+        let refused = fixture
+            .portal()
+            .requests()
+            .submit_custom(&actor, "skip_visit", &BTreeMap::new())
+            .await
+            .unwrap_err();
+        assert!(matches!(refused, PortalError::NotFound));
+    }
+}
+
+#[tokio::test]
+async fn kinds_follow_permissions_and_feature_switches() {
+    let mut fixture = Fixture::new();
+    fixture.tenant.settings.features.rentals = true;
+    fixture
+        .requests
+        .expect_request_kinds()
+        .returning(|_, active_only| {
+            assert!(active_only);
+            Ok(vec![skip_visit()])
+        });
+    let actor = fixture.actor();
+    let kinds = fixture.portal().requests().kinds(&actor).await.unwrap();
+    assert_eq!(
+        kinds,
+        [
+            KindChoice::Service,
+            KindChoice::CallOff,
+            KindChoice::Custom(skip_visit())
+        ]
+    );
+
+    let mut fixture = Fixture::new();
+    fixture.tenant.settings.features.services = false;
+    let actor = fixture.actor();
+    assert!(matches!(
+        fixture.portal().requests().kinds(&actor).await,
+        Err(PortalError::Forbidden(_))
+    ));
+}
