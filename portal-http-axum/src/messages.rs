@@ -330,6 +330,7 @@ pub fn rule(t: Messages, reason: &Reason) -> String {
             t.msg_with("rule-over-out", t.count("available", *available))
         }
         Reason::NotOnContract => t.msg("rule-not-on-contract"),
+        Reason::UnknownRecord => t.msg("rule-unknown-record"),
         Reason::BeforeToday => t.msg("rule-before-today"),
         Reason::Hours { max } => t.msg_with("rule-hours", t.arg("max", max)),
         Reason::OverBlock => t.msg("rule-over-block"),
@@ -511,6 +512,7 @@ mod tests {
             Reason::OverOut { available: 1 },
             Reason::OverOut { available: 4 },
             Reason::NotOnContract,
+            Reason::UnknownRecord,
             Reason::BeforeToday,
             Reason::Hours { max: 100 },
             Reason::OverBlock,

@@ -22,7 +22,8 @@ use portal_core::billing::{
     PaymentStatus, Statement,
 };
 use portal_core::quotes::{QuoteDetail, QuoteState};
-use portal_core::rentals::{CallOffStatus, ContractDetail, ContractStatus};
+use portal_core::rentals::{ContractDetail, ContractStatus};
+use portal_core::requests::RequestStatus;
 use portal_core::shared::{Currency, Formats, Money};
 use portal_i18n::Messages;
 
@@ -937,12 +938,14 @@ pub fn rental_status_label(t: Messages, status: ContractStatus) -> String {
 }
 
 /// What a call-off's status is called.
-pub fn call_off_status_label(t: Messages, status: CallOffStatus) -> String {
+pub fn call_off_status_label(t: Messages, status: RequestStatus) -> String {
     t.msg(match status {
-        CallOffStatus::Pending => "call-off-status-pending",
-        CallOffStatus::Scheduled => "call-off-status-scheduled",
-        CallOffStatus::Collected => "call-off-status-collected",
-        CallOffStatus::Cancelled => "call-off-status-cancelled",
+        RequestStatus::Pending => "call-off-status-pending",
+        RequestStatus::Scheduled => "call-off-status-scheduled",
+        RequestStatus::InProgress => "call-off-status-in-progress",
+        RequestStatus::Completed => "call-off-status-collected",
+        RequestStatus::Declined => "call-off-status-declined",
+        RequestStatus::Canceled => "call-off-status-cancelled",
     })
 }
 

@@ -19,10 +19,11 @@ use serde::{Deserialize, Serialize};
 
 use portal_core::access::{Permission, authorize};
 use portal_core::rentals::{
-    CallOff, CallOffItem, CallOffLine, CallOffRequest, CallOffStatus, Contract, ContractDetail,
+    CallOff, CallOffItem, CallOffLine, CallOffRequest, Contract, ContractDetail,
     ContractLine, ContractStatus, ItemOut, Reservation, ReservationStatus,
 };
-use portal_core::shared::{ServiceRequestId, Formats, Item, RentalContractId};
+use portal_core::requests::RequestStatus;
+use portal_core::shared::{Formats, Item, RentalContractId, ServiceRequestId};
 use portal_i18n::Messages;
 
 use super::billing::{Done, Pager, Visit};
@@ -270,7 +271,7 @@ impl CallOffRow {
             pickup_on: formats.dates.day(call_off.pickup_on),
             items: call_off_items_text(t, &call_off.items),
             status: pdf::call_off_status_label(t, call_off.status),
-            is_open: call_off.status.holds_items(),
+            is_open: call_off.status.is_open(),
         }
     }
 }
@@ -753,10 +754,12 @@ pub async fn call_off(
         number,
         status: pdf::call_off_status_label(t, call_off.status),
         explanation: t.msg(match call_off.status {
-            CallOffStatus::Pending => "call-off-explain-pending",
-            CallOffStatus::Scheduled => "call-off-explain-scheduled",
-            CallOffStatus::Collected => "call-off-explain-collected",
-            CallOffStatus::Cancelled => "call-off-explain-cancelled",
+            RequestStatus::Pending => "call-off-explain-pending",
+            RequestStatus::Scheduled => "call-off-explain-scheduled",
+            RequestStatus::InProgress => "call-off-explain-in-progress",
+            RequestStatus::Completed => "call-off-explain-collected",
+            RequestStatus::Declined => "call-off-explain-declined",
+            RequestStatus::Canceled => "call-off-explain-cancelled",
         }),
         requested_at: formats.dates.moment(call_off.requested_at),
         pickup_on: formats.dates.day(call_off.pickup_on),

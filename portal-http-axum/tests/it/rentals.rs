@@ -10,7 +10,7 @@ use serde_json::json;
 
 use portal_core::access::Role;
 use portal_core::rentals::{
-    CallOffStatus, Contract, ContractLine, ContractStatus, ContractUpsert, ReservationItem,
+    Contract, ContractLine, ContractStatus, ContractUpsert, ReservationItem,
     ReservationStatus, ReservationUpsert,
 };
 use portal_core::shared::{AccountId, Currency, ExternalId, Language, Money};
@@ -263,7 +263,12 @@ async fn calling_off_rent_redirects_to_the_pending_call_off_and_tells_the_host()
     .unwrap();
     app.portal
         .host()
-        .set_call_off_status(app.tenant_id(), id, CallOffStatus::Scheduled)
+        .set_request_status(
+            app.tenant_id(),
+            id,
+            portal_core::requests::RequestStatus::Scheduled,
+            "Tuesday 8-10",
+        )
         .await
         .unwrap();
     let page = ada.get(&format!("/portal/rentals/call-offs/{id}")).await;

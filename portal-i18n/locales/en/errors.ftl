@@ -158,6 +158,7 @@ rule-over-out = { $available ->
    *[other] must not be more than the { $available } still out
 }
 rule-not-on-contract = must be an item of this contract
+rule-unknown-record = must be one of the choices on this page
 rule-before-today = must be today or later
 rentals-of-another-account = This rental record belongs to another account.
 rentals-contract-closed = Rental contract { $number } is closed: nothing on it can be called off.

@@ -157,6 +157,7 @@ rule-over-out = { $available ->
    *[other] no puede superar las { $available } unidades que siguen alquiladas
 }
 rule-not-on-contract = debe ser un artículo de este contrato
+rule-unknown-record = debe ser una de las opciones de esta página
 rule-before-today = debe ser hoy o una fecha posterior
 rentals-of-another-account = Este registro de alquiler pertenece a otra cuenta.
 rentals-contract-closed = El contrato de alquiler { $number } está cerrado: no se puede retirar nada.
