@@ -185,6 +185,8 @@ pub struct CallOff {
     /// Where it stands (open ones hold their items;
     /// [`RequestStatus::Completed`] means collected).
     pub status: RequestStatus,
+    /// The host's word on its status; may be empty.
+    pub host_note: String,
     /// Who asked.
     pub requested_by: ContactId,
     /// When.
@@ -213,6 +215,7 @@ impl CallOff {
             pickup_on,
             notes,
             status: request.status,
+            host_note: request.host_note,
             requested_by: request.requested_by,
             requested_at: request.requested_at,
             updated_at: request.updated_at,
@@ -286,6 +289,7 @@ mod tests {
             pickup_on: day(10),
             notes: String::new(),
             status,
+            host_note: String::new(),
             requested_by: ContactId::new(),
             requested_at: chrono::Utc::now(),
             updated_at: chrono::Utc::now(),

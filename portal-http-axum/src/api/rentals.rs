@@ -23,7 +23,7 @@ use portal_core::rentals::{
     CallOff, CallOffLine, CallOffRequest, Contract, ContractDetail, ContractLine, ItemOut,
     Reservation,
 };
-use portal_core::shared::{ServiceRequestId, Page, RentalContractId};
+use portal_core::shared::{Page, RentalContractId, ServiceRequestId};
 
 use crate::AppState;
 use crate::api::billing::views::money;

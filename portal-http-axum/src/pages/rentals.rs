@@ -19,8 +19,8 @@ use serde::{Deserialize, Serialize};
 
 use portal_core::access::{Permission, authorize};
 use portal_core::rentals::{
-    CallOff, CallOffItem, CallOffLine, CallOffRequest, Contract, ContractDetail,
-    ContractLine, ContractStatus, ItemOut, Reservation, ReservationStatus,
+    CallOff, CallOffItem, CallOffLine, CallOffRequest, Contract, ContractDetail, ContractLine,
+    ContractStatus, ItemOut, Reservation, ReservationStatus,
 };
 use portal_core::requests::RequestStatus;
 use portal_core::shared::{Formats, Item, RentalContractId, ServiceRequestId};

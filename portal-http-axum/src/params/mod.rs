@@ -33,6 +33,7 @@ mod billing;
 mod jobs;
 mod quotes;
 mod rentals;
+mod requests;
 mod service_contracts;
 mod values;
 
@@ -49,6 +50,7 @@ pub use billing::{
 pub use jobs::JobFilterText;
 pub use quotes::{QuoteFilterText, content_sha256, optional_line_numbers, optional_lines};
 pub use rentals::{RentalFilterText, call_off_quantity, call_off_quantity_number, pickup_on};
+pub use requests::{RequestFilterText, service_ask};
 pub use service_contracts::ContractFilterText;
 pub use values::{amount, given, id, idempotency_key, language};
 
