@@ -43,6 +43,7 @@ pub(crate) const FILES: &[(&str, &str, &str)] = catalog_files![
     "pdf",
     "quotes",
     "service_contracts",
+    "requests",
     "assets",
     "rentals",
     "jobs",

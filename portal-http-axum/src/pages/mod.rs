@@ -18,6 +18,7 @@
 //! - `service_contracts.rs`: service contracts (recurring and blocks of
 //!   hours); `assets.rs`: equipment and its service history;
 //!   `jobs.rs`: jobs, their timeline, notes and links
+//!   `requests.rs`: service requests of every kind: the list, asking, one request
 //! - `rentals.rs`: rental contracts, items out, reservations, their PDF,
 //!   and calling items off rent
 //! - `error.rs`: [`PageError`] and the layer that renders it
@@ -34,6 +35,7 @@ mod jobs;
 mod quotes;
 pub(crate) mod redirect;
 mod rentals;
+mod requests;
 mod service_contracts;
 
 use askama::Template;
@@ -112,6 +114,7 @@ pub fn routes() -> PageRoutes {
         .merge(assets::routes())
         .merge(rentals::routes())
         .merge(jobs::routes())
+        .merge(requests::routes())
 }
 
 /// The tenant's branding, as the layout shows it. Colours and URLs come
@@ -267,6 +270,8 @@ pub struct Layout {
     /// Whether the contact may see jobs (their link; the services
     /// feature and permission, as service contracts).
     jobs: bool,
+    /// Whether the contact may ask for service (the Requests link).
+    requests: bool,
 }
 
 impl Layout {
@@ -290,6 +295,7 @@ impl Layout {
             assets: false,
             rentals: false,
             jobs: false,
+            requests: false,
         }
     }
 
@@ -308,6 +314,7 @@ impl Layout {
             assets: false,
             rentals: false,
             jobs: false,
+            requests: false,
         }
     }
 
@@ -350,6 +357,10 @@ impl Layout {
             rentals: auth
                 .actor
                 .can(Permission::ViewRentals, &context.tenant.settings.features),
+            requests: auth.actor.can(
+                Permission::RequestService,
+                &context.tenant.settings.features,
+            ),
             ..Self::public(title, context, csrf)
         }
     }

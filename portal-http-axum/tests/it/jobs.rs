@@ -456,7 +456,7 @@ async fn services_off_hides_the_link_and_forbids_the_pages_and_api() {
 }
 
 /// The page's own content: what is inside `<main>`.
-fn main_of(body: &str) -> &str {
+pub fn main_of(body: &str) -> &str {
     let start = body.find("<main").expect("a <main>");
     let end = body.rfind("</main>").expect("a </main>");
     &body[start..end]
