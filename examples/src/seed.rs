@@ -22,13 +22,17 @@ use portal_core::rentals::{
     CallOffLine, CallOffRequest, ContractLine, ContractStatus as RentalStatus,
     ContractUpsert as RentalUpsert, ReservationItem, ReservationStatus, ReservationUpsert,
 };
+use portal_core::requests::{
+    CALL_OFF, FieldInput, FieldSpec, KindKey, RequestKind, RequestQuery, RequestStatus, SERVICE,
+    ServiceAsk,
+};
 use portal_core::service_contracts::{
     ContractStatus, ContractTerms, ContractUpsert, Hours, HoursBlock,
 };
 use portal_core::shared::{Currency, Money};
 use portal_core::shared::{EmailAddress, ExternalId, PhoneNumber, PostalCode};
 use portal_core::tenancy::{PortalSettings, SocialLink, Tenant};
-use portal_core::{KnownFacts, Portal, PortalError};
+use portal_core::{AuthContext, KnownFacts, Portal, PortalError};
 use rust_decimal::Decimal;
 
 /// The password every demo contact gets.
@@ -312,6 +316,7 @@ pub async fn seed_demo(portal: &Portal, base_url: &str) -> anyhow::Result<Tenant
     seed_services(portal, &tenant, &ids).await?;
     seed_rentals(portal, &tenant, &ids).await?;
     seed_jobs(portal, &tenant, &ids).await?;
+    seed_requests(portal, &tenant, &ids).await?;
     if !is_new {
         // The communications log is append-only: seed it once.
         return Ok(tenant);
@@ -966,30 +971,7 @@ async fn seed_rentals(
         return Ok(());
     }
     // Ada calls off one aerator, through a session on the bakery's account.
-    let client = LoginClient::at(Ipv4Addr::LOCALHOST.into());
-    let password = secrecy::SecretString::from(DEMO_PASSWORD);
-    let session = portal
-        .identity()
-        .log_in(
-            tenant,
-            "ada@example.com",
-            &password,
-            SessionKind::Bearer,
-            &client,
-        )
-        .await?;
-    let tenant = portal.tenant(tenant.id).await?;
-    let mut ada = portal
-        .identity()
-        .authenticate(&tenant, &session.token)
-        .await?;
-    if ada.membership.account != account {
-        portal.identity().switch_account(&ada, account).await?;
-        ada = portal
-            .identity()
-            .authenticate(&tenant, &session.token)
-            .await?;
-    }
+    let ada = customer_session(portal, tenant, "ada@example.com", account).await?;
     portal
         .rentals()
         .request_call_off(
@@ -1083,6 +1065,178 @@ const DEMO_JOBS: [DemoJob; 5] = [
 /// (idempotent: a job the portal already has keeps its timeline; a new
 /// completed job walks through scheduled and in progress first so its
 /// timeline shows each step), and a note on the completed one.
+/// A session of the contact `email` on `account`, as a customer gets one
+/// by logging in (the demo's customers ask for things through it). End it
+/// with `portal.identity().log_out`.
+async fn customer_session(
+    portal: &Portal,
+    tenant: &Tenant,
+    email: &str,
+    account: portal_core::shared::AccountId,
+) -> anyhow::Result<AuthContext> {
+    let client = LoginClient::at(Ipv4Addr::LOCALHOST.into());
+    let password = secrecy::SecretString::from(DEMO_PASSWORD);
+    let session = portal
+        .identity()
+        .log_in(tenant, email, &password, SessionKind::Bearer, &client)
+        .await?;
+    let tenant = portal.tenant(tenant.id).await?;
+    let mut auth = portal
+        .identity()
+        .authenticate(&tenant, &session.token)
+        .await?;
+    if auth.membership.account != account {
+        portal.identity().switch_account(&auth, account).await?;
+        auth = portal
+            .identity()
+            .authenticate(&tenant, &session.token)
+            .await?;
+    }
+    Ok(auth)
+}
+
+/// The business's own kinds of request: skipping or moving a visit, and
+/// disputing an invoice.
+fn demo_request_kinds() -> anyhow::Result<Vec<RequestKind>> {
+    let key = |text: &str| KindKey::parse(text).context("a demo key");
+    let field =
+        |name: &str, label: &str, help: &str, required, input| -> anyhow::Result<FieldSpec> {
+            Ok(FieldSpec {
+                name: key(name)?,
+                label: label.into(),
+                help: help.into(),
+                required,
+                input,
+            })
+        };
+    Ok(vec![
+        RequestKind {
+            key: key("skip_visit")?,
+            name: "Skip a visit".into(),
+            description: "We will not come that day; the visits after it stay as planned.".into(),
+            fields: vec![
+                field("visit", "Which visit", "", true, FieldInput::Job)?,
+                field(
+                    "reason",
+                    "Why",
+                    "A word helps us plan.",
+                    false,
+                    FieldInput::LongText { max_chars: 500 },
+                )?,
+            ],
+            active: true,
+        },
+        RequestKind {
+            key: key("reschedule_visit")?,
+            name: "Reschedule a visit".into(),
+            description: "Tell us when suits you better and we will confirm the new time.".into(),
+            fields: vec![
+                field("visit", "Which visit", "", true, FieldInput::Job)?,
+                field(
+                    "new_date",
+                    "New date",
+                    "",
+                    true,
+                    FieldInput::Date { from_today: true },
+                )?,
+                field(
+                    "time_of_day",
+                    "Time of day",
+                    "",
+                    true,
+                    FieldInput::Choice {
+                        options: vec!["Morning".into(), "Afternoon".into(), "Any time".into()],
+                    },
+                )?,
+            ],
+            active: true,
+        },
+        RequestKind {
+            key: key("dispute_invoice")?,
+            name: "Question an invoice".into(),
+            description: "Tell us which charge looks wrong; we reply within two working days."
+                .into(),
+            fields: vec![
+                field("invoice", "Invoice", "", true, FieldInput::Invoice)?,
+                field(
+                    "line",
+                    "Which charge",
+                    "As it reads on the invoice.",
+                    true,
+                    FieldInput::Text { max_chars: 200 },
+                )?,
+                field(
+                    "explanation",
+                    "What is wrong",
+                    "",
+                    true,
+                    FieldInput::LongText { max_chars: 2_000 },
+                )?,
+            ],
+            active: true,
+        },
+    ])
+}
+
+/// Declares the business's kinds of request, and gives Ada's bakery a
+/// service request the business has scheduled and a request to skip a
+/// visit (made through her session, as a customer makes them). Kinds are
+/// re-declared on every start; requests only once.
+async fn seed_requests(
+    portal: &Portal,
+    tenant: &Tenant,
+    ids: &BTreeMap<&'static str, Account>,
+) -> anyhow::Result<()> {
+    let host = portal.host();
+    for kind in demo_request_kinds()? {
+        host.declare_request_kind(tenant.id, &kind).await?;
+    }
+    let account = ids.get("acct-1001").context("unknown demo account")?.id;
+    let ada = customer_session(portal, tenant, "ada@example.com", account).await?;
+    let requests = portal.requests();
+    let made = requests
+        .list(&ada.actor, &RequestQuery::default())
+        .await?
+        .items;
+    // The call-off counts: only requests of the other kinds mean a restart.
+    if made
+        .iter()
+        .any(|request| request.details.kind() != CALL_OFF)
+    {
+        portal.identity().log_out(&ada).await?;
+        return Ok(());
+    }
+    let form = requests.form(&ada.actor, SERVICE).await?;
+    let asked = requests
+        .request_service(
+            &ada.actor,
+            &ServiceAsk {
+                description: "Ants coming in under the kitchen door, mostly in the morning.".into(),
+                property: form.properties.first().map(|property| property.id),
+            },
+        )
+        .await?;
+    host.set_request_status(
+        tenant.id,
+        asked.id,
+        RequestStatus::Scheduled,
+        "Booked with Ana on Thursday morning; she will treat the door frame.",
+    )
+    .await?;
+    let skip = requests.form(&ada.actor, "skip_visit").await?;
+    if let Some(visit) = skip.jobs.first() {
+        let answers = BTreeMap::from([
+            ("visit".to_owned(), visit.id.to_string()),
+            ("reason".to_owned(), "We are away that week.".to_owned()),
+        ]);
+        requests
+            .submit_custom(&ada.actor, "skip_visit", &answers)
+            .await?;
+    }
+    portal.identity().log_out(&ada).await?;
+    Ok(())
+}
+
 async fn seed_jobs(
     portal: &Portal,
     tenant: &Tenant,

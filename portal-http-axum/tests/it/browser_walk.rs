@@ -134,6 +134,13 @@ pub async fn walk_in(lang: &str) {
         .await
         .unwrap();
     let [upcoming, _, _, completed, _] = app.jobs_in_every_status(a).await;
+    // Requests: the call-off above, and a kind of the business's whose
+    // form has every control.
+    app.portal
+        .host()
+        .declare_request_kind(app.tenant_id(), &crate::requests_pages::every_control())
+        .await
+        .unwrap();
     let services = [
         "jobs".to_owned(),
         "jobs?status=all".to_owned(),
@@ -146,6 +153,12 @@ pub async fn walk_in(lang: &str) {
         "rentals/items-out".to_owned(),
         "rentals/reservations".to_owned(),
         format!("rentals/call-offs/{}", call_off.id),
+        "requests".to_owned(),
+        "requests?status=open".to_owned(),
+        "requests/new".to_owned(),
+        "requests/new/service".to_owned(),
+        "requests/new/every_control".to_owned(),
+        format!("requests/{}", call_off.id),
         "service-contracts".to_owned(),
         "service-contracts?status=active".to_owned(),
         format!("service-contracts/{}", visits.id),

@@ -52,6 +52,61 @@ fn skip_visit() -> RequestKind {
     }
 }
 
+/// A kind with one field of every input, for the browser walk (the
+/// business's words in Spanish, so the Spanish walk reads no English).
+pub fn every_control() -> RequestKind {
+    let field = |name: &str, label: &str, required, input| FieldSpec {
+        name: key(name),
+        label: label.into(),
+        help: String::new(),
+        required,
+        input,
+    };
+    RequestKind {
+        key: key("every_control"),
+        name: "Cuéntenos más".into(),
+        description: "Cada tipo de pregunta que un negocio puede hacer.".into(),
+        fields: vec![
+            field("visit", "Visita a saltar", true, FieldInput::Job),
+            field("where", "Sitio", false, FieldInput::Property),
+            field("invoice", "Factura en cuestión", false, FieldInput::Invoice),
+            field(
+                "day",
+                "Día preferido",
+                true,
+                FieldInput::Date { from_today: true },
+            ),
+            field(
+                "when",
+                "Franja",
+                true,
+                FieldInput::Choice {
+                    options: vec!["Mañana".into(), "Tarde".into()],
+                },
+            ),
+            field(
+                "people",
+                "Personas",
+                false,
+                FieldInput::WholeNumber { min: 1, max: 9 },
+            ),
+            field(
+                "subject",
+                "Asunto breve",
+                false,
+                FieldInput::Text { max_chars: 80 },
+            ),
+            field(
+                "details",
+                "Más datos",
+                false,
+                FieldInput::LongText { max_chars: 500 },
+            ),
+        ],
+        active: true,
+    }
+}
+
 async fn app_with(settings: PortalSettings) -> TestApp {
     let app = TestApp::with_settings(settings).await;
     let a = app.seeded.account_a;
