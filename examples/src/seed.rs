@@ -20,7 +20,7 @@ use portal_core::properties::PropertyUpsert;
 use portal_core::quotes::{ApproveQuote, DecisionClient, QuoteLine, QuoteStatus, QuoteUpsert};
 use portal_core::rentals::{
     CallOffLine, CallOffRequest, ContractLine, ContractStatus as RentalStatus,
-    ContractUpsert as RentalUpsert, ReservationItem, ReservationStatus, ReservationUpsert,
+    RentalContractUpsert, ReservationItem, ReservationStatus, ReservationUpsert,
 };
 use portal_core::service_contracts::{
     ContractStatus, ContractTerms, ContractUpsert, Hours, HoursBlock,
@@ -910,7 +910,7 @@ async fn seed_rentals(
     let open = host
         .upsert_contract(
             tenant.id,
-            &RentalUpsert {
+            &RentalContractUpsert {
                 external_id: ExternalId::parse("rc-2026-0042")?,
                 account,
                 number: "RC-2026-0042".into(),
@@ -928,7 +928,7 @@ async fn seed_rentals(
         .context("rental contract RC-2026-0042")?;
     host.upsert_contract(
         tenant.id,
-        &RentalUpsert {
+        &RentalContractUpsert {
             external_id: ExternalId::parse("rc-2026-0017")?,
             account,
             number: "RC-2026-0017".into(),

@@ -10,7 +10,7 @@ use serde_json::json;
 
 use portal_core::access::Role;
 use portal_core::rentals::{
-    CallOffStatus, Contract, ContractLine, ContractStatus, ContractUpsert, ReservationItem,
+    CallOffStatus, Contract, ContractLine, ContractStatus, RentalContractUpsert, ReservationItem,
     ReservationStatus, ReservationUpsert,
 };
 use portal_core::shared::{AccountId, Currency, ExternalId, Language, Money};
@@ -51,7 +51,7 @@ impl TestApp {
             .host()
             .upsert_contract(
                 self.tenant_id(),
-                &ContractUpsert {
+                &RentalContractUpsert {
                     external_id: ExternalId::parse(number).unwrap(),
                     account,
                     number: number.into(),

@@ -16,7 +16,7 @@ use portal_core::outbox::OutboxMessage;
 use portal_core::ports::{RentalStore, StoreError};
 use portal_core::rentals::{
     CallOff, CallOffItem, CallOffStatus, Contract, ContractDetail, ContractLine, ContractQuery,
-    ContractStatus, ContractUpsert, ItemOut, RentalsConflict, Reservation, ReservationUpsert,
+    ContractStatus, ItemOut, RentalContractUpsert, RentalsConflict, Reservation, ReservationUpsert,
 };
 use portal_core::shared::{
     AccountId, CallOffId, ExternalId, Page, PageRequest, RentalContractId, ReservationId, TenantId,
@@ -236,7 +236,7 @@ impl<B: Backend> RentalStore for SqlStore<B> {
     async fn upsert_rental_contract(
         &self,
         tenant: TenantId,
-        upsert: &ContractUpsert,
+        upsert: &RentalContractUpsert,
         at: DateTime<Utc>,
     ) -> Result<Contract, StoreError> {
         let mut tx = self.begin().await?;

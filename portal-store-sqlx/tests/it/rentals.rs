@@ -9,7 +9,7 @@ use portal_core::outbox::{DomainEvent, OutboxMessage};
 use portal_core::ports::{Store, StoreError};
 use portal_core::rentals::{
     CallOff, CallOffItem, CallOffStatus, ContractLine, ContractQuery, ContractStatus,
-    ContractUpsert, RentalsConflict, ReservationItem, ReservationStatus, ReservationUpsert,
+    RentalContractUpsert, RentalsConflict, ReservationItem, ReservationStatus, ReservationUpsert,
 };
 use portal_core::shared::{
     CallOffId, Conflict, Currency, ExternalId, Money, PageRequest, RentalContractId,
@@ -39,8 +39,8 @@ fn line(code: &str, out: u32, returned: u32) -> ContractLine {
     }
 }
 
-fn contract(books: &Books, external: &str, lines: Vec<ContractLine>) -> ContractUpsert {
-    ContractUpsert {
+fn contract(books: &Books, external: &str, lines: Vec<ContractLine>) -> RentalContractUpsert {
+    RentalContractUpsert {
         external_id: ExternalId::parse(external).unwrap(),
         account: books.account.id,
         number: external.to_uppercase(),

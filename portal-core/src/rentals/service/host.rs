@@ -5,7 +5,7 @@ use crate::access::AccountScope;
 use crate::error::PortalError;
 use crate::host::HostApi;
 use crate::rentals::{
-    CallOff, CallOffStatus, Contract, ContractDetail, ContractUpsert, Reservation,
+    CallOff, CallOffStatus, Contract, ContractDetail, RentalContractUpsert, Reservation,
     ReservationUpsert,
 };
 use crate::shared::{CallOffId, ExternalId, TenantId};
@@ -17,10 +17,10 @@ impl HostApi<'_> {
     ///
     /// ```
     /// # async fn demo(portal: &portal_core::Portal, tenant: portal_core::shared::TenantId, account: portal_core::shared::AccountId) -> Result<(), portal_core::PortalError> {
-    /// use portal_core::rentals::{ContractLine, ContractStatus, ContractUpsert};
+    /// use portal_core::rentals::{ContractLine, ContractStatus, RentalContractUpsert};
     /// use portal_core::shared::{Currency, ExternalId, Money};
     /// let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 2).unwrap();
-    /// let contract = portal.host().upsert_contract(tenant, &ContractUpsert {
+    /// let contract = portal.host().upsert_contract(tenant, &RentalContractUpsert {
     ///     external_id: ExternalId::parse("rc-1042")?,
     ///     account,
     ///     number: "RC-1042".into(),
@@ -42,7 +42,7 @@ impl HostApi<'_> {
     pub async fn upsert_contract(
         &self,
         tenant: TenantId,
-        contract: &ContractUpsert,
+        contract: &RentalContractUpsert,
     ) -> Result<Contract, PortalError> {
         let settings = &self.portal.tenant(tenant).await?.settings;
         contract.validate(settings.currency())?;
