@@ -20,7 +20,7 @@ use portal_core::properties::PropertyUpsert;
 use portal_core::quotes::{ApproveQuote, DecisionClient, QuoteLine, QuoteStatus, QuoteUpsert};
 use portal_core::rentals::{
     CallOffLine, CallOffRequest, ContractLine, ContractStatus as RentalStatus,
-    ContractUpsert as RentalUpsert, ReservationItem, ReservationStatus, ReservationUpsert,
+    RentalContractUpsert, ReservationItem, ReservationStatus, ReservationUpsert,
 };
 use portal_core::requests::{
     CALL_OFF, FieldInput, FieldSpec, KindKey, RequestKind, RequestQuery, RequestStatus, SERVICE,
@@ -915,7 +915,7 @@ async fn seed_rentals(
     let open = host
         .upsert_contract(
             tenant.id,
-            &RentalUpsert {
+            &RentalContractUpsert {
                 external_id: ExternalId::parse("rc-2026-0042")?,
                 account,
                 number: "RC-2026-0042".into(),
@@ -933,7 +933,7 @@ async fn seed_rentals(
         .context("rental contract RC-2026-0042")?;
     host.upsert_contract(
         tenant.id,
-        &RentalUpsert {
+        &RentalContractUpsert {
             external_id: ExternalId::parse("rc-2026-0017")?,
             account,
             number: "RC-2026-0017".into(),

@@ -72,7 +72,7 @@ impl ContractLine {
 
 /// What the host sends to create or update a rental contract.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ContractUpsert {
+pub struct RentalContractUpsert {
     /// The host's id of the contract; upserts are keyed by it.
     pub external_id: ExternalId,
     /// The account it is for.
@@ -89,7 +89,7 @@ pub struct ContractUpsert {
     pub lines: Vec<ContractLine>,
 }
 
-impl ContractUpsert {
+impl RentalContractUpsert {
     /// Checks the upsert: texts within their limits, item codes unique,
     /// never more returned than went out, rates in the tenant's currency.
     pub fn validate(&self, currency: Currency) -> Result<(), PortalError> {

@@ -4,7 +4,7 @@
 //! requests that ask the host to collect items.
 //!
 //! - The host pushes contracts and reservations in by its own ids
-//!   ([`ContractUpsert`], [`ReservationUpsert`]; idempotent: the same
+//!   ([`RentalContractUpsert`], [`ReservationUpsert`]; idempotent: the same
 //!   upsert twice is one record) and moves call-offs along like any
 //!   service request (`portal.host().set_request_status(..)`).
 //! - A call-off never asks for more than is still out: per item, the
@@ -26,8 +26,9 @@ pub use call_off::{
     CallOff, CallOffItem, CallOffLine, CallOffRequest, MAX_CALL_OFF_ITEMS, MAX_CALL_OFF_NOTES,
 };
 pub use contract::{
-    Contract, ContractDetail, ContractLine, ContractQuery, ContractStatus, ContractUpsert, ItemOut,
-    MAX_CONTRACT_LINES, Reservation, ReservationItem, ReservationStatus, ReservationUpsert,
+    Contract, ContractDetail, ContractLine, ContractQuery, ContractStatus, ItemOut,
+    MAX_CONTRACT_LINES, RentalContractUpsert, Reservation, ReservationItem, ReservationStatus,
+    ReservationUpsert,
 };
 pub use errors::RentalsConflict;
 #[cfg(any(test, feature = "mocks"))]

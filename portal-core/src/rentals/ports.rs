@@ -5,7 +5,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use super::{
-    Contract, ContractDetail, ContractQuery, ContractUpsert, ItemOut, Reservation,
+    Contract, ContractDetail, ContractQuery, ItemOut, RentalContractUpsert, Reservation,
     ReservationUpsert,
 };
 use crate::access::AccountScope;
@@ -26,7 +26,7 @@ pub trait RentalStore: Send + Sync {
     async fn upsert_rental_contract(
         &self,
         tenant: TenantId,
-        contract: &ContractUpsert,
+        contract: &RentalContractUpsert,
         at: DateTime<Utc>,
     ) -> Result<Contract, StoreError>;
 

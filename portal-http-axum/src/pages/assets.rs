@@ -15,8 +15,9 @@ use portal_core::assets::{Asset, AssetJob, JobStatus};
 use portal_core::shared::{AssetId, Formats, PageRequest};
 use portal_i18n::Messages;
 
-use super::billing::{Pager, Visit};
+use super::billing::Visit;
 use super::form::{Choice, Form, Input, Refusal};
+use super::list::Listing;
 use super::{Layout, PageError, render};
 use crate::params::{self, AssetFilterText, Source};
 use crate::route_table::{PageRoutes, get};
@@ -100,9 +101,7 @@ struct ListPage {
     layout: Layout,
     form: Form,
     properties: Vec<Choice>,
-    rows: Vec<AssetRow>,
-    total: u64,
-    pager: Option<Pager>,
+    list: Listing<AssetRow>,
     is_filtered: bool,
 }
 
@@ -164,28 +163,19 @@ pub async fn list(
         layout: visit.layout(&t.msg("assets-title"), "assets"),
         form: filter_form(t),
         properties: property_choices(&visit, current).await,
-        rows: Vec::new(),
-        total: 0,
-        pager: None,
+        list: Listing::empty(),
         is_filtered: !current.is_empty(),
     };
     match listed {
         Ok(assets) => {
             let formats = visit.formats();
-            page.rows = assets
-                .items
-                .iter()
-                .map(|asset| AssetRow::of(asset, t, &formats))
-                .collect();
-            page.total = assets.total;
             let base = visit.context().base.clone();
-            page.pager = Some(Pager::of(
+            page.list = Listing::of(
                 t,
-                assets.page,
-                assets.per_page,
-                assets.total,
+                &assets,
+                |asset| AssetRow::of(asset, t, &formats),
                 |n| filters.link(&base, n),
-            ));
+            );
         }
         Err(error) => {
             page.form = filter_form(t).showing(Some(Refusal::of(error)?));
@@ -248,9 +238,7 @@ struct DetailPage {
     location: String,
     installed_on: Option<String>,
     next_maintenance_on: Option<String>,
-    history: Vec<HistoryRow>,
-    total: u64,
-    pager: Option<Pager>,
+    history: Listing<HistoryRow>,
 }
 
 /// `/assets/{id}`: one asset and a page of its service history; another
@@ -269,6 +257,22 @@ pub async fn detail(
     let formats = visit.formats();
     let base = visit.context().base.clone();
     let path = format!("assets/{}", asset.id);
+    let mut listing = Listing::of(
+        t,
+        &history,
+        |job| HistoryRow::of(job, t, &formats),
+        |n| {
+            if n > 1 {
+                format!("{base}/{path}?page={n}")
+            } else {
+                format!("{base}/{path}")
+            }
+        },
+    );
+    // One page of history needs no pager.
+    if history.total <= u64::from(history.per_page) {
+        listing.pager = None;
+    }
     let page = DetailPage {
         layout: visit.layout(
             &t.msg_with("asset-title", t.arg("name", &asset.name)),
@@ -282,21 +286,7 @@ pub async fn detail(
         location: asset.location.clone(),
         installed_on: asset.installed_on.map(|day| formats.dates.day(day)),
         next_maintenance_on: asset.next_maintenance_on.map(|day| formats.dates.day(day)),
-        history: history
-            .items
-            .iter()
-            .map(|job| HistoryRow::of(job, t, &formats))
-            .collect(),
-        total: history.total,
-        pager: (history.total > u64::from(history.per_page)).then(|| {
-            Pager::of(t, history.page, history.per_page, history.total, |n| {
-                if n > 1 {
-                    format!("{base}/{path}?page={n}")
-                } else {
-                    format!("{base}/{path}")
-                }
-            })
-        }),
+        history: listing,
     };
     render(StatusCode::OK, &page)
 }

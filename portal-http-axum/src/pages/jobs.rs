@@ -15,8 +15,9 @@ use portal_core::jobs::{Job, JobFilter, JobStatus, JobWindow};
 use portal_core::shared::{Formats, JobId};
 use portal_i18n::Messages;
 
-use super::billing::{Pager, Visit};
+use super::billing::Visit;
 use super::form::{Choice, Form, Input, Refusal};
+use super::list::Listing;
 use super::{Layout, PageError, render};
 use crate::params::{self, JobFilterText, Source};
 use crate::route_table::{PageRoutes, get};
@@ -135,9 +136,7 @@ struct ListPage {
     layout: Layout,
     form: Form,
     choices: Vec<Choice>,
-    rows: Vec<JobRow>,
-    total: u64,
-    pager: Option<Pager>,
+    list: Listing<JobRow>,
 }
 
 fn filter_form(t: Messages) -> Form {
@@ -167,24 +166,18 @@ pub async fn list(visit: Visit, Query(filters): Query<JobFilters>) -> Result<Res
             .into_iter()
             .map(|filter| Choice::new(filter.as_str(), filter_label(t, filter), filter == current))
             .collect(),
-        rows: Vec::new(),
-        total: 0,
-        pager: None,
+        list: Listing::empty(),
     };
     match listed {
         Ok(list) => {
-            let jobs = &list.jobs;
             let formats = visit.formats();
-            page.rows = jobs
-                .items
-                .iter()
-                .map(|listing| JobRow::of(&listing.job, listing.paid_by_autopay, t, &formats))
-                .collect();
-            page.total = jobs.total;
             let base = visit.context().base.clone();
-            page.pager = Some(Pager::of(t, jobs.page, jobs.per_page, jobs.total, |n| {
-                filters.link(&base, n)
-            }));
+            page.list = Listing::of(
+                t,
+                &list.jobs,
+                |listing| JobRow::of(&listing.job, listing.paid_by_autopay, t, &formats),
+                |n| filters.link(&base, n),
+            );
         }
         Err(error) => {
             page.form = filter_form(t).showing(Some(Refusal::of(error)?));

@@ -23,6 +23,7 @@
 //!   and calling items off rent
 //! - `error.rs`: [`PageError`] and the layer that renders it
 //! - `form.rs`: forms with their errors at the inputs
+//! - `list.rs`: a list page's rows, total and pager ([`list::Listing`])
 
 mod accounts;
 mod assets;
@@ -32,6 +33,7 @@ mod error;
 mod form;
 mod identity;
 mod jobs;
+mod list;
 mod quotes;
 pub(crate) mod redirect;
 mod rentals;

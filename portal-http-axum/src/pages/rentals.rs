@@ -26,8 +26,9 @@ use portal_core::requests::RequestStatus;
 use portal_core::shared::{Formats, Item, RentalContractId, ServiceRequestId};
 use portal_i18n::Messages;
 
-use super::billing::{Done, Pager, Visit};
+use super::billing::{Done, Visit};
 use super::form::{Choice, Form, Input, Refusal};
+use super::list::Listing;
 use super::{Layout, PageError, render};
 use crate::params::{self, RentalFilterText, Source};
 use crate::pdf;
@@ -143,9 +144,7 @@ struct ListPage {
     section: &'static str,
     form: Form,
     statuses: Vec<Choice>,
-    rows: Vec<ContractRow>,
-    total: u64,
-    pager: Option<Pager>,
+    list: Listing<ContractRow>,
     is_filtered: bool,
 }
 
@@ -193,28 +192,19 @@ pub async fn list(
         section: "contracts",
         form: filter_form(t),
         statuses,
-        rows: Vec::new(),
-        total: 0,
-        pager: None,
+        list: Listing::empty(),
         is_filtered: !current.is_empty(),
     };
     match listed {
         Ok(contracts) => {
             let formats = visit.formats();
-            page.rows = contracts
-                .items
-                .iter()
-                .map(|contract| ContractRow::of(contract, t, &formats))
-                .collect();
-            page.total = contracts.total;
             let base = visit.context().base.clone();
-            page.pager = Some(Pager::of(
+            page.list = Listing::of(
                 t,
-                contracts.page,
-                contracts.per_page,
-                contracts.total,
+                &contracts,
+                |contract| ContractRow::of(contract, t, &formats),
                 |n| filters.link(&base, n),
-            ));
+            );
         }
         Err(error) => {
             page.form = filter_form(t).showing(Some(Refusal::of(error)?));
@@ -379,9 +369,7 @@ impl ItemOutRow {
 struct ItemsOutPage {
     layout: Layout,
     section: &'static str,
-    rows: Vec<ItemOutRow>,
-    total: u64,
-    pager: Option<Pager>,
+    list: Listing<ItemOutRow>,
 }
 
 /// A page link of a list at `path` without filters.
@@ -408,15 +396,12 @@ pub async fn items_out(visit: Visit, Query(query): Query<PageOnly>) -> Result<Re
     let page = ItemsOutPage {
         layout: visit.layout(&t.msg("rentals-items-out-title"), "rentals/items-out"),
         section: "items-out",
-        rows: items
-            .items
-            .iter()
-            .map(|item| ItemOutRow::of(item, t, &formats))
-            .collect(),
-        total: items.total,
-        pager: Some(Pager::of(t, items.page, items.per_page, items.total, |n| {
-            page_link(&base, "rentals/items-out", n)
-        })),
+        list: Listing::of(
+            t,
+            &items,
+            |item| ItemOutRow::of(item, t, &formats),
+            |n| page_link(&base, "rentals/items-out", n),
+        ),
     };
     render(StatusCode::OK, &page)
 }
@@ -457,9 +442,7 @@ impl ReservationRow {
 struct ReservationsPage {
     layout: Layout,
     section: &'static str,
-    rows: Vec<ReservationRow>,
-    total: u64,
-    pager: Option<Pager>,
+    list: Listing<ReservationRow>,
 }
 
 /// `/rentals/reservations`: items and dates booked ahead, in pages.
@@ -479,19 +462,12 @@ pub async fn reservations(
     let page = ReservationsPage {
         layout: visit.layout(&t.msg("rentals-reservations-title"), "rentals/reservations"),
         section: "reservations",
-        rows: reservations
-            .items
-            .iter()
-            .map(|reservation| ReservationRow::of(reservation, t, &formats))
-            .collect(),
-        total: reservations.total,
-        pager: Some(Pager::of(
+        list: Listing::of(
             t,
-            reservations.page,
-            reservations.per_page,
-            reservations.total,
+            &reservations,
+            |reservation| ReservationRow::of(reservation, t, &formats),
             |n| page_link(&base, "rentals/reservations", n),
-        )),
+        ),
     };
     render(StatusCode::OK, &page)
 }

@@ -23,8 +23,9 @@ use portal_core::requests::{
 use portal_core::shared::{Formats, Item, ServiceRequestId};
 use portal_i18n::Messages;
 
-use super::billing::{Done, Pager, Visit};
+use super::billing::{Done, Visit};
 use super::form::{Choice, Form, Input, Refusal};
+use super::list::Listing;
 use super::{Layout, PageError, render};
 use crate::params::{self, RequestFilterText, Source};
 use crate::route_table::{PageRoutes, get};
@@ -162,9 +163,7 @@ struct ListPage {
     layout: Layout,
     form: Form,
     choices: Vec<Choice>,
-    rows: Vec<RequestRow>,
-    total: u64,
-    pager: Option<Pager>,
+    list: Listing<RequestRow>,
 }
 
 fn filter_form(t: Messages) -> Form {
@@ -204,27 +203,18 @@ pub async fn list(
             .into_iter()
             .map(|filter| Choice::new(filter.as_str(), filter_label(t, filter), filter == current))
             .collect(),
-        rows: Vec::new(),
-        total: 0,
-        pager: None,
+        list: Listing::empty(),
     };
     match listed {
         Ok(requests) => {
             let formats = visit.formats();
-            page.rows = requests
-                .items
-                .iter()
-                .map(|request| RequestRow::of(request, t, &formats))
-                .collect();
-            page.total = requests.total;
             let base = visit.context().base.clone();
-            page.pager = Some(Pager::of(
+            page.list = Listing::of(
                 t,
-                requests.page,
-                requests.per_page,
-                requests.total,
+                &requests,
+                |request| RequestRow::of(request, t, &formats),
                 |n| filters.link(&base, n),
-            ));
+            );
         }
         Err(error) => {
             page.form = filter_form(t).showing(Some(Refusal::of(error)?));

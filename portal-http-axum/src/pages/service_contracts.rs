@@ -13,8 +13,9 @@ use portal_core::service_contracts::{ContractStatus, ContractTerms, ServiceContr
 use portal_core::shared::{Formats, ServiceContractId};
 use portal_i18n::Messages;
 
-use super::billing::{Pager, Visit};
+use super::billing::Visit;
 use super::form::{Choice, Form, Input, Refusal};
+use super::list::Listing;
 use super::{Layout, PageError, render};
 use crate::params::{self, ContractFilterText, Source};
 use crate::route_table::{PageRoutes, get};
@@ -118,9 +119,7 @@ struct ListPage {
     layout: Layout,
     form: Form,
     statuses: Vec<Choice>,
-    rows: Vec<ContractRow>,
-    total: u64,
-    pager: Option<Pager>,
+    list: Listing<ContractRow>,
     is_filtered: bool,
 }
 
@@ -168,28 +167,19 @@ pub async fn list(
         layout: visit.layout(&t.msg("contracts-title"), "service-contracts"),
         form: filter_form(t),
         statuses,
-        rows: Vec::new(),
-        total: 0,
-        pager: None,
+        list: Listing::empty(),
         is_filtered: !current.is_empty(),
     };
     match listed {
         Ok(contracts) => {
             let formats = visit.formats();
-            page.rows = contracts
-                .items
-                .iter()
-                .map(|contract| ContractRow::of(contract, t, &formats))
-                .collect();
-            page.total = contracts.total;
             let base = visit.context().base.clone();
-            page.pager = Some(Pager::of(
+            page.list = Listing::of(
                 t,
-                contracts.page,
-                contracts.per_page,
-                contracts.total,
+                &contracts,
+                |contract| ContractRow::of(contract, t, &formats),
                 |n| filters.link(&base, n),
-            ));
+            );
         }
         Err(error) => {
             page.form = filter_form(t).showing(Some(Refusal::of(error)?));

@@ -10,8 +10,8 @@ use serde_json::json;
 
 use portal_core::access::Role;
 use portal_core::rentals::{
-    Contract, ContractLine, ContractStatus, ContractUpsert, ReservationItem, ReservationStatus,
-    ReservationUpsert,
+    Contract, ContractLine, ContractStatus, RentalContractUpsert, ReservationItem,
+    ReservationStatus, ReservationUpsert,
 };
 use portal_core::shared::{AccountId, Currency, ExternalId, Language, Money};
 use portal_i18n::testing::english_left;
@@ -51,7 +51,7 @@ impl TestApp {
             .host()
             .upsert_contract(
                 self.tenant_id(),
-                &ContractUpsert {
+                &RentalContractUpsert {
                     external_id: ExternalId::parse(number).unwrap(),
                     account,
                     number: number.into(),

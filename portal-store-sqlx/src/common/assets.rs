@@ -17,53 +17,24 @@ use portal_core::ports::{AssetStore, StoreError};
 use portal_core::shared::{AssetId, ExternalId, Page, PageRequest, TenantId};
 use uuid::Uuid;
 
-use super::{Arg, Backend, Conn, SqlStore, fetch_page, limit_offset};
-use crate::error::{backend, store_error};
+use super::{
+    Arg, Backend, Conn, SqlStore, account_of_tenant, account_record, by_external_id, fetch_page,
+    insert_or_update, limit_offset, scoped,
+};
+use crate::error::store_error;
 use crate::rows::assets::{AssetJobRow, AssetRow, asset_columns};
 
-/// The tenant's asset with this external id.
-async fn by_external_id<C: Conn>(
-    conn: &mut C,
-    tenant: TenantId,
-    id: &ExternalId,
-) -> Result<Option<Asset>, StoreError> {
-    conn.fetch_optional::<AssetRow>(
-        concat!(
-            "SELECT ",
-            asset_columns!(),
-            " FROM assets a JOIN properties p ON p.id = a.property_id \
-             WHERE a.tenant_id = $1 AND a.external_id = $2"
-        ),
-        &[Arg::Id(tenant.as_uuid()), Arg::Text(id.as_str())],
+account_record!(
+    Asset,
+    AssetRow,
+    AssetId,
+    "a.",
+    concat!(
+        "SELECT ",
+        asset_columns!(),
+        " FROM assets a JOIN properties p ON p.id = a.property_id"
     )
-    .await?
-    .map(Asset::try_from)
-    .transpose()
-}
-
-/// The account's asset with this id.
-async fn scoped<C: Conn>(
-    conn: &mut C,
-    scope: &AccountScope,
-    id: AssetId,
-) -> Result<Option<Asset>, StoreError> {
-    conn.fetch_optional::<AssetRow>(
-        concat!(
-            "SELECT ",
-            asset_columns!(),
-            " FROM assets a JOIN properties p ON p.id = a.property_id \
-             WHERE a.tenant_id = $1 AND a.account_id = $2 AND a.id = $3"
-        ),
-        &[
-            Arg::Id(scope.tenant().as_uuid()),
-            Arg::Id(scope.account().as_uuid()),
-            Arg::Id(id.as_uuid()),
-        ],
-    )
-    .await?
-    .map(Asset::try_from)
-    .transpose()
-}
+);
 
 /// The list's filters, shared by the page and its count: `$1` tenant,
 /// `$2` account, `$3` property or NULL for all of the account's.
@@ -93,13 +64,8 @@ impl<B: Backend> AssetStore for SqlStore<B> {
     ) -> Result<Asset, StoreError> {
         let mut tx = self.begin().await?;
         let conn = &mut *tx;
+        account_of_tenant(conn, tenant, upsert.account).await?;
         let (tenant_id, account_id) = (tenant.as_uuid(), upsert.account.as_uuid());
-        conn.fetch_optional::<(Uuid,)>(
-            "SELECT id FROM accounts WHERE tenant_id = $1 AND id = $2",
-            &[Arg::Id(tenant_id), Arg::Id(account_id)],
-        )
-        .await?
-        .ok_or(StoreError::NotFound)?;
         let (property_id, property_account) = conn
             .fetch_optional::<(Uuid, Uuid)>(
                 "SELECT id, account_id FROM properties WHERE tenant_id = $1 AND external_id = $2",
@@ -129,35 +95,28 @@ impl<B: Backend> AssetStore for SqlStore<B> {
             Arg::Time(at),
             Arg::Id(AssetId::new().as_uuid()),
         ];
-        let inserted = conn
-            .execute(
+        let asset = insert_or_update::<Asset, _>(
+            conn,
+            tenant,
+            &upsert.external_id,
+            [
                 "INSERT INTO assets (tenant_id, external_id, account_id, property_id, name, make, \
                      model, serial_number, location, installed_on, next_maintenance_on, \
                      created_at, updated_at, id) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13) \
                  ON CONFLICT (tenant_id, external_id) DO NOTHING",
-                &args,
-            )
-            .await?;
-        let written = inserted > 0
-            || conn
-                .execute(
-                    "UPDATE assets SET property_id = $4, name = $5, make = $6, model = $7, \
-                         serial_number = $8, location = $9, installed_on = $10, \
-                         next_maintenance_on = $11, updated_at = $12 \
-                     WHERE tenant_id = $1 AND external_id = $2 AND account_id = $3",
-                    &args[..12],
-                )
-                .await?
-                > 0;
-        if !written {
-            return Err(StoreError::Conflict(
-                AssetsConflict::AssetOfAnotherAccount.into(),
-            ));
-        }
-        let asset = by_external_id(conn, tenant, &upsert.external_id)
-            .await?
-            .ok_or_else(|| backend("the upserted asset is not there"))?;
+                "UPDATE assets SET property_id = $4, name = $5, make = $6, model = $7, \
+                     serial_number = $8, location = $9, installed_on = $10, \
+                     next_maintenance_on = $11, updated_at = $12 \
+                 WHERE tenant_id = $1 AND external_id = $2 AND account_id = $3",
+            ],
+            &args,
+            12,
+        )
+        .await?
+        .ok_or(StoreError::Conflict(
+            AssetsConflict::AssetOfAnotherAccount.into(),
+        ))?;
         tx.commit().await.map_err(store_error)?;
         Ok(asset)
     }
@@ -221,7 +180,7 @@ impl<B: Backend> AssetStore for SqlStore<B> {
         page: PageRequest,
     ) -> Result<Page<AssetJob>, StoreError> {
         let conn = &mut *self.reader().await?;
-        let Some(asset) = scoped(conn, scope, id).await? else {
+        let Some(asset) = scoped::<Asset, _>(conn, scope, id).await? else {
             return Ok(Page::of(Vec::new(), 0, page));
         };
         let [limit, offset] = limit_offset(page)?;

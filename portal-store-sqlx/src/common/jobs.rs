@@ -25,32 +25,19 @@ use portal_core::ports::{JobStore, StoreError};
 use portal_core::shared::{AssetId, ExternalId, InvoiceId, JobId, Page, TenantId};
 use uuid::Uuid;
 
-use super::{Arg, Backend, Conn, SqlStore, fetch_page, limit_offset};
+use super::{Arg, Backend, Conn, SqlStore, by_external_id, fetch_page, host_record, limit_offset};
 use crate::error::{backend, store_error};
 use crate::rows::Timestamp;
 use crate::rows::jobs::{
     JobDetailRow, JobEventRow, JobNoteRow, JobRow, job_columns, job_from, note_columns, status,
 };
 
-/// The tenant's job with this external id.
-async fn by_external_id<C: Conn>(
-    conn: &mut C,
-    tenant: TenantId,
-    id: &ExternalId,
-) -> Result<Option<Job>, StoreError> {
-    conn.fetch_optional::<JobRow>(
-        concat!(
-            "SELECT ",
-            job_columns!(),
-            job_from!(),
-            " WHERE j.tenant_id = $1 AND j.external_id = $2"
-        ),
-        &[Arg::Id(tenant.as_uuid()), Arg::Text(id.as_str())],
-    )
-    .await?
-    .map(Job::try_from)
-    .transpose()
-}
+host_record!(
+    Job,
+    JobRow,
+    "j.",
+    concat!("SELECT ", job_columns!(), job_from!())
+);
 
 /// One list's page and count statements: `$1` tenant, `$2` account, then
 /// `$where`'s own arguments, then the page's `LIMIT` and `OFFSET` at

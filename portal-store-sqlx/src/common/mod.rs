@@ -47,9 +47,10 @@ use std::ops::DerefMut;
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
+use portal_core::access::AccountScope;
 use portal_core::outbox::OutboxMessage;
 use portal_core::ports::StoreError;
-use portal_core::shared::{Page, PageRequest};
+use portal_core::shared::{AccountId, ExternalId, Page, PageRequest, TenantId};
 use portal_core::tenancy::PortalSettings;
 use sqlx::pool::PoolConnection;
 use sqlx::postgres::PgRow;
@@ -214,6 +215,154 @@ pub(crate) fn limit_offset(page: PageRequest) -> Result<[Arg<'static>; 2], Store
         Arg::Int(i64::from(page.per_page())),
         Arg::Int(i64::try_from(page.offset()).map_err(backend)?),
     ])
+}
+
+/// A record the host upserts and names by its own id ([`ExternalId`]):
+/// a property, a quote, a job, a rental contract or reservation, a
+/// service contract, an asset. Each context says how to select it; the
+/// reads and the upsert below are written once.
+pub(crate) trait HostRecord: Sized {
+    /// The row it decodes from.
+    type Row: Row + TryInto<Self, Error = StoreError>;
+    /// Selects the record by the host's id: `$1` tenant, `$2` external id.
+    const BY_EXTERNAL_ID: &'static str;
+}
+
+/// A [`HostRecord`] the customer reads by our id, only their account's.
+pub(crate) trait AccountRecord: HostRecord {
+    /// Our id of it.
+    type Id: Copy + Send;
+    /// Selects the record: `$1` tenant, `$2` account, `$3` id.
+    const SCOPED: &'static str;
+    /// The id as stored.
+    fn uuid(id: Self::Id) -> Uuid;
+}
+
+/// Implements [`HostRecord`] for `$record`, decoded from `$row`, selected
+/// by `$select` (its columns and `FROM`) whose table is aliased `$alias`
+/// (`""` for none, or `"j."`).
+macro_rules! host_record {
+    ($record:ty, $row:ty, $alias:literal, $select:expr) => {
+        impl $crate::common::HostRecord for $record {
+            type Row = $row;
+            const BY_EXTERNAL_ID: &'static str = concat!(
+                $select,
+                " WHERE ",
+                $alias,
+                "tenant_id = $1 AND ",
+                $alias,
+                "external_id = $2"
+            );
+        }
+    };
+}
+pub(crate) use host_record;
+
+/// Implements [`HostRecord`] and [`AccountRecord`] (our id: `$id`) for
+/// `$record`, like [`host_record!`].
+macro_rules! account_record {
+    ($record:ty, $row:ty, $id:ty, $alias:literal, $select:expr) => {
+        $crate::common::host_record!($record, $row, $alias, $select);
+
+        impl $crate::common::AccountRecord for $record {
+            type Id = $id;
+            const SCOPED: &'static str = concat!(
+                $select,
+                " WHERE ",
+                $alias,
+                "tenant_id = $1 AND ",
+                $alias,
+                "account_id = $2 AND ",
+                $alias,
+                "id = $3"
+            );
+            fn uuid(id: $id) -> uuid::Uuid {
+                id.as_uuid()
+            }
+        }
+    };
+}
+pub(crate) use account_record;
+
+/// The tenant's record with this external id.
+pub(crate) async fn by_external_id<R: HostRecord, C: Conn>(
+    conn: &mut C,
+    tenant: TenantId,
+    id: &ExternalId,
+) -> Result<Option<R>, StoreError> {
+    conn.fetch_optional::<R::Row>(
+        R::BY_EXTERNAL_ID,
+        &[Arg::Id(tenant.as_uuid()), Arg::Text(id.as_str())],
+    )
+    .await?
+    .map(TryInto::try_into)
+    .transpose()
+}
+
+/// The scope's account's record with this id (none when it is another
+/// account's).
+pub(crate) async fn scoped<R: AccountRecord, C: Conn>(
+    conn: &mut C,
+    scope: &AccountScope,
+    id: R::Id,
+) -> Result<Option<R>, StoreError> {
+    conn.fetch_optional::<R::Row>(
+        R::SCOPED,
+        &[
+            Arg::Id(scope.tenant().as_uuid()),
+            Arg::Id(scope.account().as_uuid()),
+            Arg::Id(R::uuid(id)),
+        ],
+    )
+    .await?
+    .map(TryInto::try_into)
+    .transpose()
+}
+
+/// Checks the account is the tenant's (`NotFound` otherwise): the first
+/// step of the host's upserts.
+pub(crate) async fn account_of_tenant<C: Conn>(
+    conn: &mut C,
+    tenant: TenantId,
+    account: AccountId,
+) -> Result<(), StoreError> {
+    conn.fetch_optional::<(Uuid,)>(
+        "SELECT id FROM accounts WHERE tenant_id = $1 AND id = $2",
+        &[Arg::Id(tenant.as_uuid()), Arg::Id(account.as_uuid())],
+    )
+    .await?
+    .map(|_| ())
+    .ok_or(StoreError::NotFound)
+}
+
+/// The host's insert-or-update of the record with external id `id`, in
+/// the caller's transaction. `insert` (`ON CONFLICT (tenant_id,
+/// external_id) DO NOTHING`, so two concurrent upserts of a new record
+/// make one row) binds all of `args`; when it inserted nothing, `update`
+/// binds the first `update_args` of them and says in its `WHERE` which
+/// row it may change (the same account's, ...). The key comes first in
+/// both (`$1` tenant, `$2` external id, `$3` account), the new row's id
+/// last, which only the insert binds.
+///
+/// The record as written, read back in the same transaction; `None`
+/// when neither statement wrote (the caller reads why, if it must).
+pub(crate) async fn insert_or_update<R: HostRecord, C: Conn>(
+    conn: &mut C,
+    tenant: TenantId,
+    id: &ExternalId,
+    [insert, update]: [&'static str; 2],
+    args: &[Arg<'_>],
+    update_args: usize,
+) -> Result<Option<R>, StoreError> {
+    let written = conn.execute(insert, args).await? > 0
+        || conn.execute(update, &args[..update_args]).await? > 0;
+    if !written {
+        return Ok(None);
+    }
+    by_external_id(conn, tenant, id)
+        .await?
+        .ok_or_else(|| backend("the upserted record is not there"))
+        .map(Some)
 }
 
 /// Implements [`Conn`] for a database's connection type, given the

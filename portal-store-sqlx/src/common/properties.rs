@@ -7,53 +7,21 @@ use portal_core::access::AccountScope;
 use portal_core::ports::{PropertyStore, StoreError};
 use portal_core::properties::{PropertiesConflict, Property, PropertyUpsert};
 use portal_core::shared::{ExternalId, Page, PageRequest, PropertyId, TenantId};
-use uuid::Uuid;
 
-use super::{Arg, Backend, Conn, SqlStore, fetch_page, limit_offset};
+use super::{
+    Arg, Backend, Conn, SqlStore, account_of_tenant, account_record, by_external_id, fetch_page,
+    limit_offset, scoped,
+};
 use crate::error::store_error;
 use crate::rows::properties::{PropertyRow, property_columns};
 
-/// The tenant's property with this external id.
-pub(crate) async fn by_external_id<C: Conn>(
-    conn: &mut C,
-    tenant: TenantId,
-    id: &ExternalId,
-) -> Result<Option<Property>, StoreError> {
-    conn.fetch_optional::<PropertyRow>(
-        concat!(
-            "SELECT ",
-            property_columns!(),
-            " FROM properties WHERE tenant_id = $1 AND external_id = $2"
-        ),
-        &[Arg::Id(tenant.as_uuid()), Arg::Text(id.as_str())],
-    )
-    .await?
-    .map(Property::try_from)
-    .transpose()
-}
-
-/// The account's property with this id.
-pub(crate) async fn scoped<C: Conn>(
-    conn: &mut C,
-    scope: &AccountScope,
-    id: PropertyId,
-) -> Result<Option<Property>, StoreError> {
-    conn.fetch_optional::<PropertyRow>(
-        concat!(
-            "SELECT ",
-            property_columns!(),
-            " FROM properties WHERE tenant_id = $1 AND account_id = $2 AND id = $3"
-        ),
-        &[
-            Arg::Id(scope.tenant().as_uuid()),
-            Arg::Id(scope.account().as_uuid()),
-            Arg::Id(id.as_uuid()),
-        ],
-    )
-    .await?
-    .map(Property::try_from)
-    .transpose()
-}
+account_record!(
+    Property,
+    PropertyRow,
+    PropertyId,
+    "",
+    concat!("SELECT ", property_columns!(), " FROM properties")
+);
 
 #[async_trait]
 impl<B: Backend> PropertyStore for SqlStore<B> {
@@ -69,13 +37,7 @@ impl<B: Backend> PropertyStore for SqlStore<B> {
     ) -> Result<Property, StoreError> {
         let mut tx = self.begin().await?;
         let conn = &mut *tx;
-        let (tenant_id, account_id) = (tenant.as_uuid(), upsert.account.as_uuid());
-        conn.fetch_optional::<(Uuid,)>(
-            "SELECT id FROM accounts WHERE tenant_id = $1 AND id = $2",
-            &[Arg::Id(tenant_id), Arg::Id(account_id)],
-        )
-        .await?
-        .ok_or(StoreError::NotFound)?;
+        account_of_tenant(conn, tenant, upsert.account).await?;
         let address = &upsert.address;
         let property = conn
             .fetch_optional::<PropertyRow>(
@@ -98,8 +60,8 @@ impl<B: Backend> PropertyStore for SqlStore<B> {
                 ),
                 &[
                     Arg::Id(PropertyId::new().as_uuid()),
-                    Arg::Id(tenant_id),
-                    Arg::Id(account_id),
+                    Arg::Id(tenant.as_uuid()),
+                    Arg::Id(upsert.account.as_uuid()),
                     Arg::Text(upsert.external_id.as_str()),
                     Arg::Text(&upsert.name),
                     Arg::Text(&address.line1),

@@ -21,54 +21,23 @@ use portal_core::quotes::{
 use portal_core::shared::{ExternalId, Page, QuoteId, TenantId};
 use uuid::Uuid;
 
-use super::{Arg, Backend, Conn, SqlStore, fetch_page, limit_offset, outbox};
+use super::{
+    Arg, Backend, Conn, SqlStore, account_of_tenant, account_record, by_external_id, fetch_page,
+    insert_or_update, limit_offset, outbox, scoped,
+};
 use crate::error::{backend, store_error};
 use crate::rows::billing::to_minor;
 use crate::rows::quotes::{
     QuoteDetailRow, QuoteLineRow, QuoteRow, chosen_lines_text, decision_columns, quote_columns,
 };
 
-/// The tenant's quote with this external id.
-async fn by_external_id<C: Conn>(
-    conn: &mut C,
-    tenant: TenantId,
-    id: &ExternalId,
-) -> Result<Option<Quote>, StoreError> {
-    conn.fetch_optional::<QuoteRow>(
-        concat!(
-            "SELECT ",
-            quote_columns!(),
-            " FROM quotes WHERE tenant_id = $1 AND external_id = $2"
-        ),
-        &[Arg::Id(tenant.as_uuid()), Arg::Text(id.as_str())],
-    )
-    .await?
-    .map(Quote::try_from)
-    .transpose()
-}
-
-/// The account's quote with this id.
-async fn scoped<C: Conn>(
-    conn: &mut C,
-    scope: &AccountScope,
-    id: QuoteId,
-) -> Result<Option<Quote>, StoreError> {
-    conn.fetch_optional::<QuoteRow>(
-        concat!(
-            "SELECT ",
-            quote_columns!(),
-            " FROM quotes WHERE tenant_id = $1 AND account_id = $2 AND id = $3"
-        ),
-        &[
-            Arg::Id(scope.tenant().as_uuid()),
-            Arg::Id(scope.account().as_uuid()),
-            Arg::Id(id.as_uuid()),
-        ],
-    )
-    .await?
-    .map(Quote::try_from)
-    .transpose()
-}
+account_record!(
+    Quote,
+    QuoteRow,
+    QuoteId,
+    "",
+    concat!("SELECT ", quote_columns!(), " FROM quotes")
+);
 
 /// Why a decision's conditional update changed nothing: the quote is not
 /// the account's, was decided, expired, or (for an approval) changed.
@@ -78,7 +47,7 @@ async fn decision_refusal<C: Conn>(
     id: QuoteId,
     today: NaiveDate,
 ) -> StoreError {
-    let quote = match scoped(conn, scope, id).await {
+    let quote = match scoped::<Quote, _>(conn, scope, id).await {
         Ok(Some(quote)) => quote,
         Ok(None) => return StoreError::NotFound,
         Err(error) => return error,
@@ -166,79 +135,57 @@ impl<B: Backend> QuoteStore for SqlStore<B> {
             to_minor(currency, totals.tax.amount())?,
             to_minor(currency, totals.total.amount())?,
         );
-        let (tenant_id, account_id) = (tenant.as_uuid(), upsert.account.as_uuid());
-        conn.fetch_optional::<(Uuid,)>(
-            "SELECT id FROM accounts WHERE tenant_id = $1 AND id = $2",
-            &[Arg::Id(tenant_id), Arg::Id(account_id)],
-        )
-        .await?
-        .ok_or(StoreError::NotFound)?;
+        account_of_tenant(conn, tenant, upsert.account).await?;
         let has_optional = upsert.lines.iter().any(|line| line.optional);
-        let inserted = conn
-            .execute(
-                "INSERT INTO quotes (id, tenant_id, account_id, external_id, number, title, \
+        // $1-$3 key the row; $4-$16 are its fields, the same in both
+        // statements.
+        let args = [
+            Arg::Id(tenant.as_uuid()),
+            Arg::Text(upsert.external_id.as_str()),
+            Arg::Id(upsert.account.as_uuid()),
+            Arg::Text(&upsert.number),
+            Arg::Text(&upsert.title),
+            Arg::Text(&upsert.scope_of_work),
+            Arg::Text(&upsert.terms),
+            Arg::Date(upsert.issued_on),
+            Arg::Date(upsert.valid_until),
+            Arg::Text(currency.as_str()),
+            Arg::Int(subtotal),
+            Arg::Int(tax),
+            Arg::Int(total),
+            Arg::Bool(has_optional),
+            Arg::Text(digest),
+            Arg::Time(at),
+            Arg::Id(QuoteId::new().as_uuid()),
+        ];
+        let Some(quote) = insert_or_update::<Quote, _>(
+            conn,
+            tenant,
+            &upsert.external_id,
+            [
+                "INSERT INTO quotes (tenant_id, external_id, account_id, number, title, \
                      scope_of_work, terms, issued_on, valid_until, currency, subtotal_minor, \
                      tax_minor, total_minor, has_optional_lines, content_sha256, status, \
-                     created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, \
-                     'pending', $17, $17) \
+                     created_at, updated_at, id) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, \
+                     'pending', $16, $16, $17) \
                  ON CONFLICT (tenant_id, external_id) DO NOTHING",
-                &[
-                    Arg::Id(QuoteId::new().as_uuid()),
-                    Arg::Id(tenant_id),
-                    Arg::Id(account_id),
-                    Arg::Text(upsert.external_id.as_str()),
-                    Arg::Text(&upsert.number),
-                    Arg::Text(&upsert.title),
-                    Arg::Text(&upsert.scope_of_work),
-                    Arg::Text(&upsert.terms),
-                    Arg::Date(upsert.issued_on),
-                    Arg::Date(upsert.valid_until),
-                    Arg::Text(currency.as_str()),
-                    Arg::Int(subtotal),
-                    Arg::Int(tax),
-                    Arg::Int(total),
-                    Arg::Bool(has_optional),
-                    Arg::Text(digest),
-                    Arg::Time(at),
-                ],
-            )
-            .await?;
-        let changed = inserted > 0
-            || conn
-                .execute(
-                    "UPDATE quotes SET number = $4, title = $5, scope_of_work = $6, terms = $7, \
-                         issued_on = $8, valid_until = $9, currency = $10, subtotal_minor = $11, \
-                         tax_minor = $12, total_minor = $13, has_optional_lines = $14, \
-                         content_sha256 = $15, updated_at = $16 \
-                     WHERE tenant_id = $1 AND external_id = $2 AND account_id = $3 \
-                       AND status = 'pending' AND content_sha256 <> $15",
-                    &[
-                        Arg::Id(tenant_id),
-                        Arg::Text(upsert.external_id.as_str()),
-                        Arg::Id(account_id),
-                        Arg::Text(&upsert.number),
-                        Arg::Text(&upsert.title),
-                        Arg::Text(&upsert.scope_of_work),
-                        Arg::Text(&upsert.terms),
-                        Arg::Date(upsert.issued_on),
-                        Arg::Date(upsert.valid_until),
-                        Arg::Text(currency.as_str()),
-                        Arg::Int(subtotal),
-                        Arg::Int(tax),
-                        Arg::Int(total),
-                        Arg::Bool(has_optional),
-                        Arg::Text(digest),
-                        Arg::Time(at),
-                    ],
-                )
-                .await?
-                > 0;
-        let quote = by_external_id(conn, tenant, &upsert.external_id)
-            .await?
-            .ok_or_else(|| backend("the upserted quote is not there"))?;
-        if !changed {
+                "UPDATE quotes SET number = $4, title = $5, scope_of_work = $6, terms = $7, \
+                     issued_on = $8, valid_until = $9, currency = $10, subtotal_minor = $11, \
+                     tax_minor = $12, total_minor = $13, has_optional_lines = $14, \
+                     content_sha256 = $15, updated_at = $16 \
+                 WHERE tenant_id = $1 AND external_id = $2 AND account_id = $3 \
+                   AND status = 'pending' AND content_sha256 <> $15",
+            ],
+            &args,
+            16,
+        )
+        .await?
+        else {
             // Nothing written: the same quote again, or one that refuses.
+            let quote = by_external_id::<Quote, _>(conn, tenant, &upsert.external_id)
+                .await?
+                .ok_or_else(|| backend("the upserted quote is not there"))?;
             return if quote.account != upsert.account {
                 Err(StoreError::Conflict(
                     QuotesConflict::QuoteOfAnotherAccount.into(),
@@ -253,7 +200,7 @@ impl<B: Backend> QuoteStore for SqlStore<B> {
                     .into(),
                 ))
             };
-        }
+        };
         write_lines(conn, quote.id.as_uuid(), &upsert.lines).await?;
         tx.commit().await.map_err(store_error)?;
         Ok(quote)
@@ -400,7 +347,7 @@ impl<B: Backend> QuoteStore for SqlStore<B> {
             return Err(decision_refusal(conn, scope, id, today).await);
         }
         outbox::enqueue(conn, scope.tenant(), messages).await?;
-        let quote = scoped(conn, scope, id)
+        let quote = scoped::<Quote, _>(conn, scope, id)
             .await?
             .ok_or_else(|| backend("the approved quote is not there"))?;
         tx.commit().await.map_err(store_error)?;
@@ -439,7 +386,7 @@ impl<B: Backend> QuoteStore for SqlStore<B> {
             return Err(decision_refusal(conn, scope, id, today).await);
         }
         outbox::enqueue(conn, scope.tenant(), messages).await?;
-        let quote = scoped(conn, scope, id)
+        let quote = scoped::<Quote, _>(conn, scope, id)
             .await?
             .ok_or_else(|| backend("the declined quote is not there"))?;
         tx.commit().await.map_err(store_error)?;

@@ -16,17 +16,20 @@ use portal_core::access::AccountScope;
 use portal_core::outbox::OutboxMessage;
 use portal_core::ports::{RentalStore, StoreError};
 use portal_core::rentals::{
-    CallOff, Contract, ContractDetail, ContractLine, ContractQuery, ContractStatus, ContractUpsert,
-    ItemOut, RentalsConflict, Reservation, ReservationUpsert,
+    CallOff, Contract, ContractDetail, ContractLine, ContractQuery, ContractStatus, ItemOut,
+    RentalContractUpsert, RentalsConflict, Reservation, ReservationUpsert,
 };
 use portal_core::requests::{RequestDetails, ServiceRequest};
 use portal_core::shared::{
-    AccountId, ExternalId, Page, PageRequest, RentalContractId, ReservationId, TenantId,
+    ExternalId, Page, PageRequest, RentalContractId, ReservationId, TenantId,
 };
 use uuid::Uuid;
 
 use super::requests::{insert_request, requests_about, scoped_request};
-use super::{Arg, Backend, Conn, SqlStore, fetch_page, limit_offset, outbox};
+use super::{
+    Arg, Backend, Conn, SqlStore, account_of_tenant, account_record, by_external_id, fetch_page,
+    host_record, insert_or_update, limit_offset, outbox, scoped,
+};
 use crate::error::{backend, store_error};
 use crate::rows::billing::to_minor;
 use crate::rows::rentals::{
@@ -34,24 +37,24 @@ use crate::rows::rentals::{
     reservation_columns,
 };
 
-/// The tenant's contract with this external id.
-async fn contract_by_external<C: Conn>(
-    conn: &mut C,
-    tenant: TenantId,
-    id: &ExternalId,
-) -> Result<Option<Contract>, StoreError> {
-    conn.fetch_optional::<ContractRow>(
-        concat!(
-            "SELECT ",
-            contract_columns!(),
-            " FROM rental_contracts WHERE tenant_id = $1 AND external_id = $2"
-        ),
-        &[Arg::Id(tenant.as_uuid()), Arg::Text(id.as_str())],
+account_record!(
+    Contract,
+    ContractRow,
+    RentalContractId,
+    "",
+    concat!("SELECT ", contract_columns!(), " FROM rental_contracts")
+);
+
+host_record!(
+    Reservation,
+    ReservationRow,
+    "",
+    concat!(
+        "SELECT ",
+        reservation_columns!(),
+        " FROM rental_reservations"
     )
-    .await?
-    .map(Contract::try_from)
-    .transpose()
-}
+);
 
 /// The account's contract with this id.
 async fn scoped_contract<C: Conn>(
@@ -59,36 +62,7 @@ async fn scoped_contract<C: Conn>(
     scope: &AccountScope,
     id: RentalContractId,
 ) -> Result<Option<Contract>, StoreError> {
-    conn.fetch_optional::<ContractRow>(
-        concat!(
-            "SELECT ",
-            contract_columns!(),
-            " FROM rental_contracts WHERE tenant_id = $1 AND account_id = $2 AND id = $3"
-        ),
-        &[
-            Arg::Id(scope.tenant().as_uuid()),
-            Arg::Id(scope.account().as_uuid()),
-            Arg::Id(id.as_uuid()),
-        ],
-    )
-    .await?
-    .map(Contract::try_from)
-    .transpose()
-}
-
-/// Checks the account is the tenant's (`NotFound` otherwise).
-async fn account_of_tenant<C: Conn>(
-    conn: &mut C,
-    tenant: TenantId,
-    account: AccountId,
-) -> Result<(), StoreError> {
-    conn.fetch_optional::<(Uuid,)>(
-        "SELECT id FROM accounts WHERE tenant_id = $1 AND id = $2",
-        &[Arg::Id(tenant.as_uuid()), Arg::Id(account.as_uuid())],
-    )
-    .await?
-    .map(|_| ())
-    .ok_or(StoreError::NotFound)
+    scoped(conn, scope, id).await
 }
 
 /// Replaces a contract's lines with `lines`.
@@ -170,7 +144,7 @@ impl<B: Backend> RentalStore for SqlStore<B> {
     async fn upsert_rental_contract(
         &self,
         tenant: TenantId,
-        upsert: &ContractUpsert,
+        upsert: &RentalContractUpsert,
         at: DateTime<Utc>,
     ) -> Result<Contract, StoreError> {
         let mut tx = self.begin().await?;
@@ -181,54 +155,40 @@ impl<B: Backend> RentalStore for SqlStore<B> {
             .iter()
             .map(|line| i64::from(line.still_out()))
             .sum();
-        let inserted = conn
-            .execute(
-                "INSERT INTO rental_contracts (id, tenant_id, account_id, external_id, number, \
-                     status, started_on, site, items_out, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) \
+        // $1-$3 key the row; $4-$9 are its fields, the same in both
+        // statements.
+        let args = [
+            Arg::Id(tenant.as_uuid()),
+            Arg::Text(upsert.external_id.as_str()),
+            Arg::Id(upsert.account.as_uuid()),
+            Arg::Text(&upsert.number),
+            Arg::Text(upsert.status.as_str()),
+            Arg::Date(upsert.started_on),
+            Arg::OptText(upsert.site.as_deref()),
+            Arg::Int(items_out),
+            Arg::Time(at),
+            Arg::Id(RentalContractId::new().as_uuid()),
+        ];
+        let contract = insert_or_update::<Contract, _>(
+            conn,
+            tenant,
+            &upsert.external_id,
+            [
+                "INSERT INTO rental_contracts (tenant_id, external_id, account_id, number, \
+                     status, started_on, site, items_out, created_at, updated_at, id) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10) \
                  ON CONFLICT (tenant_id, external_id) DO NOTHING",
-                &[
-                    Arg::Id(RentalContractId::new().as_uuid()),
-                    Arg::Id(tenant.as_uuid()),
-                    Arg::Id(upsert.account.as_uuid()),
-                    Arg::Text(upsert.external_id.as_str()),
-                    Arg::Text(&upsert.number),
-                    Arg::Text(upsert.status.as_str()),
-                    Arg::Date(upsert.started_on),
-                    Arg::OptText(upsert.site.as_deref()),
-                    Arg::Int(items_out),
-                    Arg::Time(at),
-                ],
-            )
-            .await?;
-        let written = inserted > 0
-            || conn
-                .execute(
-                    "UPDATE rental_contracts SET number = $4, status = $5, started_on = $6, \
-                         site = $7, items_out = $8, updated_at = $9 \
-                     WHERE tenant_id = $1 AND external_id = $2 AND account_id = $3",
-                    &[
-                        Arg::Id(tenant.as_uuid()),
-                        Arg::Text(upsert.external_id.as_str()),
-                        Arg::Id(upsert.account.as_uuid()),
-                        Arg::Text(&upsert.number),
-                        Arg::Text(upsert.status.as_str()),
-                        Arg::Date(upsert.started_on),
-                        Arg::OptText(upsert.site.as_deref()),
-                        Arg::Int(items_out),
-                        Arg::Time(at),
-                    ],
-                )
-                .await?
-                > 0;
-        if !written {
-            return Err(StoreError::Conflict(
-                RentalsConflict::OfAnotherAccount.into(),
-            ));
-        }
-        let contract = contract_by_external(conn, tenant, &upsert.external_id)
-            .await?
-            .ok_or_else(|| backend("the upserted contract is not there"))?;
+                "UPDATE rental_contracts SET number = $4, status = $5, started_on = $6, \
+                     site = $7, items_out = $8, updated_at = $9 \
+                 WHERE tenant_id = $1 AND external_id = $2 AND account_id = $3",
+            ],
+            &args,
+            9,
+        )
+        .await?
+        .ok_or(StoreError::Conflict(
+            RentalsConflict::OfAnotherAccount.into(),
+        ))?;
         write_lines(conn, contract.id.as_uuid(), &upsert.lines).await?;
         tx.commit().await.map_err(store_error)?;
         Ok(contract)
@@ -240,7 +200,7 @@ impl<B: Backend> RentalStore for SqlStore<B> {
         id: &ExternalId,
     ) -> Result<Option<Contract>, StoreError> {
         let conn = &mut *self.reader().await?;
-        contract_by_external(conn, tenant, id).await
+        by_external_id(conn, tenant, id).await
     }
 
     /// One page, open before closed, newest start first, with its count
@@ -358,66 +318,40 @@ impl<B: Backend> RentalStore for SqlStore<B> {
         let mut tx = self.begin().await?;
         let conn = &mut *tx;
         account_of_tenant(conn, tenant, upsert.account).await?;
-        let inserted = conn
-            .execute(
-                "INSERT INTO rental_reservations (id, tenant_id, account_id, external_id, \
-                     number, status, starts_on, ends_on, items, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) \
+        // $1-$3 key the row; $4-$9 are its fields, the same in both
+        // statements.
+        let args = [
+            Arg::Id(tenant.as_uuid()),
+            Arg::Text(upsert.external_id.as_str()),
+            Arg::Id(upsert.account.as_uuid()),
+            Arg::Text(&upsert.number),
+            Arg::Text(upsert.status.as_str()),
+            Arg::Date(upsert.starts_on),
+            Arg::Date(upsert.ends_on),
+            Arg::Text(&items),
+            Arg::Time(at),
+            Arg::Id(ReservationId::new().as_uuid()),
+        ];
+        let reservation = insert_or_update::<Reservation, _>(
+            conn,
+            tenant,
+            &upsert.external_id,
+            [
+                "INSERT INTO rental_reservations (tenant_id, external_id, account_id, number, \
+                     status, starts_on, ends_on, items, created_at, updated_at, id) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10) \
                  ON CONFLICT (tenant_id, external_id) DO NOTHING",
-                &[
-                    Arg::Id(ReservationId::new().as_uuid()),
-                    Arg::Id(tenant.as_uuid()),
-                    Arg::Id(upsert.account.as_uuid()),
-                    Arg::Text(upsert.external_id.as_str()),
-                    Arg::Text(&upsert.number),
-                    Arg::Text(upsert.status.as_str()),
-                    Arg::Date(upsert.starts_on),
-                    Arg::Date(upsert.ends_on),
-                    Arg::Text(&items),
-                    Arg::Time(at),
-                ],
-            )
-            .await?;
-        let written = inserted > 0
-            || conn
-                .execute(
-                    "UPDATE rental_reservations SET number = $4, status = $5, starts_on = $6, \
-                         ends_on = $7, items = $8, updated_at = $9 \
-                     WHERE tenant_id = $1 AND external_id = $2 AND account_id = $3",
-                    &[
-                        Arg::Id(tenant.as_uuid()),
-                        Arg::Text(upsert.external_id.as_str()),
-                        Arg::Id(upsert.account.as_uuid()),
-                        Arg::Text(&upsert.number),
-                        Arg::Text(upsert.status.as_str()),
-                        Arg::Date(upsert.starts_on),
-                        Arg::Date(upsert.ends_on),
-                        Arg::Text(&items),
-                        Arg::Time(at),
-                    ],
-                )
-                .await?
-                > 0;
-        if !written {
-            return Err(StoreError::Conflict(
-                RentalsConflict::OfAnotherAccount.into(),
-            ));
-        }
-        let reservation = conn
-            .fetch_optional::<ReservationRow>(
-                concat!(
-                    "SELECT ",
-                    reservation_columns!(),
-                    " FROM rental_reservations WHERE tenant_id = $1 AND external_id = $2"
-                ),
-                &[
-                    Arg::Id(tenant.as_uuid()),
-                    Arg::Text(upsert.external_id.as_str()),
-                ],
-            )
-            .await?
-            .ok_or_else(|| backend("the upserted reservation is not there"))?
-            .try_into()?;
+                "UPDATE rental_reservations SET number = $4, status = $5, starts_on = $6, \
+                     ends_on = $7, items = $8, updated_at = $9 \
+                 WHERE tenant_id = $1 AND external_id = $2 AND account_id = $3",
+            ],
+            &args,
+            9,
+        )
+        .await?
+        .ok_or(StoreError::Conflict(
+            RentalsConflict::OfAnotherAccount.into(),
+        ))?;
         tx.commit().await.map_err(store_error)?;
         Ok(reservation)
     }

@@ -14,30 +14,21 @@ use portal_core::service_contracts::{
     ContractQuery, ContractTerms, ContractUpsert, ContractsConflict, ServiceContract,
 };
 use portal_core::shared::{ExternalId, Page, ServiceContractId, TenantId};
-use uuid::Uuid;
 
-use super::{Arg, Backend, Conn, SqlStore, fetch_page, limit_offset};
+use super::{
+    Arg, Backend, SqlStore, account_of_tenant, account_record, by_external_id, fetch_page,
+    insert_or_update, limit_offset, scoped,
+};
 use crate::error::{backend, store_error};
 use crate::rows::service_contracts::{ContractRow, contract_columns};
 
-/// The tenant's contract with this external id.
-async fn by_external_id<C: Conn>(
-    conn: &mut C,
-    tenant: TenantId,
-    id: &ExternalId,
-) -> Result<Option<ServiceContract>, StoreError> {
-    conn.fetch_optional::<ContractRow>(
-        concat!(
-            "SELECT ",
-            contract_columns!(),
-            " FROM service_contracts WHERE tenant_id = $1 AND external_id = $2"
-        ),
-        &[Arg::Id(tenant.as_uuid()), Arg::Text(id.as_str())],
-    )
-    .await?
-    .map(ServiceContract::try_from)
-    .transpose()
-}
+account_record!(
+    ServiceContract,
+    ContractRow,
+    ServiceContractId,
+    "",
+    concat!("SELECT ", contract_columns!(), " FROM service_contracts")
+);
 
 /// The list's filters, shared by the page and its count: `$1` tenant,
 /// `$2` account, `$3` status or NULL for every one.
@@ -110,19 +101,13 @@ impl<B: Backend> ServiceContractStore for SqlStore<B> {
         let terms = TermColumns::of(&upsert.terms)?;
         let mut tx = self.begin().await?;
         let conn = &mut *tx;
-        let (tenant_id, account_id) = (tenant.as_uuid(), upsert.account.as_uuid());
-        conn.fetch_optional::<(Uuid,)>(
-            "SELECT id FROM accounts WHERE tenant_id = $1 AND id = $2",
-            &[Arg::Id(tenant_id), Arg::Id(account_id)],
-        )
-        .await?
-        .ok_or(StoreError::NotFound)?;
+        account_of_tenant(conn, tenant, upsert.account).await?;
         // $1-$3 key the row; $4-$17 are its fields, the same in both
         // statements.
         let args = [
-            Arg::Id(tenant_id),
+            Arg::Id(tenant.as_uuid()),
             Arg::Text(upsert.external_id.as_str()),
-            Arg::Id(account_id),
+            Arg::Id(upsert.account.as_uuid()),
             Arg::Text(&upsert.number),
             Arg::Text(&upsert.name),
             Arg::Text(&upsert.description),
@@ -140,8 +125,11 @@ impl<B: Backend> ServiceContractStore for SqlStore<B> {
             Arg::Time(at),
             Arg::Id(ServiceContractId::new().as_uuid()),
         ];
-        let inserted = conn
-            .execute(
+        let contract = insert_or_update::<ServiceContract, _>(
+            conn,
+            tenant,
+            &upsert.external_id,
+            [
                 "INSERT INTO service_contracts (tenant_id, external_id, account_id, number, name, \
                      description, status, starts_on, ends_on, kind, schedule, next_visit_on, \
                      price_minor, currency, hours_bought_hundredths, hours_used_hundredths, \
@@ -149,30 +137,20 @@ impl<B: Backend> ServiceContractStore for SqlStore<B> {
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, \
                      $17, $18, $18, $19) \
                  ON CONFLICT (tenant_id, external_id) DO NOTHING",
-                &args,
-            )
-            .await?;
-        let written = inserted > 0
-            || conn
-                .execute(
-                    "UPDATE service_contracts SET number = $4, name = $5, description = $6, \
-                         status = $7, starts_on = $8, ends_on = $9, kind = $10, schedule = $11, \
-                         next_visit_on = $12, price_minor = $13, currency = $14, \
-                         hours_bought_hundredths = $15, hours_used_hundredths = $16, \
-                         overage_allowed = $17, updated_at = $18 \
-                     WHERE tenant_id = $1 AND external_id = $2 AND account_id = $3",
-                    &args[..18],
-                )
-                .await?
-                > 0;
-        if !written {
-            return Err(StoreError::Conflict(
-                ContractsConflict::ContractOfAnotherAccount.into(),
-            ));
-        }
-        let contract = by_external_id(conn, tenant, &upsert.external_id)
-            .await?
-            .ok_or_else(|| backend("the upserted contract is not there"))?;
+                "UPDATE service_contracts SET number = $4, name = $5, description = $6, \
+                     status = $7, starts_on = $8, ends_on = $9, kind = $10, schedule = $11, \
+                     next_visit_on = $12, price_minor = $13, currency = $14, \
+                     hours_bought_hundredths = $15, hours_used_hundredths = $16, \
+                     overage_allowed = $17, updated_at = $18 \
+                 WHERE tenant_id = $1 AND external_id = $2 AND account_id = $3",
+            ],
+            &args,
+            18,
+        )
+        .await?
+        .ok_or(StoreError::Conflict(
+            ContractsConflict::ContractOfAnotherAccount.into(),
+        ))?;
         tx.commit().await.map_err(store_error)?;
         Ok(contract)
     }
@@ -226,21 +204,6 @@ impl<B: Backend> ServiceContractStore for SqlStore<B> {
         scope: &AccountScope,
         id: ServiceContractId,
     ) -> Result<Option<ServiceContract>, StoreError> {
-        let conn = &mut *self.reader().await?;
-        conn.fetch_optional::<ContractRow>(
-            concat!(
-                "SELECT ",
-                contract_columns!(),
-                " FROM service_contracts WHERE tenant_id = $1 AND account_id = $2 AND id = $3"
-            ),
-            &[
-                Arg::Id(scope.tenant().as_uuid()),
-                Arg::Id(scope.account().as_uuid()),
-                Arg::Id(id.as_uuid()),
-            ],
-        )
-        .await?
-        .map(ServiceContract::try_from)
-        .transpose()
+        scoped(&mut *self.reader().await?, scope, id).await
     }
 }

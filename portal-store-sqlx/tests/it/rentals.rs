@@ -8,7 +8,7 @@ use portal_core::access::AccountScope;
 use portal_core::outbox::{DomainEvent, OutboxMessage};
 use portal_core::ports::{Store, StoreError};
 use portal_core::rentals::{
-    CallOff, CallOffItem, ContractLine, ContractQuery, ContractStatus, ContractUpsert,
+    CallOff, CallOffItem, ContractLine, ContractQuery, ContractStatus, RentalContractUpsert,
     RentalsConflict, ReservationItem, ReservationStatus, ReservationUpsert,
 };
 use portal_core::requests::{Reference, RequestDetails, RequestStatus, ServiceRequest};
@@ -40,8 +40,8 @@ fn line(code: &str, out: u32, returned: u32) -> ContractLine {
     }
 }
 
-fn contract(books: &Books, external: &str, lines: Vec<ContractLine>) -> ContractUpsert {
-    ContractUpsert {
+fn contract(books: &Books, external: &str, lines: Vec<ContractLine>) -> RentalContractUpsert {
+    RentalContractUpsert {
         external_id: ExternalId::parse(external).unwrap(),
         account: books.account.id,
         number: external.to_uppercase(),

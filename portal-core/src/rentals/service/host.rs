@@ -4,7 +4,9 @@
 use crate::access::AccountScope;
 use crate::error::PortalError;
 use crate::host::HostApi;
-use crate::rentals::{Contract, ContractDetail, ContractUpsert, Reservation, ReservationUpsert};
+use crate::rentals::{
+    Contract, ContractDetail, RentalContractUpsert, Reservation, ReservationUpsert,
+};
 use crate::shared::{ExternalId, TenantId};
 
 impl HostApi<'_> {
@@ -14,10 +16,10 @@ impl HostApi<'_> {
     ///
     /// ```
     /// # async fn demo(portal: &portal_core::Portal, tenant: portal_core::shared::TenantId, account: portal_core::shared::AccountId) -> Result<(), portal_core::PortalError> {
-    /// use portal_core::rentals::{ContractLine, ContractStatus, ContractUpsert};
+    /// use portal_core::rentals::{ContractLine, ContractStatus, RentalContractUpsert};
     /// use portal_core::shared::{Currency, ExternalId, Money};
     /// let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 2).unwrap();
-    /// let contract = portal.host().upsert_contract(tenant, &ContractUpsert {
+    /// let contract = portal.host().upsert_contract(tenant, &RentalContractUpsert {
     ///     external_id: ExternalId::parse("rc-1042")?,
     ///     account,
     ///     number: "RC-1042".into(),
@@ -39,7 +41,7 @@ impl HostApi<'_> {
     pub async fn upsert_contract(
         &self,
         tenant: TenantId,
-        contract: &ContractUpsert,
+        contract: &RentalContractUpsert,
     ) -> Result<Contract, PortalError> {
         let settings = &self.portal.tenant(tenant).await?.settings;
         contract.validate(settings.currency())?;

@@ -102,10 +102,8 @@ impl PaymentRow {
 pub(super) struct PaymentsPage {
     layout: Layout,
     section: &'static str,
-    rows: Vec<PaymentRow>,
-    /// Payments and credits on every page.
-    total: u64,
-    pager: Pager,
+    /// The page's payments and credits, and how many on every page.
+    list: Listing<PaymentRow>,
 }
 
 #[derive(Deserialize, Default)]
@@ -127,15 +125,12 @@ pub async fn payments(visit: Visit, Query(query): Query<PageQuery>) -> Result<Re
     let page = PaymentsPage {
         layout: visit.layout(&visit.t().msg("payments-title"), "billing/payments"),
         section: "payments",
-        rows: list
-            .items
-            .iter()
-            .map(|detail| PaymentRow::of(visit.t(), detail, &formats))
-            .collect(),
-        total: list.total,
-        pager: Pager::of(visit.t(), list.page, list.per_page, list.total, |n| {
-            format!("{base}/billing/payments?page={n}")
-        }),
+        list: Listing::of(
+            visit.t(),
+            &list,
+            |detail| PaymentRow::of(visit.t(), detail, &formats),
+            |n| format!("{base}/billing/payments?page={n}"),
+        ),
     };
     render(StatusCode::OK, &page)
 }

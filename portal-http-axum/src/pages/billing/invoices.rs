@@ -136,9 +136,7 @@ pub(super) struct InvoicesPage {
     issued_to: String,
     min_total: String,
     max_total: String,
-    rows: Vec<InvoiceRow>,
-    total: u64,
-    pager: Option<Pager>,
+    list: Listing<InvoiceRow>,
     is_filtered: bool,
 }
 
@@ -188,9 +186,7 @@ pub async fn invoices(
         issued_to: InvoiceFilters::value(&filters.issued_to),
         min_total: InvoiceFilters::value(&filters.min_total),
         max_total: InvoiceFilters::value(&filters.max_total),
-        rows: Vec::new(),
-        total: 0,
-        pager: None,
+        list: Listing::empty(),
         is_filtered: [
             &filters.status,
             &filters.number,
@@ -204,22 +200,14 @@ pub async fn invoices(
     };
     match listed {
         Ok(list) => {
-            let invoices = &list.invoices;
             let formats = visit.formats();
-            page.rows = invoices
-                .items
-                .iter()
-                .map(|invoice| InvoiceRow::of(visit.t(), invoice, list.today, &formats))
-                .collect();
-            page.total = invoices.total;
             let base = visit.context.base.clone();
-            page.pager = Some(Pager::of(
+            page.list = Listing::of(
                 visit.t(),
-                invoices.page,
-                invoices.per_page,
-                invoices.total,
+                &list.invoices,
+                |invoice| InvoiceRow::of(visit.t(), invoice, list.today, &formats),
                 |n| filters.link(&base, n),
-            ));
+            );
         }
         // A filter the customer can fix: shown at its input.
         Err(error) => page.form = filter_form(visit.t(), Some(Refusal::of(error)?)),

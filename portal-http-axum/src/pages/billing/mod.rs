@@ -36,6 +36,7 @@ use std::sync::Arc;
 
 pub(super) use pay::{amount_input, card_label};
 
+use super::list::Listing;
 use super::{Layout, PageError, render};
 use crate::AppState;
 use crate::context::RequestContext;
@@ -260,40 +261,6 @@ impl InvoiceRow {
                 .amount_pending
                 .is_positive()
                 .then(|| formats.money.format(invoice.amount_pending)),
-        }
-    }
-}
-
-/// Previous and next links of a paginated list.
-pub struct Pager {
-    pub(in crate::pages) previous: Option<String>,
-    pub(in crate::pages) next: Option<String>,
-    pub(in crate::pages) text: String,
-}
-
-impl Pager {
-    /// Links for `page` of `total` rows; `link(n)` is the URL of page n.
-    /// A page past the last (an old bookmark) links back to the last.
-    pub(in crate::pages) fn of(
-        t: Messages,
-        page: u32,
-        per_page: u32,
-        total: u64,
-        link: impl Fn(u32) -> String,
-    ) -> Self {
-        let pages = total.div_ceil(u64::from(per_page.max(1))).max(1);
-        let last = u32::try_from(pages).unwrap_or(u32::MAX);
-        if page > last {
-            return Self {
-                previous: Some(link(last)),
-                next: None,
-                text: t.msg_with("pager-past-last", t.count("page", page).count("last", last)),
-            };
-        }
-        Self {
-            previous: (page > 1).then(|| link(page - 1)),
-            next: (page < last).then(|| link(page + 1)),
-            text: t.msg_with("pager-page", t.count("page", page).count("pages", pages)),
         }
     }
 }

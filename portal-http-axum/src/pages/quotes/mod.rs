@@ -22,8 +22,9 @@ use portal_core::access::Permission;
 use portal_core::quotes::{ApproveQuote, DecisionClient, Quote, QuoteDetail, QuoteState};
 use portal_core::shared::QuoteId;
 
-use super::billing::{Done, Pager, Visit};
+use super::billing::{Done, Visit};
 use super::form::{Form, Input, Refusal};
+use super::list::Listing;
 use super::{Layout, PageError, render};
 use crate::params::{self, QuoteFilterText, Source};
 use crate::pdf;
@@ -129,9 +130,7 @@ struct ListPage {
     layout: Layout,
     form: Form,
     statuses: Vec<Choice>,
-    rows: Vec<QuoteRow>,
-    total: u64,
-    pager: Option<Pager>,
+    list: Listing<QuoteRow>,
     is_filtered: bool,
 }
 
@@ -166,29 +165,19 @@ pub async fn list(
                 selected: value == current,
             })
             .collect(),
-        rows: Vec::new(),
-        total: 0,
-        pager: None,
+        list: Listing::empty(),
         is_filtered: !current.is_empty(),
     };
     match listed {
         Ok(list) => {
-            let quotes = &list.quotes;
             let formats = visit.formats();
-            page.rows = quotes
-                .items
-                .iter()
-                .map(|quote| QuoteRow::of(quote, list.today, &formats, visit.t()))
-                .collect();
-            page.total = quotes.total;
             let base = visit.context().base.clone();
-            page.pager = Some(Pager::of(
+            page.list = Listing::of(
                 visit.t(),
-                quotes.page,
-                quotes.per_page,
-                quotes.total,
+                &list.quotes,
+                |quote| QuoteRow::of(quote, list.today, &formats, visit.t()),
                 |n| filters.link(&base, n),
-            ));
+            );
         }
         Err(error) => {
             page.form = status_form(visit.t()).showing(Some(Refusal::of(error)?));
