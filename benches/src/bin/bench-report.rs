@@ -21,7 +21,7 @@ use portal_benches::cli::Args;
 use portal_benches::hashrate::HashRate;
 use portal_benches::ledger::{INVOICES_PER_ACCOUNT, PAYMENTS_PER_ACCOUNT};
 use portal_benches::load::LoadReport;
-use portal_benches::plan::{JOBS_PER_ACCOUNT, QUOTES_PER_ACCOUNT};
+use portal_benches::plan::{JOBS_PER_ACCOUNT, Plan};
 
 /// Dashboard throughput at 64 connections as a share of the hand-written
 /// page's.
@@ -222,7 +222,9 @@ fn main() -> anyhow::Result<()> {
     let big_quotes = turns(&big_quotes_turns)?;
     let small_quotes = turns(&small_quotes_turns)?;
     let (jobs, small_jobs_count) = (accounts * JOBS_PER_ACCOUNT, small * JOBS_PER_ACCOUNT);
-    let (quotes, small_quotes_count) = (accounts * QUOTES_PER_ACCOUNT, small * QUOTES_PER_ACCOUNT);
+    // With the session accounts' quotes to approve, the same 60,000 at
+    // either size.
+    let (quotes, small_quotes_count) = (Plan::new(accounts)?.quotes(), Plan::new(small)?.quotes());
     let (invoices, small_invoices) = (
         accounts * INVOICES_PER_ACCOUNT,
         small * INVOICES_PER_ACCOUNT,
