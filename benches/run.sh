@@ -7,8 +7,8 @@
 #   benches/run.sh --duration 20      # seconds per scenario (default 10)
 #
 # It builds the release binaries of `portal-benches`, seeds the tenant
-# `bench` (N accounts, 1.2 N contacts, 10 N invoices, 3 N payments, 1,000
-# sessions, 200 passwords) and a
+# `bench` (N accounts, 1.2 N contacts, 10 N invoices, 3 N payments, 2 N
+# quotes, 3 N jobs, N rental contracts, 1,000 sessions, 200 passwords) and a
 # 1,000-account twin for the scaling comparison, caching both under
 # target/bench-data/ (a re-run seeds nothing but fresh sessions), starts
 # `bench-server` in release mode on 127.0.0.1 and drives it with `loadgen`:
@@ -19,10 +19,11 @@
 #   after that storm; on SQLite the same dashboard @64 served by
 #   `bench-baseline`, a hand-written axum + sqlx page making the same six
 #   queries (the yardstick); billing: the invoice list page (unpaid, soonest
-#   due first) and the statement page (last 365 days) @64; then the
-#   dashboard, the invoice list and the statement @64 at N and on the
-#   1,000-account twin (10 N vs 10,000 invoices), in turns, for the scaling
-#   comparison; last, paying 0.01 on each of two invoices through the
+#   due first), the quote list page, the jobs list page (upcoming) and the
+#   statement page (last 365 days) @64; then the dashboard, the invoice
+#   list, the statement, the jobs list and the quote list @64 at N and on
+#   the 1,000-account twin (10 N vs 10,000 invoices, 3 N vs 3,000 jobs,
+#   2 N vs 2,000 quotes), in turns, for the scaling comparison; last, paying 0.01 on each of two invoices through the
 #   sandbox gateway (POST /api/v1/payments, bearer token, a fresh
 #   Idempotency-Key per request) @64 at N, and approving quotes (POST
 #   /api/v1/quotes/{id}/approval, another pending quote each request) @64
@@ -283,6 +284,8 @@ step "Invoice list page (unpaid, soonest due first) @64 connections, ${DURATION}
 load invoices64 "$ACCOUNTS" --scenario invoices --connections 64 --duration-secs "$DURATION"
 step "Quote list page (every status, newest first) @64 connections, ${DURATION} s"
 load quotes64 "$ACCOUNTS" --scenario quotes --connections 64 --duration-secs "$DURATION"
+step "Jobs list page (upcoming, soonest first) @64 connections, ${DURATION} s"
+load jobs64 "$ACCOUNTS" --scenario jobs --connections 64 --duration-secs "$DURATION"
 step "Statement page (last 365 days) @64 connections, ${DURATION} s"
 load statement64 "$ACCOUNTS" --scenario statement --connections 64 --duration-secs "$DURATION"
 stop_server
@@ -298,7 +301,7 @@ fi
 # Latency at N and at 1,000 accounts, measured in turns (N, 1,000, N, ...)
 # with both servers up, so that drift in what else runs on the machine
 # weighs on both sides alike; the report compares the medians.
-step "Scaling: dashboard, invoice list and statement @64 at $ACCOUNTS and at $SMALL accounts, in turns, 3 x $((DURATION / 2 > 2 ? DURATION / 2 : 2)) s each"
+step "Scaling: dashboard, invoice list, statement, jobs list and quote list @64 at $ACCOUNTS and at $SMALL accounts, in turns, 3 x $((DURATION / 2 > 2 ? DURATION / 2 : 2)) s each"
 TURN=$((DURATION / 2 > 2 ? DURATION / 2 : 2))
 start_server bench-server "$ACCOUNTS"
 BIG_PID=$SERVER_PID BIG_URL=$URL
@@ -309,9 +312,10 @@ for accounts in "$ACCOUNTS" "$SMALL"; do
     load warmup "$accounts" --scenario dashboard --connections 8 --duration-secs 2 >/dev/null
 done
 # Files: scale-{big,small}-N (dashboard), scale-{big,small}-invoices-N,
-# scale-{big,small}-statement-N.
+# scale-{big,small}-statement-N, scale-{big,small}-jobs-N,
+# scale-{big,small}-quotes-N.
 for turn in 1 2 3; do
-    for scenario in dashboard invoices statement; do
+    for scenario in dashboard invoices statement jobs quotes; do
         suffix=""
         [ "$scenario" = dashboard ] || suffix="-$scenario"
         SERVER_PID=$BIG_PID URL=$BIG_URL

@@ -55,6 +55,12 @@ pub enum Scenario {
         /// Raw session tokens.
         tokens: Arc<Vec<String>>,
     },
+    /// `GET` the jobs list page (its default: upcoming, soonest first,
+    /// first page) with these session tokens, rotating; expects 200.
+    Jobs {
+        /// Raw session tokens.
+        tokens: Arc<Vec<String>>,
+    },
     /// `GET` the statement page for `from` to `to` with these session
     /// tokens, rotating; expects 200.
     Statement {
@@ -112,6 +118,7 @@ impl Scenario {
             Scenario::Login { .. } => "login",
             Scenario::Invoices { .. } => "invoices",
             Scenario::Quotes { .. } => "quotes",
+            Scenario::Jobs { .. } => "jobs",
             Scenario::Statement { .. } => "statement",
             Scenario::Pay { .. } => "pay",
             Scenario::Approve { .. } => "approve",
@@ -123,6 +130,7 @@ impl Scenario {
             Scenario::Dashboard { .. }
             | Scenario::Invoices { .. }
             | Scenario::Quotes { .. }
+            | Scenario::Jobs { .. }
             | Scenario::Statement { .. }
             | Scenario::Approve { .. } => StatusCode::OK,
             Scenario::Login { .. } | Scenario::Pay { .. } => StatusCode::CREATED,
@@ -134,6 +142,7 @@ impl Scenario {
             Scenario::Dashboard { tokens }
             | Scenario::Invoices { tokens }
             | Scenario::Quotes { tokens }
+            | Scenario::Jobs { tokens }
             | Scenario::Statement { tokens, .. } => tokens.len(),
             Scenario::Login { logins } => logins.len(),
             Scenario::Pay { payers, .. } => payers.len(),
@@ -160,8 +169,8 @@ pub struct LoadConfig {
 /// One run's figures: printed as one JSON line.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct LoadReport {
-    /// `dashboard`, `login`, `invoices`, `quotes`, `statement`, `pay` or
-    /// `approve`.
+    /// `dashboard`, `login`, `invoices`, `quotes`, `jobs`, `statement`,
+    /// `pay` or `approve`.
     pub scenario: String,
     /// Concurrent connections.
     pub connections: usize,
@@ -374,6 +383,7 @@ fn build_request(
             tokens,
         )?,
         Scenario::Quotes { tokens } => page(&format!("{}/quotes", target.base), tokens)?,
+        Scenario::Jobs { tokens } => page(&format!("{}/jobs", target.base), tokens)?,
         Scenario::Statement { tokens, from, to } => page(
             &format!("{}/billing/statement?from={from}&to={to}", target.base),
             tokens,

@@ -8,7 +8,11 @@
 //! - about one primary contact in fifty is also a Member of the next
 //!   account (contacts on two accounts, with the account switcher);
 //! - one account in ten, and every session account, has data: three
-//!   communications, two jobs and two tickets;
+//!   communications and two tickets;
+//! - every account has [`JOBS_PER_ACCOUNT`] jobs (one scheduled, one
+//!   completed and billed on one of its invoices, and one waiting, in
+//!   progress or scheduled by turns), so 3 N jobs, and one rental contract
+//!   with one to three lines, so N contracts;
 //! - every account has a billing history ([`crate::ledger`]): ten invoices
 //!   with lines and three payments with their allocations, so 10 N
 //!   invoices and 3 N payments;
@@ -35,6 +39,11 @@ pub const QUOTES_PER_ACCOUNT: usize = 2;
 /// the approval scenario: [`SESSIONS`] times this many approvals per run
 /// at most (60,000: 20 s at 3,000 a second).
 pub const APPROVABLE_QUOTES: u8 = 60;
+/// Jobs per account: one scheduled, one completed, one waiting, in
+/// progress or scheduled.
+pub const JOBS_PER_ACCOUNT: usize = 3;
+/// Rental contracts per account (with one to three lines each).
+pub const RENTAL_CONTRACTS_PER_ACCOUNT: usize = 1;
 /// The default number of accounts.
 pub const DEFAULT_ACCOUNTS: usize = 100_000;
 
@@ -100,7 +109,22 @@ impl Plan {
         self.accounts * crate::ledger::PAYMENTS_PER_ACCOUNT
     }
 
-    /// Whether account `i` has communications, jobs and tickets.
+    /// How many jobs (3 N).
+    pub fn jobs(&self) -> usize {
+        self.accounts * JOBS_PER_ACCOUNT
+    }
+
+    /// How many quotes (2 N, plus the session accounts' ones to approve).
+    pub fn quotes(&self) -> usize {
+        self.accounts * QUOTES_PER_ACCOUNT + SESSIONS * usize::from(APPROVABLE_QUOTES)
+    }
+
+    /// How many rental contracts (N).
+    pub fn rental_contracts(&self) -> usize {
+        self.accounts * RENTAL_CONTRACTS_PER_ACCOUNT
+    }
+
+    /// Whether account `i` has communications and tickets.
     pub fn has_data(&self, i: usize) -> bool {
         i % 10 == 0 || self.is_session_account(i)
     }
@@ -122,9 +146,10 @@ impl Plan {
     /// version is part of it, so a cached database from an older schema
     /// (v1: invoices before billing's migration; v2: three invoices for
     /// one account in ten, no payments; v3: no quotes; v4: no quotes to
-    /// approve) is seeded again.
+    /// approve; v5: two jobs for one account in ten, no rentals) is seeded
+    /// again.
     pub fn marker(&self) -> String {
-        format!("Bench Lawn & Pest ({} accounts, data v5)", self.accounts)
+        format!("Bench Lawn & Pest ({} accounts, data v6)", self.accounts)
     }
 }
 
@@ -188,6 +213,9 @@ mod tests {
         assert_eq!(plan.contacts(), 120_000);
         assert_eq!(plan.invoices(), 1_000_000);
         assert_eq!(plan.payments(), 300_000);
+        assert_eq!(plan.jobs(), 300_000);
+        assert_eq!(plan.rental_contracts(), 100_000);
+        assert_eq!(plan.quotes(), 260_000);
         assert_eq!(plan.session_accounts().count(), SESSIONS);
         assert!(plan.session_accounts().all(|i| plan.is_session_account(i)));
         assert_eq!(

@@ -8,7 +8,7 @@
 //! idle expiry would otherwise have run out since the last run).
 
 use anyhow::{Context, bail};
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Duration, Utc};
 use futures::{StreamExt, TryStreamExt};
 use portal_core::identity::LoginClient;
 use std::io::Write;
@@ -152,7 +152,7 @@ pub async fn seed(db: &Db, portal: &Portal, plan: Plan) -> anyhow::Result<SeedRe
 
     let with_data: Vec<usize> = (0..n).filter(|&i| plan.has_data(i)).collect();
     progress(&format!(
-        "communications, jobs, tickets for {} accounts",
+        "communications and tickets for {} accounts",
         with_data.len()
     ));
     let now = Utc::now();
@@ -174,12 +174,15 @@ pub async fn seed(db: &Db, portal: &Portal, plan: Plan) -> anyhow::Result<SeedRe
     ));
 
     progress(&format!(
-        "billing: {} invoices with lines, {} payments with allocations (multi-row inserts)",
+        "billing, quotes, jobs, rentals: {} invoices with lines, {} payments with allocations, \
+         {} quotes, {} jobs, {} rental contracts with lines (multi-row inserts)",
         plan.invoices(),
-        plan.payments()
+        plan.payments(),
+        plan.quotes(),
+        plan.jobs(),
+        plan.rental_contracts()
     ));
     run_for_tenant(db, tenant.id, &CLEAR_BILLING).await?;
-    let today = now.date_naive();
     let tenant_id = tenant.id;
     let batches: Vec<Vec<(usize, AccountId)>> = (0..n)
         .collect::<Vec<_>>()
@@ -189,11 +192,9 @@ pub async fn seed(db: &Db, portal: &Portal, plan: Plan) -> anyhow::Result<SeedRe
     futures::stream::iter(batches.iter())
         .map(|rows| async move {
             match db {
-                Db::Sqlite(store) => {
-                    insert_ledgers(store.pool(), plan, tenant_id, rows, today).await
-                }
+                Db::Sqlite(store) => insert_ledgers(store.pool(), plan, tenant_id, rows, now).await,
                 Db::Postgres(store) => {
-                    insert_ledgers(store.pool(), plan, tenant_id, rows, today).await
+                    insert_ledgers(store.pool(), plan, tenant_id, rows, now).await
                 }
             }
         })
@@ -402,20 +403,15 @@ async fn register(
         .with_context(|| format!("registering {}", facts.email))
 }
 
-/// One job: (suffix, title, status, scheduled in days).
-const JOBS: [(u8, &str, &str, Option<i64>); 2] = [
-    (1, "Quarterly pest treatment", "scheduled", Some(3)),
-    (2, "Lawn aeration", "completed", None),
-];
 /// One ticket: (suffix, subject, status, updated days ago).
 const TICKETS: [(u8, &str, &str, i64); 2] = [
     (1, "Question about my last invoice", "open", 1),
     (2, "Reschedule request", "closed", 20),
 ];
 
-/// The jobs and tickets of `rows` (account number, id), in one
-/// transaction. Their ids are deterministic (kinds 2 and 3), so a resumed
-/// seeding inserts nothing twice.
+/// The tickets of `rows` (account number, id), in one transaction. Their
+/// ids are deterministic (kind 3), so a resumed seeding inserts nothing
+/// twice.
 async fn insert_panel_rows<DB>(
     pool: &sqlx::Pool<DB>,
     tenant: TenantId,
@@ -428,33 +424,9 @@ where
     for<'c> &'c mut DB::Connection: sqlx::Executor<'c, Database = DB>,
 {
     let tenant = tenant.as_uuid();
-    let mut jobs = Vec::new();
     let mut tickets = Vec::new();
     for &(i, account) in rows {
         let account = account.as_uuid();
-        for (k, title, status, scheduled) in JOBS {
-            let start = scheduled.map(|days| now + Duration::days(days));
-            let created = now - Duration::days(14);
-            jobs.push(vec![
-                Value::Id(ledger::row_id(2, i, k)),
-                Value::Id(tenant),
-                Value::Id(account),
-                Value::Text(format!("job-{i}-{k}")),
-                Value::Text(format!("JOB-{i}-{k}")),
-                Value::Text(title.to_owned()),
-                Value::Text(String::new()),
-                Value::Text(status.to_owned()),
-                Value::OptTime(start),
-                Value::OptTime(start.map(|at| at + Duration::hours(2))),
-                Value::Text("[]".to_owned()),
-                // No host upsert made these: a digest no upsert has, so
-                // the first real upsert of one rewrites it.
-                Value::Text("seeded".to_owned()),
-                Value::Time(created),
-                Value::Time(created),
-                Value::OptTime((status == "completed").then_some(now - Duration::days(7))),
-            ]);
-        }
         for (k, subject, status, days_ago) in TICKETS {
             tickets.push(vec![
                 Value::Id(ledger::row_id(3, i, k)),
@@ -468,29 +440,6 @@ where
         }
     }
     let mut tx = pool.begin().await?;
-    bulk::insert::<DB>(
-        &mut tx,
-        "jobs",
-        &[
-            "id",
-            "tenant_id",
-            "account_id",
-            "external_id",
-            "number",
-            "title",
-            "description",
-            "status",
-            "window_start",
-            "window_end",
-            "technicians",
-            "content_sha256",
-            "created_at",
-            "updated_at",
-            "completed_at",
-        ],
-        jobs,
-    )
-    .await?;
     bulk::insert::<DB>(
         &mut tx,
         "tickets",
@@ -510,15 +459,17 @@ where
     Ok(())
 }
 
-/// The billing rows of `rows` (account number, id) as of `today` (see
+/// The billing rows of `rows` (account number, id) as of `now` (see
 /// [`ledger`]), in one transaction: invoices, their lines, payments, then
-/// allocations, each table in multi-row statements.
+/// allocations, quotes and their lines, jobs with the invoices they were
+/// billed on ([`jobs_of`]) and rental contracts with their lines
+/// ([`rental_of`]), each table in multi-row statements.
 async fn insert_ledgers<DB>(
     pool: &sqlx::Pool<DB>,
     plan: Plan,
     tenant: TenantId,
     rows: &[(usize, AccountId)],
-    today: NaiveDate,
+    now: DateTime<Utc>,
 ) -> anyhow::Result<()>
 where
     DB: Bulk,
@@ -529,9 +480,13 @@ where
     let currency = CURRENCY.as_str();
     let (mut invoices, mut lines, mut payments, mut allocations) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let today = now.date_naive();
     let (mut quotes, mut quote_lines) = (Vec::new(), Vec::new());
+    let (mut jobs, mut job_invoices) = (Vec::new(), Vec::new());
+    let (mut contracts, mut contract_lines) = (Vec::new(), Vec::new());
     for &(i, account) in rows {
         let account = account.as_uuid();
+        rental_of(i, tenant, account, now, &mut contracts, &mut contract_lines);
         // Quotes: one awaiting approval for three weeks more, one that
         // expired ten days ago, and on a session account the ones the
         // approval scenario approves; one line each. The digest only has
@@ -585,6 +540,20 @@ where
             payments: seeded_payments,
             allocations: seeded_allocations,
         } = ledger::ledger(i, today);
+        // The completed job was billed on the account's latest invoice.
+        let billed_on = seeded_invoices
+            .last()
+            .map(|invoice| invoice.number.clone())
+            .context("the ledger has invoices")?;
+        jobs_of(
+            i,
+            tenant,
+            account,
+            now,
+            &billed_on,
+            &mut jobs,
+            &mut job_invoices,
+        );
         for invoice in seeded_invoices {
             for (position, line) in invoice.lines.iter().enumerate() {
                 lines.push(vec![
@@ -767,8 +736,204 @@ where
         quote_lines,
     )
     .await?;
+    bulk::insert::<DB>(
+        &mut tx,
+        "jobs",
+        &[
+            "id",
+            "tenant_id",
+            "account_id",
+            "external_id",
+            "number",
+            "title",
+            "description",
+            "status",
+            "window_start",
+            "window_end",
+            "technicians",
+            "content_sha256",
+            "created_at",
+            "updated_at",
+            "completed_at",
+        ],
+        jobs,
+    )
+    .await?;
+    bulk::insert::<DB>(
+        &mut tx,
+        "job_invoices",
+        &["tenant_id", "job_id", "invoice_external_id"],
+        job_invoices,
+    )
+    .await?;
+    bulk::insert::<DB>(
+        &mut tx,
+        "rental_contracts",
+        &[
+            "id",
+            "tenant_id",
+            "account_id",
+            "external_id",
+            "number",
+            "status",
+            "started_on",
+            "site",
+            "items_out",
+            "created_at",
+            "updated_at",
+        ],
+        contracts,
+    )
+    .await?;
+    bulk::insert::<DB>(
+        &mut tx,
+        "rental_contract_lines",
+        &[
+            "contract_id",
+            "position",
+            "code",
+            "name",
+            "quantity_out",
+            "quantity_returned",
+            "out_since",
+            "rate_minor",
+            "currency",
+        ],
+        contract_lines,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Account `i`'s [`plan::JOBS_PER_ACCOUNT`] jobs as rows of `jobs`, with
+/// the completed one's invoice (`billed_on`, the invoice's external id)
+/// in `job_invoices`: job 1 scheduled within the next month (the upcoming
+/// list), job 2 completed a week ago, job 3 by turns waiting to be
+/// scheduled, in progress (today's window) or scheduled. Ids are
+/// deterministic (kind 2).
+fn jobs_of(
+    i: usize,
+    tenant: Uuid,
+    account: Uuid,
+    now: DateTime<Utc>,
+    billed_on: &str,
+    jobs: &mut Vec<Vec<Value>>,
+    job_invoices: &mut Vec<Vec<Value>>,
+) {
+    let soon = now + Duration::days(3 + (i % 25) as i64);
+    let third = match i % 3 {
+        0 => ("Shrub trimming", "unscheduled", None),
+        1 => (
+            "Irrigation repair",
+            "in_progress",
+            Some(now - Duration::hours(1)),
+        ),
+        _ => ("Fall cleanup", "scheduled", Some(now + Duration::days(30))),
+    };
+    let specs = [
+        (1u8, "Quarterly pest treatment", "scheduled", Some(soon)),
+        (
+            2,
+            "Lawn aeration",
+            "completed",
+            Some(now - Duration::days(7)),
+        ),
+        (3, third.0, third.1, third.2),
+    ];
+    let created = now - Duration::days(14);
+    for (k, title, status, start) in specs {
+        let id = ledger::row_id(2, i, k);
+        let technicians = if status == "unscheduled" {
+            "[]"
+        } else {
+            r#"["Alex Rivera"]"#
+        };
+        jobs.push(vec![
+            Value::Id(id),
+            Value::Id(tenant),
+            Value::Id(account),
+            Value::Text(format!("job-{i}-{k}")),
+            Value::Text(format!("JOB-{i}-{k}")),
+            Value::Text(title.to_owned()),
+            Value::Text(String::new()),
+            Value::Text(status.to_owned()),
+            Value::OptTime(start),
+            Value::OptTime(start.map(|at| at + Duration::hours(2))),
+            Value::Text(technicians.to_owned()),
+            // No host upsert made these: a digest no upsert has, so
+            // the first real upsert of one rewrites it.
+            Value::Text("seeded".to_owned()),
+            Value::Time(created),
+            Value::Time(created),
+            Value::OptTime(
+                (status == "completed").then(|| now - Duration::days(7) + Duration::hours(2)),
+            ),
+        ]);
+        if status == "completed" {
+            job_invoices.push(vec![
+                Value::Id(tenant),
+                Value::Id(id),
+                Value::Text(billed_on.to_owned()),
+            ]);
+        }
+    }
+}
+
+/// Rental equipment: (code, name, daily rate in cents).
+const RENTAL_ITEMS: [(&str, &str, i64); 3] = [
+    ("EQ-EXC", "Mini excavator", 32_500),
+    ("EQ-CMP", "Plate compactor", 8_500),
+    ("EQ-LGT", "Light tower", 12_000),
+];
+
+/// Account `i`'s rental contract as a row of `contracts`, with its one to
+/// three lines in `lines`: open (one in five closed, everything
+/// returned), started up to two months ago. The contract's `items_out` is
+/// what its lines have out less returned, as the store writes it. Ids are
+/// deterministic (kind 8).
+fn rental_of(
+    i: usize,
+    tenant: Uuid,
+    account: Uuid,
+    now: DateTime<Utc>,
+    contracts: &mut Vec<Vec<Value>>,
+    lines: &mut Vec<Vec<Value>>,
+) {
+    let id = ledger::row_id(8, i, 0);
+    let closed = i % 5 == 4;
+    let started_on = now.date_naive() - Duration::days((i % 60) as i64);
+    let mut items_out = 0;
+    for (position, (code, name, rate)) in RENTAL_ITEMS.iter().take(1 + i % 3).enumerate() {
+        let out = 1 + (i + position) as i64 % 2;
+        let returned = if closed { out } else { 0 };
+        items_out += out - returned;
+        lines.push(vec![
+            Value::Id(id),
+            Value::Int(position as i64),
+            Value::Text((*code).to_owned()),
+            Value::Text((*name).to_owned()),
+            Value::Int(out),
+            Value::Int(returned),
+            Value::Date(started_on),
+            Value::Int(*rate),
+            Value::Text(CURRENCY.as_str().to_owned()),
+        ]);
+    }
+    let created = ledger::midnight(started_on);
+    contracts.push(vec![
+        Value::Id(id),
+        Value::Id(tenant),
+        Value::Id(account),
+        Value::Text(format!("rental-{i}")),
+        Value::Text(format!("RC-{i:07}")),
+        Value::Text(if closed { "closed" } else { "open" }.to_owned()),
+        Value::Date(started_on),
+        Value::OptText(Some(format!("{} Main Street", 1 + i % 9_000))),
+        Value::Int(items_out),
+        Value::Time(created),
+        Value::Time(created),
+    ]);
 }
 
 /// The row kind ([`ledger::row_id`]'s third part) of a session account's
@@ -784,10 +949,21 @@ pub fn approvable_quote(i: usize, q: u8) -> (Uuid, String) {
     (id, format!("{:064x}", id.as_u128()))
 }
 
-/// Deletes the tenant's billing rows, children first: a dataset of an
-/// older version (other invoices) or a seeding cut short is written
-/// afresh.
-const CLEAR_BILLING: [&str; 7] = [
+/// Deletes the tenant's billing, quote, job and rental rows, children
+/// first: a dataset of an older version (other invoices, fewer jobs) or a
+/// seeding cut short is written afresh.
+const CLEAR_BILLING: [&str; 16] = [
+    "DELETE FROM job_invoices WHERE tenant_id = $1",
+    "DELETE FROM job_assets WHERE tenant_id = $1",
+    "DELETE FROM job_events WHERE job_id IN (SELECT id FROM jobs WHERE tenant_id = $1)",
+    "DELETE FROM job_notes WHERE job_id IN (SELECT id FROM jobs WHERE tenant_id = $1)",
+    "DELETE FROM jobs WHERE tenant_id = $1",
+    "DELETE FROM rental_call_off_items WHERE call_off_id IN \
+         (SELECT id FROM rental_call_offs WHERE tenant_id = $1)",
+    "DELETE FROM rental_call_offs WHERE tenant_id = $1",
+    "DELETE FROM rental_contract_lines WHERE contract_id IN \
+         (SELECT id FROM rental_contracts WHERE tenant_id = $1)",
+    "DELETE FROM rental_contracts WHERE tenant_id = $1",
     "DELETE FROM quote_lines WHERE quote_id IN (SELECT id FROM quotes WHERE tenant_id = $1)",
     "DELETE FROM quotes WHERE tenant_id = $1",
     "DELETE FROM allocations WHERE tenant_id = $1",

@@ -8,8 +8,8 @@
 //!
 //! Reads `hashrate.json`, `dash8.json`, `dash64.json`, `login.json`,
 //! `storm-dashboard.json`, `storm-login.json`, `invoices64.json`, `quotes64.json`,
-//! `statement64.json`, `pay64.json`, `approve64.json`, the scaling turns
-//! `scale-{big,small}[-invoices|-statement]-{1,2,3}.json`,
+//! `jobs64.json`, `statement64.json`, `pay64.json`, `approve64.json`, the
+//! scaling turns `scale-{big,small}[-invoices|-statement|-jobs|-quotes]-{1,2,3}.json`,
 //! `baseline-dash64.json` when present, and the `NAME.cpu.json` beside
 //! each when present.
 //! Exits non-zero when a target is missed.
@@ -21,6 +21,7 @@ use portal_benches::cli::Args;
 use portal_benches::hashrate::HashRate;
 use portal_benches::ledger::{INVOICES_PER_ACCOUNT, PAYMENTS_PER_ACCOUNT};
 use portal_benches::load::LoadReport;
+use portal_benches::plan::{JOBS_PER_ACCOUNT, Plan};
 
 /// Dashboard throughput at 64 connections as a share of the hand-written
 /// page's.
@@ -44,6 +45,10 @@ const INVOICES_RPS: f64 = 3_000.0;
 const QUOTES_RPS: f64 = 3_000.0;
 /// ... with p99 at most this (ms).
 const QUOTES_P99_MS: f64 = 30.0;
+/// The jobs list page @64: at least this many requests a second (issue 12).
+const JOBS_RPS: f64 = 3_000.0;
+/// ... with p99 at most this (ms).
+const JOBS_P99_MS: f64 = 30.0;
 /// Invoice list page p99 at 64 connections (ms).
 const INVOICES_P99_MS: f64 = 30.0;
 /// Payments (201 responses) a second.
@@ -177,6 +182,7 @@ fn main() -> anyhow::Result<()> {
     let invoices64: LoadReport = read(&dir, "invoices64.json")?;
     let statement64: LoadReport = read(&dir, "statement64.json")?;
     let quotes64: LoadReport = read(&dir, "quotes64.json")?;
+    let jobs64: LoadReport = read(&dir, "jobs64.json")?;
     let pay64: LoadReport = read(&dir, "pay64.json")?;
     let approve64: LoadReport = read(&dir, "approve64.json")?;
     // The scaling turns of one scenario at one size: their file names.
@@ -207,6 +213,18 @@ fn main() -> anyhow::Result<()> {
     );
     let big_statement = turns(&big_statement_turns)?;
     let small_statement = turns(&small_statement_turns)?;
+    let (big_jobs_turns, small_jobs_turns) =
+        (turn_names("big", "-jobs"), turn_names("small", "-jobs"));
+    let big_jobs = turns(&big_jobs_turns)?;
+    let small_jobs = turns(&small_jobs_turns)?;
+    let (big_quotes_turns, small_quotes_turns) =
+        (turn_names("big", "-quotes"), turn_names("small", "-quotes"));
+    let big_quotes = turns(&big_quotes_turns)?;
+    let small_quotes = turns(&small_quotes_turns)?;
+    let (jobs, small_jobs_count) = (accounts * JOBS_PER_ACCOUNT, small * JOBS_PER_ACCOUNT);
+    // With the session accounts' quotes to approve, the same 60,000 at
+    // either size.
+    let (quotes, small_quotes_count) = (Plan::new(accounts)?.quotes(), Plan::new(small)?.quotes());
     let (invoices, small_invoices) = (
         accounts * INVOICES_PER_ACCOUNT,
         small * INVOICES_PER_ACCOUNT,
@@ -218,7 +236,7 @@ fn main() -> anyhow::Result<()> {
     println!();
     println!(
         "Portal HTTP load benchmark: {backend}, {accounts} accounts ({} contacts, {invoices} invoices, \
-         {} payments, 1,000 sessions)",
+         {} payments, {quotes} quotes, {jobs} jobs, {accounts} rental contracts, 1,000 sessions)",
         accounts + accounts / 5,
         accounts * PAYMENTS_PER_ACCOUNT
     );
@@ -280,6 +298,11 @@ fn main() -> anyhow::Result<()> {
             &quotes64,
         ),
         (
+            "jobs list page (upcoming, soonest first)".to_owned(),
+            one("jobs64"),
+            &jobs64,
+        ),
+        (
             "statement page (365 days)".to_owned(),
             one("statement64"),
             &statement64,
@@ -303,6 +326,26 @@ fn main() -> anyhow::Result<()> {
             format!("scaling: statement, {small_invoices} invoices, 3 turns"),
             small_statement_turns.clone(),
             &small_statement,
+        ),
+        (
+            format!("scaling: jobs list, {jobs} jobs, 3 turns"),
+            big_jobs_turns.clone(),
+            &big_jobs,
+        ),
+        (
+            format!("scaling: jobs list, {small_jobs_count} jobs, 3 turns"),
+            small_jobs_turns.clone(),
+            &small_jobs,
+        ),
+        (
+            format!("scaling: quote list, {quotes} quotes, 3 turns"),
+            big_quotes_turns.clone(),
+            &big_quotes,
+        ),
+        (
+            format!("scaling: quote list, {small_quotes_count} quotes, 3 turns"),
+            small_quotes_turns.clone(),
+            &small_quotes,
         ),
         (
             "paying two invoices (POST /api/v1/payments, 201s)".to_owned(),
@@ -358,6 +401,8 @@ fn main() -> anyhow::Result<()> {
     let scaling = big64.p50_ms / small64.p50_ms;
     let list_scaling = big_list.p50_ms / small_list.p50_ms;
     let statement_scaling = big_statement.p50_ms / small_statement.p50_ms;
+    let jobs_scaling = big_jobs.p50_ms / small_jobs.p50_ms;
+    let quotes_scaling = big_quotes.p50_ms / small_quotes.p50_ms;
     let errors: u64 = rows.iter().map(|(_, _, report)| report.errors).sum();
     let mut checks = vec![
         (
@@ -418,6 +463,16 @@ fn main() -> anyhow::Result<()> {
             quotes64.p99_ms <= QUOTES_P99_MS,
         ),
         (
+            format!("jobs list @64 >= {JOBS_RPS:.0} req/s"),
+            format!("{:.0} req/s", jobs64.rps),
+            jobs64.rps >= JOBS_RPS,
+        ),
+        (
+            format!("jobs list @64 p99 <= {JOBS_P99_MS:.0} ms"),
+            format!("{:.2} ms", jobs64.p99_ms),
+            jobs64.p99_ms <= JOBS_P99_MS,
+        ),
+        (
             format!("paying two invoices >= {PAYMENTS_PER_SECOND:.0} payments/s"),
             format!(
                 "{:.0}/s (p50 {:.1} ms, p99 {:.1} ms)",
@@ -453,6 +508,26 @@ fn main() -> anyhow::Result<()> {
                 small_statement.p99_ms
             ),
             statement_scaling <= SCALING_RATIO,
+        ),
+        (
+            format!(
+                "jobs list p50 at {accounts} <= {SCALING_RATIO}x at {small} accounts ({jobs} vs {small_jobs_count} jobs)"
+            ),
+            format!(
+                "median p50 {:.2} / {:.2} ms = {jobs_scaling:.2}x (p99 {:.2} / {:.2} ms)",
+                big_jobs.p50_ms, small_jobs.p50_ms, big_jobs.p99_ms, small_jobs.p99_ms
+            ),
+            jobs_scaling <= SCALING_RATIO,
+        ),
+        (
+            format!(
+                "quote list p50 at {accounts} <= {SCALING_RATIO}x at {small} accounts ({quotes} vs {small_quotes_count} quotes)"
+            ),
+            format!(
+                "median p50 {:.2} / {:.2} ms = {quotes_scaling:.2}x (p99 {:.2} / {:.2} ms)",
+                big_quotes.p50_ms, small_quotes.p50_ms, big_quotes.p99_ms, small_quotes.p99_ms
+            ),
+            quotes_scaling <= SCALING_RATIO,
         ),
         (
             "no errors or unexpected statuses".to_owned(),

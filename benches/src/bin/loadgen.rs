@@ -19,9 +19,9 @@
 //! loadgen --hashrate --duration-secs 5
 //! ```
 //!
-//! `invoices`, `quotes` and `statement` are pages with a session cookie
-//! (`/billing/invoices?status=unpaid&sort=due_asc`, `/quotes`, and the
-//! statement of the last 365 days); `pay` is `POST /api/v1/payments` with a bearer
+//! `invoices`, `quotes`, `jobs` and `statement` are pages with a session
+//! cookie (`/billing/invoices?status=unpaid&sort=due_asc`, `/quotes`,
+//! `/jobs` (upcoming, its default) and the statement of the last 365 days); `pay` is `POST /api/v1/payments` with a bearer
 //! token, paying 0.01 on each of two invoices with the sandbox's test
 //! card, a fresh `Idempotency-Key` per request; only 201 counts. `approve`
 //! is `POST /api/v1/quotes/{id}/approval` with a bearer token, a typed name
@@ -63,6 +63,9 @@ fn main() -> anyhow::Result<()> {
         "quotes" => Scenario::Quotes {
             tokens: Arc::new(read_tokens(args.required("tokens-file")?)?),
         },
+        "jobs" => Scenario::Jobs {
+            tokens: Arc::new(read_tokens(args.required("tokens-file")?)?),
+        },
         "statement" => {
             // The last twelve months (365 days), as of today in UTC (the
             // bench tenant's time zone).
@@ -82,7 +85,7 @@ fn main() -> anyhow::Result<()> {
         },
         other => {
             bail!(
-                "--scenario {other}: expected dashboard, login, invoices, quotes, statement, pay or approve"
+                "--scenario {other}: expected dashboard, login, invoices, quotes, jobs, statement, pay or approve"
             )
         }
     };
