@@ -703,6 +703,7 @@ struct CallOffPage {
     requested_at: String,
     pickup_on: String,
     notes: String,
+    host_note: String,
     items: Vec<(String, u32)>,
 }
 
@@ -740,6 +741,7 @@ pub async fn call_off(
         requested_at: formats.dates.moment(call_off.requested_at),
         pickup_on: formats.dates.day(call_off.pickup_on),
         notes: call_off.notes.clone(),
+        host_note: call_off.host_note.clone(),
         items: call_off
             .items
             .iter()

@@ -273,9 +273,59 @@ async fn calling_off_rent_redirects_to_the_pending_call_off_and_tells_the_host()
         .unwrap();
     let page = ada.get(&format!("/portal/rentals/call-offs/{id}")).await;
     assert!(page.body.contains("Pickup scheduled"), "{}", page.body);
+    assert!(page.body.contains("Tuesday 8-10"), "the host's note");
+    // A call-off is one of the account's requests, listed with the others.
+    let requests = ada.get("/portal/requests?status=open").await;
+    assert!(requests.body.contains("Call off rent") && requests.body.contains("RC-1: 2 items"));
+    let request = ada.get(&format!("/portal/requests/{id}")).await;
+    assert!(request.body.contains("Scheduled") && request.body.contains("2 × Generator 20 kVA"));
 
     // A reload of the form's address after sending shows the form.
     assert_eq!(ada.get(&form_path).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn what_the_host_wrote_on_a_contract_is_shown_as_text() {
+    let (app, _) = ada_with_a_contract(rental_settings()).await;
+    let hostile = "<script>alert(1)</script>";
+    let contract = app
+        .portal
+        .host()
+        .upsert_contract(
+            app.tenant_id(),
+            &RentalContractUpsert {
+                external_id: ExternalId::parse("rc-x").unwrap(),
+                account: app.seeded.account_a,
+                number: format!("RC-{hostile}"),
+                status: ContractStatus::Open,
+                started_on: day("2026-11-02"),
+                site: Some(format!("<img src=x onerror=alert(2)> {hostile}")),
+                lines: vec![ContractLine {
+                    code: "X\"><b>".into(),
+                    name: format!("Pump {hostile}"),
+                    quantity_out: 1,
+                    quantity_returned: 0,
+                    out_since: day("2026-11-02"),
+                    rate: None,
+                }],
+            },
+        )
+        .await
+        .unwrap();
+    let mut ada = app.logged_in("ada@example.com").await;
+    for path in [
+        "/portal/rentals".to_owned(),
+        "/portal/rentals/items-out".to_owned(),
+        format!("/portal/rentals/{}", contract.id),
+        format!("/portal/rentals/{}/call-off", contract.id),
+    ] {
+        let page = ada.get(&path).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}");
+        assert!(!page.body.contains("<script>alert"), "{path}");
+        assert!(!page.body.contains("<img src=x"), "{path}");
+        assert!(!page.body.contains("\"><b>"), "{path}");
+        assert!(page.body.contains("&#60;script&#62;alert(1)"), "{path}");
+    }
 }
 
 #[tokio::test]
