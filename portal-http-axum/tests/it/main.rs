@@ -30,6 +30,7 @@ mod pages;
 mod quotes_api;
 mod quotes_pages;
 mod rentals;
+mod requests_api;
 mod services_api;
 mod services_pages;
 mod web_safety;
