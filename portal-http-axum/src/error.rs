@@ -234,6 +234,13 @@ impl ApiError {
         Self::new(status, kind, detail)
     }
 
+    /// The same problem naming `field` as the input at fault (a member
+    /// the core names by its item, such as one answer of several).
+    pub fn at_field(mut self, field: &str) -> Self {
+        self.field = Some(field.to_owned());
+        self
+    }
+
     /// The status.
     pub fn status(&self) -> StatusCode {
         self.status

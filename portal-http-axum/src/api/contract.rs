@@ -295,6 +295,20 @@ fn add_links(openapi: &mut OpenApi) {
                 "description": "the call-off just asked for"}}),
         ),
         (
+            "/api/v1/requests",
+            "201",
+            json!({"GetRequest": {"operationId": "get_request",
+                "parameters": {"id": "$response.body#/id"},
+                "description": "the request just made"}}),
+        ),
+        (
+            "/api/v1/requests",
+            "200",
+            json!({"GetListedRequest": {"operationId": "get_request",
+                "parameters": {"id": "$response.body#/items/0/id"},
+                "description": "the newest request of the page"}}),
+        ),
+        (
             "/api/v1/autopay",
             "200",
             json!({"WithdrawAutopay": {"operationId": "withdraw_autopay",

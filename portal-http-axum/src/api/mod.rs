@@ -13,6 +13,7 @@ mod identity;
 mod jobs;
 mod quotes;
 mod rentals;
+mod requests;
 mod service_contracts;
 mod wire;
 
@@ -56,6 +57,7 @@ pub fn routes() -> Router<AppState> {
         .merge(assets::routes())
         .merge(rentals::routes())
         .merge(jobs::routes())
+        .merge(requests::routes())
         // Whatever the framework answers before a handler runs (405) is a
         // problem too.
         .layer(middleware::from_fn(extract::errors_as_problems))
@@ -124,10 +126,14 @@ pub fn routes() -> Router<AppState> {
         rentals::get_call_off,
         jobs::list_jobs,
         jobs::get_job,
+        requests::list_request_kinds,
+        requests::list_requests,
+        requests::get_request,
+        requests::create_request,
     ),
-    components(schemas(Problem, wire::Amount, wire::Email, wire::EmailOrPhone, wire::Phone, wire::PostalCode, wire::NewPassword, wire::IdempotencyKey, wire::Id, wire::Day, wire::Count, wire::InvoiceStatus, wire::InvoiceSort, wire::QuoteStatus, wire::Sha256, wire::ContractStatus, wire::RentalStatus, wire::JobFilter, wire::JobStatus)),
+    components(schemas(Problem, wire::Amount, wire::Email, wire::EmailOrPhone, wire::Phone, wire::PostalCode, wire::NewPassword, wire::IdempotencyKey, wire::Id, wire::Day, wire::Count, wire::InvoiceStatus, wire::InvoiceSort, wire::QuoteStatus, wire::Sha256, wire::ContractStatus, wire::RentalStatus, wire::JobFilter, wire::JobStatus, wire::RequestFilter, wire::RequestStatus)),
     modifiers(&Contract),
-    tags((name = "identity", description = "Registration, log-in and passwords"), (name = "customer", description = "The logged-in customer's data"), (name = "billing", description = "Invoices, payments, credit, statements, cards on file and autopay"), (name = "quotes", description = "Quotes: reading, approving (with evidence) and declining them"), (name = "services", description = "Service contracts, jobs, and assets with their service history"), (name = "rentals", description = "Rental contracts, items out, reservations and call-offs"))
+    tags((name = "identity", description = "Registration, log-in and passwords"), (name = "customer", description = "The logged-in customer's data"), (name = "billing", description = "Invoices, payments, credit, statements, cards on file and autopay"), (name = "quotes", description = "Quotes: reading, approving (with evidence) and declining them"), (name = "services", description = "Service contracts, jobs, assets with their service history, and service requests of every kind"), (name = "rentals", description = "Rental contracts, items out, reservations and call-offs"))
 )]
 pub struct ApiDoc;
 

@@ -187,6 +187,18 @@ text_schema!(
 );
 
 text_schema!(
+    /// Which requests a list shows (`RequestFilter`'s names).
+    RequestFilter,
+    || text("which requests").enum_values(Some(["all", "open", "closed"]))
+);
+
+text_schema!(
+    /// Where a request stands (`RequestStatus`'s names).
+    RequestStatus,
+    || text("a request's status").enum_values(Some(["pending", "scheduled", "in_progress", "completed", "declined", "canceled"]))
+);
+
+text_schema!(
     /// A SHA-256 digest: 64 lower-case hex digits.
     Sha256,
     || text("a SHA-256 digest, 64 lower-case hex digits")
@@ -244,6 +256,22 @@ mod tests {
         assert_eq!(statuses.len(), portal_core::jobs::JobStatus::ALL.len());
         for name in statuses {
             assert!(portal_core::jobs::JobStatus::parse(&name).is_some());
+        }
+        let filters = enum_values::<RequestFilter>();
+        assert_eq!(
+            filters.len(),
+            portal_core::requests::RequestFilter::ALL.len()
+        );
+        for name in filters {
+            assert!(portal_core::requests::RequestFilter::parse(&name).is_some());
+        }
+        let statuses = enum_values::<RequestStatus>();
+        assert_eq!(
+            statuses.len(),
+            portal_core::requests::RequestStatus::ALL.len()
+        );
+        for name in statuses {
+            assert!(portal_core::requests::RequestStatus::parse(&name).is_some());
         }
         let quotes = enum_values::<QuoteStatus>();
         assert_eq!(

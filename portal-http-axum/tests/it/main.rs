@@ -30,6 +30,7 @@ mod pages;
 mod quotes_api;
 mod quotes_pages;
 mod rentals;
+mod requests_api;
 mod requests_pages;
 mod services_api;
 mod services_pages;
