@@ -480,7 +480,9 @@ mod tests {
     fn each_broken_rule_names_its_field() {
         let job = uuid::Uuid::new_v4().to_string();
         let base = [("visit", job.as_str()), ("new_date", "2026-12-09")];
-        let cases: [(&[(&str, &str)], &str, Reason); 7] = [
+        // What is typed, the field refused, and why.
+        type Case<'a> = (&'a [(&'a str, &'a str)], &'a str, Reason);
+        let cases: [Case; 7] = [
             (&[("new_date", "2026-12-09")], "visit", Reason::Required),
             (
                 &[("visit", "nope"), ("new_date", "2026-12-09")],

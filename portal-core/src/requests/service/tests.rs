@@ -18,6 +18,9 @@ use crate::shared::{
 use crate::tenancy::{PortalSettings, TenantSlug};
 use crate::{Portal, Stores};
 
+/// What `submit_request` was given: each request with its messages.
+type Written = Arc<Mutex<Vec<(ServiceRequest, Vec<OutboxMessage>)>>>;
+
 struct Fixture {
     tenant: Tenant,
     account: AccountId,
@@ -71,7 +74,7 @@ impl Fixture {
     }
 
     /// Records what `submit_request` is given.
-    fn records(&mut self) -> Arc<Mutex<Vec<(ServiceRequest, Vec<OutboxMessage>)>>> {
+    fn records(&mut self) -> Written {
         let written = Arc::new(Mutex::new(Vec::new()));
         let record = written.clone();
         self.requests
