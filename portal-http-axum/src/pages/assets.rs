@@ -17,7 +17,7 @@ use portal_i18n::Messages;
 
 use super::billing::Visit;
 use super::form::{Choice, Form, Input, Refusal};
-use super::list::Listing;
+use super::list::{Listing, list_url};
 use super::{Layout, PageError, render};
 use crate::params::{self, AssetFilterText, Source};
 use crate::route_table::{PageRoutes, get};
@@ -49,12 +49,7 @@ impl AssetFilters {
             property: params::given(self.property.as_deref()).map(str::to_owned),
             page: (page > 1).then(|| page.to_string()),
         };
-        let query = serde_urlencoded::to_string(&filters).unwrap_or_default();
-        if query.is_empty() {
-            format!("{base}/assets")
-        } else {
-            format!("{base}/assets?{query}")
-        }
+        list_url(base, "assets", &filters)
     }
 }
 

@@ -17,7 +17,7 @@ use portal_i18n::Messages;
 
 use super::billing::Visit;
 use super::form::{Choice, Form, Input, Refusal};
-use super::list::Listing;
+use super::list::{Listing, list_url};
 use super::{Layout, PageError, render};
 use crate::params::{self, JobFilterText, Source};
 use crate::route_table::{PageRoutes, get};
@@ -45,12 +45,7 @@ impl JobFilters {
             status: params::given(self.status.as_deref()).map(str::to_owned),
             page: (page > 1).then(|| page.to_string()),
         };
-        let query = serde_urlencoded::to_string(&filters).unwrap_or_default();
-        if query.is_empty() {
-            format!("{base}/jobs")
-        } else {
-            format!("{base}/jobs?{query}")
-        }
+        list_url(base, "jobs", &filters)
     }
 }
 

@@ -45,6 +45,21 @@ impl<R> Listing<R> {
     }
 }
 
+/// A list page's URL: `{base}/{path}`, with `filters` as its query string
+/// when any is given (each list's filter struct leaves out what is blank).
+pub(in crate::pages) fn list_url(
+    base: &str,
+    path: &str,
+    filters: &impl serde::Serialize,
+) -> String {
+    let query = serde_urlencoded::to_string(filters).unwrap_or_default();
+    if query.is_empty() {
+        format!("{base}/{path}")
+    } else {
+        format!("{base}/{path}?{query}")
+    }
+}
+
 /// Previous and next links of a paginated list.
 pub struct Pager {
     pub(in crate::pages) previous: Option<String>,

@@ -28,7 +28,7 @@ use portal_i18n::Messages;
 
 use super::billing::{Done, Visit};
 use super::form::{Choice, Form, Input, Refusal};
-use super::list::Listing;
+use super::list::{Listing, list_url};
 use super::{Layout, PageError, render};
 use crate::params::{self, RentalFilterText, Source};
 use crate::pdf;
@@ -99,12 +99,7 @@ impl RentalFilters {
             status: params::given(self.status.as_deref()).map(str::to_owned),
             page: (page > 1).then(|| page.to_string()),
         };
-        let query = serde_urlencoded::to_string(&filters).unwrap_or_default();
-        if query.is_empty() {
-            format!("{base}/rentals")
-        } else {
-            format!("{base}/rentals?{query}")
-        }
+        list_url(base, "rentals", &filters)
     }
 }
 

@@ -25,7 +25,7 @@ use portal_i18n::Messages;
 
 use super::billing::{Done, Visit};
 use super::form::{Choice, Form, Input, Refusal};
-use super::list::Listing;
+use super::list::{Listing, list_url};
 use super::{Layout, PageError, render};
 use crate::params::{self, RequestFilterText, Source};
 use crate::route_table::{PageRoutes, get};
@@ -56,12 +56,7 @@ impl RequestFilters {
             status: params::given(self.status.as_deref()).map(str::to_owned),
             page: (page > 1).then(|| page.to_string()),
         };
-        let query = serde_urlencoded::to_string(&filters).unwrap_or_default();
-        if query.is_empty() {
-            format!("{base}/requests")
-        } else {
-            format!("{base}/requests?{query}")
-        }
+        list_url(base, "requests", &filters)
     }
 }
 

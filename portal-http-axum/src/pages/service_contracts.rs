@@ -15,7 +15,7 @@ use portal_i18n::Messages;
 
 use super::billing::Visit;
 use super::form::{Choice, Form, Input, Refusal};
-use super::list::Listing;
+use super::list::{Listing, list_url};
 use super::{Layout, PageError, render};
 use crate::params::{self, ContractFilterText, Source};
 use crate::route_table::{PageRoutes, get};
@@ -43,12 +43,7 @@ impl ContractFilters {
             status: params::given(self.status.as_deref()).map(str::to_owned),
             page: (page > 1).then(|| page.to_string()),
         };
-        let query = serde_urlencoded::to_string(&filters).unwrap_or_default();
-        if query.is_empty() {
-            format!("{base}/service-contracts")
-        } else {
-            format!("{base}/service-contracts?{query}")
-        }
+        list_url(base, "service-contracts", &filters)
     }
 }
 

@@ -11,6 +11,7 @@ use portal_core::billing::PaymentKind;
 use portal_core::shared::{Formats, InvoiceId};
 
 use crate::pages::form::{Form, Input, Refusal};
+use crate::pages::list::list_url;
 use crate::pages::{Layout, PageError, render};
 use crate::params::{self, InvoiceFilterText, Source};
 use crate::pdf::{self};
@@ -67,12 +68,7 @@ impl InvoiceFilters {
     fn link(&self, base: &str, page: u32) -> String {
         let mut filters = self.clone();
         filters.page = (page > 1).then(|| page.to_string());
-        let query = serde_urlencoded::to_string(&filters).unwrap_or_default();
-        if query.is_empty() {
-            format!("{base}/billing/invoices")
-        } else {
-            format!("{base}/billing/invoices?{query}")
-        }
+        list_url(base, "billing/invoices", &filters)
     }
 }
 

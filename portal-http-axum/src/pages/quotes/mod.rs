@@ -24,7 +24,7 @@ use portal_core::shared::QuoteId;
 
 use super::billing::{Done, Visit};
 use super::form::{Form, Input, Refusal};
-use super::list::Listing;
+use super::list::{Listing, list_url};
 use super::{Layout, PageError, render};
 use crate::params::{self, QuoteFilterText, Source};
 use crate::pdf;
@@ -62,12 +62,7 @@ impl QuoteFilters {
             status: params::given(self.status.as_deref()).map(str::to_owned),
             page: (page > 1).then(|| page.to_string()),
         };
-        let query = serde_urlencoded::to_string(&filters).unwrap_or_default();
-        if query.is_empty() {
-            format!("{base}/quotes")
-        } else {
-            format!("{base}/quotes?{query}")
-        }
+        list_url(base, "quotes", &filters)
     }
 }
 
