@@ -140,10 +140,10 @@ pub async fn seed(db: &Db, portal: &Portal, plan: Plan) -> anyhow::Result<SeedRe
     ));
 
     progress(&format!("contacts and memberships: {}", plan.contacts()));
-    futures::stream::iter(0..n)
+    let primaries: std::collections::HashMap<usize, ContactId> = futures::stream::iter(0..n)
         .map(|i| upsert_contacts(portal, tenant.id, plan, &accounts, i))
         .buffer_unordered(concurrency)
-        .try_collect::<()>()
+        .try_collect()
         .await?;
     progress(&format!(
         "  done at {:.1} s",
@@ -162,11 +162,18 @@ pub async fn seed(db: &Db, portal: &Portal, plan: Plan) -> anyhow::Result<SeedRe
         .try_collect::<()>()
         .await?;
     for chunk in with_data.chunks(500) {
-        let rows: Vec<(usize, AccountId)> = chunk.iter().map(|&i| (i, accounts[i])).collect();
+        let rows: Vec<(usize, AccountId, ContactId)> = chunk
+            .iter()
+            .map(|&i| (i, accounts[i], primaries[&i]))
+            .collect();
         match db {
             Db::Sqlite(store) => insert_panel_rows(store.pool(), tenant.id, &rows, now).await?,
             Db::Postgres(store) => insert_panel_rows(store.pool(), tenant.id, &rows, now).await?,
         }
+    }
+    match db {
+        Db::Sqlite(store) => reserve_ticket_numbers(store.pool(), tenant.id, n).await?,
+        Db::Postgres(store) => reserve_ticket_numbers(store.pool(), tenant.id, n).await?,
     }
     progress(&format!(
         "  done at {:.1} s",
@@ -311,7 +318,7 @@ async fn upsert_contacts(
     plan: Plan,
     accounts: &[AccountId],
     i: usize,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<(usize, ContactId)> {
     let host = portal.host();
     let primary = ContactUpsert {
         external_id: ExternalId::parse(&plan::primary_external_id(i))?,
@@ -339,7 +346,7 @@ async fn upsert_contacts(
         host.grant_membership(tenant, second.id, accounts[i], Role::Member)
             .await?;
     }
-    Ok(())
+    Ok((i, primary.id))
 }
 
 async fn record_communications(
@@ -409,13 +416,43 @@ const TICKETS: [(u8, &str, &str, i64); 2] = [
     (2, "Reschedule request", "closed", 20),
 ];
 
-/// The tickets of `rows` (account number, id), in one transaction. Their
-/// ids are deterministic (kind 3), so a resumed seeding inserts nothing
-/// twice.
+/// Account `i`'s ticket `k`'s number: unique in the tenant, and at most
+/// what [`reserve_ticket_numbers`] reserves, so tickets opened during a
+/// run never take a seeded one's.
+fn ticket_number(i: usize, k: u8) -> i64 {
+    (i as i64) * (TICKETS.len() as i64) + i64::from(k)
+}
+
+/// Sets the tenant's ticket counter past the numbers of `n` accounts'
+/// seeded tickets.
+async fn reserve_ticket_numbers<DB>(
+    pool: &sqlx::Pool<DB>,
+    tenant: TenantId,
+    n: usize,
+) -> anyhow::Result<()>
+where
+    DB: Bulk,
+    DB::Arguments: Default + sqlx::IntoArguments<DB>,
+    for<'c> &'c mut DB::Connection: sqlx::Executor<'c, Database = DB>,
+{
+    let mut conn = pool.acquire().await?;
+    let last = ticket_number(n, TICKETS.len() as u8);
+    bulk::insert::<DB>(
+        &mut conn,
+        "ticket_counters",
+        &["tenant_id", "last_number"],
+        vec![vec![Value::Id(tenant.as_uuid()), Value::Int(last)]],
+    )
+    .await
+}
+
+/// The tickets of `rows` (account number, id, primary contact), each with
+/// its opening message, in one transaction. Their ids (kinds 3 and 9) and
+/// numbers are deterministic, so a resumed seeding inserts nothing twice.
 async fn insert_panel_rows<DB>(
     pool: &sqlx::Pool<DB>,
     tenant: TenantId,
-    rows: &[(usize, AccountId)],
+    rows: &[(usize, AccountId, ContactId)],
     now: DateTime<Utc>,
 ) -> anyhow::Result<()>
 where
@@ -425,17 +462,34 @@ where
 {
     let tenant = tenant.as_uuid();
     let mut tickets = Vec::new();
-    for &(i, account) in rows {
+    let mut messages = Vec::new();
+    for &(i, account, contact) in rows {
         let account = account.as_uuid();
         for (k, subject, status, days_ago) in TICKETS {
+            let id = ledger::row_id(3, i, k);
+            let at = now - Duration::days(days_ago);
             tickets.push(vec![
-                Value::Id(ledger::row_id(3, i, k)),
+                Value::Id(id),
                 Value::Id(tenant),
                 Value::Id(account),
-                Value::Text(format!("T-{i}-{k}")),
+                Value::Int(ticket_number(i, k)),
+                Value::Text("service".to_owned()),
+                Value::Text("Service question".to_owned()),
                 Value::Text(subject.to_owned()),
                 Value::Text(status.to_owned()),
-                Value::Time(now - Duration::days(days_ago)),
+                Value::Bool(status == "closed"),
+                Value::Id(contact.as_uuid()),
+                Value::Time(at),
+                Value::Time(at),
+                Value::Int(1),
+            ]);
+            messages.push(vec![
+                Value::Id(ledger::row_id(9, i, k)),
+                Value::Id(tenant),
+                Value::Id(id),
+                Value::Id(contact.as_uuid()),
+                Value::Text(format!("{subject}: could you tell me more?")),
+                Value::Time(at),
             ]);
         }
     }
@@ -448,11 +502,31 @@ where
             "tenant_id",
             "account_id",
             "number",
+            "category_key",
+            "category_name",
             "subject",
             "status",
+            "closed",
+            "opened_by",
+            "opened_at",
             "updated_at",
+            "message_count",
         ],
         tickets,
+    )
+    .await?;
+    bulk::insert::<DB>(
+        &mut tx,
+        "ticket_messages",
+        &[
+            "id",
+            "tenant_id",
+            "ticket_id",
+            "contact_id",
+            "body",
+            "created_at",
+        ],
+        messages,
     )
     .await?;
     tx.commit().await?;

@@ -79,6 +79,12 @@ impl From<crate::billing::BillingConflict> for PortalError {
     }
 }
 
+impl From<crate::tickets::TicketsConflict> for PortalError {
+    fn from(conflict: crate::tickets::TicketsConflict) -> Self {
+        Self::Conflict(conflict.into())
+    }
+}
+
 impl From<crate::quotes::QuotesConflict> for PortalError {
     fn from(conflict: crate::quotes::QuotesConflict) -> Self {
         Self::Conflict(conflict.into())

@@ -31,6 +31,7 @@
 //! - [`assets`]: equipment at the account's properties, with its service history
 //! - [`jobs`]: jobs and visits with their timeline, notes, invoices and
 //!   equipment
+//! - [`tickets`]: support tickets with their threads and attachments
 //! - [`dashboard`]: the dashboard's panels
 //! - [`ports`]: the store traits adapters implement
 //! - [`Portal`]: the facade, which hands out one service per context (its
@@ -56,6 +57,7 @@ pub mod requests;
 pub mod service_contracts;
 pub mod shared;
 pub mod tenancy;
+pub mod tickets;
 pub mod webhook;
 
 pub use error::PortalError;

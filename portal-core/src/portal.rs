@@ -22,6 +22,8 @@
 //!   (`assets/service.rs`)
 //! - [`Portal::jobs`]: jobs and visits, their timeline, notes and links
 //!   (`jobs/service/`)
+//! - [`Portal::tickets`]: support tickets, their threads and attachments
+//!   (`tickets/service/`)
 //! - [`Portal::host`]: the host's own API; each context adds its host-side
 //!   use cases to [`HostApi`] in its folder (`billing/service/host.rs`, ...)
 //!
@@ -37,6 +39,7 @@ use crate::accounts::AccountService;
 use crate::assets::AssetsService;
 use crate::billing::BillingService;
 use crate::billing::PaymentGateway;
+use crate::blobs::BlobStore;
 use crate::dashboard::DashboardService;
 use crate::error::PortalError;
 use crate::host::HostApi;
@@ -48,7 +51,7 @@ use crate::ports::{
     AccountStore, AssetStore, AutopayStore, ContactStore, CredentialStore, DashboardStore,
     InvoiceStore, JobStore, LedgerStore, LockoutStore, OutboxStore, PaymentMethodStore,
     PaymentStore, PropertyStore, QuoteStore, RentalStore, RequestStore, ServiceContractStore,
-    SessionStore, Store, TenantStore, TokenStore,
+    SessionStore, Store, TenantStore, TicketStore, TokenStore,
 };
 use crate::properties::PropertiesService;
 use crate::quotes::QuotesService;
@@ -57,6 +60,7 @@ use crate::requests::RequestsService;
 use crate::service_contracts::ServiceContractsService;
 use crate::shared::{Clock, SystemClock, TenantId};
 use crate::tenancy::{Tenant, TenantSlug};
+use crate::tickets::TicketsService;
 
 /// Declares a context's service: a `Copy` handle on the [`Portal`] that its
 /// use cases are methods of, with the two things every use case reaches
@@ -119,6 +123,7 @@ pub(crate) struct Inner {
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) tokens: Arc<dyn TokenSource>,
     pub(crate) gateway: Option<Arc<dyn PaymentGateway>>,
+    pub(crate) blobs: Option<Arc<dyn BlobStore>>,
     pub(crate) response_floor: Duration,
     pub(crate) secret_key: SecretKey,
     tenants: RwLock<HashMap<TenantId, (Arc<Tenant>, Instant)>>,
@@ -133,6 +138,7 @@ pub struct PortalBuilder {
     clock: Arc<dyn Clock>,
     tokens: Arc<dyn TokenSource>,
     gateway: Option<Arc<dyn PaymentGateway>>,
+    blobs: Option<Arc<dyn BlobStore>>,
     response_floor: Duration,
     secret_key: Option<SecretKey>,
 }
@@ -159,6 +165,15 @@ impl PortalBuilder {
     /// logged), so a host that switches online payment on must set it.
     pub fn gateway(mut self, gateway: Arc<dyn PaymentGateway>) -> Self {
         self.gateway = Some(gateway);
+        self
+    }
+
+    /// Where uploaded files (ticket attachments) are kept: in production
+    /// `portal_blobs::FsBlobStore` or `portal_blobs::S3BlobStore`. Without
+    /// one, uploading fails with an internal error (and is logged), so a
+    /// host that lets customers attach files must set it.
+    pub fn blobs(mut self, blobs: Arc<dyn BlobStore>) -> Self {
+        self.blobs = Some(blobs);
         self
     }
 
@@ -195,6 +210,7 @@ impl PortalBuilder {
                 clock: self.clock,
                 tokens: self.tokens,
                 gateway: self.gateway,
+                blobs: self.blobs,
                 response_floor: self.response_floor,
                 secret_key,
                 tenants: RwLock::default(),
@@ -221,6 +237,7 @@ impl Portal {
             clock: Arc::new(SystemClock),
             tokens: Arc::new(OsTokens),
             gateway: None,
+            blobs: None,
             response_floor: DEFAULT_RESPONSE_FLOOR,
             secret_key: None,
         }
@@ -281,6 +298,11 @@ impl Portal {
     /// The active account's jobs and visits.
     pub fn jobs(&self) -> JobsService<'_> {
         JobsService { portal: self }
+    }
+
+    /// The active account's support tickets.
+    pub fn tickets(&self) -> TicketsService<'_> {
+        TicketsService { portal: self }
     }
 
     /// The active account's service requests of every kind.
@@ -453,6 +475,8 @@ pub struct Stores {
     pub jobs: Arc<dyn JobStore>,
     /// Declared request kinds and service requests.
     pub requests: Arc<dyn RequestStore>,
+    /// Tickets and their threads.
+    pub tickets: Arc<dyn TicketStore>,
 }
 
 impl Stores {
@@ -484,6 +508,7 @@ impl Stores {
             assets: Arc::new(MockAssetStore::new()),
             jobs: Arc::new(MockJobStore::new()),
             requests: Arc::new(MockRequestStore::new()),
+            tickets: Arc::new(MockTicketStore::new()),
         }
     }
 
@@ -510,7 +535,8 @@ impl Stores {
             service_contracts: store.clone(),
             assets: store.clone(),
             jobs: store.clone(),
-            requests: store,
+            requests: store.clone(),
+            tickets: store,
         }
     }
 }

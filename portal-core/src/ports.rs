@@ -25,6 +25,7 @@ pub use crate::requests::RequestStore;
 pub use crate::service_contracts::ServiceContractStore;
 pub use crate::shared::StoreError;
 pub use crate::tenancy::TenantStore;
+pub use crate::tickets::TicketStore;
 
 #[cfg(any(test, feature = "mocks"))]
 pub use crate::accounts::MockAccountStore;
@@ -56,6 +57,8 @@ pub use crate::requests::MockRequestStore;
 pub use crate::service_contracts::MockServiceContractStore;
 #[cfg(any(test, feature = "mocks"))]
 pub use crate::tenancy::MockTenantStore;
+#[cfg(any(test, feature = "mocks"))]
+pub use crate::tickets::MockTicketStore;
 
 /// Declares [`Store`] over the listed ports, and implements it for every
 /// type that implements them all (the list written once).
@@ -91,4 +94,5 @@ store_of!(
     AssetStore,
     JobStore,
     RequestStore,
+    TicketStore,
 );

@@ -30,6 +30,7 @@
 mod api;
 pub mod config;
 mod context;
+mod downloads;
 mod error;
 /// The fuzz targets' entry points (`fuzz/`); not an API.
 #[doc(hidden)]
@@ -42,6 +43,7 @@ mod pdf;
 mod rate_limit;
 mod route_table;
 mod security;
+mod uploads;
 
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, Method, header};

@@ -16,6 +16,7 @@ use portal_core::properties::PropertiesConflict;
 use portal_core::quotes::QuotesConflict;
 use portal_core::rentals::RentalsConflict;
 use portal_core::shared::{Conflict, Item, Reason, Shape, Unique};
+use portal_core::tickets::TicketsConflict;
 use portal_i18n::Messages;
 
 /// The catalog the JSON API words its problem details and failure messages
@@ -88,6 +89,11 @@ pub fn conflict_message(t: Messages, conflict: &Conflict) -> String {
         Conflict::ServiceContracts(_) | Conflict::Assets(_) | Conflict::Jobs(_) => {
             t.msg("conflict-another-account")
         }
+        Conflict::Tickets(conflict) => t.msg(match conflict {
+            TicketsConflict::Closed => "tickets-conflict-closed",
+            TicketsConflict::NotClosed => "tickets-conflict-not-closed",
+            TicketsConflict::ReopenNotAllowed => "tickets-conflict-reopen-not-allowed",
+        }),
     }
 }
 
@@ -235,6 +241,9 @@ pub fn field_label(t: Messages, field: &str) -> String {
         "quantity" => "field-quantity",
         "pickup_on" => "field-pickup-on",
         "notes" => "field-notes",
+        "category" => "field-category",
+        "body" => "field-body",
+        "job" => "field-job",
         _ => "field-other",
     })
 }
@@ -616,6 +625,9 @@ mod tests {
                 name: "Generator".into(),
                 available: 2,
             }),
+            Conflict::Tickets(TicketsConflict::Closed),
+            Conflict::Tickets(TicketsConflict::NotClosed),
+            Conflict::Tickets(TicketsConflict::ReopenNotAllowed),
         ];
         let mut errors: Vec<PortalError> = vec![
             PortalError::InvalidCredentials,

@@ -14,8 +14,7 @@
 use pdf_writer::{Content, Name, Pdf, Rect, Ref, Str};
 use rust_decimal::Decimal;
 
-use axum::http::{HeaderValue, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use portal_core::AuthContext;
 use portal_core::billing::{
     EntryKind, InvoiceDetail, InvoiceLine, InvoiceStatus, PaymentDetail, PaymentKind,
@@ -1119,30 +1118,7 @@ pub(crate) fn account_document(
 /// A PDF as a download: `attachment` with a file name of safe characters
 /// only (`name` plus `.pdf`); private data, so never cached.
 pub(crate) fn download(bytes: Vec<u8>, name: &str) -> Response {
-    let safe: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{safe}.pdf\""))
-        .unwrap_or_else(|_| HeaderValue::from_static("attachment"));
-    (
-        [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/pdf"),
-            ),
-            (header::CONTENT_DISPOSITION, disposition),
-            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
-        ],
-        bytes,
-    )
-        .into_response()
+    crate::downloads::pdf(bytes, name)
 }
 
 #[cfg(test)]

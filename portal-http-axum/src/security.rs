@@ -429,6 +429,49 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for CsrfForm<T> {
     }
 }
 
+/// A multipart form (one that carries files) whose CSRF token was checked
+/// before anything else of it was read: the token must be the body's first
+/// part, so no file is streamed for a forged form. The rest of the body is
+/// left to the handler, part by part.
+pub struct CsrfMultipart(pub axum::extract::Multipart);
+
+impl FromRequest<AppState> for CsrfMultipart {
+    type Rejection = FormRejection;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let context = request.extensions().get::<RequestContext>().cloned();
+        if request.method() != Method::POST {
+            return Err(FormRejection::bad_request(&context, "expected a POST"));
+        }
+        if is_cross_site(request.headers()) {
+            return Err(FormRejection::forbidden(&context));
+        }
+        let cookie = CookieJar::from_headers(request.headers())
+            .get(state.cookies.csrf)
+            .map(|cookie| cookie.value().to_owned())
+            .unwrap_or_default();
+        let mut multipart = axum::extract::Multipart::from_request(request, state)
+            .await
+            .map_err(|_| FormRejection::bad_request(&context, "expected a form with files"))?;
+        let first = multipart
+            .next_field()
+            .await
+            .map_err(|_| FormRejection::bad_request(&context, "the form did not arrive whole"))?
+            .ok_or_else(|| FormRejection::forbidden(&context))?;
+        if first.name() != Some("csrf_token") || first.file_name().is_some() {
+            return Err(FormRejection::forbidden(&context));
+        }
+        let token = crate::uploads::text_of(first, 256)
+            .await
+            .ok_or_else(|| FormRejection::forbidden(&context))?;
+        let matches: bool = cookie.as_bytes().ct_eq(token.as_bytes()).into();
+        if cookie.is_empty() || !matches {
+            return Err(FormRejection::forbidden(&context));
+        }
+        Ok(CsrfMultipart(multipart))
+    }
+}
+
 /// A page request from a logged-in customer; anyone else is sent to the
 /// log-in page.
 pub struct PageUser(pub AuthContext);

@@ -47,6 +47,7 @@ pub(crate) const FILES: &[(&str, &str, &str)] = catalog_files![
     "assets",
     "rentals",
     "jobs",
+    "tickets",
 ];
 
 /// The source of `file` in `language`.

@@ -85,7 +85,8 @@ pub const FILE_NAME_MAX_CHARS: usize = 120;
 /// dropped, leading dots and spaces dropped (no hidden files), trailing dots
 /// and spaces dropped, length cut to [`FILE_NAME_MAX_CHARS`] keeping the
 /// extension; what is left empty becomes `file`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(transparent)]
 pub struct FileName(String);
 
 impl FileName {

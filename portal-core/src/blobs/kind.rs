@@ -1,11 +1,14 @@
 //! Which kinds of file the portal keeps, told from their first bytes, and
 //! the limits an upload is held to.
 
+use serde::{Deserialize, Serialize};
+
 use super::FileName;
 
 /// A kind of file uploads may be: decided from the content's first bytes
 /// ([`FileKind::sniff`]), never from the name or the client's header.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")] // the same as `code`
 pub enum FileKind {
     /// A JPEG photo.
     Jpeg,
@@ -203,6 +206,8 @@ mod tests {
     fn codes_read_back_as_their_kind() {
         for kind in FileKind::ALL {
             assert_eq!(FileKind::from_code(kind.code()), Some(kind));
+            let json = serde_json::to_string(&kind).unwrap();
+            assert_eq!(json, format!("\"{}\"", kind.code()));
         }
         assert_eq!(FileKind::from_code("html"), None);
     }

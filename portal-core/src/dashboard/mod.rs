@@ -172,12 +172,14 @@ impl From<QuoteRow> for QuoteRowWire {
 /// An open ticket on the dashboard.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct TicketRow {
+    /// Our id (its page).
+    pub id: crate::shared::TicketId,
     /// Its number.
-    pub number: String,
+    pub number: u64,
     /// Its subject.
     pub subject: String,
-    /// Open, waiting, ...
-    pub status: String,
+    /// Open or waiting.
+    pub status: crate::tickets::TicketStatus,
     /// Last activity.
     pub updated_at: DateTime<Utc>,
 }

@@ -32,4 +32,5 @@ pub use job::{
 pub use ports::JobStore;
 #[cfg(any(test, feature = "mocks"))]
 pub use ports::MockJobStore;
+pub(crate) use service::jobs_to_pick;
 pub use service::{JobList, JobListing, JobView, JobsService};

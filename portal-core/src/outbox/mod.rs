@@ -515,6 +515,52 @@ pub enum DomainEvent {
         /// host's key).
         details: crate::requests::RequestDetails,
     },
+    /// A customer opened a ticket. Answer with
+    /// `portal.host().reply_to_ticket(..)` and the ticket's id.
+    TicketOpened {
+        /// Which account.
+        account: AccountId,
+        /// The ticket.
+        ticket: crate::shared::TicketId,
+        /// Its number.
+        number: u64,
+        /// Who opened it.
+        contact: ContactId,
+        /// The category's key.
+        category: String,
+        /// Who the tenant's policy assigned it to.
+        assignee: Option<String>,
+        /// The job or visit it is about.
+        job: Option<crate::shared::JobId>,
+        /// The opening text.
+        body: String,
+        /// How many files came with it.
+        attachments: u32,
+    },
+    /// A customer replied on a ticket (which is open again).
+    TicketReplied {
+        /// Which account.
+        account: AccountId,
+        /// The ticket.
+        ticket: crate::shared::TicketId,
+        /// The reply.
+        message: crate::shared::TicketMessageId,
+        /// Who wrote it.
+        contact: ContactId,
+        /// What they wrote.
+        body: String,
+        /// How many files came with it.
+        attachments: u32,
+    },
+    /// A customer reopened a closed ticket.
+    TicketReopened {
+        /// Which account.
+        account: AccountId,
+        /// The ticket.
+        ticket: crate::shared::TicketId,
+        /// Who reopened it.
+        contact: ContactId,
+    },
 }
 
 /// Whom a host event is about: an account, or for the few events about a
@@ -547,7 +593,10 @@ impl DomainEvent {
             | DomainEvent::QuoteApproved { account, .. }
             | DomainEvent::QuoteDeclined { account, .. }
             | DomainEvent::RentalCallOffRequested { account, .. }
-            | DomainEvent::ServiceRequested { account, .. } => EventSubject::Account(*account),
+            | DomainEvent::ServiceRequested { account, .. }
+            | DomainEvent::TicketOpened { account, .. }
+            | DomainEvent::TicketReplied { account, .. }
+            | DomainEvent::TicketReopened { account, .. } => EventSubject::Account(*account),
         }
     }
 

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::PortalError;
 use crate::shared::{
     InvoiceId, Item, JobId, ParseError, PropertyId, Reason, Shape, check_one_line, check_text,
+    is_slug,
 };
 
 /// The key of the portal's own "request service" kind.
@@ -47,14 +48,8 @@ pub struct KindKey(String);
 impl KindKey {
     /// The key, checked.
     pub fn parse(text: &str) -> Result<Self, ParseError> {
-        let malformed = ParseError::new("key", Reason::Malformed(Shape::Slug));
-        let mut chars = text.chars();
-        let starts_with_letter = chars.next().is_some_and(|c| c.is_ascii_lowercase());
-        if !starts_with_letter
-            || text.len() > 40
-            || !chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
-        {
-            return Err(malformed);
+        if !is_slug(text) {
+            return Err(ParseError::new("key", Reason::Malformed(Shape::Slug)));
         }
         Ok(Self(text.to_owned()))
     }

@@ -13,6 +13,7 @@ use crate::properties::PropertiesConflict;
 use crate::quotes::QuotesConflict;
 use crate::rentals::RentalsConflict;
 use crate::service_contracts::ContractsConflict;
+use crate::tickets::TicketsConflict;
 
 /// The rule a change broke.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -44,6 +45,9 @@ pub enum Conflict {
     /// A rule of the jobs context.
     #[error(transparent)]
     Jobs(#[from] JobsConflict),
+    /// A rule of the tickets context.
+    #[error(transparent)]
+    Tickets(#[from] TicketsConflict),
 }
 
 /// Values that must be unique.

@@ -130,6 +130,18 @@ id_type!(
     /// An asset: a piece of equipment at one of an account's properties.
     AssetId
 );
+id_type!(
+    /// A support ticket.
+    TicketId
+);
+id_type!(
+    /// One message of a ticket's thread (the opening text or a reply).
+    TicketMessageId
+);
+id_type!(
+    /// A file attached to a ticket's message.
+    AttachmentId
+);
 
 /// An id given by the host product to one of its own records (an account,
 /// a contact). Upserts are keyed by it, which makes them idempotent.

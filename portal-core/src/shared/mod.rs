@@ -19,9 +19,10 @@ pub use clock::{Clock, FixedClock, SystemClock};
 pub use conflict::{Conflict, Unique};
 pub use contact_points::{EmailAddress, PhoneNumber, PostalCode};
 pub use ids::{
-    AccountId, AssetId, AutopayId, CommunicationId, ContactId, EventId, ExternalId, InvoiceId,
-    JobId, LeaseId, OutboxId, PaymentId, PaymentMethodId, PropertyId, QuoteId, RentalContractId,
-    ReservationId, ServiceContractId, ServiceRequestId, SessionId, TenantId,
+    AccountId, AssetId, AttachmentId, AutopayId, CommunicationId, ContactId, EventId, ExternalId,
+    InvoiceId, JobId, LeaseId, OutboxId, PaymentId, PaymentMethodId, PropertyId, QuoteId,
+    RentalContractId, ReservationId, ServiceContractId, ServiceRequestId, SessionId, TenantId,
+    TicketId, TicketMessageId,
 };
 pub use invalid::{Item, ParseError, Reason, Shape};
 pub use language::Language;
@@ -31,4 +32,4 @@ pub use money::{
 };
 pub use page::{Page, PageRequest};
 pub use store_error::StoreError;
-pub use text::{check_one_line, check_text};
+pub use text::{check_one_line, check_text, is_slug};

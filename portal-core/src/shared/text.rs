@@ -23,6 +23,16 @@ pub fn check_one_line(
     Ok(())
 }
 
+/// Whether `text` is a key a host gives its own things (a request kind, a
+/// ticket category): 1 to 40 of `a-z`, `0-9`, `_` and `-`, starting with a
+/// letter.
+pub fn is_slug(text: &str) -> bool {
+    let mut chars = text.chars();
+    chars.next().is_some_and(|c| c.is_ascii_lowercase())
+        && text.len() <= 40
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
+}
+
 /// `value` as free text (line breaks allowed): `min` to `max` characters,
 /// `min` counted after trimming.
 pub fn check_text(

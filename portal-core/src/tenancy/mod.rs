@@ -130,6 +130,10 @@ pub struct PortalSettings {
     /// each consent.
     #[serde(default)]
     pub autopay_terms: Option<String>,
+    /// Ticket categories, who they are assigned to, the message limit,
+    /// reopening and attachments.
+    #[serde(default)]
+    pub tickets: crate::tickets::TicketPolicy,
 }
 
 impl Default for PortalSettings {
@@ -150,6 +154,7 @@ impl Default for PortalSettings {
             visible_custom_fields: Vec::new(),
             editable_custom_fields: Vec::new(),
             autopay_terms: None,
+            tickets: crate::tickets::TicketPolicy::default(),
         }
     }
 }
@@ -197,6 +202,7 @@ impl PortalSettings {
         }
         self.branding.validate()?;
         self.contact.validate()?;
+        self.tickets.validate()?;
         if self.time_zone.parse::<chrono_tz::Tz>().is_err() {
             return Err(ParseError::new(
                 "time_zone",

@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 
 use portal_core::AuthContext;
 use portal_core::dashboard::Dashboard;
+use portal_core::tickets::TicketStatus;
 
 use super::{Layout, PageError, render};
 use crate::AppState;

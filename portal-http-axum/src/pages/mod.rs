@@ -39,6 +39,7 @@ pub(crate) mod redirect;
 mod rentals;
 mod requests;
 mod service_contracts;
+mod tickets;
 
 use askama::Template;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -117,6 +118,7 @@ pub fn routes() -> PageRoutes {
         .merge(rentals::routes())
         .merge(jobs::routes())
         .merge(requests::routes())
+        .merge(tickets::routes())
 }
 
 /// The tenant's branding, as the layout shows it. Colours and URLs come
@@ -274,6 +276,8 @@ pub struct Layout {
     jobs: bool,
     /// Whether the contact may ask for service (the Requests link).
     requests: bool,
+    /// Whether the contact may see tickets (the Support link).
+    tickets: bool,
 }
 
 impl Layout {
@@ -298,6 +302,7 @@ impl Layout {
             rentals: false,
             jobs: false,
             requests: false,
+            tickets: false,
         }
     }
 
@@ -317,6 +322,7 @@ impl Layout {
             rentals: false,
             jobs: false,
             requests: false,
+            tickets: false,
         }
     }
 
@@ -363,6 +369,9 @@ impl Layout {
                 Permission::RequestService,
                 &context.tenant.settings.features,
             ),
+            tickets: auth
+                .actor
+                .can(Permission::ViewTickets, &context.tenant.settings.features),
             ..Self::public(title, context, csrf)
         }
     }

@@ -23,6 +23,7 @@
 //!   optional lines
 //! - `rentals.rs`: the rental contract list's filter, a call-off's
 //!   quantities and pickup date
+//! - `tickets.rs`: the ticket list's filter, a new ticket's job
 //!
 //! [`InvoiceQuery`]: portal_core::billing::InvoiceQuery
 //! [`StatementRange`]: portal_core::billing::StatementRange
@@ -35,6 +36,7 @@ mod quotes;
 mod rentals;
 mod requests;
 mod service_contracts;
+mod tickets;
 mod values;
 
 use portal_core::PortalError;
@@ -52,6 +54,7 @@ pub use quotes::{QuoteFilterText, content_sha256, optional_line_numbers, optiona
 pub use rentals::{RentalFilterText, call_off_quantity, call_off_quantity_number, pickup_on};
 pub use requests::{RequestFilterText, service_ask};
 pub use service_contracts::ContractFilterText;
+pub use tickets::{TicketFilterText, ticket_draft};
 pub use values::{amount, given, id, idempotency_key, language};
 
 /// Who sent the text. The parsers differ only in these ways:
@@ -135,6 +138,8 @@ pub enum Field {
     ItemQuantity(usize),
     /// When called-off items can be picked up.
     PickupOn,
+    /// The job a ticket is about.
+    Job,
 }
 
 impl Field {
@@ -166,6 +171,7 @@ impl Field {
             Field::Property => "property",
             Field::Quantity | Field::ItemQuantity(_) => "quantity",
             Field::PickupOn => "pickup_on",
+            Field::Job => "job",
         }
     }
 }

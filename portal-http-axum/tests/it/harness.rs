@@ -100,6 +100,8 @@ pub struct TestApp {
     pub seeded: Seeded,
     /// The sandbox gateway payments go through.
     pub gateway: Arc<SandboxGateway>,
+    /// The folder uploaded files are kept in (removed with the app).
+    pub blobs: Arc<tempfile::TempDir>,
 }
 
 pub fn account(
@@ -146,6 +148,7 @@ pub const WEBHOOK_SECRET: &str = "whsec_test";
 
 pub async fn new_portal(
     clock: Arc<FixedClock>,
+    blobs: &std::path::Path,
 ) -> (Portal, portal_store_sqlx::SqliteStore, Arc<SandboxGateway>) {
     let store = portal_store_sqlx::SqliteStore::in_memory().await.unwrap();
     let gateway = Arc::new(SandboxGateway::new(WEBHOOK_SECRET));
@@ -155,6 +158,9 @@ pub async fn new_portal(
     )
     .clock(clock)
     .gateway(gateway.clone())
+    .blobs(Arc::new(
+        portal_blobs::FsBlobStore::open(blobs).await.unwrap(),
+    ))
     .build();
     (portal, store, gateway)
 }
@@ -302,7 +308,8 @@ impl TestApp {
         configure: impl FnOnce(HttpConfig) -> HttpConfig,
     ) -> Self {
         let clock = Arc::new(FixedClock::at("2026-11-23T09:00:00Z".parse().unwrap()));
-        let (portal, store, gateway) = new_portal(clock.clone()).await;
+        let blobs = Arc::new(tempfile::tempdir().unwrap());
+        let (portal, store, gateway) = new_portal(clock.clone(), blobs.path()).await;
         let seeded = seed(&portal, "acme", settings).await;
         let config = configure(HttpConfig {
             auth_rate_limit: None,
@@ -317,6 +324,7 @@ impl TestApp {
             mailbox: Mailbox::default(),
             seeded,
             gateway,
+            blobs,
         }
     }
 
@@ -568,7 +576,7 @@ pub struct Browser<'a> {
 }
 
 impl Browser<'_> {
-    fn cookie_header(&self) -> String {
+    pub fn cookie_header(&self) -> String {
         self.cookies
             .iter()
             .map(|(k, v)| format!("{k}={v}"))
@@ -672,6 +680,31 @@ impl Browser<'_> {
         .await
     }
 
+    /// Posts a `multipart/form-data` form: the CSRF token first, then
+    /// `fields`, then `files` (each a `file` part: name and content).
+    pub async fn post_multipart(
+        &mut self,
+        uri: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &[u8])],
+    ) -> Reply {
+        let csrf = self.csrf();
+        let mut all: Vec<(&str, &str)> = vec![("csrf_token", &csrf)];
+        all.extend_from_slice(fields);
+        let (content_type, body) = multipart(&all, files);
+        let mut request = Request::builder()
+            .method("POST")
+            .uri(uri)
+            .header(header::CONTENT_TYPE, content_type)
+            .header(header::COOKIE, self.cookie_header())
+            .body(Body::from(body))
+            .unwrap();
+        self.speak(&mut request);
+        let reply = self.app.send(request).await;
+        self.remember(&reply);
+        reply
+    }
+
     /// Posts exactly these fields (no CSRF token added).
     pub async fn post_raw(&mut self, uri: &str, fields: &[(&str, &str)]) -> Reply {
         let body = serde_urlencoded::to_string(fields).unwrap();
@@ -690,6 +723,51 @@ impl Browser<'_> {
         self.remember(&reply);
         reply
     }
+}
+
+/// A `multipart/form-data` body of text `fields` then `files` (parts named
+/// `file`, with the given file names), and its content type.
+pub fn multipart(fields: &[(&str, &str)], files: &[(&str, &[u8])]) -> (String, Vec<u8>) {
+    const BOUNDARY: &str = "portal-test-boundary-7MA4YWxkTrZu0gW";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!(
+                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    for (file_name, content) in files {
+        body.extend_from_slice(
+            format!(
+                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(content);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={BOUNDARY}"), body)
+}
+
+/// How many files the app's blob folder holds (every tenant's).
+pub fn stored_files(app: &TestApp) -> usize {
+    fn count(dir: &std::path::Path) -> usize {
+        std::fs::read_dir(dir)
+            .map(|entries| {
+                entries
+                    .flatten()
+                    .map(|entry| {
+                        let path = entry.path();
+                        if path.is_dir() { count(&path) } else { 1 }
+                    })
+                    .sum()
+            })
+            .unwrap_or(0)
+    }
+    count(app.blobs.path())
 }
 
 /// Strips the per-response CSRF token so two pages can be compared.

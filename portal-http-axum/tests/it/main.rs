@@ -34,4 +34,5 @@ mod requests_api;
 mod requests_pages;
 mod services_api;
 mod services_pages;
+mod tickets_pages;
 mod web_safety;

@@ -4,7 +4,10 @@ use axum::http::StatusCode;
 use chrono::Duration;
 
 use portal_core::outbox::EmailKind;
+use portal_core::ports::TicketStore;
+use portal_core::shared::{Clock, TicketId, TicketMessageId};
 use portal_core::tenancy::PortalSettings;
+use portal_core::tickets::{Author, CategoryRef, Ticket, TicketMessage, TicketStatus};
 
 use crate::harness::*;
 
@@ -801,8 +804,8 @@ async fn registration_pages_follow_the_tenants_allowed_methods() {
     assert_eq!(post.status, StatusCode::FORBIDDEN);
 }
 
-/// Inserts rows into the panels' tables directly: billing, jobs and tickets
-/// get their host APIs in later work, the dashboard reads them already.
+/// Inserts rows into the panels' tables directly (tickets through the
+/// store, opened in the past by Ada).
 async fn seed_panels(app: &TestApp, account: portal_core::shared::AccountId, prefix: &str) {
     let pool = app.store.pool();
     let tenant = app.tenant_id().as_uuid();
@@ -828,11 +831,43 @@ async fn seed_panels(app: &TestApp, account: portal_core::shared::AccountId, pre
             .bind(format!("{prefix}-job-{number}")).bind(format!("{prefix}-JOB-{number}")).bind(status)
             .execute(pool).await.unwrap();
     }
-    for (number, status) in [("1", "open"), ("2", "closed")] {
-        sqlx::query("INSERT INTO tickets (id, tenant_id, account_id, number, subject, status, updated_at) VALUES (?, ?, ?, ?, 'Ants in the kitchen', ?, 0)")
-            .bind(&id().as_bytes()[..]).bind(&tenant.as_bytes()[..]).bind(&account.as_bytes()[..])
-            .bind(format!("{prefix}-TKT-{number}")).bind(status)
-            .execute(pool).await.unwrap();
+    for (number, status) in [("1", TicketStatus::Open), ("2", TicketStatus::Closed)] {
+        let scope = portal_core::access::AccountScope::unchecked(
+            app.tenant_id(),
+            portal_core::shared::AccountId::from_uuid(account),
+        );
+        let at = app.clock.now();
+        let ticket = Ticket {
+            id: TicketId::new(),
+            account: scope.account(),
+            number: app.store.next_ticket_number(scope.tenant()).await.unwrap(),
+            category: CategoryRef {
+                key: "service".into(),
+                name: "Service question".into(),
+            },
+            subject: format!("{prefix}-TKT-{number} Ants in the kitchen"),
+            status,
+            job: None,
+            assignee: None,
+            opened_by: app.seeded.ada,
+            opened_at: at,
+            updated_at: at,
+            messages: 1,
+        };
+        let message = TicketMessage {
+            id: TicketMessageId::new(),
+            author: Author::Customer {
+                contact: app.seeded.ada,
+                name: String::new(),
+            },
+            body: ticket.subject.clone(),
+            at,
+            attachments: Vec::new(),
+        };
+        app.store
+            .open_ticket(&scope, &ticket, &message, &[])
+            .await
+            .unwrap();
     }
 }
 

@@ -100,7 +100,7 @@ macro_rules! open_jobs {
 /// The open tickets' order: latest activity first.
 macro_rules! tickets_order {
     () => {
-        "updated_at DESC, number"
+        "updated_at DESC, id DESC"
     };
 }
 
@@ -108,8 +108,8 @@ macro_rules! tickets_order {
 macro_rules! open_tickets {
     () => {
         $crate::common::dashboard::panel_query!(
-            "number, subject, status, updated_at",
-            "FROM tickets WHERE tenant_id = $1 AND account_id = $2 AND status <> 'closed'",
+            "id, number, subject, status, updated_at",
+            "FROM tickets WHERE tenant_id = $1 AND account_id = $2 AND NOT closed",
             $crate::common::dashboard::tickets_order!()
         )
     };

@@ -41,6 +41,7 @@ mod rentals;
 pub(crate) mod requests;
 mod service_contracts;
 mod tenancy;
+mod tickets;
 
 use std::collections::BTreeMap;
 use std::ops::DerefMut;

@@ -178,7 +178,7 @@ impl Dialect for PgConnection {
         open_jobs!(),
         ") AS panel) END AS jobs, \
          CASE WHEN $5 THEN (SELECT COALESCE(json_agg(json_build_object( \
-             'number', number, 'subject', subject, 'status', status, \
+             'id', id, 'number', number, 'subject', subject, 'status', status, \
              'updated_at', (EXTRACT(EPOCH FROM updated_at) * 1000000)::int8, \
              'total', total) ORDER BY ",
         tickets_order!(),

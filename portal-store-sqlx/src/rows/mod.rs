@@ -48,6 +48,7 @@ pub(crate) mod quotes;
 pub(crate) mod rentals;
 pub(crate) mod requests;
 pub(crate) mod service_contracts;
+pub(crate) mod tickets;
 
 pub(crate) use identity::{
     ContactRow, CredentialRow, LoginCandidateRow, MembershipRow, SessionContextRow, TokenRow,
@@ -338,7 +339,9 @@ impl DashboardRow {
                 .map(|rows| invoice_panel(rows, today))
                 .transpose()?,
             open_jobs: selected("jobs", panels.jobs, self.jobs)?.map(job_panel),
-            open_tickets: selected("tickets", panels.tickets, self.tickets)?.map(ticket_panel),
+            open_tickets: selected("tickets", panels.tickets, self.tickets)?
+                .map(ticket_panel)
+                .transpose()?,
             pending_quotes: selected("quotes", panels.quotes, self.quotes)?
                 .map(quote_panel)
                 .transpose()?,
@@ -423,7 +426,8 @@ fn job_panel(rows: Vec<JobPanelRow>) -> Panel<JobRow> {
 /// An open ticket with the panel's total count.
 #[derive(Deserialize)]
 pub(crate) struct TicketPanelRow {
-    number: String,
+    id: Uuid,
+    number: i64,
     subject: String,
     status: String,
     updated_at: Timestamp,
@@ -431,18 +435,22 @@ pub(crate) struct TicketPanelRow {
 }
 
 /// The open-tickets panel.
-fn ticket_panel(rows: Vec<TicketPanelRow>) -> Panel<TicketRow> {
+fn ticket_panel(rows: Vec<TicketPanelRow>) -> Result<Panel<TicketRow>, StoreError> {
     let total = rows.first().map_or(0, |row| count(row.total));
     let rows = rows
         .into_iter()
-        .map(|row| TicketRow {
-            number: row.number,
-            subject: row.subject,
-            status: row.status,
-            updated_at: row.updated_at.0,
+        .map(|row| {
+            Ok(TicketRow {
+                id: portal_core::shared::TicketId::from_uuid(row.id),
+                number: u64::try_from(row.number).map_err(backend)?,
+                subject: row.subject,
+                status: portal_core::tickets::TicketStatus::parse(&row.status)
+                    .ok_or_else(|| backend(format!("stored ticket status: {}", row.status)))?,
+                updated_at: row.updated_at.0,
+            })
         })
-        .collect();
-    Panel { rows, total }
+        .collect::<Result<_, StoreError>>()?;
+    Ok(Panel { rows, total })
 }
 
 /// A quote awaiting approval with the panel's total count.

@@ -329,7 +329,7 @@ impl Dialect for SqliteConnection {
         open_jobs!(),
         ")) END AS jobs, \
          CASE WHEN $5 THEN (SELECT json_group_array(json_object( \
-             'number', number, 'subject', subject, 'status', status, \
+             'id', hex(id), 'number', number, 'subject', subject, 'status', status, \
              'updated_at', updated_at, 'total', total) ORDER BY ",
         tickets_order!(),
         ") FROM (",

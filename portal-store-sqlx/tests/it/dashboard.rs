@@ -154,7 +154,7 @@ async fn panels_show_the_accounts_open_items_in_order_with_their_totals(db: Test
     let shown: Vec<_> = tickets
         .rows
         .iter()
-        .map(|row| (row.number.as_str(), row.status.as_str(), row.updated_at))
+        .map(|row| (row.subject.as_str(), row.status.as_str(), row.updated_at))
         .collect();
     assert_eq!(
         shown,
@@ -291,7 +291,7 @@ async fn another_accounts_rows_never_appear_on_the_dashboard(db: TestDb) {
     );
     assert_eq!(invoices.rows[0].number, "A-INV");
     assert_eq!(jobs.rows[0].number, "A-JOB");
-    assert_eq!(tickets.rows[0].number, "A-TKT");
+    assert_eq!(tickets.rows[0].subject, "A-TKT");
     assert_eq!(communications.rows[0].subject, "for A");
 
     // Account A's id under another tenant's scope shows nothing at all.

@@ -24,9 +24,10 @@ use portal_core::outbox::{DomainEvent, Email, EmailKind, OutboxMessage};
 use portal_core::ports::Store;
 use portal_core::shared::{
     AccountId, ContactId, EmailAddress, ExternalId, Language, PhoneNumber, PostalCode, SessionId,
-    TenantId,
+    TenantId, TicketId, TicketMessageId,
 };
 use portal_core::tenancy::{LinkMailPolicy, PortalSettings, Tenant, TenantSlug};
+use portal_core::tickets::{Author, CategoryRef, Ticket, TicketMessage, TicketStatus};
 use portal_store_sqlx::{PgStore, SqliteStore};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{AssertSqlSafe, Connection, PgConnection};
@@ -336,45 +337,55 @@ impl TestDb {
             .expect("job seeded")
     }
 
-    /// Stores a ticket for the dashboard.
+    /// Opens a ticket through the store with `subject` as its text, in
+    /// `status` since `updated_at`, opened by a contact of the tenant made
+    /// for it.
     pub async fn seed_ticket(
         &self,
         scope: AccountScope,
-        number: &str,
+        subject: &str,
         status: &str,
         updated_at: DateTime<Utc>,
-    ) {
-        let id = Uuid::now_v7();
-        let subject = format!("Ticket {number}");
-        let (tenant, account) = (scope.tenant().as_uuid(), scope.account().as_uuid());
-        let sql = "INSERT INTO tickets (id, tenant_id, account_id, number, subject, status, \
-                       updated_at) \
-                   VALUES ($1, $2, $3, $4, $5, $6, $7)";
-        let result = match &self.backend {
-            Backend::Sqlite { store, .. } => sqlx::query(sql)
-                .bind(id)
-                .bind(tenant)
-                .bind(account)
-                .bind(number)
-                .bind(&subject)
-                .bind(status)
-                .bind(updated_at.timestamp_micros())
-                .execute(store.pool())
-                .await
-                .map(drop),
-            Backend::Postgres { store, .. } => sqlx::query(sql)
-                .bind(id)
-                .bind(tenant)
-                .bind(account)
-                .bind(number)
-                .bind(&subject)
-                .bind(status)
-                .bind(updated_at)
-                .execute(store.pool())
-                .await
-                .map(drop),
+    ) -> Ticket {
+        let tenant = scope.tenant();
+        let opener = contact(&*self.store, tenant, &format!("opener-{}", Uuid::now_v7())).await;
+        let number = self
+            .store
+            .next_ticket_number(tenant)
+            .await
+            .expect("a number");
+        let ticket = Ticket {
+            id: TicketId::new(),
+            account: scope.account(),
+            number,
+            category: CategoryRef {
+                key: "service".into(),
+                name: "Service question".into(),
+            },
+            subject: subject.into(),
+            status: TicketStatus::parse(status).expect("a ticket status"),
+            job: None,
+            assignee: None,
+            opened_by: opener.id,
+            opened_at: updated_at,
+            updated_at,
+            messages: 1,
         };
-        result.expect("ticket seeded");
+        let message = TicketMessage {
+            id: TicketMessageId::new(),
+            author: Author::Customer {
+                contact: opener.id,
+                name: String::new(),
+            },
+            body: subject.into(),
+            at: updated_at,
+            attachments: Vec::new(),
+        };
+        self.store
+            .open_ticket(&scope, &ticket, &message, &[])
+            .await
+            .expect("ticket seeded")
+            .ticket
     }
 }
 

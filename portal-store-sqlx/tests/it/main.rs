@@ -29,4 +29,5 @@ mod requests;
 mod service_contracts;
 mod sessions;
 mod tenancy;
+mod tickets;
 mod tokens;

@@ -10,10 +10,30 @@ use chrono::{DateTime, Utc};
 
 use crate::access::{AccountScope, Actor, Permission};
 use crate::error::PortalError;
-use crate::jobs::{Job, JobDetail, JobQuery};
+use crate::jobs::{Job, JobDetail, JobFilter, JobQuery};
 use crate::portal::Stores;
 use crate::shared::{JobId, Page};
 use crate::tenancy::{Feature, Tenant};
+
+/// The jobs a form offers to pick from (a request's job field, a
+/// ticket's "about a job"): the account's upcoming jobs, then those
+/// waiting to be scheduled, at most `limit` of each.
+pub(crate) async fn jobs_to_pick(
+    stores: &Stores,
+    scope: &AccountScope,
+    now: DateTime<Utc>,
+    limit: u32,
+) -> Result<Vec<Job>, crate::shared::StoreError> {
+    let mut jobs = Vec::new();
+    for filter in [JobFilter::Upcoming, JobFilter::Waiting] {
+        let query = JobQuery {
+            filter,
+            page: crate::shared::PageRequest::new(1, limit),
+        };
+        jobs.extend(stores.jobs.jobs(scope, &query, now).await?.items);
+    }
+    Ok(jobs)
+}
 
 crate::portal::service! {
     /// The active account's jobs and visits. Get one from the

@@ -11,7 +11,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use crate::access::{AccountScope, Actor, Permission};
 use crate::billing::{Invoice, InvoiceQuery};
 use crate::error::PortalError;
-use crate::jobs::{Job, JobFilter, JobQuery};
+use crate::jobs::{Job, jobs_to_pick};
 use crate::outbox::{DomainEvent, OutboxMessage};
 use crate::portal::acting_contact;
 use crate::properties::Property;
@@ -114,22 +114,7 @@ impl RequestsService<'_> {
             form.properties = self.properties(&scope).await?;
         }
         if asks(|input| matches!(input, FieldInput::Job)) {
-            let query = JobQuery {
-                filter: JobFilter::Upcoming,
-                page: PageRequest::new(1, PICKER_SIZE),
-            };
-            let mut jobs = self.stores().jobs.jobs(&scope, &query, self.now()).await?;
-            let waiting = JobQuery {
-                filter: JobFilter::Waiting,
-                ..query
-            };
-            let more = self
-                .stores()
-                .jobs
-                .jobs(&scope, &waiting, self.now())
-                .await?;
-            jobs.items.extend(more.items);
-            form.jobs = jobs.items;
+            form.jobs = jobs_to_pick(self.stores(), &scope, self.now(), PICKER_SIZE).await?;
         }
         if asks(|input| matches!(input, FieldInput::Invoice)) {
             let query = InvoiceQuery {

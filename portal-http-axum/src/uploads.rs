@@ -1,0 +1,159 @@
+//! Messages that carry files, as both front ends receive them: a
+//! `multipart/form-data` body of text parts and `file` parts. Text parts
+//! are read into memory up to a small cap; each file part is streamed
+//! straight into the blob store through the core
+//! ([`TicketsService::attach`], which checks its kind and size as it
+//! goes), never held whole. When anything fails half-way, the files
+//! already stored are removed before the error is answered, so a refused
+//! message leaves no stray blob.
+
+use std::collections::BTreeMap;
+use std::io;
+
+use axum::extract::Multipart;
+use axum::extract::multipart::Field;
+use futures::StreamExt;
+use portal_core::PortalError;
+use portal_core::access::Actor;
+use portal_core::blobs::{FileName, Upload};
+use portal_core::shared::Reason;
+use portal_core::tickets::{MAX_ATTACHMENTS_LIMIT, StagedFile, TicketsService};
+
+/// The name of the parts that carry files.
+pub const FILE_PART: &str = "file";
+
+/// The most bytes a text part may have (a message is at most 10,000
+/// characters, 40 KB in UTF-8).
+const MAX_TEXT_BYTES: usize = 64 * 1024;
+
+/// The most parts of any kind a body may have.
+const MAX_PARTS: usize = 32;
+
+/// The largest body an upload route accepts: the most files a tenant may
+/// allow, each as large as it may allow, and the text around them. Each
+/// file is held to the tenant's own (smaller) limits while it streams.
+pub const MAX_UPLOAD_BODY: usize = MAX_ATTACHMENTS_LIMIT as usize
+    * portal_core::tickets::MAX_ATTACHMENT_BYTES_LIMIT as usize
+    + 1024 * 1024;
+
+/// A message's text parts by name (the last of a repeated name wins) and
+/// its files, stored and waiting for the message.
+#[derive(Debug, Default)]
+pub struct MessageParts {
+    /// Text parts.
+    pub fields: BTreeMap<String, String>,
+    /// Files stored for the message.
+    pub files: Vec<StagedFile>,
+}
+
+impl MessageParts {
+    /// A text part, or `""`.
+    pub fn text(&self, name: &str) -> &str {
+        self.fields.get(name).map_or("", String::as_str)
+    }
+}
+
+/// Why a multipart body could not be read.
+#[derive(Debug)]
+pub enum PartsError {
+    /// Not a multipart body the portal reads (cut short, too many parts, a
+    /// text part too long or not UTF-8, a file under another name).
+    Malformed(&'static str),
+    /// A file the core refused (too large, of a kind not allowed, a bad
+    /// name), or the actor may not attach files.
+    Refused(PortalError),
+}
+
+/// A text part's content, up to `max` bytes; `None` when longer, cut
+/// short or not UTF-8.
+pub async fn text_of(mut field: Field<'_>, max: usize) -> Option<String> {
+    let mut bytes = Vec::new();
+    while let Some(chunk) = field.chunk().await.ok()? {
+        if bytes.len() + chunk.len() > max {
+            return None;
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    String::from_utf8(bytes).ok()
+}
+
+/// Reads the rest of `multipart`: text parts into memory, `file` parts
+/// into the blob store for `actor`'s message. On any error the files
+/// stored so far are removed.
+pub async fn read_message(
+    mut multipart: Multipart,
+    tickets: TicketsService<'_>,
+    actor: &Actor,
+) -> Result<MessageParts, PartsError> {
+    let mut parts = MessageParts::default();
+    let read = read_into(&mut multipart, tickets, actor, &mut parts).await;
+    match read {
+        Ok(()) => Ok(parts),
+        Err(error) => {
+            tickets.discard(actor, parts.files).await;
+            Err(error)
+        }
+    }
+}
+
+async fn read_into(
+    multipart: &mut Multipart,
+    tickets: TicketsService<'_>,
+    actor: &Actor,
+    parts: &mut MessageParts,
+) -> Result<(), PartsError> {
+    let mut count = 0;
+    loop {
+        let field = multipart
+            .next_field()
+            .await
+            .map_err(|_| PartsError::Malformed("the form did not arrive whole"))?;
+        let Some(field) = field else {
+            return Ok(());
+        };
+        count += 1;
+        if count > MAX_PARTS {
+            return Err(PartsError::Malformed("the form has too many parts"));
+        }
+        let name = field.name().unwrap_or_default().to_owned();
+        match field.file_name().map(str::to_owned) {
+            None => {
+                let text = text_of(field, MAX_TEXT_BYTES)
+                    .await
+                    .ok_or(PartsError::Malformed("a field is too long or not text"))?;
+                parts.fields.insert(name, text);
+            }
+            Some(_) if name != FILE_PART => {
+                return Err(PartsError::Malformed("files go in parts named `file`"));
+            }
+            // A file input left empty: browsers send a part with no name
+            // and no content.
+            Some(file_name) if file_name.is_empty() => {
+                if text_of(field, 0).await.is_none() {
+                    return Err(PartsError::Malformed("a file was sent without a name"));
+                }
+            }
+            Some(file_name) => {
+                if parts.files.len() >= usize::from(MAX_ATTACHMENTS_LIMIT) {
+                    let max = usize::from(MAX_ATTACHMENTS_LIMIT);
+                    return Err(PartsError::Refused(PortalError::invalid(
+                        FILE_PART,
+                        Reason::Count { min: 0, max },
+                    )));
+                }
+                let name = FileName::parse(&file_name)
+                    .map_err(|error| PartsError::Refused(error.into()))?;
+                let content = field.map(|chunk| chunk.map_err(io::Error::other));
+                let upload = Upload {
+                    name,
+                    content: Box::pin(content),
+                };
+                let staged = tickets
+                    .attach(actor, upload)
+                    .await
+                    .map_err(PartsError::Refused)?;
+                parts.files.push(staged);
+            }
+        }
+    }
+}
