@@ -158,7 +158,12 @@ async fn a_ticket_about_a_job_links_to_it() {
 
 /// A case of bad input: what it is, its text parts and files, and the
 /// input the refusal shows at.
-type BadCase<'a> = (&'a str, Vec<(&'a str, &'a str)>, Vec<(&'a str, &'a [u8])>, &'a str);
+type BadCase<'a> = (
+    &'a str,
+    Vec<(&'a str, &'a str)>,
+    Vec<(&'a str, &'a [u8])>,
+    &'a str,
+);
 
 #[tokio::test]
 async fn bad_input_is_refused_at_its_field_and_keeps_nothing() {
