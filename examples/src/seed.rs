@@ -32,6 +32,7 @@ use portal_core::service_contracts::{
 use portal_core::shared::{Currency, Money};
 use portal_core::shared::{EmailAddress, ExternalId, PhoneNumber, PostalCode};
 use portal_core::tenancy::{PortalSettings, SocialLink, Tenant};
+use portal_core::tickets::{StaffReply, TicketCategory, TicketDraft, TicketQuery, TicketStatus};
 use portal_core::{AuthContext, KnownFacts, Portal, PortalError};
 use rust_decimal::Decimal;
 
@@ -209,6 +210,14 @@ fn settings() -> anyhow::Result<PortalSettings> {
     settings.features.rentals = true;
     settings.branding.primary_color = "#1d5c3a".into();
     settings.branding.accent_color = "#0b5cad".into();
+    // Ticket categories in the business's words, each with who answers it.
+    settings.tickets.categories = vec![
+        category("pests", "Pests or lawn problem", Some("Ana Ruiz (field lead)")),
+        category("visit", "A visit or the schedule", Some("Dispatch")),
+        category("billing", "Billing question", Some("Office")),
+        category("other", "Something else", None),
+    ];
+    settings.tickets.default_assignee = Some("Office".into());
     settings.contact.email = Some(EmailAddress::parse("office@greenleaf.example")?);
     settings.contact.phone = Some("+1 555 010 0000".into());
     settings.contact.social_links = vec![SocialLink {
@@ -216,6 +225,14 @@ fn settings() -> anyhow::Result<PortalSettings> {
         url: "https://facebook.example/greenleaf".parse()?,
     }];
     Ok(settings)
+}
+
+fn category(key: &str, name: &str, assignee: Option<&str>) -> TicketCategory {
+    TicketCategory {
+        key: key.into(),
+        name: name.into(),
+        assignee: assignee.map(str::to_owned),
+    }
 }
 
 /// Creates or refreshes the demo tenant at `base_url` and returns it.
@@ -317,6 +334,7 @@ pub async fn seed_demo(portal: &Portal, base_url: &str) -> anyhow::Result<Tenant
     seed_rentals(portal, &tenant, &ids).await?;
     seed_jobs(portal, &tenant, &ids).await?;
     seed_requests(portal, &tenant, &ids).await?;
+    seed_tickets(portal, &tenant, &ids).await?;
     if !is_new {
         // The communications log is append-only: seed it once.
         return Ok(tenant);
@@ -1061,10 +1079,6 @@ const DEMO_JOBS: [DemoJob; 5] = [
     ),
 ];
 
-/// Gives the demo account jobs in every status, by the host's ids
-/// (idempotent: a job the portal already has keeps its timeline; a new
-/// completed job walks through scheduled and in progress first so its
-/// timeline shows each step), and a note on the completed one.
 /// A session of the contact `email` on `account`, as a customer gets one
 /// by logging in (the demo's customers ask for things through it). End it
 /// with `portal.identity().log_out`.
@@ -1237,6 +1251,80 @@ async fn seed_requests(
     Ok(())
 }
 
+/// Ada's tickets on the demo account (once: skipped when she has any): one
+/// about a visit that the business answered and waits on her, and a
+/// billing question answered and closed.
+async fn seed_tickets(
+    portal: &Portal,
+    tenant: &Tenant,
+    ids: &BTreeMap<&'static str, Account>,
+) -> anyhow::Result<()> {
+    let account = ids.get("acct-1001").context("unknown demo account")?.id;
+    let ada = customer_session(portal, tenant, "ada@example.com", account).await?;
+    let tickets = portal.tickets();
+    let opened = tickets.list(&ada.actor, &TicketQuery::default()).await?;
+    if opened.total > 0 {
+        portal.identity().log_out(&ada).await?;
+        return Ok(());
+    }
+    let form = tickets.form(&ada.actor).await?;
+    let visit = tickets
+        .open(
+            &ada.actor,
+            &TicketDraft {
+                category: "visit".into(),
+                body: "The gate latch was left open after the last visit and the dog got out. \
+                       Could the technician check it on the way out next time?"
+                    .into(),
+                job: form.jobs.first().map(|job| job.id),
+            },
+            Vec::new(),
+        )
+        .await?;
+    let host = portal.host();
+    host.reply_to_ticket(
+        tenant.id,
+        visit.ticket.id,
+        &StaffReply {
+            external_id: ExternalId::parse("demo-reply-1")?,
+            author_name: "Ana Ruiz".into(),
+            body: "So sorry about that! I have added a note to your account: gate closed and \
+                   latched on every visit. Is the side gate the one to use?"
+                .into(),
+            status: Some(TicketStatus::Waiting),
+        },
+    )
+    .await?;
+    let billing = tickets
+        .open(
+            &ada.actor,
+            &TicketDraft {
+                category: "billing".into(),
+                body: "Could you send our invoices to accounts@adasbakery.example as well?".into(),
+                job: None,
+            },
+            Vec::new(),
+        )
+        .await?;
+    host.reply_to_ticket(
+        tenant.id,
+        billing.ticket.id,
+        &StaffReply {
+            external_id: ExternalId::parse("demo-reply-2")?,
+            author_name: "Greenleaf office".into(),
+            body: "Done: both addresses now get every invoice.".into(),
+            status: Some(TicketStatus::Closed),
+        },
+    )
+    .await?;
+    portal.identity().log_out(&ada).await?;
+    Ok(())
+}
+
+/// Gives the demo account jobs in every status, by the host's ids
+/// (idempotent: a job the portal already has keeps its timeline; a new
+/// completed job walks through scheduled and in progress first so its
+/// timeline shows each step), and a note on the completed one.
 async fn seed_jobs(
     portal: &Portal,
     tenant: &Tenant,
