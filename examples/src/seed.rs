@@ -212,7 +212,11 @@ fn settings() -> anyhow::Result<PortalSettings> {
     settings.branding.accent_color = "#0b5cad".into();
     // Ticket categories in the business's words, each with who answers it.
     settings.tickets.categories = vec![
-        category("pests", "Pests or lawn problem", Some("Ana Ruiz (field lead)")),
+        category(
+            "pests",
+            "Pests or lawn problem",
+            Some("Ana Ruiz (field lead)"),
+        ),
         category("visit", "A visit or the schedule", Some("Dispatch")),
         category("billing", "Billing question", Some("Office")),
         category("other", "Something else", None),

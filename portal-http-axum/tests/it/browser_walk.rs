@@ -98,6 +98,12 @@ pub async fn walk_in(lang: &str) {
     let mut settings = crate::services_api::services_settings();
     settings.features.rentals = true;
     settings.language = language;
+    // The business's words for its ticket categories, read in both walks.
+    settings.tickets.categories = vec![portal_core::tickets::TicketCategory {
+        key: "fugas".into(),
+        name: "Fugas y goteras".into(),
+        assignee: Some("Ana".into()),
+    }];
     let app = TestApp::with_settings(settings).await;
     app.register("ada@example.com").await;
     let a = app.seeded.account_a;
@@ -141,7 +147,14 @@ pub async fn walk_in(lang: &str) {
         .declare_request_kind(app.tenant_id(), &crate::requests_pages::every_control())
         .await
         .unwrap();
+    // Tickets: one open with a photo and the business's answer, one closed.
+    let (open_ticket, closed_ticket) = tickets_of(&app).await;
     let services = [
+        "tickets".to_owned(),
+        "tickets?status=closed".to_owned(),
+        "tickets/new".to_owned(),
+        format!("tickets/{open_ticket}"),
+        format!("tickets/{closed_ticket}"),
         "jobs".to_owned(),
         "jobs?status=all".to_owned(),
         format!("jobs/{}", upcoming.id),
@@ -208,6 +221,66 @@ pub async fn walk_in(lang: &str) {
         problems.len(),
         problems.join("\n")
     );
+}
+
+/// Ada's two tickets: one open, with a photo and an answer from the
+/// business, and one closed. Their ids.
+async fn tickets_of(
+    app: &TestApp,
+) -> (portal_core::shared::TicketId, portal_core::shared::TicketId) {
+    use portal_core::blobs::{FileKind, FileName, Upload, sample};
+    use portal_core::tickets::{StaffReply, TicketDraft, TicketStatus};
+    let ada = ada_actor(app).await;
+    let tickets = app.portal.tickets();
+    let content = bytes::Bytes::from(sample(FileKind::Jpeg));
+    let photo = tickets
+        .attach(
+            &ada,
+            Upload {
+                name: FileName::parse("fregadero.jpg").unwrap(),
+                content: Box::pin(futures::stream::iter([Ok(content)])),
+            },
+        )
+        .await
+        .unwrap();
+    let draft = |body: &str| TicketDraft {
+        category: "fugas".into(),
+        body: body.into(),
+        job: None,
+    };
+    let open = tickets
+        .open(
+            &ada,
+            &draft("Gotea el fregadero de la cocina desde el lunes."),
+            vec![photo],
+        )
+        .await
+        .unwrap();
+    let host = app.portal.host();
+    host.reply_to_ticket(
+        app.tenant_id(),
+        open.ticket.id,
+        &StaffReply {
+            external_id: portal_core::shared::ExternalId::parse("walk-1").unwrap(),
+            author_name: "Ana".into(),
+            body: "¿Podemos pasar el jueves por la mañana?".into(),
+            status: None,
+        },
+    )
+    .await
+    .unwrap();
+    let closed = tickets
+        .open(
+            &ada,
+            &draft("La valla del jardín quedó abierta."),
+            Vec::new(),
+        )
+        .await
+        .unwrap();
+    host.set_ticket_status(app.tenant_id(), closed.ticket.id, TicketStatus::Closed)
+        .await
+        .unwrap();
+    (open.ticket.id, closed.ticket.id)
 }
 
 /// Ada's session as the core sees it, to act as her through a use case.

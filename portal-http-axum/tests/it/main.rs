@@ -13,6 +13,7 @@ mod browser;
 mod browser_billing;
 mod browser_flow;
 mod browser_quotes;
+mod browser_tickets;
 mod browser_walk;
 mod contract;
 mod forms;
