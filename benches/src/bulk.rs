@@ -20,6 +20,8 @@ pub const MAX_ROWS: usize = 1_000;
 pub enum Value {
     /// A UUID (`BLOB` on SQLite).
     Id(Uuid),
+    /// A UUID or NULL.
+    OptId(Option<Uuid>),
     /// Text.
     Text(String),
     /// Text or NULL.
@@ -47,6 +49,7 @@ impl Bulk for Sqlite {
     fn bind(row: &mut Separated<'_, Self, &'static str>, value: Value) {
         match value {
             Value::Id(id) => row.push_bind(id),
+            Value::OptId(id) => row.push_bind(id),
             Value::Text(text) => row.push_bind(text),
             Value::OptText(text) => row.push_bind(text),
             Value::Int(number) => row.push_bind(number),
@@ -62,6 +65,7 @@ impl Bulk for Postgres {
     fn bind(row: &mut Separated<'_, Self, &'static str>, value: Value) {
         match value {
             Value::Id(id) => row.push_bind(id),
+            Value::OptId(id) => row.push_bind(id),
             Value::Text(text) => row.push_bind(text),
             Value::OptText(text) => row.push_bind(text),
             Value::Int(number) => row.push_bind(number),

@@ -61,6 +61,25 @@ pub enum Scenario {
         /// Raw session tokens.
         tokens: Arc<Vec<String>>,
     },
+    /// `GET` the ticket list page (open tickets first, first page) with
+    /// these session tokens, rotating; expects 200.
+    Tickets {
+        /// Raw session tokens.
+        tokens: Arc<Vec<String>>,
+    },
+    /// `GET` one ticket's page (a thread of 50 messages) with each cookie
+    /// session and its account's open ticket, rotating; expects 200.
+    Ticket {
+        /// Cookie session tokens, each with its ticket's id.
+        threads: Arc<Vec<Bearer>>,
+    },
+    /// `POST /tickets/new`, the page's multipart form (the CSRF token
+    /// first, a category and a message, no file), with these session
+    /// tokens, rotating; expects 303 (opened, to the ticket's page).
+    OpenTicket {
+        /// Raw session tokens.
+        tokens: Arc<Vec<String>>,
+    },
     /// `GET` the statement page for `from` to `to` with these session
     /// tokens, rotating; expects 200.
     Statement {
@@ -119,6 +138,9 @@ impl Scenario {
             Scenario::Invoices { .. } => "invoices",
             Scenario::Quotes { .. } => "quotes",
             Scenario::Jobs { .. } => "jobs",
+            Scenario::Tickets { .. } => "tickets",
+            Scenario::Ticket { .. } => "ticket",
+            Scenario::OpenTicket { .. } => "open_ticket",
             Scenario::Statement { .. } => "statement",
             Scenario::Pay { .. } => "pay",
             Scenario::Approve { .. } => "approve",
@@ -131,8 +153,11 @@ impl Scenario {
             | Scenario::Invoices { .. }
             | Scenario::Quotes { .. }
             | Scenario::Jobs { .. }
+            | Scenario::Tickets { .. }
+            | Scenario::Ticket { .. }
             | Scenario::Statement { .. }
             | Scenario::Approve { .. } => StatusCode::OK,
+            Scenario::OpenTicket { .. } => StatusCode::SEE_OTHER,
             Scenario::Login { .. } | Scenario::Pay { .. } => StatusCode::CREATED,
         }
     }
@@ -143,7 +168,10 @@ impl Scenario {
             | Scenario::Invoices { tokens }
             | Scenario::Quotes { tokens }
             | Scenario::Jobs { tokens }
+            | Scenario::Tickets { tokens }
+            | Scenario::OpenTicket { tokens }
             | Scenario::Statement { tokens, .. } => tokens.len(),
+            Scenario::Ticket { threads } => threads.len(),
             Scenario::Login { logins } => logins.len(),
             Scenario::Pay { payers, .. } => payers.len(),
             Scenario::Approve { approvers } => approvers.len(),
@@ -169,8 +197,8 @@ pub struct LoadConfig {
 /// One run's figures: printed as one JSON line.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct LoadReport {
-    /// `dashboard`, `login`, `invoices`, `quotes`, `jobs`, `statement`,
-    /// `pay` or `approve`.
+    /// `dashboard`, `login`, `invoices`, `quotes`, `jobs`, `tickets`,
+    /// `ticket`, `open_ticket`, `statement`, `pay` or `approve`.
     pub scenario: String,
     /// Concurrent connections.
     pub connections: usize,
@@ -384,6 +412,51 @@ fn build_request(
         )?,
         Scenario::Quotes { tokens } => page(&format!("{}/quotes", target.base), tokens)?,
         Scenario::Jobs { tokens } => page(&format!("{}/jobs", target.base), tokens)?,
+        Scenario::Tickets { tokens } => page(&format!("{}/tickets", target.base), tokens)?,
+        Scenario::Ticket { threads } => {
+            let thread = &threads[index % threads.len()];
+            let ticket = thread
+                .fields
+                .first()
+                .context("a thread line is token, ticket id")?;
+            page(
+                &format!("{}/tickets/{ticket}", target.base),
+                std::slice::from_ref(&thread.token),
+            )?
+        }
+        Scenario::OpenTicket { tokens } => {
+            let token = &tokens[index % tokens.len()];
+            const BOUNDARY: &str = "bench-ticket-boundary";
+            let part = |name: &str, value: &str| {
+                format!(
+                    "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+                )
+            };
+            let body = [
+                part("csrf_token", csrf),
+                part("category", "service"),
+                part(
+                    "body",
+                    "The back lawn has brown patches since the last treatment. \
+                     Could someone take a look this week?",
+                ),
+                format!("--{BOUNDARY}--\r\n"),
+            ]
+            .concat();
+            Request::builder()
+                .method(Method::POST)
+                .uri(format!("{}/tickets/new", target.base))
+                .header(header::HOST, target.host.as_str())
+                .header(
+                    header::CONTENT_TYPE,
+                    format!("multipart/form-data; boundary={BOUNDARY}"),
+                )
+                .header(
+                    header::COOKIE,
+                    format!("{SESSION_COOKIE}={token}; {CSRF_COOKIE}={csrf}"),
+                )
+                .body(Full::new(Bytes::from(body)))?
+        }
         Scenario::Statement { tokens, from, to } => page(
             &format!("{}/billing/statement?from={from}&to={to}", target.base),
             tokens,

@@ -8,7 +8,12 @@
 //! - about one primary contact in fifty is also a Member of the next
 //!   account (contacts on two accounts, with the account switcher);
 //! - one account in ten, and every session account, has data: three
-//!   communications and two tickets;
+//!   communications;
+//! - every account has [`TICKETS_PER_ACCOUNT`] tickets (one open, one
+//!   closed), each a thread of [`MESSAGES_PER_TICKET`] messages, except a
+//!   session account's open ticket, which has [`THREAD_MESSAGES`] (the
+//!   ticket page scenario reads it), so 2 N tickets and about 10 N
+//!   messages;
 //! - every account has [`JOBS_PER_ACCOUNT`] jobs (one scheduled, one
 //!   completed and billed on one of its invoices, and one waiting, in
 //!   progress or scheduled by turns), so 3 N jobs, and one rental contract
@@ -44,6 +49,13 @@ pub const APPROVABLE_QUOTES: u8 = 60;
 pub const JOBS_PER_ACCOUNT: usize = 3;
 /// Rental contracts per account (with one to three lines each).
 pub const RENTAL_CONTRACTS_PER_ACCOUNT: usize = 1;
+/// Tickets per account: one open, one closed.
+pub const TICKETS_PER_ACCOUNT: usize = 2;
+/// Messages in a ticket's thread: the opening text, then the business and
+/// the customer by turns.
+pub const MESSAGES_PER_TICKET: usize = 5;
+/// Messages in a session account's open ticket (the ticket page scenario).
+pub const THREAD_MESSAGES: usize = 50;
 /// The default number of accounts.
 pub const DEFAULT_ACCOUNTS: usize = 100_000;
 
@@ -124,7 +136,26 @@ impl Plan {
         self.accounts * RENTAL_CONTRACTS_PER_ACCOUNT
     }
 
-    /// Whether account `i` has communications and tickets.
+    /// How many tickets (2 N).
+    pub fn tickets(&self) -> usize {
+        self.accounts * TICKETS_PER_ACCOUNT
+    }
+
+    /// How many messages the tickets' threads hold.
+    pub fn ticket_messages(&self) -> usize {
+        self.tickets() * MESSAGES_PER_TICKET + SESSIONS * (THREAD_MESSAGES - MESSAGES_PER_TICKET)
+    }
+
+    /// How many messages account `i`'s ticket `k` (1: open, 2: closed) has.
+    pub fn messages_of(&self, i: usize, k: u8) -> usize {
+        if k == 1 && self.is_session_account(i) {
+            THREAD_MESSAGES
+        } else {
+            MESSAGES_PER_TICKET
+        }
+    }
+
+    /// Whether account `i` has communications.
     pub fn has_data(&self, i: usize) -> bool {
         i % 10 == 0 || self.is_session_account(i)
     }
@@ -149,7 +180,7 @@ impl Plan {
     /// approve; v5: two jobs for one account in ten, no rentals) is seeded
     /// again.
     pub fn marker(&self) -> String {
-        format!("Bench Lawn & Pest ({} accounts, data v6)", self.accounts)
+        format!("Bench Lawn & Pest ({} accounts, data v7)", self.accounts)
     }
 }
 
@@ -216,6 +247,12 @@ mod tests {
         assert_eq!(plan.jobs(), 300_000);
         assert_eq!(plan.rental_contracts(), 100_000);
         assert_eq!(plan.quotes(), 260_000);
+        assert_eq!(plan.tickets(), 200_000);
+        assert_eq!(plan.ticket_messages(), 1_045_000);
+        let counted: usize = (0..100_000)
+            .map(|i| plan.messages_of(i, 1) + plan.messages_of(i, 2))
+            .sum();
+        assert_eq!(counted, plan.ticket_messages());
         assert_eq!(plan.session_accounts().count(), SESSIONS);
         assert!(plan.session_accounts().all(|i| plan.is_session_account(i)));
         assert_eq!(

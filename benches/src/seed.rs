@@ -151,24 +151,29 @@ pub async fn seed(db: &Db, portal: &Portal, plan: Plan) -> anyhow::Result<SeedRe
     ));
 
     let with_data: Vec<usize> = (0..n).filter(|&i| plan.has_data(i)).collect();
-    progress(&format!(
-        "communications and tickets for {} accounts",
-        with_data.len()
-    ));
+    progress(&format!("communications for {} accounts", with_data.len()));
     let now = Utc::now();
     futures::stream::iter(with_data.iter().copied())
         .map(|i| record_communications(portal, tenant.id, accounts[i], i, now))
         .buffer_unordered(concurrency)
         .try_collect::<()>()
         .await?;
-    for chunk in with_data.chunks(500) {
+    progress(&format!(
+        "tickets: {} with {} messages (multi-row inserts)",
+        plan.tickets(),
+        plan.ticket_messages()
+    ));
+    let everyone: Vec<usize> = (0..n).collect();
+    for chunk in everyone.chunks(500) {
         let rows: Vec<(usize, AccountId, ContactId)> = chunk
             .iter()
             .map(|&i| (i, accounts[i], primaries[&i]))
             .collect();
         match db {
-            Db::Sqlite(store) => insert_panel_rows(store.pool(), tenant.id, &rows, now).await?,
-            Db::Postgres(store) => insert_panel_rows(store.pool(), tenant.id, &rows, now).await?,
+            Db::Sqlite(store) => insert_tickets(store.pool(), plan, tenant.id, &rows, now).await?,
+            Db::Postgres(store) => {
+                insert_tickets(store.pool(), plan, tenant.id, &rows, now).await?
+            }
         }
     }
     match db {
@@ -416,6 +421,18 @@ const TICKETS: [(u8, &str, &str, i64); 2] = [
     (2, "Reschedule request", "closed", 20),
 ];
 
+/// The id of message `m` of account `i`'s ticket `k`: kind 9, the
+/// message's place above the account and ticket bits.
+fn message_id(i: usize, k: u8, m: usize) -> Uuid {
+    Uuid::from_u128(ledger::row_id(9, i, k).as_u128() | ((m as u128) << 80))
+}
+
+/// The id of account `i`'s open ticket (the one the ticket page scenario
+/// reads).
+pub fn open_ticket_id(i: usize) -> Uuid {
+    ledger::row_id(3, i, 1)
+}
+
 /// Account `i`'s ticket `k`'s number: unique in the tenant, and at most
 /// what [`reserve_ticket_numbers`] reserves, so tickets opened during a
 /// run never take a seeded one's.
@@ -447,10 +464,13 @@ where
 }
 
 /// The tickets of `rows` (account number, id, primary contact), each with
-/// its opening message, in one transaction. Their ids (kinds 3 and 9) and
-/// numbers are deterministic, so a resumed seeding inserts nothing twice.
-async fn insert_panel_rows<DB>(
+/// its thread ([`Plan::messages_of`]: the customer's opening text, then
+/// the business and the customer by turns), in one transaction. Their ids
+/// (kinds 3 and 9) and numbers are deterministic, so a resumed seeding
+/// inserts nothing twice.
+async fn insert_tickets<DB>(
     pool: &sqlx::Pool<DB>,
+    plan: Plan,
     tenant: TenantId,
     rows: &[(usize, AccountId, ContactId)],
     now: DateTime<Utc>,
@@ -468,6 +488,7 @@ where
         for (k, subject, status, days_ago) in TICKETS {
             let id = ledger::row_id(3, i, k);
             let at = now - Duration::days(days_ago);
+            let messages_count = plan.messages_of(i, k);
             tickets.push(vec![
                 Value::Id(id),
                 Value::Id(tenant),
@@ -480,17 +501,24 @@ where
                 Value::Bool(status == "closed"),
                 Value::Id(contact.as_uuid()),
                 Value::Time(at),
-                Value::Time(at),
-                Value::Int(1),
+                Value::Time(at + Duration::minutes(messages_count as i64)),
+                Value::Int(messages_count as i64),
             ]);
-            messages.push(vec![
-                Value::Id(ledger::row_id(9, i, k)),
-                Value::Id(tenant),
-                Value::Id(id),
-                Value::Id(contact.as_uuid()),
-                Value::Text(format!("{subject}: could you tell me more?")),
-                Value::Time(at),
-            ]);
+            for m in 0..messages_count {
+                let by_customer = m % 2 == 0;
+                messages.push(vec![
+                    Value::Id(message_id(i, k, m)),
+                    Value::Id(tenant),
+                    Value::Id(id),
+                    Value::OptId(by_customer.then_some(contact.as_uuid())),
+                    Value::OptText((!by_customer).then(|| "Bench Lawn & Pest office".to_owned())),
+                    Value::Text(format!(
+                        "{subject}: message {m} of the thread, a few sentences about the \
+                         visit, the yard and what was seen there."
+                    )),
+                    Value::Time(at + Duration::minutes(m as i64)),
+                ]);
+            }
         }
     }
     let mut tx = pool.begin().await?;
@@ -1130,7 +1158,9 @@ async fn clear_sessions(db: &Db, tenant: TenantId) -> anyhow::Result<()> {
 /// session, so that is what it gets. The bearer sessions also approve:
 /// `approvers_file` gets one line per quote to approve (token, quote id,
 /// digest), the quotes' turn first, so consecutive requests are for
-/// different accounts. First undoes earlier runs' payments and approvals
+/// different accounts. `threads_file` gets each cookie session with its
+/// account's open ticket (token, ticket id), for the ticket page. First
+/// undoes earlier runs' payments and approvals
 /// (see `RESET_RUNS`), so each run starts from the seeded data.
 ///
 /// A session is started for a verified password hash, so contacts without
@@ -1145,6 +1175,7 @@ pub async fn write_sessions(
     tokens_file: &Path,
     payers_file: &Path,
     approvers_file: &Path,
+    threads_file: &Path,
 ) -> anyhow::Result<usize> {
     let tenant = portal.tenant_by_slug(TENANT_SLUG).await?;
     clear_sessions(db, tenant.id).await?;
@@ -1155,6 +1186,7 @@ pub async fn write_sessions(
         .await?;
     let now = Utc::now();
     let mut tokens = String::new();
+    let mut threads = String::new();
     let mut payers = String::new();
     let mut bearers = Vec::with_capacity(plan::SESSIONS);
     for (k, i) in plan.session_accounts().enumerate() {
@@ -1196,6 +1228,7 @@ pub async fn write_sessions(
                 SessionKind::Cookie => {
                     tokens.push_str(token.expose());
                     tokens.push('\n');
+                    threads.push_str(&format!("{}\t{}\n", token.expose(), open_ticket_id(i)));
                 }
                 SessionKind::Bearer => {
                     bearers.push((i, token.expose().to_owned()));
@@ -1218,6 +1251,7 @@ pub async fn write_sessions(
     write_file(tokens_file, &tokens)?;
     write_file(payers_file, &payers)?;
     write_file(approvers_file, &approvers)?;
+    write_file(threads_file, &threads)?;
     Ok(plan::SESSIONS)
 }
 

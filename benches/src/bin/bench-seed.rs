@@ -4,7 +4,8 @@
 //! ```text
 //! bench-seed --db sqlite://target/bench-data/sqlite-100000.db?mode=rwc \
 //!     --accounts 100000 --tokens-file tokens.txt --logins-file logins.txt \
-//!     --payers-file payers.txt --approvers-file approvers.txt
+//!     --payers-file payers.txt --approvers-file approvers.txt \
+//!     --threads-file threads.txt
 //! ```
 //!
 //! Seeds the tenant `bench` through Portal's host API (see
@@ -35,6 +36,7 @@ async fn main() -> anyhow::Result<()> {
     let logins_file = args.required("logins-file")?;
     let payers_file = args.required("payers-file")?;
     let approvers_file = args.required("approvers-file")?;
+    let threads_file = args.required("threads-file")?;
 
     let db = Db::open(url).await?;
     // The production hasher: the stored hashes carry its parameters, and
@@ -49,6 +51,7 @@ async fn main() -> anyhow::Result<()> {
         Path::new(tokens_file),
         Path::new(payers_file),
         Path::new(approvers_file),
+        Path::new(threads_file),
     )
     .await?;
     write_logins(plan, Path::new(logins_file))?;

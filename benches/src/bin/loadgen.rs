@@ -66,6 +66,15 @@ fn main() -> anyhow::Result<()> {
         "jobs" => Scenario::Jobs {
             tokens: Arc::new(read_tokens(args.required("tokens-file")?)?),
         },
+        "tickets" => Scenario::Tickets {
+            tokens: Arc::new(read_tokens(args.required("tokens-file")?)?),
+        },
+        "ticket" => Scenario::Ticket {
+            threads: Arc::new(read_bearers(args.required("threads-file")?)?),
+        },
+        "open_ticket" => Scenario::OpenTicket {
+            tokens: Arc::new(read_tokens(args.required("tokens-file")?)?),
+        },
         "statement" => {
             // The last twelve months (365 days), as of today in UTC (the
             // bench tenant's time zone).
@@ -85,7 +94,8 @@ fn main() -> anyhow::Result<()> {
         },
         other => {
             bail!(
-                "--scenario {other}: expected dashboard, login, invoices, quotes, jobs, statement, pay or approve"
+                "--scenario {other}: expected dashboard, login, invoices, quotes, jobs, tickets, ticket, \
+                 open_ticket, statement, pay or approve"
             )
         }
     };
