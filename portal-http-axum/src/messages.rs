@@ -211,7 +211,7 @@ pub fn field_label(t: Messages, field: &str) -> String {
         "max_total" => "field-max-total",
         "issued_from" => "field-issued-from",
         "issued_to" => "field-issued-to",
-        "method" | "method_id" | "token" => "field-card",
+        "method" | "method_id" | "token" | "new_default" => "field-card",
         "amount" => "field-amount",
         "invoices" => "field-invoices",
         "prepayment" => "field-prepayment",
@@ -235,6 +235,14 @@ pub fn field_label(t: Messages, field: &str) -> String {
         "quantity" => "field-quantity",
         "pickup_on" => "field-pickup-on",
         "notes" => "field-notes",
+        "items" => "field-items",
+        "comment" => "field-comment",
+        "reason" => "field-reason",
+        "content_sha256" => "field-content-sha256",
+        "kind" => "field-kind",
+        "description" => "field-description",
+        "property" => "field-property",
+        "answers" => "field-answers",
         _ => "field-other",
     })
 }

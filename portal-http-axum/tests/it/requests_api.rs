@@ -280,6 +280,39 @@ async fn refused_requests_name_their_field_and_write_nothing() {
     assert_eq!(app.outbox_rows("service_requested").await, 0);
 }
 
+/// The problem's `detail` names the field in words, not "This value": a
+/// client that shows the sentence tells its user what to fix.
+#[tokio::test]
+async fn a_refusal_detail_names_the_field_it_is_about() {
+    let (app, token) = ada().await;
+    app.portal
+        .host()
+        .declare_request_kind(app.tenant_id(), &reschedule())
+        .await
+        .unwrap();
+    for (body, detail) in [
+        (
+            json!({"kind": "service", "description": ""}),
+            "Description must be 1 to 2000 characters.",
+        ),
+        (
+            json!({"kind": "service", "description": "Mow", "property": "nope"}),
+            "Property ",
+        ),
+        (
+            json!({"kind": "reschedule", "answers": {}}),
+            "Answer \"new_date\" is required.",
+        ),
+    ] {
+        let refused = app.post_request(&token, &body).await;
+        let problem = refused.json();
+        let said = problem["detail"].as_str().unwrap_or_default();
+        assert!(said.starts_with(detail), "{body}: {problem}");
+        assert!(!said.contains("This value"), "{body}: {problem}");
+    }
+    assert_eq!(app.requests_of(&token).await["total"], 0);
+}
+
 #[tokio::test]
 async fn a_declared_kind_is_listed_with_its_fields_and_answered() {
     let (app, token) = ada().await;
