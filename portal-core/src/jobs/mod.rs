@@ -32,4 +32,4 @@ pub use job::{
 pub use ports::JobStore;
 #[cfg(any(test, feature = "mocks"))]
 pub use ports::MockJobStore;
-pub use service::{JobList, JobListing, JobView, JobsService};
+pub use service::{JobList, JobListing, JobView, JobsService, autopay_is_active};
