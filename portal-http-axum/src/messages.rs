@@ -15,6 +15,7 @@ use portal_core::identity::IdentityConflict;
 use portal_core::properties::PropertiesConflict;
 use portal_core::quotes::QuotesConflict;
 use portal_core::rentals::RentalsConflict;
+use portal_core::requests::{RequestStatus, RequestsConflict};
 use portal_core::shared::{Conflict, Item, Reason, Shape, Unique};
 use portal_i18n::Messages;
 
@@ -83,12 +84,28 @@ pub fn conflict_message(t: Messages, conflict: &Conflict) -> String {
             t.msg("properties-property-of-another-account")
         }
         Conflict::Rentals(conflict) => rentals(t, conflict),
+        Conflict::Requests(RequestsConflict::NotPending { status }) => t.msg_with(
+            "request-not-pending",
+            t.arg("status", request_status(t, *status)),
+        ),
         // Only the host's upserts break these (a record named for another
         // account); customers only read contracts, equipment, jobs and sites.
         Conflict::ServiceContracts(_) | Conflict::Assets(_) | Conflict::Jobs(_) => {
             t.msg("conflict-another-account")
         }
     }
+}
+
+/// A request's status in the customer's words.
+pub fn request_status(t: Messages, status: RequestStatus) -> String {
+    t.msg(match status {
+        RequestStatus::Pending => "request-status-pending",
+        RequestStatus::Scheduled => "request-status-scheduled",
+        RequestStatus::InProgress => "request-status-in-progress",
+        RequestStatus::Completed => "request-status-completed",
+        RequestStatus::Declined => "request-status-declined",
+        RequestStatus::Canceled => "request-status-canceled",
+    })
 }
 
 fn rentals(t: Messages, conflict: &RentalsConflict) -> String {

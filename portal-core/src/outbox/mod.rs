@@ -515,6 +515,20 @@ pub enum DomainEvent {
         /// host's key).
         details: crate::requests::RequestDetails,
     },
+    /// A customer canceled a request of theirs (any kind, a call-off
+    /// too) while it was still pending: the host need not act on it.
+    /// Written in the same transaction as the request's status.
+    ServiceRequestCanceled {
+        /// Which account.
+        account: AccountId,
+        /// The request (the id its `ServiceRequested` or
+        /// `RentalCallOffRequested` event carried).
+        request: ServiceRequestId,
+        /// Who canceled it.
+        contact: ContactId,
+        /// Its kind's key: `service`, `call_off` or the host's.
+        kind: String,
+    },
 }
 
 /// Whom a host event is about: an account, or for the few events about a
@@ -547,7 +561,10 @@ impl DomainEvent {
             | DomainEvent::QuoteApproved { account, .. }
             | DomainEvent::QuoteDeclined { account, .. }
             | DomainEvent::RentalCallOffRequested { account, .. }
-            | DomainEvent::ServiceRequested { account, .. } => EventSubject::Account(*account),
+            | DomainEvent::ServiceRequested { account, .. }
+            | DomainEvent::ServiceRequestCanceled { account, .. } => {
+                EventSubject::Account(*account)
+            }
         }
     }
 

@@ -12,6 +12,7 @@ use crate::jobs::JobsConflict;
 use crate::properties::PropertiesConflict;
 use crate::quotes::QuotesConflict;
 use crate::rentals::RentalsConflict;
+use crate::requests::RequestsConflict;
 use crate::service_contracts::ContractsConflict;
 
 /// The rule a change broke.
@@ -44,6 +45,9 @@ pub enum Conflict {
     /// A rule of the jobs context.
     #[error(transparent)]
     Jobs(#[from] JobsConflict),
+    /// A rule of the requests context.
+    #[error(transparent)]
+    Requests(#[from] RequestsConflict),
 }
 
 /// Values that must be unique.

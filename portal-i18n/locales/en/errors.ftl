@@ -195,3 +195,4 @@ rule-hours = must be a number of hours from 0 to { $max }, with at most two deci
 rule-over-block = must not be more than the hours bought
 conflict-another-account = This belongs to another account.
 error-no-page-here = There is no page at this address. Check the link, or start again from the log-in page.
+request-not-pending = This request can no longer be canceled (status: { $status }).

@@ -194,3 +194,4 @@ rule-hours = debe ser un número de horas de 0 a { $max }, con dos decimales com
 rule-over-block = no debe superar las horas compradas
 conflict-another-account = Esto pertenece a otra cuenta.
 error-no-page-here = No hay ninguna página en esta dirección. Compruebe el enlace o vuelva a empezar desde la página de acceso.
+request-not-pending = Esta solicitud ya no se puede cancelar (estado: { $status }).
