@@ -36,3 +36,8 @@ async fn the_pay_forms_running_total_follows_ticks_and_amounts_in_chromium() {
 async fn a_customer_approves_a_quote_with_a_typed_signature_in_chromium() {
     crate::browser_quotes::run().await;
 }
+
+#[tokio::test]
+async fn a_customer_calls_off_rent_and_sees_it_pending_in_chromium() {
+    crate::browser_call_off::run().await;
+}
