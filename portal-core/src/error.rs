@@ -103,6 +103,12 @@ impl From<crate::rentals::RentalsConflict> for PortalError {
     }
 }
 
+impl From<crate::requests::RequestsConflict> for PortalError {
+    fn from(conflict: crate::requests::RequestsConflict) -> Self {
+        Self::Conflict(conflict.into())
+    }
+}
+
 impl From<ParseError> for PortalError {
     fn from(error: ParseError) -> Self {
         Self::invalid(error.field, error.reason)

@@ -15,6 +15,7 @@ use portal_core::identity::IdentityConflict;
 use portal_core::properties::PropertiesConflict;
 use portal_core::quotes::QuotesConflict;
 use portal_core::rentals::RentalsConflict;
+use portal_core::requests::{RequestStatus, RequestsConflict};
 use portal_core::shared::{Conflict, Item, Reason, Shape, Unique};
 use portal_core::tickets::TicketsConflict;
 use portal_i18n::Messages;
@@ -84,6 +85,10 @@ pub fn conflict_message(t: Messages, conflict: &Conflict) -> String {
             t.msg("properties-property-of-another-account")
         }
         Conflict::Rentals(conflict) => rentals(t, conflict),
+        Conflict::Requests(RequestsConflict::NotPending { status }) => t.msg_with(
+            "request-not-pending",
+            t.arg("status", request_status(t, *status)),
+        ),
         // Only the host's upserts break these (a record named for another
         // account); customers only read contracts, equipment, jobs and sites.
         Conflict::ServiceContracts(_) | Conflict::Assets(_) | Conflict::Jobs(_) => {
@@ -95,6 +100,18 @@ pub fn conflict_message(t: Messages, conflict: &Conflict) -> String {
             TicketsConflict::ReopenNotAllowed => "tickets-conflict-reopen-not-allowed",
         }),
     }
+}
+
+/// A request's status in the customer's words.
+pub fn request_status(t: Messages, status: RequestStatus) -> String {
+    t.msg(match status {
+        RequestStatus::Pending => "request-status-pending",
+        RequestStatus::Scheduled => "request-status-scheduled",
+        RequestStatus::InProgress => "request-status-in-progress",
+        RequestStatus::Completed => "request-status-completed",
+        RequestStatus::Declined => "request-status-declined",
+        RequestStatus::Canceled => "request-status-canceled",
+    })
 }
 
 fn rentals(t: Messages, conflict: &RentalsConflict) -> String {
@@ -217,7 +234,7 @@ pub fn field_label(t: Messages, field: &str) -> String {
         "max_total" => "field-max-total",
         "issued_from" => "field-issued-from",
         "issued_to" => "field-issued-to",
-        "method" | "method_id" | "token" => "field-card",
+        "method" | "method_id" | "token" | "new_default" => "field-card",
         "amount" => "field-amount",
         "invoices" => "field-invoices",
         "prepayment" => "field-prepayment",
@@ -244,6 +261,14 @@ pub fn field_label(t: Messages, field: &str) -> String {
         "category" => "field-category",
         "body" => "field-body",
         "job" => "field-job",
+        "items" => "field-items",
+        "comment" => "field-comment",
+        "reason" => "field-reason",
+        "content_sha256" => "field-content-sha256",
+        "kind" => "field-kind",
+        "description" => "field-description",
+        "property" => "field-property",
+        "answers" => "field-answers",
         _ => "field-other",
     })
 }

@@ -128,6 +128,16 @@ pub struct JobRow {
     pub scheduled_for: Option<DateTime<Utc>>,
 }
 
+impl JobRow {
+    /// Whether the account's autopay will pay for this job: the jobs'
+    /// rule ([`JobStatus::paid_by_autopay`](crate::jobs::JobStatus::paid_by_autopay))
+    /// on its status, so the dashboard never says more than the job's page.
+    pub fn paid_by_autopay(&self, autopay_active: bool) -> bool {
+        crate::jobs::JobStatus::parse(&self.status)
+            .is_some_and(|status| status.paid_by_autopay(autopay_active))
+    }
+}
+
 /// A quote awaiting approval on the dashboard. Serialised with `total`
 /// a decimal string and `currency` beside it, as every amount of the API.
 #[derive(Clone, Debug, PartialEq, Serialize)]

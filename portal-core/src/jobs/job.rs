@@ -87,6 +87,14 @@ impl JobStatus {
     pub fn is_open(self) -> bool {
         matches!(self, Self::Unscheduled | Self::Scheduled | Self::InProgress)
     }
+
+    /// Whether the account's autopay will pay for a job in this status:
+    /// autopay is active ([`autopay_is_active`](crate::jobs::autopay_is_active))
+    /// and the job is not called off. The one rule behind every "Paid by
+    /// autopay" (the jobs' list and page, the dashboard's open jobs).
+    pub fn paid_by_autopay(self, autopay_active: bool) -> bool {
+        autopay_active && self != Self::Cancelled
+    }
 }
 
 /// The timeline rule stores apply on an upsert: a job whose status is
@@ -169,7 +177,7 @@ impl Job {
     /// consent (`autopay_active`, read once per request) and the job not
     /// called off. A front end shows it so nobody pays twice.
     pub fn paid_by_autopay(&self, autopay_active: bool) -> bool {
-        autopay_active && self.status != JobStatus::Cancelled
+        self.status.paid_by_autopay(autopay_active)
     }
 }
 

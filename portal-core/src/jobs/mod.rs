@@ -33,4 +33,4 @@ pub use ports::JobStore;
 #[cfg(any(test, feature = "mocks"))]
 pub use ports::MockJobStore;
 pub(crate) use service::jobs_to_pick;
-pub use service::{JobList, JobListing, JobView, JobsService};
+pub use service::{JobList, JobListing, JobView, JobsService, autopay_is_active};

@@ -561,6 +561,20 @@ pub enum DomainEvent {
         /// Who reopened it.
         contact: ContactId,
     },
+    /// A customer canceled a request of theirs (any kind, a call-off
+    /// too) while it was still pending: the host need not act on it.
+    /// Written in the same transaction as the request's status.
+    ServiceRequestCanceled {
+        /// Which account.
+        account: AccountId,
+        /// The request (the id its `ServiceRequested` or
+        /// `RentalCallOffRequested` event carried).
+        request: ServiceRequestId,
+        /// Who canceled it.
+        contact: ContactId,
+        /// Its kind's key: `service`, `call_off` or the host's.
+        kind: String,
+    },
 }
 
 /// Whom a host event is about: an account, or for the few events about a
@@ -596,7 +610,10 @@ impl DomainEvent {
             | DomainEvent::ServiceRequested { account, .. }
             | DomainEvent::TicketOpened { account, .. }
             | DomainEvent::TicketReplied { account, .. }
-            | DomainEvent::TicketReopened { account, .. } => EventSubject::Account(*account),
+            | DomainEvent::TicketReopened { account, .. }
+            | DomainEvent::ServiceRequestCanceled { account, .. } => {
+                EventSubject::Account(*account)
+            }
         }
     }
 

@@ -14,13 +14,17 @@
 //! the host), listed together, and written with a host event in the same
 //! transaction (`ServiceRequested`, or `RentalCallOffRequested` for a
 //! call-off). The host answers any of them with
-//! `portal.host().set_request_status(..)`.
+//! `portal.host().set_request_status(..)`; while it is still pending the
+//! customer may cancel it (`portal.requests().cancel(..)`, with a
+//! `ServiceRequestCanceled` host event).
 
+mod errors;
 mod kind;
 mod ports;
 mod request;
 mod service;
 
+pub use errors::RequestsConflict;
 pub use kind::{
     Answer, AnswerValue, CALL_OFF, FieldInput, FieldSpec, KindKey, MAX_ANSWER_CHARS, MAX_FIELDS,
     MAX_KINDS, MAX_OPTIONS, Reference, RequestKind, SERVICE,

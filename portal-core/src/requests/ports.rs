@@ -74,6 +74,22 @@ pub trait RequestStore: Send + Sync {
         id: ServiceRequestId,
     ) -> Result<Option<ServiceRequest>, StoreError>;
 
+    /// Cancels the scope's request `id` at the customer's word, writing
+    /// `messages` with it, in one transaction: the status becomes
+    /// `canceled` and `updated_at` `at`, the host's note stays. The update
+    /// is conditional on the request being pending, so of two racing
+    /// cancels, or a cancel racing the host's answer, only one wins. MUST
+    /// return `NotFound` for an unknown or another account's request, and
+    /// `Conflict(Requests(NotPending { status }))` with its current status
+    /// when it is not pending; then nothing is written, messages neither.
+    async fn cancel_request(
+        &self,
+        scope: &AccountScope,
+        id: ServiceRequestId,
+        messages: &[OutboxMessage],
+        at: DateTime<Utc>,
+    ) -> Result<ServiceRequest, StoreError>;
+
     /// Sets a request's status and the host's note (the host's answer).
     /// MUST return `NotFound` for a request not in this tenant; setting
     /// the status and note it has changes nothing (not even its time).

@@ -12,6 +12,7 @@ use crate::jobs::JobsConflict;
 use crate::properties::PropertiesConflict;
 use crate::quotes::QuotesConflict;
 use crate::rentals::RentalsConflict;
+use crate::requests::RequestsConflict;
 use crate::service_contracts::ContractsConflict;
 use crate::tickets::TicketsConflict;
 
@@ -48,6 +49,9 @@ pub enum Conflict {
     /// A rule of the tickets context.
     #[error(transparent)]
     Tickets(#[from] TicketsConflict),
+    /// A rule of the requests context.
+    #[error(transparent)]
+    Requests(#[from] RequestsConflict),
 }
 
 /// Values that must be unique.

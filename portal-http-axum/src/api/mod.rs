@@ -130,6 +130,7 @@ pub fn routes() -> Router<AppState> {
         requests::list_requests,
         requests::get_request,
         requests::create_request,
+        requests::cancel_request,
     ),
     components(schemas(Problem, wire::Amount, wire::Email, wire::EmailOrPhone, wire::Phone, wire::PostalCode, wire::NewPassword, wire::IdempotencyKey, wire::Id, wire::Day, wire::Count, wire::InvoiceStatus, wire::InvoiceSort, wire::QuoteStatus, wire::Sha256, wire::ContractStatus, wire::RentalStatus, wire::JobFilter, wire::JobStatus, wire::RequestFilter, wire::RequestStatus)),
     modifiers(&Contract),

@@ -20,7 +20,7 @@ use axum::Json;
 use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::routing::get;
+use axum::routing::{get, post};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -46,6 +46,7 @@ pub fn routes() -> Router<AppState> {
         .route("/request-kinds", get(list_request_kinds))
         .route("/requests", get(list_requests).post(create_request))
         .route("/requests/{id}", get(get_request))
+        .route("/requests/{id}/cancel", post(cancel_request))
 }
 
 /// The filter and page of the request list; unknown parameters are
@@ -533,6 +534,26 @@ pub async fn get_request(
 ) -> Result<Json<RequestView>, ApiError> {
     let id = params::id(&id, ServiceRequestId::parse)?;
     let request = state.portal.requests().request(&auth.actor, id).await?;
+    Ok(Json(RequestView::from(&request)))
+}
+
+/// Cancel a request of the account while it is still pending (any kind,
+/// a call-off too, which then holds no items): the business is told, and
+/// the request is answered with its `canceled` status. Once the business
+/// has answered it (or it was canceled), it stays as it is: 409.
+#[utoipa::path(post, path = "/api/v1/requests/{id}/cancel", tag = "services", security(("bearer" = [])),
+    params(("id" = wire::Id, Path, description = "request id")),
+    responses((status = 200, body = RequestView, description = "canceled"), (status = 401, body = Problem),
+        (status = 403, body = Problem, description = "services are off, the contact may not request service, or staff viewing"),
+        (status = 404, body = Problem, description = "unknown, malformed, or another account's"),
+        (status = 409, body = Problem, description = "not pending: the business has answered it, or it was canceled already; nothing is written")))]
+pub async fn cancel_request(
+    State(state): State<AppState>,
+    ApiUser(auth): ApiUser,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Json<RequestView>, ApiError> {
+    let id = params::id(&id, ServiceRequestId::parse)?;
+    let request = state.portal.requests().cancel(&auth.actor, id).await?;
     Ok(Json(RequestView::from(&request)))
 }
 

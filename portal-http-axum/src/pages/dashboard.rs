@@ -35,10 +35,12 @@ struct DashboardPage {
     billing: Option<super::billing::Summary>,
     /// Autopay's state, when the contact may manage it.
     autopay: Option<AutopayNote>,
-    /// Whether the open jobs say "Paid by autopay": the account is
-    /// enrolled (read from the autopay card's state, no read of its own;
-    /// open jobs are never cancelled, the one job autopay skips).
-    jobs_paid_by_autopay: bool,
+    /// Whether the account's autopay is active, by the jobs' rule
+    /// (`portal_core::jobs::autopay_is_active`) over the consent the
+    /// autopay card read: only for a contact who may manage autopay, never
+    /// when the tenant runs none. Each open job says "Paid by autopay" by
+    /// `JobRow::paid_by_autopay` on it.
+    autopay_active: bool,
     /// How the tenant writes money and dates.
     formats: std::sync::Arc<portal_core::shared::Formats>,
 }
@@ -51,6 +53,8 @@ struct AutopayNote {
     /// When autopay next charges (the earliest unpaid invoice's due day,
     /// or today for one already due), when anything is unpaid.
     next_charge: Option<String>,
+    /// Whether autopay is active ([`portal_core::jobs::autopay_is_active`]).
+    active: bool,
 }
 
 impl AutopayNote {
@@ -81,6 +85,10 @@ impl AutopayNote {
                 )
         });
         Ok(Self {
+            active: portal_core::jobs::autopay_is_active(
+                &auth.tenant.settings.features,
+                status.consent.as_ref(),
+            ),
             next_charge: card
                 .as_ref()
                 .and(first_due)
@@ -111,10 +119,10 @@ pub async fn dashboard(
     } else {
         None
     };
-    let jobs_paid_by_autopay = autopay.as_ref().is_some_and(|note| note.card.is_some());
+    let autopay_active = autopay.as_ref().is_some_and(|note| note.active);
     let page = DashboardPage {
         layout,
-        jobs_paid_by_autopay,
+        autopay_active,
         contact_name: auth.contact.name.clone(),
         account_number: auth.membership.account_number.clone(),
         account_name: auth.membership.account_name.clone(),

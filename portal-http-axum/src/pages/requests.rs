@@ -28,7 +28,7 @@ use super::form::{Choice, Form, Input, Refusal};
 use super::list::{Listing, list_url};
 use super::{Layout, PageError, render};
 use crate::params::{self, RequestFilterText, Source};
-use crate::route_table::{PageRoutes, get};
+use crate::route_table::{PageRoutes, form_post, get};
 use crate::security::CsrfForm;
 
 /// The request routes, under the portal's prefix.
@@ -38,6 +38,7 @@ pub fn routes() -> PageRoutes {
         .route("/requests/new", get(choose))
         .route("/requests/new/{kind}", get(form).post(submit))
         .route("/requests/{id}", get(detail))
+        .route("/requests/{id}/cancel", form_post(cancel, "/requests"))
 }
 
 /// The list's query string, as typed.
@@ -71,14 +72,7 @@ fn filter_label(t: Messages, filter: RequestFilter) -> String {
 
 /// A request's status in the customer's words.
 fn status_label(t: Messages, status: RequestStatus) -> String {
-    t.msg(match status {
-        RequestStatus::Pending => "request-status-pending",
-        RequestStatus::Scheduled => "request-status-scheduled",
-        RequestStatus::InProgress => "request-status-in-progress",
-        RequestStatus::Completed => "request-status-completed",
-        RequestStatus::Declined => "request-status-declined",
-        RequestStatus::Canceled => "request-status-canceled",
-    })
+    crate::messages::request_status(t, status)
 }
 
 /// What a request is, in the customer's words: the portal's own kinds
@@ -593,6 +587,12 @@ struct DetailPage {
     updated_at: String,
     answers: Vec<AnswerRow>,
     call_off: Option<String>,
+    /// The request's id, for the cancel form.
+    id: String,
+    /// Whether it can still be canceled (pending).
+    may_cancel: bool,
+    /// The cancel form: no inputs, only a refused attempt's message.
+    cancel_form: Form,
 }
 
 /// `/requests/{id}`: one request, what was asked and where it stands; a
@@ -603,6 +603,40 @@ pub async fn detail(
     Query(done): Query<Done>,
 ) -> Result<Response, PageError> {
     let id = params::id(&id, ServiceRequestId::parse)?;
+    let t = visit.t();
+    let notice = done.notice(&[
+        ("requested", t.msg("request-done")),
+        ("canceled", t.msg("request-canceled")),
+    ]);
+    detail_page(&visit, id, notice, None).await
+}
+
+/// `POST /requests/{id}/cancel`: cancels a pending request and comes back
+/// to it (303) with a notice; a request the business has answered is the
+/// page again with the reason (409) and nothing written; another
+/// account's or an unknown one is 404.
+pub async fn cancel(
+    visit: Visit,
+    Path(id): Path<String>,
+    CsrfForm(_): CsrfForm<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let id = params::id(&id, ServiceRequestId::parse)?;
+    match visit.portal().requests().cancel(visit.actor(), id).await {
+        Ok(_) => Ok(visit.redirect(&format!("requests/{id}?done=canceled"))),
+        Err(error) => {
+            let refusal = Refusal::of(error)?;
+            detail_page(&visit, id, None, Some(refusal)).await
+        }
+    }
+}
+
+/// The request's page, with a notice or a refused cancel's message.
+async fn detail_page(
+    visit: &Visit,
+    id: ServiceRequestId,
+    notice: Option<String>,
+    refused: Option<Refusal>,
+) -> Result<Response, PageError> {
     let request = visit.portal().requests().request(visit.actor(), id).await?;
     let t = visit.t();
     let formats = visit.formats();
@@ -653,9 +687,14 @@ pub async fn detail(
             .collect(),
     };
     let kind = kind_name(t, &request.details);
+    let cancel_form = Form::new(t, Vec::new()).showing(refused);
+    let status = cancel_form.status();
     let page = DetailPage {
         layout: visit.layout(&kind, &format!("requests/{}", request.id)),
-        notice: done.notice(&[("requested", t.msg("request-done"))]),
+        notice,
+        id: request.id.to_string(),
+        may_cancel: request.status == RequestStatus::Pending,
+        cancel_form,
         status: status_label(t, request.status),
         host_note: request.host_note.clone(),
         requested_at: formats.dates.moment(request.requested_at),
@@ -665,5 +704,5 @@ pub async fn detail(
         answers,
         kind,
     };
-    render(StatusCode::OK, &page)
+    render(status, &page)
 }

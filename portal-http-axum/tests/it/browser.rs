@@ -41,3 +41,8 @@ async fn a_customer_approves_a_quote_with_a_typed_signature_in_chromium() {
 async fn a_customer_opens_a_ticket_with_a_photo_and_downloads_it_in_chromium() {
     crate::browser_tickets::run().await;
 }
+
+#[tokio::test]
+async fn a_customer_calls_off_rent_and_sees_it_pending_in_chromium() {
+    crate::browser_call_off::run().await;
+}

@@ -306,6 +306,68 @@ async fn the_autopay_note_shows_only_when_the_account_is_enrolled() {
     assert_eq!(after["job"]["paid_by_autopay"], true);
 }
 
+/// The dashboard's open jobs say "Paid by autopay" by the jobs' rule, and
+/// only to a contact who may manage autopay: a member (services, no cards)
+/// of the same enrolled account sees the jobs without it, the primary
+/// contact with it; once the business stops running autopay, nobody does.
+#[tokio::test]
+async fn the_dashboards_autopay_badge_shows_only_to_contacts_who_may_manage_autopay() {
+    let (app, [upcoming, ..]) = seeded_app(jobs_settings()).await;
+    let host = app.portal.host();
+    let max = host
+        .upsert_contact(
+            app.tenant_id(),
+            &contact("max", "Max Member", "max@example.com", None),
+        )
+        .await
+        .unwrap();
+    host.grant_membership(
+        app.tenant_id(),
+        max.id,
+        app.seeded.account_a,
+        portal_core::access::Role::Member,
+    )
+    .await
+    .unwrap();
+    app.register("max@example.com").await;
+    let token = app.api_token("ada@example.com").await;
+    crate::billing_api::enrol_autopay(&app, &token).await;
+    let job_link = format!("/portal/jobs/{}", upcoming.id);
+
+    let mut ada = app.logged_in("ada@example.com").await;
+    let dashboard = ada.get("/portal/dashboard").await;
+    assert!(dashboard.body.contains(&job_link), "{}", dashboard.body);
+    assert!(
+        dashboard.body.contains("Paid by autopay"),
+        "{}",
+        dashboard.body
+    );
+
+    let mut max = app.logged_in("max@example.com").await;
+    let dashboard = max.get("/portal/dashboard").await;
+    assert_eq!(dashboard.status, StatusCode::OK);
+    assert!(dashboard.body.contains(&job_link), "{}", dashboard.body);
+    assert!(
+        !dashboard.body.contains("Paid by autopay"),
+        "a member may not manage autopay: {}",
+        dashboard.body
+    );
+
+    let tenant = &app.seeded.tenant;
+    let mut settings = jobs_settings();
+    settings.features.autopay = false;
+    host.update_tenant(tenant.id, tenant.base_url.as_str(), settings)
+        .await
+        .unwrap();
+    let dashboard = ada.get("/portal/dashboard").await;
+    assert!(dashboard.body.contains(&job_link), "{}", dashboard.body);
+    assert!(
+        !dashboard.body.contains("Paid by autopay"),
+        "the business runs no autopay: {}",
+        dashboard.body
+    );
+}
+
 #[tokio::test]
 async fn the_dashboards_open_jobs_link_to_their_pages() {
     let (app, [upcoming, waiting, in_progress, completed, _]) = seeded_app(jobs_settings()).await;

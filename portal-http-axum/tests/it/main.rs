@@ -11,6 +11,7 @@ mod billing_credit;
 mod billing_pages;
 mod browser;
 mod browser_billing;
+mod browser_call_off;
 mod browser_flow;
 mod browser_quotes;
 mod browser_tickets;

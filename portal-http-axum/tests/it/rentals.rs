@@ -831,3 +831,47 @@ async fn the_rental_pages_in_spanish_have_no_english_left() {
         .collect();
     assert_eq!(misses, Vec::<String>::new());
 }
+
+/// A call-off is a request like any other: canceled while pending, from
+/// its request's page, and its items are no longer held.
+#[tokio::test]
+async fn a_pending_call_off_is_canceled_and_frees_its_items() {
+    let (app, contract) = ada_with_a_contract(rental_settings()).await;
+    let mut ada = app.logged_in("ada@example.com").await;
+    let form_path = format!("/portal/rentals/{}/call-off", contract.id);
+    let sent = ada
+        .post_form(
+            &form_path,
+            &[
+                ("code_0", "GEN-20"),
+                ("quantity_0", "2"),
+                ("code_1", "SPR-4"),
+                ("quantity_1", "0"),
+                ("pickup_on", "2026-11-25"),
+            ],
+        )
+        .await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    let id = sent
+        .location()
+        .trim_start_matches("/portal/rentals/call-offs/")
+        .trim_end_matches("?done=requested")
+        .to_owned();
+    assert!(!ada.get(&form_path).await.body.contains("Generator 20 kVA"));
+
+    let canceled = ada
+        .post_form(&format!("/portal/requests/{id}/cancel"), &[])
+        .await;
+    assert_eq!(canceled.status, StatusCode::SEE_OTHER, "{}", canceled.body);
+    let page = ada.get(canceled.location()).await;
+    assert!(
+        page.body.contains("Your request is canceled."),
+        "{}",
+        page.body
+    );
+    assert_eq!(app.outbox_rows("service_request_canceled").await, 1);
+    assert!(
+        ada.get(&form_path).await.body.contains("Generator 20 kVA"),
+        "a canceled call-off holds nothing"
+    );
+}

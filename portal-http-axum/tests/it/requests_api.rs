@@ -280,6 +280,39 @@ async fn refused_requests_name_their_field_and_write_nothing() {
     assert_eq!(app.outbox_rows("service_requested").await, 0);
 }
 
+/// The problem's `detail` names the field in words, not "This value": a
+/// client that shows the sentence tells its user what to fix.
+#[tokio::test]
+async fn a_refusal_detail_names_the_field_it_is_about() {
+    let (app, token) = ada().await;
+    app.portal
+        .host()
+        .declare_request_kind(app.tenant_id(), &reschedule())
+        .await
+        .unwrap();
+    for (body, detail) in [
+        (
+            json!({"kind": "service", "description": ""}),
+            "Description must be 1 to 2000 characters.",
+        ),
+        (
+            json!({"kind": "service", "description": "Mow", "property": "nope"}),
+            "Property ",
+        ),
+        (
+            json!({"kind": "reschedule", "answers": {}}),
+            "Answer \"new_date\" is required.",
+        ),
+    ] {
+        let refused = app.post_request(&token, &body).await;
+        let problem = refused.json();
+        let said = problem["detail"].as_str().unwrap_or_default();
+        assert!(said.starts_with(detail), "{body}: {problem}");
+        assert!(!said.contains("This value"), "{body}: {problem}");
+    }
+    assert_eq!(app.requests_of(&token).await["total"], 0);
+}
+
 #[tokio::test]
 async fn a_declared_kind_is_listed_with_its_fields_and_answered() {
     let (app, token) = ada().await;
@@ -549,4 +582,118 @@ async fn the_openapi_document_describes_the_request_operations() {
     }
     let statuses = &doc["components"]["schemas"]["RequestStatus"]["enum"];
     assert_eq!(statuses.as_array().unwrap().len(), RequestStatus::ALL.len());
+}
+
+impl TestApp {
+    async fn cancel_request(&self, token: &str, id: &str) -> Reply {
+        self.send(json_request(
+            "POST",
+            &format!("{REQUESTS}/{id}/cancel"),
+            Some(token),
+            &json!({}),
+        ))
+        .await
+    }
+}
+
+#[tokio::test]
+async fn a_pending_request_is_canceled_once_and_an_answered_one_is_409() {
+    let (app, token) = ada().await;
+    let asked = app
+        .post_request(&token, &json!({"kind": "service", "description": "Wasps"}))
+        .await
+        .json();
+    let id = asked["id"].as_str().unwrap().to_owned();
+    let canceled = app.cancel_request(&token, &id).await;
+    assert_eq!(canceled.status, StatusCode::OK, "{}", canceled.body);
+    let canceled = canceled.json();
+    assert_eq!(canceled["id"], asked["id"]);
+    assert_eq!(canceled["status"], "canceled");
+    assert_eq!(canceled["service"], asked["service"]);
+    assert_eq!(app.outbox_rows("service_request_canceled").await, 1);
+
+    let again = app.cancel_request(&token, &id).await;
+    assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.body);
+    assert_eq!(
+        again.headers[header::CONTENT_TYPE],
+        "application/problem+json"
+    );
+    assert_eq!(
+        again.json()["detail"],
+        "This request can no longer be canceled (status: Canceled)."
+    );
+
+    let answered = app
+        .post_request(&token, &json!({"kind": "service", "description": "Mow"}))
+        .await
+        .json();
+    let answered_id = answered["id"].as_str().unwrap().to_owned();
+    app.portal
+        .host()
+        .set_request_status(
+            app.tenant_id(),
+            ServiceRequestId::parse(&answered_id).unwrap(),
+            RequestStatus::InProgress,
+            "On our way",
+        )
+        .await
+        .unwrap();
+    let refused = app.cancel_request(&token, &answered_id).await;
+    assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.body);
+    let read = app
+        .send(get_request(
+            &format!("{REQUESTS}/{answered_id}"),
+            Some(&token),
+        ))
+        .await
+        .json();
+    assert_eq!(read["status"], "in_progress");
+    assert_eq!(read["host_note"], "On our way");
+    assert_eq!(app.outbox_rows("service_request_canceled").await, 1);
+}
+
+#[tokio::test]
+async fn another_accounts_request_cannot_be_canceled_nor_by_a_viewer_and_nothing_is_written() {
+    let (app, token) = ada().await;
+    app.register("bob@example.com").await;
+    let bob = app.api_token("bob@example.com").await;
+    let bobs = app
+        .post_request(&bob, &json!({"kind": "service", "description": "Gutters"}))
+        .await
+        .json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for id in [
+        bobs.clone(),
+        uuid::Uuid::now_v7().to_string(),
+        "42".to_owned(),
+    ] {
+        let reply = app.cancel_request(&token, &id).await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND, "{id}: {}", reply.body);
+        assert!(!reply.body.contains("Gutters"));
+    }
+
+    let host = app.portal.host();
+    let vic = host
+        .upsert_contact(
+            app.tenant_id(),
+            &contact("vic", "Vic Viewer", "vic@example.com", None),
+        )
+        .await
+        .unwrap();
+    host.grant_membership(app.tenant_id(), vic.id, app.seeded.account_b, Role::Viewer)
+        .await
+        .unwrap();
+    app.register("vic@example.com").await;
+    let viewer = app.api_token("vic@example.com").await;
+    let reply = app.cancel_request(&viewer, &bobs).await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN, "{}", reply.body);
+
+    let read = app
+        .send(get_request(&format!("{REQUESTS}/{bobs}"), Some(&bob)))
+        .await
+        .json();
+    assert_eq!(read["status"], "pending");
+    assert_eq!(app.outbox_rows("service_request_canceled").await, 0);
 }

@@ -443,3 +443,141 @@ async fn the_request_pages_in_spanish_have_no_english_left() {
         assert_eq!(english_left(&main), Vec::<String>::new(), "{path}: {main}");
     }
 }
+
+/// Ada's service request at her home, by the form; its id.
+async fn ask_for_mowing(ada: &mut Browser<'_>) -> ServiceRequestId {
+    let form = ada.get("/portal/requests/new/service").await;
+    let home = form
+        .body
+        .split("<option value=\"")
+        .find(|option| option.contains(">Home<"))
+        .and_then(|option| option.split('"').next())
+        .unwrap()
+        .to_owned();
+    let sent = ada
+        .post_form(
+            "/portal/requests/new/service",
+            &[("description", "Mow"), ("property", &home)],
+        )
+        .await;
+    request_id(&sent)
+}
+
+#[tokio::test]
+async fn a_pending_request_is_canceled_from_its_page_once_and_an_answered_one_is_not() {
+    let app = app_with(jobs_settings()).await;
+    let mut ada = app.logged_in("ada@example.com").await;
+    let id = ask_for_mowing(&mut ada).await;
+    let page = ada.get(&format!("/portal/requests/{id}")).await;
+    assert!(
+        page.body
+            .contains(&format!("action=\"/portal/requests/{id}/cancel\"")),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Cancel request"));
+
+    let canceled = ada
+        .post_form(&format!("/portal/requests/{id}/cancel"), &[])
+        .await;
+    assert_eq!(canceled.status, StatusCode::SEE_OTHER, "{}", canceled.body);
+    assert_eq!(
+        canceled.location(),
+        format!("/portal/requests/{id}?done=canceled")
+    );
+    let page = ada.get(canceled.location()).await;
+    assert!(
+        page.body.contains("Your request is canceled."),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Canceled"));
+    assert!(!page.body.contains("/cancel\""), "no second cancel offered");
+    assert_eq!(app.outbox_rows("service_request_canceled").await, 1);
+
+    // Again (a stale page): the reason, 409, nothing more written.
+    let again = ada
+        .post_form(&format!("/portal/requests/{id}/cancel"), &[])
+        .await;
+    assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.body);
+    assert!(
+        again
+            .body
+            .contains("This request can no longer be canceled (status: Canceled)."),
+        "{}",
+        again.body
+    );
+    assert_eq!(app.outbox_rows("service_request_canceled").await, 1);
+
+    // The business has answered: refused, the answer stands.
+    let answered = ask_for_mowing(&mut ada).await;
+    app.portal
+        .host()
+        .set_request_status(app.tenant_id(), answered, RequestStatus::Scheduled, "Tue")
+        .await
+        .unwrap();
+    let page = ada.get(&format!("/portal/requests/{answered}")).await;
+    assert!(!page.body.contains("/cancel\""), "{}", page.body);
+    let refused = ada
+        .post_form(&format!("/portal/requests/{answered}/cancel"), &[])
+        .await;
+    assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.body);
+    assert!(
+        refused.body.contains("(status: Scheduled)"),
+        "{}",
+        refused.body
+    );
+    let request = app
+        .portal
+        .host()
+        .request(app.tenant_id(), answered)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(request.status, RequestStatus::Scheduled);
+    assert_eq!(app.outbox_rows("service_request_canceled").await, 1);
+}
+
+#[tokio::test]
+async fn another_accounts_request_cannot_be_canceled_nor_by_a_viewer() {
+    let app = app_with(jobs_settings()).await;
+    let mut ada = app.logged_in("ada@example.com").await;
+    let id = ask_for_mowing(&mut ada).await;
+    let mut bob = app.logged_in("bob@example.com").await;
+    for path in [
+        format!("/portal/requests/{id}/cancel"),
+        format!("/portal/requests/{}/cancel", ServiceRequestId::new()),
+        "/portal/requests/not-an-id/cancel".to_owned(),
+    ] {
+        let refused = bob.post_form(&path, &[]).await;
+        assert_eq!(refused.status, StatusCode::NOT_FOUND, "{path}");
+    }
+
+    // A viewer of Ada's own account may look, not cancel.
+    let host = app.portal.host();
+    let vic = host
+        .upsert_contact(
+            app.tenant_id(),
+            &contact("vic", "Vic Viewer", "vic@example.com", None),
+        )
+        .await
+        .unwrap();
+    host.grant_membership(
+        app.tenant_id(),
+        vic.id,
+        app.seeded.account_a,
+        portal_core::access::Role::Viewer,
+    )
+    .await
+    .unwrap();
+    app.register("vic@example.com").await;
+    let mut vic = app.logged_in("vic@example.com").await;
+    let refused = vic
+        .post_form(&format!("/portal/requests/{id}/cancel"), &[])
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
+
+    let request = host.request(app.tenant_id(), id).await.unwrap().unwrap();
+    assert_eq!(request.status, RequestStatus::Pending);
+    assert_eq!(app.outbox_rows("service_request_canceled").await, 0);
+}

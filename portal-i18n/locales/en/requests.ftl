@@ -54,3 +54,7 @@ request-call-off-items = Items
 request-call-off-pickup = Pickup
 request-call-off-notes = Notes
 request-call-off-page = See the call-off
+request-cancel-heading = Changed your mind?
+request-cancel-hint = You can cancel this request while we have not answered it yet.
+request-cancel = Cancel request
+request-canceled = Your request is canceled.

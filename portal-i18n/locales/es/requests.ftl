@@ -54,3 +54,7 @@ request-call-off-items = Artículos
 request-call-off-pickup = Recogida
 request-call-off-notes = Notas
 request-call-off-page = Ver la retirada
+request-cancel-heading = ¿Ha cambiado de idea?
+request-cancel-hint = Puede cancelar esta solicitud mientras aún no le hayamos respondido.
+request-cancel = Cancelar solicitud
+request-canceled = Su solicitud está cancelada.

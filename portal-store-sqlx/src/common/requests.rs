@@ -8,7 +8,9 @@ use chrono::{DateTime, Utc};
 use portal_core::access::AccountScope;
 use portal_core::outbox::OutboxMessage;
 use portal_core::ports::{RequestStore, StoreError};
-use portal_core::requests::{RequestKind, RequestQuery, RequestStatus, ServiceRequest};
+use portal_core::requests::{
+    RequestKind, RequestQuery, RequestStatus, RequestsConflict, ServiceRequest,
+};
 use portal_core::shared::{Page, ServiceRequestId, TenantId};
 
 use super::{Arg, Backend, Conn, SqlStore, fetch_page, limit_offset, outbox};
@@ -248,6 +250,46 @@ impl<B: Backend> RequestStore for SqlStore<B> {
     ) -> Result<Option<ServiceRequest>, StoreError> {
         let conn = &mut *self.reader().await?;
         tenant_request(conn, tenant, id).await
+    }
+
+    async fn cancel_request(
+        &self,
+        scope: &AccountScope,
+        id: ServiceRequestId,
+        messages: &[OutboxMessage],
+        at: DateTime<Utc>,
+    ) -> Result<ServiceRequest, StoreError> {
+        let mut tx = self.begin().await?;
+        let conn = &mut *tx;
+        // Conditional on `pending`: a racing cancel or host answer that
+        // committed first leaves nothing to update here.
+        let canceled = conn
+            .execute(
+                "UPDATE service_requests SET status = 'canceled', updated_at = $4 \
+                 WHERE tenant_id = $1 AND account_id = $2 AND id = $3 AND status = 'pending'",
+                &[
+                    Arg::Id(scope.tenant().as_uuid()),
+                    Arg::Id(scope.account().as_uuid()),
+                    Arg::Id(id.as_uuid()),
+                    Arg::Time(at),
+                ],
+            )
+            .await?;
+        let request = scoped_request(conn, scope, id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        if canceled == 0 {
+            // Dropping the transaction rolls it back: nothing written.
+            return Err(StoreError::Conflict(
+                RequestsConflict::NotPending {
+                    status: request.status,
+                }
+                .into(),
+            ));
+        }
+        outbox::enqueue(conn, scope.tenant(), messages).await?;
+        tx.commit().await.map_err(store_error)?;
+        Ok(request)
     }
 
     async fn set_request_status(

@@ -4,11 +4,14 @@
 
 use portal_core::access::AccountScope;
 use portal_core::outbox::{DomainEvent, OutboxMessage};
-use portal_core::ports::StoreError;
+use std::sync::Arc;
+
+use portal_core::ports::{Store, StoreError};
 use portal_core::requests::{
     FieldInput, FieldSpec, KindKey, RequestDetails, RequestFilter, RequestKind, RequestQuery,
-    RequestStatus, ServiceRequest,
+    RequestStatus, RequestsConflict, ServiceRequest,
 };
+use portal_core::shared::Conflict;
 use portal_core::shared::{PageRequest, ServiceRequestId};
 
 use crate::billing::Books;
@@ -20,6 +23,9 @@ conformance!(
     the_open_and_closed_filters_split_by_status,
     another_accounts_or_tenants_request_is_not_found,
     the_host_sets_a_status_and_note_and_the_same_again_changes_nothing,
+    a_pending_request_is_canceled_with_its_event_in_one_transaction,
+    only_a_pending_request_of_the_account_is_canceled_and_a_refusal_writes_nothing,
+    concurrent_cancels_and_host_answers_give_exactly_one_winner,
 );
 
 fn kind(key: &str, name: &str, active: bool) -> RequestKind {
@@ -256,4 +262,163 @@ async fn the_host_sets_a_status_and_note_and_the_same_again_changes_nothing(db: 
         .await,
         Err(StoreError::NotFound)
     ));
+}
+
+fn canceled_event(books: &Books, request: &ServiceRequest) -> OutboxMessage {
+    OutboxMessage::Event(DomainEvent::ServiceRequestCanceled {
+        account: books.account.id,
+        request: request.id,
+        contact: books.contact.id,
+        kind: request.details.kind().to_owned(),
+    })
+}
+
+fn not_pending(result: Result<ServiceRequest, StoreError>) -> Option<RequestStatus> {
+    match result {
+        Err(StoreError::Conflict(Conflict::Requests(RequestsConflict::NotPending { status }))) => {
+            Some(status)
+        }
+        _ => None,
+    }
+}
+
+async fn a_pending_request_is_canceled_with_its_event_in_one_transaction(db: TestDb) {
+    let books = Books::new(&*db).await;
+    let asked = submit(&db, &books, &service(&books, "Mow", 5)).await;
+    let later = now() + chrono::Duration::minutes(5);
+    let canceled = db
+        .cancel_request(
+            &books.scope(),
+            asked.id,
+            &[canceled_event(&books, &asked)],
+            later,
+        )
+        .await
+        .unwrap();
+    assert_eq!(canceled.status, RequestStatus::Canceled);
+    assert_eq!(canceled.updated_at, later);
+    assert_eq!(canceled.details, asked.details);
+    assert_eq!(
+        db.request(&books.scope(), asked.id).await.unwrap(),
+        Some(canceled)
+    );
+    assert_eq!(
+        db.count("SELECT COUNT(*) FROM outbox WHERE CAST(payload AS TEXT) LIKE '%service_request_canceled%'")
+            .await,
+        1
+    );
+}
+
+async fn only_a_pending_request_of_the_account_is_canceled_and_a_refusal_writes_nothing(
+    db: TestDb,
+) {
+    let books = Books::new(&*db).await;
+    let tenant = books.tenant.id;
+    for status in RequestStatus::ALL {
+        if status == RequestStatus::Pending {
+            continue;
+        }
+        let asked = submit(&db, &books, &service(&books, "x", 3)).await;
+        let answered = db
+            .set_request_status(tenant, asked.id, status, "noted", now())
+            .await
+            .unwrap();
+        let refused = db
+            .cancel_request(
+                &books.scope(),
+                asked.id,
+                &[canceled_event(&books, &asked)],
+                now() + chrono::Duration::minutes(1),
+            )
+            .await;
+        assert_eq!(not_pending(refused), Some(status), "{status:?}");
+        assert_eq!(
+            db.request(&books.scope(), asked.id).await.unwrap(),
+            Some(answered),
+            "{status:?}: unchanged"
+        );
+    }
+    let mine = submit(&db, &books, &service(&books, "Mine", 1)).await;
+    let other = AccountScope::unchecked(tenant, books.second.id);
+    let foreign = AccountScope::unchecked(books.foreign.tenant, books.account.id);
+    for scope in [other, foreign] {
+        assert!(matches!(
+            db.cancel_request(&scope, mine.id, &[canceled_event(&books, &mine)], now())
+                .await,
+            Err(StoreError::NotFound)
+        ));
+    }
+    assert!(matches!(
+        db.cancel_request(&books.scope(), ServiceRequestId::new(), &[], now())
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    assert_eq!(
+        db.request(&books.scope(), mine.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .status,
+        RequestStatus::Pending
+    );
+    assert_eq!(
+        db.count("SELECT COUNT(*) FROM outbox WHERE CAST(payload AS TEXT) LIKE '%service_request_canceled%'")
+            .await,
+        0
+    );
+}
+
+async fn concurrent_cancels_and_host_answers_give_exactly_one_winner(db: TestDb) {
+    let books = Books::new(&*db).await;
+    let scope = books.scope();
+    let tenant = books.tenant.id;
+    let other = db.another_store().await;
+    for round in 0..5 {
+        // Two cancels race, then a cancel races the host scheduling it.
+        let asked = submit(&db, &books, &service(&books, "x", round)).await;
+        let attempts = [db.store.clone(), other.clone()].map(|store: Arc<dyn Store>| {
+            let event = canceled_event(&books, &asked);
+            let id = asked.id;
+            tokio::spawn(async move { store.cancel_request(&scope, id, &[event], now()).await })
+        });
+        let mut won = 0;
+        for attempt in futures::future::join_all(attempts).await {
+            match attempt.unwrap() {
+                Ok(_) => won += 1,
+                refused => assert_eq!(not_pending(refused), Some(RequestStatus::Canceled)),
+            }
+        }
+        assert_eq!(won, 1, "round {round}");
+
+        let asked = submit(&db, &books, &service(&books, "y", round)).await;
+        let event = canceled_event(&books, &asked);
+        let id = asked.id;
+        let cancel = {
+            let store = db.store.clone();
+            tokio::spawn(async move { store.cancel_request(&scope, id, &[event], now()).await })
+        };
+        let host = other.clone();
+        let answer = tokio::spawn(async move {
+            host.set_request_status(tenant, id, RequestStatus::Scheduled, "Tue", now())
+                .await
+        });
+        let canceled = cancel.await.unwrap();
+        let answered = answer.await.unwrap().unwrap();
+        let stored = db.request(&scope, id).await.unwrap().unwrap();
+        match canceled {
+            // The cancel went first: the host's answer, written after,
+            // is the request's state (the host owns the status).
+            Ok(_) => assert_eq!(stored, answered),
+            // The host went first: the cancel is refused.
+            refused => {
+                assert_eq!(not_pending(refused), Some(RequestStatus::Scheduled));
+                assert_eq!(stored.status, RequestStatus::Scheduled);
+            }
+        }
+    }
+    // One event per successful cancel, and no more.
+    let canceled_events = db
+        .count("SELECT COUNT(*) FROM outbox WHERE CAST(payload AS TEXT) LIKE '%service_request_canceled%'")
+        .await;
+    assert!((5..=10).contains(&canceled_events), "{canceled_events}");
 }

@@ -9,11 +9,12 @@ mod tests;
 use chrono::{DateTime, Utc};
 
 use crate::access::{AccountScope, Actor, Permission};
+use crate::billing::AutopayConsent;
 use crate::error::PortalError;
 use crate::jobs::{Job, JobDetail, JobFilter, JobQuery};
 use crate::portal::Stores;
 use crate::shared::{JobId, Page};
-use crate::tenancy::{Feature, Tenant};
+use crate::tenancy::{Feature, Features, Tenant};
 
 /// The jobs a form offers to pick from (a request's job field, a
 /// ticket's "about a job"): the account's upcoming jobs, then those
@@ -82,18 +83,28 @@ impl JobView {
     }
 }
 
-/// Whether the account's autopay is on: the tenant runs autopay (else no
-/// run would charge, whatever consent is on file) and the account has an
-/// active consent. One read, and none when the tenant's autopay is off.
+/// Whether the account's autopay is on, from what was read: the tenant
+/// runs autopay (else no run would charge, whatever consent is on file)
+/// and `consent` is the account's active consent. The jobs' list and page
+/// read the consent for it ([`autopay_active`]); the dashboard passes the
+/// one its autopay card read (only for a contact who may manage autopay).
+pub fn autopay_is_active(features: &Features, consent: Option<&AutopayConsent>) -> bool {
+    features.is_on(Feature::Autopay) && consent.is_some()
+}
+
+/// Whether the account's autopay is on ([`autopay_is_active`]). One read,
+/// and none when the tenant's autopay is off.
 pub(crate) async fn autopay_active(
     stores: &Stores,
     tenant: &Tenant,
     scope: &AccountScope,
 ) -> Result<bool, PortalError> {
-    if !tenant.settings.features.is_on(Feature::Autopay) {
+    let features = &tenant.settings.features;
+    if !features.is_on(Feature::Autopay) {
         return Ok(false);
     }
-    Ok(stores.autopay.autopay(scope).await?.is_some())
+    let consent = stores.autopay.autopay(scope).await?;
+    Ok(autopay_is_active(features, consent.as_ref()))
 }
 
 impl JobsService<'_> {

@@ -18,7 +18,7 @@ use crate::properties::Property;
 use crate::requests::kind::field_error;
 use crate::requests::{
     AnswerValue, FieldInput, MAX_DESCRIPTION, Reference, RequestDetails, RequestKind, RequestQuery,
-    RequestStatus, SERVICE, ServiceAsk, ServiceRequest,
+    RequestStatus, RequestsConflict, SERVICE, ServiceAsk, ServiceRequest,
 };
 use crate::shared::{Page, PageRequest, Reason, ServiceRequestId, check_text};
 use crate::tenancy::Tenant;
@@ -284,6 +284,45 @@ impl RequestsService<'_> {
     ) -> Result<Page<ServiceRequest>, PortalError> {
         let (_, scope) = self.authorize(actor, Permission::RequestService).await?;
         Ok(self.stores().requests.requests(&scope, query).await?)
+    }
+
+    /// Cancels a request of the account while it is pending (any kind, a
+    /// call-off too, which then holds no items): any contact of the
+    /// account who may request service, not staff viewing. `NotFound` for
+    /// an unknown or another account's request; `RequestsConflict::
+    /// NotPending` once the host has answered it or it was canceled. The
+    /// status and a `ServiceRequestCanceled` host event are written in one
+    /// transaction, conditional on the request still being pending then.
+    pub async fn cancel(
+        self,
+        actor: &Actor,
+        id: ServiceRequestId,
+    ) -> Result<ServiceRequest, PortalError> {
+        let (_, scope) = self.authorize(actor, Permission::RequestService).await?;
+        let contact = acting_contact(actor)?;
+        let request = self
+            .stores()
+            .requests
+            .request(&scope, id)
+            .await?
+            .ok_or(PortalError::NotFound)?;
+        if request.status != RequestStatus::Pending {
+            return Err(RequestsConflict::NotPending {
+                status: request.status,
+            }
+            .into());
+        }
+        let event = OutboxMessage::Event(DomainEvent::ServiceRequestCanceled {
+            account: scope.account(),
+            request: id,
+            contact,
+            kind: request.details.kind().to_owned(),
+        });
+        Ok(self
+            .stores()
+            .requests
+            .cancel_request(&scope, id, &[event], self.now())
+            .await?)
     }
 
     /// One request of the account; `NotFound` for another account's.

@@ -13,7 +13,8 @@ use crate::ports::{MockJobStore, MockPropertyStore, MockRequestStore, MockTenant
 use crate::properties::Property;
 use crate::requests::{FieldSpec, KindKey};
 use crate::shared::{
-    AccountId, ContactId, ExternalId, FixedClock, Item, JobId, PropertyId, SessionId, TenantId,
+    AccountId, Conflict, ContactId, ExternalId, FixedClock, Item, JobId, PropertyId, SessionId,
+    TenantId,
 };
 use crate::tenancy::{PortalSettings, TenantSlug};
 use crate::{Portal, Stores};
@@ -307,4 +308,147 @@ async fn kinds_follow_permissions_and_feature_switches() {
         fixture.portal().requests().kinds(&actor).await,
         Err(PortalError::Forbidden(_))
     ));
+}
+
+fn pending(fixture: &Fixture) -> ServiceRequest {
+    let at = "2026-12-03T09:00:00Z".parse().unwrap();
+    ServiceRequest {
+        id: ServiceRequestId::new(),
+        account: fixture.account,
+        details: RequestDetails::Service {
+            description: "Wasps".into(),
+            property: None,
+        },
+        status: RequestStatus::Pending,
+        host_note: String::new(),
+        requested_by: ContactId::new(),
+        requested_at: at,
+        updated_at: at,
+    }
+}
+
+#[tokio::test]
+async fn a_pending_request_is_canceled_with_its_host_event_in_one_write() {
+    let mut fixture = Fixture::new();
+    let asked = pending(&fixture);
+    let stored = asked.clone();
+    fixture
+        .requests
+        .expect_request()
+        .returning(move |_, _| Ok(Some(stored.clone())));
+    let written = Arc::new(Mutex::new(Vec::new()));
+    let record = written.clone();
+    let canceled = ServiceRequest {
+        status: RequestStatus::Canceled,
+        ..asked.clone()
+    };
+    let answer = canceled.clone();
+    fixture
+        .requests
+        .expect_cancel_request()
+        .times(1)
+        .returning(move |scope, id, messages, at| {
+            record
+                .lock()
+                .unwrap()
+                .push((scope.account(), id, messages.to_vec(), at));
+            Ok(answer.clone())
+        });
+    let actor = fixture.actor();
+    let contact = actor.contact().unwrap();
+    let account = fixture.account;
+    let result = fixture
+        .portal()
+        .requests()
+        .cancel(&actor, asked.id)
+        .await
+        .unwrap();
+    assert_eq!(result, canceled);
+    let written = written.lock().unwrap();
+    let [(on, id, messages, at)] = written.as_slice() else {
+        panic!("not one write");
+    };
+    assert_eq!((*on, *id), (account, asked.id));
+    assert_eq!(
+        *at,
+        "2026-12-04T09:00:00Z".parse::<DateTime<Utc>>().unwrap()
+    );
+    assert_eq!(
+        messages.as_slice(),
+        [OutboxMessage::Event(DomainEvent::ServiceRequestCanceled {
+            account,
+            request: asked.id,
+            contact,
+            kind: "service".into(),
+        })]
+    );
+}
+
+#[tokio::test]
+async fn only_a_pending_request_is_canceled_and_a_refusal_writes_nothing() {
+    for status in RequestStatus::ALL {
+        if status == RequestStatus::Pending {
+            continue;
+        }
+        let mut fixture = Fixture::new();
+        let answered = ServiceRequest {
+            status,
+            ..pending(&fixture)
+        };
+        let id = answered.id;
+        fixture
+            .requests
+            .expect_request()
+            .returning(move |_, _| Ok(Some(answered.clone())));
+        // No `cancel_request` expectation: calling it fails the test.
+        let actor = fixture.actor();
+        let refused = fixture.portal().requests().cancel(&actor, id).await;
+        assert!(
+            matches!(
+                refused,
+                Err(PortalError::Conflict(Conflict::Requests(RequestsConflict::NotPending { status: now }))) if now == status
+            ),
+            "{status:?}: {refused:?}"
+        );
+    }
+
+    // Unknown or another account's: not found, nothing written.
+    let mut fixture = Fixture::new();
+    fixture.requests.expect_request().returning(|_, _| Ok(None));
+    let actor = fixture.actor();
+    assert!(matches!(
+        fixture
+            .portal()
+            .requests()
+            .cancel(&actor, ServiceRequestId::new())
+            .await,
+        Err(PortalError::NotFound)
+    ));
+}
+
+#[tokio::test]
+async fn staff_and_roles_without_request_service_may_not_cancel_and_nothing_is_read() {
+    let fixture = Fixture::new();
+    let staff = Actor::Staff(crate::access::StaffActor {
+        tenant: fixture.tenant.id,
+        staff: "sam".into(),
+        account: fixture.account,
+    });
+    let viewer = Actor::Contact(ContactActor {
+        tenant: fixture.tenant.id,
+        contact: ContactId::new(),
+        account: fixture.account,
+        role: Role::Viewer,
+        session: SessionId::new(),
+    });
+    let portal = fixture.portal();
+    for actor in [staff, viewer] {
+        assert!(matches!(
+            portal
+                .requests()
+                .cancel(&actor, ServiceRequestId::new())
+                .await,
+            Err(PortalError::Forbidden(_))
+        ));
+    }
 }
