@@ -8,7 +8,8 @@
 #
 # It builds the release binaries of `portal-benches`, seeds the tenant
 # `bench` (N accounts, 1.2 N contacts, 10 N invoices, 3 N payments, 2 N
-# quotes, 3 N jobs, N rental contracts, 1,000 sessions, 200 passwords) and a
+# quotes, 3 N jobs, N rental contracts, 2 N tickets with about 10 N
+# messages, 1,000 sessions, 200 passwords) and a
 # 1,000-account twin for the scaling comparison, caching both under
 # target/bench-data/ (a re-run seeds nothing but fresh sessions), starts
 # `bench-server` in release mode on 127.0.0.1 and drives it with `loadgen`:
@@ -27,7 +28,9 @@
 #   sandbox gateway (POST /api/v1/payments, bearer token, a fresh
 #   Idempotency-Key per request) @64 at N, and approving quotes (POST
 #   /api/v1/quotes/{id}/approval, another pending quote each request) @64
-#   at N.
+#   at N; the ticket list and a ticket's page (50 messages) @64 beside the
+#   other lists, opening tickets through the page's form @64 last (it
+#   writes), and 20 concurrent 20 MB uploads (`bench-uploads`, peak RSS).
 #
 # and prints the figures with the issue's targets, PASS or FAIL each, and
 # the machine. Exits non-zero when a target is missed. Every request goes
@@ -187,7 +190,8 @@ seed() {
     step "Seeding $accounts accounts on $BACKEND (skipped when cached; fresh sessions every run)"
     "$BIN/bench-seed" --db "$(db_url "$accounts")" --accounts "$accounts" \
         --tokens-file "$WORK/tokens-$accounts.txt" --logins-file "$WORK/logins-$accounts.txt" \
-        --payers-file "$WORK/payers-$accounts.txt" --approvers-file "$WORK/approvers-$accounts.txt" |
+        --payers-file "$WORK/payers-$accounts.txt" --approvers-file "$WORK/approvers-$accounts.txt" \
+        --threads-file "$WORK/threads-$accounts.txt" |
         tee "$WORK/seed-$accounts.json"
 }
 seed "$ACCOUNTS"
@@ -246,7 +250,8 @@ load() {
     before=$(cpu_snapshot)
     "$BIN/loadgen" --url "$URL" --tokens-file "$WORK/tokens-$accounts.txt" \
         --logins-file "$WORK/logins-$accounts.txt" --payers-file "$WORK/payers-$accounts.txt" \
-        --approvers-file "$WORK/approvers-$accounts.txt" "$@" >"$WORK/$name.json"
+        --approvers-file "$WORK/approvers-$accounts.txt" --threads-file "$WORK/threads-$accounts.txt" \
+        "$@" >"$WORK/$name.json"
     cpu_report "$name" "$before"
     cat "$WORK/$name.json"
 }
@@ -286,6 +291,10 @@ step "Quote list page (every status, newest first) @64 connections, ${DURATION} 
 load quotes64 "$ACCOUNTS" --scenario quotes --connections 64 --duration-secs "$DURATION"
 step "Jobs list page (upcoming, soonest first) @64 connections, ${DURATION} s"
 load jobs64 "$ACCOUNTS" --scenario jobs --connections 64 --duration-secs "$DURATION"
+step "Ticket list page (open first) @64 connections, ${DURATION} s"
+load tickets64 "$ACCOUNTS" --scenario tickets --connections 64 --duration-secs "$DURATION"
+step "Ticket page (a thread of 50 messages) @64 connections, ${DURATION} s"
+load ticket64 "$ACCOUNTS" --scenario ticket --connections 64 --duration-secs "$DURATION"
 step "Statement page (last 365 days) @64 connections, ${DURATION} s"
 load statement64 "$ACCOUNTS" --scenario statement --connections 64 --duration-secs "$DURATION"
 stop_server
@@ -334,7 +343,11 @@ SERVER_PID=$BIG_PID URL=$BIG_URL
 load pay64 "$ACCOUNTS" --scenario pay --connections 64 --duration-secs "$DURATION"
 step "Approving quotes (typed name, digest shown, POST /api/v1/quotes/{id}/approval) @64 connections, ${DURATION} s"
 load approve64 "$ACCOUNTS" --scenario approve --connections 64 --duration-secs "$DURATION"
+step "Opening tickets (the page's multipart form, POST /tickets/new) @64 connections, ${DURATION} s"
+load open_ticket64 "$ACCOUNTS" --scenario open_ticket --connections 64 --duration-secs "$DURATION"
 stop_server
+step "20 concurrent 20 MB uploads (bench-uploads: peak RSS of server and clients in one process)"
+"$BIN/bench-uploads" --uploads 20 --megabytes 20 | tee "$WORK/uploads.json"
 BIG_PID="" SMALL_PID=""
 
 "$BIN/bench-report" --dir "$WORK" --backend "$BACKEND" --accounts "$ACCOUNTS" --small "$SMALL" \
