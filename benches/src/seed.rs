@@ -551,6 +551,7 @@ where
             "tenant_id",
             "ticket_id",
             "contact_id",
+            "staff_name",
             "body",
             "created_at",
         ],

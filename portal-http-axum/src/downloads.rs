@@ -115,7 +115,7 @@ mod tests {
         let text = value.to_str().unwrap();
         assert_eq!(
             text,
-            "attachment; filename=\"A_o _2026___.pdf\"; filename*=UTF-8''A%C3%B1o%20%222026%22%3B%0D%0A.pdf"
+            "attachment; filename=\"A_o _2026____.pdf\"; filename*=UTF-8''A%C3%B1o%20%222026%22%3B%0D%0A.pdf"
         );
     }
 }

@@ -1536,9 +1536,9 @@ async fn invoices_and_statements_download_as_pdf_for_their_own_account_only() {
     assert_eq!(invoice.headers[header::CONTENT_TYPE], "application/pdf");
     assert_eq!(
         invoice.headers[header::CONTENT_DISPOSITION],
-        "attachment; filename=\"invoice-INV-1.pdf\""
+        "attachment; filename=\"invoice-INV-1.pdf\"; filename*=UTF-8''invoice-INV-1.pdf"
     );
-    assert_eq!(invoice.headers[header::CACHE_CONTROL], "no-store");
+    assert_eq!(invoice.headers[header::CACHE_CONTROL], "private, no-store");
     assert!(invoice.body.starts_with("%PDF-"));
     assert!(invoice.body.contains("INV-1"));
 
