@@ -47,6 +47,7 @@ mod error;
 mod host;
 pub mod identity;
 pub mod jobs;
+pub mod notifications;
 pub mod outbox;
 mod portal;
 pub mod ports;

@@ -46,12 +46,13 @@ use crate::host::HostApi;
 use crate::identity::IdentityService;
 use crate::identity::{OsTokens, PasswordHasher, SecretKey, TokenSource};
 use crate::jobs::JobsService;
+use crate::notifications::NotificationsService;
 use crate::outbox::{EventSink, Mailer, OutboxWorker};
 use crate::ports::{
     AccountStore, AssetStore, AutopayStore, ContactStore, CredentialStore, DashboardStore,
-    InvoiceStore, JobStore, LedgerStore, LockoutStore, OutboxStore, PaymentMethodStore,
-    PaymentStore, PropertyStore, QuoteStore, RentalStore, RequestStore, ServiceContractStore,
-    SessionStore, Store, TenantStore, TicketStore, TokenStore,
+    InvoiceStore, JobStore, LedgerStore, LockoutStore, NotificationStore, OutboxStore,
+    PaymentMethodStore, PaymentStore, PropertyStore, QuoteStore, RentalStore, RequestStore,
+    ServiceContractStore, SessionStore, Store, TenantStore, TicketStore, TokenStore,
 };
 use crate::properties::PropertiesService;
 use crate::quotes::QuotesService;
@@ -300,6 +301,11 @@ impl Portal {
         JobsService { portal: self }
     }
 
+    /// The acting contact's notification feed and preferences.
+    pub fn notifications(&self) -> NotificationsService<'_> {
+        NotificationsService { portal: self }
+    }
+
     /// The active account's support tickets.
     pub fn tickets(&self) -> TicketsService<'_> {
         TicketsService { portal: self }
@@ -477,6 +483,8 @@ pub struct Stores {
     pub requests: Arc<dyn RequestStore>,
     /// Tickets and their threads.
     pub tickets: Arc<dyn TicketStore>,
+    /// Notification feeds and preferences.
+    pub notifications: Arc<dyn NotificationStore>,
 }
 
 impl Stores {
@@ -509,6 +517,7 @@ impl Stores {
             jobs: Arc::new(MockJobStore::new()),
             requests: Arc::new(MockRequestStore::new()),
             tickets: Arc::new(MockTicketStore::new()),
+            notifications: Arc::new(MockNotificationStore::new()),
         }
     }
 
@@ -536,7 +545,8 @@ impl Stores {
             assets: store.clone(),
             jobs: store.clone(),
             requests: store.clone(),
-            tickets: store,
+            tickets: store.clone(),
+            notifications: store,
         }
     }
 }

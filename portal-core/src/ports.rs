@@ -17,6 +17,7 @@ pub use crate::billing::{
 pub use crate::dashboard::DashboardStore;
 pub use crate::identity::{ContactStore, CredentialStore, LockoutStore, SessionStore, TokenStore};
 pub use crate::jobs::JobStore;
+pub use crate::notifications::NotificationStore;
 pub use crate::outbox::OutboxStore;
 pub use crate::properties::PropertyStore;
 pub use crate::quotes::QuoteStore;
@@ -43,6 +44,8 @@ pub use crate::identity::{
 };
 #[cfg(any(test, feature = "mocks"))]
 pub use crate::jobs::MockJobStore;
+#[cfg(any(test, feature = "mocks"))]
+pub use crate::notifications::MockNotificationStore;
 #[cfg(any(test, feature = "mocks"))]
 pub use crate::outbox::MockOutboxStore;
 #[cfg(any(test, feature = "mocks"))]
@@ -95,4 +98,5 @@ store_of!(
     JobStore,
     RequestStore,
     TicketStore,
+    NotificationStore,
 );

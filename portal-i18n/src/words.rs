@@ -42,3 +42,126 @@ pub fn payment_method(t: Messages, stored: &str) -> String {
         MethodLabel::Other(text) => text.to_owned(),
     }
 }
+
+/// A notification in the reader's words: a one-line title, a sentence
+/// saying what happened, and the label of the link to its page. The feed
+/// and the mails both word notices through this.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NoticeWords {
+    /// One line: the feed entry's heading, the mail's subject.
+    pub title: String,
+    /// What happened, in a sentence.
+    pub text: String,
+    /// The link's label ("View invoice").
+    pub action: String,
+}
+
+/// Words `notice` for a reader of `t` with `formats` (money and dates the
+/// tenant's way); `business` names the business.
+///
+/// ```
+/// use portal_core::notifications::Notice;
+/// use portal_core::shared::{Currency, Formats, Money, TicketId};
+/// use portal_i18n::{Language, Messages, words};
+///
+/// let notice = Notice::TicketClosed { ticket: TicketId::new(), number: 7, subject: "Leak".into() };
+/// let words = words::notice(Messages::new(Language::English), &Formats::fallback(), &notice, "Acme");
+/// assert_eq!(words.title, "Ticket #7 was closed");
+/// ```
+pub fn notice(
+    t: Messages,
+    formats: &portal_core::shared::Formats,
+    notice: &portal_core::notifications::Notice,
+    business: &str,
+) -> NoticeWords {
+    let (key, _) = notice_args(t, formats, notice, business);
+    let words = |part: &str| {
+        let (_, args) = notice_args(t, formats, notice, business);
+        t.msg_with(&format!("{key}-{part}"), args)
+    };
+    NoticeWords {
+        title: words("title"),
+        text: words("text"),
+        action: t.msg(&format!("{key}-action")),
+    }
+}
+
+/// The catalog key's stem of `notice` and the values its messages use.
+fn notice_args(
+    t: Messages,
+    formats: &portal_core::shared::Formats,
+    notice: &portal_core::notifications::Notice,
+    business: &str,
+) -> (&'static str, crate::Args) {
+    use portal_core::jobs::JobStatus;
+    use portal_core::notifications::Notice;
+
+    let from = t.arg("business", business);
+    match notice {
+        Notice::InvoiceIssued {
+            number,
+            total,
+            due_on,
+            ..
+        } => (
+            "notice-invoice-issued",
+            from.arg("number", number.as_str())
+                .arg("amount", formats.money.format(total))
+                .arg("due", formats.dates.day(due_on)),
+        ),
+        Notice::PaymentReceived { amount, .. } => (
+            "notice-payment-received",
+            from.arg("amount", formats.money.format(amount)),
+        ),
+        Notice::PaymentFailed { amount, .. } => (
+            "notice-payment-failed",
+            from.arg("amount", formats.money.format(amount)),
+        ),
+        Notice::QuoteIssued {
+            number,
+            title,
+            total,
+            valid_until,
+            ..
+        } => (
+            "notice-quote-issued",
+            from.arg("number", number.as_str())
+                .arg("title", title.as_str())
+                .arg("amount", formats.money.format(total))
+                .arg("until", formats.dates.day(valid_until)),
+        ),
+        Notice::JobScheduled {
+            number,
+            title,
+            status,
+            start,
+            ..
+        } => (
+            if *status == JobStatus::Cancelled {
+                "notice-job-cancelled"
+            } else {
+                "notice-job-scheduled"
+            },
+            from.arg("number", number.as_str())
+                .arg("title", title.as_str())
+                .arg(
+                    "start",
+                    start.map(|at| formats.dates.moment(at)).unwrap_or_default(),
+                ),
+        ),
+        Notice::TicketReplied {
+            number, subject, ..
+        } => (
+            "notice-ticket-replied",
+            from.arg("number", number.to_string())
+                .arg("subject", subject.as_str()),
+        ),
+        Notice::TicketClosed {
+            number, subject, ..
+        } => (
+            "notice-ticket-closed",
+            from.arg("number", number.to_string())
+                .arg("subject", subject.as_str()),
+        ),
+    }
+}

@@ -4,8 +4,9 @@
 
 use lettre::Address;
 use lettre::Message;
+use lettre::message::header::{Header, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
-use portal_core::outbox::{DeliveryError, Email};
+use portal_core::outbox::{DeliveryError, Email, EmailKind};
 
 use crate::render::{one_line, render};
 
@@ -42,6 +43,15 @@ pub(crate) fn build(mail: &Email, from: &Address) -> Result<Message, DeliveryErr
             reply_address,
         ));
     }
+    if let EmailKind::Notice(notice) = &mail.kind
+        && notice.unsubscribe.starts_with("http")
+    {
+        // RFC 2369 and RFC 8058: mail clients offer one-click
+        // unsubscribing, which POSTs to the link (redacted rows have none).
+        builder = builder
+            .header(ListUnsubscribe(format!("<{}>", notice.unsubscribe)))
+            .header(ListUnsubscribePost);
+    }
     builder
         .multipart(MultiPart::alternative_plain_html(
             rendered.text,
@@ -55,4 +65,40 @@ pub(crate) fn build(mail: &Email, from: &Address) -> Result<Message, DeliveryErr
 fn display_name(name: &str) -> Option<String> {
     let name = one_line(name);
     (!name.is_empty()).then_some(name)
+}
+
+/// `List-Unsubscribe: <https://...>` (RFC 2369).
+#[derive(Clone)]
+struct ListUnsubscribe(String);
+
+impl Header for ListUnsubscribe {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("List-Unsubscribe")
+    }
+
+    fn parse(text: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(Self(text.to_owned()))
+    }
+
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), self.0.clone())
+    }
+}
+
+/// `List-Unsubscribe-Post: List-Unsubscribe=One-Click` (RFC 8058).
+#[derive(Clone)]
+struct ListUnsubscribePost;
+
+impl Header for ListUnsubscribePost {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("List-Unsubscribe-Post")
+    }
+
+    fn parse(_: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(Self)
+    }
+
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), "List-Unsubscribe=One-Click".to_owned())
+    }
 }

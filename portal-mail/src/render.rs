@@ -197,6 +197,22 @@ pub fn render(mail: &Email) -> Result<RenderedMail, RenderError> {
                 ReceiptHtml { v: &view }.render(),
             )
         }
+        EmailKind::Notice(mail) => {
+            let link = checked_link(&mail.link, kind_name)?;
+            let unsubscribe = checked_link(&mail.unsubscribe, kind_name).ok();
+            let words = portal_i18n::words::notice(t, &formats, &mail.notice, &business_name);
+            let view = NoticeView {
+                frame: &frame,
+                link,
+                unsubscribe,
+                text: words.text,
+                action: words.action,
+            };
+            (
+                NoticeText { v: &view }.render(),
+                NoticeHtml { v: &view }.render(),
+            )
+        }
     };
     Ok(RenderedMail {
         subject,
@@ -214,6 +230,7 @@ pub(crate) fn kind_name(kind: &EmailKind) -> &'static str {
         EmailKind::Invitation { .. } => "invitation",
         EmailKind::PasswordChanged { .. } => "password_changed",
         EmailKind::PaymentReceipt(_) => "payment_receipt",
+        EmailKind::Notice(_) => "notice",
     }
 }
 
@@ -234,6 +251,9 @@ fn subject(t: Messages, kind: &EmailKind, business: &str, formats: &Formats) -> 
             "mail-receipt-subject",
             from.arg("amount", formats.money.format(receipt.amount)),
         ),
+        EmailKind::Notice(mail) => {
+            portal_i18n::words::notice(t, formats, &mail.notice, business).title
+        }
     }
 }
 
@@ -311,6 +331,16 @@ struct ReceiptView<'a> {
     balance_after: Option<String>,
 }
 
+/// A notification: what happened, a link to it, and the link that turns
+/// this kind of mail off (none once redacted).
+struct NoticeView<'a> {
+    frame: &'a Frame<'a>,
+    link: &'a str,
+    unsubscribe: Option<&'a str>,
+    text: String,
+    action: String,
+}
+
 // One wrapper per template file: askama ties a struct to one path, and the
 // text and HTML versions share the view they render.
 
@@ -372,6 +402,18 @@ struct ReceiptText<'a> {
 #[template(path = "payment_receipt.html")]
 struct ReceiptHtml<'a> {
     v: &'a ReceiptView<'a>,
+}
+
+#[derive(Template)]
+#[template(path = "notice.txt")]
+struct NoticeText<'a> {
+    v: &'a NoticeView<'a>,
+}
+
+#[derive(Template)]
+#[template(path = "notice.html")]
+struct NoticeHtml<'a> {
+    v: &'a NoticeView<'a>,
 }
 
 #[cfg(test)]

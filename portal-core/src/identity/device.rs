@@ -71,6 +71,16 @@ impl SecretKey {
         Self(bytes.into())
     }
 
+    /// A MAC with this key over `purpose` (which names what it is for
+    /// first, so a MAC made for one thing never passes for another).
+    pub(crate) fn mac(&self, purpose: &str) -> Hmac<Sha256> {
+        // HMAC takes keys of any length, so this cannot fail.
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.0)
+            .unwrap_or_else(|_| unreachable!("HMAC accepts any key length"));
+        mac.update(purpose.as_bytes());
+        mac
+    }
+
     fn device_mac(
         &self,
         tenant: TenantId,
@@ -78,12 +88,9 @@ impl SecretKey {
         issued: i64,
         nonce: &str,
     ) -> Hmac<Sha256> {
-        // HMAC takes keys of any length, so this cannot fail.
-        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.0)
-            .unwrap_or_else(|_| unreachable!("HMAC accepts any key length"));
-        // The purpose first, so a MAC made for something else never passes.
-        mac.update(format!("portal-device:v1:{tenant}:{contact}:{issued}:{nonce}").as_bytes());
-        mac
+        self.mac(&format!(
+            "portal-device:v1:{tenant}:{contact}:{issued}:{nonce}"
+        ))
     }
 
     /// A device token for `contact`, issued at `now`; `nonce` is its random

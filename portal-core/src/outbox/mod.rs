@@ -161,6 +161,22 @@ pub enum EmailKind {
     /// A payment went through: the receipt (boxed: it is by far the
     /// largest mail).
     PaymentReceipt(Box<Receipt>),
+    /// A notification: something happened on the account (boxed, like
+    /// the receipt).
+    Notice(Box<NoticeMail>),
+}
+
+/// What a notification mail carries: the notice, the page it is about,
+/// and the signed link that turns its kind off.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NoticeMail {
+    /// What happened.
+    pub notice: crate::notifications::Notice,
+    /// The page in the portal it is about (absolute).
+    pub link: String,
+    /// The link that turns this kind of mail off without logging in
+    /// (absolute, with its signed token).
+    pub unsubscribe: String,
 }
 
 /// What a payment receipt says. Stored as JSON in the outbox in the
@@ -678,6 +694,8 @@ impl OutboxMessage {
                 EmailKind::SetPassword { link, .. }
                 | EmailKind::ResetPassword { link, .. }
                 | EmailKind::Invitation { link, .. } => *link = "[redacted]".to_owned(),
+                // The unsubscribe link works without a session.
+                EmailKind::Notice(mail) => mail.unsubscribe = "[redacted]".to_owned(),
                 EmailKind::PasswordChanged { .. } | EmailKind::PaymentReceipt(_) => {}
             }
         }

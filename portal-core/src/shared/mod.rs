@@ -20,9 +20,9 @@ pub use conflict::{Conflict, Unique};
 pub use contact_points::{EmailAddress, PhoneNumber, PostalCode};
 pub use ids::{
     AccountId, AssetId, AttachmentId, AutopayId, CommunicationId, ContactId, EventId, ExternalId,
-    InvoiceId, JobId, LeaseId, OutboxId, PaymentId, PaymentMethodId, PropertyId, QuoteId,
-    RentalContractId, ReservationId, ServiceContractId, ServiceRequestId, SessionId, TenantId,
-    TicketId, TicketMessageId,
+    InvoiceId, JobId, LeaseId, NotificationId, OutboxId, PaymentId, PaymentMethodId, PropertyId,
+    QuoteId, RentalContractId, ReservationId, ServiceContractId, ServiceRequestId, SessionId,
+    TenantId, TicketId, TicketMessageId,
 };
 pub use invalid::{Item, ParseError, Reason, Shape};
 pub use language::Language;

@@ -53,6 +53,37 @@ async fn writes_a_complete_parseable_mail_named_after_time_recipient_and_kind() 
 }
 
 #[tokio::test]
+async fn a_notice_carries_one_click_unsubscribe_headers() {
+    let folder = tempfile::tempdir().unwrap();
+    let mailer = FileMailer::new(folder.path());
+    let path = mailer
+        .write(&crate::support::mail_to(
+            "ada@example.com",
+            crate::support::notice_kind(),
+        ))
+        .await
+        .unwrap();
+    let raw = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        raw.contains(
+            "List-Unsubscribe: <https://acme.example/portal/notifications/unsubscribe?token=v1.x>"
+        ),
+        "{raw}"
+    );
+    assert!(raw.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click"));
+    // Other mails have none.
+    let other = mailer
+        .write(&set_password_mail("ada@example.com"))
+        .await
+        .unwrap();
+    assert!(
+        !std::fs::read_to_string(other)
+            .unwrap()
+            .contains("List-Unsubscribe")
+    );
+}
+
+#[tokio::test]
 async fn mails_sent_at_the_same_moment_never_overwrite_each_other() {
     let folder = tempfile::tempdir().unwrap();
     let mailer = FileMailer::new(folder.path());

@@ -4,7 +4,7 @@ use portal_core::outbox::EmailKind;
 use portal_mail::{RenderError, render};
 
 use crate::support::{
-    EXPIRY_TEXT, LINK, every_kind, expiry, mail_to, receipt_kind, set_password_mail,
+    EXPIRY_TEXT, LINK, every_kind, expiry, mail_to, notice_kind, receipt_kind, set_password_mail,
 };
 
 fn link_of(kind: &EmailKind) -> Option<&str> {
@@ -12,8 +12,46 @@ fn link_of(kind: &EmailKind) -> Option<&str> {
         EmailKind::SetPassword { link, .. }
         | EmailKind::ResetPassword { link, .. }
         | EmailKind::Invitation { link, .. } => Some(link),
+        EmailKind::Notice(mail) => Some(&mail.link),
         EmailKind::PasswordChanged { .. } | EmailKind::PaymentReceipt(_) => None,
     }
+}
+
+#[test]
+fn a_notice_says_what_happened_links_to_it_and_offers_to_stop_escaping_host_text() {
+    let mail = render(&mail_to("ada@example.com", notice_kind())).unwrap();
+    assert_eq!(mail.subject, "New reply on ticket #12");
+    for body in [&mail.text, &mail.html] {
+        assert!(
+            body.contains("Acme Plumbing replied to your ticket #12"),
+            "{body}"
+        );
+        assert!(body.contains("View ticket"), "{body}");
+        assert!(
+            body.contains("https://acme.example/portal/notifications/unsubscribe?token=v1.x"),
+            "{body}"
+        );
+    }
+    // The host's text is shown, never run: escaped in HTML, as it is in text.
+    assert!(mail.text.contains("<script>alert(1)</script>"));
+    assert!(!mail.html.contains("<script>"), "{}", mail.html);
+    assert!(mail.html.contains("&#60;script&#62;") || mail.html.contains("&lt;script&gt;"));
+    assert!(
+        mail.text
+            .lines()
+            .any(|line| line == "https://acme.example/portal/tickets/1")
+    );
+}
+
+#[test]
+fn a_redacted_notice_still_renders_without_its_unsubscribe_link() {
+    let mut kind = notice_kind();
+    if let EmailKind::Notice(mail) = &mut kind {
+        mail.unsubscribe = "[redacted]".into();
+    }
+    let mail = render(&mail_to("ada@example.com", kind)).unwrap();
+    assert!(!mail.text.contains("[redacted]"));
+    assert!(!mail.html.contains("[redacted]"));
 }
 
 #[test]

@@ -17,6 +17,19 @@ pub const EXPIRY_TEXT: &str = "Monday, November 23, 2026 at 1:00\u{202f}PM UTC";
 /// tests read links the way a mail client decodes them.
 pub const LINK: &str = "https://greenleaf-lawn-and-pest.portal.example.com/portal/set-password?token=q8Jz0Xv3mY7Tn2Lk5Rb9Wc1Hd6Fg4Sa0Pe8Uo3Ii7Kk";
 
+/// A notice: staff replied to a ticket whose subject is hostile.
+pub fn notice_kind() -> EmailKind {
+    EmailKind::Notice(Box::new(portal_core::outbox::NoticeMail {
+        notice: portal_core::notifications::Notice::TicketReplied {
+            ticket: portal_core::shared::TicketId::new(),
+            number: 12,
+            subject: "<script>alert(1)</script>".into(),
+        },
+        link: "https://acme.example/portal/tickets/1".into(),
+        unsubscribe: "https://acme.example/portal/notifications/unsubscribe?token=v1.x".into(),
+    }))
+}
+
 /// One sample of every kind, with the link it carries (if any).
 pub fn every_kind() -> Vec<EmailKind> {
     vec![

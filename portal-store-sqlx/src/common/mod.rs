@@ -34,6 +34,7 @@ pub(crate) mod billing;
 pub(crate) mod dashboard;
 pub(crate) mod identity;
 mod jobs;
+mod notifications;
 pub(crate) mod outbox;
 pub(crate) mod properties;
 mod quotes;

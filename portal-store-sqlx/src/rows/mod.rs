@@ -43,6 +43,7 @@ pub(crate) mod assets;
 pub(crate) mod billing;
 pub(crate) mod identity;
 pub(crate) mod jobs;
+pub(crate) mod notifications;
 pub(crate) mod properties;
 pub(crate) mod quotes;
 pub(crate) mod rentals;

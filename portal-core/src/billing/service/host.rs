@@ -12,6 +12,7 @@ use crate::billing::{
 };
 use crate::error::PortalError;
 use crate::host::HostApi;
+use crate::notifications::{notify, triggers};
 use crate::shared::{AtLeast, InvoiceId, Money, PaymentId, TenantId};
 
 impl HostApi<'_> {
@@ -53,11 +54,15 @@ impl HostApi<'_> {
         let settings = &self.portal.tenant(tenant).await?.settings;
         let totals = invoice.validate(settings.currency())?;
         let now = self.portal.inner.clock.now();
-        Ok(self
+        let invoice = self
             .stores()
             .invoices
             .upsert_invoice(tenant, invoice, &totals, now)
-            .await?)
+            .await?;
+        if let Some(notice) = triggers::invoice_issued(&invoice, now) {
+            notify(self.portal, tenant, invoice.account, notice, None).await?;
+        }
+        Ok(invoice)
     }
 
     /// Voids an invoice; what was paid on it becomes account credit.
@@ -142,11 +147,15 @@ impl HostApi<'_> {
         if applied > payment.amount.amount() {
             return Err(PortalError::invalid("applied_to", Reason::OverPayment));
         }
-        Ok(self
+        let detail = self
             .stores()
             .payments
             .record_external_payment(tenant, PaymentId::new(), payment, &[])
-            .await?)
+            .await?;
+        if let Some(notice) = triggers::payment_settled(&detail) {
+            notify(self.portal, tenant, detail.payment.account, notice, None).await?;
+        }
+        Ok(detail)
     }
 
     /// Charges autopay: for each account enrolled in the tenant (at most

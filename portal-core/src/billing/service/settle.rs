@@ -35,6 +35,9 @@ impl BillingService<'_> {
         let late_success = pending.payment.status == PaymentStatus::Failed
             && matches!(settlement, Settlement::Succeeded { .. });
         if pending.payment.status != PaymentStatus::Pending && !late_success {
+            // Settled before; tell again in case that call failed after
+            // the settlement (the notice's key keeps it to once).
+            self.notify_settled(tenant, &pending, payer).await?;
             return Ok(pending);
         }
         let now = self.portal.inner.clock.now();
@@ -50,11 +53,39 @@ impl BillingService<'_> {
             self.settlement_messages(tenant, &pending, settlement, now, payer)
                 .await?
         };
-        Ok(self
+        let settled = self
             .stores()
             .payments
             .settle_payment(tenant.id, id, settlement, now, &messages)
-            .await?)
+            .await?;
+        self.notify_settled(tenant, &settled, payer).await?;
+        Ok(settled)
+    }
+
+    /// Tells the account's contacts a payment went through or failed; the
+    /// contact who paid (who was mailed a receipt, or saw the outcome
+    /// while paying) gets no second mail.
+    async fn notify_settled(
+        self,
+        tenant: &Tenant,
+        detail: &PaymentDetail,
+        payer: Option<&Payer<'_>>,
+    ) -> Result<(), PortalError> {
+        let Some(notice) = crate::notifications::triggers::payment_settled(detail) else {
+            return Ok(());
+        };
+        let mailed = match detail.payment.status {
+            PaymentStatus::Succeeded => detail.payment.contact,
+            _ => payer.map(|payer| payer.contact.id),
+        };
+        crate::notifications::notify(
+            self.portal,
+            tenant.id,
+            detail.payment.account,
+            notice,
+            mailed,
+        )
+        .await
     }
 
     pub(super) async fn settlement_messages(

@@ -15,11 +15,12 @@ use crate::billing::{
     Settlement,
 };
 use crate::identity::AuthContext;
+use crate::notifications::{Notification, Preferences, Recipient};
 use crate::outbox::{DomainEvent, EmailKind, OutboxMessage};
 use crate::ports::{
     MockAccountStore, MockAutopayStore, MockContactStore, MockCredentialStore, MockInvoiceStore,
-    MockLedgerStore, MockLockoutStore, MockPaymentMethodStore, MockPaymentStore, MockSessionStore,
-    MockTenantStore, MockTokenStore,
+    MockLedgerStore, MockLockoutStore, MockNotificationStore, MockPaymentMethodStore,
+    MockPaymentStore, MockSessionStore, MockTenantStore, MockTokenStore,
 };
 use crate::shared::TenantId;
 use crate::shared::{
@@ -45,7 +46,11 @@ struct Mocks {
     sessions: MockSessionStore,
     tokens: MockTokenStore,
     accounts: MockAccountStore,
+    notifications: MockNotificationStore,
 }
+
+/// What one `notify` call wrote: its key, feed entries and mails.
+type Notified = Arc<Mutex<Vec<(String, Vec<Notification>, Vec<OutboxMessage>)>>>;
 
 impl Mocks {
     fn new() -> Self {
@@ -70,7 +75,57 @@ impl Mocks {
             sessions: MockSessionStore::new(),
             tokens: MockTokenStore::new(),
             accounts: MockAccountStore::new(),
+            notifications: MockNotificationStore::new(),
         }
+    }
+
+    /// The account's contacts are the payer (primary), a colleague who
+    /// handles billing and one who may not see billing; what notifying
+    /// writes is recorded.
+    fn notifies(&mut self) -> Notified {
+        let person = |id: ContactId, name: &str| crate::identity::Contact {
+            id,
+            tenant: self.tenant.id,
+            external_id: ExternalId::parse(name).unwrap(),
+            name: name.into(),
+            email: Some(EmailAddress::parse(&format!("{name}@example.com")).unwrap()),
+            phone: None,
+            enabled: true,
+            language: None,
+        };
+        let recipients = vec![
+            Recipient {
+                contact: person(self.contact, "ada"),
+                role: Role::Primary,
+                preferences: Preferences::all_on(),
+            },
+            Recipient {
+                contact: person(ContactId::new(), "grace"),
+                role: Role::Billing,
+                preferences: Preferences::all_on(),
+            },
+            Recipient {
+                contact: person(ContactId::new(), "linus"),
+                role: Role::Member,
+                preferences: Preferences::all_on(),
+            },
+        ];
+        self.notifications
+            .expect_recipients()
+            .returning(move |_, _| Ok(recipients.clone()));
+        let notified: Notified = Arc::default();
+        let record = notified.clone();
+        self.notifications
+            .expect_notify()
+            .times(1)
+            .returning(move |_, key, feed, mails, _| {
+                record
+                    .lock()
+                    .unwrap()
+                    .push((key.to_owned(), feed.to_vec(), mails.to_vec()));
+                Ok(true)
+            });
+        notified
     }
 
     fn actor(&self) -> Actor {
@@ -237,7 +292,7 @@ impl Mocks {
             payments: Arc::new(self.payments),
             payment_methods: Arc::new(self.payment_methods),
             autopay: Arc::new(self.autopay),
-
+            notifications: Arc::new(self.notifications),
             ..Stores::mocks()
         };
         let portal =
@@ -332,6 +387,7 @@ async fn a_successful_payment_charges_once_under_the_payment_id_and_writes_recei
     mocks.summary(12_550, 0);
     let intent = mocks.begins(PaymentStart::Started);
     let written = mocks.settles(usd(12_550));
+    let notified = mocks.notifies();
     let charged = mocks.charge_succeeds();
     let auth = mocks.auth(mocks.actor());
     let (portal, _) = mocks.portal();
@@ -341,6 +397,24 @@ async fn a_successful_payment_charges_once_under_the_payment_id_and_writes_recei
         .pay(&auth, pay_all(&[&a, &b], "tok_visa"))
         .await
         .unwrap();
+
+    // Both contacts who see billing hear of it in their feed; only the
+    // colleague is mailed, as the payer has the receipt.
+    let notified = notified.lock().unwrap();
+    let (key, feed, mails) = &notified[0];
+    assert_eq!(key, &format!("payment-received:{}", paid.payment.id));
+    assert_eq!(feed.len(), 2);
+    assert!(feed.iter().all(
+        |entry| entry.notice.kind() == crate::notifications::NotificationKind::PaymentReceived
+    ));
+    let mailed: Vec<_> = mails
+        .iter()
+        .map(|m| match m {
+            OutboxMessage::Mail(mail) => mail.to.as_str().to_owned(),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(mailed, ["grace@example.com"]);
 
     assert_eq!(paid.payment.status, PaymentStatus::Succeeded);
     let intent = intent.lock().unwrap().clone().unwrap();
@@ -366,6 +440,7 @@ async fn a_decline_settles_as_failed_with_the_customers_message_and_no_receipt()
     mocks.owes(vec![a.clone()]);
     mocks.begins(PaymentStart::Started);
     let written = mocks.settles(usd(10_000));
+    let notified = mocks.notifies();
     mocks.gateway.expect_charge().times(1).returning(|_| {
         Ok(ChargeOutcome::Declined {
             code: "card_declined".into(),
@@ -382,6 +457,9 @@ async fn a_decline_settles_as_failed_with_the_customers_message_and_no_receipt()
         .unwrap();
 
     assert_eq!(paid.payment.status, PaymentStatus::Failed);
+    let (key, _, mails) = &notified.lock().unwrap()[0];
+    assert_eq!(key, &format!("payment-failed:{}", paid.payment.id));
+    assert_eq!(mails.len(), 1, "the colleague; the payer saw it fail");
     let written = written.lock().unwrap();
     assert!(written.iter().all(|m| !matches!(m, OutboxMessage::Mail(_))));
     let declined = PaymentFailure::Declined {
@@ -750,6 +828,7 @@ async fn pay_with_credit(use_credit: bool) -> (crate::billing::PaymentIntent, Mo
     let intent = mocks.begins(PaymentStart::Started);
     let charged_amount = if use_credit { 24_328 } else { 26_828 };
     mocks.settles(usd(charged_amount));
+    mocks.notifies();
     let charged = mocks.charge_succeeds();
     let auth = mocks.auth(mocks.actor());
     let (portal, _) = mocks.portal();

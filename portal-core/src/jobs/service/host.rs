@@ -43,11 +43,15 @@ impl HostApi<'_> {
         job.validate()?;
         let digest = job.digest();
         let now = self.portal.inner.clock.now();
-        Ok(self
+        let job = self
             .stores()
             .jobs
             .upsert_job(tenant, job, &digest, now)
-            .await?)
+            .await?;
+        if let Some(notice) = crate::notifications::triggers::job_scheduled(&job, now) {
+            crate::notifications::notify(self.portal, tenant, job.account, notice, None).await?;
+        }
+        Ok(job)
     }
 
     /// Shares a note about the job with the host's id `job` with its

@@ -55,11 +55,15 @@ impl HostApi<'_> {
         let totals = quote.validate(settings.currency())?;
         let digest = quote.digest();
         let now = self.portal.inner.clock.now();
-        Ok(self
+        let quote = self
             .stores()
             .quotes
             .upsert_quote(tenant, quote, &totals, &digest, now)
-            .await?)
+            .await?;
+        if let Some(notice) = crate::notifications::triggers::quote_issued(&quote, now) {
+            crate::notifications::notify(self.portal, tenant, quote.account, notice, None).await?;
+        }
+        Ok(quote)
     }
 
     /// The quote with the host's id with its lines and decision: the

@@ -3,6 +3,7 @@
 
 use crate::error::PortalError;
 use crate::host::HostApi;
+use crate::notifications::{notify, triggers};
 use crate::shared::{TenantId, TicketId, TicketMessageId, check_one_line, check_text};
 use crate::tickets::{
     Author, MAX_STAFF_BODY, StaffReply, Ticket, TicketMessage, TicketStatus, TicketThread,
@@ -53,11 +54,14 @@ impl HostApi<'_> {
             attachments: Vec::new(),
         };
         let status = reply.status.unwrap_or(TicketStatus::Waiting);
-        Ok(self
+        let thread = self
             .stores()
             .tickets
             .add_staff_message(tenant, id, &reply.external_id, &message, status)
-            .await?)
+            .await?;
+        let notice = triggers::ticket_replied(&thread.ticket, &reply.external_id);
+        notify(self.portal, tenant, thread.ticket.account, notice, None).await?;
+        Ok(thread)
     }
 
     /// Moves a ticket's status (closing it, or back to open); the
@@ -69,10 +73,14 @@ impl HostApi<'_> {
         status: TicketStatus,
     ) -> Result<Ticket, PortalError> {
         let now = self.portal.inner.clock.now();
-        Ok(self
+        let ticket = self
             .stores()
             .tickets
             .set_ticket_status(tenant, id, status, now)
-            .await?)
+            .await?;
+        if let Some(notice) = triggers::ticket_closed(&ticket) {
+            notify(self.portal, tenant, ticket.account, notice, None).await?;
+        }
+        Ok(ticket)
     }
 }
