@@ -20,6 +20,7 @@ mod dashboard;
 mod event_delivery;
 mod jobs;
 mod lockout;
+mod notifications;
 mod outbox;
 mod passwords;
 mod properties;
