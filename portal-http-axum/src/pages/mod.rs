@@ -34,6 +34,7 @@ mod form;
 mod identity;
 mod jobs;
 mod list;
+mod notifications;
 mod quotes;
 pub(crate) mod redirect;
 mod rentals;
@@ -119,6 +120,7 @@ pub fn routes() -> PageRoutes {
         .merge(jobs::routes())
         .merge(requests::routes())
         .merge(tickets::routes())
+        .merge(notifications::routes())
 }
 
 /// The tenant's branding, as the layout shows it. Colours and URLs come

@@ -32,6 +32,7 @@
 mod assets;
 mod billing;
 mod jobs;
+mod notifications;
 mod quotes;
 mod rentals;
 mod requests;
@@ -50,6 +51,7 @@ pub use billing::{
     invoice_choices, page_request, statement_range,
 };
 pub use jobs::JobFilterText;
+pub use notifications::{notification_choice, notification_choices, notification_kinds};
 pub use quotes::{QuoteFilterText, content_sha256, optional_line_numbers, optional_lines};
 pub use rentals::{RentalFilterText, call_off_quantity, call_off_quantity_number, pickup_on};
 pub use requests::{RequestFilterText, service_ask};
@@ -140,6 +142,8 @@ pub enum Field {
     PickupOn,
     /// The job a ticket is about.
     Job,
+    /// A kind of notification.
+    Kind,
 }
 
 impl Field {
@@ -172,6 +176,7 @@ impl Field {
             Field::Quantity | Field::ItemQuantity(_) => "quantity",
             Field::PickupOn => "pickup_on",
             Field::Job => "job",
+            Field::Kind => "kind",
         }
     }
 }

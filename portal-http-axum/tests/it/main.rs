@@ -25,6 +25,7 @@ mod jobs;
 mod languages;
 mod locale;
 mod lockout;
+mod notifications;
 mod observability;
 mod origin;
 mod outbox;

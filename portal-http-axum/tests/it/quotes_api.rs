@@ -162,7 +162,7 @@ async fn bad_approvals_are_422_naming_the_field_and_write_nothing() {
         ))
         .await;
     assert_eq!(no_reason.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(app.outbox_rows("quote_").await, 0);
+    assert_eq!(app.outbox_rows("\"event\":\"quote_").await, 0);
     let still = app
         .send(get_request(
             &format!("/portal/api/v1/quotes/{}", quote.id),
@@ -228,7 +228,7 @@ async fn another_accounts_quote_is_404_on_every_operation() {
         .await
         .json();
     assert_eq!(list["total"], 0);
-    assert_eq!(app.outbox_rows("quote_").await, 0);
+    assert_eq!(app.outbox_rows("\"event\":\"quote_").await, 0);
 }
 
 #[tokio::test]

@@ -203,7 +203,7 @@ async fn approving_without_a_name_is_refused_at_the_input_and_writes_nothing() {
         .await;
     assert_eq!(required_line.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(status_of(&app, quote.id).await, "pending");
-    assert_eq!(app.outbox_rows("quote_").await, 0);
+    assert_eq!(app.outbox_rows("\"event\":\"quote_").await, 0);
 }
 
 #[tokio::test]
@@ -252,7 +252,7 @@ async fn an_expired_or_changed_quote_is_a_conflict_and_writes_nothing() {
     assert!(late.body.contains("has expired"));
     assert_eq!(status_of(&app, quote.id).await, "pending");
     assert_eq!(status_of(&app, expired.id).await, "pending");
-    assert_eq!(app.outbox_rows("quote_").await, 0);
+    assert_eq!(app.outbox_rows("\"event\":\"quote_").await, 0);
 }
 
 #[tokio::test]
@@ -313,7 +313,7 @@ async fn another_accounts_quote_its_pdf_and_certificate_are_404_and_cannot_be_de
     );
     assert!(!ada.get("/portal/quotes").await.body.contains("Q-B"));
     assert_eq!(status_of(&app, bobs.id).await, "pending");
-    assert_eq!(app.outbox_rows("quote_").await, 0);
+    assert_eq!(app.outbox_rows("\"event\":\"quote_").await, 0);
 }
 
 #[tokio::test]

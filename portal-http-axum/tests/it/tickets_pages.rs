@@ -25,7 +25,7 @@ pub fn tickets_settings() -> PortalSettings {
     settings
 }
 
-async fn app_with(settings: PortalSettings) -> TestApp {
+pub async fn app_with(settings: PortalSettings) -> TestApp {
     let app = TestApp::with_settings(settings).await;
     app.register("ada@example.com").await;
     app.register("bob@example.com").await;
@@ -289,7 +289,7 @@ async fn a_forged_form_is_refused_before_any_file_is_kept() {
 }
 
 /// Ada's ticket in account A, opened through the page.
-async fn open_ticket(app: &TestApp, body: &str, files: &[(&str, &[u8])]) -> TicketId {
+pub async fn open_ticket(app: &TestApp, body: &str, files: &[(&str, &[u8])]) -> TicketId {
     let mut ada = app.logged_in("ada@example.com").await;
     let opened = ada
         .post_multipart(
@@ -301,7 +301,7 @@ async fn open_ticket(app: &TestApp, body: &str, files: &[(&str, &[u8])]) -> Tick
     ticket_id(&opened)
 }
 
-fn staff_reply(id: &str, body: &str, status: Option<TicketStatus>) -> StaffReply {
+pub fn staff_reply(id: &str, body: &str, status: Option<TicketStatus>) -> StaffReply {
     StaffReply {
         external_id: ExternalId::parse(id).unwrap(),
         author_name: "Grace at Acme".into(),
@@ -332,7 +332,7 @@ async fn the_thread_grows_with_replies_and_a_closed_ticket_is_reopened() {
         )
         .await;
     assert_eq!(replied.status, StatusCode::SEE_OTHER, "{}", replied.body);
-    assert_eq!(app.outbox_rows("ticket_replied").await, 1);
+    assert_eq!(app.outbox_rows("\"event\":\"ticket_replied").await, 1);
     let page = ada.get(replied.location()).await;
     assert!(page.body.contains("Your reply was sent"));
     assert!(page.body.contains("Since Tuesday night") && page.body.contains("sound.txt"));
@@ -347,7 +347,7 @@ async fn the_thread_grows_with_replies_and_a_closed_ticket_is_reopened() {
         .await;
     assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
     error_at(&empty.body, "body");
-    assert_eq!(app.outbox_rows("ticket_replied").await, 1);
+    assert_eq!(app.outbox_rows("\"event\":\"ticket_replied").await, 1);
     assert_eq!(stored_files(&app), 2, "only the first reply's file");
 
     app.portal

@@ -9,11 +9,7 @@ notifications-unread = { $count ->
 notifications-none = Nothing new. We will tell you here when something happens on your account.
 notifications-none-on-page = There are no notifications on this page.
 notifications-mark-read = Mark all as read
-notifications-marked = { $count ->
-    [0] Everything was already read.
-    [one] 1 notification marked as read.
-   *[other] { $count } notifications marked as read.
-}
+notifications-marked = All notifications are marked as read.
 notifications-new = New
 notifications-preferences = Notification settings
 notifications-preferences-title = Notification settings

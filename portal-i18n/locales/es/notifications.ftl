@@ -9,11 +9,7 @@ notifications-unread = { $count ->
 notifications-none = Nada nuevo. Le avisaremos aquí cuando pase algo en su cuenta.
 notifications-none-on-page = No hay notificaciones en esta página.
 notifications-mark-read = Marcar todo como leído
-notifications-marked = { $count ->
-    [0] Ya estaba todo leído.
-    [one] 1 notificación marcada como leída.
-   *[other] { $count } notificaciones marcadas como leídas.
-}
+notifications-marked = Todas las notificaciones están marcadas como leídas.
 notifications-new = Nueva
 notifications-preferences = Preferencias de notificaciones
 notifications-preferences-title = Preferencias de notificaciones

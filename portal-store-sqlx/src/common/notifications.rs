@@ -208,7 +208,7 @@ impl<B: Backend> NotificationStore for SqlStore<B> {
         at: DateTime<Utc>,
     ) -> Result<u64, StoreError> {
         let mut tx = self.begin().await?;
-        let changed = (&mut *tx)
+        let changed = (*tx)
             .execute(
                 "UPDATE notifications SET read_at = $4 \
                  WHERE contact_id = $1 AND account_id = $2 AND tenant_id = $3 \
