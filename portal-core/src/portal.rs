@@ -24,6 +24,8 @@
 //!   (`jobs/service/`)
 //! - [`Portal::tickets`]: support tickets, their threads and attachments
 //!   (`tickets/service/`)
+//! - [`Portal::documents`]: the downloads page's documents
+//!   (`documents/service/`)
 //! - [`Portal::host`]: the host's own API; each context adds its host-side
 //!   use cases to [`HostApi`] in its folder (`billing/service/host.rs`, ...)
 //!
@@ -41,6 +43,7 @@ use crate::billing::BillingService;
 use crate::billing::PaymentGateway;
 use crate::blobs::BlobStore;
 use crate::dashboard::DashboardService;
+use crate::documents::DocumentsService;
 use crate::error::PortalError;
 use crate::host::HostApi;
 use crate::identity::IdentityService;
@@ -49,9 +52,9 @@ use crate::jobs::JobsService;
 use crate::outbox::{EventSink, Mailer, OutboxWorker};
 use crate::ports::{
     AccountStore, AssetStore, AutopayStore, ContactStore, CredentialStore, DashboardStore,
-    InvoiceStore, JobStore, LedgerStore, LockoutStore, OutboxStore, PaymentMethodStore,
-    PaymentStore, PropertyStore, QuoteStore, RentalStore, RequestStore, ServiceContractStore,
-    SessionStore, Store, TenantStore, TicketStore, TokenStore,
+    DocumentStore, InvoiceStore, JobStore, LedgerStore, LockoutStore, OutboxStore,
+    PaymentMethodStore, PaymentStore, PropertyStore, QuoteStore, RentalStore, RequestStore,
+    ServiceContractStore, SessionStore, Store, TenantStore, TicketStore, TokenStore,
 };
 use crate::properties::PropertiesService;
 use crate::quotes::QuotesService;
@@ -168,7 +171,7 @@ impl PortalBuilder {
         self
     }
 
-    /// Where uploaded files (ticket attachments) are kept: in production
+    /// Where files (ticket attachments, published documents) are kept: in production
     /// `portal_blobs::FsBlobStore` or `portal_blobs::S3BlobStore`. Without
     /// one, uploading fails with an internal error (and is logged), so a
     /// host that lets customers attach files must set it.
@@ -308,6 +311,30 @@ impl Portal {
     /// The active account's service requests of every kind.
     pub fn requests(&self) -> RequestsService<'_> {
         RequestsService { portal: self }
+    }
+
+    /// The documents the active account may download.
+    pub fn documents(&self) -> DocumentsService<'_> {
+        DocumentsService { portal: self }
+    }
+
+    /// Whether a blob store is set ([`PortalBuilder::blobs`]): without
+    /// one, files cannot be attached, published or downloaded.
+    pub fn has_blob_store(&self) -> bool {
+        self.inner.blobs.is_some()
+    }
+
+    /// The blob store; an internal error (logged) when none is set.
+    pub(crate) fn blob_store(&self) -> Result<&dyn BlobStore, PortalError> {
+        match &self.inner.blobs {
+            Some(blobs) => Ok(blobs.as_ref()),
+            None => {
+                tracing::error!(
+                    "a file was to be stored or read but no blob store is set (PortalBuilder::blobs)"
+                );
+                Err(PortalError::Internal("no blob store".into()))
+            }
+        }
     }
 
     /// The store ports, one per aggregate.
@@ -477,6 +504,8 @@ pub struct Stores {
     pub requests: Arc<dyn RequestStore>,
     /// Tickets and their threads.
     pub tickets: Arc<dyn TicketStore>,
+    /// Published documents.
+    pub documents: Arc<dyn DocumentStore>,
 }
 
 impl Stores {
@@ -509,6 +538,7 @@ impl Stores {
             jobs: Arc::new(MockJobStore::new()),
             requests: Arc::new(MockRequestStore::new()),
             tickets: Arc::new(MockTicketStore::new()),
+            documents: Arc::new(MockDocumentStore::new()),
         }
     }
 
@@ -536,7 +566,8 @@ impl Stores {
             assets: store.clone(),
             jobs: store.clone(),
             requests: store.clone(),
-            tickets: store,
+            tickets: store.clone(),
+            documents: store,
         }
     }
 }

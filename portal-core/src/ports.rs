@@ -15,6 +15,7 @@ pub use crate::billing::{
     AutopayStore, InvoiceStore, LedgerStore, PaymentMethodStore, PaymentStore,
 };
 pub use crate::dashboard::DashboardStore;
+pub use crate::documents::DocumentStore;
 pub use crate::identity::{ContactStore, CredentialStore, LockoutStore, SessionStore, TokenStore};
 pub use crate::jobs::JobStore;
 pub use crate::outbox::OutboxStore;
@@ -37,6 +38,8 @@ pub use crate::billing::{
 };
 #[cfg(any(test, feature = "mocks"))]
 pub use crate::dashboard::MockDashboardStore;
+#[cfg(any(test, feature = "mocks"))]
+pub use crate::documents::MockDocumentStore;
 #[cfg(any(test, feature = "mocks"))]
 pub use crate::identity::{
     MockContactStore, MockCredentialStore, MockLockoutStore, MockSessionStore, MockTokenStore,
@@ -95,4 +98,5 @@ store_of!(
     JobStore,
     RequestStore,
     TicketStore,
+    DocumentStore,
 );

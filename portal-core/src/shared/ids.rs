@@ -142,6 +142,10 @@ id_type!(
     /// A file attached to a ticket's message.
     AttachmentId
 );
+id_type!(
+    /// A document the host published for an account or the whole tenant.
+    DocumentId
+);
 
 /// An id given by the host product to one of its own records (an account,
 /// a contact). Upserts are keyed by it, which makes them idempotent.
