@@ -48,6 +48,7 @@ pub(crate) const FILES: &[(&str, &str, &str)] = catalog_files![
     "rentals",
     "jobs",
     "tickets",
+    "documents",
 ];
 
 /// The source of `file` in `language`.

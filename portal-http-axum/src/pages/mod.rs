@@ -29,6 +29,7 @@ mod accounts;
 mod assets;
 mod billing;
 mod dashboard;
+mod documents;
 mod error;
 mod form;
 mod identity;
@@ -119,6 +120,7 @@ pub fn routes() -> PageRoutes {
         .merge(jobs::routes())
         .merge(requests::routes())
         .merge(tickets::routes())
+        .merge(documents::routes())
 }
 
 /// The tenant's branding, as the layout shows it. Colours and URLs come
@@ -278,6 +280,8 @@ pub struct Layout {
     requests: bool,
     /// Whether the contact may see tickets (the Support link).
     tickets: bool,
+    /// Whether the contact may download documents (the Downloads link).
+    documents: bool,
 }
 
 impl Layout {
@@ -303,6 +307,7 @@ impl Layout {
             jobs: false,
             requests: false,
             tickets: false,
+            documents: false,
         }
     }
 
@@ -323,6 +328,7 @@ impl Layout {
             jobs: false,
             requests: false,
             tickets: false,
+            documents: false,
         }
     }
 
@@ -372,6 +378,9 @@ impl Layout {
             tickets: auth
                 .actor
                 .can(Permission::ViewTickets, &context.tenant.settings.features),
+            documents: auth
+                .actor
+                .can(Permission::ViewDocuments, &context.tenant.settings.features),
             ..Self::public(title, context, csrf)
         }
     }

@@ -18,16 +18,12 @@ impl HostApi<'_> {
     ///
     /// ```
     /// # async fn demo(portal: &portal_core::Portal, tenant: portal_core::shared::TenantId) -> Result<(), portal_core::PortalError> {
-    /// use bytes::Bytes;
     /// use portal_core::blobs::{FileName, Upload};
     /// use portal_core::documents::DocumentDraft;
     /// use portal_core::shared::ExternalId;
     ///
-    /// let pdf = Bytes::from_static(b"%PDF-1.7\n...");
-    /// let upload = Upload {
-    ///     name: FileName::parse("guide.pdf").expect("a name"),
-    ///     content: Box::pin(futures::stream::iter([Ok(pdf)])),
-    /// };
+    /// let pdf = b"%PDF-1.7\n...".to_vec();
+    /// let upload = Upload::of(FileName::parse("guide.pdf").expect("a name"), pdf);
     /// let draft = DocumentDraft {
     ///     external_id: ExternalId::parse("guide-2026").expect("an id"),
     ///     account: None, // every account of the tenant

@@ -4,8 +4,6 @@
 
 use std::sync::{Arc, Mutex};
 
-use bytes::Bytes;
-
 use super::*;
 use crate::access::{AccessError, ContactActor, Role, StaffActor};
 use crate::blobs::{
@@ -154,12 +152,10 @@ fn draft(title: &str) -> DocumentDraft {
 }
 
 fn upload() -> Upload<'static> {
-    Upload {
-        name: FileName::parse("guide.pdf").unwrap(),
-        content: Box::pin(futures::stream::iter([Ok(Bytes::from_static(
-            b"%PDF-1.7\n",
-        ))])),
-    }
+    Upload::of(
+        FileName::parse("guide.pdf").unwrap(),
+        b"%PDF-1.7\n".to_vec(),
+    )
 }
 
 #[tokio::test]
