@@ -14,6 +14,8 @@ use portal_core::accounts::Account;
 use portal_core::accounts::{AccountUpsert, Address};
 use portal_core::assets::AssetUpsert;
 use portal_core::billing::{ExternalPayment, InvoiceLine, InvoiceUpsert, PaymentKind};
+use portal_core::blobs::{FileName, Upload};
+use portal_core::documents::DocumentDraft;
 use portal_core::identity::{ContactUpsert, SessionKind};
 use portal_core::jobs::{JobNoteUpsert, JobStatus, JobUpsert, JobWindow};
 use portal_core::properties::PropertyUpsert;
@@ -339,6 +341,7 @@ pub async fn seed_demo(portal: &Portal, base_url: &str) -> anyhow::Result<Tenant
     seed_jobs(portal, &tenant, &ids).await?;
     seed_requests(portal, &tenant, &ids).await?;
     seed_tickets(portal, &tenant, &ids).await?;
+    seed_documents(portal, &tenant, &ids).await?;
     if !is_new {
         // The communications log is append-only: seed it once.
         return Ok(tenant);
@@ -1323,6 +1326,63 @@ async fn seed_tickets(
     .await?;
     portal.identity().log_out(&ada).await?;
     Ok(())
+}
+
+/// A one-page PDF: the demo's tenant-wide guide.
+const DEMO_GUIDE_PDF: &[u8] = include_bytes!("demo-guide.pdf");
+
+/// Publishes the demo's downloads: a getting-started guide for every
+/// customer and service notes for Ada's account, by the host's ids (so
+/// publishing again on a restart replaces them). Skipped, returning
+/// `false`, when the portal has no blob store
+/// ([`PortalBuilder::blobs`](portal_core::PortalBuilder::blobs)) to keep
+/// the files in.
+pub async fn seed_documents(
+    portal: &Portal,
+    tenant: &Tenant,
+    ids: &BTreeMap<&'static str, Account>,
+) -> anyhow::Result<bool> {
+    if !portal.has_blob_store() {
+        return Ok(false);
+    }
+    let ada = ids.get("acct-1001").context("unknown demo account")?.id;
+    let host = portal.host();
+    let documents = [
+        (
+            "demo-guide",
+            None,
+            "Getting started with Greenleaf",
+            "What happens on your first visit, and how to get ready for it.",
+            "Guides",
+            "getting-started.pdf",
+            DEMO_GUIDE_PDF.to_vec(),
+        ),
+        (
+            "demo-notes-1001",
+            Some(ada),
+            "Service notes for your property",
+            "Gate codes, the dog's name and where the hoses are, as our technicians keep them.",
+            "Your property",
+            "service-notes.txt",
+            b"Side gate: code 4711, keep it latched.\nDog: Biscuit (friendly).\nHose: behind the shed.\n"
+                .to_vec(),
+        ),
+    ];
+    for (external_id, account, title, description, folder, file, content) in documents {
+        host.publish_document(
+            tenant.id,
+            &DocumentDraft {
+                external_id: ExternalId::parse(external_id)?,
+                account,
+                title: title.into(),
+                description: Some(description.into()),
+                folder: Some(folder.into()),
+            },
+            Upload::of(FileName::parse(file)?, content),
+        )
+        .await?;
+    }
+    Ok(true)
 }
 
 /// Gives the demo account jobs in every status, by the host's ids

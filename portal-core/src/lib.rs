@@ -32,6 +32,8 @@
 //! - [`jobs`]: jobs and visits with their timeline, notes, invoices and
 //!   equipment
 //! - [`tickets`]: support tickets with their threads and attachments
+//! - [`documents`]: files the host publishes for an account or the whole
+//!   tenant, and their downloads
 //! - [`dashboard`]: the dashboard's panels
 //! - [`ports`]: the store traits adapters implement
 //! - [`Portal`]: the facade, which hands out one service per context (its
@@ -43,6 +45,7 @@ pub mod assets;
 pub mod billing;
 pub mod blobs;
 pub mod dashboard;
+pub mod documents;
 mod error;
 mod host;
 pub mod identity;

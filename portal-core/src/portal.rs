@@ -24,6 +24,8 @@
 //!   (`jobs/service/`)
 //! - [`Portal::tickets`]: support tickets, their threads and attachments
 //!   (`tickets/service/`)
+//! - [`Portal::documents`]: the downloads page's documents
+//!   (`documents/service/`)
 //! - [`Portal::host`]: the host's own API; each context adds its host-side
 //!   use cases to [`HostApi`] in its folder (`billing/service/host.rs`, ...)
 //!
@@ -41,6 +43,7 @@ use crate::billing::BillingService;
 use crate::billing::PaymentGateway;
 use crate::blobs::BlobStore;
 use crate::dashboard::DashboardService;
+use crate::documents::DocumentsService;
 use crate::error::PortalError;
 use crate::host::HostApi;
 use crate::identity::IdentityService;
@@ -50,9 +53,9 @@ use crate::notifications::NotificationsService;
 use crate::outbox::{EventSink, Mailer, OutboxWorker};
 use crate::ports::{
     AccountStore, AssetStore, AutopayStore, ContactStore, CredentialStore, DashboardStore,
-    InvoiceStore, JobStore, LedgerStore, LockoutStore, NotificationStore, OutboxStore,
-    PaymentMethodStore, PaymentStore, PropertyStore, QuoteStore, RentalStore, RequestStore,
-    ServiceContractStore, SessionStore, Store, TenantStore, TicketStore, TokenStore,
+    DocumentStore, InvoiceStore, JobStore, LedgerStore, LockoutStore, NotificationStore,
+    OutboxStore, PaymentMethodStore, PaymentStore, PropertyStore, QuoteStore, RentalStore,
+    RequestStore, ServiceContractStore, SessionStore, Store, TenantStore, TicketStore, TokenStore,
 };
 use crate::properties::PropertiesService;
 use crate::quotes::QuotesService;
@@ -169,7 +172,7 @@ impl PortalBuilder {
         self
     }
 
-    /// Where uploaded files (ticket attachments) are kept: in production
+    /// Where files (ticket attachments, published documents) are kept: in production
     /// `portal_blobs::FsBlobStore` or `portal_blobs::S3BlobStore`. Without
     /// one, uploading fails with an internal error (and is logged), so a
     /// host that lets customers attach files must set it.
@@ -314,6 +317,30 @@ impl Portal {
     /// The active account's service requests of every kind.
     pub fn requests(&self) -> RequestsService<'_> {
         RequestsService { portal: self }
+    }
+
+    /// The documents the active account may download.
+    pub fn documents(&self) -> DocumentsService<'_> {
+        DocumentsService { portal: self }
+    }
+
+    /// Whether a blob store is set ([`PortalBuilder::blobs`]): without
+    /// one, files cannot be attached, published or downloaded.
+    pub fn has_blob_store(&self) -> bool {
+        self.inner.blobs.is_some()
+    }
+
+    /// The blob store; an internal error (logged) when none is set.
+    pub(crate) fn blob_store(&self) -> Result<&dyn BlobStore, PortalError> {
+        match &self.inner.blobs {
+            Some(blobs) => Ok(blobs.as_ref()),
+            None => {
+                tracing::error!(
+                    "a file was to be stored or read but no blob store is set (PortalBuilder::blobs)"
+                );
+                Err(PortalError::Internal("no blob store".into()))
+            }
+        }
     }
 
     /// The store ports, one per aggregate.
@@ -485,6 +512,8 @@ pub struct Stores {
     pub tickets: Arc<dyn TicketStore>,
     /// Notification feeds and preferences.
     pub notifications: Arc<dyn NotificationStore>,
+    /// Published documents.
+    pub documents: Arc<dyn DocumentStore>,
 }
 
 impl Stores {
@@ -518,6 +547,7 @@ impl Stores {
             requests: Arc::new(MockRequestStore::new()),
             tickets: Arc::new(MockTicketStore::new()),
             notifications: Arc::new(MockNotificationStore::new()),
+            documents: Arc::new(MockDocumentStore::new()),
         }
     }
 
@@ -546,7 +576,8 @@ impl Stores {
             jobs: store.clone(),
             requests: store.clone(),
             tickets: store.clone(),
-            notifications: store,
+            notifications: store.clone(),
+            documents: store,
         }
     }
 }

@@ -15,6 +15,7 @@ pub use crate::billing::{
     AutopayStore, InvoiceStore, LedgerStore, PaymentMethodStore, PaymentStore,
 };
 pub use crate::dashboard::DashboardStore;
+pub use crate::documents::DocumentStore;
 pub use crate::identity::{ContactStore, CredentialStore, LockoutStore, SessionStore, TokenStore};
 pub use crate::jobs::JobStore;
 pub use crate::notifications::NotificationStore;
@@ -38,6 +39,8 @@ pub use crate::billing::{
 };
 #[cfg(any(test, feature = "mocks"))]
 pub use crate::dashboard::MockDashboardStore;
+#[cfg(any(test, feature = "mocks"))]
+pub use crate::documents::MockDocumentStore;
 #[cfg(any(test, feature = "mocks"))]
 pub use crate::identity::{
     MockContactStore, MockCredentialStore, MockLockoutStore, MockSessionStore, MockTokenStore,
@@ -99,4 +102,5 @@ store_of!(
     RequestStore,
     TicketStore,
     NotificationStore,
+    DocumentStore,
 );

@@ -49,6 +49,7 @@ pub(crate) const FILES: &[(&str, &str, &str)] = catalog_files![
     "jobs",
     "tickets",
     "notifications",
+    "documents",
 ];
 
 /// The source of `file` in `language`.

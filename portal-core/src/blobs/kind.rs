@@ -156,6 +156,15 @@ impl BlobLimits {
         }
     }
 
+    /// Documents' limits (what the host publishes for download): 100 MB
+    /// (decimal), every kind the portal keeps.
+    pub fn documents() -> Self {
+        Self {
+            max_bytes: 100 * 1_000_000,
+            allowed: FileKind::ALL.to_vec(),
+        }
+    }
+
     /// Whether `kind` is accepted.
     pub fn allows(&self, kind: FileKind) -> bool {
         self.allowed.contains(&kind)

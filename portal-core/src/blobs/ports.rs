@@ -23,6 +23,23 @@ pub struct Upload<'a> {
     pub content: ByteStream<'a>,
 }
 
+impl Upload<'static> {
+    /// An upload of content already in memory (a host publishing a file
+    /// it generated, a test): one chunk.
+    ///
+    /// ```
+    /// use portal_core::blobs::{FileName, Upload};
+    /// let upload = Upload::of(FileName::parse("notes.txt").expect("a name"), b"Hello".to_vec());
+    /// assert_eq!(upload.name.as_str(), "notes.txt");
+    /// ```
+    pub fn of(name: FileName, content: Vec<u8>) -> Self {
+        Self {
+            name,
+            content: Box::pin(futures::stream::iter([Ok(Bytes::from(content))])),
+        }
+    }
+}
+
 /// What a store keeps about a blob beside its content.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StoredBlob {

@@ -146,6 +146,10 @@ id_type!(
     /// An entry of a contact's notification feed.
     NotificationId
 );
+id_type!(
+    /// A document the host published for an account or the whole tenant.
+    DocumentId
+);
 
 /// An id given by the host product to one of its own records (an account,
 /// a contact). Upserts are keyed by it, which makes them idempotent.

@@ -8,6 +8,7 @@ mod assets;
 mod billing;
 mod contract;
 mod dashboard;
+mod documents;
 mod extract;
 mod identity;
 mod jobs;
@@ -60,6 +61,7 @@ pub fn routes() -> Router<AppState> {
         .merge(jobs::routes())
         .merge(requests::routes())
         .merge(notifications::routes())
+        .merge(documents::routes())
         // Whatever the framework answers before a handler runs (405) is a
         // problem too.
         .layer(middleware::from_fn(extract::errors_as_problems))
@@ -137,10 +139,13 @@ pub fn routes() -> Router<AppState> {
         notifications::mark_notifications_read,
         notifications::get_preferences,
         notifications::put_preferences,
+        documents::list_documents,
+        documents::get_document,
+        documents::download_document,
     ),
     components(schemas(Problem, wire::Amount, wire::Email, wire::EmailOrPhone, wire::Phone, wire::PostalCode, wire::NewPassword, wire::IdempotencyKey, wire::Id, wire::Day, wire::Count, wire::InvoiceStatus, wire::InvoiceSort, wire::QuoteStatus, wire::Sha256, wire::ContractStatus, wire::RentalStatus, wire::JobFilter, wire::JobStatus, wire::RequestFilter, wire::RequestStatus)),
     modifiers(&Contract),
-    tags((name = "identity", description = "Registration, log-in and passwords"), (name = "customer", description = "The logged-in customer's data"), (name = "billing", description = "Invoices, payments, credit, statements, cards on file and autopay"), (name = "quotes", description = "Quotes: reading, approving (with evidence) and declining them"), (name = "services", description = "Service contracts, jobs, assets with their service history, and service requests of every kind"), (name = "rentals", description = "Rental contracts, items out, reservations and call-offs"), (name = "notifications", description = "The contact's notification feed and what reaches them where"))
+    tags((name = "identity", description = "Registration, log-in and passwords"), (name = "customer", description = "The logged-in customer's data"), (name = "billing", description = "Invoices, payments, credit, statements, cards on file and autopay"), (name = "quotes", description = "Quotes: reading, approving (with evidence) and declining them"), (name = "services", description = "Service contracts, jobs, assets with their service history, and service requests of every kind"), (name = "rentals", description = "Rental contracts, items out, reservations and call-offs"), (name = "documents", description = "Documents to download: the account's and the business's for all its customers"), (name = "notifications", description = "The contact's notification feed and what reaches them where"))
 )]
 pub struct ApiDoc;
 

@@ -29,6 +29,7 @@ mod accounts;
 mod assets;
 mod billing;
 mod dashboard;
+mod documents;
 mod error;
 mod form;
 mod identity;
@@ -121,6 +122,7 @@ pub fn routes() -> PageRoutes {
         .merge(requests::routes())
         .merge(tickets::routes())
         .merge(notifications::routes())
+        .merge(documents::routes())
 }
 
 /// The tenant's branding, as the layout shows it. Colours and URLs come
@@ -280,6 +282,8 @@ pub struct Layout {
     requests: bool,
     /// Whether the contact may see tickets (the Support link).
     tickets: bool,
+    /// Whether the contact may download documents (the Downloads link).
+    documents: bool,
 }
 
 impl Layout {
@@ -305,6 +309,7 @@ impl Layout {
             jobs: false,
             requests: false,
             tickets: false,
+            documents: false,
         }
     }
 
@@ -325,6 +330,7 @@ impl Layout {
             jobs: false,
             requests: false,
             tickets: false,
+            documents: false,
         }
     }
 
@@ -374,6 +380,9 @@ impl Layout {
             tickets: auth
                 .actor
                 .can(Permission::ViewTickets, &context.tenant.settings.features),
+            documents: auth
+                .actor
+                .can(Permission::ViewDocuments, &context.tenant.settings.features),
             ..Self::public(title, context, csrf)
         }
     }

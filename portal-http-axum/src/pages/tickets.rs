@@ -83,7 +83,7 @@ fn filter_label(t: Messages, filter: TicketFilter) -> String {
 }
 
 /// A file size as people read it: bytes, KB or MB (decimal, whole).
-fn size_text(t: Messages, bytes: u64) -> String {
+pub(super) fn size_text(t: Messages, bytes: u64) -> String {
     match bytes {
         0..1_000 => t.msg_with("ticket-size-bytes", t.count("size", bytes)),
         1_000..1_000_000 => t.msg_with("ticket-size-kb", t.arg("size", bytes.div_ceil(1_000))),

@@ -149,7 +149,21 @@ pub async fn walk_in(lang: &str) {
         .unwrap();
     // Tickets: one open with a photo and the business's answer, one closed.
     let (open_ticket, closed_ticket) = tickets_of(&app).await;
+    // Downloads: a guide for every account and a file of Ada's account, in
+    // the business's words.
+    let pdf = portal_core::blobs::sample(portal_core::blobs::FileKind::Pdf);
+    crate::documents::publish(&app, "guia", None, "Guía de inicio", "guia.pdf", &pdf).await;
+    crate::documents::publish(
+        &app,
+        "notas",
+        Some(a),
+        "Notas de servicio",
+        "notas.txt",
+        b"Notas\n",
+    )
+    .await;
     let services = [
+        "documents".to_owned(),
         "tickets".to_owned(),
         "tickets?status=closed".to_owned(),
         "tickets/new".to_owned(),

@@ -32,6 +32,7 @@ mod accounts;
 mod assets;
 pub(crate) mod billing;
 pub(crate) mod dashboard;
+mod documents;
 pub(crate) mod identity;
 mod jobs;
 mod notifications;
@@ -136,6 +137,11 @@ pub(crate) trait Dialect {
     /// autopay consent queue behind it, so "the first card is the default"
     /// and "one active consent" hold under concurrency.
     const LOCK_ACCOUNT: &'static str;
+    /// Selects the id and blob key of the tenant's document with this
+    /// external id (`$1` tenant, `$2` external id) and, on PostgreSQL,
+    /// locks its row, so two publishes of one id replace one after the
+    /// other and each hands back the file it replaced.
+    const LOCK_DOCUMENT: &'static str;
     /// The account's (`$1` tenant, `$2` account) succeeded payments and
     /// credits with something unapplied, as
     /// [`crate::rows::billing::CreditRow`]s in id order, locked on

@@ -143,6 +143,8 @@ impl Dialect for PgConnection {
          RETURNING id, tenant_id, payload, attempts, due_at, event_id, created_at";
     const LOCK_ACCOUNT: &'static str =
         "SELECT id FROM accounts WHERE tenant_id = $1 AND id = $2 FOR UPDATE";
+    const LOCK_DOCUMENT: &'static str =
+        "SELECT id, blob_key FROM documents WHERE tenant_id = $1 AND external_id = $2 FOR UPDATE";
     const ROW_LOCKS: bool = true;
     const LOCK_CREDIT_SOURCES: &'static str = "SELECT id, amount_minor - applied_minor AS unapplied_minor, received_at FROM payments \
          WHERE tenant_id = $1 AND account_id = $2 AND status = 'succeeded' \

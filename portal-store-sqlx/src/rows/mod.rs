@@ -41,6 +41,7 @@ use crate::error::backend;
 
 pub(crate) mod assets;
 pub(crate) mod billing;
+pub(crate) mod documents;
 pub(crate) mod identity;
 pub(crate) mod jobs;
 pub(crate) mod notifications;
@@ -136,6 +137,24 @@ fn optional<T, E: std::fmt::Display>(
     parse: impl Fn(&str) -> Result<T, E>,
 ) -> Result<Option<T>, StoreError> {
     text.map(|text| stored(what, parse(&text))).transpose()
+}
+
+/// A blob's record from its stored columns (a ticket attachment's, a
+/// document's file).
+pub(crate) fn stored_blob(
+    key: &str,
+    name: &str,
+    kind: &str,
+    size: i64,
+) -> Result<portal_core::blobs::StoredBlob, StoreError> {
+    use portal_core::blobs::{BlobKey, FileKind, FileName, StoredBlob};
+    Ok(StoredBlob {
+        key: BlobKey::parse(key).map_err(|_| backend("a stored blob key"))?,
+        name: FileName::parse(name).map_err(|_| backend("a stored file name"))?,
+        kind: FileKind::from_code(kind)
+            .ok_or_else(|| backend(format!("stored file kind: {kind}")))?,
+        size: u64::try_from(size).map_err(backend)?,
+    })
 }
 
 fn role(text: &str) -> Result<Role, StoreError> {

@@ -1,7 +1,6 @@
 //! Ticket rows: a ticket, and a thread's messages each joined with its
 //! attachments (one row per attachment, or one without).
 
-use portal_core::blobs::{BlobKey, FileKind, FileName};
 use portal_core::ports::StoreError;
 use portal_core::requests::Reference;
 use portal_core::shared::{AccountId, AttachmentId, ContactId, JobId, TicketId, TicketMessageId};
@@ -9,7 +8,7 @@ use portal_core::tickets::{Attachment, Author, CategoryRef, Ticket, TicketMessag
 use sqlx::FromRow;
 use uuid::Uuid;
 
-use super::Timestamp;
+use super::{Timestamp, stored_blob};
 use crate::error::backend;
 
 /// The columns [`TicketRow`] reads, from `tickets`.
@@ -141,13 +140,13 @@ fn attachment_of(
     kind: &str,
     size: i64,
 ) -> Result<Attachment, StoreError> {
+    let file = stored_blob(key, name, kind, size)?;
     Ok(Attachment {
         id: AttachmentId::from_uuid(id),
-        key: BlobKey::parse(key).map_err(|_| backend("a stored blob key"))?,
-        name: FileName::parse(name).map_err(|_| backend("a stored file name"))?,
-        kind: FileKind::from_code(kind)
-            .ok_or_else(|| backend(format!("stored file kind: {kind}")))?,
-        size: u64::try_from(size).map_err(backend)?,
+        key: file.key,
+        name: file.name,
+        kind: file.kind,
+        size: file.size,
     })
 }
 

@@ -17,6 +17,7 @@ mod billing;
 mod connect;
 mod contacts;
 mod dashboard;
+mod documents;
 mod event_delivery;
 mod jobs;
 mod lockout;

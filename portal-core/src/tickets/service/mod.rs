@@ -90,16 +90,8 @@ impl TicketsService<'_> {
         self.portal.inner.clock.now()
     }
 
-    fn blob_store(&self) -> Result<&dyn BlobStore, PortalError> {
-        match &self.portal.inner.blobs {
-            Some(blobs) => Ok(blobs.as_ref()),
-            None => {
-                tracing::error!(
-                    "a file was uploaded but no blob store is set (PortalBuilder::blobs)"
-                );
-                Err(PortalError::Internal("no blob store".into()))
-            }
-        }
+    fn blob_store(&self) -> Result<&'_ dyn BlobStore, PortalError> {
+        self.portal.blob_store()
     }
 
     /// What the "open a ticket" form offers `actor` (CreateTickets).
