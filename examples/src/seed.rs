@@ -4,6 +4,7 @@
 //! the demo can restart on the same database.
 
 use anyhow::Context;
+use bytes::Bytes;
 use chrono::{Duration, Utc};
 use portal_core::identity::LoginClient;
 use std::collections::BTreeMap;
@@ -14,6 +15,7 @@ use portal_core::accounts::Account;
 use portal_core::accounts::{AccountUpsert, Address};
 use portal_core::assets::AssetUpsert;
 use portal_core::billing::{ExternalPayment, InvoiceLine, InvoiceUpsert, PaymentKind};
+use portal_core::blobs::{FileName, Upload};
 use portal_core::identity::{ContactUpsert, SessionKind};
 use portal_core::jobs::{JobNoteUpsert, JobStatus, JobUpsert, JobWindow};
 use portal_core::properties::PropertyUpsert;
@@ -1255,9 +1257,13 @@ async fn seed_requests(
     Ok(())
 }
 
+/// The photo attached to Ada's ticket about the visit (a 16×16 PNG).
+const GATE_LATCH_PNG: &[u8] = include_bytes!("../assets/gate-latch.png");
+
 /// Ada's tickets on the demo account (once: skipped when she has any): one
-/// about a visit that the business answered and waits on her, and a
-/// billing question answered and closed.
+/// about a visit, with a photo attached (the portal needs a blob store,
+/// `PortalBuilder::blobs`), that the business answered and waits on her,
+/// and a billing question answered and closed.
 async fn seed_tickets(
     portal: &Portal,
     tenant: &Tenant,
@@ -1272,6 +1278,18 @@ async fn seed_tickets(
         return Ok(());
     }
     let form = tickets.form(&ada.actor).await?;
+    // A photo of the latch, streamed into the blob store as an upload is.
+    let photo = tickets
+        .attach(
+            &ada.actor,
+            Upload {
+                name: FileName::parse("gate-latch.png")?,
+                content: Box::pin(futures::stream::once(async {
+                    Ok(Bytes::from_static(GATE_LATCH_PNG))
+                })),
+            },
+        )
+        .await?;
     let visit = tickets
         .open(
             &ada.actor,
@@ -1282,7 +1300,7 @@ async fn seed_tickets(
                     .into(),
                 job: form.jobs.first().map(|job| job.id),
             },
-            Vec::new(),
+            vec![photo],
         )
         .await?;
     let host = portal.host();

@@ -544,4 +544,3 @@ async fn the_business_switches_decide_what_is_shown_and_who_may_write() {
             .contains("/portal/tickets\"")
     );
 }
-
