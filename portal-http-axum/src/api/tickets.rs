@@ -345,14 +345,18 @@ pub struct NewTicketForm {
         example = "The gate was left open after the visit"
     )]
     body: String,
-    /// The job it is about, one of `GET /ticket-form`'s `jobs` (blank for
-    /// none).
-    #[schema(value_type = Option<wire::Id>)]
+    /// The job it is about, one of `GET /ticket-form`'s `jobs` by id
+    /// (blank or absent for none).
+    #[schema(
+        value_type = Option<String>,
+        pattern = r"^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})?$",
+        example = "0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b"
+    )]
     job: Option<String>,
     /// Files, each a part named `file` with a file name: at most the
     /// form's `files.max_files`, each of its `files.kinds` and at most
     /// `files.max_bytes`.
-    #[schema(value_type = Option<Vec<String>>, format = Binary)]
+    #[schema(value_type = Vec<String>, format = Binary, required = false)]
     file: Option<Vec<Vec<u8>>>,
 }
 
@@ -367,7 +371,7 @@ pub struct NewReplyForm {
     #[schema(min_length = 1, max_length = 10000, example = "Yes, the side gate")]
     body: String,
     /// Files, as for a new ticket.
-    #[schema(value_type = Option<Vec<String>>, format = Binary)]
+    #[schema(value_type = Vec<String>, format = Binary, required = false)]
     file: Option<Vec<Vec<u8>>>,
 }
 

@@ -876,6 +876,19 @@ async fn the_openapi_document_describes_the_ticket_operations() {
     let form = &doc["components"]["schemas"]["NewTicketForm"];
     assert_eq!(form["properties"]["file"]["items"]["format"], "binary");
     assert_eq!(form["additionalProperties"], false);
+    assert_eq!(form["properties"]["file"]["type"], "array", "never null");
+    let required: Vec<&str> = form["required"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|name| name.as_str().unwrap())
+        .collect();
+    assert_eq!(required, ["category", "body"]);
+    let job = &form["properties"]["job"]["pattern"];
+    assert!(
+        job.as_str().unwrap().ends_with(")?$"),
+        "blank is none: {job}"
+    );
     let statuses = &doc["components"]["schemas"]["TicketStatus"]["enum"];
     assert_eq!(statuses.as_array().unwrap().len(), TicketStatus::ALL.len());
     // Every kind a download can be is documented, by its media type.
