@@ -4,6 +4,7 @@
 //! the demo can restart on the same database.
 
 use anyhow::Context;
+use bytes::Bytes;
 use chrono::{Duration, Utc};
 use portal_core::identity::LoginClient;
 use std::collections::BTreeMap;
@@ -1258,9 +1259,13 @@ async fn seed_requests(
     Ok(())
 }
 
+/// The photo attached to Ada's ticket about the visit (a 16×16 PNG).
+const GATE_LATCH_PNG: &[u8] = include_bytes!("../assets/gate-latch.png");
+
 /// Ada's tickets on the demo account (once: skipped when she has any): one
-/// about a visit that the business answered and waits on her, and a
-/// billing question answered and closed.
+/// about a visit, with a photo attached (the portal needs a blob store,
+/// `PortalBuilder::blobs`), that the business answered and waits on her,
+/// and a billing question answered and closed.
 async fn seed_tickets(
     portal: &Portal,
     tenant: &Tenant,
@@ -1275,6 +1280,18 @@ async fn seed_tickets(
         return Ok(());
     }
     let form = tickets.form(&ada.actor).await?;
+    // A photo of the latch, streamed into the blob store as an upload is.
+    let photo = tickets
+        .attach(
+            &ada.actor,
+            Upload {
+                name: FileName::parse("gate-latch.png")?,
+                content: Box::pin(futures::stream::once(async {
+                    Ok(Bytes::from_static(GATE_LATCH_PNG))
+                })),
+            },
+        )
+        .await?;
     let visit = tickets
         .open(
             &ada.actor,
@@ -1285,7 +1302,7 @@ async fn seed_tickets(
                     .into(),
                 job: form.jobs.first().map(|job| job.id),
             },
-            Vec::new(),
+            vec![photo],
         )
         .await?;
     let host = portal.host();

@@ -12,12 +12,15 @@ use std::io;
 
 use axum::extract::Multipart;
 use axum::extract::multipart::Field;
+use axum::http::StatusCode;
 use futures::StreamExt;
 use portal_core::PortalError;
 use portal_core::access::Actor;
 use portal_core::blobs::{FileName, Upload};
 use portal_core::shared::Reason;
-use portal_core::tickets::{MAX_ATTACHMENTS_LIMIT, StagedFile, TicketsService};
+use portal_core::tickets::{MAX_ATTACHMENTS_LIMIT, StagedFile, TicketThread, TicketsService};
+
+use crate::params::{self, Source};
 
 /// The name of the parts that carry files.
 pub const FILE_PART: &str = "file";
@@ -51,6 +54,11 @@ impl MessageParts {
     pub fn text(&self, name: &str) -> &str {
         self.fields.get(name).map_or("", String::as_str)
     }
+
+    /// A text part, or `None` when the body has none of that name.
+    pub fn given(&self, name: &str) -> Option<&str> {
+        self.fields.get(name).map(String::as_str)
+    }
 }
 
 /// Why a multipart body could not be read.
@@ -59,6 +67,9 @@ pub enum PartsError {
     /// Not a multipart body the portal reads (cut short, too many parts, a
     /// text part too long or not UTF-8, a file under another name).
     Malformed(&'static str),
+    /// The body is larger than the route's limit
+    /// ([`MAX_UPLOAD_BODY`]).
+    TooLarge,
     /// A file the core refused (too large, of a kind not allowed, a bad
     /// name), or the actor may not attach files.
     Refused(PortalError),
@@ -104,10 +115,13 @@ async fn read_into(
 ) -> Result<(), PartsError> {
     let mut count = 0;
     loop {
-        let field = multipart
-            .next_field()
-            .await
-            .map_err(|_| PartsError::Malformed("the form did not arrive whole"))?;
+        let field = multipart.next_field().await.map_err(|error| {
+            if error.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                PartsError::TooLarge
+            } else {
+                PartsError::Malformed("the form did not arrive whole")
+            }
+        })?;
         let Some(field) = field else {
             return Ok(());
         };
@@ -154,6 +168,33 @@ async fn read_into(
                     .map_err(PartsError::Refused)?;
                 parts.files.push(staged);
             }
+        }
+    }
+}
+
+/// Opens a ticket from a message's parts, for both front ends: the text
+/// parts `category`, `body` and `job` (absent or blank for none) and the
+/// files stored for it, which go with the ticket or, when anything is
+/// refused, are removed (by the core, or here when the text does not even
+/// parse), so a refused ticket leaves no stray blob.
+pub async fn open_ticket(
+    tickets: TicketsService<'_>,
+    actor: &Actor,
+    parts: &mut MessageParts,
+    source: Source,
+) -> Result<TicketThread, PortalError> {
+    let files = std::mem::take(&mut parts.files);
+    let draft = params::ticket_draft(
+        parts.text("category"),
+        parts.text("body"),
+        parts.given("job"),
+        source,
+    );
+    match draft {
+        Ok(draft) => tickets.open(actor, &draft, files).await,
+        Err(error) => {
+            tickets.discard(actor, files).await;
+            Err(error.into())
         }
     }
 }

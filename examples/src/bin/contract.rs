@@ -10,7 +10,8 @@
 //! - password hashing uses cheap argon2id parameters and failed log-ins
 //!   are not padded to the response floor;
 //! - payments go to the sandbox gateway, whose webhooks are signed with
-//!   `PORTAL_WEBHOOK_SECRET` (default `whsec_contract`).
+//!   `PORTAL_WEBHOOK_SECRET` (default `whsec_contract`);
+//! - ticket attachments are kept in `PORTAL_DEMO_DATA/blobs`.
 //!
 //! Mails stay in the outbox: nothing delivers them.
 
@@ -21,6 +22,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
+use portal_blobs::FsBlobStore;
 use portal_core::Portal;
 use portal_examples::seed::seed_demo;
 use portal_http_axum::{HttpConfig, RateLimit, router};
@@ -43,8 +45,10 @@ async fn main() -> anyhow::Result<()> {
 
     let database = format!("sqlite://{}?mode=rwc", data.join("portal.db").display());
     let store = portal_store_sqlx::connect(&database).await?;
+    let blobs = FsBlobStore::open(data.join("blobs")).await?;
     let portal = Portal::builder(store, Arc::new(Argon2Hasher::insecure_for_tests()))
         .gateway(Arc::new(SandboxGateway::new(secret)))
+        .blobs(Arc::new(blobs))
         .response_floor(Duration::ZERO)
         .build();
     let base_url = format!("http://{addr}/portal/");

@@ -1,6 +1,8 @@
 //! The demo host: `cargo run` at the workspace root.
 //!
-//! Starts Portal on SQLite (`demo-data/portal.db`), seeds a demo tenant,
+//! Starts Portal on SQLite (`demo-data/portal.db`, ticket attachments in
+//! `demo-data/blobs/`; `PORTAL_DEMO_DATA` names another folder), seeds a
+//! demo tenant,
 //! mounts the portal at `/portal`, writes mails to `demo-data/mail/` and
 //! prints the URL and demo log-ins. Listens on 127.0.0.1:3000 unless
 //! `PORTAL_ADDR` says otherwise, and serves Prometheus metrics on a
@@ -21,6 +23,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use portal_blobs::FsBlobStore;
 use portal_core::Portal;
 use portal_core::identity::{OsTokens, SecretKey, TokenSource};
 use portal_core::outbox::{EventSink, NoEvents};
@@ -46,8 +49,11 @@ async fn main() -> anyhow::Result<()> {
     let database = format!("sqlite://{}?mode=rwc", data.join("portal.db").display());
     let store = portal_store_sqlx::connect(&database).await?;
     // The sandbox gateway: pay with the test tokens printed below.
+    // Ticket attachments, in a folder beside the database.
+    let blobs = FsBlobStore::open(data.join("blobs")).await?;
     let portal = Portal::builder(store, Arc::new(Argon2Hasher::owasp()?))
         .gateway(Arc::new(SandboxGateway::default()))
+        .blobs(Arc::new(blobs))
         .secret_key(demo_secret_key(&data)?)
         .build();
     let base_url = format!("http://{addr}/portal/");

@@ -2,12 +2,13 @@
 //! else. Run with `cargo run --bin embed`.
 //!
 //! Everything the host provides: a database URL, a payment gateway, a
-//! mailer, a tenant, and a path to mount the router at (and one for the
+//! folder (or bucket) for uploaded files, a mailer, a tenant, and a path to mount the router at (and one for the
 //! metrics, if it wants them).
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use portal_blobs::FsBlobStore;
 use portal_core::Portal;
 use portal_core::identity::SecretKey;
 use portal_core::outbox::NoEvents;
@@ -21,8 +22,11 @@ async fn main() -> anyhow::Result<()> {
     // 1. A store: SQLite embedded (or a postgres:// URL for several processes).
     let store = portal_store_sqlx::connect("sqlite://embed.db?mode=rwc").await?;
     // Your payment provider's adapter goes here; the sandbox takes test tokens.
+    // Where ticket attachments are kept: a folder (or portal_blobs::S3BlobStore).
+    let blobs = FsBlobStore::open("embed-blobs").await?;
     let mut builder = Portal::builder(store, Arc::new(Argon2Hasher::owasp()?))
-        .gateway(Arc::new(SandboxGateway::default()));
+        .gateway(Arc::new(SandboxGateway::default()))
+        .blobs(Arc::new(blobs));
     // The key that signs device cookies: the same in every process, kept
     // across restarts (`openssl rand -hex 32`). Without one each process
     // makes its own and browsers are recognised only until it restarts.

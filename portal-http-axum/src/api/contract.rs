@@ -23,6 +23,7 @@ use utoipa::openapi::{OpenApi, Ref, RefOr};
 
 use super::extract::MAX_JSON_BYTES;
 use crate::error::{PROBLEM_JSON, ProblemType};
+use crate::uploads::MAX_UPLOAD_BODY;
 
 /// The [`utoipa::Modify`] that applies this module's rules.
 pub struct Contract;
@@ -78,6 +79,10 @@ fn add_common_answers(operation: &mut Operation) {
         .request_body
         .as_ref()
         .is_some_and(|body: &RequestBody| body.content.contains_key("application/json"));
+    let reads_multipart = operation
+        .request_body
+        .as_ref()
+        .is_some_and(|body: &RequestBody| body.content.contains_key("multipart/form-data"));
     let reads_query = operation
         .parameters
         .iter()
@@ -107,6 +112,20 @@ fn add_common_answers(operation: &mut Operation) {
             "415",
             "the body is not sent as `application/json` (any case, charset UTF-8 if given)",
         );
+    }
+    if reads_multipart {
+        add(
+            "400",
+            "the body is not a well-formed `multipart/form-data` body of the parts this operation reads (a part it does not read, a file in a part not named `file`, a text part over 64 KiB, more than 32 parts)",
+        );
+        add(
+            "413",
+            &format!(
+                "the body is larger than {} MB (each file is held to the business's own limit: 422)",
+                MAX_UPLOAD_BODY / 1_000_000
+            ),
+        );
+        add("415", "the body is not sent as `multipart/form-data`");
     }
     if reads_query {
         add("400", "an unknown or repeated query parameter");
@@ -307,6 +326,20 @@ fn add_links(openapi: &mut OpenApi) {
             json!({"GetListedRequest": {"operationId": "get_request",
                 "parameters": {"id": "$response.body#/items/0/id"},
                 "description": "the newest request of the page"}}),
+        ),
+        (
+            "/api/v1/tickets",
+            "201",
+            json!({"GetTicket": {"operationId": "get_ticket",
+                "parameters": {"id": "$response.body#/ticket/id"},
+                "description": "the ticket just opened"}}),
+        ),
+        (
+            "/api/v1/tickets",
+            "200",
+            json!({"GetListedTicket": {"operationId": "get_ticket",
+                "parameters": {"id": "$response.body#/items/0/id"},
+                "description": "the first ticket of the page"}}),
         ),
         (
             "/api/v1/autopay",

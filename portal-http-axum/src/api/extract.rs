@@ -1,18 +1,18 @@
-//! Reading a request for the API: query strings, JSON bodies and path
-//! segments whose every failure is a problem+json answer of the status
+//! Reading a request for the API: query strings, JSON and multipart
+//! bodies and path segments whose every failure is a problem+json answer of the status
 //! the OpenAPI document promises (400, 404, 413, 415), never axum's
 //! plain-text rejections. The safety net for anything that still slips
 //! through is [`errors_as_problems`].
 
 use axum::body::{Body, Bytes};
-use axum::extract::{FromRequest, FromRequestParts, Path, Request};
+use axum::extract::{FromRequest, FromRequestParts, Multipart, Path, Request};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 
-use crate::error::{ApiError, PROBLEM_JSON};
+use crate::error::{ApiError, PROBLEM_JSON, ProblemType};
 
 /// The largest JSON body the API reads (its requests are a few hundred
 /// bytes; a payment naming hundreds of invoices stays far below this).
@@ -71,6 +71,41 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
             .map(ApiJson)
             .map_err(|error| ApiError::bad_request(format!("the JSON body is invalid: {error}")))
     }
+}
+
+/// A `multipart/form-data` body (a message with files), left to the
+/// handler to read part by part ([`crate::uploads`]): another media type
+/// is 415, a body without a boundary 400. The route raises axum's body
+/// limit to [`crate::uploads::MAX_UPLOAD_BODY`]; each file is held to the
+/// tenant's own limits as it streams.
+pub struct ApiMultipart(pub Multipart);
+
+impl<S: Send + Sync> FromRequest<S> for ApiMultipart {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        if !is_multipart(request.headers()) {
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                ProblemType::UnsupportedMediaType,
+                "send the body as multipart/form-data",
+            ));
+        }
+        Multipart::from_request(request, state)
+            .await
+            .map(ApiMultipart)
+            .map_err(|_| ApiError::bad_request("the multipart body has no boundary"))
+    }
+}
+
+/// Whether the request's `Content-Type` is `multipart/form-data` (any
+/// case, parameters allowed).
+fn is_multipart(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split(';').next())
+        .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("multipart/form-data"))
 }
 
 /// Whether a body's first significant character opens a JSON object

@@ -17,6 +17,7 @@ mod quotes;
 mod rentals;
 mod requests;
 mod service_contracts;
+mod tickets;
 mod wire;
 
 use axum::http::header;
@@ -30,7 +31,7 @@ use utoipa::OpenApi;
 use crate::AppState;
 use crate::error::Problem;
 
-pub use extract::{ApiJson, ApiPath, ApiQuery, is_json, read_body};
+pub use extract::{ApiJson, ApiMultipart, ApiPath, ApiQuery, is_json, read_body};
 
 use contract::Contract;
 
@@ -62,6 +63,7 @@ pub fn routes() -> Router<AppState> {
         .merge(requests::routes())
         .merge(notifications::routes())
         .merge(documents::routes())
+        .merge(tickets::routes())
         // Whatever the framework answers before a handler runs (405) is a
         // problem too.
         .layer(middleware::from_fn(extract::errors_as_problems))
@@ -75,7 +77,7 @@ pub fn routes() -> Router<AppState> {
 /// The OpenAPI document of the API.
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Portal customer API", version = "1", description = "Self-service API for a tenant's customers. Log in with POST /sessions and send the token as `Authorization: Bearer <token>`.\n\nErrors are RFC 9457 `application/problem+json`, their `type` one of the stable URIs the `Problem` schema lists: 400 a malformed request (a body that is not JSON of the operation's shape, unknown members or query parameters), 401 not logged in, 403 a feature the business switched off or something the contact's role may not do, 404 unknown or another account's, or a malformed id (always the same answer), 405 a method the path does not take (`Allow` lists those it does), 409 a conflict with the current state or a request still in flight, 413 a body over 64 KiB, 415 a body not sent as `application/json`, 422 invalid input (`field` names it), 429 too many attempts (`Retry-After` says when to try again).\n\nMoney is a decimal string rounded to the currency's minor unit (`\"120.50\"`) next to a `currency` field, never a JSON number; send amounts the same way.\n\nPayments: `POST /payments` needs an `Idempotency-Key` header (Stripe semantics: the same key and body replay the first answer and never charge twice, a different body is 422, a key still in flight is 409). A payment that fails (declined, card refused, provider error) is answered **402** problem+json: `detail` is the message for the customer and `payment` the failed payment as recorded; nothing was charged or applied."),
+    info(title = "Portal customer API", version = "1", description = "Self-service API for a tenant's customers. Log in with POST /sessions and send the token as `Authorization: Bearer <token>`.\n\nErrors are RFC 9457 `application/problem+json`, their `type` one of the stable URIs the `Problem` schema lists: 400 a malformed request (a body that is not JSON of the operation's shape, unknown members or query parameters), 401 not logged in, 403 a feature the business switched off or something the contact's role may not do, 404 unknown or another account's, or a malformed id (always the same answer), 405 a method the path does not take (`Allow` lists those it does), 409 a conflict with the current state or a request still in flight, 413 a body over 64 KiB (a `multipart/form-data` upload: over its own limit), 415 a body not sent as `application/json` (or `multipart/form-data` where an operation takes files), 422 invalid input (`field` names it), 429 too many attempts (`Retry-After` says when to try again).\n\nMoney is a decimal string rounded to the currency's minor unit (`\"120.50\"`) next to a `currency` field, never a JSON number; send amounts the same way.\n\nPayments: `POST /payments` needs an `Idempotency-Key` header (Stripe semantics: the same key and body replay the first answer and never charge twice, a different body is 422, a key still in flight is 409). A payment that fails (declined, card refused, provider error) is answered **402** problem+json: `detail` is the message for the customer and `payment` the failed payment as recorded; nothing was charged or applied."),
     paths(
         identity::create_session,
         identity::delete_session,
@@ -142,10 +144,17 @@ pub fn routes() -> Router<AppState> {
         documents::list_documents,
         documents::get_document,
         documents::download_document,
+        tickets::ticket_form,
+        tickets::list_tickets,
+        tickets::get_ticket,
+        tickets::create_ticket,
+        tickets::reply_ticket,
+        tickets::reopen_ticket,
+        tickets::download_attachment,
     ),
-    components(schemas(Problem, wire::Amount, wire::Email, wire::EmailOrPhone, wire::Phone, wire::PostalCode, wire::NewPassword, wire::IdempotencyKey, wire::Id, wire::Day, wire::Count, wire::InvoiceStatus, wire::InvoiceSort, wire::QuoteStatus, wire::Sha256, wire::ContractStatus, wire::RentalStatus, wire::JobFilter, wire::JobStatus, wire::RequestFilter, wire::RequestStatus)),
+    components(schemas(Problem, wire::Amount, wire::Email, wire::EmailOrPhone, wire::Phone, wire::PostalCode, wire::NewPassword, wire::IdempotencyKey, wire::Id, wire::Day, wire::Count, wire::InvoiceStatus, wire::InvoiceSort, wire::QuoteStatus, wire::Sha256, wire::ContractStatus, wire::RentalStatus, wire::JobFilter, wire::JobStatus, wire::RequestFilter, wire::RequestStatus, wire::TicketFilter, wire::TicketStatus, wire::FileKind)),
     modifiers(&Contract),
-    tags((name = "identity", description = "Registration, log-in and passwords"), (name = "customer", description = "The logged-in customer's data"), (name = "billing", description = "Invoices, payments, credit, statements, cards on file and autopay"), (name = "quotes", description = "Quotes: reading, approving (with evidence) and declining them"), (name = "services", description = "Service contracts, jobs, assets with their service history, and service requests of every kind"), (name = "rentals", description = "Rental contracts, items out, reservations and call-offs"), (name = "documents", description = "Documents to download: the account's and the business's for all its customers"), (name = "notifications", description = "The contact's notification feed and what reaches them where"))
+    tags((name = "identity", description = "Registration, log-in and passwords"), (name = "customer", description = "The logged-in customer's data"), (name = "billing", description = "Invoices, payments, credit, statements, cards on file and autopay"), (name = "quotes", description = "Quotes: reading, approving (with evidence) and declining them"), (name = "services", description = "Service contracts, jobs, assets with their service history, and service requests of every kind"), (name = "rentals", description = "Rental contracts, items out, reservations and call-offs"), (name = "tickets", description = "Support tickets: opening them with files, their threads, replying, reopening and downloading attachments"), (name = "documents", description = "Documents to download: the account's and the business's for all its customers"), (name = "notifications", description = "The contact's notification feed and what reaches them where"))
 )]
 pub struct ApiDoc;
 

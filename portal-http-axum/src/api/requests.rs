@@ -253,7 +253,8 @@ pub struct ReferenceView {
 }
 
 impl ReferenceView {
-    fn of<Id: std::fmt::Display>(reference: &Reference<Id>) -> Self {
+    /// The reference as sent.
+    pub(super) fn of<Id: std::fmt::Display>(reference: &Reference<Id>) -> Self {
         Self {
             id: reference.id.to_string(),
             label: reference.label.clone(),

@@ -199,6 +199,24 @@ text_schema!(
 );
 
 text_schema!(
+    /// Which tickets a list shows (`TicketFilter`'s names).
+    TicketFilter,
+    || text("which tickets").enum_values(Some(["all", "open", "closed"]))
+);
+
+text_schema!(
+    /// Where a ticket stands (`TicketStatus`'s names).
+    TicketStatus,
+    || text("a ticket's status: `open` waits on the business, `waiting` on the customer").enum_values(Some(["open", "waiting", "closed"]))
+);
+
+text_schema!(
+    /// A kind of file, told from its content (`FileKind`'s codes).
+    FileKind,
+    || text("a kind of file").enum_values(Some(["jpeg", "png", "webp", "heic", "pdf", "text"]))
+);
+
+text_schema!(
     /// A SHA-256 digest: 64 lower-case hex digits.
     Sha256,
     || text("a SHA-256 digest, 64 lower-case hex digits")
@@ -272,6 +290,24 @@ mod tests {
         );
         for name in statuses {
             assert!(portal_core::requests::RequestStatus::parse(&name).is_some());
+        }
+        let filters = enum_values::<TicketFilter>();
+        assert_eq!(filters.len(), 3);
+        for name in filters {
+            assert!(portal_core::tickets::TicketFilter::parse(&name).is_some());
+        }
+        let statuses = enum_values::<TicketStatus>();
+        assert_eq!(
+            statuses.len(),
+            portal_core::tickets::TicketStatus::ALL.len()
+        );
+        for name in statuses {
+            assert!(portal_core::tickets::TicketStatus::parse(&name).is_some());
+        }
+        let kinds = enum_values::<FileKind>();
+        assert_eq!(kinds.len(), portal_core::blobs::FileKind::ALL.len());
+        for name in kinds {
+            assert!(portal_core::blobs::FileKind::from_code(&name).is_some());
         }
         let quotes = enum_values::<QuoteStatus>();
         assert_eq!(

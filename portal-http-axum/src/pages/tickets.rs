@@ -17,7 +17,7 @@ use portal_core::PortalError;
 use portal_core::access::{Permission, authorize};
 use portal_core::blobs::{BlobLimits, FileKind};
 use portal_core::shared::{AttachmentId, Formats, Reason, TicketId};
-use portal_core::tickets::{Author, Ticket, TicketFilter, TicketForm, TicketStatus, TicketThread};
+use portal_core::tickets::{Author, Ticket, TicketFilter, TicketForm, TicketStatus};
 use portal_i18n::Messages;
 
 use super::billing::{Done, Visit};
@@ -317,6 +317,10 @@ async fn read_parts(visit: &Visit, multipart: CsrfMultipart) -> Result<MessagePa
     match uploads::read_message(multipart, visit.portal().tickets(), visit.actor()).await {
         Ok(parts) => Ok(parts),
         Err(PartsError::Refused(error)) => Err(error.into()),
+        Err(PartsError::TooLarge) => {
+            tracing::info!("a multipart form was over the upload limit");
+            Err(PortalError::invalid(FILE_PART, Reason::UploadBroken).into())
+        }
         Err(PartsError::Malformed(why)) => {
             tracing::info!(why, "a multipart form was refused");
             Err(PortalError::invalid(FILE_PART, Reason::UploadBroken).into())
@@ -352,26 +356,12 @@ pub async fn open(visit: Visit, multipart: CsrfMultipart) -> Result<Response, Pa
             return new_page(&visit, &MessageParts::default(), Some(refusal)).await;
         }
     };
-    let files = std::mem::take(&mut parts.files);
-    let opened: Result<TicketThread, PageError> = async {
-        let draft = params::ticket_draft(
-            parts.text("category"),
-            parts.text("body"),
-            Some(parts.text("job")),
-            Source::Page,
-        );
-        match draft {
-            Ok(draft) => Ok(visit
-                .portal()
-                .tickets()
-                .open(visit.actor(), &draft, files)
-                .await?),
-            Err(error) => {
-                visit.portal().tickets().discard(visit.actor(), files).await;
-                Err(error.into())
-            }
-        }
-    }
+    let opened = uploads::open_ticket(
+        visit.portal().tickets(),
+        visit.actor(),
+        &mut parts,
+        Source::Page,
+    )
     .await;
     match opened {
         Ok(thread) => Ok(visit.redirect(&format!("tickets/{}?done=opened", thread.ticket.id))),

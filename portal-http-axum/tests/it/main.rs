@@ -38,5 +38,6 @@ mod requests_api;
 mod requests_pages;
 mod services_api;
 mod services_pages;
+mod tickets_api;
 mod tickets_pages;
 mod web_safety;
