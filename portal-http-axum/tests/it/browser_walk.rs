@@ -163,6 +163,8 @@ pub async fn walk_in(lang: &str) {
     )
     .await;
     let services = [
+        "notifications".to_owned(),
+        "notifications/settings".to_owned(),
         "documents".to_owned(),
         "tickets".to_owned(),
         "tickets?status=closed".to_owned(),
