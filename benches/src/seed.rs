@@ -371,11 +371,14 @@ async fn record_communications(
             .host()
             .record_communication(
                 tenant,
-                account,
-                channel,
-                subject,
-                &format!("Account {i}: {subject}."),
-                now - Duration::days(days_ago),
+                &portal_core::communications::CommunicationRecord::new(
+                    portal_core::shared::ExternalId::parse(&format!("comm-{i}-{channel}"))?,
+                    account,
+                    channel,
+                    subject,
+                    &format!("Account {i}: {subject}."),
+                    now - Duration::days(days_ago),
+                ),
             )
             .await?;
     }

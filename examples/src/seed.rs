@@ -378,11 +378,14 @@ pub async fn seed_demo(portal: &Portal, base_url: &str) -> anyhow::Result<Tenant
         let account = ids.get(account).context("unknown demo account")?;
         host.record_communication(
             tenant.id,
-            account.id,
-            channel,
-            subject,
-            body,
-            now - Duration::days(2),
+            &portal_core::communications::CommunicationRecord::new(
+                ExternalId::parse(&format!("{}-{channel}", account.external_id.as_str()))?,
+                account.id,
+                channel,
+                subject,
+                body,
+                now - Duration::days(2),
+            ),
         )
         .await?;
     }

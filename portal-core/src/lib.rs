@@ -44,6 +44,7 @@ pub mod accounts;
 pub mod assets;
 pub mod billing;
 pub mod blobs;
+pub mod communications;
 pub mod dashboard;
 pub mod documents;
 mod error;

@@ -42,6 +42,7 @@ use crate::assets::AssetsService;
 use crate::billing::BillingService;
 use crate::billing::PaymentGateway;
 use crate::blobs::BlobStore;
+use crate::communications::CommunicationsService;
 use crate::dashboard::DashboardService;
 use crate::documents::DocumentsService;
 use crate::error::PortalError;
@@ -52,10 +53,11 @@ use crate::jobs::JobsService;
 use crate::notifications::NotificationsService;
 use crate::outbox::{EventSink, Mailer, OutboxWorker};
 use crate::ports::{
-    AccountStore, AssetStore, AutopayStore, ContactStore, CredentialStore, DashboardStore,
-    DocumentStore, InvoiceStore, JobStore, LedgerStore, LockoutStore, NotificationStore,
-    OutboxStore, PaymentMethodStore, PaymentStore, PropertyStore, QuoteStore, RentalStore,
-    RequestStore, ServiceContractStore, SessionStore, Store, TenantStore, TicketStore, TokenStore,
+    AccountStore, AssetStore, AutopayStore, CommunicationStore, ContactStore, CredentialStore,
+    DashboardStore, DocumentStore, InvoiceStore, JobStore, LedgerStore, LockoutStore,
+    NotificationStore, OutboxStore, PaymentMethodStore, PaymentStore, PropertyStore, QuoteStore,
+    RentalStore, RequestStore, ServiceContractStore, SessionStore, Store, TenantStore, TicketStore,
+    TokenStore,
 };
 use crate::properties::PropertiesService;
 use crate::quotes::QuotesService;
@@ -304,6 +306,11 @@ impl Portal {
         JobsService { portal: self }
     }
 
+    /// The active account's communications log.
+    pub fn communications(&self) -> CommunicationsService<'_> {
+        CommunicationsService { portal: self }
+    }
+
     /// The acting contact's notification feed and preferences.
     pub fn notifications(&self) -> NotificationsService<'_> {
         NotificationsService { portal: self }
@@ -512,6 +519,8 @@ pub struct Stores {
     pub tickets: Arc<dyn TicketStore>,
     /// Notification feeds and preferences.
     pub notifications: Arc<dyn NotificationStore>,
+    /// Accounts' communications logs.
+    pub communications: Arc<dyn CommunicationStore>,
     /// Published documents.
     pub documents: Arc<dyn DocumentStore>,
 }
@@ -547,6 +556,7 @@ impl Stores {
             requests: Arc::new(MockRequestStore::new()),
             tickets: Arc::new(MockTicketStore::new()),
             notifications: Arc::new(MockNotificationStore::new()),
+            communications: Arc::new(MockCommunicationStore::new()),
             documents: Arc::new(MockDocumentStore::new()),
         }
     }
@@ -577,6 +587,7 @@ impl Stores {
             requests: store.clone(),
             tickets: store.clone(),
             notifications: store.clone(),
+            communications: store.clone(),
             documents: store,
         }
     }

@@ -14,6 +14,7 @@ pub use crate::assets::AssetStore;
 pub use crate::billing::{
     AutopayStore, InvoiceStore, LedgerStore, PaymentMethodStore, PaymentStore,
 };
+pub use crate::communications::CommunicationStore;
 pub use crate::dashboard::DashboardStore;
 pub use crate::documents::DocumentStore;
 pub use crate::identity::{ContactStore, CredentialStore, LockoutStore, SessionStore, TokenStore};
@@ -37,6 +38,8 @@ pub use crate::assets::MockAssetStore;
 pub use crate::billing::{
     MockAutopayStore, MockInvoiceStore, MockLedgerStore, MockPaymentMethodStore, MockPaymentStore,
 };
+#[cfg(any(test, feature = "mocks"))]
+pub use crate::communications::MockCommunicationStore;
 #[cfg(any(test, feature = "mocks"))]
 pub use crate::dashboard::MockDashboardStore;
 #[cfg(any(test, feature = "mocks"))]
@@ -102,5 +105,6 @@ store_of!(
     RequestStore,
     TicketStore,
     NotificationStore,
+    CommunicationStore,
     DocumentStore,
 );

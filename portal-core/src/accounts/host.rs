@@ -1,12 +1,12 @@
 //! The host's account use cases: upserting accounts by the host's id,
 //! switching their portal on or off, and their communications log.
 
-use super::{Account, AccountUpsert, Communication};
+use super::{Account, AccountUpsert};
 use crate::error::PortalError;
 use crate::host::HostApi;
 use crate::outbox::{DomainEvent, OutboxMessage};
 use crate::shared::Reason;
-use crate::shared::{AccountId, CommunicationId, TenantId};
+use crate::shared::{AccountId, TenantId};
 
 impl HostApi<'_> {
     /// Creates or updates an account by the host's id. Idempotent.
@@ -39,37 +39,5 @@ impl HostApi<'_> {
             .set_portal_enabled(tenant, account, enabled, &[event])
             .await?;
         Ok(())
-    }
-
-    /// Adds an entry to an account's communications log (shown on the
-    /// dashboard).
-    pub async fn record_communication(
-        &self,
-        tenant: TenantId,
-        account: AccountId,
-        channel: &str,
-        subject: &str,
-        body: &str,
-        occurred_at: chrono::DateTime<chrono::Utc>,
-    ) -> Result<Communication, PortalError> {
-        if subject.trim().is_empty() || subject.len() > 200 {
-            return Err(PortalError::invalid(
-                "subject",
-                Reason::Length { min: 1, max: 200 },
-            ));
-        }
-        let communication = Communication {
-            id: CommunicationId::new(),
-            account,
-            channel: channel.to_owned(),
-            subject: subject.to_owned(),
-            body: body.to_owned(),
-            occurred_at,
-        };
-        self.stores()
-            .accounts
-            .record_communication(tenant, &communication)
-            .await?;
-        Ok(communication)
     }
 }

@@ -9,13 +9,10 @@ pub use ports::AccountStore;
 pub use ports::MockAccountStore;
 pub use service::{AccountOverview, AccountService};
 
-use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-use crate::shared::{
-    AccountId, CommunicationId, EmailAddress, ExternalId, PhoneNumber, PostalCode, TenantId,
-};
+use crate::shared::{AccountId, EmailAddress, ExternalId, PhoneNumber, PostalCode, TenantId};
 
 /// A customer of a tenant.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -114,20 +111,4 @@ pub struct AccountUpsert {
     pub has_history: bool,
 }
 
-/// One entry of an account's communications log (a mail, a call, a note the
-/// business shared with the customer).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Communication {
-    /// Our id.
-    pub id: CommunicationId,
-    /// The account it belongs to.
-    pub account: AccountId,
-    /// How it happened: "email", "call", "sms", "note".
-    pub channel: String,
-    /// A one-line subject.
-    pub subject: String,
-    /// The text, as the customer may see it.
-    pub body: String,
-    /// When it happened.
-    pub occurred_at: DateTime<Utc>,
-}
+pub use crate::communications::Communication;

@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 
-use super::{Account, AccountUpsert, Communication};
+use super::{Account, AccountUpsert};
 use crate::access::AccountScope;
 use crate::outbox::OutboxMessage;
 use crate::shared::{
@@ -58,12 +58,5 @@ pub trait AccountStore: Send + Sync {
         scope: &AccountScope,
         changes: &std::collections::BTreeMap<String, String>,
         messages: &[OutboxMessage],
-    ) -> Result<(), StoreError>;
-    /// Appends to an account's communications log. MUST return `NotFound`
-    /// when the account is not in this tenant.
-    async fn record_communication(
-        &self,
-        tenant: TenantId,
-        communication: &Communication,
     ) -> Result<(), StoreError>;
 }

@@ -17,11 +17,14 @@ async fn a_contact_never_sees_another_accounts_communications() {
     let host = app.portal.host();
     host.record_communication(
         app.tenant_id(),
-        app.seeded.account_b,
-        "email",
-        "Bob's secret quote",
-        "",
-        app.clock_now(),
+        &portal_core::communications::CommunicationRecord::new(
+            portal_core::shared::ExternalId::parse("c-b").unwrap(),
+            app.seeded.account_b,
+            "email",
+            "Bob's secret quote",
+            "",
+            app.clock_now(),
+        ),
     )
     .await
     .unwrap();

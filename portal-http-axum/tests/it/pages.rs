@@ -268,11 +268,14 @@ async fn logging_in_sets_a_secure_session_cookie_and_shows_the_dashboard() {
         .host()
         .record_communication(
             app.tenant_id(),
-            app.seeded.account_a,
-            "email",
-            "Spring treatment booked",
-            "See you on the 3rd.",
-            app.clock_now(),
+            &portal_core::communications::CommunicationRecord::new(
+                portal_core::shared::ExternalId::parse("c-a").unwrap(),
+                app.seeded.account_a,
+                "email",
+                "Spring treatment booked",
+                "See you on the 3rd.",
+                app.clock_now(),
+            ),
         )
         .await
         .unwrap();
@@ -690,11 +693,14 @@ async fn a_contact_with_two_accounts_switches_and_everything_follows() {
     let host = app.portal.host();
     host.record_communication(
         app.tenant_id(),
-        app.seeded.account_c,
-        "note",
-        "Dock repaired",
-        "",
-        app.clock_now(),
+        &portal_core::communications::CommunicationRecord::new(
+            portal_core::shared::ExternalId::parse("c-c").unwrap(),
+            app.seeded.account_c,
+            "note",
+            "Dock repaired",
+            "",
+            app.clock_now(),
+        ),
     )
     .await
     .unwrap();

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use async_trait::async_trait;
 use portal_core::access::AccountScope;
-use portal_core::accounts::{Account, AccountUpsert, Communication};
+use portal_core::accounts::{Account, AccountUpsert};
 use portal_core::outbox::OutboxMessage;
 use portal_core::ports::{AccountStore, StoreError};
 use portal_core::shared::{AccountId, EmailAddress, ExternalId, PhoneNumber, PostalCode, TenantId};
@@ -227,39 +227,5 @@ impl<B: Backend> AccountStore for SqlStore<B> {
         .await?;
         enqueue(conn, tenant, messages).await?;
         tx.commit().await.map_err(store_error)
-    }
-
-    /// Adds a communication to the account's log; `NotFound` when the
-    /// account is not in this tenant.
-    async fn record_communication(
-        &self,
-        tenant: TenantId,
-        communication: &Communication,
-    ) -> Result<(), StoreError> {
-        // Inserting from the account row itself makes "the account is in
-        // this tenant" part of the write: no row, nothing inserted.
-        let done = self
-            .writer()
-            .await?
-            .execute(
-                "INSERT INTO communications \
-                     (id, tenant_id, account_id, channel, subject, body, occurred_at) \
-                 SELECT $3, a.tenant_id, a.id, $4, $5, $6, $7 \
-                 FROM accounts a WHERE a.tenant_id = $1 AND a.id = $2",
-                &[
-                    Arg::Id(tenant.as_uuid()),
-                    Arg::Id(communication.account.as_uuid()),
-                    Arg::Id(communication.id.as_uuid()),
-                    Arg::Text(&communication.channel),
-                    Arg::Text(&communication.subject),
-                    Arg::Text(&communication.body),
-                    Arg::Time(communication.occurred_at),
-                ],
-            )
-            .await?;
-        if done == 0 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(())
     }
 }

@@ -31,6 +31,7 @@
 mod accounts;
 mod assets;
 pub(crate) mod billing;
+mod communications;
 pub(crate) mod dashboard;
 mod documents;
 pub(crate) mod identity;

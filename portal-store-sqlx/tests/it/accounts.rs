@@ -190,17 +190,17 @@ async fn a_communication_needs_an_account_of_the_tenant(db: TestDb) {
         occurred_at: now(),
     };
 
-    let refused = db.record_communication(other.id, &communication).await;
+    let refused = crate::dashboard::record(&db, other.id, &communication).await;
     assert!(matches!(refused, Err(StoreError::NotFound)), "{refused:?}");
     let unknown = Communication {
         account: AccountId::new(),
         ..communication.clone()
     };
-    let refused = db.record_communication(acme.id, &unknown).await;
+    let refused = crate::dashboard::record(&db, acme.id, &unknown).await;
     assert!(matches!(refused, Err(StoreError::NotFound)), "{refused:?}");
     assert_eq!(db.count("SELECT COUNT(*) FROM communications").await, 0);
 
-    db.record_communication(acme.id, &communication)
+    crate::dashboard::record(&db, acme.id, &communication)
         .await
         .unwrap();
     assert_eq!(db.count("SELECT COUNT(*) FROM communications").await, 1);

@@ -28,6 +28,23 @@ const ALL: PanelSelection = PanelSelection {
     quotes: true,
 };
 
+/// Records `said` through the port, by an external id made of its id.
+pub async fn record(
+    db: &TestDb,
+    tenant: portal_core::shared::TenantId,
+    said: &Communication,
+) -> Result<portal_core::communications::LoggedCommunication, portal_core::ports::StoreError> {
+    let record = portal_core::communications::CommunicationRecord::new(
+        portal_core::shared::ExternalId::parse(&said.id.to_string()).unwrap(),
+        said.account,
+        &said.channel,
+        &said.subject,
+        &said.body,
+        said.occurred_at,
+    );
+    db.record_communication(tenant, said.id, &record).await
+}
+
 fn communication(scope: AccountScope, subject: &str, minutes_ago: i64) -> Communication {
     Communication {
         id: CommunicationId::new(),
@@ -85,7 +102,7 @@ async fn panels_show_the_accounts_open_items_in_order_with_their_totals(db: Test
         .await;
     }
     for (subject, minutes_ago) in [("b", 20), ("a", 10), ("c", 30)] {
-        db.record_communication(tenant.id, &communication(scope, subject, minutes_ago))
+        record(&db, tenant.id, &communication(scope, subject, minutes_ago))
             .await
             .unwrap();
     }
@@ -209,7 +226,7 @@ async fn unselected_panels_are_none_and_communications_always_load(db: TestDb) {
     let scope = AccountScope::unchecked(tenant.id, account.id);
     db.seed_invoice(scope, "INV-1", date("2030-01-01"), 1000, "open")
         .await;
-    db.record_communication(tenant.id, &communication(scope, "hello", 1))
+    record(&db, tenant.id, &communication(scope, "hello", 1))
         .await
         .unwrap();
 
@@ -257,7 +274,7 @@ async fn another_accounts_rows_never_appear_on_the_dashboard(db: TestDb) {
     db.seed_job(scope_a, "A-JOB", "scheduled", Some(now()))
         .await;
     db.seed_ticket(scope_a, "A-TKT", "open", now()).await;
-    db.record_communication(acme.id, &communication(scope_a, "for A", 1))
+    record(&db, acme.id, &communication(scope_a, "for A", 1))
         .await
         .unwrap();
     for i in 0..3 {
@@ -267,7 +284,7 @@ async fn another_accounts_rows_never_appear_on_the_dashboard(db: TestDb) {
         db.seed_job(scope_b, &number, "unscheduled", None).await;
         db.seed_ticket(scope_b, &number, "open", now() + Duration::minutes(i))
             .await;
-        db.record_communication(acme.id, &communication(scope_b, &number, i))
+        record(&db, acme.id, &communication(scope_b, &number, i))
             .await
             .unwrap();
     }
@@ -322,7 +339,7 @@ async fn panel_times_text_and_amounts_come_back_exactly(db: TestDb) {
     let mut said = communication(scope, "\"Quoted\" \\ <b>ünïcødé</b> 🎉", 1);
     said.body = "line one\nline two\t\u{1}".into();
     said.occurred_at = at("2030-03-04T08:59:59.999999Z");
-    db.record_communication(tenant.id, &said).await.unwrap();
+    record(&db, tenant.id, &said).await.unwrap();
 
     let dashboard = db
         .dashboard(&scope, ALL, date("2030-03-04"), Currency::USD)

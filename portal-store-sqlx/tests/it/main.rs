@@ -14,6 +14,7 @@ mod harness;
 mod accounts;
 mod assets;
 mod billing;
+mod communications;
 mod connect;
 mod contacts;
 mod dashboard;
