@@ -6,6 +6,7 @@
 mod accounts;
 mod assets;
 mod billing;
+mod communications;
 mod contract;
 mod dashboard;
 mod documents;
@@ -62,6 +63,7 @@ pub fn routes() -> Router<AppState> {
         .merge(jobs::routes())
         .merge(requests::routes())
         .merge(notifications::routes())
+        .merge(communications::routes())
         .merge(documents::routes())
         .merge(tickets::routes())
         // Whatever the framework answers before a handler runs (405) is a
@@ -141,6 +143,7 @@ pub fn routes() -> Router<AppState> {
         notifications::mark_notifications_read,
         notifications::get_preferences,
         notifications::put_preferences,
+        communications::list_communications,
         documents::list_documents,
         documents::get_document,
         documents::download_document,

@@ -28,6 +28,7 @@
 mod accounts;
 mod assets;
 mod billing;
+mod communications;
 mod dashboard;
 mod documents;
 mod error;
@@ -122,6 +123,7 @@ pub fn routes() -> PageRoutes {
         .merge(requests::routes())
         .merge(tickets::routes())
         .merge(notifications::routes())
+        .merge(communications::routes())
         .merge(documents::routes())
 }
 

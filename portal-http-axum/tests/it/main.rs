@@ -16,6 +16,7 @@ mod browser_flow;
 mod browser_quotes;
 mod browser_tickets;
 mod browser_walk;
+mod communications;
 mod contract;
 mod documents;
 mod forms;

@@ -25,3 +25,15 @@ dashboard-tickets = Open tickets
 dashboard-tickets-none = You have no open tickets.
 dashboard-comms = Recent communications
 dashboard-comms-none = No communications yet.
+
+communications-title = Communications
+communications-all = All communications
+communications-none-on-page = There are no communications on this page.
+communication-inbound = from you
+communication-outbound = from us
+communication-channel-email = Email
+communication-channel-call = Phone call
+communication-channel-sms = Text message
+communication-channel-letter = Letter
+communication-channel-visit = Visit
+communication-channel-note = Note

@@ -25,3 +25,15 @@ dashboard-tickets = Solicitudes abiertas
 dashboard-tickets-none = No tiene solicitudes abiertas.
 dashboard-comms = Comunicaciones recientes
 dashboard-comms-none = Aún no hay comunicaciones.
+
+communications-title = Comunicaciones
+communications-all = Todas las comunicaciones
+communications-none-on-page = No hay comunicaciones en esta página.
+communication-inbound = de usted
+communication-outbound = de nosotros
+communication-channel-email = Correo
+communication-channel-call = Llamada
+communication-channel-sms = Mensaje de texto
+communication-channel-letter = Carta
+communication-channel-visit = Visita
+communication-channel-note = Nota
