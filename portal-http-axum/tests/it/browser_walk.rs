@@ -165,6 +165,7 @@ pub async fn walk_in(lang: &str) {
     let services = [
         "notifications".to_owned(),
         "notifications/settings".to_owned(),
+        "communications".to_owned(),
         "documents".to_owned(),
         "tickets".to_owned(),
         "tickets?status=closed".to_owned(),
