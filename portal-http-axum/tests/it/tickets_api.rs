@@ -517,7 +517,7 @@ async fn the_thread_grows_with_replies_and_a_closed_ticket_is_reopened() {
         replied["messages"][2]["attachments"][0]["name"],
         "sound.txt"
     );
-    assert_eq!(app.outbox_rows("ticket_replied").await, 1);
+    assert_eq!(app.outbox_rows("\"event\":\"ticket_replied").await, 1);
     assert_eq!(stored_files(&app), 2);
 
     // An empty reply, or a reply with a part it does not read, writes
@@ -543,7 +543,7 @@ async fn the_thread_grows_with_replies_and_a_closed_ticket_is_reopened() {
         ))
         .await;
     problem(&extra, StatusCode::BAD_REQUEST);
-    assert_eq!(app.outbox_rows("ticket_replied").await, 1);
+    assert_eq!(app.outbox_rows("\"event\":\"ticket_replied").await, 1);
     assert_eq!(stored_files(&app), 2, "only the first reply's file");
 
     // Reopening an open ticket is a conflict.
@@ -575,7 +575,7 @@ async fn the_thread_grows_with_replies_and_a_closed_ticket_is_reopened() {
         "{conflict}"
     );
     assert_eq!(stored_files(&app), 2, "the refused reply's file is removed");
-    assert_eq!(app.outbox_rows("ticket_replied").await, 1);
+    assert_eq!(app.outbox_rows("\"event\":\"ticket_replied").await, 1);
     let closed = app
         .send(get_request(&format!("{TICKETS}?status=closed"), Some(&ada)))
         .await
@@ -680,7 +680,7 @@ async fn another_accounts_ticket_and_files_are_not_found() {
         .await;
     problem(&reply, StatusCode::NOT_FOUND);
     assert_eq!(stored_files(&app), 2, "Bob's file is not kept");
-    assert_eq!(app.outbox_rows("ticket_replied").await, 0);
+    assert_eq!(app.outbox_rows("\"event\":\"ticket_replied").await, 0);
     problem(
         &app.send(post_empty(&format!("{TICKETS}/{id}/reopen"), &bob))
             .await,
