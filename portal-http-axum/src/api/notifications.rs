@@ -54,7 +54,7 @@ pub struct NotificationView {
     /// `invoice_issued`, `payment_received`, `payment_failed`,
     /// `quote_issued`, `job_scheduled`, `ticket_replied` or
     /// `ticket_closed`.
-    #[schema(example = "invoice_issued")]
+    #[schema(value_type = crate::api::wire::NotificationKind)]
     pub kind: String,
     /// The id of the invoice, payment, quote, job or ticket it is about.
     pub subject_id: String,
@@ -183,7 +183,7 @@ pub async fn mark_notifications_read(
 #[serde(deny_unknown_fields)]
 pub struct ChoiceView {
     /// The kind, as in a notification's `kind`.
-    #[schema(example = "quote_issued")]
+    #[schema(value_type = crate::api::wire::NotificationKind)]
     pub kind: String,
     /// Whether it appears in the portal's feed.
     pub feed: bool,
@@ -230,14 +230,14 @@ pub async fn get_preferences(
 }
 
 /// Changes the contact's choices: each kind listed takes the choice
-/// given; kinds not listed keep theirs. Answers the choices as they now
+/// given (a kind listed twice, the last); kinds not listed keep theirs. Answers the choices as they now
 /// are.
 #[utoipa::path(put, path = "/api/v1/notification-preferences", tag = "notifications", security(("bearer" = [])),
     request_body = PreferencesView,
     responses((status = 200, body = PreferencesView), (status = 400, body = Problem, description = "not JSON of this shape"),
         (status = 401, body = Problem),
         (status = 403, body = Problem, description = "staff viewing as the customer"),
-        (status = 422, body = Problem, description = "an unknown kind, or one listed twice; `field` is `kind` and nothing is written")))]
+        (status = 422, body = Problem, description = "an unknown kind; `field` is `kind` and nothing is written")))]
 pub async fn put_preferences(
     State(state): State<AppState>,
     ApiUser(auth): ApiUser,

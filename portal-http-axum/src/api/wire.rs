@@ -187,6 +187,12 @@ text_schema!(
 );
 
 text_schema!(
+    /// A kind of notification (`NotificationKind`'s names).
+    NotificationKind,
+    || text("a kind of notification").enum_values(Some(["invoice_issued", "payment_received", "payment_failed", "quote_issued", "job_scheduled", "ticket_replied", "ticket_closed"]))
+);
+
+text_schema!(
     /// Which requests a list shows (`RequestFilter`'s names).
     RequestFilter,
     || text("which requests").enum_values(Some(["all", "open", "closed"]))
@@ -269,6 +275,14 @@ mod tests {
         assert_eq!(filters.len(), portal_core::jobs::JobFilter::ALL.len());
         for name in filters {
             assert!(portal_core::jobs::JobFilter::parse(&name).is_some());
+        }
+        let kinds = enum_values::<NotificationKind>();
+        assert_eq!(
+            kinds.len(),
+            portal_core::notifications::NotificationKind::ALL.len()
+        );
+        for name in kinds {
+            assert!(portal_core::notifications::NotificationKind::parse(&name).is_some());
         }
         let statuses = enum_values::<JobStatus>();
         assert_eq!(statuses.len(), portal_core::jobs::JobStatus::ALL.len());
