@@ -1058,15 +1058,14 @@ pub fn approvable_quote(i: usize, q: u8) -> (Uuid, String) {
 /// Deletes the tenant's billing, quote, job and rental rows, children
 /// first: a dataset of an older version (other invoices, fewer jobs) or a
 /// seeding cut short is written afresh.
-const CLEAR_BILLING: [&str; 16] = [
+const CLEAR_BILLING: [&str; 15] = [
     "DELETE FROM job_invoices WHERE tenant_id = $1",
     "DELETE FROM job_assets WHERE tenant_id = $1",
     "DELETE FROM job_events WHERE job_id IN (SELECT id FROM jobs WHERE tenant_id = $1)",
     "DELETE FROM job_notes WHERE job_id IN (SELECT id FROM jobs WHERE tenant_id = $1)",
     "DELETE FROM jobs WHERE tenant_id = $1",
-    "DELETE FROM rental_call_off_items WHERE call_off_id IN \
-         (SELECT id FROM rental_call_offs WHERE tenant_id = $1)",
-    "DELETE FROM rental_call_offs WHERE tenant_id = $1",
+    // Call-offs are service requests since migration 0018.
+    "DELETE FROM service_requests WHERE tenant_id = $1",
     "DELETE FROM rental_contract_lines WHERE contract_id IN \
          (SELECT id FROM rental_contracts WHERE tenant_id = $1)",
     "DELETE FROM rental_contracts WHERE tenant_id = $1",
