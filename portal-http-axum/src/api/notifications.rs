@@ -106,8 +106,7 @@ fn subject_id(notice: &Notice) -> String {
 fn reader(auth: &AuthContext) -> (Messages, std::sync::Arc<Formats>) {
     let settings = &auth.tenant.settings;
     let language = auth.contact.language.unwrap_or(settings.language);
-    let formats = Formats::for_reader(&settings.locale(), language, settings.time_zone());
-    (Messages::new(language), formats)
+    (Messages::new(language), settings.formats(language))
 }
 
 impl NotificationView {

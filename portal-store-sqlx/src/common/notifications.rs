@@ -14,24 +14,10 @@ use portal_core::shared::{AccountId, ContactId, PageRequest, TenantId};
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
+use super::identity::lock_contact;
 use super::{Arg, Backend, Conn, SqlStore, fetch_page, limit_offset, outbox};
 use crate::error::{backend, store_error};
 use crate::rows::notifications::{NotificationRow, OptOutRow, RecipientRow, notification_columns};
-
-/// Whether `contact` is `tenant`'s.
-async fn contact_exists<C: Conn>(
-    conn: &mut C,
-    tenant: TenantId,
-    contact: ContactId,
-) -> Result<bool, StoreError> {
-    Ok(conn
-        .fetch_optional::<(Uuid,)>(
-            "SELECT id FROM contacts WHERE tenant_id = $1 AND id = $2",
-            &[Arg::Id(tenant.as_uuid()), Arg::Id(contact.as_uuid())],
-        )
-        .await?
-        .is_some())
-}
 
 /// Records `kind` on `channel` as switched off for `contact`.
 async fn insert_opt_out<C: Conn>(
@@ -251,9 +237,9 @@ impl<B: Backend> NotificationStore for SqlStore<B> {
     ) -> Result<(), StoreError> {
         let mut tx = self.begin().await?;
         let conn = &mut *tx;
-        if !contact_exists(conn, tenant, contact).await? {
-            return Err(StoreError::NotFound);
-        }
+        // NotFound for another tenant's contact; on PostgreSQL the lock
+        // also queues two writes of one contact's choices.
+        lock_contact(conn, tenant, contact).await?;
         conn.execute(
             "DELETE FROM notification_opt_outs WHERE tenant_id = $1 AND contact_id = $2",
             &[Arg::Id(tenant.as_uuid()), Arg::Id(contact.as_uuid())],
@@ -275,9 +261,9 @@ impl<B: Backend> NotificationStore for SqlStore<B> {
     ) -> Result<(), StoreError> {
         let mut tx = self.begin().await?;
         let conn = &mut *tx;
-        if !contact_exists(conn, tenant, contact).await? {
-            return Err(StoreError::NotFound);
-        }
+        // NotFound for another tenant's contact; on PostgreSQL the lock
+        // also queues two writes of one contact's choices.
+        lock_contact(conn, tenant, contact).await?;
         insert_opt_out(conn, tenant, contact, (kind, channel)).await?;
         tx.commit().await.map_err(store_error)?;
         Ok(())

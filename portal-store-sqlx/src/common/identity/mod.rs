@@ -47,7 +47,7 @@ pub(crate) use contact_sql;
 /// Locks the contact's row (see
 /// [`Dialect::LOCK_CONTACT`](super::Dialect::LOCK_CONTACT)); `NotFound`
 /// when the contact is not in this tenant.
-async fn lock_contact<C: Conn>(
+pub(crate) async fn lock_contact<C: Conn>(
     conn: &mut C,
     tenant: TenantId,
     contact: ContactId,
