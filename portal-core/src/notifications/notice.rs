@@ -65,6 +65,18 @@ impl NotificationKind {
         Self::ALL.into_iter().find(|kind| kind.as_str() == name)
     }
 
+    /// The kinds `actor` may be told of: those whose permission its role
+    /// holds in the tenant's switched-on features (what the settings page
+    /// and the API offer).
+    pub fn seen_by(
+        actor: &crate::access::Actor,
+        features: &crate::tenancy::Features,
+    ) -> impl Iterator<Item = Self> {
+        Self::ALL
+            .into_iter()
+            .filter(move |kind| actor.can(kind.permission(), features))
+    }
+
     /// What a contact needs to be told of this kind: a contact who may not
     /// see invoices is not told about them.
     pub fn permission(self) -> Permission {

@@ -201,9 +201,7 @@ pub struct PreferencesView {
 fn view_of(auth: &AuthContext, choices: &Preferences) -> PreferencesView {
     let features = &auth.tenant.settings.features;
     PreferencesView {
-        choices: NotificationKind::ALL
-            .into_iter()
-            .filter(|kind| auth.actor.can(kind.permission(), features))
+        choices: NotificationKind::seen_by(&auth.actor, features)
             .map(|kind| ChoiceView {
                 kind: kind.as_str().to_owned(),
                 feed: choices.wants(kind, Channel::Feed),

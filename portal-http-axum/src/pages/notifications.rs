@@ -167,11 +167,7 @@ struct SettingsPage {
 /// The kinds the contact may be told about: those their role and the
 /// tenant's features let them see.
 fn kinds_for(visit: &Visit) -> Vec<NotificationKind> {
-    let features = &visit.context().tenant.settings.features;
-    NotificationKind::ALL
-        .into_iter()
-        .filter(|kind| visit.actor().can(kind.permission(), features))
-        .collect()
+    NotificationKind::seen_by(visit.actor(), &visit.context().tenant.settings.features).collect()
 }
 
 /// `/notifications/settings`: each kind, in the portal and by mail.
