@@ -29,6 +29,7 @@ fn access(c: &mut Criterion) {
         account: AccountId::new(),
         role: Role::Member,
         session: SessionId::new(),
+        client: Default::default(),
     });
     let features = Features::default();
     c.bench_function("authorize (granted)", |b| {

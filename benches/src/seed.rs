@@ -1217,6 +1217,8 @@ pub async fn write_sessions(
                 last_seen_at: now - spread,
                 idle_expires_at: now + Duration::days(30),
                 absolute_expires_at: now + Duration::days(30),
+                client: Default::default(),
+                viewer: None,
             };
             store
                 .start_session(
@@ -1225,6 +1227,7 @@ pub async fn write_sessions(
                     &portal_core::identity::LoginSource::Address(
                         std::net::Ipv4Addr::LOCALHOST.into(),
                     ),
+                    &[],
                 )
                 .await?;
             match kind {

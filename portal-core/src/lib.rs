@@ -42,6 +42,7 @@
 pub mod access;
 pub mod accounts;
 pub mod assets;
+pub mod audit;
 pub mod billing;
 pub mod blobs;
 pub mod communications;

@@ -39,6 +39,7 @@ use std::time::{Duration, Instant};
 use crate::access::{AccountScope, Actor, Permission, authorize};
 use crate::accounts::AccountService;
 use crate::assets::AssetsService;
+use crate::audit::AuditService;
 use crate::billing::BillingService;
 use crate::billing::PaymentGateway;
 use crate::blobs::BlobStore;
@@ -53,11 +54,11 @@ use crate::jobs::JobsService;
 use crate::notifications::NotificationsService;
 use crate::outbox::{EventSink, Mailer, OutboxWorker};
 use crate::ports::{
-    AccountStore, AssetStore, AutopayStore, CommunicationStore, ContactStore, CredentialStore,
-    DashboardStore, DocumentStore, InvoiceStore, JobStore, LedgerStore, LockoutStore,
-    NotificationStore, OutboxStore, PaymentMethodStore, PaymentStore, PropertyStore, QuoteStore,
-    RentalStore, RequestStore, ServiceContractStore, SessionStore, Store, TenantStore, TicketStore,
-    TokenStore,
+    AccountStore, AssetStore, AuditStore, AutopayStore, CommunicationStore, ContactStore,
+    CredentialStore, DashboardStore, DocumentStore, InvoiceStore, JobStore, LedgerStore,
+    LockoutStore, NotificationStore, OutboxStore, PaymentMethodStore, PaymentStore, PropertyStore,
+    QuoteStore, RentalStore, RequestStore, ServiceContractStore, SessionStore, Store, TenantStore,
+    TicketStore, TokenStore,
 };
 use crate::properties::PropertiesService;
 use crate::quotes::QuotesService;
@@ -311,6 +312,11 @@ impl Portal {
         CommunicationsService { portal: self }
     }
 
+    /// The audit log: the account's, and a contact's sign-in history.
+    pub fn audit(&self) -> AuditService<'_> {
+        AuditService { portal: self }
+    }
+
     /// The acting contact's notification feed and preferences.
     pub fn notifications(&self) -> NotificationsService<'_> {
         NotificationsService { portal: self }
@@ -523,6 +529,8 @@ pub struct Stores {
     pub communications: Arc<dyn CommunicationStore>,
     /// Published documents.
     pub documents: Arc<dyn DocumentStore>,
+    /// The audit log.
+    pub audit: Arc<dyn AuditStore>,
 }
 
 impl Stores {
@@ -558,6 +566,7 @@ impl Stores {
             notifications: Arc::new(MockNotificationStore::new()),
             communications: Arc::new(MockCommunicationStore::new()),
             documents: Arc::new(MockDocumentStore::new()),
+            audit: Arc::new(MockAuditStore::new()),
         }
     }
 
@@ -588,7 +597,8 @@ impl Stores {
             tickets: store.clone(),
             notifications: store.clone(),
             communications: store.clone(),
-            documents: store,
+            documents: store.clone(),
+            audit: store,
         }
     }
 }

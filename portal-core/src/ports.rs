@@ -11,6 +11,7 @@
 
 pub use crate::accounts::AccountStore;
 pub use crate::assets::AssetStore;
+pub use crate::audit::AuditStore;
 pub use crate::billing::{
     AutopayStore, InvoiceStore, LedgerStore, PaymentMethodStore, PaymentStore,
 };
@@ -34,6 +35,8 @@ pub use crate::tickets::TicketStore;
 pub use crate::accounts::MockAccountStore;
 #[cfg(any(test, feature = "mocks"))]
 pub use crate::assets::MockAssetStore;
+#[cfg(any(test, feature = "mocks"))]
+pub use crate::audit::MockAuditStore;
 #[cfg(any(test, feature = "mocks"))]
 pub use crate::billing::{
     MockAutopayStore, MockInvoiceStore, MockLedgerStore, MockPaymentMethodStore, MockPaymentStore,
@@ -107,4 +110,5 @@ store_of!(
     NotificationStore,
     CommunicationStore,
     DocumentStore,
+    AuditStore,
 );

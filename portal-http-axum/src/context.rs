@@ -12,6 +12,8 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use portal_core::AuthContext;
+use portal_core::access::ClientInfo;
+use portal_core::identity::LoginClient;
 use portal_core::tenancy::Tenant;
 use portal_i18n::{AcceptLanguage, Language, Messages, negotiate};
 
@@ -29,6 +31,9 @@ pub struct RequestContext {
     pub client: IpAddr,
     /// The languages the browser asks for (`Accept-Language`), best first.
     pub browser: AcceptLanguage,
+    /// The client's `User-Agent` (for the audit log and the security page),
+    /// cut to `portal_core::audit::MAX_USER_AGENT` bytes at most.
+    pub user_agent: Option<String>,
     /// When a refused client may try again, once a rate limit refused it;
     /// shared by the context's clones, read back by [`resolve_tenant`].
     throttled: Arc<OnceLock<Duration>>,
@@ -48,6 +53,24 @@ impl RequestContext {
             &self.browser,
             self.tenant.settings.language,
         ))
+    }
+
+    /// What the audit log keeps of the client.
+    pub fn client_info(&self) -> ClientInfo {
+        ClientInfo {
+            address: Some(self.client),
+            user_agent: self.user_agent.clone(),
+        }
+    }
+
+    /// The client of a log-in or password attempt, with the device token
+    /// it presented.
+    pub fn login_client(&self, device: Option<String>) -> LoginClient {
+        LoginClient {
+            address: self.client,
+            device,
+            user_agent: self.user_agent.clone(),
+        }
     }
 
     /// Notes the logged-in contact's choice of language, if they made one;
@@ -114,11 +137,24 @@ pub(crate) async fn context_of(
         .and_then(|value| value.to_str().ok())
         .map(AcceptLanguage::parse)
         .unwrap_or_default();
+    let user_agent = parts
+        .headers
+        .get(header::USER_AGENT)
+        .and_then(|value| value.to_str().ok())
+        .filter(|agent| !agent.is_empty())
+        .map(|agent| {
+            let mut end = agent.len().min(portal_core::audit::MAX_USER_AGENT);
+            while !agent.is_char_boundary(end) {
+                end -= 1;
+            }
+            agent[..end].to_owned()
+        });
     Ok(RequestContext {
         tenant,
         base: mount_base(&original, &inner_path),
         client: client_address(parts, state.config.trust_forwarded_for),
         browser,
+        user_agent,
         throttled: Arc::new(OnceLock::new()),
         chosen: Arc::new(OnceLock::new()),
     })

@@ -100,10 +100,7 @@ impl CookieNames {
     /// The client of a log-in, known-facts or password-change form: its
     /// address and the token of its device cookie, if it sent one.
     pub fn page_client(&self, context: &RequestContext, jar: &CookieJar) -> LoginClient {
-        LoginClient {
-            address: context.client,
-            device: jar.get(self.device).map(|cookie| cookie.value().to_owned()),
-        }
+        context.login_client(jar.get(self.device).map(|cookie| cookie.value().to_owned()))
     }
 
     /// A cookie that deletes `name`.
@@ -506,7 +503,7 @@ impl FromRequestParts<AppState> for PageUser {
         {
             Ok(auth) => {
                 context.choose_language(&auth);
-                Ok(PageUser(auth))
+                Ok(PageUser(auth.with_client(context.client_info())))
             }
             Err(portal_core::PortalError::Unauthenticated) => Err(to_login()),
             Err(other) => Err(ApiError::from(other).into_response()),
@@ -538,7 +535,7 @@ impl FromRequestParts<AppState> for ApiUser {
             .authenticate(&context.tenant, &RawToken::from_client(token))
             .await?;
         context.choose_language(&auth);
-        Ok(ApiUser(auth))
+        Ok(ApiUser(auth.with_client(context.client_info())))
     }
 }
 

@@ -129,12 +129,15 @@ async fn customer(portal: &Portal, store: &dyn Store, base: &str) -> anyhow::Res
         last_seen_at: now,
         idle_expires_at: now + Duration::hours(1),
         absolute_expires_at: now + Duration::hours(1),
+        client: Default::default(),
+        viewer: None,
     };
     store
         .start_session(
             &session,
             &hash,
             &LoginSource::Address(std::net::Ipv4Addr::LOCALHOST.into()),
+            &[],
         )
         .await?;
     Ok(token.expose().to_owned())

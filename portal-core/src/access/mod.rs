@@ -232,6 +232,7 @@ impl Actor {
     ///     account: AccountId::new(),
     ///     role: Role::Member,
     ///     session: SessionId::new(),
+    ///     client: Default::default(),
     /// });
     /// assert!(member.can(Permission::ViewServices, &Features::default()));
     /// assert!(!member.can(Permission::PayInvoices, &Features::default()));
@@ -254,6 +255,8 @@ pub struct ContactActor {
     pub role: Role,
     /// The session the request came with.
     pub session: SessionId,
+    /// Where the request came from (for the audit log).
+    pub client: ClientInfo,
 }
 
 /// Host staff viewing a customer's portal.
@@ -265,6 +268,18 @@ pub struct StaffActor {
     pub staff: String,
     /// The account being viewed.
     pub account: AccountId,
+    /// Where the request came from (for the audit log).
+    pub client: ClientInfo,
+}
+
+/// The client a request came from, as the HTTP layer saw it: what the
+/// audit log keeps of it. Unknown (the default) off the web.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ClientInfo {
+    /// The client's address.
+    pub address: Option<std::net::IpAddr>,
+    /// Its `User-Agent`.
+    pub user_agent: Option<String>,
 }
 
 /// Proof that an actor may act on one account of one tenant. Only
@@ -329,6 +344,7 @@ pub enum AccessError {
 ///     account: AccountId::new(),
 ///     role: Role::Member,
 ///     session: SessionId::new(),
+///     client: Default::default(),
 /// });
 /// assert!(authorize(&actor, Permission::ViewServices, &Features::default()).is_ok());
 /// assert!(authorize(&actor, Permission::PayInvoices, &Features::default()).is_err());
@@ -374,6 +390,7 @@ mod tests {
             account: AccountId::new(),
             role,
             session: SessionId::new(),
+            client: Default::default(),
         })
     }
 
@@ -382,6 +399,7 @@ mod tests {
             tenant: TenantId::new(),
             staff: "kim@host".into(),
             account: AccountId::new(),
+            client: Default::default(),
         })
     }
 

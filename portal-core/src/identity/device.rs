@@ -184,6 +184,8 @@ pub struct LoginClient {
     pub address: IpAddr,
     /// The device token it presented, if any (checked by the use case).
     pub device: Option<String>,
+    /// Its `User-Agent`, for the security page and the audit log.
+    pub user_agent: Option<String>,
 }
 
 impl LoginClient {
@@ -192,6 +194,15 @@ impl LoginClient {
         Self {
             address,
             device: None,
+            user_agent: None,
+        }
+    }
+
+    /// What the audit log and the session keep of the client.
+    pub fn info(&self) -> crate::access::ClientInfo {
+        crate::access::ClientInfo {
+            address: Some(self.address),
+            user_agent: self.user_agent.clone(),
         }
     }
 }

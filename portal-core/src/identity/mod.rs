@@ -12,7 +12,10 @@ mod device;
 mod errors;
 mod models;
 mod service;
-pub use service::{AuthContext, IdentityService, KnownFacts, LinkRequest, NewSession, TokenInfo};
+pub use service::{
+    AuthContext, IdentityService, KnownFacts, LinkRequest, NewSession, NewViewAs, TokenInfo,
+    VIEW_AS_HOURS,
+};
 mod password;
 mod tokens;
 
@@ -30,4 +33,4 @@ pub use password::MockPasswordHasher;
 pub use password::{HashError, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, Password, PasswordHasher};
 #[cfg(any(test, feature = "mocks"))]
 pub use tokens::MockTokenSource;
-pub use tokens::{OsTokens, RawToken, TokenHash, TokenSource};
+pub use tokens::{OsTokens, RawToken, TokenHash, TokenSource, VIEW_AS_PREFIX, is_view_as_token};

@@ -175,6 +175,11 @@ pub struct Session {
     pub idle_expires_at: DateTime<Utc>,
     /// It ends at this time regardless.
     pub absolute_expires_at: DateTime<Utc>,
+    /// The client that started it (shown on the security page).
+    pub client: crate::access::ClientInfo,
+    /// The staff member viewing the portal as the contact, for a "view as
+    /// customer" session (read-only); `None` for the contact's own.
+    pub viewer: Option<String>,
 }
 
 /// A live session with what every request needs: the contact, the active

@@ -73,6 +73,15 @@ pub trait ContactStore: Send + Sync {
         contact: ContactId,
         account: AccountId,
     ) -> Result<(), StoreError>;
+    /// The account's primary contact, whose portal staff see when they view
+    /// it as the customer: its member with the primary role whose portal
+    /// access is on, the earliest by contact id if several. `None` when it
+    /// has none or is not in this tenant.
+    async fn primary_contact(
+        &self,
+        tenant: TenantId,
+        account: AccountId,
+    ) -> Result<Option<ContactId>, StoreError>;
     /// The contact's memberships, by account name.
     async fn memberships(
         &self,
@@ -173,7 +182,8 @@ pub trait LockoutStore: Send + Sync {
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 #[async_trait]
 pub trait SessionStore: Send + Sync {
-    /// Stores a new session and forgets the failures counted in the
+    /// Stores a new session, writes `messages` (the sign-in's audit entry)
+    /// and forgets the failures counted in the
     /// scopes `source` is checked against (see [`LockoutStore`]) that are
     /// not locked, in one transaction; also deletes the contact's expired
     /// sessions. MUST return `Conflict` and write nothing when the contact's
@@ -186,6 +196,35 @@ pub trait SessionStore: Send + Sync {
         session: &Session,
         verified_hash: &str,
         source: &LoginSource,
+        messages: &[OutboxMessage],
+    ) -> Result<(), StoreError>;
+    /// Stores a staff member's "view as customer" session (its `viewer`
+    /// set) with `messages` (the audit entry recording its start), in one
+    /// transaction. MUST return `NotFound` and write nothing unless the
+    /// session's contact is a member of its active account, in its tenant.
+    async fn start_view_as_session(
+        &self,
+        session: &Session,
+        messages: &[OutboxMessage],
+    ) -> Result<(), StoreError>;
+    /// The contact's own live sessions at `now` (not staff's "view as"
+    /// sessions), most recently used first.
+    async fn contact_sessions(
+        &self,
+        tenant: TenantId,
+        contact: ContactId,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Session>, StoreError>;
+    /// Ends one of the contact's own sessions and writes `messages`, in one
+    /// transaction. MUST return `NotFound` and write nothing when no live
+    /// session of this contact (in this tenant, not a "view as" one) has
+    /// this id.
+    async fn end_contact_session(
+        &self,
+        tenant: TenantId,
+        contact: ContactId,
+        session: SessionId,
+        messages: &[OutboxMessage],
     ) -> Result<(), StoreError>;
     /// The live session with this token hash: MUST return `None` when it is
     /// in another tenant, past either expiry at `now`, its contact is

@@ -24,6 +24,31 @@ impl RawToken {
         self.0.expose_secret()
     }
 
+    /// The same token marked as a staff member's "view as customer"
+    /// session's ([`VIEW_AS_PREFIX`] in front): the HTTP layer refuses a
+    /// request that changes anything with such a token before looking it
+    /// up. The mark is part of the hashed token, so it cannot be taken
+    /// off a view-as token (nor put on a customer's own to any effect but
+    /// refusing their own changes).
+    pub fn into_view_as(self) -> Self {
+        Self(SecretString::from(format!(
+            "{VIEW_AS_PREFIX}{}",
+            self.expose()
+        )))
+    }
+
+    /// Whether the token is marked as a "view as customer" session's.
+    ///
+    /// ```
+    /// use portal_core::identity::RawToken;
+    /// let token = RawToken::from_client("abc");
+    /// assert!(!token.is_view_as());
+    /// assert!(token.into_view_as().is_view_as());
+    /// ```
+    pub fn is_view_as(&self) -> bool {
+        is_view_as_token(self.expose())
+    }
+
     /// The hash to store and look up by.
     pub fn hash(&self) -> TokenHash {
         TokenHash(hex::encode(Sha256::digest(self.expose().as_bytes())))
@@ -34,6 +59,15 @@ impl fmt::Debug for RawToken {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("RawToken(***)")
     }
+}
+
+/// What a "view as customer" session's token starts with.
+pub const VIEW_AS_PREFIX: &str = "view-as.";
+
+/// Whether `token` (a cookie's or bearer token's text) is marked as a
+/// "view as customer" session's.
+pub fn is_view_as_token(token: &str) -> bool {
+    token.trim().starts_with(VIEW_AS_PREFIX)
 }
 
 /// The SHA-256 of a token, hex-encoded.

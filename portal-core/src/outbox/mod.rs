@@ -41,7 +41,10 @@ use crate::shared::{Formats, Locale};
 use crate::tenancy::Tenant;
 use uuid::Uuid;
 
-/// Something to deliver after a change commits.
+/// What a change writes besides itself, in its own transaction: mail and
+/// host events to deliver after it commits (the outbox), and the audit
+/// log's entry recording it. Every store method that takes messages
+/// writes them all or none, with the change.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum OutboxMessage {
@@ -49,6 +52,8 @@ pub enum OutboxMessage {
     Mail(Email),
     /// An event for the host.
     Event(DomainEvent),
+    /// An entry of the audit log: written to the log, never delivered.
+    Audit(Box<crate::audit::AuditEntry>),
 }
 
 /// A mail to send: who to, the tenant's branding, and what it says.
@@ -1067,6 +1072,9 @@ impl OutboxWorker {
                     Some(logged),
                 )
             }
+            // Stores write audit entries to the log, never to the outbox;
+            // one found there has nothing to deliver.
+            OutboxMessage::Audit(_) => (Ok(()), None),
         };
         Attempt {
             outcome,
@@ -1171,7 +1179,7 @@ mod tests {
     fn mail_language(message: &OutboxMessage) -> Option<Language> {
         match message {
             OutboxMessage::Mail(mail) => Some(mail.language),
-            OutboxMessage::Event(_) => None,
+            OutboxMessage::Event(_) | OutboxMessage::Audit(_) => None,
         }
     }
 

@@ -149,6 +149,7 @@ pub(crate) mod tests {
             account,
             role: Role::Member,
             session: SessionId::new(),
+            client: Default::default(),
         })
     }
 

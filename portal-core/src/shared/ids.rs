@@ -150,6 +150,10 @@ id_type!(
     /// A document the host published for an account or the whole tenant.
     DocumentId
 );
+id_type!(
+    /// An entry of the audit log.
+    AuditId
+);
 
 /// An id given by the host product to one of its own records (an account,
 /// a contact). Upserts are keyed by it, which makes them idempotent.

@@ -19,10 +19,10 @@ pub use clock::{Clock, FixedClock, SystemClock};
 pub use conflict::{Conflict, Unique};
 pub use contact_points::{EmailAddress, PhoneNumber, PostalCode};
 pub use ids::{
-    AccountId, AssetId, AttachmentId, AutopayId, CommunicationId, ContactId, DocumentId, EventId,
-    ExternalId, InvoiceId, JobId, LeaseId, NotificationId, OutboxId, PaymentId, PaymentMethodId,
-    PropertyId, QuoteId, RentalContractId, ReservationId, ServiceContractId, ServiceRequestId,
-    SessionId, TenantId, TicketId, TicketMessageId,
+    AccountId, AssetId, AttachmentId, AuditId, AutopayId, CommunicationId, ContactId, DocumentId,
+    EventId, ExternalId, InvoiceId, JobId, LeaseId, NotificationId, OutboxId, PaymentId,
+    PaymentMethodId, PropertyId, QuoteId, RentalContractId, ReservationId, ServiceContractId,
+    ServiceRequestId, SessionId, TenantId, TicketId, TicketMessageId,
 };
 pub use invalid::{Item, ParseError, Reason, Shape};
 pub use language::Language;

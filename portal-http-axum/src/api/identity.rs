@@ -66,10 +66,7 @@ pub async fn create_session(
             &body.login,
             &password,
             SessionKind::Bearer,
-            &LoginClient {
-                address: context.client,
-                device: body.device_token,
-            },
+            &context.login_client(body.device_token),
         )
         .await?;
     Ok((
@@ -376,10 +373,7 @@ pub async fn change_password(
             &auth,
             &current,
             &body.new_password,
-            &LoginClient {
-                address: context.client,
-                device: body.device_token,
-            },
+            &context.login_client(body.device_token),
         )
         .await?;
     Ok(StatusCode::NO_CONTENT)

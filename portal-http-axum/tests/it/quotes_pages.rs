@@ -134,6 +134,7 @@ async fn approving_with_a_typed_signature_keeps_the_evidence_and_tells_the_host(
                 account: app.seeded.account_a,
                 role: portal_core::access::Role::Primary,
                 session: portal_core::shared::SessionId::new(),
+                client: Default::default(),
             }),
             quote.id,
         )

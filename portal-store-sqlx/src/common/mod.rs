@@ -30,6 +30,7 @@
 
 mod accounts;
 mod assets;
+mod audit;
 pub(crate) mod billing;
 mod communications;
 pub(crate) mod dashboard;

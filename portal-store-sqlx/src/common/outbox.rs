@@ -20,6 +20,7 @@ use portal_core::ports::{OutboxStore, StoreError};
 use portal_core::shared::{EventId, LeaseId, OutboxId, Page, PageRequest, TenantId};
 use sqlx::types::Json;
 
+use super::audit::insert_audit;
 use super::{Arg, Backend, Conn, Db, Dialect, DialectOf, SqlStore, Tx, fetch_page, limit_offset};
 use crate::error::store_error;
 use crate::rows::{EventDeliveryRow, OutboxRow, error_text, outbox_items};
@@ -43,7 +44,8 @@ const ENQUEUE: [&str; ENQUEUE_CHUNK] = [
          ($11, $1, $12, $2, $13, $14), ($15, $1, $16, $2, $17, $18)",
 ];
 
-/// Writes `messages` to the outbox on the caller's transaction, so they
+/// Writes `messages` to the outbox on the caller's transaction (audit
+/// entries to the audit log, [`insert_audit`]), so they
 /// commit or roll back with the change that caused them, in one statement
 /// for up to [`ENQUEUE_CHUNK`] of them (on SQLite every statement is a
 /// round trip to the writer's thread). They are due at once: `due_at` is
@@ -55,13 +57,21 @@ pub(crate) async fn enqueue<C: Conn>(
     tenant: TenantId,
     messages: &[OutboxMessage],
 ) -> Result<(), StoreError> {
+    let (audit, messages): (Vec<&OutboxMessage>, Vec<&OutboxMessage>) = messages
+        .iter()
+        .partition(|message| matches!(message, OutboxMessage::Audit(_)));
+    for message in audit {
+        if let OutboxMessage::Audit(entry) = message {
+            insert_audit(conn, entry).await?;
+        }
+    }
     for chunk in messages.chunks(ENQUEUE_CHUNK) {
         let mut args = vec![Arg::Id(tenant.as_uuid()), Arg::Time(DateTime::UNIX_EPOCH)];
         for message in chunk {
             let id = OutboxId::new().as_uuid();
             let (event, stream) = match message {
                 OutboxMessage::Event(event) => (Some(id), Some(event.stream())),
-                OutboxMessage::Mail(_) => (None, None),
+                OutboxMessage::Mail(_) | OutboxMessage::Audit(_) => (None, None),
             };
             args.extend([
                 Arg::Id(id),

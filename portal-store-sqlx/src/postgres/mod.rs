@@ -19,7 +19,7 @@ use crate::common::dashboard::{
     communications_order, invoices_order, jobs_order, open_jobs, open_tickets, pending_quotes,
     quotes_order, recent_communications, tickets_order, unpaid_invoices,
 };
-use crate::common::identity::session_context_sql;
+use crate::common::identity::{session_columns, session_context_sql};
 use crate::common::{Backend, Dialect, SqlStore, impl_conn};
 use crate::error::{backend, store_error};
 

@@ -1,6 +1,7 @@
 //! Identity's rows: contacts, credentials, log-in candidates, memberships,
 //! sessions (with their context) and one-time tokens.
 
+use portal_core::access::ClientInfo;
 use portal_core::identity::{
     Contact, Credential, LoginCandidate, Membership, OneTimeToken, Session, SessionContext,
     SessionKind, TokenHash, TokenPurpose,
@@ -115,7 +116,8 @@ impl TryFrom<MembershipRow> for Membership {
 }
 
 /// A session, selected as `s.id AS session_id, s.tenant_id, s.contact_id,
-/// s.active_account_id, s.token_hash, s.kind, s.created_at, ...`.
+/// s.active_account_id, s.token_hash, s.kind, s.created_at, ...,
+/// s.user_agent, s.client_addr, s.viewer` (`session_columns!`).
 #[derive(FromRow)]
 pub(crate) struct SessionRow {
     session_id: Uuid,
@@ -128,6 +130,9 @@ pub(crate) struct SessionRow {
     last_seen_at: Timestamp,
     idle_expires_at: Timestamp,
     absolute_expires_at: Timestamp,
+    user_agent: Option<String>,
+    client_addr: Option<String>,
+    viewer: Option<String>,
 }
 
 impl TryFrom<SessionRow> for Session {
@@ -145,6 +150,13 @@ impl TryFrom<SessionRow> for Session {
             last_seen_at: row.last_seen_at.0,
             idle_expires_at: row.idle_expires_at.0,
             absolute_expires_at: row.absolute_expires_at.0,
+            client: ClientInfo {
+                // An address that does not read back is dropped, not fatal:
+                // it is only shown.
+                address: row.client_addr.and_then(|text| text.parse().ok()),
+                user_agent: row.user_agent,
+            },
+            viewer: row.viewer,
         })
     }
 }

@@ -40,6 +40,7 @@ use uuid::Uuid;
 use crate::error::backend;
 
 pub(crate) mod assets;
+pub(crate) mod audit;
 pub(crate) mod billing;
 pub(crate) mod communications;
 pub(crate) mod documents;
@@ -54,7 +55,8 @@ pub(crate) mod service_contracts;
 pub(crate) mod tickets;
 
 pub(crate) use identity::{
-    ContactRow, CredentialRow, LoginCandidateRow, MembershipRow, SessionContextRow, TokenRow,
+    ContactRow, CredentialRow, LoginCandidateRow, MembershipRow, SessionContextRow, SessionRow,
+    TokenRow,
 };
 
 /// A point in time read from either database.

@@ -623,6 +623,8 @@ impl World {
             last_seen_at: started,
             idle_expires_at: started + Duration::minutes(30),
             absolute_expires_at: started + Duration::hours(12),
+            client: Default::default(),
+            viewer: None,
         };
         (session, token)
     }
@@ -643,7 +645,7 @@ impl World {
     pub async fn log_in(&self, store: &dyn Store) -> (Session, RawToken) {
         let (session, token) = self.session_on(self.account.id, now());
         store
-            .start_session(&session, PASSWORD, &address())
+            .start_session(&session, PASSWORD, &address(), &[])
             .await
             .expect("session started");
         (session, token)

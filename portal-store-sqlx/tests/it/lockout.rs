@@ -55,6 +55,7 @@ fn device_source(world: &World, nonce: &str) -> LoginSource {
     let client = LoginClient {
         address: "192.0.2.200".parse().unwrap(),
         device: Some(token.expose().to_owned()),
+        user_agent: None,
     };
     let source = LoginSource::of(&key, tenant, contact, &client, now());
     assert!(!source.is_untrusted());
@@ -454,11 +455,11 @@ async fn a_session_starts_from_a_client_another_clients_lock_does_not_cover(db: 
         .unwrap();
     let (refused, _) = world.session_on(world.account.id, now());
     assert!(matches!(
-        db.start_session(&refused, PASSWORD, &attacker).await,
+        db.start_session(&refused, PASSWORD, &attacker, &[]).await,
         Err(StoreError::Conflict(_))
     ));
     let (session, token) = world.session_on(world.account.id, now());
-    db.start_session(&session, PASSWORD, &device(&world))
+    db.start_session(&session, PASSWORD, &device(&world), &[])
         .await
         .unwrap();
     assert!(

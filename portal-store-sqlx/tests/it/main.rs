@@ -13,6 +13,7 @@ mod harness;
 
 mod accounts;
 mod assets;
+mod audit;
 mod billing;
 mod communications;
 mod connect;

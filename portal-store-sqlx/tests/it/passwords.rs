@@ -29,7 +29,7 @@ async fn changing_the_password_keeps_only_the_given_session(db: TestDb) {
     let (kept, kept_token) = world.log_in(&*db).await;
     let (_, other_token) = world.log_in(&*db).await;
     let (on_second, second_token) = world.session_on(world.second_account.id, now());
-    db.start_session(&on_second, PASSWORD, &address())
+    db.start_session(&on_second, PASSWORD, &address(), &[])
         .await
         .unwrap();
     let messages = [event(world.contact.id), mail("ada@people.test")];

@@ -174,7 +174,7 @@ async fn touching_pushes_the_idle_expiry_out_but_never_past_the_absolute_one(db:
     // Asked to go past the absolute expiry, the idle expiry stops at it.
     let (mut short, short_token) = world.session_on(world.account.id, now());
     short.absolute_expires_at = now() + Duration::minutes(40);
-    db.start_session(&short, PASSWORD, &address())
+    db.start_session(&short, PASSWORD, &address(), &[])
         .await
         .unwrap();
     db.touch_session(tenant, short.id, later, later + Duration::minutes(30))
@@ -289,7 +289,7 @@ async fn switching_the_portal_off_ends_the_sessions_on_that_account(db: TestDb) 
     let world = World::new(&*db, "acme").await;
     let (_, on_first) = world.log_in(&*db).await;
     let (second, on_second) = world.session_on(world.second_account.id, now());
-    db.start_session(&second, PASSWORD, &address())
+    db.start_session(&second, PASSWORD, &address(), &[])
         .await
         .unwrap();
 
@@ -316,7 +316,7 @@ async fn revoking_a_membership_ends_the_sessions_on_that_account_only(db: TestDb
     let tenant = world.tenant.id;
     let (first, on_first) = world.log_in(&*db).await;
     let (second, on_second) = world.session_on(world.second_account.id, now());
-    db.start_session(&second, PASSWORD, &address())
+    db.start_session(&second, PASSWORD, &address(), &[])
         .await
         .unwrap();
 
@@ -411,11 +411,11 @@ async fn starting_a_session_deletes_expired_ones_and_clears_the_failure_count(db
     let tenant = world.tenant.id;
     // Started before the other, so its own clean-up cannot remove it.
     let (recent, still_live) = world.session_on(world.account.id, now() - Duration::minutes(10));
-    db.start_session(&recent, PASSWORD, &address())
+    db.start_session(&recent, PASSWORD, &address(), &[])
         .await
         .unwrap();
     let (yesterday, _) = world.session_on(world.account.id, now() - Duration::days(1));
-    db.start_session(&yesterday, PASSWORD, &address())
+    db.start_session(&yesterday, PASSWORD, &address(), &[])
         .await
         .unwrap();
     let policy = world.tenant.settings.lockout;
@@ -449,11 +449,11 @@ async fn a_session_can_only_start_on_an_account_the_contact_belongs_to(db: TestD
     let stranger_account = account(&*db, world.tenant.id, "C").await;
     let other = tenant(&*db, "other").await;
     let (session, _) = world.session_on(stranger_account.id, now());
-    let refused = db.start_session(&session, PASSWORD, &address()).await;
+    let refused = db.start_session(&session, PASSWORD, &address(), &[]).await;
     assert!(matches!(refused, Err(StoreError::NotFound)), "{refused:?}");
     let (mut foreign, _) = world.session_on(world.account.id, now());
     foreign.tenant = other.id;
-    let refused = db.start_session(&foreign, PASSWORD, &address()).await;
+    let refused = db.start_session(&foreign, PASSWORD, &address(), &[]).await;
     assert!(matches!(refused, Err(StoreError::NotFound)), "{refused:?}");
     assert_eq!(db.count("SELECT COUNT(*) FROM sessions").await, 0);
 }
@@ -464,7 +464,9 @@ async fn a_session_starts_only_while_the_password_hash_is_the_one_verified(db: T
     // Things a started session would change: an expired session it would
     // delete, a failure count it would clear.
     let (old, _) = world.session_on(world.account.id, now() - Duration::days(1));
-    db.start_session(&old, PASSWORD, &address()).await.unwrap();
+    db.start_session(&old, PASSWORD, &address(), &[])
+        .await
+        .unwrap();
     let policy = world.tenant.settings.lockout;
     db.record_login_failure(tenant, world.contact.id, &address(), now(), &policy, &[])
         .await
@@ -473,7 +475,7 @@ async fn a_session_starts_only_while_the_password_hash_is_the_one_verified(db: T
     // The password was changed while this log-in checked the old one.
     let (session, token) = world.session_on(world.account.id, now());
     let refused = db
-        .start_session(&session, "hash-before-the-reset", &address())
+        .start_session(&session, "hash-before-the-reset", &address(), &[])
         .await;
     assert!(
         matches!(refused, Err(StoreError::Conflict(_))),
@@ -504,13 +506,13 @@ async fn a_session_starts_only_while_the_password_hash_is_the_one_verified(db: T
         .unwrap();
     let (mut bobs, _) = world.session_on(world.account.id, now());
     bobs.contact = bob.id;
-    let refused = db.start_session(&bobs, PASSWORD, &address()).await;
+    let refused = db.start_session(&bobs, PASSWORD, &address(), &[]).await;
     assert!(
         matches!(refused, Err(StoreError::Conflict(_))),
         "{refused:?}"
     );
 
-    db.start_session(&session, PASSWORD, &address())
+    db.start_session(&session, PASSWORD, &address(), &[])
         .await
         .unwrap();
     assert!(
@@ -537,7 +539,7 @@ async fn a_session_does_not_start_while_the_contact_is_locked(db: TestDb) {
 
     // The lock was engaged while this log-in checked the (right) password.
     let (during, _) = world.session_on(world.account.id, until - Duration::seconds(1));
-    let refused = db.start_session(&during, PASSWORD, &address()).await;
+    let refused = db.start_session(&during, PASSWORD, &address(), &[]).await;
     assert!(
         matches!(refused, Err(StoreError::Conflict(_))),
         "{refused:?}"
@@ -545,7 +547,7 @@ async fn a_session_does_not_start_while_the_contact_is_locked(db: TestDb) {
     assert_eq!(db.count("SELECT COUNT(*) FROM sessions").await, 0);
 
     let (after, token) = world.session_on(world.account.id, until);
-    db.start_session(&after, PASSWORD, &address())
+    db.start_session(&after, PASSWORD, &address(), &[])
         .await
         .unwrap();
     assert!(

@@ -135,6 +135,7 @@ impl Mocks {
             account: self.account,
             role: Role::Primary,
             session: SessionId::new(),
+            client: Default::default(),
         })
     }
 
@@ -174,6 +175,8 @@ impl Mocks {
                 last_seen_at: now,
                 idle_expires_at: now,
                 absolute_expires_at: now,
+                client: Default::default(),
+                viewer: None,
             },
             actor,
             contact,
@@ -732,6 +735,7 @@ async fn staff_and_roles_without_the_permission_cannot_pay() {
         tenant: mocks.tenant.id,
         staff: "kim@host".into(),
         account: mocks.account,
+        client: Default::default(),
     });
     let viewer = Actor::Contact(ContactActor {
         tenant: mocks.tenant.id,
@@ -739,6 +743,7 @@ async fn staff_and_roles_without_the_permission_cannot_pay() {
         account: mocks.account,
         role: Role::Viewer,
         session: SessionId::new(),
+        client: Default::default(),
     });
     let sessions = [mocks.auth(staff), mocks.auth(viewer)];
     let (portal, _) = mocks.portal();

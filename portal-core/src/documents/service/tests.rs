@@ -89,6 +89,7 @@ impl Fixture {
             account: self.account,
             role: Role::Viewer,
             session: SessionId::new(),
+            client: Default::default(),
         })
     }
 
@@ -97,6 +98,7 @@ impl Fixture {
             tenant: self.tenant.id,
             account: self.account,
             staff: "staff-1".into(),
+            client: Default::default(),
         })
     }
 

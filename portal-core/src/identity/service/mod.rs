@@ -11,7 +11,8 @@ use secrecy::SecretString;
 use std::sync::Arc;
 use tokio::time::Instant;
 
-use crate::access::{Actor, ContactActor};
+use crate::access::{Actor, ClientInfo, ContactActor, StaffActor};
+use crate::audit::{AuditAction, AuditActor, AuditEntry};
 use crate::error::PortalError;
 use crate::identity::{
     Contact, DeviceToken, LoginClient, LoginName, LoginSource, Membership, Password, RawToken,
@@ -23,6 +24,9 @@ use crate::shared::{AccountId, ContactId, Language, SessionId};
 use crate::tenancy::Tenant;
 
 mod host;
+mod security;
+
+pub use host::{NewViewAs, VIEW_AS_HOURS};
 mod links;
 mod register;
 #[cfg(test)]
@@ -109,6 +113,22 @@ impl AuthContext {
     pub fn session_id(&self) -> SessionId {
         self.session.id
     }
+
+    /// The same context, noting the client this request came from (the
+    /// audit log keeps it with what the request changes).
+    pub fn with_client(mut self, client: ClientInfo) -> Self {
+        match &mut self.actor {
+            Actor::Contact(contact) => contact.client = client,
+            Actor::Staff(staff) => staff.client = client,
+        }
+        self
+    }
+
+    /// The staff member viewing the portal as this contact, when this is a
+    /// "view as customer" session: it may look, never change anything.
+    pub fn viewer(&self) -> Option<&str> {
+        self.session.viewer.as_deref()
+    }
 }
 
 /// Waits until `floor` has passed since `started`, so that answers whose
@@ -116,6 +136,14 @@ impl AuthContext {
 /// the same time from outside.
 async fn pad_to_floor(started: Instant, floor: std::time::Duration) {
     tokio::time::sleep_until(started + floor).await;
+}
+
+/// The audit log's actor for `contact` acting themself.
+pub(crate) fn contact_actor(contact: &Contact) -> AuditActor {
+    AuditActor::Contact {
+        id: contact.id,
+        name: contact.name.clone(),
+    }
 }
 
 fn may_register(tenant: &Tenant, membership: &Membership) -> bool {
@@ -155,6 +183,37 @@ impl IdentityService<'_> {
             .locked_until(tenant.id, contact, source, now)
             .await?
             .is_some())
+    }
+
+    /// Writes a failed sign-in of a known contact to the audit log, on the
+    /// account a sign-in would have opened (the contact's history shows it
+    /// whichever).
+    async fn record_failed_sign_in(
+        self,
+        tenant: &Tenant,
+        contact: &Contact,
+        client: &LoginClient,
+        now: DateTime<Utc>,
+    ) -> Result<(), PortalError> {
+        let memberships = self
+            .stores()
+            .contacts
+            .memberships(tenant.id, contact.id)
+            .await?;
+        let mut entry = AuditEntry::new(
+            tenant.id,
+            AuditAction::SignInFailed,
+            contact_actor(contact),
+            now,
+        )
+        .about(contact.id)
+        .from_client(&client.info());
+        entry.account = memberships
+            .iter()
+            .find(|m| m.portal_enabled)
+            .map(|m| m.account);
+        self.stores().audit.record_audit(&[entry]).await?;
+        Ok(())
     }
 
     /// Counts a failed guess from `source`; the host hears when it engages
@@ -250,6 +309,8 @@ impl IdentityService<'_> {
         };
         if !hasher.verify(password, &credential.password_hash).await? {
             self.count_failure(tenant, contact.id, &source, now).await?;
+            self.record_failed_sign_in(tenant, &contact, client, now)
+                .await?;
             return Err(PortalError::InvalidCredentials);
         }
         let memberships = self
@@ -276,11 +337,23 @@ impl IdentityService<'_> {
             idle_expires_at: (now + Duration::minutes(i64::from(policy.idle_minutes)))
                 .min(absolute),
             absolute_expires_at: absolute,
+            client: client.info(),
+            viewer: None,
         };
+        let signed_in = AuditEntry::new(
+            tenant.id,
+            AuditAction::SignedIn,
+            contact_actor(&contact),
+            now,
+        )
+        .about(contact.id)
+        .on(active.account)
+        .from_client(&session.client)
+        .message();
         match self
             .stores()
             .sessions
-            .start_session(&session, &credential.password_hash, &source)
+            .start_session(&session, &credential.password_hash, &source, &[signed_in])
             .await
         {
             Ok(()) => {}
@@ -335,13 +408,24 @@ impl IdentityService<'_> {
                 tracing::warn!(%error, "session touch failed");
             }
         }
-        let actor = Actor::Contact(ContactActor {
-            tenant: tenant.id,
-            contact: context.contact.id,
-            account: context.membership.account,
-            role: context.membership.role,
-            session: session.id,
-        });
+        // A "view as customer" session acts as its staff member, whom
+        // `authorize` lets only look.
+        let actor = match &session.viewer {
+            Some(staff) => Actor::Staff(StaffActor {
+                tenant: tenant.id,
+                staff: staff.clone(),
+                account: context.membership.account,
+                client: ClientInfo::default(),
+            }),
+            None => Actor::Contact(ContactActor {
+                tenant: tenant.id,
+                contact: context.contact.id,
+                account: context.membership.account,
+                role: context.membership.role,
+                session: session.id,
+                client: ClientInfo::default(),
+            }),
+        };
         Ok(AuthContext {
             tenant: tenant.clone(),
             actor,
@@ -372,6 +456,7 @@ impl IdentityService<'_> {
         new: &str,
         client: &LoginClient,
     ) -> Result<(), PortalError> {
+        auth.writable()?;
         let new = Password::parse(new)?;
         let tenant = &auth.tenant;
         let credential = self
@@ -406,10 +491,13 @@ impl IdentityService<'_> {
         }
         let new_hash = self.portal.inner.hasher.hash(&new).await?;
         let now = self.portal.inner.clock.now();
-        let mut messages = vec![OutboxMessage::Event(DomainEvent::PasswordChanged {
-            contact: auth.contact.id,
-            at: now,
-        })];
+        let mut messages = vec![
+            OutboxMessage::Event(DomainEvent::PasswordChanged {
+                contact: auth.contact.id,
+                at: now,
+            }),
+            AuditEntry::by(auth, AuditAction::PasswordChanged, now).message(),
+        ];
         if let Some(email) = auth.contact.email.clone() {
             messages.push(self.mail_to(
                 tenant,
@@ -441,6 +529,7 @@ impl IdentityService<'_> {
         auth: &AuthContext,
         language: Option<Language>,
     ) -> Result<(), PortalError> {
+        auth.writable()?;
         self.stores()
             .contacts
             .set_contact_language(auth.tenant.id, auth.contact.id, language)
@@ -467,6 +556,7 @@ impl IdentityService<'_> {
         auth: &AuthContext,
         account: AccountId,
     ) -> Result<(), PortalError> {
+        auth.writable()?;
         self.stores()
             .sessions
             .switch_account(auth.tenant.id, auth.session.id, account)

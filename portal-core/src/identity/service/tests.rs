@@ -12,8 +12,8 @@ use crate::identity::{
     RawToken, Session, SessionContext, SessionKind,
 };
 use crate::ports::{
-    MockAccountStore, MockContactStore, MockCredentialStore, MockLockoutStore, MockSessionStore,
-    MockTokenStore,
+    MockAccountStore, MockAuditStore, MockContactStore, MockCredentialStore, MockLockoutStore,
+    MockSessionStore, MockTokenStore,
 };
 use crate::shared::TenantId;
 use crate::shared::{AccountId, ContactId, ExternalId, FixedClock, SessionId};
@@ -61,6 +61,7 @@ struct Mocks {
     sessions: MockSessionStore,
     tokens: MockTokenStore,
     accounts: MockAccountStore,
+    audit: MockAuditStore,
     hasher: MockPasswordHasher,
 }
 
@@ -73,6 +74,7 @@ impl Mocks {
             sessions: MockSessionStore::new(),
             tokens: MockTokenStore::new(),
             accounts: MockAccountStore::new(),
+            audit: MockAuditStore::new(),
             hasher: MockPasswordHasher::new(),
         }
     }
@@ -114,6 +116,25 @@ impl Mocks {
             .returning(move |_, _, _, _| Ok(locked_until));
     }
 
+    /// A failed sign-in of a member of one usable account is written to
+    /// the audit log once, on that account, from the client at 192.0.2.1.
+    fn failed_sign_in_audited(&mut self) {
+        let usable = membership(true);
+        let account = usable.account;
+        self.contacts
+            .expect_memberships()
+            .returning(move |_, _| Ok(vec![membership(false), usable.clone()]));
+        self.audit
+            .expect_record_audit()
+            .withf(move |entries| {
+                matches!(entries, [entry] if entry.action == crate::audit::AuditAction::SignInFailed
+                    && entry.account == Some(account)
+                    && entry.client_addr == Some("192.0.2.1".parse().unwrap()))
+            })
+            .times(1)
+            .returning(|_| Ok(()));
+    }
+
     fn portal(self) -> Portal {
         let stores = Stores {
             accounts: Arc::new(self.accounts),
@@ -122,7 +143,7 @@ impl Mocks {
             lockouts: Arc::new(self.lockouts),
             sessions: Arc::new(self.sessions),
             tokens: Arc::new(self.tokens),
-
+            audit: Arc::new(self.audit),
             ..Stores::mocks()
         };
         Portal::builder_with(stores, Arc::new(self.hasher))
@@ -147,6 +168,7 @@ fn client(device: Option<&str>) -> LoginClient {
     LoginClient {
         address: "192.0.2.1".parse().unwrap(),
         device: device.map(str::to_owned),
+        user_agent: None,
     }
 }
 
@@ -203,6 +225,7 @@ async fn a_wrong_password_is_counted_towards_the_lockout() {
     let person = contact(&t);
     let id = person.id;
     let mut mocks = Mocks::new();
+    mocks.failed_sign_in_audited();
     mocks.registered(person, "hash", None);
     mocks.hasher.expect_verify().returning(|_, _| Ok(false));
     mocks
@@ -251,8 +274,17 @@ async fn a_good_password_starts_a_session_on_the_first_usable_account() {
     mocks
         .sessions
         .expect_start_session()
-        .withf(move |session, verified, source| {
-            verified == "hash"
+        .withf(move |session, verified, source, messages| {
+            // The sign-in's audit entry is written with the session.
+            let audited = matches!(
+                messages,
+                [OutboxMessage::Audit(entry)]
+                    if entry.action == crate::audit::AuditAction::SignedIn
+                        && entry.account == Some(usable_id)
+                        && entry.client_addr == Some("192.0.2.1".parse().unwrap())
+            );
+            audited
+                && verified == "hash"
                 && source.is_untrusted()
                 && session.active_account == usable_id
                 && session.idle_expires_at
@@ -265,7 +297,7 @@ async fn a_good_password_starts_a_session_on_the_first_usable_account() {
                         .unwrap()
         })
         .times(1)
-        .returning(|_, _, _| Ok(()));
+        .returning(|_, _, _, _| Ok(()));
     let session = mocks
         .portal()
         .identity()
@@ -306,6 +338,8 @@ async fn a_session_brings_its_memberships_and_the_switcher_offers_only_usable_on
             last_seen_at: now,
             idle_expires_at: now + chrono::Duration::minutes(30),
             absolute_expires_at: now + chrono::Duration::hours(12),
+            client: Default::default(),
+            viewer: None,
         },
         contact: person,
         membership: active.clone(),
@@ -561,7 +595,7 @@ async fn device_token_of_a_log_in(t: &Tenant, person: &Contact) -> String {
     mocks
         .sessions
         .expect_start_session()
-        .returning(|_, _, _| Ok(()));
+        .returning(|_, _, _, _| Ok(()));
     let session = mocks
         .portal()
         .identity()
@@ -583,6 +617,7 @@ async fn a_recognised_device_is_checked_and_counted_on_its_own() {
     let person = contact(&t);
     let device = device_token_of_a_log_in(&t, &person).await;
     let mut mocks = Mocks::new();
+    mocks.failed_sign_in_audited();
     mocks
         .credentials
         .expect_login_candidate()
@@ -629,6 +664,7 @@ async fn another_contacts_or_a_forged_device_token_counts_as_the_address() {
     let others_device = device_token_of_a_log_in(&t, &other).await;
     for presented in [others_device.as_str(), "v1.1.00.forged"] {
         let mut mocks = Mocks::new();
+        mocks.failed_sign_in_audited();
         mocks.registered(person.clone(), "hash", None);
         mocks.hasher.expect_verify().returning(|_, _| Ok(false));
         mocks

@@ -52,6 +52,7 @@ impl Fixture {
             account: self.account,
             role,
             session: SessionId::new(),
+            client: Default::default(),
         })
     }
 
@@ -88,6 +89,8 @@ impl Fixture {
                 last_seen_at: now,
                 idle_expires_at: now,
                 absolute_expires_at: now,
+                client: Default::default(),
+                viewer: None,
             },
             actor,
             contact,
@@ -344,6 +347,7 @@ async fn staff_and_roles_without_approval_cannot_decide() {
         tenant: fixture.tenant.id,
         staff: "sam".into(),
         account: fixture.account,
+        client: Default::default(),
     });
     let billing = fixture.actor(Role::Billing);
     let (staff, billing) = (fixture.auth(staff), fixture.auth(billing));

@@ -47,6 +47,7 @@ impl Fixture {
             account: self.account,
             role,
             session: SessionId::new(),
+            client: Default::default(),
         })
     }
 
@@ -228,6 +229,7 @@ async fn the_switch_off_a_viewer_and_staff_cannot_call_off_and_nothing_is_read()
         tenant: staff.tenant.id,
         staff: "sam".into(),
         account: staff.account,
+        client: Default::default(),
     });
     assert!(matches!(
         staff

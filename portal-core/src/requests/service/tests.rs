@@ -53,6 +53,7 @@ impl Fixture {
             account: self.account,
             role: Role::Member,
             session: SessionId::new(),
+            client: Default::default(),
         })
     }
 
@@ -433,6 +434,7 @@ async fn staff_and_roles_without_request_service_may_not_cancel_and_nothing_is_r
         tenant: fixture.tenant.id,
         staff: "sam".into(),
         account: fixture.account,
+        client: Default::default(),
     });
     let viewer = Actor::Contact(ContactActor {
         tenant: fixture.tenant.id,
@@ -440,6 +442,7 @@ async fn staff_and_roles_without_request_service_may_not_cancel_and_nothing_is_r
         account: fixture.account,
         role: Role::Viewer,
         session: SessionId::new(),
+        client: Default::default(),
     });
     let portal = fixture.portal();
     for actor in [staff, viewer] {

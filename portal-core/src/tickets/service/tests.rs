@@ -86,6 +86,7 @@ impl Fixture {
             account: self.account,
             role: Role::Member,
             session: SessionId::new(),
+            client: Default::default(),
         })
     }
 
@@ -94,6 +95,7 @@ impl Fixture {
             tenant: self.tenant.id,
             account: self.account,
             staff: "staff-1".into(),
+            client: Default::default(),
         })
     }
 

@@ -13,6 +13,7 @@ use super::{contact_sql, spend_tokens};
 use crate::common::{Arg, Backend, Conn, Dialect, DialectOf, SqlStore};
 use crate::error::{backend, store_error};
 use crate::rows::{ContactRow, MembershipRow};
+use uuid::Uuid;
 
 /// The contact in this tenant found by `$2` in the column `sql` names.
 async fn contact_where<C: Conn>(
@@ -215,6 +216,28 @@ impl<B: Backend> ContactStore for SqlStore<B> {
         )
         .await?;
         tx.commit().await.map_err(store_error)
+    }
+
+    /// The account's first primary member (by contact id, which is
+    /// time-ordered) among its enabled contacts.
+    async fn primary_contact(
+        &self,
+        tenant: TenantId,
+        account: AccountId,
+    ) -> Result<Option<ContactId>, StoreError> {
+        Ok(self
+            .reader()
+            .await?
+            .fetch_optional::<(Uuid,)>(
+                "SELECT m.contact_id FROM memberships m \
+                 JOIN contacts c ON c.id = m.contact_id AND c.tenant_id = m.tenant_id \
+                 WHERE m.tenant_id = $1 AND m.account_id = $2 AND m.role = 'primary' \
+                   AND c.enabled \
+                 ORDER BY m.contact_id LIMIT 1",
+                &[Arg::Id(tenant.as_uuid()), Arg::Id(account.as_uuid())],
+            )
+            .await?
+            .map(|(id,)| ContactId::from_uuid(id)))
     }
 
     /// The contact's memberships, by account name.

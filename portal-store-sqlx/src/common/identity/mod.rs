@@ -20,7 +20,7 @@ mod lockouts;
 mod sessions;
 mod tokens;
 
-pub(crate) use sessions::session_context_sql;
+pub(crate) use sessions::{session_columns, session_context_sql};
 
 use chrono::{DateTime, Utc};
 use portal_core::ports::StoreError;

@@ -6,19 +6,30 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
 use portal_core::identity::{LoginSource, Session, SessionContext, TokenHash};
+use portal_core::outbox::OutboxMessage;
 use portal_core::ports::{SessionStore, StoreError};
-use portal_core::shared::{AccountId, SessionId, TenantId};
+use portal_core::shared::{AccountId, ContactId, SessionId, TenantId};
 use uuid::Uuid;
 
 use super::lock_contact;
 use super::lockouts::checked_scopes;
+use crate::common::outbox::enqueue;
 use crate::common::{Arg, Backend, Conn, Dialect, DialectOf, SqlStore};
 use crate::error::store_error;
-use crate::rows::SessionContextRow;
+use crate::rows::{SessionContextRow, SessionRow};
 
 /// How long used and expired one-time tokens are kept before starting a
 /// session deletes them.
 const SPENT_TOKENS_KEPT: Duration = Duration::days(1);
+
+/// The columns of a [`crate::rows::SessionRow`] from `sessions s`.
+macro_rules! session_columns {
+    () => {
+        "s.id AS session_id, s.tenant_id, s.contact_id, s.active_account_id, \
+         s.token_hash, s.kind, s.created_at, s.last_seen_at, s.idle_expires_at, \
+         s.absolute_expires_at, s.user_agent, s.client_addr, s.viewer"
+    };
+}
 
 /// The session lookup with the contact's memberships as a JSON list (the
 /// column `memberships`, written by each database its own way): every
@@ -29,10 +40,9 @@ const SPENT_TOKENS_KEPT: Duration = Duration::days(1);
 macro_rules! session_context_sql {
     ($memberships:literal) => {
         concat!(
-            "SELECT s.id AS session_id, s.tenant_id, s.contact_id, s.active_account_id, \
-                 s.token_hash, s.kind, s.created_at, s.last_seen_at, s.idle_expires_at, \
-                 s.absolute_expires_at, \
-                 c.external_id AS contact_external_id, c.name AS contact_name, \
+            "SELECT ",
+            session_columns!(),
+            ", c.external_id AS contact_external_id, c.name AS contact_name, \
                  c.email AS contact_email, c.phone AS contact_phone, \
                  c.enabled AS contact_enabled, c.language AS contact_language, \
                  m.account_id, a.number AS account_number, a.name AS account_name, m.role, \
@@ -50,7 +60,7 @@ macro_rules! session_context_sql {
         )
     };
 }
-pub(crate) use session_context_sql;
+pub(crate) use {session_columns, session_context_sql};
 
 #[async_trait]
 impl<B: Backend> SessionStore for SqlStore<B> {
@@ -66,8 +76,10 @@ impl<B: Backend> SessionStore for SqlStore<B> {
         session: &Session,
         verified_hash: &str,
         source: &LoginSource,
+        messages: &[OutboxMessage],
     ) -> Result<(), StoreError> {
         let (own, shared) = checked_scopes(source);
+        let address = session.client.address.map(|address| address.to_string());
         let mut tx = self.begin().await?;
         let conn = &mut *tx;
         let tenant = Arg::Id(session.tenant.as_uuid());
@@ -95,8 +107,10 @@ impl<B: Backend> SessionStore for SqlStore<B> {
         let inserted = conn
             .execute(
                 "INSERT INTO sessions (id, tenant_id, token_hash, contact_id, active_account_id, \
-                     kind, created_at, last_seen_at, idle_expires_at, absolute_expires_at) \
-                 SELECT $4, m.tenant_id, $5, m.contact_id, m.account_id, $6, $7, $8, $9, $10 \
+                     kind, created_at, last_seen_at, idle_expires_at, absolute_expires_at, \
+                     user_agent, client_addr) \
+                 SELECT $4, m.tenant_id, $5, m.contact_id, m.account_id, $6, $7, $8, $9, $10, \
+                     $14, $15 \
                  FROM memberships m \
                  JOIN credentials cr ON cr.contact_id = m.contact_id AND cr.tenant_id = m.tenant_id \
                  WHERE m.tenant_id = $1 AND m.contact_id = $2 AND m.account_id = $3 \
@@ -119,6 +133,8 @@ impl<B: Backend> SessionStore for SqlStore<B> {
                     Arg::Text(verified_hash),
                     Arg::Text(&own),
                     Arg::Text(&shared),
+                    Arg::OptText(session.client.user_agent.as_deref()),
+                    Arg::OptText(address.as_deref()),
                 ],
             )
             .await?;
@@ -147,6 +163,110 @@ impl<B: Backend> SessionStore for SqlStore<B> {
             &[tenant, contact, Arg::Text(&own), Arg::Text(&shared)],
         )
         .await?;
+        enqueue(conn, session.tenant, messages).await?;
+        tx.commit().await.map_err(store_error)
+    }
+
+    /// Stores the view-as session if its contact is a member of its
+    /// account (the insert selects from the membership), with its audit
+    /// entry.
+    async fn start_view_as_session(
+        &self,
+        session: &Session,
+        messages: &[OutboxMessage],
+    ) -> Result<(), StoreError> {
+        let address = session.client.address.map(|address| address.to_string());
+        let mut tx = self.begin().await?;
+        let conn = &mut *tx;
+        let inserted = conn
+            .execute(
+                "INSERT INTO sessions (id, tenant_id, token_hash, contact_id, active_account_id, \
+                     kind, created_at, last_seen_at, idle_expires_at, absolute_expires_at, \
+                     user_agent, client_addr, viewer) \
+                 SELECT $4, m.tenant_id, $5, m.contact_id, m.account_id, $6, $7, $8, $9, $10, \
+                     $11, $12, $13 \
+                 FROM memberships m \
+                 WHERE m.tenant_id = $1 AND m.contact_id = $2 AND m.account_id = $3",
+                &[
+                    Arg::Id(session.tenant.as_uuid()),
+                    Arg::Id(session.contact.as_uuid()),
+                    Arg::Id(session.active_account.as_uuid()),
+                    Arg::Id(session.id.as_uuid()),
+                    Arg::Text(session.token_hash.as_str()),
+                    Arg::Text(session.kind.as_str()),
+                    Arg::Time(session.created_at),
+                    Arg::Time(session.last_seen_at),
+                    Arg::Time(session.idle_expires_at),
+                    Arg::Time(session.absolute_expires_at),
+                    Arg::OptText(session.client.user_agent.as_deref()),
+                    Arg::OptText(address.as_deref()),
+                    Arg::OptText(session.viewer.as_deref()),
+                ],
+            )
+            .await?;
+        if inserted == 0 {
+            return Err(StoreError::NotFound);
+        }
+        enqueue(conn, session.tenant, messages).await?;
+        tx.commit().await.map_err(store_error)
+    }
+
+    /// The contact's own live sessions, on the (tenant, contact) index.
+    async fn contact_sessions(
+        &self,
+        tenant: TenantId,
+        contact: ContactId,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Session>, StoreError> {
+        self.reader()
+            .await?
+            .fetch_all::<SessionRow>(
+                concat!(
+                    "SELECT ",
+                    session_columns!(),
+                    " FROM sessions s \
+                     WHERE s.tenant_id = $1 AND s.contact_id = $2 AND s.viewer IS NULL \
+                       AND s.idle_expires_at > $3 AND s.absolute_expires_at > $3 \
+                     ORDER BY s.last_seen_at DESC, s.id DESC"
+                ),
+                &[
+                    Arg::Id(tenant.as_uuid()),
+                    Arg::Id(contact.as_uuid()),
+                    Arg::Time(now),
+                ],
+            )
+            .await?
+            .into_iter()
+            .map(Session::try_from)
+            .collect()
+    }
+
+    /// Deletes the contact's own session by id (a conditional delete), then
+    /// writes `messages`.
+    async fn end_contact_session(
+        &self,
+        tenant: TenantId,
+        contact: ContactId,
+        session: SessionId,
+        messages: &[OutboxMessage],
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        let conn = &mut *tx;
+        let ended = conn
+            .execute(
+                "DELETE FROM sessions \
+                 WHERE tenant_id = $1 AND contact_id = $2 AND id = $3 AND viewer IS NULL",
+                &[
+                    Arg::Id(tenant.as_uuid()),
+                    Arg::Id(contact.as_uuid()),
+                    Arg::Id(session.as_uuid()),
+                ],
+            )
+            .await?;
+        if ended == 0 {
+            return Err(StoreError::NotFound);
+        }
+        enqueue(conn, tenant, messages).await?;
         tx.commit().await.map_err(store_error)
     }
 
