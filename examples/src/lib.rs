@@ -1,3 +1,5 @@
-//! Shared pieces of the example hosts: the demo tenant's seed data.
+//! Shared pieces of the example hosts: the demo tenant's seed data and a
+//! webhook receiver.
 
 pub mod seed;
+pub mod webhooks;

@@ -242,8 +242,18 @@ fn category(key: &str, name: &str, assignee: Option<&str>) -> TicketCategory {
     }
 }
 
-/// Creates or refreshes the demo tenant at `base_url` and returns it.
-pub async fn seed_demo(portal: &Portal, base_url: &str) -> anyhow::Result<Tenant> {
+/// The demo as seeded: its tenant and accounts (for the staff page's
+/// "view as customer" links).
+pub struct Demo {
+    /// The demo tenant.
+    pub tenant: Tenant,
+    /// Its accounts, by number.
+    pub accounts: Vec<Account>,
+}
+
+/// Creates or refreshes the demo tenant at `base_url` and returns it with
+/// its accounts.
+pub async fn seed_demo(portal: &Portal, base_url: &str) -> anyhow::Result<Demo> {
     let host = portal.host();
     let (tenant, is_new) = match portal.tenant_by_slug("demo").await {
         Ok(existing) => (
@@ -345,7 +355,10 @@ pub async fn seed_demo(portal: &Portal, base_url: &str) -> anyhow::Result<Tenant
     seed_documents(portal, &tenant, &ids).await?;
     if !is_new {
         // The communications log is append-only: seed it once.
-        return Ok(tenant);
+        return Ok(Demo {
+            tenant,
+            accounts: ids.into_values().collect(),
+        });
     }
     let now = Utc::now();
     let notes = [
@@ -389,7 +402,10 @@ pub async fn seed_demo(portal: &Portal, base_url: &str) -> anyhow::Result<Tenant
         )
         .await?;
     }
-    Ok(tenant)
+    Ok(Demo {
+        tenant,
+        accounts: ids.into_values().collect(),
+    })
 }
 
 /// One demo invoice: account, number, lines (description, quantity,

@@ -144,6 +144,12 @@ pub fn router(portal: Portal, config: HttpConfig) -> Router {
     let inner = Router::new()
         .merge(pages)
         .nest("/api/v1", api::routes())
+        // Inside tenant resolution, so a refusal is drawn in the tenant's
+        // branding.
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            security::refuse_view_as_changes,
+        ))
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             context::resolve_tenant,
@@ -184,6 +190,45 @@ pub fn router(portal: Portal, config: HttpConfig) -> Router {
         // per route, after routing, which is what makes the route template
         // (`MatchedPath`) known to it.
         .layer(middleware::from_fn(observability::observe))
+}
+
+/// The answer that opens a staff member's "view as customer" session
+/// (`portal.host().view_as(..)` with `SessionKind::Cookie`) in their
+/// browser: sets it as the portal's session cookie, with a fresh CSRF
+/// cookie, and redirects (303) to the portal's dashboard at `portal_path`
+/// (where the portal is mounted, `/portal`). The host serves it from its
+/// own staff-only route, once it has authenticated the staff member; the
+/// portal then shows the account as its primary contact sees it, with a
+/// banner, and refuses every change with 403.
+///
+/// ```no_run
+/// # async fn staff_route(portal: portal_core::Portal, tenant: portal_core::shared::TenantId,
+/// #     account: portal_core::shared::AccountId) -> axum::response::Response {
+/// use portal_core::access::ClientInfo;
+/// use portal_core::identity::SessionKind;
+/// use portal_http_axum::{HttpConfig, view_as_response};
+///
+/// let config = HttpConfig::single_tenant("acme");
+/// let view = portal
+///     .host()
+///     .view_as(tenant, account, "kim@host.example", SessionKind::Cookie, &ClientInfo::default())
+///     .await
+///     .expect("the account has a primary contact");
+/// view_as_response(&config, &view, "/portal")
+/// # }
+/// ```
+pub fn view_as_response(
+    config: &HttpConfig,
+    view: &portal_core::identity::NewViewAs,
+    portal_path: &str,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let cookies = security::CookieNames::new(config.secure_cookies);
+    let jar = axum_extra::extract::cookie::CookieJar::new()
+        .add(cookies.build(cookies.session, view.token.expose().to_owned()))
+        .add(cookies.build(cookies.csrf, security::new_csrf_token()));
+    let target = format!("{}/dashboard", portal_path.trim_end_matches('/'));
+    (jar, axum::response::Redirect::to(&target)).into_response()
 }
 
 /// The page routes' methods and paths, relative to the router's mount

@@ -30,7 +30,7 @@ use subtle::ConstantTimeEq;
 use url::{Host, Origin, Url};
 
 use portal_core::AuthContext;
-use portal_core::identity::{DeviceToken, LoginClient, RawToken};
+use portal_core::identity::{DeviceToken, LoginClient, RawToken, is_view_as_token};
 
 use crate::AppState;
 use crate::config::HttpConfig;
@@ -304,6 +304,74 @@ pub async fn refuse_cross_origin(
         "cross-origin form post refused"
     );
     FormRejection::forbidden(&context).into_response()
+}
+
+/// Whether the request carries a staff member's "view as customer"
+/// session, in the session cookie or as a bearer token (the token's mark,
+/// [`portal_core::identity::is_view_as_token`]: no lookup needed).
+fn carries_view_as(state: &AppState, headers: &HeaderMap) -> bool {
+    let cookie = CookieJar::from_headers(headers)
+        .get(state.cookies.session)
+        .is_some_and(|cookie| is_view_as_token(cookie.value()));
+    let bearer = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("Bearer "))
+        .is_some_and(is_view_as_token);
+    cookie || bearer
+}
+
+/// The routes a "view as" session may still post to: ending itself.
+const VIEW_AS_MAY_POST: [&str; 2] = ["/logout", "/api/v1/sessions/current"];
+
+/// Middleware on every route, pages and API: a staff member's "view as
+/// customer" session may look at everything and change nothing, so any
+/// request that is not a `GET`/`HEAD`/`OPTIONS` (bar signing out) is
+/// refused with 403 before its handler runs: problem+json on the API, the
+/// branded error page otherwise. Use cases refuse staff too (`authorize`,
+/// `AuthContext::writable`); this makes a route added later safe without
+/// either (the route-walk test proves it for every route).
+pub async fn refuse_view_as_changes(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let signing_out = request
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .is_some_and(|path| {
+            VIEW_AS_MAY_POST
+                .iter()
+                .any(|end| path.as_str().ends_with(end))
+        });
+    if is_safe(request.method()) || signing_out || !carries_view_as(&state, request.headers()) {
+        return next.run(request).await;
+    }
+    let refusal = portal_core::PortalError::Forbidden(portal_core::access::AccessError::ReadOnly);
+    if request
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .is_some_and(|path| path.as_str().contains("/api/v1/"))
+    {
+        return ApiError::from(refusal).into_response();
+    }
+    let context = request.extensions().get::<RequestContext>().cloned();
+    let csrf = existing_csrf(&state, request.headers());
+    let t = context
+        .as_ref()
+        .map_or(crate::messages::api(), RequestContext::t);
+    crate::pages::error_page(
+        &state,
+        context.as_ref(),
+        request.headers(),
+        csrf.as_ref(),
+        crate::pages::ErrorWords {
+            status: StatusCode::FORBIDDEN,
+            heading: t.msg("error-page-not-available"),
+            message: crate::messages::forbidden(t, portal_core::access::AccessError::ReadOnly),
+        },
+    )
+    .await
 }
 
 /// The last `X-Forwarded-Host` entry: the one a single trusted reverse

@@ -52,7 +52,7 @@ async fn main() -> anyhow::Result<()> {
         .response_floor(Duration::ZERO)
         .build();
     let base_url = format!("http://{addr}/portal/");
-    let tenant = seed_demo(&portal, &base_url).await?;
+    let tenant = seed_demo(&portal, &base_url).await?.tenant;
     let mut settings = tenant.settings.clone();
     settings.lockout.max_failures = 100;
     settings.lockout.lock_minutes = 1;

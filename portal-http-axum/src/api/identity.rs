@@ -277,6 +277,7 @@ pub async fn redeem_link(
             &context.tenant,
             &RawToken::from_client(&body.token),
             &body.password,
+            &context.client_info(),
         )
         .await?;
     Ok(StatusCode::NO_CONTENT)

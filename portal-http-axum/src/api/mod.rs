@@ -17,6 +17,7 @@ mod notifications;
 mod quotes;
 mod rentals;
 mod requests;
+mod security;
 mod service_contracts;
 mod tickets;
 mod wire;
@@ -66,6 +67,7 @@ pub fn routes() -> Router<AppState> {
         .merge(communications::routes())
         .merge(documents::routes())
         .merge(tickets::routes())
+        .merge(security::routes())
         // Whatever the framework answers before a handler runs (405) is a
         // problem too.
         .layer(middleware::from_fn(extract::errors_as_problems))
@@ -154,6 +156,10 @@ pub fn routes() -> Router<AppState> {
         tickets::reply_ticket,
         tickets::reopen_ticket,
         tickets::download_attachment,
+        security::list_sessions,
+        security::end_session,
+        security::list_sign_ins,
+        security::audit_log,
     ),
     components(schemas(Problem, wire::Amount, wire::Email, wire::EmailOrPhone, wire::Phone, wire::PostalCode, wire::NewPassword, wire::IdempotencyKey, wire::Id, wire::Day, wire::Count, wire::InvoiceStatus, wire::InvoiceSort, wire::QuoteStatus, wire::Sha256, wire::ContractStatus, wire::RentalStatus, wire::JobFilter, wire::JobStatus, wire::RequestFilter, wire::RequestStatus, wire::TicketFilter, wire::TicketStatus, wire::FileKind)),
     modifiers(&Contract),

@@ -569,7 +569,12 @@ pub async fn set_password_submit(
         Ok(state
             .portal
             .identity()
-            .set_password_with_token(&context.tenant, &token, &form.password)
+            .set_password_with_token(
+                &context.tenant,
+                &token,
+                &form.password,
+                &context.client_info(),
+            )
             .await?)
     }
     .await;

@@ -41,6 +41,7 @@ mod quotes;
 pub(crate) mod redirect;
 mod rentals;
 mod requests;
+mod security;
 mod service_contracts;
 mod tickets;
 
@@ -125,6 +126,7 @@ pub fn routes() -> PageRoutes {
         .merge(notifications::routes())
         .merge(communications::routes())
         .merge(documents::routes())
+        .merge(security::routes())
 }
 
 /// The tenant's branding, as the layout shows it. Colours and URLs come
@@ -210,6 +212,8 @@ impl Brand {
 pub struct UserNav {
     name: String,
     accounts: Vec<AccountOption>,
+    /// The staff member viewing the portal as this contact (the banner).
+    viewer: Option<String>,
 }
 
 /// One entry of the account switcher.
@@ -356,6 +360,7 @@ impl Layout {
             user: Some(UserNav {
                 name: auth.contact.name.clone(),
                 accounts,
+                viewer: auth.viewer().map(str::to_owned),
             }),
             current_path: format!("{}/{page}", context.base),
             billing: BillingNav::of(&auth.actor, &context.tenant),

@@ -162,7 +162,16 @@ pub async fn walk_in(lang: &str) {
         b"Notas\n",
     )
     .await;
+    // Security: a failed sign-in and a second session (a phone) to list.
+    let mut wrong = app.browser_at("198.51.100.4");
+    wrong.get("/portal/login").await;
+    wrong
+        .submit_login("ada@example.com", "not the password")
+        .await;
+    app.api_token("ada@example.com").await;
     let services = [
+        "security".to_owned(),
+        "security/audit".to_owned(),
         "notifications".to_owned(),
         "notifications/settings".to_owned(),
         "communications".to_owned(),

@@ -37,6 +37,7 @@ mod quotes_pages;
 mod rentals;
 mod requests_api;
 mod requests_pages;
+mod security;
 mod services_api;
 mod services_pages;
 mod tickets_api;

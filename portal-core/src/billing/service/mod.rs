@@ -40,10 +40,10 @@ crate::portal::service! {
 }
 
 /// The customer paying in the portal, as their session knows them: the
-/// receipt goes to the contact and names the account, with no read.
+/// receipt goes to the contact and names the account, with no read, and
+/// the audit log names them and their client.
 pub(crate) struct Payer<'a> {
-    contact: &'a crate::identity::Contact,
-    membership: &'a crate::identity::Membership,
+    auth: &'a crate::AuthContext,
 }
 
 impl Payer<'_> {
@@ -51,7 +51,7 @@ impl Payer<'_> {
     fn account_label(&self) -> String {
         format!(
             "{} ({})",
-            self.membership.account_name, self.membership.account_number
+            self.auth.membership.account_name, self.auth.membership.account_number
         )
     }
 }

@@ -295,10 +295,7 @@ impl BillingService<'_> {
         // `AuthContext` itself); otherwise settling reads them.
         let payer = (actor.contact() == Some(auth.contact.id)
             && auth.membership.account == actor.account())
-        .then_some(Payer {
-            contact: &auth.contact,
-            membership: &auth.membership,
-        });
+        .then_some(Payer { auth });
         let (tenant, scope) = self.authorize(actor, Permission::PayInvoices).await?;
         let contact = acting_contact(actor)?;
         let gateway = self.gateway()?.clone();

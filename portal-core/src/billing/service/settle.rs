@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 
 use crate::access::AccountScope;
+use crate::audit::{AuditAction, AuditActor, AuditEntry};
 use crate::billing::{
     Allocation, AutopayConsent, IdempotencyKey, MethodChoice, PaymentDetail, PaymentGateway,
     PaymentIntent, PaymentSource, PaymentStart, PaymentStatus, Settlement,
@@ -76,7 +77,7 @@ impl BillingService<'_> {
         };
         let mailed = match detail.payment.status {
             PaymentStatus::Succeeded => detail.payment.contact,
-            _ => payer.map(|payer| payer.contact.id),
+            _ => payer.map(|payer| payer.auth.contact.id),
         };
         crate::notifications::notify(
             self.portal,
@@ -129,8 +130,24 @@ impl BillingService<'_> {
                 .collect(),
             reference: reference.clone(),
         }));
+        // The audit log: the contact paying in the portal, else (autopay,
+        // a provider's late answer) the host.
+        let audited = match payer {
+            Some(payer) => AuditEntry::by(payer.auth, AuditAction::PaymentMade, now),
+            None => AuditEntry::new(tenant.id, AuditAction::PaymentMade, AuditActor::Host, now)
+                .on(payment.account),
+        };
+        messages.push(
+            audited
+                .with_detail(format!(
+                    "{} {}",
+                    payment.amount.amount(),
+                    payment.amount.currency()
+                ))
+                .message(),
+        );
         let payer = match payer {
-            Some(payer) => Some((payer.contact.clone(), payer.account_label())),
+            Some(payer) => Some((payer.auth.contact.clone(), payer.account_label())),
             None => self.read_payer(tenant, payment).await?,
         };
         if let Some((contact, account)) = payer {

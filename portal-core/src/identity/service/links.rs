@@ -201,12 +201,14 @@ impl IdentityService<'_> {
 
     /// Spends a set-password link and sets the password. Ends every session
     /// of the contact and lifts any lock; does not log in (the customer logs
-    /// in with the new password, which proves they know it).
+    /// in with the new password, which proves they know it). The audit log
+    /// records it, from `client`.
     pub async fn set_password_with_token(
         self,
         tenant: &Tenant,
         token: &RawToken,
         password: &str,
+        client: &ClientInfo,
     ) -> Result<(), PortalError> {
         let password = Password::parse(password)?;
         let now = self.portal.inner.clock.now();
@@ -231,6 +233,9 @@ impl IdentityService<'_> {
                 }
             }
         };
+        let audited = self
+            .password_set_entry(tenant, live.contact, now, client)
+            .await?;
         match self
             .stores()
             .tokens
@@ -239,7 +244,7 @@ impl IdentityService<'_> {
                 &hash,
                 now,
                 &new_hash,
-                &[OutboxMessage::Event(event)],
+                &[OutboxMessage::Event(event), audited.message()],
             )
             .await
         {
@@ -249,5 +254,40 @@ impl IdentityService<'_> {
             Err(StoreError::NotFound) => Err(PortalError::LinkInvalid),
             Err(other) => Err(other.into()),
         }
+    }
+
+    /// The audit entry of `contact` setting a password from a link, on the
+    /// account a log-in would open.
+    async fn password_set_entry(
+        self,
+        tenant: &Tenant,
+        contact: ContactId,
+        now: DateTime<Utc>,
+        client: &ClientInfo,
+    ) -> Result<AuditEntry, PortalError> {
+        let person = self
+            .stores()
+            .contacts
+            .contact(tenant.id, contact)
+            .await?
+            .ok_or(PortalError::LinkInvalid)?;
+        let memberships = self
+            .stores()
+            .contacts
+            .memberships(tenant.id, contact)
+            .await?;
+        let mut entry = AuditEntry::new(
+            tenant.id,
+            AuditAction::PasswordSet,
+            super::contact_actor(&person),
+            now,
+        )
+        .about(contact)
+        .from_client(client);
+        entry.account = memberships
+            .iter()
+            .find(|m| m.portal_enabled)
+            .map(|m| m.account);
+        Ok(entry)
     }
 }

@@ -448,6 +448,7 @@ async fn a_dead_link_is_refused_before_any_hashing() {
             &tenant(),
             &crate::identity::RawToken::from_client("abc"),
             "correct horse battery",
+            &ClientInfo::default(),
         )
         .await;
     assert!(matches!(result, Err(PortalError::LinkInvalid)));

@@ -9,6 +9,7 @@ mod tests;
 use chrono::NaiveDate;
 
 use crate::access::{Actor, Permission};
+use crate::audit::{AuditAction, AuditEntry};
 use crate::error::PortalError;
 use crate::identity::AuthContext;
 use crate::outbox::{DomainEvent, OutboxMessage};
@@ -151,6 +152,9 @@ impl QuotesService<'_> {
             currency: approved_total.currency(),
             content_sha256: approval.content_sha256.clone(),
         });
+        let audited = AuditEntry::by(auth, AuditAction::QuoteApproved, approval.approved_at)
+            .with_detail(quote.number.clone())
+            .message();
         let record = ApprovalRecord {
             approval,
             approved_total,
@@ -159,7 +163,7 @@ impl QuotesService<'_> {
         Ok(self
             .stores()
             .quotes
-            .approve_quote(&scope, quote.id, &record, today, &[event])
+            .approve_quote(&scope, quote.id, &record, today, &[event, audited])
             .await?)
     }
 
@@ -201,10 +205,13 @@ impl QuotesService<'_> {
             reason,
             declined_at: self.portal.inner.clock.now(),
         };
+        let audited = AuditEntry::by(auth, AuditAction::QuoteDeclined, decline.declined_at)
+            .with_detail(quote.number.clone())
+            .message();
         Ok(self
             .stores()
             .quotes
-            .decline_quote(&scope, id, &decline, today, &[event])
+            .decline_quote(&scope, id, &decline, today, &[event, audited])
             .await?)
     }
 }

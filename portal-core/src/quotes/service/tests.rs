@@ -223,8 +223,9 @@ async fn approving_keeps_the_evidence_and_tells_the_host_in_the_same_write() {
     );
     assert!(matches!(
         messages.as_slice(),
-        [OutboxMessage::Event(DomainEvent::QuoteApproved { chosen_lines, po_number: Some(po), .. })]
+        [OutboxMessage::Event(DomainEvent::QuoteApproved { chosen_lines, po_number: Some(po), .. }), OutboxMessage::Audit(audited)]
             if chosen_lines == &[1] && po == "PO-77"
+                && audited.action == crate::audit::AuditAction::QuoteApproved
     ));
 }
 
@@ -319,7 +320,8 @@ async fn declining_needs_a_reason_and_tells_the_host() {
             assert_eq!(decline.reason, "Too dear");
             assert!(matches!(
                 messages,
-                [OutboxMessage::Event(DomainEvent::QuoteDeclined { reason, .. })] if reason == "Too dear"
+                [OutboxMessage::Event(DomainEvent::QuoteDeclined { reason, .. }), OutboxMessage::Audit(audited)]
+                    if reason == "Too dear" && audited.action == crate::audit::AuditAction::QuoteDeclined
             ));
             Ok(declined.clone())
         });
