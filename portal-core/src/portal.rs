@@ -56,9 +56,9 @@ use crate::outbox::{EventSink, Mailer, OutboxWorker};
 use crate::ports::{
     AccountStore, AssetStore, AuditStore, AutopayStore, CommunicationStore, ContactStore,
     CredentialStore, DashboardStore, DocumentStore, InvoiceStore, JobStore, LedgerStore,
-    LockoutStore, NotificationStore, OutboxStore, PaymentMethodStore, PaymentStore, PropertyStore,
-    QuoteStore, RentalStore, RequestStore, ServiceContractStore, SessionStore, Store, TenantStore,
-    TicketStore, TokenStore,
+    LockoutStore, NotificationStore, OutboxStore, PaymentMethodStore, PaymentStore, ProfileStore,
+    PropertyStore, QuoteStore, RentalStore, RequestStore, ServiceContractStore, SessionStore,
+    Store, TenantStore, TicketStore, TokenStore,
 };
 use crate::properties::PropertiesService;
 use crate::quotes::QuotesService;
@@ -531,6 +531,8 @@ pub struct Stores {
     pub documents: Arc<dyn DocumentStore>,
     /// The audit log.
     pub audit: Arc<dyn AuditStore>,
+    /// Contacts' own details and e-mail changes.
+    pub profiles: Arc<dyn ProfileStore>,
 }
 
 impl Stores {
@@ -567,6 +569,7 @@ impl Stores {
             communications: Arc::new(MockCommunicationStore::new()),
             documents: Arc::new(MockDocumentStore::new()),
             audit: Arc::new(MockAuditStore::new()),
+            profiles: Arc::new(MockProfileStore::new()),
         }
     }
 
@@ -598,7 +601,8 @@ impl Stores {
             notifications: store.clone(),
             communications: store.clone(),
             documents: store.clone(),
-            audit: store,
+            audit: store.clone(),
+            profiles: store,
         }
     }
 }

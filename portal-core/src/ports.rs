@@ -18,7 +18,9 @@ pub use crate::billing::{
 pub use crate::communications::CommunicationStore;
 pub use crate::dashboard::DashboardStore;
 pub use crate::documents::DocumentStore;
-pub use crate::identity::{ContactStore, CredentialStore, LockoutStore, SessionStore, TokenStore};
+pub use crate::identity::{
+    ContactStore, CredentialStore, LockoutStore, ProfileStore, SessionStore, TokenStore,
+};
 pub use crate::jobs::JobStore;
 pub use crate::notifications::NotificationStore;
 pub use crate::outbox::OutboxStore;
@@ -49,7 +51,8 @@ pub use crate::dashboard::MockDashboardStore;
 pub use crate::documents::MockDocumentStore;
 #[cfg(any(test, feature = "mocks"))]
 pub use crate::identity::{
-    MockContactStore, MockCredentialStore, MockLockoutStore, MockSessionStore, MockTokenStore,
+    MockContactStore, MockCredentialStore, MockLockoutStore, MockProfileStore, MockSessionStore,
+    MockTokenStore,
 };
 #[cfg(any(test, feature = "mocks"))]
 pub use crate::jobs::MockJobStore;
@@ -111,4 +114,5 @@ store_of!(
     CommunicationStore,
     DocumentStore,
     AuditStore,
+    ProfileStore,
 );

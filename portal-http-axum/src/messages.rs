@@ -344,6 +344,7 @@ pub fn rule(t: Messages, reason: &Reason) -> String {
         Reason::FormExpired => t.msg("rule-form-expired"),
         Reason::BadSignature => t.msg("rule-bad-signature"),
         Reason::NotEditable => t.msg("rule-not-editable"),
+        Reason::Unchanged => t.msg("rule-unchanged"),
         Reason::NotAnOptionalLine => t.msg("rule-not-an-optional-line"),
         // Sizes in whole megabytes (decimal, as file managers show them),
         // in kilobytes below one.

@@ -159,6 +159,34 @@ pub fn render(mail: &Email) -> Result<RenderedMail, RenderError> {
                 PasswordChangedHtml { v: &view }.render(),
             )
         }
+        EmailKind::ConfirmEmail { link, expires_at } => {
+            let link = checked_link(link, kind_name)?;
+            let expires = formats.dates.moment(expires_at);
+            let view = LinkView {
+                frame: &frame,
+                link,
+                expires: &expires,
+            };
+            (
+                ConfirmEmailText { v: &view }.render(),
+                ConfirmEmailHtml { v: &view }.render(),
+            )
+        }
+        EmailKind::EmailChanged {
+            new_email,
+            changed_at,
+        } => {
+            let changed = formats.dates.moment(changed_at);
+            let view = EmailChangedView {
+                frame: &frame,
+                changed: &changed,
+                new_email: new_email.as_str(),
+            };
+            (
+                EmailChangedText { v: &view }.render(),
+                EmailChangedHtml { v: &view }.render(),
+            )
+        }
         EmailKind::PaymentReceipt(receipt) => {
             let link = checked_link(&receipt.link, kind_name)?;
             let view = ReceiptView {
@@ -229,6 +257,8 @@ pub(crate) fn kind_name(kind: &EmailKind) -> &'static str {
         EmailKind::ResetPassword { .. } => "reset_password",
         EmailKind::Invitation { .. } => "invitation",
         EmailKind::PasswordChanged { .. } => "password_changed",
+        EmailKind::ConfirmEmail { .. } => "confirm_email",
+        EmailKind::EmailChanged { .. } => "email_changed",
         EmailKind::PaymentReceipt(_) => "payment_receipt",
         EmailKind::Notice(_) => "notice",
     }
@@ -247,6 +277,8 @@ fn subject(t: Messages, kind: &EmailKind, business: &str, formats: &Formats) -> 
         }
         EmailKind::Invitation { .. } => t.msg_with("mail-invitation-subject", from),
         EmailKind::PasswordChanged { .. } => t.msg_with("mail-password-changed-subject", from),
+        EmailKind::ConfirmEmail { .. } => t.msg_with("mail-confirm-email-subject", from),
+        EmailKind::EmailChanged { .. } => t.msg_with("mail-email-changed-subject", from),
         EmailKind::PaymentReceipt(receipt) => t.msg_with(
             "mail-receipt-subject",
             from.arg("amount", formats.money.format(receipt.amount)),
@@ -378,6 +410,37 @@ struct InvitationText<'a> {
 #[template(path = "invitation.html")]
 struct InvitationHtml<'a> {
     v: &'a InvitationView<'a>,
+}
+
+/// The old address told of a new one.
+struct EmailChangedView<'a> {
+    frame: &'a Frame<'a>,
+    changed: &'a str,
+    new_email: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "confirm_email.txt")]
+struct ConfirmEmailText<'a> {
+    v: &'a LinkView<'a>,
+}
+
+#[derive(Template)]
+#[template(path = "confirm_email.html")]
+struct ConfirmEmailHtml<'a> {
+    v: &'a LinkView<'a>,
+}
+
+#[derive(Template)]
+#[template(path = "email_changed.txt")]
+struct EmailChangedText<'a> {
+    v: &'a EmailChangedView<'a>,
+}
+
+#[derive(Template)]
+#[template(path = "email_changed.html")]
+struct EmailChangedHtml<'a> {
+    v: &'a EmailChangedView<'a>,
 }
 
 #[derive(Template)]

@@ -2,10 +2,13 @@
 //! password policy and hasher.
 
 mod ports;
-pub use ports::{ContactStore, CredentialStore, LinkIssue, LockoutStore, SessionStore, TokenStore};
+pub use ports::{
+    ContactStore, CredentialStore, LinkIssue, LockoutStore, ProfileStore, SessionStore, TokenStore,
+};
 #[cfg(any(test, feature = "mocks"))]
 pub use ports::{
-    MockContactStore, MockCredentialStore, MockLockoutStore, MockSessionStore, MockTokenStore,
+    MockContactStore, MockCredentialStore, MockLockoutStore, MockProfileStore, MockSessionStore,
+    MockTokenStore,
 };
 
 mod device;
@@ -13,8 +16,8 @@ mod errors;
 mod models;
 mod service;
 pub use service::{
-    AuthContext, IdentityService, KnownFacts, LinkRequest, NewSession, NewViewAs, TokenInfo,
-    VIEW_AS_HOURS,
+    AuthContext, IdentityService, KnownFacts, LinkRequest, MAX_CONTACT_NAME, NewSession, NewViewAs,
+    TokenInfo, VIEW_AS_HOURS,
 };
 mod password;
 mod tokens;
@@ -25,8 +28,9 @@ pub use device::{
 };
 pub use errors::IdentityConflict;
 pub use models::{
-    Contact, ContactUpsert, Credential, LoginCandidate, LoginName, Membership, OneTimeToken,
-    Session, SessionContext, SessionKind, TokenPurpose,
+    Contact, ContactUpsert, Credential, EMAIL_CHANGE_LIFETIME, EmailChange, LoginCandidate,
+    LoginName, Membership, OneTimeToken, ProfileChange, Session, SessionContext, SessionKind,
+    TokenPurpose,
 };
 #[cfg(any(test, feature = "mocks"))]
 pub use password::MockPasswordHasher;

@@ -257,3 +257,35 @@ pub struct OneTimeToken {
     /// It is refused from this time.
     pub expires_at: DateTime<Utc>,
 }
+
+/// How long a link confirming a new e-mail address stays valid.
+pub const EMAIL_CHANGE_LIFETIME: chrono::Duration = chrono::Duration::hours(24);
+
+/// A change of a contact's e-mail waiting for the new address to confirm
+/// it, as stored: only the mailed token's hash.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EmailChange {
+    /// SHA-256 of the token mailed to the new address.
+    pub hash: TokenHash,
+    /// The tenant.
+    pub tenant: TenantId,
+    /// Whose e-mail changes.
+    pub contact: ContactId,
+    /// The address it changes to.
+    pub new_email: EmailAddress,
+    /// When it was asked for.
+    pub created_at: DateTime<Utc>,
+    /// The link is refused from this time.
+    pub expires_at: DateTime<Utc>,
+}
+
+/// What a contact may change of themself: their name and phone (their
+/// e-mail changes only once the new address confirms it).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProfileChange {
+    /// Full name.
+    pub name: String,
+    /// Phone, also a log-in name; `None` removes it (when an e-mail is
+    /// left to log in with).
+    pub phone: Option<PhoneNumber>,
+}

@@ -7,8 +7,8 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use super::{
-    Contact, ContactUpsert, Credential, LoginCandidate, LoginName, LoginSource, Membership,
-    OneTimeToken, Session, SessionContext, TokenHash,
+    Contact, ContactUpsert, Credential, EmailChange, LoginCandidate, LoginName, LoginSource,
+    Membership, OneTimeToken, ProfileChange, Session, SessionContext, TokenHash,
 };
 use crate::access::Role;
 use crate::outbox::OutboxMessage;
@@ -257,6 +257,55 @@ pub trait SessionStore: Send + Sync {
     ) -> Result<(), StoreError>;
     /// Ends one session (log-out).
     async fn end_session(&self, tenant: TenantId, session: SessionId) -> Result<(), StoreError>;
+}
+
+/// A contact's own details: name and phone, and e-mail changes that the
+/// new address confirms.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait ProfileStore: Send + Sync {
+    /// Sets the contact's name and phone and writes `messages`, in one
+    /// transaction; returns the contact as stored. MUST return `NotFound`
+    /// when the contact is not in this tenant and `Conflict` (the phone
+    /// taken) when another contact of the tenant has the phone, writing
+    /// nothing either way.
+    async fn update_profile(
+        &self,
+        tenant: TenantId,
+        contact: ContactId,
+        change: &ProfileChange,
+        messages: &[OutboxMessage],
+    ) -> Result<Contact, StoreError>;
+    /// Stores a pending e-mail change and writes `messages` (the mail to
+    /// the new address), in one transaction; the contact's earlier pending
+    /// changes are spent, so only the newest link works.
+    async fn start_email_change(
+        &self,
+        change: &EmailChange,
+        messages: &[OutboxMessage],
+    ) -> Result<(), StoreError>;
+    /// The unspent, unexpired change with this token hash, without
+    /// spending it.
+    async fn pending_email_change(
+        &self,
+        tenant: TenantId,
+        hash: &TokenHash,
+        now: DateTime<Utc>,
+    ) -> Result<Option<EmailChange>, StoreError>;
+    /// Confirms the change, in one transaction: spends it only if it is
+    /// unspent and unexpired at `now` (MUST return `NotFound` otherwise),
+    /// sets the contact's e-mail to the new address (MUST return
+    /// `Conflict` when another contact of the tenant has it meanwhile),
+    /// spends the contact's unused one-time tokens (a link mailed to the
+    /// old address dies) and writes `messages`. Writes nothing on an
+    /// error.
+    async fn complete_email_change(
+        &self,
+        tenant: TenantId,
+        hash: &TokenHash,
+        now: DateTime<Utc>,
+        messages: &[OutboxMessage],
+    ) -> Result<(), StoreError>;
 }
 
 /// Whether [`TokenStore::issue_token`] stored the token and its mail.

@@ -163,6 +163,22 @@ pub enum EmailKind {
         /// When it changed.
         changed_at: DateTime<Utc>,
     },
+    /// A contact asked to change their e-mail to this one: a link (to the
+    /// new address) that confirms it.
+    ConfirmEmail {
+        /// The absolute link.
+        link: String,
+        /// When the link stops working.
+        expires_at: DateTime<Utc>,
+    },
+    /// The contact's e-mail was changed: a notice to the old address, in
+    /// case it was not them.
+    EmailChanged {
+        /// The new address.
+        new_email: EmailAddress,
+        /// When it changed.
+        changed_at: DateTime<Utc>,
+    },
     /// A payment went through: the receipt (boxed: it is by far the
     /// largest mail).
     PaymentReceipt(Box<Receipt>),
@@ -337,6 +353,19 @@ pub enum DomainEvent {
         contact: ContactId,
         /// When.
         at: DateTime<Utc>,
+    },
+    /// A contact changed their own name, phone or (once confirmed from
+    /// the new address) e-mail in the portal; the host should copy them
+    /// into its records, or its next contact upsert puts its own back.
+    ContactDetailsChanged {
+        /// Who.
+        contact: ContactId,
+        /// Their name now.
+        name: String,
+        /// Their e-mail now.
+        email: Option<EmailAddress>,
+        /// Their phone now.
+        phone: Option<crate::shared::PhoneNumber>,
     },
     /// A contact changed or reset their password.
     PasswordChanged {
@@ -613,6 +642,7 @@ impl DomainEvent {
     pub fn subject(&self) -> EventSubject {
         match self {
             DomainEvent::ContactRegistered { contact, .. }
+            | DomainEvent::ContactDetailsChanged { contact, .. }
             | DomainEvent::PasswordChanged { contact, .. }
             | DomainEvent::ContactLockedOut { contact, .. } => EventSubject::Contact(*contact),
             DomainEvent::PortalAccessChanged { account, .. }
@@ -698,10 +728,13 @@ impl OutboxMessage {
             match &mut mail.kind {
                 EmailKind::SetPassword { link, .. }
                 | EmailKind::ResetPassword { link, .. }
-                | EmailKind::Invitation { link, .. } => *link = "[redacted]".to_owned(),
+                | EmailKind::Invitation { link, .. }
+                | EmailKind::ConfirmEmail { link, .. } => *link = "[redacted]".to_owned(),
                 // The unsubscribe link works without a session.
                 EmailKind::Notice(mail) => mail.unsubscribe = "[redacted]".to_owned(),
-                EmailKind::PasswordChanged { .. } | EmailKind::PaymentReceipt(_) => {}
+                EmailKind::PasswordChanged { .. }
+                | EmailKind::EmailChanged { .. }
+                | EmailKind::PaymentReceipt(_) => {}
             }
         }
         message

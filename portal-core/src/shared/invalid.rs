@@ -248,6 +248,9 @@ pub enum Reason {
     BadSignature,
     /// A field the customer may not change.
     NotEditable,
+    /// The value is what it already is (a "new" e-mail that is the
+    /// current one).
+    Unchanged,
     /// A quote line chosen that is not one of its optional lines.
     NotAnOptionalLine,
     /// A file larger than allowed.

@@ -321,12 +321,22 @@ pub struct MeResponse {
 #[utoipa::path(get, path = "/api/v1/me", tag = "customer", security(("bearer" = [])),
     responses((status = 200, body = MeResponse), (status = 401, body = Problem)))]
 pub async fn me(State(state): State<AppState>, ApiUser(auth): ApiUser) -> Json<MeResponse> {
-    let memberships = state.portal.identity().memberships(&auth);
-    Json(MeResponse {
-        id: auth.contact.id.to_string(),
-        name: auth.contact.name.clone(),
-        email: auth.contact.email.as_ref().map(ToString::to_string),
-        phone: auth.contact.phone.as_ref().map(ToString::to_string),
+    Json(me_view(&state, &auth, &auth.contact))
+}
+
+/// `contact` (the session's, or as just changed) with the session's
+/// accounts.
+fn me_view(
+    state: &AppState,
+    auth: &portal_core::AuthContext,
+    contact: &portal_core::identity::Contact,
+) -> MeResponse {
+    let memberships = state.portal.identity().memberships(auth);
+    MeResponse {
+        id: contact.id.to_string(),
+        name: contact.name.clone(),
+        email: contact.email.as_ref().map(ToString::to_string),
+        phone: contact.phone.as_ref().map(ToString::to_string),
         accounts: memberships
             .into_iter()
             .map(|m| AccountRef {
@@ -337,7 +347,117 @@ pub async fn me(State(state): State<AppState>, ApiUser(auth): ApiUser) -> Json<M
                 role: m.role.as_str().to_owned(),
             })
             .collect(),
-    })
+    }
+}
+
+/// The contact's own name and phone.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateMeRequest {
+    /// Full name (one line, at most 120 characters).
+    #[schema(min_length = 1, max_length = 120, example = "Ada Lovelace")]
+    pub name: String,
+    /// Phone (also a log-in name); null or absent removes it, which needs
+    /// an e-mail to log in with.
+    #[schema(value_type = Option<wire::Phone>)]
+    pub phone: Option<String>,
+}
+
+/// Change the logged-in contact's name and phone; the business is told.
+/// The e-mail changes through `POST /me/email`.
+#[utoipa::path(patch, path = "/api/v1/me", tag = "customer", security(("bearer" = [])), request_body = UpdateMeRequest,
+    responses((status = 200, body = MeResponse, description = "as changed"), (status = 401, body = Problem),
+        (status = 403, body = Problem, description = "staff viewing as the customer"),
+        (status = 409, body = Problem, description = "another contact has the phone"),
+        (status = 422, body = Problem, description = "a blank or too long name, a malformed phone, no phone and no e-mail; `field` names it")))]
+pub async fn update_me(
+    State(state): State<AppState>,
+    ApiUser(auth): ApiUser,
+    ApiJson(body): ApiJson<UpdateMeRequest>,
+) -> Result<Json<MeResponse>, ApiError> {
+    let change = crate::params::profile_change(&body.name, body.phone.as_deref().unwrap_or(""))?;
+    let contact = state
+        .portal
+        .identity()
+        .update_profile(&auth, &change)
+        .await?;
+    Ok(Json(me_view(&state, &auth, &contact)))
+}
+
+/// A new e-mail address.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangeEmailRequest {
+    /// The address to change to.
+    #[schema(value_type = wire::Email)]
+    pub email: String,
+}
+
+/// The change waiting for the new address.
+#[derive(Serialize, ToSchema)]
+pub struct PendingEmailView {
+    /// Where the confirmation link went.
+    #[schema(value_type = wire::Email)]
+    pub pending_email: String,
+}
+
+/// Ask to change the logged-in contact's e-mail: a link goes to the new
+/// address, and the e-mail changes once it is confirmed there
+/// (`POST /email-changes/confirm`); the old address is then told.
+#[utoipa::path(post, path = "/api/v1/me/email", tag = "customer", security(("bearer" = [])), request_body = ChangeEmailRequest,
+    responses((status = 202, body = PendingEmailView, description = "the link is on its way"), (status = 401, body = Problem),
+        (status = 403, body = Problem, description = "staff viewing as the customer"),
+        (status = 422, body = Problem, description = "a malformed address, or the current one"), (status = 429, body = Problem)))]
+pub async fn change_email(
+    State(state): State<AppState>,
+    context: RequestContext,
+    ApiUser(auth): ApiUser,
+    ApiJson(body): ApiJson<ChangeEmailRequest>,
+) -> Result<(StatusCode, Json<PendingEmailView>), ApiError> {
+    check_rate(&state, &context)?;
+    let pending = state
+        .portal
+        .identity()
+        .request_email_change(&auth, &body.email)
+        .await?;
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(PendingEmailView {
+            pending_email: pending.as_str().to_owned(),
+        }),
+    ))
+}
+
+/// A confirmation link's token.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConfirmEmailRequest {
+    /// The `token` parameter of the link.
+    pub token: String,
+}
+
+/// Confirm an e-mail change from its link: the new address becomes the
+/// contact's e-mail and log-in. No session needed (the link proves the
+/// mailbox).
+#[utoipa::path(post, path = "/api/v1/email-changes/confirm", tag = "identity", request_body = ConfirmEmailRequest,
+    responses((status = 204, description = "changed"), (status = 409, body = Problem, description = "another contact has taken the address meanwhile"),
+        (status = 410, body = Problem, description = "unknown, used or expired"), (status = 429, body = Problem)))]
+pub async fn confirm_email(
+    State(state): State<AppState>,
+    context: RequestContext,
+    ApiJson(body): ApiJson<ConfirmEmailRequest>,
+) -> Result<StatusCode, ApiError> {
+    check_rate(&state, &context)?;
+    state
+        .portal
+        .identity()
+        .confirm_email_change(
+            &context.tenant,
+            &RawToken::from_client(&body.token),
+            &context.client_info(),
+        )
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// A password change.

@@ -48,7 +48,9 @@ pub fn routes() -> Router<AppState> {
         .route("/password-resets", post(identity::request_reset))
         .route("/password-links/inspect", post(identity::inspect_link))
         .route("/password-links/redeem", post(identity::redeem_link))
-        .route("/me", get(identity::me))
+        .route("/me", get(identity::me).patch(identity::update_me))
+        .route("/me/email", post(identity::change_email))
+        .route("/email-changes/confirm", post(identity::confirm_email))
         .route("/me/password", post(identity::change_password))
         .route("/me/active-account", put(identity::switch_account))
         .route("/dashboard", get(dashboard::dashboard))
@@ -156,6 +158,9 @@ pub fn routes() -> Router<AppState> {
         tickets::reply_ticket,
         tickets::reopen_ticket,
         tickets::download_attachment,
+        identity::update_me,
+        identity::change_email,
+        identity::confirm_email,
         security::list_sessions,
         security::end_session,
         security::list_sign_ins,

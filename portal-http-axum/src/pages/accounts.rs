@@ -55,6 +55,14 @@ struct AccountPage {
     fields_form: Form,
     /// The language form.
     language_form: Form,
+    /// The contact's name and phone.
+    profile_form: Form,
+    /// The contact's new e-mail.
+    email_form: Form,
+    /// Whether the page may offer changes (not to staff viewing).
+    writable: bool,
+    /// What the details forms show: as stored, or as typed when refused.
+    typed: Typed,
     /// The change-password form, whose messages stay inside it (the page
     /// is long: a message at its top would be far from the form).
     password_form: Form,
@@ -70,12 +78,36 @@ struct AccountPage {
     editable: Vec<EditableField>,
 }
 
-/// The account page's three forms.
+/// The contact's details as the forms show them.
+pub struct Typed {
+    name: String,
+    phone: String,
+    email: String,
+}
+
+impl Typed {
+    /// As stored, the new e-mail blank.
+    fn stored(contact: &Contact) -> Self {
+        Self {
+            name: contact.name.clone(),
+            phone: contact
+                .phone
+                .as_ref()
+                .map(|phone| phone.as_str().to_owned())
+                .unwrap_or_default(),
+            email: String::new(),
+        }
+    }
+}
+
+/// The account page's forms.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum AccountForm {
     Fields,
     Language,
     Password,
+    Profile,
+    Email,
 }
 
 /// The account page, fresh or showing what went wrong with one of its
@@ -87,6 +119,7 @@ async fn account_page(
     auth: &AuthContext,
     refused: Option<(AccountForm, Refusal)>,
     notice: Option<String>,
+    typed: Option<Typed>,
 ) -> Result<Response, PageError> {
     let overview = state
         .portal
@@ -113,6 +146,11 @@ async fn account_page(
         .map(|field| Input::new(field.key.clone(), field.name.clone()))
         .collect();
     let language_inputs = vec![Input::new("language", t.msg("account-language-label"))];
+    let profile_inputs = vec![
+        Input::new("name", t.msg("account-name")),
+        Input::new("phone", t.msg("account-phone")),
+    ];
+    let email_inputs = vec![Input::new("email", t.msg("account-new-email"))];
     let password_inputs = vec![
         Input::new("current_password", t.msg("account-current-password")),
         // The core calls the new password `password`.
@@ -139,9 +177,13 @@ async fn account_page(
     let fields_form = Form::new(t, field_inputs).showing(fields_refusal);
     let language_form = Form::new(t, language_inputs).showing(refusal_for(AccountForm::Language));
     let password_form = Form::new(t, password_inputs).showing(refusal_for(AccountForm::Password));
+    let profile_form = Form::new(t, profile_inputs).showing(refusal_for(AccountForm::Profile));
+    let email_form = Form::new(t, email_inputs).showing(refusal_for(AccountForm::Email));
     let status = match which {
         Some(AccountForm::Password) => password_form.status(),
         Some(AccountForm::Language) => language_form.status(),
+        Some(AccountForm::Profile) => profile_form.status(),
+        Some(AccountForm::Email) => email_form.status(),
         _ => fields_form.status(),
     };
     let page = AccountPage {
@@ -156,6 +198,10 @@ async fn account_page(
         fields_form,
         language_form,
         password_form,
+        profile_form,
+        email_form,
+        writable: auth.viewer().is_none(),
+        typed: typed.unwrap_or_else(|| Typed::stored(&auth.contact)),
         notice,
         address_lines: overview.account.address.lines(),
         overview,
@@ -185,9 +231,11 @@ pub async fn account(
         Some("password") => Some(t.msg("account-password-changed")),
         Some("fields") => Some(t.msg("account-fields-saved")),
         Some("language") => Some(t.msg("account-language-saved")),
+        Some("profile") => Some(t.msg("account-profile-saved")),
+        Some("email") => Some(t.msg("account-email-link-sent")),
         _ => None,
     };
-    account_page(&state, &context, &csrf, &auth, None, notice).await
+    account_page(&state, &context, &csrf, &auth, None, notice, None).await
 }
 
 /// `POST /account/fields`: the editable custom fields, as `field:<name>`.
@@ -211,7 +259,7 @@ pub async fn update_fields(
         Ok(_) => Ok(Redirect::to(&format!("{}/account?done=fields", context.base)).into_response()),
         Err(error) => {
             let refused = (AccountForm::Fields, Refusal::of(error)?);
-            account_page(&state, &context, &csrf, &auth, Some(refused), None).await
+            account_page(&state, &context, &csrf, &auth, Some(refused), None, None).await
         }
     }
 }
@@ -261,7 +309,103 @@ pub async fn change_password(
         }
         Err(error) => {
             let refused = (AccountForm::Password, Refusal::of(error)?);
-            account_page(&state, &context, &csrf, &auth, Some(refused), None).await
+            account_page(&state, &context, &csrf, &auth, Some(refused), None, None).await
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ProfileForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    phone: String,
+}
+
+/// `POST /account/profile`: the contact's own name and phone.
+pub async fn update_profile(
+    State(state): State<AppState>,
+    context: RequestContext,
+    csrf: Csrf,
+    PageUser(auth): PageUser,
+    CsrfForm(form): CsrfForm<ProfileForm>,
+) -> Result<Response, PageError> {
+    let changed: Result<_, PageError> = async {
+        let change = params::profile_change(&form.name, &form.phone)?;
+        Ok(state
+            .portal
+            .identity()
+            .update_profile(&auth, &change)
+            .await?)
+    }
+    .await;
+    match changed {
+        Ok(_) => {
+            Ok(Redirect::to(&format!("{}/account?done=profile", context.base)).into_response())
+        }
+        Err(error) => {
+            let refused = (AccountForm::Profile, Refusal::of(error)?);
+            let typed = Typed {
+                name: form.name,
+                phone: form.phone,
+                email: String::new(),
+            };
+            account_page(
+                &state,
+                &context,
+                &csrf,
+                &auth,
+                Some(refused),
+                None,
+                Some(typed),
+            )
+            .await
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct EmailForm {
+    #[serde(default)]
+    email: String,
+}
+
+/// `POST /account/email`: mails a confirmation link to the new address;
+/// the e-mail changes once it is followed.
+pub async fn change_email(
+    State(state): State<AppState>,
+    context: RequestContext,
+    csrf: Csrf,
+    PageUser(auth): PageUser,
+    CsrfForm(form): CsrfForm<EmailForm>,
+) -> Result<Response, PageError> {
+    let asked: Result<_, PageError> = async {
+        rate_limit(&state, &context)?;
+        Ok(state
+            .portal
+            .identity()
+            .request_email_change(&auth, &form.email)
+            .await?)
+    }
+    .await;
+    match asked {
+        Ok(_) => Ok(Redirect::to(&format!("{}/account?done=email", context.base)).into_response()),
+        Err(error) => {
+            let refused = (AccountForm::Email, Refusal::of(error)?);
+            let typed = Typed {
+                email: form.email,
+                ..Typed::stored(&auth.contact)
+            };
+            account_page(
+                &state,
+                &context,
+                &csrf,
+                &auth,
+                Some(refused),
+                None,
+                Some(typed),
+            )
+            .await
         }
     }
 }
@@ -292,7 +436,7 @@ pub async fn set_language(
         }
         Err(error) => {
             let refused = (AccountForm::Language, Refusal::of(error)?);
-            account_page(&state, &context, &csrf, &auth, Some(refused), None).await
+            account_page(&state, &context, &csrf, &auth, Some(refused), None, None).await
         }
     }
 }

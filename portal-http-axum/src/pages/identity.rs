@@ -605,3 +605,71 @@ pub async fn set_password_submit(
     };
     render(page.form.status(), &page)
 }
+
+/// The page a confirmation link opens: the new address and a button that
+/// confirms it (a GET changes nothing, so mail scanners that open links
+/// confirm nothing).
+#[derive(Template)]
+#[template(path = "identity/confirm_email.html")]
+struct ConfirmEmailPage {
+    layout: Layout,
+    token: String,
+    new_email: String,
+}
+
+/// `GET /confirm-email?token=...`: the new address, to confirm.
+pub async fn confirm_email_page(
+    State(state): State<AppState>,
+    context: RequestContext,
+    csrf: Csrf,
+    Query(query): Query<TokenQuery>,
+) -> Result<Response, PageError> {
+    let token = RawToken::from_client(&query.token);
+    match state
+        .portal
+        .identity()
+        .inspect_email_change(&context.tenant, &token)
+        .await
+    {
+        Ok(new_email) => {
+            let t = context.t();
+            let page = ConfirmEmailPage {
+                layout: Layout::public(&t.msg("confirm-email-title"), &context, &csrf),
+                token: query.token,
+                new_email: new_email.as_str().to_owned(),
+            };
+            render(StatusCode::OK, &page)
+        }
+        Err(PortalError::LinkInvalid) => link_invalid_page(&context, &csrf),
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// `POST /confirm-email`: the new address becomes the contact's e-mail.
+pub async fn confirm_email_submit(
+    State(state): State<AppState>,
+    context: RequestContext,
+    csrf: Csrf,
+    CsrfForm(form): CsrfForm<TokenQuery>,
+) -> Result<Response, PageError> {
+    rate_limit(&state, &context)?;
+    let token = RawToken::from_client(&form.token);
+    match state
+        .portal
+        .identity()
+        .confirm_email_change(&context.tenant, &token, &context.client_info())
+        .await
+    {
+        Ok(()) => {
+            let t = context.t();
+            Ok(super::message_page_for(
+                Some(&context),
+                StatusCode::OK,
+                &t.msg("confirm-email-title"),
+                &t.msg("confirm-email-done"),
+            ))
+        }
+        Err(PortalError::LinkInvalid) => link_invalid_page(&context, &csrf),
+        Err(error) => Err(error.into()),
+    }
+}

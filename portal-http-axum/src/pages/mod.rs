@@ -112,6 +112,24 @@ pub fn routes() -> PageRoutes {
             form_post(accounts::update_fields, "/account"),
         )
         .route(
+            "/account/profile",
+            form_post(accounts::update_profile, "/account"),
+        )
+        .route(
+            "/account/email",
+            form_post(accounts::change_email, "/account"),
+        )
+        .route(
+            "/confirm-email",
+            // The URL carries the token, as `/set-password`'s does.
+            get(identity::confirm_email_page)
+                .post(identity::confirm_email_submit)
+                .layer(SetResponseHeaderLayer::overriding(
+                    header::REFERRER_POLICY,
+                    HeaderValue::from_static("strict-origin"),
+                )),
+        )
+        .route(
             "/switch-account",
             form_post(accounts::switch_account, "/dashboard"),
         )

@@ -31,6 +31,7 @@
 
 mod assets;
 mod billing;
+mod identity;
 mod jobs;
 mod notifications;
 mod quotes;
@@ -50,6 +51,7 @@ pub use billing::{
     InvoiceChoiceText, InvoiceFilterText, MethodText, MissingDates, PayText, card_id, card_token,
     invoice_choices, page_request, statement_range,
 };
+pub use identity::profile_change;
 pub use jobs::JobFilterText;
 pub use notifications::{notification_choice, notification_choices, notification_kinds};
 pub use quotes::{QuoteFilterText, content_sha256, optional_line_numbers, optional_lines};
@@ -144,6 +146,8 @@ pub enum Field {
     Job,
     /// A kind of notification.
     Kind,
+    /// A contact's phone.
+    Phone,
 }
 
 impl Field {
@@ -177,6 +181,7 @@ impl Field {
             Field::PickupOn => "pickup_on",
             Field::Job => "job",
             Field::Kind => "kind",
+            Field::Phone => "phone",
         }
     }
 }

@@ -60,7 +60,8 @@ pub fn link_of(mail: &Email) -> String {
     match &mail.kind {
         EmailKind::SetPassword { link, .. }
         | EmailKind::ResetPassword { link, .. }
-        | EmailKind::Invitation { link, .. } => link.clone(),
+        | EmailKind::Invitation { link, .. }
+        | EmailKind::ConfirmEmail { link, .. } => link.clone(),
         other => panic!("not a link mail: {other:?}"),
     }
 }

@@ -32,6 +32,7 @@ mod observability;
 mod origin;
 mod outbox;
 mod pages;
+mod profile;
 mod quotes_api;
 mod quotes_pages;
 mod rentals;

@@ -117,6 +117,7 @@ rule-key-reused = was already used for a different payment; start a new payment
 rule-form-expired = is missing from the form; reload the page and try again
 rule-bad-signature = does not verify
 rule-not-editable = cannot be changed here
+rule-unchanged = is what it already is
 rule-not-valid = is not valid
 shape-email = doesn't look like an email address
 shape-phone = doesn't look like a phone number

@@ -36,6 +36,16 @@ mail-invitation-button = Accept the invitation
 mail-invitation-ignore = If you did not ask for this, ignore this mail: no access is given until the link is used.
 
 mail-password-changed-subject = Your password for { $business } was changed
+mail-confirm-email-subject = Confirm your new email address for { $business }
+mail-confirm-email-intro = You asked to use this address for your { $business } customer portal account.
+mail-confirm-email-open-link = To confirm it, open this link:
+mail-confirm-email-use-button = To confirm it, use the button below.
+mail-confirm-email-button = Confirm this address
+mail-confirm-email-ignore = If you did not ask for this, ignore this mail: nothing changes.
+mail-email-changed-subject = Your email address for { $business } was changed
+mail-email-changed-intro = The email address of your { $business } customer portal account was changed to { $email } on { $changed }.
+mail-email-changed-no-more = Mail from the portal now goes there, and you sign in with it.
+mail-email-changed-if-not = If you did not, tell { $business } right away.
 mail-password-changed-intro = The password of your { $business } customer portal account was changed on { $changed }.
 mail-password-changed-sessions = Other sessions were signed out.
 mail-password-changed-if-you = If you changed it, there is nothing more to do.

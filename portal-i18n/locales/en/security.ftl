@@ -2,7 +2,7 @@
 nav-security = Security
 security-title = Security
 security-sessions = Where you're signed in
-security-sessions-intro = Sign out anywhere you don't recognise, or on a device you no longer use.
+security-sessions-intro = Sign out anywhere you don't recognize, or on a device you no longer use.
 security-col-device = Device
 security-col-address = Address
 security-col-last-seen = Last active
@@ -21,7 +21,7 @@ security-sign-ins = Recent sign-ins
 security-sign-ins-none = No sign-ins recorded yet.
 security-sign-in-ok = Signed in
 security-sign-in-failed = Wrong password
-security-not-you = Something you don't recognise?
+security-not-you = Something you don't recognize?
 security-change-password = Change your password
 audit-title = Activity log
 audit-intro = Everything done on this account: sign-ins, payments, approvals, changes to who has access, and visits by { $business } staff.

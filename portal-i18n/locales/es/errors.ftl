@@ -116,6 +116,7 @@ rule-key-reused = ya se usó para otro pago; empiece un pago nuevo
 rule-form-expired = falta en el formulario; recargue la página y vuelva a intentarlo
 rule-bad-signature = no se pudo verificar
 rule-not-editable = no se puede cambiar aquí
+rule-unchanged = ya es el valor actual
 rule-not-valid = no es válido
 shape-email = no parece un correo electrónico
 shape-phone = no parece un número de teléfono

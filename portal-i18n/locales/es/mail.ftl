@@ -33,6 +33,16 @@ mail-invitation-use-button = Para aceptar y elegir su contraseña, use el botón
 mail-invitation-button = Aceptar la invitación
 mail-invitation-ignore = Si no lo pidió, ignore este correo: no se da acceso hasta que se use el enlace.
 
+mail-confirm-email-subject = Confirme su nueva dirección de correo para { $business }
+mail-confirm-email-intro = Pidió usar esta dirección para su cuenta del portal de clientes de { $business }.
+mail-confirm-email-open-link = Para confirmarla, abra este enlace:
+mail-confirm-email-use-button = Para confirmarla, use el botón de abajo.
+mail-confirm-email-button = Confirmar esta dirección
+mail-confirm-email-ignore = Si no lo pidió, ignore este correo: no cambia nada.
+mail-email-changed-subject = Se cambió su dirección de correo para { $business }
+mail-email-changed-intro = La dirección de correo de su cuenta del portal de clientes de { $business } se cambió a { $email } el { $changed }.
+mail-email-changed-no-more = El correo del portal llega ahora allí, y usted inicia sesión con ella.
+mail-email-changed-if-not = Si no fue usted, avise a { $business } de inmediato.
 mail-password-changed-subject = Se cambió su contraseña de { $business }
 mail-password-changed-intro = La contraseña de su cuenta en el portal de clientes de { $business } se cambió el { $changed }.
 mail-password-changed-sessions = Se cerraron las demás sesiones.

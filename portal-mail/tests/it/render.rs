@@ -11,9 +11,12 @@ fn link_of(kind: &EmailKind) -> Option<&str> {
     match kind {
         EmailKind::SetPassword { link, .. }
         | EmailKind::ResetPassword { link, .. }
-        | EmailKind::Invitation { link, .. } => Some(link),
+        | EmailKind::Invitation { link, .. }
+        | EmailKind::ConfirmEmail { link, .. } => Some(link),
         EmailKind::Notice(mail) => Some(&mail.link),
-        EmailKind::PasswordChanged { .. } | EmailKind::PaymentReceipt(_) => None,
+        EmailKind::PasswordChanged { .. }
+        | EmailKind::EmailChanged { .. }
+        | EmailKind::PaymentReceipt(_) => None,
     }
 }
 
@@ -151,6 +154,8 @@ fn subjects_say_what_the_mail_is_about() {
             "Reset your password for Acme Plumbing",
             "Grace Hopper invited you to the Acme Plumbing customer portal",
             "Your password for Acme Plumbing was changed",
+            "Confirm your new email address for Acme Plumbing",
+            "Your email address for Acme Plumbing was changed",
         ]
     );
 }

@@ -49,6 +49,14 @@ pub fn every_kind() -> Vec<EmailKind> {
         EmailKind::PasswordChanged {
             changed_at: expiry(),
         },
+        EmailKind::ConfirmEmail {
+            link: LINK.into(),
+            expires_at: expiry(),
+        },
+        EmailKind::EmailChanged {
+            new_email: EmailAddress::parse("ada@lovelace.example").unwrap(),
+            changed_at: expiry(),
+        },
     ]
 }
 

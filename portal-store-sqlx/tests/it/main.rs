@@ -26,6 +26,7 @@ mod lockout;
 mod notifications;
 mod outbox;
 mod passwords;
+mod profiles;
 mod properties;
 mod quotes;
 mod rentals;

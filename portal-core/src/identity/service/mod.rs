@@ -24,9 +24,11 @@ use crate::shared::{AccountId, ContactId, Language, SessionId};
 use crate::tenancy::Tenant;
 
 mod host;
+mod profile;
 mod security;
 
 pub use host::{NewViewAs, VIEW_AS_HOURS};
+pub use profile::MAX_CONTACT_NAME;
 mod links;
 mod register;
 #[cfg(test)]

@@ -17,6 +17,7 @@
 mod contacts;
 mod credentials;
 mod lockouts;
+mod profiles;
 mod sessions;
 mod tokens;
 

@@ -1,0 +1,203 @@
+//! A contact's own details: name and phone, changed at once; e-mail,
+//! changed once the new address confirms it from a mailed link (the old
+//! address is told). Each change reaches the host as
+//! `ContactDetailsChanged` and the audit log as `DetailsChanged`.
+//!
+//! Enumeration: asking for an address another contact has answers like
+//! any other (the link goes to that address); only confirming it, which
+//! needs that mailbox, finds the clash.
+
+use crate::access::ClientInfo;
+use crate::audit::{AuditAction, AuditEntry};
+use crate::error::PortalError;
+use crate::identity::{
+    AuthContext, Contact, EMAIL_CHANGE_LIFETIME, EmailChange, ProfileChange, RawToken,
+};
+use crate::outbox::{DomainEvent, Email, EmailKind, OutboxMessage};
+use crate::shared::{EmailAddress, Reason, check_one_line};
+use crate::tenancy::Tenant;
+
+use super::{IdentityService, contact_actor};
+
+/// The longest name a contact may give themself.
+pub const MAX_CONTACT_NAME: usize = 120;
+
+/// What the host hears when a contact's details change.
+fn details_changed(contact: &Contact) -> OutboxMessage {
+    OutboxMessage::Event(DomainEvent::ContactDetailsChanged {
+        contact: contact.id,
+        name: contact.name.clone(),
+        email: contact.email.clone(),
+        phone: contact.phone.clone(),
+    })
+}
+
+impl IdentityService<'_> {
+    /// Changes the logged-in contact's name and phone. The name is
+    /// required (one line, at most [`MAX_CONTACT_NAME`] characters); a
+    /// contact without an e-mail keeps their phone (they log in with it).
+    /// `Conflict` when another contact has the phone.
+    pub async fn update_profile(
+        self,
+        auth: &AuthContext,
+        change: &ProfileChange,
+    ) -> Result<Contact, PortalError> {
+        auth.writable()?;
+        let name = change.name.trim();
+        check_one_line("name", name, 1, MAX_CONTACT_NAME)?;
+        if change.phone.is_none() && auth.contact.email.is_none() {
+            return Err(PortalError::invalid("phone", Reason::NoLoginName));
+        }
+        let change = ProfileChange {
+            name: name.to_owned(),
+            phone: change.phone.clone(),
+        };
+        let now = self.portal.inner.clock.now();
+        let changed = Contact {
+            name: change.name.clone(),
+            phone: change.phone.clone(),
+            ..auth.contact.clone()
+        };
+        let messages = [
+            details_changed(&changed),
+            AuditEntry::by(auth, AuditAction::DetailsChanged, now)
+                .with_detail(change.name.clone())
+                .message(),
+        ];
+        Ok(self
+            .stores()
+            .profiles
+            .update_profile(auth.tenant.id, auth.contact.id, &change, &messages)
+            .await?)
+    }
+
+    /// Mails a link to `new_email` that makes it the logged-in contact's
+    /// e-mail once followed (valid for [`EMAIL_CHANGE_LIFETIME`]); until
+    /// then nothing changes, and a newer request replaces it.
+    pub async fn request_email_change(
+        self,
+        auth: &AuthContext,
+        new_email: &str,
+    ) -> Result<EmailAddress, PortalError> {
+        auth.writable()?;
+        let new_email = EmailAddress::parse(new_email)?;
+        if auth.contact.email.as_ref() == Some(&new_email) {
+            return Err(PortalError::invalid("email", Reason::Unchanged));
+        }
+        let tenant = &auth.tenant;
+        let now = self.portal.inner.clock.now();
+        let raw = self.portal.inner.tokens.new_token();
+        let change = EmailChange {
+            hash: raw.hash(),
+            tenant: tenant.id,
+            contact: auth.contact.id,
+            new_email: new_email.clone(),
+            created_at: now,
+            expires_at: now + EMAIL_CHANGE_LIFETIME,
+        };
+        let mail = OutboxMessage::Mail(Email::for_contact(
+            tenant,
+            &auth.contact,
+            new_email.clone(),
+            EmailKind::ConfirmEmail {
+                link: tenant.link(&format!("confirm-email?token={}", raw.expose())),
+                expires_at: change.expires_at,
+            },
+        ));
+        self.stores()
+            .profiles
+            .start_email_change(&change, &[mail])
+            .await?;
+        Ok(new_email)
+    }
+
+    /// The address a confirmation link would make the contact's e-mail,
+    /// without spending it (the link's page shows it and asks to confirm,
+    /// so mail scanners that open links change nothing).
+    pub async fn inspect_email_change(
+        self,
+        tenant: &Tenant,
+        token: &RawToken,
+    ) -> Result<EmailAddress, PortalError> {
+        let now = self.portal.inner.clock.now();
+        Ok(self
+            .stores()
+            .profiles
+            .pending_email_change(tenant.id, &token.hash(), now)
+            .await?
+            .ok_or(PortalError::LinkInvalid)?
+            .new_email)
+    }
+
+    /// Confirms an e-mail change from its link: the new address becomes
+    /// the contact's e-mail (and log-in), links mailed to the old one die,
+    /// the old address is told, the host hears of it and the audit log
+    /// records it from `client`. `LinkInvalid` for a used, expired or
+    /// unknown link; `Conflict` when another contact has taken the
+    /// address meanwhile.
+    pub async fn confirm_email_change(
+        self,
+        tenant: &Tenant,
+        token: &RawToken,
+        client: &ClientInfo,
+    ) -> Result<(), PortalError> {
+        let now = self.portal.inner.clock.now();
+        let hash = token.hash();
+        let change = self
+            .stores()
+            .profiles
+            .pending_email_change(tenant.id, &hash, now)
+            .await?
+            .ok_or(PortalError::LinkInvalid)?;
+        let contact = self
+            .stores()
+            .contacts
+            .contact(tenant.id, change.contact)
+            .await?
+            .ok_or(PortalError::LinkInvalid)?;
+        let changed = Contact {
+            email: Some(change.new_email.clone()),
+            ..contact.clone()
+        };
+        let memberships = self
+            .stores()
+            .contacts
+            .memberships(tenant.id, contact.id)
+            .await?;
+        let mut audited = AuditEntry::new(
+            tenant.id,
+            AuditAction::DetailsChanged,
+            contact_actor(&contact),
+            now,
+        )
+        .about(contact.id)
+        .with_detail(change.new_email.as_str())
+        .from_client(client);
+        audited.account = memberships
+            .iter()
+            .find(|m| m.portal_enabled)
+            .map(|m| m.account);
+        let mut messages = vec![details_changed(&changed), audited.message()];
+        if let Some(old) = contact.email.clone() {
+            messages.push(OutboxMessage::Mail(Email::for_contact(
+                tenant,
+                &contact,
+                old,
+                EmailKind::EmailChanged {
+                    new_email: change.new_email.clone(),
+                    changed_at: now,
+                },
+            )));
+        }
+        match self
+            .stores()
+            .profiles
+            .complete_email_change(tenant.id, &hash, now, &messages)
+            .await
+        {
+            Ok(()) => Ok(()),
+            Err(crate::ports::StoreError::NotFound) => Err(PortalError::LinkInvalid),
+            Err(other) => Err(other.into()),
+        }
+    }
+}

@@ -1,0 +1,189 @@
+//! A contact's own details on the account page and the API: name and
+//! phone change at once (the business is told, the audit log records
+//! it); bad input is refused next to its field and writes nothing; the
+//! e-mail changes only once the new address confirms it from the mailed
+//! link, the old address is told, and the link works once.
+
+use axum::http::StatusCode;
+use portal_core::outbox::EmailKind;
+
+use crate::harness::*;
+
+async fn details_events(app: &TestApp) -> i64 {
+    app.outbox_rows("\"event\":\"contact_details_changed").await
+}
+
+#[tokio::test]
+async fn a_contact_changes_their_name_and_phone_and_bad_input_writes_nothing() {
+    let app = TestApp::new().await;
+    app.register("ada@example.com").await;
+    let mut ada = app.logged_in("ada@example.com").await;
+    let page = ada.get("/portal/account").await;
+    assert!(page.body.contains("action=\"/portal/account/profile\""));
+    assert!(page.body.contains("/portal/notifications/settings"));
+
+    let saved = ada
+        .post_form(
+            "/portal/account/profile",
+            &[("name", "Ada Lovelace"), ("phone", "555 0100 42")],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let page = ada.get("/portal/account?done=profile").await;
+    assert!(
+        page.body.contains("value=\"Ada Lovelace\""),
+        "{}",
+        page.body
+    );
+    assert_eq!(details_events(&app).await, 1);
+
+    for (name, phone, field) in [("   ", "", "name"), ("Ada", "call me", "phone")] {
+        let refused = ada
+            .post_form(
+                "/portal/account/profile",
+                &[("name", name), ("phone", phone)],
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{field}");
+        error_at(&refused.body, field);
+    }
+    // Bob's phone is Bob's.
+    let taken = ada
+        .post_form(
+            "/portal/account/profile",
+            &[("name", "Ada"), ("phone", "555 0100 02")],
+        )
+        .await;
+    assert_eq!(taken.status, StatusCode::CONFLICT, "{}", taken.body);
+    assert!(
+        taken.body.contains("value=\"555 0100 02\""),
+        "what was typed stays"
+    );
+    assert_eq!(details_events(&app).await, 1, "nothing more written");
+    let log = ada.get("/portal/security/audit").await;
+    assert!(log.body.contains("Changed their details"));
+}
+
+#[tokio::test]
+async fn the_email_changes_once_the_new_address_confirms_and_the_old_one_is_told() {
+    let app = TestApp::new().await;
+    app.register("ada@example.com").await;
+    let mut ada = app.logged_in("ada@example.com").await;
+    let same = ada
+        .post_form("/portal/account/email", &[("email", "ada@example.com")])
+        .await;
+    assert_eq!(same.status, StatusCode::UNPROCESSABLE_ENTITY);
+    error_at(&same.body, "email");
+    let bad = ada
+        .post_form("/portal/account/email", &[("email", "not an address")])
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("value=\"not an address\""));
+
+    let asked = ada
+        .post_form(
+            "/portal/account/email",
+            &[("email", "ada@lovelace.example")],
+        )
+        .await;
+    assert_eq!(asked.status, StatusCode::SEE_OTHER, "{}", asked.body);
+    app.deliver_mail().await;
+    let mail = app
+        .mailbox
+        .to("ada@lovelace.example")
+        .pop()
+        .expect("a confirmation mail to the new address");
+    let path = path_of(&link_of(&mail));
+    // Nothing changed yet, and opening the link changes nothing either.
+    let page = ada.get(&path).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("ada@lovelace.example"));
+    let me = ada.get("/portal/account").await;
+    assert!(me.body.contains("<strong>ada@example.com</strong>"));
+
+    let token = token_in(&path);
+    let mut anyone = app.browser();
+    anyone.get(&path).await;
+    let done = anyone
+        .post_form("/portal/confirm-email", &[("token", &token)])
+        .await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    app.deliver_mail().await;
+    let told = app.mailbox.to("ada@example.com");
+    assert!(
+        told.iter()
+            .any(|mail| matches!(&mail.kind, EmailKind::EmailChanged { new_email, .. } if new_email.as_str() == "ada@lovelace.example")),
+        "the old address is told"
+    );
+    // The new address logs in; the old one no longer does.
+    let mut fresh = app.browser();
+    fresh.get("/portal/login").await;
+    let new_login = fresh.submit_login("ada@lovelace.example", PASSWORD).await;
+    assert_eq!(new_login.status, StatusCode::SEE_OTHER);
+    let mut old = app.browser();
+    old.get("/portal/login").await;
+    let old_login = old.submit_login("ada@example.com", PASSWORD).await;
+    assert_eq!(old_login.status, StatusCode::UNAUTHORIZED);
+    // The link works once.
+    let again = anyone
+        .post_form("/portal/confirm-email", &[("token", &token)])
+        .await;
+    assert_eq!(again.status, StatusCode::GONE, "{}", again.body);
+    assert_eq!(details_events(&app).await, 1);
+}
+
+#[tokio::test]
+async fn over_the_api_name_phone_and_email_change_the_same_way() {
+    let app = TestApp::new().await;
+    app.register("ada@example.com").await;
+    let token = app.api_token("ada@example.com").await;
+    let changed = app
+        .send(json_request(
+            "PATCH",
+            "/portal/api/v1/me",
+            Some(&token),
+            &serde_json::json!({"name": "Ada L.", "phone": null}),
+        ))
+        .await;
+    assert_eq!(changed.status, StatusCode::OK, "{}", changed.body);
+    assert_eq!(changed.json()["name"], "Ada L.");
+    assert_eq!(changed.json()["phone"], serde_json::Value::Null);
+    let refused = app
+        .send(json_request(
+            "PATCH",
+            "/portal/api/v1/me",
+            Some(&token),
+            &serde_json::json!({"name": "", "phone": null}),
+        ))
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused.json()["field"], "name");
+    let asked = app
+        .send(json_request(
+            "POST",
+            "/portal/api/v1/me/email",
+            Some(&token),
+            &serde_json::json!({"email": "ada@new.example"}),
+        ))
+        .await;
+    assert_eq!(asked.status, StatusCode::ACCEPTED, "{}", asked.body);
+    app.deliver_mail().await;
+    let mail = app.mailbox.to("ada@new.example").pop().unwrap();
+    let link_token = token_in(&path_of(&link_of(&mail)));
+    let confirm = |token: String| {
+        json_request(
+            "POST",
+            "/portal/api/v1/email-changes/confirm",
+            None,
+            &serde_json::json!({ "token": token }),
+        )
+    };
+    let done = app.send(confirm(link_token.clone())).await;
+    assert_eq!(done.status, StatusCode::NO_CONTENT, "{}", done.body);
+    let me = app
+        .send(get_request("/portal/api/v1/me", Some(&token)))
+        .await;
+    assert_eq!(me.json()["email"], "ada@new.example");
+    let again = app.send(confirm(link_token)).await;
+    assert_eq!(again.status, StatusCode::GONE);
+}

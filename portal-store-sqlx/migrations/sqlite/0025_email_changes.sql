@@ -1,0 +1,16 @@
+-- A contact's e-mail changes only once the new address confirms it
+-- (issue 14): the pending change, by the hash of the token mailed to the
+-- new address. Apart from one_time_tokens, so asking for a change does not
+-- spend a password link, and a password link does not carry an address.
+CREATE TABLE email_changes (
+    -- SHA-256 of the mailed token, hex.
+    hash TEXT NOT NULL PRIMARY KEY,
+    tenant_id BLOB NOT NULL REFERENCES tenants (id),
+    contact_id BLOB NOT NULL REFERENCES contacts (id) ON DELETE CASCADE,
+    new_email TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    used_at INTEGER
+) STRICT;
+-- Spending a contact's earlier pending changes.
+CREATE INDEX email_changes_contact_idx ON email_changes (tenant_id, contact_id);

@@ -1,0 +1,239 @@
+//! The profile port's contracts: a contact changes their own name and
+//! phone (a phone another contact has is a conflict that writes nothing);
+//! an e-mail change waits for the new address, only its newest link
+//! works, it is spent once, an expired or foreign one is nothing, and
+//! confirming sets the e-mail, kills links mailed to the old address and
+//! writes its messages — unless another contact took the address
+//! meanwhile, which writes nothing.
+
+use chrono::Duration;
+use portal_core::identity::{EmailChange, ProfileChange, RawToken, TokenPurpose};
+use portal_core::ports::StoreError;
+use portal_core::shared::{EmailAddress, PhoneNumber};
+use uuid::Uuid;
+
+use crate::harness::{TestDb, World, conformance, contact, event, mail, now, token_for};
+
+conformance!(
+    a_contact_changes_their_name_and_phone_but_not_to_a_taken_phone,
+    only_the_newest_email_change_confirms_once_and_kills_old_links,
+    an_email_taken_meanwhile_is_a_conflict_that_writes_nothing,
+    an_expired_or_foreign_change_is_nothing,
+);
+
+fn change(world: &World, to: &str, created_minutes_ago: i64) -> (EmailChange, RawToken) {
+    let raw = RawToken::from_client(&Uuid::new_v4().simple().to_string());
+    let created_at = now() - Duration::minutes(created_minutes_ago);
+    (
+        EmailChange {
+            hash: raw.hash(),
+            tenant: world.tenant.id,
+            contact: world.contact.id,
+            new_email: EmailAddress::parse(to).unwrap(),
+            created_at,
+            expires_at: created_at + Duration::hours(24),
+        },
+        raw,
+    )
+}
+
+async fn a_contact_changes_their_name_and_phone_but_not_to_a_taken_phone(db: TestDb) {
+    let world = World::new(&*db, "acme").await;
+    let other = contact(&*db, world.tenant.id, "bob").await;
+    let taken = PhoneNumber::parse("555 0100 99").unwrap();
+    db.upsert_contact(
+        world.tenant.id,
+        &portal_core::identity::ContactUpsert {
+            phone: Some(taken.clone()),
+            ..crate::harness::contact_upsert("bob", other.email.as_ref().unwrap().as_str(), None)
+        },
+    )
+    .await
+    .unwrap();
+    let changed = db
+        .update_profile(
+            world.tenant.id,
+            world.contact.id,
+            &ProfileChange {
+                name: "Ada Lovelace".into(),
+                phone: Some(PhoneNumber::parse("555 0100 42").unwrap()),
+            },
+            &[event(world.contact.id)],
+        )
+        .await
+        .unwrap();
+    assert_eq!(changed.name, "Ada Lovelace");
+    assert_eq!(changed.email, world.contact.email, "the e-mail stays");
+    assert_eq!(db.count("SELECT COUNT(*) FROM outbox").await, 1);
+    let refused = db
+        .update_profile(
+            world.tenant.id,
+            world.contact.id,
+            &ProfileChange {
+                name: "Someone else".into(),
+                phone: Some(taken),
+            },
+            &[event(world.contact.id)],
+        )
+        .await;
+    assert!(
+        matches!(refused, Err(StoreError::Conflict(_))),
+        "{refused:?}"
+    );
+    let stored = db
+        .contact(world.tenant.id, world.contact.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.name, "Ada Lovelace", "nothing written");
+    assert_eq!(db.count("SELECT COUNT(*) FROM outbox").await, 1);
+    // Another tenant's contact id is not found.
+    let globex = World::new(&*db, "globex").await;
+    assert!(matches!(
+        db.update_profile(
+            globex.tenant.id,
+            world.contact.id,
+            &ProfileChange {
+                name: "x".into(),
+                phone: None
+            },
+            &[],
+        )
+        .await,
+        Err(StoreError::NotFound)
+    ));
+}
+
+async fn only_the_newest_email_change_confirms_once_and_kills_old_links(db: TestDb) {
+    let world = World::new(&*db, "acme").await;
+    let (reset, reset_raw) = token_for(
+        world.tenant.id,
+        world.contact.id,
+        TokenPurpose::ResetPassword,
+    );
+    db.seed_token(&reset).await;
+    let (first, first_raw) = change(&world, "ada@new.example", 10);
+    let (second, second_raw) = change(&world, "ada@newer.example", 5);
+    db.start_email_change(&first, &[mail("ada@new.example")])
+        .await
+        .unwrap();
+    db.start_email_change(&second, &[mail("ada@newer.example")])
+        .await
+        .unwrap();
+    assert_eq!(
+        db.pending_email_change(world.tenant.id, &first_raw.hash(), now())
+            .await
+            .unwrap(),
+        None,
+        "the newer request spent the first"
+    );
+    assert_eq!(
+        db.pending_email_change(world.tenant.id, &second_raw.hash(), now())
+            .await
+            .unwrap(),
+        Some(second.clone())
+    );
+    // Asking does not spend a password link.
+    assert!(
+        db.live_token(world.tenant.id, &reset_raw.hash(), now())
+            .await
+            .unwrap()
+            .is_some()
+    );
+    db.complete_email_change(
+        world.tenant.id,
+        &second_raw.hash(),
+        now(),
+        &[event(world.contact.id)],
+    )
+    .await
+    .unwrap();
+    let stored = db
+        .contact(world.tenant.id, world.contact.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.email.unwrap().as_str(), "ada@newer.example");
+    assert!(
+        db.live_token(world.tenant.id, &reset_raw.hash(), now())
+            .await
+            .unwrap()
+            .is_none(),
+        "a link mailed to the old address dies"
+    );
+    assert!(matches!(
+        db.complete_email_change(world.tenant.id, &second_raw.hash(), now(), &[])
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    assert_eq!(db.count("SELECT COUNT(*) FROM outbox").await, 3);
+}
+
+async fn an_email_taken_meanwhile_is_a_conflict_that_writes_nothing(db: TestDb) {
+    let world = World::new(&*db, "acme").await;
+    let (pending, raw) = change(&world, "grace@example.com", 1);
+    db.start_email_change(&pending, &[]).await.unwrap();
+    db.upsert_contact(
+        world.tenant.id,
+        &crate::harness::contact_upsert("grace", "grace@example.com", None),
+    )
+    .await
+    .unwrap();
+    let refused = db
+        .complete_email_change(
+            world.tenant.id,
+            &raw.hash(),
+            now(),
+            &[event(world.contact.id)],
+        )
+        .await;
+    assert!(
+        matches!(refused, Err(StoreError::Conflict(_))),
+        "{refused:?}"
+    );
+    let stored = db
+        .contact(world.tenant.id, world.contact.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.email, world.contact.email);
+    assert_eq!(db.count("SELECT COUNT(*) FROM outbox").await, 0);
+    assert!(
+        db.pending_email_change(world.tenant.id, &raw.hash(), now())
+            .await
+            .unwrap()
+            .is_some(),
+        "not spent either"
+    );
+}
+
+async fn an_expired_or_foreign_change_is_nothing(db: TestDb) {
+    let world = World::new(&*db, "acme").await;
+    let globex = World::new(&*db, "globex").await;
+    let (old, old_raw) = change(&world, "ada@new.example", 60 * 25);
+    db.start_email_change(&old, &[]).await.unwrap();
+    assert_eq!(
+        db.pending_email_change(world.tenant.id, &old_raw.hash(), now())
+            .await
+            .unwrap(),
+        None
+    );
+    assert!(matches!(
+        db.complete_email_change(world.tenant.id, &old_raw.hash(), now(), &[])
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    let (live, raw) = change(&world, "ada@new.example", 1);
+    db.start_email_change(&live, &[]).await.unwrap();
+    assert_eq!(
+        db.pending_email_change(globex.tenant.id, &raw.hash(), now())
+            .await
+            .unwrap(),
+        None
+    );
+    assert!(matches!(
+        db.complete_email_change(globex.tenant.id, &raw.hash(), now(), &[])
+            .await,
+        Err(StoreError::NotFound)
+    ));
+}
