@@ -219,6 +219,37 @@ pub async fn walk_in(lang: &str) {
     for number in ["Q-2001", "Q-2002"] {
         to_decide.push(app.quote(a, number, due(12, 31)).await.id);
     }
+    // A confirmation link for a new email (a public page with a live
+    // token), and a staff member's "view as" session to walk with its
+    // banner.
+    let confirm_email = {
+        let auth = ada_auth(&app).await;
+        app.portal
+            .identity()
+            .request_email_change(&auth, "ada.nueva@example.com")
+            .await
+            .unwrap();
+        app.deliver_mail().await;
+        let mail = app.mailbox.to("ada.nueva@example.com").pop().unwrap();
+        crate::harness::path_of(&crate::harness::link_of(&mail))
+            .trim_start_matches("/portal/")
+            .to_owned()
+    };
+    let view_as = app
+        .portal
+        .host()
+        .view_as(
+            app.tenant_id(),
+            a,
+            "kim@greenleaf.example",
+            portal_core::identity::SessionKind::Cookie,
+            &portal_core::access::ClientInfo::default(),
+        )
+        .await
+        .unwrap()
+        .token
+        .expose()
+        .to_owned();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}/portal/", listener.local_addr().unwrap());
     let router = app.app.clone();
@@ -238,7 +269,9 @@ pub async fn walk_in(lang: &str) {
         axe: &axe,
         lang,
     };
-    let outcome = walker.every_page(&to_pay, &to_decide, &services).await;
+    let outcome = walker
+        .every_page(&to_pay, &to_decide, &services, &confirm_email, &view_as)
+        .await;
     browser.close().await.ok();
     let problems = outcome.expect("the walk reaches every page");
     assert!(
@@ -311,6 +344,11 @@ async fn tickets_of(
 
 /// Ada's session as the core sees it, to act as her through a use case.
 async fn ada_actor(app: &TestApp) -> portal_core::access::Actor {
+    ada_auth(app).await.actor
+}
+
+/// Ada's whole session context.
+async fn ada_auth(app: &TestApp) -> portal_core::AuthContext {
     let session = app
         .portal
         .identity()
@@ -329,7 +367,6 @@ async fn ada_actor(app: &TestApp) -> portal_core::access::Actor {
         .authenticate(&tenant, &session.token)
         .await
         .unwrap()
-        .actor
 }
 
 struct Walker<'a> {
@@ -345,6 +382,8 @@ impl Walker<'_> {
         to_pay: &[InvoiceId],
         to_decide: &[QuoteId],
         services: &[String],
+        confirm_email: &str,
+        view_as: &str,
     ) -> Result<Vec<String>, CmdError> {
         let mut problems = Vec::new();
         // Public pages first, then log in.
@@ -355,6 +394,7 @@ impl Walker<'_> {
                 "register",
                 "forgot-password",
                 "set-password?token=0",
+                confirm_email,
             ] {
                 self.visit(page, width, &mut problems).await?;
             }
@@ -456,6 +496,27 @@ impl Walker<'_> {
                         .await?;
                 }
             }
+        }
+        // Staff viewing as Ada: her pages, read-only, under the banner.
+        // Ada's own cookie out of the way (HttpOnly: only WebDriver may
+        // delete it), then the staff session's, as the host's
+        // `view_as_response` would set it.
+        self.browser.delete_cookie("__Host-portal_session").await?;
+        self.browser
+            .execute(
+                "document.cookie = '__Host-portal_session=' + arguments[0] + '; path=/; secure';",
+                vec![serde_json::Value::String(view_as.to_owned())],
+            )
+            .await?;
+        for &(width, height) in &SIZES {
+            self.browser.set_window_size(width, height).await?;
+            for page in ["dashboard", "account", "security"] {
+                self.visit(page, width, &mut problems).await?;
+            }
+            self.browser
+                .goto(&format!("{}dashboard", self.base))
+                .await?;
+            self.screenshot("view-as", width).await?;
         }
         Ok(problems)
     }
