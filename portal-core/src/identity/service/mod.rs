@@ -301,6 +301,11 @@ impl IdentityService<'_> {
             Some((contact, credential)) => {
                 let source = self.source(tenant, contact.id, client, now);
                 *locked = self.is_locked(tenant, contact.id, &source, now).await?;
+                if *locked {
+                    // Someone is still guessing: the contact's history shows it.
+                    self.record_failed_sign_in(tenant, &contact, client, now)
+                        .await?;
+                }
                 (!*locked).then_some((contact, credential, source))
             }
             None => None,

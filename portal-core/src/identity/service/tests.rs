@@ -199,6 +199,8 @@ async fn a_locked_contact_is_refused_without_checking_the_password() {
     let t = tenant();
     let person = contact(&t);
     let mut mocks = Mocks::new();
+    // The attempt is in the contact's history all the same.
+    mocks.failed_sign_in_audited();
     mocks.registered(
         person,
         "$argon2id$...",
