@@ -26,6 +26,8 @@
 //!   (`tickets/service/`)
 //! - [`Portal::documents`]: the downloads page's documents
 //!   (`documents/service/`)
+//! - [`Portal::contacts`]: the account's contacts and their portal access,
+//!   managed by a contact who may (`contacts/service/`)
 //! - [`Portal::host`]: the host's own API; each context adds its host-side
 //!   use cases to [`HostApi`] in its folder (`billing/service/host.rs`, ...)
 //!
@@ -43,6 +45,7 @@ use crate::billing::BillingService;
 use crate::billing::PaymentGateway;
 use crate::blobs::BlobStore;
 use crate::communications::CommunicationsService;
+use crate::contacts::ContactsService;
 use crate::dashboard::DashboardService;
 use crate::documents::DocumentsService;
 use crate::error::PortalError;
@@ -53,7 +56,7 @@ use crate::jobs::JobsService;
 use crate::notifications::NotificationsService;
 use crate::outbox::{EventSink, Mailer, OutboxWorker};
 use crate::ports::{
-    AccountStore, AssetStore, AutopayStore, CommunicationStore, ContactStore, CredentialStore,
+    AccountContactStore, AccountStore, AssetStore, AutopayStore, CommunicationStore, ContactStore, CredentialStore,
     DashboardStore, DocumentStore, InvoiceStore, JobStore, LedgerStore, LockoutStore,
     NotificationStore, OutboxStore, PaymentMethodStore, PaymentStore, PropertyStore, QuoteStore,
     RentalStore, RequestStore, ServiceContractStore, SessionStore, Store, TenantStore, TicketStore,
@@ -326,6 +329,11 @@ impl Portal {
         RequestsService { portal: self }
     }
 
+    /// The active account's contacts and their portal access.
+    pub fn contacts(&self) -> ContactsService<'_> {
+        ContactsService { portal: self }
+    }
+
     /// The documents the active account may download.
     pub fn documents(&self) -> DocumentsService<'_> {
         DocumentsService { portal: self }
@@ -523,6 +531,8 @@ pub struct Stores {
     pub communications: Arc<dyn CommunicationStore>,
     /// Published documents.
     pub documents: Arc<dyn DocumentStore>,
+    /// Accounts' contacts as their managers change them.
+    pub account_contacts: Arc<dyn AccountContactStore>,
 }
 
 impl Stores {
@@ -558,6 +568,7 @@ impl Stores {
             notifications: Arc::new(MockNotificationStore::new()),
             communications: Arc::new(MockCommunicationStore::new()),
             documents: Arc::new(MockDocumentStore::new()),
+            account_contacts: Arc::new(MockAccountContactStore::new()),
         }
     }
 
@@ -588,7 +599,8 @@ impl Stores {
             tickets: store.clone(),
             notifications: store.clone(),
             communications: store.clone(),
-            documents: store,
+            documents: store.clone(),
+            account_contacts: store,
         }
     }
 }
