@@ -56,11 +56,11 @@ use crate::jobs::JobsService;
 use crate::notifications::NotificationsService;
 use crate::outbox::{EventSink, Mailer, OutboxWorker};
 use crate::ports::{
-    AccountContactStore, AccountStore, AssetStore, AutopayStore, CommunicationStore, ContactStore, CredentialStore,
-    DashboardStore, DocumentStore, InvoiceStore, JobStore, LedgerStore, LockoutStore,
-    NotificationStore, OutboxStore, PaymentMethodStore, PaymentStore, PropertyStore, QuoteStore,
-    RentalStore, RequestStore, ServiceContractStore, SessionStore, Store, TenantStore, TicketStore,
-    TokenStore,
+    AccountContactStore, AccountStore, AssetStore, AutopayStore, CommunicationStore, ContactStore,
+    CredentialStore, DashboardStore, DocumentStore, InvoiceStore, JobStore, LedgerStore,
+    LockoutStore, NotificationStore, OutboxStore, PaymentMethodStore, PaymentStore, PropertyStore,
+    QuoteStore, RentalStore, RequestStore, ServiceContractStore, SessionStore, Store, TenantStore,
+    TicketStore, TokenStore,
 };
 use crate::properties::PropertiesService;
 use crate::quotes::QuotesService;

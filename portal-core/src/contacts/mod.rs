@@ -22,7 +22,7 @@ pub use models::{
     AccountContact, ContactChange, ContactDetails, NewAccountContact, PORTAL_EXTERNAL_ID_PREFIX,
     PortalStatus, can_manage_contacts,
 };
+pub use ports::AccountContactStore;
 #[cfg(any(test, feature = "mocks"))]
 pub use ports::MockAccountContactStore;
-pub use ports::AccountContactStore;
 pub use service::ContactsService;

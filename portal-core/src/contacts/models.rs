@@ -5,9 +5,7 @@ use serde::Serialize;
 use crate::access::{Permission, Role};
 use crate::error::PortalError;
 use crate::identity::Contact;
-use crate::shared::{
-    ContactId, EmailAddress, ExternalId, PhoneNumber, Reason, check_one_line,
-};
+use crate::shared::{ContactId, EmailAddress, ExternalId, PhoneNumber, Reason, check_one_line};
 
 /// How the external id of a contact added in the portal starts
 /// (`portal-<uuid>`): the host did not make it, and tells it apart by this.

@@ -17,8 +17,10 @@ use crate::shared::{ContactId, StoreError};
 pub trait AccountContactStore: Send + Sync {
     /// The scope's account's contacts, by name then id. MUST list only
     /// members of that account in that tenant.
-    async fn account_contacts(&self, scope: AccountScope)
-    -> Result<Vec<AccountContact>, StoreError>;
+    async fn account_contacts(
+        &self,
+        scope: AccountScope,
+    ) -> Result<Vec<AccountContact>, StoreError>;
 
     /// One contact of the scope's account; MUST return `None` for a
     /// contact who is not a member of it (another account's, another

@@ -711,9 +711,7 @@ impl DomainEvent {
             | DomainEvent::ContactUpdated { account, .. }
             | DomainEvent::ContactRoleChanged { account, .. }
             | DomainEvent::ContactPortalAccessChanged { account, .. }
-            | DomainEvent::ContactRemoved { account, .. } => {
-                EventSubject::Account(*account)
-            }
+            | DomainEvent::ContactRemoved { account, .. } => EventSubject::Account(*account),
         }
     }
 

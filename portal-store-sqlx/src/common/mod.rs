@@ -32,6 +32,7 @@ mod accounts;
 mod assets;
 pub(crate) mod billing;
 mod communications;
+mod contacts;
 pub(crate) mod dashboard;
 mod documents;
 pub(crate) mod identity;

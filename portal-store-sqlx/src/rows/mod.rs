@@ -42,6 +42,7 @@ use crate::error::backend;
 pub(crate) mod assets;
 pub(crate) mod billing;
 pub(crate) mod communications;
+pub(crate) mod contacts;
 pub(crate) mod documents;
 pub(crate) mod identity;
 pub(crate) mod jobs;

@@ -31,7 +31,11 @@ impl ContactsService<'_> {
     /// The active account's contacts, by name, with role and status.
     pub async fn list(self, actor: &Actor) -> Result<Vec<AccountContact>, PortalError> {
         let (_, scope) = self.authorize(actor, Permission::ManageContacts).await?;
-        Ok(self.stores().account_contacts.account_contacts(scope).await?)
+        Ok(self
+            .stores()
+            .account_contacts
+            .account_contacts(scope)
+            .await?)
     }
 
     /// One contact of the active account; `NotFound` for anyone else.
@@ -59,7 +63,10 @@ impl ContactsService<'_> {
         let id = ContactId::new();
         let new = NewAccountContact {
             id,
-            external_id: ExternalId::parse(&format!("{PORTAL_EXTERNAL_ID_PREFIX}{}", id.as_uuid()))?,
+            external_id: ExternalId::parse(&format!(
+                "{PORTAL_EXTERNAL_ID_PREFIX}{}",
+                id.as_uuid()
+            ))?,
             details,
             role,
         };
@@ -295,7 +302,11 @@ fn access_messages(
 }
 
 /// What removing a contact writes.
-fn remove_messages(account: AccountId, by: ContactId, before: &AccountContact) -> Vec<OutboxMessage> {
+fn remove_messages(
+    account: AccountId,
+    by: ContactId,
+    before: &AccountContact,
+) -> Vec<OutboxMessage> {
     vec![event(DomainEvent::ContactRemoved {
         account,
         contact: before.contact.id,

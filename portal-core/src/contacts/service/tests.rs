@@ -168,7 +168,10 @@ async fn adding_a_contact_writes_it_under_a_portal_external_id_with_its_event_th
     let OutboxMessage::Event(DomainEvent::ContactAdded { contact, by, .. }) = &written[0] else {
         panic!("not a contact_added event");
     };
-    assert_eq!((*contact, *by), (added.contact.id, actor.contact().unwrap()));
+    assert_eq!(
+        (*contact, *by),
+        (added.contact.id, actor.contact().unwrap())
+    );
     let mails = mails.lock().unwrap();
     let [OutboxMessage::Mail(mail)] = mails.as_slice() else {
         panic!("one invitation mail expected");
@@ -187,7 +190,11 @@ async fn a_taken_email_is_refused_as_unavailable_and_no_invitation_goes_out() {
         .expect_add_account_contact()
         .returning(|_, _, _| Err(StoreError::Conflict(Conflict::Taken(Unique::Email))));
     let actor = f.actor(Role::Primary);
-    let refused = f.portal().contacts().add(&actor, details(), Role::Member).await;
+    let refused = f
+        .portal()
+        .contacts()
+        .add(&actor, details(), Role::Member)
+        .await;
     assert!(matches!(
         refused,
         Err(PortalError::Conflict(Conflict::Contacts(
@@ -206,15 +213,33 @@ async fn a_contact_without_manage_contacts_touches_no_store_in_any_use_case() {
         let id = ContactId::new();
         let forbidden = |result: Result<(), PortalError>| {
             assert!(
-                matches!(result, Err(PortalError::Forbidden(AccessError::NotPermitted))),
+                matches!(
+                    result,
+                    Err(PortalError::Forbidden(AccessError::NotPermitted))
+                ),
                 "{role:?}: {result:?}"
             )
         };
         forbidden(contacts.list(&actor).await.map(drop));
         forbidden(contacts.contact(&actor, id).await.map(drop));
-        forbidden(contacts.add(&actor, details(), Role::Member).await.map(drop));
-        forbidden(contacts.edit(&actor, id, details(), Role::Member).await.map(drop));
-        forbidden(contacts.change_role(&actor, id, Role::Viewer).await.map(drop));
+        forbidden(
+            contacts
+                .add(&actor, details(), Role::Member)
+                .await
+                .map(drop),
+        );
+        forbidden(
+            contacts
+                .edit(&actor, id, details(), Role::Member)
+                .await
+                .map(drop),
+        );
+        forbidden(
+            contacts
+                .change_role(&actor, id, Role::Viewer)
+                .await
+                .map(drop),
+        );
         forbidden(contacts.set_access(&actor, id, false).await.map(drop));
         forbidden(contacts.remove(&actor, id).await);
     }
@@ -293,9 +318,7 @@ async fn the_last_manager_refusal_from_the_store_reaches_the_caller() {
         .returning(move |_, _| Ok(Some(served.clone())));
     f.store
         .expect_change_account_contact()
-        .returning(|_, _, _, _| {
-            Err(StoreError::Conflict(ContactsConflict::LastManager.into()))
-        });
+        .returning(|_, _, _, _| Err(StoreError::Conflict(ContactsConflict::LastManager.into())));
     let actor = f.actor(Role::Primary);
     let refused = f
         .portal()
@@ -304,7 +327,9 @@ async fn the_last_manager_refusal_from_the_store_reaches_the_caller() {
         .await;
     assert!(matches!(
         refused,
-        Err(PortalError::Conflict(Conflict::Contacts(ContactsConflict::LastManager)))
+        Err(PortalError::Conflict(Conflict::Contacts(
+            ContactsConflict::LastManager
+        )))
     ));
 }
 

@@ -227,7 +227,8 @@ impl<B: Backend> ContactStore for SqlStore<B> {
             .await?
             .fetch_all::<MembershipRow>(
                 "SELECT m.account_id, a.number AS account_number, a.name AS account_name, \
-                     m.role, a.portal_enabled, a.has_history \
+                     m.role, (a.portal_enabled AND m.portal_access) AS portal_enabled, \
+                     a.has_history \
                  FROM memberships m \
                  JOIN accounts a ON a.id = m.account_id AND a.tenant_id = m.tenant_id \
                  WHERE m.tenant_id = $1 AND m.contact_id = $2 \
