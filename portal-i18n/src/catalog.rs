@@ -50,6 +50,7 @@ pub(crate) const FILES: &[(&str, &str, &str)] = catalog_files![
     "tickets",
     "notifications",
     "documents",
+    "contacts",
 ];
 
 /// The source of `file` in `language`.

@@ -18,6 +18,7 @@
 //! - `values.rs`: amounts, dates, choices, counts, ids
 //! - `billing.rs`: the invoice list's filters, pages of a list, a
 //!   statement's range, the invoices and card of a payment
+//! - `contacts.rs`: a contact's details and role
 //! - `jobs.rs`: the job list's filter
 //! - `quotes.rs`: the quote list's filter, an approval's digest and
 //!   optional lines
@@ -31,6 +32,7 @@
 
 mod assets;
 mod billing;
+mod contacts;
 mod jobs;
 mod notifications;
 mod quotes;
@@ -50,6 +52,7 @@ pub use billing::{
     InvoiceChoiceText, InvoiceFilterText, MethodText, MissingDates, PayText, card_id, card_token,
     invoice_choices, page_request, statement_range,
 };
+pub use contacts::{ContactText, access_switch, contact_role};
 pub use jobs::JobFilterText;
 pub use notifications::{notification_choice, notification_choices, notification_kinds};
 pub use quotes::{QuoteFilterText, content_sha256, optional_line_numbers, optional_lines};
@@ -144,6 +147,10 @@ pub enum Field {
     Job,
     /// A kind of notification.
     Kind,
+    /// A contact's role on an account.
+    Role,
+    /// Whether a contact's access to the account's portal is on.
+    Access,
 }
 
 impl Field {
@@ -177,6 +184,8 @@ impl Field {
             Field::PickupOn => "pickup_on",
             Field::Job => "job",
             Field::Kind => "kind",
+            Field::Role => "role",
+            Field::Access => "access",
         }
     }
 }
