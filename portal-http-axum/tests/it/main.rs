@@ -17,6 +17,7 @@ mod browser_quotes;
 mod browser_tickets;
 mod browser_walk;
 mod communications;
+mod contacts;
 mod contract;
 mod documents;
 mod forms;
