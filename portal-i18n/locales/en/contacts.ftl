@@ -1,7 +1,7 @@
 # Contacts: the account's portal users, managed by its primary contact.
 nav-contacts = Portal users
 contacts-title = Portal users
-contacts-intro = Who at your organisation can use this portal for this account, with what role. Switching someone's access off ends their sessions at once; their access to other accounts stays as it is.
+contacts-intro = Who at your organization can use this portal for this account, with what role. Switching someone's access off ends their sessions at once; their access to other accounts stays as it is.
 contacts-list-heading = People with access to this account
 contacts-col-name = Name
 contacts-col-role = Role
