@@ -162,7 +162,26 @@ pub async fn walk_in(lang: &str) {
         b"Notas\n",
     )
     .await;
+    // Portal users: Ada manages account A; a colleague she added shows
+    // as invited.
+    let ada = app.seeded.ada;
+    let colleague = portal_core::contacts::ContactDetails::parse(
+        "Grace Hopper",
+        "grace@example.com",
+        "",
+    )
+    .unwrap();
+    let actor = crate::contacts::primary(&app, ada, a);
+    app.portal
+        .contacts()
+        .add(&actor, colleague, portal_core::access::Role::Billing)
+        .await
+        .unwrap();
     let services = [
+        "contacts".to_owned(),
+        "contacts/new".to_owned(),
+        format!("contacts/{ada}"),
+        format!("contacts/{ada}/remove"),
         "notifications".to_owned(),
         "notifications/settings".to_owned(),
         "communications".to_owned(),

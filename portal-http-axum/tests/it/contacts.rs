@@ -30,6 +30,22 @@ async fn change_events(app: &TestApp) -> i64 {
     rows
 }
 
+/// `contact` acting as a primary contact of `account` (what a session
+/// would make), for seeding through the use cases.
+pub fn primary(
+    app: &TestApp,
+    contact: portal_core::shared::ContactId,
+    account: portal_core::shared::AccountId,
+) -> portal_core::access::Actor {
+    portal_core::access::Actor::Contact(portal_core::access::ContactActor {
+        tenant: app.tenant_id(),
+        contact,
+        account,
+        role: portal_core::access::Role::Primary,
+        session: portal_core::shared::SessionId::new(),
+    })
+}
+
 /// The app with Ada (primary on account A, member on C) registered.
 async fn app() -> TestApp {
     let app = TestApp::new().await;

@@ -12,6 +12,7 @@ mod billing_pages;
 mod browser;
 mod browser_billing;
 mod browser_call_off;
+mod browser_contacts;
 mod browser_flow;
 mod browser_quotes;
 mod browser_tickets;
