@@ -89,10 +89,7 @@ pub async fn run() {
     tokio::spawn(async move {
         run_outbox(&worker, Duration::from_millis(200), std::future::pending()).await
     });
-    let app = Router::new().nest(
-        "/portal",
-        router(portal, HttpConfig::single_tenant("team")),
-    );
+    let app = Router::new().nest("/portal", router(portal, HttpConfig::single_tenant("team")));
     tokio::spawn(async move {
         axum::serve(
             listener,
@@ -147,7 +144,10 @@ async fn accept_and_log_in(
         .await?
         .click()
         .await?;
-    browser.wait().for_element(Locator::Css(".alert.ok")).await?;
+    browser
+        .wait()
+        .for_element(Locator::Css(".alert.ok"))
+        .await?;
     browser.goto(&format!("{base_url}login")).await?;
     browser
         .find(Locator::Id("login"))
@@ -228,7 +228,10 @@ async fn walk(
         .await?
         .click()
         .await?;
-    browser.wait().for_element(Locator::Css(".alert.ok")).await?;
+    browser
+        .wait()
+        .for_element(Locator::Css(".alert.ok"))
+        .await?;
     let heading = accept_and_log_in(browser, base_url, maildir, colleague).await?;
     assert_eq!(heading, "Welcome, Grace Hopper");
     // A billing contact is not offered the page.

@@ -165,12 +165,9 @@ pub async fn walk_in(lang: &str) {
     // Portal users: Ada manages account A; a colleague she added shows
     // as invited.
     let ada = app.seeded.ada;
-    let colleague = portal_core::contacts::ContactDetails::parse(
-        "Grace Hopper",
-        "grace@example.com",
-        "",
-    )
-    .unwrap();
+    let colleague =
+        portal_core::contacts::ContactDetails::parse("Grace Hopper", "grace@example.com", "")
+            .unwrap();
     let actor = crate::contacts::primary(&app, ada, a);
     app.portal
         .contacts()
