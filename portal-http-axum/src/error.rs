@@ -301,7 +301,9 @@ fn conflict_field(conflict: &portal_core::shared::Conflict) -> Option<String> {
     use portal_core::contacts::ContactsConflict;
     use portal_core::shared::Conflict;
     match conflict {
-        Conflict::Contacts(ContactsConflict::EmailUnavailable) => Some("email".into()),
+        Conflict::Contacts(ContactsConflict::EmailUnavailable | ContactsConflict::OwnEmail) => {
+            Some("email".into())
+        }
         Conflict::Contacts(ContactsConflict::PhoneUnavailable) => Some("phone".into()),
         _ => None,
     }

@@ -99,6 +99,8 @@ pub fn conflict_message(t: Messages, conflict: &Conflict) -> String {
             ContactsConflict::LastManager => "contacts-conflict-last-manager",
             ContactsConflict::EmailUnavailable => "contacts-conflict-email-unavailable",
             ContactsConflict::PhoneUnavailable => "contacts-conflict-phone-unavailable",
+            ContactsConflict::OwnEmail => "contacts-conflict-own-email",
+            ContactsConflict::Yourself => "contacts-conflict-yourself",
         }),
         Conflict::Tickets(conflict) => t.msg(match conflict {
             TicketsConflict::Closed => "tickets-conflict-closed",
@@ -665,6 +667,8 @@ mod tests {
             Conflict::Contacts(ContactsConflict::LastManager),
             Conflict::Contacts(ContactsConflict::EmailUnavailable),
             Conflict::Contacts(ContactsConflict::PhoneUnavailable),
+            Conflict::Contacts(ContactsConflict::OwnEmail),
+            Conflict::Contacts(ContactsConflict::Yourself),
         ];
         let mut errors: Vec<PortalError> = vec![
             PortalError::InvalidCredentials,

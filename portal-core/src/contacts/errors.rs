@@ -16,4 +16,13 @@ pub enum ContactsConflict {
     /// little as [`ContactsConflict::EmailUnavailable`]).
     #[error("the phone number cannot be used for this contact")]
     PhoneUnavailable,
+    /// A manager tried to change their own e-mail here. Their log-in name
+    /// changes only from their own account page, which asks the new
+    /// address to confirm; here it would need no proof at all.
+    #[error("a contact's own e-mail is changed on their account page")]
+    OwnEmail,
+    /// A manager tried to switch off or remove their own access: another
+    /// manager does that, so nobody locks themself out by a slip.
+    #[error("a manager may not switch off or remove themself")]
+    Yourself,
 }

@@ -13,10 +13,11 @@ use axum::routing::{get, put};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use portal_core::AuthContext;
 use portal_core::access::{Permission, authorize};
 use portal_core::contacts::AccountContact;
 use portal_core::shared::ContactId;
+use portal_core::shared::{Reason, Shape};
+use portal_core::{AuthContext, PortalError};
 
 use crate::AppState;
 use crate::api::wire;
@@ -140,7 +141,7 @@ fn check_may_manage(auth: &AuthContext) -> Result<(), ApiError> {
         &auth.tenant.settings.features,
     )
     .map(drop)
-    .map_err(|why| portal_core::PortalError::Forbidden(why).into())
+    .map_err(|why| PortalError::Forbidden(why).into())
 }
 
 fn contact_id(text: &str) -> Result<ContactId, ApiError> {
@@ -198,6 +199,11 @@ pub async fn add_contact(
     ApiJson(body): ApiJson<NewContactBody>,
 ) -> Result<(StatusCode, HeaderMap, Json<ContactView>), ApiError> {
     check_may_manage(&auth)?;
+    // A program leaves the phone out (or sends null) for none; an empty
+    // string is no phone number.
+    if body.phone.as_deref() == Some("") {
+        return Err(PortalError::invalid("phone", Reason::Malformed(Shape::Phone)).into());
+    }
     let (details, role) = ContactText {
         name: &body.name,
         email: &body.email,
@@ -234,7 +240,7 @@ pub async fn add_contact(
         (status = 401, body = Problem),
         (status = 403, body = Problem, description = "contact management is off, or the contact may not manage contacts"),
         (status = 404, body = Problem, description = "unknown, malformed, or not a member of this account"),
-        (status = 409, body = Problem, description = "the last manager demoted, or an e-mail or phone that cannot be used (`field` names it); nothing is written"),
+        (status = 409, body = Problem, description = "the last manager demoted, an e-mail or phone that cannot be used, or the manager's own e-mail (changed only on their account page; `field` names it); nothing is written"),
         (status = 422, body = Problem, description = "invalid input; `field` names it, nothing is written")))]
 pub async fn update_contact(
     State(state): State<AppState>,

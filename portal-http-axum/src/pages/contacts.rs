@@ -67,9 +67,9 @@ fn status_label(t: Messages, contact: &AccountContact) -> String {
 /// input, other refusals at the top.
 fn refusal(t: Messages, error: PortalError) -> Result<Refusal, PageError> {
     let field = match &error {
-        PortalError::Conflict(Conflict::Contacts(ContactsConflict::EmailUnavailable)) => {
-            Some("email")
-        }
+        PortalError::Conflict(Conflict::Contacts(
+            ContactsConflict::EmailUnavailable | ContactsConflict::OwnEmail,
+        )) => Some("email"),
         PortalError::Conflict(Conflict::Contacts(ContactsConflict::PhoneUnavailable)) => {
             Some("phone")
         }
@@ -86,7 +86,7 @@ fn refusal(t: Messages, error: PortalError) -> Result<Refusal, PageError> {
     }
 }
 
-/// One row of the list.
+/// A contact as the pages show them.
 pub struct ContactRow {
     id: String,
     name: String,
@@ -94,7 +94,27 @@ pub struct ContactRow {
     role: String,
     status: String,
     has_access: bool,
+    /// Whether it is the reader themself.
     is_self: bool,
+}
+
+impl ContactRow {
+    fn of(t: Messages, contact: &AccountContact, visit: &Visit) -> Self {
+        Self {
+            id: contact.contact.id.to_string(),
+            name: contact.contact.name.clone(),
+            email: contact
+                .contact
+                .email
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default(),
+            role: role_label(t, contact.role),
+            status: status_label(t, contact),
+            has_access: contact.has_access,
+            is_self: visit.actor().contact() == Some(contact.contact.id),
+        }
+    }
 }
 
 #[derive(Template)]
@@ -114,23 +134,9 @@ async fn list_page(
 ) -> Result<Response, PageError> {
     let t = visit.t();
     let contacts = visit.portal().contacts().list(visit.actor()).await?;
-    let me = visit.actor().contact();
     let rows = contacts
         .iter()
-        .map(|c| ContactRow {
-            id: c.contact.id.to_string(),
-            name: c.contact.name.clone(),
-            email: c
-                .contact
-                .email
-                .as_ref()
-                .map(|email| email.to_string())
-                .unwrap_or_default(),
-            role: role_label(t, c.role),
-            status: status_label(t, c),
-            has_access: c.has_access,
-            is_self: Some(c.contact.id) == me,
-        })
+        .map(|contact| ContactRow::of(t, contact, visit))
         .collect();
     let (status, problem) = match refused {
         Some((status, message)) => (status, Some(message)),
@@ -257,7 +263,6 @@ fn form_page(
             "contacts/new".to_owned(),
         ),
     };
-    let me = visit.actor().contact();
     let page = FormPage {
         layout: visit.layout(&heading, &page),
         heading,
@@ -266,15 +271,7 @@ fn form_page(
         form: Form::new(t, inputs).showing(refusal),
         typed,
         roles,
-        editing: editing.map(|c| ContactRow {
-            id: c.contact.id.to_string(),
-            name: c.contact.name.clone(),
-            email: String::new(),
-            role: role_label(t, c.role),
-            status: status_label(t, c),
-            has_access: c.has_access,
-            is_self: Some(c.contact.id) == me,
-        }),
+        editing: editing.map(|contact| ContactRow::of(t, contact, visit)),
     };
     render(page.form.status(), &page)
 }
@@ -407,15 +404,7 @@ fn remove_page(
             ),
             &format!("contacts/{}/remove", contact.contact.id),
         ),
-        contact: ContactRow {
-            id: contact.contact.id.to_string(),
-            name: contact.contact.name.clone(),
-            email: String::new(),
-            role: role_label(t, contact.role),
-            status: status_label(t, contact),
-            has_access: contact.has_access,
-            is_self: Some(contact.contact.id) == visit.actor().contact(),
-        },
+        contact: ContactRow::of(t, contact, visit),
         problem,
     };
     render(status, &page)

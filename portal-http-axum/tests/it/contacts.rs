@@ -208,7 +208,7 @@ async fn bad_input_and_a_taken_email_are_shown_at_their_input_and_write_nothing(
 }
 
 #[tokio::test]
-async fn the_last_manager_is_never_removed_switched_off_or_demoted() {
+async fn the_last_manager_is_never_demoted_and_no_manager_switches_off_or_removes_themself() {
     let app = app().await;
     let ada_id = app.seeded.ada.to_string();
     let mut ada = app.logged_in("ada@example.com").await;
@@ -220,10 +220,7 @@ async fn the_last_manager_is_never_removed_switched_off_or_demoted() {
         )
         .await;
     assert_eq!(off.status, StatusCode::CONFLICT, "{}", off.body);
-    assert!(
-        off.body
-            .contains("Someone must be able to manage portal users")
-    );
+    assert!(off.body.contains("switch off or remove your own access"));
     let removed = ada
         .post_form(&format!("/portal/contacts/{ada_id}/remove"), &[])
         .await;
@@ -240,6 +237,11 @@ async fn the_last_manager_is_never_removed_switched_off_or_demoted() {
         )
         .await;
     assert_eq!(demoted.status, StatusCode::CONFLICT, "{}", demoted.body);
+    assert!(
+        demoted
+            .body
+            .contains("Someone must be able to manage portal users")
+    );
 
     let token = app.api_token("ada@example.com").await;
     let uri = format!("/portal/api/v1/contacts/{ada_id}");
@@ -472,4 +474,42 @@ async fn api_changes_reach_the_host_as_events() {
         app.send(get_request(&uri, Some(&ada))).await.status,
         StatusCode::NOT_FOUND
     );
+}
+
+#[tokio::test]
+async fn a_manager_changes_their_own_email_only_on_their_account_page() {
+    let app = app().await;
+    let token = app.api_token("ada@example.com").await;
+    let uri = format!("/portal/api/v1/contacts/{}", app.seeded.ada);
+    let reply = app
+        .send(json_request(
+            "PATCH",
+            &uri,
+            Some(&token),
+            &json!({"email": "mallory@example.com"}),
+        ))
+        .await;
+    assert_eq!(reply.status, StatusCode::CONFLICT, "{}", reply.body);
+    assert_eq!(reply.json()["field"], "email");
+    // Their name is theirs to change here.
+    let renamed = app
+        .send(json_request(
+            "PATCH",
+            &uri,
+            Some(&token),
+            &json!({"name": "Ada King"}),
+        ))
+        .await;
+    assert_eq!(renamed.status, StatusCode::OK, "{}", renamed.body);
+    assert_eq!(renamed.json()["email"], "ada@example.com");
+    let blank_phone = app
+        .send(json_request(
+            "POST",
+            "/portal/api/v1/contacts",
+            Some(&token),
+            &json!({"name": "Grace", "email": "grace@example.com", "phone": "", "role": "member"}),
+        ))
+        .await;
+    assert_eq!(blank_phone.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(blank_phone.json()["field"], "phone");
 }

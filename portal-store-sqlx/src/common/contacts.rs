@@ -225,46 +225,28 @@ impl<B: Backend> AccountContactStore for SqlStore<B> {
             Arg::Id(account.as_uuid()),
             Arg::Id(contact.as_uuid()),
         ];
-        let set_role = "UPDATE memberships SET role = $4 \
-                        WHERE tenant_id = $1 AND account_id = $2 AND contact_id = $3";
-        match change {
-            ContactChange::Edit { details, role } => {
-                write_details(conn, tenant, &before, details).await?;
+        if let ContactChange::Edit { details, .. } = change {
+            write_details(conn, tenant, &before, details).await?;
+        }
+        match change.apply(before.role, before.has_access) {
+            Some((role, has_access)) => {
                 conn.execute(
-                    set_role,
-                    &[
-                        membership[0],
-                        membership[1],
-                        membership[2],
-                        Arg::Text(role.as_str()),
-                    ],
-                )
-                .await?;
-            }
-            ContactChange::Role(role) => {
-                conn.execute(
-                    set_role,
-                    &[
-                        membership[0],
-                        membership[1],
-                        membership[2],
-                        Arg::Text(role.as_str()),
-                    ],
-                )
-                .await?;
-            }
-            ContactChange::Access(on) => {
-                conn.execute(
-                    "UPDATE memberships SET portal_access = $4 \
+                    "UPDATE memberships SET role = $4, portal_access = $5 \
                      WHERE tenant_id = $1 AND account_id = $2 AND contact_id = $3",
-                    &[membership[0], membership[1], membership[2], Arg::Bool(*on)],
+                    &[
+                        membership[0],
+                        membership[1],
+                        membership[2],
+                        Arg::Text(role.as_str()),
+                        Arg::Bool(has_access),
+                    ],
                 )
                 .await?;
-                if !on {
+                if !has_access {
                     end_sessions(conn, scope, contact).await?;
                 }
             }
-            ContactChange::Remove => {
+            None => {
                 conn.execute(
                     "DELETE FROM memberships \
                      WHERE tenant_id = $1 AND account_id = $2 AND contact_id = $3",

@@ -83,7 +83,9 @@ impl ContactsService<'_> {
 
     /// Changes a contact's name, e-mail, phone and role. A contact still
     /// invited whose e-mail changed is invited again at the new address
-    /// (the old link died with the change).
+    /// (the old link died with the change). A manager's own e-mail is not
+    /// changed here (`Conflict(Contacts(OwnEmail))`): it is their log-in
+    /// name, changed only with the new address's confirmation.
     pub async fn edit(
         self,
         actor: &Actor,
@@ -95,6 +97,9 @@ impl ContactsService<'_> {
         let by = acting_contact(actor)?;
         let before = self.member(scope, contact).await?;
         let email_changed = before.contact.email.as_ref() != Some(&details.email);
+        if email_changed && before.contact.id == by {
+            return Err(ContactsConflict::OwnEmail.into());
+        }
         let messages = edit_messages(scope.account(), by, &before, &details, role);
         let change = ContactChange::Edit { details, role };
         let after = self.change(scope, &before, &change, &messages).await?;
@@ -122,6 +127,7 @@ impl ContactsService<'_> {
     /// Switches a contact's access to the active account on (mailing an
     /// invitation when they have no password yet; switching on again
     /// re-sends it) or off (their sessions on the account end at once).
+    /// Not their own (`Conflict(Contacts(Yourself))`).
     pub async fn set_access(
         self,
         actor: &Actor,
@@ -130,6 +136,9 @@ impl ContactsService<'_> {
     ) -> Result<AccountContact, PortalError> {
         let (tenant, scope) = self.authorize(actor, Permission::ManageContacts).await?;
         let by = acting_contact(actor)?;
+        if !on && contact == by {
+            return Err(ContactsConflict::Yourself.into());
+        }
         let before = self.member(scope, contact).await?;
         let change = ContactChange::Access(on);
         let messages = access_messages(scope.account(), by, &before, on);
@@ -141,10 +150,14 @@ impl ContactsService<'_> {
     }
 
     /// Takes a contact off the active account (the person and their other
-    /// accounts stay); their sessions on it end.
+    /// accounts stay); their sessions on it end. Not oneself
+    /// (`Conflict(Contacts(Yourself))`).
     pub async fn remove(self, actor: &Actor, contact: ContactId) -> Result<(), PortalError> {
         let (_, scope) = self.authorize(actor, Permission::ManageContacts).await?;
         let by = acting_contact(actor)?;
+        if contact == by {
+            return Err(ContactsConflict::Yourself.into());
+        }
         let before = self.member(scope, contact).await?;
         let messages = remove_messages(scope.account(), by, &before);
         self.stores()

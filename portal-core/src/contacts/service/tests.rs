@@ -366,3 +366,54 @@ fn details_name_the_field_that_is_wrong() {
     assert_eq!(field(ContactDetails::parse("A", "nope", "")), "email");
     assert_eq!(field(ContactDetails::parse("A", "a@b.co", "x")), "phone");
 }
+
+#[tokio::test]
+async fn a_manager_may_not_change_their_own_email_here() {
+    let mut f = Fixture::new();
+    let mut me = f.colleague(true);
+    me.contact.id = f.manager;
+    me.role = Role::Primary;
+    let served = me.clone();
+    f.store
+        .expect_account_contact()
+        .returning(move |_, _| Ok(Some(served.clone())));
+    f.store.expect_change_account_contact().never();
+    let actor = f.actor(Role::Primary);
+    let other_email = ContactDetails::parse("Grace Hopper", "new@example.com", "").unwrap();
+    let refused = f
+        .portal()
+        .contacts()
+        .edit(&actor, me.contact.id, other_email, Role::Primary)
+        .await;
+    assert!(matches!(
+        refused,
+        Err(PortalError::Conflict(Conflict::Contacts(
+            ContactsConflict::OwnEmail
+        )))
+    ));
+}
+
+#[tokio::test]
+async fn a_manager_may_not_switch_off_or_remove_themself() {
+    let mut f = Fixture::new();
+    f.store.expect_change_account_contact().never();
+    let actor = f.actor(Role::Primary);
+    let me = f.manager;
+    let portal = f.portal();
+    let yourself = |result: Result<(), PortalError>| {
+        assert!(matches!(
+            result,
+            Err(PortalError::Conflict(Conflict::Contacts(
+                ContactsConflict::Yourself
+            )))
+        ))
+    };
+    yourself(
+        portal
+            .contacts()
+            .set_access(&actor, me, false)
+            .await
+            .map(drop),
+    );
+    yourself(portal.contacts().remove(&actor, me).await);
+}
