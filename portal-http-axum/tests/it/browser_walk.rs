@@ -169,16 +169,21 @@ pub async fn walk_in(lang: &str) {
         portal_core::contacts::ContactDetails::parse("Grace Hopper", "grace@example.com", "")
             .unwrap();
     let actor = crate::contacts::primary(&app, ada, a);
-    app.portal
+    let grace = app
+        .portal
         .contacts()
         .add(&actor, colleague, portal_core::access::Role::Billing)
         .await
-        .unwrap();
+        .unwrap()
+        .contact
+        .id;
     let services = [
         "contacts".to_owned(),
         "contacts/new".to_owned(),
         format!("contacts/{ada}"),
         format!("contacts/{ada}/remove"),
+        format!("contacts/{grace}"),
+        format!("contacts/{grace}/remove"),
         "notifications".to_owned(),
         "notifications/settings".to_owned(),
         "communications".to_owned(),
