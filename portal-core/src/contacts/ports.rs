@@ -8,19 +8,21 @@ use async_trait::async_trait;
 use super::{AccountContact, ContactChange, NewAccountContact};
 use crate::access::AccountScope;
 use crate::outbox::OutboxMessage;
-use crate::shared::{ContactId, StoreError};
+use crate::shared::{ContactId, Page, PageRequest, StoreError};
 
 /// An account's contacts (its memberships) as a manager sees and changes
 /// them.
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 #[async_trait]
 pub trait AccountContactStore: Send + Sync {
-    /// The scope's account's contacts, by name then id. MUST list only
-    /// members of that account in that tenant.
+    /// One page of the scope's account's contacts, by name then id, with
+    /// the number of them all. MUST list only members of that account in
+    /// that tenant.
     async fn account_contacts(
         &self,
         scope: AccountScope,
-    ) -> Result<Vec<AccountContact>, StoreError>;
+        page: PageRequest,
+    ) -> Result<Page<AccountContact>, StoreError>;
 
     /// One contact of the scope's account; MUST return `None` for a
     /// contact who is not a member of it (another account's, another

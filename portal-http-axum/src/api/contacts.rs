@@ -11,7 +11,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::routing::{get, put};
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
 use portal_core::access::{Permission, authorize};
 use portal_core::contacts::AccountContact;
@@ -21,10 +21,10 @@ use portal_core::{AuthContext, PortalError};
 
 use crate::AppState;
 use crate::api::wire;
-use crate::api::{ApiJson, ApiPath};
+use crate::api::{ApiJson, ApiPath, ApiQuery};
 use crate::context::RequestContext;
 use crate::error::{ApiError, Problem};
-use crate::params::{self, ContactText};
+use crate::params::{self, ContactText, Source};
 use crate::security::ApiUser;
 
 /// The contacts routes, mounted under `/api/v1`.
@@ -80,11 +80,30 @@ impl From<&AccountContact> for ContactView {
     }
 }
 
-/// The account's contacts.
+/// One page of the account's contacts.
 #[derive(Serialize, ToSchema)]
 pub struct ContactListView {
     /// By name.
     pub items: Vec<ContactView>,
+    /// All the account's contacts.
+    pub total: u64,
+    /// This page, from 1.
+    pub page: u32,
+    /// Page size.
+    pub per_page: u32,
+}
+
+/// The list's page; unknown parameters are refused (400).
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ListParams {
+    /// Page, from 1.
+    #[param(value_type = Option<wire::Count>)]
+    page: Option<String>,
+    /// Page size, 1 to 100 (default 25; larger is capped).
+    #[param(value_type = Option<wire::Count>)]
+    per_page: Option<String>,
 }
 
 /// A contact to add.
@@ -148,17 +167,30 @@ fn contact_id(text: &str) -> Result<ContactId, ApiError> {
     Ok(params::id(text, ContactId::parse)?)
 }
 
-/// The active account's contacts with their role and portal status.
-#[utoipa::path(get, path = "/api/v1/contacts", tag = "contacts", security(("bearer" = [])),
-    responses((status = 200, body = ContactListView), (status = 401, body = Problem),
-        (status = 403, body = Problem, description = "contact management is off, or the contact may not manage contacts")))]
+/// One page of the active account's contacts with their role and portal
+/// status, by name.
+#[utoipa::path(get, path = "/api/v1/contacts", tag = "contacts", security(("bearer" = [])), params(ListParams),
+    responses((status = 200, body = ContactListView), (status = 400, body = Problem, description = "an unknown parameter"),
+        (status = 401, body = Problem),
+        (status = 403, body = Problem, description = "contact management is off, or the contact may not manage contacts"),
+        (status = 422, body = Problem, description = "a malformed page; `field` names it")))]
 pub async fn list_contacts(
     State(state): State<AppState>,
     ApiUser(auth): ApiUser,
+    ApiQuery(params): ApiQuery<ListParams>,
 ) -> Result<Json<ContactListView>, ApiError> {
-    let contacts = state.portal.contacts().list(&auth.actor).await?;
+    check_may_manage(&auth)?;
+    let page = params::page_request(
+        params.page.as_deref(),
+        params.per_page.as_deref(),
+        Source::Api,
+    )?;
+    let contacts = state.portal.contacts().list(&auth.actor, page).await?;
     Ok(Json(ContactListView {
-        items: contacts.iter().map(ContactView::from).collect(),
+        items: contacts.items.iter().map(ContactView::from).collect(),
+        total: contacts.total,
+        page: contacts.page,
+        per_page: contacts.per_page,
     }))
 }
 

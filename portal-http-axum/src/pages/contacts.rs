@@ -21,8 +21,9 @@ use super::accounts::role_label;
 use super::billing::{Done, Visit};
 use super::error::FieldError;
 use super::form::{Choice, Form, Input, Refusal};
+use super::list::{Listing, list_url};
 use super::{Layout, PageError, render};
-use crate::params::{self, ContactText};
+use crate::params::{self, ContactText, Source};
 use crate::route_table::{PageRoutes, form_post, get};
 use crate::security::CsrfForm;
 
@@ -123,21 +124,38 @@ struct ListPage {
     layout: Layout,
     notice: Option<String>,
     problem: Option<String>,
-    rows: Vec<ContactRow>,
+    list: Listing<ContactRow>,
+}
+
+/// The list's query string, as typed.
+#[derive(Deserialize, serde::Serialize, Default)]
+pub struct ListQuery {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    page: Option<String>,
 }
 
 /// The list, with a notice after a change or the reason one was refused.
 async fn list_page(
     visit: &Visit,
+    query: &ListQuery,
     notice: Option<String>,
     refused: Option<(StatusCode, String)>,
 ) -> Result<Response, PageError> {
     let t = visit.t();
-    let contacts = visit.portal().contacts().list(visit.actor()).await?;
-    let rows = contacts
-        .iter()
-        .map(|contact| ContactRow::of(t, contact, visit))
-        .collect();
+    let page = params::page_request(query.page.as_deref(), None, Source::Page)?;
+    let contacts = visit.portal().contacts().list(visit.actor(), page).await?;
+    let base = visit.context().base.clone();
+    let list = Listing::of(
+        t,
+        &contacts,
+        |contact| ContactRow::of(t, contact, visit),
+        |n| {
+            let page = ListQuery {
+                page: (n > 1).then(|| n.to_string()),
+            };
+            list_url(&base, "contacts", &page)
+        },
+    );
     let (status, problem) = match refused {
         Some((status, message)) => (status, Some(message)),
         None => (StatusCode::OK, None),
@@ -146,13 +164,17 @@ async fn list_page(
         layout: visit.layout(&t.msg("contacts-title"), "contacts"),
         notice,
         problem,
-        rows,
+        list,
     };
     render(status, &page)
 }
 
 /// `/contacts`: the account's contacts.
-pub async fn list(visit: Visit, Query(done): Query<Done>) -> Result<Response, PageError> {
+pub async fn list(
+    visit: Visit,
+    Query(query): Query<ListQuery>,
+    Query(done): Query<Done>,
+) -> Result<Response, PageError> {
     let t = visit.t();
     let notice = done.notice(&[
         ("added", t.msg("contacts-added")),
@@ -161,7 +183,7 @@ pub async fn list(visit: Visit, Query(done): Query<Done>) -> Result<Response, Pa
         ("access-off", t.msg("contacts-access-off-done")),
         ("removed", t.msg("contacts-removed")),
     ]);
-    list_page(&visit, notice, None).await
+    list_page(&visit, &query, notice, None).await
 }
 
 /// What the add and edit forms were typed with.
@@ -372,7 +394,7 @@ pub async fn set_access(
         Err(error @ PortalError::Conflict(_)) => {
             let status = crate::error::status_of(&error);
             let message = crate::messages::error_message(visit.t(), &error);
-            list_page(&visit, None, Some((status, message))).await
+            list_page(&visit, &ListQuery::default(), None, Some((status, message))).await
         }
         Err(error) => Err(error.into()),
     }

@@ -430,6 +430,20 @@ async fn api_changes_reach_the_host_as_events() {
     let app = app().await;
     let ada = app.api_token("ada@example.com").await;
     let grace = add(&app, &ada, "Grace Hopper", "grace@example.com", "member").await;
+    let paged = app
+        .send(get_request(
+            "/portal/api/v1/contacts?per_page=1&page=2",
+            Some(&ada),
+        ))
+        .await;
+    assert_eq!(paged.status, StatusCode::OK, "{}", paged.body);
+    assert_eq!(paged.json()["total"], 2);
+    assert_eq!(paged.json()["items"].as_array().unwrap().len(), 1);
+    let malformed = app
+        .send(get_request("/portal/api/v1/contacts?page=x", Some(&ada)))
+        .await;
+    assert_eq!(malformed.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(malformed.json()["field"], "page");
     let uri = format!("/portal/api/v1/contacts/{grace}");
     let one = app.send(get_request(&uri, Some(&ada))).await;
     assert!(

@@ -17,24 +17,26 @@ use portal_core::contacts::{
 };
 use portal_core::outbox::OutboxMessage;
 use portal_core::ports::StoreError;
-use portal_core::shared::{ContactId, EmailAddress, PhoneNumber, TenantId};
+use portal_core::shared::{ContactId, EmailAddress, Page, PageRequest, PhoneNumber, TenantId};
 
 use super::identity::{contact_sql, lock_contact, spend_tokens};
 use super::jobs::lock_account;
 use super::outbox::enqueue;
-use super::{Arg, Backend, Conn, SqlStore};
+use super::{Arg, Backend, Conn, SqlStore, fetch_page, limit_offset};
 use crate::error::store_error;
 use crate::rows::contacts::{AccountContactRow, ManagerRow};
 
 /// The members of an account (`$1` tenant, `$2` account) as
-/// [`AccountContactRow`]s, then the rest of the statement.
+/// [`AccountContactRow`]s with more columns (`""` for none), then the rest
+/// of the statement.
 macro_rules! account_contact_sql {
-    ($($rest:literal),*) => {
+    ($columns:literal, $($rest:literal),*) => {
         contact_sql!(
             ", m.role, m.portal_access, EXISTS ( \
                  SELECT 1 FROM credentials cr \
-                 WHERE cr.contact_id = c.id AND cr.tenant_id = c.tenant_id) AS has_password \
-             FROM memberships m \
+                 WHERE cr.contact_id = c.id AND cr.tenant_id = c.tenant_id) AS has_password",
+            $columns,
+            " FROM memberships m \
              JOIN contacts c ON c.id = m.contact_id AND c.tenant_id = m.tenant_id \
              WHERE m.tenant_id = $1 AND m.account_id = $2"
             $(, $rest)*
@@ -49,7 +51,7 @@ async fn member<C: Conn>(
     contact: ContactId,
 ) -> Result<Option<AccountContact>, StoreError> {
     conn.fetch_optional::<AccountContactRow>(
-        account_contact_sql!(" AND c.id = $3"),
+        account_contact_sql!("", " AND c.id = $3"),
         &[
             Arg::Id(scope.tenant().as_uuid()),
             Arg::Id(scope.account().as_uuid()),
@@ -133,20 +135,27 @@ impl<B: Backend> AccountContactStore for SqlStore<B> {
     async fn account_contacts(
         &self,
         scope: AccountScope,
-    ) -> Result<Vec<AccountContact>, StoreError> {
-        self.reader()
-            .await?
-            .fetch_all::<AccountContactRow>(
-                account_contact_sql!(" ORDER BY c.name, c.id"),
-                &[
-                    Arg::Id(scope.tenant().as_uuid()),
-                    Arg::Id(scope.account().as_uuid()),
-                ],
-            )
-            .await?
-            .into_iter()
-            .map(AccountContact::try_from)
-            .collect()
+        page: PageRequest,
+    ) -> Result<Page<AccountContact>, StoreError> {
+        let [limit, offset] = limit_offset(page)?;
+        fetch_page::<AccountContactRow, _>(
+            &mut *self.reader().await?,
+            account_contact_sql!(
+                ", COUNT(*) OVER () AS full_count",
+                " ORDER BY c.name, c.id LIMIT +$3 OFFSET $4"
+            ),
+            "SELECT COUNT(*) FROM memberships WHERE tenant_id = $1 AND account_id = $2",
+            &[
+                Arg::Id(scope.tenant().as_uuid()),
+                Arg::Id(scope.account().as_uuid()),
+                limit,
+                offset,
+            ],
+            2,
+            page,
+        )
+        .await?
+        .map_items(|rows| rows.into_iter().map(AccountContact::try_from).collect())
     }
 
     async fn account_contact(

@@ -8,7 +8,7 @@ use portal_core::contacts::{ContactChange, ContactDetails, ContactsConflict, New
 use portal_core::identity::TokenPurpose;
 use portal_core::outbox::{DomainEvent, OutboxMessage};
 use portal_core::ports::{Store, StoreError};
-use portal_core::shared::{Conflict, ContactId, ExternalId, Unique};
+use portal_core::shared::{Conflict, ContactId, ExternalId, PageRequest, Unique};
 
 use crate::harness::{TestDb, World, conformance, now, tenant, token_for};
 
@@ -31,6 +31,11 @@ const ADDED: &str =
     "SELECT COUNT(*) FROM outbox WHERE CAST(payload AS TEXT) LIKE '%\"contact_added\"%'";
 const ANY_CONTACT_EVENT: &str =
     "SELECT COUNT(*) FROM outbox WHERE CAST(payload AS TEXT) LIKE '%\"contact\\_%' ESCAPE '\\'";
+
+/// The first page, 25 rows.
+fn first_page() -> PageRequest {
+    PageRequest::new(1, 25)
+}
 
 fn scope(world: &World) -> AccountScope {
     AccountScope::unchecked(world.tenant.id, world.account.id)
@@ -84,20 +89,43 @@ async fn an_accounts_contacts_are_its_members_with_role_access_and_password_only
     let on_b = AccountScope::unchecked(world.tenant.id, world.second_account.id);
     db.add_account_contact(on_b, &bob, &[]).await.unwrap();
 
-    let listed = db.account_contacts(scope(&world)).await.unwrap();
+    let listed = db
+        .account_contacts(scope(&world), first_page())
+        .await
+        .unwrap()
+        .items;
     assert_eq!(listed.len(), 1, "only the first account's members");
     assert_eq!(listed[0].contact, world.contact);
     assert_eq!(listed[0].role, Role::Primary);
     assert!(listed[0].has_access && listed[0].has_password);
-    let on_b = db.account_contacts(on_b).await.unwrap();
+    let on_b = db.account_contacts(on_b, first_page()).await.unwrap().items;
     let names: Vec<_> = on_b.iter().map(|c| c.contact.name.as_str()).collect();
     assert_eq!(names.len(), 2);
     let bob_listed = on_b.iter().find(|c| c.contact.id == bob.id).unwrap();
     assert!(bob_listed.has_access && !bob_listed.has_password);
+    // In pages, in the same order, each page with the total.
+    let on_b_scope = AccountScope::unchecked(world.tenant.id, world.second_account.id);
+    let second = db
+        .account_contacts(on_b_scope, PageRequest::new(2, 1))
+        .await
+        .unwrap();
+    assert_eq!((second.total, second.items.len()), (2, 1));
+    assert_eq!(second.items[0].contact.id, on_b[1].contact.id);
+    let past_the_end = db
+        .account_contacts(on_b_scope, PageRequest::new(5, 1))
+        .await
+        .unwrap();
+    assert_eq!((past_the_end.total, past_the_end.items.len()), (2, 0));
 
     let other = tenant(&*db, "other").await;
     let elsewhere = AccountScope::unchecked(other.id, world.account.id);
-    assert!(db.account_contacts(elsewhere).await.unwrap().is_empty());
+    assert!(
+        db.account_contacts(elsewhere, first_page())
+            .await
+            .unwrap()
+            .items
+            .is_empty()
+    );
     assert!(
         db.account_contact(elsewhere, world.contact.id)
             .await
@@ -337,9 +365,10 @@ async fn two_concurrent_demotions_of_the_last_two_managers_never_both_succeed(db
             .count();
         assert_eq!((won, lost), (1, 1), "round {round}: {results:?}");
         let managers = db
-            .account_contacts(scope(&world))
+            .account_contacts(scope(&world), first_page())
             .await
             .unwrap()
+            .items
             .into_iter()
             .filter(|c| c.role == Role::Primary)
             .count();

@@ -14,7 +14,9 @@ use crate::error::PortalError;
 use crate::identity::TokenPurpose;
 use crate::outbox::{DomainEvent, OutboxMessage};
 use crate::portal::acting_contact;
-use crate::shared::{AccountId, Conflict, ContactId, ExternalId, StoreError, Unique};
+use crate::shared::{
+    AccountId, Conflict, ContactId, ExternalId, Page, PageRequest, StoreError, Unique,
+};
 use crate::tenancy::Tenant;
 
 #[cfg(test)]
@@ -28,13 +30,18 @@ crate::portal::service! {
 }
 
 impl ContactsService<'_> {
-    /// The active account's contacts, by name, with role and status.
-    pub async fn list(self, actor: &Actor) -> Result<Vec<AccountContact>, PortalError> {
+    /// One page of the active account's contacts, by name, with role and
+    /// status.
+    pub async fn list(
+        self,
+        actor: &Actor,
+        page: PageRequest,
+    ) -> Result<Page<AccountContact>, PortalError> {
         let (_, scope) = self.authorize(actor, Permission::ManageContacts).await?;
         Ok(self
             .stores()
             .account_contacts
-            .account_contacts(scope)
+            .account_contacts(scope, page)
             .await?)
     }
 

@@ -220,7 +220,12 @@ async fn a_contact_without_manage_contacts_touches_no_store_in_any_use_case() {
                 "{role:?}: {result:?}"
             )
         };
-        forbidden(contacts.list(&actor).await.map(drop));
+        forbidden(
+            contacts
+                .list(&actor, PageRequest::new(1, 25))
+                .await
+                .map(drop),
+        );
         forbidden(contacts.contact(&actor, id).await.map(drop));
         forbidden(
             contacts
@@ -253,7 +258,11 @@ async fn staff_viewing_as_the_customer_may_not_manage_contacts() {
         staff: "s-1".into(),
         account: f.account,
     });
-    let refused = f.portal().contacts().list(&staff).await;
+    let refused = f
+        .portal()
+        .contacts()
+        .list(&staff, PageRequest::new(1, 25))
+        .await;
     assert!(matches!(refused, Err(PortalError::Forbidden(_))));
 }
 
