@@ -151,13 +151,28 @@ type DemoContact = (
     &'static [(&'static str, Role)],
 );
 
-const CONTACTS: [DemoContact; 6] = [
+const CONTACTS: [DemoContact; 8] = [
     (
         "ct-ada",
         "Ada Lovelace",
         "ada@example.com",
         "555-010-1001",
         &[("acct-1001", Role::Primary), ("acct-1002", Role::Primary)],
+    ),
+    // Ada's colleagues at Maple Street, for her Portal users page.
+    (
+        "ct-grace",
+        "Grace Groundskeeper",
+        "grace@example.com",
+        "555-010-1011",
+        &[("acct-1001", Role::Member)],
+    ),
+    (
+        "ct-hank",
+        "Hank Ledger",
+        "hank@example.com",
+        "555-010-1012",
+        &[("acct-1001", Role::Billing)],
     ),
     (
         "ct-bob",

@@ -109,6 +109,12 @@ impl From<crate::requests::RequestsConflict> for PortalError {
     }
 }
 
+impl From<crate::contacts::ContactsConflict> for PortalError {
+    fn from(conflict: crate::contacts::ContactsConflict) -> Self {
+        Self::Conflict(conflict.into())
+    }
+}
+
 impl From<ParseError> for PortalError {
     fn from(error: ParseError) -> Self {
         Self::invalid(error.field, error.reason)

@@ -18,6 +18,8 @@
 //! - [`billing`]: invoices, payments, cards on file, autopay, statements and
 //!   the payment gateway port
 //! - [`identity`]: contacts, credentials, sessions, one-time tokens, passwords
+//! - [`contacts`]: an account's contacts and their portal access, managed
+//!   by the customer's primary contact
 //! - [`outbox`]: mails and host events, delivered after commit with retries,
 //!   and the host events' delivery log
 //! - [`webhook`]: the signed webhook scheme (signing, [`webhook::verify_signature`]
@@ -46,6 +48,7 @@ pub mod audit;
 pub mod billing;
 pub mod blobs;
 pub mod communications;
+pub mod contacts;
 pub mod dashboard;
 pub mod documents;
 mod error;

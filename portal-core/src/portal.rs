@@ -26,6 +26,8 @@
 //!   (`tickets/service/`)
 //! - [`Portal::documents`]: the downloads page's documents
 //!   (`documents/service/`)
+//! - [`Portal::contacts`]: the account's contacts and their portal access,
+//!   managed by a contact who may (`contacts/service/`)
 //! - [`Portal::host`]: the host's own API; each context adds its host-side
 //!   use cases to [`HostApi`] in its folder (`billing/service/host.rs`, ...)
 //!
@@ -44,6 +46,7 @@ use crate::billing::BillingService;
 use crate::billing::PaymentGateway;
 use crate::blobs::BlobStore;
 use crate::communications::CommunicationsService;
+use crate::contacts::ContactsService;
 use crate::dashboard::DashboardService;
 use crate::documents::DocumentsService;
 use crate::error::PortalError;
@@ -54,11 +57,11 @@ use crate::jobs::JobsService;
 use crate::notifications::NotificationsService;
 use crate::outbox::{EventSink, Mailer, OutboxWorker};
 use crate::ports::{
-    AccountStore, AssetStore, AuditStore, AutopayStore, CommunicationStore, ContactStore,
-    CredentialStore, DashboardStore, DocumentStore, InvoiceStore, JobStore, LedgerStore,
-    LockoutStore, NotificationStore, OutboxStore, PaymentMethodStore, PaymentStore, ProfileStore,
-    PropertyStore, QuoteStore, RentalStore, RequestStore, ServiceContractStore, SessionStore,
-    Store, TenantStore, TicketStore, TokenStore,
+    AccountContactStore, AccountStore, AssetStore, AuditStore, AutopayStore, CommunicationStore,
+    ContactStore, CredentialStore, DashboardStore, DocumentStore, InvoiceStore, JobStore,
+    LedgerStore, LockoutStore, NotificationStore, OutboxStore, PaymentMethodStore, PaymentStore,
+    ProfileStore, PropertyStore, QuoteStore, RentalStore, RequestStore, ServiceContractStore,
+    SessionStore, Store, TenantStore, TicketStore, TokenStore,
 };
 use crate::properties::PropertiesService;
 use crate::quotes::QuotesService;
@@ -332,6 +335,11 @@ impl Portal {
         RequestsService { portal: self }
     }
 
+    /// The active account's contacts and their portal access.
+    pub fn contacts(&self) -> ContactsService<'_> {
+        ContactsService { portal: self }
+    }
+
     /// The documents the active account may download.
     pub fn documents(&self) -> DocumentsService<'_> {
         DocumentsService { portal: self }
@@ -533,6 +541,8 @@ pub struct Stores {
     pub audit: Arc<dyn AuditStore>,
     /// Contacts' own details and e-mail changes.
     pub profiles: Arc<dyn ProfileStore>,
+    /// Accounts' contacts as their managers change them.
+    pub account_contacts: Arc<dyn AccountContactStore>,
 }
 
 impl Stores {
@@ -570,6 +580,7 @@ impl Stores {
             documents: Arc::new(MockDocumentStore::new()),
             audit: Arc::new(MockAuditStore::new()),
             profiles: Arc::new(MockProfileStore::new()),
+            account_contacts: Arc::new(MockAccountContactStore::new()),
         }
     }
 
@@ -602,7 +613,8 @@ impl Stores {
             communications: store.clone(),
             documents: store.clone(),
             audit: store.clone(),
-            profiles: store,
+            profiles: store.clone(),
+            account_contacts: store,
         }
     }
 }

@@ -16,6 +16,7 @@ pub use crate::billing::{
     AutopayStore, InvoiceStore, LedgerStore, PaymentMethodStore, PaymentStore,
 };
 pub use crate::communications::CommunicationStore;
+pub use crate::contacts::AccountContactStore;
 pub use crate::dashboard::DashboardStore;
 pub use crate::documents::DocumentStore;
 pub use crate::identity::{
@@ -45,6 +46,8 @@ pub use crate::billing::{
 };
 #[cfg(any(test, feature = "mocks"))]
 pub use crate::communications::MockCommunicationStore;
+#[cfg(any(test, feature = "mocks"))]
+pub use crate::contacts::MockAccountContactStore;
 #[cfg(any(test, feature = "mocks"))]
 pub use crate::dashboard::MockDashboardStore;
 #[cfg(any(test, feature = "mocks"))]
@@ -115,4 +118,5 @@ store_of!(
     DocumentStore,
     AuditStore,
     ProfileStore,
+    AccountContactStore,
 );

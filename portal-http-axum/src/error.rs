@@ -281,7 +281,7 @@ impl From<PortalError> for ApiError {
             PortalError::Forbidden(AccessError::FeatureOff) => (ProblemType::FeatureOff, None),
             PortalError::Forbidden(_) => (ProblemType::Forbidden, None),
             PortalError::NotFound => (ProblemType::NotFound, None),
-            PortalError::Conflict(_) => (ProblemType::Conflict, None),
+            PortalError::Conflict(conflict) => (ProblemType::Conflict, conflict_field(conflict)),
             PortalError::Internal(_) => (ProblemType::Internal, None),
         };
         // Internal causes were logged where they happened; the client gets
@@ -292,6 +292,20 @@ impl From<PortalError> for ApiError {
             detail: crate::messages::error_message(crate::messages::api(), &error),
             field,
         }
+    }
+}
+
+/// The input a conflict is about, when it is about one (a contact's
+/// e-mail that cannot be used): the problem's `field`.
+fn conflict_field(conflict: &portal_core::shared::Conflict) -> Option<String> {
+    use portal_core::contacts::ContactsConflict;
+    use portal_core::shared::Conflict;
+    match conflict {
+        Conflict::Contacts(ContactsConflict::EmailUnavailable | ContactsConflict::OwnEmail) => {
+            Some("email".into())
+        }
+        Conflict::Contacts(ContactsConflict::PhoneUnavailable) => Some("phone".into()),
+        _ => None,
     }
 }
 

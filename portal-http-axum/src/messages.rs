@@ -11,6 +11,7 @@ use portal_core::PortalError;
 use portal_core::access::AccessError;
 use portal_core::billing::BillingConflict;
 use portal_core::billing::PaymentFailure;
+use portal_core::contacts::ContactsConflict;
 use portal_core::identity::IdentityConflict;
 use portal_core::properties::PropertiesConflict;
 use portal_core::quotes::QuotesConflict;
@@ -94,6 +95,13 @@ pub fn conflict_message(t: Messages, conflict: &Conflict) -> String {
         Conflict::ServiceContracts(_) | Conflict::Assets(_) | Conflict::Jobs(_) => {
             t.msg("conflict-another-account")
         }
+        Conflict::Contacts(conflict) => t.msg(match conflict {
+            ContactsConflict::LastManager => "contacts-conflict-last-manager",
+            ContactsConflict::EmailUnavailable => "contacts-conflict-email-unavailable",
+            ContactsConflict::PhoneUnavailable => "contacts-conflict-phone-unavailable",
+            ContactsConflict::OwnEmail => "contacts-conflict-own-email",
+            ContactsConflict::Yourself => "contacts-conflict-yourself",
+        }),
         Conflict::Tickets(conflict) => t.msg(match conflict {
             TicketsConflict::Closed => "tickets-conflict-closed",
             TicketsConflict::NotClosed => "tickets-conflict-not-closed",
@@ -269,6 +277,9 @@ pub fn field_label(t: Messages, field: &str) -> String {
         "description" => "field-description",
         "property" => "field-property",
         "answers" => "field-answers",
+        "name" => "field-name",
+        "role" => "field-role",
+        "access" => "field-access",
         _ => "field-other",
     })
 }
@@ -654,6 +665,11 @@ mod tests {
             Conflict::Tickets(TicketsConflict::Closed),
             Conflict::Tickets(TicketsConflict::NotClosed),
             Conflict::Tickets(TicketsConflict::ReopenNotAllowed),
+            Conflict::Contacts(ContactsConflict::LastManager),
+            Conflict::Contacts(ContactsConflict::EmailUnavailable),
+            Conflict::Contacts(ContactsConflict::PhoneUnavailable),
+            Conflict::Contacts(ContactsConflict::OwnEmail),
+            Conflict::Contacts(ContactsConflict::Yourself),
         ];
         let mut errors: Vec<PortalError> = vec![
             PortalError::InvalidCredentials,

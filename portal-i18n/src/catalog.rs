@@ -51,6 +51,7 @@ pub(crate) const FILES: &[(&str, &str, &str)] = catalog_files![
     "notifications",
     "documents",
     "security",
+    "contacts",
 ];
 
 /// The source of `file` in `language`.

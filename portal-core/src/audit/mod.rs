@@ -54,8 +54,10 @@ pub enum AuditAction {
     ContactRemoved,
     /// A colleague's role changed.
     RoleChanged,
-    /// A colleague's portal access was switched on or off.
-    AccessChanged,
+    /// A colleague's portal access was switched on.
+    AccessOn,
+    /// A colleague's portal access was switched off.
+    AccessOff,
     /// A contact changed their own details.
     DetailsChanged,
     /// Staff of the business started viewing the portal as the customer.
@@ -64,7 +66,7 @@ pub enum AuditAction {
 
 impl AuditAction {
     /// Every action.
-    pub const ALL: [AuditAction; 15] = [
+    pub const ALL: [AuditAction; 16] = [
         AuditAction::SignedIn,
         AuditAction::SignInFailed,
         AuditAction::PasswordChanged,
@@ -77,7 +79,8 @@ impl AuditAction {
         AuditAction::ContactUpdated,
         AuditAction::ContactRemoved,
         AuditAction::RoleChanged,
-        AuditAction::AccessChanged,
+        AuditAction::AccessOn,
+        AuditAction::AccessOff,
         AuditAction::DetailsChanged,
         AuditAction::ViewAsStarted,
     ];
@@ -97,7 +100,8 @@ impl AuditAction {
             AuditAction::ContactUpdated => "contact_updated",
             AuditAction::ContactRemoved => "contact_removed",
             AuditAction::RoleChanged => "role_changed",
-            AuditAction::AccessChanged => "access_changed",
+            AuditAction::AccessOn => "access_on",
+            AuditAction::AccessOff => "access_off",
             AuditAction::DetailsChanged => "details_changed",
             AuditAction::ViewAsStarted => "view_as_started",
         }
@@ -239,32 +243,37 @@ impl AuditEntry {
     }
 
     /// The entry of `action` done by a logged-in contact (or staff viewing
-    /// as one) on their active account, with their client.
+    /// as one) on their active account, about themself, with their client.
     pub fn by(auth: &AuthContext, action: AuditAction, at: DateTime<Utc>) -> Self {
-        let (actor, on_behalf_of, client) = match &auth.actor {
+        let mut entry =
+            Self::by_actor(&auth.actor, &auth.contact.name, action, at).about(auth.contact.id);
+        if let Actor::Staff(_) = auth.actor {
+            entry.on_behalf_of = Some(auth.contact.id);
+        }
+        entry
+    }
+
+    /// The entry of `action` done by `actor` (a contact called `name`, or
+    /// staff) on its account, with its client.
+    pub fn by_actor(actor: &Actor, name: &str, action: AuditAction, at: DateTime<Utc>) -> Self {
+        let (who, client) = match actor {
             Actor::Contact(contact) => (
                 AuditActor::Contact {
                     id: contact.contact,
-                    name: auth.contact.name.clone(),
+                    name: name.to_owned(),
                 },
-                None,
                 &contact.client,
             ),
             Actor::Staff(staff) => (
                 AuditActor::Staff {
                     id: staff.staff.clone(),
                 },
-                Some(auth.contact.id),
                 &staff.client,
             ),
         };
-        Self {
-            account: Some(auth.actor.account()),
-            contact: Some(auth.contact.id),
-            on_behalf_of,
-            ..Self::new(auth.tenant.id, action, actor, at)
-        }
-        .from_client(client)
+        Self::new(actor.tenant(), action, who, at)
+            .on(actor.account())
+            .from_client(client)
     }
 
     /// The same entry about `contact`.

@@ -60,8 +60,9 @@ pub struct Membership {
     pub account_name: String,
     /// The contact's role there.
     pub role: Role,
-    /// Whether the account's portal is on; memberships of accounts with the
-    /// portal off are never usable.
+    /// Whether this membership is usable: the account's portal is on and
+    /// the contact's own access to it is on (a manager may switch it off,
+    /// see [`crate::contacts`]); other memberships are never usable.
     pub portal_enabled: bool,
     /// Whether the host marked the account as having history (see
     /// `Account::has_history`); some tenants require it to register.

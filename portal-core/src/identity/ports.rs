@@ -74,8 +74,8 @@ pub trait ContactStore: Send + Sync {
         account: AccountId,
     ) -> Result<(), StoreError>;
     /// The account's primary contact, whose portal staff see when they view
-    /// it as the customer: its member with the primary role whose portal
-    /// access is on, the earliest by contact id if several. `None` when it
+    /// it as the customer: its member with the primary role, enabled, whose
+    /// portal access to it is on, the earliest by contact id if several. `None` when it
     /// has none or is not in this tenant.
     async fn primary_contact(
         &self,

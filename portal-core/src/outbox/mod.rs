@@ -34,8 +34,8 @@ use crate::billing::{Allocation, PaymentFailure};
 use crate::identity::Contact;
 use crate::shared::{
     AccountId, AutopayId, Clock, ContactId, Currency, EmailAddress, EventId, ExternalId, InvoiceId,
-    Language, LeaseId, Money, OutboxId, PaymentId, PaymentMethodId, QuoteId, RentalContractId,
-    ServiceRequestId, TenantId,
+    Language, LeaseId, Money, OutboxId, PaymentId, PaymentMethodId, PhoneNumber, QuoteId,
+    RentalContractId, ServiceRequestId, TenantId,
 };
 use crate::shared::{Formats, Locale};
 use crate::tenancy::Tenant;
@@ -625,6 +625,85 @@ pub enum DomainEvent {
         /// Its kind's key: `service`, `call_off` or the host's.
         kind: String,
     },
+    /// A manager added a contact to the account (access on, invited).
+    /// The portal made its external id (`portal-<uuid>`): the host
+    /// should create the person in its records under that id.
+    ContactAdded {
+        /// Which account.
+        account: AccountId,
+        /// The new contact.
+        contact: ContactId,
+        /// The id the portal gave it for the host.
+        external_id: ExternalId,
+        /// Full name.
+        name: String,
+        /// E-mail.
+        email: EmailAddress,
+        /// Phone, if given.
+        phone: Option<PhoneNumber>,
+        /// Role on the account.
+        role: crate::access::Role,
+        /// The manager who added them.
+        by: ContactId,
+    },
+    /// A manager changed a contact's name, e-mail or phone (a role change
+    /// made in the same edit comes as its own `ContactRoleChanged`).
+    ContactUpdated {
+        /// Which account the manager acted on.
+        account: AccountId,
+        /// The contact.
+        contact: ContactId,
+        /// The contact's external id.
+        external_id: ExternalId,
+        /// Full name now.
+        name: String,
+        /// E-mail now.
+        email: EmailAddress,
+        /// Phone now.
+        phone: Option<PhoneNumber>,
+        /// The manager.
+        by: ContactId,
+    },
+    /// A manager changed a contact's role on the account.
+    ContactRoleChanged {
+        /// Which account.
+        account: AccountId,
+        /// The contact.
+        contact: ContactId,
+        /// The contact's external id.
+        external_id: ExternalId,
+        /// The new role.
+        role: crate::access::Role,
+        /// The manager.
+        by: ContactId,
+    },
+    /// A manager switched a contact's access to the account's portal on
+    /// (an invitation goes out if they have no password) or off (their
+    /// sessions on the account ended).
+    ContactPortalAccessChanged {
+        /// Which account.
+        account: AccountId,
+        /// The contact.
+        contact: ContactId,
+        /// The contact's external id.
+        external_id: ExternalId,
+        /// On or off.
+        enabled: bool,
+        /// The manager.
+        by: ContactId,
+    },
+    /// A manager removed a contact from the account (the membership; the
+    /// person stays, with any other accounts).
+    ContactRemoved {
+        /// Which account.
+        account: AccountId,
+        /// The contact.
+        contact: ContactId,
+        /// The contact's external id.
+        external_id: ExternalId,
+        /// The manager.
+        by: ContactId,
+    },
 }
 
 /// Whom a host event is about: an account, or for the few events about a
@@ -662,9 +741,12 @@ impl DomainEvent {
             | DomainEvent::TicketOpened { account, .. }
             | DomainEvent::TicketReplied { account, .. }
             | DomainEvent::TicketReopened { account, .. }
-            | DomainEvent::ServiceRequestCanceled { account, .. } => {
-                EventSubject::Account(*account)
-            }
+            | DomainEvent::ServiceRequestCanceled { account, .. }
+            | DomainEvent::ContactAdded { account, .. }
+            | DomainEvent::ContactUpdated { account, .. }
+            | DomainEvent::ContactRoleChanged { account, .. }
+            | DomainEvent::ContactPortalAccessChanged { account, .. }
+            | DomainEvent::ContactRemoved { account, .. } => EventSubject::Account(*account),
         }
     }
 

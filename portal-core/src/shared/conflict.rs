@@ -7,6 +7,7 @@
 
 use crate::assets::AssetsConflict;
 use crate::billing::BillingConflict;
+use crate::contacts::ContactsConflict;
 use crate::identity::IdentityConflict;
 use crate::jobs::JobsConflict;
 use crate::properties::PropertiesConflict;
@@ -52,6 +53,9 @@ pub enum Conflict {
     /// A rule of the requests context.
     #[error(transparent)]
     Requests(#[from] RequestsConflict),
+    /// A rule of the contacts context.
+    #[error(transparent)]
+    Contacts(#[from] ContactsConflict),
 }
 
 /// Values that must be unique.

@@ -7,6 +7,7 @@ mod accounts;
 mod assets;
 mod billing;
 mod communications;
+mod contacts;
 mod contract;
 mod dashboard;
 mod documents;
@@ -70,6 +71,7 @@ pub fn routes() -> Router<AppState> {
         .merge(documents::routes())
         .merge(tickets::routes())
         .merge(security::routes())
+        .merge(contacts::routes())
         // Whatever the framework answers before a handler runs (405) is a
         // problem too.
         .layer(middleware::from_fn(extract::errors_as_problems))
@@ -147,6 +149,12 @@ pub fn routes() -> Router<AppState> {
         notifications::mark_notifications_read,
         notifications::get_preferences,
         notifications::put_preferences,
+        contacts::list_contacts,
+        contacts::get_contact,
+        contacts::add_contact,
+        contacts::update_contact,
+        contacts::set_contact_access,
+        contacts::remove_contact,
         communications::list_communications,
         documents::list_documents,
         documents::get_document,
@@ -166,9 +174,9 @@ pub fn routes() -> Router<AppState> {
         security::list_sign_ins,
         security::audit_log,
     ),
-    components(schemas(Problem, wire::Amount, wire::Email, wire::EmailOrPhone, wire::Phone, wire::PostalCode, wire::NewPassword, wire::IdempotencyKey, wire::Id, wire::Day, wire::Count, wire::InvoiceStatus, wire::InvoiceSort, wire::QuoteStatus, wire::Sha256, wire::ContractStatus, wire::RentalStatus, wire::JobFilter, wire::JobStatus, wire::RequestFilter, wire::RequestStatus, wire::TicketFilter, wire::TicketStatus, wire::FileKind)),
+    components(schemas(Problem, wire::Amount, wire::Email, wire::EmailOrPhone, wire::Phone, wire::PostalCode, wire::NewPassword, wire::IdempotencyKey, wire::Id, wire::Day, wire::Count, wire::InvoiceStatus, wire::InvoiceSort, wire::QuoteStatus, wire::Sha256, wire::ContractStatus, wire::RentalStatus, wire::JobFilter, wire::JobStatus, wire::RequestFilter, wire::RequestStatus, wire::TicketFilter, wire::TicketStatus, wire::FileKind, wire::Role, wire::PortalStatus)),
     modifiers(&Contract),
-    tags((name = "identity", description = "Registration, log-in and passwords"), (name = "customer", description = "The logged-in customer's data"), (name = "billing", description = "Invoices, payments, credit, statements, cards on file and autopay"), (name = "quotes", description = "Quotes: reading, approving (with evidence) and declining them"), (name = "services", description = "Service contracts, jobs, assets with their service history, and service requests of every kind"), (name = "rentals", description = "Rental contracts, items out, reservations and call-offs"), (name = "tickets", description = "Support tickets: opening them with files, their threads, replying, reopening and downloading attachments"), (name = "documents", description = "Documents to download: the account's and the business's for all its customers"), (name = "notifications", description = "The contact's notification feed and what reaches them where"))
+    tags((name = "identity", description = "Registration, log-in and passwords"), (name = "customer", description = "The logged-in customer's data"), (name = "billing", description = "Invoices, payments, credit, statements, cards on file and autopay"), (name = "quotes", description = "Quotes: reading, approving (with evidence) and declining them"), (name = "services", description = "Service contracts, jobs, assets with their service history, and service requests of every kind"), (name = "rentals", description = "Rental contracts, items out, reservations and call-offs"), (name = "tickets", description = "Support tickets: opening them with files, their threads, replying, reopening and downloading attachments"), (name = "documents", description = "Documents to download: the account's and the business's for all its customers"), (name = "notifications", description = "The contact's notification feed and what reaches them where"), (name = "contacts", description = "The account's portal users: their roles and access, managed by a contact who may manage contacts"))
 )]
 pub struct ApiDoc;
 

@@ -187,7 +187,7 @@ pub struct AuditEntryView {
     /// What happened: `signed_in`, `sign_in_failed`, `password_changed`,
     /// `password_set`, `session_ended`, `payment_made`, `quote_approved`,
     /// `quote_declined`, `contact_added`, `contact_updated`,
-    /// `contact_removed`, `role_changed`, `access_changed`,
+    /// `contact_removed`, `role_changed`, `access_on`, `access_off`,
     /// `details_changed`, `view_as_started` (more may come: show unknown
     /// ones as they are).
     #[schema(example = "payment_made")]

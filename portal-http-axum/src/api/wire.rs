@@ -193,6 +193,18 @@ text_schema!(
 );
 
 text_schema!(
+    /// A contact's role on an account (`Role`'s names).
+    Role,
+    || text("a role").enum_values(Some(["primary", "billing", "member", "viewer"]))
+);
+
+text_schema!(
+    /// A contact's standing in the portal (`PortalStatus`'s names).
+    PortalStatus,
+    || text("a contact's portal status").enum_values(Some(["active", "invited", "no_access"]))
+);
+
+text_schema!(
     /// Which requests a list shows (`RequestFilter`'s names).
     RequestFilter,
     || text("which requests").enum_values(Some(["all", "open", "closed"]))

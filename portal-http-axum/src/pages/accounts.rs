@@ -442,7 +442,7 @@ pub async fn set_language(
 }
 
 /// What a role is called.
-fn role_label(t: Messages, role: Role) -> String {
+pub(super) fn role_label(t: Messages, role: Role) -> String {
     t.msg(match role {
         Role::Primary => "role-primary",
         Role::Billing => "role-billing",

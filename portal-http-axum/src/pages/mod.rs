@@ -29,6 +29,7 @@ mod accounts;
 mod assets;
 mod billing;
 mod communications;
+mod contacts;
 mod dashboard;
 mod documents;
 mod error;
@@ -145,6 +146,7 @@ pub fn routes() -> PageRoutes {
         .merge(communications::routes())
         .merge(documents::routes())
         .merge(security::routes())
+        .merge(contacts::routes())
 }
 
 /// The tenant's branding, as the layout shows it. Colours and URLs come
@@ -308,6 +310,9 @@ pub struct Layout {
     tickets: bool,
     /// Whether the contact may download documents (the Downloads link).
     documents: bool,
+    /// Whether the contact may manage the account's contacts (the Portal
+    /// users link).
+    contacts: bool,
 }
 
 impl Layout {
@@ -334,6 +339,7 @@ impl Layout {
             requests: false,
             tickets: false,
             documents: false,
+            contacts: false,
         }
     }
 
@@ -355,6 +361,7 @@ impl Layout {
             requests: false,
             tickets: false,
             documents: false,
+            contacts: false,
         }
     }
 
@@ -408,6 +415,10 @@ impl Layout {
             documents: auth
                 .actor
                 .can(Permission::ViewDocuments, &context.tenant.settings.features),
+            contacts: auth.actor.can(
+                Permission::ManageContacts,
+                &context.tenant.settings.features,
+            ),
             ..Self::public(title, context, csrf)
         }
     }

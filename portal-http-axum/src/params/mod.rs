@@ -18,6 +18,7 @@
 //! - `values.rs`: amounts, dates, choices, counts, ids
 //! - `billing.rs`: the invoice list's filters, pages of a list, a
 //!   statement's range, the invoices and card of a payment
+//! - `contacts.rs`: a contact's details and role
 //! - `jobs.rs`: the job list's filter
 //! - `quotes.rs`: the quote list's filter, an approval's digest and
 //!   optional lines
@@ -31,6 +32,7 @@
 
 mod assets;
 mod billing;
+mod contacts;
 mod identity;
 mod jobs;
 mod notifications;
@@ -51,6 +53,7 @@ pub use billing::{
     InvoiceChoiceText, InvoiceFilterText, MethodText, MissingDates, PayText, card_id, card_token,
     invoice_choices, page_request, statement_range,
 };
+pub use contacts::{ContactText, access_switch, contact_role};
 pub use identity::profile_change;
 pub use jobs::JobFilterText;
 pub use notifications::{notification_choice, notification_choices, notification_kinds};
@@ -148,6 +151,10 @@ pub enum Field {
     Kind,
     /// A contact's phone.
     Phone,
+    /// A contact's role on an account.
+    Role,
+    /// Whether a contact's access to the account's portal is on.
+    Access,
 }
 
 impl Field {
@@ -182,6 +189,8 @@ impl Field {
             Field::Job => "job",
             Field::Kind => "kind",
             Field::Phone => "phone",
+            Field::Role => "role",
+            Field::Access => "access",
         }
     }
 }

@@ -46,3 +46,8 @@ async fn a_customer_opens_a_ticket_with_a_photo_and_downloads_it_in_chromium() {
 async fn a_customer_calls_off_rent_and_sees_it_pending_in_chromium() {
     crate::browser_call_off::run().await;
 }
+
+#[tokio::test]
+async fn a_primary_contact_adds_a_colleague_who_accepts_the_mailed_invitation_in_chromium() {
+    crate::browser_contacts::run().await;
+}

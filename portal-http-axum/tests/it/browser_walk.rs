@@ -169,9 +169,30 @@ pub async fn walk_in(lang: &str) {
         .submit_login("ada@example.com", "not the password")
         .await;
     app.api_token("ada@example.com").await;
+    // Portal users: Ada manages account A; a colleague she added shows
+    // as invited.
+    let ada = app.seeded.ada;
+    let colleague =
+        portal_core::contacts::ContactDetails::parse("Grace Hopper", "grace@example.com", "")
+            .unwrap();
+    let actor = crate::contacts::primary(&app, ada, a);
+    let grace = app
+        .portal
+        .contacts()
+        .add(&actor, colleague, portal_core::access::Role::Billing)
+        .await
+        .unwrap()
+        .contact
+        .id;
     let services = [
         "security".to_owned(),
         "security/audit".to_owned(),
+        "contacts".to_owned(),
+        "contacts/new".to_owned(),
+        format!("contacts/{ada}"),
+        format!("contacts/{ada}/remove"),
+        format!("contacts/{grace}"),
+        format!("contacts/{grace}/remove"),
         "notifications".to_owned(),
         "notifications/settings".to_owned(),
         "communications".to_owned(),

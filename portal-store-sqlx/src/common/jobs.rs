@@ -434,7 +434,7 @@ impl<B: Backend> JobStore for SqlStore<B> {
 
 /// Takes the account's row lock (PostgreSQL; SQLite's write lock already
 /// serialises writers); `NotFound` when it is not the tenant's.
-async fn lock_account<C: Conn>(
+pub(crate) async fn lock_account<C: Conn>(
     conn: &mut C,
     tenant: Uuid,
     account: Uuid,

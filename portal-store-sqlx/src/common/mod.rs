@@ -33,6 +33,7 @@ mod assets;
 mod audit;
 pub(crate) mod billing;
 mod communications;
+mod contacts;
 pub(crate) mod dashboard;
 mod documents;
 pub(crate) mod identity;

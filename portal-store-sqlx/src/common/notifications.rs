@@ -59,7 +59,7 @@ impl<B: Backend> NotificationStore for SqlStore<B> {
                  JOIN contacts c ON c.id = m.contact_id \
                  JOIN accounts a ON a.id = m.account_id \
                  WHERE m.tenant_id = $1 AND m.account_id = $2 AND a.tenant_id = $1 \
-                   AND c.enabled AND a.portal_enabled \
+                   AND c.enabled AND a.portal_enabled AND m.portal_access \
                  ORDER BY c.name, c.id",
                 &args,
             )

@@ -43,6 +43,7 @@ pub(crate) mod assets;
 pub(crate) mod audit;
 pub(crate) mod billing;
 pub(crate) mod communications;
+pub(crate) mod contacts;
 pub(crate) mod documents;
 pub(crate) mod identity;
 pub(crate) mod jobs;

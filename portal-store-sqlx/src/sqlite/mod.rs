@@ -309,7 +309,7 @@ impl Dialect for SqliteConnection {
         "(SELECT json_group_array(json_object( \
              'account_id', hex(ma.account_id), 'account_number', aa.number, \
              'account_name', aa.name, 'role', ma.role, \
-             'portal_enabled', aa.portal_enabled, 'has_history', aa.has_history) \
+             'portal_enabled', aa.portal_enabled AND ma.portal_access, 'has_history', aa.has_history) \
              ORDER BY aa.name, aa.number, aa.id) \
          FROM memberships ma \
          JOIN accounts aa ON aa.id = ma.account_id AND aa.tenant_id = ma.tenant_id \

@@ -11,6 +11,7 @@
 
 mod harness;
 
+mod account_contacts;
 mod accounts;
 mod assets;
 mod audit;

@@ -219,7 +219,7 @@ impl<B: Backend> ContactStore for SqlStore<B> {
     }
 
     /// The account's first primary member (by contact id, which is
-    /// time-ordered) among its enabled contacts.
+    /// time-ordered) among its enabled contacts with access on.
     async fn primary_contact(
         &self,
         tenant: TenantId,
@@ -232,7 +232,7 @@ impl<B: Backend> ContactStore for SqlStore<B> {
                 "SELECT m.contact_id FROM memberships m \
                  JOIN contacts c ON c.id = m.contact_id AND c.tenant_id = m.tenant_id \
                  WHERE m.tenant_id = $1 AND m.account_id = $2 AND m.role = 'primary' \
-                   AND c.enabled \
+                   AND c.enabled AND m.portal_access \
                  ORDER BY m.contact_id LIMIT 1",
                 &[Arg::Id(tenant.as_uuid()), Arg::Id(account.as_uuid())],
             )
@@ -250,7 +250,8 @@ impl<B: Backend> ContactStore for SqlStore<B> {
             .await?
             .fetch_all::<MembershipRow>(
                 "SELECT m.account_id, a.number AS account_number, a.name AS account_name, \
-                     m.role, a.portal_enabled, a.has_history \
+                     m.role, (a.portal_enabled AND m.portal_access) AS portal_enabled, \
+                     a.has_history \
                  FROM memberships m \
                  JOIN accounts a ON a.id = m.account_id AND a.tenant_id = m.tenant_id \
                  WHERE m.tenant_id = $1 AND m.contact_id = $2 \

@@ -63,7 +63,7 @@ pub(crate) async fn lock_contact<C: Conn>(
 }
 
 /// Spends all the contact's unused one-time tokens, whatever their purpose.
-async fn spend_tokens<C: Conn>(
+pub(crate) async fn spend_tokens<C: Conn>(
     conn: &mut C,
     tenant: TenantId,
     contact: ContactId,

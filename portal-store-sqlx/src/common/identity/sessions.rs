@@ -36,7 +36,8 @@ macro_rules! session_columns {
 /// request runs it, so the account switcher costs no second statement.
 /// One indexed lookup by token hash (`$1`; `$2` tenant, `$3` now), and
 /// every reason for "no" (expired, other tenant, contact disabled,
-/// membership gone, portal off) is a condition of the same query.
+/// membership gone or its access off, portal off) is a condition of the
+/// same query.
 macro_rules! session_context_sql {
     ($memberships:literal) => {
         concat!(
@@ -56,7 +57,7 @@ macro_rules! session_context_sql {
              JOIN accounts a ON a.id = m.account_id AND a.tenant_id = s.tenant_id \
              WHERE s.token_hash = $1 AND s.tenant_id = $2 \
                AND s.idle_expires_at > $3 AND s.absolute_expires_at > $3 \
-               AND c.enabled AND a.portal_enabled"
+               AND c.enabled AND a.portal_enabled AND m.portal_access"
         )
     };
 }
@@ -114,7 +115,7 @@ impl<B: Backend> SessionStore for SqlStore<B> {
                  FROM memberships m \
                  JOIN credentials cr ON cr.contact_id = m.contact_id AND cr.tenant_id = m.tenant_id \
                  WHERE m.tenant_id = $1 AND m.contact_id = $2 AND m.account_id = $3 \
-                   AND cr.password_hash = $11 \
+                   AND m.portal_access AND cr.password_hash = $11 \
                    AND NOT EXISTS ( \
                        SELECT 1 FROM login_lockouts l \
                        WHERE l.contact_id = m.contact_id AND l.scope IN ($12, $13) \
@@ -342,7 +343,7 @@ impl<B: Backend> SessionStore for SqlStore<B> {
                        SELECT 1 FROM memberships m \
                        JOIN accounts a ON a.id = m.account_id AND a.tenant_id = m.tenant_id \
                        WHERE m.tenant_id = $1 AND m.contact_id = sessions.contact_id \
-                         AND m.account_id = $3 AND a.portal_enabled)",
+                         AND m.account_id = $3 AND a.portal_enabled AND m.portal_access)",
                 &[
                     Arg::Id(tenant.as_uuid()),
                     Arg::Id(session.as_uuid()),
