@@ -29,7 +29,9 @@
 #   Idempotency-Key per request) @64 at N, and approving quotes (POST
 #   /api/v1/quotes/{id}/approval, another pending quote each request) @64
 #   at N; the ticket list and a ticket's page (50 messages) @64 beside the
-#   other lists, opening tickets through the page's form @64 last (it
+#   other lists, the audit log page (`/security/audit`, as the accounts'
+#   primary contacts, over 10 N audit entries) @64, opening tickets
+#   through the page's form @64 last (it
 #   writes), and 20 concurrent 20 MB uploads (`bench-uploads`, peak RSS).
 #
 # and prints the figures with the issue's targets, PASS or FAIL each, and
@@ -295,6 +297,8 @@ step "Ticket list page (open first) @64 connections, ${DURATION} s"
 load tickets64 "$ACCOUNTS" --scenario tickets --connections 64 --duration-secs "$DURATION"
 step "Ticket page (a thread of 50 messages) @64 connections, ${DURATION} s"
 load ticket64 "$ACCOUNTS" --scenario ticket --connections 64 --duration-secs "$DURATION"
+step "Audit log page (/security/audit, 10 entries per account, 10 N in all) @64 connections, ${DURATION} s"
+load audit64 "$ACCOUNTS" --scenario audit --connections 64 --duration-secs "$DURATION"
 step "Statement page (last 365 days) @64 connections, ${DURATION} s"
 load statement64 "$ACCOUNTS" --scenario statement --connections 64 --duration-secs "$DURATION"
 stop_server

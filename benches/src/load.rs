@@ -67,6 +67,15 @@ pub enum Scenario {
         /// Raw session tokens.
         tokens: Arc<Vec<String>>,
     },
+    /// `GET` the account's audit log page (`/security/audit`, newest
+    /// first, first page) with these session tokens, rotating; expects
+    /// 200. The seeded sessions are the accounts' primary contacts, who
+    /// may manage contacts; any other answer (a 403 for a role without
+    /// ManageContacts) counts as an error.
+    Audit {
+        /// Raw session tokens.
+        tokens: Arc<Vec<String>>,
+    },
     /// `GET` one ticket's page (a thread of 50 messages) with each cookie
     /// session and its account's open ticket, rotating; expects 200.
     Ticket {
@@ -139,6 +148,7 @@ impl Scenario {
             Scenario::Quotes { .. } => "quotes",
             Scenario::Jobs { .. } => "jobs",
             Scenario::Tickets { .. } => "tickets",
+            Scenario::Audit { .. } => "audit",
             Scenario::Ticket { .. } => "ticket",
             Scenario::OpenTicket { .. } => "open_ticket",
             Scenario::Statement { .. } => "statement",
@@ -154,6 +164,7 @@ impl Scenario {
             | Scenario::Quotes { .. }
             | Scenario::Jobs { .. }
             | Scenario::Tickets { .. }
+            | Scenario::Audit { .. }
             | Scenario::Ticket { .. }
             | Scenario::Statement { .. }
             | Scenario::Approve { .. } => StatusCode::OK,
@@ -169,6 +180,7 @@ impl Scenario {
             | Scenario::Quotes { tokens }
             | Scenario::Jobs { tokens }
             | Scenario::Tickets { tokens }
+            | Scenario::Audit { tokens }
             | Scenario::OpenTicket { tokens }
             | Scenario::Statement { tokens, .. } => tokens.len(),
             Scenario::Ticket { threads } => threads.len(),
@@ -198,7 +210,7 @@ pub struct LoadConfig {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct LoadReport {
     /// `dashboard`, `login`, `invoices`, `quotes`, `jobs`, `tickets`,
-    /// `ticket`, `open_ticket`, `statement`, `pay` or `approve`.
+    /// `ticket`, `open_ticket`, `audit`, `statement`, `pay` or `approve`.
     pub scenario: String,
     /// Concurrent connections.
     pub connections: usize,
@@ -413,6 +425,7 @@ fn build_request(
         Scenario::Quotes { tokens } => page(&format!("{}/quotes", target.base), tokens)?,
         Scenario::Jobs { tokens } => page(&format!("{}/jobs", target.base), tokens)?,
         Scenario::Tickets { tokens } => page(&format!("{}/tickets", target.base), tokens)?,
+        Scenario::Audit { tokens } => page(&format!("{}/security/audit", target.base), tokens)?,
         Scenario::Ticket { threads } => {
             let thread = &threads[index % threads.len()];
             let ticket = thread

@@ -25,6 +25,8 @@
 //!   approval, one expired), so 2 N quotes, and every session account
 //!   [`APPROVABLE_QUOTES`] more awaiting approval, which the approval
 //!   scenario approves (each run puts them back to pending first);
+//! - every account has [`AUDIT_PER_ACCOUNT`] audit log entries over the
+//!   last 40 days (varied actions, actors and addresses), so 10 N;
 //! - [`SESSIONS`] contacts spread evenly over the accounts get a session;
 //! - [`LOGINS`] contacts spread evenly get the password [`PASSWORD`].
 
@@ -56,6 +58,9 @@ pub const TICKETS_PER_ACCOUNT: usize = 2;
 pub const MESSAGES_PER_TICKET: usize = 5;
 /// Messages in a session account's open ticket (the ticket page scenario).
 pub const THREAD_MESSAGES: usize = 50;
+/// Audit log entries per account (sign-ins, a failed one, payments, a
+/// quote approved, contact changes, a staff "view as" session).
+pub const AUDIT_PER_ACCOUNT: usize = 10;
 /// The default number of accounts.
 pub const DEFAULT_ACCOUNTS: usize = 100_000;
 
@@ -136,6 +141,11 @@ impl Plan {
         self.accounts * RENTAL_CONTRACTS_PER_ACCOUNT
     }
 
+    /// How many audit log entries (10 N).
+    pub fn audit_entries(&self) -> usize {
+        self.accounts * AUDIT_PER_ACCOUNT
+    }
+
     /// How many tickets (2 N).
     pub fn tickets(&self) -> usize {
         self.accounts * TICKETS_PER_ACCOUNT
@@ -177,10 +187,10 @@ impl Plan {
     /// version is part of it, so a cached database from an older schema
     /// (v1: invoices before billing's migration; v2: three invoices for
     /// one account in ten, no payments; v3: no quotes; v4: no quotes to
-    /// approve; v5: two jobs for one account in ten, no rentals) is seeded
-    /// again.
+    /// approve; v5: two jobs for one account in ten, no rentals; v6: no
+    /// tickets; v7: no audit log) is seeded again.
     pub fn marker(&self) -> String {
-        format!("Bench Lawn & Pest ({} accounts, data v7)", self.accounts)
+        format!("Bench Lawn & Pest ({} accounts, data v8)", self.accounts)
     }
 }
 
@@ -249,6 +259,7 @@ mod tests {
         assert_eq!(plan.quotes(), 260_000);
         assert_eq!(plan.tickets(), 200_000);
         assert_eq!(plan.ticket_messages(), 1_045_000);
+        assert_eq!(plan.audit_entries(), 1_000_000);
         let counted: usize = (0..100_000)
             .map(|i| plan.messages_of(i, 1) + plan.messages_of(i, 2))
             .sum();

@@ -186,6 +186,25 @@ pub async fn seed(db: &Db, portal: &Portal, plan: Plan) -> anyhow::Result<SeedRe
     ));
 
     progress(&format!(
+        "audit log: {} entries (multi-row inserts)",
+        plan.audit_entries()
+    ));
+    for chunk in everyone.chunks(AUDIT_BATCH) {
+        let rows: Vec<(usize, AccountId, ContactId)> = chunk
+            .iter()
+            .map(|&i| (i, accounts[i], primaries[&i]))
+            .collect();
+        match db {
+            Db::Sqlite(store) => insert_audit_log(store.pool(), tenant.id, &rows, now).await?,
+            Db::Postgres(store) => insert_audit_log(store.pool(), tenant.id, &rows, now).await?,
+        }
+    }
+    progress(&format!(
+        "  done at {:.1} s",
+        started.elapsed().as_secs_f64()
+    ));
+
+    progress(&format!(
         "billing, quotes, jobs, rentals: {} invoices with lines, {} payments with allocations, \
          {} quotes, {} jobs, {} rental contracts with lines (multi-row inserts)",
         plan.invoices(),
@@ -256,6 +275,9 @@ pub async fn seed(db: &Db, portal: &Portal, plan: Plan) -> anyhow::Result<SeedRe
         seconds: started.elapsed().as_secs_f64(),
     })
 }
+
+/// Accounts whose audit entries go in one transaction (10,000 entries).
+const AUDIT_BATCH: usize = 1_000;
 
 /// Accounts whose billing rows go in one transaction (10,000 invoices).
 const LEDGER_BATCH: usize = 1_000;
@@ -428,6 +450,204 @@ const TICKETS: [(u8, &str, &str, i64); 2] = [
 /// message's place above the account and ticket bits.
 fn message_id(i: usize, k: u8, m: usize) -> Uuid {
     Uuid::from_u128(ledger::row_id(9, i, k).as_u128() | ((m as u128) << 80))
+}
+
+/// The row kind ([`ledger::row_id`]'s top byte) of the seeded audit
+/// entries: their ids lie in one range ([`seeded_audit_ids`]), so a run's
+/// own entries (sign-ins, payments, approvals) can be told apart and
+/// removed before the next run.
+const AUDIT_KIND: u8 = 10;
+
+/// The ids the seeded audit entries take: from the first (inclusive) to
+/// the second (exclusive). UUIDs compare byte by byte on both databases.
+fn seeded_audit_ids() -> (Uuid, Uuid) {
+    (
+        Uuid::from_u128(u128::from(AUDIT_KIND) << 120),
+        Uuid::from_u128(u128::from(AUDIT_KIND + 1) << 120),
+    )
+}
+
+/// Browsers and clients the seeded entries name.
+const USER_AGENTS: [&str; 4] = [
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) \
+     Chrome/131.0 Safari/537.36",
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, \
+     like Gecko) Version/18.1 Mobile/15E148 Safari/604.1",
+    "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0",
+    "okhttp/4.12.0",
+];
+
+/// Account `i`'s client address number `k`: IPv4 from the documentation
+/// ranges by turns with an IPv6 one.
+fn audit_address(i: usize, k: usize) -> String {
+    match (i + k) % 3 {
+        0 => format!("203.0.113.{}", 1 + (i + k) % 254),
+        1 => format!("198.51.100.{}", 1 + (i * 7 + k) % 254),
+        _ => format!("2001:db8:{:x}::{:x}", i % 65_536, 1 + k),
+    }
+}
+
+/// A seeded entry's actor: kind, id, name and on whose behalf.
+type SeededActor = (&'static str, Option<String>, String, Option<Uuid>);
+
+/// Account `i`'s [`plan::AUDIT_PER_ACCOUNT`] audit entries as rows of
+/// `audit_log`, newest first over the last 40 days: sign-ins (one from a
+/// second device), a failed sign-in, a password change, two payments (one
+/// by the contact, one by the host's autopay), a quote approved, a
+/// colleague added and a role changed, and a staff member's "view as
+/// customer" session on the contact's behalf. Ids are deterministic (kind
+/// [`AUDIT_KIND`]).
+fn audit_rows_of(
+    i: usize,
+    tenant: Uuid,
+    account: Uuid,
+    contact: Uuid,
+    now: DateTime<Utc>,
+    rows: &mut Vec<Vec<Value>>,
+) {
+    let name = format!("Pat Customer {i}");
+    let contact_actor = || {
+        (
+            "contact",
+            Some(contact.to_string()),
+            name.clone(),
+            None::<Uuid>,
+        )
+    };
+    let staff = format!("staff-{}", 1 + i % 12);
+    // (action, actor (kind, id, name, on behalf of), detail)
+    let entries: [(&str, SeededActor, Option<String>); 10] = [
+        ("signed_in", contact_actor(), None),
+        (
+            "payment_made",
+            contact_actor(),
+            Some("89.50 USD".to_owned()),
+        ),
+        ("quote_approved", contact_actor(), Some(format!("Q-{i}-0"))),
+        ("sign_in_failed", contact_actor(), None),
+        ("signed_in", contact_actor(), None),
+        (
+            "view_as_started",
+            ("staff", Some(staff.clone()), staff, Some(contact)),
+            None,
+        ),
+        (
+            "contact_added",
+            contact_actor(),
+            Some(format!("Sam Colleague {i}")),
+        ),
+        (
+            "role_changed",
+            contact_actor(),
+            Some(format!("Sam Colleague {i}")),
+        ),
+        (
+            "payment_made",
+            ("host", None, String::new(), None),
+            Some("120.00 USD".to_owned()),
+        ),
+        ("password_changed", contact_actor(), None),
+    ];
+    for (k, (action, (actor_kind, actor_id, actor_name, on_behalf_of), detail)) in
+        entries.into_iter().enumerate()
+    {
+        let at = now
+            - Duration::days(4 * k as i64)
+            - Duration::minutes(((i * 37 + k * 11) % 1_440) as i64);
+        let by_client = actor_kind != "host";
+        rows.push(vec![
+            Value::Id(ledger::row_id(AUDIT_KIND, i, k as u8)),
+            Value::Id(tenant),
+            Value::Id(account),
+            Value::OptId(Some(contact)),
+            Value::Text(action.to_owned()),
+            Value::Text(actor_kind.to_owned()),
+            Value::OptText(actor_id),
+            Value::Text(actor_name),
+            Value::OptId(on_behalf_of),
+            Value::OptText(detail),
+            Value::OptText(by_client.then(|| audit_address(i, k))),
+            Value::OptText(by_client.then(|| USER_AGENTS[(i + k) % USER_AGENTS.len()].to_owned())),
+            Value::Time(at),
+        ]);
+    }
+}
+
+/// The audit entries of `rows` (account number, id, primary contact)
+/// ([`audit_rows_of`]), in one transaction.
+async fn insert_audit_log<DB>(
+    pool: &sqlx::Pool<DB>,
+    tenant: TenantId,
+    rows: &[(usize, AccountId, ContactId)],
+    now: DateTime<Utc>,
+) -> anyhow::Result<()>
+where
+    DB: Bulk,
+    DB::Arguments: Default + sqlx::IntoArguments<DB>,
+    for<'c> &'c mut DB::Connection: sqlx::Executor<'c, Database = DB>,
+{
+    let tenant = tenant.as_uuid();
+    let mut entries = Vec::with_capacity(rows.len() * plan::AUDIT_PER_ACCOUNT);
+    for &(i, account, contact) in rows {
+        audit_rows_of(
+            i,
+            tenant,
+            account.as_uuid(),
+            contact.as_uuid(),
+            now,
+            &mut entries,
+        );
+    }
+    let mut tx = pool.begin().await?;
+    bulk::insert::<DB>(
+        &mut tx,
+        "audit_log",
+        &[
+            "id",
+            "tenant_id",
+            "account_id",
+            "contact_id",
+            "action",
+            "actor_kind",
+            "actor_id",
+            "actor_name",
+            "on_behalf_of",
+            "detail",
+            "client_addr",
+            "user_agent",
+            "at",
+        ],
+        entries,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Deletes the audit entries earlier runs wrote (sign-ins, payments,
+/// approvals), keeping the seeded ones, so every run reads the same log.
+async fn clear_run_audit(db: &Db, tenant: TenantId) -> anyhow::Result<()> {
+    let (from, to) = seeded_audit_ids();
+    let sql = "DELETE FROM audit_log WHERE tenant_id = $1 AND (id < $2 OR id >= $3)";
+    match db {
+        Db::Sqlite(store) => {
+            sqlx::query(sql)
+                .bind(tenant.as_uuid())
+                .bind(from)
+                .bind(to)
+                .execute(store.pool())
+                .await?;
+        }
+        Db::Postgres(store) => {
+            sqlx::query(sql)
+                .bind(tenant.as_uuid())
+                .bind(from)
+                .bind(to)
+                .execute(store.pool())
+                .await?;
+        }
+    }
+    Ok(())
 }
 
 /// The id of account `i`'s open ticket (the one the ticket page scenario
@@ -1183,6 +1403,7 @@ pub async fn write_sessions(
     let tenant = portal.tenant_by_slug(TENANT_SLUG).await?;
     clear_sessions(db, tenant.id).await?;
     run_for_tenant(db, tenant.id, &RESET_RUNS).await?;
+    clear_run_audit(db, tenant.id).await?;
     let store = db.store();
     let shared_hash = Argon2Hasher::owasp()?
         .hash(&Password::parse(PASSWORD)?)

@@ -9,7 +9,7 @@
 //! Reads `hashrate.json`, `dash8.json`, `dash64.json`, `login.json`,
 //! `storm-dashboard.json`, `storm-login.json`, `invoices64.json`, `quotes64.json`,
 //! `jobs64.json`, `statement64.json`, `pay64.json`, `approve64.json`,
-//! `tickets64.json`, `ticket64.json`, `open_ticket64.json`, the
+//! `tickets64.json`, `ticket64.json`, `open_ticket64.json`, `audit64.json`, the
 //! scaling turns `scale-{big,small}[-invoices|-statement|-jobs|-quotes]-{1,2,3}.json`,
 //! `baseline-dash64.json` when present, and the `NAME.cpu.json` beside
 //! each when present.
@@ -57,6 +57,10 @@ const TICKETS_RPS: f64 = 4_600.0;
 const TICKETS_P99_MS: f64 = 30.0;
 /// A ticket's page with 50 messages @64 (req/s, issue 13).
 const TICKET_RPS: f64 = 2_000.0;
+/// The audit log page @64 over 10 N entries (req/s, issue 14).
+const AUDIT_RPS: f64 = 3_000.0;
+/// ... with p99 at most this (ms).
+const AUDIT_P99_MS: f64 = 30.0;
 /// Tickets opened (303 responses) a second (issue 13).
 const OPENED_PER_SECOND: f64 = 300.0;
 /// Invoice list page p99 at 64 connections (ms).
@@ -198,6 +202,7 @@ fn main() -> anyhow::Result<()> {
     let tickets64: LoadReport = read(&dir, "tickets64.json")?;
     let ticket64: LoadReport = read(&dir, "ticket64.json")?;
     let open64: LoadReport = read(&dir, "open_ticket64.json")?;
+    let audit64: LoadReport = read(&dir, "audit64.json")?;
     // The scaling turns of one scenario at one size: their file names.
     let turn_names = |size: &str, suffix: &str| -> Vec<String> {
         (1..=3)
@@ -385,6 +390,11 @@ fn main() -> anyhow::Result<()> {
             one("open_ticket64"),
             &open64,
         ),
+        (
+            "audit log page (10 entries per account)".to_owned(),
+            one("audit64"),
+            &audit64,
+        ),
     ];
     for (name, file, report) in &rows {
         println!(
@@ -525,6 +535,16 @@ fn main() -> anyhow::Result<()> {
             format!("ticket list @64 p99 <= {TICKETS_P99_MS:.0} ms"),
             format!("{:.2} ms", tickets64.p99_ms),
             tickets64.p99_ms <= TICKETS_P99_MS,
+        ),
+        (
+            format!("audit log page @64 >= {AUDIT_RPS:.0} req/s"),
+            format!("{:.0} req/s", audit64.rps),
+            audit64.rps >= AUDIT_RPS,
+        ),
+        (
+            format!("audit log page @64 p99 <= {AUDIT_P99_MS:.0} ms"),
+            format!("{:.2} ms", audit64.p99_ms),
+            audit64.p99_ms <= AUDIT_P99_MS,
         ),
         (
             format!("ticket page (50 messages) @64 >= {TICKET_RPS:.0} req/s"),

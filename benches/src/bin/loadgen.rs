@@ -16,8 +16,14 @@
 //!     --connections 64 --duration-secs 10 --payers-file payers.txt
 //! loadgen --url http://127.0.0.1:8080/portal --scenario approve \
 //!     --connections 64 --duration-secs 10 --approvers-file approvers.txt
+//! loadgen --url http://127.0.0.1:8080/portal --scenario audit \
+//!     --connections 64 --duration-secs 10 --tokens-file tokens.txt
 //! loadgen --hashrate --duration-secs 5
 //! ```
+//!
+//! `audit` is the account's audit log page (`/security/audit`, first
+//! page) with the primary contacts' session cookies; only 200 counts (a
+//! 403 would mean a contact who may not manage contacts).
 //!
 //! `invoices`, `quotes`, `jobs` and `statement` are pages with a session
 //! cookie (`/billing/invoices?status=unpaid&sort=due_asc`, `/quotes`,
@@ -69,6 +75,9 @@ fn main() -> anyhow::Result<()> {
         "tickets" => Scenario::Tickets {
             tokens: Arc::new(read_tokens(args.required("tokens-file")?)?),
         },
+        "audit" => Scenario::Audit {
+            tokens: Arc::new(read_tokens(args.required("tokens-file")?)?),
+        },
         "ticket" => Scenario::Ticket {
             threads: Arc::new(read_bearers(args.required("threads-file")?)?),
         },
@@ -95,7 +104,7 @@ fn main() -> anyhow::Result<()> {
         other => {
             bail!(
                 "--scenario {other}: expected dashboard, login, invoices, quotes, jobs, tickets, ticket, \
-                 open_ticket, statement, pay or approve"
+                 open_ticket, audit, statement, pay or approve"
             )
         }
     };
