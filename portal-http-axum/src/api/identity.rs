@@ -375,7 +375,7 @@ pub async fn update_me(
     ApiUser(auth): ApiUser,
     ApiJson(body): ApiJson<UpdateMeRequest>,
 ) -> Result<Json<MeResponse>, ApiError> {
-    let change = crate::params::profile_change(&body.name, body.phone.as_deref().unwrap_or(""))?;
+    let change = crate::params::profile_change(&body.name, body.phone.as_deref())?;
     let contact = state
         .portal
         .identity()

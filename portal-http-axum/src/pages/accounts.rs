@@ -331,7 +331,7 @@ pub async fn update_profile(
     CsrfForm(form): CsrfForm<ProfileForm>,
 ) -> Result<Response, PageError> {
     let changed: Result<_, PageError> = async {
-        let change = params::profile_change(&form.name, &form.phone)?;
+        let change = params::profile_change(&form.name, params::given(Some(&form.phone)))?;
         Ok(state
             .portal
             .identity()

@@ -158,6 +158,22 @@ async fn over_the_api_name_phone_and_email_change_the_same_way() {
         .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(refused.json()["field"], "name");
+    // On the API only null removes the phone: "" is not a phone number.
+    let blank = app
+        .send(json_request(
+            "PATCH",
+            "/portal/api/v1/me",
+            Some(&token),
+            &serde_json::json!({"name": "Ada", "phone": ""}),
+        ))
+        .await;
+    assert_eq!(
+        blank.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        blank.body
+    );
+    assert_eq!(blank.json()["field"], "phone");
     let asked = app
         .send(json_request(
             "POST",
