@@ -101,6 +101,7 @@ pub fn conflict_message(t: Messages, conflict: &Conflict) -> String {
             ContactsConflict::PhoneUnavailable => "contacts-conflict-phone-unavailable",
             ContactsConflict::OwnEmail => "contacts-conflict-own-email",
             ContactsConflict::Yourself => "contacts-conflict-yourself",
+            ContactsConflict::TheirLogIn => "contacts-conflict-their-log-in",
         }),
         Conflict::Tickets(conflict) => t.msg(match conflict {
             TicketsConflict::Closed => "tickets-conflict-closed",
@@ -670,6 +671,7 @@ mod tests {
             Conflict::Contacts(ContactsConflict::PhoneUnavailable),
             Conflict::Contacts(ContactsConflict::OwnEmail),
             Conflict::Contacts(ContactsConflict::Yourself),
+            Conflict::Contacts(ContactsConflict::TheirLogIn),
         ];
         let mut errors: Vec<PortalError> = vec![
             PortalError::InvalidCredentials,

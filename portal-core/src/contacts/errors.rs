@@ -25,4 +25,11 @@ pub enum ContactsConflict {
     /// manager does that, so nobody locks themself out by a slip.
     #[error("a manager may not switch off or remove themself")]
     Yourself,
+    /// A colleague's e-mail and phone are their log-in names: a manager
+    /// changes them only while the colleague has no password and no other
+    /// account (else a manager of one account could take over a person who
+    /// is also on another); the colleague changes them on their own
+    /// account page.
+    #[error("a colleague who uses the portal changes their own e-mail and phone")]
+    TheirLogIn,
 }

@@ -39,6 +39,7 @@ contacts-removed = Removed from this account.
 contacts-conflict-last-manager = Someone must be able to manage portal users: make another person a primary contact first.
 contacts-conflict-email-unavailable = This email cannot be used for this contact.
 contacts-conflict-phone-unavailable = This phone number cannot be used for this contact.
+contacts-conflict-their-log-in = They sign in with their email and phone, so once they use the portal (or another account) only they can change them, on their account page.
 contacts-conflict-own-email = Change your own email on your account page, where the new address confirms it.
 field-name = Full name
 field-role = Role

@@ -39,6 +39,7 @@ contacts-removed = Quitado de esta cuenta.
 contacts-conflict-last-manager = Alguien debe poder gestionar los usuarios del portal: primero haga contacto principal a otra persona.
 contacts-conflict-email-unavailable = Este correo electrónico no se puede usar para este contacto.
 contacts-conflict-phone-unavailable = Este teléfono no se puede usar para este contacto.
+contacts-conflict-their-log-in = Inicia sesión con su correo y su teléfono: una vez que usa el portal (u otra cuenta), solo esa persona puede cambiarlos, en la página de su cuenta.
 contacts-conflict-own-email = Cambie su propio correo electrónico en la página de su cuenta, donde la nueva dirección lo confirma.
 field-name = Nombre completo
 field-role = Rol

@@ -112,6 +112,22 @@ impl ContactsService<'_> {
         if email_changed && before.contact.id == by {
             return Err(ContactsConflict::OwnEmail.into());
         }
+        let phone_changed = before.contact.phone != details.phone;
+        if (email_changed || phone_changed) && before.contact.id != by {
+            // Their log-in names: only while nobody but this account's
+            // managers could be relying on them.
+            let elsewhere = before.has_password
+                || self
+                    .stores()
+                    .contacts
+                    .memberships(tenant.id, contact)
+                    .await?
+                    .len()
+                    > 1;
+            if elsewhere {
+                return Err(ContactsConflict::TheirLogIn.into());
+            }
+        }
         let mut messages = edit_messages(scope.account(), by, &before, &details, role);
         messages.push(
             self.audited(actor, AuditAction::ContactUpdated, contact, &details.name)

@@ -455,3 +455,49 @@ async fn a_manager_may_not_switch_off_or_remove_themself() {
     );
     yourself(portal.contacts().remove(&actor, me).await);
 }
+
+#[tokio::test]
+async fn a_colleague_who_signs_in_or_has_another_account_keeps_their_log_in_names() {
+    for (has_password, accounts) in [(true, 1), (false, 2)] {
+        let mut f = Fixture::new();
+        let colleague = f.colleague(has_password);
+        let id = colleague.contact.id;
+        let served = colleague.clone();
+        f.store
+            .expect_account_contact()
+            .returning(move |_, _| Ok(Some(served.clone())));
+        f.store.expect_change_account_contact().never();
+        f.contacts.expect_memberships().returning(move |_, _| {
+            Ok((0..accounts)
+                .map(|n| crate::identity::Membership {
+                    account: AccountId::new(),
+                    account_number: format!("{n}"),
+                    account_name: "Elsewhere".into(),
+                    role: Role::Primary,
+                    portal_enabled: true,
+                    has_history: true,
+                })
+                .collect())
+        });
+        let actor = f.actor(Role::Primary);
+        let portal = f.portal();
+        for details in [
+            ContactDetails::parse("Grace Hopper", "attacker@example.com", "").unwrap(),
+            ContactDetails::parse("Grace Hopper", "grace@example.com", "555 0100 77").unwrap(),
+        ] {
+            let refused = portal
+                .contacts()
+                .edit(&actor, id, details, Role::Member)
+                .await;
+            assert!(
+                matches!(
+                    refused,
+                    Err(PortalError::Conflict(Conflict::Contacts(
+                        ContactsConflict::TheirLogIn
+                    )))
+                ),
+                "{has_password} {accounts}: {refused:?}"
+            );
+        }
+    }
+}
