@@ -391,6 +391,10 @@ pub struct ChangeEmailRequest {
     /// The address to change to.
     #[schema(value_type = wire::Email)]
     pub email: String,
+    /// The contact's password (the e-mail is a log-in name).
+    pub current_password: String,
+    /// The device token from `POST /sessions`, if the client kept one.
+    pub device_token: Option<String>,
 }
 
 /// The change waiting for the new address.
@@ -407,7 +411,7 @@ pub struct PendingEmailView {
 #[utoipa::path(post, path = "/api/v1/me/email", tag = "customer", security(("bearer" = [])), request_body = ChangeEmailRequest,
     responses((status = 202, body = PendingEmailView, description = "the link is on its way"), (status = 401, body = Problem),
         (status = 403, body = Problem, description = "staff viewing as the customer"),
-        (status = 422, body = Problem, description = "a malformed address, or the current one"), (status = 429, body = Problem)))]
+        (status = 422, body = Problem, description = "a malformed address, the current one, or a wrong `current_password`; `field` names it"), (status = 429, body = Problem)))]
 pub async fn change_email(
     State(state): State<AppState>,
     context: RequestContext,
@@ -415,10 +419,16 @@ pub async fn change_email(
     ApiJson(body): ApiJson<ChangeEmailRequest>,
 ) -> Result<(StatusCode, Json<PendingEmailView>), ApiError> {
     check_rate(&state, &context)?;
+    let current = SecretString::from(body.current_password);
     let pending = state
         .portal
         .identity()
-        .request_email_change(&auth, &body.email)
+        .request_email_change(
+            &auth,
+            &body.email,
+            &current,
+            &context.login_client(body.device_token),
+        )
         .await?;
     Ok((
         StatusCode::ACCEPTED,

@@ -150,7 +150,11 @@ async fn account_page(
         Input::new("name", t.msg("account-name")),
         Input::new("phone", t.msg("account-phone")),
     ];
-    let email_inputs = vec![Input::new("email", t.msg("account-new-email"))];
+    let email_inputs = vec![
+        Input::new("email", t.msg("account-new-email")),
+        Input::new("email_current_password", t.msg("account-current-password"))
+            .alias(&["current_password"]),
+    ];
     let password_inputs = vec![
         Input::new("current_password", t.msg("account-current-password")),
         // The core calls the new password `password`.
@@ -368,6 +372,8 @@ pub async fn update_profile(
 pub struct EmailForm {
     #[serde(default)]
     email: String,
+    #[serde(default)]
+    current_password: String,
 }
 
 /// `POST /account/email`: mails a confirmation link to the new address;
@@ -377,14 +383,21 @@ pub async fn change_email(
     context: RequestContext,
     csrf: Csrf,
     PageUser(auth): PageUser,
+    jar: CookieJar,
     CsrfForm(form): CsrfForm<EmailForm>,
 ) -> Result<Response, PageError> {
     let asked: Result<_, PageError> = async {
         rate_limit(&state, &context)?;
+        let current = SecretString::from(form.current_password.clone());
         Ok(state
             .portal
             .identity()
-            .request_email_change(&auth, &form.email)
+            .request_email_change(
+                &auth,
+                &form.email,
+                &current,
+                &state.cookies.page_client(&context, &jar),
+            )
             .await?)
     }
     .await;

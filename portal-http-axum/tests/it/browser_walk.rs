@@ -247,7 +247,12 @@ pub async fn walk_in(lang: &str) {
         let auth = ada_auth(&app).await;
         app.portal
             .identity()
-            .request_email_change(&auth, "ada.nueva@example.com")
+            .request_email_change(
+                &auth,
+                "ada.nueva@example.com",
+                &secrecy::SecretString::from(PASSWORD),
+                &portal_core::identity::LoginClient::at(std::net::Ipv4Addr::LOCALHOST.into()),
+            )
             .await
             .unwrap();
         app.deliver_mail().await;

@@ -70,20 +70,43 @@ async fn the_email_changes_once_the_new_address_confirms_and_the_old_one_is_told
     app.register("ada@example.com").await;
     let mut ada = app.logged_in("ada@example.com").await;
     let same = ada
-        .post_form("/portal/account/email", &[("email", "ada@example.com")])
+        .post_form(
+            "/portal/account/email",
+            &[("email", "ada@example.com"), ("current_password", PASSWORD)],
+        )
         .await;
     assert_eq!(same.status, StatusCode::UNPROCESSABLE_ENTITY);
     error_at(&same.body, "email");
     let bad = ada
-        .post_form("/portal/account/email", &[("email", "not an address")])
+        .post_form(
+            "/portal/account/email",
+            &[("email", "not an address"), ("current_password", PASSWORD)],
+        )
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.body.contains("value=\"not an address\""));
 
+    // The email is a log-in name: the password is asked first.
+    let wrong = ada
+        .post_form(
+            "/portal/account/email",
+            &[
+                ("email", "ada@lovelace.example"),
+                ("current_password", "guess"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    error_at(&wrong.body, "email_current_password");
+    app.deliver_mail().await;
+    assert!(app.mailbox.to("ada@lovelace.example").is_empty());
     let asked = ada
         .post_form(
             "/portal/account/email",
-            &[("email", "ada@lovelace.example")],
+            &[
+                ("email", "ada@lovelace.example"),
+                ("current_password", PASSWORD),
+            ],
         )
         .await;
     assert_eq!(asked.status, StatusCode::SEE_OTHER, "{}", asked.body);
@@ -179,7 +202,7 @@ async fn over_the_api_name_phone_and_email_change_the_same_way() {
             "POST",
             "/portal/api/v1/me/email",
             Some(&token),
-            &serde_json::json!({"email": "ada@new.example"}),
+            &serde_json::json!({"email": "ada@new.example", "current_password": PASSWORD}),
         ))
         .await;
     assert_eq!(asked.status, StatusCode::ACCEPTED, "{}", asked.body);

@@ -19,6 +19,7 @@ conformance!(
     only_the_newest_email_change_confirms_once_and_kills_old_links,
     an_email_taken_meanwhile_is_a_conflict_that_writes_nothing,
     an_expired_or_foreign_change_is_nothing,
+    a_password_change_kills_a_pending_email_change,
 );
 
 fn change(world: &World, to: &str, created_minutes_ago: i64) -> (EmailChange, RawToken) {
@@ -233,6 +234,33 @@ async fn an_expired_or_foreign_change_is_nothing(db: TestDb) {
     );
     assert!(matches!(
         db.complete_email_change(globex.tenant.id, &raw.hash(), now(), &[])
+            .await,
+        Err(StoreError::NotFound)
+    ));
+}
+
+async fn a_password_change_kills_a_pending_email_change(db: TestDb) {
+    let world = World::new(&*db, "acme").await;
+    let (pending, raw) = change(&world, "thief@example.com", 1);
+    db.start_email_change(&pending, &[]).await.unwrap();
+    db.change_password(
+        world.tenant.id,
+        world.contact.id,
+        crate::harness::PASSWORD,
+        "hash-1",
+        None,
+        &[],
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        db.pending_email_change(world.tenant.id, &raw.hash(), now())
+            .await
+            .unwrap(),
+        None
+    );
+    assert!(matches!(
+        db.complete_email_change(world.tenant.id, &raw.hash(), now(), &[])
             .await,
         Err(StoreError::NotFound)
     ));

@@ -466,36 +466,7 @@ impl IdentityService<'_> {
         auth.writable()?;
         let new = Password::parse(new)?;
         let tenant = &auth.tenant;
-        let credential = self
-            .stores()
-            .credentials
-            .credential(tenant.id, auth.contact.id)
-            .await?
-            .ok_or(PortalError::Unauthenticated)?;
-        let now = self.portal.inner.clock.now();
-        // Guessing the current password from a stolen session counts
-        // towards the lockout like guessing at the log-in form.
-        let source = self.source(tenant, auth.contact.id, client, now);
-        if self
-            .is_locked(tenant, auth.contact.id, &source, now)
-            .await?
-        {
-            return Err(PortalError::InvalidCredentials);
-        }
-        if !self
-            .portal
-            .inner
-            .hasher
-            .verify(current, &credential.password_hash)
-            .await?
-        {
-            self.count_failure(tenant, auth.contact.id, &source, now)
-                .await?;
-            return Err(PortalError::invalid(
-                "current_password",
-                Reason::WrongPassword,
-            ));
-        }
+        let credential = self.check_current_password(auth, current, client).await?;
         let new_hash = self.portal.inner.hasher.hash(&new).await?;
         let now = self.portal.inner.clock.now();
         let mut messages = vec![
@@ -525,6 +496,49 @@ impl IdentityService<'_> {
             )
             .await?;
         Ok(())
+    }
+
+    /// The logged-in contact's credential, once `current` is their
+    /// password: what a change of their password or e-mail (their log-in)
+    /// asks first, so a stolen session alone cannot take the account over.
+    /// Guessing counts towards the lockout against `client` like guessing
+    /// at the log-in form; a wrong one is invalid `current_password`.
+    pub(super) async fn check_current_password(
+        self,
+        auth: &AuthContext,
+        current: &SecretString,
+        client: &LoginClient,
+    ) -> Result<crate::identity::Credential, PortalError> {
+        let tenant = &auth.tenant;
+        let credential = self
+            .stores()
+            .credentials
+            .credential(tenant.id, auth.contact.id)
+            .await?
+            .ok_or(PortalError::Unauthenticated)?;
+        let now = self.portal.inner.clock.now();
+        let source = self.source(tenant, auth.contact.id, client, now);
+        if self
+            .is_locked(tenant, auth.contact.id, &source, now)
+            .await?
+        {
+            return Err(PortalError::InvalidCredentials);
+        }
+        if !self
+            .portal
+            .inner
+            .hasher
+            .verify(current, &credential.password_hash)
+            .await?
+        {
+            self.count_failure(tenant, auth.contact.id, &source, now)
+                .await?;
+            return Err(PortalError::invalid(
+                "current_password",
+                Reason::WrongPassword,
+            ));
+        }
+        Ok(credential)
     }
 
     /// Records the language the logged-in contact chose for pages and mails

@@ -7,11 +7,13 @@
 //! any other (the link goes to that address); only confirming it, which
 //! needs that mailbox, finds the clash.
 
+use secrecy::SecretString;
+
 use crate::access::ClientInfo;
 use crate::audit::{AuditAction, AuditEntry};
 use crate::error::PortalError;
 use crate::identity::{
-    AuthContext, Contact, EMAIL_CHANGE_LIFETIME, EmailChange, ProfileChange, RawToken,
+    AuthContext, Contact, EMAIL_CHANGE_LIFETIME, EmailChange, LoginClient, ProfileChange, RawToken,
 };
 use crate::outbox::{DomainEvent, Email, EmailKind, OutboxMessage};
 use crate::shared::{EmailAddress, Reason, check_one_line};
@@ -73,17 +75,23 @@ impl IdentityService<'_> {
 
     /// Mails a link to `new_email` that makes it the logged-in contact's
     /// e-mail once followed (valid for [`EMAIL_CHANGE_LIFETIME`]); until
-    /// then nothing changes, and a newer request replaces it.
+    /// then nothing changes, and a newer request replaces it (as does a
+    /// password change or reset). The e-mail is a log-in name: `current`
+    /// must be the contact's password, checked as a password change checks
+    /// it (guesses count towards the lockout against `client`).
     pub async fn request_email_change(
         self,
         auth: &AuthContext,
         new_email: &str,
+        current: &SecretString,
+        client: &LoginClient,
     ) -> Result<EmailAddress, PortalError> {
         auth.writable()?;
         let new_email = EmailAddress::parse(new_email)?;
         if auth.contact.email.as_ref() == Some(&new_email) {
             return Err(PortalError::invalid("email", Reason::Unchanged));
         }
+        self.check_current_password(auth, current, client).await?;
         let tenant = &auth.tenant;
         let now = self.portal.inner.clock.now();
         let raw = self.portal.inner.tokens.new_token();

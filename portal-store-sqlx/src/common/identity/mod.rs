@@ -62,21 +62,31 @@ pub(crate) async fn lock_contact<C: Conn>(
     .ok_or(StoreError::NotFound)
 }
 
-/// Spends all the contact's unused one-time tokens, whatever their purpose.
+/// Spends all the contact's unused one-time tokens, whatever their
+/// purpose, and their pending e-mail changes: a password changed or reset,
+/// or a log-in name changed, kills every link mailed before it (an
+/// attacker's pending change to their own address included).
 pub(crate) async fn spend_tokens<C: Conn>(
     conn: &mut C,
     tenant: TenantId,
     contact: ContactId,
     at: DateTime<Utc>,
 ) -> Result<(), StoreError> {
+    let args = [
+        Arg::Id(tenant.as_uuid()),
+        Arg::Id(contact.as_uuid()),
+        Arg::Time(at),
+    ];
     conn.execute(
         "UPDATE one_time_tokens SET used_at = $3 \
          WHERE tenant_id = $1 AND contact_id = $2 AND used_at IS NULL",
-        &[
-            Arg::Id(tenant.as_uuid()),
-            Arg::Id(contact.as_uuid()),
-            Arg::Time(at),
-        ],
+        &args,
+    )
+    .await?;
+    conn.execute(
+        "UPDATE email_changes SET used_at = $3 \
+         WHERE tenant_id = $1 AND contact_id = $2 AND used_at IS NULL",
+        &args,
     )
     .await
     .map(drop)
