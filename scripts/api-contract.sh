@@ -32,7 +32,7 @@ trap cleanup EXIT
 
 PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
 PORTAL_ADDR="127.0.0.1:$PORT" PORTAL_DEMO_DATA="$WORK/data" \
-    target/debug/contract >"$WORK/server.log" 2>&1 &
+    "${CARGO_TARGET_DIR:-target}/debug/contract" >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 300); do
     if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
