@@ -9,7 +9,7 @@ use portal_core::shared::{
     AccountId, ContactId, EmailAddress, ExternalId, Language, PhoneNumber, TenantId,
 };
 
-use super::{contact_sql, spend_tokens};
+use super::{contact_sql, returning_contact, spend_tokens};
 use crate::common::{Arg, Backend, Conn, Dialect, DialectOf, SqlStore};
 use crate::error::{backend, store_error};
 use crate::rows::{ContactRow, MembershipRow};
@@ -54,14 +54,14 @@ impl<B: Backend> ContactStore for SqlStore<B> {
             .await?;
         let contact: Contact = conn
             .fetch_optional::<ContactRow>(
-                "INSERT INTO contacts (id, tenant_id, external_id, name, email, phone, enabled) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7) \
-                 ON CONFLICT (tenant_id, external_id) DO UPDATE SET \
-                     name = excluded.name, email = excluded.email, phone = excluded.phone, \
-                     enabled = excluded.enabled \
-                 RETURNING id AS contact_id, tenant_id, external_id AS contact_external_id, \
-                     name AS contact_name, email AS contact_email, phone AS contact_phone, \
-                     enabled AS contact_enabled, language AS contact_language",
+                concat!(
+                    "INSERT INTO contacts (id, tenant_id, external_id, name, email, phone, enabled) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7) \
+                     ON CONFLICT (tenant_id, external_id) DO UPDATE SET \
+                         name = excluded.name, email = excluded.email, phone = excluded.phone, \
+                         enabled = excluded.enabled",
+                    returning_contact!()
+                ),
                 &[
                     Arg::Id(ContactId::new().as_uuid()),
                     Arg::Id(tenant.as_uuid()),

@@ -45,6 +45,17 @@ macro_rules! contact_sql {
 }
 pub(crate) use contact_sql;
 
+/// The columns of a [`ContactRow`](crate::rows::ContactRow) as an `INSERT`
+/// or `UPDATE contacts ... RETURNING` gives them.
+macro_rules! returning_contact {
+    () => {
+        " RETURNING id AS contact_id, tenant_id, external_id AS contact_external_id, \
+         name AS contact_name, email AS contact_email, phone AS contact_phone, \
+         enabled AS contact_enabled, language AS contact_language"
+    };
+}
+pub(crate) use returning_contact;
+
 /// Locks the contact's row (see
 /// [`Dialect::LOCK_CONTACT`](super::Dialect::LOCK_CONTACT)); `NotFound`
 /// when the contact is not in this tenant.

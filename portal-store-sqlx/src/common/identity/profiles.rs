@@ -11,21 +11,11 @@ use portal_core::shared::{ContactId, EmailAddress, PhoneNumber, TenantId};
 use sqlx::FromRow;
 use uuid::Uuid;
 
-use super::{lock_contact, spend_tokens};
+use super::{lock_contact, returning_contact, spend_tokens};
 use crate::common::outbox::enqueue;
 use crate::common::{Arg, Backend, Conn, SqlStore};
 use crate::error::{backend, store_error};
 use crate::rows::{ContactRow, Timestamp};
-
-/// The columns of a [`ContactRow`] as an `UPDATE contacts ... RETURNING`
-/// gives them.
-macro_rules! returning_contact {
-    () => {
-        " RETURNING id AS contact_id, tenant_id, external_id AS contact_external_id, \
-         name AS contact_name, email AS contact_email, phone AS contact_phone, \
-         enabled AS contact_enabled, language AS contact_language"
-    };
-}
 
 /// A pending change as stored.
 #[derive(FromRow)]
