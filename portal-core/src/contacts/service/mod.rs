@@ -78,18 +78,22 @@ impl ContactsService<'_> {
             details,
             role,
         };
+        let manager = self.manager_name(actor).await?;
         let mut messages = add_messages(scope.account(), by, &new);
-        messages.push(
-            self.audited(actor, AuditAction::ContactAdded, new.id, &new.details.name)
-                .await?,
-        );
+        messages.push(self.audited(
+            actor,
+            &manager,
+            AuditAction::ContactAdded,
+            new.id,
+            &new.details.name,
+        ));
         let added = self
             .stores()
             .account_contacts
             .add_account_contact(scope, &new, &messages)
             .await
             .map_err(unavailable)?;
-        self.invite(&tenant, by, &added).await?;
+        self.invite(&tenant, &manager, &added).await?;
         Ok(added)
     }
 
@@ -128,15 +132,19 @@ impl ContactsService<'_> {
                 return Err(ContactsConflict::TheirLogIn.into());
             }
         }
+        let manager = self.manager_name(actor).await?;
         let mut messages = edit_messages(scope.account(), by, &before, &details, role);
-        messages.push(
-            self.audited(actor, AuditAction::ContactUpdated, contact, &details.name)
-                .await?,
-        );
+        messages.push(self.audited(
+            actor,
+            &manager,
+            AuditAction::ContactUpdated,
+            contact,
+            &details.name,
+        ));
         let change = ContactChange::Edit { details, role };
         let after = self.change(scope, &before, &change, &messages).await?;
         if email_changed && !after.has_password && after.has_access {
-            self.invite(&tenant, by, &after).await?;
+            self.invite(&tenant, &manager, &after).await?;
         }
         Ok(after)
     }
@@ -152,16 +160,15 @@ impl ContactsService<'_> {
         let by = acting_contact(actor)?;
         let before = self.member(scope, contact).await?;
         let change = ContactChange::Role(role);
+        let manager = self.manager_name(actor).await?;
         let mut messages = role_messages(scope.account(), by, &before, role);
-        messages.push(
-            self.audited(
-                actor,
-                AuditAction::RoleChanged,
-                contact,
-                &before.contact.name,
-            )
-            .await?,
-        );
+        messages.push(self.audited(
+            actor,
+            &manager,
+            AuditAction::RoleChanged,
+            contact,
+            &before.contact.name,
+        ));
         self.change(scope, &before, &change, &messages).await
     }
 
@@ -182,19 +189,17 @@ impl ContactsService<'_> {
         }
         let before = self.member(scope, contact).await?;
         let change = ContactChange::Access(on);
+        let manager = self.manager_name(actor).await?;
         let mut messages = access_messages(scope.account(), by, &before, on);
         let action = if on {
             AuditAction::AccessOn
         } else {
             AuditAction::AccessOff
         };
-        messages.push(
-            self.audited(actor, action, contact, &before.contact.name)
-                .await?,
-        );
+        messages.push(self.audited(actor, &manager, action, contact, &before.contact.name));
         let after = self.change(scope, &before, &change, &messages).await?;
         if on && !after.has_password {
-            self.invite(&tenant, by, &after).await?;
+            self.invite(&tenant, &manager, &after).await?;
         }
         Ok(after)
     }
@@ -209,16 +214,15 @@ impl ContactsService<'_> {
             return Err(ContactsConflict::Yourself.into());
         }
         let before = self.member(scope, contact).await?;
+        let manager = self.manager_name(actor).await?;
         let mut messages = remove_messages(scope.account(), by, &before);
-        messages.push(
-            self.audited(
-                actor,
-                AuditAction::ContactRemoved,
-                contact,
-                &before.contact.name,
-            )
-            .await?,
-        );
+        messages.push(self.audited(
+            actor,
+            &manager,
+            AuditAction::ContactRemoved,
+            contact,
+            &before.contact.name,
+        ));
         self.stores()
             .account_contacts
             .change_account_contact(scope, contact, &ContactChange::Remove, &messages)
@@ -226,28 +230,35 @@ impl ContactsService<'_> {
         Ok(())
     }
 
-    /// The audit log's entry of the manager `actor` doing `action` to
-    /// `contact` (called `name`), on the active account, from their client.
-    async fn audited(
-        self,
-        actor: &Actor,
-        action: AuditAction,
-        contact: ContactId,
-        name: &str,
-    ) -> Result<OutboxMessage, PortalError> {
+    /// The manager's name, read once per change: the audit log keeps it
+    /// and an invitation names them.
+    async fn manager_name(self, actor: &Actor) -> Result<String, PortalError> {
         let by = acting_contact(actor)?;
-        let manager = self
+        Ok(self
             .stores()
             .contacts
             .contact(actor.tenant(), by)
             .await?
             .map(|manager| manager.name)
-            .unwrap_or_default();
+            .unwrap_or_default())
+    }
+
+    /// The audit log's entry of the manager `actor` (called `manager`)
+    /// doing `action` to `contact` (called `name`), on the active account,
+    /// from their client.
+    fn audited(
+        self,
+        actor: &Actor,
+        manager: &str,
+        action: AuditAction,
+        contact: ContactId,
+        name: &str,
+    ) -> OutboxMessage {
         let now = self.portal.inner.clock.now();
-        Ok(AuditEntry::by_actor(actor, &manager, action, now)
+        AuditEntry::by_actor(actor, manager, action, now)
             .about(contact)
             .with_detail(name)
-            .message())
+            .message()
     }
 
     async fn member(
@@ -285,18 +296,12 @@ impl ContactsService<'_> {
     async fn invite(
         self,
         tenant: &Tenant,
-        by: ContactId,
+        inviter: &str,
         invitee: &AccountContact,
     ) -> Result<(), PortalError> {
         let Some(email) = invitee.contact.email.clone() else {
             return Ok(());
         };
-        let inviter = self
-            .stores()
-            .contacts
-            .contact(tenant.id, by)
-            .await?
-            .map(|contact| contact.name);
         self.portal
             .identity()
             .mail_token(
@@ -304,7 +309,7 @@ impl ContactsService<'_> {
                 &invitee.contact,
                 email,
                 TokenPurpose::Invitation,
-                inviter,
+                Some(inviter.to_owned()).filter(|name| !name.is_empty()),
             )
             .await
     }
