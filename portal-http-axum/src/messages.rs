@@ -161,6 +161,7 @@ fn identity(t: Messages, conflict: &IdentityConflict) -> String {
         IdentityConflict::PasswordChanged => t.msg("identity-password-changed-meanwhile"),
         IdentityConflict::PasswordChangedOrLocked => t.msg("identity-password-changed-or-locked"),
         IdentityConflict::PasswordAlreadySet => t.msg("identity-password-already-set"),
+        IdentityConflict::DetailsChanged => t.msg("identity-details-changed-meanwhile"),
     }
 }
 
@@ -629,6 +630,7 @@ mod tests {
             Conflict::Identity(IdentityConflict::PasswordChanged),
             Conflict::Identity(IdentityConflict::PasswordChangedOrLocked),
             Conflict::Identity(IdentityConflict::PasswordAlreadySet),
+            Conflict::Identity(IdentityConflict::DetailsChanged),
             Conflict::Billing(BillingConflict::NothingOwed),
             Conflict::Billing(BillingConflict::NothingLeftToPay {
                 invoice: InvoiceId::new(),

@@ -294,8 +294,11 @@ pub trait ProfileStore: Send + Sync {
     ) -> Result<Option<EmailChange>, StoreError>;
     /// Confirms the change, in one transaction: spends it only if it is
     /// unspent and unexpired at `now` (MUST return `NotFound` otherwise),
-    /// sets the contact's e-mail to the new address (MUST return
-    /// `Conflict` when another contact of the tenant has it meanwhile),
+    /// sets the contact's e-mail to the new address only while the
+    /// contact's name, e-mail and phone are still those of `based_on`
+    /// (MUST return `Conflict(DetailsChanged)` otherwise: `messages` were
+    /// built from them) and MUST return `Conflict` when another contact
+    /// of the tenant has the address meanwhile,
     /// spends the contact's unused one-time tokens (a link mailed to the
     /// old address dies) and writes `messages`. Writes nothing on an
     /// error.
@@ -303,6 +306,7 @@ pub trait ProfileStore: Send + Sync {
         &self,
         tenant: TenantId,
         hash: &TokenHash,
+        based_on: &Contact,
         now: DateTime<Utc>,
         messages: &[OutboxMessage],
     ) -> Result<(), StoreError>;

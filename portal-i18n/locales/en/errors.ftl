@@ -22,6 +22,7 @@ taken-tenant-slug = This portal name is already in use.
 taken-other = This already exists.
 identity-password-changed-meanwhile = Your password was changed meanwhile. Please try again.
 identity-password-changed-or-locked = Your password was changed, or log-in was paused, meanwhile. Please try again.
+identity-details-changed-meanwhile = Your details were changed meanwhile. Please open the link again.
 identity-password-already-set = A password is already set. Use "Forgot password" to choose a new one.
 billing-nothing-owed = Nothing is owed right now.
 billing-nothing-left-to-pay = Invoice { $number } has nothing left to pay.

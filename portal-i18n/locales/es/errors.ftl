@@ -21,6 +21,7 @@ taken-tenant-slug = Este nombre de portal ya está en uso.
 taken-other = Esto ya existe.
 identity-password-changed-meanwhile = Su contraseña cambió mientras tanto. Vuelva a intentarlo.
 identity-password-changed-or-locked = Su contraseña cambió, o se pausó el inicio de sesión, mientras tanto. Vuelva a intentarlo.
+identity-details-changed-meanwhile = Sus datos cambiaron mientras tanto. Vuelva a abrir el enlace.
 identity-password-already-set = Ya hay una contraseña. Use «¿Olvidó su contraseña?» para elegir una nueva.
 billing-nothing-owed = No se debe nada por ahora.
 billing-nothing-left-to-pay = La factura { $number } no tiene nada pendiente de pago.

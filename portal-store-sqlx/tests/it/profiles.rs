@@ -4,12 +4,13 @@
 //! works, it is spent once, an expired or foreign one is nothing, and
 //! confirming sets the e-mail, kills links mailed to the old address and
 //! writes its messages — unless another contact took the address
-//! meanwhile, which writes nothing.
+//! meanwhile, or the contact's details changed since the messages were
+//! built, which write nothing.
 
 use chrono::Duration;
-use portal_core::identity::{EmailChange, ProfileChange, RawToken, TokenPurpose};
+use portal_core::identity::{EmailChange, IdentityConflict, ProfileChange, RawToken, TokenPurpose};
 use portal_core::ports::StoreError;
-use portal_core::shared::{EmailAddress, PhoneNumber};
+use portal_core::shared::{Conflict, EmailAddress, PhoneNumber};
 use uuid::Uuid;
 
 use crate::harness::{TestDb, World, conformance, contact, event, mail, now, token_for};
@@ -20,6 +21,7 @@ conformance!(
     an_email_taken_meanwhile_is_a_conflict_that_writes_nothing,
     an_expired_or_foreign_change_is_nothing,
     a_password_change_kills_a_pending_email_change,
+    a_contact_changed_meanwhile_is_a_conflict_that_writes_nothing,
 );
 
 fn change(world: &World, to: &str, created_minutes_ago: i64) -> (EmailChange, RawToken) {
@@ -144,6 +146,7 @@ async fn only_the_newest_email_change_confirms_once_and_kills_old_links(db: Test
     db.complete_email_change(
         world.tenant.id,
         &second_raw.hash(),
+        &world.contact,
         now(),
         &[event(world.contact.id)],
     )
@@ -163,8 +166,14 @@ async fn only_the_newest_email_change_confirms_once_and_kills_old_links(db: Test
         "a link mailed to the old address dies"
     );
     assert!(matches!(
-        db.complete_email_change(world.tenant.id, &second_raw.hash(), now(), &[])
-            .await,
+        db.complete_email_change(
+            world.tenant.id,
+            &second_raw.hash(),
+            &world.contact,
+            now(),
+            &[]
+        )
+        .await,
         Err(StoreError::NotFound)
     ));
     assert_eq!(db.count("SELECT COUNT(*) FROM outbox").await, 3);
@@ -184,6 +193,7 @@ async fn an_email_taken_meanwhile_is_a_conflict_that_writes_nothing(db: TestDb) 
         .complete_email_change(
             world.tenant.id,
             &raw.hash(),
+            &world.contact,
             now(),
             &[event(world.contact.id)],
         )
@@ -220,7 +230,7 @@ async fn an_expired_or_foreign_change_is_nothing(db: TestDb) {
         None
     );
     assert!(matches!(
-        db.complete_email_change(world.tenant.id, &old_raw.hash(), now(), &[])
+        db.complete_email_change(world.tenant.id, &old_raw.hash(), &world.contact, now(), &[])
             .await,
         Err(StoreError::NotFound)
     ));
@@ -233,7 +243,7 @@ async fn an_expired_or_foreign_change_is_nothing(db: TestDb) {
         None
     );
     assert!(matches!(
-        db.complete_email_change(globex.tenant.id, &raw.hash(), now(), &[])
+        db.complete_email_change(globex.tenant.id, &raw.hash(), &world.contact, now(), &[])
             .await,
         Err(StoreError::NotFound)
     ));
@@ -260,8 +270,77 @@ async fn a_password_change_kills_a_pending_email_change(db: TestDb) {
         None
     );
     assert!(matches!(
-        db.complete_email_change(world.tenant.id, &raw.hash(), now(), &[])
+        db.complete_email_change(world.tenant.id, &raw.hash(), &world.contact, now(), &[])
             .await,
         Err(StoreError::NotFound)
     ));
+}
+
+async fn a_contact_changed_meanwhile_is_a_conflict_that_writes_nothing(db: TestDb) {
+    let world = World::new(&*db, "acme").await;
+    let (pending, raw) = change(&world, "ada@new.example", 1);
+    db.start_email_change(&pending, &[]).await.unwrap();
+    // The host renames the contact after the confirmation read them.
+    let renamed = db
+        .update_profile(
+            world.tenant.id,
+            world.contact.id,
+            &ProfileChange {
+                name: "Ada King".into(),
+                phone: world.contact.phone.clone(),
+            },
+            &[],
+        )
+        .await
+        .unwrap();
+    let refused = db
+        .complete_email_change(
+            world.tenant.id,
+            &raw.hash(),
+            &world.contact,
+            now(),
+            &[event(world.contact.id)],
+        )
+        .await;
+    assert!(
+        matches!(
+            refused,
+            Err(StoreError::Conflict(Conflict::Identity(
+                IdentityConflict::DetailsChanged
+            )))
+        ),
+        "{refused:?}"
+    );
+    let stored = db
+        .contact(world.tenant.id, world.contact.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.email, world.contact.email, "nothing written");
+    assert_eq!(db.count("SELECT COUNT(*) FROM outbox").await, 0);
+    assert!(
+        db.pending_email_change(world.tenant.id, &raw.hash(), now())
+            .await
+            .unwrap()
+            .is_some(),
+        "not spent either"
+    );
+    // Built on the contact as it now is, it goes through.
+    db.complete_email_change(
+        world.tenant.id,
+        &raw.hash(),
+        &renamed,
+        now(),
+        &[event(world.contact.id)],
+    )
+    .await
+    .unwrap();
+    let stored = db
+        .contact(world.tenant.id, world.contact.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.email.unwrap().as_str(), "ada@new.example");
+    assert_eq!(stored.name, "Ada King");
+    assert_eq!(db.count("SELECT COUNT(*) FROM outbox").await, 1);
 }

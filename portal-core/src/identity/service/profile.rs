@@ -7,16 +7,19 @@
 //! any other (the link goes to that address); only confirming it, which
 //! needs that mailbox, finds the clash.
 
+use chrono::{DateTime, Utc};
 use secrecy::SecretString;
 
 use crate::access::ClientInfo;
 use crate::audit::{AuditAction, AuditEntry};
 use crate::error::PortalError;
 use crate::identity::{
-    AuthContext, Contact, EMAIL_CHANGE_LIFETIME, EmailChange, LoginClient, ProfileChange, RawToken,
+    AuthContext, Contact, EMAIL_CHANGE_LIFETIME, EmailChange, IdentityConflict, LoginClient,
+    ProfileChange, RawToken,
 };
 use crate::outbox::{DomainEvent, Email, EmailKind, OutboxMessage};
-use crate::shared::{EmailAddress, Reason, check_one_line};
+use crate::ports::StoreError;
+use crate::shared::{Conflict, EmailAddress, Reason, check_one_line};
 use crate::tenancy::Tenant;
 
 use super::{IdentityService, contact_actor};
@@ -143,26 +146,65 @@ impl IdentityService<'_> {
     /// records it from `client`. `LinkInvalid` for a used, expired or
     /// unknown link; `Conflict` when another contact has taken the
     /// address meanwhile.
+    ///
+    /// The event and the notice are built from the contact as read; the
+    /// store writes them only while the contact is still as read, so a
+    /// concurrent change (by the host, say) makes this read again.
     pub async fn confirm_email_change(
         self,
         tenant: &Tenant,
         token: &RawToken,
         client: &ClientInfo,
     ) -> Result<(), PortalError> {
-        let now = self.portal.inner.clock.now();
+        const ATTEMPTS: usize = 3;
         let hash = token.hash();
-        let change = self
-            .stores()
-            .profiles
-            .pending_email_change(tenant.id, &hash, now)
-            .await?
-            .ok_or(PortalError::LinkInvalid)?;
-        let contact = self
-            .stores()
-            .contacts
-            .contact(tenant.id, change.contact)
-            .await?
-            .ok_or(PortalError::LinkInvalid)?;
+        let mut attempt = 1;
+        loop {
+            let now = self.portal.inner.clock.now();
+            let change = self
+                .stores()
+                .profiles
+                .pending_email_change(tenant.id, &hash, now)
+                .await?
+                .ok_or(PortalError::LinkInvalid)?;
+            let contact = self
+                .stores()
+                .contacts
+                .contact(tenant.id, change.contact)
+                .await?
+                .ok_or(PortalError::LinkInvalid)?;
+            let messages = self
+                .email_confirmed_messages(tenant, &contact, &change, client, now)
+                .await?;
+            match self
+                .stores()
+                .profiles
+                .complete_email_change(tenant.id, &hash, &contact, now, &messages)
+                .await
+            {
+                Ok(()) => return Ok(()),
+                Err(StoreError::NotFound) => return Err(PortalError::LinkInvalid),
+                Err(StoreError::Conflict(Conflict::Identity(IdentityConflict::DetailsChanged)))
+                    if attempt < ATTEMPTS =>
+                {
+                    attempt += 1;
+                }
+                Err(other) => return Err(other.into()),
+            }
+        }
+    }
+
+    /// What confirming `change` writes beside it: the host's event, the
+    /// audit entry (on the first account the contact has access to) and
+    /// the notice to the old address.
+    async fn email_confirmed_messages(
+        self,
+        tenant: &Tenant,
+        contact: &Contact,
+        change: &EmailChange,
+        client: &ClientInfo,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<OutboxMessage>, PortalError> {
         let changed = Contact {
             email: Some(change.new_email.clone()),
             ..contact.clone()
@@ -175,7 +217,7 @@ impl IdentityService<'_> {
         let mut audited = AuditEntry::new(
             tenant.id,
             AuditAction::DetailsChanged,
-            contact_actor(&contact),
+            contact_actor(contact),
             now,
         )
         .about(contact.id)
@@ -189,7 +231,7 @@ impl IdentityService<'_> {
         if let Some(old) = contact.email.clone() {
             messages.push(OutboxMessage::Mail(Email::for_contact(
                 tenant,
-                &contact,
+                contact,
                 old,
                 EmailKind::EmailChanged {
                     new_email: change.new_email.clone(),
@@ -197,15 +239,6 @@ impl IdentityService<'_> {
                 },
             )));
         }
-        match self
-            .stores()
-            .profiles
-            .complete_email_change(tenant.id, &hash, now, &messages)
-            .await
-        {
-            Ok(()) => Ok(()),
-            Err(crate::ports::StoreError::NotFound) => Err(PortalError::LinkInvalid),
-            Err(other) => Err(other.into()),
-        }
+        Ok(messages)
     }
 }

@@ -13,7 +13,7 @@ use crate::identity::{
 };
 use crate::ports::{
     MockAccountStore, MockAuditStore, MockContactStore, MockCredentialStore, MockLockoutStore,
-    MockSessionStore, MockTokenStore,
+    MockProfileStore, MockSessionStore, MockTokenStore,
 };
 use crate::shared::TenantId;
 use crate::shared::{AccountId, ContactId, ExternalId, FixedClock, SessionId};
@@ -62,6 +62,7 @@ struct Mocks {
     tokens: MockTokenStore,
     accounts: MockAccountStore,
     audit: MockAuditStore,
+    profiles: MockProfileStore,
     hasher: MockPasswordHasher,
 }
 
@@ -75,6 +76,7 @@ impl Mocks {
             tokens: MockTokenStore::new(),
             accounts: MockAccountStore::new(),
             audit: MockAuditStore::new(),
+            profiles: MockProfileStore::new(),
             hasher: MockPasswordHasher::new(),
         }
     }
@@ -144,6 +146,7 @@ impl Mocks {
             sessions: Arc::new(self.sessions),
             tokens: Arc::new(self.tokens),
             audit: Arc::new(self.audit),
+            profiles: Arc::new(self.profiles),
             ..Stores::mocks()
         };
         Portal::builder_with(stores, Arc::new(self.hasher))
@@ -712,4 +715,68 @@ async fn a_throttled_link_request_answers_like_a_sent_one() {
         .await;
     assert!(result.is_ok());
     assert!(started.elapsed() >= DEFAULT_RESPONSE_FLOOR);
+}
+
+#[tokio::test]
+async fn an_email_confirmation_built_on_stale_details_is_rebuilt_from_the_contact_as_it_now_is() {
+    let t = tenant();
+    let person = contact(&t);
+    let renamed = Contact {
+        name: "Ada King".into(),
+        ..person.clone()
+    };
+    let raw = RawToken::from_client("a-confirmation-token");
+    let change = crate::identity::EmailChange {
+        hash: raw.hash(),
+        tenant: t.id,
+        contact: person.id,
+        new_email: crate::shared::EmailAddress::parse("ada@new.example").unwrap(),
+        created_at: "2026-11-23T08:00:00Z".parse().unwrap(),
+        expires_at: "2026-11-24T08:00:00Z".parse().unwrap(),
+    };
+    let mut mocks = Mocks::new();
+    mocks
+        .profiles
+        .expect_pending_email_change()
+        .times(2)
+        .returning(move |_, _, _| Ok(Some(change.clone())));
+    // The first read sees the contact before the host renamed them.
+    let mut reads = vec![renamed.clone(), person.clone()];
+    mocks
+        .contacts
+        .expect_contact()
+        .times(2)
+        .returning(move |_, _| Ok(reads.pop()));
+    mocks
+        .contacts
+        .expect_memberships()
+        .returning(|_, _| Ok(vec![membership(true)]));
+    let mut calls = 0;
+    mocks
+        .profiles
+        .expect_complete_email_change()
+        .times(2)
+        .returning(move |_, _, based_on, _, messages| {
+            calls += 1;
+            if calls == 1 {
+                assert_eq!(based_on.name, "Ada");
+                return Err(crate::ports::StoreError::Conflict(
+                    crate::identity::IdentityConflict::DetailsChanged.into(),
+                ));
+            }
+            assert_eq!(based_on.name, "Ada King");
+            assert!(messages.iter().any(|m| matches!(
+                m,
+                crate::outbox::OutboxMessage::Event(
+                    crate::outbox::DomainEvent::ContactDetailsChanged { name, .. }
+                ) if name == "Ada King"
+            )));
+            Ok(())
+        });
+    mocks
+        .portal()
+        .identity()
+        .confirm_email_change(&t, &raw, &crate::access::ClientInfo::default())
+        .await
+        .unwrap();
 }

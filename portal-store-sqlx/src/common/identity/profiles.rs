@@ -4,7 +4,7 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use portal_core::identity::{Contact, EmailChange, ProfileChange, TokenHash};
+use portal_core::identity::{Contact, EmailChange, IdentityConflict, ProfileChange, TokenHash};
 use portal_core::outbox::OutboxMessage;
 use portal_core::ports::{ProfileStore, StoreError};
 use portal_core::shared::{ContactId, EmailAddress, PhoneNumber, TenantId};
@@ -139,12 +139,14 @@ impl<B: Backend> ProfileStore for SqlStore<B> {
     }
 
     /// Spends the change (a conditional update that says whose it is and
-    /// to what), then sets the e-mail: a clash on the e-mail index fails
-    /// the statement, a `Conflict`, and the transaction writes nothing.
+    /// to what), then sets the e-mail where the contact's details are
+    /// still `based_on`'s: a clash on the e-mail index fails the
+    /// statement, a `Conflict`, and the transaction writes nothing.
     async fn complete_email_change(
         &self,
         tenant: TenantId,
         hash: &TokenHash,
+        based_on: &Contact,
         now: DateTime<Utc>,
         messages: &[OutboxMessage],
     ) -> Result<(), StoreError> {
@@ -164,18 +166,36 @@ impl<B: Backend> ProfileStore for SqlStore<B> {
             .await?
             .ok_or(StoreError::NotFound)?;
         let contact = ContactId::from_uuid(contact);
+        if contact != based_on.id {
+            return Err(StoreError::NotFound);
+        }
+        // '' stands for "none" on both sides: neither column stores it.
         let updated = conn
             .execute(
-                "UPDATE contacts SET email = $3 WHERE tenant_id = $1 AND id = $2",
+                "UPDATE contacts SET email = $3 \
+                 WHERE tenant_id = $1 AND id = $2 AND name = $4 \
+                   AND COALESCE(email, '') = $5 AND COALESCE(phone, '') = $6",
                 &[
                     Arg::Id(tenant.as_uuid()),
                     Arg::Id(contact.as_uuid()),
                     Arg::Text(&new_email),
+                    Arg::Text(&based_on.name),
+                    Arg::Text(based_on.email.as_ref().map_or("", EmailAddress::as_str)),
+                    Arg::Text(based_on.phone.as_ref().map_or("", PhoneNumber::as_str)),
                 ],
             )
             .await?;
         if updated == 0 {
-            return Err(StoreError::NotFound);
+            let exists = conn
+                .fetch_optional::<(Uuid,)>(
+                    "SELECT id FROM contacts WHERE tenant_id = $1 AND id = $2",
+                    &[Arg::Id(tenant.as_uuid()), Arg::Id(contact.as_uuid())],
+                )
+                .await?;
+            return Err(match exists {
+                Some(_) => StoreError::Conflict(IdentityConflict::DetailsChanged.into()),
+                None => StoreError::NotFound,
+            });
         }
         spend_tokens(conn, tenant, contact, now).await?;
         enqueue(conn, tenant, messages).await?;
