@@ -4,15 +4,12 @@ use serde::Serialize;
 
 use crate::access::{Permission, Role};
 use crate::error::PortalError;
-use crate::identity::Contact;
+use crate::identity::{Contact, MAX_CONTACT_NAME};
 use crate::shared::{ContactId, EmailAddress, ExternalId, PhoneNumber, Reason, check_one_line};
 
 /// How the external id of a contact added in the portal starts
 /// (`portal-<uuid>`): the host did not make it, and tells it apart by this.
 pub const PORTAL_EXTERNAL_ID_PREFIX: &str = "portal-";
-
-/// The longest name of a contact, in characters.
-const MAX_NAME: usize = 200;
 
 /// Whether a contact with `role` and this access can manage the account's
 /// contacts: the rule the last-manager check counts by, written once.
@@ -99,7 +96,7 @@ impl ContactDetails {
         if name.is_empty() {
             return Err(PortalError::invalid("name", Reason::Required));
         }
-        check_one_line("name", name, 1, MAX_NAME)?;
+        check_one_line("name", name, 1, MAX_CONTACT_NAME)?;
         let email = email.trim();
         if email.is_empty() {
             return Err(PortalError::invalid("email", Reason::Required));

@@ -355,7 +355,7 @@ fn me_view(
 #[serde(deny_unknown_fields)]
 pub struct UpdateMeRequest {
     /// Full name (one line, at most 120 characters).
-    #[schema(min_length = 1, max_length = 120, example = "Ada Lovelace")]
+    #[schema(min_length = 1, max_length = 200, example = "Ada Lovelace")]
     pub name: String,
     /// Phone (also a log-in name); null or absent removes it, which needs
     /// an e-mail to log in with.

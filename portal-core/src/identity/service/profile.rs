@@ -24,8 +24,9 @@ use crate::tenancy::Tenant;
 
 use super::{IdentityService, contact_actor};
 
-/// The longest name a contact may give themself.
-pub const MAX_CONTACT_NAME: usize = 120;
+/// The longest name a contact may have, whether they give it themself or
+/// a manager of their account does.
+pub const MAX_CONTACT_NAME: usize = 200;
 
 /// What the host hears when a contact's details change.
 fn details_changed(contact: &Contact) -> OutboxMessage {
