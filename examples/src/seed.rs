@@ -17,7 +17,7 @@ use portal_core::assets::AssetUpsert;
 use portal_core::billing::{ExternalPayment, InvoiceLine, InvoiceUpsert, PaymentKind};
 use portal_core::blobs::{FileName, Upload};
 use portal_core::documents::DocumentDraft;
-use portal_core::identity::{ContactUpsert, SessionKind};
+use portal_core::identity::{ContactUpsert, OtherPhone, PhoneKind, SessionKind};
 use portal_core::jobs::{JobNoteUpsert, JobStatus, JobUpsert, JobWindow};
 use portal_core::properties::PropertyUpsert;
 use portal_core::quotes::{ApproveQuote, DecisionClient, QuoteLine, QuoteStatus, QuoteUpsert};
@@ -150,6 +150,27 @@ type DemoContact = (
     &'static str,
     &'static [(&'static str, Role)],
 );
+
+/// The demo contacts' numbers besides their log-in phone: Ada has two,
+/// the rest none, so the account page shows both states.
+fn other_phones_of(external_id: &str) -> anyhow::Result<Vec<OtherPhone>> {
+    let numbers: &[(PhoneKind, &str)] = match external_id {
+        "ct-ada" => &[
+            (PhoneKind::Work, "555-010-2001"),
+            (PhoneKind::Home, "555-010-2002"),
+        ],
+        _ => &[],
+    };
+    numbers
+        .iter()
+        .map(|(kind, number)| {
+            Ok(OtherPhone {
+                kind: *kind,
+                number: PhoneNumber::parse(number)?,
+            })
+        })
+        .collect()
+}
 
 const CONTACTS: [DemoContact; 8] = [
     (
@@ -323,6 +344,7 @@ pub async fn seed_demo(portal: &Portal, base_url: &str) -> anyhow::Result<Demo> 
                     name: name.into(),
                     email: Some(EmailAddress::parse(email)?),
                     phone: Some(PhoneNumber::parse(phone)?),
+                    other_phones: other_phones_of(external_id)?,
                     enabled: true,
                 },
             )

@@ -29,8 +29,8 @@ pub use device::{
 pub use errors::IdentityConflict;
 pub use models::{
     Contact, ContactUpsert, Credential, EMAIL_CHANGE_LIFETIME, EmailChange, LoginCandidate,
-    LoginName, Membership, OneTimeToken, ProfileChange, Session, SessionContext, SessionKind,
-    TokenPurpose,
+    LoginName, MAX_OTHER_PHONES, Membership, OneTimeToken, OtherPhone, PhoneKind, ProfileChange,
+    Session, SessionContext, SessionKind, TokenPurpose,
 };
 #[cfg(any(test, feature = "mocks"))]
 pub use password::MockPasswordHasher;

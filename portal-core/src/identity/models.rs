@@ -26,6 +26,10 @@ pub struct Contact {
     pub email: Option<EmailAddress>,
     /// Log-in phone number.
     pub phone: Option<PhoneNumber>,
+    /// Numbers the contact can be reached on besides the log-in phone (at
+    /// most [`MAX_OTHER_PHONES`]).
+    #[serde(default)]
+    pub other_phones: Vec<OtherPhone>,
     /// A disabled contact cannot log in or register.
     pub enabled: bool,
     /// The language the contact chose for pages and mails; `None` until
@@ -43,10 +47,111 @@ pub struct ContactUpsert {
     pub name: String,
     /// E-mail.
     pub email: Option<EmailAddress>,
-    /// Phone.
+    /// Phone (a log-in name).
     pub phone: Option<PhoneNumber>,
+    /// Other numbers (not log-in names; at most [`MAX_OTHER_PHONES`]).
+    #[serde(default)]
+    pub other_phones: Vec<OtherPhone>,
     /// Whether the contact may use the portal.
     pub enabled: bool,
+}
+
+/// What kind of number one of a contact's other phones is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PhoneKind {
+    /// A mobile.
+    Mobile,
+    /// At home.
+    Home,
+    /// At work.
+    Work,
+    /// Anything else.
+    Other,
+}
+
+impl PhoneKind {
+    /// Every kind, in the order forms offer them.
+    pub const ALL: [PhoneKind; 4] = [
+        PhoneKind::Mobile,
+        PhoneKind::Work,
+        PhoneKind::Home,
+        PhoneKind::Other,
+    ];
+
+    /// The kind's name on the wire and in forms.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PhoneKind::Mobile => "mobile",
+            PhoneKind::Home => "home",
+            PhoneKind::Work => "work",
+            PhoneKind::Other => "other",
+        }
+    }
+
+    /// The kind named `text`, if any.
+    ///
+    /// ```
+    /// use portal_core::identity::PhoneKind;
+    /// assert_eq!(PhoneKind::parse("work"), Some(PhoneKind::Work));
+    /// assert_eq!(PhoneKind::parse("fax"), None);
+    /// ```
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|kind| kind.as_str() == text)
+    }
+}
+
+/// How many other numbers a contact keeps beside the log-in phone.
+pub const MAX_OTHER_PHONES: usize = 3;
+
+/// A number a contact can be reached on besides their log-in phone. Not
+/// a log-in name, so two contacts may share one (an office's main line).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OtherPhone {
+    /// Mobile, home, work or other.
+    pub kind: PhoneKind,
+    /// The number.
+    pub number: PhoneNumber,
+}
+
+impl OtherPhone {
+    /// Checks a contact's other numbers: at most [`MAX_OTHER_PHONES`],
+    /// none twice and none the log-in phone `main`. The error names
+    /// `other_phones`.
+    ///
+    /// ```
+    /// use portal_core::identity::{OtherPhone, PhoneKind};
+    /// use portal_core::shared::PhoneNumber;
+    /// let work = OtherPhone { kind: PhoneKind::Work, number: PhoneNumber::parse("555 0100 01").unwrap() };
+    /// assert!(OtherPhone::check_list(&[work.clone()], None).is_ok());
+    /// assert!(OtherPhone::check_list(&[work.clone(), work.clone()], None).is_err());
+    /// assert!(OtherPhone::check_list(&[work.clone()], Some(&work.number)).is_err());
+    /// ```
+    pub fn check_list(
+        phones: &[OtherPhone],
+        main: Option<&PhoneNumber>,
+    ) -> Result<(), crate::error::PortalError> {
+        use crate::shared::Reason;
+        if phones.len() > MAX_OTHER_PHONES {
+            return Err(crate::error::PortalError::invalid(
+                "other_phones",
+                Reason::Count {
+                    min: 0,
+                    max: MAX_OTHER_PHONES,
+                },
+            ));
+        }
+        for (index, phone) in phones.iter().enumerate() {
+            let earlier = phones[..index].iter().map(|p| &p.number);
+            if main == Some(&phone.number) || earlier.into_iter().any(|n| *n == phone.number) {
+                return Err(crate::error::PortalError::invalid(
+                    "other_phones",
+                    Reason::ListedTwice,
+                ));
+            }
+        }
+        Ok(())
+    }
 }
 
 /// A contact's role on one account, with what the switcher shows.
@@ -289,4 +394,7 @@ pub struct ProfileChange {
     /// Phone, also a log-in name; `None` removes it (when an e-mail is
     /// left to log in with).
     pub phone: Option<PhoneNumber>,
+    /// Other numbers, replacing those on file (see
+    /// [`OtherPhone::check_list`]).
+    pub other_phones: Vec<OtherPhone>,
 }

@@ -354,7 +354,7 @@ pub enum DomainEvent {
         /// When.
         at: DateTime<Utc>,
     },
-    /// A contact changed their own name, phone or (once confirmed from
+    /// A contact changed their own name, phones or (once confirmed from
     /// the new address) e-mail in the portal; the host should copy them
     /// into its records, or its next contact upsert puts its own back.
     ContactDetailsChanged {
@@ -366,6 +366,9 @@ pub enum DomainEvent {
         email: Option<EmailAddress>,
         /// Their phone now.
         phone: Option<crate::shared::PhoneNumber>,
+        /// Their other numbers now.
+        #[serde(default)]
+        other_phones: Vec<crate::identity::OtherPhone>,
     },
     /// A contact changed or reset their password.
     PasswordChanged {

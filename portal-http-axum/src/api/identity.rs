@@ -313,8 +313,22 @@ pub struct MeResponse {
     pub email: Option<String>,
     /// Log-in phone.
     pub phone: Option<String>,
+    /// Other numbers (not log-in names), at most three.
+    pub other_phones: Vec<OtherPhoneBody>,
     /// The accounts the contact may switch between.
     pub accounts: Vec<AccountRef>,
+}
+
+/// One of a contact's numbers besides the log-in phone.
+#[derive(Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OtherPhoneBody {
+    /// Mobile, work, home or other.
+    #[schema(value_type = wire::PhoneKind)]
+    pub kind: String,
+    /// The number.
+    #[schema(value_type = wire::Phone)]
+    pub number: String,
 }
 
 /// Who is logged in, and their accounts.
@@ -337,6 +351,14 @@ fn me_view(
         name: contact.name.clone(),
         email: contact.email.as_ref().map(ToString::to_string),
         phone: contact.phone.as_ref().map(ToString::to_string),
+        other_phones: contact
+            .other_phones
+            .iter()
+            .map(|other| OtherPhoneBody {
+                kind: other.kind.as_str().to_owned(),
+                number: other.number.to_string(),
+            })
+            .collect(),
         accounts: memberships
             .into_iter()
             .map(|m| AccountRef {
@@ -350,32 +372,44 @@ fn me_view(
     }
 }
 
-/// The contact's own name and phone.
+/// The contact's own name and phones.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateMeRequest {
-    /// Full name (one line, at most 120 characters).
+    /// Full name (one line, at most 200 characters).
     #[schema(min_length = 1, max_length = 200, example = "Ada Lovelace")]
     pub name: String,
     /// Phone (also a log-in name); null or absent removes it, which needs
     /// an e-mail to log in with.
     #[schema(value_type = Option<wire::Phone>)]
     pub phone: Option<String>,
+    /// Other numbers, replacing those on file: at most three, none twice
+    /// nor the log-in phone; `[]` removes them, absent keeps them.
+    #[schema(max_items = 3)]
+    pub other_phones: Option<Vec<OtherPhoneBody>>,
 }
 
-/// Change the logged-in contact's name and phone; the business is told.
+/// Change the logged-in contact's name and phones; the business is told.
 /// The e-mail changes through `POST /me/email`.
 #[utoipa::path(patch, path = "/api/v1/me", tag = "customer", security(("bearer" = [])), request_body = UpdateMeRequest,
     responses((status = 200, body = MeResponse, description = "as changed"), (status = 401, body = Problem),
         (status = 403, body = Problem, description = "staff viewing as the customer"),
         (status = 409, body = Problem, description = "another contact has the phone"),
-        (status = 422, body = Problem, description = "a blank or too long name, a malformed phone, no phone and no e-mail; `field` names it")))]
+        (status = 422, body = Problem, description = "a blank or too long name, a malformed phone, no phone and no e-mail, more than three other numbers, one given twice or an unknown kind; `field` names it")))]
 pub async fn update_me(
     State(state): State<AppState>,
     ApiUser(auth): ApiUser,
     ApiJson(body): ApiJson<UpdateMeRequest>,
 ) -> Result<Json<MeResponse>, ApiError> {
-    let change = crate::params::profile_change(&body.name, body.phone.as_deref())?;
+    let other_phones = match &body.other_phones {
+        Some(others) => others
+            .iter()
+            .enumerate()
+            .map(|(index, other)| crate::params::other_phone(index + 1, &other.kind, &other.number))
+            .collect::<Result<_, _>>()?,
+        None => auth.contact.other_phones.clone(),
+    };
+    let change = crate::params::profile_change(&body.name, body.phone.as_deref(), other_phones)?;
     let contact = state
         .portal
         .identity()

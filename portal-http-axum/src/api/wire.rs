@@ -199,6 +199,13 @@ text_schema!(
 );
 
 text_schema!(
+    /// What kind of number one of a contact's other phones is
+    /// (`PhoneKind`'s names).
+    PhoneKind,
+    || text("a kind of phone number").enum_values(Some(["mobile", "work", "home", "other"]))
+);
+
+text_schema!(
     /// A contact's standing in the portal (`PortalStatus`'s names).
     PortalStatus,
     || text("a contact's portal status").enum_values(Some(["active", "invited", "no_access"]))

@@ -12,7 +12,7 @@ use secrecy::SecretString;
 use serde::Deserialize;
 
 use portal_core::access::{Permission, Role};
-use portal_core::identity::Contact;
+use portal_core::identity::{Contact, MAX_OTHER_PHONES, OtherPhone, PhoneKind};
 use portal_core::shared::{AccountId, Item};
 use portal_core::{AccountOverview, AuthContext};
 
@@ -20,7 +20,7 @@ use super::form::{Form, Input, Refusal};
 use super::{Layout, PageError, rate_limit, render};
 use crate::AppState;
 use crate::context::RequestContext;
-use crate::params;
+use crate::params::{self, ParamError};
 use crate::security::{Csrf, CsrfForm, PageUser};
 use portal_i18n::{Language, Messages};
 
@@ -71,6 +71,8 @@ struct AccountPage {
     address_lines: Vec<String>,
     contact: Contact,
     role: String,
+    /// The kinds of other number, by name, with their labels.
+    phone_kinds: [(&'static str, String); 4],
     /// The languages the select offers besides "as my browser asks".
     languages: [Language; 2],
     /// The custom fields the contact may change (none when the role may
@@ -82,12 +84,43 @@ struct AccountPage {
 pub struct Typed {
     name: String,
     phone: String,
+    /// One row per other number the form offers ([`MAX_OTHER_PHONES`]).
+    other_phones: Vec<TypedPhone>,
     email: String,
+}
+
+/// The key of the number input of other-number row `index` (from 1).
+pub(super) fn other_phone_input(index: usize) -> String {
+    format!("other_phone_{index}")
+}
+
+/// One row of the other numbers: its inputs' keys and what they show.
+pub struct TypedPhone {
+    kind_key: String,
+    number_key: String,
+    kind: String,
+    number: String,
+}
+
+impl TypedPhone {
+    /// Row `index` (from 1) showing `kind` and `number`.
+    fn new(index: usize, kind: &str, number: &str) -> Self {
+        Self {
+            kind_key: format!("other_kind_{index}"),
+            number_key: other_phone_input(index),
+            kind: kind.to_owned(),
+            number: number.to_owned(),
+        }
+    }
 }
 
 impl Typed {
     /// As stored, the new e-mail blank.
     fn stored(contact: &Contact) -> Self {
+        let rows = (1..=MAX_OTHER_PHONES).map(|index| match contact.other_phones.get(index - 1) {
+            Some(other) => TypedPhone::new(index, other.kind.as_str(), other.number.as_str()),
+            None => TypedPhone::new(index, PhoneKind::Mobile.as_str(), ""),
+        });
         Self {
             name: contact.name.clone(),
             phone: contact
@@ -95,6 +128,7 @@ impl Typed {
                 .as_ref()
                 .map(|phone| phone.as_str().to_owned())
                 .unwrap_or_default(),
+            other_phones: rows.collect(),
             email: String::new(),
         }
     }
@@ -146,10 +180,28 @@ async fn account_page(
         .map(|field| Input::new(field.key.clone(), field.name.clone()))
         .collect();
     let language_inputs = vec![Input::new("language", t.msg("account-language-label"))];
-    let profile_inputs = vec![
+    let mut profile_inputs = vec![
         Input::new("name", t.msg("account-name")),
         Input::new("phone", t.msg("account-phone")),
+        Input::new("other_phones", t.msg("account-other-phones")),
     ];
+    for index in 1..=MAX_OTHER_PHONES {
+        let n = || t.arg("n", index);
+        profile_inputs.push(
+            Input::new(
+                format!("other_kind_{index}"),
+                t.msg_with("account-other-kind", n()),
+            )
+            .in_group("other_phones"),
+        );
+        profile_inputs.push(
+            Input::new(
+                other_phone_input(index),
+                t.msg_with("account-other-phone", n()),
+            )
+            .in_group("other_phones"),
+        );
+    }
     let email_inputs = vec![
         Input::new("email", t.msg("account-new-email")),
         Input::new("email_current_password", t.msg("account-current-password"))
@@ -211,6 +263,12 @@ async fn account_page(
         overview,
         contact: auth.contact.clone(),
         role: role_label(t, auth.membership.role),
+        phone_kinds: PhoneKind::ALL.map(|kind| {
+            (
+                kind.as_str(),
+                t.msg(&format!("phone-kind-{}", kind.as_str())),
+            )
+        }),
         languages: Language::ALL,
         editable,
     };
@@ -324,6 +382,38 @@ pub struct ProfileForm {
     name: String,
     #[serde(default)]
     phone: String,
+    #[serde(default)]
+    other_kind_1: String,
+    #[serde(default)]
+    other_phone_1: String,
+    #[serde(default)]
+    other_kind_2: String,
+    #[serde(default)]
+    other_phone_2: String,
+    #[serde(default)]
+    other_kind_3: String,
+    #[serde(default)]
+    other_phone_3: String,
+}
+
+impl ProfileForm {
+    /// The other-number rows as typed: (index from 1, kind, number).
+    fn other_rows(&self) -> [(usize, &str, &str); MAX_OTHER_PHONES] {
+        [
+            (1, &self.other_kind_1, &self.other_phone_1),
+            (2, &self.other_kind_2, &self.other_phone_2),
+            (3, &self.other_kind_3, &self.other_phone_3),
+        ]
+    }
+
+    /// The other numbers given (rows with a blank number are none).
+    fn other_phones(&self) -> Result<Vec<OtherPhone>, ParamError> {
+        self.other_rows()
+            .into_iter()
+            .filter(|(_, _, number)| params::given(Some(number)).is_some())
+            .map(|(index, kind, number)| params::other_phone(index, kind, number))
+            .collect()
+    }
 }
 
 /// `POST /account/profile`: the contact's own name and phone.
@@ -335,7 +425,11 @@ pub async fn update_profile(
     CsrfForm(form): CsrfForm<ProfileForm>,
 ) -> Result<Response, PageError> {
     let changed: Result<_, PageError> = async {
-        let change = params::profile_change(&form.name, params::given(Some(&form.phone)))?;
+        let change = params::profile_change(
+            &form.name,
+            params::given(Some(&form.phone)),
+            form.other_phones()?,
+        )?;
         Ok(state
             .portal
             .identity()
@@ -349,9 +443,15 @@ pub async fn update_profile(
         }
         Err(error) => {
             let refused = (AccountForm::Profile, Refusal::of(error)?);
+            let other_phones = form
+                .other_rows()
+                .into_iter()
+                .map(|(index, kind, number)| TypedPhone::new(index, kind, number))
+                .collect();
             let typed = Typed {
                 name: form.name,
                 phone: form.phone,
+                other_phones,
                 email: String::new(),
             };
             account_page(

@@ -54,7 +54,7 @@ pub use billing::{
     invoice_choices, page_request, statement_range,
 };
 pub use contacts::{ContactText, access_switch, contact_role};
-pub use identity::profile_change;
+pub use identity::{other_phone, profile_change};
 pub use jobs::JobFilterText;
 pub use notifications::{notification_choice, notification_choices, notification_kinds};
 pub use quotes::{QuoteFilterText, content_sha256, optional_line_numbers, optional_lines};
@@ -151,6 +151,9 @@ pub enum Field {
     Kind,
     /// A contact's phone.
     Phone,
+    /// The `n`th (from 1) of a contact's other numbers (the form's
+    /// `other_phone_<n>`, the API's `other_phones[n-1]`).
+    OtherPhone(usize),
     /// A contact's role on an account.
     Role,
     /// Whether a contact's access to the account's portal is on.
@@ -189,6 +192,7 @@ impl Field {
             Field::Job => "job",
             Field::Kind => "kind",
             Field::Phone => "phone",
+            Field::OtherPhone(_) => "other_phones",
             Field::Role => "role",
             Field::Access => "access",
         }

@@ -139,6 +139,7 @@ pub fn contact(external: &str, name: &str, email: &str, phone: Option<&str>) -> 
         name: name.into(),
         email: Some(EmailAddress::parse(email).unwrap()),
         phone: phone.map(|p| PhoneNumber::parse(p).unwrap()),
+        other_phones: Vec::new(),
         enabled: true,
     }
 }
@@ -411,6 +412,15 @@ impl TestApp {
         sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM outbox WHERE payload LIKE $1")
             .bind(format!("%{text}%"))
             .fetch_one(self.store.pool())
+            .await
+            .unwrap()
+    }
+
+    /// The payloads of the outbox rows whose payload contains `text`.
+    pub async fn outbox_payloads(&self, text: &str) -> Vec<String> {
+        sqlx::query_scalar::<_, String>("SELECT payload FROM outbox WHERE payload LIKE $1")
+            .bind(format!("%{text}%"))
+            .fetch_all(self.store.pool())
             .await
             .unwrap()
     }

@@ -2,7 +2,8 @@
 //! phone change at once (the business is told, the audit log records
 //! it); bad input is refused next to its field and writes nothing; the
 //! e-mail changes only once the new address confirms it from the mailed
-//! link, the old address is told, and the link works once.
+//! link, the old address is told, and the link works once. Other numbers
+//! (up to three, with their kind) are kept and replaced whole.
 
 use axum::http::StatusCode;
 use portal_core::outbox::EmailKind;
@@ -225,4 +226,166 @@ async fn over_the_api_name_phone_and_email_change_the_same_way() {
     assert_eq!(me.json()["email"], "ada@new.example");
     let again = app.send(confirm(link_token)).await;
     assert_eq!(again.status, StatusCode::GONE);
+}
+
+#[tokio::test]
+async fn other_numbers_are_saved_from_the_page_shown_and_refused_at_their_row() {
+    let app = TestApp::new().await;
+    app.register("ada@example.com").await;
+    let mut ada = app.logged_in("ada@example.com").await;
+    let page = ada.get("/portal/account").await;
+    for input in ["other_kind_1", "other_phone_1", "other_phone_3"] {
+        assert!(page.body.contains(&format!("id=\"{input}\"")), "{input}");
+    }
+    let saved = ada
+        .post_form(
+            "/portal/account/profile",
+            &[
+                ("name", "Ada"),
+                ("phone", ""),
+                ("other_kind_1", "work"),
+                ("other_phone_1", "555 0100 71"),
+                // A blank row is no number, whatever its kind says.
+                ("other_kind_2", "home"),
+                ("other_phone_2", ""),
+                ("other_kind_3", "mobile"),
+                ("other_phone_3", "+44 20 7946 0958"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let page = ada.get("/portal/account").await;
+    assert!(page.body.contains("value=\"555010071\""), "{}", page.body);
+    assert!(page.body.contains("value=\"+442079460958\""));
+    assert_eq!(details_events(&app).await, 1);
+    let event = app
+        .outbox_payloads("\"event\":\"contact_details_changed")
+        .await
+        .pop()
+        .unwrap();
+    assert!(
+        event.contains(
+            "\"other_phones\":[{\"kind\":\"work\",\"number\":\"555010071\"},{\"kind\":\"mobile\""
+        ),
+        "{event}"
+    );
+
+    // A malformed number is refused at its own row; one given twice or a
+    // kind the form never offers, at the group; nothing is written.
+    let typed = |row2_kind: &'static str, row2: &'static str| {
+        vec![
+            ("name", "Ada"),
+            ("phone", ""),
+            ("other_kind_1", "work"),
+            ("other_phone_1", "555 0100 71"),
+            ("other_kind_2", row2_kind),
+            ("other_phone_2", row2),
+        ]
+    };
+    let malformed = ada
+        .post_form("/portal/account/profile", &typed("home", "call me"))
+        .await;
+    assert_eq!(malformed.status, StatusCode::UNPROCESSABLE_ENTITY);
+    error_at(&malformed.body, "other_phone_2");
+    assert!(
+        malformed.body.contains("value=\"call me\""),
+        "what was typed stays"
+    );
+    let unknown = ada
+        .post_form("/portal/account/profile", &typed("fax", "555 0100 73"))
+        .await;
+    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+    error_at(&unknown.body, "other_phone_2");
+    let twice = ada
+        .post_form("/portal/account/profile", &typed("home", "555-0100-71"))
+        .await;
+    assert_eq!(
+        twice.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        twice.body
+    );
+    group_error_at(
+        &twice.body,
+        "other_phones",
+        &[
+            "other_kind_1",
+            "other_phone_1",
+            "other_kind_3",
+            "other_phone_3",
+        ],
+    );
+    assert_eq!(details_events(&app).await, 1, "nothing more written");
+}
+
+#[tokio::test]
+async fn over_the_api_other_numbers_are_replaced_whole_kept_when_absent_and_checked() {
+    let app = TestApp::new().await;
+    app.register("ada@example.com").await;
+    let token = app.api_token("ada@example.com").await;
+    let patch =
+        |body: serde_json::Value| json_request("PATCH", "/portal/api/v1/me", Some(&token), &body);
+    let changed = app
+        .send(patch(serde_json::json!({
+            "name": "Ada",
+            "other_phones": [{"kind": "mobile", "number": "555 0100 81"}, {"kind": "other", "number": "555 0100 82"}],
+        })))
+        .await;
+    assert_eq!(changed.status, StatusCode::OK, "{}", changed.body);
+    assert_eq!(
+        changed.json()["other_phones"],
+        serde_json::json!([{"kind": "mobile", "number": "555010081"}, {"kind": "other", "number": "555010082"}])
+    );
+    let kept = app.send(patch(serde_json::json!({"name": "Ada K."}))).await;
+    assert_eq!(kept.status, StatusCode::OK, "{}", kept.body);
+    assert_eq!(
+        kept.json()["other_phones"].as_array().unwrap().len(),
+        2,
+        "absent keeps them"
+    );
+    let four = serde_json::json!([
+        {"kind": "mobile", "number": "555 0100 91"},
+        {"kind": "work", "number": "555 0100 92"},
+        {"kind": "home", "number": "555 0100 93"},
+        {"kind": "other", "number": "555 0100 94"},
+    ]);
+    for (others, why) in [
+        (four, "more than three"),
+        (
+            serde_json::json!([{"kind": "pager", "number": "555 0100 91"}]),
+            "an unknown kind",
+        ),
+        (
+            serde_json::json!([{"kind": "work", "number": ""}]),
+            "a blank number",
+        ),
+        (
+            serde_json::json!([{"kind": "work", "number": "555 0100 91"}, {"kind": "home", "number": "555-0100-91"}]),
+            "the same number twice",
+        ),
+    ] {
+        let refused = app
+            .send(patch(
+                serde_json::json!({"name": "Ada", "other_phones": others}),
+            ))
+            .await;
+        assert_eq!(
+            refused.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{why}: {}",
+            refused.body
+        );
+        assert_eq!(refused.json()["field"], "other_phones", "{why}");
+    }
+    let cleared = app
+        .send(patch(
+            serde_json::json!({"name": "Ada", "other_phones": []}),
+        ))
+        .await;
+    assert_eq!(cleared.json()["other_phones"], serde_json::json!([]));
+    let me = app
+        .send(get_request("/portal/api/v1/me", Some(&token)))
+        .await;
+    assert_eq!(me.json()["name"], "Ada");
+    assert_eq!(me.json()["other_phones"], serde_json::json!([]));
 }

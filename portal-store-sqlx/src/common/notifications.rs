@@ -53,7 +53,8 @@ impl<B: Backend> NotificationStore for SqlStore<B> {
             .fetch_all::<RecipientRow>(
                 "SELECT c.id AS contact_id, c.tenant_id, c.external_id AS contact_external_id, \
                      c.name AS contact_name, c.email AS contact_email, \
-                     c.phone AS contact_phone, c.enabled AS contact_enabled, \
+                     c.phone AS contact_phone, c.other_phones AS contact_other_phones, \
+                     c.enabled AS contact_enabled, \
                      c.language AS contact_language, m.role \
                  FROM memberships m \
                  JOIN contacts c ON c.id = m.contact_id \

@@ -19,8 +19,9 @@ use super::*;
 
 /// A contact, selected as `c.id AS contact_id, c.tenant_id, c.external_id
 /// AS contact_external_id, c.name AS contact_name, c.email AS
-/// contact_email, c.phone AS contact_phone, c.enabled AS contact_enabled,
-/// c.language AS contact_language`.
+/// contact_email, c.phone AS contact_phone, c.other_phones AS
+/// contact_other_phones, c.enabled AS contact_enabled, c.language AS
+/// contact_language`.
 #[derive(FromRow)]
 pub(crate) struct ContactRow {
     contact_id: Uuid,
@@ -29,6 +30,8 @@ pub(crate) struct ContactRow {
     contact_name: String,
     contact_email: Option<String>,
     contact_phone: Option<String>,
+    /// JSON: `[{"kind": "work", "number": "5550100"}]`.
+    contact_other_phones: String,
     contact_enabled: bool,
     contact_language: Option<String>,
 }
@@ -43,6 +46,8 @@ impl TryFrom<ContactRow> for Contact {
             name: row.contact_name,
             email: optional("email", row.contact_email, EmailAddress::parse)?,
             phone: optional("phone", row.contact_phone, PhoneNumber::parse)?,
+            other_phones: serde_json::from_str(&row.contact_other_phones)
+                .map_err(|error| backend(format!("stored other_phones: {error}")))?,
             enabled: row.contact_enabled,
             language: optional("language", row.contact_language, Language::parse)?,
         })

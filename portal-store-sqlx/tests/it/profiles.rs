@@ -8,7 +8,9 @@
 //! built, which write nothing.
 
 use chrono::Duration;
-use portal_core::identity::{EmailChange, IdentityConflict, ProfileChange, RawToken, TokenPurpose};
+use portal_core::identity::{
+    EmailChange, IdentityConflict, OtherPhone, PhoneKind, ProfileChange, RawToken, TokenPurpose,
+};
 use portal_core::ports::StoreError;
 use portal_core::shared::{Conflict, EmailAddress, PhoneNumber};
 use uuid::Uuid;
@@ -22,6 +24,7 @@ conformance!(
     an_expired_or_foreign_change_is_nothing,
     a_password_change_kills_a_pending_email_change,
     a_contact_changed_meanwhile_is_a_conflict_that_writes_nothing,
+    other_numbers_are_kept_with_the_contact_and_replaced_whole,
 );
 
 fn change(world: &World, to: &str, created_minutes_ago: i64) -> (EmailChange, RawToken) {
@@ -60,6 +63,7 @@ async fn a_contact_changes_their_name_and_phone_but_not_to_a_taken_phone(db: Tes
             &ProfileChange {
                 name: "Ada Lovelace".into(),
                 phone: Some(PhoneNumber::parse("555 0100 42").unwrap()),
+                other_phones: Vec::new(),
             },
             &[event(world.contact.id)],
         )
@@ -75,6 +79,7 @@ async fn a_contact_changes_their_name_and_phone_but_not_to_a_taken_phone(db: Tes
             &ProfileChange {
                 name: "Someone else".into(),
                 phone: Some(taken),
+                other_phones: Vec::new(),
             },
             &[event(world.contact.id)],
         )
@@ -98,7 +103,8 @@ async fn a_contact_changes_their_name_and_phone_but_not_to_a_taken_phone(db: Tes
             world.contact.id,
             &ProfileChange {
                 name: "x".into(),
-                phone: None
+                phone: None,
+                other_phones: Vec::new(),
             },
             &[],
         )
@@ -288,6 +294,7 @@ async fn a_contact_changed_meanwhile_is_a_conflict_that_writes_nothing(db: TestD
             &ProfileChange {
                 name: "Ada King".into(),
                 phone: world.contact.phone.clone(),
+                other_phones: Vec::new(),
             },
             &[],
         )
@@ -343,4 +350,75 @@ async fn a_contact_changed_meanwhile_is_a_conflict_that_writes_nothing(db: TestD
     assert_eq!(stored.email.unwrap().as_str(), "ada@new.example");
     assert_eq!(stored.name, "Ada King");
     assert_eq!(db.count("SELECT COUNT(*) FROM outbox").await, 1);
+}
+
+fn other(kind: PhoneKind, number: &str) -> OtherPhone {
+    OtherPhone {
+        kind,
+        number: PhoneNumber::parse(number).unwrap(),
+    }
+}
+
+async fn other_numbers_are_kept_with_the_contact_and_replaced_whole(db: TestDb) {
+    let world = World::new(&*db, "acme").await;
+    let email = world.contact.email.clone().unwrap();
+    let numbers = vec![
+        other(PhoneKind::Work, "555 0100 71"),
+        other(PhoneKind::Home, "+44 20 7946 0958"),
+    ];
+    let upserted = db
+        .upsert_contact(
+            world.tenant.id,
+            &portal_core::identity::ContactUpsert {
+                other_phones: numbers.clone(),
+                ..crate::harness::contact_upsert(
+                    world.contact.external_id.as_str(),
+                    email.as_str(),
+                    None,
+                )
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(upserted.other_phones, numbers, "as the upsert returns it");
+    let read = db
+        .contact_by_email(world.tenant.id, &email)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(read.other_phones, numbers, "in the order given");
+    // Another contact may have the same other number: not a log-in name.
+    let bob = contact(&*db, world.tenant.id, "bob").await;
+    db.upsert_contact(
+        world.tenant.id,
+        &portal_core::identity::ContactUpsert {
+            other_phones: vec![other(PhoneKind::Work, "555 0100 71")],
+            ..crate::harness::contact_upsert("bob", bob.email.as_ref().unwrap().as_str(), None)
+        },
+    )
+    .await
+    .unwrap();
+    let changed = db
+        .update_profile(
+            world.tenant.id,
+            world.contact.id,
+            &ProfileChange {
+                name: read.name.clone(),
+                phone: None,
+                other_phones: vec![other(PhoneKind::Mobile, "555 0100 72")],
+            },
+            &[],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        changed.other_phones,
+        vec![other(PhoneKind::Mobile, "555 0100 72")]
+    );
+    let read = db
+        .contact(world.tenant.id, world.contact.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(read.other_phones, changed.other_phones, "replaced whole");
 }

@@ -90,6 +90,7 @@ impl Mocks {
             name: name.into(),
             email: Some(EmailAddress::parse(&format!("{name}@example.com")).unwrap()),
             phone: None,
+            other_phones: Vec::new(),
             enabled: true,
             language: None,
         };
@@ -151,6 +152,7 @@ impl Mocks {
             name: "Ada".into(),
             email: Some(EmailAddress::parse("ada@example.com").unwrap()),
             phone: None,
+            other_phones: Vec::new(),
             enabled: true,
             language: None,
         };

@@ -40,6 +40,7 @@ impl Fixture {
                     name: "Ada Lovelace".into(),
                     email: None,
                     phone: None,
+                    other_phones: Vec::new(),
                     enabled: true,
                     language: None,
                 }))
@@ -79,6 +80,7 @@ impl Fixture {
                 name: "Grace Hopper".into(),
                 email: Some(EmailAddress::parse("grace@example.com").unwrap()),
                 phone: None,
+                other_phones: Vec::new(),
                 enabled: true,
                 language: None,
             },
@@ -101,6 +103,7 @@ impl Fixture {
                 name: "Ada Lovelace".into(),
                 email: None,
                 phone: None,
+                other_phones: Vec::new(),
                 enabled: id == manager,
                 language: None,
             }))

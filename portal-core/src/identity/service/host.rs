@@ -8,7 +8,9 @@ use crate::access::{ClientInfo, Role};
 use crate::audit::{AuditAction, AuditActor, AuditEntry};
 use crate::error::PortalError;
 use crate::host::HostApi;
-use crate::identity::{Contact, ContactUpsert, RawToken, Session, SessionKind, TokenPurpose};
+use crate::identity::{
+    Contact, ContactUpsert, OtherPhone, RawToken, Session, SessionKind, TokenPurpose,
+};
 use crate::shared::{AccountId, ContactId, SessionId, TenantId};
 use crate::shared::{Reason, check_one_line};
 
@@ -26,6 +28,7 @@ impl HostApi<'_> {
         if contact.email.is_none() && contact.phone.is_none() {
             return Err(PortalError::invalid("contact", Reason::NoLoginName));
         }
+        OtherPhone::check_list(&contact.other_phones, contact.phone.as_ref())?;
         Ok(self
             .stores()
             .contacts

@@ -15,7 +15,7 @@ use crate::audit::{AuditAction, AuditEntry};
 use crate::error::PortalError;
 use crate::identity::{
     AuthContext, Contact, EMAIL_CHANGE_LIFETIME, EmailChange, IdentityConflict, LoginClient,
-    ProfileChange, RawToken,
+    OtherPhone, ProfileChange, RawToken,
 };
 use crate::outbox::{DomainEvent, Email, EmailKind, OutboxMessage};
 use crate::ports::StoreError;
@@ -35,13 +35,15 @@ fn details_changed(contact: &Contact) -> OutboxMessage {
         name: contact.name.clone(),
         email: contact.email.clone(),
         phone: contact.phone.clone(),
+        other_phones: contact.other_phones.clone(),
     })
 }
 
 impl IdentityService<'_> {
-    /// Changes the logged-in contact's name and phone. The name is
-    /// required (one line, at most [`MAX_CONTACT_NAME`] characters); a
-    /// contact without an e-mail keeps their phone (they log in with it).
+    /// Changes the logged-in contact's name, phone and other numbers. The
+    /// name is required (one line, at most [`MAX_CONTACT_NAME`]
+    /// characters); a contact without an e-mail keeps their phone (they log
+    /// in with it); the other numbers as [`OtherPhone::check_list`] says.
     /// `Conflict` when another contact has the phone.
     pub async fn update_profile(
         self,
@@ -54,14 +56,16 @@ impl IdentityService<'_> {
         if change.phone.is_none() && auth.contact.email.is_none() {
             return Err(PortalError::invalid("phone", Reason::NoLoginName));
         }
+        OtherPhone::check_list(&change.other_phones, change.phone.as_ref())?;
         let change = ProfileChange {
             name: name.to_owned(),
-            phone: change.phone.clone(),
+            ..change.clone()
         };
         let now = self.portal.inner.clock.now();
         let changed = Contact {
             name: change.name.clone(),
             phone: change.phone.clone(),
+            other_phones: change.other_phones.clone(),
             ..auth.contact.clone()
         };
         let messages = [

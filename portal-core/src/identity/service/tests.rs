@@ -38,6 +38,7 @@ fn contact(tenant: &Tenant) -> Contact {
         name: "Ada".into(),
         email: Some(crate::shared::EmailAddress::parse("ada@example.com").unwrap()),
         phone: None,
+        other_phones: Vec::new(),
         enabled: true,
         language: None,
     }

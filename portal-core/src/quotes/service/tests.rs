@@ -65,6 +65,7 @@ impl Fixture {
             name: "Ada Lovelace".into(),
             email: None,
             phone: None,
+            other_phones: Vec::new(),
             enabled: true,
             language: None,
         };

@@ -9,7 +9,7 @@ use portal_core::shared::{
     AccountId, ContactId, EmailAddress, ExternalId, Language, PhoneNumber, TenantId,
 };
 
-use super::{contact_sql, returning_contact, spend_tokens};
+use super::{contact_sql, other_phones_json, returning_contact, spend_tokens};
 use crate::common::{Arg, Backend, Conn, Dialect, DialectOf, SqlStore};
 use crate::error::{backend, store_error};
 use crate::rows::{ContactRow, MembershipRow};
@@ -55,11 +55,12 @@ impl<B: Backend> ContactStore for SqlStore<B> {
         let contact: Contact = conn
             .fetch_optional::<ContactRow>(
                 concat!(
-                    "INSERT INTO contacts (id, tenant_id, external_id, name, email, phone, enabled) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7) \
+                    "INSERT INTO contacts \
+                         (id, tenant_id, external_id, name, email, phone, other_phones, enabled) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
                      ON CONFLICT (tenant_id, external_id) DO UPDATE SET \
                          name = excluded.name, email = excluded.email, phone = excluded.phone, \
-                         enabled = excluded.enabled",
+                         other_phones = excluded.other_phones, enabled = excluded.enabled",
                     returning_contact!()
                 ),
                 &[
@@ -69,6 +70,7 @@ impl<B: Backend> ContactStore for SqlStore<B> {
                     Arg::Text(&upsert.name),
                     Arg::OptText(email),
                     Arg::OptText(upsert.phone.as_ref().map(PhoneNumber::as_str)),
+                    Arg::Text(&other_phones_json(&upsert.other_phones)?),
                     Arg::Bool(upsert.enabled),
                 ],
             )

@@ -24,6 +24,7 @@ mod tokens;
 pub(crate) use sessions::{session_columns, session_context_sql};
 
 use chrono::{DateTime, Utc};
+use portal_core::identity::OtherPhone;
 use portal_core::ports::StoreError;
 use portal_core::shared::{ContactId, TenantId};
 use uuid::Uuid;
@@ -38,6 +39,7 @@ macro_rules! contact_sql {
         concat!(
             "SELECT c.id AS contact_id, c.tenant_id, c.external_id AS contact_external_id, \
                  c.name AS contact_name, c.email AS contact_email, c.phone AS contact_phone, \
+                 c.other_phones AS contact_other_phones, \
                  c.enabled AS contact_enabled, c.language AS contact_language",
             $($rest),+
         )
@@ -51,10 +53,16 @@ macro_rules! returning_contact {
     () => {
         " RETURNING id AS contact_id, tenant_id, external_id AS contact_external_id, \
          name AS contact_name, email AS contact_email, phone AS contact_phone, \
+         other_phones AS contact_other_phones, \
          enabled AS contact_enabled, language AS contact_language"
     };
 }
 pub(crate) use returning_contact;
+
+/// A contact's other numbers as the `other_phones` column keeps them.
+pub(crate) fn other_phones_json(phones: &[OtherPhone]) -> Result<String, StoreError> {
+    serde_json::to_string(phones).map_err(|error| crate::error::backend(error.to_string()))
+}
 
 /// Locks the contact's row (see
 /// [`Dialect::LOCK_CONTACT`](super::Dialect::LOCK_CONTACT)); `NotFound`

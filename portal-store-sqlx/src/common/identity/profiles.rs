@@ -11,7 +11,7 @@ use portal_core::shared::{ContactId, EmailAddress, PhoneNumber, TenantId};
 use sqlx::FromRow;
 use uuid::Uuid;
 
-use super::{lock_contact, returning_contact, spend_tokens};
+use super::{lock_contact, other_phones_json, returning_contact, spend_tokens};
 use crate::common::outbox::enqueue;
 use crate::common::{Arg, Backend, Conn, SqlStore};
 use crate::error::{backend, store_error};
@@ -58,7 +58,7 @@ impl<B: Backend> ProfileStore for SqlStore<B> {
         let updated: Contact = conn
             .fetch_optional::<ContactRow>(
                 concat!(
-                    "UPDATE contacts SET name = $3, phone = $4 \
+                    "UPDATE contacts SET name = $3, phone = $4, other_phones = $5 \
                      WHERE tenant_id = $1 AND id = $2",
                     returning_contact!()
                 ),
@@ -67,6 +67,7 @@ impl<B: Backend> ProfileStore for SqlStore<B> {
                     Arg::Id(contact.as_uuid()),
                     Arg::Text(&change.name),
                     Arg::OptText(change.phone.as_ref().map(PhoneNumber::as_str)),
+                    Arg::Text(&other_phones_json(&change.other_phones)?),
                 ],
             )
             .await?

@@ -45,6 +45,7 @@ macro_rules! session_context_sql {
             session_columns!(),
             ", c.external_id AS contact_external_id, c.name AS contact_name, \
                  c.email AS contact_email, c.phone AS contact_phone, \
+                 c.other_phones AS contact_other_phones, \
                  c.enabled AS contact_enabled, c.language AS contact_language, \
                  m.account_id, a.number AS account_number, a.name AS account_name, m.role, \
                  a.portal_enabled, a.has_history, ",
