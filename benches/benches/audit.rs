@@ -143,7 +143,7 @@ async fn fixture(
                 name: "Pat Customer".to_owned(),
                 email: Some(EmailAddress::parse(EMAIL)?),
                 phone: Some(PhoneNumber::parse(PHONE)?),
-                other_phones: Vec::new(),
+                other_phones: None,
                 enabled: true,
             },
         )

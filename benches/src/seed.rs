@@ -352,7 +352,7 @@ async fn upsert_contacts(
         name: format!("Pat Customer {i}"),
         email: Some(EmailAddress::parse(&plan::primary_email(i))?),
         phone: Some(PhoneNumber::parse(&plan::primary_phone(i))?),
-        other_phones: Vec::new(),
+        other_phones: None,
         enabled: true,
     };
     let primary = host.upsert_contact(tenant, &primary).await?;
@@ -368,7 +368,7 @@ async fn upsert_contacts(
             name: format!("Sam Colleague {i}"),
             email: Some(EmailAddress::parse(&plan::second_email(i))?),
             phone: Some(PhoneNumber::parse(&plan::second_phone(i))?),
-            other_phones: Vec::new(),
+            other_phones: None,
             enabled: true,
         };
         let second = host.upsert_contact(tenant, &second).await?;

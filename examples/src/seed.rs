@@ -344,7 +344,7 @@ pub async fn seed_demo(portal: &Portal, base_url: &str) -> anyhow::Result<Demo> 
                     name: name.into(),
                     email: Some(EmailAddress::parse(email)?),
                     phone: Some(PhoneNumber::parse(phone)?),
-                    other_phones: other_phones_of(external_id)?,
+                    other_phones: Some(other_phones_of(external_id)?),
                     enabled: true,
                 },
             )

@@ -246,7 +246,7 @@ async fn build() -> (Router, Vec<String>) {
                 name: "Ada Lovelace".into(),
                 email: Some(EmailAddress::parse("ada@example.com").unwrap()),
                 phone: Some(PhoneNumber::parse("555 0100 01").unwrap()),
-                other_phones: Vec::new(),
+                other_phones: None,
                 enabled: true,
             },
         )

@@ -336,6 +336,7 @@ pub fn rule(t: Messages, reason: &Reason) -> String {
         Reason::NothingChosen { or_prepay: true } => t.msg("rule-nothing-chosen-or-prepay"),
         Reason::NothingChosen { or_prepay: false } => t.msg("rule-nothing-chosen"),
         Reason::ListedTwice => t.msg("rule-listed-twice"),
+        Reason::IncludesLoginPhone => t.msg("rule-includes-login-phone"),
         Reason::OverBalance { balance } => {
             t.msg_with("rule-over-balance", t.arg("balance", balance.format()))
         }
@@ -530,6 +531,7 @@ mod tests {
             Reason::NothingChosen { or_prepay: true },
             Reason::NothingChosen { or_prepay: false },
             Reason::ListedTwice,
+            Reason::IncludesLoginPhone,
             Reason::OverBalance { balance: money },
             Reason::NotFullBalance { balance: money },
             Reason::OverCredit { credit: money },

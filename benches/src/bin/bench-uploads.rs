@@ -104,7 +104,7 @@ async fn customer(portal: &Portal, store: &dyn Store, base: &str) -> anyhow::Res
                 name: "Ula Loader".into(),
                 email: Some(EmailAddress::parse("ula@example.com")?),
                 phone: None,
-                other_phones: Vec::new(),
+                other_phones: None,
                 enabled: true,
             },
         )

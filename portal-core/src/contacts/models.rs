@@ -4,8 +4,8 @@ use serde::Serialize;
 
 use crate::access::{Permission, Role};
 use crate::error::PortalError;
-use crate::identity::{Contact, MAX_CONTACT_NAME};
-use crate::shared::{ContactId, EmailAddress, ExternalId, PhoneNumber, Reason, check_one_line};
+use crate::identity::{Contact, check_contact_name};
+use crate::shared::{ContactId, EmailAddress, ExternalId, PhoneNumber, Reason};
 
 /// How the external id of a contact added in the portal starts
 /// (`portal-<uuid>`): the host did not make it, and tells it apart by this.
@@ -92,11 +92,7 @@ impl ContactDetails {
     /// assert!(ContactDetails::parse("Ada", "not an e-mail", "").is_err());
     /// ```
     pub fn parse(name: &str, email: &str, phone: &str) -> Result<Self, PortalError> {
-        let name = name.trim();
-        if name.is_empty() {
-            return Err(PortalError::invalid("name", Reason::Required));
-        }
-        check_one_line("name", name, 1, MAX_CONTACT_NAME)?;
+        let name = check_contact_name(name)?;
         let email = email.trim();
         if email.is_empty() {
             return Err(PortalError::invalid("email", Reason::Required));

@@ -14,8 +14,9 @@ pub enum IdentityConflict {
     /// A first password was asked for a contact who has one.
     #[error("the contact already has a password")]
     PasswordAlreadySet,
-    /// The contact's name, e-mail or phone changed while an e-mail change
-    /// was being confirmed (the confirmation was built on the old ones).
+    /// The contact's name, e-mail, phone or other numbers changed while a
+    /// change of their details was being made (it was built on the old
+    /// ones).
     #[error("the contact's details changed meanwhile")]
     DetailsChanged,
 }

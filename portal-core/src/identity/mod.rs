@@ -16,8 +16,8 @@ mod errors;
 mod models;
 mod service;
 pub use service::{
-    AuthContext, IdentityService, KnownFacts, LinkRequest, MAX_CONTACT_NAME, NewSession, NewViewAs,
-    TokenInfo, VIEW_AS_HOURS,
+    AuthContext, IdentityService, KnownFacts, LinkRequest, NewSession, NewViewAs, TokenInfo,
+    VIEW_AS_HOURS,
 };
 mod password;
 mod tokens;
@@ -29,8 +29,8 @@ pub use device::{
 pub use errors::IdentityConflict;
 pub use models::{
     Contact, ContactUpsert, Credential, EMAIL_CHANGE_LIFETIME, EmailChange, LoginCandidate,
-    LoginName, MAX_OTHER_PHONES, Membership, OneTimeToken, OtherPhone, PhoneKind, ProfileChange,
-    Session, SessionContext, SessionKind, TokenPurpose,
+    LoginName, MAX_CONTACT_NAME, MAX_OTHER_PHONES, Membership, OneTimeToken, OtherPhone, PhoneKind,
+    ProfileChange, Session, SessionContext, SessionKind, TokenPurpose, check_contact_name,
 };
 #[cfg(any(test, feature = "mocks"))]
 pub use password::MockPasswordHasher;

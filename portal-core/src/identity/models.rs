@@ -49,11 +49,39 @@ pub struct ContactUpsert {
     pub email: Option<EmailAddress>,
     /// Phone (a log-in name).
     pub phone: Option<PhoneNumber>,
-    /// Other numbers (not log-in names; at most [`MAX_OTHER_PHONES`]).
+    /// Other numbers (not log-in names; at most [`MAX_OTHER_PHONES`]),
+    /// replacing those on file; `None` keeps them (a host that does not
+    /// keep them does not wipe what the contact entered).
     #[serde(default)]
-    pub other_phones: Vec<OtherPhone>,
+    pub other_phones: Option<Vec<OtherPhone>>,
     /// Whether the contact may use the portal.
     pub enabled: bool,
+}
+
+/// The longest name a contact may have, whether the host gives it, they
+/// give it themself or a manager of their account does.
+pub const MAX_CONTACT_NAME: usize = 200;
+
+/// Checks a contact's name: one line of 1 to [`MAX_CONTACT_NAME`]
+/// characters once trimmed; returns it trimmed. The error names `name`.
+///
+/// ```
+/// use portal_core::identity::check_contact_name;
+/// assert_eq!(check_contact_name("  Ada Lovelace ").unwrap(), "Ada Lovelace");
+/// assert!(check_contact_name("   ").is_err());
+/// assert!(check_contact_name("Ada\nLovelace").is_err());
+/// assert!(check_contact_name(&"a".repeat(201)).is_err());
+/// ```
+pub fn check_contact_name(name: &str) -> Result<&str, crate::error::PortalError> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(crate::error::PortalError::invalid(
+            "name",
+            crate::shared::Reason::Required,
+        ));
+    }
+    crate::shared::check_one_line("name", name, 1, MAX_CONTACT_NAME)?;
+    Ok(name)
 }
 
 /// What kind of number one of a contact's other phones is.
@@ -62,10 +90,10 @@ pub struct ContactUpsert {
 pub enum PhoneKind {
     /// A mobile.
     Mobile,
-    /// At home.
-    Home,
     /// At work.
     Work,
+    /// At home.
+    Home,
     /// Anything else.
     Other,
 }
@@ -108,7 +136,7 @@ pub const MAX_OTHER_PHONES: usize = 3;
 /// a log-in name, so two contacts may share one (an office's main line).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OtherPhone {
-    /// Mobile, home, work or other.
+    /// Mobile, work, home or other.
     pub kind: PhoneKind,
     /// The number.
     pub number: PhoneNumber,
@@ -142,8 +170,13 @@ impl OtherPhone {
             ));
         }
         for (index, phone) in phones.iter().enumerate() {
-            let earlier = phones[..index].iter().map(|p| &p.number);
-            if main == Some(&phone.number) || earlier.into_iter().any(|n| *n == phone.number) {
+            if main == Some(&phone.number) {
+                return Err(crate::error::PortalError::invalid(
+                    "other_phones",
+                    Reason::IncludesLoginPhone,
+                ));
+            }
+            if phones[..index].iter().any(|p| p.number == phone.number) {
                 return Err(crate::error::PortalError::invalid(
                     "other_phones",
                     Reason::ListedTwice,
@@ -385,8 +418,8 @@ pub struct EmailChange {
     pub expires_at: DateTime<Utc>,
 }
 
-/// What a contact may change of themself: their name and phone (their
-/// e-mail changes only once the new address confirms it).
+/// What a contact may change of themself: their name, phone and other
+/// numbers (their e-mail changes only once the new address confirms it).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ProfileChange {
     /// Full name.

@@ -259,20 +259,23 @@ pub trait SessionStore: Send + Sync {
     async fn end_session(&self, tenant: TenantId, session: SessionId) -> Result<(), StoreError>;
 }
 
-/// A contact's own details: name and phone, and e-mail changes that the
-/// new address confirms.
+/// A contact's own details: name, phone and other numbers, and e-mail
+/// changes that the new address confirms.
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 #[async_trait]
 pub trait ProfileStore: Send + Sync {
-    /// Sets the contact's name and phone and writes `messages`, in one
-    /// transaction; returns the contact as stored. MUST return `NotFound`
-    /// when the contact is not in this tenant and `Conflict` (the phone
-    /// taken) when another contact of the tenant has the phone, writing
-    /// nothing either way.
+    /// Sets the contact's name, phone and other numbers and writes
+    /// `messages`, in one transaction, only while the contact's name,
+    /// e-mail, phone and other numbers are still `based_on`'s (`messages`
+    /// were built from them); returns the contact as stored. MUST return
+    /// `NotFound` when the contact is not in this tenant,
+    /// `Conflict(DetailsChanged)` when they changed meanwhile and
+    /// `Conflict` (the phone taken) when another contact of the tenant has
+    /// the phone, writing nothing in each case.
     async fn update_profile(
         &self,
         tenant: TenantId,
-        contact: ContactId,
+        based_on: &Contact,
         change: &ProfileChange,
         messages: &[OutboxMessage],
     ) -> Result<Contact, StoreError>;
@@ -295,7 +298,8 @@ pub trait ProfileStore: Send + Sync {
     /// Confirms the change, in one transaction: spends it only if it is
     /// unspent and unexpired at `now` (MUST return `NotFound` otherwise),
     /// sets the contact's e-mail to the new address only while the
-    /// contact's name, e-mail and phone are still those of `based_on`
+    /// contact's name, e-mail, phone and other numbers are still those of
+    /// `based_on`
     /// (MUST return `Conflict(DetailsChanged)` otherwise: `messages` were
     /// built from them) and MUST return `Conflict` when another contact
     /// of the tenant has the address meanwhile,

@@ -208,6 +208,8 @@ pub enum Reason {
     },
     /// The same item listed twice.
     ListedTwice,
+    /// A contact's other numbers include their log-in phone.
+    IncludesLoginPhone,
     /// More than the item's balance.
     OverBalance {
         /// The balance.

@@ -6,6 +6,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
+use portal_core::identity::MAX_OTHER_PHONES;
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -394,7 +395,7 @@ pub struct UpdateMeRequest {
 #[utoipa::path(patch, path = "/api/v1/me", tag = "customer", security(("bearer" = [])), request_body = UpdateMeRequest,
     responses((status = 200, body = MeResponse, description = "as changed"), (status = 401, body = Problem),
         (status = 403, body = Problem, description = "staff viewing as the customer"),
-        (status = 409, body = Problem, description = "another contact has the phone"),
+        (status = 409, body = Problem, description = "another contact has the phone, or the details changed meanwhile (read them again)"),
         (status = 422, body = Problem, description = "a blank or too long name, a malformed phone, no phone and no e-mail, more than three other numbers, one given twice or an unknown kind; `field` names it")))]
 pub async fn update_me(
     State(state): State<AppState>,
@@ -402,8 +403,11 @@ pub async fn update_me(
     ApiJson(body): ApiJson<UpdateMeRequest>,
 ) -> Result<Json<MeResponse>, ApiError> {
     let other_phones = match &body.other_phones {
+        // One past the most is enough for the core to refuse too many,
+        // without reading a long list.
         Some(others) => others
             .iter()
+            .take(MAX_OTHER_PHONES + 1)
             .enumerate()
             .map(|(index, other)| crate::params::other_phone(index + 1, &other.kind, &other.number))
             .collect::<Result<_, _>>()?,
@@ -484,7 +488,7 @@ pub struct ConfirmEmailRequest {
 /// contact's e-mail and log-in. No session needed (the link proves the
 /// mailbox).
 #[utoipa::path(post, path = "/api/v1/email-changes/confirm", tag = "identity", request_body = ConfirmEmailRequest,
-    responses((status = 204, description = "changed"), (status = 409, body = Problem, description = "another contact has taken the address meanwhile"),
+    responses((status = 204, description = "changed"), (status = 409, body = Problem, description = "another contact has taken the address meanwhile, or the contact's details kept changing while confirming"),
         (status = 410, body = Problem, description = "unknown, used or expired"), (status = 429, body = Problem)))]
 pub async fn confirm_email(
     State(state): State<AppState>,

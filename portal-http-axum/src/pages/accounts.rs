@@ -55,7 +55,7 @@ struct AccountPage {
     fields_form: Form,
     /// The language form.
     language_form: Form,
-    /// The contact's name and phone.
+    /// The contact's name, phone and other numbers.
     profile_form: Form,
     /// The contact's new e-mail.
     email_form: Form,
@@ -94,6 +94,11 @@ pub(super) fn other_phone_input(index: usize) -> String {
     format!("other_phone_{index}")
 }
 
+/// The key of the kind select of other-number row `index` (from 1).
+pub(super) fn other_kind_input(index: usize) -> String {
+    format!("other_kind_{index}")
+}
+
 /// One row of the other numbers: its inputs' keys and what they show.
 pub struct TypedPhone {
     kind_key: String,
@@ -106,7 +111,7 @@ impl TypedPhone {
     /// Row `index` (from 1) showing `kind` and `number`.
     fn new(index: usize, kind: &str, number: &str) -> Self {
         Self {
-            kind_key: format!("other_kind_{index}"),
+            kind_key: other_kind_input(index),
             number_key: other_phone_input(index),
             kind: kind.to_owned(),
             number: number.to_owned(),
@@ -189,7 +194,7 @@ async fn account_page(
         let n = || t.arg("n", index);
         profile_inputs.push(
             Input::new(
-                format!("other_kind_{index}"),
+                other_kind_input(index),
                 t.msg_with("account-other-kind", n()),
             )
             .in_group("other_phones"),
@@ -416,7 +421,8 @@ impl ProfileForm {
     }
 }
 
-/// `POST /account/profile`: the contact's own name and phone.
+/// `POST /account/profile`: the contact's own name, phone and other
+/// numbers.
 pub async fn update_profile(
     State(state): State<AppState>,
     context: RequestContext,

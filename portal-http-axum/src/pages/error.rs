@@ -254,6 +254,7 @@ impl From<ParamError> for PageError {
                     Field::InvoiceAmount(id) => Some(super::billing::amount_input(&id)),
                     Field::ItemQuantity(index) => Some(super::rentals::quantity_input(index)),
                     Field::OtherPhone(index) => Some(super::accounts::other_phone_input(index)),
+                    Field::OtherKind(index) => Some(super::accounts::other_kind_input(index)),
                     _ => None,
                 },
                 item: None,

@@ -32,13 +32,16 @@ pub fn profile_change(
 /// name and the number typed: both required (a form leaves out the rows
 /// whose number is blank before asking).
 pub fn other_phone(index: usize, kind: &str, number: &str) -> Result<OtherPhone, ParamError> {
-    let invalid = |reason| ParamError::invalid(Field::OtherPhone(index), reason);
     let kind = PhoneKind::parse(kind.trim()).ok_or_else(|| {
-        invalid(Reason::NotAChoice {
-            choices: PhoneKind::ALL.map(PhoneKind::as_str).join(", "),
-        })
+        ParamError::invalid(
+            Field::OtherKind(index),
+            Reason::NotAChoice {
+                choices: PhoneKind::ALL.map(PhoneKind::as_str).join(", "),
+            },
+        )
     })?;
-    let number = PhoneNumber::parse(number).map_err(|error| invalid(error.reason))?;
+    let number = PhoneNumber::parse(number)
+        .map_err(|error| ParamError::invalid(Field::OtherPhone(index), error.reason))?;
     Ok(OtherPhone { kind, number })
 }
 
@@ -54,7 +57,7 @@ mod tests {
         assert!(matches!(
             other_phone(2, "fax", "555 0100 42"),
             Err(ParamError::Invalid {
-                field: Field::OtherPhone(2),
+                field: Field::OtherKind(2),
                 reason: Reason::NotAChoice { .. }
             })
         ));

@@ -151,9 +151,12 @@ pub enum Field {
     Kind,
     /// A contact's phone.
     Phone,
-    /// The `n`th (from 1) of a contact's other numbers (the form's
-    /// `other_phone_<n>`, the API's `other_phones[n-1]`).
+    /// The number of the `n`th (from 1) of a contact's other numbers (the
+    /// form's `other_phone_<n>`, the API's `other_phones[n-1].number`).
     OtherPhone(usize),
+    /// The kind of the `n`th of a contact's other numbers (the form's
+    /// `other_kind_<n>`, the API's `other_phones[n-1].kind`).
+    OtherKind(usize),
     /// A contact's role on an account.
     Role,
     /// Whether a contact's access to the account's portal is on.
@@ -192,7 +195,7 @@ impl Field {
             Field::Job => "job",
             Field::Kind => "kind",
             Field::Phone => "phone",
-            Field::OtherPhone(_) => "other_phones",
+            Field::OtherPhone(_) | Field::OtherKind(_) => "other_phones",
             Field::Role => "role",
             Field::Access => "access",
         }

@@ -139,7 +139,7 @@ pub fn contact(external: &str, name: &str, email: &str, phone: Option<&str>) -> 
         name: name.into(),
         email: Some(EmailAddress::parse(email).unwrap()),
         phone: phone.map(|p| PhoneNumber::parse(p).unwrap()),
-        other_phones: Vec::new(),
+        other_phones: None,
         enabled: true,
     }
 }

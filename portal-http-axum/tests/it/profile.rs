@@ -270,8 +270,9 @@ async fn other_numbers_are_saved_from_the_page_shown_and_refused_at_their_row() 
         "{event}"
     );
 
-    // A malformed number is refused at its own row; one given twice or a
-    // kind the form never offers, at the group; nothing is written.
+    // A malformed number, or a kind the form never offers, is refused at
+    // its own input; one given twice or the log-in phone among them, at
+    // the group; nothing is written.
     let typed = |row2_kind: &'static str, row2: &'static str| {
         vec![
             ("name", "Ada"),
@@ -295,7 +296,7 @@ async fn other_numbers_are_saved_from_the_page_shown_and_refused_at_their_row() 
         .post_form("/portal/account/profile", &typed("fax", "555 0100 73"))
         .await;
     assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
-    error_at(&unknown.body, "other_phone_2");
+    error_at(&unknown.body, "other_kind_2");
     let twice = ada
         .post_form("/portal/account/profile", &typed("home", "555-0100-71"))
         .await;
@@ -315,6 +316,24 @@ async fn other_numbers_are_saved_from_the_page_shown_and_refused_at_their_row() 
             "other_phone_3",
         ],
     );
+    let login_phone = ada
+        .post_form(
+            "/portal/account/profile",
+            &[
+                ("name", "Ada"),
+                ("phone", "555 0100 74"),
+                ("other_kind_1", "work"),
+                ("other_phone_1", "555-0100-74"),
+            ],
+        )
+        .await;
+    assert_eq!(login_phone.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let said = group_error_at(
+        &login_phone.body,
+        "other_phones",
+        &["other_kind_1", "other_phone_3"],
+    );
+    assert!(said.contains("log-in phone"), "{said}");
     assert_eq!(details_events(&app).await, 1, "nothing more written");
 }
 

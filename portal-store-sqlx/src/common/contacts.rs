@@ -19,7 +19,7 @@ use portal_core::outbox::OutboxMessage;
 use portal_core::ports::StoreError;
 use portal_core::shared::{ContactId, EmailAddress, Page, PageRequest, PhoneNumber, TenantId};
 
-use super::identity::{contact_sql, lock_contact, spend_tokens};
+use super::identity::{contact_sql, lock_contact, other_phones_json, spend_tokens};
 use super::jobs::lock_account;
 use super::outbox::enqueue;
 use super::{Arg, Backend, Conn, SqlStore, fetch_page, limit_offset};
@@ -105,24 +105,48 @@ async fn end_sessions<C: Conn>(
 }
 
 /// Writes the contact's name, e-mail and phone; spends its unused tokens
-/// when the e-mail changes (a link mailed to the old address dies).
+/// when the e-mail changes (a link mailed to the old address dies). A
+/// phone that was one of the contact's other numbers stops being one (a
+/// number is the log-in phone or another number, never both); otherwise
+/// the other numbers are left as they are.
 async fn write_details<C: Conn>(
     conn: &mut C,
     tenant: TenantId,
     before: &AccountContact,
     details: &portal_core::contacts::ContactDetails,
 ) -> Result<(), StoreError> {
-    conn.execute(
-        "UPDATE contacts SET name = $3, email = $4, phone = $5 WHERE tenant_id = $1 AND id = $2",
-        &[
-            Arg::Id(tenant.as_uuid()),
-            Arg::Id(before.contact.id.as_uuid()),
-            Arg::Text(&details.name),
-            Arg::Text(details.email.as_str()),
-            Arg::OptText(details.phone.as_ref().map(PhoneNumber::as_str)),
-        ],
-    )
-    .await?;
+    let args = [
+        Arg::Id(tenant.as_uuid()),
+        Arg::Id(before.contact.id.as_uuid()),
+        Arg::Text(&details.name),
+        Arg::Text(details.email.as_str()),
+        Arg::OptText(details.phone.as_ref().map(PhoneNumber::as_str)),
+    ];
+    let others = &before.contact.other_phones;
+    if others
+        .iter()
+        .any(|other| Some(&other.number) == details.phone.as_ref())
+    {
+        let kept: Vec<_> = others
+            .iter()
+            .filter(|other| Some(&other.number) != details.phone.as_ref())
+            .cloned()
+            .collect();
+        let kept = other_phones_json(&kept)?;
+        let [a, b, c, d, e] = args;
+        conn.execute(
+            "UPDATE contacts SET name = $3, email = $4, phone = $5, other_phones = $6 \
+             WHERE tenant_id = $1 AND id = $2",
+            &[a, b, c, d, e, Arg::Text(&kept)],
+        )
+        .await?;
+    } else {
+        conn.execute(
+            "UPDATE contacts SET name = $3, email = $4, phone = $5 WHERE tenant_id = $1 AND id = $2",
+            &args,
+        )
+        .await?;
+    }
     if before.contact.email.as_ref() != Some(&details.email) {
         // The port gives no time; the stamp only records that it is spent.
         spend_tokens(conn, tenant, before.contact.id, Utc::now()).await?;

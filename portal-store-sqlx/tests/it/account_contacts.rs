@@ -23,6 +23,7 @@ conformance!(
     two_concurrent_demotions_of_the_last_two_managers_never_both_succeed,
     an_edit_changes_details_and_role_and_a_new_email_spends_old_links,
     editing_to_another_contacts_email_is_a_conflict_and_writes_nothing,
+    an_edit_keeps_other_numbers_but_the_one_made_the_log_in_phone,
 );
 
 // PostgreSQL's JSONB text puts a space after the colon, so these match the
@@ -451,4 +452,59 @@ async fn editing_to_another_contacts_email_is_a_conflict_and_writes_nothing(db: 
     assert_eq!(unchanged.contact.name, "Bob");
     assert_eq!(unchanged.role, Role::Member);
     assert_eq!(db.count(ANY_CONTACT_EVENT).await, 0);
+}
+
+async fn an_edit_keeps_other_numbers_but_the_one_made_the_log_in_phone(db: TestDb) {
+    use portal_core::identity::{OtherPhone, PhoneKind, ProfileChange};
+    use portal_core::shared::PhoneNumber;
+    let world = World::new(&*db, "acme").await;
+    let bob = new_contact("Bob", "bob@example.com", Role::Member);
+    db.add_account_contact(scope(&world), &bob, &[])
+        .await
+        .unwrap();
+    let stored = db.contact(world.tenant.id, bob.id).await.unwrap().unwrap();
+    let other = |kind, number| OtherPhone {
+        kind,
+        number: PhoneNumber::parse(number).unwrap(),
+    };
+    let numbers = vec![
+        other(PhoneKind::Mobile, "555 010 0301"),
+        other(PhoneKind::Work, "555 010 0302"),
+    ];
+    db.update_profile(
+        world.tenant.id,
+        &stored,
+        &ProfileChange {
+            name: stored.name.clone(),
+            phone: None,
+            other_phones: numbers.clone(),
+        },
+        &[],
+    )
+    .await
+    .unwrap();
+    let edit = |phone: &str| ContactChange::Edit {
+        details: ContactDetails::parse("Bob", "bob@example.com", phone).unwrap(),
+        role: Role::Member,
+    };
+    let after = db
+        .change_account_contact(scope(&world), bob.id, &edit("555 010 0399"), &[])
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(after.contact.other_phones, numbers, "left as they are");
+    let after = db
+        .change_account_contact(scope(&world), bob.id, &edit("555-010-0301"), &[])
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        after.contact.phone,
+        Some(PhoneNumber::parse("5550100301").unwrap())
+    );
+    assert_eq!(
+        after.contact.other_phones,
+        vec![other(PhoneKind::Work, "555 010 0302")],
+        "the log-in phone is no longer another number"
+    );
 }

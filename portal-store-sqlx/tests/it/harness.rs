@@ -555,7 +555,7 @@ pub fn contact_upsert(external: &str, email: &str, phone: Option<&str>) -> Conta
         name: format!("Contact {external}"),
         email: Some(EmailAddress::parse(email).expect("email")),
         phone: phone.map(|phone| PhoneNumber::parse(phone).expect("phone")),
-        other_phones: Vec::new(),
+        other_phones: None,
         enabled: true,
     }
 }

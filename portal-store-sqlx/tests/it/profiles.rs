@@ -24,7 +24,7 @@ conformance!(
     an_expired_or_foreign_change_is_nothing,
     a_password_change_kills_a_pending_email_change,
     a_contact_changed_meanwhile_is_a_conflict_that_writes_nothing,
-    other_numbers_are_kept_with_the_contact_and_replaced_whole,
+    other_numbers_are_kept_with_the_contact_replaced_whole_and_only_when_unchanged,
 );
 
 fn change(world: &World, to: &str, created_minutes_ago: i64) -> (EmailChange, RawToken) {
@@ -59,7 +59,7 @@ async fn a_contact_changes_their_name_and_phone_but_not_to_a_taken_phone(db: Tes
     let changed = db
         .update_profile(
             world.tenant.id,
-            world.contact.id,
+            &world.contact,
             &ProfileChange {
                 name: "Ada Lovelace".into(),
                 phone: Some(PhoneNumber::parse("555 0100 42").unwrap()),
@@ -75,7 +75,7 @@ async fn a_contact_changes_their_name_and_phone_but_not_to_a_taken_phone(db: Tes
     let refused = db
         .update_profile(
             world.tenant.id,
-            world.contact.id,
+            &changed,
             &ProfileChange {
                 name: "Someone else".into(),
                 phone: Some(taken),
@@ -100,7 +100,7 @@ async fn a_contact_changes_their_name_and_phone_but_not_to_a_taken_phone(db: Tes
     assert!(matches!(
         db.update_profile(
             globex.tenant.id,
-            world.contact.id,
+            &world.contact,
             &ProfileChange {
                 name: "x".into(),
                 phone: None,
@@ -290,7 +290,7 @@ async fn a_contact_changed_meanwhile_is_a_conflict_that_writes_nothing(db: TestD
     let renamed = db
         .update_profile(
             world.tenant.id,
-            world.contact.id,
+            &world.contact,
             &ProfileChange {
                 name: "Ada King".into(),
                 phone: world.contact.phone.clone(),
@@ -359,7 +359,9 @@ fn other(kind: PhoneKind, number: &str) -> OtherPhone {
     }
 }
 
-async fn other_numbers_are_kept_with_the_contact_and_replaced_whole(db: TestDb) {
+async fn other_numbers_are_kept_with_the_contact_replaced_whole_and_only_when_unchanged(
+    db: TestDb,
+) {
     let world = World::new(&*db, "acme").await;
     let email = world.contact.email.clone().unwrap();
     let numbers = vec![
@@ -370,7 +372,7 @@ async fn other_numbers_are_kept_with_the_contact_and_replaced_whole(db: TestDb) 
         .upsert_contact(
             world.tenant.id,
             &portal_core::identity::ContactUpsert {
-                other_phones: numbers.clone(),
+                other_phones: Some(numbers.clone()),
                 ..crate::harness::contact_upsert(
                     world.contact.external_id.as_str(),
                     email.as_str(),
@@ -392,7 +394,7 @@ async fn other_numbers_are_kept_with_the_contact_and_replaced_whole(db: TestDb) 
     db.upsert_contact(
         world.tenant.id,
         &portal_core::identity::ContactUpsert {
-            other_phones: vec![other(PhoneKind::Work, "555 0100 71")],
+            other_phones: Some(vec![other(PhoneKind::Work, "555 0100 71")]),
             ..crate::harness::contact_upsert("bob", bob.email.as_ref().unwrap().as_str(), None)
         },
     )
@@ -401,7 +403,7 @@ async fn other_numbers_are_kept_with_the_contact_and_replaced_whole(db: TestDb) 
     let changed = db
         .update_profile(
             world.tenant.id,
-            world.contact.id,
+            &read,
             &ProfileChange {
                 name: read.name.clone(),
                 phone: None,
@@ -421,4 +423,48 @@ async fn other_numbers_are_kept_with_the_contact_and_replaced_whole(db: TestDb) 
         .unwrap()
         .unwrap();
     assert_eq!(read.other_phones, changed.other_phones, "replaced whole");
+    // A change built on the contact as it was before that is refused.
+    let stale = db
+        .update_profile(
+            world.tenant.id,
+            &upserted,
+            &ProfileChange {
+                name: "Ada".into(),
+                phone: None,
+                other_phones: Vec::new(),
+            },
+            &[event(world.contact.id)],
+        )
+        .await;
+    assert!(
+        matches!(
+            stale,
+            Err(StoreError::Conflict(Conflict::Identity(
+                IdentityConflict::DetailsChanged
+            )))
+        ),
+        "{stale:?}"
+    );
+    // A host upsert without other numbers keeps them; an empty list
+    // removes them.
+    let upsert =
+        crate::harness::contact_upsert(world.contact.external_id.as_str(), email.as_str(), None);
+    let kept = db.upsert_contact(world.tenant.id, &upsert).await.unwrap();
+    assert_eq!(kept.other_phones, changed.other_phones);
+    let emptied = db
+        .upsert_contact(
+            world.tenant.id,
+            &portal_core::identity::ContactUpsert {
+                other_phones: Some(Vec::new()),
+                ..upsert
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(emptied.other_phones, Vec::new());
+    assert_eq!(
+        db.count("SELECT COUNT(*) FROM outbox").await,
+        0,
+        "nothing written by the stale change"
+    );
 }

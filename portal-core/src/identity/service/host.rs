@@ -10,25 +10,28 @@ use crate::error::PortalError;
 use crate::host::HostApi;
 use crate::identity::{
     Contact, ContactUpsert, OtherPhone, RawToken, Session, SessionKind, TokenPurpose,
+    check_contact_name,
 };
 use crate::shared::{AccountId, ContactId, SessionId, TenantId};
 use crate::shared::{Reason, check_one_line};
 
 impl HostApi<'_> {
-    /// Creates or updates a contact by the host's id. Idempotent;
+    /// Creates or updates a contact by the host's id. Idempotent; the
+    /// name as [`check_contact_name`] and the other numbers as
+    /// [`OtherPhone::check_list`] say (none keeps those on file);
     /// `Conflict` when another contact has the e-mail or phone.
     pub async fn upsert_contact(
         &self,
         tenant: TenantId,
         contact: &ContactUpsert,
     ) -> Result<Contact, PortalError> {
-        if contact.name.trim().is_empty() {
-            return Err(PortalError::invalid("name", Reason::Required));
-        }
+        check_contact_name(&contact.name)?;
         if contact.email.is_none() && contact.phone.is_none() {
             return Err(PortalError::invalid("contact", Reason::NoLoginName));
         }
-        OtherPhone::check_list(&contact.other_phones, contact.phone.as_ref())?;
+        if let Some(others) = &contact.other_phones {
+            OtherPhone::check_list(others, contact.phone.as_ref())?;
+        }
         Ok(self
             .stores()
             .contacts

@@ -28,7 +28,6 @@ mod profile;
 mod security;
 
 pub use host::{NewViewAs, VIEW_AS_HOURS};
-pub use profile::MAX_CONTACT_NAME;
 mod links;
 mod register;
 #[cfg(test)]

@@ -1,4 +1,5 @@
-//! A contact's own details: name and phone, changed at once; e-mail,
+//! A contact's own details: name, phone and other numbers, changed at
+//! once (only while they are as the session read them); e-mail,
 //! changed once the new address confirms it from a mailed link (the old
 //! address is told). Each change reaches the host as
 //! `ContactDetailsChanged` and the audit log as `DetailsChanged`.
@@ -15,18 +16,14 @@ use crate::audit::{AuditAction, AuditEntry};
 use crate::error::PortalError;
 use crate::identity::{
     AuthContext, Contact, EMAIL_CHANGE_LIFETIME, EmailChange, IdentityConflict, LoginClient,
-    OtherPhone, ProfileChange, RawToken,
+    OtherPhone, ProfileChange, RawToken, check_contact_name,
 };
 use crate::outbox::{DomainEvent, Email, EmailKind, OutboxMessage};
 use crate::ports::StoreError;
-use crate::shared::{Conflict, EmailAddress, Reason, check_one_line};
+use crate::shared::{Conflict, EmailAddress, Reason};
 use crate::tenancy::Tenant;
 
 use super::{IdentityService, contact_actor};
-
-/// The longest name a contact may have, whether they give it themself or
-/// a manager of their account does.
-pub const MAX_CONTACT_NAME: usize = 200;
 
 /// What the host hears when a contact's details change.
 fn details_changed(contact: &Contact) -> OutboxMessage {
@@ -41,18 +38,18 @@ fn details_changed(contact: &Contact) -> OutboxMessage {
 
 impl IdentityService<'_> {
     /// Changes the logged-in contact's name, phone and other numbers. The
-    /// name is required (one line, at most [`MAX_CONTACT_NAME`]
-    /// characters); a contact without an e-mail keeps their phone (they log
+    /// name as [`check_contact_name`] says; a contact without an e-mail keeps their phone (they log
     /// in with it); the other numbers as [`OtherPhone::check_list`] says.
-    /// `Conflict` when another contact has the phone.
+    /// `Conflict` when another contact has the phone, or when the details
+    /// changed since the session read them (`DetailsChanged`: the change,
+    /// and what the host is told, were built on those).
     pub async fn update_profile(
         self,
         auth: &AuthContext,
         change: &ProfileChange,
     ) -> Result<Contact, PortalError> {
         auth.writable()?;
-        let name = change.name.trim();
-        check_one_line("name", name, 1, MAX_CONTACT_NAME)?;
+        let name = check_contact_name(&change.name)?;
         if change.phone.is_none() && auth.contact.email.is_none() {
             return Err(PortalError::invalid("phone", Reason::NoLoginName));
         }
@@ -77,7 +74,7 @@ impl IdentityService<'_> {
         Ok(self
             .stores()
             .profiles
-            .update_profile(auth.tenant.id, auth.contact.id, &change, &messages)
+            .update_profile(auth.tenant.id, &auth.contact, &change, &messages)
             .await?)
     }
 

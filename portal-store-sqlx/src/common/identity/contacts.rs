@@ -30,7 +30,8 @@ async fn contact_where<C: Conn>(
 
 #[async_trait]
 impl<B: Backend> ContactStore for SqlStore<B> {
-    /// Creates or updates the contact by external id. A clash on the e-mail
+    /// Creates or updates the contact by external id (other numbers left
+    /// out keep those stored: `COALESCE`). A clash on the e-mail
     /// or phone index is not the upsert's conflict target, so it fails the
     /// statement and becomes a `Conflict` naming the field. When the e-mail
     /// changes, the contact's unused tokens are spent: a link mailed to the
@@ -43,6 +44,11 @@ impl<B: Backend> ContactStore for SqlStore<B> {
         let mut tx = self.begin().await?;
         let conn = &mut *tx;
         let email = upsert.email.as_ref().map(EmailAddress::as_str);
+        let others = upsert
+            .other_phones
+            .as_deref()
+            .map(other_phones_json)
+            .transpose()?;
         let before = conn
             .fetch_optional::<(Option<String>,)>(
                 DialectOf::<B>::LOCK_CONTACT_EMAIL_BY_EXTERNAL_ID,
@@ -57,10 +63,11 @@ impl<B: Backend> ContactStore for SqlStore<B> {
                 concat!(
                     "INSERT INTO contacts \
                          (id, tenant_id, external_id, name, email, phone, other_phones, enabled) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+                     VALUES ($1, $2, $3, $4, $5, $6, COALESCE($7, '[]'), $8) \
                      ON CONFLICT (tenant_id, external_id) DO UPDATE SET \
                          name = excluded.name, email = excluded.email, phone = excluded.phone, \
-                         other_phones = excluded.other_phones, enabled = excluded.enabled",
+                         other_phones = COALESCE($7, contacts.other_phones), \
+                         enabled = excluded.enabled",
                     returning_contact!()
                 ),
                 &[
@@ -70,7 +77,7 @@ impl<B: Backend> ContactStore for SqlStore<B> {
                     Arg::Text(&upsert.name),
                     Arg::OptText(email),
                     Arg::OptText(upsert.phone.as_ref().map(PhoneNumber::as_str)),
-                    Arg::Text(&other_phones_json(&upsert.other_phones)?),
+                    Arg::OptText(others.as_deref()),
                     Arg::Bool(upsert.enabled),
                 ],
             )

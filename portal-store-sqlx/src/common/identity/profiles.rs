@@ -42,6 +42,61 @@ impl TryFrom<EmailChangeRow> for EmailChange {
     }
 }
 
+/// The condition that the contact's name, e-mail, phone and other numbers
+/// are still those bound at the four placeholders (see [`Unchanged`]).
+/// `''` stands for "none": neither column stores it.
+macro_rules! unchanged_since {
+    ($name:literal, $email:literal, $phone:literal, $others:literal) => {
+        concat!(
+            " AND name = ",
+            $name,
+            " AND COALESCE(email, '') = ",
+            $email,
+            " AND COALESCE(phone, '') = ",
+            $phone,
+            " AND other_phones = ",
+            $others
+        )
+    };
+}
+
+/// The arguments of [`unchanged_since!`]: a contact's details as read.
+struct Unchanged<'a> {
+    name: Arg<'a>,
+    email: Arg<'a>,
+    phone: Arg<'a>,
+    /// The other numbers as the column keeps them (written by
+    /// [`other_phones_json`] only, so equal lists are equal text).
+    others: String,
+}
+
+impl<'a> Unchanged<'a> {
+    fn of(contact: &'a Contact) -> Result<Self, StoreError> {
+        Ok(Self {
+            name: Arg::Text(&contact.name),
+            email: Arg::Text(contact.email.as_ref().map_or("", EmailAddress::as_str)),
+            phone: Arg::Text(contact.phone.as_ref().map_or("", PhoneNumber::as_str)),
+            others: other_phones_json(&contact.other_phones)?,
+        })
+    }
+}
+
+/// Why a conditional update of contact `id` found no row: it is gone
+/// (`NotFound`) or its details changed (`DetailsChanged`).
+async fn missing_or_changed<C: Conn>(conn: &mut C, tenant: TenantId, id: ContactId) -> StoreError {
+    let exists = conn
+        .fetch_optional::<(Uuid,)>(
+            "SELECT id FROM contacts WHERE tenant_id = $1 AND id = $2",
+            &[Arg::Id(tenant.as_uuid()), Arg::Id(id.as_uuid())],
+        )
+        .await;
+    match exists {
+        Ok(Some(_)) => StoreError::Conflict(IdentityConflict::DetailsChanged.into()),
+        Ok(None) => StoreError::NotFound,
+        Err(error) => error,
+    }
+}
+
 #[async_trait]
 impl<B: Backend> ProfileStore for SqlStore<B> {
     /// One conditional update; a clash on the phone index fails it and
@@ -49,30 +104,39 @@ impl<B: Backend> ProfileStore for SqlStore<B> {
     async fn update_profile(
         &self,
         tenant: TenantId,
-        contact: ContactId,
+        based_on: &Contact,
         change: &ProfileChange,
         messages: &[OutboxMessage],
     ) -> Result<Contact, StoreError> {
         let mut tx = self.begin().await?;
         let conn = &mut *tx;
-        let updated: Contact = conn
+        let others = other_phones_json(&change.other_phones)?;
+        let before = Unchanged::of(based_on)?;
+        let updated = conn
             .fetch_optional::<ContactRow>(
                 concat!(
                     "UPDATE contacts SET name = $3, phone = $4, other_phones = $5 \
                      WHERE tenant_id = $1 AND id = $2",
+                    unchanged_since!("$6", "$7", "$8", "$9"),
                     returning_contact!()
                 ),
                 &[
                     Arg::Id(tenant.as_uuid()),
-                    Arg::Id(contact.as_uuid()),
+                    Arg::Id(based_on.id.as_uuid()),
                     Arg::Text(&change.name),
                     Arg::OptText(change.phone.as_ref().map(PhoneNumber::as_str)),
-                    Arg::Text(&other_phones_json(&change.other_phones)?),
+                    Arg::Text(&others),
+                    before.name,
+                    before.email,
+                    before.phone,
+                    Arg::Text(&before.others),
                 ],
             )
-            .await?
-            .ok_or(StoreError::NotFound)?
-            .try_into()?;
+            .await?;
+        let Some(updated) = updated else {
+            return Err(missing_or_changed(conn, tenant, based_on.id).await);
+        };
+        let updated: Contact = updated.try_into()?;
         enqueue(conn, tenant, messages).await?;
         tx.commit().await.map_err(store_error)?;
         Ok(updated)
@@ -170,33 +234,26 @@ impl<B: Backend> ProfileStore for SqlStore<B> {
         if contact != based_on.id {
             return Err(StoreError::NotFound);
         }
-        // '' stands for "none" on both sides: neither column stores it.
+        let before = Unchanged::of(based_on)?;
         let updated = conn
             .execute(
-                "UPDATE contacts SET email = $3 \
-                 WHERE tenant_id = $1 AND id = $2 AND name = $4 \
-                   AND COALESCE(email, '') = $5 AND COALESCE(phone, '') = $6",
+                concat!(
+                    "UPDATE contacts SET email = $3 WHERE tenant_id = $1 AND id = $2",
+                    unchanged_since!("$4", "$5", "$6", "$7")
+                ),
                 &[
                     Arg::Id(tenant.as_uuid()),
                     Arg::Id(contact.as_uuid()),
                     Arg::Text(&new_email),
-                    Arg::Text(&based_on.name),
-                    Arg::Text(based_on.email.as_ref().map_or("", EmailAddress::as_str)),
-                    Arg::Text(based_on.phone.as_ref().map_or("", PhoneNumber::as_str)),
+                    before.name,
+                    before.email,
+                    before.phone,
+                    Arg::Text(&before.others),
                 ],
             )
             .await?;
         if updated == 0 {
-            let exists = conn
-                .fetch_optional::<(Uuid,)>(
-                    "SELECT id FROM contacts WHERE tenant_id = $1 AND id = $2",
-                    &[Arg::Id(tenant.as_uuid()), Arg::Id(contact.as_uuid())],
-                )
-                .await?;
-            return Err(match exists {
-                Some(_) => StoreError::Conflict(IdentityConflict::DetailsChanged.into()),
-                None => StoreError::NotFound,
-            });
+            return Err(missing_or_changed(conn, tenant, contact).await);
         }
         spend_tokens(conn, tenant, contact, now).await?;
         enqueue(conn, tenant, messages).await?;
