@@ -431,10 +431,17 @@ fn local_target(context: &RequestContext, next: Option<&str>) -> Option<String> 
     redirect::local_target(&context.base, next?)
 }
 
+/// The room a page's text is rendered into at first.
+const PAGE_CAPACITY: usize = 32 * 1024;
+
 /// Renders a template with a status; pages are never cached, since they
 /// hold customer data or single-use tokens.
 fn render(status: StatusCode, template: &impl Template) -> Result<Response, PageError> {
-    let mut response = (status, Html(template.render()?)).into_response();
+    // Room for a whole page (with the inline style sheet most are 15 to
+    // 30 KiB), so the text is not copied as it grows.
+    let mut body = String::with_capacity(PAGE_CAPACITY);
+    template.render_into(&mut body)?;
+    let mut response = (status, Html(body)).into_response();
     response
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));

@@ -48,8 +48,9 @@ mod service_contracts;
 mod tenancy;
 mod tickets;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::ops::DerefMut;
+use std::sync::{LazyLock, Mutex};
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -156,6 +157,14 @@ pub(crate) trait Dialect {
     /// `SELECT ... ORDER BY id FOR NO KEY UPDATE`). SQLite has none: a
     /// write transaction holds the whole database's write lock.
     const ROW_LOCKS: bool;
+    /// Whether [`fetch_page`] counts with the page's own statement
+    /// (`COUNT(*) OVER ()`). SQLite builds a temporary table for the
+    /// window (measured: 163 µs against 54 µs for a page of 25 out of 62
+    /// quotes read without it and counted on the covering index), so there
+    /// the page is read without it and counted apart, and only when the
+    /// page does not tell the count itself. PostgreSQL counts in the one
+    /// round trip.
+    const WINDOW_COUNT: bool;
     /// [`identity::session_context_sql`] with the contact's memberships as
     /// a JSON list of [`crate::rows::MembershipRow`] objects, by account
     /// name, number and id (`[]` when none).
@@ -198,6 +207,10 @@ pub(crate) trait Conn: Dialect + Send {
 /// whole list's length (`COUNT(*) OVER () AS full_count`), so a page and
 /// its count are one query; only a page past the end, which has no row to
 /// carry the count, runs `count_sql` over the first `filters` arguments.
+/// Where the window is dear ([`Dialect::WINDOW_COUNT`] false), the page is
+/// read without it, and counted by `count_sql` only when it is full or past
+/// the end (a page with fewer rows than asked for ends the list, so it
+/// tells the count).
 pub(crate) async fn fetch_page<R: Row, C: Conn>(
     conn: &mut C,
     page_sql: &'static str,
@@ -206,6 +219,19 @@ pub(crate) async fn fetch_page<R: Row, C: Conn>(
     filters: usize,
     page: PageRequest,
 ) -> Result<Page<R>, StoreError> {
+    if !C::WINDOW_COUNT {
+        let items = conn.fetch_all::<R>(without_window(page_sql)?, args).await?;
+        let shown = u64::try_from(items.len()).map_err(backend)?;
+        let total = if (shown > 0 || page.offset() == 0) && shown < u64::from(page.per_page()) {
+            page.offset() + shown
+        } else {
+            let counted = conn
+                .fetch_optional::<(i64,)>(count_sql, &args[..filters])
+                .await?;
+            counted.map_or(0, |(count,)| u64::try_from(count).unwrap_or(0))
+        };
+        return Ok(Page::of(items, total, page));
+    }
     let rows = conn.fetch_all::<Counted<R>>(page_sql, args).await?;
     let total = match rows.first() {
         Some(row) => row.full_count,
@@ -217,6 +243,32 @@ pub(crate) async fn fetch_page<R: Row, C: Conn>(
     };
     let items = rows.into_iter().map(|counted| counted.row).collect();
     Ok(Page::of(items, u64::try_from(total).unwrap_or(0), page))
+}
+
+/// The column every page statement counts with.
+const WINDOW_COLUMN: &str = ", COUNT(*) OVER () AS full_count";
+
+/// `page_sql` without its [`WINDOW_COLUMN`], made once per statement and
+/// kept for the process's life (there are a few dozen, all `'static`; the
+/// statement caches of the connections key on the text).
+fn without_window(page_sql: &'static str) -> Result<&'static str, StoreError> {
+    type Plain = HashMap<(usize, usize), &'static str>;
+    static PLAIN: LazyLock<Mutex<Plain>> = LazyLock::new(Mutex::default);
+    let key = (page_sql.as_ptr() as usize, page_sql.len());
+    let mut plain = PLAIN
+        .lock()
+        .map_err(|_| backend("the page statements' lock is poisoned"))?;
+    if let Some(sql) = plain.get(&key) {
+        return Ok(sql);
+    }
+    if page_sql.matches(WINDOW_COLUMN).count() != 1 {
+        return Err(backend(format!(
+            "a page statement without one window count: {page_sql}"
+        )));
+    }
+    let sql: &'static str = page_sql.replacen(WINDOW_COLUMN, "", 1).leak();
+    plain.insert(key, sql);
+    Ok(sql)
 }
 
 /// `page`'s `LIMIT` and `OFFSET` as bound values, the last two arguments

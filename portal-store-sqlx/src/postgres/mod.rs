@@ -146,6 +146,7 @@ impl Dialect for PgConnection {
     const LOCK_DOCUMENT: &'static str =
         "SELECT id, blob_key FROM documents WHERE tenant_id = $1 AND external_id = $2 FOR UPDATE";
     const ROW_LOCKS: bool = true;
+    const WINDOW_COUNT: bool = true;
     const LOCK_CREDIT_SOURCES: &'static str = "SELECT id, amount_minor - applied_minor AS unapplied_minor, received_at FROM payments \
          WHERE tenant_id = $1 AND account_id = $2 AND status = 'succeeded' \
            AND applied_minor < amount_minor \

@@ -300,6 +300,7 @@ impl Dialect for SqliteConnection {
     const LOCK_DOCUMENT: &'static str =
         "SELECT id, blob_key FROM documents WHERE tenant_id = $1 AND external_id = $2";
     const ROW_LOCKS: bool = false;
+    const WINDOW_COUNT: bool = false;
     const LOCK_CREDIT_SOURCES: &'static str = "SELECT id, amount_minor - applied_minor AS unapplied_minor, received_at FROM payments \
          WHERE tenant_id = $1 AND account_id = $2 AND status = 'succeeded' \
            AND applied_minor < amount_minor \
