@@ -626,29 +626,53 @@ where
     Ok(())
 }
 
-/// Deletes the audit entries earlier runs wrote (sign-ins, payments,
-/// approvals), keeping the seeded ones, so every run reads the same log.
-async fn clear_run_audit(db: &Db, tenant: TenantId) -> anyhow::Result<()> {
-    let (from, to) = seeded_audit_ids();
-    let sql = "DELETE FROM audit_log WHERE tenant_id = $1 AND (id < $2 OR id >= $3)";
-    match db {
-        Db::Sqlite(store) => {
-            sqlx::query(sql)
-                .bind(tenant.as_uuid())
-                .bind(from)
-                .bind(to)
-                .execute(store.pool())
-                .await?;
-        }
-        Db::Postgres(store) => {
-            sqlx::query(sql)
-                .bind(tenant.as_uuid())
-                .bind(from)
-                .bind(to)
-                .execute(store.pool())
-                .await?;
-        }
+/// Deletes what earlier runs wrote beside the seeded data, so every run
+/// reads the same lists: the audit entries (sign-ins, payments, approvals)
+/// outside the seeded ids, and the tickets opened (with their threads)
+/// past the seeded numbers, `last_ticket`.
+async fn clear_run_rows(db: &Db, tenant: TenantId, last_ticket: i64) -> anyhow::Result<()> {
+    // One statement with the tenant as `$1` and then `binds`, on either
+    // database.
+    macro_rules! run {
+        ($sql:expr $(, $bind:expr)*) => {
+            match db {
+                Db::Sqlite(store) => {
+                    sqlx::query($sql)
+                        .bind(tenant.as_uuid())
+                        $(.bind($bind))*
+                        .execute(store.pool())
+                        .await?;
+                }
+                Db::Postgres(store) => {
+                    sqlx::query($sql)
+                        .bind(tenant.as_uuid())
+                        $(.bind($bind))*
+                        .execute(store.pool())
+                        .await?;
+                }
+            }
+        };
     }
+    let (from, to) = seeded_audit_ids();
+    run!(
+        "DELETE FROM audit_log WHERE tenant_id = $1 AND (id < $2 OR id >= $3)",
+        from,
+        to
+    );
+    run!(
+        "DELETE FROM ticket_attachments WHERE ticket_id IN \
+         (SELECT id FROM tickets WHERE tenant_id = $1 AND number > $2)",
+        last_ticket
+    );
+    run!(
+        "DELETE FROM ticket_messages WHERE ticket_id IN \
+         (SELECT id FROM tickets WHERE tenant_id = $1 AND number > $2)",
+        last_ticket
+    );
+    run!(
+        "DELETE FROM tickets WHERE tenant_id = $1 AND number > $2",
+        last_ticket
+    );
     Ok(())
 }
 
@@ -1405,7 +1429,8 @@ pub async fn write_sessions(
     let tenant = portal.tenant_by_slug(TENANT_SLUG).await?;
     clear_sessions(db, tenant.id).await?;
     run_for_tenant(db, tenant.id, &RESET_RUNS).await?;
-    clear_run_audit(db, tenant.id).await?;
+    let last_ticket = ticket_number(plan.accounts(), TICKETS.len() as u8);
+    clear_run_rows(db, tenant.id, last_ticket).await?;
     let store = db.store();
     let shared_hash = Argon2Hasher::owasp()?
         .hash(&Password::parse(PASSWORD)?)
