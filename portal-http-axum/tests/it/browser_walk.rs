@@ -113,7 +113,7 @@ pub async fn walk_in(lang: &str) {
     let hours = app
         .contract(a, "TB-1", crate::services_api::twenty_hours())
         .await;
-    app.property(a, "p-home", "Home").await;
+    app.property(a, "p-home", "Casa Lovelace").await;
     app.property(a, "p-shop", "Bakery").await;
     let boiler = app.asset(a, "p-home", "a-1", "Boiler").await;
     app.asset(a, "p-shop", "a-2", "Walk-in cooler").await;

@@ -162,7 +162,7 @@ async fn seeded_app(settings: PortalSettings) -> (TestApp, [Job; 5]) {
     let app = TestApp::with_settings(settings).await;
     app.register("ada@example.com").await;
     let a = app.seeded.account_a;
-    app.property(a, "p-home", "Home").await;
+    app.property(a, "p-home", "Casa Lovelace").await;
     app.asset(a, "p-home", "a-1", "Boiler").await;
     app.invoice(
         a,
@@ -189,7 +189,7 @@ async fn the_lists_filter_by_status_and_write_windows_in_the_tenants_zone() {
     assert!(start.contains("CST"), "{start}");
     assert!(list.body.contains(&start), "{start}: {}", list.body);
     assert!(list.body.contains("Ana Ruiz, Ben Okafor"));
-    assert!(list.body.contains(">Home<"), "the property");
+    assert!(list.body.contains(">Casa Lovelace<"), "the property");
     assert!(
         list.body.contains("data-label=\"Technicians\""),
         "phone captions"
@@ -233,7 +233,7 @@ async fn a_job_shows_its_timeline_notes_invoice_and_equipment() {
         "Scheduled",
         "Ana Ruiz, Ben Okafor",
         "Replaced the pressure valve.",
-        ">Home<",
+        ">Casa Lovelace<",
         "INV-J",
         "Boiler",
     ] {

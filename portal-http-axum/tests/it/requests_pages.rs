@@ -110,7 +110,7 @@ pub fn every_control() -> RequestKind {
 async fn app_with(settings: PortalSettings) -> TestApp {
     let app = TestApp::with_settings(settings).await;
     let a = app.seeded.account_a;
-    app.property(a, "p-home", "Home").await;
+    app.property(a, "p-home", "Casa Lovelace").await;
     app.property(a, "p-cabin", "Lake cabin").await;
     app.portal
         .host()
@@ -348,7 +348,7 @@ async fn another_accounts_request_is_not_found_and_the_switch_closes_the_pages()
     let home = form
         .body
         .split("<option value=\"")
-        .find(|option| option.contains(">Home<"))
+        .find(|option| option.contains(">Casa Lovelace<"))
         .and_then(|option| option.split('"').next())
         .unwrap()
         .to_owned();
@@ -415,7 +415,7 @@ async fn the_request_pages_in_spanish_have_no_english_left() {
     let home = form
         .body
         .split("<option value=\"")
-        .find(|option| option.contains(">Home<"))
+        .find(|option| option.contains(">Casa Lovelace<"))
         .and_then(|option| option.split('"').next())
         .unwrap()
         .to_owned();
@@ -439,7 +439,7 @@ async fn the_request_pages_in_spanish_have_no_english_left() {
             .replace("Skip a visit", "")
             .replace("We will skip that visit; the next stays as planned.", "")
             .replace("Lake cabin", "")
-            .replace("Home", "");
+            .replace("Casa Lovelace", "");
         assert_eq!(english_left(&main), Vec::<String>::new(), "{path}: {main}");
     }
 }
@@ -450,7 +450,7 @@ async fn ask_for_mowing(ada: &mut Browser<'_>) -> ServiceRequestId {
     let home = form
         .body
         .split("<option value=\"")
-        .find(|option| option.contains(">Home<"))
+        .find(|option| option.contains(">Casa Lovelace<"))
         .and_then(|option| option.split('"').next())
         .unwrap()
         .to_owned();

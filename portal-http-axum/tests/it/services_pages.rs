@@ -52,7 +52,7 @@ async fn the_equipment_pages_list_per_property_and_show_an_asset() {
     let app = TestApp::with_settings(services_settings()).await;
     app.register("ada@example.com").await;
     let a = app.seeded.account_a;
-    app.property(a, "p-home", "Home").await;
+    app.property(a, "p-home", "Casa Lovelace").await;
     let shop = app.property(a, "p-shop", "Shop").await;
     let boiler = app.asset(a, "p-home", "a-1", "Boiler").await;
     app.asset(a, "p-shop", "a-2", "Rooftop unit").await;
@@ -71,7 +71,12 @@ async fn the_equipment_pages_list_per_property_and_show_an_asset() {
 
     let detail = ada.get(&format!("/portal/assets/{}", boiler.id)).await;
     assert_eq!(detail.status, StatusCode::OK, "{}", detail.body);
-    for text in ["SN-a-1", "Basement plant room", "Home", "Service history"] {
+    for text in [
+        "SN-a-1",
+        "Basement plant room",
+        "Casa Lovelace",
+        "Service history",
+    ] {
         assert!(detail.body.contains(text), "{text}");
     }
     assert!(
@@ -86,7 +91,7 @@ async fn hostile_text_from_the_host_is_escaped() {
     let app = TestApp::with_settings(services_settings()).await;
     app.register("ada@example.com").await;
     let a = app.seeded.account_a;
-    app.property(a, "p-home", "<b>Home</b>").await;
+    app.property(a, "p-home", "<b>Casa Lovelace</b>").await;
     let asset = app
         .asset(a, "p-home", "a-1", "<script>alert(1)</script>")
         .await;
@@ -103,7 +108,7 @@ async fn hostile_text_from_the_host_is_escaped() {
             "{path}: {}",
             page.body
         );
-        assert!(!page.body.contains("<b>Home</b>"), "{path}");
+        assert!(!page.body.contains("<b>Casa Lovelace</b>"), "{path}");
     }
 }
 
