@@ -49,11 +49,14 @@ done
 seed=()
 [ -z "${SCHEMATHESIS_SEED:-}" ] || seed=(--seed "$SCHEMATHESIS_SEED")
 run_schemathesis() {
-    status=0
+    # Not under `set -e`/`pipefail`: a failed run must reach the lines
+    # below (the second try, the server's log).
+    set +e
     python3 -m schemathesis.cli --config-file scripts/schemathesis.toml run "${seed[@]}" \
         --url "http://127.0.0.1:$PORT/portal" \
         "http://127.0.0.1:$PORT/portal/api/v1/openapi.json" 2>&1 | tee "$WORK/run.log"
     status=${PIPESTATUS[0]}
+    set -e
 }
 run_schemathesis
 # Schemathesis itself sometimes crashes while generating a case (a "Runtime
@@ -67,6 +70,6 @@ if [ "$status" -ne 0 ] && grep -q "Runtime Error" "$WORK/run.log" \
 fi
 if [ "$status" -ne 0 ]; then
     echo "--- last lines of the contract server's log"
-    tail -n 30 "$WORK/server.log"
+    tail -n 60 "$WORK/server.log"
 fi
 exit "$status"
