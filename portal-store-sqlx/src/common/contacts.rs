@@ -15,6 +15,7 @@ use portal_core::access::AccountScope;
 use portal_core::contacts::{
     AccountContact, AccountContactStore, ContactChange, ContactsConflict, NewAccountContact,
 };
+use portal_core::identity::OtherPhone;
 use portal_core::outbox::OutboxMessage;
 use portal_core::ports::StoreError;
 use portal_core::shared::{ContactId, EmailAddress, Page, PageRequest, PhoneNumber, TenantId};
@@ -115,38 +116,35 @@ async fn write_details<C: Conn>(
     before: &AccountContact,
     details: &portal_core::contacts::ContactDetails,
 ) -> Result<(), StoreError> {
-    let args = [
-        Arg::Id(tenant.as_uuid()),
-        Arg::Id(before.contact.id.as_uuid()),
-        Arg::Text(&details.name),
-        Arg::Text(details.email.as_str()),
-        Arg::OptText(details.phone.as_ref().map(PhoneNumber::as_str)),
-    ];
     let others = &before.contact.other_phones;
-    if others
+    let is_login_phone = |other: &&OtherPhone| Some(&other.number) == details.phone.as_ref();
+    // The list rewritten only when the new phone was in it; NULL keeps it.
+    let kept = others
         .iter()
-        .any(|other| Some(&other.number) == details.phone.as_ref())
-    {
-        let kept: Vec<_> = others
-            .iter()
-            .filter(|other| Some(&other.number) != details.phone.as_ref())
-            .cloned()
-            .collect();
-        let kept = other_phones_json(&kept)?;
-        let [a, b, c, d, e] = args;
-        conn.execute(
-            "UPDATE contacts SET name = $3, email = $4, phone = $5, other_phones = $6 \
-             WHERE tenant_id = $1 AND id = $2",
-            &[a, b, c, d, e, Arg::Text(&kept)],
-        )
-        .await?;
-    } else {
-        conn.execute(
-            "UPDATE contacts SET name = $3, email = $4, phone = $5 WHERE tenant_id = $1 AND id = $2",
-            &args,
-        )
-        .await?;
-    }
+        .any(|other| is_login_phone(&other))
+        .then(|| {
+            let kept: Vec<OtherPhone> = others
+                .iter()
+                .filter(|other| !is_login_phone(other))
+                .cloned()
+                .collect();
+            other_phones_json(&kept)
+        })
+        .transpose()?;
+    conn.execute(
+        "UPDATE contacts SET name = $3, email = $4, phone = $5, \
+             other_phones = COALESCE($6, other_phones) \
+         WHERE tenant_id = $1 AND id = $2",
+        &[
+            Arg::Id(tenant.as_uuid()),
+            Arg::Id(before.contact.id.as_uuid()),
+            Arg::Text(&details.name),
+            Arg::Text(details.email.as_str()),
+            Arg::OptText(details.phone.as_ref().map(PhoneNumber::as_str)),
+            Arg::OptText(kept.as_deref()),
+        ],
+    )
+    .await?;
     if before.contact.email.as_ref() != Some(&details.email) {
         // The port gives no time; the stamp only records that it is spent.
         spend_tokens(conn, tenant, before.contact.id, Utc::now()).await?;
