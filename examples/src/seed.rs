@@ -1203,6 +1203,7 @@ fn demo_request_kinds() -> anyhow::Result<Vec<RequestKind>> {
                 )?,
             ],
             active: true,
+            attachments: false,
         },
         RequestKind {
             key: key("reschedule_visit")?,
@@ -1228,6 +1229,7 @@ fn demo_request_kinds() -> anyhow::Result<Vec<RequestKind>> {
                 )?,
             ],
             active: true,
+            attachments: false,
         },
         RequestKind {
             key: key("dispute_invoice")?,
@@ -1252,6 +1254,7 @@ fn demo_request_kinds() -> anyhow::Result<Vec<RequestKind>> {
                 )?,
             ],
             active: true,
+            attachments: false,
         },
     ])
 }
@@ -1292,6 +1295,7 @@ async fn seed_requests(
                 description: "Ants coming in under the kitchen door, mostly in the morning.".into(),
                 property: form.properties.first().map(|property| property.id),
             },
+            Vec::new(),
         )
         .await?;
     host.set_request_status(
@@ -1308,7 +1312,7 @@ async fn seed_requests(
             ("reason".to_owned(), "We are away that week.".to_owned()),
         ]);
         requests
-            .submit_custom(&ada.actor, "skip_visit", &answers)
+            .submit_custom(&ada.actor, "skip_visit", &answers, Vec::new())
             .await?;
     }
     portal.identity().log_out(&ada).await?;

@@ -1,5 +1,6 @@
-//! Files customers upload and download (ticket attachments, documents):
-//! the [`BlobStore`] port and the rules every adapter shares.
+//! Files customers upload and download (ticket and request attachments,
+//! documents): the [`BlobStore`] port, the rules every adapter shares, and
+//! files staged for a record not written yet ([`StagedFile`]).
 //!
 //! - Keys are ours ([`BlobKey`]): a tenant prefix and 128 random bits,
 //!   never anything from the client, so no file name can choose where a
@@ -19,6 +20,7 @@ mod check;
 mod key;
 mod kind;
 mod ports;
+mod staged;
 
 pub use check::{CheckedUpload, SNIFF_BYTES};
 pub use key::{BlobKey, FILE_NAME_MAX_CHARS, FileName};
@@ -26,3 +28,7 @@ pub use key::{BlobKey, FILE_NAME_MAX_CHARS, FileName};
 pub use kind::sample;
 pub use kind::{BlobLimits, FileKind};
 pub use ports::{Blob, BlobError, BlobStore, ByteStream, StoredBlob, Upload, store_upload};
+pub(crate) use staged::{attachments_of, check_staged, discard, stage};
+#[cfg(test)]
+pub(crate) use staged::RecordingBlobs;
+pub use staged::{Attachment, StagedFile};

@@ -567,6 +567,9 @@ pub enum DomainEvent {
         /// What was asked, typed per kind (`kind`: `service` or the
         /// host's key).
         details: crate::requests::RequestDetails,
+        /// How many files the customer attached (read them with
+        /// `portal.host().request_attachment(..)`).
+        attachments: u32,
     },
     /// A customer opened a ticket. Answer with
     /// `portal.host().reply_to_ticket(..)` and the ticket's id.

@@ -155,6 +155,11 @@ pub struct RequestKind {
     /// Whether customers may make new requests of it (a retired kind's
     /// requests stay listed).
     pub active: bool,
+    /// Whether customers may attach files (photos, a letter) to a request
+    /// of it, held to the tenant's attachment limits
+    /// (`PortalSettings::tickets`: how many, how large, which kinds).
+    #[serde(default)]
+    pub attachments: bool,
 }
 
 /// A reference to one of the account's records, with the words it is
@@ -417,6 +422,7 @@ mod tests {
                 field("people", false, FieldInput::WholeNumber { min: 1, max: 5 }),
             ],
             active: true,
+            attachments: false,
         }
     }
 
@@ -558,6 +564,7 @@ mod tests {
                 description: String::new(),
                 fields: vec![field("text", true, FieldInput::LongText { max_chars: max })],
                 active: true,
+                attachments: false,
             };
             match kind.read(&values(&[("text", &typed)]), day(4)) {
                 Ok(answers) => {

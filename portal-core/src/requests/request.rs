@@ -5,6 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::kind::{Answer, CALL_OFF, KindKey, Reference, SERVICE};
+use crate::blobs::Attachment;
 use crate::rentals::CallOffItem;
 use crate::shared::{
     AccountId, ContactId, PageRequest, PropertyId, RentalContractId, ServiceRequestId,
@@ -133,6 +134,8 @@ pub struct ServiceRequest {
     pub requested_at: DateTime<Utc>,
     /// When its status last changed.
     pub updated_at: DateTime<Utc>,
+    /// The files the customer attached, in the order sent.
+    pub attachments: Vec<Attachment>,
 }
 
 impl ServiceRequest {

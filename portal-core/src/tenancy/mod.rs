@@ -134,6 +134,10 @@ pub struct PortalSettings {
     /// reopening and attachments.
     #[serde(default)]
     pub tickets: crate::tickets::TicketPolicy,
+    /// Whether a "request service" may carry files (photos of the
+    /// problem), held to the attachment limits of `tickets`. Declared
+    /// kinds say it of themselves (`RequestKind::attachments`).
+    pub service_request_attachments: bool,
 }
 
 impl Default for PortalSettings {
@@ -155,6 +159,7 @@ impl Default for PortalSettings {
             editable_custom_fields: Vec::new(),
             autopay_terms: None,
             tickets: crate::tickets::TicketPolicy::default(),
+            service_request_attachments: true,
         }
     }
 }

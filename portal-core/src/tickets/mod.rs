@@ -27,8 +27,9 @@ pub use policy::{
 #[cfg(any(test, feature = "mocks"))]
 pub use ports::MockTicketStore;
 pub use ports::TicketStore;
-pub use service::{StagedFile, TicketForm, TicketsService};
+pub use crate::blobs::{Attachment, StagedFile};
+pub use service::{TicketForm, TicketsService};
 pub use ticket::{
-    Attachment, Author, CategoryRef, MAX_STAFF_BODY, SUBJECT_CHARS, StaffReply, Ticket,
+    Author, CategoryRef, MAX_STAFF_BODY, SUBJECT_CHARS, StaffReply, Ticket,
     TicketDraft, TicketFilter, TicketMessage, TicketQuery, TicketStatus, TicketThread,
 };

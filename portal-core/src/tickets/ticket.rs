@@ -4,10 +4,10 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::blobs::{BlobKey, FileKind, FileName};
+use crate::blobs::Attachment;
 use crate::requests::Reference;
 use crate::shared::{
-    AccountId, AttachmentId, ContactId, JobId, PageRequest, TicketId, TicketMessageId,
+    AccountId, ContactId, JobId, PageRequest, TicketId, TicketMessageId,
 };
 
 /// The most characters of the opening text a ticket's subject keeps.
@@ -123,22 +123,6 @@ pub enum Author {
         /// The name the host gave.
         name: String,
     },
-}
-
-/// A file attached to a message.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Attachment {
-    /// Our id (downloads are by it).
-    pub id: AttachmentId,
-    /// Where its content is kept (never shown).
-    #[serde(skip)]
-    pub key: BlobKey,
-    /// The uploader's name for it, cleaned.
-    pub name: FileName,
-    /// Its kind, from its content.
-    pub kind: FileKind,
-    /// Its size in bytes.
-    pub size: u64,
 }
 
 /// One message of a thread: the opening text or a reply.

@@ -595,7 +595,7 @@ pub async fn create_request(
                 body.property.as_deref(),
                 Source::Api,
             )?;
-            requests.request_service(&auth.actor, &ask).await?
+            requests.request_service(&auth.actor, &ask, Vec::new()).await?
         }
         key => {
             if body.description.is_some() {
@@ -606,7 +606,7 @@ pub async fn create_request(
             }
             let answers = body.answers.unwrap_or_default();
             requests
-                .submit_custom(&auth.actor, key, &answers)
+                .submit_custom(&auth.actor, key, &answers, Vec::new())
                 .await
                 .map_err(at_answer)?
         }

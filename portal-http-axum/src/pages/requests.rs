@@ -545,7 +545,7 @@ pub async fn submit(
                 typed.get("property").map(String::as_str),
                 Source::Page,
             )?;
-            Ok(requests.request_service(visit.actor(), &ask).await?)
+            Ok(requests.request_service(visit.actor(), &ask, Vec::new()).await?)
         } else {
             let answers: BTreeMap<String, String> = typed
                 .iter()
@@ -555,7 +555,7 @@ pub async fn submit(
                 })
                 .collect();
             Ok(requests
-                .submit_custom(visit.actor(), &kind, &answers)
+                .submit_custom(visit.actor(), &kind, &answers, Vec::new())
                 .await?)
         }
     }

@@ -62,6 +62,7 @@ fn reschedule() -> RequestKind {
             ),
         ],
         active: true,
+        attachments: false,
     }
 }
 

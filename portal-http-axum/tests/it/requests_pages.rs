@@ -49,6 +49,7 @@ fn skip_visit() -> RequestKind {
             },
         ],
         active: true,
+        attachments: false,
     }
 }
 
@@ -104,6 +105,7 @@ pub fn every_control() -> RequestKind {
             ),
         ],
         active: true,
+        attachments: false,
     }
 }
 

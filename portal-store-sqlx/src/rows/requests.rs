@@ -48,6 +48,7 @@ impl TryFrom<RequestRow> for ServiceRequest {
             requested_by: ContactId::from_uuid(row.requested_by),
             requested_at: row.requested_at.0,
             updated_at: row.updated_at.0,
+            attachments: Vec::new(),
         })
     }
 }

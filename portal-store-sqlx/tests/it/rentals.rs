@@ -81,6 +81,7 @@ fn call_off(
         requested_by: books.contact.id,
         requested_at: now(),
         updated_at: now(),
+        attachments: Vec::new(),
     }
 }
 

@@ -58,6 +58,7 @@ fn service(books: &Books, description: &str, minutes_ago: i64) -> ServiceRequest
         requested_by: books.contact.id,
         requested_at: at,
         updated_at: at,
+        attachments: Vec::new(),
     }
 }
 

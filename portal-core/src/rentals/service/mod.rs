@@ -152,6 +152,7 @@ impl RentalsService<'_> {
             requested_by: contact,
             requested_at: now,
             updated_at: now,
+            attachments: Vec::new(),
         };
         let written = self
             .stores()

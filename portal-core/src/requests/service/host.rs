@@ -1,10 +1,11 @@
-//! The host's side of requests: declaring its kinds and answering
-//! requests of any kind.
+//! The host's side of requests: declaring its kinds, reading requests
+//! with the files attached to them, and answering requests of any kind.
 
+use crate::blobs::Blob;
 use crate::error::PortalError;
 use crate::host::HostApi;
 use crate::requests::{MAX_HOST_NOTE, MAX_KINDS, RequestKind, RequestStatus, ServiceRequest};
-use crate::shared::{Reason, ServiceRequestId, TenantId, check_text};
+use crate::shared::{AttachmentId, Reason, ServiceRequestId, TenantId, check_text};
 
 impl HostApi<'_> {
     /// Declares (or re-declares, by its key) a kind of request customers
@@ -35,6 +36,7 @@ impl HostApi<'_> {
     ///         },
     ///     ],
     ///     active: true,
+    ///     attachments: false,
     /// }).await?;
     /// # Ok(()) }
     /// ```
@@ -73,6 +75,26 @@ impl HostApi<'_> {
         id: ServiceRequestId,
     ) -> Result<Option<ServiceRequest>, PortalError> {
         Ok(self.stores().requests.request_of_tenant(tenant, id).await?)
+    }
+
+    /// A file the customer attached to the tenant's request (the request
+    /// read with [`HostApi::request`] lists them), its content streamed
+    /// from the blob store; `NotFound` when the request is not the
+    /// tenant's or the file not on it.
+    pub async fn request_attachment(
+        &self,
+        tenant: TenantId,
+        request: ServiceRequestId,
+        attachment: AttachmentId,
+    ) -> Result<Blob, PortalError> {
+        let file = self
+            .request(tenant, request)
+            .await?
+            .into_iter()
+            .flat_map(|request| request.attachments)
+            .find(|file| file.id == attachment)
+            .ok_or(PortalError::NotFound)?;
+        Ok(self.portal.blob_store()?.get(tenant, &file.key).await?)
     }
 
     /// Answers a request of any kind (a call-off too): its new status and

@@ -1,6 +1,6 @@
 //! Request use cases of a logged-in customer: which kinds they may ask,
-//! the form of one, asking, and following their requests. The host's side
-//! is in `host.rs`.
+//! the form of one, attaching files, asking, following their requests and
+//! downloading what they attached. The host's side is in `host.rs`.
 
 mod host;
 #[cfg(test)]
@@ -10,6 +10,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::access::{AccountScope, Actor, Permission};
 use crate::billing::{Invoice, InvoiceQuery};
+use crate::blobs::{
+    Blob, BlobLimits, BlobStore, StagedFile, Upload, attachments_of, check_staged, discard, stage,
+};
 use crate::error::PortalError;
 use crate::jobs::{Job, jobs_to_pick};
 use crate::outbox::{DomainEvent, OutboxMessage};
@@ -20,7 +23,9 @@ use crate::requests::{
     AnswerValue, FieldInput, MAX_DESCRIPTION, Reference, RequestDetails, RequestKind, RequestQuery,
     RequestStatus, RequestsConflict, SERVICE, ServiceAsk, ServiceRequest,
 };
-use crate::shared::{Page, PageRequest, Reason, ServiceRequestId, check_text};
+use crate::shared::{
+    AttachmentId, ContactId, Page, PageRequest, Reason, ServiceRequestId, check_text,
+};
 use crate::tenancy::Tenant;
 
 /// The most records a form's pickers offer (properties, jobs, invoices).
@@ -45,9 +50,9 @@ pub enum KindChoice {
     Custom(RequestKind),
 }
 
-/// What a request's form shows: the kind (none for "request service")
-/// and the account's records its pickers offer.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// What a request's form shows: the kind (none for "request service"),
+/// the account's records its pickers offer, and the files it takes.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RequestForm {
     /// The host's kind; none for "request service".
     pub kind: Option<RequestKind>,
@@ -58,11 +63,30 @@ pub struct RequestForm {
     pub jobs: Vec<Job>,
     /// The account's recent invoices (when a field asks for one).
     pub invoices: Vec<Invoice>,
+    /// The most files a request of this kind may carry (0: none).
+    pub max_attachments: u8,
+    /// What each file is held to.
+    pub limits: BlobLimits,
+}
+
+/// The most files a request with `details` may carry: the tenant's
+/// attachment limit when its kind takes files ("request service" by the
+/// tenant's setting, a declared kind by its own), else none.
+fn max_files(tenant: &Tenant, takes_files: bool) -> u8 {
+    if takes_files {
+        tenant.settings.tickets.max_attachments
+    } else {
+        0
+    }
 }
 
 impl RequestsService<'_> {
     fn now(self) -> DateTime<Utc> {
         self.portal.inner.clock.now()
+    }
+
+    fn blob_store(&self) -> Result<&'_ dyn BlobStore, PortalError> {
+        self.portal.blob_store()
     }
 
     fn today(self, tenant: &Tenant) -> NaiveDate {
@@ -101,15 +125,21 @@ impl RequestsService<'_> {
     /// host's): `NotFound` for any other key.
     pub async fn form(self, actor: &Actor, key: &str) -> Result<RequestForm, PortalError> {
         let (tenant, scope) = self.authorize(actor, Permission::RequestService).await?;
+        let mut form = RequestForm {
+            kind: None,
+            properties: Vec::new(),
+            jobs: Vec::new(),
+            invoices: Vec::new(),
+            max_attachments: max_files(&tenant, tenant.settings.service_request_attachments),
+            limits: tenant.settings.tickets.attachment_limits(),
+        };
         if key == SERVICE {
-            return Ok(RequestForm {
-                properties: self.properties(&scope).await?,
-                ..RequestForm::default()
-            });
+            form.properties = self.properties(&scope).await?;
+            return Ok(form);
         }
         let kind = self.active_kind(&tenant, key).await?;
         let asks = |wanted: fn(&FieldInput) -> bool| kind.fields.iter().any(|f| wanted(&f.input));
-        let mut form = RequestForm::default();
+        form.max_attachments = max_files(&tenant, kind.attachments);
         if asks(|input| matches!(input, FieldInput::Property)) {
             form.properties = self.properties(&scope).await?;
         }
@@ -153,16 +183,31 @@ impl RequestsService<'_> {
     /// "Request service": what is needed (1 to [`MAX_DESCRIPTION`]
     /// characters) and where. The property must be one of the account's;
     /// it is required when the account has several, and the only one
-    /// when it has one. Stored pending with a `ServiceRequested` host
-    /// event; nothing is written when a rule is broken.
+    /// when it has one. The staged `files` go with it when the tenant lets
+    /// "request service" carry files (up to its attachment limit). Stored
+    /// pending with a `ServiceRequested` host event; when a rule is broken
+    /// nothing is written and the files are removed.
     pub async fn request_service(
         self,
         actor: &Actor,
         ask: &ServiceAsk,
+        files: Vec<StagedFile>,
     ) -> Result<ServiceRequest, PortalError> {
-        let (_, scope) = self.authorize(actor, Permission::RequestService).await?;
+        let asked = self.try_request_service(actor, ask, &files).await;
+        self.settle(actor, asked, files).await
+    }
+
+    async fn try_request_service(
+        self,
+        actor: &Actor,
+        ask: &ServiceAsk,
+        files: &[StagedFile],
+    ) -> Result<ServiceRequest, PortalError> {
+        let (tenant, scope) = self.authorize(actor, Permission::RequestService).await?;
         let contact = acting_contact(actor)?;
         check_text("description", &ask.description, 1, MAX_DESCRIPTION)?;
+        let max = max_files(&tenant, tenant.settings.service_request_attachments);
+        check_staged(tenant.id, files, max)?;
         let property = match ask.property {
             Some(id) => {
                 let property = self
@@ -193,25 +238,40 @@ impl RequestsService<'_> {
                 label: p.name,
             }),
         };
-        self.submit(&scope, contact, details).await
+        self.submit(&scope, contact, details, files).await
     }
 
     /// A request of the host's active kind `key`, from the answers as
     /// typed (by field key): read by [`RequestKind::read`], each property,
     /// job or invoice looked up in the account (one that is not the
     /// account's is refused at its field). `NotFound` for an unknown or
-    /// retired kind. Stored pending with a `ServiceRequested` host event;
-    /// nothing is written when a rule is broken.
+    /// retired kind. The staged `files` go with it when the kind takes
+    /// files (up to the tenant's attachment limit). Stored pending with a
+    /// `ServiceRequested` host event; when a rule is broken nothing is
+    /// written and the files are removed.
     pub async fn submit_custom(
         self,
         actor: &Actor,
         key: &str,
         values: &std::collections::BTreeMap<String, String>,
+        files: Vec<StagedFile>,
+    ) -> Result<ServiceRequest, PortalError> {
+        let submitted = self.try_submit_custom(actor, key, values, &files).await;
+        self.settle(actor, submitted, files).await
+    }
+
+    async fn try_submit_custom(
+        self,
+        actor: &Actor,
+        key: &str,
+        values: &std::collections::BTreeMap<String, String>,
+        files: &[StagedFile],
     ) -> Result<ServiceRequest, PortalError> {
         let (tenant, scope) = self.authorize(actor, Permission::RequestService).await?;
         let contact = acting_contact(actor)?;
         let kind = self.active_kind(&tenant, key).await?;
         let mut answers = kind.read(values, self.today(&tenant))?;
+        check_staged(tenant.id, files, max_files(&tenant, kind.attachments))?;
         for answer in &mut answers {
             let unknown = || field_error(&answer.field, Reason::UnknownRecord);
             match &mut answer.value {
@@ -243,14 +303,15 @@ impl RequestsService<'_> {
             name: kind.name,
             answers,
         };
-        self.submit(&scope, contact, details).await
+        self.submit(&scope, contact, details, files).await
     }
 
     async fn submit(
         self,
         scope: &AccountScope,
-        contact: crate::shared::ContactId,
+        contact: ContactId,
         details: RequestDetails,
+        files: &[StagedFile],
     ) -> Result<ServiceRequest, PortalError> {
         let now = self.now();
         let request = ServiceRequest {
@@ -262,18 +323,76 @@ impl RequestsService<'_> {
             requested_by: contact,
             requested_at: now,
             updated_at: now,
+            attachments: attachments_of(files),
         };
         let event = OutboxMessage::Event(DomainEvent::ServiceRequested {
             account: scope.account(),
             request: request.id,
             contact,
             details: request.details.clone(),
+            attachments: request.attachments.len() as u32,
         });
         Ok(self
             .stores()
             .requests
             .submit_request(scope, &request, &[event])
             .await?)
+    }
+
+    /// Stores a file for a request `actor` is making (RequestService),
+    /// checked against the tenant's attachment limits while it streams
+    /// (too large, a kind not allowed, a name of another kind: refused at
+    /// `file`, nothing kept). Refused at `file` when the tenant takes no
+    /// attachments; whether the request's kind takes files is checked when
+    /// it is made (its kind may be named after its files).
+    pub async fn attach(
+        self,
+        actor: &Actor,
+        upload: Upload<'_>,
+    ) -> Result<StagedFile, PortalError> {
+        let (tenant, _) = self.authorize(actor, Permission::RequestService).await?;
+        let policy = &tenant.settings.tickets;
+        let limits = policy.attachment_limits();
+        stage(self.blob_store()?, tenant.id, upload, &limits, policy.max_attachments).await
+    }
+
+    /// Removes files staged for a request that will not be made (the
+    /// request failed before it). Failures are logged, not returned.
+    pub async fn discard(self, actor: &Actor, files: Vec<StagedFile>) {
+        if let (false, Ok(blobs)) = (files.is_empty(), self.blob_store()) {
+            discard(blobs, actor.tenant(), files).await;
+        }
+    }
+
+    /// Removes the staged files when `outcome` failed; passes it on.
+    async fn settle<T>(
+        self,
+        actor: &Actor,
+        outcome: Result<T, PortalError>,
+        files: Vec<StagedFile>,
+    ) -> Result<T, PortalError> {
+        if outcome.is_err() {
+            self.discard(actor, files).await;
+        }
+        outcome
+    }
+
+    /// A file attached to the account's request, its content streamed
+    /// from the blob store; `NotFound` when the request is not the
+    /// account's or the file not on it.
+    pub async fn download(
+        self,
+        actor: &Actor,
+        request: ServiceRequestId,
+        attachment: AttachmentId,
+    ) -> Result<Blob, PortalError> {
+        let found = self.request(actor, request).await?;
+        let file = found
+            .attachments
+            .into_iter()
+            .find(|file| file.id == attachment)
+            .ok_or(PortalError::NotFound)?;
+        Ok(self.blob_store()?.get(actor.tenant(), &file.key).await?)
     }
 
     /// One page of the account's requests of every kind, newest first.

@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 
 use super::*;
 use crate::access::{ContactActor, Role};
+use crate::blobs::RecordingBlobs;
 use crate::accounts::Address;
 use crate::outbox::OutboxMessage;
 use crate::ports::{MockJobStore, MockPropertyStore, MockRequestStore, MockTenantStore};
@@ -92,6 +93,11 @@ impl Fixture {
     }
 
     fn portal(self) -> Portal {
+        self.portal_keeping(Arc::new(RecordingBlobs::default()))
+    }
+
+    /// The portal with `blobs` as its blob store.
+    fn portal_keeping(self, blobs: Arc<RecordingBlobs>) -> Portal {
         let mut tenants = MockTenantStore::new();
         let tenant = self.tenant.clone();
         tenants
@@ -108,7 +114,18 @@ impl Fixture {
             .clock(Arc::new(FixedClock::at(
                 "2026-12-04T09:00:00Z".parse().unwrap(),
             )))
+            .blobs(blobs)
             .build()
+    }
+
+    /// A file staged for this tenant (or another).
+    fn file(&self, tenant: TenantId) -> StagedFile {
+        StagedFile(crate::blobs::StoredBlob {
+            key: crate::blobs::BlobKey::generate(tenant),
+            name: crate::blobs::FileName::parse("leak.jpg").unwrap(),
+            kind: crate::blobs::FileKind::Jpeg,
+            size: 10,
+        })
     }
 }
 
@@ -140,7 +157,7 @@ async fn a_service_request_is_written_pending_with_its_host_event() {
     let portal = fixture.portal();
     let request = portal
         .requests()
-        .request_service(&actor, &ask("  Wasps by the back door  ", None))
+        .request_service(&actor, &ask("  Wasps by the back door  ", None), Vec::new())
         .await
         .unwrap();
     assert_eq!(request.status, RequestStatus::Pending);
@@ -166,6 +183,122 @@ async fn a_service_request_is_written_pending_with_its_host_event() {
 }
 
 #[tokio::test]
+async fn a_service_request_carries_its_files_and_tells_the_host_how_many() {
+    let mut fixture = Fixture::new();
+    fixture.has_properties(Vec::new());
+    let written = fixture.records();
+    let actor = fixture.actor();
+    let files = vec![fixture.file(fixture.tenant.id), fixture.file(fixture.tenant.id)];
+    let keys: Vec<_> = files.iter().map(|f| f.stored().key.clone()).collect();
+    let blobs = Arc::new(RecordingBlobs::default());
+    let portal = fixture.portal_keeping(blobs.clone());
+    let request = portal
+        .requests()
+        .request_service(&actor, &ask("Water under the sink", None), files)
+        .await
+        .unwrap();
+    let stored: Vec<_> = request.attachments.iter().map(|a| a.key.clone()).collect();
+    assert_eq!(stored, keys);
+    assert_eq!(request.attachments[0].name.as_str(), "leak.jpg");
+    assert_ne!(request.attachments[0].id, request.attachments[1].id);
+    let written = written.lock().unwrap();
+    assert!(matches!(
+        written[0].1.as_slice(),
+        [OutboxMessage::Event(DomainEvent::ServiceRequested { attachments: 2, .. })]
+    ));
+    assert!(blobs.deleted.lock().unwrap().is_empty(), "kept");
+}
+
+#[tokio::test]
+async fn files_beyond_what_the_kind_takes_are_refused_at_file_and_removed() {
+    // (tenant setting, files sent, the most allowed)
+    let cases = [(false, 1, 0), (true, 6, 5)];
+    for (service_files, sent, max) in cases {
+        let mut fixture = Fixture::new();
+        fixture.tenant.settings.service_request_attachments = service_files;
+        fixture.has_properties(Vec::new());
+        let actor = fixture.actor();
+        let files: Vec<_> = (0..sent).map(|_| fixture.file(fixture.tenant.id)).collect();
+        let blobs = Arc::new(RecordingBlobs::default());
+        // No `submit_request` expectation: writing would fail the test.
+        let refused = fixture
+            .portal_keeping(blobs.clone())
+            .requests()
+            .request_service(&actor, &ask("Mow", None), files)
+            .await
+            .unwrap_err();
+        assert_eq!(refusal(refused), ("file", None, Reason::Count { min: 0, max }));
+        assert_eq!(blobs.deleted.lock().unwrap().len(), sent, "removed");
+    }
+}
+
+#[tokio::test]
+async fn a_declared_kind_takes_files_only_when_it_says_so_and_another_tenants_file_is_refused() {
+    let mut values = BTreeMap::new();
+    values.insert("visit".to_owned(), JobId::new().to_string());
+    let fixture = Fixture::new();
+    let stranger = fixture.file(TenantId::new());
+    for (attachments, file, refused_at_file) in [
+        (false, fixture.file(fixture.tenant.id), true),
+        (true, stranger, false),
+    ] {
+        let mut fixture = Fixture::new();
+        let kind = RequestKind {
+            attachments,
+            ..skip_visit()
+        };
+        fixture
+            .requests
+            .expect_request_kind()
+            .returning(move |_, _| Ok(Some(kind.clone())));
+        let actor = fixture.actor();
+        let blobs = Arc::new(RecordingBlobs::default());
+        let refused = fixture
+            .portal_keeping(blobs.clone())
+            .requests()
+            .submit_custom(&actor, "skip_visit", &values, vec![file])
+            .await
+            .unwrap_err();
+        if refused_at_file {
+            assert_eq!(
+                refusal(refused),
+                ("file", None, Reason::Count { min: 0, max: 0 })
+            );
+        } else {
+            assert!(matches!(refused, PortalError::NotFound), "{refused:?}");
+        }
+        assert_eq!(blobs.deleted.lock().unwrap().len(), 1, "removed");
+    }
+}
+
+#[tokio::test]
+async fn a_file_is_downloaded_only_from_the_accounts_request_that_has_it() {
+    let mut fixture = Fixture::new();
+    let mut asked = pending(&fixture);
+    let file = fixture.file(fixture.tenant.id);
+    asked.attachments = crate::blobs::attachments_of(std::slice::from_ref(&file));
+    let (id, on_it) = (asked.id, asked.attachments[0].id);
+    fixture
+        .requests
+        .expect_request()
+        .returning(move |_, wanted| Ok((wanted == id).then(|| asked.clone())));
+    let actor = fixture.actor();
+    let blobs = Arc::new(RecordingBlobs::default());
+    let portal = fixture.portal_keeping(blobs.clone());
+    for (request, attachment) in [
+        (ServiceRequestId::new(), on_it),
+        (id, AttachmentId::new()),
+    ] {
+        let refused = portal.requests().download(&actor, request, attachment).await;
+        assert!(matches!(refused, Err(PortalError::NotFound)));
+    }
+    assert!(blobs.read.lock().unwrap().is_empty(), "nothing read");
+    // The one on it is read from the blob store, by its key.
+    let _ = portal.requests().download(&actor, id, on_it).await;
+    assert_eq!(*blobs.read.lock().unwrap(), [file.stored().key.clone()]);
+}
+
+#[tokio::test]
 async fn an_empty_or_long_description_is_refused_before_anything_is_read_or_written() {
     for description in ["", "   \n ", &"x".repeat(MAX_DESCRIPTION + 1)] {
         let fixture = Fixture::new();
@@ -173,7 +306,7 @@ async fn an_empty_or_long_description_is_refused_before_anything_is_read_or_writ
         let refused = fixture
             .portal()
             .requests()
-            .request_service(&actor, &ask(description, None))
+            .request_service(&actor, &ask(description, None), Vec::new())
             .await
             .unwrap_err();
         let (field, _, reason) = refusal(refused);
@@ -191,7 +324,7 @@ async fn with_several_properties_one_must_be_picked_and_it_must_be_the_accounts(
     let refused = fixture
         .portal()
         .requests()
-        .request_service(&actor, &ask("Mow", None))
+        .request_service(&actor, &ask("Mow", None), Vec::new())
         .await
         .unwrap_err();
     assert_eq!(refusal(refused), ("property", None, Reason::Required));
@@ -205,7 +338,7 @@ async fn with_several_properties_one_must_be_picked_and_it_must_be_the_accounts(
     let refused = fixture
         .portal()
         .requests()
-        .request_service(&actor, &ask("Mow", Some(PropertyId::new())))
+        .request_service(&actor, &ask("Mow", Some(PropertyId::new())), Vec::new())
         .await
         .unwrap_err();
     assert_eq!(refusal(refused), ("property", None, Reason::UnknownRecord));
@@ -225,6 +358,7 @@ fn skip_visit() -> RequestKind {
             input: FieldInput::Job,
         }],
         active: true,
+        attachments: false,
     }
 }
 
@@ -242,7 +376,7 @@ async fn a_custom_request_naming_another_accounts_job_is_refused_at_that_field()
     let refused = fixture
         .portal()
         .requests()
-        .submit_custom(&actor, "skip_visit", &values)
+        .submit_custom(&actor, "skip_visit", &values, Vec::new())
         .await
         .unwrap_err();
     assert_eq!(
@@ -273,7 +407,7 @@ async fn a_retired_or_unknown_kind_is_not_found() {
         let refused = fixture
             .portal()
             .requests()
-            .submit_custom(&actor, "skip_visit", &BTreeMap::new())
+            .submit_custom(&actor, "skip_visit", &BTreeMap::new(), Vec::new())
             .await
             .unwrap_err();
         assert!(matches!(refused, PortalError::NotFound));
@@ -325,6 +459,7 @@ fn pending(fixture: &Fixture) -> ServiceRequest {
         requested_by: ContactId::new(),
         requested_at: at,
         updated_at: at,
+        attachments: Vec::new(),
     }
 }
 

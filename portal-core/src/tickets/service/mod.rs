@@ -10,7 +10,9 @@ mod tests;
 use chrono::{DateTime, Utc};
 
 use crate::access::{AccountScope, Actor, Permission};
-use crate::blobs::{Blob, BlobLimits, BlobStore, StoredBlob, Upload, store_upload};
+use crate::blobs::{
+    Blob, BlobLimits, BlobStore, StagedFile, Upload, attachments_of, check_staged, discard, stage,
+};
 use crate::error::PortalError;
 use crate::jobs::{Job, jobs_to_pick};
 use crate::outbox::{DomainEvent, OutboxMessage};
@@ -19,7 +21,7 @@ use crate::requests::Reference;
 use crate::shared::{AttachmentId, ContactId, Page, Reason, TicketId, TicketMessageId, check_text};
 use crate::tenancy::{Features, Tenant};
 use crate::tickets::{
-    Attachment, Author, CategoryRef, Ticket, TicketCategory, TicketDraft, TicketFilter,
+    Author, CategoryRef, Ticket, TicketCategory, TicketDraft, TicketFilter,
     TicketMessage, TicketQuery, TicketStatus, TicketThread, TicketsConflict,
 };
 
@@ -47,21 +49,6 @@ pub struct TicketForm {
     pub limits: BlobLimits,
     /// The account's jobs to say the ticket is about.
     pub jobs: Vec<Job>,
-}
-
-/// A file stored for a message not written yet. Only
-/// [`TicketsService::attach`] makes one, so a message can only carry
-/// files the portal checked and stored for this tenant; give it to
-/// [`TicketsService::open`] or [`TicketsService::reply`], or to
-/// [`TicketsService::discard`] when the request fails before.
-#[derive(Debug, PartialEq, Eq)]
-pub struct StagedFile(StoredBlob);
-
-impl StagedFile {
-    /// What was stored.
-    pub fn stored(&self) -> &StoredBlob {
-        &self.0
-    }
 }
 
 /// Which tickets the tenant lets customers see.
@@ -124,36 +111,16 @@ impl TicketsService<'_> {
     ) -> Result<StagedFile, PortalError> {
         let (tenant, _) = self.authorize(actor, Permission::CreateTickets).await?;
         let policy = &tenant.settings.tickets;
-        if policy.max_attachments == 0 {
-            return Err(PortalError::invalid(
-                "file",
-                Reason::Count { min: 0, max: 0 },
-            ));
-        }
-        let stored = store_upload(
-            self.blob_store()?,
-            tenant.id,
-            upload,
-            &policy.attachment_limits(),
-        )
-        .await?;
-        Ok(StagedFile(stored))
+        let limits = policy.attachment_limits();
+        stage(self.blob_store()?, tenant.id, upload, &limits, policy.max_attachments).await
     }
 
     /// Removes files staged for a message that will not be written (the
     /// request failed before it). Failures are logged, not returned: the
     /// caller is already answering with the first error.
     pub async fn discard(self, actor: &Actor, files: Vec<StagedFile>) {
-        if files.is_empty() {
-            return;
-        }
-        let Ok(blobs) = self.blob_store() else {
-            return;
-        };
-        for StagedFile(file) in files {
-            if let Err(error) = blobs.delete(actor.tenant(), &file.key).await {
-                tracing::warn!(%error, key = %file.key, "a staged attachment could not be removed");
-            }
+        if let (false, Ok(blobs)) = (files.is_empty(), self.blob_store()) {
+            discard(blobs, actor.tenant(), files).await;
         }
     }
 
@@ -196,7 +163,7 @@ impl TicketsService<'_> {
             )
         })?;
         check_text("body", &draft.body, 1, policy.max_body_chars as usize)?;
-        check_files(&tenant, files)?;
+        check_staged(tenant.id, files, policy.max_attachments)?;
         let job = match draft.job {
             Some(id) => {
                 let job = self.stores().jobs.job(&scope, id).await?;
@@ -327,7 +294,7 @@ impl TicketsService<'_> {
         let contact = acting_contact(actor)?;
         let policy = &tenant.settings.tickets;
         check_text("body", body, 1, policy.max_body_chars as usize)?;
-        check_files(&tenant, files)?;
+        check_staged(tenant.id, files, policy.max_attachments)?;
         let message = customer_message(contact, body.trim().to_owned(), self.now(), files);
         let event = OutboxMessage::Event(DomainEvent::TicketReplied {
             account: scope.account(),
@@ -384,18 +351,6 @@ impl TicketsService<'_> {
     }
 }
 
-/// At most the tenant's number of files, each stored for this tenant.
-fn check_files(tenant: &Tenant, files: &[StagedFile]) -> Result<(), PortalError> {
-    let max = usize::from(tenant.settings.tickets.max_attachments);
-    if files.len() > max {
-        return Err(PortalError::invalid("file", Reason::Count { min: 0, max }));
-    }
-    if files.iter().any(|file| file.0.key.tenant() != tenant.id) {
-        return Err(PortalError::NotFound);
-    }
-    Ok(())
-}
-
 /// The customer's message with the staged files as its attachments.
 fn customer_message(
     contact: ContactId,
@@ -411,15 +366,6 @@ fn customer_message(
         },
         body,
         at,
-        attachments: files
-            .iter()
-            .map(|StagedFile(file)| Attachment {
-                id: AttachmentId::new(),
-                key: file.key.clone(),
-                name: file.name.clone(),
-                kind: file.kind,
-                size: file.size,
-            })
-            .collect(),
+        attachments: attachments_of(files),
     }
 }

@@ -6,45 +6,13 @@ use std::sync::{Arc, Mutex};
 
 use super::*;
 use crate::access::{ContactActor, Role, StaffActor};
-use crate::blobs::{BlobError, BlobKey, FileKind, FileName, StoredBlob};
+use crate::blobs::RecordingBlobs as Blobs;
+use crate::blobs::{BlobKey, FileKind, FileName, StoredBlob};
 use crate::ports::{MockTenantStore, MockTicketStore};
 use crate::shared::{AccountId, FixedClock, Item, JobId, SessionId, TenantId};
 use crate::tenancy::{PortalSettings, TenantSlug};
 use crate::tickets::TicketCategory;
 use crate::{Portal, Stores};
-
-/// A blob store that keeps nothing and remembers what it was asked to
-/// remove.
-#[derive(Default)]
-struct Blobs {
-    deleted: Mutex<Vec<BlobKey>>,
-}
-
-#[async_trait::async_trait]
-impl BlobStore for Blobs {
-    async fn put(
-        &self,
-        key: &BlobKey,
-        upload: Upload<'_>,
-        _limits: &BlobLimits,
-    ) -> Result<StoredBlob, BlobError> {
-        Ok(StoredBlob {
-            key: key.clone(),
-            name: upload.name,
-            kind: FileKind::Text,
-            size: 1,
-        })
-    }
-
-    async fn get(&self, _tenant: TenantId, _key: &BlobKey) -> Result<Blob, BlobError> {
-        Err(BlobError::NotFound)
-    }
-
-    async fn delete(&self, _tenant: TenantId, key: &BlobKey) -> Result<(), BlobError> {
-        self.deleted.lock().unwrap().push(key.clone());
-        Ok(())
-    }
-}
 
 /// What `open_ticket` was given.
 type Opened = Arc<Mutex<Vec<(Ticket, TicketMessage, Vec<OutboxMessage>)>>>;
