@@ -15,7 +15,7 @@ use portal_core::shared::{Page, ServiceRequestId, TenantId};
 
 use super::{Arg, Backend, Conn, SqlStore, fetch_page, limit_offset, outbox};
 use crate::error::{backend, store_error};
-use crate::rows::requests::{KindRow, RequestRow, request_columns};
+use crate::rows::requests::{KindRow, RequestRow, attachments_json, request_columns};
 
 /// The filters of an account's request list: `$1` tenant, `$2` account,
 /// `$3` the filter (`all`, `open`, `closed`).
@@ -34,10 +34,11 @@ pub(crate) async fn insert_request<C: Conn>(
     request: &ServiceRequest,
 ) -> Result<(), StoreError> {
     let details = serde_json::to_string(&request.details).map_err(backend)?;
+    let attachments = attachments_json(&request.attachments)?;
     conn.execute(
         "INSERT INTO service_requests (id, tenant_id, account_id, kind, subject_id, details, \
-             status, host_note, requested_by, requested_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+             status, host_note, requested_by, requested_at, updated_at, attachments) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
         &[
             Arg::Id(request.id.as_uuid()),
             Arg::Id(tenant.as_uuid()),
@@ -50,6 +51,7 @@ pub(crate) async fn insert_request<C: Conn>(
             Arg::Id(request.requested_by.as_uuid()),
             Arg::Time(request.requested_at),
             Arg::Time(request.updated_at),
+            Arg::Text(&attachments),
         ],
     )
     .await?;

@@ -133,7 +133,7 @@ pub(crate) fn thread(rows: Vec<MessageRow>) -> Result<Vec<TicketMessage>, StoreE
 }
 
 /// An attachment from its stored columns.
-fn attachment_of(
+pub(crate) fn attachment_of(
     id: Uuid,
     key: &str,
     name: &str,

@@ -26,6 +26,7 @@ conformance!(
     a_pending_request_is_canceled_with_its_event_in_one_transaction,
     only_a_pending_request_of_the_account_is_canceled_and_a_refusal_writes_nothing,
     concurrent_cancels_and_host_answers_give_exactly_one_winner,
+    a_requests_files_are_kept_in_order_and_come_back_with_every_read,
 );
 
 fn kind(key: &str, name: &str, active: bool) -> RequestKind {
@@ -41,6 +42,7 @@ fn kind(key: &str, name: &str, active: bool) -> RequestKind {
             input: FieldInput::Date { from_today: true },
         }],
         active,
+        attachments: key == "photo",
     }
 }
 
@@ -68,6 +70,7 @@ fn event(request: &ServiceRequest) -> OutboxMessage {
         request: request.id,
         contact: request.requested_by,
         details: request.details.clone(),
+        attachments: request.attachments.len() as u32,
     })
 }
 
@@ -422,4 +425,51 @@ async fn concurrent_cancels_and_host_answers_give_exactly_one_winner(db: TestDb)
         .count("SELECT COUNT(*) FROM outbox WHERE CAST(payload AS TEXT) LIKE '%service_request_canceled%'")
         .await;
     assert!((5..=10).contains(&canceled_events), "{canceled_events}");
+}
+
+async fn a_requests_files_are_kept_in_order_and_come_back_with_every_read(db: TestDb) {
+    use portal_core::blobs::{Attachment, BlobKey, FileKind, FileName};
+    use portal_core::shared::AttachmentId;
+    let books = Books::new(&*db).await;
+    let tenant = books.tenant.id;
+    // A kind that takes files says so, and reads back saying so.
+    db.declare_request_kind(tenant, &kind("photo", "Send a photo", true), now())
+        .await
+        .unwrap();
+    let declared = db.request_kind(tenant, "photo").await.unwrap().unwrap();
+    assert!(declared.attachments);
+    let file = |name: &str, kind, size| Attachment {
+        id: AttachmentId::new(),
+        key: BlobKey::generate(tenant),
+        name: FileName::parse(name).unwrap(),
+        kind,
+        size,
+    };
+    let mut asked = service(&books, "Water under the sink", 1);
+    asked.attachments = vec![
+        file("sink.jpg", FileKind::Jpeg, 2_400_000),
+        file("Rechnung «März».pdf", FileKind::Pdf, 81_234),
+    ];
+    let written = submit(&db, &books, &asked).await;
+    assert_eq!(written, asked);
+    let scope = books.scope();
+    let read = db.request(&scope, asked.id).await.unwrap().unwrap();
+    assert_eq!(read.attachments, asked.attachments);
+    let of_tenant = db.request_of_tenant(tenant, asked.id).await.unwrap().unwrap();
+    assert_eq!(of_tenant.attachments, asked.attachments);
+    let listed = db
+        .requests(&scope, &query(RequestFilter::All))
+        .await
+        .unwrap();
+    assert_eq!(listed.items[0].attachments, asked.attachments);
+    // They stay through the host's answer and a cancel.
+    let answered = db
+        .set_request_status(tenant, asked.id, RequestStatus::Scheduled, "Tuesday", now())
+        .await
+        .unwrap();
+    assert_eq!(answered.attachments, asked.attachments);
+    // A request without files reads back with none.
+    let plain = submit(&db, &books, &service(&books, "Mow", 2)).await;
+    let plain = db.request(&scope, plain.id).await.unwrap().unwrap();
+    assert!(plain.attachments.is_empty());
 }
