@@ -537,6 +537,41 @@ impl FromRequest<AppState> for CsrfMultipart {
     }
 }
 
+/// A form whose CSRF token checked out, sent either way: a plain form
+/// ([`CsrfForm`]'s fields) or, when it carries files, `multipart/form-data`
+/// ([`CsrfMultipart`], left to the handler to read). A form offers a file
+/// input only when files are taken, so one route serves both.
+pub enum CsrfFormOrFiles {
+    /// A plain form's fields, in order.
+    Fields(Vec<(String, String)>),
+    /// A multipart form past its token.
+    Files(axum::extract::Multipart),
+}
+
+impl FromRequest<AppState> for CsrfFormOrFiles {
+    type Rejection = FormRejection;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let multipart = request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .is_some_and(|value| {
+                value
+                    .trim_start()
+                    .to_ascii_lowercase()
+                    .starts_with("multipart/form-data")
+            });
+        if multipart {
+            let CsrfMultipart(parts) = CsrfMultipart::from_request(request, state).await?;
+            Ok(Self::Files(parts))
+        } else {
+            let CsrfForm(fields) = CsrfForm::from_request(request, state).await?;
+            Ok(Self::Fields(fields))
+        }
+    }
+}
+
 /// A page request from a logged-in customer; anyone else is sent to the
 /// log-in page.
 pub struct PageUser(pub AuthContext);

@@ -1,9 +1,9 @@
-//! Messages that carry files, as both front ends receive them: a
-//! `multipart/form-data` body of text parts and `file` parts. Text parts
-//! are read into memory up to a small cap; each file part is streamed
-//! straight into the blob store through the core
-//! ([`TicketsService::attach`], which checks its kind and size as it
-//! goes), never held whole. When anything fails half-way, the files
+//! Messages that carry files (a ticket's message, a service request), as
+//! both front ends receive them: a `multipart/form-data` body of text
+//! parts and `file` parts. Text parts are read into memory up to a small
+//! cap; each file part is streamed straight into the blob store through
+//! the core (`attach` of the context the message is for, which checks its
+//! kind and size as it goes), never held whole. When anything fails half-way, the files
 //! already stored are removed before the error is answered, so a refused
 //! message leaves no stray blob.
 
@@ -18,7 +18,9 @@ use portal_core::PortalError;
 use portal_core::access::Actor;
 use portal_core::blobs::{FileName, Upload};
 use portal_core::shared::Reason;
-use portal_core::tickets::{MAX_ATTACHMENTS_LIMIT, StagedFile, TicketThread, TicketsService};
+use portal_core::blobs::StagedFile;
+use portal_core::requests::RequestsService;
+use portal_core::tickets::{MAX_ATTACHMENTS_LIMIT, TicketThread, TicketsService};
 
 use crate::params::{self, Source};
 
@@ -38,6 +40,33 @@ const MAX_PARTS: usize = 32;
 pub const MAX_UPLOAD_BODY: usize = MAX_ATTACHMENTS_LIMIT as usize
     * portal_core::tickets::MAX_ATTACHMENT_BYTES_LIMIT as usize
     + 1024 * 1024;
+
+/// The context a message's files are stored for: its `attach` checks
+/// them, its `discard` removes them when the message is refused.
+#[derive(Clone, Copy)]
+pub enum FilesFor<'a> {
+    /// A ticket's opening message or a reply.
+    Ticket(TicketsService<'a>),
+    /// A service request.
+    Request(RequestsService<'a>),
+}
+
+impl FilesFor<'_> {
+    async fn attach(self, actor: &Actor, upload: Upload<'_>) -> Result<StagedFile, PortalError> {
+        match self {
+            Self::Ticket(tickets) => tickets.attach(actor, upload).await,
+            Self::Request(requests) => requests.attach(actor, upload).await,
+        }
+    }
+
+    /// Removes files stored for a message that will not be written.
+    pub async fn discard(self, actor: &Actor, files: Vec<StagedFile>) {
+        match self {
+            Self::Ticket(tickets) => tickets.discard(actor, files).await,
+            Self::Request(requests) => requests.discard(actor, files).await,
+        }
+    }
+}
 
 /// A message's text parts by name (the last of a repeated name wins) and
 /// its files, stored and waiting for the message.
@@ -89,19 +118,19 @@ pub async fn text_of(mut field: Field<'_>, max: usize) -> Option<String> {
 }
 
 /// Reads the rest of `multipart`: text parts into memory, `file` parts
-/// into the blob store for `actor`'s message. On any error the files
-/// stored so far are removed.
+/// into the blob store for `actor`'s message, through `context`. On any
+/// error the files stored so far are removed.
 pub async fn read_message(
     mut multipart: Multipart,
-    tickets: TicketsService<'_>,
+    context: FilesFor<'_>,
     actor: &Actor,
 ) -> Result<MessageParts, PartsError> {
     let mut parts = MessageParts::default();
-    let read = read_into(&mut multipart, tickets, actor, &mut parts).await;
+    let read = read_into(&mut multipart, context, actor, &mut parts).await;
     match read {
         Ok(()) => Ok(parts),
         Err(error) => {
-            tickets.discard(actor, parts.files).await;
+            context.discard(actor, parts.files).await;
             Err(error)
         }
     }
@@ -109,7 +138,7 @@ pub async fn read_message(
 
 async fn read_into(
     multipart: &mut Multipart,
-    tickets: TicketsService<'_>,
+    context: FilesFor<'_>,
     actor: &Actor,
     parts: &mut MessageParts,
 ) -> Result<(), PartsError> {
@@ -162,7 +191,7 @@ async fn read_into(
                     name,
                     content: Box::pin(content),
                 };
-                let staged = tickets
+                let staged = context
                     .attach(actor, upload)
                     .await
                     .map_err(PartsError::Refused)?;

@@ -12,7 +12,10 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 
+use portal_core::access::Actor;
+
 use crate::error::{ApiError, PROBLEM_JSON, ProblemType};
+use crate::uploads::{self, FilesFor, MessageParts, PartsError};
 
 /// The largest JSON body the API reads (its requests are a few hundred
 /// bytes; a payment naming hundreds of invoices stays far below this).
@@ -95,6 +98,66 @@ impl<S: Send + Sync> FromRequest<S> for ApiMultipart {
             .await
             .map(ApiMultipart)
             .map_err(|_| ApiError::bad_request("the multipart body has no boundary"))
+    }
+}
+
+/// A body that is either JSON ([`ApiJson`]) or, when it carries files,
+/// `multipart/form-data` ([`ApiMultipart`]), told by its `Content-Type`;
+/// anything else is 415.
+pub enum ApiJsonOrMultipart<T> {
+    /// A JSON object.
+    Json(T),
+    /// A multipart body, to read part by part.
+    Multipart(Multipart),
+}
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJsonOrMultipart<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        if is_multipart(request.headers()) {
+            let ApiMultipart(multipart) = ApiMultipart::from_request(request, state).await?;
+            return Ok(Self::Multipart(multipart));
+        }
+        if !is_json(request.headers()) {
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                ProblemType::UnsupportedMediaType,
+                "send the body as application/json, or as multipart/form-data with files",
+            ));
+        }
+        let ApiJson(body) = ApiJson::from_request(request, state).await?;
+        Ok(Self::Json(body))
+    }
+}
+
+/// Reads a multipart body's text parts and stores its files for `files`'
+/// context; a body that is not one (cut short, a part `takes` does not
+/// accept) is 400, one over the upload limit 413, a file the core refuses
+/// its problem, and each keeps nothing.
+pub async fn read_parts(
+    files: FilesFor<'_>,
+    actor: &Actor,
+    multipart: Multipart,
+    takes: fn(&str) -> bool,
+) -> Result<MessageParts, ApiError> {
+    let parts = match uploads::read_message(multipart, files, actor).await {
+        Ok(parts) => parts,
+        Err(PartsError::Refused(error)) => return Err(error.into()),
+        Err(PartsError::Malformed(why)) => return Err(ApiError::bad_request(why)),
+        Err(PartsError::TooLarge) => {
+            return Err(ApiError::payload_too_large(uploads::MAX_UPLOAD_BODY));
+        }
+    };
+    let unknown = parts.fields.keys().find(|name| !takes(name)).cloned();
+    match unknown {
+        Some(name) => {
+            files.discard(actor, parts.files).await;
+            Err(ApiError::bad_request(format!(
+                "this operation does not read a part named `{name}`"
+            )))
+        }
+        None => Ok(parts),
     }
 }
 

@@ -34,7 +34,9 @@ use utoipa::OpenApi;
 use crate::AppState;
 use crate::error::Problem;
 
-pub use extract::{ApiJson, ApiMultipart, ApiPath, ApiQuery, is_json, read_body};
+pub use extract::{
+    ApiJson, ApiJsonOrMultipart, ApiMultipart, ApiPath, ApiQuery, is_json, read_body, read_parts,
+};
 
 use contract::Contract;
 
@@ -145,6 +147,7 @@ pub fn routes() -> Router<AppState> {
         requests::get_request,
         requests::create_request,
         requests::cancel_request,
+        requests::download_attachment,
         notifications::list_notifications,
         notifications::mark_notifications_read,
         notifications::get_preferences,

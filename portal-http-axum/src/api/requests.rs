@@ -1,10 +1,16 @@
 //! Service requests over JSON: which kinds the contact may ask (the
 //! portal's "request service" and "call off rent", and the kinds the
 //! business declared, with their fields), the account's requests of every
-//! kind (in pages, by `all`, `open` or `closed`), one request, and asking.
+//! kind (in pages, by `all`, `open` or `closed`), one request, asking, and
+//! downloading the files attached to one.
 //!
 //! `POST /requests` takes `{"kind": "service", "description", "property"}`
-//! or `{"kind": "<a declared kind's key>", "answers": {"<field>": "<text>"}}`.
+//! or `{"kind": "<a declared kind's key>", "answers": {"<field>": "<text>"}}`
+//! as JSON, or the same as the text parts of a `multipart/form-data` body
+//! (`kind`, `description`, `property`, `answers.<field>`) with files as
+//! parts named `file`, for a kind that takes files (its `files.max_files`
+//! in `GET /request-kinds`); a file the kind does not take is 422 naming
+//! `file`, and a refused request keeps none of its files.
 //! A call-off is asked of its contract
 //! (`POST /rentals/contracts/{id}/call-offs`), so `"kind": "call_off"` is
 //! 422 naming `kind`. An empty description, an unknown property, a missing
@@ -18,35 +24,50 @@ use std::collections::BTreeMap;
 
 use axum::Json;
 use axum::Router;
-use axum::extract::State;
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::Response;
 use axum::routing::{get, post};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use portal_core::PortalError;
+use portal_core::access::Actor;
+use portal_core::blobs::StagedFile;
 use portal_core::requests::{
     AnswerValue, CALL_OFF, FieldInput, FieldSpec, KindChoice, Reference, RequestDetails,
-    RequestKind, SERVICE, ServiceRequest,
+    RequestsService, SERVICE, ServiceRequest,
 };
-use portal_core::shared::{Item, ServiceRequestId};
+use portal_core::shared::{AttachmentId, Item, ServiceRequestId};
+use portal_core::tenancy::PortalSettings;
 
 use crate::AppState;
 use crate::api::rentals::CallOffItemView;
-use crate::api::{ApiJson, ApiPath, ApiQuery, wire};
+use crate::api::tickets::{AttachmentView, FileRulesView};
+use crate::api::{ApiJsonOrMultipart, ApiPath, ApiQuery, read_parts, wire};
 use crate::context::RequestContext;
 use crate::error::{ApiError, Problem, ProblemType};
 use crate::params::{self, RequestFilterText, Source};
 use crate::security::ApiUser;
+use crate::uploads::{self, FilesFor, MessageParts};
 
 /// The request routes, mounted under `/api/v1`.
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/request-kinds", get(list_request_kinds))
-        .route("/requests", get(list_requests).post(create_request))
+        .route(
+            "/requests",
+            get(list_requests)
+                .post(create_request)
+                .layer(DefaultBodyLimit::max(uploads::MAX_UPLOAD_BODY)),
+        )
         .route("/requests/{id}", get(get_request))
         .route("/requests/{id}/cancel", post(cancel_request))
+        .route(
+            "/requests/{id}/attachments/{attachment}",
+            get(download_attachment),
+        )
 }
 
 /// The filter and page of the request list; unknown parameters are
@@ -196,39 +217,36 @@ pub struct RequestKindView {
     pub description: Option<String>,
     /// A declared kind's fields, in the order asked.
     pub fields: Vec<FieldView>,
+    /// What files a request of it may carry (`max_files` 0: none).
+    pub files: FileRulesView,
 }
 
 impl RequestKindView {
-    fn built_in(key: &str) -> Self {
-        Self {
-            key: key.to_owned(),
+    /// The kind `choice`, with the files it takes under `settings`.
+    fn of(choice: &KindChoice, settings: &PortalSettings) -> Self {
+        let mut view = Self {
+            key: String::new(),
             built_in: true,
             name: None,
             description: None,
             fields: Vec::new(),
-        }
-    }
-}
-
-impl From<&KindChoice> for RequestKindView {
-    fn from(choice: &KindChoice) -> Self {
+            files: FileRulesView::of(
+                choice.max_attachments(settings),
+                &settings.tickets.attachment_limits(),
+            ),
+        };
         match choice {
-            KindChoice::Service => Self::built_in(SERVICE),
-            KindChoice::CallOff => Self::built_in(CALL_OFF),
-            KindChoice::Custom(kind) => Self::from(kind),
+            KindChoice::Service => view.key = SERVICE.to_owned(),
+            KindChoice::CallOff => view.key = CALL_OFF.to_owned(),
+            KindChoice::Custom(kind) => {
+                view.key = kind.key.to_string();
+                view.built_in = false;
+                view.name = Some(kind.name.clone());
+                view.description = Some(kind.description.clone());
+                view.fields = kind.fields.iter().map(FieldView::from).collect();
+            }
         }
-    }
-}
-
-impl From<&RequestKind> for RequestKindView {
-    fn from(kind: &RequestKind) -> Self {
-        Self {
-            key: kind.key.to_string(),
-            built_in: false,
-            name: Some(kind.name.clone()),
-            description: Some(kind.description.clone()),
-            fields: kind.fields.iter().map(FieldView::from).collect(),
-        }
+        view
     }
 }
 
@@ -376,10 +394,14 @@ pub struct RequestView {
     /// left empty is left out (absent for `service` and `call_off`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub answers: Option<Vec<AnswerView>>,
+    /// The files the customer attached, in the order sent.
+    pub attachments: Vec<AttachmentView>,
 }
 
-impl From<&ServiceRequest> for RequestView {
-    fn from(request: &ServiceRequest) -> Self {
+impl RequestView {
+    /// `request`, its files' URLs under `base` (the mount path).
+    pub fn of(request: &ServiceRequest, base: &str) -> Self {
+        let files = format!("{base}/api/v1/requests/{}/attachments", request.id);
         let mut view = Self {
             id: request.id.to_string(),
             kind: request.details.kind().to_owned(),
@@ -391,6 +413,11 @@ impl From<&ServiceRequest> for RequestView {
             service: None,
             call_off: None,
             answers: None,
+            attachments: request
+                .attachments
+                .iter()
+                .map(|file| AttachmentView::of(file, files.clone()))
+                .collect(),
         };
         match &request.details {
             RequestDetails::Service {
@@ -469,6 +496,56 @@ pub struct NewRequestBody {
     pub answers: Option<BTreeMap<String, String>>,
 }
 
+/// The prefix of a multipart body's answer parts: `answers.<field>`.
+const ANSWER_PART: &str = "answers.";
+
+impl NewRequestBody {
+    /// A multipart body's text parts as the JSON body would give them, and
+    /// its staged files.
+    fn of_parts(parts: MessageParts) -> (Self, Vec<StagedFile>) {
+        let text = |name: &str| parts.given(name).map(str::to_owned);
+        let answers: BTreeMap<String, String> = parts
+            .fields
+            .iter()
+            .filter_map(|(name, value)| {
+                name.strip_prefix(ANSWER_PART)
+                    .map(|field| (field.to_owned(), value.clone()))
+            })
+            .collect();
+        let body = Self {
+            kind: text("kind").unwrap_or_default(),
+            description: text("description"),
+            property: text("property"),
+            answers: (!answers.is_empty()).then_some(answers),
+        };
+        (body, parts.files)
+    }
+}
+
+/// A new request with files, as the parts of a `multipart/form-data`
+/// body: the JSON body's members as text parts (each answer as a part
+/// named `answers.<field>`) and the files. Parts not listed here are
+/// refused (400).
+#[derive(Deserialize, ToSchema)]
+#[allow(dead_code)] // Only its schema is used: the body is read part by part.
+pub struct NewRequestForm {
+    /// `service`, or the key of a kind `GET /request-kinds` lists.
+    #[schema(pattern = r"^[a-z][a-z0-9_-]{0,39}$", example = "service")]
+    kind: String,
+    /// `service`: what is needed, 1 to 2000 characters (not only spaces).
+    #[schema(min_length = 1, max_length = 2000, example = "Water under the kitchen sink")]
+    description: Option<String>,
+    /// `service`: one of the account's properties by id; needed when the
+    /// account has more than one.
+    #[schema(value_type = Option<wire::Id>)]
+    property: Option<String>,
+    /// Files, each a part named `file` with a file name: at most the
+    /// kind's `files.max_files` (`GET /request-kinds`), each of its
+    /// `files.kinds` and at most `files.max_bytes`.
+    #[schema(value_type = Vec<String>, format = Binary, required = false)]
+    file: Option<Vec<Vec<u8>>>,
+}
+
 /// 422 naming `field`: a member of the body the kind does not take.
 fn not_of_kind(field: &str, kind: &str) -> ApiError {
     ApiError::new(
@@ -488,10 +565,15 @@ fn not_of_kind(field: &str, kind: &str) -> ApiError {
 pub async fn list_request_kinds(
     State(state): State<AppState>,
     ApiUser(auth): ApiUser,
+    context: RequestContext,
 ) -> Result<Json<RequestKindListView>, ApiError> {
     let kinds = state.portal.requests().kinds(&auth.actor).await?;
+    let settings = &context.tenant.settings;
     Ok(Json(RequestKindListView {
-        items: kinds.iter().map(RequestKindView::from).collect(),
+        items: kinds
+            .iter()
+            .map(|kind| RequestKindView::of(kind, settings))
+            .collect(),
     }))
 }
 
@@ -505,6 +587,7 @@ pub async fn list_request_kinds(
 pub async fn list_requests(
     State(state): State<AppState>,
     ApiUser(auth): ApiUser,
+    context: RequestContext,
     ApiQuery(params): ApiQuery<RequestListParams>,
 ) -> Result<Json<RequestPageView>, ApiError> {
     let query = RequestFilterText {
@@ -515,7 +598,11 @@ pub async fn list_requests(
     .parse(Source::Api)?;
     let page = state.portal.requests().list(&auth.actor, &query).await?;
     Ok(Json(RequestPageView {
-        items: page.items.iter().map(RequestView::from).collect(),
+        items: page
+            .items
+            .iter()
+            .map(|request| RequestView::of(request, &context.base))
+            .collect(),
         total: page.total,
         page: page.page,
         per_page: page.per_page,
@@ -531,11 +618,12 @@ pub async fn list_requests(
 pub async fn get_request(
     State(state): State<AppState>,
     ApiUser(auth): ApiUser,
+    context: RequestContext,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<RequestView>, ApiError> {
     let id = params::id(&id, ServiceRequestId::parse)?;
     let request = state.portal.requests().request(&auth.actor, id).await?;
-    Ok(Json(RequestView::from(&request)))
+    Ok(Json(RequestView::of(&request, &context.base)))
 }
 
 /// Cancel a request of the account while it is still pending (any kind,
@@ -551,41 +639,80 @@ pub async fn get_request(
 pub async fn cancel_request(
     State(state): State<AppState>,
     ApiUser(auth): ApiUser,
+    context: RequestContext,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<RequestView>, ApiError> {
     let id = params::id(&id, ServiceRequestId::parse)?;
     let request = state.portal.requests().cancel(&auth.actor, id).await?;
-    Ok(Json(RequestView::from(&request)))
+    Ok(Json(RequestView::of(&request, &context.base)))
 }
 
 /// Ask the business for service (`"kind": "service"`) or make a request
-/// of a kind it declared (`"kind": "<key>"` with `answers`). The request
-/// is stored pending and the business is told; its status then follows
-/// the business's answer. `Location` is the new request's address.
+/// of a kind it declared (`"kind": "<key>"` with `answers`), as JSON, or
+/// as `multipart/form-data` with files for a kind that takes them. The
+/// request is stored pending and the business is told; its status then
+/// follows the business's answer. `Location` is the new request's
+/// address.
 #[utoipa::path(post, path = "/api/v1/requests", tag = "services", security(("bearer" = [])),
-    request_body = NewRequestBody,
+    request_body(content(
+        (NewRequestBody = "application/json"),
+        (NewRequestForm = "multipart/form-data"))),
     responses((status = 201, body = RequestView, description = "asked for",
             headers(("Location" = String, description = "the new request: `GET /api/v1/requests/{id}`"))),
+        (status = 400, body = Problem, description = "a body that is not a JSON object of these members, or a multipart body cut short or with a part it does not read"),
         (status = 401, body = Problem),
         (status = 403, body = Problem, description = "services are off, or the contact may not request service"),
         (status = 404, body = Problem, description = "`kind` is no kind the business declared (or one it retired)"),
-        (status = 422, body = Problem, description = "`kind` is `call_off` (ask it of the contract: `POST /api/v1/rentals/contracts/{id}/call-offs`); an empty or too long description; a property that is malformed, unknown or another account's, or missing when the account has several; a required answer missing or an answer breaking its field's rule (`field` is `answers.<field name>`); a member the kind does not take. `field` names it; nothing is written")))]
+        (status = 413, body = Problem, description = "the multipart body is over the upload limit"),
+        (status = 415, body = Problem, description = "neither JSON nor multipart/form-data"),
+        (status = 422, body = Problem, description = "`kind` is `call_off` (ask it of the contract: `POST /api/v1/rentals/contracts/{id}/call-offs`); an empty or too long description; a property that is malformed, unknown or another account's, or missing when the account has several; a required answer missing or an answer breaking its field's rule (`field` is `answers.<field name>`); a member the kind does not take; a file the kind does not take, too many, too large or of a kind not accepted (`file`). `field` names it; nothing is written and no file is kept")))]
 pub async fn create_request(
     State(state): State<AppState>,
     ApiUser(auth): ApiUser,
     context: RequestContext,
-    ApiJson(body): ApiJson<NewRequestBody>,
+    body: ApiJsonOrMultipart<NewRequestBody>,
 ) -> Result<(StatusCode, HeaderMap, Json<RequestView>), ApiError> {
     let requests = state.portal.requests();
-    let request = match body.kind.as_str() {
-        CALL_OFF => {
-            return Err(ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                ProblemType::InvalidInput,
-                "a call-off is asked of its rental contract: POST /api/v1/rentals/contracts/{id}/call-offs",
-            )
-            .at_field("kind"));
+    let (body, files) = match body {
+        ApiJsonOrMultipart::Json(body) => (body, Vec::new()),
+        ApiJsonOrMultipart::Multipart(multipart) => {
+            let files = FilesFor::Request(requests);
+            let parts = read_parts(files, &auth.actor, multipart, |name| {
+                matches!(name, "kind" | "description" | "property")
+                    || name.starts_with(ANSWER_PART)
+            })
+            .await?;
+            NewRequestBody::of_parts(parts)
         }
+    };
+    let request = ask(requests, &auth.actor, body, files).await?;
+    let mut headers = HeaderMap::new();
+    let location = format!("{}/api/v1/requests/{}", context.base, request.id);
+    if let Ok(value) = HeaderValue::from_str(&location) {
+        headers.insert(header::LOCATION, value);
+    }
+    Ok((
+        StatusCode::CREATED,
+        headers,
+        Json(RequestView::of(&request, &context.base)),
+    ))
+}
+
+/// What `body` asks, of its kind.
+enum Asked {
+    Service(portal_core::requests::ServiceAsk),
+    Custom(String, BTreeMap<String, String>),
+}
+
+/// The request `body` asks, checked for the members its kind takes.
+fn asked(body: NewRequestBody) -> Result<Asked, ApiError> {
+    match body.kind.as_str() {
+        CALL_OFF => Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ProblemType::InvalidInput,
+            "a call-off is asked of its rental contract: POST /api/v1/rentals/contracts/{id}/call-offs",
+        )
+        .at_field("kind")),
         SERVICE => {
             if body.answers.is_some() {
                 return Err(not_of_kind("answers", SERVICE));
@@ -595,7 +722,7 @@ pub async fn create_request(
                 body.property.as_deref(),
                 Source::Api,
             )?;
-            requests.request_service(&auth.actor, &ask, Vec::new()).await?
+            Ok(Asked::Service(ask))
         }
         key => {
             if body.description.is_some() {
@@ -604,23 +731,59 @@ pub async fn create_request(
             if body.property.is_some() {
                 return Err(not_of_kind("property", key));
             }
-            let answers = body.answers.unwrap_or_default();
-            requests
-                .submit_custom(&auth.actor, key, &answers, Vec::new())
-                .await
-                .map_err(at_answer)?
+            Ok(Asked::Custom(
+                key.to_owned(),
+                body.answers.unwrap_or_default(),
+            ))
         }
-    };
-    let mut headers = HeaderMap::new();
-    let location = format!("{}/api/v1/requests/{}", context.base, request.id);
-    if let Ok(value) = HeaderValue::from_str(&location) {
-        headers.insert(header::LOCATION, value);
     }
-    Ok((
-        StatusCode::CREATED,
-        headers,
-        Json(RequestView::from(&request)),
-    ))
+}
+
+/// Makes the request `body` asks with the staged `files`; when it is
+/// refused, here or by the core, the files are removed.
+async fn ask(
+    requests: RequestsService<'_>,
+    actor: &Actor,
+    body: NewRequestBody,
+    files: Vec<StagedFile>,
+) -> Result<ServiceRequest, ApiError> {
+    match asked(body) {
+        Ok(Asked::Service(ask)) => Ok(requests.request_service(actor, &ask, files).await?),
+        Ok(Asked::Custom(key, answers)) => requests
+            .submit_custom(actor, &key, &answers, files)
+            .await
+            .map_err(at_answer),
+        Err(refused) => {
+            requests.discard(actor, files).await;
+            Err(refused)
+        }
+    }
+}
+
+/// A file attached to the account's request, as a download: always
+/// `Content-Disposition: attachment`, the media type told from its
+/// content, `nosniff`.
+#[utoipa::path(get, path = "/api/v1/requests/{id}/attachments/{attachment}", tag = "services", security(("bearer" = [])),
+    params(("id" = wire::Id, Path, description = "request id"), ("attachment" = wire::Id, Path, description = "attachment id")),
+    responses((status = 200, description = "the file, as an attachment, of its kind's media type", content(
+            (String = "image/jpeg"), (String = "image/png"), (String = "image/webp"),
+            (String = "image/heic"), (String = "application/pdf"), (String = "text/plain"))),
+        (status = 401, body = Problem),
+        (status = 403, body = Problem, description = "services are off, or the contact may not request service"),
+        (status = 404, body = Problem, description = "an unknown or malformed id, another account's request, or an attachment not on this request")))]
+pub async fn download_attachment(
+    State(state): State<AppState>,
+    ApiUser(auth): ApiUser,
+    ApiPath((id, attachment)): ApiPath<(String, String)>,
+) -> Result<Response, ApiError> {
+    let id = params::id(&id, ServiceRequestId::parse)?;
+    let attachment = params::id(&attachment, AttachmentId::parse)?;
+    let blob = state
+        .portal
+        .requests()
+        .download(&auth.actor, id, attachment)
+        .await?;
+    Ok(crate::downloads::blob(blob))
 }
 
 /// The core's refusal of an answer names `answers` and the field as its

@@ -25,19 +25,20 @@ use utoipa::{IntoParams, ToSchema};
 
 use portal_core::PortalError;
 use portal_core::access::{Actor, Permission, authorize};
+use portal_core::blobs::BlobLimits;
 use portal_core::shared::{AttachmentId, TicketId};
 use portal_core::tickets::{
-    Attachment, Author, Ticket, TicketForm, TicketMessage, TicketThread, TicketsService,
+    Attachment, Author, Ticket, TicketForm, TicketMessage, TicketThread,
 };
 
 use crate::AppState;
 use crate::api::requests::ReferenceView;
-use crate::api::{ApiMultipart, ApiPath, ApiQuery, wire};
+use crate::api::{ApiMultipart, ApiPath, ApiQuery, read_parts, wire};
 use crate::context::RequestContext;
 use crate::error::{ApiError, Problem};
 use crate::params::{self, Source, TicketFilterText};
 use crate::security::ApiUser;
-use crate::uploads::{self, MessageParts, PartsError};
+use crate::uploads::{self, FilesFor};
 
 /// The ticket routes, mounted under `/api/v1`.
 pub fn routes() -> Router<AppState> {
@@ -114,6 +115,21 @@ pub struct TicketFormView {
     pub jobs: Vec<TicketJobView>,
 }
 
+impl FileRulesView {
+    /// At most `max_files` files, each held to `limits`.
+    pub(super) fn of(max_files: u8, limits: &BlobLimits) -> Self {
+        Self {
+            max_files,
+            max_bytes: limits.max_bytes,
+            kinds: limits
+                .allowed
+                .iter()
+                .map(|kind| kind.code().to_owned())
+                .collect(),
+        }
+    }
+}
+
 impl From<&TicketForm> for TicketFormView {
     fn from(form: &TicketForm) -> Self {
         Self {
@@ -126,16 +142,7 @@ impl From<&TicketForm> for TicketFormView {
                 })
                 .collect(),
             max_body_chars: form.max_body_chars,
-            files: FileRulesView {
-                max_files: form.max_attachments,
-                max_bytes: form.limits.max_bytes,
-                kinds: form
-                    .limits
-                    .allowed
-                    .iter()
-                    .map(|kind| kind.code().to_owned())
-                    .collect(),
-            },
+            files: FileRulesView::of(form.max_attachments, &form.limits),
             jobs: form
                 .jobs
                 .iter()
@@ -254,8 +261,24 @@ pub struct AttachmentView {
     /// Its size in bytes.
     pub size: u64,
     /// Where to download it (with the bearer token):
-    /// `GET /api/v1/tickets/{id}/attachments/{attachment}`.
+    /// `GET /api/v1/tickets/{id}/attachments/{attachment}` or
+    /// `GET /api/v1/requests/{id}/attachments/{attachment}`.
     pub url: String,
+}
+
+impl AttachmentView {
+    /// `file`, downloaded from under `files` (its record's attachments'
+    /// URL).
+    pub(super) fn of(file: &Attachment, files: String) -> Self {
+        Self {
+            id: file.id.to_string(),
+            name: file.name.as_str().to_owned(),
+            kind: file.kind.code().to_owned(),
+            media_type: file.kind.media_type().to_owned(),
+            size: file.size,
+            url: format!("{files}/{}", file.id),
+        }
+    }
 }
 
 /// Who wrote a message.
@@ -299,13 +322,8 @@ impl TicketThreadView {
     /// The thread, its attachments' URLs under `base` (the mount path).
     fn of(thread: &TicketThread, base: &str) -> Self {
         let ticket = thread.ticket.id;
-        let attachment = |file: &Attachment| AttachmentView {
-            id: file.id.to_string(),
-            name: file.name.as_str().to_owned(),
-            kind: file.kind.code().to_owned(),
-            media_type: file.kind.media_type().to_owned(),
-            size: file.size,
-            url: format!("{base}/api/v1/tickets/{ticket}/attachments/{}", file.id),
+        let attachment = |file: &Attachment| {
+            AttachmentView::of(file, format!("{base}/api/v1/tickets/{ticket}/attachments"))
         };
         let message = |message: &TicketMessage| {
             let (author, author_name) = match &message.author {
@@ -387,39 +405,6 @@ fn check_may_write(context: &RequestContext, actor: &Actor) -> Result<(), ApiErr
     .map_err(|why| PortalError::Forbidden(why).into())
 }
 
-/// A message's text parts and its files, stored; a body that is not one
-/// (a part `takes` does not list among them) is 400 and keeps nothing.
-async fn read_message(
-    tickets: TicketsService<'_>,
-    actor: &Actor,
-    multipart: ApiMultipart,
-    takes: &[&str],
-) -> Result<MessageParts, ApiError> {
-    let ApiMultipart(multipart) = multipart;
-    let parts = match uploads::read_message(multipart, tickets, actor).await {
-        Ok(parts) => parts,
-        Err(PartsError::Refused(error)) => return Err(error.into()),
-        Err(PartsError::Malformed(why)) => return Err(ApiError::bad_request(why)),
-        Err(PartsError::TooLarge) => {
-            return Err(ApiError::payload_too_large(uploads::MAX_UPLOAD_BODY));
-        }
-    };
-    let unknown = parts
-        .fields
-        .keys()
-        .find(|name| !takes.contains(&name.as_str()))
-        .cloned();
-    match unknown {
-        Some(name) => {
-            tickets.discard(actor, parts.files).await;
-            Err(ApiError::bad_request(format!(
-                "this operation does not read a part named `{name}`"
-            )))
-        }
-        None => Ok(parts),
-    }
-}
-
 /// What opening a ticket takes: the categories, the longest message, the
 /// files allowed and the jobs it may be about.
 #[utoipa::path(get, path = "/api/v1/ticket-form", tag = "tickets", security(("bearer" = [])),
@@ -497,7 +482,10 @@ pub async fn create_ticket(
 ) -> Result<(StatusCode, HeaderMap, Json<TicketThreadView>), ApiError> {
     check_may_write(&context, &auth.actor)?;
     let tickets = state.portal.tickets();
-    let mut parts = read_message(tickets, &auth.actor, multipart, TICKET_PARTS).await?;
+    let mut parts = read_parts(FilesFor::Ticket(tickets), &auth.actor, multipart.0, |name| {
+        TICKET_PARTS.contains(&name)
+    })
+    .await?;
     let thread = uploads::open_ticket(tickets, &auth.actor, &mut parts, Source::Api).await?;
     let mut headers = HeaderMap::new();
     let location = format!("{}/api/v1/tickets/{}", context.base, thread.ticket.id);
@@ -532,7 +520,10 @@ pub async fn reply_ticket(
     let id = params::id(&id, TicketId::parse)?;
     check_may_write(&context, &auth.actor)?;
     let tickets = state.portal.tickets();
-    let mut parts = read_message(tickets, &auth.actor, multipart, REPLY_PARTS).await?;
+    let mut parts = read_parts(FilesFor::Ticket(tickets), &auth.actor, multipart.0, |name| {
+        REPLY_PARTS.contains(&name)
+    })
+    .await?;
     let files = std::mem::take(&mut parts.files);
     let thread = tickets
         .reply(&auth.actor, id, parts.text("body"), files)

@@ -158,6 +158,12 @@ impl Form {
         }
     }
 
+    /// Adds `input` after the others (one the form shows only sometimes,
+    /// such as a file input).
+    pub fn add(&mut self, input: Input) {
+        self.inputs.push(input);
+    }
+
     /// The form showing `refusal`: a field's error at the input that
     /// answers to it, else at the top.
     pub fn showing(self, refusal: Option<Refusal>) -> Self {

@@ -1,7 +1,8 @@
 //! The customer's service requests, every kind in one place: the list
 //! (all, open or closed, in pages), choosing what to ask ("request
 //! service", "call off rent" from a contract, the business's own kinds),
-//! the form of a kind, and one request with the business's answer.
+//! the form of a kind (with a file input when the kind takes files), and
+//! one request with the business's answer and the files sent with it.
 //!
 //! A kind the business declared is drawn from its declaration: one input
 //! per field, of the field's type, labelled with the business's words; the
@@ -10,7 +11,7 @@
 use std::collections::BTreeMap;
 
 use askama::Template;
-use axum::extract::{Path, Query};
+use axum::extract::{DefaultBodyLimit, Path, Query};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::{Deserialize, Serialize};
@@ -20,25 +21,33 @@ use portal_core::requests::{
     AnswerValue, FieldInput, KindChoice, MAX_DESCRIPTION, RequestDetails, RequestFilter,
     RequestForm, RequestKind, RequestStatus, SERVICE, ServiceRequest,
 };
-use portal_core::shared::{Formats, Item, ServiceRequestId};
+use portal_core::shared::{AttachmentId, Formats, Item, ServiceRequestId};
 use portal_i18n::Messages;
 
 use super::billing::{Done, Visit};
 use super::form::{Choice, Form, Input, Refusal};
 use super::list::{Listing, list_url};
+use super::tickets::{FileRules, FileView, read_parts};
 use super::{Layout, PageError, render};
 use crate::params::{self, RequestFilterText, Source};
 use crate::route_table::{PageRoutes, form_post, get};
-use crate::security::CsrfForm;
+use crate::security::{CsrfForm, CsrfFormOrFiles};
+use crate::uploads::{self, FILE_PART, FilesFor};
 
 /// The request routes, under the portal's prefix.
 pub fn routes() -> PageRoutes {
     PageRoutes::new()
         .route("/requests", get(list))
         .route("/requests/new", get(choose))
-        .route("/requests/new/{kind}", get(form).post(submit))
+        .route(
+            "/requests/new/{kind}",
+            get(form)
+                .post(submit)
+                .layer(DefaultBodyLimit::max(uploads::MAX_UPLOAD_BODY)),
+        )
         .route("/requests/{id}", get(detail))
         .route("/requests/{id}/cancel", form_post(cancel, "/requests"))
+        .route("/requests/{id}/attachments/{attachment}", get(download))
 }
 
 /// The list's query string, as typed.
@@ -278,6 +287,8 @@ struct FormPage {
     heading: String,
     description: String,
     fields: Vec<FieldView>,
+    /// The file input, when the kind takes files.
+    files: Option<FileRules>,
 }
 
 /// The input key of a declared field (its own key could clash with the
@@ -476,7 +487,7 @@ async fn form_page(
         .rentals()
         .today(&visit.context().tenant)
         .to_string();
-    let (form, fields, heading, description) = match &offers.kind {
+    let (mut form, fields, heading, description) = match &offers.kind {
         None => {
             let (form, fields) = service_form(t, &offers, typed);
             (
@@ -497,6 +508,10 @@ async fn form_page(
             _ => None,
         })
     });
+    let files = (offers.max_attachments > 0).then(|| {
+        form.add(Input::new(FILE_PART, t.msg("request-files")));
+        FileRules::of(t, &offers.limits, offers.max_attachments)
+    });
     let page = FormPage {
         layout: visit.layout(&heading, &format!("requests/new/{key}")),
         form: form.showing(refusal),
@@ -504,6 +519,7 @@ async fn form_page(
         heading,
         description,
         fields,
+        files,
     };
     render(page.form.status(), &page)
 }
@@ -527,39 +543,55 @@ pub async fn form(visit: Visit, Path(kind): Path<String>) -> Result<Response, Pa
     form_page(&visit, &kind, None, &Typed::new()).await
 }
 
-/// `POST /requests/new/{kind}`: asks; on success to the request's page
-/// (303), else the form again with the refusal at its input and nothing
-/// written.
+/// `POST /requests/new/{kind}`: asks, as a plain form or, when the kind
+/// takes files, a multipart one; on success to the request's page (303),
+/// else the form again with the refusal at its input, nothing written and
+/// no file kept.
 pub async fn submit(
     visit: Visit,
     Path(kind): Path<String>,
-    CsrfForm(fields): CsrfForm<Vec<(String, String)>>,
+    body: CsrfFormOrFiles,
 ) -> Result<Response, PageError> {
     check_may_request(&visit)?;
-    let typed = typed_of(fields);
-    let asked: Result<ServiceRequest, PageError> = async {
-        let requests = visit.portal().requests();
-        if kind == SERVICE {
-            let ask = params::service_ask(
-                typed.get("description").map_or("", String::as_str),
-                typed.get("property").map(String::as_str),
-                Source::Page,
-            )?;
-            Ok(requests.request_service(visit.actor(), &ask, Vec::new()).await?)
-        } else {
-            let answers: BTreeMap<String, String> = typed
-                .iter()
-                .filter_map(|(key, value)| {
-                    key.strip_prefix("a_")
-                        .map(|field| (field.to_owned(), value.clone()))
-                })
-                .collect();
-            Ok(requests
-                .submit_custom(visit.actor(), &kind, &answers, Vec::new())
-                .await?)
+    let requests = visit.portal().requests();
+    let (typed, files) = match body {
+        CsrfFormOrFiles::Fields(fields) => (typed_of(fields), Vec::new()),
+        CsrfFormOrFiles::Files(multipart) => {
+            match read_parts(&visit, multipart, FilesFor::Request(requests)).await {
+                Ok(parts) => (parts.fields, parts.files),
+                Err(error) => {
+                    let refusal = Refusal::of(error)?;
+                    return form_page(&visit, &kind, Some(refusal), &Typed::new()).await;
+                }
+            }
         }
-    }
-    .await;
+    };
+    let asked: Result<ServiceRequest, PageError> = if kind == SERVICE {
+        let ask = params::service_ask(
+            typed.get("description").map_or("", String::as_str),
+            typed.get("property").map(String::as_str),
+            Source::Page,
+        );
+        match ask {
+            Ok(ask) => Ok(requests.request_service(visit.actor(), &ask, files).await?),
+            Err(error) => {
+                requests.discard(visit.actor(), files).await;
+                Err(error.into())
+            }
+        }
+    } else {
+        let answers: BTreeMap<String, String> = typed
+            .iter()
+            .filter_map(|(key, value)| {
+                key.strip_prefix("a_")
+                    .map(|field| (field.to_owned(), value.clone()))
+            })
+            .collect();
+        requests
+            .submit_custom(visit.actor(), &kind, &answers, files)
+            .await
+            .map_err(PageError::from)
+    };
     match asked {
         Ok(request) => Ok(visit.redirect(&format!("requests/{}?done=requested", request.id))),
         Err(error) => {
@@ -593,6 +625,8 @@ struct DetailPage {
     may_cancel: bool,
     /// The cancel form: no inputs, only a refused attempt's message.
     cancel_form: Form,
+    /// The files sent with it.
+    files: Vec<FileView>,
 }
 
 /// `/requests/{id}`: one request, what was asked and where it stands; a
@@ -687,6 +721,7 @@ async fn detail_page(
             .collect(),
     };
     let kind = kind_name(t, &request.details);
+    let files = format!("{}/requests/{}/attachments", visit.context().base, request.id);
     let cancel_form = Form::new(t, Vec::new()).showing(refused);
     let status = cancel_form.status();
     let page = DetailPage {
@@ -701,8 +736,29 @@ async fn detail_page(
         updated_at: formats.dates.moment(request.updated_at),
         call_off: matches!(request.details, RequestDetails::CallOff { .. })
             .then(|| request.id.to_string()),
+        files: request
+            .attachments
+            .iter()
+            .map(|file| FileView::of(t, file, &files))
+            .collect(),
         answers,
         kind,
     };
     render(status, &page)
+}
+
+/// `/requests/{id}/attachments/{attachment}`: the file, as a download with
+/// safe headers; 404 unless it is on this account's request.
+pub async fn download(
+    visit: Visit,
+    Path((id, attachment)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    let id = params::id(&id, ServiceRequestId::parse)?;
+    let attachment = params::id(&attachment, AttachmentId::parse)?;
+    let blob = visit
+        .portal()
+        .requests()
+        .download(visit.actor(), id, attachment)
+        .await?;
+    Ok(crate::downloads::blob(blob))
 }

@@ -9,13 +9,13 @@
 //! form again with the refusal at its input and keeps nothing.
 
 use askama::Template;
-use axum::extract::{DefaultBodyLimit, Path, Query};
+use axum::extract::{DefaultBodyLimit, Multipart, Path, Query};
 use axum::response::Response;
 use serde::{Deserialize, Serialize};
 
 use portal_core::PortalError;
 use portal_core::access::{Permission, authorize};
-use portal_core::blobs::{BlobLimits, FileKind};
+use portal_core::blobs::{Attachment, BlobLimits, FileKind};
 use portal_core::shared::{AttachmentId, Formats, Reason, TicketId};
 use portal_core::tickets::{Author, Ticket, TicketFilter, TicketForm, TicketStatus};
 use portal_i18n::Messages;
@@ -27,7 +27,7 @@ use super::{Layout, PageError, render};
 use crate::params::{self, Source, TicketFilterText};
 use crate::route_table::{PageRoutes, form_post, get};
 use crate::security::{CsrfForm, CsrfMultipart};
-use crate::uploads::{self, FILE_PART, MessageParts, PartsError};
+use crate::uploads::{self, FILE_PART, FilesFor, MessageParts, PartsError};
 
 /// The ticket routes, under the portal's prefix.
 pub fn routes() -> PageRoutes {
@@ -206,14 +206,14 @@ pub async fn list(
 }
 
 /// What the file input says it takes, and its `accept` list.
-struct FileRules {
-    hint: String,
-    accept: String,
-    max_files: u8,
+pub(super) struct FileRules {
+    pub(super) hint: String,
+    pub(super) accept: String,
+    pub(super) max_files: u8,
 }
 
 impl FileRules {
-    fn of(t: Messages, limits: &BlobLimits, max_files: u8) -> Self {
+    pub(super) fn of(t: Messages, limits: &BlobLimits, max_files: u8) -> Self {
         let accept = limits
             .allowed
             .iter()
@@ -310,11 +310,15 @@ fn check_may_write(visit: &Visit) -> Result<(), PageError> {
     .map_err(PageError::Forbidden)
 }
 
-/// A multipart body's text and files, or the refusal to show at its
-/// input (a body that did not arrive whole is refused at the file input).
-async fn read_parts(visit: &Visit, multipart: CsrfMultipart) -> Result<MessageParts, PageError> {
-    let CsrfMultipart(multipart) = multipart;
-    match uploads::read_message(multipart, visit.portal().tickets(), visit.actor()).await {
+/// A multipart body's text and its files stored for `files`' context, or
+/// the refusal to show at its input (a body that did not arrive whole is
+/// refused at the file input).
+pub(super) async fn read_parts(
+    visit: &Visit,
+    multipart: Multipart,
+    files: FilesFor<'_>,
+) -> Result<MessageParts, PageError> {
+    match uploads::read_message(multipart, files, visit.actor()).await {
         Ok(parts) => Ok(parts),
         Err(PartsError::Refused(error)) => Err(error.into()),
         Err(PartsError::TooLarge) => {
@@ -349,7 +353,9 @@ pub struct JobQuery {
 /// else the form again with the refusal at its input and nothing kept.
 pub async fn open(visit: Visit, multipart: CsrfMultipart) -> Result<Response, PageError> {
     check_may_write(&visit)?;
-    let mut parts = match read_parts(&visit, multipart).await {
+    let CsrfMultipart(multipart) = multipart;
+    let files = FilesFor::Ticket(visit.portal().tickets());
+    let mut parts = match read_parts(&visit, multipart, files).await {
         Ok(parts) => parts,
         Err(error) => {
             let refusal = Refusal::of(error)?;
@@ -383,9 +389,21 @@ pub struct MessageView {
 
 /// One attachment: its download link, name and size.
 pub struct FileView {
-    href: String,
-    name: String,
-    size: String,
+    pub(super) href: String,
+    pub(super) name: String,
+    pub(super) size: String,
+}
+
+impl FileView {
+    /// `file`, downloaded from under `files` (its record's attachments'
+    /// address).
+    pub(super) fn of(t: Messages, file: &Attachment, files: &str) -> Self {
+        Self {
+            href: format!("{files}/{}", file.id),
+            name: file.name.as_str().to_owned(),
+            size: size_text(t, file.size),
+        }
+    }
 }
 
 #[derive(Template)]
@@ -434,6 +452,7 @@ async fn detail_page(
     let policy = &settings.tickets;
     let base = &visit.context().base;
     let ticket = &thread.ticket;
+    let files = format!("{base}/tickets/{}/attachments", ticket.id);
     let messages = thread
         .messages
         .iter()
@@ -450,11 +469,7 @@ async fn detail_page(
                 files: message
                     .attachments
                     .iter()
-                    .map(|file| FileView {
-                        href: format!("{base}/tickets/{}/attachments/{}", ticket.id, file.id),
-                        name: file.name.as_str().to_owned(),
-                        size: size_text(t, file.size),
-                    })
+                    .map(|file| FileView::of(t, file, &files))
                     .collect(),
             }
         })
@@ -524,7 +539,9 @@ pub async fn reply(
 ) -> Result<Response, PageError> {
     let id = params::id(&id, TicketId::parse)?;
     check_may_write(&visit)?;
-    let mut parts = match read_parts(&visit, multipart).await {
+    let CsrfMultipart(multipart) = multipart;
+    let files = FilesFor::Ticket(visit.portal().tickets());
+    let mut parts = match read_parts(&visit, multipart, files).await {
         Ok(parts) => parts,
         Err(error) => {
             let refusal = Refusal::of(error)?;

@@ -43,6 +43,7 @@ request-service-property = Where
 request-pick-one = Choose one
 request-optional = (optional)
 request-submit = Send request
+request-files = Photos and files
 request-done = We have your request. You can follow it here.
 request-where = Where it stands
 request-note = Our note

@@ -43,6 +43,7 @@ request-service-property = Dónde
 request-pick-one = Elija una opción
 request-optional = (opcional)
 request-submit = Enviar solicitud
+request-files = Fotos y archivos
 request-done = Hemos recibido su solicitud. Puede seguirla aquí.
 request-where = Estado actual
 request-note = Nuestra nota

@@ -26,7 +26,7 @@ use crate::requests::{
 use crate::shared::{
     AttachmentId, ContactId, Page, PageRequest, Reason, ServiceRequestId, check_text,
 };
-use crate::tenancy::Tenant;
+use crate::tenancy::{PortalSettings, Tenant};
 
 /// The most records a form's pickers offer (properties, jobs, invoices).
 const PICKER_SIZE: u32 = 100;
@@ -69,14 +69,31 @@ pub struct RequestForm {
     pub limits: BlobLimits,
 }
 
-/// The most files a request with `details` may carry: the tenant's
-/// attachment limit when its kind takes files ("request service" by the
-/// tenant's setting, a declared kind by its own), else none.
+/// The most files a request may carry: the tenant's attachment limit
+/// when its kind takes files ("request service" by the tenant's setting,
+/// a declared kind by its own), else none.
 fn max_files(tenant: &Tenant, takes_files: bool) -> u8 {
+    max_files_under(&tenant.settings, takes_files)
+}
+
+fn max_files_under(settings: &PortalSettings, takes_files: bool) -> u8 {
     if takes_files {
-        tenant.settings.tickets.max_attachments
+        settings.tickets.max_attachments
     } else {
         0
+    }
+}
+
+impl KindChoice {
+    /// The most files a request of this kind may carry under `settings`
+    /// (0: none; a call-off takes none).
+    pub fn max_attachments(&self, settings: &PortalSettings) -> u8 {
+        let takes_files = match self {
+            Self::Service => settings.service_request_attachments,
+            Self::CallOff => false,
+            Self::Custom(kind) => kind.attachments,
+        };
+        max_files_under(settings, takes_files)
     }
 }
 
