@@ -16,10 +16,10 @@ use axum::http::StatusCode;
 use futures::StreamExt;
 use portal_core::PortalError;
 use portal_core::access::Actor;
-use portal_core::blobs::{FileName, Upload};
-use portal_core::shared::Reason;
 use portal_core::blobs::StagedFile;
+use portal_core::blobs::{FileName, Upload};
 use portal_core::requests::RequestsService;
+use portal_core::shared::Reason;
 use portal_core::tickets::{MAX_ATTACHMENTS_LIMIT, TicketThread, TicketsService};
 
 use crate::params::{self, Source};

@@ -28,7 +28,7 @@ pub use key::{BlobKey, FILE_NAME_MAX_CHARS, FileName};
 pub use kind::sample;
 pub use kind::{BlobLimits, FileKind};
 pub use ports::{Blob, BlobError, BlobStore, ByteStream, StoredBlob, Upload, store_upload};
-pub(crate) use staged::{attachments_of, check_staged, discard, stage};
 #[cfg(test)]
 pub(crate) use staged::RecordingBlobs;
 pub use staged::{Attachment, StagedFile};
+pub(crate) use staged::{attachments_of, check_staged, discard, stage};

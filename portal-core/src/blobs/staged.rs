@@ -52,9 +52,14 @@ pub(crate) async fn stage(
     max_files: u8,
 ) -> Result<StagedFile, PortalError> {
     if max_files == 0 {
-        return Err(PortalError::invalid("file", Reason::Count { min: 0, max: 0 }));
+        return Err(PortalError::invalid(
+            "file",
+            Reason::Count { min: 0, max: 0 },
+        ));
     }
-    Ok(StagedFile(store_upload(blobs, tenant, upload, limits).await?))
+    Ok(StagedFile(
+        store_upload(blobs, tenant, upload, limits).await?,
+    ))
 }
 
 /// Removes staged files whose record will not be written. Failures are

@@ -19,6 +19,7 @@ mod ports;
 mod service;
 mod ticket;
 
+pub use crate::blobs::{Attachment, StagedFile};
 pub use errors::TicketsConflict;
 pub use policy::{
     MAX_ATTACHMENT_BYTES_LIMIT, MAX_ATTACHMENTS_LIMIT, MAX_BODY_LIMIT, MAX_CATEGORIES,
@@ -27,9 +28,8 @@ pub use policy::{
 #[cfg(any(test, feature = "mocks"))]
 pub use ports::MockTicketStore;
 pub use ports::TicketStore;
-pub use crate::blobs::{Attachment, StagedFile};
 pub use service::{TicketForm, TicketsService};
 pub use ticket::{
-    Author, CategoryRef, MAX_STAFF_BODY, SUBJECT_CHARS, StaffReply, Ticket,
-    TicketDraft, TicketFilter, TicketMessage, TicketQuery, TicketStatus, TicketThread,
+    Author, CategoryRef, MAX_STAFF_BODY, SUBJECT_CHARS, StaffReply, Ticket, TicketDraft,
+    TicketFilter, TicketMessage, TicketQuery, TicketStatus, TicketThread,
 };

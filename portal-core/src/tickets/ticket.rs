@@ -6,9 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::blobs::Attachment;
 use crate::requests::Reference;
-use crate::shared::{
-    AccountId, ContactId, JobId, PageRequest, TicketId, TicketMessageId,
-};
+use crate::shared::{AccountId, ContactId, JobId, PageRequest, TicketId, TicketMessageId};
 
 /// The most characters of the opening text a ticket's subject keeps.
 pub const SUBJECT_CHARS: usize = 80;

@@ -533,7 +533,11 @@ pub struct NewRequestForm {
     #[schema(pattern = r"^[a-z][a-z0-9_-]{0,39}$", example = "service")]
     kind: String,
     /// `service`: what is needed, 1 to 2000 characters (not only spaces).
-    #[schema(min_length = 1, max_length = 2000, example = "Water under the kitchen sink")]
+    #[schema(
+        min_length = 1,
+        max_length = 2000,
+        example = "Water under the kitchen sink"
+    )]
     description: Option<String>,
     /// `service`: one of the account's properties by id; needed when the
     /// account has more than one.
@@ -678,8 +682,7 @@ pub async fn create_request(
         ApiJsonOrMultipart::Multipart(multipart) => {
             let files = FilesFor::Request(requests);
             let parts = read_parts(files, &auth.actor, multipart, |name| {
-                matches!(name, "kind" | "description" | "property")
-                    || name.starts_with(ANSWER_PART)
+                matches!(name, "kind" | "description" | "property") || name.starts_with(ANSWER_PART)
             })
             .await?;
             NewRequestBody::of_parts(parts)

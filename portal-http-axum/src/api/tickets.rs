@@ -27,9 +27,7 @@ use portal_core::PortalError;
 use portal_core::access::{Actor, Permission, authorize};
 use portal_core::blobs::BlobLimits;
 use portal_core::shared::{AttachmentId, TicketId};
-use portal_core::tickets::{
-    Attachment, Author, Ticket, TicketForm, TicketMessage, TicketThread,
-};
+use portal_core::tickets::{Attachment, Author, Ticket, TicketForm, TicketMessage, TicketThread};
 
 use crate::AppState;
 use crate::api::requests::ReferenceView;
@@ -482,9 +480,12 @@ pub async fn create_ticket(
 ) -> Result<(StatusCode, HeaderMap, Json<TicketThreadView>), ApiError> {
     check_may_write(&context, &auth.actor)?;
     let tickets = state.portal.tickets();
-    let mut parts = read_parts(FilesFor::Ticket(tickets), &auth.actor, multipart.0, |name| {
-        TICKET_PARTS.contains(&name)
-    })
+    let mut parts = read_parts(
+        FilesFor::Ticket(tickets),
+        &auth.actor,
+        multipart.0,
+        |name| TICKET_PARTS.contains(&name),
+    )
     .await?;
     let thread = uploads::open_ticket(tickets, &auth.actor, &mut parts, Source::Api).await?;
     let mut headers = HeaderMap::new();
@@ -520,9 +521,12 @@ pub async fn reply_ticket(
     let id = params::id(&id, TicketId::parse)?;
     check_may_write(&context, &auth.actor)?;
     let tickets = state.portal.tickets();
-    let mut parts = read_parts(FilesFor::Ticket(tickets), &auth.actor, multipart.0, |name| {
-        REPLY_PARTS.contains(&name)
-    })
+    let mut parts = read_parts(
+        FilesFor::Ticket(tickets),
+        &auth.actor,
+        multipart.0,
+        |name| REPLY_PARTS.contains(&name),
+    )
     .await?;
     let files = std::mem::take(&mut parts.files);
     let thread = tickets

@@ -573,7 +573,10 @@ pub async fn submit(
             Source::Page,
         );
         match ask {
-            Ok(ask) => Ok(requests.request_service(visit.actor(), &ask, files).await?),
+            Ok(ask) => requests
+                .request_service(visit.actor(), &ask, files)
+                .await
+                .map_err(PageError::from),
             Err(error) => {
                 requests.discard(visit.actor(), files).await;
                 Err(error.into())
@@ -721,7 +724,11 @@ async fn detail_page(
             .collect(),
     };
     let kind = kind_name(t, &request.details);
-    let files = format!("{}/requests/{}/attachments", visit.context().base, request.id);
+    let files = format!(
+        "{}/requests/{}/attachments",
+        visit.context().base,
+        request.id
+    );
     let cancel_form = Form::new(t, Vec::new()).showing(refused);
     let status = cancel_form.status();
     let page = DetailPage {

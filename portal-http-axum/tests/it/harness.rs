@@ -736,6 +736,23 @@ impl Browser<'_> {
     }
 }
 
+/// A `multipart/form-data` POST with a bearer token.
+pub fn post_parts(
+    uri: &str,
+    token: &str,
+    fields: &[(&str, &str)],
+    files: &[(&str, &[u8])],
+) -> Request<Body> {
+    let (content_type, body) = multipart(fields, files);
+    Request::builder()
+        .method("POST")
+        .uri(uri)
+        .header(header::CONTENT_TYPE, content_type)
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .body(Body::from(body))
+        .unwrap()
+}
+
 /// A `multipart/form-data` body of text `fields` then `files` (parts named
 /// `file`, with the given file names), and its content type.
 pub fn multipart(fields: &[(&str, &str)], files: &[(&str, &[u8])]) -> (String, Vec<u8>) {

@@ -6,7 +6,8 @@
 //! the host's answer in the status and note, isolation (another account's
 //! request is 404 and not listed), and the role and the switch (403).
 
-use axum::http::{StatusCode, header};
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
 use serde_json::{Value, json};
 
 use portal_core::access::Role;
@@ -697,4 +698,157 @@ async fn another_accounts_request_cannot_be_canceled_nor_by_a_viewer_and_nothing
         .json();
     assert_eq!(read["status"], "pending");
     assert_eq!(app.outbox_rows("service_request_canceled").await, 0);
+}
+
+const LEAK: &[u8] = b"Water under the sink since Monday.\n";
+
+#[tokio::test]
+async fn a_request_with_files_lists_them_and_only_its_account_downloads_them() {
+    let (app, token) = ada().await;
+    let kinds = app
+        .send(get_request("/portal/api/v1/request-kinds", Some(&token)))
+        .await
+        .json();
+    let service = &kinds["items"][0];
+    assert_eq!(service["key"], "service");
+    assert_eq!(service["files"]["max_files"], 5, "{kinds}");
+    assert!(
+        service["files"]["kinds"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("pdf"))
+    );
+
+    let made = app
+        .send(post_parts(
+            REQUESTS,
+            &token,
+            &[("kind", "service"), ("description", "Water under the sink")],
+            &[("leak.txt", LEAK)],
+        ))
+        .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+    let request = made.json();
+    let id = request["id"].as_str().unwrap().to_owned();
+    assert_eq!(request["service"]["description"], "Water under the sink");
+    let file = &request["attachments"][0];
+    assert_eq!(file["name"], "leak.txt");
+    assert_eq!(file["kind"], "text");
+    assert_eq!(file["size"], LEAK.len());
+    let url = file["url"].as_str().unwrap().to_owned();
+    assert!(
+        url.starts_with(&format!("{REQUESTS}/{id}/attachments/")),
+        "{url}"
+    );
+    assert_eq!(app.requests_of(&token).await["items"][0], request);
+
+    let download = app.send(get_request(&url, Some(&token))).await;
+    assert_eq!(download.status, StatusCode::OK);
+    assert_eq!(download.body.as_bytes(), LEAK);
+    assert_eq!(download.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+
+    // Another account's contact, a guessed id, a malformed one: 404.
+    app.register("bob@example.com").await;
+    let bob = app.api_token("bob@example.com").await;
+    let attachment = url.rsplit('/').next().unwrap();
+    for (path, who) in [
+        (url.clone(), &bob),
+        (
+            format!("{REQUESTS}/{id}/attachments/{}", ServiceRequestId::new()),
+            &token,
+        ),
+        (
+            format!(
+                "{REQUESTS}/{}/attachments/{attachment}",
+                ServiceRequestId::new()
+            ),
+            &token,
+        ),
+        (format!("{REQUESTS}/{id}/attachments/nope"), &token),
+    ] {
+        let reply = app.send(get_request(&path, Some(who))).await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn a_multipart_request_refused_keeps_nothing() {
+    let (app, token) = ada().await;
+    app.portal
+        .host()
+        .declare_request_kind(app.tenant_id(), &reschedule())
+        .await
+        .unwrap();
+    let file: &[(&str, &[u8])] = &[("leak.txt", LEAK)];
+    // A kind that takes no files, a broken answer, an empty description,
+    // a call-off: 422 naming the field, nothing written, no file kept.
+    for (fields, field) in [
+        (
+            &[("kind", "reschedule"), ("answers.new_date", "2026-12-09")][..],
+            "file",
+        ),
+        (
+            &[("kind", "reschedule"), ("answers.new_date", "soon")][..],
+            "answers.new_date",
+        ),
+        (
+            &[("kind", "service"), ("description", " ")][..],
+            "description",
+        ),
+        (&[("kind", "call_off")][..], "kind"),
+    ] {
+        let refused = app.send(post_parts(REQUESTS, &token, fields, file)).await;
+        assert_invalid(&refused, field);
+    }
+    // A part the operation does not read: 400.
+    let unknown = app
+        .send(post_parts(
+            REQUESTS,
+            &token,
+            &[
+                ("kind", "service"),
+                ("description", "Mow"),
+                ("colour", "red"),
+            ],
+            file,
+        ))
+        .await;
+    assert_eq!(unknown.status, StatusCode::BAD_REQUEST, "{}", unknown.body);
+    // Neither JSON nor multipart: 415.
+    let text = Request::builder()
+        .method("POST")
+        .uri(REQUESTS)
+        .header(header::CONTENT_TYPE, "text/plain")
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .body(Body::from("kind=service"))
+        .unwrap();
+    assert_eq!(
+        app.send(text).await.status,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE
+    );
+    assert_eq!(app.outbox_rows("service_requested").await, 0);
+    assert_eq!(stored_files(&app), 0);
+
+    // A declared kind's answers as parts, with files when it takes them.
+    let photos = RequestKind {
+        attachments: true,
+        ..reschedule()
+    };
+    app.portal
+        .host()
+        .declare_request_kind(app.tenant_id(), &photos)
+        .await
+        .unwrap();
+    let made = app
+        .send(post_parts(
+            REQUESTS,
+            &token,
+            &[("kind", "reschedule"), ("answers.new_date", "2026-12-09")],
+            file,
+        ))
+        .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+    let request = made.json();
+    assert_eq!(request["answers"][0]["field"], "new_date");
+    assert_eq!(request["attachments"].as_array().unwrap().len(), 1);
 }

@@ -1,9 +1,12 @@
 //! Service requests on pages: "request service" (what and where, refused
 //! at its field and writing nothing), a kind the business declared drawn
 //! from its declaration and its answers checked, the list of every kind
-//! with the business's answer, isolation, the switch, and Spanish.
+//! with the business's answer, isolation, the switch, Spanish, and files
+//! sent with a request (where its kind takes them) and downloaded.
 
 use axum::http::StatusCode;
+use axum::http::header;
+use portal_core::blobs::{FileKind, sample};
 use portal_core::requests::{FieldInput, FieldSpec, KindKey, RequestKind, RequestStatus};
 use portal_core::shared::{Language, ServiceRequestId};
 use portal_core::tenancy::PortalSettings;
@@ -582,4 +585,153 @@ async fn another_accounts_request_cannot_be_canceled_nor_by_a_viewer() {
     let request = host.request(app.tenant_id(), id).await.unwrap().unwrap();
     assert_eq!(request.status, RequestStatus::Pending);
     assert_eq!(app.outbox_rows("service_request_canceled").await, 0);
+}
+
+/// The first attachment link on a request's page.
+fn first_file(page: &str) -> String {
+    let start = page.find("/attachments/").expect("an attachment link");
+    let href_start = page[..start].rfind("href=\"").unwrap() + 6;
+    let end = start + page[start..].find('"').unwrap();
+    page[href_start..end].to_owned()
+}
+
+/// The id of the option labelled `label` in a form.
+fn option_value(form: &str, label: &str) -> String {
+    form.split("<option value=\"")
+        .find(|option| option.contains(&format!(">{label}<")))
+        .and_then(|option| option.split('"').next())
+        .unwrap()
+        .to_owned()
+}
+
+const LEAK: &[u8] = "Water under the sink since Monday. ¿Pueden venir?\n".as_bytes();
+
+#[tokio::test]
+async fn a_service_request_carries_files_its_page_lists_and_only_its_account_downloads() {
+    let app = app_with(jobs_settings()).await;
+    let mut ada = app.logged_in("ada@example.com").await;
+    let form = ada.get("/portal/requests/new/service").await;
+    assert!(form.body.contains("enctype=\"multipart/form-data\""));
+    assert!(form.body.contains("type=\"file\""));
+    let home = option_value(&form.body, "Casa Lovelace");
+    let png = sample(FileKind::Png);
+
+    // Refused at its field: nothing written and no file kept.
+    let refused = ada
+        .post_multipart(
+            "/portal/requests/new/service",
+            &[("description", " "), ("property", &home)],
+            &[("leak.txt", LEAK)],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(!error_at(&refused.body, "description").is_empty());
+    assert_eq!(
+        stored_files(&app),
+        0,
+        "the refused request's file is removed"
+    );
+    assert_eq!(app.outbox_rows("service_requested").await, 0);
+
+    let sent = ada
+        .post_multipart(
+            "/portal/requests/new/service",
+            &[("description", "Water under the sink"), ("property", &home)],
+            &[("leak.txt", LEAK), ("sink.png", &png)],
+        )
+        .await;
+    let id = request_id(&sent);
+    assert_eq!(
+        stored_files(&app),
+        2 * 2,
+        "each file and what is kept about it"
+    );
+    let event = app.outbox_payloads("service_requested").await;
+    assert!(event[0].contains("\"attachments\":2"), "{event:?}");
+
+    let page = ada.get(sent.location()).await;
+    assert!(page.body.contains("Photos and files"));
+    assert!(page.body.contains("leak.txt") && page.body.contains("sink.png"));
+    let link = first_file(&page.body);
+    assert!(link.starts_with(&format!("/portal/requests/{id}/attachments/")));
+    let download = ada.get(&link).await;
+    assert_eq!(download.status, StatusCode::OK);
+    assert_eq!(download.body.as_bytes(), LEAK);
+    let headers = &download.headers;
+    assert_eq!(
+        headers[header::CONTENT_DISPOSITION],
+        "attachment; filename=\"leak.txt\"; filename*=UTF-8''leak.txt"
+    );
+    assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+
+    // Another account's contact: the file is not found; nor is a file
+    // named under another request, or a malformed id.
+    let mut bob = app.logged_in("bob@example.com").await;
+    assert_eq!(bob.get(&link).await.status, StatusCode::NOT_FOUND);
+    let attachment = link.rsplit('/').next().unwrap();
+    let other = ada
+        .post_form(
+            "/portal/requests/new/service",
+            &[("description", "Mow"), ("property", &home)],
+        )
+        .await;
+    let other = request_id(&other);
+    for path in [
+        format!("/portal/requests/{other}/attachments/{attachment}"),
+        format!("/portal/requests/{id}/attachments/not-an-id"),
+        format!(
+            "/portal/requests/{id}/attachments/{}",
+            ServiceRequestId::new()
+        ),
+    ] {
+        assert_eq!(ada.get(&path).await.status, StatusCode::NOT_FOUND, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn a_kind_that_takes_no_files_offers_no_input_and_refuses_a_file_keeping_none() {
+    let mut settings = jobs_settings();
+    settings.service_request_attachments = false;
+    let app = app_with(settings).await;
+    let mut ada = app.logged_in("ada@example.com").await;
+    for kind in ["service", "skip_visit"] {
+        let form = ada.get(&format!("/portal/requests/new/{kind}")).await;
+        assert_eq!(form.status, StatusCode::OK);
+        assert!(!form.body.contains("type=\"file\""), "{kind}");
+        assert!(!form.body.contains("multipart/form-data"), "{kind}");
+    }
+    let form = ada.get("/portal/requests/new/service").await;
+    let home = option_value(&form.body, "Casa Lovelace");
+    let refused = ada
+        .post_multipart(
+            "/portal/requests/new/service",
+            &[("description", "Water under the sink"), ("property", &home)],
+            &[("leak.txt", LEAK)],
+        )
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
+    assert!(
+        refused.body.contains("Water under the sink"),
+        "what was typed is kept"
+    );
+    assert_eq!(stored_files(&app), 0);
+    assert_eq!(app.outbox_rows("service_requested").await, 0);
+
+    // A declared kind that takes files offers them.
+    let photos = RequestKind {
+        attachments: true,
+        ..skip_visit()
+    };
+    app.portal
+        .host()
+        .declare_request_kind(app.tenant_id(), &photos)
+        .await
+        .unwrap();
+    let form = ada.get("/portal/requests/new/skip_visit").await;
+    assert!(form.body.contains("type=\"file\""));
 }

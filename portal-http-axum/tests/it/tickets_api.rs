@@ -39,23 +39,6 @@ async fn app_with(settings: PortalSettings) -> (TestApp, String, String) {
     (app, ada, bob)
 }
 
-/// A `multipart/form-data` POST with a bearer token.
-fn post_parts(
-    uri: &str,
-    token: &str,
-    fields: &[(&str, &str)],
-    files: &[(&str, &[u8])],
-) -> Request<Body> {
-    let (content_type, body) = multipart(fields, files);
-    Request::builder()
-        .method("POST")
-        .uri(uri)
-        .header(header::CONTENT_TYPE, content_type)
-        .header(header::AUTHORIZATION, format!("Bearer {token}"))
-        .body(Body::from(body))
-        .unwrap()
-}
-
 fn post_empty(uri: &str, token: &str) -> Request<Body> {
     Request::builder()
         .method("POST")

@@ -4,9 +4,9 @@
 
 use portal_core::blobs::Attachment;
 use portal_core::ports::StoreError;
-use serde::{Deserialize, Serialize};
 use portal_core::requests::{RequestDetails, RequestKind, RequestStatus, ServiceRequest};
 use portal_core::shared::{AccountId, ContactId, ServiceRequestId};
+use serde::{Deserialize, Serialize};
 use sqlx::FromRow;
 use uuid::Uuid;
 

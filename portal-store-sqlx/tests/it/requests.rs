@@ -455,7 +455,11 @@ async fn a_requests_files_are_kept_in_order_and_come_back_with_every_read(db: Te
     let scope = books.scope();
     let read = db.request(&scope, asked.id).await.unwrap().unwrap();
     assert_eq!(read.attachments, asked.attachments);
-    let of_tenant = db.request_of_tenant(tenant, asked.id).await.unwrap().unwrap();
+    let of_tenant = db
+        .request_of_tenant(tenant, asked.id)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(of_tenant.attachments, asked.attachments);
     let listed = db
         .requests(&scope, &query(RequestFilter::All))

@@ -370,7 +370,14 @@ impl RequestsService<'_> {
         let (tenant, _) = self.authorize(actor, Permission::RequestService).await?;
         let policy = &tenant.settings.tickets;
         let limits = policy.attachment_limits();
-        stage(self.blob_store()?, tenant.id, upload, &limits, policy.max_attachments).await
+        stage(
+            self.blob_store()?,
+            tenant.id,
+            upload,
+            &limits,
+            policy.max_attachments,
+        )
+        .await
     }
 
     /// Removes files staged for a request that will not be made (the

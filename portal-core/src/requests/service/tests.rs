@@ -7,8 +7,8 @@ use std::sync::{Arc, Mutex};
 
 use super::*;
 use crate::access::{ContactActor, Role};
-use crate::blobs::RecordingBlobs;
 use crate::accounts::Address;
+use crate::blobs::RecordingBlobs;
 use crate::outbox::OutboxMessage;
 use crate::ports::{MockJobStore, MockPropertyStore, MockRequestStore, MockTenantStore};
 use crate::properties::Property;
@@ -188,7 +188,10 @@ async fn a_service_request_carries_its_files_and_tells_the_host_how_many() {
     fixture.has_properties(Vec::new());
     let written = fixture.records();
     let actor = fixture.actor();
-    let files = vec![fixture.file(fixture.tenant.id), fixture.file(fixture.tenant.id)];
+    let files = vec![
+        fixture.file(fixture.tenant.id),
+        fixture.file(fixture.tenant.id),
+    ];
     let keys: Vec<_> = files.iter().map(|f| f.stored().key.clone()).collect();
     let blobs = Arc::new(RecordingBlobs::default());
     let portal = fixture.portal_keeping(blobs.clone());
@@ -204,7 +207,10 @@ async fn a_service_request_carries_its_files_and_tells_the_host_how_many() {
     let written = written.lock().unwrap();
     assert!(matches!(
         written[0].1.as_slice(),
-        [OutboxMessage::Event(DomainEvent::ServiceRequested { attachments: 2, .. })]
+        [OutboxMessage::Event(DomainEvent::ServiceRequested {
+            attachments: 2,
+            ..
+        })]
     ));
     assert!(blobs.deleted.lock().unwrap().is_empty(), "kept");
 }
@@ -227,7 +233,10 @@ async fn files_beyond_what_the_kind_takes_are_refused_at_file_and_removed() {
             .request_service(&actor, &ask("Mow", None), files)
             .await
             .unwrap_err();
-        assert_eq!(refusal(refused), ("file", None, Reason::Count { min: 0, max }));
+        assert_eq!(
+            refusal(refused),
+            ("file", None, Reason::Count { min: 0, max })
+        );
         assert_eq!(blobs.deleted.lock().unwrap().len(), sent, "removed");
     }
 }
@@ -285,11 +294,11 @@ async fn a_file_is_downloaded_only_from_the_accounts_request_that_has_it() {
     let actor = fixture.actor();
     let blobs = Arc::new(RecordingBlobs::default());
     let portal = fixture.portal_keeping(blobs.clone());
-    for (request, attachment) in [
-        (ServiceRequestId::new(), on_it),
-        (id, AttachmentId::new()),
-    ] {
-        let refused = portal.requests().download(&actor, request, attachment).await;
+    for (request, attachment) in [(ServiceRequestId::new(), on_it), (id, AttachmentId::new())] {
+        let refused = portal
+            .requests()
+            .download(&actor, request, attachment)
+            .await;
         assert!(matches!(refused, Err(PortalError::NotFound)));
     }
     assert!(blobs.read.lock().unwrap().is_empty(), "nothing read");

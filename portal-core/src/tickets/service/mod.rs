@@ -21,8 +21,8 @@ use crate::requests::Reference;
 use crate::shared::{AttachmentId, ContactId, Page, Reason, TicketId, TicketMessageId, check_text};
 use crate::tenancy::{Features, Tenant};
 use crate::tickets::{
-    Author, CategoryRef, Ticket, TicketCategory, TicketDraft, TicketFilter,
-    TicketMessage, TicketQuery, TicketStatus, TicketThread, TicketsConflict,
+    Author, CategoryRef, Ticket, TicketCategory, TicketDraft, TicketFilter, TicketMessage,
+    TicketQuery, TicketStatus, TicketThread, TicketsConflict,
 };
 
 /// The most jobs the form offers to pick from, of each of upcoming and
@@ -112,7 +112,14 @@ impl TicketsService<'_> {
         let (tenant, _) = self.authorize(actor, Permission::CreateTickets).await?;
         let policy = &tenant.settings.tickets;
         let limits = policy.attachment_limits();
-        stage(self.blob_store()?, tenant.id, upload, &limits, policy.max_attachments).await
+        stage(
+            self.blob_store()?,
+            tenant.id,
+            upload,
+            &limits,
+            policy.max_attachments,
+        )
+        .await
     }
 
     /// Removes files staged for a message that will not be written (the
