@@ -51,3 +51,8 @@ async fn a_customer_calls_off_rent_and_sees_it_pending_in_chromium() {
 async fn a_primary_contact_adds_a_colleague_who_accepts_the_mailed_invitation_in_chromium() {
     crate::browser_contacts::run().await;
 }
+
+#[tokio::test]
+async fn a_customer_asks_for_service_with_a_photo_and_downloads_it_in_chromium() {
+    crate::browser_requests::run().await;
+}

@@ -5,12 +5,11 @@
 
 use fantoccini::Locator;
 use fantoccini::error::CmdError;
-use std::net::SocketAddr;
 
 use portal_core::rentals::ContractStatus;
 
-use crate::browser_flow::{open_chromium, required};
-use crate::harness::{PASSWORD, TestApp};
+use crate::browser_flow::{log_in, open_chromium, required, serve};
+use crate::harness::TestApp;
 use crate::rentals::rental_settings;
 
 pub async fn run() {
@@ -22,17 +21,7 @@ pub async fn run() {
     let contract = app
         .rental_contract(app.seeded.account_a, "RC-1", ContractStatus::Open)
         .await;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}/portal/", listener.local_addr().unwrap());
-    let router = app.app.clone();
-    tokio::spawn(async move {
-        axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await
-        .unwrap()
-    });
+    let base = serve(&app).await;
 
     let (browser, _profile) = open_chromium(&webdriver, &chromium).await;
     let contract_page = format!("{base}rentals/{}", contract.id);
@@ -56,24 +45,7 @@ async fn call_off_the_generators(
 ) -> Result<(), CmdError> {
     // A phone: 390 px wide.
     browser.set_window_size(390, 844).await?;
-    browser.goto(&format!("{base}login")).await?;
-    browser
-        .find(Locator::Id("login"))
-        .await?
-        .send_keys("ada@example.com")
-        .await?;
-    browser
-        .find(Locator::Id("password"))
-        .await?
-        .send_keys(PASSWORD)
-        .await?;
-    browser
-        .find(Locator::Css("button[type=submit].primary"))
-        .await?
-        .click()
-        .await?;
-    let dashboard = url::Url::parse(&format!("{base}dashboard")).unwrap();
-    browser.wait().for_url(&dashboard).await?;
+    log_in(browser, base, "ada@example.com").await?;
 
     browser.goto(contract_page).await?;
     browser

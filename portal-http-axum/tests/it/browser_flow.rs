@@ -55,6 +55,80 @@ pub async fn open_chromium_in(
     (browser, profile)
 }
 
+/// Serves `app` on a loopback port for the browser; its portal's base URL
+/// (`http://127.0.0.1:PORT/portal/`).
+pub async fn serve(app: &crate::harness::TestApp) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}/portal/", listener.local_addr().unwrap());
+    let router = app.app.clone();
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .unwrap()
+    });
+    base
+}
+
+/// Logs `email` in through the form (with the test password) and waits
+/// for the dashboard.
+pub async fn log_in(
+    browser: &fantoccini::Client,
+    base: &str,
+    email: &str,
+) -> Result<(), fantoccini::error::CmdError> {
+    browser.goto(&format!("{base}login")).await?;
+    browser
+        .find(Locator::Id("login"))
+        .await?
+        .send_keys(email)
+        .await?;
+    browser
+        .find(Locator::Id("password"))
+        .await?
+        .send_keys(crate::harness::PASSWORD)
+        .await?;
+    browser
+        .find(Locator::Css("button[type=submit].primary"))
+        .await?
+        .click()
+        .await?;
+    let dashboard = url::Url::parse(&format!("{base}dashboard")).unwrap();
+    browser.wait().for_url(&dashboard).await
+}
+
+/// Fetches the page's first download link with the page's own cookie:
+/// its status, type, disposition and bytes.
+pub async fn fetch_first_download(
+    browser: &fantoccini::Client,
+) -> Result<(serde_json::Value, Vec<u8>), fantoccini::error::CmdError> {
+    let fetched = browser
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             const link = document.querySelector('a[download]');
+             fetch(link.href).then(async r => done({
+               status: r.status,
+               type: r.headers.get('content-type'),
+               disposition: r.headers.get('content-disposition'),
+               bytes: Array.from(new Uint8Array(await r.arrayBuffer())),
+             })).catch(e => done({ error: String(e) }));",
+            vec![],
+        )
+        .await?;
+    let bytes = fetched["bytes"]
+        .as_array()
+        .map(|bytes| {
+            bytes
+                .iter()
+                .map(|b| b.as_u64().unwrap_or(0) as u8)
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok((fetched, bytes))
+}
+
 pub fn required(name: &str) -> String {
     std::env::var(name).unwrap_or_else(|_| panic!("{name} is not set: run the suite with scripts/test.sh, which starts chromedriver and the SMTP server"))
 }

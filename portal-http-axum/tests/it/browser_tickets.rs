@@ -6,13 +6,12 @@
 
 use fantoccini::Locator;
 use fantoccini::error::CmdError;
-use std::net::SocketAddr;
 
-use crate::browser_flow::{open_chromium, required};
-use crate::harness::{PASSWORD, TestApp, stored_files};
+use crate::browser_flow::{fetch_first_download, log_in, open_chromium, required, serve};
+use crate::harness::{TestApp, stored_files};
 
 /// A small PNG: the signature, a 1x1 image's header, data and end.
-const PNG: &[u8] = &[
+pub const PNG: &[u8] = &[
     0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52,
     0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F, 0x15, 0xC4,
     0x89, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0x60, 0x00, 0x02, 0x00,
@@ -26,17 +25,7 @@ pub async fn run() {
 
     let app = TestApp::with_settings(crate::tickets_pages::tickets_settings()).await;
     app.register("ada@example.com").await;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}/portal/", listener.local_addr().unwrap());
-    let router = app.app.clone();
-    tokio::spawn(async move {
-        axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await
-        .unwrap()
-    });
+    let base = serve(&app).await;
     let files = tempfile::tempdir().unwrap();
     let photo = files.path().join("leak-under-sink.png");
     std::fs::write(&photo, PNG).unwrap();
@@ -57,24 +46,7 @@ async fn open_a_ticket_with_a_photo(
     photo: &std::path::Path,
 ) -> Result<Vec<u8>, CmdError> {
     browser.set_window_size(390, 844).await?;
-    browser.goto(&format!("{base}login")).await?;
-    browser
-        .find(Locator::Id("login"))
-        .await?
-        .send_keys("ada@example.com")
-        .await?;
-    browser
-        .find(Locator::Id("password"))
-        .await?
-        .send_keys(PASSWORD)
-        .await?;
-    browser
-        .find(Locator::Css("button[type=submit].primary"))
-        .await?
-        .click()
-        .await?;
-    let dashboard = url::Url::parse(&format!("{base}dashboard")).unwrap();
-    browser.wait().for_url(&dashboard).await?;
+    log_in(browser, base, "ada@example.com").await?;
     browser
         .find(Locator::Css(".menu-phone > summary"))
         .await?
@@ -136,19 +108,7 @@ async fn open_a_ticket_with_a_photo(
 
     // The link is a download; the page fetches it with its own cookie and
     // hands back the status, type, disposition and bytes.
-    let fetched = browser
-        .execute_async(
-            "const done = arguments[arguments.length - 1];
-             const link = document.querySelector('a[download]');
-             fetch(link.href).then(async r => done({
-               status: r.status,
-               type: r.headers.get('content-type'),
-               disposition: r.headers.get('content-disposition'),
-               bytes: Array.from(new Uint8Array(await r.arrayBuffer())),
-             })).catch(e => done({ error: String(e) }));",
-            vec![],
-        )
-        .await?;
+    let (fetched, bytes) = fetch_first_download(browser).await?;
     assert_eq!(fetched["status"], 200, "{fetched}");
     assert_eq!(fetched["type"], "image/png");
     assert!(
@@ -157,13 +117,5 @@ async fn open_a_ticket_with_a_photo(
             .unwrap_or_default()
             .starts_with("attachment; filename=\"leak-under-sink.png\"")
     );
-    Ok(fetched["bytes"]
-        .as_array()
-        .map(|bytes| {
-            bytes
-                .iter()
-                .map(|b| b.as_u64().unwrap_or(0) as u8)
-                .collect()
-        })
-        .unwrap_or_default())
+    Ok(bytes)
 }

@@ -147,6 +147,8 @@ pub async fn walk_in(lang: &str) {
         .declare_request_kind(app.tenant_id(), &crate::requests_pages::every_control())
         .await
         .unwrap();
+    // A service request with a photo.
+    let with_photo = service_request_with_a_photo(&app).await;
     // Tickets: one open with a photo and the business's answer, one closed.
     let (open_ticket, closed_ticket) = tickets_of(&app).await;
     // Downloads: a guide for every account and a file of Ada's account, in
@@ -219,6 +221,7 @@ pub async fn walk_in(lang: &str) {
         "requests/new/service".to_owned(),
         "requests/new/every_control".to_owned(),
         format!("requests/{}", call_off.id),
+        format!("requests/{with_photo}"),
         "service-contracts".to_owned(),
         "service-contracts?status=active".to_owned(),
         format!("service-contracts/{}", visits.id),
@@ -310,6 +313,37 @@ pub async fn walk_in(lang: &str) {
 
 /// Ada's two tickets: one open, with a photo and an answer from the
 /// business, and one closed. Their ids.
+/// "Request service" with a photo attached, in the customer's words.
+async fn service_request_with_a_photo(app: &TestApp) -> portal_core::shared::ServiceRequestId {
+    use portal_core::blobs::{FileKind, FileName, Upload, sample};
+    let ada = ada_actor(app).await;
+    let requests = app.portal.requests();
+    let content = bytes::Bytes::from(sample(FileKind::Jpeg));
+    let photo = requests
+        .attach(
+            &ada,
+            Upload {
+                name: FileName::parse("avispero-del-porche-con-un-nombre-largo.jpg").unwrap(),
+                content: Box::pin(futures::stream::iter([Ok(content)])),
+            },
+        )
+        .await
+        .unwrap();
+    let ask = portal_core::requests::ServiceAsk {
+        description: "Un avispero bajo el techo del porche.".into(),
+        property: Some(
+            app.property(app.seeded.account_a, "p-home", "Casa Lovelace")
+                .await
+                .id,
+        ),
+    };
+    requests
+        .request_service(&ada, &ask, vec![photo])
+        .await
+        .unwrap()
+        .id
+}
+
 async fn tickets_of(
     app: &TestApp,
 ) -> (portal_core::shared::TicketId, portal_core::shared::TicketId) {

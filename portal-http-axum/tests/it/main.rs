@@ -15,6 +15,7 @@ mod browser_call_off;
 mod browser_contacts;
 mod browser_flow;
 mod browser_quotes;
+mod browser_requests;
 mod browser_tickets;
 mod browser_walk;
 mod communications;
