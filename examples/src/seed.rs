@@ -1254,14 +1254,15 @@ fn demo_request_kinds() -> anyhow::Result<Vec<RequestKind>> {
                 )?,
             ],
             active: true,
-            attachments: false,
+            // A photo of the bill or a letter helps here.
+            attachments: true,
         },
     ])
 }
 
 /// Declares the business's kinds of request, and gives Ada's bakery a
-/// service request the business has scheduled and a request to skip a
-/// visit (made through her session, as a customer makes them). Kinds are
+/// service request with a photo that the business has scheduled and a
+/// request to skip a visit (made through her session, as a customer makes them). Kinds are
 /// re-declared on every start; requests only once.
 async fn seed_requests(
     portal: &Portal,
@@ -1288,6 +1289,18 @@ async fn seed_requests(
         return Ok(());
     }
     let form = requests.form(&ada.actor, SERVICE).await?;
+    // A photo of the door, streamed into the blob store as an upload is.
+    let photo = requests
+        .attach(
+            &ada.actor,
+            Upload {
+                name: FileName::parse("kitchen-door.png")?,
+                content: Box::pin(futures::stream::once(async {
+                    Ok(Bytes::from_static(GATE_LATCH_PNG))
+                })),
+            },
+        )
+        .await?;
     let asked = requests
         .request_service(
             &ada.actor,
@@ -1295,7 +1308,7 @@ async fn seed_requests(
                 description: "Ants coming in under the kitchen door, mostly in the morning.".into(),
                 property: form.properties.first().map(|property| property.id),
             },
-            Vec::new(),
+            vec![photo],
         )
         .await?;
     host.set_request_status(
