@@ -524,9 +524,9 @@ impl NewRequestBody {
 
 /// A new request with files, as the parts of a `multipart/form-data`
 /// body: the JSON body's members as text parts (each answer as a part
-/// named `answers.<field>`) and the files. Parts not listed here are
-/// refused (400).
+/// named `answers.<field>`) and the files. Other parts are refused (400).
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)] // Only its schema is used: the body is read part by part.
 pub struct NewRequestForm {
     /// `service`, or the key of a kind `GET /request-kinds` lists.
