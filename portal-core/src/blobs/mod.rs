@@ -29,6 +29,6 @@ pub use kind::sample;
 pub use kind::{BlobLimits, FileKind};
 pub use ports::{Blob, BlobError, BlobStore, ByteStream, StoredBlob, Upload, store_upload};
 #[cfg(test)]
-pub(crate) use staged::RecordingBlobs;
+pub(crate) use staged::testing::RecordingBlobs;
 pub use staged::{Attachment, StagedFile};
 pub(crate) use staged::{attachments_of, check_staged, discard, stage};

@@ -104,39 +104,43 @@ pub(crate) fn attachments_of(files: &[StagedFile]) -> Vec<Attachment> {
         .collect()
 }
 
-/// A blob store for tests that keeps nothing and remembers what it was
-/// asked to read and to remove.
 #[cfg(test)]
-#[derive(Default)]
-pub(crate) struct RecordingBlobs {
-    pub(crate) read: std::sync::Mutex<Vec<BlobKey>>,
-    pub(crate) deleted: std::sync::Mutex<Vec<BlobKey>>,
-}
+pub(crate) mod testing {
+    use super::{BlobKey, BlobLimits, BlobStore, FileKind, StoredBlob, TenantId, Upload};
+    use crate::blobs::{Blob, BlobError};
 
-#[cfg(test)]
-#[async_trait::async_trait]
-impl BlobStore for RecordingBlobs {
-    async fn put(
-        &self,
-        key: &BlobKey,
-        upload: Upload<'_>,
-        _limits: &BlobLimits,
-    ) -> Result<StoredBlob, super::BlobError> {
-        Ok(StoredBlob {
-            key: key.clone(),
-            name: upload.name,
-            kind: FileKind::Text,
-            size: 1,
-        })
+    /// A blob store for tests that keeps nothing and remembers what it was
+    /// asked to read and to remove.
+    #[derive(Default)]
+    pub(crate) struct RecordingBlobs {
+        pub(crate) read: std::sync::Mutex<Vec<BlobKey>>,
+        pub(crate) deleted: std::sync::Mutex<Vec<BlobKey>>,
     }
 
-    async fn get(&self, _tenant: TenantId, key: &BlobKey) -> Result<super::Blob, super::BlobError> {
-        self.read.lock().unwrap().push(key.clone());
-        Err(super::BlobError::NotFound)
-    }
+    #[async_trait::async_trait]
+    impl BlobStore for RecordingBlobs {
+        async fn put(
+            &self,
+            key: &BlobKey,
+            upload: Upload<'_>,
+            _limits: &BlobLimits,
+        ) -> Result<StoredBlob, BlobError> {
+            Ok(StoredBlob {
+                key: key.clone(),
+                name: upload.name,
+                kind: FileKind::Text,
+                size: 1,
+            })
+        }
 
-    async fn delete(&self, _tenant: TenantId, key: &BlobKey) -> Result<(), super::BlobError> {
-        self.deleted.lock().unwrap().push(key.clone());
-        Ok(())
+        async fn get(&self, _tenant: TenantId, key: &BlobKey) -> Result<Blob, BlobError> {
+            self.read.lock().unwrap().push(key.clone());
+            Err(BlobError::NotFound)
+        }
+
+        async fn delete(&self, _tenant: TenantId, key: &BlobKey) -> Result<(), BlobError> {
+            self.deleted.lock().unwrap().push(key.clone());
+            Ok(())
+        }
     }
 }
