@@ -659,9 +659,9 @@ async fn a_host_kinds_request_is_told_by_its_name_and_nobody_is_told_with_servic
         .set_request_status(tenant, id, RequestStatus::Declined, "That week is full")
         .await
         .unwrap();
-    let told = told.lock().unwrap();
+    let first = told.lock().unwrap()[0].1[0].notice.clone();
     assert_eq!(
-        told[0].1[0].notice,
+        first,
         Notice::RequestUpdated {
             request: id,
             request_kind: "skip_visit".into(),
