@@ -113,14 +113,7 @@ pub fn conflict_message(t: Messages, conflict: &Conflict) -> String {
 
 /// A request's status in the customer's words.
 pub fn request_status(t: Messages, status: RequestStatus) -> String {
-    t.msg(match status {
-        RequestStatus::Pending => "request-status-pending",
-        RequestStatus::Scheduled => "request-status-scheduled",
-        RequestStatus::InProgress => "request-status-in-progress",
-        RequestStatus::Completed => "request-status-completed",
-        RequestStatus::Declined => "request-status-declined",
-        RequestStatus::Canceled => "request-status-canceled",
-    })
+    portal_i18n::words::request_status(t, status)
 }
 
 fn rentals(t: Messages, conflict: &RentalsConflict) -> String {

@@ -163,5 +163,157 @@ fn notice_args(
             from.arg("number", number.to_string())
                 .arg("subject", subject.as_str()),
         ),
+        Notice::RequestUpdated {
+            request_kind,
+            kind_name,
+            status,
+            note,
+            ..
+        } => (
+            "notice-request-updated",
+            from.arg(
+                "request",
+                request_kind_name(t, request_kind, kind_name.as_deref()),
+            )
+            .arg("status", request_status(t, *status))
+            .arg("note", note.as_str())
+            .count("noted", u8::from(!note.is_empty())),
+        ),
+    }
+}
+
+/// A request's status in the reader's words ("Scheduled", "Programada").
+///
+/// ```
+/// use portal_core::requests::RequestStatus;
+/// use portal_i18n::{Language, Messages, words};
+/// let t = Messages::new(Language::Spanish);
+/// assert_eq!(words::request_status(t, RequestStatus::InProgress), "En curso");
+/// ```
+pub fn request_status(t: Messages, status: portal_core::requests::RequestStatus) -> String {
+    use portal_core::requests::RequestStatus;
+    t.msg(match status {
+        RequestStatus::Pending => "request-status-pending",
+        RequestStatus::Scheduled => "request-status-scheduled",
+        RequestStatus::InProgress => "request-status-in-progress",
+        RequestStatus::Completed => "request-status-completed",
+        RequestStatus::Declined => "request-status-declined",
+        RequestStatus::Canceled => "request-status-canceled",
+    })
+}
+
+/// What a request is, by its kind's key: the portal's own kinds from the
+/// catalog ("Request service", "Call off rent"), the host's by the name it
+/// gave (else by its key).
+///
+/// ```
+/// use portal_i18n::{Language, Messages, words};
+/// let t = Messages::new(Language::Spanish);
+/// assert_eq!(words::request_kind_name(t, "service", None), "Solicitar servicio");
+/// assert_eq!(words::request_kind_name(t, "skip_visit", Some("Saltar una visita")), "Saltar una visita");
+/// ```
+pub fn request_kind_name(t: Messages, kind: &str, name: Option<&str>) -> String {
+    use portal_core::requests::{CALL_OFF, SERVICE};
+    match (kind, name) {
+        (SERVICE, _) => t.msg("request-kind-service"),
+        (CALL_OFF, _) => t.msg("request-kind-call-off"),
+        (_, Some(name)) => name.to_owned(),
+        (key, None) => key.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use portal_core::notifications::Notice;
+    use portal_core::requests::RequestStatus;
+    use portal_core::shared::{Formats, ServiceRequestId};
+
+    use super::*;
+    use crate::Language;
+
+    fn request_updated(
+        kind: &str,
+        name: Option<&str>,
+        status: RequestStatus,
+        note: &str,
+    ) -> Notice {
+        Notice::RequestUpdated {
+            request: ServiceRequestId::new(),
+            request_kind: kind.into(),
+            kind_name: name.map(str::to_owned),
+            status,
+            note: note.into(),
+        }
+    }
+
+    fn worded(language: Language, told: &Notice) -> NoticeWords {
+        notice(Messages::new(language), &Formats::fallback(), told, "Acme")
+    }
+
+    #[test]
+    fn a_request_update_names_the_kind_and_status_in_english_and_spanish() {
+        let service = request_updated(
+            "service",
+            None,
+            RequestStatus::Scheduled,
+            "Booked for Thursday",
+        );
+        assert_eq!(
+            worded(Language::English, &service),
+            NoticeWords {
+                title: "Your request “Request service”: Scheduled".into(),
+                text: "Acme set the status of your request “Request service” to “Scheduled” \
+                       and wrote: Booked for Thursday"
+                    .into(),
+                action: "View request".into(),
+            }
+        );
+        assert_eq!(
+            worded(Language::Spanish, &service),
+            NoticeWords {
+                title: "Su solicitud «Solicitar servicio»: Programada".into(),
+                text: "Acme cambió el estado de su solicitud «Solicitar servicio» a «Programada» \
+                       y escribió: Booked for Thursday"
+                    .into(),
+                action: "Ver solicitud".into(),
+            }
+        );
+
+        // Without a note the sentence ends at the status.
+        let call_off = request_updated("call_off", None, RequestStatus::Completed, "");
+        assert_eq!(
+            worded(Language::English, &call_off).text,
+            "Acme set the status of your request “Call off rent” to “Done”."
+        );
+        assert_eq!(
+            worded(Language::Spanish, &call_off).text,
+            "Acme cambió el estado de su solicitud «Retirada de alquiler» a «Hecha»."
+        );
+
+        // The host's own kind goes by the name it gave.
+        let skip = request_updated(
+            "skip_visit",
+            Some("Saltar una visita"),
+            RequestStatus::Declined,
+            "",
+        );
+        assert_eq!(
+            worded(Language::Spanish, &skip).title,
+            "Su solicitud «Saltar una visita»: Rechazada"
+        );
+    }
+
+    #[test]
+    fn every_request_status_is_worded_in_both_languages() {
+        for language in [Language::English, Language::Spanish] {
+            let t = Messages::new(language);
+            for status in RequestStatus::ALL {
+                let word = request_status(t, status);
+                assert!(
+                    !word.is_empty() && !word.contains("request-status"),
+                    "{language:?} {status:?}: {word}"
+                );
+            }
+        }
     }
 }

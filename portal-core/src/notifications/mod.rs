@@ -1,8 +1,8 @@
 //! Notifications: what the business tells a customer's contacts when
 //! something happens on their account (an invoice issued, a payment
 //! received or failed, a quote issued, a visit scheduled or changed, a
-//! ticket answered or closed), in the portal's feed and by mail, as each
-//! contact chooses per kind.
+//! ticket answered or closed, a request's status moved by the host), in
+//! the portal's feed and by mail, as each contact chooses per kind.
 //!
 //! A host use case that causes one (for instance
 //! [`HostApi::upsert_invoice`](crate::HostApi::upsert_invoice)) names it

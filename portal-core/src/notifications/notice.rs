@@ -7,7 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::access::Permission;
 use crate::jobs::JobStatus;
-use crate::shared::{InvoiceId, JobId, Money, PaymentId, QuoteId, TicketId};
+use crate::requests::RequestStatus;
+use crate::shared::{InvoiceId, JobId, Money, PaymentId, QuoteId, ServiceRequestId, TicketId};
 
 /// The kinds of notification a contact chooses between.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -27,11 +28,13 @@ pub enum NotificationKind {
     TicketReplied,
     /// A ticket was closed.
     TicketClosed,
+    /// The host moved a request's status.
+    RequestUpdated,
 }
 
 impl NotificationKind {
     /// Every kind, in the order the preferences page lists them.
-    pub const ALL: [Self; 7] = [
+    pub const ALL: [Self; 8] = [
         Self::InvoiceIssued,
         Self::PaymentReceived,
         Self::PaymentFailed,
@@ -39,6 +42,7 @@ impl NotificationKind {
         Self::JobScheduled,
         Self::TicketReplied,
         Self::TicketClosed,
+        Self::RequestUpdated,
     ];
 
     /// The stored and wire name.
@@ -51,6 +55,7 @@ impl NotificationKind {
             Self::JobScheduled => "job_scheduled",
             Self::TicketReplied => "ticket_replied",
             Self::TicketClosed => "ticket_closed",
+            Self::RequestUpdated => "request_updated",
         }
     }
 
@@ -87,6 +92,7 @@ impl NotificationKind {
             Self::QuoteIssued => Permission::ViewQuotes,
             Self::JobScheduled => Permission::ViewServices,
             Self::TicketReplied | Self::TicketClosed => Permission::ViewTickets,
+            Self::RequestUpdated => Permission::RequestService,
         }
     }
 }
@@ -201,6 +207,21 @@ pub enum Notice {
         /// Its subject.
         subject: String,
     },
+    /// The host moved a request's status (or changed its note).
+    RequestUpdated {
+        /// The request.
+        request: ServiceRequestId,
+        /// Its kind's key: `service`, `call_off` or the host's (`kind`
+        /// names the notice itself).
+        request_kind: String,
+        /// The host's name for a kind it declared; `None` for the
+        /// portal's own kinds, which the reader's catalog names.
+        kind_name: Option<String>,
+        /// Its status now.
+        status: RequestStatus,
+        /// The host's note; may be empty.
+        note: String,
+    },
 }
 
 impl Notice {
@@ -214,6 +235,7 @@ impl Notice {
             Self::JobScheduled { .. } => NotificationKind::JobScheduled,
             Self::TicketReplied { .. } => NotificationKind::TicketReplied,
             Self::TicketClosed { .. } => NotificationKind::TicketClosed,
+            Self::RequestUpdated { .. } => NotificationKind::RequestUpdated,
         }
     }
 
@@ -238,6 +260,7 @@ impl Notice {
             Self::TicketReplied { ticket, .. } | Self::TicketClosed { ticket, .. } => {
                 format!("tickets/{ticket}")
             }
+            Self::RequestUpdated { request, .. } => format!("requests/{request}"),
         }
     }
 }
@@ -320,5 +343,25 @@ mod tests {
         assert_eq!(json["kind"], "ticket_replied");
         assert_eq!(serde_json::from_value::<Notice>(json).unwrap(), notice);
         assert_eq!(notice.kind(), NotificationKind::TicketReplied);
+    }
+
+    #[test]
+    fn a_request_notice_keeps_its_kind_tag_apart_from_the_requests_kind() {
+        let request = ServiceRequestId::new();
+        let notice = Notice::RequestUpdated {
+            request,
+            request_kind: "skip_visit".into(),
+            kind_name: Some("Skip a visit".into()),
+            status: RequestStatus::InProgress,
+            note: "On it".into(),
+        };
+        let json = serde_json::to_value(&notice).unwrap();
+        assert_eq!(json["kind"], "request_updated");
+        assert_eq!(json["request_kind"], "skip_visit");
+        assert_eq!(json["status"], "in_progress");
+        assert_eq!(serde_json::from_value::<Notice>(json).unwrap(), notice);
+        assert_eq!(notice.kind(), NotificationKind::RequestUpdated);
+        assert_eq!(notice.kind().permission(), Permission::RequestService);
+        assert_eq!(notice.path(), format!("requests/{request}"));
     }
 }

@@ -9,6 +9,7 @@ use crate::billing::{Invoice, InvoiceStatus, PaymentDetail, PaymentStatus};
 use crate::jobs::{Job, JobStatus};
 use crate::notifications::Notice;
 use crate::quotes::{Quote, QuoteState};
+use crate::requests::{RequestDetails, RequestStatus, ServiceRequest};
 use crate::tickets::{Ticket, TicketStatus};
 
 /// How old an invoice may be and still be told as new.
@@ -128,6 +129,34 @@ pub(crate) fn ticket_closed(ticket: &Ticket) -> Option<Keyed> {
                 ticket: ticket.id,
                 number: ticket.number,
                 subject: ticket.subject.clone(),
+            },
+        )
+    })
+}
+
+/// A status the host set on a request (any but pending), or a new note
+/// on it. The key holds the time of the change: the store keeps that time
+/// when the host sets the same status and note again, so a retry tells
+/// nothing new, while each real change is told once.
+pub(crate) fn request_updated(request: &ServiceRequest) -> Option<Keyed> {
+    (request.status != RequestStatus::Pending).then(|| {
+        let kind_name = match &request.details {
+            RequestDetails::Custom { name, .. } => Some(name.clone()),
+            RequestDetails::Service { .. } | RequestDetails::CallOff { .. } => None,
+        };
+        (
+            format!(
+                "request-status:{}:{}:{}",
+                request.id,
+                request.status.as_str(),
+                request.updated_at.timestamp_micros()
+            ),
+            Notice::RequestUpdated {
+                request: request.id,
+                request_kind: request.details.kind().to_owned(),
+                kind_name,
+                status: request.status,
+                note: request.host_note.clone(),
             },
         )
     })

@@ -14,9 +14,12 @@
 //! the host), listed together, and written with a host event in the same
 //! transaction (`ServiceRequested`, or `RentalCallOffRequested` for a
 //! call-off). The host answers any of them with
-//! `portal.host().set_request_status(..)`; while it is still pending the
-//! customer may cancel it (`portal.requests().cancel(..)`, with a
-//! `ServiceRequestCanceled` host event).
+//! `portal.host().set_request_status(..)`, which tells the account's
+//! contacts who may ask for service (a `request_updated` notice, in the
+//! feed and by mail as each chose; once per change, none for pending);
+//! while it is still pending the customer may cancel it
+//! (`portal.requests().cancel(..)`, with a `ServiceRequestCanceled` host
+//! event).
 
 mod errors;
 mod kind;

@@ -52,11 +52,12 @@ pub struct NotificationView {
     /// Id.
     pub id: String,
     /// `invoice_issued`, `payment_received`, `payment_failed`,
-    /// `quote_issued`, `job_scheduled`, `ticket_replied` or
-    /// `ticket_closed`.
+    /// `quote_issued`, `job_scheduled`, `ticket_replied`, `ticket_closed`
+    /// or `request_updated`.
     #[schema(value_type = crate::api::wire::NotificationKind)]
     pub kind: String,
-    /// The id of the invoice, payment, quote, job or ticket it is about.
+    /// The id of the invoice, payment, quote, job, ticket or request it
+    /// is about.
     pub subject_id: String,
     /// One line, in the contact's language.
     #[schema(example = "New invoice INV-1042 for $120.50")]
@@ -99,6 +100,7 @@ fn subject_id(notice: &Notice) -> String {
         Notice::TicketReplied { ticket, .. } | Notice::TicketClosed { ticket, .. } => {
             ticket.to_string()
         }
+        Notice::RequestUpdated { request, .. } => request.to_string(),
     }
 }
 

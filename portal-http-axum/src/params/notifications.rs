@@ -71,6 +71,10 @@ mod tests {
             ticked.into_iter().collect::<Vec<_>>(),
             [(NotificationKind::TicketClosed, Channel::Feed)]
         );
+        assert_eq!(
+            notification_choice("request_updated.email"),
+            Some((NotificationKind::RequestUpdated, Channel::Email))
+        );
     }
 
     #[test]

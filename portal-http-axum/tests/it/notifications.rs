@@ -1,5 +1,6 @@
-//! Notifications end to end: a staff reply and a new invoice reach the
-//! account's contacts in the feed and by mail (host text escaped), the
+//! Notifications end to end: a staff reply, a new invoice and the host's
+//! answer to a request reach the account's contacts in the feed and by
+//! mail (host text escaped), the
 //! settings turn a kind off per channel, a mail's signed link turns its
 //! kind off without a session (forged ones change nothing), the feed is
 //! the contact's own, the API answers the same, and an SMTP outage only
@@ -298,6 +299,79 @@ async fn the_api_lists_marks_and_sets_preferences_refusing_unknown_kinds_whole()
     assert_eq!(
         (quote["feed"].clone(), quote["email"].clone()),
         (true.into(), false.into())
+    );
+}
+
+#[tokio::test]
+async fn the_hosts_answer_to_a_request_is_told_once_and_links_to_the_request() {
+    let app = app_with(tickets_settings()).await;
+    let mut ada = app.logged_in("ada@example.com").await;
+    let asked = ada
+        .post_form(
+            "/portal/requests/new/service",
+            &[("description", "Wasps by the back door")],
+        )
+        .await;
+    assert_eq!(asked.status, StatusCode::SEE_OTHER, "{}", asked.body);
+    let id = portal_core::shared::ServiceRequestId::parse(
+        asked
+            .location()
+            .trim_start_matches("/portal/requests/")
+            .trim_end_matches("?done=requested"),
+    )
+    .unwrap();
+    // The host answers, then sends the same answer again (a retry).
+    for _ in 0..2 {
+        app.portal
+            .host()
+            .set_request_status(
+                app.tenant_id(),
+                id,
+                portal_core::requests::RequestStatus::Scheduled,
+                HOSTILE,
+            )
+            .await
+            .unwrap();
+    }
+    const TITLE: &str = "Your request “Request service”: Scheduled";
+
+    let feed = ada.get("/portal/notifications").await;
+    assert_eq!(feed.body.matches(TITLE).count(), 1, "{}", feed.body);
+    assert!(feed.body.contains(&format!("/portal/requests/{id}")));
+    assert!(!feed.body.contains(HOSTILE), "the host's note is escaped");
+    assert!(feed.body.contains("1 unread"));
+
+    app.deliver_mail().await;
+    let mails = notice_mails(&app, "ada@example.com");
+    assert_eq!(mails.len(), 1, "{mails:?}");
+    let rendered = portal_mail::render(&mails[0]).unwrap();
+    assert_eq!(rendered.subject, TITLE);
+    assert!(rendered.text.contains(HOSTILE), "text shows it as typed");
+    assert!(!rendered.html.contains(HOSTILE), "HTML escapes it");
+    assert!(
+        rendered.text.contains(&format!("/portal/requests/{id}")),
+        "{}",
+        rendered.text
+    );
+    assert!(notice_mails(&app, "bob@example.com").is_empty());
+
+    let token = app.api_token("ada@example.com").await;
+    let listed = app
+        .send(get_request("/portal/api/v1/notifications", Some(&token)))
+        .await;
+    let json = listed.json();
+    assert_eq!(json["total"], 1, "{json}");
+    assert_eq!(json["items"][0]["kind"], "request_updated");
+    assert_eq!(json["items"][0]["subject_id"], id.to_string());
+    assert_eq!(json["items"][0]["path"], format!("requests/{id}"));
+    assert_eq!(json["items"][0]["title"], TITLE);
+
+    // The kind is offered in the settings, on both channels.
+    let page = ada.get("/portal/notifications/settings").await;
+    assert!(page.body.contains("The status of a request changed"));
+    assert!(
+        page.body
+            .contains("name=\"request_updated.email\" value=\"on\" checked")
     );
 }
 

@@ -26,6 +26,7 @@ notifications-kind-quote_issued = A new quote
 notifications-kind-job_scheduled = A visit is scheduled, moved or canceled
 notifications-kind-ticket_replied = A reply to a support ticket
 notifications-kind-ticket_closed = A support ticket was closed
+notifications-kind-request_updated = The status of a request changed
 unsubscribe-title = Stop these emails
 unsubscribe-confirm = Stop emails about “{ $kind }”?
 unsubscribe-explain = You will still see these in the portal. You can turn them back on in your notification settings.
@@ -60,3 +61,9 @@ notice-ticket-replied-action = View ticket
 notice-ticket-closed-title = Ticket #{ $number } was closed
 notice-ticket-closed-text = { $business } closed your ticket #{ $number }: { $subject }.
 notice-ticket-closed-action = View ticket
+notice-request-updated-title = Your request “{ $request }”: { $status }
+notice-request-updated-text = { $noted ->
+    [0] { $business } set the status of your request “{ $request }” to “{ $status }”.
+   *[other] { $business } set the status of your request “{ $request }” to “{ $status }” and wrote: { $note }
+}
+notice-request-updated-action = View request

@@ -26,6 +26,7 @@ notifications-kind-quote_issued = Un presupuesto nuevo
 notifications-kind-job_scheduled = Una visita programada, cambiada o cancelada
 notifications-kind-ticket_replied = Una respuesta a un ticket de soporte
 notifications-kind-ticket_closed = Un ticket de soporte cerrado
+notifications-kind-request_updated = Un cambio de estado en una solicitud
 unsubscribe-title = Dejar de recibir estos correos
 unsubscribe-confirm = ¿Dejar de recibir correos sobre «{ $kind }»?
 unsubscribe-explain = Los seguirá viendo en el portal. Puede volver a activarlos en sus preferencias de notificaciones.
@@ -60,3 +61,9 @@ notice-ticket-replied-action = Ver ticket
 notice-ticket-closed-title = Se cerró el ticket n.º { $number }
 notice-ticket-closed-text = { $business } cerró su ticket n.º { $number }: { $subject }.
 notice-ticket-closed-action = Ver ticket
+notice-request-updated-title = Su solicitud «{ $request }»: { $status }
+notice-request-updated-text = { $noted ->
+    [0] { $business } cambió el estado de su solicitud «{ $request }» a «{ $status }».
+   *[other] { $business } cambió el estado de su solicitud «{ $request }» a «{ $status }» y escribió: { $note }
+}
+notice-request-updated-action = Ver solicitud

@@ -5,7 +5,7 @@ use portal_core::shared::Language;
 use portal_i18n::testing::{english_left, unknown_keys};
 use portal_mail::render;
 
-use crate::support::{every_kind, mail_to, receipt_kind};
+use crate::support::{every_kind, mail_to, receipt_kind, request_notice_kind};
 
 fn spanish(kind: portal_core::outbox::EmailKind) -> portal_core::outbox::Email {
     let mut mail = mail_to("ada@example.com", kind);
@@ -84,4 +84,29 @@ fn every_key_the_mail_templates_and_code_use_is_in_the_catalog() {
     }
     assert_eq!(unknown, Vec::<String>::new());
     assert!(seen > 40, "the templates look up only {seen} keys");
+}
+
+#[test]
+fn a_spanish_request_notice_says_it_in_spanish() {
+    let rendered = render(&spanish(request_notice_kind("Reservado para el jueves"))).unwrap();
+    assert_eq!(
+        rendered.subject,
+        "Su solicitud «Solicitar servicio»: Programada"
+    );
+    for (part, body) in [
+        ("subject", &rendered.subject),
+        ("text", &rendered.text),
+        ("html", &rendered.html),
+    ] {
+        assert_eq!(english_left(body), Vec::<String>::new(), "{part}: {body}");
+    }
+    assert!(
+        rendered.text.contains(
+            "Acme Plumbing cambió el estado de su solicitud «Solicitar servicio» a «Programada» \
+             y escribió: Reservado para el jueves"
+        ),
+        "{}",
+        rendered.text
+    );
+    assert!(rendered.text.contains("Ver solicitud"), "{}", rendered.text);
 }

@@ -4,7 +4,8 @@ use portal_core::outbox::EmailKind;
 use portal_mail::{RenderError, render};
 
 use crate::support::{
-    EXPIRY_TEXT, LINK, every_kind, expiry, mail_to, notice_kind, receipt_kind, set_password_mail,
+    EXPIRY_TEXT, LINK, every_kind, expiry, mail_to, notice_kind, receipt_kind, request_notice_kind,
+    set_password_mail,
 };
 
 fn link_of(kind: &EmailKind) -> Option<&str> {
@@ -403,4 +404,27 @@ fn a_link_mail_says_when_it_expires_in_the_tenants_zone() {
         );
         assert!(!body.contains("UTC"), "{body}");
     }
+}
+
+#[test]
+fn a_request_notice_names_the_request_its_status_and_the_hosts_note() {
+    let kind = request_notice_kind("Booked for Thursday <9am>");
+    let EmailKind::Notice(notice) = &kind else {
+        unreachable!()
+    };
+    let link = notice.link.clone();
+    let mail = render(&mail_to("ada@example.com", kind)).unwrap();
+    assert_eq!(mail.subject, "Your request “Request service”: Scheduled");
+    for body in [&mail.text, &mail.html] {
+        assert!(
+            body.contains(
+                "Acme Plumbing set the status of your request “Request service” to “Scheduled”"
+            ),
+            "{body}"
+        );
+        assert!(body.contains("View request"), "{body}");
+    }
+    assert!(mail.text.contains("and wrote: Booked for Thursday <9am>"));
+    assert!(!mail.html.contains("<9am>"), "{}", mail.html);
+    assert!(mail.text.lines().any(|line| line == link), "{}", mail.text);
 }

@@ -30,6 +30,22 @@ pub fn notice_kind() -> EmailKind {
     }))
 }
 
+/// A notice: the host scheduled a "request service" and wrote a note.
+pub fn request_notice_kind(note: &str) -> EmailKind {
+    let request = portal_core::shared::ServiceRequestId::new();
+    EmailKind::Notice(Box::new(portal_core::outbox::NoticeMail {
+        notice: portal_core::notifications::Notice::RequestUpdated {
+            request,
+            request_kind: portal_core::requests::SERVICE.into(),
+            kind_name: None,
+            status: portal_core::requests::RequestStatus::Scheduled,
+            note: note.into(),
+        },
+        link: format!("https://acme.example/portal/requests/{request}"),
+        unsubscribe: "https://acme.example/portal/notifications/unsubscribe?token=v1.x".into(),
+    }))
+}
+
 /// One sample of every kind, with the link it carries (if any).
 pub fn every_kind() -> Vec<EmailKind> {
     vec![

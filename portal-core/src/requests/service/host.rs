@@ -4,6 +4,7 @@
 use crate::blobs::Blob;
 use crate::error::PortalError;
 use crate::host::HostApi;
+use crate::notifications::{notify, triggers};
 use crate::requests::{MAX_HOST_NOTE, MAX_KINDS, RequestKind, RequestStatus, ServiceRequest};
 use crate::shared::{AttachmentId, Reason, ServiceRequestId, TenantId, check_text};
 
@@ -101,7 +102,10 @@ impl HostApi<'_> {
     /// a note the customer reads (up to [`MAX_HOST_NOTE`] characters; may
     /// be empty). The customer sees it at once. An open call-off holds
     /// its items; once they are back the host updates the contract's
-    /// returned quantities and marks the call-off completed.
+    /// returned quantities and marks the call-off completed. The
+    /// account's contacts who may ask for service are told (in the feed
+    /// and by mail, as each chose) of every status but pending; setting
+    /// the status and note a request already has tells nothing again.
     pub async fn set_request_status(
         &self,
         tenant: TenantId,
@@ -111,10 +115,14 @@ impl HostApi<'_> {
     ) -> Result<ServiceRequest, PortalError> {
         check_text("note", note, 0, MAX_HOST_NOTE)?;
         let now = self.portal.inner.clock.now();
-        Ok(self
+        let request = self
             .stores()
             .requests
             .set_request_status(tenant, id, status, note.trim(), now)
-            .await?)
+            .await?;
+        if let Some(notice) = triggers::request_updated(&request) {
+            notify(self.portal, tenant, request.account, notice, None).await?;
+        }
+        Ok(request)
     }
 }

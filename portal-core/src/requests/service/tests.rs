@@ -599,3 +599,233 @@ async fn staff_and_roles_without_request_service_may_not_cancel_and_nothing_is_r
         ));
     }
 }
+
+use crate::notifications::{MockNotificationStore, Notice, Notification, Preferences, Recipient};
+
+/// What the notification store wrote: each key once, with its feed
+/// entries and mails (what the real store's once-per-key insert keeps).
+type Told = Arc<Mutex<Vec<(String, Vec<Notification>, Vec<OutboxMessage>)>>>;
+
+/// The store's answer to the host: it moves the request's status, note
+/// and time, except when both are what it has (then it is returned as
+/// it was).
+fn host_answers(fixture: &mut Fixture, asked: ServiceRequest) {
+    let stored = Arc::new(Mutex::new(asked));
+    fixture
+        .requests
+        .expect_set_request_status()
+        .returning(move |_, id, status, note, at| {
+            let mut request = stored.lock().unwrap();
+            assert_eq!(id, request.id);
+            if request.status != status || request.host_note != note {
+                request.status = status;
+                request.host_note = note.to_owned();
+                request.updated_at = at;
+            }
+            Ok(request.clone())
+        });
+}
+
+/// The portal over the fixture's stores with its account's contacts as
+/// recipients (a primary contact, a member and a viewer), a notification
+/// store that writes each key once, and a clock the test moves.
+fn portal_telling(fixture: Fixture) -> (Portal, Told, Arc<FixedClock>) {
+    let person = |name: &str| crate::identity::Contact {
+        id: ContactId::new(),
+        tenant: fixture.tenant.id,
+        external_id: ExternalId::parse(name).unwrap(),
+        name: name.into(),
+        email: Some(crate::shared::EmailAddress::parse(&format!("{name}@example.com")).unwrap()),
+        phone: None,
+        other_phones: Vec::new(),
+        enabled: true,
+        language: None,
+    };
+    let recipients: Vec<Recipient> = [
+        ("ada", Role::Primary),
+        ("linus", Role::Member),
+        ("vera", Role::Viewer),
+    ]
+    .into_iter()
+    .map(|(name, role)| Recipient {
+        contact: person(name),
+        role,
+        preferences: Preferences::all_on(),
+    })
+    .collect();
+    let mut notifications = MockNotificationStore::new();
+    notifications
+        .expect_recipients()
+        .returning(move |_, _| Ok(recipients.clone()));
+    let told: Told = Arc::default();
+    let record = told.clone();
+    notifications
+        .expect_notify()
+        .returning(move |_, key, feed, mails, _| {
+            let mut told = record.lock().unwrap();
+            if told.iter().any(|(known, _, _)| known == key) {
+                return Ok(false);
+            }
+            told.push((key.to_owned(), feed.to_vec(), mails.to_vec()));
+            Ok(true)
+        });
+    let mut tenants = MockTenantStore::new();
+    let tenant = fixture.tenant.clone();
+    tenants
+        .expect_tenant()
+        .returning(move |_| Ok(Some(tenant.clone())));
+    let clock = Arc::new(FixedClock::at("2026-12-04T09:00:00Z".parse().unwrap()));
+    let stores = Stores {
+        tenants: Arc::new(tenants),
+        requests: Arc::new(fixture.requests),
+        notifications: Arc::new(notifications),
+        ..Stores::mocks()
+    };
+    let portal = Portal::builder_with(stores, Arc::new(crate::identity::MockPasswordHasher::new()))
+        .clock(clock.clone())
+        .build();
+    (portal, told, clock)
+}
+
+#[tokio::test]
+async fn the_hosts_status_change_is_told_once_to_who_may_ask_for_service() {
+    let mut fixture = Fixture::new();
+    let asked = pending(&fixture);
+    let id = asked.id;
+    host_answers(&mut fixture, asked);
+    let tenant = fixture.tenant.id;
+    let (portal, told, clock) = portal_telling(fixture);
+    let host = portal.host();
+
+    let answered = host
+        .set_request_status(
+            tenant,
+            id,
+            RequestStatus::Scheduled,
+            " Booked for Thursday ",
+        )
+        .await
+        .unwrap();
+    assert_eq!(answered.host_note, "Booked for Thursday");
+    // The same answer again (a host's retry): nothing new is told.
+    host.set_request_status(tenant, id, RequestStatus::Scheduled, "Booked for Thursday")
+        .await
+        .unwrap();
+    {
+        let told = told.lock().unwrap();
+        let [(key, feed, mails)] = told.as_slice() else {
+            panic!("not told once: {told:?}");
+        };
+        assert_eq!(
+            *key,
+            format!(
+                "request-status:{id}:scheduled:{}",
+                answered.updated_at.timestamp_micros()
+            )
+        );
+        let notice = Notice::RequestUpdated {
+            request: id,
+            request_kind: "service".into(),
+            kind_name: None,
+            status: RequestStatus::Scheduled,
+            note: "Booked for Thursday".into(),
+        };
+        // The primary contact and the member; the viewer may not ask for
+        // service, so is not told.
+        assert_eq!(feed.len(), 2, "{feed:?}");
+        assert!(feed.iter().all(|entry| entry.notice == notice));
+        let to: Vec<_> = mails
+            .iter()
+            .map(|mail| match mail {
+                OutboxMessage::Mail(mail) => mail.to.to_string(),
+                other => panic!("not a mail: {other:?}"),
+            })
+            .collect();
+        assert_eq!(to, ["ada@example.com", "linus@example.com"]);
+        let OutboxMessage::Mail(mail) = &mails[0] else {
+            unreachable!()
+        };
+        let crate::outbox::EmailKind::Notice(mail) = &mail.kind else {
+            panic!("not a notice: {mail:?}");
+        };
+        assert_eq!(mail.link, format!("https://acme.test/portal/requests/{id}"));
+    }
+
+    // A later change is its own news, to the same status or another.
+    clock.advance(chrono::Duration::hours(1));
+    host.set_request_status(tenant, id, RequestStatus::Scheduled, "Moved to Friday")
+        .await
+        .unwrap();
+    clock.advance(chrono::Duration::hours(1));
+    host.set_request_status(tenant, id, RequestStatus::Completed, "")
+        .await
+        .unwrap();
+    // Back to pending: the host's business, not news to the customer.
+    clock.advance(chrono::Duration::hours(1));
+    host.set_request_status(tenant, id, RequestStatus::Pending, "")
+        .await
+        .unwrap();
+    let told = told.lock().unwrap();
+    let statuses: Vec<_> = told
+        .iter()
+        .map(|(_, feed, _)| match &feed[0].notice {
+            Notice::RequestUpdated { status, note, .. } => (*status, note.as_str()),
+            other => panic!("another notice: {other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            (RequestStatus::Scheduled, "Booked for Thursday"),
+            (RequestStatus::Scheduled, "Moved to Friday"),
+            (RequestStatus::Completed, ""),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_host_kinds_request_is_told_by_its_name_and_nobody_is_told_with_services_off() {
+    let mut fixture = Fixture::new();
+    let asked = ServiceRequest {
+        details: RequestDetails::Custom {
+            key: KindKey::parse("skip_visit").unwrap(),
+            name: "Skip a visit".into(),
+            answers: Vec::new(),
+        },
+        ..pending(&fixture)
+    };
+    let id = asked.id;
+    host_answers(&mut fixture, asked.clone());
+    let tenant = fixture.tenant.id;
+    let (portal, told, _) = portal_telling(fixture);
+    portal
+        .host()
+        .set_request_status(tenant, id, RequestStatus::Declined, "That week is full")
+        .await
+        .unwrap();
+    let first = told.lock().unwrap()[0].1[0].notice.clone();
+    assert_eq!(
+        first,
+        Notice::RequestUpdated {
+            request: id,
+            request_kind: "skip_visit".into(),
+            kind_name: Some("Skip a visit".into()),
+            status: RequestStatus::Declined,
+            note: "That week is full".into(),
+        }
+    );
+
+    // With services off nobody may see requests: the notification store
+    // (a mock without expectations) is not even asked.
+    let mut fixture = Fixture::new();
+    fixture.tenant.settings.features.services = false;
+    host_answers(&mut fixture, asked);
+    let tenant = fixture.tenant.id;
+    let answered = fixture
+        .portal()
+        .host()
+        .set_request_status(tenant, id, RequestStatus::Declined, "")
+        .await
+        .unwrap();
+    assert_eq!(answered.status, RequestStatus::Declined);
+}
