@@ -31,4 +31,4 @@ pub use ports::{Blob, BlobError, BlobStore, ByteStream, StoredBlob, Upload, stor
 #[cfg(test)]
 pub(crate) use staged::testing::RecordingBlobs;
 pub use staged::{Attachment, StagedFile};
-pub(crate) use staged::{attachments_of, check_staged, discard, stage};
+pub(crate) use staged::{attachments_of, check_staged};

@@ -5,9 +5,10 @@
 
 use serde::Serialize;
 
-use super::{BlobKey, BlobLimits, BlobStore, FileKind, FileName, StoredBlob, Upload, store_upload};
+use super::{BlobKey, FileKind, FileName, StoredBlob, Upload, store_upload};
 use crate::error::PortalError;
 use crate::shared::{AttachmentId, Reason, TenantId};
+use crate::tenancy::Tenant;
 
 /// A file attached to a record (a ticket's message, a service request).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -41,35 +42,58 @@ impl StagedFile {
     }
 }
 
-/// Stores `upload` for `tenant`, checked against `limits` while it
-/// streams; refused at `file` when `max_files` is 0 (the tenant takes
-/// none here).
-pub(crate) async fn stage(
-    blobs: &dyn BlobStore,
-    tenant: TenantId,
-    upload: Upload<'_>,
-    limits: &BlobLimits,
-    max_files: u8,
-) -> Result<StagedFile, PortalError> {
-    if max_files == 0 {
-        return Err(PortalError::invalid(
-            "file",
-            Reason::Count { min: 0, max: 0 },
-        ));
-    }
-    Ok(StagedFile(
-        store_upload(blobs, tenant, upload, limits).await?,
-    ))
-}
-
-/// Removes staged files whose record will not be written. Failures are
-/// logged, not returned: the caller is already answering with the first
-/// error.
-pub(crate) async fn discard(blobs: &dyn BlobStore, tenant: TenantId, files: Vec<StagedFile>) {
-    for StagedFile(file) in files {
-        if let Err(error) = blobs.delete(tenant, &file.key).await {
-            tracing::warn!(%error, key = %file.key, "a staged attachment could not be removed");
+impl crate::Portal {
+    /// Stores `upload` for a record of `tenant`, held to the tenant's
+    /// attachment limits (`PortalSettings::tickets`: how large, which
+    /// kinds) while it streams; refused at `file` when the tenant takes no
+    /// attachments. The caller has authorised the upload.
+    pub(crate) async fn stage_attachment(
+        &self,
+        tenant: &Tenant,
+        upload: Upload<'_>,
+    ) -> Result<StagedFile, PortalError> {
+        let policy = &tenant.settings.tickets;
+        if policy.max_attachments == 0 {
+            return Err(PortalError::invalid(
+                "file",
+                Reason::Count { min: 0, max: 0 },
+            ));
         }
+        let blobs = self.blob_store()?;
+        let limits = policy.attachment_limits();
+        Ok(StagedFile(
+            store_upload(blobs, tenant.id, upload, &limits).await?,
+        ))
+    }
+
+    /// Removes staged files whose record will not be written. Failures are
+    /// logged, not returned: the caller is already answering with the
+    /// first error.
+    pub(crate) async fn discard_staged(&self, tenant: TenantId, files: Vec<StagedFile>) {
+        if files.is_empty() {
+            return;
+        }
+        let Ok(blobs) = self.blob_store() else {
+            return;
+        };
+        for StagedFile(file) in files {
+            if let Err(error) = blobs.delete(tenant, &file.key).await {
+                tracing::warn!(%error, key = %file.key, "a staged attachment could not be removed");
+            }
+        }
+    }
+
+    /// Removes the staged `files` when `outcome` failed; passes it on.
+    pub(crate) async fn settle_staged<T>(
+        &self,
+        tenant: TenantId,
+        outcome: Result<T, PortalError>,
+        files: Vec<StagedFile>,
+    ) -> Result<T, PortalError> {
+        if outcome.is_err() {
+            self.discard_staged(tenant, files).await;
+        }
+        outcome
     }
 }
 
@@ -106,8 +130,8 @@ pub(crate) fn attachments_of(files: &[StagedFile]) -> Vec<Attachment> {
 
 #[cfg(test)]
 pub(crate) mod testing {
-    use super::{BlobKey, BlobLimits, BlobStore, FileKind, StoredBlob, TenantId, Upload};
-    use crate::blobs::{Blob, BlobError};
+    use super::{BlobKey, FileKind, StoredBlob, TenantId, Upload};
+    use crate::blobs::{Blob, BlobError, BlobLimits, BlobStore};
 
     /// A blob store for tests that keeps nothing and remembers what it was
     /// asked to read and to remove.

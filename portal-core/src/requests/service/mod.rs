@@ -10,9 +10,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::access::{AccountScope, Actor, Permission};
 use crate::billing::{Invoice, InvoiceQuery};
-use crate::blobs::{
-    Blob, BlobLimits, BlobStore, StagedFile, Upload, attachments_of, check_staged, discard, stage,
-};
+use crate::blobs::{Blob, BlobLimits, BlobStore, StagedFile, Upload, attachments_of, check_staged};
 use crate::error::PortalError;
 use crate::jobs::{Job, jobs_to_pick};
 use crate::outbox::{DomainEvent, OutboxMessage};
@@ -211,7 +209,8 @@ impl RequestsService<'_> {
         files: Vec<StagedFile>,
     ) -> Result<ServiceRequest, PortalError> {
         let asked = self.try_request_service(actor, ask, &files).await;
-        self.settle(actor, asked, files).await
+        let tenant = actor.tenant();
+        self.portal.settle_staged(tenant, asked, files).await
     }
 
     async fn try_request_service(
@@ -274,7 +273,8 @@ impl RequestsService<'_> {
         files: Vec<StagedFile>,
     ) -> Result<ServiceRequest, PortalError> {
         let submitted = self.try_submit_custom(actor, key, values, &files).await;
-        self.settle(actor, submitted, files).await
+        let tenant = actor.tenant();
+        self.portal.settle_staged(tenant, submitted, files).await
     }
 
     async fn try_submit_custom(
@@ -368,37 +368,13 @@ impl RequestsService<'_> {
         upload: Upload<'_>,
     ) -> Result<StagedFile, PortalError> {
         let (tenant, _) = self.authorize(actor, Permission::RequestService).await?;
-        let policy = &tenant.settings.tickets;
-        let limits = policy.attachment_limits();
-        stage(
-            self.blob_store()?,
-            tenant.id,
-            upload,
-            &limits,
-            policy.max_attachments,
-        )
-        .await
+        self.portal.stage_attachment(&tenant, upload).await
     }
 
     /// Removes files staged for a request that will not be made (the
     /// request failed before it). Failures are logged, not returned.
     pub async fn discard(self, actor: &Actor, files: Vec<StagedFile>) {
-        if let (false, Ok(blobs)) = (files.is_empty(), self.blob_store()) {
-            discard(blobs, actor.tenant(), files).await;
-        }
-    }
-
-    /// Removes the staged files when `outcome` failed; passes it on.
-    async fn settle<T>(
-        self,
-        actor: &Actor,
-        outcome: Result<T, PortalError>,
-        files: Vec<StagedFile>,
-    ) -> Result<T, PortalError> {
-        if outcome.is_err() {
-            self.discard(actor, files).await;
-        }
-        outcome
+        self.portal.discard_staged(actor.tenant(), files).await;
     }
 
     /// A file attached to the account's request, its content streamed

@@ -10,9 +10,7 @@ mod tests;
 use chrono::{DateTime, Utc};
 
 use crate::access::{AccountScope, Actor, Permission};
-use crate::blobs::{
-    Blob, BlobLimits, BlobStore, StagedFile, Upload, attachments_of, check_staged, discard, stage,
-};
+use crate::blobs::{Blob, BlobLimits, BlobStore, StagedFile, Upload, attachments_of, check_staged};
 use crate::error::PortalError;
 use crate::jobs::{Job, jobs_to_pick};
 use crate::outbox::{DomainEvent, OutboxMessage};
@@ -110,25 +108,14 @@ impl TicketsService<'_> {
         upload: Upload<'_>,
     ) -> Result<StagedFile, PortalError> {
         let (tenant, _) = self.authorize(actor, Permission::CreateTickets).await?;
-        let policy = &tenant.settings.tickets;
-        let limits = policy.attachment_limits();
-        stage(
-            self.blob_store()?,
-            tenant.id,
-            upload,
-            &limits,
-            policy.max_attachments,
-        )
-        .await
+        self.portal.stage_attachment(&tenant, upload).await
     }
 
     /// Removes files staged for a message that will not be written (the
     /// request failed before it). Failures are logged, not returned: the
     /// caller is already answering with the first error.
     pub async fn discard(self, actor: &Actor, files: Vec<StagedFile>) {
-        if let (false, Ok(blobs)) = (files.is_empty(), self.blob_store()) {
-            discard(blobs, actor.tenant(), files).await;
-        }
+        self.portal.discard_staged(actor.tenant(), files).await;
     }
 
     /// Opens a ticket (CreateTickets): a category of the tenant's, a body
@@ -144,7 +131,9 @@ impl TicketsService<'_> {
         files: Vec<StagedFile>,
     ) -> Result<TicketThread, PortalError> {
         let opened = self.try_open(actor, draft, &files).await;
-        self.settle(actor, opened, files).await
+        self.portal
+            .settle_staged(actor.tenant(), opened, files)
+            .await
     }
 
     async fn try_open(
@@ -223,19 +212,6 @@ impl TicketsService<'_> {
             .await?)
     }
 
-    /// Removes the staged files when `outcome` failed; passes it on.
-    async fn settle<T>(
-        self,
-        actor: &Actor,
-        outcome: Result<T, PortalError>,
-        files: Vec<StagedFile>,
-    ) -> Result<T, PortalError> {
-        if outcome.is_err() {
-            self.discard(actor, files).await;
-        }
-        outcome
-    }
-
     /// One page of the account's tickets (ViewTickets), open ones first,
     /// narrowed to what the tenant shows (open, closed or both): a filter
     /// asking only for what is hidden gives an empty page.
@@ -287,7 +263,9 @@ impl TicketsService<'_> {
         files: Vec<StagedFile>,
     ) -> Result<TicketThread, PortalError> {
         let replied = self.try_reply(actor, id, body, &files).await;
-        self.settle(actor, replied, files).await
+        self.portal
+            .settle_staged(actor.tenant(), replied, files)
+            .await
     }
 
     async fn try_reply(
