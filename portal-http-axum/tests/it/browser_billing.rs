@@ -3,13 +3,12 @@
 
 use fantoccini::Locator;
 use fantoccini::error::CmdError;
-use std::net::SocketAddr;
 
 use portal_core::shared::InvoiceId;
 use rust_decimal::Decimal;
 
 use crate::browser_flow::{open_chromium, required};
-use crate::harness::{PASSWORD, TestApp};
+use crate::harness::TestApp;
 
 pub async fn run() {
     let webdriver = required("PORTAL_TEST_WEBDRIVER");
@@ -23,17 +22,7 @@ pub async fn run() {
     app.invoice(a, "INV-1", 1_000, due(11, 1)).await;
     app.invoice(a, "INV-2", 2_500, due(11, 15)).await;
     let keep = app.invoice(a, "INV-3", 4_000, due(12, 20)).await;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}/portal/", listener.local_addr().unwrap());
-    let router = app.app.clone();
-    tokio::spawn(async move {
-        axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await
-        .unwrap()
-    });
+    let base = crate::browser_flow::serve(&app).await;
 
     let (browser, _profile) = open_chromium(&webdriver, &chromium).await;
     let outcome = pay_two_of_three(&browser, &base, keep.id).await;
@@ -48,24 +37,7 @@ async fn pay_two_of_three(
     base: &str,
     keep: InvoiceId,
 ) -> Result<(), CmdError> {
-    browser.goto(&format!("{base}login")).await?;
-    browser
-        .find(Locator::Id("login"))
-        .await?
-        .send_keys("ada@example.com")
-        .await?;
-    browser
-        .find(Locator::Id("password"))
-        .await?
-        .send_keys(PASSWORD)
-        .await?;
-    browser
-        .find(Locator::Css("button[type=submit].primary"))
-        .await?
-        .click()
-        .await?;
-    let dashboard = url::Url::parse(&format!("{base}dashboard")).unwrap();
-    browser.wait().for_url(&dashboard).await?;
+    crate::browser_flow::log_in(browser, base, "ada@example.com").await?;
     let page = browser.source().await?;
     assert!(page.contains("$75.00"), "the dashboard shows the balance");
 

@@ -148,24 +148,7 @@ async fn accept_and_log_in(
         .wait()
         .for_element(Locator::Css(".alert.ok"))
         .await?;
-    browser.goto(&format!("{base_url}login")).await?;
-    browser
-        .find(Locator::Id("login"))
-        .await?
-        .send_keys(email)
-        .await?;
-    browser
-        .find(Locator::Id("password"))
-        .await?
-        .send_keys(PASSWORD)
-        .await?;
-    browser
-        .find(Locator::Css("button[type=submit].primary"))
-        .await?
-        .click()
-        .await?;
-    let dashboard = url::Url::parse(&format!("{base_url}dashboard")).unwrap();
-    browser.wait().for_url(&dashboard).await?;
+    crate::browser_flow::log_in(browser, base_url, email).await?;
     browser.find(Locator::Css("main h1")).await?.text().await
 }
 

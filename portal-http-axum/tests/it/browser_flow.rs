@@ -288,23 +288,7 @@ async fn walk(
     assert!(notice.contains("Your password is set"), "{notice}");
 
     // Log in and see the dashboard.
-    browser
-        .find(Locator::Id("login"))
-        .await?
-        .send_keys(email)
-        .await?;
-    browser
-        .find(Locator::Id("password"))
-        .await?
-        .send_keys(crate::harness::PASSWORD)
-        .await?;
-    browser
-        .find(Locator::Css("button[type=submit].primary"))
-        .await?
-        .click()
-        .await?;
-    let dashboard = url::Url::parse(&format!("{base_url}dashboard")).unwrap();
-    browser.wait().for_url(&dashboard).await?;
+    log_in(browser, base_url, email).await?;
     let heading = browser.find(Locator::Css("main h1")).await?.text().await?;
     assert_eq!(heading, "Welcome, Grace Hopper");
     let page = browser.source().await?;

@@ -5,10 +5,9 @@
 
 use fantoccini::Locator;
 use fantoccini::error::CmdError;
-use std::net::SocketAddr;
 
 use crate::browser_flow::{open_chromium, required};
-use crate::harness::{PASSWORD, TestApp};
+use crate::harness::TestApp;
 
 pub async fn run() {
     let webdriver = required("PORTAL_TEST_WEBDRIVER");
@@ -18,17 +17,7 @@ pub async fn run() {
     app.register("ada@example.com").await;
     let december = chrono::NaiveDate::from_ymd_opt(2026, 12, 31).unwrap();
     let quote = app.quote(app.seeded.account_a, "Q-77", december).await;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}/portal/", listener.local_addr().unwrap());
-    let router = app.app.clone();
-    tokio::spawn(async move {
-        axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await
-        .unwrap()
-    });
+    let base = crate::browser_flow::serve(&app).await;
 
     let (browser, _profile) = open_chromium(&webdriver, &chromium).await;
     let outcome = approve_with_a_typed_signature(&browser, &base).await;
@@ -51,24 +40,7 @@ async fn approve_with_a_typed_signature(
 ) -> Result<(), CmdError> {
     // A phone: 390 px wide.
     browser.set_window_size(390, 844).await?;
-    browser.goto(&format!("{base}login")).await?;
-    browser
-        .find(Locator::Id("login"))
-        .await?
-        .send_keys("ada@example.com")
-        .await?;
-    browser
-        .find(Locator::Id("password"))
-        .await?
-        .send_keys(PASSWORD)
-        .await?;
-    browser
-        .find(Locator::Css("button[type=submit].primary"))
-        .await?
-        .click()
-        .await?;
-    let dashboard = url::Url::parse(&format!("{base}dashboard")).unwrap();
-    browser.wait().for_url(&dashboard).await?;
+    crate::browser_flow::log_in(browser, base, "ada@example.com").await?;
     assert!(browser.source().await?.contains("Quotes awaiting approval"));
 
     // On a phone the navigation sits behind the one "Menu".

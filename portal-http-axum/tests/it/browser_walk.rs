@@ -26,7 +26,6 @@
 
 use fantoccini::error::CmdError;
 use fantoccini::{Client, Locator};
-use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use portal_core::shared::{InvoiceId, Language, QuoteId};
@@ -279,17 +278,7 @@ pub async fn walk_in(lang: &str) {
         .token
         .expose()
         .to_owned();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}/portal/", listener.local_addr().unwrap());
-    let router = app.app.clone();
-    tokio::spawn(async move {
-        axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await
-        .unwrap()
-    });
+    let base = crate::browser_flow::serve(&app).await;
 
     let (browser, _profile) = open_chromium_in(&webdriver, &chromium, lang).await;
     let walker = Walker {
@@ -658,24 +647,7 @@ impl Walker<'_> {
     }
 
     async fn log_in(&self) -> Result<(), CmdError> {
-        self.browser.goto(&format!("{}login", self.base)).await?;
-        self.browser
-            .find(Locator::Id("login"))
-            .await?
-            .send_keys("ada@example.com")
-            .await?;
-        self.browser
-            .find(Locator::Id("password"))
-            .await?
-            .send_keys(PASSWORD)
-            .await?;
-        self.browser
-            .find(Locator::Css("button[type=submit].primary"))
-            .await?
-            .click()
-            .await?;
-        let dashboard = url::Url::parse(&format!("{}dashboard", self.base)).unwrap();
-        self.browser.wait().for_url(&dashboard).await
+        crate::browser_flow::log_in(self.browser, self.base, "ada@example.com").await
     }
 
     /// Opens a `<details>` by its summary, as a tap would.

@@ -611,44 +611,16 @@ fn control_tag<'a>(body: &'a str, key: &str) -> &'a str {
 /// typed (run from `browser.rs`).
 pub async fn running_total_in_chromium() {
     use fantoccini::Locator;
-    use std::net::SocketAddr;
     let webdriver = crate::browser_flow::required("PORTAL_TEST_WEBDRIVER");
     let chromium = crate::browser_flow::required("PORTAL_TEST_CHROMIUM");
     let app = ada_app(settings(true, false, false)).await;
     let a = app.seeded.account_a;
     let first = app.invoice(a, "INV-1", 12_000, past()).await;
     let second = app.invoice(a, "INV-2", 5_000, past()).await;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}/portal/", listener.local_addr().unwrap());
-    let router = app.app.clone();
-    tokio::spawn(async move {
-        axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await
-        .unwrap()
-    });
+    let base = crate::browser_flow::serve(&app).await;
     let (browser, _profile) = crate::browser_flow::open_chromium(&webdriver, &chromium).await;
     let outcome: Result<(), fantoccini::error::CmdError> = async {
-        browser.goto(&format!("{base}login")).await?;
-        browser
-            .find(Locator::Id("login"))
-            .await?
-            .send_keys("ada@example.com")
-            .await?;
-        browser
-            .find(Locator::Id("password"))
-            .await?
-            .send_keys(crate::harness::PASSWORD)
-            .await?;
-        browser
-            .find(Locator::Css("button[type=submit].primary"))
-            .await?
-            .click()
-            .await?;
-        let dashboard = url::Url::parse(&format!("{base}dashboard")).unwrap();
-        browser.wait().for_url(&dashboard).await?;
+        crate::browser_flow::log_in(&browser, &base, "ada@example.com").await?;
         browser.goto(&format!("{base}billing/pay")).await?;
         let total = browser
             .wait()
