@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::access::Permission;
 use crate::jobs::JobStatus;
+use crate::requests::CALL_OFF;
 use crate::requests::RequestStatus;
 use crate::shared::{InvoiceId, JobId, Money, PaymentId, QuoteId, ServiceRequestId, TicketId};
 
@@ -30,11 +31,14 @@ pub enum NotificationKind {
     TicketClosed,
     /// The host moved a request's status.
     RequestUpdated,
+    /// The host moved a call-off's status (a request too, told apart so
+    /// that a rental customer without services hears of it).
+    CallOffUpdated,
 }
 
 impl NotificationKind {
     /// Every kind, in the order the preferences page lists them.
-    pub const ALL: [Self; 8] = [
+    pub const ALL: [Self; 9] = [
         Self::InvoiceIssued,
         Self::PaymentReceived,
         Self::PaymentFailed,
@@ -43,6 +47,7 @@ impl NotificationKind {
         Self::TicketReplied,
         Self::TicketClosed,
         Self::RequestUpdated,
+        Self::CallOffUpdated,
     ];
 
     /// The stored and wire name.
@@ -56,6 +61,7 @@ impl NotificationKind {
             Self::TicketReplied => "ticket_replied",
             Self::TicketClosed => "ticket_closed",
             Self::RequestUpdated => "request_updated",
+            Self::CallOffUpdated => "call_off_updated",
         }
     }
 
@@ -93,6 +99,7 @@ impl NotificationKind {
             Self::JobScheduled => Permission::ViewServices,
             Self::TicketReplied | Self::TicketClosed => Permission::ViewTickets,
             Self::RequestUpdated => Permission::RequestService,
+            Self::CallOffUpdated => Permission::CallOffRent,
         }
     }
 }
@@ -207,7 +214,9 @@ pub enum Notice {
         /// Its subject.
         subject: String,
     },
-    /// The host moved a request's status (or changed its note).
+    /// The host moved a request's status (or changed its note). Of the
+    /// kind [`NotificationKind::CallOffUpdated`] for a call-off, else
+    /// [`NotificationKind::RequestUpdated`].
     RequestUpdated {
         /// The request.
         request: ServiceRequestId,
@@ -235,6 +244,9 @@ impl Notice {
             Self::JobScheduled { .. } => NotificationKind::JobScheduled,
             Self::TicketReplied { .. } => NotificationKind::TicketReplied,
             Self::TicketClosed { .. } => NotificationKind::TicketClosed,
+            Self::RequestUpdated { request_kind, .. } if request_kind == CALL_OFF => {
+                NotificationKind::CallOffUpdated
+            }
             Self::RequestUpdated { .. } => NotificationKind::RequestUpdated,
         }
     }
@@ -260,6 +272,11 @@ impl Notice {
             Self::TicketReplied { ticket, .. } | Self::TicketClosed { ticket, .. } => {
                 format!("tickets/{ticket}")
             }
+            Self::RequestUpdated {
+                request,
+                request_kind,
+                ..
+            } if request_kind == CALL_OFF => format!("rentals/call-offs/{request}"),
             Self::RequestUpdated { request, .. } => format!("requests/{request}"),
         }
     }

@@ -9,6 +9,11 @@
 //!   visit, dispute an invoice line ...), each with its fields, their
 //!   inputs and rules; [`RequestKind::read`] parses the answers.
 //!
+//! A kind may take files (photos, a letter): "request service" by the
+//! tenant's `service_request_attachments`, a declared kind by its
+//! `attachments`; they are staged through `RequestsService::attach` and
+//! kept with the request.
+//!
 //! Every request is stored the same way ([`ServiceRequest`]: its typed
 //! [`RequestDetails`], a [`RequestStatus`] the host moves and a note from
 //! the host), listed together, and written with a host event in the same
@@ -16,7 +21,8 @@
 //! call-off). The host answers any of them with
 //! `portal.host().set_request_status(..)`, which tells the account's
 //! contacts who may ask for service (a `request_updated` notice, in the
-//! feed and by mail as each chose; once per change, none for pending);
+//! feed and by mail as each chose; once per change, none for pending; a
+//! call-off's is `call_off_updated`, for those who may call off rent);
 //! while it is still pending the customer may cancel it
 //! (`portal.requests().cancel(..)`, with a `ServiceRequestCanceled` host
 //! event).

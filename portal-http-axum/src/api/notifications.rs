@@ -52,8 +52,8 @@ pub struct NotificationView {
     /// Id.
     pub id: String,
     /// `invoice_issued`, `payment_received`, `payment_failed`,
-    /// `quote_issued`, `job_scheduled`, `ticket_replied`, `ticket_closed`
-    /// or `request_updated`.
+    /// `quote_issued`, `job_scheduled`, `ticket_replied`, `ticket_closed`,
+    /// `request_updated` or `call_off_updated`.
     #[schema(value_type = crate::api::wire::NotificationKind)]
     pub kind: String,
     /// The id of the invoice, payment, quote, job, ticket or request it

@@ -192,7 +192,7 @@ text_schema!(
 text_schema!(
     /// A kind of notification (`NotificationKind`'s names).
     NotificationKind,
-    || text("a kind of notification").enum_values(Some(["invoice_issued", "payment_received", "payment_failed", "quote_issued", "job_scheduled", "ticket_replied", "ticket_closed", "request_updated"]))
+    || text("a kind of notification").enum_values(Some(["invoice_issued", "payment_received", "payment_failed", "quote_issued", "job_scheduled", "ticket_replied", "ticket_closed", "request_updated", "call_off_updated"]))
 );
 
 text_schema!(

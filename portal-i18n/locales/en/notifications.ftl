@@ -27,6 +27,7 @@ notifications-kind-job_scheduled = A visit is scheduled, moved or canceled
 notifications-kind-ticket_replied = A reply to a support ticket
 notifications-kind-ticket_closed = A support ticket was closed
 notifications-kind-request_updated = The status of a request changed
+notifications-kind-call_off_updated = The status of a call-off changed
 unsubscribe-title = Stop these emails
 unsubscribe-confirm = Stop emails about “{ $kind }”?
 unsubscribe-explain = You will still see these in the portal. You can turn them back on in your notification settings.

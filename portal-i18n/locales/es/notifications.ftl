@@ -27,6 +27,7 @@ notifications-kind-job_scheduled = Una visita programada, cambiada o cancelada
 notifications-kind-ticket_replied = Una respuesta a un ticket de soporte
 notifications-kind-ticket_closed = Un ticket de soporte cerrado
 notifications-kind-request_updated = Un cambio de estado en una solicitud
+notifications-kind-call_off_updated = Una respuesta a una solicitud de retirada
 unsubscribe-title = Dejar de recibir estos correos
 unsubscribe-confirm = ¿Dejar de recibir correos sobre «{ $kind }»?
 unsubscribe-explain = Los seguirá viendo en el portal. Puede volver a activarlos en sus preferencias de notificaciones.

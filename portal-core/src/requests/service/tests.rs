@@ -829,3 +829,45 @@ async fn a_host_kinds_request_is_told_by_its_name_and_nobody_is_told_with_servic
         .unwrap();
     assert_eq!(answered.status, RequestStatus::Declined);
 }
+
+#[tokio::test]
+async fn a_call_off_answered_is_told_to_who_may_call_off_also_with_services_off() {
+    let mut fixture = Fixture::new();
+    fixture.tenant.settings.features.services = false;
+    fixture.tenant.settings.features.rentals = true;
+    let asked = ServiceRequest {
+        details: RequestDetails::CallOff {
+            contract: Reference {
+                id: crate::shared::RentalContractId::new(),
+                label: "RC-7".into(),
+            },
+            items: Vec::new(),
+            pickup_on: "2026-12-10".parse().unwrap(),
+            notes: String::new(),
+        },
+        ..pending(&fixture)
+    };
+    let id = asked.id;
+    host_answers(&mut fixture, asked);
+    let tenant = fixture.tenant.id;
+    let (portal, told, _) = portal_telling(fixture);
+    portal
+        .host()
+        .set_request_status(tenant, id, RequestStatus::Completed, "Collected")
+        .await
+        .unwrap();
+    let told = told.lock().unwrap();
+    let [(_, feed, mails)] = told.as_slice() else {
+        panic!("not told once: {told:?}");
+    };
+    let notice = &feed[0].notice;
+    assert_eq!(
+        notice.kind(),
+        crate::notifications::NotificationKind::CallOffUpdated
+    );
+    assert_eq!(notice.path(), format!("rentals/call-offs/{id}"));
+    // The primary contact and the member may call off rent; the viewer
+    // may not.
+    assert_eq!(feed.len(), 2, "{feed:?}");
+    assert_eq!(mails.len(), 2);
+}
