@@ -568,7 +568,9 @@ pub enum DomainEvent {
         /// host's key).
         details: crate::requests::RequestDetails,
         /// How many files the customer attached (read them with
-        /// `portal.host().request_attachment(..)`).
+        /// `portal.host().request_attachment(..)`); 0 in events written
+        /// before requests took files.
+        #[serde(default)]
         attachments: u32,
     },
     /// A customer opened a ticket. Answer with
@@ -1241,6 +1243,37 @@ mod tests {
             old,
             DomainEvent::PaymentFailed { failure: PaymentFailure::Declined { message }, .. }
                 if message == "Card declined. Nothing was charged."
+        ));
+    }
+
+    /// A `service_requested` event queued before requests took files has
+    /// no `attachments`: it still reads (none), so the worker's claim of
+    /// old rows does not fail.
+    #[test]
+    fn a_service_requested_event_from_before_files_still_reads() {
+        let event = DomainEvent::ServiceRequested {
+            account: AccountId::new(),
+            request: crate::shared::ServiceRequestId::new(),
+            contact: crate::shared::ContactId::new(),
+            details: crate::requests::RequestDetails::Service {
+                description: "Mow".into(),
+                property: None,
+            },
+            attachments: 2,
+        };
+        let mut json = serde_json::to_value(OutboxMessage::Event(event)).unwrap();
+        // Wherever the event's fields sit in the stored message.
+        fn strip(value: &mut serde_json::Value) -> Option<serde_json::Value> {
+            let object = value.as_object_mut()?;
+            object
+                .remove("attachments")
+                .or_else(|| object.values_mut().find_map(strip))
+        }
+        assert_eq!(strip(&mut json), Some(2.into()));
+        let old: OutboxMessage = serde_json::from_value(json).unwrap();
+        assert!(matches!(
+            old,
+            OutboxMessage::Event(DomainEvent::ServiceRequested { attachments: 0, .. })
         ));
     }
 

@@ -7,7 +7,7 @@
 //! `POST /requests` takes `{"kind": "service", "description", "property"}`
 //! or `{"kind": "<a declared kind's key>", "answers": {"<field>": "<text>"}}`
 //! as JSON, or the same as the text parts of a `multipart/form-data` body
-//! (`kind`, `description`, `property`, `answers.<field>`) with files as
+//! (`kind`, `description`, `property`, `answers` as JSON text) with files as
 //! parts named `file`, for a kind that takes files (its `files.max_files`
 //! in `GET /request-kinds`); a file the kind does not take is 422 naming
 //! `file`, and a refused request keeps none of its files.
@@ -50,7 +50,7 @@ use crate::context::RequestContext;
 use crate::error::{ApiError, Problem, ProblemType};
 use crate::params::{self, RequestFilterText, Source};
 use crate::security::ApiUser;
-use crate::uploads::{self, FilesFor, MessageParts};
+use crate::uploads::{self, FilesFor};
 
 /// The request routes, mounted under `/api/v1`.
 pub fn routes() -> Router<AppState> {
@@ -496,35 +496,43 @@ pub struct NewRequestBody {
     pub answers: Option<BTreeMap<String, String>>,
 }
 
-/// The prefix of a multipart body's answer parts: `answers.<field>`.
-const ANSWER_PART: &str = "answers.";
+/// The text parts a multipart request reads (besides its `file` parts).
+const REQUEST_PARTS: &[&str] = &["kind", "description", "property", "answers"];
 
 impl NewRequestBody {
-    /// A multipart body's text parts as the JSON body would give them, and
-    /// its staged files.
-    fn of_parts(parts: MessageParts) -> (Self, Vec<StagedFile>) {
-        let text = |name: &str| parts.given(name).map(str::to_owned);
-        let answers: BTreeMap<String, String> = parts
-            .fields
-            .iter()
-            .filter_map(|(name, value)| {
-                name.strip_prefix(ANSWER_PART)
-                    .map(|field| (field.to_owned(), value.clone()))
+    /// A multipart body's text parts as the JSON body would give them:
+    /// `answers` is the JSON body's object as text. A body without `kind`
+    /// is 400 (as a JSON body without it is); `answers` that is not a JSON
+    /// object of text is 422 naming it.
+    fn of_parts(fields: &BTreeMap<String, String>) -> Result<Self, ApiError> {
+        let text = |name: &str| fields.get(name).cloned();
+        let kind = text("kind")
+            .ok_or_else(|| ApiError::bad_request("the body has no part named `kind`"))?;
+        let answers = fields
+            .get("answers")
+            .map(|json| {
+                serde_json::from_str::<BTreeMap<String, String>>(json).map_err(|_| {
+                    ApiError::new(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        ProblemType::InvalidInput,
+                        "`answers` must be a JSON object of text by field name",
+                    )
+                    .at_field("answers")
+                })
             })
-            .collect();
-        let body = Self {
-            kind: text("kind").unwrap_or_default(),
+            .transpose()?;
+        Ok(Self {
+            kind,
             description: text("description"),
             property: text("property"),
-            answers: (!answers.is_empty()).then_some(answers),
-        };
-        (body, parts.files)
+            answers,
+        })
     }
 }
 
 /// A new request with files, as the parts of a `multipart/form-data`
-/// body: the JSON body's members as text parts (each answer as a part
-/// named `answers.<field>`) and the files. Other parts are refused (400).
+/// body: the JSON body's members as text parts (`answers` as the text of
+/// its JSON object) and the files. Other parts are refused (400).
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[allow(dead_code)] // Only its schema is used: the body is read part by part.
@@ -543,6 +551,10 @@ pub struct NewRequestForm {
     /// account has more than one.
     #[schema(value_type = Option<wire::Id>)]
     property: Option<String>,
+    /// A declared kind: its answers as the text of a JSON object by field
+    /// name, as the JSON body's `answers` (`{"new_date": "2026-12-09"}`).
+    #[schema(example = r#"{"new_date": "2026-12-09", "reason": "Away that week"}"#)]
+    answers: Option<String>,
     /// Files, each a part named `file` with a file name: at most the
     /// kind's `files.max_files` (`GET /request-kinds`), each of its
     /// `files.kinds` and at most `files.max_bytes`.
@@ -663,7 +675,7 @@ pub async fn cancel_request(
         (NewRequestForm = "multipart/form-data"))),
     responses((status = 201, body = RequestView, description = "asked for",
             headers(("Location" = String, description = "the new request: `GET /api/v1/requests/{id}`"))),
-        (status = 400, body = Problem, description = "a body that is not a JSON object of these members, or a multipart body cut short or with a part it does not read"),
+        (status = 400, body = Problem, description = "a body that is not a JSON object of these members, or a multipart body cut short, without `kind` or with a part it does not read"),
         (status = 401, body = Problem),
         (status = 403, body = Problem, description = "services are off, or the contact may not request service"),
         (status = 404, body = Problem, description = "`kind` is no kind the business declared (or one it retired)"),
@@ -682,10 +694,16 @@ pub async fn create_request(
         ApiJsonOrMultipart::Multipart(multipart) => {
             let files = FilesFor::Request(requests);
             let parts = read_parts(files, &auth.actor, multipart, |name| {
-                matches!(name, "kind" | "description" | "property") || name.starts_with(ANSWER_PART)
+                REQUEST_PARTS.contains(&name)
             })
             .await?;
-            NewRequestBody::of_parts(parts)
+            match NewRequestBody::of_parts(&parts.fields) {
+                Ok(body) => (body, parts.files),
+                Err(refused) => {
+                    requests.discard(&auth.actor, parts.files).await;
+                    return Err(refused);
+                }
+            }
         }
     };
     let request = ask(requests, &auth.actor, body, files).await?;

@@ -780,16 +780,31 @@ async fn a_multipart_request_refused_keeps_nothing() {
         .await
         .unwrap();
     let file: &[(&str, &[u8])] = &[("leak.txt", LEAK)];
-    // A kind that takes no files, a broken answer, an empty description,
-    // a call-off: 422 naming the field, nothing written, no file kept.
+    // A kind that takes no files, a broken answer, answers that are not a
+    // JSON object of text, an empty description, a call-off: 422 naming
+    // the field, nothing written, no file kept.
     for (fields, field) in [
         (
-            &[("kind", "reschedule"), ("answers.new_date", "2026-12-09")][..],
+            &[
+                ("kind", "reschedule"),
+                ("answers", r#"{"new_date": "2026-12-09"}"#),
+            ][..],
             "file",
         ),
         (
-            &[("kind", "reschedule"), ("answers.new_date", "soon")][..],
+            &[
+                ("kind", "reschedule"),
+                ("answers", r#"{"new_date": "soon"}"#),
+            ][..],
             "answers.new_date",
+        ),
+        (
+            &[("kind", "reschedule"), ("answers", r#"{"new_date": 9}"#)][..],
+            "answers",
+        ),
+        (
+            &[("kind", "reschedule"), ("answers", "soon")][..],
+            "answers",
         ),
         (
             &[("kind", "service"), ("description", " ")][..],
@@ -814,6 +829,14 @@ async fn a_multipart_request_refused_keeps_nothing() {
         ))
         .await;
     assert_eq!(unknown.status, StatusCode::BAD_REQUEST, "{}", unknown.body);
+    // No `kind`, or an answer as a part of its own: 400.
+    for fields in [
+        &[("description", "Mow")][..],
+        &[("kind", "reschedule"), ("answers.new_date", "2026-12-09")][..],
+    ] {
+        let refused = app.send(post_parts(REQUESTS, &token, fields, file)).await;
+        assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.body);
+    }
     // Neither JSON nor multipart: 415.
     let text = Request::builder()
         .method("POST")
@@ -843,7 +866,10 @@ async fn a_multipart_request_refused_keeps_nothing() {
         .send(post_parts(
             REQUESTS,
             &token,
-            &[("kind", "reschedule"), ("answers.new_date", "2026-12-09")],
+            &[
+                ("kind", "reschedule"),
+                ("answers", r#"{"new_date": "2026-12-09"}"#),
+            ],
             file,
         ))
         .await;
