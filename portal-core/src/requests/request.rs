@@ -8,7 +8,7 @@ use super::kind::{Answer, CALL_OFF, KindKey, Reference, SERVICE};
 use crate::blobs::Attachment;
 use crate::rentals::CallOffItem;
 use crate::shared::{
-    AccountId, ContactId, PageRequest, PropertyId, RentalContractId, ServiceRequestId,
+    AccountId, AttachmentId, ContactId, PageRequest, PropertyId, RentalContractId, ServiceRequestId,
 };
 
 /// The longest description of a "request service" (characters).
@@ -139,6 +139,12 @@ pub struct ServiceRequest {
 }
 
 impl ServiceRequest {
+    /// The attached file with this id; none when it is not on this
+    /// request.
+    pub fn attachment(&self, id: AttachmentId) -> Option<&Attachment> {
+        self.attachments.iter().find(|file| file.id == id)
+    }
+
     /// The record the request is about, for the store's index: a
     /// call-off's contract.
     pub fn subject(&self) -> Option<uuid::Uuid> {

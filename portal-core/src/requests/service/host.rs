@@ -88,12 +88,10 @@ impl HostApi<'_> {
         request: ServiceRequestId,
         attachment: AttachmentId,
     ) -> Result<Blob, PortalError> {
-        let file = self
-            .request(tenant, request)
-            .await?
-            .into_iter()
-            .flat_map(|request| request.attachments)
-            .find(|file| file.id == attachment)
+        let found = self.request(tenant, request).await?;
+        let file = found
+            .as_ref()
+            .and_then(|request| request.attachment(attachment))
             .ok_or(PortalError::NotFound)?;
         Ok(self.portal.blob_store()?.get(tenant, &file.key).await?)
     }

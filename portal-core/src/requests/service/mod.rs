@@ -10,7 +10,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::access::{AccountScope, Actor, Permission};
 use crate::billing::{Invoice, InvoiceQuery};
-use crate::blobs::{Blob, BlobLimits, BlobStore, StagedFile, Upload, attachments_of, check_staged};
+use crate::blobs::{Blob, BlobLimits, StagedFile, Upload, attachments_of, check_staged};
 use crate::error::PortalError;
 use crate::jobs::{Job, jobs_to_pick};
 use crate::outbox::{DomainEvent, OutboxMessage};
@@ -70,11 +70,7 @@ pub struct RequestForm {
 /// The most files a request may carry: the tenant's attachment limit
 /// when its kind takes files ("request service" by the tenant's setting,
 /// a declared kind by its own), else none.
-fn max_files(tenant: &Tenant, takes_files: bool) -> u8 {
-    max_files_under(&tenant.settings, takes_files)
-}
-
-fn max_files_under(settings: &PortalSettings, takes_files: bool) -> u8 {
+fn max_files(settings: &PortalSettings, takes_files: bool) -> u8 {
     if takes_files {
         settings.tickets.max_attachments
     } else {
@@ -91,17 +87,13 @@ impl KindChoice {
             Self::CallOff => false,
             Self::Custom(kind) => kind.attachments,
         };
-        max_files_under(settings, takes_files)
+        max_files(settings, takes_files)
     }
 }
 
 impl RequestsService<'_> {
     fn now(self) -> DateTime<Utc> {
         self.portal.inner.clock.now()
-    }
-
-    fn blob_store(&self) -> Result<&'_ dyn BlobStore, PortalError> {
-        self.portal.blob_store()
     }
 
     fn today(self, tenant: &Tenant) -> NaiveDate {
@@ -145,7 +137,10 @@ impl RequestsService<'_> {
             properties: Vec::new(),
             jobs: Vec::new(),
             invoices: Vec::new(),
-            max_attachments: max_files(&tenant, tenant.settings.service_request_attachments),
+            max_attachments: max_files(
+                &tenant.settings,
+                tenant.settings.service_request_attachments,
+            ),
             limits: tenant.settings.tickets.attachment_limits(),
         };
         if key == SERVICE {
@@ -154,7 +149,7 @@ impl RequestsService<'_> {
         }
         let kind = self.active_kind(&tenant, key).await?;
         let asks = |wanted: fn(&FieldInput) -> bool| kind.fields.iter().any(|f| wanted(&f.input));
-        form.max_attachments = max_files(&tenant, kind.attachments);
+        form.max_attachments = max_files(&tenant.settings, kind.attachments);
         if asks(|input| matches!(input, FieldInput::Property)) {
             form.properties = self.properties(&scope).await?;
         }
@@ -222,7 +217,10 @@ impl RequestsService<'_> {
         let (tenant, scope) = self.authorize(actor, Permission::RequestService).await?;
         let contact = acting_contact(actor)?;
         check_text("description", &ask.description, 1, MAX_DESCRIPTION)?;
-        let max = max_files(&tenant, tenant.settings.service_request_attachments);
+        let max = max_files(
+            &tenant.settings,
+            tenant.settings.service_request_attachments,
+        );
         check_staged(tenant.id, files, max)?;
         let property = match ask.property {
             Some(id) => {
@@ -288,7 +286,11 @@ impl RequestsService<'_> {
         let contact = acting_contact(actor)?;
         let kind = self.active_kind(&tenant, key).await?;
         let mut answers = kind.read(values, self.today(&tenant))?;
-        check_staged(tenant.id, files, max_files(&tenant, kind.attachments))?;
+        check_staged(
+            tenant.id,
+            files,
+            max_files(&tenant.settings, kind.attachments),
+        )?;
         for answer in &mut answers {
             let unknown = || field_error(&answer.field, Reason::UnknownRecord);
             match &mut answer.value {
@@ -387,12 +389,9 @@ impl RequestsService<'_> {
         attachment: AttachmentId,
     ) -> Result<Blob, PortalError> {
         let found = self.request(actor, request).await?;
-        let file = found
-            .attachments
-            .into_iter()
-            .find(|file| file.id == attachment)
-            .ok_or(PortalError::NotFound)?;
-        Ok(self.blob_store()?.get(actor.tenant(), &file.key).await?)
+        let file = found.attachment(attachment).ok_or(PortalError::NotFound)?;
+        let blobs = self.portal.blob_store()?;
+        Ok(blobs.get(actor.tenant(), &file.key).await?)
     }
 
     /// One page of the account's requests of every kind, newest first.
